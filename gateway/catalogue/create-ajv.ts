@@ -1,0 +1,63 @@
+// The one ajv set-up for the gateway: draft 2020-12, strict, all errors of a stage reported
+// together (DESIGN.md §3.2), standard formats, and the identifier keywords. The division lookup
+// is injected so the registry decides which division table is current.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { creditCodeKeyword } from './keywords/credit-code.ts';
+import { divisionCodeKeyword } from './keywords/division-code.ts';
+import { idNumberKeyword } from './keywords/id-number.ts';
+import { orderedPeriodKeyword } from './keywords/ordered-period.ts';
+import { taxAuthorityCodeKeyword } from './keywords/tax-authority-code.ts';
+import { taxpayerIdKeyword } from './keywords/taxpayer-id.ts';
+import { projectPath } from '../shared/project-root.ts';
+
+// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export const SCHEMA_BASE = 'https://swgw.example/schemas/';
+export const DEFS_ID = `${SCHEMA_BASE}defs.schema.json`;
+export const ENVELOPE_ID = `${SCHEMA_BASE}envelope.schema.json`;
+
+/** Keywords whose failures are identifier checks (the second validation stage). */
+export const IDENTIFIER_KEYWORDS: ReadonlySet<string> = new Set([
+  'creditCode',
+  'idNumber',
+  'taxpayerId',
+  'taxAuthorityCode',
+  'divisionCode',
+]);
+
+export interface AjvDeps {
+  divisionExists: (code: string) => boolean;
+}
+
+export function readSchemaFile(relativePath: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(projectPath('schemas', relativePath), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
+
+export function createAjv(deps: AjvDeps): Ajv2020 {
+  const ajv = new Ajv2020({
+    strict: true,
+    // Conditional branches (if/then) require properties declared by the parent schema, which
+    // strictRequired reports as undefined; every other strict check stays on.
+    strictRequired: false,
+    allErrors: true,
+    // Coercion and defaults would silently change what the portal sent; the record keeps it as is.
+    coerceTypes: false,
+    useDefaults: false,
+  });
+  addFormats(ajv, ['date', 'date-time', 'email', 'uri']);
+  ajv.addKeyword(creditCodeKeyword);
+  ajv.addKeyword(idNumberKeyword);
+  ajv.addKeyword(taxpayerIdKeyword);
+  ajv.addKeyword(taxAuthorityCodeKeyword(deps.divisionExists));
+  ajv.addKeyword(divisionCodeKeyword(deps.divisionExists));
+  ajv.addKeyword(orderedPeriodKeyword);
+  ajv.addSchema(readSchemaFile('defs.schema.json'));
+  ajv.addSchema(readSchemaFile('envelope.schema.json'));
+  return ajv;
+}

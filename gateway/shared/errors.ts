@@ -1,0 +1,155 @@
+// The one GW_* error catalogue (STYLE.md: fastify's lib/errors.js). Every error the gateway can
+// answer with is listed here once, with its HTTP status and titles in English and Chinese.
+// README.md's error table is checked against this object by tests/unit/error-catalogue.test.ts.
+
+export interface ErrorSpec {
+  readonly status: number;
+  readonly title: string;
+  readonly titleZh: string;
+}
+
+export const ERROR_CATALOGUE = {
+  GW_BAD_REQUEST: { status: 400, title: 'Bad request', titleZh: '请求无效' },
+  GW_MALFORMED_JSON: { status: 400, title: 'Malformed JSON body', titleZh: '请求体不是合法的 JSON' },
+  GW_INVALID_PARAMETER: { status: 400, title: 'Invalid parameter', titleZh: '参数无效' },
+  GW_IDEMPOTENCY_KEY_REQUIRED: {
+    status: 400,
+    title: 'Idempotency-Key header missing or malformed',
+    titleZh: '缺少或无效的 Idempotency-Key 请求头',
+  },
+  GW_AUTH_MISSING: { status: 401, title: 'Authentication headers missing', titleZh: '缺少认证请求头' },
+  GW_AUTH_UNKNOWN_CLIENT: { status: 401, title: 'Unknown client', titleZh: '未知的客户端' },
+  GW_AUTH_BAD_SIGNATURE: { status: 401, title: 'Signature does not match', titleZh: '签名不匹配' },
+  GW_AUTH_STALE_TIMESTAMP: {
+    status: 401,
+    title: 'Timestamp outside the allowed window',
+    titleZh: '时间戳超出允许范围',
+  },
+  GW_AUTH_REPLAYED_NONCE: { status: 401, title: 'Nonce already used', titleZh: '随机数已被使用' },
+  GW_FORBIDDEN: { status: 403, title: 'Not allowed for this client', titleZh: '该客户端无权执行此操作' },
+  GW_NOT_FOUND: { status: 404, title: 'Not found', titleZh: '资源不存在' },
+  GW_ROUTE_NOT_FOUND: { status: 404, title: 'No such endpoint', titleZh: '接口不存在' },
+  GW_CASE_NOT_FOUND: { status: 404, title: 'Case not found', titleZh: '办件不存在' },
+  GW_ITEM_NOT_FOUND: { status: 404, title: 'Catalogue item not found', titleZh: '事项不存在' },
+  GW_DIVISION_NOT_FOUND: { status: 404, title: 'Division not found', titleZh: '行政区划不存在' },
+  GW_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', titleZh: '不支持的请求方法' },
+  GW_IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    title: 'Idempotency-Key reused with a different body',
+    titleZh: '幂等键已用于不同的请求体',
+  },
+  GW_ILLEGAL_TRANSITION: {
+    status: 409,
+    title: 'Event not allowed in the current status',
+    titleZh: '当前状态不允许该事件',
+  },
+  GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body too large', titleZh: '请求体过大' },
+  GW_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: 'Content-Type must be application/json',
+    titleZh: 'Content-Type 必须为 application/json',
+  },
+  GW_VALIDATION_FAILED: {
+    status: 422,
+    title: 'The request does not match its schema',
+    titleZh: '请求内容不符合规范',
+  },
+  GW_IDENTIFIER_INVALID: {
+    status: 422,
+    title: 'An identifier fails its check',
+    titleZh: '证件号码或代码校验失败',
+  },
+  GW_PAYLOAD_INVALID: {
+    status: 422,
+    title: "The payload does not match the item's schema",
+    titleZh: '业务数据不符合事项规范',
+  },
+  GW_ITEM_VERSION_NOT_FOUND: {
+    status: 422,
+    title: 'Item version not published',
+    titleZh: '事项版本未发布',
+  },
+  GW_DIVISION_UNKNOWN: {
+    status: 422,
+    title: 'Unknown or retired division code',
+    titleZh: '行政区划代码不存在或已撤销',
+  },
+  GW_NOT_MEMBER: {
+    status: 422,
+    title: 'Province is not an alliance member on this date',
+    titleZh: '该省份当日不是跨省通办联盟成员',
+  },
+  GW_NOT_CROSS_PROVINCE: {
+    status: 422,
+    title: 'Same-province case belongs to the provincial platform',
+    titleZh: '省内事项请通过本省平台办理',
+  },
+  GW_ITEM_NOT_ENABLED: {
+    status: 422,
+    title: 'Item not enabled in the handling province',
+    titleZh: '该事项未在办理地省份开通',
+  },
+  GW_MODE_NOT_OFFERED: {
+    status: 422,
+    title: 'Item does not offer this mode',
+    titleZh: '该事项不支持此办理模式',
+  },
+  GW_REGION_NOT_COLLECTABLE: {
+    status: 422,
+    title: 'Portal may not collect for this receiving region',
+    titleZh: '该门户无权代收此收件地的办件',
+  },
+  GW_REGION_TOO_COARSE: {
+    status: 422,
+    title: "Handling region is coarser than the item's level",
+    titleZh: '办理地区划层级高于事项办理层级',
+  },
+  GW_NO_ROUTE: { status: 422, title: 'No adapter routes this region', titleZh: '没有可用的路由' },
+  GW_RATE_LIMITED: { status: 429, title: 'Too many requests', titleZh: '请求过于频繁' },
+  GW_INTERNAL: { status: 500, title: 'Internal error', titleZh: '内部错误' },
+  GW_UNAVAILABLE: {
+    status: 503,
+    title: 'Service temporarily unavailable',
+    titleZh: '服务暂不可用',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** One problem inside a request, located by a JSON pointer into the body (or a parameter). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+  messageZh: string;
+  keyword?: string;
+}
+
+export interface GatewayErrorOptions {
+  detail?: string;
+  errors?: FieldProblem[];
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/** Base of every error the gateway answers with. Its code fixes status and title. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly errors: FieldProblem[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
+    super(options.detail ?? ERROR_CATALOGUE[code].title, { cause: options.cause });
+    this.name = 'GatewayError';
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+    this.detail = options.detail;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function isGatewayError(error: unknown): error is GatewayError {
+  return error instanceof GatewayError;
+}
