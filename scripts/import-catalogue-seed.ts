@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const seedPath = process.argv[2] ?? resolve(root, '../shared/catalogue-seed.tsv');
 const [header, ...rows] = readFileSync(seedPath, 'utf8').trim().split('\n');
-if (!header?.startsWith('code\tdepartment')) throw new Error(`unexpected seed header in ${seedPath}`);
+if (!header?.startsWith('code\tdepartment'))
+  throw new Error(`unexpected seed header in ${seedPath}`);
 
 const MEMBERS = ['45', '50', '51', '52', '53', '54'];
 const items = rows.map((line) => {

@@ -10,14 +10,22 @@ export interface ErrorSpec {
 
 export const ERROR_CATALOGUE = {
   GW_BAD_REQUEST: { status: 400, title: 'Bad request', titleZh: '请求无效' },
-  GW_MALFORMED_JSON: { status: 400, title: 'Malformed JSON body', titleZh: '请求体不是合法的 JSON' },
+  GW_MALFORMED_JSON: {
+    status: 400,
+    title: 'Malformed JSON body',
+    titleZh: '请求体不是合法的 JSON',
+  },
   GW_INVALID_PARAMETER: { status: 400, title: 'Invalid parameter', titleZh: '参数无效' },
   GW_IDEMPOTENCY_KEY_REQUIRED: {
     status: 400,
     title: 'Idempotency-Key header missing or malformed',
     titleZh: '缺少或无效的 Idempotency-Key 请求头',
   },
-  GW_AUTH_MISSING: { status: 401, title: 'Authentication headers missing', titleZh: '缺少认证请求头' },
+  GW_AUTH_MISSING: {
+    status: 401,
+    title: 'Authentication headers missing',
+    titleZh: '缺少认证请求头',
+  },
   GW_AUTH_UNKNOWN_CLIENT: { status: 401, title: 'Unknown client', titleZh: '未知的客户端' },
   GW_AUTH_BAD_SIGNATURE: { status: 401, title: 'Signature does not match', titleZh: '签名不匹配' },
   GW_AUTH_STALE_TIMESTAMP: {
@@ -26,7 +34,11 @@ export const ERROR_CATALOGUE = {
     titleZh: '时间戳超出允许范围',
   },
   GW_AUTH_REPLAYED_NONCE: { status: 401, title: 'Nonce already used', titleZh: '随机数已被使用' },
-  GW_FORBIDDEN: { status: 403, title: 'Not allowed for this client', titleZh: '该客户端无权执行此操作' },
+  GW_FORBIDDEN: {
+    status: 403,
+    title: 'Not allowed for this client',
+    titleZh: '该客户端无权执行此操作',
+  },
   GW_NOT_FOUND: { status: 404, title: 'Not found', titleZh: '资源不存在' },
   GW_ROUTE_NOT_FOUND: { status: 404, title: 'No such endpoint', titleZh: '接口不存在' },
   GW_CASE_NOT_FOUND: { status: 404, title: 'Case not found', titleZh: '办件不存在' },

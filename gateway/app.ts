@@ -1,0 +1,63 @@
+// buildApp(deps) assembles the express 5 app from its parts and never listens (tests and main.ts
+// decide where it runs). Order: request id → JSON body → feature routers → 404 → problem mapper.
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import type { Redis } from 'ioredis';
+import { healthRoutes } from './health/health-routes.ts';
+import { jsonBody } from './http/json-body.ts';
+import { locals, requestContext } from './http/request-context.ts';
+import { GatewayError } from './shared/errors.ts';
+import type { Lifecycle } from './shared/lifecycle.ts';
+import type { Logger } from './shared/logger.ts';
+import { asGatewayError, toProblem } from './shared/problem.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  redis: Redis;
+  lifecycle: Lifecycle;
+  bodyLimitBytes: number;
+  readinessTimeoutMs: number;
+  trustProxy?: boolean;
+  /** Feature routers (cases, catalogue, admin…), mounted after health and before the 404. */
+  routers?: Router[];
+}
+
+export function buildApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.set('query parser', 'simple');
+  app.use(requestContext(deps.logger));
+  app.use(
+    healthRoutes({
+      redis: deps.redis,
+      lifecycle: deps.lifecycle,
+      pingTimeoutMs: deps.readinessTimeoutMs,
+    }),
+  );
+  app.use(jsonBody(deps.bodyLimitBytes));
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use((req, _res, next) => {
+    next(
+      new GatewayError('GW_ROUTE_NOT_FOUND', { detail: `No endpoint ${req.method} ${req.path}` }),
+    );
+  });
+  app.use(problemHandler);
+  return app;
+}
+
+const problemHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+  const gatewayError = asGatewayError(error);
+  const { requestId, log } = locals(res);
+  if (gatewayError.code === 'GW_INTERNAL') log.error({ err: error }, 'unhandled error');
+  else log.debug({ code: gatewayError.code }, 'request refused');
+  const problem = toProblem(gatewayError, requestId);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res
+    .status(problem.status)
+    .set(problem.headers)
+    .type('application/problem+json')
+    .send(JSON.stringify(problem.body));
+};

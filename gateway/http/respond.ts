@@ -1,0 +1,26 @@
+// Thin edges (STYLE.md, bull-board): handlers return { status, body, headers } and never touch
+// res; this adapter is the only code that writes a response, and it sends every thrown error to the
+// one problem mapper.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: Request, res: Response) => Promise<HandlerResult> | HandlerResult;
+
+export function handle(handler: Handler): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .then((result) => {
+        if (result.headers) res.set(result.headers);
+        res.status(result.status);
+        if (result.body === undefined) res.end();
+        else res.json(result.body);
+      })
+      .catch(next);
+  };
+}

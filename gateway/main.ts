@@ -1,0 +1,106 @@
+// Entry point of the HTTP gateway process: `npm run start:gateway` (or via `npm start`, which also
+// brings a private Redis). Loads config, checks Redis, listens, and shuts down gracefully on
+// SIGTERM/SIGINT.
+import type { Server } from 'node:http';
+import type { Config } from '../config/load-config.ts';
+import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { buildApp } from './app.ts';
+import { createLifecycle } from './shared/lifecycle.ts';
+import { createLogger, type Logger } from './shared/logger.ts';
+import {
+  createRedis,
+  readRedisFacts,
+  redisFactsProblems,
+  waitForRedis,
+  type RedisSettings,
+} from './shared/redis.ts';
+import { createShutdown, type ShutdownOutcome } from './shared/shutdown.ts';
+
+export interface RunningGateway {
+  server: Server;
+  port: number;
+  stop: () => Promise<ShutdownOutcome>;
+}
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export function redisSettings(config: Config): RedisSettings {
+  if (!config.redisUrl) throw new StartupError('REDIS_URL is not set');
+  return {
+    redisUrl: config.redisUrl,
+    redisCommandTimeoutMs: config.redisCommandTimeoutMs,
+    redisConnectTimeoutMs: config.redisConnectTimeoutMs,
+    redisReconnectMaxDelayMs: config.redisReconnectMaxDelayMs,
+  };
+}
+
+export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  const redis = createRedis('http', redisSettings(config));
+  try {
+    await waitForRedis(redis, config.redisStartupTimeoutMs);
+    const problems = redisFactsProblems(await readRedisFacts(redis));
+    if (problems.length > 0) throw new StartupError(problems.join('; '));
+  } catch (error) {
+    redis.disconnect();
+    throw error instanceof StartupError ? error : new StartupError((error as Error).message);
+  }
+
+  const lifecycle = createLifecycle();
+  const app = buildApp({
+    logger,
+    redis,
+    lifecycle,
+    bodyLimitBytes: config.bodyLimitBytes,
+    readinessTimeoutMs: config.redisCommandTimeoutMs,
+    trustProxy: config.trustProxy,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (error?: Error) =>
+      error ? reject(error) : resolve(s),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, host: config.host }, 'gateway listening');
+
+  const stop = createShutdown({
+    server,
+    lifecycle,
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+    closers: [{ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) }],
+  });
+  return { server, port, stop };
+}
+
+/** Runs when this file is the process entry point. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, env: config.env });
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'gateway failed to start');
+    process.exit(1);
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'signal received');
+    void gateway.stop().then((outcome) => process.exit(outcome === 'clean' ? 0 : 1));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+if (import.meta.main) await main();

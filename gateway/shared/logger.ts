@@ -1,0 +1,58 @@
+// One root logger; children carry { requestId, caseId, adapter } (STYLE.md: pino). Personal data is
+// redacted by path here, once (DESIGN.md §7): payloads are never logged whole, and the fields that
+// can reach a log line through an error or a request summary are censored.
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+const PERSONAL_FIELDS = [
+  'idNumber',
+  'contactIdNumber',
+  'name',
+  'contactName',
+  'phone',
+  'accountNo',
+  'bankAccount',
+  'accountName',
+];
+
+export const REDACT_PATHS = [
+  'req.headers["x-gw-signature"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'secret',
+  '*.secret',
+  'payload',
+  '*.payload',
+  ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
+];
+
+export interface LoggerSettings {
+  level: string;
+  env: string;
+}
+
+export function createLogger(
+  settings: LoggerSettings,
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
+    level: settings.level,
+    base: { service: 'swgw' },
+    redact: { paths: REDACT_PATHS, censor: '[masked]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (destination) return pino(options, destination);
+  // Pretty output only for a person at a terminal; machines get one JSON object per line.
+  if (settings.env === 'development' && process.stdout.isTTY) {
+    try {
+      return pino({
+        ...options,
+        transport: { target: 'pino-pretty', options: { colorize: true } },
+      });
+    } catch {
+      // pino-pretty is a dev dependency; an image without it still logs, as JSON.
+    }
+  }
+  return pino(options);
+}

@@ -1,0 +1,56 @@
+// `npm start`: a working local system in one process group. Uses REDIS_URL when set; otherwise
+// starts a private redis-server (AOF on, data under .data/redis, its own port) and stops it after
+// the gateway has drained. Ctrl-C stops everything.
+import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { startGateway } from '../gateway/main.ts';
+import { createLogger } from '../gateway/shared/logger.ts';
+import { projectPath } from '../gateway/shared/project-root.ts';
+import {
+  findRedisServer,
+  INSTALL_HINT,
+  startPrivateRedis,
+  type PrivateRedis,
+} from './private-redis.ts';
+
+async function main(): Promise<number> {
+  let redis: PrivateRedis | undefined;
+  const env = { ...process.env };
+  if (!env.REDIS_URL) {
+    if (!findRedisServer()) {
+      console.error(INSTALL_HINT);
+      return 1;
+    }
+    redis = await startPrivateRedis({
+      dir: env.GW_REDIS_DIR ?? projectPath('.data/redis'),
+      persistent: true,
+    });
+    env.REDIS_URL = redis.url;
+    console.log(
+      `started private redis-server on ${redis.url} (AOF in ${env.GW_REDIS_DIR ?? '.data/redis'})`,
+    );
+  }
+  try {
+    const config = loadConfig(env);
+    const logger = createLogger({ level: config.logLevel, env: config.env });
+    const gateway = await startGateway(config, logger);
+    console.log(
+      `gateway ready on http://localhost:${gateway.port} (readyz: /readyz) — Ctrl-C stops`,
+    );
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    logger.info({ signal }, 'stopping');
+    const outcome = await gateway.stop();
+    return outcome === 'clean' ? 0 : 1;
+  } catch (error) {
+    console.error(
+      error instanceof ConfigError ? error.message : `start failed: ${(error as Error).message}`,
+    );
+    return 1;
+  } finally {
+    await redis?.stop();
+  }
+}
+
+process.exitCode = await main();

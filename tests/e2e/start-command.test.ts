@@ -1,0 +1,62 @@
+// Issue 2's promise to a newcomer: `npm start` brings up a gateway with its own Redis, serves 200
+// on /readyz, and Ctrl-C stops both. Runs the real script in a child process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/private-redis.ts';
+import { waitFor } from '../support/redis.ts';
+
+const script = new URL('../../scripts/start.ts', import.meta.url).pathname;
+
+function run(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exit, output: () => output };
+}
+
+describe('npm start', () => {
+  it('serves /readyz 200 with a private Redis and stops both on SIGINT', async () => {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      GW_REDIS_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-')),
+    };
+    delete env.REDIS_URL;
+    const started = run(env);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
+      timeoutMs: 15_000,
+      what: 'readyz 200',
+    });
+    const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
+    expect(redisUrl).toBeDefined();
+
+    started.child.kill('SIGINT');
+    const code = await Promise.race([
+      started.exit,
+      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000)),
+    ]);
+    expect(code).toBe(0);
+    const probe = new Redis(redisUrl!, {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
+    probe.on('error', () => undefined);
+    await expect(probe.connect()).rejects.toThrow();
+  });
+
+  it('explains what to install when redis-server is missing and REDIS_URL is unset', async () => {
+    const env = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? '/tmp' };
+    const started = run(env);
+    expect(await started.exit).toBe(1);
+    expect(started.output()).toMatch(/apt-get install -y redis-server/);
+    expect(started.output()).toMatch(/REDIS_URL/);
+  });
+});

@@ -1,0 +1,77 @@
+// A real gateway app on a real Redis, listening on an ephemeral port, for integration tests.
+import type { Router } from 'express';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
+import { buildApp } from '../../gateway/app.ts';
+import { createLifecycle, type Lifecycle } from '../../gateway/shared/lifecycle.ts';
+import { createLogger, type Logger } from '../../gateway/shared/logger.ts';
+import { createRedis } from '../../gateway/shared/redis.ts';
+import { testRedisUrl } from './redis.ts';
+
+export interface TestGateway {
+  url: string;
+  server: Server;
+  redis: Redis;
+  lifecycle: Lifecycle;
+  logger: Logger;
+  logLines: () => Record<string, unknown>[];
+  close: () => Promise<void>;
+}
+
+export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  const logger = createLogger({ level: 'debug', env: 'test' }, stream);
+  const lines = () =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { logger, lines };
+}
+
+export async function startTestGateway(
+  options: { redisUrl?: string; routers?: Router[]; bodyLimitBytes?: number } = {},
+): Promise<TestGateway> {
+  const redis = createRedis('http', {
+    redisUrl: options.redisUrl ?? testRedisUrl(),
+    redisCommandTimeoutMs: 500,
+    redisConnectTimeoutMs: 1000,
+    redisReconnectMaxDelayMs: 200,
+  });
+  const lifecycle = createLifecycle();
+  const { logger, lines } = memoryLogger();
+  const app = buildApp({
+    logger,
+    redis,
+    lifecycle,
+    bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
+    readinessTimeoutMs: 500,
+    routers: options.routers,
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    redis,
+    lifecycle,
+    logger,
+    logLines: lines,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, SETTINGS_SCHEMA } from '../../config/load-config.ts';
+import { renderConfigTable } from '../../scripts/generate-readme-tables.ts';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('fills every default when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ env: 'development', port: 8080, bodyLimitBytes: 262144 });
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it('takes environment variables over the config file, coercing numbers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'gw.json');
+    writeFileSync(file, JSON.stringify({ port: 9000, logLevel: 'warn' }));
+    const config = loadConfig({ GW_CONFIG_FILE: file, PORT: '9100', REDIS_URL: 'redis://r:6379' });
+    expect(config.port).toBe(9100);
+    expect(config.logLevel).toBe('warn');
+    expect(config.redisUrl).toBe('redis://r:6379');
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('names both mistakes of a config with two mistakes, with their variables', () => {
+    const error = configError({ PORT: 'eighty', GW_BODY_LIMIT_BYTES: '12' });
+    expect(error.problems).toHaveLength(2);
+    expect(error.message).toContain('port (PORT)');
+    expect(error.message).toContain('bodyLimitBytes (GW_BODY_LIMIT_BYTES)');
+  });
+
+  it('reports an unknown key in the config file and a bad Redis URL together', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'gw.json');
+    writeFileSync(file, JSON.stringify({ prot: 8080 }));
+    const error = configError({ GW_CONFIG_FILE: file, REDIS_URL: 'http://localhost' });
+    expect(error.problems.join('\n')).toMatch(/prot/);
+    expect(error.problems.join('\n')).toMatch(/redisUrl \(REDIS_URL\)/);
+  });
+
+  it('reports a config file that is not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'gw.json');
+    writeFileSync(file, '{ port: ');
+    expect(configError({ GW_CONFIG_FILE: file }).message).toContain('GW_CONFIG_FILE');
+  });
+
+  it('documents every setting in the README table, generated from the schema', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme
+      .split('<!-- config-table:start -->')[1]
+      ?.split('<!-- config-table:end -->')[0];
+    expect(table?.trim()).toBe(renderConfigTable().trim());
+    for (const name of Object.keys(SETTINGS_SCHEMA.properties))
+      expect(table).toContain(`\`${name}\``);
+  });
+});
