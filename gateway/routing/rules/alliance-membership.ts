@@ -1,0 +1,36 @@
+// Rule 2 (DESIGN.md §4): the receiving province and every handling province are alliance members
+// on the submission date; membership has a start date per member (DOMAIN.md §1), so 广西 cases
+// dated before 2022-05-25 are refused.
+import type { DivisionTable } from '../../divisions/division-table.ts';
+import { membershipOn, type Alliance } from '../alliance.ts';
+import { fail, pass, provinceLabel, type RegionRef, type RuleResult } from './rule-result.ts';
+
+export function checkAllianceMembership(
+  regions: readonly RegionRef[],
+  date: string,
+  alliance: Alliance,
+  divisions: DivisionTable,
+): RuleResult {
+  const members = new Map<string, string>();
+  for (const { code, path, label, labelZh } of regions) {
+    const province = code.slice(0, 2);
+    const name = provinceLabel(province, divisions);
+    const membership = membershipOn(alliance, province, date);
+    if (!membership.member && membership.reason === 'not-yet')
+      return fail(
+        'GW_NOT_MEMBER',
+        path,
+        `${label} ${code} is in ${name}, which is a member only from ${membership.joined} (date ${date})`,
+        `${labelZh} ${code} 所在的${name}自 ${membership.joined} 起才是跨省通办联盟成员(办理日期 ${date})`,
+      );
+    if (!membership.member)
+      return fail(
+        'GW_NOT_MEMBER',
+        path,
+        `${label} ${code} is in ${name}, which is not a member of the alliance`,
+        `${labelZh} ${code} 所在的${name}不是跨省通办联盟成员`,
+      );
+    members.set(province, `${name} (${province}, member since ${membership.joined})`);
+  }
+  return pass(`members on ${date}: ${[...members.values()].join(', ')}`);
+}
