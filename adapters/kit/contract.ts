@@ -1,0 +1,83 @@
+// The contract every provincial adapter implements (DESIGN.md §5). An adapter turns one stored case
+// into one call in its province's dialect and reports the outcome; the job runner owns queues,
+// retries, breakers and case status. Failure type decides retry (STYLE.md, bullmq):
+//   PermanentDeliveryError → the job fails at once (UnrecoverableError), case DELIVERY_FAILED;
+//   TransientDeliveryError (or any other error) → retried with backoff.
+
+/** What the gateway hands an adapter for one delivery. */
+export interface DeliveryRequest {
+  /** Gateway case id: also the province-side idempotency key (at-least-once delivery). */
+  caseId: string;
+  itemCode: string;
+  itemVersion: number;
+  itemName: string;
+  mode: 'online' | 'proxy' | 'joint';
+  receivingRegion: string;
+  /** Target division after lifting to the item's level (DESIGN.md §4 rule 6). */
+  targetRegion: string;
+  level: 'province' | 'prefecture' | 'county';
+  /** Party role for a joint child. */
+  role?: string;
+  applicant: {
+    type: 'person' | 'enterprise';
+    name: string;
+    idNumber?: string;
+    creditCode?: string;
+    phone?: string;
+  };
+  payload: Record<string, unknown>;
+  materials: {
+    name: string;
+    mediaType: string;
+    size: number;
+    sha256?: string;
+    sm3?: string;
+    uri: string;
+  }[];
+  postal?: { carrier: string; waybillNo: string };
+  submittedAt: string;
+}
+
+export interface DeliveryResult {
+  /** The province's own case number (受理编号). */
+  provinceCaseNo: string;
+  /** 'received' for synchronous platforms; 'pending' when the decision arrives later (xz). */
+  state: 'received' | 'pending';
+  /** True when the province already held this case id (a retried or recovered delivery). */
+  duplicate: boolean;
+}
+
+export interface AdapterContext {
+  /** Aborts the call when the job's time is up. */
+  signal: AbortSignal;
+  log: {
+    info: (obj: object, msg?: string) => void;
+    warn: (obj: object, msg?: string) => void;
+    debug: (obj: object, msg?: string) => void;
+  };
+}
+
+export interface ProvinceAdapter {
+  readonly id: string;
+  deliver(request: DeliveryRequest, context: AdapterContext): Promise<DeliveryResult>;
+}
+
+/** The province refused the case for good: 4xx other than 408/429, unmappable data, bad auth. */
+export class PermanentDeliveryError extends Error {
+  override name = 'PermanentDeliveryError';
+  readonly provinceCode: string | undefined;
+  constructor(message: string, provinceCode?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.provinceCode = provinceCode;
+  }
+}
+
+/** Worth retrying: 5xx, 408, 429, timeouts, resets, a province that is down. */
+export class TransientDeliveryError extends Error {
+  override name = 'TransientDeliveryError';
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
