@@ -21,6 +21,15 @@ export interface Config {
   readonly retryAfterSeconds: number;
   readonly shutdownTimeoutMs: number;
   readonly trustProxy: boolean;
+  readonly clientsFile?: string;
+  readonly clockSkewSeconds: number;
+  readonly nonceTtlSeconds: number;
+  readonly rateLimitPerSecond: number;
+  readonly idempotencyTtlSeconds: number;
+  readonly reconcileIntervalMs: number;
+  readonly reconcileAgeMs: number;
+  readonly deliveryAttempts: number;
+  readonly deliveryBackoffMs: number;
 }
 
 export interface SettingSpec {

@@ -17,6 +17,7 @@ export interface AppDeps {
   bodyLimitBytes: number;
   readinessTimeoutMs: number;
   trustProxy?: boolean;
+  retryAfterSeconds?: number;
   /** Feature routers (cases, catalogue, admin…), mounted after health and before the 404. */
   routers?: Router[];
 }
@@ -41,23 +42,26 @@ export function buildApp(deps: AppDeps): express.Express {
       new GatewayError('GW_ROUTE_NOT_FOUND', { detail: `No endpoint ${req.method} ${req.path}` }),
     );
   });
-  app.use(problemHandler);
+  app.use(problemHandler(deps.retryAfterSeconds ?? 5));
   return app;
 }
 
-const problemHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-  const gatewayError = asGatewayError(error);
-  const { requestId, log } = locals(res);
-  if (gatewayError.code === 'GW_INTERNAL') log.error({ err: error }, 'unhandled error');
-  else log.debug({ code: gatewayError.code }, 'request refused');
-  const problem = toProblem(gatewayError, requestId);
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res
-    .status(problem.status)
-    .set(problem.headers)
-    .type('application/problem+json')
-    .send(JSON.stringify(problem.body));
-};
+const problemHandler =
+  (retryAfterSeconds: number): ErrorRequestHandler =>
+  (error: unknown, _req, res, _next) => {
+    const gatewayError = asGatewayError(error, retryAfterSeconds);
+    const { requestId, log } = locals(res);
+    if (gatewayError.code === 'GW_INTERNAL') log.error({ err: error }, 'unhandled error');
+    else if (gatewayError.code === 'GW_UNAVAILABLE') log.warn({ err: error }, 'redis unavailable');
+    else log.debug({ code: gatewayError.code }, 'request refused');
+    const problem = toProblem(gatewayError, requestId);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res
+      .status(problem.status)
+      .set(problem.headers)
+      .type('application/problem+json')
+      .send(JSON.stringify(problem.body));
+  };

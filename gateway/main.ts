@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import type { Config } from '../config/load-config.ts';
 import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { buildApp } from './app.ts';
+import { startReconciler } from './cases/reconciler.ts';
+import { apiRouter, createServices } from './services.ts';
 import { createLifecycle } from './shared/lifecycle.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import {
@@ -47,6 +49,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     throw error instanceof StartupError ? error : new StartupError((error as Error).message);
   }
 
+  const services = createServices(config, logger, redis);
+  const reconciler = startReconciler(
+    services,
+    { intervalMs: config.reconcileIntervalMs, ageMs: config.reconcileAgeMs },
+    logger,
+  );
   const lifecycle = createLifecycle();
   const app = buildApp({
     logger,
@@ -55,6 +63,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     bodyLimitBytes: config.bodyLimitBytes,
     readinessTimeoutMs: config.redisCommandTimeoutMs,
     trustProxy: config.trustProxy,
+    retryAfterSeconds: config.retryAfterSeconds,
+    routers: [apiRouter(services)],
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) =>
@@ -70,7 +80,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     lifecycle,
     timeoutMs: config.shutdownTimeoutMs,
     logger,
-    closers: [{ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) }],
+    closers: [
+      { name: 'reconciler', close: () => reconciler.stop() },
+      { name: 'queues', close: () => services.queues.close() },
+      { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) },
+    ],
   });
   return { server, port, stop };
 }

@@ -23,8 +23,8 @@ export const ERROR_CATALOGUE = {
   },
   GW_AUTH_MISSING: {
     status: 401,
-    title: 'Authentication headers missing',
-    titleZh: '缺少认证请求头',
+    title: 'Authentication headers missing or malformed',
+    titleZh: '认证请求头缺失或格式错误',
   },
   GW_AUTH_UNKNOWN_CLIENT: { status: 401, title: 'Unknown client', titleZh: '未知的客户端' },
   GW_AUTH_BAD_SIGNATURE: { status: 401, title: 'Signature does not match', titleZh: '签名不匹配' },

@@ -1,6 +1,7 @@
 // The one place that turns errors into RFC 9457 application/problem+json (DESIGN.md §3). Unknown
 // errors become a bare 500 GW_INTERNAL: no message, no stack — those go to the log only.
 import { ERROR_CATALOGUE, GatewayError, type ErrorCode, type FieldProblem } from './errors.ts';
+import { isRedisUnavailable } from './redis.ts';
 
 export const PROBLEM_TYPE_BASE = 'https://swgw.example/problems/';
 
@@ -31,8 +32,16 @@ const BODY_PARSER_ERRORS: Record<string, ErrorCode> = {
   'stream.encoding.set': 'GW_BAD_REQUEST',
 };
 
-export function asGatewayError(error: unknown): GatewayError {
+export function asGatewayError(error: unknown, retryAfterSeconds = 5): GatewayError {
   if (error instanceof GatewayError) return error;
+  // Redis down or slow: say so and when to retry, never 500 and never a hang (DESIGN.md §3.2).
+  if (isRedisUnavailable(error)) {
+    return new GatewayError('GW_UNAVAILABLE', {
+      detail: 'The case store is unreachable; nothing was stored. Retry later.',
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+      cause: error,
+    });
+  }
   const type = (error as { type?: unknown } | null)?.type;
   if (typeof type === 'string' && type in BODY_PARSER_ERRORS) {
     const code = BODY_PARSER_ERRORS[type]!;

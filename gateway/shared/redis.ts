@@ -96,3 +96,19 @@ export function redisFactsProblems(facts: RedisServerFacts): string[] {
   }
   return problems;
 }
+
+const UNAVAILABLE_MESSAGES = [
+  "Stream isn't writeable",
+  'Command timed out',
+  'Connection is closed',
+  'Reached the max retries per request limit',
+  'connect ECONNREFUSED',
+  'Redis not reachable',
+];
+
+/** True for the errors ioredis raises when Redis is down or too slow: those become 503. */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m));
+}

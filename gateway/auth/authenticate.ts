@@ -1,0 +1,134 @@
+// Authentication of every /v1 call (DESIGN.md §3.1). Checks run cheapest first, and the nonce is
+// stored only after the signature verified, so nobody can burn another client's nonces. A nonce is
+// accepted once per client for nonceTtlSeconds (SET NX EX in Redis, shared by every instance).
+import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import {
+  bodyDigest,
+  isSignatureMethod,
+  QueryEncodingError,
+  signaturesEqual,
+  sign,
+  stringToSign,
+} from '../client/signing.ts';
+import type { RawBodyRequest } from '../http/json-body.ts';
+import { GatewayError } from '../shared/errors.ts';
+import type { Client, ClientRegistry } from './client-registry.ts';
+
+export interface AuthSettings {
+  clockSkewSeconds: number;
+  nonceTtlSeconds: number;
+  keyPrefix: string;
+  now?: () => number;
+}
+
+const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
+const REQUIRED = [
+  'x-gw-client',
+  'x-gw-timestamp',
+  'x-gw-nonce',
+  'x-gw-signature-method',
+  'x-gw-signature',
+];
+
+export function clientOf(res: { locals: Record<string, unknown> }): Client {
+  const client = res.locals.client as Client | undefined;
+  if (!client) throw new Error('clientOf called before authenticate');
+  return client;
+}
+
+function header(req: RawBodyRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function authenticate(
+  clients: ClientRegistry,
+  redis: Redis,
+  settings: AuthSettings,
+): RequestHandler {
+  const now = settings.now ?? (() => Date.now() / 1000);
+  return async (req, res, next) => {
+    const raw = req as RawBodyRequest;
+    const missing = REQUIRED.filter((h) => !header(raw, h));
+    if (missing.length > 0) {
+      throw new GatewayError('GW_AUTH_MISSING', {
+        detail: `Missing headers: ${missing.join(', ')}`,
+      });
+    }
+    const clientId = header(raw, 'x-gw-client')!;
+    const timestamp = header(raw, 'x-gw-timestamp')!;
+    const nonce = header(raw, 'x-gw-nonce')!;
+    const method = header(raw, 'x-gw-signature-method')!;
+    const signature = header(raw, 'x-gw-signature')!;
+    if (!NONCE.test(nonce)) {
+      throw new GatewayError('GW_AUTH_MISSING', {
+        detail: 'X-Gw-Nonce must be 16–64 characters of A-Z a-z 0-9 _ -',
+      });
+    }
+    if (!isSignatureMethod(method)) {
+      throw new GatewayError('GW_AUTH_MISSING', {
+        detail: 'X-Gw-Signature-Method must be HMAC-SHA256 or HMAC-SM3',
+      });
+    }
+    const client = clients.get(clientId);
+    if (!client) throw new GatewayError('GW_AUTH_UNKNOWN_CLIENT');
+    if (!client.signatureMethods.includes(method)) {
+      throw new GatewayError('GW_AUTH_BAD_SIGNATURE', {
+        detail: `${method} is not allowed for this client`,
+      });
+    }
+    if (
+      !/^[0-9]{1,12}$/.test(timestamp) ||
+      Math.abs(now() - Number(timestamp)) > settings.clockSkewSeconds
+    ) {
+      throw new GatewayError('GW_AUTH_STALE_TIMESTAMP', {
+        detail: `X-Gw-Timestamp must be unix seconds within ±${settings.clockSkewSeconds} s of server time`,
+      });
+    }
+    const url = req.originalUrl;
+    const q = url.indexOf('?');
+    let text: string;
+    try {
+      text = stringToSign({
+        method: req.method,
+        path: q === -1 ? url : url.slice(0, q),
+        rawQuery: q === -1 ? '' : url.slice(q + 1),
+        timestamp,
+        nonce,
+        bodyDigestHex: bodyDigest(method, raw.rawBody ?? ''),
+      });
+    } catch (error) {
+      if (error instanceof QueryEncodingError) {
+        throw new GatewayError('GW_INVALID_PARAMETER', { detail: error.message });
+      }
+      throw error;
+    }
+    if (!signaturesEqual(sign(method, client.secret, text), signature)) {
+      throw new GatewayError('GW_AUTH_BAD_SIGNATURE');
+    }
+    const fresh = await redis.set(
+      `${settings.keyPrefix}:nonce:${client.id}:${nonce}`,
+      '1',
+      'EX',
+      settings.nonceTtlSeconds,
+      'NX',
+    );
+    if (fresh !== 'OK') throw new GatewayError('GW_AUTH_REPLAYED_NONCE');
+    res.locals.client = client;
+    next();
+  };
+}
+
+/** 403 unless the authenticated client is of one of the given kinds. */
+export function requireKind(...kinds: Client['kind'][]): RequestHandler {
+  return (_req, res, next) => {
+    const client = clientOf(res);
+    if (!kinds.includes(client.kind)) {
+      throw new GatewayError('GW_FORBIDDEN', {
+        detail: `This operation is for ${kinds.join(' or ')} clients`,
+      });
+    }
+    next();
+  };
+}

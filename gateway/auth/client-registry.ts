@@ -1,0 +1,101 @@
+// Registered API clients (DESIGN.md §3.1): portals, province platforms and operators. Development
+// uses config/clients.dev.json; production must name its own file (GW_CLIENTS_FILE) whose secrets
+// come from the environment (secretEnv), and refuses the development file and its secrets.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { SIGNATURE_METHODS, type SignatureMethod } from '../client/signing.ts';
+import { projectPath } from '../shared/project-root.ts';
+
+export type ClientKind = 'portal' | 'province' | 'operator';
+export type OperatorRight = 'unmask' | 'replay' | 'catalogue';
+
+export interface Client {
+  readonly id: string;
+  readonly kind: ClientKind;
+  readonly province?: string;
+  readonly adapter?: string;
+  readonly secret: string;
+  readonly signatureMethods: readonly SignatureMethod[];
+  readonly ratePerSecond?: number;
+  readonly rights: readonly OperatorRight[];
+}
+
+export interface ClientRegistry {
+  get(id: string): Client | undefined;
+  all(): readonly Client[];
+}
+
+interface RawClient extends Omit<Client, 'secret' | 'signatureMethods' | 'rights'> {
+  secret?: string;
+  secretEnv?: string;
+  signatureMethods?: SignatureMethod[];
+  rights?: OperatorRight[];
+}
+
+export const DEV_CLIENTS_FILE = projectPath('config/clients.dev.json');
+
+export class ClientConfigError extends Error {
+  override name = 'ClientConfigError';
+}
+
+export interface ClientSettings {
+  env: 'development' | 'test' | 'production';
+  clientsFile?: string;
+}
+
+export function loadClientRegistry(
+  settings: ClientSettings,
+  environment: NodeJS.ProcessEnv = process.env,
+): ClientRegistry {
+  const file = settings.clientsFile ?? DEV_CLIENTS_FILE;
+  const production = settings.env === 'production';
+  if (production && (!settings.clientsFile || basename(file) === 'clients.dev.json')) {
+    throw new ClientConfigError(
+      'production mode refuses config/clients.dev.json: set GW_CLIENTS_FILE to your clients file',
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ClientConfigError(`clients file ${file}: ${(error as Error).message}`);
+  }
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(projectPath('config/clients.schema.json'), 'utf8')) as object,
+  );
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+    throw new ClientConfigError(`clients file ${file}:\n  - ${problems.join('\n  - ')}`);
+  }
+  const problems: string[] = [];
+  const clients = new Map<string, Client>();
+  for (const c of raw as RawClient[]) {
+    const secret = c.secret ?? (c.secretEnv ? environment[c.secretEnv] : undefined);
+    if (!secret || secret.length < 32) {
+      problems.push(
+        `${c.id}: secret missing or shorter than 32 characters (${c.secretEnv ?? 'secret'})`,
+      );
+      continue;
+    }
+    if (production && secret.startsWith('dev-'))
+      problems.push(`${c.id}: development secret in production`);
+    if (clients.has(c.id)) problems.push(`${c.id}: listed twice`);
+    const { secretEnv: _secretEnv, ...rest } = c;
+    clients.set(
+      c.id,
+      Object.freeze({
+        ...rest,
+        secret,
+        signatureMethods: Object.freeze(c.signatureMethods ?? [...SIGNATURE_METHODS]),
+        rights: Object.freeze(c.rights ?? []),
+      }),
+    );
+  }
+  if (problems.length > 0) {
+    throw new ClientConfigError(`clients file ${file}:\n  - ${problems.join('\n  - ')}`);
+  }
+  const list = Object.freeze([...clients.values()]);
+  return { get: (id) => clients.get(id), all: () => list };
+}

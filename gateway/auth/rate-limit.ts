@@ -1,0 +1,46 @@
+// Per-client rate limit shared by every gateway instance (rate-limiter-flexible on Redis): over the
+// client's rate → 429 with Retry-After. Limits: the client's ratePerSecond, else the default.
+import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { GatewayError } from '../shared/errors.ts';
+import { clientOf } from './authenticate.ts';
+
+export interface RateLimitSettings {
+  keyPrefix: string;
+  defaultPerSecond: number;
+}
+
+export function rateLimit(redis: Redis, settings: RateLimitSettings): RequestHandler {
+  const limiters = new Map<number, RateLimiterRedis>();
+  const limiterFor = (points: number) => {
+    let limiter = limiters.get(points);
+    if (!limiter) {
+      limiter = new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${settings.keyPrefix}:rate:${points}`,
+        points,
+        duration: 1,
+      });
+      limiters.set(points, limiter);
+    }
+    return limiter;
+  };
+  return async (_req, res, next) => {
+    const client = clientOf(res);
+    const points = client.ratePerSecond ?? settings.defaultPerSecond;
+    try {
+      await limiterFor(points).consume(client.id);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        throw new GatewayError('GW_RATE_LIMITED', {
+          detail: `More than ${points} requests per second`,
+          headers: { 'Retry-After': String(seconds) },
+        });
+      }
+      throw rejection;
+    }
+    next();
+  };
+}

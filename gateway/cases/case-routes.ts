@@ -1,0 +1,27 @@
+// HTTP edge of the case use cases: parse, call, map (STYLE.md rule 3).
+import { Router } from 'express';
+import { clientOf, requireKind } from '../auth/authenticate.ts';
+import { handle } from '../http/respond.ts';
+import type { CaseStore } from './case-store.ts';
+import { readCase } from './read-case.ts';
+import { submitCase, type SubmitDeps } from './submit-case.ts';
+
+export function caseRoutes(deps: SubmitDeps & { store: CaseStore }): Router {
+  const router = Router();
+  router.post(
+    '/v1/cases',
+    requireKind('portal'),
+    handle((req, res) =>
+      submitCase(deps, {
+        client: clientOf(res),
+        idempotencyKey: req.get('idempotency-key'),
+        body: req.body as unknown,
+      }),
+    ),
+  );
+  router.get(
+    '/v1/cases/:caseId',
+    handle((req, res) => readCase(deps.store, clientOf(res), String(req.params.caseId))),
+  );
+  return router;
+}

@@ -1,0 +1,119 @@
+// Case records in Redis (DESIGN.md §6): one hash and one history list per case, the idempotency
+// records, and the outbox of cases stored but not yet queued. Multi-key changes run as Lua scripts
+// (create-case.lua, transition-case.lua) so they are atomic.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { CaseStatus } from './case-status.ts';
+import { fromHash, toHash, type CaseRecord, type HistoryEntry } from './case-record.ts';
+
+const script = (name: string) =>
+  readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8');
+const CREATE_CASE = script('create-case.lua');
+const TRANSITION_CASE = script('transition-case.lua');
+
+export interface IdempotencyRecord {
+  caseId: string;
+  requestHash: string;
+  response: { status: number; body: unknown; headers: Record<string, string> };
+}
+
+export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
+
+export type TransitionOutcome =
+  | { ok: true; previous: CaseStatus }
+  | { ok: false; reason: 'illegal'; current: CaseStatus }
+  | { ok: false; reason: 'missing' };
+
+export interface NewCase {
+  record: CaseRecord;
+  history: HistoryEntry;
+}
+
+export class CaseStore {
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly idempotencyTtlSeconds: number;
+
+  constructor(redis: Redis, prefix: string, idempotencyTtlSeconds: number) {
+    this.redis = redis;
+    this.prefix = prefix;
+    this.idempotencyTtlSeconds = idempotencyTtlSeconds;
+  }
+
+  caseKey(id: string): string {
+    return `${this.prefix}:case:${id}`;
+  }
+  historyKey(id: string): string {
+    return `${this.prefix}:case:${id}:history`;
+  }
+  outboxKey(): string {
+    return `${this.prefix}:outbox`;
+  }
+  idempotencyKey(clientId: string, keyHash: string): string {
+    return `${this.prefix}:idem:${clientId}:${keyHash}`;
+  }
+
+  async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    const raw = await this.redis.get(key);
+    return raw ? (JSON.parse(raw) as IdempotencyRecord) : undefined;
+  }
+
+  /** Stores the parent (first) and any children plus the idempotency record, atomically. */
+  async create(idemKey: string, idem: IdempotencyRecord, cases: NewCase[]): Promise<CreateOutcome> {
+    const parent = cases[0]!.record;
+    const keys = [idemKey, this.outboxKey()];
+    const args = [
+      JSON.stringify(idem),
+      String(this.idempotencyTtlSeconds),
+      String(Date.parse(parent.createdAt)),
+      parent.id,
+    ];
+    for (const c of cases) {
+      keys.push(this.caseKey(c.record.id), this.historyKey(c.record.id));
+      args.push(JSON.stringify(toHash(c.record)), JSON.stringify(c.history));
+    }
+    const result = (await this.redis.eval(CREATE_CASE, keys.length, ...keys, ...args)) as string[];
+    if (result[0] === 'created') return { created: true };
+    return { created: false, existing: JSON.parse(result[1]!) as IdempotencyRecord };
+  }
+
+  async get(id: string): Promise<CaseRecord | undefined> {
+    return fromHash(await this.redis.hgetall(this.caseKey(id)));
+  }
+
+  async history(id: string): Promise<HistoryEntry[]> {
+    const raw = await this.redis.lrange(this.historyKey(id), 0, -1);
+    return raw.map((entry) => JSON.parse(entry) as HistoryEntry);
+  }
+
+  async transition(
+    id: string,
+    from: readonly CaseStatus[],
+    to: CaseStatus,
+    entries: HistoryEntry[],
+    fields: Record<string, string> = {},
+  ): Promise<TransitionOutcome> {
+    const result = (await this.redis.eval(
+      TRANSITION_CASE,
+      3,
+      this.caseKey(id),
+      this.historyKey(id),
+      this.outboxKey(),
+      from.join(','),
+      to,
+      JSON.stringify(entries.map((e) => JSON.stringify(e))),
+      JSON.stringify(fields),
+      id,
+      new Date().toISOString(),
+    )) as [string, string];
+    if (result[0] === 'ok') return { ok: true, previous: result[1] as CaseStatus };
+    if (result[0] === 'illegal')
+      return { ok: false, reason: 'illegal', current: result[1] as CaseStatus };
+    return { ok: false, reason: 'missing' };
+  }
+
+  /** Parent ids stored before `olderThanMs` that are still waiting to be queued. */
+  async outboxOlderThan(olderThanMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.outboxKey(), '-inf', olderThanMs, 'LIMIT', 0, limit);
+  }
+}

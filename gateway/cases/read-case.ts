@@ -1,0 +1,75 @@
+// GET /v1/cases/{caseId} (DESIGN.md §3.3). Visible to the submitting portal, the province clients
+// on its route and operators; to anyone else it does not exist (404, never 403, so ids cannot be
+// probed). Personal fields are masked unless the reader is an operator with the unmask right.
+import type { Client } from '../auth/client-registry.ts';
+import type { HandlerResult } from '../http/respond.ts';
+import { GatewayError } from '../shared/errors.ts';
+import type { CaseRecord } from './case-record.ts';
+import { phaseOf } from './case-status.ts';
+import type { CaseStore } from './case-store.ts';
+import { maskPersonalData } from './mask.ts';
+
+const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
+
+export function mayRead(client: Client, record: CaseRecord): boolean {
+  if (client.kind === 'operator') return true;
+  if (client.kind === 'portal') return record.clientId === client.id;
+  return client.adapter !== undefined && record.adapters.includes(client.adapter);
+}
+
+export async function loadVisibleCase(
+  store: CaseStore,
+  client: Client,
+  caseId: string,
+): Promise<CaseRecord> {
+  const record = CASE_ID.test(caseId) ? await store.get(caseId) : undefined;
+  if (!record || !mayRead(client, record)) {
+    throw new GatewayError('GW_CASE_NOT_FOUND', { detail: `No case ${caseId.slice(0, 40)}` });
+  }
+  return record;
+}
+
+export async function readCase(
+  store: CaseStore,
+  client: Client,
+  caseId: string,
+): Promise<HandlerResult> {
+  const record = await loadVisibleCase(store, client, caseId);
+  const unmasked = client.kind === 'operator' && client.rights.includes('unmask');
+  const [history, children] = await Promise.all([
+    store.history(record.id),
+    Promise.all((record.children ?? []).map((id) => store.get(id))),
+  ]);
+  const submission = unmasked ? record.envelope : maskPersonalData(record.envelope);
+  return {
+    status: 200,
+    body: {
+      caseId: record.id,
+      status: record.status,
+      phase: phaseOf(record.status),
+      itemCode: record.itemCode,
+      itemVersion: record.itemVersion,
+      mode: record.mode,
+      receivingRegion: record.receivingRegion,
+      route: record.route ?? {
+        children: children.filter(Boolean).map((c) => ({
+          caseId: c!.id,
+          role: c!.role,
+          status: c!.status,
+          phase: phaseOf(c!.status),
+          ...c!.route,
+        })),
+      },
+      ...(record.parentId ? { parentId: record.parentId, role: record.role } : {}),
+      provinceCaseNo: record.provinceCaseNo ?? null,
+      dueAt: record.dueAt ?? null,
+      flags: record.flags,
+      result: record.result ?? null,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      submission,
+      history: history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note })),
+      links: { self: `/v1/cases/${record.id}` },
+    },
+  };
+}

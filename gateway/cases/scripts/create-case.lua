@@ -1,0 +1,40 @@
+--[[
+  Creates a case (and, for joint cases, its children) together with its idempotency record, in one
+  atomic step, unless the idempotency key is already taken (DESIGN.md §3.2, §6 outbox rule).
+
+  Input:
+    KEYS[1] idempotency key            (string: JSON {caseId, requestHash, response})
+    KEYS[2] outbox sorted set          (case id -> createdAt ms; cases stored but not yet queued)
+    KEYS[3..] case hash, history list  (pairs: parent first, then each child)
+    ARGV[1] idempotency record JSON
+    ARGV[2] idempotency TTL, seconds
+    ARGV[3] createdAt, ms
+    ARGV[4] parent case id (goes to the outbox)
+    ARGV[5..] case fields JSON, first history entry JSON (pairs, same order as the keys)
+
+  Output:
+    {'created'} or {'exists', <stored idempotency record JSON>}
+]]
+local existing = redis.call('GET', KEYS[1])
+if existing then
+  return {'exists', existing}
+end
+local pairs_count = (#KEYS - 2) / 2
+for i = 0, pairs_count - 1 do
+  local caseKey = KEYS[3 + i * 2]
+  local historyKey = KEYS[4 + i * 2]
+  if redis.call('EXISTS', caseKey) == 1 then
+    return redis.error_reply('case already exists: ' .. caseKey)
+  end
+  local fields = cjson.decode(ARGV[5 + i * 2])
+  local flat = {}
+  for k, v in pairs(fields) do
+    flat[#flat + 1] = k
+    flat[#flat + 1] = v
+  end
+  redis.call('HSET', caseKey, unpack(flat))
+  redis.call('RPUSH', historyKey, ARGV[6 + i * 2])
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return {'created'}

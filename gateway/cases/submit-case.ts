@@ -1,0 +1,202 @@
+// POST /v1/cases, top to bottom (DESIGN.md §3.2, STYLE.md rule 3):
+//   idempotency → validate (envelope → identifiers → payload) → route → store → enqueue → 202.
+// The 202 leaves only after the case record and its job are both in Redis; if the process dies
+// between the two, the reconciler (or the portal's retry with the same key) queues it.
+import type { HandlerResult } from '../http/respond.ts';
+import type { Client } from '../auth/client-registry.ts';
+import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
+import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
+import type { CatalogueItem } from '../catalogue/catalogue-item.ts';
+import { addWorkingDays, chinaDate, type WorkingCalendar } from '../calendar/working-days.ts';
+import { resolveRoute } from '../routing/resolve-route.ts';
+import type { RouteDecision, RoutingContext } from '../routing/route-decision.ts';
+import { GatewayError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { CaseQueues } from '../queues/case-queues.ts';
+import { canonicalJson, sha256Hex } from './canonical-json.ts';
+import type { CaseRecord, HistoryEntry } from './case-record.ts';
+import { phaseOf } from './case-status.ts';
+import type { CaseStore, IdempotencyRecord, NewCase } from './case-store.ts';
+import { dispatchCase } from './dispatch-case.ts';
+
+export interface SubmitDeps {
+  registry: SchemaRegistry;
+  routing: RoutingContext;
+  store: CaseStore;
+  queues: CaseQueues;
+  calendar: WorkingCalendar;
+  newId: () => string;
+  now: () => Date;
+  log: Logger;
+  onSubmitted?: (itemCode: string, adapters: string[]) => void;
+}
+
+export interface SubmitInput {
+  client: Client;
+  idempotencyKey: string | undefined;
+  body: unknown;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
+
+export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<HandlerResult> {
+  const key = input.idempotencyKey;
+  if (!key || !IDEMPOTENCY_KEY.test(key)) {
+    throw new GatewayError('GW_IDEMPOTENCY_KEY_REQUIRED', {
+      detail: 'Idempotency-Key must be 8–128 visible ASCII characters',
+    });
+  }
+  const requestHash = sha256Hex(canonicalJson(input.body));
+  const idemKey = deps.store.idempotencyKey(input.client.id, sha256Hex(key));
+  const earlier = await deps.store.getIdempotency(idemKey);
+  if (earlier) return replay(deps, earlier, requestHash);
+
+  const { item, envelope } = deps.registry.validateSubmission(input.body);
+  const now = deps.now();
+  const decision = resolveRoute(
+    {
+      item,
+      mode: envelope.mode,
+      receivingRegion: envelope.receivingRegion,
+      handlingRegion: envelope.handlingRegion,
+      parties: envelope.parties,
+      portalProvince: input.client.province,
+      date: chinaDate(now),
+    },
+    deps.routing,
+  );
+  if (decision.decision === 'refused') {
+    throw new GatewayError(decision.code, {
+      detail: decision.detail,
+      errors: [
+        {
+          path: decision.path,
+          message: decision.detail,
+          messageZh: decision.detailZh,
+          keyword: 'routing',
+        },
+      ],
+    });
+  }
+
+  const cases = buildCases(deps, input.client, item, envelope, decision, now);
+  const parent = cases[0]!.record;
+  const response = {
+    status: 202,
+    headers: { Location: `/v1/cases/${parent.id}` },
+    body: acceptedBody(
+      parent,
+      cases.slice(1).map((c) => c.record),
+    ),
+  };
+  const outcome = await deps.store.create(
+    idemKey,
+    { caseId: parent.id, requestHash, response },
+    cases,
+  );
+  if (!outcome.created) return replay(deps, outcome.existing, requestHash);
+
+  await dispatchCase(deps, parent);
+  deps.onSubmitted?.(parent.itemCode, parent.adapters);
+  deps.log.info(
+    { caseId: parent.id, itemCode: parent.itemCode, adapters: parent.adapters },
+    'case accepted',
+  );
+  return response;
+}
+
+async function replay(
+  deps: SubmitDeps,
+  earlier: IdempotencyRecord,
+  requestHash: string,
+): Promise<HandlerResult> {
+  if (earlier.requestHash !== requestHash) {
+    throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
+      detail: `This Idempotency-Key was used for case ${earlier.caseId} with a different body`,
+    });
+  }
+  // The first attempt may have died after storing the case and before queueing it.
+  const record = await deps.store.get(earlier.caseId);
+  if (record?.status === 'SUBMITTED') await dispatchCase(deps, record);
+  return {
+    status: earlier.response.status,
+    headers: { ...earlier.response.headers, 'Idempotent-Replayed': 'true' },
+    body: earlier.response.body,
+  };
+}
+
+function buildCases(
+  deps: SubmitDeps,
+  client: Client,
+  item: CatalogueItem,
+  envelope: SubmissionEnvelope,
+  decision: Exclude<RouteDecision, { decision: 'refused' }>,
+  now: Date,
+): NewCase[] {
+  const id = deps.newId();
+  const at = now.toISOString();
+  const due = addWorkingDays(deps.calendar, chinaDate(now), item.promisedDays);
+  if (due.assumed)
+    deps.log.warn(
+      { caseId: id, dueDate: due.date },
+      'no working-day calendar for this year: Mon–Fri assumed',
+    );
+  const base = {
+    status: 'SUBMITTED' as const,
+    itemCode: item.code,
+    itemVersion: item.version,
+    mode: envelope.mode,
+    clientId: client.id,
+    receivingRegion: envelope.receivingRegion,
+    envelope,
+    createdAt: at,
+    updatedAt: at,
+    dueAt: due.dueAt,
+    flags: { warning: false, overdue: false, escalated: false },
+  };
+  const history: HistoryEntry = { at, status: 'SUBMITTED', actor: client.id };
+  if ('route' in decision) {
+    return [
+      {
+        record: { ...base, id, route: decision.route, adapters: [decision.route.adapter] },
+        history,
+      },
+    ];
+  }
+  const children: CaseRecord[] = decision.children.map((child, i) => ({
+    ...base,
+    id: `${id}-${i + 1}`,
+    parentId: id,
+    role: child.role,
+    route: child.route,
+    adapters: [child.route.adapter],
+  }));
+  const parent: CaseRecord = {
+    ...base,
+    id,
+    children: children.map((c) => c.id),
+    adapters: [...new Set(children.map((c) => c.route!.adapter))],
+  };
+  return [{ record: parent, history }, ...children.map((record) => ({ record, history }))];
+}
+
+function acceptedBody(parent: CaseRecord, children: CaseRecord[]) {
+  return {
+    caseId: parent.id,
+    status: 'ROUTED',
+    phase: phaseOf('ROUTED'),
+    itemCode: parent.itemCode,
+    itemVersion: parent.itemVersion,
+    route: parent.route ?? {
+      children: children.map((c) => ({
+        caseId: c.id,
+        role: c.role,
+        adapter: c.route!.adapter,
+        targetRegion: c.route!.targetRegion,
+        level: c.route!.level,
+      })),
+    },
+    dueAt: parent.dueAt,
+    links: { self: `/v1/cases/${parent.id}` },
+  };
+}

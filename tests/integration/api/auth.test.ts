@@ -1,0 +1,158 @@
+// DESIGN.md §3.1: every /v1 call is signed. These tests sign with the shipped client and also
+// build requests by hand, as an independent portal would from the README's text.
+import { createHash, createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '../../../gateway/client/gateway-client.ts';
+import {
+  startApiGateway,
+  devSecret,
+  validExample,
+  type ApiGateway,
+} from '../../support/api-gateway.ts';
+
+let gw: ApiGateway;
+beforeAll(async () => {
+  gw = await startApiGateway();
+});
+afterAll(async () => gw.close());
+
+const creds = (id = 'portal-sc') => ({ clientId: id, secret: devSecret(id) });
+
+async function send(url: string, headers: Record<string, string>, init: RequestInit = {}) {
+  const res = await fetch(`${gw.url}${url}`, {
+    ...init,
+    headers: { ...headers, ...(init.headers as object) },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('request signing', () => {
+  it('accepts a request signed by hand exactly as the README describes (HMAC-SHA256)', async () => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = 'n0nce-hand-made-0001';
+    const empty = createHash('sha256').update('').digest('hex');
+    const text = ['GET', '/v1/divisions/530323', '', ts, nonce, empty].join('\n');
+    const signature = createHmac('sha256', devSecret('portal-sc')).update(text).digest('hex');
+    const res = await send('/v1/divisions/530323', {
+      'X-Gw-Client': 'portal-sc',
+      'X-Gw-Timestamp': ts,
+      'X-Gw-Nonce': nonce,
+      'X-Gw-Signature-Method': 'HMAC-SHA256',
+      'X-Gw-Signature': signature,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      code: '530323',
+      name: '师宗县',
+      level: 'county',
+      province: '53',
+    });
+  });
+
+  it('accepts the HMAC-SM3 variant', async () => {
+    const res = await gw.client('portal-sc', 'HMAC-SM3').request('GET', '/v1/divisions/510104');
+    expect(res.status).toBe(200);
+  });
+
+  it('accepts a query sent in another order than it was signed (canonical sorting)', async () => {
+    const headers = signRequest(creds(), {
+      method: 'GET',
+      url: '/v1/catalogue/items?mode=online&department=SW',
+    });
+    const res = await send('/v1/catalogue/items?department=SW&mode=online', headers);
+    expect(res.status).toBe(200);
+    expect((res.body.items as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it('refuses a wrong secret with 401 GW_AUTH_BAD_SIGNATURE', async () => {
+    const headers = signRequest(
+      { clientId: 'portal-sc', secret: 'x'.repeat(40) },
+      { method: 'GET', url: '/v1/divisions/530323' },
+    );
+    const res = await send('/v1/divisions/530323', headers);
+    expect(res).toMatchObject({ status: 401, body: { code: 'GW_AUTH_BAD_SIGNATURE' } });
+  });
+
+  it('refuses a body changed after signing', async () => {
+    const signedBody = JSON.stringify(validExample('SW-005'));
+    const headers = signRequest(creds(), { method: 'POST', url: '/v1/cases', body: signedBody });
+    const tampered = signedBody.replace('40320.00', '1.00');
+    const res = await send(
+      '/v1/cases',
+      { ...headers, 'content-type': 'application/json', 'idempotency-key': 'tamper-key-0001' },
+      { method: 'POST', body: tampered },
+    );
+    expect(res).toMatchObject({ status: 401, body: { code: 'GW_AUTH_BAD_SIGNATURE' } });
+  });
+
+  it('refuses stale and future timestamps with 401 GW_AUTH_STALE_TIMESTAMP', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const timestamp of [now - 301, now + 301]) {
+      const headers = signRequest(creds(), {
+        method: 'GET',
+        url: '/v1/divisions/530323',
+        timestamp,
+      });
+      const res = await send('/v1/divisions/530323', headers);
+      expect(res).toMatchObject({ status: 401, body: { code: 'GW_AUTH_STALE_TIMESTAMP' } });
+    }
+  });
+
+  it('refuses a replayed nonce with 401 GW_AUTH_REPLAYED_NONCE', async () => {
+    const headers = signRequest(creds(), { method: 'GET', url: '/v1/divisions/530323' });
+    expect((await send('/v1/divisions/530323', headers)).status).toBe(200);
+    const again = await send('/v1/divisions/530323', headers);
+    expect(again).toMatchObject({ status: 401, body: { code: 'GW_AUTH_REPLAYED_NONCE' } });
+  });
+
+  it('refuses an unknown client with 401 GW_AUTH_UNKNOWN_CLIENT', async () => {
+    const headers = signRequest(
+      { clientId: 'portal-bj', secret: 'y'.repeat(40) },
+      { method: 'GET', url: '/v1/divisions/530323' },
+    );
+    const res = await send('/v1/divisions/530323', headers);
+    expect(res).toMatchObject({ status: 401, body: { code: 'GW_AUTH_UNKNOWN_CLIENT' } });
+  });
+
+  it('refuses missing headers and a malformed nonce with 401 GW_AUTH_MISSING', async () => {
+    expect(await send('/v1/divisions/530323', {})).toMatchObject({
+      status: 401,
+      body: { code: 'GW_AUTH_MISSING' },
+    });
+    const headers = signRequest(creds(), {
+      method: 'GET',
+      url: '/v1/divisions/530323',
+      nonce: 'short',
+    });
+    expect(await send('/v1/divisions/530323', headers)).toMatchObject({
+      status: 401,
+      body: { code: 'GW_AUTH_MISSING' },
+    });
+  });
+
+  it('answers a province client trying to submit with 403 GW_FORBIDDEN', async () => {
+    const res = await gw
+      .client('province-yn')
+      .submitCase(validExample('SW-005'), 'province-tries-0001');
+    expect(res).toMatchObject({ status: 403, body: { code: 'GW_FORBIDDEN' } });
+  });
+
+  it('answers over the client rate with 429 and Retry-After', async () => {
+    const limited = await startApiGateway({ GW_RATE_LIMIT_PER_SECOND: '3' });
+    try {
+      const client = limited.client('portal-gx');
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 6; i++) {
+        const res = await client.request('GET', '/v1/divisions/450103');
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter = res.headers.get('retry-after');
+      }
+      expect(statuses).toContain(429);
+      expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,80 @@
+// GET /v1/cases/{id} (DESIGN.md §3.3): who may see a case, and what they see of personal data.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+
+let gw: ApiGateway;
+let caseId: string;
+beforeAll(async () => {
+  gw = await startApiGateway();
+  const body = validExample('SW-005');
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string }>(body, `read-${Date.now()}`);
+  expect(res.status).toBe(202);
+  caseId = res.body.caseId;
+});
+afterAll(async () => gw.close());
+
+interface CaseView {
+  caseId: string;
+  status: string;
+  phase: { key: string; zh: string };
+  dueAt: string;
+  submission: { applicant: Record<string, string>; payload: Record<string, unknown> };
+  history: { status: string; actor: string }[];
+}
+
+describe('reading a case', () => {
+  it('shows the submitting portal its case, with personal fields masked', async () => {
+    const res = await gw.client('portal-sc').getCase<CaseView>(caseId);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      caseId,
+      status: 'ROUTED',
+      phase: { key: 'dispatch', zh: '分流' },
+    });
+    expect(res.body.history.map((h) => h.status)).toEqual(['SUBMITTED', 'ACCEPTED', 'ROUTED']);
+    const applicant = res.body.submission.applicant;
+    expect(applicant.phone).toBe('138****5678');
+    expect(applicant.contactIdNumber).toBe('5101**********2311');
+    expect(applicant.contactName).toBe('李*');
+    const bank = res.body.submission.payload.bank as Record<string, string>;
+    expect(bank.accountNo).toBe('***************3445');
+    expect(JSON.stringify(res.body)).not.toContain('510104198503152311');
+    expect(JSON.stringify(res.body)).not.toContain('13812345678');
+  });
+
+  it('counts the promised days on the working-day calendar (SW-005: decided the same working day)', async () => {
+    const res = await gw.client('portal-sc').getCase<CaseView>(caseId);
+    expect(res.body.dueAt).toMatch(/T15:59:59\.000Z$/);
+  });
+
+  it('answers another province portal with 404, exactly as for a case that does not exist', async () => {
+    const other = await gw.client('portal-gz').getCase<{ code: string }>(caseId);
+    const missing = await gw
+      .client('portal-gz')
+      .getCase<{ code: string }>('01JAAAAAAAAAAAAAAAAAAAAAAA');
+    expect(other).toMatchObject({ status: 404, body: { code: 'GW_CASE_NOT_FOUND' } });
+    expect(missing).toMatchObject({ status: 404, body: { code: 'GW_CASE_NOT_FOUND' } });
+  });
+
+  it('shows the case to the handling province (yn) but not to an unrelated province client', async () => {
+    expect((await gw.client('province-yn').getCase(caseId)).status).toBe(200);
+    expect((await gw.client('province-gx').getCase(caseId)).status).toBe(404);
+  });
+
+  it('shows personal data unmasked to an operator with the unmask right only', async () => {
+    const unmask = await gw.client('operator-dev').getCase<CaseView>(caseId);
+    expect(unmask.body.submission.applicant.phone).toBe('13812345678');
+    const readonly = await gw.client('operator-readonly').getCase<CaseView>(caseId);
+    expect(readonly.status).toBe(200);
+    expect(readonly.body.submission.applicant.phone).toBe('138****5678');
+  });
+
+  it('never writes the personal data of a submission into the logs', () => {
+    const log = JSON.stringify(gw.logLines());
+    expect(log).not.toContain('510104198503152311');
+    expect(log).not.toContain('13812345678');
+    expect(log).not.toContain('6222020200112233445');
+  });
+});

@@ -1,0 +1,248 @@
+// POST /v1/cases (DESIGN.md §3.2, §6) against a real Redis and real BullMQ queues.
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileOnce } from '../../../gateway/cases/reconciler.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+
+let gw: ApiGateway;
+beforeAll(async () => {
+  gw = await startApiGateway();
+});
+afterAll(async () => gw.close());
+
+let keySeq = 0;
+const key = (label: string) => `${label}-${Date.now()}-${keySeq++}`;
+
+interface Accepted {
+  caseId: string;
+  status: string;
+  phase: { key: string; zh: string };
+  route: { adapter: string; targetRegion: string; level: string; children?: unknown[] };
+  links: { self: string };
+}
+interface Problem {
+  code: string;
+  errors?: { path: string; message: string; messageZh: string }[];
+}
+
+// A joint item's example, received in 四川 so portal-sc may collect it.
+function jointExample(): Record<string, unknown> {
+  const example = validExample('RS-006');
+  expect(example.mode).toBe('joint');
+  return { ...example, receivingRegion: '510104' };
+}
+
+function queue(adapter: string) {
+  return new Queue(`route-${adapter}`, {
+    connection: gw.services.redis,
+    prefix: `${gw.config.keyPrefix}:bull`,
+  });
+}
+
+describe('submitting a case', () => {
+  it('accepts the SW-005 remote tax payment for 师宗县 from a 四川 portal: 202, stored, job waiting on route-yn', async () => {
+    const res = await gw
+      .client('portal-sc')
+      .submitCase<Accepted>(validExample('SW-005'), key('flagship'));
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({
+      status: 'ROUTED',
+      phase: { key: 'dispatch', zh: '分流' },
+      itemCode: 'SW-005',
+      itemVersion: 1,
+      route: { adapter: 'yn', targetRegion: '530323', level: 'county' },
+    });
+    const id = res.body.caseId;
+    expect(res.headers.get('location')).toBe(`/v1/cases/${id}`);
+    const stored = await gw.services.store.get(id);
+    expect(stored).toMatchObject({ status: 'ROUTED', clientId: 'portal-sc', adapters: ['yn'] });
+    const history = await gw.services.store.history(id);
+    expect(history.map((h) => h.status)).toEqual(['SUBMITTED', 'ACCEPTED', 'ROUTED']);
+    const job = await queue('yn').getJob(id);
+    expect(job?.data).toEqual({ caseId: id });
+    expect(await job?.getState()).toBe('waiting');
+  });
+
+  it('answers the same key and body with the same 202 and Idempotent-Replayed: true', async () => {
+    const k = key('replay');
+    const first = await gw.client('portal-sc').submitCase<Accepted>(validExample('SW-005'), k);
+    // Same content, keys in another order: still the same body.
+    const reordered = Object.fromEntries(Object.entries(validExample('SW-005')).reverse());
+    const second = await gw.client('portal-sc').submitCase<Accepted>(reordered, k);
+    expect(second.status).toBe(202);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('answers the same key with another body with 409 GW_IDEMPOTENCY_CONFLICT', async () => {
+    const k = key('conflict');
+    expect((await gw.client('portal-sc').submitCase(validExample('SW-005'), k)).status).toBe(202);
+    const other = validExample('SW-005');
+    (other.payload as Record<string, unknown>).totalAmount = '1.00';
+    const res = await gw.client('portal-sc').submitCase<Problem>(other, k);
+    expect(res).toMatchObject({ status: 409, body: { code: 'GW_IDEMPOTENCY_CONFLICT' } });
+  });
+
+  it('creates exactly one case and one job from 50 parallel submissions with one key', async () => {
+    const k = key('parallel');
+    const client = gw.client('portal-sc');
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => client.submitCase<Accepted>(validExample('SW-005'), k)),
+    );
+    expect(results.every((r) => r.status === 202)).toBe(true);
+    const ids = new Set(results.map((r) => r.body.caseId));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    const jobs = await queue('yn').getJobs(['waiting', 'delayed', 'active']);
+    expect(jobs.filter((j) => j.id === id)).toHaveLength(1);
+    const idemKeys = await gw.services.redis.keys(`${gw.config.keyPrefix}:idem:portal-sc:*`);
+    const records = await Promise.all(idemKeys.map((k2) => gw.services.redis.get(k2)));
+    expect(records.filter((r) => r?.includes(id!))).toHaveLength(1);
+  });
+
+  it('requires an Idempotency-Key of 8–128 characters', async () => {
+    const res = await gw
+      .client('portal-sc')
+      .request<Problem>('POST', '/v1/cases', { json: validExample('SW-005') });
+    expect(res).toMatchObject({ status: 400, body: { code: 'GW_IDEMPOTENCY_KEY_REQUIRED' } });
+    const short = await gw.client('portal-sc').submitCase<Problem>(validExample('SW-005'), 'short');
+    expect(short.status).toBe(400);
+  });
+
+  it('refuses a credit code with a wrong check character with 422 pointing at it', async () => {
+    const body = validExample('SW-005');
+    (body.applicant as Record<string, unknown>).creditCode = '91510104MA6CXY120H';
+    const res = await gw.client('portal-sc').submitCase<Problem>(body, key('bad-credit'));
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('GW_IDENTIFIER_INVALID');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        path: '/applicant/creditCode',
+        message: expect.stringMatching(/check character should be G/),
+        messageZh: expect.stringMatching(/校验位/),
+      }),
+    ]);
+  });
+
+  it('reports every payload problem of the stage together, with Chinese messages', async () => {
+    const body = validExample('SW-005');
+    const payload = body.payload as Record<string, unknown>;
+    payload.totalAmount = '12.345';
+    delete payload.agreementNo;
+    const res = await gw.client('portal-sc').submitCase<Problem>(body, key('payload'));
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('GW_PAYLOAD_INVALID');
+    const paths = res.body.errors!.map((e) => e.path).sort();
+    expect(paths).toEqual(['/payload/agreementNo', '/payload/totalAmount']);
+    expect(res.body.errors!.every((e) => /[\u4e00-\u9fa5]/u.test(e.messageZh))).toBe(true);
+  });
+
+  it('refuses an unknown item with 404 GW_ITEM_NOT_FOUND', async () => {
+    const body = { ...validExample('SW-005'), itemCode: 'SW-999' };
+    const res = await gw.client('portal-sc').submitCase<Problem>(body, key('unknown-item'));
+    expect(res).toMatchObject({ status: 404, body: { code: 'GW_ITEM_NOT_FOUND' } });
+  });
+
+  const refusals: [string, (b: Record<string, unknown>) => void, string, string][] = [
+    [
+      'a retired division code',
+      (b) => (b.handlingRegion = '530321'),
+      'GW_DIVISION_UNKNOWN',
+      '/handlingRegion',
+    ],
+    [
+      'a 12-digit statistical code',
+      (b) => (b.handlingRegion = '530323101001'),
+      'GW_DIVISION_UNKNOWN',
+      '/handlingRegion',
+    ],
+    [
+      'a non-member region (北京)',
+      (b) => (b.handlingRegion = '110105'),
+      'GW_NOT_MEMBER',
+      '/handlingRegion',
+    ],
+    [
+      'a non-member region (深圳)',
+      (b) => (b.handlingRegion = '440305'),
+      'GW_NOT_MEMBER',
+      '/handlingRegion',
+    ],
+    [
+      'a same-province case',
+      (b) => (b.handlingRegion = '510722'),
+      'GW_NOT_CROSS_PROVINCE',
+      '/handlingRegion',
+    ],
+    [
+      'a region coarser than the item level',
+      (b) => (b.handlingRegion = '530300'),
+      'GW_REGION_TOO_COARSE',
+      '/handlingRegion',
+    ],
+    ['a mode the item lacks', (b) => (b.mode = 'proxy'), 'GW_MODE_NOT_OFFERED', '/mode'],
+    [
+      'a receiving region outside the portal province',
+      (b) => (b.receivingRegion = '500103'),
+      'GW_REGION_NOT_COLLECTABLE',
+      '/receivingRegion',
+    ],
+  ];
+  it.each(refusals)(
+    'refuses %s with %s at %s and stores nothing',
+    async (_label, change, code, path) => {
+      const before = await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`);
+      const body = validExample('SW-005');
+      change(body);
+      const res = await gw.client('portal-sc').submitCase<Problem>(body, key('refusal'));
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe(code);
+      expect(res.body.errors?.[0]?.path).toBe(path);
+      const after = await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`);
+      expect(after.length).toBe(before.length);
+    },
+  );
+
+  it('splits a joint case into one child per party, as a BullMQ flow', async () => {
+    const res = await gw.client('portal-sc').submitCase<Accepted>(jointExample(), key('joint'));
+    expect(res.status).toBe(202);
+    const children = res.body.route.children as { caseId: string; adapter: string }[];
+    expect(children.length).toBeGreaterThanOrEqual(2);
+    for (const child of children) {
+      const job = await queue(child.adapter).getJob(child.caseId);
+      expect(job?.parentKey).toContain(res.body.caseId);
+      expect(await gw.services.store.get(child.caseId)).toMatchObject({
+        parentId: res.body.caseId,
+        status: 'ROUTED',
+      });
+    }
+  });
+
+  it('queues, once, a case whose process died between storing it and queueing it (reconciler)', async () => {
+    // Inject the crash: the queue write fails after the case record is stored.
+    const queues = gw.services.queues;
+    const original = queues.enqueue.bind(queues);
+    queues.enqueue = () =>
+      Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
+    const k = key('crash');
+    const res = await gw.client('portal-sc').submitCase<Problem>(validExample('SW-005'), k);
+    queues.enqueue = original;
+    expect(res.status).toBe(503);
+    const outbox = await gw.services.store.outboxOlderThan(Date.now(), 100);
+    expect(outbox).toHaveLength(1);
+    const caseId = outbox[0]!;
+    expect((await gw.services.store.get(caseId))?.status).toBe('SUBMITTED');
+    expect(await queue('yn').getJob(caseId)).toBeUndefined();
+
+    const settings = { intervalMs: 1000, ageMs: 0 };
+    expect(await reconcileOnce(gw.services, settings, gw.services.logger)).toBe(1);
+    expect(await reconcileOnce(gw.services, settings, gw.services.logger)).toBe(0);
+    expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
+    expect(await queue('yn').getJob(caseId)).toBeDefined();
+    // The portal's retry with the same key now gets the 202 for that very case.
+    const retry = await gw.client('portal-sc').submitCase<Accepted>(validExample('SW-005'), k);
+    expect(retry.status).toBe(202);
+    expect(retry.body.caseId).toBe(caseId);
+  });
+});

@@ -1,0 +1,107 @@
+// The real gateway — services, auth, routes, Redis — on an ephemeral port with a unique key prefix,
+// plus signing clients for the development clients in config/clients.dev.json.
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { loadConfig, type Config } from '../../config/load-config.ts';
+import { buildApp } from '../../gateway/app.ts';
+import { GatewayClient } from '../../gateway/client/gateway-client.ts';
+import type { SignatureMethod } from '../../gateway/client/signing.ts';
+import { createLifecycle } from '../../gateway/shared/lifecycle.ts';
+import { createRedis, waitForRedis } from '../../gateway/shared/redis.ts';
+import { projectPath } from '../../gateway/shared/project-root.ts';
+import {
+  apiRouter,
+  createServices,
+  loadStaticData,
+  type Services,
+  type StaticData,
+} from '../../gateway/services.ts';
+import { testRedisUrl, uniquePrefix } from './redis.ts';
+import { memoryLogger } from './test-gateway.ts';
+
+let staticData: StaticData | undefined;
+
+interface DevClient {
+  id: string;
+  secret: string;
+}
+const DEV_CLIENTS = JSON.parse(
+  readFileSync(projectPath('config/clients.dev.json'), 'utf8'),
+) as DevClient[];
+
+export function devSecret(id: string): string {
+  const client = DEV_CLIENTS.find((c) => c.id === id);
+  if (!client) throw new Error(`no dev client ${id}`);
+  return client.secret;
+}
+
+export interface ApiGateway {
+  url: string;
+  server: Server;
+  services: Services;
+  config: Config;
+  client: (id: string, method?: SignatureMethod) => GatewayClient;
+  logLines: () => Record<string, unknown>[];
+  close: () => Promise<void>;
+}
+
+export async function startApiGateway(
+  env: Record<string, string> = {},
+  options: { redisUrl?: string } = {},
+): Promise<ApiGateway> {
+  const config = loadConfig({
+    REDIS_URL: options.redisUrl ?? testRedisUrl(),
+    GW_KEY_PREFIX: uniquePrefix('api'),
+    GW_ENV: 'test',
+    ...env,
+  });
+  const { logger, lines } = memoryLogger();
+  staticData ??= loadStaticData(config, logger);
+  const redis = createRedis('http', {
+    redisUrl: config.redisUrl!,
+    redisCommandTimeoutMs: config.redisCommandTimeoutMs,
+    redisConnectTimeoutMs: config.redisConnectTimeoutMs,
+    redisReconnectMaxDelayMs: 200,
+  });
+  await waitForRedis(redis, 5000);
+  const services = createServices(config, logger, redis, staticData);
+  const app = buildApp({
+    logger,
+    redis,
+    lifecycle: createLifecycle(),
+    bodyLimitBytes: config.bodyLimitBytes,
+    readinessTimeoutMs: config.redisCommandTimeoutMs,
+    retryAfterSeconds: config.retryAfterSeconds,
+    routers: [apiRouter(services)],
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    server,
+    services,
+    config,
+    client: (id, method) =>
+      new GatewayClient(url, { clientId: id, secret: devSecret(id), signatureMethod: method }),
+    logLines: lines,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.queues.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** The valid example envelope of an item (schemas/items/<code>.examples.json). */
+export function validExample(code: string, index = 0): Record<string, unknown> {
+  const examples = JSON.parse(
+    readFileSync(projectPath('schemas/items', `${code}.examples.json`), 'utf8'),
+  ) as { valid: Record<string, unknown>[] };
+  const example = examples.valid[index];
+  if (!example) throw new Error(`no valid example ${index} for ${code}`);
+  return structuredClone(example);
+}
