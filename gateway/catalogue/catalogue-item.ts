@@ -27,7 +27,14 @@ export type Mode = (typeof MODES)[number];
 export const LEVELS = ['province', 'prefecture', 'county'] as const;
 export type Level = (typeof LEVELS)[number];
 
-export type Subject = 'person' | 'enterprise' | 'both';
+export const SUBJECTS = ['person', 'enterprise', 'both'] as const;
+export type Subject = (typeof SUBJECTS)[number];
+
+export const SCOPES = ['national', 'regional'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Two-digit codes of the six alliance members (DOMAIN.md §1); Guangxi starts with 4. */
+export const MEMBER_PROVINCES = ['45', '50', '51', '52', '53', '54'] as const;
 
 export interface CatalogueItem {
   readonly code: string;
@@ -39,7 +46,7 @@ export interface CatalogueItem {
   readonly level: Level;
   /** 承诺时限 in working days; 0 means decided at once. */
   readonly promisedDays: number;
-  readonly scope: 'national' | 'regional';
+  readonly scope: Scope;
   /** Two-digit province codes where the item is enabled (default: all six members). */
   readonly enabledProvinces: readonly string[];
   readonly provenance?: string;

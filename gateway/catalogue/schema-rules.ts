@@ -1,6 +1,7 @@
 // Bounded-size rules every item schema must meet before the registry will load it: a portal must
 // not be able to send an unbounded string or array, nor smuggle fields no one validated.
 // Returns every violation with its location inside the schema, so an operator fixes all at once.
+// Used by the registry (compile-item.ts) and by scripts/check-items.ts.
 
 export interface SchemaRuleViolation {
   schemaPath: string;
@@ -13,58 +14,124 @@ const SUBSCHEMA_MAPS = ['properties', '$defs', 'patternProperties', 'dependentSc
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
 const SUBSCHEMAS = ['items', 'not', 'if', 'then', 'else', 'contains', 'additionalProperties'];
 
-function hasTitle(schema: Record<string, Json>): boolean {
+// Where a schema declares what a value may be. A declaration with no type at all (`{}`, `true`,
+// `{ "title": "备注" }`) accepts a string of any length and so defeats every rule below. Inside
+// if/then/else/not/contains/allOf/anyOf/oneOf/dependentSchemas a schema only refines a value
+// declared elsewhere (additionalProperties: false admits only declared properties), so nothing
+// under those is a declaration.
+const DECLARING_KEYS = new Set([
+  'properties',
+  '$defs',
+  'patternProperties',
+  'items',
+  'prefixItems',
+  'additionalProperties',
+]);
+
+type JsonObject = { [key: string]: Json };
+
+function isObject(schema: Json | undefined): schema is JsonObject {
+  return typeof schema === 'object' && schema !== null && !Array.isArray(schema);
+}
+
+function hasTitle(schema: JsonObject): boolean {
   return typeof schema.title === 'string' && /[\u4e00-\u9fa5]/u.test(schema.title);
 }
 
-export function checkSchemaRules(schema: Json, path = ''): SchemaRuleViolation[] {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return [];
+function isTyped(schema: Json | undefined): boolean {
+  if (!isObject(schema)) return schema === false;
+  if (['type', '$ref', 'enum', 'const'].some((key) => schema[key] !== undefined)) return true;
+  const { allOf, anyOf, oneOf } = schema;
+  return (
+    (Array.isArray(allOf) && allOf.some(isTyped)) ||
+    ([anyOf, oneOf].some(Array.isArray) &&
+      [anyOf, oneOf].every(
+        (list) => list === undefined || (Array.isArray(list) && list.every(isTyped)),
+      ))
+  );
+}
+
+/** `refining`: under a conditional or combinator, where nothing declares a value. */
+function walk(
+  schema: Json,
+  path: string,
+  declaration: boolean,
+  refining: boolean,
+): SchemaRuleViolation[] {
+  if (declaration && !isTyped(schema))
+    return [{ schemaPath: path, rule: 'schema without type, $ref, enum or const' }];
+  if (!isObject(schema)) return [];
   const s = schema;
   const out: SchemaRuleViolation[] = [];
   const types = Array.isArray(s.type) ? s.type : [s.type];
-  if (types.includes('string') && s.maxLength === undefined && s.enum === undefined && s.const === undefined)
+  if (
+    types.includes('string') &&
+    s.maxLength === undefined &&
+    s.enum === undefined &&
+    s.const === undefined
+  )
     out.push({ schemaPath: path, rule: 'string without maxLength' });
   if (types.includes('array') && s.maxItems === undefined)
     out.push({ schemaPath: path, rule: 'array without maxItems' });
-  if (types.includes('object') && s.additionalProperties !== false && s.unevaluatedProperties !== false)
+  if (
+    types.includes('object') &&
+    s.additionalProperties !== false &&
+    s.unevaluatedProperties !== false
+  )
     out.push({ schemaPath: path, rule: 'object without additionalProperties: false' });
+  const descend = (key: string, sub: Json, subPath: string) => {
+    const declares = DECLARING_KEYS.has(key);
+    out.push(...walk(sub, subPath, !refining && declares, refining || !declares));
+  };
   for (const key of SUBSCHEMA_MAPS) {
     const map = s[key];
-    if (map && typeof map === 'object' && !Array.isArray(map))
-      for (const [name, sub] of Object.entries(map))
-        out.push(...checkSchemaRules(sub, `${path}/${key}/${name}`));
+    if (isObject(map))
+      for (const [name, sub] of Object.entries(map)) descend(key, sub, `${path}/${key}/${name}`);
   }
   for (const key of SUBSCHEMA_LISTS) {
     const list = s[key];
-    if (Array.isArray(list)) list.forEach((sub, i) => out.push(...checkSchemaRules(sub, `${path}/${key}/${i}`)));
+    if (Array.isArray(list)) list.forEach((sub, i) => descend(key, sub, `${path}/${key}/${i}`));
   }
   for (const key of SUBSCHEMAS) {
+    // additionalProperties: false is the rule itself, not a declaration of a value.
     if (key === 'additionalProperties' && typeof s[key] !== 'object') continue;
-    if (s[key] !== undefined) out.push(...checkSchemaRules(s[key], `${path}/${key}`));
+    const sub = s[key];
+    if (sub !== undefined) descend(key, sub, `${path}/${key}`);
   }
   return out;
 }
 
+/** Every bounded-size violation in `schema`, each located by its path inside the schema. */
+export function checkSchemaRules(schema: Json, path = ''): SchemaRuleViolation[] {
+  return walk(schema, path, false, false);
+}
+
 /** Property schemas must carry a Chinese title (directly or on what they reference). */
 export function checkChineseTitles(schema: Json, path = ''): SchemaRuleViolation[] {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return [];
+  if (!isObject(schema)) return [];
   const out: SchemaRuleViolation[] = [];
   if (path === '' && !hasTitle(schema)) out.push({ schemaPath: '/', rule: 'no Chinese title' });
   const props = schema.properties;
-  if (props && typeof props === 'object' && !Array.isArray(props)) {
+  if (isObject(props)) {
     for (const [name, sub] of Object.entries(props)) {
       const subPath = `${path}/properties/${name}`;
-      if (typeof sub === 'object' && sub !== null && !Array.isArray(sub)) {
+      if (isObject(sub)) {
         if (!hasTitle(sub) && typeof sub.$ref !== 'string')
           out.push({ schemaPath: subPath, rule: 'no Chinese title' });
         out.push(...checkChineseTitles(sub, subPath));
       }
     }
   }
+  // Local definitions hold properties too; the definitions themselves need no title.
+  const defs = schema.$defs;
+  if (isObject(defs))
+    for (const [name, sub] of Object.entries(defs))
+      out.push(...checkChineseTitles(sub, `${path}/$defs/${name}`));
   for (const key of ['items', ...SUBSCHEMA_LISTS]) {
     const v = schema[key];
-    const subs = Array.isArray(v) ? v : v === undefined ? [] : [v];
-    subs.forEach((sub, i) => out.push(...checkChineseTitles(sub, `${path}/${key}/${i}`)));
+    if (Array.isArray(v))
+      v.forEach((sub, i) => out.push(...checkChineseTitles(sub, `${path}/${key}/${i}`)));
+    else if (v !== undefined) out.push(...checkChineseTitles(v, `${path}/${key}`));
   }
   return out;
 }

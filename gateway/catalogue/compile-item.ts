@@ -1,0 +1,61 @@
+// Everything the registry demands of one published item version before it will serve it: the
+// schema file exists and its $id names it, the bounded-size and Chinese-title rules hold
+// (schema-rules.ts), ajv compiles it in strict mode, and the examples file is well formed.
+// Every problem is collected, not just the first, so one start-up lists all that is wrong.
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { CatalogueItem } from './catalogue-item.ts';
+import {
+  deepFreeze,
+  itemSchemaFile,
+  itemSchemaId,
+  readExamples,
+  readJson,
+  type ItemExamples,
+} from './item-files.ts';
+import { checkChineseTitles, checkSchemaRules } from './schema-rules.ts';
+import type { CompiledItem } from './validate-submission.ts';
+
+export interface RegisteredItem extends CompiledItem {
+  readonly schema: Readonly<Record<string, unknown>>;
+  readonly examples: ItemExamples;
+}
+
+export type CompileResult = { ok: true; entry: RegisteredItem } | { ok: false; problems: string[] };
+
+type Json = Parameters<typeof checkSchemaRules>[0];
+
+export function compileItem(ajv: Ajv2020, schemasDir: string, item: CatalogueItem): CompileResult {
+  const file = itemSchemaFile(item.code, item.version);
+  const read = readJson(schemasDir, file);
+  if (!read.ok) return { ok: false, problems: [read.problem] };
+  const schema = read.value;
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    return { ok: false, problems: [`${file}: not a JSON object`] };
+
+  const problems: string[] = [];
+  const id = (schema as { $id?: unknown }).$id;
+  const expectedId = itemSchemaId(item.code, item.version);
+  if (id !== expectedId) problems.push(`${file}: $id is ${String(id)}, expected ${expectedId}`);
+  for (const v of [...checkSchemaRules(schema as Json), ...checkChineseTitles(schema as Json)])
+    problems.push(`${file}: ${v.rule} at ${v.schemaPath || '/'}`);
+
+  let validate: CompiledItem['validate'] | undefined;
+  try {
+    validate = ajv.compile(schema);
+  } catch (error) {
+    problems.push(`${file}: does not compile in strict mode: ${(error as Error).message}`);
+  }
+  const examples = readExamples(schemasDir, item.code, item.version);
+  if (!examples.ok) problems.push(examples.problem);
+
+  if (problems.length > 0 || !validate || !examples.ok) return { ok: false, problems };
+  return {
+    ok: true,
+    entry: {
+      item,
+      validate,
+      schema: deepFreeze(schema as Record<string, unknown>),
+      examples: examples.value,
+    },
+  };
+}

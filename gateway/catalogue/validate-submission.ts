@@ -1,0 +1,97 @@
+// The validation stages of POST /v1/cases, in the fixed order of DESIGN.md §3.2:
+//   envelope → identifiers → item lookup → payload (routing comes after, in gateway/routing).
+// Each stage reports all its problems together; a later stage runs only when the earlier ones
+// passed, so a portal is never told about a credit code inside an envelope it must reshape anyway.
+import type { ValidateFunction } from 'ajv';
+import type { FieldProblem } from '../shared/errors.ts';
+import type { CatalogueItem, Subject } from './catalogue-item.ts';
+import { IDENTIFIER_KEYWORDS } from './create-ajv.ts';
+import { toFieldProblems } from './field-problems.ts';
+import type { SubmissionEnvelope } from './submission-envelope.ts';
+import { SubmissionRejectedError } from './submission-rejected-error.ts';
+
+export interface CompiledItem {
+  readonly item: CatalogueItem;
+  readonly validate: ValidateFunction;
+}
+
+export interface ValidSubmission {
+  /** The item version the case is for (the latest published when the envelope named none). */
+  readonly item: CatalogueItem;
+  readonly envelope: SubmissionEnvelope;
+}
+
+export interface SubmissionValidators {
+  readonly envelope: ValidateFunction<SubmissionEnvelope>;
+  /** Published versions of an item, by version number; undefined for an unknown code. */
+  versionsOf(code: string): ReadonlyMap<number, CompiledItem> | undefined;
+}
+
+const SUBJECT_TEXT: Record<Exclude<Subject, 'both'>, { en: string; zh: string }> = {
+  person: { en: 'natural persons', zh: '个人' },
+  enterprise: { en: 'enterprises', zh: '企业' },
+};
+
+function resolveItem(validators: SubmissionValidators, envelope: SubmissionEnvelope): CompiledItem {
+  const { itemCode, itemVersion } = envelope;
+  const versions = validators.versionsOf(itemCode);
+  if (!versions) {
+    throw new SubmissionRejectedError('item', 'GW_ITEM_NOT_FOUND', [
+      {
+        path: '/itemCode',
+        message: `no published catalogue item ${itemCode}`,
+        messageZh: `事项 ${itemCode} 不存在或未发布`,
+        keyword: 'itemCode',
+      },
+    ]);
+  }
+  const version = itemVersion ?? Math.max(...versions.keys());
+  const found = versions.get(version);
+  if (found) return found;
+  const published = [...versions.keys()].join(', ');
+  throw new SubmissionRejectedError('item', 'GW_ITEM_VERSION_NOT_FOUND', [
+    {
+      path: '/itemVersion',
+      message: `${itemCode} has no published version ${version} (published: ${published})`,
+      messageZh: `事项 ${itemCode} 没有已发布的第 ${version} 版(已发布:${published})`,
+      keyword: 'itemVersion',
+    },
+  ]);
+}
+
+/** applicant.type must match the item's subject (DESIGN.md §3.2); a payload-stage problem. */
+function subjectProblem(item: CatalogueItem, envelope: SubmissionEnvelope): FieldProblem[] {
+  if (item.subject === 'both' || envelope.applicant.type === item.subject) return [];
+  const text = SUBJECT_TEXT[item.subject];
+  return [
+    {
+      path: '/applicant/type',
+      message: `item ${item.code} is for ${text.en}; applicant.type must be "${item.subject}"`,
+      messageZh: `事项 ${item.code} 仅限${text.zh}申请,申请人类型应为 ${item.subject}`,
+      keyword: 'subject',
+    },
+  ];
+}
+
+/** Runs every stage; returns the narrowed envelope and its item or throws the first refusal. */
+export function validateSubmission(
+  validators: SubmissionValidators,
+  body: unknown,
+): ValidSubmission {
+  const check = validators.envelope;
+  if (!check(body)) {
+    const problems = toFieldProblems(check.errors);
+    const shape = problems.filter((p) => !IDENTIFIER_KEYWORDS.has(p.keyword ?? ''));
+    if (shape.length > 0 || problems.length === 0)
+      throw new SubmissionRejectedError('envelope', 'GW_VALIDATION_FAILED', shape);
+    throw new SubmissionRejectedError('identifiers', 'GW_IDENTIFIER_INVALID', problems);
+  }
+  const compiled = resolveItem(validators, body);
+  const problems = subjectProblem(compiled.item, body);
+  if (!compiled.validate(body.payload)) {
+    problems.push(...toFieldProblems(compiled.validate.errors, '/payload'));
+  }
+  if (problems.length > 0)
+    throw new SubmissionRejectedError('payload', 'GW_PAYLOAD_INVALID', problems);
+  return { item: compiled.item, envelope: body };
+}

@@ -1,0 +1,154 @@
+// The registry compiles at start, refuses a catalogue with any bad schema, and validates a
+// submission in the fixed stage order of DESIGN.md §3.2. Built over SW-005 (the flagship item,
+// DOMAIN.md §4) so these tests do not depend on the rest of the catalogue.
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';
+import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';
+import { divisionExists, rejectionOf } from './support.ts';
+
+const sw005 = loadCatalogue().find((item) => item.code === 'SW-005')!;
+const registry = createSchemaRegistry({ divisionExists, items: [sw005] });
+
+type Envelope = Record<string, unknown> & {
+  applicant: Record<string, unknown>;
+  payload: Record<string, unknown> & { lines: Record<string, unknown>[] };
+};
+
+/** A fresh, mutable copy of SW-005's first valid example. */
+function validEnvelope(): Envelope {
+  return structuredClone(registry.examplesFor('SW-005')!.valid[0]) as Envelope;
+}
+
+describe('SchemaRegistry', () => {
+  it('compiles at start and records the time taken and the counts', () => {
+    expect(registry.compileMs).toBeGreaterThan(0);
+    expect(registry.counts).toEqual({
+      items: 1,
+      versions: 1,
+      departments: 1,
+      national: 1,
+      regional: 0,
+    });
+  });
+
+  it('serves the item, its compiled validator, schema and examples', () => {
+    expect(registry.item('SW-005')).toBe(sw005);
+    expect(registry.item('SW-005', 1)).toBe(sw005);
+    expect(registry.items()).toEqual([sw005]);
+    expect(registry.validatorFor('SW-005')).toBe(registry.validatorFor('SW-005', 1));
+    expect(registry.schemaFor('SW-005')).toMatchObject({ title: '异地电子缴税' });
+    expect(registry.examplesFor('SW-005')!.invalid.length).toBeGreaterThan(0);
+    expect(registry.envelopeValidator()(validEnvelope())).toBe(true);
+  });
+
+  it('knows nothing of an unpublished code or version', () => {
+    expect(registry.item('SW-999')).toBeUndefined();
+    expect(registry.item('SW-005', 2)).toBeUndefined();
+    expect(registry.validatorFor('SW-999')).toBeUndefined();
+    expect(registry.examplesFor('SW-999')).toBeUndefined();
+  });
+});
+
+describe('validateSubmission', () => {
+  it('accepts the valid example and returns its item and the envelope', () => {
+    const body = validEnvelope();
+    const result = registry.validateSubmission(body);
+    expect(result.item).toBe(sw005);
+    expect(result.envelope).toBe(body);
+  });
+
+  it('takes the latest published version when itemVersion is omitted', () => {
+    const body = validEnvelope();
+    delete body.itemVersion;
+    expect(registry.validateSubmission(body).item.version).toBe(1);
+  });
+
+  it('reports only the envelope stage when the shape and a credit code are both wrong', () => {
+    const body = validEnvelope();
+    body.mode = 'by-post';
+    body.applicant.creditCode = '91350200MA2YJ1XR9H';
+    const error = rejectionOf(() => registry.validateSubmission(body));
+    expect(error).toMatchObject({ stage: 'envelope', code: 'GW_VALIDATION_FAILED', status: 422 });
+    expect(error.errors.map((p) => p.path)).toEqual(['/mode']);
+  });
+
+  it('reports the identifier stage at /applicant/creditCode for a bad check character', () => {
+    const body = validEnvelope();
+    body.applicant.creditCode = '91350200MA2YJ1XR9H';
+    const error = rejectionOf(() => registry.validateSubmission(body));
+    expect(error).toMatchObject({
+      stage: 'identifiers',
+      code: 'GW_IDENTIFIER_INVALID',
+      status: 422,
+    });
+    expect(error.errors).toEqual([
+      {
+        path: '/applicant/creditCode',
+        message: 'check character should be G',
+        messageZh: '统一社会信用代码校验位错误,应为 G',
+        keyword: 'creditCode',
+      },
+    ]);
+  });
+
+  it('reports every identifier problem of the envelope together', () => {
+    const body = validEnvelope();
+    body.applicant.creditCode = '91350200MA2YJ1XR9H';
+    body.handlingRegion = '530321';
+    body.receivingRegion = '510104000000';
+    const error = rejectionOf(() => registry.validateSubmission(body));
+    expect(error.stage).toBe('identifiers');
+    expect(error.errors.map((p) => p.path).sort()).toEqual([
+      '/applicant/creditCode',
+      '/handlingRegion',
+      '/receivingRegion',
+    ]);
+    const region = error.errors.find((p) => p.path === '/receivingRegion')!;
+    expect(region.message).toContain('first 6 digits (510104)');
+  });
+
+  it('refuses an unknown item with 404 GW_ITEM_NOT_FOUND at /itemCode', () => {
+    const body = { ...validEnvelope(), itemCode: 'SW-999' };
+    const error = rejectionOf(() => registry.validateSubmission(body));
+    expect(error).toMatchObject({ stage: 'item', code: 'GW_ITEM_NOT_FOUND', status: 404 });
+    expect(error.errors).toMatchObject([{ path: '/itemCode' }]);
+  });
+
+  it('refuses an unpublished version with 422 GW_ITEM_VERSION_NOT_FOUND at /itemVersion', () => {
+    const body = { ...validEnvelope(), itemVersion: 7 };
+    const error = rejectionOf(() => registry.validateSubmission(body));
+    expect(error).toMatchObject({ code: 'GW_ITEM_VERSION_NOT_FOUND', status: 422 });
+    expect(error.errors).toMatchObject([{ path: '/itemVersion' }]);
+    expect(error.errors[0]!.messageZh).toContain('第 7 版');
+  });
+
+  it('reports every payload problem together, prefixed /payload, with Chinese messages', () => {
+    const body = validEnvelope();
+    body.payload.lines[0]!.amount = '38400.005';
+    body.payload.taxAuthorityCode = '19999990000';
+    body.payload.surprise = 'x';
+    delete body.payload.totalAmount;
+    const error = rejectionOf(() => registry.validateSubmission(body));
+    expect(error).toMatchObject({ stage: 'payload', code: 'GW_PAYLOAD_INVALID', status: 422 });
+    expect(error.errors.map((p) => [p.path, p.keyword]).sort()).toEqual([
+      ['/payload/lines/0/amount', 'pattern'],
+      ['/payload/surprise', 'additionalProperties'],
+      ['/payload/taxAuthorityCode', 'taxAuthorityCode'],
+      ['/payload/totalAmount', 'required'],
+    ]);
+    for (const problem of error.errors) expect(problem.messageZh).toMatch(/[\u4e00-\u9fa5]/u);
+  });
+
+  it("reports an applicant type that does not match the item's subject at /applicant/type", () => {
+    const personOnly = createSchemaRegistry({
+      divisionExists,
+      items: [{ ...sw005, subject: 'person' }],
+    });
+    const body = validEnvelope();
+    body.payload.surprise = 'x';
+    const error = rejectionOf(() => personOnly.validateSubmission(body));
+    expect(error.stage).toBe('payload');
+    expect(error.errors.map((p) => p.path)).toEqual(['/applicant/type', '/payload/surprise']);
+    expect(error.errors[0]!.messageZh).toContain('仅限个人');
+  });
+});
