@@ -30,6 +30,13 @@ export interface Config {
   readonly reconcileAgeMs: number;
   readonly deliveryAttempts: number;
   readonly deliveryBackoffMs: number;
+  readonly workerLockDurationMs: number;
+  readonly workerStalledIntervalMs: number;
+  readonly breakerThreshold: number;
+  readonly breakerCoolDownMs: number;
+  readonly adaptersFile?: string;
+  readonly docsEnabled: boolean;
+  readonly metricsEnabled: boolean;
 }
 
 export interface SettingSpec {

@@ -1,6 +1,6 @@
 // buildApp(deps) assembles the express 5 app from its parts and never listens (tests and main.ts
 // decide where it runs). Order: request id → JSON body → feature routers → 404 → problem mapper.
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { Redis } from 'ioredis';
 import { healthRoutes } from './health/health-routes.ts';
 import { jsonBody } from './http/json-body.ts';
@@ -18,6 +18,10 @@ export interface AppDeps {
   readinessTimeoutMs: number;
   trustProxy?: boolean;
   retryAfterSeconds?: number;
+  /** Times every request (metrics), mounted right after the request id. */
+  observe?: RequestHandler;
+  /** Routers that take no JSON body and no auth (docs, metrics), mounted before the body parser. */
+  publicRouters?: Router[];
   /** Feature routers (cases, catalogue, admin…), mounted after health and before the 404. */
   routers?: Router[];
 }
@@ -28,6 +32,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
   app.use(requestContext(deps.logger));
+  if (deps.observe) app.use(deps.observe);
   app.use(
     healthRoutes({
       redis: deps.redis,
@@ -35,6 +40,7 @@ export function buildApp(deps: AppDeps): express.Express {
       pingTimeoutMs: deps.readinessTimeoutMs,
     }),
   );
+  for (const router of deps.publicRouters ?? []) app.use(router);
   app.use(jsonBody(deps.bodyLimitBytes));
   for (const router of deps.routers ?? []) app.use(router);
   app.use((req, _res, next) => {

@@ -4,9 +4,8 @@
 import type { Server } from 'node:http';
 import type { Config } from '../config/load-config.ts';
 import { ConfigError, loadConfig } from '../config/load-config.ts';
-import { buildApp } from './app.ts';
 import { startReconciler } from './cases/reconciler.ts';
-import { apiRouter, createServices } from './services.ts';
+import { createServices, gatewayApp } from './services.ts';
 import { createLifecycle } from './shared/lifecycle.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import {
@@ -56,16 +55,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
   );
   const lifecycle = createLifecycle();
-  const app = buildApp({
-    logger,
-    redis,
-    lifecycle,
-    bodyLimitBytes: config.bodyLimitBytes,
-    readinessTimeoutMs: config.redisCommandTimeoutMs,
-    trustProxy: config.trustProxy,
-    retryAfterSeconds: config.retryAfterSeconds,
-    routers: [apiRouter(services)],
-  });
+  const app = gatewayApp(services, lifecycle);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) =>
       error ? reject(error) : resolve(s),

@@ -1,9 +1,17 @@
 // Composition root: loads and checks every piece of configuration and data once, at start, and
 // wires the use cases (STYLE.md rule 6: nothing global, everything passed down).
-import { Router } from 'express';
+import { Router, type Express } from 'express';
+import { readFileSync } from 'node:fs';
+import { buildApp } from './app.ts';
+import { createMetrics, metricsRoutes, type GatewayMetrics } from './metrics/metrics.ts';
+import { buildOpenApi, type OpenApiDocument } from './openapi/build-openapi.ts';
+import { docsRoutes } from './openapi/docs-routes.ts';
+import type { Lifecycle } from './shared/lifecycle.ts';
+import { projectPath } from './shared/project-root.ts';
 import type { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import type { Config } from '../config/load-config.ts';
+import { adminRoutes } from './admin/admin-routes.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
@@ -32,8 +40,10 @@ export interface Services {
   routing: RoutingContext;
   registry: SchemaRegistry;
   calendar: WorkingCalendar;
+  openapi: OpenApiDocument;
   store: CaseStore;
   queues: CaseQueues;
+  metrics: GatewayMetrics;
 }
 
 export interface StaticData {
@@ -42,6 +52,7 @@ export interface StaticData {
   routing: RoutingContext;
   registry: SchemaRegistry;
   calendar: WorkingCalendar;
+  openapi: OpenApiDocument;
 }
 
 /** Everything that does not need Redis: config files, division table, catalogue (compiled). */
@@ -68,6 +79,7 @@ export function loadStaticData(
     routing: { divisions, alliance, routes },
     registry,
     calendar: loadCalendar(),
+    openapi: buildOpenApi({ registry, version: packageVersion() }),
   };
 }
 
@@ -88,7 +100,34 @@ export function createServices(
       attempts: config.deliveryAttempts,
       backoffMs: config.deliveryBackoffMs,
     }),
+    metrics: createMetrics(),
   };
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The whole HTTP gateway for these services: main.ts and the tests build it the same way. */
+export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
+  const { config } = services;
+  const publicRouters: Router[] = [];
+  if (config.metricsEnabled)
+    publicRouters.push(metricsRoutes(services.metrics, { observe: false }));
+  if (config.docsEnabled) publicRouters.push(docsRoutes({ document: services.openapi }));
+  return buildApp({
+    logger: services.logger,
+    redis: services.redis,
+    lifecycle,
+    bodyLimitBytes: config.bodyLimitBytes,
+    readinessTimeoutMs: config.redisCommandTimeoutMs,
+    trustProxy: config.trustProxy,
+    retryAfterSeconds: config.retryAfterSeconds,
+    observe: services.metrics.observeRequests,
+    publicRouters,
+    routers: [apiRouter(services)],
+  });
 }
 
 /** The authenticated /v1 API: signature check and rate limit first, then the feature routers. */
@@ -114,8 +153,12 @@ export function apiRouter(services: Services): Router {
       newId: ulid,
       now: () => new Date(),
       log: services.logger,
+      onSubmitted: (itemCode, adapters) => {
+        for (const adapter of adapters) services.metrics.caseSubmitted(itemCode, adapter);
+      },
     }),
   );
+  router.use(adminRoutes({ store: services.store, queues: services.queues }));
   router.use(catalogueRoutes(services.registry));
   router.use(routingRoutes(services.registry, services.routing));
   router.use(divisionRoutes(services.divisions));

@@ -3,15 +3,14 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from '../../config/load-config.ts';
-import { buildApp } from '../../gateway/app.ts';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { SignatureMethod } from '../../gateway/client/signing.ts';
 import { createLifecycle } from '../../gateway/shared/lifecycle.ts';
 import { createRedis, waitForRedis } from '../../gateway/shared/redis.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import {
-  apiRouter,
   createServices,
+  gatewayApp,
   loadStaticData,
   type Services,
   type StaticData,
@@ -65,15 +64,7 @@ export async function startApiGateway(
   });
   await waitForRedis(redis, 5000);
   const services = createServices(config, logger, redis, staticData);
-  const app = buildApp({
-    logger,
-    redis,
-    lifecycle: createLifecycle(),
-    bodyLimitBytes: config.bodyLimitBytes,
-    readinessTimeoutMs: config.redisCommandTimeoutMs,
-    retryAfterSeconds: config.retryAfterSeconds,
-    routers: [apiRouter(services)],
-  });
+  const app = gatewayApp(services, createLifecycle());
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,0 +1,101 @@
+// Prometheus metrics (DESIGN.md §3.6). One prom-client Registry per app instance, never the global
+// default: two apps in one process (tests, or gateway + worker under `npm start`) would otherwise
+// share counters, and registering a metric name twice on one registry throws.
+import { Router, type Request, type RequestHandler } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricsOptions {
+  /** Process metrics (CPU, memory, event loop lag, GC); default true. */
+  defaultMetrics?: boolean;
+  /** Labels added to every series, e.g. { process: 'gateway' }. */
+  defaultLabels?: Record<string, string>;
+}
+
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  /** Times every request that passes it; mount it before the routes it should see. */
+  readonly observeRequests: RequestHandler;
+  /**
+   * Counts one accepted case (`gw_cases_submitted_total{item, adapter}`). Call it once the case is
+   * stored and queued; a joint case counts once per child, with the child's adapter.
+   */
+  caseSubmitted(item: string, adapter: string): void;
+}
+
+export const HTTP_DURATION = 'gw_http_request_duration_seconds';
+export const CASES_SUBMITTED = 'gw_cases_submitted_total';
+/** The route label of requests no route matched (404s to arbitrary paths share one series). */
+export const UNMATCHED_ROUTE = 'unmatched';
+// nginx's "client closed request": the response never finished, so it has no real status.
+const CLIENT_CLOSED = '499';
+
+/**
+ * The express route pattern (`/v1/cases/:caseId`), never the raw path: case ids in a label would
+ * create one series per case and exhaust Prometheus. express sets req.route when a route matches
+ * and leaves it set while the response is written.
+ */
+export function routeLabel(req: Request): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof path === 'string') return `${req.baseUrl}${path}`;
+  // router.get(['/a', '/b'], …) registers one route with both patterns.
+  if (Array.isArray(path)) return `${req.baseUrl}${path.join('|')}`;
+  return UNMATCHED_ROUTE;
+}
+
+export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
+  const registry = new Registry();
+  if (options.defaultLabels) registry.setDefaultLabels(options.defaultLabels);
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  const duration = new Histogram({
+    name: HTTP_DURATION,
+    help: 'HTTP request duration in seconds, by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const submitted = new Counter({
+    name: CASES_SUBMITTED,
+    help: 'Cases accepted (stored and queued), by item code and adapter',
+    labelNames: ['item', 'adapter'] as const,
+    registers: [registry],
+  });
+
+  const observeRequests: RequestHandler = (req, res, next) => {
+    const started = process.hrtime.bigint();
+    // 'close' fires for finished and aborted responses alike; 'finish' misses aborted ones.
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const status = res.writableFinished ? String(res.statusCode) : CLIENT_CLOSED;
+      duration.observe({ method: req.method, route: routeLabel(req), status }, seconds);
+    });
+    next();
+  };
+
+  return {
+    registry,
+    observeRequests,
+    caseSubmitted: (item, adapter) => submitted.inc({ item, adapter }),
+  };
+}
+
+export interface MetricsRouteOptions {
+  /** Also time requests (default true). Pass false when the app mounts observeRequests itself. */
+  observe?: boolean;
+}
+
+/**
+ * GET /metrics in the Prometheus text format 0.0.4, plus (by default) the request timer. Mount it
+ * FIRST among buildApp's `routers` so the timer sees every later router, the 404 and the problem
+ * mapper's answers.
+ */
+export function metricsRoutes(metrics: GatewayMetrics, options: MetricsRouteOptions = {}): Router {
+  const router = Router();
+  if (options.observe ?? true) router.use(metrics.observeRequests);
+  router.get('/metrics', (_req, res, next) => {
+    metrics.registry
+      .metrics()
+      .then((text) => res.type(metrics.registry.contentType).send(text), next);
+  });
+  return router;
+}

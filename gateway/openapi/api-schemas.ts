@@ -1,0 +1,251 @@
+// Components for the API's own bodies (DESIGN.md §3), as opposed to the converted catalogue
+// schemas. Enums come from the code's single sources (error catalogue, statuses, catalogue
+// metadata) so the document cannot drift from what the gateway answers. Response objects leave
+// additionalProperties open: clients must tolerate fields added within v1.
+import { DEPARTMENTS, LEVELS, MODES, SCOPES, SUBJECTS } from '../catalogue/catalogue-item.ts';
+import { PHASES, STATUS_PHASE } from '../cases/case-status.ts';
+import { ERROR_CATALOGUE } from '../shared/errors.ts';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
+const DATE_TIME = { type: 'string', format: 'date-time' };
+
+/** Province event types (DESIGN.md §3.4). */
+export const EVENT_TYPES = [
+  'accepted',
+  'correction-required',
+  'not-accepted',
+  'in-progress',
+  'suspended',
+  'resumed',
+  'decided',
+  'result-delivered',
+] as const;
+
+const errorCodes = Object.keys(ERROR_CATALOGUE);
+
+const problemSchemas = {
+  FieldProblem: {
+    type: 'object',
+    description: 'One problem, located by a JSON pointer into the body (or /query/<name>).',
+    properties: {
+      path: str('JSON pointer, e.g. /payload/lines/0/amount'),
+      message: str(),
+      messageZh: str(),
+      keyword: str('The failing schema keyword, when there is one.'),
+    },
+    required: ['path', 'message', 'messageZh'],
+  },
+  Problem: {
+    type: 'object',
+    description: 'RFC 9457 problem details. `code` is stable; titles may be reworded.',
+    properties: {
+      type: { type: 'string', format: 'uri' },
+      title: str(),
+      status: { type: 'integer', minimum: 400, maximum: 599 },
+      code: { type: 'string', enum: errorCodes },
+      detail: str(),
+      requestId: str(),
+      errors: { type: 'array', items: ref('FieldProblem') },
+    },
+    required: ['type', 'title', 'status', 'code', 'requestId'],
+  },
+};
+
+// The 202 body of POST /v1/cases; GET /v1/cases/{caseId} returns these fields and more.
+const CASE_ACCEPTED_PROPS = {
+  caseId: str(),
+  status: ref('CaseStatus'),
+  phase: ref('Phase'),
+  itemCode: str(),
+  itemVersion: { type: 'integer', minimum: 1 },
+  route: ref('CaseRoute'),
+  dueAt: DATE_TIME,
+  links: ref('Links'),
+};
+
+const caseSchemas = {
+  CaseStatus: { type: 'string', enum: Object.keys(STATUS_PHASE) },
+  Phase: {
+    type: 'object',
+    description: 'Step of the seven-step loop (发现…反馈) in English and Chinese.',
+    properties: {
+      key: { type: 'string', enum: Object.keys(PHASES) },
+      zh: { type: 'string', enum: Object.values(PHASES) },
+    },
+    required: ['key', 'zh'],
+  },
+  RouteTarget: {
+    type: 'object',
+    properties: {
+      adapter: str('Adapter id, e.g. sc, sc-chengdu, yn.'),
+      targetRegion: str('The handling region lifted to the item level.'),
+      level: { type: 'string', enum: LEVELS },
+    },
+    required: ['adapter', 'targetRegion', 'level'],
+  },
+  JointRoute: {
+    type: 'object',
+    description: 'A joint (多地联办) case: one child case per party, each routed on its own.',
+    properties: {
+      children: {
+        type: 'array',
+        items: {
+          allOf: [ref('RouteTarget')],
+          properties: {
+            caseId: str(),
+            role: str(),
+            status: ref('CaseStatus'),
+            phase: ref('Phase'),
+          },
+          required: ['caseId', 'role'],
+        },
+      },
+    },
+    required: ['children'],
+  },
+  CaseRoute: { oneOf: [ref('RouteTarget'), ref('JointRoute')] },
+  Links: { type: 'object', properties: { self: str() }, required: ['self'] },
+  CaseAccepted: {
+    type: 'object',
+    properties: CASE_ACCEPTED_PROPS,
+    required: ['caseId', 'status', 'phase', 'itemCode', 'itemVersion', 'route', 'links'],
+  },
+  HistoryEntry: {
+    type: 'object',
+    properties: { at: DATE_TIME, status: ref('CaseStatus'), actor: str(), note: str() },
+    required: ['at', 'status', 'actor'],
+  },
+  CaseView: {
+    type: 'object',
+    description: 'Personal fields are masked unless the reader is an operator with unmask.',
+    properties: {
+      ...CASE_ACCEPTED_PROPS,
+      mode: { type: 'string', enum: MODES },
+      receivingRegion: str(),
+      parentId: str(),
+      role: str(),
+      provinceCaseNo: { type: ['string', 'null'] },
+      dueAt: { type: ['string', 'null'], format: 'date-time' },
+      flags: {
+        type: 'object',
+        properties: {
+          warning: { type: 'boolean' },
+          overdue: { type: 'boolean' },
+          escalated: { type: 'boolean' },
+        },
+      },
+      result: {},
+      createdAt: DATE_TIME,
+      updatedAt: DATE_TIME,
+      submission: ref('envelope'),
+      history: { type: 'array', items: ref('HistoryEntry') },
+    },
+    required: ['caseId', 'status', 'phase', 'itemCode', 'route', 'history', 'links'],
+  },
+  CaseEvent: {
+    type: 'object',
+    properties: {
+      type: { type: 'string', enum: EVENT_TYPES },
+      at: DATE_TIME,
+      note: { type: 'string', maxLength: 500 },
+      provinceCaseNo: { type: 'string', maxLength: 64 },
+      result: { description: 'The decision or delivered result, for decided/result-delivered.' },
+    },
+    required: ['type', 'at'],
+    additionalProperties: false,
+  },
+};
+
+const itemSummaryProps = {
+  code: str(),
+  name: str('Chinese name of the item (事项名称).'),
+  department: { type: 'string', enum: DEPARTMENTS },
+  subject: { type: 'string', enum: SUBJECTS },
+  modes: { type: 'array', items: { type: 'string', enum: MODES } },
+  level: { type: 'string', enum: LEVELS },
+  promisedDays: { type: 'integer', minimum: 0, description: '承诺时限, working days.' },
+  scope: { type: 'string', enum: SCOPES },
+  version: { type: 'integer', minimum: 1 },
+  enabledProvinces: { type: 'array', items: { type: 'string', pattern: '^[0-9]{2}$' } },
+};
+
+const readSchemas = {
+  CatalogueItemSummary: {
+    type: 'object',
+    properties: itemSummaryProps,
+    required: ['code', 'name', 'department', 'subject', 'modes', 'level', 'version'],
+  },
+  CatalogueItemList: {
+    type: 'object',
+    properties: { items: { type: 'array', items: ref('CatalogueItemSummary') } },
+    required: ['items'],
+  },
+  CatalogueItemDetail: {
+    allOf: [ref('CatalogueItemSummary')],
+    properties: {
+      schema: { type: 'object', description: 'The payload schema as published (2020-12).' },
+      examples: {
+        type: 'object',
+        properties: {
+          valid: { type: 'array', items: ref('envelope') },
+          invalid: { type: 'array', items: { type: 'object' } },
+        },
+      },
+    },
+    required: ['schema', 'examples'],
+  },
+  RouteReason: {
+    type: 'object',
+    properties: {
+      rule: str('The routing rule applied (DESIGN.md §4).'),
+      outcome: { type: 'string', enum: ['pass', 'fail', 'skip'] },
+      detail: str(),
+    },
+    required: ['rule', 'outcome', 'detail'],
+  },
+  RouteResolution: {
+    type: 'object',
+    properties: {
+      decision: { type: 'string', enum: ['routed', 'refused'] },
+      route: ref('CaseRoute'),
+      code: { type: 'string', enum: errorCodes },
+      reasons: { type: 'array', items: ref('RouteReason') },
+    },
+    required: ['decision', 'reasons'],
+  },
+  Division: {
+    type: 'object',
+    properties: {
+      code: { type: 'string', pattern: '^[0-9]{6}$' },
+      name: str(),
+      level: { type: 'string', enum: LEVELS },
+      province: str(),
+      prefecture: str(),
+    },
+    required: ['code', 'name', 'level', 'province'],
+  },
+  DeadLetter: {
+    type: 'object',
+    description: 'A case whose delivery exhausted its attempts (DELIVERY_FAILED).',
+    properties: {
+      caseId: str(),
+      itemCode: str(),
+      adapter: str(),
+      attempts: { type: 'integer', minimum: 0 },
+      failedAt: DATE_TIME,
+      lastError: str(),
+    },
+    required: ['caseId'],
+  },
+  DeadLetterList: {
+    type: 'object',
+    properties: { items: { type: 'array', items: ref('DeadLetter') } },
+    required: ['items'],
+  },
+  Health: { type: 'object', properties: { status: str(), checks: { type: 'object' } } },
+};
+
+export function apiSchemas(): Record<string, unknown> {
+  return structuredClone({ ...problemSchemas, ...caseSchemas, ...readSchemas });
+}

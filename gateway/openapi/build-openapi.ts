@@ -1,0 +1,154 @@
+// The OpenAPI 3.1 document of the gateway (DESIGN.md §3.6): the routes of §3 plus the published
+// catalogue, one component per item version. Built once at start from the compiled registry (so
+// it documents exactly what the gateway validates against) and served as a cached string by
+// docs-routes.ts. Whatever items the registry holds are documented; nothing is hard-coded.
+import { readSchemaFile } from '../catalogue/create-ajv.ts';
+import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
+import { projectPath } from '../shared/project-root.ts';
+import { apiPaths, type PathOptions } from './api-paths.ts';
+import { apiSchemas } from './api-schemas.ts';
+import { defsComponents, toComponent, type JsonSchema } from './convert-schema.ts';
+import { AUTH_DESCRIPTION, SIGNED, securitySchemes } from './security.ts';
+import { headerComponents, parameterComponents, responseComponents } from './shared-components.ts';
+
+export interface OpenApiOptions {
+  registry: SchemaRegistry;
+  /** The gateway's version (package.json), shown as info.version. */
+  version: string;
+  /** Where clients reach the gateway; default "/" (same origin as the document). */
+  serverUrl?: string;
+  /** Holds defs.schema.json and envelope.schema.json; default <root>/schemas. */
+  schemasDir?: string;
+}
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  servers: { url: string }[];
+  tags: { name: string; description: string }[];
+  security: readonly Record<string, string[]>[];
+  paths: Record<string, unknown>;
+  components: {
+    schemas: Record<string, unknown>;
+    responses: Record<string, unknown>;
+    parameters: Record<string, unknown>;
+    headers: Record<string, unknown>;
+    securitySchemes: Record<string, unknown>;
+  };
+}
+
+export const ENVELOPE_COMPONENT = 'envelope';
+
+export function itemComponentName(code: string, version: number): string {
+  return `item.${code}.v${version}`;
+}
+
+const DESCRIPTION = [
+  'Routes 跨省通办 cases from provincial portals to the handling province under mutual',
+  'recognition. Errors are RFC 9457 `application/problem+json` with a stable `GW_*` `code`;',
+  'field problems carry a JSON pointer into the request body.',
+  '',
+  'Each catalogue item\'s payload schema is published as `components.schemas["item.<code>.v<version>"]`;',
+  '`x-gw-check` marks identifier checks the gateway runs beyond standard JSON Schema.',
+  '',
+  AUTH_DESCRIPTION,
+].join('\n');
+
+const TAGS = [
+  { name: 'cases', description: 'Submit and follow cases (DESIGN.md §3.2–§3.4).' },
+  { name: 'catalogue', description: 'The published catalogue (§3.5).' },
+  { name: 'routing', description: 'Routing decisions and divisions (§3.5, §4).' },
+  { name: 'admin', description: 'Operator actions on failed deliveries.' },
+  { name: 'operations', description: 'Health, readiness and metrics; unsigned (§3.6).' },
+];
+
+function payloadsOf(envelopes: readonly unknown[] | undefined): unknown[] {
+  return (envelopes ?? [])
+    .map((envelope) => (envelope as { payload?: unknown }).payload)
+    .filter((payload) => payload !== undefined);
+}
+
+/** Every published version of every item, as "item.<code>.v<n>" components. */
+function itemComponents(registry: SchemaRegistry): Record<string, unknown> {
+  const components: Record<string, unknown> = {};
+  for (const latest of registry.items()) {
+    // The registry lists latest versions; earlier ones stay submittable with itemVersion.
+    for (let version = 1; version <= latest.version; version++) {
+      const item = registry.item(latest.code, version);
+      const schema = registry.schemaFor(latest.code, version);
+      if (!item || !schema) continue;
+      const name = itemComponentName(item.code, version);
+      const converted = toComponent(schema, { self: name }) as JsonSchema;
+      const summary = `${item.code} v${version} ${item.name} (${item.department}; modes ${item.modes.join(', ')}; ${item.level} level).`;
+      components[name] = {
+        ...converted,
+        // The catalogue's name wins over the schema file's title: it is what portals display.
+        title: item.name,
+        description: [summary, converted.description].filter(Boolean).join(' '),
+        examples: payloadsOf(registry.examplesFor(item.code, version)?.valid),
+        'x-gw-item': {
+          code: item.code,
+          version,
+          department: item.department,
+          subject: item.subject,
+          modes: item.modes,
+          level: item.level,
+          promisedDays: item.promisedDays,
+        },
+      };
+    }
+  }
+  return components;
+}
+
+/** One ready-to-send envelope per item for "Try it out", keyed by item code. */
+function submitExamples(registry: SchemaRegistry): PathOptions['submitExamples'] {
+  const examples: PathOptions['submitExamples'] = {};
+  for (const item of registry.items()) {
+    const first = registry.examplesFor(item.code)?.valid[0];
+    if (first !== undefined)
+      examples[item.code] = { summary: `${item.code} ${item.name}`, value: first };
+  }
+  return examples;
+}
+
+function envelopeComponent(schemasDir: string): JsonSchema {
+  const envelope = toComponent(readSchemaFile('envelope.schema.json', schemasDir), {
+    self: ENVELOPE_COMPONENT,
+  }) as JsonSchema & { properties: Record<string, JsonSchema> };
+  const payload = envelope.properties.payload;
+  if (payload) {
+    payload.description =
+      'Checked against `components.schemas["item.<itemCode>.v<itemVersion>"]` (latest version ' +
+      'when itemVersion is absent).';
+  }
+  return envelope;
+}
+
+export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
+  const schemasDir = options.schemasDir ?? projectPath('schemas');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Southwest alliance 跨省通办 routing gateway',
+      version: options.version,
+      description: DESCRIPTION,
+    },
+    servers: [{ url: options.serverUrl ?? '/' }],
+    tags: TAGS,
+    security: SIGNED,
+    paths: apiPaths({ submitExamples: submitExamples(options.registry) }),
+    components: {
+      schemas: {
+        ...apiSchemas(),
+        [ENVELOPE_COMPONENT]: envelopeComponent(schemasDir),
+        ...defsComponents(readSchemaFile('defs.schema.json', schemasDir)),
+        ...itemComponents(options.registry),
+      },
+      responses: responseComponents(),
+      parameters: parameterComponents(),
+      headers: headerComponents(),
+      securitySchemes: securitySchemes(),
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// The request-signing scheme of DESIGN.md §3.1 as OpenAPI security schemes. OpenAPI has no type for
+// an HMAC over the request, so each X-Gw-* header is an apiKey-in-header scheme and one security
+// requirement lists all five: in OpenAPI, schemes in the same requirement object are required
+// together. The string-to-sign is quoted from DESIGN.md §3.1 word for word, because portals in
+// other languages implement it from this text alone (gateway/client/signing.ts is ours).
+import { SIGNATURE_METHODS } from '../client/signing.ts';
+
+export const SIGNING_TEXT = [
+  'String-to-sign, lines joined by `\\n`: `METHOD` (upper case); the path as sent, without the query;',
+  "the query as `name=value` pairs, each side encoded like JavaScript's `encodeURIComponent`, sorted by",
+  'name then value, joined by `&` (an empty line when there is no query); the timestamp; the nonce; the',
+  "lowercase hex digest of the raw body bytes with the method's hash (SHA-256 or SM3; the digest of the",
+  'empty string when there is no body). Example for `GET /v1/cases/01J…?b=2&a=1`:',
+  '`GET\\n/v1/cases/01J…\\na=1&b=2\\n1764100000\\nn0nce-123456789ab\\ne3b0c442…b855`.',
+].join('\n');
+
+const HEADERS_TEXT = [
+  '- `X-Gw-Client`: client id',
+  '- `X-Gw-Timestamp`: unix seconds; must be within ±300 s of server time',
+  '- `X-Gw-Nonce`: 16–64 chars of `[A-Za-z0-9_-]`; a nonce is accepted once per client for 600 s',
+  '- `X-Gw-Signature-Method`: `HMAC-SHA256` or `HMAC-SM3`',
+  '- `X-Gw-Signature`: lowercase hex of HMAC(secret, string-to-sign)',
+].join('\n');
+
+export const AUTH_DESCRIPTION = [
+  'Every /v1 call is signed (DESIGN.md §3.1). All five headers are required together:',
+  '',
+  HEADERS_TEXT,
+  '',
+  SIGNING_TEXT,
+  '',
+  'Failures: 401 `GW_AUTH_*` (unknown client, bad signature, stale timestamp, replayed nonce); 403',
+  '`GW_FORBIDDEN` (authenticated, not allowed).',
+].join('\n');
+
+const SCHEMES = {
+  gwClient: ['X-Gw-Client', 'Client id registered with the gateway (e.g. `portal-sc`).'],
+  gwTimestamp: ['X-Gw-Timestamp', 'Unix seconds; within ±300 s of server time.'],
+  gwNonce: ['X-Gw-Nonce', '16–64 chars of `[A-Za-z0-9_-]`, accepted once per client for 600 s.'],
+  gwSignatureMethod: ['X-Gw-Signature-Method', `One of ${SIGNATURE_METHODS.join(', ')}.`],
+  gwSignature: ['X-Gw-Signature', 'Lowercase hex of HMAC(secret, string-to-sign).'],
+} as const;
+
+export function securitySchemes(): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(SCHEMES).map(([id, [header, text]]) => [
+      id,
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: header,
+        // The full scheme once, on the signature itself; the others point to it.
+        description:
+          id === 'gwSignature'
+            ? `${text}\n\n${AUTH_DESCRIPTION}`
+            : `${text} Required together with the other X-Gw-* headers (see gwSignature).`,
+      },
+    ]),
+  );
+}
+
+/** One requirement naming every scheme: all headers at once (OpenAPI "AND" semantics). */
+export const SIGNED: readonly Record<string, string[]>[] = [
+  Object.fromEntries(Object.keys(SCHEMES).map((id) => [id, []])),
+];
+
+/** healthz, readyz, metrics and docs: no signature (DESIGN.md §3.6). */
+export const UNSIGNED: readonly Record<string, string[]>[] = [];

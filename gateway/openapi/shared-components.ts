@@ -1,0 +1,98 @@
+// Reusable responses, headers and parameters. Each problem response lists the GW_* codes it can
+// carry, generated from ERROR_CATALOGUE, so a code added there shows up here without an edit.
+import { ERROR_CATALOGUE } from '../shared/errors.ts';
+
+export const PROBLEM_STATUSES = [
+  400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503,
+] as const;
+export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
+
+const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+// Statuses whose answer tells the client when to come back (DESIGN.md §3.2).
+const RETRY_AFTER: ReadonlySet<number> = new Set([429, 503]);
+
+function codesFor(status: number): string[] {
+  return Object.entries(ERROR_CATALOGUE)
+    .filter(([, spec]) => spec.status === status)
+    .map(([code]) => code);
+}
+
+function problemResponse(status: ProblemStatus): Record<string, unknown> {
+  const codes = codesFor(status);
+  const titles = codes.map((code) => `\`${code}\``).join(', ');
+  return {
+    description: `Problem (RFC 9457); \`code\` is one of ${titles}.`,
+    ...(RETRY_AFTER.has(status) ? { headers: { 'Retry-After': headerRef('RetryAfter') } } : {}),
+    content: { 'application/problem+json': { schema: schemaRef('Problem') } },
+  };
+}
+
+export function responseComponents(): Record<string, unknown> {
+  return Object.fromEntries(PROBLEM_STATUSES.map((s) => [`Problem${s}`, problemResponse(s)]));
+}
+
+export function headerComponents(): Record<string, unknown> {
+  return {
+    RetryAfter: {
+      description: 'Seconds to wait before retrying.',
+      schema: { type: 'integer', minimum: 0 },
+    },
+    Location: {
+      description: 'The new case: /v1/cases/{caseId}.',
+      schema: { type: 'string' },
+    },
+    IdempotentReplayed: {
+      description: '`true` when this 202 replays the answer to an earlier, identical submission.',
+      schema: { type: 'string', enum: ['true'] },
+    },
+  };
+}
+
+export function parameterComponents(): Record<string, unknown> {
+  return {
+    IdempotencyKey: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      description:
+        'Same key + same body → the same 202 with `Idempotent-Replayed: true`; same key, ' +
+        'different body → 409 `GW_IDEMPOTENCY_CONFLICT`.',
+      schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]{8,128}$' },
+    },
+    CaseId: {
+      name: 'caseId',
+      in: 'path',
+      required: true,
+      description: 'ULID; a joint child adds `-<n>`.',
+      schema: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$' },
+    },
+    ItemCode: {
+      name: 'code',
+      in: 'path',
+      required: true,
+      schema: { type: 'string', pattern: '^[A-Z]{2}-[0-9]{3}$' },
+    },
+    DivisionCode: {
+      name: 'code',
+      in: 'path',
+      required: true,
+      description: 'GB/T 2260 six-digit division code.',
+      schema: { type: 'string', pattern: '^[0-9]{6}$' },
+    },
+  };
+}
+
+/** The `responses` entries for the given problem statuses, by reference. */
+export function problems(...statuses: ProblemStatus[]): Record<string, unknown> {
+  return Object.fromEntries(
+    statuses.map((s) => [String(s), { $ref: `#/components/responses/Problem${s}` }]),
+  );
+}
+
+export function jsonResponse(description: string, schema: unknown): Record<string, unknown> {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+export { schemaRef, headerRef };

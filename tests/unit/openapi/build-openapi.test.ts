@@ -1,0 +1,145 @@
+// The OpenAPI document other clients are written against (DESIGN.md §3, §3.6): it must be valid
+// OpenAPI 3.1 by a real validator, list every route of §3 with the contract's headers and
+// statuses, name every GW_* code, and describe the signature exactly as §3.1 does.
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OpenApiDocument } from '../../../gateway/openapi/build-openapi.ts';
+import { GATEWAY_CHECKS } from '../../../gateway/openapi/convert-schema.ts';
+import { SIGNING_TEXT } from '../../../gateway/openapi/security.ts';
+import { ERROR_CATALOGUE } from '../../../gateway/shared/errors.ts';
+import { catalogueDocument, collect, resolvePointer } from './support.ts';
+
+let doc: OpenApiDocument;
+beforeAll(() => {
+  doc = catalogueDocument();
+});
+
+/** The value at a JSON pointer into the document (undefined when absent). */
+const at = (pointer: string): unknown => resolvePointer(doc, pointer);
+const operation = (path: string, method: string): unknown =>
+  (doc.paths[path] as Record<string, unknown> | undefined)?.[method];
+
+describe('buildOpenApi', () => {
+  it('produces a document a real OpenAPI 3.1 validator accepts', async () => {
+    const result = await new Validator().validate(
+      structuredClone(doc) as unknown as Record<string, unknown>,
+    );
+    if (!result.valid) console.error(JSON.stringify(result.errors, null, 2));
+    expect(result.valid).toBe(true);
+    expect(doc.openapi).toBe('3.1.0');
+  });
+
+  it('is checked by a validator that does reject a broken document', async () => {
+    const broken = structuredClone(doc);
+    (broken.paths['/v1/cases'] as { post: { responses: unknown } }).post.responses = 'none';
+    const result = await new Validator().validate(broken as unknown as Record<string, unknown>);
+    expect(result.valid).toBe(false);
+  });
+
+  it('documents every route of DESIGN.md §3 with its method', () => {
+    const routes = [
+      ['post', '/v1/cases'],
+      ['get', '/v1/cases/{caseId}'],
+      ['post', '/v1/cases/{caseId}/events'],
+      ['get', '/v1/catalogue/items'],
+      ['get', '/v1/catalogue/items/{code}'],
+      ['get', '/v1/routes/resolve'],
+      ['get', '/v1/divisions/{code}'],
+      ['get', '/v1/admin/dead-letters'],
+      ['post', '/v1/admin/dead-letters/{caseId}/replay'],
+      ['get', '/healthz'],
+      ['get', '/readyz'],
+      ['get', '/metrics'],
+    ] as const;
+    for (const [method, path] of routes) expect(operation(path, method), path).toBeDefined();
+  });
+
+  it('lists every ERROR_CATALOGUE code in the Problem schema, and a response per status', () => {
+    expect(at('#/components/schemas/Problem/properties/code/enum')).toEqual(
+      Object.keys(ERROR_CATALOGUE),
+    );
+    for (const [code, spec] of Object.entries(ERROR_CATALOGUE)) {
+      const response = doc.components.responses[`Problem${spec.status}`] as { description: string };
+      expect(response.description, code).toContain(code);
+    }
+  });
+
+  it('gives POST /v1/cases the contract of §3.2: key, 202 headers and every refusal', () => {
+    const submit = '#/paths/~1v1~1cases/post';
+    expect(at(`${submit}/parameters`)).toContainEqual({
+      $ref: '#/components/parameters/IdempotencyKey',
+    });
+    expect(doc.components.parameters.IdempotencyKey).toMatchObject({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      schema: { minLength: 8, maxLength: 128 },
+    });
+    expect(Object.keys(at(`${submit}/responses/202/headers`) as object)).toEqual([
+      'Location',
+      'Idempotent-Replayed',
+    ]);
+    const statuses = ['400', '401', '403', '404', '409', '413', '415', '422', '429', '503'];
+    for (const status of statuses) {
+      const ref = at(`${submit}/responses/${status}/$ref`);
+      expect(ref, status).toBe(`#/components/responses/Problem${status}`);
+      expect(at(`${ref as string}/content/application~1problem+json/schema`)).toEqual({
+        $ref: '#/components/schemas/Problem',
+      });
+    }
+    for (const status of ['429', '503'])
+      expect(at(`#/components/responses/Problem${status}/headers/Retry-After`)).toBeDefined();
+    expect(at('#/components/schemas/CaseAccepted/required')).toEqual(
+      expect.arrayContaining(['caseId', 'status', 'phase', 'itemCode', 'itemVersion', 'route']),
+    );
+    expect(at('#/components/schemas/CaseAccepted/properties/links')).toEqual({
+      $ref: '#/components/schemas/Links',
+    });
+  });
+
+  it('requires all five X-Gw-* headers together and quotes the string-to-sign of §3.1', () => {
+    const schemes = doc.components.securitySchemes as Record<string, Record<string, string>>;
+    const headers = Object.values(schemes).map((s) => [s.type, s.in, s.name]);
+    expect(headers).toEqual(
+      ['Client', 'Timestamp', 'Nonce', 'Signature-Method', 'Signature'].map((h) => [
+        'apiKey',
+        'header',
+        `X-Gw-${h}`,
+      ]),
+    );
+    expect(doc.security).toEqual([Object.fromEntries(Object.keys(schemes).map((k) => [k, []]))]);
+    expect(schemes.gwSignature!.description).toContain(SIGNING_TEXT);
+    expect(SIGNING_TEXT).toContain('`GET\\n/v1/cases/01J…\\na=1&b=2\\n1764100000\\n');
+    for (const open of ['/healthz', '/readyz', '/metrics'])
+      expect(operation(open, 'get'), open).toMatchObject({ security: [] });
+  });
+
+  it('resolves every $ref inside the document', () => {
+    const refs = collect(doc, '$ref');
+    expect(refs.length).toBeGreaterThan(100);
+    const dangling = refs.filter(
+      ({ value }) => typeof value !== 'string' || resolvePointer(doc, value) === undefined,
+    );
+    expect(dangling).toEqual([]);
+  });
+
+  it('keeps no $id, $schema or custom keyword, and marks identifier checks with x-gw-check', () => {
+    const schemas = doc.components.schemas;
+    expect(collect(schemas, '$id')).toEqual([]);
+    expect(collect(schemas, '$schema')).toEqual([]);
+    for (const keyword of Object.keys(GATEWAY_CHECKS)) {
+      // As a keyword its value is true/"past"; a property of that name is an object.
+      const asKeyword = collect(schemas, keyword).filter(({ value }) => typeof value !== 'object');
+      expect(asKeyword.filter(({ value }) => value === true || value === 'past')).toEqual([]);
+    }
+    expect(at('#/components/schemas/defs.creditCode/x-gw-check')).toBe('creditCode');
+    expect(at('#/components/schemas/defs.creditCode/description')).toContain(
+      'x-gw-check: creditCode',
+    );
+    expect(at('#/components/schemas/defs.pastPeriod/x-gw-check')).toBe('orderedPeriod:past');
+    // The envelope's property called creditCode is data, not the keyword: it stays.
+    expect(at('#/components/schemas/envelope/properties/applicant/properties/creditCode')).toEqual({
+      $ref: '#/components/schemas/defs.creditCode',
+    });
+  });
+});
