@@ -1,8 +1,9 @@
-// `npm start`: a working local system in one process group. Uses REDIS_URL when set; otherwise
-// starts a private redis-server (AOF on, data under .data/redis, its own port) and stops it after
-// the gateway has drained. Ctrl-C stops everything.
+// `npm start`: a working local system in one process group — gateway, adapter workers and the
+// seven province sandboxes. Uses REDIS_URL when set; otherwise starts a private redis-server (AOF
+// on, data under .data/redis, its own port) and stops it after the gateway has drained. Ctrl-C
+// stops everything.
 import { ConfigError, loadConfig } from '../config/load-config.ts';
-import { startGateway } from '../gateway/main.ts';
+import { startLocalSystem } from './local-system.ts';
 import { createLogger } from '../gateway/shared/logger.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';
 import {
@@ -32,17 +33,17 @@ async function main(): Promise<number> {
   try {
     const config = loadConfig(env);
     const logger = createLogger({ level: config.logLevel, env: config.env });
-    const gateway = await startGateway(config, logger);
+    const system = await startLocalSystem(config, logger);
     console.log(
-      `gateway ready on http://localhost:${gateway.port} (readyz: /readyz) — Ctrl-C stops`,
+      `gateway ready on http://localhost:${system.gateway.port} (docs: /docs, readyz: /readyz); workers and 7 province sandboxes running — Ctrl-C stops`,
     );
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     logger.info({ signal }, 'stopping');
-    const outcome = await gateway.stop();
-    return outcome === 'clean' ? 0 : 1;
+    await system.stop();
+    return 0;
   } catch (error) {
     console.error(
       error instanceof ConfigError ? error.message : `start failed: ${(error as Error).message}`,

@@ -37,7 +37,7 @@ export function loadCalendar(dir = projectPath('config/calendars')): WorkingCale
   return createCalendar(years);
 }
 
-function nextDay(date: string): string {
+export function nextDay(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);

@@ -4,6 +4,7 @@ import { clientOf, requireKind } from '../auth/authenticate.ts';
 import { handle } from '../http/respond.ts';
 import type { CaseStore } from './case-store.ts';
 import { readCase } from './read-case.ts';
+import { recordEvent } from './record-event.ts';
 import { submitCase, type SubmitDeps } from './submit-case.ts';
 
 export function caseRoutes(deps: SubmitDeps & { store: CaseStore }): Router {
@@ -22,6 +23,13 @@ export function caseRoutes(deps: SubmitDeps & { store: CaseStore }): Router {
   router.get(
     '/v1/cases/:caseId',
     handle((req, res) => readCase(deps.store, clientOf(res), String(req.params.caseId))),
+  );
+  router.post(
+    '/v1/cases/:caseId/events',
+    requireKind('province'),
+    handle((req, res) =>
+      recordEvent(deps, clientOf(res), String(req.params.caseId), req.body as unknown),
+    ),
   );
   return router;
 }

@@ -22,7 +22,8 @@ export type CreateOutcome = { created: true } | { created: false; existing: Idem
 export type TransitionOutcome =
   | { ok: true; previous: CaseStatus }
   | { ok: false; reason: 'illegal'; current: CaseStatus }
-  | { ok: false; reason: 'missing' };
+  | { ok: false; reason: 'missing' }
+  | { ok: false; reason: 'duplicate'; current: CaseStatus };
 
 export interface NewCase {
   record: CaseRecord;
@@ -45,6 +46,12 @@ export class CaseStore {
   }
   historyKey(id: string): string {
     return `${this.prefix}:case:${id}:history`;
+  }
+  eventsKey(id: string): string {
+    return `${this.prefix}:case:${id}:events`;
+  }
+  deadLettersKey(): string {
+    return `${this.prefix}:dead-letters`;
   }
   outboxKey(): string {
     return `${this.prefix}:outbox`;
@@ -92,24 +99,30 @@ export class CaseStore {
     to: CaseStatus,
     entries: HistoryEntry[],
     fields: Record<string, string> = {},
+    eventDigest?: string,
   ): Promise<TransitionOutcome> {
+    const keys = [this.caseKey(id), this.historyKey(id), this.outboxKey()];
+    if (eventDigest) keys.push(this.eventsKey(id));
     const result = (await this.redis.eval(
       TRANSITION_CASE,
-      3,
-      this.caseKey(id),
-      this.historyKey(id),
-      this.outboxKey(),
+      keys.length,
+      ...keys,
       from.join(','),
       to,
       JSON.stringify(entries.map((e) => JSON.stringify(e))),
       JSON.stringify(fields),
       id,
       new Date().toISOString(),
+      ...(eventDigest ? [eventDigest] : []),
     )) as [string, string];
     if (result[0] === 'ok') return { ok: true, previous: result[1] as CaseStatus };
     if (result[0] === 'illegal')
       return { ok: false, reason: 'illegal', current: result[1] as CaseStatus };
     return { ok: false, reason: 'missing' };
+  }
+
+  async setFields(id: string, fields: Record<string, string>): Promise<void> {
+    await this.redis.hset(this.caseKey(id), fields);
   }
 
   /** Parent ids stored before `olderThanMs` that are still waiting to be queued. */

@@ -10,7 +10,7 @@ export interface DispatchDeps {
   queues: CaseQueues;
 }
 
-function routedEntries(record: CaseRecord, at: string): HistoryEntry[] {
+export function routedEntries(record: CaseRecord, at: string): HistoryEntry[] {
   const target = record.route
     ? `route-${record.route.adapter}`
     : `${record.children?.length ?? 0} parties (joint)`;

@@ -65,13 +65,18 @@ export function testContext(signal: AbortSignal = new AbortController().signal):
 } {
   const lines: LoggedLine[] = [];
   const at = (level: string) => (obj: object, msg?: string) => lines.push({ level, obj, msg });
-  return { context: { signal, log: { info: at('info'), warn: at('warn'), debug: at('debug') } }, lines };
+  return {
+    context: { signal, log: { info: at('info'), warn: at('warn'), debug: at('debug') } },
+    lines,
+  };
 }
 
 /** True when no logged line contains any personal value of PERSONAL. */
 export function logsArePersonalDataFree(lines: LoggedLine[]): boolean {
   const text = JSON.stringify(lines);
-  return !text.includes('张三') && !text.includes(PERSONAL.idNumber) && !text.includes(PERSONAL.phone);
+  return (
+    !text.includes('张三') && !text.includes(PERSONAL.idNumber) && !text.includes(PERSONAL.phone)
+  );
 }
 
 export interface SinkEvent {
@@ -117,7 +122,11 @@ export async function startEventSink(clientId: string) {
         return;
       }
       const caseId = decodeURIComponent(match[1] ?? '');
-      events.push({ caseId, clientId, body: JSON.parse(body.toString('utf8')) as SinkEvent['body'] });
+      events.push({
+        caseId,
+        clientId,
+        body: JSON.parse(body.toString('utf8')) as SinkEvent['body'],
+      });
       res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -142,7 +151,11 @@ export async function startEventSink(clientId: string) {
 }
 
 /** Polls until check() returns a truthy value or the deadline passes. */
-export async function waitFor<T>(check: () => T, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | null | false,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

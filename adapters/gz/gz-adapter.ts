@@ -1,0 +1,117 @@
+// 贵州: one signed, encrypted envelope per case (gz-envelope.ts), POSTed as JSON. Our SM2 key signs
+// the request; the platform's public key verifies its answer, and an answer that does not verify is
+// not believed: a 2xx whose signature fails is refused for good (a wrong key or a tampered answer
+// will not heal by retrying), a non-2xx one is classified by its HTTP status alone. The business
+// JSON carries our case id as ywlsh (业务流水号), on which the platform dedupes: a second delivery
+// answers code 0 with sfcf '1' and the original 受理编号 (slbh).
+import {
+  PermanentDeliveryError,
+  TransientDeliveryError,
+  type AdapterContext,
+  type DeliveryRequest,
+  type DeliveryResult,
+  type ProvinceAdapter,
+} from '../kit/contract.ts';
+import { classifyHttpFailure, HttpBackend, parseRetryAfter } from '../kit/http-backend.ts';
+import { GZ_CODES, gzOutcome } from './gz-codes.ts';
+import {
+  gzCaseData,
+  openData,
+  sealEnvelope,
+  verifiedEnvelope,
+  type GzAcceptData,
+  type GzEnvelope,
+} from './gz-envelope.ts';
+
+export const GZ_RECEIVE_PATH = '/gzzwfw/open/v1/case/receive';
+
+export interface GzSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  /** Our application id at the platform. */
+  appId: string;
+  /** Shared SM4 key, 32 hex chars (production: env GW_ADAPTER_GZ_SM4_KEY). */
+  sm4Key: string;
+  /** Our SM2 key pair, hex (production: env GW_ADAPTER_GZ_SM2_PRIVATE_KEY / _PUBLIC_KEY). */
+  privateKey: string;
+  publicKey: string;
+  /** The platform's SM2 public key that signs its answers (GW_ADAPTER_GZ_PLATFORM_PUBLIC_KEY). */
+  platformPublicKey: string;
+}
+
+export function createGzAdapter(settings: GzSettings): ProvinceAdapter {
+  const backend = new HttpBackend({
+    adapterId: 'gz',
+    baseUrl: settings.baseUrl,
+    timeoutMs: settings.timeoutMs,
+  });
+  const keys = { privateKey: settings.privateKey, publicKey: settings.publicKey };
+
+  async function deliver(
+    request: DeliveryRequest,
+    context: AdapterContext,
+  ): Promise<DeliveryResult> {
+    const envelope = sealEnvelope(
+      { appId: settings.appId },
+      gzCaseData(request),
+      settings.sm4Key,
+      keys,
+    );
+    const response = await backend.send(
+      { method: 'POST', path: GZ_RECEIVE_PATH, json: envelope },
+      context,
+    );
+    const ok = response.status >= 200 && response.status < 300;
+    const body = parseOrUndefined(response.text);
+    const answer = verifiedEnvelope(body, settings.platformPublicKey);
+    if (!answer) {
+      if (!ok) throw classifyHttpFailure(response.status, response.headers.get('retry-after'));
+      if (body === undefined) {
+        throw new TransientDeliveryError(`gz answered HTTP ${response.status} with no envelope`);
+      }
+      context.log.warn({ adapter: 'gz', caseId: request.caseId }, 'gz answer signature invalid');
+      throw new PermanentDeliveryError('gz answer signature does not verify', 'BAD_SIGNATURE');
+    }
+    const code = answer.code ?? '';
+    const outcome = gzOutcome(code);
+    context.log.info(
+      { adapter: 'gz', caseId: request.caseId, code, status: response.status, outcome },
+      'gz answered',
+    );
+    const message = `gz code ${code}: ${GZ_CODES[code]?.msg ?? 'unknown code'}`;
+    if (outcome === 'transient') {
+      throw new TransientDeliveryError(
+        message,
+        parseRetryAfter(response.headers.get('retry-after')),
+      );
+    }
+    if (outcome === 'permanent') throw new PermanentDeliveryError(message, code);
+    return accepted(answer, request.caseId, settings.sm4Key);
+  }
+
+  return { id: 'gz', deliver };
+}
+
+function accepted(answer: GzEnvelope, caseId: string, sm4Key: string): DeliveryResult {
+  let data: Partial<GzAcceptData>;
+  try {
+    data = openData(answer, sm4Key) as Partial<GzAcceptData>;
+  } catch (err) {
+    throw new PermanentDeliveryError('gz answer data cannot be decrypted', 'BAD_CIPHERTEXT', {
+      cause: err,
+    });
+  }
+  // A signed answer about another case would attach a foreign 受理编号 to ours.
+  if (data.ywlsh !== caseId || typeof data.slbh !== 'string' || data.slbh === '') {
+    throw new PermanentDeliveryError('gz answer does not match the delivered case', 'MISMATCH');
+  }
+  return { provinceCaseNo: data.slbh, state: 'received', duplicate: data.sfcf === '1' };
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

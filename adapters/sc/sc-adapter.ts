@@ -1,0 +1,95 @@
+// 四川 天府通办: one signed JSON call per case (sc-wire.ts for the body, sc-signing.ts for the
+// X-Tfwb-* headers). Answers come in the envelope { code: "0", msg, data: { slbh } }; business
+// refusals arrive as HTTP 200 with a non-"0" code (sc-codes.ts), signature failures as HTTP 401
+// with code 10001. HTTP 408/429/5xx are the platform's front proxy and are retried on status alone.
+import {
+  PermanentDeliveryError,
+  TransientDeliveryError,
+  type AdapterContext,
+  type DeliveryRequest,
+  type DeliveryResult,
+  type ProvinceAdapter,
+} from '../kit/contract.ts';
+import { classifyHttpFailure, HttpBackend, type BackendResponse } from '../kit/http-backend.ts';
+import { SC_CODES, scOutcome } from './sc-codes.ts';
+import { scSignedHeaders } from './sc-signing.ts';
+import { SC_SUBMIT_PATH, toShenqing } from './sc-wire.ts';
+
+export interface ScSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  /** Application id issued by 天府通办 to the gateway. */
+  appId: string;
+  /** HMAC key (production: env GW_ADAPTER_SC_APP_SECRET). */
+  appSecret: string;
+}
+
+interface ScEnvelope {
+  code: string;
+  msg?: string;
+  data?: { slbh?: unknown };
+}
+
+export function createScAdapter(settings: ScSettings): ProvinceAdapter {
+  const backend = new HttpBackend({
+    adapterId: 'sc',
+    baseUrl: settings.baseUrl,
+    timeoutMs: settings.timeoutMs,
+  });
+
+  async function deliver(
+    request: DeliveryRequest,
+    context: AdapterContext,
+  ): Promise<DeliveryResult> {
+    const body = JSON.stringify(toShenqing(request));
+    const headers = scSignedHeaders(settings, { method: 'POST', path: SC_SUBMIT_PATH, body });
+    const response = await backend.send(
+      {
+        method: 'POST',
+        path: SC_SUBMIT_PATH,
+        text: body,
+        contentType: 'application/json; charset=utf-8',
+        headers,
+      },
+      context,
+    );
+    const { status } = response;
+    if (status === 408 || status === 429 || status >= 500) {
+      throw classifyHttpFailure(status, response.headers.get('retry-after'));
+    }
+    const envelope = readEnvelope(response);
+    const outcome = scOutcome(envelope.code);
+    context.log.info(
+      { adapter: 'sc', caseId: request.caseId, code: envelope.code, outcome },
+      'sc answered',
+    );
+    // Our table's text, never msg: a field-check message can quote the applicant's data.
+    const message = `sc code ${envelope.code}: ${SC_CODES[envelope.code]?.message ?? 'unknown code'}`;
+    if (outcome === 'transient') throw new TransientDeliveryError(message);
+    if (outcome === 'permanent') throw new PermanentDeliveryError(message, envelope.code);
+    const slbh = envelope.data?.slbh;
+    if (typeof slbh !== 'string' || slbh === '') {
+      // code 0 without 受理编号 is a platform fault; a retry is answered 20009 with the number.
+      throw new TransientDeliveryError(`sc code ${envelope.code} without data.slbh`);
+    }
+    return { provinceCaseNo: slbh, state: 'received', duplicate: outcome === 'duplicate' };
+  }
+
+  return { id: 'sc', deliver };
+}
+
+function readEnvelope(response: BackendResponse): ScEnvelope {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.text);
+  } catch {
+    parsed = undefined;
+  }
+  const code = (parsed as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' || typeof code === 'number') {
+    return { ...(parsed as ScEnvelope), code: String(code) };
+  }
+  // No envelope: a 4xx from something in front of the platform, or a garbled 2xx (retry).
+  if (response.status >= 400) throw classifyHttpFailure(response.status);
+  throw new TransientDeliveryError(`sc answered HTTP ${response.status} without an envelope`);
+}

@@ -1,0 +1,116 @@
+// The worker process (DESIGN.md §1): one delivery worker per adapter queue plus the joint-case
+// queue, on worker-role Redis connections (BullMQ blocks on them and waits out a Redis restart).
+// `npm run start:worker` runs it alone; `npm start` runs it beside the gateway and the sandboxes.
+import { Worker } from 'bullmq';
+import type { Config } from '../config/load-config.ts';
+import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { CaseStore } from '../gateway/cases/case-store.ts';
+import { advanceParent } from '../gateway/cases/joint-parent.ts';
+import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
+import { JOINT_QUEUE, type DeliveryJob } from '../gateway/queues/case-queues.ts';
+import { createLogger, type Logger } from '../gateway/shared/logger.ts';
+import { createRedis, waitForRedis } from '../gateway/shared/redis.ts';
+import { redisSettings } from '../gateway/main.ts';
+import {
+  ADAPTER_IDS,
+  loadAdapterSettings,
+  type AdapterId,
+  type AdapterSettingsTable,
+} from './kit/adapter-config.ts';
+import { startAdapterWorker, type AdapterWorker } from './kit/job-runner.ts';
+import { createAdapter } from './kit/registry.ts';
+
+export interface RunningWorkers {
+  workers: Map<string, AdapterWorker>;
+  stop: () => Promise<void>;
+}
+
+export interface WorkerOptions {
+  adapters?: readonly AdapterId[];
+  /** Adapter settings; default config/adapters.json (GW_ADAPTERS_FILE). */
+  adapterSettings?: AdapterSettingsTable;
+}
+
+export async function startWorkers(
+  config: Config,
+  logger: Logger,
+  options: WorkerOptions = {},
+): Promise<RunningWorkers> {
+  const connection = createRedis('worker', redisSettings(config));
+  await waitForRedis(connection, config.redisStartupTimeoutMs);
+  const store = new CaseStore(connection, config.keyPrefix, config.idempotencyTtlSeconds);
+  const settings =
+    options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
+  const names = new Map(loadCatalogue().map((i) => [`${i.code}@${i.version}`, i.name]));
+  const bullPrefix = `${config.keyPrefix}:bull`;
+  const workers = new Map<string, AdapterWorker>();
+  for (const id of options.adapters ?? ADAPTER_IDS) {
+    const s = settings[id];
+    workers.set(
+      id,
+      startAdapterWorker(
+        id,
+        createAdapter(id, s),
+        {
+          concurrency: s.concurrency,
+          ratePerSecond: s.ratePerSecond,
+          lockDurationMs: config.workerLockDurationMs,
+          stalledIntervalMs: config.workerStalledIntervalMs,
+          breaker: {
+            threshold: config.breakerThreshold,
+            coolDownMs: config.breakerCoolDownMs,
+            maxCoolDownMs: config.breakerCoolDownMs * 10,
+          },
+        },
+        {
+          connection,
+          bullPrefix,
+          store,
+          itemName: (code, version) => names.get(`${code}@${version}`) ?? code,
+          log: logger,
+        },
+      ),
+    );
+  }
+  // A joint parent's job runs once every child is delivered: the parent then advances.
+  const joint = new Worker<DeliveryJob>(
+    JOINT_QUEUE,
+    async (job) => advanceParent(store, job.data.caseId),
+    { connection, prefix: bullPrefix, concurrency: 4 },
+  );
+  joint.on('error', (error) => logger.warn({ err: error }, 'joint worker error'));
+  logger.info({ adapters: [...workers.keys()] }, 'workers started');
+  return {
+    workers,
+    stop: async () => {
+      await Promise.all([...workers.values()].map((w) => w.close()));
+      await joint.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, env: config.env });
+  const running = await startWorkers(config, logger);
+  const onSignal = () => {
+    void Promise.race([
+      running.stop(),
+      new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref()),
+    ]).then(() => process.exit(0));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,74 @@
+// 西藏 藏易通: asynchronous intake behind a small front door (5 requests/s). A new application is
+// 202 { ticket }: queued, not yet accepted — so the result's state is 'pending' and acceptance and
+// the decision arrive later as province events. The ticket is the platform's reference for the
+// case and the gateway stores it as the provincial case number. A replayed businessNo is 200
+// { ticket, repeated: true }. Over capacity the platform answers 429 with Retry-After, which the
+// adapter passes on so the job waits at least that long. Errors: { error: { code, message } }.
+import {
+  TransientDeliveryError,
+  type AdapterContext,
+  type DeliveryRequest,
+  type DeliveryResult,
+  type ProvinceAdapter,
+} from '../kit/contract.ts';
+import { classifyHttpFailure, HttpBackend, parseJsonBody } from '../kit/http-backend.ts';
+import { XZ_APPLICATIONS_PATH, XZ_AUTH_SCHEME, toApplication } from './xz-wire.ts';
+
+export interface XzSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  /** API key (production: env GW_ADAPTER_XZ_API_KEY). */
+  apiKey: string;
+}
+
+export function createXzAdapter(settings: XzSettings): ProvinceAdapter {
+  const backend = new HttpBackend({
+    adapterId: 'xz',
+    baseUrl: settings.baseUrl,
+    timeoutMs: settings.timeoutMs,
+  });
+
+  async function deliver(
+    request: DeliveryRequest,
+    context: AdapterContext,
+  ): Promise<DeliveryResult> {
+    const response = await backend.send(
+      {
+        method: 'POST',
+        path: XZ_APPLICATIONS_PATH,
+        json: toApplication(request),
+        headers: { Authorization: `${XZ_AUTH_SCHEME} ${settings.apiKey}` },
+      },
+      context,
+    );
+    const { status } = response;
+    const errorCode = errorCodeOf(response.text);
+    context.log.info(
+      { adapter: 'xz', caseId: request.caseId, status, ...(errorCode ? { errorCode } : {}) },
+      'xz answered',
+    );
+    if (status !== 200 && status !== 202) {
+      throw classifyHttpFailure(status, response.headers.get('retry-after'), errorCode);
+    }
+    const body = parseJsonBody(response) as { ticket?: unknown; repeated?: unknown };
+    if (typeof body.ticket !== 'string' || body.ticket === '') {
+      throw new TransientDeliveryError(`xz HTTP ${status} without a ticket`);
+    }
+    return {
+      provinceCaseNo: body.ticket,
+      state: 'pending',
+      duplicate: status === 200 || body.repeated === true,
+    };
+  }
+
+  return { id: 'xz', deliver };
+}
+
+function errorCodeOf(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+// 云南 一部手机办事通: one XML package per case, POSTed to the platform's receiving endpoint with
+// the registration code (注册码) issued to our system in the X-Yn-RegCode header. The case id is
+// PACKAGEHEAD/BUSINESSID, which the platform keeps unique: a second package with the same id is
+// answered RETCODE -103 with the original 受理编号 (SLBH), so a retried delivery is a duplicate, not
+// a second case. Business outcomes come back as HTTP 200 + RETCODE (yn-codes.ts); HTTP statuses
+// other than 200 are the platform's front proxy speaking and are classified like any backend.
+import {
+  PermanentDeliveryError,
+  TransientDeliveryError,
+  type AdapterContext,
+  type DeliveryRequest,
+  type DeliveryResult,
+  type ProvinceAdapter,
+} from '../kit/contract.ts';
+import { classifyHttpFailure, HttpBackend } from '../kit/http-backend.ts';
+import { YN_RETCODES, ynOutcome } from './yn-codes.ts';
+import { buildPackage, caseRecord, parsePackage, ynTime, type YnPackage } from './yn-xml.ts';
+
+export const YN_RECEIVE_PATH = '/ydbst/exchange/case/receive';
+export const YN_REG_CODE_HEADER = 'X-Yn-RegCode';
+
+export interface YnSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  /** 注册码 issued by the platform to our system (production: env GW_ADAPTER_YN_REG_CODE). */
+  regCode: string;
+  /** Our system's exchange code (SENDCODE) and the platform's (RECEIVECODE). */
+  sendCode: string;
+  receiveCode: string;
+}
+
+export function createYnAdapter(settings: YnSettings): ProvinceAdapter {
+  const backend = new HttpBackend({
+    adapterId: 'yn',
+    baseUrl: settings.baseUrl,
+    timeoutMs: settings.timeoutMs,
+  });
+
+  async function deliver(
+    request: DeliveryRequest,
+    context: AdapterContext,
+  ): Promise<DeliveryResult> {
+    const xml = buildPackage({
+      head: {
+        SENDCODE: settings.sendCode,
+        RECEIVECODE: settings.receiveCode,
+        SENDTIME: ynTime(),
+        BUSINESSID: request.caseId,
+      },
+      record: caseRecord(request),
+    });
+    const response = await backend.send(
+      {
+        method: 'POST',
+        path: YN_RECEIVE_PATH,
+        text: xml,
+        contentType: 'application/xml; charset=utf-8',
+        headers: { Accept: 'application/xml', [YN_REG_CODE_HEADER]: settings.regCode },
+      },
+      context,
+    );
+    if (response.status !== 200) {
+      throw classifyHttpFailure(response.status, response.headers.get('retry-after'));
+    }
+    const answer = parseAnswer(response.text);
+    const retCode = String(answer.head.RETCODE ?? '').trim();
+    const outcome = ynOutcome(retCode);
+    context.log.info({ adapter: 'yn', caseId: request.caseId, retCode, outcome }, 'yn answered');
+    const slbh = typeof answer.record.SLBH === 'string' ? answer.record.SLBH.trim() : '';
+    if (outcome === 'success' || outcome === 'duplicate') {
+      if (!slbh) {
+        // RETCODE said yes but no 受理编号: the platform is misbehaving; a retry is answered -103.
+        throw new TransientDeliveryError(`yn RETCODE ${retCode} without SLBH`);
+      }
+      // The answer names the BUSINESSID it is about: never attach another case's SLBH to ours.
+      if (String(answer.head.BUSINESSID ?? '').trim() !== request.caseId) {
+        throw new PermanentDeliveryError('yn answer is about another BUSINESSID', 'MISMATCH');
+      }
+      return { provinceCaseNo: slbh, state: 'received', duplicate: outcome === 'duplicate' };
+    }
+    // Our table's text, not RETMSG: a field-check message may quote the applicant's data.
+    const message = `yn RETCODE ${retCode}: ${YN_RETCODES[retCode]?.message ?? 'unknown code'}`;
+    if (outcome === 'transient') throw new TransientDeliveryError(message);
+    throw new PermanentDeliveryError(message, retCode);
+  }
+
+  return { id: 'yn', deliver };
+}
+
+function parseAnswer(text: string): YnPackage {
+  try {
+    const pkg = parsePackage(text);
+    if (pkg.head.RETCODE === undefined) throw new Error('no RETCODE');
+    return pkg;
+  } catch (err) {
+    // A 200 that is not a package is a proxy or a half-written answer: worth another try.
+    throw new TransientDeliveryError('yn answered 200 without a readable PACKAGE', undefined, {
+      cause: err,
+    });
+  }
+}
