@@ -22,16 +22,29 @@ export interface DeadLetterDeps {
 }
 
 export async function listDeadLetters(store: CaseStore, limit = 500): Promise<DeadLetter[]> {
-  const entries = (await store.redis.call('ZRANGE', store.deadLettersKey(), 0, limit - 1, 'WITHSCORES')) as string[];
+  const raw = (await store.redis.call(
+    'ZRANGE',
+    store.deadLettersKey(),
+    0,
+    limit - 1,
+    'WITHSCORES',
+  )) as unknown[];
+  // RESP3 answers [member, score] pairs, RESP2 a flat list: accept both.
+  const pairs: [string, string][] = Array.isArray(raw[0])
+    ? (raw as [string, string][])
+    : Array.from({ length: raw.length / 2 }, (_, i) => [
+        String(raw[2 * i]),
+        String(raw[2 * i + 1]),
+      ]);
   const out: DeadLetter[] = [];
-  for (let i = 0; i < entries.length; i += 2) {
-    const record = await store.get(entries[i]!);
+  for (const [caseId, score] of pairs) {
+    const record = await store.get(caseId);
     if (!record || record.status !== 'DELIVERY_FAILED') continue;
     out.push({
       caseId: record.id,
       itemCode: record.itemCode,
       adapter: record.route?.adapter,
-      failedAt: new Date(Number(entries[i + 1])).toISOString(),
+      failedAt: new Date(Number(score)).toISOString(),
       reason: (record as { failureReason?: string }).failureReason,
     });
   }

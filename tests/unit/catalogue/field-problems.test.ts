@@ -2,7 +2,7 @@
 // fix, in English and Chinese, without the wrapper noise of if/then and anyOf.
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { createAjv, ENVELOPE_ID } from '../../../gateway/catalogue/create-ajv.ts';
+import { createAjv, DEFS_ID, ENVELOPE_ID } from '../../../gateway/catalogue/create-ajv.ts';
 import { toFieldProblems } from '../../../gateway/catalogue/field-problems.ts';
 import { divisionExists } from './support.ts';
 
@@ -101,9 +101,15 @@ describe('toFieldProblems', () => {
   });
 
   it('keeps the identifier message, not a length error, for a 12-digit division code', () => {
-    expect(problemsOf({ ...base, receivingRegion: '530323101001' })).toEqual([
+    const located = ajv.compile({
+      type: 'object',
+      properties: { region: { $ref: `${DEFS_ID}#/$defs/divisionCode` } },
+      additionalProperties: false,
+    });
+    expect(located({ region: '530323101001' })).toBe(false);
+    expect(toFieldProblems(located.errors, '/project')).toEqual([
       {
-        path: '/receivingRegion',
+        path: '/project/region',
         message:
           'a 12-digit statistical code is not a division code; its first 6 digits (530323) are',
         messageZh: '这是12位统计用区划代码,行政区划代码为其前6位 530323',

@@ -1,0 +1,83 @@
+// Operator command line: `npm run cli -- <command>`. Talks to Redis directly with the same use cases
+// the HTTP admin endpoints call, so a replay from here is audited exactly like one over HTTP.
+//   npm run cli -- dead-letters list
+//   npm run cli -- dead-letters replay <caseId> --operator operator-dev
+import { Command } from 'commander';
+import { loadConfig } from '../config/load-config.ts';
+import { listDeadLetters, replayDeadLetter } from '../gateway/admin/dead-letters.ts';
+import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
+import { CaseStore } from '../gateway/cases/case-store.ts';
+import { redisSettings } from '../gateway/main.ts';
+import { CaseQueues } from '../gateway/queues/case-queues.ts';
+import { isGatewayError } from '../gateway/shared/errors.ts';
+import { createRedis, waitForRedis } from '../gateway/shared/redis.ts';
+
+async function withStore<T>(run: (deps: { store: CaseStore; queues: CaseQueues }) => Promise<T>) {
+  const config = loadConfig();
+  const redis = createRedis('worker', redisSettings(config));
+  try {
+    await waitForRedis(redis, config.redisStartupTimeoutMs);
+    const store = new CaseStore(redis, config.keyPrefix, config.idempotencyTtlSeconds);
+    const queues = new CaseQueues(redis, {
+      keyPrefix: config.keyPrefix,
+      attempts: config.deliveryAttempts,
+      backoffMs: config.deliveryBackoffMs,
+    });
+    try {
+      return await run({ store, queues });
+    } finally {
+      await queues.close();
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const program = new Command('swgw').description('跨省通办 gateway operator commands');
+const deadLetters = program
+  .command('dead-letters')
+  .description('cases whose delivery failed for good');
+
+deadLetters
+  .command('list')
+  .description('list DELIVERY_FAILED cases')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const items = await withStore(({ store }) => listDeadLetters(store));
+    if (options.json) console.log(JSON.stringify(items, null, 2));
+    else if (items.length === 0) console.log('no dead letters');
+    else
+      for (const d of items)
+        console.log(
+          `${d.caseId}  ${d.itemCode}  ${d.adapter ?? '-'}  ${d.failedAt}  ${d.reason ?? ''}`,
+        );
+  });
+
+deadLetters
+  .command('replay')
+  .description('queue a DELIVERY_FAILED case again (audited in its history)')
+  .argument('<caseId>')
+  .requiredOption(
+    '--operator <id>',
+    'operator client id recorded in the history (needs the replay right)',
+  )
+  .action(async (caseId: string, options: { operator: string }) => {
+    const config = loadConfig();
+    const operator = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile }).get(
+      options.operator,
+    );
+    if (operator?.kind !== 'operator' || !operator.rights.includes('replay')) {
+      throw new Error(`${options.operator} is not an operator with the replay right`);
+    }
+    const result = await withStore((deps) => replayDeadLetter(deps, caseId, operator.id));
+    console.log(`${result.caseId} → ${result.status}`);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  console.error(
+    isGatewayError(error) ? `${error.code}: ${error.message}` : (error as Error).message,
+  );
+  process.exitCode = 1;
+}
