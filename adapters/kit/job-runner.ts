@@ -60,12 +60,6 @@ export function startAdapterWorker(
   deps: RunnerDeps,
 ): AdapterWorker {
   const log = deps.log.child({ adapter: adapterId });
-  let worker: Worker<DeliveryJob> | undefined;
-  const breaker = new CircuitBreaker(settings.breaker, {
-    pause: async () => worker?.pause(true),
-    resume: async () => worker?.resume(),
-    onChange: (state) => log.warn({ breaker: state }, 'circuit breaker changed'),
-  });
 
   async function deliver(job: Job<DeliveryJob>): Promise<DeliveryOutcome> {
     const { caseId } = job.data;
@@ -129,7 +123,9 @@ export function startAdapterWorker(
     return { delivered: true, provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate };
   }
 
-  worker = new Worker<DeliveryJob, DeliveryOutcome>(routeQueueName(adapterId), deliver, {
+  // autorun off: the breaker must exist before the first job can run.
+  const worker = new Worker<DeliveryJob, DeliveryOutcome>(routeQueueName(adapterId), deliver, {
+    autorun: false,
     connection: deps.connection,
     prefix: deps.bullPrefix,
     concurrency: settings.concurrency,
@@ -139,7 +135,14 @@ export function startAdapterWorker(
     // Stalled jobs are retried: a worker killed mid-delivery must not lose the case.
     maxStalledCount: 10,
   });
+  const breaker = new CircuitBreaker(settings.breaker, {
+    // Pauses this worker only (not the queue for every instance): each worker probes on its own.
+    pause: async () => worker.pause(true),
+    resume: async () => worker.resume(),
+    onChange: (state) => log.warn({ breaker: state }, 'circuit breaker changed'),
+  });
   worker.on('error', (error) => log.warn({ err: error }, 'worker error'));
+  worker.run().catch((error: unknown) => log.error({ err: error }, 'worker stopped with an error'));
   return {
     worker,
     breaker,
