@@ -1,4 +1,5 @@
-# One image for every process (gateway now; the worker entry point arrives with the adapters).
+# One image for every process: the gateway (default CMD) and the worker
+# (`docker run … node dist/adapters/worker.js`).
 # Build stage compiles TypeScript; the runtime stage holds production dependencies only.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
