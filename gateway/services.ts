@@ -25,7 +25,7 @@ import { divisionRoutes } from './divisions/division-routes.ts';
 import type { DivisionTable } from './divisions/division-table.ts';
 import { loadDivisionTable } from './divisions/load-division-table.ts';
 import { CaseQueues } from './queues/case-queues.ts';
-import { loadAlliance } from './routing/alliance.ts';
+import { loadAlliance, type Alliance } from './routing/alliance.ts';
 import type { RoutingContext } from './routing/route-decision.ts';
 import { loadRouteTable } from './routing/route-table.ts';
 import { routingRoutes } from './routing/routing-routes.ts';
@@ -59,11 +59,11 @@ export interface StaticData {
 export function loadStaticData(
   config: Config,
   logger: Logger,
-  options: { items?: readonly CatalogueItem[] } = {},
+  options: { items?: readonly CatalogueItem[]; alliance?: Alliance } = {},
 ): StaticData {
   const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
   const divisions = loadDivisionTable();
-  const alliance = loadAlliance();
+  const alliance = options.alliance ?? loadAlliance();
   const routes = loadRouteTable({ alliance, divisions });
   const registry = createSchemaRegistry({
     divisionExists: (code) => divisions.has(code),

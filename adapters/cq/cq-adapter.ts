@@ -100,7 +100,7 @@ export function createCqAdapter(
 function errcodeOf(response: BackendResponse): string | undefined {
   try {
     const code = (JSON.parse(response.text) as CqAnswer).errcode;
-    return code === undefined ? undefined : String(code);
+    return typeof code === 'number' || typeof code === 'string' ? String(code) : undefined;
   } catch {
     return undefined;
   }

@@ -99,9 +99,9 @@ export function resolveAdapterSettings(
 ): AdapterSettingsTable {
   if (!validateFile(raw)) {
     const problems = (validateFile.errors ?? []).map((e) => {
-      const extra = e.params.additionalProperty;
+      const extra: unknown = e.params.additionalProperty;
       const where = `adapters${e.instancePath.replaceAll('/', '.')}`;
-      return `${where}: ${e.message ?? 'invalid'}${extra ? ` (${String(extra)})` : ''}`;
+      return `${where}: ${e.message ?? 'invalid'}${typeof extra === 'string' ? ` (${extra})` : ''}`;
     });
     throw new ConfigError(problems);
   }

@@ -53,6 +53,17 @@ async function markFailed(deps: RunnerDeps, adapterId: string, caseId: string, r
   if (outcome.ok) await deps.store.redis.zadd(deps.store.deadLettersKey(), Date.now(), caseId);
 }
 
+/**
+ * BullMQ's limiter counts in fixed windows, so `max: rate per 1000 ms` lets up to twice the rate
+ * through across a window boundary. A province with a hard capacity (xz: 5 requests/s) counts in a
+ * sliding second; one job per 1000/(rate−1) ms keeps every sliding second at or under the rate,
+ * at the cost of one job per second of throughput (plus 10 ms for network jitter).
+ */
+export function strictLimiter(ratePerSecond: number): { max: number; duration: number } {
+  if (ratePerSecond <= 1) return { max: 1, duration: 1010 };
+  return { max: 1, duration: Math.ceil(1000 / (ratePerSecond - 1)) + 10 };
+}
+
 export function startAdapterWorker(
   adapterId: string,
   adapter: ProvinceAdapter,
@@ -129,7 +140,7 @@ export function startAdapterWorker(
     connection: deps.connection,
     prefix: deps.bullPrefix,
     concurrency: settings.concurrency,
-    limiter: { max: settings.ratePerSecond, duration: 1000 },
+    limiter: strictLimiter(settings.ratePerSecond),
     lockDuration: settings.lockDurationMs,
     stalledInterval: settings.stalledIntervalMs,
     // Stalled jobs are retried: a worker killed mid-delivery must not lose the case.

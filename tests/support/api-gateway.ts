@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from '../../config/load-config.ts';
+import type { Alliance } from '../../gateway/routing/alliance.ts';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { SignatureMethod } from '../../gateway/client/signing.ts';
 import { createLifecycle } from '../../gateway/shared/lifecycle.ts';
@@ -46,7 +47,7 @@ export interface ApiGateway {
 
 export async function startApiGateway(
   env: Record<string, string> = {},
-  options: { redisUrl?: string } = {},
+  options: { redisUrl?: string; alliance?: Alliance } = {},
 ): Promise<ApiGateway> {
   const config = loadConfig({
     REDIS_URL: options.redisUrl ?? testRedisUrl(),
@@ -55,7 +56,10 @@ export async function startApiGateway(
     ...env,
   });
   const { logger, lines } = memoryLogger();
-  staticData ??= loadStaticData(config, logger);
+  // The compiled catalogue is shared by the files of a run; a custom alliance gets its own.
+  const data = options.alliance
+    ? loadStaticData(config, logger, { alliance: options.alliance })
+    : (staticData ??= loadStaticData(config, logger));
   const redis = createRedis('http', {
     redisUrl: config.redisUrl!,
     redisCommandTimeoutMs: config.redisCommandTimeoutMs,
@@ -63,7 +67,7 @@ export async function startApiGateway(
     redisReconnectMaxDelayMs: 200,
   });
   await waitForRedis(redis, 5000);
-  const services = createServices(config, logger, redis, staticData);
+  const services = createServices(config, logger, redis, data);
   const app = gatewayApp(services, createLifecycle());
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,0 +1,199 @@
+// The adapter contract suite (STYLE.md: bull-board's suite every framework adapter must pass).
+// One set of requirements, run for each adapter against its own sandbox on port 0: the sandbox
+// speaks the dialect and enforces its auth and idempotency, so the same tests fit seven wire
+// formats without a line of dialect knowledge here. Dialect details (field names, codes,
+// signatures, token refresh) are each adapter's nock and sandbox tests.
+// tests/integration/adapters/contract.test.ts runs it for every id of ADAPTER_IDS.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ADAPTER_CREDENTIALS,
+  loadAdapterSettings,
+  type AdapterId,
+  type AdapterSettings,
+} from '../../../adapters/kit/adapter-config.ts';
+import {
+  PermanentDeliveryError,
+  TransientDeliveryError,
+  type ProvinceAdapter,
+} from '../../../adapters/kit/contract.ts';
+import { createAdapter, createSandbox } from '../../../adapters/kit/registry.ts';
+import type { ProgressionOptions, Sandbox } from '../../../adapters/kit/sandbox-kit.ts';
+import {
+  logsArePersonalDataFree,
+  sampleDelivery,
+  startEventSink,
+  testContext,
+  waitFor,
+} from '../../support/province-test-kit.ts';
+
+/** A division each platform handles (sandboxes refuse cases outside their province or city). */
+export const CONTRACT_REGIONS: Record<AdapterId, string> = {
+  sc: '510703',
+  'sc-chengdu': '510104',
+  cq: '500103',
+  yn: '530323',
+  gz: '520102',
+  gx: '450103',
+  xz: '540102',
+};
+
+export interface ContractOptions {
+  /** Settings; default config/adapters.json as loaded in test mode (dev credentials). */
+  settings?: AdapterSettings;
+  makeAdapter?: (settings: AdapterSettings) => ProvinceAdapter;
+  makeSandbox?: (settings: AdapterSettings, progression?: ProgressionOptions) => Sandbox;
+  /** Settings the platform must refuse; default: the first credential with a suffix. */
+  spoilCredentials?: (settings: AdapterSettings) => AdapterSettings;
+  /** 'pending' for asynchronous platforms (xz). */
+  expectedState?: 'received' | 'pending';
+}
+
+function spoilFirstCredential(id: AdapterId) {
+  return (settings: AdapterSettings): AdapterSettings => {
+    const key = ADAPTER_CREDENTIALS[id][0];
+    return key ? { ...settings, [key]: `${String(settings[key])}-wrong` } : settings;
+  };
+}
+
+export function runAdapterContract(id: AdapterId, options: ContractOptions = {}): void {
+  const base = options.settings ?? loadAdapterSettings({ env: 'test', processEnv: {} })[id];
+  const makeAdapter = options.makeAdapter ?? ((s) => createAdapter(id, s));
+  const makeSandbox =
+    options.makeSandbox ?? ((s, progression) => createSandbox(id, { settings: s, progression }));
+  const spoil = options.spoilCredentials ?? spoilFirstCredential(id);
+  const state = options.expectedState ?? (id === 'xz' ? 'pending' : 'received');
+  const request = () => sampleDelivery({ targetRegion: CONTRACT_REGIONS[id] });
+
+  describe(`adapter contract: ${id}`, () => {
+    let sandbox: Sandbox;
+    let settings: AdapterSettings;
+    let adapter: ProvinceAdapter;
+
+    beforeEach(async () => {
+      sandbox = makeSandbox(base, { enabled: false });
+      const { url } = await sandbox.start(0);
+      settings = { ...base, baseUrl: url, timeoutMs: 2000 };
+      adapter = makeAdapter(settings);
+    });
+    afterEach(() => sandbox.stop());
+
+    it('returns the provincial case number the province stored, logging no personal data', async () => {
+      const { context, lines } = testContext();
+      const delivery = request();
+      const result = await adapter.deliver(delivery, context);
+      expect(result.state).toBe(state);
+      expect(result.duplicate).toBe(false);
+      expect(result.provinceCaseNo).not.toBe('');
+      const stored = sandbox.received();
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({
+        caseId: delivery.caseId,
+        provinceCaseNo: result.provinceCaseNo,
+      });
+      expect(logsArePersonalDataFree(lines)).toBe(true);
+    });
+
+    it('creates one provincial case for the same case delivered twice (duplicate the second time)', async () => {
+      const delivery = request();
+      const first = await adapter.deliver(delivery, testContext().context);
+      const second = await adapter.deliver(delivery, testContext().context);
+      expect(second).toEqual({ ...first, duplicate: true });
+      expect(sandbox.received()).toHaveLength(1);
+      expect(sandbox.received()[0]?.deliveries).toBe(2);
+    });
+
+    it('reports a refusal of the data as PermanentDeliveryError', async () => {
+      await sandbox.setFaults({ refuseNext: 1 });
+      await expect(adapter.deliver(request(), testContext().context)).rejects.toBeInstanceOf(
+        PermanentDeliveryError,
+      );
+      expect(sandbox.received()).toHaveLength(0);
+    });
+
+    it('reports rejected credentials as PermanentDeliveryError', async () => {
+      const spoiled = makeAdapter(spoil(settings));
+      await expect(spoiled.deliver(request(), testContext().context)).rejects.toBeInstanceOf(
+        PermanentDeliveryError,
+      );
+      expect(sandbox.received()).toHaveLength(0);
+    });
+
+    it('reports a platform fault (5xx or its busy code) as TransientDeliveryError', async () => {
+      await sandbox.setFaults({ errorRate: 1 });
+      await expect(adapter.deliver(request(), testContext().context)).rejects.toBeInstanceOf(
+        TransientDeliveryError,
+      );
+      await sandbox.setFaults({ errorRate: 0 });
+      await expect(adapter.deliver(request(), testContext().context)).resolves.toMatchObject({
+        duplicate: false,
+      });
+    });
+
+    it('reports a timeout as TransientDeliveryError; the retry finds the case already there', async () => {
+      await sandbox.setFaults({ latencyMs: 600 });
+      const slow = makeAdapter({ ...settings, timeoutMs: 150 });
+      const delivery = request();
+      await expect(slow.deliver(delivery, testContext().context)).rejects.toBeInstanceOf(
+        TransientDeliveryError,
+      );
+      // The province went on with the call the adapter gave up on (at-least-once delivery).
+      await waitFor(() => sandbox.received().length === 1, 3000, 'the slow case to land');
+      await sandbox.setFaults({ latencyMs: 0 });
+      const retry = await adapter.deliver(delivery, testContext().context);
+      expect(retry.duplicate).toBe(true);
+      expect(sandbox.received()).toHaveLength(1);
+    });
+
+    it('reports a province that is down (connection refused) as TransientDeliveryError', async () => {
+      await sandbox.setFaults({ down: true });
+      await expect(adapter.deliver(request(), testContext().context)).rejects.toBeInstanceOf(
+        TransientDeliveryError,
+      );
+      await sandbox.setFaults({ down: false });
+      await expect(adapter.deliver(request(), testContext().context)).resolves.toMatchObject({
+        state,
+      });
+    });
+
+    it('reports a delivery the job aborted as TransientDeliveryError', async () => {
+      const aborted = AbortSignal.abort();
+      await expect(adapter.deliver(request(), testContext(aborted).context)).rejects.toBeInstanceOf(
+        TransientDeliveryError,
+      );
+    });
+
+    it(`posts accepted → in-progress → decided → result-delivered signed as province-${id}`, async () => {
+      const sink = await startEventSink(`province-${id}`);
+      const live = makeSandbox(base, {
+        gatewayUrl: sink.url,
+        secret: sink.secret,
+        delaysMs: 0,
+        retryBaseMs: 10,
+      });
+      try {
+        const { url } = await live.start(0);
+        sink.failNext(1); // the first post meets a 503 and must be retried
+        const delivery = request();
+        const result = await makeAdapter({ ...settings, baseUrl: url }).deliver(
+          delivery,
+          testContext().context,
+        );
+        const events = await waitFor(() => (sink.events.length === 4 ? sink.events : undefined));
+        expect(events.map((e) => e.body.type)).toEqual([
+          'accepted',
+          'in-progress',
+          'decided',
+          'result-delivered',
+        ]);
+        expect(events.every((e) => e.caseId === delivery.caseId)).toBe(true);
+        expect(events[0]?.body.provinceCaseNo).toBe(result.provinceCaseNo);
+        expect(events[2]?.body.result).toMatchObject({ decision: 'approved' });
+        expect(sink.rejected()).toBe(0);
+        expect(live.events().map((e) => e.status)).toEqual([202, 202, 202, 202]);
+      } finally {
+        await live.stop();
+        await sink.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,120 @@
+// The shared backend client: failure classification every dialect relies on (DESIGN.md §5) and
+// debug logs that carry method, origin+path, status and duration only.
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PermanentDeliveryError, TransientDeliveryError } from '../../../adapters/kit/contract.ts';
+import {
+  classifyHttpFailure,
+  classifyNetworkError,
+  HttpBackend,
+  parseRetryAfter,
+} from '../../../adapters/kit/http-backend.ts';
+import { PERSONAL, testContext } from '../../support/province-test-kit.ts';
+
+const BASE = 'http://backend.platform.test';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+describe('classifyHttpFailure', () => {
+  it.each([400, 401, 403, 404, 409, 410, 413, 422])('refuses HTTP %i for good', (status) => {
+    const error = classifyHttpFailure(status);
+    expect(error).toBeInstanceOf(PermanentDeliveryError);
+    expect((error as PermanentDeliveryError).provinceCode).toBe(String(status));
+  });
+
+  it.each([408, 429, 500, 502, 503, 504])('retries HTTP %i', (status) => {
+    expect(classifyHttpFailure(status, '5')).toMatchObject({
+      name: 'TransientDeliveryError',
+      retryAfterMs: 5000,
+    });
+  });
+
+  it('carries the province code when the dialect has one', () => {
+    expect(classifyHttpFailure(422, null, 'OUT_OF_AREA')).toMatchObject({
+      provinceCode: 'OUT_OF_AREA',
+    });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delta-seconds and HTTP-dates, and ignores anything else', () => {
+    expect(parseRetryAfter('7')).toBe(7000);
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8000);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT')).toBe(0);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('classifyNetworkError', () => {
+  it('retries timeouts, aborts and socket errors, and passes classified errors through', () => {
+    expect(classifyNetworkError(new DOMException('t', 'TimeoutError'))).toBeInstanceOf(
+      TransientDeliveryError,
+    );
+    expect(classifyNetworkError(new DOMException('a', 'AbortError'))).toBeInstanceOf(
+      TransientDeliveryError,
+    );
+    const refused = new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+    expect(classifyNetworkError(refused).message).toContain('ECONNREFUSED');
+    const permanent = new PermanentDeliveryError('no', 'X');
+    expect(classifyNetworkError(permanent)).toBe(permanent);
+  });
+});
+
+describe('HttpBackend', () => {
+  const backend = new HttpBackend({ adapterId: 'test', baseUrl: `${BASE}/`, timeoutMs: 300 });
+
+  it('sends a form body and logs method, path, status and duration only', async () => {
+    nock(BASE, {
+      reqheaders: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    })
+      .post('/submit', 'name=%E5%BC%A0%E4%B8%89&id=53032319900101123X')
+      .query(true)
+      .reply(200, 'ok');
+    const { context, lines } = testContext();
+    const response = await backend.send(
+      {
+        method: 'POST',
+        path: `/submit?id=${PERSONAL.idNumber}`,
+        form: { name: '张三', id: PERSONAL.idNumber },
+        headers: { Authorization: 'Bearer secret-token' },
+      },
+      context,
+    );
+    expect(response).toMatchObject({ status: 200, text: 'ok' });
+    expect(lines).toHaveLength(1);
+    const logged = lines[0]?.obj as Record<string, unknown>;
+    expect(Object.keys(logged).sort()).toEqual([
+      'adapter',
+      'durationMs',
+      'method',
+      'status',
+      'url',
+    ]);
+    expect(logged).toMatchObject({ method: 'POST', url: `${BASE}/submit`, status: 200 });
+    expect(JSON.stringify(lines)).not.toContain('secret-token');
+  });
+
+  it('returns every HTTP status for the dialect to judge', async () => {
+    nock(BASE).post('/x').reply(503, 'busy');
+    const response = await backend.send(
+      { method: 'POST', path: '/x', json: {} },
+      testContext().context,
+    );
+    expect(response.status).toBe(503);
+  });
+
+  it('turns the job aborting into TransientDeliveryError', async () => {
+    nock(BASE).post('/x').reply(200, 'ok');
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      backend.send(
+        { method: 'POST', path: '/x', json: {} },
+        testContext(controller.signal).context,
+      ),
+    ).rejects.toBeInstanceOf(TransientDeliveryError);
+  });
+});
