@@ -55,13 +55,15 @@ async function markFailed(deps: RunnerDeps, adapterId: string, caseId: string, r
 
 /**
  * BullMQ's limiter counts in fixed windows, so `max: rate per 1000 ms` lets up to twice the rate
- * through across a window boundary. A province with a hard capacity (xz: 5 requests/s) counts in a
- * sliding second; one job per 1000/(rate−1) ms keeps every sliding second at or under the rate,
- * at the cost of one job per second of throughput (plus 10 ms for network jitter).
+ * through across a window boundary. A low-capacity province (xz: 5 requests/s) counts in a sliding
+ * second, so for rates up to 20/s we send one job per 1000/(rate−1) ms (+2 % for network jitter):
+ * every sliding second then stays at or under the rate, at the cost of about one job per second.
+ * Higher rates are throughput limits, not hard capacities, and keep the fixed window.
  */
 export function strictLimiter(ratePerSecond: number): { max: number; duration: number } {
-  if (ratePerSecond <= 1) return { max: 1, duration: 1010 };
-  return { max: 1, duration: Math.ceil(1000 / (ratePerSecond - 1)) + 10 };
+  if (ratePerSecond > 20) return { max: ratePerSecond, duration: 1000 };
+  if (ratePerSecond <= 1) return { max: 1, duration: 1020 };
+  return { max: 1, duration: Math.ceil((1000 * 1.02) / (ratePerSecond - 1)) };
 }
 
 export function startAdapterWorker(
