@@ -26,7 +26,7 @@ interface Problem {
 
 describe('alliance-dependent refusals', () => {
   it('refuses a handling province before its join date with GW_NOT_MEMBER', async () => {
-    const body = { ...validExample('SW-005'), handlingRegion: '520102' };
+    const body: Record<string, unknown> = { ...validExample('SW-005'), handlingRegion: '520102' };
     (body.payload as Record<string, unknown>).taxAuthorityCode = '15201020000';
     (body.payload as { project: Record<string, unknown> }).project.region = '520102';
     const res = await gw.client('portal-sc').submitCase<Problem>(body, `join-${Date.now()}`);
