@@ -37,6 +37,7 @@ export interface Config {
   readonly adaptersFile?: string;
   readonly docsEnabled: boolean;
   readonly metricsEnabled: boolean;
+  readonly caseRetentionDays: number;
 }
 
 export interface SettingSpec {

@@ -151,6 +151,7 @@ export function apiRouter(services: Services): Router {
       queues: services.queues,
       calendar: services.calendar,
       newId: ulid,
+      retentionSeconds: config.caseRetentionDays * 86_400,
       now: () => new Date(),
       log: services.logger,
       onSubmitted: (itemCode, adapters) => {

@@ -4,10 +4,10 @@ import { clientOf, requireKind } from '../auth/authenticate.ts';
 import { handle } from '../http/respond.ts';
 import type { CaseStore } from './case-store.ts';
 import { readCase } from './read-case.ts';
-import { recordEvent } from './record-event.ts';
+import { recordEvent, type EventDeps } from './record-event.ts';
 import { submitCase, type SubmitDeps } from './submit-case.ts';
 
-export function caseRoutes(deps: SubmitDeps & { store: CaseStore }): Router {
+export function caseRoutes(deps: SubmitDeps & EventDeps & { store: CaseStore }): Router {
   const router = Router();
   router.post(
     '/v1/cases',

@@ -118,7 +118,22 @@ export class CaseStore {
     if (result[0] === 'ok') return { ok: true, previous: result[1] as CaseStatus };
     if (result[0] === 'illegal')
       return { ok: false, reason: 'illegal', current: result[1] as CaseStatus };
+    // The script answers 'duplicate' for an event digest applied before: folding it into
+    // 'missing' turned a province's harmless repeat into 404 GW_CASE_NOT_FOUND.
+    if (result[0] === 'duplicate')
+      return { ok: false, reason: 'duplicate', current: result[1] as CaseStatus };
     return { ok: false, reason: 'missing' };
+  }
+
+  /** Closed cases are kept `seconds` more, then Redis drops record, history and digests. */
+  async expireClosed(id: string, seconds: number): Promise<void> {
+    if (seconds <= 0) return;
+    await this.redis
+      .multi()
+      .expire(this.caseKey(id), seconds)
+      .expire(this.historyKey(id), seconds)
+      .expire(this.eventsKey(id), seconds)
+      .exec();
   }
 
   async setFields(id: string, fields: Record<string, string>): Promise<void> {

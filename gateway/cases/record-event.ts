@@ -30,6 +30,8 @@ export interface ProvinceEvent {
 export interface EventDeps {
   store: CaseStore;
   calendar: WorkingCalendar;
+  /** How long a closed case stays in Redis (DESIGN.md §6: retention configurable). */
+  retentionSeconds?: number;
 }
 
 function problem(path: string, message: string, messageZh: string): FieldProblem {
@@ -115,6 +117,16 @@ export async function recordEvent(
   }
   const event = parseEvent(body);
   const rule = EVENT_RULES[event.type];
+  if (record.status === 'ROUTED' && rule.from.includes('ROUTED')) {
+    // A province reporting on a case still ROUTED has received it: its event overtook the
+    // worker's own bookkeeping (a fast province, or a worker that died after its call). Record
+    // the delivery first so the history never jumps from ROUTED into handling; the worker then
+    // finds the case past ROUTED and leaves it be. Atomic on ROUTED, so it cannot double up
+    // with the worker's own DELIVERED entry.
+    await deps.store.transition(record.id, ['ROUTED'], 'DELIVERED', [
+      { at: event.at, status: 'DELIVERED', actor: client.id, note: 'reported by the province' },
+    ]);
+  }
   const entries: HistoryEntry[] = [
     {
       at: event.at,
@@ -143,6 +155,9 @@ export async function recordEvent(
   }
   if (!outcome.ok && outcome.reason === 'missing') throw new GatewayError('GW_CASE_NOT_FOUND');
   if (outcome.ok && record.parentId) await advanceParent(deps.store, record.parentId);
+  if (outcome.ok && rule.then === 'CLOSED' && deps.retentionSeconds) {
+    await deps.store.expireClosed(record.id, deps.retentionSeconds);
+  }
   const status = outcome.ok ? (rule.then ?? rule.to) : outcome.current;
   return {
     status: 200,
