@@ -3,12 +3,12 @@
 // `npm run start:worker` runs it alone; `npm start` runs it beside the gateway and the sandboxes.
 import { Worker } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
-import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { CaseStore } from '../gateway/cases/case-store.ts';
 import { advanceParent } from '../gateway/cases/joint-parent.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
 import { JOINT_QUEUE, type DeliveryJob } from '../gateway/queues/case-queues.ts';
-import { createLogger, type Logger } from '../gateway/shared/logger.ts';
+import type { Logger } from '../gateway/shared/logger.ts';
+import { runProcess } from '../gateway/shared/process-entry.ts';
 import { createRedis, waitForRedis } from '../gateway/shared/redis.ts';
 import { redisSettings } from '../gateway/main.ts';
 import {
@@ -90,27 +90,14 @@ export async function startWorkers(
   };
 }
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger({ level: config.logLevel, env: config.env });
-  const running = await startWorkers(config, logger);
-  const onSignal = () => {
-    void Promise.race([
-      running.stop(),
-      new Promise((r) => setTimeout(r, config.shutdownTimeoutMs).unref()),
-    ]).then(() => process.exit(0));
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+if (import.meta.main) {
+  await runProcess('worker', async (config, logger) => {
+    const running = await startWorkers(config, logger);
+    return {
+      stop: async () => {
+        await running.stop();
+        return true;
+      },
+    };
+  });
 }
-
-if (import.meta.main) await main();

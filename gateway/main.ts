@@ -3,11 +3,11 @@
 // SIGTERM/SIGINT.
 import type { Server } from 'node:http';
 import type { Config } from '../config/load-config.ts';
-import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { startReconciler } from './cases/reconciler.ts';
 import { createServices, gatewayApp } from './services.ts';
 import { createLifecycle } from './shared/lifecycle.ts';
-import { createLogger, type Logger } from './shared/logger.ts';
+import type { Logger } from './shared/logger.ts';
+import { runProcess } from './shared/process-entry.ts';
 import {
   createRedis,
   readRedisFacts,
@@ -79,32 +79,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   return { server, port, stop };
 }
 
-/** Runs when this file is the process entry point. */
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-  const logger = createLogger({ level: config.logLevel, env: config.env });
-  let gateway: RunningGateway;
-  try {
-    gateway = await startGateway(config, logger);
-  } catch (error) {
-    logger.fatal({ err: error }, 'gateway failed to start');
-    process.exit(1);
-  }
-  const onSignal = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, 'signal received');
-    void gateway.stop().then((outcome) => process.exit(outcome === 'clean' ? 0 : 1));
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+if (import.meta.main) {
+  await runProcess('gateway', async (config, logger) => {
+    const gateway = await startGateway(config, logger);
+    return { stop: async () => (await gateway.stop()) === 'clean' };
+  });
 }
-
-if (import.meta.main) await main();

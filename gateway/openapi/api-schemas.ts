@@ -4,23 +4,15 @@
 // additionalProperties open: clients must tolerate fields added within v1.
 import { DEPARTMENTS, LEVELS, MODES, SCOPES, SUBJECTS } from '../catalogue/catalogue-item.ts';
 import { PHASES, STATUS_PHASE } from '../cases/case-status.ts';
+import { EVENT_TYPES } from '../cases/lifecycle.ts';
 import { ERROR_CATALOGUE } from '../shared/errors.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
 const DATE_TIME = { type: 'string', format: 'date-time' };
 
-/** Province event types (DESIGN.md §3.4). */
-export const EVENT_TYPES = [
-  'accepted',
-  'correction-required',
-  'not-accepted',
-  'in-progress',
-  'suspended',
-  'resumed',
-  'decided',
-  'result-delivered',
-] as const;
+/** Province event types (DESIGN.md §3.4), from the lifecycle itself. */
+export { EVENT_TYPES };
 
 const errorCodes = Object.keys(ERROR_CATALOGUE);
 
