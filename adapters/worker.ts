@@ -3,6 +3,9 @@
 // `npm run start:worker` runs it alone; `npm start` runs it beside the gateway and the sandboxes.
 import { Worker } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
+import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
+import { CallbackQueue, callbackNotifier } from '../gateway/callbacks/callback-queue.ts';
+import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
 import { CaseStore } from '../gateway/cases/case-store.ts';
 import { advanceParent } from '../gateway/cases/joint-parent.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
@@ -39,6 +42,14 @@ export async function startWorkers(
   const connection = createRedis('worker', redisSettings(config));
   await waitForRedis(connection, config.redisStartupTimeoutMs);
   const store = new CaseStore(connection, config.keyPrefix, config.idempotencyTtlSeconds);
+  const callbackQueue = new CallbackQueue(connection, config.keyPrefix);
+  store.onTransition = callbackNotifier(callbackQueue, logger);
+  const callbackWorker = startCallbackWorker({
+    connection,
+    keyPrefix: config.keyPrefix,
+    clients: loadClientRegistry({ env: config.env, clientsFile: config.clientsFile }),
+    log: logger,
+  });
   const settings =
     options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
   const names = new Map(loadCatalogue().map((i) => [`${i.code}@${i.version}`, i.name]));
@@ -85,6 +96,8 @@ export async function startWorkers(
     stop: async () => {
       await Promise.all([...workers.values()].map((w) => w.close()));
       await joint.close();
+      await callbackWorker.close();
+      await callbackQueue.close();
       await connection.quit().catch(() => connection.disconnect());
     },
   };

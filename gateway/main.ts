@@ -73,6 +73,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     closers: [
       { name: 'reconciler', close: () => reconciler.stop() },
       { name: 'queues', close: () => services.queues.close() },
+      { name: 'callbacks', close: () => services.callbacks.close() },
       { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) },
     ],
   });

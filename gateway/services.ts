@@ -16,6 +16,7 @@ import { authenticate } from './auth/authenticate.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
 import { loadCalendar, type WorkingCalendar } from './calendar/working-days.ts';
+import { CallbackQueue, callbackNotifier } from './callbacks/callback-queue.ts';
 import { caseRoutes } from './cases/case-routes.ts';
 import { CaseStore } from './cases/case-store.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
@@ -43,6 +44,7 @@ export interface Services {
   openapi: OpenApiDocument;
   store: CaseStore;
   queues: CaseQueues;
+  callbacks: CallbackQueue;
   metrics: GatewayMetrics;
 }
 
@@ -89,12 +91,16 @@ export function createServices(
   redis: Redis,
   data: StaticData = loadStaticData(config, logger),
 ): Services {
+  const store = new CaseStore(redis, config.keyPrefix, config.idempotencyTtlSeconds);
+  const callbacks = new CallbackQueue(redis, config.keyPrefix);
+  store.onTransition = callbackNotifier(callbacks, logger);
   return {
     config,
     logger,
     redis,
     ...data,
-    store: new CaseStore(redis, config.keyPrefix, config.idempotencyTtlSeconds),
+    store,
+    callbacks,
     queues: new CaseQueues(redis, {
       keyPrefix: config.keyPrefix,
       attempts: config.deliveryAttempts,
@@ -152,6 +158,7 @@ export function apiRouter(services: Services): Router {
       calendar: services.calendar,
       newId: ulid,
       retentionSeconds: config.caseRetentionDays * 86_400,
+      production: config.env === 'production',
       now: () => new Date(),
       log: services.logger,
       onSubmitted: (itemCode, adapters) => {

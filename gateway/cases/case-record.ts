@@ -44,6 +44,8 @@ export interface CaseRecord {
   dueAt?: string;
   flags: CaseFlags;
   provinceCaseNo?: string;
+  /** Where the portal wants status callbacks (parent or single case only). */
+  callbackUrl?: string;
   /** Set while the promised-time clock is stopped (CORRECTION_REQUIRED, SUSPENDED). */
   pausedAt?: string;
   result?: unknown;

@@ -17,6 +17,16 @@ export interface IdempotencyRecord {
   response: { status: number; body: unknown; headers: Record<string, string> };
 }
 
+/** What happened, for listeners such as portal callbacks. */
+export interface TransitionNotice {
+  caseId: string;
+  status: CaseStatus;
+  callbackUrl: string;
+  clientId: string;
+  sequence: number;
+  at: string;
+}
+
 export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
 
 export type TransitionOutcome =
@@ -34,6 +44,8 @@ export class CaseStore {
   readonly redis: Redis;
   readonly prefix: string;
   readonly idempotencyTtlSeconds: number;
+  /** Called after every applied transition of a case that has a callbackUrl; never throws. */
+  onTransition: ((notice: TransitionNotice) => Promise<void>) | undefined;
 
   constructor(redis: Redis, prefix: string, idempotencyTtlSeconds: number) {
     this.redis = redis;
@@ -114,8 +126,20 @@ export class CaseStore {
       id,
       new Date().toISOString(),
       ...(eventDigest ? [eventDigest] : []),
-    )) as [string, string];
-    if (result[0] === 'ok') return { ok: true, previous: result[1] as CaseStatus };
+    )) as [string, string, string?, string?, number?];
+    if (result[0] === 'ok') {
+      if (result[2] && this.onTransition) {
+        await this.onTransition({
+          caseId: id,
+          status: to,
+          callbackUrl: result[2],
+          clientId: result[3] ?? '',
+          sequence: Number(result[4] ?? 0),
+          at: new Date().toISOString(),
+        });
+      }
+      return { ok: true, previous: result[1] as CaseStatus };
+    }
     if (result[0] === 'illegal')
       return { ok: false, reason: 'illegal', current: result[1] as CaseStatus };
     // The script answers 'duplicate' for an event digest applied before: folding it into

@@ -13,6 +13,7 @@ import type { RouteDecision, RoutingContext } from '../routing/route-decision.ts
 import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
+import { callbackUrlProblem } from '../callbacks/callback-url.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import type { CaseRecord, HistoryEntry } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
@@ -29,6 +30,8 @@ export interface SubmitDeps {
   now: () => Date;
   log: Logger;
   onSubmitted?: (itemCode: string, adapters: string[]) => void;
+  /** Production refuses http and private callback hosts (SSRF). */
+  production?: boolean;
 }
 
 export interface SubmitInput {
@@ -52,6 +55,20 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
   if (earlier) return replay(deps, earlier, requestHash);
 
   const { item, envelope } = deps.registry.validateSubmission(input.body);
+  const callbackProblem = envelope.callbackUrl
+    ? callbackUrlProblem(envelope.callbackUrl, deps.production ?? false)
+    : undefined;
+  if (callbackProblem) {
+    throw new GatewayError('GW_VALIDATION_FAILED', {
+      errors: [
+        {
+          path: '/callbackUrl',
+          message: `callbackUrl ${callbackProblem}`,
+          messageZh: '回调地址不允许',
+        },
+      ],
+    });
+  }
   const now = deps.now();
   const decision = resolveRoute(
     {
@@ -155,13 +172,16 @@ function buildCases(
     flags: { warning: false, overdue: false, escalated: false },
   };
   const history: HistoryEntry = { at, status: 'SUBMITTED', actor: client.id };
+  const callback = envelope.callbackUrl ? { callbackUrl: envelope.callbackUrl } : {};
   if ('route' in decision) {
-    return [
-      {
-        record: { ...base, id, route: decision.route, adapters: [decision.route.adapter] },
-        history,
-      },
-    ];
+    const record: CaseRecord = {
+      ...base,
+      ...callback,
+      id,
+      route: decision.route,
+      adapters: [decision.route.adapter],
+    };
+    return [{ record, history }];
   }
   const children: CaseRecord[] = decision.children.map((child, i) => ({
     ...base,
@@ -176,6 +196,7 @@ function buildCases(
     id,
     children: children.map((c) => c.id),
     adapters: [...new Set(children.map((c) => c.route!.adapter))],
+    ...callback,
   };
   return [{ record: parent, history }, ...children.map((record) => ({ record, history }))];
 }

@@ -86,6 +86,7 @@ export async function startApiGateway(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.queues.close();
+      await services.callbacks.close();
       redis.disconnect();
     },
   };

@@ -17,7 +17,8 @@
     ARGV[7] (with KEYS[4]) this event's digest
 
   Output:
-    {'ok', <previous status>} | {'illegal', <current status>} | {'missing', ''}
+    {'ok', <previous status>, <callbackUrl or ''>, <clientId>, <history length>}
+    | {'illegal', <current status>} | {'missing', ''}
     | {'duplicate', <current status>} when the digest was applied before
 ]]
 local current = redis.call('HGET', KEYS[1], 'status')
@@ -50,4 +51,6 @@ end
 if ARGV[2] ~= 'SUBMITTED' then
   redis.call('ZREM', KEYS[3], ARGV[5])
 end
-return {'ok', current}
+local callbackUrl = redis.call('HGET', KEYS[1], 'callbackUrl') or ''
+local clientId = redis.call('HGET', KEYS[1], 'clientId') or ''
+return {'ok', current, callbackUrl, clientId, redis.call('LLEN', KEYS[2])}

@@ -1,0 +1,61 @@
+// Posts portal callbacks, signed with the portal's own secret by the scheme of DESIGN.md §3.1
+// (X-Gw-Client: gateway), so a portal verifies them with the code it already has. A 410 Gone
+// stops the retries for that callback; anything else non-2xx is retried with backoff.
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ClientRegistry } from '../auth/client-registry.ts';
+import { phaseOf } from '../cases/case-status.ts';
+import { signRequest } from '../client/gateway-client.ts';
+import type { Logger } from '../shared/logger.ts';
+import { CALLBACK_QUEUE, type CallbackJob } from './callback-queue.ts';
+
+export const CALLBACK_CLIENT_ID = 'gateway';
+
+export function startCallbackWorker(deps: {
+  connection: Redis;
+  keyPrefix: string;
+  clients: ClientRegistry;
+  log: Logger;
+  timeoutMs?: number;
+}): Worker<CallbackJob> {
+  const worker = new Worker<CallbackJob>(
+    CALLBACK_QUEUE,
+    async (job) => {
+      const { caseId, clientId, url, status, sequence, at } = job.data;
+      const client = deps.clients.get(clientId);
+      if (!client) throw new UnrecoverableError(`client ${clientId} no longer registered`);
+      const body = JSON.stringify({
+        caseId,
+        status,
+        phase: phaseOf(status),
+        sequence,
+        at,
+        links: { self: `/v1/cases/${caseId}` },
+      });
+      const target = new URL(url);
+      const headers = signRequest(
+        { clientId: CALLBACK_CLIENT_ID, secret: client.secret },
+        { method: 'POST', url: `${target.pathname}${target.search}`, body },
+      );
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(deps.timeoutMs ?? 5000),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status === 410) throw new UnrecoverableError('portal answered 410 Gone');
+      if (res.status < 200 || res.status >= 300) throw new Error(`portal answered ${res.status}`);
+    },
+    { connection: deps.connection, prefix: `${deps.keyPrefix}:bull`, concurrency: 8 },
+  );
+  worker.on('failed', (job, error) => {
+    deps.log.warn(
+      { caseId: job?.data.caseId, attempt: job?.attemptsMade, reason: error.message },
+      'callback failed',
+    );
+  });
+  worker.on('error', (error) => deps.log.warn({ err: error }, 'callback worker error'));
+  return worker;
+}

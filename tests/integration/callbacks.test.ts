@@ -1,0 +1,157 @@
+// Portal callbacks (跟踪): every status change of a case with a callbackUrl reaches the portal,
+// signed with the portal's own secret, carrying no personal data.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../../gateway/shared/redis.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCallbackWorker } from '../../gateway/callbacks/callback-worker.ts';
+import { callbackUrlProblem } from '../../gateway/callbacks/callback-url.ts';
+import { bodyDigest, sign, stringToSign } from '../../gateway/client/signing.ts';
+import {
+  devSecret,
+  startApiGateway,
+  validExample,
+  type ApiGateway,
+} from '../support/api-gateway.ts';
+import { waitFor } from '../support/redis.ts';
+
+interface Received {
+  body: { caseId: string; status: string; sequence: number; phase: { zh: string } };
+  raw: string;
+  verified: boolean;
+}
+
+let gw: ApiGateway;
+let worker: Worker;
+let workerRedis: Redis;
+let receiver: Server;
+let receiverUrl: string;
+const received: Received[] = [];
+let failNext = 0;
+
+function verify(req: IncomingMessage, raw: string): boolean {
+  const h = (name: string) => String(req.headers[name] ?? '');
+  const [path = '', query = ''] = (req.url ?? '').split('?');
+  const text = stringToSign({
+    method: 'POST',
+    path,
+    rawQuery: query,
+    timestamp: h('x-gw-timestamp'),
+    nonce: h('x-gw-nonce'),
+    bodyDigestHex: bodyDigest('HMAC-SHA256', raw),
+  });
+  return (
+    h('x-gw-client') === 'gateway' &&
+    sign('HMAC-SHA256', devSecret('portal-sc'), text) === h('x-gw-signature')
+  );
+}
+
+beforeAll(async () => {
+  gw = await startApiGateway();
+  receiver = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      if (failNext > 0) {
+        failNext--;
+        res.writeHead(503).end();
+        return;
+      }
+      received.push({ body: JSON.parse(raw) as Received['body'], raw, verified: verify(req, raw) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const address = receiver.address();
+  receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks/swgw?portal=sc`;
+  workerRedis = createRedis('worker', {
+    redisUrl: gw.config.redisUrl!,
+    redisCommandTimeoutMs: 1000,
+    redisConnectTimeoutMs: 1000,
+    redisReconnectMaxDelayMs: 200,
+  });
+  worker = startCallbackWorker({
+    connection: workerRedis,
+    keyPrefix: gw.config.keyPrefix,
+    clients: gw.services.clients,
+    log: gw.services.logger,
+  });
+});
+afterAll(async () => {
+  await worker.close();
+  workerRedis.disconnect();
+  receiver.close();
+  await gw.close();
+});
+
+describe('portal callbacks', () => {
+  it('posts every status change, signed with the portal secret, retrying a failing portal', async () => {
+    failNext = 1;
+    const body = { ...validExample('SW-005'), callbackUrl: receiverUrl };
+    const res = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(body, `cb-${Date.now()}`);
+    expect(res.status).toBe(202);
+    const id = res.body.caseId;
+    const province = gw.client('province-yn');
+    for (const [type, extra] of [
+      ['accepted', {}],
+      ['decided', { result: { decision: 'approved' } }],
+      ['result-delivered', {}],
+    ] as const) {
+      const r = await province.request('POST', `/v1/cases/${id}/events`, {
+        json: { type, at: new Date().toISOString(), ...extra },
+      });
+      expect(r.status).toBe(200);
+    }
+    const mine = () => received.filter((r) => r.body.caseId === id);
+    const statuses = () => mine().map((r) => r.body.status);
+    // ROUTED's first post met a 503 and comes later, from the retry.
+    await waitFor(() => statuses().includes('ROUTED') && statuses().includes('CLOSED'), {
+      timeoutMs: 15_000,
+      what: 'callbacks up to CLOSED, including the retried one',
+    });
+    expect(failNext).toBe(0);
+    const ordered = mine().sort((a, b) => a.body.sequence - b.body.sequence);
+    expect(ordered[0]?.body.status).toBe('ROUTED');
+    expect(ordered.at(-1)?.body.status).toBe('CLOSED');
+    expect(statuses()).toEqual(
+      expect.arrayContaining(['ROUTED', 'IN_PROGRESS', 'DECIDED', 'CLOSED']),
+    );
+    expect(new Set(ordered.map((r) => r.body.sequence)).size).toBe(ordered.length);
+    expect(ordered.every((r) => r.verified)).toBe(true);
+    expect(ordered.at(-1)?.body.phase.zh).toBe('反馈');
+    for (const r of ordered) {
+      expect(r.raw).not.toContain('91510104MA6CXY120G');
+      expect(r.raw).not.toContain('13812345678');
+    }
+  });
+
+  it('sends nothing for a case without a callbackUrl', async () => {
+    const before = received.length;
+    const res = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(validExample('SW-005'), `nocb-${Date.now()}`);
+    expect(res.status).toBe(202);
+    const waiting = await gw.services.redis.keys(`${gw.config.keyPrefix}:bull:callbacks:*`);
+    expect(received.length).toBe(before);
+    expect(waiting.length).toBeGreaterThan(0); // the queue exists, from the first test
+  });
+});
+
+describe('callback URL policy (SSRF)', () => {
+  it.each([
+    ['https://portal.sc.example/hooks', true, undefined],
+    ['http://portal.sc.example/hooks', true, 'must be https'],
+    ['https://127.0.0.1/hooks', true, 'must not point at a private or loopback address'],
+    ['https://10.1.2.3/hooks', true, 'must not point at a private or loopback address'],
+    ['https://192.168.1.9/hooks', true, 'must not point at a private or loopback address'],
+    ['https://[::1]/hooks', true, 'must not point at a private or loopback address'],
+    ['https://localhost/hooks', true, 'must not point at a private or loopback address'],
+    ['https://user:pw@portal.sc.example/', true, 'must not carry credentials'],
+    ['http://127.0.0.1:9000/hooks', false, undefined],
+  ])('%s in production=%s → %s', (url, production, problem) => {
+    expect(callbackUrlProblem(url, production)).toBe(problem);
+  });
+});
