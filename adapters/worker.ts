@@ -13,6 +13,7 @@ import { JOINT_QUEUE, type DeliveryJob } from '../gateway/queues/case-queues.ts'
 import type { Logger } from '../gateway/shared/logger.ts';
 import { runProcess } from '../gateway/shared/process-entry.ts';
 import { createRedis, waitForRedis } from '../gateway/shared/redis.ts';
+import { startSupervisor } from '../gateway/supervision/supervision.ts';
 import { redisSettings } from '../gateway/main.ts';
 import {
   ADAPTER_IDS,
@@ -90,11 +91,13 @@ export async function startWorkers(
     { connection, prefix: bullPrefix, concurrency: 4 },
   );
   joint.on('error', (error) => logger.warn({ err: error }, 'joint worker error'));
+  const supervisor = startSupervisor(store, logger, config.supervisionIntervalMs);
   logger.info({ adapters: [...workers.keys()] }, 'workers started');
   return {
     workers,
     stop: async () => {
       await Promise.all([...workers.values()].map((w) => w.close()));
+      await supervisor.stop();
       await joint.close();
       await callbackWorker.close();
       await callbackQueue.close();

@@ -38,6 +38,7 @@ export interface Config {
   readonly docsEnabled: boolean;
   readonly metricsEnabled: boolean;
   readonly caseRetentionDays: number;
+  readonly supervisionIntervalMs: number;
 }
 
 export interface SettingSpec {

@@ -4,6 +4,7 @@
 import type { CaseRecord, HistoryEntry } from './case-record.ts';
 import type { CaseStore } from './case-store.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
+import { scheduleSupervision } from '../supervision/supervision.ts';
 
 export interface DispatchDeps {
   store: CaseStore;
@@ -46,4 +47,6 @@ export async function dispatchCase(deps: DispatchDeps, record: CaseRecord): Prom
   for (const c of [record, ...children]) {
     await deps.store.transition(c.id, ['SUBMITTED'], 'ROUTED', routedEntries(c, at));
   }
+  // 督办 follows the case the portal follows: the single case, or the joint parent.
+  await scheduleSupervision(deps.store, record);
 }

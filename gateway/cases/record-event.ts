@@ -18,6 +18,7 @@ import type { CaseStore } from './case-store.ts';
 import { advanceParent } from './joint-parent.ts';
 import { EVENT_RULES, EVENT_TYPES, PAUSED, type EventType } from './lifecycle.ts';
 import { loadVisibleCase } from './read-case.ts';
+import { scheduleSupervision } from '../supervision/supervision.ts';
 
 export interface ProvinceEvent {
   type: EventType;
@@ -155,6 +156,7 @@ export async function recordEvent(
   }
   if (!outcome.ok && outcome.reason === 'missing') throw new GatewayError('GW_CASE_NOT_FOUND');
   if (outcome.ok && record.parentId) await advanceParent(deps.store, record.parentId);
+  if (outcome.ok && fields.dueAt) await scheduleSupervision(deps.store, record, fields.dueAt);
   if (outcome.ok && rule.then === 'CLOSED' && deps.retentionSeconds) {
     await deps.store.expireClosed(record.id, deps.retentionSeconds);
   }
