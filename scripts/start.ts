@@ -14,6 +14,12 @@ import {
 } from './private-redis.ts';
 
 async function main(): Promise<number> {
+  // Listen for Ctrl-C from the first moment: a signal during start-up must still stop the private
+  // Redis (it runs in its own process group and would otherwise be left behind).
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   let redis: PrivateRedis | undefined;
   const env = { ...process.env };
   if (!env.REDIS_URL) {
@@ -37,10 +43,7 @@ async function main(): Promise<number> {
     console.log(
       `gateway ready on http://localhost:${system.gateway.port} (docs: /docs, readyz: /readyz); workers and 7 province sandboxes running — Ctrl-C stops`,
     );
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    const signal = await stopRequested;
     logger.info({ signal }, 'stopping');
     await system.stop();
     return 0;
@@ -54,4 +57,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// Exit explicitly: a failed start may leave sockets or timers that would keep the process alive.
+process.exit(await main());
