@@ -9,7 +9,6 @@ import { docsRoutes } from './openapi/docs-routes.ts';
 import type { Lifecycle } from './shared/lifecycle.ts';
 import { projectPath } from './shared/project-root.ts';
 import type { Redis } from 'ioredis';
-import { ulid } from 'ulid';
 import type { Config } from '../config/load-config.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { authenticate } from './auth/authenticate.ts';
@@ -18,6 +17,7 @@ import { rateLimit } from './auth/rate-limit.ts';
 import { loadCalendar, type WorkingCalendar } from './calendar/working-days.ts';
 import { CallbackQueue, callbackNotifier } from './callbacks/callback-queue.ts';
 import { caseRoutes } from './cases/case-routes.ts';
+import { newCaseId } from './cases/case-id.ts';
 import { CaseStore } from './cases/case-store.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
 import { catalogueRoutes } from './catalogue/catalogue-routes.ts';
@@ -156,7 +156,7 @@ export function apiRouter(services: Services): Router {
       store: services.store,
       queues: services.queues,
       calendar: services.calendar,
-      newId: ulid,
+      newId: newCaseId,
       retentionSeconds: config.caseRetentionDays * 86_400,
       production: config.env === 'production',
       now: () => new Date(),

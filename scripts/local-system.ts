@@ -20,6 +20,8 @@ export interface LocalSystem {
   gateway: RunningGateway;
   workers: RunningWorkers;
   sandboxes: Map<AdapterId, Sandbox>;
+  /** Where each sandbox listens (a worker started elsewhere is pointed at it). */
+  sandboxUrls: Readonly<Record<AdapterId, string>>;
   gatewayUrl: string;
   stop: () => Promise<void>;
 }
@@ -27,6 +29,10 @@ export interface LocalSystem {
 export interface LocalSystemOptions {
   /** Delay between a sandbox's scripted events; default 300 ms. */
   progressionDelayMs?: number;
+  /** Sandboxes that post no events (a test reports them itself); default none. */
+  quietSandboxes?: readonly AdapterId[];
+  /** Adapters whose workers run in this process; default all (a test may run one elsewhere). */
+  workerAdapters?: readonly AdapterId[];
 }
 
 function devSecret(clientId: string): string {
@@ -56,12 +62,14 @@ export async function startLocalSystem(
         gatewayUrl,
         secret: devSecret(`province-${id}`),
         delaysMs: options.progressionDelayMs ?? 300,
+        enabled: !options.quietSandboxes?.includes(id),
       },
     });
     urls[id] = (await sandbox.start(0, '127.0.0.1')).url;
     sandboxes.set(id, sandbox);
   }
   const workers = await startWorkers(config, logger, {
+    adapters: options.workerAdapters,
     adapterSettings: withBaseUrls(settings, urls),
   });
   logger.info({ sandboxes: urls }, 'province sandboxes listening');
@@ -69,6 +77,7 @@ export async function startLocalSystem(
     gateway,
     workers,
     sandboxes,
+    sandboxUrls: urls as Record<AdapterId, string>,
     gatewayUrl,
     stop: async () => {
       await gateway.stop();

@@ -41,7 +41,13 @@ export type DeliveryOutcome =
   | { delivered: true; provinceCaseNo: string; duplicate: boolean }
   | { delivered: false; skipped: string };
 
-async function markFailed(deps: RunnerDeps, adapterId: string, caseId: string, reason: string) {
+async function markFailed(
+  deps: RunnerDeps,
+  adapterId: string,
+  caseId: string,
+  reason: string,
+  parentId: string | undefined,
+) {
   const at = new Date().toISOString();
   const outcome = await deps.store.transition(
     caseId,
@@ -50,7 +56,11 @@ async function markFailed(deps: RunnerDeps, adapterId: string, caseId: string, r
     [{ at, status: 'DELIVERY_FAILED', actor: `adapter:${adapterId}`, note: reason.slice(0, 300) }],
     { failureReason: reason.slice(0, 300) },
   );
-  if (outcome.ok) await deps.store.redis.zadd(deps.store.deadLettersKey(), Date.now(), caseId);
+  if (!outcome.ok) return;
+  await deps.store.redis.zadd(deps.store.deadLettersKey(), Date.now(), caseId);
+  // A joint parent shows a party's dead letter (parentStatusOf). Without this it learnt of the
+  // failure only from a later sibling event, and stayed ROUTED when the sibling had finished first.
+  if (parentId) await advanceParent(deps.store, parentId);
 }
 
 /**
@@ -101,7 +111,7 @@ export function startAdapterWorker(
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (error instanceof PermanentDeliveryError) {
         caseLog.warn({ reason: message }, 'province refused the case permanently');
-        await markFailed(deps, adapterId, caseId, `refused: ${message}`);
+        await markFailed(deps, adapterId, caseId, `refused: ${message}`, record.parentId);
         throw new UnrecoverableError(message);
       }
       await breaker.transientFailure();
@@ -112,6 +122,7 @@ export function startAdapterWorker(
           adapterId,
           caseId,
           `gave up after ${job.attemptsMade + 1} attempts: ${message}`,
+          record.parentId,
         );
       throw error;
     }

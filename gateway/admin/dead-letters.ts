@@ -5,6 +5,7 @@
 import { Job } from 'bullmq';
 import type { CaseStore } from '../cases/case-store.ts';
 import { phaseOf } from '../cases/case-status.ts';
+import { advanceParent } from '../cases/joint-parent.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
 import { GatewayError } from '../shared/errors.ts';
 
@@ -20,6 +21,9 @@ export interface DeadLetterDeps {
   store: CaseStore;
   queues: CaseQueues;
 }
+
+/** How long a replay waits for the job of a failing last attempt to reach BullMQ's failed set. */
+const SETTLE_TIMEOUT_MS = 5000;
 
 export async function listDeadLetters(store: CaseStore, limit = 500): Promise<DeadLetter[]> {
   const raw = (await store.redis.call(
@@ -65,9 +69,35 @@ export async function replayDeadLetter(deps: DeadLetterDeps, caseId: string, ope
     });
   }
   await deps.store.redis.zrem(deps.store.deadLettersKey(), caseId);
-  const queue = deps.queues.queue(record.route.adapter);
-  const job = await Job.fromId(queue, caseId);
-  if (job && (await job.isFailed())) await job.retry('failed', { resetAttemptsMade: true });
-  else if (!job) await deps.queues.enqueue(caseId, record.route.adapter);
+  await requeue(deps, caseId, record.route.adapter);
+  // A joint parent blocked by this party's dead letter follows it back to ROUTED.
+  if (record.parentId) await advanceParent(deps.store, record.parentId);
   return { caseId, status: 'ROUTED' as const, phase: phaseOf('ROUTED') };
+}
+
+/**
+ * Puts the case's delivery job back in line, whatever state its failure left it in. The job runner
+ * marks a case DELIVERY_FAILED just before BullMQ moves its job to failed, so a replay can find the
+ * job still active (wait for it to settle, else the retry below is skipped and the case sits
+ * ROUTED with a failed job for ever) or, after a worker died between the two, completed by the
+ * recovered run that found nothing to send (a completed job id blocks a new job: remove it first).
+ * Waiting or delayed jobs need nothing: they will run, find the case ROUTED, and deliver it.
+ */
+async function requeue(deps: DeadLetterDeps, caseId: string, adapter: string): Promise<void> {
+  const queue = deps.queues.queue(adapter);
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  let job = await Job.fromId(queue, caseId);
+  let state = job ? await job.getState() : 'missing';
+  while (state === 'active' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    job = await Job.fromId(queue, caseId);
+    state = job ? await job.getState() : 'missing';
+  }
+  if (job && state === 'failed') {
+    await job.retry('failed', { resetAttemptsMade: true });
+  } else if (!job || state === 'completed' || state === 'unknown') {
+    await job?.remove();
+    await deps.queues.enqueue(caseId, adapter);
+  }
+  // Still active after the wait: a dead worker's stalled job, which the stalled check recovers.
 }

@@ -3,11 +3,12 @@
 // (create-case.lua, transition-case.lua) so they are atomic.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { luaScript, runScript, type LuaScript } from '../shared/lua-script.ts';
 import type { CaseStatus } from './case-status.ts';
 import { fromHash, toHash, type CaseRecord, type HistoryEntry } from './case-record.ts';
 
-const script = (name: string) =>
-  readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8');
+const script = (name: string): LuaScript =>
+  luaScript(readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'));
 const CREATE_CASE = script('create-case.lua');
 const TRANSITION_CASE = script('transition-case.lua');
 
@@ -91,7 +92,7 @@ export class CaseStore {
       keys.push(this.caseKey(c.record.id), this.historyKey(c.record.id));
       args.push(JSON.stringify(toHash(c.record)), JSON.stringify(c.history));
     }
-    const result = (await this.redis.eval(CREATE_CASE, keys.length, ...keys, ...args)) as string[];
+    const result = (await runScript(this.redis, CREATE_CASE, keys, args)) as string[];
     if (result[0] === 'created') return { created: true };
     return { created: false, existing: JSON.parse(result[1]!) as IdempotencyRecord };
   }
@@ -115,10 +116,7 @@ export class CaseStore {
   ): Promise<TransitionOutcome> {
     const keys = [this.caseKey(id), this.historyKey(id), this.outboxKey()];
     if (eventDigest) keys.push(this.eventsKey(id));
-    const result = (await this.redis.eval(
-      TRANSITION_CASE,
-      keys.length,
-      ...keys,
+    const result = (await runScript(this.redis, TRANSITION_CASE, keys, [
       from.join(','),
       to,
       JSON.stringify(entries.map((e) => JSON.stringify(e))),
@@ -126,7 +124,7 @@ export class CaseStore {
       id,
       new Date().toISOString(),
       ...(eventDigest ? [eventDigest] : []),
-    )) as [string, string, string?, string?, number?];
+    ])) as [string, string, string?, string?, number?];
     if (result[0] === 'ok') {
       if (result[2] && this.onTransition) {
         await this.onTransition({

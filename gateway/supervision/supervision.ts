@@ -7,6 +7,7 @@ import type { CaseFlags, CaseRecord } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import { PAUSED } from '../cases/lifecycle.ts';
 import type { Logger } from '../shared/logger.ts';
+import { luaScript, runScript } from '../shared/lua-script.ts';
 
 const FLAGS = ['warning', 'overdue', 'escalated'] as const;
 type Flag = (typeof FLAGS)[number];
@@ -16,6 +17,11 @@ const NOTES: Record<Flag, string> = {
   overdue: '督办: promised time exceeded (overdue)',
   escalated: '督办: escalated, still open one day after the promised time',
 };
+
+// KEYS: the flag sets to schedule the case in; ARGV[1]: case id, ARGV[1 + i]: when KEYS[i] falls due.
+const SCHEDULE = luaScript(
+  "for i, k in ipairs(KEYS) do redis.call('ZADD', k, ARGV[i + 1], ARGV[1]) end return #KEYS",
+);
 
 const OPEN_EXCLUDED = new Set(['CLOSED', 'NOT_ACCEPTED', 'RESULT_DELIVERED', 'DECIDED']);
 const DAY_MS = 86_400_000;
@@ -38,10 +44,16 @@ export async function scheduleSupervision(
 ) {
   if (!dueAt) return;
   const times = flagTimes(record.createdAt, dueAt);
-  const multi = store.redis.multi();
-  for (const flag of FLAGS)
-    if (!record.flags[flag]) multi.zadd(key(store, flag), times[flag], record.id);
-  await multi.exec();
+  const pending = FLAGS.filter((flag) => !record.flags[flag]);
+  if (pending.length === 0) return;
+  // One atomic script rather than MULTI: on the connection BullMQ shares, every multi() copies its
+  // ~60 commands onto a new pipeline, ~250 µs of CPU per submission (issue 7).
+  await runScript(
+    store.redis,
+    SCHEDULE,
+    pending.map((flag) => key(store, flag)),
+    [record.id, ...pending.map((flag) => times[flag])],
+  );
 }
 
 /** One pass: raises every flag that fell due by `now`. Returns how many flags were raised. */

@@ -1,0 +1,30 @@
+// Lua scripts run by SHA (issue 7): EVALSHA, falling back to EVAL once when Redis does not hold the
+// script yet (a new or restarted Redis, or after SCRIPT FLUSH). Sending a script's text with every
+// call cost its whole length on the wire and Redis hashing it; atomic either way. A plain function
+// rather than ioredis defineCommand, so the shared connection is not given more methods (ioredis
+// copies every defined command onto each multi()/pipeline() it creates).
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export interface LuaScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+export function luaScript(lua: string): LuaScript {
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+export async function runScript(
+  redis: Redis,
+  script: LuaScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(script.lua, keys.length, ...keys, ...args);
+  }
+}

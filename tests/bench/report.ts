@@ -1,0 +1,197 @@
+// The bench's table on stdout. Returns the failures (non-2xx, errors, repeated nonces, failed jobs)
+// that make the run worthless; missed targets are reported, not failures.
+import type { DispatchResult } from './dispatch.ts';
+import type { IntakeResult } from './intake.ts';
+
+export interface Report {
+  machine: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  intake?: IntakeResult;
+  dispatch?: DispatchResult;
+  failure?: string;
+}
+
+export const TARGETS = {
+  intakeRatio: 0.8,
+  p99Ms: 10,
+  dispatchRatio: 0.8,
+  perCaseBytes: 3 * 1024,
+};
+
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '—');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join('  '),
+    )
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+export function printReport(r: Report): string[] {
+  const problems: string[] = [];
+  const m = r.machine;
+  const out: string[] = [];
+  out.push('');
+  out.push(
+    `swgw bench — ${String(m.date)} — Node ${String(m.node)} — ${String(m.cpuModel)}, ${String(m.cores)} cores, ${String(m.memoryGiB)} GiB — Redis ${String((m.redis as string | undefined) ?? '?')} — ${String(r.settings.mode)} run`,
+  );
+  out.push(
+    `  ${String(m.cores)} cores: server child, redis-server and the load generator share them (the load generator signs every request), so absolute numbers are low and noisy; read the ratios.`,
+  );
+
+  const i = r.intake;
+  if (i) {
+    out.push('');
+    out.push(
+      `Intake — signed POST /v1/cases (SW-005 example), ${i.connections} connections × ${i.durationSec} s, ${i.rounds} A/B rounds (ABBA), medians`,
+    );
+    out.push(
+      table([
+        ['', 'req/s', 'p50 ms', 'p99 ms'],
+        [
+          'gateway',
+          f0(i.gateway.medianRequestsPerSec),
+          f2(i.gateway.medianP50Ms),
+          f2(i.gateway.medianP99Ms),
+        ],
+        [
+          'bare express 5',
+          f0(i.baseline.medianRequestsPerSec),
+          f2(i.baseline.medianP50Ms),
+          f2(i.baseline.medianP99Ms),
+        ],
+        [
+          `ratio (median of per-round ratios: ${i.roundRatios.map(f2).join(' ')})`,
+          f2(i.ratio),
+          '',
+          `target ≥ ${TARGETS.intakeRatio}: ${verdict(i.ratio >= TARGETS.intakeRatio)}`,
+        ],
+      ]),
+    );
+    out.push(
+      `  CPU per request (median): gateway ${f0(i.gateway.medianCpuUs.server)} µs + redis-server ${f0(i.gateway.medianCpuUs.redis)} µs; bare express ${f0(i.baseline.medianCpuUs.server)} µs; load generator ${f0(i.gateway.medianCpuUs.loadGenerator)} / ${f0(i.baseline.medianCpuUs.loadGenerator)} µs`,
+    );
+    const l = i.latency;
+    out.push('');
+    out.push(`Latency under load — offered ${l.offeredRate} req/s (${l.rateNote})`);
+    const names = {
+      gateway: 'gateway, autocannon overallRate',
+      baseline: 'bare express 5, autocannon overallRate',
+      pacedGateway: 'gateway, paced open-loop',
+      pacedBaseline: 'bare express 5, paced open-loop',
+    } as const;
+    out.push(
+      table([
+        ['', 'achieved', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', `p99 ≤ ${TARGETS.p99Ms} ms`],
+        ...(['gateway', 'baseline', 'pacedGateway', 'pacedBaseline'] as const).map((k) => [
+          names[k],
+          f0(l[k].requestsPerSec),
+          f2(l[k].latencyMs.p50),
+          f2(l[k].latencyMs.p99),
+          f2(l[k].latencyMs.p999),
+          f2(l[k].latencyMs.max),
+          k.toLowerCase().includes('gateway') ? verdict(l[k].latencyMs.p99 <= TARGETS.p99Ms) : '',
+        ]),
+      ]),
+    );
+    const lp = l.pacedGatewayLoop;
+    const gc = lp.gc as { count: number; totalMs: number; maxMs: number };
+    out.push(
+      `  gateway during its paced run: event-loop delay p50 ${f2(Number(lp.delayP50Ms))} / p99 ${f2(Number(lp.delayP99Ms))} / max ${f2(Number(lp.delayMaxMs))} ms; GC ${gc.count} pauses, ${f0(gc.totalMs)} ms in all, longest ${f2(gc.maxMs)} ms`,
+    );
+    out.push(
+      `  autocannon's overallRate sends each connection's per-second quota back to back at the start of every second (${i.connections} connections), so its latencies are those of short saturating bursts; the paced run sends on an even schedule and times each request from when it was due.`,
+    );
+    const fp = i.footprint;
+    out.push('');
+    out.push(`Footprint — Redis MEMORY USAGE (SAMPLES 0), mean of ${fp.samples} stored cases`);
+    out.push(
+      table([
+        ['', 'bytes'],
+        ['case hash', f0(fp.caseHashBytes)],
+        ['history list', f0(fp.historyListBytes)],
+        ['idempotency key', f0(fp.idempotencyKeyBytes)],
+        [
+          `per stored case (sum; target ≤ ${TARGETS.perCaseBytes}: ${verdict(fp.perStoredCaseBytes <= TARGETS.perCaseBytes)})`,
+          f0(fp.perStoredCaseBytes),
+        ],
+        ['per queued job (BullMQ job hash)', f0(fp.queuedJobHashBytes)],
+        ['nonce key (per request, expires after the nonce TTL)', f0(fp.nonceKeyBytes)],
+        [
+          `used_memory growth per accepted submission (${fp.acceptedSubmissions} accepted; every key)`,
+          f0(fp.usedMemoryPerAcceptedBytes),
+        ],
+      ]),
+    );
+    out.push(`  case hash encoding: ${fp.caseHashEncoding}; ${fp.listpackNote}`);
+    const mem = i.gatewayMemory;
+    out.push('');
+    out.push(
+      table([
+        ['Gateway process', ''],
+        ['RSS after the intake run', `${f0(Number(mem.rss) / 2 ** 20)} MiB`],
+        ['heap used after the intake run', `${f0(Number(mem.heapUsed) / 2 ** 20)} MiB`],
+        [
+          `catalogue compile at start (${String(i.catalogue.versions)} item versions)`,
+          `${f0(i.compileMs)} ms`,
+        ],
+      ]),
+    );
+    const c = i.loadGeneratorChecks;
+    const repeats =
+      Number(c.baselineRepeats.repeatedNonces) + Number(c.baselineRepeats.repeatedKeys);
+    if (c.gatewayNon2xx > 0) problems.push(`${c.gatewayNon2xx} gateway responses were not 2xx`);
+    const baseNon2xx = [...i.baseline.rounds, i.latency.baseline, i.latency.pacedBaseline].reduce(
+      (n, x) => n + x.non2xx,
+      0,
+    );
+    if (baseNon2xx > 0) problems.push(`${baseNon2xx} baseline responses were not 2xx`);
+    if (c.errors > 0) problems.push(`${c.errors} connection errors or timeouts`);
+    if (repeats > 0) {
+      problems.push(
+        `the load generator repeated ${String(c.baselineRepeats.repeatedNonces)} nonces and ${String(c.baselineRepeats.repeatedKeys)} idempotency keys`,
+      );
+    }
+    out.push(
+      `  checks: ${c.gatewayNon2xx} non-2xx from the gateway; ${String(c.baselineRepeats.requests)} requests seen by the baseline, ${repeats} repeated nonces/keys`,
+    );
+  }
+
+  const d = r.dispatch;
+  if (d) {
+    out.push('');
+    out.push(
+      `Dispatch — ${d.cases} queued SW-005 cases → local sc-chengdu backend, concurrency ${d.concurrency}, ${d.adapter.rounds.length} A/B rounds, medians`,
+    );
+    out.push(
+      table([
+        ['', 'jobs/s'],
+        ['adapter worker (startWorkers, real sc-chengdu adapter)', f0(d.adapter.medianJobsPerSec)],
+        ['minimal BullMQ worker + fetch', f0(d.baseline.medianJobsPerSec)],
+        [
+          `ratio (median of rounds: ${d.roundRatios.map(f2).join(' ')}) — target ≥ ${TARGETS.dispatchRatio}: ${verdict(d.ratio >= TARGETS.dispatchRatio)}`,
+          f2(d.ratio),
+        ],
+      ]),
+    );
+    if (d.failures > 0) problems.push(`${d.failures} dispatch jobs failed or were not delivered`);
+  }
+
+  if (r.failure) problems.push(`the bench stopped: ${r.failure}`);
+  if (problems.length > 0) {
+    out.push('');
+    out.push('!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');
+    out.push('!! BENCH FAILED — these numbers are not valid:');
+    for (const p of problems) out.push(`!!   ${p}`);
+    out.push('!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');
+  }
+  console.log(out.join('\n'));
+  return problems;
+}

@@ -1,0 +1,129 @@
+// `npm run bench` (issue 7): intake and dispatch measured against baselines in the same run, plus
+// the gateway's footprint. Every server and worker under test runs in a child process on a private
+// redis-server; the load generator (autocannon) runs here. Prints a table, writes
+// tests/bench/results/latest.json, and exits 1 if any request or job failed (a benchmark of
+// errors measures nothing). Targets are reported, never asserted.
+//   npm run bench                    full run (~5 min)
+//   npm run bench -- --quick         short run (~1.5 min)
+//   npm run bench -- --profile       also write CPU profiles of the gateway and adapter-worker
+//                                    children to results/ (summarise: tests/bench/profile-summary.ts)
+//   npm run bench -- --only intake   or --only dispatch
+//   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
+import { Redis } from 'ioredis';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startPrivateRedis } from '../../scripts/private-redis.ts';
+import { runDispatch, type DispatchResult } from './dispatch.ts';
+import { runIntake, type IntakeResult } from './intake.ts';
+import { printReport } from './report.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    connections: { type: 'string' },
+    duration: { type: 'string' },
+    rounds: { type: 'string' },
+    cases: { type: 'string' },
+    concurrency: { type: 'string' },
+    rate: { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+});
+const quick = args.quick ?? false;
+const num = (value: string | undefined, fallback: number) =>
+  value === undefined ? fallback : Number(value);
+
+const settings = {
+  mode: quick ? 'quick' : 'full',
+  connections: num(args.connections, 10),
+  durationSec: num(args.duration, quick ? 3 : 10),
+  warmupSec: quick ? 2 : 5,
+  rounds: num(args.rounds, quick ? 2 : 5),
+  latencySec: quick ? 5 : 15,
+  fixedRate: num(args.rate, 1000),
+  footprintSamples: 200,
+  cases: num(args.cases, quick ? 300 : 2000),
+  warmupCases: quick ? 100 : 300,
+  dispatchRounds: quick ? 2 : 3,
+  concurrency: num(args.concurrency, 16),
+  logLevel: args['log-level'] ?? 'info',
+};
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+
+const cpuList = cpus();
+const machine = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpuModel: cpuList[0]?.model ?? 'unknown',
+  cores: cpuList.length,
+  availableParallelism: availableParallelism(),
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  platform: `${process.platform} ${process.arch}`,
+  loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+};
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+log(
+  `bench (${settings.mode}): Node ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, load ${machine.loadAverageAtStart.join(' ')}`,
+);
+
+const dir = mkdtempSync(join(tmpdir(), 'swgw-bench-redis-'));
+const redis = await startPrivateRedis({ dir, persistent: false });
+const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+let intake: IntakeResult | undefined;
+let dispatch: DispatchResult | undefined;
+let failure: string | undefined;
+try {
+  const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
+  Object.assign(machine, { redis: redisVersion });
+  if (args.only !== 'dispatch') {
+    intake = await runIntake({
+      redisUrl: redis.url,
+      admin,
+      connections: settings.connections,
+      durationSec: settings.durationSec,
+      warmupSec: settings.warmupSec,
+      rounds: settings.rounds,
+      latencySec: settings.latencySec,
+      fixedRate: settings.fixedRate,
+      footprintSamples: settings.footprintSamples,
+      logLevel: settings.logLevel,
+      ...(args.profile ? { profileDir: resultsDir } : {}),
+      log,
+    });
+  }
+  if (args.only !== 'intake') {
+    dispatch = await runDispatch({
+      redisUrl: redis.url,
+      cases: settings.cases,
+      warmupCases: settings.warmupCases,
+      rounds: settings.dispatchRounds,
+      concurrency: settings.concurrency,
+      logLevel: settings.logLevel,
+      ...(args.profile ? { profileDir: resultsDir } : {}),
+      log,
+    });
+  }
+} catch (error) {
+  failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
+} finally {
+  admin.disconnect();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const problems = printReport({ machine, settings, intake, dispatch, failure });
+const file = join(resultsDir, 'latest.json');
+writeFileSync(
+  file,
+  `${JSON.stringify({ machine, settings, intake, dispatch, problems, failure }, null, 2)}\n`,
+);
+console.log(`\nwritten: ${file}`);
+process.exit(problems.length > 0 ? 1 : 0);
