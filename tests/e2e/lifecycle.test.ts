@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTER_IDS, type AdapterId } from '../../adapters/kit/adapter-config.ts';
 import type { ReceivedCase } from '../../adapters/kit/sandbox-kit.ts';
 import { validExample } from '../support/api-gateway.ts';
+import { waitFor } from '../support/redis.ts';
 import {
   CASE_FOR,
   readCase,
@@ -92,11 +93,15 @@ describe('a case from submission to CLOSED through its province sandbox', () => 
     expect(actors.slice(4, 8)).toEqual(Array(4).fill(`province-${adapter}`));
     expect(actors[8]).toBe('gateway');
 
-    // The sandbox's four events were each accepted once (200), none refused.
-    const posted = sys.sandboxes
-      .get(adapter)!
-      .events()
-      .filter((e) => e.caseId === caseId);
+    // The sandbox's four events were each accepted once (200), none refused. The sandbox records
+    // a post when its answer arrives, which can be just after the gateway closed the case.
+    const postedFor = () =>
+      sys.sandboxes
+        .get(adapter)!
+        .events()
+        .filter((e) => e.caseId === caseId);
+    await waitFor(() => postedFor().length >= 4, { timeoutMs: 10_000, what: 'four event posts' });
+    const posted = postedFor();
     expect(posted.map((e) => [e.type, e.status])).toEqual([
       ['accepted', 200],
       ['in-progress', 200],
