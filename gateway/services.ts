@@ -1,5 +1,6 @@
 // Composition root: loads and checks every piece of configuration and data once, at start, and
-// wires the use cases (STYLE.md rule 6: nothing global, everything passed down).
+// wires the use cases (gateway/README.md#construct-dont-patch: nothing global, everything passed
+// down).
 import { Router, type Express } from 'express';
 import { readFileSync } from 'node:fs';
 import { buildApp } from './app.ts';

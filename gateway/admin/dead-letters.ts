@@ -1,7 +1,7 @@
-// Dead letters (DESIGN.md §5): cases whose delivery failed for good (DELIVERY_FAILED), listed for
-// operators and replayable once the province has recovered. A replay is audited in the case
-// history (who, when) and re-runs the same BullMQ job (job id = case id), so the province's
-// idempotency on the case id still guarantees one provincial case.
+// Dead letters (gateway/README.md#queues-and-delivery): cases whose delivery failed for good
+// (DELIVERY_FAILED), listed for operators and replayable once the province has recovered. A replay
+// is audited in the case history (who, when) and re-runs the same BullMQ job (job id = case id), so
+// the province's idempotency on the case id still guarantees one provincial case.
 import { Job } from 'bullmq';
 import type { CaseStore } from '../cases/case-store.ts';
 import { phaseOf } from '../cases/case-status.ts';

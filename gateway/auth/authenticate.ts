@@ -1,6 +1,7 @@
-// Authentication of every /v1 call (DESIGN.md §3.1). Checks run cheapest first, and the nonce is
-// stored only after the signature verified, so nobody can burn another client's nonces. A nonce is
-// accepted once per client for nonceTtlSeconds (SET NX EX in Redis, shared by every instance).
+// Authentication of every /v1 call (gateway/README.md#authentication-and-signing). Checks run
+// cheapest first, and the nonce is stored only after the signature verified, so nobody can burn
+// another client's nonces. A nonce is accepted once per client for nonceTtlSeconds (SET NX EX in
+// Redis, shared by every instance).
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import {

@@ -1,6 +1,7 @@
-// Registered API clients (DESIGN.md §3.1): portals, province platforms and operators. Development
-// uses config/clients.dev.json; production must name its own file (GW_CLIENTS_FILE) whose secrets
-// come from the environment (secretEnv), and refuses the development file and its secrets.
+// Registered API clients (gateway/README.md#authentication-and-signing): portals, province
+// platforms and operators. Development uses config/clients.dev.json; production must name its own
+// file (GW_CLIENTS_FILE) whose secrets come from the environment (secretEnv), and refuses the
+// development file and its secrets.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

@@ -1,6 +1,7 @@
-// Working-day arithmetic for 承诺时限 (promised days are working days, DOMAIN.md §5). Calendars are
-// data per year (config/calendars/<year>.json); a date past the last known year counts Monday to
-// Friday and reports it, so the caller can log a warning instead of silently guessing.
+// Working-day arithmetic for 承诺时限 (promised days are working days,
+// gateway/README.md#working-days-and-due-times). Calendars are data per year
+// (config/calendars/<year>.json); a date past the last known year counts Monday to Friday and
+// reports it, so the caller can log a warning instead of silently guessing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
 

@@ -1,7 +1,7 @@
-// Portal callbacks (跟踪, DOMAIN.md §5): when a case with a callbackUrl changes status, a job on the
-// `callbacks` queue posts { caseId, status, phase, sequence, at } to the portal — no personal data.
-// Delivery is at-least-once and may arrive out of order: `sequence` (the history length) orders
-// them, and GET /v1/cases/{id} stays the truth.
+// Portal callbacks (跟踪, gateway/README.md#callbacks): when a case with a callbackUrl changes
+// status, a job on the `callbacks` queue posts { caseId, status, phase, sequence, at } to the
+// portal — no personal data. Delivery is at-least-once and may arrive out of order: `sequence` (the
+// history length) orders them, and GET /v1/cases/{id} stays the truth.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseStatus } from '../cases/case-status.ts';

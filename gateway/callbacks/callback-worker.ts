@@ -1,6 +1,7 @@
-// Posts portal callbacks, signed with the portal's own secret by the scheme of DESIGN.md §3.1
-// (X-Gw-Client: gateway), so a portal verifies them with the code it already has. A 410 Gone
-// stops the retries for that callback; anything else non-2xx is retried with backoff.
+// Posts portal callbacks, signed with the portal's own secret by the scheme of
+// gateway/README.md#authentication-and-signing (X-Gw-Client: gateway), so a portal verifies them
+// with the code it already has. A 410 Gone stops the retries for that callback; anything else
+// non-2xx is retried with backoff.
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClientRegistry } from '../auth/client-registry.ts';

@@ -1,7 +1,7 @@
-// Case ids are ULIDs (sortable by time, DESIGN.md §6). ulid's default PRNG asks WebCrypto for one
-// byte per character, 16 calls an id (~60 µs on the bench machine, issue 7); this PRNG takes the
-// same kind of bytes (one crypto-random byte per character, / 256) from a pooled buffer that
-// randomFillSync refills, so the ids are as random as before for a few µs.
+// Case ids are ULIDs (sortable by time, gateway/README.md#retention). ulid's default PRNG asks
+// WebCrypto for one byte per character, 16 calls an id (~60 µs on the bench machine, issue 7); this
+// PRNG takes the same kind of bytes (one crypto-random byte per character, / 256) from a pooled
+// buffer that randomFillSync refills, so the ids are as random as before for a few µs.
 import { randomFillSync } from 'node:crypto';
 import { ulid } from 'ulid';
 

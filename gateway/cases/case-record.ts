@@ -1,5 +1,6 @@
-// The stored shape of a case (DESIGN.md §6: a Redis hash plus a history list). Everything the read
-// API returns is derived from this record; nothing else holds case state.
+// The stored shape of a case (gateway/README.md#redis-data-layout: a Redis hash plus a history
+// list). Everything the read API returns is derived from this record; nothing else holds case
+// state.
 import type { CaseStatus } from './case-status.ts';
 
 export interface RouteTarget {

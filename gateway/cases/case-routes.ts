@@ -1,4 +1,4 @@
-// HTTP edge of the case use cases: parse, call, map (STYLE.md rule 3).
+// HTTP edge of the case use cases: parse, call, map (gateway/README.md#thin-handlers).
 import { Router } from 'express';
 import { clientOf, requireKind } from '../auth/authenticate.ts';
 import { handle } from '../http/respond.ts';

@@ -1,6 +1,6 @@
-// Case statuses and the phase of the seven-step loop each belongs to (DOMAIN.md §5).
-// 跟踪 (tracking) is the queryable history plus callbacks and 督办 (supervision) the warning /
-// overdue / escalated flags, so no status maps to them directly.
+// Case statuses and the phase of the seven-step loop each belongs to
+// (gateway/README.md#statuses-and-phases). 跟踪 (tracking) is the queryable history plus callbacks
+// and 督办 (supervision) the warning / overdue / escalated flags, so no status maps to them directly.
 
 export const PHASES = {
   discovery: '发现',

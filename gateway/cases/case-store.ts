@@ -1,6 +1,6 @@
-// Case records in Redis (DESIGN.md §6): one hash and one history list per case, the idempotency
-// records, and the outbox of cases stored but not yet queued. Multi-key changes run as Lua scripts
-// (create-case.lua, transition-case.lua) so they are atomic.
+// Case records in Redis (gateway/README.md#redis-data-layout): one hash and one history list per
+// case, the idempotency records, and the outbox of cases stored but not yet queued. Multi-key
+// changes run as Lua scripts (create-case.lua, transition-case.lua) so they are atomic.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { luaScript, runScript, type LuaScript } from '../shared/lua-script.ts';

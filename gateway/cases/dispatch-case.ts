@@ -1,6 +1,6 @@
-// Second half of the outbox rule (DESIGN.md §6): queue a stored case (job id = case id, so a repeat
-// is a no-op) and only then mark it ROUTED. Used by the submit path, by an idempotent replay whose
-// first attempt died between the two writes, and by the reconciler.
+// Second half of the outbox rule (gateway/README.md#outbox-rule): queue a stored case (job id =
+// case id, so a repeat is a no-op) and only then mark it ROUTED. Used by the submit path, by an
+// idempotent replay whose first attempt died between the two writes, and by the reconciler.
 import type { CaseRecord, HistoryEntry } from './case-record.ts';
 import type { CaseStore } from './case-store.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';

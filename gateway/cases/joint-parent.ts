@@ -1,5 +1,5 @@
-// A joint case (多地联办, DOMAIN.md §2) is a parent with one child per party; events go to the
-// children, and the parent advances to a status only when every child has reached it.
+// A joint case (多地联办, schemas/README.md#modes) is a parent with one child per party; events go to
+// the children, and the parent advances to a status only when every child has reached it.
 import type { CaseStatus } from './case-status.ts';
 import type { CaseRecord } from './case-record.ts';
 import type { CaseStore } from './case-store.ts';

@@ -1,7 +1,7 @@
-// The province side of the case lifecycle (DOMAIN.md §5, DESIGN.md §3.4): which event moves a case
-// from which statuses to which. ROUTED is allowed wherever DELIVERED is, because a fast province
-// can report "accepted" before our worker has recorded its own delivery; the worker then finds the
-// case already past DELIVERED and leaves it be.
+// The province side of the case lifecycle (gateway/README.md#event-transitions): which event moves
+// a case from which statuses to which. ROUTED is allowed wherever DELIVERED is, because a fast
+// province can report "accepted" before our worker has recorded its own delivery; the worker then
+// finds the case already past DELIVERED and leaves it be.
 import type { CaseStatus } from './case-status.ts';
 
 export const EVENT_TYPES = [

@@ -1,7 +1,7 @@
-// Masking of personal data in responses (DESIGN.md §3.3, §7): ID numbers 5101**********123X,
-// phones 138****5678, bank accounts keep their last 4, personal names their first character.
-// Applied by field name over the stored envelope, so every item schema is covered without
-// per-item code; operators with the unmask right see the original.
+// Masking of personal data in responses (gateway/README.md#reads-and-masking): ID numbers
+// 5101**********123X, phones 138****5678, bank accounts keep their last 4, personal names their
+// first character. Applied by field name over the stored envelope, so every item schema is covered
+// without per-item code; operators with the unmask right see the original.
 
 export function maskIdNumber(value: string): string {
   if (value.length <= 8) return '*'.repeat(value.length);

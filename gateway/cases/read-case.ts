@@ -1,6 +1,7 @@
-// GET /v1/cases/{caseId} (DESIGN.md §3.3). Visible to the submitting portal, the province clients
-// on its route and operators; to anyone else it does not exist (404, never 403, so ids cannot be
-// probed). Personal fields are masked unless the reader is an operator with the unmask right.
+// GET /v1/cases/{caseId} (gateway/README.md#reads-and-masking). Visible to the submitting portal,
+// the province clients on its route and operators; to anyone else it does not exist (404, never
+// 403, so ids cannot be probed). Personal fields are masked unless the reader is an operator with
+// the unmask right.
 import type { Client } from '../auth/client-registry.ts';
 import type { HandlerResult } from '../http/respond.ts';
 import { GatewayError } from '../shared/errors.ts';

@@ -1,6 +1,6 @@
-// The outbox reconciler (DESIGN.md §6): every interval, cases stored more than `ageMs` ago and
-// still SUBMITTED are queued (job id = case id, so never twice) and marked ROUTED. Every gateway
-// or worker instance may run one; they cannot double-queue a case.
+// The outbox reconciler (gateway/README.md#outbox-rule): every interval, cases stored more than
+// `ageMs` ago and still SUBMITTED are queued (job id = case id, so never twice) and marked ROUTED.
+// Every gateway or worker instance may run one; they cannot double-queue a case.
 import type { Logger } from '../shared/logger.ts';
 import { dispatchCase, type DispatchDeps } from './dispatch-case.ts';
 

@@ -1,6 +1,7 @@
-// POST /v1/cases/{caseId}/events (DESIGN.md §3.4): a province client on the case's route reports
-// progress. Legal transitions only (409 GW_ILLEGAL_TRANSITION); the same event twice is applied
-// once (its content digest is kept with the case); a joint parent advances with its children.
+// POST /v1/cases/{caseId}/events (gateway/README.md#province-events): a province client on the
+// case's route reports progress. Legal transitions only (409 GW_ILLEGAL_TRANSITION); the same event
+// twice is applied once (its content digest is kept with the case); a joint parent advances with
+// its children.
 import type { Client } from '../auth/client-registry.ts';
 import type { FieldProblem } from '../shared/errors.ts';
 import { GatewayError } from '../shared/errors.ts';
@@ -31,7 +32,7 @@ export interface ProvinceEvent {
 export interface EventDeps {
   store: CaseStore;
   calendar: WorkingCalendar;
-  /** How long a closed case stays in Redis (DESIGN.md §6: retention configurable). */
+  /** How long a closed case stays in Redis (gateway/README.md#retention). */
   retentionSeconds?: number;
 }
 
@@ -91,7 +92,8 @@ function pauseFields(
   const rule = EVENT_RULES[event.type];
   if (PAUSED.has(rule.to) && !PAUSED.has(record.status)) return { pausedAt: event.at };
   if (event.type !== 'resumed' || !record.pausedAt || !record.dueAt) return {};
-  // Paused working days do not count (DOMAIN.md §5): push the due date back by as many.
+  // Paused working days do not count (gateway/README.md#working-days-and-due-times): push the due
+  // date back by as many.
   const end = chinaDate(new Date(event.at));
   let paused = 0;
   for (let d = chinaDate(new Date(record.pausedAt)); d < end; d = nextDay(d)) {

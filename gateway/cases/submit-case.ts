@@ -1,4 +1,4 @@
-// POST /v1/cases, top to bottom (DESIGN.md §3.2, STYLE.md rule 3):
+// POST /v1/cases, top to bottom (gateway/README.md#submission, gateway/README.md#thin-handlers):
 //   idempotency → validate (envelope → identifiers → payload) → route → store → enqueue → 202.
 // The 202 leaves only after the case record and its job are both in Redis; if the process dies
 // between the two, the reconciler (or the portal's retry with the same key) queues it.

@@ -1,4 +1,5 @@
-// Metadata of one catalogue item (schemas/catalogue.json), DOMAIN.md §1–§2.
+// Metadata of one catalogue item (schemas/catalogue.json),
+// schemas/README.md#alliance-and-catalogue.
 
 export const DEPARTMENTS = [
   'GA',
@@ -33,7 +34,10 @@ export type Subject = (typeof SUBJECTS)[number];
 export const SCOPES = ['national', 'regional'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Two-digit codes of the six alliance members (DOMAIN.md §1); Guangxi starts with 4. */
+/**
+ * Two-digit codes of the six alliance members (schemas/README.md#alliance-and-catalogue); Guangxi
+ * starts with 4.
+ */
 export const MEMBER_PROVINCES = ['45', '50', '51', '52', '53', '54'] as const;
 
 export interface CatalogueItem {

@@ -1,6 +1,7 @@
 // Loads schemas/catalogue.json, the metadata of every published item version, and refuses it
-// with every problem listed when any entry is wrong (STYLE.md rule 6: validated, then frozen).
-// An entry in this file IS a published version: drafts live elsewhere until published.
+// with every problem listed when any entry is wrong (gateway/README.md#compile-once: validated,
+// then frozen). An entry in this file IS a published version: drafts live elsewhere until
+// published.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
@@ -32,7 +33,8 @@ function crossChecks(data: unknown): string[] {
   items.forEach((entry: unknown, i) => {
     const item = (entry ?? {}) as Partial<Record<'code' | 'department' | 'version', unknown>>;
     if (typeof item.code !== 'string' || typeof item.department !== 'string') return;
-    // The code's prefix is the department (GA-001 belongs to 公安), DOMAIN.md §1.
+    // The code's prefix is the department (GA-001 belongs to 公安),
+    // schemas/README.md#alliance-and-catalogue.
     if (item.code.slice(0, 2) !== item.department)
       problems.push(`/items/${i}/code: ${item.code} does not start with ${item.department}-`);
     const key = `${item.code} v${String(item.version)}`;

@@ -1,6 +1,6 @@
 // JSON Schema of schemas/catalogue.json: the metadata of every published item version
-// (DOMAIN.md §1–§2). Rules that need two fields or two items at once (the code's department prefix,
-// no duplicate code + version) are checked in catalogue-loader.ts.
+// (schemas/README.md#alliance-and-catalogue). Rules that need two fields or two items at once (the
+// code's department prefix, no duplicate code + version) are checked in catalogue-loader.ts.
 import {
   DEPARTMENTS,
   LEVELS,
@@ -27,7 +27,8 @@ const itemSchema = {
       items: { enum: [...MODES] },
     },
     level: { enum: [...LEVELS] },
-    // 承诺时限 in working days (DOMAIN.md §5); 0 = decided at once. A year bounds typos.
+    // 承诺时限 in working days (gateway/README.md#working-days-and-due-times); 0 = decided at once. A
+    // year bounds typos.
     promisedDays: { type: 'integer', minimum: 0, maximum: 365 },
     scope: { enum: [...SCOPES] },
     // Omitted = enabled in every member province (catalogue-item.ts).
@@ -37,7 +38,8 @@ const itemSchema = {
       uniqueItems: true,
       items: { enum: [...MEMBER_PROVINCES] },
     },
-    // Seed provenance (DOMAIN.md §1): C confirmed, R recalled, P plausible.
+    // Seed provenance (schemas/README.md#alliance-and-catalogue): C confirmed, R recalled, P
+    // plausible.
     provenance: { enum: ['C', 'R', 'P'] },
   },
   required: ['code', 'version', 'name', 'department', 'subject', 'modes', 'level'],

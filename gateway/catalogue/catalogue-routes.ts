@@ -1,5 +1,5 @@
-// Read API of the catalogue (DESIGN.md §3.5): the whole list with filters (the catalogue is small:
-// no paging) and one item with its schema and examples.
+// Read API of the catalogue (gateway/README.md#read-endpoints): the whole list with filters (the
+// catalogue is small: no paging) and one item with its schema and examples.
 import { Router } from 'express';
 import { handle } from '../http/respond.ts';
 import { GatewayError } from '../shared/errors.ts';

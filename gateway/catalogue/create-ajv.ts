@@ -1,6 +1,6 @@
 // The one ajv set-up for the gateway: draft 2020-12, strict, all errors of a stage reported
-// together (DESIGN.md §3.2), standard formats, and the identifier keywords. The division lookup
-// is injected so the registry decides which division table is current.
+// together (gateway/README.md#validation-order), standard formats, and the identifier keywords. The
+// division lookup is injected so the registry decides which division table is current.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';

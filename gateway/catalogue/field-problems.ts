@@ -1,8 +1,9 @@
-// Turns ajv's ErrorObjects into the problem list of DESIGN.md §3.2: one entry per field, located by
-// a JSON pointer into the request body, in English and Chinese. ajv points `required` and
-// `additionalProperties` errors at the parent object; a portal needs the field itself, so those
-// point at the missing or extra property. Wrapper noise (`if`, and `anyOf` branches that only list
-// alternatives) is folded so a portal sees what to fix, not how the schema is built.
+// Turns ajv's ErrorObjects into the problem list of gateway/README.md#validation-order: one entry
+// per field, located by a JSON pointer into the request body, in English and Chinese. ajv points
+// `required` and `additionalProperties` errors at the parent object; a portal needs the field
+// itself, so those point at the missing or extra property. Wrapper noise (`if`, and `anyOf`
+// branches that only list alternatives) is folded so a portal sees what to fix, not how the schema
+// is built.
 import type { ErrorObject } from 'ajv';
 import localizeModule from 'ajv-i18n';
 import type { FieldProblem } from '../shared/errors.ts';
@@ -46,9 +47,9 @@ interface Folded {
 }
 
 // An identifier keyword checks its field's whole form and says what is wrong with it (e.g. a
-// 12-digit statistical code "is not a division code; its first 6 digits are", DOMAIN.md §3.1),
-// so a length or pattern error on the same field adds nothing and would hide that message in the
-// envelope stage (validate-submission.ts).
+// 12-digit statistical code "is not a division code; its first 6 digits are",
+// schemas/README.md#division-codes), so a length or pattern error on the same field adds nothing
+// and would hide that message in the envelope stage (validate-submission.ts).
 const FORM_KEYWORDS = new Set(['maxLength', 'minLength', 'pattern']);
 
 /**

@@ -16,7 +16,9 @@ export interface InvalidExample {
   readonly envelope: unknown;
 }
 
-/** Envelopes a portal can copy (DESIGN.md §3.5): valid ones are accepted as-is. */
+/**
+ * Envelopes a portal can copy (gateway/README.md#read-endpoints): valid ones are accepted as-is.
+ */
 export interface ItemExamples {
   readonly valid: readonly unknown[];
   readonly invalid: readonly InvalidExample[];

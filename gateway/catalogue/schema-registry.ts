@@ -1,10 +1,11 @@
 // The compiled catalogue: every published item version's schema, checked and compiled ONCE at
-// start (STYLE.md rule 6), plus the envelope validator and the submission stages. It refuses to
-// build, naming every offending item and rule, rather than serve a catalogue with one bad item:
-// a schema that lets an unbounded string through is a hole in every province behind the gateway.
+// start (gateway/README.md#compile-once), plus the envelope validator and the submission stages. It
+// refuses to build, naming every offending item and rule, rather than serve a catalogue with one
+// bad item: a schema that lets an unbounded string through is a hole in every province behind the
+// gateway.
 //
-// Use from the submit use case (DESIGN.md §3.2), which reads top to bottom and lets the one
-// problem+json mapper answer the refusal (SubmissionRejectedError is a GatewayError):
+// Use from the submit use case (gateway/README.md#validation-order), which reads top to bottom and
+// lets the one problem+json mapper answer the refusal (SubmissionRejectedError is a GatewayError):
 //   const { item, envelope } = registry.validateSubmission(body);   // throws 404/422
 //   const route = resolveRoute(item, envelope, …);                  // then store → enqueue
 import type { ValidateFunction } from 'ajv';
@@ -21,7 +22,10 @@ import type { SubmissionEnvelope } from './submission-envelope.ts';
 import { validateSubmission, type ValidSubmission } from './validate-submission.ts';
 
 export interface SchemaRegistryOptions {
-  /** Current division table lookup (DOMAIN.md §3.1), used by the identifier keywords. */
+  /**
+   * Current division table lookup (schemas/README.md#division-codes), used by the identifier
+   * keywords.
+   */
   divisionExists: (code: string) => boolean;
   /** Published item versions; default: <schemasDir>/catalogue.json through loadCatalogue. */
   items?: readonly CatalogueItem[];

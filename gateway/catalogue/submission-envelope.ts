@@ -1,5 +1,6 @@
-// The type of a body that passed schemas/envelope.schema.json (DESIGN.md §3.2). Input is
-// `unknown` until the envelope validator narrows it to this (STYLE.md rule 7); keep the two in step.
+// The type of a body that passed schemas/envelope.schema.json (gateway/README.md#submission). Input
+// is `unknown` until the envelope validator narrows it to this
+// (gateway/README.md#types-from-schemas); keep the two in step.
 import type { Mode } from './catalogue-item.ts';
 
 export interface Party {
@@ -10,9 +11,9 @@ export interface Party {
 export interface Applicant {
   readonly type: 'person' | 'enterprise';
   readonly name: string;
-  /** Present for a person (DOMAIN.md §3.3). */
+  /** Present for a person (schemas/README.md#id-numbers). */
   readonly idNumber?: string;
-  /** Present for an enterprise (DOMAIN.md §3.2). */
+  /** Present for an enterprise (schemas/README.md#credit-codes). */
   readonly creditCode?: string;
   readonly phone?: string;
   readonly contactName?: string;
@@ -36,7 +37,7 @@ export interface SubmissionEnvelope {
   readonly receivingRegion: string;
   /** For online and proxy modes. */
   readonly handlingRegion?: string;
-  /** For joint mode: two or more parties (DOMAIN.md §2). */
+  /** For joint mode: two or more parties (schemas/README.md#modes). */
   readonly parties?: readonly Party[];
   readonly applicant: Applicant;
   /** Checked against the item's own schema in the payload stage. */

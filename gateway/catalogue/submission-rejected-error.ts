@@ -1,5 +1,5 @@
-// A submission refused by validation (DESIGN.md §3.2). It is a GatewayError, so the one
-// problem+json mapper answers it like any other; `stage` says which step of the fixed order
+// A submission refused by validation (gateway/README.md#validation-order). It is a GatewayError, so
+// the one problem+json mapper answers it like any other; `stage` says which step of the fixed order
 // (envelope → identifiers → item → payload) refused it, for logs and metrics.
 import { GatewayError, type FieldProblem } from '../shared/errors.ts';
 

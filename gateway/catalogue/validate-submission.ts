@@ -1,4 +1,5 @@
-// The validation stages of POST /v1/cases, in the fixed order of DESIGN.md §3.2:
+// The validation stages of POST /v1/cases, in the fixed order of
+// gateway/README.md#validation-order:
 //   envelope → identifiers → item lookup → payload (routing comes after, in gateway/routing).
 // Each stage reports all its problems together; a later stage runs only when the earlier ones
 // passed, so a portal is never told about a credit code inside an envelope it must reshape anyway.
@@ -59,7 +60,10 @@ function resolveItem(validators: SubmissionValidators, envelope: SubmissionEnvel
   ]);
 }
 
-/** applicant.type must match the item's subject (DESIGN.md §3.2); a payload-stage problem. */
+/**
+ * applicant.type must match the item's subject (gateway/README.md#validation-order); a
+ * payload-stage problem.
+ */
 function subjectProblem(item: CatalogueItem, envelope: SubmissionEnvelope): FieldProblem[] {
   if (item.subject === 'both' || envelope.applicant.type === item.subject) return [];
   const text = SUBJECT_TEXT[item.subject];

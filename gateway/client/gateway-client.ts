@@ -1,5 +1,6 @@
 // The small signing client portals can import (README: "Signing requests"). It signs with the
-// scheme of DESIGN.md §3.1 and sends with fetch; tests use it, and so can a portal's Node backend.
+// scheme of gateway/README.md#authentication-and-signing and sends with fetch; tests use it, and so
+// can a portal's Node backend.
 import { randomBytes } from 'node:crypto';
 import { bodyDigest, sign, stringToSign, type SignatureMethod } from './signing.ts';
 

@@ -1,5 +1,6 @@
-// Request signing, DESIGN.md §3.1 — the one implementation both the gateway (to verify) and the
-// portal client (to sign) use. Portals written in other languages follow the same text:
+// Request signing, gateway/README.md#authentication-and-signing — the one implementation both the
+// gateway (to verify) and the portal client (to sign) use. Portals written in other languages
+// follow the same text:
 //   METHOD \n path \n canonical query \n timestamp \n nonce \n hex digest of the raw body
 // The canonical query re-encodes each name and value like encodeURIComponent and sorts by name
 // then value, so a reordered or differently-escaped query signs the same.

@@ -1,8 +1,9 @@
-// The 34 province-level divisions of China by their GB/T 2260 two-digit prefix (DOMAIN.md §3.1).
-// The division table holds only the alliance members' divisions, so 110105 (北京 东城区) or 440305
-// (深圳 南山区) are not in it. This list lets routing answer "not a member" for a real province
-// outside the alliance instead of "unknown division" — decided by the whole two-digit prefix,
-// never by the first digit (广西 is 45, DOMAIN.md §1).
+// The 34 province-level divisions of China by their GB/T 2260 two-digit prefix
+// (schemas/README.md#division-codes). The division table holds only the alliance members'
+// divisions, so 110105 (北京 东城区) or 440305 (深圳 南山区) are not in it. This list lets routing answer
+// "not a member" for a real province outside the alliance instead of "unknown division" — decided
+// by the whole two-digit prefix, never by the first digit (广西 is 45,
+// schemas/README.md#alliance-and-catalogue).
 export const CHINA_PROVINCES: ReadonlyMap<string, string> = new Map([
   ['11', '北京市'],
   ['12', '天津市'],

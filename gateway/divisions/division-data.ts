@@ -39,8 +39,9 @@ export class DivisionDataError extends Error {
 
 const SIX_DIGITS = /^[0-9]{6}$/;
 
-// DOMAIN.md §3.1: xx0000 is a province, xxxx00 a prefecture, anything else a county. The data is
-// generated, so a row whose level contradicts its code means the generator or the source broke.
+// schemas/README.md#division-codes: xx0000 is a province, xxxx00 a prefecture, anything else a
+// county. The data is generated, so a row whose level contradicts its code means the generator or
+// the source broke.
 export function levelOfCodeShape(code: string): DivisionLevel {
   if (code.endsWith('0000')) return 'province';
   if (code.endsWith('00')) return 'prefecture';

@@ -1,4 +1,4 @@
-// GET /v1/divisions/{code} (DESIGN.md §3.5).
+// GET /v1/divisions/{code} (gateway/README.md#read-endpoints).
 import { Router } from 'express';
 import { handle } from '../http/respond.ts';
 import { GatewayError } from '../shared/errors.ts';

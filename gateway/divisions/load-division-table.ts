@@ -1,5 +1,6 @@
-// Reads the committed division files and builds the table once at start (STYLE.md rule 6); the
-// table is then passed down explicitly, never imported as a module-level singleton.
+// Reads the committed division files and builds the table once at start
+// (gateway/README.md#compile-once); the table is then passed down explicitly, never imported as a
+// module-level singleton.
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
 import type { DivisionFile, RetiredDivisionFile } from './division-data.ts';

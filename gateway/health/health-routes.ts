@@ -1,5 +1,6 @@
 // GET /healthz: the process is up. GET /readyz: this instance should receive traffic — Redis
-// answers a PING in time and the process is not draining (DESIGN.md §3.6). No auth on either.
+// answers a PING in time and the process is not draining (gateway/README.md#operations-endpoints).
+// No auth on either.
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { handle } from '../http/respond.ts';

@@ -1,5 +1,6 @@
-// JSON bodies only (DESIGN.md §3.2): a body with another content type is 415, malformed JSON 400,
-// a body over the limit 413, bytes that are not UTF-8 400 — all before any handler runs.
+// JSON bodies only (gateway/README.md#submission): a body with another content type is 415,
+// malformed JSON 400, a body over the limit 413, bytes that are not UTF-8 400 — all before any
+// handler runs.
 import express, { type RequestHandler } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../shared/errors.ts';
@@ -26,7 +27,8 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
     strict: true,
     type: ['application/json', 'application/*+json'],
     verify: (req, _res, buf) => {
-      // The signature covers the raw bytes (DESIGN.md §3.1), so keep them for authentication.
+      // The signature covers the raw bytes (gateway/README.md#authentication-and-signing), so keep
+      // them for authentication.
       (req as RawBodyRequest).rawBody = buf;
       try {
         utf8.decode(buf);

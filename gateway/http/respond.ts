@@ -1,6 +1,6 @@
-// Thin edges (STYLE.md, bull-board): handlers return { status, body, headers } and never touch
-// res; this adapter is the only code that writes a response, and it sends every thrown error to the
-// one problem mapper.
+// Thin edges (gateway/README.md#thin-handlers, after bull-board): handlers return { status, body,
+// headers } and never touch res; this adapter is the only code that writes a response, and it sends
+// every thrown error to the one problem mapper.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 export interface HandlerResult {

@@ -1,6 +1,7 @@
-// Prometheus metrics (DESIGN.md §3.6). One prom-client Registry per app instance, never the global
-// default: two apps in one process (tests, or gateway + worker under `npm start`) would otherwise
-// share counters, and registering a metric name twice on one registry throws.
+// Prometheus metrics (gateway/README.md#operations-endpoints). One prom-client Registry per app
+// instance, never the global default: two apps in one process (tests, or gateway + worker under
+// `npm start`) would otherwise share counters, and registering a metric name twice on one registry
+// throws.
 import { Router, type Request, type RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 

@@ -1,5 +1,6 @@
-// The routes of DESIGN.md §3 as OpenAPI path items. /v1 operations inherit the document-level
-// signed security requirement; the operational endpoints (§3.6) opt out with `security: []`.
+// The routes of gateway/README.md#api-contract as OpenAPI path items. /v1 operations inherit the
+// document-level signed security requirement; the operational endpoints
+// (gateway/README.md#operations-endpoints) opt out with `security: []`.
 import { DEPARTMENTS, MODES } from '../catalogue/catalogue-item.ts';
 import { EVENT_TYPES } from './api-schemas.ts';
 import { UNSIGNED } from './security.ts';

@@ -1,7 +1,7 @@
-// Components for the API's own bodies (DESIGN.md §3), as opposed to the converted catalogue
-// schemas. Enums come from the code's single sources (error catalogue, statuses, catalogue
-// metadata) so the document cannot drift from what the gateway answers. Response objects leave
-// additionalProperties open: clients must tolerate fields added within v1.
+// Components for the API's own bodies (gateway/README.md#api-contract), as opposed to the converted
+// catalogue schemas. Enums come from the code's single sources (error catalogue, statuses,
+// catalogue metadata) so the document cannot drift from what the gateway answers. Response objects
+// leave additionalProperties open: clients must tolerate fields added within v1.
 import { DEPARTMENTS, LEVELS, MODES, SCOPES, SUBJECTS } from '../catalogue/catalogue-item.ts';
 import { PHASES, STATUS_PHASE } from '../cases/case-status.ts';
 import { EVENT_TYPES } from '../cases/lifecycle.ts';
@@ -11,7 +11,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
 const DATE_TIME = { type: 'string', format: 'date-time' };
 
-/** Province event types (DESIGN.md §3.4), from the lifecycle itself. */
+/** Province event types (gateway/README.md#province-events), from the lifecycle itself. */
 export { EVENT_TYPES };
 
 const errorCodes = Object.keys(ERROR_CATALOGUE);
@@ -190,7 +190,7 @@ const readSchemas = {
   RouteReason: {
     type: 'object',
     properties: {
-      rule: str('The routing rule applied (DESIGN.md §4).'),
+      rule: str('The routing rule applied (gateway/README.md#routing-rules).'),
       outcome: { type: 'string', enum: ['pass', 'fail', 'skip'] },
       detail: str(),
     },

@@ -1,7 +1,8 @@
-// The OpenAPI 3.1 document of the gateway (DESIGN.md §3.6): the routes of §3 plus the published
-// catalogue, one component per item version. Built once at start from the compiled registry (so
-// it documents exactly what the gateway validates against) and served as a cached string by
-// docs-routes.ts. Whatever items the registry holds are documented; nothing is hard-coded.
+// The OpenAPI 3.1 document of the gateway (gateway/README.md#operations-endpoints): the API's
+// routes plus the published catalogue, one component per item version. Built once at start from the
+// compiled registry (so it documents exactly what the gateway validates against) and served as a
+// cached string by docs-routes.ts. Whatever items the registry holds are documented; nothing is
+// hard-coded.
 import { readSchemaFile } from '../catalogue/create-ajv.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import { projectPath } from '../shared/project-root.ts';
@@ -55,11 +56,18 @@ const DESCRIPTION = [
 ].join('\n');
 
 const TAGS = [
-  { name: 'cases', description: 'Submit and follow cases (DESIGN.md §3.2–§3.4).' },
-  { name: 'catalogue', description: 'The published catalogue (§3.5).' },
-  { name: 'routing', description: 'Routing decisions and divisions (§3.5, §4).' },
+  { name: 'cases', description: 'Submit and follow cases (gateway/README.md#api-contract).' },
+  { name: 'catalogue', description: 'The published catalogue (gateway/README.md#read-endpoints).' },
+  {
+    name: 'routing',
+    description: 'Routing decisions and divisions (gateway/README.md#routing-rules).',
+  },
   { name: 'admin', description: 'Operator actions on failed deliveries.' },
-  { name: 'operations', description: 'Health, readiness and metrics; unsigned (§3.6).' },
+  {
+    name: 'operations',
+    description:
+      'Health, readiness and metrics; unsigned (gateway/README.md#operations-endpoints).',
+  },
 ];
 
 function payloadsOf(envelopes: readonly unknown[] | undefined): unknown[] {

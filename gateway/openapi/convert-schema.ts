@@ -11,7 +11,10 @@ import { SCHEMA_BASE } from '../catalogue/create-ajv.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
-/** What each custom keyword checks (DOMAIN.md §3), for the description of the converted schema. */
+/**
+ * What each custom keyword checks (schemas/README.md#identifier-keywords), for the description of
+ * the converted schema.
+ */
 export const GATEWAY_CHECKS: Readonly<Record<string, string>> = {
   creditCode: 'GB 32100-2015 unified social credit code with a valid check character',
   idNumber: 'GB 11643-1999 resident ID number: valid check character and a real, past birth date',

@@ -1,8 +1,8 @@
-// GET /openapi.json and GET /docs (DESIGN.md §3.6). The document is serialised once, when the
-// router is built (STYLE.md rule 6): each request sends the same bytes with a precomputed ETag,
-// so a 700 KB catalogue document costs no CPU per request. These handlers send fixed bytes
-// (JSON, HTML, JS, files), not use-case results, so they write the response themselves instead of
-// going through handle(), whose results are always JSON.
+// GET /openapi.json and GET /docs (gateway/README.md#operations-endpoints). The document is
+// serialised once, when the router is built (gateway/README.md#compile-once): each request sends
+// the same bytes with a precomputed ETag, so a 700 KB catalogue document costs no CPU per request.
+// These handlers send fixed bytes (JSON, HTML, JS, files), not use-case results, so they write the
+// response themselves instead of going through handle(), whose results are always JSON.
 import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import type { OpenApiDocument } from './build-openapi.ts';

@@ -1,8 +1,9 @@
-// The request-signing scheme of DESIGN.md §3.1 as OpenAPI security schemes. OpenAPI has no type for
-// an HMAC over the request, so each X-Gw-* header is an apiKey-in-header scheme and one security
-// requirement lists all five: in OpenAPI, schemes in the same requirement object are required
-// together. The string-to-sign is quoted from DESIGN.md §3.1 word for word, because portals in
-// other languages implement it from this text alone (gateway/client/signing.ts is ours).
+// The request-signing scheme of gateway/README.md#authentication-and-signing as OpenAPI security
+// schemes. OpenAPI has no type for an HMAC over the request, so each X-Gw-* header is an
+// apiKey-in-header scheme and one security requirement lists all five: in OpenAPI, schemes in the
+// same requirement object are required together. The string-to-sign is quoted from
+// gateway/README.md#authentication-and-signing word for word, because portals in other languages
+// implement it from this text alone (gateway/client/signing.ts is ours).
 import { SIGNATURE_METHODS } from '../client/signing.ts';
 
 export const SIGNING_TEXT = [
@@ -23,7 +24,7 @@ const HEADERS_TEXT = [
 ].join('\n');
 
 export const AUTH_DESCRIPTION = [
-  'Every /v1 call is signed (DESIGN.md §3.1). All five headers are required together:',
+  'Every /v1 call is signed (gateway/README.md#authentication-and-signing). All five headers are required together:',
   '',
   HEADERS_TEXT,
   '',
@@ -64,5 +65,5 @@ export const SIGNED: readonly Record<string, string[]>[] = [
   Object.fromEntries(Object.keys(SCHEMES).map((id) => [id, []])),
 ];
 
-/** healthz, readyz, metrics and docs: no signature (DESIGN.md §3.6). */
+/** healthz, readyz, metrics and docs: no signature (gateway/README.md#operations-endpoints). */
 export const UNSIGNED: readonly Record<string, string[]>[] = [];

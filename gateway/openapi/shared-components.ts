@@ -10,7 +10,7 @@ export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
-// Statuses whose answer tells the client when to come back (DESIGN.md §3.2).
+// Statuses whose answer tells the client when to come back (gateway/README.md#submission).
 const RETRY_AFTER: ReadonlySet<number> = new Set([429, 503]);
 
 function codesFor(status: number): string[] {

@@ -1,7 +1,7 @@
-// Producers for the delivery queues (DESIGN.md §5): one BullMQ queue per adapter,
-// `route-<adapter>`, so one slow province never delays another; joint cases are a BullMQ flow whose
-// parent waits on the `joint-cases` queue until every child is delivered. Job id = case id, so a
-// retried submission or the reconciler can never queue a case twice.
+// Producers for the delivery queues (gateway/README.md#queues-and-delivery): one BullMQ queue per
+// adapter, `route-<adapter>`, so one slow province never delays another; joint cases are a BullMQ
+// flow whose parent waits on the `joint-cases` queue until every child is delivered. Job id = case
+// id, so a retried submission or the reconciler can never queue a case twice.
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -47,8 +47,8 @@ export class CaseQueues {
       jobId: caseId,
       attempts: this.settings.attempts,
       backoff: { type: 'exponential', delay: this.settings.backoffMs, jitter: 0.5 },
-      // Completed jobs are trimmed; the case record outlives them (DESIGN.md §6). Failed jobs stay
-      // as dead letters until an operator replays them.
+      // Completed jobs are trimmed; the case record outlives them (gateway/README.md#retention).
+      // Failed jobs stay as dead letters until an operator replays them.
       removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
       removeOnFail: false,
     };

@@ -1,6 +1,7 @@
-// Alliance membership (DOMAIN.md §1): who is a member from which date, which catalogue items each
-// member has enabled, and whether same-province cases may pass (routing rules 2–4, DESIGN.md §4).
-// Mutual recognition is enforced by membership alone, never by pairwise agreements (DOMAIN.md §1).
+// Alliance membership (schemas/README.md#alliance-and-catalogue): who is a member from which date,
+// which catalogue items each member has enabled, and whether same-province cases may pass (routing
+// rules 2–4, gateway/README.md#routing-rules). Mutual recognition is enforced by membership alone,
+// never by pairwise agreements (schemas/README.md#alliance-and-catalogue).
 import { readFileSync } from 'node:fs';
 import type { CatalogueItem } from '../catalogue/catalogue-item.ts';
 import { CHINA_PROVINCES } from '../divisions/china-provinces.ts';
@@ -19,7 +20,10 @@ export interface AllianceMember {
 
 export interface Alliance {
   readonly members: readonly AllianceMember[];
-  /** Default false: same-province cases belong to the provincial platform (DESIGN.md §4 rule 3). */
+  /**
+   * Default false: same-province cases belong to the provincial platform
+   * (gateway/README.md#routing-rules, rule 3).
+   */
   readonly allowSameProvince: boolean;
 }
 

@@ -1,7 +1,8 @@
-// Routing under mutual recognition (DESIGN.md §4): a pure function of the request, the date and
-// the config — no I/O, no clock — so the submit path and GET /v1/routes/resolve share one truth
-// (STYLE.md rule 5). Rules run in the design's order and the first failure stops the run; the
-// reasons list records every rule applied, so a refusal or a route always explains itself.
+// Routing under mutual recognition (gateway/README.md#routing-rules): a pure function of the
+// request, the date and the config — no I/O, no clock — so the submit path and GET
+// /v1/routes/resolve share one truth (gateway/README.md#routing-is-a-pure-function). Rules run in
+// the documented order and the first failure stops the run; the reasons list records every rule
+// applied, so a refusal or a route always explains itself.
 import { checkAdapterMatch } from './rules/adapter-match.ts';
 import { checkAllianceMembership } from './rules/alliance-membership.ts';
 import { checkCrossProvince } from './rules/cross-province.ts';
@@ -88,8 +89,8 @@ export function resolveRoute(request: RouteRequest, context: RoutingContext): Ro
   }));
   const [single] = routed;
   if (!joint && single) return { decision: 'routed', route: single.route, reasons };
-  // DESIGN.md §4: a joint case has one child per party, each routed by the same rules; the shape
-  // rule guaranteed every party a role.
+  // gateway/README.md#routing-rules: a joint case has one child per party, each routed by the same
+  // rules; the shape rule guaranteed every party a role.
   const children = routed.map(({ role, region, route }) => ({ role: role ?? '', region, route }));
   return { decision: 'routed', children, reasons };
 }

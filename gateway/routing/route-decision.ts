@@ -1,5 +1,6 @@
-// The contract of resolveRoute (DESIGN.md §3.5, §4): what goes in, what comes out. Both the submit
-// path and GET /v1/routes/resolve use it, so the two can never disagree (STYLE.md rule 5).
+// The contract of resolveRoute (gateway/README.md#routing-rules): what goes in, what comes out.
+// Both the submit path and GET /v1/routes/resolve use it, so the two can never disagree
+// (gateway/README.md#routing-is-a-pure-function).
 import type { CatalogueItem, Level, Mode } from '../catalogue/catalogue-item.ts';
 import type { DivisionTable } from '../divisions/division-table.ts';
 import type { ErrorCode } from '../shared/errors.ts';
@@ -18,7 +19,7 @@ export interface RouteRequest {
   readonly receivingRegion: string;
   /** online and proxy only. */
   readonly handlingRegion?: string;
-  /** joint only: one party per authority acting on its own step (DOMAIN.md §2). */
+  /** joint only: one party per authority acting on its own step (schemas/README.md#modes). */
   readonly parties?: readonly Party[];
   /** The submitting portal's 2-digit province (rule 5); undefined for operators: no check. */
   readonly portalProvince?: string;

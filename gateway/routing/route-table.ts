@@ -1,6 +1,6 @@
-// Division prefix → adapter (DESIGN.md §4 rule 7): the longest matching prefix wins, so `5101`
-// sends 成都 cases to the city platform 天府蓉易办 while `51` sends the rest of 四川 to 天府通办.
-// The match returns the prefix it used, so every routing decision can explain itself.
+// Division prefix → adapter (gateway/README.md#routing-rules, rule 7): the longest matching prefix
+// wins, so `5101` sends 成都 cases to the city platform 天府蓉易办 while `51` sends the rest of 四川 to
+// 天府通办. The match returns the prefix it used, so every routing decision can explain itself.
 import { readFileSync } from 'node:fs';
 import type { DivisionTable } from '../divisions/division-table.ts';
 import { projectPath } from '../shared/project-root.ts';
@@ -10,7 +10,9 @@ import { RoutingConfigError, schemaProblems } from './routing-config-error.ts';
 export interface RouteEntry {
   /** 2 digits (province), 4 (prefecture) or 6 (county) of a GB/T 2260 code. */
   readonly prefix: string;
-  /** Adapter id; also names its queue, `route-<adapter>` (DESIGN.md §5). */
+  /**
+   * Adapter id; also names its queue, `route-<adapter>` (gateway/README.md#queues-and-delivery).
+   */
   readonly adapter: string;
   readonly platform?: string;
 }

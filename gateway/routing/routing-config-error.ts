@@ -1,6 +1,6 @@
 // Routing config (alliance, route table) is validated once at start and refused as a whole with
-// every problem listed (STYLE.md rule 6, fastify's options), so an operator fixes it in one pass
-// instead of restarting once per mistake.
+// every problem listed (gateway/README.md#compile-once, after fastify's options), so an operator
+// fixes it in one pass instead of restarting once per mistake.
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 

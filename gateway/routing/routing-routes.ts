@@ -1,5 +1,5 @@
-// GET /v1/routes/resolve (DESIGN.md §3.5): the decision the submit path would take, with every rule
-// applied — the same pure resolveRoute, so the two can never disagree.
+// GET /v1/routes/resolve (gateway/README.md#read-endpoints): the decision the submit path would
+// take, with every rule applied — the same pure resolveRoute, so the two can never disagree.
 import { Router } from 'express';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import { MODES, type Mode } from '../catalogue/catalogue-item.ts';

@@ -1,6 +1,7 @@
-// The one GW_* error catalogue (STYLE.md: fastify's lib/errors.js). Every error the gateway can
-// answer with is listed here once, with its HTTP status and titles in English and Chinese.
-// README.md's error table is checked against this object by tests/unit/error-catalogue.test.ts.
+// The one GW_* error catalogue (gateway/README.md#one-error-catalogue, after fastify's
+// lib/errors.js). Every error the gateway can answer with is listed here once, with its HTTP status
+// and titles in English and Chinese. README.md's error table is checked against this object by
+// tests/unit/error-catalogue.test.ts.
 
 export interface ErrorSpec {
   readonly status: number;

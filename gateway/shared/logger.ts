@@ -1,6 +1,7 @@
-// One root logger; children carry { requestId, caseId, adapter } (STYLE.md: pino). Personal data is
-// redacted by path here, once (DESIGN.md §7): payloads are never logged whole, and the fields that
-// can reach a log line through an error or a request summary are censored.
+// One root logger; children carry { requestId, caseId, adapter } (gateway/README.md#personal-data).
+// Personal data is redacted by path here, once (gateway/README.md#personal-data): payloads are
+// never logged whole, and the fields that can reach a log line through an error or a request
+// summary are censored.
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };

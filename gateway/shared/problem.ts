@@ -1,5 +1,6 @@
-// The one place that turns errors into RFC 9457 application/problem+json (DESIGN.md §3). Unknown
-// errors become a bare 500 GW_INTERNAL: no message, no stack — those go to the log only.
+// The one place that turns errors into RFC 9457 application/problem+json
+// (gateway/README.md#errors). Unknown errors become a bare 500 GW_INTERNAL: no message, no stack —
+// those go to the log only.
 import { ERROR_CATALOGUE, GatewayError, type ErrorCode, type FieldProblem } from './errors.ts';
 import { isRedisUnavailable } from './redis.ts';
 
@@ -34,7 +35,8 @@ const BODY_PARSER_ERRORS: Record<string, ErrorCode> = {
 
 export function asGatewayError(error: unknown, retryAfterSeconds = 5): GatewayError {
   if (error instanceof GatewayError) return error;
-  // Redis down or slow: say so and when to retry, never 500 and never a hang (DESIGN.md §3.2).
+  // Redis down or slow: say so and when to retry, never 500 and never a hang
+  // (gateway/README.md#errors).
   if (isRedisUnavailable(error)) {
     return new GatewayError('GW_UNAVAILABLE', {
       detail: 'The case store is unreachable; nothing was stored. Retry later.',

@@ -1,6 +1,7 @@
-// Redis connections per role (DESIGN.md §1, §6). The HTTP path must fail fast when Redis is gone so
-// a portal gets 503 within a second instead of a hang: no offline queue, one attempt, a command
-// timeout. Workers are the opposite: BullMQ needs maxRetriesPerRequest null and waits for Redis.
+// Redis connections per role (gateway/README.md#redis-requirements). The HTTP path must fail fast
+// when Redis is gone so a portal gets 503 within a second instead of a hang: no offline queue, one
+// attempt, a command timeout. Workers are the opposite: BullMQ needs maxRetriesPerRequest null and
+// waits for Redis.
 import { Redis, type RedisOptions } from 'ioredis';
 
 export type RedisRole = 'http' | 'worker';
@@ -81,8 +82,9 @@ export async function readRedisFacts(redis: Redis): Promise<RedisServerFacts> {
 }
 
 /**
- * DESIGN.md §6: queued jobs and case records must never be evicted, so the gateway refuses to run
- * on Redis older than 7 or with any maxmemory-policy other than noeviction. Returns the problems.
+ * gateway/README.md#redis-requirements: queued jobs and case records must never be evicted, so the
+ * gateway refuses to run on Redis older than 7 or with any maxmemory-policy other than noeviction.
+ * Returns the problems.
  */
 export function redisFactsProblems(facts: RedisServerFacts): string[] {
   const problems: string[] = [];

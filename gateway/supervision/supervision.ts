@@ -1,8 +1,9 @@
-// 督办 (supervision, DOMAIN.md §5): the orthogonal flags of an open case. `warning` when 80 % of the
-// promised time is used, `overdue` at the due time, `escalated` one day after it while still open.
-// Each case is scheduled in three sorted sets (score = when the flag falls due); a periodic pass
-// raises the flags that fell due, records them in the history and removes the entries. Paused
-// cases (补正, 特别程序) are skipped; resuming reschedules them with the extended due time.
+// 督办 (supervision, gateway/README.md#supervision-flags): the orthogonal flags of an open case.
+// `warning` when 80 % of the promised time is used, `overdue` at the due time, `escalated` one day
+// after it while still open. Each case is scheduled in three sorted sets (score = when the flag
+// falls due); a periodic pass raises the flags that fell due, records them in the history and
+// removes the entries. Paused cases (补正, 特别程序) are skipped; resuming reschedules them with the
+// extended due time.
 import type { CaseFlags, CaseRecord } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import { PAUSED } from '../cases/lifecycle.ts';

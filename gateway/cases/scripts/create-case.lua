@@ -1,6 +1,6 @@
 --[[
   Creates a case (and, for joint cases, its children) together with its idempotency record, in one
-  atomic step, unless the idempotency key is already taken (DESIGN.md §3.2, §6 outbox rule).
+  atomic step, unless the idempotency key is already taken (gateway/README.md#outbox-rule).
 
   Input:
     KEYS[1] idempotency key            (string: JSON {caseId, requestHash, response})

@@ -1,5 +1,6 @@
-// 统一社会信用代码, GB 32100-2015 (DOMAIN.md §3.2). Only the outer check character is enforced:
-// some real codes carry an organisation code (positions 9–17) whose own GB 11714 check fails.
+// 统一社会信用代码, GB 32100-2015 (schemas/README.md#credit-codes). Only the outer check character is
+// enforced: some real codes carry an organisation code (positions 9–17) whose own GB 11714 check
+// fails.
 import { identifierKeyword, type IdentifierProblem } from './identifier-keyword.ts';
 
 export const CREDIT_CODE_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';

@@ -1,6 +1,6 @@
-// Division code (GB/T 2260, DOMAIN.md §3.1): six digits that exist in the current division table.
-// Never judged by digit ranges: codes change yearly (530321 马龙县 is now 530304 马龙区). The table
-// is injected, so tests and the registry decide which table is current.
+// Division code (GB/T 2260, schemas/README.md#division-codes): six digits that exist in the current
+// division table. Never judged by digit ranges: codes change yearly (530321 马龙县 is now 530304 马龙区).
+// The table is injected, so tests and the registry decide which table is current.
 import { identifierKeyword, type IdentifierProblem } from './identifier-keyword.ts';
 
 export function checkDivisionCode(

@@ -1,5 +1,6 @@
-// 居民身份证号码, GB 11643-1999 (DOMAIN.md §3.3): check character plus a real, non-future birth
-// date. The address code is not checked against the division table: people keep retired codes.
+// 居民身份证号码, GB 11643-1999 (schemas/README.md#id-numbers): check character plus a real, non-future
+// birth date. The address code is not checked against the division table: people keep retired
+// codes.
 import { identifierKeyword, type IdentifierProblem } from './identifier-keyword.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -1,6 +1,7 @@
-// Shared shape of the identifier keywords (STYLE.md: ajv's one keyword per file). Each keyword
-// file holds one check algorithm as a pure function plus its ajv definition built here, so the
-// failure carries an English message and a Chinese one (params.messageZh) built from the data.
+// Shared shape of the identifier keywords (schemas/README.md#identifier-keywords: one keyword per
+// file, as ajv does). Each keyword file holds one check algorithm as a pure function plus its ajv
+// definition built here, so the failure carries an English message and a Chinese one
+// (params.messageZh) built from the data.
 import type { ErrorObject, FuncKeywordDefinition, SchemaValidateFunction } from 'ajv';
 
 export interface IdentifierProblem {

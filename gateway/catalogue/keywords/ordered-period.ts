@@ -1,5 +1,5 @@
 // orderedPeriod: a { start, end } date pair with start ≤ end; "past" also forbids an end after
-// today (税款所属期 cannot lie in the future, DOMAIN.md §4).
+// today (税款所属期 cannot lie in the future, schemas/README.md#remote-tax-payment).
 import type { ErrorObject, FuncKeywordDefinition, SchemaValidateFunction } from 'ajv';
 
 function today(): string {

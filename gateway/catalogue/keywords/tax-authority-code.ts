@@ -1,5 +1,5 @@
-// 税务机关代码 (DOMAIN.md §3.4): 11 digits, "1" + a six-digit division code + 4 digits. The
-// embedded division must exist, so the check takes the division lookup it is given.
+// 税务机关代码 (schemas/README.md#tax-authority-codes): 11 digits, "1" + a six-digit division code + 4
+// digits. The embedded division must exist, so the check takes the division lookup it is given.
 import { identifierKeyword, type IdentifierProblem } from './identifier-keyword.ts';
 
 export function checkTaxAuthorityCode(

@@ -1,5 +1,5 @@
-// 纳税人识别号 (DOMAIN.md §3.4): organisations use the credit code; individuals their ID number
-// followed by two digits.
+// 纳税人识别号 (schemas/README.md#taxpayer-ids): organisations use the credit code; individuals their ID
+// number followed by two digits.
 import { checkCreditCode } from './credit-code.ts';
 import { checkIdNumber } from './id-number.ts';
 import { identifierKeyword, type IdentifierProblem } from './identifier-keyword.ts';

@@ -1,7 +1,7 @@
-// Rule 7 (DESIGN.md §4): the adapter is the longest route-table prefix of the target division
-// (`5101` → sc-chengdu before `51` → sc); the matched prefix goes into the reason so every match
-// is explainable. The route table is checked at start to cover every member, so a miss here means
-// config and data disagree — refused as GW_NO_ROUTE, never delivered to a guess.
+// Rule 7 (gateway/README.md#routing-rules): the adapter is the longest route-table prefix of the
+// target division (`5101` → sc-chengdu before `51` → sc); the matched prefix goes into the reason
+// so every match is explainable. The route table is checked at start to cover every member, so a
+// miss here means config and data disagree — refused as GW_NO_ROUTE, never delivered to a guess.
 import type { RouteMatch, RouteTable } from '../route-table.ts';
 import { fail, pass, type RuleFailure, type RulePass } from './rule-result.ts';
 import type { LiftedRegion } from './target-level.ts';

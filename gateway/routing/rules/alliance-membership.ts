@@ -1,6 +1,6 @@
-// Rule 2 (DESIGN.md §4): the receiving province and every handling province are alliance members
-// on the submission date; membership has a start date per member (DOMAIN.md §1), so 广西 cases
-// dated before 2022-05-25 are refused.
+// Rule 2 (gateway/README.md#routing-rules): the receiving province and every handling province are
+// alliance members on the submission date; membership has a start date per member
+// (schemas/README.md#alliance-and-catalogue), so 广西 cases dated before 2022-05-25 are refused.
 import type { DivisionTable } from '../../divisions/division-table.ts';
 import { membershipOn, type Alliance } from '../alliance.ts';
 import { fail, pass, provinceLabel, type RegionRef, type RuleResult } from './rule-result.ts';

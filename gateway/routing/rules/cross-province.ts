@@ -1,7 +1,7 @@
-// Rule 3 (DESIGN.md §4): a case must cross a provincial border; same-province cases belong to the
-// provincial platform (GW_NOT_CROSS_PROVINCE) unless the alliance config allows them. For joint
-// cases the receiving region and the parties together must span ≥ 2 provinces, so one party may
-// sit in the receiving province (e.g. the new insurer where the applicant now lives).
+// Rule 3 (gateway/README.md#routing-rules): a case must cross a provincial border; same-province
+// cases belong to the provincial platform (GW_NOT_CROSS_PROVINCE) unless the alliance config allows
+// them. For joint cases the receiving region and the parties together must span ≥ 2 provinces, so
+// one party may sit in the receiving province (e.g. the new insurer where the applicant now lives).
 import type { DivisionTable } from '../../divisions/division-table.ts';
 import type { Alliance } from '../alliance.ts';
 import { fail, pass, provinceLabel, type RegionRef, type RuleResult } from './rule-result.ts';

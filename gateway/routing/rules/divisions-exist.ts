@@ -1,8 +1,9 @@
-// Rule 1 (DESIGN.md §4): every region is a current division in the table — judged by the table,
-// never by digit ranges, because codes change yearly (DOMAIN.md §3.1). The table holds only the
-// members' divisions, so a code from a real non-member province (110105 北京, 440305 深圳) is
-// refused as GW_NOT_MEMBER before it could be called unknown; membership is read from the whole
-// two-digit prefix, never the first digit (广西 is 45, DOMAIN.md §1).
+// Rule 1 (gateway/README.md#routing-rules): every region is a current division in the table —
+// judged by the table, never by digit ranges, because codes change yearly
+// (schemas/README.md#division-codes). The table holds only the members' divisions, so a code from a
+// real non-member province (110105 北京, 440305 深圳) is refused as GW_NOT_MEMBER before it could be
+// called unknown; membership is read from the whole two-digit prefix, never the first digit (广西 is
+// 45, schemas/README.md#alliance-and-catalogue).
 import { chinaProvinceName } from '../../divisions/china-provinces.ts';
 import type { DivisionTable } from '../../divisions/division-table.ts';
 import { findMember, type Alliance } from '../alliance.ts';

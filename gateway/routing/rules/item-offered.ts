@@ -1,6 +1,7 @@
-// Rule 4 (DESIGN.md §4), in the design's order: the item is published, enabled in every handling
-// province (the catalogue's enabledProvinces, overridden per member by the alliance config), and
-// offers the requested mode (DOMAIN.md §2: online 全程网办, proxy 异地代收代办, joint 多地联办).
+// Rule 4 (gateway/README.md#routing-rules), in the documented order: the item is published, enabled
+// in every handling province (the catalogue's enabledProvinces, overridden per member by the
+// alliance config), and offers the requested mode (schemas/README.md#modes: online 全程网办, proxy
+// 异地代收代办, joint 多地联办).
 import type { CatalogueItem, Mode } from '../../catalogue/catalogue-item.ts';
 import type { DivisionTable } from '../../divisions/division-table.ts';
 import { isItemEnabled, type Alliance } from '../alliance.ts';

@@ -1,6 +1,7 @@
-// Rule 5 (DESIGN.md §4): a portal collects only for regions of its own province (a 四川 portal
-// collects for 51xxxx). Under 窗口互信互认 any member window may collect for any other member
-// (DOMAIN.md §1), but a window speaks for where it stands, not for another province's windows.
+// Rule 5 (gateway/README.md#routing-rules): a portal collects only for regions of its own province
+// (a 四川 portal collects for 51xxxx). Under 窗口互信互认 any member window may collect for any other
+// member (schemas/README.md#alliance-and-catalogue), but a window speaks for where it stands, not
+// for another province's windows.
 import type { DivisionTable } from '../../divisions/division-table.ts';
 import { fail, pass, provinceLabel, skip, type RegionRef, type RuleResult } from './rule-result.ts';
 

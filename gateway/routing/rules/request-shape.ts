@@ -1,7 +1,7 @@
-// Before rule 1: the regions must fit the mode (DESIGN.md §3.2). online/proxy name one
-// handlingRegion; joint names ≥ 2 parties, one per authority (DOMAIN.md §2). The envelope schema
-// normally catches these, but /v1/routes/resolve and other callers reach routing directly, so the
-// pure function refuses them clearly rather than guessing.
+// Before rule 1: the regions must fit the mode (gateway/README.md#submission). online/proxy name
+// one handlingRegion; joint names ≥ 2 parties, one per authority (schemas/README.md#modes). The
+// envelope schema normally catches these, but /v1/routes/resolve and other callers reach routing
+// directly, so the pure function refuses them clearly rather than guessing.
 import { MODES } from '../../catalogue/catalogue-item.ts';
 import type { RouteRequest } from '../route-decision.ts';
 import { fail, pass, type RegionRef, type RuleFailure, type RulePass } from './rule-result.ts';

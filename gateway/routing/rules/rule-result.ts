@@ -1,5 +1,6 @@
-// What one routing rule returns (DESIGN.md §4): pass or skip with an English detail for the
-// reasons list, or a failure carrying its GW_* code, both languages and the envelope pointer.
+// What one routing rule returns (gateway/README.md#routing-rules): pass or skip with an English
+// detail for the reasons list, or a failure carrying its GW_* code, both languages and the envelope
+// pointer.
 import type { DivisionLevel } from '../../divisions/division-data.ts';
 import type { DivisionTable } from '../../divisions/division-table.ts';
 import type { ErrorCode } from '../../shared/errors.ts';

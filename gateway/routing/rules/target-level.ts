@@ -1,7 +1,7 @@
-// Rule 6 (DESIGN.md §4): the target division is each handling region lifted to the item's level
-// (county keeps 530323, prefecture → 530300, province → 530000): the case goes to the authority
-// that holds the power. A region coarser than the level cannot name that authority, so it is
-// refused (GW_REGION_TOO_COARSE) rather than guessed.
+// Rule 6 (gateway/README.md#routing-rules): the target division is each handling region lifted to
+// the item's level (county keeps 530323, prefecture → 530300, province → 530000): the case goes to
+// the authority that holds the power. A region coarser than the level cannot name that authority,
+// so it is refused (GW_REGION_TOO_COARSE) rather than guessed.
 import type { Level } from '../../catalogue/catalogue-item.ts';
 import type { DivisionTable } from '../../divisions/division-table.ts';
 import {
