@@ -1,6 +1,7 @@
-// The worker process (DESIGN.md §1): one delivery worker per adapter queue plus the joint-case
-// queue, on worker-role Redis connections (BullMQ blocks on them and waits out a Redis restart).
-// `npm run start:worker` runs it alone; `npm start` runs it beside the gateway and the sandboxes.
+// The worker process (gateway/README.md#architecture): one delivery worker per adapter queue plus
+// the joint-case queue, on worker-role Redis connections (BullMQ blocks on them and waits out a
+// Redis restart). `npm run start:worker` runs it alone; `npm start` runs it beside the gateway and
+// the sandboxes.
 import { Worker } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';

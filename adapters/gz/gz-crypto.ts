@@ -1,9 +1,10 @@
-// 贵州 platform message security (GB/T 39786 level 3, DOMAIN.md §7): the business JSON is
-// SM4-CBC encrypted with the shared key (16 bytes, hex) under a fresh random IV per message, then
-// the envelope is SM2-signed by the sender (encrypt-then-sign, so a flipped ciphertext bit fails
-// the signature before anything is decrypted). SM2 via sm-crypto: Node's built-in SM2 cannot set
-// the GB/T 32918 user id, and the platform uses the default 1234567812345678 with SM3 digest
-// (hash: true) and a raw r||s signature (der: false, 128 hex chars).
+// 贵州 platform message security (GB/T 39786 level 3, schemas/README.md#national-cryptography): the
+// business JSON is SM4-CBC encrypted with the shared key (16 bytes, hex) under a fresh random IV
+// per message, then the envelope is SM2-signed by the sender (encrypt-then-sign, so a flipped
+// ciphertext bit fails the signature before anything is decrypted). SM2 via sm-crypto: Node's
+// built-in SM2 cannot set the GB/T 32918 user id, and the platform uses the default
+// 1234567812345678 with SM3 digest (hash: true) and a raw r||s signature (der: false, 128 hex
+// chars).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import smCrypto from 'sm-crypto';
 

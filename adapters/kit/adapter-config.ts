@@ -1,9 +1,9 @@
-// Loads config/adapters.json, the per-adapter settings of DESIGN.md §5: queue knobs (concurrency,
-// ratePerSecond, attempts, backoffMs), the request timeout, the platform's baseUrl and the
-// dialect's credentials. Validated once by a compiled schema, every problem reported together,
-// then frozen (STYLE.md rule 6). A key `xEnv` names the environment variable holding `x`:
-// production reads only the environment (a dev value in the file must never reach a province);
-// development and test take the variable when set, else the file's value.
+// Loads config/adapters.json, the per-adapter settings of adapters/README.md#settings: queue knobs
+// (concurrency, ratePerSecond, attempts, backoffMs), the request timeout, the platform's baseUrl
+// and the dialect's credentials. Validated once by a compiled schema, every problem reported
+// together, then frozen (gateway/README.md#compile-once). A key `xEnv` names the environment
+// variable holding `x`: production reads only the environment (a dev value in the file must never
+// reach a province); development and test take the variable when set, else the file's value.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/load-config.ts';

@@ -1,7 +1,7 @@
-// Per-adapter circuit breaker (DESIGN.md §5): after `threshold` consecutive transient failures the
-// adapter's queue is paused, so a dead province stops burning attempts of every waiting case;
-// after the cool-down the queue resumes half-open — the next outcome closes the breaker or opens
-// it again with a doubled cool-down (capped).
+// Per-adapter circuit breaker (adapters/README.md#circuit-breaker): after `threshold` consecutive
+// transient failures the adapter's queue is paused, so a dead province stops burning attempts of
+// every waiting case; after the cool-down the queue resumes half-open — the next outcome closes the
+// breaker or opens it again with a doubled cool-down (capped).
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

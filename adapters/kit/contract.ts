@@ -1,6 +1,7 @@
-// The contract every provincial adapter implements (DESIGN.md §5). An adapter turns one stored case
-// into one call in its province's dialect and reports the outcome; the job runner owns queues,
-// retries, breakers and case status. Failure type decides retry (STYLE.md, bullmq):
+// The contract every provincial adapter implements (adapters/README.md#adapter-contract). An
+// adapter turns one stored case into one call in its province's dialect and reports the outcome;
+// the job runner owns queues, retries, breakers and case status. Failure type decides retry
+// (adapters/README.md#permanent-and-transient-failures, as bullmq does):
 //   PermanentDeliveryError → the job fails at once (UnrecoverableError), case DELIVERY_FAILED;
 //   TransientDeliveryError (or any other error) → retried with backoff.
 
@@ -13,7 +14,9 @@ export interface DeliveryRequest {
   itemName: string;
   mode: 'online' | 'proxy' | 'joint';
   receivingRegion: string;
-  /** Target division after lifting to the item's level (DESIGN.md §4 rule 6). */
+  /**
+   * Target division after lifting to the item's level (gateway/README.md#routing-rules, rule 6).
+   */
   targetRegion: string;
   level: 'province' | 'prefecture' | 'county';
   /** Party role for a joint child. */

@@ -1,8 +1,9 @@
 // The one way adapters talk HTTP to a provincial platform: global fetch (undici) bounded by the
 // job's signal AND the adapter's own timeout, bodies as JSON, text or form, and failure
-// classification shared by every dialect (DESIGN.md §5): 4xx other than 408/429 is permanent;
-// 5xx, 408, 429, timeouts, resets and refused connections are transient. Debug logs carry method,
-// origin+path, status and duration only: never headers (credentials) or bodies (personal data).
+// classification shared by every dialect (adapters/README.md#permanent-and-transient-failures): 4xx
+// other than 408/429 is permanent; 5xx, 408, 429, timeouts, resets and refused connections are
+// transient. Debug logs carry method, origin+path, status and duration only: never headers
+// (credentials) or bodies (personal data).
 import { PermanentDeliveryError, TransientDeliveryError, type AdapterContext } from './contract.ts';
 
 export interface BackendRequest {

@@ -1,9 +1,9 @@
-// The job runner (DESIGN.md §5): one BullMQ Worker per adapter queue `route-<adapter>`, with that
-// adapter's concurrency and rate limit. Delivery is at-least-once; the case id travels as the
-// province-side idempotency key, so a retried or stalled-and-recovered job never creates a second
-// provincial case. Failure type decides retry: PermanentDeliveryError → UnrecoverableError (fails
-// at once), anything else retries with exponential backoff and jitter; the last failure marks the
-// case DELIVERY_FAILED and lists it as a dead letter.
+// The job runner (adapters/README.md#job-runner): one BullMQ Worker per adapter queue
+// `route-<adapter>`, with that adapter's concurrency and rate limit. Delivery is at-least-once; the
+// case id travels as the province-side idempotency key, so a retried or stalled-and-recovered job
+// never creates a second provincial case. Failure type decides retry: PermanentDeliveryError →
+// UnrecoverableError (fails at once), anything else retries with exponential backoff and jitter;
+// the last failure marks the case DELIVERY_FAILED and lists it as a dead letter.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseStore } from '../../gateway/cases/case-store.ts';

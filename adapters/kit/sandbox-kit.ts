@@ -1,8 +1,8 @@
-// Shared pieces of every provincial sandbox (DESIGN.md §5), so a sandbox file holds only its
-// dialect: a node:http server whose dialect handlers return { status, headers, body } and never
-// touch the response (bull-board style) with runtime fault knobs (sandbox-server.ts), the
-// idempotency table keyed by the gateway case id, the event progression
-// (sandbox-progression.ts), and the common Sandbox surface the registry hands out.
+// Shared pieces of every provincial sandbox (adapters/README.md#sandboxes), so a sandbox file holds
+// only its dialect: a node:http server whose dialect handlers return { status, headers, body } and
+// never touch the response (bull-board style) with runtime fault knobs (sandbox-server.ts), the
+// idempotency table keyed by the gateway case id, the event progression (sandbox-progression.ts),
+// and the common Sandbox surface the registry hands out.
 import type { FaultSettings, SandboxServer } from './sandbox-server.ts';
 
 export {

@@ -1,9 +1,10 @@
-// The scripted life of a provincial case after a sandbox accepts it (DESIGN.md §5): events posted
-// back to the gateway as `province-<adapter>` through the signing GatewayClient, in the order of
-// DOMAIN.md §5 — accepted → in-progress → decided → result-delivered — each after its own delay.
-// A post that meets a 5xx, a 429 or a dropped connection is retried with backoff, as a real
-// provincial platform's outbox would. 409 is retried too: with delays of 0 the province can answer
-// before the gateway's worker has stored DELIVERED, and the event must not be lost to that race.
+// The scripted life of a provincial case after a sandbox accepts it
+// (adapters/README.md#progression): events posted back to the gateway as `province-<adapter>`
+// through the signing GatewayClient, in the order of gateway/README.md#event-transitions — accepted
+// → in-progress → decided → result-delivered — each after its own delay. A post that meets a 5xx, a
+// 429 or a dropped connection is retried with backoff, as a real provincial platform's outbox
+// would. 409 is retried too: with delays of 0 the province can answer before the gateway's worker
+// has stored DELIVERED, and the event must not be lost to that race.
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { SignatureMethod } from '../../gateway/client/signing.ts';
 

@@ -5,7 +5,7 @@ import type { DeliveryRequest } from '../kit/contract.ts';
 
 export const SC_SUBMIT_PATH = '/tfwb/open/api/kstb/v1/shenqing';
 
-/** 办理方式 codes of the platform: 全程网办, 异地代收代办, 多地联办 (DOMAIN.md §2). */
+/** 办理方式 codes of the platform: 全程网办, 异地代收代办, 多地联办 (schemas/README.md#modes). */
 export const SC_BANLI_FANGSHI = { online: '1', proxy: '2', joint: '3' } as const;
 /** 办理层级. */
 export const SC_CENGJI = { province: 'sheng', prefecture: 'shi', county: 'xian' } as const;
