@@ -1,7 +1,7 @@
 // Loads the gateway's settings: defaults from config/settings.schema.json, then the JSON file
 // named by GW_CONFIG_FILE, then environment variables (each setting's x-env). The merged object is
 // validated once, every problem reported together, then frozen and passed down explicitly
-// (STYLE.md rule 6: no module-level singletons).
+// (gateway/README.md#construct-dont-patch: no module-level singletons).
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../gateway/shared/project-root.ts';
