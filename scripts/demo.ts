@@ -1,6 +1,7 @@
 // `npm run demo` (with `npm start` running): a 四川 company pays tax remotely for its project in
-// 师宗县 530323 (DOMAIN.md §4). Submits the SW-005 example as portal-sc and prints every status
-// change until the case is closed. GW_URL points it at another gateway (default localhost:8080).
+// 师宗县 530323 (schemas/README.md#remote-tax-payment). Submits the SW-005 example as portal-sc and
+// prints every status change until the case is closed. GW_URL points it at another gateway (default
+// localhost:8080).
 import { readFileSync } from 'node:fs';
 import { GatewayClient } from '../gateway/client/gateway-client.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';

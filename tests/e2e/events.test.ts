@@ -1,6 +1,7 @@
-// POST /v1/cases/{id}/events (DESIGN.md §3.4) as the provinces use it: the sandboxes here post
-// nothing (their progression is off), so each test reports the province's events itself on cases
-// the workers really delivered — or, for gx, whose worker does not run, on cases still ROUTED.
+// POST /v1/cases/{id}/events (gateway/README.md#province-events) as the provinces use it: the
+// sandboxes here post nothing (their progression is off), so each test reports the province's
+// events itself on cases the workers really delivered — or, for gx, whose worker does not run, on
+// cases still ROUTED.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTER_IDS } from '../../adapters/kit/adapter-config.ts';
 import {

@@ -1,7 +1,7 @@
 // A joint case whose delivery fails in one party province: the child becomes a dead letter, the
-// parent shows DELIVERY_FAILED (DOMAIN.md §5: the dead letter is the parent's blocking status too),
-// and once the operator replays the child after the province recovers, the parent resumes its
-// loop and closes with both children.
+// parent shows DELIVERY_FAILED (gateway/README.md#statuses-and-phases: the dead letter is the
+// parent's blocking status too), and once the operator replays the child after the province
+// recovers, the parent resumes its loop and closes with both children.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validExample } from '../support/api-gateway.ts';
 import { waitFor } from '../support/redis.ts';

@@ -1,7 +1,8 @@
 // Issue 6, end to end with the sandboxes: an HTTP submission reaches its province in that
 // province's dialect, with the case id as the province-side idempotency key; the sandbox's scripted
 // progression posts its events back as province-<adapter>; the case walks the lifecycle of
-// DOMAIN.md §5 to CLOSED. For all seven adapters, and for one joint case across two provinces.
+// gateway/README.md#event-transitions to CLOSED. For all seven adapters, and for one joint case
+// across two provinces.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTER_IDS, type AdapterId } from '../../adapters/kit/adapter-config.ts';
 import type { ReceivedCase } from '../../adapters/kit/sandbox-kit.ts';

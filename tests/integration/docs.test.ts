@@ -1,6 +1,6 @@
-// GET /openapi.json and GET /docs on a real app (DESIGN.md §3.6): the cached document, a Swagger UI
-// page that loads nothing from outside (our networks are closed) and runs no inline script, and
-// the swagger-ui-dist assets served from node_modules.
+// GET /openapi.json and GET /docs on a real app (gateway/README.md#operations-endpoints): the
+// cached document, a Swagger UI page that loads nothing from outside (our networks are closed) and
+// runs no inline script, and the swagger-ui-dist assets served from node_modules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../../gateway/openapi/build-openapi.ts';
 import { docsRoutes } from '../../gateway/openapi/docs-routes.ts';

@@ -1,6 +1,7 @@
-// GET /metrics (DESIGN.md §3.6) on a real app: Prometheus text with process metrics, request
-// durations labelled by the route PATTERN (ids never become label values), and the submitted-cases
-// counter. Each app has its own registry, so two apps in one process never share series.
+// GET /metrics (gateway/README.md#operations-endpoints) on a real app: Prometheus text with process
+// metrics, request durations labelled by the route PATTERN (ids never become label values), and the
+// submitted-cases counter. Each app has its own registry, so two apps in one process never share
+// series.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueRoutes } from '../../gateway/catalogue/catalogue-routes.ts';
 import {

@@ -1,5 +1,5 @@
 // 督办: warning at 80 % of the promised time, overdue at the due time, escalated a day later;
-// paused cases are skipped and closed ones dropped (DOMAIN.md §5).
+// paused cases are skipped and closed ones dropped (gateway/README.md#supervision-flags).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagTimes, superviseOnce } from '../../gateway/supervision/supervision.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';

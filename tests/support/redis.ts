@@ -1,5 +1,6 @@
-// Test access to the run's Redis: its URL and a unique key prefix per test file (STYLE.md: bullmq's
-// unique queue name per test), so files running in parallel never see each other's keys.
+// Test access to the run's Redis: its URL and a unique key prefix per test file
+// (gateway/README.md#tests-on-real-redis, after bullmq's unique queue name per test), so files
+// running in parallel never see each other's keys.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';

@@ -1,5 +1,5 @@
 // Refusals that depend on the alliance configuration, through HTTP: a member before its join date
-// and an item a province has not enabled (DESIGN.md §4 rules 2 and 4).
+// and an item a province has not enabled (gateway/README.md#routing-rules, rules 2 and 4).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAlliance, type Alliance } from '../../../gateway/routing/alliance.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';

@@ -1,5 +1,6 @@
-// DESIGN.md §3.1: every /v1 call is signed. These tests sign with the shipped client and also
-// build requests by hand, as an independent portal would from the README's text.
+// gateway/README.md#authentication-and-signing: every /v1 call is signed. These tests sign with the
+// shipped client and also build requests by hand, as an independent portal would from the README's
+// text.
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../gateway/client/gateway-client.ts';

@@ -1,5 +1,5 @@
 // A malicious or broken client gets a clear 4xx problem, never a 500, never a hang, and nothing
-// is stored (DESIGN.md §7).
+// is stored (gateway/README.md#personal-data).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import {

@@ -1,4 +1,5 @@
-// GET /v1/cases/{id} (DESIGN.md §3.3): who may see a case, and what they see of personal data.
+// GET /v1/cases/{id} (gateway/README.md#reads-and-masking): who may see a case, and what they see
+// of personal data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 

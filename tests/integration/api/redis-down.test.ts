@@ -1,5 +1,5 @@
-// DESIGN.md §3.2: with Redis unreachable, every route that needs it answers 503 with Retry-After
-// within a second — never a hang, and never a 202 without the stored case.
+// gateway/README.md#errors: with Redis unreachable, every route that needs it answers 503 with
+// Retry-After within a second — never a hang, and never a 202 without the stored case.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

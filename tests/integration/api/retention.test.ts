@@ -1,4 +1,5 @@
-// DESIGN.md §6: case records outlive jobs, for a configurable retention after the case closes.
+// gateway/README.md#retention: case records outlive jobs, for a configurable retention after the
+// case closes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 

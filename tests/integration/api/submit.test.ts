@@ -1,4 +1,5 @@
-// POST /v1/cases (DESIGN.md §3.2, §6) against a real Redis and real BullMQ queues.
+// POST /v1/cases (gateway/README.md#submission, gateway/README.md#outbox-rule) against a real Redis
+// and real BullMQ queues.
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileOnce } from '../../../gateway/cases/reconciler.ts';

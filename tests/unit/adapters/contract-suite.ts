@@ -1,8 +1,8 @@
-// The adapter contract suite (STYLE.md: bull-board's suite every framework adapter must pass).
-// One set of requirements, run for each adapter against its own sandbox on port 0: the sandbox
-// speaks the dialect and enforces its auth and idempotency, so the same tests fit seven wire
-// formats without a line of dialect knowledge here. Dialect details (field names, codes,
-// signatures, token refresh) are each adapter's nock and sandbox tests.
+// The adapter contract suite (adapters/README.md#contract-suite, after bull-board's suite every
+// framework adapter must pass). One set of requirements, run for each adapter against its own
+// sandbox on port 0: the sandbox speaks the dialect and enforces its auth and idempotency, so the
+// same tests fit seven wire formats without a line of dialect knowledge here. Dialect details
+// (field names, codes, signatures, token refresh) are each adapter's nock and sandbox tests.
 // tests/integration/adapters/contract.test.ts runs it for every id of ADAPTER_IDS.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {

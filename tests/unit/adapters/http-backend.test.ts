@@ -1,5 +1,6 @@
-// The shared backend client: failure classification every dialect relies on (DESIGN.md §5) and
-// debug logs that carry method, origin+path, status and duration only.
+// The shared backend client: failure classification every dialect relies on
+// (adapters/README.md#permanent-and-transient-failures) and debug logs that carry method,
+// origin+path, status and duration only.
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentDeliveryError, TransientDeliveryError } from '../../../adapters/kit/contract.ts';

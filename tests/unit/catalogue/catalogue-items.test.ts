@@ -1,7 +1,8 @@
 // Every item of schemas/catalogue.json, end to end: its schema meets the meta-rules and compiles
 // in strict mode, the registry builds over the whole catalogue, every valid example is accepted
-// by validateSubmission as a portal would send it (DESIGN.md §3.5), and every invalid example is
-// refused at its named pointer and keyword. One test per item, so a failure names the item.
+// by validateSubmission as a portal would send it (gateway/README.md#read-endpoints), and every
+// invalid example is refused at its named pointer and keyword. One test per item, so a failure
+// names the item.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CatalogueInvalidError } from '../../../gateway/catalogue/catalogue-error.ts';

@@ -1,5 +1,6 @@
 // schemas/catalogue.json is validated and frozen at start, and a wrong catalogue is refused with
-// every problem listed at once (STYLE.md rule 6; counts from DOMAIN.md §1).
+// every problem listed at once (gateway/README.md#compile-once; counts from
+// schemas/README.md#alliance-and-catalogue).
 import { describe, expect, it } from 'vitest';
 import { CatalogueInvalidError } from '../../../gateway/catalogue/catalogue-error.ts';
 import { loadCatalogue, parseCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';

@@ -1,5 +1,5 @@
-// ajv errors become the problem list of DESIGN.md §3.2: each points at the field a portal must
-// fix, in English and Chinese, without the wrapper noise of if/then and anyOf.
+// ajv errors become the problem list of gateway/README.md#validation-order: each points at the
+// field a portal must fix, in English and Chinese, without the wrapper noise of if/then and anyOf.
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { createAjv, DEFS_ID, ENVELOPE_ID } from '../../../gateway/catalogue/create-ajv.ts';

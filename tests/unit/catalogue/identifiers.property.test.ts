@@ -1,6 +1,7 @@
-// Property tests of the check algorithms (DOMAIN.md §3.2, §3.3): any code built by the standard's
-// algorithm passes, and any single-character change to another allowed character fails, because
-// every weight is invertible modulo 31 (credit code) or 11 (ID number).
+// Property tests of the check algorithms (schemas/README.md#credit-codes,
+// schemas/README.md#id-numbers): any code built by the standard's algorithm passes, and any
+// single-character change to another allowed character fails, because every weight is invertible
+// modulo 31 (credit code) or 11 (ID number).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

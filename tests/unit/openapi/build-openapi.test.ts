@@ -1,6 +1,7 @@
-// The OpenAPI document other clients are written against (DESIGN.md §3, §3.6): it must be valid
-// OpenAPI 3.1 by a real validator, list every route of §3 with the contract's headers and
-// statuses, name every GW_* code, and describe the signature exactly as §3.1 does.
+// The OpenAPI document other clients are written against (gateway/README.md#api-contract): it must
+// be valid OpenAPI 3.1 by a real validator, list every route of the contract with its headers and
+// statuses, name every GW_* code, and describe the signature exactly as
+// gateway/README.md#authentication-and-signing does.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../../../gateway/openapi/build-openapi.ts';
@@ -36,7 +37,7 @@ describe('buildOpenApi', () => {
     expect(result.valid).toBe(false);
   });
 
-  it('documents every route of DESIGN.md §3 with its method', () => {
+  it('documents every route of the API contract with its method', () => {
     const routes = [
       ['post', '/v1/cases'],
       ['get', '/v1/cases/{caseId}'],
@@ -64,7 +65,7 @@ describe('buildOpenApi', () => {
     }
   });
 
-  it('gives POST /v1/cases the contract of §3.2: key, 202 headers and every refusal', () => {
+  it('gives POST /v1/cases its contract: Idempotency-Key, 202 headers and every refusal', () => {
     const submit = '#/paths/~1v1~1cases/post';
     expect(at(`${submit}/parameters`)).toContainEqual({
       $ref: '#/components/parameters/IdempotencyKey',
@@ -97,7 +98,7 @@ describe('buildOpenApi', () => {
     });
   });
 
-  it('requires all five X-Gw-* headers together and quotes the string-to-sign of §3.1', () => {
+  it('requires all five X-Gw-* headers together and quotes the documented string-to-sign', () => {
     const schemes = doc.components.securitySchemes as Record<string, Record<string, string>>;
     const headers = Object.values(schemes).map((s) => [s.type, s.in, s.name]);
     expect(headers).toEqual(

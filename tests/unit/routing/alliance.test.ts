@@ -1,5 +1,5 @@
-// Alliance config (DOMAIN.md §1): members with join dates, per-province item overrides, and
-// refusal of bad config with every problem listed at once.
+// Alliance config (schemas/README.md#alliance-and-catalogue): members with join dates, per-province
+// item overrides, and refusal of bad config with every problem listed at once.
 import { describe, expect, it } from 'vitest';
 import {
   isItemEnabled,

@@ -1,5 +1,6 @@
-// Every refusal of the routing rules (DESIGN.md §4) with its code, envelope pointer, a message
-// that tells the portal what to fix, and a reasons list ending at the failed rule.
+// Every refusal of the routing rules (gateway/README.md#routing-rules) with its code, envelope
+// pointer, a message that tells the portal what to fix, and a reasons list ending at the failed
+// rule.
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../gateway/shared/errors.ts';
 import { resolveRoute } from '../../../gateway/routing/resolve-route.ts';

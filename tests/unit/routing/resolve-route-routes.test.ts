@@ -1,5 +1,6 @@
-// Routes to each of the seven adapters (DESIGN.md §5), the target region per item level (rule 6),
-// joint cases as one child per party, and the full reasons list of a routed decision.
+// Routes to each of the seven adapters (adapters/README.md#dialects), the target region per item
+// level (rule 6), joint cases as one child per party, and the full reasons list of a routed
+// decision.
 import { describe, expect, it } from 'vitest';
 import { resolveRoute } from '../../../gateway/routing/resolve-route.ts';
 import type { RuleName } from '../../../gateway/routing/route-decision.ts';

@@ -1,6 +1,7 @@
-// Properties of resolveRoute over the real tables and catalogue (DESIGN.md §4): the adapter is the
-// longest matching route prefix, the target is the handling region lifted to the item's level,
-// and every decision — routed or refused, for any input — carries a non-empty reasons list.
+// Properties of resolveRoute over the real tables and catalogue (gateway/README.md#routing-rules):
+// the adapter is the longest matching route prefix, the target is the handling region lifted to the
+// item's level, and every decision — routed or refused, for any input — carries a non-empty reasons
+// list.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MODES, type CatalogueItem } from '../../../gateway/catalogue/catalogue-item.ts';
@@ -27,7 +28,8 @@ const handlingDivisions = [...counties, ...divisions.list('prefecture')];
 const singleItems = catalogue.filter((i) => i.modes.some((m) => m !== 'joint'));
 const jointItems = catalogue.filter((i) => i.modes.includes('joint'));
 
-// Independent oracles, by the code layout (DOMAIN.md §3.1) and a scan of the route entries.
+// Independent oracles, by the code layout (schemas/README.md#division-codes) and a scan of the
+// route entries.
 function expectedTarget(division: Division, item: CatalogueItem): string | undefined {
   if (DEPTH[item.level] > DEPTH[division.level]) return undefined;
   if (item.level === 'province') return `${division.province}0000`;

@@ -1,5 +1,6 @@
-// Route table (DESIGN.md §4 rule 7): longest-prefix match with the matched prefix, and start-up
-// validation against the alliance and the division table with every problem listed.
+// Route table (gateway/README.md#routing-rules, rule 7): longest-prefix match with the matched
+// prefix, and start-up validation against the alliance and the division table with every problem
+// listed.
 import { describe, expect, it } from 'vitest';
 import { parseRouteTable } from '../../../gateway/routing/route-table.ts';
 import { RoutingConfigError } from '../../../gateway/routing/routing-config-error.ts';

@@ -35,7 +35,10 @@ export const COUNTY_JOINT = item('GA-011'); // county, joint
 
 export const TODAY = '2026-03-02';
 
-/** A Sichuan → Yunnan online request for 师宗县 (the seed story, DOMAIN.md §4), then overrides. */
+/**
+ * A Sichuan → Yunnan online request for 师宗县 (the seed story, schemas/README.md#remote-tax-payment),
+ * then overrides.
+ */
 export function request(overrides: Partial<RouteRequest> = {}): RouteRequest {
   return {
     item: COUNTY_ONLINE,
