@@ -16,22 +16,25 @@ import { authenticate } from './auth/authenticate.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
 import { loadCalendar, type WorkingCalendar } from './calendar/working-days.ts';
-import { CallbackQueue, callbackNotifier } from './callbacks/callback-queue.ts';
+import type { CallbackQueue } from './callbacks/callback-queue.ts';
+import { createCaseSystem } from './case-system.ts';
 import { caseRoutes } from './cases/case-routes.ts';
 import { newCaseId } from './cases/case-id.ts';
-import { CaseStore } from './cases/case-store.ts';
+import type { CaseStore } from './cases/case-store.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
 import { catalogueRoutes } from './catalogue/catalogue-routes.ts';
 import { createSchemaRegistry, type SchemaRegistry } from './catalogue/schema-registry.ts';
 import { divisionRoutes } from './divisions/division-routes.ts';
 import type { DivisionTable } from './divisions/division-table.ts';
 import { loadDivisionTable } from './divisions/load-division-table.ts';
-import { CaseQueues } from './queues/case-queues.ts';
+import type { CaseQueues } from './queues/case-queues.ts';
 import { loadAlliance, type Alliance } from './routing/alliance.ts';
 import type { RoutingContext } from './routing/route-decision.ts';
 import { loadRouteTable } from './routing/route-table.ts';
 import { routingRoutes } from './routing/routing-routes.ts';
 import type { Logger } from './shared/logger.ts';
+import { redisKeys } from './shared/redis-keys.ts';
+import type { SupervisionSchedule } from './supervision/supervision-schedule.ts';
 
 export interface Services {
   config: Config;
@@ -46,7 +49,12 @@ export interface Services {
   store: CaseStore;
   queues: CaseQueues;
   callbacks: CallbackQueue;
+  schedule: SupervisionSchedule;
+  /** Closes the queue handles (not the Redis connection). */
+  closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
+  /** The clock of every status time (tests may pass their own). */
+  now: () => Date;
 }
 
 export interface StaticData {
@@ -91,23 +99,21 @@ export function createServices(
   logger: Logger,
   redis: Redis,
   data: StaticData = loadStaticData(config, logger),
+  now: () => Date = () => new Date(),
 ): Services {
-  const store = new CaseStore(redis, config.keyPrefix, config.idempotencyTtlSeconds);
-  const callbacks = new CallbackQueue(redis, config.keyPrefix);
-  store.onTransition = callbackNotifier(callbacks, logger);
+  const cases = createCaseSystem({ redis, config, log: logger, now });
   return {
     config,
     logger,
     redis,
     ...data,
-    store,
-    callbacks,
-    queues: new CaseQueues(redis, {
-      keyPrefix: config.keyPrefix,
-      attempts: config.deliveryAttempts,
-      backoffMs: config.deliveryBackoffMs,
-    }),
+    store: cases.store,
+    queues: cases.queues,
+    callbacks: cases.callbacks,
+    schedule: cases.schedule,
+    closeQueues: cases.close,
     metrics: createMetrics(),
+    now,
   };
 }
 
@@ -140,15 +146,16 @@ export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
 /** The authenticated /v1 API: signature check and rate limit first, then the feature routers. */
 export function apiRouter(services: Services): Router {
   const { config, redis } = services;
+  const keys = redisKeys(config.keyPrefix);
   const router = Router();
   router.use(
     '/v1',
     authenticate(services.clients, redis, {
       clockSkewSeconds: config.clockSkewSeconds,
       nonceTtlSeconds: config.nonceTtlSeconds,
-      keyPrefix: config.keyPrefix,
+      keys,
     }),
-    rateLimit(redis, { keyPrefix: config.keyPrefix, defaultPerSecond: config.rateLimitPerSecond }),
+    rateLimit(redis, { keys, defaultPerSecond: config.rateLimitPerSecond }),
   );
   router.use(
     caseRoutes({
@@ -158,10 +165,8 @@ export function apiRouter(services: Services): Router {
       queues: services.queues,
       calendar: services.calendar,
       newId: newCaseId,
-      retentionSeconds: config.caseRetentionDays * 86_400,
       production: config.env === 'production',
-      now: () => new Date(),
-      log: services.logger,
+      now: services.now,
       onSubmitted: (itemCode, adapters) => {
         for (const adapter of adapters) services.metrics.caseSubmitted(itemCode, adapter);
       },

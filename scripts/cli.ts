@@ -1,32 +1,29 @@
 // Operator command line: `npm run cli -- <command>`. Talks to Redis directly with the same use cases
-// the HTTP admin endpoints call, so a replay from here is audited exactly like one over HTTP.
+// the HTTP admin endpoints call, on a case store built like the gateway's (gateway/case-system.ts),
+// so a replay from here is audited, and queues its portal callback, exactly like one over HTTP.
 //   npm run cli -- dead-letters list
 //   npm run cli -- dead-letters replay <caseId> --operator operator-dev
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { listDeadLetters, replayDeadLetter } from '../gateway/admin/dead-letters.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
-import { CaseStore } from '../gateway/cases/case-store.ts';
-import { redisSettings } from '../gateway/main.ts';
-import { CaseQueues } from '../gateway/queues/case-queues.ts';
+import { createCaseSystem, type CaseSystem } from '../gateway/case-system.ts';
 import { isGatewayError } from '../gateway/shared/errors.ts';
-import { createRedis, waitForRedis } from '../gateway/shared/redis.ts';
+import { createLogger } from '../gateway/shared/logger.ts';
+import { createRedis, redisSettings, waitForRedis } from '../gateway/shared/redis.ts';
 
-async function withStore<T>(run: (deps: { store: CaseStore; queues: CaseQueues }) => Promise<T>) {
+async function withStore<T>(run: (cases: CaseSystem) => Promise<T>) {
   const config = loadConfig();
   const redis = createRedis('worker', redisSettings(config));
   try {
     await waitForRedis(redis, config.redisStartupTimeoutMs);
-    const store = new CaseStore(redis, config.keyPrefix, config.idempotencyTtlSeconds);
-    const queues = new CaseQueues(redis, {
-      keyPrefix: config.keyPrefix,
-      attempts: config.deliveryAttempts,
-      backoffMs: config.deliveryBackoffMs,
-    });
+    // Warnings only (a callback that could not be queued), on stderr: stdout is the answer.
+    const log = createLogger({ level: 'warn', env: config.env }, process.stderr);
+    const cases = createCaseSystem({ redis, config, log, now: () => new Date() });
     try {
-      return await run({ store, queues });
+      return await run(cases);
     } finally {
-      await queues.close();
+      await cases.close();
     }
   } finally {
     redis.disconnect();

@@ -11,8 +11,8 @@ import {
 } from '../adapters/kit/adapter-config.ts';
 import { createSandbox } from '../adapters/kit/registry.ts';
 import type { Sandbox } from '../adapters/kit/sandbox-kit.ts';
-import { startWorkers, type RunningWorkers } from '../adapters/worker.ts';
-import { startGateway, type RunningGateway } from '../gateway/main.ts';
+import { startWorkers, type RunningWorkers } from '../adapters/worker-process.ts';
+import { startGateway, type RunningGateway } from '../gateway/gateway-process.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';
 

@@ -83,6 +83,8 @@ export function createGzAdapter(settings: GzSettings): ProvinceAdapter {
       throw new TransientDeliveryError(
         message,
         parseRetryAfter(response.headers.get('retry-after')),
+        // 10002 请求过于频繁 is the platform's 429: slow down, not a failed attempt.
+        { rateLimited: GZ_CODES[code]?.httpStatus === 429 },
       );
     }
     if (outcome === 'permanent') throw new PermanentDeliveryError(message, code);

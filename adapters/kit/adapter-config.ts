@@ -1,9 +1,10 @@
 // Loads config/adapters.json, the per-adapter settings of adapters/README.md#settings: queue knobs
-// (concurrency, ratePerSecond, attempts, backoffMs), the request timeout, the platform's baseUrl
-// and the dialect's credentials. Validated once by a compiled schema, every problem reported
-// together, then frozen (gateway/README.md#compile-once). A key `xEnv` names the environment
-// variable holding `x`: production reads only the environment (a dev value in the file must never
-// reach a province); development and test take the variable when set, else the file's value.
+// (concurrency, ratePerSecond, and optionally attempts and backoffMs — else GW_DELIVERY_ATTEMPTS
+// and GW_DELIVERY_BACKOFF_MS apply), the request timeout, the platform's baseUrl and the dialect's
+// credentials. Validated once by a compiled schema, every problem reported together, then frozen
+// (gateway/README.md#compile-once). A key `xEnv` names the environment variable holding `x`:
+// production reads only the environment (a dev value in the file must never reach a province);
+// development and test take the variable when set, else the file's value.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/load-config.ts';
@@ -22,8 +23,10 @@ export interface AdapterSettings {
   readonly timeoutMs: number;
   readonly concurrency: number;
   readonly ratePerSecond: number;
-  readonly attempts: number;
-  readonly backoffMs: number;
+  /** Delivery attempts in all; unset: GW_DELIVERY_ATTEMPTS. */
+  readonly attempts?: number;
+  /** First retry delay; unset: GW_DELIVERY_BACKOFF_MS. */
+  readonly backoffMs?: number;
   readonly [credential: string]: unknown;
 }
 
@@ -42,7 +45,7 @@ export const ADAPTER_CREDENTIALS: Record<AdapterId, readonly string[]> = {
 
 const ADAPTER_SCHEMA = {
   type: 'object',
-  required: ['baseUrl', 'timeoutMs', 'concurrency', 'ratePerSecond', 'attempts', 'backoffMs'],
+  required: ['baseUrl', 'timeoutMs', 'concurrency', 'ratePerSecond'],
   properties: {
     baseUrl: { type: 'string', pattern: '^https?://[^/?#]+(/[^?#]*)?$' },
     timeoutMs: { type: 'integer', minimum: 100, maximum: 120000 },

@@ -75,12 +75,23 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
-/** Worth retrying: 5xx, 408, 429, timeouts, resets, a province that is down. */
+/**
+ * Worth retrying: 5xx, 408, 429, timeouts, resets, a province that is down. `retryAfterMs` is the
+ * province's own Retry-After: the next attempt waits that long. `rateLimited` marks a province
+ * that asked us to slow down (HTTP 429): the job runner pauses that adapter's queue instead of
+ * counting a failed attempt.
+ */
 export class TransientDeliveryError extends Error {
   override name = 'TransientDeliveryError';
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, retryAfterMs?: number, options?: { cause?: unknown }) {
+  readonly rateLimited: boolean;
+  constructor(
+    message: string,
+    retryAfterMs?: number,
+    options?: { cause?: unknown; rateLimited?: boolean },
+  ) {
     super(message, options);
     this.retryAfterMs = retryAfterMs;
+    this.rateLimited = options?.rateLimited ?? false;
   }
 }

@@ -1,11 +1,9 @@
 // From a stored case to what an adapter receives (adapters/kit/contract.ts).
-import type { CaseRecord } from '../../gateway/cases/case-record.ts';
-import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
+import type { RoutedCase } from '../../gateway/cases/case-record.ts';
 import type { DeliveryRequest } from './contract.ts';
 
-export function toDeliveryRequest(record: CaseRecord, itemName: string): DeliveryRequest {
-  const envelope = record.envelope as SubmissionEnvelope;
-  if (!record.route) throw new Error(`case ${record.id} has no route`);
+export function toDeliveryRequest(record: RoutedCase, itemName: string): DeliveryRequest {
+  const { envelope } = record;
   return {
     caseId: record.id,
     itemCode: record.itemCode,
@@ -14,8 +12,8 @@ export function toDeliveryRequest(record: CaseRecord, itemName: string): Deliver
     mode: envelope.mode,
     receivingRegion: record.receivingRegion,
     targetRegion: record.route.targetRegion,
-    level: record.route.level as DeliveryRequest['level'],
-    ...(record.role ? { role: record.role } : {}),
+    level: record.route.level,
+    ...(record.kind === 'joint-child' ? { role: record.role } : {}),
     applicant: { ...envelope.applicant },
     payload: { ...envelope.payload },
     materials: (envelope.materials ?? []).map((m) => ({ ...m })),

@@ -52,6 +52,7 @@ export function classifyHttpFailure(
     return new TransientDeliveryError(
       `province answered ${label}`,
       parseRetryAfter(retryAfterHeader),
+      { rateLimited: status === 429 },
     );
   }
   return new PermanentDeliveryError(

@@ -1,19 +1,29 @@
-// The job runner (adapters/README.md#job-runner): one BullMQ Worker per adapter queue
-// `route-<adapter>`, with that adapter's concurrency and rate limit. Delivery is at-least-once; the
-// case id travels as the province-side idempotency key, so a retried or stalled-and-recovered job
-// never creates a second provincial case. Failure type decides retry: PermanentDeliveryError →
-// UnrecoverableError (fails at once), anything else retries with exponential backoff and jitter;
-// the last failure marks the case DELIVERY_FAILED and lists it as a dead letter.
+// The job runner (adapters/README.md#job-runner): one BullMQ Worker per adapter queue `route-<adapter>`, with
+// that adapter's concurrency, rate limit and retry policy. Delivery is at-least-once; the case id
+// travels as the province-side idempotency key, so a retried or stalled-and-recovered job never
+// creates a second provincial case. Per job it loads the case, calls the adapter, classifies the
+// failure and records one outcome through the case store (gateway/cases/record-delivery.ts):
+//   delivered                       → recordDelivered;
+//   PermanentDeliveryError          → recordDeliveryFailed, and the job fails at once;
+//   429 (rate limited)              → the adapter's queue pauses for the Retry-After, no attempt
+//                                     spent, nothing recorded;
+//   any other failure               → retried after the policy's delay (or the Retry-After); the
+//                                     last attempt's failure → recordDeliveryFailed.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseStore } from '../../gateway/cases/case-store.ts';
-import { routedEntries } from '../../gateway/cases/dispatch-case.ts';
-import { advanceParent } from '../../gateway/cases/joint-parent.ts';
-import { routeQueueName, type DeliveryJob } from '../../gateway/queues/case-queues.ts';
+import {
+  loadForDelivery,
+  recordDelivered,
+  recordDeliveryFailed,
+} from '../../gateway/cases/record-delivery.ts';
+import type { DeliveryJob } from '../../gateway/queues/case-queues.ts';
 import type { Logger } from '../../gateway/shared/logger.ts';
+import { routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from './contract.ts';
 import { toDeliveryRequest } from './delivery-request.ts';
+import { deliveryBackoff, rateLimitPauseMs, type RetryPolicy } from './retry-policy.ts';
 
 export interface RunnerSettings {
   concurrency: number;
@@ -21,6 +31,7 @@ export interface RunnerSettings {
   lockDurationMs: number;
   stalledIntervalMs: number;
   breaker: BreakerSettings;
+  retry: RetryPolicy;
 }
 
 export interface RunnerDeps {
@@ -40,28 +51,6 @@ export interface AdapterWorker {
 export type DeliveryOutcome =
   | { delivered: true; provinceCaseNo: string; duplicate: boolean }
   | { delivered: false; skipped: string };
-
-async function markFailed(
-  deps: RunnerDeps,
-  adapterId: string,
-  caseId: string,
-  reason: string,
-  parentId: string | undefined,
-) {
-  const at = new Date().toISOString();
-  const outcome = await deps.store.transition(
-    caseId,
-    ['ROUTED'],
-    'DELIVERY_FAILED',
-    [{ at, status: 'DELIVERY_FAILED', actor: `adapter:${adapterId}`, note: reason.slice(0, 300) }],
-    { failureReason: reason.slice(0, 300) },
-  );
-  if (!outcome.ok) return;
-  await deps.store.redis.zadd(deps.store.deadLettersKey(), Date.now(), caseId);
-  // A joint parent shows a party's dead letter (parentStatusOf). Without this it learnt of the
-  // failure only from a later sibling event, and stayed ROUTED when the sibling had finished first.
-  if (parentId) await advanceParent(deps.store, parentId);
-}
 
 /**
  * BullMQ's limiter counts in fixed windows, so `max: rate per 1000 ms` lets up to twice the rate
@@ -83,63 +72,55 @@ export function startAdapterWorker(
   deps: RunnerDeps,
 ): AdapterWorker {
   const log = deps.log.child({ adapter: adapterId });
+  const actor = { adapterId };
 
   async function deliver(job: Job<DeliveryJob>): Promise<DeliveryOutcome> {
     const { caseId } = job.data;
-    let record = await deps.store.get(caseId);
-    if (!record) throw new UnrecoverableError(`case ${caseId} not found`);
-    if (record.status === 'SUBMITTED') {
-      await deps.store.transition(
-        caseId,
-        ['SUBMITTED'],
-        'ROUTED',
-        routedEntries(record, new Date().toISOString()),
-      );
-      record = (await deps.store.get(caseId)) ?? record;
-    }
+    const target = await loadForDelivery(deps.store, caseId);
+    if (target.found === 'missing') throw new UnrecoverableError(`case ${caseId} not found`);
     // A replayed job, or a province that reported progress before this worker recorded its
     // delivery: nothing to send.
-    if (record.status !== 'ROUTED') return { delivered: false, skipped: record.status };
+    if (target.found === 'skip') return { delivered: false, skipped: target.status };
+    const { record } = target;
     const request = toDeliveryRequest(record, deps.itemName(record.itemCode, record.itemVersion));
     const controller = new AbortController();
-    const caseLog = log.child({ caseId, attempt: job.attemptsMade + 1 });
+    const attempt = job.attemptsMade + 1;
+    const caseLog = log.child({ caseId, attempt });
     let result;
     try {
       result = await adapter.deliver(request, { signal: controller.signal, log: caseLog });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (error instanceof PermanentDeliveryError) {
         caseLog.warn({ reason: message }, 'province refused the case permanently');
-        await markFailed(deps, adapterId, caseId, `refused: ${message}`, record.parentId);
+        await recordDeliveryFailed(deps.store, record, { ...actor, reason: `refused: ${message}` });
         throw new UnrecoverableError(message);
       }
+      const pauseMs = rateLimitPauseMs(error, settings.retry);
+      if (pauseMs !== undefined) {
+        // The province is up and asked us to slow down: pause this adapter's queue (for every
+        // worker instance) and put the job back without spending an attempt. Not a breaker
+        // failure either.
+        caseLog.warn({ reason: message, pauseMs }, 'province rate-limited us; queue paused');
+        await worker.rateLimit(pauseMs);
+        throw Worker.RateLimitError();
+      }
       await breaker.transientFailure();
+      const last = attempt >= settings.retry.attempts;
       caseLog.warn({ reason: message, last }, 'delivery failed; will retry unless last');
-      if (last)
-        await markFailed(
-          deps,
-          adapterId,
-          caseId,
-          `gave up after ${job.attemptsMade + 1} attempts: ${message}`,
-          record.parentId,
-        );
-      throw error;
+      if (!last) throw error;
+      await recordDeliveryFailed(deps.store, record, {
+        ...actor,
+        reason: `gave up after ${attempt} attempts: ${message}`,
+      });
+      throw new UnrecoverableError(message);
     }
     await breaker.success();
-    const at = new Date().toISOString();
-    const note = `province case ${result.provinceCaseNo}${result.duplicate ? ' (already held by the province)' : ''}`;
-    const moved = await deps.store.transition(
-      caseId,
-      ['ROUTED'],
-      'DELIVERED',
-      [{ at, status: 'DELIVERED', actor: `adapter:${adapterId}`, note }],
-      { provinceCaseNo: result.provinceCaseNo },
-    );
-    if (!moved.ok && !record.provinceCaseNo) {
-      await deps.store.setFields(caseId, { provinceCaseNo: result.provinceCaseNo });
-    }
-    if (record.parentId) await advanceParent(deps.store, record.parentId);
+    await recordDelivered(deps.store, record, {
+      ...actor,
+      provinceCaseNo: result.provinceCaseNo,
+      duplicate: result.duplicate,
+    });
     caseLog.info(
       { provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate },
       'delivered',
@@ -158,6 +139,7 @@ export function startAdapterWorker(
     stalledInterval: settings.stalledIntervalMs,
     // Stalled jobs are retried: a worker killed mid-delivery must not lose the case.
     maxStalledCount: 10,
+    settings: { backoffStrategy: deliveryBackoff(settings.retry) },
   });
   const breaker = new CircuitBreaker(settings.breaker, {
     // Pauses this worker only (not the queue for every instance): each worker probes on its own.

@@ -5,7 +5,7 @@
 import { Job } from 'bullmq';
 import type { CaseStore } from '../cases/case-store.ts';
 import { phaseOf } from '../cases/case-status.ts';
-import { advanceParent } from '../cases/joint-parent.ts';
+import { recordReplayed } from '../cases/record-replay.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
 import { GatewayError } from '../shared/errors.ts';
 
@@ -26,30 +26,16 @@ export interface DeadLetterDeps {
 const SETTLE_TIMEOUT_MS = 5000;
 
 export async function listDeadLetters(store: CaseStore, limit = 500): Promise<DeadLetter[]> {
-  const raw = (await store.redis.call(
-    'ZRANGE',
-    store.deadLettersKey(),
-    0,
-    limit - 1,
-    'WITHSCORES',
-  )) as unknown[];
-  // RESP3 answers [member, score] pairs, RESP2 a flat list: accept both.
-  const pairs: [string, string][] = Array.isArray(raw[0])
-    ? (raw as [string, string][])
-    : Array.from({ length: raw.length / 2 }, (_, i) => [
-        String(raw[2 * i]),
-        String(raw[2 * i + 1]),
-      ]);
   const out: DeadLetter[] = [];
-  for (const [caseId, score] of pairs) {
+  for (const { caseId, failedAtMs } of await store.deadLetters(limit)) {
     const record = await store.get(caseId);
     if (!record || record.status !== 'DELIVERY_FAILED') continue;
     out.push({
       caseId: record.id,
       itemCode: record.itemCode,
-      adapter: record.route?.adapter,
-      failedAt: new Date(Number(score)).toISOString(),
-      reason: (record as { failureReason?: string }).failureReason,
+      adapter: record.kind === 'joint-parent' ? undefined : record.route.adapter,
+      failedAt: new Date(failedAtMs).toISOString(),
+      reason: record.failureReason,
     });
   }
   return out;
@@ -57,21 +43,16 @@ export async function listDeadLetters(store: CaseStore, limit = 500): Promise<De
 
 export async function replayDeadLetter(deps: DeadLetterDeps, caseId: string, operatorId: string) {
   const record = await deps.store.get(caseId);
-  if (!record?.route)
+  if (!record || record.kind === 'joint-parent')
     throw new GatewayError('GW_CASE_NOT_FOUND', { detail: `No case ${caseId.slice(0, 40)}` });
-  const at = new Date().toISOString();
-  const moved = await deps.store.transition(caseId, ['DELIVERY_FAILED'], 'ROUTED', [
-    { at, status: 'ROUTED', actor: operatorId, note: `dead letter replayed by ${operatorId}` },
-  ]);
+  // Leaves the dead-letter list, and lets a joint parent blocked by this party follow it back.
+  const moved = await recordReplayed(deps.store, record, operatorId);
   if (!moved.ok) {
     throw new GatewayError('GW_ILLEGAL_TRANSITION', {
       detail: `Only DELIVERY_FAILED cases can be replayed; ${caseId} is ${'current' in moved ? moved.current : 'missing'}`,
     });
   }
-  await deps.store.redis.zrem(deps.store.deadLettersKey(), caseId);
   await requeue(deps, caseId, record.route.adapter);
-  // A joint parent blocked by this party's dead letter follows it back to ROUTED.
-  if (record.parentId) await advanceParent(deps.store, record.parentId);
   return { caseId, status: 'ROUTED' as const, phase: phaseOf('ROUTED') };
 }
 

@@ -14,12 +14,13 @@ import {
 } from '../client/signing.ts';
 import type { RawBodyRequest } from '../http/json-body.ts';
 import { GatewayError } from '../shared/errors.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { Client, ClientRegistry } from './client-registry.ts';
 
 export interface AuthSettings {
   clockSkewSeconds: number;
   nonceTtlSeconds: number;
-  keyPrefix: string;
+  keys: RedisKeys;
   now?: () => number;
 }
 
@@ -109,7 +110,7 @@ export function authenticate(
       throw new GatewayError('GW_AUTH_BAD_SIGNATURE');
     }
     const fresh = await redis.set(
-      `${settings.keyPrefix}:nonce:${client.id}:${nonce}`,
+      settings.keys.nonce(client.id, nonce),
       '1',
       'EX',
       settings.nonceTtlSeconds,

@@ -4,10 +4,11 @@ import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayError } from '../shared/errors.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
 import { clientOf } from './authenticate.ts';
 
 export interface RateLimitSettings {
-  keyPrefix: string;
+  keys: RedisKeys;
   defaultPerSecond: number;
 }
 
@@ -18,7 +19,7 @@ export function rateLimit(redis: Redis, settings: RateLimitSettings): RequestHan
     if (!limiter) {
       limiter = new RateLimiterRedis({
         storeClient: redis,
-        keyPrefix: `${settings.keyPrefix}:rate:${points}`,
+        keyPrefix: settings.keys.rateLimit(points),
         points,
         duration: 1,
       });

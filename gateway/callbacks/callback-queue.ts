@@ -5,8 +5,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseStatus } from '../cases/case-status.ts';
-
-export const CALLBACK_QUEUE = 'callbacks';
+import type { TransitionListener } from '../cases/case-store.ts';
+import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 
 export interface CallbackJob {
   caseId: string;
@@ -20,11 +20,8 @@ export interface CallbackJob {
 export class CallbackQueue {
   readonly #queue: Queue<CallbackJob>;
 
-  constructor(connection: Redis, keyPrefix: string) {
-    this.#queue = new Queue<CallbackJob>(CALLBACK_QUEUE, {
-      connection,
-      prefix: `${keyPrefix}:bull`,
-    });
+  constructor(connection: Redis, keys: RedisKeys) {
+    this.#queue = new Queue<CallbackJob>(CALLBACK_QUEUE, { connection, prefix: keys.bull });
     this.#queue.on('error', () => undefined);
   }
 
@@ -42,33 +39,28 @@ export class CallbackQueue {
   }
 }
 
-/** The store's transition listener: queue a callback, never fail the transition over it. */
-export function callbackNotifier(
+/**
+ * The case store's transition listener for portal callbacks: every move of a case with a
+ * callbackUrl (a single case or a joint parent) queues one. It never fails the move: a portal
+ * that misses a callback can still poll GET /v1/cases/{caseId}.
+ */
+export function callbackListener(
   queue: CallbackQueue,
   log: { warn: (obj: object, msg: string) => void },
-) {
-  return async (notice: {
-    caseId: string;
-    status: CaseStatus;
-    callbackUrl: string;
-    clientId: string;
-    sequence: number;
-    at: string;
-  }): Promise<void> => {
+): TransitionListener {
+  return async ({ record, status, sequence, at }) => {
+    if (record.kind === 'joint-child' || !record.callbackUrl) return;
     try {
       await queue.enqueue({
-        caseId: notice.caseId,
-        clientId: notice.clientId,
-        url: notice.callbackUrl,
-        status: notice.status,
-        sequence: notice.sequence,
-        at: notice.at,
+        caseId: record.id,
+        clientId: record.clientId,
+        url: record.callbackUrl,
+        status,
+        sequence,
+        at,
       });
     } catch (error) {
-      log.warn(
-        { err: error, caseId: notice.caseId },
-        'callback not queued; the portal can still poll',
-      );
+      log.warn({ err: error, caseId: record.id }, 'callback not queued; the portal can still poll');
     }
   };
 }

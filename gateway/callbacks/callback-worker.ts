@@ -8,13 +8,14 @@ import type { ClientRegistry } from '../auth/client-registry.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { signRequest } from '../client/gateway-client.ts';
 import type { Logger } from '../shared/logger.ts';
-import { CALLBACK_QUEUE, type CallbackJob } from './callback-queue.ts';
+import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
+import type { CallbackJob } from './callback-queue.ts';
 
 export const CALLBACK_CLIENT_ID = 'gateway';
 
 export function startCallbackWorker(deps: {
   connection: Redis;
-  keyPrefix: string;
+  keys: RedisKeys;
   clients: ClientRegistry;
   log: Logger;
   timeoutMs?: number;
@@ -49,7 +50,7 @@ export function startCallbackWorker(deps: {
       if (res.status === 410) throw new UnrecoverableError('portal answered 410 Gone');
       if (res.status < 200 || res.status >= 300) throw new Error(`portal answered ${res.status}`);
     },
-    { connection: deps.connection, prefix: `${deps.keyPrefix}:bull`, concurrency: 8 },
+    { connection: deps.connection, prefix: deps.keys.bull, concurrency: 8 },
   );
   worker.on('failed', (job, error) => {
     deps.log.warn(

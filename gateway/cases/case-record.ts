@@ -1,12 +1,20 @@
 // The stored shape of a case (gateway/README.md#redis-data-layout: a Redis hash plus a history
 // list). Everything the read API returns is derived from this record; nothing else holds case
 // state.
-import type { CaseStatus } from './case-status.ts';
+//
+// A case is one of three kinds, told apart by what it holds: a single case has a route; a joint
+// parent (多地联办) has its children's ids and no route of its own; a joint child has a route, its
+// parent's id and its party role. The kind is not stored: fromHash derives it and checks the hash
+// against that kind's shape, so code downstream never has to guess (no `route!`).
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { LEVELS, MODES, type Level, type Mode } from '../catalogue/catalogue-item.ts';
+import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
+import { STATUS_PHASE, type CaseStatus } from './case-status.ts';
 
 export interface RouteTarget {
   adapter: string;
   targetRegion: string;
-  level: string;
+  level: Level;
 }
 
 export interface HistoryEntry {
@@ -22,43 +30,62 @@ export interface CaseFlags {
   escalated: boolean;
 }
 
-export interface CaseRecord {
+interface CaseCommon {
   id: string;
   status: CaseStatus;
   itemCode: string;
   itemVersion: number;
-  mode: string;
+  mode: Mode;
   clientId: string;
   receivingRegion: string;
-  /** The route of a single case, or of a joint child. */
-  route?: RouteTarget;
-  /** Joint parents: their children's ids, in party order. */
-  children?: string[];
-  parentId?: string;
-  /** Party role of a joint child. */
-  role?: string;
   /** Adapters whose province clients may read the case (its own, or all children's). */
   adapters: string[];
-  envelope: unknown;
+  envelope: SubmissionEnvelope;
   createdAt: string;
   updatedAt: string;
-  dueAt?: string;
+  dueAt: string;
   flags: CaseFlags;
   provinceCaseNo?: string;
-  /** Where the portal wants status callbacks (parent or single case only). */
-  callbackUrl?: string;
   /** Set while the promised-time clock is stopped (CORRECTION_REQUIRED, SUSPENDED). */
   pausedAt?: string;
   result?: unknown;
+  /** Why delivery failed for good (DELIVERY_FAILED), for the dead-letter list. */
+  failureReason?: string;
 }
+
+export interface SingleCase extends CaseCommon {
+  kind: 'single';
+  route: RouteTarget;
+  /** Where the portal wants status callbacks. */
+  callbackUrl?: string;
+}
+
+export interface JointParentCase extends CaseCommon {
+  kind: 'joint-parent';
+  /** The children's ids, in party order. */
+  children: string[];
+  callbackUrl?: string;
+}
+
+export interface JointChildCase extends CaseCommon {
+  kind: 'joint-child';
+  route: RouteTarget;
+  parentId: string;
+  /** Party role. */
+  role: string;
+}
+
+export type CaseRecord = SingleCase | JointParentCase | JointChildCase;
+/** A case a province receives: a single case or a joint child. */
+export type RoutedCase = SingleCase | JointChildCase;
 
 const JSON_FIELDS = ['route', 'children', 'adapters', 'envelope', 'flags', 'result'] as const;
 
-/** Redis hash fields are strings: JSON for structures, plain text for the rest. */
+/** Redis hash fields are strings: JSON for structures, plain text for the rest; kind is derived. */
 export function toHash(record: CaseRecord): Record<string, string> {
   const hash: Record<string, string> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (value === undefined) continue;
+    if (value === undefined || key === 'kind') continue;
     hash[key] = (JSON_FIELDS as readonly string[]).includes(key)
       ? JSON.stringify(value)
       : String(value);
@@ -66,11 +93,123 @@ export function toHash(record: CaseRecord): Record<string, string> {
   return hash;
 }
 
+const text = { type: 'string', minLength: 1 } as const;
+const COMMON = {
+  id: text,
+  status: { enum: Object.keys(STATUS_PHASE) },
+  itemCode: text,
+  itemVersion: { type: 'integer', minimum: 1 },
+  mode: { enum: MODES },
+  clientId: text,
+  receivingRegion: text,
+  adapters: { type: 'array', items: text, minItems: 1 },
+  // Checked in full when the portal submitted it; here only that it is still an envelope.
+  envelope: { type: 'object', required: ['itemCode', 'mode', 'receivingRegion', 'applicant'] },
+  createdAt: text,
+  updatedAt: text,
+  dueAt: text,
+  flags: {
+    type: 'object',
+    required: ['warning', 'overdue', 'escalated'],
+    properties: {
+      warning: { type: 'boolean' },
+      overdue: { type: 'boolean' },
+      escalated: { type: 'boolean' },
+    },
+  },
+  provinceCaseNo: { type: 'string' },
+  pausedAt: { type: 'string' },
+  failureReason: { type: 'string' },
+  callbackUrl: { type: 'string' },
+} as const;
+const COMMON_REQUIRED = [
+  'id',
+  'status',
+  'itemCode',
+  'itemVersion',
+  'mode',
+  'clientId',
+  'receivingRegion',
+  'adapters',
+  'envelope',
+  'createdAt',
+  'updatedAt',
+  'dueAt',
+  'flags',
+];
+const ROUTE = {
+  type: 'object',
+  required: ['adapter', 'targetRegion', 'level'],
+  properties: { adapter: text, targetRegion: text, level: { enum: LEVELS } },
+} as const;
+
+// Unknown fields are tolerated (a newer gateway may add some during a rolling upgrade).
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+const VALIDATORS = {
+  single: ajv.compile<SingleCase>({
+    type: 'object',
+    required: [...COMMON_REQUIRED, 'kind', 'route'],
+    properties: { ...COMMON, kind: { const: 'single' }, route: ROUTE },
+  }),
+  jointParent: ajv.compile<JointParentCase>({
+    type: 'object',
+    required: [...COMMON_REQUIRED, 'kind', 'children'],
+    properties: {
+      ...COMMON,
+      kind: { const: 'joint-parent' },
+      children: { type: 'array', items: text, minItems: 1 },
+    },
+    not: { required: ['route'] },
+  }),
+  jointChild: ajv.compile<JointChildCase>({
+    type: 'object',
+    required: [...COMMON_REQUIRED, 'kind', 'route', 'parentId', 'role'],
+    properties: {
+      ...COMMON,
+      kind: { const: 'joint-child' },
+      route: ROUTE,
+      parentId: text,
+      role: text,
+    },
+  }),
+};
+
+/** A stored case whose hash does not have the shape of any kind: a fault, never input. */
+export class CorruptCaseError extends Error {
+  override name = 'CorruptCaseError';
+}
+
+/** The case in a Redis hash; undefined when there is none (no id or status stored). */
 export function fromHash(hash: Record<string, string>): CaseRecord | undefined {
   if (!hash.id || !hash.status) return undefined;
-  const record: Record<string, unknown> = { ...hash, itemVersion: Number(hash.itemVersion) };
-  for (const key of JSON_FIELDS) {
-    if (hash[key] !== undefined) record[key] = JSON.parse(hash[key]) as unknown;
+  const parsed: Record<string, unknown> = { ...hash, itemVersion: Number(hash.itemVersion) };
+  try {
+    for (const key of JSON_FIELDS) {
+      if (hash[key] !== undefined) parsed[key] = JSON.parse(hash[key]) as unknown;
+    }
+  } catch (error) {
+    throw new CorruptCaseError(`case ${hash.id}: a JSON field does not parse`, { cause: error });
   }
-  return record as unknown as CaseRecord;
+  // A resumed case keeps pausedAt as '' (the transition script only sets fields): not paused.
+  if (parsed.pausedAt === '') delete parsed.pausedAt;
+  const record =
+    'children' in parsed
+      ? checked(VALIDATORS.jointParent, { ...parsed, kind: 'joint-parent' })
+      : 'parentId' in parsed
+        ? checked(VALIDATORS.jointChild, { ...parsed, kind: 'joint-child' })
+        : checked(VALIDATORS.single, { ...parsed, kind: 'single' });
+  const { warning, overdue, escalated } = record.flags;
+  // Rebuilt in a fixed order: the flag script re-encodes the object and may reorder its keys.
+  return { ...record, flags: { warning, overdue, escalated } };
+}
+
+function checked<T extends CaseRecord>(
+  validate: ValidateFunction<T>,
+  value: Record<string, unknown>,
+): T {
+  if (validate(value)) return value;
+  const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+  throw new CorruptCaseError(
+    `case ${String(value.id)} is not a valid ${String(value.kind)}: ${problems.join('; ')}`,
+  );
 }

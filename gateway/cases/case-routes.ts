@@ -1,6 +1,7 @@
 // HTTP edge of the case use cases: parse, call, map (gateway/README.md#thin-handlers).
 import { Router } from 'express';
 import { clientOf, requireKind } from '../auth/authenticate.ts';
+import { locals } from '../http/request-context.ts';
 import { handle } from '../http/respond.ts';
 import type { CaseStore } from './case-store.ts';
 import { readCase } from './read-case.ts';
@@ -17,6 +18,7 @@ export function caseRoutes(deps: SubmitDeps & EventDeps & { store: CaseStore }):
         client: clientOf(res),
         idempotencyKey: req.get('idempotency-key'),
         body: req.body as unknown,
+        log: locals(res).log,
       }),
     ),
   );

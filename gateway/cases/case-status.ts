@@ -30,6 +30,10 @@ export const STATUS_PHASE = {
 } as const satisfies Record<string, PhaseKey>;
 export type CaseStatus = keyof typeof STATUS_PHASE;
 
+export function isCaseStatus(value: unknown): value is CaseStatus {
+  return typeof value === 'string' && Object.hasOwn(STATUS_PHASE, value);
+}
+
 export interface Phase {
   key: PhaseKey;
   zh: string;

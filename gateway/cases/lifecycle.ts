@@ -1,7 +1,9 @@
-// The province side of the case lifecycle (gateway/README.md#event-transitions): which event moves
-// a case from which statuses to which. ROUTED is allowed wherever DELIVERED is, because a fast
-// province can report "accepted" before our worker has recorded its own delivery; the worker then
-// finds the case already past DELIVERED and leaves it be.
+// The case lifecycle in one table (gateway/README.md#case-lifecycle): every status move a case
+// can make — the gateway dispatching it, an adapter worker delivering it or giving up, a province
+// reporting progress, an operator replaying a dead letter, a joint parent following its children —
+// is one row: the statuses it may start from, the statuses it records, and its side effects. The
+// case store applies a row atomically (gateway/cases/case-store.ts, move); nothing else writes a
+// status. A move that ends in CLOSED starts the retention clock (GW_CASE_RETENTION_DAYS).
 import type { CaseStatus } from './case-status.ts';
 
 export const EVENT_TYPES = [
@@ -16,29 +18,76 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export interface EventRule {
-  from: readonly CaseStatus[];
-  to: CaseStatus;
-  /** Reached at once after `to` (the loop closes when the result has been delivered). */
-  then?: CaseStatus;
+/** Who makes a move; the history entry names the actual client, worker or operator. */
+export type Mover = 'gateway' | 'adapter' | 'province' | 'operator';
+
+export interface LifecycleMove {
+  readonly by: Mover;
+  /** Statuses the case may be in; from any other the move is refused (illegal). */
+  readonly from: readonly CaseStatus[];
+  /** Where the case goes; a list when the mover picks one (a joint parent follows its children). */
+  readonly to: CaseStatus | readonly CaseStatus[];
+  /** Recorded on the way to `to` (dispatch records ACCEPTED, then ROUTED). */
+  readonly via?: CaseStatus;
+  /** Reached at once after `to` (the loop closes once the province says it is over). */
+  readonly then?: CaseStatus;
+  /** The dead-letter list gains the case (delivery failed for good) or loses it (replayed). */
+  readonly deadLetter?: 'add' | 'remove';
 }
 
-const RECEIVED: CaseStatus[] = ['ROUTED', 'DELIVERED'];
+/**
+ * A case the province has received. ROUTED is allowed wherever DELIVERED is, because a fast
+ * province can report before our worker has recorded its own delivery: the event path then records
+ * the delivery first (`delivered-reported`) and the worker, finding the case past ROUTED, leaves it.
+ */
+const RECEIVED: readonly CaseStatus[] = ['ROUTED', 'DELIVERED'];
 
-export const EVENT_RULES: Record<EventType, EventRule> = {
-  accepted: { from: RECEIVED, to: 'IN_PROGRESS' },
-  'in-progress': { from: [...RECEIVED, 'IN_PROGRESS'], to: 'IN_PROGRESS' },
-  'correction-required': { from: [...RECEIVED, 'IN_PROGRESS'], to: 'CORRECTION_REQUIRED' },
-  suspended: { from: ['IN_PROGRESS'], to: 'SUSPENDED' },
-  resumed: { from: ['CORRECTION_REQUIRED', 'SUSPENDED'], to: 'IN_PROGRESS' },
+/** Every status a joint parent can show, and so reach by following its children. */
+const PARENT_SHOWS: readonly CaseStatus[] = [
+  'ROUTED',
+  'DELIVERED',
+  'IN_PROGRESS',
+  'CORRECTION_REQUIRED',
+  'SUSPENDED',
+  'DECIDED',
+  'RESULT_DELIVERED',
+  'CLOSED',
+  'NOT_ACCEPTED',
+  'DELIVERY_FAILED',
+];
+
+export const LIFECYCLE = {
+  // The gateway queued the case (submit path, idempotent replay, reconciler, or a worker that
+  // found its job before the submit path had recorded it).
+  dispatched: { by: 'gateway', from: ['SUBMITTED'], via: 'ACCEPTED', to: 'ROUTED' },
+  delivered: { by: 'adapter', from: ['ROUTED'], to: 'DELIVERED' },
+  'delivery-failed': { by: 'adapter', from: ['ROUTED'], to: 'DELIVERY_FAILED', deadLetter: 'add' },
+  replayed: { by: 'operator', from: ['DELIVERY_FAILED'], to: 'ROUTED', deadLetter: 'remove' },
+  // A province's event overtook the worker's own record of the delivery.
+  'delivered-reported': { by: 'province', from: ['ROUTED'], to: 'DELIVERED' },
+  accepted: { by: 'province', from: RECEIVED, to: 'IN_PROGRESS' },
+  'in-progress': { by: 'province', from: [...RECEIVED, 'IN_PROGRESS'], to: 'IN_PROGRESS' },
+  'correction-required': {
+    by: 'province',
+    from: [...RECEIVED, 'IN_PROGRESS'],
+    to: 'CORRECTION_REQUIRED',
+  },
+  suspended: { by: 'province', from: ['IN_PROGRESS'], to: 'SUSPENDED' },
+  resumed: { by: 'province', from: ['CORRECTION_REQUIRED', 'SUSPENDED'], to: 'IN_PROGRESS' },
   'not-accepted': {
+    by: 'province',
     from: [...RECEIVED, 'IN_PROGRESS', 'CORRECTION_REQUIRED'],
     to: 'NOT_ACCEPTED',
     then: 'CLOSED',
   },
-  decided: { from: [...RECEIVED, 'IN_PROGRESS'], to: 'DECIDED' },
-  'result-delivered': { from: ['DECIDED'], to: 'RESULT_DELIVERED', then: 'CLOSED' },
-};
+  decided: { by: 'province', from: [...RECEIVED, 'IN_PROGRESS'], to: 'DECIDED' },
+  'result-delivered': { by: 'province', from: ['DECIDED'], to: 'RESULT_DELIVERED', then: 'CLOSED' },
+  // A joint parent shows the status every child has reached, or a child's blocking status
+  // (gateway/cases/joint-parent.ts); it follows after every move of a child.
+  'parent-followed': { by: 'gateway', from: PARENT_SHOWS, to: PARENT_SHOWS },
+} as const satisfies Record<EventType, LifecycleMove> & Record<string, LifecycleMove>;
+
+export type MoveName = keyof typeof LIFECYCLE;
 
 /** Statuses during which the promised-time clock stops (补正, 特别程序). */
 export const PAUSED: ReadonlySet<CaseStatus> = new Set(['CORRECTION_REQUIRED', 'SUSPENDED']);

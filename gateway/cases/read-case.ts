@@ -5,7 +5,7 @@
 import type { Client } from '../auth/client-registry.ts';
 import type { HandlerResult } from '../http/respond.ts';
 import { GatewayError } from '../shared/errors.ts';
-import type { CaseRecord } from './case-record.ts';
+import type { CaseRecord, JointChildCase } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore } from './case-store.ts';
 import { maskPersonalData } from './mask.ts';
@@ -39,7 +39,7 @@ export async function readCase(
   const unmasked = client.kind === 'operator' && client.rights.includes('unmask');
   const [history, children] = await Promise.all([
     store.history(record.id),
-    Promise.all((record.children ?? []).map((id) => store.get(id))),
+    record.kind === 'joint-parent' ? loadChildren(store, record.children) : [],
   ]);
   const submission = unmasked ? record.envelope : maskPersonalData(record.envelope);
   return {
@@ -52,18 +52,21 @@ export async function readCase(
       itemVersion: record.itemVersion,
       mode: record.mode,
       receivingRegion: record.receivingRegion,
-      route: record.route ?? {
-        children: children.filter(Boolean).map((c) => ({
-          caseId: c!.id,
-          role: c!.role,
-          status: c!.status,
-          phase: phaseOf(c!.status),
-          ...c!.route,
-        })),
-      },
-      ...(record.parentId ? { parentId: record.parentId, role: record.role } : {}),
+      route:
+        record.kind === 'joint-parent'
+          ? {
+              children: children.map((c) => ({
+                caseId: c.id,
+                role: c.role,
+                status: c.status,
+                phase: phaseOf(c.status),
+                ...c.route,
+              })),
+            }
+          : record.route,
+      ...(record.kind === 'joint-child' ? { parentId: record.parentId, role: record.role } : {}),
       provinceCaseNo: record.provinceCaseNo ?? null,
-      dueAt: record.dueAt ?? null,
+      dueAt: record.dueAt,
       flags: record.flags,
       result: record.result ?? null,
       createdAt: record.createdAt,
@@ -73,4 +76,10 @@ export async function readCase(
       links: { self: `/v1/cases/${record.id}` },
     },
   };
+}
+
+/** A parent's children that still exist (a child past retention is left out). */
+async function loadChildren(store: CaseStore, ids: readonly string[]): Promise<JointChildCase[]> {
+  const children = await Promise.all(ids.map((id) => store.get(id)));
+  return children.filter((c): c is JointChildCase => c?.kind === 'joint-child');
 }

@@ -14,14 +14,14 @@ export async function reconcileOnce(
   deps: DispatchDeps,
   settings: ReconcilerSettings,
   log: Logger,
-  now = Date.now(),
+  now = deps.store.now().getTime(),
 ): Promise<number> {
   const ids = await deps.store.outboxOlderThan(now - settings.ageMs, settings.batch ?? 100);
   let queued = 0;
   for (const id of ids) {
     const record = await deps.store.get(id);
     if (!record || record.status !== 'SUBMITTED') {
-      await deps.store.redis.zrem(deps.store.outboxKey(), id);
+      await deps.store.dropFromOutbox(id);
       continue;
     }
     await dispatchCase(deps, record);

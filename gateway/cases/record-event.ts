@@ -13,13 +13,11 @@ import {
   type WorkingCalendar,
 } from '../calendar/working-days.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
-import type { CaseRecord, HistoryEntry } from './case-record.ts';
+import type { CaseRecord } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore } from './case-store.ts';
-import { advanceParent } from './joint-parent.ts';
-import { EVENT_RULES, EVENT_TYPES, PAUSED, type EventType } from './lifecycle.ts';
+import { EVENT_TYPES, LIFECYCLE, PAUSED, type EventType, type LifecycleMove } from './lifecycle.ts';
 import { loadVisibleCase } from './read-case.ts';
-import { scheduleSupervision } from '../supervision/supervision.ts';
 
 export interface ProvinceEvent {
   type: EventType;
@@ -32,8 +30,6 @@ export interface ProvinceEvent {
 export interface EventDeps {
   store: CaseStore;
   calendar: WorkingCalendar;
-  /** How long a closed case stays in Redis (gateway/README.md#retention). */
-  retentionSeconds?: number;
 }
 
 function problem(path: string, message: string, messageZh: string): FieldProblem {
@@ -89,9 +85,9 @@ function pauseFields(
   event: ProvinceEvent,
   deps: EventDeps,
 ): Record<string, string> {
-  const rule = EVENT_RULES[event.type];
-  if (PAUSED.has(rule.to) && !PAUSED.has(record.status)) return { pausedAt: event.at };
-  if (event.type !== 'resumed' || !record.pausedAt || !record.dueAt) return {};
+  const to = LIFECYCLE[event.type].to;
+  if (PAUSED.has(to) && !PAUSED.has(record.status)) return { pausedAt: event.at };
+  if (event.type !== 'resumed' || !record.pausedAt) return {};
   // Paused working days do not count (gateway/README.md#working-days-and-due-times): push the due
   // date back by as many.
   const end = chinaDate(new Date(event.at));
@@ -113,56 +109,44 @@ export async function recordEvent(
   if (client.kind !== 'province') {
     throw new GatewayError('GW_FORBIDDEN', { detail: 'Events are reported by province clients' });
   }
-  if (record.children) {
+  if (record.kind === 'joint-parent') {
     throw new GatewayError('GW_ILLEGAL_TRANSITION', {
       detail: `Case ${caseId} is a joint case: report events on its children ${record.children.join(', ')}`,
     });
   }
   const event = parseEvent(body);
-  const rule = EVENT_RULES[event.type];
-  if (record.status === 'ROUTED' && rule.from.includes('ROUTED')) {
+  const row: LifecycleMove = LIFECYCLE[event.type];
+  if (record.status === 'ROUTED' && row.from.includes('ROUTED')) {
     // A province reporting on a case still ROUTED has received it: its event overtook the
     // worker's own bookkeeping (a fast province, or a worker that died after its call). Record
     // the delivery first so the history never jumps from ROUTED into handling; the worker then
     // finds the case past ROUTED and leaves it be. Atomic on ROUTED, so it cannot double up
     // with the worker's own DELIVERED entry.
-    await deps.store.transition(record.id, ['ROUTED'], 'DELIVERED', [
-      { at: event.at, status: 'DELIVERED', actor: client.id, note: 'reported by the province' },
-    ]);
-  }
-  const entries: HistoryEntry[] = [
-    {
-      at: event.at,
-      status: rule.to,
+    await deps.store.move(record, 'delivered-reported', {
       actor: client.id,
-      ...(event.note ? { note: event.note } : {}),
-    },
-  ];
-  if (rule.then)
-    entries.push({ at: event.at, status: rule.then, actor: 'gateway', note: 'loop closed' });
+      at: event.at,
+      note: 'reported by the province',
+    });
+  }
   const fields: Record<string, string> = pauseFields(record, event, deps);
   if (event.provinceCaseNo) fields.provinceCaseNo = event.provinceCaseNo;
   if (event.result) fields.result = JSON.stringify(event.result);
-  const outcome = await deps.store.transition(
-    record.id,
-    rule.from,
-    rule.then ?? rule.to,
-    entries,
+  // Closing starts the retention clock and a new due time reschedules 督办: both follow the move
+  // (the store and its transition listeners).
+  const outcome = await deps.store.move(record, event.type, {
+    actor: client.id,
+    at: event.at,
+    ...(event.note ? { note: event.note } : {}),
     fields,
-    sha256Hex(canonicalJson(event)),
-  );
+    digest: sha256Hex(canonicalJson(event)),
+  });
   if (!outcome.ok && outcome.reason === 'illegal') {
     throw new GatewayError('GW_ILLEGAL_TRANSITION', {
       detail: `A ${event.type} event is not allowed while the case is ${outcome.current}`,
     });
   }
   if (!outcome.ok && outcome.reason === 'missing') throw new GatewayError('GW_CASE_NOT_FOUND');
-  if (outcome.ok && record.parentId) await advanceParent(deps.store, record.parentId);
-  if (outcome.ok && fields.dueAt) await scheduleSupervision(deps.store, record, fields.dueAt);
-  if (outcome.ok && rule.then === 'CLOSED' && deps.retentionSeconds) {
-    await deps.store.expireClosed(record.id, deps.retentionSeconds);
-  }
-  const status = outcome.ok ? (rule.then ?? rule.to) : outcome.current;
+  const status = outcome.ok ? outcome.status : outcome.current;
   return {
     status: 200,
     body: { caseId: record.id, status, phase: phaseOf(status), duplicate: !outcome.ok },

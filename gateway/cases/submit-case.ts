@@ -15,7 +15,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
 import { callbackUrlProblem } from '../callbacks/callback-url.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
-import type { CaseRecord, HistoryEntry } from './case-record.ts';
+import type { HistoryEntry, JointChildCase, JointParentCase, SingleCase } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore, IdempotencyRecord, NewCase } from './case-store.ts';
 import { dispatchCase } from './dispatch-case.ts';
@@ -28,7 +28,6 @@ export interface SubmitDeps {
   calendar: WorkingCalendar;
   newId: () => string;
   now: () => Date;
-  log: Logger;
   onSubmitted?: (itemCode: string, adapters: string[]) => void;
   /** Production refuses http and private callback hosts (SSRF). */
   production?: boolean;
@@ -38,6 +37,8 @@ export interface SubmitInput {
   client: Client;
   idempotencyKey: string | undefined;
   body: unknown;
+  /** The request's logger: its lines carry the request id. */
+  log: Logger;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
@@ -50,8 +51,8 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     });
   }
   const requestHash = sha256Hex(canonicalJson(input.body));
-  const idemKey = deps.store.idempotencyKey(input.client.id, sha256Hex(key));
-  const earlier = await deps.store.getIdempotency(idemKey);
+  const idempotency = { clientId: input.client.id, keyHash: sha256Hex(key) };
+  const earlier = await deps.store.findIdempotent(idempotency.clientId, idempotency.keyHash);
   if (earlier) return replay(deps, earlier, requestHash);
 
   const { item, envelope } = deps.registry.validateSubmission(input.body);
@@ -96,26 +97,30 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     });
   }
 
-  const cases = buildCases(deps, input.client, item, envelope, decision, now);
-  const parent = cases[0]!.record;
+  const built = buildCases(deps, input, item, envelope, decision, now);
+  const { parent } = built;
   const response = {
     status: 202,
     headers: { Location: `/v1/cases/${parent.id}` },
-    body: acceptedBody(
-      parent,
-      cases.slice(1).map((c) => c.record),
-    ),
+    body: acceptedBody(built),
+  };
+  const history: HistoryEntry = {
+    at: now.toISOString(),
+    status: 'SUBMITTED',
+    actor: input.client.id,
   };
   const outcome = await deps.store.create(
-    idemKey,
-    { caseId: parent.id, requestHash, response },
-    cases,
+    { ...idempotency, record: { caseId: parent.id, requestHash, response } },
+    [
+      { record: parent, history },
+      ...built.children.map((record): NewCase => ({ record, history })),
+    ],
   );
   if (!outcome.created) return replay(deps, outcome.existing, requestHash);
 
   await dispatchCase(deps, parent);
   deps.onSubmitted?.(parent.itemCode, parent.adapters);
-  deps.log.info(
+  input.log.info(
     { caseId: parent.id, itemCode: parent.itemCode, adapters: parent.adapters },
     'case accepted',
   );
@@ -142,19 +147,22 @@ async function replay(
   };
 }
 
+type BuiltCases =
+  { parent: SingleCase; children: [] } | { parent: JointParentCase; children: JointChildCase[] };
+
 function buildCases(
   deps: SubmitDeps,
-  client: Client,
+  input: SubmitInput,
   item: CatalogueItem,
   envelope: SubmissionEnvelope,
   decision: Exclude<RouteDecision, { decision: 'refused' }>,
   now: Date,
-): NewCase[] {
+): BuiltCases {
   const id = deps.newId();
   const at = now.toISOString();
   const due = addWorkingDays(deps.calendar, chinaDate(now), item.promisedDays);
   if (due.assumed)
-    deps.log.warn(
+    input.log.warn(
       { caseId: id, dueDate: due.date },
       'no working-day calendar for this year: Mon–Fri assumed',
     );
@@ -163,7 +171,7 @@ function buildCases(
     itemCode: item.code,
     itemVersion: item.version,
     mode: envelope.mode,
-    clientId: client.id,
+    clientId: input.client.id,
     receivingRegion: envelope.receivingRegion,
     envelope,
     createdAt: at,
@@ -171,52 +179,57 @@ function buildCases(
     dueAt: due.dueAt,
     flags: { warning: false, overdue: false, escalated: false },
   };
-  const history: HistoryEntry = { at, status: 'SUBMITTED', actor: client.id };
   const callback = envelope.callbackUrl ? { callbackUrl: envelope.callbackUrl } : {};
   if ('route' in decision) {
-    const record: CaseRecord = {
+    const parent: SingleCase = {
       ...base,
       ...callback,
+      kind: 'single',
       id,
       route: decision.route,
       adapters: [decision.route.adapter],
     };
-    return [{ record, history }];
+    return { parent, children: [] };
   }
-  const children: CaseRecord[] = decision.children.map((child, i) => ({
+  const children = decision.children.map((child, i): JointChildCase => ({
     ...base,
+    kind: 'joint-child',
     id: `${id}-${i + 1}`,
     parentId: id,
     role: child.role,
     route: child.route,
     adapters: [child.route.adapter],
   }));
-  const parent: CaseRecord = {
+  const parent: JointParentCase = {
     ...base,
+    kind: 'joint-parent',
     id,
     children: children.map((c) => c.id),
-    adapters: [...new Set(children.map((c) => c.route!.adapter))],
+    adapters: [...new Set(children.map((c) => c.route.adapter))],
     ...callback,
   };
-  return [{ record: parent, history }, ...children.map((record) => ({ record, history }))];
+  return { parent, children };
 }
 
-function acceptedBody(parent: CaseRecord, children: CaseRecord[]) {
+function acceptedBody({ parent, children }: BuiltCases) {
   return {
     caseId: parent.id,
     status: 'ROUTED',
     phase: phaseOf('ROUTED'),
     itemCode: parent.itemCode,
     itemVersion: parent.itemVersion,
-    route: parent.route ?? {
-      children: children.map((c) => ({
-        caseId: c.id,
-        role: c.role,
-        adapter: c.route!.adapter,
-        targetRegion: c.route!.targetRegion,
-        level: c.route!.level,
-      })),
-    },
+    route:
+      parent.kind === 'single'
+        ? parent.route
+        : {
+            children: children.map((c) => ({
+              caseId: c.id,
+              role: c.role,
+              adapter: c.route.adapter,
+              targetRegion: c.route.targetRegion,
+              level: c.route.level,
+            })),
+          },
     dueAt: parent.dueAt,
     links: { self: `/v1/cases/${parent.id}` },
   };

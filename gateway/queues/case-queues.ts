@@ -4,21 +4,10 @@
 // id, so a retried submission or the reconciler can never queue a case twice.
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-
-export const JOINT_QUEUE = 'joint-cases';
-
-export function routeQueueName(adapter: string): string {
-  return `route-${adapter}`;
-}
+import { JOINT_QUEUE, routeQueueName, type RedisKeys } from '../shared/redis-keys.ts';
 
 export interface DeliveryJob {
   caseId: string;
-}
-
-export interface QueueSettings {
-  keyPrefix: string;
-  attempts: number;
-  backoffMs: number;
 }
 
 export interface JointChildJob {
@@ -26,27 +15,33 @@ export interface JointChildJob {
   adapter: string;
 }
 
+/**
+ * Retrying is the delivery worker's business, per adapter (`attempts` and `backoffMs` in
+ * config/adapters.json, else GW_DELIVERY_ATTEMPTS / GW_DELIVERY_BACKOFF_MS; a province's
+ * Retry-After): the worker's backoff strategy of this name computes each delay and stops retrying
+ * after the adapter's attempts. A job only carries a ceiling no adapter setting can reach, so the
+ * process that queues a case needs no adapter settings (and no provincial credentials).
+ */
+export const DELIVERY_BACKOFF = 'delivery';
+export const DELIVERY_ATTEMPTS_CEILING = 100;
+
 export class CaseQueues {
   private readonly queues = new Map<string, Queue<DeliveryJob>>();
   private readonly flows: FlowProducer;
   private readonly connection: Redis;
-  private readonly settings: QueueSettings;
+  private readonly keys: RedisKeys;
 
-  constructor(connection: Redis, settings: QueueSettings) {
+  constructor(connection: Redis, keys: RedisKeys) {
     this.connection = connection;
-    this.settings = settings;
-    this.flows = new FlowProducer({ connection, prefix: this.bullPrefix() });
-  }
-
-  bullPrefix(): string {
-    return `${this.settings.keyPrefix}:bull`;
+    this.keys = keys;
+    this.flows = new FlowProducer({ connection, prefix: keys.bull });
   }
 
   jobOptions(caseId: string): JobsOptions {
     return {
       jobId: caseId,
-      attempts: this.settings.attempts,
-      backoff: { type: 'exponential', delay: this.settings.backoffMs, jitter: 0.5 },
+      attempts: DELIVERY_ATTEMPTS_CEILING,
+      backoff: { type: DELIVERY_BACKOFF },
       // Completed jobs are trimmed; the case record outlives them (gateway/README.md#retention).
       // Failed jobs stay as dead letters until an operator replays them.
       removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
@@ -59,7 +54,7 @@ export class CaseQueues {
     if (!queue) {
       queue = new Queue<DeliveryJob>(routeQueueName(adapter), {
         connection: this.connection,
-        prefix: this.bullPrefix(),
+        prefix: this.keys.bull,
       });
       queue.on('error', () => undefined);
       this.queues.set(adapter, queue);

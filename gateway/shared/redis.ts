@@ -3,6 +3,7 @@
 // attempt, a command timeout. Workers are the opposite: BullMQ needs maxRetriesPerRequest null and
 // waits for Redis.
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../../config/load-config.ts';
 
 export type RedisRole = 'http' | 'worker';
 
@@ -11,6 +12,22 @@ export interface RedisSettings {
   redisCommandTimeoutMs: number;
   redisConnectTimeoutMs: number;
   redisReconnectMaxDelayMs: number;
+}
+
+/** A process cannot start: Redis missing, unreachable, too old or evicting. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** The connection settings of a process (gateway, worker, CLI) from its configuration. */
+export function redisSettings(config: Config): RedisSettings {
+  if (!config.redisUrl) throw new StartupError('REDIS_URL is not set');
+  return {
+    redisUrl: config.redisUrl,
+    redisCommandTimeoutMs: config.redisCommandTimeoutMs,
+    redisConnectTimeoutMs: config.redisConnectTimeoutMs,
+    redisReconnectMaxDelayMs: config.redisReconnectMaxDelayMs,
+  };
 }
 
 export function redisOptions(role: RedisRole, settings: RedisSettings): RedisOptions {

@@ -11,7 +11,7 @@ import {
   toApplication,
 } from '../../adapters/sc-chengdu/sc-chengdu-wire.ts';
 import type { DeliveryJob } from '../../gateway/queues/case-queues.ts';
-import { routeQueueName } from '../../gateway/queues/case-queues.ts';
+import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { BENCH_ADAPTER, benchEnvelope, benchRecord } from './bench-case.ts';
 import { runChild, serveParent } from './ipc.ts';
 
@@ -41,7 +41,7 @@ await runChild(async () => {
       if (!res.ok || !body.applicationNo) throw new Error(`backend answered ${res.status}`);
       return body.applicationNo;
     },
-    { connection, prefix: `${process.env.GW_KEY_PREFIX ?? 'gw'}:bull`, concurrency },
+    { connection, prefix: redisKeys(process.env.GW_KEY_PREFIX ?? 'gw').bull, concurrency },
   );
   worker.on('error', () => undefined);
   await worker.waitUntilReady();

@@ -2,7 +2,8 @@
 // stored the way submit-case.ts stores a single case, but routed to 成都 (sc-chengdu), the simplest
 // dialect (JSON + API key). Both the seeding and the baseline worker build it from here.
 import { readFileSync } from 'node:fs';
-import type { CaseRecord, HistoryEntry } from '../../gateway/cases/case-record.ts';
+import type { HistoryEntry, SingleCase } from '../../gateway/cases/case-record.ts';
+import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 
 export const BENCH_ITEM = 'SW-005';
@@ -10,17 +11,19 @@ export const BENCH_ADAPTER = 'sc-chengdu';
 export const BENCH_CLIENT = 'portal-sc';
 
 /** schemas/items/SW-005.examples.json valid[0], the body of every intake request. */
-export function benchEnvelope(): Record<string, unknown> {
+export function benchEnvelope(): SubmissionEnvelope {
+  // A valid example of the catalogue: it passes the envelope schema (catalogue tests check it).
   const examples = JSON.parse(
     readFileSync(projectPath('schemas/items', `${BENCH_ITEM}.examples.json`), 'utf8'),
-  ) as { valid: Record<string, unknown>[] };
+  ) as { valid: SubmissionEnvelope[] };
   const example = examples.valid[0];
   if (!example) throw new Error(`no valid example for ${BENCH_ITEM}`);
   return example;
 }
 
-export function benchRecord(id: string, envelope: unknown, at: string): CaseRecord {
+export function benchRecord(id: string, envelope: SubmissionEnvelope, at: string): SingleCase {
   return {
+    kind: 'single',
     id,
     status: 'SUBMITTED',
     itemCode: BENCH_ITEM,

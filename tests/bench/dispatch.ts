@@ -1,5 +1,6 @@
 // Dispatch bench: N stored, queued cases delivered to a minimal local sc-chengdu backend (child) by
-// the real adapter worker (child: adapters/worker.ts startWorkers with the real sc-chengdu adapter)
+// the real adapter worker (child: adapters/worker-process.ts startWorkers with the real sc-chengdu
+// adapter)
 // vs a minimal BullMQ worker making the same HTTP call (child), alternating rounds, each on fresh
 // keys. Cases are stored and queued exactly as the submit path does it (CaseStore.create, then
 // dispatchCase: enqueue and mark ROUTED). Each worker first drains a warm-up batch, then the queue
@@ -9,8 +10,10 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../../config/load-config.ts';
 import { loadAdapterSettings } from '../../adapters/kit/adapter-config.ts';
 import { dispatchCase } from '../../gateway/cases/dispatch-case.ts';
-import { CaseStore } from '../../gateway/cases/case-store.ts';
+import { createCaseStore, type CaseStore } from '../../gateway/cases/case-store.ts';
+import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
 import { CaseQueues } from '../../gateway/queues/case-queues.ts';
+import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { ulid } from 'ulid';
 import {
   BENCH_ADAPTER,
@@ -67,7 +70,7 @@ const SCRIPTS: Record<WorkerKind, string> = {
 async function seed(
   store: CaseStore,
   queues: CaseQueues,
-  envelope: unknown,
+  envelope: SubmissionEnvelope,
   count: number,
 ): Promise<string[]> {
   const ids: string[] = [];
@@ -85,7 +88,7 @@ async function seed(
           requestHash: 'bench',
           response: { status: 202, body: { caseId: id }, headers: { Location: `/v1/cases/${id}` } },
         };
-        const outcome = await store.create(store.idempotencyKey(BENCH_CLIENT, id), idem, [
+        const outcome = await store.create({ clientId: BENCH_CLIENT, keyHash: id, record: idem }, [
           { record, history: benchHistory(at) },
         ]);
         if (!outcome.created) throw new Error(`seed: case ${id} not created`);
@@ -120,12 +123,10 @@ async function measure(
 ): Promise<DispatchRound> {
   const config = loadConfig({ REDIS_URL: o.redisUrl, GW_KEY_PREFIX: prefix });
   const redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
-  const store = new CaseStore(redis, prefix, config.idempotencyTtlSeconds);
-  const queues = new CaseQueues(redis, {
-    keyPrefix: prefix,
-    attempts: config.deliveryAttempts,
-    backoffMs: config.deliveryBackoffMs,
-  });
+  // No listeners: seeding is not measured, and the bench cases have no callbackUrl.
+  const store = createCaseStore({ redis, config, listeners: [], now: () => new Date() });
+  const keys = redisKeys(prefix);
+  const queues = new CaseQueues(redis, keys);
   const envelope = benchEnvelope();
   let child: RunningChild | undefined;
   try {
@@ -156,8 +157,12 @@ async function measure(
 
     const pipeline = redis.pipeline();
     for (const id of ids) {
-      pipeline.hmget(`${prefix}:bull:route-${BENCH_ADAPTER}:${id}`, 'processedOn', 'finishedOn');
-      pipeline.hget(store.caseKey(id), 'status');
+      pipeline.hmget(
+        `${keys.bull}:${routeQueueName(BENCH_ADAPTER)}:${id}`,
+        'processedOn',
+        'finishedOn',
+      );
+      pipeline.hget(keys.case(id), 'status');
     }
     const replies = (await pipeline.exec()) ?? [];
     let first = Infinity;

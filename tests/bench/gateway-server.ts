@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/load-config.ts';
-import { startGateway } from '../../gateway/main.ts';
+import { startGateway } from '../../gateway/gateway-process.ts';
 import { createLogger } from '../../gateway/shared/logger.ts';
 import { runChild, serveParent, type Facts } from './ipc.ts';
 

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import type { ClientCredentials } from '../../gateway/client/gateway-client.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { BENCH_CLIENT, benchEnvelope } from './bench-case.ts';
 import { spawnChild, type Facts, type RunningChild } from './ipc.ts';
 import { signedLoad, type LoadResult } from './load.ts';
@@ -319,29 +320,30 @@ async function measureFootprint(
     o.footprintSamples,
     (k) => !k.endsWith(':history') && !k.endsWith(':events'),
   );
-  const ids = caseKeys.map((k) => k.slice(`${p}:case:`.length));
+  const keys = redisKeys(p);
+  const ids = (await Promise.all(caseKeys.map((k) => redis.hget(k, 'id')))).map(String);
   const idemKeys = await scanKeys(redis, `${p}:idem:*`, o.footprintSamples, () => true);
   const nonceKeys = await scanKeys(redis, `${p}:nonce:*`, o.footprintSamples, () => true);
   const caseHashBytes = await averageUsage(redis, caseKeys);
   const historyListBytes = await averageUsage(
     redis,
-    ids.map((id) => `${p}:case:${id}:history`),
+    ids.map((id) => keys.history(id)),
   );
   const idempotencyKeyBytes = await averageUsage(redis, idemKeys);
   // SW-005 from 师宗县 routes to one adapter (yn): read it from the stored case, not assumed here.
-  const route = JSON.parse((await redis.hget(`${p}:case:${ids[0] ?? ''}`, 'route')) ?? '{}') as {
+  const route = JSON.parse((await redis.hget(keys.case(ids[0] ?? ''), 'route')) ?? '{}') as {
     adapter?: string;
   };
   const queuedJobHashBytes = await averageUsage(
     redis,
-    ids.map((id) => `${p}:bull:route-${route.adapter ?? '?'}:${id}`),
+    ids.map((id) => `${keys.bull}:${routeQueueName(route.adapter ?? '?')}:${id}`),
   );
   const nonceKeyBytes = await averageUsage(redis, nonceKeys);
   const sample = ids[0] ?? '';
   const detail: Record<string, number> = {
-    envelopeFieldBytes: await redis.hstrlen(`${p}:case:${sample}`, 'envelope'),
-    caseHashFields: await redis.hlen(`${p}:case:${sample}`),
-    historyEntries: await redis.llen(`${p}:case:${sample}:history`),
+    envelopeFieldBytes: await redis.hstrlen(keys.case(sample), 'envelope'),
+    caseHashFields: await redis.hlen(keys.case(sample)),
+    historyEntries: await redis.llen(keys.history(sample)),
     idempotencyValueBytes: idemKeys[0] ? await redis.strlen(idemKeys[0]) : 0,
   };
   const memoryAfter = await redisUsedMemory(redis);
@@ -349,13 +351,13 @@ async function measureFootprint(
   // Redis keeps a hash compact (listpack) only while every value is ≤ hash-max-listpack-value
   // (64 bytes by default); the envelope field is far longer, so each case hash is a hashtable. How
   // much a deployment would save by raising that setting: copy sample hashes under it and measure.
-  const encoding = String(await redis.call('OBJECT', 'ENCODING', `${p}:case:${sample}`));
+  const encoding = String(await redis.call('OBJECT', 'ENCODING', keys.case(sample)));
   const previous = await redis.config('GET', 'hash-max-listpack-value');
   await redis.config('SET', 'hash-max-listpack-value', '4096');
   const copies: string[] = [];
   for (const id of ids.slice(0, 50)) {
     const copy = `bench-footprint:listpack:${id}`;
-    await redis.hset(copy, await redis.hgetall(`${p}:case:${id}`));
+    await redis.hset(copy, await redis.hgetall(keys.case(id)));
     copies.push(copy);
   }
   const listpackCaseHashBytes = await averageUsage(redis, copies);

@@ -5,7 +5,7 @@
 // configured 50/s throttle. Logs at info to stdout, which the bench discards.
 import { loadConfig } from '../../config/load-config.ts';
 import { loadAdapterSettings, withBaseUrls } from '../../adapters/kit/adapter-config.ts';
-import { startWorkers } from '../../adapters/worker.ts';
+import { startWorkers } from '../../adapters/worker-process.ts';
 import { createLogger } from '../../gateway/shared/logger.ts';
 import { BENCH_ADAPTER } from './bench-case.ts';
 import { runChild, serveParent } from './ipc.ts';

@@ -10,6 +10,7 @@ import {
   loadCalendar,
   nextDay,
 } from '../../gateway/calendar/working-days.ts';
+import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { validExample } from '../support/api-gateway.ts';
 import { plainRedis } from '../support/redis.ts';
 import {
@@ -151,7 +152,8 @@ describe('province events', () => {
       note: '请补充身份证明',
     });
     expect(correction.body.status).toBe('CORRECTION_REQUIRED');
-    const pausedAtField = () => redis.hget(`${sys.config.keyPrefix}:case:${caseId}`, 'pausedAt');
+    const caseKey = redisKeys(sys.config.keyPrefix).case(caseId);
+    const pausedAtField = () => redis.hget(caseKey, 'pausedAt');
     expect(await pausedAtField()).toBe(pausedAt.toISOString());
 
     // The applicant supplies the material a week later (by the province's own clock).

@@ -12,10 +12,11 @@ import {
   withBaseUrls,
   type AdapterId,
 } from '../../adapters/kit/adapter-config.ts';
-import { startWorkers, type RunningWorkers } from '../../adapters/worker.ts';
+import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
 import type { XzSandbox } from '../../adapters/xz/xz-sandbox.ts';
-import { CaseStore } from '../../gateway/cases/case-store.ts';
-import { routeQueueName } from '../../gateway/queues/case-queues.ts';
+import { createCaseStore } from '../../gateway/cases/case-store.ts';
+import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
+import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { createLogger } from '../../gateway/shared/logger.ts';
 import { plainRedis, testRedisUrl, waitFor } from '../support/redis.ts';
 import {
@@ -165,7 +166,13 @@ describe('a replay racing the failing attempt', () => {
     // DELIVERY_FAILED and listed, and the job fails only once the operator's replay has moved the
     // case back to ROUTED. sc-chengdu has no worker yet, so the stand-in takes the job.
     const caseId = await submitFor(sys, 'sc-chengdu');
-    const store = new CaseStore(redis, sys.config.keyPrefix, sys.config.idempotencyTtlSeconds);
+    // The stand-in records the failure as the job runner does, through a store of its own.
+    const store = createCaseStore({
+      redis,
+      config: sys.config,
+      listeners: [],
+      now: () => new Date(),
+    });
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     let calls = 0;
     const standIn: Worker = new Worker<unknown, unknown>(
@@ -173,25 +180,19 @@ describe('a replay racing the failing attempt', () => {
       async () => {
         calls++;
         void standIn.close(); // this job only
-        const at = new Date().toISOString();
-        const note = 'refused: stand-in';
-        const failed = {
-          at,
-          status: 'DELIVERY_FAILED' as const,
-          actor: 'adapter:sc-chengdu',
-          note,
-        };
-        await store.transition(caseId, ['ROUTED'], 'DELIVERY_FAILED', [failed], {
-          failureReason: note,
+        const record = await store.get(caseId);
+        if (record?.kind !== 'single') throw new Error(`case ${caseId} is not a single case`);
+        await recordDeliveryFailed(store, record, {
+          adapterId: 'sc-chengdu',
+          reason: 'refused: stand-in',
         });
-        await redis.zadd(store.deadLettersKey(), Date.now(), caseId);
         await waitFor(async () => (await store.get(caseId))?.status === 'ROUTED', {
           timeoutMs: 15_000,
           what: 'the replay',
         });
-        throw new UnrecoverableError(note);
+        throw new UnrecoverableError('refused: stand-in');
       },
-      { connection, prefix: `${sys.config.keyPrefix}:bull` },
+      { connection, prefix: redisKeys(sys.config.keyPrefix).bull },
     );
     try {
       await waitFor(async () => (await deadLetters(sys)).some((d) => d.caseId === caseId), {

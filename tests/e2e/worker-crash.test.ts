@@ -11,7 +11,7 @@ import {
   loadAdapterSettings,
   withBaseUrls,
 } from '../../adapters/kit/adapter-config.ts';
-import { startWorkers, type RunningWorkers } from '../../adapters/worker.ts';
+import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
 import { createLogger } from '../../gateway/shared/logger.ts';
 import { plainRedis, waitFor } from '../support/redis.ts';
 import { startTcpTap, type TcpTap } from './support/tcp-tap.ts';

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from '../../gateway/shared/redis.ts';
+import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackWorker } from '../../gateway/callbacks/callback-worker.ts';
 import { callbackUrlProblem } from '../../gateway/callbacks/callback-url.ts';
@@ -73,7 +74,7 @@ beforeAll(async () => {
   });
   worker = startCallbackWorker({
     connection: workerRedis,
-    keyPrefix: gw.config.keyPrefix,
+    keys: redisKeys(gw.config.keyPrefix),
     clients: gw.services.clients,
     log: gw.services.logger,
   });
@@ -134,7 +135,8 @@ describe('portal callbacks', () => {
       .client('portal-sc')
       .submitCase<{ caseId: string }>(validExample('SW-005'), `nocb-${Date.now()}`);
     expect(res.status).toBe(202);
-    const waiting = await gw.services.redis.keys(`${gw.config.keyPrefix}:bull:callbacks:*`);
+    const bull = redisKeys(gw.config.keyPrefix).bull;
+    const waiting = await gw.services.redis.keys(`${bull}:${CALLBACK_QUEUE}:*`);
     expect(received.length).toBe(before);
     expect(waiting.length).toBeGreaterThan(0); // the queue exists, from the first test
   });

@@ -1,7 +1,8 @@
 // 督办: warning at 80 % of the promised time, overdue at the due time, escalated a day later;
 // paused cases are skipped and closed ones dropped (gateway/README.md#supervision-flags).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flagTimes, superviseOnce } from '../../gateway/supervision/supervision.ts';
+import { superviseOnce } from '../../gateway/supervision/supervision.ts';
+import { flagTimes } from '../../gateway/supervision/supervision-schedule.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 
 let gw: ApiGateway;
@@ -17,6 +18,12 @@ interface View {
   flags: { warning: boolean; overdue: boolean; escalated: boolean };
   history: { actor: string; note?: string }[];
 }
+
+const supervisorOf = (g: ApiGateway) => ({
+  store: g.services.store,
+  schedule: g.services.schedule,
+  log: g.services.logger,
+});
 
 let n = 0;
 async function submit(): Promise<View & { caseId: string }> {
@@ -34,20 +41,19 @@ describe('supervision flags', () => {
   it('raises warning, then overdue, then escalated as each falls due, once each', async () => {
     const c = await submit();
     const times = flagTimes(c.createdAt, c.dueAt);
-    const log = gw.services.logger;
-    const store = gw.services.store;
-    expect(await superviseOnce(store, log, times.warning - 1000)).toBe(0);
-    expect(await superviseOnce(store, log, times.warning + 1)).toBe(1);
+    const supervisor = supervisorOf(gw);
+    expect(await superviseOnce(supervisor, times.warning - 1000)).toBe(0);
+    expect(await superviseOnce(supervisor, times.warning + 1)).toBe(1);
     let view = (await gw.client('operator-dev').getCase<View>(c.caseId)).body;
     expect(view.flags).toEqual({ warning: true, overdue: false, escalated: false });
 
-    expect(await superviseOnce(store, log, times.escalated + 1)).toBe(2);
+    expect(await superviseOnce(supervisor, times.escalated + 1)).toBe(2);
     view = (await gw.client('operator-dev').getCase<View>(c.caseId)).body;
     expect(view.flags).toEqual({ warning: true, overdue: true, escalated: true });
     const notes = view.history.filter((h) => h.actor === 'supervisor').map((h) => h.note);
     expect(notes).toHaveLength(3);
     expect(notes[0]).toMatch(/80%/);
-    expect(await superviseOnce(store, log, times.escalated + 10_000)).toBe(0);
+    expect(await superviseOnce(supervisor, times.escalated + 10_000)).toBe(0);
   });
 
   it('skips a paused case and drops a closed one', async () => {
@@ -60,7 +66,7 @@ describe('supervision flags', () => {
     });
     await event(closed.caseId, 'result-delivered');
     const late = flagTimes(paused.createdAt, paused.dueAt).escalated + 1;
-    await superviseOnce(gw.services.store, gw.services.logger, late);
+    await superviseOnce(supervisorOf(gw), late);
     for (const id of [paused.caseId, closed.caseId]) {
       const view = (await gw.client('operator-dev').getCase<View>(id)).body;
       expect(view.flags).toEqual({ warning: false, overdue: false, escalated: false });

@@ -1,23 +1,30 @@
 --[[
-  Moves one case to a new status if, and only if, its current status is one of the allowed ones;
-  appends the history entries and sets extra fields in the same step, so concurrent writers (the
-  submit path, the reconciler, adapter workers, province events) can never regress a status.
+  Applies one row of the lifecycle table (gateway/cases/lifecycle.ts) to one case: moves it to a
+  new status if, and only if, its current status is one of the allowed ones, and in the same
+  atomic step appends the history entries, sets extra fields, records the event digest, keeps the
+  outbox and the dead-letter list in step and starts the retention clock of a closed case. So
+  concurrent writers (the submit path, the reconciler, adapter workers, province events,
+  operators) can never regress a status or leave a list behind the status.
 
   Input:
     KEYS[1] case hash
     KEYS[2] history list
     KEYS[3] outbox sorted set (the case leaves it once it is no longer SUBMITTED)
-    KEYS[4] (optional) set of applied event digests, for events idempotent by content
+    KEYS[4] set of applied event digests (events are idempotent by content)
+    KEYS[5] dead-letter sorted set
     ARGV[1] allowed current statuses, comma-separated
     ARGV[2] new status
     ARGV[3] history entries, JSON array of JSON strings (pushed as they are)
     ARGV[4] extra fields, JSON object (string values)
     ARGV[5] case id
     ARGV[6] updatedAt, ISO string
-    ARGV[7] (with KEYS[4]) this event's digest
+    ARGV[7] this event's digest, or '' (not an event)
+    ARGV[8] dead-letter change: 'add', 'remove' or ''
+    ARGV[9] dead-letter score (ms) for 'add'
+    ARGV[10] seconds until record, history and digests expire (a closed case), or '0'
 
   Output:
-    {'ok', <previous status>, <callbackUrl or ''>, <clientId>, <history length>}
+    {'ok', <previous status>, <history length>}
     | {'illegal', <current status>} | {'missing', ''}
     | {'duplicate', <current status>} when the digest was applied before
 ]]
@@ -25,7 +32,7 @@ local current = redis.call('HGET', KEYS[1], 'status')
 if not current then
   return {'missing', ''}
 end
-if KEYS[4] and redis.call('SISMEMBER', KEYS[4], ARGV[7]) == 1 then
+if ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[4], ARGV[7]) == 1 then
   return {'duplicate', current}
 end
 local allowed = false
@@ -45,12 +52,21 @@ redis.call('HSET', KEYS[1], unpack(flat))
 for _, entry in ipairs(cjson.decode(ARGV[3])) do
   redis.call('RPUSH', KEYS[2], entry)
 end
-if KEYS[4] then
+if ARGV[7] ~= '' then
   redis.call('SADD', KEYS[4], ARGV[7])
 end
 if ARGV[2] ~= 'SUBMITTED' then
   redis.call('ZREM', KEYS[3], ARGV[5])
 end
-local callbackUrl = redis.call('HGET', KEYS[1], 'callbackUrl') or ''
-local clientId = redis.call('HGET', KEYS[1], 'clientId') or ''
-return {'ok', current, callbackUrl, clientId, redis.call('LLEN', KEYS[2])}
+if ARGV[8] == 'add' then
+  redis.call('ZADD', KEYS[5], ARGV[9], ARGV[5])
+elseif ARGV[8] == 'remove' then
+  redis.call('ZREM', KEYS[5], ARGV[5])
+end
+local ttl = tonumber(ARGV[10])
+if ttl > 0 then
+  redis.call('EXPIRE', KEYS[1], ttl)
+  redis.call('EXPIRE', KEYS[2], ttl)
+  redis.call('EXPIRE', KEYS[4], ttl)
+end
+return {'ok', current, redis.call('LLEN', KEYS[2])}

@@ -3,7 +3,7 @@
 // per adapter, and polls on a case's status. Every wait has a deadline; nothing sleeps a fixed time.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { routeQueueName } from '../../../gateway/queues/case-queues.ts';
+import { redisKeys, routeQueueName } from '../../../gateway/shared/redis-keys.ts';
 import { createLogger } from '../../../gateway/shared/logger.ts';
 import { loadConfig, type Config } from '../../../config/load-config.ts';
 import type { AdapterId } from '../../../adapters/kit/adapter-config.ts';
@@ -176,7 +176,7 @@ export function statuses(view: CaseView): string[] {
 export function deliveryQueue(sys: E2eSystem, adapter: AdapterId, connection: Redis): Queue {
   const queue = new Queue(routeQueueName(adapter), {
     connection,
-    prefix: `${sys.config.keyPrefix}:bull`,
+    prefix: redisKeys(sys.config.keyPrefix).bull,
   });
   queue.on('error', () => undefined);
   return queue;

@@ -6,7 +6,7 @@ import {
   loadAdapterSettings,
   withBaseUrls,
 } from '../../../adapters/kit/adapter-config.ts';
-import { startWorkers } from '../../../adapters/worker.ts';
+import { startWorkers } from '../../../adapters/worker-process.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import { createLogger } from '../../../gateway/shared/logger.ts';
 

@@ -1,6 +1,7 @@
 // gateway/README.md#retention: case records outlive jobs, for a configurable retention after the
 // case closes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 
 let gw: ApiGateway;
@@ -18,7 +19,8 @@ describe('retention of closed cases', () => {
       `ret-${Date.now()}`,
     );
     const id = res.body.caseId;
-    const key = gw.services.store.caseKey(id);
+    const keys = redisKeys(gw.config.keyPrefix);
+    const key = keys.case(id);
     const post = (type: string, extra: object = {}) =>
       province.request('POST', `/v1/cases/${id}/events`, {
         json: { type, at: new Date().toISOString(), ...extra },
@@ -30,7 +32,7 @@ describe('retention of closed cases', () => {
 
     const closed = await post('result-delivered');
     expect(closed.body).toMatchObject({ status: 'CLOSED', phase: { key: 'feedback', zh: '反馈' } });
-    for (const k of [key, gw.services.store.historyKey(id), gw.services.store.eventsKey(id)]) {
+    for (const k of [key, keys.history(id), keys.events(id)]) {
       const ttl = await gw.services.redis.ttl(k);
       expect(ttl).toBeGreaterThan(2 * 86_400 - 60);
       expect(ttl).toBeLessThanOrEqual(2 * 86_400);

@@ -1,0 +1,119 @@
+// The worker process's parts (gateway/README.md#architecture): one delivery worker per adapter queue, the
+// joint-case queue, portal callbacks and the 督办 supervisor, on worker-role Redis connections
+// (BullMQ blocks on them and waits out a Redis restart). adapters/worker.ts runs it alone
+// (`npm run start:worker`); `npm start` runs it beside the gateway and the sandboxes.
+import { Worker } from 'bullmq';
+import type { Config } from '../config/load-config.ts';
+import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
+import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
+import { createCaseSystem } from '../gateway/case-system.ts';
+import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
+import type { DeliveryJob } from '../gateway/queues/case-queues.ts';
+import type { Logger } from '../gateway/shared/logger.ts';
+import { createRedis, redisSettings, waitForRedis } from '../gateway/shared/redis.ts';
+import { JOINT_QUEUE, redisKeys } from '../gateway/shared/redis-keys.ts';
+import { startSupervisor } from '../gateway/supervision/supervision.ts';
+import {
+  ADAPTER_IDS,
+  loadAdapterSettings,
+  type AdapterId,
+  type AdapterSettingsTable,
+} from './kit/adapter-config.ts';
+import { startAdapterWorker, type AdapterWorker } from './kit/job-runner.ts';
+import { createAdapter } from './kit/registry.ts';
+
+export interface RunningWorkers {
+  workers: Map<string, AdapterWorker>;
+  stop: () => Promise<void>;
+}
+
+export interface WorkerOptions {
+  adapters?: readonly AdapterId[];
+  /** Adapter settings; default config/adapters.json (GW_ADAPTERS_FILE). */
+  adapterSettings?: AdapterSettingsTable;
+  /** The clock of every status time; default the system clock. */
+  now?: () => Date;
+}
+
+export async function startWorkers(
+  config: Config,
+  logger: Logger,
+  options: WorkerOptions = {},
+): Promise<RunningWorkers> {
+  const connection = createRedis('worker', redisSettings(config));
+  await waitForRedis(connection, config.redisStartupTimeoutMs);
+  const keys = redisKeys(config.keyPrefix);
+  const cases = createCaseSystem({
+    redis: connection,
+    config,
+    log: logger,
+    now: options.now ?? (() => new Date()),
+  });
+  const { store } = cases;
+  const callbackWorker = startCallbackWorker({
+    connection,
+    keys,
+    clients: loadClientRegistry({ env: config.env, clientsFile: config.clientsFile }),
+    log: logger,
+  });
+  const settings =
+    options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
+  const names = new Map(loadCatalogue().map((i) => [`${i.code}@${i.version}`, i.name]));
+  const workers = new Map<string, AdapterWorker>();
+  for (const id of options.adapters ?? ADAPTER_IDS) {
+    const s = settings[id];
+    workers.set(
+      id,
+      startAdapterWorker(
+        id,
+        createAdapter(id, s),
+        {
+          concurrency: s.concurrency,
+          ratePerSecond: s.ratePerSecond,
+          lockDurationMs: config.workerLockDurationMs,
+          stalledIntervalMs: config.workerStalledIntervalMs,
+          breaker: {
+            threshold: config.breakerThreshold,
+            coolDownMs: config.breakerCoolDownMs,
+            maxCoolDownMs: config.breakerCoolDownMs * 10,
+          },
+          // The adapter's own retry settings, else the global defaults.
+          retry: {
+            attempts: s.attempts ?? config.deliveryAttempts,
+            backoffMs: s.backoffMs ?? config.deliveryBackoffMs,
+          },
+        },
+        {
+          connection,
+          bullPrefix: keys.bull,
+          store,
+          itemName: (code, version) => names.get(`${code}@${version}`) ?? code,
+          log: logger,
+        },
+      ),
+    );
+  }
+  // A joint parent's job runs once every child is delivered: the parent then follows them.
+  const joint = new Worker<DeliveryJob>(
+    JOINT_QUEUE,
+    async (job) => store.followChildren(job.data.caseId),
+    { connection, prefix: keys.bull, concurrency: 4 },
+  );
+  joint.on('error', (error) => logger.warn({ err: error }, 'joint worker error'));
+  const supervisor = startSupervisor(
+    { store, schedule: cases.schedule, log: logger },
+    config.supervisionIntervalMs,
+  );
+  logger.info({ adapters: [...workers.keys()] }, 'workers started');
+  return {
+    workers,
+    stop: async () => {
+      await Promise.all([...workers.values()].map((w) => w.close()));
+      await supervisor.stop();
+      await joint.close();
+      await callbackWorker.close();
+      await cases.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

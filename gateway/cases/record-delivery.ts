@@ -1,0 +1,71 @@
+// What an adapter worker records about a delivery (gateway/README.md#case-lifecycle): the case
+// it may deliver, then one outcome — delivered (with the province's case number) or failed for
+// good (a dead letter). Retrying is the worker's business and records nothing.
+import type { CaseStatus } from './case-status.ts';
+import type { RoutedCase } from './case-record.ts';
+import type { CaseStore, MoveOutcome } from './case-store.ts';
+import { recordDispatched } from './record-dispatch.ts';
+
+export type DeliveryTarget =
+  | { found: 'deliver'; record: RoutedCase }
+  /** Nothing to send: a replayed job, or a province that reported progress first. */
+  | { found: 'skip'; status: CaseStatus }
+  | { found: 'missing' };
+
+/**
+ * The case of a delivery job, if it is still waiting to be delivered. A case still SUBMITTED had
+ * its job queued by a submit path that has not recorded the dispatch yet (or died before it): the
+ * worker records it, so the history never jumps from SUBMITTED to DELIVERED.
+ */
+export async function loadForDelivery(store: CaseStore, caseId: string): Promise<DeliveryTarget> {
+  let record = await store.get(caseId);
+  if (record?.status === 'SUBMITTED') {
+    await recordDispatched(store, record);
+    record = await store.get(caseId);
+  }
+  if (!record) return { found: 'missing' };
+  // A joint parent has no route of its own: its children are delivered.
+  if (record.kind === 'joint-parent' || record.status !== 'ROUTED') {
+    return { found: 'skip', status: record.status };
+  }
+  return { found: 'deliver', record };
+}
+
+export interface Delivered {
+  adapterId: string;
+  provinceCaseNo: string;
+  /** The province already held the case (a retried or recovered delivery). */
+  duplicate: boolean;
+}
+
+/** ROUTED → DELIVERED with the province's case number. */
+export async function recordDelivered(
+  store: CaseStore,
+  record: RoutedCase,
+  delivered: Delivered,
+): Promise<MoveOutcome> {
+  const { adapterId, provinceCaseNo, duplicate } = delivered;
+  const note = `province case ${provinceCaseNo}${duplicate ? ' (already held by the province)' : ''}`;
+  const moved = await store.move(record, 'delivered', {
+    actor: `adapter:${adapterId}`,
+    note,
+    fields: { provinceCaseNo },
+  });
+  // The province's own event moved the case past ROUTED first: keep its case number anyway.
+  if (!moved.ok) await store.keepProvinceCaseNo(record.id, provinceCaseNo);
+  return moved;
+}
+
+/** ROUTED → DELIVERY_FAILED, listed as a dead letter for operators to replay. */
+export async function recordDeliveryFailed(
+  store: CaseStore,
+  record: RoutedCase,
+  failure: { adapterId: string; reason: string },
+): Promise<MoveOutcome> {
+  const reason = failure.reason.slice(0, 300);
+  return store.move(record, 'delivery-failed', {
+    actor: `adapter:${failure.adapterId}`,
+    note: reason,
+    fields: { failureReason: reason },
+  });
+}

@@ -1,0 +1,66 @@
+// The HTTP gateway process's parts: checks Redis, builds the services, listens, runs the outbox
+// reconciler, and shuts down gracefully. gateway/main.ts runs it (`npm run start:gateway`);
+// `npm start` and the tests start it in their own process.
+import type { Server } from 'node:http';
+import type { Config } from '../config/load-config.ts';
+import { startReconciler } from './cases/reconciler.ts';
+import { createServices, gatewayApp } from './services.ts';
+import { createLifecycle } from './shared/lifecycle.ts';
+import type { Logger } from './shared/logger.ts';
+import {
+  createRedis,
+  readRedisFacts,
+  redisFactsProblems,
+  redisSettings,
+  StartupError,
+  waitForRedis,
+} from './shared/redis.ts';
+import { createShutdown, type ShutdownOutcome } from './shared/shutdown.ts';
+
+export interface RunningGateway {
+  server: Server;
+  port: number;
+  stop: () => Promise<ShutdownOutcome>;
+}
+
+export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  const redis = createRedis('http', redisSettings(config));
+  try {
+    await waitForRedis(redis, config.redisStartupTimeoutMs);
+    const problems = redisFactsProblems(await readRedisFacts(redis));
+    if (problems.length > 0) throw new StartupError(problems.join('; '));
+  } catch (error) {
+    redis.disconnect();
+    throw error instanceof StartupError ? error : new StartupError((error as Error).message);
+  }
+
+  const services = createServices(config, logger, redis);
+  const reconciler = startReconciler(
+    services,
+    { intervalMs: config.reconcileIntervalMs, ageMs: config.reconcileAgeMs },
+    logger,
+  );
+  const lifecycle = createLifecycle();
+  const app = gatewayApp(services, lifecycle);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (error?: Error) =>
+      error ? reject(error) : resolve(s),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, host: config.host }, 'gateway listening');
+
+  const stop = createShutdown({
+    server,
+    lifecycle,
+    timeoutMs: config.shutdownTimeoutMs,
+    logger,
+    closers: [
+      { name: 'reconciler', close: () => reconciler.stop() },
+      { name: 'queues', close: () => services.closeQueues() },
+      { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) },
+    ],
+  });
+  return { server, port, stop };
+}
