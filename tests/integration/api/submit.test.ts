@@ -3,6 +3,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileOnce } from '../../../gateway/cases/reconciler.ts';
+import { redisKeys, routeQueueName } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 
 let gw: ApiGateway;
@@ -34,9 +35,9 @@ function jointExample(): Record<string, unknown> {
 }
 
 function queue(adapter: string) {
-  return new Queue(`route-${adapter}`, {
+  return new Queue(routeQueueName(adapter), {
     connection: gw.services.redis,
-    prefix: `${gw.config.keyPrefix}:bull`,
+    prefix: redisKeys(gw.config.keyPrefix).bull,
   });
 }
 
@@ -62,6 +63,19 @@ describe('submitting a case', () => {
     const job = await queue('yn').getJob(id);
     expect(job?.data).toEqual({ caseId: id });
     expect(await job?.getState()).toBe('waiting');
+  });
+
+  it('logs "case accepted" through the request\'s logger: the line carries the request id', async () => {
+    const requestId = `req-accepted-${Date.now()}`;
+    const res = await gw.client('portal-sc').request<Accepted>('POST', '/v1/cases', {
+      json: validExample('SW-005'),
+      headers: { 'Idempotency-Key': key('logged'), 'X-Request-Id': requestId },
+    });
+    expect(res.status).toBe(202);
+    const accepted = gw
+      .logLines()
+      .filter((l) => l.msg === 'case accepted' && l.caseId === res.body.caseId);
+    expect(accepted).toEqual([expect.objectContaining({ requestId, itemCode: 'SW-005' })]);
   });
 
   it('answers the same key and body with the same 202 and Idempotent-Replayed: true', async () => {
@@ -97,7 +111,9 @@ describe('submitting a case', () => {
     const [id] = [...ids];
     const jobs = await queue('yn').getJobs(['waiting', 'delayed', 'active']);
     expect(jobs.filter((j) => j.id === id)).toHaveLength(1);
-    const idemKeys = await gw.services.redis.keys(`${gw.config.keyPrefix}:idem:portal-sc:*`);
+    const idemKeys = await gw.services.redis.keys(
+      redisKeys(gw.config.keyPrefix).idempotency('portal-sc', '*'),
+    );
     const records = await Promise.all(idemKeys.map((k2) => gw.services.redis.get(k2)));
     expect(records.filter((r) => r?.includes(id!))).toHaveLength(1);
   });

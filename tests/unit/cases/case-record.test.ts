@@ -1,0 +1,106 @@
+// A stored case is one of three kinds, checked when it is read back from its Redis hash
+// (gateway/cases/case-record.ts): code downstream narrows on `kind` and never guesses.
+import { describe, expect, it } from 'vitest';
+import {
+  CorruptCaseError,
+  fromHash,
+  toHash,
+  type JointChildCase,
+  type JointParentCase,
+  type SingleCase,
+} from '../../../gateway/cases/case-record.ts';
+import type { SubmissionEnvelope } from '../../../gateway/catalogue/submission-envelope.ts';
+
+const envelope: SubmissionEnvelope = {
+  itemCode: 'SW-005',
+  mode: 'online',
+  receivingRegion: '510104',
+  handlingRegion: '530323',
+  applicant: { type: 'person', name: '张三', idNumber: '53032319900101123X' },
+  payload: { months: 36 },
+};
+const common = {
+  status: 'ROUTED' as const,
+  itemCode: 'SW-005',
+  itemVersion: 1,
+  mode: 'online' as const,
+  clientId: 'portal-sc',
+  receivingRegion: '510104',
+  envelope,
+  createdAt: '2026-11-25T08:00:00.000Z',
+  updatedAt: '2026-11-25T08:00:00.000Z',
+  dueAt: '2026-12-09T16:00:00.000Z',
+  flags: { warning: false, overdue: false, escalated: false },
+};
+const route = { adapter: 'yn', targetRegion: '530323', level: 'county' as const };
+const single: SingleCase = {
+  ...common,
+  kind: 'single',
+  id: '01JCASE0000000000000000001',
+  route,
+  adapters: ['yn'],
+  callbackUrl: 'https://portal.sc.example/hooks',
+};
+const parent: JointParentCase = {
+  ...common,
+  kind: 'joint-parent',
+  id: '01JCASE0000000000000000002',
+  children: ['01JCASE0000000000000000002-1', '01JCASE0000000000000000002-2'],
+  adapters: ['cq', 'sc-chengdu'],
+};
+const child: JointChildCase = {
+  ...common,
+  kind: 'joint-child',
+  id: '01JCASE0000000000000000002-1',
+  parentId: parent.id,
+  role: 'transfer-out',
+  route: { adapter: 'cq', targetRegion: '500103', level: 'county' },
+  adapters: ['cq'],
+};
+
+describe('case records in Redis hashes', () => {
+  it.each([single, parent, child])('reads back a $kind as it was stored', (record) => {
+    const hash = toHash(record);
+    expect(hash).not.toHaveProperty('kind');
+    expect(fromHash(hash)).toEqual(record);
+  });
+
+  it('has no case for a hash without id or status (nothing stored)', () => {
+    expect(fromHash({})).toBeUndefined();
+    expect(fromHash({ provinceCaseNo: 'X1' })).toBeUndefined();
+  });
+
+  it('reads a cleared pausedAt as not paused, and flags in one order whatever the stored order', () => {
+    const hash = {
+      ...toHash(single),
+      pausedAt: '',
+      flags: '{"escalated":false,"overdue":true,"warning":true}',
+    };
+    const record = fromHash(hash);
+    expect(record?.pausedAt).toBeUndefined();
+    expect(Object.keys(record?.flags ?? {})).toEqual(['warning', 'overdue', 'escalated']);
+  });
+
+  it.each([
+    ['a single case without a route', { ...toHash(single), route: undefined }, /route/],
+    ['an unknown status', { ...toHash(single), status: 'LOST' }, /status/],
+    [
+      'a route at an unknown level',
+      { ...toHash(single), route: '{"adapter":"yn","targetRegion":"530323","level":"village"}' },
+      /level/,
+    ],
+    [
+      'a joint parent with a route',
+      { ...toHash(parent), route: JSON.stringify(route) },
+      /joint-parent/,
+    ],
+    ['a joint child without a role', { ...toHash(child), role: undefined }, /role/],
+    ['a field that is not JSON', { ...toHash(single), flags: '{warning' }, /JSON/],
+  ])('refuses %s as corrupt, naming the problem', (_what, hash, problem) => {
+    const defined = Object.fromEntries(
+      Object.entries(hash).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    expect(() => fromHash(defined)).toThrow(CorruptCaseError);
+    expect(() => fromHash(defined)).toThrow(problem);
+  });
+});
