@@ -140,7 +140,7 @@ describe('a province that is down', () => {
     expect(heldBy('sc', caseId)[0]!.deliveries).toBe(1);
   });
 
-  it('does not delay deliveries to the other provinces', async () => {
+  it('does not delay a delivery to another province (yn while gz is down)', async () => {
     await sandbox('gz').setFaults({ down: true });
     try {
       const gzCase = await submitFor(sys, 'gz');

@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 describe('portal callbacks', () => {
-  it('posts every status change, signed with the portal secret, retrying a failing portal', async () => {
+  it('posts the status changes from ROUTED to CLOSED, signed with the portal secret, retrying a failing portal', async () => {
     failNext = 1;
     const body = { ...validExample('SW-005'), callbackUrl: receiverUrl };
     const res = await gw

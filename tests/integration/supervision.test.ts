@@ -38,7 +38,7 @@ const event = (id: string, type: string, at = new Date().toISOString()) =>
   gw.client('province-yn').request('POST', `/v1/cases/${id}/events`, { json: { type, at } });
 
 describe('supervision flags', () => {
-  it('raises warning, then overdue, then escalated as each falls due, once each', async () => {
+  it('raises warning when it falls due, overdue and escalated once theirs have passed, each flag once', async () => {
     const c = await submit();
     const times = flagTimes(c.createdAt, c.dueAt);
     const supervisor = supervisorOf(gw);

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('Redis unreachable', () => {
-  it('answers 503 with Retry-After within 1 s on every Redis route, then recovers', async () => {
+  it('answers 503 with Retry-After within 1 s to a submission, a case read and a division lookup, then recovers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swgw-down-'));
     redis = await startPrivateRedis({ dir, persistent: true });
     gw = await startApiGateway({}, { redisUrl: redis.url });
