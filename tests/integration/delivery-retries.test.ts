@@ -196,6 +196,7 @@ describe('a 429 from a province', () => {
     const limited = await waitFor(() => xz().calls.find((c) => c.caseId === first), {
       what: 'the 429',
     });
+    if (!limited) throw new Error('waitFor resolves with the call it found');
     // While xz is paused, a 成都 case goes through; xz has not been called again by then, not even
     // for a second xz case queued meanwhile.
     const second = await submitFor('xz');
