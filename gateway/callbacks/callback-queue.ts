@@ -5,7 +5,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseStatus } from '../cases/case-status.ts';
-import type { TransitionListener } from '../cases/case-store.ts';
+import type { TransitionListener } from '../cases/case-move.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 
 export interface CallbackJob {

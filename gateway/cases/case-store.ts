@@ -1,5 +1,5 @@
-// Case records in Redis (gateway/README.md#redis-data-layout): one hash and one history list per case, the
-// idempotency records, the outbox of cases stored but not yet queued, and the dead-letter list.
+// Case records in Redis (gateway/README.md#case-store): one hash and one history list per case,
+// the idempotency records, the outbox of cases stored but not yet queued, and the dead-letter list.
 // The store is the only writer of those keys and its Redis client is private: a status changes
 // only by a row of the lifecycle table (move), applied atomically by transition-case.lua, and the
 // transition listeners given at construction (portal callbacks, 督办 scheduling) hear of every
@@ -9,10 +9,17 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 import { luaScript, runScript, type LuaScript } from '../shared/lua-script.ts';
 import { redisKeys, type RedisKeys, type SupervisionFlag } from '../shared/redis-keys.ts';
+import {
+  planMove,
+  type MoveOutcome,
+  type MoveStep,
+  type TransitionListener,
+  type TransitionNotice,
+} from './case-move.ts';
 import { isCaseStatus, type CaseStatus } from './case-status.ts';
 import { fromHash, toHash, type CaseRecord, type HistoryEntry } from './case-record.ts';
 import { followChildren } from './joint-parent.ts';
-import { LIFECYCLE, type MoveName } from './lifecycle.ts';
+import type { MoveName } from './lifecycle.ts';
 
 const script = (name: string): LuaScript =>
   luaScript(readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'));
@@ -26,51 +33,6 @@ export interface IdempotencyRecord {
   requestHash: string;
   response: { status: number; body: unknown; headers: Record<string, string> };
 }
-
-/** An applied move, as transition listeners hear of it. */
-export interface TransitionNotice {
-  /** The case as it was read before the move. */
-  record: CaseRecord;
-  move: MoveName;
-  previous: CaseStatus;
-  status: CaseStatus;
-  /** Fields the move wrote besides status and updatedAt. */
-  fields: Readonly<Record<string, string>>;
-  /** History length after the move: orders callbacks that arrive out of order. */
-  sequence: number;
-  /** When the store recorded the move (its clock). */
-  at: string;
-}
-
-/** Runs after a move is stored; one that must never fail the move catches its own errors. */
-export type TransitionListener = (notice: TransitionNotice) => Promise<void>;
-
-/** How a mover describes its move; the row of the lifecycle table says what is allowed. */
-export interface MoveStep {
-  /** The client, worker or operator recorded in the history. */
-  actor: string;
-  /** When it happened, for the history (a province event's own time); default: now. */
-  at?: string;
-  /** The history note of the move's own status. */
-  note?: string;
-  /** The history note of the `via` status. */
-  viaNote?: string;
-  /** For a row with several targets: the one this move takes. */
-  to?: CaseStatus;
-  /**
-   * Only if the case is still in this status (one of the row's): a mover that computed its target
-   * from the status it read must not move a case someone else has moved meanwhile.
-   */
-  from?: CaseStatus;
-  fields?: Record<string, string>;
-  /** A province event's content digest: the same event is applied once. */
-  digest?: string;
-}
-
-export type MoveOutcome =
-  | { ok: true; previous: CaseStatus; status: CaseStatus }
-  | { ok: false; reason: 'illegal' | 'duplicate'; current: CaseStatus }
-  | { ok: false; reason: 'missing' };
 
 export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
 
@@ -151,18 +113,9 @@ export class CaseStore {
    * nothing and tell no one.
    */
   async move(record: CaseRecord, name: MoveName, step: MoveStep): Promise<MoveOutcome> {
-    const row = LIFECYCLE[name];
-    const to = pick(name, 'to', row.to, step.to);
-    const from = step.from ? [pick(name, 'from', row.from, step.from)] : row.from;
-    const status = 'then' in row ? row.then : to;
     const now = this.now();
-    const at = step.at ?? now.toISOString();
-    const entries: HistoryEntry[] = [];
-    if ('via' in row) entries.push(entry(at, row.via, step.actor, step.viaNote));
-    entries.push(entry(at, to, step.actor, step.note));
-    if ('then' in row) entries.push(entry(at, row.then, 'gateway', 'loop closed'));
-    const fields = step.fields ?? {};
-    const closing = status === 'CLOSED' ? this.#config.caseRetentionDays * 86_400 : 0;
+    const plan = planMove(name, step, now);
+    const closing = plan.status === 'CLOSED' ? this.#config.caseRetentionDays * 86_400 : 0;
     const id = record.id;
     const result = (await runScript(
       this.#redis,
@@ -175,14 +128,14 @@ export class CaseStore {
         this.#keys.deadLetters,
       ],
       [
-        from.join(','),
-        status,
-        JSON.stringify(entries.map((e) => JSON.stringify(e))),
-        JSON.stringify(fields),
+        plan.from.join(','),
+        plan.status,
+        JSON.stringify(plan.entries.map((e) => JSON.stringify(e))),
+        JSON.stringify(plan.fields),
         id,
         now.toISOString(),
         step.digest ?? '',
-        'deadLetter' in row ? row.deadLetter : '',
+        plan.deadLetter,
         now.getTime(),
         closing,
       ],
@@ -191,26 +144,21 @@ export class CaseStore {
     if (verdict === 'missing') return { ok: false, reason: 'missing' };
     // The script answers 'duplicate' for an event digest applied before: folding it into
     // 'missing' turned a province's harmless repeat into 404 GW_CASE_NOT_FOUND.
-    if (verdict !== 'ok') {
-      return {
-        ok: false,
-        reason: verdict === 'duplicate' ? 'duplicate' : 'illegal',
-        current: asStatus(current),
-      };
-    }
+    const reason = verdict === 'duplicate' ? 'duplicate' : 'illegal';
+    if (verdict !== 'ok') return { ok: false, reason, current: asStatus(current) };
     const previous = asStatus(current);
     const notice: TransitionNotice = {
       record,
       move: name,
       previous,
-      status,
-      fields,
+      status: plan.status,
+      fields: plan.fields,
       sequence: Number(result[2] ?? 0),
       at: now.toISOString(),
     };
     for (const listener of this.#listeners) await listener(notice);
     if (record.kind === 'joint-child') await this.followChildren(record.parentId);
-    return { ok: true, previous, status };
+    return { ok: true, previous, status: plan.status };
   }
 
   /** Moves a joint parent to the status its children have reached, if it is behind. */
@@ -261,22 +209,6 @@ export class CaseStore {
       failedAtMs: Number(flat[2 * i + 1]),
     }));
   }
-}
-
-function entry(at: string, status: CaseStatus, actor: string, note?: string): HistoryEntry {
-  return { at, status, actor, ...(note ? { note } : {}) };
-}
-
-/** The row's status, or the mover's pick among the row's; a pick outside them is a bug. */
-function pick(
-  name: MoveName,
-  what: 'from' | 'to',
-  allowed: CaseStatus | readonly CaseStatus[],
-  picked: CaseStatus | undefined,
-): CaseStatus {
-  if (typeof allowed === 'string' && (picked === undefined || picked === allowed)) return allowed;
-  if (typeof allowed !== 'string' && picked && allowed.includes(picked)) return picked;
-  throw new Error(`move ${name}: ${what} ${String(picked)} is not in its row`);
 }
 
 function asStatus(value: string): CaseStatus {

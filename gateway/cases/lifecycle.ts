@@ -37,8 +37,9 @@ export interface LifecycleMove {
 
 /**
  * A case the province has received. ROUTED is allowed wherever DELIVERED is, because a fast
- * province can report before our worker has recorded its own delivery: the event path then records
- * the delivery first (`delivered-reported`) and the worker, finding the case past ROUTED, leaves it.
+ * province can report before our worker has recorded its own delivery: the event path then
+ * records the delivery first (`delivered-reported`), and the worker, finding the case past ROUTED,
+ * leaves it.
  */
 const RECEIVED: readonly CaseStatus[] = ['ROUTED', 'DELIVERED'];
 
@@ -55,6 +56,9 @@ const PARENT_SHOWS: readonly CaseStatus[] = [
   'NOT_ACCEPTED',
   'DELIVERY_FAILED',
 ];
+
+/** A closed case stays closed, a joint parent too. */
+const PARENT_OPEN = PARENT_SHOWS.filter((status) => status !== 'CLOSED');
 
 export const LIFECYCLE = {
   // The gateway queued the case (submit path, idempotent replay, reconciler, or a worker that
@@ -84,7 +88,7 @@ export const LIFECYCLE = {
   'result-delivered': { by: 'province', from: ['DECIDED'], to: 'RESULT_DELIVERED', then: 'CLOSED' },
   // A joint parent shows the status every child has reached, or a child's blocking status
   // (gateway/cases/joint-parent.ts); it follows after every move of a child.
-  'parent-followed': { by: 'gateway', from: PARENT_SHOWS, to: PARENT_SHOWS },
+  'parent-followed': { by: 'gateway', from: PARENT_OPEN, to: PARENT_SHOWS },
 } as const satisfies Record<EventType, LifecycleMove> & Record<string, LifecycleMove>;
 
 export type MoveName = keyof typeof LIFECYCLE;

@@ -3,7 +3,8 @@
 // good (a dead letter). Retrying is the worker's business and records nothing.
 import type { CaseStatus } from './case-status.ts';
 import type { RoutedCase } from './case-record.ts';
-import type { CaseStore, MoveOutcome } from './case-store.ts';
+import type { MoveOutcome } from './case-move.ts';
+import type { CaseStore } from './case-store.ts';
 import { recordDispatched } from './record-dispatch.ts';
 
 export type DeliveryTarget =

@@ -4,7 +4,8 @@
 // path had recorded the move; the lifecycle row lets only one of them through.
 import { routeQueueName } from '../shared/redis-keys.ts';
 import type { CaseRecord } from './case-record.ts';
-import type { CaseStore, MoveOutcome } from './case-store.ts';
+import type { MoveOutcome } from './case-move.ts';
+import type { CaseStore } from './case-store.ts';
 
 export async function recordDispatched(store: CaseStore, record: CaseRecord): Promise<MoveOutcome> {
   const target =

@@ -2,7 +2,8 @@
 // operator's id, and the case leaves the dead-letter list in the same step. Queuing the delivery
 // again is the caller's (gateway/admin/dead-letters.ts).
 import type { RoutedCase } from './case-record.ts';
-import type { CaseStore, MoveOutcome } from './case-store.ts';
+import type { MoveOutcome } from './case-move.ts';
+import type { CaseStore } from './case-store.ts';
 
 export async function recordReplayed(
   store: CaseStore,

@@ -4,14 +4,15 @@
 // new due time (a resumed case) schedules it; the supervisor raises the flags that fell due.
 import type { Redis } from 'ioredis';
 import type { CaseRecord } from '../cases/case-record.ts';
-import type { TransitionListener } from '../cases/case-store.ts';
+import type { TransitionListener } from '../cases/case-move.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys, SupervisionFlag } from '../shared/redis-keys.ts';
 
 export const FLAGS: readonly SupervisionFlag[] = ['warning', 'overdue', 'escalated'];
 const DAY_MS = 86_400_000;
 
-// KEYS: the flag sets to schedule the case in; ARGV[1]: case id, ARGV[1 + i]: when KEYS[i] falls due.
+// KEYS: the flag sets to schedule the case in; ARGV[1]: case id; ARGV[1 + i]: when KEYS[i] falls
+// due (ms). Output: how many sets.
 const SCHEDULE = luaScript(
   "for i, k in ipairs(KEYS) do redis.call('ZADD', k, ARGV[i + 1], ARGV[1]) end return #KEYS",
 );

@@ -24,5 +24,6 @@ if flags[ARGV[1]] == true then
 end
 flags[ARGV[1]] = true
 redis.call('HSET', KEYS[1], 'flags', cjson.encode(flags))
-redis.call('RPUSH', KEYS[2], cjson.encode({at = ARGV[2], status = status, actor = ARGV[3], note = ARGV[4]}))
+local entry = {at = ARGV[2], status = status, actor = ARGV[3], note = ARGV[4]}
+redis.call('RPUSH', KEYS[2], cjson.encode(entry))
 return 1

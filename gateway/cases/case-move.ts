@@ -1,0 +1,95 @@
+// What a move of a case is (gateway/README.md#case-store): how a mover describes it, what the case
+// store answers, and what transition listeners hear once it is stored. planMove turns a row of the
+// lifecycle table and the mover's step into what transition-case.lua applies.
+import type { CaseRecord, HistoryEntry } from './case-record.ts';
+import type { CaseStatus } from './case-status.ts';
+import { LIFECYCLE, type MoveName } from './lifecycle.ts';
+
+/** An applied move, as transition listeners hear of it. */
+export interface TransitionNotice {
+  /** The case as it was read before the move. */
+  record: CaseRecord;
+  move: MoveName;
+  previous: CaseStatus;
+  status: CaseStatus;
+  /** Fields the move wrote besides status and updatedAt. */
+  fields: Readonly<Record<string, string>>;
+  /** History length after the move: orders callbacks that arrive out of order. */
+  sequence: number;
+  /** When the store recorded the move (its clock). */
+  at: string;
+}
+
+/** Runs after a move is stored; one that must never fail the move catches its own errors. */
+export type TransitionListener = (notice: TransitionNotice) => Promise<void>;
+
+/** How a mover describes its move; the row of the lifecycle table says what is allowed. */
+export interface MoveStep {
+  /** The client, worker or operator recorded in the history. */
+  actor: string;
+  /** When it happened, for the history (a province event's own time); default: now. */
+  at?: string;
+  /** The history note of the move's own status. */
+  note?: string;
+  /** The history note of the `via` status. */
+  viaNote?: string;
+  /** For a row with several targets: the one this move takes. */
+  to?: CaseStatus;
+  /**
+   * Only if the case is still in this status (one of the row's): a mover that computed its target
+   * from the status it read must not move a case someone else has moved meanwhile.
+   */
+  from?: CaseStatus;
+  fields?: Record<string, string>;
+  /** A province event's content digest: the same event is applied once. */
+  digest?: string;
+}
+
+export type MoveOutcome =
+  | { ok: true; previous: CaseStatus; status: CaseStatus }
+  | { ok: false; reason: 'illegal' | 'duplicate'; current: CaseStatus }
+  | { ok: false; reason: 'missing' };
+
+export interface PlannedMove {
+  /** Statuses the case may be in for the move to apply. */
+  from: readonly CaseStatus[];
+  /** The status it ends in. */
+  status: CaseStatus;
+  entries: HistoryEntry[];
+  fields: Readonly<Record<string, string>>;
+  deadLetter: 'add' | 'remove' | '';
+}
+
+export function planMove(name: MoveName, step: MoveStep, now: Date): PlannedMove {
+  const row = LIFECYCLE[name];
+  const to = pick(name, 'to', row.to, step.to);
+  const at = step.at ?? now.toISOString();
+  const entries: HistoryEntry[] = [];
+  if ('via' in row) entries.push(entry(at, row.via, step.actor, step.viaNote));
+  entries.push(entry(at, to, step.actor, step.note));
+  // What follows at once is the gateway's own bookkeeping.
+  if ('then' in row) entries.push(entry(at, row.then, 'gateway', 'loop closed'));
+  return {
+    from: step.from ? [pick(name, 'from', row.from, step.from)] : row.from,
+    status: 'then' in row ? row.then : to,
+    entries,
+    fields: step.fields ?? {},
+    deadLetter: 'deadLetter' in row ? row.deadLetter : '',
+  };
+}
+
+function entry(at: string, status: CaseStatus, actor: string, note?: string): HistoryEntry {
+  return { at, status, actor, ...(note ? { note } : {}) };
+}
+
+/** The row's status, or the mover's pick among the row's; a pick outside them is a bug. */
+function pick(
+  name: MoveName,
+  what: 'from' | 'to',
+  allowed: CaseStatus | readonly CaseStatus[],
+  picked: CaseStatus | undefined,
+): CaseStatus {
+  if (typeof allowed === 'string' && (picked === undefined || picked === allowed)) return allowed;
+  if (typeof allowed !== 'string' && picked && allowed.includes(picked)) return picked;
+  throw new Error(`move ${name}: ${what} ${String(picked)} is not in its row`);
+}
