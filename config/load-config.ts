@@ -1,45 +1,12 @@
-// Loads the gateway's settings: defaults from config/settings.schema.json, then the JSON file
+// Loads the gateway's settings: defaults from config/settings-schema.ts, then the JSON file
 // named by GW_CONFIG_FILE, then environment variables (each setting's x-env). The merged object is
 // validated once, every problem reported together, then frozen and passed down explicitly
 // (gateway/README.md#construct-dont-patch: no module-level singletons).
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
-import { projectPath } from '../gateway/shared/project-root.ts';
+import { SETTINGS_SCHEMA, type Config } from './settings-schema.ts';
 
-export interface Config {
-  readonly env: 'development' | 'test' | 'production';
-  readonly port: number;
-  readonly host: string;
-  readonly redisUrl?: string;
-  readonly keyPrefix: string;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly bodyLimitBytes: number;
-  readonly redisCommandTimeoutMs: number;
-  readonly redisConnectTimeoutMs: number;
-  readonly redisReconnectMaxDelayMs: number;
-  readonly redisStartupTimeoutMs: number;
-  readonly retryAfterSeconds: number;
-  readonly shutdownTimeoutMs: number;
-  readonly trustProxy: boolean;
-  readonly clientsFile?: string;
-  readonly clockSkewSeconds: number;
-  readonly nonceTtlSeconds: number;
-  readonly rateLimitPerSecond: number;
-  readonly idempotencyTtlSeconds: number;
-  readonly reconcileIntervalMs: number;
-  readonly reconcileAgeMs: number;
-  readonly deliveryAttempts: number;
-  readonly deliveryBackoffMs: number;
-  readonly workerLockDurationMs: number;
-  readonly workerStalledIntervalMs: number;
-  readonly breakerThreshold: number;
-  readonly breakerCoolDownMs: number;
-  readonly adaptersFile?: string;
-  readonly docsEnabled: boolean;
-  readonly metricsEnabled: boolean;
-  readonly caseRetentionDays: number;
-  readonly supervisionIntervalMs: number;
-}
+export { SETTINGS_SCHEMA, type Config };
 
 export interface SettingSpec {
   name: string;
@@ -50,20 +17,19 @@ export interface SettingSpec {
   constraint: string;
 }
 
+/** What the README table needs of one setting's schema (every property has these shapes). */
 interface PropertySchema {
-  description: string;
-  type: string;
-  default?: unknown;
-  enum?: unknown[];
-  minimum?: number;
-  maximum?: number;
-  pattern?: string;
-  'x-env': string;
+  readonly description: string;
+  readonly type: string;
+  readonly default?: unknown;
+  readonly enum?: readonly unknown[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly pattern?: string;
+  readonly 'x-env': string;
 }
 
-export const SETTINGS_SCHEMA = JSON.parse(
-  readFileSync(projectPath('config/settings.schema.json'), 'utf8'),
-) as { properties: Record<string, PropertySchema>; required: string[] };
+const PROPERTIES: Readonly<Record<string, PropertySchema>> = SETTINGS_SCHEMA.properties;
 
 /** Raised with every problem found, so an operator fixes the whole file in one go. */
 export class ConfigError extends Error {
@@ -76,7 +42,7 @@ export class ConfigError extends Error {
 }
 
 export function settingSpecs(): SettingSpec[] {
-  return Object.entries(SETTINGS_SCHEMA.properties).map(([name, p]) => ({
+  return Object.entries(PROPERTIES).map(([name, p]) => ({
     name,
     description: p.description,
     type: p.type,
@@ -116,7 +82,7 @@ function readConfigFile(path: string | undefined, problems: string[]): Record<st
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const problems: string[] = [];
   const merged: Record<string, unknown> = { ...readConfigFile(env.GW_CONFIG_FILE, problems) };
-  for (const [name, spec] of Object.entries(SETTINGS_SCHEMA.properties)) {
+  for (const [name, spec] of Object.entries(PROPERTIES)) {
     const value = env[spec['x-env']];
     if (value !== undefined && value !== '') merged[name] = value;
   }
@@ -124,11 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!validate(merged)) {
     for (const error of validate.errors ?? []) {
       const name = error.instancePath.slice(1) || String(error.params.additionalProperty ?? '');
-      const envName = SETTINGS_SCHEMA.properties[name]?.['x-env'];
+      const envName = PROPERTIES[name]?.['x-env'];
       const where = envName ? `${name} (${envName})` : name;
       problems.push(`${where}: ${error.message ?? 'invalid'}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(merged as unknown as Config);
+  // The schema just validated `merged` (defaults filled in): it is a Config by construction.
+  return Object.freeze(merged as Config);
 }

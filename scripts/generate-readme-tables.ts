@@ -1,4 +1,4 @@
-// Writes README.md's generated tables: configuration (from config/settings.schema.json) and error
+// Writes README.md's generated tables: configuration (from config/settings-schema.ts) and error
 // codes (from gateway/shared/errors.ts), each between its markers. Tests fail when they drift.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { settingSpecs } from '../config/load-config.ts';

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, SETTINGS_SCHEMA } from '../../config/load-config.ts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ConfigError, loadConfig, SETTINGS_SCHEMA, type Config } from '../../config/load-config.ts';
 import { renderConfigTable } from '../../scripts/generate-readme-tables.ts';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -30,6 +30,19 @@ describe('configuration', () => {
     expect(config.port).toBe(9100);
     expect(config.logLevel).toBe('warn');
     expect(config.redisUrl).toBe('redis://r:6379');
+  });
+
+  it('derives Config from the schema: a setting with a default is always there, one without is optional', () => {
+    // The type half is checked by `npm run typecheck` (expectTypeOf is erased at run time); the
+    // run-time half checks the loader gives what the type promises.
+    expectTypeOf<Config['port']>().toEqualTypeOf<number>();
+    expectTypeOf<Config['env']>().toEqualTypeOf<'development' | 'test' | 'production'>();
+    expectTypeOf<Config['redisUrl']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<keyof Config>().toEqualTypeOf<keyof typeof SETTINGS_SCHEMA.properties>();
+    const withDefault = Object.entries(SETTINGS_SCHEMA.properties)
+      .filter(([, p]) => 'default' in p)
+      .map(([name]) => name);
+    expect(Object.keys(loadConfig({})).sort()).toEqual(withDefault.sort());
   });
 
   it('returns a frozen object', () => {

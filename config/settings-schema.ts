@@ -1,0 +1,279 @@
+// Every setting the gateway reads, as one JSON Schema (draft 2020-12). It is the single source of
+// three things: the validator of config/load-config.ts (defaults, coercion of environment strings,
+// every problem reported together), the `Config` type (derived here by json-schema-to-ts, so a
+// setting added below is typed everywhere without a hand-written mirror), and README's
+// configuration table (`npm run docs:tables`). A TypeScript module rather than a .json file
+// because only a literal `as const` object lets the type be derived from it. `x-env` names the
+// environment variable that sets the value.
+import type { FromSchema } from 'json-schema-to-ts';
+
+export const SETTINGS_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://swgw.example/schemas/settings.schema.json',
+  title: 'Gateway settings',
+  description:
+    "Every setting the gateway reads. Sources, later ones winning: defaults here, the JSON file named by GW_CONFIG_FILE, environment variables (x-env). README's configuration table is generated from this file (npm run docs:tables).",
+  type: 'object',
+  properties: {
+    env: {
+      description: 'Run mode. production refuses development secrets (config/clients.dev.json).',
+      type: 'string',
+      enum: ['development', 'test', 'production'],
+      default: 'development',
+      'x-env': 'GW_ENV',
+    },
+    port: {
+      description: 'TCP port the HTTP gateway listens on.',
+      type: 'integer',
+      minimum: 0,
+      maximum: 65535,
+      default: 8080,
+      'x-env': 'PORT',
+    },
+    host: {
+      description: 'Address the HTTP gateway binds to.',
+      type: 'string',
+      minLength: 1,
+      default: '0.0.0.0',
+      'x-env': 'GW_HOST',
+    },
+    redisUrl: {
+      description:
+        'Redis 7+ (or Valkey) URL, redis:// or rediss://. npm start starts a private redis-server when unset.',
+      type: 'string',
+      pattern: '^rediss?://',
+      'x-env': 'REDIS_URL',
+    },
+    keyPrefix: {
+      description: 'Prefix of every Redis key and BullMQ queue the gateway owns.',
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]{1,32}$',
+      default: 'gw',
+      'x-env': 'GW_KEY_PREFIX',
+    },
+    logLevel: {
+      description: 'pino log level.',
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      'x-env': 'LOG_LEVEL',
+    },
+    bodyLimitBytes: {
+      description: 'Largest accepted JSON body; larger bodies get 413 GW_PAYLOAD_TOO_LARGE.',
+      type: 'integer',
+      minimum: 1024,
+      maximum: 10485760,
+      default: 262144,
+      'x-env': 'GW_BODY_LIMIT_BYTES',
+    },
+    redisCommandTimeoutMs: {
+      description:
+        'A Redis command on the request path that takes longer fails, so the client gets 503 instead of a hang.',
+      type: 'integer',
+      minimum: 50,
+      maximum: 10000,
+      default: 500,
+      'x-env': 'GW_REDIS_COMMAND_TIMEOUT_MS',
+    },
+    redisConnectTimeoutMs: {
+      description: 'Time allowed for one Redis connection attempt.',
+      type: 'integer',
+      minimum: 100,
+      maximum: 60000,
+      default: 2000,
+      'x-env': 'GW_REDIS_CONNECT_TIMEOUT_MS',
+    },
+    redisReconnectMaxDelayMs: {
+      description: 'Longest pause between Redis reconnection attempts (backoff grows to this).',
+      type: 'integer',
+      minimum: 50,
+      maximum: 30000,
+      default: 1000,
+      'x-env': 'GW_REDIS_RECONNECT_MAX_DELAY_MS',
+    },
+    redisStartupTimeoutMs: {
+      description:
+        'At start, how long to wait for Redis before giving up (the version and noeviction checks need it).',
+      type: 'integer',
+      minimum: 100,
+      maximum: 600000,
+      default: 15000,
+      'x-env': 'GW_REDIS_STARTUP_TIMEOUT_MS',
+    },
+    retryAfterSeconds: {
+      description: 'Retry-After sent with 503 when Redis is unreachable.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 3600,
+      default: 5,
+      'x-env': 'GW_RETRY_AFTER_SECONDS',
+    },
+    shutdownTimeoutMs: {
+      description:
+        'On SIGTERM/SIGINT: time to finish in-flight requests and close queues and Redis before forcing exit.',
+      type: 'integer',
+      minimum: 100,
+      maximum: 120000,
+      default: 10000,
+      'x-env': 'GW_SHUTDOWN_TIMEOUT_MS',
+    },
+    trustProxy: {
+      description: 'Trust X-Forwarded-* from a reverse proxy (express trust proxy).',
+      type: 'boolean',
+      default: false,
+      'x-env': 'GW_TRUST_PROXY',
+    },
+    clientsFile: {
+      description:
+        'JSON file of API clients (gateway/README.md#authentication-and-signing). Unset in development: config/clients.dev.json; production requires it and refuses the development file.',
+      type: 'string',
+      minLength: 1,
+      'x-env': 'GW_CLIENTS_FILE',
+    },
+    clockSkewSeconds: {
+      description: 'Allowed difference between X-Gw-Timestamp and server time, seconds.',
+      type: 'integer',
+      minimum: 30,
+      maximum: 3600,
+      default: 300,
+      'x-env': 'GW_CLOCK_SKEW_SECONDS',
+    },
+    nonceTtlSeconds: {
+      description: 'How long a nonce stays used, per client, seconds.',
+      type: 'integer',
+      minimum: 60,
+      maximum: 86400,
+      default: 600,
+      'x-env': 'GW_NONCE_TTL_SECONDS',
+    },
+    rateLimitPerSecond: {
+      description:
+        "Default requests per second per client (a client's ratePerSecond overrides it); over it: 429 with Retry-After.",
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000000,
+      default: 200,
+      'x-env': 'GW_RATE_LIMIT_PER_SECOND',
+    },
+    idempotencyTtlSeconds: {
+      description:
+        'How long an Idempotency-Key is remembered, seconds (the case itself is kept longer).',
+      type: 'integer',
+      minimum: 3600,
+      maximum: 31536000,
+      default: 604800,
+      'x-env': 'GW_IDEMPOTENCY_TTL_SECONDS',
+    },
+    reconcileIntervalMs: {
+      description: 'How often the outbox reconciler looks for stored cases that were never queued.',
+      type: 'integer',
+      minimum: 100,
+      maximum: 600000,
+      default: 2000,
+      'x-env': 'GW_RECONCILE_INTERVAL_MS',
+    },
+    reconcileAgeMs: {
+      description: 'A SUBMITTED case older than this without a job is queued by the reconciler.',
+      type: 'integer',
+      minimum: 100,
+      maximum: 3600000,
+      default: 5000,
+      'x-env': 'GW_RECONCILE_AGE_MS',
+    },
+    deliveryAttempts: {
+      description:
+        'Default delivery attempts per case before DELIVERY_FAILED (adapters may override).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 6,
+      'x-env': 'GW_DELIVERY_ATTEMPTS',
+    },
+    deliveryBackoffMs: {
+      description:
+        "Default first retry delay (adapters may override); doubles each attempt, with jitter; a province's Retry-After replaces it.",
+      type: 'integer',
+      minimum: 10,
+      maximum: 3600000,
+      default: 1000,
+      'x-env': 'GW_DELIVERY_BACKOFF_MS',
+    },
+    workerLockDurationMs: {
+      description:
+        "How long a worker holds a delivery job before it counts as stalled (a killed worker's job is then recovered).",
+      type: 'integer',
+      minimum: 500,
+      maximum: 600000,
+      default: 30000,
+      'x-env': 'GW_WORKER_LOCK_DURATION_MS',
+    },
+    workerStalledIntervalMs: {
+      description: 'How often workers look for stalled delivery jobs.',
+      type: 'integer',
+      minimum: 200,
+      maximum: 600000,
+      default: 15000,
+      'x-env': 'GW_WORKER_STALLED_INTERVAL_MS',
+    },
+    breakerThreshold: {
+      description:
+        "Consecutive transient delivery failures that open an adapter's circuit breaker (pausing its queue).",
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 5,
+      'x-env': 'GW_BREAKER_THRESHOLD',
+    },
+    breakerCoolDownMs: {
+      description:
+        'How long an open breaker waits before probing (doubles on each failed probe, up to 10×).',
+      type: 'integer',
+      minimum: 100,
+      maximum: 3600000,
+      default: 5000,
+      'x-env': 'GW_BREAKER_COOL_DOWN_MS',
+    },
+    adaptersFile: {
+      description:
+        'Adapter settings file (adapters/README.md#settings); default config/adapters.json.',
+      type: 'string',
+      minLength: 1,
+      'x-env': 'GW_ADAPTERS_FILE',
+    },
+    docsEnabled: {
+      description: 'Serve GET /openapi.json and GET /docs (no auth; the document holds no data).',
+      type: 'boolean',
+      default: true,
+      'x-env': 'GW_DOCS_ENABLED',
+    },
+    metricsEnabled: {
+      description: 'Serve GET /metrics (no auth: expose it only to the monitoring network).',
+      type: 'boolean',
+      default: true,
+      'x-env': 'GW_METRICS_ENABLED',
+    },
+    caseRetentionDays: {
+      description:
+        'Days a closed case (record, history, event digests) is kept in Redis after it closes; 0 keeps it for ever.',
+      type: 'integer',
+      minimum: 0,
+      maximum: 36500,
+      default: 365,
+      'x-env': 'GW_CASE_RETENTION_DAYS',
+    },
+    supervisionIntervalMs: {
+      description:
+        'How often the worker raises 督办 flags (warning at 80 % of the promised time, overdue, escalated).',
+      type: 'integer',
+      minimum: 1000,
+      maximum: 3600000,
+      default: 60000,
+      'x-env': 'GW_SUPERVISION_INTERVAL_MS',
+    },
+  },
+  required: ['env', 'port', 'host', 'keyPrefix', 'logLevel', 'bodyLimitBytes'],
+  additionalProperties: false,
+} as const;
+
+/** The validated settings: defaults filled in, so every property with a default is present. */
+export type Config = Readonly<FromSchema<typeof SETTINGS_SCHEMA>>;
