@@ -13,14 +13,9 @@ import type { Logger } from '../gateway/shared/logger.ts';
 import { createRedis, redisSettings, waitForRedis } from '../gateway/shared/redis.ts';
 import { JOINT_QUEUE, redisKeys } from '../gateway/shared/redis-keys.ts';
 import { startSupervisor } from '../gateway/supervision/supervision.ts';
-import {
-  ADAPTER_IDS,
-  loadAdapterSettings,
-  type AdapterId,
-  type AdapterSettingsTable,
-} from './kit/adapter-config.ts';
+import { loadAdapterSettings, type AdapterSettingsTable } from './kit/adapter-config.ts';
 import { startAdapterWorker, type AdapterWorker } from './kit/job-runner.ts';
-import { createAdapter } from './kit/registry.ts';
+import { ADAPTER_IDS, createAdapter, type AdapterId } from './kit/registry.ts';
 
 export interface RunningWorkers {
   workers: Map<string, AdapterWorker>;

@@ -3,13 +3,8 @@
 // sandbox and each sandbox posting its events back to the gateway as province-<adapter>.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.ts';
-import {
-  ADAPTER_IDS,
-  loadAdapterSettings,
-  withBaseUrls,
-  type AdapterId,
-} from '../adapters/kit/adapter-config.ts';
-import { createSandbox } from '../adapters/kit/registry.ts';
+import { loadAdapterSettings, withBaseUrls } from '../adapters/kit/adapter-config.ts';
+import { ADAPTER_IDS, createSandbox, type AdapterId } from '../adapters/kit/registry.ts';
 import type { Sandbox } from '../adapters/kit/sandbox-kit.ts';
 import { startWorkers, type RunningWorkers } from '../adapters/worker-process.ts';
 import { startGateway, type RunningGateway } from '../gateway/gateway-process.ts';

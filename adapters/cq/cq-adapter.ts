@@ -12,6 +12,7 @@ import {
   type DeliveryResult,
   type ProvinceAdapter,
 } from '../kit/contract.ts';
+import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import {
   classifyHttpFailure,
   HttpBackend,
@@ -21,13 +22,21 @@ import {
 import { CqTokenCache } from './cq-token.ts';
 import { CQ_CASES_PATH, toBanjian } from './cq-wire.ts';
 
-export interface CqSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  clientId: string;
-  /** OAuth2 client secret (production: env GW_ADAPTER_CQ_CLIENT_SECRET). */
-  clientSecret: string;
-}
+/** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
+export const CQ_SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    clientId: { type: 'string', minLength: 1, description: 'OAuth2 client id.' },
+    clientSecret: {
+      type: 'string',
+      minLength: 1,
+      description: 'OAuth2 client secret (production: env GW_ADAPTER_CQ_CLIENT_SECRET).',
+    },
+  },
+  required: ['clientId', 'clientSecret'],
+} as const;
+
+export type CqSettings = DialectSettings<typeof CQ_SETTINGS_SCHEMA>;
 
 interface CqAnswer {
   errcode?: unknown;

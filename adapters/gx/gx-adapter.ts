@@ -9,19 +9,29 @@ import {
   type DeliveryResult,
   type ProvinceAdapter,
 } from '../kit/contract.ts';
+import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend, parseJsonBody } from '../kit/http-backend.ts';
 import { gxOutcome } from './gx-codes.ts';
 import { caseForm } from './gx-form.ts';
 
 export const GX_GATEWAY_PATH = '/zgt/open/gateway';
 
-export interface GxSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  appId: string;
-  /** HMAC-SM3 key issued with the app id (production: env GW_ADAPTER_GX_APP_SECRET). */
-  appSecret: string;
-}
+/** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
+export const GX_SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    appId: { type: 'string', minLength: 1, description: 'Application id at 智桂通.' },
+    appSecret: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'HMAC-SM3 key issued with the app id (production: env GW_ADAPTER_GX_APP_SECRET).',
+    },
+  },
+  required: ['appId', 'appSecret'],
+} as const;
+
+export type GxSettings = DialectSettings<typeof GX_SETTINGS_SCHEMA>;
 
 interface GxResponse {
   code?: unknown;

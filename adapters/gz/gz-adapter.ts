@@ -12,6 +12,7 @@ import {
   type DeliveryResult,
   type ProvinceAdapter,
 } from '../kit/contract.ts';
+import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend, parseRetryAfter } from '../kit/http-backend.ts';
 import { GZ_CODES, gzOutcome } from './gz-codes.ts';
 import {
@@ -25,19 +26,43 @@ import {
 
 export const GZ_RECEIVE_PATH = '/gzzwfw/open/v1/case/receive';
 
-export interface GzSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  /** Our application id at the platform. */
-  appId: string;
-  /** Shared SM4 key, 32 hex chars (production: env GW_ADAPTER_GZ_SM4_KEY). */
-  sm4Key: string;
-  /** Our SM2 key pair, hex (production: env GW_ADAPTER_GZ_SM2_PRIVATE_KEY / _PUBLIC_KEY). */
-  privateKey: string;
-  publicKey: string;
-  /** The platform's SM2 public key that signs its answers (GW_ADAPTER_GZ_PLATFORM_PUBLIC_KEY). */
-  platformPublicKey: string;
-}
+/** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
+export const GZ_SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    appId: { type: 'string', minLength: 1, description: 'Our application id at the platform.' },
+    sm4Key: {
+      type: 'string',
+      minLength: 1,
+      description: 'Shared SM4 key, 32 hex chars (production: env GW_ADAPTER_GZ_SM4_KEY).',
+    },
+    privateKey: {
+      type: 'string',
+      minLength: 1,
+      description: 'Our SM2 private key, hex (production: env GW_ADAPTER_GZ_SM2_PRIVATE_KEY).',
+    },
+    publicKey: {
+      type: 'string',
+      minLength: 1,
+      description: 'Our SM2 public key, hex (production: env GW_ADAPTER_GZ_SM2_PUBLIC_KEY).',
+    },
+    platformPublicKey: {
+      type: 'string',
+      minLength: 1,
+      description:
+        "The platform's SM2 public key that signs its answers (GW_ADAPTER_GZ_PLATFORM_PUBLIC_KEY).",
+    },
+    sandboxPrivateKey: {
+      type: 'string',
+      minLength: 1,
+      description:
+        "Development only: the platform's SM2 private key, with which the sandbox signs its answers.",
+    },
+  },
+  required: ['appId', 'sm4Key', 'privateKey', 'publicKey', 'platformPublicKey'],
+} as const;
+
+export type GzSettings = DialectSettings<typeof GZ_SETTINGS_SCHEMA>;
 
 export function createGzAdapter(settings: GzSettings): ProvinceAdapter {
   const backend = new HttpBackend({

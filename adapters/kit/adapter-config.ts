@@ -1,63 +1,29 @@
 // Loads config/adapters.json, the per-adapter settings of adapters/README.md#settings: queue knobs
 // (concurrency, ratePerSecond, and optionally attempts and backoffMs — else GW_DELIVERY_ATTEMPTS
 // and GW_DELIVERY_BACKOFF_MS apply), the request timeout, the platform's baseUrl and the dialect's
-// credentials. Validated once by a compiled schema, every problem reported together, then frozen
-// (gateway/README.md#compile-once). A key `xEnv` names the environment variable holding `x`:
-// production reads only the environment (a dev value in the file must never reach a province);
-// development and test take the variable when set, else the file's value.
+// credentials, each dialect's keys checked by its descriptor's settingsSchema. Validated once,
+// every problem reported together, then frozen (gateway/README.md#compile-once). A key `xEnv` names
+// the environment variable holding `x`: production reads only the environment (a dev value in the
+// file must never reach a province); development and test take the variable when set, else the
+// file's value.
+import type { ErrorObject } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/load-config.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
-
-export const ADAPTER_IDS = ['sc', 'sc-chengdu', 'cq', 'yn', 'gz', 'gx', 'xz'] as const;
-export type AdapterId = (typeof ADAPTER_IDS)[number];
-
-export function isAdapterId(value: unknown): value is AdapterId {
-  return typeof value === 'string' && (ADAPTER_IDS as readonly string[]).includes(value);
-}
-
-/** One adapter's resolved settings: the common knobs plus its dialect's credentials. */
-export interface AdapterSettings {
-  readonly baseUrl: string;
-  readonly timeoutMs: number;
-  readonly concurrency: number;
-  readonly ratePerSecond: number;
-  /** Delivery attempts in all; unset: GW_DELIVERY_ATTEMPTS. */
-  readonly attempts?: number;
-  /** First retry delay; unset: GW_DELIVERY_BACKOFF_MS. */
-  readonly backoffMs?: number;
-  readonly [credential: string]: unknown;
-}
+import { COMMON_SETTINGS_SCHEMA, type AdapterSettings } from './adapter-descriptor.ts';
+import { ADAPTER_IDS, ADAPTERS, type AdapterId } from './registry.ts';
 
 export type AdapterSettingsTable = Readonly<Record<AdapterId, AdapterSettings>>;
 
-/** The credentials each dialect cannot work without (values, after *Env resolution). */
-export const ADAPTER_CREDENTIALS: Record<AdapterId, readonly string[]> = {
-  sc: ['appId', 'appSecret'],
-  'sc-chengdu': ['apiKey'],
-  cq: ['clientId', 'clientSecret'],
-  yn: ['regCode', 'sendCode', 'receiveCode'],
-  gz: ['appId', 'sm4Key', 'privateKey', 'publicKey', 'platformPublicKey'],
-  gx: ['appId', 'appSecret'],
-  xz: ['apiKey'],
-};
-
-const ADAPTER_SCHEMA = {
-  type: 'object',
-  required: ['baseUrl', 'timeoutMs', 'concurrency', 'ratePerSecond'],
-  properties: {
-    baseUrl: { type: 'string', pattern: '^https?://[^/?#]+(/[^?#]*)?$' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120000 },
-    concurrency: { type: 'integer', minimum: 1, maximum: 256 },
-    ratePerSecond: { type: 'number', exclusiveMinimum: 0, maximum: 10000 },
-    attempts: { type: 'integer', minimum: 1, maximum: 50 },
-    backoffMs: { type: 'integer', minimum: 0, maximum: 600000 },
-  },
-  // Dialect credentials: strings, numbers or booleans; *Env keys name an environment variable.
+// The file as written: the common knobs (adapter-descriptor.ts), dialect keys of simple types, and
+// *Env keys naming environment variables. Dialect keys are checked after *Env resolution, against
+// each adapter's own settingsSchema (in production the value is not in the file at all).
+const ENTRY_SCHEMA = {
+  ...COMMON_SETTINGS_SCHEMA,
   patternProperties: { Env$: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' } },
   additionalProperties: { type: ['string', 'number', 'boolean'] },
-} as const;
+};
 
 const FILE_SCHEMA = {
   type: 'object',
@@ -67,14 +33,12 @@ const FILE_SCHEMA = {
     ...Object.fromEntries(ADAPTER_IDS.map((id) => [id, { $ref: '#/$defs/adapter' }])),
   },
   additionalProperties: false,
-  $defs: { adapter: ADAPTER_SCHEMA },
+  $defs: { adapter: ENTRY_SCHEMA },
 };
 
-const validateFile = new Ajv2020({
-  allErrors: true,
-  strict: true,
-  allowUnionTypes: true,
-}).compile(FILE_SCHEMA);
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+const validateFile = ajv.compile(FILE_SCHEMA);
+const validateDialect = new Map(ADAPTERS.map((a) => [a.id, ajv.compile(a.settingsSchema)]));
 
 export interface LoadAdapterSettingsOptions {
   env: 'development' | 'test' | 'production';
@@ -140,14 +104,13 @@ function resolveEntry(
       problems.push(`adapters.${id}.${target}: environment variable ${String(value)} is not set`);
     }
   }
-  for (const name of ADAPTER_CREDENTIALS[id]) {
-    const value = resolved[name];
-    if (typeof value !== 'string' || value === '') {
-      const envName = entry[`${name}Env`];
-      const hint = typeof envName === 'string' ? ` (or ${envName})` : '';
-      if (!problems.some((p) => p.startsWith(`adapters.${id}.${name}:`))) {
-        problems.push(`adapters.${id}.${name}: required${hint}`);
-      }
+  const validate = validateDialect.get(id);
+  if (validate && !validate(resolved)) {
+    for (const error of validate.errors ?? []) {
+      const problem = dialectProblem(id, entry, error);
+      // A value its environment variable should have held is reported once, as unset.
+      const key = problem.slice(0, problem.indexOf(':') + 1);
+      if (!problems.some((p) => p.startsWith(key))) problems.push(problem);
     }
   }
   const baseUrl = resolved.baseUrl;
@@ -157,6 +120,18 @@ function resolveEntry(
     problems.push(`adapters.${id}.baseUrl: port 0 is the sandbox placeholder, not a platform`);
   }
   return resolved as unknown as AdapterSettings;
+}
+
+/** "adapters.sc.appSecret: required (or GW_ADAPTER_SC_APP_SECRET)", or the schema's complaint. */
+function dialectProblem(id: AdapterId, entry: Record<string, unknown>, error: ErrorObject): string {
+  const missing: unknown = error.params.missingProperty;
+  const name = typeof missing === 'string' ? missing : error.instancePath.slice(1);
+  const empty = error.keyword === 'minLength' && error.params.limit === 1;
+  if (typeof missing !== 'string' && !empty) {
+    return `adapters.${id}.${name}: ${error.message ?? 'invalid'}`;
+  }
+  const envName = entry[`${name}Env`];
+  return `adapters.${id}.${name}: required${typeof envName === 'string' ? ` (or ${envName})` : ''}`;
 }
 
 /** A copy with some baseUrls replaced (npm start points adapters at its sandboxes). */

@@ -10,6 +10,7 @@ import {
   type DeliveryResult,
   type ProvinceAdapter,
 } from '../kit/contract.ts';
+import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import {
   classifyHttpFailure,
   HttpBackend,
@@ -22,12 +23,20 @@ import {
   toApplication,
 } from './sc-chengdu-wire.ts';
 
-export interface ScChengduSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  /** API key (production: env GW_ADAPTER_SC_CHENGDU_API_KEY). */
-  apiKey: string;
-}
+/** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
+export const SC_CHENGDU_SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    apiKey: {
+      type: 'string',
+      minLength: 1,
+      description: 'API key (production: env GW_ADAPTER_SC_CHENGDU_API_KEY).',
+    },
+  },
+  required: ['apiKey'],
+} as const;
+
+export type ScChengduSettings = DialectSettings<typeof SC_CHENGDU_SETTINGS_SCHEMA>;
 
 export function createScChengduAdapter(settings: ScChengduSettings): ProvinceAdapter {
   const backend = new HttpBackend({

@@ -10,19 +10,31 @@ import {
   type DeliveryResult,
   type ProvinceAdapter,
 } from '../kit/contract.ts';
+import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend, type BackendResponse } from '../kit/http-backend.ts';
 import { SC_CODES, scOutcome } from './sc-codes.ts';
 import { scSignedHeaders } from './sc-signing.ts';
 import { SC_SUBMIT_PATH, toShenqing } from './sc-wire.ts';
 
-export interface ScSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  /** Application id issued by 天府通办 to the gateway. */
-  appId: string;
-  /** HMAC key (production: env GW_ADAPTER_SC_APP_SECRET). */
-  appSecret: string;
-}
+/** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
+export const SC_SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    appId: {
+      type: 'string',
+      minLength: 1,
+      description: 'Application id issued by 天府通办 to the gateway.',
+    },
+    appSecret: {
+      type: 'string',
+      minLength: 1,
+      description: 'HMAC key (production: env GW_ADAPTER_SC_APP_SECRET).',
+    },
+  },
+  required: ['appId', 'appSecret'],
+} as const;
+
+export type ScSettings = DialectSettings<typeof SC_SETTINGS_SCHEMA>;
 
 interface ScEnvelope {
   code: string;

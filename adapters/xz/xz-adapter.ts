@@ -11,15 +11,24 @@ import {
   type DeliveryResult,
   type ProvinceAdapter,
 } from '../kit/contract.ts';
+import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend, parseJsonBody } from '../kit/http-backend.ts';
 import { XZ_APPLICATIONS_PATH, XZ_AUTH_SCHEME, toApplication } from './xz-wire.ts';
 
-export interface XzSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  /** API key (production: env GW_ADAPTER_XZ_API_KEY). */
-  apiKey: string;
-}
+/** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
+export const XZ_SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    apiKey: {
+      type: 'string',
+      minLength: 1,
+      description: 'API key (production: env GW_ADAPTER_XZ_API_KEY).',
+    },
+  },
+  required: ['apiKey'],
+} as const;
+
+export type XzSettings = DialectSettings<typeof XZ_SETTINGS_SCHEMA>;
 
 export function createXzAdapter(settings: XzSettings): ProvinceAdapter {
   const backend = new HttpBackend({

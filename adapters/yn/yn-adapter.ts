@@ -12,6 +12,7 @@ import {
   type DeliveryResult,
   type ProvinceAdapter,
 } from '../kit/contract.ts';
+import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend } from '../kit/http-backend.ts';
 import { YN_RETCODES, ynOutcome } from './yn-codes.ts';
 import { buildPackage, caseRecord, parsePackage, ynTime, type YnPackage } from './yn-xml.ts';
@@ -19,15 +20,31 @@ import { buildPackage, caseRecord, parsePackage, ynTime, type YnPackage } from '
 export const YN_RECEIVE_PATH = '/ydbst/exchange/case/receive';
 export const YN_REG_CODE_HEADER = 'X-Yn-RegCode';
 
-export interface YnSettings {
-  baseUrl: string;
-  timeoutMs: number;
-  /** 注册码 issued by the platform to our system (production: env GW_ADAPTER_YN_REG_CODE). */
-  regCode: string;
-  /** Our system's exchange code (SENDCODE) and the platform's (RECEIVECODE). */
-  sendCode: string;
-  receiveCode: string;
-}
+/** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
+export const YN_SETTINGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    regCode: {
+      type: 'string',
+      minLength: 1,
+      description:
+        '注册码 issued by the platform to our system (production: env GW_ADAPTER_YN_REG_CODE).',
+    },
+    sendCode: {
+      type: 'string',
+      minLength: 1,
+      description: "Our system's exchange code (SENDCODE).",
+    },
+    receiveCode: {
+      type: 'string',
+      minLength: 1,
+      description: "The platform's exchange code (RECEIVECODE).",
+    },
+  },
+  required: ['regCode', 'sendCode', 'receiveCode'],
+} as const;
+
+export type YnSettings = DialectSettings<typeof YN_SETTINGS_SCHEMA>;
 
 export function createYnAdapter(settings: YnSettings): ProvinceAdapter {
   const backend = new HttpBackend({

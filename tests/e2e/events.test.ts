@@ -3,7 +3,7 @@
 // events itself on cases the workers really delivered — or, for gx, whose worker does not run, on
 // cases still ROUTED.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTER_IDS } from '../../adapters/kit/adapter-config.ts';
+import { ADAPTER_IDS } from '../../adapters/kit/registry.ts';
 import {
   addWorkingDays,
   chinaDate,

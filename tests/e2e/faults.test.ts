@@ -6,12 +6,8 @@
 import { UnrecoverableError, Worker, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADAPTER_IDS,
-  loadAdapterSettings,
-  withBaseUrls,
-  type AdapterId,
-} from '../../adapters/kit/adapter-config.ts';
+import { loadAdapterSettings, withBaseUrls } from '../../adapters/kit/adapter-config.ts';
+import { ADAPTER_IDS, type AdapterId } from '../../adapters/kit/registry.ts';
 import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
 import type { XzSandbox } from '../../adapters/xz/xz-sandbox.ts';
 import { createCaseStore } from '../../gateway/cases/case-store.ts';

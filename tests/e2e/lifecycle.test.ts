@@ -4,12 +4,12 @@
 // gateway/README.md#event-transitions to CLOSED. For all seven adapters, and for one joint case
 // across two provinces.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTER_IDS, type AdapterId } from '../../adapters/kit/adapter-config.ts';
+import { ADAPTER_IDS, type AdapterId } from '../../adapters/kit/registry.ts';
 import type { ReceivedCase } from '../../adapters/kit/sandbox-kit.ts';
 import { validExample } from '../support/api-gateway.ts';
 import { waitFor } from '../support/redis.ts';
 import {
-  CASE_FOR,
+  caseFor,
   readCase,
   startE2eSystem,
   statuses,
@@ -33,8 +33,12 @@ function field(data: unknown, ...path: string[]): unknown {
   );
 }
 
-/** Where each dialect carries [the idempotency key, the item code]. */
-const DIALECT: Record<AdapterId, (d: unknown) => [unknown, unknown]> = {
+/**
+ * Where each dialect carries [the idempotency key, the item code]: a check of the wire on top of
+ * the generic one (the sandbox's table is keyed by the id it found). An adapter added later is
+ * checked generically until it is listed here.
+ */
+const DIALECT: Readonly<Partial<Record<string, (d: unknown) => [unknown, unknown]>>> = {
   sc: (d) => [field(d, 'yewuliushuihao'), field(d, 'shixiangbianma')],
   'sc-chengdu': (d) => [field(d, 'externalRef'), field(d, 'service', 'code')],
   cq: (d) => [field(d, 'out_biz_no'), field(d, 'item_code')],
@@ -73,9 +77,12 @@ describe('a case from submission to CLOSED through its province sandbox', () => 
     const held = receivedBy(adapter, caseId);
     expect(held).toBeDefined();
     expect(held!.deliveries).toBe(1);
-    const [key, item] = DIALECT[adapter](held!.data);
-    if (adapter !== 'yn') expect(key).toBe(caseId);
-    expect(item).toBe(CASE_FOR[adapter].item);
+    const dialect = DIALECT[adapter];
+    if (dialect) {
+      const [key, item] = dialect(held!.data);
+      if (adapter !== 'yn') expect(key).toBe(caseId);
+      expect(item).toBe(caseFor(adapter).item);
+    }
     if (adapter === 'yn') expect(field(held!.data, 'sendCode')).toBe('SWGW');
 
     // The gateway stored the province's own number, and its decision.
@@ -88,7 +95,7 @@ describe('a case from submission to CLOSED through its province sandbox', () => 
     // Every status of the loop, in order, each by the party that caused it.
     expect(statuses(closed)).toEqual(FULL_LOOP);
     const actors = closed.history.map((h) => h.actor);
-    expect(actors.slice(0, 3)).toEqual([CASE_FOR[adapter].portal, 'gateway', 'gateway']);
+    expect(actors.slice(0, 3)).toEqual([caseFor(adapter).portal, 'gateway', 'gateway']);
     // DELIVERED is the worker's, unless the province's first event overtook its bookkeeping.
     expect([`adapter:${adapter}`, `province-${adapter}`]).toContain(actors[3]);
     expect(actors.slice(4, 8)).toEqual(Array(4).fill(`province-${adapter}`));
@@ -152,7 +159,7 @@ describe('a joint case across two provinces', () => {
       expect(statuses(child)).toEqual(FULL_LOOP);
       const held = receivedBy(adapter, child.caseId);
       expect(held?.deliveries).toBe(1);
-      expect(DIALECT[adapter](held!.data)).toEqual([child.caseId, 'RS-006']);
+      expect(DIALECT[adapter]?.(held!.data)).toEqual([child.caseId, 'RS-006']);
       // Each province holds its own child only.
       const other = children[1 - i]!;
       expect(receivedBy(adapter, other.caseId)).toBeUndefined();

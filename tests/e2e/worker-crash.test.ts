@@ -6,11 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADAPTER_IDS,
-  loadAdapterSettings,
-  withBaseUrls,
-} from '../../adapters/kit/adapter-config.ts';
+import { loadAdapterSettings, withBaseUrls } from '../../adapters/kit/adapter-config.ts';
+import { ADAPTER_IDS } from '../../adapters/kit/registry.ts';
 import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
 import { createLogger } from '../../gateway/shared/logger.ts';
 import { plainRedis, waitFor } from '../support/redis.ts';

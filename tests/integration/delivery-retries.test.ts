@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadAdapterSettings,
   withBaseUrls,
-  type AdapterId,
   type AdapterSettingsTable,
 } from '../../adapters/kit/adapter-config.ts';
+import type { AdapterId } from '../../adapters/kit/registry.ts';
 import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
 import type { CaseRecord } from '../../gateway/cases/case-record.ts';
 import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { redisKeys, routeQueueName } from '../../../gateway/shared/redis-keys.ts';
 import { createLogger } from '../../../gateway/shared/logger.ts';
 import { loadConfig, type Config } from '../../../config/load-config.ts';
-import type { AdapterId } from '../../../adapters/kit/adapter-config.ts';
+import { adapterDescriptor, type AdapterId } from '../../../adapters/kit/registry.ts';
 import { GatewayClient } from '../../../gateway/client/gateway-client.ts';
 import {
   startLocalSystem,
@@ -67,18 +67,38 @@ export interface CaseSpec {
   index?: number;
   /** A portal of the receiving region's province. */
   portal: string;
+  /** Overrides of the example envelope's regions. */
+  receivingRegion?: string;
+  handlingRegion?: string;
 }
 
-/** One valid case per adapter, routed by the handling region of its item's example. */
-export const CASE_FOR: Record<AdapterId, CaseSpec> = {
+/** Cases picked per adapter to vary the items; routed by the handling region of their example. */
+const PICKED: Readonly<Partial<Record<string, CaseSpec>>> = {
   gx: { item: 'SJ-003', portal: 'portal-sc' }, // 510104 → 450103
   cq: { item: 'SW-015', portal: 'portal-sc' }, // 510104 → 500103
   sc: { item: 'GJ-001', portal: 'portal-cq' }, // 500112 → 510700 (四川, outside 成都)
   'sc-chengdu': { item: 'SW-001', portal: 'portal-yn' }, // 530323 → 510104 (成都)
   gz: { item: 'RS-017', portal: 'portal-sc' }, // 510104 → 520102
-  yn: { item: 'SW-005', portal: 'portal-sc' }, // 510104 → 530323 (the flagship case)
   xz: { item: 'SF-003', portal: 'portal-sc' }, // 510104 → 540102
 };
+
+/**
+ * One valid case per adapter. An adapter without a picked case gets the flagship SW-005 (a
+ * county-level item every member offers online) handled in its descriptor's contract region and
+ * received in another province — yn's case is exactly that, so this default is what yn runs.
+ */
+export function caseFor(adapter: AdapterId): CaseSpec {
+  const picked = PICKED[adapter];
+  if (picked) return picked;
+  const handlingRegion = adapterDescriptor(adapter).contractRegion;
+  const inSichuan = handlingRegion.startsWith('51');
+  return {
+    item: 'SW-005',
+    portal: inSichuan ? 'portal-cq' : 'portal-sc',
+    receivingRegion: inSichuan ? '500112' : '510104',
+    handlingRegion,
+  };
+}
 
 let keySeq = 0;
 
@@ -105,8 +125,11 @@ export async function submit(
 
 /** Submits the adapter's standard case; returns its case id. */
 export async function submitFor(sys: E2eSystem, adapter: AdapterId): Promise<string> {
-  const spec = CASE_FOR[adapter];
-  const accepted = await submit(sys, validExample(spec.item, spec.index), spec.portal);
+  const spec = caseFor(adapter);
+  const envelope = validExample(spec.item, spec.index);
+  if (spec.receivingRegion) envelope.receivingRegion = spec.receivingRegion;
+  if (spec.handlingRegion) envelope.handlingRegion = spec.handlingRegion;
+  const accepted = await submit(sys, envelope, spec.portal);
   if (accepted.route.adapter !== adapter) {
     throw new Error(`${spec.item} routed to ${accepted.route.adapter}, not ${adapter}`);
   }

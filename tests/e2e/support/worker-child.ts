@@ -1,11 +1,8 @@
 // A delivery worker in a process of its own, for the worker-crash test: startWorkers for one
 // adapter (E2E_ADAPTER) pointed at E2E_SANDBOX_URL, every other setting from the environment
 // (loadConfig). Prints "ready" once its workers listen; the test then kills it with SIGKILL.
-import {
-  isAdapterId,
-  loadAdapterSettings,
-  withBaseUrls,
-} from '../../../adapters/kit/adapter-config.ts';
+import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
+import { isAdapterId } from '../../../adapters/kit/registry.ts';
 import { startWorkers } from '../../../adapters/worker-process.ts';
 import { loadConfig } from '../../../config/load-config.ts';
 import { createLogger } from '../../../gateway/shared/logger.ts';

@@ -1,6 +1,6 @@
 // Every adapter passes the same contract against its own sandbox (tests/unit/adapters/contract-suite.ts).
-// Driven by ADAPTER_IDS, so an adapter added to the registry cannot skip it.
-import { ADAPTER_IDS } from '../../../adapters/kit/adapter-config.ts';
+// Driven by the registry's descriptors, so an adapter added there cannot skip it.
+import { ADAPTERS } from '../../../adapters/kit/registry.ts';
 import { runAdapterContract } from '../../unit/adapters/contract-suite.ts';
 
-for (const id of ADAPTER_IDS) runAdapterContract(id);
+for (const descriptor of ADAPTERS) runAdapterContract(descriptor);

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../config/load-config.ts';
 import {
-  ADAPTER_IDS,
   loadAdapterSettings,
   resolveAdapterSettings,
   withBaseUrls,
 } from '../../../adapters/kit/adapter-config.ts';
+import { ADAPTER_IDS } from '../../../adapters/kit/registry.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 
 const FILE = JSON.parse(readFileSync(projectPath('config/adapters.json'), 'utf8')) as Record<
@@ -42,7 +42,7 @@ function problems(run: () => unknown): readonly string[] {
 }
 
 describe('adapter settings', () => {
-  it('loads all seven adapters in development with the dev credentials, frozen', () => {
+  it('loads every registered adapter in development with the dev credentials, frozen', () => {
     const table = loadAdapterSettings({ env: 'development', processEnv: {} });
     expect(Object.keys(table).sort()).toEqual([...ADAPTER_IDS].sort());
     expect(table.xz.ratePerSecond).toBe(5);
@@ -110,6 +110,16 @@ describe('adapter settings', () => {
     delete broken['sc-chengdu']?.apiKey;
     expect(problems(() => resolveAdapterSettings(broken, 'development', {}))).toEqual([
       'adapters.sc-chengdu.apiKey: required (or GW_ADAPTER_SC_CHENGDU_API_KEY)',
+    ]);
+  });
+
+  it("checks each dialect's keys against its descriptor's schema: empty is missing, a number is wrong", () => {
+    const broken = structuredClone(FILE);
+    broken.gx = { ...broken.gx, appSecret: '' };
+    broken.yn = { ...broken.yn, sendCode: 42 };
+    expect(problems(() => resolveAdapterSettings(broken, 'development', {}))).toEqual([
+      'adapters.yn.sendCode: must be string',
+      'adapters.gx.appSecret: required (or GW_ADAPTER_GX_APP_SECRET)',
     ]);
   });
 

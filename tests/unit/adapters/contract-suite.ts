@@ -1,22 +1,23 @@
 // The adapter contract suite (adapters/README.md#contract-suite, after bull-board's suite every
 // framework adapter must pass). One set of requirements, run for each adapter against its own
 // sandbox on port 0: the sandbox speaks the dialect and enforces its auth and idempotency, so the
-// same tests fit seven wire formats without a line of dialect knowledge here. Dialect details
+// same tests fit every wire format without a line of dialect knowledge here. Dialect details
 // (field names, codes, signatures, token refresh) are each adapter's nock and sandbox tests.
-// tests/integration/adapters/contract.test.ts runs it for every id of ADAPTER_IDS.
+// tests/integration/adapters/contract.test.ts runs it for every descriptor of the registry; what
+// differs between adapters (the division to deliver to, the credential to spoil, whether the
+// platform answers at once) comes from the descriptor, so this file names no adapter.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ADAPTER_CREDENTIALS,
-  loadAdapterSettings,
-  type AdapterId,
-  type AdapterSettings,
-} from '../../../adapters/kit/adapter-config.ts';
+import { loadAdapterSettings } from '../../../adapters/kit/adapter-config.ts';
+import type {
+  AdapterDescriptor,
+  AdapterSettings,
+} from '../../../adapters/kit/adapter-descriptor.ts';
 import {
   PermanentDeliveryError,
   TransientDeliveryError,
   type ProvinceAdapter,
 } from '../../../adapters/kit/contract.ts';
-import { createAdapter, createSandbox } from '../../../adapters/kit/registry.ts';
+import { isAdapterId } from '../../../adapters/kit/registry.ts';
 import type { ProgressionOptions, Sandbox } from '../../../adapters/kit/sandbox-kit.ts';
 import {
   logsArePersonalDataFree,
@@ -26,17 +27,6 @@ import {
   waitFor,
 } from '../../support/province-test-kit.ts';
 
-/** A division each platform handles (sandboxes refuse cases outside their province or city). */
-export const CONTRACT_REGIONS: Record<AdapterId, string> = {
-  sc: '510703',
-  'sc-chengdu': '510104',
-  cq: '500103',
-  yn: '530323',
-  gz: '520102',
-  gx: '450103',
-  xz: '540102',
-};
-
 export interface ContractOptions {
   /** Settings; default config/adapters.json as loaded in test mode (dev credentials). */
   settings?: AdapterSettings;
@@ -44,25 +34,31 @@ export interface ContractOptions {
   makeSandbox?: (settings: AdapterSettings, progression?: ProgressionOptions) => Sandbox;
   /** Settings the platform must refuse; default: the first credential with a suffix. */
   spoilCredentials?: (settings: AdapterSettings) => AdapterSettings;
-  /** 'pending' for asynchronous platforms (xz). */
+  /** Default: the descriptor's deliveryState. */
   expectedState?: 'received' | 'pending';
 }
 
-function spoilFirstCredential(id: AdapterId) {
+/** Its first required credential with a suffix: the platform must refuse it. */
+function spoilFirstCredential(descriptor: AdapterDescriptor) {
   return (settings: AdapterSettings): AdapterSettings => {
-    const key = ADAPTER_CREDENTIALS[id][0];
+    const key = descriptor.settingsSchema.required[0];
     return key ? { ...settings, [key]: `${String(settings[key])}-wrong` } : settings;
   };
 }
 
-export function runAdapterContract(id: AdapterId, options: ContractOptions = {}): void {
+export function runAdapterContract(
+  descriptor: AdapterDescriptor,
+  options: ContractOptions = {},
+): void {
+  const { id } = descriptor;
+  if (!isAdapterId(id)) throw new Error(`${id} is not in the adapter registry`);
   const base = options.settings ?? loadAdapterSettings({ env: 'test', processEnv: {} })[id];
-  const makeAdapter = options.makeAdapter ?? ((s) => createAdapter(id, s));
+  const makeAdapter = options.makeAdapter ?? ((s) => descriptor.create(s));
   const makeSandbox =
-    options.makeSandbox ?? ((s, progression) => createSandbox(id, { settings: s, progression }));
-  const spoil = options.spoilCredentials ?? spoilFirstCredential(id);
-  const state = options.expectedState ?? (id === 'xz' ? 'pending' : 'received');
-  const request = () => sampleDelivery({ targetRegion: CONTRACT_REGIONS[id] });
+    options.makeSandbox ?? ((s, progression) => descriptor.sandbox({ settings: s, progression }));
+  const spoil = options.spoilCredentials ?? spoilFirstCredential(descriptor);
+  const state = options.expectedState ?? descriptor.deliveryState;
+  const request = () => sampleDelivery({ targetRegion: descriptor.contractRegion });
 
   describe(`adapter contract: ${id}`, () => {
     let sandbox: Sandbox;

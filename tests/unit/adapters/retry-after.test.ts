@@ -3,9 +3,9 @@
 // pauses the adapter's queue instead of spending an attempt). Each adapter against nock.
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADAPTER_IDS, loadAdapterSettings } from '../../../adapters/kit/adapter-config.ts';
+import { loadAdapterSettings } from '../../../adapters/kit/adapter-config.ts';
 import { TransientDeliveryError } from '../../../adapters/kit/contract.ts';
-import { createAdapter } from '../../../adapters/kit/registry.ts';
+import { ADAPTER_IDS, createAdapter } from '../../../adapters/kit/registry.ts';
 import { createGzAdapter, GZ_RECEIVE_PATH } from '../../../adapters/gz/gz-adapter.ts';
 import { sealEnvelope } from '../../../adapters/gz/gz-envelope.ts';
 import { sampleDelivery, testContext } from '../../support/province-test-kit.ts';

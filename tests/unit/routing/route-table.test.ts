@@ -27,9 +27,12 @@ function problemsOf(data: unknown): readonly string[] {
 }
 
 describe('route table', () => {
-  it('loads the seven adapters from config/routes.json', () => {
-    expect(routes.adapters()).toEqual(['cq', 'gx', 'gz', 'sc', 'sc-chengdu', 'xz', 'yn']);
-    expect(routes.entries.map((e) => ({ prefix: e.prefix, adapter: e.adapter }))).toEqual(SEVEN);
+  it("loads config/routes.json with every member province's route and 成都's own platform", () => {
+    // Contains rather than equals: an adapter added later adds its route (the registry test
+    // checks routes.json names exactly the registered adapters).
+    expect(routes.entries.map((e) => ({ prefix: e.prefix, adapter: e.adapter }))).toEqual(
+      expect.arrayContaining(SEVEN),
+    );
   });
 
   it('matches the longest prefix and returns it for explanation', () => {
