@@ -1,6 +1,8 @@
 // Operator command line: `npm run cli -- <command>`. Talks to Redis directly with the same use cases
 // the HTTP admin endpoints call, on a case store built like the gateway's (gateway/case-system.ts),
-// so a replay from here is audited, and queues its portal callback, exactly like one over HTTP.
+// so a replay from here is audited, and queues its portal callback, exactly like one over HTTP. A
+// Redis it cannot reach, or REDIS_URL unset, is one line on stderr and exit code 1
+// (command-failure.ts).
 //   npm run cli -- dead-letters list
 //   npm run cli -- dead-letters replay <caseId> --operator operator-dev
 import { Command } from 'commander';
@@ -8,15 +10,16 @@ import { loadConfig } from '../config/load-config.ts';
 import { listDeadLetters, replayDeadLetter } from '../gateway/admin/dead-letters.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
 import { createCaseSystem, type CaseSystem } from '../gateway/case-system.ts';
-import { isGatewayError } from '../gateway/shared/errors.ts';
 import { createLogger } from '../gateway/shared/logger.ts';
-import { createRedis, redisSettings, waitForRedis } from '../gateway/shared/redis.ts';
+import { createRedis, redisSettings } from '../gateway/shared/redis.ts';
+import { reachRedis, redisUrlMissing, runCommand } from './command-failure.ts';
 
 async function withStore<T>(run: (cases: CaseSystem) => Promise<T>) {
   const config = loadConfig();
+  if (!config.redisUrl) throw redisUrlMissing('npm run cli -- dead-letters list');
   const redis = createRedis('worker', redisSettings(config));
   try {
-    await waitForRedis(redis, config.redisStartupTimeoutMs);
+    await reachRedis(redis, config.redisUrl, config.redisStartupTimeoutMs);
     // Warnings only (a callback that could not be queued), on stderr: stdout is the answer.
     const log = createLogger({ level: 'warn', env: config.env }, process.stderr);
     const cases = createCaseSystem({ redis, config, log, now: () => new Date() });
@@ -70,11 +73,6 @@ deadLetters
     console.log(`${result.caseId} → ${result.status}`);
   });
 
-try {
+await runCommand(async () => {
   await program.parseAsync();
-} catch (error) {
-  console.error(
-    isGatewayError(error) ? `${error.code}: ${error.message}` : (error as Error).message,
-  );
-  process.exitCode = 1;
-}
+});

@@ -1,10 +1,12 @@
 // `npm run demo` (with `npm start` running): a 四川 company pays tax remotely for its project in
 // 师宗县 530323 (schemas/README.md#remote-tax-payment). Submits the SW-005 example as portal-sc and
 // prints every status change until the case is closed. GW_URL points it at another gateway (default
-// localhost:8080).
+// localhost:8080). A gateway that is not running, or cannot reach its Redis, is one line on stderr
+// and exit code 1 (command-failure.ts).
 import { readFileSync } from 'node:fs';
 import { GatewayClient } from '../gateway/client/gateway-client.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';
+import { CommandFailure, gatewayRefused, runCommand } from './command-failure.ts';
 
 interface CaseView {
   status: string;
@@ -29,37 +31,41 @@ const example = (
   }
 ).valid[0];
 
-const submitted = await portal.submitCase<
-  { caseId: string; route: unknown } & Record<string, unknown>
->(example, `demo-${Date.now()}`);
-if (submitted.status !== 202) {
-  console.error(`submission refused: ${submitted.status} ${JSON.stringify(submitted.body)}`);
-  process.exit(1);
-}
-const { caseId } = submitted.body;
-console.log(`submitted SW-005 异地电子缴税 for 师宗县 530323 from portal-sc → case ${caseId}`);
-console.log(`route: ${JSON.stringify(submitted.body.route)}`);
+async function demo(): Promise<number> {
+  const submitted = await portal.submitCase<
+    { caseId: string; route: unknown } & Record<string, unknown>
+  >(example, `demo-${Date.now()}`);
+  if (submitted.status !== 202) {
+    throw new CommandFailure(gatewayRefused(baseUrl, submitted.status, submitted.body));
+  }
+  const { caseId } = submitted.body;
+  console.log(`submitted SW-005 异地电子缴税 for 师宗县 530323 from portal-sc → case ${caseId}`);
+  console.log(`route: ${JSON.stringify(submitted.body.route)}`);
 
-let seen = 0;
-const deadline = Date.now() + 60_000;
-for (;;) {
-  const res = await portal.getCase<CaseView>(caseId);
-  if (res.status !== 200) throw new Error(`reading the case failed: ${res.status}`);
-  for (const entry of res.body.history.slice(seen)) {
-    console.log(
-      `${entry.at}  ${entry.status.padEnd(18)} by ${entry.actor}${entry.note ? ` — ${entry.note}` : ''}`,
-    );
+  let seen = 0;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await portal.getCase<CaseView>(caseId);
+    if (res.status !== 200) throw new CommandFailure(gatewayRefused(baseUrl, res.status, res.body));
+    for (const entry of res.body.history.slice(seen)) {
+      console.log(
+        `${entry.at}  ${entry.status.padEnd(18)} by ${entry.actor}${entry.note ? ` — ${entry.note}` : ''}`,
+      );
+    }
+    seen = res.body.history.length;
+    if (['CLOSED', 'DELIVERY_FAILED'].includes(res.body.status)) {
+      console.log(
+        `final: ${res.body.status} (${res.body.phase.zh}), province case ${res.body.provinceCaseNo}, result ${JSON.stringify(res.body.result)}`,
+      );
+      return res.body.status === 'CLOSED' ? 0 : 1;
+    }
+    if (Date.now() > deadline) {
+      throw new CommandFailure(
+        `case ${caseId} did not close within 60 s: are the workers and sandboxes running (\`npm start\`)?`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
-  seen = res.body.history.length;
-  if (['CLOSED', 'DELIVERY_FAILED'].includes(res.body.status)) {
-    console.log(
-      `final: ${res.body.status} (${res.body.phase.zh}), province case ${res.body.provinceCaseNo}, result ${JSON.stringify(res.body.result)}`,
-    );
-    process.exit(res.body.status === 'CLOSED' ? 0 : 1);
-  }
-  if (Date.now() > deadline) {
-    console.error('the case did not close within 60 s');
-    process.exit(1);
-  }
-  await new Promise((r) => setTimeout(r, 250));
 }
+
+await runCommand(demo, { gatewayUrl: baseUrl });

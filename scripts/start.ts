@@ -2,7 +2,8 @@
 // seven province sandboxes. Uses REDIS_URL when set; otherwise starts a private redis-server (AOF
 // on, data under .data/redis, its own port) and stops it after the gateway has drained. Ctrl-C
 // stops everything.
-import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { startFailure } from './command-failure.ts';
 import { startLocalSystem } from './local-system.ts';
 import { createLogger } from '../gateway/shared/logger.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';
@@ -48,9 +49,7 @@ async function main(): Promise<number> {
     await system.stop();
     return 0;
   } catch (error) {
-    console.error(
-      error instanceof ConfigError ? error.message : `start failed: ${(error as Error).message}`,
-    );
+    console.error(startFailure(error, process.env.REDIS_URL));
     return 1;
   } finally {
     await redis?.stop();

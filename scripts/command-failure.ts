@@ -1,0 +1,117 @@
+// How the commands a person types (`npm run demo`, `npm run cli -- …`) fail: one line on stderr
+// saying what is wrong and what to do, exit code 1, never a stack trace. The usual causes are a
+// gateway or a Redis that is not running, or not where the command looks for it.
+import type { Redis } from 'ioredis';
+import { ConfigError } from '../config/load-config.ts';
+import { isGatewayError } from '../gateway/shared/errors.ts';
+import { isRedisUnavailable } from '../gateway/shared/redis.ts';
+
+/** Where the command looked; each failure names the one it could not reach. */
+export interface CommandTargets {
+  gatewayUrl?: string;
+  redisUrl?: string;
+}
+
+/** A failure already worded for the person at the terminal. */
+export class CommandFailure extends Error {
+  override name = 'CommandFailure';
+}
+
+const START_GATEWAY =
+  'start the system with `npm start` in another terminal (or set GW_URL to a running gateway), then run this again';
+const START_REDIS =
+  'start Redis (`npm start` starts one and prints its URL) and set REDIS_URL to that URL, then run this again';
+
+// Node's fetch rejects with TypeError('fetch failed') and the socket error as its cause: the
+// first error code down the chain (ECONNREFUSED…), else the innermost message ("bad port").
+function networkCode(error: unknown): string | undefined {
+  let innermost: string | undefined;
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    innermost = e.message;
+  }
+  return innermost;
+}
+
+/** The one line for `error`. */
+export function describeFailure(error: unknown, targets: CommandTargets = {}): string {
+  if (error instanceof CommandFailure || error instanceof ConfigError) return error.message;
+  if (isGatewayError(error)) return `${error.code}: ${error.message}`;
+  const message = error instanceof Error ? error.message : String(error);
+  if (targets.gatewayUrl && error instanceof TypeError && message === 'fetch failed') {
+    const why = networkCode(error.cause) ?? 'no answer';
+    return `cannot reach the gateway at ${targets.gatewayUrl} (${why}): ${START_GATEWAY}`;
+  }
+  return message.split('\n')[0] ?? message;
+}
+
+/** The line for a gateway that answered but refused: a 503 means it cannot reach its own Redis. */
+export function gatewayRefused(gatewayUrl: string, status: number, body: unknown): string {
+  const code = (body as { code?: unknown } | undefined)?.code;
+  if (status === 503) {
+    return `the gateway at ${gatewayUrl} is up but answers 503 ${String(code ?? '')}: its Redis is not reachable; check that Redis runs (or restart \`npm start\`), then run this again`;
+  }
+  return `the gateway at ${gatewayUrl} answered ${status} ${JSON.stringify(body)}`;
+}
+
+/**
+ * Resolves once `redis` is connected; rejects with a CommandFailure at its first connection error
+ * or after timeoutMs. A person waits for an answer: a refused port should not cost the whole
+ * start-up timeout the gateway allows itself.
+ */
+export async function reachRedis(redis: Redis, redisUrl: string, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const fail = (why: string) => {
+      cleanup();
+      reject(new CommandFailure(`cannot reach Redis at ${redisUrl} (${why}): ${START_REDIS}`));
+    };
+    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error) => fail(networkCode(error) ?? error.message);
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+    };
+    redis.on('ready', onReady);
+    redis.on('error', onError);
+  });
+}
+
+/** The failure for a command that needs Redis when REDIS_URL is not set. */
+export function redisUrlMissing(command: string): CommandFailure {
+  return new CommandFailure(
+    `REDIS_URL is not set: point it at the gateway's Redis, e.g. REDIS_URL=redis://127.0.0.1:6379 ${command} (\`npm start\` prints the URL of its private Redis)`,
+  );
+}
+
+/** npm start's line for a failed start: a REDIS_URL that does not answer says how to do without. */
+export function startFailure(error: unknown, redisUrl: string | undefined): string {
+  if (redisUrl && isRedisUnavailable(error)) {
+    const why = error instanceof Error ? error.message : String(error);
+    return `cannot reach Redis at ${redisUrl} (${why}): start that Redis, or unset REDIS_URL and \`npm start\` runs a private one`;
+  }
+  if (error instanceof ConfigError) return error.message;
+  return `start failed: ${describeFailure(error)}`;
+}
+
+/** Runs a command's main: prints its failure as one line on stderr and exits 1. */
+export async function runCommand(
+  main: () => Promise<number | void>,
+  targets: CommandTargets = {},
+): Promise<never> {
+  let code: number;
+  try {
+    code = (await main()) ?? 0;
+  } catch (error) {
+    console.error(describeFailure(error, targets));
+    code = 1;
+  }
+  // Exit explicitly: a failed connection may leave sockets or timers behind.
+  process.exit(code);
+}
