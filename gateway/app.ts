@@ -1,28 +1,23 @@
 // buildApp(deps) assembles the express 5 app from its parts and never listens (tests and main.ts
-// decide where it runs). Order: request id → JSON body → feature routers → 404 → problem mapper.
+// decide where it runs). Order: request id → timer → unsigned routers → JSON body → routers → 404 →
+// problem mapper. The routes themselves come from the route table (gateway/api-routes.ts).
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
-import type { Redis } from 'ioredis';
-import { healthRoutes } from './health/health-routes.ts';
 import { jsonBody } from './http/json-body.ts';
 import { locals, requestContext } from './http/request-context.ts';
 import { GatewayError } from './shared/errors.ts';
-import type { Lifecycle } from './shared/lifecycle.ts';
 import type { Logger } from './shared/logger.ts';
 import { asGatewayError, toProblem } from './shared/problem.ts';
 
 export interface AppDeps {
   logger: Logger;
-  redis: Redis;
-  lifecycle: Lifecycle;
   bodyLimitBytes: number;
-  readinessTimeoutMs: number;
   trustProxy?: boolean;
   retryAfterSeconds?: number;
   /** Times every request (metrics), mounted right after the request id. */
   observe?: RequestHandler;
-  /** Routers that take no JSON body and no auth (docs, metrics), mounted before the body parser. */
+  /** Routers that take no JSON body and no auth (health, docs, metrics), before the body parser. */
   publicRouters?: Router[];
-  /** Feature routers (cases, catalogue, admin…), mounted after health and before the 404. */
+  /** Routers that may read a JSON body (the signed API), mounted before the 404. */
   routers?: Router[];
 }
 
@@ -33,13 +28,6 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(requestContext(deps.logger));
   if (deps.observe) app.use(deps.observe);
-  app.use(
-    healthRoutes({
-      redis: deps.redis,
-      lifecycle: deps.lifecycle,
-      pingTimeoutMs: deps.readinessTimeoutMs,
-    }),
-  );
   for (const router of deps.publicRouters ?? []) app.use(router);
   app.use(jsonBody(deps.bodyLimitBytes));
   for (const router of deps.routers ?? []) app.use(router);

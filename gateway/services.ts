@@ -1,37 +1,34 @@
 // Composition root: loads and checks every piece of configuration and data once, at start, and
-// wires the use cases (gateway/README.md#construct-dont-patch: nothing global, everything passed
-// down).
+// wires the use cases to the route table (gateway/README.md#construct-dont-patch: nothing global,
+// everything passed down).
 import { Router, type Express } from 'express';
 import { readFileSync } from 'node:fs';
+import { API_ROUTES, servedRoutes, type ApiDeps } from './api-routes.ts';
 import { buildApp } from './app.ts';
-import { createMetrics, metricsRoutes, type GatewayMetrics } from './metrics/metrics.ts';
+import { isPublic, routeRouter } from './http/mount-routes.ts';
+import { createMetrics, type GatewayMetrics } from './metrics/metrics.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi/build-openapi.ts';
-import { docsRoutes } from './openapi/docs-routes.ts';
+import { docsPages } from './openapi/docs-routes.ts';
 import type { Lifecycle } from './shared/lifecycle.ts';
 import { projectPath } from './shared/project-root.ts';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
-import { adminRoutes } from './admin/admin-routes.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
 import { loadCalendar, type WorkingCalendar } from './calendar/working-days.ts';
 import type { CallbackQueue } from './callbacks/callback-queue.ts';
 import { createCaseSystem } from './case-system.ts';
-import { caseRoutes } from './cases/case-routes.ts';
 import { newCaseId } from './cases/case-id.ts';
 import type { CaseStore } from './cases/case-store.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
-import { catalogueRoutes } from './catalogue/catalogue-routes.ts';
 import { createSchemaRegistry, type SchemaRegistry } from './catalogue/schema-registry.ts';
-import { divisionRoutes } from './divisions/division-routes.ts';
 import type { DivisionTable } from './divisions/division-table.ts';
 import { loadDivisionTable } from './divisions/load-division-table.ts';
 import type { CaseQueues } from './queues/case-queues.ts';
 import { loadAlliance, type Alliance } from './routing/alliance.ts';
 import type { RoutingContext } from './routing/route-decision.ts';
 import { loadRouteTable } from './routing/route-table.ts';
-import { routingRoutes } from './routing/routing-routes.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
 import type { SupervisionSchedule } from './supervision/supervision-schedule.ts';
@@ -90,7 +87,7 @@ export function loadStaticData(
     routing: { divisions, alliance, routes },
     registry,
     calendar: loadCalendar(),
-    openapi: buildOpenApi({ registry, version: packageVersion() }),
+    openapi: buildOpenApi({ routes: API_ROUTES, registry, version: packageVersion() }),
   };
 }
 
@@ -122,29 +119,61 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+/** What the route table's handlers are given: the services, plus this process's lifecycle. */
+function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
+  const { config } = services;
+  // Read at start when served, so a missing swagger-ui-dist stops the start, not a page view.
+  const docs = config.docsEnabled ? docsPages(services.openapi) : undefined;
+  return {
+    redis: services.redis,
+    lifecycle,
+    pingTimeoutMs: config.redisCommandTimeoutMs,
+    registry: services.registry,
+    routing: services.routing,
+    divisions: services.divisions,
+    store: services.store,
+    queues: services.queues,
+    calendar: services.calendar,
+    metrics: services.metrics,
+    get docs() {
+      if (!docs) throw new Error('the docs routes are switched off (GW_DOCS_ENABLED=false)');
+      return docs;
+    },
+    newId: newCaseId,
+    production: config.env === 'production',
+    now: services.now,
+    onSubmitted: (itemCode, adapters) => {
+      for (const adapter of adapters) services.metrics.caseSubmitted(itemCode, adapter);
+    },
+  };
+}
+
 /** The whole HTTP gateway for these services: main.ts and the tests build it the same way. */
 export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
   const { config } = services;
-  const publicRouters: Router[] = [];
-  if (config.metricsEnabled)
-    publicRouters.push(metricsRoutes(services.metrics, { observe: false }));
-  if (config.docsEnabled) publicRouters.push(docsRoutes({ document: services.openapi }));
+  const routes = servedRoutes(config);
+  const deps = apiDeps(services, lifecycle);
   return buildApp({
     logger: services.logger,
-    redis: services.redis,
-    lifecycle,
     bodyLimitBytes: config.bodyLimitBytes,
-    readinessTimeoutMs: config.redisCommandTimeoutMs,
     trustProxy: config.trustProxy,
     retryAfterSeconds: config.retryAfterSeconds,
     observe: services.metrics.observeRequests,
-    publicRouters,
-    routers: [apiRouter(services)],
+    publicRouters: [routeRouter(routes.filter(isPublic), deps)],
+    routers: [
+      signedRouter(
+        services,
+        routeRouter(
+          routes.filter((r) => !isPublic(r)),
+          deps,
+        ),
+      ),
+    ],
   });
 }
 
-/** The authenticated /v1 API: signature check and rate limit first, then the feature routers. */
-export function apiRouter(services: Services): Router {
+/** The signed /v1 API: signature check and rate limit first, then the table's signed rows. */
+function signedRouter(services: Services, routes: Router): Router {
   const { config, redis } = services;
   const keys = redisKeys(config.keyPrefix);
   const router = Router();
@@ -157,24 +186,6 @@ export function apiRouter(services: Services): Router {
     }),
     rateLimit(redis, { keys, defaultPerSecond: config.rateLimitPerSecond }),
   );
-  router.use(
-    caseRoutes({
-      registry: services.registry,
-      routing: services.routing,
-      store: services.store,
-      queues: services.queues,
-      calendar: services.calendar,
-      newId: newCaseId,
-      production: config.env === 'production',
-      now: services.now,
-      onSubmitted: (itemCode, adapters) => {
-        for (const adapter of adapters) services.metrics.caseSubmitted(itemCode, adapter);
-      },
-    }),
-  );
-  router.use(adminRoutes({ store: services.store, queues: services.queues }));
-  router.use(catalogueRoutes(services.registry));
-  router.use(routingRoutes(services.registry, services.routing));
-  router.use(divisionRoutes(services.divisions));
+  router.use(routes);
   return router;
 }

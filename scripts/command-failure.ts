@@ -50,7 +50,7 @@ export function describeFailure(error: unknown, targets: CommandTargets = {}): s
 export function gatewayRefused(gatewayUrl: string, status: number, body: unknown): string {
   const code = (body as { code?: unknown } | undefined)?.code;
   if (status === 503) {
-    return `the gateway at ${gatewayUrl} is up but answers 503 ${String(code ?? '')}: its Redis is not reachable; check that Redis runs (or restart \`npm start\`), then run this again`;
+    return `the gateway at ${gatewayUrl} is up but answers 503 ${typeof code === 'string' ? code : ''}: its Redis is not reachable; check that Redis runs (or restart \`npm start\`), then run this again`;
   }
   return `the gateway at ${gatewayUrl} answered ${status} ${JSON.stringify(body)}`;
 }

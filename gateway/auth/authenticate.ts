@@ -15,7 +15,7 @@ import {
 import type { RawBodyRequest } from '../http/json-body.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
-import type { Client, ClientRegistry } from './client-registry.ts';
+import type { Client, ClientRegistry, OperatorRight } from './client-registry.ts';
 
 export interface AuthSettings {
   clockSkewSeconds: number;
@@ -130,6 +130,16 @@ export function requireKind(...kinds: Client['kind'][]): RequestHandler {
       throw new GatewayError('GW_FORBIDDEN', {
         detail: `This operation is for ${kinds.join(' or ')} clients`,
       });
+    }
+    next();
+  };
+}
+
+/** 403 unless the authenticated client holds the operator right. */
+export function requireRight(right: OperatorRight): RequestHandler {
+  return (_req, res, next) => {
+    if (!clientOf(res).rights.includes(right)) {
+      throw new GatewayError('GW_FORBIDDEN', { detail: `This operation needs the ${right} right` });
     }
     next();
   };

@@ -1,37 +1,94 @@
-// HTTP edge of the case use cases: parse, call, map (gateway/README.md#thin-handlers).
-import { Router } from 'express';
-import { clientOf, requireKind } from '../auth/authenticate.ts';
-import { locals } from '../http/request-context.ts';
-import { handle } from '../http/respond.ts';
+// The case rows of the route table: parse, call the use case, map
+// (gateway/README.md#thin-handlers), plus the OpenAPI operation each row publishes.
+import { routesFor } from '../http/api-route.ts';
+import type { RequestContract } from '../http/request-contract.ts';
+import {
+  ENVELOPE_COMPONENT,
+  headerRef,
+  jsonResponse,
+  schemaRef,
+} from '../openapi/shared-components.ts';
+import { CASE_EVENT_BODY } from './case-event.ts';
 import type { CaseStore } from './case-store.ts';
+import { EVENT_TYPES } from './lifecycle.ts';
 import { readCase } from './read-case.ts';
 import { recordEvent, type EventDeps } from './record-event.ts';
 import { submitCase, type SubmitDeps } from './submit-case.ts';
 
-export function caseRoutes(deps: SubmitDeps & EventDeps & { store: CaseStore }): Router {
-  const router = Router();
-  router.post(
-    '/v1/cases',
-    requireKind('portal'),
-    handle((req, res) =>
-      submitCase(deps, {
-        client: clientOf(res),
-        idempotencyKey: req.get('idempotency-key'),
-        body: req.body as unknown,
-        log: locals(res).log,
-      }),
-    ),
-  );
-  router.get(
-    '/v1/cases/:caseId',
-    handle((req, res) => readCase(deps.store, clientOf(res), String(req.params.caseId))),
-  );
-  router.post(
-    '/v1/cases/:caseId/events',
-    requireKind('province'),
-    handle((req, res) =>
-      recordEvent(deps, clientOf(res), String(req.params.caseId), req.body as unknown),
-    ),
-  );
-  return router;
-}
+export type CaseRouteDeps = SubmitDeps & EventDeps & { store: CaseStore };
+
+const route = routesFor<CaseRouteDeps>();
+
+/** schemas/envelope.schema.json, checked in stages by the submit use case (submit-case.ts). */
+const ENVELOPE_BODY: RequestContract<unknown> = { in: 'body', component: ENVELOPE_COMPONENT };
+
+const STATE_CHANGE = {
+  type: 'object',
+  properties: { caseId: {}, status: schemaRef('CaseStatus') },
+};
+
+export const CASE_ROUTES = [
+  route({
+    method: 'post',
+    path: '/v1/cases',
+    clients: ['portal'],
+    body: ENVELOPE_BODY,
+    operation: {
+      operationId: 'submitCase',
+      tags: ['cases'],
+      summary: 'Submit a case (portal clients)',
+      description:
+        'Validation order: envelope schema → identifier checks → item payload schema ' +
+        '(`components.schemas["item.<itemCode>.v<itemVersion>"]`) → routing rules. All problems ' +
+        'of one stage are reported together. The 202 is sent only after the case record and ' +
+        'its job are stored.',
+      parameters: ['IdempotencyKey'],
+      responses: {
+        '202': {
+          description: 'Accepted: stored and queued for the province.',
+          headers: {
+            Location: headerRef('Location'),
+            'Idempotent-Replayed': headerRef('IdempotentReplayed'),
+          },
+          content: { 'application/json': { schema: schemaRef('CaseAccepted') } },
+        },
+      },
+      problems: [404, 409],
+    },
+    handler: ({ deps, client, body, header, log }) =>
+      submitCase(deps, { client, idempotencyKey: header('idempotency-key'), body, log }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/cases/:caseId',
+    clients: ['portal', 'province', 'operator'],
+    operation: {
+      operationId: 'readCase',
+      tags: ['cases'],
+      summary: 'Read a case (404 to clients that may not see it, never 403)',
+      parameters: ['CaseId'],
+      responses: {
+        '200': jsonResponse('The case, personal fields masked.', schemaRef('CaseView')),
+      },
+      problems: [404],
+    },
+    handler: ({ deps, client, params }) => readCase(deps.store, client, String(params.caseId)),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/cases/:caseId/events',
+    clients: ['province'],
+    body: CASE_EVENT_BODY,
+    operation: {
+      operationId: 'postCaseEvent',
+      tags: ['cases'],
+      summary: 'Report a province event (province clients on the route)',
+      description: `Event types: ${EVENT_TYPES.join(', ')}. The same event twice is accepted once.`,
+      parameters: ['CaseId'],
+      responses: { '200': jsonResponse('Recorded (or already recorded).', STATE_CHANGE) },
+      problems: [404, 409],
+    },
+    handler: ({ deps, client, params, body }) =>
+      recordEvent(deps, client, String(params.caseId), body),
+  }),
+];

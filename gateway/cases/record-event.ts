@@ -3,7 +3,6 @@
 // twice is applied once (its content digest is kept with the case); a joint parent advances with
 // its children.
 import type { Client } from '../auth/client-registry.ts';
-import type { FieldProblem } from '../shared/errors.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { HandlerResult } from '../http/respond.ts';
 import {
@@ -16,73 +15,18 @@ import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import type { CaseRecord } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore } from './case-store.ts';
-import { EVENT_TYPES, LIFECYCLE, PAUSED, type EventType, type LifecycleMove } from './lifecycle.ts';
+import type { CaseEvent } from './case-event.ts';
+import { LIFECYCLE, PAUSED, type LifecycleMove } from './lifecycle.ts';
 import { loadVisibleCase } from './read-case.ts';
-
-export interface ProvinceEvent {
-  type: EventType;
-  at: string;
-  note?: string;
-  provinceCaseNo?: string;
-  result?: Record<string, unknown>;
-}
 
 export interface EventDeps {
   store: CaseStore;
   calendar: WorkingCalendar;
 }
 
-function problem(path: string, message: string, messageZh: string): FieldProblem {
-  return { path, message, messageZh };
-}
-
-/** Hand-written on purpose: eight fields, and the messages name the lifecycle. */
-export function parseEvent(body: unknown): ProvinceEvent {
-  const problems: FieldProblem[] = [];
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new GatewayError('GW_VALIDATION_FAILED', {
-      errors: [problem('', 'must be an object', '应为对象')],
-    });
-  }
-  const b = body as Record<string, unknown>;
-  for (const key of Object.keys(b)) {
-    if (!['type', 'at', 'note', 'provinceCaseNo', 'result'].includes(key)) {
-      problems.push(problem(`/${key}`, 'unknown property', '不允许的属性'));
-    }
-  }
-  if (!(EVENT_TYPES as readonly unknown[]).includes(b.type)) {
-    problems.push(problem('/type', `must be one of ${EVENT_TYPES.join(', ')}`, '事件类型无效'));
-  }
-  if (typeof b.at !== 'string' || b.at.length > 40 || Number.isNaN(Date.parse(b.at))) {
-    problems.push(problem('/at', 'must be an ISO date-time', '应为 ISO 时间'));
-  }
-  if (b.note !== undefined && (typeof b.note !== 'string' || b.note.length > 500)) {
-    problems.push(problem('/note', 'must be a string of at most 500 characters', '最多500个字符'));
-  }
-  if (
-    b.provinceCaseNo !== undefined &&
-    (typeof b.provinceCaseNo !== 'string' || !/^[0-9A-Za-z_-]{1,64}$/.test(b.provinceCaseNo))
-  ) {
-    problems.push(problem('/provinceCaseNo', 'must be 1–64 letters, digits, _ or -', '格式错误'));
-  }
-  if (b.result !== undefined) {
-    const tooBig = JSON.stringify(b.result).length > 4096;
-    if (typeof b.result !== 'object' || b.result === null || Array.isArray(b.result) || tooBig) {
-      problems.push(
-        problem('/result', 'must be an object of at most 4 KiB', '应为不超过4KiB的对象'),
-      );
-    }
-  }
-  if (b.type === 'decided' && b.result === undefined) {
-    problems.push(problem('/result', 'a decided event carries the result', '办结事件须包含结果'));
-  }
-  if (problems.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { errors: problems });
-  return b as unknown as ProvinceEvent;
-}
-
 function pauseFields(
   record: CaseRecord,
-  event: ProvinceEvent,
+  event: CaseEvent,
   deps: EventDeps,
 ): Record<string, string> {
   const to = LIFECYCLE[event.type].to;
@@ -99,11 +43,12 @@ function pauseFields(
   return { pausedAt: '', dueAt: due.dueAt };
 }
 
+/** `event` has passed CASE_EVENT_SCHEMA at the edge (case-event.ts). */
 export async function recordEvent(
   deps: EventDeps,
   client: Client,
   caseId: string,
-  body: unknown,
+  event: CaseEvent,
 ): Promise<HandlerResult> {
   const record = await loadVisibleCase(deps.store, client, caseId);
   if (client.kind !== 'province') {
@@ -114,7 +59,6 @@ export async function recordEvent(
       detail: `Case ${caseId} is a joint case: report events on its children ${record.children.join(', ')}`,
     });
   }
-  const event = parseEvent(body);
   const row: LifecycleMove = LIFECYCLE[event.type];
   if (record.status === 'ROUTED' && row.from.includes('ROUTED')) {
     // A province reporting on a case still ROUTED has received it: its event overtook the

@@ -1,6 +1,8 @@
 // The one ajv set-up for the gateway: draft 2020-12, strict, all errors of a stage reported
-// together (gateway/README.md#validation-order), standard formats, and the identifier keywords. The
-// division lookup is injected so the registry decides which division table is current.
+// together (gateway/README.md#validation-order), standard formats and our keywords. createAjv adds the identifier keywords and the
+// catalogue's shared schemas (the division lookup is injected so the registry decides which
+// division table is current); createRequestAjv is its sibling for the API's own request bodies and
+// queries (gateway/http/request-validation.ts), with the same options and generic keywords.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { join } from 'node:path';
 import { creditCodeKeyword } from './keywords/credit-code.ts';
 import { divisionCodeKeyword } from './keywords/division-code.ts';
 import { idNumberKeyword } from './keywords/id-number.ts';
+import { maxJsonLengthKeyword } from './keywords/max-json-length.ts';
 import { orderedPeriodKeyword } from './keywords/ordered-period.ts';
 import { taxAuthorityCodeKeyword } from './keywords/tax-authority-code.ts';
 import { taxpayerIdKeyword } from './keywords/taxpayer-id.ts';
@@ -45,7 +48,8 @@ export function readSchemaFile(
   >;
 }
 
-export function createAjv(deps: AjvDeps): Ajv2020 {
+/** The options and generic keywords; alone, it validates the API's request bodies and queries. */
+export function createRequestAjv(): Ajv2020 {
   const ajv = new Ajv2020({
     strict: true,
     // Conditional branches (if/then) require properties declared by the parent schema, which
@@ -63,6 +67,12 @@ export function createAjv(deps: AjvDeps): Ajv2020 {
     inlineRefs: false,
   });
   addFormats(ajv, ['date', 'date-time', 'email', 'uri']);
+  ajv.addKeyword(maxJsonLengthKeyword);
+  return ajv;
+}
+
+export function createAjv(deps: AjvDeps): Ajv2020 {
+  const ajv = createRequestAjv();
   ajv.addKeyword(creditCodeKeyword);
   ajv.addKeyword(idNumberKeyword);
   ajv.addKeyword(taxpayerIdKeyword);

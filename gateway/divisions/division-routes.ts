@@ -1,18 +1,31 @@
-// GET /v1/divisions/{code} (gateway/README.md#read-endpoints).
-import { Router } from 'express';
-import { handle } from '../http/respond.ts';
+// The division row of the route table (gateway/README.md#read-endpoints): GET /v1/divisions/{code},
+// a current division, or a 404 naming the successor of a retired one.
+import { routesFor } from '../http/api-route.ts';
+import { jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { DivisionTable } from './division-table.ts';
 
-export function divisionRoutes(divisions: DivisionTable): Router {
-  const router = Router();
-  router.get(
-    '/v1/divisions/:code',
-    handle((req) => {
-      const code = String(req.params.code);
-      const division = /^[0-9]{6}$/.test(code) ? divisions.get(code) : undefined;
+const route = routesFor<{ divisions: DivisionTable }>();
+
+export const DIVISION_ROUTES = [
+  route({
+    method: 'get',
+    path: '/v1/divisions/:code',
+    clients: ['portal', 'province', 'operator'],
+    operation: {
+      operationId: 'readDivision',
+      tags: ['routing'],
+      summary: 'A current division',
+      parameters: ['DivisionCode'],
+      responses: { '200': jsonResponse('The division.', schemaRef('Division')) },
+      problems: [404],
+    },
+    handler: ({ deps, params }) => {
+      const code = String(params.code);
+      const wellFormed = /^[0-9]{6}$/.test(code);
+      const division = wellFormed ? deps.divisions.get(code) : undefined;
       if (!division) {
-        const retired = /^[0-9]{6}$/.test(code) ? divisions.retired(code) : undefined;
+        const retired = wellFormed ? deps.divisions.retired(code) : undefined;
         throw new GatewayError('GW_DIVISION_NOT_FOUND', {
           detail: retired
             ? `${code} (${retired.name}) was retired; use ${retired.successor.code} ${retired.successor.name}`
@@ -20,7 +33,6 @@ export function divisionRoutes(divisions: DivisionTable): Router {
         });
       }
       return { status: 200, body: division };
-    }),
-  );
-  return router;
-}
+    },
+  }),
+];

@@ -1,9 +1,9 @@
-// GET /healthz: the process is up. GET /readyz: this instance should receive traffic — Redis
-// answers a PING in time and the process is not draining (gateway/README.md#operations-endpoints).
-// No auth on either.
-import { Router } from 'express';
+// The health rows of the route table, unsigned (gateway/README.md#operations-endpoints): GET
+// /healthz, the process is up; GET /readyz, this instance should receive traffic — Redis answers a
+// PING in time and the process is not draining.
 import type { Redis } from 'ioredis';
-import { handle } from '../http/respond.ts';
+import { routesFor } from '../http/api-route.ts';
+import { headerRef, jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import type { Lifecycle } from '../shared/lifecycle.ts';
 
 export interface HealthDeps {
@@ -26,15 +26,39 @@ async function pingWithin(redis: Redis, ms: number): Promise<boolean> {
   }
 }
 
-export function healthRoutes(deps: HealthDeps): Router {
-  const router = Router();
-  router.get(
-    '/healthz',
-    handle(() => ({ status: 200, body: { status: 'ok' } })),
-  );
-  router.get(
-    '/readyz',
-    handle(async () => {
+const route = routesFor<HealthDeps>();
+
+export const HEALTH_ROUTES = [
+  route({
+    method: 'get',
+    path: '/healthz',
+    clients: 'public',
+    operation: {
+      operationId: 'healthz',
+      tags: ['operations'],
+      summary: 'The process is up',
+      responses: { '200': jsonResponse('Up.', schemaRef('Health')) },
+    },
+    handler: () => ({ status: 200, body: { status: 'ok' } }),
+  }),
+  route({
+    method: 'get',
+    path: '/readyz',
+    clients: 'public',
+    operation: {
+      operationId: 'readyz',
+      tags: ['operations'],
+      summary: 'Redis reachable and not draining',
+      responses: {
+        '200': jsonResponse('Ready.', schemaRef('Health')),
+        '503': {
+          description: 'Not ready (draining or Redis down).',
+          headers: { 'Retry-After': headerRef('RetryAfter') },
+          content: { 'application/json': { schema: schemaRef('Health') } },
+        },
+      },
+    },
+    handler: async ({ deps }) => {
       if (deps.lifecycle.draining) {
         return { status: 503, body: { status: 'draining', checks: { redis: 'skipped' } } };
       }
@@ -43,7 +67,6 @@ export function healthRoutes(deps: HealthDeps): Router {
       return redisUp
         ? { status: 200, body: { status: 'ready', checks } }
         : { status: 503, headers: { 'Retry-After': '1' }, body: { status: 'unavailable', checks } };
-    }),
-  );
-  return router;
-}
+    },
+  }),
+];

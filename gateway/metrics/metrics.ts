@@ -2,8 +2,9 @@
 // instance, never the global default: two apps in one process (tests, or gateway + worker under
 // `npm start`) would otherwise share counters, and registering a metric name twice on one registry
 // throws.
-import { Router, type Request, type RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { routesFor } from '../http/api-route.ts';
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC); default true. */
@@ -80,23 +81,29 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
   };
 }
 
-export interface MetricsRouteOptions {
-  /** Also time requests (default true). Pass false when the app mounts observeRequests itself. */
-  observe?: boolean;
-}
+const route = routesFor<{ metrics: GatewayMetrics }>();
 
-/**
- * GET /metrics in the Prometheus text format 0.0.4, plus (by default) the request timer. Mount it
- * FIRST among buildApp's `routers` so the timer sees every later router, the 404 and the problem
- * mapper's answers.
- */
-export function metricsRoutes(metrics: GatewayMetrics, options: MetricsRouteOptions = {}): Router {
-  const router = Router();
-  if (options.observe ?? true) router.use(metrics.observeRequests);
-  router.get('/metrics', (_req, res, next) => {
-    metrics.registry
-      .metrics()
-      .then((text) => res.type(metrics.registry.contentType).send(text), next);
-  });
-  return router;
-}
+/** GET /metrics in the Prometheus text format 0.0.4 (the request timer is observeRequests). */
+export const METRICS_ROUTES = [
+  route({
+    method: 'get',
+    path: '/metrics',
+    clients: 'public',
+    operation: {
+      operationId: 'metrics',
+      tags: ['operations'],
+      summary: 'Prometheus metrics (protection is a deployment setting)',
+      responses: {
+        '200': {
+          description: 'Prometheus text exposition format 0.0.4.',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+      },
+    },
+    handler: async ({ deps }) => ({
+      status: 200,
+      headers: { 'Content-Type': deps.metrics.registry.contentType },
+      raw: await deps.metrics.registry.metrics(),
+    }),
+  }),
+];

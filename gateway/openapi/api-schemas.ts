@@ -1,18 +1,15 @@
-// Components for the API's own bodies (gateway/README.md#api-contract), as opposed to the converted
-// catalogue schemas. Enums come from the code's single sources (error catalogue, statuses,
-// catalogue metadata) so the document cannot drift from what the gateway answers. Response objects
-// leave additionalProperties open: clients must tolerate fields added within v1.
+// Components for the API's answers (gateway/README.md#api-contract), as opposed to the converted
+// catalogue schemas and the request bodies (those come from the route table's contracts,
+// route-paths.ts). Enums come from the code's single sources (error catalogue, statuses, catalogue
+// metadata) so the document cannot drift from what the gateway answers. Response objects leave
+// additionalProperties open: clients must tolerate fields added within v1.
 import { DEPARTMENTS, LEVELS, MODES, SCOPES, SUBJECTS } from '../catalogue/catalogue-item.ts';
 import { PHASES, STATUS_PHASE } from '../cases/case-status.ts';
-import { EVENT_TYPES } from '../cases/lifecycle.ts';
 import { ERROR_CATALOGUE } from '../shared/errors.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
 const DATE_TIME = { type: 'string', format: 'date-time' };
-
-/** Province event types (gateway/README.md#province-events), from the lifecycle itself. */
-export { EVENT_TYPES };
 
 const errorCodes = Object.keys(ERROR_CATALOGUE);
 
@@ -134,18 +131,6 @@ const caseSchemas = {
       history: { type: 'array', items: ref('HistoryEntry') },
     },
     required: ['caseId', 'status', 'phase', 'itemCode', 'route', 'history', 'links'],
-  },
-  CaseEvent: {
-    type: 'object',
-    properties: {
-      type: { type: 'string', enum: EVENT_TYPES },
-      at: DATE_TIME,
-      note: { type: 'string', maxLength: 500 },
-      provinceCaseNo: { type: 'string', maxLength: 64 },
-      result: { description: 'The decision or delivered result, for decided/result-delivered.' },
-    },
-    required: ['type', 'at'],
-    additionalProperties: false,
   },
 };
 

@@ -1,18 +1,26 @@
-// The OpenAPI 3.1 document of the gateway (gateway/README.md#operations-endpoints): the API's
-// routes plus the published catalogue, one component per item version. Built once at start from the
-// compiled registry (so it documents exactly what the gateway validates against) and served as a
-// cached string by docs-routes.ts. Whatever items the registry holds are documented; nothing is
-// hard-coded.
+// The OpenAPI 3.1 document of the gateway (gateway/README.md#operations-endpoints): the route
+// table's operations (route-paths.ts) plus the
+// published catalogue, one component per item version. Built once at start from the route table
+// and the compiled registry (so it documents exactly what the gateway serves and validates
+// against) and served as cached bytes by docs-routes.ts. Nothing is hard-coded.
 import { readSchemaFile } from '../catalogue/create-ajv.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import { projectPath } from '../shared/project-root.ts';
-import { apiPaths, type PathOptions } from './api-paths.ts';
 import { apiSchemas } from './api-schemas.ts';
+import type { ApiRoute } from '../http/api-route.ts';
 import { defsComponents, toComponent, type JsonSchema } from './convert-schema.ts';
+import { requestComponents, routePaths, type RequestExamples } from './route-paths.ts';
 import { AUTH_DESCRIPTION, SIGNED, securitySchemes } from './security.ts';
-import { headerComponents, parameterComponents, responseComponents } from './shared-components.ts';
+import {
+  ENVELOPE_COMPONENT,
+  headerComponents,
+  parameterComponents,
+  responseComponents,
+} from './shared-components.ts';
 
-export interface OpenApiOptions {
+export interface OpenApiOptions<D> {
+  /** The route table (gateway/api-routes.ts): its rows become the paths. */
+  routes: readonly ApiRoute<D>[];
   registry: SchemaRegistry;
   /** The gateway's version (package.json), shown as info.version. */
   version: string;
@@ -38,8 +46,6 @@ export interface OpenApiDocument {
   };
 }
 
-export const ENVELOPE_COMPONENT = 'envelope';
-
 export function itemComponentName(code: string, version: number): string {
   return `item.${code}.v${version}`;
 }
@@ -56,7 +62,11 @@ const DESCRIPTION = [
 ].join('\n');
 
 const TAGS = [
-  { name: 'cases', description: 'Submit and follow cases (gateway/README.md#api-contract).' },
+  {
+    name: 'cases',
+    description:
+      'Submit and follow cases, and report province events (gateway/README.md#api-contract).',
+  },
   { name: 'catalogue', description: 'The published catalogue (gateway/README.md#read-endpoints).' },
   {
     name: 'routing',
@@ -66,7 +76,7 @@ const TAGS = [
   {
     name: 'operations',
     description:
-      'Health, readiness and metrics; unsigned (gateway/README.md#operations-endpoints).',
+      'Health, readiness, metrics and these docs; unsigned (gateway/README.md#operations-endpoints).',
   },
 ];
 
@@ -110,8 +120,8 @@ function itemComponents(registry: SchemaRegistry): Record<string, unknown> {
 }
 
 /** One ready-to-send envelope per item for "Try it out", keyed by item code. */
-function submitExamples(registry: SchemaRegistry): PathOptions['submitExamples'] {
-  const examples: PathOptions['submitExamples'] = {};
+function submitExamples(registry: SchemaRegistry): RequestExamples[string] {
+  const examples: RequestExamples[string] = {};
   for (const item of registry.items()) {
     const first = registry.examplesFor(item.code)?.valid[0];
     if (first !== undefined)
@@ -133,7 +143,7 @@ function envelopeComponent(schemasDir: string): JsonSchema {
   return envelope;
 }
 
-export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
+export function buildOpenApi<D>(options: OpenApiOptions<D>): OpenApiDocument {
   const schemasDir = options.schemasDir ?? projectPath('schemas');
   return {
     openapi: '3.1.0',
@@ -145,10 +155,13 @@ export function buildOpenApi(options: OpenApiOptions): OpenApiDocument {
     servers: [{ url: options.serverUrl ?? '/' }],
     tags: TAGS,
     security: SIGNED,
-    paths: apiPaths({ submitExamples: submitExamples(options.registry) }),
+    paths: routePaths(options.routes, {
+      [ENVELOPE_COMPONENT]: submitExamples(options.registry),
+    }),
     components: {
       schemas: {
         ...apiSchemas(),
+        ...requestComponents(options.routes),
         [ENVELOPE_COMPONENT]: envelopeComponent(schemasDir),
         ...defsComponents(readSchemaFile('defs.schema.json', schemasDir)),
         ...itemComponents(options.registry),

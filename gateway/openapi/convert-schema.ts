@@ -12,8 +12,8 @@ import { SCHEMA_BASE } from '../catalogue/create-ajv.ts';
 export type JsonSchema = Record<string, unknown>;
 
 /**
- * What each custom keyword checks (schemas/README.md#identifier-keywords), for the description of
- * the converted schema.
+ * What each custom keyword checks (schemas/README.md#identifier-keywords; maxJsonLength bounds a
+ * free-form object), for the description of the converted schema.
  */
 export const GATEWAY_CHECKS: Readonly<Record<string, string>> = {
   creditCode: 'GB 32100-2015 unified social credit code with a valid check character',
@@ -22,6 +22,7 @@ export const GATEWAY_CHECKS: Readonly<Record<string, string>> = {
   taxAuthorityCode: '1 + a current six-digit division code + 4 digits',
   divisionCode: 'a six-digit code present in the current GB/T 2260 division table',
   orderedPeriod: 'start is not after end ("past": and end is not in the future)',
+  maxJsonLength: 'the value written as JSON is at most that many characters',
 };
 
 export const COMPONENT_REF = '#/components/schemas/';

@@ -1,10 +1,13 @@
-// GET /openapi.json and GET /docs (gateway/README.md#operations-endpoints). The document is
-// serialised once, when the router is built (gateway/README.md#compile-once): each request sends
-// the same bytes with a precomputed ETag, so a 700 KB catalogue document costs no CPU per request.
-// These handlers send fixed bytes (JSON, HTML, JS, files), not use-case results, so they write the
-// response themselves instead of going through handle(), whose results are always JSON.
+// The documentation rows of the route table, unsigned (gateway/README.md#operations-endpoints):
+// GET /openapi.json, GET /docs and the Swagger UI files the page loads. Everything is read and
+// serialised once, when docsPages() runs at start (gateway/README.md#compile-once): each request sends the same bytes with a precomputed ETag, so a 700 KB catalogue
+// document costs no CPU per request.
 import { createHash } from 'node:crypto';
-import { Router, type Response } from 'express';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { routesFor } from '../http/api-route.ts';
+import type { HandlerResult } from '../http/respond.ts';
+import { GatewayError } from '../shared/errors.ts';
 import type { OpenApiDocument } from './build-openapi.ts';
 import {
   ASSETS_PATH,
@@ -18,55 +21,119 @@ import {
   swaggerUiDir,
 } from './docs-page.ts';
 
-export interface DocsDeps {
-  /** Built once at start by buildOpenApi. */
-  document: OpenApiDocument;
-}
-
 interface CachedBody {
   bytes: Buffer;
   etag: string;
   contentType: string;
 }
 
-function cached(text: string, contentType: string): CachedBody {
-  const bytes = Buffer.from(text, 'utf8');
-  const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-  return { bytes, etag, contentType };
+/** The bytes the documentation routes send, prepared once. */
+export interface DocsPages {
+  readonly openApi: CachedBody;
+  readonly page: CachedBody;
+  /** Swagger UI's files and our initializer, by file name. */
+  readonly assets: ReadonlyMap<string, CachedBody>;
 }
 
-// express's res.send answers 304 itself when If-None-Match matches the ETag already set.
-function sendCached(res: Response, body: CachedBody, headers: Record<string, string> = {}): void {
-  res
-    .set({ 'Content-Type': body.contentType, ETag: body.etag, 'Cache-Control': 'no-cache' })
-    .set(headers)
-    .send(body.bytes);
+function cached(bytes: Buffer | string, contentType: string): CachedBody {
+  const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  const etag = `"${createHash('sha256').update(buffer).digest('base64url').slice(0, 27)}"`;
+  return { bytes: buffer, etag, contentType };
 }
 
-export function docsRoutes(deps: DocsDeps): Router {
-  const openApi = cached(JSON.stringify(deps.document), 'application/json; charset=utf-8');
-  const page = cached(DOCS_HTML, 'text/html; charset=utf-8');
-  const initializer = cached(INITIALIZER_JS, 'text/javascript; charset=utf-8');
-  // Resolved now so a missing swagger-ui-dist stops the start, not the first page view.
-  const assetsDir = swaggerUiDir();
-
-  const router = Router();
-  router.get(OPENAPI_PATH, (_req, res) => sendCached(res, openApi));
-  router.get(DOCS_PATH, (_req, res) =>
-    sendCached(res, page, { 'Content-Security-Policy': DOCS_CSP }),
+/** Throws at start when swagger-ui-dist is missing, not at the first page view. */
+export function docsPages(document: OpenApiDocument): DocsPages {
+  const dir = swaggerUiDir();
+  // Only the listed files: no directory listing, no path tricks, no source maps.
+  const assets = new Map(
+    Object.entries(SWAGGER_UI_FILES).map(([file, type]) => [
+      file,
+      cached(readFileSync(join(dir, file)), type),
+    ]),
   );
-  router.get(`${ASSETS_PATH}/${INITIALIZER_FILE}`, (_req, res) => sendCached(res, initializer));
-  router.get(`${ASSETS_PATH}/:file`, (req, res, next) => {
-    const file = String(req.params.file);
-    const contentType = SWAGGER_UI_FILES[file];
-    // Only the listed files: no directory listing, no path tricks, no source maps.
-    if (!Object.hasOwn(SWAGGER_UI_FILES, file) || !contentType) {
-      next();
-      return;
-    }
-    res.type(contentType).sendFile(file, { root: assetsDir, maxAge: '1h' }, (error) => {
-      if (error) next(error);
-    });
-  });
-  return router;
+  assets.set(INITIALIZER_FILE, cached(INITIALIZER_JS, 'text/javascript; charset=utf-8'));
+  return {
+    openApi: cached(JSON.stringify(document), 'application/json; charset=utf-8'),
+    page: cached(DOCS_HTML, 'text/html; charset=utf-8'),
+    assets,
+  };
 }
+
+// handle() sends `raw` with res.send, which answers 304 when If-None-Match meets this ETag.
+function send(body: CachedBody, headers: Record<string, string> = {}): HandlerResult {
+  return {
+    status: 200,
+    headers: {
+      'Content-Type': body.contentType,
+      ETag: body.etag,
+      'Cache-Control': 'no-cache',
+      ...headers,
+    },
+    raw: body.bytes,
+  };
+}
+
+const route = routesFor<{ docs: DocsPages }>();
+
+export const DOCS_ROUTES = [
+  route({
+    method: 'get',
+    path: OPENAPI_PATH,
+    clients: 'public',
+    operation: {
+      operationId: 'openApiDocument',
+      tags: ['operations'],
+      summary: 'This OpenAPI document',
+      responses: {
+        '200': {
+          description: 'OpenAPI 3.1, built once at start from the routes and the catalogue.',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
+    },
+    handler: ({ deps }) => send(deps.docs.openApi),
+  }),
+  route({
+    method: 'get',
+    path: DOCS_PATH,
+    clients: 'public',
+    operation: {
+      operationId: 'docsPage',
+      tags: ['operations'],
+      summary: 'This document rendered by Swagger UI (served locally, no CDN)',
+      responses: {
+        '200': {
+          description: 'HTML page.',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+      },
+    },
+    handler: ({ deps }) => send(deps.docs.page, { 'Content-Security-Policy': DOCS_CSP }),
+  }),
+  route({
+    method: 'get',
+    path: `${ASSETS_PATH}/:file`,
+    clients: 'public',
+    operation: {
+      operationId: 'docsAsset',
+      tags: ['operations'],
+      summary: 'A file of the /docs page (Swagger UI and its initializer)',
+      parameters: ['DocsAsset'],
+      responses: { '200': { description: 'The file.' } },
+      problems: [404],
+    },
+    handler: ({ deps, params }) => {
+      const file = String(params.file);
+      const asset = deps.docs.assets.get(file);
+      if (!asset) {
+        throw new GatewayError('GW_ROUTE_NOT_FOUND', {
+          detail: `No endpoint GET ${ASSETS_PATH}/${file.slice(0, 60)}`,
+        });
+      }
+      // Swagger UI's files change only with the package; our initializer is revalidated.
+      return file === INITIALIZER_FILE
+        ? send(asset)
+        : send(asset, { 'Cache-Control': 'public, max-age=3600' });
+    },
+  }),
+];

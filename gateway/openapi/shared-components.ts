@@ -1,11 +1,15 @@
 // Reusable responses, headers and parameters. Each problem response lists the GW_* codes it can
 // carry, generated from ERROR_CATALOGUE, so a code added there shows up here without an edit.
 import { ERROR_CATALOGUE } from '../shared/errors.ts';
+import { INITIALIZER_FILE, SWAGGER_UI_FILES } from './docs-page.ts';
 
 export const PROBLEM_STATUSES = [
   400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503,
 ] as const;
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
+
+/** The submission envelope's component: schemas/envelope.schema.json as published. */
+export const ENVELOPE_COMPONENT = 'envelope';
 
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
@@ -73,6 +77,12 @@ export function parameterComponents(): Record<string, unknown> {
       in: 'path',
       required: true,
       schema: { type: 'string', pattern: '^[A-Z]{2}-[0-9]{3}$' },
+    },
+    DocsAsset: {
+      name: 'file',
+      in: 'path',
+      required: true,
+      schema: { type: 'string', enum: [...Object.keys(SWAGGER_UI_FILES), INITIALIZER_FILE] },
     },
     DivisionCode: {
       name: 'code',

@@ -1,72 +1,72 @@
-// GET /v1/routes/resolve (gateway/README.md#read-endpoints): the decision the submit path would
-// take, with every rule applied — the same pure resolveRoute, so the two can never disagree.
-import { Router } from 'express';
-import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
-import { MODES, type Mode } from '../catalogue/catalogue-item.ts';
+// The routing row of the route table (gateway/README.md#read-endpoints): GET /v1/routes/resolve, the decision the submit path would
+// take with every rule applied — the same pure resolveRoute, so the two can never disagree.
+import type { FromSchema } from 'json-schema-to-ts';
 import { chinaDate } from '../calendar/working-days.ts';
-import { handle } from '../http/respond.ts';
-import { clientOf } from '../auth/authenticate.ts';
-import { GatewayError, type FieldProblem } from '../shared/errors.ts';
+import { MODES } from '../catalogue/catalogue-item.ts';
+import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
+import { routesFor } from '../http/api-route.ts';
+import type { RequestContract } from '../http/request-contract.ts';
+import { jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import { resolveRoute } from './resolve-route.ts';
 import type { RoutingContext } from './route-decision.ts';
 
-const PATTERNS: Record<string, RegExp> = {
-  itemCode: /^[A-Z]{2}-[0-9]{3}$/,
-  receivingRegion: /^[0-9]{6,12}$/,
-  handlingRegion: /^[0-9]{6,12}$/,
+// Regions take 6–12 digits, as in the envelope: a 12-digit statistical code or a retired code is
+// then refused by the routing rules, which say precisely why (the decision's reasons).
+const REGION = { type: 'string', pattern: '^[0-9]{6,12}$' } as const;
+
+const RESOLVE_QUERY_SCHEMA = {
+  type: 'object',
+  properties: {
+    itemCode: { type: 'string', pattern: '^[A-Z]{2}-[0-9]{3}$', description: 'Item code.' },
+    mode: { type: 'string', enum: MODES, description: 'Mode.' },
+    receivingRegion: { ...REGION, description: 'Receiving division (收件地).' },
+    handlingRegion: { ...REGION, description: 'Handling division (办理地); not for joint.' },
+  },
+  required: ['itemCode', 'mode', 'receivingRegion'],
+} as const;
+
+const RESOLVE_QUERY: RequestContract<FromSchema<typeof RESOLVE_QUERY_SCHEMA>> = {
+  in: 'query',
+  component: 'RouteResolveQuery',
+  schema: RESOLVE_QUERY_SCHEMA,
 };
 
-export function routingRoutes(
-  registry: SchemaRegistry,
-  routing: RoutingContext,
-  now = () => new Date(),
-): Router {
-  const router = Router();
-  router.get(
-    '/v1/routes/resolve',
-    handle((req, res) => {
-      const q = req.query as Record<string, unknown>;
-      const problems: FieldProblem[] = [];
-      const get = (name: string, required: boolean): string | undefined => {
-        const v = q[name];
-        if (v === undefined || v === '') {
-          if (required)
-            problems.push({ path: `/query/${name}`, message: 'is required', messageZh: '必填' });
-          return undefined;
-        }
-        const pattern = PATTERNS[name];
-        if (typeof v !== 'string' || (pattern && !pattern.test(v))) {
-          problems.push({ path: `/query/${name}`, message: 'is malformed', messageZh: '格式错误' });
-          return undefined;
-        }
-        return v;
-      };
-      const itemCode = get('itemCode', true);
-      const mode = get('mode', true);
-      const receivingRegion = get('receivingRegion', true);
-      const handlingRegion = get('handlingRegion', false);
-      if (mode && !(MODES as readonly string[]).includes(mode)) {
-        problems.push({
-          path: '/query/mode',
-          message: `must be one of ${MODES.join(', ')}`,
-          messageZh: '办理模式无效',
-        });
-      }
-      if (problems.length > 0) throw new GatewayError('GW_INVALID_PARAMETER', { errors: problems });
-      const client = clientOf(res);
-      const decision = resolveRoute(
-        {
-          item: registry.item(itemCode!),
-          mode: mode as Mode,
-          receivingRegion: receivingRegion!,
-          handlingRegion,
-          portalProvince: client.kind === 'portal' ? client.province : undefined,
-          date: chinaDate(now()),
-        },
-        routing,
-      );
-      return { status: 200, body: decision };
-    }),
-  );
-  return router;
+export interface RoutingRouteDeps {
+  registry: SchemaRegistry;
+  routing: RoutingContext;
+  now: () => Date;
 }
+
+const route = routesFor<RoutingRouteDeps>();
+
+export const ROUTING_ROUTES = [
+  route({
+    method: 'get',
+    path: '/v1/routes/resolve',
+    clients: ['portal', 'province', 'operator'],
+    query: RESOLVE_QUERY,
+    operation: {
+      operationId: 'resolveRoute',
+      tags: ['routing'],
+      summary: 'The routing decision the submit path would take, with every rule applied',
+      responses: {
+        '200': jsonResponse('Routed or refused, with reasons.', schemaRef('RouteResolution')),
+      },
+      problems: [422],
+    },
+    handler: ({ deps, client, query }) => ({
+      status: 200,
+      body: resolveRoute(
+        {
+          item: deps.registry.item(query.itemCode),
+          mode: query.mode,
+          receivingRegion: query.receivingRegion,
+          handlingRegion: query.handlingRegion,
+          portalProvince: client.kind === 'portal' ? client.province : undefined,
+          date: chinaDate(deps.now()),
+        },
+        deps.routing,
+      ),
+    }),
+  }),
+];

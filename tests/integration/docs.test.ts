@@ -1,9 +1,11 @@
 // GET /openapi.json and GET /docs on a real app (gateway/README.md#operations-endpoints): the
-// cached document, a Swagger UI page that loads nothing from outside (our networks are closed) and
-// runs no inline script, and the swagger-ui-dist assets served from node_modules.
+// cached document, a Swagger UI
+// page that loads nothing from outside (our networks are closed) and runs no inline script, and
+// the swagger-ui-dist assets served from node_modules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../../gateway/openapi/build-openapi.ts';
-import { docsRoutes } from '../../gateway/openapi/docs-routes.ts';
+import { routeRouter } from '../../gateway/http/mount-routes.ts';
+import { DOCS_ROUTES, docsPages } from '../../gateway/openapi/docs-routes.ts';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.ts';
 import { catalogueDocument } from '../unit/openapi/support.ts';
 
@@ -11,7 +13,9 @@ let gw: TestGateway;
 let document: OpenApiDocument;
 beforeAll(async () => {
   document = catalogueDocument();
-  gw = await startTestGateway({ routers: [docsRoutes({ document })] });
+  gw = await startTestGateway({
+    publicRouters: [routeRouter(DOCS_ROUTES, { docs: docsPages(document) })],
+  });
 });
 afterAll(async () => {
   await gw?.close();

@@ -1,12 +1,12 @@
-// GET /metrics (gateway/README.md#operations-endpoints) on a real app: Prometheus text with process
-// metrics, request durations labelled by the route PATTERN (ids never become label values), and the
-// submitted-cases counter. Each app has its own registry, so two apps in one process never share
-// series.
+// GET /metrics (gateway/README.md#operations-endpoints) on a real app: Prometheus text with process metrics, request
+// durations labelled by the route PATTERN (ids never become label values), and the submitted-cases
+// counter. Each app has its own registry, so two apps in one process never share series.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogueRoutes } from '../../gateway/catalogue/catalogue-routes.ts';
+import { CATALOGUE_ROUTES } from '../../gateway/catalogue/catalogue-routes.ts';
+import { routeRouter } from '../../gateway/http/mount-routes.ts';
 import {
   createMetrics,
-  metricsRoutes,
+  METRICS_ROUTES,
   type GatewayMetrics,
 } from '../../gateway/metrics/metrics.ts';
 import { waitFor } from '../support/redis.ts';
@@ -17,8 +17,11 @@ let gw: TestGateway;
 let metrics: GatewayMetrics;
 beforeAll(async () => {
   metrics = createMetrics();
+  // The catalogue rows without the signature check: only their route patterns matter here.
   gw = await startTestGateway({
-    routers: [metricsRoutes(metrics), catalogueRoutes(catalogueRegistry())],
+    observe: metrics.observeRequests,
+    publicRouters: [routeRouter(METRICS_ROUTES, { metrics })],
+    routers: [routeRouter(CATALOGUE_ROUTES, { registry: catalogueRegistry() })],
   });
 });
 afterAll(async () => {

@@ -1,9 +1,11 @@
 // A real gateway app on a real Redis, listening on an ephemeral port, for integration tests.
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { buildApp } from '../../gateway/app.ts';
+import { HEALTH_ROUTES } from '../../gateway/health/health-routes.ts';
+import { routeRouter } from '../../gateway/http/mount-routes.ts';
 import { createLifecycle, type Lifecycle } from '../../gateway/shared/lifecycle.ts';
 import { createLogger, type Logger } from '../../gateway/shared/logger.ts';
 import { createRedis } from '../../gateway/shared/redis.ts';
@@ -37,9 +39,17 @@ export function memoryLogger(): { logger: Logger; lines: () => Record<string, un
   return { logger, lines };
 }
 
-export async function startTestGateway(
-  options: { redisUrl?: string; routers?: Router[]; bodyLimitBytes?: number } = {},
-): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  redisUrl?: string;
+  /** Unsigned routers mounted after the health routes, before the body parser. */
+  publicRouters?: Router[];
+  routers?: Router[];
+  bodyLimitBytes?: number;
+  observe?: RequestHandler;
+}
+
+/** buildApp with the health rows of the route table and whatever routers a test adds. */
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const redis = createRedis('http', {
     redisUrl: options.redisUrl ?? testRedisUrl(),
     redisCommandTimeoutMs: 500,
@@ -48,12 +58,12 @@ export async function startTestGateway(
   });
   const lifecycle = createLifecycle();
   const { logger, lines } = memoryLogger();
+  const health = routeRouter(HEALTH_ROUTES, { redis, lifecycle, pingTimeoutMs: 500 });
   const app = buildApp({
     logger,
-    redis,
-    lifecycle,
     bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
-    readinessTimeoutMs: 500,
+    observe: options.observe,
+    publicRouters: [health, ...(options.publicRouters ?? [])],
     routers: options.routers,
   });
   const server = await new Promise<Server>((resolve) => {

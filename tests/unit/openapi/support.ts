@@ -13,6 +13,7 @@ import {
   createSchemaRegistry,
   type SchemaRegistry,
 } from '../../../gateway/catalogue/schema-registry.ts';
+import { API_ROUTES } from '../../../gateway/api-routes.ts';
 import { buildOpenApi, type OpenApiDocument } from '../../../gateway/openapi/build-openapi.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { divisionExists } from '../catalogue/support.ts';
@@ -41,7 +42,7 @@ export function catalogueRegistry(): SchemaRegistry {
 }
 
 export function catalogueDocument(registry = catalogueRegistry()): OpenApiDocument {
-  return buildOpenApi({ registry, version: '0.1.0-test' });
+  return buildOpenApi({ routes: API_ROUTES, registry, version: '0.1.0-test' });
 }
 
 /** Resolves a local "#/…" JSON pointer in the document; undefined when it points nowhere. */

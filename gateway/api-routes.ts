@@ -1,0 +1,50 @@
+// The gateway's route table: every endpoint it serves, in mount order. Each feature keeps its rows
+// beside its handlers (method, path, client kinds, request contracts, handler, OpenAPI operation;
+// gateway/http/api-route.ts); this list is what services.ts mounts and what buildOpenApi
+// documents, so the two cannot differ (tests/integration/route-table.test.ts walks the app).
+import { ADMIN_ROUTES } from './admin/admin-routes.ts';
+import { CASE_ROUTES, type CaseRouteDeps } from './cases/case-routes.ts';
+import type { DeadLetterDeps } from './admin/dead-letters.ts';
+import { CATALOGUE_ROUTES } from './catalogue/catalogue-routes.ts';
+import type { SchemaRegistry } from './catalogue/schema-registry.ts';
+import { DIVISION_ROUTES } from './divisions/division-routes.ts';
+import type { DivisionTable } from './divisions/division-table.ts';
+import { HEALTH_ROUTES, type HealthDeps } from './health/health-routes.ts';
+import type { ApiRoute } from './http/api-route.ts';
+import { METRICS_ROUTES, type GatewayMetrics } from './metrics/metrics.ts';
+import { DOCS_ROUTES, type DocsPages } from './openapi/docs-routes.ts';
+import { ROUTING_ROUTES, type RoutingRouteDeps } from './routing/routing-routes.ts';
+
+/** Everything a handler of the table may use; each row's handler declares the part it needs. */
+export type ApiDeps = HealthDeps &
+  CaseRouteDeps &
+  DeadLetterDeps &
+  RoutingRouteDeps & {
+    registry: SchemaRegistry;
+    divisions: DivisionTable;
+    metrics: GatewayMetrics;
+    docs: DocsPages;
+  };
+
+export const API_ROUTES: readonly ApiRoute<ApiDeps>[] = [
+  ...HEALTH_ROUTES,
+  ...METRICS_ROUTES,
+  ...DOCS_ROUTES,
+  ...CASE_ROUTES,
+  ...CATALOGUE_ROUTES,
+  ...ROUTING_ROUTES,
+  ...DIVISION_ROUTES,
+  ...ADMIN_ROUTES,
+];
+
+/** Which rows a gateway serves: /metrics and the docs can be switched off. */
+export function servedRoutes(settings: {
+  metricsEnabled: boolean;
+  docsEnabled: boolean;
+}): readonly ApiRoute<ApiDeps>[] {
+  return API_ROUTES.filter(
+    (route) =>
+      (settings.metricsEnabled || !(METRICS_ROUTES as readonly unknown[]).includes(route)) &&
+      (settings.docsEnabled || !(DOCS_ROUTES as readonly unknown[]).includes(route)),
+  );
+}
