@@ -39,7 +39,7 @@ describe('adapter registry', () => {
   });
 
   it.each(ADAPTERS.map((a) => [a.id, a.contractRegion] as const))(
-    "routes %s's contract region %s to %s itself",
+    "routes %s's contract region %s to that adapter",
     (id, region) => {
       const routes = loadRouteTable({ alliance: loadAlliance(), divisions: loadDivisionTable() });
       expect(routes.match(region)?.adapter).toBe(id);
