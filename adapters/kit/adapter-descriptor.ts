@@ -3,7 +3,7 @@
 // the adapter and its sandbox from those settings, and a division its platform handles (the
 // contract suite submits there). The registry is a list of descriptors; adapter ids, the credential
 // checks of adapter-config.ts and the contract suite all come from it, so adding an adapter is its
-// folder plus one registry line (README "Adding an adapter").
+// folder plus one registry line (README.md#adding-an-adapter).
 import type { ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
