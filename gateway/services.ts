@@ -24,7 +24,7 @@ import type { CaseStore } from './cases/case-store.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
 import { createSchemaRegistry, type SchemaRegistry } from './catalogue/schema-registry.ts';
 import type { DivisionTable } from './divisions/division-table.ts';
-import { loadDivisionTable } from './divisions/load-division-table.ts';
+import { loadDivisionTables } from './divisions/load-division-table.ts';
 import type { CaseQueues } from './queues/case-queues.ts';
 import { loadAlliance, type Alliance } from './routing/alliance.ts';
 import type { RoutingContext } from './routing/route-decision.ts';
@@ -67,15 +67,18 @@ export interface StaticData {
 export function loadStaticData(
   config: Config,
   logger: Logger,
-  options: { items?: readonly CatalogueItem[]; alliance?: Alliance } = {},
+  options: { items?: readonly CatalogueItem[]; alliance?: Alliance; now?: () => Date } = {},
 ): StaticData {
   const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
-  const divisions = loadDivisionTable();
+  // Routing uses the members' table; payload fields that name a place, the national one.
+  const tables = loadDivisionTables();
+  const divisions = tables.member;
   const alliance = options.alliance ?? loadAlliance();
   const routes = loadRouteTable({ alliance, divisions });
   const registry = createSchemaRegistry({
-    divisionExists: (code) => divisions.has(code),
+    divisions: tables,
     items: options.items,
+    now: options.now,
   });
   logger.info(
     { compileMs: Math.round(registry.compileMs), ...registry.counts },

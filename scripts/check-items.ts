@@ -1,93 +1,84 @@
 // Developer check for item schemas: `npm run catalogue:check -- SW-005 GA-001` (no codes = all).
-// Compiles each schema in strict mode, applies the bounded-size and title rules, runs every valid
-// example (envelope + payload) and every invalid example (must fail at its pointer and keyword).
-import { readFileSync, existsSync } from 'node:fs';
-import { createAjv, ENVELOPE_ID, SCHEMA_BASE } from '../gateway/catalogue/create-ajv.ts';
-import { checkChineseTitles, checkSchemaRules } from '../gateway/catalogue/schema-rules.ts';
-import { projectPath } from '../gateway/shared/project-root.ts';
+// Builds the registry the gateway would build (strict compile, bounded-size, title and
+// division-table rules, cross-field rules checked against the schemas), then runs every valid
+// example through the whole validation (envelope, identifiers, payload schema, cross-field rules)
+// and every invalid example, which must fail at its pointer with its keyword or rule name.
+import { CatalogueInvalidError } from '../gateway/catalogue/catalogue-error.ts';
+import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
+import type { CatalogueItem } from '../gateway/catalogue/catalogue-item.ts';
+import { createSchemaRegistry, type SchemaRegistry } from '../gateway/catalogue/schema-registry.ts';
+import { SubmissionRejectedError } from '../gateway/catalogue/submission-rejected-error.ts';
+import { loadDivisionTables } from '../gateway/divisions/load-division-table.ts';
+import type { FieldProblem } from '../gateway/shared/errors.ts';
 
-interface Example {
-  description?: string;
-  pointer: string;
-  keyword: string;
-  envelope: { itemCode: string; payload: unknown };
-}
-
-const divisions = new Set(
-  (
-    JSON.parse(readFileSync(projectPath('config/divisions.json'), 'utf8')) as {
-      divisions: { code: string }[];
-    }
-  ).divisions.map((d) => d.code),
-);
-const ajv = createAjv({ divisionExists: (code) => divisions.has(code) });
-const envelope = ajv.getSchema(ENVELOPE_ID)!;
-const catalogue = (
-  JSON.parse(readFileSync(projectPath('schemas/catalogue.json'), 'utf8')) as {
-    items: { code: string; modes: string[]; subject: string }[];
-  }
-).items;
+const divisions = loadDivisionTables();
 const wanted = process.argv.slice(2);
-const items = wanted.length ? catalogue.filter((i) => wanted.includes(i.code)) : catalogue;
+const catalogue = loadCatalogue().filter((i) => !wanted.length || wanted.includes(i.code));
+const label = (item: CatalogueItem) => `${item.code} v${item.version}`;
 let failures = 0;
-const fail = (code: string, msg: string) => {
+const fail = (item: CatalogueItem, msg: string) => {
   failures++;
-  console.log(`✗ ${code}: ${msg}`);
+  console.log(`✗ ${label(item)}: ${msg}`);
 };
 
-for (const item of items) {
-  const schemaFile = projectPath('schemas/items', `${item.code}.schema.json`);
-  const examplesFile = projectPath('schemas/items', `${item.code}.examples.json`);
-  if (!existsSync(schemaFile) || !existsSync(examplesFile)) {
-    fail(item.code, 'schema or examples file missing');
-    continue;
-  }
-  const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { $id?: string } & Record<
-    string,
-    never
-  >;
-  if (schema.$id !== `${SCHEMA_BASE}items/${item.code}.schema.json`)
-    fail(item.code, `$id is ${schema.$id}`);
-  for (const v of [...checkSchemaRules(schema), ...checkChineseTitles(schema)])
-    fail(item.code, `${v.rule} at ${v.schemaPath}`);
-  let validate;
-  try {
-    validate = ajv.compile(schema);
-  } catch (e) {
-    fail(item.code, `does not compile: ${(e as Error).message}`);
-    continue;
-  }
-  const examples = JSON.parse(readFileSync(examplesFile, 'utf8')) as {
-    valid: Example['envelope'][];
-    invalid: Example[];
-  };
-  if (!examples.valid?.length) fail(item.code, 'no valid example');
-  if (!examples.invalid?.length) fail(item.code, 'no invalid example');
-  examples.valid?.forEach((env, i) => {
-    if (env.itemCode !== item.code) fail(item.code, `valid[${i}] itemCode ${env.itemCode}`);
-    if (!envelope(env)) fail(item.code, `valid[${i}] envelope: ${ajv.errorsText(envelope.errors)}`);
-    if (!validate(env.payload))
-      fail(item.code, `valid[${i}] payload: ${ajv.errorsText(validate.errors)}`);
-    const mode = (env as { mode?: string }).mode ?? '';
-    if (!item.modes.includes(mode))
-      fail(item.code, `valid[${i}] mode ${mode} not in ${item.modes.join(',')}`);
-    const type = (env as { applicant?: { type?: string } }).applicant?.type;
-    if (item.subject !== 'both' && type !== (item.subject === 'person' ? 'person' : 'enterprise'))
-      fail(item.code, `valid[${i}] applicant.type ${type} does not match subject ${item.subject}`);
+// The registry refuses the whole catalogue when one item is bad: report those items, then check
+// the examples of the others with a registry built from them alone.
+let registry: SchemaRegistry;
+let refused = new Set<string>();
+try {
+  registry = createSchemaRegistry({ divisions, items: catalogue });
+} catch (error) {
+  if (!(error instanceof CatalogueInvalidError)) throw error;
+  for (const problem of error.problems) console.log(`✗ ${problem}`);
+  failures += error.problems.length;
+  refused = new Set(error.problems.map((p) => p.split(':')[0]!));
+  registry = createSchemaRegistry({
+    divisions,
+    items: catalogue.filter((i) => !refused.has(label(i))),
   });
-  examples.invalid?.forEach((ex, i) => {
-    if (!envelope(ex.envelope))
-      fail(item.code, `invalid[${i}] envelope itself invalid: ${ajv.errorsText(envelope.errors)}`);
-    if (validate(ex.envelope.payload)) return fail(item.code, `invalid[${i}] passes`);
-    const hit = validate.errors?.some(
-      (e) => `/payload${e.instancePath}` === ex.pointer && e.keyword === ex.keyword,
-    );
-    if (!hit)
+}
+
+function problemsOf(body: unknown): FieldProblem[] {
+  try {
+    registry.validateSubmission(body);
+    return [];
+  } catch (error) {
+    if (error instanceof SubmissionRejectedError) return error.errors;
+    throw error;
+  }
+}
+
+// The gateway points a missing or extra property at the property itself (field-problems.ts); an
+// example may name the property or its object.
+const PROPERTY_KEYWORDS = new Set(['required', 'additionalProperties', 'dependentRequired']);
+function locates(example: { pointer: string; keyword: string }, problem: FieldProblem): boolean {
+  if (problem.keyword !== example.keyword) return false;
+  const parent = problem.path.slice(0, problem.path.lastIndexOf('/'));
+  return (
+    problem.path === example.pointer ||
+    (PROPERTY_KEYWORDS.has(example.keyword) && parent === example.pointer)
+  );
+}
+
+for (const item of catalogue) {
+  if (refused.has(label(item))) continue;
+  const examples = registry.examplesFor(item.code, item.version)!;
+  examples.valid.forEach((envelope, i) => {
+    const problems = problemsOf(envelope);
+    for (const p of problems) fail(item, `valid[${i}] ${p.keyword ?? ''}@${p.path}: ${p.message}`);
+    const mode = (envelope as { mode?: string }).mode ?? '';
+    if (!(item.modes as readonly string[]).includes(mode))
+      fail(item, `valid[${i}] mode ${mode} not in ${item.modes.join(',')}`);
+  });
+  examples.invalid.forEach((example, i) => {
+    const problems = problemsOf(example.envelope);
+    if (problems.length === 0) return fail(item, `invalid[${i}] passes`);
+    if (!problems.some((p) => locates(example, p)))
       fail(
-        item.code,
-        `invalid[${i}] expected ${ex.keyword} at ${ex.pointer}, got ${validate.errors?.map((e) => `${e.keyword}@/payload${e.instancePath}`).join(', ')}`,
+        item,
+        `invalid[${i}] expected ${example.keyword} at ${example.pointer}, got ${problems.map((p) => `${p.keyword ?? ''}@${p.path}`).join(', ')}`,
       );
   });
 }
-console.log(`${items.length - 0} items checked, ${failures} problems`);
+console.log(`${catalogue.length} items checked, ${failures} problems`);
 process.exitCode = failures ? 1 : 0;

@@ -1,9 +1,11 @@
 // Everything the registry demands of one published item version before it will serve it: the
-// schema file exists and its $id names it, the bounded-size and Chinese-title rules hold
-// (schema-rules.ts), ajv compiles it in strict mode, and the examples file is well formed.
+// schema file exists and its $id names it, the bounded-size, Chinese-title and division-table
+// rules hold (schema-rules.ts), ajv compiles it in strict mode, its cross-field rules name known
+// rules and real fields (rules/compile-rules.ts), and the examples file is well formed.
 // Every problem is collected, not just the first, so one start-up lists all that is wrong.
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CatalogueItem } from './catalogue-item.ts';
+import { DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
 import {
   deepFreeze,
   itemSchemaFile,
@@ -12,7 +14,9 @@ import {
   readJson,
   type ItemExamples,
 } from './item-files.ts';
-import { checkChineseTitles, checkSchemaRules } from './schema-rules.ts';
+import { compileRules, type CompiledRule } from './rules/compile-rules.ts';
+import type { CrossFieldRule } from './rules/cross-field-rule.ts';
+import { checkChineseTitles, checkDivisionScopes, checkSchemaRules } from './schema-rules.ts';
 import type { CompiledItem } from './validate-submission.ts';
 
 export interface RegisteredItem extends CompiledItem {
@@ -24,7 +28,16 @@ export type CompileResult = { ok: true; entry: RegisteredItem } | { ok: false; p
 
 type Json = Parameters<typeof checkSchemaRules>[0];
 
-export function compileItem(ajv: Ajv2020, schemasDir: string, item: CatalogueItem): CompileResult {
+function rawSchema(ajv: Ajv2020, id: string): Record<string, unknown> {
+  return (ajv.getSchema(id)?.schema ?? {}) as Record<string, unknown>;
+}
+
+export function compileItem(
+  ajv: Ajv2020,
+  schemasDir: string,
+  item: CatalogueItem,
+  ruleCatalogue: ReadonlyMap<string, CrossFieldRule>,
+): CompileResult {
   const file = itemSchemaFile(item.code, item.version);
   const read = readJson(schemasDir, file);
   if (!read.ok) return { ok: false, problems: [read.problem] };
@@ -36,14 +49,25 @@ export function compileItem(ajv: Ajv2020, schemasDir: string, item: CatalogueIte
   const id = (schema as { $id?: unknown }).$id;
   const expectedId = itemSchemaId(item.code, item.version);
   if (id !== expectedId) problems.push(`${file}: $id is ${String(id)}, expected ${expectedId}`);
-  for (const v of [...checkSchemaRules(schema as Json), ...checkChineseTitles(schema as Json)])
-    problems.push(`${file}: ${v.rule} at ${v.schemaPath || '/'}`);
+  const violations = [
+    ...checkSchemaRules(schema as Json),
+    ...checkChineseTitles(schema as Json),
+    ...checkDivisionScopes(schema as Json),
+  ];
+  for (const v of violations) problems.push(`${file}: ${v.rule} at ${v.schemaPath || '/'}`);
 
   let validate: CompiledItem['validate'] | undefined;
   try {
     validate = ajv.compile(schema);
   } catch (error) {
     problems.push(`${file}: does not compile in strict mode: ${(error as Error).message}`);
+  }
+  let rules: readonly CompiledRule[] = [];
+  if (validate) {
+    const docs = { defs: rawSchema(ajv, DEFS_ID), envelope: rawSchema(ajv, ENVELOPE_ID) };
+    const compiled = compileRules(schema as Record<string, unknown>, docs, ruleCatalogue);
+    if (compiled.ok) rules = compiled.rules;
+    else problems.push(...compiled.problems.map((p) => `${file}: ${p}`));
   }
   const examples = readExamples(schemasDir, item.code, item.version);
   if (!examples.ok) problems.push(examples.problem);
@@ -54,6 +78,7 @@ export function compileItem(ajv: Ajv2020, schemasDir: string, item: CatalogueIte
     entry: {
       item,
       validate,
+      rules,
       schema: deepFreeze(schema as Record<string, unknown>),
       examples: examples.value,
     },

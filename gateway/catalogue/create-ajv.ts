@@ -1,8 +1,10 @@
 // The one ajv set-up for the gateway: draft 2020-12, strict, all errors of a stage reported
-// together (gateway/README.md#validation-order), standard formats and our keywords. createAjv adds the identifier keywords and the
-// catalogue's shared schemas (the division lookup is injected so the registry decides which
-// division table is current); createRequestAjv is its sibling for the API's own request bodies and
-// queries (gateway/http/request-validation.ts), with the same options and generic keywords.
+// together (gateway/README.md#validation-order), standard formats and our keywords. createAjv adds
+// the identifier keywords, the cross-field rule list (an annotation here; rules/compile-rules.ts
+// checks and runs it) and the catalogue's shared schemas; the division tables and the clock are
+// injected, so the registry decides which tables are current and what day it is in China.
+// createRequestAjv is its sibling for the API's own request bodies and queries
+// (gateway/http/request-validation.ts), with the same options and generic keywords.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { orderedPeriodKeyword } from './keywords/ordered-period.ts';
 import { taxAuthorityCodeKeyword } from './keywords/tax-authority-code.ts';
 import { taxpayerIdKeyword } from './keywords/taxpayer-id.ts';
 import { projectPath } from '../shared/project-root.ts';
+import { chinaDate } from '../calendar/working-days.ts';
+import type { DivisionTables } from '../divisions/load-division-table.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -33,10 +37,34 @@ export const IDENTIFIER_KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 export interface AjvDeps {
-  divisionExists: (code: string) => boolean;
+  /** member: routing's table; national: all of China (payload fields that name a place). */
+  divisions: DivisionTables;
+  /** The clock "today" is read from, on the China calendar (default: the system clock). */
+  now?: () => Date;
   /** Directory holding defs.schema.json and envelope.schema.json (default: <root>/schemas). */
   schemasDir?: string;
 }
+
+/** The item schema keyword holding its cross-field rules (rules/cross-field-rule.ts). */
+export const RULES_KEYWORD = 'crossFieldRules';
+
+// Each entry names a rule and gives its parameters as JSON pointers (rules/cross-field-rule.ts).
+const RULES_META_SCHEMA = {
+  type: 'array',
+  maxItems: 50,
+  items: {
+    type: 'object',
+    properties: { rule: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } },
+    required: ['rule'],
+    // A pointer, a literal, or (for parameters that take many values) a list of pointers.
+    additionalProperties: {
+      anyOf: [
+        { type: 'string', maxLength: 200 },
+        { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 200 } },
+      ],
+    },
+  },
+};
 
 export function readSchemaFile(
   relativePath: string,
@@ -73,12 +101,15 @@ export function createRequestAjv(): Ajv2020 {
 
 export function createAjv(deps: AjvDeps): Ajv2020 {
   const ajv = createRequestAjv();
+  const now = deps.now ?? (() => new Date());
+  const today = () => chinaDate(now());
   ajv.addKeyword(creditCodeKeyword);
-  ajv.addKeyword(idNumberKeyword);
-  ajv.addKeyword(taxpayerIdKeyword);
-  ajv.addKeyword(taxAuthorityCodeKeyword(deps.divisionExists));
-  ajv.addKeyword(divisionCodeKeyword(deps.divisionExists));
-  ajv.addKeyword(orderedPeriodKeyword);
+  ajv.addKeyword(idNumberKeyword(today));
+  ajv.addKeyword(taxpayerIdKeyword(today));
+  ajv.addKeyword(taxAuthorityCodeKeyword(deps.divisions));
+  ajv.addKeyword(divisionCodeKeyword(deps.divisions));
+  ajv.addKeyword(orderedPeriodKeyword(today));
+  ajv.addKeyword({ keyword: RULES_KEYWORD, schemaType: 'array', metaSchema: RULES_META_SCHEMA });
   ajv.addSchema(readSchemaFile('defs.schema.json', deps.schemasDir));
   ajv.addSchema(readSchemaFile('envelope.schema.json', deps.schemasDir));
   return ajv;

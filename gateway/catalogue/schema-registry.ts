@@ -18,15 +18,20 @@ import { loadCatalogue } from './catalogue-loader.ts';
 import { compileItem, type RegisteredItem } from './compile-item.ts';
 import { createAjv, ENVELOPE_ID } from './create-ajv.ts';
 import type { ItemExamples } from './item-files.ts';
+import { CROSS_FIELD_RULES } from './rules/rule-catalogue.ts';
+import type { CrossFieldRule, RuleContext } from './rules/cross-field-rule.ts';
+import { chinaDate } from '../calendar/working-days.ts';
+import type { DivisionTables } from '../divisions/load-division-table.ts';
 import type { SubmissionEnvelope } from './submission-envelope.ts';
 import { validateSubmission, type ValidSubmission } from './validate-submission.ts';
 
 export interface SchemaRegistryOptions {
-  /**
-   * Current division table lookup (schemas/README.md#division-codes), used by the identifier
-   * keywords.
-   */
-  divisionExists: (code: string) => boolean;
+  /** Current division tables (member: routing's; national: all of China), for keywords and rules. */
+  divisions: DivisionTables;
+  /** The clock "today" (China calendar) is read from; default the system clock. */
+  now?: () => Date;
+  /** The cross-field rules items may name; default every rule in rules/. */
+  rules?: ReadonlyMap<string, CrossFieldRule>;
   /** Published item versions; default: <schemasDir>/catalogue.json through loadCatalogue. */
   items?: readonly CatalogueItem[];
   /** Holds defs.schema.json, envelope.schema.json and items/; default <root>/schemas. */
@@ -52,14 +57,17 @@ export class SchemaRegistry {
   readonly #byCode: ReadonlyMap<string, Versions>;
   readonly #latest: readonly CatalogueItem[];
   readonly #envelope: ValidateFunction<SubmissionEnvelope>;
+  readonly #ruleContext: RuleContext;
 
   constructor(
     byCode: ReadonlyMap<string, Versions>,
     envelope: ValidateFunction<SubmissionEnvelope>,
     compileMs: number,
+    ruleContext: RuleContext,
   ) {
     this.#byCode = byCode;
     this.#envelope = envelope;
+    this.#ruleContext = ruleContext;
     this.compileMs = compileMs;
     const latest = [...byCode.keys()].map((code) => this.#entry(code)!.item);
     this.#latest = Object.freeze(latest);
@@ -92,6 +100,16 @@ export class SchemaRegistry {
     return this.#entry(code, version)?.validate;
   }
 
+  /** The compiled item: its schema validator and cross-field rules. */
+  compiledItem(code: string, version?: number): RegisteredItem | undefined {
+    return this.#entry(code, version);
+  }
+
+  /** What the cross-field rules read besides the submission (division tables, today). */
+  get ruleContext(): RuleContext {
+    return this.#ruleContext;
+  }
+
   /** The item's payload schema as published (frozen), for GET /v1/catalogue/items/{code}. */
   schemaFor(code: string, version?: number): Readonly<Record<string, unknown>> | undefined {
     return this.#entry(code, version)?.schema;
@@ -112,7 +130,11 @@ export class SchemaRegistry {
    */
   validateSubmission(body: unknown): ValidSubmission {
     return validateSubmission(
-      { envelope: this.#envelope, versionsOf: (code) => this.#byCode.get(code) },
+      {
+        envelope: this.#envelope,
+        versionsOf: (code) => this.#byCode.get(code),
+        ruleContext: this.#ruleContext,
+      },
       body,
     );
   }
@@ -123,14 +145,16 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
   const schemasDir = options.schemasDir ?? projectPath('schemas');
   const items = options.items ?? loadCatalogue(join(schemasDir, 'catalogue.json'));
   const started = performance.now();
-  const ajv = createAjv({ divisionExists: options.divisionExists, schemasDir });
+  const now = options.now ?? (() => new Date());
+  const ajv = createAjv({ divisions: options.divisions, now, schemasDir });
+  const rules = options.rules ?? CROSS_FIELD_RULES;
   const envelope = ajv.getSchema<SubmissionEnvelope>(ENVELOPE_ID);
   if (!envelope) throw new CatalogueInvalidError('schema registry', [`${ENVELOPE_ID} missing`]);
 
   const byCode = new Map<string, Map<number, RegisteredItem>>();
   const problems: string[] = [];
   for (const item of items) {
-    const result = compileItem(ajv, schemasDir, item);
+    const result = compileItem(ajv, schemasDir, item, rules);
     if (!result.ok) {
       problems.push(...result.problems.map((p) => `${item.code} v${item.version}: ${p}`));
       continue;
@@ -149,5 +173,6 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
     byCode,
     envelope as ValidateFunction<SubmissionEnvelope>,
     performance.now() - started,
+    { divisions: options.divisions, today: () => chinaDate(now()) },
   );
 }

@@ -135,3 +135,27 @@ export function checkChineseTitles(schema: Json, path = ''): SchemaRuleViolation
   }
   return out;
 }
+
+// A division field names its table (schemas/README.md#division-codes): the shared
+// definitions divisionCode and taxAuthorityCode only give the form, and the field says
+// `"divisionCode": "member" | "national"` (or `"taxAuthorityCode": …`) beside its $ref, so no
+// field is checked against a table nobody chose.
+const SCOPED_DEFS = /(^|defs\.schema\.json)#\/\$defs\/(divisionCode|taxAuthorityCode)$/;
+const DATA_KEYS = new Set(['enum', 'const', 'examples', 'default', 'crossFieldRules']);
+
+/** Every reference to divisionCode or taxAuthorityCode that does not name its division table. */
+export function checkDivisionScopes(schema: Json, path = ''): SchemaRuleViolation[] {
+  if (Array.isArray(schema))
+    return schema.flatMap((sub, i) => checkDivisionScopes(sub, `${path}/${i}`));
+  if (!isObject(schema)) return [];
+  const out: SchemaRuleViolation[] = [];
+  const ref = typeof schema.$ref === 'string' ? SCOPED_DEFS.exec(schema.$ref) : null;
+  if (ref && typeof schema[ref[2]!] !== 'string')
+    out.push({
+      schemaPath: path,
+      rule: `${ref[2]} field without a division table (add "${ref[2]}": "member" or "national")`,
+    });
+  for (const [key, sub] of Object.entries(schema))
+    if (!DATA_KEYS.has(key)) out.push(...checkDivisionScopes(sub, `${path}/${key}`));
+  return out;
+}

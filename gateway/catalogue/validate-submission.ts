@@ -1,6 +1,7 @@
-// The validation stages of POST /v1/cases, in the fixed order of
-// gateway/README.md#validation-order:
+// The validation stages of POST /v1/cases, in a fixed order:
 //   envelope → identifiers → item lookup → payload (routing comes after, in gateway/routing).
+// The payload stage runs the item's schema, then, once the schema passed, its cross-field rules
+// (rules/compile-rules.ts): a rule relies on the types the schema promises.
 // Each stage reports all its problems together; a later stage runs only when the earlier ones
 // passed, so a portal is never told about a credit code inside an envelope it must reshape anyway.
 import type { ValidateFunction } from 'ajv';
@@ -8,12 +9,16 @@ import type { FieldProblem } from '../shared/errors.ts';
 import type { CatalogueItem, Subject } from './catalogue-item.ts';
 import { IDENTIFIER_KEYWORDS } from './create-ajv.ts';
 import { toFieldProblems } from './field-problems.ts';
+import { runRules, type CompiledRule } from './rules/compile-rules.ts';
+import type { RuleContext } from './rules/cross-field-rule.ts';
 import type { SubmissionEnvelope } from './submission-envelope.ts';
 import { SubmissionRejectedError } from './submission-rejected-error.ts';
 
 export interface CompiledItem {
   readonly item: CatalogueItem;
   readonly validate: ValidateFunction;
+  /** Cross-field rules from the schema's crossFieldRules list, run after the schema passed. */
+  readonly rules: readonly CompiledRule[];
 }
 
 export interface ValidSubmission {
@@ -26,6 +31,8 @@ export interface SubmissionValidators {
   readonly envelope: ValidateFunction<SubmissionEnvelope>;
   /** Published versions of an item, by version number; undefined for an unknown code. */
   versionsOf(code: string): ReadonlyMap<number, CompiledItem> | undefined;
+  /** What the cross-field rules read besides the submission: division tables, today. */
+  readonly ruleContext: RuleContext;
 }
 
 const SUBJECT_TEXT: Record<Exclude<Subject, 'both'>, { en: string; zh: string }> = {
@@ -77,6 +84,20 @@ function subjectProblem(item: CatalogueItem, envelope: SubmissionEnvelope): Fiel
   ];
 }
 
+/**
+ * Payload-stage problems of an envelope for one compiled item: the schema's, or when the schema
+ * passed, the cross-field rules'. Pointers are into the envelope (/payload/...).
+ */
+export function payloadProblems(
+  compiled: CompiledItem,
+  envelope: { readonly payload?: unknown },
+  context: RuleContext,
+): FieldProblem[] {
+  if (!compiled.validate(envelope.payload))
+    return toFieldProblems(compiled.validate.errors, '/payload');
+  return runRules(compiled.rules, envelope, context);
+}
+
 /** Runs every stage; returns the narrowed envelope and its item or throws the first refusal. */
 export function validateSubmission(
   validators: SubmissionValidators,
@@ -91,10 +112,10 @@ export function validateSubmission(
     throw new SubmissionRejectedError('identifiers', 'GW_IDENTIFIER_INVALID', problems);
   }
   const compiled = resolveItem(validators, body);
-  const problems = subjectProblem(compiled.item, body);
-  if (!compiled.validate(body.payload)) {
-    problems.push(...toFieldProblems(compiled.validate.errors, '/payload'));
-  }
+  const problems = [
+    ...subjectProblem(compiled.item, body),
+    ...payloadProblems(compiled, body, validators.ruleContext),
+  ];
   if (problems.length > 0)
     throw new SubmissionRejectedError('payload', 'GW_PAYLOAD_INVALID', problems);
   return { item: compiled.item, envelope: body };

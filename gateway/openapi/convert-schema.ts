@@ -6,8 +6,10 @@
 //    URL instead of against the OpenAPI document;
 //  - our identifier keywords (create-ajv.ts) are not standard JSON Schema, so generic validators
 //    would ignore them silently. They become an `x-gw-check` extension plus a sentence in the
-//    description, so a portal developer knows the gateway checks more than the schema says.
-import { SCHEMA_BASE } from '../catalogue/create-ajv.ts';
+//    description, so a portal developer knows the gateway checks more than the schema says;
+//  - an item's cross-field rules (crossFieldRules) become `x-gw-rules`, with one sentence each.
+import { RULES_KEYWORD, SCHEMA_BASE } from '../catalogue/create-ajv.ts';
+import { CROSS_FIELD_RULES } from '../catalogue/rules/rule-catalogue.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -16,12 +18,17 @@ export type JsonSchema = Record<string, unknown>;
  * free-form object), for the description of the converted schema.
  */
 export const GATEWAY_CHECKS: Readonly<Record<string, string>> = {
-  creditCode: 'GB 32100-2015 unified social credit code with a valid check character',
-  idNumber: 'GB 11643-1999 resident ID number: valid check character and a real, past birth date',
-  taxpayerId: 'the credit code (organisations) or an ID number + 2 digits (individuals)',
-  taxAuthorityCode: '1 + a current six-digit division code + 4 digits',
-  divisionCode: 'a six-digit code present in the current GB/T 2260 division table',
-  orderedPeriod: 'start is not after end ("past": and end is not in the future)',
+  creditCode:
+    'GB 32100-2015 unified social credit code: a registration authority and category pair of the standard, digits in positions 3-8, a valid check character',
+  idNumber:
+    'GB 11643-1999 resident ID number: a provincial-level address prefix, a real birth date not after today in China (UTC+8), a valid check character',
+  taxpayerId:
+    "a credit code, a natural person's ID number, an ID number + 2 digits or a legacy 15-character id (division + GB 11714 organisation code)",
+  taxAuthorityCode:
+    '1 + a six-digit division code + 4 digits; the division is current in the named table (member: the alliance; national: all of China)',
+  divisionCode:
+    'a six-digit code present in the named current GB/T 2260 table (member: the alliance; national: all of China)',
+  orderedPeriod: 'start is not after end ("past": and end is not after today in China, UTC+8)',
   maxJsonLength: 'the value written as JSON is at most that many characters',
 };
 
@@ -85,9 +92,11 @@ export function toComponent(schema: unknown, context: ConvertContext): unknown {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
   const out: JsonSchema = {};
   const checks: [keyword: string, value: unknown][] = [];
+  const rules: JsonSchema[] = [];
   for (const [key, value] of Object.entries(schema as JsonSchema)) {
     if (DROPPED.has(key)) continue;
     if (key in GATEWAY_CHECKS) checks.push([key, value]);
+    else if (key === RULES_KEYWORD && Array.isArray(value)) rules.push(...(value as JsonSchema[]));
     else if (key === '$ref' && typeof value === 'string') out.$ref = rewriteRef(value, context);
     else if (ONE_SCHEMA.has(key)) out[key] = toComponent(value, context);
     else if (SCHEMA_LIST.has(key) && Array.isArray(value))
@@ -105,6 +114,15 @@ export function toComponent(schema: unknown, context: ConvertContext): unknown {
     );
     out.description = [out.description, ...sentences].filter(Boolean).join(' ');
     out['x-gw-check'] = names.length === 1 ? names[0] : names;
+  }
+  if (rules.length > 0) {
+    const sentences = rules.map((entry) => {
+      const { rule, ...params } = entry;
+      const summary = CROSS_FIELD_RULES.get(String(rule))?.summary ?? String(rule);
+      return `Gateway rule ${String(rule)} (${JSON.stringify(params)}): ${summary}.`;
+    });
+    out.description = [out.description, ...sentences].filter(Boolean).join(' ');
+    out['x-gw-rules'] = structuredClone(rules);
   }
   return out;
 }

@@ -13,13 +13,13 @@ import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry
 import { checkChineseTitles, checkSchemaRules } from '../../../gateway/catalogue/schema-rules.ts';
 import type { FieldProblem } from '../../../gateway/shared/errors.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { divisionExists, rejectionOf } from './support.ts';
+import { divisions, rejectionOf } from './support.ts';
 
 type Json = Parameters<typeof checkSchemaRules>[0];
 
 const catalogue = loadCatalogue();
 // Independent of the registry's own compile, so a registry bug cannot hide a schema that fails.
-const strictAjv = createAjv({ divisionExists });
+const strictAjv = createAjv({ divisions });
 const label = (item: { code: string; version: number }) => `${item.code} v${item.version}`;
 
 // The whole catalogue once; when it is refused, a registry of the items that load, so each
@@ -27,14 +27,14 @@ const label = (item: { code: string; version: number }) => `${item.code} v${item
 let buildProblems: readonly string[] = [];
 function buildRegistry() {
   try {
-    return createSchemaRegistry({ divisionExists });
+    return createSchemaRegistry({ divisions });
   } catch (error) {
     if (!(error instanceof CatalogueInvalidError)) throw error;
     buildProblems = error.problems;
     const loads = catalogue.filter(
       (item) => !buildProblems.some((p) => p.startsWith(`${label(item)}:`)),
     );
-    return createSchemaRegistry({ divisionExists, items: loads });
+    return createSchemaRegistry({ divisions, items: loads });
   }
 }
 const registry = buildRegistry();

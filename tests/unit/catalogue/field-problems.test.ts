@@ -1,12 +1,12 @@
-// ajv errors become the problem list of gateway/README.md#validation-order: each points at the
-// field a portal must fix, in English and Chinese, without the wrapper noise of if/then and anyOf.
+// ajv errors become the problem list of a 422 (README.md#errors): each points at the field a portal must
+// fix, in English and Chinese, without the wrapper noise of if/then and anyOf.
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { createAjv, DEFS_ID, ENVELOPE_ID } from '../../../gateway/catalogue/create-ajv.ts';
 import { toFieldProblems } from '../../../gateway/catalogue/field-problems.ts';
-import { divisionExists } from './support.ts';
+import { divisions } from './support.ts';
 
-const ajv = createAjv({ divisionExists });
+const ajv = createAjv({ divisions });
 const envelope = ajv.getSchema(ENVELOPE_ID)!;
 
 const base = {
@@ -93,8 +93,8 @@ describe('toFieldProblems', () => {
     expect(problemsOf(body)).toEqual([
       {
         path: '/applicant/creditCode',
-        message: 'check character should be G',
-        messageZh: '统一社会信用代码校验位错误,应为 G',
+        message: 'check character should be G (position 18)',
+        messageZh: '统一社会信用代码第18位校验位错误,应为 G',
         keyword: 'creditCode',
       },
     ]);
@@ -103,7 +103,7 @@ describe('toFieldProblems', () => {
   it('keeps the identifier message, not a length error, for a 12-digit division code', () => {
     const located = ajv.compile({
       type: 'object',
-      properties: { region: { $ref: `${DEFS_ID}#/$defs/divisionCode` } },
+      properties: { region: { $ref: `${DEFS_ID}#/$defs/divisionCode`, divisionCode: 'national' } },
       additionalProperties: false,
     });
     expect(located({ region: '530323101001' })).toBe(false);

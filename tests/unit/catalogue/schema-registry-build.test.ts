@@ -10,7 +10,7 @@ import type { CatalogueItem } from '../../../gateway/catalogue/catalogue-item.ts
 import { loadCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';
 import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { divisionExists, rejectionOf } from './support.ts';
+import { divisions, rejectionOf } from './support.ts';
 
 type Json = Record<string, unknown> & { properties: Record<string, Record<string, unknown>> };
 
@@ -38,7 +38,7 @@ function writeItemFile(file: string, value: unknown): void {
 
 function buildFailure(items: readonly CatalogueItem[]): CatalogueInvalidError {
   try {
-    createSchemaRegistry({ divisionExists, items, schemasDir: dir });
+    createSchemaRegistry({ divisions, items, schemasDir: dir });
   } catch (error) {
     if (error instanceof CatalogueInvalidError) return error;
     throw error;
@@ -48,9 +48,9 @@ function buildFailure(items: readonly CatalogueItem[]): CatalogueInvalidError {
 
 describe('createSchemaRegistry refuses a bad catalogue', () => {
   it('builds from an intact copy, so each refusal below comes from its one change', () => {
-    expect(
-      createSchemaRegistry({ divisionExists, items: [sw005], schemasDir: dir }).counts.items,
-    ).toBe(1);
+    expect(createSchemaRegistry({ divisions, items: [sw005], schemasDir: dir }).counts.items).toBe(
+      1,
+    );
   });
 
   it('names the item and the schema path of an unbounded string', () => {
@@ -114,7 +114,7 @@ describe('published versions', () => {
 
   it('serves the latest version by default and each version on request', () => {
     const registry = createSchemaRegistry({
-      divisionExists,
+      divisions,
       items: publishVersion2(),
       schemasDir: dir,
     });
@@ -126,7 +126,7 @@ describe('published versions', () => {
 
   it('validates the payload against the version the envelope names', () => {
     const registry = createSchemaRegistry({
-      divisionExists,
+      divisions,
       items: publishVersion2(),
       schemasDir: dir,
     });

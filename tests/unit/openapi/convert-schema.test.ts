@@ -81,6 +81,24 @@ describe('toComponent', () => {
     expect(out.properties.kind).toEqual({ enum: ['creditCode', 'idNumber'] });
   });
 
+  it("turns an item's cross-field rules into x-gw-rules and one sentence per rule", () => {
+    const rules = [
+      { rule: 'sum-equals', total: '/payload/total', parts: '/payload/lines/*/amount' },
+      { rule: 'within-region', region: '/payload/region', within: '/handlingRegion' },
+    ];
+    const out = toComponent(
+      { type: 'object', description: 'An item.', crossFieldRules: rules },
+      item,
+    );
+    expect(out).toEqual({
+      type: 'object',
+      description: expect.stringMatching(
+        /^An item\. Gateway rule sum-equals \(.*\): the total equals the sum of the parts, added in whole fen\. Gateway rule within-region/,
+      ) as unknown,
+      'x-gw-rules': rules,
+    });
+  });
+
   it('leaves the source untouched', () => {
     const before = structuredClone(source);
     toComponent(source, item);

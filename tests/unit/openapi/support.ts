@@ -16,7 +16,7 @@ import {
 import { API_ROUTES } from '../../../gateway/api-routes.ts';
 import { buildOpenApi, type OpenApiDocument } from '../../../gateway/openapi/build-openapi.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { divisionExists } from '../catalogue/support.ts';
+import { divisions } from '../catalogue/support.ts';
 
 const schemasDir = projectPath('schemas');
 
@@ -29,7 +29,7 @@ function hasFiles(item: CatalogueItem): boolean {
 export function catalogueRegistry(): SchemaRegistry {
   let items = loadCatalogue().filter(hasFiles);
   try {
-    return createSchemaRegistry({ divisionExists, items });
+    return createSchemaRegistry({ divisions, items });
   } catch (error) {
     if (!(error instanceof CatalogueInvalidError)) throw error;
     const offenders = new Set(error.problems.map((p) => p.split(':')[0]));
@@ -37,7 +37,7 @@ export function catalogueRegistry(): SchemaRegistry {
       `OpenAPI tests leave out items that do not compile yet: ${[...offenders].join(', ')}`,
     );
     items = items.filter((i) => !offenders.has(`${i.code} v${i.version}`));
-    return createSchemaRegistry({ divisionExists, items });
+    return createSchemaRegistry({ divisions, items });
   }
 }
 

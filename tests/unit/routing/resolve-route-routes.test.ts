@@ -73,14 +73,28 @@ describe('resolveRoute routes', () => {
     expect(decision).toMatchObject({ route: { adapter: 'sc', targetRegion: '510000' } });
   });
 
-  it('lifts 重庆 counties to the pseudo-prefectures 500100 市辖区 and 500200 县', () => {
-    for (const [handlingRegion, targetRegion] of [
-      ['500101', '500100'],
-      ['500243', '500200'],
-    ])
-      expect(
-        resolveRoute(request({ item: PREFECTURE_ONLINE, handlingRegion }), context),
-      ).toMatchObject({ route: { adapter: 'cq', targetRegion, level: 'prefecture' } });
+  it.each([
+    ['500101', '万州区, under the statistical grouping 500100 市辖区'],
+    ['500243', '彭水县, under the statistical grouping 500200 县'],
+    ['500100', 'the grouping 市辖区 itself'],
+    ['500200', 'the grouping 县 itself'],
+  ])(
+    'lifts 重庆 %s (%s) to the municipality 500000 for a prefecture-level item, never to 500100/500200',
+    (handlingRegion) => {
+      const decision = resolveRoute(request({ item: PREFECTURE_ONLINE, handlingRegion }), context);
+      expect(decision).toMatchObject({
+        decision: 'routed',
+        route: { adapter: 'cq', targetRegion: '500000', level: 'prefecture' },
+      });
+      const reason = decision.reasons.find((r) => r.rule === 'target-level');
+      expect(reason?.detail).toContain(`${handlingRegion} → 500000 重庆市`);
+    },
+  );
+
+  it('keeps a 重庆 district at county level for a county-level item', () => {
+    expect(
+      resolveRoute(request({ item: COUNTY_ONLINE, handlingRegion: '500101' }), context),
+    ).toMatchObject({ route: { adapter: 'cq', targetRegion: '500101', level: 'county' } });
   });
 
   it('routes a proxy case collected by a 四川 portal for 510104 to 云南', () => {

@@ -1,7 +1,6 @@
-// Properties of resolveRoute over the real tables and catalogue (gateway/README.md#routing-rules):
-// the adapter is the longest matching route prefix, the target is the handling region lifted to the
-// item's level, and every decision — routed or refused, for any input — carries a non-empty reasons
-// list.
+// Properties of resolveRoute over the real tables and catalogue (gateway/README.md#routing-rules): the adapter is the
+// longest matching route prefix, the target is the handling region lifted to the item's level,
+// and every decision — routed or refused, for any input — carries a non-empty reasons list.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MODES, type CatalogueItem } from '../../../gateway/catalogue/catalogue-item.ts';
@@ -28,12 +27,18 @@ const handlingDivisions = [...counties, ...divisions.list('prefecture')];
 const singleItems = catalogue.filter((i) => i.modes.some((m) => m !== 'joint'));
 const jointItems = catalogue.filter((i) => i.modes.includes('joint'));
 
-// Independent oracles, by the code layout (schemas/README.md#division-codes) and a scan of the
-// route entries.
+// The municipality among the members: it has no real prefecture, so its prefecture level is the
+// municipality itself (500000), never the statistical groupings 500100 / 500200.
+const MUNICIPALITIES = ['50'];
+
+// Independent oracles, by the code layout and a scan of the route entries.
 function expectedTarget(division: Division, item: CatalogueItem): string | undefined {
   if (DEPTH[item.level] > DEPTH[division.level]) return undefined;
   if (item.level === 'province') return `${division.province}0000`;
-  if (item.level === 'prefecture') return `${division.code.slice(0, 4)}00`;
+  if (item.level === 'prefecture')
+    return MUNICIPALITIES.includes(division.province)
+      ? `${division.province}0000`
+      : `${division.code.slice(0, 4)}00`;
   return division.code;
 }
 function longestPrefixAdapter(code: string): string | undefined {
@@ -77,7 +82,9 @@ describe('resolveRoute properties', () => {
           decision: 'routed',
           route: { targetRegion: target, level: item.level, adapter: longestPrefixAdapter(target) },
         });
-        expect(divisions.get(target)?.level).toBe(item.level);
+        // A municipality's districts have the municipality itself as their prefecture level.
+        const municipal = item.level === 'prefecture' && MUNICIPALITIES.includes(handling.province);
+        expect(divisions.get(target)?.level).toBe(municipal ? 'province' : item.level);
         expect(decision.reasons.map((r) => r.rule)).toEqual(RULE_ORDER);
       }),
       { numRuns: 500 },

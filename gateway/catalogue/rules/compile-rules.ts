@@ -1,0 +1,204 @@
+// Checks an item schema's `crossFieldRules` list when the catalogue compiles, and runs the compiled
+// rules on a submission whose payload passed the schema (validate-submission.ts). See
+// cross-field-rule.ts for the format; every problem is collected so one start lists them all.
+import type { FieldProblem } from '../../shared/errors.ts';
+import { RULES_KEYWORD } from '../create-ajv.ts';
+import type {
+  CrossFieldRule,
+  FieldKind,
+  FieldLabel,
+  Located,
+  PointerParam,
+  RuleContext,
+  RuleParam,
+} from './cross-field-rule.ts';
+import { EVERY_ELEMENT, parsePointer, selectValues } from './field-pointer.ts';
+import { schemasAt, type SchemaDocuments } from './schema-at-pointer.ts';
+
+type Schema = Readonly<Record<string, unknown>>;
+
+interface CompiledPointer {
+  readonly tokens: readonly string[];
+}
+
+interface CompiledParam {
+  /** Pointer parameters: one or more pointers; literal parameters: the string. */
+  readonly pointers: readonly CompiledPointer[];
+  readonly literal?: string;
+  readonly label: FieldLabel;
+}
+
+export interface CompiledRule {
+  readonly rule: CrossFieldRule;
+  readonly params: Readonly<Record<string, CompiledParam>>;
+}
+
+export type RulesResult =
+  { ok: true; rules: readonly CompiledRule[] } | { ok: false; problems: string[] };
+
+function defsSchema(docs: SchemaDocuments, name: string): unknown {
+  return (docs.defs.$defs as Record<string, unknown> | undefined)?.[name];
+}
+
+function envelopeRegions(docs: SchemaDocuments): unknown[] {
+  const props = docs.envelope.properties as Record<string, Schema> | undefined;
+  const party = (props?.parties?.items as Schema | undefined)?.properties as
+    Record<string, unknown> | undefined;
+  return [props?.receivingRegion, props?.handlingRegion, party?.region];
+}
+
+/** Whether the schemas describing a field make it a field of `kind`. */
+function isKind(kind: FieldKind, schemas: readonly Schema[], docs: SchemaDocuments): boolean {
+  switch (kind) {
+    case 'amount': {
+      const amounts = [defsSchema(docs, 'moneyAmount'), defsSchema(docs, 'nonNegativeAmount')];
+      return schemas.some((s) => amounts.includes(s));
+    }
+    case 'date':
+      return schemas.some((s) => s.format === 'date');
+    case 'division': {
+      const regions = envelopeRegions(docs);
+      return schemas.some((s) => typeof s.divisionCode === 'string' || regions.includes(s));
+    }
+    case 'idNumber':
+    case 'taxAuthorityCode':
+    case 'taxpayerId':
+      return schemas.some((s) => s[kind] !== undefined && s[kind] !== false);
+    case 'string':
+      return schemas.some((s) => s.type === 'string');
+  }
+}
+
+function chineseTitle(schemas: readonly Schema[]): string | undefined {
+  const titled = schemas.find(
+    (s) => typeof s.title === 'string' && /[\u4e00-\u9fa5]/u.test(s.title),
+  );
+  return titled?.title as string | undefined;
+}
+
+/** One pointer of a pointer parameter: its tokens and Chinese title, or the problem with it. */
+function compilePointer(
+  pointer: string,
+  param: string,
+  spec: PointerParam,
+  at: string,
+  docs: SchemaDocuments,
+): { tokens: string[]; title?: string } | string {
+  const tokens = parsePointer(pointer);
+  if (!tokens || tokens.length === 0)
+    return `${at}/${param}: ${JSON.stringify(pointer)} is not a JSON pointer to a field`;
+  if (!spec.many && tokens.includes(EVERY_ELEMENT))
+    return `${at}/${param}: ${pointer} uses ${EVERY_ELEMENT}, but ${param} takes one value`;
+  const schemas = schemasAt(tokens, docs);
+  if (schemas.length === 0) return `${at}/${param}: ${pointer} names no field of the schemas`;
+  if (!isKind(spec.kind, schemas, docs))
+    return `${at}/${param}: ${pointer} is not a field of kind ${spec.kind}`;
+  return { tokens, title: chineseTitle(schemas) };
+}
+
+function compileParam(
+  given: unknown,
+  param: string,
+  spec: RuleParam,
+  at: string,
+  docs: SchemaDocuments,
+): CompiledParam | string[] {
+  if (spec.literal) {
+    if (typeof given !== 'string' || !spec.literal.test(given))
+      return [`${at}/${param}: ${JSON.stringify(given)} does not match ${String(spec.literal)}`];
+    return { pointers: [], literal: given, label: { en: given, zh: given } };
+  }
+  const list = Array.isArray(given) ? (given as unknown[]) : [given];
+  if (Array.isArray(given) && !spec.many) return [`${at}/${param}: takes one pointer, not a list`];
+  const problems: string[] = [];
+  const pointers: CompiledPointer[] = [];
+  const titles: string[] = [];
+  for (const pointer of list) {
+    const compiled =
+      typeof pointer === 'string'
+        ? compilePointer(pointer, param, spec, at, docs)
+        : `${at}/${param}: ${JSON.stringify(pointer)} is not a JSON pointer`;
+    if (typeof compiled === 'string') problems.push(compiled);
+    else {
+      pointers.push({ tokens: compiled.tokens });
+      titles.push(compiled.title ?? (pointer as string));
+    }
+  }
+  if (problems.length > 0) return problems;
+  const en = list.join(' + ');
+  return { pointers, label: { en, zh: titles.join('、') } };
+}
+
+function compileEntry(
+  entry: Record<string, unknown>,
+  at: string,
+  catalogue: ReadonlyMap<string, CrossFieldRule>,
+  docs: SchemaDocuments,
+): CompiledRule | string[] {
+  const { rule: name, ...given } = entry;
+  const rule = typeof name === 'string' ? catalogue.get(name) : undefined;
+  if (!rule)
+    return [
+      `${at}: unknown rule ${JSON.stringify(name)} (known: ${[...catalogue.keys()].join(', ')})`,
+    ];
+  const problems: string[] = [];
+  for (const key of Object.keys(given))
+    if (!(key in rule.params)) problems.push(`${at}/${key}: ${rule.name} has no parameter ${key}`);
+  const params: Record<string, CompiledParam> = {};
+  for (const [param, spec] of Object.entries<RuleParam>(rule.params)) {
+    const value = given[param] ?? spec.default;
+    if (value === undefined) {
+      if (!spec.optional) problems.push(`${at}: ${rule.name} needs the parameter ${param}`);
+      continue;
+    }
+    const compiled = compileParam(value, param, spec, at, docs);
+    if (Array.isArray(compiled)) problems.push(...compiled);
+    else params[param] = compiled;
+  }
+  return problems.length > 0 ? problems : { rule, params };
+}
+
+/** The item's rules, compiled; or every problem of its `crossFieldRules` list. */
+export function compileRules(
+  itemSchema: Schema,
+  docs: Omit<SchemaDocuments, 'item'>,
+  catalogue: ReadonlyMap<string, CrossFieldRule>,
+): RulesResult {
+  const list = itemSchema[RULES_KEYWORD];
+  if (list === undefined) return { ok: true, rules: [] };
+  // ajv has already checked the list's shape against the keyword's meta-schema (create-ajv.ts).
+  if (!Array.isArray(list)) return { ok: false, problems: [`/${RULES_KEYWORD}: not a list`] };
+  const all = { ...docs, item: itemSchema };
+  const rules: CompiledRule[] = [];
+  const problems: string[] = [];
+  list.forEach((entry: Record<string, unknown>, i) => {
+    const compiled = compileEntry(entry, `/${RULES_KEYWORD}/${i}`, catalogue, all);
+    if (Array.isArray(compiled)) problems.push(...compiled);
+    else rules.push(compiled);
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, rules: Object.freeze(rules) };
+}
+
+/** Problems of a submission (the whole envelope) under the compiled rules, in rule order. */
+export function runRules(
+  rules: readonly CompiledRule[],
+  envelope: unknown,
+  context: RuleContext,
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const { rule, params } of rules) {
+    const values: Record<string, readonly Located[]> = {};
+    const labels: Record<string, FieldLabel> = {};
+    for (const name of Object.keys(rule.params)) {
+      const param = params[name];
+      values[name] =
+        param?.literal !== undefined
+          ? [{ path: '', value: param.literal, pattern: [], tokens: [] }]
+          : (param?.pointers.flatMap((p) => selectValues(envelope, p.tokens)) ?? []);
+      labels[name] = param?.label ?? { en: name, zh: name };
+    }
+    for (const problem of rule.check(values, context, labels))
+      problems.push({ ...problem, keyword: rule.name });
+  }
+  return problems;
+}

@@ -1,0 +1,109 @@
+// Compile-time half of the rule pointers: which schemas a pointer into the envelope leads to, so
+// compile-rules.ts can refuse a pointer that names no field, or a field of the wrong kind, before
+// the item is served. /payload/... continues in the item's schema, anything else in the envelope
+// schema. $ref is followed into defs.schema.json and the document's own $defs; a property may be
+// declared directly or in allOf/anyOf/oneOf/then/else branches.
+import { EVERY_ELEMENT } from './field-pointer.ts';
+
+type Schema = Readonly<Record<string, unknown>>;
+
+/** The three schema documents a pointer can reach. */
+export interface SchemaDocuments {
+  readonly item: Schema;
+  readonly envelope: Schema;
+  readonly defs: Schema;
+}
+
+type DocName = keyof SchemaDocuments;
+
+interface Node {
+  readonly schema: Schema;
+  readonly doc: DocName;
+}
+
+function isSchema(value: unknown): value is Schema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fragment(root: Schema, pointer: string): Schema | undefined {
+  let node: unknown = root;
+  for (const token of pointer.split('/').slice(1)) {
+    if (!isSchema(node)) return undefined;
+    node = node[token.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return isSchema(node) ? node : undefined;
+}
+
+function follow(ref: string, from: DocName, docs: SchemaDocuments): Node | undefined {
+  const [file, pointer = ''] = ref.split('#');
+  const doc: DocName | undefined =
+    file === '' ? from : /defs\.schema\.json$/.test(file!) ? 'defs' : undefined;
+  if (!doc) return undefined;
+  const schema = fragment(docs[doc], pointer);
+  return schema ? { schema, doc } : undefined;
+}
+
+const BRANCHES = ['allOf', 'anyOf', 'oneOf'] as const;
+
+/** The node with everything it stands for: its $ref targets and combinator/conditional branches. */
+function expand(node: Node, docs: SchemaDocuments, out: Node[] = []): Node[] {
+  if (out.some((n) => n.schema === node.schema)) return out;
+  out.push(node);
+  const { schema, doc } = node;
+  if (typeof schema.$ref === 'string') {
+    const target = follow(schema.$ref, doc, docs);
+    if (target) expand(target, docs, out);
+  }
+  for (const key of BRANCHES) {
+    const list = schema[key];
+    if (Array.isArray(list))
+      for (const sub of list) if (isSchema(sub)) expand({ schema: sub, doc }, docs, out);
+  }
+  for (const key of ['then', 'else'] as const) {
+    const sub = schema[key];
+    if (isSchema(sub)) expand({ schema: sub, doc }, docs, out);
+  }
+  return out;
+}
+
+function child(node: Node, token: string): Node | undefined {
+  const { schema, doc } = node;
+  if (token === EVERY_ELEMENT || /^[0-9]+$/.test(token)) {
+    const prefix = schema.prefixItems;
+    if (token !== EVERY_ELEMENT && Array.isArray(prefix) && isSchema(prefix[Number(token)]))
+      return { schema: prefix[Number(token)] as Schema, doc };
+    return isSchema(schema.items) ? { schema: schema.items, doc } : undefined;
+  }
+  const properties = schema.properties;
+  if (!isSchema(properties) || !Object.prototype.hasOwnProperty.call(properties, token))
+    return undefined;
+  const sub = properties[token];
+  return isSchema(sub) ? { schema: sub, doc } : undefined;
+}
+
+/**
+ * Every schema the field at `tokens` (a pointer into the envelope) is described by, $ref targets
+ * included; empty when the schemas declare no such field.
+ */
+export function schemasAt(tokens: readonly string[], docs: SchemaDocuments): Schema[] {
+  const [head, ...rest] = tokens;
+  let nodes: Node[] =
+    head === 'payload'
+      ? [{ schema: docs.item, doc: 'item' }]
+      : [{ schema: docs.envelope, doc: 'envelope' }];
+  const path = head === 'payload' ? rest : tokens;
+  if (head === undefined) return [];
+  for (const token of path) {
+    const next: Node[] = [];
+    for (const node of nodes)
+      for (const candidate of expand(node, docs)) {
+        const found = child(candidate, token);
+        if (found) next.push(found);
+      }
+    nodes = next;
+    if (nodes.length === 0) return [];
+  }
+  const all: Node[] = [];
+  for (const node of nodes) expand(node, docs, all);
+  return all.map((n) => n.schema);
+}

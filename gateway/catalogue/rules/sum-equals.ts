@@ -1,0 +1,44 @@
+// sum-equals: a total equals the sum of its parts, e.g. 合计金额 = Σ 缴款明细 (the tax core
+// system refuses a payment whose total differs). Amounts are decimal strings of yuan with two
+// places (defs moneyAmount / nonNegativeAmount); they are added as whole fen in BigInt, never as
+// floats, so 0.10 + 0.20 is exactly 0.30. Parts may come from several pointers; a total inside an
+// array element sums only the parts of its own element (cross-field-rule.ts, related()).
+import { defineRule, related, strings } from './cross-field-rule.ts';
+
+const AMOUNT = /^(0|[1-9][0-9]*)\.([0-9]{2})$/;
+
+/** Yuan with two places → fen; undefined for anything else (the schema has refused it). */
+export function toFen(amount: string): bigint | undefined {
+  const match = AMOUNT.exec(amount);
+  return match ? BigInt(match[1]!) * 100n + BigInt(match[2]!) : undefined;
+}
+
+export function formatFen(fen: bigint): string {
+  return `${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`;
+}
+
+export const sumEquals = defineRule({
+  name: 'sum-equals',
+  summary: 'the total equals the sum of the parts, added in whole fen',
+  params: {
+    total: { kind: 'amount', many: true },
+    parts: { kind: 'amount', many: true },
+  },
+  check(values, _context, labels) {
+    const problems = [];
+    for (const total of strings(values.total)) {
+      const parts = strings(values.parts).filter((p) => related(p, total));
+      const fens = [total, ...parts].map((v) => toFen(v.value));
+      if (parts.length === 0 || fens.some((f) => f === undefined)) continue;
+      const [expected, ...addends] = fens as bigint[];
+      const sum = addends.reduce((a, b) => a + b, 0n);
+      if (sum === expected) continue;
+      problems.push({
+        path: total.path,
+        message: `${total.value} is not the sum of ${labels.parts.en} (${formatFen(sum)})`,
+        messageZh: `${labels.total.zh} ${total.value} 与${labels.parts.zh}之和 ${formatFen(sum)} 不一致`,
+      });
+    }
+    return problems;
+  },
+});
