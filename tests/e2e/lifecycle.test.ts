@@ -142,7 +142,7 @@ describe('a case from submission to CLOSED through its province sandbox', () => 
 
 describe('a joint case across two provinces', () => {
   it('delivers one child to each party province and closes the parent only after both children', async () => {
-    // RS-006 (养老保险关系转移): transfer-out 重庆 500100 → cq, transfer-in 成都 510100 → sc-chengdu,
+    // RS-006 (养老保险关系转移): transfer-out 重庆 500100 (lifted to 500000) → cq, transfer-in 成都 510100 → sc-chengdu,
     // received in 成都 by the 四川 portal.
     const accepted = await submit(sys, validExample('RS-006'), 'portal-sc');
     const children = accepted.route.children!;

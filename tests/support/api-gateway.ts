@@ -101,3 +101,23 @@ export function validExample(code: string, index = 0): Record<string, unknown> {
   if (!example) throw new Error(`no valid example ${index} for ${code}`);
   return structuredClone(example);
 }
+
+/**
+ * The SW-005 example moved, whole, to another handling county: project, 经营地 tax authority,
+ * agreement and lines follow, so its cross-field rules hold and only the region differs.
+ */
+export function sw005In(county: string, taxAuthorityCode: string): Record<string, unknown> {
+  const body = validExample('SW-005');
+  body.handlingRegion = county;
+  const payload = body.payload as {
+    project: { region: string };
+    taxAuthorityCode: string;
+    agreementTaxAuthorityCode: string;
+    lines: { taxAuthorityCode: string }[];
+  };
+  payload.project.region = county;
+  payload.taxAuthorityCode = taxAuthorityCode;
+  payload.agreementTaxAuthorityCode = taxAuthorityCode;
+  for (const line of payload.lines) line.taxAuthorityCode = taxAuthorityCode;
+  return body;
+}

@@ -3,7 +3,7 @@
 // 曲靖市 530300's. The prefecture of a 重庆 district is the municipality 500000 (never the
 // statistical grouping 500100), as in DivisionTable.lift.
 import { defineRule, partner, strings } from './cross-field-rule.ts';
-import { namedDivision } from './named-division.ts';
+import { leaveToRouting, namedDivision } from './region-reference.ts';
 
 export const taxAuthorityInRegion = defineRule({
   name: 'tax-authority-in-region',
@@ -17,7 +17,7 @@ export const taxAuthorityInRegion = defineRule({
     const problems = [];
     for (const authority of strings(values.authority)) {
       const region = partner(values.region, authority);
-      if (!region || !table.has(region.value)) continue;
+      if (!region || leaveToRouting(region, divisions)) continue;
       const allowed = [region.value];
       const prefecture = table.lift(region.value, 'prefecture');
       if (prefecture && prefecture !== region.value) allowed.push(prefecture);

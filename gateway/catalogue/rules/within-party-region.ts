@@ -3,7 +3,7 @@
 // envelope's parties[].role values; when no party has the role, routing has refused the case
 // already or the item does not use it, and the rule says nothing.
 import { defineRule, strings } from './cross-field-rule.ts';
-import { namedDivision } from './named-division.ts';
+import { leaveToRouting, namedDivision } from './region-reference.ts';
 
 export const withinPartyRegion = defineRule({
   name: 'within-party-region',
@@ -19,7 +19,7 @@ export const withinPartyRegion = defineRule({
     const index = strings(values.roles).findIndex((r) => r.value === role);
     const party = strings(values.regions)[index];
     const table = divisions.national;
-    if (index < 0 || !party || !table.has(party.value)) return [];
+    if (index < 0 || !party || leaveToRouting(party, divisions)) return [];
     return strings(values.region)
       .filter((r) => !table.contains(party.value, r.value))
       .map((r) => ({

@@ -1,9 +1,9 @@
 // within-region: a division lies in another or is the same (county in its prefecture or province),
 // e.g. the project whose tax is paid lies in the handling region. Judged on the national table's
-// structure, so 重庆 500101 lies in 500000. When the outer region is not a division of the table,
-// the rule says nothing: routing refuses that region with its own reason.
+// structure, so 重庆 500101 lies in 500000. When the outer region is a routing region that is not a
+// member division, the rule says nothing: routing refuses it with its own reason.
 import { defineRule, partner, strings } from './cross-field-rule.ts';
-import { namedDivision } from './named-division.ts';
+import { leaveToRouting, namedDivision } from './region-reference.ts';
 
 export const withinRegion = defineRule({
   name: 'within-region',
@@ -17,7 +17,8 @@ export const withinRegion = defineRule({
     const problems = [];
     for (const region of strings(values.region)) {
       const outer = partner(values.within, region);
-      if (!outer || !table.has(outer.value) || table.contains(outer.value, region.value)) continue;
+      if (!outer || leaveToRouting(outer, divisions) || table.contains(outer.value, region.value))
+        continue;
       const [inner, container] = [region.value, outer.value].map((c) => namedDivision(c, table));
       problems.push({
         path: region.path,

@@ -2,7 +2,12 @@
 // and an item a province has not enabled (gateway/README.md#routing-rules, rules 2 and 4).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAlliance, type Alliance } from '../../../gateway/routing/alliance.ts';
-import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import {
+  startApiGateway,
+  sw005In,
+  validExample,
+  type ApiGateway,
+} from '../../support/api-gateway.ts';
 
 let gw: ApiGateway;
 beforeAll(async () => {
@@ -26,9 +31,7 @@ interface Problem {
 
 describe('alliance-dependent refusals', () => {
   it('refuses a handling province before its join date with GW_NOT_MEMBER', async () => {
-    const body: Record<string, unknown> = { ...validExample('SW-005'), handlingRegion: '520102' };
-    (body.payload as Record<string, unknown>).taxAuthorityCode = '15201020000';
-    (body.payload as { project: Record<string, unknown> }).project.region = '520102';
+    const body = sw005In('520102', '15201020000');
     const res = await gw.client('portal-sc').submitCase<Problem>(body, `join-${Date.now()}`);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('GW_NOT_MEMBER');

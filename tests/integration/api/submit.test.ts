@@ -4,7 +4,12 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileOnce } from '../../../gateway/cases/reconciler.ts';
 import { redisKeys, routeQueueName } from '../../../gateway/shared/redis-keys.ts';
-import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import {
+  startApiGateway,
+  sw005In,
+  validExample,
+  type ApiGateway,
+} from '../../support/api-gateway.ts';
 
 let gw: ApiGateway;
 beforeAll(async () => {
@@ -188,7 +193,7 @@ describe('submitting a case', () => {
     ],
     [
       'a same-province case',
-      (b) => (b.handlingRegion = '510722'),
+      (b) => Object.assign(b, sw005In('510722', '15107220000')),
       'GW_NOT_CROSS_PROVINCE',
       '/handlingRegion',
     ],

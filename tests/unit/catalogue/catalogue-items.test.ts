@@ -1,7 +1,8 @@
-// Every item of schemas/catalogue.json, end to end: its schema meets the meta-rules and compiles
-// in strict mode, the registry builds over the whole catalogue, every valid example is accepted
-// by validateSubmission as a portal would send it (gateway/README.md#read-endpoints), and every
-// invalid example is refused at its named pointer and keyword. One test per item, so a failure
+// Every item of schemas/catalogue.json, end to end: its schema meets the meta-rules (sizes,
+// titles, a named table for every division field) and compiles in strict mode, the registry builds
+// over the whole catalogue, every valid example is accepted by validateSubmission as a portal would
+// send it (gateway/README.md#read-endpoints), and every invalid example is refused at its named
+// pointer and keyword (an ajv keyword or a cross-field rule). One test per item, so a failure
 // names the item.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,11 @@ import { loadCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';
 import { createAjv } from '../../../gateway/catalogue/create-ajv.ts';
 import { itemSchemaFile, itemSchemaId } from '../../../gateway/catalogue/item-files.ts';
 import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';
-import { checkChineseTitles, checkSchemaRules } from '../../../gateway/catalogue/schema-rules.ts';
+import {
+  checkChineseTitles,
+  checkDivisionScopes,
+  checkSchemaRules,
+} from '../../../gateway/catalogue/schema-rules.ts';
 import type { FieldProblem } from '../../../gateway/shared/errors.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { divisions, rejectionOf } from './support.ts';
@@ -66,6 +71,30 @@ describe('the whole catalogue', () => {
   });
 });
 
+describe('division tables and cross-field rules across the catalogue', () => {
+  const schemas = catalogue.map(
+    (item) =>
+      JSON.parse(
+        readFileSync(projectPath('schemas', itemSchemaFile(item.code, item.version)), 'utf8'),
+      ) as {
+        crossFieldRules?: unknown[];
+      },
+  );
+
+  it('names the division table of every division field of the shared definitions', () => {
+    const defs = JSON.parse(
+      readFileSync(projectPath('schemas', 'defs.schema.json'), 'utf8'),
+    ) as Json;
+    expect(checkDivisionScopes(defs)).toEqual([]);
+  });
+
+  it('gives 90 items 165 cross-field rules (the table in schemas/README.md)', () => {
+    const withRules = schemas.filter((s) => (s.crossFieldRules?.length ?? 0) > 0);
+    expect(withRules).toHaveLength(90);
+    expect(withRules.reduce((n, s) => n + s.crossFieldRules!.length, 0)).toBe(165);
+  });
+});
+
 describe.each(catalogue.map((item) => [label(item), item] as const))('%s', (_label, item) => {
   const file = itemSchemaFile(item.code, item.version);
 
@@ -75,7 +104,11 @@ describe.each(catalogue.map((item) => [label(item), item] as const))('%s', (_lab
     };
     expect(schema.$id).toBe(itemSchemaId(item.code, item.version));
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
-    expect([...checkSchemaRules(schema), ...checkChineseTitles(schema)]).toEqual([]);
+    expect([
+      ...checkSchemaRules(schema),
+      ...checkChineseTitles(schema),
+      ...checkDivisionScopes(schema),
+    ]).toEqual([]);
     expect(() => strictAjv.compile(schema)).not.toThrow();
   });
 

@@ -98,6 +98,52 @@ describe('createSchemaRegistry refuses a bad catalogue', () => {
   });
 });
 
+describe('createSchemaRegistry refuses bad division fields and cross-field rules', () => {
+  it('refuses a division field that names no table', () => {
+    const schema = readItemFile('SW-005.schema.json');
+    const project = schema.properties.project as Json;
+    delete project.properties.region!.divisionCode;
+    writeItemFile('SW-005.schema.json', schema);
+    // The rules that compare the project region also lose their division field.
+    expect(buildFailure([sw005]).problems).toContain(
+      'SW-005 v1: items/SW-005.schema.json: divisionCode field without a division table (add "divisionCode": "member" or "national") at /properties/project/properties/region',
+    );
+  });
+
+  it('refuses a division table other than member or national', () => {
+    const schema = readItemFile('SW-005.schema.json');
+    schema.properties.taxAuthorityCode!.taxAuthorityCode = 'alliance';
+    writeItemFile('SW-005.schema.json', schema);
+    const [problem] = buildFailure([sw005]).problems;
+    expect(problem).toMatch(
+      /does not compile in strict mode: keyword "taxAuthorityCode" value is invalid/,
+    );
+  });
+
+  it('refuses an unknown rule and a pointer to no field, naming each entry', () => {
+    const schema = readItemFile('SW-005.schema.json');
+    const rules = schema.crossFieldRules as Record<string, unknown>[];
+    rules.push({ rule: 'no-such-rule' });
+    rules.push({ rule: 'sum-equals', total: '/payload/total', parts: '/payload/lines/*/amount' });
+    writeItemFile('SW-005.schema.json', schema);
+    const problems = buildFailure([sw005]).problems;
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^SW-005 v1: items\/SW-005.schema.json: \/crossFieldRules\/6: unknown rule "no-such-rule"/,
+      ),
+      'SW-005 v1: items/SW-005.schema.json: /crossFieldRules/7/total: /payload/total names no field of the schemas',
+    ]);
+  });
+
+  it('refuses a rule entry of the wrong shape before looking at its rule', () => {
+    const schema = readItemFile('SW-005.schema.json');
+    (schema.crossFieldRules as unknown[]).push({ total: '/payload/totalAmount' });
+    writeItemFile('SW-005.schema.json', schema);
+    const [problem] = buildFailure([sw005]).problems;
+    expect(problem).toMatch(/keyword "crossFieldRules" value is invalid/);
+  });
+});
+
 describe('published versions', () => {
   // Version 2 of SW-005 adds an optional remark; its files follow the <code>.v<N> naming.
   function publishVersion2(): CatalogueItem[] {

@@ -1,10 +1,11 @@
 // The registry compiles at start, refuses a catalogue with any bad schema, and validates a
-// submission in the fixed stage order of gateway/README.md#validation-order. Built over SW-005 (the
-// flagship item, schemas/README.md#remote-tax-payment) so these tests do not depend on the rest of
-// the catalogue.
+// submission in the fixed stage order of gateway/README.md#validation-order, cross-field rules last.
+// Built over SW-005 (the flagship item, schemas/README.md#remote-tax-payment) so these tests do not
+// depend on the rest of the catalogue.
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';
 import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';
+import { withIdCheck } from './standard-check-chars.ts';
 import { divisions, rejectionOf } from './support.ts';
 
 const sw005 = loadCatalogue().find((item) => item.code === 'SW-005')!;
@@ -147,5 +148,67 @@ describe('validateSubmission', () => {
     expect(error.stage).toBe('payload');
     expect(error.errors.map((p) => p.path)).toEqual(['/applicant/type', '/payload/surprise']);
     expect(error.errors[0]!.messageZh).toContain('仅限个人');
+  });
+
+  it('runs the cross-field rules only once the schema passed, reporting every rule problem', () => {
+    const body = validEnvelope();
+    body.payload.totalAmount = '1.00';
+    body.payload.lines[1]!.taxAuthorityCode = '15303000000';
+    const error = rejectionOf(() => registry.validateSubmission(body));
+    expect(error).toMatchObject({ stage: 'payload', code: 'GW_PAYLOAD_INVALID', status: 422 });
+    expect(error.errors.map((p) => [p.path, p.keyword])).toEqual([
+      ['/payload/totalAmount', 'sum-equals'],
+      ['/payload/lines/1/taxAuthorityCode', 'equals'],
+    ]);
+    body.payload.surprise = 'x';
+    const schemaFirst = rejectionOf(() => registry.validateSubmission(body));
+    expect(schemaFirst.errors.map((p) => p.keyword)).toEqual(['additionalProperties']);
+  });
+});
+
+describe('today on the China calendar (UTC+8)', () => {
+  // 2026-12-02 00:30 in Beijing is still 2026-12-01 16:30 in UTC.
+  const at = (iso: string) =>
+    createSchemaRegistry({ divisions, items: [sw005], now: () => new Date(iso) });
+  const halfPastMidnight = at('2026-12-01T16:30:00Z');
+  const beforeMidnight = at('2026-12-01T15:59:59Z');
+
+  function paidFor(periodEnd: string): Envelope {
+    const body = validEnvelope();
+    for (const line of body.payload.lines) line.taxPeriod = { start: '2026-11-01', end: periodEnd };
+    return body;
+  }
+
+  function paidBy(idNumber: string): Envelope {
+    const body = structuredClone(registry.examplesFor('SW-005')!.valid[1]) as Envelope;
+    body.applicant.idNumber = idNumber;
+    body.payload.taxpayerId = idNumber;
+    return body;
+  }
+
+  it('accepts a tax period ending today in China at 00:30, although UTC is still on yesterday', () => {
+    expect(halfPastMidnight.validateSubmission(paidFor('2026-12-02')).item.code).toBe('SW-005');
+  });
+
+  it('refuses a tax period ending tomorrow in China', () => {
+    const error = rejectionOf(() => halfPastMidnight.validateSubmission(paidFor('2026-12-03')));
+    expect(error.errors.map((p) => [p.path, p.keyword])).toEqual([
+      ['/payload/lines/0/taxPeriod', 'orderedPeriod'],
+      ['/payload/lines/1/taxPeriod', 'orderedPeriod'],
+    ]);
+    expect(error.errors[0]!.message).toBe('end must not be after today (2026-12-02, China time)');
+  });
+
+  it('refuses that period ending 2026-12-02 one second before midnight in China', () => {
+    const error = rejectionOf(() => beforeMidnight.validateSubmission(paidFor('2026-12-02')));
+    expect(error.errors[0]).toMatchObject({ keyword: 'orderedPeriod' });
+  });
+
+  it('accepts the ID number of a child born today in China, at 00:30', () => {
+    const born = withIdCheck('11010520261202001');
+    expect(halfPastMidnight.validateSubmission(paidBy(born)).item.code).toBe('SW-005');
+    const error = rejectionOf(() => beforeMidnight.validateSubmission(paidBy(born)));
+    expect(error).toMatchObject({ stage: 'identifiers' });
+    expect(error.errors[0]!.message).toContain('birth date 20261202');
   });
 });
