@@ -47,7 +47,7 @@ export interface ApiGateway {
 
 export async function startApiGateway(
   env: Record<string, string> = {},
-  options: { redisUrl?: string; alliance?: Alliance } = {},
+  options: { redisUrl?: string; alliance?: Alliance; now?: () => Date } = {},
 ): Promise<ApiGateway> {
   const config = loadConfig({
     REDIS_URL: options.redisUrl ?? testRedisUrl(),
@@ -56,10 +56,12 @@ export async function startApiGateway(
     ...env,
   });
   const { logger, lines } = memoryLogger();
-  // The compiled catalogue is shared by the files of a run; a custom alliance gets its own.
-  const data = options.alliance
-    ? loadStaticData(config, logger, { alliance: options.alliance })
-    : (staticData ??= loadStaticData(config, logger));
+  // The compiled catalogue is shared by the files of a run; a custom alliance or a catalogue
+  // clock (the day the identifier and date keywords call today) gets its own.
+  const data =
+    options.alliance || options.now
+      ? loadStaticData(config, logger, { alliance: options.alliance, now: options.now })
+      : (staticData ??= loadStaticData(config, logger));
   const redis = createRedis('http', {
     redisUrl: config.redisUrl!,
     redisCommandTimeoutMs: config.redisCommandTimeoutMs,
