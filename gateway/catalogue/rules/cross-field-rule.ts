@@ -96,6 +96,8 @@ export interface CrossFieldRule<P extends string = string> {
   readonly name: string;
   /** One sentence, for the README table and the published OpenAPI document. */
   readonly summary: string;
+  /** What one use of the rule checks, naming its fields (the README's table of item rules). */
+  explain(labels: Readonly<Record<P, FieldLabel>>): string;
   readonly params: Readonly<Record<P, RuleParam>>;
   /**
    * Values at each parameter's pointer; a parameter whose field is absent has no values. `labels`
@@ -117,6 +119,11 @@ export function defineRule<P extends string>(rule: CrossFieldRule<P>): CrossFiel
 export function partner(values: readonly Located[], to?: Located): Located<string> | undefined {
   const found = values.find((v) => typeof v.value === 'string' && (!to || related(v, to)));
   return found as Located<string> | undefined;
+}
+
+/** A field as the README names it: its Chinese title and its pointer. */
+export function field(label: FieldLabel): string {
+  return label.zh === label.en ? `\`${label.en}\`` : `${label.zh} \`${label.en}\``;
 }
 
 /** The string values of a parameter. */

@@ -1,11 +1,12 @@
 // date-order: one date is not after another (issued before it expires, registered before the
 // divorce, a relative born before dying). Dates are YYYY-MM-DD strings (format date), so text
 // order is date order; values inside arrays are compared element by element (related()).
-import { defineRule, related, strings } from './cross-field-rule.ts';
+import { defineRule, field, related, strings } from './cross-field-rule.ts';
 
 export const dateOrder = defineRule({
   name: 'date-order',
   summary: 'the earlier date is not after the later one',
+  explain: (l) => `${field(l.earlier)} ≤ ${field(l.later)}`,
   params: {
     earlier: { kind: 'date', many: true },
     later: { kind: 'date', many: true },

@@ -1,11 +1,12 @@
 // equals: a field holds the same value as another, e.g. every line's 税款所属税务机关 is the
 // agreement's (the 电子税务局 refuses "所选缴款项目税款所属税务机构跟三方协议税款所属税务机构不一致"),
 // or a person named in the payload is the applicant.
-import { defineRule, partner, strings } from './cross-field-rule.ts';
+import { defineRule, field, partner, strings } from './cross-field-rule.ts';
 
 export const equals = defineRule({
   name: 'equals',
   summary: 'the field equals the other field',
+  explain: (l) => `${field(l.value)} = ${field(l.other)}`,
   params: {
     value: { kind: 'string', many: true },
     other: { kind: 'string', many: true },

@@ -3,7 +3,7 @@
 // places (defs moneyAmount / nonNegativeAmount); they are added as whole fen in BigInt, never as
 // floats, so 0.10 + 0.20 is exactly 0.30. Parts may come from several pointers; a total inside an
 // array element sums only the parts of its own element (cross-field-rule.ts, related()).
-import { defineRule, related, strings } from './cross-field-rule.ts';
+import { defineRule, field, related, strings } from './cross-field-rule.ts';
 
 const AMOUNT = /^(0|[1-9][0-9]*)\.([0-9]{2})$/;
 
@@ -20,6 +20,7 @@ export function formatFen(fen: bigint): string {
 export const sumEquals = defineRule({
   name: 'sum-equals',
   summary: 'the total equals the sum of the parts, added in whole fen',
+  explain: (l) => `${field(l.total)} = Σ ${field(l.parts)}`,
   params: {
     total: { kind: 'amount', many: true },
     parts: { kind: 'amount', many: true },

@@ -2,12 +2,13 @@
 // the prefecture above it — a project in 师宗县 530323 pays to 15303230000 (the county bureau) or to
 // 曲靖市 530300's. The prefecture of a 重庆 district is the municipality 500000 (never the
 // statistical grouping 500100), as in DivisionTable.lift.
-import { defineRule, partner, strings } from './cross-field-rule.ts';
+import { defineRule, field, partner, strings } from './cross-field-rule.ts';
 import { leaveToRouting, namedDivision } from './region-reference.ts';
 
 export const taxAuthorityInRegion = defineRule({
   name: 'tax-authority-in-region',
   summary: "the tax authority's division (digits 2–7) is the region or its prefecture",
+  explain: (l) => `division of ${field(l.authority)} is ${field(l.region)} or its prefecture`,
   params: {
     authority: { kind: 'taxAuthorityCode', many: true },
     region: { kind: 'division', many: true },

@@ -2,11 +2,13 @@
 // credit code, or a person's ID number (a natural person) or ID number + 2 digits (a 个体工商户
 // without a credit code). Who pays or asks for a certificate is the taxpayer; an agent is the
 // applicant's contact, not the applicant.
-import { defineRule, partner } from './cross-field-rule.ts';
+import { defineRule, field, partner } from './cross-field-rule.ts';
 
 export const taxpayerIsApplicant = defineRule({
   name: 'taxpayer-is-applicant',
   summary: "the taxpayer id is the applicant's credit code, ID number, or ID number + 2 digits",
+  explain: (l) =>
+    `${field(l.taxpayerId)} is the applicant's credit code, ID number or ID number + 2 digits`,
   params: {
     taxpayerId: { kind: 'taxpayerId' },
     creditCode: { kind: 'string', optional: true, default: '/applicant/creditCode' },

@@ -2,12 +2,13 @@
 // given role — the 迁入地 of a 户口迁移 is the region of the "move-in" party. Roles are the
 // envelope's parties[].role values; when no party has the role, routing has refused the case
 // already or the item does not use it, and the rule says nothing.
-import { defineRule, strings } from './cross-field-rule.ts';
+import { defineRule, field, strings } from './cross-field-rule.ts';
 import { leaveToRouting, namedDivision } from './region-reference.ts';
 
 export const withinPartyRegion = defineRule({
   name: 'within-party-region',
   summary: 'the region is the region of the party with the role, or lies within it',
+  explain: (l) => `${field(l.region)} lies within the region of party \`${l.role.en}\``,
   params: {
     region: { kind: 'division', many: true },
     role: { literal: /^[a-z][a-z0-9-]{1,31}$/ },

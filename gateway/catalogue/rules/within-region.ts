@@ -2,12 +2,13 @@
 // e.g. the project whose tax is paid lies in the handling region. Judged on the national table's
 // structure, so 重庆 500101 lies in 500000. When the outer region is a routing region that is not a
 // member division, the rule says nothing: routing refuses it with its own reason.
-import { defineRule, partner, strings } from './cross-field-rule.ts';
+import { defineRule, field, partner, strings } from './cross-field-rule.ts';
 import { leaveToRouting, namedDivision } from './region-reference.ts';
 
 export const withinRegion = defineRule({
   name: 'within-region',
   summary: 'the region is the other region or lies within it',
+  explain: (l) => `${field(l.region)} lies within ${field(l.within)}`,
   params: {
     region: { kind: 'division', many: true },
     within: { kind: 'division' },

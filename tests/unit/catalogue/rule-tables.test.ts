@@ -1,0 +1,25 @@
+// schemas/README.md's generated tables (npm run docs:tables) match the code and the item schemas:
+// the rule catalogue, the items that carry rules, and the fields checked against the members'
+// division table.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import {
+  renderItemRulesTable,
+  renderMemberFieldsTable,
+  renderRuleTable,
+} from '../../../scripts/generate-readme-tables.ts';
+
+const readme = readFileSync(projectPath('schemas', 'README.md'), 'utf8');
+const between = (marker: string) =>
+  readme.split(`<!-- ${marker}:start -->\n`)[1]?.split(`\n<!-- ${marker}:end -->`)[0];
+
+describe('schemas/README.md generated tables', () => {
+  it.each([
+    ['rule-table', renderRuleTable],
+    ['item-rules-table', renderItemRulesTable],
+    ['member-fields-table', renderMemberFieldsTable],
+  ])('keeps %s equal to what npm run docs:tables writes', (marker, render) => {
+    expect(between(marker)).toBe(render());
+  });
+});
