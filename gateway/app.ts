@@ -11,6 +11,8 @@ import { asGatewayError, toProblem } from './shared/problem.ts';
 export interface AppDeps {
   logger: Logger;
   bodyLimitBytes: number;
+  /** From the end of the headers to the last body byte; slower bodies get 408. */
+  bodyTimeoutMs?: number;
   trustProxy?: boolean;
   retryAfterSeconds?: number;
   /** Times every request (metrics), mounted right after the request id. */
@@ -29,7 +31,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(requestContext(deps.logger));
   if (deps.observe) app.use(deps.observe);
   for (const router of deps.publicRouters ?? []) app.use(router);
-  app.use(jsonBody(deps.bodyLimitBytes));
+  app.use(jsonBody({ limitBytes: deps.bodyLimitBytes, timeoutMs: deps.bodyTimeoutMs ?? 10_000 }));
   for (const router of deps.routers ?? []) app.use(router);
   app.use((req, _res, next) => {
     next(

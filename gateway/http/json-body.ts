@@ -1,69 +1,146 @@
-// JSON bodies only (gateway/README.md#submission): a body with another content type is 415,
-// malformed JSON 400, a body over the limit 413, bytes that are not UTF-8 400 — all before any
-// handler runs.
+// JSON bodies only (gateway/README.md#body-checks), all decided before any handler runs:
+//   - another content type, or a charset other than UTF-8, is 415; an unknown Content-Encoding 415,
+//     a body that does not inflate by its Content-Encoding 400; malformed JSON or bytes that are
+//     not UTF-8 400; over the size limit 413; not all there within the body timeout 408;
+//   - then one scan of the text (json-scan.ts): nested too deep 400, a member named twice 422
+//     GW_DUPLICATE_KEY, a refused character in any string 422 GW_FORBIDDEN_CHARACTER.
 import express, { type RequestHandler } from 'express';
+import { parse as parseContentType } from 'content-type';
 import type { IncomingMessage } from 'node:http';
-import { GatewayError } from '../shared/errors.ts';
+import { GatewayError, type ErrorCode } from '../shared/errors.ts';
+import { scanJson } from './json-scan.ts';
 
 export interface RawBodyRequest extends IncomingMessage {
+  /** The body bytes after Content-Encoding, which the signature covers. */
   rawBody?: Buffer;
+  rawText?: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-export function jsonBody(limitBytes: number): RequestHandler[] {
-  const requireJson: RequestHandler = (req, _res, next) => {
-    const hasBody =
-      req.headers['transfer-encoding'] !== undefined ||
-      Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is(['application/json', 'application/*+json'])) {
-      next(new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE'));
-      return;
-    }
-    next();
-  };
-  const parse = express.json({
-    limit: limitBytes,
-    strict: true,
-    type: ['application/json', 'application/*+json'],
-    verify: (req, _res, buf) => {
-      // The signature covers the raw bytes (gateway/README.md#authentication-and-signing), so keep
-      // them for authentication.
-      (req as RawBodyRequest).rawBody = buf;
-      try {
-        utf8.decode(buf);
-      } catch {
-        throw new GatewayError('GW_MALFORMED_JSON', { detail: 'The body is not valid UTF-8' });
-      }
-    },
-  });
-  return [requireJson, parse, limitDepth];
+export interface BodySettings {
+  limitBytes: number;
+  /** From the end of the headers to the last body byte. */
+  timeoutMs: number;
 }
 
 /** Deeper than any item schema nests; deeper bodies are refused before anything walks them. */
 export const MAX_JSON_DEPTH = 32;
 
-// Iterative, so a 10 000-level body cannot overflow the stack of whatever looks at it next
-// (hashing, validation, masking).
-export function jsonDepthExceeds(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth > max) return true;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return false;
+const JSON_TYPES = ['application/json', 'application/*+json'];
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function jsonBody(settings: BodySettings): RequestHandler[] {
+  return [requireUtf8Json, readBody(settings), checkBody];
 }
 
-const limitDepth: RequestHandler = (req, _res, next) => {
-  if (jsonDepthExceeds(req.body, MAX_JSON_DEPTH)) {
-    next(
+function hasBody(req: IncomingMessage): boolean {
+  return (
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
+  );
+}
+
+const requireUtf8Json: RequestHandler = (req, _res, next) => {
+  if (!hasBody(req)) return next();
+  if (!req.is(JSON_TYPES)) return next(new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE'));
+  // The same parser body-parser decodes with, so what is checked here is what gets decoded.
+  let charset: string | undefined;
+  try {
+    charset = parseContentType(req.headers['content-type']!).parameters.charset;
+  } catch {
+    return next(new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE'));
+  }
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    return next(
+      new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', {
+        detail: `JSON is read as UTF-8 only; charset=${charset.slice(0, 40)} is refused`,
+      }),
+    );
+  }
+  next();
+};
+
+function readBody(settings: BodySettings): RequestHandler {
+  const parse = express.json({
+    limit: settings.limitBytes,
+    strict: true,
+    type: JSON_TYPES,
+    verify: (req, _res, buf) => {
+      // The signature covers the raw bytes (gateway/README.md#authentication-and-signing), so keep
+      // them for authentication, and the text for the scan.
+      const raw = req as RawBodyRequest;
+      raw.rawBody = buf;
+      try {
+        raw.rawText = utf8.decode(buf);
+      } catch {
+        throw new GatewayError('GW_MALFORMED_JSON', { detail: 'The body is not valid UTF-8' });
+      }
+    },
+  });
+  return (req, res, next) => {
+    if (!hasBody(req)) return parse(req, res, next);
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      next(
+        new GatewayError('GW_REQUEST_TIMEOUT', {
+          detail: `The body did not arrive within ${settings.timeoutMs} ms`,
+          headers: { Connection: 'close' },
+        }),
+      );
+    }, settings.timeoutMs);
+    parse(req, res, (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      next(error === undefined ? undefined : bodyError(error, req));
+    });
+  };
+}
+
+// body-parser (and raw-body under it) say what went wrong in err.type.
+const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string | undefined]> = {
+  'entity.parse.failed': ['GW_MALFORMED_JSON', 'The body is not valid JSON'],
+  'entity.too.large': ['GW_PAYLOAD_TOO_LARGE', 'The body exceeds the size limit'],
+  'encoding.unsupported': [
+    'GW_UNSUPPORTED_ENCODING',
+    'Content-Encoding must be identity, gzip, deflate, br or zstd',
+  ],
+  'charset.unsupported': ['GW_UNSUPPORTED_MEDIA_TYPE', 'JSON is read as UTF-8 only'],
+  'request.aborted': ['GW_BAD_REQUEST', 'The request was aborted before its body was complete'],
+  'request.size.invalid': ['GW_BAD_REQUEST', 'The body length does not match Content-Length'],
+};
+
+function bodyError(error: unknown, req: IncomingMessage): unknown {
+  if (error instanceof GatewayError) return error;
+  const type = (error as { type?: unknown }).type;
+  const known = typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
+  if (known) return new GatewayError(known[0], { detail: known[1], cause: error });
+  // zlib and brotli errors carry no type: the body did not inflate by its Content-Encoding.
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    return new GatewayError('GW_BAD_ENCODING', {
+      detail: `The body is not valid ${encoding.slice(0, 20)} data (Content-Encoding)`,
+      cause: error,
+    });
+  }
+  return error; // anything else is mapped by its status in shared/problem.ts
+}
+
+const checkBody: RequestHandler = (req, _res, next) => {
+  const text = (req as RawBodyRequest).rawText;
+  if (text === undefined) return next();
+  const scan = scanJson(text, { maxDepth: MAX_JSON_DEPTH });
+  if (scan.tooDeep) {
+    return next(
       new GatewayError('GW_BAD_REQUEST', {
         detail: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
       }),
     );
-    return;
+  }
+  if (scan.duplicates.length > 0) {
+    return next(new GatewayError('GW_DUPLICATE_KEY', { errors: scan.duplicates }));
+  }
+  if (scan.characters.length > 0) {
+    return next(new GatewayError('GW_FORBIDDEN_CHARACTER', { errors: scan.characters }));
   }
   next();
 };

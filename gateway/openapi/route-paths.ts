@@ -20,7 +20,7 @@ export type RequestExamples = Readonly<
 >;
 
 const SIGNED_FAILURES: readonly ProblemStatus[] = [401, 429, 503];
-const BODY_FAILURES: readonly ProblemStatus[] = [400, 413, 415, 422];
+const BODY_FAILURES: readonly ProblemStatus[] = [400, 408, 413, 415, 422];
 
 function problemStatuses<D>(route: ApiRoute<D>): ProblemStatus[] {
   const statuses = new Set<ProblemStatus>(route.operation.problems ?? []);

@@ -4,7 +4,7 @@ import { ERROR_CATALOGUE } from '../shared/errors.ts';
 import { INITIALIZER_FILE, SWAGGER_UI_FILES } from './docs-page.ts';
 
 export const PROBLEM_STATUSES = [
-  400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503,
+  400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 431, 500, 503,
 ] as const;
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
@@ -23,11 +23,19 @@ function codesFor(status: number): string[] {
     .map(([code]) => code);
 }
 
+// What a client must know beyond the code (gateway/README.md#errors).
+const NOTES: Partial<Record<ProblemStatus, string>> = {
+  408: ' The connection is closed after this answer.',
+  503:
+    ' The request may or may not have been stored: retry with the same Idempotency-Key, which' +
+    ' returns the stored case if there is one, never a second case.',
+};
+
 function problemResponse(status: ProblemStatus): Record<string, unknown> {
   const codes = codesFor(status);
   const titles = codes.map((code) => `\`${code}\``).join(', ');
   return {
-    description: `Problem (RFC 9457); \`code\` is one of ${titles}.`,
+    description: `Problem (RFC 9457); \`code\` is one of ${titles}.${NOTES[status] ?? ''}`,
     ...(RETRY_AFTER.has(status) ? { headers: { 'Retry-After': headerRef('RetryAfter') } } : {}),
     content: { 'application/problem+json': { schema: schemaRef('Problem') } },
   };

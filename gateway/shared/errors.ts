@@ -16,6 +16,11 @@ export const ERROR_CATALOGUE = {
     title: 'Malformed JSON body',
     titleZh: '请求体不是合法的 JSON',
   },
+  GW_BAD_ENCODING: {
+    status: 400,
+    title: 'Body does not match its Content-Encoding',
+    titleZh: '请求体与 Content-Encoding 不符',
+  },
   GW_INVALID_PARAMETER: { status: 400, title: 'Invalid parameter', titleZh: '参数无效' },
   GW_IDEMPOTENCY_KEY_REQUIRED: {
     status: 400,
@@ -46,6 +51,11 @@ export const ERROR_CATALOGUE = {
   GW_ITEM_NOT_FOUND: { status: 404, title: 'Catalogue item not found', titleZh: '事项不存在' },
   GW_DIVISION_NOT_FOUND: { status: 404, title: 'Division not found', titleZh: '行政区划不存在' },
   GW_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', titleZh: '不支持的请求方法' },
+  GW_REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request not received in time',
+    titleZh: '请求未在规定时间内送达',
+  },
   GW_IDEMPOTENCY_CONFLICT: {
     status: 409,
     title: 'Idempotency-Key reused with a different body',
@@ -59,13 +69,28 @@ export const ERROR_CATALOGUE = {
   GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body too large', titleZh: '请求体过大' },
   GW_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    title: 'Content-Type must be application/json',
-    titleZh: 'Content-Type 必须为 application/json',
+    title: 'Content-Type must be application/json in UTF-8',
+    titleZh: 'Content-Type 必须为 UTF-8 编码的 application/json',
+  },
+  GW_UNSUPPORTED_ENCODING: {
+    status: 415,
+    title: 'Content-Encoding not supported',
+    titleZh: '不支持的 Content-Encoding',
   },
   GW_VALIDATION_FAILED: {
     status: 422,
     title: 'The request does not match its schema',
     titleZh: '请求内容不符合规范',
+  },
+  GW_DUPLICATE_KEY: {
+    status: 422,
+    title: 'A JSON object names a member twice',
+    titleZh: 'JSON 对象中有重复的成员名',
+  },
+  GW_FORBIDDEN_CHARACTER: {
+    status: 422,
+    title: 'Text holds a character that is not allowed',
+    titleZh: '文本含有不允许的字符',
   },
   GW_IDENTIFIER_INVALID: {
     status: 422,
@@ -119,6 +144,11 @@ export const ERROR_CATALOGUE = {
   },
   GW_NO_ROUTE: { status: 422, title: 'No adapter routes this region', titleZh: '没有可用的路由' },
   GW_RATE_LIMITED: { status: 429, title: 'Too many requests', titleZh: '请求过于频繁' },
+  GW_HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request headers too large',
+    titleZh: '请求头过大',
+  },
   GW_INTERNAL: { status: 500, title: 'Internal error', titleZh: '内部错误' },
   GW_UNAVAILABLE: {
     status: 503,

@@ -22,38 +22,53 @@ export interface Problem {
   body: ProblemBody;
 }
 
-// body-parser and other express middleware signal with err.type / err.status.
-const BODY_PARSER_ERRORS: Record<string, ErrorCode> = {
-  'entity.parse.failed': 'GW_MALFORMED_JSON',
-  'entity.too.large': 'GW_PAYLOAD_TOO_LARGE',
-  'encoding.unsupported': 'GW_UNSUPPORTED_MEDIA_TYPE',
-  'charset.unsupported': 'GW_UNSUPPORTED_MEDIA_TYPE',
-  'request.aborted': 'GW_BAD_REQUEST',
-  'request.size.invalid': 'GW_BAD_REQUEST',
-  'stream.encoding.set': 'GW_BAD_REQUEST',
+// Errors from express, the router and their middleware (http-errors) carry a status; a client
+// error keeps its 4xx under our code for that status, so it is never a 500.
+const CLIENT_ERRORS: Record<number, ErrorCode> = {
+  400: 'GW_BAD_REQUEST',
+  403: 'GW_FORBIDDEN',
+  404: 'GW_NOT_FOUND',
+  405: 'GW_METHOD_NOT_ALLOWED',
+  408: 'GW_REQUEST_TIMEOUT',
+  413: 'GW_PAYLOAD_TOO_LARGE',
+  415: 'GW_UNSUPPORTED_MEDIA_TYPE',
+  429: 'GW_RATE_LIMITED',
+  431: 'GW_HEADERS_TOO_LARGE',
 };
+
+function clientStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === 'number' ? status : statusCode;
+  return typeof value === 'number' && value >= 400 && value < 500 ? value : undefined;
+}
+
+export const UNAVAILABLE_DETAIL =
+  'The case store did not answer in time, so this request may or may not have been stored. ' +
+  'Retry with the same Idempotency-Key: if it was stored you get that case, never a second one.';
 
 export function asGatewayError(error: unknown, retryAfterSeconds = 5): GatewayError {
   if (error instanceof GatewayError) return error;
   // Redis down or slow: say so and when to retry, never 500 and never a hang
-  // (gateway/README.md#errors).
+  // (gateway/README.md#errors). A write may have reached Redis before the answer was lost, so
+  // the detail must not promise that nothing was stored.
   if (isRedisUnavailable(error)) {
     return new GatewayError('GW_UNAVAILABLE', {
-      detail: 'The case store is unreachable; nothing was stored. Retry later.',
+      detail: UNAVAILABLE_DETAIL,
       headers: { 'Retry-After': String(retryAfterSeconds) },
       cause: error,
     });
   }
-  const type = (error as { type?: unknown } | null)?.type;
-  if (typeof type === 'string' && type in BODY_PARSER_ERRORS) {
-    const code = BODY_PARSER_ERRORS[type]!;
-    const detail =
-      code === 'GW_MALFORMED_JSON'
-        ? 'The body is not valid JSON'
-        : code === 'GW_PAYLOAD_TOO_LARGE'
-          ? 'The body exceeds the size limit'
-          : undefined;
-    return new GatewayError(code, { detail, cause: error });
+  const status = clientStatus(error);
+  if (status !== undefined) {
+    // The router raises a URIError (status 400) for a path parameter it cannot decode.
+    if (error instanceof URIError) {
+      return new GatewayError('GW_INVALID_PARAMETER', {
+        detail: 'A path segment is not valid percent-encoding of UTF-8',
+        cause: error,
+      });
+    }
+    return new GatewayError(CLIENT_ERRORS[status] ?? 'GW_BAD_REQUEST', { cause: error });
   }
   return new GatewayError('GW_INTERNAL', { cause: error });
 }

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('Redis unreachable', () => {
-  it('answers 503 with Retry-After within 1 s to a submission, a case read and a division lookup, then recovers', async () => {
+  it('answers 503 with Retry-After and an honest detail within 1 s to a submission, a case read and a division lookup; a retry with the same key then gives one case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swgw-down-'));
     redis = await startPrivateRedis({ dir, persistent: true });
     gw = await startApiGateway({}, { redisUrl: redis.url });
@@ -32,8 +32,9 @@ describe('Redis unreachable', () => {
       what: 'readyz 503',
     });
 
+    const outageKey = `down-${Date.now()}`;
     const attempts = [
-      () => portal.submitCase(validExample('SW-005'), `down-${Date.now()}`),
+      () => portal.submitCase(validExample('SW-005'), outageKey),
       () => portal.getCase(accepted.body.caseId),
       () => portal.request('GET', '/v1/divisions/530323'),
     ];
@@ -43,6 +44,10 @@ describe('Redis unreachable', () => {
       expect(Date.now() - started).toBeLessThan(1000);
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ code: 'GW_UNAVAILABLE' });
+      // A write can reach Redis and its answer be lost: the 503 must not promise otherwise.
+      const { detail } = res.body as { detail: string };
+      expect(detail).toMatch(/may or may not have been stored/);
+      expect(detail).toMatch(/same Idempotency-Key/);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     }
 
@@ -54,5 +59,12 @@ describe('Redis unreachable', () => {
     const again = await portal.getCase<{ status: string }>(accepted.body.caseId);
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('ROUTED');
+
+    // What the 503 promised: a retry with the same key gives one case, whatever the outage did.
+    const retried = await portal.submitCase<{ caseId: string }>(validExample('SW-005'), outageKey);
+    expect(retried.status).toBe(202);
+    const replayed = await portal.submitCase<{ caseId: string }>(validExample('SW-005'), outageKey);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.body.caseId).toBe(retried.body.caseId);
   });
 });
