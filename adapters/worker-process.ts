@@ -10,6 +10,7 @@ import { createCaseSystem } from '../gateway/case-system.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
 import type { DeliveryJob } from '../gateway/queues/case-queues.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
+import { rateLimitedLog } from '../gateway/shared/rate-limited-log.ts';
 import { createRedis, redisSettings, waitForRedis } from '../gateway/shared/redis.ts';
 import { JOINT_QUEUE, redisKeys } from '../gateway/shared/redis-keys.ts';
 import { startSupervisor } from '../gateway/supervision/supervision.ts';
@@ -94,7 +95,10 @@ export async function startWorkers(
     async (job) => store.followChildren(job.data.caseId),
     { connection, prefix: keys.bull, concurrency: 4 },
   );
-  joint.on('error', (error) => logger.warn({ err: error }, 'joint worker error'));
+  const jointErrors = rateLimitedLog(logger);
+  joint.on('error', (error) =>
+    jointErrors.warn('joint-worker-error', { err: error }, 'joint worker error'),
+  );
   const supervisor = startSupervisor(
     { store, schedule: cases.schedule, log: logger },
     config.supervisionIntervalMs,

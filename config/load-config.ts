@@ -95,6 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       problems.push(`${where}: ${error.message ?? 'invalid'}`);
     }
   }
+  // Node refuses a headers timeout longer than the request timeout: say so at start, by name.
+  if (problems.length === 0 && Number(merged.headersTimeoutMs) > Number(merged.requestTimeoutMs)) {
+    problems.push(
+      'headersTimeoutMs (GW_HEADERS_TIMEOUT_MS) must not exceed requestTimeoutMs (GW_REQUEST_TIMEOUT_MS)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   // The schema just validated `merged` (defaults filled in): it is a Config by construction.
   return Object.freeze(merged as Config);

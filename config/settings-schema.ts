@@ -66,6 +66,42 @@ export const SETTINGS_SCHEMA = {
       default: 262144,
       'x-env': 'GW_BODY_LIMIT_BYTES',
     },
+    bodyTimeoutMs: {
+      description:
+        "Time from the end of a request's headers to its last body byte; a slower body gets 408 GW_REQUEST_TIMEOUT and the connection is closed.",
+      type: 'integer',
+      minimum: 100,
+      maximum: 600000,
+      default: 10000,
+      'x-env': 'GW_BODY_TIMEOUT_MS',
+    },
+    headersTimeoutMs: {
+      description:
+        "Time to receive a request's headers; slower headers get 408 GW_REQUEST_TIMEOUT (Node headersTimeout). At most requestTimeoutMs.",
+      type: 'integer',
+      minimum: 100,
+      maximum: 600000,
+      default: 10000,
+      'x-env': 'GW_HEADERS_TIMEOUT_MS',
+    },
+    requestTimeoutMs: {
+      description:
+        'Time to receive a whole request, headers and body; slower requests get 408 GW_REQUEST_TIMEOUT (Node requestTimeout).',
+      type: 'integer',
+      minimum: 100,
+      maximum: 3600000,
+      default: 30000,
+      'x-env': 'GW_REQUEST_TIMEOUT_MS',
+    },
+    keepAliveTimeoutMs: {
+      description:
+        "How long an idle keep-alive connection stays open after a response. Behind a load balancer, set it above the balancer's idle timeout.",
+      type: 'integer',
+      minimum: 100,
+      maximum: 600000,
+      default: 5000,
+      'x-env': 'GW_KEEP_ALIVE_TIMEOUT_MS',
+    },
     redisCommandTimeoutMs: {
       description:
         'A Redis command on the request path that takes longer fails, so the client gets 503 instead of a hang.',

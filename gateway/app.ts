@@ -4,9 +4,11 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { jsonBody } from './http/json-body.ts';
 import { locals, requestContext } from './http/request-context.ts';
+import { requireHost } from './http/require-host.ts';
 import { GatewayError } from './shared/errors.ts';
 import type { Logger } from './shared/logger.ts';
 import { asGatewayError, toProblem } from './shared/problem.ts';
+import { rateLimitedLog, type RateLimitedLog } from './shared/rate-limited-log.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -29,6 +31,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
   app.use(requestContext(deps.logger));
+  app.use(requireHost);
   if (deps.observe) app.use(deps.observe);
   for (const router of deps.publicRouters ?? []) app.use(router);
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes, timeoutMs: deps.bodyTimeoutMs ?? 10_000 }));
@@ -38,17 +41,19 @@ export function buildApp(deps: AppDeps): express.Express {
       new GatewayError('GW_ROUTE_NOT_FOUND', { detail: `No endpoint ${req.method} ${req.path}` }),
     );
   });
-  app.use(problemHandler(deps.retryAfterSeconds ?? 5));
+  app.use(problemHandler(deps.retryAfterSeconds ?? 5, rateLimitedLog(deps.logger)));
   return app;
 }
 
 const problemHandler =
-  (retryAfterSeconds: number): ErrorRequestHandler =>
+  (retryAfterSeconds: number, outageLog: RateLimitedLog): ErrorRequestHandler =>
   (error: unknown, _req, res, _next) => {
     const gatewayError = asGatewayError(error, retryAfterSeconds);
     const { requestId, log } = locals(res);
     if (gatewayError.code === 'GW_INTERNAL') log.error({ err: error }, 'unhandled error');
-    else if (gatewayError.code === 'GW_UNAVAILABLE') log.warn({ err: error }, 'redis unavailable');
+    // One line a second during an outage, not one per request (gateway/README.md#operations).
+    else if (gatewayError.code === 'GW_UNAVAILABLE')
+      outageLog.warn('redis-unavailable', { requestId, err: error }, 'redis unavailable');
     else log.debug({ code: gatewayError.code }, 'request refused');
     const problem = toProblem(gatewayError, requestId);
     if (res.headersSent) {

@@ -4,9 +4,11 @@
 import type { Server } from 'node:http';
 import type { Config } from '../config/load-config.ts';
 import { startReconciler } from './cases/reconciler.ts';
+import { createHttpServer, listen } from './http/http-server.ts';
 import { createServices, gatewayApp } from './services.ts';
 import { createLifecycle } from './shared/lifecycle.ts';
 import type { Logger } from './shared/logger.ts';
+import { rateLimitedLog } from './shared/rate-limited-log.ts';
 import {
   createRedis,
   readRedisFacts,
@@ -42,13 +44,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   );
   const lifecycle = createLifecycle();
   const app = gatewayApp(services, lifecycle);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (error?: Error) =>
-      error ? reject(error) : resolve(s),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  // Timeouts, keep-alive and problem+json for what the HTTP parser refuses (http/http-server.ts).
+  const server = createHttpServer(app, config, rateLimitedLog(logger));
+  const port = await listen(server, config.port, config.host);
   logger.info({ port, host: config.host }, 'gateway listening');
 
   const stop = createShutdown({

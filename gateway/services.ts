@@ -159,6 +159,7 @@ export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
   return buildApp({
     logger: services.logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    bodyTimeoutMs: config.bodyTimeoutMs,
     trustProxy: config.trustProxy,
     retryAfterSeconds: config.retryAfterSeconds,
     observe: services.metrics.observeRequests,

@@ -19,6 +19,7 @@ import {
 } from '../../gateway/cases/record-delivery.ts';
 import type { DeliveryJob } from '../../gateway/queues/case-queues.ts';
 import type { Logger } from '../../gateway/shared/logger.ts';
+import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from './contract.ts';
@@ -147,7 +148,9 @@ export function startAdapterWorker(
     resume: async () => worker.resume(),
     onChange: (state) => log.warn({ breaker: state }, 'circuit breaker changed'),
   });
-  worker.on('error', (error) => log.warn({ err: error }, 'worker error'));
+  // BullMQ repeats its connection error on every retry: one line a second, with a count.
+  const errors = rateLimitedLog(log);
+  worker.on('error', (error) => errors.warn('worker-error', { err: error }, 'worker error'));
   worker.run().catch((error: unknown) => log.error({ err: error }, 'worker stopped with an error'));
   return {
     worker,

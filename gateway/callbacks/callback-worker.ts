@@ -8,6 +8,7 @@ import type { ClientRegistry } from '../auth/client-registry.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { signRequest } from '../client/gateway-client.ts';
 import type { Logger } from '../shared/logger.ts';
+import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 import type { CallbackJob } from './callback-queue.ts';
 
@@ -58,6 +59,10 @@ export function startCallbackWorker(deps: {
       'callback failed',
     );
   });
-  worker.on('error', (error) => deps.log.warn({ err: error }, 'callback worker error'));
+  // BullMQ repeats its connection error on every retry: one line a second, with a count.
+  const errors = rateLimitedLog(deps.log);
+  worker.on('error', (error) =>
+    errors.warn('callback-worker-error', { err: error }, 'callback worker error'),
+  );
   return worker;
 }

@@ -2,6 +2,7 @@
 // `ageMs` ago and still SUBMITTED are queued (job id = case id, so never twice) and marked ROUTED.
 // Every gateway or worker instance may run one; they cannot double-queue a case.
 import type { Logger } from '../shared/logger.ts';
+import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import { dispatchCase, type DispatchDeps } from './dispatch-case.ts';
 
 export interface ReconcilerSettings {
@@ -37,9 +38,11 @@ export function startReconciler(
   log: Logger,
 ): { stop: () => Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
+  // Redis down fails every pass: one line a second, with a count (gateway/README.md#operations).
+  const failures = rateLimitedLog(log);
   const timer = setInterval(() => {
     running = reconcileOnce(deps, settings, log).catch((error: unknown) => {
-      log.warn({ err: error }, 'reconciler pass failed; will retry');
+      failures.warn('reconciler-pass', { err: error }, 'reconciler pass failed; will retry');
     });
   }, settings.intervalMs);
   timer.unref();

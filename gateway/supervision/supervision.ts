@@ -6,6 +6,7 @@
 import type { CaseStore } from '../cases/case-store.ts';
 import { PAUSED } from '../cases/lifecycle.ts';
 import type { Logger } from '../shared/logger.ts';
+import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import type { SupervisionFlag } from '../shared/redis-keys.ts';
 import { FLAGS, type SupervisionSchedule } from './supervision-schedule.ts';
 
@@ -57,9 +58,11 @@ export async function superviseOnce(
 
 export function startSupervisor(deps: SupervisorDeps, intervalMs: number) {
   let running: Promise<unknown> = Promise.resolve();
+  // Redis down fails every pass: one line a second, with a count (gateway/README.md#operations).
+  const failures = rateLimitedLog(deps.log);
   const timer = setInterval(() => {
     running = superviseOnce(deps).catch((error: unknown) =>
-      deps.log.warn({ err: error }, 'supervision pass failed'),
+      failures.warn('supervision-pass', { err: error }, 'supervision pass failed'),
     );
   }, intervalMs);
   timer.unref();

@@ -6,7 +6,9 @@ import { loadConfig, type Config } from '../../config/load-config.ts';
 import type { Alliance } from '../../gateway/routing/alliance.ts';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { SignatureMethod } from '../../gateway/client/signing.ts';
+import { createHttpServer, listen } from '../../gateway/http/http-server.ts';
 import { createLifecycle } from '../../gateway/shared/lifecycle.ts';
+import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { createRedis, waitForRedis } from '../../gateway/shared/redis.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import {
@@ -71,11 +73,9 @@ export async function startApiGateway(
   await waitForRedis(redis, 5000);
   const services = createServices(config, logger, redis, data);
   const app = gatewayApp(services, createLifecycle());
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // The server main.ts listens with: timeouts, keep-alive and protocol-error answers.
+  const server = createHttpServer(app, config, rateLimitedLog(logger));
+  const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   return {
     url,
     server,

@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { buildApp } from '../../gateway/app.ts';
+import { createHttpServer, listen } from '../../gateway/http/http-server.ts';
+import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { HEALTH_ROUTES } from '../../gateway/health/health-routes.ts';
 import { routeRouter } from '../../gateway/http/mount-routes.ts';
 import { createLifecycle, type Lifecycle } from '../../gateway/shared/lifecycle.ts';
@@ -66,11 +68,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     publicRouters: [health, ...(options.publicRouters ?? [])],
     routers: options.routers,
   });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const server = createHttpServer(
+    app,
+    { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 },
+    rateLimitedLog(logger),
+  );
+  const port = await listen(server, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     server,

@@ -45,6 +45,22 @@ describe('configuration', () => {
     expect(Object.keys(loadConfig({})).sort()).toEqual(withDefault.sort());
   });
 
+  it('defaults the HTTP timeouts: 10 s body, 10 s headers, 30 s request, 5 s keep-alive', () => {
+    expect(loadConfig({})).toMatchObject({
+      bodyTimeoutMs: 10_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+    });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, naming both variables', () => {
+    const error = configError({ GW_HEADERS_TIMEOUT_MS: '20000', GW_REQUEST_TIMEOUT_MS: '10000' });
+    expect(error.problems).toEqual([
+      expect.stringMatching(/GW_HEADERS_TIMEOUT_MS.*GW_REQUEST_TIMEOUT_MS/),
+    ]);
+  });
+
   it('returns a frozen object', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('Redis unreachable', () => {
-  it('answers 503 with Retry-After and an honest detail within 1 s to a submission, a case read and a division lookup; a retry with the same key then gives one case', async () => {
+  it('answers 503 with Retry-After and an honest detail within 1 s to a submission, a case read and a division lookup, warns at most once a second, and a retry with the same key then gives one case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swgw-down-'));
     redis = await startPrivateRedis({ dir, persistent: true });
     gw = await startApiGateway({}, { redisUrl: redis.url });
@@ -32,6 +32,7 @@ describe('Redis unreachable', () => {
       what: 'readyz 503',
     });
 
+    const outageStarted = Date.now();
     const outageKey = `down-${Date.now()}`;
     const attempts = [
       () => portal.submitCase(validExample('SW-005'), outageKey),
@@ -50,6 +51,16 @@ describe('Redis unreachable', () => {
       expect(detail).toMatch(/same Idempotency-Key/);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     }
+
+    // 60 more 503s: the warning is written at most once a second, with a count of the rest.
+    const burst = await Promise.all(
+      Array.from({ length: 60 }, () => portal.request('GET', '/v1/divisions/530323')),
+    );
+    expect(burst.every((r) => r.status === 503)).toBe(true);
+    const warned = gw.logLines().filter((l) => l.msg === 'redis unavailable');
+    const seconds = Math.ceil((Date.now() - outageStarted) / 1000);
+    expect(warned.length).toBeGreaterThan(0);
+    expect(warned.length).toBeLessThanOrEqual(seconds + 1);
 
     redis = await startPrivateRedis({ dir, persistent: true, port: redis.port });
     await waitFor(async () => (await fetch(`${gw!.url}/readyz`)).status === 200, {
