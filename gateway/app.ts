@@ -30,6 +30,9 @@ export function buildApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
+  // One spelling per path (http/router.ts): /V1/cases and /v1/cases/ are not /v1/cases.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.use(requestContext(deps.logger));
   app.use(requireHost);
   if (deps.observe) app.use(deps.observe);

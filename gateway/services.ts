@@ -1,11 +1,12 @@
 // Composition root: loads and checks every piece of configuration and data once, at start, and
 // wires the use cases to the route table (gateway/README.md#construct-dont-patch: nothing global,
 // everything passed down).
-import { Router, type Express } from 'express';
+import type { Express, Router } from 'express';
 import { readFileSync } from 'node:fs';
 import { API_ROUTES, servedRoutes, type ApiDeps } from './api-routes.ts';
 import { buildApp } from './app.ts';
 import { isPublic, routeRouter } from './http/mount-routes.ts';
+import { gatewayRouter } from './http/router.ts';
 import { createMetrics, type GatewayMetrics } from './metrics/metrics.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi/build-openapi.ts';
 import { docsPages } from './openapi/docs-routes.ts';
@@ -180,7 +181,7 @@ export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
 function signedRouter(services: Services, routes: Router): Router {
   const { config, redis } = services;
   const keys = redisKeys(config.keyPrefix);
-  const router = Router();
+  const router = gatewayRouter();
   router.use(
     '/v1',
     authenticate(services.clients, redis, {

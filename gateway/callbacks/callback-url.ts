@@ -1,23 +1,59 @@
 // Which callback URLs the gateway will call. The gateway sits inside provincial networks, so a
 // callback must not become a way to reach internal hosts (SSRF): in production only https to a
-// host name or a public address; development and test also allow http and loopback (sandboxes).
-import { isIP } from 'node:net';
+// host name or a public unicast address; development and test also allow http and loopback
+// (sandboxes). See gateway/README.md#callbacks.
+import { BlockList, isIP } from 'node:net';
 
-const PRIVATE_V4 = [
-  /^10\./,
-  /^127\./,
-  /^169\.254\./,
-  /^172\.(1[6-9]|2\d|3[01])\./,
-  /^192\.168\./,
-  /^0\./,
-  /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
-];
+// Every special-purpose range of the IANA IPv4 and IPv6 registries that is not public unicast:
+// this network, private, shared (CGN), loopback, link-local, documentation, benchmarking,
+// multicast, reserved and broadcast; IPv4-mapped, NAT64, 6to4, Teredo, ULA and link-local IPv6.
+const NOT_PUBLIC = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 127], // :: and ::1
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 32],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const) {
+  NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+}
 
-function isPrivateAddress(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  if (isIP(bare) === 4) return PRIVATE_V4.some((r) => r.test(bare));
-  if (isIP(bare) === 6) return /^(::1?|fc|fd|fe80)/i.test(bare) || bare.startsWith('::ffff:');
-  return bare === 'localhost' || bare.endsWith('.localhost') || bare.endsWith('.internal');
+const INTERNAL_NAMES = /(^|\.)(localhost|internal|local|home\.arpa|localdomain)$/;
+
+function isInternalHost(hostname: string): boolean {
+  // The URL parser has already lower-cased the name and turned 127.1, 0x7f.1, 2130706433 into
+  // dotted IPv4; a trailing dot names the same host.
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const family = isIP(host);
+  if (family === 4) return NOT_PUBLIC.check(host, 'ipv4');
+  if (family === 6) return NOT_PUBLIC.check(host, 'ipv6');
+  return INTERNAL_NAMES.test(host) || !host.includes('.');
 }
 
 /** Undefined when the URL may be called; otherwise why not. */
@@ -34,6 +70,6 @@ export function callbackUrlProblem(url: string, production: boolean): string | u
       ? undefined
       : 'must be http(s)';
   if (parsed.protocol !== 'https:') return 'must be https';
-  if (isPrivateAddress(parsed.hostname)) return 'must not point at a private or loopback address';
+  if (isInternalHost(parsed.hostname)) return 'must not point at a private or loopback address';
   return undefined;
 }

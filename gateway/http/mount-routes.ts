@@ -1,12 +1,13 @@
 // Mounts rows of the route table on an express router: per row, the client-kind and right checks,
 // the body and query contracts, then the handler through handle(). Authentication is not here:
 // signed rows are mounted behind the /v1 signature check (services.ts), public rows before it.
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { clientOf, requireKind, requireRight } from '../auth/authenticate.ts';
 import { ALL_CLIENT_KINDS, type ApiRequest, type ApiRoute } from './api-route.ts';
 import { locals } from './request-context.ts';
 import { requestChecks, type RequestCheck } from './request-validation.ts';
 import { handle } from './respond.ts';
+import { gatewayRouter } from './router.ts';
 
 export function isPublic<D>(route: ApiRoute<D>): boolean {
   return route.clients === 'public';
@@ -25,7 +26,7 @@ function accessChecks<D>(route: ApiRoute<D>): RequestHandler[] {
 /** A router serving `routes`, each handler given `deps`; contracts are compiled here, once. */
 export function routeRouter<D>(routes: readonly ApiRoute<D>[], deps: D): Router {
   const compile = requestChecks();
-  const router = Router();
+  const router = gatewayRouter();
   for (const route of routes) {
     if (route.clients !== 'public' && !route.path.startsWith('/v1/')) {
       // Only /v1 is behind the signature check: a signed row elsewhere would be served unsigned.

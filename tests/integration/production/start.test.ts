@@ -1,0 +1,96 @@
+// Defect 10 of issue 12, the start: GW_ENV=production refuses the development clients file and
+// development secrets, and starts with a clients file whose secrets come from the environment
+// (README.md#production-mode). The real entry point, gateway/main.ts, in a child process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../scripts/private-redis.ts';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { productionClients } from './production-clients.ts';
+
+const main = projectPath('gateway/main.ts');
+
+function startGateway(env: Record<string, string>) {
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      REDIS_URL: testRedisUrl(),
+      GW_KEY_PREFIX: uniquePrefix('prod'),
+      GW_ENV: 'production',
+      GW_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exit, output: () => output };
+}
+
+function clientsFile(clients: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'swgw-prod-')), 'clients.json');
+  writeFileSync(file, JSON.stringify(clients));
+  return file;
+}
+
+describe('GW_ENV=production at start', () => {
+  it('refuses to start without GW_CLIENTS_FILE (the development file is the default)', async () => {
+    const started = startGateway({ PORT: String(await freePort()) });
+    expect(await started.exit).toBe(1);
+    expect(started.output()).toMatch(/production mode refuses config\/clients\.dev\.json/);
+  });
+
+  it('refuses config/clients.dev.json named explicitly', async () => {
+    const started = startGateway({
+      PORT: String(await freePort()),
+      GW_CLIENTS_FILE: projectPath('config/clients.dev.json'),
+    });
+    expect(await started.exit).toBe(1);
+    expect(started.output()).toMatch(/refuses config\/clients\.dev\.json/);
+  });
+
+  it('refuses a copy of the development clients under another name (dev- secrets)', async () => {
+    const file = clientsFile([
+      {
+        id: 'portal-sc',
+        kind: 'portal',
+        province: '51',
+        secret: 'dev-portal-sc-secret-do-not-use-in-production',
+      },
+    ]);
+    const started = startGateway({ PORT: String(await freePort()), GW_CLIENTS_FILE: file });
+    expect(await started.exit).toBe(1);
+    expect(started.output()).toMatch(/portal-sc: development secret in production/);
+  });
+
+  it('refuses a clients file whose secret variable is not set, naming it', async () => {
+    const { file } = productionClients();
+    const started = startGateway({ PORT: String(await freePort()), GW_CLIENTS_FILE: file });
+    expect(await started.exit).toBe(1);
+    expect(started.output()).toMatch(/PROD_PORTAL_SC_SECRET/);
+  });
+
+  it('starts with a production clients file and secrets from the environment, and stops on SIGTERM', async () => {
+    const { file, env } = productionClients();
+    const port = await freePort();
+    const started = startGateway({ PORT: String(port), GW_CLIENTS_FILE: file, ...env });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
+        timeoutMs: 20_000,
+        what: 'production gateway ready',
+      });
+      // No secret of the file or the environment is ever printed.
+      for (const secret of Object.values(env)) expect(started.output()).not.toContain(secret);
+    } finally {
+      started.child.kill('SIGTERM');
+    }
+    expect(await started.exit).toBe(0);
+  });
+});
