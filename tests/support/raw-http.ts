@@ -22,9 +22,15 @@ export interface RawOptions {
 }
 
 function parse(raw: Buffer): Omit<RawResponse, 'closed' | 'elapsedMs'> | undefined {
-  const text = raw.toString('latin1');
+  let text = raw.toString('latin1');
+  // Interim answers (100 Continue) come before the response.
+  while (/^HTTP\/1\.1 1\d\d /.test(text) && text.includes('\r\n\r\n')) {
+    const interim = text.indexOf('\r\n\r\n') + 4;
+    raw = raw.subarray(interim);
+    text = text.slice(interim);
+  }
   const end = text.indexOf('\r\n\r\n');
-  if (end === -1) return undefined;
+  if (end === -1 || /^HTTP\/1\.1 1\d\d /.test(text)) return undefined;
   const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
   const headers: Record<string, string> = {};
   for (const line of lines) {
