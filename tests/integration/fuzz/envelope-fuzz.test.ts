@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../gateway/cases/canonical-json.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { rawRequest } from '../../support/raw-http.ts';
 import {
@@ -24,7 +25,7 @@ import { rng } from './prng.ts';
 
 const FIXED_SEED = 20_260_412;
 const PER_SEED = Number(process.env.GW_FUZZ_CASES ?? 1500);
-const CONCURRENCY = 8;
+const CONCURRENCY = 4;
 const replaySeed = process.env.GW_FUZZ_SEED;
 const onlyCase = process.env.GW_FUZZ_CASE;
 const SEEDS = replaySeed ? [Number(replaySeed)] : [FIXED_SEED, Math.floor(Math.random() * 2 ** 31)];
@@ -137,7 +138,10 @@ async function problemWith(req: FuzzRequest, answer: Answer): Promise<string | u
     if (body.requestId !== answer.requestIdHeader) return 'requestId differs from X-Request-Id';
     if (req.kind === 'submit' && req.freshKey) {
       const stored = await gw.services.redis.exists(
-        gw.services.store.idempotencyKey(req.freshKey.clientId, sha256Hex(req.freshKey.key)),
+        redisKeys(gw.config.keyPrefix).idempotency(
+          req.freshKey.clientId,
+          sha256Hex(req.freshKey.key),
+        ),
       );
       if (stored) return 'refused, but an idempotency record was stored';
     }
@@ -162,7 +166,9 @@ async function runCase(
 ) {
   const req = fuzzRequest(rng(seed, index), ctx);
   const run = async () => {
-    const historyKey = req.eventCase ? gw.services.store.historyKey(req.eventCase) : undefined;
+    const historyKey = req.eventCase
+      ? redisKeys(gw.config.keyPrefix).history(req.eventCase)
+      : undefined;
     const before = historyKey ? await gw.services.redis.llen(historyKey) : 0;
     let answer: Answer;
     try {
@@ -229,10 +235,14 @@ describe('seeded fuzz of the HTTP edge', () => {
   );
 
   it('stores exactly the cases it accepted, nothing for anything it refused', async () => {
+    // Case hashes are <prefix>:case:{<family>}<rest> (shared/redis-keys.ts); lists and sets of a
+    // case add ':history' or ':events'.
     const prefix = `${gw.config.keyPrefix}:case:`;
     const stored = (await gw.services.redis.keys(`${prefix}*`))
       .map((k) => k.slice(prefix.length))
-      .filter((id) => !id.includes(':'));
+      .filter((rest) => !rest.includes(':'))
+      .map((rest) => rest.replace(/^\{([^}]*)\}/, '$1'));
+    expect(stored.length).toBeGreaterThan(0);
     expect(new Set(stored)).toEqual(accepted);
   });
 });
