@@ -89,10 +89,11 @@ export async function startWorkers(
       ),
     );
   }
-  // A joint parent's job runs once every child is delivered: the parent then follows them.
+  // A joint parent's job runs once every child is delivered. Each child's move has already moved
+  // the parent with it; this only catches up a parent an older gateway left behind.
   const joint = new Worker<DeliveryJob>(
     JOINT_QUEUE,
-    async (job) => store.followChildren(job.data.caseId),
+    async (job) => store.followParent(job.data.caseId),
     { connection, prefix: keys.bull, concurrency: 4 },
   );
   const jointErrors = rateLimitedLog(logger);

@@ -3,7 +3,8 @@
 // The store is the only writer of those keys and its Redis client is private: a status changes
 // only by a row of the lifecycle table (move), applied atomically by transition-case.lua, and the
 // transition listeners given at construction (portal callbacks, 督办 scheduling) hear of every
-// applied move — whichever process (gateway, worker, operator CLI) made it.
+// applied move — whichever process (gateway, worker, operator CLI) made it. A joint child's move
+// lets its parent follow in the same Lua step (gateway/README.md#joint-parent-atomicity).
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
@@ -17,14 +18,26 @@ import {
   type TransitionNotice,
 } from './case-move.ts';
 import { isCaseStatus, type CaseStatus } from './case-status.ts';
-import { fromHash, toHash, type CaseRecord, type HistoryEntry } from './case-record.ts';
-import { followChildren } from './joint-parent.ts';
+import {
+  fromHash,
+  toHash,
+  type CaseRecord,
+  type HistoryEntry,
+  type JointParentCase,
+} from './case-record.ts';
+import { PARENT_RULE_JSON } from './joint-parent.ts';
 import type { MoveName } from './lifecycle.ts';
 
-const script = (name: string): LuaScript =>
-  luaScript(readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'));
+/** A script from its files, in order: a library chunk first, then the script that uses it. */
+const script = (...names: string[]): LuaScript =>
+  luaScript(
+    names
+      .map((name) => readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'))
+      .join('\n'),
+  );
 const CREATE_CASE = script('create-case.lua');
-const TRANSITION_CASE = script('transition-case.lua');
+const TRANSITION_CASE = script('parent-follow.lua', 'transition-case.lua');
+const FOLLOW_PARENT = script('parent-follow.lua', 'follow-parent.lua');
 const RAISE_FLAG = script('raise-flag.lua');
 const KEEP_PROVINCE_CASE_NO = script('keep-province-case-no.lua');
 
@@ -91,7 +104,7 @@ export class CaseStore {
   ): Promise<CreateOutcome> {
     const parent = cases[0].record;
     const keys = [this.#keys.idempotency(idempotency.clientId, idempotency.keyHash)];
-    keys.push(this.#keys.outbox);
+    keys.push(this.#keys.outbox, this.#keys.jointParents);
     const args = [
       JSON.stringify(idempotency.record),
       String(this.#config.idempotencyTtlSeconds),
@@ -108,63 +121,143 @@ export class CaseStore {
   }
 
   /**
-   * Applies one row of the lifecycle table to the case, then tells the listeners and, for a
-   * joint child, lets its parent follow. Refused (illegal, duplicate, missing) moves change
-   * nothing and tell no one.
+   * Applies one row of the lifecycle table to the case — for a joint child, with its parent
+   * following in the same atomic step, also when the move itself is refused (a repeated event
+   * completes what its first delivery left undone) — then tells the listeners of each applied
+   * move, the case's first. Refused moves change nothing of the case and tell no one.
    */
   async move(record: CaseRecord, name: MoveName, step: MoveStep): Promise<MoveOutcome> {
     const now = this.now();
     const plan = planMove(name, step, now);
-    const closing = plan.status === 'CLOSED' ? this.#config.caseRetentionDays * 86_400 : 0;
+    const closing = plan.status === 'CLOSED' ? this.#retentionSeconds() : 0;
     const id = record.id;
-    const result = (await runScript(
-      this.#redis,
-      TRANSITION_CASE,
-      [
-        this.#keys.case(id),
-        this.#keys.history(id),
-        this.#keys.outbox,
-        this.#keys.events(id),
-        this.#keys.deadLetters,
-      ],
-      [
-        plan.from.join(','),
-        plan.status,
-        JSON.stringify(plan.entries.map((e) => JSON.stringify(e))),
-        JSON.stringify(plan.fields),
-        id,
-        now.toISOString(),
-        step.digest ?? '',
-        plan.deadLetter,
-        now.getTime(),
-        closing,
-      ],
-    )) as [string, string, number?];
-    const [verdict, current] = result;
+    const parent = record.kind === 'joint-child' ? await this.get(record.parentId) : undefined;
+    const follow = parent?.kind === 'joint-parent' ? parent : undefined;
+    const keys = [
+      this.#keys.case(id),
+      this.#keys.history(id),
+      this.#keys.outbox,
+      this.#keys.events(id),
+      this.#keys.deadLetters,
+      ...(follow ? this.#familyKeys(follow) : []),
+    ];
+    const args = [
+      plan.from.join(','),
+      plan.status,
+      JSON.stringify(plan.entries.map((e) => JSON.stringify(e))),
+      JSON.stringify(plan.fields),
+      id,
+      now.toISOString(),
+      step.digest ?? '',
+      plan.deadLetter,
+      now.getTime(),
+      closing,
+      ...(follow ? [PARENT_RULE_JSON, this.#retentionSeconds()] : []),
+    ];
+    const result = (await runScript(this.#redis, TRANSITION_CASE, keys, args)) as ScriptReply;
+    const [verdict, current, sequence] = result;
     if (verdict === 'missing') return { ok: false, reason: 'missing' };
-    // The script answers 'duplicate' for an event digest applied before: folding it into
-    // 'missing' turned a province's harmless repeat into 404 GW_CASE_NOT_FOUND.
-    const reason = verdict === 'duplicate' ? 'duplicate' : 'illegal';
-    if (verdict !== 'ok') return { ok: false, reason, current: asStatus(current) };
-    const previous = asStatus(current);
-    const notice: TransitionNotice = {
-      record,
-      move: name,
-      previous,
-      status: plan.status,
-      fields: plan.fields,
-      sequence: Number(result[2] ?? 0),
-      at: now.toISOString(),
-    };
-    for (const listener of this.#listeners) await listener(notice);
-    if (record.kind === 'joint-child') await this.followChildren(record.parentId);
-    return { ok: true, previous, status: plan.status };
+    const at = now.toISOString();
+    const outcome: MoveOutcome =
+      verdict === 'ok'
+        ? { ok: true, previous: asStatus(current), status: plan.status }
+        : // 'duplicate' is an event digest applied before: folding it into 'missing' turned a
+          // province's harmless repeat into 404 GW_CASE_NOT_FOUND.
+          {
+            ok: false,
+            reason: verdict === 'duplicate' ? 'duplicate' : 'illegal',
+            current: asStatus(current),
+          };
+    if (outcome.ok) {
+      const { previous, status } = outcome;
+      await this.#tell({
+        record,
+        move: name,
+        previous,
+        status,
+        fields: plan.fields,
+        sequence: Number(sequence),
+        at,
+      });
+    }
+    if (follow && result[4] !== undefined) {
+      await this.#tellFollowed(follow, result.slice(3) as FollowReply, at);
+    }
+    return outcome;
   }
 
-  /** Moves a joint parent to the status its children have reached, if it is behind. */
-  async followChildren(parentId: string): Promise<void> {
+  /**
+   * Lets a joint parent catch up with its children, outside any child's move (the joint-case
+   * queue's job, the reconciler's repair). Answers where the parent is, and where it was if it
+   * moved; undefined when it is gone or not a joint parent.
+   */
+  async followParent(
+    parentId: string,
+  ): Promise<{ status: CaseStatus; movedFrom?: CaseStatus } | undefined> {
     const parent = await this.get(parentId);
-    if (parent?.kind === 'joint-parent') await followChildren(this, parent);
+    if (parent?.kind !== 'joint-parent') return undefined;
+    const now = this.now();
+    const [keys, args] = [
+      this.#familyKeys(parent),
+      [PARENT_RULE_JSON, now.toISOString(), this.#retentionSeconds()],
+    ];
+    const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
+    if (reply.length === 0) return { status: parent.status };
+    await this.#tellFollowed(parent, reply, now.toISOString());
+    return { status: asStatus(reply[1]), movedFrom: asStatus(reply[0]) };
+  }
+
+  /** Open joint parents the reconciler last checked before `olderThanMs`, oldest check first. */
+  async jointParentsToCheck(olderThanMs: number, limit: number): Promise<string[]> {
+    return this.#redis.zrangebyscore(
+      this.#keys.jointParents,
+      '-inf',
+      olderThanMs,
+      'LIMIT',
+      0,
+      limit,
+    );
+  }
+
+  /** The reconciler checked a joint parent: again later while it is open, never once closed. */
+  async jointParentChecked(parentId: string, status: CaseStatus | undefined): Promise<void> {
+    if (status === undefined || status === 'CLOSED') {
+      await this.#redis.zrem(this.#keys.jointParents, parentId);
+    } else {
+      await this.#redis.zadd(this.#keys.jointParents, 'XX', this.now().getTime(), parentId);
+    }
+  }
+
+  /** The parent's hash, history and digests, then every child's hash: one hash tag, one slot. */
+  #familyKeys(parent: JointParentCase): string[] {
+    const id = parent.id;
+    return [
+      this.#keys.case(id),
+      this.#keys.history(id),
+      this.#keys.events(id),
+      ...parent.children.map((child) => this.#keys.case(child)),
+    ];
+  }
+
+  #retentionSeconds(): number {
+    return this.#config.caseRetentionDays * 86_400;
+  }
+
+  async #tellFollowed(parent: JointParentCase, reply: FollowReply, at: string): Promise<void> {
+    const [previous, status, sequence] = reply;
+    await this.#tell({
+      record: parent,
+      move: 'parent-followed',
+      previous: asStatus(previous),
+      status: asStatus(status),
+      fields: {},
+      sequence: Number(sequence),
+      at,
+    });
+  }
+
+  async #tell(notice: TransitionNotice): Promise<void> {
+    for (const listener of this.#listeners) await listener(notice);
   }
 
   /** A delivery the worker could not record as a move keeps its province case number. */
@@ -210,6 +303,11 @@ export class CaseStore {
     }));
   }
 }
+
+/** transition-case.lua's answer: verdict, status, history length, then the parent's three. */
+type ScriptReply = [string, string, number, string?, string?, number?];
+/** follow_parent's answer: the parent's previous status, new status and history length. */
+type FollowReply = [string, string, number];
 
 function asStatus(value: string): CaseStatus {
   if (isCaseStatus(value)) return value;

@@ -1,13 +1,18 @@
-// A joint case (多地联办, gateway/README.md#joint-cases) is a parent with one child per party; events go to the
-// children, and the parent advances to a status only when every child has reached it. A child's
-// blocking status (NOT_ACCEPTED, DELIVERY_FAILED) shows on the parent at once. The case store lets
-// the parent follow after every move of a child; this is the rule it applies.
+// A joint case (多地联办, gateway/README.md#joint-cases) is a parent with one child per party; events
+// go to the children, and the parent advances to a status only when every child has reached it. A
+// child's blocking status (NOT_ACCEPTED, DELIVERY_FAILED) shows on the parent at once.
+//
+// The rule runs inside Redis, in the same atomic step as the child's move
+// (cases/scripts/parent-follow.lua, gateway/README.md#joint-parent-atomicity): a rule computed here
+// from children read a moment earlier could be stale by the time it was written, and a crash
+// between the child's write and the parent's stranded the parent. What the rule needs is data, and
+// this file builds it from the lifecycle table, so the progress order is still written once
+// (lifecycle.ts) and the algorithm once (the Lua chunk).
 import type { CaseStatus } from './case-status.ts';
-import type { CaseRecord, JointParentCase } from './case-record.ts';
-import type { CaseStore } from './case-store.ts';
-import { PROGRESS_RANK } from './lifecycle.ts';
+import { LIFECYCLE, PROGRESS_RANK } from './lifecycle.ts';
 
-const MAIN_PATH: CaseStatus[] = [
+/** The one path every child walks when nothing blocks it. */
+const MAIN_PATH: readonly CaseStatus[] = [
   'ROUTED',
   'DELIVERED',
   'IN_PROGRESS',
@@ -16,28 +21,45 @@ const MAIN_PATH: CaseStatus[] = [
   'CLOSED',
 ];
 
-/** The status all children have reached, or a blocking status shared by one of them. */
-export function parentStatusOf(children: readonly CaseRecord[]): CaseStatus {
-  if (children.some((c) => c.status === 'NOT_ACCEPTED')) return 'NOT_ACCEPTED';
-  if (children.some((c) => c.status === 'DELIVERY_FAILED')) return 'DELIVERY_FAILED';
-  const least = Math.min(...children.map((c) => PROGRESS_RANK[c.status] ?? 0));
-  return MAIN_PATH.find((s) => PROGRESS_RANK[s] === least) ?? 'ROUTED';
+/** Shown on the parent as soon as one child has it, in this priority. */
+const BLOCKING: readonly CaseStatus[] = ['NOT_ACCEPTED', 'DELIVERY_FAILED'];
+
+export interface ParentRule {
+  from: readonly CaseStatus[];
+  blocking: readonly CaseStatus[];
+  rank: Partial<Record<CaseStatus, number>>;
+  /** Rank (as a string: a JSON object key) → the main-path status of that rank. */
+  byRank: Record<string, CaseStatus>;
+  /** When no main-path status has the least rank (a child not yet dispatched). */
+  fallback: CaseStatus;
+  actor: string;
+  /** History notes; '%s' is the status the parent reached. */
+  note: string;
+  lateNote: string;
 }
 
-/** Moves the parent to its children's status when that is ahead of it, or blocking. */
-export async function followChildren(store: CaseStore, parent: JointParentCase): Promise<void> {
-  const children = (await Promise.all(parent.children.map((id) => store.get(id)))).filter(
-    (c): c is CaseRecord => c !== undefined,
-  );
-  const target = parentStatusOf(children);
-  if (target === parent.status) return;
-  const blocking = target === 'NOT_ACCEPTED' || target === 'DELIVERY_FAILED';
-  if (!blocking && (PROGRESS_RANK[target] ?? 0) <= (PROGRESS_RANK[parent.status] ?? 0)) return;
-  // A concurrent follower may have moved it first: the store then refuses this move (illegal).
-  await store.move(parent, 'parent-followed', {
+function buildRule(): ParentRule {
+  const byRank: Record<string, CaseStatus> = {};
+  for (const status of MAIN_PATH) {
+    const rank = PROGRESS_RANK[status];
+    if (rank === undefined) throw new Error(`main-path status ${status} has no progress rank`);
+    byRank[String(rank)] ??= status;
+  }
+  return {
+    from: LIFECYCLE['parent-followed'].from,
+    blocking: BLOCKING,
+    rank: PROGRESS_RANK,
+    byRank,
+    fallback: MAIN_PATH[0]!,
     actor: 'gateway',
-    from: parent.status,
-    to: target,
-    note: `every party reached ${target}`,
-  });
+    note: 'every party reached %s',
+    // The repair's note tells an operator reading the history that this advance came late: a
+    // repeated province event or the reconciler completed it, not the child's own move.
+    lateNote: 'every party reached %s (completed late)',
+  };
 }
+
+export const PARENT_RULE: Readonly<ParentRule> = Object.freeze(buildRule());
+
+/** The rule as the Lua scripts take it (ARGV). */
+export const PARENT_RULE_JSON = JSON.stringify(PARENT_RULE);

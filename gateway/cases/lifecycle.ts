@@ -87,7 +87,8 @@ export const LIFECYCLE = {
   decided: { by: 'province', from: [...RECEIVED, 'IN_PROGRESS'], to: 'DECIDED' },
   'result-delivered': { by: 'province', from: ['DECIDED'], to: 'RESULT_DELIVERED', then: 'CLOSED' },
   // A joint parent shows the status every child has reached, or a child's blocking status
-  // (gateway/cases/joint-parent.ts); it follows after every move of a child.
+  // (gateway/cases/joint-parent.ts); it follows in the same Lua step as every move of a child
+  // (cases/scripts/parent-follow.lua), which picks `to` from the children.
   'parent-followed': { by: 'gateway', from: PARENT_OPEN, to: PARENT_SHOWS },
 } as const satisfies Record<EventType, LifecycleMove> & Record<string, LifecycleMove>;
 

@@ -1,6 +1,10 @@
-// The outbox reconciler (gateway/README.md#outbox-rule): every interval, cases stored more than
-// `ageMs` ago and still SUBMITTED are queued (job id = case id, so never twice) and marked ROUTED.
-// Every gateway or worker instance may run one; they cannot double-queue a case.
+// The reconciler (gateway/README.md#outbox-rule, gateway/README.md#joint-parent-atomicity), every
+// interval, in every gateway instance:
+// - cases stored more than `ageMs` ago and still SUBMITTED are queued (job id = case id, so never
+//   twice) and marked ROUTED;
+// - open joint parents not checked for `ageMs` catch up with their children. A child's move moves
+//   its parent in the same Lua step, so this only finds a parent an older gateway left behind (or
+//   one edited by hand); each check is one atomic script, harmless when several instances race.
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import { dispatchCase, type DispatchDeps } from './dispatch-case.ts';
@@ -11,13 +15,21 @@ export interface ReconcilerSettings {
   batch?: number;
 }
 
+export interface ReconcilePass {
+  /** Stored cases the submit path had not queued. */
+  queued: number;
+  /** Joint parents that were behind their children. */
+  parentsRepaired: number;
+}
+
 export async function reconcileOnce(
   deps: DispatchDeps,
   settings: ReconcilerSettings,
   log: Logger,
   now = deps.store.now().getTime(),
-): Promise<number> {
-  const ids = await deps.store.outboxOlderThan(now - settings.ageMs, settings.batch ?? 100);
+): Promise<ReconcilePass> {
+  const batch = settings.batch ?? 100;
+  const ids = await deps.store.outboxOlderThan(now - settings.ageMs, batch);
   let queued = 0;
   for (const id of ids) {
     const record = await deps.store.get(id);
@@ -29,7 +41,19 @@ export async function reconcileOnce(
     queued++;
     log.warn({ caseId: id }, 'reconciler queued a case the submit path had not');
   }
-  return queued;
+  let parentsRepaired = 0;
+  for (const id of await deps.store.jointParentsToCheck(now - settings.ageMs, batch)) {
+    const parent = await deps.store.followParent(id);
+    await deps.store.jointParentChecked(id, parent?.status);
+    if (parent?.movedFrom) {
+      parentsRepaired++;
+      log.warn(
+        { caseId: id, from: parent.movedFrom, to: parent.status },
+        'reconciler moved a joint parent that was behind its children',
+      );
+    }
+  }
+  return { queued, parentsRepaired };
 }
 
 export function startReconciler(

@@ -4,7 +4,7 @@
 // The keys of one case family — a single case, or a joint parent `<id>` and its children
 // `<id>-<n>` — carry the Redis Cluster hash tag `{<id>}`, so they hash to one slot: the scripts
 // that move a case (record, history, event digests) can then run on Redis Cluster as they are.
-// The shared sets (outbox, dead letters, supervision schedule) and the idempotency, nonce and
+// The shared sets (outbox, dead letters, joint parents to check, supervision schedule) and the idempotency, nonce and
 // rate-limit keys are not tagged per case; moving to Cluster has to shard or tag those too (see
 // gateway/README.md#redis-data-layout).
 
@@ -41,6 +41,8 @@ export interface RedisKeys {
   readonly outbox: string;
   /** Sorted set of DELIVERY_FAILED case ids (score: when delivery failed, ms). */
   readonly deadLetters: string;
+  /** Sorted set of open joint parents (score: when the reconciler last checked them, ms). */
+  readonly jointParents: string;
   /** A portal's idempotency record for one Idempotency-Key (hashed). */
   idempotency(clientId: string, keyHash: string): string;
   /** A client's used request nonce. */
@@ -64,6 +66,7 @@ export function redisKeys(prefix: string): RedisKeys {
     events: (caseId: string) => `${caseBase(caseId)}:events`,
     outbox: `${prefix}:outbox`,
     deadLetters: `${prefix}:dead-letters`,
+    jointParents: `${prefix}:joint-parents`,
     idempotency: (clientId: string, keyHash: string) => `${prefix}:idem:${clientId}:${keyHash}`,
     nonce: (clientId: string, nonce: string) => `${prefix}:nonce:${clientId}:${nonce}`,
     rateLimit: (points: number) => `${prefix}:rate:${points}`,

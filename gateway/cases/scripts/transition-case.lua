@@ -6,12 +6,19 @@
   concurrent writers (the submit path, the reconciler, adapter workers, province events,
   operators) can never regress a status or leave a list behind the status.
 
+  For a joint child it then lets the parent follow its children (follow_parent, from the
+  parent-follow.lua chunk prepended to this script) in the same step — also when the move itself
+  was refused as a duplicate or illegal, so a province repeating an event completes what the first
+  delivery of it left undone (gateway/README.md#joint-parent-atomicity).
+
   Input:
     KEYS[1] case hash
     KEYS[2] history list
     KEYS[3] outbox sorted set (the case leaves it once it is no longer SUBMITTED)
     KEYS[4] set of applied event digests (events are idempotent by content)
     KEYS[5] dead-letter sorted set
+    KEYS[6..] joint child only: the parent's hash, history list and event digests, then every
+              child's hash (the family shares one hash tag, so one slot)
     ARGV[1] allowed current statuses, comma-separated
     ARGV[2] new status
     ARGV[3] history entries, JSON array of JSON strings (pushed as they are)
@@ -22,51 +29,69 @@
     ARGV[8] dead-letter change: 'add', 'remove' or ''
     ARGV[9] dead-letter score (ms) for 'add'
     ARGV[10] seconds until record, history and digests expire (a closed case), or '0'
+    ARGV[11] joint child only: the parent rule, JSON (see parent-follow.lua); '' otherwise
+    ARGV[12] joint child only: seconds a closed parent's keys are kept, or '0'
 
-  Output:
-    {'ok', <previous status>, <history length>}
-    | {'illegal', <current status>} | {'missing', ''}
-    | {'duplicate', <current status>} when the digest was applied before
+  Output: {verdict, status, history length[, parent's previous status, parent's status, parent's
+  history length]} where verdict, status is
+    'ok', <previous status>
+    | 'illegal', <current status> | 'missing', ''
+    | 'duplicate', <current status> when the digest was applied before
+  The parent's three values are there only when the parent moved.
 ]]
-local current = redis.call('HGET', KEYS[1], 'status')
-if not current then
-  return {'missing', ''}
+local function move_case()
+  local current = redis.call('HGET', KEYS[1], 'status')
+  if not current then
+    return {'missing', '', 0}
+  end
+  if ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[4], ARGV[7]) == 1 then
+    return {'duplicate', current, 0}
+  end
+  local allowed = false
+  for status in string.gmatch(ARGV[1], '[^,]+') do
+    if status == current then allowed = true end
+  end
+  if not allowed then
+    return {'illegal', current, 0}
+  end
+  local fields = cjson.decode(ARGV[4])
+  local flat = {'status', ARGV[2], 'updatedAt', ARGV[6]}
+  for k, v in pairs(fields) do
+    flat[#flat + 1] = k
+    flat[#flat + 1] = v
+  end
+  redis.call('HSET', KEYS[1], unpack(flat))
+  for _, entry in ipairs(cjson.decode(ARGV[3])) do
+    redis.call('RPUSH', KEYS[2], entry)
+  end
+  if ARGV[7] ~= '' then
+    redis.call('SADD', KEYS[4], ARGV[7])
+  end
+  if ARGV[2] ~= 'SUBMITTED' then
+    redis.call('ZREM', KEYS[3], ARGV[5])
+  end
+  if ARGV[8] == 'add' then
+    redis.call('ZADD', KEYS[5], ARGV[9], ARGV[5])
+  elseif ARGV[8] == 'remove' then
+    redis.call('ZREM', KEYS[5], ARGV[5])
+  end
+  local ttl = tonumber(ARGV[10])
+  if ttl > 0 then
+    redis.call('EXPIRE', KEYS[1], ttl)
+    redis.call('EXPIRE', KEYS[2], ttl)
+    redis.call('EXPIRE', KEYS[4], ttl)
+  end
+  return {'ok', current, redis.call('LLEN', KEYS[2])}
 end
-if ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[4], ARGV[7]) == 1 then
-  return {'duplicate', current}
+
+local result = move_case()
+if result[1] ~= 'missing' and ARGV[11] and ARGV[11] ~= '' then
+  local children = {}
+  for i = 9, #KEYS do children[#children + 1] = KEYS[i] end
+  local followed = follow_parent(KEYS[6], KEYS[7], KEYS[8], children, cjson.decode(ARGV[11]),
+    ARGV[6], result[1] ~= 'ok', tonumber(ARGV[12]))
+  if followed then
+    result[4], result[5], result[6] = followed[1], followed[2], followed[3]
+  end
 end
-local allowed = false
-for status in string.gmatch(ARGV[1], '[^,]+') do
-  if status == current then allowed = true end
-end
-if not allowed then
-  return {'illegal', current}
-end
-local fields = cjson.decode(ARGV[4])
-local flat = {'status', ARGV[2], 'updatedAt', ARGV[6]}
-for k, v in pairs(fields) do
-  flat[#flat + 1] = k
-  flat[#flat + 1] = v
-end
-redis.call('HSET', KEYS[1], unpack(flat))
-for _, entry in ipairs(cjson.decode(ARGV[3])) do
-  redis.call('RPUSH', KEYS[2], entry)
-end
-if ARGV[7] ~= '' then
-  redis.call('SADD', KEYS[4], ARGV[7])
-end
-if ARGV[2] ~= 'SUBMITTED' then
-  redis.call('ZREM', KEYS[3], ARGV[5])
-end
-if ARGV[8] == 'add' then
-  redis.call('ZADD', KEYS[5], ARGV[9], ARGV[5])
-elseif ARGV[8] == 'remove' then
-  redis.call('ZREM', KEYS[5], ARGV[5])
-end
-local ttl = tonumber(ARGV[10])
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('EXPIRE', KEYS[2], ttl)
-  redis.call('EXPIRE', KEYS[4], ttl)
-end
-return {'ok', current, redis.call('LLEN', KEYS[2])}
+return result

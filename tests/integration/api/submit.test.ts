@@ -258,8 +258,8 @@ describe('submitting a case', () => {
     expect(await queue('yn').getJob(caseId)).toBeUndefined();
 
     const settings = { intervalMs: 1000, ageMs: 0 };
-    expect(await reconcileOnce(gw.services, settings, gw.services.logger)).toBe(1);
-    expect(await reconcileOnce(gw.services, settings, gw.services.logger)).toBe(0);
+    expect((await reconcileOnce(gw.services, settings, gw.services.logger)).queued).toBe(1);
+    expect((await reconcileOnce(gw.services, settings, gw.services.logger)).queued).toBe(0);
     expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
     expect(await queue('yn').getJob(caseId)).toBeDefined();
     // The portal's retry with the same key now gets the 202 for that very case.
