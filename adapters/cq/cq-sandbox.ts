@@ -1,15 +1,15 @@
 // A stand-in for 渝快办's open API: the client-credentials token endpoint (RFC 6749 §4.4, errors
 // per §5.2), bearer checks on the 办件 endpoint (401 errcode 40101 with WWW-Authenticate), body
 // checks (400 40001), the handling area inside 重庆 (400 40002), and dedupe on out_biz_no
-// (200 with repeat: true). Tests can expire every issued token to exercise the adapter's refresh.
+// (200 with repeat: true), and the 办件过程 query (cq-status.ts). Tests can expire every issued token
+// to exercise the adapter's refresh.
 import { randomBytes } from 'node:crypto';
 import {
   assembleSandbox,
   caseNumber,
-  EventProgression,
   header,
-  IdempotencyTable,
   jsonBody,
+  sandboxState,
   SandboxServer,
   type Sandbox,
   type SandboxOptions,
@@ -18,6 +18,7 @@ import {
 } from '../kit/sandbox-kit.ts';
 import type { CqSettings } from './cq-adapter.ts';
 import { CQ_SCOPE, CQ_TOKEN_PATH } from './cq-token.ts';
+import { CQ_PROCESS_PATH, CQ_UNKNOWN_CASE, toProcess } from './cq-status.ts';
 import { CQ_CASES_PATH, type CqBanjian } from './cq-wire.ts';
 
 export type CqSandboxSettings = Pick<CqSettings, 'clientId' | 'clientSecret'>;
@@ -33,6 +34,9 @@ export interface CqSandbox extends Sandbox {
   /** How many tokens the token endpoint has issued. */
   tokensIssued(): number;
 }
+
+const isQuery = (request: SandboxRequest) =>
+  request.method === 'GET' && request.path === CQ_PROCESS_PATH;
 
 function errcode(
   status: number,
@@ -60,8 +64,8 @@ function valid(body: unknown): body is CqBanjian {
 export function createCqSandbox(options: CqSandboxOptions): CqSandbox {
   const { clientId, clientSecret } = options.settings;
   const ttlSeconds = options.tokenTtlSeconds ?? 7200;
-  const table = new IdempotencyTable<CqBanjian>((seq) => caseNumber('YKB50', seq));
-  const progression = new EventProgression('cq', options.progression);
+  const state = sandboxState<CqBanjian>('cq', options, (seq) => caseNumber('YKB50', seq));
+  const { table, progression } = state;
   const tokens = new Map<string, number>();
   let issued = 0;
 
@@ -97,9 +101,20 @@ export function createCqSandbox(options: CqSandboxOptions): CqSandbox {
     return expires !== undefined && expires > Date.now();
   }
 
+  function process(request: SandboxRequest): SandboxReply {
+    const known = table.get(request.query.get('out_biz_no') ?? '');
+    if (!known) return errcode(404, CQ_UNKNOWN_CASE, '办件不存在');
+    const data = {
+      bjbh: known.provinceCaseNo,
+      process: toProcess(progression.history(known.caseId)),
+    };
+    return { status: 200, body: { errcode: 0, errmsg: 'ok', data } };
+  }
+
   function handle(request: SandboxRequest): SandboxReply {
     if (request.method === 'POST' && request.path === CQ_TOKEN_PATH) return issueToken(request);
-    if (request.method !== 'POST' || request.path !== CQ_CASES_PATH) {
+    const query = isQuery(request);
+    if (!query && (request.method !== 'POST' || request.path !== CQ_CASES_PATH)) {
       return errcode(404, 40400, '接口不存在');
     }
     if (!bearerValid(request)) {
@@ -107,6 +122,7 @@ export function createCqSandbox(options: CqSandboxOptions): CqSandbox {
         'www-authenticate': 'Bearer error="invalid_token"',
       });
     }
+    if (query) return process(request);
     const body = jsonBody(request);
     if (!valid(body)) return errcode(400, 40001, '参数错误');
     if (!body.handle_area_code.startsWith('50')) return errcode(400, 40002, '办理地不在重庆市');
@@ -118,14 +134,18 @@ export function createCqSandbox(options: CqSandboxOptions): CqSandbox {
     };
   }
 
-  const server = new SandboxServer({
-    handle,
-    transientReply: () => errcode(503, 50301, '系统繁忙', { 'retry-after': '1' }),
-    permanentReply: () => errcode(400, 40001, '参数错误'),
-    // The knobs stand for the 办件 service; the token service is a separate, sturdier system.
-    faultsApply: (request) => request.path === CQ_CASES_PATH,
-  });
-  return assembleSandbox('cq', server, table, progression, {
+  const server = new SandboxServer(
+    {
+      handle,
+      transientReply: () => errcode(503, 50301, '系统繁忙', { 'retry-after': '1' }),
+      permanentReply: () => errcode(400, 40001, '参数错误'),
+      // The knobs stand for the 办件 service; the token service is a separate, sturdier system.
+      faultsApply: (request) => request.path !== CQ_TOKEN_PATH,
+      isQuery,
+    },
+    state.faults,
+  );
+  return assembleSandbox(server, state, {
     expireTokens: () => {
       for (const token of tokens.keys()) tokens.set(token, 0);
     },

@@ -57,6 +57,12 @@ export const GX_CODES = {
     sub_code: 'BIZ_NO_DUPLICATE',
     sub_msg: '业务编号重复',
   },
+  unknownCase: {
+    code: '40004',
+    msg: '业务处理失败',
+    sub_code: 'CASE_NOT_EXIST',
+    sub_msg: '办件不存在',
+  },
 } as const satisfies Record<string, GxAnswer>;
 
 export function gxOutcome(code: string, subCode: string | undefined): GxOutcome {

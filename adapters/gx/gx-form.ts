@@ -43,17 +43,33 @@ export function gxSignValid(form: GxForm, appSecret: string): boolean {
   );
 }
 
-/** Public parameters + business fields of one case, signed. Absent optional fields are omitted. */
-export function caseForm(request: DeliveryRequest, appId: string, appSecret: string): GxForm {
-  const { applicant } = request;
+/** Public parameters + business fields, signed. Absent or empty fields are omitted. */
+export function signedForm(
+  method: string,
+  business: Record<string, string | undefined>,
+  appId: string,
+  appSecret: string,
+): GxForm {
   const fields: Record<string, string | undefined> = {
     app_id: appId,
-    method: GX_METHOD,
+    method,
     charset: 'utf-8',
     sign_type: GX_SIGN_TYPE,
     timestamp: gxTime(),
     nonce: randomBytes(16).toString('hex'),
     version: '1.0',
+    ...business,
+  };
+  const form = Object.fromEntries(
+    Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
+  return { ...form, sign: gxSign(form, appSecret) };
+}
+
+/** One case's form. */
+export function caseForm(request: DeliveryRequest, appId: string, appSecret: string): GxForm {
+  const { applicant } = request;
+  const business: Record<string, string | undefined> = {
     // biz_no is the platform's idempotency key: our case id.
     biz_no: request.caseId,
     item_code: request.itemCode,
@@ -74,8 +90,5 @@ export function caseForm(request: DeliveryRequest, appId: string, appSecret: str
     materials: JSON.stringify(request.materials),
     postal: request.postal ? JSON.stringify(request.postal) : undefined,
   };
-  const form = Object.fromEntries(
-    Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
-  );
-  return { ...form, sign: gxSign(form, appSecret) };
+  return signedForm(GX_METHOD, business, appId, appSecret);
 }

@@ -1,11 +1,11 @@
 // A stand-in for the 广西 智桂通 open-platform gateway: reads the form, checks app_id, the HMAC-SM3
 // sign, the timestamp (±300 s) and the nonce, then the business fields, and dedupes on biz_no.
-// Every business outcome is HTTP 200 + code/sub_code, like the platform.
+// Every business outcome is HTTP 200 + code/sub_code, like the platform. The progress method
+// answers a case's 办件进度 (gx-status.ts), 40004/CASE_NOT_EXIST for an unknown biz_no.
 import {
   assembleSandbox,
   caseNumber,
-  EventProgression,
-  IdempotencyTable,
+  sandboxState,
   SandboxServer,
   type Sandbox,
   type SandboxOptions,
@@ -15,6 +15,7 @@ import {
 import { GX_GATEWAY_PATH, type GxSettings } from './gx-adapter.ts';
 import { GX_CODES, type GxAnswer } from './gx-codes.ts';
 import { GX_METHOD, gxSignValid, parseGxTime, type GxForm } from './gx-form.ts';
+import { GX_PROGRESS_METHOD, toProgress } from './gx-status.ts';
 
 export type GxSandboxSettings = Pick<GxSettings, 'appId' | 'appSecret'>;
 
@@ -31,11 +32,11 @@ const REQUIRED = ['biz_no', 'item_code', 'applicant_name', 'cert_no', 'target_re
 
 export function createGxSandbox(options: SandboxOptions<GxSandboxSettings>): Sandbox {
   const { settings } = options;
-  const table = new IdempotencyTable<GxReceived>((seq) => caseNumber('GX', seq));
-  const progression = new EventProgression('gx', options.progression);
+  const state = sandboxState<GxReceived>('gx', options, (seq) => caseNumber('GX', seq));
+  const { table, progression } = state;
   const nonces = new Map<string, number>();
 
-  const reply = (answer: GxAnswer, data?: Record<string, string>): SandboxReply => ({
+  const reply = (answer: GxAnswer, data?: Record<string, unknown>): SandboxReply => ({
     status: 200,
     body: data ? { ...answer, data } : answer,
   });
@@ -48,12 +49,25 @@ export function createGxSandbox(options: SandboxOptions<GxSandboxSettings>): San
     return true;
   }
 
+  function progress(form: GxForm): SandboxReply {
+    const known = table.get(form.biz_no ?? '');
+    if (!known) return reply(GX_CODES.unknownCase);
+    const steps = toProgress(progression.history(known.caseId));
+    return reply(GX_CODES.success, {
+      biz_no: known.caseId,
+      accept_no: known.provinceCaseNo,
+      progress: steps,
+    });
+  }
+
   function handle(request: SandboxRequest): SandboxReply {
     if (request.method !== 'POST' || request.path !== GX_GATEWAY_PATH) {
       return { status: 404, body: { code: '40400', msg: 'not found' } };
     }
-    const form: GxForm = Object.fromEntries(new URLSearchParams(request.body.toString('utf8')));
-    if (form.method !== GX_METHOD) return reply(GX_CODES.invalidParam);
+    const form = formOf(request);
+    if (form.method !== GX_METHOD && form.method !== GX_PROGRESS_METHOD) {
+      return reply(GX_CODES.invalidParam);
+    }
     if (form.app_id !== settings.appId) return reply(GX_CODES.badAppId);
     if (form.sign_type !== 'HMAC-SM3' || !gxSignValid(form, settings.appSecret)) {
       return reply(GX_CODES.badSign);
@@ -61,6 +75,7 @@ export function createGxSandbox(options: SandboxOptions<GxSandboxSettings>): San
     const at = parseGxTime(form.timestamp ?? '');
     if (!(Math.abs(Date.now() - at) <= CLOCK_SKEW_MS)) return reply(GX_CODES.badTimestamp);
     if (!freshNonce(form.nonce)) return reply(GX_CODES.nonceRepeated);
+    if (form.method === GX_PROGRESS_METHOD) return progress(form);
     if (REQUIRED.some((f) => !form[f])) return reply(GX_CODES.missingParam);
     let received: GxReceived;
     try {
@@ -80,10 +95,18 @@ export function createGxSandbox(options: SandboxOptions<GxSandboxSettings>): San
     return reply(duplicate ? GX_CODES.duplicate : GX_CODES.success, data);
   }
 
-  const server = new SandboxServer({
-    handle,
-    transientReply: () => reply(GX_CODES.busy),
-    permanentReply: () => reply(GX_CODES.invalidParam),
-  });
-  return assembleSandbox('gx', server, table, progression);
+  const server = new SandboxServer(
+    {
+      handle,
+      transientReply: () => reply(GX_CODES.busy),
+      permanentReply: () => reply(GX_CODES.invalidParam),
+      isQuery: (request) => formOf(request).method === GX_PROGRESS_METHOD,
+    },
+    state.faults,
+  );
+  return assembleSandbox(server, state);
+}
+
+function formOf(request: SandboxRequest): GxForm {
+  return Object.fromEntries(new URLSearchParams(request.body.toString('utf8')));
 }

@@ -3,7 +3,8 @@
 // not believed: a 2xx whose signature fails is refused for good (a wrong key or a tampered answer
 // will not heal by retrying), a non-2xx one is classified by its HTTP status alone. The business
 // JSON carries our case id as ywlsh (业务流水号), on which the platform dedupes: a second delivery
-// answers code 0 with sfcf '1' and the original 受理编号 (slbh).
+// answers code 0 with sfcf '1' and the original 受理编号 (slbh). The status query is the same kind of
+// envelope to the progress endpoint (gz-status.ts).
 import {
   PermanentDeliveryError,
   TransientDeliveryError,
@@ -11,6 +12,8 @@ import {
   type DeliveryRequest,
   type DeliveryResult,
   type ProvinceAdapter,
+  type ProvinceStatus,
+  type StatusQuery,
 } from '../kit/contract.ts';
 import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend, parseRetryAfter } from '../kit/http-backend.ts';
@@ -23,6 +26,7 @@ import {
   type GzAcceptData,
   type GzEnvelope,
 } from './gz-envelope.ts';
+import { fromBjgc, GZ_PROGRESS_PATH, GZ_UNKNOWN_CASE, type GzProgressData } from './gz-status.ts';
 
 export const GZ_RECEIVE_PATH = '/gzzwfw/open/v1/case/receive';
 
@@ -72,20 +76,19 @@ export function createGzAdapter(settings: GzSettings): ProvinceAdapter {
   });
   const keys = { privateKey: settings.privateKey, publicKey: settings.publicKey };
 
-  async function deliver(
-    request: DeliveryRequest,
+  /**
+   * One sealed envelope to `path`; the verified answer when its code is 0 (or is `expected`),
+   * else the failure its code or HTTP status means.
+   */
+  async function exchange(
+    path: string,
+    data: unknown,
+    caseId: string,
     context: AdapterContext,
-  ): Promise<DeliveryResult> {
-    const envelope = sealEnvelope(
-      { appId: settings.appId },
-      gzCaseData(request),
-      settings.sm4Key,
-      keys,
-    );
-    const response = await backend.send(
-      { method: 'POST', path: GZ_RECEIVE_PATH, json: envelope },
-      context,
-    );
+    expected?: string,
+  ): Promise<GzEnvelope> {
+    const envelope = sealEnvelope({ appId: settings.appId }, data, settings.sm4Key, keys);
+    const response = await backend.send({ method: 'POST', path, json: envelope }, context);
     const ok = response.status >= 200 && response.status < 300;
     const body = parseOrUndefined(response.text);
     const answer = verifiedEnvelope(body, settings.platformPublicKey);
@@ -94,15 +97,16 @@ export function createGzAdapter(settings: GzSettings): ProvinceAdapter {
       if (body === undefined) {
         throw new TransientDeliveryError(`gz answered HTTP ${response.status} with no envelope`);
       }
-      context.log.warn({ adapter: 'gz', caseId: request.caseId }, 'gz answer signature invalid');
+      context.log.warn({ adapter: 'gz', caseId }, 'gz answer signature invalid');
       throw new PermanentDeliveryError('gz answer signature does not verify', 'BAD_SIGNATURE');
     }
     const code = answer.code ?? '';
     const outcome = gzOutcome(code);
     context.log.info(
-      { adapter: 'gz', caseId: request.caseId, code, status: response.status, outcome },
+      { adapter: 'gz', caseId, code, status: response.status, outcome },
       'gz answered',
     );
+    if (outcome === 'success' || code === expected) return answer;
     const message = `gz code ${code}: ${GZ_CODES[code]?.msg ?? 'unknown code'}`;
     if (outcome === 'transient') {
       throw new TransientDeliveryError(
@@ -112,22 +116,51 @@ export function createGzAdapter(settings: GzSettings): ProvinceAdapter {
         { rateLimited: GZ_CODES[code]?.httpStatus === 429 },
       );
     }
-    if (outcome === 'permanent') throw new PermanentDeliveryError(message, code);
+    throw new PermanentDeliveryError(message, code);
+  }
+
+  async function deliver(
+    request: DeliveryRequest,
+    context: AdapterContext,
+  ): Promise<DeliveryResult> {
+    const answer = await exchange(GZ_RECEIVE_PATH, gzCaseData(request), request.caseId, context);
     return accepted(answer, request.caseId, settings.sm4Key);
   }
 
-  return { id: 'gz', deliver };
+  async function queryStatus(query: StatusQuery, context: AdapterContext): Promise<ProvinceStatus> {
+    const { caseId } = query;
+    const answer = await exchange(
+      GZ_PROGRESS_PATH,
+      { ywlsh: caseId },
+      caseId,
+      context,
+      GZ_UNKNOWN_CASE,
+    );
+    if (answer.code === GZ_UNKNOWN_CASE) return { found: false };
+    const data = opened<GzProgressData>(answer, settings.sm4Key);
+    // A signed answer about another case would report foreign progress as ours.
+    if (data.ywlsh !== caseId || typeof data.slbh !== 'string' || data.slbh === '') {
+      throw new PermanentDeliveryError('gz answer does not match the queried case', 'MISMATCH');
+    }
+    return { found: true, provinceCaseNo: data.slbh, events: fromBjgc(data.bjgc) };
+  }
+
+  return { id: 'gz', deliver, queryStatus };
 }
 
-function accepted(answer: GzEnvelope, caseId: string, sm4Key: string): DeliveryResult {
-  let data: Partial<GzAcceptData>;
+/** A verified answer's business JSON; undecryptable data will not heal by asking again. */
+function opened<T>(answer: GzEnvelope, sm4Key: string): Partial<T> {
   try {
-    data = openData(answer, sm4Key) as Partial<GzAcceptData>;
+    return openData(answer, sm4Key) as Partial<T>;
   } catch (err) {
     throw new PermanentDeliveryError('gz answer data cannot be decrypted', 'BAD_CIPHERTEXT', {
       cause: err,
     });
   }
+}
+
+function accepted(answer: GzEnvelope, caseId: string, sm4Key: string): DeliveryResult {
+  const data = opened<GzAcceptData>(answer, sm4Key);
   // A signed answer about another case would attach a foreign 受理编号 to ours.
   if (data.ywlsh !== caseId || typeof data.slbh !== 'string' || data.slbh === '') {
     throw new PermanentDeliveryError('gz answer does not match the delivered case', 'MISMATCH');

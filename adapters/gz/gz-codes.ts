@@ -22,6 +22,8 @@ export const GZ_CODES: Readonly<Record<string, GzCode>> = {
   '20006': { outcome: 'permanent', httpStatus: 400, msg: '报文格式错误' },
   '30001': { outcome: 'permanent', httpStatus: 422, msg: '业务数据校验不通过' },
   '30002': { outcome: 'permanent', httpStatus: 422, msg: '事项未开通' },
+  // 办件进度查询: no case under this ywlsh.
+  '30003': { outcome: 'permanent', httpStatus: 404, msg: '办件不存在' },
 };
 
 /** Unknown codes: refuse (the operator sees the code and can replay). */

@@ -9,7 +9,7 @@ export const gzAdapter = defineAdapter({
   settingsSchema: GZ_SETTINGS_SCHEMA,
   contractRegion: '520102',
   create: createGzAdapter,
-  sandbox: ({ settings, progression }) => {
+  sandbox: ({ settings, ...options }) => {
     // The platform's private key exists only in development settings: it is the sandbox's.
     const sandboxPrivateKey = settings.sandboxPrivateKey;
     if (sandboxPrivateKey === undefined) {
@@ -17,6 +17,6 @@ export const gzAdapter = defineAdapter({
         'adapter gz: settings.sandboxPrivateKey missing (the sandbox signs with it)',
       );
     }
-    return createGzSandbox({ settings: { ...settings, sandboxPrivateKey }, progression });
+    return createGzSandbox({ ...options, settings: { ...settings, sandboxPrivateKey } });
   },
 });

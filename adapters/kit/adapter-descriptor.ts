@@ -91,8 +91,7 @@ export function defineAdapter<T extends CallSettings, const Id extends string = 
     contractRegion: spec.contractRegion,
     deliveryState: spec.deliveryState ?? 'received',
     create: (settings) => spec.create(narrow(settings)),
-    sandbox: (options) =>
-      spec.sandbox({ settings: narrow(options.settings), progression: options.progression }),
+    sandbox: (options) => spec.sandbox({ ...options, settings: narrow(options.settings) }),
   };
 }
 

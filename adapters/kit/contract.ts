@@ -60,9 +60,41 @@ export interface AdapterContext {
   };
 }
 
+/** Which case a status query asks about: ours, and the province's number when we have it. */
+export interface StatusQuery {
+  caseId: string;
+  provinceCaseNo?: string;
+}
+
+/**
+ * An event as the province reports it in a status query, mapped from its dialect to the fields of
+ * the gateway's event body (POST /v1/cases/{id}/events): the same event posted and queried must
+ * map to the same fields and values, because the gateway applies an event once by their digest.
+ * Untrusted: the gateway checks each against the event schema before applying it.
+ */
+export interface ReportedEvent {
+  type: string;
+  at: string;
+  note?: string;
+  provinceCaseNo?: string;
+  result?: Record<string, unknown>;
+}
+
+/** The province's answer to a status query (adapters/README.md#status-query). */
+export type ProvinceStatus =
+  /** Everything it has reported on the case, oldest first (none yet: an empty list). */
+  | { found: true; provinceCaseNo: string; events: ReportedEvent[] }
+  /** It holds no case under our case id. */
+  | { found: false };
+
 export interface ProvinceAdapter {
   readonly id: string;
   deliver(request: DeliveryRequest, context: AdapterContext): Promise<DeliveryResult>;
+  /**
+   * Asks the province where a delivered case stands, in its dialect (办件过程查询). Failures are
+   * classified as for deliver; the caller asks again after the next silence.
+   */
+  queryStatus(query: StatusQuery, context: AdapterContext): Promise<ProvinceStatus>;
 }
 
 /** The province refused the case for good: 4xx other than 408/429, unmappable data, bad auth. */

@@ -1,12 +1,16 @@
 // The scripted life of a provincial case after a sandbox accepts it
-// (adapters/README.md#progression): events posted back to the gateway as `province-<adapter>`
-// through the signing GatewayClient, in the order of gateway/README.md#event-transitions — accepted
-// → in-progress → decided → result-delivered — each after its own delay. A post that meets a 5xx, a
-// 429 or a dropped connection is retried with backoff, as a real provincial platform's outbox
-// would. 409 is retried too: with delays of 0 the province can answer before the gateway's worker
-// has stored DELIVERED, and the event must not be lost to that race.
+// (adapters/README.md#progression): the province moves the case on — accepted → in-progress →
+// decided → result-delivered, in the order of gateway/README.md#event-transitions — each step after
+// its own delay, and owes the gateway one event per step, which its outbox (sandbox-outbox.ts)
+// posts as `province-<adapter>` through the signing GatewayClient. The province's own timeline does
+// not wait for the gateway: a gateway that is down, or a `silent` province whose posts never leave,
+// does not stop the case at the province — which is what the status query (the province's
+// history, `history()`) then reports. Every step and settled post is journaled
+// (sandbox-journal.ts), so a restarted sandbox resumes both where they stopped.
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { SignatureMethod } from '../../gateway/client/signing.ts';
+import type { ProvinceEventBody, SandboxJournal } from './sandbox-journal.ts';
+import { DEFAULT_RETRY, EventOutbox, pause, type PostedEvent } from './sandbox-outbox.ts';
 
 export const PROGRESSION_STEPS = [
   'accepted',
@@ -33,76 +37,138 @@ export interface ProgressionOptions {
   enabled?: boolean;
   /** One delay for every step, or per step; default 300 ms, 0 allowed. */
   delaysMs?: number | Partial<Record<ProgressionStep, number>>;
-  /** Tries per event post (default 4) and the first retry pause (default 100 ms, doubling). */
-  postAttempts?: number;
+  /** First retry pause of an event post (default 500 ms), doubling up to retryMaxMs (60 s). */
   retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How long one event post is retried before the province gives up on it (default 15 min). */
+  retryForMs?: number;
   /** The decision a case receives; default approved with a document number. */
   decide?: (caseId: string, provinceCaseNo: string) => DecisionResult;
 }
 
-export interface PostedEvent {
-  caseId: string;
-  type: ProgressionStep;
-  /** Final HTTP status, or 'error' when the gateway could not be reached. */
-  status: number | 'error';
-  attempts: number;
-  at: string;
+export interface ProgressionDeps {
+  journal: SandboxJournal;
+  /** The `silent` fault knob: the province stops talking (its posts never leave). */
+  silent: () => boolean;
 }
 
 const DEFAULT_DELAY_MS = 300;
-const RETRYABLE = (status: number) => status >= 500 || status === 429 || status === 409;
 
 export class EventProgression {
-  readonly #client: GatewayClient | undefined;
   readonly #options: ProgressionOptions;
-  readonly #posted: PostedEvent[] = [];
+  readonly #journal: SandboxJournal;
+  readonly #outbox: EventOutbox | undefined;
+  /** What the province has reported on each case, oldest first (the status query's answer). */
+  readonly #history = new Map<string, ProvinceEventBody[]>();
   readonly #running = new Set<Promise<void>>();
   #abort = new AbortController();
 
-  constructor(adapterId: string, options: ProgressionOptions = {}) {
+  constructor(adapterId: string, options: ProgressionOptions, deps: ProgressionDeps) {
     this.#options = options;
+    this.#journal = deps.journal;
     const on = options.enabled !== false && options.gatewayUrl !== undefined;
     if (on && options.secret === undefined) {
       throw new Error(`sandbox ${adapterId}: progression needs the province client's secret`);
     }
-    this.#client = on
-      ? new GatewayClient(options.gatewayUrl ?? '', {
-          clientId: options.clientId ?? `province-${adapterId}`,
-          secret: options.secret ?? '',
-          signatureMethod: options.signatureMethod,
+    this.#outbox = on
+      ? new EventOutbox({
+          client: new GatewayClient(options.gatewayUrl ?? '', {
+            clientId: options.clientId ?? `province-${adapterId}`,
+            secret: options.secret ?? '',
+            signatureMethod: options.signatureMethod,
+          }),
+          journal: deps.journal,
+          retry: {
+            baseMs: options.retryBaseMs ?? DEFAULT_RETRY.baseMs,
+            maxMs: options.retryMaxMs ?? DEFAULT_RETRY.maxMs,
+            forMs: options.retryForMs ?? DEFAULT_RETRY.forMs,
+          },
+          silent: deps.silent,
         })
       : undefined;
+    for (const entry of deps.journal.read()) {
+      if (entry.k === 'step') this.#historyOf(entry.caseId).push(entry.event);
+    }
   }
 
   get enabled(): boolean {
-    return this.#client !== undefined;
+    return this.#outbox !== undefined;
   }
 
   /** Starts the scripted progression of one newly created provincial case. */
   begin(caseId: string, provinceCaseNo: string): void {
-    if (!this.#client) return;
-    const run = this.#run(this.#client, caseId, provinceCaseNo).finally(() => {
+    this.#start(caseId, provinceCaseNo, 0);
+  }
+
+  /**
+   * Picks up where the journal left off (a sandbox's start): events still owed are posted again,
+   * in order, and cases part-way through their progression take their next steps.
+   */
+  resume(): void {
+    if (!this.#outbox) return;
+    const settled = new Map<string, number>();
+    const cases = new Map<string, string>();
+    for (const entry of this.#journal.read()) {
+      if (entry.k === 'case') cases.set(entry.caseId, entry.provinceCaseNo);
+      if (entry.k === 'posted') settled.set(entry.caseId, (settled.get(entry.caseId) ?? 0) + 1);
+    }
+    for (const [caseId, provinceCaseNo] of cases) {
+      const steps = this.history(caseId);
+      for (const event of steps.slice(settled.get(caseId) ?? 0)) this.#outbox.owe(caseId, event);
+      this.#start(caseId, provinceCaseNo, steps.length);
+    }
+  }
+
+  /** What the province has reported on the case so far, oldest first. */
+  history(caseId: string): ProvinceEventBody[] {
+    return [...(this.#history.get(caseId) ?? [])];
+  }
+
+  /** Every settled event post so far, in the order they settled. */
+  posted(): PostedEvent[] {
+    return this.#outbox?.posted() ?? [];
+  }
+
+  /** Resolves once every running progression and every owed post has finished. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+    await this.#outbox?.idle();
+  }
+
+  /** Cancels pending steps and retries; the journal keeps what is unfinished for resume(). */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await Promise.all([...this.#running]);
+    await this.#outbox?.stop();
+    this.#abort = new AbortController();
+  }
+
+  #start(caseId: string, provinceCaseNo: string, fromStep: number): void {
+    if (!this.#outbox || fromStep >= PROGRESSION_STEPS.length) return;
+    const run = this.#run(this.#outbox, caseId, provinceCaseNo, fromStep).finally(() => {
       this.#running.delete(run);
     });
     this.#running.add(run);
   }
 
-  /** Every event post so far, in the order they finished. */
-  posted(): PostedEvent[] {
-    return [...this.#posted];
+  async #run(outbox: EventOutbox, caseId: string, provinceCaseNo: string, fromStep: number) {
+    const signal = this.#abort.signal;
+    for (const type of PROGRESSION_STEPS.slice(fromStep)) {
+      if (!(await pause(this.#delay(type), signal))) return;
+      const event = this.#event(type, caseId, provinceCaseNo);
+      this.#journal.append({ k: 'step', caseId, event });
+      this.#historyOf(caseId).push(event);
+      outbox.owe(caseId, event);
+    }
   }
 
-  /** Resolves once every running progression has finished. */
-  async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.all([...this.#running]);
-  }
-
-  /** Cancels pending steps; a post already on the wire completes. */
-  async stop(): Promise<void> {
-    this.#abort.abort();
-    // GatewayClient has no abort: a post to a hung gateway must not hang the sandbox's stop.
-    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);
-    this.#abort = new AbortController();
+  #historyOf(caseId: string): ProvinceEventBody[] {
+    let events = this.#history.get(caseId);
+    if (!events) {
+      events = [];
+      this.#history.set(caseId, events);
+    }
+    return events;
   }
 
   #delay(step: ProgressionStep): number {
@@ -111,85 +177,23 @@ export class EventProgression {
     return d?.[step] ?? DEFAULT_DELAY_MS;
   }
 
-  async #run(client: GatewayClient, caseId: string, provinceCaseNo: string): Promise<void> {
-    const signal = this.#abort.signal;
-    for (const type of PROGRESSION_STEPS) {
-      if (!(await pause(this.#delay(type), signal))) return;
-      const body = this.#event(type, caseId, provinceCaseNo);
-      const posted = await this.#post(client, caseId, type, body, signal);
-      if (posted === undefined) return;
-      this.#posted.push(posted);
-      // A refused event ends the script: every later step would be an illegal transition.
-      if (posted.status === 'error' || posted.status >= 300) return;
-    }
-  }
-
-  #event(type: ProgressionStep, caseId: string, provinceCaseNo: string): Record<string, unknown> {
+  #event(type: ProgressionStep, caseId: string, provinceCaseNo: string): ProvinceEventBody {
     const at = new Date().toISOString();
     switch (type) {
       case 'accepted':
         return { type, at, provinceCaseNo, note: '已受理' };
       case 'in-progress':
         return { type, at, note: '办理中' };
-      case 'decided':
-        return {
-          type,
-          at,
-          result: this.#options.decide?.(caseId, provinceCaseNo) ?? {
-            decision: 'approved',
-            documentNo: `${provinceCaseNo}-J`,
-            summary: '准予办理',
-          },
+      case 'decided': {
+        const result = this.#options.decide?.(caseId, provinceCaseNo) ?? {
+          decision: 'approved',
+          documentNo: `${provinceCaseNo}-J`,
+          summary: '准予办理',
         };
+        return { type, at, result: { ...result } };
+      }
       case 'result-delivered':
         return { type, at, note: '结果已送达' };
     }
   }
-
-  async #post(
-    client: GatewayClient,
-    caseId: string,
-    type: ProgressionStep,
-    body: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<PostedEvent | undefined> {
-    const attempts = Math.max(1, this.#options.postAttempts ?? 4);
-    let status: number | 'error' = 'error';
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const res = await client.request('POST', `/v1/cases/${encodeURIComponent(caseId)}/events`, {
-          json: body,
-        });
-        status = res.status;
-        if (!RETRYABLE(status)) return this.#record(caseId, type, status, attempt);
-      } catch {
-        status = 'error';
-      }
-      if (attempt < attempts) {
-        const backoff = (this.#options.retryBaseMs ?? 100) * 2 ** (attempt - 1);
-        if (!(await pause(backoff, signal))) return undefined;
-      }
-    }
-    return this.#record(caseId, type, status, attempts);
-  }
-
-  #record(caseId: string, type: ProgressionStep, status: number | 'error', attempts: number) {
-    return { caseId, type, status, attempts, at: new Date().toISOString() };
-  }
-}
-
-/** Resolves true after ms, or false at once when the signal aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,20 +1,11 @@
 // The HTTP half of every sandbox: a node:http server whose dialect handler returns
 // { status, headers, body } and never touches the response (bull-board style), with the fault
-// knobs applied before the dialect sees a request:
-//   latencyMs   delay before every answer
-//   errorRate   0..1: share of deliveries answered with the dialect's transient error
-//   down        the listener is closed and open sockets destroyed: clients get ECONNREFUSED
-//   refuseNext  the next N deliveries get the dialect's permanent refusal
+// knobs (sandbox-faults.ts) applied before the dialect sees a request: latencyMs, errorRate,
+// down (the listener closes: clients get ECONNREFUSED) and refuseNext.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
-
-export interface FaultSettings {
-  latencyMs: number;
-  errorRate: number;
-  down: boolean;
-  refuseNext: number;
-}
+import { FaultKnobs, type FaultSettings } from './sandbox-faults.ts';
 
 export interface SandboxRequest {
   method: string;
@@ -46,6 +37,8 @@ export interface SandboxDialect {
   admit?(request: SandboxRequest): SandboxReply | undefined;
   /** Which requests latency and the error knobs hit (default all); not cq's token endpoint. */
   faultsApply?(request: SandboxRequest): boolean;
+  /** A status query (default none): slowed, failed and downed like a delivery, never refused. */
+  isQuery?(request: SandboxRequest): boolean;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -53,11 +46,13 @@ const BODY_LIMIT = 1024 * 1024;
 export class SandboxServer {
   readonly #dialect: SandboxDialect;
   readonly #server: Server;
-  #faults: FaultSettings = { latencyMs: 0, errorRate: 0, down: false, refuseNext: 0 };
+  readonly #faults: FaultKnobs;
   #address: { host: string; port: number } | undefined;
 
-  constructor(dialect: SandboxDialect) {
+  /** `faults` are shared with the sandbox's progression (the silent knob). */
+  constructor(dialect: SandboxDialect, faults: FaultKnobs = new FaultKnobs()) {
     this.#dialect = dialect;
+    this.#faults = faults;
     this.#server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -95,26 +90,26 @@ export class SandboxServer {
   }
 
   get faults(): Readonly<FaultSettings> {
-    return { ...this.#faults };
+    return this.#faults.current;
   }
 
   async #answer(request: SandboxRequest): Promise<SandboxReply> {
     const turnedAway = this.#dialect.admit?.(request);
     if (turnedAway) return turnedAway;
     const faulty = this.#dialect.faultsApply?.(request) ?? true;
-    if (faulty && this.#faults.latencyMs > 0) {
-      await new Promise((r) => setTimeout(r, this.#faults.latencyMs).unref());
+    const { latencyMs } = this.#faults.current;
+    if (faulty && latencyMs > 0) {
+      await new Promise((r) => setTimeout(r, latencyMs).unref());
     }
     // A request whose client gave up during the latency is still processed, as a real platform
     // would (that is what makes the retry a duplicate); one outliving stop() is not.
     if (!this.#address) return { status: 503 };
     try {
       if (faulty) {
-        if (this.#faults.refuseNext > 0) {
-          this.#faults.refuseNext -= 1;
-          return this.#dialect.permanentReply(request);
-        }
-        if (this.#faults.errorRate > 0 && Math.random() < this.#faults.errorRate) {
+        const query = this.#dialect.isQuery?.(request) ?? false;
+        if (!query && this.#faults.takeRefusal()) return this.#dialect.permanentReply(request);
+        const { errorRate } = this.#faults.current;
+        if (errorRate > 0 && Math.random() < errorRate) {
           return this.#dialect.transientReply(request);
         }
       }
@@ -143,13 +138,11 @@ export class SandboxServer {
 
   /** Changes knobs at runtime; down closes the listener, up listens again on the same port. */
   async setFaults(faults: Partial<FaultSettings>): Promise<void> {
-    const wasDown = this.#faults.down;
-    this.#faults = { ...this.#faults, ...faults };
-    if (this.#faults.errorRate < 0 || this.#faults.errorRate > 1) {
-      throw new RangeError('errorRate must be within 0..1');
-    }
-    if (!this.#address || wasDown === this.#faults.down) return;
-    if (this.#faults.down) {
+    const wasDown = this.#faults.current.down;
+    this.#faults.set(faults);
+    const { down } = this.#faults.current;
+    if (!this.#address || wasDown === down) return;
+    if (down) {
       const closed = once(this.#server, 'close');
       this.#server.close();
       this.#server.closeAllConnections();

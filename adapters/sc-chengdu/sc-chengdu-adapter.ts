@@ -2,13 +2,16 @@
 // id in Idempotency-Key; a new application is 201 Created { applicationNo }, a replay of a key it
 // has seen is 200 with the original body (and Idempotent-Replayed: true). Errors are problem+json.
 // One dialect twist: 409 means "a request with this key is still being processed" — retry — while
-// a key reused with a different body is 422 and permanent.
+// a key reused with a different body is 422 and permanent. Its status query reads the
+// application's timeline by our reference (sc-chengdu-status.ts).
 import {
   TransientDeliveryError,
   type AdapterContext,
   type DeliveryRequest,
   type DeliveryResult,
   type ProvinceAdapter,
+  type ProvinceStatus,
+  type StatusQuery,
 } from '../kit/contract.ts';
 import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import {
@@ -22,6 +25,7 @@ import {
   CHENGDU_APPLICATIONS_PATH,
   toApplication,
 } from './sc-chengdu-wire.ts';
+import { chengduStatusPath, fromTimeline } from './sc-chengdu-status.ts';
 
 /** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
 export const SC_CHENGDU_SETTINGS_SCHEMA = {
@@ -85,7 +89,33 @@ export function createScChengduAdapter(settings: ScChengduSettings): ProvinceAda
     throw classifyHttpFailure(status, response.headers.get('retry-after'), problemCode);
   }
 
-  return { id: 'sc-chengdu', deliver };
+  async function queryStatus(query: StatusQuery, context: AdapterContext): Promise<ProvinceStatus> {
+    const response = await backend.send(
+      {
+        method: 'GET',
+        path: chengduStatusPath(query.caseId),
+        headers: { [CHENGDU_API_KEY_HEADER]: settings.apiKey },
+      },
+      context,
+    );
+    const { status } = response;
+    context.log.info({ adapter: 'sc-chengdu', caseId: query.caseId, status }, 'sc-chengdu status');
+    if (status === 404) return { found: false };
+    if (status !== 200) {
+      throw classifyHttpFailure(
+        status,
+        response.headers.get('retry-after'),
+        problemCodeOf(response.text),
+      );
+    }
+    const body = parseJsonBody(response) as { applicationNo?: unknown; timeline?: unknown };
+    if (typeof body.applicationNo !== 'string' || body.applicationNo === '') {
+      throw new TransientDeliveryError('sc-chengdu status answer without applicationNo');
+    }
+    return { found: true, provinceCaseNo: body.applicationNo, events: fromTimeline(body.timeline) };
+  }
+
+  return { id: 'sc-chengdu', deliver, queryStatus };
 }
 
 /** The problem document's `code` (never `detail`: it can quote the applicant's data). */

@@ -2,13 +2,13 @@
 // (400), the body validated (422), the handling division inside 成都 (5101xx, else 422), and the
 // key remembered: a replay with the same body is 200 with the original answer and
 // Idempotent-Replayed: true; the same key with a different body is 422 idempotency-key-reused.
+// `GET ?externalRef=` answers an application's timeline (sc-chengdu-status.ts).
 import {
   assembleSandbox,
   caseNumber,
-  EventProgression,
   header,
-  IdempotencyTable,
   jsonBody,
+  sandboxState,
   SandboxServer,
   type Sandbox,
   type SandboxOptions,
@@ -21,6 +21,10 @@ import {
   CHENGDU_APPLICATIONS_PATH,
   type ChengduApplication,
 } from './sc-chengdu-wire.ts';
+import { CHENGDU_EXTERNAL_REF, toTimeline } from './sc-chengdu-status.ts';
+
+const isQuery = (request: SandboxRequest) =>
+  request.method === 'GET' && request.query.has(CHENGDU_EXTERNAL_REF);
 
 export type ScChengduSandboxSettings = Pick<ScChengduSettings, 'apiKey'>;
 
@@ -55,8 +59,10 @@ function valid(body: unknown): body is ChengduApplication {
 
 export function createScChengduSandbox(options: SandboxOptions<ScChengduSandboxSettings>): Sandbox {
   const { apiKey } = options.settings;
-  const table = new IdempotencyTable<ChengduApplication>((seq) => caseNumber('CDRYB', seq));
-  const progression = new EventProgression('sc-chengdu', options.progression);
+  const state = sandboxState<ChengduApplication>('sc-chengdu', options, (seq) =>
+    caseNumber('CDRYB', seq),
+  );
+  const { table, progression } = state;
 
   function created(applicationNo: string, receivedAt: string, replay: boolean): SandboxReply {
     return {
@@ -69,13 +75,25 @@ export function createScChengduSandbox(options: SandboxOptions<ScChengduSandboxS
     };
   }
 
+  function timeline(request: SandboxRequest): SandboxReply {
+    const known = table.get(request.query.get(CHENGDU_EXTERNAL_REF) ?? '');
+    if (!known) return problem(404, 'not-found', 'No application with this externalRef');
+    const events = progression.history(known.caseId);
+    return {
+      status: 200,
+      body: { applicationNo: known.provinceCaseNo, timeline: toTimeline(events) },
+    };
+  }
+
   function handle(request: SandboxRequest): SandboxReply {
-    if (request.method !== 'POST' || request.path !== CHENGDU_APPLICATIONS_PATH) {
+    const query = isQuery(request);
+    if ((request.method !== 'POST' && !query) || request.path !== CHENGDU_APPLICATIONS_PATH) {
       return problem(404, 'not-found', 'No such resource');
     }
     if (header(request, CHENGDU_API_KEY_HEADER) !== apiKey) {
       return problem(401, 'invalid-api-key', 'API key missing or not recognised');
     }
+    if (query) return timeline(request);
     const key = header(request, 'Idempotency-Key') ?? '';
     if (key.length < 8 || key.length > 128) {
       return problem(400, 'idempotency-key-required', 'Idempotency-Key (8–128 chars) is required');
@@ -85,8 +103,7 @@ export function createScChengduSandbox(options: SandboxOptions<ScChengduSandboxS
     if (!body.handlingDivision.startsWith('5101')) {
       return problem(422, 'outside-jurisdiction', 'Handling division is not in 成都');
     }
-    const known = table.get(key);
-    if (known && JSON.stringify(known.data) !== JSON.stringify(body)) {
+    if (!table.sameDelivery(key, body)) {
       return problem(422, 'idempotency-key-reused', 'Idempotency-Key was used with another body');
     }
     const { record, duplicate } = table.receive(key, body);
@@ -94,11 +111,15 @@ export function createScChengduSandbox(options: SandboxOptions<ScChengduSandboxS
     return created(record.provinceCaseNo, record.receivedAt, duplicate);
   }
 
-  const server = new SandboxServer({
-    handle,
-    transientReply: () =>
-      problem(503, 'service-unavailable', 'Temporarily unavailable', { 'retry-after': '1' }),
-    permanentReply: () => problem(422, 'validation-failed', 'The application is incomplete'),
-  });
-  return assembleSandbox('sc-chengdu', server, table, progression);
+  const server = new SandboxServer(
+    {
+      handle,
+      transientReply: () =>
+        problem(503, 'service-unavailable', 'Temporarily unavailable', { 'retry-after': '1' }),
+      permanentReply: () => problem(422, 'validation-failed', 'The application is incomplete'),
+      isQuery,
+    },
+    state.faults,
+  );
+  return assembleSandbox(server, state);
 }

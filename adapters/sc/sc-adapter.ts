@@ -1,5 +1,5 @@
 // 四川 天府通办: one signed JSON call per case (sc-wire.ts for the body, sc-signing.ts for the
-// X-Tfwb-* headers). Answers come in the envelope { code: "0", msg, data: { slbh } }; business
+// X-Tfwb-* headers), and the same kind of call for its 办件过程查询 status query (sc-status.ts). Answers come in the envelope { code: "0", msg, data: { slbh } }; business
 // refusals arrive as HTTP 200 with a non-"0" code (sc-codes.ts), signature failures as HTTP 401
 // with code 10001. HTTP 408/429/5xx are the platform's front proxy and are retried on status alone.
 import {
@@ -9,10 +9,13 @@ import {
   type DeliveryRequest,
   type DeliveryResult,
   type ProvinceAdapter,
+  type ProvinceStatus,
+  type StatusQuery,
 } from '../kit/contract.ts';
 import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend, type BackendResponse } from '../kit/http-backend.ts';
-import { SC_CODES, scOutcome } from './sc-codes.ts';
+import { SC_CODES, scOutcome, type ScOutcome } from './sc-codes.ts';
+import { fromGuocheng, SC_STATUS_PATH, type ScGuochengChaxun } from './sc-status.ts';
 import { scSignedHeaders } from './sc-signing.ts';
 import { SC_SUBMIT_PATH, toShenqing } from './sc-wire.ts';
 
@@ -39,7 +42,7 @@ export type ScSettings = DialectSettings<typeof SC_SETTINGS_SCHEMA>;
 interface ScEnvelope {
   code: string;
   msg?: string;
-  data?: { slbh?: unknown };
+  data?: { slbh?: unknown; guocheng?: unknown };
 }
 
 export function createScAdapter(settings: ScSettings): ProvinceAdapter {
@@ -49,20 +52,12 @@ export function createScAdapter(settings: ScSettings): ProvinceAdapter {
     timeoutMs: settings.timeoutMs,
   });
 
-  async function deliver(
-    request: DeliveryRequest,
-    context: AdapterContext,
-  ): Promise<DeliveryResult> {
-    const body = JSON.stringify(toShenqing(request));
-    const headers = scSignedHeaders(settings, { method: 'POST', path: SC_SUBMIT_PATH, body });
+  /** One signed call; the envelope, or the failure its HTTP status or code means. */
+  async function call(path: string, payload: object, context: AdapterContext, caseId: string) {
+    const body = JSON.stringify(payload);
+    const headers = scSignedHeaders(settings, { method: 'POST', path, body });
     const response = await backend.send(
-      {
-        method: 'POST',
-        path: SC_SUBMIT_PATH,
-        text: body,
-        contentType: 'application/json; charset=utf-8',
-        headers,
-      },
+      { method: 'POST', path, text: body, contentType: 'application/json; charset=utf-8', headers },
       context,
     );
     const { status } = response;
@@ -71,14 +66,29 @@ export function createScAdapter(settings: ScSettings): ProvinceAdapter {
     }
     const envelope = readEnvelope(response);
     const outcome = scOutcome(envelope.code);
-    context.log.info(
-      { adapter: 'sc', caseId: request.caseId, code: envelope.code, outcome },
-      'sc answered',
-    );
-    // Our table's text, never msg: a field-check message can quote the applicant's data.
+    context.log.info({ adapter: 'sc', caseId, code: envelope.code, outcome }, 'sc answered');
+    return { envelope, outcome };
+  }
+
+  /** Our table's text, never msg: a field-check message can quote the applicant's data. */
+  function failure(envelope: ScEnvelope, outcome: ScOutcome): Error {
     const message = `sc code ${envelope.code}: ${SC_CODES[envelope.code]?.message ?? 'unknown code'}`;
-    if (outcome === 'transient') throw new TransientDeliveryError(message);
-    if (outcome === 'permanent') throw new PermanentDeliveryError(message, envelope.code);
+    return outcome === 'transient'
+      ? new TransientDeliveryError(message)
+      : new PermanentDeliveryError(message, envelope.code);
+  }
+
+  async function deliver(
+    request: DeliveryRequest,
+    context: AdapterContext,
+  ): Promise<DeliveryResult> {
+    const { envelope, outcome } = await call(
+      SC_SUBMIT_PATH,
+      toShenqing(request),
+      context,
+      request.caseId,
+    );
+    if (outcome === 'transient' || outcome === 'permanent') throw failure(envelope, outcome);
     const slbh = envelope.data?.slbh;
     if (typeof slbh !== 'string' || slbh === '') {
       // code 0 without 受理编号 is a platform fault; a retry is answered 20009 with the number.
@@ -87,7 +97,19 @@ export function createScAdapter(settings: ScSettings): ProvinceAdapter {
     return { provinceCaseNo: slbh, state: 'received', duplicate: outcome === 'duplicate' };
   }
 
-  return { id: 'sc', deliver };
+  async function queryStatus(query: StatusQuery, context: AdapterContext): Promise<ProvinceStatus> {
+    const chaxun: ScGuochengChaxun = { yewuliushuihao: query.caseId };
+    const { envelope, outcome } = await call(SC_STATUS_PATH, chaxun, context, query.caseId);
+    if (envelope.code === '20010') return { found: false };
+    if (outcome !== 'success') throw failure(envelope, outcome);
+    const slbh = envelope.data?.slbh;
+    if (typeof slbh !== 'string' || slbh === '') {
+      throw new TransientDeliveryError('sc status answer without data.slbh');
+    }
+    return { found: true, provinceCaseNo: slbh, events: fromGuocheng(envelope.data?.guocheng) };
+  }
+
+  return { id: 'sc', deliver, queryStatus };
 }
 
 function readEnvelope(response: BackendResponse): ScEnvelope {

@@ -17,6 +17,8 @@ export const SC_CODES: Record<string, { outcome: ScOutcome; message: string }> =
   '20003': { outcome: 'permanent', message: '办理地点不在本平台受理范围' },
   // The platform dedupes on yewuliushuihao and answers the original 受理编号 with this code.
   '20009': { outcome: 'duplicate', message: '重复申报' },
+  // 办件过程查询: no case under this 业务流水号.
+  '20010': { outcome: 'permanent', message: '办件不存在' },
   '50001': { outcome: 'transient', message: '系统繁忙，请稍后重试' },
   '50002': { outcome: 'transient', message: '业务系统响应超时' },
 };

@@ -1,14 +1,14 @@
 // A stand-in for 天府通办's 跨省通办 intake: checks the X-Tfwb-* signature like the platform's API
 // gateway (HTTP 401 with codes 10001–10004), checks the fields it insists on (20001) and that the
 // 办理地点 is in 四川 (20003), dedupes on yewuliushuihao (20009 with the original slbh), and
-// answers every business outcome as HTTP 200 + envelope code.
+// answers every business outcome as HTTP 200 + envelope code. Its 办件过程查询 answers what the
+// progression has reported on a case (sc-status.ts), 20010 for an unknown 业务流水号.
 import {
   assembleSandbox,
   caseNumber,
-  EventProgression,
   header,
-  IdempotencyTable,
   jsonBody,
+  sandboxState,
   SandboxServer,
   type Sandbox,
   type SandboxOptions,
@@ -23,11 +23,12 @@ import {
   SC_TIMESTAMP_WINDOW_MS,
   scSignatureValid,
 } from './sc-signing.ts';
+import { SC_STATUS_PATH, toGuocheng, type ScGuochengChaxun } from './sc-status.ts';
 import { SC_SUBMIT_PATH, type ScShenqing } from './sc-wire.ts';
 
 export type ScSandboxSettings = Pick<ScSettings, 'appId' | 'appSecret'>;
 
-function reply(code: string, data?: { slbh: string }, status = 200): SandboxReply {
+function reply(code: string, data?: object, status = 200): SandboxReply {
   return { status, body: { code, msg: SC_CODES[code]?.message ?? '', ...(data ? { data } : {}) } };
 }
 
@@ -47,8 +48,8 @@ function valid(body: unknown): body is ScShenqing {
 
 export function createScSandbox(options: SandboxOptions<ScSandboxSettings>): Sandbox {
   const { appId, appSecret } = options.settings;
-  const table = new IdempotencyTable<ScShenqing>((seq) => caseNumber('SC', seq));
-  const progression = new EventProgression('sc', options.progression);
+  const state = sandboxState<ScShenqing>('sc', options, (seq) => caseNumber('SC', seq));
+  const { table, progression } = state;
   const nonces = new Map<string, number>();
 
   /** The platform's gateway checks, in its order; undefined when the call may pass. */
@@ -77,12 +78,23 @@ export function createScSandbox(options: SandboxOptions<ScSandboxSettings>): San
     return undefined;
   }
 
+  function status(request: SandboxRequest): SandboxReply {
+    const body = jsonBody(request) as Partial<ScGuochengChaxun> | undefined;
+    if (typeof body?.yewuliushuihao !== 'string') return reply('20001');
+    const known = table.get(body.yewuliushuihao);
+    if (!known) return reply('20010');
+    const guocheng = toGuocheng(progression.history(known.caseId));
+    return reply('0', { slbh: known.provinceCaseNo, guocheng });
+  }
+
   function handle(request: SandboxRequest): SandboxReply {
-    if (request.method !== 'POST' || request.path !== SC_SUBMIT_PATH) {
+    const paths = [SC_SUBMIT_PATH, SC_STATUS_PATH];
+    if (request.method !== 'POST' || !paths.includes(request.path)) {
       return { status: 404, body: { code: '404', msg: '接口不存在' } };
     }
     const refused = authFailure(request);
     if (refused) return refused;
+    if (request.path === SC_STATUS_PATH) return status(request);
     const body = jsonBody(request);
     if (!valid(body)) return reply('20001');
     if (!body.banlididian.startsWith('51')) return reply('20003');
@@ -91,10 +103,14 @@ export function createScSandbox(options: SandboxOptions<ScSandboxSettings>): San
     return reply(duplicate ? '20009' : '0', { slbh: record.provinceCaseNo });
   }
 
-  const server = new SandboxServer({
-    handle,
-    transientReply: () => reply('50001'),
-    permanentReply: () => reply('20001'),
-  });
-  return assembleSandbox('sc', server, table, progression);
+  const server = new SandboxServer(
+    {
+      handle,
+      transientReply: () => reply('50001'),
+      permanentReply: () => reply('20001'),
+      isQuery: (request) => request.path === SC_STATUS_PATH,
+    },
+    state.faults,
+  );
+  return assembleSandbox(server, state);
 }

@@ -4,15 +4,19 @@
 // case and the gateway stores it as the provincial case number. A replayed businessNo is 200
 // { ticket, repeated: true }. Over capacity the platform answers 429 with Retry-After, which the
 // adapter passes on so the job waits at least that long. Errors: { error: { code, message } }.
+// Its status query reads the application by businessNo (xz-status.ts).
 import {
   TransientDeliveryError,
   type AdapterContext,
   type DeliveryRequest,
   type DeliveryResult,
   type ProvinceAdapter,
+  type ProvinceStatus,
+  type StatusQuery,
 } from '../kit/contract.ts';
 import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend, parseJsonBody } from '../kit/http-backend.ts';
+import { fromStatusEvents, xzApplicationPath } from './xz-status.ts';
 import { XZ_APPLICATIONS_PATH, XZ_AUTH_SCHEME, toApplication } from './xz-wire.ts';
 
 /** The dialect's own keys in config/adapters.json; `required` lists the credentials. */
@@ -70,7 +74,30 @@ export function createXzAdapter(settings: XzSettings): ProvinceAdapter {
     };
   }
 
-  return { id: 'xz', deliver };
+  async function queryStatus(query: StatusQuery, context: AdapterContext): Promise<ProvinceStatus> {
+    const response = await backend.send(
+      {
+        method: 'GET',
+        path: xzApplicationPath(query.caseId),
+        headers: { Authorization: `${XZ_AUTH_SCHEME} ${settings.apiKey}` },
+      },
+      context,
+    );
+    const { status } = response;
+    const errorCode = errorCodeOf(response.text);
+    context.log.info({ adapter: 'xz', caseId: query.caseId, status }, 'xz status answered');
+    if (status === 404 && errorCode === 'NOT_FOUND') return { found: false };
+    if (status !== 200) {
+      throw classifyHttpFailure(status, response.headers.get('retry-after'), errorCode);
+    }
+    const body = parseJsonBody(response) as { ticket?: unknown; events?: unknown };
+    if (typeof body.ticket !== 'string' || body.ticket === '') {
+      throw new TransientDeliveryError('xz status answer without a ticket');
+    }
+    return { found: true, provinceCaseNo: body.ticket, events: fromStatusEvents(body.events) };
+  }
+
+  return { id: 'xz', deliver, queryStatus };
 }
 
 function errorCodeOf(text: string): string | undefined {

@@ -2,14 +2,14 @@
 // sliding second (default 5; more is 429 RATE_LIMITED with Retry-After: 1), the ApiKey check
 // (401), body checks (400), the handling region inside 西藏 (422 OUT_OF_AREA), and dedupe on
 // businessNo (200 repeated). New applications are 202 { ticket }; the progression then posts
-// accepted … result-delivered, which is how the real platform reports its decisions.
+// accepted … result-delivered, which is how the real platform reports its decisions; `GET
+// …/applications/<businessNo>` answers where an application stands (xz-status.ts).
 import {
   assembleSandbox,
   caseNumber,
-  EventProgression,
   header,
-  IdempotencyTable,
   jsonBody,
+  sandboxState,
   SandboxServer,
   type Sandbox,
   type SandboxOptions,
@@ -17,6 +17,7 @@ import {
   type SandboxRequest,
 } from '../kit/sandbox-kit.ts';
 import type { XzSettings } from './xz-adapter.ts';
+import { businessNoOf, toStatus } from './xz-status.ts';
 import { XZ_APPLICATIONS_PATH, XZ_AUTH_SCHEME, type XzApplication } from './xz-wire.ts';
 
 export type XzSandboxSettings = Pick<XzSettings, 'apiKey'>;
@@ -49,6 +50,9 @@ class SlidingSecond {
   }
 }
 
+const isQuery = (request: SandboxRequest) =>
+  request.method === 'GET' && businessNoOf(request.path) !== undefined;
+
 function failure(
   status: number,
   code: string,
@@ -75,8 +79,8 @@ function valid(body: unknown): body is XzApplication {
 export function createXzSandbox(options: XzSandboxOptions): XzSandbox {
   const { apiKey } = options.settings;
   const capacity = options.capacityPerSecond ?? 5;
-  const table = new IdempotencyTable<XzApplication>((seq) => caseNumber('ZYT54', seq));
-  const progression = new EventProgression('xz', options.progression);
+  const state = sandboxState<XzApplication>('xz', options, (seq) => caseNumber('ZYT54', seq));
+  const { table, progression } = state;
   const arrived = new SlidingSecond();
   const admitted = new SlidingSecond();
   const stats: XzFrontDoorStats = { maxObservedRate: 0, rateLimited: 0 };
@@ -93,13 +97,25 @@ export function createXzSandbox(options: XzSandboxOptions): XzSandbox {
     return undefined;
   }
 
+  function status(businessNo: string): SandboxReply {
+    const known = table.get(businessNo);
+    if (!known) return failure(404, 'NOT_FOUND', 'no such application');
+    const events = progression.history(known.caseId);
+    return { status: 200, body: toStatus(known.caseId, known.provinceCaseNo, events) };
+  }
+
   function handle(request: SandboxRequest): SandboxReply {
-    if (request.method !== 'POST' || request.path !== XZ_APPLICATIONS_PATH) {
+    const queried = isQuery(request) ? businessNoOf(request.path) : undefined;
+    if (
+      queried === undefined &&
+      (request.method !== 'POST' || request.path !== XZ_APPLICATIONS_PATH)
+    ) {
       return failure(404, 'NOT_FOUND', 'no such resource');
     }
     if (header(request, 'authorization') !== `${XZ_AUTH_SCHEME} ${apiKey}`) {
       return failure(401, 'UNAUTHORIZED', 'invalid api key');
     }
+    if (queried !== undefined) return status(queried);
     const body = jsonBody(request);
     if (!valid(body)) return failure(400, 'INVALID_REQUEST', 'application incomplete');
     if (!body.regions.handle.startsWith('54'))
@@ -112,11 +128,15 @@ export function createXzSandbox(options: XzSandboxOptions): XzSandbox {
       : { status: 202, body: answer };
   }
 
-  const server = new SandboxServer({
-    admit,
-    handle,
-    transientReply: () => failure(503, 'SERVICE_BUSY', 'service busy', { 'retry-after': '1' }),
-    permanentReply: () => failure(400, 'INVALID_REQUEST', 'application incomplete'),
-  });
-  return assembleSandbox('xz', server, table, progression, { stats: () => ({ ...stats }) });
+  const server = new SandboxServer(
+    {
+      admit,
+      handle,
+      transientReply: () => failure(503, 'SERVICE_BUSY', 'service busy', { 'retry-after': '1' }),
+      permanentReply: () => failure(400, 'INVALID_REQUEST', 'application incomplete'),
+      isQuery,
+    },
+    state.faults,
+  );
+  return assembleSandbox(server, state, { stats: () => ({ ...stats }) });
 }

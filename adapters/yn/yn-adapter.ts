@@ -3,7 +3,8 @@
 // PACKAGEHEAD/BUSINESSID, which the platform keeps unique: a second package with the same id is
 // answered RETCODE -103 with the original 受理编号 (SLBH), so a retried delivery is a duplicate, not
 // a second case. Business outcomes come back as HTTP 200 + RETCODE (yn-codes.ts); HTTP statuses
-// other than 200 are the platform's front proxy speaking and are classified like any backend.
+// other than 200 are the platform's front proxy speaking and are classified like any backend. The
+// status query is the same kind of package to the query endpoint (yn-status.ts).
 import {
   PermanentDeliveryError,
   TransientDeliveryError,
@@ -11,11 +12,21 @@ import {
   type DeliveryRequest,
   type DeliveryResult,
   type ProvinceAdapter,
+  type ProvinceStatus,
+  type StatusQuery,
 } from '../kit/contract.ts';
 import type { DialectSettings } from '../kit/adapter-descriptor.ts';
 import { classifyHttpFailure, HttpBackend } from '../kit/http-backend.ts';
-import { YN_RETCODES, ynOutcome } from './yn-codes.ts';
-import { buildPackage, caseRecord, parsePackage, ynTime, type YnPackage } from './yn-xml.ts';
+import { YN_RETCODES, ynOutcome, type YnOutcome } from './yn-codes.ts';
+import { fromBjgcRecord, YN_QUERY_PATH, YN_UNKNOWN_CASE } from './yn-status.ts';
+import {
+  buildPackage,
+  caseRecord,
+  parsePackage,
+  ynTime,
+  type YnPackage,
+  type YnRecord,
+} from './yn-xml.ts';
 
 export const YN_RECEIVE_PATH = '/ydbst/exchange/case/receive';
 export const YN_REG_CODE_HEADER = 'X-Yn-RegCode';
@@ -53,23 +64,21 @@ export function createYnAdapter(settings: YnSettings): ProvinceAdapter {
     timeoutMs: settings.timeoutMs,
   });
 
-  async function deliver(
-    request: DeliveryRequest,
-    context: AdapterContext,
-  ): Promise<DeliveryResult> {
+  /** One package to `path` about `caseId`; the answer with its RETCODE's outcome. */
+  async function exchange(path: string, caseId: string, record: YnRecord, context: AdapterContext) {
     const xml = buildPackage({
       head: {
         SENDCODE: settings.sendCode,
         RECEIVECODE: settings.receiveCode,
         SENDTIME: ynTime(),
-        BUSINESSID: request.caseId,
+        BUSINESSID: caseId,
       },
-      record: caseRecord(request),
+      record,
     });
     const response = await backend.send(
       {
         method: 'POST',
-        path: YN_RECEIVE_PATH,
+        path,
         text: xml,
         contentType: 'application/xml; charset=utf-8',
         headers: { Accept: 'application/xml', [YN_REG_CODE_HEADER]: settings.regCode },
@@ -82,7 +91,7 @@ export function createYnAdapter(settings: YnSettings): ProvinceAdapter {
     const answer = parseAnswer(response.text);
     const retCode = String(answer.head.RETCODE ?? '').trim();
     const outcome = ynOutcome(retCode);
-    context.log.info({ adapter: 'yn', caseId: request.caseId, retCode, outcome }, 'yn answered');
+    context.log.info({ adapter: 'yn', caseId, retCode, outcome }, 'yn answered');
     const slbh = typeof answer.record.SLBH === 'string' ? answer.record.SLBH.trim() : '';
     if (outcome === 'success' || outcome === 'duplicate') {
       if (!slbh) {
@@ -90,18 +99,50 @@ export function createYnAdapter(settings: YnSettings): ProvinceAdapter {
         throw new TransientDeliveryError(`yn RETCODE ${retCode} without SLBH`);
       }
       // The answer names the BUSINESSID it is about: never attach another case's SLBH to ours.
-      if (String(answer.head.BUSINESSID ?? '').trim() !== request.caseId) {
+      if (String(answer.head.BUSINESSID ?? '').trim() !== caseId) {
         throw new PermanentDeliveryError('yn answer is about another BUSINESSID', 'MISMATCH');
       }
-      return { provinceCaseNo: slbh, state: 'received', duplicate: outcome === 'duplicate' };
     }
-    // Our table's text, not RETMSG: a field-check message may quote the applicant's data.
-    const message = `yn RETCODE ${retCode}: ${YN_RETCODES[retCode]?.message ?? 'unknown code'}`;
-    if (outcome === 'transient') throw new TransientDeliveryError(message);
-    throw new PermanentDeliveryError(message, retCode);
+    return { answer, retCode, outcome, slbh };
   }
 
-  return { id: 'yn', deliver };
+  /** Our table's text, not RETMSG: a field-check message may quote the applicant's data. */
+  function failure(retCode: string, outcome: YnOutcome): Error {
+    const message = `yn RETCODE ${retCode}: ${YN_RETCODES[retCode]?.message ?? 'unknown code'}`;
+    return outcome === 'transient'
+      ? new TransientDeliveryError(message)
+      : new PermanentDeliveryError(message, retCode);
+  }
+
+  async function deliver(
+    request: DeliveryRequest,
+    context: AdapterContext,
+  ): Promise<DeliveryResult> {
+    const { retCode, outcome, slbh } = await exchange(
+      YN_RECEIVE_PATH,
+      request.caseId,
+      caseRecord(request),
+      context,
+    );
+    if (outcome === 'success' || outcome === 'duplicate') {
+      return { provinceCaseNo: slbh, state: 'received', duplicate: outcome === 'duplicate' };
+    }
+    throw failure(retCode, outcome);
+  }
+
+  async function queryStatus(query: StatusQuery, context: AdapterContext): Promise<ProvinceStatus> {
+    const { answer, retCode, outcome, slbh } = await exchange(
+      YN_QUERY_PATH,
+      query.caseId,
+      {},
+      context,
+    );
+    if (retCode === YN_UNKNOWN_CASE) return { found: false };
+    if (outcome !== 'success') throw failure(retCode, outcome);
+    return { found: true, provinceCaseNo: slbh, events: fromBjgcRecord(answer.record) };
+  }
+
+  return { id: 'yn', deliver, queryStatus };
 }
 
 function parseAnswer(text: string): YnPackage {

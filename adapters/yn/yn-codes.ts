@@ -20,6 +20,8 @@ export const YN_RETCODES: Readonly<Record<string, YnCode>> = {
   '-103': { outcome: 'duplicate', message: '业务编号重复，已返回原受理编号' },
   '-104': { outcome: 'permanent', message: '报文格式错误' },
   '-105': { outcome: 'permanent', message: '事项未在本平台开通' },
+  // 办件过程查询: no case under this BUSINESSID.
+  '-106': { outcome: 'permanent', message: '业务编号不存在' },
 };
 
 /**

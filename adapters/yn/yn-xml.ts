@@ -25,11 +25,11 @@ export interface YnPackage {
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const builder = new XMLBuilder({ format: false, suppressEmptyNode: false });
-// CL (one material) is always a list, even when the case has a single material.
+// CL (one material) and HJ (one step of the 办件过程) are always lists, even with one element.
 const parser = new XMLParser({
   parseTagValue: false,
   ignoreDeclaration: true,
-  isArray: (name) => name === 'CL',
+  isArray: (name) => name === 'CL' || name === 'HJ',
 });
 
 /** The platform's timestamp: yyyyMMddHHmmss in Beijing time (UTC+8), whatever the host zone. */

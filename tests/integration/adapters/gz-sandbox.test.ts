@@ -64,7 +64,7 @@ describe('gz sandbox', () => {
     expect(second).toEqual({ ...first, duplicate: true });
     const stored = sandbox.received().filter((c) => c.caseId === request.caseId);
     expect(stored).toHaveLength(1);
-    expect((stored[0]?.data.sqr as { mc: string }).mc).toBe(PERSONAL.name);
+    expect((stored[0]?.data?.sqr as { mc: string }).mc).toBe(PERSONAL.name);
     const events = await waitFor(() => {
       const mine = sink.events.filter((e) => e.caseId === request.caseId);
       return mine.length === 4 ? mine : undefined;

@@ -1,5 +1,6 @@
 // The adapter contract suite (adapters/README.md#contract-suite, after bull-board's suite every
-// framework adapter must pass). One set of requirements, run for each adapter against its own
+// framework adapter must pass): delivery, failure classes, the event progression and the status
+// query (adapters/README.md#status-query). One set of requirements, run for each adapter against its own
 // sandbox on port 0: the sandbox speaks the dialect and enforces its auth and idempotency, so the
 // same tests fit every wire format without a line of dialect knowledge here. Dialect details
 // (field names, codes, signatures, token refresh) are each adapter's nock and sandbox tests.
@@ -156,6 +157,82 @@ export function runAdapterContract(
       await expect(adapter.deliver(request(), testContext(aborted).context)).rejects.toBeInstanceOf(
         TransientDeliveryError,
       );
+    });
+
+    it('answers a status query for a case it holds, with no events before any progress', async () => {
+      const delivered = await adapter.deliver(request(), testContext().context);
+      const { context, lines } = testContext();
+      const status = await adapter.queryStatus(
+        { caseId: sandbox.received()[0]!.caseId, provinceCaseNo: delivered.provinceCaseNo },
+        context,
+      );
+      expect(status).toEqual({ found: true, provinceCaseNo: delivered.provinceCaseNo, events: [] });
+      expect(logsArePersonalDataFree(lines)).toBe(true);
+    });
+
+    it('answers a status query about a case it does not hold as not found', async () => {
+      const status = await adapter.queryStatus({ caseId: request().caseId }, testContext().context);
+      expect(status).toEqual({ found: false });
+    });
+
+    it('reports a status query to a province that is down or busy as TransientDeliveryError', async () => {
+      const { caseId } = request();
+      await sandbox.setFaults({ down: true });
+      await expect(adapter.queryStatus({ caseId }, testContext().context)).rejects.toBeInstanceOf(
+        TransientDeliveryError,
+      );
+      await sandbox.setFaults({ down: false, errorRate: 1 });
+      await expect(adapter.queryStatus({ caseId }, testContext().context)).rejects.toBeInstanceOf(
+        TransientDeliveryError,
+      );
+    });
+
+    it('reports a status query with rejected credentials as PermanentDeliveryError', async () => {
+      const spoiled = makeAdapter(spoil(settings));
+      await expect(
+        spoiled.queryStatus({ caseId: request().caseId }, testContext().context),
+      ).rejects.toBeInstanceOf(PermanentDeliveryError);
+    });
+
+    it('reports by status query exactly the events it posted, and its progress while silent', async () => {
+      const sink = await startEventSink(`province-${id}`);
+      const live = makeSandbox(base, { gatewayUrl: sink.url, secret: sink.secret, delaysMs: 0 });
+      try {
+        const { url } = await live.start(0);
+        const liveAdapter = makeAdapter({ ...settings, baseUrl: url });
+        const talking = request();
+        const result = await liveAdapter.deliver(talking, testContext().context);
+        await waitFor(() => live.events().length === 4);
+        const queried = await liveAdapter.queryStatus(
+          { caseId: talking.caseId },
+          testContext().context,
+        );
+        // Field for field what was posted: the gateway applies an event once by its digest.
+        expect(queried).toEqual({
+          found: true,
+          provinceCaseNo: result.provinceCaseNo,
+          events: sink.events.map((e) => e.body),
+        });
+
+        await live.setFaults({ silent: true });
+        const silent = request();
+        await liveAdapter.deliver(silent, testContext().context);
+        await waitFor(() => live.events().length === 8);
+        expect(sink.events.filter((e) => e.caseId === silent.caseId)).toHaveLength(0);
+        const reported = await liveAdapter.queryStatus(
+          { caseId: silent.caseId },
+          testContext().context,
+        );
+        expect(reported.found && reported.events.map((e) => e.type)).toEqual([
+          'accepted',
+          'in-progress',
+          'decided',
+          'result-delivered',
+        ]);
+      } finally {
+        await live.stop();
+        await sink.close();
+      }
     });
 
     it(`posts accepted → in-progress → decided → result-delivered signed as province-${id}`, async () => {

@@ -1,17 +1,34 @@
-// The shared sandbox pieces: the idempotency table, the fault knobs (down is a refused connection
-// and comes back on the same port), and the event progression's retry and stop rules.
+// The shared sandbox pieces: the idempotency table and its journal (a restarted table knows its
+// cases), the fault knobs (down is a refused connection and comes back on the same port), and the
+// event progression: its outbox's retries, the silent knob, stop, and resuming from the journal
+// (adapters/README.md#sandbox-persistence).
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SandboxJournal } from '../../../adapters/kit/sandbox-journal.ts';
 import {
   caseNumber,
   EventProgression,
   IdempotencyTable,
   SandboxServer,
+  type ProgressionOptions,
   type SandboxReply,
 } from '../../../adapters/kit/sandbox-kit.ts';
 import { startEventSink, waitFor } from '../../support/province-test-kit.ts';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'swgw-sandbox-'));
+
+function progressionOn(
+  options: ProgressionOptions,
+  journal = new SandboxJournal('sc'),
+  silent = () => false,
+) {
+  return new EventProgression('sc', options, { journal, silent });
+}
 
 const servers: SandboxServer[] = [];
 afterEach(async () => {
@@ -33,7 +50,7 @@ async function startEcho(exempt = '/exempt') {
 
 describe('IdempotencyTable', () => {
   it('keeps one record per case id and counts the deliveries', () => {
-    const table = new IdempotencyTable((seq) => caseNumber('T', seq));
+    const table = new IdempotencyTable((seq) => caseNumber('T', seq), new SandboxJournal('t'));
     const first = table.receive('case-1', { a: 1 });
     const again = table.receive('case-1', { a: 1 });
     const other = table.receive('case-2', { a: 2 });
@@ -43,6 +60,24 @@ describe('IdempotencyTable', () => {
     expect(other.record.provinceCaseNo).not.toBe(first.record.provinceCaseNo);
     expect(first.record.provinceCaseNo).toMatch(/^T\d{8}000001$/);
     expect(table.all()).toHaveLength(2);
+  });
+
+  it('knows its cases again after a restart on the same data folder, without their data', () => {
+    const dir = dataDir();
+    const first = new IdempotencyTable((seq) => caseNumber('T', seq), new SandboxJournal('t', dir));
+    const { record } = first.receive('case-1', { name: '张三' });
+    first.receive('case-1', { name: '张三' });
+    const restarted = new IdempotencyTable(
+      (seq) => caseNumber('T', seq),
+      new SandboxJournal('t', dir),
+    );
+    const again = restarted.receive('case-1', { name: '张三' });
+    expect(again.duplicate).toBe(true);
+    expect(again.record).toMatchObject({ provinceCaseNo: record.provinceCaseNo, deliveries: 3 });
+    expect(again.record.data).toBeUndefined();
+    expect(restarted.sameDelivery('case-1', { name: '张三' })).toBe(true);
+    expect(restarted.sameDelivery('case-1', { name: '李四' })).toBe(false);
+    expect(restarted.receive('case-2', {}).record.provinceCaseNo).toMatch(/000002$/);
   });
 });
 
@@ -82,16 +117,16 @@ describe('SandboxServer knobs', () => {
 
 describe('EventProgression', () => {
   it('is off without a gateway URL or when disabled', () => {
-    expect(new EventProgression('sc').enabled).toBe(false);
-    expect(
-      new EventProgression('sc', { gatewayUrl: 'http://x', secret: 's', enabled: false }).enabled,
-    ).toBe(false);
-    expect(() => new EventProgression('sc', { gatewayUrl: 'http://x' })).toThrow(/secret/);
+    expect(progressionOn({}).enabled).toBe(false);
+    expect(progressionOn({ gatewayUrl: 'http://x', secret: 's', enabled: false }).enabled).toBe(
+      false,
+    );
+    expect(() => progressionOn({ gatewayUrl: 'http://x' })).toThrow(/secret/);
   });
 
-  it('ends the script at a refused event (4xx other than 409/429) without retrying it', async () => {
+  it('settles a refused event (4xx) at once without retrying it, and goes on with the case', async () => {
     const sink = await startEventSink('province-sc');
-    const progression = new EventProgression('sc', {
+    const progression = progressionOn({
       gatewayUrl: sink.url,
       secret: 'not-the-secret',
       delaysMs: 0,
@@ -99,35 +134,88 @@ describe('EventProgression', () => {
     });
     progression.begin('case-1', 'SC1');
     await progression.idle();
-    expect(progression.posted()).toEqual([
-      expect.objectContaining({ caseId: 'case-1', type: 'accepted', status: 401, attempts: 1 }),
+    expect(progression.posted().map((e) => [e.type, e.status, e.attempts])).toEqual([
+      ['accepted', 401, 1],
+      ['in-progress', 401, 1],
+      ['decided', 401, 1],
+      ['result-delivered', 401, 1],
     ]);
+    expect(progression.history('case-1')).toHaveLength(4);
     await sink.close();
   });
 
-  it('retries a gateway that cannot be reached, then gives up on that case', async () => {
+  it('retries a gateway that cannot be reached with growing pauses, then gives up on the event', async () => {
     const closed = createServer();
     closed.listen(0, '127.0.0.1');
     await once(closed, 'listening');
     const { port } = closed.address() as AddressInfo;
     closed.close();
-    const progression = new EventProgression('sc', {
+    const progression = progressionOn({
       gatewayUrl: `http://127.0.0.1:${port}`,
       secret: 's',
+      delaysMs: { accepted: 0, 'in-progress': 60_000 },
+      retryBaseMs: 5,
+      retryMaxMs: 20,
+      retryForMs: 150,
+    });
+    progression.begin('case-1', 'SC1');
+    const posted = await waitFor(() => progression.posted()[0], 5000, 'the post to be given up');
+    expect(posted).toMatchObject({ type: 'accepted', status: 'error' });
+    // 5, 10, 20, 20… ms apart within 150 ms: more than three tries, far fewer than 150 ms / 5.
+    expect(posted.attempts).toBeGreaterThan(3);
+    expect(posted.attempts).toBeLessThan(20);
+    await progression.stop();
+  });
+
+  it('posts an event once the gateway answers again, in order with the ones after it', async () => {
+    const sink = await startEventSink('province-sc');
+    sink.failNext(3);
+    const progression = progressionOn({
+      gatewayUrl: sink.url,
+      secret: sink.secret,
       delaysMs: 0,
-      postAttempts: 3,
-      retryBaseMs: 1,
+      retryBaseMs: 5,
     });
     progression.begin('case-1', 'SC1');
     await progression.idle();
-    expect(progression.posted()).toEqual([
-      expect.objectContaining({ type: 'accepted', status: 'error', attempts: 3 }),
+    expect(sink.events.map((e) => e.body.type)).toEqual([
+      'accepted',
+      'in-progress',
+      'decided',
+      'result-delivered',
     ]);
+    expect(progression.posted().map((e) => [e.status, e.attempts])).toEqual([
+      [202, 4],
+      [202, 1],
+      [202, 1],
+      [202, 1],
+    ]);
+    await sink.close();
+  });
+
+  it('posts nothing while silent, though the case still progresses at the province', async () => {
+    const sink = await startEventSink('province-sc');
+    const progression = progressionOn(
+      { gatewayUrl: sink.url, secret: sink.secret, delaysMs: 0 },
+      new SandboxJournal('sc'),
+      () => true,
+    );
+    progression.begin('case-1', 'SC1');
+    await progression.idle();
+    expect(sink.events).toHaveLength(0);
+    expect(progression.posted().map((e) => e.status)).toEqual(Array(4).fill('silenced'));
+    expect(progression.history('case-1').map((e) => e.type)).toEqual([
+      'accepted',
+      'in-progress',
+      'decided',
+      'result-delivered',
+    ]);
+    await sink.close();
   });
 
   it('posts per-step delays in order, and stop() cancels what has not been posted', async () => {
     const sink = await startEventSink('province-sc');
-    const progression = new EventProgression('sc', {
+    const progression = progressionOn({
       gatewayUrl: sink.url,
       secret: sink.secret,
       delaysMs: { accepted: 0, 'in-progress': 0, decided: 0, 'result-delivered': 60_000 },
@@ -140,6 +228,46 @@ describe('EventProgression', () => {
     expect(sink.events[0]?.body.provinceCaseNo).toBe('SC1');
     expect(sink.events[2]?.body.result).toEqual({ decision: 'rejected', summary: '材料不全' });
     expect(progression.posted().map((e) => e.status)).toEqual([202, 202, 202]);
+    await sink.close();
+  });
+
+  it('resumes from its journal after a restart: the event still owed, then the steps to come', async () => {
+    const dir = dataDir();
+    const sink = await startEventSink('province-sc');
+    const options: ProgressionOptions = {
+      gatewayUrl: sink.url,
+      secret: sink.secret,
+      delaysMs: { accepted: 0, 'in-progress': 50, decided: 60_000 },
+      retryBaseMs: 60_000,
+    };
+    const journal = new SandboxJournal('sc', dir);
+    journal.append({
+      k: 'case',
+      caseId: 'case-1',
+      provinceCaseNo: 'SC1',
+      receivedAt: '',
+      digest: '',
+    });
+    const first = progressionOn(options, journal);
+    first.begin('case-1', 'SC1');
+    await waitFor(() => sink.events.length === 1);
+    sink.failNext(1); // in-progress meets a 503 and waits a minute for its retry…
+    await waitFor(() => first.posted().length === 1 && first.history('case-1').length === 2);
+    await first.stop(); // …but the sandbox stops first
+
+    const restarted = progressionOn({ ...options, delaysMs: 0 }, new SandboxJournal('sc', dir));
+    expect(restarted.history('case-1').map((e) => e.type)).toEqual(['accepted', 'in-progress']);
+    restarted.resume();
+    await waitFor(() => sink.events.length === 4, 5000, 'the rest of the events');
+    await restarted.idle();
+    expect(sink.events.map((e) => e.body.type)).toEqual([
+      'accepted',
+      'in-progress',
+      'decided',
+      'result-delivered',
+    ]);
+    // The owed event is posted as it was first made: the gateway's digest recognises a repeat.
+    expect(sink.events[1]?.body).toEqual(restarted.history('case-1')[1]);
     await sink.close();
   });
 });
