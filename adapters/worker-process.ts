@@ -1,12 +1,17 @@
-// The worker process's parts (gateway/README.md#architecture): one delivery worker per adapter queue, the
-// joint-case queue, portal callbacks and the 督办 supervisor, on worker-role Redis connections
+// The worker process's parts (gateway/README.md#architecture): one delivery worker per adapter queue
+// (which also runs that adapter's status queries), the silence watch that queues them
+// (gateway/README.md#silence-reconciliation), the joint-case queue, portal callbacks and the 督办
+// supervisor, on worker-role Redis connections
 // (BullMQ blocks on them and waits out a Redis restart). adapters/worker.ts runs it alone
 // (`npm run start:worker`); `npm start` runs it beside the gateway and the sandboxes.
 import { Worker } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
+import { loadCalendar } from '../gateway/calendar/working-days.ts';
 import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
 import { createCaseSystem } from '../gateway/case-system.ts';
+import { createStatusQueryRecorder } from '../gateway/cases/record-status-query.ts';
+import { startSilenceWatch } from '../gateway/cases/silence-watch.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
 import type { DeliveryJob } from '../gateway/queues/case-queues.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
@@ -55,6 +60,7 @@ export async function startWorkers(
   const settings =
     options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
   const names = new Map(loadCatalogue().map((i) => [`${i.code}@${i.version}`, i.name]));
+  const statusQueries = createStatusQueryRecorder({ store, calendar: loadCalendar() });
   const workers = new Map<string, AdapterWorker>();
   for (const id of options.adapters ?? ADAPTER_IDS) {
     const s = settings[id];
@@ -83,6 +89,7 @@ export async function startWorkers(
           connection,
           bullPrefix: keys.bull,
           store,
+          statusQueries,
           itemName: (code, version) => names.get(`${code}@${version}`) ?? code,
           log: logger,
         },
@@ -100,6 +107,10 @@ export async function startWorkers(
   joint.on('error', (error) =>
     jointErrors.warn('joint-worker-error', { err: error }, 'joint worker error'),
   );
+  const silenceWatch = startSilenceWatch(
+    { store, queues: cases.queues, log: logger },
+    { adapters: [...workers.keys()], silenceMs: config.provinceSilenceMs },
+  );
   const supervisor = startSupervisor(
     { store, schedule: cases.schedule, log: logger },
     config.supervisionIntervalMs,
@@ -108,6 +119,7 @@ export async function startWorkers(
   return {
     workers,
     stop: async () => {
+      await silenceWatch.stop();
       await Promise.all([...workers.values()].map((w) => w.close()));
       await supervisor.stop();
       await joint.close();

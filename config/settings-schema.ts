@@ -306,6 +306,15 @@ export const SETTINGS_SCHEMA = {
       default: 60000,
       'x-env': 'GW_SUPERVISION_INTERVAL_MS',
     },
+    provinceSilenceMs: {
+      description:
+        'A delivered, open case with no news from its province for this long is queried from the province (its adapter’s status query); the worker checks every tenth of it (0.1–60 s).',
+      type: 'integer',
+      minimum: 500,
+      maximum: 604800000,
+      default: 1800000,
+      'x-env': 'GW_PROVINCE_SILENCE_MS',
+    },
   },
   required: ['env', 'port', 'host', 'keyPrefix', 'logLevel', 'bodyLimitBytes'],
   additionalProperties: false,

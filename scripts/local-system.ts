@@ -1,6 +1,8 @@
 // The whole system in one process group, for `npm start`, the demo and end-to-end tests: the
 // gateway, the adapter workers, and the seven province sandboxes, with each adapter pointed at its
-// sandbox and each sandbox posting its events back to the gateway as province-<adapter>.
+// sandbox and each sandbox posting its events back to the gateway as province-<adapter>. With a data
+// folder the sandboxes keep their journals there, so a restarted system's provinces remember their
+// cases and resume the events they still owe (adapters/README.md#sandbox-persistence).
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.ts';
 import { loadAdapterSettings, withBaseUrls } from '../adapters/kit/adapter-config.ts';
@@ -12,12 +14,20 @@ import type { Logger } from '../gateway/shared/logger.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';
 
 export interface LocalSystem {
-  gateway: RunningGateway;
+  /** The running gateway (a new one after restartGateway). */
+  readonly gateway: RunningGateway;
   workers: RunningWorkers;
   sandboxes: Map<AdapterId, Sandbox>;
   /** Where each sandbox listens (a worker started elsewhere is pointed at it). */
   sandboxUrls: Readonly<Record<AdapterId, string>>;
   gatewayUrl: string;
+  /** Stops the gateway and starts it again on the same port (the sandboxes post there). */
+  restartGateway: () => Promise<RunningGateway>;
+  /**
+   * Stops a sandbox and starts a new one on the same port with the same options: with a data
+   * folder it resumes from its journal, as a restarted provincial platform would.
+   */
+  restartSandbox: (id: AdapterId) => Promise<Sandbox>;
   stop: () => Promise<void>;
 }
 
@@ -28,6 +38,10 @@ export interface LocalSystemOptions {
   quietSandboxes?: readonly AdapterId[];
   /** Adapters whose workers run in this process; default all (a test may run one elsewhere). */
   workerAdapters?: readonly AdapterId[];
+  /** Where the sandboxes keep their journals; default none (they forget on restart). */
+  sandboxDataDir?: string;
+  /** How the sandboxes retry their event posts; default 500 ms doubling to 60 s, for 15 min. */
+  eventRetry?: { baseMs?: number; maxMs?: number; forMs?: number };
 }
 
 function devSecret(clientId: string): string {
@@ -45,21 +59,27 @@ export async function startLocalSystem(
   logger: Logger,
   options: LocalSystemOptions = {},
 ): Promise<LocalSystem> {
-  const gateway = await startGateway(config, logger);
+  let gateway = await startGateway(config, logger);
   const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
   const settings = loadAdapterSettings({ env: config.env, file: config.adaptersFile });
   const sandboxes = new Map<AdapterId, Sandbox>();
   const urls: Partial<Record<AdapterId, string>> = {};
-  for (const id of ADAPTER_IDS) {
-    const sandbox = createSandbox(id, {
+  const newSandbox = (id: AdapterId) =>
+    createSandbox(id, {
       settings: settings[id],
       progression: {
         gatewayUrl,
         secret: devSecret(`province-${id}`),
         delaysMs: options.progressionDelayMs ?? 300,
         enabled: !options.quietSandboxes?.includes(id),
+        retryBaseMs: options.eventRetry?.baseMs,
+        retryMaxMs: options.eventRetry?.maxMs,
+        retryForMs: options.eventRetry?.forMs,
       },
+      ...(options.sandboxDataDir ? { dataDir: options.sandboxDataDir } : {}),
     });
+  for (const id of ADAPTER_IDS) {
+    const sandbox = newSandbox(id);
     urls[id] = (await sandbox.start(0, '127.0.0.1')).url;
     sandboxes.set(id, sandbox);
   }
@@ -69,11 +89,26 @@ export async function startLocalSystem(
   });
   logger.info({ sandboxes: urls }, 'province sandboxes listening');
   return {
-    gateway,
+    get gateway() {
+      return gateway;
+    },
     workers,
     sandboxes,
     sandboxUrls: urls as Record<AdapterId, string>,
     gatewayUrl,
+    restartGateway: async () => {
+      const { port } = gateway;
+      await gateway.stop();
+      gateway = await startGateway({ ...config, port }, logger);
+      return gateway;
+    },
+    restartSandbox: async (id) => {
+      await sandboxes.get(id)?.stop();
+      const sandbox = newSandbox(id);
+      await sandbox.start(Number(new URL(urls[id] ?? '').port), '127.0.0.1');
+      sandboxes.set(id, sandbox);
+      return sandbox;
+    },
     stop: async () => {
       await gateway.stop();
       await workers.stop();

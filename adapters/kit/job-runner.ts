@@ -9,6 +9,8 @@
 //                                     spent, nothing recorded;
 //   any other failure               → retried after the policy's delay (or the Retry-After); the
 //                                     last attempt's failure → recordDeliveryFailed.
+// The same worker runs the adapter's status query jobs (status-query-job.ts), so queries of silent
+// cases share the adapter's rate limit and concurrency with its deliveries.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseStore } from '../../gateway/cases/case-store.ts';
@@ -17,13 +19,15 @@ import {
   recordDelivered,
   recordDeliveryFailed,
 } from '../../gateway/cases/record-delivery.ts';
-import type { DeliveryJob } from '../../gateway/queues/case-queues.ts';
+import type { StatusQueryRecorder } from '../../gateway/cases/record-status-query.ts';
+import { STATUS_QUERY_JOB, type DeliveryJob } from '../../gateway/queues/case-queues.ts';
 import type { Logger } from '../../gateway/shared/logger.ts';
 import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from './contract.ts';
 import { toDeliveryRequest } from './delivery-request.ts';
+import { runStatusQuery, type StatusQueryOutcome } from './status-query-job.ts';
 import { deliveryBackoff, rateLimitPauseMs, type RetryPolicy } from './retry-policy.ts';
 
 export interface RunnerSettings {
@@ -39,6 +43,8 @@ export interface RunnerDeps {
   connection: Redis;
   bullPrefix: string;
   store: CaseStore;
+  /** Brings a case up to date from a status query's answer. */
+  statusQueries: StatusQueryRecorder;
   itemName: (code: string, version: number) => string;
   log: Logger;
 }
@@ -129,19 +135,28 @@ export function startAdapterWorker(
     return { delivered: true, provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate };
   }
 
+  const run = (job: Job<DeliveryJob>): Promise<DeliveryOutcome | StatusQueryOutcome> =>
+    job.name === STATUS_QUERY_JOB
+      ? runStatusQuery(job.data.caseId, adapter, { ...deps, log })
+      : deliver(job);
+
   // autorun off: the breaker must exist before the first job can run.
-  const worker = new Worker<DeliveryJob, DeliveryOutcome>(routeQueueName(adapterId), deliver, {
-    autorun: false,
-    connection: deps.connection,
-    prefix: deps.bullPrefix,
-    concurrency: settings.concurrency,
-    limiter: strictLimiter(settings.ratePerSecond),
-    lockDuration: settings.lockDurationMs,
-    stalledInterval: settings.stalledIntervalMs,
-    // Stalled jobs are retried: a worker killed mid-delivery must not lose the case.
-    maxStalledCount: 10,
-    settings: { backoffStrategy: deliveryBackoff(settings.retry) },
-  });
+  const worker = new Worker<DeliveryJob, DeliveryOutcome | StatusQueryOutcome>(
+    routeQueueName(adapterId),
+    run,
+    {
+      autorun: false,
+      connection: deps.connection,
+      prefix: deps.bullPrefix,
+      concurrency: settings.concurrency,
+      limiter: strictLimiter(settings.ratePerSecond),
+      lockDuration: settings.lockDurationMs,
+      stalledInterval: settings.stalledIntervalMs,
+      // Stalled jobs are retried: a worker killed mid-delivery must not lose the case.
+      maxStalledCount: 10,
+      settings: { backoffStrategy: deliveryBackoff(settings.retry) },
+    },
+  );
   const breaker = new CircuitBreaker(settings.breaker, {
     // Pauses this worker only (not the queue for every instance): each worker probes on its own.
     pause: async () => worker.pause(true),

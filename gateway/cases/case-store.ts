@@ -19,6 +19,7 @@ import {
 } from './case-move.ts';
 import { isCaseStatus, type CaseStatus } from './case-status.ts';
 import {
+  CorruptCaseError,
   fromHash,
   toHash,
   type CaseRecord,
@@ -26,7 +27,7 @@ import {
   type JointParentCase,
 } from './case-record.ts';
 import { PARENT_RULE_JSON } from './joint-parent.ts';
-import type { MoveName } from './lifecycle.ts';
+import { AWAITING_PROVINCE, type MoveName } from './lifecycle.ts';
 
 /** A script from its files, in order: a library chunk first, then the script that uses it. */
 const script = (...names: string[]): LuaScript =>
@@ -38,6 +39,8 @@ const script = (...names: string[]): LuaScript =>
 const CREATE_CASE = script('create-case.lua');
 const TRANSITION_CASE = script('parent-follow.lua', 'transition-case.lua');
 const FOLLOW_PARENT = script('parent-follow.lua', 'follow-parent.lua');
+const CLAIM_SILENT_CASES = script('claim-silent-cases.lua');
+const NOTE_STATUS_QUERY = script('note-status-query.lua');
 const RAISE_FLAG = script('raise-flag.lua');
 const KEEP_PROVINCE_CASE_NO = script('keep-province-case-no.lua');
 
@@ -131,15 +134,19 @@ export class CaseStore {
     const plan = planMove(name, step, now);
     const closing = plan.status === 'CLOSED' ? this.#retentionSeconds() : 0;
     const id = record.id;
-    const parent = record.kind === 'joint-child' ? await this.get(record.parentId) : undefined;
-    const follow = parent?.kind === 'joint-parent' ? parent : undefined;
+    const follow = record.kind === 'joint-child' ? await this.#family(record.parentId) : undefined;
+    // A case a province holds is watched for silence while it owes us news; a joint parent has
+    // no province of its own (its children do).
+    const watched = record.kind === 'joint-parent' ? undefined : record.route.adapter;
+    const silence = watched ? (AWAITING_PROVINCE.has(plan.status) ? 'watch' : 'forget') : '';
     const keys = [
       this.#keys.case(id),
       this.#keys.history(id),
       this.#keys.outbox,
       this.#keys.events(id),
       this.#keys.deadLetters,
-      ...(follow ? this.#familyKeys(follow) : []),
+      ...(watched ? [this.#keys.provinceSilence(watched)] : []),
+      ...(follow ? this.#familyKeys(follow.parentId, follow.children) : []),
     ];
     const args = [
       plan.from.join(','),
@@ -152,6 +159,7 @@ export class CaseStore {
       plan.deadLetter,
       now.getTime(),
       closing,
+      silence,
       ...(follow ? [PARENT_RULE_JSON, this.#retentionSeconds()] : []),
     ];
     const result = (await runScript(this.#redis, TRANSITION_CASE, keys, args)) as ScriptReply;
@@ -181,7 +189,11 @@ export class CaseStore {
       });
     }
     if (follow && result[4] !== undefined) {
-      await this.#tellFollowed(follow, result.slice(3) as FollowReply, at);
+      // The listeners get the parent as it is now; they read its ids and times, not its status.
+      const parent = await this.get(follow.parentId);
+      if (parent?.kind === 'joint-parent') {
+        await this.#tellFollowed(parent, result.slice(3) as FollowReply, at);
+      }
     }
     return outcome;
   }
@@ -198,7 +210,7 @@ export class CaseStore {
     if (parent?.kind !== 'joint-parent') return undefined;
     const now = this.now();
     const [keys, args] = [
-      this.#familyKeys(parent),
+      this.#familyKeys(parent.id, parent.children),
       [PARENT_RULE_JSON, now.toISOString(), this.#retentionSeconds()],
     ];
     const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
@@ -228,14 +240,60 @@ export class CaseStore {
     }
   }
 
+  /**
+   * Claims up to `limit` of an adapter's delivered, open cases the province has not moved since
+   * `silentSinceMs`, for a status query; a claimed case is not claimed again (by any process)
+   * until it has been silent for another period (gateway/README.md#silence-reconciliation).
+   */
+  async claimSilentCases(adapter: string, silentSinceMs: number, limit: number): Promise<string[]> {
+    const now = this.now().getTime();
+    const key = this.#keys.provinceSilence(adapter);
+    return (await runScript(
+      this.#redis,
+      CLAIM_SILENT_CASES,
+      [key],
+      [silentSinceMs, now, limit],
+    )) as string[];
+  }
+
+  /**
+   * A status query that brought no news: a history entry at most once per `windowMs`, the
+   * queries in between counted in the next one. True when an entry was written.
+   */
+  async noteStatusQuery(
+    id: string,
+    actor: string,
+    note: string,
+    windowMs: number,
+  ): Promise<boolean> {
+    const now = this.now();
+    const noted = await runScript(
+      this.#redis,
+      NOTE_STATUS_QUERY,
+      [this.#keys.case(id), this.#keys.history(id)],
+      [now.toISOString(), now.getTime(), windowMs, actor, note],
+    );
+    return noted === 1;
+  }
+
+  /** A joint parent's children, read alone: a child's every move needs them, not the envelope. */
+  async #family(parentId: string): Promise<{ parentId: string; children: string[] } | undefined> {
+    const raw = await this.#redis.hget(this.#keys.case(parentId), 'children');
+    if (!raw) return undefined;
+    const children = JSON.parse(raw) as unknown;
+    if (!Array.isArray(children) || !children.every((c) => typeof c === 'string')) {
+      throw new CorruptCaseError(`case ${parentId}: children is not a list of ids`);
+    }
+    return { parentId, children };
+  }
+
   /** The parent's hash, history and digests, then every child's hash: one hash tag, one slot. */
-  #familyKeys(parent: JointParentCase): string[] {
-    const id = parent.id;
+  #familyKeys(parentId: string, children: readonly string[]): string[] {
     return [
-      this.#keys.case(id),
-      this.#keys.history(id),
-      this.#keys.events(id),
-      ...parent.children.map((child) => this.#keys.case(child)),
+      this.#keys.case(parentId),
+      this.#keys.history(parentId),
+      this.#keys.events(parentId),
+      ...children.map((child) => this.#keys.case(child)),
     ];
   }
 

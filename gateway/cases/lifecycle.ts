@@ -21,6 +21,14 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Who makes a move; the history entry names the actual client, worker or operator. */
 export type Mover = 'gateway' | 'adapter' | 'province' | 'operator';
 
+/**
+ * How a province's event reaches us: posted by the province, or found by our status query of its
+ * platform when it has been silent too long (gateway/README.md#silence-reconciliation). Both
+ * apply the event rows below with the same content digest (so an event that arrives both ways is
+ * applied once); a queried one is recorded with actor `adapter:<id>` and a note `status query…`.
+ */
+export type EventSource = 'province-post' | 'status-query';
+
 export interface LifecycleMove {
   readonly by: Mover;
   /** Statuses the case may be in; from any other the move is refused (illegal). */
@@ -93,6 +101,19 @@ export const LIFECYCLE = {
 } as const satisfies Record<EventType, LifecycleMove> & Record<string, LifecycleMove>;
 
 export type MoveName = keyof typeof LIFECYCLE;
+
+/**
+ * Statuses in which the province holds an open case and owes us its news: a case that stays in
+ * one of them without a province event for GW_PROVINCE_SILENCE_MS is queried from the province
+ * (gateway/README.md#silence-reconciliation). Entering any other status ends the watch.
+ */
+export const AWAITING_PROVINCE: ReadonlySet<CaseStatus> = new Set([
+  'DELIVERED',
+  'IN_PROGRESS',
+  'CORRECTION_REQUIRED',
+  'SUSPENDED',
+  'DECIDED',
+]);
 
 /** Statuses during which the promised-time clock stops (补正, 特别程序). */
 export const PAUSED: ReadonlySet<CaseStatus> = new Set(['CORRECTION_REQUIRED', 'SUSPENDED']);

@@ -25,6 +25,13 @@ export interface JointChildJob {
 export const DELIVERY_BACKOFF = 'delivery';
 export const DELIVERY_ATTEMPTS_CEILING = 100;
 
+/**
+ * A status query of a silent province (gateway/README.md#silence-reconciliation) runs as a job of
+ * this name on the adapter's own queue, so it shares the adapter's rate limit and concurrency with
+ * deliveries (xz's 5 requests/s count both). One attempt: the next silence period asks again.
+ */
+export const STATUS_QUERY_JOB = 'status-query';
+
 export class CaseQueues {
   private readonly queues = new Map<string, Queue<DeliveryJob>>();
   private readonly flows: FlowProducer;
@@ -64,6 +71,20 @@ export class CaseQueues {
 
   async enqueue(caseId: string, adapter: string): Promise<void> {
     await this.queue(adapter).add('deliver', { caseId }, this.jobOptions(caseId));
+  }
+
+  /** Queues a status query of a case; `claimedAtMs` keeps each claim's job id unique. */
+  async enqueueStatusQuery(caseId: string, adapter: string, claimedAtMs: number): Promise<void> {
+    await this.queue(adapter).add(
+      STATUS_QUERY_JOB,
+      { caseId },
+      {
+        jobId: `status-query-${caseId}-${claimedAtMs}`,
+        attempts: 1,
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 1000 },
+      },
+    );
   }
 
   async enqueueJoint(parentId: string, children: JointChildJob[]): Promise<void> {

@@ -4,9 +4,9 @@
 // The keys of one case family — a single case, or a joint parent `<id>` and its children
 // `<id>-<n>` — carry the Redis Cluster hash tag `{<id>}`, so they hash to one slot: the scripts
 // that move a case (record, history, event digests) can then run on Redis Cluster as they are.
-// The shared sets (outbox, dead letters, joint parents to check, supervision schedule) and the idempotency, nonce and
-// rate-limit keys are not tagged per case; moving to Cluster has to shard or tag those too (see
-// gateway/README.md#redis-data-layout).
+// The shared sets (outbox, dead letters, joint parents to check, province silence, supervision
+// schedule) and the idempotency, nonce and rate-limit keys are not tagged per case; moving to
+// Cluster has to shard or tag those too (see gateway/README.md#redis-data-layout).
 
 /** The id a case family shares: a joint child `<parentId>-<n>` belongs to its parent. */
 export function caseFamilyId(caseId: string): string {
@@ -43,6 +43,11 @@ export interface RedisKeys {
   readonly deadLetters: string;
   /** Sorted set of open joint parents (score: when the reconciler last checked them, ms). */
   readonly jointParents: string;
+  /**
+   * Sorted set of an adapter's delivered, open cases (score: when the province last moved the
+   * case, or when we last queried it, ms): the silence watch queries the oldest.
+   */
+  provinceSilence(adapter: string): string;
   /** A portal's idempotency record for one Idempotency-Key (hashed). */
   idempotency(clientId: string, keyHash: string): string;
   /** A client's used request nonce. */
@@ -67,6 +72,7 @@ export function redisKeys(prefix: string): RedisKeys {
     outbox: `${prefix}:outbox`,
     deadLetters: `${prefix}:dead-letters`,
     jointParents: `${prefix}:joint-parents`,
+    provinceSilence: (adapter: string) => `${prefix}:silence:${adapter}`,
     idempotency: (clientId: string, keyHash: string) => `${prefix}:idem:${clientId}:${keyHash}`,
     nonce: (clientId: string, nonce: string) => `${prefix}:nonce:${clientId}:${nonce}`,
     rateLimit: (points: number) => `${prefix}:rate:${points}`,

@@ -17,8 +17,9 @@
     KEYS[3] outbox sorted set (the case leaves it once it is no longer SUBMITTED)
     KEYS[4] set of applied event digests (events are idempotent by content)
     KEYS[5] dead-letter sorted set
-    KEYS[6..] joint child only: the parent's hash, history list and event digests, then every
-              child's hash (the family shares one hash tag, so one slot)
+    KEYS[6] when ARGV[11] is not '': the adapter's province-silence sorted set
+    KEYS[6 or 7..] joint child only: the parent's hash, history list and event digests, then
+              every child's hash (the family shares one hash tag, so one slot)
     ARGV[1] allowed current statuses, comma-separated
     ARGV[2] new status
     ARGV[3] history entries, JSON array of JSON strings (pushed as they are)
@@ -27,10 +28,12 @@
     ARGV[6] updatedAt, ISO string
     ARGV[7] this event's digest, or '' (not an event)
     ARGV[8] dead-letter change: 'add', 'remove' or ''
-    ARGV[9] dead-letter score (ms) for 'add'
+    ARGV[9] now, ms: the dead-letter score for 'add', the silence score for 'watch'
     ARGV[10] seconds until record, history and digests expire (a closed case), or '0'
-    ARGV[11] joint child only: the parent rule, JSON (see parent-follow.lua); '' otherwise
-    ARGV[12] joint child only: seconds a closed parent's keys are kept, or '0'
+    ARGV[11] province-silence change (a case with a route): 'watch' (the province owes us news
+             from now on: score now) or 'forget'; '' for a joint parent
+    ARGV[12] joint child only: the parent rule, JSON (see parent-follow.lua); '' otherwise
+    ARGV[13] joint child only: seconds a closed parent's keys are kept, or '0'
 
   Output: {verdict, status, history length[, parent's previous status, parent's status, parent's
   history length]} where verdict, status is
@@ -75,6 +78,11 @@ local function move_case()
   elseif ARGV[8] == 'remove' then
     redis.call('ZREM', KEYS[5], ARGV[5])
   end
+  if ARGV[11] == 'watch' then
+    redis.call('ZADD', KEYS[6], ARGV[9], ARGV[5])
+  elseif ARGV[11] == 'forget' then
+    redis.call('ZREM', KEYS[6], ARGV[5])
+  end
   local ttl = tonumber(ARGV[10])
   if ttl > 0 then
     redis.call('EXPIRE', KEYS[1], ttl)
@@ -85,11 +93,12 @@ local function move_case()
 end
 
 local result = move_case()
-if result[1] ~= 'missing' and ARGV[11] and ARGV[11] ~= '' then
+local family = ARGV[11] == '' and 6 or 7
+if result[1] ~= 'missing' and ARGV[12] and ARGV[12] ~= '' then
   local children = {}
-  for i = 9, #KEYS do children[#children + 1] = KEYS[i] end
-  local followed = follow_parent(KEYS[6], KEYS[7], KEYS[8], children, cjson.decode(ARGV[11]),
-    ARGV[6], result[1] ~= 'ok', tonumber(ARGV[12]))
+  for i = family + 3, #KEYS do children[#children + 1] = KEYS[i] end
+  local followed = follow_parent(KEYS[family], KEYS[family + 1], KEYS[family + 2], children,
+    cjson.decode(ARGV[12]), ARGV[6], result[1] ~= 'ok', tonumber(ARGV[13]))
   if followed then
     result[4], result[5], result[6] = followed[1], followed[2], followed[3]
   end

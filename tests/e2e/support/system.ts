@@ -55,11 +55,12 @@ export async function startE2eSystem(
   const config = e2eConfig(label, env);
   const logger = createLogger({ level: config.logLevel, env: config.env });
   const system = await startLocalSystem(config, logger, { progressionDelayMs: 20, ...options });
-  return {
-    ...system,
+  // Assigned, not spread: `gateway` is a getter (restartGateway replaces it).
+  return Object.assign(system, {
     config,
-    client: (id) => new GatewayClient(system.gatewayUrl, { clientId: id, secret: devSecret(id) }),
-  };
+    client: (id: string) =>
+      new GatewayClient(system.gatewayUrl, { clientId: id, secret: devSecret(id) }),
+  });
 }
 
 export interface CaseSpec {

@@ -1,0 +1,87 @@
+// One province event applied to a case (gateway/README.md#province-events), however it reached us:
+// posted by the province (record-event.ts) or found by our status query of its platform
+// (record-status-query.ts, gateway/README.md#silence-reconciliation). Both apply the same rows of
+// the lifecycle table with the same content digest, so an event that arrives both ways is applied
+// once; the history's actor and note tell the two sources apart.
+import {
+  addWorkingDays,
+  chinaDate,
+  nextDay,
+  type WorkingCalendar,
+} from '../calendar/working-days.ts';
+import { canonicalJson, sha256Hex } from './canonical-json.ts';
+import type { CaseEvent } from './case-event.ts';
+import type { MoveOutcome } from './case-move.ts';
+import type { RoutedCase } from './case-record.ts';
+import type { CaseStore } from './case-store.ts';
+import { LIFECYCLE, PAUSED, type EventSource, type LifecycleMove } from './lifecycle.ts';
+
+export interface EventDeps {
+  store: CaseStore;
+  calendar: WorkingCalendar;
+}
+
+/** Who brought the event, for the history. */
+export interface EventReporter {
+  /** The province client (`province-<adapter>`), or the adapter that queried (`adapter:<id>`). */
+  actor: string;
+  source: EventSource;
+}
+
+/**
+ * Applies `event` (already checked against CASE_EVENT_SCHEMA) to a single case or joint child:
+ * the lifecycle row of its type, its content digest, its fields. Answers the store's outcome.
+ */
+export async function applyProvinceEvent(
+  deps: EventDeps,
+  record: RoutedCase,
+  event: CaseEvent,
+  reporter: EventReporter,
+): Promise<MoveOutcome> {
+  const queried = reporter.source === 'status-query';
+  const row: LifecycleMove = LIFECYCLE[event.type];
+  if (record.status === 'ROUTED' && row.from.includes('ROUTED')) {
+    // A province reporting on a case still ROUTED has received it: its event overtook the
+    // worker's own bookkeeping (a fast province, or a worker that died after its call). Record
+    // the delivery first so the history never jumps from ROUTED into handling; the worker then
+    // finds the case past ROUTED and leaves it be. Atomic on ROUTED, so it cannot double up
+    // with the worker's own DELIVERED entry.
+    await deps.store.move(record, 'delivered-reported', {
+      actor: reporter.actor,
+      at: event.at,
+      note: queried ? 'status query: the province holds the case' : 'reported by the province',
+    });
+  }
+  const fields: Record<string, string> = pauseFields(record, event, deps.calendar);
+  if (event.provinceCaseNo) fields.provinceCaseNo = event.provinceCaseNo;
+  if (event.result) fields.result = JSON.stringify(event.result);
+  const note = queried ? `status query${event.note ? `: ${event.note}` : ''}` : event.note;
+  // Closing starts the retention clock and a new due time reschedules 督办: both follow the move
+  // (the store and its transition listeners).
+  return deps.store.move(record, event.type, {
+    actor: reporter.actor,
+    at: event.at,
+    ...(note ? { note } : {}),
+    fields,
+    digest: sha256Hex(canonicalJson(event)),
+  });
+}
+
+function pauseFields(
+  record: RoutedCase,
+  event: CaseEvent,
+  calendar: WorkingCalendar,
+): Record<string, string> {
+  const to = LIFECYCLE[event.type].to;
+  if (PAUSED.has(to) && !PAUSED.has(record.status)) return { pausedAt: event.at };
+  if (event.type !== 'resumed' || !record.pausedAt) return {};
+  // Paused working days do not count (gateway/README.md#working-days-and-due-times): push the due
+  // date back by as many.
+  const end = chinaDate(new Date(event.at));
+  let paused = 0;
+  for (let d = chinaDate(new Date(record.pausedAt)); d < end; d = nextDay(d)) {
+    if (calendar.isWorkingDay(d)) paused++;
+  }
+  const due = addWorkingDays(calendar, chinaDate(new Date(record.dueAt)), paused);
+  return { pausedAt: '', dueAt: due.dueAt };
+}
