@@ -27,6 +27,7 @@ describe('npm start', () => {
       ...process.env,
       PORT: String(port),
       GW_REDIS_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-')),
+      GW_SANDBOX_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')),
     };
     delete env.REDIS_URL;
     const started = run(env);
