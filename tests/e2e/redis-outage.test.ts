@@ -3,7 +3,7 @@
 // AOF (appendfsync everysec), and comes back on the same port and data. Real gateway, workers and
 // sandboxes (the local system, in this process); portals retry a 503 or an unanswered submission
 // with the same Idempotency-Key. Printed and asserted: accepted, lost 0, stuck 0, delivered twice 0
-// (README.md "Fault figures").
+// (README.md#fault-figures).
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@
 // submissions/s, and started again on the same Redis (a redis-server of this file's own, AOF) and
 // the same sandbox journals. Portals retry the submissions the dead gateway did not answer with
 // the same Idempotency-Key. Printed and asserted: accepted, lost 0, stuck 0, delivered twice 0
-// (README.md "Fault figures").
+// (README.md#fault-figures).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';

@@ -6,7 +6,7 @@
 //
 // Issue 12, fault figures scenario (iii): the gz worker killed mid-batch — some cases delivered,
 // some in flight, some waiting — and a fresh worker takes over; every case closes, none is lost or
-// held twice by the province (README.md "Fault figures").
+// held twice by the province (README.md#fault-figures).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

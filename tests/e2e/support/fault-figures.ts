@@ -1,4 +1,4 @@
-// The figures every fault test prints and asserts (README.md "Fault figures"):
+// The figures every fault test prints and asserts (README.md#fault-figures):
 //   accepted        submissions that got their 202 (after any retries with the same key)
 //   lost            accepted cases not found in Redis after recovery            — must be 0
 //   stuck           accepted cases not CLOSED by the deadline after recovery     — must be 0

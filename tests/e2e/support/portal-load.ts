@@ -1,7 +1,7 @@
 // A steady submission load as real portals send it, for the fault tests: `ratePerSecond` new
 // submissions (each its own Idempotency-Key), spread over the adapters' standard cases, for
 // `durationMs`. A submission answered 503 or not answered at all (refused connection, reset) may or
-// may not have been stored (README.md "Fault figures"): the portal retries it with the SAME key
+// may not have been stored (README.md#fault-figures): the portal retries it with the SAME key
 // until it gets its 202 — the stored case if the first try was stored, never a second one.
 import { GatewayClient } from '../../../gateway/client/gateway-client.ts';
 import { devSecret, validExample } from '../../support/api-gateway.ts';
