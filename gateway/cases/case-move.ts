@@ -1,9 +1,12 @@
 // What a move of a case is (gateway/README.md#case-store): how a mover describes it, what the case
 // store answers, and what transition listeners hear once it is stored. planMove turns a row of the
-// lifecycle table and the mover's step into what transition-case.lua applies.
+// lifecycle table and the mover's step into what transition-case.lua applies, and transitionCall
+// into the script's KEYS and ARGV.
+import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { CaseRecord, HistoryEntry } from './case-record.ts';
 import type { CaseStatus } from './case-status.ts';
-import { LIFECYCLE, type MoveName } from './lifecycle.ts';
+import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.ts';
+import { AWAITING_PROVINCE, LIFECYCLE, type MoveName } from './lifecycle.ts';
 
 /** An applied move, as transition listeners hear of it. */
 export interface TransitionNotice {
@@ -92,4 +95,53 @@ function pick(
   if (typeof allowed === 'string' && (picked === undefined || picked === allowed)) return allowed;
   if (typeof allowed !== 'string' && picked && allowed.includes(picked)) return picked;
   throw new Error(`move ${name}: ${what} ${String(picked)} is not in its row`);
+}
+
+export interface TransitionContext {
+  keys: RedisKeys;
+  record: CaseRecord;
+  /** A joint child's family: its parent follows in the same step. */
+  family?: JointFamily;
+  now: Date;
+  digest?: string;
+  /** Seconds a closed case's keys are kept (GW_CASE_RETENTION_DAYS), 0 for ever. */
+  retentionSeconds: number;
+}
+
+/** transition-case.lua's KEYS and ARGV for a planned move (see the script's header). */
+export function transitionCall(
+  plan: PlannedMove,
+  context: TransitionContext,
+): { keys: string[]; args: (string | number)[] } {
+  const { keys, record, family, now, retentionSeconds } = context;
+  const id = record.id;
+  // A case a province holds is watched for silence while it owes us news
+  // (gateway/README.md#silence-reconciliation); a joint parent has no province of its own.
+  const watched = record.kind === 'joint-parent' ? undefined : record.route.adapter;
+  const silence = watched ? (AWAITING_PROVINCE.has(plan.status) ? 'watch' : 'forget') : '';
+  return {
+    keys: [
+      keys.case(id),
+      keys.history(id),
+      keys.outbox,
+      keys.events(id),
+      keys.deadLetters,
+      ...(watched ? [keys.provinceSilence(watched)] : []),
+      ...(family ? familyKeys(keys, family) : []),
+    ],
+    args: [
+      plan.from.join(','),
+      plan.status,
+      JSON.stringify(plan.entries.map((e) => JSON.stringify(e))),
+      JSON.stringify(plan.fields),
+      id,
+      now.toISOString(),
+      context.digest ?? '',
+      plan.deadLetter,
+      now.getTime(),
+      plan.status === 'CLOSED' ? retentionSeconds : 0,
+      silence,
+      ...(family ? [PARENT_RULE_JSON, retentionSeconds] : []),
+    ],
+  };
 }

@@ -5,18 +5,19 @@
 // transition listeners given at construction (portal callbacks, 督办 scheduling) hear of every
 // applied move — whichever process (gateway, worker, operator CLI) made it. A joint child's move
 // lets its parent follow in the same Lua step (gateway/README.md#joint-parent-atomicity).
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
-import { luaScript, runScript, type LuaScript } from '../shared/lua-script.ts';
+import { runScript } from '../shared/lua-script.ts';
 import { redisKeys, type RedisKeys, type SupervisionFlag } from '../shared/redis-keys.ts';
 import {
   planMove,
+  transitionCall,
   type MoveOutcome,
   type MoveStep,
   type TransitionListener,
   type TransitionNotice,
 } from './case-move.ts';
+import { CASE_SCRIPTS, type FollowReply, type TransitionReply } from './case-scripts.ts';
 import { isCaseStatus, type CaseStatus } from './case-status.ts';
 import {
   CorruptCaseError,
@@ -26,23 +27,18 @@ import {
   type HistoryEntry,
   type JointParentCase,
 } from './case-record.ts';
-import { PARENT_RULE_JSON } from './joint-parent.ts';
-import { AWAITING_PROVINCE, type MoveName } from './lifecycle.ts';
+import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.ts';
+import type { MoveName } from './lifecycle.ts';
 
-/** A script from its files, in order: a library chunk first, then the script that uses it. */
-const script = (...names: string[]): LuaScript =>
-  luaScript(
-    names
-      .map((name) => readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'))
-      .join('\n'),
-  );
-const CREATE_CASE = script('create-case.lua');
-const TRANSITION_CASE = script('parent-follow.lua', 'transition-case.lua');
-const FOLLOW_PARENT = script('parent-follow.lua', 'follow-parent.lua');
-const CLAIM_SILENT_CASES = script('claim-silent-cases.lua');
-const NOTE_STATUS_QUERY = script('note-status-query.lua');
-const RAISE_FLAG = script('raise-flag.lua');
-const KEEP_PROVINCE_CASE_NO = script('keep-province-case-no.lua');
+const {
+  createCase: CREATE_CASE,
+  transitionCase: TRANSITION_CASE,
+  followParent: FOLLOW_PARENT,
+  claimSilentCases: CLAIM_SILENT_CASES,
+  noteStatusQuery: NOTE_STATUS_QUERY,
+  raiseFlag: RAISE_FLAG,
+  keepProvinceCaseNo: KEEP_PROVINCE_CASE_NO,
+} = CASE_SCRIPTS;
 
 export interface IdempotencyRecord {
   caseId: string;
@@ -132,37 +128,16 @@ export class CaseStore {
   async move(record: CaseRecord, name: MoveName, step: MoveStep): Promise<MoveOutcome> {
     const now = this.now();
     const plan = planMove(name, step, now);
-    const closing = plan.status === 'CLOSED' ? this.#retentionSeconds() : 0;
-    const id = record.id;
-    const follow = record.kind === 'joint-child' ? await this.#family(record.parentId) : undefined;
-    // A case a province holds is watched for silence while it owes us news; a joint parent has
-    // no province of its own (its children do).
-    const watched = record.kind === 'joint-parent' ? undefined : record.route.adapter;
-    const silence = watched ? (AWAITING_PROVINCE.has(plan.status) ? 'watch' : 'forget') : '';
-    const keys = [
-      this.#keys.case(id),
-      this.#keys.history(id),
-      this.#keys.outbox,
-      this.#keys.events(id),
-      this.#keys.deadLetters,
-      ...(watched ? [this.#keys.provinceSilence(watched)] : []),
-      ...(follow ? this.#familyKeys(follow.parentId, follow.children) : []),
-    ];
-    const args = [
-      plan.from.join(','),
-      plan.status,
-      JSON.stringify(plan.entries.map((e) => JSON.stringify(e))),
-      JSON.stringify(plan.fields),
-      id,
-      now.toISOString(),
-      step.digest ?? '',
-      plan.deadLetter,
-      now.getTime(),
-      closing,
-      silence,
-      ...(follow ? [PARENT_RULE_JSON, this.#retentionSeconds()] : []),
-    ];
-    const result = (await runScript(this.#redis, TRANSITION_CASE, keys, args)) as ScriptReply;
+    const family = record.kind === 'joint-child' ? await this.#family(record.parentId) : undefined;
+    const { keys, args } = transitionCall(plan, {
+      keys: this.#keys,
+      record,
+      ...(family ? { family } : {}),
+      now,
+      ...(step.digest ? { digest: step.digest } : {}),
+      retentionSeconds: this.#retentionSeconds(),
+    });
+    const result = (await runScript(this.#redis, TRANSITION_CASE, keys, args)) as TransitionReply;
     const [verdict, current, sequence] = result;
     if (verdict === 'missing') return { ok: false, reason: 'missing' };
     const at = now.toISOString();
@@ -188,9 +163,9 @@ export class CaseStore {
         at,
       });
     }
-    if (follow && result[4] !== undefined) {
+    if (family && result[4] !== undefined) {
       // The listeners get the parent as it is now; they read its ids and times, not its status.
-      const parent = await this.get(follow.parentId);
+      const parent = await this.get(family.parentId);
       if (parent?.kind === 'joint-parent') {
         await this.#tellFollowed(parent, result.slice(3) as FollowReply, at);
       }
@@ -210,7 +185,7 @@ export class CaseStore {
     if (parent?.kind !== 'joint-parent') return undefined;
     const now = this.now();
     const [keys, args] = [
-      this.#familyKeys(parent.id, parent.children),
+      familyKeys(this.#keys, { parentId: parent.id, children: parent.children }),
       [PARENT_RULE_JSON, now.toISOString(), this.#retentionSeconds()],
     ];
     const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
@@ -277,7 +252,7 @@ export class CaseStore {
   }
 
   /** A joint parent's children, read alone: a child's every move needs them, not the envelope. */
-  async #family(parentId: string): Promise<{ parentId: string; children: string[] } | undefined> {
+  async #family(parentId: string): Promise<JointFamily | undefined> {
     const raw = await this.#redis.hget(this.#keys.case(parentId), 'children');
     if (!raw) return undefined;
     const children = JSON.parse(raw) as unknown;
@@ -285,16 +260,6 @@ export class CaseStore {
       throw new CorruptCaseError(`case ${parentId}: children is not a list of ids`);
     }
     return { parentId, children };
-  }
-
-  /** The parent's hash, history and digests, then every child's hash: one hash tag, one slot. */
-  #familyKeys(parentId: string, children: readonly string[]): string[] {
-    return [
-      this.#keys.case(parentId),
-      this.#keys.history(parentId),
-      this.#keys.events(parentId),
-      ...children.map((child) => this.#keys.case(child)),
-    ];
   }
 
   #retentionSeconds(): number {
@@ -361,11 +326,6 @@ export class CaseStore {
     }));
   }
 }
-
-/** transition-case.lua's answer: verdict, status, history length, then the parent's three. */
-type ScriptReply = [string, string, number, string?, string?, number?];
-/** follow_parent's answer: the parent's previous status, new status and history length. */
-type FollowReply = [string, string, number];
 
 function asStatus(value: string): CaseStatus {
   if (isCaseStatus(value)) return value;

@@ -8,6 +8,7 @@
 // between the child's write and the parent's stranded the parent. What the rule needs is data, and
 // this file builds it from the lifecycle table, so the progress order is still written once
 // (lifecycle.ts) and the algorithm once (the Lua chunk).
+import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { CaseStatus } from './case-status.ts';
 import { LIFECYCLE, PROGRESS_RANK } from './lifecycle.ts';
 
@@ -63,3 +64,19 @@ export const PARENT_RULE: Readonly<ParentRule> = Object.freeze(buildRule());
 
 /** The rule as the Lua scripts take it (ARGV). */
 export const PARENT_RULE_JSON = JSON.stringify(PARENT_RULE);
+
+/** A joint parent and its children's ids: what the scripts that let it follow need. */
+export interface JointFamily {
+  parentId: string;
+  children: readonly string[];
+}
+
+/** The parent's hash, history and digests, then every child's hash: one hash tag, one slot. */
+export function familyKeys(keys: RedisKeys, family: JointFamily): string[] {
+  return [
+    keys.case(family.parentId),
+    keys.history(family.parentId),
+    keys.events(family.parentId),
+    ...family.children.map((child) => keys.case(child)),
+  ];
+}

@@ -1,0 +1,29 @@
+// The case store's Lua scripts (cases/scripts/*.lua, each with a KEYS/ARGV/output header), loaded
+// once and run by SHA (shared/lua-script.ts). A script whose name list starts with a library chunk
+// (parent-follow.lua) is that chunk followed by the script that calls it: Redis scripts cannot
+// include one another, and the joint parent rule must be written once.
+import { readFileSync } from 'node:fs';
+import { luaScript, type LuaScript } from '../shared/lua-script.ts';
+
+const script = (...names: string[]): LuaScript =>
+  luaScript(
+    names
+      .map((name) => readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'))
+      .join('\n'),
+  );
+
+export const CASE_SCRIPTS = {
+  createCase: script('create-case.lua'),
+  transitionCase: script('parent-follow.lua', 'transition-case.lua'),
+  followParent: script('parent-follow.lua', 'follow-parent.lua'),
+  claimSilentCases: script('claim-silent-cases.lua'),
+  noteStatusQuery: script('note-status-query.lua'),
+  raiseFlag: script('raise-flag.lua'),
+  keepProvinceCaseNo: script('keep-province-case-no.lua'),
+} as const;
+
+/** transition-case.lua's answer: verdict, status, history length, then the parent's three. */
+export type TransitionReply = [string, string, number, string?, string?, number?];
+
+/** follow_parent's answer: the parent's previous status, new status and history length. */
+export type FollowReply = [string, string, number];
