@@ -135,9 +135,11 @@ export function startAdapterWorker(
     return { delivered: true, provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate };
   }
 
+  // A province that is down fails every claimed query: one line a second, with a count.
+  const queryFailures = rateLimitedLog(log);
   const run = (job: Job<DeliveryJob>): Promise<DeliveryOutcome | StatusQueryOutcome> =>
     job.name === STATUS_QUERY_JOB
-      ? runStatusQuery(job.data.caseId, adapter, { ...deps, log })
+      ? runStatusQuery(job.data.caseId, adapter, { ...deps, log, failures: queryFailures })
       : deliver(job);
 
   // autorun off: the breaker must exist before the first job can run.

@@ -8,12 +8,15 @@ import type { CaseStore } from '../../gateway/cases/case-store.ts';
 import { AWAITING_PROVINCE } from '../../gateway/cases/lifecycle.ts';
 import type { StatusQueryRecorder } from '../../gateway/cases/record-status-query.ts';
 import type { Logger } from '../../gateway/shared/logger.ts';
+import type { RateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import type { ProvinceAdapter } from './contract.ts';
 
 export interface StatusQueryDeps {
   store: CaseStore;
   statusQueries: StatusQueryRecorder;
   log: Logger;
+  /** Where failed queries are reported, at most one line a second. */
+  failures: RateLimitedLog;
 }
 
 export type StatusQueryOutcome =
@@ -38,7 +41,11 @@ export async function runStatusQuery(
     );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    log.warn({ reason }, 'status query failed; asked again after the next silence');
+    deps.failures.warn(
+      'status-query-failed',
+      { caseId, reason },
+      'status query failed; asked again after the next silence',
+    );
     throw new UnrecoverableError(reason);
   }
   const outcome = await deps.statusQueries.record(caseId, adapter.id, answer);
