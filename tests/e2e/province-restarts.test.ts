@@ -4,7 +4,7 @@
 // from its journal and the case closes; an event post that meets a gateway that is down is retried
 // until the gateway is back. The silence watch stays at its default (30 min), so every event in
 // these histories was posted by the province, none found by a status query.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import {
   type E2eSystem,
 } from './support/system.ts';
 
+const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-e2e-sandboxes-'));
 let sys: E2eSystem;
 beforeAll(async () => {
   sys = await startE2eSystem(
@@ -26,12 +27,15 @@ beforeAll(async () => {
     {},
     {
       progressionDelayMs: 150,
-      sandboxDataDir: mkdtempSync(join(tmpdir(), 'swgw-e2e-sandboxes-')),
+      sandboxDataDir: sandboxDir,
       eventRetry: { baseMs: 50, maxMs: 400, forMs: 60_000 },
     },
   );
 });
-afterAll(async () => sys?.stop());
+afterAll(async () => {
+  await sys?.stop();
+  rmSync(sandboxDir, { recursive: true, force: true });
+});
 
 const sandbox = (id: AdapterId) => sys.sandboxes.get(id)!;
 const posted = (id: AdapterId, caseId: string) =>
@@ -56,8 +60,12 @@ describe('a sandbox restarted mid-progression', () => {
     ]);
 
     const closed = await waitForStatus(sys, caseId, 'CLOSED', 10_000);
-    // The new instance posted what was still owed (at least decided and result-delivered).
-    expect(restarted.events().filter((e) => e.caseId === caseId).length).toBeGreaterThanOrEqual(2);
+    // The new instance posted what was still owed (at least decided and result-delivered); it
+    // settles a post once the gateway's answer arrives, just after the gateway has applied it.
+    await waitFor(
+      () => restarted.events().filter((e) => e.caseId === caseId && e.status === 200).length >= 2,
+      { timeoutMs: 5000, what: 'the restarted sandbox to settle its posts' },
+    );
     expect(statuses(closed).slice(4)).toEqual([
       'IN_PROGRESS',
       'IN_PROGRESS',

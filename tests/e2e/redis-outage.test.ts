@@ -5,7 +5,7 @@
 // with the same Idempotency-Key. Printed and asserted: accepted, lost 0, stuck 0, delivered twice 0
 // (README.md#fault-figures).
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -38,6 +38,7 @@ afterAll(async () => {
   reader?.disconnect();
   await sys?.stop();
   await redis?.stop();
+  for (const dir of [redisDir, sandboxDir]) rmSync(dir, { recursive: true, force: true });
 });
 
 const accepted = (load: LoadRun) => load.submissions.filter((s) => s.caseId).length;

@@ -6,7 +6,7 @@
 // (README.md#fault-figures).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -20,6 +20,7 @@ import { startPortalLoad } from './support/portal-load.ts';
 
 const script = new URL('../../scripts/start.ts', import.meta.url).pathname;
 const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-kill-sandboxes-'));
+const redisDir = mkdtempSync(join(tmpdir(), 'swgw-kill-redis-'));
 const prefix = uniquePrefix('e2e-kill');
 let redis: PrivateRedis;
 let reader: Redis;
@@ -27,10 +28,7 @@ let port: number;
 let system: ChildProcess | undefined;
 
 beforeAll(async () => {
-  redis = await startPrivateRedis({
-    dir: mkdtempSync(join(tmpdir(), 'swgw-kill-redis-')),
-    persistent: true,
-  });
+  redis = await startPrivateRedis({ dir: redisDir, persistent: true });
   reader = plainRedis(redis.url);
   port = await freePort();
 });
@@ -38,6 +36,7 @@ afterAll(async () => {
   if (system?.exitCode === null) killGroup(system);
   reader?.disconnect();
   await redis?.stop();
+  for (const dir of [redisDir, sandboxDir]) rmSync(dir, { recursive: true, force: true });
 });
 
 /** `npm start` in its own process group, on this file's Redis, port and sandbox folder. */

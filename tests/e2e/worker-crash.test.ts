@@ -8,7 +8,7 @@
 // some in flight, some waiting — and a fresh worker takes over; every case closes, none is lost or
 // held twice by the province (README.md#fault-figures).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -62,6 +62,7 @@ afterAll(async () => {
   await tap?.close();
   await sys?.stop();
   redis.disconnect();
+  rmSync(sandboxDir, { recursive: true, force: true });
 });
 
 function startChildWorker(adapter: AdapterId, sandboxUrl: string): Promise<ChildProcess> {

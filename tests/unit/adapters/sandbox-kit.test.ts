@@ -2,13 +2,13 @@
 // cases), the fault knobs (down is a refused connection and comes back on the same port), and the
 // event progression: its outbox's retries, the silent knob, stop, and resuming from the journal
 // (adapters/README.md#sandbox-persistence).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SandboxJournal } from '../../../adapters/kit/sandbox-journal.ts';
 import {
   caseNumber,
@@ -20,7 +20,15 @@ import {
 } from '../../../adapters/kit/sandbox-kit.ts';
 import { startEventSink, waitFor } from '../../support/province-test-kit.ts';
 
-const dataDir = () => mkdtempSync(join(tmpdir(), 'swgw-sandbox-'));
+const dataDirs: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'swgw-sandbox-'));
+  dataDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 function progressionOn(
   options: ProgressionOptions,
@@ -222,7 +230,8 @@ describe('EventProgression', () => {
       decide: () => ({ decision: 'rejected', summary: '材料不全' }),
     });
     progression.begin('case-1', 'SC1');
-    await waitFor(() => sink.events.length === 3);
+    // The sandbox settles a post once its answer arrives, just after the sink has it.
+    await waitFor(() => progression.posted().length === 3);
     await progression.stop();
     expect(sink.events.map((e) => e.body.type)).toEqual(['accepted', 'in-progress', 'decided']);
     expect(sink.events[0]?.body.provinceCaseNo).toBe('SC1');
