@@ -1,7 +1,9 @@
 // Everything the registry demands of one published item version before it will serve it: the
 // schema file exists and its $id names it, the bounded-size, Chinese-title and division-table
-// rules hold (schema-rules.ts), ajv compiles it in strict mode, its cross-field rules name known
-// rules and real fields (rules/compile-rules.ts), and the examples file is well formed.
+// rules hold (schema-rules.ts), every field that looks personal is annotated (x-personal,
+// gateway/personal-data/personal-check.ts), ajv compiles it in strict mode, its cross-field rules
+// name known rules and real fields (rules/compile-rules.ts), and the examples file is well formed.
+// The item version's personal locations are derived here too, once, for masking its cases.
 // Every problem is collected, not just the first, so one start-up lists all that is wrong.
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CatalogueItem } from './catalogue-item.ts';
@@ -14,6 +16,11 @@ import {
   readJson,
   type ItemExamples,
 } from './item-files.ts';
+import { unannotatedPersonalFields } from '../personal-data/personal-check.ts';
+import {
+  submissionLocations,
+  type PersonalLocations,
+} from '../personal-data/personal-locations.ts';
 import { compileRules, type CompiledRule } from './rules/compile-rules.ts';
 import type { CrossFieldRule } from './rules/cross-field-rule.ts';
 import { checkChineseTitles, checkDivisionScopes, checkSchemaRules } from './schema-rules.ts';
@@ -22,6 +29,8 @@ import type { CompiledItem } from './validate-submission.ts';
 export interface RegisteredItem extends CompiledItem {
   readonly schema: Readonly<Record<string, unknown>>;
   readonly examples: ItemExamples;
+  /** Where a submission of this item version holds personal data (envelope and payload). */
+  readonly personal: PersonalLocations;
 }
 
 export type CompileResult = { ok: true; entry: RegisteredItem } | { ok: false; problems: string[] };
@@ -55,6 +64,12 @@ export function compileItem(
     ...checkDivisionScopes(schema as Json),
   ];
   for (const v of violations) problems.push(`${file}: ${v.rule} at ${v.schemaPath || '/'}`);
+  const docs = { defs: rawSchema(ajv, DEFS_ID), envelope: rawSchema(ajv, ENVELOPE_ID) };
+  const payload = schema as Record<string, unknown>;
+  for (const field of unannotatedPersonalFields(payload, docs, ['payload']))
+    problems.push(
+      `${file}: ${field.pointer} looks personal (${field.rule}) but has no x-personal annotation`,
+    );
 
   let validate: CompiledItem['validate'] | undefined;
   try {
@@ -64,8 +79,7 @@ export function compileItem(
   }
   let rules: readonly CompiledRule[] = [];
   if (validate) {
-    const docs = { defs: rawSchema(ajv, DEFS_ID), envelope: rawSchema(ajv, ENVELOPE_ID) };
-    const compiled = compileRules(schema as Record<string, unknown>, docs, ruleCatalogue);
+    const compiled = compileRules(payload, docs, ruleCatalogue);
     if (compiled.ok) rules = compiled.rules;
     else problems.push(...compiled.problems.map((p) => `${file}: ${p}`));
   }
@@ -81,6 +95,7 @@ export function compileItem(
       rules,
       schema: deepFreeze(schema as Record<string, unknown>),
       examples: examples.value,
+      personal: submissionLocations(docs.envelope, payload, docs),
     },
   };
 }

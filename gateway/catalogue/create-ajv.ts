@@ -1,7 +1,8 @@
 // The one ajv set-up for the gateway: draft 2020-12, strict, all errors of a stage reported
 // together (gateway/README.md#validation-order), standard formats and our keywords. createAjv adds
 // the identifier keywords, the cross-field rule list (an annotation here; rules/compile-rules.ts
-// checks and runs it) and the catalogue's shared schemas; the division tables and the clock are
+// checks and runs it), the personal-data annotation `x-personal` (gateway/personal-data/) and the
+// catalogue's shared schemas; the division tables and the clock are
 // injected, so the registry decides which tables are current and what day it is in China.
 // createRequestAjv is its sibling for the API's own request bodies and queries
 // (gateway/http/request-validation.ts), with the same options and generic keywords.
@@ -16,6 +17,7 @@ import { maxJsonLengthKeyword } from './keywords/max-json-length.ts';
 import { orderedPeriodKeyword } from './keywords/ordered-period.ts';
 import { taxAuthorityCodeKeyword } from './keywords/tax-authority-code.ts';
 import { taxpayerIdKeyword } from './keywords/taxpayer-id.ts';
+import { personalKeyword } from '../personal-data/personal-kind.ts';
 import { projectPath } from '../shared/project-root.ts';
 import { chinaDate } from '../calendar/working-days.ts';
 import type { DivisionTables } from '../divisions/load-division-table.ts';
@@ -110,6 +112,7 @@ export function createAjv(deps: AjvDeps): Ajv2020 {
   ajv.addKeyword(divisionCodeKeyword(deps.divisions));
   ajv.addKeyword(orderedPeriodKeyword(today));
   ajv.addKeyword({ keyword: RULES_KEYWORD, schemaType: 'array', metaSchema: RULES_META_SCHEMA });
+  ajv.addKeyword(personalKeyword);
   ajv.addSchema(readSchemaFile('defs.schema.json', deps.schemasDir));
   ajv.addSchema(readSchemaFile('envelope.schema.json', deps.schemasDir));
   return ajv;

@@ -16,7 +16,8 @@ import { CatalogueInvalidError } from './catalogue-error.ts';
 import type { CatalogueItem } from './catalogue-item.ts';
 import { loadCatalogue } from './catalogue-loader.ts';
 import { compileItem, type RegisteredItem } from './compile-item.ts';
-import { createAjv, ENVELOPE_ID } from './create-ajv.ts';
+import { createAjv, DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
+import { unannotatedPersonalFields } from '../personal-data/personal-check.ts';
 import type { ItemExamples } from './item-files.ts';
 import { CROSS_FIELD_RULES } from './rules/rule-catalogue.ts';
 import type { CrossFieldRule, RuleContext } from './rules/cross-field-rule.ts';
@@ -152,7 +153,14 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
   if (!envelope) throw new CatalogueInvalidError('schema registry', [`${ENVELOPE_ID} missing`]);
 
   const byCode = new Map<string, Map<number, RegisteredItem>>();
-  const problems: string[] = [];
+  // The envelope's own personal fields are held to the same rule as every item's.
+  const defs = (ajv.getSchema(DEFS_ID)?.schema ?? {}) as Record<string, unknown>;
+  const problems = unannotatedPersonalFields(envelope.schema as Record<string, unknown>, {
+    defs,
+  }).map(
+    (f) =>
+      `envelope.schema.json: ${f.pointer} looks personal (${f.rule}) but has no x-personal annotation`,
+  );
   for (const item of items) {
     const result = compileItem(ajv, schemasDir, item, rules);
     if (!result.ok) {

@@ -1,23 +1,15 @@
 // One root logger; children carry { requestId, caseId, adapter } (gateway/README.md#personal-data).
 // Personal data is redacted by path here, once (gateway/README.md#personal-data): payloads are
-// never logged whole, and the fields that can reach a log line through an error or a request
-// summary are censored.
+// never logged whole, secrets never, and the personal fields that can reach a log line through an
+// error or a request summary are censored — their paths derived from the x-personal annotations
+// of the envelope and the shared definitions (personal-data/log-redaction.ts).
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { gatewayPersonalLogPaths } from '../personal-data/log-redaction.ts';
 
 export type { Logger };
 
-const PERSONAL_FIELDS = [
-  'idNumber',
-  'contactIdNumber',
-  'name',
-  'contactName',
-  'phone',
-  'accountNo',
-  'bankAccount',
-  'accountName',
-];
-
-export const REDACT_PATHS = [
+/** Secrets and whole payloads: not personal by annotation, never to be logged either. */
+const SECRET_PATHS = [
   'req.headers["x-gw-signature"]',
   'req.headers.authorization',
   'req.headers.cookie',
@@ -25,8 +17,11 @@ export const REDACT_PATHS = [
   '*.secret',
   'payload',
   '*.payload',
-  ...PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
 ];
+
+export function redactPaths(): string[] {
+  return [...SECRET_PATHS, ...gatewayPersonalLogPaths()];
+}
 
 export interface LoggerSettings {
   level: string;
@@ -40,7 +35,7 @@ export function createLogger(
   const options: LoggerOptions = {
     level: settings.level,
     base: { service: 'swgw' },
-    redact: { paths: REDACT_PATHS, censor: '[masked]' },
+    redact: { paths: redactPaths(), censor: '[masked]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (destination) return pino(options, destination);
