@@ -297,6 +297,27 @@ export const SETTINGS_SCHEMA = {
       default: 365,
       'x-env': 'GW_CASE_RETENTION_DAYS',
     },
+    dataKeys: {
+      description:
+        'Keys that encrypt personal data at rest (each stored submission), comma-separated <id>:<base64 of 32 bytes>. New records use GW_DATA_KEY_ID or else the first; every listed key still decrypts, so keys rotate (gateway/README.md#encryption-at-rest). Required in production; development and test generate one into GW_DATA_KEY_FILE.',
+      type: 'string',
+      minLength: 1,
+      'x-env': 'GW_DATA_KEYS',
+    },
+    dataKeyId: {
+      description:
+        'Id of the GW_DATA_KEYS key that encrypts new records; default the first listed.',
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]{1,32}$',
+      'x-env': 'GW_DATA_KEY_ID',
+    },
+    dataKeyFile: {
+      description:
+        'Development and test only: file holding the generated data key when GW_DATA_KEYS is unset, created on first start and shared by every local process; default .data/data-keys.',
+      type: 'string',
+      minLength: 1,
+      'x-env': 'GW_DATA_KEY_FILE',
+    },
     supervisionIntervalMs: {
       description:
         'How often the worker raises 督办 flags (warning at 80 % of the promised time, overdue, escalated).',

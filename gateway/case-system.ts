@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';
 import { createCaseStore, type CaseStore } from './cases/case-store.ts';
+import type { DataKeySettings } from './personal-data/data-keys.ts';
 import { CaseQueues } from './queues/case-queues.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
@@ -23,7 +24,8 @@ export interface CaseSystem {
 
 export interface CaseSystemDeps {
   redis: Redis;
-  config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'>;
+  config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'> &
+    DataKeySettings;
   log: Logger;
   /** The clock of every status time. */
   now: () => Date;

@@ -1,9 +1,15 @@
-// From a stored case to what an adapter receives (adapters/kit/contract.ts).
+// From a stored case to what an adapter receives (adapters/kit/contract.ts): the record and its
+// envelope, which the job runner opens (decrypts) for this delivery only
+// (gateway/README.md#encryption-at-rest).
 import type { RoutedCase } from '../../gateway/cases/case-record.ts';
+import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
 import type { DeliveryRequest } from './contract.ts';
 
-export function toDeliveryRequest(record: RoutedCase, itemName: string): DeliveryRequest {
-  const { envelope } = record;
+export function toDeliveryRequest(
+  record: RoutedCase,
+  envelope: SubmissionEnvelope,
+  itemName: string,
+): DeliveryRequest {
   return {
     caseId: record.id,
     itemCode: record.itemCode,

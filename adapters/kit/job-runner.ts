@@ -89,10 +89,19 @@ export function startAdapterWorker(
     // delivery: nothing to send.
     if (target.found === 'skip') return { delivered: false, skipped: target.status };
     const { record } = target;
-    const request = toDeliveryRequest(record, deps.itemName(record.itemCode, record.itemVersion));
-    const controller = new AbortController();
     const attempt = job.attemptsMade + 1;
     const caseLog = log.child({ caseId, attempt });
+    if (target.found === 'unreadable') {
+      // Not the province's fault and no retry will help: a dead letter, replayable once the
+      // operator lists the missing data key again (gateway/README.md#encryption-at-rest).
+      caseLog.error({ reason: target.reason }, 'stored submission cannot be decrypted');
+      const reason = `stored submission unreadable: ${target.reason}`;
+      await recordDeliveryFailed(deps.store, record, { ...actor, reason });
+      throw new UnrecoverableError(reason);
+    }
+    const itemName = deps.itemName(record.itemCode, record.itemVersion);
+    const request = toDeliveryRequest(record, target.envelope, itemName);
+    const controller = new AbortController();
     let result;
     try {
       result = await adapter.deliver(request, { signal: controller.signal, log: caseLog });

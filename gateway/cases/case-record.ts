@@ -1,6 +1,8 @@
 // The stored shape of a case (gateway/README.md#redis-data-layout: a Redis hash plus a history
 // list). Everything the read API returns is derived from this record; nothing else holds case
-// state.
+// state. The submitted envelope is not part of it: it holds personal data, so it is stored sealed
+// (encrypted) beside these fields and only the store's openEnvelope decrypts it, for the few
+// readers that need it (gateway/README.md#encryption-at-rest).
 //
 // A case is one of three kinds, told apart by what it holds: a single case has a route; a joint
 // parent (多地联办) has its children's ids and no route of its own; a joint child has a route, its
@@ -8,7 +10,6 @@
 // against that kind's shape, so code downstream never has to guess (no `route!`).
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LEVELS, MODES, type Level, type Mode } from '../catalogue/catalogue-item.ts';
-import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import { STATUS_PHASE, type CaseStatus } from './case-status.ts';
 
 export interface RouteTarget {
@@ -40,7 +41,6 @@ interface CaseCommon {
   receivingRegion: string;
   /** Adapters whose province clients may read the case (its own, or all children's). */
   adapters: string[];
-  envelope: SubmissionEnvelope;
   createdAt: string;
   updatedAt: string;
   dueAt: string;
@@ -79,7 +79,10 @@ export type CaseRecord = SingleCase | JointParentCase | JointChildCase;
 /** A case a province receives: a single case or a joint child. */
 export type RoutedCase = SingleCase | JointChildCase;
 
-const JSON_FIELDS = ['route', 'children', 'adapters', 'envelope', 'flags', 'result'] as const;
+const JSON_FIELDS = ['route', 'children', 'adapters', 'flags', 'result'] as const;
+
+/** The hash field of the sealed envelope (bytes; create-case.lua writes it): never in the record. */
+export const SEALED_ENVELOPE_FIELD = 'envelope';
 
 /** Redis hash fields are strings: JSON for structures, plain text for the rest; kind is derived. */
 export function toHash(record: CaseRecord): Record<string, string> {
@@ -103,8 +106,6 @@ const COMMON = {
   clientId: text,
   receivingRegion: text,
   adapters: { type: 'array', items: text, minItems: 1 },
-  // Checked in full when the portal submitted it; here only that it is still an envelope.
-  envelope: { type: 'object', required: ['itemCode', 'mode', 'receivingRegion', 'applicant'] },
   createdAt: text,
   updatedAt: text,
   dueAt: text,
@@ -131,7 +132,6 @@ const COMMON_REQUIRED = [
   'clientId',
   'receivingRegion',
   'adapters',
-  'envelope',
   'createdAt',
   'updatedAt',
   'dueAt',
@@ -182,7 +182,8 @@ export class CorruptCaseError extends Error {
 /** The case in a Redis hash; undefined when there is none (no id or status stored). */
 export function fromHash(hash: Record<string, string>): CaseRecord | undefined {
   if (!hash.id || !hash.status) return undefined;
-  const parsed: Record<string, unknown> = { ...hash, itemVersion: Number(hash.itemVersion) };
+  const { [SEALED_ENVELOPE_FIELD]: _sealed, ...fields } = hash;
+  const parsed: Record<string, unknown> = { ...fields, itemVersion: Number(hash.itemVersion) };
   try {
     for (const key of JSON_FIELDS) {
       if (hash[key] !== undefined) parsed[key] = JSON.parse(hash[key]) as unknown;

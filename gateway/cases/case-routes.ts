@@ -72,7 +72,7 @@ export const CASE_ROUTES = [
       },
       problems: [404],
     },
-    handler: ({ deps, client, params }) => readCase(deps.store, client, String(params.caseId)),
+    handler: ({ deps, client, params, log }) => readCase(deps, client, String(params.caseId), log),
   }),
   route({
     method: 'post',

@@ -4,9 +4,15 @@
 // only by a row of the lifecycle table (move), applied atomically by transition-case.lua, and the
 // transition listeners given at construction (portal callbacks, 督办 scheduling) hear of every
 // applied move — whichever process (gateway, worker, operator CLI) made it. A joint child's move
-// lets its parent follow in the same Lua step (gateway/README.md#joint-parent-atomicity).
+// lets its parent follow in the same Lua step (gateway/README.md#joint-parent-atomicity). The
+// submitted envelope is sealed (encrypted) on the way in and opened only by openEnvelope, for a
+// case read or a delivery (gateway/README.md#encryption-at-rest); records, lists and moves never
+// decrypt it.
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
+import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
+import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.ts';
+import { createSealer, type Sealer } from '../personal-data/sealed-data.ts';
 import { runScript } from '../shared/lua-script.ts';
 import { redisKeys, type RedisKeys, type SupervisionFlag } from '../shared/redis-keys.ts';
 import {
@@ -22,6 +28,7 @@ import { isCaseStatus, type CaseStatus } from './case-status.ts';
 import {
   CorruptCaseError,
   fromHash,
+  SEALED_ENVELOPE_FIELD,
   toHash,
   type CaseRecord,
   type HistoryEntry,
@@ -55,7 +62,9 @@ export interface NewCase {
 
 export interface CaseStoreDeps {
   redis: Redis;
-  config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'>;
+  /** With the data keys: production without GW_DATA_KEYS stops here, before anything is stored. */
+  config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'> &
+    DataKeySettings;
   /** Told of every applied move, in order. */
   listeners: readonly TransitionListener[];
   /** The clock of every status time the store sets. */
@@ -72,6 +81,7 @@ export class CaseStore {
   readonly #keys: RedisKeys;
   readonly #config: CaseStoreDeps['config'];
   readonly #listeners: readonly TransitionListener[];
+  readonly #sealer: Sealer;
   readonly now: () => Date;
 
   constructor(deps: CaseStoreDeps) {
@@ -79,11 +89,24 @@ export class CaseStore {
     this.#keys = redisKeys(deps.config.keyPrefix);
     this.#config = deps.config;
     this.#listeners = deps.listeners;
+    // Sealed under the current data key, opened under any listed one (personal-data/).
+    this.#sealer = createSealer(loadDataKeys(deps.config));
     this.now = deps.now;
   }
 
   async get(id: string): Promise<CaseRecord | undefined> {
     return fromHash(await this.#redis.hgetall(this.#keys.case(id)));
+  }
+
+  /**
+   * The case's submitted envelope, decrypted: for reading the case (then masked) and delivering
+   * it, nowhere else. Throws SealedDataError when it cannot be opened (a key no longer listed,
+   * tampered bytes), CorruptCaseError when the case has none.
+   */
+  async openEnvelope(id: string): Promise<SubmissionEnvelope> {
+    const sealed = await this.#redis.hgetBuffer(this.#keys.case(id), SEALED_ENVELOPE_FIELD);
+    if (!sealed) throw new CorruptCaseError(`case ${id} has no stored envelope`);
+    return this.#sealer.open(sealed, id) as SubmissionEnvelope;
   }
 
   async history(id: string): Promise<HistoryEntry[]> {
@@ -96,15 +119,19 @@ export class CaseStore {
     return raw ? (JSON.parse(raw) as IdempotencyRecord) : undefined;
   }
 
-  /** Stores the parent (first) and any children plus the idempotency record, atomically. */
+  /**
+   * Stores the parent (first) and any children plus the idempotency record, atomically. Each case
+   * keeps the envelope sealed under its own id, so a sealed envelope moved to another case fails.
+   */
   async create(
     idempotency: { clientId: string; keyHash: string; record: IdempotencyRecord },
+    envelope: SubmissionEnvelope,
     cases: readonly [NewCase, ...NewCase[]],
   ): Promise<CreateOutcome> {
     const parent = cases[0].record;
     const keys = [this.#keys.idempotency(idempotency.clientId, idempotency.keyHash)];
     keys.push(this.#keys.outbox, this.#keys.jointParents);
-    const args = [
+    const args: (string | Buffer)[] = [
       JSON.stringify(idempotency.record),
       String(this.#config.idempotencyTtlSeconds),
       String(Date.parse(parent.createdAt)),
@@ -112,7 +139,11 @@ export class CaseStore {
     ];
     for (const c of cases) {
       keys.push(this.#keys.case(c.record.id), this.#keys.history(c.record.id));
-      args.push(JSON.stringify(toHash(c.record)), JSON.stringify(c.history));
+      args.push(
+        JSON.stringify(toHash(c.record)),
+        JSON.stringify(c.history),
+        this.#sealer.seal(envelope, c.record.id),
+      );
     }
     const result = (await runScript(this.#redis, CREATE_CASE, keys, args)) as string[];
     if (result[0] === 'created') return { created: true };

@@ -1,14 +1,25 @@
 // GET /v1/cases/{caseId} (gateway/README.md#reads-and-masking). Visible to the submitting portal,
 // the province clients on its route and operators; to anyone else it does not exist (404, never
-// 403, so ids cannot be probed). Personal fields are masked unless the reader is an operator with
-// the unmask right.
+// 403, so ids cannot be probed). The stored submission is decrypted here and its personal fields
+// masked by the personal locations its item version compiled to, unless the reader is an operator
+// with the unmask right.
 import type { Client } from '../auth/client-registry.ts';
+import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
+import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import type { HandlerResult } from '../http/respond.ts';
+import { maskPersonal } from '../personal-data/mask-personal.ts';
+import { WITHHELD_SUBMISSION } from '../personal-data/personal-locations.ts';
+import { SealedDataError } from '../personal-data/sealed-data.ts';
 import { GatewayError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
 import type { CaseRecord, JointChildCase } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore } from './case-store.ts';
-import { maskPersonalData } from './mask.ts';
+
+export interface ReadCaseDeps {
+  store: CaseStore;
+  registry: Pick<SchemaRegistry, 'compiledItem'>;
+}
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
@@ -31,17 +42,24 @@ export async function loadVisibleCase(
 }
 
 export async function readCase(
-  store: CaseStore,
+  deps: ReadCaseDeps,
   client: Client,
   caseId: string,
+  log: Logger,
 ): Promise<HandlerResult> {
+  const { store } = deps;
   const record = await loadVisibleCase(store, client, caseId);
   const unmasked = client.kind === 'operator' && client.rights.includes('unmask');
-  const [history, children] = await Promise.all([
+  const [history, children, envelope] = await Promise.all([
     store.history(record.id),
     record.kind === 'joint-parent' ? loadChildren(store, record.children) : [],
+    openSubmission(store, record.id, log),
   ]);
-  const submission = unmasked ? record.envelope : maskPersonalData(record.envelope);
+  // An item version no longer compiled has no locations: its applicant and payload are withheld.
+  const personal =
+    deps.registry.compiledItem(record.itemCode, record.itemVersion)?.personal ??
+    WITHHELD_SUBMISSION;
+  const submission = unmasked ? envelope : maskPersonal(envelope, personal);
   return {
     status: 200,
     body: {
@@ -76,6 +94,27 @@ export async function readCase(
       links: { self: `/v1/cases/${record.id}` },
     },
   };
+}
+
+/** The decrypted envelope; a key no longer listed or tampered bytes answer a clear 500. */
+async function openSubmission(
+  store: CaseStore,
+  caseId: string,
+  log: Logger,
+): Promise<SubmissionEnvelope> {
+  try {
+    return await store.openEnvelope(caseId);
+  } catch (error) {
+    if (!(error instanceof SealedDataError)) throw error;
+    log.error(
+      { caseId, problem: error.problem, reason: error.message },
+      'stored submission unreadable',
+    );
+    throw new GatewayError('GW_CASE_DATA_UNREADABLE', {
+      detail: `The stored submission of case ${caseId} cannot be decrypted by this gateway; its operators must restore the data key it was sealed under`,
+      cause: error,
+    });
+  }
 }
 
 /** A parent's children that still exist (a child past retention is left out). */

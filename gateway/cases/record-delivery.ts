@@ -1,6 +1,8 @@
 // What an adapter worker records about a delivery (gateway/README.md#case-lifecycle): the case
 // it may deliver, then one outcome — delivered (with the province's case number) or failed for
 // good (a dead letter). Retrying is the worker's business and records nothing.
+import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
+import { SealedDataError } from '../personal-data/sealed-data.ts';
 import type { CaseStatus } from './case-status.ts';
 import type { RoutedCase } from './case-record.ts';
 import type { MoveOutcome } from './case-move.ts';
@@ -8,13 +10,16 @@ import type { CaseStore } from './case-store.ts';
 import { recordDispatched } from './record-dispatch.ts';
 
 export type DeliveryTarget =
-  | { found: 'deliver'; record: RoutedCase }
+  | { found: 'deliver'; record: RoutedCase; envelope: SubmissionEnvelope }
+  /** Its sealed envelope cannot be opened here (a data key not listed, tampered bytes). */
+  | { found: 'unreadable'; record: RoutedCase; reason: string }
   /** Nothing to send: a replayed job, or a province that reported progress first. */
   | { found: 'skip'; status: CaseStatus }
   | { found: 'missing' };
 
 /**
- * The case of a delivery job, if it is still waiting to be delivered. A case still SUBMITTED had
+ * The case of a delivery job, if it is still waiting to be delivered, with its envelope decrypted
+ * for the adapter (the one place a worker opens it). A case still SUBMITTED had
  * its job queued by a submit path that has not recorded the dispatch yet (or died before it): the
  * worker records it, so the history never jumps from SUBMITTED to DELIVERED.
  */
@@ -29,7 +34,13 @@ export async function loadForDelivery(store: CaseStore, caseId: string): Promise
   if (record.kind === 'joint-parent' || record.status !== 'ROUTED') {
     return { found: 'skip', status: record.status };
   }
-  return { found: 'deliver', record };
+  try {
+    return { found: 'deliver', record, envelope: await store.openEnvelope(record.id) };
+  } catch (error) {
+    if (error instanceof SealedDataError)
+      return { found: 'unreadable', record, reason: error.message };
+    throw error;
+  }
 }
 
 export interface Delivered {

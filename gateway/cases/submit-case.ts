@@ -111,6 +111,7 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
   };
   const outcome = await deps.store.create(
     { ...idempotency, record: { caseId: parent.id, requestHash, response } },
+    envelope,
     [
       { record: parent, history },
       ...built.children.map((record): NewCase => ({ record, history })),
@@ -173,7 +174,6 @@ function buildCases(
     mode: envelope.mode,
     clientId: input.client.id,
     receivingRegion: envelope.receivingRegion,
-    envelope,
     createdAt: at,
     updatedAt: at,
     dueAt: due.dueAt,

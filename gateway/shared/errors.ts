@@ -150,6 +150,11 @@ export const ERROR_CATALOGUE = {
     titleZh: '请求头过大',
   },
   GW_INTERNAL: { status: 500, title: 'Internal error', titleZh: '内部错误' },
+  GW_CASE_DATA_UNREADABLE: {
+    status: 500,
+    title: "The case's stored data cannot be decrypted",
+    titleZh: '办件存储数据无法解密',
+  },
   GW_UNAVAILABLE: {
     status: 503,
     title: 'Service temporarily unavailable',

@@ -20,7 +20,7 @@ await runChild(async () => {
   const url = `${process.env.BENCH_BACKEND_URL ?? ''}${CHENGDU_APPLICATIONS_PATH}`;
   const apiKey = process.env.BENCH_BACKEND_API_KEY ?? '';
   const template = toApplication(
-    toDeliveryRequest(benchRecord('template', benchEnvelope(), new Date().toISOString()), 'x'),
+    toDeliveryRequest(benchRecord('template', new Date().toISOString()), benchEnvelope(), 'x'),
   );
   const connection = new Redis(process.env.REDIS_URL ?? '', { maxRetriesPerRequest: null });
   const worker = new Worker<DeliveryJob>(

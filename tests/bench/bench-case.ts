@@ -21,7 +21,7 @@ export function benchEnvelope(): SubmissionEnvelope {
   return example;
 }
 
-export function benchRecord(id: string, envelope: SubmissionEnvelope, at: string): SingleCase {
+export function benchRecord(id: string, at: string): SingleCase {
   return {
     kind: 'single',
     id,
@@ -33,7 +33,6 @@ export function benchRecord(id: string, envelope: SubmissionEnvelope, at: string
     receivingRegion: '510104',
     route: { adapter: BENCH_ADAPTER, targetRegion: '510104', level: 'county' },
     adapters: [BENCH_ADAPTER],
-    envelope,
     createdAt: at,
     updatedAt: at,
     dueAt: at,

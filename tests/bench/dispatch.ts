@@ -82,15 +82,17 @@ async function seed(
         const id = ulid();
         ids.push(id);
         const at = new Date().toISOString();
-        const record = benchRecord(id, envelope, at);
+        const record = benchRecord(id, at);
         const idem = {
           caseId: id,
           requestHash: 'bench',
           response: { status: 202, body: { caseId: id }, headers: { Location: `/v1/cases/${id}` } },
         };
-        const outcome = await store.create({ clientId: BENCH_CLIENT, keyHash: id, record: idem }, [
-          { record, history: benchHistory(at) },
-        ]);
+        const outcome = await store.create(
+          { clientId: BENCH_CLIENT, keyHash: id, record: idem },
+          envelope,
+          [{ record, history: benchHistory(at) }],
+        );
         if (!outcome.created) throw new Error(`seed: case ${id} not created`);
         await dispatchCase({ store, queues }, record);
       }),

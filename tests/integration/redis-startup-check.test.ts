@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { startGateway } from '../../gateway/gateway-process.ts';
 import { readRedisFacts, redisFactsProblems, StartupError } from '../../gateway/shared/redis.ts';
 import { startPrivateRedis } from '../../scripts/private-redis.ts';
-import { testRedisUrl } from '../support/redis.ts';
+import { testDataKeys, testRedisUrl } from '../support/redis.ts';
 import { memoryLogger } from '../support/test-gateway.ts';
 
 describe('Redis start-up check', () => {
@@ -46,7 +46,12 @@ describe('Redis start-up check', () => {
   });
 
   it('starts and stops cleanly on a good Redis', async () => {
-    const config = loadConfig({ REDIS_URL: testRedisUrl(), PORT: '0', GW_HOST: '127.0.0.1' });
+    const config = loadConfig({
+      REDIS_URL: testRedisUrl(),
+      PORT: '0',
+      GW_HOST: '127.0.0.1',
+      GW_DATA_KEYS: testDataKeys(),
+    });
     const { logger } = memoryLogger();
     const gateway = await startGateway(config, logger);
     expect((await fetch(`http://127.0.0.1:${gateway.port}/readyz`)).status).toBe(200);

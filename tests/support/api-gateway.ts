@@ -18,7 +18,7 @@ import {
   type Services,
   type StaticData,
 } from '../../gateway/services.ts';
-import { testRedisUrl, uniquePrefix } from './redis.ts';
+import { testDataKeys, testRedisUrl, uniquePrefix } from './redis.ts';
 import { memoryLogger } from './test-gateway.ts';
 
 let staticData: StaticData | undefined;
@@ -55,6 +55,7 @@ export async function startApiGateway(
     REDIS_URL: options.redisUrl ?? testRedisUrl(),
     GW_KEY_PREFIX: uniquePrefix('api'),
     GW_ENV: 'test',
+    GW_DATA_KEYS: testDataKeys(),
     ...env,
   });
   const { logger, lines } = memoryLogger();

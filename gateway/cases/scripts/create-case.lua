@@ -13,7 +13,8 @@
     ARGV[2] idempotency TTL, seconds
     ARGV[3] createdAt, ms
     ARGV[4] parent case id (goes to the outbox; to the joint parents when it has children)
-    ARGV[5..] case fields JSON, first history entry JSON (pairs, same order as the keys)
+    ARGV[5..] per case, in the order of the keys: case fields JSON, first history entry JSON,
+              the sealed envelope (bytes: gateway/personal-data/sealed-data.ts)
 
   Output:
     {'created'} or {'exists', <stored idempotency record JSON>}
@@ -29,14 +30,15 @@ for i = 0, pairs_count - 1 do
   if redis.call('EXISTS', caseKey) == 1 then
     return redis.error_reply('case already exists: ' .. caseKey)
   end
-  local fields = cjson.decode(ARGV[5 + i * 2])
-  local flat = {}
+  local fields = cjson.decode(ARGV[5 + i * 3])
+  -- Binary, so not inside the JSON: Lua strings carry any bytes.
+  local flat = {'envelope', ARGV[7 + i * 3]}
   for k, v in pairs(fields) do
     flat[#flat + 1] = k
     flat[#flat + 1] = v
   end
   redis.call('HSET', caseKey, unpack(flat))
-  redis.call('RPUSH', historyKey, ARGV[6 + i * 2])
+  redis.call('RPUSH', historyKey, ARGV[6 + i * 3])
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 if pairs_count > 1 then

@@ -14,7 +14,7 @@ import {
   type LocalSystemOptions,
 } from '../../../scripts/local-system.ts';
 import { devSecret, validExample } from '../../support/api-gateway.ts';
-import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { testDataKeys, testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
 
 /** waitFor for a value: resolves with the first truthy answer of check(), typed without the falsy. */
 export async function until<T>(
@@ -37,6 +37,7 @@ export function e2eConfig(label: string, env: Record<string, string> = {}): Conf
     PORT: '0',
     GW_HOST: '127.0.0.1',
     GW_ENV: 'test',
+    GW_DATA_KEYS: testDataKeys(),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
     GW_DELIVERY_ATTEMPTS: '4',
     GW_DELIVERY_BACKOFF_MS: '50',

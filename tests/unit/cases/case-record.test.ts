@@ -4,21 +4,12 @@ import { describe, expect, it } from 'vitest';
 import {
   CorruptCaseError,
   fromHash,
+  SEALED_ENVELOPE_FIELD,
   toHash,
   type JointChildCase,
   type JointParentCase,
   type SingleCase,
 } from '../../../gateway/cases/case-record.ts';
-import type { SubmissionEnvelope } from '../../../gateway/catalogue/submission-envelope.ts';
-
-const envelope: SubmissionEnvelope = {
-  itemCode: 'SW-005',
-  mode: 'online',
-  receivingRegion: '510104',
-  handlingRegion: '530323',
-  applicant: { type: 'person', name: '张三', idNumber: '53032319900101123X' },
-  payload: { months: 36 },
-};
 const common = {
   status: 'ROUTED' as const,
   itemCode: 'SW-005',
@@ -26,7 +17,6 @@ const common = {
   mode: 'online' as const,
   clientId: 'portal-sc',
   receivingRegion: '510104',
-  envelope,
   createdAt: '2026-11-25T08:00:00.000Z',
   updatedAt: '2026-11-25T08:00:00.000Z',
   dueAt: '2026-12-09T16:00:00.000Z',
@@ -63,6 +53,12 @@ describe('case records in Redis hashes', () => {
     const hash = toHash(record);
     expect(hash).not.toHaveProperty('kind');
     expect(fromHash(hash)).toEqual(record);
+  });
+
+  it('leaves the sealed envelope out of the record: only the store opens it', () => {
+    const hash = { ...toHash(single), [SEALED_ENVELOPE_FIELD]: '\u0001\u0004k1\u00ff…' };
+    expect(fromHash(hash)).toEqual(single);
+    expect(fromHash(hash)).not.toHaveProperty(SEALED_ENVELOPE_FIELD);
   });
 
   it('has no case for a hash without id or status (nothing stored)', () => {

@@ -1,0 +1,105 @@
+// The keys that encrypt personal data at rest (gateway/README.md#encryption-at-rest). Operators
+// give them as GW_DATA_KEYS = `<id>:<base64 of 32 bytes>,<id>:<…>`: GW_DATA_KEY_ID (or the first
+// listed) encrypts new records, every listed key decrypts, and each record names the key that
+// sealed it, so a key is rotated by listing a new one first and dropping the old one only once no
+// record under it is left. Production refuses to start without keys; development and test
+// generate one into the private data folder (.data/data-keys, GW_DATA_KEY_FILE), shared by every
+// process of the local system. Problems never echo key material.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError, type Config } from '../../config/load-config.ts';
+import { projectPath } from '../shared/project-root.ts';
+
+export interface DataKey {
+  readonly id: string;
+  /** 32 bytes. */
+  readonly key: Buffer;
+}
+
+export interface DataKeyRing {
+  /** The key new records are sealed under. */
+  readonly current: DataKey;
+  readonly ids: readonly string[];
+  find(id: string): DataKey | undefined;
+}
+
+export const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const KEY_BYTES = 32;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** Parses `<id>:<base64>,…`; `source` names where the text came from in every problem. */
+export function parseDataKeys(
+  text: string,
+  currentId: string | undefined,
+  source: string,
+): DataKeyRing {
+  const problems: string[] = [];
+  const keys = new Map<string, DataKey>();
+  text
+    .split(',')
+    .map((entry) => entry.trim())
+    .forEach((entry, i) => {
+      const colon = entry.indexOf(':');
+      const id = colon > 0 ? entry.slice(0, colon) : '';
+      const material = colon > 0 ? entry.slice(colon + 1) : '';
+      if (!KEY_ID.test(id)) {
+        problems.push(
+          `${source} entry ${i + 1}: must be <id>:<base64>, the id 1–32 of A-Z a-z 0-9 _ -`,
+        );
+        return;
+      }
+      const key = BASE64.test(material) ? Buffer.from(material, 'base64') : Buffer.alloc(0);
+      if (key.length !== KEY_BYTES)
+        problems.push(
+          `${source} key ${id}: must be ${KEY_BYTES} bytes in base64, got ${key.length}`,
+        );
+      else if (keys.has(id)) problems.push(`${source} key ${id}: listed twice`);
+      else keys.set(id, { id, key });
+    });
+  const current = keys.get(currentId ?? '') ?? (currentId ? undefined : [...keys.values()][0]);
+  if (problems.length === 0 && !current)
+    problems.push(
+      currentId
+        ? `GW_DATA_KEY_ID ${currentId} is not one of the ${source} keys (${[...keys.keys()].join(', ')})`
+        : `${source} lists no key`,
+    );
+  if (problems.length > 0 || !current) throw new ConfigError(problems);
+  return Object.freeze({
+    current,
+    ids: Object.freeze([...keys.keys()]),
+    find: (id: string) => keys.get(id),
+  });
+}
+
+/** A fresh key in GW_DATA_KEYS form, for a development data folder or a test run. */
+export function generateDataKeys(prefix: string): string {
+  return `${prefix}-${randomBytes(3).toString('hex')}:${randomBytes(KEY_BYTES).toString('base64')}`;
+}
+
+/**
+ * Creates the development key file once; O_EXCL, so the gateway and the workers starting together
+ * cannot each write a different key: whoever loses the race reads the winner's.
+ */
+function developmentKeys(file: string): string {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${generateDataKeys('dev')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export type DataKeySettings = Pick<Config, 'env' | 'dataKeys' | 'dataKeyId' | 'dataKeyFile'>;
+
+export function loadDataKeys(settings: DataKeySettings): DataKeyRing {
+  if (settings.dataKeys)
+    return parseDataKeys(settings.dataKeys, settings.dataKeyId, 'GW_DATA_KEYS');
+  if (settings.env === 'production')
+    throw new ConfigError([
+      'GW_DATA_KEYS is required in production: personal data is encrypted at rest (gateway/README.md#encryption-at-rest)',
+    ]);
+  const file = settings.dataKeyFile ?? projectPath('.data/data-keys');
+  return parseDataKeys(developmentKeys(file), settings.dataKeyId, file);
+}

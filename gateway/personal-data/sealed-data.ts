@@ -1,0 +1,83 @@
+// Personal data at rest (gateway/README.md#encryption-at-rest): a value is compressed (raw
+// deflate: a case is kept for a year, so bytes count) and encrypted with AES-256-GCM under the
+// current data key. The sealed bytes say how to open them, so keys rotate without rewriting:
+//
+//   version (1 byte, 1) | key id length (1 byte) | key id | IV (12 bytes) | GCM tag (16 bytes) | ciphertext
+//
+// The header and a context string (the case id) are authenticated data: a sealed envelope copied
+// onto another case, or a header edited to name another key, fails like a flipped bit does.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { DataKeyRing } from './data-keys.ts';
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** An inflated value larger than this is refused rather than allocated (a case is ≤ 256 KiB). */
+const MAX_PLAIN_BYTES = 4 * 1024 * 1024;
+
+export type SealedDataProblem = 'format' | 'unknown-key' | 'tampered';
+
+/** Sealed bytes this gateway cannot open: a fault to report, never a crash. */
+export class SealedDataError extends Error {
+  override name = 'SealedDataError';
+  readonly problem: SealedDataProblem;
+  constructor(problem: SealedDataProblem, message: string) {
+    super(message);
+    this.problem = problem;
+  }
+}
+
+export interface Sealer {
+  seal(value: unknown, context: string): Buffer;
+  open(sealed: Buffer, context: string): unknown;
+}
+
+function header(keyId: string): Buffer {
+  const id = Buffer.from(keyId, 'ascii');
+  return Buffer.concat([Buffer.from([VERSION, id.length]), id]);
+}
+
+export function createSealer(keys: DataKeyRing): Sealer {
+  return {
+    seal(value, context) {
+      const { id, key } = keys.current;
+      const head = header(id);
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.concat([head, Buffer.from(context, 'utf8')]));
+      const plain = deflateRawSync(Buffer.from(JSON.stringify(value), 'utf8'));
+      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+      return Buffer.concat([head, iv, cipher.getAuthTag(), body]);
+    },
+
+    open(sealed, context) {
+      if (sealed.length < 2 || sealed[0] !== VERSION)
+        throw new SealedDataError('format', `not sealed data of version ${VERSION}`);
+      const idEnd = 2 + sealed[1]!;
+      const keyId = sealed.subarray(2, idEnd).toString('ascii');
+      if (sealed.length < idEnd + IV_BYTES + TAG_BYTES)
+        throw new SealedDataError('format', 'sealed data is truncated');
+      const dataKey = keys.find(keyId);
+      if (!dataKey)
+        throw new SealedDataError(
+          'unknown-key',
+          `sealed under data key ${JSON.stringify(keyId)}, which is not in GW_DATA_KEYS (${keys.ids.join(', ')})`,
+        );
+      const iv = sealed.subarray(idEnd, idEnd + IV_BYTES);
+      const decipher = createDecipheriv('aes-256-gcm', dataKey.key, iv);
+      decipher.setAAD(Buffer.concat([sealed.subarray(0, idEnd), Buffer.from(context, 'utf8')]));
+      decipher.setAuthTag(sealed.subarray(idEnd + IV_BYTES, idEnd + IV_BYTES + TAG_BYTES));
+      let plain: Buffer;
+      try {
+        const body = sealed.subarray(idEnd + IV_BYTES + TAG_BYTES);
+        plain = Buffer.concat([decipher.update(body), decipher.final()]);
+      } catch {
+        throw new SealedDataError('tampered', 'sealed data failed its integrity check');
+      }
+      return JSON.parse(
+        inflateRawSync(plain, { maxOutputLength: MAX_PLAIN_BYTES }).toString('utf8'),
+      ) as unknown;
+    },
+  };
+}
