@@ -16,11 +16,8 @@ import {
   readJson,
   type ItemExamples,
 } from './item-files.ts';
-import { unannotatedPersonalFields } from '../personal-data/personal-check.ts';
-import {
-  submissionLocations,
-  type PersonalLocations,
-} from '../personal-data/personal-locations.ts';
+import { compilePersonalData } from '../personal-data/compile-personal-data.ts';
+import type { PersonalLocations } from '../personal-data/personal-locations.ts';
 import { compileRules, type CompiledRule } from './rules/compile-rules.ts';
 import type { CrossFieldRule } from './rules/cross-field-rule.ts';
 import { checkChineseTitles, checkDivisionScopes, checkSchemaRules } from './schema-rules.ts';
@@ -66,10 +63,8 @@ export function compileItem(
   for (const v of violations) problems.push(`${file}: ${v.rule} at ${v.schemaPath || '/'}`);
   const docs = { defs: rawSchema(ajv, DEFS_ID), envelope: rawSchema(ajv, ENVELOPE_ID) };
   const payload = schema as Record<string, unknown>;
-  for (const field of unannotatedPersonalFields(payload, docs, ['payload']))
-    problems.push(
-      `${file}: ${field.pointer} looks personal (${field.rule}) but has no x-personal annotation`,
-    );
+  const personal = compilePersonalData(docs.envelope, payload, docs);
+  if (!personal.ok) problems.push(...personal.problems.map((p) => `${file}: ${p}`));
 
   let validate: CompiledItem['validate'] | undefined;
   try {
@@ -86,7 +81,8 @@ export function compileItem(
   const examples = readExamples(schemasDir, item.code, item.version);
   if (!examples.ok) problems.push(examples.problem);
 
-  if (problems.length > 0 || !validate || !examples.ok) return { ok: false, problems };
+  if (problems.length > 0 || !validate || !examples.ok || !personal.ok)
+    return { ok: false, problems };
   return {
     ok: true,
     entry: {
@@ -95,7 +91,7 @@ export function compileItem(
       rules,
       schema: deepFreeze(schema as Record<string, unknown>),
       examples: examples.value,
-      personal: submissionLocations(docs.envelope, payload, docs),
+      personal: personal.locations,
     },
   };
 }

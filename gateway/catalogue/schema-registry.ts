@@ -17,7 +17,7 @@ import type { CatalogueItem } from './catalogue-item.ts';
 import { loadCatalogue } from './catalogue-loader.ts';
 import { compileItem, type RegisteredItem } from './compile-item.ts';
 import { createAjv, DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
-import { unannotatedPersonalFields } from '../personal-data/personal-check.ts';
+import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/personal-check.ts';
 import type { ItemExamples } from './item-files.ts';
 import { CROSS_FIELD_RULES } from './rules/rule-catalogue.ts';
 import type { CrossFieldRule, RuleContext } from './rules/cross-field-rule.ts';
@@ -157,10 +157,7 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
   const defs = (ajv.getSchema(DEFS_ID)?.schema ?? {}) as Record<string, unknown>;
   const problems = unannotatedPersonalFields(envelope.schema as Record<string, unknown>, {
     defs,
-  }).map(
-    (f) =>
-      `envelope.schema.json: ${f.pointer} looks personal (${f.rule}) but has no x-personal annotation`,
-  );
+  }).map((f) => `envelope.schema.json: ${unannotatedProblem(f)}`);
   for (const item of items) {
     const result = compileItem(ajv, schemasDir, item, rules);
     if (!result.ok) {

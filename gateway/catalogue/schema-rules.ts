@@ -73,8 +73,11 @@ function walk(
     out.push({ schemaPath: path, rule: 'string without maxLength' });
   if (types.includes('array') && s.maxItems === undefined)
     out.push({ schemaPath: path, rule: 'array without maxItems' });
+  // A refining object (in a then branch, say) admits nothing its declaration does not; closing it
+  // with additionalProperties: false would refuse the declaration's other properties.
   if (
     types.includes('object') &&
+    !refining &&
     s.additionalProperties !== false &&
     s.unevaluatedProperties !== false
   )

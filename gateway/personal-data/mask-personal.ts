@@ -1,9 +1,10 @@
 // Applies compiled personal locations (personal-locations.ts) to a value: masking for responses,
 // and listing the personal values, for the tests that search a response or raw Redis for them.
 // Only the locations are walked, so the cost follows the annotations, not the size of the payload.
+// A value is taken by the first location that reaches it and whose conditions hold, and only once.
 import { MASKS } from './masks.ts';
 import type { PersonalKind } from './personal-kind.ts';
-import type { PersonalLocations } from './personal-locations.ts';
+import type { PersonalLocation, PersonalLocations } from './personal-locations.ts';
 import { EVERY } from './schema-fields.ts';
 
 export interface PersonalValue {
@@ -17,6 +18,8 @@ interface Slot {
   readonly holder: Record<string, unknown> | unknown[];
   readonly key: string;
   readonly path: string;
+  /** The values from the root down to this slot's parent. */
+  readonly trail: readonly unknown[];
 }
 
 function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
@@ -33,18 +36,41 @@ function escape(token: string): string {
 
 /** The slots `tokens` reach below `root['']`; absent fields are simply not there. */
 function slots(root: { '': unknown }, tokens: readonly string[]): Slot[] {
-  let found: Slot[] = [{ holder: root, key: '', path: '' }];
+  let found: Slot[] = [{ holder: root, key: '', path: '', trail: [] }];
   for (const token of tokens) {
     const next: Slot[] = [];
-    for (const { holder, key, path } of found) {
+    for (const { holder, key, path, trail } of found) {
       const value = (holder as Record<string, unknown>)[key];
       if (!isContainer(value)) continue;
       const keys = token === EVERY ? Object.keys(value) : has(value, token) ? [token] : [];
-      for (const k of keys) next.push({ holder: value, key: k, path: `${path}/${escape(k)}` });
+      for (const k of keys)
+        next.push({
+          holder: value,
+          key: k,
+          path: `${path}/${escape(k)}`,
+          trail: [...trail, value],
+        });
     }
     found = next;
   }
   return found;
+}
+
+/** The slots of a location whose conditions hold, each path once across all locations. */
+function* taken(
+  root: { '': unknown },
+  locations: PersonalLocations,
+): Generator<{ slot: Slot; location: PersonalLocation }> {
+  const seen = new Set<string>();
+  for (const location of locations)
+    for (const slot of slots(root, location.tokens)) {
+      if (seen.has(slot.path)) continue;
+      const value = (slot.holder as Record<string, unknown>)[slot.key];
+      const trail = [...slot.trail, value];
+      if (!(location.when ?? []).every((c) => c.test(trail[c.depth]))) continue;
+      seen.add(slot.path);
+      yield { slot, location };
+    }
 }
 
 /** Every string inside a personal value (the value itself when it is one). */
@@ -65,22 +91,21 @@ function masked(value: unknown, mask: (s: string) => string): unknown {
 /** A deep copy of `data` with every personal value masked by its kind. */
 export function maskPersonal<T>(data: T, locations: PersonalLocations): T {
   const root = { '': structuredClone(data) as unknown };
-  for (const { tokens, kind } of locations)
-    for (const { holder, key } of slots(root, tokens)) {
-      const slot = holder as Record<string, unknown>;
-      slot[key] = masked(slot[key], MASKS[kind]);
-    }
+  // Collected first: masking while walking would let a condition read a value already masked.
+  for (const { slot, location } of [...taken(root, locations)]) {
+    const holder = slot.holder as Record<string, unknown>;
+    holder[slot.key] = masked(holder[slot.key], MASKS[location.kind]);
+  }
   return root[''] as T;
 }
 
 /** Every personal string in `data`, with its pointer and kind. */
 export function personalValues(data: unknown, locations: PersonalLocations): PersonalValue[] {
   const out: PersonalValue[] = [];
-  for (const { tokens, kind } of locations)
-    for (const { holder, key, path } of slots({ '': data }, tokens)) {
-      const found: { path: string; value: string }[] = [];
-      strings((holder as Record<string, unknown>)[key], path, found);
-      out.push(...found.map((f) => ({ pointer: f.path, kind, value: f.value })));
-    }
+  for (const { slot, location } of taken({ '': data }, locations)) {
+    const found: { path: string; value: string }[] = [];
+    strings((slot.holder as Record<string, unknown>)[slot.key], slot.path, found);
+    out.push(...found.map((f) => ({ pointer: f.path, kind: location.kind, value: f.value })));
+  }
   return out;
 }

@@ -120,3 +120,8 @@ export function unannotatedPersonalFields(
   });
   return out;
 }
+
+/** The catalogue's problem text for one unannotated field. */
+export function unannotatedProblem(field: UnannotatedField): string {
+  return `${field.pointer} looks personal (${field.rule}) but has no x-personal annotation`;
+}

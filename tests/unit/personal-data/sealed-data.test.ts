@@ -1,0 +1,102 @@
+// Sealed data (gateway/personal-data/sealed-data.ts): compressed and encrypted under the current
+// data key, readable under any listed key, refused clearly when the key is gone or a byte changed.
+import { describe, expect, it } from 'vitest';
+import { generateDataKeys, parseDataKeys } from '../../../gateway/personal-data/data-keys.ts';
+import { createSealer, SealedDataError } from '../../../gateway/personal-data/sealed-data.ts';
+import { validExample } from '../../support/api-gateway.ts';
+
+const oldKeys = generateDataKeys('k0');
+const newKeys = generateDataKeys('k1');
+const ring = (text: string, current?: string) => parseDataKeys(text, current, 'GW_DATA_KEYS');
+const envelope = validExample('SW-005');
+const CASE = '01JCASE0000000000000000001';
+
+function failure(open: () => unknown): SealedDataError {
+  try {
+    open();
+  } catch (error) {
+    if (error instanceof SealedDataError) return error;
+    throw error;
+  }
+  throw new Error('expected the sealed data to be refused');
+}
+
+describe('sealed data', () => {
+  it('opens what it sealed, and holds no personal value in clear', () => {
+    const sealer = createSealer(ring(oldKeys));
+    const sealed = sealer.seal(envelope, CASE);
+    expect(sealer.open(sealed, CASE)).toEqual(envelope);
+    const bytes = sealed.toString('latin1');
+    for (const value of ['510104198503152311', '13812345678', '6222020200112233445', '李'])
+      expect(bytes).not.toContain(Buffer.from(value).toString('latin1'));
+  });
+
+  it('is smaller than the JSON it seals (compressed before it is encrypted)', () => {
+    const sealed = createSealer(ring(oldKeys)).seal(envelope, CASE);
+    expect(sealed.length).toBeLessThan(Buffer.byteLength(JSON.stringify(envelope)) * 0.8);
+  });
+
+  it('seals each time with a fresh IV, so equal submissions do not look equal', () => {
+    const sealer = createSealer(ring(oldKeys));
+    expect(sealer.seal(envelope, CASE).equals(sealer.seal(envelope, CASE))).toBe(false);
+  });
+
+  it('names its key, so a record sealed before a rotation still opens after it', () => {
+    const before = createSealer(ring(oldKeys)).seal(envelope, CASE);
+    const rotated = createSealer(ring(`${newKeys},${oldKeys}`));
+    const after = rotated.seal(envelope, CASE);
+    expect(after.subarray(2, 2 + after[1]!).toString()).toBe(newKeys.split(':')[0]);
+    expect(rotated.open(before, CASE)).toEqual(envelope);
+    expect(rotated.open(after, CASE)).toEqual(envelope);
+  });
+
+  it('seals under GW_DATA_KEY_ID when it names another listed key', () => {
+    const oldId = oldKeys.split(':')[0]!;
+    const sealed = createSealer(ring(`${newKeys},${oldKeys}`, oldId)).seal(envelope, CASE);
+    expect(sealed.subarray(2, 2 + sealed[1]!).toString()).toBe(oldId);
+  });
+
+  it('refuses a record under a key no longer listed, naming that key and the listed ones', () => {
+    const sealed = createSealer(ring(oldKeys)).seal(envelope, CASE);
+    const error = failure(() => createSealer(ring(newKeys)).open(sealed, CASE));
+    expect(error.problem).toBe('unknown-key');
+    expect(error.message).toContain(`"${oldKeys.split(':')[0]}"`);
+    expect(error.message).toContain(newKeys.split(':')[0]);
+    expect(error.message).not.toContain(newKeys.split(':')[1]);
+  });
+
+  it.each([
+    ['a flipped ciphertext bit', (b: Buffer) => b.writeUInt8(b.at(-1)! ^ 1, b.length - 1)],
+    ['a flipped tag bit', (b: Buffer) => b.writeUInt8(b[2 + b[1]! + 12]! ^ 1, 2 + b[1]! + 12)],
+    ['a flipped IV bit', (b: Buffer) => b.writeUInt8(b[2 + b[1]!]! ^ 1, 2 + b[1]!)],
+  ])('refuses %s as tampered', (_label, tamper) => {
+    const sealer = createSealer(ring(oldKeys));
+    const sealed = Buffer.from(sealer.seal(envelope, CASE));
+    tamper(sealed);
+    expect(failure(() => sealer.open(sealed, CASE)).problem).toBe('tampered');
+  });
+
+  it('refuses a sealed envelope moved onto another case', () => {
+    const sealer = createSealer(ring(oldKeys));
+    const sealed = sealer.seal(envelope, CASE);
+    expect(failure(() => sealer.open(sealed, '01JCASE0000000000000000002')).problem).toBe(
+      'tampered',
+    );
+  });
+
+  it('refuses a header that names another listed key', () => {
+    const keys = ring(`${generateDataKeys('kA')},${generateDataKeys('kB')}`);
+    const sealer = createSealer(keys);
+    const sealed = Buffer.from(sealer.seal(envelope, CASE));
+    sealed.write(keys.ids[1]!, 2, 'ascii'); // same length: kA-xxxxxx → kB-yyyyyy
+    expect(failure(() => sealer.open(sealed, CASE)).problem).toBe('tampered');
+  });
+
+  it.each([
+    ['an empty value', Buffer.alloc(0)],
+    ['plain JSON stored before encryption', Buffer.from(JSON.stringify(envelope))],
+    ['a truncated record', Buffer.from([1, 2, 0x6b, 0x30, 9, 9])],
+  ])('refuses %s as not sealed data', (_label, bytes) => {
+    expect(failure(() => createSealer(ring(oldKeys)).open(bytes, CASE)).problem).toBe('format');
+  });
+});
