@@ -1,8 +1,9 @@
 // Developer check for item schemas: `npm run catalogue:check -- SW-005 GA-001` (no codes = all).
 // Builds the registry the gateway would build (strict compile, bounded-size, title and
-// division-table rules, cross-field rules checked against the schemas), then runs every valid
-// example through the whole validation (envelope, identifiers, payload schema, cross-field rules)
-// and every invalid example, which must fail at its pointer with its keyword or rule name.
+// division-table rules, personal-data annotations, cross-field rules checked against the
+// schemas), then runs every valid example through the whole validation (envelope, identifiers,
+// payload schema, cross-field rules) and every invalid example, which must fail at its pointer
+// with its keyword or rule name.
 import { CatalogueInvalidError } from '../gateway/catalogue/catalogue-error.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
 import type { CatalogueItem } from '../gateway/catalogue/catalogue-item.ts';

@@ -29,8 +29,9 @@ export function personalLogPaths(envelope: Schema, defs: Schema): string[] {
     paths.add(`*.${pinoPath(tokens)}`);
     names.add(tokens.at(-1)!);
   }
-  for (const def of Object.values((defs.$defs ?? {}) as Record<string, Schema>))
-    for (const { tokens } of personalLocations(def, docs))
+  // Walked through a $ref, so a definition's own references resolve inside defs.schema.json.
+  for (const name of Object.keys((defs.$defs ?? {}) as Record<string, Schema>))
+    for (const { tokens } of personalLocations({ $ref: `defs.schema.json#/$defs/${name}` }, docs))
       if (tokens.length > 0 && tokens.at(-1) !== '*') names.add(tokens.at(-1)!);
   for (const name of names) {
     const key = pinoPath([name]);

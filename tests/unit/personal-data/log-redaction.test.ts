@@ -44,6 +44,11 @@ describe('log redaction', () => {
     logger.warn({ envelope: { itemCode: 'GA-001', applicant, payload: { x: '王五' } } }, 'x');
     logger.error({ applicant }, 'y');
     logger.info({ caseId: '01J', person: { name: '赵六', idNumber: '53032319900101123X' } }, 'z');
+    // A shared definition's personal property (a location's address), wherever it sits.
+    logger.info(
+      { detail: { residence: { region: '510104', address: '成都市武侯区人民南路1号' } } },
+      'a',
+    );
     const written = JSON.stringify(lines());
     for (const value of [
       '张三',
@@ -53,6 +58,7 @@ describe('log redaction', () => {
       '510104198503152311',
       '王五',
       '赵六',
+      '人民南路',
       '53032319900101123X',
     ])
       expect(written).not.toContain(value);
