@@ -21,6 +21,11 @@ import {
 } from '../../support/personal-scan.ts';
 import { plainRedis } from '../../support/redis.ts';
 
+/** A value that cannot turn up by chance in a timestamp, an id or an English word. */
+function distinctive(value: string): boolean {
+  return /\p{Script=Han}/u.test(value) || value.length >= 6;
+}
+
 interface Submitted {
   label: string;
   body: Record<string, unknown>;
@@ -133,15 +138,40 @@ describe('personal data at rest', () => {
   it('keeps no longer personal value in clear anywhere under the prefix (queues, callbacks, outbox)', async () => {
     const everything = await rawBytes(redis, await keysUnder(redis, gw.config.keyPrefix));
     // Short values (a room number, a two-letter given name) match timestamps and ids by chance.
-    const long = [...new Set(submitted.flatMap((s) => s.secrets))].filter(
-      (v) => /\p{Script=Han}/u.test(v) || v.length >= 6,
-    );
+    const long = [...new Set(submitted.flatMap((s) => s.secrets))].filter(distinctive);
     expect(long.length).toBeGreaterThan(300);
     expect(inClear(everything, long)).toEqual([]);
   });
 
   it('writes no personal value into the log', () => {
     const log = JSON.stringify(gw.logLines());
-    expect(inClear(log, [...new Set(submitted.flatMap((s) => s.secrets))])).toEqual([]);
+    const secrets = [...new Set(submitted.flatMap((s) => s.secrets))].filter(distinctive);
+    expect(inClear(log, secrets)).toEqual([]);
+  });
+});
+
+describe('refused submissions', () => {
+  it('log no personal value of the envelopes they refuse', async () => {
+    const { registry } = gw.services;
+    const secrets = new Set<string>();
+    let refused = 0;
+    for (const item of registry.items()) {
+      const compiled = registry.compiledItem(item.code, item.version)!;
+      for (const [i, example] of compiled.examples.invalid.entries()) {
+        const body = example.envelope as Record<string, unknown>;
+        const portal = portalFor(String(body.receivingRegion ?? '510104'));
+        const res = await gw
+          .client(portal)
+          .submitCase(body, `refused-${item.code}-${i}-${Date.now()}`);
+        expect(res.status, `${item.code} invalid[${i}]`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${item.code} invalid[${i}]`).toBeLessThan(500);
+        refused++;
+        for (const secret of secretsOf(body, compiled.personal)) secrets.add(secret);
+      }
+    }
+    expect(refused).toBeGreaterThanOrEqual(148);
+    expect(secrets.size).toBeGreaterThan(100);
+    // Error codes and messages are English words: a two-letter pinyin name is in GW_PAYLOAD_INVALID.
+    expect(inClear(JSON.stringify(gw.logLines()), [...secrets].filter(distinctive))).toEqual([]);
   });
 });
