@@ -7,7 +7,7 @@
 // person's name, phone, account, ID number, address or mailbox. Fields with a closed list of
 // values (enum, const) can hold nothing personal.
 import { PERSONAL_KEYWORD } from './personal-kind.ts';
-import { annotatedKind } from './personal-locations.ts';
+import { annotatedKind, toPointer } from './personal-locations.ts';
 import {
   eachField,
   fieldTitle,
@@ -90,10 +90,6 @@ function personalPatterns(docs: SchemaDocuments): Map<string, string> {
   return out;
 }
 
-function pointerOf(tokens: readonly string[]): string {
-  return tokens.map((t) => `/${t.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
-
 function looksPersonal(field: DeclaredField, copies: Map<string, string>): string | undefined {
   const { schemas } = field;
   if (!isFreeString(schemas)) return undefined;
@@ -115,7 +111,7 @@ export function unannotatedPersonalFields(
   eachField(root, docs, (field) => {
     if (annotatedKind(field)) return false;
     const rule = looksPersonal(field, copies);
-    if (rule) out.push({ pointer: pointerOf([...prefix, ...field.tokens]), rule });
+    if (rule) out.push({ pointer: toPointer([...prefix, ...field.tokens]), rule });
     return true;
   });
   return out;

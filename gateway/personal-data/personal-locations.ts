@@ -2,7 +2,8 @@
 // the compile pipeline: gateway/catalogue/compile-item.ts), never per request and never by field
 // name: the JSON pointer pattern of every field annotated `x-personal` (schemas/README.md#personal-data),
 // `*` standing for every array element or every extra property. What lies beneath an annotated
-// field is personal as a whole, so the walk stops there. Masking (mask-personal.ts), the raw-data
+// field is personal as a whole, so the walk stops there; an annotation in a then/else branch holds
+// only where its `if` does (a condition on the data, branch-test.ts). Masking (mask-personal.ts), the raw-data
 // scan of the tests and any later reader (typed result schemas, an unmasking console) take this
 // list, so one annotation drives them all.
 import { branchTest, type ValueTest } from './branch-test.ts';
@@ -45,7 +46,8 @@ export function annotatedKind(field: DeclaredField): PersonalKind | undefined {
   return undefined;
 }
 
-function toPointer(tokens: readonly string[]): string {
+/** RFC 6901 pointer of reference tokens (`*` stays `*`). */
+export function toPointer(tokens: readonly string[]): string {
   return tokens.map((t) => `/${t.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
