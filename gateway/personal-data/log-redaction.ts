@@ -30,7 +30,7 @@ export function personalLogPaths(envelope: Schema, defs: Schema): string[] {
     names.add(tokens.at(-1)!);
   }
   // Walked through a $ref, so a definition's own references resolve inside defs.schema.json.
-  for (const name of Object.keys((defs.$defs ?? {}) as Record<string, Schema>))
+  for (const name of Object.keys(defs.$defs ?? {}))
     for (const { tokens } of personalLocations({ $ref: `defs.schema.json#/$defs/${name}` }, docs))
       if (tokens.length > 0 && tokens.at(-1) !== '*') names.add(tokens.at(-1)!);
   for (const name of names) {

@@ -2,11 +2,8 @@
 // the key that sealed it, so after a rotation old cases still read and deliver; a record under a
 // key no longer listed, or with a changed byte, is answered with a clear 500 and becomes a dead
 // letter on delivery (never a crash, never a delivery of garbage), and is delivered once the key
-// is listed again. Real gateways on one key prefix, real workers, 成都 faked with nock.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// is listed again. Real gateways on one key prefix, real workers, 成都 faked with nock. (Production
+// refusing to start without keys: tests/integration/production/start.test.ts.)
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
@@ -14,7 +11,7 @@ import { startWorkers, type RunningWorkers } from '../../../adapters/worker-proc
 import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
-import { plainRedis, testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { plainRedis, uniquePrefix, waitFor } from '../../support/redis.ts';
 
 const OLD = generateDataKeys('k0');
 const NEW = generateDataKeys('k1');
@@ -158,57 +155,5 @@ describe('a record this gateway cannot open', () => {
       what: 'the old case delivered',
     });
     expect(delivered).toContain(before);
-  });
-});
-
-describe('production', () => {
-  const main = new URL('../../../gateway/main.ts', import.meta.url).pathname;
-  let dir = '';
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** `npm run start:gateway` in production mode: its exit code (or 'running') and its output. */
-  function startProduction(extra: Record<string, string>) {
-    dir ||= mkdtempSync(join(tmpdir(), 'swgw-prod-'));
-    const clientsFile = join(dir, 'clients.json');
-    const secret = 'p'.repeat(40);
-    writeFileSync(
-      clientsFile,
-      JSON.stringify([{ id: 'portal-x', kind: 'portal', province: '51', secret }]),
-    );
-    // The run's test key is in the environment: this process must get only what `extra` gives.
-    const { GW_DATA_KEYS: _testKeys, ...inherited } = process.env;
-    const env: NodeJS.ProcessEnv = {
-      ...inherited,
-      GW_ENV: 'production',
-      GW_CLIENTS_FILE: clientsFile,
-      REDIS_URL: testRedisUrl(),
-      GW_KEY_PREFIX: uniquePrefix('prod'),
-      PORT: '0',
-      GW_HOST: '127.0.0.1',
-      ...extra,
-    };
-    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    return { child, exit, output: () => output };
-  }
-
-  it('refuses to start without GW_DATA_KEYS, saying why', async () => {
-    const started = startProduction({});
-    expect(await started.exit).toBe(1);
-    expect(started.output()).toContain('GW_DATA_KEYS is required in production');
-    expect(started.output()).not.toContain('gateway listening');
-  });
-
-  it('starts with GW_DATA_KEYS', async () => {
-    const started = startProduction({ GW_DATA_KEYS: NEW });
-    await waitFor(() => started.output().includes('gateway listening'), {
-      timeoutMs: 15_000,
-      what: 'the production gateway listening',
-    });
-    started.child.kill('SIGTERM');
-    expect(await started.exit).toBe(0);
   });
 });

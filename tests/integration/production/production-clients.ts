@@ -1,9 +1,11 @@
 // A production clients file for tests: no inline secrets, each one named by secretEnv, with the
-// secrets themselves returned as environment variables (README.md#production-mode).
+// secrets themselves returned as environment variables (README.md#production-mode), together with
+// the other secret a production start needs, the data keys (GW_DATA_KEYS).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 
 export interface ProductionClients {
   file: string;
@@ -19,7 +21,7 @@ const CLIENTS = [
 ];
 
 export function productionClients(): ProductionClients {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { GW_DATA_KEYS: generateDataKeys('prod') };
   const secrets: Record<string, string> = {};
   const entries = CLIENTS.map((client) => {
     const secretEnv = `PROD_${client.id.toUpperCase().replace(/-/g, '_')}_SECRET`;

@@ -1,6 +1,7 @@
 // Defect 10 of issue 12, the start: GW_ENV=production refuses the development clients file and
 // development secrets, and starts with a clients file whose secrets come from the environment
-// (README.md#production-mode). The real entry point, gateway/main.ts, in a child process.
+// (README.md#production-mode); defect 9: it refuses to start without the keys that encrypt
+// personal data at rest (gateway/README.md#encryption-at-rest). The real entry point, gateway/main.ts, in a child process.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,19 @@ describe('GW_ENV=production at start', () => {
     const started = startGateway({ PORT: String(await freePort()), GW_CLIENTS_FILE: file });
     expect(await started.exit).toBe(1);
     expect(started.output()).toMatch(/PROD_PORTAL_SC_SECRET/);
+  });
+
+  it('refuses to start without GW_DATA_KEYS, naming it', async () => {
+    const { file, env } = productionClients();
+    const { GW_DATA_KEYS: _keys, ...secrets } = env;
+    const started = startGateway({
+      PORT: String(await freePort()),
+      GW_CLIENTS_FILE: file,
+      ...secrets,
+    });
+    expect(await started.exit).toBe(1);
+    expect(started.output()).toContain('GW_DATA_KEYS is required in production');
+    expect(started.output()).not.toContain('gateway listening');
   });
 
   it('starts with a production clients file and secrets from the environment, and stops on SIGTERM', async () => {
