@@ -11,6 +11,8 @@ import { loadCalendar } from '../gateway/calendar/working-days.ts';
 import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
 import { createCaseSystem } from '../gateway/case-system.ts';
 import { createStatusQueryRecorder } from '../gateway/cases/record-status-query.ts';
+import { loadTypedResults } from '../gateway/catalogue/typed-results.ts';
+import { loadDivisionTables } from '../gateway/divisions/load-division-table.ts';
 import { startSilenceWatch } from '../gateway/cases/silence-watch.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
 import type { DeliveryJob } from '../gateway/queues/case-queues.ts';
@@ -44,11 +46,15 @@ export async function startWorkers(
   const connection = createRedis('worker', redisSettings(config));
   await waitForRedis(connection, config.redisStartupTimeoutMs);
   const keys = redisKeys(config.keyPrefix);
+  // Results a status query brings are checked as posted ones are, and masked in callbacks as
+  // GET /v1/cases/{id} masks them (schemas/README.md#result-schemas).
+  const results = loadTypedResults({ divisions: loadDivisionTables() });
   const cases = createCaseSystem({
     redis: connection,
     config,
     log: logger,
     now: options.now ?? (() => new Date()),
+    results,
   });
   const { store } = cases;
   const callbackWorker = startCallbackWorker({
@@ -60,7 +66,11 @@ export async function startWorkers(
   const settings =
     options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
   const names = new Map(loadCatalogue().map((i) => [`${i.code}@${i.version}`, i.name]));
-  const statusQueries = createStatusQueryRecorder({ store, calendar: loadCalendar() });
+  const statusQueries = createStatusQueryRecorder({
+    store,
+    calendar: loadCalendar(),
+    registry: results,
+  });
   const workers = new Map<string, AdapterWorker>();
   for (const id of options.adapters ?? ADAPTER_IDS) {
     const s = settings[id];

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';
 import { createCaseStore, type CaseStore } from './cases/case-store.ts';
+import type { ResultSchemas } from './cases/event-result.ts';
 import type { DataKeySettings } from './personal-data/data-keys.ts';
 import { CaseQueues } from './queues/case-queues.ts';
 import type { Logger } from './shared/logger.ts';
@@ -29,6 +30,11 @@ export interface CaseSystemDeps {
   log: Logger;
   /** The clock of every status time. */
   now: () => Date;
+  /**
+   * The items' typed results, to mask a result in callbacks (gateway/cases/masked-result.ts);
+   * without them (the operator CLI) a callback withholds the result's text.
+   */
+  results?: ResultSchemas;
 }
 
 export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
@@ -39,7 +45,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     redis: deps.redis,
     config: deps.config,
     now: deps.now,
-    listeners: [callbackListener(callbacks, deps.log), supervisionListener(schedule)],
+    listeners: [callbackListener(callbacks, deps.log, deps.results), supervisionListener(schedule)],
   });
   const queues = new CaseQueues(deps.redis, keys);
   return {

@@ -102,7 +102,7 @@ export function createServices(
   data: StaticData = loadStaticData(config, logger),
   now: () => Date = () => new Date(),
 ): Services {
-  const cases = createCaseSystem({ redis, config, log: logger, now });
+  const cases = createCaseSystem({ redis, config, log: logger, now, results: data.registry });
   return {
     config,
     logger,

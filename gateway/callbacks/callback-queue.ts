@@ -1,11 +1,14 @@
 // Portal callbacks (跟踪, gateway/README.md#callbacks): when a case with a callbackUrl changes
 // status, a job on the `callbacks` queue posts { caseId, status, phase, sequence, at } to the
-// portal — no personal data. Delivery is at-least-once and may arrive out of order: `sequence` (the
-// history length) orders them, and GET /v1/cases/{id} stays the truth.
+// portal, and the result once the case is decided — masked as GET /v1/cases/{id} masks it, so no
+// personal data travels in clear. Delivery is at-least-once and may arrive out of order:
+// `sequence` (the history length) orders them, and GET /v1/cases/{id} stays the truth.
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseStatus } from '../cases/case-status.ts';
 import type { TransitionListener } from '../cases/case-move.ts';
+import type { ResultSchemas } from '../cases/event-result.ts';
+import { maskedResult } from '../cases/masked-result.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 
 export interface CallbackJob {
@@ -15,6 +18,8 @@ export interface CallbackJob {
   status: CaseStatus;
   sequence: number;
   at: string;
+  /** The case's result, masked (a decided case and every later status). */
+  result?: unknown;
 }
 
 export class CallbackQueue {
@@ -47,10 +52,15 @@ export class CallbackQueue {
 export function callbackListener(
   queue: CallbackQueue,
   log: { warn: (obj: object, msg: string) => void },
+  /** The typed results, to mask a result as GET /v1/cases/{id} does; none: withhold it. */
+  results?: ResultSchemas,
 ): TransitionListener {
-  return async ({ record, status, sequence, at }) => {
+  return async ({ record, status, sequence, at, fields }) => {
     if (record.kind === 'joint-child' || !record.callbackUrl) return;
     try {
+      // The move that decides writes the result; later moves find it on the record they read.
+      const result: unknown =
+        fields.result === undefined ? record.result : (JSON.parse(fields.result) as unknown);
       await queue.enqueue({
         caseId: record.id,
         clientId: record.clientId,
@@ -58,6 +68,7 @@ export function callbackListener(
         status,
         sequence,
         at,
+        ...(result === undefined ? {} : { result: maskedResult(results, record, result) }),
       });
     } catch (error) {
       log.warn({ err: error, caseId: record.id }, 'callback not queued; the portal can still poll');

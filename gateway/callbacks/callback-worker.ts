@@ -24,7 +24,7 @@ export function startCallbackWorker(deps: {
   const worker = new Worker<CallbackJob>(
     CALLBACK_QUEUE,
     async (job) => {
-      const { caseId, clientId, url, status, sequence, at } = job.data;
+      const { caseId, clientId, url, status, sequence, at, result } = job.data;
       const client = deps.clients.get(clientId);
       if (!client) throw new UnrecoverableError(`client ${clientId} no longer registered`);
       const body = JSON.stringify({
@@ -33,6 +33,7 @@ export function startCallbackWorker(deps: {
         phase: phaseOf(status),
         sequence,
         at,
+        ...(result === undefined ? {} : { result }),
         links: { self: `/v1/cases/${caseId}` },
       });
       const target = new URL(url);

@@ -14,11 +14,14 @@ import type { CaseEvent } from './case-event.ts';
 import type { MoveOutcome } from './case-move.ts';
 import type { RoutedCase } from './case-record.ts';
 import type { CaseStore } from './case-store.ts';
+import type { ResultSchemas } from './event-result.ts';
 import { LIFECYCLE, PAUSED, type EventSource, type LifecycleMove } from './lifecycle.ts';
 
 export interface EventDeps {
   store: CaseStore;
   calendar: WorkingCalendar;
+  /** The items' typed results (event-result.ts), checked before an event moves a case. */
+  registry: ResultSchemas;
 }
 
 /** Who brought the event, for the history. */

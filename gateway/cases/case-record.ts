@@ -51,6 +51,10 @@ interface CaseCommon {
   result?: unknown;
   /** Why delivery failed for good (DELIVERY_FAILED), for the dead-letter list. */
   failureReason?: string;
+  /** The earlier case of the same portal this one resubmits (the envelope's relatedCaseId). */
+  relatedCaseId?: string;
+  /** Later cases of the same portal that name this one in relatedCaseId, oldest first. */
+  followUps?: string[];
 }
 
 export interface SingleCase extends CaseCommon {
@@ -79,7 +83,7 @@ export type CaseRecord = SingleCase | JointParentCase | JointChildCase;
 /** A case a province receives: a single case or a joint child. */
 export type RoutedCase = SingleCase | JointChildCase;
 
-const JSON_FIELDS = ['route', 'children', 'adapters', 'flags', 'result'] as const;
+const JSON_FIELDS = ['route', 'children', 'adapters', 'flags', 'result', 'followUps'] as const;
 
 /** The hash field of the sealed envelope (bytes; create-case.lua writes it): never in the record. */
 export const SEALED_ENVELOPE_FIELD = 'envelope';
@@ -122,6 +126,8 @@ const COMMON = {
   pausedAt: { type: 'string' },
   failureReason: { type: 'string' },
   callbackUrl: { type: 'string' },
+  relatedCaseId: text,
+  followUps: { type: 'array', items: text },
 } as const;
 const COMMON_REQUIRED = [
   'id',

@@ -20,6 +20,7 @@ export const CASE_SCRIPTS = {
   noteStatusQuery: script('note-status-query.lua'),
   raiseFlag: script('raise-flag.lua'),
   keepProvinceCaseNo: script('keep-province-case-no.lua'),
+  linkFollowUp: script('link-follow-up.lua'),
 } as const;
 
 /** transition-case.lua's answer: verdict, status, history length, then the parent's three. */

@@ -45,6 +45,7 @@ const {
   noteStatusQuery: NOTE_STATUS_QUERY,
   raiseFlag: RAISE_FLAG,
   keepProvinceCaseNo: KEEP_PROVINCE_CASE_NO,
+  linkFollowUp: LINK_FOLLOW_UP,
 } = CASE_SCRIPTS;
 
 export interface IdempotencyRecord {
@@ -317,6 +318,24 @@ export class CaseStore {
   /** A delivery the worker could not record as a move keeps its province case number. */
   async keepProvinceCaseNo(id: string, provinceCaseNo: string): Promise<void> {
     await runScript(this.#redis, KEEP_PROVINCE_CASE_NO, [this.#keys.case(id)], [provinceCaseNo]);
+  }
+
+  /**
+   * Records on an earlier case that `followUpId` follows it up (gateway/README.md#related-cases),
+   * once, with a history entry; false when the earlier case is gone or the link exists.
+   */
+  async linkFollowUp(
+    caseId: string,
+    followUpId: string,
+    entry: { at: string; actor: string; note: string },
+  ): Promise<boolean> {
+    const linked = await runScript(
+      this.#redis,
+      LINK_FOLLOW_UP,
+      [this.#keys.case(caseId), this.#keys.history(caseId)],
+      [followUpId, entry.at, entry.actor, entry.note],
+    );
+    return linked === 1;
   }
 
   /** Raises a 督办 flag once, with its history entry; false when already up or the case is gone. */

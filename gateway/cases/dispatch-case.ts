@@ -1,6 +1,9 @@
 // Second half of the outbox rule (gateway/README.md#outbox-rule): queue a stored case (job id = case id, so a
 // repeat is a no-op) and only then record it ROUTED. Used by the submit path, by an idempotent
-// replay whose first attempt died between the two writes, and by the reconciler.
+// replay whose first attempt died between the two writes, and by the reconciler. A case that
+// follows up an earlier one (relatedCaseId, gateway/README.md#related-cases) is linked from that
+// case first, here rather than at creation, so a process that dies in between leaves the link to
+// whoever dispatches the case next (the link is made once).
 import type { CaseRecord, JointChildCase } from './case-record.ts';
 import type { CaseStore } from './case-store.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
@@ -12,6 +15,14 @@ export interface DispatchDeps {
 }
 
 export async function dispatchCase(deps: DispatchDeps, record: CaseRecord): Promise<void> {
+  const related = record.relatedCaseId;
+  if (related && record.kind !== 'joint-child') {
+    await deps.store.linkFollowUp(related, record.id, {
+      at: record.createdAt,
+      actor: record.clientId,
+      note: `resubmitted as ${record.id}`,
+    });
+  }
   const children: JointChildCase[] = [];
   if (record.kind === 'joint-parent') {
     for (const childId of record.children) {

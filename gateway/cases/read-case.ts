@@ -15,10 +15,11 @@ import type { Logger } from '../shared/logger.ts';
 import type { CaseRecord, JointChildCase } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore } from './case-store.ts';
+import { maskedResult } from './masked-result.ts';
 
 export interface ReadCaseDeps {
   store: CaseStore;
-  registry: Pick<SchemaRegistry, 'compiledItem'>;
+  registry: Pick<SchemaRegistry, 'compiledItem' | 'resultFor'>;
 }
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
@@ -86,7 +87,13 @@ export async function readCase(
       provinceCaseNo: record.provinceCaseNo ?? null,
       dueAt: record.dueAt,
       flags: record.flags,
-      result: record.result ?? null,
+      result:
+        record.result === undefined
+          ? null
+          : unmasked
+            ? record.result
+            : maskedResult(deps.registry, record, record.result),
+      relatedCases: relatedCases(record),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
       submission,
@@ -115,6 +122,18 @@ async function openSubmission(
       cause: error,
     });
   }
+}
+
+/**
+ * The cases this one is linked with (gateway/README.md#related-cases): the earlier case it
+ * follows up, then the later cases that follow it up.
+ */
+function relatedCases(record: CaseRecord): { caseId: string; relation: string }[] {
+  const earlier = record.relatedCaseId;
+  return [
+    ...(earlier ? [{ caseId: earlier, relation: 'resubmission-of' }] : []),
+    ...(record.followUps ?? []).map((caseId) => ({ caseId, relation: 'resubmitted-as' })),
+  ];
 }
 
 /** A parent's children that still exist (a child past retention is left out). */

@@ -1,8 +1,10 @@
 // POST /v1/cases/{caseId}/events (gateway/README.md#province-events): a province client on the
-// case's route reports progress. Legal transitions only (409 GW_ILLEGAL_TRANSITION); the same event
-// twice is applied once (its content digest is kept with the case); a joint parent advances with
-// its children (gateway/README.md#joint-parent-atomicity). The event itself is applied by
-// apply-event.ts, as a status query's events are.
+// case's route reports progress. A result must match the item version's result schema, if it
+// declares one (422 GW_RESULT_INVALID, the case unmoved: event-result.ts); legal transitions only
+// (409 GW_ILLEGAL_TRANSITION); the same event twice is applied once (its content digest is kept
+// with the case); a joint parent advances with its children
+// (gateway/README.md#joint-parent-atomicity). The event itself is applied by apply-event.ts, as a
+// status query's events are.
 import type { Client } from '../auth/client-registry.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { HandlerResult } from '../http/respond.ts';
@@ -10,6 +12,7 @@ import { applyProvinceEvent, type EventDeps } from './apply-event.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseEvent } from './case-event.ts';
 import { loadVisibleCase } from './read-case.ts';
+import { eventResultProblems } from './event-result.ts';
 
 export type { EventDeps } from './apply-event.ts';
 
@@ -29,6 +32,12 @@ export async function recordEvent(
       detail: `Case ${caseId} is a joint case: report events on its children ${record.children.join(', ')}`,
     });
   }
+  const problems = eventResultProblems(deps.registry, record, event);
+  if (problems.length > 0)
+    throw new GatewayError('GW_RESULT_INVALID', {
+      detail: `The result does not match the result schema of ${record.itemCode} v${record.itemVersion}`,
+      errors: problems,
+    });
   const outcome = await applyProvinceEvent(deps, record, event, {
     actor: client.id,
     source: 'province-post',

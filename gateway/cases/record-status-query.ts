@@ -8,6 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import { createRequestAjv } from '../catalogue/create-ajv.ts';
 import { applyProvinceEvent, type EventDeps } from './apply-event.ts';
 import { CASE_EVENT_SCHEMA, type CaseEvent } from './case-event.ts';
+import { eventResultProblems } from './event-result.ts';
 import { AWAITING_PROVINCE } from './lifecycle.ts';
 
 /** The province's answer, as an adapter's queryStatus gives it (adapters/kit/contract.ts). */
@@ -17,7 +18,7 @@ export type QueriedStatus =
 export interface StatusQueryOutcome {
   /** Events applied now, in the province's order. */
   applied: string[];
-  /** Events refused: malformed, or not allowed from where the case stands. */
+  /** Events refused: malformed, a result its item's schema refuses, or not allowed from where the case stands. */
   ignored: number;
 }
 
@@ -41,7 +42,9 @@ export function createStatusQueryRecorder(deps: EventDeps): StatusQueryRecorder 
         // Re-read each time: a move changes what the next event's pause and due time start from.
         const record = await deps.store.get(caseId);
         if (!record || record.kind === 'joint-parent') break;
-        if (!valid(event)) {
+        // A result its item's result schema refuses is not applied, as a post of it would be
+        // refused (gateway/README.md#province-events).
+        if (!valid(event) || eventResultProblems(deps.registry, record, event).length > 0) {
           outcome.ignored++;
           continue;
         }

@@ -1,5 +1,6 @@
 // POST /v1/cases, top to bottom (gateway/README.md#submission, gateway/README.md#thin-handlers):
-//   idempotency → validate (envelope → identifiers → payload) → route → store → enqueue → 202.
+//   idempotency → validate (envelope → identifiers → payload) → route → related case → store →
+//   enqueue → 202.
 // The 202 leaves only after the case record and its job are both in Redis; if the process dies
 // between the two, the reconciler (or the portal's retry with the same key) queues it.
 import type { HandlerResult } from '../http/respond.ts';
@@ -97,6 +98,9 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     });
   }
 
+  if (envelope.relatedCaseId)
+    await checkRelatedCase(deps.store, input.client, envelope.relatedCaseId);
+
   const built = buildCases(deps, input, item, envelope, decision, now);
   const { parent } = built;
   const response = {
@@ -108,6 +112,7 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     at: now.toISOString(),
     status: 'SUBMITTED',
     actor: input.client.id,
+    ...(envelope.relatedCaseId ? { note: `resubmission of ${envelope.relatedCaseId}` } : {}),
   };
   const outcome = await deps.store.create(
     { ...idempotency, record: { caseId: parent.id, requestHash, response } },
@@ -126,6 +131,26 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     'case accepted',
   );
   return response;
+}
+
+/**
+ * relatedCaseId must name a case this portal submitted (gateway/README.md#related-cases). Another
+ * portal's case is answered exactly like one that does not exist, so ids cannot be probed.
+ */
+async function checkRelatedCase(store: CaseStore, client: Client, caseId: string): Promise<void> {
+  const related = await store.get(caseId);
+  if (related && related.kind !== 'joint-child' && related.clientId === client.id) return;
+  throw new GatewayError('GW_RELATED_CASE_UNKNOWN', {
+    detail: `relatedCaseId names no case of ${client.id}`,
+    errors: [
+      {
+        path: '/relatedCaseId',
+        message: `no case ${caseId} submitted by this portal`,
+        messageZh: '关联办件不存在或不属于本门户',
+        keyword: 'relatedCaseId',
+      },
+    ],
+  });
 }
 
 async function replay(
@@ -178,6 +203,8 @@ function buildCases(
     updatedAt: at,
     dueAt: due.dueAt,
     flags: { warning: false, overdue: false, escalated: false },
+    // Not personal data: kept in the record (the envelope is sealed) for the link and the view.
+    ...(envelope.relatedCaseId ? { relatedCaseId: envelope.relatedCaseId } : {}),
   };
   const callback = envelope.callbackUrl ? { callbackUrl: envelope.callbackUrl } : {};
   if ('route' in decision) {

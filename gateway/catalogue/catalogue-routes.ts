@@ -71,7 +71,8 @@ export const CATALOGUE_ROUTES = [
     operation: {
       operationId: 'readCatalogueItem',
       tags: ['catalogue'],
-      summary: 'Item metadata, payload schema and examples',
+      summary:
+        'Item metadata, payload schema (with its result schema), shared definitions, examples',
       parameters: ['ItemCode'],
       responses: {
         '200': jsonResponse('The latest published version.', schemaRef('CatalogueItemDetail')),
@@ -89,6 +90,7 @@ export const CATALOGUE_ROUTES = [
         body: {
           ...summary(item),
           schema: deps.registry.schemaFor(code),
+          definitions: deps.registry.definitionsFor(code),
           examples: { valid: examples?.valid ?? [], invalid: examples?.invalid ?? [] },
         },
       };

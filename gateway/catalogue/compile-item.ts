@@ -2,7 +2,8 @@
 // schema file exists and its $id names it, the bounded-size, Chinese-title and division-table
 // rules hold (schema-rules.ts), every field that looks personal is annotated (x-personal,
 // gateway/personal-data/personal-check.ts), ajv compiles it in strict mode, its cross-field rules
-// name known rules and real fields (rules/compile-rules.ts), and the examples file is well formed.
+// name known rules and real fields (rules/compile-rules.ts), its typed result, if any, passes the
+// same checks and accepts its examples (result-schema.ts), and the examples file is well formed.
 // The item version's personal locations are derived here too, once, for masking its cases.
 // Every problem is collected, not just the first, so one start-up lists all that is wrong.
 import type { Ajv2020 } from 'ajv/dist/2020.js';
@@ -20,6 +21,8 @@ import { compilePersonalData } from '../personal-data/compile-personal-data.ts';
 import type { PersonalLocations } from '../personal-data/personal-locations.ts';
 import { compileRules, type CompiledRule } from './rules/compile-rules.ts';
 import type { CrossFieldRule } from './rules/cross-field-rule.ts';
+import { compileResultSchema, type CompiledResult } from './result-schema.ts';
+import { referencedDefinitions } from './referenced-definitions.ts';
 import { checkChineseTitles, checkDivisionScopes, checkSchemaRules } from './schema-rules.ts';
 import type { CompiledItem } from './validate-submission.ts';
 
@@ -28,6 +31,10 @@ export interface RegisteredItem extends CompiledItem {
   readonly examples: ItemExamples;
   /** Where a submission of this item version holds personal data (envelope and payload). */
   readonly personal: PersonalLocations;
+  /** The item's typed result, when its schema declares one. */
+  readonly result?: CompiledResult;
+  /** The shared definitions the schema (and its result) references, by name. */
+  readonly definitions: Readonly<Record<string, unknown>>;
 }
 
 export type CompileResult = { ok: true; entry: RegisteredItem } | { ok: false; problems: string[] };
@@ -78,10 +85,17 @@ export function compileItem(
     if (compiled.ok) rules = compiled.rules;
     else problems.push(...compiled.problems.map((p) => `${file}: ${p}`));
   }
+  const result = compileResultSchema(
+    ajv,
+    item.code,
+    item.version,
+    schema as Record<string, unknown>,
+  );
+  if (!result.ok) problems.push(...result.problems.map((p) => `${file}: ${p}`));
   const examples = readExamples(schemasDir, item.code, item.version);
   if (!examples.ok) problems.push(examples.problem);
 
-  if (problems.length > 0 || !validate || !examples.ok || !personal.ok)
+  if (problems.length > 0 || !validate || !examples.ok || !personal.ok || !result.ok)
     return { ok: false, problems };
   return {
     ok: true,
@@ -92,6 +106,8 @@ export function compileItem(
       schema: deepFreeze(schema as Record<string, unknown>),
       examples: examples.value,
       personal: personal.locations,
+      ...(result.result ? { result: result.result } : {}),
+      definitions: deepFreeze(referencedDefinitions(schema, rawSchema(ajv, DEFS_ID))),
     },
   };
 }

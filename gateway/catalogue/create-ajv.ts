@@ -1,8 +1,9 @@
 // The one ajv set-up for the gateway: draft 2020-12, strict, all errors of a stage reported
 // together (gateway/README.md#validation-order), standard formats and our keywords. createAjv adds
 // the identifier keywords, the cross-field rule list (an annotation here; rules/compile-rules.ts
-// checks and runs it), the personal-data annotation `x-personal` (gateway/personal-data/) and the
-// catalogue's shared schemas; the division tables and the clock are
+// checks and runs it), the typed result (an annotation here; result-schema.ts compiles it), the
+// personal-data annotation `x-personal` (gateway/personal-data/) and the catalogue's shared
+// schemas; the division tables and the clock are
 // injected, so the registry decides which tables are current and what day it is in China.
 // createRequestAjv is its sibling for the API's own request bodies and queries
 // (gateway/http/request-validation.ts), with the same options and generic keywords.
@@ -49,6 +50,9 @@ export interface AjvDeps {
 
 /** The item schema keyword holding its cross-field rules (rules/cross-field-rule.ts). */
 export const RULES_KEYWORD = 'crossFieldRules';
+
+/** The item schema keyword holding its typed result (result-schema.ts compiles it on its own). */
+export const RESULT_KEYWORD = 'resultSchema';
 
 // Each entry names a rule and gives its parameters as JSON pointers (rules/cross-field-rule.ts).
 const RULES_META_SCHEMA = {
@@ -113,6 +117,7 @@ export function createAjv(deps: AjvDeps): Ajv2020 {
   ajv.addKeyword(orderedPeriodKeyword(today));
   ajv.addKeyword({ keyword: RULES_KEYWORD, schemaType: 'array', metaSchema: RULES_META_SCHEMA });
   ajv.addKeyword(personalKeyword);
+  ajv.addKeyword({ keyword: RESULT_KEYWORD, schemaType: 'object' });
   ajv.addSchema(readSchemaFile('defs.schema.json', deps.schemasDir));
   ajv.addSchema(readSchemaFile('envelope.schema.json', deps.schemasDir));
   return ajv;

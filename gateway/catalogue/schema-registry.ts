@@ -19,6 +19,7 @@ import { compileItem, type RegisteredItem } from './compile-item.ts';
 import { createAjv, DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
 import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/personal-check.ts';
 import type { ItemExamples } from './item-files.ts';
+import type { CompiledResult } from './result-schema.ts';
 import { CROSS_FIELD_RULES } from './rules/rule-catalogue.ts';
 import type { CrossFieldRule, RuleContext } from './rules/cross-field-rule.ts';
 import { chinaDate } from '../calendar/working-days.ts';
@@ -114,6 +115,16 @@ export class SchemaRegistry {
   /** The item's payload schema as published (frozen), for GET /v1/catalogue/items/{code}. */
   schemaFor(code: string, version?: number): Readonly<Record<string, unknown>> | undefined {
     return this.#entry(code, version)?.schema;
+  }
+
+  /** The item version's typed result (schemas/README.md#result-schemas), if it declares one. */
+  resultFor(code: string, version?: number): CompiledResult | undefined {
+    return this.#entry(code, version)?.result;
+  }
+
+  /** The shared definitions the item version's schema references (referenced-definitions.ts). */
+  definitionsFor(code: string, version?: number): Readonly<Record<string, unknown>> | undefined {
+    return this.#entry(code, version)?.definitions;
   }
 
   examplesFor(code: string, version?: number): ItemExamples | undefined {

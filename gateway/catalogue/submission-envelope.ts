@@ -46,4 +46,6 @@ export interface SubmissionEnvelope {
   /** Only in proxy mode. */
   readonly postal?: { readonly carrier: string; readonly waybillNo: string };
   readonly callbackUrl?: string;
+  /** An earlier case of the same portal this one follows up (gateway/README.md#related-cases). */
+  readonly relatedCaseId?: string;
 }

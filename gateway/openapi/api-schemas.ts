@@ -124,7 +124,23 @@ const caseSchemas = {
           escalated: { type: 'boolean' },
         },
       },
-      result: {},
+      result: {
+        description:
+          "The province's result, masked like the submission; typed by the item's result schema when it declares one.",
+      },
+      relatedCases: {
+        type: 'array',
+        description:
+          'Cases linked by relatedCaseId (gateway/README.md#related-cases): the one this case resubmits, then those that resubmit it.',
+        items: {
+          type: 'object',
+          properties: {
+            caseId: str(),
+            relation: { type: 'string', enum: ['resubmission-of', 'resubmitted-as'] },
+          },
+          required: ['caseId', 'relation'],
+        },
+      },
       createdAt: DATE_TIME,
       updatedAt: DATE_TIME,
       submission: ref('envelope'),
@@ -161,7 +177,17 @@ const readSchemas = {
   CatalogueItemDetail: {
     allOf: [ref('CatalogueItemSummary')],
     properties: {
-      schema: { type: 'object', description: 'The payload schema as published (2020-12).' },
+      schema: {
+        type: 'object',
+        description:
+          'The payload schema as published (2020-12); `resultSchema`, when present, is the result a province must report (schemas/README.md#result-schemas).',
+      },
+      definitions: {
+        type: 'object',
+        description:
+          'The shared definitions (defs.schema.json `$defs`) the schema references, by name, so `../defs.schema.json#/$defs/<name>` resolves without another request.',
+        additionalProperties: { type: 'object' },
+      },
       examples: {
         type: 'object',
         properties: {
@@ -170,7 +196,7 @@ const readSchemas = {
         },
       },
     },
-    required: ['schema', 'examples'],
+    required: ['schema', 'definitions', 'examples'],
   },
   RouteReason: {
     type: 'object',

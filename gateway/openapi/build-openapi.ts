@@ -4,6 +4,7 @@
 // and the compiled registry (so it documents exactly what the gateway serves and validates
 // against) and served as cached bytes by docs-routes.ts. Nothing is hard-coded.
 import { readSchemaFile } from '../catalogue/create-ajv.ts';
+import { RESULT_KEYWORD } from '../catalogue/create-ajv.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import { projectPath } from '../shared/project-root.ts';
 import { apiSchemas } from './api-schemas.ts';
@@ -50,12 +51,19 @@ export function itemComponentName(code: string, version: number): string {
   return `item.${code}.v${version}`;
 }
 
+/** The component of an item version's typed result (schemas/README.md#result-schemas). */
+export function resultComponentName(code: string, version: number): string {
+  return `${itemComponentName(code, version)}.result`;
+}
+
 const DESCRIPTION = [
   'Routes 跨省通办 cases from provincial portals to the handling province under mutual',
   'recognition. Errors are RFC 9457 `application/problem+json` with a stable `GW_*` `code`;',
   'field problems carry a JSON pointer into the request body.',
   '',
-  'Each catalogue item\'s payload schema is published as `components.schemas["item.<code>.v<version>"]`;',
+  'Each catalogue item\'s payload schema is published as `components.schemas["item.<code>.v<version>"]`,',
+  'and the result a province must report for it, when the item types its result, as',
+  '`components.schemas["item.<code>.v<version>.result"]`;',
   '`x-gw-check` marks identifier checks the gateway runs beyond standard JSON Schema.',
   '',
   AUTH_DESCRIPTION,
@@ -96,7 +104,12 @@ function itemComponents(registry: SchemaRegistry): Record<string, unknown> {
       const schema = registry.schemaFor(latest.code, version);
       if (!item || !schema) continue;
       const name = itemComponentName(item.code, version);
-      const converted = toComponent(schema, { self: name }) as JsonSchema;
+      const { [RESULT_KEYWORD]: resultSchema, ...payloadSchema } = schema;
+      const converted = toComponent(payloadSchema, { self: name }) as JsonSchema;
+      if (resultSchema !== undefined) {
+        const resultName = resultComponentName(item.code, version);
+        components[resultName] = toComponent(resultSchema, { self: resultName });
+      }
       const summary = `${item.code} v${version} ${item.name} (${item.department}; modes ${item.modes.join(', ')}; ${item.level} level).`;
       components[name] = {
         ...converted,

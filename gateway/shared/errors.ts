@@ -102,6 +102,16 @@ export const ERROR_CATALOGUE = {
     title: "The payload does not match the item's schema",
     titleZh: '业务数据不符合事项规范',
   },
+  GW_RESULT_INVALID: {
+    status: 422,
+    title: "The result does not match the item's result schema",
+    titleZh: '办理结果不符合事项结果规范',
+  },
+  GW_RELATED_CASE_UNKNOWN: {
+    status: 422,
+    title: 'The related case is not a case of this portal',
+    titleZh: '关联办件不存在',
+  },
   GW_ITEM_VERSION_NOT_FOUND: {
     status: 422,
     title: 'Item version not published',

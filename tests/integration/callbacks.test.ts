@@ -16,9 +16,16 @@ import {
   type ApiGateway,
 } from '../support/api-gateway.ts';
 import { waitFor } from '../support/redis.ts';
+import { paidResult } from '../support/payment-results.ts';
 
 interface Received {
-  body: { caseId: string; status: string; sequence: number; phase: { zh: string } };
+  body: {
+    caseId: string;
+    status: string;
+    sequence: number;
+    phase: { zh: string };
+    result?: Record<string, unknown>;
+  };
   raw: string;
   verified: boolean;
 }
@@ -98,7 +105,7 @@ describe('portal callbacks', () => {
     const province = gw.client('province-yn');
     for (const [type, extra] of [
       ['accepted', {}],
-      ['decided', { result: { decision: 'approved' } }],
+      ['decided', { result: paidResult() }],
       ['result-delivered', {}],
     ] as const) {
       const r = await province.request('POST', `/v1/cases/${id}/events`, {
@@ -126,6 +133,47 @@ describe('portal callbacks', () => {
     for (const r of ordered) {
       expect(r.raw).not.toContain('91510104MA6CXY120G');
       expect(r.raw).not.toContain('13812345678');
+    }
+  });
+
+  it('carries the result from DECIDED on, its bank account masked as GET /v1/cases/{id} masks it', async () => {
+    const body = { ...validExample('SW-005'), callbackUrl: receiverUrl };
+    const res = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(body, `cb-result-${Date.now()}`);
+    const id = res.body.caseId;
+    const paid = paidResult();
+    const account = (paid.account as { accountNo: string }).accountNo;
+    for (const [type, extra] of [
+      ['accepted', {}],
+      ['decided', { result: paid }],
+      ['result-delivered', {}],
+    ] as const) {
+      const r = await gw.client('province-yn').request('POST', `/v1/cases/${id}/events`, {
+        json: { type, at: new Date().toISOString(), ...extra },
+      });
+      expect(r.status).toBe(200);
+    }
+    const mine = () => received.filter((r) => r.body.caseId === id);
+    await waitFor(() => mine().some((r) => r.body.status === 'CLOSED'), {
+      timeoutMs: 15_000,
+      what: 'callbacks up to CLOSED',
+    });
+    await waitFor(() => mine().some((r) => r.body.status === 'DECIDED'), {
+      timeoutMs: 15_000,
+      what: 'the DECIDED callback',
+    });
+    const byStatus = (status: string) => mine().find((r) => r.body.status === status)!;
+    expect(byStatus('IN_PROGRESS').body).not.toHaveProperty('result');
+    for (const status of ['DECIDED', 'CLOSED']) {
+      const { result } = byStatus(status).body;
+      expect(result, status).toMatchObject({
+        outcome: 'paid',
+        taxVoucherNo: paid.taxVoucherNo,
+        totalAmount: paid.totalAmount,
+        account: { accountNo: `${'*'.repeat(account.length - 4)}${account.slice(-4)}` },
+      });
+      expect(byStatus(status).raw).not.toContain(account);
     }
   });
 

@@ -14,6 +14,7 @@ import {
 } from '../../gateway/cases/record-status-query.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { paidResult } from '../support/payment-results.ts';
 import { testRedisUrl } from '../support/redis.ts';
 
 let gw: ApiGateway;
@@ -92,14 +93,16 @@ describe('the silence watch', () => {
 });
 
 describe('a status query answer', () => {
-  it('moves the case through the lifecycle as reported by the adapter, skipping what the province had posted', async () => {
+  it('moves the case through the lifecycle as reported by the adapter, skipping what the province had posted and a result its item refuses', async () => {
     const record = await deliveredCase();
     const accepted = { type: 'accepted', at: '2026-11-25T01:00:00.000Z', note: '已受理' };
     expect((await postEvent(record.id, accepted)).status).toBe(200);
     const recorder = createStatusQueryRecorder({
       store: gw.services.store,
       calendar: loadCalendar(),
+      registry: gw.services.registry,
     });
+    const paid = paidResult();
     const outcome = await recorder.record(record.id, 'yn', {
       found: true,
       provinceCaseNo: 'YN-1',
@@ -107,11 +110,13 @@ describe('a status query answer', () => {
         accepted,
         { type: 'in-progress', at: '2026-11-25T02:00:00.000Z', note: '办理中' },
         { type: 'bogus', at: 'yesterday' },
-        { type: 'decided', at: '2026-11-25T03:00:00.000Z', result: { decision: 'approved' } },
+        // SW-005 types its result (a payment or a failed deduction): a bare approval is refused.
+        { type: 'decided', at: '2026-11-25T02:30:00.000Z', result: { decision: 'approved' } },
+        { type: 'decided', at: '2026-11-25T03:00:00.000Z', result: paid },
         { type: 'resumed', at: '2026-11-25T03:30:00.000Z' },
       ],
     });
-    expect(outcome).toEqual({ applied: ['in-progress', 'decided'], ignored: 2 });
+    expect(outcome).toEqual({ applied: ['in-progress', 'decided'], ignored: 3 });
     const history = await gw.services.store.history(record.id);
     expect(history.slice(-3)).toEqual([
       { at: accepted.at, status: 'IN_PROGRESS', actor: 'province-yn', note: '已受理' },
@@ -128,7 +133,7 @@ describe('a status query answer', () => {
         note: 'status query',
       },
     ]);
-    expect((await gw.services.store.get(record.id))?.result).toEqual({ decision: 'approved' });
+    expect((await gw.services.store.get(record.id))?.result).toEqual(paid);
     // The province's post of an event already found by the query is a duplicate.
     const late = await postEvent(record.id, {
       type: 'in-progress',
@@ -142,7 +147,11 @@ describe('a status query answer', () => {
     const record = await deliveredCase();
     let clock = new Date();
     const store = storeAt(() => clock);
-    const recorder = createStatusQueryRecorder({ store, calendar: loadCalendar() });
+    const recorder = createStatusQueryRecorder({
+      store,
+      calendar: loadCalendar(),
+      registry: gw.services.registry,
+    });
     const noNews = { found: true as const, provinceCaseNo: 'YN-1', events: [] };
     const notes = async () =>
       (await store.history(record.id)).filter((h) => h.note?.startsWith('status query'));

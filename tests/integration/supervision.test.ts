@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { superviseOnce } from '../../gateway/supervision/supervision.ts';
 import { flagTimes } from '../../gateway/supervision/supervision-schedule.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { paidResult } from '../support/payment-results.ts';
 
 let gw: ApiGateway;
 beforeAll(async () => {
@@ -62,7 +63,7 @@ describe('supervision flags', () => {
     const closed = await submit();
     await event(closed.caseId, 'accepted');
     await gw.client('province-yn').request('POST', `/v1/cases/${closed.caseId}/events`, {
-      json: { type: 'decided', at: new Date().toISOString(), result: { decision: 'approved' } },
+      json: { type: 'decided', at: new Date().toISOString(), result: paidResult() },
     });
     await event(closed.caseId, 'result-delivered');
     const late = flagTimes(paused.createdAt, paused.dueAt).escalated + 1;

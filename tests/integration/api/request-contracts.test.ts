@@ -16,11 +16,12 @@ let gw: ApiGateway;
 let caseId: string;
 beforeAll(async () => {
   gw = await startApiGateway();
-  // SW-005 from a 四川 portal routes to yn; no worker runs here, so the case stays ROUTED and
-  // province-yn may report on it.
+  // GA-009 from a 四川 portal routes to yn; no worker runs here, so the case stays ROUTED and
+  // province-yn may report on it. The item types no result, so any object of at most 4 KiB is one
+  // (typed results: tests/integration/api/typed-results.test.ts).
   const res = await gw
     .client('portal-sc')
-    .submitCase<{ caseId: string }>(validExample('SW-005'), `contracts-${Date.now()}`);
+    .submitCase<{ caseId: string }>(validExample('GA-009'), `contracts-${Date.now()}`);
   caseId = res.body.caseId;
 });
 afterAll(async () => gw?.close());

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { paidResult } from '../../support/payment-results.ts';
 
 let gw: ApiGateway;
 beforeAll(async () => {
@@ -27,7 +28,7 @@ describe('retention of closed cases', () => {
       });
 
     expect((await post('accepted')).status).toBe(200);
-    expect((await post('decided', { result: { decision: 'approved' } })).status).toBe(200);
+    expect((await post('decided', { result: paidResult() })).status).toBe(200);
     expect(await gw.services.redis.ttl(key)).toBe(-1);
 
     const closed = await post('result-delivered');

@@ -9,7 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogueItem } from '../../../gateway/catalogue/catalogue-item.ts';
 import { CROSS_FIELD_RULES } from '../../../gateway/catalogue/rules/rule-catalogue.ts';
 import type { SchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';
-import { itemComponentName, type OpenApiDocument } from '../../../gateway/openapi/build-openapi.ts';
+import {
+  itemComponentName,
+  resultComponentName,
+  type OpenApiDocument,
+} from '../../../gateway/openapi/build-openapi.ts';
 import { GATEWAY_CHECKS } from '../../../gateway/openapi/convert-schema.ts';
 import { catalogueDocument, catalogueRegistry } from './support.ts';
 
@@ -46,7 +50,9 @@ const payloadOf = (envelope: unknown) => (envelope as { payload?: unknown }).pay
 describe('item components', () => {
   it('documents the whole catalogue the registry holds', () => {
     expect(registry.items().length).toBeGreaterThan(0);
-    const names = Object.keys(doc.components.schemas).filter((n) => n.startsWith('item.'));
+    const names = Object.keys(doc.components.schemas).filter(
+      (n) => n.startsWith('item.') && !n.endsWith('.result'),
+    );
     expect(names.sort()).toEqual(
       versionsOf(registry)
         .map(({ item, version }) => itemComponentName(item.code, version))
@@ -92,6 +98,25 @@ describe('item components', () => {
       }
     }
     expect(checked).toBeGreaterThan(0);
+  });
+
+  it('publishes a typed result as its own component, which accepts its examples and refuses a generic approval', () => {
+    const typed = versionsOf(registry).filter(({ item, version }) =>
+      registry.resultFor(item.code, version),
+    );
+    expect(typed.map(({ item }) => item.code)).toContain('SW-005');
+    for (const { item, version } of typed) {
+      const name = resultComponentName(item.code, version);
+      const payload = doc.components.schemas[itemComponentName(item.code, version)] as object;
+      expect(payload, `${item.code}: the payload component holds no result`).not.toHaveProperty(
+        'resultSchema',
+      );
+      const validate = componentValidator(name);
+      const examples = registry.resultFor(item.code, version)!.schema.examples as unknown[];
+      for (const example of examples)
+        expect(validate(example) ? [] : validate.errors, name).toEqual([]);
+      expect(validate({ decision: 'approved' }), name).toBe(false);
+    }
   });
 
   it('checks envelopes with the envelope component the way the gateway does', () => {
