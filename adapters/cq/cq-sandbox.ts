@@ -127,7 +127,11 @@ export function createCqSandbox(options: CqSandboxOptions): CqSandbox {
     if (!valid(body)) return errcode(400, 40001, '参数错误');
     if (!body.handle_area_code.startsWith('50')) return errcode(400, 40002, '办理地不在重庆市');
     const { record, duplicate } = table.receive(body.out_biz_no, body);
-    if (!duplicate) progression.begin(body.out_biz_no, record.provinceCaseNo);
+    if (!duplicate)
+      progression.begin(body.out_biz_no, record.provinceCaseNo, {
+        itemCode: body.item_code,
+        payload: body.form,
+      });
     return {
       status: 200,
       body: { errcode: 0, errmsg: 'ok', data: { bjbh: record.provinceCaseNo, repeat: duplicate } },

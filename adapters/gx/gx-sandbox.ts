@@ -90,7 +90,11 @@ export function createGxSandbox(options: SandboxOptions<GxSandboxSettings>): San
     }
     const bizNo = form.biz_no ?? '';
     const { record, duplicate } = table.receive(bizNo, received);
-    if (!duplicate) progression.begin(bizNo, record.provinceCaseNo);
+    if (!duplicate)
+      progression.begin(bizNo, record.provinceCaseNo, {
+        itemCode: form.item_code ?? '',
+        payload: received.payload,
+      });
     const data = { biz_no: bizNo, accept_no: record.provinceCaseNo };
     return reply(duplicate ? GX_CODES.duplicate : GX_CODES.success, data);
   }

@@ -86,7 +86,11 @@ export function createGzSandbox(options: SandboxOptions<GzSandboxSettings>): San
       return reply('30001');
     }
     const { record, duplicate } = table.receive(ywlsh, data);
-    if (!duplicate) progression.begin(ywlsh, record.provinceCaseNo);
+    if (!duplicate)
+      progression.begin(ywlsh, record.provinceCaseNo, {
+        itemCode: String(data.sxbm),
+        payload: data.ywsj,
+      });
     return reply('0', { ywlsh, slbh: record.provinceCaseNo, sfcf: duplicate ? '1' : '0' });
   }
 

@@ -8,7 +8,8 @@
 // appendFileSync before the province answers: once a delivery is answered or an event is
 // recorded, a killed process (SIGKILL) still finds it on restart (the OS holds the write; only a
 // machine crash could lose the last lines, which is acceptable for a stand-in). The delivery
-// itself — personal data — is never written: only its digest.
+// itself — personal data — is never written: only its digest. A decision is the province's own
+// record and is written whole (a tax core's payment names the account it debited).
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -21,11 +22,21 @@ export interface ProvinceEventBody {
   result?: Record<string, unknown>;
 }
 
+/** How a province handles a case it received; decided by its tax core for tax items. */
+export type CaseOutcome =
+  | { readonly type: 'correction-required'; readonly note: string }
+  | { readonly type: 'decided'; readonly result: Record<string, unknown> };
+
 export type JournalEntry =
   /** A new provincial case for a gateway case id. */
   | { k: 'case'; caseId: string; provinceCaseNo: string; receivedAt: string; digest: string }
   /** The same gateway case delivered again. */
   | { k: 'again'; caseId: string }
+  /**
+   * How the province decided to handle a new case (its tax core's decision, sandbox-progression.ts),
+   * so a restart carries on with the same script.
+   */
+  | { k: 'plan'; caseId: string; outcome: CaseOutcome }
   /** The province moved the case on: the event it owes the gateway. */
   | { k: 'step'; caseId: string; event: ProvinceEventBody }
   /** An owed event is settled: answered (HTTP status), given up ('error') or muted ('silenced'). */

@@ -23,7 +23,10 @@ export {
 export {
   EventProgression,
   PROGRESSION_STEPS,
+  type CaseOutcome,
   type DecisionResult,
+  type PostedStep,
+  type ReceivedDelivery,
   type ProgressionOptions,
   type ProgressionStep,
 } from './sandbox-progression.ts';

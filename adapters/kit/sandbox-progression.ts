@@ -7,10 +7,16 @@
 // does not stop the case at the province — which is what the status query (the province's
 // history, `history()`) then reports. Every step and settled post is journaled
 // (sandbox-journal.ts), so a restarted sandbox resumes both where they stopped.
+// How a case ends is the province's decision, made when it receives the case and journaled as its
+// plan: for its tax items the tax core's (tax-core/tax-core.ts, adapters/README.md#the-tax-core) —
+// a payment or a failed deduction as the typed `decided` result, or a correction the taxpayer must
+// make (accepted → correction-required, where the script stops); for other items the configured
+// or default approval.
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { SignatureMethod } from '../../gateway/client/signing.ts';
-import type { ProvinceEventBody, SandboxJournal } from './sandbox-journal.ts';
+import type { CaseOutcome, ProvinceEventBody, SandboxJournal } from './sandbox-journal.ts';
 import { DEFAULT_RETRY, EventOutbox, pause, type PostedEvent } from './sandbox-outbox.ts';
+import { taxCoreDecision, type ReceivedDelivery } from './tax-core/tax-core.ts';
 
 export const PROGRESSION_STEPS = [
   'accepted',
@@ -19,6 +25,18 @@ export const PROGRESSION_STEPS = [
   'result-delivered',
 ] as const;
 export type ProgressionStep = (typeof PROGRESSION_STEPS)[number];
+/** A step the script may take: the four above, or a correction request that ends it. */
+export type PostedStep = ProgressionStep | 'correction-required';
+
+export type { CaseOutcome } from './sandbox-journal.ts';
+export type { ReceivedDelivery } from './tax-core/tax-core.ts';
+
+/** The steps of a case's script under its plan. */
+function stepsOf(outcome: CaseOutcome | undefined): readonly PostedStep[] {
+  return outcome?.type === 'correction-required'
+    ? ['accepted', 'correction-required']
+    : PROGRESSION_STEPS;
+}
 
 export interface DecisionResult {
   decision: 'approved' | 'rejected';
@@ -44,6 +62,11 @@ export interface ProgressionOptions {
   retryForMs?: number;
   /** The decision a case receives; default approved with a document number. */
   decide?: (caseId: string, provinceCaseNo: string) => DecisionResult;
+  /**
+   * How the province handles what it received; default the tax core (its tax items), and for
+   * an item it leaves alone (undefined) the `decide` decision.
+   */
+  decideCase?: (received: ReceivedDelivery, provinceCaseNo: string) => CaseOutcome | undefined;
 }
 
 export interface ProgressionDeps {
@@ -60,6 +83,8 @@ export class EventProgression {
   readonly #outbox: EventOutbox | undefined;
   /** What the province has reported on each case, oldest first (the status query's answer). */
   readonly #history = new Map<string, ProvinceEventBody[]>();
+  /** How the province decided to handle each case (none: the default script). */
+  readonly #plans = new Map<string, CaseOutcome>();
   readonly #running = new Set<Promise<void>>();
   #abort = new AbortController();
 
@@ -88,6 +113,7 @@ export class EventProgression {
       : undefined;
     for (const entry of deps.journal.read()) {
       if (entry.k === 'step') this.#historyOf(entry.caseId).push(entry.event);
+      if (entry.k === 'plan') this.#plans.set(entry.caseId, entry.outcome);
     }
   }
 
@@ -95,8 +121,18 @@ export class EventProgression {
     return this.#outbox !== undefined;
   }
 
-  /** Starts the scripted progression of one newly created provincial case. */
-  begin(caseId: string, provinceCaseNo: string): void {
+  /**
+   * Starts the scripted progression of one newly created provincial case; `received` (its item
+   * and payload as the platform decoded them) lets the province decide it on its merits.
+   */
+  begin(caseId: string, provinceCaseNo: string, received?: ReceivedDelivery): void {
+    if (!this.#outbox) return;
+    const decideCase = this.#options.decideCase ?? taxCoreDecision;
+    const outcome = received ? decideCase(received, provinceCaseNo) : undefined;
+    if (outcome) {
+      this.#journal.append({ k: 'plan', caseId, outcome });
+      this.#plans.set(caseId, outcome);
+    }
     this.#start(caseId, provinceCaseNo, 0);
   }
 
@@ -144,7 +180,7 @@ export class EventProgression {
   }
 
   #start(caseId: string, provinceCaseNo: string, fromStep: number): void {
-    if (!this.#outbox || fromStep >= PROGRESSION_STEPS.length) return;
+    if (!this.#outbox || fromStep >= stepsOf(this.#plans.get(caseId)).length) return;
     const run = this.#run(this.#outbox, caseId, provinceCaseNo, fromStep).finally(() => {
       this.#running.delete(run);
     });
@@ -153,7 +189,7 @@ export class EventProgression {
 
   async #run(outbox: EventOutbox, caseId: string, provinceCaseNo: string, fromStep: number) {
     const signal = this.#abort.signal;
-    for (const type of PROGRESSION_STEPS.slice(fromStep)) {
+    for (const type of stepsOf(this.#plans.get(caseId)).slice(fromStep)) {
       if (!(await pause(this.#delay(type), signal))) return;
       const event = this.#event(type, caseId, provinceCaseNo);
       this.#journal.append({ k: 'step', caseId, event });
@@ -171,20 +207,25 @@ export class EventProgression {
     return events;
   }
 
-  #delay(step: ProgressionStep): number {
+  #delay(step: PostedStep): number {
     const d = this.#options.delaysMs;
     if (typeof d === 'number') return d;
-    return d?.[step] ?? DEFAULT_DELAY_MS;
+    // A correction request comes when the decision would have.
+    return d?.[step === 'correction-required' ? 'decided' : step] ?? DEFAULT_DELAY_MS;
   }
 
-  #event(type: ProgressionStep, caseId: string, provinceCaseNo: string): ProvinceEventBody {
+  #event(type: PostedStep, caseId: string, provinceCaseNo: string): ProvinceEventBody {
     const at = new Date().toISOString();
+    const plan = this.#plans.get(caseId);
     switch (type) {
       case 'accepted':
         return { type, at, provinceCaseNo, note: '已受理' };
       case 'in-progress':
         return { type, at, note: '办理中' };
+      case 'correction-required':
+        return { type, at, note: plan?.type === type ? plan.note : '请补正' };
       case 'decided': {
+        if (plan?.type === 'decided') return { type, at, result: { ...plan.result } };
         const result = this.#options.decide?.(caseId, provinceCaseNo) ?? {
           decision: 'approved',
           documentNo: `${provinceCaseNo}-J`,

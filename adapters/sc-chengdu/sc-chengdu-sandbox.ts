@@ -107,7 +107,11 @@ export function createScChengduSandbox(options: SandboxOptions<ScChengduSandboxS
       return problem(422, 'idempotency-key-reused', 'Idempotency-Key was used with another body');
     }
     const { record, duplicate } = table.receive(key, body);
-    if (!duplicate) progression.begin(key, record.provinceCaseNo);
+    if (!duplicate)
+      progression.begin(key, record.provinceCaseNo, {
+        itemCode: body.service.code,
+        payload: body.formData,
+      });
     return created(record.provinceCaseNo, record.receivedAt, duplicate);
   }
 

@@ -99,7 +99,11 @@ export function createScSandbox(options: SandboxOptions<ScSandboxSettings>): San
     if (!valid(body)) return reply('20001');
     if (!body.banlididian.startsWith('51')) return reply('20003');
     const { record, duplicate } = table.receive(body.yewuliushuihao, body);
-    if (!duplicate) progression.begin(body.yewuliushuihao, record.provinceCaseNo);
+    if (!duplicate)
+      progression.begin(body.yewuliushuihao, record.provinceCaseNo, {
+        itemCode: body.shixiangbianma,
+        payload: body.yewushuju,
+      });
     return reply(duplicate ? '20009' : '0', { slbh: record.provinceCaseNo });
   }
 

@@ -121,7 +121,11 @@ export function createXzSandbox(options: XzSandboxOptions): XzSandbox {
     if (!body.regions.handle.startsWith('54'))
       return failure(422, 'OUT_OF_AREA', 'not a 西藏 region');
     const { record, duplicate } = table.receive(body.businessNo, body);
-    if (!duplicate) progression.begin(body.businessNo, record.provinceCaseNo);
+    if (!duplicate)
+      progression.begin(body.businessNo, record.provinceCaseNo, {
+        itemCode: body.service.code,
+        payload: body.formData,
+      });
     const answer = { ticket: record.provinceCaseNo, status: 'QUEUED' };
     return duplicate
       ? { status: 200, body: { ...answer, repeated: true } }

@@ -88,7 +88,11 @@ export function createYnSandbox(options: SandboxOptions<YnSandboxSettings>): San
       record: pkg.record,
       payload,
     });
-    if (!duplicate) progression.begin(businessId, record.provinceCaseNo);
+    if (!duplicate)
+      progression.begin(businessId, record.provinceCaseNo, {
+        itemCode: String(pkg.record.SXBM),
+        payload,
+      });
     return answer(pkg, duplicate ? '-103' : '0', { SLBH: record.provinceCaseNo });
   }
 

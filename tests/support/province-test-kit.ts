@@ -30,7 +30,7 @@ export const PERSONAL = {
 export function sampleDelivery(overrides: Partial<DeliveryRequest> = {}): DeliveryRequest {
   return {
     caseId: `01JCASE${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
-    itemCode: 'SW-005',
+    itemCode: 'RS-006',
     itemVersion: 1,
     itemName: '社会保险关系转移 & 接续',
     mode: 'online',

@@ -56,7 +56,7 @@ describe('sc-chengdu adapter', () => {
     expect(result).toEqual({ provinceCaseNo: 'CD0001', state: 'received', duplicate: false });
     expect(sent).toMatchObject({
       externalRef: request.caseId,
-      service: { code: 'SW-005', version: 1 },
+      service: { code: 'RS-006', version: 1 },
       handlingDivision: '510104',
       applicant: {
         kind: 'natural-person',

@@ -51,7 +51,7 @@ describe('sc adapter', () => {
     const sent = JSON.parse(raw) as ScShenqing;
     expect(sent).toMatchObject({
       yewuliushuihao: request.caseId,
-      shixiangbianma: 'SW-005',
+      shixiangbianma: 'RS-006',
       banlifangshi: '1',
       banlididian: '510703',
       banlicengji: 'xian',
