@@ -88,7 +88,7 @@ export function createGzSandbox(options: SandboxOptions<GzSandboxSettings>): San
     const { record, duplicate } = table.receive(ywlsh, data);
     if (!duplicate)
       progression.begin(ywlsh, record.provinceCaseNo, {
-        itemCode: String(data.sxbm),
+        itemCode: typeof data.sxbm === 'string' ? data.sxbm : '',
         payload: data.ywsj,
       });
     return reply('0', { ywlsh, slbh: record.provinceCaseNo, sfcf: duplicate ? '1' : '0' });
