@@ -2,7 +2,9 @@
 // gateway, the adapter workers, and the seven province sandboxes, with each adapter pointed at its
 // sandbox and each sandbox posting its events back to the gateway as province-<adapter>. With a data
 // folder the sandboxes keep their journals there, so a restarted system's provinces remember their
-// cases and resume the events they still owe (adapters/README.md#sandbox-persistence).
+// cases and resume the events they still owe (adapters/README.md#sandbox-persistence). When asked,
+// it runs the reference taxpayer portal too, as a client of that gateway
+// (README.md#the-taxpayer-portal).
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.ts';
 import { loadAdapterSettings, withBaseUrls } from '../adapters/kit/adapter-config.ts';
@@ -12,6 +14,8 @@ import { startWorkers, type RunningWorkers } from '../adapters/worker-process.ts
 import { startGateway, type RunningGateway } from '../gateway/gateway-process.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';
+import { loadPortalConfig } from '../portal/server/portal-config.ts';
+import { startPortal, type RunningPortal } from '../portal/server/portal-process.ts';
 
 export interface LocalSystem {
   /** The running gateway (a new one after restartGateway). */
@@ -28,6 +32,8 @@ export interface LocalSystem {
    * folder it resumes from its journal, as a restarted provincial platform would.
    */
   restartSandbox: (id: AdapterId) => Promise<Sandbox>;
+  /** The taxpayer portal, when the options asked for it. */
+  portal?: RunningPortal;
   stop: () => Promise<void>;
 }
 
@@ -42,6 +48,11 @@ export interface LocalSystemOptions {
   sandboxDataDir?: string;
   /** How the sandboxes retry their event posts; default 500 ms doubling to 60 s, for 15 min. */
   eventRetry?: { baseMs?: number; maxMs?: number; forMs?: number };
+  /**
+   * Runs the taxpayer portal with these PORTAL_* settings (portal/server/portal-config.ts),
+   * pointed at this gateway unless PORTAL_GATEWAY_URL says otherwise; default no portal.
+   */
+  portalEnv?: NodeJS.ProcessEnv;
 }
 
 function devSecret(clientId: string): string {
@@ -88,6 +99,13 @@ export async function startLocalSystem(
     adapterSettings: withBaseUrls(settings, urls),
   });
   logger.info({ sandboxes: urls }, 'province sandboxes listening');
+  const portal = options.portalEnv
+    ? await startPortal({
+        config: loadPortalConfig({ PORTAL_GATEWAY_URL: gatewayUrl, ...options.portalEnv }),
+        warn: (message) => logger.warn(message),
+      })
+    : undefined;
+  if (portal) logger.info({ url: portal.url }, 'taxpayer portal listening');
   return {
     get gateway() {
       return gateway;
@@ -109,7 +127,9 @@ export async function startLocalSystem(
       sandboxes.set(id, sandbox);
       return sandbox;
     },
+    ...(portal ? { portal } : {}),
     stop: async () => {
+      await portal?.stop();
       await gateway.stop();
       await workers.stop();
       await Promise.all([...sandboxes.values()].map((s) => s.stop()));

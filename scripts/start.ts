@@ -1,7 +1,8 @@
-// `npm start`: a working local system in one process group — gateway, adapter workers and the
-// seven province sandboxes. Uses REDIS_URL when set; otherwise starts a private redis-server (AOF
-// on, data under .data/redis, its own port) and stops it after the gateway has drained. The
-// sandboxes keep their journals under .data/sandboxes (GW_SANDBOX_DIR). Ctrl-C stops everything.
+// `npm start`: a working local system in one process group — gateway, adapter workers, the
+// seven province sandboxes and the reference taxpayer portal (PORTAL_PORT, default 8081). Uses
+// REDIS_URL when set; otherwise starts a private redis-server (AOF on, data under .data/redis, its
+// own port) and stops it after the gateway has drained. The sandboxes keep their journals under
+// .data/sandboxes (GW_SANDBOX_DIR). Ctrl-C stops everything.
 import { loadConfig } from '../config/load-config.ts';
 import { startFailure } from './command-failure.ts';
 import { startLocalSystem } from './local-system.ts';
@@ -42,9 +43,9 @@ async function main(): Promise<number> {
     const logger = createLogger({ level: config.logLevel, env: config.env });
     // The provinces' own memory, beside the Redis data: a restarted system resumes their events.
     const sandboxDataDir = env.GW_SANDBOX_DIR ?? projectPath('.data/sandboxes');
-    const system = await startLocalSystem(config, logger, { sandboxDataDir });
+    const system = await startLocalSystem(config, logger, { sandboxDataDir, portalEnv: env });
     console.log(
-      `gateway ready on http://localhost:${system.gateway.port} (docs: /docs, readyz: /readyz); workers and 7 province sandboxes running — Ctrl-C stops`,
+      `gateway ready on http://localhost:${system.gateway.port} (docs: /docs, readyz: /readyz); workers and 7 province sandboxes running; taxpayer portal on ${system.portal?.url ?? '(off)'} — Ctrl-C stops`,
     );
     const signal = await stopRequested;
     logger.info({ signal }, 'stopping');

@@ -40,32 +40,32 @@ function correction(reason: CorrectionReason, note: string): TaxDecision {
 export function decidePayment(payload: unknown, context: DecisionContext): TaxDecision {
   const read = readRemotePayment(payload);
   if (!read.ok)
-    return correction('incomplete', `缴款信息不完整:缺少 ${read.field},请补正后重新提交。`);
+    return correction('incomplete', `缴款信息不完整：缺少 ${read.field}，请补正后重新提交。`);
   const { payment } = read;
 
   const taxpayer = findTaxpayer(payment.taxpayerId);
   if (!taxpayer)
     return correction(
       'taxpayer-not-checked-in',
-      '经营地未查询到该纳税人的跨区域涉税事项报验记录:请先在机构所在地办理跨区域涉税事项报告(SW-001)并在经营地报验(SW-002),然后重新提交。',
+      '经营地未查询到该纳税人的跨区域涉税事项报验记录：请先在机构所在地办理跨区域涉税事项报告（SW-001）并在经营地报验（SW-002），然后重新提交。',
     );
   if (taxpayer.reportNo !== payment.crossRegionReportNo)
     return correction(
       'report-mismatch',
-      `跨区域涉税事项报告编号 ${payment.crossRegionReportNo} 与经营地报验记录不符:请核对报告编号后重新提交。`,
+      `跨区域涉税事项报告编号 ${payment.crossRegionReportNo} 与经营地报验记录不符：请核对报告编号后重新提交。`,
     );
 
   const agreement = findAgreement(payment.agreementNo);
   if (!agreement)
     return correction(
       'agreement-unknown',
-      `三方协议号 ${payment.agreementNo} 未在经营地税务机关登记:请核对三方协议号,或先签订三方协议(SW-009)后重新提交。`,
+      `三方协议号 ${payment.agreementNo} 未在经营地税务机关登记：请核对三方协议号，或先签订三方协议（SW-009）后重新提交。`,
     );
   const other = payment.lines.find((l) => l.taxAuthorityCode !== agreement.taxAuthorityCode);
   if (other)
     return correction(
       'authority-mismatch',
-      `所选缴款项目税款所属税务机构跟三方协议税款所属税务机构不一致:三方协议 ${agreement.agreementNo} 签订于${bureauName(agreement.taxAuthorityCode)}(${agreement.taxAuthorityCode}),缴款项目属于${bureauName(other.taxAuthorityCode)}(${other.taxAuthorityCode})。请与经营地税务机关签订三方协议(SW-009)后重新提交。`,
+      `所选缴款项目税款所属税务机构跟三方协议税款所属税务机构不一致：三方协议 ${agreement.agreementNo} 签订于${bureauName(agreement.taxAuthorityCode)}（${agreement.taxAuthorityCode}），缴款项目属于${bureauName(other.taxAuthorityCode)}（${other.taxAuthorityCode}）。请与经营地税务机关签订三方协议（SW-009）后重新提交。`,
     );
 
   const { today, sequence } = context;

@@ -13,18 +13,18 @@ export type FailureReason = 'insufficient-funds' | 'agreement-not-effective' | '
 export const FAILURE_TEXT: Readonly<Record<FailureReason, { reasonZh: string; remedyZh: string }>> =
   {
     'insufficient-funds': {
-      reasonZh: '扣款失败:缴款账户余额不足',
+      reasonZh: '扣款失败：缴款账户余额不足',
       remedyZh:
-        '请向缴款账户存入足额资金,或改用其他已生效的三方协议账户,然后对本办件选择“重新缴款”。',
+        '请向缴款账户存入足额资金，或改用其他已生效的三方协议账户，然后对本办件选择“重新缴款”。',
     },
     'agreement-not-effective': {
-      reasonZh: '扣款失败:三方协议未生效',
+      reasonZh: '扣款失败：三方协议未生效',
       remedyZh:
-        '三方协议尚未通过银行验证。请在经营地电子税务局完成三方协议验证(或改用已生效的三方协议)后重新缴款。',
+        '三方协议尚未通过银行验证。请在经营地电子税务局完成三方协议验证（或改用已生效的三方协议）后重新缴款。',
     },
     'account-abnormal': {
-      reasonZh: '扣款失败:缴款账户状态异常(冻结、止付或已销户)',
-      remedyZh: '请联系开户银行核实账户状态,或改用其他已生效的三方协议账户后重新缴款。',
+      reasonZh: '扣款失败：缴款账户状态异常（冻结、止付或已销户）',
+      remedyZh: '请联系开户银行核实账户状态，或改用其他已生效的三方协议账户后重新缴款。',
     },
   };
 

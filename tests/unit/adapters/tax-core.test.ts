@@ -123,7 +123,7 @@ describe('the decision on an SW-005 payment', () => {
     const decision = decidePayment(payload('5303230002000004'), context);
     expect(decision).toMatchObject({ type: 'correction-required', reason: 'authority-mismatch' });
     expect(decision.type === 'correction-required' && decision.note).toMatch(
-      /^所选缴款项目税款所属税务机构跟三方协议税款所属税务机构不一致:三方协议 5303230002000004 签订于国家税务总局成都市锦江区税务局\(15101040000\)/,
+      /^所选缴款项目税款所属税务机构跟三方协议税款所属税务机构不一致：三方协议 5303230002000004 签订于国家税务总局成都市锦江区税务局（15101040000）/,
     );
   });
 

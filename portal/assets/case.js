@@ -1,0 +1,210 @@
+// The live case page (README.md#the-taxpayer-portal): the portal's server pushes the case as the
+// gateway has it, over server-sent events, each time a verified callback says it moved. The page
+// shows the status, the history, and what the outcome means for the taxpayer: a payment and its
+// receipt, a failed deduction explained with a way to retry, a correction to make — and, once the
+// case is closed, the 好差评 rating.
+import { api, label, loadLabels } from './api.js';
+import { formatYuan, toFen } from './money.js';
+
+const page = document.getElementById('case');
+const caseId = page.dataset.caseId;
+const badge = document.getElementById('status-badge');
+const phase = document.getElementById('phase');
+const live = document.getElementById('live');
+const outcome = document.getElementById('outcome');
+const related = document.getElementById('related');
+const history = document.getElementById('history');
+const rating = document.getElementById('rating');
+const labels = await loadLabels();
+
+const DONE = new Set(['CLOSED', 'RESULT_DELIVERED', 'DECIDED']);
+const ATTENTION = new Set(['CORRECTION_REQUIRED', 'NOT_ACCEPTED', 'DELIVERY_FAILED']);
+const TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'text') node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children.filter(Boolean));
+  return node;
+}
+
+function facts(pairs) {
+  const list = el('dl', { class: 'facts' });
+  for (const [term, value] of pairs)
+    if (value) list.append(el('dt', { text: term }), el('dd', { text: value }));
+  return list;
+}
+
+const yuan = (amount) => {
+  const fen = toFen(amount);
+  return fen === null ? '' : formatYuan(fen);
+};
+// The province writes its notes in Chinese for the applicant; the gateway's own bookkeeping notes
+// (queue names, "loop closed") are for operators and stay off this page.
+const forTaxpayer = (note) => (note && /[\u4e00-\u9fa5]/u.test(note) ? note : '');
+
+const retryLink = (text) =>
+  el('a', { class: 'button primary', href: `/pay?retry=${caseId}`, id: 'retry-payment', text });
+
+function renderOutcome(view) {
+  const result = view.result;
+  const retried = view.relatedCases.find((r) => r.relation === 'resubmitted-as');
+  const retriedNote = retried
+    ? el(
+        'p',
+        {},
+        '已重新提交为办件 ',
+        el('a', { href: `/cases/${retried.caseId}`, text: retried.caseId }),
+      )
+    : null;
+  if (result?.outcome === 'paid') {
+    return el(
+      'div',
+      { class: 'success', id: 'outcome-paid' },
+      el('strong', { text: '缴款成功' }),
+      facts([
+        ['电子税票号码', result.taxVoucherNo],
+        ['实缴金额', yuan(result.totalAmount)],
+        ['扣款日期', result.deductedOn],
+        ['入库日期', result.creditedOn],
+        ['扣款账户', result.account?.accountNo],
+      ]),
+      el('a', {
+        class: 'button primary',
+        href: `/cases/${caseId}/receipt`,
+        id: 'open-receipt',
+        text: '查看并打印电子缴款凭证',
+      }),
+    );
+  }
+  if (result?.outcome === 'failed') {
+    return el(
+      'div',
+      { class: 'alert', id: 'outcome-failed' },
+      el('strong', {
+        text: result.reasonZh || `扣款失败：${label(labels, 'reason', result.reason)}`,
+      }),
+      el('p', { text: result.remedyZh }),
+      facts([
+        ['未扣缴金额', yuan(result.totalAmount)],
+        ['三方协议号', result.agreementNo],
+        ['扣款账户', result.account?.accountNo],
+      ]),
+      retriedNote ?? retryLink('重新缴款'),
+    );
+  }
+  if (view.status === 'CORRECTION_REQUIRED') {
+    const note = [...view.history].reverse().find((h) => h.status === 'CORRECTION_REQUIRED')?.note;
+    return el(
+      'div',
+      { class: 'notice', id: 'outcome-correction' },
+      el('strong', { text: '经营地税务机关要求补正' }),
+      el('p', { text: note ?? '' }),
+      retriedNote ?? retryLink('更正后重新提交'),
+    );
+  }
+  if (view.status === 'NOT_ACCEPTED' || view.status === 'DELIVERY_FAILED')
+    return el(
+      'div',
+      { class: 'alert' },
+      el('strong', { text: label(labels, 'status', view.status) }),
+    );
+  return null;
+}
+
+function renderRelated(view) {
+  if (view.relatedCases.length === 0) return [];
+  return view.relatedCases.map((r) =>
+    el(
+      'p',
+      { class: 'muted' },
+      r.relation === 'resubmission-of' ? '本办件重新提交自 ' : '已重新提交为 ',
+      el('a', { href: `/cases/${r.caseId}`, text: r.caseId }),
+    ),
+  );
+}
+
+let shown = -1;
+function render(view) {
+  // A slower, older view never replaces a newer one.
+  if (view.history.length < shown) return;
+  shown = view.history.length;
+  badge.textContent = label(labels, 'status', view.status);
+  badge.className = `badge${DONE.has(view.status) ? ' done' : ATTENTION.has(view.status) ? ' attention' : ''}`;
+  badge.dataset.status = view.status;
+  phase.textContent = `当前环节：${view.phase.zh}`;
+  outcome.replaceChildren(...[renderOutcome(view)].filter(Boolean));
+  related.replaceChildren(...renderRelated(view));
+  history.replaceChildren(
+    ...view.history.map((h) =>
+      el(
+        'li',
+        {},
+        el('time', { datetime: h.at, text: TIME.format(new Date(h.at)) }),
+        el('span', { text: label(labels, 'status', h.status) }),
+        forTaxpayer(h.note) ? el('span', { class: 'note', text: h.note }) : null,
+      ),
+    ),
+  );
+  rating.hidden = view.status !== 'CLOSED';
+}
+
+function follow() {
+  const stream = new EventSource(`/api/cases/${caseId}/stream`);
+  stream.addEventListener('case', (event) => {
+    live.classList.remove('offline');
+    live.textContent = '● 实时';
+    render(JSON.parse(event.data));
+  });
+  stream.addEventListener('error', () => {
+    live.classList.add('offline');
+    live.textContent = '○ 连接中断，正在重连';
+  });
+}
+
+function setUpRating() {
+  const levels = document.getElementById('levels');
+  for (const level of ['5', '4', '3', '2', '1']) {
+    const input = el('input', { type: 'radio', name: 'level', value: level, id: `level-${level}` });
+    levels.append(el('label', { for: `level-${level}` }, input, label(labels, 'level', level)));
+  }
+  const message = document.getElementById('rating-message');
+  document.getElementById('rating-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const level = document.querySelector('input[name="level"]:checked')?.value;
+    if (!level) {
+      message.textContent = '请选择评价等级';
+      message.hidden = false;
+      return;
+    }
+    const comment = document.getElementById('rating-comment').value;
+    const res = await api(`/api/cases/${caseId}/evaluation`, {
+      method: 'POST',
+      body: { level: Number(level), comment },
+    });
+    message.textContent =
+      res.status === 201
+        ? '感谢您的评价！'
+        : res.status === 409
+          ? '本办件已评价过'
+          : (res.body?.title ?? '评价提交失败，请稍后再试');
+    message.hidden = false;
+    if (res.status === 201 || res.status === 409)
+      document.getElementById('rating-form').hidden = true;
+  });
+}
+
+setUpRating();
+follow();

@@ -1,0 +1,132 @@
+// The 异地电子缴税 page (README.md#the-taxpayer-portal): builds the form from the item's published
+// schema, keeps 本次缴款金额 as the lines' sum in fen, and submits through the portal's server with
+// one Idempotency-Key per form submission (a new one after a refusal, the same one when the
+// network failed, so a resend can never pay twice). A refusal's Chinese messages go beside their
+// fields.
+import { api, loadLabels } from './api.js';
+import { fenToAmount, formatYuan, sumFen } from './money.js';
+import { buildSchemaForm } from './schema-form.js';
+
+const form = document.getElementById('pay-form');
+const fieldsBox = document.getElementById('form-fields');
+const problemsBox = document.getElementById('form-problems');
+const submit = document.getElementById('submit-payment');
+const totalYuan = document.getElementById('total-yuan');
+const totalWords = document.getElementById('total-words');
+const LINES = '/payload/lines';
+const TOTAL = '/payload/totalAmount';
+
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function showSummary(title, items = []) {
+  problemsBox.replaceChildren(document.createTextNode(title));
+  if (items.length > 0) {
+    const list = document.createElement('ul');
+    for (const text of items) {
+      const li = document.createElement('li');
+      li.textContent = text;
+      list.append(li);
+    }
+    problemsBox.append(list);
+  }
+  problemsBox.hidden = false;
+}
+
+const retry = form.dataset.retry;
+const [answer, labels] = await Promise.all([
+  api(`/api/forms/payment${retry ? `?retry=${encodeURIComponent(retry)}` : ''}`),
+  loadLabels(),
+]);
+
+if (answer.status !== 200) {
+  fieldsBox.replaceChildren();
+  showSummary(answer.body?.title ?? '暂时无法读取事项规范，请稍后再试');
+} else {
+  const spec = answer.body;
+  let submissionKey = newKey();
+  if (spec.relatedCaseId) {
+    const banner = document.getElementById('retry-banner');
+    banner.textContent = `重新缴款：本次提交将关联原办件 ${spec.relatedCaseId}。请核对三方协议号和缴款账户后再确认缴款。`;
+    banner.hidden = false;
+  }
+  const schemaForm = buildSchemaForm(fieldsBox, {
+    schema: spec.schema,
+    definitions: spec.definitions,
+    values: spec.values,
+    fixed: spec.fixed,
+    labels,
+    // A new line belongs to the agreement's tax authority unless the taxpayer says otherwise.
+    newRow: (pointer) =>
+      pointer === LINES
+        ? { taxAuthorityCode: schemaForm.control('/payload/agreementTaxAuthorityCode')?.value }
+        : {},
+  });
+
+  // 本次缴款金额 takes the place of the total's own field, which keeps its (hidden) value and
+  // its place for the gateway's message (a total that is not the lines' sum).
+  const bar = document.getElementById('total-bar');
+  const totalField = fieldsBox.querySelector(`[data-field="${TOTAL}"]`);
+  if (totalField) {
+    const input = schemaForm.control(TOTAL);
+    input.type = 'hidden';
+    bar.append(input, totalField.querySelector('.field-error'));
+    totalField.replaceWith(bar);
+  }
+
+  const updateTotal = () => {
+    const lines = schemaForm.values().lines ?? [];
+    const fen = sumFen(lines.map((line) => line.amount ?? ''));
+    const total = schemaForm.control(TOTAL);
+    if (fen === null) {
+      totalYuan.textContent = '—';
+      totalWords.textContent = '请在每行填写实缴金额（元，保留两位小数）';
+      if (total) total.value = '';
+      return;
+    }
+    totalYuan.textContent = formatYuan(fen);
+    totalWords.textContent = `共 ${lines.length} 行`;
+    if (total) total.value = fenToAmount(fen);
+  };
+  schemaForm.onChange(updateTotal);
+  updateTotal();
+  submit.disabled = false;
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    submit.textContent = '正在提交…';
+    schemaForm.clearProblems();
+    problemsBox.hidden = true;
+    const res = await api('/api/payments', {
+      method: 'POST',
+      body: {
+        values: schemaForm.values(),
+        submissionKey,
+        itemVersion: spec.item.version,
+        ...(spec.relatedCaseId ? { relatedCaseId: spec.relatedCaseId } : {}),
+      },
+    });
+    if (res.status === 202) {
+      window.location.assign(`/cases/${res.body.caseId}`);
+      return;
+    }
+    const problems = res.body?.errors ?? [];
+    if (problems.length > 0) {
+      const unplaced = schemaForm.showProblems(problems);
+      showSummary(
+        `提交的信息未通过校验，请按提示修改标红的 ${problems.length - unplaced.length} 处后重新提交。`,
+        unplaced.map((p) => p.messageZh),
+      );
+    } else {
+      showSummary(res.body?.title ?? '提交失败，请稍后重试');
+    }
+    // A refused body is never stored by the gateway; a network failure may have been, so it keeps
+    // its key and a resend is answered with the original case.
+    if (res.status >= 400 && res.status < 500) submissionKey = newKey();
+    submit.disabled = false;
+    submit.textContent = '确认缴款';
+  });
+}

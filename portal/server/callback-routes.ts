@@ -1,0 +1,50 @@
+// Where the gateway posts callbacks (README.md#callbacks): `<PORTAL_PUBLIC_URL>/callbacks/gateway`.
+// A callback is believed only once verified (callback-verifier.ts); then the portal notes the new
+// status and pushes the case, as the gateway has it, to the pages watching it. A case the portal
+// does not know (forgotten after a restart) is acknowledged too, so the gateway stops retrying.
+import express, { Router } from 'express';
+import type { CaseFeed } from './case-feed.ts';
+import type { CallbackVerifier } from './callback-verifier.ts';
+import type { PortalCases } from './portal-cases.ts';
+
+export const CALLBACK_PATH = '/callbacks/gateway';
+
+export interface CallbackDeps {
+  readonly verifier: CallbackVerifier;
+  readonly cases: PortalCases;
+  readonly feed: CaseFeed;
+  readonly warn: (message: string) => void;
+}
+
+export function callbackRoutes(deps: CallbackDeps): Router {
+  const router = Router();
+  router.post(CALLBACK_PATH, express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const problem = deps.verifier.problem({
+      method: req.method,
+      url: req.originalUrl,
+      header: (name) => req.get(name),
+      rawBody,
+    });
+    if (problem) {
+      deps.warn(`callback refused: ${problem}`);
+      res.status(401).json({ code: 'PORTAL_CALLBACK_REFUSED', title: problem });
+      return;
+    }
+    let body: { caseId?: unknown; status?: unknown };
+    try {
+      body = JSON.parse(rawBody.toString('utf8')) as typeof body;
+    } catch {
+      res.status(400).json({ code: 'PORTAL_CALLBACK_MALFORMED' });
+      return;
+    }
+    const caseId = typeof body.caseId === 'string' ? body.caseId : '';
+    const known = deps.cases.get(caseId);
+    if (known) {
+      const view = await deps.feed.moved(caseId);
+      known.status = view?.status ?? (typeof body.status === 'string' ? body.status : known.status);
+    }
+    res.status(204).end();
+  });
+  return router;
+}

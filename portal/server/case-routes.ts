@@ -1,0 +1,127 @@
+// Following a case (README.md#the-taxpayer-portal): its page, its current view, a live stream of
+// views (server-sent events, pushed when a verified callback says it moved), the printable
+// receipt of a payment, and the 好差评 rating once it is closed. Only the enterprise that
+// submitted a case may see it; to anyone else it does not exist.
+import express, { Router, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { CaseFeed } from './case-feed.ts';
+import { casePageView } from './case-view.ts';
+import type { GatewayCase, GatewayLink, Problem } from './gateway-link.ts';
+import type { Pages } from './html.ts';
+import type { Labels } from './labels.ts';
+import type { PortalCases } from './portal-cases.ts';
+import { receiptValues } from './receipt-page.ts';
+import { requireSession, sessionOf } from './session-guard.ts';
+import type { SessionStore } from './sessions.ts';
+
+export interface CaseDeps {
+  readonly pages: Pages;
+  readonly sessions: SessionStore;
+  readonly gateway: GatewayLink;
+  readonly cases: PortalCases;
+  readonly feed: CaseFeed;
+  readonly labels: Labels;
+}
+
+const KEEP_ALIVE_MS = 15_000;
+
+function notFound(res: Response, api: boolean): void {
+  if (api) res.status(404).json({ code: 'PORTAL_CASE_NOT_FOUND', title: '办件不存在' });
+  else res.status(404).type('text').send('办件不存在');
+}
+
+export function caseRoutes(deps: CaseDeps): Router {
+  const router = Router();
+  const page = requireSession(deps.sessions, 'page');
+  const api = requireSession(deps.sessions, 'api');
+  const mine = (res: Response, caseId: string) =>
+    deps.cases.of(sessionOf(res).account.login, caseId);
+
+  router.get('/cases/:caseId', page, (req, res) => {
+    const caseId = String(req.params.caseId);
+    if (!mine(res, caseId)) return notFound(res, false);
+    const { account, csrf } = sessionOf(res);
+    res.type('html').send(
+      deps.pages.render('case', {
+        title: '办件进度',
+        enterprise: account.applicant.name,
+        csrf,
+        caseId,
+      }),
+    );
+  });
+
+  router.get('/api/cases/:caseId', api, async (req, res) => {
+    const caseId = String(req.params.caseId);
+    if (!mine(res, caseId)) return notFound(res, true);
+    const view = await deps.feed.read(caseId);
+    if (!view) res.status(502).json({ code: 'PORTAL_GATEWAY', title: '暂时无法读取办件' });
+    else res.json(casePageView(view));
+  });
+
+  router.get('/api/cases/:caseId/stream', api, async (req, res) => {
+    const caseId = String(req.params.caseId);
+    if (!mine(res, caseId)) return notFound(res, true);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+    });
+    const send = (view: GatewayCase) =>
+      res.write(`event: case\ndata: ${JSON.stringify(casePageView(view))}\n\n`);
+    const stop = deps.feed.watch(caseId, send);
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    req.on('close', () => {
+      clearInterval(keepAlive);
+      stop();
+    });
+    // The page first sees the case as it is now; later views come with the callbacks.
+    const now = await deps.feed.read(caseId);
+    if (now && !res.writableEnded) send(now);
+  });
+
+  router.get('/cases/:caseId/receipt', page, async (req, res) => {
+    const caseId = String(req.params.caseId);
+    if (!mine(res, caseId)) return notFound(res, false);
+    const view = await deps.feed.read(caseId);
+    if (view?.result?.outcome !== 'paid') {
+      res.redirect(303, `/cases/${caseId}`);
+      return;
+    }
+    const { account } = sessionOf(res);
+    res.type('html').send(
+      deps.pages.render('receipt', {
+        title: '电子缴款凭证',
+        enterprise: account.applicant.name,
+        ...receiptValues(view, deps.labels),
+      }),
+    );
+  });
+
+  router.post(
+    '/api/cases/:caseId/evaluation',
+    api,
+    express.json({ limit: '8kb' }),
+    async (req, res) => {
+      const caseId = String(req.params.caseId);
+      if (!mine(res, caseId)) return notFound(res, true);
+      const body = (req.body ?? {}) as { level?: unknown; comment?: unknown };
+      const level = Number(body.level);
+      if (!Number.isInteger(level) || level < 1 || level > 5) {
+        res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '请选择评价等级' });
+        return;
+      }
+      const comment = typeof body.comment === 'string' ? body.comment.trim().slice(0, 500) : '';
+      const answer = await deps.gateway.evaluate(
+        caseId,
+        { level, rated: 'handling', ...(comment ? { comment } : {}) },
+        `portal-rate-${caseId}-${randomUUID()}`,
+      );
+      const problem = answer.body as Problem;
+      if (answer.status === 404 && problem.code === 'GW_ROUTE_NOT_FOUND')
+        res.status(501).json({ code: 'PORTAL_RATING_UNAVAILABLE', title: '评价服务暂未开通' });
+      else res.status(answer.status).json(answer.body);
+    },
+  );
+  return router;
+}

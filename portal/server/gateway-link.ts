@@ -1,0 +1,77 @@
+// The portal's only way to the gateway: the shipped signing client (gateway/client/gateway-client.ts)
+// with the portal's own client id and secret, which never leave this server. Every call is signed
+// (README.md#clients-and-signing); a network failure becomes a 503-like answer the pages can show
+// instead of an exception.
+import { GatewayClient, type GatewayResponse } from '../../gateway/client/gateway-client.ts';
+import type { PortalConfig } from './portal-config.ts';
+
+export interface Problem {
+  readonly code?: string;
+  readonly title?: string;
+  readonly detail?: string;
+  readonly errors?: readonly { path: string; message: string; messageZh: string }[];
+}
+
+/** A gateway case as GET /v1/cases/{id} returns it (personal fields masked). */
+export interface GatewayCase {
+  readonly caseId: string;
+  readonly status: string;
+  readonly phase: { key: string; zh: string };
+  readonly itemCode: string;
+  readonly provinceCaseNo: string | null;
+  readonly result: Record<string, unknown> | null;
+  readonly relatedCases?: readonly { caseId: string; relation: string }[];
+  readonly submission: Record<string, unknown>;
+  readonly history: readonly { at: string; status: string; actor: string; note?: string }[];
+  readonly createdAt: string;
+}
+
+export class GatewayLink {
+  readonly #client: GatewayClient;
+
+  constructor(config: Pick<PortalConfig, 'gatewayUrl' | 'clientId' | 'secret'>) {
+    this.#client = new GatewayClient(config.gatewayUrl, {
+      clientId: config.clientId,
+      secret: config.secret,
+    });
+  }
+
+  async #call<T>(call: () => Promise<GatewayResponse<T>>): Promise<GatewayResponse<T | Problem>> {
+    try {
+      return await call();
+    } catch {
+      const body: Problem = {
+        code: 'PORTAL_GATEWAY_UNREACHABLE',
+        title: '暂时无法连接跨省通办平台',
+      };
+      return { status: 503, headers: new Headers(), body };
+    }
+  }
+
+  /** GET /v1/catalogue/items/{code}: metadata, schema (with its result schema), definitions. */
+  item(code: string) {
+    return this.#call(() =>
+      this.#client.request<Record<string, unknown>>('GET', `/v1/catalogue/items/${code}`),
+    );
+  }
+
+  submit(envelope: unknown, idempotencyKey: string) {
+    return this.#call(() =>
+      this.#client.submitCase<{ caseId: string; status: string }>(envelope, idempotencyKey),
+    );
+  }
+
+  case(caseId: string) {
+    return this.#call(() => this.#client.getCase<GatewayCase>(caseId));
+  }
+
+  /** POST /v1/cases/{id}/evaluations (好差评, gateway/README.md). */
+  evaluate(caseId: string, evaluation: unknown, idempotencyKey: string) {
+    return this.#call(() =>
+      this.#client.request('POST', `/v1/cases/${encodeURIComponent(caseId)}/evaluations`, {
+        json: evaluation,
+        headers: { 'Idempotency-Key': idempotencyKey },
+      }),
+    );
+  }
+}

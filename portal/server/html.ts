@@ -1,0 +1,54 @@
+// The portal's pages are plain HTML files under portal/pages with `{{name}}` placeholders, filled
+// here with every value HTML-escaped (`{{{name}}}` inserts markup the server built itself, already
+// escaped), inside one layout. Read once at start: no template engine, no per-request file reads.
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../../gateway/shared/project-root.ts';
+
+export type PageName = 'layout' | 'login' | 'home' | 'pay' | 'case' | 'receipt';
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Text of a page value: strings and numbers as they are, anything else empty. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+export function escapeHtml(value: unknown): string {
+  return textOf(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** Fills `{{{raw}}}` and `{{escaped}}` placeholders; a missing value is an empty string. */
+export function fill(template: string, values: Readonly<Record<string, unknown>>): string {
+  return template
+    .replace(/\{\{\{(\w+)\}\}\}/g, (_, name: string) => textOf(values[name]))
+    .replace(/\{\{(\w+)\}\}/g, (_, name: string) => escapeHtml(values[name]));
+}
+
+export class Pages {
+  readonly #templates = new Map<PageName, string>();
+
+  constructor(dir = projectPath('portal', 'pages')) {
+    for (const name of ['layout', 'login', 'home', 'pay', 'case', 'receipt'] as const)
+      this.#templates.set(name, readFileSync(`${dir}/${name}.html`, 'utf8'));
+  }
+
+  /** A whole page: `name` inside the layout, with the page title and the signed-in enterprise. */
+  render(
+    name: Exclude<PageName, 'layout'>,
+    values: Readonly<Record<string, unknown>> & { title: string },
+  ): string {
+    const content = fill(this.#templates.get(name)!, values);
+    const enterprise = typeof values.enterprise === 'string' ? values.enterprise : '';
+    const account = enterprise
+      ? `<span class="who">${escapeHtml(enterprise)}</span>` +
+        '<form method="post" action="/logout" class="logout"><button type="submit" class="link">退出</button></form>'
+      : '';
+    return fill(this.#templates.get('layout')!, { ...values, content, account, page: name });
+  }
+}

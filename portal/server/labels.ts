@@ -1,0 +1,17 @@
+// The Chinese names the pages show for codes (征收项目, 经营类型, statuses, failure reasons, 好差评
+// levels): one file, portal/assets/labels.json, read here for server-rendered pages and fetched by
+// the browser for the form and the live case page.
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../../gateway/shared/project-root.ts';
+
+export type Labels = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+export function loadLabels(): Labels {
+  return JSON.parse(readFileSync(projectPath('portal', 'assets', 'labels.json'), 'utf8')) as Labels;
+}
+
+/** The label of `code` in `group`, or the code itself. */
+export function label(labels: Labels, group: string, code: unknown): string {
+  const key = typeof code === 'string' || typeof code === 'number' ? String(code) : '';
+  return labels[group]?.[key] ?? key;
+}

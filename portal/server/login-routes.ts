@@ -1,0 +1,101 @@
+// Logging in and out (README.md#the-taxpayer-portal), and the home page. The login form posts
+// to the portal itself; a post from another origin is refused, a wrong password answers the same
+// as an unknown login, and five failures lock the login for five minutes.
+import express, { Router } from 'express';
+import { escapeHtml, type Pages } from './html.ts';
+import type { PortalCases } from './portal-cases.ts';
+import { requireSession, sessionOf } from './session-guard.ts';
+import { sessionCookie, sessionIdOf, type SessionStore } from './sessions.ts';
+import { checkPassword, type PortalAccount } from './test-accounts.ts';
+
+export interface LoginDeps {
+  readonly pages: Pages;
+  readonly sessions: SessionStore;
+  readonly accounts: readonly PortalAccount[];
+  readonly cases: PortalCases;
+  readonly secureCookies: boolean;
+}
+
+const STATUS_ZH: Readonly<Record<string, string>> = {
+  ROUTED: '已提交',
+  DELIVERED: '已送达经营地',
+  IN_PROGRESS: '办理中',
+  CORRECTION_REQUIRED: '需补正',
+  DECIDED: '已出结果',
+  RESULT_DELIVERED: '结果已送达',
+  CLOSED: '已办结',
+  DELIVERY_FAILED: '送达失败',
+  NOT_ACCEPTED: '不予受理',
+  SUSPENDED: '中止',
+};
+
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function loginRoutes(deps: LoginDeps): Router {
+  const router = Router();
+  const loginPage = (error = '') =>
+    deps.pages.render('login', { title: '登录', error, errorHidden: error ? '' : 'hidden' });
+
+  router.get('/login', (_req, res) => {
+    res.type('html').send(loginPage());
+  });
+
+  router.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const login = typeof body.login === 'string' ? body.login.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (!sameOrigin(req.get('origin'), req.get('host'))) {
+      res.status(403).type('html').send(loginPage('请从本站登录页登录'));
+      return;
+    }
+    if (deps.sessions.locked(login)) {
+      res.status(429).type('html').send(loginPage('登录失败次数过多，请 5 分钟后再试'));
+      return;
+    }
+    const account = checkPassword(deps.accounts, login, password);
+    if (!account) {
+      deps.sessions.failed(login);
+      res.status(401).type('html').send(loginPage('账号或密码错误'));
+      return;
+    }
+    const session = deps.sessions.open(account);
+    res.setHeader('Set-Cookie', sessionCookie(session.id, deps.secureCookies));
+    res.redirect(303, '/');
+  });
+
+  router.post('/logout', (req, res) => {
+    const id = sessionIdOf(req.headers.cookie);
+    if (id) deps.sessions.close(id);
+    res.setHeader('Set-Cookie', sessionCookie(undefined, deps.secureCookies));
+    res.redirect(303, '/login');
+  });
+
+  router.get('/', requireSession(deps.sessions, 'page'), (_req, res) => {
+    const { account, csrf } = sessionOf(res);
+    const rows = deps.cases
+      .list(account.login)
+      .map(
+        (c) =>
+          `<li><a href="/cases/${escapeHtml(c.caseId)}">${escapeHtml(c.caseId)}</a>` +
+          ` <span class="badge status-${escapeHtml(c.status)}">${escapeHtml(STATUS_ZH[c.status] ?? c.status)}</span>` +
+          ` <span class="muted">${escapeHtml(c.submittedAt.slice(0, 16).replace('T', ' '))}</span></li>`,
+      )
+      .join('');
+    res.type('html').send(
+      deps.pages.render('home', {
+        title: '首页',
+        enterprise: account.applicant.name,
+        csrf,
+        cases: rows || '<li class="muted">暂无办件</li>',
+      }),
+    );
+  });
+  return router;
+}

@@ -1,0 +1,24 @@
+// `npm run start:portal`: the reference taxpayer portal alone, against a gateway already running
+// at PORTAL_GATEWAY_URL (README.md#the-taxpayer-portal). `npm start` runs it with everything else.
+import { loadPortalConfig } from './portal-config.ts';
+import { startPortal } from './portal-process.ts';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadPortalConfig(process.env);
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
+  const portal = await startPortal({ config, warn: (m) => console.warn(m) });
+  console.log(`taxpayer portal on ${portal.url} (gateway ${config.gatewayUrl}) — Ctrl-C stops`);
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await portal.stop();
+  return 0;
+}
+
+process.exit(await main());

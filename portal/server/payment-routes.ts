@@ -1,0 +1,118 @@
+// 异地电子缴税 (README.md#the-taxpayer-portal): the form page, the data its script builds the form
+// from — the item's published schema and shared definitions, fetched from the gateway, and the
+// enterprise's starting values (or, for a retry, what it sent last time) — and the submission,
+// which the server signs and sends with one Idempotency-Key per form submission.
+import express, { Router } from 'express';
+import type { GatewayLink, Problem } from './gateway-link.ts';
+import type { Pages } from './html.ts';
+import { formPointer, PAYMENT_ITEM, paymentEnvelope } from './payment-envelope.ts';
+import type { PortalCases } from './portal-cases.ts';
+import { requireSession, sessionOf } from './session-guard.ts';
+import type { SessionStore } from './sessions.ts';
+
+export interface PaymentDeps {
+  readonly pages: Pages;
+  readonly sessions: SessionStore;
+  readonly gateway: GatewayLink;
+  readonly cases: PortalCases;
+  /** Where the gateway is to post this portal's callbacks. */
+  readonly callbackUrl: () => string;
+}
+
+const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const SUBMISSION_KEY = /^[A-Za-z0-9-]{8,64}$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function paymentRoutes(deps: PaymentDeps): Router {
+  const router = Router();
+  const page = requireSession(deps.sessions, 'page');
+  const api = requireSession(deps.sessions, 'api');
+
+  router.get('/pay', page, (req, res) => {
+    const { account, csrf } = sessionOf(res);
+    const retry = typeof req.query.retry === 'string' && CASE_ID.test(req.query.retry);
+    res.type('html').send(
+      deps.pages.render('pay', {
+        title: '异地电子缴税',
+        enterprise: account.applicant.name,
+        csrf,
+        retry: retry ? req.query.retry : '',
+      }),
+    );
+  });
+
+  router.get('/api/forms/payment', api, async (req, res) => {
+    const { account } = sessionOf(res);
+    const item = await deps.gateway.item(PAYMENT_ITEM);
+    if (item.status !== 200) {
+      res.status(502).json({ code: 'PORTAL_CATALOGUE', title: '暂时无法读取事项规范，请稍后再试' });
+      return;
+    }
+    const retryOf = typeof req.query.retry === 'string' ? req.query.retry : '';
+    const earlier = retryOf ? deps.cases.of(account.login, retryOf) : undefined;
+    const defaults = account.defaults as Record<string, unknown>;
+    const values = earlier?.values ?? {
+      ...defaults,
+      lines: [{ taxAuthorityCode: defaults.agreementTaxAuthorityCode }],
+    };
+    const body = item.body as Record<string, unknown>;
+    res.json({
+      item: { code: body.code, name: body.name, version: body.version },
+      schema: body.schema,
+      definitions: body.definitions,
+      values,
+      fixed: ['/payload/taxpayerId', '/payload/taxpayerName', '/payload/totalAmount'],
+      ...(earlier ? { relatedCaseId: earlier.caseId } : {}),
+    });
+  });
+
+  router.post('/api/payments', api, express.json({ limit: '64kb' }), async (req, res) => {
+    const { account } = sessionOf(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { values, submissionKey, itemVersion, relatedCaseId } = body;
+    if (
+      !isObject(values) ||
+      typeof submissionKey !== 'string' ||
+      !SUBMISSION_KEY.test(submissionKey)
+    ) {
+      res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '表单数据不完整，请刷新页面后重试' });
+      return;
+    }
+    const envelope = paymentEnvelope(
+      account,
+      {
+        values,
+        ...(typeof itemVersion === 'number' ? { itemVersion } : {}),
+        ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
+      },
+      deps.callbackUrl(),
+    );
+    const answer = await deps.gateway.submit(envelope, `portal-${account.login}-${submissionKey}`);
+    if (answer.status === 202) {
+      const { caseId, status } = answer.body as { caseId: string; status: string };
+      if (!deps.cases.get(caseId))
+        deps.cases.add({
+          caseId,
+          login: account.login,
+          itemCode: PAYMENT_ITEM,
+          values,
+          submittedAt: new Date().toISOString(),
+          status,
+          ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
+        });
+      res.status(202).json({ caseId });
+      return;
+    }
+    const problem = answer.body as Problem;
+    res.status(answer.status >= 500 ? 502 : answer.status).json({
+      code: problem.code,
+      title: problem.title,
+      detail: problem.detail,
+      errors: (problem.errors ?? []).map((e) => ({ ...e, path: formPointer(e.path) })),
+    });
+  });
+  return router;
+}

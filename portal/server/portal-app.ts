@@ -1,0 +1,76 @@
+// The reference taxpayer portal as an express app (README.md#the-taxpayer-portal), built from its
+// parts: sessions, the gateway link, the portal's own case records, the live feed and the pages.
+// Everything is served from this origin (no CDN) under a strict Content-Security-Policy: scripts
+// and styles only from /assets, nothing inline, no framing.
+import express, { type Express } from 'express';
+import { projectPath } from '../../gateway/shared/project-root.ts';
+import { CallbackVerifier } from './callback-verifier.ts';
+import { CALLBACK_PATH, callbackRoutes } from './callback-routes.ts';
+import { CaseFeed } from './case-feed.ts';
+import { caseRoutes } from './case-routes.ts';
+import { GatewayLink } from './gateway-link.ts';
+import { Pages } from './html.ts';
+import { loadLabels } from './labels.ts';
+import { loginRoutes } from './login-routes.ts';
+import { paymentRoutes } from './payment-routes.ts';
+import type { PortalConfig } from './portal-config.ts';
+import { PortalCases } from './portal-cases.ts';
+import { SessionStore } from './sessions.ts';
+import { TEST_ACCOUNTS, type PortalAccount } from './test-accounts.ts';
+
+export interface PortalDeps {
+  readonly config: PortalConfig;
+  /** The portal's public base URL, known once it listens (config.publicUrl when set). */
+  readonly publicUrl: () => string;
+  readonly accounts?: readonly PortalAccount[];
+  readonly warn?: (message: string) => void;
+}
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+};
+
+export function createPortalApp(deps: PortalDeps): Express {
+  const { config } = deps;
+  const warn = deps.warn ?? (() => undefined);
+  const gateway = new GatewayLink(config);
+  const sessions = new SessionStore(config.sessionMinutes);
+  const cases = new PortalCases();
+  const feed = new CaseFeed(gateway);
+  const pages = new Pages();
+  const labels = loadLabels();
+  const accounts = deps.accounts ?? TEST_ACCOUNTS;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
+  app.use(
+    '/assets',
+    express.static(projectPath('portal', 'assets'), { fallthrough: false, maxAge: '1h' }),
+  );
+  app.use(callbackRoutes({ verifier: new CallbackVerifier(config.secret), cases, feed, warn }));
+  app.use(
+    loginRoutes({ pages, sessions, accounts, cases, secureCookies: config.env === 'production' }),
+  );
+  app.use(
+    paymentRoutes({
+      pages,
+      sessions,
+      gateway,
+      cases,
+      callbackUrl: () => `${deps.publicUrl()}${CALLBACK_PATH}`,
+    }),
+  );
+  app.use(caseRoutes({ pages, sessions, gateway, cases, feed, labels }));
+  app.use((_req, res) => {
+    res.status(404).type('text').send('页面不存在');
+  });
+  return app;
+}

@@ -1,0 +1,99 @@
+// The reference portal's settings (README.md#the-taxpayer-portal), from the environment, checked
+// once and frozen, every problem reported together. The portal is a client of the gateway: it
+// needs the gateway's URL, its own client id and secret (it signs every call and verifies every
+// callback with that secret), and the URL the gateway can reach it at for callbacks. Production
+// refuses the development secret and any callback URL the gateway would refuse (http, loopback).
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../../gateway/shared/project-root.ts';
+
+export interface PortalConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly host: string;
+  readonly gatewayUrl: string;
+  readonly clientId: string;
+  readonly secret: string;
+  /**
+   * Where the gateway posts callbacks: `<publicUrl>/callbacks/gateway`. Unset: the address the
+   * portal listens on (development and tests only).
+   */
+  readonly publicUrl: string | undefined;
+  /** Idle minutes before a session ends. */
+  readonly sessionMinutes: number;
+}
+
+export class PortalConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`invalid portal configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'PortalConfigError';
+    this.problems = problems;
+  }
+}
+
+/** A development client's secret from config/clients.dev.json (never in production). */
+function devSecret(clientId: string): string | undefined {
+  const clients = JSON.parse(readFileSync(projectPath('config/clients.dev.json'), 'utf8')) as {
+    id: string;
+    secret: string;
+  }[];
+  return clients.find((c) => c.id === clientId)?.secret;
+}
+
+function integer(value: string | undefined, fallback: number, name: string, problems: string[]) {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) problems.push(`${name} must be 0–65535`);
+  return n;
+}
+
+/**
+ * Reads PORTAL_ENV, PORTAL_PORT (8081), PORTAL_HOST (127.0.0.1), PORTAL_GATEWAY_URL
+ * (http://127.0.0.1:8080), PORTAL_CLIENT_ID (portal-sc), PORTAL_CLIENT_SECRET (development: the
+ * client's entry in config/clients.dev.json), PORTAL_PUBLIC_URL (the listening address) and
+ * PORTAL_SESSION_MINUTES (30).
+ */
+export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
+  const problems: string[] = [];
+  const mode = env.PORTAL_ENV ?? 'development';
+  if (mode !== 'development' && mode !== 'test' && mode !== 'production')
+    problems.push('PORTAL_ENV must be development, test or production');
+  const production = mode === 'production';
+  const port = integer(env.PORTAL_PORT, 8081, 'PORTAL_PORT', problems);
+  const clientId = env.PORTAL_CLIENT_ID ?? 'portal-sc';
+  const secret = env.PORTAL_CLIENT_SECRET ?? (production ? undefined : devSecret(clientId));
+  if (!secret) problems.push(`PORTAL_CLIENT_SECRET is required (no secret for ${clientId})`);
+  else if (production && secret.startsWith('dev-'))
+    problems.push('PORTAL_CLIENT_SECRET: production refuses a development secret');
+  const gatewayUrl = env.PORTAL_GATEWAY_URL ?? 'http://127.0.0.1:8080';
+  if (!/^https?:\/\/[^/]+$/.test(gatewayUrl.replace(/\/$/, '')))
+    problems.push('PORTAL_GATEWAY_URL must be an http(s) origin, e.g. https://gateway.example');
+  const publicUrl = env.PORTAL_PUBLIC_URL?.replace(/\/$/, '') || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl))
+    problems.push('PORTAL_PUBLIC_URL must be an http(s) URL');
+  // The gateway posts callbacks only to https and a public host in production
+  // (gateway/README.md#callbacks); a portal that announced anything else would never hear back.
+  if (production && !publicUrl?.startsWith('https://'))
+    problems.push(
+      'PORTAL_PUBLIC_URL must be set to an https URL in production (the gateway refuses http)',
+    );
+  if (production && publicUrl && /^https?:\/\/(localhost|127\.|\[::1\])/.test(publicUrl))
+    problems.push('PORTAL_PUBLIC_URL must be reachable by the gateway, not a loopback address');
+  const sessionMinutes = integer(
+    env.PORTAL_SESSION_MINUTES,
+    30,
+    'PORTAL_SESSION_MINUTES',
+    problems,
+  );
+  if (problems.length > 0) throw new PortalConfigError(problems);
+  return Object.freeze({
+    env: mode as PortalConfig['env'],
+    port,
+    host: env.PORTAL_HOST ?? '127.0.0.1',
+    gatewayUrl: gatewayUrl.replace(/\/$/, ''),
+    clientId,
+    secret: secret!,
+    publicUrl,
+    sessionMinutes: Math.max(1, sessionMinutes),
+  });
+}

@@ -1,0 +1,60 @@
+// The printable receipt of a payment (README.md#the-taxpayer-portal), an 电子缴款凭证 / 完税证明 as
+// the tax core reported it (schemas/README.md#result-schemas), built on the server from the
+// gateway's masked view: the taxpayer, the authority, the agreement and the masked account, each
+// line with its 征收项目 name, and the total in figures and in 人民币大写.
+import { toFen } from '../../gateway/catalogue/rules/sum-equals.ts';
+import { amountInWords } from './amount-in-words.ts';
+import type { GatewayCase } from './gateway-link.ts';
+import { escapeHtml } from './html.ts';
+import { label, type Labels } from './labels.ts';
+
+type Json = Record<string, unknown>;
+
+function text(value: unknown): string {
+  return escapeHtml(typeof value === 'string' || typeof value === 'number' ? value : '');
+}
+
+/** ¥40,320.00 from "40320.00" (the receipt shows the figures the tax core reported). */
+export function yuanText(amount: unknown): string {
+  const fen = typeof amount === 'string' ? toFen(amount) : undefined;
+  if (fen === undefined) return '—';
+  const yuan = (fen / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `¥${yuan}.${String(fen % 100n).padStart(2, '0')}`;
+}
+
+export function receiptValues(view: GatewayCase, labels: Labels): Record<string, string> {
+  const result = (view.result ?? {}) as Json;
+  const payload = (view.submission.payload ?? {}) as Json;
+  const project = (payload.project ?? {}) as Json;
+  const account = (result.account ?? {}) as Json;
+  const lines = Array.isArray(result.lines) ? (result.lines as Json[]) : [];
+  const rows = lines
+    .map((line) => {
+      const period = (line.taxPeriod ?? {}) as Json;
+      return (
+        `<tr><td data-label="征收项目">${text(line.collectionItemCode)} ${escapeHtml(label(labels, 'collectionItemCode', line.collectionItemCode))}</td>` +
+        `<td data-label="征收品目">${text(line.collectionSubitemCode)}</td>` +
+        `<td data-label="税款所属期"><span><span class="date">${text(period.start)}</span> 至 <span class="date">${text(period.end)}</span></span></td>` +
+        `<td data-label="实缴金额" class="num">${escapeHtml(yuanText(line.amount))}</td></tr>`
+      );
+    })
+    .join('');
+  const fen = typeof result.totalAmount === 'string' ? toFen(result.totalAmount) : undefined;
+  return {
+    certificateNo: text(result.certificateNo),
+    taxVoucherNo: text(result.taxVoucherNo),
+    taxpayerId: text(payload.taxpayerId),
+    taxpayerName: text(payload.taxpayerName),
+    authority: `${text(result.taxAuthorityName)}（${text(result.taxAuthorityCode)}）`,
+    agreementNo: text(result.agreementNo),
+    account: `${text(account.accountNo)}（行号 ${text(account.bankCode)}）`,
+    deductedOn: text(result.deductedOn),
+    creditedOn: text(result.creditedOn),
+    project: text(project.name),
+    rows,
+    total: escapeHtml(yuanText(result.totalAmount)),
+    totalInWords: fen === undefined ? '' : escapeHtml(amountInWords(fen)),
+    caseId: text(view.caseId),
+    provinceCaseNo: text(view.provinceCaseNo),
+  };
+}

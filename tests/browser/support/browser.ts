@@ -1,0 +1,70 @@
+// A real browser for the portal tests (README.md#browser-tests): Debian's Chromium driven by
+// playwright-core, headless, with a fresh profile in a temporary directory, one per test file. A
+// machine without Chromium fails the run with what to install — these tests are never skipped.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export const SCREENSHOTS = projectPath('tests', 'browser', 'screenshots');
+
+export interface TestBrowser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** A full-page screenshot under tests/browser/screenshots/<name>.png (git-ignored). */
+  shot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function missingBrowserMessage(path: string): string {
+  return (
+    `The browser tests need Chromium, and there is none at ${path}. Install it with ` +
+    '`sudo apt-get install -y chromium fonts-wqy-microhei` (Debian/Ubuntu; the fonts render ' +
+    'Chinese), or point CHROMIUM_PATH at a Chromium or Chrome binary. .ci/run installs both.'
+  );
+}
+
+export async function launchBrowser(executablePath = CHROMIUM): Promise<TestBrowser> {
+  if (!existsSync(executablePath)) throw new Error(missingBrowserMessage(executablePath));
+  const profile = mkdtempSync(join(tmpdir(), 'swgw-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    args: ARGS,
+    viewport: DESKTOP,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  context.setDefaultTimeout(15_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    context,
+    page,
+    shot: async (name) => {
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      // A full-page shot resizes the viewport and back; settle the layout now, or the page may
+      // still be reflowing under the next click (seen at phone width: a lost click).
+      await page.evaluate('document.body.getBoundingClientRect().height');
+    },
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

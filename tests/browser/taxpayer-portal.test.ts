@@ -1,0 +1,236 @@
+// The reference taxpayer portal in a real browser (README.md#browser-tests): Chromium walks the
+// flagship story against the whole local system — gateway, workers, the seven sandboxes and the
+// portal — as a 四川 company paying tax for its project in 师宗县. Desktop width (1280 px) for the
+// payment that goes through, phone width (390 px) for the one that fails for want of funds and its
+// retry. Each step leaves a screenshot in tests/browser/screenshots/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { devSecret } from '../support/api-gateway.ts';
+import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+
+const PAYS = '5303230001234567';
+const INSUFFICIENT = '5303230002000001';
+const ACCOUNT = '6222020200112233445';
+
+let browser: TestBrowser;
+let sys: E2eSystem;
+let portal = '';
+
+beforeAll(async () => {
+  // The browser first: without one the file fails at once, saying what to install.
+  browser = await launchBrowser();
+  sys = await startE2eSystem(
+    'browser',
+    {},
+    { progressionDelayMs: 300, portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
+  );
+  portal = sys.portal!.url;
+  // Every page records the statuses its badge shows, to prove the case page changes in place.
+  await browser.context.addInitScript({
+    content: `window.__statuses = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const badge = document.getElementById('status-badge');
+        if (!badge) return;
+        new MutationObserver(() => {
+          const s = badge.dataset.status;
+          if (s && window.__statuses.at(-1) !== s) window.__statuses.push(s);
+        }).observe(badge, { attributes: true });
+      });`,
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.stop();
+});
+
+const field = (pointer: string) => `[data-pointer="${pointer}"]`;
+
+interface Line {
+  item: string;
+  subitem: string;
+  amount: string;
+  authority?: string;
+}
+
+const LINES: Line[] = [
+  { item: '10101', subitem: '101014001', amount: '38400.00' },
+  { item: '10109', subitem: '101090101', amount: '1920.00' },
+];
+
+/** Fills the agreement and the payment lines of the form built from SW-005's schema. */
+async function fillPayment(page: Page, agreementNo: string, lines: Line[]): Promise<void> {
+  await page.locator(field('/payload/lines/0/amount')).waitFor();
+  await page.fill(field('/payload/agreementNo'), agreementNo);
+  for (const [i, line] of lines.entries()) {
+    if ((await page.locator(field(`/payload/lines/${i}/amount`)).count()) === 0)
+      await page.click('.add-row');
+    const at = (name: string) => field(`/payload/lines/${i}/${name}`);
+    await page.selectOption(at('collectionItemCode'), line.item);
+    await page.fill(at('collectionSubitemCode'), line.subitem);
+    await page.fill(at('taxPeriod/start'), '2026-09-01');
+    await page.fill(at('taxPeriod/end'), '2026-09-30');
+    await page.fill(at('amount'), line.amount);
+    if (line.authority) await page.fill(at('taxAuthorityCode'), line.authority);
+  }
+}
+
+async function submitAndFollow(page: Page): Promise<string> {
+  await page.click('#submit-payment');
+  await page.waitForURL(/\/cases\/[0-9A-Z]{26}$/);
+  return page.url().split('/').at(-1)!;
+}
+
+async function closedOnPage(page: Page): Promise<void> {
+  await page.locator('#status-badge[data-status="CLOSED"]').waitFor({ timeout: 30_000 });
+}
+
+async function noSidewaysScroll(page: Page): Promise<number> {
+  return page.evaluate('document.documentElement.scrollWidth');
+}
+
+describe('the taxpayer portal at desktop width', () => {
+  it('logs in, shows the Chinese message beside the one wrong field, pays, follows the case live to CLOSED and prints the receipt', async () => {
+    const { page } = browser;
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${portal}/login`);
+    await browser.shot('01-desktop-login');
+    await page.fill('#login', 'shudao');
+    await page.fill('#password', 'shudao-2026');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${portal}/`);
+    expect(await page.locator('h1').innerText()).toContain('四川蜀道路桥建设有限公司');
+
+    // The session is a cookie scripts cannot read and other sites' requests do not carry.
+    const cookie = (await browser.context.cookies()).find((c) => c.name === 'portal_sid');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate('document.cookie')).not.toContain('portal_sid');
+
+    await page.click('#service-remote-tax');
+    await fillPayment(page, PAYS, [LINES[0]!, { ...LINES[1]!, authority: '15303000000' }]);
+    // Built from the published schema: Chinese titles, enums as selects, rows that can be added.
+    expect(
+      await page.locator('[data-field="/payload/crossRegionReportNo"] label').innerText(),
+    ).toBe('跨区域涉税事项报告编号*');
+    expect(
+      await page.locator(`${field('/payload/lines/0/collectionItemCode')} option`).allInnerTexts(),
+    ).toEqual(expect.arrayContaining(['10101 增值税', '10109 城市维护建设税']));
+    expect(await page.locator('#total-yuan').innerText()).toBe('¥40,320.00');
+    // 本次缴款金额 is added in fen: 0.10 + 0.20 is exactly 0.30.
+    await page.fill(field('/payload/lines/0/amount'), '0.10');
+    await page.fill(field('/payload/lines/1/amount'), '0.20');
+    expect(await page.locator('#total-yuan').innerText()).toBe('¥0.30');
+    await page.fill(field('/payload/lines/0/amount'), LINES[0]!.amount);
+    await page.fill(field('/payload/lines/1/amount'), LINES[1]!.amount);
+
+    await page.click('#submit-payment');
+    const message = page.locator(
+      '[data-field="/payload/lines/1/taxAuthorityCode"] .field-error:not([hidden])',
+    );
+    await message.waitFor();
+    expect(await message.innerText()).toBe(
+      '税款所属税务机关代码应与三方协议税务机关代码(15303230000)一致',
+    );
+    expect(await page.locator('.field-error:not([hidden])').count()).toBe(1);
+    expect(await page.locator('#form-problems').innerText()).toContain('标红的 1 处');
+    await browser.shot('02-desktop-field-message');
+
+    await page.fill(field('/payload/lines/1/taxAuthorityCode'), '15303230000');
+    const caseId = await submitAndFollow(page);
+    let reloads = 0;
+    page.on('framenavigated', () => reloads++);
+    await closedOnPage(page);
+    const shown = await page.evaluate<string[]>('window.__statuses');
+    expect(shown.at(-1)).toBe('CLOSED');
+    expect(shown).toEqual(expect.arrayContaining(['IN_PROGRESS', 'DECIDED', 'CLOSED']));
+    expect(reloads).toBe(0);
+    const paid = page.locator('#outcome-paid');
+    expect(await paid.innerText()).toContain('缴款成功');
+    expect(await paid.innerText()).toContain('¥40,320.00');
+    await browser.shot('03-desktop-case-closed');
+
+    await page.click('#open-receipt');
+    await page.waitForURL(`${portal}/cases/${caseId}/receipt`);
+    const voucher = await page.locator('.voucher').innerText();
+    expect(voucher).toContain('电子缴款凭证');
+    expect(voucher).toContain('人民币肆万零叁佰贰拾元整');
+    expect(voucher).toMatch(/电子税票号码\s+3530323\d{13}/);
+    expect(voucher).toContain(`${'*'.repeat(15)}3445`);
+    expect(voucher).not.toContain(ACCOUNT);
+    await browser.shot('04-desktop-receipt');
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#print-receipt').isVisible()).toBe(false);
+    expect(await page.locator('.site-header').isVisible()).toBe(false);
+    await browser.shot('05-desktop-receipt-print');
+    await page.emulateMedia({ media: 'screen' });
+  }, 90_000);
+});
+
+describe('the taxpayer portal at phone width', () => {
+  it('explains a payment refused for want of funds and retries it pre-filled, linked to the failed case', async () => {
+    const { page } = browser;
+    await page.setViewportSize(PHONE);
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, INSUFFICIENT, LINES);
+    expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(PHONE.width);
+    const failedId = await submitAndFollow(page);
+    await closedOnPage(page);
+    const failure = await page.locator('#outcome-failed').innerText();
+    expect(failure).toContain('扣款失败：缴款账户余额不足');
+    expect(failure).toContain('重新缴款');
+    expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(PHONE.width);
+    await browser.shot('06-phone-insufficient-funds');
+
+    await page.click('#retry-payment');
+    await page.waitForURL(`${portal}/pay?retry=${failedId}`);
+    await page.locator('#retry-banner:not([hidden])').waitFor();
+    expect(await page.locator('#retry-banner').innerText()).toContain(failedId);
+    // Pre-filled with what was sent, the bank account in full (the portal kept it; the gateway
+    // only shows it masked).
+    expect(await page.inputValue(field('/payload/agreementNo'))).toBe(INSUFFICIENT);
+    expect(await page.inputValue(field('/payload/lines/1/amount'))).toBe('1920.00');
+    expect(await page.inputValue(field('/payload/bank/accountNo'))).toBe(ACCOUNT);
+    await browser.shot('07-phone-retry-form');
+
+    await page.fill(field('/payload/agreementNo'), PAYS);
+    const retryId = await submitAndFollow(page);
+    expect(retryId).not.toBe(failedId);
+    await closedOnPage(page);
+    expect(await page.locator('#outcome-paid').innerText()).toContain('缴款成功');
+    expect(await page.locator('#related').innerText()).toContain(`本办件重新提交自 ${failedId}`);
+    expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(PHONE.width);
+    await browser.shot('08-phone-retry-paid');
+
+    await page.goto(`${portal}/cases/${failedId}`);
+    await page.locator('#related a').waitFor();
+    expect(await page.locator('#related').innerText()).toContain(`已重新提交为 ${retryId}`);
+    const failedView = await sys
+      .client('operator-dev')
+      .getCase<{ relatedCases: unknown[] }>(failedId);
+    expect(failedView.body.relatedCases).toEqual([{ caseId: retryId, relation: 'resubmitted-as' }]);
+
+    await page.goto(`${portal}/cases/${retryId}/receipt`);
+    await page.locator('.voucher').waitFor();
+    expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(PHONE.width);
+    await browser.shot('09-phone-receipt');
+  }, 90_000);
+
+  it('never sends the gateway secret to the browser', async () => {
+    const { page } = browser;
+    const secret = devSecret('portal-sc');
+    const paths = [
+      '/',
+      '/pay',
+      '/assets/pay.js',
+      '/assets/api.js',
+      '/assets/case.js',
+      '/api/forms/payment',
+    ];
+    for (const path of paths) {
+      const res = await page.request.get(`${portal}${path}`);
+      expect(res.status(), path).toBe(200);
+      expect(await res.text(), path).not.toContain(secret);
+    }
+  });
+});
