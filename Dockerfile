@@ -1,5 +1,6 @@
-# One image for every process: the gateway (default CMD) and the worker
-# (`docker run … node dist/adapters/worker.js`).
+# One image for every process: the gateway (default CMD), the worker
+# (`docker run … node dist/adapters/worker.js`) and the reference taxpayer portal
+# (`docker run … node dist/portal/server/main.js`, PORTAL_* settings in README.md).
 # Build stage compiles TypeScript; the runtime stage holds production dependencies only.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
@@ -11,6 +12,7 @@ COPY adapters ./adapters
 COPY config ./config
 COPY scripts ./scripts
 COPY schemas ./schemas
+COPY portal ./portal
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime
@@ -21,6 +23,8 @@ RUN npm ci --no-audit --no-fund --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY config ./config
 COPY schemas ./schemas
+COPY portal/pages ./portal/pages
+COPY portal/assets ./portal/assets
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

@@ -1,5 +1,6 @@
 // Issue 2's promise to a newcomer: `npm start` brings up a gateway with its own Redis, serves 200
-// on /readyz, and Ctrl-C stops both. Runs the real script in a child process.
+// on /readyz, runs the taxpayer portal beside it, and Ctrl-C stops them all. Runs the real script
+// in a child process.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,11 +22,13 @@ function run(env: NodeJS.ProcessEnv) {
 }
 
 describe('npm start', () => {
-  it('serves /readyz 200 with a private Redis and stops both on SIGINT', async () => {
+  it('serves /readyz 200 with a private Redis, the portal on PORTAL_PORT, and stops them on SIGINT', async () => {
     const port = await freePort();
+    const portalPort = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: String(port),
+      PORTAL_PORT: String(portalPort),
       GW_REDIS_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-')),
       GW_SANDBOX_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')),
     };
@@ -37,6 +40,15 @@ describe('npm start', () => {
     });
     const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
     expect(redisUrl).toBeDefined();
+    // The portal starts last, once the gateway, workers and sandboxes are up.
+    const login = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${portalPort}/login`);
+        return res.status === 200 ? res : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the portal login page' },
+    );
+    expect(await login.text()).toContain('企业登录');
 
     started.child.kill('SIGINT');
     const code = await Promise.race([
@@ -51,6 +63,7 @@ describe('npm start', () => {
     });
     probe.on('error', () => undefined);
     await expect(probe.connect()).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${portalPort}/login`)).rejects.toThrow();
   });
 
   it('explains what to install when redis-server is missing and REDIS_URL is unset', async () => {

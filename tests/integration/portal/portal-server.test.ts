@@ -1,0 +1,237 @@
+// The reference portal's server without a browser (README.md#the-taxpayer-portal), against the
+// real gateway: who may log in and act, that callbacks are believed only when the gateway signed
+// them with this portal's secret, and what the portal puts in the envelope it signs — the session's
+// enterprise as applicant, the project as handling region, its own callback URL, one
+// Idempotency-Key per form submission.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '../../../gateway/client/gateway-client.ts';
+import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
+import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
+import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+
+let gw: ApiGateway;
+let portal: RunningPortal;
+beforeAll(async () => {
+  gw = await startApiGateway();
+  portal = await startPortal({
+    config: loadPortalConfig({ PORTAL_PORT: '0', PORTAL_ENV: 'test', PORTAL_GATEWAY_URL: gw.url }),
+  });
+});
+afterAll(async () => {
+  await portal?.stop();
+  await gw?.close();
+});
+
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+let n = 0;
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+async function login(account = 'shudao', password = `${account}-2026`) {
+  return fetch(`${portal.url}/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: portal.url },
+    body: form({ login: account, password }),
+    redirect: 'manual',
+  });
+}
+
+async function session(account = 'shudao'): Promise<Session> {
+  const res = await login(account);
+  expect(res.status).toBe(303);
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  const home = await (await fetch(`${portal.url}/`, { headers: { Cookie: cookie } })).text();
+  const csrf = /name="csrf-token" content="([^"]+)"/.exec(home)![1]!;
+  return { cookie, csrf };
+}
+
+function call(s: Session | undefined, path: string, body?: unknown) {
+  return fetch(`${portal.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      ...(s ? { Cookie: s.cookie, 'X-CSRF-Token': s.csrf } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** The flagship payment as the form sends it (the form's defaults plus two lines). */
+async function paymentValues(s: Session): Promise<Record<string, unknown>> {
+  const spec = (await (await call(s, '/api/forms/payment')).json()) as {
+    values: Record<string, unknown>;
+  };
+  return {
+    ...spec.values,
+    lines: [
+      {
+        collectionItemCode: '10101',
+        collectionSubitemCode: '101014001',
+        taxPeriod: { start: '2026-09-01', end: '2026-09-30' },
+        amount: '38400.00',
+        taxAuthorityCode: '15303230000',
+      },
+    ],
+    totalAmount: '38400.00',
+  };
+}
+
+describe('logging in', () => {
+  it('sets an HttpOnly, SameSite=Strict session cookie and answers a wrong password like an unknown login', async () => {
+    const ok = await login();
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('set-cookie')).toMatch(
+      /^portal_sid=[A-Za-z0-9_-]{40,}; Path=\/; HttpOnly; SameSite=Strict$/,
+    );
+    const wrong = await login('shudao', 'nope');
+    const unknown = await login('nobody', 'nope');
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(await wrong.text()).toBe(await unknown.text());
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses a login posted from another origin', async () => {
+    const res = await fetch(`${portal.url}/login`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: 'https://evil.example',
+      },
+      body: form({ login: 'shudao', password: 'shudao-2026' }),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('acting on the portal', () => {
+  it('answers 401 without a session and 403 without the CSRF token', async () => {
+    expect((await call(undefined, '/api/forms/payment')).status).toBe(401);
+    const s = await session();
+    const res = await fetch(`${portal.url}/api/payments`, {
+      method: 'POST',
+      headers: { Cookie: s.cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ values: {}, submissionKey: 'k-12345678' }),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('submits the signed envelope the gateway expects, once per form submission', async () => {
+    const s = await session();
+    const key = `form-${Date.now()}-${n++}`;
+    const body = { values: await paymentValues(s), submissionKey: key };
+    const first = await call(s, '/api/payments', body);
+    expect(first.status).toBe(202);
+    const { caseId } = (await first.json()) as { caseId: string };
+    // The same form submission again (a double click, a resend) is the same case.
+    const again = await call(s, '/api/payments', body);
+    expect(((await again.json()) as { caseId: string }).caseId).toBe(caseId);
+
+    const stored = await gw.client('operator-dev').getCase<{
+      submission: Record<string, unknown>;
+    }>(caseId);
+    expect(stored.body.submission).toMatchObject({
+      itemCode: 'SW-005',
+      mode: 'online',
+      receivingRegion: '510104',
+      handlingRegion: '530323',
+      applicant: { type: 'enterprise', creditCode: '91510104MA6CXY120G' },
+      payload: { taxpayerId: '91510104MA6CXY120G', agreementNo: '5303230001234567' },
+      callbackUrl: `${portal.url}/callbacks/gateway`,
+    });
+  });
+
+  it('passes the gateway refusal on with each pointer on a form field, the handling region on the project region', async () => {
+    const s = await session();
+    const values = await paymentValues(s);
+    (values.project as Record<string, unknown>).region = '';
+    const res = await call(s, '/api/payments', { values, submissionKey: `bad-${n++}-abcdefgh` });
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { errors: { path: string; messageZh: string }[] };
+    expect(problem.errors.map((e) => e.path)).toContain('/payload/project/region');
+  });
+
+  it("hides one enterprise's cases from another", async () => {
+    const mine = await session('shudao');
+    const res = await call(mine, '/api/payments', {
+      values: await paymentValues(mine),
+      submissionKey: `own-${n++}-abcdefgh`,
+    });
+    const { caseId } = (await res.json()) as { caseId: string };
+    const other = await session('xiaohong');
+    expect((await call(other, `/api/cases/${caseId}`)).status).toBe(404);
+    expect(
+      (await fetch(`${portal.url}/cases/${caseId}`, { headers: { Cookie: other.cookie } })).status,
+    ).toBe(404);
+    expect((await call(mine, `/api/cases/${caseId}`)).status).toBe(200);
+  });
+});
+
+describe('callbacks from the gateway', () => {
+  const path = '/callbacks/gateway';
+  const post = (headers: Record<string, string>, body: string) =>
+    fetch(`${portal.url}${path}`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body,
+    });
+  const body = JSON.stringify({
+    caseId: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+    status: 'CLOSED',
+    sequence: 9,
+  });
+  const signed = (secret: string, extra: { timestamp?: number; nonce?: string } = {}) =>
+    signRequest({ clientId: 'gateway', secret }, { method: 'POST', url: path, body, ...extra });
+
+  it('accepts one signed with its own secret by the gateway, once', async () => {
+    const headers = signed(devSecret('portal-sc'));
+    expect((await post(headers, body)).status).toBe(204);
+    expect((await post(headers, body)).status).toBe(401);
+  });
+
+  it.each([
+    ['unsigned', () => ({})],
+    ["signed with another portal's secret", () => signed(devSecret('portal-cq'))],
+    [
+      'signed as a client other than the gateway',
+      () => ({ ...signed(devSecret('portal-sc')), 'X-Gw-Client': 'portal-sc' }),
+    ],
+    [
+      'ten minutes old',
+      () => signed(devSecret('portal-sc'), { timestamp: Math.floor(Date.now() / 1000) - 600 }),
+    ],
+  ])('refuses one %s with 401', async (_, headers) => {
+    expect((await post(headers(), body)).status).toBe(401);
+  });
+});
+
+describe('repeated failed logins', () => {
+  // Last in the file: the account stays locked for five minutes.
+  it('lock a login after five failures, even against the right password', async () => {
+    for (let i = 0; i < 5; i++) expect((await login('xiaohong', 'wrong')).status).toBe(401);
+    expect((await login('xiaohong')).status).toBe(429);
+  });
+});
+
+describe('portal configuration', () => {
+  it('refuses, in production, a development secret and a callback URL the gateway would not call', () => {
+    let problems: readonly string[] = [];
+    try {
+      loadPortalConfig({
+        PORTAL_ENV: 'production',
+        PORTAL_CLIENT_SECRET: devSecret('portal-sc'),
+        PORTAL_PUBLIC_URL: 'http://127.0.0.1:8081',
+      });
+    } catch (error) {
+      if (error instanceof PortalConfigError) problems = error.problems;
+    }
+    expect(problems).toEqual([
+      'PORTAL_CLIENT_SECRET: production refuses a development secret',
+      expect.stringMatching(/^PORTAL_PUBLIC_URL must be set to an https URL/),
+      expect.stringMatching(/^PORTAL_PUBLIC_URL must be reachable by the gateway/),
+    ]);
+  });
+});
