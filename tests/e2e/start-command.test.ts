@@ -41,14 +41,14 @@ describe('npm start', () => {
     const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
     expect(redisUrl).toBeDefined();
     // The portal starts last, once the gateway, workers and sandboxes are up.
-    const login = await waitFor(
+    const loginPage = await waitFor(
       async () => {
         const res = await fetch(`http://127.0.0.1:${portalPort}/login`);
-        return res.status === 200 ? res : undefined;
+        return res.status === 200 ? res.text() : '';
       },
       { timeoutMs: 15_000, what: 'the portal login page' },
     );
-    expect(await login.text()).toContain('企业登录');
+    expect(loginPage).toContain('企业登录');
 
     started.child.kill('SIGINT');
     const code = await Promise.race([
