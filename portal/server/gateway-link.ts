@@ -1,6 +1,6 @@
 // The portal's only way to the gateway: the shipped signing client (gateway/client/gateway-client.ts)
 // with the portal's own client id and secret, which never leave this server. Every call is signed
-// (README.md#clients-and-signing); a network failure becomes a 503-like answer the pages can show
+// (gateway/README.md#authentication-and-signing); a network failure becomes a 503-like answer the pages can show
 // instead of an exception.
 import { GatewayClient, type GatewayResponse } from '../../gateway/client/gateway-client.ts';
 import type { PortalConfig } from './portal-config.ts';

@@ -1,4 +1,4 @@
-// From what the taxpayer filled in to the envelope the gateway receives (README.md#submitting-a-case):
+// From what the taxpayer filled in to the envelope the gateway receives (gateway/README.md#submission):
 // the form holds the SW-005 payload; who applies, where the portal collects and where it is
 // handled come from the signed-in enterprise and the project, never from the browser. The
 // taxpayer is the enterprise itself (the gateway's taxpayer-is-applicant rule would refuse another).
