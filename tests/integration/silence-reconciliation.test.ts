@@ -65,7 +65,9 @@ describe('the silence watch', () => {
     const at = new Date().toISOString();
     expect((await postEvent(record.id, { type: 'accepted', at })).status).toBe(200);
     expect(Number(await watchedSince(record.id))).toBeGreaterThanOrEqual(delivered);
-    await postEvent(record.id, { type: 'decided', at, result: { decision: 'approved' } });
+    expect((await postEvent(record.id, { type: 'decided', at, result: paidResult() })).status).toBe(
+      200,
+    );
     expect(await watchedSince(record.id)).not.toBeNull();
     await postEvent(record.id, { type: 'result-delivered', at });
     expect(await watchedSince(record.id)).toBeNull();

@@ -82,7 +82,7 @@ export function logsArePersonalDataFree(lines: LoggedLine[]): boolean {
 export interface SinkEvent {
   caseId: string;
   clientId: string;
-  body: { type: string; provinceCaseNo?: string; result?: unknown };
+  body: { type: string; note?: string; provinceCaseNo?: string; result?: unknown };
 }
 
 /** A stand-in for POST /v1/cases/{id}/events that keeps the posts whose signature verifies. */

@@ -2,7 +2,7 @@
 // cases), the fault knobs (down is a refused connection and comes back on the same port), and the
 // event progression: its outbox's retries, the silent knob, stop, and resuming from the journal
 // (adapters/README.md#sandbox-persistence).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
@@ -18,6 +18,7 @@ import {
   type ProgressionOptions,
   type SandboxReply,
 } from '../../../adapters/kit/sandbox-kit.ts';
+import { validExample } from '../../support/api-gateway.ts';
 import { startEventSink, waitFor } from '../../support/province-test-kit.ts';
 
 const dataDirs: string[] = [];
@@ -277,6 +278,60 @@ describe('EventProgression', () => {
     ]);
     // The owed event is posted as it was first made: the gateway's digest recognises a repeat.
     expect(sink.events[1]?.body).toEqual(restarted.history('case-1')[1]);
+    await sink.close();
+  });
+
+  it("carries on a tax case after a restart with the tax core's decision it journaled, not the default approval", async () => {
+    const dir = dataDir();
+    const sink = await startEventSink('province-sc');
+    const options: ProgressionOptions = {
+      gatewayUrl: sink.url,
+      secret: sink.secret,
+      delaysMs: { accepted: 0, 'in-progress': 0, decided: 60_000 },
+    };
+    const payload = {
+      ...(validExample('SW-005').payload as object),
+      agreementNo: '5303230002000001',
+    };
+    const first = progressionOn(options, new SandboxJournal('sc', dir));
+    first.begin('case-2', 'SC000002', { itemCode: 'SW-005', payload });
+    await waitFor(() => first.posted().length === 2);
+    await first.stop(); // before the decision is posted; the delivery itself was never written
+
+    const journal = new SandboxJournal('sc', dir);
+    journal.append({
+      k: 'case',
+      caseId: 'case-2',
+      provinceCaseNo: 'SC000002',
+      receivedAt: '',
+      digest: '',
+    });
+    const restarted = progressionOn({ ...options, delaysMs: 0 }, journal);
+    restarted.resume();
+    await waitFor(() => sink.events.length === 4, 5000, 'the rest of the events');
+    await restarted.idle();
+    expect(sink.events[2]?.body).toMatchObject({
+      type: 'decided',
+      result: { outcome: 'failed', reason: 'insufficient-funds', agreementNo: '5303230002000001' },
+    });
+    expect(readFileSync(journal.file!, 'utf8')).not.toContain('跨区域涉税事项');
+    await sink.close();
+  });
+
+  it('asks for a correction and stops there when the tax core says the taxpayer must fix the payment', async () => {
+    const sink = await startEventSink('province-sc');
+    const progression = progressionOn({ gatewayUrl: sink.url, secret: sink.secret, delaysMs: 0 });
+    const payload = {
+      ...(validExample('SW-005').payload as object),
+      agreementNo: '5303230002000004',
+    };
+    progression.begin('case-3', 'SC000003', { itemCode: 'SW-005', payload });
+    await waitFor(() => progression.posted().length === 2);
+    await progression.idle();
+    expect(sink.events.map((e) => e.body.type)).toEqual(['accepted', 'correction-required']);
+    expect(sink.events[1]?.body.note).toMatch(
+      /^所选缴款项目税款所属税务机构跟三方协议税款所属税务机构不一致/,
+    );
     await sink.close();
   });
 });
