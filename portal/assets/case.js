@@ -199,7 +199,9 @@ function setUpRating() {
         ? '感谢您的评价！'
         : res.status === 409
           ? '本办件已评价过'
-          : (res.body?.title ?? '评价提交失败，请稍后再试');
+          : res.status === 422
+            ? '本办件暂不能评价（尚未办结，或已过评价期限）'
+            : (res.body?.title ?? '评价提交失败，请稍后再试');
     message.hidden = false;
     if (res.status === 201 || res.status === 409)
       document.getElementById('rating-form').hidden = true;
