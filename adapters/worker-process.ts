@@ -1,13 +1,12 @@
 // The worker process's parts (gateway/README.md#architecture): one delivery worker per adapter queue
 // (which also runs that adapter's status queries), the silence watch that queues them
-// (gateway/README.md#silence-reconciliation), the joint-case queue, portal callbacks and the 督办
-// supervisor, on worker-role Redis connections
+// (gateway/README.md#silence-reconciliation), the joint-case queue, portal callbacks, and the 督办
+// supervisor with the default ratings, on worker-role Redis connections
 // (BullMQ blocks on them and waits out a Redis restart). adapters/worker.ts runs it alone
 // (`npm run start:worker`); `npm start` runs it beside the gateway and the sandboxes.
 import { Worker } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
-import { loadCalendar } from '../gateway/calendar/working-days.ts';
 import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
 import { createCaseSystem } from '../gateway/case-system.ts';
 import { createStatusQueryRecorder } from '../gateway/cases/record-status-query.ts';
@@ -20,7 +19,14 @@ import type { Logger } from '../gateway/shared/logger.ts';
 import { rateLimitedLog } from '../gateway/shared/rate-limited-log.ts';
 import { createRedis, redisSettings, waitForRedis } from '../gateway/shared/redis.ts';
 import { JOINT_QUEUE, redisKeys } from '../gateway/shared/redis-keys.ts';
-import { startSupervisor } from '../gateway/supervision/supervision.ts';
+import { recordDefaultRatings } from '../gateway/evaluations/default-ratings.ts';
+import {
+  pruneNotices,
+  startPeriodic,
+  superviseOnce,
+  type SupervisorDeps,
+} from '../gateway/supervision/supervision.ts';
+import { loadSupervisionData } from '../gateway/supervision/supervision-data.ts';
 import { loadAdapterSettings, type AdapterSettingsTable } from './kit/adapter-config.ts';
 import { startAdapterWorker, type AdapterWorker } from './kit/job-runner.ts';
 import { ADAPTER_IDS, createAdapter, type AdapterId } from './kit/registry.ts';
@@ -49,11 +55,14 @@ export async function startWorkers(
   // Results a status query brings are checked as posted ones are, and masked in callbacks as
   // GET /v1/cases/{id} masks them (schemas/README.md#result-schemas).
   const results = loadTypedResults({ divisions: loadDivisionTables() });
+  const now = options.now ?? (() => new Date());
+  const supervision = loadSupervisionData(config);
   const cases = createCaseSystem({
     redis: connection,
     config,
+    supervision,
     log: logger,
-    now: options.now ?? (() => new Date()),
+    now,
     results,
   });
   const { store } = cases;
@@ -68,7 +77,7 @@ export async function startWorkers(
   const names = new Map(loadCatalogue().map((i) => [`${i.code}@${i.version}`, i.name]));
   const statusQueries = createStatusQueryRecorder({
     store,
-    calendar: loadCalendar(),
+    calendar: supervision.calendar,
     registry: results,
   });
   const workers = new Map<string, AdapterWorker>();
@@ -121,9 +130,26 @@ export async function startWorkers(
     { store, queues: cases.queues, log: logger },
     { adapters: [...workers.keys()], silenceMs: config.provinceSilenceMs },
   );
-  const supervisor = startSupervisor(
-    { store, schedule: cases.schedule, log: logger },
+  const supervisor: SupervisorDeps = {
+    board: cases.board,
+    kinds: cases.supervised,
+    policy: supervision.policy,
+    calendar: supervision.calendar,
+    log: logger,
+    now,
+  };
+  const { provinces } = supervision;
+  // 督办 and the default ratings (gateway/README.md#supervision-engine): every worker runs them;
+  // the board and the evaluation step keep each effect single.
+  const supervising = startPeriodic(
+    'supervision',
+    async () => {
+      await superviseOnce(supervisor);
+      await recordDefaultRatings({ store, evaluations: cases.evaluations, provinces, now });
+      await pruneNotices(supervisor, provinces, config.caseRetentionDays);
+    },
     config.supervisionIntervalMs,
+    logger,
   );
   logger.info({ adapters: [...workers.keys()] }, 'workers started');
   return {
@@ -131,7 +157,7 @@ export async function startWorkers(
     stop: async () => {
       await silenceWatch.stop();
       await Promise.all([...workers.values()].map((w) => w.close()));
-      await supervisor.stop();
+      await supervising.stop();
       await joint.close();
       await callbackWorker.close();
       await cases.close();

@@ -320,7 +320,7 @@ export const SETTINGS_SCHEMA = {
     },
     supervisionIntervalMs: {
       description:
-        'How often the worker raises 督办 flags (warning at 80 % of the promised time, overdue, escalated).',
+        'How often the worker looks for 督办 flags that fell due (warning, overdue with its 催办 notice, escalated) and records default ratings whose window ended.',
       type: 'integer',
       minimum: 1000,
       maximum: 3600000,
@@ -335,6 +335,13 @@ export const SETTINGS_SCHEMA = {
       maximum: 604800000,
       default: 1800000,
       'x-env': 'GW_PROVINCE_SILENCE_MS',
+    },
+    supervisionFile: {
+      description:
+        '督办 and 好差评 deadlines per province (config/README.md#supervision); default config/supervision.json.',
+      type: 'string',
+      minLength: 1,
+      'x-env': 'GW_SUPERVISION_FILE',
     },
   },
   required: ['env', 'port', 'host', 'keyPrefix', 'logLevel', 'bodyLimitBytes'],

@@ -13,13 +13,23 @@ import { HEALTH_ROUTES, type HealthDeps } from './health/health-routes.ts';
 import type { ApiRoute } from './http/api-route.ts';
 import { METRICS_ROUTES, type GatewayMetrics } from './metrics/metrics.ts';
 import { DOCS_ROUTES, type DocsPages } from './openapi/docs-routes.ts';
+import { EVALUATION_ROUTES, type EvaluationRouteDeps } from './evaluations/evaluation-routes.ts';
+import {
+  RECTIFICATION_ROUTES,
+  type RectificationRouteDeps,
+} from './rectifications/rectification-routes.ts';
 import { ROUTING_ROUTES, type RoutingRouteDeps } from './routing/routing-routes.ts';
+import type { SupervisionBoard } from './supervision/supervision-board.ts';
+import { SUPERVISION_ROUTES } from './supervision/supervision-routes.ts';
 
 /** Everything a handler of the table may use; each row's handler declares the part it needs. */
 export type ApiDeps = HealthDeps &
   CaseRouteDeps &
   DeadLetterDeps &
-  RoutingRouteDeps & {
+  RoutingRouteDeps &
+  EvaluationRouteDeps &
+  RectificationRouteDeps & {
+    board: SupervisionBoard;
     registry: SchemaRegistry;
     divisions: DivisionTable;
     metrics: GatewayMetrics;
@@ -31,6 +41,9 @@ export const API_ROUTES: readonly ApiRoute<ApiDeps>[] = [
   ...METRICS_ROUTES,
   ...DOCS_ROUTES,
   ...CASE_ROUTES,
+  ...EVALUATION_ROUTES,
+  ...RECTIFICATION_ROUTES,
+  ...SUPERVISION_ROUTES,
   ...CATALOGUE_ROUTES,
   ...ROUTING_ROUTES,
   ...DIVISION_ROUTES,

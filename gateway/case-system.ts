@@ -1,24 +1,41 @@
-// The case store with its transition listeners, and the queues, built the same way by every
-// process that moves cases: the gateway (gateway/services.ts), the adapter workers
-// (adapters/worker-process.ts) and the operator CLI (scripts/cli.ts). Because the listeners are
-// given to the store here, at construction, a move made anywhere queues its portal callback and
-// schedules its 督办 flags — a dead-letter replay from the CLI exactly as one over HTTP.
+// The case store with its transition listeners, the rectification store with its own, the 督办
+// board and the queues, built the same way by every process that moves cases or rectifications:
+// the gateway (gateway/services.ts), the adapter workers (adapters/worker-process.ts) and the
+// operator CLI (scripts/cli.ts). Because the listeners are given to the stores here, at
+// construction, a move made anywhere queues its portal callback, tracks or settles its 督办 and
+// opens the rating window of a closed case — a dead-letter replay from the CLI exactly as one over
+// HTTP.
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';
 import { createCaseStore, type CaseStore } from './cases/case-store.ts';
 import type { ResultSchemas } from './cases/event-result.ts';
 import type { DataKeySettings } from './personal-data/data-keys.ts';
+import { ratingWindowListener } from './evaluations/default-ratings.ts';
+import { EvaluationStore } from './evaluations/evaluation-store.ts';
 import { CaseQueues } from './queues/case-queues.ts';
+import {
+  rectificationCallbackListener,
+  rectificationSubjects,
+  rectificationSupervisionListener,
+} from './rectifications/rectification-supervision.ts';
+import { RectificationStore } from './rectifications/rectification-store.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
-import { SupervisionSchedule, supervisionListener } from './supervision/supervision-schedule.ts';
+import { caseSubjects, caseSupervisionListener } from './supervision/case-supervision.ts';
+import type { SupervisedKind } from './supervision/supervised-subject.ts';
+import { SupervisionBoard } from './supervision/supervision-board.ts';
+import type { SupervisionData } from './supervision/supervision-data.ts';
 
 export interface CaseSystem {
   store: CaseStore;
   queues: CaseQueues;
   callbacks: CallbackQueue;
-  schedule: SupervisionSchedule;
+  board: SupervisionBoard;
+  evaluations: EvaluationStore;
+  rectifications: RectificationStore;
+  /** What the 督办 engine supervises: cases and rectifications. */
+  supervised: readonly SupervisedKind[];
   /** Closes the queue handles (the Redis connection is the caller's). */
   close: () => Promise<void>;
 }
@@ -27,6 +44,8 @@ export interface CaseSystemDeps {
   redis: Redis;
   config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'> &
     DataKeySettings;
+  /** Calendar and per-province deadlines (supervision/supervision-data.ts). */
+  supervision: Pick<SupervisionData, 'calendar' | 'policy'>;
   log: Logger;
   /** The clock of every status time. */
   now: () => Date;
@@ -38,21 +57,42 @@ export interface CaseSystemDeps {
 }
 
 export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
-  const keys = redisKeys(deps.config.keyPrefix);
-  const callbacks = new CallbackQueue(deps.redis, keys);
-  const schedule = new SupervisionSchedule(deps.redis, keys);
+  const { redis, config, log, now } = deps;
+  const keys = redisKeys(config.keyPrefix);
+  const callbacks = new CallbackQueue(redis, keys);
+  const board = new SupervisionBoard(redis, keys, config.caseRetentionDays);
+  const evaluations = new EvaluationStore(redis, keys, config);
   const store = createCaseStore({
-    redis: deps.redis,
-    config: deps.config,
-    now: deps.now,
-    listeners: [callbackListener(callbacks, deps.log, deps.results), supervisionListener(schedule)],
+    redis,
+    config,
+    now,
+    listeners: [
+      callbackListener(callbacks, log, deps.results),
+      caseSupervisionListener(board),
+      ratingWindowListener(evaluations, deps.supervision.policy),
+    ],
   });
-  const queues = new CaseQueues(deps.redis, keys);
+  const rectifications = new RectificationStore({
+    redis,
+    keys,
+    now,
+    listeners: [
+      rectificationCallbackListener(callbacks, log),
+      rectificationSupervisionListener(board),
+    ],
+  });
+  const queues = new CaseQueues(redis, keys);
   return {
     store,
     queues,
     callbacks,
-    schedule,
+    board,
+    evaluations,
+    rectifications,
+    supervised: [
+      caseSubjects({ store, callbacks, calendar: deps.supervision.calendar }),
+      rectificationSubjects({ rectifications, callbacks }),
+    ],
     close: async () => {
       await queues.close();
       await callbacks.close();

@@ -17,7 +17,8 @@ import type { Config } from '../config/load-config.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
-import { loadCalendar, type WorkingCalendar } from './calendar/working-days.ts';
+import type { CalendarWarning } from './calendar/calendar-warnings.ts';
+import type { CalendarSource } from './calendar/working-days.ts';
 import type { CallbackQueue } from './callbacks/callback-queue.ts';
 import { createCaseSystem } from './case-system.ts';
 import { newCaseId } from './cases/case-id.ts';
@@ -32,7 +33,14 @@ import type { RoutingContext } from './routing/route-decision.ts';
 import { loadRouteTable } from './routing/route-table.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
-import type { SupervisionSchedule } from './supervision/supervision-schedule.ts';
+import type { EvaluationStore } from './evaluations/evaluation-store.ts';
+import { registerSupervisionMetrics } from './metrics/supervision-metrics.ts';
+import type { RectificationStore } from './rectifications/rectification-store.ts';
+import type { SupervisedKind } from './supervision/supervised-subject.ts';
+import type { SupervisionBoard } from './supervision/supervision-board.ts';
+import { loadSupervisionData } from './supervision/supervision-data.ts';
+import type { SupervisionPolicy } from './supervision/supervision-policy.ts';
+import { readinessWarnings } from './supervision/readiness-warnings.ts';
 
 export interface Services {
   config: Config;
@@ -42,15 +50,23 @@ export interface Services {
   divisions: DivisionTable;
   routing: RoutingContext;
   registry: SchemaRegistry;
-  calendar: WorkingCalendar;
+  calendar: CalendarSource;
+  policy: SupervisionPolicy;
+  provinces: readonly string[];
   openapi: OpenApiDocument;
   store: CaseStore;
   queues: CaseQueues;
   callbacks: CallbackQueue;
-  schedule: SupervisionSchedule;
+  board: SupervisionBoard;
+  evaluations: EvaluationStore;
+  rectifications: RectificationStore;
+  /** What the 督办 engine supervises (the worker runs it; tests may run a pass). */
+  supervised: readonly SupervisedKind[];
   /** Closes the queue handles (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
+  /** What /readyz reports as warnings (a missing working-day calendar). */
+  readinessWarnings: () => Promise<CalendarWarning[]>;
   /** The clock of every status time (tests may pass their own). */
   now: () => Date;
 }
@@ -60,7 +76,12 @@ export interface StaticData {
   divisions: DivisionTable;
   routing: RoutingContext;
   registry: SchemaRegistry;
-  calendar: WorkingCalendar;
+  /** The working-day calendar in force. */
+  calendar: CalendarSource;
+  /** 督办 and 好差评 deadlines per province. */
+  policy: SupervisionPolicy;
+  /** The alliance's provinces. */
+  provinces: readonly string[];
   openapi: OpenApiDocument;
 }
 
@@ -90,7 +111,7 @@ export function loadStaticData(
     divisions,
     routing: { divisions, alliance, routes },
     registry,
-    calendar: loadCalendar(),
+    ...loadSupervisionData(config, alliance),
     openapi: buildOpenApi({ routes: API_ROUTES, registry, version: packageVersion() }),
   };
 }
@@ -102,7 +123,17 @@ export function createServices(
   data: StaticData = loadStaticData(config, logger),
   now: () => Date = () => new Date(),
 ): Services {
-  const cases = createCaseSystem({ redis, config, log: logger, now, results: data.registry });
+  const cases = createCaseSystem({
+    redis,
+    config,
+    supervision: data,
+    log: logger,
+    now,
+    results: data.registry,
+  });
+  const metrics = createMetrics();
+  const warnings = readinessWarnings({ board: cases.board, calendar: data.calendar, now });
+  registerSupervisionMetrics(metrics.registry, { board: cases.board, warnings });
   return {
     config,
     logger,
@@ -111,9 +142,13 @@ export function createServices(
     store: cases.store,
     queues: cases.queues,
     callbacks: cases.callbacks,
-    schedule: cases.schedule,
+    board: cases.board,
+    evaluations: cases.evaluations,
+    rectifications: cases.rectifications,
+    supervised: cases.supervised,
     closeQueues: cases.close,
-    metrics: createMetrics(),
+    metrics,
+    readinessWarnings: warnings,
     now,
   };
 }
@@ -138,6 +173,12 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     store: services.store,
     queues: services.queues,
     calendar: services.calendar,
+    policy: services.policy,
+    provinces: services.provinces,
+    board: services.board,
+    evaluations: services.evaluations,
+    rectifications: services.rectifications,
+    readinessWarnings: services.readinessWarnings,
     metrics: services.metrics,
     get docs() {
       if (!docs) throw new Error('the docs routes are switched off (GW_DOCS_ENABLED=false)');

@@ -11,6 +11,7 @@ import { listDeadLetters, replayDeadLetter } from '../gateway/admin/dead-letters
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
 import { createCaseSystem, type CaseSystem } from '../gateway/case-system.ts';
 import { createLogger } from '../gateway/shared/logger.ts';
+import { loadSupervisionData } from '../gateway/supervision/supervision-data.ts';
 import { createRedis, redisSettings } from '../gateway/shared/redis.ts';
 import { reachRedis, redisUrlMissing, runCommand } from './command-failure.ts';
 
@@ -22,7 +23,8 @@ async function withStore<T>(run: (cases: CaseSystem) => Promise<T>) {
     await reachRedis(redis, config.redisUrl, config.redisStartupTimeoutMs);
     // Warnings only (a callback that could not be queued), on stderr: stdout is the answer.
     const log = createLogger({ level: 'warn', env: config.env }, process.stderr);
-    const cases = createCaseSystem({ redis, config, log, now: () => new Date() });
+    const supervision = loadSupervisionData(config);
+    const cases = createCaseSystem({ redis, config, supervision, log, now: () => new Date() });
     try {
       return await run(cases);
     } finally {

@@ -9,7 +9,7 @@ import { SIGNATURE_METHODS, type SignatureMethod } from '../client/signing.ts';
 import { projectPath } from '../shared/project-root.ts';
 
 export type ClientKind = 'portal' | 'province' | 'operator';
-export type OperatorRight = 'unmask' | 'replay' | 'catalogue';
+export type OperatorRight = 'unmask' | 'replay' | 'catalogue' | 'appeal';
 
 export interface Client {
   readonly id: string;

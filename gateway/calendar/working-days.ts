@@ -1,7 +1,8 @@
-// Working-day arithmetic for 承诺时限 (promised days are working days,
+// Working-day arithmetic for 承诺时限 and every 督办 deadline (promised days are working days,
 // gateway/README.md#working-days-and-due-times). Calendars are data per year
 // (config/calendars/<year>.json); a date past the last known year counts Monday to Friday and
-// reports it, so the caller can log a warning instead of silently guessing.
+// says so (`assumed`), so the case can be marked and operators warned instead of silently guessing.
+// Days are China Standard Time (UTC+8) dates, YYYY-MM-DD.
 import { readdirSync, readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
 
@@ -15,6 +16,12 @@ export interface WorkingCalendar {
   isWorkingDay(date: string): boolean;
   knowsYear(year: number): boolean;
 }
+
+/**
+ * Where the current calendar comes from. A function, not a value: a year published while the
+ * gateway runs (a catalogue calendar draft) must reach every computation made after it.
+ */
+export type CalendarSource = () => WorkingCalendar;
 
 export function createCalendar(years: YearCalendar[]): WorkingCalendar {
   const holidays = new Set(years.flatMap((y) => y.holidays));
@@ -38,11 +45,22 @@ export function loadCalendar(dir = projectPath('config/calendars')): WorkingCale
   return createCalendar(years);
 }
 
-export function nextDay(date: string): string {
+/** The calendar files as a source that never changes (until the catalogue serves calendars). */
+export function fixedCalendarSource(calendar: WorkingCalendar): CalendarSource {
+  return () => calendar;
+}
+
+function shiftDay(date: string, by: number): string {
   const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
+  d.setUTCDate(d.getUTCDate() + by);
   return d.toISOString().slice(0, 10);
 }
+
+export function nextDay(date: string): string {
+  return shiftDay(date, 1);
+}
+
+const yearOf = (date: string) => Number(date.slice(0, 4));
 
 export interface DueDate {
   /** The last working day of the promise, YYYY-MM-DD (China Standard Time). */
@@ -53,6 +71,11 @@ export interface DueDate {
   assumed: boolean;
 }
 
+/** The last second of a China date, as an ISO instant: when a deadline on that day passes. */
+export function endOfChinaDay(date: string): string {
+  return new Date(`${date}T23:59:59+08:00`).toISOString();
+}
+
 /**
  * The due date of a promise of `days` working days starting the day after `start` (a case
  * accepted on a holiday starts counting on the next working day). 0 days: decided the same
@@ -60,17 +83,43 @@ export interface DueDate {
  */
 export function addWorkingDays(calendar: WorkingCalendar, start: string, days: number): DueDate {
   let date = start;
-  let assumed = !calendar.knowsYear(Number(date.slice(0, 4)));
+  let assumed = !calendar.knowsYear(yearOf(date));
   while (!calendar.isWorkingDay(date)) {
     date = nextDay(date);
-    assumed ||= !calendar.knowsYear(Number(date.slice(0, 4)));
+    assumed ||= !calendar.knowsYear(yearOf(date));
   }
   for (let counted = 0; counted < days;) {
     date = nextDay(date);
-    assumed ||= !calendar.knowsYear(Number(date.slice(0, 4)));
+    assumed ||= !calendar.knowsYear(yearOf(date));
     if (calendar.isWorkingDay(date)) counted++;
   }
-  return { date, dueAt: new Date(`${date}T23:59:59+08:00`).toISOString(), assumed };
+  return { date, dueAt: endOfChinaDay(date), assumed };
+}
+
+/**
+ * The working day `days` working days before the working day `date` (0: `date` itself). Used to
+ * place a warning "n working days before the due date" on the calendar.
+ */
+export function subtractWorkingDays(
+  calendar: WorkingCalendar,
+  date: string,
+  days: number,
+): { date: string; assumed: boolean } {
+  let day = date;
+  let assumed = !calendar.knowsYear(yearOf(day));
+  for (let counted = 0; counted < days;) {
+    day = shiftDay(day, -1);
+    assumed ||= !calendar.knowsYear(yearOf(day));
+    if (calendar.isWorkingDay(day)) counted++;
+  }
+  return { date: day, assumed };
+}
+
+/** Working days from `from` (included) to `to` (excluded): the days a paused clock did not run. */
+export function workingDaysBetween(calendar: WorkingCalendar, from: string, to: string): number {
+  let count = 0;
+  for (let d = from; d < to; d = nextDay(d)) if (calendar.isWorkingDay(d)) count++;
+  return count;
 }
 
 /** Today's date in China Standard Time, YYYY-MM-DD. */

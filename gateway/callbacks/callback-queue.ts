@@ -2,7 +2,8 @@
 // status, a job on the `callbacks` queue posts { caseId, status, phase, sequence, at } to the
 // portal, and the result once the case is decided — masked as GET /v1/cases/{id} masks it, so no
 // personal data travels in clear. Delivery is at-least-once and may arrive out of order:
-// `sequence` (the history length) orders them, and GET /v1/cases/{id} stays the truth.
+// `sequence` (the history length) orders them, and GET /v1/cases/{id} stays the truth. Other events of a case — a
+// 督办 flag, a rectification's progress — go the same way with a body of their own (EventCallback).
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CaseStatus } from '../cases/case-status.ts';
@@ -22,21 +23,42 @@ export interface CallbackJob {
   result?: unknown;
 }
 
+/** Any other event of a case for its portal; `body` carries no personal data and a `type`. */
+export interface EventCallback {
+  caseId: string;
+  clientId: string;
+  url: string;
+  at: string;
+  body: Readonly<Record<string, unknown>> & { type: string };
+}
+
+export type CallbackJobData = CallbackJob | EventCallback;
+
+const JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
 export class CallbackQueue {
-  readonly #queue: Queue<CallbackJob>;
+  readonly #queue: Queue<CallbackJobData>;
 
   constructor(connection: Redis, keys: RedisKeys) {
-    this.#queue = new Queue<CallbackJob>(CALLBACK_QUEUE, { connection, prefix: keys.bull });
+    this.#queue = new Queue<CallbackJobData>(CALLBACK_QUEUE, { connection, prefix: keys.bull });
     this.#queue.on('error', () => undefined);
   }
 
   async enqueue(job: CallbackJob): Promise<void> {
-    await this.#queue.add('callback', job, {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-      removeOnComplete: { age: 24 * 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    await this.#queue.add('callback', job, JOB_OPTIONS);
+  }
+
+  /**
+   * Queues an event callback. `jobId` names the event: the same id again (two supervisors raising
+   * one flag) is dropped while the first job is kept (a day after it completed).
+   */
+  async enqueueEvent(job: EventCallback, jobId: string): Promise<void> {
+    await this.#queue.add('event', job, { ...JOB_OPTIONS, jobId });
   }
 
   close(): Promise<void> {

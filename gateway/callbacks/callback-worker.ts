@@ -10,7 +10,7 @@ import { signRequest } from '../client/gateway-client.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
-import type { CallbackJob } from './callback-queue.ts';
+import type { CallbackJob, CallbackJobData } from './callback-queue.ts';
 
 export const CALLBACK_CLIENT_ID = 'gateway';
 
@@ -20,22 +20,14 @@ export function startCallbackWorker(deps: {
   clients: ClientRegistry;
   log: Logger;
   timeoutMs?: number;
-}): Worker<CallbackJob> {
-  const worker = new Worker<CallbackJob>(
+}): Worker<CallbackJobData> {
+  const worker = new Worker<CallbackJobData>(
     CALLBACK_QUEUE,
     async (job) => {
-      const { caseId, clientId, url, status, sequence, at, result } = job.data;
+      const { clientId, url } = job.data;
       const client = deps.clients.get(clientId);
       if (!client) throw new UnrecoverableError(`client ${clientId} no longer registered`);
-      const body = JSON.stringify({
-        caseId,
-        status,
-        phase: phaseOf(status),
-        sequence,
-        at,
-        ...(result === undefined ? {} : { result }),
-        links: { self: `/v1/cases/${caseId}` },
-      });
+      const body = JSON.stringify('body' in job.data ? job.data.body : statusBody(job.data));
       const target = new URL(url);
       const headers = signRequest(
         { clientId: CALLBACK_CLIENT_ID, secret: client.secret },
@@ -66,4 +58,16 @@ export function startCallbackWorker(deps: {
     errors.warn('callback-worker-error', { err: error }, 'callback worker error'),
   );
   return worker;
+}
+
+function statusBody({ caseId, status, sequence, at, result }: CallbackJob) {
+  return {
+    caseId,
+    status,
+    phase: phaseOf(status),
+    sequence,
+    at,
+    ...(result === undefined ? {} : { result }),
+    links: { self: `/v1/cases/${caseId}` },
+  };
 }

@@ -6,7 +6,8 @@
 import {
   addWorkingDays,
   chinaDate,
-  nextDay,
+  workingDaysBetween,
+  type CalendarSource,
   type WorkingCalendar,
 } from '../calendar/working-days.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
@@ -19,7 +20,8 @@ import { LIFECYCLE, PAUSED, type EventSource, type LifecycleMove } from './lifec
 
 export interface EventDeps {
   store: CaseStore;
-  calendar: WorkingCalendar;
+  /** The working-day calendar in force (a year may be published while the gateway runs). */
+  calendar: CalendarSource;
   /** The items' typed results (event-result.ts), checked before an event moves a case. */
   registry: ResultSchemas;
 }
@@ -55,7 +57,7 @@ export async function applyProvinceEvent(
       note: queried ? 'status query: the province holds the case' : 'reported by the province',
     });
   }
-  const fields: Record<string, string> = pauseFields(record, event, deps.calendar);
+  const fields: Record<string, string> = pauseFields(record, event, deps.calendar());
   if (event.provinceCaseNo) fields.provinceCaseNo = event.provinceCaseNo;
   if (event.result) fields.result = JSON.stringify(event.result);
   const note = queried ? `status query${event.note ? `: ${event.note}` : ''}` : event.note;
@@ -79,12 +81,17 @@ function pauseFields(
   if (PAUSED.has(to) && !PAUSED.has(record.status)) return { pausedAt: event.at };
   if (event.type !== 'resumed' || !record.pausedAt) return {};
   // Paused working days do not count (gateway/README.md#working-days-and-due-times): push the due
-  // date back by as many.
-  const end = chinaDate(new Date(event.at));
-  let paused = 0;
-  for (let d = chinaDate(new Date(record.pausedAt)); d < end; d = nextDay(d)) {
-    if (calendar.isWorkingDay(d)) paused++;
-  }
+  // date back by as many working days, on the calendar; the total is kept for the 督办 ratio.
+  const paused = workingDaysBetween(
+    calendar,
+    chinaDate(new Date(record.pausedAt)),
+    chinaDate(new Date(event.at)),
+  );
   const due = addWorkingDays(calendar, chinaDate(new Date(record.dueAt)), paused);
-  return { pausedAt: '', dueAt: due.dueAt };
+  return {
+    pausedAt: '',
+    dueAt: due.dueAt,
+    pausedDays: String((record.pausedDays ?? 0) + paused),
+    ...(due.assumed ? { calendarAssumed: 'true' } : {}),
+  };
 }

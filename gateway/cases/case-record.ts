@@ -48,6 +48,12 @@ interface CaseCommon {
   provinceCaseNo?: string;
   /** Set while the promised-time clock is stopped (CORRECTION_REQUIRED, SUSPENDED). */
   pausedAt?: string;
+  /** The item's 承诺时限 when submitted (working days); the base of the 督办 warning ratio. */
+  promisedDays?: number;
+  /** Working days the clock stood still so far (补正, 特别程序); dueAt already includes them. */
+  pausedDays?: number;
+  /** dueAt counted a year without a working-day calendar (Monday to Friday assumed). */
+  calendarAssumed?: boolean;
   result?: unknown;
   /** Why delivery failed for good (DELIVERY_FAILED), for the dead-letter list. */
   failureReason?: string;
@@ -87,6 +93,7 @@ const JSON_FIELDS = ['route', 'children', 'adapters', 'flags', 'result', 'follow
 
 /** The hash field of the sealed envelope (bytes; create-case.lua writes it): never in the record. */
 export const SEALED_ENVELOPE_FIELD = 'envelope';
+const NUMBER_FIELDS = ['promisedDays', 'pausedDays'] as const;
 
 /** Redis hash fields are strings: JSON for structures, plain text for the rest; kind is derived. */
 export function toHash(record: CaseRecord): Record<string, string> {
@@ -124,6 +131,9 @@ const COMMON = {
   },
   provinceCaseNo: { type: 'string' },
   pausedAt: { type: 'string' },
+  promisedDays: { type: 'integer', minimum: 0 },
+  pausedDays: { type: 'integer', minimum: 0 },
+  calendarAssumed: { type: 'boolean' },
   failureReason: { type: 'string' },
   callbackUrl: { type: 'string' },
   relatedCaseId: text,
@@ -190,6 +200,8 @@ export function fromHash(hash: Record<string, string>): CaseRecord | undefined {
   if (!hash.id || !hash.status) return undefined;
   const { [SEALED_ENVELOPE_FIELD]: _sealed, ...fields } = hash;
   const parsed: Record<string, unknown> = { ...fields, itemVersion: Number(hash.itemVersion) };
+  for (const key of NUMBER_FIELDS) if (hash[key] !== undefined) parsed[key] = Number(hash[key]);
+  if (hash.calendarAssumed !== undefined) parsed.calendarAssumed = hash.calendarAssumed === 'true';
   try {
     for (const key of JSON_FIELDS) {
       if (hash[key] !== undefined) parsed[key] = JSON.parse(hash[key]) as unknown;

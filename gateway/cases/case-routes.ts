@@ -10,12 +10,14 @@ import {
 } from '../openapi/shared-components.ts';
 import { CASE_EVENT_BODY } from './case-event.ts';
 import type { CaseStore } from './case-store.ts';
+import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
 import { EVENT_TYPES } from './lifecycle.ts';
 import { readCase } from './read-case.ts';
 import { recordEvent, type EventDeps } from './record-event.ts';
 import { submitCase, type SubmitDeps } from './submit-case.ts';
 
-export type CaseRouteDeps = SubmitDeps & EventDeps & { store: CaseStore };
+export type CaseRouteDeps = SubmitDeps &
+  EventDeps & { store: CaseStore; evaluations: EvaluationStore };
 
 const route = routesFor<CaseRouteDeps>();
 

@@ -18,7 +18,9 @@ export const CASE_SCRIPTS = {
   followParent: script('parent-follow.lua', 'follow-parent.lua'),
   claimSilentCases: script('claim-silent-cases.lua'),
   noteStatusQuery: script('note-status-query.lua'),
-  raiseFlag: script('raise-flag.lua'),
+  // The same script raises a rectification's flags (one 督办 engine,
+  // gateway/README.md#supervision-engine): it lives with the engine.
+  raiseFlag: script('../../supervision/scripts/raise-flag.lua'),
   keepProvinceCaseNo: script('keep-province-case-no.lua'),
   linkFollowUp: script('link-follow-up.lua'),
 } as const;

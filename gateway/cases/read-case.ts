@@ -6,6 +6,8 @@
 import type { Client } from '../auth/client-registry.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
+import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
+import { caseEvaluations } from '../evaluations/evaluation-view.ts';
 import type { HandlerResult } from '../http/respond.ts';
 import { maskPersonal } from '../personal-data/mask-personal.ts';
 import { WITHHELD_SUBMISSION } from '../personal-data/personal-locations.ts';
@@ -43,7 +45,7 @@ export async function loadVisibleCase(
 }
 
 export async function readCase(
-  deps: ReadCaseDeps,
+  deps: ReadCaseDeps & { evaluations: EvaluationStore },
   client: Client,
   caseId: string,
   log: Logger,
@@ -51,10 +53,11 @@ export async function readCase(
   const { store } = deps;
   const record = await loadVisibleCase(store, client, caseId);
   const unmasked = client.kind === 'operator' && client.rights.includes('unmask');
-  const [history, children, envelope] = await Promise.all([
+  const [history, children, envelope, evaluations] = await Promise.all([
     store.history(record.id),
     record.kind === 'joint-parent' ? loadChildren(store, record.children) : [],
     openSubmission(store, record.id, log),
+    caseEvaluations(deps.evaluations, record, client),
   ]);
   // An item version no longer compiled has no locations: its applicant and payload are withheld.
   const personal =
@@ -79,6 +82,8 @@ export async function readCase(
                 role: c.role,
                 status: c.status,
                 phase: phaseOf(c.status),
+                flags: c.flags,
+                dueAt: c.dueAt,
                 ...c.route,
               })),
             }
@@ -86,7 +91,17 @@ export async function readCase(
       ...(record.kind === 'joint-child' ? { parentId: record.parentId, role: record.role } : {}),
       provinceCaseNo: record.provinceCaseNo ?? null,
       dueAt: record.dueAt,
-      flags: record.flags,
+      // 督办 follows each party of a joint case: the parent shows a flag any party carries.
+      flags: children.reduce(
+        (flags, c) => ({
+          warning: flags.warning || c.flags.warning,
+          overdue: flags.overdue || c.flags.overdue,
+          escalated: flags.escalated || c.flags.escalated,
+        }),
+        record.flags,
+      ),
+      calendarAssumed: record.calendarAssumed ?? false,
+      evaluations,
       result:
         record.result === undefined
           ? null

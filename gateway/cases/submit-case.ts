@@ -8,13 +8,14 @@ import type { Client } from '../auth/client-registry.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import type { CatalogueItem } from '../catalogue/catalogue-item.ts';
-import { addWorkingDays, chinaDate, type WorkingCalendar } from '../calendar/working-days.ts';
+import { addWorkingDays, chinaDate, type CalendarSource } from '../calendar/working-days.ts';
 import { resolveRoute } from '../routing/resolve-route.ts';
 import type { RouteDecision, RoutingContext } from '../routing/route-decision.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
 import { callbackUrlProblem } from '../callbacks/callback-url.ts';
+import { idempotencyKeyHash } from '../http/idempotency-key.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import type { HistoryEntry, JointChildCase, JointParentCase, SingleCase } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
@@ -26,7 +27,8 @@ export interface SubmitDeps {
   routing: RoutingContext;
   store: CaseStore;
   queues: CaseQueues;
-  calendar: WorkingCalendar;
+  /** The working-day calendar in force (a year may be published while the gateway runs). */
+  calendar: CalendarSource;
   newId: () => string;
   now: () => Date;
   onSubmitted?: (itemCode: string, adapters: string[]) => void;
@@ -42,17 +44,10 @@ export interface SubmitInput {
   log: Logger;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
-
 export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<HandlerResult> {
-  const key = input.idempotencyKey;
-  if (!key || !IDEMPOTENCY_KEY.test(key)) {
-    throw new GatewayError('GW_IDEMPOTENCY_KEY_REQUIRED', {
-      detail: 'Idempotency-Key must be 8–128 visible ASCII characters',
-    });
-  }
+  const keyHash = idempotencyKeyHash(input.idempotencyKey);
   const requestHash = sha256Hex(canonicalJson(input.body));
-  const idempotency = { clientId: input.client.id, keyHash: sha256Hex(key) };
+  const idempotency = { clientId: input.client.id, keyHash };
   const earlier = await deps.store.findIdempotent(idempotency.clientId, idempotency.keyHash);
   if (earlier) return replay(deps, earlier, requestHash);
 
@@ -186,7 +181,7 @@ function buildCases(
 ): BuiltCases {
   const id = deps.newId();
   const at = now.toISOString();
-  const due = addWorkingDays(deps.calendar, chinaDate(now), item.promisedDays);
+  const due = addWorkingDays(deps.calendar(), chinaDate(now), item.promisedDays);
   if (due.assumed)
     input.log.warn(
       { caseId: id, dueDate: due.date },
@@ -202,6 +197,9 @@ function buildCases(
     createdAt: at,
     updatedAt: at,
     dueAt: due.dueAt,
+    promisedDays: item.promisedDays,
+    // Counted Monday to Friday somewhere: shown on the case, and /readyz warns operators.
+    ...(due.assumed ? { calendarAssumed: true } : {}),
     flags: { warning: false, overdue: false, escalated: false },
     // Not personal data: kept in the record (the envelope is sealed) for the link and the view.
     ...(envelope.relatedCaseId ? { relatedCaseId: envelope.relatedCaseId } : {}),

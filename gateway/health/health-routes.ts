@@ -1,6 +1,7 @@
 // The health rows of the route table, unsigned (gateway/README.md#operations-endpoints): GET
 // /healthz, the process is up; GET /readyz, this instance should receive traffic — Redis answers a
-// PING in time and the process is not draining.
+// PING in time and the process is not draining — plus, still 200, the warnings operators should act
+// on (a working-day calendar missing for a year the deadlines need).
 import type { Redis } from 'ioredis';
 import { routesFor } from '../http/api-route.ts';
 import { headerRef, jsonResponse, schemaRef } from '../openapi/shared-components.ts';
@@ -10,6 +11,24 @@ export interface HealthDeps {
   redis: Redis;
   lifecycle: Lifecycle;
   pingTimeoutMs: number;
+  /** Conditions that do not stop traffic but need an operator; none when absent. */
+  readinessWarnings?: () => Promise<readonly object[]>;
+}
+
+/** The warnings, or none when they cannot be read in time: readiness is about Redis and draining. */
+async function warningsWithin(deps: HealthDeps): Promise<readonly object[]> {
+  if (!deps.readinessWarnings) return [];
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<readonly object[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), deps.pingTimeoutMs);
+  });
+  try {
+    return await Promise.race([deps.readinessWarnings(), timeout]);
+  } catch {
+    return [];
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function pingWithin(redis: Redis, ms: number): Promise<boolean> {
@@ -48,7 +67,7 @@ export const HEALTH_ROUTES = [
     operation: {
       operationId: 'readyz',
       tags: ['operations'],
-      summary: 'Redis reachable and not draining',
+      summary: 'Redis reachable and not draining; warnings (still 200) for operators',
       responses: {
         '200': jsonResponse('Ready.', schemaRef('Health')),
         '503': {
@@ -64,9 +83,18 @@ export const HEALTH_ROUTES = [
       }
       const redisUp = await pingWithin(deps.redis, deps.pingTimeoutMs);
       const checks = { redis: redisUp ? 'up' : 'down' };
-      return redisUp
-        ? { status: 200, body: { status: 'ready', checks } }
-        : { status: 503, headers: { 'Retry-After': '1' }, body: { status: 'unavailable', checks } };
+      if (!redisUp) {
+        return {
+          status: 503,
+          headers: { 'Retry-After': '1' },
+          body: { status: 'unavailable', checks },
+        };
+      }
+      const warnings = await warningsWithin(deps);
+      return {
+        status: 200,
+        body: { status: 'ready', checks, ...(warnings.length > 0 ? { warnings } : {}) },
+      };
     },
   }),
 ];

@@ -124,6 +124,28 @@ const caseSchemas = {
           escalated: { type: 'boolean' },
         },
       },
+      calendarAssumed: {
+        type: 'boolean',
+        description: 'dueAt counted a year without a working-day calendar (Monday to Friday).',
+      },
+      evaluations: {
+        type: 'array',
+        description: '好差评 of this case, one per rated party; comments masked.',
+        items: {
+          type: 'object',
+          properties: {
+            evaluationId: str(),
+            rated: { type: 'string', enum: ['handling', 'collecting'] },
+            level: { type: 'integer', minimum: 1, maximum: 5 },
+            source: { type: 'string', enum: ['applicant', 'default'] },
+            indicators: { type: ['object', 'null'] },
+            comment: { type: ['string', 'null'] },
+            at: DATE_TIME,
+            voided: { type: 'boolean' },
+            rectificationId: { type: ['string', 'null'] },
+          },
+        },
+      },
       result: {
         description:
           "The province's result, masked like the submission; typed by the item's result schema when it declares one.",
@@ -246,7 +268,21 @@ const readSchemas = {
     properties: { items: { type: 'array', items: ref('DeadLetter') } },
     required: ['items'],
   },
-  Health: { type: 'object', properties: { status: str(), checks: { type: 'object' } } },
+  Health: {
+    type: 'object',
+    properties: {
+      status: str(),
+      checks: { type: 'object' },
+      warnings: {
+        type: 'array',
+        description: 'Ready, but an operator should act (e.g. a working-day calendar is missing).',
+        items: {
+          type: 'object',
+          properties: { code: str(), year: { type: 'integer' }, reason: str(), detail: str() },
+        },
+      },
+    },
+  },
 };
 
 export function apiSchemas(): Record<string, unknown> {

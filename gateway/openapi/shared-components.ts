@@ -80,6 +80,13 @@ export function parameterComponents(): Record<string, unknown> {
       description: 'ULID; a joint child adds `-<n>`.',
       schema: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$' },
     },
+    RectificationId: {
+      name: 'rectificationId',
+      in: 'path',
+      required: true,
+      description: '`RC`, the owner province (two digits), a ULID.',
+      schema: { type: 'string', pattern: '^RC[0-9]{2}[0-9A-HJKMNP-TV-Z]{26}$' },
+    },
     ItemCode: {
       name: 'code',
       in: 'path',

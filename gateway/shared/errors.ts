@@ -50,6 +50,11 @@ export const ERROR_CATALOGUE = {
   GW_CASE_NOT_FOUND: { status: 404, title: 'Case not found', titleZh: '办件不存在' },
   GW_ITEM_NOT_FOUND: { status: 404, title: 'Catalogue item not found', titleZh: '事项不存在' },
   GW_DIVISION_NOT_FOUND: { status: 404, title: 'Division not found', titleZh: '行政区划不存在' },
+  GW_RECTIFICATION_NOT_FOUND: {
+    status: 404,
+    title: 'Rectification not found',
+    titleZh: '整改记录不存在',
+  },
   GW_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', titleZh: '不支持的请求方法' },
   GW_REQUEST_TIMEOUT: {
     status: 408,
@@ -65,6 +70,11 @@ export const ERROR_CATALOGUE = {
     status: 409,
     title: 'Event not allowed in the current status',
     titleZh: '当前状态不允许该事件',
+  },
+  GW_ALREADY_EVALUATED: {
+    status: 409,
+    title: 'This party of the case has been evaluated',
+    titleZh: '该办件的此评价对象已评价',
   },
   GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body too large', titleZh: '请求体过大' },
   GW_UNSUPPORTED_MEDIA_TYPE: {
@@ -111,6 +121,11 @@ export const ERROR_CATALOGUE = {
     status: 422,
     title: 'The related case is not a case of this portal',
     titleZh: '关联办件不存在',
+  },
+  GW_NOT_EVALUABLE: {
+    status: 422,
+    title: 'The case cannot be evaluated (not closed, window passed or no such rated party)',
+    titleZh: '该办件当前不可评价（未办结、已超过评价期限或评价对象不适用）',
   },
   GW_ITEM_VERSION_NOT_FOUND: {
     status: 422,

@@ -4,9 +4,11 @@
 // The keys of one case family — a single case, or a joint parent `<id>` and its children
 // `<id>-<n>` — carry the Redis Cluster hash tag `{<id>}`, so they hash to one slot: the scripts
 // that move a case (record, history, event digests) can then run on Redis Cluster as they are.
-// The shared sets (outbox, dead letters, joint parents to check, province silence, supervision
-// schedule) and the idempotency, nonce and rate-limit keys are not tagged per case; moving to
-// Cluster has to shard or tag those too (see gateway/README.md#redis-data-layout).
+// The shared sets (outbox, dead letters, joint parents to check, province silence) and the
+// idempotency, nonce and rate-limit keys are not tagged per case; moving to Cluster has to shard
+// or tag those too (see gateway/README.md#redis-data-layout). The 督办 board's keys share the tag
+// `{supervise}` and the 好差评 keys of one rated province the tag `{rating:<province>}`: each of
+// their scripts touches one slot.
 
 /** The id a case family shares: a joint child `<parentId>-<n>` belongs to its parent. */
 export function caseFamilyId(caseId: string): string {
@@ -26,6 +28,57 @@ export const JOINT_QUEUE = 'joint-cases';
 export const CALLBACK_QUEUE = 'callbacks';
 
 export type SupervisionFlag = 'warning' | 'overdue' | 'escalated';
+
+/** What the 督办 engine supervises: routed cases and rectifications. */
+export type SubjectKind = 'case' | 'rectification';
+
+/** The 督办 board (gateway/README.md#supervision-engine), all under the hash tag `{supervise}`. */
+export interface SupervisionKeys {
+  /** Sorted set `<kind>:<id>` → when the supervisor should look at the subject next (ms). */
+  readonly due: string;
+  /** Sorted set `<kind>:<id>` → the subject's due time (ms), while it is supervised. */
+  readonly deadlines: string;
+  /** Hash of one subject: province, item, which flags the board has raised, open, settled. */
+  subject(kind: SubjectKind, id: string): string;
+  /** Hash `<kind>|<province>|<item>|<open|warning|overdue|escalated>` → subjects now in it. */
+  readonly gauges: string;
+  /** One notice (预警, 催办, 通报) as JSON. */
+  notice(noticeId: string): string;
+  /** Sorted set of every notice id (scores 0, ordered by id: ULIDs sort by time). */
+  readonly notices: string;
+  /** Sorted set of the notice ids addressed to one province. */
+  noticesOf(province: string): string;
+}
+
+/**
+ * 好差评 of one rated province (gateway/README.md#evaluations), all under the hash tag
+ * `{rating:<province>}`: an evaluation, the rectification it opens and the counters they move are
+ * written by one script.
+ */
+export interface RatingKeys {
+  /** Hash: the evaluation of one case's rated party (handling or collecting). */
+  evaluation(caseId: string, rated: string): string;
+  /** Sorted set `<caseId>|<rated>` → end of the rating window (ms), for the default rating. */
+  readonly windows: string;
+  /** Hash: one rectification. */
+  rectification(id: string): string;
+  /** List of a rectification's history entries (JSON). */
+  rectificationHistory(id: string): string;
+  /** Set of the digests of events applied to a rectification (idempotent by content). */
+  rectificationEvents(id: string): string;
+  /** Sorted set of every rectification id of the province (scores 0, ordered by id). */
+  readonly rectifications: string;
+  /** Sorted set of the rectification ids in one status. */
+  rectificationsIn(status: string): string;
+  /** Sorted set of the rectification ids of one portal's cases. */
+  rectificationsOf(clientId: string): string;
+  /** Hash `<item>|<rated>|<counter>` → count, all time. */
+  readonly statsTotal: string;
+  /** The same counters for evaluations made on one China date. */
+  statsDay(date: string): string;
+  /** Sorted set of the dates that have counters (score: days since 1970-01-01). */
+  readonly statsDays: string;
+}
 
 export interface RedisKeys {
   readonly prefix: string;
@@ -54,8 +107,42 @@ export interface RedisKeys {
   nonce(clientId: string, nonce: string): string;
   /** rate-limiter-flexible's key prefix for limits of `points` per second. */
   rateLimit(points: number): string;
-  /** Sorted set of case ids whose 督办 flag falls due (score: when, ms). */
-  supervision(flag: SupervisionFlag): string;
+  readonly supervision: SupervisionKeys;
+  /** The 好差评 keys of one rated province (two-digit code). */
+  rating(province: string): RatingKeys;
+  /** A portal's idempotency record for one evaluation's Idempotency-Key (hashed). */
+  evaluationIdempotency(clientId: string, keyHash: string): string;
+}
+
+function supervisionKeys(prefix: string): SupervisionKeys {
+  const base = `${prefix}:{supervise}`;
+  return Object.freeze({
+    due: `${base}:due`,
+    deadlines: `${base}:deadlines`,
+    subject: (kind: SubjectKind, id: string) => `${base}:subject:${kind}:${id}`,
+    gauges: `${base}:gauges`,
+    notice: (noticeId: string) => `${base}:notice:${noticeId}`,
+    notices: `${base}:notices`,
+    noticesOf: (province: string) => `${base}:notices:${province}`,
+  });
+}
+
+function ratingKeys(prefix: string, province: string): RatingKeys {
+  const base = `${prefix}:{rating:${province}}`;
+  const rect = (id: string) => `${base}:rect:${id}`;
+  return Object.freeze({
+    evaluation: (caseId: string, rated: string) => `${base}:evaluation:${caseId}:${rated}`,
+    windows: `${base}:windows`,
+    rectification: rect,
+    rectificationHistory: (id: string) => `${rect(id)}:history`,
+    rectificationEvents: (id: string) => `${rect(id)}:events`,
+    rectifications: `${base}:rects`,
+    rectificationsIn: (status: string) => `${base}:rects:status:${status}`,
+    rectificationsOf: (clientId: string) => `${base}:rects:client:${clientId}`,
+    statsTotal: `${base}:stats:total`,
+    statsDay: (date: string) => `${base}:stats:day:${date}`,
+    statsDays: `${base}:stats:days`,
+  });
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -76,6 +163,9 @@ export function redisKeys(prefix: string): RedisKeys {
     idempotency: (clientId: string, keyHash: string) => `${prefix}:idem:${clientId}:${keyHash}`,
     nonce: (clientId: string, nonce: string) => `${prefix}:nonce:${clientId}:${nonce}`,
     rateLimit: (points: number) => `${prefix}:rate:${points}`,
-    supervision: (flag: SupervisionFlag) => `${prefix}:supervise:${flag}`,
+    supervision: supervisionKeys(prefix),
+    rating: (province: string) => ratingKeys(prefix, province),
+    evaluationIdempotency: (clientId: string, keyHash: string) =>
+      `${prefix}:idem-evaluation:${clientId}:${keyHash}`,
   });
 }

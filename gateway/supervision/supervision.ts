@@ -1,69 +1,126 @@
-// 督办 (supervision, gateway/README.md#supervision-flags): the orthogonal flags of an open case. `warning` when 80 % of
-// the promised time is used, `overdue` at the due time, `escalated` one day after it while still
-// open. A periodic pass raises the flags that fell due (supervision-schedule.ts), records them in
-// the history and drops them from the schedule. Paused cases (补正, 特别程序) are skipped;
-// resuming reschedules them with the extended due time.
-import type { CaseStore } from '../cases/case-store.ts';
-import { PAUSED } from '../cases/lifecycle.ts';
+// The 督办 engine's pass (gateway/README.md#supervision-engine): one supervisor for every kind of
+// subject. For each subject the board says is due for a look, it reads the subject, recomputes
+// its flag times on the working-day calendar from the stored record (flag-times.ts) and raises
+// every flag that fell due, in order, each in three idempotent steps:
+//   1. the subject's own record: the flag and its history entry (once, by its store's script);
+//   2. its portal: a callback (job id per subject and flag, so a repeat is dropped);
+//   3. the board: the flag's gauge and its notice (预警, 催办, 通报) — once, however many workers race.
+// The board entry is moved to the next flag's time only after all three, so a worker that dies
+// between steps leaves the look to the next pass, which completes what is missing and repeats
+// nothing. Paused subjects are looked at again later; finished ones are settled.
+import type { CalendarSource } from '../calendar/working-days.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
-import type { SupervisionFlag } from '../shared/redis-keys.ts';
-import { FLAGS, type SupervisionSchedule } from './supervision-schedule.ts';
+import type { SubjectKind } from '../shared/redis-keys.ts';
+import { FLAGS, flagTimes } from './flag-times.ts';
+import type { SupervisionBoard } from './supervision-board.ts';
+import { buildNotice, flagNote, noticeIdAt } from './supervision-notice.ts';
+import type { SupervisionPolicy } from './supervision-policy.ts';
+import type { SupervisedKind, SupervisedSubject } from './supervised-subject.ts';
 
-const NOTES: Record<SupervisionFlag, string> = {
-  warning: '督办预警: 80% of the promised time used',
-  overdue: '督办: promised time exceeded (overdue)',
-  escalated: '督办: escalated, still open one day after the promised time',
-};
-
-const OPEN_EXCLUDED = new Set(['CLOSED', 'NOT_ACCEPTED', 'RESULT_DELIVERED', 'DECIDED']);
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const BATCH = 200;
 
 export interface SupervisorDeps {
-  store: CaseStore;
-  schedule: SupervisionSchedule;
+  board: SupervisionBoard;
+  kinds: readonly SupervisedKind[];
+  policy: SupervisionPolicy;
+  calendar: CalendarSource;
   log: Logger;
+  now: () => Date;
 }
 
-/** One pass: raises every flag that fell due by `nowMs`. Returns how many flags were raised. */
+/** One pass at `nowMs`: raises every flag that fell due. Returns how many it raised. */
 export async function superviseOnce(
   deps: SupervisorDeps,
-  nowMs = deps.store.now().getTime(),
+  nowMs = deps.now().getTime(),
 ): Promise<number> {
-  const { store, schedule, log } = deps;
+  const kinds = new Map<string, SupervisedKind>(deps.kinds.map((k) => [k.kind, k]));
   let raised = 0;
-  for (const flag of FLAGS) {
-    for (const id of await schedule.due(flag, nowMs, 200)) {
-      const record = await store.get(id);
-      if (!record || OPEN_EXCLUDED.has(record.status) || record.flags[flag]) {
-        await schedule.drop(flag, id);
-        continue;
-      }
-      if (PAUSED.has(record.status)) {
-        // The clock is stopped and resuming reschedules it; look again in an hour meanwhile, so
-        // paused cases never crowd the front of the set.
-        await schedule.later(flag, id, nowMs + HOUR_MS);
-        continue;
-      }
-      // The pass's own time: a flag is raised when it fell due by this pass.
-      if (await store.raiseFlag(id, flag, NOTES[flag], new Date(nowMs).toISOString())) {
-        raised++;
-        log.info({ caseId: id, flag }, 'supervision flag raised');
-      }
-      await schedule.drop(flag, id);
+  for (const { kind, id, entry } of await deps.board.due(nowMs, BATCH)) {
+    const source = kinds.get(kind);
+    if (!source) {
+      await deps.board.forget(entry);
+      continue;
     }
+    const subject = await source.load(id);
+    if (!subject || subject.state === 'done') {
+      await deps.board.settle(kind as SubjectKind, id);
+      continue;
+    }
+    if (subject.state === 'paused') {
+      // The clock is stopped; resuming asks for a look at once. Meanwhile look again in an hour,
+      // so a lost resume still ends in a look.
+      await deps.board.track(subject, nowMs + HOUR_MS, subject.deadline.dueAt);
+      continue;
+    }
+    raised += await raiseDue(deps, source, subject, nowMs);
   }
   return raised;
 }
 
-export function startSupervisor(deps: SupervisorDeps, intervalMs: number) {
+async function raiseDue(
+  deps: SupervisorDeps,
+  source: SupervisedKind,
+  subject: SupervisedSubject,
+  nowMs: number,
+): Promise<number> {
+  const rule = deps.policy.forProvince(subject.province);
+  const { times } = flagTimes(deps.calendar(), rule, subject.deadline);
+  const onBoard = await deps.board.raised(subject.kind, subject.id);
+  const at = new Date(nowMs);
+  let raised = 0;
+  let next = Infinity;
+  for (const flag of FLAGS) {
+    if (onBoard[flag]) continue;
+    if (times[flag] > nowMs) {
+      next = Math.min(next, times[flag]);
+      continue;
+    }
+    await source.raiseFlag(subject, flag, flagNote(flag, subject.deadline.dueAt), at.toISOString());
+    await source.tellPortal(subject, flag, at.toISOString());
+    if (await deps.board.raise(subject, flag, buildNotice(subject, flag, at))) {
+      raised++;
+      deps.log.info(
+        { subject: `${subject.kind}:${subject.id}`, flag, province: subject.province },
+        'supervision flag raised',
+      );
+    }
+  }
+  // Nothing left: the board drops the entry (every flag raised) on this track.
+  await deps.board.track(subject, Number.isFinite(next) ? next : nowMs, subject.deadline.dueAt);
+  return raised;
+}
+
+export interface SupervisorLoop {
+  stop: () => Promise<void>;
+}
+
+/**
+ * Runs `pass` every `intervalMs` (the 督办 pass, the default ratings), never two at once in this
+ * process; several processes may run it, the board keeps every effect single.
+ */
+export function startPeriodic(
+  name: string,
+  pass: () => Promise<unknown>,
+  intervalMs: number,
+  log: Logger,
+): SupervisorLoop {
   let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
   // Redis down fails every pass: one line a second, with a count (gateway/README.md#operations).
-  const failures = rateLimitedLog(deps.log);
+  const failures = rateLimitedLog(log);
   const timer = setInterval(() => {
-    running = superviseOnce(deps).catch((error: unknown) =>
-      failures.warn('supervision-pass', { err: error }, 'supervision pass failed'),
-    );
+    if (busy) return;
+    busy = true;
+    running = pass()
+      .catch((error: unknown) =>
+        failures.warn(`${name}-pass`, { err: error }, `${name} pass failed`),
+      )
+      .finally(() => {
+        busy = false;
+      });
   }, intervalMs);
   timer.unref();
   return {
@@ -72,4 +129,14 @@ export function startSupervisor(deps: SupervisorDeps, intervalMs: number) {
       await running;
     },
   };
+}
+
+/** Notices older than the retention leave the indexes (their keys have expired already). */
+export async function pruneNotices(
+  deps: Pick<SupervisorDeps, 'board' | 'now'>,
+  provinces: readonly string[],
+  retentionDays: number,
+): Promise<void> {
+  if (retentionDays === 0) return;
+  await deps.board.prune(provinces, noticeIdAt(deps.now().getTime() - retentionDays * DAY_MS));
 }

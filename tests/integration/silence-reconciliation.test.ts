@@ -4,7 +4,7 @@
 // and how a query without news is recorded without growing the history per query.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCalendar } from '../../gateway/calendar/working-days.ts';
+import { fixedCalendarSource, loadCalendar } from '../../gateway/calendar/working-days.ts';
 import type { RoutedCase } from '../../gateway/cases/case-record.ts';
 import { createCaseStore, type CaseStore } from '../../gateway/cases/case-store.ts';
 import { recordDelivered } from '../../gateway/cases/record-delivery.ts';
@@ -101,7 +101,7 @@ describe('a status query answer', () => {
     expect((await postEvent(record.id, accepted)).status).toBe(200);
     const recorder = createStatusQueryRecorder({
       store: gw.services.store,
-      calendar: loadCalendar(),
+      calendar: fixedCalendarSource(loadCalendar()),
       registry: gw.services.registry,
     });
     const paid = paidResult();
@@ -151,7 +151,7 @@ describe('a status query answer', () => {
     const store = storeAt(() => clock);
     const recorder = createStatusQueryRecorder({
       store,
-      calendar: loadCalendar(),
+      calendar: fixedCalendarSource(loadCalendar()),
       registry: gw.services.registry,
     });
     const noNews = { found: true as const, provinceCaseNo: 'YN-1', events: [] };

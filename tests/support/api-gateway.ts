@@ -72,7 +72,7 @@ export async function startApiGateway(
     redisReconnectMaxDelayMs: 200,
   });
   await waitForRedis(redis, 5000);
-  const services = createServices(config, logger, redis, data);
+  const services = createServices(config, logger, redis, data, options.now);
   const app = gatewayApp(services, createLifecycle());
   // The server main.ts listens with: timeouts, keep-alive and protocol-error answers.
   const server = createHttpServer(app, config, rateLimitedLog(logger));

@@ -33,10 +33,53 @@ describe('redis keys', () => {
       prefixed.idempotency('portal-sc', 'ab12'),
       prefixed.nonce('portal-sc', 'n'.repeat(16)),
       prefixed.rateLimit(200),
-      prefixed.supervision('overdue'),
+      prefixed.supervision.due,
+      prefixed.supervision.subject('case', parent),
+      prefixed.rating('53').evaluation(parent, 'handling'),
+      prefixed.evaluationIdempotency('portal-sc', 'ab12'),
       prefixed.bull,
     ]) {
       expect(key.startsWith('t-x:')).toBe(true);
     }
+  });
+
+  it('puts every key of the 督办 board under the one hash tag {supervise}', () => {
+    const k = keys.supervision;
+    const all = [
+      k.due,
+      k.deadlines,
+      k.gauges,
+      k.notices,
+      k.noticesOf('53'),
+      k.notice('NT01JNOTICE000000000000000'),
+      k.subject('case', parent),
+      k.subject('rectification', 'RC5301JRECT00000000000000000'),
+    ];
+    expect(new Set(all.map(hashTag))).toEqual(new Set(['supervise']));
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('puts the 好差评 keys of one rated province under its own hash tag', () => {
+    const of = (province: string) => {
+      const k = keys.rating(province);
+      const rect = `RC${province}01JRECT00000000000000000000`;
+      return [
+        k.evaluation(parent, 'handling'),
+        k.evaluation(parent, 'collecting'),
+        k.windows,
+        k.rectification(rect),
+        k.rectificationHistory(rect),
+        k.rectificationEvents(rect),
+        k.rectifications,
+        k.rectificationsIn('OPEN'),
+        k.rectificationsOf('portal-sc'),
+        k.statsTotal,
+        k.statsDay('2026-10-09'),
+        k.statsDays,
+      ];
+    };
+    expect(new Set(of('53').map(hashTag))).toEqual(new Set(['rating:53']));
+    expect(new Set(of('51').map(hashTag))).toEqual(new Set(['rating:51']));
+    expect(new Set(of('53')).size).toBe(of('53').length);
   });
 });

@@ -1,10 +1,12 @@
 --[[
-  Raises one 督办 flag of a case (gateway/supervision) and records it in the history, once: a flag
-  already raised, by this or another supervisor instance, is left alone. The status is not
-  touched; the history entry carries the current one.
+  Raises one 督办 flag of a supervised record — a case (gateway/cases/case-store.ts) or a
+  rectification (gateway/rectifications/rectification-store.ts), both a hash with `status` and
+  `flags` (JSON) plus a history list — and records it in the history, once: a flag already
+  raised, by this or another supervisor instance, is left alone. The status is not touched; the
+  history entry carries the current one.
 
   Input:
-    KEYS[1] case hash
+    KEYS[1] record hash
     KEYS[2] history list
     ARGV[1] flag: warning, overdue or escalated
     ARGV[2] at, ISO string
@@ -12,7 +14,7 @@
     ARGV[4] note
 
   Output:
-    1 when raised, 0 when the case is gone or the flag was already up
+    1 when raised, 0 when the record is gone or the flag was already up
 ]]
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then

@@ -1,0 +1,93 @@
+// The 好差评 rows of the route table (gateway/README.md#evaluations): the portal's evaluation of a
+// closed case, and the evaluation statistics (counts and rates, no personal data).
+import { routesFor } from '../http/api-route.ts';
+import { jsonResponse } from '../openapi/shared-components.ts';
+import { EVALUATION_BODY } from './evaluation.ts';
+import {
+  EVALUATION_STATS_QUERY,
+  evaluationStats,
+  type EvaluationStatsDeps,
+} from './evaluation-stats.ts';
+import { submitEvaluation, type EvaluationDeps } from './submit-evaluation.ts';
+
+export type EvaluationRouteDeps = EvaluationDeps & EvaluationStatsDeps;
+
+const route = routesFor<EvaluationRouteDeps>();
+
+const RATES = {
+  type: 'object',
+  description:
+    '好评率 goodRate, 差评数 badCount, 回访率 rectifications.visitRate, 整改率 rectifications.rectifyRate (null when nothing to divide).',
+};
+
+export const EVALUATION_ROUTES = [
+  route({
+    method: 'post',
+    path: '/v1/cases/:caseId/evaluations',
+    clients: ['portal'],
+    body: EVALUATION_BODY,
+    operation: {
+      operationId: 'evaluateCase',
+      tags: ['evaluation'],
+      summary: 'Rate a closed case (the submitting portal, for its applicant)',
+      description:
+        "One evaluation per case and rated party, within the rated province's window after CLOSED " +
+        '(default 7 days). Level 1–2 (差评) opens a rectification. The same Idempotency-Key and ' +
+        'body replays the 201 with `Idempotent-Replayed: true`.',
+      parameters: ['CaseId', 'IdempotencyKey'],
+      responses: {
+        '201': jsonResponse('Recorded.', {
+          type: 'object',
+          properties: {
+            evaluationId: { type: 'string' },
+            caseId: { type: 'string' },
+            rated: { type: 'string', enum: ['handling', 'collecting'] },
+            level: { type: 'integer', minimum: 1, maximum: 5 },
+            rectification: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                status: { type: 'string' },
+                visitDueAt: { type: 'string', format: 'date-time' },
+                dueAt: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+          required: ['evaluationId', 'level', 'rated'],
+        }),
+      },
+      problems: [404, 409, 422],
+    },
+    handler: ({ deps, client, params, body, header }) =>
+      submitEvaluation(deps, {
+        client,
+        caseId: String(params.caseId),
+        idempotencyKey: header('idempotency-key'),
+        body,
+      }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/stats/evaluations',
+    clients: ['portal', 'province', 'operator'],
+    query: EVALUATION_STATS_QUERY,
+    operation: {
+      operationId: 'evaluationStats',
+      tags: ['evaluation'],
+      summary: '好差评 statistics by province, item and rated party (counts and rates only)',
+      responses: {
+        '200': jsonResponse('Counts and rates.', {
+          type: 'object',
+          properties: {
+            filters: { type: 'object' },
+            totals: RATES,
+            byProvince: { type: 'array', items: RATES },
+            byItem: { type: 'array', items: RATES },
+            byRated: { type: 'array', items: RATES },
+          },
+        }),
+      },
+    },
+    handler: async ({ deps, query }) => ({ status: 200, body: await evaluationStats(deps, query) }),
+  }),
+];

@@ -1,0 +1,179 @@
+// Evaluations in Redis (gateway/README.md#evaluations): one hash per case and rated party in the
+// rated province's slot (`{rating:<province>}`), the rating windows the default rating waits on,
+// the province's counters, and the applicants' Idempotency-Keys. An evaluation, its counters and
+// the rectification a 差评 opens are one Lua step (create-evaluation.lua); every later change of a
+// rectification is the rectification store's (gateway/rectifications/rectification-store.ts).
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { luaScript, runScript } from '../shared/lua-script.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
+import {
+  rectificationToHash,
+  type Rectification,
+  type RectificationHistoryEntry,
+} from '../rectifications/rectification-record.ts';
+import {
+  evaluationFromHash,
+  evaluationToHash,
+  type Evaluation,
+  type RatedParty,
+} from './evaluation.ts';
+import { dayNumber, parseCounters, type CounterDelta, type CounterRow } from './rating-counters.ts';
+
+const CREATE = luaScript(
+  readFileSync(new URL('./scripts/create-evaluation.lua', import.meta.url), 'utf8'),
+);
+
+/** What an Idempotency-Key of POST …/evaluations remembers. */
+export interface EvaluationIdempotency {
+  requestHash: string;
+  response: { status: number; body: unknown };
+}
+
+export interface Opening {
+  rectification: Rectification;
+  entry: RectificationHistoryEntry;
+}
+
+export type CreateEvaluationOutcome = { created: true } | { created: false; existing: Evaluation };
+
+export class EvaluationStore {
+  readonly #redis: Redis;
+  readonly #keys: RedisKeys;
+  readonly #retentionSeconds: number;
+  readonly #idempotencySeconds: number;
+
+  constructor(
+    redis: Redis,
+    keys: RedisKeys,
+    settings: { caseRetentionDays: number; idempotencyTtlSeconds: number },
+  ) {
+    this.#redis = redis;
+    this.#keys = keys;
+    this.#retentionSeconds = settings.caseRetentionDays * 86_400;
+    this.#idempotencySeconds = settings.idempotencyTtlSeconds;
+  }
+
+  async findIdempotent(
+    clientId: string,
+    keyHash: string,
+  ): Promise<EvaluationIdempotency | undefined> {
+    const raw = await this.#redis.get(this.#keys.evaluationIdempotency(clientId, keyHash));
+    return raw ? (JSON.parse(raw) as EvaluationIdempotency) : undefined;
+  }
+
+  async rememberIdempotent(
+    clientId: string,
+    keyHash: string,
+    record: EvaluationIdempotency,
+  ): Promise<void> {
+    const key = this.#keys.evaluationIdempotency(clientId, keyHash);
+    await this.#redis.set(key, JSON.stringify(record), 'EX', this.#idempotencySeconds, 'NX');
+  }
+
+  /** Stores the evaluation (and the rectification a 差评 opens) unless the party was rated. */
+  async create(
+    evaluation: Evaluation,
+    counters: readonly CounterDelta[],
+    opening?: Opening,
+  ): Promise<CreateEvaluationOutcome> {
+    const keys = this.#keys.rating(evaluation.province);
+    const rectId = opening?.rectification.id ?? 'none';
+    const reply = (await runScript(
+      this.#redis,
+      CREATE,
+      [
+        keys.evaluation(evaluation.caseId, evaluation.rated),
+        keys.windows,
+        keys.statsTotal,
+        keys.statsDay(evaluation.date),
+        keys.statsDays,
+        keys.rectification(rectId),
+        keys.rectificationHistory(rectId),
+        keys.rectifications,
+        keys.rectificationsIn('OPEN'),
+        keys.rectificationsOf(evaluation.clientId),
+      ],
+      [
+        JSON.stringify(evaluationToHash(evaluation)),
+        `${evaluation.caseId}|${evaluation.rated}`,
+        JSON.stringify(counters),
+        evaluation.date,
+        dayNumber(evaluation.date),
+        opening ? rectId : '',
+        opening ? JSON.stringify(rectificationToHash(opening.rectification)) : '{}',
+        opening ? JSON.stringify(opening.entry) : '',
+        this.#retentionSeconds,
+      ],
+    )) as string[];
+    if (reply[0] === 'created') return { created: true };
+    const existing = evaluationFromHash(pairs(reply.slice(1)));
+    if (!existing) throw new Error(`create-evaluation.lua answered ${reply[0]} without a record`);
+    return { created: false, existing };
+  }
+
+  async get(province: string, caseId: string, rated: RatedParty): Promise<Evaluation | undefined> {
+    const hash = await this.#redis.hgetall(this.#keys.rating(province).evaluation(caseId, rated));
+    return evaluationFromHash(hash);
+  }
+
+  /** After CLOSED: the default rating falls due at `endMs` unless the party is rated first. */
+  async scheduleWindow(
+    province: string,
+    caseId: string,
+    rated: RatedParty,
+    endMs: number,
+  ): Promise<void> {
+    await this.#redis.zadd(this.#keys.rating(province).windows, endMs, `${caseId}|${rated}`);
+  }
+
+  /** Windows of a province that ended by `nowMs`. */
+  async endedWindows(
+    province: string,
+    nowMs: number,
+    limit: number,
+  ): Promise<{ caseId: string; rated: RatedParty; member: string }[]> {
+    const members = await this.#redis.zrangebyscore(
+      this.#keys.rating(province).windows,
+      '-inf',
+      nowMs,
+      'LIMIT',
+      0,
+      limit,
+    );
+    return members.map((member) => {
+      const [caseId = '', rated] = member.split('|');
+      return { caseId, rated: rated === 'collecting' ? 'collecting' : 'handling', member };
+    });
+  }
+
+  async dropWindow(province: string, member: string): Promise<void> {
+    await this.#redis.zrem(this.#keys.rating(province).windows, member);
+  }
+
+  /** A province's counters, all time, or summed over the China dates from…to (inclusive). */
+  async counters(province: string, from?: string, to?: string): Promise<CounterRow[]> {
+    const keys = this.#keys.rating(province);
+    if (from === undefined && to === undefined)
+      return parseCounters(await this.#redis.hgetall(keys.statsTotal));
+    const dates = await this.#redis.zrangebyscore(
+      keys.statsDays,
+      from ? dayNumber(from) : '-inf',
+      to ? dayNumber(to) : '+inf',
+    );
+    const pipeline = this.#redis.pipeline();
+    for (const date of dates) pipeline.hgetall(keys.statsDay(date));
+    const rows: CounterRow[] = [];
+    for (const [error, hash] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      rows.push(...parseCounters(hash as Record<string, string>));
+    }
+    return rows;
+  }
+}
+
+function pairs(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
+}

@@ -1,0 +1,35 @@
+// The evaluations of a case as GET /v1/cases/{caseId} shows them (gateway/README.md#evaluations):
+// one per rated party, read from each rated province's slot; the comment is masked unless the
+// reader is an operator with the unmask right.
+import type { Client } from '../auth/client-registry.ts';
+import type { CaseRecord } from '../cases/case-record.ts';
+import { maskFreeText } from '../personal-data/mask-free-text.ts';
+import type { EvaluationStore } from './evaluation-store.ts';
+import { isRoutedCase, ratedParties, ratedProvince } from './rated-party.ts';
+
+export async function caseEvaluations(
+  evaluations: EvaluationStore,
+  record: CaseRecord,
+  client: Client,
+) {
+  if (!isRoutedCase(record)) return [];
+  const unmasked = client.kind === 'operator' && client.rights.includes('unmask');
+  const found = await Promise.all(
+    ratedParties(record).map((rated) =>
+      evaluations.get(ratedProvince(record, rated), record.id, rated),
+    ),
+  );
+  return found
+    .filter((e) => e !== undefined)
+    .map((e) => ({
+      evaluationId: e.evaluationId,
+      rated: e.rated,
+      level: e.level,
+      source: e.source,
+      indicators: e.indicators ?? null,
+      comment: e.comment === undefined ? null : unmasked ? e.comment : maskFreeText(e.comment),
+      at: e.at,
+      voided: e.voidedAt !== undefined,
+      rectificationId: e.rectificationId ?? null,
+    }));
+}

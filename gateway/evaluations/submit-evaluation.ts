@@ -1,0 +1,188 @@
+// POST /v1/cases/{caseId}/evaluations (gateway/README.md#evaluations), top to bottom:
+//   idempotency → the case (the submitting portal's own) → evaluable? → store (+ rectification) → 201.
+// One evaluation per case per rated party, within the rated province's window after CLOSED; a
+// 差评 (1–2) opens a rectification in the same atomic step. The same Idempotency-Key with the same
+// body replays the 201; with another body it is 409 GW_IDEMPOTENCY_CONFLICT.
+import { ulid } from 'ulid';
+import type { Client } from '../auth/client-registry.ts';
+import { chinaDate, type CalendarSource } from '../calendar/working-days.ts';
+import { canonicalJson, sha256Hex } from '../cases/canonical-json.ts';
+import type { RoutedCase } from '../cases/case-record.ts';
+import type { CaseStore } from '../cases/case-store.ts';
+import { loadVisibleCase } from '../cases/read-case.ts';
+import { idempotencyKeyHash } from '../http/idempotency-key.ts';
+import type { HandlerResult } from '../http/respond.ts';
+import { openRectification } from '../rectifications/open-rectification.ts';
+import type { RectificationStore } from '../rectifications/rectification-store.ts';
+import { GatewayError } from '../shared/errors.ts';
+import type { SupervisionPolicy } from '../supervision/supervision-policy.ts';
+import { isBadLevel, type Evaluation, type EvaluationBody } from './evaluation.ts';
+import type { EvaluationStore, Opening } from './evaluation-store.ts';
+import { counterField, levelCounter, type CounterDelta } from './rating-counters.ts';
+import { isRoutedCase, ratedParties, ratedProvince } from './rated-party.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface EvaluationDeps {
+  store: CaseStore;
+  evaluations: EvaluationStore;
+  rectifications: RectificationStore;
+  policy: SupervisionPolicy;
+  calendar: CalendarSource;
+  now: () => Date;
+}
+
+export interface EvaluationInput {
+  client: Client;
+  caseId: string;
+  idempotencyKey: string | undefined;
+  body: EvaluationBody;
+}
+
+function notEvaluable(detail: string): GatewayError {
+  return new GatewayError('GW_NOT_EVALUABLE', { detail });
+}
+
+/** The case, if it can be rated for this party now; else 422 saying why. */
+function evaluableCase(
+  deps: EvaluationDeps,
+  record: Awaited<ReturnType<typeof loadVisibleCase>>,
+  body: EvaluationBody,
+  now: Date,
+): RoutedCase {
+  if (!isRoutedCase(record)) {
+    throw notEvaluable(
+      `Case ${record.id} is a joint case: rate each party's case (${record.children.join(', ')})`,
+    );
+  }
+  if (!ratedParties(record).includes(body.rated)) {
+    throw notEvaluable(
+      `Only proxy cases have a collecting window to rate; ${record.id} is ${record.mode}`,
+    );
+  }
+  if (record.status !== 'CLOSED') {
+    throw notEvaluable(`Case ${record.id} is ${record.status}: it can be rated once CLOSED`);
+  }
+  // A closed case is never written again: its updatedAt is when it closed.
+  const rule = deps.policy.forProvince(ratedProvince(record, body.rated));
+  const ends = Date.parse(record.updatedAt) + rule.evaluationWindowDays * DAY_MS;
+  if (now.getTime() > ends) {
+    throw notEvaluable(
+      `The rating window of ${rule.evaluationWindowDays} days after closing ended ${new Date(ends).toISOString()}`,
+    );
+  }
+  return record;
+}
+
+export function evaluationCounters(e: Evaluation, opens: boolean): CounterDelta[] {
+  const field = (c: Parameters<typeof counterField>[2]) => counterField(e.itemCode, e.rated, c);
+  return [
+    [field(levelCounter(e.level)), 1],
+    ...(e.source === 'default' ? [[field('defaults'), 1] as CounterDelta] : []),
+    ...(opens ? [[field('rectOpened'), 1] as CounterDelta] : []),
+  ];
+}
+
+export async function submitEvaluation(
+  deps: EvaluationDeps,
+  input: EvaluationInput,
+): Promise<HandlerResult> {
+  const { client, body } = input;
+  const keyHash = idempotencyKeyHash(input.idempotencyKey);
+  const requestHash = sha256Hex(canonicalJson({ caseId: input.caseId, body }));
+  const earlier = await deps.evaluations.findIdempotent(client.id, keyHash);
+  if (earlier) return replay(earlier.requestHash === requestHash, earlier.response);
+
+  const record = await loadVisibleCase(deps.store, client, input.caseId);
+  const now = deps.now();
+  const routed = evaluableCase(deps, record, body, now);
+  const evaluation: Evaluation = {
+    evaluationId: `EV${ulid(now.getTime())}`,
+    caseId: routed.id,
+    rated: body.rated,
+    province: ratedProvince(routed, body.rated),
+    itemCode: routed.itemCode,
+    clientId: routed.clientId,
+    level: body.level,
+    ...(body.indicators ? { indicators: body.indicators } : {}),
+    ...(body.comment ? { comment: body.comment } : {}),
+    source: 'applicant',
+    at: now.toISOString(),
+    date: chinaDate(now),
+    keyHash,
+    requestHash,
+  };
+  const opening = isBadLevel(body.level)
+    ? openRectification(deps, evaluation, await callbackUrlOf(deps.store, routed), now)
+    : undefined;
+  const response = {
+    status: 201,
+    body: {
+      evaluationId: evaluation.evaluationId,
+      caseId: routed.id,
+      rated: evaluation.rated,
+      level: evaluation.level,
+      ...(opening ? { rectification: rectificationSummary(opening) } : {}),
+    },
+  };
+  const stored: Evaluation = {
+    ...evaluation,
+    ...(opening ? { rectificationId: opening.rectification.id } : {}),
+    response: JSON.stringify(response),
+  };
+  const outcome = await deps.evaluations.create(
+    stored,
+    evaluationCounters(stored, !!opening),
+    opening,
+  );
+  if (!outcome.created) {
+    const { existing } = outcome;
+    // The same request raced itself (two tries with one key): the first one's answer.
+    if (existing.clientId === client.id && existing.keyHash === keyHash && existing.response) {
+      const answer = replay(
+        existing.requestHash === requestHash,
+        JSON.parse(existing.response) as typeof response,
+      );
+      // The first try may have died before its rectification was tracked: tracking is idempotent.
+      const opened =
+        existing.rectificationId && (await deps.rectifications.get(existing.rectificationId));
+      if (opened) await deps.rectifications.opened(opened);
+      return answer;
+    }
+    throw new GatewayError('GW_ALREADY_EVALUATED', {
+      detail: `The ${body.rated} party of case ${routed.id} was rated ${existing.source === 'default' ? 'by default' : 'before'} (${existing.evaluationId})`,
+    });
+  }
+  await deps.evaluations.rememberIdempotent(client.id, keyHash, { requestHash, response });
+  if (opening) await deps.rectifications.opened(opening.rectification);
+  return response;
+}
+
+function replay(sameBody: boolean, response: { status: number; body: unknown }): HandlerResult {
+  if (!sameBody) {
+    throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
+      detail: 'This Idempotency-Key was used for another evaluation',
+    });
+  }
+  return { ...response, headers: { 'Idempotent-Replayed': 'true' } };
+}
+
+function rectificationSummary({ rectification: r }: Opening) {
+  return {
+    id: r.id,
+    status: r.status,
+    visitDueAt: r.visitDueAt,
+    dueAt: r.dueAt,
+    links: { self: `/v1/rectifications/${r.id}` },
+  };
+}
+
+/** Where the portal follows the case: its own callbackUrl, or a joint party's parent's. */
+export async function callbackUrlOf(
+  store: CaseStore,
+  record: RoutedCase,
+): Promise<string | undefined> {
+  if (record.kind === 'single') return record.callbackUrl;
+  const parent = await store.get(record.parentId);
+  return parent?.kind === 'joint-parent' ? parent.callbackUrl : undefined;
+}

@@ -1,0 +1,51 @@
+// Prometheus gauges of the 督办 board and the calendar (gateway/README.md#operations-endpoints),
+// read at scrape time: `gw_supervision_subjects{kind, province, state}` — cases and rectifications
+// open, with a warning, overdue, escalated, per province (items are summed: one series per item
+// would multiply the series for little) — and `gw_calendar_year_missing{year, reason}`, 1 for each
+// year a deadline needs without a working-day calendar. A scrape while Redis is down keeps the
+// last values rather than failing /metrics.
+import { Gauge, type Registry } from 'prom-client';
+import type { CalendarWarning } from '../calendar/calendar-warnings.ts';
+import type { SupervisionBoard } from '../supervision/supervision-board.ts';
+
+export const SUPERVISION_SUBJECTS = 'gw_supervision_subjects';
+export const CALENDAR_YEAR_MISSING = 'gw_calendar_year_missing';
+
+export function registerSupervisionMetrics(
+  registry: Registry,
+  deps: { board: SupervisionBoard; warnings: () => Promise<CalendarWarning[]> },
+): void {
+  new Gauge({
+    name: SUPERVISION_SUBJECTS,
+    help: 'Supervised cases and rectifications now open / warning / overdue / escalated, by province',
+    labelNames: ['kind', 'province', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      let gauges;
+      try {
+        gauges = await deps.board.gauges();
+      } catch {
+        return;
+      }
+      this.reset();
+      for (const g of gauges)
+        this.inc({ kind: g.kind, province: g.province, state: g.state }, g.count);
+    },
+  });
+  new Gauge({
+    name: CALENDAR_YEAR_MISSING,
+    help: 'A year the deadlines need has no working-day calendar (Monday to Friday assumed)',
+    labelNames: ['year', 'reason'] as const,
+    registers: [registry],
+    async collect() {
+      let warnings;
+      try {
+        warnings = await deps.warnings();
+      } catch {
+        return;
+      }
+      this.reset();
+      for (const w of warnings) this.set({ year: String(w.year), reason: w.reason }, 1);
+    },
+  });
+}

@@ -1,0 +1,162 @@
+// The rectification rows of the route table (gateway/README.md#rectification-lifecycle): list and
+// read (province clients their own, portals their cases', operators all), the owner province's
+// events, the operator's appeal decision (right `appeal`), the portal's re-rating.
+import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
+import { routesFor } from '../http/api-route.ts';
+import { jsonResponse } from '../openapi/shared-components.ts';
+import {
+  decideAppeal,
+  recordRectificationEvent,
+  reRate,
+  type RectificationDeps,
+} from './rectification-actions.ts';
+import {
+  APPEAL_DECISION_BODY,
+  RE_RATING_BODY,
+  RECTIFICATION_EVENT_BODY,
+  RECTIFICATION_QUERY,
+} from './rectification-bodies.ts';
+import { RECTIFICATION_STATUSES } from './rectification-lifecycle.ts';
+import { listRectifications, type RectificationListDeps } from './rectification-list.ts';
+import { loadVisibleRectification, rectificationDetail } from './rectification-view.ts';
+
+export type RectificationRouteDeps = RectificationDeps &
+  RectificationListDeps & { evaluations: EvaluationStore };
+
+const route = routesFor<RectificationRouteDeps>();
+
+const FLAGS = {
+  type: 'object',
+  properties: {
+    warning: { type: 'boolean' },
+    overdue: { type: 'boolean' },
+    escalated: { type: 'boolean' },
+  },
+};
+
+export const RECTIFICATION_VIEW = {
+  type: 'object',
+  description: 'A rectification; free text is masked unless the reader may unmask.',
+  properties: {
+    rectificationId: { type: 'string' },
+    caseId: { type: 'string' },
+    province: { type: 'string' },
+    itemCode: { type: 'string' },
+    rated: { type: 'string', enum: ['handling', 'collecting'] },
+    level: { type: 'integer' },
+    status: { type: 'string', enum: RECTIFICATION_STATUSES },
+    openedAt: { type: 'string', format: 'date-time' },
+    visitDueAt: { type: 'string', format: 'date-time' },
+    dueAt: { type: 'string', format: 'date-time' },
+    flags: FLAGS,
+    calendarAssumed: { type: 'boolean' },
+    links: { type: 'object' },
+  },
+  required: ['rectificationId', 'caseId', 'province', 'status', 'dueAt', 'flags'],
+};
+
+const MOVED = jsonResponse('Recorded (or already recorded: duplicate).', {
+  type: 'object',
+  properties: {
+    rectificationId: { type: 'string' },
+    status: { type: 'string', enum: RECTIFICATION_STATUSES },
+    duplicate: { type: 'boolean' },
+  },
+});
+
+const param = (params: Readonly<Record<string, string>>) => String(params.rectificationId);
+
+export const RECTIFICATION_ROUTES = [
+  route({
+    method: 'get',
+    path: '/v1/rectifications',
+    clients: ['portal', 'province', 'operator'],
+    query: RECTIFICATION_QUERY,
+    operation: {
+      operationId: 'listRectifications',
+      tags: ['evaluation'],
+      summary: "Rectifications: a province its own, a portal its cases', operators all",
+      responses: {
+        '200': jsonResponse('One page, oldest first.', {
+          type: 'object',
+          properties: {
+            items: { type: 'array', items: RECTIFICATION_VIEW },
+            nextCursor: { type: ['string', 'null'] },
+          },
+          required: ['items', 'nextCursor'],
+        }),
+      },
+    },
+    handler: ({ deps, client, query }) => listRectifications(deps, client, query),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/rectifications/:rectificationId',
+    clients: ['portal', 'province', 'operator'],
+    operation: {
+      operationId: 'readRectification',
+      tags: ['evaluation'],
+      summary: 'A rectification with its history and the 差评 (404 to clients that may not see it)',
+      parameters: ['RectificationId'],
+      responses: { '200': jsonResponse('The rectification.', RECTIFICATION_VIEW) },
+      problems: [404],
+    },
+    handler: async ({ deps, client, params }) => {
+      const r = await loadVisibleRectification(deps.rectifications, client, param(params));
+      const [history, evaluation] = await Promise.all([
+        deps.rectifications.history(r.id),
+        deps.evaluations.get(r.province, r.caseId, r.rated),
+      ]);
+      return { status: 200, body: rectificationDetail(r, history, evaluation, client) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/rectifications/:rectificationId/events',
+    clients: ['province'],
+    body: RECTIFICATION_EVENT_BODY,
+    operation: {
+      operationId: 'postRectificationEvent',
+      tags: ['evaluation'],
+      summary:
+        'Report a rectification step (the owner province): visited, rectified, explained, appealed',
+      parameters: ['RectificationId'],
+      responses: { '200': MOVED },
+      problems: [404, 409],
+    },
+    handler: ({ deps, client, params, body }) =>
+      recordRectificationEvent(deps, client, param(params), body),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/rectifications/:rectificationId/appeal-decision',
+    clients: ['operator'],
+    right: 'appeal',
+    body: APPEAL_DECISION_BODY,
+    operation: {
+      operationId: 'decideRectificationAppeal',
+      tags: ['evaluation'],
+      summary: 'Decide an appeal (申诉复核; operators with the appeal right)',
+      parameters: ['RectificationId'],
+      responses: { '200': MOVED },
+      problems: [404, 409],
+    },
+    handler: ({ deps, client, params, body }) => decideAppeal(deps, client, param(params), body),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/rectifications/:rectificationId/re-rating',
+    clients: ['portal'],
+    body: RE_RATING_BODY,
+    operation: {
+      operationId: 'reRateRectification',
+      tags: ['evaluation'],
+      summary:
+        "The applicant's re-rating of a rectified or explained 差评 (the case's portal); closes it",
+      parameters: ['RectificationId'],
+      responses: { '200': MOVED },
+      problems: [404, 409],
+    },
+    handler: ({ deps, client, params, body }) => reRate(deps, client, param(params), body),
+  }),
+];

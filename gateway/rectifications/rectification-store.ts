@@ -1,0 +1,237 @@
+// Rectifications in Redis (gateway/README.md#rectification-lifecycle): a hash, a history list and
+// the applied event digests per rectification, and per owner province the indexes by status and by
+// portal, all in that province's slot (`{rating:<province>}`). A rectification is opened by its
+// 差评's own Lua step (gateway/evaluations/evaluation-store.ts); after that this store is its only
+// writer: a status changes only by a row of the lifecycle table, applied by move-rectification.lua
+// if the rectification is still exactly as the mover read it, and the listeners given at
+// construction (portal callbacks, 督办 tracking) hear of every applied move.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { luaScript, runScript } from '../shared/lua-script.ts';
+import type { RedisKeys, SupervisionFlag } from '../shared/redis-keys.ts';
+import {
+  RECTIFICATION_LIFECYCLE,
+  type RectificationMoveName,
+  type RectificationStatus,
+} from './rectification-lifecycle.ts';
+import {
+  provinceOfRectification,
+  rectificationFromHash,
+  type Rectification,
+  type RectificationHistoryEntry,
+} from './rectification-record.ts';
+import type { CounterDelta } from '../evaluations/rating-counters.ts';
+
+const script = (path: string) => luaScript(readFileSync(new URL(path, import.meta.url), 'utf8'));
+const MOVE = script('./scripts/move-rectification.lua');
+const RAISE_FLAG = script('../supervision/scripts/raise-flag.lua');
+
+/** A rectification as read, with its history length: what a move must still find. */
+export type LoadedRectification = Rectification & { sequence: number };
+
+/** An applied move, as listeners hear of it. */
+export interface RectificationNotice {
+  /** The rectification after the move. */
+  rectification: Rectification;
+  move: RectificationMoveName;
+  previous: RectificationStatus | undefined;
+  sequence: number;
+  at: string;
+}
+
+export type RectificationListener = (notice: RectificationNotice) => Promise<void>;
+
+export interface RectificationStep {
+  actor: string;
+  note?: string;
+  /** For a row with several targets: the one this move takes. */
+  to?: RectificationStatus;
+  fields?: Record<string, string>;
+  digest?: string;
+  counters?: readonly CounterDelta[];
+  /** Fields of the evaluation to set in the same step (an upheld appeal voids it). */
+  evaluationFields?: Record<string, string>;
+}
+
+export type RectificationMoveOutcome =
+  | { ok: true; status: RectificationStatus; sequence: number }
+  | { ok: false; reason: 'duplicate' | 'changed'; current: RectificationStatus }
+  | { ok: false; reason: 'missing' };
+
+export interface RectificationStoreDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  listeners: readonly RectificationListener[];
+  now: () => Date;
+}
+
+export class RectificationStore {
+  readonly #redis: Redis;
+  readonly #keys: RedisKeys;
+  readonly #listeners: readonly RectificationListener[];
+  readonly now: () => Date;
+
+  constructor(deps: RectificationStoreDeps) {
+    this.#redis = deps.redis;
+    this.#keys = deps.keys;
+    this.#listeners = deps.listeners;
+    this.now = deps.now;
+  }
+
+  #slot(id: string) {
+    const province = provinceOfRectification(id);
+    return province ? this.#keys.rating(province) : undefined;
+  }
+
+  /** The rectification and its history length, read in one step; undefined for an unknown id. */
+  async get(id: string): Promise<LoadedRectification | undefined> {
+    const keys = this.#slot(id);
+    if (!keys) return undefined;
+    const replies = await this.#redis
+      .multi()
+      .hgetall(keys.rectification(id))
+      .llen(keys.rectificationHistory(id))
+      .exec();
+    const [hash, length] = (replies ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
+    const record = rectificationFromHash((hash ?? {}) as Record<string, string>);
+    return record && { ...record, sequence: Number(length) };
+  }
+
+  async history(id: string): Promise<RectificationHistoryEntry[]> {
+    const keys = this.#slot(id);
+    if (!keys) return [];
+    const raw = await this.#redis.lrange(keys.rectificationHistory(id), 0, -1);
+    return raw.map((entry) => JSON.parse(entry) as RectificationHistoryEntry);
+  }
+
+  /** Whether an event with this content digest was applied to the rectification. */
+  async seen(read: Rectification, digest: string): Promise<boolean> {
+    const key = this.#keys.rating(read.province).rectificationEvents(read.id);
+    return (await this.#redis.sismember(key, digest)) === 1;
+  }
+
+  /** Applies a row of the lifecycle table if the rectification is still as `read`. */
+  async move(
+    read: LoadedRectification,
+    name: RectificationMoveName,
+    step: RectificationStep,
+  ): Promise<RectificationMoveOutcome> {
+    const row = RECTIFICATION_LIFECYCLE[name];
+    const to = typeof row.to === 'string' ? row.to : step.to;
+    if (!to || (typeof row.to !== 'string' && !(row.to as readonly string[]).includes(to))) {
+      throw new Error(`rectification move ${name}: no target ${String(to)} in its row`);
+    }
+    const now = this.now();
+    const at = now.toISOString();
+    const keys = this.#keys.rating(read.province);
+    const entry: RectificationHistoryEntry = {
+      at,
+      status: to,
+      actor: step.actor,
+      ...(step.note ? { note: step.note } : {}),
+    };
+    const reply = (await runScript(
+      this.#redis,
+      MOVE,
+      [
+        keys.rectification(read.id),
+        keys.rectificationHistory(read.id),
+        keys.rectificationEvents(read.id),
+        keys.rectificationsIn(read.status),
+        keys.rectificationsIn(to),
+        keys.statsTotal,
+        keys.statsDay(read.openedDate),
+        keys.evaluation(read.caseId, read.rated),
+      ],
+      [
+        read.status,
+        read.sequence,
+        to,
+        JSON.stringify(entry),
+        JSON.stringify(step.fields ?? {}),
+        step.digest ?? '',
+        JSON.stringify(step.counters ?? []),
+        read.id,
+        JSON.stringify(step.evaluationFields ?? {}),
+        at,
+      ],
+    )) as [string, string | number];
+    const [verdict, value] = reply;
+    if (verdict === 'missing') return { ok: false, reason: 'missing' };
+    if (verdict !== 'ok') {
+      return {
+        ok: false,
+        reason: verdict === 'duplicate' ? 'duplicate' : 'changed',
+        current: value as RectificationStatus,
+      };
+    }
+    const after = await this.get(read.id);
+    if (after) {
+      await this.#tell({
+        rectification: after,
+        move: name,
+        previous: read.status,
+        sequence: Number(value),
+        at,
+      });
+    }
+    return { ok: true, status: to, sequence: Number(value) };
+  }
+
+  /** Tells the listeners that a 差评 opened this rectification (in its own Lua step). */
+  async opened(rectification: Rectification): Promise<void> {
+    await this.#tell({
+      rectification,
+      move: 'opened',
+      previous: undefined,
+      sequence: 1,
+      at: rectification.openedAt,
+    });
+  }
+
+  /** Raises a 督办 flag once, with its history entry; false when already up or gone. */
+  async raiseFlag(id: string, flag: SupervisionFlag, note: string, at: string): Promise<boolean> {
+    const keys = this.#slot(id);
+    if (!keys) return false;
+    const raised = await runScript(
+      this.#redis,
+      RAISE_FLAG,
+      [keys.rectification(id), keys.rectificationHistory(id)],
+      [flag, at, 'supervisor', note],
+    );
+    return raised === 1;
+  }
+
+  /**
+   * Ids of one province's index after the ULID `after` (exclusive), in id order: every one, one
+   * status's, or one portal's.
+   */
+  async page(
+    province: string,
+    index: { status?: RectificationStatus; clientId?: string },
+    after: string | undefined,
+    limit: number,
+  ): Promise<string[]> {
+    const keys = this.#keys.rating(province);
+    const key = index.clientId
+      ? keys.rectificationsOf(index.clientId)
+      : index.status
+        ? keys.rectificationsIn(index.status)
+        : keys.rectifications;
+    return this.#redis.zrangebylex(
+      key,
+      after ? `(RC${province}${after}` : '-',
+      '+',
+      'LIMIT',
+      0,
+      limit,
+    );
+  }
+
+  async #tell(notice: RectificationNotice): Promise<void> {
+    for (const listener of this.#listeners) await listener(notice);
+  }
+}

@@ -1,0 +1,115 @@
+// Rectifications as subjects of the one 督办 engine (gateway/README.md#supervision-engine): while
+// the owner province owes a visit or a fix (OPEN, VISITED) the rectification is supervised against
+// its rectify deadline, in working days, with the same rule and flags as a case; an appeal under
+// review stops its clock; rectified, explained, voided or closed ends it. Its portal hears every
+// move and flag by callback.
+import type { CallbackQueue } from '../callbacks/callback-queue.ts';
+import type { SupervisionBoard } from '../supervision/supervision-board.ts';
+import type { SupervisedKind, SupervisedSubject } from '../supervision/supervised-subject.ts';
+import { RECTIFICATION_PAUSED, RECTIFICATION_SUPERVISED } from './rectification-lifecycle.ts';
+import type { Rectification } from './rectification-record.ts';
+import type { RectificationListener, RectificationStore } from './rectification-store.ts';
+
+function toSubject(r: Rectification): SupervisedSubject {
+  return {
+    kind: 'rectification',
+    id: r.id,
+    province: r.province,
+    itemCode: r.itemCode,
+    caseId: r.caseId,
+    deadline: { dueAt: r.dueAt, promisedDays: r.promisedDays },
+    state: RECTIFICATION_SUPERVISED.has(r.status)
+      ? 'open'
+      : RECTIFICATION_PAUSED.has(r.status)
+        ? 'paused'
+        : 'done',
+  };
+}
+
+/** Tracks a rectification on the board when it opens or resumes, settles it when it is done. */
+export function rectificationSupervisionListener(board: SupervisionBoard): RectificationListener {
+  return async ({ rectification, at }) => {
+    const subject = toSubject(rectification);
+    if (subject.state === 'done') await board.settle('rectification', rectification.id);
+    else if (subject.state === 'open')
+      await board.track(subject, Date.parse(at), rectification.dueAt);
+  };
+}
+
+const links = (r: Rectification) => ({
+  self: `/v1/rectifications/${r.id}`,
+  case: `/v1/cases/${r.caseId}`,
+});
+
+/** The portal hears of every move after the opening (the 201 told it of that one). */
+export function rectificationCallbackListener(
+  callbacks: CallbackQueue,
+  log: { warn: (obj: object, msg: string) => void },
+): RectificationListener {
+  return async ({ rectification: r, move, sequence, at }) => {
+    if (move === 'opened' || !r.callbackUrl) return;
+    try {
+      await callbacks.enqueueEvent(
+        {
+          caseId: r.caseId,
+          clientId: r.clientId,
+          url: r.callbackUrl,
+          at,
+          body: {
+            type: 'rectification',
+            rectificationId: r.id,
+            caseId: r.caseId,
+            status: r.status,
+            sequence,
+            at,
+            links: links(r),
+          },
+        },
+        `rectification-${r.id}-${sequence}`,
+      );
+    } catch (error) {
+      log.warn(
+        { err: error, rectificationId: r.id },
+        'callback not queued; the portal can still poll',
+      );
+    }
+  };
+}
+
+export function rectificationSubjects(deps: {
+  rectifications: RectificationStore;
+  callbacks: CallbackQueue;
+}): SupervisedKind {
+  return {
+    kind: 'rectification',
+    async load(id) {
+      const r = await deps.rectifications.get(id);
+      return r && toSubject(r);
+    },
+    async raiseFlag(subject, flag, note, at) {
+      await deps.rectifications.raiseFlag(subject.id, flag, note, at);
+    },
+    async tellPortal(subject, flag, at) {
+      const r = await deps.rectifications.get(subject.id);
+      if (!r?.callbackUrl) return;
+      await deps.callbacks.enqueueEvent(
+        {
+          caseId: r.caseId,
+          clientId: r.clientId,
+          url: r.callbackUrl,
+          at,
+          body: {
+            type: 'supervision',
+            rectificationId: r.id,
+            caseId: r.caseId,
+            flag,
+            dueAt: r.dueAt,
+            at,
+            links: links(r),
+          },
+        },
+        `supervision-rectification-${r.id}-${flag}`,
+      );
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// Cases as subjects of the 督办 engine (gateway/README.md#supervision-engine). A routed case is
+// supervised — the single case, or each party of a joint case (the child the province handles,
+// with its own pauses and due time) — from its dispatch until it is decided or closed. The
+// transition listener tracks it on the board when it is dispatched, asks for a look when a move
+// sets a new due time (a resumed case), and settles it when supervision ends; the supervisor
+// reads it back through caseSubjects.
+import type { CallbackQueue } from '../callbacks/callback-queue.ts';
+import { chinaDate, workingDaysBetween, type CalendarSource } from '../calendar/working-days.ts';
+import type { CaseRecord, RoutedCase } from '../cases/case-record.ts';
+import type { TransitionListener } from '../cases/case-move.ts';
+import type { CaseStatus } from '../cases/case-status.ts';
+import type { CaseStore } from '../cases/case-store.ts';
+import { PAUSED } from '../cases/lifecycle.ts';
+import type { SupervisionFlag } from '../shared/redis-keys.ts';
+import type { BoardSubject, SupervisionBoard } from './supervision-board.ts';
+import type { SupervisedKind, SupervisedSubject } from './supervised-subject.ts';
+
+/** Statuses at which a case's promise is kept or moot: 承诺时限 runs to the decision. */
+export const SUPERVISION_ENDS: ReadonlySet<CaseStatus> = new Set([
+  'DECIDED',
+  'RESULT_DELIVERED',
+  'NOT_ACCEPTED',
+  'CLOSED',
+]);
+
+/** The province that handles a routed case: its target division's first two digits. */
+export function handlingProvince(record: RoutedCase): string {
+  return record.route.targetRegion.slice(0, 2);
+}
+
+function boardSubject(record: RoutedCase): BoardSubject {
+  return {
+    kind: 'case',
+    id: record.id,
+    province: handlingProvince(record),
+    itemCode: record.itemCode,
+  };
+}
+
+export function caseSupervisionListener(board: SupervisionBoard): TransitionListener {
+  return async ({ record, move, status, fields, at }) => {
+    if (record.kind === 'joint-parent') return;
+    if (SUPERVISION_ENDS.has(status)) await board.settle('case', record.id);
+    // The supervisor computes the flag times; the board only needs to know when to look.
+    else if (move === 'dispatched' || fields.dueAt) {
+      await board.track(boardSubject(record), Date.parse(at), fields.dueAt ?? record.dueAt);
+    }
+  };
+}
+
+/** Promised working days of a record stored before they were kept: from its dates. */
+function promisedDays(record: CaseRecord, calendar: CalendarSource): number {
+  if (record.promisedDays !== undefined) return record.promisedDays;
+  // [start, due date) holds D_0 … D_(N-1) plus the paused days: N + paused working days.
+  const start = chinaDate(new Date(record.createdAt));
+  const due = chinaDate(new Date(record.dueAt));
+  return Math.max(0, workingDaysBetween(calendar(), start, due) - (record.pausedDays ?? 0));
+}
+
+export interface CaseSubjectDeps {
+  store: CaseStore;
+  callbacks: CallbackQueue;
+  calendar: CalendarSource;
+}
+
+export function caseSubjects(deps: CaseSubjectDeps): SupervisedKind {
+  const toSubject = (record: CaseRecord): SupervisedSubject | undefined => {
+    if (record.kind === 'joint-parent') return undefined;
+    return {
+      ...boardSubject(record),
+      caseId: record.id,
+      deadline: { dueAt: record.dueAt, promisedDays: promisedDays(record, deps.calendar) },
+      state: SUPERVISION_ENDS.has(record.status)
+        ? 'done'
+        : PAUSED.has(record.status)
+          ? 'paused'
+          : 'open',
+    };
+  };
+  return {
+    kind: 'case',
+    async load(id) {
+      const record = await deps.store.get(id);
+      return record && toSubject(record);
+    },
+    async raiseFlag(subject, flag, note, at) {
+      await deps.store.raiseFlag(subject.id, flag, note, at);
+    },
+    async tellPortal(subject, flag, at) {
+      // A joint party's portal follows the parent: the callback names the parent, and the party.
+      const record = await deps.store.get(subject.id);
+      if (!record || record.kind === 'joint-parent') return;
+      const followed =
+        record.kind === 'joint-child' ? await deps.store.get(record.parentId) : record;
+      if (!followed || followed.kind === 'joint-child' || !followed.callbackUrl) return;
+      await deps.callbacks.enqueueEvent(
+        {
+          caseId: followed.id,
+          clientId: followed.clientId,
+          url: followed.callbackUrl,
+          at,
+          body: supervisionCallback(followed.id, subject, flag, at),
+        },
+        `supervision-case-${subject.id}-${flag}`,
+      );
+    },
+  };
+}
+
+function supervisionCallback(
+  caseId: string,
+  subject: SupervisedSubject,
+  flag: SupervisionFlag,
+  at: string,
+) {
+  return {
+    type: 'supervision',
+    caseId,
+    ...(subject.id !== caseId ? { partyCaseId: subject.id } : {}),
+    flag,
+    dueAt: subject.deadline.dueAt,
+    at,
+    links: { self: `/v1/cases/${caseId}` },
+  };
+}

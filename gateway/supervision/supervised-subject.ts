@@ -1,0 +1,33 @@
+// What the one 督办 engine supervises (gateway/README.md#supervision-engine): a routed case or a
+// rectification, seen through the same shape, and what each kind must provide — reading the
+// subject, raising a flag on its own record (with its history entry), telling its portal. Cases
+// (case-supervision.ts) and rectifications (gateway/rectifications/rectification-supervision.ts)
+// each implement it once; the supervisor never branches on the kind.
+import type { SubjectKind, SupervisionFlag } from '../shared/redis-keys.ts';
+import type { BoardSubject } from './supervision-board.ts';
+import type { Deadline } from './flag-times.ts';
+
+export interface SupervisedSubject extends BoardSubject {
+  /** The case this is about: the case itself, or the rectified case. */
+  caseId: string;
+  deadline: Deadline;
+  /**
+   * open: supervised; paused: the clock is stopped (补正, 特别程序, an appeal under review);
+   * done: supervision ended (decided, closed, rectified, voided).
+   */
+  state: 'open' | 'paused' | 'done';
+}
+
+export interface SupervisedKind {
+  readonly kind: SubjectKind;
+  load(id: string): Promise<SupervisedSubject | undefined>;
+  /** Raises the flag on the subject's own record, with a history entry; once. */
+  raiseFlag(
+    subject: SupervisedSubject,
+    flag: SupervisionFlag,
+    note: string,
+    at: string,
+  ): Promise<void>;
+  /** Tells the subject's portal by callback; a repeat for the same subject and flag is dropped. */
+  tellPortal(subject: SupervisedSubject, flag: SupervisionFlag, at: string): Promise<void>;
+}

@@ -1,0 +1,212 @@
+// The 督办 board (gateway/README.md#supervision-engine): for every supervised subject — a routed
+// case or a rectification — when the supervisor should look at it next, which flags the board has
+// raised, the live gauges (open / warning / overdue / escalated by kind, province and item) and
+// the notices sent to provinces (预警, 催办, 通报). Every key shares the hash tag `{supervise}`, so
+// each script below touches one slot; the gauges are kept on every write, so statistics and
+// metrics read one hash instead of scanning cases.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { luaScript, runScript } from '../shared/lua-script.ts';
+import type {
+  RedisKeys,
+  SubjectKind,
+  SupervisionFlag,
+  SupervisionKeys,
+} from '../shared/redis-keys.ts';
+import type { SupervisionNotice } from './supervision-notice.ts';
+
+const script = (name: string) =>
+  luaScript(readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'));
+const TRACK = script('track.lua');
+const RAISE = script('raise.lua');
+const SETTLE = script('settle.lua');
+
+/** What the board needs to know of a subject to count it. */
+export interface BoardSubject {
+  kind: SubjectKind;
+  id: string;
+  /** The province that must act (two-digit code). */
+  province: string;
+  itemCode: string;
+}
+
+export type GaugeState = 'open' | SupervisionFlag;
+export const GAUGE_STATES: readonly GaugeState[] = ['open', 'warning', 'overdue', 'escalated'];
+
+export interface Gauge {
+  kind: SubjectKind;
+  province: string;
+  itemCode: string;
+  state: GaugeState;
+  count: number;
+}
+
+const member = (kind: SubjectKind, id: string) => `${kind}:${id}`;
+const gaugePrefix = (s: BoardSubject) => `${s.kind}|${s.province}|${s.itemCode}|`;
+
+export class SupervisionBoard {
+  readonly #redis: Redis;
+  readonly #keys: SupervisionKeys;
+  readonly #retentionSeconds: number;
+
+  /** `retentionDays`: how long settled subjects and notices are kept (0: for ever). */
+  constructor(redis: Redis, keys: RedisKeys, retentionDays: number) {
+    this.#redis = redis;
+    this.#keys = keys.supervision;
+    this.#retentionSeconds = retentionDays * 86_400;
+  }
+
+  /**
+   * Counts the subject open (once), keeps its due time (`dueAt`, ISO) and asks the supervisor to
+   * look at it at `atMs`.
+   */
+  async track(subject: BoardSubject, atMs: number, dueAt: string): Promise<boolean> {
+    const { kind, id } = subject;
+    const k = this.#keys;
+    const tracked = await runScript(
+      this.#redis,
+      TRACK,
+      [k.subject(kind, id), k.due, k.gauges, k.deadlines],
+      [
+        member(kind, id),
+        gaugePrefix(subject),
+        subject.province,
+        subject.itemCode,
+        atMs,
+        Date.parse(dueAt),
+      ],
+    );
+    return tracked === 1;
+  }
+
+  /** Raises a flag on the board once: its gauge and its notice. False when it already was. */
+  async raise(
+    subject: BoardSubject,
+    flag: SupervisionFlag,
+    notice: SupervisionNotice,
+  ): Promise<boolean> {
+    const k = this.#keys;
+    const raised = await runScript(
+      this.#redis,
+      RAISE,
+      [
+        k.subject(subject.kind, subject.id),
+        k.gauges,
+        k.notice(notice.noticeId),
+        k.notices,
+        k.noticesOf(subject.province),
+      ],
+      [
+        flag,
+        gaugePrefix(subject),
+        subject.province,
+        subject.itemCode,
+        notice.noticeId,
+        JSON.stringify(notice),
+        this.#retentionSeconds,
+      ],
+    );
+    return raised === 1;
+  }
+
+  /** Ends a subject's supervision (decided, closed, rectified, voided…); once. */
+  async settle(kind: SubjectKind, id: string): Promise<boolean> {
+    const k = this.#keys;
+    const settled = await runScript(
+      this.#redis,
+      SETTLE,
+      [k.subject(kind, id), k.due, k.gauges, k.deadlines],
+      [member(kind, id), this.#retentionSeconds],
+    );
+    return settled === 1;
+  }
+
+  /** Forgets a schedule entry whose kind no supervisor knows (a rolled-back upgrade). */
+  async forget(entry: string): Promise<void> {
+    await this.#redis.zrem(this.#keys.due, entry);
+  }
+
+  /** Up to `limit` subjects to look at by `nowMs`, as [kind, id]. */
+  async due(nowMs: number, limit: number): Promise<{ kind: string; id: string; entry: string }[]> {
+    const entries = await this.#redis.zrangebyscore(
+      this.#keys.due,
+      '-inf',
+      nowMs,
+      'LIMIT',
+      0,
+      limit,
+    );
+    return entries.map((entry) => {
+      const colon = entry.indexOf(':');
+      return { kind: entry.slice(0, colon), id: entry.slice(colon + 1), entry };
+    });
+  }
+
+  /** The flags the board has raised for a subject. */
+  async raised(kind: SubjectKind, id: string): Promise<Record<SupervisionFlag, boolean>> {
+    const [warning, overdue, escalated] = await this.#redis.hmget(
+      this.#keys.subject(kind, id),
+      'warning',
+      'overdue',
+      'escalated',
+    );
+    return { warning: warning === '1', overdue: overdue === '1', escalated: escalated === '1' };
+  }
+
+  /** The furthest due time of any supervised subject (ms). */
+  async latestDeadline(): Promise<number | undefined> {
+    const last = await this.#redis.zrange(this.#keys.deadlines, '-1', '-1', 'WITHSCORES');
+    return last[1] === undefined ? undefined : Number(last[1]);
+  }
+
+  /** Every non-zero gauge. */
+  async gauges(): Promise<Gauge[]> {
+    const raw = await this.#redis.hgetall(this.#keys.gauges);
+    const out: Gauge[] = [];
+    for (const [field, value] of Object.entries(raw)) {
+      const [kind, province, itemCode, state] = field.split('|');
+      const count = Number(value);
+      if (count === 0 || !kind || !province || !itemCode || !state) continue;
+      out.push({
+        kind: kind as SubjectKind,
+        province,
+        itemCode,
+        state: state as GaugeState,
+        count,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Notices after `after` (a notice id; exclusive), oldest first: every province's, or one's.
+   * Notices past retention are gone from the index too (prune).
+   */
+  async notices(
+    province: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ notices: SupervisionNotice[]; lastId: string | undefined; full: boolean }> {
+    const index = province ? this.#keys.noticesOf(province) : this.#keys.notices;
+    const ids = await this.#redis.zrangebylex(
+      index,
+      after ? `(${after}` : '-',
+      '+',
+      'LIMIT',
+      0,
+      limit,
+    );
+    const raw =
+      ids.length > 0 ? await this.#redis.mget(ids.map((id) => this.#keys.notice(id))) : [];
+    const notices = raw
+      .filter((r): r is string => r !== null)
+      .map((r) => JSON.parse(r) as SupervisionNotice);
+    return { notices, lastId: ids.at(-1), full: ids.length === limit };
+  }
+
+  /** Drops index entries of notices older than `beforeId` (their keys expire on their own). */
+  async prune(provinces: readonly string[], beforeId: string): Promise<void> {
+    const indexes = [this.#keys.notices, ...provinces.map((p) => this.#keys.noticesOf(p))];
+    for (const index of indexes) await this.#redis.zremrangebylex(index, '-', `(${beforeId}`);
+  }
+}

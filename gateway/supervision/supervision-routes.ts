@@ -1,0 +1,119 @@
+// The 督办 rows of the route table (gateway/README.md#supervision-engine): the notices a province
+// must act on (its own; operators see every province's, escalations included) and the live
+// supervision statistics.
+import type { FromSchema } from 'json-schema-to-ts';
+import { decodeCursor, encodeCursor, pageLimit, PAGE_QUERY_PROPERTIES } from '../http/cursor.ts';
+import { routesFor } from '../http/api-route.ts';
+import type { RequestContract } from '../http/request-contract.ts';
+import { jsonResponse } from '../openapi/shared-components.ts';
+import type { SupervisionBoard } from './supervision-board.ts';
+import { SUPERVISION_STATS_QUERY, supervisionStats } from './supervision-stats.ts';
+
+const NOTICE_QUERY_SCHEMA = { type: 'object', properties: PAGE_QUERY_PROPERTIES } as const;
+const NOTICE_QUERY: RequestContract<FromSchema<typeof NOTICE_QUERY_SCHEMA>> = {
+  in: 'query',
+  component: 'NoticeQuery',
+  schema: NOTICE_QUERY_SCHEMA,
+};
+
+const NOTICE_ID = /^NT[0-9A-HJKMNP-TV-Z]{26}$/;
+
+const NOTICE = {
+  type: 'object',
+  description: '预警 (warning), 催办 (urge: overdue) or 通报 (escalation). No personal data.',
+  properties: {
+    noticeId: { type: 'string' },
+    type: { type: 'string', enum: ['warning', 'urge', 'escalation'] },
+    flag: { type: 'string', enum: ['warning', 'overdue', 'escalated'] },
+    subject: {
+      type: 'object',
+      properties: {
+        kind: { type: 'string', enum: ['case', 'rectification'] },
+        id: { type: 'string' },
+      },
+    },
+    caseId: { type: 'string' },
+    itemCode: { type: 'string' },
+    province: { type: 'string' },
+    dueAt: { type: 'string', format: 'date-time' },
+    at: { type: 'string', format: 'date-time' },
+    message: { type: 'string' },
+    messageZh: { type: 'string' },
+  },
+  required: ['noticeId', 'type', 'subject', 'caseId', 'province', 'at'],
+};
+
+const STATE_COUNTS = {
+  type: 'object',
+  properties: Object.fromEntries(
+    ['open', 'warning', 'overdue', 'escalated'].map((s) => [s, { type: 'integer', minimum: 0 }]),
+  ),
+};
+const SECTION = {
+  type: 'object',
+  properties: {
+    totals: STATE_COUNTS,
+    byProvince: { type: 'array', items: STATE_COUNTS },
+    byItem: { type: 'array', items: STATE_COUNTS },
+  },
+};
+
+const route = routesFor<{ board: SupervisionBoard }>();
+
+export const SUPERVISION_ROUTES = [
+  route({
+    method: 'get',
+    path: '/v1/supervision/notices',
+    clients: ['province', 'operator'],
+    query: NOTICE_QUERY,
+    operation: {
+      operationId: 'listSupervisionNotices',
+      tags: ['supervision'],
+      summary: "督办 notices: a province its own, operators every province's",
+      description: 'Oldest first; keep the last nextCursor and ask again to read only what is new.',
+      responses: {
+        '200': jsonResponse('One page of notices.', {
+          type: 'object',
+          properties: {
+            items: { type: 'array', items: NOTICE },
+            nextCursor: { type: ['string', 'null'] },
+          },
+          required: ['items', 'nextCursor'],
+        }),
+      },
+    },
+    handler: async ({ deps, client, query }) => {
+      const after = decodeCursor(query.cursor, NOTICE_ID);
+      const province = client.kind === 'province' ? (client.province ?? '') : undefined;
+      const page = await deps.board.notices(province, after, pageLimit(query.limit));
+      // A page that was not full ends the list for now; its last id is where to look next time.
+      const next = page.lastId ?? after;
+      return {
+        status: 200,
+        body: { items: page.notices, nextCursor: next ? encodeCursor(next) : null },
+      };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/stats/supervision',
+    clients: ['portal', 'province', 'operator'],
+    query: SUPERVISION_STATS_QUERY,
+    operation: {
+      operationId: 'supervisionStats',
+      tags: ['supervision'],
+      summary:
+        'Open, warning, overdue and escalated cases and rectifications now, by province and item',
+      responses: {
+        '200': jsonResponse('Counts only, no personal data.', {
+          type: 'object',
+          properties: { filters: { type: 'object' }, cases: SECTION, rectifications: SECTION },
+        }),
+      },
+    },
+    handler: async ({ deps, query }) => ({
+      status: 200,
+      body: await supervisionStats(deps.board, query),
+    }),
+  }),
+];

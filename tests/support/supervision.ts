@@ -1,0 +1,16 @@
+// The 督办 engine of a test gateway (gateway/supervision/supervision.ts): its deps as the worker
+// builds them, so a test runs a pass at a time of its choosing.
+import type { SupervisorDeps } from '../../gateway/supervision/supervision.ts';
+import type { ApiGateway } from './api-gateway.ts';
+
+export function supervisorOf(gw: ApiGateway): SupervisorDeps {
+  const s = gw.services;
+  return {
+    board: s.board,
+    kinds: s.supervised,
+    policy: s.policy,
+    calendar: s.calendar,
+    log: s.logger,
+    now: s.now,
+  };
+}
