@@ -41,6 +41,8 @@ export interface ApiGateway {
   url: string;
   server: Server;
   services: Services;
+  /** The compiled data it was built with, for another gateway to reuse. */
+  data: StaticData;
   config: Config;
   client: (id: string, method?: SignatureMethod) => GatewayClient;
   logLines: () => Record<string, unknown>[];
@@ -49,7 +51,13 @@ export interface ApiGateway {
 
 export async function startApiGateway(
   env: Record<string, string> = {},
-  options: { redisUrl?: string; alliance?: Alliance; now?: () => Date } = {},
+  options: {
+    redisUrl?: string;
+    alliance?: Alliance;
+    now?: () => Date;
+    /** Compiled data to reuse (another test gateway's services), so a file compiles once. */
+    data?: StaticData;
+  } = {},
 ): Promise<ApiGateway> {
   const config = loadConfig({
     REDIS_URL: options.redisUrl ?? testRedisUrl(),
@@ -61,8 +69,9 @@ export async function startApiGateway(
   const { logger, lines } = memoryLogger();
   // The compiled catalogue is shared by the files of a run; a custom alliance or a catalogue
   // clock (the day the identifier and date keywords call today) gets its own.
-  const data =
-    options.alliance || options.now
+  const data = options.data
+    ? options.data
+    : options.alliance || options.now
       ? loadStaticData(config, logger, { alliance: options.alliance, now: options.now })
       : (staticData ??= loadStaticData(config, logger));
   const redis = createRedis('http', {
@@ -81,6 +90,7 @@ export async function startApiGateway(
     url,
     server,
     services,
+    data,
     config,
     client: (id, method) =>
       new GatewayClient(url, { clientId: id, secret: devSecret(id), signatureMethod: method }),
