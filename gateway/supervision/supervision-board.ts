@@ -6,6 +6,7 @@
 // metrics read one hash instead of scanning cases.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { monotonicFactory } from 'ulid';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type {
   RedisKeys,
@@ -48,6 +49,8 @@ export class SupervisionBoard {
   readonly #redis: Redis;
   readonly #keys: SupervisionKeys;
   readonly #retentionSeconds: number;
+  // Monotonic: the notices one pass raises (a warning and an overdue together) list in order.
+  readonly #ulid = monotonicFactory();
 
   /** `retentionDays`: how long settled subjects and notices are kept (0: for ever). */
   constructor(redis: Redis, keys: RedisKeys, retentionDays: number) {
@@ -77,6 +80,11 @@ export class SupervisionBoard {
       ],
     );
     return tracked === 1;
+  }
+
+  /** A new notice id at `atMs`: `NT<ULID>`, later than every id this board made before. */
+  newNoticeId(atMs: number): string {
+    return `NT${this.#ulid(atMs)}`;
   }
 
   /** Raises a flag on the board once: its gauge and its notice. False when it already was. */

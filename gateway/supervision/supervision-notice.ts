@@ -68,12 +68,13 @@ function text(flag: SupervisionFlag, s: SupervisedSubject): { message: string; m
 }
 
 export function buildNotice(
+  noticeId: string,
   subject: SupervisedSubject,
   flag: SupervisionFlag,
   at: Date,
 ): SupervisionNotice {
   return {
-    noticeId: `NT${ulid(at.getTime())}`,
+    noticeId,
     type: TYPE[flag],
     flag,
     subject: { kind: subject.kind, id: subject.id },

@@ -80,7 +80,8 @@ async function raiseDue(
     }
     await source.raiseFlag(subject, flag, flagNote(flag, subject.deadline.dueAt), at.toISOString());
     await source.tellPortal(subject, flag, at.toISOString());
-    if (await deps.board.raise(subject, flag, buildNotice(subject, flag, at))) {
+    const notice = buildNotice(deps.board.newNoticeId(nowMs), subject, flag, at);
+    if (await deps.board.raise(subject, flag, notice)) {
       raised++;
       deps.log.info(
         { subject: `${subject.kind}:${subject.id}`, flag, province: subject.province },
