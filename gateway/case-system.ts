@@ -68,7 +68,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     now,
     listeners: [
       callbackListener(callbacks, log, deps.results),
-      caseSupervisionListener(board),
+      caseSupervisionListener(board, deps.supervision),
       ratingWindowListener(evaluations, deps.supervision.policy),
     ],
   });
@@ -78,7 +78,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     now,
     listeners: [
       rectificationCallbackListener(callbacks, log),
-      rectificationSupervisionListener(board),
+      rectificationSupervisionListener(board, deps.supervision),
     ],
   });
   const queues = new CaseQueues(redis, keys);

@@ -4,8 +4,13 @@
 // review stops its clock; rectified, explained, voided or closed ends it. Its portal hears every
 // move and flag by callback.
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
+import { flagTimes, nextFlagTime } from '../supervision/flag-times.ts';
 import type { SupervisionBoard } from '../supervision/supervision-board.ts';
-import type { SupervisedKind, SupervisedSubject } from '../supervision/supervised-subject.ts';
+import type {
+  SupervisedKind,
+  SupervisedSubject,
+  SupervisionRules,
+} from '../supervision/supervised-subject.ts';
 import { RECTIFICATION_PAUSED, RECTIFICATION_SUPERVISED } from './rectification-lifecycle.ts';
 import type { Rectification } from './rectification-record.ts';
 import type { RectificationListener, RectificationStore } from './rectification-store.ts';
@@ -27,12 +32,19 @@ function toSubject(r: Rectification): SupervisedSubject {
 }
 
 /** Tracks a rectification on the board when it opens or resumes, settles it when it is done. */
-export function rectificationSupervisionListener(board: SupervisionBoard): RectificationListener {
-  return async ({ rectification, at }) => {
-    const subject = toSubject(rectification);
-    if (subject.state === 'done') await board.settle('rectification', rectification.id);
-    else if (subject.state === 'open')
-      await board.track(subject, Date.parse(at), rectification.dueAt);
+export function rectificationSupervisionListener(
+  board: SupervisionBoard,
+  rules: SupervisionRules,
+): RectificationListener {
+  return async ({ rectification: r, at }) => {
+    const subject = toSubject(r);
+    if (subject.state === 'done') await board.settle('rectification', r.id);
+    else if (subject.state === 'open') {
+      // The first look is when its first flag falls due; the supervisor recomputes it then.
+      const rule = rules.policy.forProvince(r.province);
+      const { times } = flagTimes(rules.calendar(), rule, subject.deadline);
+      await board.track(subject, nextFlagTime(times, r.flags) ?? Date.parse(at), r.dueAt);
+    }
   };
 }
 

@@ -12,8 +12,9 @@ import type { CaseStatus } from '../cases/case-status.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import { PAUSED } from '../cases/lifecycle.ts';
 import type { SupervisionFlag } from '../shared/redis-keys.ts';
+import { flagTimes, nextFlagTime } from './flag-times.ts';
 import type { BoardSubject, SupervisionBoard } from './supervision-board.ts';
-import type { SupervisedKind, SupervisedSubject } from './supervised-subject.ts';
+import type { SupervisedKind, SupervisedSubject, SupervisionRules } from './supervised-subject.ts';
 
 /** Statuses at which a case's promise is kept or moot: 承诺时限 runs to the decision. */
 export const SUPERVISION_ENDS: ReadonlySet<CaseStatus> = new Set([
@@ -37,13 +38,24 @@ function boardSubject(record: RoutedCase): BoardSubject {
   };
 }
 
-export function caseSupervisionListener(board: SupervisionBoard): TransitionListener {
+export function caseSupervisionListener(
+  board: SupervisionBoard,
+  rules: SupervisionRules,
+): TransitionListener {
   return async ({ record, move, status, fields, at }) => {
     if (record.kind === 'joint-parent') return;
     if (SUPERVISION_ENDS.has(status)) await board.settle('case', record.id);
-    // The supervisor computes the flag times; the board only needs to know when to look.
     else if (move === 'dispatched' || fields.dueAt) {
-      await board.track(boardSubject(record), Date.parse(at), fields.dueAt ?? record.dueAt);
+      // The first look is when its first flag falls due; the supervisor recomputes it then.
+      const subject = boardSubject(record);
+      const dueAt = fields.dueAt ?? record.dueAt;
+      const deadline = { dueAt, promisedDays: promisedDays(record, rules.calendar) };
+      const { times } = flagTimes(
+        rules.calendar(),
+        rules.policy.forProvince(subject.province),
+        deadline,
+      );
+      await board.track(subject, nextFlagTime(times, record.flags) ?? Date.parse(at), dueAt);
     }
   };
 }

@@ -56,3 +56,12 @@ export function flagTimes(
     assumed: warning.assumed || escalated.assumed,
   };
 }
+
+/** When the first flag not raised yet falls due (ms); undefined when every flag is raised. */
+export function nextFlagTime(
+  times: Record<SupervisionFlag, number>,
+  raised: Readonly<Record<SupervisionFlag, boolean>>,
+): number | undefined {
+  const pending = FLAGS.filter((flag) => !raised[flag]).map((flag) => times[flag]);
+  return pending.length > 0 ? Math.min(...pending) : undefined;
+}

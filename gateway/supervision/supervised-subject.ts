@@ -5,7 +5,15 @@
 // each implement it once; the supervisor never branches on the kind.
 import type { SubjectKind, SupervisionFlag } from '../shared/redis-keys.ts';
 import type { BoardSubject } from './supervision-board.ts';
+import type { CalendarSource } from '../calendar/working-days.ts';
 import type { Deadline } from './flag-times.ts';
+import type { SupervisionPolicy } from './supervision-policy.ts';
+
+/** What turns a due time into flag times: the calendar in force and each province's rule. */
+export interface SupervisionRules {
+  calendar: CalendarSource;
+  policy: SupervisionPolicy;
+}
 
 export interface SupervisedSubject extends BoardSubject {
   /** The case this is about: the case itself, or the rectified case. */

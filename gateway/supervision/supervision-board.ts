@@ -129,6 +129,11 @@ export class SupervisionBoard {
     return settled === 1;
   }
 
+  /** Looks at an entry again at `atMs` (a look that failed), if it is still scheduled. */
+  async postpone(entry: string, atMs: number): Promise<void> {
+    await this.#redis.zadd(this.#keys.due, 'XX', atMs, entry);
+  }
+
   /** Forgets a schedule entry whose kind no supervisor knows (a rolled-back upgrade). */
   async forget(entry: string): Promise<void> {
     await this.#redis.zrem(this.#keys.due, entry);

@@ -12,7 +12,7 @@ import type { CalendarSource } from '../calendar/working-days.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import type { SubjectKind } from '../shared/redis-keys.ts';
-import { FLAGS, flagTimes } from './flag-times.ts';
+import { FLAGS, flagTimes, nextFlagTime } from './flag-times.ts';
 import type { SupervisionBoard } from './supervision-board.ts';
 import { buildNotice, flagNote, noticeIdAt } from './supervision-notice.ts';
 import type { SupervisionPolicy } from './supervision-policy.ts';
@@ -21,6 +21,8 @@ import type { SupervisedKind, SupervisedSubject } from './supervised-subject.ts'
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const BATCH = 200;
+/** At most this many batches a pass (10 000 looks); the next pass takes the rest. */
+const MAX_BATCHES = 50;
 
 export interface SupervisorDeps {
   board: SupervisionBoard;
@@ -38,26 +40,49 @@ export async function superviseOnce(
 ): Promise<number> {
   const kinds = new Map<string, SupervisedKind>(deps.kinds.map((k) => [k.kind, k]));
   let raised = 0;
-  for (const { kind, id, entry } of await deps.board.due(nowMs, BATCH)) {
-    const source = kinds.get(kind);
-    if (!source) {
-      await deps.board.forget(entry);
-      continue;
+  // Batch after batch until nothing is due: every look moves its entry past `nowMs` or drops it.
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const due = await deps.board.due(nowMs, BATCH);
+    for (const entry of due) {
+      try {
+        raised += await look(deps, kinds, entry, nowMs);
+      } catch (error) {
+        // One subject that cannot be read (a corrupt record) must not stop every other's 督办.
+        deps.log.warn(
+          { err: error, subject: entry.entry },
+          'supervision look failed; again in an hour',
+        );
+        await deps.board.postpone(entry.entry, nowMs + HOUR_MS);
+      }
     }
-    const subject = await source.load(id);
-    if (!subject || subject.state === 'done') {
-      await deps.board.settle(kind as SubjectKind, id);
-      continue;
-    }
-    if (subject.state === 'paused') {
-      // The clock is stopped; resuming asks for a look at once. Meanwhile look again in an hour,
-      // so a lost resume still ends in a look.
-      await deps.board.track(subject, nowMs + HOUR_MS, subject.deadline.dueAt);
-      continue;
-    }
-    raised += await raiseDue(deps, source, subject, nowMs);
+    if (due.length < BATCH) break;
   }
   return raised;
+}
+
+async function look(
+  deps: SupervisorDeps,
+  kinds: ReadonlyMap<string, SupervisedKind>,
+  { kind, id, entry }: { kind: string; id: string; entry: string },
+  nowMs: number,
+): Promise<number> {
+  const source = kinds.get(kind);
+  if (!source) {
+    await deps.board.forget(entry);
+    return 0;
+  }
+  const subject = await source.load(id);
+  if (!subject || subject.state === 'done') {
+    await deps.board.settle(kind as SubjectKind, id);
+    return 0;
+  }
+  if (subject.state === 'paused') {
+    // The clock is stopped; resuming asks for a look. Meanwhile look again in an hour, so a lost
+    // resume still ends in a look.
+    await deps.board.track(subject, nowMs + HOUR_MS, subject.deadline.dueAt);
+    return 0;
+  }
+  return raiseDue(deps, source, subject, nowMs);
 }
 
 async function raiseDue(
@@ -68,16 +93,11 @@ async function raiseDue(
 ): Promise<number> {
   const rule = deps.policy.forProvince(subject.province);
   const { times } = flagTimes(deps.calendar(), rule, subject.deadline);
-  const onBoard = await deps.board.raised(subject.kind, subject.id);
+  const onBoard = { ...(await deps.board.raised(subject.kind, subject.id)) };
   const at = new Date(nowMs);
   let raised = 0;
-  let next = Infinity;
   for (const flag of FLAGS) {
-    if (onBoard[flag]) continue;
-    if (times[flag] > nowMs) {
-      next = Math.min(next, times[flag]);
-      continue;
-    }
+    if (onBoard[flag] || times[flag] > nowMs) continue;
     await source.raiseFlag(subject, flag, flagNote(flag, subject.deadline.dueAt), at.toISOString());
     await source.tellPortal(subject, flag, at.toISOString());
     const notice = buildNotice(deps.board.newNoticeId(nowMs), subject, flag, at);
@@ -88,9 +108,11 @@ async function raiseDue(
         'supervision flag raised',
       );
     }
+    onBoard[flag] = true;
   }
-  // Nothing left: the board drops the entry (every flag raised) on this track.
-  await deps.board.track(subject, Number.isFinite(next) ? next : nowMs, subject.deadline.dueAt);
+  // The next flag's time; with every flag up the board drops the entry on this track.
+  const next = nextFlagTime(times, onBoard) ?? nowMs + HOUR_MS;
+  await deps.board.track(subject, next, subject.deadline.dueAt);
   return raised;
 }
 
