@@ -145,7 +145,13 @@ export async function startWorkers(
     'supervision',
     async () => {
       await superviseOnce(supervisor);
-      await recordDefaultRatings({ store, evaluations: cases.evaluations, provinces, now });
+      await recordDefaultRatings({
+        store,
+        evaluations: cases.evaluations,
+        provinces,
+        log: logger,
+        now,
+      });
       await pruneNotices(supervisor, provinces, config.caseRetentionDays);
     },
     config.supervisionIntervalMs,

@@ -147,6 +147,11 @@ export class EvaluationStore {
     });
   }
 
+  /** Looks at a window again at `atMs` (a default rating that failed), if it is still open. */
+  async postponeWindow(province: string, member: string, atMs: number): Promise<void> {
+    await this.#redis.zadd(this.#keys.rating(province).windows, 'XX', atMs, member);
+  }
+
   async dropWindow(province: string, member: string): Promise<void> {
     await this.#redis.zrem(this.#keys.rating(province).windows, member);
   }

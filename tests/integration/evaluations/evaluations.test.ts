@@ -40,6 +40,7 @@ const defaults = () =>
     store: gw.services.store,
     evaluations: gw.services.evaluations,
     provinces: gw.services.provinces,
+    log: gw.services.logger,
     now: clock.now,
   });
 

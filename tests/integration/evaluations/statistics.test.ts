@@ -71,6 +71,7 @@ beforeAll(async () => {
     store: gw.services.store,
     evaluations: gw.services.evaluations,
     provinces: gw.services.provinces,
+    log: gw.services.logger,
     now: clock.now,
   });
 });

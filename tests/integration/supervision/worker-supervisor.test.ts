@@ -57,7 +57,7 @@ describe('the worker’s supervisor', () => {
       },
       { timeoutMs: 8000, what: 'the overdue flag' },
     );
-    expect(flagged.flags).toEqual({ warning: true, overdue: true, escalated: false });
+    expect(flagged?.flags).toEqual({ warning: true, overdue: true, escalated: false });
     const rated = await waitFor(
       async () => {
         const view = await readCase<View>(gw, silent.caseId);
@@ -65,7 +65,7 @@ describe('the worker’s supervisor', () => {
       },
       { timeoutMs: 8000, what: 'the default ratings' },
     );
-    expect(rated.evaluations.map((e) => [e.rated, e.level, e.source])).toEqual([
+    expect(rated?.evaluations.map((e) => [e.rated, e.level, e.source])).toEqual([
       ['handling', 3, 'default'],
       ['collecting', 3, 'default'],
     ]);
