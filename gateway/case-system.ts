@@ -20,6 +20,8 @@ import {
   rectificationSupervisionListener,
 } from './rectifications/rectification-supervision.ts';
 import { RectificationStore } from './rectifications/rectification-store.ts';
+import { rectificationOpener } from './rectifications/open-rectification.ts';
+import type { RectificationOpener } from './evaluations/rectification-opener.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
 import { caseSubjects, caseSupervisionListener } from './supervision/case-supervision.ts';
@@ -34,6 +36,8 @@ export interface CaseSystem {
   board: SupervisionBoard;
   evaluations: EvaluationStore;
   rectifications: RectificationStore;
+  /** How an evaluation opens a rectification. */
+  opener: RectificationOpener;
   /** What the 督办 engine supervises: cases and rectifications. */
   supervised: readonly SupervisedKind[];
   /** Closes the queue handles (the Redis connection is the caller's). */
@@ -89,6 +93,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     board,
     evaluations,
     rectifications,
+    opener: rectificationOpener({ ...deps.supervision, rectifications }),
     supervised: [
       caseSubjects({ store, callbacks, calendar: deps.supervision.calendar }),
       rectificationSubjects({ rectifications, callbacks }),

@@ -34,8 +34,10 @@ import { loadRouteTable } from './routing/route-table.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
 import type { EvaluationStore } from './evaluations/evaluation-store.ts';
+import { evaluationsPart } from './evaluations/evaluation-view.ts';
 import { registerSupervisionMetrics } from './metrics/supervision-metrics.ts';
 import type { RectificationStore } from './rectifications/rectification-store.ts';
+import type { RectificationOpener } from './evaluations/rectification-opener.ts';
 import type { SupervisedKind } from './supervision/supervised-subject.ts';
 import type { SupervisionBoard } from './supervision/supervision-board.ts';
 import { loadSupervisionData } from './supervision/supervision-data.ts';
@@ -60,6 +62,7 @@ export interface Services {
   board: SupervisionBoard;
   evaluations: EvaluationStore;
   rectifications: RectificationStore;
+  opener: RectificationOpener;
   /** What the 督办 engine supervises (the worker runs it; tests may run a pass). */
   supervised: readonly SupervisedKind[];
   /** Closes the queue handles (not the Redis connection). */
@@ -145,6 +148,7 @@ export function createServices(
     board: cases.board,
     evaluations: cases.evaluations,
     rectifications: cases.rectifications,
+    opener: cases.opener,
     supervised: cases.supervised,
     closeQueues: cases.close,
     metrics,
@@ -178,6 +182,8 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     board: services.board,
     evaluations: services.evaluations,
     rectifications: services.rectifications,
+    opener: services.opener,
+    caseViewParts: [evaluationsPart(services.evaluations)],
     readinessWarnings: services.readinessWarnings,
     metrics: services.metrics,
     get docs() {

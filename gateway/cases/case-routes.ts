@@ -10,14 +10,13 @@ import {
 } from '../openapi/shared-components.ts';
 import { CASE_EVENT_BODY } from './case-event.ts';
 import type { CaseStore } from './case-store.ts';
-import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
 import { EVENT_TYPES } from './lifecycle.ts';
-import { readCase } from './read-case.ts';
+import { readCase, type CaseViewPart } from './read-case.ts';
 import { recordEvent, type EventDeps } from './record-event.ts';
 import { submitCase, type SubmitDeps } from './submit-case.ts';
 
 export type CaseRouteDeps = SubmitDeps &
-  EventDeps & { store: CaseStore; evaluations: EvaluationStore };
+  EventDeps & { store: CaseStore; caseViewParts: readonly CaseViewPart[] };
 
 const route = routesFor<CaseRouteDeps>();
 

@@ -2,12 +2,11 @@
 // the province clients on its route and operators; to anyone else it does not exist (404, never
 // 403, so ids cannot be probed). The stored submission is decrypted here and its personal fields
 // masked by the personal locations its item version compiled to, unless the reader is an operator
-// with the unmask right.
+// with the unmask right. What other features know of a case (its evaluations) joins the view
+// through CaseViewPart functions given with the deps, so this file does not depend on them.
 import type { Client } from '../auth/client-registry.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
-import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
-import { caseEvaluations } from '../evaluations/evaluation-view.ts';
 import type { HandlerResult } from '../http/respond.ts';
 import { maskPersonal } from '../personal-data/mask-personal.ts';
 import { WITHHELD_SUBMISSION } from '../personal-data/personal-locations.ts';
@@ -23,6 +22,9 @@ export interface ReadCaseDeps {
   store: CaseStore;
   registry: Pick<SchemaRegistry, 'compiledItem' | 'resultFor'>;
 }
+
+/** Fields another feature adds to the case view, for this reader (e.g. `{ evaluations }`). */
+export type CaseViewPart = (record: CaseRecord, client: Client) => Promise<Record<string, unknown>>;
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
@@ -45,7 +47,7 @@ export async function loadVisibleCase(
 }
 
 export async function readCase(
-  deps: ReadCaseDeps & { evaluations: EvaluationStore },
+  deps: ReadCaseDeps & { caseViewParts: readonly CaseViewPart[] },
   client: Client,
   caseId: string,
   log: Logger,
@@ -53,11 +55,11 @@ export async function readCase(
   const { store } = deps;
   const record = await loadVisibleCase(store, client, caseId);
   const unmasked = client.kind === 'operator' && client.rights.includes('unmask');
-  const [history, children, envelope, evaluations] = await Promise.all([
+  const [history, children, envelope, parts] = await Promise.all([
     store.history(record.id),
     record.kind === 'joint-parent' ? loadChildren(store, record.children) : [],
     openSubmission(store, record.id, log),
-    caseEvaluations(deps.evaluations, record, client),
+    Promise.all(deps.caseViewParts.map((part) => part(record, client))),
   ]);
   // An item version no longer compiled has no locations: its applicant and payload are withheld.
   const personal =
@@ -101,7 +103,7 @@ export async function readCase(
         record.flags,
       ),
       calendarAssumed: record.calendarAssumed ?? false,
-      evaluations,
+      ...Object.assign({}, ...parts),
       result:
         record.result === undefined
           ? null

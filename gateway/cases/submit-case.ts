@@ -15,7 +15,7 @@ import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
 import { callbackUrlProblem } from '../callbacks/callback-url.ts';
-import { idempotencyKeyHash } from '../http/idempotency-key.ts';
+import { idempotencyKeyHash } from './idempotency-key.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import type { HistoryEntry, JointChildCase, JointParentCase, SingleCase } from './case-record.ts';
 import { phaseOf } from './case-status.ts';

@@ -8,11 +8,6 @@ import type { Redis } from 'ioredis';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import {
-  rectificationToHash,
-  type Rectification,
-  type RectificationHistoryEntry,
-} from '../rectifications/rectification-record.ts';
-import {
   evaluationFromHash,
   evaluationToHash,
   type Evaluation,
@@ -30,9 +25,15 @@ export interface EvaluationIdempotency {
   response: { status: number; body: unknown };
 }
 
+/**
+ * The rectification a 差评 opens, as stored by the evaluation's own Lua step: its id, its hash
+ * fields and its first history entry (built by gateway/rectifications/open-rectification.ts).
+ */
 export interface Opening {
-  rectification: Rectification;
-  entry: RectificationHistoryEntry;
+  id: string;
+  fields: Readonly<Record<string, string>>;
+  /** The first history entry, JSON. */
+  entry: string;
 }
 
 export type CreateEvaluationOutcome = { created: true } | { created: false; existing: Evaluation };
@@ -78,7 +79,7 @@ export class EvaluationStore {
     opening?: Opening,
   ): Promise<CreateEvaluationOutcome> {
     const keys = this.#keys.rating(evaluation.province);
-    const rectId = opening?.rectification.id ?? 'none';
+    const rectId = opening?.id ?? 'none';
     const reply = (await runScript(
       this.#redis,
       CREATE,
@@ -101,8 +102,8 @@ export class EvaluationStore {
         evaluation.date,
         dayNumber(evaluation.date),
         opening ? rectId : '',
-        opening ? JSON.stringify(rectificationToHash(opening.rectification)) : '{}',
-        opening ? JSON.stringify(opening.entry) : '',
+        opening ? JSON.stringify(opening.fields) : '{}',
+        opening?.entry ?? '',
         this.#retentionSeconds,
       ],
     )) as string[];

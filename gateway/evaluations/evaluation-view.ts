@@ -4,6 +4,7 @@
 import type { Client } from '../auth/client-registry.ts';
 import type { CaseRecord } from '../cases/case-record.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
+import type { CaseViewPart } from '../cases/read-case.ts';
 import type { EvaluationStore } from './evaluation-store.ts';
 import { isRoutedCase, ratedParties, ratedProvince } from './rated-party.ts';
 
@@ -32,4 +33,11 @@ export async function caseEvaluations(
       voided: e.voidedAt !== undefined,
       rectificationId: e.rectificationId ?? null,
     }));
+}
+
+/** The case view's `evaluations` (gateway/cases/read-case.ts). */
+export function evaluationsPart(evaluations: EvaluationStore): CaseViewPart {
+  return async (record, client) => ({
+    evaluations: await caseEvaluations(evaluations, record, client),
+  });
 }

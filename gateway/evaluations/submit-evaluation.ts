@@ -5,19 +5,18 @@
 // body replays the 201; with another body it is 409 GW_IDEMPOTENCY_CONFLICT.
 import { ulid } from 'ulid';
 import type { Client } from '../auth/client-registry.ts';
-import { chinaDate, type CalendarSource } from '../calendar/working-days.ts';
+import { chinaDate } from '../calendar/working-days.ts';
 import { canonicalJson, sha256Hex } from '../cases/canonical-json.ts';
 import type { RoutedCase } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import { loadVisibleCase } from '../cases/read-case.ts';
-import { idempotencyKeyHash } from '../http/idempotency-key.ts';
+import { idempotencyKeyHash } from '../cases/idempotency-key.ts';
 import type { HandlerResult } from '../http/respond.ts';
-import { openRectification } from '../rectifications/open-rectification.ts';
-import type { RectificationStore } from '../rectifications/rectification-store.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { SupervisionPolicy } from '../supervision/supervision-policy.ts';
 import { isBadLevel, type Evaluation, type EvaluationBody } from './evaluation.ts';
-import type { EvaluationStore, Opening } from './evaluation-store.ts';
+import type { EvaluationStore } from './evaluation-store.ts';
+import type { OpenedRectification, RectificationOpener } from './rectification-opener.ts';
 import { counterField, levelCounter, type CounterDelta } from './rating-counters.ts';
 import { isRoutedCase, ratedParties, ratedProvince } from './rated-party.ts';
 
@@ -26,9 +25,9 @@ const DAY_MS = 86_400_000;
 export interface EvaluationDeps {
   store: CaseStore;
   evaluations: EvaluationStore;
-  rectifications: RectificationStore;
+  /** Opens the rectification of a 差评 (the rectifications feature). */
+  opener: RectificationOpener;
   policy: SupervisionPolicy;
-  calendar: CalendarSource;
   now: () => Date;
 }
 
@@ -113,7 +112,7 @@ export async function submitEvaluation(
     requestHash,
   };
   const opening = isBadLevel(body.level)
-    ? openRectification(deps, evaluation, await callbackUrlOf(deps.store, routed), now)
+    ? deps.opener.open(evaluation, await callbackUrlOf(deps.store, routed), now)
     : undefined;
   const response = {
     status: 201,
@@ -127,13 +126,13 @@ export async function submitEvaluation(
   };
   const stored: Evaluation = {
     ...evaluation,
-    ...(opening ? { rectificationId: opening.rectification.id } : {}),
+    ...(opening ? { rectificationId: opening.id } : {}),
     response: JSON.stringify(response),
   };
   const outcome = await deps.evaluations.create(
     stored,
     evaluationCounters(stored, !!opening),
-    opening,
+    opening?.stored,
   );
   if (!outcome.created) {
     const { existing } = outcome;
@@ -144,9 +143,7 @@ export async function submitEvaluation(
         JSON.parse(existing.response) as typeof response,
       );
       // The first try may have died before its rectification was tracked: tracking is idempotent.
-      const opened =
-        existing.rectificationId && (await deps.rectifications.get(existing.rectificationId));
-      if (opened) await deps.rectifications.opened(opened);
+      if (existing.rectificationId) await deps.opener.opened(existing.rectificationId);
       return answer;
     }
     throw new GatewayError('GW_ALREADY_EVALUATED', {
@@ -154,7 +151,7 @@ export async function submitEvaluation(
     });
   }
   await deps.evaluations.rememberIdempotent(client.id, keyHash, { requestHash, response });
-  if (opening) await deps.rectifications.opened(opening.rectification);
+  if (opening) await deps.opener.opened(opening.id);
   return response;
 }
 
@@ -167,7 +164,7 @@ function replay(sameBody: boolean, response: { status: number; body: unknown }):
   return { ...response, headers: { 'Idempotent-Replayed': 'true' } };
 }
 
-function rectificationSummary({ rectification: r }: Opening) {
+function rectificationSummary(r: OpenedRectification) {
   return {
     id: r.id,
     status: r.status,

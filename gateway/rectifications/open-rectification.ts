@@ -5,21 +5,42 @@
 import { ulid } from 'ulid';
 import { addWorkingDays, chinaDate, type CalendarSource } from '../calendar/working-days.ts';
 import type { Evaluation } from '../evaluations/evaluation.ts';
-import type { Opening } from '../evaluations/evaluation-store.ts';
+import type {
+  OpenedRectification,
+  RectificationOpener,
+} from '../evaluations/rectification-opener.ts';
 import type { SupervisionPolicy } from '../supervision/supervision-policy.ts';
-import { rectificationId, type Rectification } from './rectification-record.ts';
+import {
+  rectificationId,
+  rectificationToHash,
+  type Rectification,
+  type RectificationHistoryEntry,
+} from './rectification-record.ts';
+import type { RectificationStore } from './rectification-store.ts';
 
 export interface OpeningDeps {
   policy: SupervisionPolicy;
   calendar: CalendarSource;
+  rectifications: RectificationStore;
+}
+
+/** The evaluations feature's way to open rectifications (evaluations/rectification-opener.ts). */
+export function rectificationOpener(deps: OpeningDeps): RectificationOpener {
+  return {
+    open: (evaluation, callbackUrl, now) => openRectification(deps, evaluation, callbackUrl, now),
+    async opened(id) {
+      const r = await deps.rectifications.get(id);
+      if (r) await deps.rectifications.opened(r);
+    },
+  };
 }
 
 export function openRectification(
-  deps: OpeningDeps,
+  deps: Pick<OpeningDeps, 'policy' | 'calendar'>,
   evaluation: Evaluation,
   callbackUrl: string | undefined,
   now: Date,
-): Opening {
+): OpenedRectification {
   const rule = deps.policy.forProvince(evaluation.province);
   const calendar = deps.calendar();
   const today = chinaDate(now);
@@ -47,13 +68,21 @@ export function openRectification(
     ...(visit.assumed || due.assumed ? { calendarAssumed: true } : {}),
     updatedAt: at,
   };
+  const entry: RectificationHistoryEntry = {
+    at,
+    status: 'OPEN',
+    actor: 'gateway',
+    note: `opened by a level ${evaluation.level} 差评`,
+  };
   return {
-    rectification,
-    entry: {
-      at,
-      status: 'OPEN',
-      actor: 'gateway',
-      note: `opened by a level ${evaluation.level} 差评`,
+    id: rectification.id,
+    status: rectification.status,
+    visitDueAt: rectification.visitDueAt,
+    dueAt: rectification.dueAt,
+    stored: {
+      id: rectification.id,
+      fields: rectificationToHash(rectification),
+      entry: JSON.stringify(entry),
     },
   };
 }

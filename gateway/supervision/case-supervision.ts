@@ -13,8 +13,13 @@ import type { CaseStore } from '../cases/case-store.ts';
 import { PAUSED } from '../cases/lifecycle.ts';
 import type { SupervisionFlag } from '../shared/redis-keys.ts';
 import { flagTimes, nextFlagTime } from './flag-times.ts';
-import type { BoardSubject, SupervisionBoard } from './supervision-board.ts';
-import type { SupervisedKind, SupervisedSubject, SupervisionRules } from './supervised-subject.ts';
+import type { SupervisionBoard } from './supervision-board.ts';
+import type {
+  BoardSubject,
+  SupervisedKind,
+  SupervisedSubject,
+  SupervisionRules,
+} from './supervised-subject.ts';
 
 /** Statuses at which a case's promise is kept or moot: 承诺时限 runs to the decision. */
 export const SUPERVISION_ENDS: ReadonlySet<CaseStatus> = new Set([

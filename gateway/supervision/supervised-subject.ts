@@ -4,7 +4,6 @@
 // (case-supervision.ts) and rectifications (gateway/rectifications/rectification-supervision.ts)
 // each implement it once; the supervisor never branches on the kind.
 import type { SubjectKind, SupervisionFlag } from '../shared/redis-keys.ts';
-import type { BoardSubject } from './supervision-board.ts';
 import type { CalendarSource } from '../calendar/working-days.ts';
 import type { Deadline } from './flag-times.ts';
 import type { SupervisionPolicy } from './supervision-policy.ts';
@@ -13,6 +12,15 @@ import type { SupervisionPolicy } from './supervision-policy.ts';
 export interface SupervisionRules {
   calendar: CalendarSource;
   policy: SupervisionPolicy;
+}
+
+/** What the board needs to know of a subject to count it. */
+export interface BoardSubject {
+  kind: SubjectKind;
+  id: string;
+  /** The province that must act (two-digit code). */
+  province: string;
+  itemCode: string;
 }
 
 export interface SupervisedSubject extends BoardSubject {

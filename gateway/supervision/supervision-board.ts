@@ -15,21 +15,13 @@ import type {
   SupervisionKeys,
 } from '../shared/redis-keys.ts';
 import type { SupervisionNotice } from './supervision-notice.ts';
+import type { BoardSubject } from './supervised-subject.ts';
 
 const script = (name: string) =>
   luaScript(readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'));
 const TRACK = script('track.lua');
 const RAISE = script('raise.lua');
 const SETTLE = script('settle.lua');
-
-/** What the board needs to know of a subject to count it. */
-export interface BoardSubject {
-  kind: SubjectKind;
-  id: string;
-  /** The province that must act (two-digit code). */
-  province: string;
-  itemCode: string;
-}
 
 export type GaugeState = 'open' | SupervisionFlag;
 export const GAUGE_STATES: readonly GaugeState[] = ['open', 'warning', 'overdue', 'escalated'];

@@ -1,7 +1,7 @@
-// Free text masking (gateway/cases/mask.ts): what looks like an ID number, a mobile number or a
+// Free text masking (gateway/personal-data/mask-free-text.ts): what looks like an ID number, a mobile number or a
 // long account number inside a comment or a note is masked; other digits are left alone.
 import { describe, expect, it } from 'vitest';
-import { maskFreeText } from '../../../gateway/cases/mask.ts';
+import { maskFreeText } from '../../../gateway/personal-data/mask-free-text.ts';
 
 describe('maskFreeText', () => {
   it('masks an ID number, a mobile number and a bank card inside prose', () => {
