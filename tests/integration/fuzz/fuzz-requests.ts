@@ -273,6 +273,14 @@ function read(r: Rng, ctx: FuzzContext): FuzzRequest {
     () =>
       `/v1/routes/resolve?itemCode=${r.pick(['SW-005', junk()])}&mode=${r.pick(['online', 'joint', junk()])}&receivingRegion=${r.pick(['510104', junk()])}&handlingRegion=${r.pick(['530323', junk()])}`,
     () => `/v1/cases/${r.chance(0.6) ? r.pick(ctx.pool).caseId : junk()}`,
+    // 好差评 and 督办 reads (issue 15): statuses, cursors, limits, dates and ids as junk.
+    () =>
+      `/v1/rectifications?status=${r.pick(['OPEN', 'CLOSED', junk()])}&cursor=${junk()}&limit=${r.pick(['1', '200', '201', junk()])}`,
+    () => `/v1/rectifications/${r.pick([`RC53${'0'.repeat(26)}`, junk()])}`,
+    () => `/v1/supervision/notices?cursor=${junk()}&limit=${r.pick(['50', '0', junk()])}`,
+    () =>
+      `/v1/stats/evaluations?province=${r.pick(['53', junk()])}&itemCode=${r.pick(['SW-005', junk()])}&from=${r.pick(['2026-09-10', junk()])}&to=${r.pick(['2026-02-30', junk()])}`,
+    () => `/v1/stats/supervision?province=${junk()}&itemCode=${junk()}`,
     () => r.pick(['/healthz', '/readyz', '/openapi.json', '/nowhere', '/v1', '/v1/']),
   ])();
   const path = asSent(ctx.base, raw);
