@@ -10,7 +10,8 @@ import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';
 import { createCaseStore, type CaseStore } from './cases/case-store.ts';
 import type { ResultSchemas } from './cases/event-result.ts';
-import type { DataKeySettings } from './personal-data/data-keys.ts';
+import { loadDataKeys, type DataKeySettings } from './personal-data/data-keys.ts';
+import { createSealer } from './personal-data/sealed-data.ts';
 import { ratingWindowListener } from './evaluations/default-ratings.ts';
 import { EvaluationStore } from './evaluations/evaluation-store.ts';
 import { CaseQueues } from './queues/case-queues.ts';
@@ -65,7 +66,9 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
   const keys = redisKeys(config.keyPrefix);
   const callbacks = new CallbackQueue(redis, keys);
   const board = new SupervisionBoard(redis, keys, config.caseRetentionDays);
-  const evaluations = new EvaluationStore(redis, keys, config);
+  // Applicants' comments are sealed at rest like their submissions (personal-data/).
+  const sealer = createSealer(loadDataKeys(config));
+  const evaluations = new EvaluationStore(redis, keys, config, sealer);
   const store = createCaseStore({
     redis,
     config,
@@ -79,6 +82,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
   const rectifications = new RectificationStore({
     redis,
     keys,
+    sealer,
     now,
     listeners: [
       rectificationCallbackListener(callbacks, log),

@@ -5,6 +5,8 @@
 // rectification is the rectification store's (gateway/rectifications/rectification-store.ts).
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import type { Sealer } from '../personal-data/sealed-data.ts';
+import { openText, sealText } from '../personal-data/sealed-text.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import {
@@ -43,14 +45,18 @@ export class EvaluationStore {
   readonly #keys: RedisKeys;
   readonly #retentionSeconds: number;
   readonly #idempotencySeconds: number;
+  readonly #sealer: Sealer;
 
+  /** `sealer` seals the applicant's comment at rest (gateway/README.md#encryption-at-rest). */
   constructor(
     redis: Redis,
     keys: RedisKeys,
     settings: { caseRetentionDays: number; idempotencyTtlSeconds: number },
+    sealer: Sealer,
   ) {
     this.#redis = redis;
     this.#keys = keys;
+    this.#sealer = sealer;
     this.#retentionSeconds = settings.caseRetentionDays * 86_400;
     this.#idempotencySeconds = settings.idempotencyTtlSeconds;
   }
@@ -96,7 +102,7 @@ export class EvaluationStore {
         keys.rectificationsOf(evaluation.clientId),
       ],
       [
-        JSON.stringify(evaluationToHash(evaluation)),
+        JSON.stringify(this.#toHash(evaluation)),
         `${evaluation.caseId}|${evaluation.rated}`,
         JSON.stringify(counters),
         evaluation.date,
@@ -108,14 +114,30 @@ export class EvaluationStore {
       ],
     )) as string[];
     if (reply[0] === 'created') return { created: true };
-    const existing = evaluationFromHash(pairs(reply.slice(1)));
+    const existing = this.#fromHash(pairs(reply.slice(1)));
     if (!existing) throw new Error(`create-evaluation.lua answered ${reply[0]} without a record`);
     return { created: false, existing };
   }
 
   async get(province: string, caseId: string, rated: RatedParty): Promise<Evaluation | undefined> {
     const hash = await this.#redis.hgetall(this.#keys.rating(province).evaluation(caseId, rated));
-    return evaluationFromHash(hash);
+    return this.#fromHash(hash);
+  }
+
+  #toHash(evaluation: Evaluation): Record<string, string> {
+    const { comment, ...rest } = evaluation;
+    const hash = evaluationToHash(rest);
+    if (comment !== undefined) hash.comment = sealText(this.#sealer, comment, commentContext(rest));
+    return hash;
+  }
+
+  /** A comment that no longer opens (its key retired) reads as none rather than failing. */
+  #fromHash(hash: Record<string, string>): Evaluation | undefined {
+    const { comment, ...rest } = hash;
+    const evaluation = evaluationFromHash(rest);
+    if (!evaluation || comment === undefined) return evaluation;
+    const text = openText(this.#sealer, comment, commentContext(evaluation));
+    return text === undefined ? evaluation : { ...evaluation, comment: text };
   }
 
   /** After CLOSED: the default rating falls due at `endMs` unless the party is rated first. */
@@ -176,6 +198,10 @@ export class EvaluationStore {
     }
     return rows;
   }
+}
+
+function commentContext(e: Pick<Evaluation, 'caseId' | 'rated'>): string {
+  return `evaluation:${e.caseId}:${e.rated}`;
 }
 
 function pairs(flat: string[]): Record<string, string> {

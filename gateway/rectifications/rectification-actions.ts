@@ -197,7 +197,9 @@ export function reRate(
           reRating: JSON.stringify({
             level: body.level,
             at: now.toISOString(),
-            ...(body.comment ? { comment: body.comment } : {}),
+            ...(body.comment
+              ? { comment: deps.rectifications.sealComment(r.id, body.comment) }
+              : {}),
           }),
         },
         counters: [

@@ -7,6 +7,8 @@
 // construction (portal callbacks, 督办 tracking) hear of every applied move.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import type { Sealer } from '../personal-data/sealed-data.ts';
+import { openText, sealText } from '../personal-data/sealed-text.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys, SupervisionFlag } from '../shared/redis-keys.ts';
 import {
@@ -61,6 +63,8 @@ export type RectificationMoveOutcome =
 export interface RectificationStoreDeps {
   redis: Redis;
   keys: RedisKeys;
+  /** Seals the re-rating comment at rest (gateway/README.md#encryption-at-rest). */
+  sealer: Sealer;
   listeners: readonly RectificationListener[];
   now: () => Date;
 }
@@ -69,10 +73,12 @@ export class RectificationStore {
   readonly #redis: Redis;
   readonly #keys: RedisKeys;
   readonly #listeners: readonly RectificationListener[];
+  readonly #sealer: Sealer;
   readonly now: () => Date;
 
   constructor(deps: RectificationStoreDeps) {
     this.#redis = deps.redis;
+    this.#sealer = deps.sealer;
     this.#keys = deps.keys;
     this.#listeners = deps.listeners;
     this.now = deps.now;
@@ -97,7 +103,20 @@ export class RectificationStore {
       return value;
     });
     const record = rectificationFromHash((hash ?? {}) as Record<string, string>);
-    return record && { ...record, sequence: Number(length) };
+    if (!record) return undefined;
+    const sealed = record.reRating?.comment;
+    const comment = sealed === undefined ? undefined : openText(this.#sealer, sealed, id);
+    const reRating = record.reRating && {
+      level: record.reRating.level,
+      at: record.reRating.at,
+      ...(comment === undefined ? {} : { comment }),
+    };
+    return { ...record, ...(reRating ? { reRating } : {}), sequence: Number(length) };
+  }
+
+  /** The applicant's re-rating comment as stored: sealed to this rectification. */
+  sealComment(id: string, comment: string): string {
+    return sealText(this.#sealer, comment, id);
   }
 
   async history(id: string): Promise<RectificationHistoryEntry[]> {

@@ -8,6 +8,8 @@ import { recordDefaultRatings } from '../../../gateway/evaluations/default-ratin
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, readCase, submit } from '../../support/case-flow.ts';
 import { evaluate } from '../../support/evaluation-flow.ts';
+import { inClear, keysUnder, rawBytes } from '../../support/personal-scan.ts';
+import { plainRedis } from '../../support/redis.ts';
 import { DAY_MS, testClock } from '../../support/test-clock.ts';
 
 const clock = testClock('2026-09-07T02:00:00Z');
@@ -69,6 +71,48 @@ describe('rating a closed case', () => {
     ]);
     const unmasked = await evaluationsOf(caseId, 'operator-dev');
     expect(unmasked[0]?.comment).toContain('13759812345');
+  });
+
+  it('keeps the applicant’s comments sealed in Redis: neither comment is there in clear', async () => {
+    const caseId = await closedCase();
+    const comment = '经办人王小明，电话13800138000，身份证510104199001011234';
+    const rated = await evaluate(gw, caseId, { level: 1, rated: 'handling', comment });
+    expect(rated.status).toBe(201);
+    const reRating = '整改后满意，再联系13900139000';
+    await gw
+      .client('province-yn')
+      .request('POST', `/v1/rectifications/${rated.body.rectification!.id}/events`, {
+        json: { type: 'visited', note: 'called the applicant' },
+      });
+    await gw
+      .client('province-yn')
+      .request('POST', `/v1/rectifications/${rated.body.rectification!.id}/events`, {
+        json: { type: 'explained', note: 'the rule requires it' },
+      });
+    const res = await gw
+      .client('portal-sc')
+      .request('POST', `/v1/rectifications/${rated.body.rectification!.id}/re-rating`, {
+        json: { level: 4, comment: reRating },
+      });
+    expect(res.status).toBe(200);
+    const redis = plainRedis();
+    try {
+      const stored = await rawBytes(redis, await keysUnder(redis, gw.config.keyPrefix));
+      expect(
+        inClear(stored, ['王小明', '13800138000', '510104199001011234', '13900139000']),
+      ).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+    // Operators with unmask read them back whole.
+    expect((await evaluationsOf(caseId, 'operator-dev'))[0]?.comment).toBe(comment);
+    const rect = await gw
+      .client('operator-dev')
+      .request<{ reRating: { comment: string } }>(
+        'GET',
+        `/v1/rectifications/${rated.body.rectification!.id}`,
+      );
+    expect(rect.body.reRating.comment).toBe(reRating);
   });
 
   it('replays the same key and body, and refuses the key with another body (409 GW_IDEMPOTENCY_CONFLICT)', async () => {
