@@ -3,6 +3,7 @@
 // gateway/http/api-route.ts); this list is what services.ts mounts and what buildOpenApi
 // documents, so the two cannot differ (tests/integration/route-table.test.ts walks the app).
 import { ADMIN_ROUTES } from './admin/admin-routes.ts';
+import type { AuditLog } from './audit/audit-log.ts';
 import { CASE_ROUTES, type CaseRouteDeps } from './cases/case-routes.ts';
 import type { DeadLetterDeps } from './admin/dead-letters.ts';
 import { CATALOGUE_ROUTES } from './catalogue/catalogue-routes.ts';
@@ -30,6 +31,7 @@ export type ApiDeps = HealthDeps &
   EvaluationRouteDeps &
   RectificationRouteDeps & {
     board: SupervisionBoard;
+    audit: AuditLog;
     registry: SchemaRegistry;
     divisions: DivisionTable;
     metrics: GatewayMetrics;

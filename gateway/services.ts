@@ -14,6 +14,7 @@ import type { Lifecycle } from './shared/lifecycle.ts';
 import { projectPath } from './shared/project-root.ts';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
+import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { authenticate } from './auth/authenticate.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
@@ -63,6 +64,8 @@ export interface Services {
   evaluations: EvaluationStore;
   rectifications: RectificationStore;
   opener: RectificationOpener;
+  /** The operators' audit chain: every operator action and refused attempt. */
+  audit: AuditLog;
   /** What the 督办 engine supervises (the worker runs it; tests may run a pass). */
   supervised: readonly SupervisedKind[];
   /** Closes the queue handles (not the Redis connection). */
@@ -149,6 +152,7 @@ export function createServices(
     evaluations: cases.evaluations,
     rectifications: cases.rectifications,
     opener: cases.opener,
+    audit: createAuditLog({ redis, keys: redisKeys(config.keyPrefix), now }),
     supervised: cases.supervised,
     closeQueues: cases.close,
     metrics,
@@ -183,6 +187,7 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     evaluations: services.evaluations,
     rectifications: services.rectifications,
     opener: services.opener,
+    audit: services.audit,
     caseViewParts: [evaluationsPart(services.evaluations)],
     readinessWarnings: services.readinessWarnings,
     metrics: services.metrics,

@@ -9,7 +9,20 @@ import { SIGNATURE_METHODS, type SignatureMethod } from '../client/signing.ts';
 import { projectPath } from '../shared/project-root.ts';
 
 export type ClientKind = 'portal' | 'province' | 'operator';
-export type OperatorRight = 'unmask' | 'replay' | 'catalogue' | 'appeal';
+/**
+ * What an operator may do beyond reading (gateway/README.md#operator-rights): edit catalogue
+ * drafts, approve another operator's draft, replay dead letters, read personal data unmasked,
+ * read the audit chain, decide appeals against 差评.
+ */
+export const OPERATOR_RIGHTS = [
+  'catalogue:edit',
+  'catalogue:approve',
+  'replay',
+  'unmask',
+  'audit:read',
+  'appeal',
+] as const;
+export type OperatorRight = (typeof OPERATOR_RIGHTS)[number];
 
 export interface Client {
   readonly id: string;

@@ -10,7 +10,7 @@ import {
   type CalendarSource,
   type WorkingCalendar,
 } from '../calendar/working-days.ts';
-import { canonicalJson, sha256Hex } from './canonical-json.ts';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import type { CaseEvent } from './case-event.ts';
 import type { MoveOutcome } from './case-move.ts';
 import type { RoutedCase } from './case-record.ts';

@@ -1,6 +1,6 @@
 // The Idempotency-Key header of a creating POST (gateway/README.md#idempotency): required, 8–128
 // visible ASCII characters, kept only as its SHA-256 so a key never sits in Redis as sent.
-import { sha256Hex } from './canonical-json.ts';
+import { sha256Hex } from '../shared/canonical-json.ts';
 import { GatewayError } from '../shared/errors.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;

@@ -16,7 +16,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
 import { callbackUrlProblem } from '../callbacks/callback-url.ts';
 import { idempotencyKeyHash } from './idempotency-key.ts';
-import { canonicalJson, sha256Hex } from './canonical-json.ts';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import type { HistoryEntry, JointChildCase, JointParentCase, SingleCase } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore, IdempotencyRecord, NewCase } from './case-store.ts';

@@ -6,7 +6,7 @@
 import { ulid } from 'ulid';
 import type { Client } from '../auth/client-registry.ts';
 import { chinaDate } from '../calendar/working-days.ts';
-import { canonicalJson, sha256Hex } from '../cases/canonical-json.ts';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import type { RoutedCase } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import { loadVisibleCase } from '../cases/read-case.ts';

@@ -11,7 +11,7 @@ import {
   workingDaysBetween,
   type CalendarSource,
 } from '../calendar/working-days.ts';
-import { canonicalJson, sha256Hex } from '../cases/canonical-json.ts';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { counterField, levelCounter, type CounterDelta } from '../evaluations/rating-counters.ts';
 import { isGoodLevel } from '../evaluations/evaluation.ts';
 import type { HandlerResult } from '../http/respond.ts';

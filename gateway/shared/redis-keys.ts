@@ -7,8 +7,8 @@
 // The shared sets (outbox, dead letters, joint parents to check, province silence) and the
 // idempotency, nonce and rate-limit keys are not tagged per case; moving to Cluster has to shard
 // or tag those too (see gateway/README.md#redis-data-layout). The 督办 board's keys share the tag
-// `{supervise}` and the 好差评 keys of one rated province the tag `{rating:<province>}`: each of
-// their scripts touches one slot.
+// `{supervise}`, the 好差评 keys of one rated province the tag `{rating:<province>}` and the audit
+// chain's keys the tag `{audit}`: each of their scripts touches one slot.
 
 /** The id a case family shares: a joint child `<parentId>-<n>` belongs to its parent. */
 export function caseFamilyId(caseId: string): string {
@@ -80,6 +80,18 @@ export interface RatingKeys {
   readonly statsDays: string;
 }
 
+/**
+ * The operators' audit chain (gateway/README.md#audit-chain), under the hash tag `{audit}` so the
+ * append script reads the head and writes the entry in one slot. Never expired or trimmed:
+ * entries are kept at least 180 days, and nothing in the gateway deletes them.
+ */
+export interface AuditKeys {
+  /** Hash `seq`, `hash`: the last entry's number and hash (absent before the first entry). */
+  readonly head: string;
+  /** Hash seq → the entry as JSON. */
+  readonly entries: string;
+}
+
 export interface RedisKeys {
   readonly prefix: string;
   /** BullMQ's prefix: every queue above lives under it. */
@@ -112,6 +124,7 @@ export interface RedisKeys {
   rating(province: string): RatingKeys;
   /** A portal's idempotency record for one evaluation's Idempotency-Key (hashed). */
   evaluationIdempotency(clientId: string, keyHash: string): string;
+  readonly audit: AuditKeys;
 }
 
 function supervisionKeys(prefix: string): SupervisionKeys {
@@ -167,5 +180,9 @@ export function redisKeys(prefix: string): RedisKeys {
     rating: (province: string) => ratingKeys(prefix, province),
     evaluationIdempotency: (clientId: string, keyHash: string) =>
       `${prefix}:idem-evaluation:${clientId}:${keyHash}`,
+    audit: Object.freeze({
+      head: `${prefix}:{audit}:head`,
+      entries: `${prefix}:{audit}:entries`,
+    }),
   });
 }

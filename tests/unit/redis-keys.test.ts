@@ -37,10 +37,18 @@ describe('redis keys', () => {
       prefixed.supervision.subject('case', parent),
       prefixed.rating('53').evaluation(parent, 'handling'),
       prefixed.evaluationIdempotency('portal-sc', 'ab12'),
+      prefixed.audit.head,
+      prefixed.audit.entries,
       prefixed.bull,
     ]) {
       expect(key.startsWith('t-x:')).toBe(true);
     }
+  });
+
+  it('puts both audit chain keys under the one hash tag {audit}', () => {
+    const all = [keys.audit.head, keys.audit.entries];
+    expect(new Set(all.map(hashTag))).toEqual(new Set(['audit']));
+    expect(new Set(all).size).toBe(2);
   });
 
   it('puts every key of the 督办 board under the one hash tag {supervise}', () => {

@@ -5,7 +5,7 @@
 // holds any personal value in clear.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { sha256Hex } from '../../../gateway/cases/canonical-json.ts';
+import { sha256Hex } from '../../../gateway/shared/canonical-json.ts';
 import type { PersonalLocations } from '../../../gateway/personal-data/personal-locations.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';

@@ -9,7 +9,7 @@
 // GW_FUZZ_CASE=<index> (one case of it, printed with its mutations), GW_FUZZ_CASES=<per seed>.
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../gateway/cases/canonical-json.ts';
+import { sha256Hex } from '../../../gateway/shared/canonical-json.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';

@@ -3,7 +3,7 @@
 // odd numbers, prototype keys), its text and bytes (truncation, invalid UTF-8, charsets,
 // Content-Encoding), its headers (signature, client, timestamp, nonce, Idempotency-Key) and its
 // path and method; or a read, a province event, or a raw request with header oddities.
-import { canonicalJson } from '../../../gateway/cases/canonical-json.ts';
+import { canonicalJson } from '../../../gateway/shared/canonical-json.ts';
 import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { QueryEncodingError } from '../../../gateway/client/signing.ts';
 import { BODY_MUTATIONS, ODD_TEXT, refusedContent, write, type State } from './body-mutations.ts';

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../../gateway/client/gateway-client.ts';
-import { sha256Hex } from '../../../gateway/cases/canonical-json.ts';
+import { sha256Hex } from '../../../gateway/shared/canonical-json.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.ts';

@@ -1,5 +1,6 @@
-// Canonical JSON (keys sorted at every level) so "the same body" for Idempotency-Key means the same
-// content, whatever the key order or whitespace a portal's serializer produced.
+// Canonical JSON (keys sorted at every level) so "the same content" hashes the same whatever the
+// key order or whitespace a serializer produced: the Idempotency-Key body digests of cases and
+// evaluations, event digests, and the audit chain's entry hashes (gateway/audit/).
 import { createHash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {

@@ -1,0 +1,166 @@
+// The operators' audit log (gateway/README.md#audit-chain): an append-only SM3 hash chain in
+// Redis. Every operator action and every refused operator attempt is appended here, by whichever
+// gateway process served it; entries are never edited, expired or deleted (kept ≥ 180 days: the
+// gateway keeps them for ever, and trimming old ones is the deployment's decision, after that).
+//
+// Appending is a compare-and-set (scripts/append-entry.lua): hash the entry against the head this
+// process last saw, store it only if that is still the head, else hash again from the head the
+// script answers. One round trip when nobody else appended in between.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { luaScript, runScript } from '../shared/lua-script.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
+import {
+  chainEntry,
+  GENESIS,
+  GENESIS_HASH,
+  verifyChain,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditOutcome,
+  type ChainHead,
+} from './audit-chain.ts';
+
+export type { AuditEntry, AuditEntryInput, AuditOutcome } from './audit-chain.ts';
+export { verifyChain } from './audit-chain.ts';
+
+export interface AuditQuery {
+  /** Entries after this seq (0: from the start). */
+  after?: number;
+  /** 1–200, default 50. */
+  limit?: number;
+  actor?: string;
+  action?: string;
+  outcome?: AuditOutcome;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  /** The seq to pass as `after` for the next page; null when the chain has no more entries. */
+  nextCursor: string | null;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  /** Entries found intact before the first broken one (all of them when ok). */
+  checked: number;
+  /** The first entry missing, altered or out of order. */
+  brokenSeq?: number;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntryInput): Promise<AuditEntry>;
+  page(query: AuditQuery): Promise<AuditPage>;
+  verify(): Promise<AuditVerification>;
+}
+
+export interface AuditLogDeps {
+  redis: Redis;
+  keys: RedisKeys;
+  now: () => Date;
+}
+
+export const AUDIT_PAGE_MAX = 200;
+export const AUDIT_PAGE_DEFAULT = 50;
+
+const APPEND = luaScript(
+  readFileSync(new URL('./scripts/append-entry.lua', import.meta.url), 'utf8'),
+);
+
+/** Appends racing this many times in a row means something is wrong, not busy. */
+const MAX_ATTEMPTS = 100;
+/** Entries read per HMGET. */
+const BATCH = 200;
+/** A filtered page reads at most this many entries, then answers what it found and a cursor. */
+const SCAN_LIMIT = 2000;
+
+export function createAuditLog(deps: AuditLogDeps): AuditLog {
+  const { redis, keys, now } = deps;
+  // The head this process last appended or saw: usually still the head, saving a read.
+  let known: ChainHead | undefined;
+
+  async function readHead(): Promise<ChainHead> {
+    const [seq, hash] = await redis.hmget(keys.audit.head, 'seq', 'hash');
+    return seq && hash ? { seq: Number(seq), hash } : GENESIS;
+  }
+
+  /** Entries from..to (inclusive); undefined where one is missing or not JSON. */
+  async function readRange(from: number, to: number): Promise<(AuditEntry | undefined)[]> {
+    if (to < from) return [];
+    const seqs = Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+    const raw = await redis.hmget(keys.audit.entries, ...seqs);
+    return raw.map((text) => {
+      if (text === null) return undefined;
+      try {
+        return JSON.parse(text) as AuditEntry;
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  return {
+    async append(input) {
+      let head = known ?? (await readHead());
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+        const entry = chainEntry(head, input, now());
+        const [stored, seq, hash] = (await runScript(
+          redis,
+          APPEND,
+          [keys.audit.head, keys.audit.entries],
+          [head.seq, entry.hash, JSON.stringify(entry)],
+        )) as [number, number, string];
+        head = { seq: Number(seq), hash: hash || GENESIS_HASH };
+        known = head;
+        if (stored === 1) return entry;
+      }
+      throw new Error(
+        `audit chain: no append after ${MAX_ATTEMPTS} attempts, the head kept moving`,
+      );
+    },
+
+    async page(query) {
+      const after = query.after ?? 0;
+      const limit = Math.min(Math.max(query.limit ?? AUDIT_PAGE_DEFAULT, 1), AUDIT_PAGE_MAX);
+      const filtered = query.actor ?? query.action ?? query.outcome;
+      const matches = (e: AuditEntry) =>
+        (query.actor === undefined || e.actor === query.actor) &&
+        (query.action === undefined || e.action === query.action) &&
+        (query.outcome === undefined || e.outcome === query.outcome);
+      const last = (await readHead()).seq;
+      const items: AuditEntry[] = [];
+      let position = after;
+      while (position < last && items.length < limit && position - after < SCAN_LIMIT) {
+        const to = Math.min(last, position + (filtered ? BATCH : limit - items.length));
+        const batch = await readRange(position + 1, to);
+        for (const entry of batch) {
+          position += 1;
+          if (entry && matches(entry)) items.push(entry);
+          if (items.length === limit) break;
+        }
+      }
+      return { items, nextCursor: position < last ? String(position) : null };
+    },
+
+    async verify() {
+      const stored = await readHead();
+      let head = GENESIS;
+      let checked = 0;
+      while (head.seq < stored.seq) {
+        const from = head.seq + 1;
+        const batch = await readRange(from, Math.min(stored.seq, head.seq + BATCH));
+        const missing = batch.indexOf(undefined);
+        const present = (missing === -1 ? batch : batch.slice(0, missing)) as AuditEntry[];
+        const verdict = verifyChain(present, head);
+        checked += verdict.checked;
+        if (!verdict.ok) return { ok: false, checked, brokenSeq: verdict.brokenSeq };
+        if (missing !== -1) return { ok: false, checked, brokenSeq: from + missing };
+        head = verdict.head;
+      }
+      // The head records the last hash: a last entry rewritten with a fresh hash still breaks here.
+      if (head.hash !== stored.hash)
+        return { ok: false, checked: checked - 1, brokenSeq: stored.seq };
+      return { ok: true, checked };
+    },
+  };
+}
