@@ -1,0 +1,86 @@
+// Resolving `$ref`s while two schemas are compared. A local reference (`#/$defs/payment`) points
+// into the document it is written in: the item schema itself, or, once a reference has led into
+// the shared definitions, defs.schema.json (whose `period` refers to `#/$defs/date`). Other
+// references go to the caller's resolver, which knows the shared documents (the catalogue's
+// defs.schema.json, as the registry resolves them: referenced-definitions.ts).
+
+export type ResolveRef = (ref: string) => object | undefined;
+
+/** The document a schema node sits in: the compared schema's own root, or a shared one by URI. */
+export type SchemaDocument = { readonly root: unknown } | { readonly uri: string };
+
+/** A schema node and the document its local references resolve in. */
+export interface Located {
+  readonly node: unknown;
+  readonly doc: SchemaDocument;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Evaluates a JSON pointer fragment (`/$defs/date`, URI-encoded) in `root`; undefined if absent. */
+export function evaluatePointer(root: unknown, fragment: string): unknown {
+  if (fragment === '') return root;
+  if (!fragment.startsWith('/')) return undefined;
+  let node = root;
+  for (const raw of fragment.slice(1).split('/')) {
+    let token: string;
+    try {
+      token = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    } catch {
+      return undefined;
+    }
+    if (Array.isArray(node) && /^(0|[1-9][0-9]*)$/.test(token)) node = node[Number(token)];
+    else if (isObject(node) && Object.hasOwn(node, token)) node = node[token];
+    else return undefined;
+  }
+  return node;
+}
+
+/** The node `ref` names, seen from `doc`, or undefined when it cannot be resolved. */
+export function resolveReference(
+  ref: string,
+  doc: SchemaDocument,
+  resolveRef: ResolveRef,
+): Located | undefined {
+  const hash = ref.indexOf('#');
+  const documentPart = hash < 0 ? ref : ref.slice(0, hash);
+  const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+  let node: unknown;
+  if (documentPart !== '') {
+    node = safely(resolveRef, ref);
+    return node === undefined ? undefined : { node, doc: { uri: documentPart } };
+  }
+  node =
+    'root' in doc
+      ? evaluatePointer(doc.root, fragment)
+      : safely(resolveRef, `${doc.uri}#${fragment}`);
+  return node === undefined ? undefined : { node, doc };
+}
+
+// A caller's resolver that throws must not stop the check: the reference is reported unresolved.
+function safely(resolveRef: ResolveRef, ref: string): unknown {
+  try {
+    return resolveRef(ref);
+  } catch {
+    return undefined;
+  }
+}
+
+const SHARED_DOCUMENT = /(?:^|\/)defs\.schema\.json$/;
+
+/**
+ * A resolver for the catalogue's shared definitions: any reference whose document is
+ * defs.schema.json (`../defs.schema.json#/$defs/date`, or by its full $id) is looked up in
+ * `defsDocument`.
+ */
+export function sharedDefinitionsResolver(defsDocument: unknown): ResolveRef {
+  return (ref) => {
+    const hash = ref.indexOf('#');
+    const documentPart = hash < 0 ? ref : ref.slice(0, hash);
+    if (!SHARED_DOCUMENT.test(documentPart)) return undefined;
+    const node = evaluatePointer(defsDocument, hash < 0 ? '' : ref.slice(hash + 1));
+    return typeof node === 'object' && node !== null ? node : undefined;
+  };
+}
