@@ -5,7 +5,7 @@
 // conditions are paired by their `if` and their branches compared together with what the object
 // itself requires. Pure: no I/O, and it never throws on schemas it does not understand — what it
 // cannot compare it reports as a breaking change for a reviewer to judge.
-import { canonicalJson } from '../../cases/canonical-json.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import type { CompatibilityChange, CompatibilityReport } from './compatibility-report.ts';
 import { isBreaking } from './compatibility-rules.ts';
 import { compareKeywordFacets } from './compare-keywords.ts';

@@ -4,7 +4,7 @@
 // cross-field rule only ever refuses more; x-personal changes masking, never what is accepted.
 // A keyword the check does not know is assumed to narrow when it differs: better a reviewer looks
 // twice than a portal's submissions start failing.
-import { canonicalJson } from '../../cases/canonical-json.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import type { Emit } from './compare-values.ts';
 import type { Facets } from './schema-facets.ts';
 

@@ -3,7 +3,7 @@
 // allows only a list of values (enum, const), the question is exact — does the draft accept each
 // of them? — so each value is tested against the draft's facets; otherwise facet is compared with
 // facet, a bound that moves inwards being a narrowing and one that moves outwards a widening.
-import { canonicalJson } from '../../cases/canonical-json.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import type { Bound, Facets } from './schema-facets.ts';
 
 export type Emit = (path: string, rule: string, detail: string) => void;

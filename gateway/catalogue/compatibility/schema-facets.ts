@@ -4,7 +4,7 @@
 // conjunction), so their facets merge — types and values intersect, bounds take the tighter,
 // patterns, required names and sub-schemas accumulate. Conditionals, alternatives and negations
 // are kept as written: compare-conditionals.ts pairs them up.
-import { canonicalJson } from '../../cases/canonical-json.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import { resolveReference, type Located, type ResolveRef } from './schema-references.ts';
 
 export interface Bound {
