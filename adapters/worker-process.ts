@@ -1,10 +1,9 @@
 // The worker process's parts (gateway/README.md#architecture): one delivery worker per adapter queue
 // (which also runs that adapter's status queries), the silence watch that queues them
-// (gateway/README.md#silence-reconciliation), the joint-case queue, portal callbacks, and the 督办
+// (gateway/README.md#silence-reconciliation), portal callbacks, and the 督办
 // supervisor with the default ratings, on worker-role Redis connections
 // (BullMQ blocks on them and waits out a Redis restart). adapters/worker.ts runs it alone
 // (`npm run start:worker`); `npm start` runs it beside the gateway and the sandboxes.
-import { Worker } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
 import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
@@ -14,11 +13,9 @@ import { loadTypedResults } from '../gateway/catalogue/typed-results.ts';
 import { loadDivisionTables } from '../gateway/divisions/load-division-table.ts';
 import { startSilenceWatch } from '../gateway/cases/silence-watch.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
-import type { DeliveryJob } from '../gateway/queues/case-queues.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
-import { rateLimitedLog } from '../gateway/shared/rate-limited-log.ts';
 import { createRedis, redisSettings, waitForRedis } from '../gateway/shared/redis.ts';
-import { JOINT_QUEUE, redisKeys } from '../gateway/shared/redis-keys.ts';
+import { redisKeys, routeQueueName } from '../gateway/shared/redis-keys.ts';
 import { recordDefaultRatings } from '../gateway/evaluations/default-ratings.ts';
 import {
   pruneNotices,
@@ -106,7 +103,7 @@ export async function startWorkers(
         },
         {
           connection,
-          bullPrefix: keys.bull,
+          bullPrefix: keys.queuePrefix(routeQueueName(id)),
           store,
           statusQueries,
           itemName: (code, version) => names.get(`${code}@${version}`) ?? code,
@@ -115,17 +112,6 @@ export async function startWorkers(
       ),
     );
   }
-  // A joint parent's job runs once every child is delivered. Each child's move has already moved
-  // the parent with it; this only catches up a parent an older gateway left behind.
-  const joint = new Worker<DeliveryJob>(
-    JOINT_QUEUE,
-    async (job) => store.followParent(job.data.caseId),
-    { connection, prefix: keys.bull, concurrency: 4 },
-  );
-  const jointErrors = rateLimitedLog(logger);
-  joint.on('error', (error) =>
-    jointErrors.warn('joint-worker-error', { err: error }, 'joint worker error'),
-  );
   const silenceWatch = startSilenceWatch(
     { store, queues: cases.queues, log: logger },
     { adapters: [...workers.keys()], silenceMs: config.provinceSilenceMs },
@@ -164,7 +150,6 @@ export async function startWorkers(
       await silenceWatch.stop();
       await Promise.all([...workers.values()].map((w) => w.close()));
       await supervising.stop();
-      await joint.close();
       await callbackWorker.close();
       await cases.close();
       await connection.quit().catch(() => connection.disconnect());

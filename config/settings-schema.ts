@@ -39,9 +39,9 @@ export const SETTINGS_SCHEMA = {
     },
     redisUrl: {
       description:
-        'Redis 7+ (or Valkey) URL, redis:// or rediss://. npm start starts a private redis-server when unset.',
+        'Redis 7+ (or Valkey) URL, redis:// or rediss://; a Redis Cluster as redis-cluster://[user:password@]host:port,host:port (TLS: rediss-cluster://), naming some of its nodes. npm start starts a private redis-server when unset.',
       type: 'string',
-      pattern: '^rediss?://',
+      pattern: '^rediss?(-cluster)?://',
       'x-env': 'REDIS_URL',
     },
     keyPrefix: {

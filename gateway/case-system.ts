@@ -5,7 +5,7 @@
 // construction, a move made anywhere queues its portal callback, tracks or settles its 督办 and
 // opens the rating window of a closed case — a dead-letter replay from the CLI exactly as one over
 // HTTP.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';
 import { createCaseStore, type CaseStore } from './cases/case-store.ts';
@@ -46,7 +46,7 @@ export interface CaseSystem {
 }
 
 export interface CaseSystemDeps {
-  redis: Redis;
+  redis: RedisClient;
   config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'> &
     DataKeySettings;
   /** Calendar and per-province deadlines (supervision/supervision-data.ts). */

@@ -12,7 +12,7 @@ import { buildOpenApi, type OpenApiDocument } from './openapi/build-openapi.ts';
 import { docsPages } from './openapi/docs-routes.ts';
 import type { Lifecycle } from './shared/lifecycle.ts';
 import { projectPath } from './shared/project-root.ts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { authenticate } from './auth/authenticate.ts';
@@ -48,7 +48,7 @@ import { readinessWarnings } from './supervision/readiness-warnings.ts';
 export interface Services {
   config: Config;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   clients: ClientRegistry;
   divisions: DivisionTable;
   routing: RoutingContext;
@@ -125,7 +125,7 @@ export function loadStaticData(
 export function createServices(
   config: Config,
   logger: Logger,
-  redis: Redis,
+  redis: RedisClient,
   data: StaticData = loadStaticData(config, logger),
   now: () => Date = () => new Date(),
 ): Services {

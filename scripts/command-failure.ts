@@ -1,7 +1,7 @@
 // How the commands a person types (`npm run demo`, `npm run cli -- …`) fail: one line on stderr
 // saying what is wrong and what to do, exit code 1, never a stack trace. The usual causes are a
 // gateway or a Redis that is not running, or not where the command looks for it.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../gateway/shared/redis.ts';
 import { ConfigError } from '../config/load-config.ts';
 import { isGatewayError } from '../gateway/shared/errors.ts';
 import { isRedisUnavailable } from '../gateway/shared/redis.ts';
@@ -60,7 +60,11 @@ export function gatewayRefused(gatewayUrl: string, status: number, body: unknown
  * or after timeoutMs. A person waits for an answer: a refused port should not cost the whole
  * start-up timeout the gateway allows itself.
  */
-export async function reachRedis(redis: Redis, redisUrl: string, timeoutMs: number): Promise<void> {
+export async function reachRedis(
+  redis: RedisClient,
+  redisUrl: string,
+  timeoutMs: number,
+): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const fail = (why: string) => {

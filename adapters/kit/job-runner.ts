@@ -12,7 +12,7 @@
 // The same worker runs the adapter's status query jobs (status-query-job.ts), so queries of silent
 // cases share the adapter's rate limit and concurrency with its deliveries.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { CaseStore } from '../../gateway/cases/case-store.ts';
 import {
   loadForDelivery,
@@ -40,7 +40,7 @@ export interface RunnerSettings {
 }
 
 export interface RunnerDeps {
-  connection: Redis;
+  connection: RedisClient;
   bullPrefix: string;
   store: CaseStore;
   /** Brings a case up to date from a status query's answer. */

@@ -3,7 +3,7 @@
 // another client's nonces. A nonce is accepted once per client for nonceTtlSeconds (SET NX EX in
 // Redis, shared by every instance).
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import {
   bodyDigest,
   isSignatureMethod,
@@ -46,7 +46,7 @@ function header(req: RawBodyRequest, name: string): string | undefined {
 
 export function authenticate(
   clients: ClientRegistry,
-  redis: Redis,
+  redis: RedisClient,
   settings: AuthSettings,
 ): RequestHandler {
   const now = settings.now ?? (() => Date.now() / 1000);

@@ -1,7 +1,7 @@
 // Per-client rate limit shared by every gateway instance (rate-limiter-flexible on Redis): over the
 // client's rate → 429 with Retry-After. Limits: the client's ratePerSecond, else the default.
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { GatewayError } from '../shared/errors.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
@@ -12,7 +12,7 @@ export interface RateLimitSettings {
   defaultPerSecond: number;
 }
 
-export function rateLimit(redis: Redis, settings: RateLimitSettings): RequestHandler {
+export function rateLimit(redis: RedisClient, settings: RateLimitSettings): RequestHandler {
   const limiters = new Map<number, RateLimiterRedis>();
   const limiterFor = (points: number) => {
     let limiter = limiters.get(points);

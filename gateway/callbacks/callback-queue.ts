@@ -5,7 +5,7 @@
 // `sequence` (the history length) orders them, and GET /v1/cases/{id} stays the truth. Other events of a case — a
 // 督办 flag, a rectification's progress — go the same way with a body of their own (EventCallback).
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import type { CaseStatus } from '../cases/case-status.ts';
 import type { TransitionListener } from '../cases/case-move.ts';
 import type { ResultSchemas } from '../cases/event-result.ts';
@@ -44,8 +44,11 @@ const JOB_OPTIONS = {
 export class CallbackQueue {
   readonly #queue: Queue<CallbackJobData>;
 
-  constructor(connection: Redis, keys: RedisKeys) {
-    this.#queue = new Queue<CallbackJobData>(CALLBACK_QUEUE, { connection, prefix: keys.bull });
+  constructor(connection: RedisClient, keys: RedisKeys) {
+    this.#queue = new Queue<CallbackJobData>(CALLBACK_QUEUE, {
+      connection,
+      prefix: keys.queuePrefix(CALLBACK_QUEUE),
+    });
     this.#queue.on('error', () => undefined);
   }
 

@@ -3,7 +3,7 @@
 // with the code it already has. A 410 Gone stops the retries for that callback; anything else
 // non-2xx is retried with backoff.
 import { UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import type { ClientRegistry } from '../auth/client-registry.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { signRequest } from '../client/gateway-client.ts';
@@ -15,7 +15,7 @@ import type { CallbackJob, CallbackJobData } from './callback-queue.ts';
 export const CALLBACK_CLIENT_ID = 'gateway';
 
 export function startCallbackWorker(deps: {
-  connection: Redis;
+  connection: RedisClient;
   keys: RedisKeys;
   clients: ClientRegistry;
   log: Logger;
@@ -44,7 +44,7 @@ export function startCallbackWorker(deps: {
       if (res.status === 410) throw new UnrecoverableError('portal answered 410 Gone');
       if (res.status < 200 || res.status >= 300) throw new Error(`portal answered ${res.status}`);
     },
-    { connection: deps.connection, prefix: deps.keys.bull, concurrency: 8 },
+    { connection: deps.connection, prefix: deps.keys.queuePrefix(CALLBACK_QUEUE), concurrency: 8 },
   );
   worker.on('failed', (job, error) => {
     deps.log.warn(

@@ -8,7 +8,7 @@
 // submitted envelope is sealed (encrypted) on the way in and opened only by openEnvelope, for a
 // case read or a delivery (gateway/README.md#encryption-at-rest); records, lists and moves never
 // decrypt it.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import type { Config } from '../../config/load-config.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.ts';
@@ -62,7 +62,7 @@ export interface NewCase {
 }
 
 export interface CaseStoreDeps {
-  redis: Redis;
+  redis: RedisClient;
   /** With the data keys: production without GW_DATA_KEYS stops here, before anything is stored. */
   config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'> &
     DataKeySettings;
@@ -78,7 +78,7 @@ export function createCaseStore(deps: CaseStoreDeps): CaseStore {
 }
 
 export class CaseStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #config: CaseStoreDeps['config'];
   readonly #listeners: readonly TransitionListener[];

@@ -33,7 +33,6 @@ export async function dispatchCase(deps: DispatchDeps, record: CaseRecord): Prom
       children.push(child);
     }
     await deps.queues.enqueueJoint(
-      record.id,
       children.map((c) => ({ caseId: c.id, adapter: c.route.adapter })),
     );
   } else {

@@ -4,7 +4,7 @@
 // the rectification a 差评 opens are one Lua step (create-evaluation.lua); every later change of a
 // rectification is the rectification store's (gateway/rectifications/rectification-store.ts).
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import { openText, sealText } from '../personal-data/sealed-text.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
@@ -41,7 +41,7 @@ export interface Opening {
 export type CreateEvaluationOutcome = { created: true } | { created: false; existing: Evaluation };
 
 export class EvaluationStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #retentionSeconds: number;
   readonly #idempotencySeconds: number;
@@ -49,7 +49,7 @@ export class EvaluationStore {
 
   /** `sealer` seals the applicant's comment at rest (gateway/README.md#encryption-at-rest). */
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     keys: RedisKeys,
     settings: { caseRetentionDays: number; idempotencyTtlSeconds: number },
     sealer: Sealer,

@@ -2,13 +2,13 @@
 // /healthz, the process is up; GET /readyz, this instance should receive traffic — Redis answers a
 // PING in time and the process is not draining — plus, still 200, the warnings operators should act
 // on (a working-day calendar missing for a year the deadlines need).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import { routesFor } from '../http/api-route.ts';
 import { headerRef, jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import type { Lifecycle } from '../shared/lifecycle.ts';
 
 export interface HealthDeps {
-  redis: Redis;
+  redis: RedisClient;
   lifecycle: Lifecycle;
   pingTimeoutMs: number;
   /** Conditions that do not stop traffic but need an operator; none when absent. */
@@ -31,7 +31,7 @@ async function warningsWithin(deps: HealthDeps): Promise<readonly object[]> {
   }
 }
 
-async function pingWithin(redis: Redis, ms: number): Promise<boolean> {
+async function pingWithin(redis: RedisClient, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);

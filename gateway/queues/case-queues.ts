@@ -1,10 +1,13 @@
 // Producers for the delivery queues (gateway/README.md#queues-and-delivery): one BullMQ queue per
-// adapter, `route-<adapter>`, so one slow province never delays another; joint cases are a BullMQ
-// flow whose parent waits on the `joint-cases` queue until every child is delivered. Job id = case
-// id, so a retried submission or the reconciler can never queue a case twice.
-import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { JOINT_QUEUE, routeQueueName, type RedisKeys } from '../shared/redis-keys.ts';
+// adapter, `route-<adapter>`, so one slow province never delays another, each under its own hash
+// tag (RedisKeys.queuePrefix). A joint case's children are plain jobs on their adapters' queues,
+// not a BullMQ flow: a flow's parent and children must share one slot, which the per-queue tags
+// rule out, and the parent needs no job — it follows its children inside each child's move
+// (gateway/README.md#joint-parent-atomicity). Job id = case id, so a retried submission or the
+// reconciler can never queue a case twice.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { RedisClient } from '../shared/redis.ts';
+import { routeQueueName, type RedisKeys } from '../shared/redis-keys.ts';
 
 export interface DeliveryJob {
   caseId: string;
@@ -34,14 +37,12 @@ export const STATUS_QUERY_JOB = 'status-query';
 
 export class CaseQueues {
   private readonly queues = new Map<string, Queue<DeliveryJob>>();
-  private readonly flows: FlowProducer;
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly keys: RedisKeys;
 
-  constructor(connection: Redis, keys: RedisKeys) {
+  constructor(connection: RedisClient, keys: RedisKeys) {
     this.connection = connection;
     this.keys = keys;
-    this.flows = new FlowProducer({ connection, prefix: keys.bull });
   }
 
   jobOptions(caseId: string): JobsOptions {
@@ -59,9 +60,10 @@ export class CaseQueues {
   queue(adapter: string): Queue<DeliveryJob> {
     let queue = this.queues.get(adapter);
     if (!queue) {
-      queue = new Queue<DeliveryJob>(routeQueueName(adapter), {
+      const name = routeQueueName(adapter);
+      queue = new Queue<DeliveryJob>(name, {
         connection: this.connection,
-        prefix: this.keys.bull,
+        prefix: this.keys.queuePrefix(name),
       });
       queue.on('error', () => undefined);
       this.queues.set(adapter, queue);
@@ -87,23 +89,16 @@ export class CaseQueues {
     );
   }
 
-  async enqueueJoint(parentId: string, children: JointChildJob[]): Promise<void> {
-    await this.flows.add({
-      name: 'joint',
-      queueName: JOINT_QUEUE,
-      data: { caseId: parentId },
-      opts: { jobId: parentId, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: false },
-      children: children.map((child) => ({
-        name: 'deliver',
-        queueName: routeQueueName(child.adapter),
-        data: { caseId: child.caseId },
-        opts: this.jobOptions(child.caseId),
-      })),
-    });
+  /**
+   * Queues every child of a joint case on its adapter's queue. Not one atomic step across queues
+   * (they live in different slots), and it need not be: a dispatch that dies half-way leaves the
+   * parent SUBMITTED in the outbox, and the next dispatch queues the rest (job id = case id).
+   */
+  async enqueueJoint(children: readonly JointChildJob[]): Promise<void> {
+    for (const child of children) await this.enqueue(child.caseId, child.adapter);
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
-    await this.flows.close();
   }
 }

@@ -6,7 +6,7 @@
 // if the rectification is still exactly as the mover read it, and the listeners given at
 // construction (portal callbacks, 督办 tracking) hear of every applied move.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import { openText, sealText } from '../personal-data/sealed-text.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
@@ -61,7 +61,7 @@ export type RectificationMoveOutcome =
   | { ok: false; reason: 'missing' };
 
 export interface RectificationStoreDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   /** Seals the re-rating comment at rest (gateway/README.md#encryption-at-rest). */
   sealer: Sealer;
@@ -70,7 +70,7 @@ export interface RectificationStoreDeps {
 }
 
 export class RectificationStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #listeners: readonly RectificationListener[];
   readonly #sealer: Sealer;

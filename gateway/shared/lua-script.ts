@@ -4,7 +4,7 @@
 // rather than ioredis defineCommand, so the shared connection is not given more methods (ioredis
 // copies every defined command onto each multi()/pipeline() it creates).
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.ts';
 
 export interface LuaScript {
   readonly lua: string;
@@ -16,7 +16,7 @@ export function luaScript(lua: string): LuaScript {
 }
 
 export async function runScript(
-  redis: Redis,
+  redis: RedisClient,
   script: LuaScript,
   keys: readonly string[],
   args: readonly (string | number | Buffer)[],

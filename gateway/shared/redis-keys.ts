@@ -21,9 +21,6 @@ export function routeQueueName(adapter: string): string {
   return `route-${adapter}`;
 }
 
-/** Joint cases are a BullMQ flow whose parent job waits here until every child is delivered. */
-export const JOINT_QUEUE = 'joint-cases';
-
 /** Portal status callbacks. */
 export const CALLBACK_QUEUE = 'callbacks';
 
@@ -94,8 +91,12 @@ export interface AuditKeys {
 
 export interface RedisKeys {
   readonly prefix: string;
-  /** BullMQ's prefix: every queue above lives under it. */
-  readonly bull: string;
+  /**
+   * The BullMQ prefix of one queue, `<p>:bull:{<queue>}`: the hash tag gives each queue its own
+   * slot on Redis Cluster (BullMQ's scripts touch several keys of a queue at once), on one Redis
+   * too, so one layout serves both. Queue, worker and job handles of a queue must all use it.
+   */
+  queuePrefix(queue: string): string;
   /** A case's hash (its record). */
   case(caseId: string): string;
   /** A case's history list. */
@@ -165,7 +166,7 @@ export function redisKeys(prefix: string): RedisKeys {
   };
   return Object.freeze({
     prefix,
-    bull: `${prefix}:bull`,
+    queuePrefix: (queue: string) => `${prefix}:bull:{${queue}}`,
     case: caseBase,
     history: (caseId: string) => `${caseBase(caseId)}:history`,
     events: (caseId: string) => `${caseBase(caseId)}:events`,

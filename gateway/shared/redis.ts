@@ -1,11 +1,66 @@
 // Redis connections per role (gateway/README.md#redis-requirements). The HTTP path must fail fast
 // when Redis is gone so a portal gets 503 within a second instead of a hang: no offline queue, one
 // attempt, a command timeout. Workers are the opposite: BullMQ needs maxRetriesPerRequest null and
-// waits for Redis.
-import { Redis, type RedisOptions } from 'ioredis';
+// waits for Redis. The same settings reach one Redis (`redis://`, `rediss://`) or a Redis Cluster
+// (`redis-cluster://host:port,host:port`, gateway/README.md#redis-cluster): the code above this
+// module takes either, because every key it writes together shares one hash tag.
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 
 export type RedisRole = 'http' | 'worker';
+
+/** One Redis or a Redis Cluster: the commands the gateway uses are the same on both. */
+export type RedisClient = Redis | Cluster;
+
+/** Where REDIS_URL points: one server, or the seed nodes of a cluster. */
+export type RedisTarget =
+  | { kind: 'single'; url: string }
+  | {
+      kind: 'cluster';
+      nodes: { host: string; port: number }[];
+      username?: string;
+      password?: string;
+      tls: boolean;
+    };
+
+const CLUSTER_SCHEME = /^(rediss?)-cluster:\/\/(.*)$/;
+
+/**
+ * `redis-cluster://[user:password@]host:port,host:port` (TLS: `rediss-cluster://`) names a Redis
+ * Cluster by some of its nodes (ioredis learns the rest); anything else is one server's URL.
+ */
+export function parseRedisTarget(url: string): RedisTarget {
+  const match = CLUSTER_SCHEME.exec(url);
+  if (!match) return { kind: 'single', url };
+  const rest = match[2]!.replace(/\/.*$/, '');
+  const at = rest.lastIndexOf('@');
+  const auth = at === -1 ? undefined : rest.slice(0, at);
+  const nodes = (at === -1 ? rest : rest.slice(at + 1))
+    .split(',')
+    .filter(Boolean)
+    .map((node) => {
+      const colon = node.lastIndexOf(':');
+      const port = colon === -1 ? 6379 : Number(node.slice(colon + 1));
+      const host = colon === -1 ? node : node.slice(0, colon);
+      if (!host || !Number.isInteger(port) || port <= 0 || port > 65_535) {
+        throw new StartupError(`REDIS_URL: cluster node "${node}" is not host:port`);
+      }
+      return { host, port };
+    });
+  if (nodes.length === 0) throw new StartupError('REDIS_URL: a cluster URL names no node');
+  const colon = auth?.indexOf(':') ?? -1;
+  const username = auth && colon !== -1 ? decodeURIComponent(auth.slice(0, colon)) : undefined;
+  const password = auth
+    ? decodeURIComponent(colon === -1 ? auth : auth.slice(colon + 1))
+    : undefined;
+  return {
+    kind: 'cluster',
+    nodes,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    tls: match[1] === 'rediss',
+  };
+}
 
 export interface RedisSettings {
   redisUrl: string;
@@ -49,15 +104,38 @@ export function redisOptions(role: RedisRole, settings: RedisSettings): RedisOpt
   return { ...common, maxRetriesPerRequest: null, enableOfflineQueue: true };
 }
 
-export function createRedis(role: RedisRole, settings: RedisSettings): Redis {
-  const redis = new Redis(settings.redisUrl, redisOptions(role, settings));
+/** A cluster's options: the role's per-node options, its offline queue and backoff at the top. */
+export function clusterOptions(
+  role: RedisRole,
+  settings: RedisSettings,
+  target: Extract<RedisTarget, { kind: 'cluster' }>,
+): ClusterOptions {
+  const { retryStrategy, enableOfflineQueue, ...node } = redisOptions(role, settings);
+  return {
+    clusterRetryStrategy: retryStrategy,
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    redisOptions: {
+      ...node,
+      ...(target.username ? { username: target.username } : {}),
+      ...(target.password ? { password: target.password } : {}),
+      ...(target.tls ? { tls: {} } : {}),
+    },
+  };
+}
+
+export function createRedis(role: RedisRole, settings: RedisSettings): RedisClient {
+  const target = parseRedisTarget(settings.redisUrl);
+  const redis =
+    target.kind === 'single'
+      ? new Redis(target.url, redisOptions(role, settings))
+      : new Cluster(target.nodes, clusterOptions(role, settings, target));
   // Connection errors are reported through readiness and logs, never as unhandled 'error' events.
   redis.on('error', () => undefined);
   return redis;
 }
 
 /** Resolves once the connection is ready, or rejects after timeoutMs. */
-export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+export async function waitForRedis(redis: RedisClient, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -77,6 +155,8 @@ export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<voi
 }
 
 export interface RedisServerFacts {
+  /** host:port of the server, on a cluster (every master is checked). */
+  node?: string;
   version: string;
   maxmemoryPolicy: string;
   aofEnabled: boolean;
@@ -88,10 +168,9 @@ function infoField(info: string, field: string): string | undefined {
   return line?.slice(field.length + 1).trim();
 }
 
-export async function readRedisFacts(redis: Redis): Promise<RedisServerFacts> {
-  // INFO works where CONFIG is disabled (managed Redis), so the check never needs admin rights.
-  const info = await redis.info();
+function factsOf(info: string, node?: string): RedisServerFacts {
   return {
+    ...(node ? { node } : {}),
     version: infoField(info, 'redis_version') ?? infoField(info, 'valkey_version') ?? '0',
     maxmemoryPolicy: infoField(info, 'maxmemory_policy') ?? 'unknown',
     aofEnabled: infoField(info, 'aof_enabled') === '1',
@@ -99,19 +178,38 @@ export async function readRedisFacts(redis: Redis): Promise<RedisServerFacts> {
 }
 
 /**
+ * The facts of the server, or of every master of a cluster: a single master that evicts could
+ * lose the jobs and cases of its slots, so each one is checked.
+ */
+export async function readRedisFacts(redis: RedisClient): Promise<RedisServerFacts[]> {
+  // INFO works where CONFIG is disabled (managed Redis), so the check never needs admin rights.
+  if (!(redis instanceof Cluster)) return [factsOf(await redis.info())];
+  const masters = redis.nodes('master');
+  if (masters.length === 0) throw new StartupError('Redis Cluster: no master is known');
+  return Promise.all(
+    masters.map(async (node) =>
+      factsOf(await node.info(), `${node.options.host ?? '?'}:${node.options.port ?? '?'}`),
+    ),
+  );
+}
+
+/**
  * gateway/README.md#redis-requirements: queued jobs and case records must never be evicted, so the
  * gateway refuses to run on Redis older than 7 or with any maxmemory-policy other than noeviction.
  * Returns the problems.
  */
-export function redisFactsProblems(facts: RedisServerFacts): string[] {
+export function redisFactsProblems(all: readonly RedisServerFacts[]): string[] {
   const problems: string[] = [];
-  const major = Number(facts.version.split('.')[0]);
-  if (!(major >= 7))
-    problems.push(`Redis ${facts.version} is too old: version 7 or newer is required`);
-  if (facts.maxmemoryPolicy !== 'noeviction') {
-    problems.push(
-      `Redis maxmemory-policy is ${facts.maxmemoryPolicy}: it must be noeviction, or queued cases could be evicted (set "maxmemory-policy noeviction" in redis.conf)`,
-    );
+  for (const facts of all) {
+    const server = facts.node ? `Redis ${facts.node}` : 'Redis';
+    const major = Number(facts.version.split('.')[0]);
+    if (!(major >= 7))
+      problems.push(`${server} ${facts.version} is too old: version 7 or newer is required`);
+    if (facts.maxmemoryPolicy !== 'noeviction') {
+      problems.push(
+        `${server} maxmemory-policy is ${facts.maxmemoryPolicy}: it must be noeviction, or queued cases could be evicted (set "maxmemory-policy noeviction" in redis.conf)`,
+      );
+    }
   }
   return problems;
 }

@@ -5,7 +5,7 @@
 // each script below touches one slot; the gauges are kept on every write, so statistics and
 // metrics read one hash instead of scanning cases.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import { monotonicFactory } from 'ulid';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type {
@@ -38,14 +38,14 @@ const member = (kind: SubjectKind, id: string) => `${kind}:${id}`;
 const gaugePrefix = (s: BoardSubject) => `${s.kind}|${s.province}|${s.itemCode}|`;
 
 export class SupervisionBoard {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: SupervisionKeys;
   readonly #retentionSeconds: number;
   // Monotonic: the notices one pass raises (a warning and an overdue together) list in order.
   readonly #ulid = monotonicFactory();
 
   /** `retentionDays`: how long settled subjects and notices are kept (0: for ever). */
-  constructor(redis: Redis, keys: RedisKeys, retentionDays: number) {
+  constructor(redis: RedisClient, keys: RedisKeys, retentionDays: number) {
     this.#redis = redis;
     this.#keys = keys.supervision;
     this.#retentionSeconds = retentionDays * 86_400;

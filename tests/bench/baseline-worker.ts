@@ -41,7 +41,13 @@ await runChild(async () => {
       if (!res.ok || !body.applicationNo) throw new Error(`backend answered ${res.status}`);
       return body.applicationNo;
     },
-    { connection, prefix: redisKeys(process.env.GW_KEY_PREFIX ?? 'gw').bull, concurrency },
+    {
+      connection,
+      prefix: redisKeys(process.env.GW_KEY_PREFIX ?? 'gw').queuePrefix(
+        routeQueueName(BENCH_ADAPTER),
+      ),
+      concurrency,
+    },
   );
   worker.on('error', () => undefined);
   await worker.waitUntilReady();

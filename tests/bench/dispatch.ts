@@ -160,7 +160,7 @@ async function measure(
     const pipeline = redis.pipeline();
     for (const id of ids) {
       pipeline.hmget(
-        `${keys.bull}:${routeQueueName(BENCH_ADAPTER)}:${id}`,
+        `${keys.queuePrefix(routeQueueName(BENCH_ADAPTER))}:${routeQueueName(BENCH_ADAPTER)}:${id}`,
         'processedOn',
         'finishedOn',
       );

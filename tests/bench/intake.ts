@@ -336,7 +336,10 @@ async function measureFootprint(
   };
   const queuedJobHashBytes = await averageUsage(
     redis,
-    ids.map((id) => `${keys.bull}:${routeQueueName(route.adapter ?? '?')}:${id}`),
+    ids.map((id) => {
+      const queue = routeQueueName(route.adapter ?? '?');
+      return `${keys.queuePrefix(queue)}:${queue}:${id}`;
+    }),
   );
   const nonceKeyBytes = await averageUsage(redis, nonceKeys);
   const sample = ids[0] ?? '';

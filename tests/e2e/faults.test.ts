@@ -188,7 +188,10 @@ describe('a replay racing the failing attempt', () => {
         });
         throw new UnrecoverableError('refused: stand-in');
       },
-      { connection, prefix: redisKeys(sys.config.keyPrefix).bull },
+      {
+        connection,
+        prefix: redisKeys(sys.config.keyPrefix).queuePrefix(routeQueueName('sc-chengdu')),
+      },
     );
     try {
       await waitFor(async () => (await deadLetters(sys)).some((d) => d.caseId === caseId), {

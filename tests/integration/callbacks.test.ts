@@ -2,8 +2,7 @@
 // signed with the portal's own secret, carrying no personal data.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { createRedis } from '../../gateway/shared/redis.ts';
+import { createRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackWorker } from '../../gateway/callbacks/callback-worker.ts';
@@ -32,7 +31,7 @@ interface Received {
 
 let gw: ApiGateway;
 let worker: Worker;
-let workerRedis: Redis;
+let workerRedis: RedisClient;
 let receiver: Server;
 let receiverUrl: string;
 const received: Received[] = [];
@@ -183,7 +182,7 @@ describe('portal callbacks', () => {
       .client('portal-sc')
       .submitCase<{ caseId: string }>(validExample('SW-005'), `nocb-${Date.now()}`);
     expect(res.status).toBe(202);
-    const bull = redisKeys(gw.config.keyPrefix).bull;
+    const bull = redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE);
     const waiting = await gw.services.redis.keys(`${bull}:${CALLBACK_QUEUE}:*`);
     expect(received.length).toBe(before);
     expect(waiting.length).toBeGreaterThan(0); // the queue exists, from the first test

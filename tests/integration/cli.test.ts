@@ -18,7 +18,7 @@ const queues: Queue[] = [];
 function queue<T>(name: string): Queue<T> {
   const q = new Queue<T>(name, {
     connection: gw.services.redis,
-    prefix: redisKeys(gw.config.keyPrefix).bull,
+    prefix: redisKeys(gw.config.keyPrefix).queuePrefix(name),
   });
   queues.push(q);
   return q;

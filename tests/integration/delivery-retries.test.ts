@@ -138,9 +138,10 @@ async function caseOnceIn(caseId: string, status: string, timeoutMs = 10_000): P
 }
 
 function deliveryQueue(adapter: AdapterId): Queue {
-  const queue = new Queue(routeQueueName(adapter), {
+  const name = routeQueueName(adapter);
+  const queue = new Queue(name, {
     connection: gw.services.redis,
-    prefix: redisKeys(gw.config.keyPrefix).bull,
+    prefix: redisKeys(gw.config.keyPrefix).queuePrefix(name),
   });
   queues.push(queue);
   return queue;

@@ -15,16 +15,15 @@ describe('Redis start-up check', () => {
     const redis = new Redis(testRedisUrl());
     const facts = await readRedisFacts(redis);
     redis.disconnect();
-    expect(Number(facts.version.split('.')[0])).toBeGreaterThanOrEqual(7);
+    expect(facts).toHaveLength(1);
+    expect(Number(facts[0]!.version.split('.')[0])).toBeGreaterThanOrEqual(7);
     expect(redisFactsProblems(facts)).toEqual([]);
   });
 
   it('names an old version and an evicting policy', () => {
-    const problems = redisFactsProblems({
-      version: '6.2.14',
-      maxmemoryPolicy: 'allkeys-lru',
-      aofEnabled: false,
-    });
+    const problems = redisFactsProblems([
+      { version: '6.2.14', maxmemoryPolicy: 'allkeys-lru', aofEnabled: false },
+    ]);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/6\.2\.14.*version 7/);
     expect(problems[1]).toMatch(/allkeys-lru.*noeviction/);

@@ -2,7 +2,6 @@
 import type { RequestHandler, Router } from 'express';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
-import type { Redis } from 'ioredis';
 import { buildApp } from '../../gateway/app.ts';
 import { createHttpServer, listen } from '../../gateway/http/http-server.ts';
 import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
@@ -10,13 +9,13 @@ import { HEALTH_ROUTES } from '../../gateway/health/health-routes.ts';
 import { routeRouter } from '../../gateway/http/mount-routes.ts';
 import { createLifecycle, type Lifecycle } from '../../gateway/shared/lifecycle.ts';
 import { createLogger, type Logger } from '../../gateway/shared/logger.ts';
-import { createRedis } from '../../gateway/shared/redis.ts';
+import { createRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { testRedisUrl } from './redis.ts';
 
 export interface TestGateway {
   url: string;
   server: Server;
-  redis: Redis;
+  redis: RedisClient;
   lifecycle: Lifecycle;
   logger: Logger;
   logLines: () => Record<string, unknown>[];

@@ -22,6 +22,13 @@ describe('redis keys', () => {
     expect(caseFamilyId(`${parent}-12`)).toBe(parent);
   });
 
+  it('gives every BullMQ queue a hash tag of its own, so each queue is one Redis Cluster slot', () => {
+    const queues = ['route-sc', 'route-sc-chengdu', 'route-yn', 'callbacks'];
+    const tags = queues.map((q) => hashTag(`${keys.queuePrefix(q)}:${q}:wait`));
+    expect(tags).toEqual(queues);
+    expect(keys.queuePrefix('route-sc')).toBe('gw:bull:{route-sc}');
+  });
+
   it('keeps every key under the prefix', () => {
     const prefixed = redisKeys('t-x');
     for (const key of [
@@ -39,7 +46,7 @@ describe('redis keys', () => {
       prefixed.evaluationIdempotency('portal-sc', 'ab12'),
       prefixed.audit.head,
       prefixed.audit.entries,
-      prefixed.bull,
+      prefixed.queuePrefix('route-sc'),
     ]) {
       expect(key.startsWith('t-x:')).toBe(true);
     }

@@ -199,9 +199,10 @@ export function statuses(view: CaseView): string[] {
 
 /** The delivery job of a case, read through a queue handle on its adapter's queue. */
 export function deliveryQueue(sys: E2eSystem, adapter: AdapterId, connection: Redis): Queue {
-  const queue = new Queue(routeQueueName(adapter), {
+  const name = routeQueueName(adapter);
+  const queue = new Queue(name, {
     connection,
-    prefix: redisKeys(sys.config.keyPrefix).bull,
+    prefix: redisKeys(sys.config.keyPrefix).queuePrefix(name),
   });
   queue.on('error', () => undefined);
   return queue;

@@ -30,7 +30,7 @@ beforeAll(async () => {
   gw = await startApiGateway({}, { now: clock.now });
   queue = new Queue(CALLBACK_QUEUE, {
     connection: gw.services.redis,
-    prefix: redisKeys(gw.config.keyPrefix).bull,
+    prefix: redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE),
   });
 });
 afterAll(async () => {

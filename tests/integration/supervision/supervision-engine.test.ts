@@ -4,12 +4,11 @@
 // separate connections; paused cases skipped and their deadlines moved; decided cases settled;
 // notices readable by their own province only.
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
 import type { CallbackJobData } from '../../../gateway/callbacks/callback-queue.ts';
 import { createCaseSystem } from '../../../gateway/case-system.ts';
-import { createRedis } from '../../../gateway/shared/redis.ts';
+import { createRedis, type RedisClient } from '../../../gateway/shared/redis.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { superviseOnce, type SupervisorDeps } from '../../../gateway/supervision/supervision.ts';
 import type { StaticData } from '../../../gateway/services.ts';
@@ -42,7 +41,7 @@ let gw: ApiGateway;
 let compiled: StaticData | undefined;
 let queue: Queue<CallbackJobData>;
 const clock: TestClock = testClock('2026-09-07T02:00:00Z');
-const extra: { redis: Redis; close: () => Promise<void> }[] = [];
+const extra: { redis: RedisClient; close: () => Promise<void> }[] = [];
 
 // A gateway per test (its own key prefix, so gauges start at zero), compiling the catalogue once.
 beforeEach(async () => {
@@ -52,7 +51,7 @@ beforeEach(async () => {
   compiled ??= gw.data;
   queue = new Queue(CALLBACK_QUEUE, {
     connection: gw.services.redis,
-    prefix: redisKeys(gw.config.keyPrefix).bull,
+    prefix: redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE),
   });
 });
 afterEach(async () => {
