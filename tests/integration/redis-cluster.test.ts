@@ -76,7 +76,9 @@ describe('a redis-cluster:// REDIS_URL', () => {
       const { logger } = memoryLogger();
       const start = startGateway(configFor(uniquePrefix('cl-lru')), logger);
       await expect(start).rejects.toThrow(StartupError);
-      await expect(start).rejects.toThrow(`Redis 127.0.0.1:${port} maxmemory-policy is allkeys-lru`);
+      await expect(start).rejects.toThrow(
+        `Redis 127.0.0.1:${port} maxmemory-policy is allkeys-lru`,
+      );
     } finally {
       await node.config('SET', 'maxmemory-policy', 'noeviction');
     }
