@@ -7,7 +7,7 @@
 // process last saw, store it only if that is still the head, else hash again from the head the
 // script answers. One round trip when nobody else appended in between.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import {
@@ -55,7 +55,7 @@ export interface AuditLog {
 }
 
 export interface AuditLogDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   now: () => Date;
 }
