@@ -4,6 +4,7 @@
 // documents, so the two cannot differ (tests/integration/route-table.test.ts walks the app).
 import { ADMIN_ROUTES } from './admin/admin-routes.ts';
 import type { AuditLog } from './audit/audit-log.ts';
+import { AUDIT_ROUTES } from './audit/audit-routes.ts';
 import { CASE_ROUTES, type CaseRouteDeps } from './cases/case-routes.ts';
 import type { DeadLetterDeps } from './admin/dead-letters.ts';
 import { CATALOGUE_ROUTES } from './catalogue/catalogue-routes.ts';
@@ -50,6 +51,7 @@ export const API_ROUTES: readonly ApiRoute<ApiDeps>[] = [
   ...ROUTING_ROUTES,
   ...DIVISION_ROUTES,
   ...ADMIN_ROUTES,
+  ...AUDIT_ROUTES,
 ];
 
 /** Which rows a gateway serves: /metrics and the docs can be switched off. */

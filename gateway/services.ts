@@ -223,6 +223,7 @@ export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
         routeRouter(
           routes.filter((r) => !isPublic(r)),
           deps,
+          { audit: services.audit },
         ),
       ),
     ],

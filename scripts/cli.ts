@@ -7,7 +7,10 @@
 //   npm run cli -- dead-letters replay <caseId> --operator operator-dev
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
-import { listDeadLetters, replayDeadLetter } from '../gateway/admin/dead-letters.ts';
+import { listDeadLetters, replayDeadLetterAudited } from '../gateway/admin/dead-letters.ts';
+import { createAuditLog, type AuditLog } from '../gateway/audit/audit-log.ts';
+import { redisKeys } from '../gateway/shared/redis-keys.ts';
+import { randomUUID } from 'node:crypto';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
 import { createCaseSystem, type CaseSystem } from '../gateway/case-system.ts';
 import { createLogger } from '../gateway/shared/logger.ts';
@@ -15,7 +18,7 @@ import { loadSupervisionData } from '../gateway/supervision/supervision-data.ts'
 import { createRedis, redisSettings } from '../gateway/shared/redis.ts';
 import { reachRedis, redisUrlMissing, runCommand } from './command-failure.ts';
 
-async function withStore<T>(run: (cases: CaseSystem) => Promise<T>) {
+async function withStore<T>(run: (cases: CaseSystem & { audit: AuditLog }) => Promise<T>) {
   const config = loadConfig();
   if (!config.redisUrl) throw redisUrlMissing('npm run cli -- dead-letters list');
   const redis = createRedis('worker', redisSettings(config));
@@ -26,7 +29,12 @@ async function withStore<T>(run: (cases: CaseSystem) => Promise<T>) {
     const supervision = loadSupervisionData(config);
     const cases = createCaseSystem({ redis, config, supervision, log, now: () => new Date() });
     try {
-      return await run(cases);
+      const audit = createAuditLog({
+        redis,
+        keys: redisKeys(config.keyPrefix),
+        now: () => new Date(),
+      });
+      return await run({ ...cases, audit });
     } finally {
       await cases.close();
     }
@@ -71,7 +79,9 @@ deadLetters
     if (operator?.kind !== 'operator' || !operator.rights.includes('replay')) {
       throw new Error(`${options.operator} is not an operator with the replay right`);
     }
-    const result = await withStore((deps) => replayDeadLetter(deps, caseId, operator.id));
+    const result = await withStore((deps) =>
+      replayDeadLetterAudited(deps, { caseId, operator, requestId: `cli-${randomUUID()}` }),
+    );
     console.log(`${result.caseId} → ${result.status}`);
   });
 

@@ -1,9 +1,10 @@
-// The operator rows of the route table: dead letters and their replay.
+// The operator rows of the route table: dead letters and their (audited) replay.
 import { routesFor } from '../http/api-route.ts';
 import { jsonResponse, schemaRef } from '../openapi/shared-components.ts';
-import { listDeadLetters, replayDeadLetter, type DeadLetterDeps } from './dead-letters.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { listDeadLetters, replayDeadLetterAudited, type DeadLetterDeps } from './dead-letters.ts';
 
-const route = routesFor<DeadLetterDeps>();
+const route = routesFor<DeadLetterDeps & { audit: AuditLog }>();
 
 export const ADMIN_ROUTES = [
   route({
@@ -26,6 +27,7 @@ export const ADMIN_ROUTES = [
     path: '/v1/admin/dead-letters/:caseId/replay',
     clients: ['operator'],
     right: 'replay',
+    action: 'dead-letter.replay',
     operation: {
       operationId: 'replayDeadLetter',
       tags: ['admin'],
@@ -39,9 +41,13 @@ export const ADMIN_ROUTES = [
       },
       problems: [404, 409],
     },
-    handler: async ({ deps, client, params }) => ({
+    handler: async ({ deps, client, params, requestId }) => ({
       status: 200,
-      body: await replayDeadLetter(deps, String(params.caseId), client.id),
+      body: await replayDeadLetterAudited(deps, {
+        caseId: String(params.caseId),
+        operator: client,
+        requestId,
+      }),
     }),
   }),
 ];

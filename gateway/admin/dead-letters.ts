@@ -1,8 +1,11 @@
 // Dead letters (gateway/README.md#queues-and-delivery): cases whose delivery failed for good
 // (DELIVERY_FAILED), listed for operators and replayable once the province has recovered. A replay
-// is audited in the case history (who, when) and re-runs the same BullMQ job (job id = case id), so
-// the province's idempotency on the case id still guarantees one provincial case.
+// is recorded in the case history (who, when), appended to the audit chain (ok, refused or failed)
+// and re-runs the same BullMQ job (job id = case id), so the province's idempotency on the case id
+// still guarantees one provincial case.
 import { Job } from 'bullmq';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { recordReplayed } from '../cases/record-replay.ts';
@@ -41,7 +44,26 @@ export async function listDeadLetters(store: CaseStore, limit = 500): Promise<De
   return out;
 }
 
-export async function replayDeadLetter(deps: DeadLetterDeps, caseId: string, operatorId: string) {
+export type ReplayResult = Awaited<ReturnType<typeof replayDeadLetter>>;
+
+/**
+ * The operator's replay (over HTTP and from the console): needs the `replay` right, and every
+ * attempt is audited as `dead-letter.replay` of the case under the operator's id.
+ */
+export function replayDeadLetterAudited(
+  deps: DeadLetterDeps & { audit: AuditLog },
+  request: OperatorRequest & { caseId: string },
+): Promise<ReplayResult> {
+  const { caseId, operator } = request;
+  return auditedAction(
+    deps.audit,
+    request,
+    { action: 'dead-letter.replay', target: caseId.slice(0, 64), right: 'replay' },
+    () => replayDeadLetter(deps, caseId, operator.id),
+  );
+}
+
+async function replayDeadLetter(deps: DeadLetterDeps, caseId: string, operatorId: string) {
   const record = await deps.store.get(caseId);
   if (!record || record.kind === 'joint-parent')
     throw new GatewayError('GW_CASE_NOT_FOUND', { detail: `No case ${caseId.slice(0, 40)}` });

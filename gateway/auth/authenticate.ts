@@ -15,7 +15,7 @@ import {
 import type { RawBodyRequest } from '../http/json-body.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
-import type { Client, ClientRegistry, OperatorRight } from './client-registry.ts';
+import type { Client, ClientRegistry } from './client-registry.ts';
 
 export interface AuthSettings {
   clockSkewSeconds: number;
@@ -118,29 +118,6 @@ export function authenticate(
     );
     if (fresh !== 'OK') throw new GatewayError('GW_AUTH_REPLAYED_NONCE');
     res.locals.client = client;
-    next();
-  };
-}
-
-/** 403 unless the authenticated client is of one of the given kinds. */
-export function requireKind(...kinds: Client['kind'][]): RequestHandler {
-  return (_req, res, next) => {
-    const client = clientOf(res);
-    if (!kinds.includes(client.kind)) {
-      throw new GatewayError('GW_FORBIDDEN', {
-        detail: `This operation is for ${kinds.join(' or ')} clients`,
-      });
-    }
-    next();
-  };
-}
-
-/** 403 unless the authenticated client holds the operator right. */
-export function requireRight(right: OperatorRight): RequestHandler {
-  return (_req, res, next) => {
-    if (!clientOf(res).rights.includes(right)) {
-      throw new GatewayError('GW_FORBIDDEN', { detail: `This operation needs the ${right} right` });
-    }
     next();
   };
 }

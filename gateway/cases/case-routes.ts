@@ -11,12 +11,18 @@ import {
 import { CASE_EVENT_BODY } from './case-event.ts';
 import type { CaseStore } from './case-store.ts';
 import { EVENT_TYPES } from './lifecycle.ts';
-import { readCase, type CaseViewPart } from './read-case.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { holdsRight } from '../audit/operator-audit.ts';
+import { caseView, type CaseViewPart } from './read-case.ts';
+import { readCaseAudited } from './read-case-audited.ts';
 import { recordEvent, type EventDeps } from './record-event.ts';
 import { submitCase, type SubmitDeps } from './submit-case.ts';
 
 export type CaseRouteDeps = SubmitDeps &
-  EventDeps & { store: CaseStore; caseViewParts: readonly CaseViewPart[] };
+  EventDeps & { store: CaseStore; caseViewParts: readonly CaseViewPart[]; audit: AuditLog };
+
+/** The reason an API read records when the operator sent no X-Gw-Reason. */
+export const API_UNMASK_REASON = 'none given (API read without X-Gw-Reason)';
 
 const route = routesFor<CaseRouteDeps>();
 
@@ -67,13 +73,31 @@ export const CASE_ROUTES = [
       operationId: 'readCase',
       tags: ['cases'],
       summary: 'Read a case (404 to clients that may not see it, never 403)',
-      parameters: ['CaseId'],
+      description:
+        'Personal fields are masked, except for operators holding the `unmask` right: their ' +
+        'read is unmasked and appended to the audit chain (`case.read-unmasked`) with the ' +
+        '`X-Gw-Reason` header as its reason.',
+      parameters: ['CaseId', 'AuditReason'],
       responses: {
         '200': jsonResponse('The case, personal fields masked.', schemaRef('CaseView')),
       },
       problems: [404],
     },
-    handler: ({ deps, client, params, log }) => readCase(deps, client, String(params.caseId), log),
+    // An operator holding unmask reads unmasked (the published contract), each read audited.
+    handler: async ({ deps, client, params, log, header, requestId }) => {
+      const caseId = String(params.caseId);
+      const body = holdsRight(client, 'unmask')
+        ? await readCaseAudited(deps, {
+            caseId,
+            operator: client,
+            unmask: true,
+            reason: header('x-gw-reason') || API_UNMASK_REASON,
+            requestId,
+            log,
+          })
+        : await caseView(deps, client, caseId, log, { unmasked: false });
+      return { status: 200, body };
+    },
   }),
   route({
     method: 'post',

@@ -1,13 +1,13 @@
 // GET /v1/cases/{caseId} (gateway/README.md#reads-and-masking). Visible to the submitting portal,
 // the province clients on its route and operators; to anyone else it does not exist (404, never
 // 403, so ids cannot be probed). The stored submission is decrypted here and its personal fields
-// masked by the personal locations its item version compiled to, unless the reader is an operator
-// with the unmask right. What other features know of a case (its evaluations) joins the view
-// through CaseViewPart functions given with the deps, so this file does not depend on them.
+// masked by the personal locations its item version compiled to, unless the read is unmasked: an
+// operator's read with the unmask right, which only read-case-audited.ts asks for (audited). What
+// other features know of a case (its evaluations) joins the view through CaseViewPart functions
+// given with the deps, so this file does not depend on them.
 import type { Client } from '../auth/client-registry.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
-import type { HandlerResult } from '../http/respond.ts';
 import { maskPersonal } from '../personal-data/mask-personal.ts';
 import { WITHHELD_SUBMISSION } from '../personal-data/personal-locations.ts';
 import { SealedDataError } from '../personal-data/sealed-data.ts';
@@ -23,12 +23,26 @@ export interface ReadCaseDeps {
   registry: Pick<SchemaRegistry, 'compiledItem' | 'resultFor'>;
 }
 
+/** Who reads a case, and whether personal data is shown unmasked to them. */
+export interface CaseReader {
+  client: CaseViewer;
+  unmasked: boolean;
+}
+
 /** Fields another feature adds to the case view, for this reader (e.g. `{ evaluations }`). */
-export type CaseViewPart = (record: CaseRecord, client: Client) => Promise<Record<string, unknown>>;
+export type CaseViewPart = (
+  record: CaseRecord,
+  reader: CaseReader,
+) => Promise<Record<string, unknown>>;
+
+export type CaseViewDeps = ReadCaseDeps & { caseViewParts: readonly CaseViewPart[] };
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
-export function mayRead(client: Client, record: CaseRecord): boolean {
+/** Who a case is shown to: enough of a client to decide. */
+export type CaseViewer = Pick<Client, 'id' | 'kind' | 'adapter'>;
+
+export function mayRead(client: CaseViewer, record: CaseRecord): boolean {
   if (client.kind === 'operator') return true;
   if (client.kind === 'portal') return record.clientId === client.id;
   return client.adapter !== undefined && record.adapters.includes(client.adapter);
@@ -36,7 +50,7 @@ export function mayRead(client: Client, record: CaseRecord): boolean {
 
 export async function loadVisibleCase(
   store: CaseStore,
-  client: Client,
+  client: CaseViewer,
   caseId: string,
 ): Promise<CaseRecord> {
   const record = CASE_ID.test(caseId) ? await store.get(caseId) : undefined;
@@ -46,20 +60,25 @@ export async function loadVisibleCase(
   return record;
 }
 
-export async function readCase(
-  deps: ReadCaseDeps & { caseViewParts: readonly CaseViewPart[] },
-  client: Client,
+/**
+ * The case as `client` may see it (404 when it may not), personal data masked unless `unmasked`
+ * (the caller checked the right and audited the read).
+ */
+export async function caseView(
+  deps: CaseViewDeps,
+  client: CaseViewer,
   caseId: string,
   log: Logger,
-): Promise<HandlerResult> {
+  { unmasked }: { unmasked: boolean },
+): Promise<Record<string, unknown>> {
   const { store } = deps;
   const record = await loadVisibleCase(store, client, caseId);
-  const unmasked = client.kind === 'operator' && client.rights.includes('unmask');
+  const reader: CaseReader = { client, unmasked };
   const [history, children, envelope, parts] = await Promise.all([
     store.history(record.id),
     record.kind === 'joint-parent' ? loadChildren(store, record.children) : [],
     openSubmission(store, record.id, log),
-    Promise.all(deps.caseViewParts.map((part) => part(record, client))),
+    Promise.all(deps.caseViewParts.map((part) => part(record, reader))),
   ]);
   // An item version no longer compiled has no locations: its applicant and payload are withheld.
   const personal =
@@ -67,56 +86,53 @@ export async function readCase(
     WITHHELD_SUBMISSION;
   const submission = unmasked ? envelope : maskPersonal(envelope, personal);
   return {
-    status: 200,
-    body: {
-      caseId: record.id,
-      status: record.status,
-      phase: phaseOf(record.status),
-      itemCode: record.itemCode,
-      itemVersion: record.itemVersion,
-      mode: record.mode,
-      receivingRegion: record.receivingRegion,
-      route:
-        record.kind === 'joint-parent'
-          ? {
-              children: children.map((c) => ({
-                caseId: c.id,
-                role: c.role,
-                status: c.status,
-                phase: phaseOf(c.status),
-                flags: c.flags,
-                dueAt: c.dueAt,
-                ...c.route,
-              })),
-            }
-          : record.route,
-      ...(record.kind === 'joint-child' ? { parentId: record.parentId, role: record.role } : {}),
-      provinceCaseNo: record.provinceCaseNo ?? null,
-      dueAt: record.dueAt,
-      // 督办 follows each party of a joint case: the parent shows a flag any party carries.
-      flags: children.reduce(
-        (flags, c) => ({
-          warning: flags.warning || c.flags.warning,
-          overdue: flags.overdue || c.flags.overdue,
-          escalated: flags.escalated || c.flags.escalated,
-        }),
-        record.flags,
-      ),
-      calendarAssumed: record.calendarAssumed ?? false,
-      ...Object.assign({}, ...parts),
-      result:
-        record.result === undefined
-          ? null
-          : unmasked
-            ? record.result
-            : maskedResult(deps.registry, record, record.result),
-      relatedCases: relatedCases(record),
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
-      submission,
-      history: history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note })),
-      links: { self: `/v1/cases/${record.id}` },
-    },
+    caseId: record.id,
+    status: record.status,
+    phase: phaseOf(record.status),
+    itemCode: record.itemCode,
+    itemVersion: record.itemVersion,
+    mode: record.mode,
+    receivingRegion: record.receivingRegion,
+    route:
+      record.kind === 'joint-parent'
+        ? {
+            children: children.map((c) => ({
+              caseId: c.id,
+              role: c.role,
+              status: c.status,
+              phase: phaseOf(c.status),
+              flags: c.flags,
+              dueAt: c.dueAt,
+              ...c.route,
+            })),
+          }
+        : record.route,
+    ...(record.kind === 'joint-child' ? { parentId: record.parentId, role: record.role } : {}),
+    provinceCaseNo: record.provinceCaseNo ?? null,
+    dueAt: record.dueAt,
+    // 督办 follows each party of a joint case: the parent shows a flag any party carries.
+    flags: children.reduce(
+      (flags, c) => ({
+        warning: flags.warning || c.flags.warning,
+        overdue: flags.overdue || c.flags.overdue,
+        escalated: flags.escalated || c.flags.escalated,
+      }),
+      record.flags,
+    ),
+    calendarAssumed: record.calendarAssumed ?? false,
+    ...(Object.assign({}, ...parts) as Record<string, unknown>),
+    result:
+      record.result === undefined
+        ? null
+        : unmasked
+          ? record.result
+          : maskedResult(deps.registry, record, record.result),
+    relatedCases: relatedCases(record),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    submission,
+    history: history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note })),
+    links: { self: `/v1/cases/${record.id}` },
   };
 }
 

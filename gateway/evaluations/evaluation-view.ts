@@ -1,7 +1,6 @@
 // The evaluations of a case as GET /v1/cases/{caseId} shows them (gateway/README.md#evaluations):
 // one per rated party, read from each rated province's slot; the comment is masked unless the
-// reader is an operator with the unmask right.
-import type { Client } from '../auth/client-registry.ts';
+// case is read unmasked (an operator's audited read, gateway/cases/read-case-audited.ts).
 import type { CaseRecord } from '../cases/case-record.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import type { CaseViewPart } from '../cases/read-case.ts';
@@ -11,10 +10,9 @@ import { isRoutedCase, ratedParties, ratedProvince } from './rated-party.ts';
 export async function caseEvaluations(
   evaluations: EvaluationStore,
   record: CaseRecord,
-  client: Client,
+  unmasked: boolean,
 ) {
   if (!isRoutedCase(record)) return [];
-  const unmasked = client.kind === 'operator' && client.rights.includes('unmask');
   const found = await Promise.all(
     ratedParties(record).map((rated) =>
       evaluations.get(ratedProvince(record, rated), record.id, rated),
@@ -37,7 +35,7 @@ export async function caseEvaluations(
 
 /** The case view's `evaluations` (gateway/cases/read-case.ts). */
 export function evaluationsPart(evaluations: EvaluationStore): CaseViewPart {
-  return async (record, client) => ({
-    evaluations: await caseEvaluations(evaluations, record, client),
+  return async (record, reader) => ({
+    evaluations: await caseEvaluations(evaluations, record, reader.unmasked),
   });
 }

@@ -42,6 +42,8 @@ export interface ApiRequest<D, B = undefined, Q = undefined> {
   readonly client: Client;
   /** The request's logger (carries its request id). */
   readonly log: Logger;
+  /** The request's X-Request-Id (kept from the caller when well formed). */
+  readonly requestId: string;
   header: (name: string) => string | undefined;
 }
 
@@ -52,6 +54,11 @@ export interface RouteSpec<D, B, Q> {
   readonly clients: RouteAccess;
   /** An operator right the caller must also hold. */
   readonly right?: OperatorRight;
+  /**
+   * What the audit chain calls this operator action (e.g. `dead-letter.replay`): an operator
+   * refused by the row's kind or right check is audited under it (else under the operationId).
+   */
+  readonly action?: string;
   readonly body?: RequestContract<B>;
   readonly query?: RequestContract<Q>;
   readonly operation: ApiOperation;

@@ -1,30 +1,67 @@
 // Mounts rows of the route table on an express router: per row, the client-kind and right checks,
 // the body and query contracts, then the handler through handle(). Authentication is not here:
-// signed rows are mounted behind the /v1 signature check (services.ts), public rows before it.
+// signed rows are mounted behind the /v1 signature check (services.ts), public rows before it. An
+// operator refused by a row's kind or right check is audited (gateway/README.md#audit-chain).
 import type { Request, RequestHandler, Response, Router } from 'express';
-import { clientOf, requireKind, requireRight } from '../auth/authenticate.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { refuseOperator } from '../audit/operator-audit.ts';
+import { clientOf } from '../auth/authenticate.ts';
+import { GatewayError } from '../shared/errors.ts';
 import { ALL_CLIENT_KINDS, type ApiRequest, type ApiRoute } from './api-route.ts';
 import { locals } from './request-context.ts';
 import { requestChecks, type RequestCheck } from './request-validation.ts';
 import { handle } from './respond.ts';
 import { gatewayRouter } from './router.ts';
 
+export interface RouteRouterOptions {
+  /** Where operators' refused attempts are appended; without it they are only answered. */
+  audit?: AuditLog;
+}
+
 export function isPublic<D>(route: ApiRoute<D>): boolean {
   return route.clients === 'public';
 }
 
-function accessChecks<D>(route: ApiRoute<D>): RequestHandler[] {
-  if (route.clients === 'public') return [];
-  const checks: RequestHandler[] = [];
-  if (ALL_CLIENT_KINDS.some((kind) => !route.clients.includes(kind))) {
-    checks.push(requireKind(...route.clients));
+/** Why the row refuses this client (kind first, then right), or undefined. */
+function refusal<D>(route: ApiRoute<D>, res: Response): string | undefined {
+  if (route.clients === 'public') return undefined;
+  const client = clientOf(res);
+  if (!route.clients.includes(client.kind)) {
+    return `This operation is for ${route.clients.join(' or ')} clients`;
   }
-  if (route.right) checks.push(requireRight(route.right));
-  return checks;
+  if (route.right && !client.rights.includes(route.right)) {
+    return `This operation needs the ${route.right} right`;
+  }
+  return undefined;
+}
+
+function accessCheck<D>(route: ApiRoute<D>, audit: AuditLog | undefined): RequestHandler[] {
+  if (route.clients === 'public') return [];
+  const kindLimited = ALL_CLIENT_KINDS.some((kind) => !route.clients.includes(kind));
+  if (!kindLimited && !route.right) return [];
+  return [
+    async (req, res, next) => {
+      const detail = refusal(route, res);
+      if (detail === undefined) return next();
+      const client = clientOf(res);
+      if (audit && client.kind === 'operator') {
+        // The target is what the path names (a case, a draft…), else the path itself.
+        const target = Object.values(req.params as Record<string, string>)[0] ?? req.path;
+        const action = route.action ?? route.operation.operationId;
+        const request = { operator: client, requestId: locals(res).requestId };
+        throw await refuseOperator(audit, request, { action, target }, detail);
+      }
+      throw new GatewayError('GW_FORBIDDEN', { detail });
+    },
+  ];
 }
 
 /** A router serving `routes`, each handler given `deps`; contracts are compiled here, once. */
-export function routeRouter<D>(routes: readonly ApiRoute<D>[], deps: D): Router {
+export function routeRouter<D>(
+  routes: readonly ApiRoute<D>[],
+  deps: D,
+  options: RouteRouterOptions = {},
+): Router {
   const compile = requestChecks();
   const router = gatewayRouter();
   for (const route of routes) {
@@ -36,7 +73,7 @@ export function routeRouter<D>(routes: readonly ApiRoute<D>[], deps: D): Router 
     const checkQuery = route.query && compile(route.query);
     router[route.method](
       route.path,
-      ...accessChecks(route),
+      ...accessCheck(route, options.audit),
       handle((req, res) => route.handler(apiRequest(req, res, deps, checkBody, checkQuery))),
     );
   }
@@ -63,6 +100,7 @@ function apiRequest<D>(
       return clientOf(res);
     },
     log: locals(res).log,
+    requestId: locals(res).requestId,
     header: (name) => req.get(name),
   };
 }

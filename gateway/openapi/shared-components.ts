@@ -73,6 +73,15 @@ export function parameterComponents(): Record<string, unknown> {
         'different body → 409 `GW_IDEMPOTENCY_CONFLICT`.',
       schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]{8,128}$' },
     },
+    AuditReason: {
+      name: 'X-Gw-Reason',
+      in: 'header',
+      required: false,
+      description:
+        'Why an operator reads personal data unmasked (operators holding `unmask`): recorded ' +
+        'in the audit entry of the read.',
+      schema: { type: 'string', maxLength: 500 },
+    },
     CaseId: {
       name: 'caseId',
       in: 'path',

@@ -4,6 +4,8 @@
 // store apply it only if nothing moved it meanwhile — else reads again. The same event twice is
 // answered `duplicate: true` and applied once; a move the table does not allow is 409
 // GW_ILLEGAL_TRANSITION.
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
 import type { Client } from '../auth/client-registry.ts';
 import {
   addWorkingDays,
@@ -109,8 +111,33 @@ export function recordRectificationEvent(
   );
 }
 
-/** POST /v1/rectifications/{id}/appeal-decision: an operator's 申诉复核. */
-export function decideAppeal(
+/**
+ * POST /v1/rectifications/{id}/appeal-decision: an operator's 申诉复核 (the `appeal` right),
+ * appended to the audit chain as `rectification.appeal-decision` with the decision's digest.
+ */
+export function decideAppealAudited(
+  deps: RectificationDeps & { audit: AuditLog },
+  request: OperatorRequest & {
+    operator: Client;
+    rectificationId: string;
+    body: AppealDecisionBody;
+  },
+): Promise<HandlerResult> {
+  const { operator, rectificationId: id, body } = request;
+  return auditedAction(
+    deps.audit,
+    request,
+    {
+      action: 'rectification.appeal-decision',
+      target: id.slice(0, 64),
+      right: 'appeal',
+      digest: sha256Hex(canonicalJson(body)),
+    },
+    () => decideAppeal(deps, operator, id, body),
+  );
+}
+
+function decideAppeal(
   deps: RectificationDeps,
   client: Client,
   id: string,

@@ -4,8 +4,9 @@
 import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
 import { routesFor } from '../http/api-route.ts';
 import { jsonResponse } from '../openapi/shared-components.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import {
-  decideAppeal,
+  decideAppealAudited,
   recordRectificationEvent,
   reRate,
   type RectificationDeps,
@@ -21,7 +22,7 @@ import { listRectifications, type RectificationListDeps } from './rectification-
 import { loadVisibleRectification, rectificationDetail } from './rectification-view.ts';
 
 export type RectificationRouteDeps = RectificationDeps &
-  RectificationListDeps & { evaluations: EvaluationStore };
+  RectificationListDeps & { evaluations: EvaluationStore; audit: AuditLog };
 
 const route = routesFor<RectificationRouteDeps>();
 
@@ -132,6 +133,7 @@ export const RECTIFICATION_ROUTES = [
     path: '/v1/rectifications/:rectificationId/appeal-decision',
     clients: ['operator'],
     right: 'appeal',
+    action: 'rectification.appeal-decision',
     body: APPEAL_DECISION_BODY,
     operation: {
       operationId: 'decideRectificationAppeal',
@@ -141,7 +143,13 @@ export const RECTIFICATION_ROUTES = [
       responses: { '200': MOVED },
       problems: [404, 409],
     },
-    handler: ({ deps, client, params, body }) => decideAppeal(deps, client, param(params), body),
+    handler: ({ deps, client, params, body, requestId }) =>
+      decideAppealAudited(deps, {
+        operator: client,
+        rectificationId: param(params),
+        body,
+        requestId,
+      }),
   }),
   route({
     method: 'post',

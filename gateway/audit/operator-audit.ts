@@ -1,0 +1,107 @@
+// Operator actions as the audit chain records them (gateway/README.md#audit-chain): a refused
+// attempt, then what was done and how it ended. The HTTP routes and the operator console call the
+// same functions, so an action is audited the same way under the operator's id wherever it starts.
+import type { Client, OperatorRight } from '../auth/client-registry.ts';
+import { GatewayError, isGatewayError } from '../shared/errors.ts';
+import type { AuditLog, AuditOutcome } from './audit-log.ts';
+
+/** Who acts: an operator client (the console's operators are clients of the registry too). */
+export type Operator = Pick<Client, 'id' | 'kind' | 'rights'>;
+
+export interface OperatorRequest {
+  operator: Operator;
+  /** The request's X-Request-Id (the console's own id for its request). */
+  requestId: string;
+}
+
+export interface OperatorAction {
+  /** `<area>.<verb>`, e.g. `dead-letter.replay`. */
+  action: string;
+  /** What the action is about: a case id, a draft id… */
+  target: string;
+  /** The right the action needs; refused and audited without it. */
+  right?: OperatorRight;
+  /** The reason the operator gave (an unmasked read). */
+  reason?: string;
+  /** SHA-256 of the request body's canonical JSON. */
+  digest?: string;
+}
+
+const REASON_MAX = 500;
+
+export function holdsRight(operator: Operator, right: OperatorRight): boolean {
+  return operator.kind === 'operator' && operator.rights.includes(right);
+}
+
+/** Appends the refusal and returns the 403 to throw. */
+export async function refuseOperator(
+  audit: AuditLog,
+  request: OperatorRequest,
+  action: Pick<OperatorAction, 'action' | 'target' | 'digest'>,
+  detail: string,
+  error: GatewayError = new GatewayError('GW_FORBIDDEN', { detail }),
+): Promise<GatewayError> {
+  await audit.append({
+    actor: request.operator.id,
+    action: action.action,
+    target: action.target,
+    outcome: 'refused',
+    reason: detail.slice(0, REASON_MAX),
+    requestId: request.requestId,
+    ...(action.digest === undefined ? {} : { digest: action.digest }),
+  });
+  return error;
+}
+
+/** 403 GW_FORBIDDEN, audited as refused, unless the operator holds `right`. */
+export async function requireOperatorRight(
+  audit: AuditLog,
+  request: OperatorRequest,
+  action: OperatorAction & { right: OperatorRight },
+): Promise<void> {
+  if (holdsRight(request.operator, action.right)) return;
+  throw await refuseOperator(
+    audit,
+    request,
+    action,
+    `This operation needs the ${action.right} right`,
+  );
+}
+
+/**
+ * Runs an operator's action and appends how it ended: `ok`; `refused` for a missing right or a
+ * 403 from the use case (e.g. the four-eyes rule); `failed` with the error code for anything else.
+ */
+export async function auditedAction<T>(
+  audit: AuditLog,
+  request: OperatorRequest,
+  action: OperatorAction,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (action.right) await requireOperatorRight(audit, request, { ...action, right: action.right });
+  const append = (outcome: AuditOutcome, reason: string | undefined) =>
+    audit.append({
+      actor: request.operator.id,
+      action: action.action,
+      target: action.target,
+      outcome,
+      ...(reason === undefined ? {} : { reason: reason.slice(0, REASON_MAX) }),
+      requestId: request.requestId,
+      ...(action.digest === undefined ? {} : { digest: action.digest }),
+    });
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    const refused = isGatewayError(error) && error.status === 403;
+    await append(refused ? 'refused' : 'failed', failureReason(error));
+    throw error;
+  }
+  await append('ok', action.reason);
+  return result;
+}
+
+function failureReason(error: unknown): string {
+  if (isGatewayError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
