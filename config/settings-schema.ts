@@ -144,6 +144,15 @@ export const SETTINGS_SCHEMA = {
       default: 5,
       'x-env': 'GW_RETRY_AFTER_SECONDS',
     },
+    gatewayProcesses: {
+      description:
+        'HTTP gateway processes `npm run start:gateway` runs, sharing PORT (node:cluster: the first process forks them, restarts one that dies, and on SIGTERM/SIGINT stops them all gracefully); 0 = one per CPU core. 1 runs the gateway in the process itself.',
+      type: 'integer',
+      minimum: 0,
+      maximum: 64,
+      default: 1,
+      'x-env': 'GW_GATEWAY_PROCESSES',
+    },
     shutdownTimeoutMs: {
       description:
         'On SIGTERM/SIGINT: time to finish in-flight requests and close queues and Redis before forcing exit.',

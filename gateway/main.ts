@@ -1,10 +1,28 @@
 // Entry point of the HTTP gateway process: `npm run start:gateway` (or via `npm start`, which also
 // brings a private Redis). Loads config, starts the gateway (gateway/gateway-process.ts), and shuts
-// down gracefully on SIGTERM/SIGINT.
+// down gracefully on SIGTERM/SIGINT. With GW_GATEWAY_PROCESSES above 1 it supervises that many
+// gateway processes sharing the port instead (gateway/gateway-processes.ts).
+import cluster from 'node:cluster';
 import { startGateway } from './gateway-process.ts';
-import { runProcess } from './shared/process-entry.ts';
+import {
+  GATEWAY_PROCESS_ENV,
+  gatewayProcessCount,
+  superviseGatewayProcesses,
+} from './gateway-processes.ts';
+import { createLogger } from './shared/logger.ts';
+import { loadConfigOrExit, runProcess } from './shared/process-entry.ts';
 
-await runProcess('gateway', async (config, logger) => {
-  const gateway = await startGateway(config, logger);
-  return { stop: async () => (await gateway.stop()) === 'clean' };
-});
+const config = loadConfigOrExit();
+if (cluster.isPrimary && gatewayProcessCount(config) > 1) {
+  superviseGatewayProcesses(config, createLogger({ level: config.logLevel, env: config.env }));
+} else {
+  const n = process.env[GATEWAY_PROCESS_ENV];
+  await runProcess(
+    'gateway',
+    async (config, logger) => {
+      const gateway = await startGateway(config, logger);
+      return { stop: async () => (await gateway.stop()) === 'clean' };
+    },
+    n ? { gatewayProcess: Number(n) } : {},
+  );
+}

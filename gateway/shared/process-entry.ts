@@ -9,13 +9,10 @@ export interface Stoppable {
   stop: () => Promise<boolean>;
 }
 
-export async function runProcess(
-  name: string,
-  start: (config: Config, logger: Logger) => Promise<Stoppable>,
-): Promise<void> {
-  let config: Config;
+/** The process's configuration; a bad one prints every problem and exits 1. */
+export function loadConfigOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -23,7 +20,17 @@ export async function runProcess(
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel, env: config.env });
+}
+
+export async function runProcess(
+  name: string,
+  start: (config: Config, logger: Logger) => Promise<Stoppable>,
+  /** Fields every log line of the process carries (a gateway process's number). */
+  bindings: Record<string, unknown> = {},
+): Promise<void> {
+  const config = loadConfigOrExit();
+  const root = createLogger({ level: config.logLevel, env: config.env });
+  const logger = Object.keys(bindings).length > 0 ? root.child(bindings) : root;
   let running: Stoppable;
   try {
     running = await start(config, logger);

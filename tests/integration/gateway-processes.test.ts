@@ -1,0 +1,175 @@
+// Many gateway processes on one port (README.md#scaling-the-gateway): the real entry point,
+// gateway/main.ts, with GW_GATEWAY_PROCESSES=2 in a child process. Both processes answer requests
+// on the shared port, signed submissions work whichever process takes them, a process killed
+// while serving is replaced, SIGTERM stops them all cleanly, and a start that fails stops
+// everything with exit 1 instead of restarting for ever.
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GatewayClient } from '../../gateway/client/gateway-client.ts';
+import { projectPath } from '../../gateway/shared/project-root.ts';
+import { freePort } from '../../scripts/private-redis.ts';
+import { devSecret, validExample } from '../support/api-gateway.ts';
+import { testDataKeys, testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
+
+const main = projectPath('gateway/main.ts');
+
+interface Started {
+  pid: number;
+  exit: Promise<number | null>;
+  lines: () => Record<string, unknown>[];
+  output: () => string;
+}
+
+const running: Started[] = [];
+afterEach(async () => {
+  for (const started of running.splice(0)) {
+    try {
+      process.kill(started.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await started.exit;
+  }
+});
+
+function startGateway(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      REDIS_URL: testRedisUrl(),
+      GW_KEY_PREFIX: uniquePrefix('procs'),
+      GW_ENV: 'test',
+      GW_DATA_KEYS: testDataKeys(),
+      GW_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = {
+    pid: child.pid!,
+    exit,
+    output: () => output,
+    lines: () =>
+      output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+  running.push(started);
+  return started;
+}
+
+/** GET on a connection of its own, so the primary hands each request to the next process. */
+function getOnNewConnection(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function listeningLines(started: Started) {
+  return started.lines().filter((l) => l.msg === 'gateway processes listening');
+}
+
+describe('GW_GATEWAY_PROCESSES=2', () => {
+  // Each process compiles the catalogue at start: two of them on a busy 2-core machine take a while.
+  it(
+    'serves requests from both processes on one port and stops both cleanly on SIGTERM',
+    { timeout: 60_000 },
+    async () => {
+      const port = await freePort();
+      const started = startGateway({ PORT: String(port), GW_GATEWAY_PROCESSES: '2' });
+      await waitFor(() => listeningLines(started).length === 1, {
+        timeoutMs: 30_000,
+        what: 'both gateway processes listening',
+      });
+
+      for (let i = 0; i < 20; i++) expect(await getOnNewConnection(port, '/healthz')).toBe(200);
+      // A request's log line is written once its answer is sent: wait for all twenty.
+      const servedBy = await waitFor(
+        () => {
+          const served = started
+            .lines()
+            .filter((l) => l.msg === 'request' && l.path === '/healthz')
+            .map((l) => l.gatewayProcess);
+          return served.length === 20 && served;
+        },
+        { what: 'twenty request log lines' },
+      );
+      expect(new Set(servedBy)).toEqual(new Set([1, 2]));
+
+      // Signed submissions share nonces, rate limits and cases through Redis, whichever process
+      // answers: each is accepted once.
+      const client = new GatewayClient(`http://127.0.0.1:${port}`, {
+        clientId: 'portal-sc',
+        secret: devSecret('portal-sc'),
+      });
+      for (let i = 0; i < 4; i++) {
+        const res = await client.submitCase(validExample('SW-005'), `procs-${Date.now()}-${i}`);
+        expect(res.status).toBe(202);
+      }
+
+      process.kill(started.pid, 'SIGTERM');
+      expect(await started.exit).toBe(0);
+      const stopped = started.lines().filter((l) => l.msg === 'shutdown: complete');
+      expect(stopped.map((l) => l.gatewayProcess).sort()).toEqual([1, 2]);
+    },
+  );
+
+  it(
+    'replaces a process killed while serving, and keeps answering meanwhile',
+    { timeout: 60_000 },
+    async () => {
+      const port = await freePort();
+      const started = startGateway({ PORT: String(port), GW_GATEWAY_PROCESSES: '2' });
+      await waitFor(() => listeningLines(started).length === 1, {
+        timeoutMs: 30_000,
+        what: 'both gateway processes listening',
+      });
+      const [victim, survivor] = listeningLines(started)[0]!.pids as number[];
+      process.kill(victim!, 'SIGKILL');
+      await waitFor(
+        () => started.lines().some((l) => l.msg === 'gateway process died: starting another'),
+        {
+          what: 'the supervisor to notice',
+        },
+      );
+      expect(await getOnNewConnection(port, '/healthz')).toBe(200);
+      await waitFor(() => listeningLines(started).length === 2, {
+        timeoutMs: 30_000,
+        what: 'the replacement listening',
+      });
+      const pids = listeningLines(started)[1]!.pids as number[];
+      expect(pids).toContain(survivor);
+      expect(pids).not.toContain(victim);
+      expect(pids).toHaveLength(2);
+    },
+  );
+
+  it(
+    'stops with exit 1 when its processes cannot start, instead of restarting them for ever',
+    { timeout: 60_000 },
+    async () => {
+      const started = startGateway({
+        PORT: String(await freePort()),
+        GW_GATEWAY_PROCESSES: '2',
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        GW_REDIS_STARTUP_TIMEOUT_MS: '300',
+      });
+      expect(await started.exit).toBe(1);
+      expect(started.output()).toContain('gateway process failed to start: stopping all');
+      expect(started.lines().filter((l) => l.msg === 'starting gateway processes')).toHaveLength(1);
+    },
+  );
+});
