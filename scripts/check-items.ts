@@ -3,8 +3,9 @@
 // division-table rules, personal-data annotations, cross-field rules checked against the
 // schemas), then runs every valid example through the whole validation (envelope, identifiers,
 // payload schema, cross-field rules) and every invalid example, which must fail at its pointer
-// with its keyword or rule name.
+// with its keyword or rule name (gateway/catalogue/example-checks.ts, as for an operator's draft).
 import { CatalogueInvalidError } from '../gateway/catalogue/catalogue-error.ts';
+import { exampleProblems } from '../gateway/catalogue/example-checks.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
 import type { CatalogueItem } from '../gateway/catalogue/catalogue-item.ts';
 import { createSchemaRegistry, type SchemaRegistry } from '../gateway/catalogue/schema-registry.ts';
@@ -49,37 +50,10 @@ function problemsOf(body: unknown): FieldProblem[] {
   }
 }
 
-// The gateway points a missing or extra property at the property itself (field-problems.ts); an
-// example may name the property or its object.
-const PROPERTY_KEYWORDS = new Set(['required', 'additionalProperties', 'dependentRequired']);
-function locates(example: { pointer: string; keyword: string }, problem: FieldProblem): boolean {
-  if (problem.keyword !== example.keyword) return false;
-  const parent = problem.path.slice(0, problem.path.lastIndexOf('/'));
-  return (
-    problem.path === example.pointer ||
-    (PROPERTY_KEYWORDS.has(example.keyword) && parent === example.pointer)
-  );
-}
-
 for (const item of catalogue) {
   if (refused.has(label(item))) continue;
   const examples = registry.examplesFor(item.code, item.version)!;
-  examples.valid.forEach((envelope, i) => {
-    const problems = problemsOf(envelope);
-    for (const p of problems) fail(item, `valid[${i}] ${p.keyword ?? ''}@${p.path}: ${p.message}`);
-    const mode = (envelope as { mode?: string }).mode ?? '';
-    if (!(item.modes as readonly string[]).includes(mode))
-      fail(item, `valid[${i}] mode ${mode} not in ${item.modes.join(',')}`);
-  });
-  examples.invalid.forEach((example, i) => {
-    const problems = problemsOf(example.envelope);
-    if (problems.length === 0) return fail(item, `invalid[${i}] passes`);
-    if (!problems.some((p) => locates(example, p)))
-      fail(
-        item,
-        `invalid[${i}] expected ${example.keyword} at ${example.pointer}, got ${problems.map((p) => `${p.keyword ?? ''}@${p.path}`).join(', ')}`,
-      );
-  });
+  for (const problem of exampleProblems(item, examples, problemsOf)) fail(item, problem.message);
 }
 console.log(`${catalogue.length} items checked, ${failures} problems`);
 process.exitCode = failures ? 1 : 0;

@@ -6,9 +6,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
 import { CatalogueInvalidError } from './catalogue-error.ts';
-import { MEMBER_PROVINCES, type CatalogueItem } from './catalogue-item.ts';
+import { DEPARTMENTS, MEMBER_PROVINCES, type CatalogueItem } from './catalogue-item.ts';
 import { CATALOGUE_METADATA_SCHEMA } from './catalogue-metadata-schema.ts';
 import { toFieldProblems } from './field-problems.ts';
+import type { FieldProblem } from '../shared/errors.ts';
 
 export const DEFAULT_CATALOGUE_FILE = projectPath('schemas', 'catalogue.json');
 
@@ -19,6 +20,37 @@ function metadataValidator() {
   return new Ajv2020({ strict: true, allErrors: true }).compile<{ items: RawItem[] }>(
     CATALOGUE_METADATA_SCHEMA,
   );
+}
+
+/**
+ * The code's prefix is the department (GA-001 belongs to 公安),
+ * schemas/README.md#alliance-and-catalogue.
+ */
+export function codeBelongsTo(code: string, department: string): boolean {
+  return code.slice(0, 2) === department;
+}
+
+/**
+ * The problems of one catalogue entry on its own (an operator's draft metadata), each located in
+ * the entry, in English and Chinese: what the catalogue file's schema demands of every entry, and
+ * the department prefix of its code.
+ */
+export function entryProblems(entry: unknown): FieldProblem[] {
+  const validate = new Ajv2020({ strict: true, allErrors: true }).compile(
+    CATALOGUE_METADATA_SCHEMA.properties.items.items,
+  );
+  const problems = validate(entry) ? [] : toFieldProblems(validate.errors);
+  const { code, department } = (entry ?? {}) as Record<string, unknown>;
+  // An unknown department is refused by the schema already; the prefix would add nothing.
+  const known =
+    typeof department === 'string' && (DEPARTMENTS as readonly string[]).includes(department);
+  if (typeof code === 'string' && known && !codeBelongsTo(code, department))
+    problems.push({
+      path: '/department',
+      message: `${code} does not belong to department ${department}: its code must start with ${department}-`,
+      messageZh: `事项编码 ${code} 不属于部门 ${department},编码应以 ${department}- 开头`,
+    });
+  return problems;
 }
 
 /**
@@ -33,9 +65,7 @@ function crossChecks(data: unknown): string[] {
   items.forEach((entry: unknown, i) => {
     const item = (entry ?? {}) as Partial<Record<'code' | 'department' | 'version', unknown>>;
     if (typeof item.code !== 'string' || typeof item.department !== 'string') return;
-    // The code's prefix is the department (GA-001 belongs to 公安),
-    // schemas/README.md#alliance-and-catalogue.
-    if (item.code.slice(0, 2) !== item.department)
+    if (!codeBelongsTo(item.code, item.department))
       problems.push(`/items/${i}/code: ${item.code} does not start with ${item.department}-`);
     const key = `${item.code} v${String(item.version)}`;
     const first = seen.get(key);

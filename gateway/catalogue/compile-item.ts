@@ -1,14 +1,13 @@
 // Everything the registry demands of one published item version before it will serve it: the
-// schema file exists and its $id names it, the bounded-size, Chinese-title and division-table
-// rules hold (schema-rules.ts), every field that looks personal is annotated (x-personal,
-// gateway/personal-data/personal-check.ts), ajv compiles it in strict mode, its cross-field rules
-// name known rules and real fields (rules/compile-rules.ts), its typed result, if any, passes the
-// same checks and accepts its examples (result-schema.ts), and the examples file is well formed.
-// The item version's personal locations are derived here too, once, for masking its cases.
-// Every problem is collected, not just the first, so one start-up lists all that is wrong.
+// schema file exists and its $id names it, the schema passes the item schema checks an operator's
+// draft passes too (item-schema-checks.ts: bounded sizes, Chinese titles, division tables,
+// x-personal annotations, strict compile, cross-field rules, typed result), and the examples file
+// is well formed. The item version's personal locations are derived there too, once, for masking
+// its cases. Every problem is collected, not just the first, so one start-up lists all that is
+// wrong.
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CatalogueItem } from './catalogue-item.ts';
-import { DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
+import { DEFS_ID } from './create-ajv.ts';
 import {
   deepFreeze,
   itemSchemaFile,
@@ -17,13 +16,11 @@ import {
   readJson,
   type ItemExamples,
 } from './item-files.ts';
-import { compilePersonalData } from '../personal-data/compile-personal-data.ts';
+import { checkItemSchema } from './item-schema-checks.ts';
 import type { PersonalLocations } from '../personal-data/personal-locations.ts';
-import { compileRules, type CompiledRule } from './rules/compile-rules.ts';
 import type { CrossFieldRule } from './rules/cross-field-rule.ts';
-import { compileResultSchema, type CompiledResult } from './result-schema.ts';
+import type { CompiledResult } from './result-schema.ts';
 import { referencedDefinitions } from './referenced-definitions.ts';
-import { checkChineseTitles, checkDivisionScopes, checkSchemaRules } from './schema-rules.ts';
 import type { CompiledItem } from './validate-submission.ts';
 
 export interface RegisteredItem extends CompiledItem {
@@ -38,8 +35,6 @@ export interface RegisteredItem extends CompiledItem {
 }
 
 export type CompileResult = { ok: true; entry: RegisteredItem } | { ok: false; problems: string[] };
-
-type Json = Parameters<typeof checkSchemaRules>[0];
 
 function rawSchema(ajv: Ajv2020, id: string): Record<string, unknown> {
   return (ajv.getSchema(id)?.schema ?? {}) as Record<string, unknown>;
@@ -62,41 +57,19 @@ export function compileItem(
   const id = (schema as { $id?: unknown }).$id;
   const expectedId = itemSchemaId(item.code, item.version);
   if (id !== expectedId) problems.push(`${file}: $id is ${String(id)}, expected ${expectedId}`);
-  const violations = [
-    ...checkSchemaRules(schema as Json),
-    ...checkChineseTitles(schema as Json),
-    ...checkDivisionScopes(schema as Json),
-  ];
-  for (const v of violations) problems.push(`${file}: ${v.rule} at ${v.schemaPath || '/'}`);
-  const docs = { defs: rawSchema(ajv, DEFS_ID), envelope: rawSchema(ajv, ENVELOPE_ID) };
-  const payload = schema as Record<string, unknown>;
-  const personal = compilePersonalData(docs.envelope, payload, docs);
-  if (!personal.ok) problems.push(...personal.problems.map((p) => `${file}: ${p}`));
-
-  let validate: CompiledItem['validate'] | undefined;
-  try {
-    validate = ajv.compile(schema);
-  } catch (error) {
-    problems.push(`${file}: does not compile in strict mode: ${(error as Error).message}`);
-  }
-  let rules: readonly CompiledRule[] = [];
-  if (validate) {
-    const compiled = compileRules(payload, docs, ruleCatalogue);
-    if (compiled.ok) rules = compiled.rules;
-    else problems.push(...compiled.problems.map((p) => `${file}: ${p}`));
-  }
-  const result = compileResultSchema(
+  const check = checkItemSchema(
     ajv,
     item.code,
     item.version,
     schema as Record<string, unknown>,
+    ruleCatalogue,
   );
-  if (!result.ok) problems.push(...result.problems.map((p) => `${file}: ${p}`));
+  if (!check.ok) problems.push(...check.problems.map((p) => `${file}: ${p.message}`));
   const examples = readExamples(schemasDir, item.code, item.version);
   if (!examples.ok) problems.push(examples.problem);
 
-  if (problems.length > 0 || !validate || !examples.ok || !personal.ok || !result.ok)
-    return { ok: false, problems };
+  if (problems.length > 0 || !check.ok || !examples.ok) return { ok: false, problems };
+  const { validate, rules, result, personal } = check.checked;
   return {
     ok: true,
     entry: {
@@ -105,8 +78,8 @@ export function compileItem(
       rules,
       schema: deepFreeze(schema as Record<string, unknown>),
       examples: examples.value,
-      personal: personal.locations,
-      ...(result.result ? { result: result.result } : {}),
+      personal,
+      ...(result ? { result } : {}),
       definitions: deepFreeze(referencedDefinitions(schema, rawSchema(ajv, DEFS_ID))),
     },
   };

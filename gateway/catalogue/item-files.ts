@@ -72,8 +72,12 @@ export function readExamples(
 ): ReadResult<ItemExamples> {
   const file = itemExamplesFile(code, version);
   const read = readJson(schemasDir, file);
-  if (!read.ok) return read;
-  const { valid, invalid } = isObject(read.value) ? read.value : {};
+  return read.ok ? checkExamples(file, read.value) : read;
+}
+
+/** An examples document's shape (`file` names it in the problem), from a file or a draft. */
+export function checkExamples(file: string, value: unknown): ReadResult<ItemExamples> {
+  const { valid, invalid } = isObject(value) ? value : {};
   if (!Array.isArray(valid) || valid.length === 0 || !valid.every(isObject))
     return { ok: false, problem: `${file}: needs a non-empty "valid" list of envelopes` };
   if (!Array.isArray(invalid) || invalid.length === 0 || !invalid.every(isInvalidExample))

@@ -162,3 +162,19 @@ export function checkDivisionScopes(schema: Json, path = ''): SchemaRuleViolatio
     if (!DATA_KEYS.has(key)) out.push(...checkDivisionScopes(sub, `${path}/${key}`));
   return out;
 }
+
+const RULES_ZH: Readonly<Record<string, string>> = {
+  'schema without type, $ref, enum or const': '声明字段时未给出 type、$ref、enum 或 const',
+  'string without maxLength': '字符串未设 maxLength',
+  'array without maxItems': '数组未设 maxItems',
+  'object without additionalProperties: false': '对象未设 additionalProperties: false',
+  'no Chinese title': '缺少中文 title',
+};
+
+/** A violation's rule in Chinese, for an operator's draft report (draft-validation/). */
+export function ruleInChinese(rule: string): string {
+  const scoped = /^(divisionCode|taxAuthorityCode) field without a division table/.exec(rule);
+  if (scoped)
+    return `${scoped[1]} 字段未指定区划表(在 $ref 旁加 "${scoped[1]}": "member" 或 "national")`;
+  return RULES_ZH[rule] ?? rule;
+}

@@ -1,0 +1,117 @@
+// The checks an item version's schema must pass before the catalogue serves it, in one place for
+// the registry (compile-item.ts: every published version at start or on publish) and for an
+// operator's draft (draft-validation/validate-item-draft.ts: before it may be submitted): the
+// bounded-size, Chinese-title and division-table rules (schema-rules.ts), the personal-data
+// annotations (gateway/personal-data/personal-check.ts), a strict ajv compile with the gateway's
+// keywords, the cross-field rules (rules/compile-rules.ts) and the typed result
+// (result-schema.ts). Every problem is collected, each located by a JSON pointer into the schema
+// document and worded in English and Chinese; the English text is the one the registry has always
+// printed, so a start-up refusal reads as before.
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import { compilePersonalData } from '../personal-data/compile-personal-data.ts';
+import type { PersonalLocations } from '../personal-data/personal-locations.ts';
+import { DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
+import { compileResultSchema, type CompiledResult } from './result-schema.ts';
+import { compileRules, type CompiledRule } from './rules/compile-rules.ts';
+import type { CrossFieldRule } from './rules/cross-field-rule.ts';
+import {
+  checkChineseTitles,
+  checkDivisionScopes,
+  checkSchemaRules,
+  ruleInChinese,
+} from './schema-rules.ts';
+
+/** One problem of an item document, located by a JSON pointer into it. */
+export interface ItemProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly messageZh: string;
+}
+
+export interface CheckedItemSchema {
+  readonly validate: ValidateFunction;
+  readonly rules: readonly CompiledRule[];
+  readonly result: CompiledResult | undefined;
+  /** Where a submission of this item version holds personal data (envelope and payload). */
+  readonly personal: PersonalLocations;
+}
+
+export type ItemSchemaCheck =
+  | { readonly ok: true; readonly checked: CheckedItemSchema }
+  | { readonly ok: false; readonly problems: ItemProblem[] };
+
+type Json = Parameters<typeof checkSchemaRules>[0];
+
+function rawSchema(ajv: Ajv2020, id: string): Record<string, unknown> {
+  return (ajv.getSchema(id)?.schema ?? {}) as Record<string, unknown>;
+}
+
+// The pointer a problem text starts with ("/crossFieldRules/6: unknown rule") or ends with
+// ("string without maxLength at /resultSchema/properties/no"); '' (the whole schema) otherwise.
+function located(text: string, zh: string): ItemProblem {
+  const leading = /^(\/[^:\s]*): /.exec(text);
+  const trailing = / at (\/\S*)$/.exec(text);
+  const path = leading?.[1] ?? trailing?.[1] ?? '';
+  return { path: path === '/' ? '' : path, message: text, messageZh: `${zh}:${text}` };
+}
+
+/**
+ * Checks and compiles an item schema (its `$id` already set to the version's own, so relative
+ * references resolve as they will once published). Compiling adds it to `ajv` under that $id.
+ */
+export function checkItemSchema(
+  ajv: Ajv2020,
+  code: string,
+  version: number,
+  schema: Record<string, unknown>,
+  ruleCatalogue: ReadonlyMap<string, CrossFieldRule>,
+): ItemSchemaCheck {
+  const problems: ItemProblem[] = [];
+  const violations = [
+    ...checkSchemaRules(schema as Json),
+    ...checkChineseTitles(schema as Json),
+    ...checkDivisionScopes(schema as Json),
+  ];
+  for (const v of violations) {
+    const at = v.schemaPath === '/' ? '' : v.schemaPath;
+    problems.push({
+      path: at,
+      message: `${v.rule} at ${at || '/'}`,
+      messageZh: `${ruleInChinese(v.rule)}(位置 ${at || '/'})`,
+    });
+  }
+  const docs = { defs: rawSchema(ajv, DEFS_ID), envelope: rawSchema(ajv, ENVELOPE_ID) };
+  const personal = compilePersonalData(docs.envelope, schema, docs);
+  if (!personal.ok)
+    problems.push(
+      ...personal.problems.map((p) => ({ ...located(p, '个人信息字段未标注'), path: '' })),
+    );
+
+  let validate: ValidateFunction | undefined;
+  try {
+    validate = ajv.compile(schema);
+  } catch (error) {
+    const message = `does not compile in strict mode: ${(error as Error).message}`;
+    problems.push({
+      path: '',
+      message,
+      messageZh: `结构定义在严格模式下无法编译:${(error as Error).message}`,
+    });
+  }
+  let rules: readonly CompiledRule[] = [];
+  if (validate) {
+    const compiled = compileRules(schema, docs, ruleCatalogue);
+    if (compiled.ok) rules = compiled.rules;
+    else problems.push(...compiled.problems.map((p) => located(p, '跨字段规则有误')));
+  }
+  const result = compileResultSchema(ajv, code, version, schema);
+  if (!result.ok) problems.push(...result.problems.map((p) => located(p, '办理结果结构有误')));
+
+  if (problems.length > 0 || !validate || !personal.ok || !result.ok)
+    return { ok: false, problems };
+  return {
+    ok: true,
+    checked: { validate, rules, result: result.result, personal: personal.locations },
+  };
+}

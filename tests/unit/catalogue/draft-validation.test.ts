@@ -1,0 +1,294 @@
+// Validation of an operator's item draft (schemas/README.md#draft-validation): the metadata, the
+// schema compiled strictly with the gateway's checks, every example run, size and nesting limits,
+// and the compatibility report against the published version — each problem located in the draft
+// and worded in English and Chinese. Published items serve as drafts, changed one way per test.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  validateItemDraft,
+  type DraftContext,
+} from '../../../gateway/catalogue/draft-validation/validate-item-draft.ts';
+import { MAX_DRAFT_DEPTH } from '../../../gateway/catalogue/draft-validation/draft-limits.ts';
+import { itemExamplesFile, itemSchemaFile } from '../../../gateway/catalogue/item-files.ts';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { divisions } from './support.ts';
+
+type Json = Record<string, unknown>;
+
+/** The object at `path` inside `doc`: the tests change a draft in place, one field at a time. */
+function at(doc: unknown, ...path: (string | number)[]): Json {
+  let node = doc;
+  for (const key of path) node = (node as Record<string | number, unknown>)[key];
+  return node as Json;
+}
+const list = (doc: unknown, ...path: (string | number)[]) => at(doc, ...path) as unknown as Json[];
+
+const read = (file: string): Json =>
+  JSON.parse(readFileSync(projectPath('schemas', file), 'utf8')) as Json;
+const catalogue = read('catalogue.json') as { items: Json[] };
+
+/** A published item version 1 as a draft's item document: metadata, schema, examples. */
+function draftOf(code: string): Json {
+  const {
+    code: _code,
+    version: _version,
+    ...metadata
+  } = catalogue.items.find((i) => i.code === code)!;
+  return {
+    ...metadata,
+    schema: read(itemSchemaFile(code, 1)),
+    examples: read(itemExamplesFile(code, 1)),
+  };
+}
+
+/** The same item's next version: its examples name no version, so they serve version 2. */
+function nextVersionOf(code: string): Json {
+  const draft = draftOf(code);
+  const unpin = (envelope: Json) => {
+    delete envelope.itemVersion;
+  };
+  list(draft, 'examples', 'valid').forEach(unpin);
+  list(draft, 'examples', 'invalid').forEach((e) => unpin(at(e, 'envelope')));
+  return draft;
+}
+
+const firstVersion = (code: string): DraftContext => ({ itemCode: code, version: 1, divisions });
+const secondVersion = (code: string): DraftContext => ({
+  itemCode: code,
+  version: 2,
+  baseSchema: read(itemSchemaFile(code, 1)),
+  divisions,
+});
+
+describe('validateItemDraft', () => {
+  it('accepts a published item as the first version of a new item, with no compatibility report', () => {
+    expect(validateItemDraft(draftOf('SW-005'), firstVersion('SW-005'))).toEqual({
+      ok: true,
+      problems: [],
+      compatibility: null,
+    });
+  });
+
+  it('accepts an unchanged next version and reports no change', () => {
+    expect(validateItemDraft(nextVersionOf('SW-005'), secondVersion('SW-005'))).toEqual({
+      ok: true,
+      problems: [],
+      compatibility: { mode: 'BACKWARD', breaking: false, changes: [] },
+    });
+  });
+
+  it('reports a narrowed enum as breaking while the draft stays ok (a breaking change may be published)', () => {
+    const draft = nextVersionOf('SW-005');
+    at(draft, 'schema', 'properties', 'project', 'properties', 'businessType').enum = [
+      'construction',
+      'sales',
+      'installation',
+    ];
+    const result = validateItemDraft(draft, secondVersion('SW-005'));
+    expect(result.ok).toBe(true);
+    expect(result.compatibility).toEqual({
+      mode: 'BACKWARD',
+      breaking: true,
+      changes: [
+        {
+          path: '/payload/project/businessType',
+          rule: 'enum-narrowed',
+          breaking: true,
+          detail: '"repair" is no longer allowed',
+        },
+        {
+          path: '/payload/project/businessType',
+          rule: 'enum-narrowed',
+          breaking: true,
+          detail: '"other" is no longer allowed',
+        },
+      ],
+    });
+  });
+
+  it('compares the typed result too, at /result', () => {
+    const draft = nextVersionOf('SW-005');
+    at(draft, 'schema', 'resultSchema', 'properties', 'outcome').enum = [
+      'paid',
+      'failed',
+      'pending',
+    ];
+    const result = validateItemDraft(draft, secondVersion('SW-005'));
+    expect(result.compatibility?.changes).toEqual([
+      {
+        path: '/result/outcome',
+        rule: 'enum-widened',
+        breaking: false,
+        detail: 'now also allows "pending"',
+      },
+    ]);
+  });
+
+  it('refuses an unknown department, bad modes, promised days and provinces at their pointers', () => {
+    const draft = draftOf('SW-005');
+    Object.assign(draft, {
+      department: 'XX',
+      modes: ['fax'],
+      promisedDays: 400,
+      enabledProvinces: ['11'],
+    });
+    const { ok, problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(ok).toBe(false);
+    expect(problems.map((p) => p.path).toSorted()).toEqual([
+      '/department',
+      '/enabledProvinces/0',
+      '/modes/0',
+      '/promisedDays',
+    ]);
+  });
+
+  it('refuses a code that does not belong to the department', () => {
+    const draft = draftOf('SW-005');
+    draft.department = 'GA';
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems).toEqual([
+      {
+        path: '/department',
+        message: 'SW-005 does not belong to department GA: its code must start with GA-',
+        messageZh: '事项编码 SW-005 不属于部门 GA,编码应以 GA- 开头',
+      },
+    ]);
+  });
+
+  it('refuses an item code of the wrong form, as a problem of the whole draft', () => {
+    const { problems } = validateItemDraft(draftOf('SW-005'), {
+      ...firstVersion('SW-005'),
+      itemCode: 'sw5',
+    });
+    expect(problems).toContainEqual(
+      expect.objectContaining({ path: '', message: expect.stringMatching(/^item code: /) }),
+    );
+  });
+
+  it('refuses a schema that does not compile in strict mode', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'schema', 'properties', 'crossRegionReportNo').format = 'no-such-format';
+    const { ok, problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(ok).toBe(false);
+    expect(problems).toContainEqual({
+      path: '/schema',
+      message: expect.stringMatching(/^does not compile in strict mode: .*no-such-format/),
+      messageZh: expect.stringMatching(/^结构定义在严格模式下无法编译/),
+    });
+  });
+
+  it('refuses an unbounded string at its place in the schema, in English and Chinese', () => {
+    const draft = draftOf('SW-005');
+    delete at(draft, 'schema', 'properties', 'crossRegionReportNo').maxLength;
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems).toEqual([
+      {
+        path: '/schema/properties/crossRegionReportNo',
+        message: 'string without maxLength at /properties/crossRegionReportNo',
+        messageZh: '字符串未设 maxLength(位置 /properties/crossRegionReportNo)',
+      },
+    ]);
+  });
+
+  it('refuses a cross-field rule that names no field, at the rule', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'schema', 'crossFieldRules', 1).total = '/payload/noSuchTotal';
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems.map((p) => p.path)).toEqual(['/schema/crossFieldRules/1/total']);
+  });
+
+  it('refuses a valid example the schema refuses, at the field inside the example', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'examples', 'valid', 0, 'payload', 'lines', 0).amount = '1.005';
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ path: '/examples/valid/0/payload/lines/0/amount' }),
+    );
+  });
+
+  it('refuses a valid example that breaks a cross-field rule', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'examples', 'valid', 0, 'payload').totalAmount = '1.00';
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems).toContainEqual(
+      expect.objectContaining({
+        path: '/examples/valid/0/payload/totalAmount',
+        message: expect.stringContaining('sum-equals@'),
+      }),
+    );
+  });
+
+  it('refuses an invalid example that passes, and one refused elsewhere than it claims', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'examples', 'invalid', 0).envelope = at(draft, 'examples', 'valid', 0);
+    at(draft, 'examples', 'invalid', 1).pointer = '/payload/somewhereElse';
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems.map((p) => p.path)).toEqual([
+      '/examples/invalid/0',
+      '/examples/invalid/1/pointer',
+    ]);
+  });
+
+  it('refuses examples without a valid list', () => {
+    const draft = draftOf('SW-005');
+    draft.examples = { valid: [], invalid: at(draft, 'examples').invalid };
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems).toEqual([expect.objectContaining({ path: '/examples' })]);
+  });
+
+  it('refuses a 1 MiB schema without compiling it, and reports no compatibility', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'schema').description = 'x'.repeat(1024 * 1024);
+    const result = validateItemDraft(draft, secondVersion('SW-005'));
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: '/schema',
+          message: `the schema is ${Buffer.byteLength(JSON.stringify(draft.schema))} bytes as JSON; at most 262144 are accepted`,
+          messageZh: expect.stringContaining('超过上限 262144 字节'),
+        },
+      ],
+      compatibility: null,
+    });
+  });
+
+  it(`refuses a draft nested deeper than ${MAX_DRAFT_DEPTH} levels without walking it`, () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const draft = { ...draftOf('SW-005'), notes: deep };
+    expect(validateItemDraft(draft, firstVersion('SW-005'))).toEqual({
+      ok: false,
+      problems: [
+        expect.objectContaining({
+          path: '',
+          message: `the draft nests deeper than ${MAX_DRAFT_DEPTH} levels`,
+        }),
+      ],
+      compatibility: null,
+    });
+  });
+
+  it('refuses what is not an item document', () => {
+    for (const garbage of [null, 42, 'draft', [], { schema: [] }])
+      expect(validateItemDraft(garbage, firstVersion('SW-005')).ok).toBe(false);
+  });
+
+  it("leaves the caller's draft as it was (nothing frozen, no $id added)", () => {
+    const draft = draftOf('SW-005');
+    delete at(draft, 'schema').$id;
+    validateItemDraft(draft, firstVersion('SW-005'));
+    expect(Object.isFrozen(draft.examples)).toBe(false);
+    expect(at(draft, 'schema').$id).toBeUndefined();
+  });
+
+  it('words every problem in Chinese too', () => {
+    const draft = draftOf('SW-005');
+    Object.assign(draft, { department: 'XX', level: 'village' });
+    delete at(draft, 'schema', 'properties', 'crossRegionReportNo').maxLength;
+    at(draft, 'examples', 'invalid', 0).envelope = at(draft, 'examples', 'valid', 0);
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems.length).toBeGreaterThan(2);
+    for (const p of problems) expect(p.messageZh).toMatch(/[\u4e00-\u9fa5]/u);
+  });
+});
