@@ -103,7 +103,7 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
             .lines()
             .filter((l) => l.msg === 'request' && l.path === '/healthz')
             .map((l) => l.gatewayProcess);
-          return served.length === 20 && served;
+          return served.length === 20 ? served : undefined;
         },
         { what: 'twenty request log lines' },
       );
