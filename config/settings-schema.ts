@@ -352,6 +352,31 @@ export const SETTINGS_SCHEMA = {
       minLength: 1,
       'x-env': 'GW_SUPERVISION_FILE',
     },
+    cataloguePollMs: {
+      description:
+        'How often each gateway polls the catalogue revision in Redis (gateway/README.md#live-reload); the publish hint is usually faster, the poll catches a lost hint.',
+      type: 'integer',
+      minimum: 100,
+      maximum: 60000,
+      default: 2000,
+      'x-env': 'GW_CATALOGUE_POLL_MS',
+    },
+    catalogueSubscribe: {
+      description:
+        'Listen for the publish hint on Redis pub/sub (false: the poll alone brings publishes, within GW_CATALOGUE_POLL_MS).',
+      type: 'boolean',
+      default: true,
+      'x-env': 'GW_CATALOGUE_SUBSCRIBE',
+    },
+    catalogueSunsetDays: {
+      description:
+        'Days a superseded item version stays accepted for pinned submissions after a breaking publish (then 422 GW_ITEM_VERSION_RETIRED).',
+      type: 'integer',
+      minimum: 30,
+      maximum: 3650,
+      default: 90,
+      'x-env': 'GW_CATALOGUE_SUNSET_DAYS',
+    },
   },
   required: ['env', 'port', 'host', 'keyPrefix', 'logLevel', 'bodyLimitBytes'],
   additionalProperties: false,

@@ -5,7 +5,11 @@ import type { Server } from 'node:http';
 import type { Config } from '../config/load-config.ts';
 import { startReconciler } from './cases/reconciler.ts';
 import { createHttpServer, listen } from './http/http-server.ts';
-import { createServices, gatewayApp } from './services.ts';
+import { createServices, gatewayApp, loadStaticData } from './services.ts';
+import { createCatalogueCompiler } from './catalogue/catalogue-compiler.ts';
+import { createLiveCatalogue } from './catalogue/live-catalogue.ts';
+import { connectCatalogue } from './catalogue/published/connect-catalogue.ts';
+import { loadDivisionTables } from './divisions/load-division-table.ts';
 import { createLifecycle } from './shared/lifecycle.ts';
 import type { Logger } from './shared/logger.ts';
 import { rateLimitedLog } from './shared/rate-limited-log.ts';
@@ -36,7 +40,23 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     throw error instanceof StartupError ? error : new StartupError((error as Error).message);
   }
 
-  const services = createServices(config, logger, redis);
+  // The catalogue in Redis (the seed files on the first start), compiled before listening.
+  const tables = loadDivisionTables();
+  const compiler = createCatalogueCompiler({ divisions: tables });
+  const catalogue = createLiveCatalogue({ compiler, logger });
+  try {
+    await connectCatalogue(catalogue, redis, config);
+  } catch (error) {
+    await catalogue.close();
+    redis.disconnect();
+    throw new StartupError(`catalogue: ${(error as Error).message}`);
+  }
+  const services = createServices(
+    config,
+    logger,
+    redis,
+    loadStaticData(config, logger, { tables, catalogue }),
+  );
   const reconciler = startReconciler(
     services,
     { intervalMs: config.reconcileIntervalMs, ageMs: config.reconcileAgeMs },
@@ -56,6 +76,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
     closers: [
       { name: 'reconciler', close: () => reconciler.stop() },
+      { name: 'catalogue', close: () => catalogue.close() },
       { name: 'queues', close: () => services.closeQueues() },
       { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) },
     ],

@@ -3,6 +3,7 @@
 // everything passed down).
 import type { Express, Router } from 'express';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { API_ROUTES, servedRoutes, type ApiDeps } from './api-routes.ts';
 import { buildApp } from './app.ts';
 import { isPublic, routeRouter } from './http/mount-routes.ts';
@@ -25,9 +26,13 @@ import { createCaseSystem } from './case-system.ts';
 import { newCaseId } from './cases/case-id.ts';
 import type { CaseStore } from './cases/case-store.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
-import { createSchemaRegistry, type SchemaRegistry } from './catalogue/schema-registry.ts';
+import { createCatalogueCompiler } from './catalogue/catalogue-compiler.ts';
+import { sourcesFromFiles } from './catalogue/item-source.ts';
+import { createLiveCatalogue, type LiveCatalogue } from './catalogue/live-catalogue.ts';
+import { loadCatalogue } from './catalogue/catalogue-loader.ts';
+import { compileRegistry, type SchemaRegistry } from './catalogue/schema-registry.ts';
 import type { DivisionTable } from './divisions/division-table.ts';
-import { loadDivisionTables } from './divisions/load-division-table.ts';
+import { loadDivisionTables, type DivisionTables } from './divisions/load-division-table.ts';
 import type { CaseQueues } from './queues/case-queues.ts';
 import { loadAlliance, type Alliance } from './routing/alliance.ts';
 import type { RoutingContext } from './routing/route-decision.ts';
@@ -52,11 +57,14 @@ export interface Services {
   clients: ClientRegistry;
   divisions: DivisionTable;
   routing: RoutingContext;
-  registry: SchemaRegistry;
+  /** The catalogue served now (catalogue.registry, read at each use: publishes replace it). */
+  readonly registry: SchemaRegistry;
+  catalogue: LiveCatalogue;
   calendar: CalendarSource;
   policy: SupervisionPolicy;
   provinces: readonly string[];
-  openapi: OpenApiDocument;
+  /** Built from the catalogue served now. */
+  readonly openapi: OpenApiDocument;
   store: CaseStore;
   queues: CaseQueues;
   callbacks: CallbackQueue;
@@ -81,44 +89,78 @@ export interface StaticData {
   clients: ClientRegistry;
   divisions: DivisionTable;
   routing: RoutingContext;
-  registry: SchemaRegistry;
-  /** The working-day calendar in force. */
+  /** The catalogue: compiled from the files, or following the catalogue in Redis once connected. */
+  catalogue: LiveCatalogue;
+  /** The working-day calendar in force (the catalogue's calendars). */
   calendar: CalendarSource;
   /** 督办 and 好差评 deadlines per province. */
   policy: SupervisionPolicy;
   /** The alliance's provinces. */
   provinces: readonly string[];
-  openapi: OpenApiDocument;
+}
+
+export interface StaticDataOptions {
+  items?: readonly CatalogueItem[];
+  alliance?: Alliance;
+  now?: () => Date;
+  /** Division tables already loaded (the gateway process loads them to compile the catalogue). */
+  tables?: DivisionTables;
+  /** A catalogue already connected to Redis (gateway-process.ts); default: the files, compiled. */
+  catalogue?: LiveCatalogue;
+}
+
+/** The catalogue compiled from the files (revision 0); connect() later follows Redis. */
+export function fileCatalogue(
+  logger: Logger,
+  options: { tables: DivisionTables; items?: readonly CatalogueItem[]; now?: () => Date },
+): LiveCatalogue {
+  const started = performance.now();
+  const compiler = createCatalogueCompiler({ divisions: options.tables, now: options.now });
+  const sources = sourcesFromFiles(projectPath('schemas'), options.items ?? loadCatalogue());
+  const registry = compileRegistry(compiler, sources, started);
+  logger.info(
+    { compileMs: Math.round(registry.compileMs), ...registry.counts },
+    'catalogue compiled',
+  );
+  return createLiveCatalogue({ compiler, logger, initial: { sources, registry } });
 }
 
 /** Everything that does not need Redis: config files, division table, catalogue (compiled). */
 export function loadStaticData(
   config: Config,
   logger: Logger,
-  options: { items?: readonly CatalogueItem[]; alliance?: Alliance; now?: () => Date } = {},
+  options: StaticDataOptions = {},
 ): StaticData {
   const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
   // Routing uses the members' table; payload fields that name a place, the national one.
-  const tables = loadDivisionTables();
+  const tables = options.tables ?? loadDivisionTables();
   const divisions = tables.member;
   const alliance = options.alliance ?? loadAlliance();
   const routes = loadRouteTable({ alliance, divisions });
-  const registry = createSchemaRegistry({
-    divisions: tables,
-    items: options.items,
-    now: options.now,
-  });
-  logger.info(
-    { compileMs: Math.round(registry.compileMs), ...registry.counts },
-    'catalogue compiled',
-  );
+  const catalogue =
+    options.catalogue ?? fileCatalogue(logger, { tables, items: options.items, now: options.now });
   return {
     clients,
     divisions,
     routing: { divisions, alliance, routes },
-    registry,
+    catalogue,
     ...loadSupervisionData(config, alliance),
-    openapi: buildOpenApi({ routes: API_ROUTES, registry, version: packageVersion() }),
+    // The calendars are published with the catalogue (a calendar draft reaches every gateway).
+    calendar: () => catalogue.calendar(),
+  };
+}
+
+/** The OpenAPI document of the catalogue served now, built once per revision. */
+function openApiOf(catalogue: LiveCatalogue): () => OpenApiDocument {
+  let built: { registry: SchemaRegistry; document: OpenApiDocument } | undefined;
+  return () => {
+    const registry = catalogue.registry;
+    if (built?.registry !== registry)
+      built = {
+        registry,
+        document: buildOpenApi({ routes: API_ROUTES, registry, version: packageVersion() }),
+      };
+    return built.document;
   };
 }
 
@@ -135,16 +177,24 @@ export function createServices(
     supervision: data,
     log: logger,
     now,
-    results: data.registry,
+    // Read at each use: a publish replaces the registry.
+    results: { resultFor: (code, version) => data.catalogue.registry.resultFor(code, version) },
   });
   const metrics = createMetrics();
   const warnings = readinessWarnings({ board: cases.board, calendar: data.calendar, now });
   registerSupervisionMetrics(metrics.registry, { board: cases.board, warnings });
+  const openapi = openApiOf(data.catalogue);
   return {
     config,
     logger,
     redis,
     ...data,
+    get registry() {
+      return data.catalogue.registry;
+    },
+    get openapi() {
+      return openapi();
+    },
     store: cases.store,
     queues: cases.queues,
     callbacks: cases.callbacks,
@@ -169,13 +219,17 @@ function packageVersion(): string {
 /** What the route table's handlers are given: the services, plus this process's lifecycle. */
 function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
   const { config } = services;
-  // Read at start when served, so a missing swagger-ui-dist stops the start, not a page view.
-  const docs = config.docsEnabled ? docsPages(services.openapi) : undefined;
+  // Read at start when served, so a missing swagger-ui-dist stops the start, not a page view;
+  // the OpenAPI bytes again after each publish (docsPages memoises per document).
+  let docs = config.docsEnabled ? docsPages(services.openapi) : undefined;
   return {
     redis: services.redis,
     lifecycle,
     pingTimeoutMs: config.redisCommandTimeoutMs,
-    registry: services.registry,
+    catalogueStatus: () => services.catalogue.status(),
+    get registry() {
+      return services.registry;
+    },
     routing: services.routing,
     divisions: services.divisions,
     store: services.store,
@@ -193,6 +247,7 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     metrics: services.metrics,
     get docs() {
       if (!docs) throw new Error('the docs routes are switched off (GW_DOCS_ENABLED=false)');
+      if (docs.document !== services.openapi) docs = docsPages(services.openapi);
       return docs;
     },
     newId: newCaseId,

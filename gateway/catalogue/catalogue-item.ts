@@ -54,4 +54,9 @@ export interface CatalogueItem {
   /** Two-digit province codes where the item is enabled (default: all six members). */
   readonly enabledProvinces: readonly string[];
   readonly provenance?: string;
+  /**
+   * Set when operators disabled the item: every submission is refused (422 GW_ITEM_DISABLED) with
+   * this notice, which portals show their applicants.
+   */
+  readonly disabledNotice?: string;
 }

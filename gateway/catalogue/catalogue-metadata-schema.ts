@@ -41,6 +41,8 @@ const itemSchema = {
     // Seed provenance (schemas/README.md#alliance-and-catalogue): C confirmed, R recalled, P
     // plausible.
     provenance: { enum: ['C', 'R', 'P'] },
+    // Operators disabled the item (catalogue-item.ts); portals see it in the 422.
+    disabledNotice: { type: 'string', minLength: 2, maxLength: 500 },
   },
   required: ['code', 'version', 'name', 'department', 'subject', 'modes', 'level'],
   additionalProperties: false,

@@ -35,6 +35,7 @@ function summary(item: CatalogueItem) {
     scope: item.scope,
     version: item.version,
     enabledProvinces: item.enabledProvinces,
+    ...(item.disabledNotice !== undefined ? { disabledNotice: item.disabledNotice } : {}),
   };
 }
 
@@ -61,7 +62,7 @@ export const CATALOGUE_ROUTES = [
         .filter((i) => !mode || (i.modes as readonly string[]).includes(mode))
         .filter((i) => !q || i.name.toLowerCase().includes(q) || i.code.toLowerCase().includes(q))
         .map(summary);
-      return { status: 200, body: { items } };
+      return { status: 200, body: { revision: deps.registry.revision, items } };
     },
   }),
   route({

@@ -6,16 +6,16 @@
 // its cases. Every problem is collected, not just the first, so one start-up lists all that is
 // wrong.
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import type { CatalogueItem } from './catalogue-item.ts';
 import { DEFS_ID } from './create-ajv.ts';
 import {
   deepFreeze,
+  itemExamplesFile,
   itemSchemaFile,
   itemSchemaId,
-  readExamples,
-  readJson,
+  parseExamples,
   type ItemExamples,
 } from './item-files.ts';
+import type { ItemSource } from './item-source.ts';
 import { checkItemSchema } from './item-schema-checks.ts';
 import type { PersonalLocations } from '../personal-data/personal-locations.ts';
 import type { CrossFieldRule } from './rules/cross-field-rule.ts';
@@ -24,6 +24,8 @@ import { referencedDefinitions } from './referenced-definitions.ts';
 import type { CompiledItem } from './validate-submission.ts';
 
 export interface RegisteredItem extends CompiledItem {
+  /** The digest of the source it was compiled from (item-source.ts). */
+  readonly digest: string;
   readonly schema: Readonly<Record<string, unknown>>;
   readonly examples: ItemExamples;
   /** Where a submission of this item version holds personal data (envelope and payload). */
@@ -40,15 +42,26 @@ function rawSchema(ajv: Ajv2020, id: string): Record<string, unknown> {
   return (ajv.getSchema(id)?.schema ?? {}) as Record<string, unknown>;
 }
 
+type CompileFailure = { ok: false; problems: string[] };
+
+function parseSchema(file: string, text: string): { ok: true; value: unknown } | CompileFailure {
+  if (text === '') return { ok: false, problems: [`${file}: missing`] };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, problems: [`${file}: ${String(error)}`] };
+  }
+}
+
 export function compileItem(
   ajv: Ajv2020,
-  schemasDir: string,
-  item: CatalogueItem,
+  source: ItemSource,
   ruleCatalogue: ReadonlyMap<string, CrossFieldRule>,
 ): CompileResult {
+  const { item } = source;
   const file = itemSchemaFile(item.code, item.version);
-  const read = readJson(schemasDir, file);
-  if (!read.ok) return { ok: false, problems: [read.problem] };
+  const read = parseSchema(file, source.schemaText);
+  if (!read.ok) return read;
   const schema = read.value;
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
     return { ok: false, problems: [`${file}: not a JSON object`] };
@@ -65,7 +78,11 @@ export function compileItem(
     ruleCatalogue,
   );
   if (!check.ok) problems.push(...check.problems.map((p) => `${file}: ${p.message}`));
-  const examples = readExamples(schemasDir, item.code, item.version);
+  const examplesFile = itemExamplesFile(item.code, item.version);
+  const examples =
+    source.examplesText === ''
+      ? { ok: false as const, problem: `${examplesFile}: missing` }
+      : parseExamples(examplesFile, source.examplesText);
   if (!examples.ok) problems.push(examples.problem);
 
   if (problems.length > 0 || !check.ok || !examples.ok) return { ok: false, problems };
@@ -74,6 +91,7 @@ export function compileItem(
     ok: true,
     entry: {
       item,
+      digest: source.digest,
       validate,
       rules,
       schema: deepFreeze(schema as Record<string, unknown>),

@@ -75,6 +75,17 @@ export function readExamples(
   return read.ok ? checkExamples(file, read.value) : read;
 }
 
+/** Parses an examples document's text (`file` names it in problems). */
+export function parseExamples(file: string, text: string): ReadResult<ItemExamples> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problem: `${file}: ${String(error)}` };
+  }
+  return checkExamples(file, value);
+}
+
 /** An examples document's shape (`file` names it in the problem), from a file or a draft. */
 export function checkExamples(file: string, value: unknown): ReadResult<ItemExamples> {
   const { valid, invalid } = isObject(value) ? value : {};

@@ -15,29 +15,39 @@ import { projectPath } from '../shared/project-root.ts';
 import { CatalogueInvalidError } from './catalogue-error.ts';
 import type { CatalogueItem } from './catalogue-item.ts';
 import { loadCatalogue } from './catalogue-loader.ts';
-import { compileItem, type RegisteredItem } from './compile-item.ts';
-import { createAjv, DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
-import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/personal-check.ts';
+import {
+  createCatalogueCompiler,
+  type CatalogueCompiler,
+  type CompiledVersions,
+  type CompilerOptions,
+} from './catalogue-compiler.ts';
+import type { RegisteredItem } from './compile-item.ts';
 import type { ItemExamples } from './item-files.ts';
+import { sourcesFromFiles, versionKey, type ItemSource } from './item-source.ts';
 import type { CompiledResult } from './result-schema.ts';
-import { CROSS_FIELD_RULES } from './rules/rule-catalogue.ts';
-import type { CrossFieldRule, RuleContext } from './rules/cross-field-rule.ts';
-import { chinaDate } from '../calendar/working-days.ts';
-import type { DivisionTables } from '../divisions/load-division-table.ts';
+import type { RuleContext } from './rules/cross-field-rule.ts';
 import type { SubmissionEnvelope } from './submission-envelope.ts';
 import { validateSubmission, type ValidSubmission } from './validate-submission.ts';
 
-export interface SchemaRegistryOptions {
-  /** Current division tables (member: routing's; national: all of China), for keywords and rules. */
-  divisions: DivisionTables;
-  /** The clock "today" (China calendar) is read from; default the system clock. */
-  now?: () => Date;
-  /** The cross-field rules items may name; default every rule in rules/. */
-  rules?: ReadonlyMap<string, CrossFieldRule>;
+export interface SchemaRegistryOptions extends CompilerOptions {
   /** Published item versions; default: <schemasDir>/catalogue.json through loadCatalogue. */
   items?: readonly CatalogueItem[];
-  /** Holds defs.schema.json, envelope.schema.json and items/; default <root>/schemas. */
-  schemasDir?: string;
+  /** Or their sources as the catalogue stores them (item-source.ts); wins over items. */
+  sources?: readonly ItemSource[];
+}
+
+/** One snapshot of the published catalogue, as a registry is built from it. */
+export interface RegistrySnapshot {
+  readonly byCode: CompiledVersions;
+  readonly envelope: ValidateFunction<SubmissionEnvelope>;
+  readonly compileMs: number;
+  readonly ruleContext: RuleContext;
+  /** The catalogue revision it shows (0: compiled from files, not read from the catalogue). */
+  readonly revision?: number;
+  /** `code@version` → when that version stops being accepted (ISO instant). */
+  readonly sunsets?: ReadonlyMap<string, string>;
+  /** The clock sunsets are compared with. */
+  readonly now?: () => Date;
 }
 
 export interface RegistryCounts {
@@ -50,27 +60,28 @@ export interface RegistryCounts {
   readonly regional: number;
 }
 
-type Versions = ReadonlyMap<number, RegisteredItem>;
-
 export class SchemaRegistry {
-  /** Time to read, check and compile every item schema and the envelope, in milliseconds. */
+  /** Time to read, check and compile the item schemas this snapshot needed, in milliseconds. */
   readonly compileMs: number;
   readonly counts: RegistryCounts;
-  readonly #byCode: ReadonlyMap<string, Versions>;
+  /** The catalogue revision served (monotonic; 0 when compiled straight from files). */
+  readonly revision: number;
+  readonly #byCode: CompiledVersions;
   readonly #latest: readonly CatalogueItem[];
   readonly #envelope: ValidateFunction<SubmissionEnvelope>;
   readonly #ruleContext: RuleContext;
+  readonly #sunsets: ReadonlyMap<string, string>;
+  readonly #now: () => Date;
 
-  constructor(
-    byCode: ReadonlyMap<string, Versions>,
-    envelope: ValidateFunction<SubmissionEnvelope>,
-    compileMs: number,
-    ruleContext: RuleContext,
-  ) {
+  constructor(snapshot: RegistrySnapshot) {
+    const { byCode } = snapshot;
     this.#byCode = byCode;
-    this.#envelope = envelope;
-    this.#ruleContext = ruleContext;
-    this.compileMs = compileMs;
+    this.#envelope = snapshot.envelope;
+    this.#ruleContext = snapshot.ruleContext;
+    this.#sunsets = snapshot.sunsets ?? new Map();
+    this.#now = snapshot.now ?? (() => new Date());
+    this.compileMs = snapshot.compileMs;
+    this.revision = snapshot.revision ?? 0;
     const latest = [...byCode.keys()].map((code) => this.#entry(code)!.item);
     this.#latest = Object.freeze(latest);
     this.counts = Object.freeze({
@@ -87,6 +98,18 @@ export class SchemaRegistry {
     const versions = this.#byCode.get(code);
     if (!versions) return undefined;
     return versions.get(version ?? Math.max(...versions.keys()));
+  }
+
+  /** Every published version of an item, oldest first (an empty list for an unknown code). */
+  versions(code: string): readonly CatalogueItem[] {
+    const versions = this.#byCode.get(code);
+    if (!versions) return [];
+    return [...versions.values()].map((v) => v.item).sort((a, b) => a.version - b.version);
+  }
+
+  /** When a version stops being accepted (ISO instant), if it has a sunset. */
+  sunsetOf(code: string, version: number): string | undefined {
+    return this.#sunsets.get(versionKey(code, version));
   }
 
   item(code: string, version?: number): CatalogueItem | undefined {
@@ -146,6 +169,8 @@ export class SchemaRegistry {
         envelope: this.#envelope,
         versionsOf: (code) => this.#byCode.get(code),
         ruleContext: this.#ruleContext,
+        sunsetOf: (code, version) => this.sunsetOf(code, version),
+        now: this.#now,
       },
       body,
     );
@@ -155,40 +180,35 @@ export class SchemaRegistry {
 /** Builds the registry or throws CatalogueInvalidError listing every offending item and rule. */
 export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegistry {
   const schemasDir = options.schemasDir ?? projectPath('schemas');
-  const items = options.items ?? loadCatalogue(join(schemasDir, 'catalogue.json'));
+  const sources =
+    options.sources ??
+    sourcesFromFiles(
+      schemasDir,
+      options.items ?? loadCatalogue(join(schemasDir, 'catalogue.json')),
+    );
   const started = performance.now();
-  const now = options.now ?? (() => new Date());
-  const ajv = createAjv({ divisions: options.divisions, now, schemasDir });
-  const rules = options.rules ?? CROSS_FIELD_RULES;
-  const envelope = ajv.getSchema<SubmissionEnvelope>(ENVELOPE_ID);
-  if (!envelope) throw new CatalogueInvalidError('schema registry', [`${ENVELOPE_ID} missing`]);
+  return compileRegistry(createCatalogueCompiler({ ...options, schemasDir }), sources, started);
+}
 
-  const byCode = new Map<string, Map<number, RegisteredItem>>();
-  // The envelope's own personal fields are held to the same rule as every item's.
-  const defs = (ajv.getSchema(DEFS_ID)?.schema ?? {}) as Record<string, unknown>;
-  const problems = unannotatedPersonalFields(envelope.schema as Record<string, unknown>, {
-    defs,
-  }).map((f) => `envelope.schema.json: ${unannotatedProblem(f)}`);
-  for (const item of items) {
-    const result = compileItem(ajv, schemasDir, item, rules);
-    if (!result.ok) {
-      problems.push(...result.problems.map((p) => `${item.code} v${item.version}: ${p}`));
-      continue;
-    }
-    const versions = byCode.get(item.code) ?? new Map<number, RegisteredItem>();
-    byCode.set(item.code, versions.set(item.version, result.entry));
-  }
-  if (problems.length > 0) {
-    const offenders = new Set(problems.map((p) => p.split(':')[0])).size;
+/** Every source compiled into a registry (revision 0), or CatalogueInvalidError naming each. */
+export function compileRegistry(
+  compiler: CatalogueCompiler,
+  sources: readonly ItemSource[],
+  started = performance.now(),
+): SchemaRegistry {
+  const outcome = compiler.compile(sources);
+  if (outcome.problems.length > 0) {
+    const offenders = new Set(outcome.problems.map((p) => p.split(':')[0])).size;
     throw new CatalogueInvalidError(
-      `schema registry refused to build: ${offenders} of ${items.length} item versions fail`,
-      problems,
+      `schema registry refused to build: ${offenders} of ${sources.length} item versions fail`,
+      outcome.problems,
     );
   }
-  return new SchemaRegistry(
-    byCode,
-    envelope as ValidateFunction<SubmissionEnvelope>,
-    performance.now() - started,
-    { divisions: options.divisions, today: () => chinaDate(now()) },
-  );
+  return new SchemaRegistry({
+    byCode: outcome.byCode,
+    envelope: compiler.envelope,
+    compileMs: performance.now() - started,
+    ruleContext: compiler.ruleContext,
+    now: compiler.now,
+  });
 }

@@ -7,7 +7,11 @@ import { GatewayError, type FieldProblem } from '../shared/errors.ts';
 export interface StageCodes {
   envelope: 'GW_VALIDATION_FAILED';
   identifiers: 'GW_IDENTIFIER_INVALID';
-  item: 'GW_ITEM_NOT_FOUND' | 'GW_ITEM_VERSION_NOT_FOUND';
+  item:
+    | 'GW_ITEM_NOT_FOUND'
+    | 'GW_ITEM_VERSION_NOT_FOUND'
+    | 'GW_ITEM_VERSION_RETIRED'
+    | 'GW_ITEM_DISABLED';
   payload: 'GW_PAYLOAD_INVALID';
 }
 

@@ -33,6 +33,10 @@ export interface SubmissionValidators {
   versionsOf(code: string): ReadonlyMap<number, CompiledItem> | undefined;
   /** What the cross-field rules read besides the submission: division tables, today. */
   readonly ruleContext: RuleContext;
+  /** When an item version stops being accepted (ISO instant), if it has a sunset. */
+  sunsetOf?(code: string, version: number): string | undefined;
+  /** The clock sunsets are compared with. */
+  readonly now?: () => Date;
 }
 
 const SUBJECT_TEXT: Record<Exclude<Subject, 'both'>, { en: string; zh: string }> = {
@@ -53,9 +57,36 @@ function resolveItem(validators: SubmissionValidators, envelope: SubmissionEnvel
       },
     ]);
   }
-  const version = itemVersion ?? Math.max(...versions.keys());
+  const latest = Math.max(...versions.keys());
+  const notice = versions.get(latest)?.item.disabledNotice;
+  if (notice !== undefined) {
+    // Disabled as a whole: a pinned older version is refused too, with the operators' notice.
+    throw new SubmissionRejectedError('item', 'GW_ITEM_DISABLED', [
+      {
+        path: '/itemCode',
+        message: `${itemCode} is disabled: ${notice}`,
+        messageZh: `事项 ${itemCode} 已停用:${notice}`,
+        keyword: 'itemCode',
+      },
+    ]);
+  }
+  const version = itemVersion ?? latest;
   const found = versions.get(version);
-  if (found) return found;
+  if (found) {
+    const sunset = version === latest ? undefined : validators.sunsetOf?.(itemCode, version);
+    const now = (validators.now ?? (() => new Date()))();
+    if (sunset !== undefined && Date.parse(sunset) <= now.getTime()) {
+      throw new SubmissionRejectedError('item', 'GW_ITEM_VERSION_RETIRED', [
+        {
+          path: '/itemVersion',
+          message: `${itemCode} version ${version} was retired at ${sunset}; submit version ${latest}`,
+          messageZh: `事项 ${itemCode} 第 ${version} 版已于 ${sunset} 停止受理,请按第 ${latest} 版提交`,
+          keyword: 'itemVersion',
+        },
+      ]);
+    }
+    return found;
+  }
   const published = [...versions.keys()].join(', ');
   throw new SubmissionRejectedError('item', 'GW_ITEM_VERSION_NOT_FOUND', [
     {

@@ -6,6 +6,7 @@ import type { RedisClient } from '../shared/redis.ts';
 import { routesFor } from '../http/api-route.ts';
 import { headerRef, jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import type { Lifecycle } from '../shared/lifecycle.ts';
+import type { CatalogueStatus } from '../catalogue/live-catalogue.ts';
 
 export interface HealthDeps {
   redis: RedisClient;
@@ -13,6 +14,8 @@ export interface HealthDeps {
   pingTimeoutMs: number;
   /** Conditions that do not stop traffic but need an operator; none when absent. */
   readinessWarnings?: () => Promise<readonly object[]>;
+  /** Whether the catalogue served is current (live-catalogue.ts); absent: not checked. */
+  catalogueStatus?: () => CatalogueStatus;
 }
 
 /** The warnings, or none when they cannot be read in time: readiness is about Redis and draining. */
@@ -67,7 +70,8 @@ export const HEALTH_ROUTES = [
     operation: {
       operationId: 'readyz',
       tags: ['operations'],
-      summary: 'Redis reachable and not draining; warnings (still 200) for operators',
+      summary:
+        'Redis reachable, catalogue current and not draining; warnings (still 200) for operators',
       responses: {
         '200': jsonResponse('Ready.', schemaRef('Health')),
         '503': {
@@ -90,10 +94,29 @@ export const HEALTH_ROUTES = [
           body: { status: 'unavailable', checks },
         };
       }
+      // A gateway that cannot bring its catalogue current would validate against an old one:
+      // out of rotation until a reload succeeds (gateway/README.md#live-reload).
+      const catalogue = deps.catalogueStatus?.();
+      if (catalogue && !catalogue.current) {
+        return {
+          status: 503,
+          headers: { 'Retry-After': '1' },
+          body: {
+            status: 'unavailable',
+            checks: { ...checks, catalogue: 'behind' },
+            catalogue,
+          },
+        };
+      }
       const warnings = await warningsWithin(deps);
       return {
         status: 200,
-        body: { status: 'ready', checks, ...(warnings.length > 0 ? { warnings } : {}) },
+        body: {
+          status: 'ready',
+          checks: catalogue ? { ...checks, catalogue: 'current' } : checks,
+          ...(catalogue ? { catalogue: { revision: catalogue.revision } } : {}),
+          ...(warnings.length > 0 ? { warnings } : {}),
+        },
       };
     },
   }),

@@ -183,6 +183,9 @@ const itemSummaryProps = {
   scope: { type: 'string', enum: SCOPES },
   version: { type: 'integer', minimum: 1 },
   enabledProvinces: { type: 'array', items: { type: 'string', pattern: '^[0-9]{2}$' } },
+  disabledNotice: str(
+    'Present when operators disabled the item: every submission is refused (422 GW_ITEM_DISABLED) with this notice.',
+  ),
 };
 
 const readSchemas = {
@@ -193,8 +196,14 @@ const readSchemas = {
   },
   CatalogueItemList: {
     type: 'object',
-    properties: { items: { type: 'array', items: ref('CatalogueItemSummary') } },
-    required: ['items'],
+    properties: {
+      revision: {
+        type: 'integer',
+        description: 'The catalogue revision served: bumped by every publish, never decreasing.',
+      },
+      items: { type: 'array', items: ref('CatalogueItemSummary') },
+    },
+    required: ['revision', 'items'],
   },
   CatalogueItemDetail: {
     allOf: [ref('CatalogueItemSummary')],
@@ -273,6 +282,17 @@ const readSchemas = {
     properties: {
       status: str(),
       checks: { type: 'object' },
+      catalogue: {
+        type: 'object',
+        description:
+          'The catalogue revision served; when it could not be brought current (503), why.',
+        properties: {
+          revision: { type: 'integer' },
+          connected: { type: 'boolean' },
+          current: { type: 'boolean' },
+          problems: { type: 'array', items: str() },
+        },
+      },
       warnings: {
         type: 'array',
         description: 'Ready, but an operator should act (e.g. a working-day calendar is missing).',

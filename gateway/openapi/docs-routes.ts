@@ -29,6 +29,8 @@ interface CachedBody {
 
 /** The bytes the documentation routes send, prepared once. */
 export interface DocsPages {
+  /** The document these bytes were made from (a publish makes a new one). */
+  readonly document: OpenApiDocument;
   readonly openApi: CachedBody;
   readonly page: CachedBody;
   /** Swagger UI's files and our initializer, by file name. */
@@ -53,6 +55,7 @@ export function docsPages(document: OpenApiDocument): DocsPages {
   );
   assets.set(INITIALIZER_FILE, cached(INITIALIZER_JS, 'text/javascript; charset=utf-8'));
   return {
+    document,
     openApi: cached(JSON.stringify(document), 'application/json; charset=utf-8'),
     page: cached(DOCS_HTML, 'text/html; charset=utf-8'),
     assets,

@@ -132,6 +132,16 @@ export const ERROR_CATALOGUE = {
     title: 'Item version not published',
     titleZh: '事项版本未发布',
   },
+  GW_ITEM_VERSION_RETIRED: {
+    status: 422,
+    title: 'Item version retired (past its sunset)',
+    titleZh: '事项版本已停止受理（已过停用日期）',
+  },
+  GW_ITEM_DISABLED: {
+    status: 422,
+    title: 'Item disabled by the catalogue operators',
+    titleZh: '事项已停用',
+  },
   GW_DIVISION_UNKNOWN: {
     status: 422,
     title: 'Unknown or retired division code',

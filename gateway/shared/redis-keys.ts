@@ -7,8 +7,9 @@
 // The shared sets (outbox, dead letters, joint parents to check, province silence) and the
 // idempotency, nonce and rate-limit keys are not tagged per case; moving to Cluster has to shard
 // or tag those too (see gateway/README.md#redis-data-layout). The 督办 board's keys share the tag
-// `{supervise}`, the 好差评 keys of one rated province the tag `{rating:<province>}` and the audit
-// chain's keys the tag `{audit}`: each of their scripts touches one slot.
+// `{supervise}`, the 好差评 keys of one rated province the tag `{rating:<province>}`, the audit
+// chain's keys the tag `{audit}` and the catalogue's the tag `{catalogue}`: each of their scripts
+// touches one slot.
 
 /** The id a case family shares: a joint child `<parentId>-<n>` belongs to its parent. */
 export function caseFamilyId(caseId: string): string {
@@ -89,6 +90,33 @@ export interface AuditKeys {
   readonly entries: string;
 }
 
+/**
+ * The published catalogue and its drafts (gateway/README.md#catalogue-administration), all under
+ * the hash tag `{catalogue}`: the seed import and the publish script each touch one slot.
+ */
+export interface CatalogueKeys {
+  /** Monotonic revision, bumped by every publish (1 after the seed import). */
+  readonly revision: string;
+  /** Hash `<code>@<version>` → the published version (metadata, schema and examples text) JSON. */
+  readonly versions: string;
+  /** Hash `<code>@<version>` → digest of what compiles, so a gateway fetches only what changed. */
+  readonly digests: string;
+  /** Hash `<code>` → latest published version number. */
+  readonly latest: string;
+  /** List of `<code>@<version>` in catalogue order (seed order, then publish order). */
+  readonly order: string;
+  /** Hash `<code>@<version>` → sunset (ISO instant) of a version a breaking publish superseded. */
+  readonly sunsets: string;
+  /** Hash `<year>` → the working-day calendar's text (config/calendars/<year>.json). */
+  readonly calendars: string;
+  /** Pub/sub channel: the new revision after each publish (a hint; gateways poll as well). */
+  readonly channel: string;
+  /** Hash of one draft. */
+  draft(draftId: string): string;
+  /** Sorted set of every draft id (score: created ms). */
+  readonly drafts: string;
+}
+
 export interface RedisKeys {
   readonly prefix: string;
   /**
@@ -126,6 +154,23 @@ export interface RedisKeys {
   /** A portal's idempotency record for one evaluation's Idempotency-Key (hashed). */
   evaluationIdempotency(clientId: string, keyHash: string): string;
   readonly audit: AuditKeys;
+  readonly catalogue: CatalogueKeys;
+}
+
+function catalogueKeys(prefix: string): CatalogueKeys {
+  const base = `${prefix}:{catalogue}`;
+  return Object.freeze({
+    revision: `${base}:revision`,
+    versions: `${base}:versions`,
+    digests: `${base}:digests`,
+    latest: `${base}:latest`,
+    order: `${base}:order`,
+    sunsets: `${base}:sunsets`,
+    calendars: `${base}:calendars`,
+    channel: `${base}:published`,
+    draft: (draftId: string) => `${base}:draft:${draftId}`,
+    drafts: `${base}:drafts`,
+  });
 }
 
 function supervisionKeys(prefix: string): SupervisionKeys {
@@ -185,5 +230,6 @@ export function redisKeys(prefix: string): RedisKeys {
       head: `${prefix}:{audit}:head`,
       entries: `${prefix}:{audit}:entries`,
     }),
+    catalogue: catalogueKeys(prefix),
   });
 }

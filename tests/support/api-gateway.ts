@@ -11,6 +11,7 @@ import { createLifecycle } from '../../gateway/shared/lifecycle.ts';
 import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { createRedis, waitForRedis } from '../../gateway/shared/redis.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import { connectCatalogue } from '../../gateway/catalogue/published/connect-catalogue.ts';
 import {
   createServices,
   gatewayApp,
@@ -57,6 +58,11 @@ export async function startApiGateway(
     now?: () => Date;
     /** Compiled data to reuse (another test gateway's services), so a file compiles once. */
     data?: StaticData;
+    /**
+     * Follow the published catalogue in Redis (seeded from the files when empty), as a gateway
+     * process does; its own compiled catalogue, since publishes change it.
+     */
+    liveCatalogue?: boolean;
   } = {},
 ): Promise<ApiGateway> {
   const config = loadConfig({
@@ -71,7 +77,7 @@ export async function startApiGateway(
   // clock (the day the identifier and date keywords call today) gets its own.
   const data = options.data
     ? options.data
-    : options.alliance || options.now
+    : options.alliance || options.now || options.liveCatalogue
       ? loadStaticData(config, logger, { alliance: options.alliance, now: options.now })
       : (staticData ??= loadStaticData(config, logger));
   const redis = createRedis('http', {
@@ -81,6 +87,7 @@ export async function startApiGateway(
     redisReconnectMaxDelayMs: 200,
   });
   await waitForRedis(redis, 5000);
+  if (options.liveCatalogue) await connectCatalogue(data.catalogue, redis, config);
   const services = createServices(config, logger, redis, data, options.now);
   const app = gatewayApp(services, createLifecycle());
   // The server main.ts listens with: timeouts, keep-alive and protocol-error answers.
@@ -100,6 +107,7 @@ export async function startApiGateway(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.queues.close();
       await services.callbacks.close();
+      if (options.liveCatalogue) await data.catalogue.close();
       redis.disconnect();
     },
   };

@@ -1,0 +1,104 @@
+// What an item draft becomes when it is published as version N: the catalogue.json entry (keys in
+// the file's order), the schema with the $id of its own file (items/<code>.vN.schema.json, so its
+// relative $refs resolve as every item's do) and the examples, both as the text `catalogue export`
+// writes. Validation compiles exactly this, with the version the approval will give it.
+import type { CatalogueItem } from '../catalogue-item.ts';
+import { itemSchemaId } from '../item-files.ts';
+import { sourceDigest } from '../item-source.ts';
+import type { PublishedVersion } from '../published/catalogue-store.ts';
+
+/** The item part of a draft: metadata, schema and examples (gateway/README.md). */
+export interface DraftItem {
+  readonly name: string;
+  readonly department: string;
+  readonly subject: string;
+  readonly modes: readonly string[];
+  readonly level: string;
+  readonly promisedDays?: number;
+  readonly scope?: string;
+  readonly enabledProvinces?: readonly string[];
+  readonly provenance?: string;
+  readonly disabledNotice?: string;
+  readonly schema: Record<string, unknown>;
+  readonly examples: { readonly valid: readonly unknown[]; readonly invalid: readonly unknown[] };
+}
+
+const METADATA_ORDER = [
+  'name',
+  'department',
+  'subject',
+  'modes',
+  'level',
+  'promisedDays',
+  'scope',
+  'enabledProvinces',
+  'provenance',
+  'disabledNotice',
+] as const;
+
+/** JSON as the catalogue's files are written when generated: two spaces, a final newline. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export function draftMetadata(
+  code: string,
+  version: number,
+  item: DraftItem,
+): Record<string, unknown> {
+  const metadata: Record<string, unknown> = { code, version };
+  for (const key of METADATA_ORDER) if (item[key] !== undefined) metadata[key] = item[key];
+  return metadata;
+}
+
+/** The schema with the $id of version `version`'s file, kept after $schema as the files do. */
+export function schemaWithId(
+  code: string,
+  version: number,
+  schema: Record<string, unknown>,
+): Record<string, unknown> {
+  const rest = Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$id'));
+  const { $schema, ...others } = rest;
+  return {
+    ...($schema !== undefined ? { $schema } : {}),
+    $id: itemSchemaId(code, version),
+    ...others,
+  };
+}
+
+export interface VersionDocument {
+  readonly version: PublishedVersion;
+  readonly digest: string;
+}
+
+export function versionDocument(
+  code: string,
+  version: number,
+  item: DraftItem,
+  publication: { at?: string; by?: string; draftId?: string } = {},
+): VersionDocument {
+  const metadata = draftMetadata(code, version, item);
+  const schemaText = jsonText(schemaWithId(code, version, item.schema));
+  const examplesText = jsonText(item.examples);
+  return {
+    version: {
+      metadata,
+      schemaText,
+      examplesText,
+      ...(publication.at ? { publishedAt: publication.at } : {}),
+      ...(publication.by ? { publishedBy: publication.by } : {}),
+      ...(publication.draftId ? { draftId: publication.draftId } : {}),
+    },
+    digest: sourceDigest(metadata, schemaText, examplesText),
+  };
+}
+
+/** A published item version as a draft's `item` (the starting point of the next change). */
+export function draftItemOf(
+  item: CatalogueItem,
+  schema: Readonly<Record<string, unknown>>,
+  examples: DraftItem['examples'],
+): DraftItem {
+  const { code: _code, version: _version, ...metadata } = item;
+  return structuredClone({ ...metadata, schema, examples });
+}

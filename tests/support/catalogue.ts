@@ -1,0 +1,51 @@
+// Test helpers for the published catalogue: the seed's item versions, and a version published
+// straight through the store (as an approval would, without the drafts around it), to test what
+// gateways do with a publish apart from how it was approved.
+import type { Redis } from 'ioredis';
+import {
+  draftItemOf,
+  versionDocument,
+  type DraftItem,
+} from '../../gateway/catalogue/admin/item-version.ts';
+import { parseExamples } from '../../gateway/catalogue/item-files.ts';
+import { readSeedSources } from '../../gateway/catalogue/item-source.ts';
+import { createCatalogueStore } from '../../gateway/catalogue/published/catalogue-store.ts';
+import { projectPath } from '../../gateway/shared/project-root.ts';
+import { redisKeys } from '../../gateway/shared/redis-keys.ts';
+
+/** The seed's item (version 1) as a draft's `item`. */
+export function seedDraftItem(code: string): DraftItem {
+  const source = readSeedSources(projectPath('schemas')).find((s) => s.item.code === code);
+  if (!source) throw new Error(`no seed item ${code}`);
+  const examples = parseExamples('examples', source.examplesText);
+  if (!examples.ok) throw new Error(examples.problem);
+  return draftItemOf(
+    source.item,
+    JSON.parse(source.schemaText) as Record<string, unknown>,
+    examples.value,
+  );
+}
+
+/** Publishes `item` as the next version of `code` (base: the latest), bypassing the drafts. */
+export async function publishDirect(
+  redis: Redis,
+  prefix: string,
+  code: string,
+  item: DraftItem,
+  options: { sunsetAt?: string } = {},
+): Promise<{ revision: number; version: number }> {
+  const keys = redisKeys(prefix).catalogue;
+  const store = createCatalogueStore(redis, keys);
+  const base = (await store.latestVersion(code)) ?? 0;
+  const draftKey = keys.draft(`direct-${code}-${base}`);
+  await redis.hset(draftKey, 'status', 'in-review');
+  const document = versionDocument(code, base + 1, item, { at: new Date().toISOString() });
+  const outcome = await store.publish({
+    draftKey,
+    approver: 'test',
+    at: new Date().toISOString(),
+    item: { code, baseVersion: base, ...document, sunsetAt: options.sunsetAt },
+  });
+  if (!outcome.ok) throw new Error(`publish refused: ${JSON.stringify(outcome)}`);
+  return outcome;
+}
