@@ -6,7 +6,7 @@
 // versions whose digest it has not compiled, compiles just those (catalogue-compiler.ts), and swaps
 // in a new registry. A reload that fails keeps the last good registry and says so in status(),
 // which /readyz reports.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.ts';
 import { once } from 'node:events';
 import {
   createCalendar,
@@ -45,7 +45,7 @@ export interface CatalogueLink {
   /** The seed files, read only when the catalogue in Redis is empty. */
   readonly seed: () => CatalogueSeed;
   /** A connection of its own for the publish hint; without it the poll alone finds changes. */
-  readonly subscriber?: Redis;
+  readonly subscriber?: RedisClient;
   /** How often the revision is polled, in milliseconds. */
   readonly pollMs: number;
 }

@@ -4,7 +4,7 @@
 // and each publish are single scripts on the one `{catalogue}` slot.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../shared/redis.ts';
 import { luaScript, runScript } from '../../shared/lua-script.ts';
 import type { CatalogueKeys } from '../../shared/redis-keys.ts';
 import { versionKey, type ItemSource } from '../item-source.ts';
@@ -93,7 +93,7 @@ export interface CatalogueStore {
   publish(request: PublishRequest): Promise<PublishOutcome>;
 }
 
-export function createCatalogueStore(redis: Redis, keys: CatalogueKeys): CatalogueStore {
+export function createCatalogueStore(redis: RedisClient, keys: CatalogueKeys): CatalogueStore {
   return {
     keys,
     async seed(seed) {

@@ -1,7 +1,8 @@
 // How a gateway process joins the published catalogue: the seed files (read only when Redis holds
 // no catalogue yet), the store on the shared connection, a connection of its own for the publish
 // hint (unless GW_CATALOGUE_SUBSCRIBE=false) and the poll interval.
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '../../shared/redis.ts';
 import type { Config } from '../../../config/load-config.ts';
 import { projectPath } from '../../shared/project-root.ts';
 import { redisKeys } from '../../shared/redis-keys.ts';
@@ -17,15 +18,20 @@ export function readCatalogueSeed(
   return { sources: readSeedSources(schemasDir), calendars: readCalendarTexts(calendarsDir) };
 }
 
+/** A connection like `redis`, for subscribing (a subscribed connection runs no other commands). */
+function ownConnection(redis: RedisClient): RedisClient {
+  return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
+}
+
 export function connectCatalogue(
   catalogue: LiveCatalogue,
-  redis: Redis,
+  redis: RedisClient,
   config: Pick<Config, 'keyPrefix' | 'cataloguePollMs' | 'catalogueSubscribe'>,
 ): Promise<SyncOutcome> {
   return catalogue.connect({
     store: createCatalogueStore(redis, redisKeys(config.keyPrefix).catalogue),
     seed: () => readCatalogueSeed(),
-    subscriber: config.catalogueSubscribe ? redis.duplicate() : undefined,
+    subscriber: config.catalogueSubscribe ? ownConnection(redis) : undefined,
     pollMs: config.cataloguePollMs,
   });
 }
