@@ -2,12 +2,14 @@
 // that make the run worthless; missed targets are reported, not failures.
 import type { DispatchResult } from './dispatch.ts';
 import type { IntakeResult } from './intake.ts';
+import type { ProcessesResult } from './processes.ts';
 
 export interface Report {
   machine: Record<string, unknown>;
   settings: Record<string, unknown>;
   intake?: IntakeResult;
   dispatch?: DispatchResult;
+  processes?: ProcessesResult;
   failure?: string;
 }
 
@@ -182,6 +184,32 @@ export function printReport(r: Report): string[] {
       ]),
     );
     if (d.failures > 0) problems.push(`${d.failures} dispatch jobs failed or were not delivered`);
+  }
+
+  const p = r.processes;
+  if (p) {
+    out.push('');
+    out.push(
+      `Intake by gateway processes — signed POST /v1/cases, ${p.connections} connections × ${p.durationSec} s, ${p.rounds} alternating rounds, medians (README.md#scaling-the-gateway)`,
+    );
+    out.push(
+      table([
+        ['', 'req/s', 'p50 ms', 'p99 ms'],
+        ...[p.one, p.two].map((s) => [
+          s.processes === 1 ? '1 process' : `GW_GATEWAY_PROCESSES=${s.processes}`,
+          f0(s.medianRequestsPerSec),
+          f2(s.medianP50Ms),
+          f2(s.medianP99Ms),
+        ]),
+        [`ratio 2/1 (median of rounds: ${p.roundRatios.map(f2).join(' ')})`, f2(p.ratio), '', ''],
+      ]),
+    );
+    out.push(
+      `  ${String(m.cores)} cores shared by the gateway processes, redis-server and the load generator: the ratio is what a second process gains on this machine.`,
+    );
+    if (p.non2xx > 0) problems.push(`${p.non2xx} responses of the processes runs were not 2xx`);
+    if (p.errors > 0)
+      problems.push(`${p.errors} connection errors or timeouts in the processes runs`);
   }
 
   if (r.failure) problems.push(`the bench stopped: ${r.failure}`);

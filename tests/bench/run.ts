@@ -7,7 +7,8 @@
 //   npm run bench -- --quick         short run (~1.5 min)
 //   npm run bench -- --profile       also write CPU profiles of the gateway and adapter-worker
 //                                    children to results/ (summarise: tests/bench/profile-summary.ts)
-//   npm run bench -- --only intake   or --only dispatch
+//   npm run bench -- --only intake   or --only dispatch, or --only processes (intake with 1 vs 2
+//                                    gateway processes, README.md#scaling-the-gateway)
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { startPrivateRedis } from '../../scripts/private-redis.ts';
 import { runDispatch, type DispatchResult } from './dispatch.ts';
 import { runIntake, type IntakeResult } from './intake.ts';
+import { runProcesses, type ProcessesResult } from './processes.ts';
 import { printReport } from './report.ts';
 
 const { values: args } = parseArgs({
@@ -79,11 +81,12 @@ const redis = await startPrivateRedis({ dir, persistent: false });
 const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
 let intake: IntakeResult | undefined;
 let dispatch: DispatchResult | undefined;
+let processes: ProcessesResult | undefined;
 let failure: string | undefined;
 try {
   const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
   Object.assign(machine, { redis: redisVersion });
-  if (args.only !== 'dispatch') {
+  if (args.only === undefined || args.only === 'intake') {
     intake = await runIntake({
       redisUrl: redis.url,
       admin,
@@ -99,7 +102,7 @@ try {
       log,
     });
   }
-  if (args.only !== 'intake') {
+  if (args.only === undefined || args.only === 'dispatch') {
     dispatch = await runDispatch({
       redisUrl: redis.url,
       cases: settings.cases,
@@ -111,6 +114,17 @@ try {
       log,
     });
   }
+  if (args.only === undefined || args.only === 'processes') {
+    processes = await runProcesses({
+      redisUrl: redis.url,
+      connections: settings.connections,
+      durationSec: settings.durationSec,
+      warmupSec: settings.warmupSec,
+      rounds: settings.rounds,
+      logLevel: settings.logLevel,
+      log,
+    });
+  }
 } catch (error) {
   failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
 } finally {
@@ -119,11 +133,11 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const problems = printReport({ machine, settings, intake, dispatch, failure });
+const problems = printReport({ machine, settings, intake, dispatch, processes, failure });
 const file = join(resultsDir, 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ machine, settings, intake, dispatch, problems, failure }, null, 2)}\n`,
+  `${JSON.stringify({ machine, settings, intake, dispatch, processes, problems, failure }, null, 2)}\n`,
 );
 console.log(`\nwritten: ${file}`);
 process.exit(problems.length > 0 ? 1 : 0);
