@@ -1,10 +1,12 @@
 // Writes README.md's generated tables: configuration (from config/settings-schema.ts) and error
 // codes (from gateway/shared/errors.ts), and schemas/README.md's cross-field rule tables (from
-// gateway/catalogue/rules/ and the item schemas), each between its markers. Tests fail when they
-// drift.
+// gateway/catalogue/rules/ and the item schemas) and compatibility rule table (from
+// gateway/catalogue/compatibility/compatibility-rules.ts), each between its markers. Tests fail
+// when they drift.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { settingSpecs } from '../config/load-config.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
+import { COMPATIBILITY_RULES } from '../gateway/catalogue/compatibility/compatibility-rules.ts';
 import { readSchemaFile } from '../gateway/catalogue/create-ajv.ts';
 import { itemSchemaFile } from '../gateway/catalogue/item-files.ts';
 import { compileRules } from '../gateway/catalogue/rules/compile-rules.ts';
@@ -102,6 +104,17 @@ export function renderItemRulesTable(): string {
   return ['| item | rule | checks |', '|---|---|---|', ...rows].join('\n');
 }
 
+/** The compatibility check's rule table: what each rule compares and whether it breaks. */
+export function renderCompatibilityTable(): string {
+  const rows = COMPATIBILITY_RULES.map(
+    (rule) =>
+      `| \`${rule.id}\` | ${rule.compares} | ${rule.breaking ? '**yes**' : 'no'} | ${rule.when} |`,
+  );
+  return ['| rule | compares | breaking | reported when |', '|---|---|---|---|', ...rows].join(
+    '\n',
+  );
+}
+
 function replaceBetween(text: string, marker: string, content: string): string {
   const start = `<!-- ${marker}:start -->`;
   const end = `<!-- ${marker}:end -->`;
@@ -123,6 +136,7 @@ if (import.meta.main) {
   schemas = replaceBetween(schemas, 'member-fields-table', renderMemberFieldsTable());
   schemas = replaceBetween(schemas, 'rule-table', renderRuleTable());
   schemas = replaceBetween(schemas, 'item-rules-table', renderItemRulesTable());
+  schemas = replaceBetween(schemas, 'compatibility-table', renderCompatibilityTable());
   writeFileSync(schemasPath, schemas);
   console.log('README.md and schemas/README.md tables updated');
 }

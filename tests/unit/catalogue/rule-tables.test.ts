@@ -1,10 +1,11 @@
 // schemas/README.md's generated tables (npm run docs:tables) match the code and the item schemas:
-// the rule catalogue, the items that carry rules, and the fields checked against the members'
-// division table.
+// the rule catalogue, the items that carry rules, the fields checked against the members'
+// division table, and the compatibility check's rule table.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import {
+  renderCompatibilityTable,
   renderItemRulesTable,
   renderMemberFieldsTable,
   renderRuleTable,
@@ -19,6 +20,7 @@ describe('schemas/README.md generated tables', () => {
     ['rule-table', renderRuleTable],
     ['item-rules-table', renderItemRulesTable],
     ['member-fields-table', renderMemberFieldsTable],
+    ['compatibility-table', renderCompatibilityTable],
   ])('keeps %s equal to what npm run docs:tables writes', (marker, render) => {
     expect(between(marker)).toBe(render());
   });
