@@ -27,6 +27,8 @@ const MAX_DEPTH = 32;
 interface Walk {
   readonly resolveRef: ResolveRef;
   readonly emit: Emit;
+  /** Whether the change was reported already (outside the condition being compared). */
+  readonly reported: (path: string, rule: string, detail: string) => boolean;
 }
 
 const step = (path: string, token: string) =>
@@ -154,7 +156,16 @@ function compareConditionals(base: Facets, next: Facets, path: string, walk: Wal
       if (canonicalJson(b.map((l) => l.node)) === canonicalJson(n.map((l) => l.node))) continue;
       const merged = (f: Facets, list: Located[]) =>
         list.reduce<Facets>((acc, located) => addNode(acc, located, walk.resolveRef), bare(f));
-      compareFacets(merged(base, b), merged(next, n), path, walk, depth + 1);
+      // What the object's own declarations changed is reported already; what is new here holds
+      // only under the condition, and says so.
+      const when = `${branch === 'then' ? 'when' : 'unless'} ${brief(condition.key)}`;
+      const inBranch: Walk = {
+        ...walk,
+        emit: (at, rule, detail) => {
+          if (!walk.reported(at, rule, detail)) walk.emit(at, rule, `${detail} (${when})`);
+        },
+      };
+      compareFacets(merged(base, b), merged(next, n), path, inBranch, depth + 1);
     }
   }
   for (const condition of unpaired)
@@ -195,16 +206,17 @@ export function checkCompatibility(
   options: CompatibilityOptions,
 ): CompatibilityReport {
   const changes = new Map<string, CompatibilityChange>();
-  const emit: Emit = (path, rule, detail) => {
-    const change = { path, rule, breaking: isBreaking(rule), detail };
-    changes.set(canonicalJson(change), change);
-  };
+  const key = (path: string, rule: string, detail: string) => canonicalJson([path, rule, detail]);
+  const emit: Emit = (path, rule, detail) =>
+    void changes.set(key(path, rule, detail), { path, rule, breaking: isBreaking(rule), detail });
+  const reported = (path: string, rule: string, detail: string) =>
+    changes.has(key(path, rule, detail));
   const at = (schema: object): Located[] => [{ node: schema, doc: { root: schema } }];
   compareAt(
     at(base),
     at(next),
     options.root ?? '/payload',
-    { resolveRef: options.resolveRef, emit },
+    { resolveRef: options.resolveRef, emit, reported },
     0,
   );
   const list = [...changes.values()];

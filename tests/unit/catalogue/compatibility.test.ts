@@ -389,8 +389,38 @@ const GOLDEN: Golden[] = [
       then: { required: ['a', 'b'], properties: { b: { maxLength: 10 } } },
     },
     changes: [
-      change('/payload/b', 'required-added', true, 'b is required now'),
-      change('/payload/b', 'length-narrowed', true, 'maxLength 20 → 10'),
+      change(
+        '/payload/b',
+        'required-added',
+        true,
+        'b is required now (when {"properties":{"kind":{"const":"x"}}})',
+      ),
+      change(
+        '/payload/b',
+        'length-narrowed',
+        true,
+        'maxLength 20 → 10 (when {"properties":{"kind":{"const":"x"}}})',
+      ),
+    ],
+  },
+  {
+    name: 'a change outside a condition is reported once, without it; an else branch says unless',
+    base: {
+      ...closed({ a: text(), b: text() }),
+      if: { required: ['a'] },
+      then: { required: ['b'] },
+      else: {},
+    },
+    next: {
+      ...closed({ a: text({ maxLength: 10 }), b: text() }),
+      if: { required: ['a'] },
+      then: { required: ['b'], properties: { a: { minLength: 2 } } },
+      else: { required: ['b'] },
+    },
+    changes: [
+      change('/payload/a', 'length-narrowed', true, 'maxLength 20 → 10'),
+      change('/payload/a', 'length-narrowed', true, 'minLength none → 2 (when {"required":["a"]})'),
+      change('/payload/b', 'required-added', true, 'b is required now (unless {"required":["a"]})'),
     ],
   },
   {
