@@ -377,6 +377,50 @@ export const SETTINGS_SCHEMA = {
       default: 90,
       'x-env': 'GW_CATALOGUE_SUNSET_DAYS',
     },
+    consoleIdleMinutes: {
+      description:
+        'Operator console: a session unused for this long ends and the operator signs in again.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 480,
+      default: 30,
+      'x-env': 'GW_CONSOLE_IDLE_MINUTES',
+    },
+    consoleSessionHours: {
+      description:
+        'Operator console: a session ends this long after sign-in however busy it is (absolute timeout).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 24,
+      default: 10,
+      'x-env': 'GW_CONSOLE_SESSION_HOURS',
+    },
+    consoleLockAfterFailures: {
+      description:
+        'Operator console: this many failed sign-ins of one operator id within consoleLockMinutes lock that id for consoleLockMinutes (audited).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 5,
+      'x-env': 'GW_CONSOLE_LOCK_AFTER_FAILURES',
+    },
+    consoleIpLockAfterFailures: {
+      description:
+        'Operator console: this many failed sign-ins from one client address (any operator id) within consoleLockMinutes lock that address for consoleLockMinutes.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 20,
+      'x-env': 'GW_CONSOLE_IP_LOCK_AFTER_FAILURES',
+    },
+    consoleLockMinutes: {
+      description: 'Operator console: how long a lock-out lasts, and the window failures count in.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 1440,
+      default: 15,
+      'x-env': 'GW_CONSOLE_LOCK_MINUTES',
+    },
   },
   required: ['env', 'port', 'host', 'keyPrefix', 'logLevel', 'bodyLimitBytes'],
   additionalProperties: false,

@@ -17,6 +17,7 @@ import type { RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { authenticate } from './auth/authenticate.ts';
+import { consoleDeps, consoleRouter } from './console/console-router.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
 import type { CalendarWarning } from './calendar/calendar-warnings.ts';
@@ -271,7 +272,10 @@ export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
     trustProxy: config.trustProxy,
     retryAfterSeconds: config.retryAfterSeconds,
     observe: services.metrics.observeRequests,
-    publicRouters: [routeRouter(routes.filter(isPublic), deps)],
+    publicRouters: [
+      routeRouter(routes.filter(isPublic), deps),
+      consoleRouter(consoleDeps(services)),
+    ],
     routers: [
       signedRouter(
         services,

@@ -6,6 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { SIGNATURE_METHODS, type SignatureMethod } from '../client/signing.ts';
+import { parsePasswordHash } from './password-hash.ts';
 import { projectPath } from '../shared/project-root.ts';
 
 export type ClientKind = 'portal' | 'province' | 'operator';
@@ -33,6 +34,8 @@ export interface Client {
   readonly signatureMethods: readonly SignatureMethod[];
   readonly ratePerSecond?: number;
   readonly rights: readonly OperatorRight[];
+  /** An operator's console password, scrypt-hashed (auth/password-hash.ts); none: no sign-in. */
+  readonly passwordHash?: string;
 }
 
 export interface ClientRegistry {
@@ -43,6 +46,7 @@ export interface ClientRegistry {
 interface RawClient extends Omit<Client, 'secret' | 'signatureMethods' | 'rights'> {
   secret?: string;
   secretEnv?: string;
+  passwordHashEnv?: string;
   signatureMethods?: SignatureMethod[];
   rights?: OperatorRight[];
 }
@@ -96,11 +100,13 @@ export function loadClientRegistry(
     if (production && secret.startsWith('dev-'))
       problems.push(`${c.id}: development secret in production`);
     if (clients.has(c.id)) problems.push(`${c.id}: listed twice`);
-    const { secretEnv: _secretEnv, ...rest } = c;
+    const passwordHash = operatorPasswordHash(c, production, environment, problems);
+    const { secretEnv: _secretEnv, passwordHashEnv: _passwordHashEnv, ...rest } = c;
     clients.set(
       c.id,
       Object.freeze({
         ...rest,
+        ...(passwordHash ? { passwordHash } : {}),
         secret,
         signatureMethods: Object.freeze(c.signatureMethods ?? [...SIGNATURE_METHODS]),
         rights: Object.freeze(c.rights ?? []),
@@ -112,4 +118,38 @@ export function loadClientRegistry(
   }
   const list = Object.freeze([...clients.values()]);
   return { get: (id) => clients.get(id), all: () => list };
+}
+
+/**
+ * An operator's console password hash: `passwordHash` in the file (development; the README
+ * publishes those passwords, so production refuses it) or the variable `passwordHashEnv` names.
+ */
+function operatorPasswordHash(
+  c: RawClient,
+  production: boolean,
+  environment: NodeJS.ProcessEnv,
+  problems: string[],
+): string | undefined {
+  if (c.kind !== 'operator') {
+    if (c.passwordHash !== undefined || c.passwordHashEnv !== undefined)
+      problems.push(`${c.id}: only operators sign in to the console (passwordHash)`);
+    return undefined;
+  }
+  if (production && c.passwordHash !== undefined) {
+    problems.push(`${c.id}: production reads console password hashes from passwordHashEnv only`);
+    return undefined;
+  }
+  const hash = c.passwordHash ?? (c.passwordHashEnv ? environment[c.passwordHashEnv] : undefined);
+  if (c.passwordHashEnv && hash === undefined) {
+    problems.push(`${c.id}: ${c.passwordHashEnv} is not set (console password hash)`);
+    return undefined;
+  }
+  if (hash === undefined) return undefined;
+  try {
+    parsePasswordHash(hash);
+  } catch (error) {
+    problems.push(`${c.id}: console password hash ${(error as Error).message}`);
+    return undefined;
+  }
+  return hash;
 }

@@ -117,6 +117,14 @@ export interface CatalogueKeys {
   readonly drafts: string;
 }
 
+/** The operator console's sign-in state (gateway/console/README.md#security). */
+export interface ConsoleKeys {
+  /** Hash of one session, named by the SHA-256 of its cookie value (never the value itself). */
+  session(idHash: string): string;
+  /** Failed sign-ins of one operator id (`operator`) or one client address (`ip`), counted. */
+  failures(by: 'operator' | 'ip', subject: string): string;
+}
+
 export interface RedisKeys {
   readonly prefix: string;
   /**
@@ -155,6 +163,7 @@ export interface RedisKeys {
   evaluationIdempotency(clientId: string, keyHash: string): string;
   readonly audit: AuditKeys;
   readonly catalogue: CatalogueKeys;
+  readonly console: ConsoleKeys;
 }
 
 function catalogueKeys(prefix: string): CatalogueKeys {
@@ -231,5 +240,10 @@ export function redisKeys(prefix: string): RedisKeys {
       entries: `${prefix}:{audit}:entries`,
     }),
     catalogue: catalogueKeys(prefix),
+    console: Object.freeze({
+      session: (idHash: string) => `${prefix}:console:session:${idHash}`,
+      failures: (by: 'operator' | 'ip', subject: string) =>
+        `${prefix}:console:failures:${by}:${subject}`,
+    }),
   });
 }

@@ -35,6 +35,19 @@ export interface Gauge {
 }
 
 const member = (kind: SubjectKind, id: string) => `${kind}:${id}`;
+const splitMember = (entry: string): [string, string] => {
+  const colon = entry.indexOf(':');
+  return [entry.slice(0, colon), entry.slice(colon + 1)];
+};
+
+/** One open subject as the console lists it. */
+export interface BoardListing {
+  kind: SubjectKind;
+  id: string;
+  province: string;
+  itemCode: string;
+  dueAt: string;
+}
 const gaugePrefix = (s: BoardSubject) => `${s.kind}|${s.province}|${s.itemCode}|`;
 
 export class SupervisionBoard {
@@ -156,6 +169,55 @@ export class SupervisionBoard {
       'escalated',
     );
     return { warning: warning === '1', overdue: overdue === '1', escalated: escalated === '1' };
+  }
+
+  /**
+   * The supervised subjects one gauge counts (the operator console's 督办 lists): open subjects of
+   * a kind, in one state, optionally of one province and item, soonest due first. Reads the
+   * deadlines index in batches and stops after `scanLimit` subjects: `complete` says whether every
+   * open subject was looked at.
+   */
+  async subjectsIn(
+    filter: { kind: SubjectKind; state: GaugeState; province?: string; itemCode?: string },
+    limit: number,
+    scanLimit = 20_000,
+  ): Promise<{ subjects: BoardListing[]; complete: boolean }> {
+    const subjects: BoardListing[] = [];
+    const batch = 500;
+    for (let start = 0; start < scanLimit; start += batch) {
+      const raw = await this.#redis.zrange(
+        this.#keys.deadlines,
+        String(start),
+        String(start + batch - 1),
+        'WITHSCORES',
+      );
+      const entries: { id: string; dueMs: number }[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const [kind, id] = splitMember(raw[i]!);
+        if (kind === filter.kind) entries.push({ id, dueMs: Number(raw[i + 1]) });
+      }
+      const pipeline = this.#redis.pipeline();
+      for (const e of entries)
+        pipeline.hmget(this.#keys.subject(filter.kind, e.id), 'province', 'item', filter.state);
+      const rows = (await pipeline.exec()) ?? [];
+      for (const [i, e] of entries.entries()) {
+        const [province, itemCode, inState] = (rows[i]?.[1] ?? []) as (string | null)[];
+        if (!province || !itemCode) continue;
+        if (inState !== '1') continue;
+        if (filter.province && province !== filter.province) continue;
+        if (filter.itemCode && itemCode !== filter.itemCode) continue;
+        subjects.push({
+          kind: filter.kind,
+          id: e.id,
+          province,
+          itemCode,
+          dueAt: new Date(e.dueMs).toISOString(),
+        });
+        if (subjects.length >= limit) return { subjects, complete: false };
+      }
+      if (raw.length < batch * 2) return { subjects, complete: true };
+    }
+    return { subjects, complete: false };
   }
 
   /** The furthest due time of any supervised subject (ms). */

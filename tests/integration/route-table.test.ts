@@ -12,7 +12,15 @@ import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 interface StackLayer {
   route?: { path: string; methods: Record<string, boolean> };
   handle?: { stack?: StackLayer[] };
+  match?: (path: string) => boolean;
 }
+
+/**
+ * The operator console's router, mounted at /console: HTML pages for browsers, not API
+ * operations, so not in the OpenAPI document (gateway/console/README.md).
+ */
+const isConsole = (layer: StackLayer) =>
+  layer.match !== undefined && layer.match('/console/') && !layer.match('/v1/');
 
 /** "GET /v1/cases/{caseId}" for every route mounted on the app, sub-routers included. */
 function mountedRoutes(app: Express): string[] {
@@ -23,7 +31,7 @@ function mountedRoutes(app: Express): string[] {
         for (const method of Object.keys(layer.route.methods)) {
           found.push(`${method.toUpperCase()} ${openApiPath(layer.route.path)}`);
         }
-      } else if (layer.handle?.stack) walk(layer.handle.stack);
+      } else if (layer.handle?.stack && !isConsole(layer)) walk(layer.handle.stack);
     }
   };
   walk((app as unknown as { router: { stack: StackLayer[] } }).router.stack);

@@ -47,6 +47,8 @@ describe('redis keys', () => {
       prefixed.audit.head,
       prefixed.audit.entries,
       prefixed.queuePrefix('route-sc'),
+      prefixed.console.session('ab12'),
+      prefixed.console.failures('ip', '127.0.0.1'),
     ]) {
       expect(key.startsWith('t-x:')).toBe(true);
     }

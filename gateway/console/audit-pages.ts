@@ -1,0 +1,143 @@
+// 审计 (audit) in the console (gateway/console/README.md#pages), for operators holding
+// `audit:read`: the audit chain (gateway/audit) from its first entry on, paged and filtered by actor, action and
+// outcome, with the chain's verification — recomputed from the first entry on each visit — above.
+import type { Router } from 'express';
+import { AUDIT_OUTCOMES, type AuditOutcome } from '../audit/audit-chain.ts';
+import { gatewayRouter } from '../http/router.ts';
+import type { ConsoleDeps } from './console-context.ts';
+import { requireRight } from './console-guard.ts';
+import { chinaTime } from './console-labels.ts';
+import { queryText } from './forms.ts';
+import { html } from './html.ts';
+import { label, page, sendPage } from './layout.ts';
+
+const OUTCOME_ZH: Record<AuditOutcome, string> = { ok: '成功', refused: '拒绝', failed: '失败' };
+const PAGE_SIZE = 100;
+
+export function auditPages(deps: ConsoleDeps): Router {
+  const router = gatewayRouter();
+  const { audit } = deps.services;
+
+  router.get('/audit', requireRight(deps, 'audit:read', 'audit.read'), async (req, res) => {
+    const actor = queryText(req.query, 'actor', 64);
+    const action = queryText(req.query, 'action', 64);
+    const outcomeText = queryText(req.query, 'outcome', 16);
+    const outcome = (AUDIT_OUTCOMES as readonly string[]).includes(outcomeText)
+      ? (outcomeText as AuditOutcome)
+      : undefined;
+    const afterText = queryText(req.query, 'after', 16);
+    const after = /^[0-9]{1,12}$/.test(afterText) ? Number(afterText) : undefined;
+    const [listed, verification] = await Promise.all([
+      audit.page({
+        ...(after !== undefined ? { after } : {}),
+        limit: PAGE_SIZE,
+        ...(actor ? { actor } : {}),
+        ...(action ? { action } : {}),
+        ...(outcome ? { outcome } : {}),
+      }),
+      audit.verify(),
+    ]);
+    const status = verification.ok
+      ? html`<p class="notice ok" id="chain-status" data-ok="true">
+          审计链完整：已校验 ${verification.checked} 条
+          <span class="en">Chain intact: ${verification.checked} entries verified</span>
+        </p>`
+      : html`<p class="notice error" id="chain-status" data-ok="false">
+          审计链断裂于第 ${verification.brokenSeq ?? '?'} 条
+          <span class="en">Chain broken at seq ${verification.brokenSeq ?? '?'}</span>
+        </p>`;
+    const outcomes = AUDIT_OUTCOMES.map(
+      (o) =>
+        html`<option value="${o}" ${o === outcome ? 'selected' : ''}>
+          ${OUTCOME_ZH[o]} ${o}
+        </option>`,
+    );
+    const rows = listed.items.map(
+      (e) =>
+        html`<tr data-seq="${e.seq}" data-action="${e.action}" data-outcome="${e.outcome}">
+          <td class="num">${e.seq}</td>
+          <td>${chinaTime(e.at)}</td>
+          <td>${e.actor}</td>
+          <td><code>${e.action}</code></td>
+          <td><code>${e.target}</code></td>
+          <td>
+            <span class="badge ${e.outcome === 'ok' ? 'ok' : 'bad'}"
+              >${OUTCOME_ZH[e.outcome]} <span class="en">${e.outcome}</span></span
+            >
+          </td>
+          <td>${e.reason ?? ''}</td>
+          <td><code title="${e.hash}">${e.hash.slice(0, 12)}…</code></td>
+        </tr>`,
+    );
+    const nextQuery = listed.nextCursor
+      ? new URLSearchParams({
+          actor,
+          action,
+          outcome: outcome ?? '',
+          after: listed.nextCursor,
+        }).toString()
+      : '';
+    sendPage(
+      res,
+      page(res, {
+        title: '审计',
+        en: 'Audit log',
+        active: 'audit',
+        body: html`${status}
+          <form method="get" action="/console/audit" class="card filters" id="audit-filters">
+            <div>
+              <label for="actor">操作人 <span class="en">Actor</span></label
+              ><input id="actor" name="actor" value="${actor}" maxlength="64" />
+            </div>
+            <div>
+              <label for="action">操作 <span class="en">Action</span></label
+              ><input
+                id="action"
+                name="action"
+                value="${action}"
+                maxlength="64"
+                placeholder="case.read-unmasked"
+              />
+            </div>
+            <div>
+              <label for="outcome">结果 <span class="en">Outcome</span></label>
+              <select id="outcome" name="outcome">
+                <option value="">全部 All</option>
+                ${outcomes}
+              </select>
+            </div>
+            <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
+          </form>
+          <div class="table-wrap">
+            <table id="audit-entries">
+              <thead>
+                <tr>
+                  <th class="num">序号 <span class="en">Seq</span></th>
+                  <th>时间 <span class="en">At</span></th>
+                  <th>操作人 <span class="en">Actor</span></th>
+                  <th>操作 <span class="en">Action</span></th>
+                  <th>对象 <span class="en">Target</span></th>
+                  <th>结果 <span class="en">Outcome</span></th>
+                  <th>理由 <span class="en">Reason</span></th>
+                  <th>哈希 <span class="en">Hash</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${
+                  rows.length
+                    ? rows
+                    : html`<tr>
+                        <td colspan="8" class="muted">
+                          暂无记录 <span class="en">No entries</span>
+                        </td>
+                      </tr>`
+                }
+              </tbody>
+            </table>
+          </div>
+          ${nextQuery ? html`<p><a id="audit-next" href="/console/audit?${nextQuery}">${label('下一页', 'Next page')}</a></p>` : ''}`,
+      }),
+    );
+  });
+  return router;
+}

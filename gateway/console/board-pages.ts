@@ -1,0 +1,333 @@
+// 督办 board in the console (gateway/console/README.md#pages): how many cases and rectifications
+// are open, warned, overdue or escalated, by province and by item, read from the board's gauges
+// (gateway/supervision); every number links to the list of the subjects it counts. Then the 差评
+// rectifications with their visit and rectification deadlines, as the operator API lists them.
+import type { Router } from 'express';
+import type { Client } from '../auth/client-registry.ts';
+import { gatewayRouter } from '../http/router.ts';
+import { listRectifications } from '../rectifications/rectification-list.ts';
+import { RECTIFICATION_STATUSES } from '../rectifications/rectification-lifecycle.ts';
+import type { RectificationQuery } from '../rectifications/rectification-bodies.ts';
+import type { SubjectKind } from '../shared/redis-keys.ts';
+import { GAUGE_STATES, type GaugeState } from '../supervision/supervision-board.ts';
+import { supervisionStats } from '../supervision/supervision-stats.ts';
+import { operatorOf, type ConsoleDeps } from './console-context.ts';
+import {
+  chinaTime,
+  flagBadges,
+  provinceName,
+  RECTIFICATION_STATUS_ZH,
+  STATE_ZH,
+} from './console-labels.ts';
+import { queryText } from './forms.ts';
+import { html, type HtmlValue } from './html.ts';
+import { label, page, sendPage } from './layout.ts';
+
+const LIST_LIMIT = 200;
+const KIND_ZH: Record<SubjectKind, [string, string]> = {
+  case: ['办件', 'Cases'],
+  rectification: ['整改', 'Rectifications'],
+};
+
+type Counts = Record<GaugeState, number>;
+
+function listHref(kind: SubjectKind, state: GaugeState, by: Record<string, string>): string {
+  const query = new URLSearchParams({ kind, state, ...by });
+  return `/console/board/list?${query.toString()}`;
+}
+
+function countCells(kind: SubjectKind, counts: Counts, by: Record<string, string>): HtmlValue {
+  return GAUGE_STATES.map((state) => {
+    const n = counts[state];
+    return html`<td class="num">
+      <a href="${listHref(kind, state, by)}" class="${n === 0 ? 'zero' : ''}" data-count="${state}"
+        >${n}</a
+      >
+    </td>`;
+  });
+}
+
+const stateHeads = html`${GAUGE_STATES.map((s) => html`<th class="num">${label(STATE_ZH[s]![0], STATE_ZH[s]![1])}</th>`)}`;
+
+function section(
+  kind: SubjectKind,
+  stats: {
+    totals: Counts;
+    byProvince: (Counts & { province?: string })[];
+    byItem: (Counts & { itemCode?: string })[];
+  },
+): HtmlValue {
+  const [zh, en] = KIND_ZH[kind];
+  const provinces = stats.byProvince.map(
+    (p) =>
+      html`<tr data-province="${p.province ?? ''}">
+        <td>${provinceName(p.province ?? '')} <span class="en">${p.province ?? ''}</span></td>
+        ${countCells(kind, p, { province: p.province ?? '' })}
+      </tr>`,
+  );
+  const items = stats.byItem.map(
+    (i) =>
+      html`<tr data-item="${i.itemCode ?? ''}">
+        <td>${i.itemCode ?? ''}</td>
+        ${countCells(kind, i, { itemCode: i.itemCode ?? '' })}
+      </tr>`,
+  );
+  const empty = (cols: number) =>
+    html`<tr>
+      <td colspan="${cols}" class="muted">暂无 <span class="en">none</span></td>
+    </tr>`;
+  return html`<section class="card" id="board-${kind}">
+    <h2>${label(zh, en)}</h2>
+    <div class="grid">
+      <div class="table-wrap">
+        <table class="by-province">
+          <thead>
+            <tr>
+              <th>省份 <span class="en">Province</span></th>
+              ${stateHeads}
+            </tr>
+          </thead>
+          <tbody>
+            ${provinces.length ? provinces : empty(5)}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th>合计 <span class="en">Total</span></th>
+              ${countCells(kind, stats.totals, {})}
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+      <div class="table-wrap">
+        <table class="by-item">
+          <thead>
+            <tr>
+              <th>事项 <span class="en">Item</span></th>
+              ${stateHeads}
+            </tr>
+          </thead>
+          <tbody>
+            ${items.length ? items : empty(5)}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  </section>`;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[]): T | undefined {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+/** The operator as the API sees them without unmask: free text in rectifications stays masked. */
+function masked(operator: Client): Client {
+  return { ...operator, rights: operator.rights.filter((r) => r !== 'unmask') };
+}
+
+export function boardPages(deps: ConsoleDeps): Router {
+  const router = gatewayRouter();
+  const { board } = deps.services;
+
+  router.get('/board', async (_req, res) => {
+    const stats = await supervisionStats(board, {});
+    sendPage(
+      res,
+      page(res, {
+        title: '督办',
+        en: 'Supervision board',
+        active: 'board',
+        body: html`<p class="muted">
+            在办、预警、超期、通报的办件与整改，按省份和事项
+            <span class="en"
+              >Open, warned, overdue and escalated subjects by province and item; each number lists
+              them.</span
+            >
+          </p>
+          ${section('case', stats.cases)} ${section('rectification', stats.rectifications)}
+          <p>
+            <a href="/console/board/rectifications" id="rectifications-link"
+              >${label('差评整改及期限', 'Rectifications and their deadlines')}</a
+            >
+          </p>`,
+      }),
+    );
+  });
+
+  router.get('/board/list', async (req, res) => {
+    const kind =
+      oneOf<SubjectKind>(queryText(req.query, 'kind'), ['case', 'rectification']) ?? 'case';
+    const state = oneOf(queryText(req.query, 'state'), GAUGE_STATES) ?? 'open';
+    const province = /^[0-9]{2}$/.test(queryText(req.query, 'province'))
+      ? queryText(req.query, 'province')
+      : undefined;
+    const itemCode = /^[A-Z]{2}-[0-9]{3}$/.test(queryText(req.query, 'itemCode'))
+      ? queryText(req.query, 'itemCode')
+      : undefined;
+    const { subjects, complete } = await board.subjectsIn(
+      { kind, state, province, itemCode },
+      LIST_LIMIT,
+    );
+    const [kindZh, kindEn] = KIND_ZH[kind];
+    const [stateZh, stateEn] = STATE_ZH[state]!;
+    const link = (id: string) =>
+      kind === 'case' ? `/console/cases/${id}` : `/console/board/rectifications#${id}`;
+    const rows = subjects.map(
+      (s) =>
+        html`<tr data-subject="${s.id}">
+          <td><a href="${link(s.id)}">${s.id}</a></td>
+          <td>${provinceName(s.province)}</td>
+          <td>${s.itemCode}</td>
+          <td>${chinaTime(s.dueAt)}</td>
+        </tr>`,
+    );
+    sendPage(
+      res,
+      page(res, {
+        title: `${kindZh} · ${stateZh}`,
+        en: `${kindEn} · ${stateEn}`,
+        active: 'board',
+        body: html`<p class="muted">
+            ${province ? html`${provinceName(province)} ` : ''}${itemCode ?? ''} ·
+            ${subjects.length}${complete ? '' : html` <span class="badge warn">仅显示前 ${LIST_LIMIT} 条 <span class="en">first ${LIST_LIMIT} shown</span></span>`}
+            · <a href="/console/board">返回督办 <span class="en">Back to the board</span></a>
+          </p>
+          <div class="table-wrap">
+            <table id="board-list">
+              <thead>
+                <tr>
+                  <th>编号 <span class="en">Id</span></th>
+                  <th>省份 <span class="en">Province</span></th>
+                  <th>事项 <span class="en">Item</span></th>
+                  <th>时限 <span class="en">Due</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${
+                  rows.length
+                    ? rows
+                    : html`<tr>
+                        <td colspan="4" class="muted">暂无 <span class="en">none</span></td>
+                      </tr>`
+                }
+              </tbody>
+            </table>
+          </div>`,
+      }),
+    );
+  });
+
+  router.get('/board/rectifications', async (req, res) => {
+    const status = oneOf(queryText(req.query, 'status'), RECTIFICATION_STATUSES);
+    const cursor = queryText(req.query, 'cursor', 100);
+    const query: RectificationQuery = {
+      ...(status ? { status } : {}),
+      ...(/^[A-Za-z0-9_-]{1,100}$/.test(cursor) ? { cursor } : {}),
+      limit: '100',
+    };
+    let listed;
+    try {
+      listed = await listRectifications(deps.services, masked(operatorOf(res)), query);
+    } catch {
+      // A cursor that does not decode: start from the beginning rather than fail the page.
+      listed = await listRectifications(deps.services, masked(operatorOf(res)), {
+        ...(status ? { status } : {}),
+        limit: '100',
+      });
+    }
+    const body = listed.body as {
+      items: {
+        rectificationId: string;
+        caseId: string;
+        province: string;
+        itemCode: string;
+        rated: string;
+        level: number;
+        status: string;
+        visitDueAt?: string;
+        dueAt?: string;
+        flags?: Record<string, boolean>;
+      }[];
+      nextCursor: string | null;
+    };
+    const options = RECTIFICATION_STATUSES.map(
+      (s) =>
+        html`<option value="${s}" ${s === status ? 'selected' : ''}>
+          ${RECTIFICATION_STATUS_ZH[s] ?? s} ${s}
+        </option>`,
+    );
+    const rows = body.items.map(
+      (r) =>
+        html`<tr id="${r.rectificationId}" data-rectification="${r.rectificationId}">
+          <td><code>${r.rectificationId}</code></td>
+          <td><a href="/console/cases/${r.caseId}">${r.caseId}</a></td>
+          <td>${provinceName(r.province)}</td>
+          <td>${r.itemCode}</td>
+          <td>${r.level} · ${r.rated}</td>
+          <td>
+            <span class="badge"
+              >${RECTIFICATION_STATUS_ZH[r.status] ?? r.status}
+              <span class="en">${r.status}</span></span
+            >
+          </td>
+          <td>${chinaTime(r.visitDueAt)}</td>
+          <td>${chinaTime(r.dueAt)}</td>
+          <td>${flagBadges(r.flags)}</td>
+        </tr>`,
+    );
+    const next = body.nextCursor
+      ? html`<p>
+          <a
+            id="next-page"
+            href="/console/board/rectifications?${new URLSearchParams({ ...(status ? { status } : {}), cursor: body.nextCursor }).toString()}"
+            >下一页 <span class="en">Next page</span></a
+          >
+        </p>`
+      : '';
+    sendPage(
+      res,
+      page(res, {
+        title: '差评整改',
+        en: 'Rectifications',
+        active: 'board',
+        body: html`<form method="get" action="/console/board/rectifications" class="card filters">
+            <div>
+              <label for="status">状态 <span class="en">Status</span></label>
+              <select id="status" name="status">
+                <option value="">全部 All</option>
+                ${options}
+              </select>
+            </div>
+            <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
+          </form>
+          <div class="table-wrap">
+            <table id="rectifications">
+              <thead>
+                <tr>
+                  <th>整改 <span class="en">Rectification</span></th>
+                  <th>办件 <span class="en">Case</span></th>
+                  <th>省份 <span class="en">Province</span></th>
+                  <th>事项 <span class="en">Item</span></th>
+                  <th>评价 <span class="en">Level</span></th>
+                  <th>状态 <span class="en">Status</span></th>
+                  <th>回访期限 <span class="en">Visit due</span></th>
+                  <th>整改期限 <span class="en">Due</span></th>
+                  <th>督办 <span class="en">Flags</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${
+                  rows.length
+                    ? rows
+                    : html`<tr>
+                        <td colspan="9" class="muted">暂无 <span class="en">none</span></td>
+                      </tr>`
+                }
+              </tbody>
+            </table>
+          </div>
+          ${next}`,
+      }),
+    );
+  });
+  return router;
+}

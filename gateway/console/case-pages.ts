@@ -1,0 +1,290 @@
+// 办件 (cases) in the console (gateway/console/README.md#pages): look a case up by id and read its
+// timeline — history, route, 督办 flags, due time, result — with personal fields masked, as the
+// case API shows it to an operator without the unmask right. Operators holding `unmask` may show
+// the personal fields for one reading, giving a reason; that reading is audited under their id and
+// answered once (the page is not cached and the unmasked view has no URL of its own).
+import type { Response, Router } from 'express';
+import { readCaseAudited } from '../cases/read-case-audited.ts';
+import type { CaseViewPart } from '../cases/read-case.ts';
+import { evaluationsPart } from '../evaluations/evaluation-view.ts';
+import { locals } from '../http/request-context.ts';
+import { gatewayRouter } from '../http/router.ts';
+import { isGatewayError } from '../shared/errors.ts';
+import { can, operatorOf, sessionOf, type ConsoleDeps } from './console-context.ts';
+import { ConsoleError } from './console-error.ts';
+import { chinaTime, flagBadges, provinceName, statusBadge } from './console-labels.ts';
+import { formText, postForm, queryText } from './forms.ts';
+import { html, type HtmlValue } from './html.ts';
+import { label, page, sendPage } from './layout.ts';
+
+const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
+const MIN_REASON = 4;
+
+interface RouteView {
+  adapter?: string;
+  targetRegion?: string;
+}
+
+interface CaseView {
+  caseId: string;
+  status: string;
+  phase: { zh: string };
+  itemCode: string;
+  itemVersion: number;
+  mode: string;
+  receivingRegion: string;
+  route: RouteView & {
+    children?: (RouteView & { caseId: string; role: string; status: string })[];
+  };
+  parentId?: string;
+  provinceCaseNo: string | null;
+  dueAt?: string;
+  flags: Record<string, boolean>;
+  calendarAssumed: boolean;
+  evaluations?: unknown;
+  result: unknown;
+  relatedCases: { caseId: string; relation: string }[];
+  createdAt: string;
+  updatedAt: string;
+  submission: unknown;
+  history: { at: string; status: string; actor?: string; note?: string }[];
+}
+
+/** The case through the audited use case the API uses: masked, or unmasked with a reason. */
+async function loadView(
+  deps: ConsoleDeps,
+  parts: readonly CaseViewPart[],
+  res: Response,
+  caseId: string,
+  unmask?: { reason: string },
+): Promise<CaseView> {
+  if (!CASE_ID.test(caseId)) throw notFound(caseId);
+  const { store, registry, audit } = deps.services;
+  try {
+    const view = await readCaseAudited(
+      { store, registry, caseViewParts: parts, audit },
+      {
+        caseId,
+        operator: operatorOf(res),
+        requestId: locals(res).requestId,
+        log: locals(res).log,
+        unmask: unmask !== undefined,
+        ...(unmask ? { reason: unmask.reason } : {}),
+      },
+    );
+    return view as unknown as CaseView;
+  } catch (error) {
+    if (isGatewayError(error) && error.code === 'GW_CASE_NOT_FOUND') throw notFound(caseId);
+    throw error;
+  }
+}
+
+function notFound(caseId: string): ConsoleError {
+  return new ConsoleError(404, `没有办件 ${caseId.slice(0, 40)}`, `No case ${caseId.slice(0, 40)}`);
+}
+
+function json(value: unknown): HtmlValue {
+  return html`<pre class="json">${JSON.stringify(value, null, 2)}</pre>`;
+}
+
+function lookupForm(caseId = ''): HtmlValue {
+  return html`<form method="get" action="/console/cases" class="card filters" id="case-lookup">
+    <div>
+      <label for="case-id">办件编号 <span class="en">Case id</span></label>
+      <input
+        id="case-id"
+        name="caseId"
+        value="${caseId}"
+        maxlength="40"
+        placeholder="01J…"
+        required
+      />
+    </div>
+    <button type="submit" class="primary">查询 <span class="en">Look up</span></button>
+  </form>`;
+}
+
+function routeFacts(route: CaseView['route']): HtmlValue {
+  if (route.children) {
+    return html`<ul>
+      ${route.children.map(
+        (c) =>
+          html`<li>
+            <a href="/console/cases/${c.caseId}">${c.caseId}</a>
+            ${c.role} ${statusBadge(c.status)} → ${c.adapter ?? ''}
+          </li>`,
+      )}
+    </ul>`;
+  }
+  const region = route.targetRegion ?? '';
+  return html`${route.adapter ?? '—'}
+  ${region ? html`· ${provinceName(region.slice(0, 2))} ${region}` : ''}`;
+}
+
+function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlValue {
+  const session = sessionOf(res);
+  const unmaskForm =
+    !unmaskedReason && can(res, 'unmask')
+      ? postForm(
+          session,
+          `/console/cases/${view.caseId}/unmask`,
+          html`<h2>${label('查看个人信息', 'Unmask personal data')}</h2>
+            <p class="muted">
+              查看将记入审计日志
+              <span class="en">Each unmasked reading is audited with your reason.</span>
+            </p>
+            <label for="reason">查看理由 <span class="en">Reason</span></label>
+            <textarea
+              id="reason"
+              name="reason"
+              required
+              minlength="${MIN_REASON}"
+              maxlength="500"
+            ></textarea>
+            <div class="actions">
+              <button type="submit" class="danger" id="unmask">
+                查看个人信息 <span class="en">Unmask</span>
+              </button>
+            </div>`,
+          { id: 'unmask-form', className: 'card' },
+        )
+      : '';
+  const banner = unmaskedReason
+    ? html`<p class="notice warn" id="unmasked-banner">
+        个人信息已显示，本次查看已记入审计（理由：${unmaskedReason}）
+        <span class="en">Personal data shown; this reading is audited.</span>
+      </p>`
+    : html`<p class="notice ok" id="masked-banner">
+        个人信息已脱敏 <span class="en">Personal fields are masked.</span>
+      </p>`;
+  const related = view.relatedCases.map(
+    (r) => html`<li>${r.relation} <a href="/console/cases/${r.caseId}">${r.caseId}</a></li>`,
+  );
+  return html`${lookupForm(view.caseId)} ${banner}
+    <div class="grid">
+      <section class="card" id="case-facts">
+        <h2>${label('概况', 'Summary')}</h2>
+        <dl class="facts">
+          <dt>办件编号 <span class="en">Case</span></dt>
+          <dd><code id="case-id-shown">${view.caseId}</code></dd>
+          <dt>状态 <span class="en">Status</span></dt>
+          <dd id="case-status">${statusBadge(view.status)} ${view.phase.zh}</dd>
+          <dt>事项 <span class="en">Item</span></dt>
+          <dd>${view.itemCode} v${view.itemVersion} · ${view.mode}</dd>
+          <dt>收件地 <span class="en">Received in</span></dt>
+          <dd>${provinceName(view.receivingRegion.slice(0, 2))} ${view.receivingRegion}</dd>
+          <dt>流转 <span class="en">Route</span></dt>
+          <dd id="case-route">${routeFacts(view.route)}</dd>
+          ${
+            view.parentId
+              ? html`<dt>联办主件 <span class="en">Joint parent</span></dt>
+                  <dd><a href="/console/cases/${view.parentId}">${view.parentId}</a></dd>`
+              : ''
+          }
+          <dt>省内编号 <span class="en">Province case no.</span></dt>
+          <dd>${view.provinceCaseNo ?? '—'}</dd>
+          <dt>办结时限 <span class="en">Due</span></dt>
+          <dd id="case-due">
+            ${chinaTime(view.dueAt)}${view.calendarAssumed ? html` <span class="badge warn">日历推定 <span class="en">calendar assumed</span></span>` : ''}
+          </dd>
+          <dt>督办 <span class="en">Flags</span></dt>
+          <dd id="case-flags">${flagBadges(view.flags)}</dd>
+          <dt>提交 <span class="en">Created</span></dt>
+          <dd>${chinaTime(view.createdAt)}</dd>
+          <dt>更新 <span class="en">Updated</span></dt>
+          <dd>${chinaTime(view.updatedAt)}</dd>
+          ${
+            related.length
+              ? html`<dt>关联 <span class="en">Related</span></dt>
+                  <dd>
+                    <ul>
+                      ${related}
+                    </ul>
+                  </dd>`
+              : ''
+          }
+        </dl>
+      </section>
+      <section class="card" id="case-history">
+        <h2>${label('办理过程', 'Timeline')}</h2>
+        <ol class="timeline">
+          ${view.history.map(
+            (h) =>
+              html`<li>
+                <div>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)}</span></div>
+                <div class="muted">${h.actor ?? ''}${h.note ? html` · ${h.note}` : ''}</div>
+              </li>`,
+          )}
+        </ol>
+      </section>
+    </div>
+    <section class="card" id="case-result">
+      <h2>${label('办理结果', 'Result')}</h2>
+      ${view.result === null ? html`<p class="muted">尚无结果 <span class="en">No result yet</span></p>` : json(view.result)}
+    </section>
+    ${
+      view.evaluations
+        ? html`<section class="card" id="case-evaluations">
+            <h2>${label('好差评', 'Evaluations')}</h2>
+            ${json(view.evaluations)}
+          </section>`
+        : ''
+    }
+    <section class="card" id="case-submission">
+      <h2>${label('申报内容', 'Submission')}</h2>
+      ${json(view.submission)}
+    </section>
+    ${unmaskForm}`;
+}
+
+export function casePages(deps: ConsoleDeps): Router {
+  const router = gatewayRouter();
+  const parts = [evaluationsPart(deps.services.evaluations)];
+
+  router.get('/cases', (req, res) => {
+    const caseId = queryText(req.query, 'caseId', 40).toUpperCase();
+    if (caseId) {
+      if (!CASE_ID.test(caseId)) throw notFound(caseId);
+      res.redirect(303, `/console/cases/${caseId}`);
+      return;
+    }
+    sendPage(res, page(res, { title: '办件', en: 'Cases', active: 'cases', body: lookupForm() }));
+  });
+
+  router.get('/cases/:caseId', async (req, res) => {
+    const view = await loadView(deps, parts, res, String(req.params.caseId));
+    sendPage(
+      res,
+      page(res, {
+        title: `办件 ${view.caseId}`,
+        en: 'Case',
+        active: 'cases',
+        body: caseBody(res, view),
+      }),
+    );
+  });
+
+  // readCaseAudited checks the unmask right and audits the read (or its refusal) before the
+  // page is drawn; the console only asks for a reason long enough to mean something.
+  router.post('/cases/:caseId/unmask', async (req, res) => {
+    const reason = formText(req.body, 'reason', 500);
+    if (can(res, 'unmask') && reason.length < MIN_REASON) {
+      throw new ConsoleError(
+        400,
+        `请填写查看理由（至少 ${MIN_REASON} 个字）`,
+        `Give a reason of at least ${MIN_REASON} characters`,
+      );
+    }
+    const view = await loadView(deps, parts, res, String(req.params.caseId), { reason });
+    sendPage(
+      res,
+      page(res, {
+        title: `办件 ${view.caseId}`,
+        en: 'Case (unmasked)',
+        active: 'cases',
+        body: caseBody(res, view, reason),
+      }),
+    );
+  });
+  return router;
+}

@@ -1,0 +1,79 @@
+// The operator console, served by the gateway under /console (gateway/console/README.md): its
+// stylesheet, the sign-in pages, then — behind requireSignIn — every section's pages, Bull Board,
+// and an HTML 404 and error page of its own. Mounted before the gateway's JSON body parser: the
+// console reads urlencoded forms (small, UTF-8), and never answers problem+json.
+import express, { type Router } from 'express';
+import { projectPath } from '../shared/project-root.ts';
+import { gatewayRouter } from '../http/router.ts';
+import { redisKeys } from '../shared/redis-keys.ts';
+import type { ConsoleDeps, ConsoleServices } from './console-context.ts';
+import { ConsoleSessions } from './console-sessions.ts';
+import { SignInLockout } from './sign-in-lockout.ts';
+import { ConsoleError, consoleErrorPage } from './console-error.ts';
+import { pageHeaders, requireSignIn } from './console-guard.ts';
+import { auditPages } from './audit-pages.ts';
+import { boardPages } from './board-pages.ts';
+import { casePages } from './case-pages.ts';
+import { deadLetterPages } from './dead-letter-pages.ts';
+import { homePage } from './home-page.ts';
+import { queueBoard } from './queue-board.ts';
+import { signInRoutes } from './sign-in-routes.ts';
+
+/** Section routers, mounted in this order behind the sign-in check (README: adding a page). */
+const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
+  homePage,
+  casePages,
+  boardPages,
+  deadLetterPages,
+  auditPages,
+];
+
+/** The console's sessions and lock-out on the gateway's Redis, with the configured limits. */
+export function consoleDeps(services: ConsoleServices): ConsoleDeps {
+  const { config, redis, now } = services;
+  const keys = redisKeys(config.keyPrefix).console;
+  return {
+    services,
+    sessions: new ConsoleSessions({
+      redis,
+      keys,
+      idleMs: config.consoleIdleMinutes * 60_000,
+      maxMs: config.consoleSessionHours * 3_600_000,
+      now,
+    }),
+    lockout: new SignInLockout({
+      redis,
+      keys,
+      operatorLimit: config.consoleLockAfterFailures,
+      ipLimit: config.consoleIpLockAfterFailures,
+      windowMs: config.consoleLockMinutes * 60_000,
+    }),
+    secureCookies: config.env === 'production',
+  };
+}
+
+export function consoleRouter(deps: ConsoleDeps): Router {
+  const inner = gatewayRouter();
+  inner.use(
+    '/assets',
+    express.static(projectPath('gateway', 'console', 'assets'), {
+      fallthrough: false,
+      index: false,
+      maxAge: '1h',
+    }),
+  );
+  inner.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
+  inner.use('/queues', requireSignIn(deps, { csrf: false }), queueBoard(deps));
+  inner.use(pageHeaders);
+  inner.use(signInRoutes(deps));
+  inner.use(requireSignIn(deps));
+  for (const section of SECTIONS) inner.use(section(deps));
+  inner.use(() => {
+    throw new ConsoleError(404, '没有这个页面', 'No such page');
+  });
+  inner.use(consoleErrorPage);
+
+  const outer = gatewayRouter();
+  outer.use('/console', inner);
+  return outer;
+}

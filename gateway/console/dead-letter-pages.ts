@@ -1,0 +1,193 @@
+// 死信 (dead letters) in the console (gateway/console/README.md#pages): the cases whose delivery
+// failed for good, one case's failure in detail, and its replay — behind a confirmation page, for
+// operators holding `replay`, through the same use case as the operator API and CLI, audited.
+import type { Router } from 'express';
+import { listDeadLetters, replayDeadLetterAudited } from '../admin/dead-letters.ts';
+import { locals } from '../http/request-context.ts';
+import { gatewayRouter } from '../http/router.ts';
+import { isGatewayError } from '../shared/errors.ts';
+import { can, operatorOf, sessionOf, type ConsoleDeps } from './console-context.ts';
+import { ConsoleError } from './console-error.ts';
+import { requireRight } from './console-guard.ts';
+import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
+import { postForm, queryText } from './forms.ts';
+import { html } from './html.ts';
+import { label, page, sendPage } from './layout.ts';
+
+const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
+
+export function deadLetterPages(deps: ConsoleDeps): Router {
+  const router = gatewayRouter();
+  const { store, queues } = deps.services;
+
+  async function deadLetter(caseId: string) {
+    const record = CASE_ID.test(caseId) ? await store.get(caseId) : undefined;
+    if (!record || record.kind === 'joint-parent')
+      throw new ConsoleError(
+        404,
+        `没有办件 ${caseId.slice(0, 40)}`,
+        `No case ${caseId.slice(0, 40)}`,
+      );
+    return record;
+  }
+
+  router.get('/dead-letters', async (req, res) => {
+    const items = await listDeadLetters(store);
+    const replayed = queryText(req.query, 'replayed', 40);
+    const rows = items.map(
+      (d) =>
+        html`<tr data-case="${d.caseId}">
+          <td><a href="/console/dead-letters/${d.caseId}">${d.caseId}</a></td>
+          <td>${d.itemCode}</td>
+          <td>${d.adapter ?? '—'}</td>
+          <td>${chinaTime(d.failedAt)}</td>
+          <td>${d.reason ?? ''}</td>
+        </tr>`,
+    );
+    sendPage(
+      res,
+      page(res, {
+        title: '死信',
+        en: 'Dead letters',
+        active: 'dead-letters',
+        body: html`${replayed && CASE_ID.test(replayed) ? html`<p class="notice ok" id="replayed">已重新排队 <a href="/console/cases/${replayed}">${replayed}</a> <span class="en">Queued again</span></p>` : ''}
+          <p class="muted">
+            送达省级平台最终失败的办件
+            <span class="en">Cases whose delivery to the province failed for good</span> ·
+            ${items.length}
+          </p>
+          <div class="table-wrap">
+            <table id="dead-letters">
+              <thead>
+                <tr>
+                  <th>办件 <span class="en">Case</span></th>
+                  <th>事项 <span class="en">Item</span></th>
+                  <th>通道 <span class="en">Adapter</span></th>
+                  <th>失败时间 <span class="en">Failed at</span></th>
+                  <th>原因 <span class="en">Reason</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${
+                  rows.length
+                    ? rows
+                    : html`<tr>
+                        <td colspan="5" class="muted">
+                          没有死信 <span class="en">No dead letters</span>
+                        </td>
+                      </tr>`
+                }
+              </tbody>
+            </table>
+          </div>`,
+      }),
+    );
+  });
+
+  router.get('/dead-letters/:caseId', async (req, res) => {
+    const record = await deadLetter(String(req.params.caseId));
+    const history = await store.history(record.id);
+    const job = await queues.queue(record.route.adapter).getJob(record.id);
+    const failed = record.status === 'DELIVERY_FAILED';
+    const replay =
+      failed && can(res, 'replay')
+        ? html`<div class="actions">
+            <a href="/console/dead-letters/${record.id}/replay" id="replay-start" class="button"
+              >重放 <span class="en">Replay…</span></a
+            >
+          </div>`
+        : '';
+    sendPage(
+      res,
+      page(res, {
+        title: `死信 ${record.id}`,
+        en: 'Dead letter',
+        active: 'dead-letters',
+        body: html`<section class="card" id="dead-letter">
+            <dl class="facts">
+              <dt>办件 <span class="en">Case</span></dt>
+              <dd><a href="/console/cases/${record.id}">${record.id}</a></dd>
+              <dt>状态 <span class="en">Status</span></dt>
+              <dd>${statusBadge(record.status)}</dd>
+              <dt>事项 <span class="en">Item</span></dt>
+              <dd>${record.itemCode}</dd>
+              <dt>通道 <span class="en">Adapter</span></dt>
+              <dd>
+                ${record.route.adapter} · ${provinceName(record.route.targetRegion.slice(0, 2))}
+                ${record.route.targetRegion}
+              </dd>
+              <dt>失败原因 <span class="en">Failure</span></dt>
+              <dd id="failure-reason">${record.failureReason ?? '—'}</dd>
+              <dt>队列任务 <span class="en">Job</span></dt>
+              <dd>
+                ${job ? html`${await job.getState()} · ${job.attemptsMade} 次尝试 <span class="en">attempts</span>${job.failedReason ? html` · ${job.failedReason}` : ''}` : '—'}
+              </dd>
+            </dl>
+            ${failed ? replay : html`<p class="notice ok">此办件已不在死信中 <span class="en">No longer a dead letter</span></p>`}
+          </section>
+          <section class="card">
+            <h2>${label('办理过程', 'Timeline')}</h2>
+            <ol class="timeline">
+              ${history.map((h) => html`<li>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)} ${h.actor ?? ''} ${h.note ?? ''}</span></li>`)}
+            </ol>
+          </section>`,
+      }),
+    );
+  });
+
+  router.get(
+    '/dead-letters/:caseId/replay',
+    requireRight(deps, 'replay', 'dead-letter.replay'),
+    async (req, res) => {
+      const record = await deadLetter(String(req.params.caseId));
+      sendPage(
+        res,
+        page(res, {
+          title: '确认重放',
+          en: 'Confirm replay',
+          active: 'dead-letters',
+          body: postForm(
+            sessionOf(res),
+            `/console/dead-letters/${record.id}/replay`,
+            html`<p>
+                将办件 <code>${record.id}</code>（${record.itemCode}）重新送往
+                <strong>${record.route.adapter}</strong>。请确认该省平台已恢复。
+                <span class="en"
+                  >Queue case ${record.id} for delivery to ${record.route.adapter} again. Make sure
+                  the province has recovered.</span
+                >
+              </p>
+              <p class="muted">
+                上次失败原因 <span class="en">Last failure</span>: ${record.failureReason ?? '—'}
+              </p>
+              <div class="actions">
+                <button type="submit" class="danger" id="replay-confirm">
+                  确认重放 <span class="en">Replay</span>
+                </button>
+                <a href="/console/dead-letters/${record.id}">取消 <span class="en">Cancel</span></a>
+              </div>`,
+            { id: 'replay-form', className: 'card' },
+          ),
+        }),
+      );
+    },
+  );
+
+  // replayDeadLetterAudited checks the replay right and audits the attempt, whatever its end.
+  router.post('/dead-letters/:caseId/replay', async (req, res) => {
+    const caseId = String(req.params.caseId);
+    try {
+      await replayDeadLetterAudited(deps.services, {
+        caseId,
+        operator: operatorOf(res),
+        requestId: locals(res).requestId,
+      });
+    } catch (error) {
+      if (isGatewayError(error) && error.code === 'GW_ILLEGAL_TRANSITION')
+        throw new ConsoleError(409, '此办件已不在死信中', 'This case is no longer a dead letter');
+      throw error;
+    }
+    res.redirect(303, `/console/dead-letters?replayed=${encodeURIComponent(caseId)}`);
+  });
+  return router;
+}

@@ -1,0 +1,36 @@
+// Console forms (gateway/console/README.md#adding-a-page): every form that changes something is
+// a POST carrying the session's CSRF token in a hidden `_csrf` field; requireSignIn refuses any
+// POST whose token is missing or wrong before a page's handler runs. Build forms with postForm
+// (or put csrfField inside your own <form method="post">) and the check cannot be forgotten.
+import type { ConsoleSession } from './console-sessions.ts';
+import { html, type HtmlValue, type SafeHtml } from './html.ts';
+
+export const CSRF_FIELD = '_csrf';
+
+export function csrfField(session: Pick<ConsoleSession, 'csrf'>): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${session.csrf}" />`;
+}
+
+export function postForm(
+  session: Pick<ConsoleSession, 'csrf'>,
+  action: string,
+  inner: HtmlValue,
+  attributes: { id?: string; className?: string } = {},
+): SafeHtml {
+  const id = attributes.id ? html` id="${attributes.id}"` : '';
+  const className = attributes.className ? html` class="${attributes.className}"` : '';
+  return html`<form method="post" action="${action}" ${id}${className}>
+    ${csrfField(session)}${inner}
+  </form>`;
+}
+
+/** A form field's value as one trimmed string ('' for a missing, repeated or non-text field). */
+export function formText(body: unknown, name: string, maxLength = 500): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim().slice(0, maxLength) : '';
+}
+
+/** A query parameter the same way (express's simple parser gives strings or arrays). */
+export function queryText(query: unknown, name: string, maxLength = 200): string {
+  return formText(query, name, maxLength);
+}

@@ -1,0 +1,81 @@
+// The page every console screen is drawn in (gateway/console/README.md#adding-a-page): header
+// with the signed-in operator and sign-out, the navigation they may use, the page's own content.
+// Chinese first, English beside it in smaller type; one stylesheet served from /console/assets.
+import type { Response } from 'express';
+import { operatorOf, sessionOf } from './console-context.ts';
+import { CONSOLE_NAV } from './console-nav.ts';
+import { csrfField } from './forms.ts';
+import { html, type HtmlValue, type SafeHtml } from './html.ts';
+
+export interface PageSpec {
+  /** Chinese title, and its English label. */
+  readonly title: string;
+  readonly en: string;
+  /** The nav key of the section this page belongs to. */
+  readonly active: string;
+  readonly body: HtmlValue;
+}
+
+/** A Chinese label with its English one: `办件 Cases`. */
+export function label(zh: string, en: string): SafeHtml {
+  return html`${zh} <span class="en">${en}</span>`;
+}
+
+function document(title: string, header: HtmlValue, main: HtmlValue): SafeHtml {
+  return html`<!doctype html>
+    <html lang="zh-CN">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · 运维控制台</title>
+        <link rel="stylesheet" href="/console/assets/console.css" />
+        <link rel="icon" href="data:," />
+      </head>
+      <body>
+        ${header}
+        <main>${main}</main>
+      </body>
+    </html>`;
+}
+
+/** A page for a signed-in operator. */
+export function page(res: Response, spec: PageSpec): SafeHtml {
+  const operator = operatorOf(res);
+  const nav = CONSOLE_NAV.filter((n) => !n.right || operator.rights.includes(n.right)).map(
+    (n) =>
+      html`<a href="${n.href}" class="${n.key === spec.active ? 'active' : ''}" data-nav="${n.key}"
+        >${label(n.zh, n.en)}</a
+      >`,
+  );
+  const header = html`<header class="site-header">
+    <div class="brand">跨省通办网关 · 运维控制台 <span class="en">Operator console</span></div>
+    <div class="who">
+      <span id="operator-id">${operator.id}</span>
+      <form method="post" action="/console/sign-out" class="inline">
+        ${csrfField(sessionOf(res))}<button type="submit" class="link" id="sign-out">
+          退出 <span class="en">Sign out</span>
+        </button>
+      </form>
+    </div>
+    <nav class="site-nav">${nav}</nav>
+  </header>`;
+  return document(
+    spec.title,
+    header,
+    html`<h1>${label(spec.title, spec.en)}</h1>
+      ${spec.body}`,
+  );
+}
+
+/** A page without a session (sign-in, expired): no navigation. */
+export function publicPage(title: string, body: HtmlValue): SafeHtml {
+  const header = html`<header class="site-header">
+    <div class="brand">跨省通办网关 · 运维控制台 <span class="en">Operator console</span></div>
+  </header>`;
+  return document(title, header, body);
+}
+
+/** Sends a page as the response. */
+export function sendPage(res: Response, markup: SafeHtml, status = 200): void {
+  res.status(status).type('html').send(markup.toString());
+}

@@ -1,0 +1,85 @@
+// Bull Board under /console/queues (gateway/console/README.md#pages): the BullMQ queues — one
+// per adapter, and the callbacks — for signed-in operators only (it is mounted behind
+// requireSignIn). Operators holding `replay` get the full board (retry, promote, clean), every
+// change it makes audited; the others a read-only board. Its assets come from @bull-board/ui on
+// this server; the one foreign reference its page carries (a web font) is removed, and its CSP
+// allows this origin only.
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Queue } from 'bullmq';
+import type { RequestHandler, Router } from 'express';
+import { gatewayRouter } from '../http/router.ts';
+import { CALLBACK_QUEUE, redisKeys } from '../shared/redis-keys.ts';
+import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
+import { ConsoleError } from './console-error.ts';
+import { audit } from './console-guard.ts';
+
+export const QUEUES_PATH = '/console/queues';
+
+function board(queues: readonly Queue[], readOnlyMode: boolean): Router {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(QUEUES_PATH);
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: '队列 Queues', locale: { lng: 'zh-CN' } } },
+  });
+  return serverAdapter.getRouter() as Router;
+}
+
+/** Removes links to other origins from Bull Board's page (its web font), keeping it local. */
+const localOnly: RequestHandler = (_req, res, next) => {
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) =>
+    send(
+      typeof body === 'string'
+        ? body.replace(/<link\b[^>]*href="https?:\/\/[^"]*"[^>]*>/g, '')
+        : body,
+    );
+  res.set({
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'",
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+  });
+  next();
+};
+
+export function queueBoard(deps: ConsoleDeps): Router {
+  const { services } = deps;
+  const keys = redisKeys(services.config.keyPrefix);
+  const own = (name: string) => {
+    const queue = new Queue(name, { connection: services.redis, prefix: keys.queuePrefix(name) });
+    queue.on('error', () => undefined);
+    return queue;
+  };
+  const queues = [
+    ...services.routing.routes.adapters().map((adapter) => services.queues.queue(adapter)),
+    own(CALLBACK_QUEUE),
+  ];
+  const full = board(queues, false);
+  const readOnly = board(queues, true);
+  const router = gatewayRouter();
+  router.use(localOnly);
+  router.use(async (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // No CSRF token from Bull Board's scripts: a change must name this origin (browsers send
+      // Origin with every non-GET fetch), on top of the SameSite=Strict session cookie.
+      if (req.get('origin') !== `${req.protocol}://${req.get('host')}`)
+        throw new ConsoleError(403, '请从控制台内操作', 'Act from the console itself');
+      const allowed = can(res, 'replay');
+      await audit(deps, res, {
+        actor: operatorOf(res).id,
+        action: `queue.${req.method.toLowerCase()}`,
+        target: req.path.slice(0, 200),
+        outcome: allowed ? 'ok' : 'refused',
+        ...(allowed ? {} : { reason: 'needs the replay right' }),
+      });
+      if (!allowed)
+        throw new ConsoleError(403, '此操作需要 replay 权限', 'This needs the replay right');
+    }
+    (can(res, 'replay') ? full : readOnly)(req, res, next);
+  });
+  return router;
+}

@@ -1,0 +1,213 @@
+// The console's pages over HTTP (gateway/console/README.md#pages): each answers for a signed-in
+// operator; a read-only operator sees no replay, unmask or audit and is refused them, audited, when
+// the request is sent anyway; junk in any form or query never gets a 500.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { ConsoleClient } from '../../support/console-client.ts';
+
+let gw: ApiGateway;
+let dev: ConsoleClient;
+let readonly: ConsoleClient;
+let caseId: string;
+
+beforeAll(async () => {
+  gw = await startApiGateway({ GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' });
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string }>(validExample('SW-005'), `console-${Date.now()}`);
+  caseId = res.body.caseId;
+  const record = await gw.services.store.get(caseId);
+  if (record?.kind !== 'single') throw new Error('not a single case');
+  await recordDeliveryFailed(gw.services.store, record, {
+    adapterId: 'yn',
+    reason: 'refused: -102',
+  });
+  dev = new ConsoleClient(gw.url);
+  readonly = new ConsoleClient(gw.url);
+  expect((await dev.signIn('operator-dev')).status).toBe(303);
+  expect((await readonly.signIn('operator-readonly')).status).toBe(303);
+}, 60_000);
+afterAll(async () => {
+  await gw?.close();
+});
+
+const PAGES = [
+  '/console/',
+  '/console/cases',
+  '/console/board',
+  '/console/board/list?kind=case&state=open',
+  '/console/board/rectifications',
+  '/console/dead-letters',
+];
+
+describe('console pages', () => {
+  it('answer 200 with the layout for a signed-in operator', async () => {
+    for (const path of [
+      ...PAGES,
+      `/console/cases/${caseId}`,
+      `/console/dead-letters/${caseId}`,
+      '/console/audit',
+    ]) {
+      const res = await dev.get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.text, path).toContain('id="operator-id">operator-dev<');
+    }
+  });
+
+  it('mask the case’s personal fields until an operator with unmask gives a reason, audited', async () => {
+    const applicant = validExample('SW-005').applicant as {
+      contactIdNumber?: string;
+      phone?: string;
+    };
+    const secret = applicant.phone ?? applicant.contactIdNumber!;
+    const masked = await dev.get(`/console/cases/${caseId}`);
+    expect(masked.text).not.toContain(secret);
+    const csrf = ConsoleClient.csrfOf(masked.text);
+    const noReason = await dev.post(`/console/cases/${caseId}/unmask`, {
+      _csrf: csrf,
+      reason: ' ',
+    });
+    expect(noReason.status).toBe(400);
+    const unmasked = await dev.post(`/console/cases/${caseId}/unmask`, {
+      _csrf: csrf,
+      reason: '核实申请人身份',
+    });
+    expect(unmasked.status).toBe(200);
+    expect(unmasked.text).toContain(secret);
+    const entries = (await gw.services.audit.page({ action: 'case.read-unmasked', limit: 50 }))
+      .items;
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        actor: 'operator-dev',
+        target: caseId,
+        outcome: 'ok',
+        reason: '核实申请人身份',
+      }),
+    );
+  });
+
+  it('show a read-only operator no replay, unmask or audit, and refuse them when sent anyway, audited', async () => {
+    const casePage = await readonly.get(`/console/cases/${caseId}`);
+    expect(casePage.status).toBe(200);
+    expect(casePage.text).not.toContain('id="unmask-form"');
+    expect(casePage.text).not.toContain('data-nav="audit"');
+    const dead = await readonly.get(`/console/dead-letters/${caseId}`);
+    expect(dead.text).not.toContain('id="replay-start"');
+    const csrf = ConsoleClient.csrfOf(casePage.text);
+    const unmask = await readonly.post(`/console/cases/${caseId}/unmask`, {
+      _csrf: csrf,
+      reason: 'curious',
+    });
+    expect(unmask.status).toBe(403);
+    const replay = await readonly.post(`/console/dead-letters/${caseId}/replay`, { _csrf: csrf });
+    expect(replay.status).toBe(403);
+    expect((await readonly.get('/console/audit')).status).toBe(403);
+    expect((await gw.services.store.get(caseId))?.status).toBe('DELIVERY_FAILED');
+    const refused = (
+      await gw.services.audit.page({ actor: 'operator-readonly', outcome: 'refused', limit: 50 })
+    ).items;
+    expect(refused.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['case.read-unmasked', 'dead-letter.replay', 'audit.read']),
+    );
+  });
+
+  it('answer a case id that does not exist, and an unknown page, with a 404 page', async () => {
+    expect((await dev.get('/console/cases/01JZZZZZZZZZZZZZZZZZZZZZZZ')).status).toBe(404);
+    expect((await dev.get('/console/cases/not-a-case')).status).toBe(404);
+    const unknown = await dev.get('/console/nothing-here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('未找到');
+  });
+});
+
+describe('console forms and queries under junk', () => {
+  const paths = [
+    '/console/sign-in',
+    '/console/sign-out',
+    `/console/cases/${caseId}/unmask`,
+    '/console/cases/01JZZZZZZZZZZZZZZZZZZZZZZZ/unmask',
+    `/console/dead-letters/${caseId}/replay`,
+    '/console/dead-letters/x/replay',
+    '/console/audit',
+    '/console/board/list',
+    '/console/board/rectifications',
+    '/console/cases',
+    '/console/nothing',
+  ];
+  const junk = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom('', '%', '%E0%A4%A', '[]', '__proto__', 'constructor', '0'.repeat(600)),
+  );
+
+  it('never answers 5xx to a junk form, with or without the right token', async () => {
+    const token = await readonly.csrf();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.dictionary(
+          fc.constantFrom('_csrf', 'reason', 'operator', 'password', 'next', 'x', '__proto__'),
+          junk,
+        ),
+        fc.boolean(),
+        fc.constantFrom(
+          'application/x-www-form-urlencoded',
+          'application/x-www-form-urlencoded; charset=latin1',
+          'application/json',
+          'text/plain',
+          'multipart/form-data; boundary=x',
+        ),
+        async (path, form, withToken, type) => {
+          const fields = withToken ? { ...form, _csrf: token } : form;
+          const res = await readonly.request('POST', path, {
+            body: new URLSearchParams(fields).toString(),
+            headers: { 'content-type': type },
+          });
+          expect(res.status, `${path} ${type}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never answers 5xx to junk queries', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths, '/console/cases/', '/console/dead-letters/'),
+        fc.dictionary(
+          fc.constantFrom(
+            'caseId',
+            'kind',
+            'state',
+            'province',
+            'itemCode',
+            'status',
+            'cursor',
+            'actor',
+            'action',
+            'outcome',
+            'after',
+            'next',
+            'expired',
+          ),
+          junk,
+        ),
+        async (path, query) => {
+          const res = await dev.get(`${path}?${new URLSearchParams(query).toString()}`);
+          expect(res.status, path).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses a form over 32 KiB with 413, not a 500', async () => {
+    const res = await dev.post('/console/cases', {
+      _csrf: await dev.csrf(),
+      reason: 'x'.repeat(40_000),
+    });
+    expect(res.status).toBe(413);
+  });
+});
