@@ -190,6 +190,32 @@ describe('validateItemDraft', () => {
     ]);
   });
 
+  it('refuses a field that looks personal but carries no x-personal annotation', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'schema', 'properties').spouseIdNo = {
+      title: '配偶证件号',
+      type: 'string',
+      maxLength: 18,
+      idNumber: true,
+    };
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems).toEqual([
+      {
+        path: '/schema',
+        message:
+          '/payload/spouseIdNo looks personal (the idNumber keyword (a resident ID number)) but has no x-personal annotation',
+        messageZh: expect.stringMatching(/^个人信息字段未标注/),
+      },
+    ]);
+  });
+
+  it('refuses a typed result whose example it does not accept, at the example', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'schema', 'resultSchema', 'examples', 0).taxVoucherNo = 'not digits';
+    const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(problems.map((p) => p.path)).toEqual(['/schema/resultSchema/examples/0/taxVoucherNo']);
+  });
+
   it('refuses a cross-field rule that names no field, at the rule', () => {
     const draft = draftOf('SW-005');
     at(draft, 'schema', 'crossFieldRules', 1).total = '/payload/noSuchTotal';
