@@ -1,10 +1,9 @@
 // The case store with its transition listeners, the rectification store with its own, the 督办
 // board and the queues, built the same way by every process that moves cases or rectifications:
-// the gateway (gateway/services.ts), the adapter workers (adapters/worker-process.ts) and the
-// operator CLI (scripts/cli.ts). Because the listeners are given to the stores here, at
-// construction, a move made anywhere queues its portal callback, tracks or settles its 督办 and
-// opens the rating window of a closed case — a dead-letter replay from the CLI exactly as one over
-// HTTP.
+// the gateway (gateway/services.ts) and the adapter workers (adapters/worker-process.ts); the
+// operator CLI goes through the gateway's API. Because the listeners are given to the stores
+// here, at construction, a move made anywhere queues its portal callback, tracks or settles its
+// 督办 and opens the rating window of a closed case.
 import type { RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';
@@ -56,7 +55,7 @@ export interface CaseSystemDeps {
   now: () => Date;
   /**
    * The items' typed results, to mask a result in callbacks (gateway/cases/masked-result.ts);
-   * without them (the operator CLI) a callback withholds the result's text.
+   * without them a callback withholds the result's text.
    */
   results?: ResultSchemas;
 }

@@ -1,7 +1,7 @@
-// How the commands a person types (`npm run demo`, `npm run cli -- …`) fail: one line on stderr
-// saying what is wrong and what to do, exit code 1, never a stack trace. The usual causes are a
-// gateway or a Redis that is not running, or not where the command looks for it.
-import type { RedisClient } from '../gateway/shared/redis.ts';
+// How the commands a person types (`npm run demo`, `npm run cli -- …`, `npm start`) fail: one line
+// on stderr saying what is wrong and what to do, exit code 1 (or the CommandFailure's own), never
+// a stack trace. The usual causes are a gateway or a Redis that is not running, or not where the
+// command looks for it.
 import { ConfigError } from '../config/load-config.ts';
 import { isGatewayError } from '../gateway/shared/errors.ts';
 import { isRedisUnavailable } from '../gateway/shared/redis.ts';
@@ -12,19 +12,23 @@ export interface CommandTargets {
   redisUrl?: string;
 }
 
-/** A failure already worded for the person at the terminal. */
+/** A failure already worded for the person at the terminal, and the exit code it ends with. */
 export class CommandFailure extends Error {
   override name = 'CommandFailure';
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
 }
 
 const START_GATEWAY =
   'start the system with `npm start` in another terminal (or set GW_URL to a running gateway), then run this again';
-const START_REDIS =
-  'start Redis (`npm start` starts one and prints its URL) and set REDIS_URL to that URL, then run this again';
 
 // Node's fetch rejects with TypeError('fetch failed') and the socket error as its cause: the
 // first error code down the chain (ECONNREFUSED…), else the innermost message ("bad port").
-function networkCode(error: unknown): string | undefined {
+export function networkCode(error: unknown): string | undefined {
   let innermost: string | undefined;
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
@@ -55,45 +59,6 @@ export function gatewayRefused(gatewayUrl: string, status: number, body: unknown
   return `the gateway at ${gatewayUrl} answered ${status} ${JSON.stringify(body)}`;
 }
 
-/**
- * Resolves once `redis` is connected; rejects with a CommandFailure at its first connection error
- * or after timeoutMs. A person waits for an answer: a refused port should not cost the whole
- * start-up timeout the gateway allows itself.
- */
-export async function reachRedis(
-  redis: RedisClient,
-  redisUrl: string,
-  timeoutMs: number,
-): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    const fail = (why: string) => {
-      cleanup();
-      reject(new CommandFailure(`cannot reach Redis at ${redisUrl} (${why}): ${START_REDIS}`));
-    };
-    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
-    const onReady = () => {
-      cleanup();
-      resolve();
-    };
-    const onError = (error: Error) => fail(networkCode(error) ?? error.message);
-    const cleanup = () => {
-      clearTimeout(timer);
-      redis.off('ready', onReady);
-      redis.off('error', onError);
-    };
-    redis.on('ready', onReady);
-    redis.on('error', onError);
-  });
-}
-
-/** The failure for a command that needs Redis when REDIS_URL is not set. */
-export function redisUrlMissing(command: string): CommandFailure {
-  return new CommandFailure(
-    `REDIS_URL is not set: point it at the gateway's Redis, e.g. REDIS_URL=redis://127.0.0.1:6379 ${command} (\`npm start\` prints the URL of its private Redis)`,
-  );
-}
-
 /** npm start's line for a failed start: a REDIS_URL that does not answer says how to do without. */
 export function startFailure(error: unknown, redisUrl: string | undefined): string {
   if (redisUrl && isRedisUnavailable(error)) {
@@ -114,7 +79,7 @@ export async function runCommand(
     code = (await main()) ?? 0;
   } catch (error) {
     console.error(describeFailure(error, targets));
-    code = 1;
+    code = error instanceof CommandFailure ? error.exitCode : 1;
   }
   // Exit explicitly: a failed connection may leave sockets or timers behind.
   process.exit(code);

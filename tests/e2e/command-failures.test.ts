@@ -1,6 +1,7 @@
 // The commands a person types, run the way they type them (through npm), when what they need is not
-// there: a gateway that is not running, a gateway whose Redis is down, a Redis that is not running
-// (for the CLI and for `npm start` given a REDIS_URL), REDIS_URL unset. Each must exit non-zero with one line on stderr saying what is wrong and what to
+// there: a gateway that is not running (for the demo and the operator CLI), a gateway whose Redis
+// is down, a Redis that is not running (`npm start` given a REDIS_URL), a CLI secret unset in
+// production. Each must exit non-zero with one line on stderr saying what is wrong and what to
 // do — no stack trace.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -21,7 +22,17 @@ interface Outcome {
 /** `npm run <args>` in the project, with the environment given (REDIS_URL etc. removed). */
 function npmRun(args: string[], env: Record<string, string>): Promise<Outcome> {
   const base = { ...process.env };
-  for (const name of ['REDIS_URL', 'GW_URL', 'GW_KEY_PREFIX', 'GW_CONFIG_FILE']) delete base[name];
+  for (const name of [
+    'REDIS_URL',
+    'GW_URL',
+    'GW_KEY_PREFIX',
+    'GW_CONFIG_FILE',
+    'GW_ENV',
+    'GW_CLI_GATEWAY',
+    'GW_CLI_OPERATOR',
+    'GW_CLI_SECRET',
+  ])
+    delete base[name];
   const child = spawn('npm', ['run', ...args], {
     cwd: projectPath(),
     env: { ...base, ...env },
@@ -103,18 +114,25 @@ describe('npm start', () => {
 });
 
 describe('npm run cli', () => {
-  it('without a Redis: names the URL it tried and says to start Redis and set REDIS_URL', async () => {
+  it('without a gateway: names the URL it tried and says to start the system or point --gateway elsewhere', async () => {
     const port = await closedPort();
-    const url = `redis://127.0.0.1:${port}`;
-    const outcome = await npmRun(['cli', '--', 'dead-letters', 'list'], { REDIS_URL: url });
+    const url = `http://127.0.0.1:${port}`;
+    const outcome = await npmRun(['cli', '--', 'dead-letters', 'list'], { GW_CLI_GATEWAY: url });
     expectOneClearLine(
       outcome,
-      new RegExp(`^cannot reach Redis at ${url} \\(ECONNREFUSED\\): start Redis .* set REDIS_URL`),
+      new RegExp(
+        `^cannot reach the gateway at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): start the system with \`npm start\`.*--gateway \\(GW_CLI_GATEWAY\\)`,
+      ),
     );
+    expect(outcome.code).toBe(1);
   });
 
-  it('without REDIS_URL: says to set it, with an example', async () => {
-    const outcome = await npmRun(['cli', '--', 'dead-letters', 'list'], {});
-    expectOneClearLine(outcome, /^REDIS_URL is not set: point it at the gateway's Redis, e\.g\. /);
+  it('in production without a secret: says to set GW_CLI_SECRET', async () => {
+    const outcome = await npmRun(['cli', '--', 'audit', 'verify'], {
+      GW_ENV: 'production',
+      GW_CLI_GATEWAY: 'http://127.0.0.1:9',
+      GW_CLI_OPERATOR: 'operator-ops',
+    });
+    expectOneClearLine(outcome, /^no secret for operator-ops: pass --secret or set GW_CLI_SECRET$/);
   });
 });

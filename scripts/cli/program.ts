@@ -1,0 +1,37 @@
+// The operator CLI's commands (README.md#operator-cli). Every command is a client of the gateway's
+// operator API (operator-api.ts): `connect(command)` gives it the API signed as the operator the
+// global options name. A group of commands is a function adding itself to the program, so a new
+// group (catalogue …) is one more file and one more line below.
+import { Command } from 'commander';
+import { addAuditCommands } from './audit-commands.ts';
+import { addDeadLetterCommands } from './dead-letter-commands.ts';
+import {
+  DEFAULT_GATEWAY,
+  DEFAULT_OPERATOR,
+  operatorApi,
+  resolveOperatorOptions,
+  type ConnectOperator,
+  type OperatorApiFlags,
+} from './operator-api.ts';
+
+export function cliProgram(env: NodeJS.ProcessEnv = process.env): Command {
+  const program = new Command('swgw')
+    .description('跨省通办 gateway operator commands, through the gateway’s operator API')
+    .option(
+      '--gateway <url>',
+      `the gateway (GW_CLI_GATEWAY; default ${DEFAULT_GATEWAY} outside production)`,
+    )
+    .option(
+      '--operator <id>',
+      `the operator client acting (GW_CLI_OPERATOR; default ${DEFAULT_OPERATOR} outside production)`,
+    )
+    .option(
+      '--secret <secret>',
+      "the operator's secret (prefer GW_CLI_SECRET; default: the development file's outside production)",
+    );
+  const connect: ConnectOperator = (command) =>
+    operatorApi(resolveOperatorOptions(command.optsWithGlobals<OperatorApiFlags>(), env));
+  addDeadLetterCommands(program, connect);
+  addAuditCommands(program, connect);
+  return program;
+}
