@@ -1,0 +1,261 @@
+// The operator console in a real browser (gateway/console/README.md): Chromium signs operators in
+// to a gateway on the test run's Redis, with an injected clock for the session timeouts. Wrong
+// passwords and the lock-out; a dead letter replayed after its confirmation page; an unmasked read
+// that shows up in the audit log; a forged POST without the CSRF token refused; a read-only
+// operator who sees no replay or unmask and is refused when sending them anyway; Bull Board served
+// locally; an idle session ending; the pages at phone width. Every main page leaves a screenshot in
+// tests/browser/screenshots/console-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { DEV_PASSWORDS } from '../support/console-client.ts';
+import { testClock } from '../support/test-clock.ts';
+import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+
+const clock = testClock(new Date().toISOString());
+let browser: TestBrowser;
+let gw: ApiGateway;
+let base = '';
+let deadCaseId = '';
+let openCaseId = '';
+const PHONE_NUMBER = '13812345678';
+
+async function submit(key: string): Promise<string> {
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string }>(validExample('SW-005'), `console-browser-${key}-${Date.now()}`);
+  return res.body.caseId;
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  gw = await startApiGateway(
+    {
+      GW_CONSOLE_IDLE_MINUTES: '1',
+      GW_CONSOLE_LOCK_AFTER_FAILURES: '3',
+      GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000',
+    },
+    { now: clock.now },
+  );
+  base = gw.url;
+  openCaseId = await submit('open');
+  deadCaseId = await submit('dead');
+  const record = await gw.services.store.get(deadCaseId);
+  if (record?.kind !== 'single') throw new Error('not a single case');
+  await recordDeliveryFailed(gw.services.store, record, {
+    adapterId: 'yn',
+    reason: 'refused: -102 纳税人识别号不存在',
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gw?.close();
+});
+
+async function signIn(page: Page, operator: string, password = DEV_PASSWORDS[operator]!) {
+  await page.goto(`${base}/console/sign-in`);
+  await page.fill('#operator', operator);
+  await page.fill('#password', password);
+  await page.click('#sign-in');
+}
+
+async function signOut(page: Page) {
+  await page.click('#sign-out');
+  await page.waitForURL(`${base}/console/sign-in`);
+}
+
+const noSidewaysScroll = (page: Page) =>
+  page.evaluate<number>('document.documentElement.scrollWidth');
+
+describe('the operator console at desktop width', () => {
+  it('refuses a wrong password, then locks the operator id out even for the right one', async () => {
+    const { page } = browser;
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, 'operator-dev-2', 'wrong-password-1');
+    expect(await page.locator('#sign-in-message').innerText()).toContain('账号或密码错误');
+    await browser.shot('console-01-sign-in-failed');
+    await signIn(page, 'operator-dev-2', 'wrong-password-2');
+    await signIn(page, 'operator-dev-2', 'wrong-password-3');
+    await signIn(page, 'operator-dev-2');
+    expect(await page.locator('#sign-in-message').innerText()).toContain('登录失败次数过多');
+    expect(page.url()).toBe(`${base}/console/sign-in`);
+    await browser.shot('console-02-locked-out');
+  });
+
+  it('signs operator-dev in with a cookie scripts cannot read', async () => {
+    const { page } = browser;
+    await signIn(page, 'operator-dev');
+    await page.waitForURL(`${base}/console/`);
+    expect(await page.locator('#operator-id').innerText()).toBe('operator-dev');
+    const cookie = (await browser.context.cookies()).find((c) => c.name === 'gw_console');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
+    expect(await page.evaluate('document.cookie')).not.toContain('gw_console');
+    await browser.shot('console-03-overview');
+  });
+
+  it('replays a dead letter after its confirmation page', async () => {
+    const { page } = browser;
+    await page.click('[data-nav="dead-letters"]');
+    await page.waitForURL(`${base}/console/dead-letters`);
+    await browser.shot('console-04-dead-letters');
+    await page.click(`tr[data-case="${deadCaseId}"] a`);
+    expect(await page.locator('#failure-reason').innerText()).toContain('纳税人识别号不存在');
+    await browser.shot('console-05-dead-letter');
+    await page.click('#replay-start');
+    await page.waitForURL(`${base}/console/dead-letters/${deadCaseId}/replay`);
+    expect((await gw.services.store.get(deadCaseId))?.status).toBe('DELIVERY_FAILED');
+    await browser.shot('console-06-replay-confirm');
+    await page.click('#replay-confirm');
+    await page.locator('#replayed').waitFor();
+    expect(await page.locator(`tr[data-case="${deadCaseId}"]`).count()).toBe(0);
+    expect((await gw.services.store.get(deadCaseId))?.status).toBe('ROUTED');
+    const replays = (await gw.services.audit.page({ action: 'dead-letter.replay' })).items;
+    expect(replays).toContainEqual(
+      expect.objectContaining({ actor: 'operator-dev', target: deadCaseId, outcome: 'ok' }),
+    );
+  });
+
+  it('shows a case masked, unmasks it for a reason, and the read appears in the audit log', async () => {
+    const { page } = browser;
+    await page.click('[data-nav="cases"]');
+    await page.fill('#case-id', openCaseId);
+    await page.click('#case-lookup button');
+    await page.waitForURL(`${base}/console/cases/${openCaseId}`);
+    await page.locator('#masked-banner').waitFor();
+    expect(await page.locator('#case-submission').innerText()).not.toContain(PHONE_NUMBER);
+    await browser.shot('console-07-case-masked');
+    await page.fill('#reason', '核实缴款人联系电话');
+    await page.click('#unmask');
+    await page.locator('#unmasked-banner').waitFor();
+    expect(await page.locator('#case-submission').innerText()).toContain(PHONE_NUMBER);
+    await browser.shot('console-08-case-unmasked');
+
+    await page.click('[data-nav="audit"]');
+    await page.fill('#action', 'case.read-unmasked');
+    await page.click('#audit-filters button');
+    const row = page.locator('tr[data-action="case.read-unmasked"]');
+    await row.first().waitFor();
+    expect(await row.first().innerText()).toContain('核实缴款人联系电话');
+    expect(await row.first().innerText()).toContain(openCaseId);
+    expect(await page.locator('#chain-status').getAttribute('data-ok')).toBe('true');
+    await browser.shot('console-09-audit');
+  });
+
+  it('refuses a forged POST without the CSRF token, and audits it', async () => {
+    const { page } = browser;
+    const status = await page.evaluate<number, string>(
+      async (path) => (await fetch(path, { method: 'POST', body: new URLSearchParams({}) })).status,
+      `/console/cases/${openCaseId}/unmask`,
+    );
+    expect(status).toBe(403);
+    const refused = (await gw.services.audit.page({ action: 'console.post', outcome: 'refused' }))
+      .items;
+    expect(refused).toContainEqual(
+      expect.objectContaining({ actor: 'operator-dev', target: `/cases/${openCaseId}/unmask` }),
+    );
+  });
+
+  it('shows the 督办 board with each number linking to its cases', async () => {
+    const { page } = browser;
+    await page.click('[data-nav="board"]');
+    await page.waitForURL(`${base}/console/board`);
+    await browser.shot('console-10-board');
+    const open = page.locator('#board-case tr[data-province="53"] a[data-count="open"]');
+    expect(Number(await open.innerText())).toBeGreaterThanOrEqual(1);
+    await open.click();
+    await page.locator(`tr[data-subject="${openCaseId}"]`).waitFor();
+    await browser.shot('console-11-board-list');
+  });
+
+  it('serves Bull Board from this origin only', async () => {
+    const { page } = browser;
+    const origins = new Set<string>();
+    page.on('request', (r) => origins.add(new URL(r.url()).origin));
+    await page.click('[data-nav="queues"]');
+    await page.waitForURL(`${base}/console/queues/`);
+    await page.getByText('route-yn').first().waitFor();
+    await browser.shot('console-12-queues');
+    expect([...origins].filter((o) => o !== base && o !== 'data:' && o !== 'null')).toEqual([]);
+  });
+
+  it('sends a browser without a session from Bull Board to the sign-in page', async () => {
+    const res = await fetch(`${base}/console/queues/`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toContain('/console/sign-in');
+  });
+
+  it('shows a read-only operator no replay, unmask or audit, and refuses them when sent anyway', async () => {
+    const { page } = browser;
+    await page.goto(`${base}/console/`);
+    await signOut(page);
+    await signIn(page, 'operator-readonly');
+    await page.waitForURL(`${base}/console/`);
+    expect(await page.locator('[data-nav="audit"]').count()).toBe(0);
+    await page.goto(`${base}/console/cases/${openCaseId}`);
+    expect(await page.locator('#unmask-form').count()).toBe(0);
+    await browser.shot('console-13-readonly-case');
+    const failedAgain = await submit('readonly');
+    const record = await gw.services.store.get(failedAgain);
+    if (record?.kind !== 'single') throw new Error('not a single case');
+    await recordDeliveryFailed(gw.services.store, record, { adapterId: 'yn', reason: 'refused' });
+    await page.goto(`${base}/console/dead-letters/${failedAgain}`);
+    expect(await page.locator('#replay-start').count()).toBe(0);
+    // The requests the hidden buttons would have sent, with this session's CSRF token.
+    const statuses = await page.evaluate<number[], string[]>(
+      async ([unmask, replay]) => {
+        const token = (document.querySelector('input[name=_csrf]') as HTMLInputElement).value;
+        const post = async (path: string, fields: Record<string, string>) =>
+          (
+            await fetch(path, {
+              method: 'POST',
+              body: new URLSearchParams({ _csrf: token, ...fields }),
+            })
+          ).status;
+        return [await post(unmask!, { reason: '想看看' }), await post(replay!, {})];
+      },
+      [`/console/cases/${openCaseId}/unmask`, `/console/dead-letters/${failedAgain}/replay`],
+    );
+    expect(statuses).toEqual([403, 403]);
+    expect((await gw.services.store.get(failedAgain))?.status).toBe('DELIVERY_FAILED');
+    const refused = (
+      await gw.services.audit.page({ actor: 'operator-readonly', outcome: 'refused' })
+    ).items;
+    expect(refused.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['case.read-unmasked', 'dead-letter.replay']),
+    );
+    await page.goto(`${base}/console/audit`);
+    expect(await page.locator('.error-page').getAttribute('data-status')).toBe('403');
+    await browser.shot('console-14-forbidden');
+  });
+
+  it('ends a session left idle for consoleIdleMinutes', async () => {
+    const { page } = browser;
+    await page.goto(`${base}/console/board`);
+    expect(page.url()).toBe(`${base}/console/board`);
+    clock.advance(61_000);
+    await page.goto(`${base}/console/board`);
+    await page.waitForURL(/\/console\/sign-in\?next=%2Fconsole%2Fboard&expired=1$/);
+    expect(await page.locator('#sign-in-message').innerText()).toContain('会话已超时');
+    await browser.shot('console-15-session-expired');
+  });
+});
+
+describe('the operator console at phone width', () => {
+  it('fits the case, dead-letter and board pages in 390 px', async () => {
+    const { page } = browser;
+    await page.setViewportSize(PHONE);
+    await signIn(page, 'operator-dev');
+    await page.waitForURL(`${base}/console/`);
+    for (const [path, name] of [
+      [`/console/cases/${openCaseId}`, 'console-16-phone-case'],
+      ['/console/board', 'console-17-phone-board'],
+      ['/console/dead-letters', 'console-18-phone-dead-letters'],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      expect(await noSidewaysScroll(page), path).toBeLessThanOrEqual(PHONE.width);
+      await browser.shot(name);
+    }
+  });
+});
