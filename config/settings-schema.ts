@@ -299,12 +299,30 @@ export const SETTINGS_SCHEMA = {
     },
     caseRetentionDays: {
       description:
-        'Days a closed case (record, history, event digests) is kept in Redis after it closes; 0 keeps it for ever.',
-      type: 'integer',
+        'Days a closed case (record, history, event digests), its settled 督办 subject and notices, and its evaluations are kept in Redis after it closes; 0 keeps them for ever. May be a fraction (0.001 = 87 s) for soaks and tests.',
+      type: 'number',
       minimum: 0,
       maximum: 36500,
       default: 365,
       'x-env': 'GW_CASE_RETENTION_DAYS',
+    },
+    jobRetentionSeconds: {
+      description:
+        'Completed BullMQ jobs (deliveries, status queries, callbacks) are removed once older than this (callbacks after at most a day); failed deliveries stay as dead letters until replayed. The case record outlives its job (GW_CASE_RETENTION_DAYS).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 31536000,
+      default: 604800,
+      'x-env': 'GW_JOB_RETENTION_SECONDS',
+    },
+    jobRetentionCount: {
+      description:
+        'At most this many completed jobs are kept per queue, whatever their age (BullMQ trims when a job finishes).',
+      type: 'integer',
+      minimum: 0,
+      maximum: 1000000,
+      default: 10000,
+      'x-env': 'GW_JOB_RETENTION_COUNT',
     },
     dataKeys: {
       description:

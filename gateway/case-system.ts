@@ -46,7 +46,14 @@ export interface CaseSystem {
 
 export interface CaseSystemDeps {
   redis: RedisClient;
-  config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'> &
+  config: Pick<
+    Config,
+    | 'keyPrefix'
+    | 'idempotencyTtlSeconds'
+    | 'caseRetentionDays'
+    | 'jobRetentionSeconds'
+    | 'jobRetentionCount'
+  > &
     DataKeySettings;
   /** Calendar and per-province deadlines (supervision/supervision-data.ts). */
   supervision: Pick<SupervisionData, 'calendar' | 'policy'>;
@@ -63,7 +70,7 @@ export interface CaseSystemDeps {
 export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
   const { redis, config, log, now } = deps;
   const keys = redisKeys(config.keyPrefix);
-  const callbacks = new CallbackQueue(redis, keys);
+  const callbacks = new CallbackQueue(redis, keys, config);
   const board = new SupervisionBoard(redis, keys, config.caseRetentionDays);
   // Applicants' comments are sealed at rest like their submissions (personal-data/).
   const sealer = createSealer(loadDataKeys(config));
@@ -88,7 +95,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
       rectificationSupervisionListener(board, deps.supervision),
     ],
   });
-  const queues = new CaseQueues(redis, keys);
+  const queues = new CaseQueues(redis, keys, config);
   return {
     store,
     queues,

@@ -4,13 +4,14 @@
 // personal data travels in clear. Delivery is at-least-once and may arrive out of order:
 // `sequence` (the history length) orders them, and GET /v1/cases/{id} stays the truth. Other events of a case — a
 // 督办 flag, a rectification's progress — go the same way with a body of their own (EventCallback).
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../shared/redis.ts';
 import type { CaseStatus } from '../cases/case-status.ts';
 import type { TransitionListener } from '../cases/case-move.ts';
 import type { ResultSchemas } from '../cases/event-result.ts';
 import { maskedResult } from '../cases/masked-result.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
+import { completedJobRetention, type JobRetentionSettings } from '../shared/retention.ts';
 
 export interface CallbackJob {
   caseId: string;
@@ -34,17 +35,20 @@ export interface EventCallback {
 
 export type CallbackJobData = CallbackJob | EventCallback;
 
-const JOB_OPTIONS = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+/** A delivered callback is of no use after a day, whatever GW_JOB_RETENTION_SECONDS says. */
+const DELIVERED_CALLBACK_SECONDS = 24 * 3600;
 
 export class CallbackQueue {
   readonly #queue: Queue<CallbackJobData>;
+  readonly #options: JobsOptions;
 
-  constructor(connection: RedisClient, keys: RedisKeys) {
+  constructor(connection: RedisClient, keys: RedisKeys, retention: JobRetentionSettings) {
+    this.#options = {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+      removeOnComplete: completedJobRetention(retention, DELIVERED_CALLBACK_SECONDS),
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
     this.#queue = new Queue<CallbackJobData>(CALLBACK_QUEUE, {
       connection,
       prefix: keys.queuePrefix(CALLBACK_QUEUE),
@@ -53,7 +57,7 @@ export class CallbackQueue {
   }
 
   async enqueue(job: CallbackJob): Promise<void> {
-    await this.#queue.add('callback', job, JOB_OPTIONS);
+    await this.#queue.add('callback', job, this.#options);
   }
 
   /**
@@ -61,7 +65,7 @@ export class CallbackQueue {
    * one flag) is dropped while the first job is kept (a day after it completed).
    */
   async enqueueEvent(job: EventCallback, jobId: string): Promise<void> {
-    await this.#queue.add('event', job, { ...JOB_OPTIONS, jobId });
+    await this.#queue.add('event', job, { ...this.#options, jobId });
   }
 
   close(): Promise<void> {

@@ -14,6 +14,7 @@ import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.ts';
 import { createSealer, type Sealer } from '../personal-data/sealed-data.ts';
 import { runScript } from '../shared/lua-script.ts';
+import { retentionSeconds } from '../shared/retention.ts';
 import { redisKeys, type RedisKeys, type SupervisionFlag } from '../shared/redis-keys.ts';
 import {
   planMove,
@@ -295,7 +296,7 @@ export class CaseStore {
   }
 
   #retentionSeconds(): number {
-    return this.#config.caseRetentionDays * 86_400;
+    return retentionSeconds(this.#config.caseRetentionDays);
   }
 
   async #tellFollowed(parent: JointParentCase, reply: FollowReply, at: string): Promise<void> {

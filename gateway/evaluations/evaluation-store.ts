@@ -8,6 +8,7 @@ import type { RedisClient } from '../shared/redis.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import { openText, sealText } from '../personal-data/sealed-text.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
+import { retentionSeconds } from '../shared/retention.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import {
   evaluationFromHash,
@@ -57,7 +58,7 @@ export class EvaluationStore {
     this.#redis = redis;
     this.#keys = keys;
     this.#sealer = sealer;
-    this.#retentionSeconds = settings.caseRetentionDays * 86_400;
+    this.#retentionSeconds = retentionSeconds(settings.caseRetentionDays);
     this.#idempotencySeconds = settings.idempotencyTtlSeconds;
   }
 

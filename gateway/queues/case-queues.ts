@@ -8,6 +8,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../shared/redis.ts';
 import { routeQueueName, type RedisKeys } from '../shared/redis-keys.ts';
+import { completedJobRetention, type JobRetentionSettings } from '../shared/retention.ts';
 
 export interface DeliveryJob {
   caseId: string;
@@ -39,10 +40,12 @@ export class CaseQueues {
   private readonly queues = new Map<string, Queue<DeliveryJob>>();
   private readonly connection: RedisClient;
   private readonly keys: RedisKeys;
+  private readonly retention: JobRetentionSettings;
 
-  constructor(connection: RedisClient, keys: RedisKeys) {
+  constructor(connection: RedisClient, keys: RedisKeys, retention: JobRetentionSettings) {
     this.connection = connection;
     this.keys = keys;
+    this.retention = retention;
   }
 
   jobOptions(caseId: string): JobsOptions {
@@ -52,7 +55,7 @@ export class CaseQueues {
       backoff: { type: DELIVERY_BACKOFF },
       // Completed jobs are trimmed; the case record outlives them (gateway/README.md#retention).
       // Failed jobs stay as dead letters until an operator replays them.
-      removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+      removeOnComplete: completedJobRetention(this.retention),
       removeOnFail: false,
     };
   }
@@ -83,7 +86,7 @@ export class CaseQueues {
       {
         jobId: `status-query-${caseId}-${claimedAtMs}`,
         attempts: 1,
-        removeOnComplete: { count: 1000 },
+        removeOnComplete: completedJobRetention(this.retention),
         removeOnFail: { count: 1000 },
       },
     );

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import { monotonicFactory } from 'ulid';
 import { luaScript, runScript } from '../shared/lua-script.ts';
+import { retentionSeconds } from '../shared/retention.ts';
 import type {
   RedisKeys,
   SubjectKind,
@@ -61,7 +62,7 @@ export class SupervisionBoard {
   constructor(redis: RedisClient, keys: RedisKeys, retentionDays: number) {
     this.#redis = redis;
     this.#keys = keys.supervision;
-    this.#retentionSeconds = retentionDays * 86_400;
+    this.#retentionSeconds = retentionSeconds(retentionDays);
   }
 
   /**

@@ -128,7 +128,7 @@ async function measure(
   // No listeners: seeding is not measured, and the bench cases have no callbackUrl.
   const store = createCaseStore({ redis, config, listeners: [], now: () => new Date() });
   const keys = redisKeys(prefix);
-  const queues = new CaseQueues(redis, keys);
+  const queues = new CaseQueues(redis, keys, config);
   const envelope = benchEnvelope();
   let child: RunningChild | undefined;
   try {

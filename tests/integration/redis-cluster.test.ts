@@ -23,6 +23,7 @@ import { startRedisCluster, type RedisClusterHandle } from '../support/redis-clu
 import { testDataKeys, uniquePrefix, waitFor } from '../support/redis.ts';
 import { memoryLogger } from '../support/test-gateway.ts';
 
+const RETENTION = { jobRetentionSeconds: 3600, jobRetentionCount: 100 };
 let cluster: RedisClusterHandle;
 let redis: RedisClient;
 const settings = () => ({
@@ -114,7 +115,7 @@ describe('BullMQ queues on the cluster', () => {
 
   it('delivers a case and both children of a joint case through their adapters’ queues', async () => {
     const keys = redisKeys(uniquePrefix('cl-queues'));
-    const queues = new CaseQueues(redis, keys);
+    const queues = new CaseQueues(redis, keys, RETENTION);
     const ran: string[] = [];
     const workers = ['yn', 'cq', 'sc-chengdu'].map((adapter) => {
       const name = routeQueueName(adapter);
@@ -150,7 +151,7 @@ describe('BullMQ queues on the cluster', () => {
 
   it('queues a portal callback on the callbacks queue', async () => {
     const keys = redisKeys(uniquePrefix('cl-callbacks'));
-    const callbacks = new CallbackQueue(redis, keys);
+    const callbacks = new CallbackQueue(redis, keys, RETENTION);
     const seen: string[] = [];
     const worker = new Worker<{ caseId: string }>(
       CALLBACK_QUEUE,
