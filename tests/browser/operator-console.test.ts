@@ -203,19 +203,19 @@ describe('the operator console at desktop width', () => {
     await page.goto(`${base}/console/dead-letters/${failedAgain}`);
     expect(await page.locator('#replay-start').count()).toBe(0);
     // The requests the hidden buttons would have sent, with this session's CSRF token.
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
     const statuses = await page.evaluate<number[], string[]>(
-      async ([unmask, replay]) => {
-        const token = (document.querySelector('input[name=_csrf]') as HTMLInputElement).value;
+      async ([unmask, replay, token]) => {
         const post = async (path: string, fields: Record<string, string>) =>
           (
             await fetch(path, {
               method: 'POST',
-              body: new URLSearchParams({ _csrf: token, ...fields }),
+              body: new URLSearchParams({ _csrf: token!, ...fields }),
             })
           ).status;
         return [await post(unmask!, { reason: '想看看' }), await post(replay!, {})];
       },
-      [`/console/cases/${openCaseId}/unmask`, `/console/dead-letters/${failedAgain}/replay`],
+      [`/console/cases/${openCaseId}/unmask`, `/console/dead-letters/${failedAgain}/replay`, csrf],
     );
     expect(statuses).toEqual([403, 403]);
     expect((await gw.services.store.get(failedAgain))?.status).toBe('DELIVERY_FAILED');
