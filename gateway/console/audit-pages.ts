@@ -56,7 +56,7 @@ export function auditPages(deps: ConsoleDeps): Router {
       (e) =>
         html`<tr data-seq="${e.seq}" data-action="${e.action}" data-outcome="${e.outcome}">
           <td class="num">${e.seq}</td>
-          <td>${chinaTime(e.at)}</td>
+          <td class="time">${chinaTime(e.at)}</td>
           <td>${e.actor}</td>
           <td><code>${e.action}</code></td>
           <td><code>${e.target}</code></td>

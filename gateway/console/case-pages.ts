@@ -223,7 +223,7 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
       ${view.result === null ? html`<p class="muted">尚无结果 <span class="en">No result yet</span></p>` : json(view.result)}
     </section>
     ${
-      view.evaluations
+      Array.isArray(view.evaluations) && view.evaluations.length > 0
         ? html`<section class="card" id="case-evaluations">
             <h2>${label('好差评', 'Evaluations')}</h2>
             ${json(view.evaluations)}

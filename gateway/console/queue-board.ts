@@ -23,7 +23,15 @@ function board(queues: readonly Queue[], readOnlyMode: boolean): Router {
   createBullBoard({
     queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode })),
     serverAdapter,
-    options: { uiConfig: { boardTitle: '队列 Queues', locale: { lng: 'zh-CN' } } },
+    options: {
+      uiConfig: {
+        boardTitle: '队列 Queues',
+        locale: { lng: 'zh-CN' },
+        // Its docs icon points to bull-board's site: kept off, the console links home instead.
+        hideDocsLink: true,
+        miscLinks: [{ text: '返回控制台 Back to the console', url: '/console/' }],
+      },
+    },
   });
   return serverAdapter.getRouter() as Router;
 }

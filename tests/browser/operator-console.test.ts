@@ -176,6 +176,8 @@ describe('the operator console at desktop width', () => {
     await page.click('[data-nav="queues"]');
     await page.waitForURL(`${base}/console/queues/`);
     await page.getByText('route-yn').first().waitFor();
+    // The overview has drawn the queues' job counts (its loading indicator is gone).
+    await page.getByText('加载中').waitFor({ state: 'detached' });
     await browser.shot('console-12-queues');
     expect([...origins].filter((o) => o !== base && o !== 'data:' && o !== 'null')).toEqual([]);
   });
