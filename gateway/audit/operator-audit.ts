@@ -105,3 +105,12 @@ function failureReason(error: unknown): string {
   if (isGatewayError(error)) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The header an operator's API read gives its reason in, recorded in the read's audit entry. */
+export const REASON_HEADER = 'x-gw-reason';
+export const NO_REASON_GIVEN = 'none given (API read without X-Gw-Reason)';
+
+/** The reason an unmasked API read records: X-Gw-Reason, else that none was given. */
+export function apiReadReason(header: (name: string) => string | undefined): string {
+  return header(REASON_HEADER)?.trim() || NO_REASON_GIVEN;
+}

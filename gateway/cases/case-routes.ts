@@ -12,7 +12,7 @@ import { CASE_EVENT_BODY } from './case-event.ts';
 import type { CaseStore } from './case-store.ts';
 import { EVENT_TYPES } from './lifecycle.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { holdsRight } from '../audit/operator-audit.ts';
+import { apiReadReason, holdsRight } from '../audit/operator-audit.ts';
 import { caseView, type CaseViewPart } from './read-case.ts';
 import { readCaseAudited } from './read-case-audited.ts';
 import { recordEvent, type EventDeps } from './record-event.ts';
@@ -20,9 +20,6 @@ import { submitCase, type SubmitDeps } from './submit-case.ts';
 
 export type CaseRouteDeps = SubmitDeps &
   EventDeps & { store: CaseStore; caseViewParts: readonly CaseViewPart[]; audit: AuditLog };
-
-/** The reason an API read records when the operator sent no X-Gw-Reason. */
-export const API_UNMASK_REASON = 'none given (API read without X-Gw-Reason)';
 
 const route = routesFor<CaseRouteDeps>();
 
@@ -91,7 +88,7 @@ export const CASE_ROUTES = [
             caseId,
             operator: client,
             unmask: true,
-            reason: header('x-gw-reason') || API_UNMASK_REASON,
+            reason: apiReadReason(header),
             requestId,
             log,
           })

@@ -21,11 +21,22 @@ export interface RectificationListDeps {
 
 const ulidOf = (id: string) => RECTIFICATION_ID.exec(id)?.[2] ?? '';
 
+export type RectificationPage = Awaited<ReturnType<typeof rectificationPage>>;
+
 export async function listRectifications(
   deps: RectificationListDeps,
   client: Client,
   query: RectificationQuery,
 ): Promise<HandlerResult> {
+  return { status: 200, body: await rectificationPage(deps, client, query) };
+}
+
+/** One page of the rectifications `client` may see. */
+export async function rectificationPage(
+  deps: RectificationListDeps,
+  client: Client,
+  query: RectificationQuery,
+) {
   const after = decodeCursor(query.cursor, ULID);
   const limit = pageLimit(query.limit);
   const provinces = client.kind === 'province' ? [client.province ?? ''] : deps.provinces;
@@ -43,8 +54,5 @@ export async function listRectifications(
     .filter((r: Rectification) => !query.status || r.status === query.status)
     .map((r) => rectificationSummary(r, client));
   const last = ids.at(-1);
-  return {
-    status: 200,
-    body: { items, nextCursor: more && last ? encodeCursor(ulidOf(last)) : null },
-  };
+  return { items, nextCursor: more && last ? encodeCursor(ulidOf(last)) : null };
 }

@@ -5,6 +5,7 @@ import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
 import { routesFor } from '../http/api-route.ts';
 import { jsonResponse } from '../openapi/shared-components.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { apiReadReason, auditedAction, holdsRight } from '../audit/operator-audit.ts';
 import {
   decideAppealAudited,
   recordRectificationEvent,
@@ -18,7 +19,7 @@ import {
   RECTIFICATION_QUERY,
 } from './rectification-bodies.ts';
 import { RECTIFICATION_STATUSES } from './rectification-lifecycle.ts';
-import { listRectifications, type RectificationListDeps } from './rectification-list.ts';
+import { rectificationPage, type RectificationListDeps } from './rectification-list.ts';
 import { loadVisibleRectification, rectificationDetail } from './rectification-view.ts';
 
 export type RectificationRouteDeps = RectificationDeps &
@@ -77,6 +78,10 @@ export const RECTIFICATION_ROUTES = [
       operationId: 'listRectifications',
       tags: ['evaluation'],
       summary: "Rectifications: a province its own, a portal its cases', operators all",
+      description:
+        'Re-rating comments are masked, except for operators holding `unmask`: a page showing ' +
+        'one unmasked is appended to the audit chain (`rectification.list-unmasked`).',
+      parameters: ['AuditReason'],
       responses: {
         '200': jsonResponse('One page, oldest first.', {
           type: 'object',
@@ -88,7 +93,24 @@ export const RECTIFICATION_ROUTES = [
         }),
       },
     },
-    handler: ({ deps, client, query }) => listRectifications(deps, client, query),
+    handler: async ({ deps, client, query, header, requestId }) => {
+      const page = await rectificationPage(deps, client, query);
+      // Re-rating comments are the applicant's free text: a page showing one unmasked is audited.
+      if (holdsRight(client, 'unmask') && page.items.some((r) => r.reRating?.comment)) {
+        await deps.audit.append({
+          actor: client.id,
+          action: 'rectification.list-unmasked',
+          target: page.items
+            .map((r) => r.rectificationId)
+            .join(',')
+            .slice(0, 500),
+          outcome: 'ok',
+          reason: apiReadReason(header),
+          requestId,
+        });
+      }
+      return { status: 200, body: page };
+    },
   }),
   route({
     method: 'get',
@@ -98,17 +120,36 @@ export const RECTIFICATION_ROUTES = [
       operationId: 'readRectification',
       tags: ['evaluation'],
       summary: 'A rectification with its history and the 差评 (404 to clients that may not see it)',
-      parameters: ['RectificationId'],
+      description:
+        'Free text is masked, except for operators holding `unmask`: their read is appended ' +
+        'to the audit chain (`rectification.read-unmasked`) with `X-Gw-Reason` as its reason.',
+      parameters: ['RectificationId', 'AuditReason'],
       responses: { '200': jsonResponse('The rectification.', RECTIFICATION_VIEW) },
       problems: [404],
     },
-    handler: async ({ deps, client, params }) => {
-      const r = await loadVisibleRectification(deps.rectifications, client, param(params));
-      const [history, evaluation] = await Promise.all([
-        deps.rectifications.history(r.id),
-        deps.evaluations.get(r.province, r.caseId, r.rated),
-      ]);
-      return { status: 200, body: rectificationDetail(r, history, evaluation, client) };
+    handler: async ({ deps, client, params, header, requestId }) => {
+      const read = async () => {
+        const r = await loadVisibleRectification(deps.rectifications, client, param(params));
+        const [history, evaluation] = await Promise.all([
+          deps.rectifications.history(r.id),
+          deps.evaluations.get(r.province, r.caseId, r.rated),
+        ]);
+        return rectificationDetail(r, history, evaluation, client);
+      };
+      // An operator holding unmask reads the comment and notes in clear: audited, like a case.
+      const body = holdsRight(client, 'unmask')
+        ? await auditedAction(
+            deps.audit,
+            { operator: client, requestId },
+            {
+              action: 'rectification.read-unmasked',
+              target: param(params).slice(0, 64),
+              reason: apiReadReason(header),
+            },
+            read,
+          )
+        : await read();
+      return { status: 200, body };
     },
   }),
   route({

@@ -10,7 +10,13 @@ import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts'
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, submit } from '../../support/case-flow.ts';
-import { decideAppeal, evaluate, rectificationEvent } from '../../support/evaluation-flow.ts';
+import {
+  decideAppeal,
+  evaluate,
+  readRectification,
+  rectificationEvent,
+  reRate,
+} from '../../support/evaluation-flow.ts';
 
 let gw: ApiGateway;
 beforeAll(async () => {
@@ -158,6 +164,60 @@ describe('audited operator actions', () => {
         digest: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
       }),
     ]);
+  });
+
+  it('audits unmasked rectification reads, and a list page showing a re-rating comment', async () => {
+    const { caseId } = await submit(gw);
+    await close(gw, 'province-yn', caseId, new Date().toISOString());
+    const rated = await evaluate(gw, caseId, {
+      level: 2,
+      rated: 'handling',
+      comment: '等了很久，回电 13812345678',
+    });
+    const id = rated.body.rectification!.id;
+    await rectificationEvent(gw, id, 'visited');
+    await rectificationEvent(gw, id, 'rectified');
+    expect(
+      (await reRate(gw, id, { level: 4, comment: '已经改好了，回电 13912345678' })).status,
+    ).toBe(200);
+
+    const detail = await gw
+      .client('operator-dev')
+      .request<{ evaluation: { comment: string } }>('GET', `/v1/rectifications/${id}`, {
+        headers: { 'X-Gw-Reason': 'OPS-9 complaint review' },
+      });
+    expect(detail.body.evaluation.comment).toBe('等了很久，回电 13812345678');
+    const masked = await readRectification<{ evaluation: { comment: string } }>(
+      gw,
+      id,
+      'operator-readonly',
+    );
+    expect(masked.body.evaluation.comment).not.toContain('13812345678');
+    const list = await gw
+      .client('operator-dev-2')
+      .request<{ items: { rectificationId: string }[] }>('GET', '/v1/rectifications?limit=200');
+    expect(list.body.items.map((r) => r.rectificationId)).toContain(id);
+    await gw.client('operator-readonly').request('GET', '/v1/rectifications?limit=200');
+
+    const entries = await allEntries();
+    expect(entries.filter((e) => e.target === id)).toEqual([
+      expect.objectContaining({
+        actor: 'operator-dev',
+        action: 'rectification.read-unmasked',
+        outcome: 'ok',
+        reason: 'OPS-9 complaint review',
+        requestId: detail.headers.get('x-request-id'),
+      }),
+    ]);
+    const listed = entries.filter((e) => e.action === 'rectification.list-unmasked');
+    expect(listed).toEqual([
+      expect.objectContaining({
+        actor: 'operator-dev-2',
+        reason: 'none given (API read without X-Gw-Reason)',
+        requestId: list.headers.get('x-request-id'),
+      }),
+    ]);
+    expect(listed[0]!.target.split(',')).toContain(id);
   });
 
   it('audits an operator refused for its client kind, but not a portal refused the same way', async () => {
