@@ -202,9 +202,9 @@ export const SETTINGS_SCHEMA = {
     },
     idempotencyTtlSeconds: {
       description:
-        'How long an Idempotency-Key is remembered, seconds (the case itself is kept longer).',
+        'How long an Idempotency-Key is remembered, seconds (the case itself is kept longer). Below an hour only for soaks and tests: a portal retrying later would create a second case.',
       type: 'integer',
-      minimum: 3600,
+      minimum: 60,
       maximum: 31536000,
       default: 604800,
       'x-env': 'GW_IDEMPOTENCY_TTL_SECONDS',
@@ -317,7 +317,7 @@ export const SETTINGS_SCHEMA = {
     },
     jobRetentionCount: {
       description:
-        'At most this many completed jobs are kept per queue, whatever their age (BullMQ trims when a job finishes).',
+        "At most this many completed jobs are kept per queue, whatever their age (BullMQ trims when a job finishes); each queue's BullMQ event stream is capped at about as many entries.",
       type: 'integer',
       minimum: 0,
       maximum: 1000000,

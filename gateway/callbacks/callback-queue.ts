@@ -11,7 +11,11 @@ import type { TransitionListener } from '../cases/case-move.ts';
 import type { ResultSchemas } from '../cases/event-result.ts';
 import { maskedResult } from '../cases/masked-result.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
-import { completedJobRetention, type JobRetentionSettings } from '../shared/retention.ts';
+import {
+  completedJobRetention,
+  queueStreamRetention,
+  type JobRetentionSettings,
+} from '../shared/retention.ts';
 
 export interface CallbackJob {
   caseId: string;
@@ -52,6 +56,7 @@ export class CallbackQueue {
     this.#queue = new Queue<CallbackJobData>(CALLBACK_QUEUE, {
       connection,
       prefix: keys.queuePrefix(CALLBACK_QUEUE),
+      ...queueStreamRetention(retention),
     });
     this.#queue.on('error', () => undefined);
   }

@@ -8,7 +8,11 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../shared/redis.ts';
 import { routeQueueName, type RedisKeys } from '../shared/redis-keys.ts';
-import { completedJobRetention, type JobRetentionSettings } from '../shared/retention.ts';
+import {
+  completedJobRetention,
+  queueStreamRetention,
+  type JobRetentionSettings,
+} from '../shared/retention.ts';
 
 export interface DeliveryJob {
   caseId: string;
@@ -67,6 +71,7 @@ export class CaseQueues {
       queue = new Queue<DeliveryJob>(name, {
         connection: this.connection,
         prefix: this.keys.queuePrefix(name),
+        ...queueStreamRetention(this.retention),
       });
       queue.on('error', () => undefined);
       this.queues.set(adapter, queue);

@@ -11,6 +11,13 @@ export function retentionSeconds(days: number): number {
 
 export type JobRetentionSettings = Pick<Config, 'jobRetentionSeconds' | 'jobRetentionCount'>;
 
+/** A queue's options that bound its event stream (BullMQ trims it approximately, on every add). */
+export function queueStreamRetention(settings: JobRetentionSettings): {
+  streams: { events: { maxLen: number } };
+} {
+  return { streams: { events: { maxLen: settings.jobRetentionCount } } };
+}
+
 /**
  * BullMQ's removeOnComplete for a queue's finished jobs, no older than `capSeconds` if given.
  * BullMQ trims a queue when another of its jobs finishes: at most `count` stay once the queue

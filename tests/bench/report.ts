@@ -3,6 +3,7 @@
 import type { DispatchResult } from './dispatch.ts';
 import type { IntakeResult } from './intake.ts';
 import type { ProcessesResult } from './processes.ts';
+import type { SoakResult } from './soak.ts';
 
 export interface Report {
   machine: Record<string, unknown>;
@@ -10,6 +11,7 @@ export interface Report {
   intake?: IntakeResult;
   dispatch?: DispatchResult;
   processes?: ProcessesResult;
+  soak?: SoakResult;
   failure?: string;
 }
 
@@ -210,6 +212,57 @@ export function printReport(r: Report): string[] {
     if (p.non2xx > 0) problems.push(`${p.non2xx} responses of the processes runs were not 2xx`);
     if (p.errors > 0)
       problems.push(`${p.errors} connection errors or timeouts in the processes runs`);
+  }
+
+  const s = r.soak;
+  if (s) {
+    const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+    out.push('');
+    out.push(
+      `Soak — ${s.cases} cases through their whole lifecycle with the sandboxes (at most ${s.inFlight} open at once), then retention: ${Object.entries(
+        s.settings,
+      )
+        .filter(([k]) => k.includes('RETENTION') || k.includes('TTL'))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
+    out.push(
+      table([
+        [
+          '',
+          'elapsed s',
+          'closed',
+          'Redis MiB',
+          'keys',
+          'case keys',
+          'idem keys',
+          'completed',
+          'failed',
+          'stream entries',
+          'rating windows',
+          'gateway RSS MiB',
+        ],
+        ...s.samples.map((x) => [
+          x.label,
+          f0(x.elapsedSec),
+          String(x.closed),
+          mib(x.usedMemoryBytes),
+          String(x.keys),
+          String(x.caseKeys),
+          String(x.idempotencyKeys),
+          String(x.completedJobs),
+          String(x.failedJobs),
+          `${x.streamEntries} (max ${x.longestStream})`,
+          String(x.ratingWindows),
+          mib(x.gatewayRssBytes),
+        ]),
+      ]),
+    );
+    out.push(
+      `  Redis after retention / before the first case: ${f2(s.memoryRatio)} (target ≤ 1.10: ${verdict(s.memoryRatio <= 1.1)}); rating windows stay open for the days a closed case may still be rated (then the default rating, kept as long as the case).`,
+    );
+    if (s.refused > 0) problems.push(`${s.refused} soak submissions were refused`);
+    if (s.notClosed > 0) problems.push(`${s.notClosed} soak cases never reached CLOSED`);
   }
 
   if (r.failure) problems.push(`the bench stopped: ${r.failure}`);

@@ -9,6 +9,9 @@
 //                                    children to results/ (summarise: tests/bench/profile-summary.ts)
 //   npm run bench -- --only intake   or --only dispatch, or --only processes (intake with 1 vs 2
 //                                    gateway processes, README.md#scaling-the-gateway)
+//   npm run bench -- --soak --cases 100000   the soak alone: cases through their whole lifecycle
+//                                    with the sandboxes, then retention (soak.ts; also
+//                                    --in-flight N --sample-every N --retention SECONDS)
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,11 +23,16 @@ import { startPrivateRedis } from '../../scripts/private-redis.ts';
 import { runDispatch, type DispatchResult } from './dispatch.ts';
 import { runIntake, type IntakeResult } from './intake.ts';
 import { runProcesses, type ProcessesResult } from './processes.ts';
+import { runSoak, type SoakResult } from './soak.ts';
 import { printReport } from './report.ts';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    'in-flight': { type: 'string' },
+    'sample-every': { type: 'string' },
+    retention: { type: 'string' },
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
     connections: { type: 'string' },
@@ -82,11 +90,25 @@ const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
 let intake: IntakeResult | undefined;
 let dispatch: DispatchResult | undefined;
 let processes: ProcessesResult | undefined;
+let soak: SoakResult | undefined;
+const soakOnly = args.soak ?? false;
 let failure: string | undefined;
 try {
   const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
   Object.assign(machine, { redis: redisVersion });
-  if (args.only === undefined || args.only === 'intake') {
+  if (soakOnly) {
+    soak = await runSoak({
+      redisUrl: redis.url,
+      admin,
+      cases: num(args.cases, 100_000),
+      inFlight: num(args['in-flight'], 2000),
+      sampleEvery: num(args['sample-every'], 10_000),
+      retentionSec: num(args.retention, 60),
+      logLevel: args['log-level'] ?? 'warn',
+      log,
+    });
+  }
+  if (!soakOnly && (args.only === undefined || args.only === 'intake')) {
     intake = await runIntake({
       redisUrl: redis.url,
       admin,
@@ -102,7 +124,7 @@ try {
       log,
     });
   }
-  if (args.only === undefined || args.only === 'dispatch') {
+  if (!soakOnly && (args.only === undefined || args.only === 'dispatch')) {
     dispatch = await runDispatch({
       redisUrl: redis.url,
       cases: settings.cases,
@@ -114,7 +136,7 @@ try {
       log,
     });
   }
-  if (args.only === undefined || args.only === 'processes') {
+  if (!soakOnly && (args.only === undefined || args.only === 'processes')) {
     processes = await runProcesses({
       redisUrl: redis.url,
       connections: settings.connections,
@@ -133,11 +155,11 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const problems = printReport({ machine, settings, intake, dispatch, processes, failure });
+const problems = printReport({ machine, settings, intake, dispatch, processes, soak, failure });
 const file = join(resultsDir, 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ machine, settings, intake, dispatch, processes, problems, failure }, null, 2)}\n`,
+  `${JSON.stringify({ machine, settings, intake, dispatch, processes, soak, problems, failure }, null, 2)}\n`,
 );
 console.log(`\nwritten: ${file}`);
 process.exit(problems.length > 0 ? 1 : 0);
