@@ -23,6 +23,8 @@ import {
 import { ROUTING_ROUTES, type RoutingRouteDeps } from './routing/routing-routes.ts';
 import type { SupervisionBoard } from './supervision/supervision-board.ts';
 import { SUPERVISION_ROUTES } from './supervision/supervision-routes.ts';
+import type { CatalogueAdmin } from './catalogue/admin/catalogue-admin.ts';
+import { CATALOGUE_ADMIN_ROUTES } from './catalogue/admin/catalogue-admin-routes.ts';
 
 /** Everything a handler of the table may use; each row's handler declares the part it needs. */
 export type ApiDeps = HealthDeps &
@@ -33,6 +35,7 @@ export type ApiDeps = HealthDeps &
   RectificationRouteDeps & {
     board: SupervisionBoard;
     audit: AuditLog;
+    catalogueAdmin: CatalogueAdmin;
     registry: SchemaRegistry;
     divisions: DivisionTable;
     metrics: GatewayMetrics;
@@ -52,6 +55,7 @@ export const API_ROUTES: readonly ApiRoute<ApiDeps>[] = [
   ...DIVISION_ROUTES,
   ...ADMIN_ROUTES,
   ...AUDIT_ROUTES,
+  ...CATALOGUE_ADMIN_ROUTES,
 ];
 
 /** Which rows a gateway serves: /metrics and the docs can be switched off. */

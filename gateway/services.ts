@@ -16,6 +16,9 @@ import { projectPath } from './shared/project-root.ts';
 import type { RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
+import { createCatalogueAdmin, type CatalogueAdmin } from './catalogue/admin/catalogue-admin.ts';
+import { createCatalogueStore } from './catalogue/published/catalogue-store.ts';
+import { ulid } from 'ulid';
 import { authenticate } from './auth/authenticate.ts';
 import { consoleDeps, consoleRouter } from './console/console-router.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
@@ -75,6 +78,8 @@ export interface Services {
   opener: RectificationOpener;
   /** The operators' audit chain: every operator action and refused attempt. */
   audit: AuditLog;
+  /** Drafts, four-eyes publishing and versions of the catalogue (the console calls it too). */
+  catalogueAdmin: CatalogueAdmin;
   /** What the 督办 engine supervises (the worker runs it; tests may run a pass). */
   supervised: readonly SupervisedKind[];
   /** Closes the queue handles (not the Redis connection). */
@@ -89,6 +94,8 @@ export interface Services {
 export interface StaticData {
   clients: ClientRegistry;
   divisions: DivisionTable;
+  /** Both division tables (member and national), as drafts are validated with them. */
+  tables: DivisionTables;
   routing: RoutingContext;
   /** The catalogue: compiled from the files, or following the catalogue in Redis once connected. */
   catalogue: LiveCatalogue;
@@ -143,6 +150,7 @@ export function loadStaticData(
   return {
     clients,
     divisions,
+    tables,
     routing: { divisions, alliance, routes },
     catalogue,
     ...loadSupervisionData(config, alliance),
@@ -185,6 +193,8 @@ export function createServices(
   const warnings = readinessWarnings({ board: cases.board, calendar: data.calendar, now });
   registerSupervisionMetrics(metrics.registry, { board: cases.board, warnings });
   const openapi = openApiOf(data.catalogue);
+  const keys = redisKeys(config.keyPrefix);
+  const audit = createAuditLog({ redis, keys, now });
   return {
     config,
     logger,
@@ -203,7 +213,17 @@ export function createServices(
     evaluations: cases.evaluations,
     rectifications: cases.rectifications,
     opener: cases.opener,
-    audit: createAuditLog({ redis, keys: redisKeys(config.keyPrefix), now }),
+    audit,
+    catalogueAdmin: createCatalogueAdmin({
+      redis,
+      store: createCatalogueStore(redis, keys.catalogue),
+      audit,
+      catalogue: data.catalogue,
+      divisions: data.tables,
+      now,
+      sunsetDays: config.catalogueSunsetDays,
+      newId: ulid,
+    }),
     supervised: cases.supervised,
     closeQueues: cases.close,
     metrics,
@@ -243,6 +263,7 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     rectifications: services.rectifications,
     opener: services.opener,
     audit: services.audit,
+    catalogueAdmin: services.catalogueAdmin,
     caseViewParts: [evaluationsPart(services.evaluations)],
     readinessWarnings: services.readinessWarnings,
     metrics: services.metrics,

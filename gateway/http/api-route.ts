@@ -48,7 +48,7 @@ export interface ApiRequest<D, B = undefined, Q = undefined> {
 }
 
 export interface RouteSpec<D, B, Q> {
-  readonly method: 'get' | 'post';
+  readonly method: 'get' | 'post' | 'put';
   /** express syntax, e.g. /v1/cases/:caseId; signed routes live under /v1. */
   readonly path: string;
   readonly clients: RouteAccess;

@@ -96,6 +96,13 @@ export function parameterComponents(): Record<string, unknown> {
       description: '`RC`, the owner province (two digits), a ULID.',
       schema: { type: 'string', pattern: '^RC[0-9]{2}[0-9A-HJKMNP-TV-Z]{26}$' },
     },
+    DraftId: {
+      name: 'draftId',
+      in: 'path',
+      required: true,
+      description: 'A catalogue draft (ULID).',
+      schema: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' },
+    },
     ItemCode: {
       name: 'code',
       in: 'path',

@@ -45,6 +45,16 @@ export const ERROR_CATALOGUE = {
     title: 'Not allowed for this client',
     titleZh: '该客户端无权执行此操作',
   },
+  GW_FOUR_EYES: {
+    status: 403,
+    title: 'The author of a draft cannot approve it (four-eyes rule)',
+    titleZh: '草稿作者不能审批自己的草稿（双人复核）',
+  },
+  GW_DRAFT_NOT_AUTHOR: {
+    status: 403,
+    title: 'Only the author of a draft may change it',
+    titleZh: '只有草稿作者可以修改或提交草稿',
+  },
   GW_NOT_FOUND: { status: 404, title: 'Not found', titleZh: '资源不存在' },
   GW_ROUTE_NOT_FOUND: { status: 404, title: 'No such endpoint', titleZh: '接口不存在' },
   GW_CASE_NOT_FOUND: { status: 404, title: 'Case not found', titleZh: '办件不存在' },
@@ -54,6 +64,11 @@ export const ERROR_CATALOGUE = {
     status: 404,
     title: 'Rectification not found',
     titleZh: '整改记录不存在',
+  },
+  GW_DRAFT_NOT_FOUND: {
+    status: 404,
+    title: 'Catalogue draft not found',
+    titleZh: '目录草稿不存在',
   },
   GW_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', titleZh: '不支持的请求方法' },
   GW_REQUEST_TIMEOUT: {
@@ -75,6 +90,16 @@ export const ERROR_CATALOGUE = {
     status: 409,
     title: 'This party of the case has been evaluated',
     titleZh: '该办件的此评价对象已评价',
+  },
+  GW_DRAFT_STATE: {
+    status: 409,
+    title: 'The draft is not in a status that allows this',
+    titleZh: '草稿当前状态不允许此操作',
+  },
+  GW_DRAFT_STALE: {
+    status: 409,
+    title: "Another version was published after the draft's base version",
+    titleZh: '草稿所依据的版本之后已有新版本发布',
   },
   GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body too large', titleZh: '请求体过大' },
   GW_UNSUPPORTED_MEDIA_TYPE: {
@@ -131,6 +156,16 @@ export const ERROR_CATALOGUE = {
     status: 422,
     title: 'Item version not published',
     titleZh: '事项版本未发布',
+  },
+  GW_DRAFT_INVALID: {
+    status: 422,
+    title: 'The draft cannot be stored as it is',
+    titleZh: '草稿内容无效,未保存',
+  },
+  GW_DRAFT_NOT_VALID: {
+    status: 422,
+    title: 'The draft has problems or was changed since it was validated',
+    titleZh: '草稿未通过校验,或校验后又被修改',
   },
   GW_ITEM_VERSION_RETIRED: {
     status: 422,

@@ -13,8 +13,19 @@ import { createCatalogueStore } from '../../gateway/catalogue/published/catalogu
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 
-/** The seed's item (version 1) as a draft's `item`. */
-export function seedDraftItem(code: string): DraftItem {
+/** A draft item the test may change. */
+export type EditableItem = { -readonly [K in keyof DraftItem]: DraftItem[K] } & {
+  schema: Record<string, unknown>;
+};
+
+/**
+ * The seed's item (version 1) as a draft's `item`, its examples aimed at `next` (default: the
+ * same code, version 2).
+ */
+export function seedDraftItem(
+  code: string,
+  next: { code: string; version: number } = { code, version: 2 },
+): EditableItem {
   const source = readSeedSources(projectPath('schemas')).find((s) => s.item.code === code);
   if (!source) throw new Error(`no seed item ${code}`);
   const examples = parseExamples('examples', source.examplesText);
@@ -23,6 +34,7 @@ export function seedDraftItem(code: string): DraftItem {
     source.item,
     JSON.parse(source.schemaText) as Record<string, unknown>,
     examples.value,
+    next,
   );
 }
 

@@ -93,12 +93,40 @@ export function versionDocument(
   };
 }
 
+/**
+ * Examples retargeted at another item version: every envelope names `code` and, where it pins a
+ * version, `version`, since a draft's examples must be accepted as the version it will publish.
+ */
+export function examplesFor(
+  code: string,
+  version: number,
+  examples: DraftItem['examples'],
+): DraftItem['examples'] {
+  const retarget = (envelope: unknown) => {
+    if (typeof envelope !== 'object' || envelope === null) return envelope;
+    const e = envelope as Record<string, unknown>;
+    return { ...e, itemCode: code, ...('itemVersion' in e ? { itemVersion: version } : {}) };
+  };
+  return {
+    valid: examples.valid.map(retarget),
+    invalid: examples.invalid.map((example) => {
+      const e = example as { envelope?: unknown };
+      return { ...e, envelope: retarget(e.envelope) };
+    }),
+  };
+}
+
 /** A published item version as a draft's `item` (the starting point of the next change). */
 export function draftItemOf(
   item: CatalogueItem,
   schema: Readonly<Record<string, unknown>>,
   examples: DraftItem['examples'],
+  next: { code: string; version: number } = { code: item.code, version: item.version + 1 },
 ): DraftItem {
   const { code: _code, version: _version, ...metadata } = item;
-  return structuredClone({ ...metadata, schema, examples });
+  return structuredClone({
+    ...metadata,
+    schema,
+    examples: examplesFor(next.code, next.version, examples),
+  });
 }

@@ -82,6 +82,11 @@ export function storedVersion(source: ItemSource): PublishedVersion {
   };
 }
 
+export interface VersionRecord extends PublishedVersion {
+  readonly version: number;
+  readonly sunsetAt?: string;
+}
+
 export interface CatalogueStore {
   readonly keys: CatalogueKeys;
   /** Imports the seed when the catalogue is empty; true when this call imported it. */
@@ -90,6 +95,8 @@ export interface CatalogueStore {
   state(): Promise<CatalogueState>;
   versions(keys: readonly string[]): Promise<Map<string, PublishedVersion>>;
   latestVersion(code: string): Promise<number | undefined>;
+  /** Every published version of one item, oldest first, with its sunset if it has one. */
+  history(code: string): Promise<VersionRecord[]>;
   publish(request: PublishRequest): Promise<PublishOutcome>;
 }
 
@@ -165,6 +172,26 @@ export function createCatalogueStore(redis: RedisClient, keys: CatalogueKeys): C
     async latestVersion(code) {
       const latest = await redis.hget(keys.latest, code);
       return latest === null ? undefined : Number(latest);
+    },
+    async history(code) {
+      const latest = Number((await redis.hget(keys.latest, code)) ?? 0);
+      if (latest === 0) return [];
+      const wanted = Array.from({ length: latest }, (_, i) => versionKey(code, i + 1));
+      const [texts, sunsets] = await Promise.all([
+        redis.hmget(keys.versions, ...wanted),
+        redis.hmget(keys.sunsets, ...wanted),
+      ]);
+      return texts.flatMap((text, i) => {
+        if (!text) return [];
+        const sunsetAt = sunsets[i];
+        return [
+          {
+            ...(JSON.parse(text) as PublishedVersion),
+            version: i + 1,
+            ...(sunsetAt ? { sunsetAt } : {}),
+          },
+        ];
+      });
     },
     async publish(request) {
       const item = request.item;

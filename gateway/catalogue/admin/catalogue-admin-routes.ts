@@ -1,0 +1,420 @@
+// The catalogue administration rows of the route table (gateway/README.md#drafts-and-four-eyes):
+// thin edges over the use cases in catalogue-admin.ts, which the operator console calls too. The
+// rows check the operator's kind and right first (a refusal there is audited by mount-routes.ts);
+// the use cases audit everything else.
+import type { FromSchema } from 'json-schema-to-ts';
+import { routesFor } from '../../http/api-route.ts';
+import type { RequestContract } from '../../http/request-contract.ts';
+import { jsonResponse } from '../../openapi/shared-components.ts';
+import type { CatalogueAdmin, DraftInput } from './catalogue-admin.ts';
+import { DRAFT_STATUSES } from './draft-store.ts';
+
+const DRAFT_SCHEMA = {
+  type: 'object',
+  properties: {
+    kind: {
+      type: 'string',
+      enum: ['item', 'calendar'],
+      description: 'Default: calendar when `calendar` is given, else item.',
+    },
+    itemCode: {
+      type: 'string',
+      maxLength: 6,
+      pattern: '^[A-Z]{2}-[0-9]{3}$',
+      description: 'The item; an unknown code of a known department is a new item.',
+    },
+    baseVersion: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 9999,
+      description: 'The published version the draft changes (default: the latest; 0: new item).',
+    },
+    item: {
+      type: 'object',
+      description:
+        'Metadata (name, department, subject, modes, level, promisedDays, scope, enabledProvinces, disabledNotice), `schema` and `examples: { valid, invalid }`.',
+    },
+    calendar: {
+      type: 'object',
+      description: 'A working-day calendar year: `{ year, source?, holidays, extraWorkingDays }`.',
+    },
+    note: { type: 'string', maxLength: 500, description: 'Why the change is made.' },
+  },
+  additionalProperties: false,
+} as const;
+
+const DRAFT_BODY: RequestContract<FromSchema<typeof DRAFT_SCHEMA>> = {
+  in: 'body',
+  component: 'CatalogueDraftInput',
+  schema: DRAFT_SCHEMA,
+};
+
+const REJECT_SCHEMA = {
+  type: 'object',
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+  required: ['reason'],
+  additionalProperties: false,
+} as const;
+
+const REJECT_BODY: RequestContract<FromSchema<typeof REJECT_SCHEMA>> = {
+  in: 'body',
+  component: 'CatalogueDraftRejection',
+  schema: REJECT_SCHEMA,
+};
+
+const DRAFTS_QUERY_SCHEMA = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: DRAFT_STATUSES, description: 'Only these.' } },
+  additionalProperties: false,
+} as const;
+
+const DRAFTS_QUERY: RequestContract<FromSchema<typeof DRAFTS_QUERY_SCHEMA>> = {
+  in: 'query',
+  component: 'CatalogueDraftsQuery',
+  schema: DRAFTS_QUERY_SCHEMA,
+};
+
+const problemList = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      path: { type: 'string' },
+      message: { type: 'string' },
+      messageZh: { type: 'string' },
+    },
+  },
+};
+const DRAFT = {
+  type: 'object',
+  description:
+    'A draft: draftId, kind, itemCode or year, status (draft, in-review, approved, rejected), author, note, baseVersion, item or calendar, times, the last validation, the decision.',
+  properties: {
+    draftId: { type: 'string' },
+    kind: { type: 'string', enum: ['item', 'calendar'] },
+    itemCode: { type: 'string' },
+    year: { type: 'integer' },
+    status: { type: 'string', enum: DRAFT_STATUSES },
+    author: { type: 'string' },
+    baseVersion: { type: 'integer' },
+  },
+};
+const VALIDATION = {
+  type: 'object',
+  properties: {
+    ok: { type: 'boolean' },
+    problems: problemList,
+    compatibility: {
+      type: 'object',
+      properties: {
+        breaking: { type: 'boolean' },
+        changes: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              path: { type: 'string' },
+              rule: { type: 'string' },
+              breaking: { type: 'boolean' },
+              detail: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const route = routesFor<{ catalogueAdmin: CatalogueAdmin }>();
+const DRAFTS = '/v1/admin/catalogue/drafts';
+const operator = ['operator'] as const;
+
+export const CATALOGUE_ADMIN_ROUTES = [
+  route({
+    method: 'post',
+    path: DRAFTS,
+    clients: operator,
+    right: 'catalogue:edit',
+    action: 'catalogue.draft.create',
+    body: DRAFT_BODY,
+    operation: {
+      operationId: 'createCatalogueDraft',
+      tags: ['catalogue admin'],
+      summary: 'Start a change to the catalogue: an item, a new item or a calendar year',
+      responses: { '201': jsonResponse('Draft created.', DRAFT) },
+      problems: [409],
+    },
+    handler: async ({ deps, body, client, requestId }) => ({
+      status: 201,
+      body: await deps.catalogueAdmin.createDraft(
+        { operator: client, requestId },
+        body as DraftInput,
+      ),
+    }),
+  }),
+  route({
+    method: 'get',
+    path: DRAFTS,
+    clients: operator,
+    query: DRAFTS_QUERY,
+    operation: {
+      operationId: 'listCatalogueDrafts',
+      tags: ['catalogue admin'],
+      summary: 'Drafts, newest first (at most 500), optionally by status',
+      responses: {
+        '200': jsonResponse('Drafts.', {
+          type: 'object',
+          properties: { items: { type: 'array', items: DRAFT } },
+        }),
+      },
+    },
+    handler: async ({ deps, query, client, requestId }) => ({
+      status: 200,
+      body: {
+        items: await deps.catalogueAdmin.listDrafts(
+          { operator: client, requestId },
+          { status: query.status },
+        ),
+      },
+    }),
+  }),
+  route({
+    method: 'get',
+    path: `${DRAFTS}/:draftId`,
+    clients: operator,
+    operation: {
+      operationId: 'readCatalogueDraft',
+      tags: ['catalogue admin'],
+      summary: 'One draft with its item or calendar and its last validation',
+      parameters: ['DraftId'],
+      responses: { '200': jsonResponse('The draft.', DRAFT) },
+      problems: [404],
+    },
+    handler: async ({ deps, params, client, requestId }) => ({
+      status: 200,
+      body: await deps.catalogueAdmin.getDraft(
+        { operator: client, requestId },
+        String(params.draftId),
+      ),
+    }),
+  }),
+  route({
+    method: 'put',
+    path: `${DRAFTS}/:draftId`,
+    clients: operator,
+    right: 'catalogue:edit',
+    action: 'catalogue.draft.update',
+    body: DRAFT_BODY,
+    operation: {
+      operationId: 'updateCatalogueDraft',
+      tags: ['catalogue admin'],
+      summary: 'Replace the content of a draft (its author, while it is a draft)',
+      parameters: ['DraftId'],
+      responses: { '200': jsonResponse('The draft.', DRAFT) },
+      problems: [404, 409],
+    },
+    handler: async ({ deps, params, body, client, requestId }) => ({
+      status: 200,
+      body: await deps.catalogueAdmin.updateDraft(
+        { operator: client, requestId },
+        String(params.draftId),
+        body as DraftInput,
+      ),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: `${DRAFTS}/:draftId/validate`,
+    clients: operator,
+    right: 'catalogue:edit',
+    action: 'catalogue.draft.validate',
+    operation: {
+      operationId: 'validateCatalogueDraft',
+      tags: ['catalogue admin'],
+      summary: 'Strict compile, every example, compatibility with the base version',
+      parameters: ['DraftId'],
+      responses: { '200': jsonResponse('The validation.', VALIDATION) },
+      problems: [404],
+    },
+    handler: async ({ deps, params, client, requestId }) => ({
+      status: 200,
+      body: await deps.catalogueAdmin.validateDraft(
+        { operator: client, requestId },
+        String(params.draftId),
+      ),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: `${DRAFTS}/:draftId/submit`,
+    clients: operator,
+    right: 'catalogue:edit',
+    action: 'catalogue.draft.submit',
+    operation: {
+      operationId: 'submitCatalogueDraft',
+      tags: ['catalogue admin'],
+      summary: 'Send a validated draft for review (its author; only ok drafts)',
+      parameters: ['DraftId'],
+      responses: { '200': jsonResponse('In review.', DRAFT) },
+      problems: [404, 409],
+    },
+    handler: async ({ deps, params, client, requestId }) => ({
+      status: 200,
+      body: await deps.catalogueAdmin.submitDraft(
+        { operator: client, requestId },
+        String(params.draftId),
+      ),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: `${DRAFTS}/:draftId/approve`,
+    clients: operator,
+    right: 'catalogue:approve',
+    action: 'catalogue.draft.approve',
+    operation: {
+      operationId: 'approveCatalogueDraft',
+      tags: ['catalogue admin'],
+      summary: 'Publish a draft in review (another operator than its author)',
+      parameters: ['DraftId'],
+      responses: {
+        '200': jsonResponse('Published.', {
+          type: 'object',
+          properties: {
+            itemCode: { type: 'string' },
+            year: { type: 'integer' },
+            version: { type: 'integer' },
+            revision: { type: 'integer' },
+            publishedAt: { type: 'string', format: 'date-time' },
+          },
+        }),
+      },
+      problems: [404, 409],
+    },
+    handler: async ({ deps, params, client, requestId }) => ({
+      status: 200,
+      body: await deps.catalogueAdmin.approveDraft(
+        { operator: client, requestId },
+        String(params.draftId),
+      ),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: `${DRAFTS}/:draftId/reject`,
+    clients: operator,
+    right: 'catalogue:approve',
+    action: 'catalogue.draft.reject',
+    body: REJECT_BODY,
+    operation: {
+      operationId: 'rejectCatalogueDraft',
+      tags: ['catalogue admin'],
+      summary: 'Send a draft in review back with a reason',
+      parameters: ['DraftId'],
+      responses: { '200': jsonResponse('Rejected.', DRAFT) },
+      problems: [404, 409],
+    },
+    handler: async ({ deps, params, body, client, requestId }) => ({
+      status: 200,
+      body: await deps.catalogueAdmin.rejectDraft(
+        { operator: client, requestId },
+        String(params.draftId),
+        body.reason,
+      ),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/admin/catalogue/checks',
+    clients: operator,
+    right: 'catalogue:edit',
+    body: DRAFT_BODY,
+    operation: {
+      operationId: 'checkCatalogueDraft',
+      tags: ['catalogue admin'],
+      summary: 'Validate a would-be draft without storing it (catalogue import --dry-run)',
+      responses: { '200': jsonResponse('The validation.', VALIDATION) },
+      problems: [409],
+    },
+    handler: async ({ deps, body, client, requestId }) => ({
+      status: 200,
+      body: await deps.catalogueAdmin.checkDraft(
+        { operator: client, requestId },
+        body as DraftInput,
+      ),
+    }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/admin/catalogue/items/:code/versions',
+    clients: operator,
+    operation: {
+      operationId: 'listItemVersions',
+      tags: ['catalogue admin'],
+      summary: 'Every published version of an item: latest, accepted until its sunset, retired',
+      parameters: ['ItemCode'],
+      responses: {
+        '200': jsonResponse('Versions, oldest first.', {
+          type: 'object',
+          properties: {
+            itemCode: { type: 'string' },
+            versions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  version: { type: 'integer' },
+                  status: { type: 'string', enum: ['latest', 'accepted', 'retired'] },
+                  metadata: { type: 'object' },
+                  publishedAt: { type: 'string' },
+                  publishedBy: { type: 'string' },
+                  sunsetAt: { type: 'string' },
+                },
+              },
+            },
+          },
+        }),
+      },
+      problems: [404],
+    },
+    handler: async ({ deps, params, client, requestId }) => ({
+      status: 200,
+      body: {
+        itemCode: String(params.code),
+        versions: await deps.catalogueAdmin.listVersions(
+          { operator: client, requestId },
+          String(params.code),
+        ),
+      },
+    }),
+  }),
+  route({
+    method: 'get',
+    path: '/v1/admin/catalogue/export',
+    clients: operator,
+    operation: {
+      operationId: 'exportCatalogue',
+      tags: ['catalogue admin'],
+      summary: 'The published catalogue as the files under schemas/ and config/calendars/',
+      responses: {
+        '200': jsonResponse('Files.', {
+          type: 'object',
+          properties: {
+            revision: { type: 'integer' },
+            files: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { path: { type: 'string' }, text: { type: 'string' } },
+              },
+            },
+          },
+        }),
+      },
+    },
+    handler: async ({ deps, client, requestId }) => ({
+      status: 200,
+      body: await deps.catalogueAdmin.exportCatalogue({ operator: client, requestId }),
+    }),
+  }),
+];

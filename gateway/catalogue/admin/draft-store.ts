@@ -1,0 +1,117 @@
+// Catalogue drafts in Redis (gateway/README.md#drafts-and-four-eyes): one hash per draft under the
+// `{catalogue}` tag, so the publish script can check and close the draft in the same step as it
+// writes the version. Every status change goes through move-draft.lua, which checks the status
+// (and the author, for edits) in the same step as it writes.
+import { readFileSync } from 'node:fs';
+import { luaScript, runScript } from '../../shared/lua-script.ts';
+import type { RedisClient } from '../../shared/redis.ts';
+import type { CatalogueKeys } from '../../shared/redis-keys.ts';
+
+const MOVE = luaScript(readFileSync(new URL('./scripts/move-draft.lua', import.meta.url), 'utf8'));
+
+export const DRAFT_STATUSES = ['draft', 'in-review', 'approved', 'rejected'] as const;
+export type DraftStatus = (typeof DRAFT_STATUSES)[number];
+export type DraftKind = 'item' | 'calendar';
+
+/** A draft as stored: strings, since it is a Redis hash; draftView() gives the API's shape. */
+export interface StoredDraft {
+  readonly draftId: string;
+  readonly kind: DraftKind;
+  /** The item code, or for a calendar `calendar-<year>`. */
+  readonly target: string;
+  readonly status: DraftStatus;
+  readonly author: string;
+  readonly note: string;
+  /** The published version the draft changes (0: a new item; calendars: 0). */
+  readonly baseVersion: number;
+  /** JSON of the item (metadata, schema, examples) or of the calendar year. */
+  readonly body: string;
+  readonly bodyDigest: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** JSON of the last validation, and the body digest it was made for. */
+  readonly validation?: string;
+  readonly validatedDigest?: string;
+  /** The body digest of the last validation that was ok ('' when it was not): submit needs it. */
+  readonly validOkDigest?: string;
+  readonly submittedAt?: string;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly reason?: string;
+  readonly publishedVersion?: number;
+  readonly revision?: number;
+}
+
+export type MoveOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'missing' }
+  | { ok: false; reason: 'status'; status: string }
+  | { ok: false; reason: 'author'; author: string }
+  | { ok: false; reason: 'check'; value: string };
+
+export interface DraftMove {
+  readonly from: DraftStatus;
+  /** Only this author may make the change. */
+  readonly author?: string;
+  /** A field that must still hold this value (e.g. the validated body digest). */
+  readonly check?: { readonly field: keyof StoredDraft; readonly value: string };
+  readonly set: Partial<Record<keyof StoredDraft, string | number>>;
+}
+
+export interface DraftStore {
+  create(draft: StoredDraft): Promise<void>;
+  get(draftId: string): Promise<StoredDraft | undefined>;
+  /** Newest first, at most `limit`. */
+  list(limit: number): Promise<StoredDraft[]>;
+  move(draftId: string, move: DraftMove): Promise<MoveOutcome>;
+}
+
+const NUMBERS = new Set(['baseVersion', 'publishedVersion', 'revision']);
+
+function fromHash(hash: Record<string, string>): StoredDraft | undefined {
+  if (!hash.draftId) return undefined;
+  const draft: Record<string, string | number> = {};
+  for (const [field, value] of Object.entries(hash))
+    draft[field] = NUMBERS.has(field) ? Number(value) : value;
+  return draft as unknown as StoredDraft;
+}
+
+export function createDraftStore(redis: RedisClient, keys: CatalogueKeys): DraftStore {
+  return {
+    async create(draft) {
+      const fields = Object.entries(draft).filter(([, v]) => v !== undefined);
+      await redis
+        .multi()
+        .hset(keys.draft(draft.draftId), Object.fromEntries(fields) as Record<string, string>)
+        .zadd(keys.drafts, Date.parse(draft.createdAt), draft.draftId)
+        .exec();
+    },
+    async get(draftId) {
+      return fromHash(await redis.hgetall(keys.draft(draftId)));
+    },
+    async list(limit) {
+      const ids = await redis.zrevrange(keys.drafts, 0, limit - 1);
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(keys.draft(id));
+      const replies = (await pipeline.exec()) ?? [];
+      return replies
+        .map(([, hash]) => fromHash((hash ?? {}) as Record<string, string>))
+        .filter((d): d is StoredDraft => d !== undefined);
+    },
+    async move(draftId, move) {
+      const pairs = Object.entries(move.set).flatMap(([f, v]) => [f, String(v)]);
+      const reply = (await runScript(
+        redis,
+        MOVE,
+        [keys.draft(draftId)],
+        [move.from, move.author ?? '', move.check?.field ?? '', move.check?.value ?? '', ...pairs],
+      )) as string[];
+      const [outcome, value = ''] = reply;
+      if (outcome === 'ok') return { ok: true };
+      if (outcome === 'missing') return { ok: false, reason: 'missing' };
+      if (outcome === 'author') return { ok: false, reason: 'author', author: value };
+      if (outcome === 'check') return { ok: false, reason: 'check', value };
+      return { ok: false, reason: 'status', status: value };
+    },
+  };
+}
