@@ -2,7 +2,8 @@
 // flagship story against the whole local system — gateway, workers, the seven sandboxes and the
 // portal — as a 四川 company paying tax for its project in 师宗县. Desktop width (1280 px) for the
 // payment that goes through, phone width (390 px) for the one that fails for want of funds and its
-// retry. Each step leaves a screenshot in tests/browser/screenshots/.
+// retry; the closed payment is rated (好差评). Each step leaves a screenshot in
+// tests/browser/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { devSecret } from '../support/api-gateway.ts';
@@ -149,6 +150,22 @@ describe('the taxpayer portal at desktop width', () => {
     expect(await paid.innerText()).toContain('缴款成功');
     expect(await paid.innerText()).toContain('¥40,320.00');
     await browser.shot('03-desktop-case-closed');
+
+    // 好差评: the closed case offers the rating; the taxpayer rates it 非常满意 with a comment.
+    await page.locator('#rating:not([hidden])').waitFor();
+    await page.click('label[for="level-5"]');
+    await page.fill('#rating-comment', '缴款很方便，一次办好');
+    await page.click('#rating-form button[type=submit]');
+    await page.locator('#rating-message:not([hidden])').waitFor();
+    expect(await page.locator('#rating-message').innerText()).toBe('感谢您的评价！');
+    expect(await page.locator('#rating-form').isHidden()).toBe(true);
+    const rated = await sys
+      .client('operator-dev')
+      .getCase<{ evaluations: { level: number; rated: string; source: string }[] }>(caseId);
+    expect(rated.body.evaluations).toEqual([
+      expect.objectContaining({ level: 5, rated: 'handling', source: 'applicant' }),
+    ]);
+    await browser.shot('03b-desktop-case-rated');
 
     await page.click('#open-receipt');
     await page.waitForURL(`${portal}/cases/${caseId}/receipt`);
