@@ -3,9 +3,11 @@
 // gateway process served it; entries are never edited, expired or deleted (kept ≥ 180 days: the
 // gateway keeps them for ever, and trimming old ones is the deployment's decision, after that).
 //
-// Appending is a compare-and-set (scripts/append-entry.lua): hash the entry against the head this
-// process last saw, store it only if that is still the head, else hash again from the head the
-// script answers. One round trip when nobody else appended in between.
+// Appending is a compare-and-set (scripts/append-entry.lua): hash the entries against the head
+// this process last saw, store them only if that is still the head, else hash again from the head
+// the script answers. One round trip when nobody else appended in between. Within a process,
+// appends queue and go in batches, one batch in flight: racing its own appends would only make a
+// process lose compare-and-sets to itself, so under load only processes contend, never requests.
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
@@ -67,8 +69,10 @@ const APPEND = luaScript(
   readFileSync(new URL('./scripts/append-entry.lua', import.meta.url), 'utf8'),
 );
 
-/** Appends racing this many times in a row means something is wrong, not busy. */
-const MAX_ATTEMPTS = 100;
+/** Losing this many compare-and-sets in a row means something is wrong, not busy. */
+const MAX_ATTEMPTS = 200;
+/** Entries one script call appends at most. */
+const MAX_BATCH = 100;
 /** Entries read per HMGET. */
 const BATCH = 200;
 /** A filtered page reads at most this many entries, then answers what it found and a cursor. */
@@ -99,24 +103,62 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     });
   }
 
-  return {
-    async append(input) {
-      let head = known ?? (await readHead());
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-        const entry = chainEntry(head, input, now());
-        const [stored, seq, hash] = (await runScript(
-          redis,
-          APPEND,
-          [keys.audit.head, keys.audit.entries],
-          [head.seq, entry.hash, JSON.stringify(entry)],
-        )) as [number, number, string];
-        head = { seq: Number(seq), hash: hash || GENESIS_HASH };
-        known = head;
-        if (stored === 1) return entry;
+  interface Pending {
+    input: AuditEntryInput;
+    resolve: (entry: AuditEntry) => void;
+    reject: (error: unknown) => void;
+  }
+  const pending: Pending[] = [];
+  let draining = false;
+
+  async function appendBatch(inputs: readonly AuditEntryInput[]): Promise<AuditEntry[]> {
+    let head = known ?? (await readHead());
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const at = now();
+      const entries: AuditEntry[] = [];
+      let last = head;
+      for (const input of inputs) {
+        const entry = chainEntry(last, input, at);
+        entries.push(entry);
+        last = { seq: entry.seq, hash: entry.hash };
       }
-      throw new Error(
-        `audit chain: no append after ${MAX_ATTEMPTS} attempts, the head kept moving`,
-      );
+      const [stored, seq, hash] = (await runScript(
+        redis,
+        APPEND,
+        [keys.audit.head, keys.audit.entries],
+        [head.seq, last.hash, ...entries.map((e) => JSON.stringify(e))],
+      )) as [number, number, string];
+      head = { seq: Number(seq), hash: hash || GENESIS_HASH };
+      known = head;
+      if (stored === 1) return entries;
+    }
+    throw new Error(`audit chain: no append after ${MAX_ATTEMPTS} attempts, the head kept moving`);
+  }
+
+  async function drain(): Promise<void> {
+    if (draining) return;
+    draining = true;
+    try {
+      while (pending.length > 0) {
+        const batch = pending.splice(0, MAX_BATCH);
+        try {
+          const entries = await appendBatch(batch.map((p) => p.input));
+          batch.forEach((p, i) => p.resolve(entries[i]!));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  return {
+    append(input) {
+      return new Promise<AuditEntry>((resolve, reject) => {
+        pending.push({ input, resolve, reject });
+        void drain();
+      });
     },
 
     async page(query) {

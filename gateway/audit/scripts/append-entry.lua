@@ -1,29 +1,35 @@
 --[[
-  Appends one entry to the audit chain (gateway/README.md#audit-chain) if the chain's head is still
-  the one the caller hashed it against. Redis scripts have no SM3, so the gateway computes the
-  entry's hash from the head it read and this script is the compare-and-set: another process that
-  appended in between makes it answer the new head, and the caller hashes again from there. The
-  check, the entry and the new head are one atomic step, so sequence numbers have no gaps and no
-  two entries chain from the same predecessor, however many gateways append.
+  Appends entries to the audit chain (gateway/README.md#audit-chain) if the chain's head is still
+  the one the caller hashed them against. Redis scripts have no SM3, so the gateway computes the
+  entries' hashes from the head it read and this script is the compare-and-set: another process
+  that appended in between makes it answer the new head, and the caller hashes again from there.
+  The check, the entries and the new head are one atomic step, so sequence numbers have no gaps
+  and no two entries chain from the same predecessor, however many gateways append.
 
   Input:
     KEYS[1] head hash (fields seq, hash)
     KEYS[2] entries hash (seq → entry JSON)
-    ARGV[1] the seq of the head the entry was chained from ('0': the chain was empty)
-    ARGV[2] the new entry's hash
-    ARGV[3] the new entry as JSON (its seq is ARGV[1] + 1)
+    ARGV[1] the seq of the head the entries were chained from ('0': the chain was empty)
+    ARGV[2] the last new entry's hash
+    ARGV[3…] the new entries as JSON, in order (the first one's seq is ARGV[1] + 1)
   Output:
-    {1, seq, hash} stored as entry seq; {0, seq, hash} the head moved on to seq (hash '' if none);
-    an error if an entry already sits past the head (a lost head key): entries are never replaced
+    {1, seq, hash} stored, seq the last one's; {0, seq, hash} the head had moved on to seq (hash ''
+    if none); an error if an entry already sits past the head (a lost head key): entries are never
+    replaced
 ]]
 local head = redis.call('HMGET', KEYS[1], 'seq', 'hash')
 local seq = tonumber(head[1] or '0')
 if seq ~= tonumber(ARGV[1]) then
   return { 0, seq, head[2] or '' }
 end
-if redis.call('HEXISTS', KEYS[2], seq + 1) == 1 then
-  return redis.error_reply('AUDIT_HEAD_LOST entry ' .. (seq + 1) .. ' exists past the chain head')
+local count = #ARGV - 2
+for i = 1, count do
+  if redis.call('HEXISTS', KEYS[2], seq + i) == 1 then
+    return redis.error_reply('AUDIT_HEAD_LOST entry ' .. (seq + i) .. ' exists past the chain head')
+  end
 end
-redis.call('HSET', KEYS[2], seq + 1, ARGV[3])
-redis.call('HSET', KEYS[1], 'seq', seq + 1, 'hash', ARGV[2])
-return { 1, seq + 1, ARGV[2] }
+for i = 1, count do
+  redis.call('HSET', KEYS[2], seq + i, ARGV[i + 2])
+end
+redis.call('HSET', KEYS[1], 'seq', seq + count, 'hash', ARGV[2])
+return { 1, seq + count, ARGV[2] }

@@ -51,6 +51,20 @@ describe('audit log', () => {
     expect(await log.verify()).toEqual({ ok: true, checked: 2 });
   });
 
+  it('keeps the chain gap-free when three connections append 600 entries at once', async () => {
+    const logs = [
+      log,
+      ...[1, 2].map(() => createAuditLog({ redis: connection(), keys, now: () => new Date() })),
+    ];
+    await Promise.all(Array.from({ length: 600 }, (_, n) => logs[n % 3]!.append(entry(n))));
+    const seqs: number[] = [];
+    for (let after = 0; after < 600; after += 200) {
+      seqs.push(...(await log.page({ after, limit: 200 })).items.map((e) => e.seq));
+    }
+    expect(seqs).toEqual(Array.from({ length: 600 }, (_, n) => n + 1));
+    expect(await log.verify()).toEqual({ ok: true, checked: 600 });
+  });
+
   it('keeps the chain gap-free when two connections append concurrently', async () => {
     const other = createAuditLog({ redis: connection(), keys, now: () => new Date() });
     await Promise.all(Array.from({ length: 40 }, (_, n) => (n % 2 ? log : other).append(entry(n))));
