@@ -15,6 +15,7 @@ export interface NavEntry {
 export const CONSOLE_NAV: readonly NavEntry[] = [
   { key: 'home', href: '/console/', zh: '概览', en: 'Overview' },
   { key: 'cases', href: '/console/cases', zh: '办件', en: 'Cases' },
+  { key: 'catalogue', href: '/console/catalogue', zh: '目录', en: 'Catalogue' },
   { key: 'board', href: '/console/board', zh: '督办', en: 'Supervision' },
   { key: 'dead-letters', href: '/console/dead-letters', zh: '死信', en: 'Dead letters' },
   { key: 'queues', href: '/console/queues/', zh: '队列', en: 'Queues' },

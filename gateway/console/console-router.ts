@@ -13,6 +13,8 @@ import { ConsoleError, consoleErrorPage } from './console-error.ts';
 import { pageHeaders, requireSignIn } from './console-guard.ts';
 import { auditPages } from './audit-pages.ts';
 import { boardPages } from './board-pages.ts';
+import { calendarPages } from './catalogue-calendar-pages.ts';
+import { cataloguePages } from './catalogue-pages.ts';
 import { casePages } from './case-pages.ts';
 import { deadLetterPages } from './dead-letter-pages.ts';
 import { homePage } from './home-page.ts';
@@ -23,6 +25,8 @@ import { signInRoutes } from './sign-in-routes.ts';
 const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   homePage,
   casePages,
+  cataloguePages,
+  calendarPages,
   boardPages,
   deadLetterPages,
   auditPages,
