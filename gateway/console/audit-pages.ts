@@ -109,7 +109,7 @@ export function auditPages(deps: ConsoleDeps): Router {
             <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
           </form>
           <div class="table-wrap">
-            <table id="audit-entries">
+            <table id="audit-entries" class="compact">
               <thead>
                 <tr>
                   <th class="num">序号 <span class="en">Seq</span></th>

@@ -259,7 +259,9 @@ export function boardPages(deps: ConsoleDeps): Router {
       (r) =>
         html`<tr id="${r.rectificationId}" data-rectification="${r.rectificationId}">
           <td><code>${r.rectificationId}</code></td>
-          <td><a href="/console/cases/${r.caseId}">${r.caseId}</a></td>
+          <td>
+            <a href="/console/cases/${r.caseId}"><code>${r.caseId}</code></a>
+          </td>
           <td>${provinceName(r.province)}</td>
           <td>${r.itemCode}</td>
           <td>${r.level} · ${r.rated}</td>
@@ -269,8 +271,8 @@ export function boardPages(deps: ConsoleDeps): Router {
               <span class="en">${r.status}</span></span
             >
           </td>
-          <td>${chinaTime(r.visitDueAt)}</td>
-          <td>${chinaTime(r.dueAt)}</td>
+          <td class="time">${chinaTime(r.visitDueAt)}</td>
+          <td class="time">${chinaTime(r.dueAt)}</td>
           <td>${flagBadges(r.flags)}</td>
         </tr>`,
     );
@@ -300,7 +302,7 @@ export function boardPages(deps: ConsoleDeps): Router {
             <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
           </form>
           <div class="table-wrap">
-            <table id="rectifications">
+            <table id="rectifications" class="compact">
               <thead>
                 <tr>
                   <th>整改 <span class="en">Rectification</span></th>

@@ -8,6 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
+import { superviseOnce } from '../../gateway/supervision/supervision.ts';
+import { close, submit as submitExample } from '../support/case-flow.ts';
+import { evaluate } from '../support/evaluation-flow.ts';
+import { supervisorOf } from '../support/supervision.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { testClock } from '../support/test-clock.ts';
@@ -19,6 +23,7 @@ let gw: ApiGateway;
 let base = '';
 let deadCaseId = '';
 let openCaseId = '';
+let lateCaseId = '';
 const PHONE_NUMBER = '13812345678';
 
 async function submit(key: string): Promise<string> {
@@ -39,6 +44,16 @@ beforeAll(async () => {
     { now: clock.now },
   );
   base = gw.url;
+  // Thirty days ago: a case left open, and one closed and rated 1 (a rectification); the
+  // supervisor then finds both overdue now, so the 督办 board has something to show.
+  const now = clock.ms();
+  clock.set(new Date(now - 30 * 86_400_000).toISOString());
+  lateCaseId = (await submitExample(gw, 'SF-009')).caseId;
+  const rated = (await submitExample(gw, 'SF-009')).caseId;
+  await close(gw, 'province-yn', rated, clock.now().toISOString());
+  expect((await evaluate(gw, rated, { level: 1, rated: 'handling' })).status).toBe(201);
+  clock.set(new Date(now).toISOString());
+  await superviseOnce(supervisorOf(gw), clock.ms());
   openCaseId = await submit('open');
   deadCaseId = await submit('dead');
   const record = await gw.services.store.get(deadCaseId);
@@ -162,11 +177,15 @@ describe('the operator console at desktop width', () => {
     await page.click('[data-nav="board"]');
     await page.waitForURL(`${base}/console/board`);
     await browser.shot('console-10-board');
-    const open = page.locator('#board-case tr[data-province="53"] a[data-count="open"]');
-    expect(Number(await open.innerText())).toBeGreaterThanOrEqual(1);
-    await open.click();
-    await page.locator(`tr[data-subject="${openCaseId}"]`).waitFor();
+    const overdue = page.locator('#board-case tr[data-province="53"] a[data-count="overdue"]');
+    expect(await overdue.innerText()).toBe('1');
+    await overdue.click();
+    await page.locator(`tr[data-subject="${lateCaseId}"]`).waitFor();
+    expect(await page.locator(`tr[data-subject="${openCaseId}"]`).count()).toBe(0);
     await browser.shot('console-11-board-list');
+    await page.goto(`${base}/console/board/rectifications`);
+    await page.locator('#rectifications tr[data-rectification]').first().waitFor();
+    await browser.shot('console-11b-rectifications');
   });
 
   it('serves Bull Board from this origin only', async () => {

@@ -170,6 +170,26 @@ describe('lock-out', () => {
   });
 });
 
+describe('lock-out by client address', () => {
+  it('locks an address that failed with many ids, for every id, and audits the lock', async () => {
+    const own = await startApiGateway(
+      { GW_CONSOLE_LOCK_AFTER_FAILURES: '100', GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '4' },
+      { data: gw.data },
+    );
+    try {
+      const at = () => new ConsoleClient(own.url);
+      for (const id of ['operator-dev', 'operator-dev-2', 'operator-readonly', 'operator-x'])
+        expect((await at().signIn(id, 'guess-1234')).status).toBe(401);
+      const locked = await at().signIn('operator-dev');
+      expect(locked.status).toBe(429);
+      const lock = (await own.services.audit.page({ action: 'console.lock-out' })).items;
+      expect(lock).toEqual([expect.objectContaining({ target: 'client address', outcome: 'ok' })]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('timeouts', () => {
   it('ends a session idle for consoleIdleMinutes and says so on the sign-in page', async () => {
     const c = client();

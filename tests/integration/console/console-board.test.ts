@@ -1,0 +1,81 @@
+// The 督办 pages of the console (gateway/console/README.md#pages) on a board the supervisor has
+// really moved: with an injected clock, one case left open past its due time and a 差评 whose
+// rectification fell due; the board counts them by province and item, each number lists exactly
+// the subjects it counts, and the rectification list shows its deadlines.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { superviseOnce } from '../../../gateway/supervision/supervision.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { close, submit } from '../../support/case-flow.ts';
+import { ConsoleClient } from '../../support/console-client.ts';
+import { evaluate } from '../../support/evaluation-flow.ts';
+import { supervisorOf } from '../../support/supervision.ts';
+import { testClock } from '../../support/test-clock.ts';
+
+const clock = testClock('2026-09-07T02:00:00Z');
+let gw: ApiGateway;
+let c: ConsoleClient;
+let late = '';
+let closedOnTime = '';
+let rectificationId = '';
+
+beforeAll(async () => {
+  gw = await startApiGateway({}, { now: clock.now });
+  late = (await submit(gw, 'SF-009')).caseId;
+  closedOnTime = (await submit(gw, 'SF-009')).caseId;
+  await close(gw, 'province-yn', closedOnTime, clock.now().toISOString());
+  const rated = await evaluate(gw, closedOnTime, {
+    level: 1,
+    rated: 'handling',
+    comment: '态度差',
+  });
+  expect(rated.status).toBe(201);
+  rectificationId = rated.body.rectification!.id;
+  clock.set('2026-10-30T02:00:00Z');
+  await superviseOnce(supervisorOf(gw), clock.ms());
+  c = new ConsoleClient(gw.url);
+  expect((await c.signIn('operator-dev')).status).toBe(303);
+}, 60_000);
+afterAll(async () => {
+  await gw?.close();
+});
+
+/** The number in one cell of the board: `<a … data-count="overdue">2</a>` in a row. */
+function count(page: string, section: string, row: string, state: string): number {
+  const start = page.indexOf(`id="board-${section}"`);
+  const rowAt = page.indexOf(row, start);
+  const cell = new RegExp(`data-count="${state}"[^>]*>(\\d+)<`).exec(page.slice(rowAt));
+  return Number(cell?.[1]);
+}
+
+describe('the 督办 board in the console', () => {
+  it('counts the overdue case and the overdue rectification by province and item', async () => {
+    const board = await c.get('/console/board');
+    expect(board.status).toBe(200);
+    expect(count(board.text, 'case', 'data-province="53"', 'overdue')).toBe(1);
+    expect(count(board.text, 'case', 'data-item="SF-009"', 'open')).toBe(1);
+    expect(count(board.text, 'rectification', 'data-province="53"', 'overdue')).toBe(1);
+  });
+
+  it('lists behind a number exactly the subjects it counts', async () => {
+    const overdue = await c.get('/console/board/list?kind=case&state=overdue&province=53');
+    expect(overdue.text).toContain(`data-subject="${late}"`);
+    expect(overdue.text).not.toContain(`data-subject="${closedOnTime}"`);
+    const elsewhere = await c.get('/console/board/list?kind=case&state=overdue&province=51');
+    expect(elsewhere.text).not.toContain('data-subject=');
+    const rects = await c.get('/console/board/list?kind=rectification&state=overdue');
+    expect(rects.text).toContain(`data-subject="${rectificationId}"`);
+  });
+
+  it('lists the rectification with its deadlines and flags, filtered by status', async () => {
+    const list = await c.get('/console/board/rectifications');
+    expect(list.status).toBe(200);
+    const row = list.text.slice(list.text.indexOf(`data-rectification="${rectificationId}"`));
+    expect(row).toContain(closedOnTime);
+    expect(row).toMatch(/2026-\d\d-\d\d \d\d:\d\d/);
+    expect(row).toContain('data-flag="overdue"');
+    const open = await c.get('/console/board/rectifications?status=OPEN');
+    expect(open.text).toContain(rectificationId);
+    const closed = await c.get('/console/board/rectifications?status=CLOSED');
+    expect(closed.text).not.toContain(rectificationId);
+  });
+});
