@@ -6,6 +6,8 @@
 //   npm run cli -- dead-letters list
 //   npm run cli -- dead-letters replay <caseId> [--operator operator-dev-2]
 //   npm run cli -- audit verify
+//   npm run cli -- catalogue list | show | diff | drafts | draft | validate | submit | approve | reject
+//   npm run cli -- catalogue export | import [--dry-run]
 import { cliProgram } from './cli/program.ts';
 import { runCommand } from './command-failure.ts';
 

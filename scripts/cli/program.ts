@@ -4,6 +4,7 @@
 // group (catalogue …) is one more file and one more line below.
 import { Command } from 'commander';
 import { addAuditCommands } from './audit-commands.ts';
+import { addCatalogueCommands } from './catalogue-commands.ts';
 import { addDeadLetterCommands } from './dead-letter-commands.ts';
 import {
   DEFAULT_GATEWAY,
@@ -33,5 +34,6 @@ export function cliProgram(env: NodeJS.ProcessEnv = process.env): Command {
     operatorApi(resolveOperatorOptions(command.optsWithGlobals<OperatorApiFlags>(), env));
   addDeadLetterCommands(program, connect);
   addAuditCommands(program, connect);
+  addCatalogueCommands(program, connect);
   return program;
 }

@@ -12,7 +12,11 @@ export interface GatewayProcess {
   stop: () => Promise<void>;
 }
 
-export async function startGatewayProcess(keyPrefix: string): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  keyPrefix: string,
+  env: Record<string, string> = {},
+  { readyWithinMs = 20_000 } = {},
+): Promise<GatewayProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [projectPath('gateway/main.ts')], {
     env: {
@@ -25,6 +29,7 @@ export async function startGatewayProcess(keyPrefix: string): Promise<GatewayPro
       GW_HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -36,7 +41,7 @@ export async function startGatewayProcess(keyPrefix: string): Promise<GatewayPro
   try {
     await waitFor(
       async () => child.exitCode === null && (await fetch(`${url}/readyz`)).status === 200,
-      { timeoutMs: 20_000, what: 'gateway process ready' },
+      { timeoutMs: readyWithinMs, what: 'gateway process ready' },
     );
   } catch (error) {
     child.kill('SIGKILL');

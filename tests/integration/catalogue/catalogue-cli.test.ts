@@ -1,0 +1,129 @@
+// The catalogue CLI against a gateway process (README.md#operator-cli): export writes the files
+// the catalogue was seeded from byte for byte; import of unchanged files drafts nothing; an import
+// with a broken schema changes nothing; a real change goes through import (submitted drafts), an
+// approval by another operator, and back out through export as a new version's files.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
+import { readLocalFiles } from '../../../scripts/cli/catalogue-files.ts';
+import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process.ts';
+import { plainRedis, uniquePrefix } from '../../support/redis.ts';
+
+const execFileAsync = promisify(execFile);
+const cli = projectPath('scripts/cli.ts');
+const prefix = uniquePrefix('cat-cli');
+const keys = redisKeys(prefix).catalogue;
+const redis = plainRedis();
+let gateway: GatewayProcess;
+
+beforeAll(async () => {
+  gateway = await startGatewayProcess(prefix, {}, { readyWithinMs: 90_000 });
+}, 120_000);
+afterAll(async () => {
+  await gateway?.stop();
+  redis.disconnect();
+});
+
+async function run(...args: string[]) {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        GW_CLI_GATEWAY: gateway.url,
+      },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** A copy of the repository's catalogue files in a directory of its own. */
+function copyOfRepository(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'swgw-catalogue-'));
+  cpSync(projectPath('schemas'), join(dir, 'schemas'), { recursive: true });
+  cpSync(projectPath('config/calendars'), join(dir, 'config/calendars'), { recursive: true });
+  return dir;
+}
+
+describe('catalogue export and import', () => {
+  it('exports the seeded catalogue byte for byte as the repository holds it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'swgw-export-'));
+    const exported = await run('catalogue', 'export', '--dir', empty);
+    expect(exported.code, exported.stderr).toBe(0);
+    const written = readLocalFiles(empty);
+    const repository = readLocalFiles(projectPath());
+    expect([...written.keys()].sort()).toEqual([...repository.keys()].sort());
+    for (const [path, text] of repository) expect(written.get(path), path).toBe(text);
+
+    const again = await run('catalogue', 'export', '--dir', empty);
+    expect(again.stdout).toMatch(/, 0 written/);
+    expect((await run('catalogue', 'diff', '--dir', empty)).stdout).toMatch(/no differences/);
+    expect((await run('catalogue', 'import', '--dir', empty, '--dry-run')).stdout).toMatch(
+      /nothing to import/,
+    );
+  });
+
+  it('imports nothing when one schema is broken, naming it and exiting 1', async () => {
+    const dir = copyOfRepository();
+    const schemaFile = join(dir, 'schemas/items/GA-001.schema.json');
+    const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { properties: object };
+    schema.properties = { ...schema.properties, note: { type: 'strin' } };
+    writeFileSync(schemaFile, JSON.stringify(schema, null, 2));
+    const calendar = join(dir, 'config/calendars/2026.json');
+    writeFileSync(calendar, readFileSync(calendar, 'utf8').replace('"2026-01-01", ', ''));
+    const before = [await redis.get(keys.revision), await redis.zcard(keys.drafts)];
+
+    const imported = await run('catalogue', 'import', '--dir', dir);
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toMatch(/BAD GA-001/);
+    expect(imported.stdout).toMatch(/^ok {2}calendar 2026$/m);
+    expect(imported.stderr).toMatch(/nothing imported/);
+    expect([await redis.get(keys.revision), await redis.zcard(keys.drafts)]).toEqual(before);
+  });
+
+  it('turns a changed item into a submitted draft, and exports the published version as files', async () => {
+    const dir = copyOfRepository();
+    const schemaFile = join(dir, 'schemas/items/GA-002.schema.json');
+    const original = readFileSync(schemaFile, 'utf8');
+    const schema = JSON.parse(original) as { description: string };
+    schema.description = `${schema.description} (revised)`;
+    writeFileSync(schemaFile, `${JSON.stringify(schema, null, 2)}\n`);
+
+    const dry = await run('catalogue', 'import', '--dir', dir, '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/1 draft\(s\) would be made/);
+    const drafts = await redis.zcard(keys.drafts);
+
+    const imported = await run('catalogue', 'import', '--dir', dir, '--note', 'describe GA-002');
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(await redis.zcard(keys.drafts)).toBe(drafts + 1);
+    const draftId = /^(\S+) {2}in-review {2}GA-002$/m.exec(imported.stdout)![1]!;
+    const own = await run('catalogue', 'approve', draftId);
+    expect(own.code).toBe(1);
+    expect(own.stderr).toMatch(/GW_FOUR_EYES/);
+    const approved = await run('catalogue', 'approve', draftId, '--operator', 'operator-dev-2');
+    expect(approved.stdout).toMatch(/published GA-002 v2/);
+
+    const exported = await run('catalogue', 'export', '--dir', dir);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(readFileSync(schemaFile, 'utf8')).toBe(original);
+    const v2 = JSON.parse(readFileSync(join(dir, 'schemas/items/GA-002.v2.schema.json'), 'utf8'));
+    expect(v2).toMatchObject({
+      $id: 'https://swgw.example/schemas/items/GA-002.v2.schema.json',
+      description: schema.description,
+    });
+    expect((await run('catalogue', 'diff', '--dir', dir)).stdout).toMatch(/no differences/);
+    expect((await run('catalogue', 'show', 'GA-002', '--versions')).stdout).toMatch(
+      /v1 {2}accepted[\s\S]*v2 {2}latest/,
+    );
+  });
+});
