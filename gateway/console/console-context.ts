@@ -24,6 +24,7 @@ export type ConsoleServices = Pick<
   | 'provinces'
   | 'routing'
   | 'now'
+  | 'catalogueAdmin'
 > & { clients: ClientRegistry; audit: AuditLog };
 
 export interface ConsoleDeps {

@@ -14,6 +14,7 @@ import { pageHeaders, requireSignIn } from './console-guard.ts';
 import { auditPages } from './audit-pages.ts';
 import { boardPages } from './board-pages.ts';
 import { calendarPages } from './catalogue-calendar-pages.ts';
+import { catalogueDraftPages, draftFormParser } from './catalogue-draft-pages.ts';
 import { cataloguePages } from './catalogue-pages.ts';
 import { casePages } from './case-pages.ts';
 import { deadLetterPages } from './dead-letter-pages.ts';
@@ -27,6 +28,7 @@ const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   casePages,
   cataloguePages,
   calendarPages,
+  catalogueDraftPages,
   boardPages,
   deadLetterPages,
   auditPages,
@@ -66,6 +68,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
       maxAge: '1h',
     }),
   );
+  // Draft forms carry whole item documents; every other form stays within 32 KiB.
+  inner.use('/catalogue/drafts', draftFormParser);
   inner.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
   inner.use('/queues', requireSignIn(deps, { csrf: false }), queueBoard(deps));
   inner.use(pageHeaders);

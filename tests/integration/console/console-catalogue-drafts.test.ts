@@ -1,0 +1,189 @@
+// The console's catalogue draft endpoints over HTTP (gateway/console/README.md#catalogue-drafts):
+// they call the catalogue admin use cases, so rights, four-eyes and the audit are the API's. CSRF
+// on every POST (live check included); bad JSON gets a clear 400, never a 500; a broken schema is
+// a located problem; a read-only operator is refused, audited; the author cannot approve.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { ConsoleClient } from '../../support/console-client.ts';
+
+let gw: ApiGateway;
+let dev: ConsoleClient;
+let dev2: ConsoleClient;
+let readonly: ConsoleClient;
+let draftId = '';
+let draftPage = '';
+
+beforeAll(async () => {
+  gw = await startApiGateway(
+    { GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' },
+    { liveCatalogue: true },
+  );
+  dev = new ConsoleClient(gw.url);
+  dev2 = new ConsoleClient(gw.url);
+  readonly = new ConsoleClient(gw.url);
+  for (const [client, id] of [
+    [dev, 'operator-dev'],
+    [dev2, 'operator-dev-2'],
+    [readonly, 'operator-readonly'],
+  ] as const)
+    expect((await client.signIn(id)).status).toBe(303);
+  const created = await dev.post('/console/catalogue/drafts', {
+    _csrf: await dev.csrf(),
+    itemCode: 'SW-005',
+  });
+  expect(created.status).toBe(303);
+  draftId = /\/console\/catalogue\/drafts\/([0-9A-Za-z]+)$/.exec(created.location ?? '')![1]!;
+  draftPage = (await dev.get(`/console/catalogue/drafts/${draftId}`)).text;
+}, 60_000);
+afterAll(async () => {
+  await gw?.close();
+});
+
+const documentOf = (page: string) =>
+  JSON.parse(
+    /<textarea[^>]*id="draft-document"[^>]*>([\s\S]*?)<\/textarea>/
+      .exec(page)![1]!
+      .replaceAll('&quot;', '"')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&amp;', '&'),
+  ) as { schema: { properties: Record<string, unknown>; type: unknown } };
+
+async function check(client: ConsoleClient, document: string, csrf?: string) {
+  return client.post('/console/catalogue/drafts/check', {
+    ...(csrf === undefined ? { _csrf: await client.csrf() } : csrf ? { _csrf: csrf } : {}),
+    kind: 'item',
+    draftId,
+    document,
+  });
+}
+
+describe('draft editor endpoints', () => {
+  it('starts a draft of SW-005 from its latest version, same as the published one', () => {
+    expect(draftPage).toContain('id="draft-editor"');
+    expect(draftPage).toContain('id="diff-none"');
+    expect(documentOf(draftPage).schema.properties).toHaveProperty('taxpayerId');
+  });
+
+  it('live check: the published document passes with no compatibility change', async () => {
+    const res = await check(dev, JSON.stringify(documentOf(draftPage)));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-ok="true"');
+    expect(res.text).toContain('id="compat-none"');
+  });
+
+  it('live check: a broken schema is a problem located by its JSON pointer', async () => {
+    const doc = documentOf(draftPage);
+    doc.schema.type = 'no-such-type';
+    const res = await check(dev, JSON.stringify(doc));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-ok="false"');
+    expect(res.text).toMatch(/data-path="\/item\/schema[^"]*"/);
+  });
+
+  it('live check: an added optional field is reported in the compatibility changes', async () => {
+    const doc = documentOf(draftPage);
+    doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
+    const res = await check(dev, JSON.stringify(doc));
+    expect(res.text).toContain('id="compat-changes"');
+    expect(res.text).toContain('/payload/remark');
+  });
+
+  it('live check: text that is not JSON gets a clear 400 message, not a 500', async () => {
+    for (const text of ['{"name": ', 'nope', '']) {
+      const res = await check(dev, text);
+      expect(res.status, text).toBe(400);
+      expect(res.text, text).toMatch(/不是有效的 JSON|草稿内容为空/);
+    }
+  });
+
+  it('refuses a POST without or with a wrong CSRF token (403, audited)', async () => {
+    for (const csrf of ['', 'forged-token']) {
+      const res = await check(dev, '{}', csrf);
+      expect(res.status).toBe(403);
+    }
+    const save = await dev.post(`/console/catalogue/drafts/${draftId}`, { document: '{}' });
+    expect(save.status).toBe(403);
+    const refused = (await gw.services.audit.page({ action: 'console.post' })).items;
+    expect(refused.some((e) => e.actor === 'operator-dev' && e.outcome === 'refused')).toBe(true);
+  });
+
+  it('a read-only operator sees no editor and is refused the check and a new draft, audited', async () => {
+    const page = await readonly.get(`/console/catalogue/drafts/${draftId}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('id="draft-editor"');
+    expect((await check(readonly, '{}')).status).toBe(403);
+    const created = await readonly.post('/console/catalogue/drafts', {
+      _csrf: await readonly.csrf(),
+      itemCode: 'SW-005',
+    });
+    expect(created.status).toBe(403);
+    const audit = (await gw.services.audit.page({ actor: 'operator-readonly' })).items;
+    expect(audit.map((e) => `${e.action}:${e.outcome}`)).toEqual(
+      expect.arrayContaining(['catalogue.draft.check:refused', 'catalogue.draft.create:refused']),
+    );
+    expect((await readonly.get('/console/catalogue/review')).status).toBe(403);
+  });
+
+  it('saving text that is not JSON keeps the text and says why (400, no 500)', async () => {
+    const res = await dev.post(`/console/catalogue/drafts/${draftId}`, {
+      _csrf: await dev.csrf(),
+      document: '{"broken": tru',
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('不是有效的 JSON');
+    expect(res.text).toContain('{&quot;broken&quot;: tru');
+  });
+
+  it('save, validate, submit; the author has no approve button and is refused (403 four-eyes, audited); another operator approves', async () => {
+    const doc = documentOf(draftPage);
+    doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
+    const saved = await dev.post(`/console/catalogue/drafts/${draftId}`, {
+      _csrf: await dev.csrf(),
+      document: JSON.stringify(doc),
+      note: 'remark',
+    });
+    expect(saved.status).toBe(303);
+    const csrf = await dev.csrf();
+    expect(
+      (await dev.post(`/console/catalogue/drafts/${draftId}/validate`, { _csrf: csrf })).status,
+    ).toBe(303);
+    expect(
+      (await dev.post(`/console/catalogue/drafts/${draftId}/submit`, { _csrf: csrf })).status,
+    ).toBe(303);
+
+    const own = await dev.get(`/console/catalogue/drafts/${draftId}`);
+    expect(own.text).toContain('data-draft-status="in-review"');
+    expect(own.text).toContain('id="own-draft"');
+    expect(own.text).not.toContain('id="draft-approve"');
+    const refused = await dev.post(`/console/catalogue/drafts/${draftId}/approve`, { _csrf: csrf });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('GW_FOUR_EYES');
+    const audit = (await gw.services.audit.page({ action: 'catalogue.draft.approve' })).items;
+    expect(audit).toContainEqual(
+      expect.objectContaining({ actor: 'operator-dev', target: draftId, outcome: 'refused' }),
+    );
+
+    const queue = await dev2.get('/console/catalogue/review');
+    expect(queue.text).toContain(`data-draft="${draftId}"`);
+    const approved = await dev2.post(`/console/catalogue/drafts/${draftId}/approve`, {
+      _csrf: await dev2.csrf(),
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.text).toContain('id="published"');
+    const item = await gw
+      .client('portal-sc')
+      .request<{ version: number; schema: { properties: object } }>(
+        'GET',
+        '/v1/catalogue/items/SW-005',
+      );
+    expect(item.body.version).toBe(2);
+    expect(item.body.schema.properties).toHaveProperty('remark');
+  });
+
+  it('answers 404 pages for unknown or malformed draft ids', async () => {
+    for (const id of ['01NOSUCHDRAFT', 'bad%20id'])
+      expect((await dev.get(`/console/catalogue/drafts/${id}`)).status).toBe(404);
+  });
+});
