@@ -113,6 +113,25 @@ describe('console pages', () => {
     );
   });
 
+  it('serve Bull Board read-only to an operator without replay, and refuse its changes, audited', async () => {
+    const page = await readonly.get('/console/queues/');
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('fonts.googleapis.com');
+    const change = '/console/queues/api/queues/route-yn/retry/failed';
+    const refused = await readonly.request('PUT', change, { headers: { origin: gw.url } });
+    expect(refused.status).toBe(403);
+    const entries = (await gw.services.audit.page({ action: 'queue.put', limit: 50 })).items;
+    expect(entries).toContainEqual(
+      expect.objectContaining({ actor: 'operator-readonly', outcome: 'refused' }),
+    );
+    // From another origin, or naming none, not even an operator holding replay may change it.
+    expect(
+      (await dev.request('PUT', change, { headers: { origin: 'https://evil.example' } })).status,
+    ).toBe(403);
+    expect((await dev.request('PUT', change)).status).toBe(403);
+    expect((await dev.request('PUT', change, { headers: { origin: gw.url } })).status).toBe(200);
+  });
+
   it('answer a case id that does not exist, and an unknown page, with a 404 page', async () => {
     expect((await dev.get('/console/cases/01JZZZZZZZZZZZZZZZZZZZZZZZ')).status).toBe(404);
     expect((await dev.get('/console/cases/not-a-case')).status).toBe(404);
