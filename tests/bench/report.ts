@@ -219,7 +219,7 @@ export function printReport(r: Report): string[] {
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
     out.push('');
     out.push(
-      `Soak — ${s.cases} cases through their whole lifecycle with the sandboxes (at most ${s.inFlight} open at once), then retention: ${Object.entries(
+      `Soak — ${s.cases} cases (routes ${s.routes.join(', ')}) through their whole lifecycle with the sandboxes (at most ${s.inFlight} open at once), then retention: ${Object.entries(
         s.settings,
       )
         .filter(([k]) => k.includes('RETENTION') || k.includes('TTL'))
@@ -259,9 +259,10 @@ export function printReport(r: Report): string[] {
       ]),
     );
     out.push(
-      `  Redis after retention / before the first case: ${f2(s.memoryRatio)} (target ≤ 1.10: ${verdict(s.memoryRatio <= 1.1)}); rating windows stay open for the days a closed case may still be rated (then the default rating, kept as long as the case).`,
+      `  Redis after retention / before the first case: ${f2(s.memoryRatio)}; without the rating windows still open ${f2(s.memoryRatioWithoutWindows)} (target ≤ 1.10: ${verdict(s.memoryRatioWithoutWindows <= 1.1)}). A closed case may be rated for days (evaluationWindowDays), so its window outlives the case; then comes the default rating, kept as long as the case. Completed jobs and event streams stay at what GW_JOB_RETENTION_COUNT allows per queue: BullMQ trims a queue when one of its jobs finishes.`,
     );
-    if (s.refused > 0) problems.push(`${s.refused} soak submissions were refused`);
+    if (s.refused > 0)
+      problems.push(`${s.refused} soak submissions were refused (${JSON.stringify(s.refusedBy)})`);
     if (s.notClosed > 0) problems.push(`${s.notClosed} soak cases never reached CLOSED`);
   }
 

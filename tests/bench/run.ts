@@ -11,7 +11,8 @@
 //                                    gateway processes, README.md#scaling-the-gateway)
 //   npm run bench -- --soak --cases 100000   the soak alone: cases through their whole lifecycle
 //                                    with the sandboxes, then retention (soak.ts; also
-//                                    --in-flight N --sample-every N --retention SECONDS)
+//                                    --in-flight N --sample-every N --retention SECONDS
+//                                    --without gz,xz to leave routes out of the mix)
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     'in-flight': { type: 'string' },
     'sample-every': { type: 'string' },
     retention: { type: 'string' },
+    without: { type: 'string' },
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
     connections: { type: 'string' },
@@ -104,6 +106,7 @@ try {
       inFlight: num(args['in-flight'], 2000),
       sampleEvery: num(args['sample-every'], 10_000),
       retentionSec: num(args.retention, 60),
+      without: args.without?.split(',').filter(Boolean) ?? [],
       logLevel: args['log-level'] ?? 'warn',
       log,
     });
