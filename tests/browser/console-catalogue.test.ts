@@ -1,0 +1,208 @@
+// The console's catalogue pages in a real browser (gateway/console/README.md#catalogue-drafts):
+// two operators in two Chromium profiles complete a four-eyes publish — operator-dev drafts a
+// change to SW-005 (an optional field), sees live validation flag a broken schema, saves,
+// validates and submits; operator-dev-2 approves from the review queue — and the API then serves
+// the new version. The author has no approve button; a read-only operator sees no edit or approve
+// action and a forged request is refused. Screenshots: tests/browser/screenshots/catalogue-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { DEV_PASSWORDS } from '../support/console-client.ts';
+import { launchBrowser, PHONE, DESKTOP, type TestBrowser } from './support/browser.ts';
+
+let author: TestBrowser;
+let reviewer: TestBrowser;
+let gw: ApiGateway;
+let base = '';
+let draftUrl = '';
+
+beforeAll(async () => {
+  author = await launchBrowser();
+  reviewer = await launchBrowser();
+  gw = await startApiGateway(
+    { GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' },
+    { liveCatalogue: true },
+  );
+  base = gw.url;
+}, 90_000);
+
+afterAll(async () => {
+  await author?.close();
+  await reviewer?.close();
+  await gw?.close();
+});
+
+async function signIn(page: Page, operator: string) {
+  await page.goto(`${base}/console/sign-in`);
+  await page.fill('#operator', operator);
+  await page.fill('#password', DEV_PASSWORDS[operator]!);
+  await page.click('#sign-in');
+  await page.waitForURL(`${base}/console/`);
+}
+
+type ItemDocument = { schema: { type: unknown; properties: Record<string, unknown> } };
+
+async function editorDocument(page: Page): Promise<ItemDocument> {
+  return JSON.parse(await page.inputValue('#draft-document')) as ItemDocument;
+}
+
+describe('catalogue pages and a four-eyes publish in two browsers', () => {
+  it('lists the catalogue with its revision and filters it', async () => {
+    const { page } = author;
+    await signIn(page, 'operator-dev');
+    await page.click('[data-nav="catalogue"]');
+    await page.waitForURL(`${base}/console/catalogue`);
+    expect(Number(await page.locator('#catalogue-shown').innerText())).toBeGreaterThanOrEqual(148);
+    expect(await page.locator('#catalogue-revision').innerText()).toMatch(/^[1-9][0-9]*$/);
+    await author.shot('catalogue-01-list');
+    await page.selectOption('#filter-department', 'SW');
+    await page.fill('#filter-q', '缴税');
+    await page.click('#catalogue-search');
+    await page.locator('tr[data-item="SW-005"]').waitFor();
+    expect(await page.locator('tr[data-item]').count()).toBeLessThan(16);
+    await author.shot('catalogue-02-filtered');
+  });
+
+  it('shows SW-005 with versions, its field table and examples', async () => {
+    const { page } = author;
+    await page.click('tr[data-item="SW-005"] a');
+    await page.waitForURL(`${base}/console/catalogue/items/SW-005`);
+    expect(await page.locator('tr[data-pointer="/project/region"]').innerText()).toContain(
+      '项目所在地',
+    );
+    expect(await page.locator('#item-versions tr[data-version]').count()).toBe(1);
+    await author.shot('catalogue-03-item');
+  });
+
+  it('live validation flags a broken schema by its pointer, then passes the change', async () => {
+    const { page } = author;
+    await page.click('#draft-start');
+    await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
+    draftUrl = page.url();
+    await page.locator('#check-result[data-ok="true"]').waitFor();
+    const doc = await editorDocument(page);
+    await page.fill(
+      '#draft-document',
+      JSON.stringify({ ...doc, schema: { ...doc.schema, type: 'no-such-type' } }, null, 2),
+    );
+    await page.locator('#check-result[data-ok="false"]').waitFor();
+    expect(await page.locator('#draft-problems').innerText()).toContain('/item/schema');
+    await author.shot('catalogue-04-live-validation-problem');
+
+    doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
+    await page.fill('#draft-document', JSON.stringify(doc, null, 2));
+    await page.locator('#check-result[data-ok="true"]').waitFor();
+    expect(await page.locator('#compat-changes').innerText()).toContain('/payload/remark');
+  });
+
+  it('saves with a diff against the published version, validates and submits', async () => {
+    const { page } = author;
+    await page.fill('#draft-note', '增加备注字段');
+    await page.click('#draft-save');
+    await page.locator('#saved').waitFor();
+    expect(await page.locator('#draft-diff').innerText()).toContain('"remark"');
+    await author.shot('catalogue-05-draft-diff');
+    await page.click('#draft-validate');
+    await page.locator('#draft-validation #check-result[data-ok="true"]').waitFor();
+    await page.click('#draft-submit');
+    await page.locator('[data-draft-status="in-review"]').first().waitFor();
+    expect(await page.locator('#own-draft').count()).toBe(1);
+    expect(await page.locator('#draft-approve').count()).toBe(0);
+    await author.shot('catalogue-06-submitted-own-draft');
+  });
+
+  it('the author’s forged approval is refused by the four-eyes rule, audited', async () => {
+    const { page } = author;
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    const status = await page.evaluate<number, string[]>(
+      async ([path, token]) =>
+        (await fetch(path!, { method: 'POST', body: new URLSearchParams({ _csrf: token! }) }))
+          .status,
+      [`${new URL(draftUrl).pathname}/approve`, csrf],
+    );
+    expect(status).toBe(403);
+    const refused = (
+      await gw.services.audit.page({ action: 'catalogue.draft.approve', outcome: 'refused' })
+    ).items;
+    expect(refused.some((e) => e.actor === 'operator-dev')).toBe(true);
+  });
+
+  it('a second operator approves from the review queue and the API serves version 2', async () => {
+    const { page } = reviewer;
+    await signIn(page, 'operator-dev-2');
+    await page.goto(`${base}/console/catalogue/review`);
+    const row = page.locator(`tr[data-draft="${draftUrl.split('/').pop()}"]`);
+    await row.waitFor();
+    await reviewer.shot('catalogue-07-review-queue');
+    await row.locator('a').click();
+    await page.locator('#compat-changes').waitFor();
+    await reviewer.shot('catalogue-08-review-draft');
+    await page.click('#draft-approve');
+    await page.locator('#published').waitFor();
+    await reviewer.shot('catalogue-09-published');
+    const item = await gw
+      .client('portal-sc')
+      .request<{ version: number; schema: { properties: object } }>(
+        'GET',
+        '/v1/catalogue/items/SW-005',
+      );
+    expect(item.body.version).toBe(2);
+    expect(item.body.schema.properties).toHaveProperty('remark');
+    await page.goto(`${base}/console/catalogue/items/SW-005`);
+    expect(await page.locator('#item-versions tr[data-version]').count()).toBe(2);
+  });
+
+  it('a read-only operator sees no edit or approve action, and a forged draft is refused', async () => {
+    const { page } = reviewer;
+    await page.click('#sign-out');
+    await signIn(page, 'operator-readonly');
+    await page.goto(`${base}/console/catalogue/items/SW-005`);
+    expect(await page.locator('#draft-start').count()).toBe(0);
+    await page.goto(`${base}/console/catalogue`);
+    expect(await page.locator('#review-link').count()).toBe(0);
+    expect(await page.locator('#drafts-link').count()).toBe(0);
+    await page.goto(draftUrl);
+    expect(await page.locator('#draft-editor, #draft-approve, #draft-reject').count()).toBe(0);
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    const statuses = await page.evaluate<number[], string>(async (token) => {
+      const post = async (path: string, fields: Record<string, string>) =>
+        (
+          await fetch(path, {
+            method: 'POST',
+            body: new URLSearchParams({ _csrf: token, ...fields }),
+          })
+        ).status;
+      return [
+        await post('/console/catalogue/drafts', { itemCode: 'SW-005' }),
+        await post('/console/catalogue/drafts/check', {
+          kind: 'item',
+          itemCode: 'SW-005',
+          document: '{}',
+        }),
+      ];
+    }, csrf);
+    expect(statuses).toEqual([403, 403]);
+    await reviewer.shot('catalogue-10-readonly-draft');
+  });
+
+  it('shows the working-day calendars and fits a phone', async () => {
+    const { page } = author;
+    await page.goto(`${base}/console/catalogue/calendars`);
+    await page.locator('#calendar-year').waitFor();
+    await author.shot('catalogue-11-calendars');
+    await page.setViewportSize(PHONE);
+    for (const [path, name] of [
+      ['/console/catalogue', 'catalogue-12-phone-list'],
+      ['/console/catalogue/items/SW-005', 'catalogue-13-phone-item'],
+      [new URL(draftUrl).pathname, 'catalogue-14-phone-draft'],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      expect(
+        await page.evaluate<number>('document.documentElement.scrollWidth'),
+        path,
+      ).toBeLessThanOrEqual(PHONE.width);
+      await author.shot(name);
+    }
+    await page.setViewportSize(DESKTOP);
+  });
+});
