@@ -1,8 +1,8 @@
-// The worker process's parts (gateway/README.md#architecture): one delivery worker per adapter queue
-// (which also runs that adapter's status queries), the silence watch that queues them
-// (gateway/README.md#silence-reconciliation), portal callbacks, and the 督办
-// supervisor with the default ratings, on worker-role Redis connections
-// (BullMQ blocks on them and waits out a Redis restart). adapters/worker.ts runs it alone
+// The worker process's parts (gateway/README.md#architecture): the outbox relay, one delivery
+// worker per adapter queue (which also runs that adapter's status queries), the silence watch that
+// queues them (gateway/README.md#silence-reconciliation), portal callbacks, and the 督办 supervisor
+// with the default ratings, on worker-role Redis connections (BullMQ blocks on them and waits out
+// a Redis restart). adapters/worker.ts runs it alone
 // (`npm run start:worker`); `npm start` runs it beside the gateway and the sandboxes.
 import type { Config } from '../config/load-config.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
@@ -13,8 +13,14 @@ import { loadTypedResults } from '../gateway/catalogue/typed-results.ts';
 import { loadDivisionTables } from '../gateway/divisions/load-division-table.ts';
 import { startSilenceWatch } from '../gateway/cases/silence-watch.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
+import { relayOptions, startOutboxRelay } from '../gateway/queues/outbox-relay.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
-import { createRedis, redisSettings, waitForRedis } from '../gateway/shared/redis.ts';
+import {
+  createRedis,
+  duplicateConnection,
+  redisSettings,
+  waitForRedis,
+} from '../gateway/shared/redis.ts';
 import { redisKeys, routeQueueName } from '../gateway/shared/redis-keys.ts';
 import { recordDefaultRatings } from '../gateway/evaluations/default-ratings.ts';
 import {
@@ -48,7 +54,7 @@ export async function startWorkers(
 ): Promise<RunningWorkers> {
   const connection = createRedis('worker', redisSettings(config));
   await waitForRedis(connection, config.redisStartupTimeoutMs);
-  const keys = redisKeys(config.keyPrefix);
+  const keys = redisKeys(config.keyPrefix, config.redisShards);
   // Results a status query brings are checked as posted ones are, and masked in callbacks as
   // GET /v1/cases/{id} masks them (schemas/README.md#result-schemas).
   const results = loadTypedResults({ divisions: loadDivisionTables() });
@@ -112,6 +118,12 @@ export async function startWorkers(
       ),
     );
   }
+  // Submissions' outbox entries become jobs here (gateway/README.md#outbox-relay).
+  const relay = startOutboxRelay(
+    { store, queues: cases.queues, callbacks: cases.callbacks, keys, log: logger },
+    duplicateConnection(connection),
+    relayOptions(config),
+  );
   const silenceWatch = startSilenceWatch(
     { store, queues: cases.queues, log: logger },
     { adapters: [...workers.keys()], silenceMs: config.provinceSilenceMs },
@@ -147,6 +159,7 @@ export async function startWorkers(
   return {
     workers,
     stop: async () => {
+      await relay.stop();
       await silenceWatch.stop();
       await Promise.all([...workers.values()].map((w) => w.close()));
       await supervising.stop();

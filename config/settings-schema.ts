@@ -51,6 +51,15 @@ export const SETTINGS_SCHEMA = {
       default: 'gw',
       'x-env': 'GW_KEY_PREFIX',
     },
+    redisShards: {
+      description:
+        'Shards submissions are spread over, each one Redis Cluster hash slot (gateway/README.md#redis-data-layout). Set once: a changed count loses idempotent replays of keys used before the change.',
+      type: 'integer',
+      minimum: 1,
+      maximum: 1024,
+      default: 16,
+      'x-env': 'GW_REDIS_SHARDS',
+    },
     logLevel: {
       description: 'pino log level.',
       type: 'string',
@@ -217,8 +226,35 @@ export const SETTINGS_SCHEMA = {
       default: 2000,
       'x-env': 'GW_RECONCILE_INTERVAL_MS',
     },
+    relayPollMs: {
+      description:
+        'How often each worker process looks at every outbox shard without being nudged (a nudge lost while its subscriber reconnected).',
+      type: 'integer',
+      minimum: 10,
+      maximum: 60000,
+      default: 250,
+      'x-env': 'GW_RELAY_POLL_MS',
+    },
+    relayBatch: {
+      description: 'Outbox entries a relay claims and queues at once (addBulk per adapter queue).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 10000,
+      default: 500,
+      'x-env': 'GW_RELAY_BATCH',
+    },
+    relayClaimMs: {
+      description:
+        'How long a relay claim hides a batch from other relays: the entries of a relay that died are relayed again after this.',
+      type: 'integer',
+      minimum: 100,
+      maximum: 600000,
+      default: 10000,
+      'x-env': 'GW_RELAY_CLAIM_MS',
+    },
     reconcileAgeMs: {
-      description: 'A SUBMITTED case older than this without a job is queued by the reconciler.',
+      description:
+        'An outbox entry older than this (a case stored, no job yet: no relay running, or one that died) is queued by the reconciler.',
       type: 'integer',
       minimum: 100,
       maximum: 3600000,

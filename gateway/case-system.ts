@@ -24,7 +24,12 @@ import { rectificationOpener } from './rectifications/open-rectification.ts';
 import type { RectificationOpener } from './evaluations/rectification-opener.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
-import { caseSubjects, caseSupervisionListener } from './supervision/case-supervision.ts';
+import {
+  caseSubjects,
+  caseSupervisionListener,
+  submissionSchedule,
+} from './supervision/case-supervision.ts';
+import type { SubmissionSchedule } from './cases/submit-case.ts';
 import type { SupervisedKind } from './supervision/supervised-subject.ts';
 import { SupervisionBoard } from './supervision/supervision-board.ts';
 import type { SupervisionData } from './supervision/supervision-data.ts';
@@ -40,6 +45,8 @@ export interface CaseSystem {
   opener: RectificationOpener;
   /** What the 督办 engine supervises: cases and rectifications. */
   supervised: readonly SupervisedKind[];
+  /** A routed case's 督办 schedule, written by its submission. */
+  schedule: SubmissionSchedule;
   /** Closes the queue handles (the Redis connection is the caller's). */
   close: () => Promise<void>;
 }
@@ -49,6 +56,7 @@ export interface CaseSystemDeps {
   config: Pick<
     Config,
     | 'keyPrefix'
+    | 'redisShards'
     | 'idempotencyTtlSeconds'
     | 'caseRetentionDays'
     | 'jobRetentionSeconds'
@@ -69,7 +77,7 @@ export interface CaseSystemDeps {
 
 export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
   const { redis, config, log, now } = deps;
-  const keys = redisKeys(config.keyPrefix);
+  const keys = redisKeys(config.keyPrefix, config.redisShards);
   const callbacks = new CallbackQueue(redis, keys, config);
   const board = new SupervisionBoard(redis, keys, config.caseRetentionDays);
   // Applicants' comments are sealed at rest like their submissions (personal-data/).
@@ -104,6 +112,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     evaluations,
     rectifications,
     opener: rectificationOpener({ ...deps.supervision, rectifications }),
+    schedule: (record) => submissionSchedule(record, deps.supervision),
     supervised: [
       caseSubjects({ store, callbacks, calendar: deps.supervision.calendar }),
       rectificationSubjects({ rectifications, callbacks }),

@@ -29,6 +29,7 @@ import type { CallbackQueue } from './callbacks/callback-queue.ts';
 import { createCaseSystem } from './case-system.ts';
 import { newCaseId } from './cases/case-id.ts';
 import type { CaseStore } from './cases/case-store.ts';
+import type { SubmissionSchedule } from './cases/submit-case.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
 import { createCatalogueCompiler } from './catalogue/catalogue-compiler.ts';
 import { sourcesFromFiles } from './catalogue/item-source.ts';
@@ -82,6 +83,8 @@ export interface Services {
   catalogueAdmin: CatalogueAdmin;
   /** What the 督办 engine supervises (the worker runs it; tests may run a pass). */
   supervised: readonly SupervisedKind[];
+  /** A routed case's 督办 schedule, written by its submission. */
+  schedule: SubmissionSchedule;
   /** Closes the queue handles (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
@@ -225,6 +228,7 @@ export function createServices(
       newId: ulid,
     }),
     supervised: cases.supervised,
+    schedule: cases.schedule,
     closeQueues: cases.close,
     metrics,
     readinessWarnings: warnings,
@@ -256,6 +260,7 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     store: services.store,
     queues: services.queues,
     calendar: services.calendar,
+    schedule: services.schedule,
     policy: services.policy,
     provinces: services.provinces,
     board: services.board,
@@ -313,7 +318,7 @@ export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
 /** The signed /v1 API: signature check and rate limit first, then the table's signed rows. */
 function signedRouter(services: Services, routes: Router): Router {
   const { config, redis } = services;
-  const keys = redisKeys(config.keyPrefix);
+  const keys = redisKeys(config.keyPrefix, config.redisShards);
   const router = gatewayRouter();
   router.use(
     '/v1',

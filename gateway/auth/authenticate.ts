@@ -1,7 +1,7 @@
 // Authentication of every /v1 call (gateway/README.md#authentication-and-signing). Checks run
 // cheapest first, and the nonce is stored only after the signature verified, so nobody can burn
 // another client's nonces. A nonce is accepted once per client for nonceTtlSeconds (SET NX EX in
-// Redis, shared by every instance).
+// Redis, shared by every instance), checked as a deferred check (deferred-checks.ts).
 import type { RequestHandler } from 'express';
 import type { RedisClient } from '../shared/redis.ts';
 import {
@@ -13,6 +13,7 @@ import {
   stringToSign,
 } from '../client/signing.ts';
 import type { RawBodyRequest } from '../http/json-body.ts';
+import { deferCheck } from './deferred-checks.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { Client, ClientRegistry } from './client-registry.ts';
@@ -50,7 +51,7 @@ export function authenticate(
   settings: AuthSettings,
 ): RequestHandler {
   const now = settings.now ?? (() => Date.now() / 1000);
-  return async (req, res, next) => {
+  return (req, res, next) => {
     const raw = req as RawBodyRequest;
     const missing = REQUIRED.filter((h) => !header(raw, h));
     if (missing.length > 0) {
@@ -109,14 +110,15 @@ export function authenticate(
     if (!signaturesEqual(sign(method, client.secret, text), signature)) {
       throw new GatewayError('GW_AUTH_BAD_SIGNATURE');
     }
-    const fresh = await redis.set(
-      settings.keys.nonce(client.id, nonce),
-      '1',
-      'EX',
-      settings.nonceTtlSeconds,
-      'NX',
+    // Not awaited here: it shares the handler's first round trip (deferred-checks.ts).
+    deferCheck(
+      res,
+      redis
+        .set(settings.keys.nonce(client.id, nonce), '1', 'EX', settings.nonceTtlSeconds, 'NX')
+        .then((fresh) => {
+          if (fresh !== 'OK') throw new GatewayError('GW_AUTH_REPLAYED_NONCE');
+        }),
     );
-    if (fresh !== 'OK') throw new GatewayError('GW_AUTH_REPLAYED_NONCE');
     res.locals.client = client;
     next();
   };

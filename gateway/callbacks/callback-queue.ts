@@ -66,6 +66,21 @@ export class CallbackQueue {
   }
 
   /**
+   * Queues status callbacks in one call; each `jobId` names its status change, so the same one
+   * again (a relay repeating a batch) is dropped while the first job is kept.
+   */
+  async enqueueMany(jobs: readonly { job: CallbackJob; jobId: string }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.#queue.addBulk(
+      jobs.map(({ job, jobId }) => ({
+        name: 'callback',
+        data: job,
+        opts: { ...this.#options, jobId },
+      })),
+    );
+  }
+
+  /**
    * Queues an event callback. `jobId` names the event: the same id again (two supervisors raising
    * one flag) is dropped while the first job is kept (a day after it completed).
    */

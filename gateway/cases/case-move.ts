@@ -123,10 +123,9 @@ export function transitionCall(
     keys: [
       keys.case(id),
       keys.history(id),
-      keys.outbox,
       keys.events(id),
-      keys.deadLetters,
-      ...(watched ? [keys.provinceSilence(watched)] : []),
+      keys.shardOf(id).deadLetters,
+      ...(watched ? [keys.shardOf(id).provinceSilence(watched)] : []),
       ...(family ? familyKeys(keys, family) : []),
     ],
     args: [

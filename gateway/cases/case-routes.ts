@@ -45,7 +45,7 @@ export const CASE_ROUTES = [
         'Validation order: envelope schema → identifier checks → item payload schema ' +
         '(`components.schemas["item.<itemCode>.v<itemVersion>"]`) → routing rules. All problems ' +
         'of one stage are reported together. The 202 is sent only after the case record and ' +
-        'its job are stored.',
+        'its outbox entry are stored in one atomic step; a relay turns the entry into the job.',
       parameters: ['IdempotencyKey'],
       responses: {
         '202': {
@@ -59,8 +59,10 @@ export const CASE_ROUTES = [
       },
       problems: [404, 409],
     },
-    handler: ({ deps, client, body, header, log }) =>
-      submitCase(deps, { client, idempotencyKey: header('idempotency-key'), body, log }),
+    // Its idempotency look-up shares the nonce and rate-limit checks' round trip.
+    checksInHandler: true,
+    handler: ({ deps, client, body, header, log, checked }) =>
+      submitCase(deps, { client, idempotencyKey: header('idempotency-key'), body, log, checked }),
   }),
   route({
     method: 'get',

@@ -1,5 +1,6 @@
 // Case records in Redis (gateway/README.md#case-store): one hash and one history list per case,
-// the idempotency records, the outbox of cases stored but not yet queued, and the dead-letter list.
+// the idempotency records, the outbox of cases stored but not yet queued, and the dead-letter list,
+// each in the case's Redis shard (gateway/README.md#redis-data-layout).
 // The store is the only writer of those keys and its Redis client is private: a status changes
 // only by a row of the lifecycle table (move), applied atomically by transition-case.lua, and the
 // transition listeners given at construction (portal callbacks, 督办 scheduling) hear of every
@@ -15,7 +16,13 @@ import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.t
 import { createSealer, type Sealer } from '../personal-data/sealed-data.ts';
 import { runScript } from '../shared/lua-script.ts';
 import { retentionSeconds } from '../shared/retention.ts';
-import { redisKeys, type RedisKeys, type SupervisionFlag } from '../shared/redis-keys.ts';
+import {
+  caseFamilyId,
+  redisKeys,
+  shardOfCase,
+  type RedisKeys,
+  type SupervisionFlag,
+} from '../shared/redis-keys.ts';
 import {
   planMove,
   transitionCall,
@@ -40,6 +47,7 @@ import type { MoveName } from './lifecycle.ts';
 
 const {
   createCase: CREATE_CASE,
+  claimOutbox: CLAIM_OUTBOX,
   transitionCase: TRANSITION_CASE,
   followParent: FOLLOW_PARENT,
   claimSilentCases: CLAIM_SILENT_CASES,
@@ -49,23 +57,51 @@ const {
   linkFollowUp: LINK_FOLLOW_UP,
 } = CASE_SCRIPTS;
 
+/** What a portal's Idempotency-Key keeps: the case it made and the hash of the body it sent. */
 export interface IdempotencyRecord {
   caseId: string;
   requestHash: string;
-  response: { status: number; body: unknown; headers: Record<string, string> };
 }
 
 export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
 
 export interface NewCase {
   record: CaseRecord;
-  history: HistoryEntry;
+  /** Its first history entries, oldest first. */
+  history: readonly HistoryEntry[];
+  /** Its 督办 schedule (supervision-board.ts trackArgs); none for a joint parent. */
+  supervision?: readonly string[];
+}
+
+/** A claimed outbox entry: what the relay needs to queue the case (outbox-relay.ts). */
+export interface OutboxEntry {
+  caseId: string;
+  /** Undefined when the case is gone (expired, deleted): the relay drops the entry. */
+  queue?:
+    | { kind: 'single'; adapter: string }
+    | { kind: 'joint'; children: { caseId: string; adapter: string }[] };
+  clientId: string;
+  callbackUrl?: string;
+  relatedCaseId?: string;
+  createdAt: string;
+}
+
+// The idempotency record as stored: '<caseId> <requestHash>' (the 202 is rebuilt from the case).
+const encodeIdempotency = (r: IdempotencyRecord) => `${r.caseId} ${r.requestHash}`;
+function decodeIdempotency(raw: string): IdempotencyRecord {
+  const space = raw.indexOf(' ');
+  // A fault, never input: answered 500 like any corrupt record.
+  if (space < 1 || space === raw.length - 1) throw new Error('corrupt idempotency record');
+  return { caseId: raw.slice(0, space), requestHash: raw.slice(space + 1) };
 }
 
 export interface CaseStoreDeps {
   redis: RedisClient;
   /** With the data keys: production without GW_DATA_KEYS stops here, before anything is stored. */
-  config: Pick<Config, 'keyPrefix' | 'idempotencyTtlSeconds' | 'caseRetentionDays'> &
+  config: Pick<
+    Config,
+    'keyPrefix' | 'redisShards' | 'idempotencyTtlSeconds' | 'caseRetentionDays'
+  > &
     DataKeySettings;
   /** Told of every applied move, in order. */
   listeners: readonly TransitionListener[];
@@ -88,7 +124,7 @@ export class CaseStore {
 
   constructor(deps: CaseStoreDeps) {
     this.#redis = deps.redis;
-    this.#keys = redisKeys(deps.config.keyPrefix);
+    this.#keys = redisKeys(deps.config.keyPrefix, deps.config.redisShards);
     this.#config = deps.config;
     this.#listeners = deps.listeners;
     // Sealed under the current data key, opened under any listed one (personal-data/).
@@ -106,9 +142,11 @@ export class CaseStore {
    * tampered bytes), CorruptCaseError when the case has none.
    */
   async openEnvelope(id: string): Promise<SubmissionEnvelope> {
-    const sealed = await this.#redis.hgetBuffer(this.#keys.case(id), SEALED_ENVELOPE_FIELD);
+    // Stored once per family, on the parent (sealed under its id): a joint child reads it there.
+    const owner = caseFamilyId(id);
+    const sealed = await this.#redis.hgetBuffer(this.#keys.case(owner), SEALED_ENVELOPE_FIELD);
     if (!sealed) throw new CorruptCaseError(`case ${id} has no stored envelope`);
-    return this.#sealer.open(sealed, id) as SubmissionEnvelope;
+    return this.#sealer.open(sealed, owner) as SubmissionEnvelope;
   }
 
   async history(id: string): Promise<HistoryEntry[]> {
@@ -118,12 +156,24 @@ export class CaseStore {
 
   async findIdempotent(clientId: string, keyHash: string): Promise<IdempotencyRecord | undefined> {
     const raw = await this.#redis.get(this.#keys.idempotency(clientId, keyHash));
-    return raw ? (JSON.parse(raw) as IdempotencyRecord) : undefined;
+    return raw ? decodeIdempotency(raw) : undefined;
+  }
+
+  /** How many Redis shards there are (GW_REDIS_SHARDS): background loops iterate them. */
+  get shards(): number {
+    return this.#keys.shards;
+  }
+
+  /** The shard a submission with this Idempotency-Key hash is stored in: its case id names it. */
+  submissionShard(keyHash: string): number {
+    return this.#keys.submissionShard(keyHash);
   }
 
   /**
-   * Stores the parent (first) and any children plus the idempotency record, atomically. Each case
-   * keeps the envelope sealed under its own id, so a sealed envelope moved to another case fails.
+   * The one write of a submission (create-case.lua): the parent (first) and any children with
+   * their history and 督办 schedule, the outbox entry and the idempotency record, atomically, in
+   * the submission's shard. The envelope is sealed once, under the parent's id, so a sealed
+   * envelope moved to another case fails.
    */
   async create(
     idempotency: { clientId: string; keyHash: string; record: IdempotencyRecord },
@@ -131,25 +181,41 @@ export class CaseStore {
     cases: readonly [NewCase, ...NewCase[]],
   ): Promise<CreateOutcome> {
     const parent = cases[0].record;
-    const keys = [this.#keys.idempotency(idempotency.clientId, idempotency.keyHash)];
-    keys.push(this.#keys.outbox, this.#keys.jointParents);
+    if (shardOfCase(parent.id) !== this.#keys.submissionShard(idempotency.keyHash)) {
+      throw new Error(`case ${parent.id} is not in the shard of its Idempotency-Key`);
+    }
+    const shard = this.#keys.shardOf(parent.id);
+    const board = shard.supervision;
+    const keys = [
+      this.#keys.idempotency(idempotency.clientId, idempotency.keyHash),
+      shard.outbox,
+      shard.jointParents,
+      board.due,
+      board.gauges,
+      board.deadlines,
+    ];
     const args: (string | Buffer)[] = [
-      JSON.stringify(idempotency.record),
+      encodeIdempotency(idempotency.record),
       String(this.#config.idempotencyTtlSeconds),
-      String(Date.parse(parent.createdAt)),
+      // The system clock, not the store's (a test's may run years ahead): relays compare it with theirs.
+      String(Date.now()),
       parent.id,
+      this.#keys.outboxNudge,
+      String(shard.shard),
     ];
     for (const c of cases) {
-      keys.push(this.#keys.case(c.record.id), this.#keys.history(c.record.id));
+      const id = c.record.id;
+      keys.push(this.#keys.case(id), this.#keys.history(id), board.subject('case', id));
       args.push(
         JSON.stringify(toHash(c.record)),
-        JSON.stringify(c.history),
-        this.#sealer.seal(envelope, c.record.id),
+        JSON.stringify(c.history.map((entry) => JSON.stringify(entry))),
+        c.record.id === parent.id ? this.#sealer.seal(envelope, parent.id) : '',
+        c.supervision ? JSON.stringify(c.supervision) : '',
       );
     }
     const result = (await runScript(this.#redis, CREATE_CASE, keys, args)) as string[];
     if (result[0] === 'created') return { created: true };
-    return { created: false, existing: JSON.parse(result[1] ?? '{}') as IdempotencyRecord };
+    return { created: false, existing: decodeIdempotency(result[1] ?? ' ') };
   }
 
   /**
@@ -227,24 +293,19 @@ export class CaseStore {
     return { status: asStatus(reply[1]), movedFrom: asStatus(reply[0]) };
   }
 
-  /** Open joint parents the reconciler last checked before `olderThanMs`, oldest check first. */
-  async jointParentsToCheck(olderThanMs: number, limit: number): Promise<string[]> {
-    return this.#redis.zrangebyscore(
-      this.#keys.jointParents,
-      '-inf',
-      olderThanMs,
-      'LIMIT',
-      0,
-      limit,
-    );
+  /** One shard's open joint parents last checked before `olderThanMs`, oldest check first. */
+  async jointParentsToCheck(shard: number, olderThanMs: number, limit: number): Promise<string[]> {
+    const key = this.#keys.shard(shard).jointParents;
+    return this.#redis.zrangebyscore(key, '-inf', olderThanMs, 'LIMIT', 0, limit);
   }
 
   /** The reconciler checked a joint parent: again later while it is open, never once closed. */
   async jointParentChecked(parentId: string, status: CaseStatus | undefined): Promise<void> {
+    const key = this.#keys.shardOf(parentId).jointParents;
     if (status === undefined || status === 'CLOSED') {
-      await this.#redis.zrem(this.#keys.jointParents, parentId);
+      await this.#redis.zrem(key, parentId);
     } else {
-      await this.#redis.zadd(this.#keys.jointParents, 'XX', this.now().getTime(), parentId);
+      await this.#redis.zadd(key, 'XX', this.now().getTime(), parentId);
     }
   }
 
@@ -255,13 +316,19 @@ export class CaseStore {
    */
   async claimSilentCases(adapter: string, silentSinceMs: number, limit: number): Promise<string[]> {
     const now = this.now().getTime();
-    const key = this.#keys.provinceSilence(adapter);
-    return (await runScript(
-      this.#redis,
-      CLAIM_SILENT_CASES,
-      [key],
-      [silentSinceMs, now, limit],
-    )) as string[];
+    const claimed: string[] = [];
+    // Shard after shard (each set is one slot) until the batch is full.
+    for (const shard of this.#keys.allShards) {
+      if (claimed.length >= limit) break;
+      const ids = (await runScript(
+        this.#redis,
+        CLAIM_SILENT_CASES,
+        [shard.provinceSilence(adapter)],
+        [silentSinceMs, now, limit - claimed.length],
+      )) as string[];
+      claimed.push(...ids);
+    }
+    return claimed;
   }
 
   /**
@@ -350,32 +417,87 @@ export class CaseStore {
     return raised === 1;
   }
 
-  /** Parent ids stored before `olderThanMs` that are still waiting to be queued. */
-  async outboxOlderThan(olderThanMs: number, limit: number): Promise<string[]> {
-    return this.#redis.zrangebyscore(this.#keys.outbox, '-inf', olderThanMs, 'LIMIT', 0, limit);
+  /**
+   * Claims up to `limit` of one shard's outbox entries scored at most `cutoffMs` until
+   * `claimUntilMs` (claim-outbox.lua), with what queueing each needs.
+   */
+  async claimOutbox(
+    shard: number,
+    cutoffMs: number,
+    claimUntilMs: number,
+    limit: number,
+  ): Promise<OutboxEntry[]> {
+    const prefix = `${this.#keys.prefix}:{s${shard}}:case:`;
+    const flat = (await runScript(
+      this.#redis,
+      CLAIM_OUTBOX,
+      [this.#keys.shard(shard).outbox],
+      [cutoffMs, claimUntilMs, limit, prefix],
+    )) as string[];
+    const entries: OutboxEntry[] = [];
+    for (let i = 0; i + 8 <= flat.length; i += 8) {
+      const [caseId, route, children, routes, clientId, callbackUrl, related, createdAt] =
+        flat.slice(i, i + 8) as [string, string, string, string, string, string, string, string];
+      entries.push({
+        caseId,
+        ...outboxQueue(caseId, route, children, routes),
+        clientId,
+        ...(callbackUrl ? { callbackUrl } : {}),
+        ...(related ? { relatedCaseId: related } : {}),
+        createdAt,
+      });
+    }
+    return entries;
   }
 
-  /** The outbox forgets a case that is gone or already queued. */
-  async dropFromOutbox(id: string): Promise<void> {
-    await this.#redis.zrem(this.#keys.outbox, id);
+  /** The relay queued these cases: their entries leave the shard's outbox. */
+  async outboxDone(shard: number, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.#redis.zrem(this.#keys.shard(shard).outbox, ...ids);
   }
 
-  /** Dead letters, oldest failure first: case id and when its delivery failed (ms). */
+  /** Dead letters, oldest failure first, over every shard: case id and when delivery failed (ms). */
   async deadLetters(limit: number): Promise<{ caseId: string; failedAtMs: number }[]> {
-    const raw = (await this.#redis.call(
-      'ZRANGE',
-      this.#keys.deadLetters,
-      0,
-      limit - 1,
-      'WITHSCORES',
-    )) as unknown[];
-    // RESP3 answers [member, score] pairs, RESP2 a flat list: flattened, both are the RESP2 list.
-    const flat = raw.flat();
-    return Array.from({ length: flat.length / 2 }, (_, i) => ({
-      caseId: String(flat[2 * i]),
-      failedAtMs: Number(flat[2 * i + 1]),
-    }));
+    const perShard = await Promise.all(
+      this.#keys.allShards.map(
+        (shard) =>
+          this.#redis.call('ZRANGE', shard.deadLetters, 0, limit - 1, 'WITHSCORES') as Promise<
+            unknown[]
+          >,
+      ),
+    );
+    const all: { caseId: string; failedAtMs: number }[] = [];
+    for (const raw of perShard) {
+      // RESP3 answers [member, score] pairs, RESP2 a flat list: flattened, both are the RESP2 list.
+      const flat = raw.flat();
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        all.push({ caseId: String(flat[i]), failedAtMs: Number(flat[i + 1]) });
+      }
+    }
+    return all.sort((a, b) => a.failedAtMs - b.failedAtMs).slice(0, limit);
   }
+}
+
+/** Where a claimed case goes: its adapter's queue, or a joint flow of its children. */
+function outboxQueue(
+  caseId: string,
+  route: string,
+  children: string,
+  routes: string,
+): Pick<OutboxEntry, 'queue'> {
+  const adapterOf = (json: string) => (JSON.parse(json) as { adapter: string }).adapter;
+  if (route) return { queue: { kind: 'single', adapter: adapterOf(route) } };
+  if (!children) return {};
+  const ids = JSON.parse(children) as string[];
+  const childRoutes = JSON.parse(routes) as string[];
+  if (childRoutes.some((r) => r === '')) {
+    throw new CorruptCaseError(`joint case ${caseId}: a child has no route`);
+  }
+  return {
+    queue: {
+      kind: 'joint',
+      children: ids.map((id, i) => ({ caseId: id, adapter: adapterOf(childRoutes[i]!) })),
+    },
+  };
 }
 
 function asStatus(value: string): CaseStatus {

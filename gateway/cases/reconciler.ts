@@ -1,13 +1,14 @@
 // The reconciler (gateway/README.md#outbox-rule, gateway/README.md#joint-parent-atomicity), every
-// interval, in every gateway instance:
-// - cases stored more than `ageMs` ago and still SUBMITTED are queued (job id = case id, so never
-//   twice) and marked ROUTED;
+// interval, in every gateway instance, shard after shard:
+// - outbox entries stored more than `ageMs` ago (or claimed by a relay that died `ageMs` before)
+//   are relayed here (job id = case id, so never twice): the safety net under the outbox relay the
+//   worker processes run;
 // - open joint parents not checked for `ageMs` catch up with their children. A child's move moves
 //   its parent in the same Lua step, so this only finds a parent an older gateway left behind (or
 //   one edited by hand); each check is one atomic script, harmless when several instances race.
+import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
-import { dispatchCase, type DispatchDeps } from './dispatch-case.ts';
 
 export interface ReconcilerSettings {
   intervalMs: number;
@@ -16,48 +17,48 @@ export interface ReconcilerSettings {
 }
 
 export interface ReconcilePass {
-  /** Stored cases the submit path had not queued. */
+  /** Stored cases no relay had queued. */
   queued: number;
   /** Joint parents that were behind their children. */
   parentsRepaired: number;
 }
 
 export async function reconcileOnce(
-  deps: DispatchDeps,
+  deps: RelayDeps,
   settings: ReconcilerSettings,
   log: Logger,
   now = deps.store.now().getTime(),
 ): Promise<ReconcilePass> {
   const batch = settings.batch ?? 100;
-  const ids = await deps.store.outboxOlderThan(now - settings.ageMs, batch);
   let queued = 0;
-  for (const id of ids) {
-    const record = await deps.store.get(id);
-    if (!record || record.status !== 'SUBMITTED') {
-      await deps.store.dropFromOutbox(id);
-      continue;
-    }
-    await dispatchCase(deps, record);
-    queued++;
-    log.warn({ caseId: id }, 'reconciler queued a case the submit path had not');
-  }
   let parentsRepaired = 0;
-  for (const id of await deps.store.jointParentsToCheck(now - settings.ageMs, batch)) {
-    const parent = await deps.store.followParent(id);
-    await deps.store.jointParentChecked(id, parent?.status);
-    if (parent?.movedFrom) {
-      parentsRepaired++;
-      log.warn(
-        { caseId: id, from: parent.movedFrom, to: parent.status },
-        'reconciler moved a joint parent that was behind its children',
-      );
+  for (let shard = 0; shard < deps.store.shards; shard++) {
+    // The outbox's scores are the system clock's (the store's may be a test's).
+    const relayed = await relayShard(deps, shard, Date.now() - settings.ageMs, {
+      batch,
+      claimMs: Math.max(settings.ageMs, 1000),
+    });
+    if (relayed > 0) {
+      queued += relayed;
+      log.warn({ shard, cases: relayed }, 'reconciler queued cases no relay had queued');
+    }
+    for (const id of await deps.store.jointParentsToCheck(shard, now - settings.ageMs, batch)) {
+      const parent = await deps.store.followParent(id);
+      await deps.store.jointParentChecked(id, parent?.status);
+      if (parent?.movedFrom) {
+        parentsRepaired++;
+        log.warn(
+          { caseId: id, from: parent.movedFrom, to: parent.status },
+          'reconciler moved a joint parent that was behind its children',
+        );
+      }
     }
   }
   return { queued, parentsRepaired };
 }
 
 export function startReconciler(
-  deps: DispatchDeps,
+  deps: RelayDeps,
   settings: ReconcilerSettings,
   log: Logger,
 ): { stop: () => Promise<void> } {

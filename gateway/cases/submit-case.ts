@@ -1,8 +1,9 @@
 // POST /v1/cases, top to bottom (gateway/README.md#submission, gateway/README.md#thin-handlers):
-//   idempotency → validate (envelope → identifiers → payload) → route → related case → store →
-//   enqueue → 202.
-// The 202 leaves only after the case record and its job are both in Redis; if the process dies
-// between the two, the reconciler (or the portal's retry with the same key) queues it.
+//   idempotency look-up (sharing its Redis round trip with the nonce and rate-limit checks) →
+//   validate (envelope → identifiers → payload) → route → related case → one write → 202.
+// The one write (create-case.lua) stores the case ROUTED with its history, its 督办 schedule, the
+// idempotency record and the outbox entry; the outbox relay turns the entry into the job
+// (gateway/README.md#outbox-relay). Two Redis round trips, none of them BullMQ's.
 import type { HandlerResult } from '../http/respond.ts';
 import type { Client } from '../auth/client-registry.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
@@ -13,23 +14,33 @@ import { resolveRoute } from '../routing/resolve-route.ts';
 import type { RouteDecision, RoutingContext } from '../routing/route-decision.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { CaseQueues } from '../queues/case-queues.ts';
 import { callbackUrlProblem } from '../callbacks/callback-url.ts';
 import { idempotencyKeyHash } from './idempotency-key.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
-import type { HistoryEntry, JointChildCase, JointParentCase, SingleCase } from './case-record.ts';
+import type {
+  CaseRecord,
+  HistoryEntry,
+  JointChildCase,
+  JointParentCase,
+  RoutedCase,
+  SingleCase,
+} from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore, IdempotencyRecord, NewCase } from './case-store.ts';
-import { dispatchCase } from './dispatch-case.ts';
+import { submissionHistory } from './record-dispatch.ts';
+
+/** A routed case's 督办 schedule, written with it (supervision/case-supervision.ts). */
+export type SubmissionSchedule = (record: RoutedCase) => readonly string[];
 
 export interface SubmitDeps {
   registry: SchemaRegistry;
   routing: RoutingContext;
   store: CaseStore;
-  queues: CaseQueues;
   /** The working-day calendar in force (a year may be published while the gateway runs). */
   calendar: CalendarSource;
-  newId: () => string;
+  schedule: SubmissionSchedule;
+  /** A new case id in the given Redis shard. */
+  newId: (shard: number) => string;
   now: () => Date;
   onSubmitted?: (itemCode: string, adapters: string[]) => void;
   /** Production refuses http and private callback hosts (SSRF). */
@@ -42,13 +53,26 @@ export interface SubmitInput {
   body: unknown;
   /** The request's logger: its lines carry the request id. */
   log: Logger;
+  /** Settles the request's nonce and rate-limit checks: awaited before anything is written. */
+  checked: () => Promise<void>;
 }
 
 export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<HandlerResult> {
-  const keyHash = idempotencyKeyHash(input.idempotencyKey);
+  let keyHash: string;
+  try {
+    keyHash = idempotencyKeyHash(input.idempotencyKey);
+  } catch (error) {
+    // A replayed nonce or a client over its rate is told so first, as before the key is read.
+    await input.checked();
+    throw error;
+  }
   const requestHash = sha256Hex(canonicalJson(input.body));
   const idempotency = { clientId: input.client.id, keyHash };
-  const earlier = await deps.store.findIdempotent(idempotency.clientId, idempotency.keyHash);
+  // One round trip: the look-up goes out beside the nonce and rate-limit checks.
+  const [earlier] = await Promise.all([
+    deps.store.findIdempotent(idempotency.clientId, idempotency.keyHash),
+    input.checked(),
+  ]);
   if (earlier) return replay(deps, earlier, requestHash);
 
   const { item, envelope } = deps.registry.validateSubmission(input.body);
@@ -96,36 +120,42 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
   if (envelope.relatedCaseId)
     await checkRelatedCase(deps.store, input.client, envelope.relatedCaseId);
 
-  const built = buildCases(deps, input, item, envelope, decision, now);
+  const shard = deps.store.submissionShard(keyHash);
+  const built = buildCases(deps, input, item, envelope, decision, now, shard);
   const { parent } = built;
-  const response = {
-    status: 202,
-    headers: { Location: `/v1/cases/${parent.id}` },
-    body: acceptedBody(built),
-  };
-  const history: HistoryEntry = {
+  const submitted: HistoryEntry = {
     at: now.toISOString(),
     status: 'SUBMITTED',
     actor: input.client.id,
     ...(envelope.relatedCaseId ? { note: `resubmission of ${envelope.relatedCaseId}` } : {}),
   };
+  const newCase = (record: CaseRecord): NewCase => ({
+    record,
+    history: submissionHistory(record, submitted),
+    ...(record.kind === 'joint-parent' ? {} : { supervision: deps.schedule(record) }),
+  });
   const outcome = await deps.store.create(
-    { ...idempotency, record: { caseId: parent.id, requestHash, response } },
+    { ...idempotency, record: { caseId: parent.id, requestHash } },
     envelope,
-    [
-      { record: parent, history },
-      ...built.children.map((record): NewCase => ({ record, history })),
-    ],
+    [newCase(parent), ...built.children.map(newCase)],
   );
   if (!outcome.created) return replay(deps, outcome.existing, requestHash);
 
-  await dispatchCase(deps, parent);
   deps.onSubmitted?.(parent.itemCode, parent.adapters);
   input.log.info(
     { caseId: parent.id, itemCode: parent.itemCode, adapters: parent.adapters },
     'case accepted',
   );
-  return response;
+  return accepted(built);
+}
+
+/** The 202: built from the stored cases, so a replay rebuilds it byte for byte. */
+function accepted(built: BuiltCases): HandlerResult {
+  return {
+    status: 202,
+    headers: { Location: `/v1/cases/${built.parent.id}` },
+    body: acceptedBody(built),
+  };
 }
 
 /**
@@ -158,14 +188,28 @@ async function replay(
       detail: `This Idempotency-Key was used for case ${earlier.caseId} with a different body`,
     });
   }
-  // The first attempt may have died after storing the case and before queueing it.
-  const record = await deps.store.get(earlier.caseId);
-  if (record?.status === 'SUBMITTED') await dispatchCase(deps, record);
-  return {
-    status: earlier.response.status,
-    headers: { ...earlier.response.headers, 'Idempotent-Replayed': 'true' },
-    body: earlier.response.body,
-  };
+  const built = await storedCases(deps.store, earlier.caseId);
+  const response = accepted(built);
+  return { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } };
+}
+
+/**
+ * The cases a replayed key made, read back for its 202. A key can outlive its case (a closed case
+ * past GW_CASE_RETENTION_DAYS, a key kept longer): then there is no 202 to give again.
+ */
+async function storedCases(store: CaseStore, caseId: string): Promise<BuiltCases> {
+  const parent = await store.get(caseId);
+  if (parent?.kind === 'single') return { parent, children: [] };
+  const children =
+    parent?.kind === 'joint-parent'
+      ? await Promise.all(parent.children.map((id) => store.get(id)))
+      : [];
+  if (parent?.kind === 'joint-parent' && children.every((c) => c?.kind === 'joint-child')) {
+    return { parent, children };
+  }
+  throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
+    detail: `This Idempotency-Key was used for case ${caseId}, which is no longer kept`,
+  });
 }
 
 type BuiltCases =
@@ -178,8 +222,9 @@ function buildCases(
   envelope: SubmissionEnvelope,
   decision: Exclude<RouteDecision, { decision: 'refused' }>,
   now: Date,
+  shard: number,
 ): BuiltCases {
-  const id = deps.newId();
+  const id = deps.newId(shard);
   const at = now.toISOString();
   const due = addWorkingDays(deps.calendar(), chinaDate(now), item.promisedDays);
   if (due.assumed)
@@ -188,7 +233,8 @@ function buildCases(
       'no working-day calendar for this year: Mon–Fri assumed',
     );
   const base = {
-    status: 'SUBMITTED' as const,
+    // Stored ROUTED: the outbox entry written with it guarantees the job (record-dispatch.ts).
+    status: 'ROUTED' as const,
     itemCode: item.code,
     itemVersion: item.version,
     mode: envelope.mode,

@@ -45,6 +45,8 @@ export interface ApiRequest<D, B = undefined, Q = undefined> {
   /** The request's X-Request-Id (kept from the caller when well formed). */
   readonly requestId: string;
   header: (name: string) => string | undefined;
+  /** The request's nonce and rate-limit checks (auth/deferred-checks.ts), settled. */
+  checked: () => Promise<void>;
 }
 
 export interface RouteSpec<D, B, Q> {
@@ -62,6 +64,11 @@ export interface RouteSpec<D, B, Q> {
   readonly body?: RequestContract<B>;
   readonly query?: RequestContract<Q>;
   readonly operation: ApiOperation;
+  /**
+   * The handler settles `checked()` itself, before it writes anything, so its first read shares
+   * the checks' Redis round trip; otherwise they are settled before the handler runs.
+   */
+  readonly checksInHandler?: true;
   readonly handler: (request: ApiRequest<D, B, Q>) => HandlerResult | Promise<HandlerResult>;
 }
 

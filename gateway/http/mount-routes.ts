@@ -1,11 +1,14 @@
 // Mounts rows of the route table on an express router: per row, the client-kind and right checks,
 // the body and query contracts, then the handler through handle(). Authentication is not here:
 // signed rows are mounted behind the /v1 signature check (services.ts), public rows before it. An
-// operator refused by a row's kind or right check is audited (gateway/README.md#audit-chain).
+// operator refused by a row's kind or right check is audited (gateway/README.md#audit-chain). The
+// signature check's Redis checks are settled before the handler runs, unless the row settles them
+// itself (checksInHandler, auth/deferred-checks.ts).
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { refuseOperator } from '../audit/operator-audit.ts';
 import { clientOf } from '../auth/authenticate.ts';
+import { settleChecks } from '../auth/deferred-checks.ts';
 import { GatewayError } from '../shared/errors.ts';
 import { ALL_CLIENT_KINDS, type ApiRequest, type ApiRoute } from './api-route.ts';
 import { locals } from './request-context.ts';
@@ -43,6 +46,8 @@ function accessCheck<D>(route: ApiRoute<D>, audit: AuditLog | undefined): Reques
     async (req, res, next) => {
       const detail = refusal(route, res);
       if (detail === undefined) return next();
+      // A replayed nonce or a client over its rate is told so first, and audited as nothing.
+      await settleChecks(res);
       const client = clientOf(res);
       if (audit && client.kind === 'operator') {
         // The target is what the path names (a case, a draft…), else the path itself.
@@ -74,7 +79,18 @@ export function routeRouter<D>(
     router[route.method](
       route.path,
       ...accessCheck(route, options.audit),
-      handle((req, res) => route.handler(apiRequest(req, res, deps, checkBody, checkQuery))),
+      handle(async (req, res) => {
+        if (!route.checksInHandler) await settleChecks(res);
+        let request: ApiRequest<D, never, never>;
+        try {
+          request = apiRequest(req, res, deps, checkBody, checkQuery);
+        } catch (error) {
+          // A replayed nonce or a client over its rate is told so before a body problem.
+          await settleChecks(res);
+          throw error;
+        }
+        return route.handler(request);
+      }),
     );
   }
   return router;
@@ -102,5 +118,6 @@ function apiRequest<D>(
     log: locals(res).log,
     requestId: locals(res).requestId,
     header: (name) => req.get(name),
+    checked: () => settleChecks(res),
   };
 }

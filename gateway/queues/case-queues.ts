@@ -3,8 +3,8 @@
 // tag (RedisKeys.queuePrefix). A joint case's children are plain jobs on their adapters' queues,
 // not a BullMQ flow: a flow's parent and children must share one slot, which the per-queue tags
 // rule out, and the parent needs no job — it follows its children inside each child's move
-// (gateway/README.md#joint-parent-atomicity). Job id = case id, so a retried submission or the
-// reconciler can never queue a case twice.
+// (gateway/README.md#joint-parent-atomicity). Job id = case id, so the outbox relay, repeating a
+// batch, or the reconciler can never queue a case twice.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../shared/redis.ts';
 import { routeQueueName, type RedisKeys } from '../shared/redis-keys.ts';
@@ -16,11 +16,6 @@ import {
 
 export interface DeliveryJob {
   caseId: string;
-}
-
-export interface JointChildJob {
-  caseId: string;
-  adapter: string;
 }
 
 /**
@@ -98,12 +93,17 @@ export class CaseQueues {
   }
 
   /**
-   * Queues every child of a joint case on its adapter's queue. Not one atomic step across queues
-   * (they live in different slots), and it need not be: a dispatch that dies half-way leaves the
-   * parent SUBMITTED in the outbox, and the next dispatch queues the rest (job id = case id).
+   * Queues cases of one adapter in one call (the outbox relay's batch): one `addBulk`, one slot;
+   * an id already queued keeps its job.
    */
-  async enqueueJoint(children: readonly JointChildJob[]): Promise<void> {
-    for (const child of children) await this.enqueue(child.caseId, child.adapter);
+  async enqueueMany(adapter: string, caseIds: readonly string[]): Promise<void> {
+    await this.queue(adapter).addBulk(
+      caseIds.map((caseId) => ({
+        name: 'deliver',
+        data: { caseId },
+        opts: this.jobOptions(caseId),
+      })),
+    );
   }
 
   async close(): Promise<void> {

@@ -1,15 +1,47 @@
 // Every Redis key and BullMQ queue name the gateway owns, in one place, all under the configured
 // prefix (GW_KEY_PREFIX) so several deployments or test files can share one Redis.
 //
-// The keys of one case family — a single case, or a joint parent `<id>` and its children
-// `<id>-<n>` — carry the Redis Cluster hash tag `{<id>}`, so they hash to one slot: the scripts
-// that move a case (record, history, event digests) can then run on Redis Cluster as they are.
-// The shared sets (outbox, dead letters, joint parents to check, province silence) and the
-// idempotency, nonce and rate-limit keys are not tagged per case; moving to Cluster has to shard
-// or tag those too (see gateway/README.md#redis-data-layout). The 督办 board's keys share the tag
-// `{supervise}`, the 好差评 keys of one rated province the tag `{rating:<province>}`, the audit
-// chain's keys the tag `{audit}` and the catalogue's the tag `{catalogue}`: each of their scripts
-// touches one slot.
+// Submissions are spread over a fixed number of shards (GW_REDIS_SHARDS), each with its own Redis
+// Cluster hash tag `{s<n>}` (gateway/README.md#redis-data-layout). A submission's shard is chosen
+// from its Idempotency-Key hash, so the look-up before the write knows the slot, and written into
+// the case id (its last two characters), so every later reader finds it from the id alone. Under
+// the shard's tag live the case family's keys (a case, or a joint parent `<id>` and its children
+// `<id>-<n>`), the idempotency record, and the shard's outbox, dead letters, joint parents to
+// check, province-silence sets and 督办 board of cases: the submission script and every script that
+// moves a case touch one slot. Background loops iterate the shards. The 督办 board of
+// rectifications and every notice share the tag `{supervise}`, the 好差评 keys of one rated province
+// the tag `{rating:<province>}`, the audit chain's keys the tag `{audit}` and the catalogue's the
+// tag `{catalogue}`: each of their scripts touches one slot.
+
+/** Shards when GW_REDIS_SHARDS is not set. */
+export const DEFAULT_REDIS_SHARDS = 16;
+/** A shard number is two base-32 characters of the case id. */
+export const MAX_REDIS_SHARDS = 1024;
+
+// Crockford's base 32, the alphabet of ULIDs (and so of case ids).
+const BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The two characters that end a case id of shard `shard`. */
+export function shardSuffix(shard: number): string {
+  return BASE32[shard >> 5]! + BASE32[shard & 31]!;
+}
+
+/**
+ * The shard a case id was created in: the last two characters of its family id. An id that does
+ * not carry one (junk a test or a portal sent) still maps to one shard, never to an error.
+ */
+export function shardOfCase(caseId: string): number {
+  const family = caseFamilyId(caseId);
+  const hi = BASE32.indexOf(family.charAt(family.length - 2));
+  const lo = BASE32.indexOf(family.charAt(family.length - 1));
+  return hi < 0 || lo < 0 ? 0 : hi * 32 + lo;
+}
+
+/** The shard of a submission: from its Idempotency-Key hash (hex), so a retry finds its record. */
+export function shardOfKeyHash(keyHash: string, shards: number): number {
+  const n = Number.parseInt(keyHash.slice(0, 8), 16);
+  return Number.isNaN(n) ? 0 : n % shards;
+}
 
 /** The id a case family shares: a joint child `<parentId>-<n>` belongs to its parent. */
 export function caseFamilyId(caseId: string): string {
@@ -30,13 +62,16 @@ export type SupervisionFlag = 'warning' | 'overdue' | 'escalated';
 /** What the 督办 engine supervises: routed cases and rectifications. */
 export type SubjectKind = 'case' | 'rectification';
 
-/** The 督办 board (gateway/README.md#supervision-engine), all under the hash tag `{supervise}`. */
+/**
+ * A 督办 board (gateway/README.md#supervision-engine): one per shard for cases, one under the tag
+ * `{supervise}` for rectifications and every notice.
+ */
 export interface SupervisionKeys {
   /** Sorted set `<kind>:<id>` → when the supervisor should look at the subject next (ms). */
   readonly due: string;
   /** Sorted set `<kind>:<id>` → the subject's due time (ms), while it is supervised. */
   readonly deadlines: string;
-  /** Hash of one subject: province, item, which flags the board has raised, open, settled. */
+  /** Hash of one subject: its gauge prefix (kind, province, item), open, raised flags, settled. */
   subject(kind: SubjectKind, id: string): string;
   /** Hash `<kind>|<province>|<item>|<open|warning|overdue|escalated>` → subjects now in it. */
   readonly gauges: string;
@@ -46,6 +81,8 @@ export interface SupervisionKeys {
   readonly notices: string;
   /** Sorted set of the notice ids addressed to one province. */
   noticesOf(province: string): string;
+  /** The id a subject's flag was sent as: the guard that keeps each notice single. */
+  notified(kind: SubjectKind, id: string, flag: SupervisionFlag): string;
 }
 
 /**
@@ -125,6 +162,24 @@ export interface ConsoleKeys {
   failures(by: 'operator' | 'ip', subject: string): string;
 }
 
+/** The keys one shard holds besides its cases: all under its hash tag `{s<n>}`. */
+export interface ShardKeys {
+  readonly shard: number;
+  /** Sorted set of case ids stored but not yet queued (score: when stored, or a relay's claim end, ms). */
+  readonly outbox: string;
+  /** Sorted set of DELIVERY_FAILED case ids (score: when delivery failed, ms). */
+  readonly deadLetters: string;
+  /** Sorted set of open joint parents (score: when the reconciler last checked them, ms). */
+  readonly jointParents: string;
+  /**
+   * Sorted set of an adapter's delivered, open cases (score: when the province last moved the
+   * case, or when we last queried it, ms): the silence watch queries the oldest.
+   */
+  provinceSilence(adapter: string): string;
+  /** The 督办 board of the shard's cases. */
+  readonly supervision: SupervisionKeys;
+}
+
 export interface RedisKeys {
   readonly prefix: string;
   /**
@@ -139,23 +194,25 @@ export interface RedisKeys {
   history(caseId: string): string;
   /** Digests of the province events applied to a case (an event is applied once). */
   events(caseId: string): string;
-  /** Sorted set of case ids stored but not yet queued (score: createdAt ms). */
-  readonly outbox: string;
-  /** Sorted set of DELIVERY_FAILED case ids (score: when delivery failed, ms). */
-  readonly deadLetters: string;
-  /** Sorted set of open joint parents (score: when the reconciler last checked them, ms). */
-  readonly jointParents: string;
-  /**
-   * Sorted set of an adapter's delivered, open cases (score: when the province last moved the
-   * case, or when we last queried it, ms): the silence watch queries the oldest.
-   */
-  provinceSilence(adapter: string): string;
-  /** A portal's idempotency record for one Idempotency-Key (hashed). */
+  /** How many shards submissions are spread over (GW_REDIS_SHARDS). */
+  readonly shards: number;
+  /** A shard's own keys. */
+  shard(shard: number): ShardKeys;
+  /** The shard keys of the shard a case id was created in. */
+  shardOf(caseId: string): ShardKeys;
+  /** Every shard's keys, shard 0 first: what background loops iterate. */
+  readonly allShards: readonly ShardKeys[];
+  /** The shard a portal's submission with this Idempotency-Key hash goes to. */
+  submissionShard(keyHash: string): number;
+  /** A portal's idempotency record for one Idempotency-Key (hashed), in its submission shard. */
   idempotency(clientId: string, keyHash: string): string;
+  /** Pub/sub channel: a shard's outbox has new entries (the message is the shard number). */
+  readonly outboxNudge: string;
   /** A client's used request nonce. */
   nonce(clientId: string, nonce: string): string;
   /** rate-limiter-flexible's key prefix for limits of `points` per second. */
   rateLimit(points: number): string;
+  /** The 督办 board of rectifications, and every notice. */
   readonly supervision: SupervisionKeys;
   /** The 好差评 keys of one rated province (two-digit code). */
   rating(province: string): RatingKeys;
@@ -182,8 +239,7 @@ function catalogueKeys(prefix: string): CatalogueKeys {
   });
 }
 
-function supervisionKeys(prefix: string): SupervisionKeys {
-  const base = `${prefix}:{supervise}`;
+function supervisionKeys(base: string): SupervisionKeys {
   return Object.freeze({
     due: `${base}:due`,
     deadlines: `${base}:deadlines`,
@@ -192,6 +248,8 @@ function supervisionKeys(prefix: string): SupervisionKeys {
     notice: (noticeId: string) => `${base}:notice:${noticeId}`,
     notices: `${base}:notices`,
     noticesOf: (province: string) => `${base}:notices:${province}`,
+    notified: (kind: SubjectKind, id: string, flag: SupervisionFlag) =>
+      `${base}:notified:${kind}:${id}:${flag}`,
   });
 }
 
@@ -213,25 +271,44 @@ function ratingKeys(prefix: string, province: string): RatingKeys {
   });
 }
 
-export function redisKeys(prefix: string): RedisKeys {
-  const caseBase = (caseId: string) => {
-    const family = caseFamilyId(caseId);
-    return `${prefix}:case:{${family}}${caseId.slice(family.length)}`;
-  };
+function shardKeys(prefix: string, shard: number): ShardKeys {
+  const base = `${prefix}:{s${shard}}`;
+  return Object.freeze({
+    shard,
+    outbox: `${base}:outbox`,
+    deadLetters: `${base}:dead-letters`,
+    jointParents: `${base}:joint-parents`,
+    provinceSilence: (adapter: string) => `${base}:silence:${adapter}`,
+    supervision: supervisionKeys(`${base}:supervise`),
+  });
+}
+
+export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS): RedisKeys {
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_REDIS_SHARDS) {
+    throw new Error(`GW_REDIS_SHARDS must be an integer from 1 to ${MAX_REDIS_SHARDS}`);
+  }
+  const allShards = Object.freeze(Array.from({ length: shards }, (_, n) => shardKeys(prefix, n)));
+  // A case id may name a shard past the configured count (set lower later): its keys still have one.
+  const shard = (n: number) => allShards[n] ?? shardKeys(prefix, n);
+  const caseBase = (caseId: string) => `${prefix}:{s${shardOfCase(caseId)}}:case:${caseId}`;
+  const submissionShard = (keyHash: string) => shardOfKeyHash(keyHash, shards);
   return Object.freeze({
     prefix,
     queuePrefix: (queue: string) => `${prefix}:bull:{${queue}}`,
+    shards,
+    shard,
+    shardOf: (caseId: string) => shard(shardOfCase(caseId)),
+    allShards,
     case: caseBase,
     history: (caseId: string) => `${caseBase(caseId)}:history`,
     events: (caseId: string) => `${caseBase(caseId)}:events`,
-    outbox: `${prefix}:outbox`,
-    deadLetters: `${prefix}:dead-letters`,
-    jointParents: `${prefix}:joint-parents`,
-    provinceSilence: (adapter: string) => `${prefix}:silence:${adapter}`,
-    idempotency: (clientId: string, keyHash: string) => `${prefix}:idem:${clientId}:${keyHash}`,
+    submissionShard,
+    idempotency: (clientId: string, keyHash: string) =>
+      `${prefix}:{s${submissionShard(keyHash)}}:idem:${clientId}:${keyHash}`,
+    outboxNudge: `${prefix}:outbox-nudge`,
     nonce: (clientId: string, nonce: string) => `${prefix}:nonce:${clientId}:${nonce}`,
     rateLimit: (points: number) => `${prefix}:rate:${points}`,
-    supervision: supervisionKeys(prefix),
+    supervision: supervisionKeys(`${prefix}:{supervise}`),
     rating: (province: string) => ratingKeys(prefix, province),
     evaluationIdempotency: (clientId: string, keyHash: string) =>
       `${prefix}:idem-evaluation:${clientId}:${keyHash}`,

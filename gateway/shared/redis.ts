@@ -134,6 +134,11 @@ export function createRedis(role: RedisRole, settings: RedisSettings): RedisClie
   return redis;
 }
 
+/** A connection like `redis`, of its own: for subscribing (a subscribed connection runs no other commands). */
+export function duplicateConnection(redis: RedisClient): RedisClient {
+  return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
+}
+
 /** Resolves once the connection is ready, or rejects after timeoutMs. */
 export async function waitForRedis(redis: RedisClient, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;

@@ -13,7 +13,7 @@ import type { CaseStore } from '../cases/case-store.ts';
 import { PAUSED } from '../cases/lifecycle.ts';
 import type { SupervisionFlag } from '../shared/redis-keys.ts';
 import { flagTimes, nextFlagTime } from './flag-times.ts';
-import type { SupervisionBoard } from './supervision-board.ts';
+import { trackArgs, type SupervisionBoard } from './supervision-board.ts';
 import type {
   BoardSubject,
   SupervisedKind,
@@ -51,18 +51,27 @@ export function caseSupervisionListener(
     if (record.kind === 'joint-parent') return;
     if (SUPERVISION_ENDS.has(status)) await board.settle('case', record.id);
     else if (move === 'dispatched' || fields.dueAt) {
-      // The first look is when its first flag falls due; the supervisor recomputes it then.
-      const subject = boardSubject(record);
       const dueAt = fields.dueAt ?? record.dueAt;
-      const deadline = { dueAt, promisedDays: promisedDays(record, rules.calendar) };
-      const { times } = flagTimes(
-        rules.calendar(),
-        rules.policy.forProvince(subject.province),
-        deadline,
-      );
-      await board.track(subject, nextFlagTime(times, record.flags) ?? Date.parse(at), dueAt);
+      await board.track(boardSubject(record), nextLook(record, dueAt, rules, at), dueAt);
     }
   };
+}
+
+/** The first look is when its first flag falls due; the supervisor recomputes it then. */
+function nextLook(record: RoutedCase, dueAt: string, rules: SupervisionRules, at: string): number {
+  const deadline = { dueAt, promisedDays: promisedDays(record, rules.calendar) };
+  const province = handlingProvince(record);
+  const { times } = flagTimes(rules.calendar(), rules.policy.forProvince(province), deadline);
+  return nextFlagTime(times, record.flags) ?? Date.parse(at);
+}
+
+/**
+ * A routed case's 督办 schedule as a submission writes it (track-subject.lua's arguments): its
+ * supervision starts in the same write as the case.
+ */
+export function submissionSchedule(record: RoutedCase, rules: SupervisionRules): string[] {
+  const look = nextLook(record, record.dueAt, rules, record.createdAt);
+  return trackArgs(boardSubject(record), look, record.dueAt);
 }
 
 /** Promised working days of a record stored before they were kept: from its dates. */

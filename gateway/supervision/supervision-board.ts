@@ -1,9 +1,11 @@
 // The 督办 board (gateway/README.md#supervision-engine): for every supervised subject — a routed
 // case or a rectification — when the supervisor should look at it next, which flags the board has
 // raised, the live gauges (open / warning / overdue / escalated by kind, province and item) and
-// the notices sent to provinces (预警, 催办, 通报). Every key shares the hash tag `{supervise}`, so
-// each script below touches one slot; the gauges are kept on every write, so statistics and
-// metrics read one hash instead of scanning cases.
+// the notices sent to provinces (预警, 催办, 通报). A case is on the board of its Redis shard (hash
+// tag `{s<n>}`, beside the case: the submission schedules its 督办 in its one write), a
+// rectification and every notice on the board under `{supervise}` (gateway/README.md#redis-data-layout).
+// The gauges are kept on every write, so statistics and metrics read one hash per board instead
+// of scanning cases.
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import { monotonicFactory } from 'ulid';
@@ -18,10 +20,15 @@ import type {
 import type { SupervisionNotice } from './supervision-notice.ts';
 import type { BoardSubject } from './supervised-subject.ts';
 
-const script = (name: string) =>
-  luaScript(readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'));
-const TRACK = script('track.lua');
+const script = (...names: string[]) =>
+  luaScript(
+    names
+      .map((name) => readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'))
+      .join('\n'),
+  );
+const TRACK = script('track-subject.lua', 'track.lua');
 const RAISE = script('raise.lua');
+const NOTIFY = script('notify.lua');
 const SETTLE = script('settle.lua');
 
 export type GaugeState = 'open' | SupervisionFlag;
@@ -51,9 +58,26 @@ export interface BoardListing {
 }
 const gaugePrefix = (s: BoardSubject) => `${s.kind}|${s.province}|${s.itemCode}|`;
 
+/**
+ * track-subject.lua's last four arguments for a subject looked at `atMs`, due `dueAt` (ISO): the
+ * board's own track and a submission's one write pass them alike.
+ */
+export function trackArgs(subject: BoardSubject, atMs: number, dueAt: string): string[] {
+  return [
+    member(subject.kind, subject.id),
+    gaugePrefix(subject),
+    String(atMs),
+    String(Date.parse(dueAt)),
+  ];
+}
+
 export class SupervisionBoard {
   readonly #redis: RedisClient;
+  readonly #redisKeys: RedisKeys;
+  /** Where rectifications and every notice live. */
   readonly #keys: SupervisionKeys;
+  /** Every board: the one under `{supervise}`, then each shard's. */
+  readonly #boards: readonly SupervisionKeys[];
   readonly #retentionSeconds: number;
   // Monotonic: the notices one pass raises (a warning and an overdue together) list in order.
   readonly #ulid = monotonicFactory();
@@ -61,7 +85,9 @@ export class SupervisionBoard {
   /** `retentionDays`: how long settled subjects and notices are kept (0: for ever). */
   constructor(redis: RedisClient, keys: RedisKeys, retentionDays: number) {
     this.#redis = redis;
+    this.#redisKeys = keys;
     this.#keys = keys.supervision;
+    this.#boards = [keys.supervision, ...keys.allShards.map((s) => s.supervision)];
     this.#retentionSeconds = retentionSeconds(retentionDays);
   }
 
@@ -71,21 +97,19 @@ export class SupervisionBoard {
    */
   async track(subject: BoardSubject, atMs: number, dueAt: string): Promise<boolean> {
     const { kind, id } = subject;
-    const k = this.#keys;
+    const k = this.#board(kind, id);
     const tracked = await runScript(
       this.#redis,
       TRACK,
       [k.subject(kind, id), k.due, k.gauges, k.deadlines],
-      [
-        member(kind, id),
-        gaugePrefix(subject),
-        subject.province,
-        subject.itemCode,
-        atMs,
-        Date.parse(dueAt),
-      ],
+      trackArgs(subject, atMs, dueAt),
     );
     return tracked === 1;
+  }
+
+  /** The board a subject is on: a case's shard's, else the one under `{supervise}`. */
+  #board(kind: string, id: string): SupervisionKeys {
+    return kind === 'case' ? this.#redisKeys.shardOf(id).supervision : this.#keys;
   }
 
   /** A new notice id at `atMs`: `NT<ULID>`, later than every id this board made before. */
@@ -93,39 +117,46 @@ export class SupervisionBoard {
     return `NT${this.#ulid(atMs)}`;
   }
 
-  /** Raises a flag on the board once: its gauge and its notice. False when it already was. */
+  /**
+   * Raises a flag on the board once: its notice (notify.lua, under `{supervise}`), then the
+   * subject's flag and gauge (raise.lua, on the subject's board) — two single-slot steps, in this
+   * order so that a supervisor dying in between loses nothing (the next look raises the flag and
+   * the notice's guard keeps it single). False when the flag was up already or the subject is
+   * settled.
+   */
   async raise(
     subject: BoardSubject,
     flag: SupervisionFlag,
     notice: SupervisionNotice,
   ): Promise<boolean> {
-    const k = this.#keys;
+    const { kind, id } = subject;
+    const k = this.#board(kind, id);
+    const n = this.#keys;
+    const state = await this.#redis.hmget(k.subject(kind, id), 'settled', flag);
+    if (state[0] === '1' || state[1] === '1') return false;
+    await runScript(
+      this.#redis,
+      NOTIFY,
+      [
+        n.notified(kind, id, flag),
+        n.notice(notice.noticeId),
+        n.notices,
+        n.noticesOf(subject.province),
+      ],
+      [notice.noticeId, JSON.stringify(notice), this.#retentionSeconds],
+    );
     const raised = await runScript(
       this.#redis,
       RAISE,
-      [
-        k.subject(subject.kind, subject.id),
-        k.gauges,
-        k.notice(notice.noticeId),
-        k.notices,
-        k.noticesOf(subject.province),
-      ],
-      [
-        flag,
-        gaugePrefix(subject),
-        subject.province,
-        subject.itemCode,
-        notice.noticeId,
-        JSON.stringify(notice),
-        this.#retentionSeconds,
-      ],
+      [k.subject(kind, id), k.gauges],
+      [flag, gaugePrefix(subject)],
     );
     return raised === 1;
   }
 
   /** Ends a subject's supervision (decided, closed, rectified, voided…); once. */
   async settle(kind: SubjectKind, id: string): Promise<boolean> {
-    const k = this.#keys;
+    const k = this.#board(kind, id);
     const settled = await runScript(
       this.#redis,
       SETTLE,
@@ -137,24 +168,29 @@ export class SupervisionBoard {
 
   /** Looks at an entry again at `atMs` (a look that failed), if it is still scheduled. */
   async postpone(entry: string, atMs: number): Promise<void> {
-    await this.#redis.zadd(this.#keys.due, 'XX', atMs, entry);
+    await this.#redis.zadd(this.#entryBoard(entry).due, 'XX', atMs, entry);
   }
 
   /** Forgets a schedule entry whose kind no supervisor knows (a rolled-back upgrade). */
   async forget(entry: string): Promise<void> {
-    await this.#redis.zrem(this.#keys.due, entry);
+    await this.#redis.zrem(this.#entryBoard(entry).due, entry);
   }
 
-  /** Up to `limit` subjects to look at by `nowMs`, as [kind, id]. */
+  #entryBoard(entry: string): SupervisionKeys {
+    const colon = entry.indexOf(':');
+    return this.#board(entry.slice(0, colon), entry.slice(colon + 1));
+  }
+
+  /** Up to `limit` subjects to look at by `nowMs`, as [kind, id], board after board. */
   async due(nowMs: number, limit: number): Promise<{ kind: string; id: string; entry: string }[]> {
-    const entries = await this.#redis.zrangebyscore(
-      this.#keys.due,
-      '-inf',
-      nowMs,
-      'LIMIT',
-      0,
-      limit,
-    );
+    const entries: string[] = [];
+    for (const board of this.#boards) {
+      if (entries.length >= limit) break;
+      const more = limit - entries.length;
+      entries.push(
+        ...(await this.#redis.zrangebyscore(board.due, '-inf', nowMs, 'LIMIT', 0, more)),
+      );
+    }
     return entries.map((entry) => {
       const colon = entry.indexOf(':');
       return { kind: entry.slice(0, colon), id: entry.slice(colon + 1), entry };
@@ -164,7 +200,7 @@ export class SupervisionBoard {
   /** The flags the board has raised for a subject. */
   async raised(kind: SubjectKind, id: string): Promise<Record<SupervisionFlag, boolean>> {
     const [warning, overdue, escalated] = await this.#redis.hmget(
-      this.#keys.subject(kind, id),
+      this.#board(kind, id).subject(kind, id),
       'warning',
       'overdue',
       'escalated',
@@ -223,17 +259,24 @@ export class SupervisionBoard {
 
   /** The furthest due time of any supervised subject (ms). */
   async latestDeadline(): Promise<number | undefined> {
-    const last = await this.#redis.zrange(this.#keys.deadlines, '-1', '-1', 'WITHSCORES');
-    return last[1] === undefined ? undefined : Number(last[1]);
+    const lasts = await Promise.all(
+      this.#boards.map((b) => this.#redis.zrange(b.deadlines, '-1', '-1', 'WITHSCORES')),
+    );
+    const scores = lasts.filter((l) => l[1] !== undefined).map((l) => Number(l[1]));
+    return scores.length === 0 ? undefined : Math.max(...scores);
   }
 
-  /** Every non-zero gauge. */
+  /** Every non-zero gauge, summed over the boards. */
   async gauges(): Promise<Gauge[]> {
-    const raw = await this.#redis.hgetall(this.#keys.gauges);
+    const summed = new Map<string, number>();
+    for (const raw of await Promise.all(this.#boards.map((b) => this.#redis.hgetall(b.gauges)))) {
+      for (const [field, value] of Object.entries(raw)) {
+        summed.set(field, (summed.get(field) ?? 0) + Number(value));
+      }
+    }
     const out: Gauge[] = [];
-    for (const [field, value] of Object.entries(raw)) {
+    for (const [field, count] of summed) {
       const [kind, province, itemCode, state] = field.split('|');
-      const count = Number(value);
       if (count === 0 || !kind || !province || !itemCode || !state) continue;
       out.push({
         kind: kind as SubjectKind,

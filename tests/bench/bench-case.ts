@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { HistoryEntry, SingleCase } from '../../gateway/cases/case-record.ts';
 import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
+import { submissionHistory } from '../../gateway/cases/record-dispatch.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 
 export const BENCH_ITEM = 'SW-005';
@@ -25,7 +26,7 @@ export function benchRecord(id: string, at: string): SingleCase {
   return {
     kind: 'single',
     id,
-    status: 'SUBMITTED',
+    status: 'ROUTED',
     itemCode: BENCH_ITEM,
     itemVersion: 1,
     mode: 'online',
@@ -40,6 +41,10 @@ export function benchRecord(id: string, at: string): SingleCase {
   };
 }
 
-export function benchHistory(at: string): HistoryEntry {
-  return { at, status: 'SUBMITTED', actor: BENCH_CLIENT };
+export function benchHistory(record: SingleCase): HistoryEntry[] {
+  return submissionHistory(record, {
+    at: record.createdAt,
+    status: 'SUBMITTED',
+    actor: BENCH_CLIENT,
+  });
 }

@@ -2,19 +2,21 @@
 // the real adapter worker (child: adapters/worker-process.ts startWorkers with the real sc-chengdu
 // adapter)
 // vs a minimal BullMQ worker making the same HTTP call (child), alternating rounds, each on fresh
-// keys. Cases are stored and queued exactly as the submit path does it (CaseStore.create, then
-// dispatchCase: enqueue and mark ROUTED). Each worker first drains a warm-up batch, then the queue
+// keys. Cases are stored exactly as the submit path does it (CaseStore.create: case, history,
+// outbox) and queued by the outbox relay (relayShard, here and in the adapter worker's own relay). Each worker first drains a warm-up batch, then the queue
 // is paused, the measured batch is queued, and the queue resumed; throughput is N over the span
 // from the first job's processedOn to the last job's finishedOn (BullMQ's own timestamps).
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../config/load-config.ts';
 import { loadAdapterSettings } from '../../adapters/kit/adapter-config.ts';
-import { dispatchCase } from '../../gateway/cases/dispatch-case.ts';
-import { createCaseStore, type CaseStore } from '../../gateway/cases/case-store.ts';
+import { newCaseId } from '../../gateway/cases/case-id.ts';
+import { relayShard, type RelayDeps } from '../../gateway/queues/outbox-relay.ts';
+import { CallbackQueue } from '../../gateway/callbacks/callback-queue.ts';
+import { randomBytes } from 'node:crypto';
+import { createCaseStore } from '../../gateway/cases/case-store.ts';
 import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
 import { CaseQueues } from '../../gateway/queues/case-queues.ts';
-import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
-import { ulid } from 'ulid';
+import { redisKeys, routeQueueName, type RedisKeys } from '../../gateway/shared/redis-keys.ts';
 import {
   BENCH_ADAPTER,
   BENCH_CLIENT,
@@ -68,37 +70,39 @@ const SCRIPTS: Record<WorkerKind, string> = {
 };
 
 async function seed(
-  store: CaseStore,
-  queues: CaseQueues,
+  relay: RelayDeps,
+  redis: Redis,
+  keys: RedisKeys,
   envelope: SubmissionEnvelope,
   count: number,
 ): Promise<string[]> {
+  const { store } = relay;
   const ids: string[] = [];
   const batch = 50;
   for (let done = 0; done < count; done += batch) {
     const n = Math.min(batch, count - done);
     await Promise.all(
       Array.from({ length: n }, async () => {
-        const id = ulid();
+        const keyHash = randomBytes(32).toString('hex');
+        const id = newCaseId(store.submissionShard(keyHash));
         ids.push(id);
-        const at = new Date().toISOString();
-        const record = benchRecord(id, at);
-        const idem = {
-          caseId: id,
-          requestHash: 'bench',
-          response: { status: 202, body: { caseId: id }, headers: { Location: `/v1/cases/${id}` } },
-        };
+        const record = benchRecord(id, new Date().toISOString());
         const outcome = await store.create(
-          { clientId: BENCH_CLIENT, keyHash: id, record: idem },
+          { clientId: BENCH_CLIENT, keyHash, record: { caseId: id, requestHash: 'bench' } },
           envelope,
-          [{ record, history: benchHistory(at) }],
+          [{ record, history: benchHistory(record) }],
         );
         if (!outcome.created) throw new Error(`seed: case ${id} not created`);
-        await dispatchCase({ store, queues }, record);
       }),
     );
   }
-  return ids;
+  // Relayed here too (the baseline worker has no relay), then until no relay holds a claim.
+  for (;;) {
+    for (const shard of keys.allShards) await relayShard(relay, shard.shard, Date.now());
+    const left = await Promise.all(keys.allShards.map((s) => redis.zcard(s.outbox)));
+    if (left.every((n) => n === 0)) return ids;
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 async function waitForDone(queues: CaseQueues, total: number, timeoutMs: number) {
@@ -129,6 +133,7 @@ async function measure(
   const store = createCaseStore({ redis, config, listeners: [], now: () => new Date() });
   const keys = redisKeys(prefix);
   const queues = new CaseQueues(redis, keys, config);
+  const relay: RelayDeps = { store, queues, callbacks: new CallbackQueue(redis, keys, config) };
   const envelope = benchEnvelope();
   let child: RunningChild | undefined;
   try {
@@ -146,12 +151,12 @@ async function measure(
         ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', o.profileDir] }
         : {}),
     });
-    await seed(store, queues, envelope, o.warmupCases);
+    await seed(relay, redis, keys, envelope, o.warmupCases);
     await waitForDone(queues, o.warmupCases, 120_000);
 
     const queue = queues.queue(BENCH_ADAPTER);
     await queue.pause();
-    const ids = await seed(store, queues, envelope, o.cases);
+    const ids = await seed(relay, redis, keys, envelope, o.cases);
     const started = performance.now();
     await queue.resume();
     const { completed, failed } = await waitForDone(queues, o.warmupCases + o.cases, 300_000);
@@ -189,6 +194,7 @@ async function measure(
   } finally {
     await child?.stop();
     await queues.close();
+    await relay.callbacks.close();
     redis.disconnect();
   }
 }

@@ -11,7 +11,12 @@ import { signRequest } from '../../gateway/client/gateway-client.ts';
 import { percentile, type LoadResult, type LoadSpec } from './load.ts';
 
 export async function pacedLoad(
-  spec: Omit<LoadSpec, 'overallRate' | 'connections'> & { rate: number; maxSockets?: number },
+  spec: Omit<LoadSpec, 'overallRate' | 'connections'> & {
+    rate: number;
+    maxSockets?: number;
+    /** Told each accepted case id and when its 202 arrived (epoch ms, sub-millisecond). */
+    onAccepted?: (caseId: string, atMs: number) => void;
+  },
 ): Promise<LoadResult> {
   const path = '/v1/cases';
   const url = new URL(spec.url);
@@ -40,9 +45,16 @@ export async function pacedLoad(
       const req = request(
         { host: url.hostname, port: url.port, path, method: 'POST', headers, agent },
         (res) => {
-          res.resume();
+          const chunks: Buffer[] = [];
+          if (spec.onAccepted) res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          else res.resume();
           res.on('end', () => {
-            latencies.push(performance.now() - dueAt);
+            const at = performance.now();
+            latencies.push(at - dueAt);
+            if (spec.onAccepted && res.statusCode === 202) {
+              const { caseId } = JSON.parse(Buffer.concat(chunks).toString()) as { caseId: string };
+              spec.onAccepted(caseId, performance.timeOrigin + at);
+            }
             const code = String(res.statusCode ?? 0);
             statusCodes[code] = (statusCodes[code] ?? 0) + 1;
             done();

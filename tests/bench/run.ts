@@ -57,7 +57,7 @@ const settings = {
   warmupSec: quick ? 2 : 5,
   rounds: num(args.rounds, quick ? 2 : 5),
   latencySec: quick ? 5 : 15,
-  fixedRate: num(args.rate, 1000),
+  fixedRate: num(args.rate, 2000),
   footprintSamples: 200,
   cases: num(args.cases, quick ? 300 : 2000),
   warmupCases: quick ? 100 : 300,

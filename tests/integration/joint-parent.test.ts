@@ -9,7 +9,7 @@ import type { JointChildCase } from '../../gateway/cases/case-record.ts';
 import { createCaseStore, type CaseStore } from '../../gateway/cases/case-store.ts';
 import type { MoveName } from '../../gateway/cases/lifecycle.ts';
 import { reconcileOnce } from '../../gateway/cases/reconciler.ts';
-import { redisKeys } from '../../gateway/shared/redis-keys.ts';
+import { redisKeys, shardOfCase } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
 import { testRedisUrl, waitFor } from '../support/redis.ts';
@@ -221,6 +221,7 @@ describe('a joint parent and its children', () => {
     }
     expect(await statusOf(family.parentId)).toBe('CLOSED');
     await reconcileOnce(gw.services, settings, gw.services.logger);
-    expect(await store.jointParentsToCheck(Date.now(), 1000)).not.toContain(family.parentId);
+    const shard = shardOfCase(family.parentId);
+    expect(await store.jointParentsToCheck(shard, Date.now(), 1000)).not.toContain(family.parentId);
   });
 });

@@ -28,8 +28,9 @@ afterAll(async () => {
 });
 
 let seq = 0;
-const silenceKey = () => redisKeys(gw.config.keyPrefix).provinceSilence('yn');
-const watchedSince = async (caseId: string) => gw.services.redis.zscore(silenceKey(), caseId);
+const silenceKey = (caseId: string) =>
+  redisKeys(gw.config.keyPrefix).shardOf(caseId).provinceSilence('yn');
+const watchedSince = async (caseId: string) => gw.services.redis.zscore(silenceKey(caseId), caseId);
 
 /** A store on its own connection and clock: another worker process. */
 function storeAt(clock: () => Date): CaseStore {

@@ -65,9 +65,11 @@ describe('timeouts', () => {
   });
 
   it('stores nothing for a submission whose body timed out', async () => {
-    const before = (await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`)).length;
+    const before = (await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`)).length;
     await rawRequest(port, `${headers(40)}{"itemCode":"SW-005"`, { timeoutMs: 3000 });
-    expect((await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`)).length).toBe(before);
+    expect((await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`)).length).toBe(
+      before,
+    );
   });
 
   it('closes an idle keep-alive connection after the keep-alive timeout', async () => {
@@ -98,7 +100,7 @@ describe('the whole-request timeout', () => {
   afterAll(async () => slow.close());
 
   it('answers a request still incomplete after GW_REQUEST_TIMEOUT_MS with 408, storing nothing', async () => {
-    const before = (await slow.services.redis.keys(`${slow.config.keyPrefix}:case:*`)).length;
+    const before = (await slow.services.redis.keys(`${slow.config.keyPrefix}:{s*}:case:*`)).length;
     const res = await rawRequest(Number(new URL(slow.url).port), headers(300), {
       trickle: 'x'.repeat(300),
       trickleMs: 20,
@@ -109,6 +111,8 @@ describe('the whole-request timeout', () => {
     expect(problemOf(res).code).toBe('GW_REQUEST_TIMEOUT');
     expect(res.closed).toBe(true);
     expect(res.elapsedMs).toBeLessThan(3000);
-    expect((await slow.services.redis.keys(`${slow.config.keyPrefix}:case:*`)).length).toBe(before);
+    expect((await slow.services.redis.keys(`${slow.config.keyPrefix}:{s*}:case:*`)).length).toBe(
+      before,
+    );
   });
 });

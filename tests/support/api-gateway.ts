@@ -9,7 +9,9 @@ import type { SignatureMethod } from '../../gateway/client/signing.ts';
 import { createHttpServer, listen } from '../../gateway/http/http-server.ts';
 import { createLifecycle } from '../../gateway/shared/lifecycle.ts';
 import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
-import { createRedis, waitForRedis } from '../../gateway/shared/redis.ts';
+import { createRedis, redisSettings, waitForRedis } from '../../gateway/shared/redis.ts';
+import { redisKeys } from '../../gateway/shared/redis-keys.ts';
+import { relayOptions, startOutboxRelay } from '../../gateway/queues/outbox-relay.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { connectCatalogue } from '../../gateway/catalogue/published/connect-catalogue.ts';
 import {
@@ -63,6 +65,11 @@ export async function startApiGateway(
      * process does; its own compiled catalogue, since publishes change it.
      */
     liveCatalogue?: boolean;
+    /**
+     * Run the outbox relay beside it, as a worker process would (default), so submitted cases
+     * reach their queues; false leaves the outbox to the test.
+     */
+    relay?: boolean;
   } = {},
 ): Promise<ApiGateway> {
   const config = loadConfig({
@@ -90,6 +97,14 @@ export async function startApiGateway(
   if (options.liveCatalogue) await connectCatalogue(data.catalogue, redis, config);
   const services = createServices(config, logger, redis, data, options.now);
   const app = gatewayApp(services, createLifecycle());
+  const relay =
+    options.relay === false
+      ? undefined
+      : startOutboxRelay(
+          { ...services, keys: redisKeys(config.keyPrefix, config.redisShards), log: logger },
+          createRedis('worker', redisSettings(config)),
+          relayOptions(config),
+        );
   // The server main.ts listens with: timeouts, keep-alive and protocol-error answers.
   const server = createHttpServer(app, config, rateLimitedLog(logger));
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
@@ -105,6 +120,7 @@ export async function startApiGateway(
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await relay?.stop();
       await services.queues.close();
       await services.callbacks.close();
       if (options.liveCatalogue) await data.catalogue.close();

@@ -1,10 +1,19 @@
-// Every Redis key under the configured prefix, and the keys of one case family (a joint parent and
-// its children) sharing one Redis Cluster hash tag (gateway/shared/redis-keys.ts).
+// Every Redis key under the configured prefix, and everything one submission writes — its case
+// family, idempotency record, outbox entry and 督办 schedule — sharing its shard's Redis Cluster
+// hash tag (gateway/shared/redis-keys.ts).
 import { describe, expect, it } from 'vitest';
-import { caseFamilyId, redisKeys } from '../../gateway/shared/redis-keys.ts';
+import { newCaseId } from '../../gateway/cases/case-id.ts';
+import {
+  caseFamilyId,
+  MAX_REDIS_SHARDS,
+  redisKeys,
+  shardOfCase,
+  shardOfKeyHash,
+} from '../../gateway/shared/redis-keys.ts';
 
 const keys = redisKeys('gw');
 const parent = '01JCASE0000000000000000002';
+const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** The part of a key Redis Cluster hashes: the first {…} with something inside, else the key. */
 function hashTag(key: string): string {
@@ -14,10 +23,10 @@ function hashTag(key: string): string {
 }
 
 describe('redis keys', () => {
-  it('puts a joint parent, its children and all their keys under one hash tag', () => {
+  it("puts a joint parent, its children and all their keys under their shard's hash tag", () => {
     const family = [parent, `${parent}-1`, `${parent}-12`];
     const all = family.flatMap((id) => [keys.case(id), keys.history(id), keys.events(id)]);
-    expect(new Set(all.map(hashTag))).toEqual(new Set([parent]));
+    expect(new Set(all.map(hashTag))).toEqual(new Set([`s${shardOfCase(parent)}`]));
     expect(new Set(all).size).toBe(all.length);
     expect(caseFamilyId(`${parent}-12`)).toBe(parent);
   });
@@ -29,14 +38,60 @@ describe('redis keys', () => {
     expect(keys.queuePrefix('route-sc')).toBe('gw:bull:{route-sc}');
   });
 
+  it('puts the idempotency record, case family, outbox, dead letters, silence sets and 督办 board of a submission in one slot', () => {
+    const keyHash = 'a3f0'.padEnd(64, '7');
+    const shard = keys.submissionShard(keyHash);
+    const id = newCaseId(shard);
+    const s = keys.shardOf(id);
+    const all = [
+      keys.idempotency('portal-sc', keyHash),
+      keys.case(id),
+      keys.history(`${id}-1`),
+      keys.events(id),
+      s.outbox,
+      s.deadLetters,
+      s.jointParents,
+      s.provinceSilence('yn'),
+      s.supervision.due,
+      s.supervision.gauges,
+      s.supervision.deadlines,
+      s.supervision.subject('case', id),
+    ];
+    expect(new Set(all.map(hashTag))).toEqual(new Set([`s${shard}`]));
+    expect(s.shard).toBe(shard);
+  });
+
+  it('writes the shard into a case id that still matches the published case id pattern', () => {
+    for (const shard of [0, 1, 15, 31, 32, 511, MAX_REDIS_SHARDS - 1]) {
+      const id = newCaseId(shard);
+      expect(id).toMatch(CASE_ID);
+      expect(shardOfCase(id)).toBe(shard);
+      expect(shardOfCase(`${id}-3`)).toBe(shard);
+    }
+    // Junk ids (probes, old tests) still map to a shard, never to an error.
+    expect(shardOfCase('nope')).toBeGreaterThanOrEqual(0);
+    expect(shardOfCase('')).toBe(0);
+  });
+
+  it('spreads Idempotency-Key hashes over every shard and no further', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < 2000; i++) {
+      seen.add(shardOfKeyHash((i * 2654435761).toString(16).padStart(8, '0'), 16));
+    }
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    expect(keys.allShards.map((s) => s.shard)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    expect(() => redisKeys('gw', MAX_REDIS_SHARDS + 1)).toThrow(/GW_REDIS_SHARDS/);
+  });
+
   it('keeps every key under the prefix', () => {
     const prefixed = redisKeys('t-x');
     for (const key of [
       prefixed.case(parent),
       prefixed.history(parent),
       prefixed.events(parent),
-      prefixed.outbox,
-      prefixed.deadLetters,
+      prefixed.shard(3).outbox,
+      prefixed.shard(3).deadLetters,
+      prefixed.outboxNudge,
       prefixed.idempotency('portal-sc', 'ab12'),
       prefixed.nonce('portal-sc', 'n'.repeat(16)),
       prefixed.rateLimit(200),
@@ -60,7 +115,7 @@ describe('redis keys', () => {
     expect(new Set(all).size).toBe(2);
   });
 
-  it('puts every key of the 督办 board under the one hash tag {supervise}', () => {
+  it('puts the 督办 board of rectifications and every notice under the one hash tag {supervise}', () => {
     const k = keys.supervision;
     const all = [
       k.due,
@@ -69,7 +124,6 @@ describe('redis keys', () => {
       k.notices,
       k.noticesOf('53'),
       k.notice('NT01JNOTICE000000000000000'),
-      k.subject('case', parent),
       k.subject('rectification', 'RC5301JRECT00000000000000000'),
     ];
     expect(new Set(all.map(hashTag))).toEqual(new Set(['supervise']));

@@ -1,48 +1,65 @@
 --[[
-  Creates a case (and, for joint cases, its children) together with its idempotency record, in one
-  atomic step, unless the idempotency key is already taken (gateway/README.md#outbox-rule). A joint
-  parent also joins the set of open joint parents the reconciler checks
-  (gateway/README.md#joint-parent-atomicity).
+  The one write of a submission (gateway/README.md#outbox-rule): the case (and, for a joint case,
+  its children) with its history, its 督办 schedule, the outbox entry the relay turns into a job,
+  the idempotency record and, for a joint parent, its place in the set of open joint parents the
+  reconciler checks — all in one atomic step, unless the idempotency key is already taken. Every
+  key is in the submission's shard (hash tag `{s<n>}`): one slot. The case is stored ROUTED: from
+  here the outbox guarantees its job. A nudge on the outbox channel wakes the relays.
+  track_subject comes from supervision/scripts/track-subject.lua, prepended.
 
   Input:
-    KEYS[1] idempotency key            (string: JSON {caseId, requestHash, response})
-    KEYS[2] outbox sorted set          (case id -> createdAt ms; cases stored but not yet queued)
-    KEYS[3] open joint parents         (sorted set: parent id -> last checked ms)
-    KEYS[4..] case hash, history list  (pairs: parent first, then each child)
-    ARGV[1] idempotency record JSON
+    KEYS[1] idempotency key            (string: '<caseId> <requestHash>')
+    KEYS[2] the shard's outbox          (sorted set: case id -> when stored, ms)
+    KEYS[3] the shard's open joint parents (sorted set: parent id -> last checked ms)
+    KEYS[4] the shard's 督办 due set, KEYS[5] its gauges, KEYS[6] its deadlines
+    KEYS[7..] per case, parent first: case hash, history list, 督办 subject hash
+    ARGV[1] idempotency record
     ARGV[2] idempotency TTL, seconds
-    ARGV[3] createdAt, ms
+    ARGV[3] now, ms (the outbox score; the joint parents' first check)
     ARGV[4] parent case id (goes to the outbox; to the joint parents when it has children)
-    ARGV[5..] per case, in the order of the keys: case fields JSON, first history entry JSON,
-              the sealed envelope (bytes: gateway/personal-data/sealed-data.ts)
+    ARGV[5] outbox nudge channel
+    ARGV[6] the shard number (the nudge's message)
+    ARGV[7..] per case, in the order of the keys, four values: case fields JSON; history entries,
+              a JSON array of JSON strings; the sealed envelope (bytes:
+              gateway/personal-data/sealed-data.ts) or '' (a joint child reads its parent's); the
+              督办 schedule, a JSON array of track_subject's last four arguments, or '' (not
+              supervised: a joint parent)
 
   Output:
-    {'created'} or {'exists', <stored idempotency record JSON>}
+    {'created'} or {'exists', <stored idempotency record>}
 ]]
 local existing = redis.call('GET', KEYS[1])
 if existing then
   return {'exists', existing}
 end
-local pairs_count = (#KEYS - 3) / 2
-for i = 0, pairs_count - 1 do
-  local caseKey = KEYS[4 + i * 2]
-  local historyKey = KEYS[5 + i * 2]
-  if redis.call('EXISTS', caseKey) == 1 then
-    return redis.error_reply('case already exists: ' .. caseKey)
+local cases = (#KEYS - 6) / 3
+for i = 0, cases - 1 do
+  local case_key, history_key, subject_key = KEYS[7 + i * 3], KEYS[8 + i * 3], KEYS[9 + i * 3]
+  local a = 7 + i * 4
+  if redis.call('EXISTS', case_key) == 1 then
+    return redis.error_reply('case already exists: ' .. case_key)
   end
-  local fields = cjson.decode(ARGV[5 + i * 3])
-  -- Binary, so not inside the JSON: Lua strings carry any bytes.
-  local flat = {'envelope', ARGV[7 + i * 3]}
-  for k, v in pairs(fields) do
+  local flat = {}
+  for k, v in pairs(cjson.decode(ARGV[a])) do
     flat[#flat + 1] = k
     flat[#flat + 1] = v
   end
-  redis.call('HSET', caseKey, unpack(flat))
-  redis.call('RPUSH', historyKey, ARGV[6 + i * 3])
+  -- Binary, so not inside the JSON: Lua strings carry any bytes.
+  if ARGV[a + 2] ~= '' then
+    flat[#flat + 1] = 'envelope'
+    flat[#flat + 1] = ARGV[a + 2]
+  end
+  redis.call('HSET', case_key, unpack(flat))
+  redis.call('RPUSH', history_key, unpack(cjson.decode(ARGV[a + 1])))
+  if ARGV[a + 3] ~= '' then
+    local t = cjson.decode(ARGV[a + 3])
+    track_subject(subject_key, KEYS[4], KEYS[5], KEYS[6], t[1], t[2], t[3], t[4])
+  end
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-if pairs_count > 1 then
+if cases > 1 then
   redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('PUBLISH', ARGV[5], ARGV[6])
 return {'created'}

@@ -2,7 +2,7 @@
   Applies one row of the lifecycle table (gateway/cases/lifecycle.ts) to one case: moves it to a
   new status if, and only if, its current status is one of the allowed ones, and in the same
   atomic step appends the history entries, sets extra fields, records the event digest, keeps the
-  outbox and the dead-letter list in step and starts the retention clock of a closed case. So
+  dead-letter list and the province-silence set in step and starts the retention clock of a closed case. So
   concurrent writers (the submit path, the reconciler, adapter workers, province events,
   operators) can never regress a status or leave a list behind the status.
 
@@ -14,11 +14,10 @@
   Input:
     KEYS[1] case hash
     KEYS[2] history list
-    KEYS[3] outbox sorted set (the case leaves it once it is no longer SUBMITTED)
-    KEYS[4] set of applied event digests (events are idempotent by content)
-    KEYS[5] dead-letter sorted set
-    KEYS[6] when ARGV[11] is not '': the adapter's province-silence sorted set
-    KEYS[6 or 7..] joint child only: the parent's hash, history list and event digests, then
+    KEYS[3] set of applied event digests (events are idempotent by content)
+    KEYS[4] the shard's dead-letter sorted set
+    KEYS[5] when ARGV[11] is not '': the shard's province-silence sorted set of the adapter
+    KEYS[5 or 6..] joint child only: the parent's hash, history list and event digests, then
               every child's hash (the family shares one hash tag, so one slot)
     ARGV[1] allowed current statuses, comma-separated
     ARGV[2] new status
@@ -47,7 +46,7 @@ local function move_case()
   if not current then
     return {'missing', '', 0}
   end
-  if ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[4], ARGV[7]) == 1 then
+  if ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[7]) == 1 then
     return {'duplicate', current, 0}
   end
   local allowed = false
@@ -68,32 +67,29 @@ local function move_case()
     redis.call('RPUSH', KEYS[2], entry)
   end
   if ARGV[7] ~= '' then
-    redis.call('SADD', KEYS[4], ARGV[7])
-  end
-  if ARGV[2] ~= 'SUBMITTED' then
-    redis.call('ZREM', KEYS[3], ARGV[5])
+    redis.call('SADD', KEYS[3], ARGV[7])
   end
   if ARGV[8] == 'add' then
-    redis.call('ZADD', KEYS[5], ARGV[9], ARGV[5])
+    redis.call('ZADD', KEYS[4], ARGV[9], ARGV[5])
   elseif ARGV[8] == 'remove' then
-    redis.call('ZREM', KEYS[5], ARGV[5])
+    redis.call('ZREM', KEYS[4], ARGV[5])
   end
   if ARGV[11] == 'watch' then
-    redis.call('ZADD', KEYS[6], ARGV[9], ARGV[5])
+    redis.call('ZADD', KEYS[5], ARGV[9], ARGV[5])
   elseif ARGV[11] == 'forget' then
-    redis.call('ZREM', KEYS[6], ARGV[5])
+    redis.call('ZREM', KEYS[5], ARGV[5])
   end
   local ttl = tonumber(ARGV[10])
   if ttl > 0 then
     redis.call('EXPIRE', KEYS[1], ttl)
     redis.call('EXPIRE', KEYS[2], ttl)
-    redis.call('EXPIRE', KEYS[4], ttl)
+    redis.call('EXPIRE', KEYS[3], ttl)
   end
   return {'ok', current, redis.call('LLEN', KEYS[2])}
 end
 
 local result = move_case()
-local family = ARGV[11] == '' and 6 or 7
+local family = ARGV[11] == '' and 5 or 6
 if result[1] ~= 'missing' and ARGV[12] and ARGV[12] ~= '' then
   local children = {}
   for i = family + 3, #KEYS do children[#children + 1] = KEYS[i] end

@@ -1,8 +1,7 @@
 // How a gateway process joins the published catalogue: the seed files (read only when Redis holds
 // no catalogue yet), the store on the shared connection, a connection of its own for the publish
 // hint (unless GW_CATALOGUE_SUBSCRIBE=false) and the poll interval.
-import { Cluster } from 'ioredis';
-import type { RedisClient } from '../../shared/redis.ts';
+import { duplicateConnection, type RedisClient } from '../../shared/redis.ts';
 import type { Config } from '../../../config/load-config.ts';
 import { projectPath } from '../../shared/project-root.ts';
 import { redisKeys } from '../../shared/redis-keys.ts';
@@ -18,11 +17,6 @@ export function readCatalogueSeed(
   return { sources: readSeedSources(schemasDir), calendars: readCalendarTexts(calendarsDir) };
 }
 
-/** A connection like `redis`, for subscribing (a subscribed connection runs no other commands). */
-function ownConnection(redis: RedisClient): RedisClient {
-  return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
-}
-
 export function connectCatalogue(
   catalogue: LiveCatalogue,
   redis: RedisClient,
@@ -31,7 +25,7 @@ export function connectCatalogue(
   return catalogue.connect({
     store: createCatalogueStore(redis, redisKeys(config.keyPrefix).catalogue),
     seed: () => readCatalogueSeed(),
-    subscriber: config.catalogueSubscribe ? ownConnection(redis) : undefined,
+    subscriber: config.catalogueSubscribe ? duplicateConnection(redis) : undefined,
     pollMs: config.cataloguePollMs,
   });
 }

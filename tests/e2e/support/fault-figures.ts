@@ -37,14 +37,17 @@ async function statusesOf(redis: Redis, prefix: string, ids: string[]) {
   return answers.map(([, status]) => (typeof status === 'string' ? status : undefined));
 }
 
-/** Parent and single case hashes under the prefix (children carry `-<n>` after the tag). */
+/**
+ * Parent and single case hashes under the prefix: `<p>:{s<n>}:case:<id>`, where a child's id
+ * carries `-<n>` and a list or set adds `:history` or `:events`.
+ */
 export async function storedCases(redis: Redis, prefix: string): Promise<number> {
   let count = 0;
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:case:{*}`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:{s*}:case:*`, 'COUNT', 1000);
     cursor = next;
-    count += keys.filter((k) => k.endsWith('}')).length;
+    count += keys.filter((k) => /:case:[0-9A-Z]+$/.test(k)).length;
   } while (cursor !== '0');
   return count;
 }

@@ -39,7 +39,7 @@ async function postRaw(body: string | Uint8Array, contentType = 'application/jso
 }
 
 async function caseKeys() {
-  return gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`);
+  return gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`);
 }
 
 function deep(depth: number): string {

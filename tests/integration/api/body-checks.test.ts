@@ -42,7 +42,7 @@ async function post(
 }
 
 async function storedCases(): Promise<number> {
-  return (await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`)).length;
+  return (await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`)).length;
 }
 
 const SW005 = JSON.stringify(validExample('SW-005'));

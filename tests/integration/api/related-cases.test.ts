@@ -4,6 +4,7 @@
 // other in GET /v1/cases/{id} and in their histories, once even when the submission is replayed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { waitFor } from '../../support/redis.ts';
 
 interface Problem {
   code: string;
@@ -38,6 +39,20 @@ function sw005(portal = 'portal-sc', extra: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * The earlier case once it shows its follow-up: the outbox relay links it when it queues the new
+ * case, a moment after the 202.
+ */
+function linked(caseId: string): Promise<View> {
+  return waitFor(
+    async () => {
+      const v = await view(caseId);
+      return v.relatedCases.length > 0 ? v : undefined;
+    },
+    { what: `case ${caseId} to show its follow-up` },
+  ) as Promise<View>;
+}
+
 async function view(caseId: string, reader = 'portal-sc'): Promise<View> {
   const res = await gw.client(reader).getCase<View>(caseId);
   expect(res.status).toBe(200);
@@ -59,7 +74,7 @@ describe('relatedCaseId', () => {
       note: `resubmission of ${first}`,
     });
 
-    const earlier = await view(first);
+    const earlier = await linked(first);
     expect(earlier.relatedCases).toEqual([{ caseId: second, relation: 'resubmitted-as' }]);
     expect(earlier.status).toBe('ROUTED');
     expect(earlier.history.at(-1)).toMatchObject({
@@ -77,7 +92,7 @@ describe('relatedCaseId', () => {
     const b = await gw.client('portal-sc').submitCase<{ caseId: string }>(body, k);
     expect(b.headers.get('idempotent-replayed')).toBe('true');
     expect(b.body.caseId).toBe(a.body.caseId);
-    const earlier = await view(first);
+    const earlier = await linked(first);
     expect(earlier.relatedCases).toEqual([{ caseId: a.body.caseId, relation: 'resubmitted-as' }]);
     expect(earlier.history.filter((h) => h.note?.startsWith('resubmitted as'))).toHaveLength(1);
   });

@@ -45,7 +45,7 @@ type Body = Record<string, unknown> & {
 const sw005 = (index = 0) => validExample('SW-005', index) as Body;
 
 async function stored(): Promise<number> {
-  return (await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`)).length;
+  return (await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`)).length;
 }
 
 describe('SW-005 for every kind of taxpayer', () => {

@@ -3,7 +3,9 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileOnce } from '../../../gateway/cases/reconciler.ts';
-import { redisKeys, routeQueueName } from '../../../gateway/shared/redis-keys.ts';
+import { relayBatch } from '../../../gateway/queues/outbox-relay.ts';
+import { redisKeys, routeQueueName, shardOfCase } from '../../../gateway/shared/redis-keys.ts';
+import { waitFor } from '../../support/redis.ts';
 import {
   startApiGateway,
   sw005In,
@@ -47,6 +49,12 @@ function queue(adapter: string) {
   });
 }
 
+/** The job the outbox relay queues for a stored case, once it is there. */
+async function queuedJob(adapter: string, caseId: string) {
+  const job = await waitFor(() => queue(adapter).getJob(caseId), { what: `job ${caseId}` });
+  return job!;
+}
+
 describe('submitting a case', () => {
   it('accepts the SW-005 remote tax payment for 师宗县 from a 四川 portal: 202, stored, job waiting on route-yn', async () => {
     const res = await gw
@@ -66,9 +74,10 @@ describe('submitting a case', () => {
     expect(stored).toMatchObject({ status: 'ROUTED', clientId: 'portal-sc', adapters: ['yn'] });
     const history = await gw.services.store.history(id);
     expect(history.map((h) => h.status)).toEqual(['SUBMITTED', 'ACCEPTED', 'ROUTED']);
-    const job = await queue('yn').getJob(id);
-    expect(job?.data).toEqual({ caseId: id });
-    expect(await job?.getState()).toBe('waiting');
+    // The relay turns the outbox entry into the job.
+    const job = await queuedJob('yn', id);
+    expect(job.data).toEqual({ caseId: id });
+    expect(await job.getState()).toBe('waiting');
   });
 
   it('logs "case accepted" through the request\'s logger: the line carries the request id', async () => {
@@ -115,11 +124,10 @@ describe('submitting a case', () => {
     const ids = new Set(results.map((r) => r.body.caseId));
     expect(ids.size).toBe(1);
     const [id] = [...ids];
+    await queuedJob('yn', id!);
     const jobs = await queue('yn').getJobs(['waiting', 'delayed', 'active']);
     expect(jobs.filter((j) => j.id === id)).toHaveLength(1);
-    const idemKeys = await gw.services.redis.keys(
-      redisKeys(gw.config.keyPrefix).idempotency('portal-sc', '*'),
-    );
+    const idemKeys = await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:idem:portal-sc:*`);
     const records = await Promise.all(idemKeys.map((k2) => gw.services.redis.get(k2)));
     expect(records.filter((r) => r?.includes(id!))).toHaveLength(1);
   });
@@ -215,14 +223,14 @@ describe('submitting a case', () => {
   it.each(refusals)(
     'refuses %s with %s at %s and stores nothing',
     async (_label, change, code, path) => {
-      const before = await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`);
+      const before = await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`);
       const body = validExample('SW-005');
       change(body);
       const res = await gw.client('portal-sc').submitCase<Problem>(body, key('refusal'));
       expect(res.status).toBe(422);
       expect(res.body.code).toBe(code);
       expect(res.body.errors?.[0]?.path).toBe(path);
-      const after = await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`);
+      const after = await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`);
       expect(after.length).toBe(before.length);
     },
   );
@@ -233,10 +241,10 @@ describe('submitting a case', () => {
     const children = res.body.route.children as { caseId: string; adapter: string }[];
     expect(children.length).toBeGreaterThanOrEqual(2);
     for (const child of children) {
-      const job = await queue(child.adapter).getJob(child.caseId);
-      expect(job?.data).toEqual({ caseId: child.caseId });
+      const job = await queuedJob(child.adapter, child.caseId);
+      expect(job.data).toEqual({ caseId: child.caseId });
       // No BullMQ flow parent: the parent follows its children in their moves.
-      expect(job?.parentKey).toBeUndefined();
+      expect(job.parentKey).toBeUndefined();
       expect(await gw.services.store.get(child.caseId)).toMatchObject({
         parentId: res.body.caseId,
         status: 'ROUTED',
@@ -244,30 +252,51 @@ describe('submitting a case', () => {
     }
   });
 
-  it('queues, once, a case whose process died between storing it and queueing it (reconciler)', async () => {
-    // Inject the crash: the queue write fails after the case record is stored.
-    const queues = gw.services.queues;
-    const original = queues.enqueue.bind(queues);
-    queues.enqueue = () =>
-      Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
-    const k = key('crash');
-    const res = await gw.client('portal-sc').submitCase<Problem>(validExample('SW-005'), k);
-    queues.enqueue = original;
-    expect(res.status).toBe(503);
-    const outbox = await gw.services.store.outboxOlderThan(Date.now(), 100);
-    expect(outbox).toHaveLength(1);
-    const caseId = outbox[0]!;
-    expect((await gw.services.store.get(caseId))?.status).toBe('SUBMITTED');
-    expect(await queue('yn').getJob(caseId)).toBeUndefined();
+  it('queues, once, a case whose relay died after claiming it, before its job existed (reconciler)', async () => {
+    // A gateway with no relay beside it: this test is the relay.
+    const lone = await startApiGateway({}, { data: gw.data, relay: false });
+    try {
+      const k = key('crash');
+      const res = await lone.client('portal-sc').submitCase<Accepted>(validExample('SW-005'), k);
+      expect(res.status).toBe(202);
+      const caseId = res.body.caseId;
+      const shard = shardOfCase(caseId);
+      const outbox = redisKeys(lone.config.keyPrefix).shard(shard).outbox;
+      const yn = new Queue(routeQueueName('yn'), {
+        connection: lone.services.redis,
+        prefix: redisKeys(lone.config.keyPrefix).queuePrefix(routeQueueName('yn')),
+      });
+      // Inject the crash: the relay claims the entry, then its queue write fails.
+      const queues = lone.services.queues;
+      const original = queues.enqueueMany.bind(queues);
+      queues.enqueueMany = () => Promise.reject(new Error('relay died'));
+      const dying = { batch: 10, claimMs: 200 };
+      await expect(relayBatch(lone.services, shard, Date.now(), dying)).rejects.toThrow(
+        'relay died',
+      );
+      queues.enqueueMany = original;
+      expect(await lone.services.redis.zscore(outbox, caseId)).not.toBeNull();
+      expect(await yn.getJob(caseId)).toBeUndefined();
+      // While the claim holds, another relay passes the entry by.
+      expect(await relayBatch(lone.services, shard, Date.now(), dying)).toBe(0);
 
-    const settings = { intervalMs: 1000, ageMs: 0 };
-    expect((await reconcileOnce(gw.services, settings, gw.services.logger)).queued).toBe(1);
-    expect((await reconcileOnce(gw.services, settings, gw.services.logger)).queued).toBe(0);
-    expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
-    expect(await queue('yn').getJob(caseId)).toBeDefined();
-    // The portal's retry with the same key now gets the 202 for that very case.
-    const retry = await gw.client('portal-sc').submitCase<Accepted>(validExample('SW-005'), k);
-    expect(retry.status).toBe(202);
-    expect(retry.body.caseId).toBe(caseId);
+      const settings = { intervalMs: 1000, ageMs: 0 };
+      // Once the dead relay's claim has run out, the reconciler queues the case.
+      await waitFor(
+        async () =>
+          (await reconcileOnce(lone.services, settings, lone.services.logger)).queued === 1,
+      );
+      expect((await reconcileOnce(lone.services, settings, lone.services.logger)).queued).toBe(0);
+      expect(await lone.services.redis.zscore(outbox, caseId)).toBeNull();
+      expect((await yn.getJobs(['waiting'])).filter((j) => j.id === caseId)).toHaveLength(1);
+      expect((await lone.services.store.get(caseId))?.status).toBe('ROUTED');
+      // The portal's retry with the same key gets the 202 for that very case.
+      const retry = await lone.client('portal-sc').submitCase<Accepted>(validExample('SW-005'), k);
+      expect(retry.status).toBe(202);
+      expect(retry.body).toEqual(res.body);
+      await yn.close();
+    } finally {
+      await lone.close();
+    }
   });
 });

@@ -235,13 +235,11 @@ describe('seeded fuzz of the HTTP edge', () => {
   );
 
   it('stores exactly the cases it accepted, nothing for anything it refused', async () => {
-    // Case hashes are <prefix>:case:{<family>}<rest> (shared/redis-keys.ts); lists and sets of a
+    // Case hashes are <prefix>:{s<shard>}:case:<id> (shared/redis-keys.ts); lists and sets of a
     // case add ':history' or ':events'.
-    const prefix = `${gw.config.keyPrefix}:case:`;
-    const stored = (await gw.services.redis.keys(`${prefix}*`))
-      .map((k) => k.slice(prefix.length))
-      .filter((rest) => !rest.includes(':'))
-      .map((rest) => rest.replace(/^\{([^}]*)\}/, '$1'));
+    const stored = (await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`))
+      .map((k) => k.slice(k.indexOf(':case:') + ':case:'.length))
+      .filter((rest) => !rest.includes(':'));
     expect(stored.length).toBeGreaterThan(0);
     expect(new Set(stored)).toEqual(accepted);
   });

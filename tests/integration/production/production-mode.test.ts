@@ -70,7 +70,7 @@ describe('production mode: callback URLs', () => {
     'http://portal.example.cn/callback',
     'https://user:secret@portal.example.cn/callback',
   ])('refuses callbackUrl %s with 422 at /callbackUrl, storing nothing', async (callbackUrl) => {
-    const before = (await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`)).length;
+    const before = (await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`)).length;
     const res = await portal.submitCase<{ code: string; errors: { path: string }[] }>(
       { ...validExample('SW-005'), callbackUrl },
       key(),
@@ -78,7 +78,9 @@ describe('production mode: callback URLs', () => {
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('GW_VALIDATION_FAILED');
     expect(res.body.errors.map((e) => e.path)).toEqual(['/callbackUrl']);
-    expect((await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`)).length).toBe(before);
+    expect((await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`)).length).toBe(
+      before,
+    );
   });
 
   it('accepts an https callback to a public host name', async () => {
@@ -119,14 +121,16 @@ describe('production mode: one spelling per path', () => {
   it.each(['/V1/cases', '/v1/Cases', '/v1/CASES', '/v1/cases/'])(
     'does not route a submission to %s, and stores nothing',
     async (path) => {
-      const before = (await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`)).length;
+      const before = (await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`)).length;
       const res = await portal.request<{ code: string }>('POST', path, {
         json: validExample('SW-005'),
         headers: { 'Idempotency-Key': key() },
       });
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('GW_ROUTE_NOT_FOUND');
-      expect((await gw.services.redis.keys(`${gw.config.keyPrefix}:case:*`)).length).toBe(before);
+      expect((await gw.services.redis.keys(`${gw.config.keyPrefix}:{s*}:case:*`)).length).toBe(
+        before,
+      );
     },
   );
 

@@ -1,0 +1,48 @@
+--[[
+  Claims a batch of one shard's outbox for a relay (gateway/README.md#outbox-relay): entries whose
+  score is at most the cutoff — new ones (score: createdAt) or ones whose earlier claim ran out (a
+  relay that died) — get the claim's end as their score, so another relay passes them by until
+  then, and come back with what the relay needs to queue them. An entry leaves the outbox only
+  when the relay says its job exists (ZREM), never here. The case keys are the claimed ids' own,
+  in this shard (same hash tag, same slot), built from the prefix given.
+
+  Input:
+    KEYS[1] the shard's outbox (sorted set: case id -> createdAt ms or claim end ms)
+    ARGV[1] cutoff, ms: entries scored at most this are claimed
+    ARGV[2] the claim's end, ms
+    ARGV[3] at most this many
+    ARGV[4] the shard's case key prefix, '<p>:{s<n>}:case:'
+
+  Output: per claimed id, eight values: id, route JSON ('' for a joint parent), children JSON
+  ('' unless a joint parent), the children's routes (a JSON array of route JSON strings, or ''),
+  clientId, callbackUrl (or ''), relatedCaseId (or ''), createdAt. A case whose record is gone
+  comes back with every value after its id ''.
+]]
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for _, id in ipairs(ids) do
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
+  local f = redis.call('HMGET', ARGV[4] .. id, 'status', 'route', 'children', 'clientId',
+    'callbackUrl', 'relatedCaseId', 'createdAt')
+  out[#out + 1] = id
+  if not f[1] then
+    for _ = 1, 7 do out[#out + 1] = '' end
+  else
+    local routes = ''
+    if f[3] then
+      local list = {}
+      for _, child in ipairs(cjson.decode(f[3])) do
+        list[#list + 1] = redis.call('HGET', ARGV[4] .. child, 'route') or ''
+      end
+      routes = cjson.encode(list)
+    end
+    out[#out + 1] = f[2] or ''
+    out[#out + 1] = f[3] or ''
+    out[#out + 1] = routes
+    out[#out + 1] = f[4] or ''
+    out[#out + 1] = f[5] or ''
+    out[#out + 1] = f[6] or ''
+    out[#out + 1] = f[7] or ''
+  end
+end
+return out

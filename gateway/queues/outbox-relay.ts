@@ -1,0 +1,197 @@
+// The outbox relay (gateway/README.md#outbox-relay): turns the outbox entries a submission's one
+// write left in its shard into jobs on the adapter queues, in batches — `addBulk` per adapter
+// queue (job id = case id; a joint case's children are jobs like any other) — then queues each
+// case's ROUTED callback,
+// links a resubmission from the case it follows up, and only then removes the entries. A relay
+// that dies anywhere in between leaves its entries claimed for `claimMs`; the next relay (or the
+// reconciler) claims them again and the job ids make the repeat a no-op: nothing lost, nothing
+// queued twice. Relays are safely concurrent: a claim hides a batch from the others.
+//
+// Woken promptly: every submission publishes its shard on the outbox channel, and a short poll
+// covers a lost message. Runs in the worker processes; the gateway's reconciler is the safety net.
+import type { Config } from '../../config/load-config.ts';
+import type { CallbackQueue } from '../callbacks/callback-queue.ts';
+import type { CaseStore, OutboxEntry } from '../cases/case-store.ts';
+import { ROUTED_SEQUENCE } from '../cases/record-dispatch.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { RedisClient } from '../shared/redis.ts';
+import { rateLimitedLog } from '../shared/rate-limited-log.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
+import type { CaseQueues } from './case-queues.ts';
+
+export interface RelayDeps {
+  store: CaseStore;
+  queues: CaseQueues;
+  callbacks: CallbackQueue;
+  /** Told the ids of each batch whose jobs now exist (the bench times submission → job). */
+  onQueued?: (caseIds: readonly string[]) => void;
+}
+
+export interface RelaySettings {
+  /** Entries claimed at once. */
+  batch: number;
+  /** How long a claim hides a batch from other relays (a dead relay's batch waits this long). */
+  claimMs: number;
+}
+
+export const RELAY_DEFAULTS: RelaySettings = { batch: 500, claimMs: 10_000 };
+
+/** The relay's settings from the configuration (GW_RELAY_*). */
+export function relayOptions(config: Pick<Config, 'relayPollMs' | 'relayBatch' | 'relayClaimMs'>): {
+  pollMs: number;
+  settings: RelaySettings;
+} {
+  return {
+    pollMs: config.relayPollMs,
+    settings: { batch: config.relayBatch, claimMs: config.relayClaimMs },
+  };
+}
+
+/**
+ * Relays one batch of a shard's entries stored at or before `cutoffMs` (and those whose claim ran
+ * out). Answers how many entries it took: a full batch means there may be more.
+ */
+export async function relayBatch(
+  deps: RelayDeps,
+  shard: number,
+  cutoffMs: number,
+  settings: RelaySettings = RELAY_DEFAULTS,
+): Promise<number> {
+  const entries = await deps.store.claimOutbox(
+    shard,
+    cutoffMs,
+    Date.now() + settings.claimMs,
+    settings.batch,
+  );
+  if (entries.length === 0) return 0;
+  await queueJobs(deps, entries);
+  deps.onQueued?.(entries.filter((e) => e.queue).map((e) => e.caseId));
+  await deps.callbacks.enqueueMany(
+    entries.flatMap(({ caseId, clientId, callbackUrl, createdAt, queue }) =>
+      queue && callbackUrl
+        ? [
+            {
+              jobId: `status-${caseId}-ROUTED`,
+              job: {
+                caseId,
+                clientId,
+                url: callbackUrl,
+                status: 'ROUTED' as const,
+                sequence: ROUTED_SEQUENCE,
+                at: createdAt,
+              },
+            },
+          ]
+        : [],
+    ),
+  );
+  for (const e of entries) {
+    // Linked once the follow-up's job exists; the link is made once however often this repeats.
+    if (e.queue && e.relatedCaseId) {
+      await deps.store.linkFollowUp(e.relatedCaseId, e.caseId, {
+        at: e.createdAt,
+        actor: e.clientId,
+        note: `resubmitted as ${e.caseId}`,
+      });
+    }
+  }
+  await deps.store.outboxDone(
+    shard,
+    entries.map((e) => e.caseId),
+  );
+  return entries.length;
+}
+
+async function queueJobs(deps: RelayDeps, entries: readonly OutboxEntry[]): Promise<void> {
+  // A joint case's children are plain jobs on their adapters' queues, batched with the rest.
+  const byAdapter = new Map<string, string[]>();
+  const add = (adapter: string, caseId: string) => {
+    const ids = byAdapter.get(adapter) ?? [];
+    ids.push(caseId);
+    byAdapter.set(adapter, ids);
+  };
+  for (const { caseId, queue } of entries) {
+    if (queue?.kind === 'single') add(queue.adapter, caseId);
+    else if (queue?.kind === 'joint') for (const c of queue.children) add(c.adapter, c.caseId);
+  }
+  await Promise.all([...byAdapter].map(([adapter, ids]) => deps.queues.enqueueMany(adapter, ids)));
+}
+
+/** Relays every batch of one shard stored at or before `cutoffMs`; answers how many. */
+export async function relayShard(
+  deps: RelayDeps,
+  shard: number,
+  cutoffMs: number,
+  settings: RelaySettings = RELAY_DEFAULTS,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const taken = await relayBatch(deps, shard, cutoffMs, settings);
+    total += taken;
+    if (taken < settings.batch) return total;
+  }
+}
+
+export interface RunningRelay {
+  stop: () => Promise<void>;
+}
+
+/**
+ * Runs the relay in this process: a shard is relayed as soon as a submission's nudge names it,
+ * and every shard every `pollMs` (a nudge lost while the subscriber reconnected).
+ */
+export function startOutboxRelay(
+  deps: RelayDeps & { keys: RedisKeys; log: Logger },
+  /** A connection of its own: a subscribed connection takes no other commands. */
+  subscriber: RedisClient,
+  options: { pollMs: number; settings?: RelaySettings },
+): RunningRelay {
+  const settings = options.settings ?? RELAY_DEFAULTS;
+  const failures = rateLimitedLog(deps.log);
+  const dirty = new Set<number>();
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const drain = async () => {
+    while (dirty.size > 0 && !stopped) {
+      const [shard] = dirty;
+      dirty.delete(shard!);
+      try {
+        await relayShard(deps, shard!, Date.now(), settings);
+      } catch (error) {
+        // Redis down or a queue refusing: the entries stay; the poll tries again.
+        failures.warn('outbox-relay', { err: error, shard }, 'outbox relay failed; will retry');
+      }
+    }
+  };
+  const wake = (shard: number) => {
+    dirty.add(shard);
+    running ??= drain().finally(() => {
+      running = undefined;
+      if (dirty.size > 0 && !stopped) wake([...dirty][0]!);
+    });
+  };
+  const onMessage = (channel: string, message: string) => {
+    const shard = Number(message);
+    if (channel === deps.keys.outboxNudge && Number.isInteger(shard)) wake(shard);
+  };
+  subscriber.on('message', onMessage);
+  void subscriber.subscribe(deps.keys.outboxNudge).catch((error: unknown) => {
+    failures.warn('outbox-relay-subscribe', { err: error }, 'outbox nudges unavailable; polling');
+  });
+  const timer = setInterval(() => {
+    for (const shard of deps.keys.allShards) wake(shard.shard);
+  }, options.pollMs);
+  timer.unref();
+  for (const shard of deps.keys.allShards) wake(shard.shard);
+
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      subscriber.off('message', onMessage);
+      await running;
+      await subscriber.quit().catch(() => subscriber.disconnect());
+    },
+  };
+}
