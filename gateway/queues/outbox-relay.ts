@@ -190,8 +190,9 @@ export function startOutboxRelay(
       stopped = true;
       clearInterval(timer);
       subscriber.off('message', onMessage);
+      // Not quit(): with Redis gone, a worker connection would queue it for ever.
+      subscriber.disconnect();
       await running;
-      await subscriber.quit().catch(() => subscriber.disconnect());
     },
   };
 }
