@@ -175,7 +175,9 @@ async function checkInput(deps: ConsoleDeps, res: Response, input: DraftInput): 
     if (isGatewayError(error) && error.status < 500)
       return validationReport({
         problems: error.errors ?? [],
-        refused: `${error.code}: ${error.detail ?? error.message}`,
+        refused: error.errors?.length
+          ? `发现 ${error.errors.length} 个问题，保存将被拒绝 ${error.errors.length} problem(s): saving would be refused (${error.code})`
+          : `${error.code}: ${error.detail ?? error.message}`,
       });
     throw error;
   }
@@ -256,6 +258,12 @@ function diffView(before: string, after: string): HtmlValue {
   flush();
   return html`<div class="table-wrap">
     <table class="diff" id="draft-diff">
+      <colgroup>
+        <col class="no" />
+        <col />
+        <col class="no" />
+        <col />
+      </colgroup>
       <thead>
         <tr>
           <th colspan="2">已发布 <span class="en">Published</span></th>

@@ -183,9 +183,9 @@ function fieldTable(rows: readonly FieldRow[]): HtmlValue {
           <th>名称 <span class="en">Title</span></th>
           <th>类型 <span class="en">Type</span></th>
           <th>必填 <span class="en">Required</span></th>
-          <th>约束 <span class="en">Constraints</span></th>
           <th>个人信息 <span class="en">x-personal</span></th>
           <th>区划表 <span class="en">Division table</span></th>
+          <th>约束 <span class="en">Constraints</span></th>
         </tr>
       </thead>
       <tbody>
@@ -199,9 +199,10 @@ function fieldTable(rows: readonly FieldRow[]): HtmlValue {
                 ${r.required ? html`<span class="badge ok">必填 <span class="en">required</span></span>` : html`<span class="muted">选填 <span class="en">optional</span></span>`}
                 ${r.conditional ? html`<span class="badge">条件 <span class="en">conditional</span></span>` : ''}
               </td>
-              <td class="constraints">${r.constraints.map((c) => html`<code>${c}</code> `)}</td>
+
               <td>${r.personal ? html`<span class="badge warn">${r.personal}</span>` : ''}</td>
               <td>${r.division ?? ''}</td>
+              <td class="constraints">${r.constraints.map((c) => html`<code>${c}</code> `)}</td>
             </tr>`,
         )}
       </tbody>

@@ -93,7 +93,8 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await page.fill('#draft-document', JSON.stringify(doc, null, 2));
     await page.locator('#check-result[data-ok="true"]').waitFor();
     expect(await page.locator('#compat-changes').innerText()).toContain('/payload/remark');
-  });
+    // Three validations of the whole item (compile, examples, compatibility) while two browsers run.
+  }, 60_000);
 
   it('saves with a diff against the published version, validates and submits', async () => {
     const { page } = author;
