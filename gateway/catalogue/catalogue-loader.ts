@@ -3,6 +3,7 @@
 // then frozen). An entry in this file IS a published version: drafts live elsewhere until
 // published.
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
 import { CatalogueInvalidError } from './catalogue-error.ts';
@@ -15,11 +16,14 @@ export const DEFAULT_CATALOGUE_FILE = projectPath('schemas', 'catalogue.json');
 
 type RawItem = Omit<CatalogueItem, 'enabledProvinces'> & { enabledProvinces?: string[] };
 
-// Compiled once per load; loading happens at start or on publish, never per request.
-function metadataValidator() {
-  return new Ajv2020({ strict: true, allErrors: true }).compile<{ items: RawItem[] }>(
-    CATALOGUE_METADATA_SCHEMA,
-  );
+// Compiled once, on first use: a live reload parses the new versions' metadata after every
+// publish, and compiling this schema costs more than the rest of a one-item reload.
+let compiledMetadata: ValidateFunction<{ items: RawItem[] }> | undefined;
+function metadataValidator(): ValidateFunction<{ items: RawItem[] }> {
+  compiledMetadata ??= new Ajv2020({ strict: true, allErrors: true }).compile<{
+    items: RawItem[];
+  }>(CATALOGUE_METADATA_SCHEMA);
+  return compiledMetadata;
 }
 
 /**
