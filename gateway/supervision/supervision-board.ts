@@ -221,40 +221,53 @@ export class SupervisionBoard {
   ): Promise<{ subjects: BoardListing[]; complete: boolean }> {
     const subjects: BoardListing[] = [];
     const batch = 500;
-    for (let start = 0; start < scanLimit; start += batch) {
-      const raw = await this.#redis.zrange(
-        this.#keys.deadlines,
-        String(start),
-        String(start + batch - 1),
-        'WITHSCORES',
-      );
-      const entries: { id: string; dueMs: number }[] = [];
-      for (let i = 0; i < raw.length; i += 2) {
-        const [kind, id] = splitMember(raw[i]!);
-        if (kind === filter.kind) entries.push({ id, dueMs: Number(raw[i + 1]) });
+    let scanned = 0;
+    let complete = true;
+    // Every shard's board: a subject lives on the board of its own shard.
+    for (const board of this.#boards) {
+      for (let start = 0; ; start += batch) {
+        if (scanned >= scanLimit || subjects.length >= limit) {
+          complete = false;
+          break;
+        }
+        const raw = await this.#redis.zrange(
+          board.deadlines,
+          String(start),
+          String(start + batch - 1),
+          'WITHSCORES',
+        );
+        scanned += raw.length / 2;
+        const entries: { id: string; dueMs: number }[] = [];
+        for (let i = 0; i < raw.length; i += 2) {
+          const [kind, id] = splitMember(raw[i]!);
+          if (kind === filter.kind) entries.push({ id, dueMs: Number(raw[i + 1]) });
+        }
+        const pipeline = this.#redis.pipeline();
+        for (const e of entries)
+          pipeline.hmget(board.subject(filter.kind, e.id), 'gauge', filter.state);
+        const rows = (await pipeline.exec()) ?? [];
+        for (const [i, e] of entries.entries()) {
+          // `gauge` is the subject's gauge prefix, `<kind>|<province>|<item>|`.
+          const [gauge, inState] = (rows[i]?.[1] ?? []) as (string | null)[];
+          const [, province, itemCode] = (gauge ?? '').split('|');
+          if (!province || !itemCode || inState !== '1') continue;
+          if (filter.province && province !== filter.province) continue;
+          if (filter.itemCode && itemCode !== filter.itemCode) continue;
+          if (subjects.length < limit)
+            subjects.push({
+              kind: filter.kind,
+              id: e.id,
+              province,
+              itemCode,
+              dueAt: new Date(e.dueMs).toISOString(),
+            });
+          else complete = false;
+        }
+        if (raw.length < batch * 2) break;
       }
-      const pipeline = this.#redis.pipeline();
-      for (const e of entries)
-        pipeline.hmget(this.#keys.subject(filter.kind, e.id), 'province', 'item', filter.state);
-      const rows = (await pipeline.exec()) ?? [];
-      for (const [i, e] of entries.entries()) {
-        const [province, itemCode, inState] = (rows[i]?.[1] ?? []) as (string | null)[];
-        if (!province || !itemCode) continue;
-        if (inState !== '1') continue;
-        if (filter.province && province !== filter.province) continue;
-        if (filter.itemCode && itemCode !== filter.itemCode) continue;
-        subjects.push({
-          kind: filter.kind,
-          id: e.id,
-          province,
-          itemCode,
-          dueAt: new Date(e.dueMs).toISOString(),
-        });
-        if (subjects.length >= limit) return { subjects, complete: false };
-      }
-      if (raw.length < batch * 2) return { subjects, complete: true };
     }
-    return { subjects, complete: false };
+    subjects.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
+    return { subjects, complete };
   }
 
   /** The furthest due time of any supervised subject (ms). */
