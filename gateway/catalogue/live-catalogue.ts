@@ -149,7 +149,12 @@ export function createLiveCatalogue(options: LiveCatalogueOptions): LiveCatalogu
       problems = undefined;
       const ms = performance.now() - started;
       logger.info(
-        { revision: state.revision, compiled: outcome.compiled, ms: Math.round(ms) },
+        {
+          revision: state.revision,
+          compiled: outcome.compiled,
+          ms: Math.round(ms),
+          compileMs: Math.round(outcome.ms),
+        },
         'catalogue loaded',
       );
       return { revision: state.revision, compiled: outcome.compiled, ms, compileMs: outcome.ms };
