@@ -28,6 +28,9 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag computed over every JSON answer (a SHA-1 of each 202 nobody revalidates); the
+  // documents that are worth revalidating set their own, precomputed (openapi/docs-routes.ts).
+  app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple');
   // One spelling per path (http/router.ts): /V1/cases and /v1/cases/ are not /v1/cases.

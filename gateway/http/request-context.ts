@@ -20,20 +20,26 @@ export function requestContext(logger: Logger): RequestHandler {
     const offered = req.get('x-request-id');
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     res.locals.requestId = requestId;
-    res.locals.log = logger.child({ requestId });
-    res.set('X-Request-Id', requestId);
+    // The child logger is built when a handler first logs: building one costs as much as a plain
+    // line (its bindings pass the redaction), and most requests log only their summary below.
+    let log: Logger | undefined;
+    Object.defineProperty(res.locals, 'log', {
+      get: () => (log ??= logger.child({ requestId })),
+      enumerable: true,
+      configurable: true,
+    });
+    res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      (res.locals as RequestLocals).log.info(
-        {
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms: Math.round(ms * 10) / 10,
-        },
-        'request',
-      );
+      const summary = {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      };
+      if (log) log.info(summary, 'request');
+      else logger.info({ requestId, ...summary }, 'request');
     });
     next();
   };

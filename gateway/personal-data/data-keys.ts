@@ -5,7 +5,7 @@
 // record under it is left. Production refuses to start without keys; development and test
 // generate one into the private data folder (.data/data-keys, GW_DATA_KEY_FILE), shared by every
 // process of the local system. Problems never echo key material.
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, type Config } from '../../config/load-config.ts';
@@ -13,8 +13,11 @@ import { projectPath } from '../shared/project-root.ts';
 
 export interface DataKey {
   readonly id: string;
-  /** 32 bytes. */
-  readonly key: Buffer;
+  /**
+   * The 32 bytes as a KeyObject, built once: handing createCipheriv a Buffer made Node import
+   * the key again on every seal and open (≈ 25 µs of the ≈ 40 µs a cipher costs).
+   */
+  readonly key: KeyObject;
 }
 
 export interface DataKeyRing {
@@ -55,7 +58,7 @@ export function parseDataKeys(
           `${source} key ${id}: must be ${KEY_BYTES} bytes in base64, got ${key.length}`,
         );
       else if (keys.has(id)) problems.push(`${source} key ${id}: listed twice`);
-      else keys.set(id, { id, key });
+      else keys.set(id, { id, key: createSecretKey(key) });
     });
   const current = keys.get(currentId ?? '') ?? (currentId ? undefined : [...keys.values()][0]);
   if (problems.length === 0 && !current)
