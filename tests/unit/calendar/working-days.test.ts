@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays,
   chinaDate,
+  createCalendar,
   loadCalendar,
   subtractWorkingDays,
   workingDaysBetween,
@@ -79,5 +80,27 @@ describe('subtractWorkingDays and workingDaysBetween', () => {
 
   it('names the China date of an instant (UTC+8)', () => {
     expect(chinaDate(new Date('2026-09-30T16:30:00Z'))).toBe('2026-10-01');
+  });
+});
+
+describe('remembered answers', () => {
+  it('answers a calendar published later by its own days, not by an earlier calendar’s answer', () => {
+    const plain = createCalendar([{ year: 2031, holidays: [], extraWorkingDays: [] }]);
+    const withHoliday = createCalendar([
+      { year: 2031, holidays: ['2031-03-04'], extraWorkingDays: [] },
+    ]);
+    // Monday 2031-03-03 + 1 working day: Tuesday, unless Tuesday became a holiday.
+    expect(addWorkingDays(plain, '2031-03-03', 1).date).toBe('2031-03-04');
+    expect(addWorkingDays(withHoliday, '2031-03-03', 1).date).toBe('2031-03-05');
+    expect(addWorkingDays(plain, '2031-03-03', 1).date).toBe('2031-03-04');
+    expect(subtractWorkingDays(withHoliday, '2031-03-05', 1).date).toBe('2031-03-03');
+    expect(subtractWorkingDays(plain, '2031-03-05', 1).date).toBe('2031-03-04');
+  });
+
+  it('gives the same answer to the same question asked again, and an answer cannot be edited', () => {
+    const calendar = createCalendar([{ year: 2031, holidays: [], extraWorkingDays: [] }]);
+    const first = addWorkingDays(calendar, '2031-06-02', 10);
+    expect(addWorkingDays(calendar, '2031-06-02', 10)).toEqual(first);
+    expect(Object.isFrozen(first)).toBe(true);
   });
 });
