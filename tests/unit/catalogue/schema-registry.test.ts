@@ -4,6 +4,7 @@
 // depend on the rest of the catalogue.
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';
+import { DEFS_ID } from '../../../gateway/catalogue/create-ajv.ts';
 import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';
 import { withIdCheck } from './standard-check-chars.ts';
 import { divisions, rejectionOf } from './support.ts';
@@ -210,5 +211,25 @@ describe('today on the China calendar (UTC+8)', () => {
     const error = rejectionOf(() => beforeMidnight.validateSubmission(paidBy(born)));
     expect(error).toMatchObject({ stage: 'identifiers' });
     expect(error.errors[0]!.message).toContain('birth date 20261202');
+  });
+});
+
+describe('shared definitions', () => {
+  const items = loadCatalogue().filter((item) => ['SW-005', 'GA-001'].includes(item.code));
+  const both = createSchemaRegistry({ divisions, items });
+  /** The compiled definitions a validator calls, by the full URI of its $ref. */
+  const sharedRefs = (validate: { schemaEnv: { refs: Record<string, unknown> } }) =>
+    new Map(Object.entries(validate.schemaEnv.refs).filter(([ref]) => ref.startsWith(DEFS_ID)));
+
+  it('are compiled once: every item version and the envelope call the same function', () => {
+    const sw005 = sharedRefs(both.validatorFor('SW-005')!);
+    const ga001 = sharedRefs(both.validatorFor('GA-001')!);
+    const envelope = sharedRefs(both.envelopeValidator());
+    const inBoth = [...sw005.keys()].filter((ref) => ga001.has(ref));
+    const withEnvelope = [...sw005.keys()].filter((ref) => envelope.has(ref));
+    expect(inBoth).toContain(`${DEFS_ID}#/$defs/divisionCode`);
+    expect(withEnvelope.length).toBeGreaterThan(0);
+    for (const ref of inBoth) expect(sw005.get(ref), ref).toBe(ga001.get(ref));
+    for (const ref of withEnvelope) expect(sw005.get(ref), ref).toBe(envelope.get(ref));
   });
 });
