@@ -7,6 +7,7 @@
 // much of a second core a second process can use here, not what it would gain on a larger box.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClientCredentials } from '../../gateway/client/gateway-client.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { freePort } from '../../scripts/private-redis.ts';
@@ -45,12 +46,14 @@ export interface ProcessesResult {
   errors: number;
 }
 
-interface RunningGateway {
+export interface RunningGateway {
   url: string;
+  /** The process's CPU seconds so far (user + system): one process only, read from /proc. */
+  cpuSeconds: () => number;
   stop: () => Promise<void>;
 }
 
-function credentials(): ClientCredentials {
+export function credentials(): ClientCredentials {
   const clients = JSON.parse(readFileSync(projectPath('config/clients.dev.json'), 'utf8')) as {
     id: string;
     secret: string;
@@ -60,14 +63,27 @@ function credentials(): ClientCredentials {
   return { clientId: client.id, secret: client.secret, signatureMethod: 'HMAC-SHA256' };
 }
 
+export interface GatewayStart {
+  redisUrl: string;
+  logLevel: string;
+  processes: number;
+  /** GW_KEY_PREFIX, so gateways compared on one Redis keep apart. */
+  keyPrefix: string;
+  /** The checkout whose gateway/main.ts runs; default this one. */
+  root?: string;
+}
+
 /** Starts `node gateway/main.ts` with N processes; resolves once every one listens. */
-async function startGateway(o: ProcessesOptions, processes: number): Promise<RunningGateway> {
+export async function startGatewayProcess(o: GatewayStart): Promise<RunningGateway> {
+  const { processes } = o;
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [projectPath('gateway/main.ts')], {
+  const main = o.root ? join(o.root, 'gateway/main.ts') : projectPath('gateway/main.ts');
+  const child: ChildProcess = spawn(process.execPath, [main], {
+    ...(o.root ? { cwd: o.root } : {}),
     env: {
       ...process.env,
       REDIS_URL: o.redisUrl,
-      GW_KEY_PREFIX: `bench-procs-${processes}`,
+      GW_KEY_PREFIX: o.keyPrefix,
       GW_ENV: 'development',
       PORT: String(port),
       GW_HOST: '127.0.0.1',
@@ -105,6 +121,7 @@ async function startGateway(o: ProcessesOptions, processes: number): Promise<Run
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -113,6 +130,13 @@ async function startGateway(o: ProcessesOptions, processes: number): Promise<Run
       clearTimeout(timer);
     },
   };
+}
+
+/** utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms). */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function side(processes: number, rounds: LoadResult[]): ProcessesSide {
@@ -131,9 +155,11 @@ export async function runProcesses(o: ProcessesOptions): Promise<ProcessesResult
   const gateways: RunningGateway[] = [];
   try {
     o.log('processes: starting the gateway as 1 process and as 2');
-    const one = await startGateway(o, 1);
+    const start = (processes: number) =>
+      startGatewayProcess({ ...o, processes, keyPrefix: `bench-procs-${processes}` });
+    const one = await start(1);
     gateways.push(one);
-    const two = await startGateway(o, 2);
+    const two = await start(2);
     gateways.push(two);
     const load = (gateway: RunningGateway, durationSec: number) =>
       signedLoad({

@@ -1,5 +1,6 @@
 // The bench's table on stdout. Returns the failures (non-2xx, errors, repeated nonces, failed jobs)
 // that make the run worthless; missed targets are reported, not failures.
+import type { BeforeAfterResult } from './before-after.ts';
 import type { DispatchResult } from './dispatch.ts';
 import type { IntakeResult } from './intake.ts';
 import type { ProcessesResult } from './processes.ts';
@@ -11,6 +12,7 @@ export interface Report {
   intake?: IntakeResult;
   dispatch?: DispatchResult;
   processes?: ProcessesResult;
+  beforeAfter?: BeforeAfterResult;
   soak?: SoakResult;
   failure?: string;
 }
@@ -263,6 +265,36 @@ export function printReport(r: Report): string[] {
     if (p.non2xx > 0) problems.push(`${p.non2xx} responses of the processes runs were not 2xx`);
     if (p.errors > 0)
       problems.push(`${p.errors} connection errors or timeouts in the processes runs`);
+  }
+
+  const b = r.beforeAfter;
+  if (b) {
+    out.push('');
+    out.push(
+      `Before and after — signed POST /v1/cases to one gateway process each, ${b.connections} connections × ${b.durationSec} s, ${b.rounds} alternating rounds, medians`,
+    );
+    out.push(
+      table([
+        ['', 'commit', 'req/s', 'gateway CPU µs/req', 'redis CPU µs/req'],
+        ...[b.before, b.after].map((side) => [
+          side.label,
+          side.commit.slice(0, 8),
+          f0(side.medianRequestsPerSec),
+          f0(side.medianCpuUs.gateway),
+          f0(side.medianCpuUs.redis),
+        ]),
+        [
+          `after ÷ before (req/s of rounds: ${b.roundRatios.map(f2).join(' ')})`,
+          '',
+          f2(b.ratio),
+          f2(b.cpuRatio),
+          '',
+        ],
+      ]),
+    );
+    if (b.non2xx > 0) problems.push(`${b.non2xx} responses of the before/after runs were not 2xx`);
+    if (b.errors > 0)
+      problems.push(`${b.errors} connection errors or timeouts in the before/after runs`);
   }
 
   const s = r.soak;

@@ -9,6 +9,8 @@
 //                                    children to results/ (summarise: tests/bench/profile-summary.ts)
 //   npm run bench -- --only intake   or --only dispatch, or --only processes (intake with 1 vs 2
 //                                    gateway processes, README.md#scaling-the-gateway)
+//   npm run bench -- --before <git ref>   intake of that commit's gateway against this checkout's,
+//                                    alternating rounds (before-after.ts); nothing else runs
 //   npm run bench -- --soak --cases 100000   the soak alone: cases through their whole lifecycle
 //                                    with the sandboxes, then retention (soak.ts; also
 //                                    --in-flight N --sample-every N --retention SECONDS
@@ -21,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startPrivateRedis } from '../../scripts/private-redis.ts';
+import { runBeforeAfter, type BeforeAfterResult } from './before-after.ts';
 import { runDispatch, type DispatchResult } from './dispatch.ts';
 import { runIntake, type IntakeResult } from './intake.ts';
 import { runProcesses, type ProcessesResult } from './processes.ts';
@@ -37,6 +40,7 @@ const { values: args } = parseArgs({
     without: { type: 'string' },
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
+    before: { type: 'string' },
     connections: { type: 'string' },
     duration: { type: 'string' },
     rounds: { type: 'string' },
@@ -93,12 +97,26 @@ let intake: IntakeResult | undefined;
 let dispatch: DispatchResult | undefined;
 let processes: ProcessesResult | undefined;
 let soak: SoakResult | undefined;
-const soakOnly = args.soak ?? false;
+let beforeAfter: BeforeAfterResult | undefined;
+// The soak and the before/after comparison run alone: nothing else shares the machine with them.
+const separateRun = (args.soak ?? false) || args.before !== undefined;
 let failure: string | undefined;
 try {
   const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
   Object.assign(machine, { redis: redisVersion });
-  if (soakOnly) {
+  if (args.before !== undefined) {
+    beforeAfter = await runBeforeAfter({
+      redisUrl: redis.url,
+      admin,
+      ref: args.before,
+      connections: settings.connections,
+      durationSec: settings.durationSec,
+      warmupSec: settings.warmupSec,
+      rounds: settings.rounds,
+      logLevel: settings.logLevel,
+      log,
+    });
+  } else if (args.soak) {
     soak = await runSoak({
       redisUrl: redis.url,
       admin,
@@ -111,7 +129,7 @@ try {
       log,
     });
   }
-  if (!soakOnly && (args.only === undefined || args.only === 'intake')) {
+  if (!separateRun && (args.only === undefined || args.only === 'intake')) {
     intake = await runIntake({
       redisUrl: redis.url,
       admin,
@@ -127,7 +145,7 @@ try {
       log,
     });
   }
-  if (!soakOnly && (args.only === undefined || args.only === 'dispatch')) {
+  if (!separateRun && (args.only === undefined || args.only === 'dispatch')) {
     dispatch = await runDispatch({
       redisUrl: redis.url,
       cases: settings.cases,
@@ -139,7 +157,7 @@ try {
       log,
     });
   }
-  if (!soakOnly && (args.only === undefined || args.only === 'processes')) {
+  if (!separateRun && (args.only === undefined || args.only === 'processes')) {
     processes = await runProcesses({
       redisUrl: redis.url,
       connections: settings.connections,
@@ -158,11 +176,20 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const problems = printReport({ machine, settings, intake, dispatch, processes, soak, failure });
+const problems = printReport({
+  machine,
+  settings,
+  intake,
+  dispatch,
+  processes,
+  beforeAfter,
+  soak,
+  failure,
+});
 const file = join(resultsDir, 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ machine, settings, intake, dispatch, processes, soak, problems, failure }, null, 2)}\n`,
+  `${JSON.stringify({ machine, settings, intake, dispatch, processes, beforeAfter, soak, problems, failure }, null, 2)}\n`,
 );
 console.log(`\nwritten: ${file}`);
 process.exit(problems.length > 0 ? 1 : 0);
