@@ -5,7 +5,9 @@
 // keys. Cases are stored exactly as the submit path does it (CaseStore.create: case, history,
 // outbox) and queued by the outbox relay (relayShard, here and in the adapter worker's own relay). Each worker first drains a warm-up batch, then the queue
 // is paused, the measured batch is queued, and the queue resumed; throughput is N over the span
-// from the first job's processedOn to the last job's finishedOn (BullMQ's own timestamps).
+// from the first job's processedOn to the last job's finishedOn (BullMQ's own timestamps). CPU
+// per job is the worker child's and redis-server's CPU time over the measured batch (from resume
+// until every job finished) divided by N: unlike jobs/s it does not move with the machine's load.
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../config/load-config.ts';
 import { loadAdapterSettings } from '../../adapters/kit/adapter-config.ts';
@@ -24,8 +26,8 @@ import {
   benchHistory,
   benchRecord,
 } from './bench-case.ts';
-import { spawnChild, type RunningChild } from './ipc.ts';
-import { median } from './stats.ts';
+import { spawnChild, type Facts, type RunningChild } from './ipc.ts';
+import { median, redisCpuSeconds } from './stats.ts';
 
 export type WorkerKind = 'adapter' | 'baseline';
 
@@ -51,13 +53,21 @@ export interface DispatchRound {
   failed: number;
   /** Cases whose record reads DELIVERED afterwards (the adapter worker writes it; the baseline does not). */
   delivered: number;
+  /** CPU µs per job over the measured batch: the worker child's, and redis-server's. */
+  cpuUsPerJob: { worker: number; redis: number };
+}
+
+export interface WorkerSummary {
+  rounds: DispatchRound[];
+  medianJobsPerSec: number;
+  medianCpuUsPerJob: { worker: number; redis: number };
 }
 
 export interface DispatchResult {
   cases: number;
   concurrency: number;
-  adapter: { rounds: DispatchRound[]; medianJobsPerSec: number };
-  baseline: { rounds: DispatchRound[]; medianJobsPerSec: number };
+  adapter: WorkerSummary;
+  baseline: WorkerSummary;
   roundRatios: number[];
   ratio: number;
   backend: Record<string, unknown>;
@@ -157,10 +167,20 @@ async function measure(
     const queue = queues.queue(BENCH_ADAPTER);
     await queue.pause();
     const ids = await seed(relay, redis, keys, envelope, o.cases);
+    const cpuSeconds = (f: Facts) => (Number(f.user) + Number(f.system)) / 1e6;
+    const before = {
+      worker: cpuSeconds(await child.ask('cpu')),
+      redis: await redisCpuSeconds(redis),
+    };
     const started = performance.now();
     await queue.resume();
     const { completed, failed } = await waitForDone(queues, o.warmupCases + o.cases, 300_000);
     const wallMs = performance.now() - started;
+    const perJob = (seconds: number) => (seconds * 1e6) / o.cases;
+    const cpuUsPerJob = {
+      worker: perJob(cpuSeconds(await child.ask('cpu')) - before.worker),
+      redis: perJob((await redisCpuSeconds(redis)) - before.redis),
+    };
 
     const pipeline = redis.pipeline();
     for (const id of ids) {
@@ -190,6 +210,7 @@ async function measure(
       completed: completed - o.warmupCases,
       failed,
       delivered,
+      cpuUsPerJob,
     };
   } finally {
     await child?.stop();
@@ -213,7 +234,7 @@ export async function runDispatch(o: DispatchOptions): Promise<DispatchResult> {
         const r = await measure(o, kind, `bench-dispatch-${i}-${kind}`, url, apiKey);
         rounds[kind].push(r);
         o.log(
-          `dispatch round ${i + 1}/${o.rounds} ${kind.padEnd(8)} ${r.jobsPerSec.toFixed(0).padStart(6)} jobs/s  (${o.cases} jobs in ${r.spanMs} ms)${r.failed ? `  FAILED ${r.failed}` : ''}`,
+          `dispatch round ${i + 1}/${o.rounds} ${kind.padEnd(8)} ${r.jobsPerSec.toFixed(0).padStart(6)} jobs/s  (${o.cases} jobs in ${r.spanMs} ms)  cpu/job ${r.cpuUsPerJob.worker.toFixed(0)} µs worker, ${r.cpuUsPerJob.redis.toFixed(0)} µs redis${r.failed ? `  FAILED ${r.failed}` : ''}`,
         );
       }
     }
@@ -223,17 +244,19 @@ export async function runDispatch(o: DispatchOptions): Promise<DispatchResult> {
         (n, r) => n + r.failed + (o.cases - r.completed),
         0,
       ) + rounds.adapter.reduce((n, r) => n + (o.cases - r.delivered), 0);
+    const summary = (of: DispatchRound[]): WorkerSummary => ({
+      rounds: of,
+      medianJobsPerSec: median(of.map((r) => r.jobsPerSec)),
+      medianCpuUsPerJob: {
+        worker: median(of.map((r) => r.cpuUsPerJob.worker)),
+        redis: median(of.map((r) => r.cpuUsPerJob.redis)),
+      },
+    });
     return {
       cases: o.cases,
       concurrency: o.concurrency,
-      adapter: {
-        rounds: rounds.adapter,
-        medianJobsPerSec: median(rounds.adapter.map((r) => r.jobsPerSec)),
-      },
-      baseline: {
-        rounds: rounds.baseline,
-        medianJobsPerSec: median(rounds.baseline.map((r) => r.jobsPerSec)),
-      },
+      adapter: summary(rounds.adapter),
+      baseline: summary(rounds.baseline),
       roundRatios,
       ratio: median(roundRatios),
       backend: await backend.ask('stats'),

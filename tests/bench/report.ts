@@ -229,12 +229,24 @@ export function printReport(r: Report): string[] {
     );
     out.push(
       table([
-        ['', 'jobs/s'],
-        ['adapter worker (startWorkers, real sc-chengdu adapter)', f0(d.adapter.medianJobsPerSec)],
-        ['minimal BullMQ worker + fetch', f0(d.baseline.medianJobsPerSec)],
+        ['', 'jobs/s', 'CPU µs/job', 'redis µs/job'],
+        [
+          'adapter worker (startWorkers, real sc-chengdu adapter)',
+          f0(d.adapter.medianJobsPerSec),
+          f0(d.adapter.medianCpuUsPerJob.worker),
+          f0(d.adapter.medianCpuUsPerJob.redis),
+        ],
+        [
+          'minimal BullMQ worker + fetch',
+          f0(d.baseline.medianJobsPerSec),
+          f0(d.baseline.medianCpuUsPerJob.worker),
+          f0(d.baseline.medianCpuUsPerJob.redis),
+        ],
         [
           `ratio (median of rounds: ${d.roundRatios.map(f2).join(' ')}) — target ≥ ${TARGETS.dispatchRatio}: ${verdict(d.ratio >= TARGETS.dispatchRatio)}`,
           f2(d.ratio),
+          '',
+          '',
         ],
       ]),
     );
