@@ -2,9 +2,13 @@
 // Personal data is redacted by path here, once (gateway/README.md#personal-data): payloads are
 // never logged whole, secrets never, and the personal fields that can reach a log line through an
 // error or a request summary are censored — their paths derived from the x-personal annotations
-// of the envelope and the shared definitions (personal-data/log-redaction.ts).
+// of the envelope and the shared definitions (personal-data/log-redaction.ts). The paths are
+// compiled once (log-redactor.ts) and applied to each line's object, each child's bindings and
+// each serialized error; log calls pass data in that object, never as format arguments (`%j`),
+// which are not redacted.
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { gatewayPersonalLogPaths } from '../personal-data/log-redaction.ts';
+import { compileRedaction, redactValue, type RedactState } from './log-redactor.ts';
 
 export type { Logger };
 
@@ -23,6 +27,59 @@ export function redactPaths(): string[] {
   return [...SECRET_PATHS, ...gatewayPersonalLogPaths()];
 }
 
+const CENSOR = '[masked]';
+const ERROR_KEY = 'err';
+
+/**
+ * A line's object or a child's bindings, censored; its error is left to the error serializer,
+ * which censors what pino makes of it (an Error's enumerable fields and its causes' messages).
+ */
+function redactTop(top: RedactState, object: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(object)) {
+    if (key === ERROR_KEY) continue;
+    const value = object[key];
+    if (value === undefined) continue;
+    const state = top.next(key);
+    const out = state.censor ? CENSOR : redactValue(value, state, CENSOR);
+    if (out !== value) (copy ??= { ...object })[key] = out;
+  }
+  return copy ?? object;
+}
+
+interface Redaction {
+  options: Pick<LoggerOptions, 'formatters' | 'serializers'>;
+  /** pino applies formatters.bindings to the root's base only: children's bindings pass here. */
+  censorChildren: (logger: Logger) => Logger;
+}
+
+function redaction(): Redaction {
+  const top = compileRedaction(redactPaths());
+  const underError = top.next(ERROR_KEY);
+  const serializeError = pino.stdSerializers.err;
+  return {
+    options: {
+      formatters: {
+        log: (object) => redactTop(top, object),
+        bindings: (bindings) => redactTop(top, bindings),
+      },
+      serializers: {
+        [ERROR_KEY]: (error: Error) =>
+          underError.censor ? CENSOR : redactValue(serializeError(error), underError, CENSOR),
+      },
+    },
+    censorChildren: (logger) => {
+      // A child is Object.create(its parent), so every descendant inherits this child().
+      // pino's own, from the prototype, called on each descendant (not bound to the root).
+      const child: Logger['child'] = Reflect.get(logger, 'child');
+      logger.child = function (this: Logger, bindings, options) {
+        return child.call(this, redactTop(top, bindings), options);
+      } as Logger['child'];
+      return logger;
+    },
+  };
+}
+
 export interface LoggerSettings {
   level: string;
   env: string;
@@ -32,23 +89,26 @@ export function createLogger(
   settings: LoggerSettings,
   destination?: pino.DestinationStream,
 ): Logger {
+  const { options: redacting, censorChildren } = redaction();
   const options: LoggerOptions = {
     level: settings.level,
     base: { service: 'swgw' },
-    redact: { paths: redactPaths(), censor: '[masked]' },
+    ...redacting,
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  if (destination) return pino(options, destination);
+  if (destination) return censorChildren(pino(options, destination));
   // Pretty output only for a person at a terminal; machines get one JSON object per line.
   if (settings.env === 'development' && process.stdout.isTTY) {
     try {
-      return pino({
-        ...options,
-        transport: { target: 'pino-pretty', options: { colorize: true } },
-      });
+      return censorChildren(
+        pino({
+          ...options,
+          transport: { target: 'pino-pretty', options: { colorize: true } },
+        }),
+      );
     } catch {
       // pino-pretty is a dev dependency; an image without it still logs, as JSON.
     }
   }
-  return pino(options);
+  return censorChildren(pino(options));
 }
