@@ -8,6 +8,7 @@
 // from the first job's processedOn to the last job's finishedOn (BullMQ's own timestamps). CPU
 // per job is the worker child's and redis-server's CPU time over the measured batch (from resume
 // until every job finished) divided by N: unlike jobs/s it does not move with the machine's load.
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../config/load-config.ts';
 import { loadAdapterSettings } from '../../adapters/kit/adapter-config.ts';
@@ -39,7 +40,10 @@ export interface DispatchOptions {
   concurrency: number;
   /** LOG_LEVEL of the gateway / adapter worker (default info, as in production). */
   logLevel: string;
-  /** Write a CPU profile of each adapter-worker child here (node --cpu-prof). */
+  /**
+   * Write a CPU profile of each worker child over its measured batch here,
+   * bench-dispatch-<round>-<kind>.cpuprofile.
+   */
   profileDir?: string;
   log: (line: string) => void;
 }
@@ -156,10 +160,8 @@ async function measure(
         BENCH_BACKEND_URL: backendUrl,
         BENCH_BACKEND_API_KEY: apiKey,
         BENCH_CONCURRENCY: String(o.concurrency),
+        ...(o.profileDir ? { BENCH_PROFILE_FILE: join(o.profileDir, `${prefix}.cpuprofile`) } : {}),
       },
-      ...(o.profileDir && kind === 'adapter'
-        ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', o.profileDir] }
-        : {}),
     });
     await seed(relay, redis, keys, envelope, o.warmupCases);
     await waitForDone(queues, o.warmupCases, 120_000);
@@ -172,6 +174,7 @@ async function measure(
       worker: cpuSeconds(await child.ask('cpu')),
       redis: await redisCpuSeconds(redis),
     };
+    if (o.profileDir) await child.ask('profile-start');
     const started = performance.now();
     await queue.resume();
     const { completed, failed } = await waitForDone(queues, o.warmupCases + o.cases, 300_000);
@@ -181,6 +184,7 @@ async function measure(
       worker: perJob(cpuSeconds(await child.ask('cpu')) - before.worker),
       redis: perJob((await redisCpuSeconds(redis)) - before.redis),
     };
+    if (o.profileDir) await child.ask('profile-stop');
 
     const pipeline = redis.pipeline();
     for (const id of ids) {

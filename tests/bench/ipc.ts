@@ -4,6 +4,8 @@
 // 'stats') and finally sends 'stop', after which the child closes what it opened and exits 0
 // (so a --cpu-prof profile is written).
 import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 
 export type Facts = Record<string, unknown>;
@@ -31,7 +33,10 @@ type ChildMessage = Answer | Ready | Failed;
 // ---- child side ----------------------------------------------------------------------------
 
 export interface ChildHandlers {
-  /** Answers 'memory' and 'cpu' by default (process.memoryUsage(), cpuUsage()); add more by name. */
+  /**
+   * Answers 'memory', 'cpu' (process.memoryUsage(), cpuUsage()), 'profile-start' and
+   * 'profile-stop' by default; add more by name.
+   */
   answers?: Record<string, () => Facts | Promise<Facts>>;
   stop: () => Promise<void>;
 }
@@ -40,11 +45,35 @@ function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
+/**
+ * A CPU profile of a stretch the parent chooses ('profile-start' … 'profile-stop'), written to
+ * BENCH_PROFILE_FILE: unlike node --cpu-prof, without the start-up and the seeding around it.
+ */
+function windowProfiler(): Record<string, () => Promise<Facts>> {
+  const session = new Session();
+  return {
+    'profile-start': async () => {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+      return {};
+    },
+    'profile-stop': async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      const file = process.env.BENCH_PROFILE_FILE ?? 'window.cpuprofile';
+      writeFileSync(file, JSON.stringify(profile));
+      return { file };
+    },
+  };
+}
+
 /** Call once the child is ready: reports facts, then serves questions until told to stop. */
 export function serveParent(facts: Facts, handlers: ChildHandlers): void {
   const answers: Record<string, () => Facts | Promise<Facts>> = {
     memory: () => ({ ...process.memoryUsage() }),
     cpu: () => ({ ...process.cpuUsage() }),
+    ...windowProfiler(),
     ...handlers.answers,
   };
   process.on('message', (raw: unknown) => {
