@@ -79,7 +79,7 @@ export function createCqAdapter(
       }
     }
     const errcode = errcodeOf(response);
-    context.log.info({ adapter: 'cq', caseId, status: response.status, errcode }, 'cq answered');
+    context.log.debug({ adapter: 'cq', caseId, status: response.status, errcode }, 'cq answered');
     return response;
   }
 

@@ -60,7 +60,7 @@ export function createGxAdapter(settings: GxSettings): ProvinceAdapter {
     const code = typeof answer.code === 'string' ? answer.code : '';
     const subCode = typeof answer.sub_code === 'string' ? answer.sub_code : undefined;
     const outcome: GxOutcome = gxOutcome(code, subCode);
-    context.log.info({ adapter: 'gx', caseId, code, subCode, outcome }, 'gx answered');
+    context.log.debug({ adapter: 'gx', caseId, code, subCode, outcome }, 'gx answered');
     // sub_msg is not copied: a parameter error may quote the applicant's data.
     const reason = `gx code ${code}${subCode ? `/${subCode}` : ''}`;
     const failure = () =>

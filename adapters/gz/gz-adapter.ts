@@ -102,7 +102,7 @@ export function createGzAdapter(settings: GzSettings): ProvinceAdapter {
     }
     const code = answer.code ?? '';
     const outcome = gzOutcome(code);
-    context.log.info(
+    context.log.debug(
       { adapter: 'gz', caseId, code, status: response.status, outcome },
       'gz answered',
     );

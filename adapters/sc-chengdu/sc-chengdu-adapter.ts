@@ -64,7 +64,7 @@ export function createScChengduAdapter(settings: ScChengduSettings): ProvinceAda
     );
     const { status } = response;
     const problemCode = problemCodeOf(response.text);
-    context.log.info(
+    context.log.debug(
       {
         adapter: 'sc-chengdu',
         caseId: request.caseId,
@@ -99,7 +99,7 @@ export function createScChengduAdapter(settings: ScChengduSettings): ProvinceAda
       context,
     );
     const { status } = response;
-    context.log.info({ adapter: 'sc-chengdu', caseId: query.caseId, status }, 'sc-chengdu status');
+    context.log.debug({ adapter: 'sc-chengdu', caseId: query.caseId, status }, 'sc-chengdu status');
     if (status === 404) return { found: false };
     if (status !== 200) {
       throw classifyHttpFailure(

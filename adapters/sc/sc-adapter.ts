@@ -66,7 +66,7 @@ export function createScAdapter(settings: ScSettings): ProvinceAdapter {
     }
     const envelope = readEnvelope(response);
     const outcome = scOutcome(envelope.code);
-    context.log.info({ adapter: 'sc', caseId, code: envelope.code, outcome }, 'sc answered');
+    context.log.debug({ adapter: 'sc', caseId, code: envelope.code, outcome }, 'sc answered');
     return { envelope, outcome };
   }
 

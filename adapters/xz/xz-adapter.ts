@@ -56,7 +56,7 @@ export function createXzAdapter(settings: XzSettings): ProvinceAdapter {
     );
     const { status } = response;
     const errorCode = errorCodeOf(response.text);
-    context.log.info(
+    context.log.debug(
       { adapter: 'xz', caseId: request.caseId, status, ...(errorCode ? { errorCode } : {}) },
       'xz answered',
     );
@@ -85,7 +85,7 @@ export function createXzAdapter(settings: XzSettings): ProvinceAdapter {
     );
     const { status } = response;
     const errorCode = errorCodeOf(response.text);
-    context.log.info({ adapter: 'xz', caseId: query.caseId, status }, 'xz status answered');
+    context.log.debug({ adapter: 'xz', caseId: query.caseId, status }, 'xz status answered');
     if (status === 404 && errorCode === 'NOT_FOUND') return { found: false };
     if (status !== 200) {
       throw classifyHttpFailure(status, response.headers.get('retry-after'), errorCode);

@@ -91,7 +91,7 @@ export function createYnAdapter(settings: YnSettings): ProvinceAdapter {
     const answer = parseAnswer(response.text);
     const retCode = String(answer.head.RETCODE ?? '').trim();
     const outcome = ynOutcome(retCode);
-    context.log.info({ adapter: 'yn', caseId, retCode, outcome }, 'yn answered');
+    context.log.debug({ adapter: 'yn', caseId, retCode, outcome }, 'yn answered');
     const slbh = typeof answer.record.SLBH === 'string' ? answer.record.SLBH.trim() : '';
     if (outcome === 'success' || outcome === 'duplicate') {
       if (!slbh) {
