@@ -19,23 +19,24 @@ export type DeliveryTarget =
 
 /**
  * The case of a delivery job, if it is still waiting to be delivered, with its envelope decrypted
- * for the adapter (the one place a worker opens it). A case still SUBMITTED had
+ * for the adapter (the one place a worker opens it), both in one read (CaseStore.getForDelivery). A case still SUBMITTED had
  * its job queued by a submit path that has not recorded the dispatch yet (or died before it): the
  * worker records it, so the history never jumps from SUBMITTED to DELIVERED.
  */
 export async function loadForDelivery(store: CaseStore, caseId: string): Promise<DeliveryTarget> {
-  let record = await store.get(caseId);
-  if (record?.status === 'SUBMITTED') {
-    await recordDispatched(store, record);
-    record = await store.get(caseId);
+  let stored = await store.getForDelivery(caseId);
+  if (stored?.record.status === 'SUBMITTED') {
+    await recordDispatched(store, stored.record);
+    stored = await store.getForDelivery(caseId);
   }
-  if (!record) return { found: 'missing' };
+  if (!stored) return { found: 'missing' };
+  const { record } = stored;
   // A joint parent has no route of its own: its children are delivered.
   if (record.kind === 'joint-parent' || record.status !== 'ROUTED') {
     return { found: 'skip', status: record.status };
   }
   try {
-    return { found: 'deliver', record, envelope: await store.openEnvelope(record.id) };
+    return { found: 'deliver', record, envelope: await stored.openEnvelope() };
   } catch (error) {
     if (error instanceof SealedDataError)
       return { found: 'unreadable', record, reason: error.message };
