@@ -11,6 +11,7 @@ import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/
 import { projectPath } from '../shared/project-root.ts';
 import { CatalogueInvalidError } from './catalogue-error.ts';
 import { compileItem, type RegisteredItem } from './compile-item.ts';
+import { sharedDocuments } from './item-schema-checks.ts';
 import { createAjv, DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
 import { itemSchemaId } from './item-files.ts';
 import { versionKey, type ItemSource } from './item-source.ts';
@@ -78,10 +79,10 @@ export function createCatalogueCompiler(options: CompilerOptions): CatalogueComp
   const envelope = ajv.getSchema<SubmissionEnvelope>(ENVELOPE_ID);
   if (!envelope) throw new CatalogueInvalidError('schema registry', [`${ENVELOPE_ID} missing`]);
   // The envelope's own personal fields are held to the same rule as every item's.
-  const defs = (ajv.getSchema(DEFS_ID)?.schema ?? {}) as Record<string, unknown>;
-  const envelopeProblems = unannotatedPersonalFields(envelope.schema as Record<string, unknown>, {
-    defs,
-  }).map((f) => `envelope.schema.json: ${unannotatedProblem(f)}`);
+  const shared = sharedDocuments(ajv);
+  const envelopeProblems = unannotatedPersonalFields(shared.envelope, shared).map(
+    (f) => `envelope.schema.json: ${unannotatedProblem(f)}`,
+  );
   if (envelopeProblems.length > 0)
     throw new CatalogueInvalidError('schema registry refused to build', envelopeProblems);
 
@@ -103,7 +104,7 @@ export function createCatalogueCompiler(options: CompilerOptions): CatalogueComp
           // A schema's $id can be registered once: a changed source replaces the old one.
           ajv.removeSchema(itemSchemaId(code, version));
           ajv.removeSchema(resultSchemaId(code, version));
-          const result = compileItem(ajv, source, rules);
+          const result = compileItem(ajv, source, rules, shared);
           compiled++;
           if (!result.ok) {
             ajv.removeSchema(itemSchemaId(code, version));

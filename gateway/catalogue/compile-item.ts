@@ -6,7 +6,6 @@
 // its cases. Every problem is collected, not just the first, so one start-up lists all that is
 // wrong.
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { DEFS_ID } from './create-ajv.ts';
 import {
   deepFreeze,
   itemExamplesFile,
@@ -16,7 +15,7 @@ import {
   type ItemExamples,
 } from './item-files.ts';
 import type { ItemSource } from './item-source.ts';
-import { checkItemSchema } from './item-schema-checks.ts';
+import { checkItemSchema, sharedDocuments, type SharedDocuments } from './item-schema-checks.ts';
 import type { PersonalLocations } from '../personal-data/personal-locations.ts';
 import type { CrossFieldRule } from './rules/cross-field-rule.ts';
 import type { CompiledResult } from './result-schema.ts';
@@ -38,10 +37,6 @@ export interface RegisteredItem extends CompiledItem {
 
 export type CompileResult = { ok: true; entry: RegisteredItem } | { ok: false; problems: string[] };
 
-function rawSchema(ajv: Ajv2020, id: string): Record<string, unknown> {
-  return (ajv.getSchema(id)?.schema ?? {}) as Record<string, unknown>;
-}
-
 type CompileFailure = { ok: false; problems: string[] };
 
 function parseSchema(file: string, text: string): { ok: true; value: unknown } | CompileFailure {
@@ -57,6 +52,7 @@ export function compileItem(
   ajv: Ajv2020,
   source: ItemSource,
   ruleCatalogue: ReadonlyMap<string, CrossFieldRule>,
+  shared: SharedDocuments = sharedDocuments(ajv),
 ): CompileResult {
   const { item } = source;
   const file = itemSchemaFile(item.code, item.version);
@@ -76,6 +72,7 @@ export function compileItem(
     item.version,
     schema as Record<string, unknown>,
     ruleCatalogue,
+    shared,
   );
   if (!check.ok) problems.push(...check.problems.map((p) => `${file}: ${p.message}`));
   const examplesFile = itemExamplesFile(item.code, item.version);
@@ -98,7 +95,7 @@ export function compileItem(
       examples: examples.value,
       personal,
       ...(result ? { result } : {}),
-      definitions: deepFreeze(referencedDefinitions(schema, rawSchema(ajv, DEFS_ID))),
+      definitions: deepFreeze(referencedDefinitions(schema, shared.defs)),
     },
   };
 }

@@ -102,16 +102,16 @@ export function personalLocations(
   return Object.freeze(out);
 }
 
-/** A submission's locations: the envelope's own, then the item payload's under /payload. */
+/**
+ * A submission's locations: the envelope's own (`personalLocations(envelope)`, the same for every
+ * item version, so derived once by the caller), then the item payload's under /payload.
+ */
 export function submissionLocations(
-  envelope: Schema,
+  envelope: PersonalLocations,
   payload: Schema,
   docs: SchemaDocuments,
 ): PersonalLocations {
-  return Object.freeze([
-    ...personalLocations(envelope, docs),
-    ...personalLocations(payload, docs, ['payload']),
-  ]);
+  return Object.freeze([...envelope, ...personalLocations(payload, docs, ['payload'])]);
 }
 
 /**

@@ -102,12 +102,15 @@ describe('personal locations', () => {
   it('puts the payload locations of a submission under /payload, after the envelope', () => {
     const envelope = { properties: { applicant: ref('person'), payload: { type: 'object' } } };
     const payload = { properties: { spouse: ref('person') } };
-    expect(submissionLocations(envelope, payload, { defs }).map((l) => l.pointer)).toEqual([
-      '/applicant/name',
-      '/applicant/idNumber',
-      '/payload/spouse/name',
-      '/payload/spouse/idNumber',
-    ]);
+    const envelopeLocations = personalLocations(envelope, { defs });
+    expect(submissionLocations(envelopeLocations, payload, { defs }).map((l) => l.pointer)).toEqual(
+      [
+        '/applicant/name',
+        '/applicant/idNumber',
+        '/payload/spouse/name',
+        '/payload/spouse/idNumber',
+      ],
+    );
   });
 });
 
