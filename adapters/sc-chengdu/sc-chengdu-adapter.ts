@@ -63,7 +63,9 @@ export function createScChengduAdapter(settings: ScChengduSettings): ProvinceAda
       context,
     );
     const { status } = response;
-    const problemCode = problemCodeOf(response.text);
+    // A success carries no problem document: its body is parsed once, below.
+    const ok = status === 200 || status === 201;
+    const problemCode = ok ? undefined : problemCodeOf(response.text);
     context.log.debug(
       {
         adapter: 'sc-chengdu',
@@ -73,7 +75,7 @@ export function createScChengduAdapter(settings: ScChengduSettings): ProvinceAda
       },
       'sc-chengdu answered',
     );
-    if (status === 200 || status === 201) {
+    if (ok) {
       const body = parseJsonBody(response) as { applicationNo?: unknown };
       if (typeof body.applicationNo !== 'string' || body.applicationNo === '') {
         throw new TransientDeliveryError(`sc-chengdu HTTP ${status} without applicationNo`);
