@@ -124,6 +124,8 @@ export function transitionCall(
       keys.case(id),
       keys.history(id),
       keys.events(id),
+      // A joint child has none (it reads its parent's): expiring a missing key does nothing.
+      keys.envelope(id),
       keys.shardOf(id).deadLetters,
       ...(watched ? [keys.shardOf(id).provinceSilence(watched)] : []),
       ...(family ? familyKeys(keys, family) : []),

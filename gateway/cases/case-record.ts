@@ -1,8 +1,8 @@
 // The stored shape of a case (gateway/README.md#redis-data-layout: a Redis hash plus a history
 // list). Everything the read API returns is derived from this record; nothing else holds case
 // state. The submitted envelope is not part of it: it holds personal data, so it is stored sealed
-// (encrypted) beside these fields and only the store's openEnvelope decrypts it, for the few
-// readers that need it (gateway/README.md#encryption-at-rest).
+// (encrypted) in a key of its own beside the hash and only the store's openEnvelope decrypts it,
+// for the few readers that need it (gateway/README.md#encryption-at-rest).
 //
 // A case is one of three kinds, told apart by what it holds: a single case has a route; a joint
 // parent (多地联办) has its children's ids and no route of its own; a joint child has a route, its
@@ -91,8 +91,11 @@ export type RoutedCase = SingleCase | JointChildCase;
 
 const JSON_FIELDS = ['route', 'children', 'adapters', 'flags', 'result', 'followUps'] as const;
 
-/** The hash field of the sealed envelope (bytes; create-case.lua writes it): never in the record. */
-export const SEALED_ENVELOPE_FIELD = 'envelope';
+/**
+ * The hash field where a case stored before the envelope had a key of its own keeps its sealed
+ * envelope (bytes): never in the record.
+ */
+export const LEGACY_ENVELOPE_FIELD = 'envelope';
 const NUMBER_FIELDS = ['promisedDays', 'pausedDays'] as const;
 
 /** Redis hash fields are strings: JSON for structures, plain text for the rest; kind is derived. */
@@ -198,7 +201,7 @@ export class CorruptCaseError extends Error {
 /** The case in a Redis hash; undefined when there is none (no id or status stored). */
 export function fromHash(hash: Record<string, string>): CaseRecord | undefined {
   if (!hash.id || !hash.status) return undefined;
-  const { [SEALED_ENVELOPE_FIELD]: _sealed, ...fields } = hash;
+  const { [LEGACY_ENVELOPE_FIELD]: _sealed, ...fields } = hash;
   const parsed: Record<string, unknown> = { ...fields, itemVersion: Number(hash.itemVersion) };
   for (const key of NUMBER_FIELDS) if (hash[key] !== undefined) parsed[key] = Number(hash[key]);
   if (hash.calendarAssumed !== undefined) parsed.calendarAssumed = hash.calendarAssumed === 'true';

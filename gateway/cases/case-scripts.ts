@@ -27,8 +27,8 @@ export const CASE_SCRIPTS = {
   linkFollowUp: script('link-follow-up.lua'),
 } as const;
 
-/** transition-case.lua's answer: verdict, status, history length, then the parent's three. */
+/** transition-case.lua's answer: verdict, status, stored history length, then the parent's three. */
 export type TransitionReply = [string, string, number, string?, string?, number?];
 
-/** follow_parent's answer: the parent's previous status, new status and history length. */
+/** follow_parent's answer: the parent's previous status, new status and stored history length. */
 export type FollowReply = [string, string, number];

@@ -1,6 +1,8 @@
-// Case records in Redis (gateway/README.md#case-store): one hash and one history list per case,
-// the idempotency records, the outbox of cases stored but not yet queued, and the dead-letter list,
-// each in the case's Redis shard (gateway/README.md#redis-data-layout).
+// Case records in Redis (gateway/README.md#case-store): one hash and one history list per case (the
+// list holds the moves after the submission, whose entries are derived from the hash), the sealed
+// envelope of a single case or joint parent, the idempotency records, the outbox of cases stored
+// but not yet queued, and the dead-letter list, each in the case's Redis shard
+// (gateway/README.md#redis-data-layout).
 // The store is the only writer of those keys and its Redis client is private: a status changes
 // only by a row of the lifecycle table (move), applied atomically by transition-case.lua, and the
 // transition listeners given at construction (portal callbacks, 督办 scheduling) hear of every
@@ -36,7 +38,7 @@ import { isCaseStatus, type CaseStatus } from './case-status.ts';
 import {
   CorruptCaseError,
   fromHash,
-  SEALED_ENVELOPE_FIELD,
+  LEGACY_ENVELOPE_FIELD,
   toHash,
   type CaseRecord,
   type HistoryEntry,
@@ -44,6 +46,7 @@ import {
 } from './case-record.ts';
 import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.ts';
 import type { MoveName } from './lifecycle.ts';
+import { caseHistory, ROUTED_SEQUENCE } from './record-dispatch.ts';
 
 const {
   createCase: CREATE_CASE,
@@ -66,9 +69,8 @@ export interface IdempotencyRecord {
 export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
 
 export interface NewCase {
+  /** Stored ROUTED; its history starts with the submission's entries, derived from it. */
   record: CaseRecord;
-  /** Its first history entries, oldest first. */
-  history: readonly HistoryEntry[];
   /** Its 督办 schedule (supervision-board.ts trackArgs); none for a joint parent. */
   supervision?: readonly string[];
 }
@@ -137,30 +139,32 @@ export class CaseStore {
   }
 
   /**
-   * The case and, for a delivery, a way to open its envelope, in one read: the whole hash as bytes
-   * (the sealed envelope is one of its fields) instead of the record and then the envelope, a
-   * Redis command fewer per delivery. The envelope is opened only when asked (a case the worker
-   * skips is never decrypted); a joint child's lives on its parent and is read there then.
+   * The case and, for a delivery, a way to open its envelope, in one round trip: the hash (as
+   * bytes) and the family's sealed envelope key read together instead of the record and then the
+   * envelope. The envelope is opened only when asked (a case the worker skips is never decrypted).
    */
   async getForDelivery(
     id: string,
   ): Promise<{ record: CaseRecord; openEnvelope: () => Promise<SubmissionEnvelope> } | undefined> {
-    const stored = await this.#redis.hgetallBuffer(this.#keys.case(id));
+    // A joint child's envelope is its parent's: the same shard, read in the same round trip.
+    const owner = caseFamilyId(id);
+    const [stored, sealedKey] = await Promise.all([
+      this.#redis.hgetallBuffer(this.#keys.case(id)),
+      this.#redis.getBuffer(this.#keys.envelope(owner)),
+    ]);
     const hash: Record<string, string> = {};
-    let sealed: Buffer | undefined;
+    let sealed = sealedKey ?? undefined;
     for (const [field, value] of Object.entries(stored)) {
-      if (field === SEALED_ENVELOPE_FIELD) sealed = value;
+      // A case stored before the envelope had a key of its own keeps it in its hash.
+      if (field === LEGACY_ENVELOPE_FIELD) sealed ??= owner === id ? value : undefined;
       else hash[field] = value.toString('utf8');
     }
     const record = fromHash(hash);
     if (!record) return undefined;
-    const owner = caseFamilyId(id);
     return {
       record,
       openEnvelope: async () =>
-        sealed && owner === id
-          ? (this.#sealer.open(sealed, owner) as SubmissionEnvelope)
-          : this.openEnvelope(id),
+        sealed ? (this.#sealer.open(sealed, owner) as SubmissionEnvelope) : this.openEnvelope(id),
     };
   }
 
@@ -170,16 +174,27 @@ export class CaseStore {
    * tampered bytes), CorruptCaseError when the case has none.
    */
   async openEnvelope(id: string): Promise<SubmissionEnvelope> {
-    // Stored once per family, on the parent (sealed under its id): a joint child reads it there.
+    // Stored once per family, for the parent (sealed under its id): a joint child reads it there.
     const owner = caseFamilyId(id);
-    const sealed = await this.#redis.hgetBuffer(this.#keys.case(owner), SEALED_ENVELOPE_FIELD);
+    const sealed =
+      (await this.#redis.getBuffer(this.#keys.envelope(owner))) ??
+      // A case stored before the envelope had a key of its own keeps it in its hash.
+      (await this.#redis.hgetBuffer(this.#keys.case(owner), LEGACY_ENVELOPE_FIELD));
     if (!sealed) throw new CorruptCaseError(`case ${id} has no stored envelope`);
     return this.#sealer.open(sealed, owner) as SubmissionEnvelope;
   }
 
-  async history(id: string): Promise<HistoryEntry[]> {
-    const raw = await this.#redis.lrange(this.#keys.history(id), 0, -1);
-    return raw.map((entry) => JSON.parse(entry) as HistoryEntry);
+  /**
+   * The case's history, oldest first: its submission's entries (derived from the record: pass it
+   * when just read, else it is read here), then the stored ones of its later moves.
+   */
+  async history(id: string, record?: CaseRecord): Promise<HistoryEntry[]> {
+    const [raw, read] = await Promise.all([
+      this.#redis.lrange(this.#keys.history(id), 0, -1),
+      record ?? this.get(id),
+    ]);
+    const stored = raw.map((entry) => JSON.parse(entry) as HistoryEntry);
+    return read ? caseHistory(read, stored) : stored;
   }
 
   async findIdempotent(clientId: string, keyHash: string): Promise<IdempotencyRecord | undefined> {
@@ -199,9 +214,9 @@ export class CaseStore {
 
   /**
    * The one write of a submission (create-case.lua): the parent (first) and any children with
-   * their history and 督办 schedule, the outbox entry and the idempotency record, atomically, in
-   * the submission's shard. The envelope is sealed once, under the parent's id, so a sealed
-   * envelope moved to another case fails.
+   * their 督办 schedule, the sealed envelope, the outbox entry and the idempotency record,
+   * atomically, in the submission's shard. The envelope is sealed once, under the parent's id, so
+   * a sealed envelope moved to another case fails.
    */
   async create(
     idempotency: { clientId: string; keyHash: string; record: IdempotencyRecord },
@@ -221,6 +236,7 @@ export class CaseStore {
       board.due,
       board.gauges,
       board.deadlines,
+      this.#keys.envelope(parent.id),
     ];
     const args: (string | Buffer)[] = [
       encodeIdempotency(idempotency.record),
@@ -230,14 +246,13 @@ export class CaseStore {
       parent.id,
       this.#keys.outboxNudge,
       String(shard.shard),
+      this.#sealer.seal(envelope, parent.id),
     ];
     for (const c of cases) {
       const id = c.record.id;
-      keys.push(this.#keys.case(id), this.#keys.history(id), board.subject('case', id));
+      keys.push(this.#keys.case(id), board.subject('case', id));
       args.push(
         JSON.stringify(toHash(c.record)),
-        JSON.stringify(c.history.map((entry) => JSON.stringify(entry))),
-        c.record.id === parent.id ? this.#sealer.seal(envelope, parent.id) : '',
         c.supervision ? JSON.stringify(c.supervision) : '',
       );
     }
@@ -265,7 +280,7 @@ export class CaseStore {
       retentionSeconds: this.#retentionSeconds(),
     });
     const result = (await runScript(this.#redis, TRANSITION_CASE, keys, args)) as TransitionReply;
-    const [verdict, current, sequence] = result;
+    const [verdict, current, stored] = result;
     if (verdict === 'missing') return { ok: false, reason: 'missing' };
     const at = now.toISOString();
     const outcome: MoveOutcome =
@@ -286,7 +301,8 @@ export class CaseStore {
         previous,
         status,
         fields: plan.fields,
-        sequence: Number(sequence),
+        // The history's length: the stored moves after the submission's derived entries.
+        sequence: ROUTED_SEQUENCE + Number(stored),
         at,
       });
     }
@@ -395,14 +411,14 @@ export class CaseStore {
   }
 
   async #tellFollowed(parent: JointParentCase, reply: FollowReply, at: string): Promise<void> {
-    const [previous, status, sequence] = reply;
+    const [previous, status, stored] = reply;
     await this.#tell({
       record: parent,
       move: 'parent-followed',
       previous: asStatus(previous),
       status: asStatus(status),
       fields: {},
-      sequence: Number(sequence),
+      sequence: ROUTED_SEQUENCE + Number(stored),
       at,
     });
   }

@@ -71,12 +71,16 @@ export interface JointFamily {
   children: readonly string[];
 }
 
-/** The parent's hash, history and digests, then every child's hash: one hash tag, one slot. */
+/**
+ * The parent's hash, history, digests and sealed envelope (it expires with the parent), then every
+ * child's hash: one hash tag, one slot.
+ */
 export function familyKeys(keys: RedisKeys, family: JointFamily): string[] {
   return [
     keys.case(family.parentId),
     keys.history(family.parentId),
     keys.events(family.parentId),
+    keys.envelope(family.parentId),
     ...family.children.map((child) => keys.case(child)),
   ];
 }

@@ -75,7 +75,7 @@ export async function caseView(
   const record = await loadVisibleCase(store, client, caseId);
   const reader: CaseReader = { client, unmasked };
   const [history, children, envelope, parts] = await Promise.all([
-    store.history(record.id),
+    store.history(record.id, record),
     record.kind === 'joint-parent' ? loadChildren(store, record.children) : [],
     openSubmission(store, record.id, log),
     Promise.all(deps.caseViewParts.map((part) => part(record, reader))),

@@ -19,7 +19,7 @@ export type DeliveryTarget =
 
 /**
  * The case of a delivery job, if it is still waiting to be delivered, with its envelope decrypted
- * for the adapter (the one place a worker opens it), both in one read (CaseStore.getForDelivery). A case still SUBMITTED had
+ * for the adapter (the one place a worker opens it), both in one round trip (CaseStore.getForDelivery). A case still SUBMITTED had
  * its job queued by a submit path that has not recorded the dispatch yet (or died before it): the
  * worker records it, so the history never jumps from SUBMITTED to DELIVERED.
  */

@@ -1,8 +1,8 @@
 // POST /v1/cases, top to bottom (gateway/README.md#submission, gateway/README.md#thin-handlers):
 //   idempotency look-up (sharing its Redis round trip with the nonce and rate-limit checks) →
 //   validate (envelope → identifiers → payload) → route → related case → one write → 202.
-// The one write (create-case.lua) stores the case ROUTED with its history, its 督办 schedule, the
-// idempotency record and the outbox entry; the outbox relay turns the entry into the job
+// The one write (create-case.lua) stores the case ROUTED (its history's first entries are derived
+// from it), its 督办 schedule, the idempotency record and the outbox entry; the outbox relay turns the entry into the job
 // (gateway/README.md#outbox-relay). Two Redis round trips, none of them BullMQ's.
 import type { HandlerResult } from '../http/respond.ts';
 import type { Client } from '../auth/client-registry.ts';
@@ -19,7 +19,6 @@ import { idempotencyKeyHash } from './idempotency-key.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import type {
   CaseRecord,
-  HistoryEntry,
   JointChildCase,
   JointParentCase,
   RoutedCase,
@@ -27,7 +26,6 @@ import type {
 } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore, IdempotencyRecord, NewCase } from './case-store.ts';
-import { submissionHistory } from './record-dispatch.ts';
 
 /** A routed case's 督办 schedule, written with it (supervision/case-supervision.ts). */
 export type SubmissionSchedule = (record: RoutedCase) => readonly string[];
@@ -123,15 +121,8 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
   const shard = deps.store.submissionShard(keyHash);
   const built = buildCases(deps, input, item, envelope, decision, now, shard);
   const { parent } = built;
-  const submitted: HistoryEntry = {
-    at: now.toISOString(),
-    status: 'SUBMITTED',
-    actor: input.client.id,
-    ...(envelope.relatedCaseId ? { note: `resubmission of ${envelope.relatedCaseId}` } : {}),
-  };
   const newCase = (record: CaseRecord): NewCase => ({
     record,
-    history: submissionHistory(record, submitted),
     ...(record.kind === 'joint-parent' ? {} : { supervision: deps.schedule(record) }),
   });
   const outcome = await deps.store.create(

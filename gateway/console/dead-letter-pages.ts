@@ -86,7 +86,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
 
   router.get('/dead-letters/:caseId', async (req, res) => {
     const record = await deadLetter(String(req.params.caseId));
-    const history = await store.history(record.id);
+    const history = await store.history(record.id, record);
     const job = await queues.queue(record.route.adapter).getJob(record.id);
     const failed = record.status === 'DELIVERY_FAILED';
     const replay =

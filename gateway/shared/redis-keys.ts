@@ -190,8 +190,13 @@ export interface RedisKeys {
   queuePrefix(queue: string): string;
   /** A case's hash (its record). */
   case(caseId: string): string;
-  /** A case's history list. */
+  /** A case's history list: the entries of its moves (its submission's are derived). */
   history(caseId: string): string;
+  /**
+   * A single case's or joint parent's sealed envelope (bytes): a string of its own, so the case
+   * hash keeps only short values and stays a compact listpack.
+   */
+  envelope(caseId: string): string;
   /** Digests of the province events applied to a case (an event is applied once). */
   events(caseId: string): string;
   /** How many shards submissions are spread over (GW_REDIS_SHARDS). */
@@ -301,6 +306,7 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
     allShards,
     case: caseBase,
     history: (caseId: string) => `${caseBase(caseId)}:history`,
+    envelope: (caseId: string) => `${caseBase(caseId)}:envelope`,
     events: (caseId: string) => `${caseBase(caseId)}:events`,
     submissionShard,
     idempotency: (clientId: string, keyHash: string) =>

@@ -2,9 +2,8 @@
 // stored the way submit-case.ts stores a single case, but routed to 成都 (sc-chengdu), the simplest
 // dialect (JSON + API key). Both the seeding and the baseline worker build it from here.
 import { readFileSync } from 'node:fs';
-import type { HistoryEntry, SingleCase } from '../../gateway/cases/case-record.ts';
+import type { SingleCase } from '../../gateway/cases/case-record.ts';
 import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
-import { submissionHistory } from '../../gateway/cases/record-dispatch.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 
 export const BENCH_ITEM = 'SW-005';
@@ -39,12 +38,4 @@ export function benchRecord(id: string, at: string): SingleCase {
     dueAt: at,
     flags: { warning: false, overdue: false, escalated: false },
   };
-}
-
-export function benchHistory(record: SingleCase): HistoryEntry[] {
-  return submissionHistory(record, {
-    at: record.createdAt,
-    status: 'SUBMITTED',
-    actor: BENCH_CLIENT,
-  });
 }

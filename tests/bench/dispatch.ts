@@ -20,13 +20,7 @@ import { createCaseStore } from '../../gateway/cases/case-store.ts';
 import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
 import { CaseQueues } from '../../gateway/queues/case-queues.ts';
 import { redisKeys, routeQueueName, type RedisKeys } from '../../gateway/shared/redis-keys.ts';
-import {
-  BENCH_ADAPTER,
-  BENCH_CLIENT,
-  benchEnvelope,
-  benchHistory,
-  benchRecord,
-} from './bench-case.ts';
+import { BENCH_ADAPTER, BENCH_CLIENT, benchEnvelope, benchRecord } from './bench-case.ts';
 import { spawnChild, type Facts, type RunningChild } from './ipc.ts';
 import { median, redisCpuSeconds } from './stats.ts';
 
@@ -104,7 +98,7 @@ async function seed(
         const outcome = await store.create(
           { clientId: BENCH_CLIENT, keyHash, record: { caseId: id, requestHash: 'bench' } },
           envelope,
-          [{ record, history: benchHistory(record) }],
+          [{ record }],
         );
         if (!outcome.created) throw new Error(`seed: case ${id} not created`);
       }),

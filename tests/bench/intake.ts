@@ -424,7 +424,7 @@ async function measureFootprint(
   );
   const envelopeKeyBytes = await averageUsage(
     redis,
-    ids.map((id) => `${keys.case(id)}:envelope`),
+    ids.map((id) => keys.envelope(id)),
   );
   const idempotencyKeyBytes = await averageUsage(redis, idemKeys);
   const boardSubjectBytes = await averageUsage(
@@ -455,9 +455,7 @@ async function measureFootprint(
   const nonceKeyBytes = await averageUsage(redis, nonceKeys);
   const sample = ids[0] ?? '';
   const detail: Record<string, number> = {
-    envelopeBytes:
-      (await redis.strlen(`${keys.case(sample)}:envelope`)) ||
-      (await redis.hstrlen(keys.case(sample), 'envelope')),
+    envelopeBytes: await redis.strlen(keys.envelope(sample)),
     caseHashFields: await redis.hlen(keys.case(sample)),
     historyEntries: await redis.llen(keys.history(sample)),
     idempotencyValueBytes: idemKeys[0] ? await redis.strlen(idemKeys[0]) : 0,

@@ -163,7 +163,10 @@ export function printReport(r: Report): string[] {
       table([
         ['', 'bytes'],
         ['case hash', f0(fp.caseHashBytes)],
-        ['history list', f0(fp.historyListBytes)],
+        [
+          "history list (later moves; the submission's entries are derived)",
+          f0(fp.historyListBytes),
+        ],
         ['sealed envelope key', f0(fp.detail.envelopeKeyBytes ?? Number.NaN)],
         ['idempotency key', f0(fp.idempotencyKeyBytes)],
         ['督办 subject hash', f0(fp.detail.boardSubjectBytes ?? Number.NaN)],

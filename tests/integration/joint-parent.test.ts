@@ -158,7 +158,7 @@ describe('a joint parent and its children', () => {
     expect(await statusOf(family.parentId)).toBe('DECIDED');
   });
 
-  it('follows many families whose children move at once from two processes to the end', async () => {
+  it('follows many families whose children move at once from two processes to the end, where its record and sealed envelope start their retention', async () => {
     const families = await Promise.all(Array.from({ length: 30 }, () => submitJoint()));
     const [a, b] = [otherProcessStore(), otherProcessStore()];
     const parents = () => Promise.all(families.map((f) => statusOf(f.parentId)));
@@ -172,6 +172,12 @@ describe('a joint parent and its children', () => {
         families.flatMap((f) => [moveChild(a, f.cq, move), moveChild(b, f.chengdu, move)]),
       );
       expect(await parents()).toEqual(families.map(() => status));
+    }
+    // The family's one sealed envelope is the parent's: it expires with the closed parent.
+    const keys = redisKeys(gw.config.keyPrefix);
+    for (const f of families) {
+      expect(await gw.services.redis.ttl(keys.case(f.parentId))).toBeGreaterThan(0);
+      expect(await gw.services.redis.ttl(keys.envelope(f.parentId))).toBeGreaterThan(0);
     }
   });
 

@@ -1,10 +1,13 @@
 --[[
   The one write of a submission (gateway/README.md#outbox-rule): the case (and, for a joint case,
-  its children) with its history, its 督办 schedule, the outbox entry the relay turns into a job,
-  the idempotency record and, for a joint parent, its place in the set of open joint parents the
-  reconciler checks — all in one atomic step, unless the idempotency key is already taken. Every
-  key is in the submission's shard (hash tag `{s<n>}`): one slot. The case is stored ROUTED: from
-  here the outbox guarantees its job. A nudge on the outbox channel wakes the relays.
+  its children), its sealed envelope, its 督办 schedule, the outbox entry the relay turns into a
+  job, the idempotency record and, for a joint parent, its place in the set of open joint parents
+  the reconciler checks — all in one atomic step, unless the idempotency key is already taken.
+  Every key is in the submission's shard (hash tag `{s<n>}`): one slot. The case is stored ROUTED:
+  from here the outbox guarantees its job. Its history list is not written: the submission's
+  entries (SUBMITTED, ACCEPTED, ROUTED) are derived from the record when read
+  (gateway/cases/record-dispatch.ts), so the list holds only later moves. A nudge on the outbox
+  channel wakes the relays.
   track_subject comes from supervision/scripts/track-subject.lua, prepended.
 
   Input:
@@ -12,18 +15,18 @@
     KEYS[2] the shard's outbox          (sorted set: case id -> when stored, ms)
     KEYS[3] the shard's open joint parents (sorted set: parent id -> last checked ms)
     KEYS[4] the shard's 督办 due set, KEYS[5] its gauges, KEYS[6] its deadlines
-    KEYS[7..] per case, parent first: case hash, history list, 督办 subject hash
+    KEYS[7] the parent's sealed envelope (string; a joint child reads its parent's)
+    KEYS[8..] per case, parent first: case hash, 督办 subject hash
     ARGV[1] idempotency record
     ARGV[2] idempotency TTL, seconds
     ARGV[3] now, ms (the outbox score; the joint parents' first check)
     ARGV[4] parent case id (goes to the outbox; to the joint parents when it has children)
     ARGV[5] outbox nudge channel
     ARGV[6] the shard number (the nudge's message)
-    ARGV[7..] per case, in the order of the keys, four values: case fields JSON; history entries,
-              a JSON array of JSON strings; the sealed envelope (bytes:
-              gateway/personal-data/sealed-data.ts) or '' (a joint child reads its parent's); the
-              督办 schedule, a JSON array of track_subject's last four arguments, or '' (not
-              supervised: a joint parent)
+    ARGV[7] the sealed envelope (bytes: gateway/personal-data/sealed-data.ts)
+    ARGV[8..] per case, in the order of the keys, two values: case fields JSON; the 督办 schedule,
+              a JSON array of track_subject's last four arguments, or '' (not supervised: a joint
+              parent)
 
   Output:
     {'created'} or {'exists', <stored idempotency record>}
@@ -32,10 +35,10 @@ local existing = redis.call('GET', KEYS[1])
 if existing then
   return {'exists', existing}
 end
-local cases = (#KEYS - 6) / 3
+local cases = (#KEYS - 7) / 2
 for i = 0, cases - 1 do
-  local case_key, history_key, subject_key = KEYS[7 + i * 3], KEYS[8 + i * 3], KEYS[9 + i * 3]
-  local a = 7 + i * 4
+  local case_key, subject_key = KEYS[8 + i * 2], KEYS[9 + i * 2]
+  local a = 8 + i * 2
   if redis.call('EXISTS', case_key) == 1 then
     return redis.error_reply('case already exists: ' .. case_key)
   end
@@ -44,18 +47,14 @@ for i = 0, cases - 1 do
     flat[#flat + 1] = k
     flat[#flat + 1] = v
   end
-  -- Binary, so not inside the JSON: Lua strings carry any bytes.
-  if ARGV[a + 2] ~= '' then
-    flat[#flat + 1] = 'envelope'
-    flat[#flat + 1] = ARGV[a + 2]
-  end
   redis.call('HSET', case_key, unpack(flat))
-  redis.call('RPUSH', history_key, unpack(cjson.decode(ARGV[a + 1])))
-  if ARGV[a + 3] ~= '' then
-    local t = cjson.decode(ARGV[a + 3])
+  if ARGV[a + 1] ~= '' then
+    local t = cjson.decode(ARGV[a + 1])
     track_subject(subject_key, KEYS[4], KEYS[5], KEYS[6], t[1], t[2], t[3], t[4])
   end
 end
+-- Binary, so not inside the JSON: Lua strings carry any bytes.
+redis.call('SET', KEYS[7], ARGV[7])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 if cases > 1 then
   redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])

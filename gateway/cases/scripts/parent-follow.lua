@@ -15,15 +15,17 @@
     actor     the history's actor; note / lateNote: the history note ('%s' = the new status),
               lateNote when the advance completes what an earlier step left undone
 
-  follow_parent(parent_key, history_key, events_key, child_keys, rule, at, late, ttl)
-    parent_key, history_key, events_key  the parent's hash, history list and event digests
+  follow_parent(parent_key, history_key, events_key, envelope_key, child_keys, rule, at, late, ttl)
+    parent_key, history_key, events_key, envelope_key  the parent's hash, history list, event
+                digests and sealed envelope
     child_keys  the children's hashes (a missing child is left out of the rule)
     at          updatedAt and history time, ISO string
     late        true when no child moved in this step (a repeated event, a repair)
     ttl         seconds the parent's keys are kept once it closes; 0 = for ever
-  Returns nil when the parent stays, else {previous status, new status, history length}.
+  Returns nil when the parent stays, else {previous status, new status, stored history length}.
 ]]
-local function follow_parent(parent_key, history_key, events_key, child_keys, rule, at, late, ttl)
+local function follow_parent(parent_key, history_key, events_key, envelope_key, child_keys, rule,
+  at, late, ttl)
   local current = redis.call('HGET', parent_key, 'status')
   if not current then return nil end
   local movable = false
@@ -64,6 +66,7 @@ local function follow_parent(parent_key, history_key, events_key, child_keys, ru
     redis.call('EXPIRE', parent_key, ttl)
     redis.call('EXPIRE', history_key, ttl)
     redis.call('EXPIRE', events_key, ttl)
+    redis.call('EXPIRE', envelope_key, ttl)
   end
   return { current, target, redis.call('LLEN', history_key) }
 end

@@ -15,10 +15,11 @@
     KEYS[1] case hash
     KEYS[2] history list
     KEYS[3] set of applied event digests (events are idempotent by content)
-    KEYS[4] the shard's dead-letter sorted set
-    KEYS[5] when ARGV[11] is not '': the shard's province-silence sorted set of the adapter
-    KEYS[5 or 6..] joint child only: the parent's hash, history list and event digests, then
-              every child's hash (the family shares one hash tag, so one slot)
+    KEYS[4] sealed envelope (a string; none on a joint child): expires with the record
+    KEYS[5] the shard's dead-letter sorted set
+    KEYS[6] when ARGV[11] is not '': the shard's province-silence sorted set of the adapter
+    KEYS[6 or 7..] joint child only: the parent's hash, history list, event digests and sealed
+              envelope, then every child's hash (the family shares one hash tag, so one slot)
     ARGV[1] allowed current statuses, comma-separated
     ARGV[2] new status
     ARGV[3] history entries, JSON array of JSON strings (pushed as they are)
@@ -28,14 +29,15 @@
     ARGV[7] this event's digest, or '' (not an event)
     ARGV[8] dead-letter change: 'add', 'remove' or ''
     ARGV[9] now, ms: the dead-letter score for 'add', the silence score for 'watch'
-    ARGV[10] seconds until record, history and digests expire (a closed case), or '0'
+    ARGV[10] seconds until record, history, digests and envelope expire (a closed case), or '0'
     ARGV[11] province-silence change (a case with a route): 'watch' (the province owes us news
              from now on: score now) or 'forget'; '' for a joint parent
     ARGV[12] joint child only: the parent rule, JSON (see parent-follow.lua); '' otherwise
     ARGV[13] joint child only: seconds a closed parent's keys are kept, or '0'
 
-  Output: {verdict, status, history length[, parent's previous status, parent's status, parent's
-  history length]} where verdict, status is
+  Output: {verdict, status, stored history length[, parent's previous status, parent's status,
+  parent's stored history length]} (the list's length: the submission's entries are derived, not
+  stored) where verdict, status is
     'ok', <previous status>
     | 'illegal', <current status> | 'missing', ''
     | 'duplicate', <current status> when the digest was applied before
@@ -70,31 +72,33 @@ local function move_case()
     redis.call('SADD', KEYS[3], ARGV[7])
   end
   if ARGV[8] == 'add' then
-    redis.call('ZADD', KEYS[4], ARGV[9], ARGV[5])
+    redis.call('ZADD', KEYS[5], ARGV[9], ARGV[5])
   elseif ARGV[8] == 'remove' then
-    redis.call('ZREM', KEYS[4], ARGV[5])
+    redis.call('ZREM', KEYS[5], ARGV[5])
   end
   if ARGV[11] == 'watch' then
-    redis.call('ZADD', KEYS[5], ARGV[9], ARGV[5])
+    redis.call('ZADD', KEYS[6], ARGV[9], ARGV[5])
   elseif ARGV[11] == 'forget' then
-    redis.call('ZREM', KEYS[5], ARGV[5])
+    redis.call('ZREM', KEYS[6], ARGV[5])
   end
   local ttl = tonumber(ARGV[10])
   if ttl > 0 then
     redis.call('EXPIRE', KEYS[1], ttl)
     redis.call('EXPIRE', KEYS[2], ttl)
     redis.call('EXPIRE', KEYS[3], ttl)
+    redis.call('EXPIRE', KEYS[4], ttl)
   end
   return {'ok', current, redis.call('LLEN', KEYS[2])}
 end
 
 local result = move_case()
-local family = ARGV[11] == '' and 5 or 6
+local family = ARGV[11] == '' and 6 or 7
 if result[1] ~= 'missing' and ARGV[12] and ARGV[12] ~= '' then
   local children = {}
-  for i = family + 3, #KEYS do children[#children + 1] = KEYS[i] end
-  local followed = follow_parent(KEYS[family], KEYS[family + 1], KEYS[family + 2], children,
-    cjson.decode(ARGV[12]), ARGV[6], result[1] ~= 'ok', tonumber(ARGV[13]))
+  for i = family + 4, #KEYS do children[#children + 1] = KEYS[i] end
+  local followed = follow_parent(KEYS[family], KEYS[family + 1], KEYS[family + 2],
+    KEYS[family + 3], children, cjson.decode(ARGV[12]), ARGV[6], result[1] ~= 'ok',
+    tonumber(ARGV[13]))
   if followed then
     result[4], result[5], result[6] = followed[1], followed[2], followed[3]
   end

@@ -57,7 +57,7 @@ async function submit(gw: ApiGateway): Promise<string> {
 }
 
 async function sealedKeyId(caseId: string): Promise<string> {
-  const sealed = (await redis.hgetBuffer(keys.case(caseId), 'envelope'))!;
+  const sealed = (await redis.getBuffer(keys.envelope(caseId)))!;
   return sealed.subarray(2, 2 + sealed[1]!).toString();
 }
 
@@ -118,9 +118,9 @@ describe('a record this gateway cannot open', () => {
 
   it('refuses a tampered record the same way', async () => {
     const victim = await submit(gw);
-    const sealed = Buffer.from((await redis.hgetBuffer(keys.case(victim), 'envelope'))!);
+    const sealed = Buffer.from((await redis.getBuffer(keys.envelope(victim)))!);
     sealed.writeUInt8(sealed.at(-1)! ^ 0x01, sealed.length - 1);
-    await redis.hset(keys.case(victim), 'envelope', sealed);
+    await redis.set(keys.envelope(victim), sealed);
     const res = await gw.client('portal-yn').getCase<Problem>(victim);
     expect(res).toMatchObject({ status: 500, body: { code: 'GW_CASE_DATA_UNREADABLE' } });
     expect(gw.logLines()).toContainEqual(

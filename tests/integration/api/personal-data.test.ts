@@ -115,7 +115,7 @@ describe('personal data of every item, read back', () => {
 });
 
 describe('personal data at rest', () => {
-  it('keeps no personal value in clear in any key a case created: hash, history, events, idempotency, job', async () => {
+  it('keeps no personal value in clear in any key a case created: hash, history, events, sealed envelope, idempotency, job', async () => {
     const keys = redisKeys(gw.config.keyPrefix);
     const leaks: string[] = [];
     for (const s of submitted) {
@@ -123,6 +123,7 @@ describe('personal data at rest', () => {
         keys.case(s.caseId),
         keys.history(s.caseId),
         keys.events(s.caseId),
+        keys.envelope(s.caseId),
         keys.idempotency(s.portal, sha256Hex(s.idempotencyKey)),
       ];
       const jobs = await keysUnder(redis, `${gw.config.keyPrefix}:bull:*:${s.caseId}`);

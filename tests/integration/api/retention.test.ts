@@ -37,7 +37,7 @@ describe('retention of closed cases', () => {
 
     const closed = await post('result-delivered');
     expect(closed.body).toMatchObject({ status: 'CLOSED', phase: { key: 'feedback', zh: '反馈' } });
-    for (const k of [key, keys.history(id), keys.events(id)]) {
+    for (const k of [key, keys.history(id), keys.events(id), keys.envelope(id)]) {
       const ttl = await gw.services.redis.ttl(k);
       expect(ttl).toBeGreaterThan(2 * 86_400 - 60);
       expect(ttl).toBeLessThanOrEqual(2 * 86_400);
@@ -54,7 +54,7 @@ describe('retention settings', () => {
     expect(retentionSeconds(1e-9)).toBe(1);
   });
 
-  it('expires a closed case after GW_CASE_RETENTION_DAYS=0.00002 (2 s), record, history and digests', async () => {
+  it('expires a closed case after GW_CASE_RETENTION_DAYS=0.00002 (2 s), record, history, digests and sealed envelope', async () => {
     const short = await startApiGateway({ GW_CASE_RETENTION_DAYS: '0.00002' });
     try {
       const res = await short
@@ -73,7 +73,7 @@ describe('retention settings', () => {
         });
         expect(posted.status).toBe(200);
       }
-      const all = [keys.case(id), keys.history(id), keys.events(id)];
+      const all = [keys.case(id), keys.history(id), keys.events(id), keys.envelope(id)];
       expect(await short.services.redis.ttl(keys.case(id))).toBeGreaterThan(0);
       await waitFor(async () => (await short.services.redis.exists(...all.slice(0, 1))) === 0, {
         timeoutMs: 10_000,

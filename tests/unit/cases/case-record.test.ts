@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CorruptCaseError,
   fromHash,
-  SEALED_ENVELOPE_FIELD,
+  LEGACY_ENVELOPE_FIELD,
   toHash,
   type JointChildCase,
   type JointParentCase,
@@ -55,10 +55,10 @@ describe('case records in Redis hashes', () => {
     expect(fromHash(hash)).toEqual(record);
   });
 
-  it('leaves the sealed envelope out of the record: only the store opens it', () => {
-    const hash = { ...toHash(single), [SEALED_ENVELOPE_FIELD]: '\u0001\u0004k1\u00ff…' };
+  it('leaves the sealed envelope of a case stored in the old layout out of the record', () => {
+    const hash = { ...toHash(single), [LEGACY_ENVELOPE_FIELD]: '\u0001\u0004k1\u00ff…' };
     expect(fromHash(hash)).toEqual(single);
-    expect(fromHash(hash)).not.toHaveProperty(SEALED_ENVELOPE_FIELD);
+    expect(fromHash(hash)).not.toHaveProperty(LEGACY_ENVELOPE_FIELD);
   });
 
   it('has no case for a hash without id or status (nothing stored)', () => {
