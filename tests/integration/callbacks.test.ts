@@ -127,6 +127,10 @@ describe('portal callbacks', () => {
       expect.arrayContaining(['ROUTED', 'IN_PROGRESS', 'DECIDED', 'CLOSED']),
     );
     expect(new Set(ordered.map((r) => r.body.sequence)).size).toBe(ordered.length);
+    // sequence is the history's length once the status was reached: that status is its last entry.
+    const read = await gw.client('portal-sc').getCase<{ history: { status: string }[] }>(id);
+    for (const r of ordered)
+      expect(read.body.history[r.body.sequence - 1]?.status).toBe(r.body.status);
     expect(ordered.every((r) => r.verified)).toBe(true);
     expect(ordered.at(-1)?.body.phase.zh).toBe('反馈');
     for (const r of ordered) {

@@ -1,6 +1,7 @@
 // GET /v1/cases/{id} (gateway/README.md#reads-and-masking): who may see a case, and what they see
 // of personal data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 
 let gw: ApiGateway;
@@ -43,6 +44,27 @@ describe('reading a case', () => {
     expect(bank.accountNo).toBe('***************3445');
     expect(JSON.stringify(res.body)).not.toContain('510104198503152311');
     expect(JSON.stringify(res.body)).not.toContain('13812345678');
+  });
+
+  it('reads a case stored in the layout before lean records (envelope in its hash, submission entries in its list) as it reads one stored now', async () => {
+    const portal = gw.client('portal-sc');
+    const res = await portal.submitCase<{ caseId: string }>(
+      validExample('SW-005'),
+      `read-old-layout-${Date.now()}`,
+    );
+    const id = res.body.caseId;
+    const now = await portal.getCase<CaseView>(id);
+    const keys = redisKeys(gw.config.keyPrefix);
+    const redis = gw.services.redis;
+    const history = await gw.services.store.history(id);
+    await redis.hset(keys.case(id), 'envelope', (await redis.getBuffer(keys.envelope(id)))!);
+    await redis.del(keys.envelope(id));
+    await redis.rpush(keys.history(id), ...history.map((entry) => JSON.stringify(entry)));
+
+    const old = await portal.getCase<CaseView>(id);
+    expect(old.status).toBe(200);
+    expect(old.body).toEqual(now.body);
+    expect(old.body.history.map((h) => h.status)).toEqual(['SUBMITTED', 'ACCEPTED', 'ROUTED']);
   });
 
   it('counts the promised days on the working-day calendar (SW-005: decided the same working day)', async () => {
