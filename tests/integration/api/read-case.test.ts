@@ -1,6 +1,7 @@
 // GET /v1/cases/{id} (gateway/README.md#reads-and-masking): who may see a case, and what they see
 // of personal data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadForDelivery } from '../../../gateway/cases/record-delivery.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 
@@ -46,7 +47,7 @@ describe('reading a case', () => {
     expect(JSON.stringify(res.body)).not.toContain('13812345678');
   });
 
-  it('reads a case stored in the layout before lean records (envelope in its hash, submission entries in its list) as it reads one stored now', async () => {
+  it('reads and delivers a case stored in the layout before lean records (envelope in its hash, submission entries in its list) as one stored now', async () => {
     const portal = gw.client('portal-sc');
     const res = await portal.submitCase<{ caseId: string }>(
       validExample('SW-005'),
@@ -65,6 +66,8 @@ describe('reading a case', () => {
     expect(old.status).toBe(200);
     expect(old.body).toEqual(now.body);
     expect(old.body.history.map((h) => h.status)).toEqual(['SUBMITTED', 'ACCEPTED', 'ROUTED']);
+    const delivery = await loadForDelivery(gw.services.store, id);
+    expect(delivery).toMatchObject({ found: 'deliver', envelope: validExample('SW-005') });
   });
 
   it('counts the promised days on the working-day calendar (SW-005: decided the same working day)', async () => {
