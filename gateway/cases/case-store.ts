@@ -135,7 +135,7 @@ export class CaseStore {
   }
 
   async get(id: string): Promise<CaseRecord | undefined> {
-    return fromHash(await this.#redis.hgetall(this.#keys.case(id)));
+    return fromHash(await this.#redis.hgetall(this.#keys.case(id)), id);
   }
 
   /**
@@ -159,7 +159,7 @@ export class CaseStore {
       if (field === LEGACY_ENVELOPE_FIELD) sealed ??= owner === id ? value : undefined;
       else hash[field] = value.toString('utf8');
     }
-    const record = fromHash(hash);
+    const record = fromHash(hash, id);
     if (!record) return undefined;
     return {
       record,

@@ -52,18 +52,50 @@ describe('case records in Redis hashes', () => {
   it.each([single, parent, child])('reads back a $kind as it was stored', (record) => {
     const hash = toHash(record);
     expect(hash).not.toHaveProperty('kind');
-    expect(fromHash(hash)).toEqual(record);
+    expect(fromHash(hash, record.id)).toEqual(record);
+  });
+
+  it("stores nothing the record says elsewhere: id, updatedAt = createdAt, a routed case's adapters, no flags raised", () => {
+    for (const record of [single, child]) {
+      for (const key of ['id', 'updatedAt', 'adapters', 'flags']) {
+        expect(toHash(record)).not.toHaveProperty(key);
+      }
+    }
+    // A joint parent's adapters are its children's: kept.
+    expect(toHash(parent)).toHaveProperty('adapters', '["cq","sc-chengdu"]');
+    const moved = { ...single, updatedAt: '2026-11-26T08:00:00.000Z' };
+    expect(fromHash(toHash(moved), single.id)).toEqual(moved);
+  });
+
+  it('reads a hash stored before lean records (id, updatedAt, adapters and flags in it) the same', () => {
+    const old = {
+      ...toHash(single),
+      id: single.id,
+      updatedAt: single.updatedAt,
+      adapters: '["yn"]',
+      flags: JSON.stringify(single.flags),
+    };
+    expect(fromHash(old, single.id)).toEqual(single);
+  });
+
+  it('reads the flags the flag script wrote (only those raised) with the others down', () => {
+    const hash = { ...toHash(single), flags: '{"overdue":true}' };
+    expect(fromHash(hash, single.id)?.flags).toEqual({
+      warning: false,
+      overdue: true,
+      escalated: false,
+    });
   });
 
   it('leaves the sealed envelope of a case stored in the old layout out of the record', () => {
     const hash = { ...toHash(single), [LEGACY_ENVELOPE_FIELD]: '\u0001\u0004k1\u00ff…' };
-    expect(fromHash(hash)).toEqual(single);
-    expect(fromHash(hash)).not.toHaveProperty(LEGACY_ENVELOPE_FIELD);
+    expect(fromHash(hash, single.id)).toEqual(single);
+    expect(fromHash(hash, single.id)).not.toHaveProperty(LEGACY_ENVELOPE_FIELD);
   });
 
-  it('has no case for a hash without id or status (nothing stored)', () => {
-    expect(fromHash({})).toBeUndefined();
-    expect(fromHash({ provinceCaseNo: 'X1' })).toBeUndefined();
+  it('has no case for a hash without status (nothing stored)', () => {
+    expect(fromHash({}, single.id)).toBeUndefined();
+    expect(fromHash({ provinceCaseNo: 'X1' }, single.id)).toBeUndefined();
   });
 
   it('reads a cleared pausedAt as not paused, and flags in one order whatever the stored order', () => {
@@ -72,7 +104,7 @@ describe('case records in Redis hashes', () => {
       pausedAt: '',
       flags: '{"escalated":false,"overdue":true,"warning":true}',
     };
-    const record = fromHash(hash);
+    const record = fromHash(hash, single.id);
     expect(record?.pausedAt).toBeUndefined();
     expect(Object.keys(record?.flags ?? {})).toEqual(['warning', 'overdue', 'escalated']);
   });
@@ -96,7 +128,7 @@ describe('case records in Redis hashes', () => {
     const defined = Object.fromEntries(
       Object.entries(hash).filter((e): e is [string, string] => e[1] !== undefined),
     );
-    expect(() => fromHash(defined)).toThrow(CorruptCaseError);
-    expect(() => fromHash(defined)).toThrow(problem);
+    expect(() => fromHash(defined, single.id)).toThrow(CorruptCaseError);
+    expect(() => fromHash(defined, single.id)).toThrow(problem);
   });
 });
