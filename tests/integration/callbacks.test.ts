@@ -181,14 +181,14 @@ describe('portal callbacks', () => {
   });
 
   it('sends nothing for a case without a callbackUrl', async () => {
-    const before = received.length;
     const res = await gw
       .client('portal-sc')
       .submitCase<{ caseId: string }>(validExample('SW-005'), `nocb-${Date.now()}`);
     expect(res.status).toBe(202);
     const bull = redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE);
     const waiting = await gw.services.redis.keys(`${bull}:${CALLBACK_QUEUE}:*`);
-    expect(received.length).toBe(before);
+    // Its own callbacks only: an earlier test's ROUTED callback (queued by the relay) may land now.
+    expect(received.filter((r) => r.body.caseId === res.body.caseId)).toEqual([]);
     expect(waiting.length).toBeGreaterThan(0); // the queue exists, from the first test
   });
 });
