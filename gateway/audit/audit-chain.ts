@@ -4,7 +4,7 @@
 // The first entry chains from GENESIS_HASH. Changing any field of an entry changes its hash;
 // changing the hash too breaks the next entry's prevHash; so a verifier names the first entry
 // that was altered, removed or inserted.
-import smCrypto from 'sm-crypto';
+import { sm3 } from 'sm-crypto-v2';
 import { canonicalJson } from '../shared/canonical-json.ts';
 
 export type AuditOutcome = 'ok' | 'refused' | 'failed';
@@ -56,7 +56,7 @@ function hashedFields(entry: object): Record<string, unknown> {
 }
 
 export function sm3Hex(text: string): string {
-  return smCrypto.sm3(text);
+  return sm3(text);
 }
 
 export function entryHash(prevHash: string, entry: object): string {
