@@ -24,6 +24,7 @@ export const CASE_SCRIPTS = {
   // gateway/README.md#supervision-engine): it lives with the engine.
   raiseFlag: script('../../supervision/scripts/raise-flag.lua'),
   keepProvinceCaseNo: script('keep-province-case-no.lua'),
+  readForDelivery: script('read-for-delivery.lua'),
   linkFollowUp: script('link-follow-up.lua'),
 } as const;
 

@@ -16,7 +16,7 @@ import type { Config } from '../../config/load-config.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.ts';
 import { createSealer, type Sealer } from '../personal-data/sealed-data.ts';
-import { runScript } from '../shared/lua-script.ts';
+import { runScript, runScriptBuffer } from '../shared/lua-script.ts';
 import { retentionSeconds } from '../shared/retention.ts';
 import {
   caseFamilyId,
@@ -58,6 +58,7 @@ const {
   raiseFlag: RAISE_FLAG,
   keepProvinceCaseNo: KEEP_PROVINCE_CASE_NO,
   linkFollowUp: LINK_FOLLOW_UP,
+  readForDelivery: READ_FOR_DELIVERY,
 } = CASE_SCRIPTS;
 
 /** What a portal's Idempotency-Key keeps: the case it made and the hash of the body it sent. */
@@ -139,22 +140,27 @@ export class CaseStore {
   }
 
   /**
-   * The case and, for a delivery, a way to open its envelope, in one round trip: the hash (as
-   * bytes) and the family's sealed envelope key read together instead of the record and then the
-   * envelope. The envelope is opened only when asked (a case the worker skips is never decrypted).
+   * The case and, for a delivery, a way to open its envelope, in one command
+   * (read-for-delivery.lua): the hash and the family's sealed envelope key, as bytes, instead of
+   * the record and then the envelope. The envelope is opened only when asked (a case the worker
+   * skips is never decrypted).
    */
   async getForDelivery(
     id: string,
   ): Promise<{ record: CaseRecord; openEnvelope: () => Promise<SubmissionEnvelope> } | undefined> {
-    // A joint child's envelope is its parent's: the same shard, read in the same round trip.
+    // A joint child's envelope is its parent's: the same hash tag, read in the same command.
     const owner = caseFamilyId(id);
-    const [stored, sealedKey] = await Promise.all([
-      this.#redis.hgetallBuffer(this.#keys.case(id)),
-      this.#redis.getBuffer(this.#keys.envelope(owner)),
-    ]);
+    const reply = (await runScriptBuffer(
+      this.#redis,
+      READ_FOR_DELIVERY,
+      [this.#keys.case(id), this.#keys.envelope(owner)],
+      [],
+    )) as (Buffer | null)[];
     const hash: Record<string, string> = {};
-    let sealed = sealedKey ?? undefined;
-    for (const [field, value] of Object.entries(stored)) {
+    let sealed = reply[0] ?? undefined;
+    for (let i = 1; i + 1 < reply.length; i += 2) {
+      const field = reply[i]!.toString('utf8');
+      const value = reply[i + 1]!;
       // A case stored before the envelope had a key of its own keeps it in its hash.
       if (field === LEGACY_ENVELOPE_FIELD) sealed ??= owner === id ? value : undefined;
       else hash[field] = value.toString('utf8');
