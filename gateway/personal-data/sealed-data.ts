@@ -1,16 +1,25 @@
 // Personal data at rest (gateway/README.md#encryption-at-rest): a value is compressed (raw
-// deflate: a case is kept for a year, so bytes count) and encrypted with AES-256-GCM under the
-// current data key. The sealed bytes say how to open them, so keys rotate without rewriting:
+// deflate with a preset dictionary of the catalogue's property names: a case is kept for a year,
+// so bytes count) and encrypted with AES-256-GCM under the current data key. The sealed bytes say
+// how to open them, so keys rotate without rewriting:
 //
-//   version (1 byte, 1) | key id length (1 byte) | key id | IV (12 bytes) | GCM tag (16 bytes) | ciphertext
+//   version (1 byte) | key id length (1 byte) | key id | IV (12 bytes) | GCM tag (16 bytes) | ciphertext
+//
+// Version 2 is deflated with DEFLATE_DICTIONARY; version 1 (sealed before it) without, still opened.
 //
 // The header and a context string (the case id) are authenticated data: a sealed envelope copied
 // onto another case, or a header edited to name another key, fails like a flipped bit does.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { DataKeyRing } from './data-keys.ts';
+import { DEFLATE_DICTIONARY } from './deflate-dictionary.ts';
 
-const VERSION = 1;
+const VERSION = 2;
+/** What each version's ciphertext was deflated with. */
+const DEFLATE_OPTIONS: Readonly<Record<number, { dictionary?: Buffer }>> = {
+  1: {},
+  2: { dictionary: DEFLATE_DICTIONARY },
+};
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** An inflated value larger than this is refused rather than allocated (a case is ≤ 256 KiB). */
@@ -46,14 +55,18 @@ export function createSealer(keys: DataKeyRing): Sealer {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.concat([head, Buffer.from(context, 'utf8')]));
-      const plain = deflateRawSync(Buffer.from(JSON.stringify(value), 'utf8'));
+      const plain = deflateRawSync(
+        Buffer.from(JSON.stringify(value), 'utf8'),
+        DEFLATE_OPTIONS[VERSION],
+      );
       const body = Buffer.concat([cipher.update(plain), cipher.final()]);
       return Buffer.concat([head, iv, cipher.getAuthTag(), body]);
     },
 
     open(sealed, context) {
-      if (sealed.length < 2 || sealed[0] !== VERSION)
-        throw new SealedDataError('format', `not sealed data of version ${VERSION}`);
+      const deflated = sealed.length < 2 ? undefined : DEFLATE_OPTIONS[sealed[0]!];
+      if (!deflated)
+        throw new SealedDataError('format', `not sealed data of version 1 to ${VERSION}`);
       const idEnd = 2 + sealed[1]!;
       const keyId = sealed.subarray(2, idEnd).toString('ascii');
       if (sealed.length < idEnd + IV_BYTES + TAG_BYTES)
@@ -76,7 +89,7 @@ export function createSealer(keys: DataKeyRing): Sealer {
         throw new SealedDataError('tampered', 'sealed data failed its integrity check');
       }
       return JSON.parse(
-        inflateRawSync(plain, { maxOutputLength: MAX_PLAIN_BYTES }).toString('utf8'),
+        inflateRawSync(plain, { ...deflated, maxOutputLength: MAX_PLAIN_BYTES }).toString('utf8'),
       ) as unknown;
     },
   };

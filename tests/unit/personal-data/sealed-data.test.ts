@@ -1,7 +1,10 @@
 // Sealed data (gateway/personal-data/sealed-data.ts): compressed and encrypted under the current
 // data key, readable under any listed key, refused clearly when the key is gone or a byte changed.
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generateDataKeys, parseDataKeys } from '../../../gateway/personal-data/data-keys.ts';
+import { DEFLATE_DICTIONARY } from '../../../gateway/personal-data/deflate-dictionary.ts';
 import { createSealer, SealedDataError } from '../../../gateway/personal-data/sealed-data.ts';
 import { validExample } from '../../support/api-gateway.ts';
 
@@ -34,6 +37,32 @@ describe('sealed data', () => {
   it('is smaller than the JSON it seals (compressed before it is encrypted)', () => {
     const sealed = createSealer(ring(oldKeys)).seal(envelope, CASE);
     expect(sealed.length).toBeLessThan(Buffer.byteLength(JSON.stringify(envelope)) * 0.8);
+  });
+
+  it('deflates with the catalogue dictionary (version 2): SW-005 seals in under 470 bytes instead of 620', () => {
+    const sealed = createSealer(ring(oldKeys)).seal(envelope, CASE);
+    expect(sealed[0]).toBe(2);
+    expect(sealed.length).toBeLessThan(470);
+  });
+
+  it('keeps the dictionary byte for byte: data sealed with it must inflate for as long as it is kept', () => {
+    expect(DEFLATE_DICTIONARY.length).toBe(8192);
+    expect(createHash('sha256').update(DEFLATE_DICTIONARY).digest('hex')).toBe(
+      'd20dd41f4f42d0ad4350343d06c8a8804f29db337f4cbcfd5b5e0ecc0954bcc1',
+    );
+  });
+
+  it('opens data sealed in version 1 (deflated without the dictionary)', () => {
+    const keys = ring(oldKeys);
+    const id = Buffer.from(keys.current.id, 'ascii');
+    const head = Buffer.concat([Buffer.from([1, id.length]), id]);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', keys.current.key, iv);
+    cipher.setAAD(Buffer.concat([head, Buffer.from(CASE, 'utf8')]));
+    const deflated = deflateRawSync(Buffer.from(JSON.stringify(envelope), 'utf8'));
+    const body = Buffer.concat([cipher.update(deflated), cipher.final()]);
+    const v1 = Buffer.concat([head, iv, cipher.getAuthTag(), body]);
+    expect(createSealer(keys).open(v1, CASE)).toEqual(envelope);
   });
 
   it('seals each time with a fresh IV, so equal submissions do not look equal', () => {
@@ -96,6 +125,7 @@ describe('sealed data', () => {
     ['an empty value', Buffer.alloc(0)],
     ['plain JSON stored before encryption', Buffer.from(JSON.stringify(envelope))],
     ['a truncated record', Buffer.from([1, 2, 0x6b, 0x30, 9, 9])],
+    ['a version this gateway does not know', Buffer.from([3, 2, 0x6b, 0x30, ...randomBytes(40)])],
   ])('refuses %s as not sealed data', (_label, bytes) => {
     expect(failure(() => createSealer(ring(oldKeys)).open(bytes, CASE)).problem).toBe('format');
   });
