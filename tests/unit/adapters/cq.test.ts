@@ -14,7 +14,7 @@ import {
 } from '../../support/province-test-kit.ts';
 
 const BASE = 'http://ykb.platform.test';
-const settings = { baseUrl: BASE, timeoutMs: 300, clientId: 'swgw', clientSecret: 's3cr:et' };
+const settings = { baseUrl: BASE, timeoutMs: 5000, clientId: 'swgw', clientSecret: 's3cr:et' };
 const BASIC = `Basic ${Buffer.from('swgw:s3cr%3Aet').toString('base64')}`;
 const delivery = () => sampleDelivery({ targetRegion: '500103' });
 const ok = (bjbh: string, repeat = false) => ({ errcode: 0, errmsg: 'ok', data: { bjbh, repeat } });
@@ -146,12 +146,16 @@ describe('cq adapter', () => {
       .deliver(delivery(), testContext().context)
       .catch((e: unknown) => e);
     expect((busy as TransientDeliveryError).retryAfterMs).toBe(1000);
-    casesWith('tok-A').reply(async () => {
+    // A reply after the timeout, to an adapter whose timeout is short (its own token first).
+    const impatient = createCqAdapter({ ...settings, timeoutMs: 300 });
+    tokenEndpoint('tok-B');
+    casesWith('tok-B').reply(async () => {
       await new Promise((r) => setTimeout(r, 600));
       return [200, ok('late')];
     });
-    await expect(adapter.deliver(delivery(), testContext().context)).rejects.toBeInstanceOf(
+    await expect(impatient.deliver(delivery(), testContext().context)).rejects.toBeInstanceOf(
       TransientDeliveryError,
     );
+    expect(nock.isDone()).toBe(true);
   });
 });

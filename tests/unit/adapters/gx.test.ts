@@ -14,7 +14,7 @@ import {
 } from '../../support/province-test-kit.ts';
 
 const BASE = 'http://gx.platform.test';
-const settings = { baseUrl: BASE, timeoutMs: 300, appId: 'swgw-test', appSecret: 's3cret' };
+const settings = { baseUrl: BASE, timeoutMs: 5000, appId: 'swgw-test', appSecret: 's3cret' };
 const adapter = createGxAdapter(settings);
 
 async function outcome(status: number, body: object | string, headers = {}): Promise<unknown> {
@@ -84,8 +84,11 @@ describe('gx adapter', () => {
         await new Promise((r) => setTimeout(r, 600));
         return [200, GX_CODES.success];
       });
-    await expect(adapter.deliver(sampleDelivery(), testContext().context)).rejects.toBeInstanceOf(
-      TransientDeliveryError,
-    );
+    await expect(
+      createGxAdapter({ ...settings, timeoutMs: 300 }).deliver(
+        sampleDelivery(),
+        testContext().context,
+      ),
+    ).rejects.toBeInstanceOf(TransientDeliveryError);
   });
 });

@@ -65,7 +65,7 @@ describe('classifyNetworkError', () => {
 });
 
 describe('HttpBackend', () => {
-  const backend = new HttpBackend({ adapterId: 'test', baseUrl: `${BASE}/`, timeoutMs: 300 });
+  const backend = new HttpBackend({ adapterId: 'test', baseUrl: `${BASE}/`, timeoutMs: 5000 });
 
   it('sends a form body and logs method, path, status and duration only', async () => {
     nock(BASE, {

@@ -16,7 +16,7 @@ import {
 } from '../../support/province-test-kit.ts';
 
 const BASE = 'http://rongyiban.platform.test';
-const adapter = () => createScChengduAdapter({ baseUrl: BASE, timeoutMs: 300, apiKey: 'key-1' });
+const adapter = () => createScChengduAdapter({ baseUrl: BASE, timeoutMs: 5000, apiKey: 'key-1' });
 const delivery = () => sampleDelivery({ targetRegion: '510104' });
 const problem = (status: number, code: string) => ({
   type: `https://x/${code}`,
@@ -111,9 +111,12 @@ describe('sc-chengdu adapter', () => {
         await new Promise((r) => setTimeout(r, 600));
         return [201, { applicationNo: 'late' }];
       });
-    await expect(adapter().deliver(delivery(), testContext().context)).rejects.toBeInstanceOf(
-      TransientDeliveryError,
-    );
+    await expect(
+      createScChengduAdapter({ baseUrl: BASE, timeoutMs: 300, apiKey: 'key-1' }).deliver(
+        delivery(),
+        testContext().context,
+      ),
+    ).rejects.toBeInstanceOf(TransientDeliveryError);
     nock(BASE).post(PATH).replyWithError({ code: 'ECONNREFUSED', message: 'refused' });
     await expect(adapter().deliver(delivery(), testContext().context)).rejects.toBeInstanceOf(
       TransientDeliveryError,

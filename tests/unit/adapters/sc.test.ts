@@ -14,7 +14,7 @@ import {
 } from '../../support/province-test-kit.ts';
 
 const BASE = 'http://tfwb.platform.test';
-const settings = { baseUrl: BASE, timeoutMs: 300, appId: 'app-1', appSecret: 'secret-1' };
+const settings = { baseUrl: BASE, timeoutMs: 5000, appId: 'app-1', appSecret: 'secret-1' };
 const adapter = () => createScAdapter(settings);
 const delivery = () => sampleDelivery({ targetRegion: '510703' });
 
@@ -147,9 +147,9 @@ describe('sc adapter', () => {
         await new Promise((r) => setTimeout(r, 600));
         return [200, { code: '0', data: { slbh: 'late' } }];
       });
-    await expect(adapter().deliver(delivery(), testContext().context)).rejects.toBeInstanceOf(
-      TransientDeliveryError,
-    );
+    await expect(
+      createScAdapter({ ...settings, timeoutMs: 300 }).deliver(delivery(), testContext().context),
+    ).rejects.toBeInstanceOf(TransientDeliveryError);
     nock(BASE).post(SC_SUBMIT_PATH).replyWithError({ code: 'ECONNRESET', message: 'reset' });
     await expect(adapter().deliver(delivery(), testContext().context)).rejects.toBeInstanceOf(
       TransientDeliveryError,

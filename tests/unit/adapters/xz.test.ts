@@ -13,7 +13,7 @@ import {
 } from '../../support/province-test-kit.ts';
 
 const BASE = 'http://zyt.platform.test';
-const adapter = () => createXzAdapter({ baseUrl: BASE, timeoutMs: 300, apiKey: 'key-1' });
+const adapter = () => createXzAdapter({ baseUrl: BASE, timeoutMs: 5000, apiKey: 'key-1' });
 const delivery = () => sampleDelivery({ targetRegion: '540102' });
 const failure = (code: string) => ({ error: { code, message: `${PERSONAL.name} bad` } });
 
@@ -93,9 +93,12 @@ describe('xz adapter', () => {
         await new Promise((r) => setTimeout(r, 600));
         return [202, { ticket: 'late' }];
       });
-    await expect(adapter().deliver(delivery(), testContext().context)).rejects.toBeInstanceOf(
-      TransientDeliveryError,
-    );
+    await expect(
+      createXzAdapter({ baseUrl: BASE, timeoutMs: 300, apiKey: 'key-1' }).deliver(
+        delivery(),
+        testContext().context,
+      ),
+    ).rejects.toBeInstanceOf(TransientDeliveryError);
     nock(BASE).post(PATH).replyWithError({ code: 'ECONNRESET', message: 'reset' });
     await expect(adapter().deliver(delivery(), testContext().context)).rejects.toBeInstanceOf(
       TransientDeliveryError,

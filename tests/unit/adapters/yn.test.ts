@@ -14,7 +14,7 @@ import {
 const BASE = 'http://yn.platform.test';
 const settings = {
   baseUrl: BASE,
-  timeoutMs: 300,
+  timeoutMs: 5000,
   regCode: 'reg-code-1',
   sendCode: 'SWGW',
   receiveCode: 'YNZWFW',
@@ -115,9 +115,12 @@ describe('yn adapter', () => {
         await new Promise((r) => setTimeout(r, 600));
         return [200, answer('0', 'YN0001')];
       });
-    await expect(adapter.deliver(sampleDelivery(), testContext().context)).rejects.toBeInstanceOf(
-      TransientDeliveryError,
-    );
+    await expect(
+      createYnAdapter({ ...settings, timeoutMs: 300 }).deliver(
+        sampleDelivery(),
+        testContext().context,
+      ),
+    ).rejects.toBeInstanceOf(TransientDeliveryError);
     nock(BASE).post(YN_RECEIVE_PATH).replyWithError({ code: 'ECONNRESET', message: 'reset' });
     await expect(adapter.deliver(sampleDelivery(), testContext().context)).rejects.toBeInstanceOf(
       TransientDeliveryError,
