@@ -7,7 +7,9 @@
 // injected, so the registry decides which tables are current and what day it is in China.
 // createRequestAjv is its sibling for the API's own request bodies and queries
 // (gateway/http/request-validation.ts), with the same options and generic keywords.
+import type { Options } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import fastUriModule from 'ajv/dist/runtime/uri.js';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +27,42 @@ import type { DivisionTables } from '../divisions/load-division-table.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+// ajv's own URI resolver (fast-uri), CommonJS in the same way.
+const fastUri = fastUriModule.default;
+type UriResolver = NonNullable<Options['uriResolver']>;
+
+// A base ajv can resolve by its directory alone: absolute, with an authority, a path, no query or
+// fragment. A reference it may do so for: a relative path (a first segment, without a scheme).
+const DIRECTORY_BASE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/[^?#]*$/i;
+const RELATIVE_PATH = /^[^:/?#]+(?:[/?#]|$)/;
+
+/**
+ * ajv resolves every $ref against the referring schema's $id (fast-uri: parse both, merge,
+ * serialize) before it can look the target up: about 2 000 resolutions when the catalogue
+ * compiles, nearly all `../defs.schema.json#/$defs/…` from a file in items/, a few per cent of the
+ * start. A relative-path reference resolves against its base's scheme, authority and directory
+ * only (RFC 3986 §5.2.2), so its answer is kept by directory and reference; anything else goes to
+ * fast-uri every time. One memory per ajv instance.
+ */
+export function rememberingUriResolver(): UriResolver {
+  const byDirectory = new Map<string, Map<string, string>>();
+  return {
+    parse: (uri) => fastUri.parse(uri),
+    serialize: (component) => fastUri.serialize(component),
+    resolve: (base, ref) => {
+      if (!DIRECTORY_BASE.test(base) || !RELATIVE_PATH.test(ref)) return fastUri.resolve(base, ref);
+      const directory = base.slice(0, base.lastIndexOf('/') + 1);
+      let known = byDirectory.get(directory);
+      if (!known) byDirectory.set(directory, (known = new Map<string, string>()));
+      let resolved = known.get(ref);
+      if (resolved === undefined) {
+        resolved = fastUri.resolve(base, ref);
+        known.set(ref, resolved);
+      }
+      return resolved;
+    },
+  };
+}
 
 export const SCHEMA_BASE = 'https://swgw.example/schemas/';
 export const DEFS_ID = `${SCHEMA_BASE}defs.schema.json`;
@@ -99,6 +137,7 @@ export function createRequestAjv(): Ajv2020 {
     // the generated code ~30 % smaller.
     code: { optimize: false },
     inlineRefs: false,
+    uriResolver: rememberingUriResolver(),
   });
   addFormats(ajv, ['date', 'date-time', 'email', 'uri']);
   ajv.addKeyword(maxJsonLengthKeyword);
