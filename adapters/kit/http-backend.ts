@@ -146,7 +146,7 @@ export class HttpBackend {
     if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['Content-Type'] = contentType;
     }
-    const signal = AbortSignal.any([context.signal, AbortSignal.timeout(this.timeoutMs)]);
+    const { signal, done } = deadline(context.signal, this.timeoutMs);
     const started = performance.now();
     const where = redactUrl(url);
     try {
@@ -177,8 +177,37 @@ export class HttpBackend {
         'province call failed',
       );
       throw classifyNetworkError(err);
+    } finally {
+      done();
     }
   }
+}
+
+/**
+ * The job's signal and the adapter's timeout as one signal, undone once the call is over.
+ * AbortSignal.any over AbortSignal.timeout left a composite signal and a timer behind every call
+ * for the whole timeout, bookkeeping (and garbage) a busy worker paid for on every delivery. The
+ * timeout aborts with a TimeoutError, as AbortSignal.timeout does.
+ */
+function deadline(
+  jobSignal: AbortSignal,
+  timeoutMs: number,
+): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const onJobAbort = () => controller.abort(jobSignal.reason);
+  const timer = setTimeout(() => {
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }, timeoutMs);
+  timer.unref();
+  if (jobSignal.aborted) onJobAbort();
+  else jobSignal.addEventListener('abort', onJobAbort, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      jobSignal.removeEventListener('abort', onJobAbort);
+    },
+  };
 }
 
 /** Origin and path only: a query string may carry identifiers. */
