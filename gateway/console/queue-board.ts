@@ -11,6 +11,7 @@ import { Queue } from 'bullmq';
 import type { RequestHandler, Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../shared/redis-keys.ts';
+import { queueStreamRetention } from '../shared/retention.ts';
 import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { audit } from './console-guard.ts';
@@ -58,7 +59,13 @@ export function queueBoard(deps: ConsoleDeps): Router {
   const { services } = deps;
   const keys = redisKeys(services.config.keyPrefix);
   const own = (name: string) => {
-    const queue = new Queue(name, { connection: services.redis, prefix: keys.queuePrefix(name) });
+    // With the stream cap the queue's producers use: a Queue built without it would reset the
+    // queue's event stream to BullMQ's default length (10 000) when it starts.
+    const queue = new Queue(name, {
+      connection: services.redis,
+      prefix: keys.queuePrefix(name),
+      ...queueStreamRetention(services.config),
+    });
     queue.on('error', () => undefined);
     return queue;
   };

@@ -13,7 +13,11 @@ let readonly: ConsoleClient;
 let caseId: string;
 
 beforeAll(async () => {
-  gw = await startApiGateway({ GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' });
+  gw = await startApiGateway({
+    GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000',
+    // Not BullMQ's default stream length (10 000), so a queue built without our cap shows.
+    GW_JOB_RETENTION_COUNT: '250',
+  });
   const res = await gw
     .client('portal-sc')
     .submitCase<{ caseId: string }>(validExample('SW-005'), `console-${Date.now()}`);
@@ -130,6 +134,17 @@ describe('console pages', () => {
     ).toBe(403);
     expect((await dev.request('PUT', change)).status).toBe(403);
     expect((await dev.request('PUT', change, { headers: { origin: gw.url } })).status).toBe(200);
+  });
+
+  it('keep every queue shown by Bull Board at the configured event-stream length', async () => {
+    expect((await dev.get('/console/queues/')).status).toBe(200);
+    const metas = await gw.services.redis.keys(`${gw.config.keyPrefix}:bull:*:meta`);
+    expect(metas.some((k) => k.includes('callbacks'))).toBe(true);
+    for (const meta of metas) {
+      expect(await gw.services.redis.hget(meta, 'opts.maxLenEvents'), meta).toBe(
+        String(gw.config.jobRetentionCount),
+      );
+    }
   });
 
   it('answer a case id that does not exist, and an unknown page, with a 404 page', async () => {
