@@ -3,10 +3,11 @@
 // the bench's Redis (own key prefixes), under the same signed load in alternating rounds (B A, A B,
 // …), so neither side always runs on a warmer or quieter machine. Reported per side: req/s, CPU
 // per request of the gateway process and of redis-server, and the ratios after ÷ before. The earlier
-// commit is checked out into a temporary git worktree sharing this checkout's node_modules, and
-// removed afterwards; its own code, config and catalogue seed are what it runs.
+// commit is checked out into a temporary git worktree (sharing this checkout's node_modules when
+// the lockfiles match, else installing its own with npm ci) and removed afterwards: its own code,
+// config, catalogue seed and locked dependencies are what it runs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -65,8 +66,16 @@ function checkout(ref: string): { root: string; commit: string; remove: () => vo
   const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
   const root = join(mkdtempSync(join(tmpdir(), 'swgw-bench-before-')), 'checkout');
   git('worktree', 'add', '--detach', root, commit);
-  if (!existsSync(join(root, 'node_modules')))
-    symlinkSync(projectPath('node_modules'), join(root, 'node_modules'));
+  // Its own locked dependencies when they differ from ours (a library replaced since), else ours.
+  const sameLock =
+    readFileSync(join(root, 'package-lock.json'), 'utf8') ===
+    readFileSync(projectPath('package-lock.json'), 'utf8');
+  if (sameLock) symlinkSync(projectPath('node_modules'), join(root, 'node_modules'));
+  else
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
+      cwd: root,
+      stdio: 'ignore',
+    });
   return {
     root,
     commit,
