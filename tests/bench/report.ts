@@ -359,6 +359,28 @@ export function printReport(r: Report): string[] {
     out.push(
       `  Redis after retention / before the first case: ${f2(s.memoryRatio)}; without the rating windows still open ${f2(s.memoryRatioWithoutWindows)} (target ≤ 1.10: ${verdict(s.memoryRatioWithoutWindows <= 1.1)}). A closed case may be rated for days (evaluationWindowDays), so its window outlives the case; then comes the default rating, kept as long as the case. Completed jobs and event streams stay at what GW_JOB_RETENTION_COUNT allows per queue: BullMQ trims a queue when one of its jobs finishes.`,
     );
+    // Older result files have no reasons.
+    const reasons = s.failedReasons ?? [];
+    if (reasons.length > 0) {
+      out.push(
+        `  Failed jobs after retention (dead letters an operator would be asked to replay), by reason:`,
+      );
+      out.push(
+        table([
+          ['queue', 'job', 'count', 'failedReason', 'e.g. job (attempts, ms to failure)'],
+          ...reasons
+            .slice(0, 10)
+            .map((x) => [
+              x.queue,
+              x.name,
+              String(x.count),
+              x.reason,
+              `${x.example.jobId} (${x.example.attemptsMade}, ${x.example.failedAfterMs})`,
+            ]),
+        ]),
+      );
+      if (reasons.length > 10) out.push(`  … and ${reasons.length - 10} more reasons`);
+    }
     if (s.refused > 0)
       problems.push(`${s.refused} soak submissions were refused (${JSON.stringify(s.refusedBy)})`);
     if (s.notClosed > 0) problems.push(`${s.notClosed} soak cases never reached CLOSED`);

@@ -9,6 +9,7 @@
 // failed sets and event streams summed over the queues, the rating windows still open, and the
 // gateway's RSS (README.md#benchmarks). At most `--in-flight` cases are open at once, so the run
 // is a steady state rather than a queue filling up.
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import { generateDataKeys } from '../../gateway/personal-data/data-keys.ts';
@@ -77,7 +78,22 @@ export interface SoakResult {
   memoryRatioWithoutWindows: number;
   /** Each queue's completed set, failed set and event stream after retention. */
   queues: Record<string, { completed: number; failed: number; events: number }>;
+  /**
+   * Why jobs failed: every queue's failed jobs after retention grouped by queue, job name and
+   * failedReason (truncated), most first, each with one example. A failed job is a dead letter an
+   * operator is asked to replay, so a soak whose cases all closed should leave none.
+   */
+  failedReasons: FailedReason[];
   durationSec: number;
+}
+
+export interface FailedReason {
+  queue: string;
+  name: string;
+  reason: string;
+  count: number;
+  /** One of them: its job id, attempts made, and ms from its creation to its failure. */
+  example: { jobId: string; attemptsMade: number; failedAfterMs: number };
 }
 
 const PREFIX = 'bench-soak';
@@ -107,6 +123,46 @@ async function queueSizes(redis: Redis, keys: RedisKeys) {
     out[q] = { completed, failed, events };
   }
   return out;
+}
+
+const REASON_CHARS = 120;
+
+/** The failed jobs of every queue, grouped by queue, name and reason (BullMQ's getFailed). */
+async function failedJobReasons(redis: Redis, keys: RedisKeys): Promise<FailedReason[]> {
+  const groups = new Map<string, FailedReason>();
+  for (const q of QUEUES) {
+    const queue = new Queue(q, { connection: redis, prefix: keys.queuePrefix(q) });
+    try {
+      for (let start = 0; ; start += 1000) {
+        const jobs = await queue.getFailed(start, start + 999);
+        for (const job of jobs) {
+          // A case id in a reason would make each failure a group of its own.
+          const reason = (job.failedReason ?? '')
+            .replace(/\b[0-9A-HJKMNP-TV-Z]{26}[\w-]*/g, '<case>')
+            .slice(0, REASON_CHARS);
+          const key = `${q}\u0000${job.name}\u0000${reason}`;
+          const group = groups.get(key);
+          if (group) group.count++;
+          else
+            groups.set(key, {
+              queue: q,
+              name: job.name,
+              reason,
+              count: 1,
+              example: {
+                jobId: job.id ?? '',
+                attemptsMade: job.attemptsMade,
+                failedAfterMs: (job.finishedOn ?? 0) - job.timestamp,
+              },
+            });
+        }
+        if (jobs.length < 1000) break;
+      }
+    } finally {
+      await queue.close();
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
 }
 
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
@@ -172,7 +228,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       };
       samples.push(s);
       o.log(
-        `soak ${label.padEnd(16)} ${s.elapsedSec.toFixed(0).padStart(5)} s  submitted ${s.submitted}  closed ${s.closed}  redis ${(s.usedMemoryBytes / 2 ** 20).toFixed(1)} MiB  case keys ${s.caseKeys}  completed ${s.completedJobs}  streams ${s.streamEntries}  gateway RSS ${(s.gatewayRssBytes / 2 ** 20).toFixed(0)} MiB`,
+        `soak ${label.padEnd(16)} ${s.elapsedSec.toFixed(0).padStart(5)} s  submitted ${s.submitted}  closed ${s.closed}  redis ${(s.usedMemoryBytes / 2 ** 20).toFixed(1)} MiB  case keys ${s.caseKeys}  completed ${s.completedJobs}  failed ${s.failedJobs}  streams ${s.streamEntries}  gateway RSS ${(s.gatewayRssBytes / 2 ** 20).toFixed(0)} MiB`,
       );
       return s;
     };
@@ -279,6 +335,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       memoryRatioWithoutWindows:
         (end.usedMemoryBytes - end.ratingWindowBytes) / samples[0]!.usedMemoryBytes,
       queues: await queueSizes(o.admin, keys),
+      failedReasons: await failedJobReasons(o.admin, keys),
       durationSec: (performance.now() - started) / 1000,
     };
   } finally {
