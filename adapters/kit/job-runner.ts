@@ -9,10 +9,13 @@
 //                                     spent, nothing recorded;
 //   any other failure               → retried after the policy's delay (or the Retry-After); the
 //                                     last attempt's failure → recordDeliveryFailed.
+// A failed job is a dead letter, so a job fails only when there is something to replay: a case
+// that moved on meanwhile, or that retention removed, completes its job as a no-op.
 // The same worker runs the adapter's status query jobs (status-query-job.ts), so queries of silent
 // cases share the adapter's rate limit and concurrency with its deliveries.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
+import type { RoutedCase } from '../../gateway/cases/case-record.ts';
 import type { CaseStore } from '../../gateway/cases/case-store.ts';
 import {
   loadForDelivery,
@@ -84,7 +87,18 @@ export function startAdapterWorker(
   async function deliver(job: Job<DeliveryJob>): Promise<DeliveryOutcome> {
     const { caseId } = job.data;
     const target = await loadForDelivery(deps.store, caseId);
-    if (target.found === 'missing') throw new UnrecoverableError(`case ${caseId} not found`);
+    if (target.found === 'missing') {
+      // Never stored, or deleted by hand (too young for retention): a job no submission made,
+      // left a dead letter for an operator to see (adapters/README.md#job-runner).
+      log.error({ caseId }, 'delivery job for a case that was never stored');
+      throw new UnrecoverableError(`case ${caseId} not found`);
+    }
+    if (target.found === 'expired') {
+      // Closed and removed by retention before this repeat of its job ran: its delivery was done
+      // long ago, so there is nothing to send and nothing an operator could replay.
+      log.info({ caseId }, 'delivery job for a case retention removed: nothing to send');
+      return { delivered: false, skipped: 'expired' };
+    }
     // A replayed job, or a province that reported progress before this worker recorded its
     // delivery: nothing to send.
     if (target.found === 'skip') return { delivered: false, skipped: target.status };
@@ -95,9 +109,7 @@ export function startAdapterWorker(
       // Not the province's fault and no retry will help: a dead letter, replayable once the
       // operator lists the missing data key again (gateway/README.md#encryption-at-rest).
       caseLog.error({ reason: target.reason }, 'stored submission cannot be decrypted');
-      const reason = `stored submission unreadable: ${target.reason}`;
-      await recordDeliveryFailed(deps.store, record, { ...actor, reason });
-      throw new UnrecoverableError(reason);
+      return failForGood(record, `stored submission unreadable: ${target.reason}`, caseLog);
     }
     const itemName = deps.itemName(record.itemCode, record.itemVersion);
     const request = toDeliveryRequest(record, target.envelope, itemName);
@@ -109,8 +121,7 @@ export function startAdapterWorker(
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof PermanentDeliveryError) {
         caseLog.warn({ reason: message }, 'province refused the case permanently');
-        await recordDeliveryFailed(deps.store, record, { ...actor, reason: `refused: ${message}` });
-        throw new UnrecoverableError(message);
+        return failForGood(record, `refused: ${message}`, caseLog, message);
       }
       const pauseMs = rateLimitPauseMs(error, settings.retry);
       if (pauseMs !== undefined) {
@@ -125,11 +136,7 @@ export function startAdapterWorker(
       const last = attempt >= settings.retry.attempts;
       caseLog.warn({ reason: message, last }, 'delivery failed; will retry unless last');
       if (!last) throw error;
-      await recordDeliveryFailed(deps.store, record, {
-        ...actor,
-        reason: `gave up after ${attempt} attempts: ${message}`,
-      });
-      throw new UnrecoverableError(message);
+      return failForGood(record, `gave up after ${attempt} attempts: ${message}`, caseLog, message);
     }
     await breaker.success();
     await recordDelivered(deps.store, record, {
@@ -142,6 +149,28 @@ export function startAdapterWorker(
       'delivered',
     );
     return { delivered: true, provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate };
+  }
+
+  /**
+   * Records the case DELIVERY_FAILED and fails the job: a dead letter. Unless the case is no
+   * longer ROUTED — its province reported progress while we retried (it holds the case: an
+   * attempt reached it though its answer did not reach us), or it closed and was removed — then
+   * there is nothing to replay and the job completes.
+   */
+  async function failForGood(
+    record: RoutedCase,
+    reason: string,
+    caseLog: Logger,
+    message = reason,
+  ): Promise<DeliveryOutcome> {
+    const moved = await recordDeliveryFailed(deps.store, record, { ...actor, reason });
+    if (moved.ok) throw new UnrecoverableError(message);
+    const now = moved.reason === 'missing' ? 'missing' : moved.current;
+    caseLog.warn(
+      { reason, status: now },
+      'delivery failed, but the case has moved on: no dead letter',
+    );
+    return { delivered: false, skipped: now };
   }
 
   // A province that is down fails every claimed query: one line a second, with a count.

@@ -5,7 +5,7 @@
 // characters name the case's Redis shard (gateway/README.md#redis-data-layout): still a ULID, still
 // 26 characters of the same alphabet, with 70 random bits instead of 80.
 import { randomFillSync } from 'node:crypto';
-import { ulid } from 'ulid';
+import { decodeTime, ulid } from 'ulid';
 import { shardSuffix } from '../shared/redis-keys.ts';
 
 const pool = Buffer.alloc(4096);
@@ -22,4 +22,16 @@ function pooledRandom(): number {
 /** A new case id in shard `shard`. */
 export function newCaseId(shard: number): string {
   return ulid(undefined, pooledRandom).slice(0, 24) + shardSuffix(shard);
+}
+
+/**
+ * When a case was created, read from its id (a joint child's id is its parent's ULID and `-<n>`);
+ * undefined for an id that is no ULID, which no gateway ever made.
+ */
+export function caseCreatedAtMs(caseId: string): number | undefined {
+  try {
+    return decodeTime(caseId.slice(0, 26));
+  } catch {
+    return undefined;
+  }
 }

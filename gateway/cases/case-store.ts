@@ -208,6 +208,11 @@ export class CaseStore {
     return raw ? decodeIdempotency(raw) : undefined;
   }
 
+  /** How long a closed case is kept, in seconds (GW_CASE_RETENTION_DAYS; 0 = for ever). */
+  get caseRetentionSeconds(): number {
+    return this.#retentionSeconds();
+  }
+
   /** How many Redis shards there are (GW_REDIS_SHARDS): background loops iterate them. */
   get shards(): number {
     return this.#keys.shards;

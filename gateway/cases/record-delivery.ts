@@ -3,6 +3,7 @@
 // good (a dead letter). Retrying is the worker's business and records nothing.
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import { SealedDataError } from '../personal-data/sealed-data.ts';
+import { caseCreatedAtMs } from './case-id.ts';
 import type { CaseStatus } from './case-status.ts';
 import type { RoutedCase } from './case-record.ts';
 import type { MoveOutcome } from './case-move.ts';
@@ -15,6 +16,13 @@ export type DeliveryTarget =
   | { found: 'unreadable'; record: RoutedCase; reason: string }
   /** Nothing to send: a replayed job, or a province that reported progress first. */
   | { found: 'skip'; status: CaseStatus }
+  /**
+   * Gone, and old enough that retention may have removed it: created at least
+   * GW_CASE_RETENTION_DAYS ago, so it may have closed and expired while this job waited (a
+   * repeat of a delivered case's job, say). Nothing to deliver and nothing to replay.
+   */
+  | { found: 'expired' }
+  /** Gone, yet too young for retention to have removed it: never stored, or deleted by hand. */
   | { found: 'missing' };
 
 /**
@@ -29,7 +37,7 @@ export async function loadForDelivery(store: CaseStore, caseId: string): Promise
     await recordDispatched(store, stored.record);
     stored = await store.getForDelivery(caseId);
   }
-  if (!stored) return { found: 'missing' };
+  if (!stored) return mayHaveExpired(store, caseId) ? { found: 'expired' } : { found: 'missing' };
   const { record } = stored;
   // A joint parent has no route of its own: its children are delivered.
   if (record.kind === 'joint-parent' || record.status !== 'ROUTED') {
@@ -42,6 +50,19 @@ export async function loadForDelivery(store: CaseStore, caseId: string): Promise
       return { found: 'unreadable', record, reason: error.message };
     throw error;
   }
+}
+
+/**
+ * Whether retention could have removed this case by now: a case is kept GW_CASE_RETENTION_DAYS
+ * after it closes, and it closes after it is created (its id tells when), so one created less
+ * than that long ago cannot have expired. The store's clock, as retention's.
+ */
+function mayHaveExpired(store: CaseStore, caseId: string): boolean {
+  const createdAt = caseCreatedAtMs(caseId);
+  const retentionMs = store.caseRetentionSeconds * 1000;
+  return (
+    createdAt !== undefined && retentionMs > 0 && createdAt + retentionMs <= store.now().getTime()
+  );
 }
 
 export interface Delivered {

@@ -1,0 +1,194 @@
+// A failed delivery job is a dead letter an operator is asked to replay (adapters/README.md#job-runner),
+// so a job whose case has moved on must not fail: the soak left such phantom dead letters. A
+// delivery job queued again for a case already CLOSED, or for one retention has removed, completes
+// without calling the province; a delivery given up after the province reported progress leaves no
+// dead letter; a job for a case never stored still fails, for operators to see. Real gateway, real
+// 成都 worker (BullMQ on the test Redis); the province is faked at the network with nock.
+import { Queue } from 'bullmq';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAdapterSettings, withBaseUrls } from '../../adapters/kit/adapter-config.ts';
+import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
+import { newCaseId } from '../../gateway/cases/case-id.ts';
+import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
+import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { close, event, submit } from '../support/case-flow.ts';
+import { waitFor } from '../support/redis.ts';
+
+const HOST = 'http://chengdu.gone-case.test';
+const ADAPTER = 'sc-chengdu';
+const PROVINCE = 'province-sc-chengdu';
+/** Closed cases are kept this long here, so a test can watch one expire. */
+const RETENTION_SECONDS = 10;
+
+/** Case ids the fake province was sent, in order; a case in `refuse` is answered 503. */
+const calls: string[] = [];
+const refuse = new Map<string, () => Promise<void>>();
+
+let gw: ApiGateway;
+let workers: RunningWorkers;
+let queue: Queue;
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  nock(HOST)
+    .persist()
+    .post(/.*/)
+    // nock 15 hands a full reply function the fetch Request itself.
+    .reply(async (request: Request) => {
+      const { externalRef } = (await request.json()) as { externalRef: string };
+      calls.push(externalRef);
+      const before = refuse.get(externalRef);
+      if (before) {
+        await before();
+        return [503, { code: 'service-unavailable' }];
+      }
+      return [201, { applicationNo: `CD-${calls.length}` }];
+    });
+  gw = await startApiGateway({
+    GW_CASE_RETENTION_DAYS: String(RETENTION_SECONDS / 86_400),
+    GW_BREAKER_THRESHOLD: '1000',
+  });
+  const base = withBaseUrls(loadAdapterSettings({ env: 'test' }), { [ADAPTER]: HOST });
+  workers = await startWorkers(gw.config, gw.services.logger, {
+    adapters: [ADAPTER],
+    // One attempt: the first failure is the last.
+    adapterSettings: { ...base, [ADAPTER]: { ...base[ADAPTER], attempts: 1, backoffMs: 20 } },
+  });
+  const name = routeQueueName(ADAPTER);
+  queue = new Queue(name, {
+    connection: gw.services.redis,
+    prefix: redisKeys(gw.config.keyPrefix).queuePrefix(name),
+  });
+});
+afterAll(async () => {
+  await workers?.stop();
+  await queue?.close();
+  await gw?.close();
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+const at = () => new Date().toISOString();
+
+async function statusOnce(caseId: string, status: string): Promise<void> {
+  await waitFor(async () => (await gw.services.store.get(caseId))?.status === status, {
+    what: `case ${caseId} ${status}`,
+    timeoutMs: 15_000,
+  });
+}
+
+/** A 成都 case (SW-001, portal-yn), delivered once. */
+async function delivered(): Promise<string> {
+  const { caseId } = await submit(gw, 'SW-001', {}, 'portal-yn');
+  await statusOnce(caseId, 'DELIVERED');
+  return caseId;
+}
+
+async function keysNaming(caseId: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await gw.services.redis.scan(
+      cursor,
+      'MATCH',
+      `*${caseId}*`,
+      'COUNT',
+      1000,
+    );
+    cursor = next;
+    keys.push(...found);
+  } while (cursor !== '0');
+  return keys.sort();
+}
+
+/** Its first job done and trimmed (as GW_JOB_RETENTION_COUNT does), the case is queued again. */
+async function queueAgain(caseId: string) {
+  await waitFor(async () => (await queue.getJob(caseId))?.finishedOn !== undefined, {
+    what: `the first job of ${caseId} finished`,
+  });
+  await (await queue.getJob(caseId))!.remove();
+  await gw.services.queues.enqueue(caseId, ADAPTER);
+  const job = await waitFor(
+    async () => {
+      const again = await queue.getJob(caseId);
+      return again?.finishedOn !== undefined ? again : undefined;
+    },
+    { what: `the repeated job of ${caseId} finished` },
+  );
+  return job!;
+}
+
+describe('a repeated delivery job', () => {
+  it('completes without calling the province when its case is already CLOSED, and leaves the case as it was', async () => {
+    const caseId = await delivered();
+    await close(gw, PROVINCE, caseId, at());
+    const history = await gw.services.store.history(caseId);
+
+    const job = await queueAgain(caseId);
+    expect(await job.getState()).toBe('completed');
+    expect(job.returnvalue).toEqual({ delivered: false, skipped: 'CLOSED' });
+    expect(await queue.getFailedCount()).toBe(0);
+    expect(calls.filter((id) => id === caseId)).toHaveLength(1);
+    expect((await gw.services.store.get(caseId))?.status).toBe('CLOSED');
+    expect(await gw.services.store.history(caseId)).toEqual(history);
+  });
+
+  it('completes as a no-op when retention has removed its closed case, and stores nothing again', async () => {
+    const caseId = await delivered();
+    await close(gw, PROVINCE, caseId, at());
+    await waitFor(async () => (await gw.services.store.get(caseId)) === undefined, {
+      what: `case ${caseId} expired by retention`,
+      timeoutMs: (RETENTION_SECONDS + 30) * 1000,
+    });
+
+    // What outlives a closed case by design (its rating, say) is left alone too.
+    const keysBefore = await keysNaming(caseId);
+
+    const job = await queueAgain(caseId);
+    expect(await job.getState()).toBe('completed');
+    expect(job.returnvalue).toEqual({ delivered: false, skipped: 'expired' });
+    expect(await queue.getFailedCount()).toBe(0);
+    expect(calls.filter((id) => id === caseId)).toHaveLength(1);
+    expect(await gw.services.store.get(caseId)).toBeUndefined();
+    expect(await keysNaming(caseId)).toEqual(keysBefore);
+  }, 90_000);
+});
+
+describe('a delivery given up after the province reported progress', () => {
+  it('leaves no dead letter: the case stays where the province moved it', async () => {
+    const { caseId } = await submit(gw, 'SW-001', {}, 'portal-yn');
+    // The province takes the case and reports it accepted, but its answer to us is lost (503).
+    refuse.set(caseId, () => event(gw, PROVINCE, caseId, 'accepted', at()));
+    const job = await waitFor(
+      async () => {
+        const first = await queue.getJob(caseId);
+        return first?.finishedOn !== undefined ? first : undefined;
+      },
+      { what: `the job of ${caseId} finished`, timeoutMs: 15_000 },
+    );
+    expect(await job!.getState()).toBe('completed');
+    expect(job!.returnvalue).toEqual({ delivered: false, skipped: 'IN_PROGRESS' });
+    expect(await queue.getFailedCount()).toBe(0);
+    const history = await gw.services.store.history(caseId);
+    expect(history.map((h) => h.status)).not.toContain('DELIVERY_FAILED');
+    expect((await gw.services.store.get(caseId))?.status).toBe('IN_PROGRESS');
+  });
+});
+
+describe('a delivery job for a case never stored', () => {
+  it('still fails, case not found, so operators see a job no submission made', async () => {
+    const caseId = newCaseId(0);
+    await gw.services.queues.enqueue(caseId, ADAPTER);
+    const job = await waitFor(
+      async () => {
+        const found = await queue.getJob(caseId);
+        return found?.finishedOn !== undefined ? found : undefined;
+      },
+      { what: `the job of ${caseId} finished`, timeoutMs: 15_000 },
+    );
+    expect(await job!.getState()).toBe('failed');
+    expect(job!.failedReason).toBe(`case ${caseId} not found`);
+    expect(calls).not.toContain(caseId);
+  });
+});
