@@ -14,20 +14,19 @@ import type { Redis } from 'ioredis';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { BENCH_CLIENT, benchEnvelope } from './bench-case.ts';
 import { signedLoad, type LoadResult } from './load.ts';
-import { credentials, startGatewayProcess, type RunningGateway } from './processes.ts';
+import {
+  credentials,
+  startGatewayProcess,
+  type ProcessesOptions,
+  type RunningGateway,
+} from './processes.ts';
 import { median, redisCpuSeconds } from './stats.ts';
 
-export interface BeforeAfterOptions {
-  redisUrl: string;
+/** The processes bench's load settings, plus the admin connection and the earlier commit. */
+export interface BeforeAfterOptions extends ProcessesOptions {
   admin: Redis;
   /** A git revision of this repository: the "before" side. */
   ref: string;
-  connections: number;
-  durationSec: number;
-  warmupSec: number;
-  rounds: number;
-  logLevel: string;
-  log: (line: string) => void;
 }
 
 export interface BeforeAfterRound extends LoadResult {
