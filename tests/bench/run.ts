@@ -26,7 +26,7 @@ import { startPrivateRedis } from '../../scripts/private-redis.ts';
 import { runBeforeAfter, type BeforeAfterResult } from './before-after.ts';
 import { runDispatch, type DispatchResult } from './dispatch.ts';
 import { runIntake, type IntakeResult } from './intake.ts';
-import { runProcesses, type ProcessesResult } from './processes.ts';
+import { runProcesses, type ProcessesOptions, type ProcessesResult } from './processes.ts';
 import { runSoak, type SoakResult } from './soak.ts';
 import { printReport } from './report.ts';
 
@@ -104,18 +104,18 @@ let failure: string | undefined;
 try {
   const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
   Object.assign(machine, { redis: redisVersion });
+  // The signed load both gateway-process comparisons (1 vs 2 processes, before vs after) put on.
+  const gatewayLoad: ProcessesOptions = {
+    redisUrl: redis.url,
+    connections: settings.connections,
+    durationSec: settings.durationSec,
+    warmupSec: settings.warmupSec,
+    rounds: settings.rounds,
+    logLevel: settings.logLevel,
+    log,
+  };
   if (args.before !== undefined) {
-    beforeAfter = await runBeforeAfter({
-      redisUrl: redis.url,
-      admin,
-      ref: args.before,
-      connections: settings.connections,
-      durationSec: settings.durationSec,
-      warmupSec: settings.warmupSec,
-      rounds: settings.rounds,
-      logLevel: settings.logLevel,
-      log,
-    });
+    beforeAfter = await runBeforeAfter({ ...gatewayLoad, admin, ref: args.before });
   } else if (args.soak) {
     soak = await runSoak({
       redisUrl: redis.url,
@@ -158,15 +158,7 @@ try {
     });
   }
   if (!separateRun && (args.only === undefined || args.only === 'processes')) {
-    processes = await runProcesses({
-      redisUrl: redis.url,
-      connections: settings.connections,
-      durationSec: settings.durationSec,
-      warmupSec: settings.warmupSec,
-      rounds: settings.rounds,
-      logLevel: settings.logLevel,
-      log,
-    });
+    processes = await runProcesses(gatewayLoad);
   }
 } catch (error) {
   failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
