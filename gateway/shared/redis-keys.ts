@@ -215,7 +215,7 @@ export interface RedisKeys {
   readonly outboxNudge: string;
   /** A client's used request nonce. */
   nonce(clientId: string, nonce: string): string;
-  /** rate-limiter-flexible's key prefix for limits of `points` per second. */
+  /** The rate-limit counters' key prefix for limits of `points` per second (`<prefix>:<clientId>`). */
   rateLimit(points: number): string;
   /** The 督办 board of rectifications, and every notice. */
   readonly supervision: SupervisionKeys;

@@ -98,12 +98,11 @@ export function redisOptions(role: RedisRole, settings: RedisSettings): RedisOpt
       ...common,
       // Commands issued in the same tick leave in one socket write (the nonce, rate-limit and
       // idempotency look-ups of a request, and those of the requests beside it): a write per
-      // command was the largest single CPU cost of a submission in the gateway and in Redis.
+      // command was the largest single CPU cost of a submission in the gateway and in Redis. Our
+      // scripts run as plain EVALSHA (shared/lua-script.ts), never as commands defined on the
+      // connection, whose answers ioredis can hand to the wrong callers when auto-pipelined
+      // (ioredis issue #1931).
       enableAutoPipelining: true,
-      // rate-limiter-flexible's script, a command it defines on our connection: auto-pipelined, its
-      // callback is counted but the command is not queued, and the batch's answers go to the wrong
-      // callers (ioredis issue #1931; seen here as "results[i] is not iterable"). It goes alone.
-      autoPipeliningIgnoredCommands: ['rlflxIncr'],
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       commandTimeout: settings.redisCommandTimeoutMs,

@@ -4,6 +4,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../gateway/client/gateway-client.ts';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import {
   startApiGateway,
   devSecret,
@@ -152,6 +153,47 @@ describe('request signing', () => {
       expect(statuses).toContain(429);
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("answers a client whose window's counter is already past its rate with 429 GW_RATE_LIMITED problem+json, and gives a counter left without expiry its one-second expiry", async () => {
+    const limited = await startApiGateway({ GW_RATE_LIMIT_PER_SECOND: '5' });
+    try {
+      const counter = `${redisKeys(limited.config.keyPrefix).rateLimit(5)}:portal-gx`;
+      // Left without expiry: by hand here; a counter must never outlive its window.
+      await limited.services.redis.set(counter, '100');
+      const res = await limited.client('portal-gx').request('GET', '/v1/divisions/450103');
+      expect(res.status).toBe(429);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'GW_RATE_LIMITED', status: 429 });
+      expect(res.headers.get('retry-after')).toBe('1');
+      const ttl = await limited.services.redis.pttl(counter);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(1000);
+      // Another client of the same rate counts on its own.
+      expect(
+        (await limited.client('portal-sc').request('GET', '/v1/divisions/450103')).status,
+      ).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts on the window another gateway (or rate-limiter-flexible before this one) left under <p>:rate:<points>:<clientId>: the request that reaches the rate passes, the next is 429', async () => {
+    const limited = await startApiGateway({ GW_RATE_LIMIT_PER_SECOND: '1000' });
+    try {
+      const counter = `${limited.config.keyPrefix}:rate:1000:portal-gx`;
+      // 999 requests counted elsewhere in a window that is not over yet.
+      await limited.services.redis.set(counter, '999', 'PX', 60_000);
+      const client = limited.client('portal-gx');
+      expect((await client.request('GET', '/v1/divisions/450103')).status).toBe(200);
+      const over = await client.request('GET', '/v1/divisions/450103');
+      expect(over).toMatchObject({ status: 429, body: { code: 'GW_RATE_LIMITED' } });
+      // Retry-After is the window's rest, whole seconds rounded up.
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(59);
+      expect(await limited.services.redis.get(counter)).toBe('1001');
     } finally {
       await limited.close();
     }

@@ -132,6 +132,24 @@ describe('submitting a case', () => {
     expect(records.filter((r) => r?.includes(id!))).toHaveLength(1);
   });
 
+  it('gives each of 40 parallel submissions of one portal its own case and each caller its own answer', async () => {
+    // Their nonce, rate-limit, idempotency and create commands leave in shared socket writes
+    // (auto-pipelining, shared/redis.ts): every answer must still reach its own request.
+    const client = gw.client('portal-sc');
+    const keys = Array.from({ length: 40 }, (_, i) => key(`own-${i}`));
+    const results = await Promise.all(
+      keys.map((k) => client.submitCase<Accepted>(validExample('SW-005'), k)),
+    );
+    expect(results.map((r) => r.status)).toEqual(keys.map(() => 202));
+    const ids = results.map((r) => r.body.caseId);
+    expect(new Set(ids).size).toBe(40);
+    const again = await Promise.all(
+      keys.map((k) => client.submitCase<Accepted>(validExample('SW-005'), k)),
+    );
+    expect(again.map((r) => r.body.caseId)).toEqual(ids);
+    expect(again.every((r) => r.headers.get('idempotent-replayed') === 'true')).toBe(true);
+  });
+
   it('requires an Idempotency-Key of 8–128 characters', async () => {
     const res = await gw
       .client('portal-sc')
