@@ -337,6 +337,8 @@ export function printReport(r: Report): string[] {
           'completed',
           'failed',
           'stream entries',
+          'rated',
+          'evaluations',
           'rating windows',
           'gateway RSS MiB',
         ],
@@ -351,13 +353,19 @@ export function printReport(r: Report): string[] {
           String(x.completedJobs),
           String(x.failedJobs),
           `${x.streamEntries} (max ${x.longestStream})`,
+          String(x.rated ?? '–'),
+          String(x.evaluationKeys ?? '–'),
           String(x.ratingWindows),
           mib(x.gatewayRssBytes),
         ]),
       ]),
     );
+    const warm =
+      s.memoryRatioWarm === undefined
+        ? ''
+        : `; after retention ÷ the warm start (after the warm-up's own retention, its queues and counters there): ${f2(s.memoryRatioWarm)} (target ≤ 1.10: ${verdict(s.memoryRatioWarm <= 1.1)})`;
     out.push(
-      `  Redis after retention / before the first case: ${f2(s.memoryRatio)}; without the rating windows still open ${f2(s.memoryRatioWithoutWindows)} (target ≤ 1.10: ${verdict(s.memoryRatioWithoutWindows <= 1.1)}). A closed case may be rated for days (evaluationWindowDays), so its window outlives the case; then comes the default rating, kept as long as the case. Completed jobs and event streams stay at what GW_JOB_RETENTION_COUNT allows per queue: BullMQ trims a queue when one of its jobs finishes.`,
+      `  Redis after retention ÷ before the first case: ${f2(s.memoryRatio)}; without the rating windows still open ${f2(s.memoryRatioWithoutWindows)}${warm}. Evaluations posted: ${s.rated ?? '–'}${Object.keys(s.ratingRefusedBy ?? {}).length > 0 ? ` (refused: ${JSON.stringify(s.ratingRefusedBy)})` : ''}. A closed case left unrated keeps its rating window for evaluationWindowDays, then gets the default rating, kept as long as the case. Completed jobs and event streams stay at what GW_JOB_RETENTION_COUNT allows per queue once a queue goes quiet: BullMQ trims a queue when one of its jobs finishes.`,
     );
     // Older result files have no reasons.
     const reasons = s.failedReasons ?? [];

@@ -14,7 +14,9 @@
 //   npm run bench -- --soak --cases 100000   the soak alone: cases through their whole lifecycle
 //                                    with the sandboxes, then retention (soak.ts; also
 //                                    --in-flight N --sample-every N --retention SECONDS
-//                                    --without gz,xz to leave routes out of the mix)
+//                                    --without gz,xz to leave routes out of the mix,
+//                                    --rate-share 0.5 to rate half the closed cases (1 by default),
+//                                    --warm-up N cases first, through retention (1000; 0: none))
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,8 @@ const { values: args } = parseArgs({
     'sample-every': { type: 'string' },
     retention: { type: 'string' },
     without: { type: 'string' },
+    'rate-share': { type: 'string' },
+    'warm-up': { type: 'string' },
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
     before: { type: 'string' },
@@ -125,6 +129,8 @@ try {
       sampleEvery: num(args['sample-every'], 10_000),
       retentionSec: num(args.retention, 60),
       without: args.without?.split(',').filter(Boolean) ?? [],
+      rateShare: num(args['rate-share'], 1),
+      warmUp: num(args['warm-up'], 1000),
       logLevel: args['log-level'] ?? 'warn',
       log,
     });

@@ -8,7 +8,11 @@
 // run reports Redis used_memory, the case and idempotency keys left, BullMQ's completed and
 // failed sets and event streams summed over the queues, the rating windows still open, and the
 // gateway's RSS (README.md#benchmarks). At most `--in-flight` cases are open at once, so the run
-// is a steady state rather than a queue filling up.
+// is a steady state rather than a queue filling up. The portal rates each closed case (好差评) for
+// its applicant, as the last step of the lifecycle, for a `--rate-share` of the cases (all by
+// default); a case left unrated keeps its rating window open for evaluationWindowDays, by design.
+// A `--warm-up` of cases first goes the same way and through retention, so that the run is also
+// measured against a Redis whose queues and counters already exist ('warm start').
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
@@ -34,6 +38,10 @@ export interface SoakOptions {
   retentionSec: number;
   /** Routes left out of the mix (e.g. gz, whose SM2 signing in JavaScript is the slowest). */
   without: readonly string[];
+  /** Share of closed cases the portal rates (0–1); the others keep their rating windows open. */
+  rateShare: number;
+  /** Cases pushed through the lifecycle and retention before the 'warm start' sample (0: none). */
+  warmUp: number;
   logLevel: string;
   log: (line: string) => void;
 }
@@ -53,6 +61,9 @@ export interface SoakSample {
   /** Entries in the queues' BullMQ event streams, summed, and the longest one. */
   streamEntries: number;
   longestStream: number;
+  /** Evaluations the portals posted so far (201), and stored evaluations left. */
+  rated: number;
+  evaluationKeys: number;
   /** Rating windows still open (a closed case may be rated for days: not retention's business). */
   ratingWindows: number;
   /** MEMORY USAGE of the rating-window sets. */
@@ -72,10 +83,15 @@ export interface SoakResult {
   refusedBy: Record<string, number>;
   /** Cases not CLOSED when the run gave up waiting. */
   notClosed: number;
+  /** Evaluations posted with 201, and the others by HTTP status (a case gone before its rating). */
+  rated: number;
+  ratingRefusedBy: Record<string, number>;
   /** used_memory after retention ÷ before the first case. */
   memoryRatio: number;
   /** The same, leaving out the rating windows still open (not retention's business). */
   memoryRatioWithoutWindows: number;
+  /** used_memory after retention ÷ at the warm start (after the warm-up's retention), if any. */
+  memoryRatioWarm?: number;
   /** Each queue's completed set, failed set and event stream after retention. */
   queues: Record<string, { completed: number; failed: number; events: number }>;
   /**
@@ -183,11 +199,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const children: RunningChild[] = [];
   const started = performance.now();
   const samples: SoakSample[] = [];
-  const open = new Set<string>();
+  /** Open cases: what to rate once each is CLOSED (empty: left unrated). */
+  const open = new Map<string, Rating[]>();
+  const toRate: Rating[] = [];
   let submitted = 0;
   let closed = 0;
   let refused = 0;
+  let rated = 0;
   const refusedBy: Record<string, number> = {};
+  const ratingRefusedBy: Record<string, number> = {};
   try {
     const gateway = await spawnChild('gateway', './gateway-server.ts', {
       env: { ...settings, PORT: '0', GW_HOST: '127.0.0.1' },
@@ -222,29 +242,33 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         failedJobs: sizes.reduce((n, q) => n + q.failed, 0),
         streamEntries: sizes.reduce((n, q) => n + q.events, 0),
         longestStream: Math.max(...sizes.map((q) => q.events)),
+        rated,
+        evaluationKeys: await countKeys(o.admin, `${PREFIX}:*:evaluation:*`),
         ratingWindows: windows.reduce((n, w) => n + w, 0),
         ratingWindowBytes: windowBytes.reduce((n, b) => n + b, 0),
         gatewayRssBytes: Number((await gateway.ask('memory')).rss),
       };
       samples.push(s);
       o.log(
-        `soak ${label.padEnd(16)} ${s.elapsedSec.toFixed(0).padStart(5)} s  submitted ${s.submitted}  closed ${s.closed}  redis ${(s.usedMemoryBytes / 2 ** 20).toFixed(1)} MiB  case keys ${s.caseKeys}  completed ${s.completedJobs}  failed ${s.failedJobs}  streams ${s.streamEntries}  gateway RSS ${(s.gatewayRssBytes / 2 ** 20).toFixed(0)} MiB`,
+        `soak ${label.padEnd(16)} ${s.elapsedSec.toFixed(0).padStart(5)} s  submitted ${s.submitted}  closed ${s.closed}  rated ${s.rated}  redis ${(s.usedMemoryBytes / 2 ** 20).toFixed(1)} MiB  case keys ${s.caseKeys}  completed ${s.completedJobs}  failed ${s.failedJobs}  streams ${s.streamEntries}  windows ${s.ratingWindows}  gateway RSS ${(s.gatewayRssBytes / 2 ** 20).toFixed(0)} MiB`,
       );
       return s;
     };
 
     // Closed cases, found by reading the open ones' status now and then (pipelined).
     const checkClosed = async () => {
-      const ids = [...open];
+      const ids = [...open.keys()];
       for (let i = 0; i < ids.length; i += 1000) {
         const batch = ids.slice(i, i + 1000);
         const pipeline = o.admin.pipeline();
         for (const id of batch) pipeline.hget(keys.case(id), 'status');
         const replies = (await pipeline.exec()) ?? [];
         replies.forEach(([, status], j) => {
+          const id = batch[j]!;
           // Gone: closed and already expired (retention is longer than a check's period).
           if (status === 'CLOSED' || status === null) {
-            open.delete(batch[j]!);
+            if (status === 'CLOSED') toRate.push(...open.get(id)!);
+            open.delete(id);
             closed++;
           }
         });
@@ -261,25 +285,66 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     );
     const envelopes = new Map(mix.map((c) => [c.item, soakEnvelope(c.item)]));
 
-    await sample('start');
+    // The portal rates for its applicant: 好评 for each rated party (a proxy case's collecting
+    // window too), a joint case party by party (its children's ids, from the 202).
+    const rateOne = async ({ portal, caseId, rated: party }: Rating) => {
+      const post = () =>
+        clients.get(portal)!.request('POST', `/v1/cases/${caseId}/evaluations`, {
+          json: { level: 5, rated: party },
+          headers: { 'Idempotency-Key': `soak-rating-${caseId}-${party}` },
+        });
+      let res = await post();
+      // A portal retries a 503 with the same Idempotency-Key, as the README tells it to.
+      for (let attempt = 1; res.status === 503 && attempt < 4; attempt++) {
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+        res = await post();
+      }
+      if (res.status === 201) rated++;
+      else ratingRefusedBy[res.status] = (ratingRefusedBy[res.status] ?? 0) + 1;
+    };
+    let rating = true;
+    const rater = async () => {
+      while (rating || toRate.length > 0) {
+        const next = toRate.shift();
+        if (next) await rateOne(next);
+        else await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const raters = Array.from({ length: 4 }, rater);
+
     let next = 0;
-    let nextSample = o.sampleEvery;
+    let target = 0;
+    let nextSample = Number.POSITIVE_INFINITY;
     let checking: Promise<void> | undefined;
     const submitOne = async () => {
       const spec = mix[next % mix.length]!;
       const n = next++;
-      const res = await clients
-        .get(spec.portal)!
-        .submitCase<{ caseId: string }>(envelopes.get(spec.item)!, `soak-${process.pid}-${n}`);
-      if (res.status === 202) open.add(res.body.caseId);
-      else {
+      const envelope = envelopes.get(spec.item)!;
+      const res = await clients.get(spec.portal)!.submitCase<{
+        caseId: string;
+        route: { children?: { caseId: string }[] };
+      }>(envelope, `soak-${process.pid}-${n}`);
+      if (res.status === 202) {
+        const parties = envelope.mode === 'proxy' ? ['handling', 'collecting'] : ['handling'];
+        const ids = res.body.route.children?.map((c) => c.caseId) ?? [res.body.caseId];
+        // Every 1/rateShare-th case, spread evenly over the run.
+        const rate = Math.floor((n + 1) * o.rateShare) > Math.floor(n * o.rateShare);
+        open.set(
+          res.body.caseId,
+          rate
+            ? ids.flatMap((caseId) =>
+                parties.map((p) => ({ portal: spec.portal, caseId, rated: p })),
+              )
+            : [],
+        );
+      } else {
         refused++;
         refusedBy[res.status] = (refusedBy[res.status] ?? 0) + 1;
       }
       submitted++;
     };
     const submitter = async () => {
-      while (next < o.cases) {
+      while (next < target) {
         while (open.size >= o.inFlight) {
           checking ??= checkClosed().finally(() => (checking = undefined));
           await checking;
@@ -289,7 +354,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       }
     };
     const sampler = async () => {
-      while (submitted < o.cases) {
+      while (submitted < target) {
         if (submitted >= nextSample) {
           await sample(`${nextSample} cases`);
           nextSample += o.sampleEvery;
@@ -297,27 +362,45 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         await new Promise((r) => setTimeout(r, 200));
       }
     };
+    /** Every open case to CLOSED and rated: the pace of the tail is the sandboxes' and workers'. */
+    const closeAll = async () => {
+      const deadline = Date.now() + 300_000;
+      while ((open.size > 0 || toRate.length > 0) && Date.now() < deadline) {
+        await checkClosed();
+        if (open.size > 0 || toRate.length > 0) await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    /** Retention: closed cases and evaluations expire after retentionSec, keys after 120 s. */
+    const awaitRetention = async () => {
+      o.log(`soak: waiting for retention (${o.retentionSec} s for closed cases, 120 s for keys)`);
+      const retentionDeadline = Date.now() + (Math.max(o.retentionSec, 120) + 120) * 1000;
+      for (;;) {
+        let left = 0;
+        for (const pattern of ['*case:*', '*idem:*', '*idem-evaluation:*', '*:evaluation:*'])
+          left += await countKeys(o.admin, `${PREFIX}:${pattern}`);
+        if (left === 0 || Date.now() > retentionDeadline) break;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    };
+
+    const first = await sample('start');
+    let warm: SoakSample | undefined;
+    if (o.warmUp > 0) {
+      target = o.warmUp;
+      await Promise.all(Array.from({ length: 16 }, submitter));
+      await closeAll();
+      await awaitRetention();
+      warm = await sample('warm start');
+    }
+    target = o.warmUp + o.cases;
+    nextSample = o.warmUp + o.sampleEvery;
     await Promise.all([...Array.from({ length: 16 }, submitter), sampler()]);
     if (samples.at(-1)?.submitted !== submitted) await sample(`${submitted} cases`);
-
-    // Every case to CLOSED: the pace of the tail is the sandboxes' and workers'.
-    const deadline = Date.now() + 300_000;
-    while (open.size > 0 && Date.now() < deadline) {
-      await checkClosed();
-      if (open.size > 0) await new Promise((r) => setTimeout(r, 500));
-    }
+    await closeAll();
+    rating = false;
+    await Promise.all(raters);
     await sample('all closed');
-
-    // Retention: closed cases expire after retentionSec, Idempotency-Keys after 120 s.
-    o.log(`soak: waiting for retention (${o.retentionSec} s for closed cases, 120 s for keys)`);
-    const retentionDeadline = Date.now() + (Math.max(o.retentionSec, 120) + 120) * 1000;
-    for (;;) {
-      const left =
-        (await countKeys(o.admin, `${PREFIX}:*case:*`)) +
-        (await countKeys(o.admin, `${PREFIX}:*idem:*`));
-      if (left === 0 || Date.now() > retentionDeadline) break;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+    await awaitRetention();
     const end = await sample('after retention');
     return {
       cases: o.cases,
@@ -331,9 +414,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       refused,
       refusedBy,
       notClosed: open.size,
-      memoryRatio: end.usedMemoryBytes / samples[0]!.usedMemoryBytes,
+      rated,
+      ratingRefusedBy,
+      memoryRatio: end.usedMemoryBytes / first.usedMemoryBytes,
       memoryRatioWithoutWindows:
-        (end.usedMemoryBytes - end.ratingWindowBytes) / samples[0]!.usedMemoryBytes,
+        (end.usedMemoryBytes - end.ratingWindowBytes) / first.usedMemoryBytes,
+      ...(warm ? { memoryRatioWarm: end.usedMemoryBytes / warm.usedMemoryBytes } : {}),
       queues: await queueSizes(o.admin, keys),
       failedReasons: await failedJobReasons(o.admin, keys),
       durationSec: (performance.now() - started) / 1000,
@@ -341,4 +427,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   } finally {
     for (const child of children.reverse()) await child.stop();
   }
+}
+
+interface Rating {
+  portal: string;
+  caseId: string;
+  rated: string;
 }
