@@ -34,6 +34,11 @@ import {
   type TransitionNotice,
 } from './case-move.ts';
 import { CASE_SCRIPTS, type FollowReply, type TransitionReply } from './case-scripts.ts';
+import {
+  decodeIdempotency,
+  encodeIdempotency,
+  type IdempotencyRecord,
+} from './idempotency-record.ts';
 import { isCaseStatus, type CaseStatus } from './case-status.ts';
 import {
   CorruptCaseError,
@@ -61,12 +66,6 @@ const {
   readForDelivery: READ_FOR_DELIVERY,
 } = CASE_SCRIPTS;
 
-/** What a portal's Idempotency-Key keeps: the case it made and the hash of the body it sent. */
-export interface IdempotencyRecord {
-  caseId: string;
-  requestHash: string;
-}
-
 export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
 
 export interface NewCase {
@@ -87,15 +86,6 @@ export interface OutboxEntry {
   callbackUrl?: string;
   relatedCaseId?: string;
   createdAt: string;
-}
-
-// The idempotency record as stored: '<caseId> <requestHash>' (the 202 is rebuilt from the case).
-const encodeIdempotency = (r: IdempotencyRecord) => `${r.caseId} ${r.requestHash}`;
-function decodeIdempotency(raw: string): IdempotencyRecord {
-  const space = raw.indexOf(' ');
-  // A fault, never input: answered 500 like any corrupt record.
-  if (space < 1 || space === raw.length - 1) throw new Error('corrupt idempotency record');
-  return { caseId: raw.slice(0, space), requestHash: raw.slice(space + 1) };
 }
 
 export interface CaseStoreDeps {
@@ -203,8 +193,17 @@ export class CaseStore {
     return read ? caseHistory(read, stored) : stored;
   }
 
+  /**
+   * The record of a portal's Idempotency-Key (its SHA-256 as hex), under its compact name or, stored
+   * before that name, its legacy one: both in one command (the same slot), so the look-up stays
+   * one round trip.
+   */
   async findIdempotent(clientId: string, keyHash: string): Promise<IdempotencyRecord | undefined> {
-    const raw = await this.#redis.get(this.#keys.idempotency(clientId, keyHash));
+    const [compact, legacy] = await this.#redis.mget(
+      this.#keys.idempotency(clientId, keyHash),
+      this.#keys.legacyIdempotency(clientId, keyHash),
+    );
+    const raw = compact ?? legacy;
     return raw ? decodeIdempotency(raw) : undefined;
   }
 
@@ -267,6 +266,8 @@ export class CaseStore {
         c.supervision ? JSON.stringify(c.supervision) : '',
       );
     }
+    // Last: a record stored under the legacy name takes the key as well.
+    keys.push(this.#keys.legacyIdempotency(idempotency.clientId, idempotency.keyHash));
     const result = (await runScript(this.#redis, CREATE_CASE, keys, args)) as string[];
     if (result[0] === 'created') return { created: true };
     return { created: false, existing: decodeIdempotency(result[1] ?? ' ') };

@@ -16,7 +16,13 @@ import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { callbackUrlProblem } from '../callbacks/callback-url.ts';
 import { idempotencyKeyHash } from './idempotency-key.ts';
-import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
+import {
+  hashRequest,
+  sameRequest,
+  type IdempotencyRecord,
+  type RequestHash,
+} from './idempotency-record.ts';
 import type {
   CaseRecord,
   JointChildCase,
@@ -25,7 +31,7 @@ import type {
   SingleCase,
 } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
-import type { CaseStore, IdempotencyRecord, NewCase } from './case-store.ts';
+import type { CaseStore, NewCase } from './case-store.ts';
 
 /** A routed case's 督办 schedule, written with it (supervision/case-supervision.ts). */
 export type SubmissionSchedule = (record: RoutedCase) => readonly string[];
@@ -64,7 +70,7 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     await input.checked();
     throw error;
   }
-  const requestHash = sha256Hex(canonicalJson(input.body));
+  const requestHash = hashRequest(canonicalJson(input.body));
   const idempotency = { clientId: input.client.id, keyHash };
   // One round trip: the look-up goes out beside the nonce and rate-limit checks.
   const [earlier] = await Promise.all([
@@ -126,7 +132,7 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     ...(record.kind === 'joint-parent' ? {} : { supervision: deps.schedule(record) }),
   });
   const outcome = await deps.store.create(
-    { ...idempotency, record: { caseId: parent.id, requestHash } },
+    { ...idempotency, record: { caseId: parent.id, requestHash: requestHash.compact } },
     envelope,
     [newCase(parent), ...built.children.map(newCase)],
   );
@@ -172,9 +178,9 @@ async function checkRelatedCase(store: CaseStore, client: Client, caseId: string
 async function replay(
   deps: SubmitDeps,
   earlier: IdempotencyRecord,
-  requestHash: string,
+  requestHash: RequestHash,
 ): Promise<HandlerResult> {
-  if (earlier.requestHash !== requestHash) {
+  if (!sameRequest(earlier, requestHash)) {
     throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
       detail: `This Idempotency-Key was used for case ${earlier.caseId} with a different body`,
     });

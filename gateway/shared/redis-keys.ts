@@ -43,6 +43,19 @@ export function shardOfKeyHash(keyHash: string, shards: number): number {
   return Number.isNaN(n) ? 0 : n % shards;
 }
 
+/**
+ * The name an idempotency record carries for an Idempotency-Key hash (SHA-256, 64 hex): its first
+ * 128 bits in base64url, 22 characters (gateway/README.md#lean-records). A record's names are per
+ * portal, so two keys share one only if two of the same portal's keys collide in 128 bits: about
+ * 2^-49 for a portal that used 2^40 keys within one TTL, and a portal that forced a collision
+ * would only confuse its own submissions. The shard is still chosen from the hex digest's first
+ * 32 bits (shardOfKeyHash), the same bits as before: a record of the legacy name and of this one
+ * live in the same slot.
+ */
+export function compactKeyHash(keyHash: string): string {
+  return Buffer.from(keyHash.slice(0, 32), 'hex').toString('base64url');
+}
+
 /** The id a case family shares: a joint child `<parentId>-<n>` belongs to its parent. */
 export function caseFamilyId(caseId: string): string {
   const dash = caseId.indexOf('-');
@@ -209,8 +222,17 @@ export interface RedisKeys {
   readonly allShards: readonly ShardKeys[];
   /** The shard a portal's submission with this Idempotency-Key hash goes to. */
   submissionShard(keyHash: string): number;
-  /** A portal's idempotency record for one Idempotency-Key (hashed), in its submission shard. */
+  /**
+   * A portal's idempotency record for one Idempotency-Key (its SHA-256 as hex), in its submission
+   * shard, named by the key's compact hash (compactKeyHash).
+   */
   idempotency(clientId: string, keyHash: string): string;
+  /**
+   * The record's name before the compact one, the whole hex hash: same shard. Only looked up, for
+   * records stored before the compact name; drop it one GW_IDEMPOTENCY_TTL_SECONDS after every
+   * gateway writes the compact name (gateway/README.md#idempotency).
+   */
+  legacyIdempotency(clientId: string, keyHash: string): string;
   /** Pub/sub channel: a shard's outbox has new entries (the message is the shard number). */
   readonly outboxNudge: string;
   /** A client's used request nonce. */
@@ -310,6 +332,8 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
     events: (caseId: string) => `${caseBase(caseId)}:events`,
     submissionShard,
     idempotency: (clientId: string, keyHash: string) =>
+      `${prefix}:{s${submissionShard(keyHash)}}:idem:${clientId}:${compactKeyHash(keyHash)}`,
+    legacyIdempotency: (clientId: string, keyHash: string) =>
       `${prefix}:{s${submissionShard(keyHash)}}:idem:${clientId}:${keyHash}`,
     outboxNudge: `${prefix}:outbox-nudge`,
     nonce: (clientId: string, nonce: string) => `${prefix}:nonce:${clientId}:${nonce}`,

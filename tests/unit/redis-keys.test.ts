@@ -1,10 +1,12 @@
 // Every Redis key under the configured prefix, and everything one submission writes — its case
 // family, idempotency record, outbox entry and 督办 schedule — sharing its shard's Redis Cluster
 // hash tag (gateway/shared/redis-keys.ts).
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { newCaseId } from '../../gateway/cases/case-id.ts';
 import {
   caseFamilyId,
+  compactKeyHash,
   MAX_REDIS_SHARDS,
   redisKeys,
   shardOfCase,
@@ -45,6 +47,7 @@ describe('redis keys', () => {
     const s = keys.shardOf(id);
     const all = [
       keys.idempotency('portal-sc', keyHash),
+      keys.legacyIdempotency('portal-sc', keyHash),
       keys.case(id),
       keys.history(`${id}-1`),
       keys.events(id),
@@ -59,6 +62,26 @@ describe('redis keys', () => {
     ];
     expect(new Set(all.map(hashTag))).toEqual(new Set([`s${shard}`]));
     expect(s.shard).toBe(shard);
+  });
+
+  it("names an Idempotency-Key's record by 128 bits of its hash in base64url, in the same shard as the legacy name and the same as before", () => {
+    // sha256('portal-order-0001'): its first 32 bits, 0x8bab11db, are 11 mod 16.
+    const keyHash = '8bab11db7afad472adab40a6744a74a8acdc558d4c60e16f2d41ade84e9775e7';
+    expect(keys.submissionShard(keyHash)).toBe(11);
+    expect(keys.idempotency('portal-sc', keyHash)).toBe(
+      'gw:{s11}:idem:portal-sc:i6sR23r61HKtq0CmdEp0qA',
+    );
+    expect(keys.legacyIdempotency('portal-sc', keyHash)).toBe(`gw:{s11}:idem:portal-sc:${keyHash}`);
+    expect(compactKeyHash(keyHash)).toBe('i6sR23r61HKtq0CmdEp0qA');
+    for (const shards of [1, 7, 16, 1000]) {
+      const sharded = redisKeys('gw', shards);
+      for (let i = 0; i < 200; i++) {
+        const hash = createHash('sha256').update(`key-${i}`).digest('hex');
+        const before = `s${Number.parseInt(hash.slice(0, 8), 16) % shards}`;
+        expect(hashTag(sharded.idempotency('portal-sc', hash))).toBe(before);
+        expect(hashTag(sharded.legacyIdempotency('portal-sc', hash))).toBe(before);
+      }
+    }
   });
 
   it('writes the shard into a case id that still matches the published case id pattern', () => {
@@ -93,6 +116,7 @@ describe('redis keys', () => {
       prefixed.shard(3).deadLetters,
       prefixed.outboxNudge,
       prefixed.idempotency('portal-sc', 'ab12'),
+      prefixed.legacyIdempotency('portal-sc', 'ab12'),
       prefixed.nonce('portal-sc', 'n'.repeat(16)),
       prefixed.rateLimit(200),
       prefixed.supervision.due,

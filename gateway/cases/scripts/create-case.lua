@@ -11,12 +11,14 @@
   track_subject comes from supervision/scripts/track-subject.lua, prepended.
 
   Input:
-    KEYS[1] idempotency key            (string: '<caseId> <requestHash>')
+    KEYS[1] idempotency key            (string: '<caseId> <requestHash>', compact name)
     KEYS[2] the shard's outbox          (sorted set: case id -> when stored, ms)
     KEYS[3] the shard's open joint parents (sorted set: parent id -> last checked ms)
     KEYS[4] the shard's 督办 due set, KEYS[5] its gauges, KEYS[6] its deadlines
     KEYS[7] the parent's sealed envelope (string; a joint child reads its parent's)
     KEYS[8..] per case, parent first: case hash, 督办 subject hash
+    KEYS[last] the idempotency key's legacy name (looked up only: a record stored before the
+            compact name; gateway/README.md#idempotency)
     ARGV[1] idempotency record
     ARGV[2] idempotency TTL, seconds
     ARGV[3] now, ms (the outbox score; the joint parents' first check)
@@ -31,11 +33,11 @@
   Output:
     {'created'} or {'exists', <stored idempotency record>}
 ]]
-local existing = redis.call('GET', KEYS[1])
+local existing = redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[#KEYS])
 if existing then
   return {'exists', existing}
 end
-local cases = (#KEYS - 7) / 2
+local cases = (#KEYS - 8) / 2
 for i = 0, cases - 1 do
   local case_key, subject_key = KEYS[8 + i * 2], KEYS[9 + i * 2]
   local a = 8 + i * 2

@@ -1,0 +1,54 @@
+// What a portal's Idempotency-Key keeps (gateway/README.md#idempotency): the case it made and a
+// hash of the body it sent, stored as '<caseId> <requestHash>' — the 202 is rebuilt from the case.
+// The value is kept within 44 bytes so Redis stores it embedded in its object header ('embstr'):
+// a 26-character case id, a space and a 16-character request hash make 43
+// (gateway/README.md#lean-records).
+import { createHash } from 'node:crypto';
+
+export interface IdempotencyRecord {
+  caseId: string;
+  /** The compact request hash, or the legacy 64-hex one of a record stored before it. */
+  requestHash: string;
+}
+
+/**
+ * The SHA-256 of a submission's canonical body in the two forms a record may hold: `compact`, its
+ * first 96 bits in base64url (16 characters), what is stored; `hex`, the whole digest, what records
+ * stored before the compact form hold. 96 bits only tell a changed body under the same key from
+ * the same one: the record is found by the key's hash first, so a changed body passes for the
+ * first one (and gets that case's 202 instead of 409) only if its hash matches in all 96 bits —
+ * 2^-96 by chance, and only the portal that owns the key, forcing a collision against itself,
+ * could arrange it, to be answered with its own case.
+ */
+export interface RequestHash {
+  readonly compact: string;
+  readonly hex: string;
+}
+
+export function hashRequest(canonicalBody: string): RequestHash {
+  const digest = createHash('sha256').update(canonicalBody, 'utf8').digest();
+  return { compact: digest.subarray(0, 12).toString('base64url'), hex: digest.toString('hex') };
+}
+
+/** A legacy record's request hash: the whole SHA-256 as hex. */
+const LEGACY_REQUEST_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * Whether a stored record was made from this body, compared in the form the record holds: a
+ * record stored before the compact form lives out its TTL (GW_IDEMPOTENCY_TTL_SECONDS) with the
+ * 64-hex hash. Once that long has passed since every gateway wrote the compact form, only the
+ * compact comparison is left to do.
+ */
+export function sameRequest(record: IdempotencyRecord, hash: RequestHash): boolean {
+  const legacy = LEGACY_REQUEST_HASH.test(record.requestHash);
+  return record.requestHash === (legacy ? hash.hex : hash.compact);
+}
+
+export const encodeIdempotency = (r: IdempotencyRecord) => `${r.caseId} ${r.requestHash}`;
+
+export function decodeIdempotency(raw: string): IdempotencyRecord {
+  const space = raw.indexOf(' ');
+  // A fault, never input: answered 500 like any corrupt record.
+  if (space < 1 || space === raw.length - 1) throw new Error('corrupt idempotency record');
+  return { caseId: raw.slice(0, space), requestHash: raw.slice(space + 1) };
+}
