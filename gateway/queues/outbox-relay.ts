@@ -154,22 +154,32 @@ export function startOutboxRelay(
 
   const drain = async () => {
     while (dirty.size > 0 && !stopped) {
-      const [shard] = dirty;
-      dirty.delete(shard!);
-      try {
-        await relayShard(deps, shard!, Date.now(), settings);
-      } catch (error) {
-        // Redis down or a queue refusing: the entries stay; the poll tries again.
-        failures.warn('outbox-relay', { err: error, shard }, 'outbox relay failed; will retry');
-      }
+      // Every shard waiting at once: on an auto-pipelined connection the poll's claims of all
+      // shards leave in one write, where one shard after another cost a round trip each
+      // (64 a second, idle or not, at the default poll).
+      const shards = [...dirty];
+      dirty.clear();
+      await Promise.all(
+        shards.map(async (shard) => {
+          try {
+            await relayShard(deps, shard, Date.now(), settings);
+          } catch (error) {
+            // Redis down or a queue refusing: the entries stay; the poll tries again.
+            failures.warn('outbox-relay', { err: error, shard }, 'outbox relay failed; will retry');
+          }
+        }),
+      );
     }
   };
   const wake = (shard: number) => {
     dirty.add(shard);
-    running ??= drain().finally(() => {
-      running = undefined;
-      if (dirty.size > 0 && !stopped) wake([...dirty][0]!);
-    });
+    // Drained from the next microtask: the poll's wakes of every shard land in one drain.
+    running ??= Promise.resolve()
+      .then(drain)
+      .finally(() => {
+        running = undefined;
+        if (dirty.size > 0 && !stopped) wake([...dirty][0]!);
+      });
   };
   const onMessage = (channel: string, message: string) => {
     const shard = Number(message);

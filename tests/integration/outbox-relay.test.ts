@@ -1,0 +1,64 @@
+// The outbox relay of a worker process (gateway/README.md#outbox-relay) claims every shard waiting
+// at once, so a poll's claims of all shards leave together instead of one round trip after
+// another. Each shard is still relayed on its own: one that fails does not hold back the others,
+// and is tried again by the next poll. Real gateway and Redis; the relay runs as a worker's does.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relayOptions, startOutboxRelay } from '../../gateway/queues/outbox-relay.ts';
+import { createRedis, redisSettings } from '../../gateway/shared/redis.ts';
+import { redisKeys, shardOfCase } from '../../gateway/shared/redis-keys.ts';
+import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { submit } from '../support/case-flow.ts';
+import { waitFor } from '../support/redis.ts';
+
+let gw: ApiGateway;
+beforeAll(async () => {
+  // No relay beside it: the test starts its own.
+  gw = await startApiGateway({ GW_RELAY_POLL_MS: '50' }, { relay: false });
+});
+afterAll(async () => {
+  await gw?.close();
+});
+
+describe('the outbox relay', () => {
+  it('relays the entries of every shard while one shard fails, and that one once it heals', async () => {
+    const submitted = await Promise.all(
+      Array.from({ length: 6 }, async () => (await submit(gw, 'SW-001', {}, 'portal-yn')).caseId),
+    );
+    const keys = redisKeys(gw.config.keyPrefix, gw.config.redisShards);
+    const used = new Set(submitted.map(shardOfCase));
+    expect(used.size).toBeGreaterThan(1);
+    // A shard none of them is in, made to fail: its outbox is not a sorted set (WRONGTYPE).
+    const broken = keys.allShards.find((s) => !used.has(s.shard))!;
+    await gw.services.redis.set(broken.outbox, 'not a sorted set');
+    const relay = startOutboxRelay(
+      { ...gw.services, keys, log: gw.services.logger },
+      createRedis('worker', redisSettings(gw.config)),
+      relayOptions(gw.config),
+    );
+    try {
+      for (const caseId of submitted) {
+        await waitFor(
+          async () =>
+            (await gw.services.queues.queue('sc-chengdu').getJob(caseId)) !== undefined &&
+            (await gw.services.redis.zscore(keys.shardOf(caseId).outbox, caseId)) === null,
+          { what: `the job of ${caseId}, its outbox entry gone` },
+        );
+      }
+      expect(
+        gw
+          .logLines()
+          .some((l) => l.msg === 'outbox relay failed; will retry' && l.shard === broken.shard),
+      ).toBe(true);
+
+      // Healed: an entry waiting in that shard is relayed by a later poll (no nudge sent).
+      const late = submitted[0]!;
+      await gw.services.redis.del(broken.outbox);
+      await gw.services.redis.zadd(broken.outbox, Date.now(), late);
+      await waitFor(async () => (await gw.services.redis.zcard(broken.outbox)) === 0, {
+        what: 'the healed shard relayed by a poll',
+      });
+    } finally {
+      await relay.stop();
+    }
+  });
+});
