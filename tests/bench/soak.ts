@@ -343,12 +343,21 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       }
       submitted++;
     };
+    // A portal rates what closed before it submits more: a rating left waiting behind new
+    // submissions could come after retention removed its case (404) and leave its window open.
     const submitter = async () => {
       while (next < target) {
-        while (open.size >= o.inFlight) {
+        const due = toRate.shift();
+        if (due) {
+          await rateOne(due);
+          continue;
+        }
+        if (open.size >= o.inFlight) {
           checking ??= checkClosed().finally(() => (checking = undefined));
           await checking;
-          if (open.size >= o.inFlight) await new Promise((r) => setTimeout(r, 20));
+          if (open.size >= o.inFlight && toRate.length === 0)
+            await new Promise((r) => setTimeout(r, 20));
+          continue;
         }
         await submitOne();
       }
