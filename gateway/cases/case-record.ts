@@ -10,6 +10,7 @@
 // against that kind's shape, so code downstream never has to guess (no `route!`).
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LEVELS, MODES, type Level, type Mode } from '../catalogue/catalogue-item.ts';
+import { CASE_BOARD_FIELDS } from '../shared/redis-keys.ts';
 import { STATUS_PHASE, type CaseStatus } from './case-status.ts';
 
 export interface RouteTarget {
@@ -214,6 +215,10 @@ export class CorruptCaseError extends Error {
 export function fromHash(hash: Record<string, string>, id: string): CaseRecord | undefined {
   if (!hash.status) return undefined;
   const { [LEGACY_ENVELOPE_FIELD]: _sealed, ...fields } = hash;
+  // The 督办 board's own fields of the case (supervision/supervision-board.ts): never the record.
+  for (const key of Object.keys(fields)) {
+    if (key.startsWith(CASE_BOARD_FIELDS)) delete fields[key];
+  }
   // A case stored before lean records keeps its id, updatedAt, adapters and flags in its hash.
   const parsed: Record<string, unknown> = {
     updatedAt: hash.createdAt,

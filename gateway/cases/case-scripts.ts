@@ -13,8 +13,12 @@ const script = (...names: string[]): LuaScript =>
   );
 
 export const CASE_SCRIPTS = {
-  // A submission schedules its 督办 in its one write: the board's track chunk comes first.
-  createCase: script('../../supervision/scripts/track-subject.lua', 'create-case.lua'),
+  // A submission schedules its 督办 in its one write: the board's track chunks come first.
+  createCase: script(
+    '../../supervision/scripts/subject-record.lua',
+    '../../supervision/scripts/track-subject.lua',
+    'create-case.lua',
+  ),
   claimOutbox: script('claim-outbox.lua'),
   transitionCase: script('parent-follow.lua', 'transition-case.lua'),
   followParent: script('parent-follow.lua', 'follow-parent.lua'),

@@ -76,6 +76,15 @@ export type SupervisionFlag = 'warning' | 'overdue' | 'escalated';
 export type SubjectKind = 'case' | 'rectification';
 
 /**
+ * The prefix of the case hash fields that hold a case's 督办 board record (`sv.open`, `sv.gauge`,
+ * `sv.warning`, `sv.overdue`, `sv.escalated`, `sv.settled`): a case's subject lives in its own
+ * hash, not in a key of its own (gateway/README.md#lean-records). The board's Lua chunk
+ * supervision/scripts/subject-record.lua spells the same prefix (a unit test holds them equal);
+ * the case record never has a field that starts with it.
+ */
+export const CASE_BOARD_FIELDS = 'sv.';
+
+/**
  * A 督办 board (gateway/README.md#supervision-engine): one per shard for cases, one under the tag
  * `{supervise}` for rectifications and every notice.
  */
@@ -84,7 +93,11 @@ export interface SupervisionKeys {
   readonly due: string;
   /** Sorted set `<kind>:<id>` → the subject's due time (ms), while it is supervised. */
   readonly deadlines: string;
-  /** Hash of one subject: its gauge prefix (kind, province, item), open, raised flags, settled. */
+  /**
+   * Hash of one subject: its gauge prefix (kind, province, item), open, raised flags, settled. A
+   * rectification's; a case keeps these in its case hash (fields CASE_BOARD_FIELDS), and has this key
+   * only when stored before it did (read while it exists).
+   */
   subject(kind: SubjectKind, id: string): string;
   /** Hash `<kind>|<province>|<item>|<open|warning|overdue|escalated>` → subjects now in it. */
   readonly gauges: string;

@@ -5,12 +5,15 @@
 // tag `{s<n>}`, beside the case: the submission schedules its 督办 in its one write), a
 // rectification and every notice on the board under `{supervise}` (gateway/README.md#redis-data-layout).
 // The gauges are kept on every write, so statistics and metrics read one hash per board instead
-// of scanning cases.
+// of scanning cases. A case's own board record (open, gauge, raised flags, settled) is in its case
+// hash (`sv.` fields, gateway/README.md#lean-records), a rectification's in a hash of its own; a
+// case stored before that keeps its own subject hash, used while it exists (subject-record.lua).
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import { monotonicFactory } from 'ulid';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import { retentionSeconds } from '../shared/retention.ts';
+import { CASE_BOARD_FIELDS } from '../shared/redis-keys.ts';
 import type {
   RedisKeys,
   SubjectKind,
@@ -26,10 +29,11 @@ const script = (...names: string[]) =>
       .map((name) => readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8'))
       .join('\n'),
   );
-const TRACK = script('track-subject.lua', 'track.lua');
-const RAISE = script('raise.lua');
+// subject-record.lua first: where a subject's board record is, for every script that touches it.
+const TRACK = script('subject-record.lua', 'track-subject.lua', 'track.lua');
+const RAISE = script('subject-record.lua', 'raise.lua');
 const NOTIFY = script('notify.lua');
-const SETTLE = script('settle.lua');
+const SETTLE = script('subject-record.lua', 'settle.lua');
 
 export type GaugeState = 'open' | SupervisionFlag;
 export const GAUGE_STATES: readonly GaugeState[] = ['open', 'warning', 'overdue', 'escalated'];
@@ -41,6 +45,9 @@ export interface Gauge {
   state: GaugeState;
   count: number;
 }
+
+type Pipeline = ReturnType<RedisClient['pipeline']>;
+type PipelineRows = [Error | null, unknown][];
 
 const member = (kind: SubjectKind, id: string) => `${kind}:${id}`;
 const splitMember = (entry: string): [string, string] => {
@@ -101,7 +108,7 @@ export class SupervisionBoard {
     const tracked = await runScript(
       this.#redis,
       TRACK,
-      [k.subject(kind, id), k.due, k.gauges, k.deadlines],
+      [...this.#recordKeys(kind, id), k.due, k.gauges, k.deadlines],
       trackArgs(subject, atMs, dueAt),
     );
     return tracked === 1;
@@ -110,6 +117,51 @@ export class SupervisionBoard {
   /** The board a subject is on: a case's shard's, else the one under `{supervise}`. */
   #board(kind: string, id: string): SupervisionKeys {
     return kind === 'case' ? this.#redisKeys.shardOf(id).supervision : this.#keys;
+  }
+
+  /**
+   * The two keys subject-record.lua chooses the board record from: the subject hash, then the
+   * case hash (a case's; a rectification's subject hash again). One slot: a case's both `{s<n>}`.
+   */
+  #recordKeys(kind: SubjectKind, id: string): [string, string] {
+    const subject = this.#board(kind, id).subject(kind, id);
+    return [subject, kind === 'case' ? this.#redisKeys.case(id) : subject];
+  }
+
+  /**
+   * Queues on `pipeline` the reading of a subject's board record `fields`, choosing the record as
+   * subject-record.lua does (a subject hash while it exists, else a case's `sv.` fields); the
+   * returned function picks the values out of the pipeline's answers.
+   */
+  #queueRead(
+    pipeline: Pipeline,
+    kind: SubjectKind,
+    id: string,
+    fields: readonly string[],
+  ): (rows: PipelineRows) => (string | null)[] {
+    const at = pipeline.length;
+    const [subject, record] = this.#recordKeys(kind, id);
+    if (subject === record) {
+      pipeline.hmget(subject, ...fields);
+      return (rows) => (rows[at]?.[1] ?? []) as (string | null)[];
+    }
+    pipeline.exists(subject);
+    pipeline.hmget(subject, ...fields);
+    pipeline.hmget(record, ...fields.map((f) => CASE_BOARD_FIELDS + f));
+    return (rows) => (rows[rows[at]?.[1] === 1 ? at + 1 : at + 2]?.[1] ?? []) as (string | null)[];
+  }
+
+  /** A subject's board record `fields`, wherever it is (#queueRead). */
+  async #read(
+    kind: SubjectKind,
+    id: string,
+    fields: readonly string[],
+  ): Promise<(string | null)[]> {
+    const pipeline = this.#redis.pipeline();
+    const pick = this.#queueRead(pipeline, kind, id, fields);
+    const rows = (await pipeline.exec()) ?? [];
+    for (const [error] of rows) if (error) throw error;
+    return pick(rows);
   }
 
   /** A new notice id at `atMs`: `NT<ULID>`, later than every id this board made before. */
@@ -132,7 +184,7 @@ export class SupervisionBoard {
     const { kind, id } = subject;
     const k = this.#board(kind, id);
     const n = this.#keys;
-    const state = await this.#redis.hmget(k.subject(kind, id), 'settled', flag);
+    const state = await this.#read(kind, id, ['settled', flag]);
     if (state[0] === '1' || state[1] === '1') return false;
     await runScript(
       this.#redis,
@@ -148,7 +200,7 @@ export class SupervisionBoard {
     const raised = await runScript(
       this.#redis,
       RAISE,
-      [k.subject(kind, id), k.gauges],
+      [...this.#recordKeys(kind, id), k.gauges],
       [flag, gaugePrefix(subject)],
     );
     return raised === 1;
@@ -160,7 +212,7 @@ export class SupervisionBoard {
     const settled = await runScript(
       this.#redis,
       SETTLE,
-      [k.subject(kind, id), k.due, k.gauges, k.deadlines],
+      [...this.#recordKeys(kind, id), k.due, k.gauges, k.deadlines],
       [member(kind, id), this.#retentionSeconds],
     );
     return settled === 1;
@@ -199,12 +251,11 @@ export class SupervisionBoard {
 
   /** The flags the board has raised for a subject. */
   async raised(kind: SubjectKind, id: string): Promise<Record<SupervisionFlag, boolean>> {
-    const [warning, overdue, escalated] = await this.#redis.hmget(
-      this.#board(kind, id).subject(kind, id),
+    const [warning, overdue, escalated] = await this.#read(kind, id, [
       'warning',
       'overdue',
       'escalated',
-    );
+    ]);
     return { warning: warning === '1', overdue: overdue === '1', escalated: escalated === '1' };
   }
 
@@ -243,12 +294,13 @@ export class SupervisionBoard {
           if (kind === filter.kind) entries.push({ id, dueMs: Number(raw[i + 1]) });
         }
         const pipeline = this.#redis.pipeline();
-        for (const e of entries)
-          pipeline.hmget(board.subject(filter.kind, e.id), 'gauge', filter.state);
+        const reads = entries.map((e) =>
+          this.#queueRead(pipeline, filter.kind, e.id, ['gauge', filter.state]),
+        );
         const rows = (await pipeline.exec()) ?? [];
         for (const [i, e] of entries.entries()) {
           // `gauge` is the subject's gauge prefix, `<kind>|<province>|<item>|`.
-          const [gauge, inState] = (rows[i]?.[1] ?? []) as (string | null)[];
+          const [gauge, inState] = reads[i]!(rows);
           const [, province, itemCode] = (gauge ?? '').split('|');
           if (!province || !itemCode || inState !== '1') continue;
           if (filter.province && province !== filter.province) continue;

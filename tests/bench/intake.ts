@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import type { ClientCredentials } from '../../gateway/client/gateway-client.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
-import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
+import { CASE_BOARD_FIELDS, redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { BENCH_CLIENT, benchEnvelope } from './bench-case.ts';
 import { spawnChild, type Facts, type RunningChild } from './ipc.ts';
 import { percentile, signedLoad, type LoadResult } from './load.ts';
@@ -95,7 +95,10 @@ export interface Footprint {
   caseHashBytes: number;
   historyListBytes: number;
   idempotencyKeyBytes: number;
-  /** Case hash + history + envelope + idempotency record + 督办 subject and schedule entries. */
+  /**
+   * Case hash (with its 督办 board record, `sv.` fields) + history + envelope + idempotency record
+   * + 督办 schedule entries.
+   */
   perStoredCaseBytes: number;
   queuedJobHashBytes: number;
   nonceKeyBytes: number;
@@ -427,10 +430,6 @@ async function measureFootprint(
     ids.map((id) => keys.envelope(id)),
   );
   const idempotencyKeyBytes = await averageUsage(redis, idemKeys);
-  const boardSubjectBytes = await averageUsage(
-    redis,
-    ids.map((id) => keys.shardOf(id).supervision.subject('case', id)),
-  );
   // The shard's 督办 due and deadline sets hold one member per supervised case: their share.
   let scheduleBytes = 0;
   let scheduled = 0;
@@ -457,10 +456,13 @@ async function measureFootprint(
   const detail: Record<string, number> = {
     envelopeBytes: await redis.strlen(keys.envelope(sample)),
     caseHashFields: await redis.hlen(keys.case(sample)),
+    // The case's 督办 board record is in its case hash (gateway/README.md#lean-records).
+    caseHashBoardFields: (await redis.hkeys(keys.case(sample))).filter((f) =>
+      f.startsWith(CASE_BOARD_FIELDS),
+    ).length,
     historyEntries: await redis.llen(keys.history(sample)),
     idempotencyValueBytes: idemKeys[0] ? await redis.strlen(idemKeys[0]) : 0,
     envelopeKeyBytes,
-    boardSubjectBytes,
     schedulePerCaseBytes,
   };
   const memoryAfter = await redisUsedMemory(redis);
@@ -482,7 +484,6 @@ async function measureFootprint(
       historyListBytes +
       envelopeKeyBytes +
       idempotencyKeyBytes +
-      boardSubjectBytes +
       schedulePerCaseBytes,
     queuedJobHashBytes,
     nonceKeyBytes,

@@ -162,14 +162,16 @@ export function printReport(r: Report): string[] {
     out.push(
       table([
         ['', 'bytes'],
-        ['case hash', f0(fp.caseHashBytes)],
+        [
+          `case hash (with its 督办 board record: ${f0(fp.detail.caseHashBoardFields ?? Number.NaN)} sv. fields)`,
+          f0(fp.caseHashBytes),
+        ],
         [
           "history list (later moves; the submission's entries are derived)",
           f0(fp.historyListBytes),
         ],
         ['sealed envelope key', f0(fp.detail.envelopeKeyBytes ?? Number.NaN)],
         ['idempotency key', f0(fp.idempotencyKeyBytes)],
-        ['督办 subject hash', f0(fp.detail.boardSubjectBytes ?? Number.NaN)],
         [
           '督办 due + deadline set members (share)',
           f0(fp.detail.schedulePerCaseBytes ?? Number.NaN),

@@ -2,9 +2,11 @@
 // family, idempotency record, outbox entry and 督办 schedule — sharing its shard's Redis Cluster
 // hash tag (gateway/shared/redis-keys.ts).
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { newCaseId } from '../../gateway/cases/case-id.ts';
 import {
+  CASE_BOARD_FIELDS,
   caseFamilyId,
   compactKeyHash,
   MAX_REDIS_SHARDS,
@@ -152,6 +154,14 @@ describe('redis keys', () => {
     ];
     expect(new Set(all.map(hashTag))).toEqual(new Set(['supervise']));
     expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("spells the board's field prefix in its Lua chunk as the keys module does", () => {
+    const chunk = readFileSync(
+      new URL('../../gateway/supervision/scripts/subject-record.lua', import.meta.url),
+      'utf8',
+    );
+    expect(chunk).toContain(`local CASE_BOARD_FIELDS = '${CASE_BOARD_FIELDS}'`);
   });
 
   it('puts the 好差评 keys of one rated province under its own hash tag', () => {

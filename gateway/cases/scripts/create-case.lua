@@ -8,7 +8,8 @@
   entries (SUBMITTED, ACCEPTED, ROUTED) are derived from the record when read
   (gateway/cases/record-dispatch.ts), so the list holds only later moves. A nudge on the outbox
   channel wakes the relays.
-  track_subject comes from supervision/scripts/track-subject.lua, prepended.
+  track_subject comes from supervision/scripts/track-subject.lua, prepended (with
+  subject-record.lua): a case's 督办 board record is written into its case hash (`sv.` fields).
 
   Input:
     KEYS[1] idempotency key            (string: '<caseId> <requestHash>', compact name)
@@ -16,7 +17,9 @@
     KEYS[3] the shard's open joint parents (sorted set: parent id -> last checked ms)
     KEYS[4] the shard's 督办 due set, KEYS[5] its gauges, KEYS[6] its deadlines
     KEYS[7] the parent's sealed envelope (string; a joint child reads its parent's)
-    KEYS[8..] per case, parent first: case hash, 督办 subject hash
+    KEYS[8..] per case, parent first: case hash, 督办 subject hash (a case stored before the board
+              moved into the case hash had one: track_subject uses it if it is there, and it never
+              is for a new case)
     KEYS[last] the idempotency key's legacy name (looked up only: a record stored before the
             compact name; gateway/README.md#idempotency)
     ARGV[1] idempotency record
@@ -52,7 +55,7 @@ for i = 0, cases - 1 do
   redis.call('HSET', case_key, unpack(flat))
   if ARGV[a + 1] ~= '' then
     local t = cjson.decode(ARGV[a + 1])
-    track_subject(subject_key, KEYS[4], KEYS[5], KEYS[6], t[1], t[2], t[3], t[4])
+    track_subject(subject_key, case_key, KEYS[4], KEYS[5], KEYS[6], t[1], t[2], t[3], t[4])
   end
 end
 -- Binary, so not inside the JSON: Lua strings carry any bytes.

@@ -10,6 +10,7 @@ import {
   type JointParentCase,
   type SingleCase,
 } from '../../../gateway/cases/case-record.ts';
+import { CASE_BOARD_FIELDS } from '../../../gateway/shared/redis-keys.ts';
 const common = {
   status: 'ROUTED' as const,
   itemCode: 'SW-005',
@@ -91,6 +92,21 @@ describe('case records in Redis hashes', () => {
     const hash = { ...toHash(single), [LEGACY_ENVELOPE_FIELD]: '\u0001\u0004k1\u00ff…' };
     expect(fromHash(hash, single.id)).toEqual(single);
     expect(fromHash(hash, single.id)).not.toHaveProperty(LEGACY_ENVELOPE_FIELD);
+  });
+
+  it("leaves the 督办 board's fields of the case hash out of the record, and stores none", () => {
+    const hash = {
+      ...toHash(single),
+      [`${CASE_BOARD_FIELDS}open`]: '1',
+      [`${CASE_BOARD_FIELDS}gauge`]: 'case|53|SW-005|',
+      [`${CASE_BOARD_FIELDS}warning`]: '1',
+      [`${CASE_BOARD_FIELDS}settled`]: '1',
+    };
+    expect(fromHash(hash, single.id)).toEqual(single);
+    for (const record of [single, parent, child]) {
+      const fields = Object.keys(toHash({ ...record, flags: { ...record.flags, warning: true } }));
+      expect(fields.filter((f) => f.startsWith(CASE_BOARD_FIELDS))).toEqual([]);
+    }
   });
 
   it('has no case for a hash without status (nothing stored)', () => {
