@@ -218,6 +218,13 @@ export const SETTINGS_SCHEMA = {
       default: 604800,
       'x-env': 'GW_IDEMPOTENCY_TTL_SECONDS',
     },
+    idempotencyLegacyWrite: {
+      description:
+        'Also write each Idempotency-Key under its legacy name and shape (the whole SHA-256 in hex), as gateways before the compact record read it: on during a rolling upgrade from such a gateway, off once none runs.',
+      type: 'boolean',
+      default: false,
+      'x-env': 'GW_IDEMPOTENCY_LEGACY_WRITE',
+    },
     reconcileIntervalMs: {
       description: 'How often the outbox reconciler looks for stored cases that were never queued.',
       type: 'integer',

@@ -58,6 +58,7 @@ export interface CaseSystemDeps {
     | 'keyPrefix'
     | 'redisShards'
     | 'idempotencyTtlSeconds'
+    | 'idempotencyLegacyWrite'
     | 'caseRetentionDays'
     | 'jobRetentionSeconds'
     | 'jobRetentionCount'

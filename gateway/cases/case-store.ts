@@ -93,7 +93,11 @@ export interface CaseStoreDeps {
   /** With the data keys: production without GW_DATA_KEYS stops here, before anything is stored. */
   config: Pick<
     Config,
-    'keyPrefix' | 'redisShards' | 'idempotencyTtlSeconds' | 'caseRetentionDays'
+    | 'keyPrefix'
+    | 'redisShards'
+    | 'idempotencyTtlSeconds'
+    | 'idempotencyLegacyWrite'
+    | 'caseRetentionDays'
   > &
     DataKeySettings;
   /** Told of every applied move, in order. */
@@ -226,10 +230,17 @@ export class CaseStore {
    * The one write of a submission (create-case.lua): the parent (first) and any children with
    * their 督办 schedule, the sealed envelope, the outbox entry and the idempotency record,
    * atomically, in the submission's shard. The envelope is sealed once, under the parent's id, so
-   * a sealed envelope moved to another case fails.
+   * a sealed envelope moved to another case fails. With GW_IDEMPOTENCY_LEGACY_WRITE the record is
+   * also written under its legacy name, with `legacyRequestHash` (the whole hex digest), for the
+   * gateways of a rolling upgrade that read only that.
    */
   async create(
-    idempotency: { clientId: string; keyHash: string; record: IdempotencyRecord },
+    idempotency: {
+      clientId: string;
+      keyHash: string;
+      record: IdempotencyRecord;
+      legacyRequestHash: string;
+    },
     envelope: SubmissionEnvelope,
     cases: readonly [NewCase, ...NewCase[]],
   ): Promise<CreateOutcome> {
@@ -268,6 +279,14 @@ export class CaseStore {
     }
     // Last: a record stored under the legacy name takes the key as well.
     keys.push(this.#keys.legacyIdempotency(idempotency.clientId, idempotency.keyHash));
+    args.push(
+      this.#config.idempotencyLegacyWrite
+        ? encodeIdempotency({
+            caseId: idempotency.record.caseId,
+            requestHash: idempotency.legacyRequestHash,
+          })
+        : '',
+    );
     const result = (await runScript(this.#redis, CREATE_CASE, keys, args)) as string[];
     if (result[0] === 'created') return { created: true };
     return { created: false, existing: decodeIdempotency(result[1] ?? ' ') };

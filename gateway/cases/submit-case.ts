@@ -132,7 +132,11 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     ...(record.kind === 'joint-parent' ? {} : { supervision: deps.schedule(record) }),
   });
   const outcome = await deps.store.create(
-    { ...idempotency, record: { caseId: parent.id, requestHash: requestHash.compact } },
+    {
+      ...idempotency,
+      record: { caseId: parent.id, requestHash: requestHash.compact },
+      legacyRequestHash: requestHash.hex,
+    },
     envelope,
     [newCase(parent), ...built.children.map(newCase)],
   );

@@ -96,7 +96,12 @@ async function seed(
         ids.push(id);
         const record = benchRecord(id, new Date().toISOString());
         const outcome = await store.create(
-          { clientId: BENCH_CLIENT, keyHash, record: { caseId: id, requestHash: 'bench' } },
+          {
+            clientId: BENCH_CLIENT,
+            keyHash,
+            record: { caseId: id, requestHash: 'bench' },
+            legacyRequestHash: 'bench',
+          },
           envelope,
           [{ record }],
         );

@@ -20,8 +20,8 @@
     KEYS[8..] per case, parent first: case hash, 督办 subject hash (a case stored before the board
               moved into the case hash had one: track_subject uses it if it is there, and it never
               is for a new case)
-    KEYS[last] the idempotency key's legacy name (looked up only: a record stored before the
-            compact name; gateway/README.md#idempotency)
+    KEYS[last] the idempotency key's legacy name (looked up: a record stored before the compact
+            name; written too with GW_IDEMPOTENCY_LEGACY_WRITE; gateway/README.md#idempotency)
     ARGV[1] idempotency record
     ARGV[2] idempotency TTL, seconds
     ARGV[3] now, ms (the outbox score; the joint parents' first check)
@@ -32,6 +32,8 @@
     ARGV[8..] per case, in the order of the keys, two values: case fields JSON; the 督办 schedule,
               a JSON array of track_subject's last four arguments, or '' (not supervised: a joint
               parent)
+    ARGV[last] the record in its legacy shape, '<caseId> <64-hex requestHash>', to write under the
+              legacy name too, or '' (GW_IDEMPOTENCY_LEGACY_WRITE off)
 
   Output:
     {'created'} or {'exists', <stored idempotency record>}
@@ -65,5 +67,8 @@ if cases > 1 then
   redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if ARGV[#ARGV] ~= '' then
+  redis.call('SET', KEYS[#KEYS], ARGV[#ARGV], 'EX', ARGV[2])
+end
 redis.call('PUBLISH', ARGV[5], ARGV[6])
 return {'created'}

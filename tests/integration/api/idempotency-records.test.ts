@@ -135,7 +135,12 @@ describe('the idempotency record as stored', () => {
     const stored = (await store.get(first.body.caseId))!;
     const id = newCaseId(shardOf(k));
     const outcome = await store.create(
-      { clientId: 'portal-sc', keyHash: sha256Hex(k), record: { caseId: id, requestHash: 'x' } },
+      {
+        clientId: 'portal-sc',
+        keyHash: sha256Hex(k),
+        record: { caseId: id, requestHash: 'x' },
+        legacyRequestHash: 'x'.repeat(64),
+      },
       body as unknown as SubmissionEnvelope,
       [{ record: { ...stored, id } }],
     );
@@ -145,5 +150,34 @@ describe('the idempotency record as stored', () => {
     });
     expect(await store.get(id)).toBeUndefined();
     expect(await idempotencyKeysOf(k)).toEqual([legacyName(k)]);
+  });
+
+  it('with GW_IDEMPOTENCY_LEGACY_WRITE also writes the record the previous gateway looks up — legacy name, `<caseId> <64-hex request hash>`, the same TTL — and without it does not', async () => {
+    const upgrading = await startApiGateway({ GW_IDEMPOTENCY_LEGACY_WRITE: 'true' });
+    try {
+      const redis = upgrading.services.redis;
+      const k = key('legacy-write-on');
+      const body = validExample('SW-005');
+      const res = await upgrading.client('portal-sc').submitCase<Accepted>(body, k);
+      expect(res.status).toBe(202);
+      const hex = sha256Hex(k);
+      const shard = Number.parseInt(hex.slice(0, 8), 16) % upgrading.config.redisShards;
+      const legacy = `${upgrading.config.keyPrefix}:{s${shard}}:idem:portal-sc:${hex}`;
+      // What the previous gateway reads: GET of this name, then '<caseId> <hex>' compared.
+      expect(await redis.get(legacy)).toBe(`${res.body.caseId} ${sha256Hex(canonicalJson(body))}`);
+      const ttl = await redis.ttl(legacy);
+      expect(ttl).toBeGreaterThan(upgrading.config.idempotencyTtlSeconds - 60);
+      expect(ttl).toBeLessThanOrEqual(upgrading.config.idempotencyTtlSeconds);
+      // The upgraded gateway itself still answers from the compact record.
+      const again = await upgrading.client('portal-sc').submitCase<Accepted>(body, k);
+      expect(again.body.caseId).toBe(res.body.caseId);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+    } finally {
+      await upgrading.close();
+    }
+    // Off (the default, as `gw` runs): the compact record alone.
+    const k = key('legacy-write-off');
+    expect((await gw.client('portal-sc').submitCase(validExample('SW-005'), k)).status).toBe(202);
+    expect(await idempotencyKeysOf(k)).toEqual([compactName(k)]);
   });
 });
