@@ -23,7 +23,7 @@ export interface RateLimitSettings {
   defaultPerSecond: number;
 }
 
-/** Counts one request of `clientId`; rejects with GW_RATE_LIMITED beyond `points` a second. */
+/** Counts one request on the client's counter `key`; rejects with GW_RATE_LIMITED beyond `points` a second. */
 async function consume(redis: RedisClient, key: string, points: number): Promise<void> {
   const [counted, msLeft] = (await runScript(redis, CONSUME, [key], [WINDOW_SECONDS])) as [
     number,
