@@ -13,7 +13,6 @@ import type { RedisClient } from '../shared/redis.ts';
 import { monotonicFactory } from 'ulid';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import { retentionSeconds } from '../shared/retention.ts';
-import { CASE_BOARD_FIELDS } from '../shared/redis-keys.ts';
 import type {
   RedisKeys,
   SubjectKind,
@@ -34,6 +33,7 @@ const TRACK = script('subject-record.lua', 'track-subject.lua', 'track.lua');
 const RAISE = script('subject-record.lua', 'raise.lua');
 const NOTIFY = script('notify.lua');
 const SETTLE = script('subject-record.lua', 'settle.lua');
+const READ = script('subject-record.lua', 'read-record.lua');
 
 export type GaugeState = 'open' | SupervisionFlag;
 export const GAUGE_STATES: readonly GaugeState[] = ['open', 'warning', 'overdue', 'escalated'];
@@ -45,9 +45,6 @@ export interface Gauge {
   state: GaugeState;
   count: number;
 }
-
-type Pipeline = ReturnType<RedisClient['pipeline']>;
-type PipelineRows = [Error | null, unknown][];
 
 const member = (kind: SubjectKind, id: string) => `${kind}:${id}`;
 const splitMember = (entry: string): [string, string] => {
@@ -128,40 +125,15 @@ export class SupervisionBoard {
     return [subject, kind === 'case' ? this.#redisKeys.case(id) : subject];
   }
 
-  /**
-   * Queues on `pipeline` the reading of a subject's board record `fields`, choosing the record as
-   * subject-record.lua does (a subject hash while it exists, else a case's `sv.` fields); the
-   * returned function picks the values out of the pipeline's answers.
-   */
-  #queueRead(
-    pipeline: Pipeline,
-    kind: SubjectKind,
-    id: string,
-    fields: readonly string[],
-  ): (rows: PipelineRows) => (string | null)[] {
-    const at = pipeline.length;
-    const [subject, record] = this.#recordKeys(kind, id);
-    if (subject === record) {
-      pipeline.hmget(subject, ...fields);
-      return (rows) => (rows[at]?.[1] ?? []) as (string | null)[];
-    }
-    pipeline.exists(subject);
-    pipeline.hmget(subject, ...fields);
-    pipeline.hmget(record, ...fields.map((f) => CASE_BOARD_FIELDS + f));
-    return (rows) => (rows[rows[at]?.[1] === 1 ? at + 1 : at + 2]?.[1] ?? []) as (string | null)[];
-  }
-
-  /** A subject's board record `fields`, wherever it is (#queueRead). */
+  /** A subject's board record `fields`, wherever it is (read-record.lua). */
   async #read(
     kind: SubjectKind,
     id: string,
     fields: readonly string[],
   ): Promise<(string | null)[]> {
-    const pipeline = this.#redis.pipeline();
-    const pick = this.#queueRead(pipeline, kind, id, fields);
-    const rows = (await pipeline.exec()) ?? [];
-    for (const [error] of rows) if (error) throw error;
-    return pick(rows);
+    return (await runScript(this.#redis, READ, this.#recordKeys(kind, id), fields)) as (
+      string | null
+    )[];
   }
 
   /** A new notice id at `atMs`: `NT<ULID>`, later than every id this board made before. */
@@ -293,14 +265,13 @@ export class SupervisionBoard {
           const [kind, id] = splitMember(raw[i]!);
           if (kind === filter.kind) entries.push({ id, dueMs: Number(raw[i + 1]) });
         }
-        const pipeline = this.#redis.pipeline();
-        const reads = entries.map((e) =>
-          this.#queueRead(pipeline, filter.kind, e.id, ['gauge', filter.state]),
+        // Sent together: one round trip for the batch.
+        const records = await Promise.all(
+          entries.map((e) => this.#read(filter.kind, e.id, ['gauge', filter.state])),
         );
-        const rows = (await pipeline.exec()) ?? [];
         for (const [i, e] of entries.entries()) {
           // `gauge` is the subject's gauge prefix, `<kind>|<province>|<item>|`.
-          const [gauge, inState] = reads[i]!(rows);
+          const [gauge, inState] = records[i]!;
           const [, province, itemCode] = (gauge ?? '').split('|');
           if (!province || !itemCode || inState !== '1') continue;
           if (filter.province && province !== filter.province) continue;

@@ -1,7 +1,7 @@
 --[[
   Library chunk (no KEYS/ARGV of its own): where a subject's 督办 board record is. Prepended to
-  track-subject.lua (and so to track.lua and cases/scripts/create-case.lua), raise.lua and
-  settle.lua.
+  track-subject.lua (and so to track.lua and cases/scripts/create-case.lua), raise.lua,
+  settle.lua and read-record.lua (the board's reads).
 
   A rectification's record is a hash of its own under `{supervise}`. A case's is its case hash, in
   fields named CASE_BOARD_FIELDS .. <field> (`sv.open`, `sv.gauge`, `sv.warning`, …): one key less
