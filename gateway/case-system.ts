@@ -4,7 +4,7 @@
 // operator CLI goes through the gateway's API. Because the listeners are given to the stores
 // here, at construction, a move made anywhere queues its portal callback, tracks or settles its
 // 督办 and opens the rating window of a closed case.
-import type { RedisClient } from './shared/redis.ts';
+import { producerConnection, type RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';
 import { createCaseStore, type CaseStore } from './cases/case-store.ts';
@@ -47,7 +47,10 @@ export interface CaseSystem {
   supervised: readonly SupervisedKind[];
   /** A routed case's 督办 schedule, written by its submission. */
   schedule: SubmissionSchedule;
-  /** Closes the queue handles (the Redis connection is the caller's). */
+  /**
+   * Closes the queue handles and the queues' own connection, if they were given one (the Redis
+   * connection in the deps is the caller's).
+   */
   close: () => Promise<void>;
 }
 
@@ -79,7 +82,9 @@ export interface CaseSystemDeps {
 export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
   const { redis, config, log, now } = deps;
   const keys = redisKeys(config.keyPrefix, config.redisShards);
-  const callbacks = new CallbackQueue(redis, keys, config);
+  // BullMQ's queues stay off an auto-pipelined connection (shared/redis.ts#producerConnection).
+  const producer = producerConnection(redis);
+  const callbacks = new CallbackQueue(producer, keys, config);
   const board = new SupervisionBoard(redis, keys, config.caseRetentionDays);
   // Applicants' comments are sealed at rest like their submissions (personal-data/).
   const sealer = createSealer(loadDataKeys(config));
@@ -104,7 +109,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
       rectificationSupervisionListener(board, deps.supervision),
     ],
   });
-  const queues = new CaseQueues(redis, keys, config);
+  const queues = new CaseQueues(producer, keys, config);
   return {
     store,
     queues,
@@ -121,6 +126,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     close: async () => {
       await queues.close();
       await callbacks.close();
+      if (producer !== redis) await producer.quit().catch(() => producer.disconnect());
     },
   };
 }

@@ -88,6 +88,11 @@ export class CallbackQueue {
     await this.#queue.add('event', job, { ...this.#options, jobId });
   }
 
+  /** The BullMQ queue itself, for the console's queue board (console/queue-board.ts). */
+  get queue(): Queue<CallbackJobData> {
+    return this.#queue;
+  }
+
   close(): Promise<void> {
     return this.#queue.close();
   }

@@ -7,11 +7,9 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { RequestHandler, Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
-import { CALLBACK_QUEUE, redisKeys } from '../shared/redis-keys.ts';
-import { queueStreamRetention } from '../shared/retention.ts';
 import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { audit } from './console-guard.ts';
@@ -57,21 +55,12 @@ const localOnly: RequestHandler = (_req, res, next) => {
 
 export function queueBoard(deps: ConsoleDeps): Router {
   const { services } = deps;
-  const keys = redisKeys(services.config.keyPrefix);
-  const own = (name: string) => {
-    // With the stream cap the queue's producers use: a Queue built without it would reset the
-    // queue's event stream to BullMQ's default length (10 000) when it starts.
-    const queue = new Queue(name, {
-      connection: services.redis,
-      prefix: keys.queuePrefix(name),
-      ...queueStreamRetention(services.config),
-    });
-    queue.on('error', () => undefined);
-    return queue;
-  };
+  // The producers' own queues (with the stream cap they were built with, and on the connection
+  // kept for BullMQ): a Queue built here would reset each event stream to BullMQ's default
+  // length and define BullMQ's scripts on the gateway's auto-pipelined connection.
   const queues = [
     ...services.routing.routes.adapters().map((adapter) => services.queues.queue(adapter)),
-    own(CALLBACK_QUEUE),
+    services.callbacks.queue,
   ];
   const full = board(queues, false);
   const readOnly = board(queues, true);

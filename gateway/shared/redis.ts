@@ -141,6 +141,25 @@ export function createRedis(role: RedisRole, settings: RedisSettings): RedisClie
   return redis;
 }
 
+/**
+ * The connection BullMQ producers (Queue objects) get in a process whose own connection is
+ * auto-pipelined: the same settings, not auto-pipelined. BullMQ defines its ~40 Lua scripts as
+ * commands on the connection it is given, and ioredis copies every defined command onto each
+ * auto-pipeline it opens (a third of a submission's Redis client CPU went to that copying); a
+ * command defined while an auto-pipeline is open can also hand that pipeline's answers to the
+ * wrong callers (ioredis #1931). A connection that is not auto-pipelined (a worker's) is returned
+ * as it is; the caller closes what it was given only when it differs from `redis`.
+ */
+export function producerConnection(redis: RedisClient): RedisClient {
+  if (!redis.options.enableAutoPipelining) return redis;
+  const producer =
+    redis instanceof Cluster
+      ? redis.duplicate([], { enableAutoPipelining: false })
+      : redis.duplicate({ enableAutoPipelining: false });
+  producer.on('error', () => undefined);
+  return producer;
+}
+
 /** A connection like `redis`, of its own: for subscribing (a subscribed connection runs no other commands). */
 export function duplicateConnection(redis: RedisClient): RedisClient {
   return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();

@@ -121,8 +121,7 @@ export async function startApiGateway(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await relay?.stop();
-      await services.queues.close();
-      await services.callbacks.close();
+      await services.closeQueues();
       if (options.liveCatalogue) await data.catalogue.close();
       redis.disconnect();
     },
