@@ -4,6 +4,7 @@
 // open can misalign its answers, ioredis #1931). The gateway's submissions, a delivery job queued
 // from the gateway and a portal callback all run here against a real Redis.
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseSystem } from '../../../gateway/case-system.ts';
 import { createRedis, type RedisClient } from '../../../gateway/shared/redis.ts';
@@ -16,8 +17,8 @@ beforeAll(async () => {
 afterAll(async () => gw.close());
 
 /** The connection a BullMQ queue sends its commands on. */
-const clientOf = (queue: Queue): Promise<RedisClient> =>
-  queue.getBackend().client as Promise<RedisClient>;
+const clientOf = (queue: Queue): Promise<Redis> =>
+  queue.getBackend().client as unknown as Promise<Redis>;
 
 /** ioredis keeps the commands defined on a connection here (Commander#scriptsSet). */
 const definedCommands = (redis: RedisClient): string[] =>
@@ -49,7 +50,7 @@ describe("the gateway's BullMQ queues", () => {
       sequence: 2,
     });
 
-    const own = gw.services.redis;
+    const own = gw.services.redis as Redis;
     expect(own.options.enableAutoPipelining).toBe(true);
     expect(definedCommands(own)).toEqual([]);
     const producer = await clientOf(gw.services.queues.queue('yn'));
