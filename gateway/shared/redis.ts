@@ -7,7 +7,12 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 
-export type RedisRole = 'http' | 'worker';
+/**
+ * http: the gateway's HTTP path (fail fast, auto-pipelined); worker: BullMQ's workers and
+ * producers in a worker process (wait for Redis, not auto-pipelined: BullMQ defines commands on
+ * its connection); store: a worker process's own commands (wait for Redis, auto-pipelined).
+ */
+export type RedisRole = 'http' | 'worker' | 'store';
 
 /** One Redis or a Redis Cluster: the commands the gateway uses are the same on both. */
 export type RedisClient = Redis | Cluster;
@@ -108,7 +113,12 @@ export function redisOptions(role: RedisRole, settings: RedisSettings): RedisOpt
       commandTimeout: settings.redisCommandTimeoutMs,
     };
   }
-  return { ...common, maxRetriesPerRequest: null, enableOfflineQueue: true };
+  const waiting: RedisOptions = { ...common, maxRetriesPerRequest: null, enableOfflineQueue: true };
+  // The case store, 督办 board and evaluations of a worker process: its jobs run side by side (an
+  // adapter's concurrency), so their reads and moves issued in one tick share a socket write, as
+  // the gateway's requests do. Nothing defines commands on it (BullMQ has the worker connection;
+  // the case system gives its queues their own, producerConnection).
+  return role === 'store' ? { ...waiting, enableAutoPipelining: true } : waiting;
 }
 
 /** A cluster's options: the role's per-node options, its offline queue and backoff at the top. */
