@@ -25,13 +25,21 @@ interface CompiledParam {
   /** Pointer parameters: one or more pointers; literal parameters: the string. */
   readonly pointers: readonly CompiledPointer[];
   readonly literal?: string;
+  /** A literal parameter's value as the rule sees it, built once here rather than per submission. */
+  readonly literalValues?: readonly Located[];
   readonly label: FieldLabel;
 }
 
 export interface CompiledRule {
   readonly rule: CrossFieldRule;
   readonly params: Readonly<Record<string, CompiledParam>>;
+  /** The rule's parameter names and each one's label, as check() is given them on every run. */
+  readonly names: readonly string[];
+  readonly labels: Readonly<Record<string, FieldLabel>>;
 }
+
+/** The values of a parameter the rule entry left out (an optional one). */
+const NO_VALUES: readonly Located[] = Object.freeze([]);
 
 export type RulesResult =
   { ok: true; rules: readonly CompiledRule[] } | { ok: false; problems: string[] };
@@ -106,7 +114,10 @@ function compileParam(
   if (spec.literal) {
     if (typeof given !== 'string' || !spec.literal.test(given))
       return [`${at}/${param}: ${JSON.stringify(given)} does not match ${String(spec.literal)}`];
-    return { pointers: [], literal: given, label: { en: given, zh: given } };
+    const literalValues = Object.freeze([
+      Object.freeze({ path: '', value: given, pattern: [], tokens: [] }),
+    ]);
+    return { pointers: [], literal: given, literalValues, label: { en: given, zh: given } };
   }
   const list = Array.isArray(given) ? (given as unknown[]) : [given];
   if (Array.isArray(given) && !spec.many) return [`${at}/${param}: takes one pointer, not a list`];
@@ -155,7 +166,11 @@ function compileEntry(
     if (Array.isArray(compiled)) problems.push(...compiled);
     else params[param] = compiled;
   }
-  return problems.length > 0 ? problems : { rule, params };
+  if (problems.length > 0) return problems;
+  const names = Object.keys(rule.params);
+  const labels: Record<string, FieldLabel> = {};
+  for (const name of names) labels[name] = params[name]?.label ?? { en: name, zh: name };
+  return { rule, params, names, labels };
 }
 
 /** The item's rules, compiled; or every problem of its `crossFieldRules` list. */
@@ -179,6 +194,12 @@ export function compileRules(
   return problems.length > 0 ? { ok: false, problems } : { ok: true, rules: Object.freeze(rules) };
 }
 
+/** The values a parameter's pointers reach, in pointer order. */
+function locate(envelope: unknown, pointers: readonly CompiledPointer[]): readonly Located[] {
+  if (pointers.length === 1) return selectValues(envelope, pointers[0]!.tokens);
+  return pointers.flatMap((p) => selectValues(envelope, p.tokens));
+}
+
 /** Problems of a submission (the whole envelope) under the compiled rules, in rule order. */
 export function runRules(
   rules: readonly CompiledRule[],
@@ -186,16 +207,12 @@ export function runRules(
   context: RuleContext,
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  for (const { rule, params } of rules) {
+  for (const { rule, params, names, labels } of rules) {
     const values: Record<string, readonly Located[]> = {};
-    const labels: Record<string, FieldLabel> = {};
-    for (const name of Object.keys(rule.params)) {
+    for (const name of names) {
       const param = params[name];
       values[name] =
-        param?.literal !== undefined
-          ? [{ path: '', value: param.literal, pattern: [], tokens: [] }]
-          : (param?.pointers.flatMap((p) => selectValues(envelope, p.tokens)) ?? []);
-      labels[name] = param?.label ?? { en: name, zh: name };
+        param === undefined ? NO_VALUES : (param.literalValues ?? locate(envelope, param.pointers));
     }
     for (const problem of rule.check(values, context, labels))
       problems.push({ ...problem, keyword: rule.name });
