@@ -48,10 +48,13 @@ function header(keyId: string): Buffer {
 }
 
 export function createSealer(keys: DataKeyRing): Sealer {
+  // The header of the current key, made once per key rather than per seal (copied, never shared).
+  let current: { id: string; head: Buffer } | undefined;
   return {
     seal(value, context) {
       const { id, key } = keys.current;
-      const head = header(id);
+      if (current?.id !== id) current = { id, head: header(id) };
+      const { head } = current;
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.concat([head, Buffer.from(context, 'utf8')]));
@@ -59,8 +62,9 @@ export function createSealer(keys: DataKeyRing): Sealer {
         Buffer.from(JSON.stringify(value), 'utf8'),
         DEFLATE_OPTIONS[VERSION],
       );
-      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-      return Buffer.concat([head, iv, cipher.getAuthTag(), body]);
+      const body = cipher.update(plain);
+      const last = cipher.final();
+      return Buffer.concat([head, iv, cipher.getAuthTag(), body, last]);
     },
 
     open(sealed, context) {
