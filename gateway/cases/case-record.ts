@@ -108,19 +108,41 @@ const NO_FLAGS: CaseFlags = { warning: false, overdue: false, escalated: false }
  * (its route's) and flags while none is raised; fromHash puts them back.
  */
 export function toHash(record: CaseRecord): Record<string, string> {
+  // Fields left out are skipped as they come rather than deleted afterwards: the same fields in the
+  // same order, without a [key, value] pair per field or an object turned to dictionary mode by
+  // delete (this runs for every case a submission creates and every case rewritten).
+  const sameUpdate = record.updatedAt === record.createdAt;
+  const routed = record.kind !== 'joint-parent';
+  const ownAdapter = routed ? record.route.adapter : undefined;
+  const noFlags = !record.flags.warning && !record.flags.overdue && !record.flags.escalated;
+  const fields = record as unknown as Record<string, unknown>;
   const hash: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record)) {
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
     if (value === undefined || key === 'kind' || key === 'id') continue;
+    if (key === 'updatedAt' && sameUpdate) continue;
+    if (key === 'flags' && noFlags) continue;
+    if (key === 'adapters' && routed && onlyAdapter(value, ownAdapter)) continue;
     hash[key] = (JSON_FIELDS as readonly string[]).includes(key)
       ? JSON.stringify(value)
-      : String(value);
+      : plainText(value as PlainField);
   }
-  if (record.updatedAt === record.createdAt) delete hash.updatedAt;
-  if (record.kind !== 'joint-parent' && hash.adapters === JSON.stringify([record.route.adapter])) {
-    delete hash.adapters;
-  }
-  if (!record.flags.warning && !record.flags.overdue && !record.flags.escalated) delete hash.flags;
   return hash;
+}
+
+/** The fields not stored as JSON: text, numbers and booleans. */
+type PlainField = string | number | boolean;
+
+function plainText(value: PlainField): string {
+  return String(value);
+}
+
+/** Whether `adapters` is stored as `[adapter]`, the route's own (fromHash puts it back). */
+function onlyAdapter(adapters: unknown, adapter: string | undefined): boolean {
+  if (Array.isArray(adapters) && adapters.length === 1 && adapters[0] === adapter) {
+    if (typeof adapter === 'string') return true;
+  }
+  return JSON.stringify(adapters) === JSON.stringify([adapter]);
 }
 
 const text = { type: 'string', minLength: 1 } as const;

@@ -109,6 +109,40 @@ describe('case records in Redis hashes', () => {
     }
   });
 
+  it('writes the same fields, in the same order and text, as storing every field then deleting the derived ones', () => {
+    // The definition toHash had before it skipped fields instead of deleting them.
+    const byDeletion = (record: SingleCase | JointParentCase | JointChildCase) => {
+      const hash: Record<string, string> = {};
+      for (const [key, value] of Object.entries(record)) {
+        if (value === undefined || key === 'kind' || key === 'id') continue;
+        hash[key] = ['route', 'children', 'adapters', 'flags', 'result', 'followUps'].includes(key)
+          ? JSON.stringify(value)
+          : String(value);
+      }
+      if (record.updatedAt === record.createdAt) delete hash.updatedAt;
+      if (
+        record.kind !== 'joint-parent' &&
+        hash.adapters === JSON.stringify([record.route.adapter])
+      )
+        delete hash.adapters;
+      if (!record.flags.warning && !record.flags.overdue && !record.flags.escalated)
+        delete hash.flags;
+      return hash;
+    };
+    for (const record of [single, parent, child]) {
+      for (const variant of [
+        record,
+        { ...record, updatedAt: '2026-11-26T08:00:00.000Z' },
+        { ...record, flags: { ...record.flags, overdue: true } },
+        { ...record, adapters: ['yn', 'cq'] },
+        { ...record, adapters: ['other'] },
+        { ...record, provinceCaseNo: undefined, pausedDays: 3, followUps: ['x'] },
+      ]) {
+        expect(Object.entries(toHash(variant))).toEqual(Object.entries(byDeletion(variant)));
+      }
+    }
+  });
+
   it('has no case for a hash without status (nothing stored)', () => {
     expect(fromHash({}, single.id)).toBeUndefined();
     expect(fromHash({ provinceCaseNo: 'X1' }, single.id)).toBeUndefined();
