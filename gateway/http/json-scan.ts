@@ -19,13 +19,40 @@ export interface JsonScan {
 
 interface Frame {
   isObject: boolean;
-  /** Member names seen so far (objects only), created on the second member. */
-  names: Set<string> | undefined;
-  first: string | undefined;
+  /**
+   * Member names seen so far in the current object (objects only): the first `count` entries of
+   * `names`, an array the frame keeps for the next object at its depth, searched from end to end;
+   * an object with more than LINEAR_NAMES members moves them to the Set `many`. A body has a dozen
+   * objects of a handful of names: a Set per object was half of what a scan allocated.
+   */
+  names: string[];
+  count: number;
+  many: Set<string> | undefined;
   /** Current member name (objects) or element index (arrays). */
   key: string;
   index: number;
   expectName: boolean;
+}
+
+const LINEAR_NAMES = 16;
+
+/** Whether the current object of `frame` has a member `name` already; if not, remembers it. */
+function seenBefore(frame: Frame, name: string): boolean {
+  if (frame.many) {
+    if (frame.many.has(name)) return true;
+    frame.many.add(name);
+    return false;
+  }
+  const { names, count } = frame;
+  for (let k = 0; k < count; k++) if (names[k] === name) return true;
+  if (count === LINEAR_NAMES) {
+    frame.many = new Set(names.slice(0, count));
+    frame.many.add(name);
+  } else {
+    names[count] = name;
+    frame.count = count + 1;
+  }
+  return false;
 }
 
 const QUOTE = 0x22;
@@ -150,16 +177,17 @@ export function scanJson(
       const frame = stack[depth];
       if (frame) {
         frame.isObject = isObject;
-        frame.names = undefined;
-        frame.first = undefined;
+        frame.count = 0;
+        frame.many = undefined;
         frame.key = '';
         frame.index = 0;
         frame.expectName = isObject;
       } else {
         stack.push({
           isObject,
-          names: undefined,
-          first: undefined,
+          names: [],
+          count: 0,
+          many: undefined,
           key: '',
           index: 0,
           expectName: isObject,
@@ -189,22 +217,13 @@ export function scanJson(
         const name = scan.escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
         frame.expectName = false;
         frame.key = name;
-        if (frame.first === undefined) {
-          frame.first = name;
-        } else {
-          frame.names ??= new Set([frame.first]);
-          if (frame.names.has(name)) {
-            if (result.duplicates.length < maxProblems) {
-              result.duplicates.push({
-                path: pointer(stack, depth),
-                message: 'this member name appears more than once in its object',
-                messageZh: '该成员名在同一对象中重复出现',
-                keyword: 'duplicateKey',
-              });
-            }
-          } else {
-            frame.names.add(name);
-          }
+        if (seenBefore(frame, name) && result.duplicates.length < maxProblems) {
+          result.duplicates.push({
+            path: pointer(stack, depth),
+            message: 'this member name appears more than once in its object',
+            messageZh: '该成员名在同一对象中重复出现',
+            keyword: 'duplicateKey',
+          });
         }
       }
       i = scan.end + 1;

@@ -56,6 +56,20 @@ describe('scanJson: duplicate member names', () => {
     expect(scan('[{"a":1},{"a":1}]').duplicates).toEqual([]);
   });
 
+  it('does not carry the names of one object into the next at the same depth', () => {
+    const text = '[{"a":1,"b":2,"c":3},{"c":1,"b":2,"a":3},{"a":1,"a":2}]';
+    expect(paths(scan(text).duplicates)).toEqual(['/2/a']);
+  });
+
+  it.each([15, 16, 17, 40])(
+    'finds a duplicate after %i distinct names, every time it repeats',
+    (distinct) => {
+      const names = Array.from({ length: distinct }, (_, i) => `"n${i}":${i}`);
+      const text = `{"x":{${names.join(',')},"n0":0,"n${distinct - 1}":1,"n0":2}}`;
+      expect(paths(scan(text).duplicates)).toEqual(['/x/n0', `/x/n${distinct - 1}`, '/x/n0']);
+    },
+  );
+
   it('never reports a duplicate for JSON.stringify output', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
