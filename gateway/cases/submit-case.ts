@@ -106,6 +106,8 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
       date: chinaDate(now),
     },
     deps.routing,
+    // The 202 and a refusal name the route or the failed rule, never the reasons list.
+    { reasons: false },
   );
   if (decision.decision === 'refused') {
     throw new GatewayError(decision.code, {

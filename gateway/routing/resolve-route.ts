@@ -23,14 +23,30 @@ import type {
 
 const ISO_DATE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
 
-export function resolveRoute(request: RouteRequest, context: RoutingContext): RouteDecision {
+export interface ResolveOptions {
+  /**
+   * Whether the decision lists its reasons (default: yes). A submission does not: it answers with
+   * the route or the failed rule alone, so each passed rule's detail is never spelt out.
+   */
+  readonly reasons?: boolean;
+}
+
+export function resolveRoute(
+  request: RouteRequest,
+  context: RoutingContext,
+  options: ResolveOptions = {},
+): RouteDecision {
   // The caller supplies the date (the server's date in China Standard Time); a malformed one is
   // a programming error, not a portal's mistake, so it throws instead of refusing.
   if (!ISO_DATE.test(request.date)) throw new TypeError(`date must be YYYY-MM-DD: ${request.date}`);
   const { divisions, alliance, routes } = context;
   const reasons: Reason[] = [];
+  const explain = options.reasons ?? true;
   const record = <T extends RuleResult>(rule: RuleName, result: T): T => {
-    reasons.push({ rule, outcome: result.outcome, detail: result.detail });
+    if (explain) {
+      const detail = result.outcome === 'fail' ? result.detail : result.detail();
+      reasons.push({ rule, outcome: result.outcome, detail });
+    }
     return result;
   };
   const refuse = (failure: RuleFailure): RefusedDecision => ({

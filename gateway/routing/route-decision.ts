@@ -81,7 +81,7 @@ export interface RefusedDecision {
   readonly detailZh: string;
   /** JSON pointer into the submission envelope, e.g. '/handlingRegion' or '/parties/1/region'. */
   readonly path: string;
-  /** Every rule applied, in order, ending with the failed one; never empty. */
+  /** Every rule applied, in order, ending with the failed one; never empty unless not asked for. */
   readonly reasons: readonly Reason[];
 }
 

@@ -26,8 +26,7 @@ export function checkAdapterMatch(
       );
     matched.push({ ref, target, match });
   }
-  const detail = matched.map(
-    (m) => `${m.target} matched prefix ${m.match.prefix} → ${m.match.adapter}`,
-  );
-  return { ...pass(detail.join('; ')), matched };
+  const detail = () =>
+    matched.map((m) => `${m.target} matched prefix ${m.match.prefix} → ${m.match.adapter}`);
+  return { ...pass(() => detail().join('; ')), matched };
 }

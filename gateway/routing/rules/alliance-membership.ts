@@ -11,26 +11,36 @@ export function checkAllianceMembership(
   alliance: Alliance,
   divisions: DivisionTable,
 ): RuleResult {
-  const members = new Map<string, string>();
   for (const { code, path, label, labelZh } of regions) {
     const province = code.slice(0, 2);
-    const name = provinceLabel(province, divisions);
     const membership = membershipOn(alliance, province, date);
-    if (!membership.member && membership.reason === 'not-yet')
+    if (membership.member) continue;
+    const name = provinceLabel(province, divisions);
+    if (membership.reason === 'not-yet')
       return fail(
         'GW_NOT_MEMBER',
         path,
         `${label} ${code} is in ${name}, which is a member only from ${membership.joined} (date ${date})`,
         `${labelZh} ${code} 所在的${name}自 ${membership.joined} 起才是跨省通办联盟成员(办理日期 ${date})`,
       );
-    if (!membership.member)
-      return fail(
-        'GW_NOT_MEMBER',
-        path,
-        `${label} ${code} is in ${name}, which is not a member of the alliance`,
-        `${labelZh} ${code} 所在的${name}不是跨省通办联盟成员`,
-      );
-    members.set(province, `${name} (${province}, member since ${membership.joined})`);
+    return fail(
+      'GW_NOT_MEMBER',
+      path,
+      `${label} ${code} is in ${name}, which is not a member of the alliance`,
+      `${labelZh} ${code} 所在的${name}不是跨省通办联盟成员`,
+    );
   }
-  return pass(`members on ${date}: ${[...members.values()].join(', ')}`);
+  return pass(() => {
+    const members = new Map<string, string>();
+    for (const { code } of regions) {
+      const province = code.slice(0, 2);
+      const membership = membershipOn(alliance, province, date);
+      const joined = membership.member ? membership.joined : '';
+      members.set(
+        province,
+        `${provinceLabel(province, divisions)} (${province}, member since ${joined})`,
+      );
+    }
+    return `members on ${date}: ${[...members.values()].join(', ')}`;
+  });
 }

@@ -13,11 +13,19 @@ export function checkCrossProvince(
   alliance: Alliance,
   divisions: DivisionTable,
 ): RuleResult {
-  const provinces = new Set([receiving, ...handling].map((r) => r.code.slice(0, 2)));
-  const names = [...provinces].map((p) => provinceLabel(p, divisions)).join(', ');
-  if (provinces.size >= 2) return pass(`crosses provinces: ${names}`);
+  const province = receiving.code.slice(0, 2);
+  const crosses = handling.some((r) => r.code.slice(0, 2) !== province);
+  const provinceNames = () => {
+    const provinces = new Set([receiving, ...handling].map((r) => r.code.slice(0, 2)));
+    return [...provinces].map((p) => provinceLabel(p, divisions)).join(', ');
+  };
+  if (crosses) return pass(() => `crosses provinces: ${provinceNames()}`);
   if (alliance.allowSameProvince)
-    return pass(`same province (${names}), allowed by the alliance config (allowSameProvince)`);
+    return pass(
+      () =>
+        `same province (${provinceNames()}), allowed by the alliance config (allowSameProvince)`,
+    );
+  const names = provinceNames();
   if (joint)
     return fail(
       'GW_NOT_CROSS_PROVINCE',

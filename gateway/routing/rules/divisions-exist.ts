@@ -77,6 +77,7 @@ export function checkDivisionsExist(
     if (failure) return failure;
   }
   return pass(
-    `current divisions: ${regions.map((r) => `${r.label} ${named(r.code, divisions)}`).join('; ')}`,
+    () =>
+      `current divisions: ${regions.map((r) => `${r.label} ${named(r.code, divisions)}`).join('; ')}`,
   );
 }

@@ -53,7 +53,9 @@ export function checkItemOffered(
       `item ${item.code} offers ${item.modes.join(', ')}, not ${mode}`,
       `事项 ${item.code}(${item.name})不支持${MODE_ZH[mode]},可选:${item.modes.map((m) => MODE_ZH[m]).join('、')}`,
     );
-  const provinces = [...new Set(handling.map((r) => provinceLabel(r.code.slice(0, 2), divisions)))];
-  const detail = `item ${item.code} v${item.version} is enabled in ${provinces.join(', ')} and offers ${mode}`;
+  const detail = () => {
+    const provinces = new Set(handling.map((r) => provinceLabel(r.code.slice(0, 2), divisions)));
+    return `item ${item.code} v${item.version} is enabled in ${[...provinces].join(', ')} and offers ${mode}`;
+  };
   return { ...pass(detail), item };
 }

@@ -11,7 +11,7 @@ export function checkPortalMayCollect(
   divisions: DivisionTable,
 ): RuleResult {
   if (portalProvince === undefined)
-    return skip('no portal province given (operator or internal request): not checked');
+    return skip(() => 'no portal province given (operator or internal request): not checked');
   const province = receiving.code.slice(0, 2);
   const portalName = provinceLabel(portalProvince, divisions);
   if (province !== portalProvince)
@@ -21,5 +21,7 @@ export function checkPortalMayCollect(
       `a portal of ${portalName} (${portalProvince}) collects only for ${portalProvince}xxxx regions, not receivingRegion ${receiving.code}`,
       `${portalName}的门户只能代收本省(${portalProvince}xxxx)的办件,不能代收收件地 ${receiving.code}`,
     );
-  return pass(`the ${portalName} portal collects for its own province's region ${receiving.code}`);
+  return pass(
+    () => `the ${portalName} portal collects for its own province's region ${receiving.code}`,
+  );
 }

@@ -99,9 +99,10 @@ export function checkRequestShape(
     label: 'receivingRegion',
     labelZh: '收件地',
   };
-  const what = request.mode === 'joint' ? `${handling.length} parties` : 'one handlingRegion';
+  const what = () =>
+    request.mode === 'joint' ? `${handling.length} parties` : 'one handlingRegion';
   return {
-    ...pass(`${request.mode} mode with a receivingRegion and ${what}`),
+    ...pass(() => `${request.mode} mode with a receivingRegion and ${what()}`),
     receiving,
     handling,
   };

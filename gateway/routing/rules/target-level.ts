@@ -40,6 +40,6 @@ export function checkTargetLevel(
     }
     lifted.push({ ref, target });
   }
-  const detail = lifted.map(({ ref, target }) => `${ref.code} → ${named(target, divisions)}`);
-  return { ...pass(`${level} level: ${detail.join('; ')}`), lifted };
+  const detail = () => lifted.map(({ ref, target }) => `${ref.code} → ${named(target, divisions)}`);
+  return { ...pass(() => `${level} level: ${detail().join('; ')}`), lifted };
 }

@@ -128,7 +128,7 @@ describe('resolveRoute properties', () => {
     );
   });
 
-  it('explains every decision for any input: reasons never empty, in rule order, ending at the only failure', () => {
+  it('explains every decision for any input: reasons never empty, in rule order, ending at the only failure; without reasons asked for, the same decision', () => {
     const code = fc.oneof(
       fc.constantFrom(...handlingDivisions.map((d) => d.code)),
       fc.constantFrom('110105', '440305', '530321', '530000', '500100', '530323100000', ''),
@@ -163,6 +163,11 @@ describe('resolveRoute properties', () => {
     fc.assert(
       fc.property(arbitrary, (request) => {
         const decision: RouteDecision = resolveRoute(request, context);
+        // A submission asks for no reasons: the same decision, with none listed.
+        expect(resolveRoute(request, context, { reasons: false })).toEqual({
+          ...decision,
+          reasons: [],
+        });
         expect(decision.reasons.length).toBeGreaterThan(0);
         const rules = decision.reasons.map((r) => r.rule);
         expect(rules).toEqual(RULE_ORDER.slice(0, rules.length));
