@@ -7,7 +7,8 @@ import { canonicalJson } from '../../../gateway/shared/canonical-json.ts';
 
 function reference(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+  // Every index, holes included (as the loop of the original definition).
+  if (Array.isArray(value)) return `[${Array.from(value, (v) => reference(v)).join(',')}]`;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(record[k])}`).join(',')}}`;
@@ -39,6 +40,59 @@ describe('canonicalJson', () => {
         expect(canonicalJson(value)).toBe(reference(value));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('gives the text of the plain definition for values JSON.stringify writes differently', () => {
+    class Point {
+      x = 1;
+      y = 2;
+    }
+    const nullPrototype = Object.assign(Object.create(null) as object, { b: 1, a: 2 });
+    const values: unknown[] = [
+      { a: undefined, b: 1 },
+      [undefined, () => 1, Symbol('s')],
+      [1, , 3],
+      { f: () => 1 },
+      { toJSON: () => 'replaced', a: 1 },
+      { toJSON: 'not a function', a: 1 },
+      { at: new Date(0) },
+      new Map([['a', 1]]),
+      new Point(),
+      nullPrototype,
+      JSON.parse('{"__proto__":{"b":1,"a":2},"a":0}') as unknown,
+      { '10': 1, '9': 2, a: 3, '1a': 4, '-1': 5 },
+      { s: new String('x'), n: new Number(1) },
+      { nested: [{ z: 1, y: [{ b: undefined }] }] },
+      [Object.assign([1, 2], { extra: true })],
+    ];
+    for (const value of values) expect(canonicalJson(value)).toBe(reference(value));
+  });
+
+  it('gives the text of the plain definition, or throws as it does, for any value', () => {
+    const outcome = (write: () => string) => {
+      try {
+        return { text: write() };
+      } catch (error) {
+        return { threw: (error as Error).constructor.name };
+      }
+    };
+    const anything = fc.anything({
+      withBigInt: true,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withSparseArray: true,
+      withTypedArray: true,
+    });
+    fc.assert(
+      fc.property(anything, (value) => {
+        expect(outcome(() => canonicalJson(value))).toEqual(outcome(() => reference(value)));
+      }),
+      { numRuns: 2000 },
     );
   });
 
