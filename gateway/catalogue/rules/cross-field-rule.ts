@@ -117,8 +117,11 @@ export function defineRule<P extends string>(rule: CrossFieldRule<P>): CrossFiel
 
 /** The value of `values` that belongs with `to` (see related()), when present and a string. */
 export function partner(values: readonly Located[], to?: Located): Located<string> | undefined {
-  const found = values.find((v) => typeof v.value === 'string' && (!to || related(v, to)));
-  return found as Located<string> | undefined;
+  // A loop, not find(): no closure per call (rules run on every submission).
+  for (const v of values) {
+    if (typeof v.value === 'string' && (!to || related(v, to))) return v as Located<string>;
+  }
+  return undefined;
 }
 
 /** A field as the README names it: its Chinese title and its pointer. */
@@ -126,7 +129,11 @@ export function field(label: FieldLabel): string {
   return label.zh === label.en ? `\`${label.en}\`` : `${label.zh} \`${label.en}\``;
 }
 
-/** The string values of a parameter. */
-export function strings(values: readonly Located[]): Located<string>[] {
-  return values.filter((v): v is Located<string> => typeof v.value === 'string');
+/** The string values of a parameter (the list itself when they all are, as they usually are). */
+export function strings(values: readonly Located[]): readonly Located<string>[] {
+  for (const v of values) {
+    if (typeof v.value !== 'string')
+      return values.filter((s): s is Located<string> => typeof s.value === 'string');
+  }
+  return values as readonly Located<string>[];
 }

@@ -7,10 +7,23 @@ import { defineRule, field, related, strings } from './cross-field-rule.ts';
 
 const AMOUNT = /^(0|[1-9][0-9]*)\.([0-9]{2})$/;
 
+/** Up to this many digits, an amount in fen is an exact Number (below 2^53). */
+const SAFE_DIGITS = 15;
+
 /** Yuan with two places → fen; undefined for anything else (the schema has refused it). */
 export function toFen(amount: string): bigint | undefined {
-  const match = AMOUNT.exec(amount);
-  return match ? BigInt(match[1]!) * 100n + BigInt(match[2]!) : undefined;
+  if (!AMOUNT.test(amount)) return undefined;
+  if (amount.length - 1 > SAFE_DIGITS) {
+    const match = AMOUNT.exec(amount)!;
+    return BigInt(match[1]!) * 100n + BigInt(match[2]!);
+  }
+  // Digit by digit, skipping the point: one BigInt instead of a match, two slices and four.
+  let fen = 0;
+  for (let i = 0; i < amount.length; i++) {
+    const c = amount.charCodeAt(i);
+    if (c !== 0x2e /* . */) fen = fen * 10 + (c - 0x30);
+  }
+  return BigInt(fen);
 }
 
 export function formatFen(fen: bigint): string {
@@ -28,12 +41,19 @@ export const sumEquals = defineRule({
   check(values, _context, labels) {
     const problems = [];
     for (const total of strings(values.total)) {
-      const parts = strings(values.parts).filter((p) => related(p, total));
-      const fens = [total, ...parts].map((v) => toFen(v.value));
-      if (parts.length === 0 || fens.some((f) => f === undefined)) continue;
-      const [expected, ...addends] = fens as bigint[];
-      const sum = addends.reduce((a, b) => a + b, 0n);
-      if (sum === expected) continue;
+      // The parts of the total's own element, added as they are met (no list of them or of fens).
+      const expected = toFen(total.value);
+      let readable = expected !== undefined;
+      let parts = 0;
+      let sum = 0n;
+      for (const part of strings(values.parts)) {
+        if (!related(part, total)) continue;
+        parts++;
+        const fen = toFen(part.value);
+        if (fen === undefined) readable = false;
+        else sum += fen;
+      }
+      if (parts === 0 || !readable || sum === expected) continue;
       problems.push({
         path: total.path,
         message: `${total.value} is not the sum of ${labels.parts.en} (${formatFen(sum)})`,

@@ -19,11 +19,11 @@ export const taxAuthorityInRegion = defineRule({
     for (const authority of strings(values.authority)) {
       const region = partner(values.region, authority);
       if (!region || leaveToRouting(region, divisions)) continue;
-      const allowed = [region.value];
       const prefecture = table.lift(region.value, 'prefecture');
-      if (prefecture && prefecture !== region.value) allowed.push(prefecture);
       const division = authority.value.slice(1, 7);
-      if (allowed.includes(division)) continue;
+      if (division === region.value || (prefecture && division === prefecture)) continue;
+      const allowed = [region.value];
+      if (prefecture && prefecture !== region.value) allowed.push(prefecture);
       const choices = allowed.map((c) => namedDivision(c, table));
       problems.push({
         path: authority.path,
