@@ -15,31 +15,50 @@ export function locals(res: Response): RequestLocals {
   return res.locals as RequestLocals;
 }
 
+// Each request's res.locals. The child logger is built when a handler first logs: building one
+// costs as much as a plain line (its bindings pass the redaction), and most requests log only
+// their summary. It is built by the class's getter, defined once, and not by an accessor defined
+// on each request's locals: V8 allocates the accessor pair of an Object.defineProperty in old
+// space, so that pair's per-request getter, and through the getter's scope the request, the
+// response and all they held, survived every young-generation GC and was promoted to wait for a
+// full one (gateway/README.md#garbage-collection).
+class RequestScope implements RequestLocals {
+  readonly requestId: string;
+  readonly #logger: Logger;
+  #log: Logger | undefined;
+
+  constructor(logger: Logger, requestId: string) {
+    this.#logger = logger;
+    this.requestId = requestId;
+  }
+
+  get log(): Logger {
+    return (this.#log ??= this.#logger.child({ requestId: this.requestId }));
+  }
+
+  /** The request's summary line, through its child logger if a handler built one. */
+  logSummary(summary: Record<string, unknown>): void {
+    if (this.#log) this.#log.info(summary, 'request');
+    else this.#logger.info({ requestId: this.requestId, ...summary }, 'request');
+  }
+}
+
 export function requestContext(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const offered = req.get('x-request-id');
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
-    res.locals.requestId = requestId;
-    // The child logger is built when a handler first logs: building one costs as much as a plain
-    // line (its bindings pass the redaction), and most requests log only their summary below.
-    let log: Logger | undefined;
-    Object.defineProperty(res.locals, 'log', {
-      get: () => (log ??= logger.child({ requestId })),
-      enumerable: true,
-      configurable: true,
-    });
+    const scope = new RequestScope(logger, requestId);
+    res.locals = scope;
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const summary = {
+      scope.logSummary({
         method: req.method,
         path: req.path,
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
-      };
-      if (log) log.info(summary, 'request');
-      else logger.info({ requestId, ...summary }, 'request');
+      });
     });
     next();
   };
