@@ -33,6 +33,20 @@ function connection(role: 'http' | 'worker'): RedisClient {
   });
 }
 
+/** A case system on `redis`, as a process builds one, with its `yn` delivery queue ready. */
+async function caseSystemOn(redis: RedisClient) {
+  const system = createCaseSystem({
+    redis,
+    config: gw.config,
+    supervision: gw.services,
+    log: gw.services.logger,
+    now: () => new Date(),
+  });
+  const queue = system.queues.queue('yn');
+  await queue.waitUntilReady();
+  return { system, queue };
+}
+
 describe("the gateway's BullMQ queues", () => {
   it('define no command on the auto-pipelined connection after a submission, a queued delivery and a callback', async () => {
     const res = await gw
@@ -68,15 +82,7 @@ describe("the gateway's BullMQ queues", () => {
 
   it("close the producers' own connection with the queues and leave the caller's open", async () => {
     const redis = connection('http');
-    const system = createCaseSystem({
-      redis,
-      config: gw.config,
-      supervision: gw.services,
-      log: gw.services.logger,
-      now: () => new Date(),
-    });
-    const queue = system.queues.queue('yn');
-    await queue.waitUntilReady();
+    const { system, queue } = await caseSystemOn(redis);
     const producer = await clientOf(queue);
     expect(producer.options).not.toBe(redis.options);
     await system.close();
@@ -87,15 +93,7 @@ describe("the gateway's BullMQ queues", () => {
 
   it("share a worker's connection, which is not auto-pipelined, and leave it open on close", async () => {
     const redis = connection('worker');
-    const system = createCaseSystem({
-      redis,
-      config: gw.config,
-      supervision: gw.services,
-      log: gw.services.logger,
-      now: () => new Date(),
-    });
-    const queue = system.queues.queue('yn');
-    await queue.waitUntilReady();
+    const { system, queue } = await caseSystemOn(redis);
     expect((await clientOf(queue)).options).toBe(redis.options);
     await system.close();
     expect(await redis.ping()).toBe('PONG');
