@@ -3,7 +3,7 @@
 // redis-server, the bench's paced open-loop generator (paced.ts) at --rate req/s, a warm-up, then
 // the measured run; V8's line per scavenge gives its pause, what was allocated since the last one
 // and what survived. Per request: bytes allocated; per scavenge: pause, survived share, promoted.
-//   node tests/bench/young-gc.ts [--rate 450] [--seconds 8] [--node-args "--max-semi-space-size=4"]
+//   node tests/bench/young-gc.ts [--rate 450] [--seconds 8] [--node-args=--max-semi-space-size=4]
 // (run through the project's Node 24: `node_modules/.bin/node`). Separate from `npm run bench`:
 // it reads V8's own trace, which the bench's children do not print.
 import { spawn } from 'node:child_process';
