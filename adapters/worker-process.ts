@@ -62,8 +62,9 @@ export async function startWorkers(
   const now = options.now ?? (() => new Date());
   const supervision = loadSupervisionData(config);
   // Our own commands on a connection of their own, auto-pipelined (shared/redis.ts, role
-  // 'store'): a delivery's read and its recorded move shared socket writes with those of the
-  // jobs beside it, about a fifth of the worker's CPU per delivery in the dispatch bench.
+  // 'store'): a delivery's read and its recorded move share socket writes with those of the
+  // jobs beside it (in the dispatch bench ≈ 5 % less worker CPU and ≈ 18 % less Redis CPU per
+  // delivery).
   const storeConnection = createRedis('store', redisSettings(config));
   const cases = createCaseSystem({
     redis: storeConnection,

@@ -130,19 +130,16 @@ export function toHash(record: CaseRecord): Record<string, string> {
   return hash;
 }
 
-/** The fields not stored as JSON: text, numbers and booleans. */
+/** The fields not stored as JSON: text, numbers and booleans (typed so String() is safe). */
 type PlainField = string | number | boolean;
 
 function plainText(value: PlainField): string {
   return String(value);
 }
 
-/** Whether `adapters` is stored as `[adapter]`, the route's own (fromHash puts it back). */
+/** Whether `adapters` is `[adapter]`, the route's own, left out of the hash (fromHash puts it back). */
 function onlyAdapter(adapters: unknown, adapter: string | undefined): boolean {
-  if (Array.isArray(adapters) && adapters.length === 1 && adapters[0] === adapter) {
-    if (typeof adapter === 'string') return true;
-  }
-  return JSON.stringify(adapters) === JSON.stringify([adapter]);
+  return Array.isArray(adapters) && adapters.length === 1 && adapters[0] === adapter;
 }
 
 const text = { type: 'string', minLength: 1 } as const;
