@@ -1,23 +1,15 @@
 // Case ids are ULIDs (sortable by time, gateway/README.md#retention). ulid's default PRNG asks
 // WebCrypto for one byte per character, 16 calls an id (~60 µs on the bench machine, issue 7); this
-// PRNG takes the same kind of bytes (one crypto-random byte per character, / 256) from a pooled
-// buffer that randomFillSync refills, so the ids are as random as before for a few µs. The last two
+// PRNG takes the same kind of bytes (one crypto-random byte per character, / 256) from a
+// RandomPool, so the ids are as random as before for a few µs. The last two
 // characters name the case's Redis shard (gateway/README.md#redis-data-layout): still a ULID, still
 // 26 characters of the same alphabet, with 70 random bits instead of 80.
-import { randomFillSync } from 'node:crypto';
 import { decodeTime, ulid } from 'ulid';
+import { RandomPool } from '../shared/random-pool.ts';
 import { shardSuffix } from '../shared/redis-keys.ts';
 
-const pool = Buffer.alloc(4096);
-let offset = pool.length;
-
-function pooledRandom(): number {
-  if (offset === pool.length) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  return pool[offset++]! / 256;
-}
+const random = new RandomPool();
+const pooledRandom = () => random.fraction();
 
 /** A new case id in shard `shard`. */
 export function newCaseId(shard: number): string {
