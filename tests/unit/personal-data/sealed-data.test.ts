@@ -52,22 +52,56 @@ describe('sealed data', () => {
     );
   });
 
-  it('opens data sealed in version 1 (deflated without the dictionary)', () => {
+  /** Sealed bytes of `version` made by hand, deflated as `deflated` says (earlier gateways' ways). */
+  function sealedBy(version: number, deflated: Buffer): Buffer {
     const keys = ring(oldKeys);
     const id = Buffer.from(keys.current.id, 'ascii');
-    const head = Buffer.concat([Buffer.from([1, id.length]), id]);
+    const head = Buffer.concat([Buffer.from([version, id.length]), id]);
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', keys.current.key, iv);
     cipher.setAAD(Buffer.concat([head, Buffer.from(CASE, 'utf8')]));
-    const deflated = deflateRawSync(Buffer.from(JSON.stringify(envelope), 'utf8'));
     const body = Buffer.concat([cipher.update(deflated), cipher.final()]);
-    const v1 = Buffer.concat([head, iv, cipher.getAuthTag(), body]);
-    expect(createSealer(keys).open(v1, CASE)).toEqual(envelope);
+    return Buffer.concat([head, iv, cipher.getAuthTag(), body]);
+  }
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+
+  it('opens data sealed in version 1 (deflated without the dictionary)', () => {
+    const v1 = sealedBy(1, deflateRawSync(json(envelope)));
+    expect(createSealer(ring(oldKeys)).open(v1, CASE)).toEqual(envelope);
+  });
+
+  it("opens version 2 deflated with zlib's default 32 KiB window, as gateways sealed it before the 16 KiB one", () => {
+    const big = { cases: Array.from({ length: 60 }, (_, i) => ({ ...envelope, n: i })) };
+    for (const value of [envelope, big]) {
+      const v2 = sealedBy(2, deflateRawSync(json(value), { dictionary: DEFLATE_DICTIONARY }));
+      expect(createSealer(ring(oldKeys)).open(v2, CASE)).toEqual(value);
+    }
+  });
+
+  it('seals and opens a value far larger than its 16 KiB deflate window (70 KB)', () => {
+    const big = { cases: Array.from({ length: 60 }, (_, i) => ({ ...envelope, n: i })) };
+    expect(json(big).length).toBeGreaterThan(60_000);
+    const sealer = createSealer(ring(oldKeys));
+    expect(sealer.open(sealer.seal(big, CASE), CASE)).toEqual(big);
   });
 
   it('seals each time with a fresh IV, so equal submissions do not look equal', () => {
     const sealer = createSealer(ring(oldKeys));
     expect(sealer.seal(envelope, CASE).equals(sealer.seal(envelope, CASE))).toBe(false);
+  });
+
+  it('never repeats an IV across 2 000 seals (six refills of its random pool)', () => {
+    const sealer = createSealer(ring(oldKeys));
+    const ivAt = 2 + ring(oldKeys).current.id.length;
+    const ivs = new Set<string>();
+    for (let i = 0; i < 2000; i++)
+      ivs.add(
+        sealer
+          .seal({ i }, CASE)
+          .subarray(ivAt, ivAt + 12)
+          .toString('hex'),
+      );
+    expect(ivs.size).toBe(2000);
   });
 
   it('names its key, so a record sealed before a rotation still opens after it', () => {
