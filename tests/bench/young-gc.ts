@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { freePort, startPrivateRedis } from '../../scripts/private-redis.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { BENCH_CLIENT, benchEnvelope } from './bench-case.ts';
+import { spawnChild } from './ipc.ts';
 import { pacedLoad } from './paced.ts';
 
 const { values: args } = parseArgs({
@@ -41,6 +42,11 @@ const gateway = spawn(process.execPath, [...nodeArgs, projectPath('gateway/main.
     GW_RATE_LIMIT_PER_SECOND: '1000000',
   },
   stdio: ['ignore', 'pipe', 'inherit'],
+});
+// A worker process's outbox relay beside it, as in production and in the intake bench: without one,
+// the gateway's reconciler would relay every case itself (BullMQ's addBulk in the measured process).
+const relay = await spawnChild('relay', './relay-worker.ts', {
+  env: { REDIS_URL: redis.url, GW_ENV: 'development', LOG_LEVEL: 'warn' },
 });
 let trace = '';
 gateway.stdout.setEncoding('utf8').on('data', (chunk: string) => (trace += chunk));
@@ -70,6 +76,7 @@ const load = await pacedLoad({ ...spec, durationSec: seconds });
 const measured = trace.slice(from);
 gateway.kill('SIGTERM');
 await new Promise((resolve) => gateway.once('exit', resolve));
+await relay.stop();
 await redis.stop();
 rmSync(dir, { recursive: true, force: true });
 
