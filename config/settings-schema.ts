@@ -67,6 +67,15 @@ export const SETTINGS_SCHEMA = {
       default: 'info',
       'x-env': 'LOG_LEVEL',
     },
+    logFlushMs: {
+      description:
+        'Log lines are written to stdout in batches of about 4 KiB, a batch at the latest this long after its first line, and what is left when the process exits (gateway/README.md#logs). A SIGKILL loses the lines of this last period. 0 writes every line at once, one write per line.',
+      type: 'integer',
+      minimum: 0,
+      maximum: 10000,
+      default: 100,
+      'x-env': 'LOG_FLUSH_MS',
+    },
     bodyLimitBytes: {
       description: 'Largest accepted JSON body; larger bodies get 413 GW_PAYLOAD_TOO_LARGE.',
       type: 'integer',

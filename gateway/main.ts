@@ -14,7 +14,10 @@ import { loadConfigOrExit, runProcess } from './shared/process-entry.ts';
 
 const config = loadConfigOrExit();
 if (cluster.isPrimary && gatewayProcessCount(config) > 1) {
-  superviseGatewayProcesses(config, createLogger({ level: config.logLevel, env: config.env }));
+  superviseGatewayProcesses(
+    config,
+    createLogger({ level: config.logLevel, env: config.env, flushMs: config.logFlushMs }),
+  );
 } else {
   const n = process.env[GATEWAY_PROCESS_ENV];
   await runProcess(

@@ -40,7 +40,11 @@ async function main(): Promise<number> {
   }
   try {
     const config = loadConfig(env);
-    const logger = createLogger({ level: config.logLevel, env: config.env });
+    const logger = createLogger({
+      level: config.logLevel,
+      env: config.env,
+      flushMs: config.logFlushMs,
+    });
     // The provinces' own memory, beside the Redis data: a restarted system resumes their events.
     const sandboxDataDir = env.GW_SANDBOX_DIR ?? projectPath('.data/sandboxes');
     const system = await startLocalSystem(config, logger, { sandboxDataDir, portalEnv: env });

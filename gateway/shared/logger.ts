@@ -5,9 +5,11 @@
 // of the envelope and the shared definitions (personal-data/log-redaction.ts). The paths are
 // compiled once (log-redactor.ts) and applied to each line's object, each child's bindings and
 // each serialized error; log calls pass data in that object, never as format arguments (`%j`),
-// which are not redacted.
+// which are not redacted. Lines go to stdout in batches (log-destination.ts), flushed within
+// logFlushMs; a person at a terminal in development gets pino-pretty instead.
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { gatewayPersonalLogPaths } from '../personal-data/log-redaction.ts';
+import { stdoutDestination } from './log-destination.ts';
 import { compileRedaction, redactValue, type RedactState } from './log-redactor.ts';
 
 export type { Logger };
@@ -83,6 +85,8 @@ function redaction(): Redaction {
 export interface LoggerSettings {
   level: string;
   env: string;
+  /** Longest a line waits before it is written to stdout (logFlushMs); 0 or absent: at once. */
+  flushMs?: number;
 }
 
 export function createLogger(
@@ -110,5 +114,5 @@ export function createLogger(
       // pino-pretty is a dev dependency; an image without it still logs, as JSON.
     }
   }
-  return censorChildren(pino(options));
+  return censorChildren(pino(options, stdoutDestination(settings.flushMs ?? 0)));
 }

@@ -29,7 +29,11 @@ export async function runProcess(
   bindings: Record<string, unknown> = {},
 ): Promise<void> {
   const config = loadConfigOrExit();
-  const root = createLogger({ level: config.logLevel, env: config.env });
+  const root = createLogger({
+    level: config.logLevel,
+    env: config.env,
+    flushMs: config.logFlushMs,
+  });
   const logger = Object.keys(bindings).length > 0 ? root.child(bindings) : root;
   let running: Stoppable;
   try {

@@ -1,18 +1,19 @@
 // Child process: the real gateway, started by gateway/main.ts startGateway exactly as
 // `npm run start:gateway` does, with settings from the environment the bench passes (private Redis,
 // a bench key prefix, PORT=0, a rate limit the load cannot reach). It logs at info as JSON to
-// stdout (which the bench discards) through pino's usual synchronous fd-1 destination; the one
-// wrapper in between picks the catalogue compile time out of the first 'catalogue loaded' line.
+// stdout (which the bench discards) through the production destination, batched as LOG_FLUSH_MS
+// says (gateway/shared/log-destination.ts); the one tap in front of it picks the catalogue compile
+// time out of the first 'catalogue loaded' line.
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { pino } from 'pino';
 import { loadConfig } from '../../config/load-config.ts';
 import { startGateway } from '../../gateway/gateway-process.ts';
+import { stdoutDestination } from '../../gateway/shared/log-destination.ts';
 import { createLogger } from '../../gateway/shared/logger.ts';
 import { runChild, serveParent, type Facts } from './ipc.ts';
 
 await runChild(async () => {
   const config = loadConfig();
-  const stdout = pino.destination({ dest: 1, sync: true });
+  const stdout = stdoutDestination(config.logFlushMs);
   let compiled: Facts | undefined;
   const logger = createLogger(
     { level: config.logLevel, env: config.env },

@@ -18,7 +18,11 @@ import { runChild, serveParent } from './ipc.ts';
 
 await runChild(async () => {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, env: config.env });
+  const logger = createLogger({
+    level: config.logLevel,
+    env: config.env,
+    flushMs: config.logFlushMs,
+  });
   const connection = createRedis('worker', redisSettings(config));
   await waitForRedis(connection, config.redisStartupTimeoutMs);
   const cases = createCaseSystem({

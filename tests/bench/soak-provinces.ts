@@ -15,7 +15,11 @@ import { runChild, serveParent } from './ipc.ts';
 
 await runChild(async () => {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, env: config.env });
+  const logger = createLogger({
+    level: config.logLevel,
+    env: config.env,
+    flushMs: config.logFlushMs,
+  });
   const gatewayUrl = process.env.SOAK_GATEWAY_URL ?? '';
   const settings = loadAdapterSettings({ env: config.env, file: config.adaptersFile });
   const sandboxes: Sandbox[] = [];

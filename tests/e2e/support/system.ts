@@ -54,7 +54,11 @@ export async function startE2eSystem(
   options: LocalSystemOptions = {},
 ): Promise<E2eSystem> {
   const config = e2eConfig(label, env);
-  const logger = createLogger({ level: config.logLevel, env: config.env });
+  const logger = createLogger({
+    level: config.logLevel,
+    env: config.env,
+    flushMs: config.logFlushMs,
+  });
   const system = await startLocalSystem(config, logger, { progressionDelayMs: 20, ...options });
   // Assigned, not spread: `gateway` is a getter (restartGateway replaces it).
   return Object.assign(system, {

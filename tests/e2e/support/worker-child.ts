@@ -14,7 +14,11 @@ if (!isAdapterId(adapter) || !url) {
   process.exit(2);
 }
 const config = loadConfig(process.env);
-const logger = createLogger({ level: config.logLevel, env: config.env });
+const logger = createLogger({
+  level: config.logLevel,
+  env: config.env,
+  flushMs: config.logFlushMs,
+});
 const settings = loadAdapterSettings({ env: config.env, file: config.adaptersFile });
 await startWorkers(config, logger, {
   adapters: [adapter],

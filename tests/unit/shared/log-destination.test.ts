@@ -1,0 +1,113 @@
+// The production log destination (gateway/shared/log-destination.ts) in real child processes
+// (tests/support/log-child.ts through runProcess): lines written in batches still all reach
+// stdout however the process ends, a quiet process's line comes out without an exit, and
+// LOG_FLUSH_MS=0 writes each line as it is logged.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { waitFor } from '../../support/redis.ts';
+
+interface LogChild {
+  /** stdout so far, one parsed JSON object per complete line. */
+  lines: () => Record<string, unknown>[];
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  ready: Promise<void>;
+  kill: (signal: NodeJS.Signals) => void;
+  running: () => boolean;
+}
+
+function startLogChild(scenario: string, env: Record<string, string>): LogChild {
+  const child = spawn(process.execPath, [projectPath('tests/support/log-child.ts'), scenario], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      GW_ENV: 'test',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve) => child.on('message', () => resolve()));
+  return {
+    lines: () =>
+      stdout
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    exited,
+    ready,
+    kill: (signal) => child.kill(signal),
+    running: () => child.exitCode === null && child.signalCode === null,
+  };
+}
+
+/** The numbers of the 'line' lines, in the order they arrived. */
+function numbered(lines: Record<string, unknown>[]): unknown[] {
+  return lines.filter((line) => line.msg === 'line').map((line) => line.i);
+}
+
+const COUNT = 2000;
+const ALL = Array.from({ length: COUNT }, (_, i) => i);
+
+describe('log lines written in batches', () => {
+  it('all reach stdout, in order and redacted, when runProcess exits 1 after a fatal start', async () => {
+    const child = startLogChild('fail-start', { LOG_CHILD_LINES: String(COUNT) });
+    expect(await child.exited).toBe(1);
+    const lines = child.lines();
+    expect(numbered(lines)).toEqual(ALL);
+    expect(lines.filter((line) => line.msg === 'line').map((line) => line.secret)).toEqual(
+      ALL.map(() => '[masked]'),
+    );
+    expect(lines.at(-1)).toMatchObject({ level: 60, msg: 'log-child failed to start' });
+  });
+
+  it('all reach stdout when the process ends by itself', async () => {
+    const child = startLogChild('end', { LOG_CHILD_LINES: String(COUNT) });
+    expect(await child.exited).toBe(0);
+    expect(numbered(child.lines())).toEqual(ALL);
+  });
+
+  it('all reach stdout when an uncaught exception ends the process', async () => {
+    const child = startLogChild('throw', { LOG_CHILD_LINES: String(COUNT) });
+    expect(await child.exited).toBe(1);
+    expect(numbered(child.lines())).toEqual(ALL);
+  });
+
+  it('writes the one line of an otherwise idle process without waiting for an exit', async () => {
+    const child = startLogChild('serve', { LOG_CHILD_LINES: '1' });
+    await waitFor(() => numbered(child.lines()).length === 1, { what: 'the line' });
+    expect(child.running()).toBe(true);
+    await child.ready;
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+  });
+
+  it("writes the lines still waiting and runProcess's 'stopping' line on SIGTERM", async () => {
+    // A flush period far longer than the test: only the exit can bring these lines out.
+    const child = startLogChild('serve', { LOG_CHILD_LINES: '3', LOG_FLUSH_MS: '10000' });
+    await child.ready;
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    const lines = child.lines();
+    expect(numbered(lines)).toEqual([0, 1, 2]);
+    expect(lines.at(-1)).toMatchObject({ msg: 'log-child stopping', signal: 'SIGTERM' });
+  });
+
+  it('loses the lines of the last flush period to a SIGKILL, which runs no exit hook', async () => {
+    const child = startLogChild('sigkill', { LOG_CHILD_LINES: '3', LOG_FLUSH_MS: '10000' });
+    expect(await child.exited).toBeNull();
+    expect(numbered(child.lines())).toEqual([]);
+  });
+});
+
+describe('LOG_FLUSH_MS=0', () => {
+  it('writes every line as it is logged: a SIGKILL right after loses none', async () => {
+    const child = startLogChild('sigkill', { LOG_CHILD_LINES: String(COUNT), LOG_FLUSH_MS: '0' });
+    expect(await child.exited).toBeNull();
+    expect(numbered(child.lines())).toEqual(ALL);
+  });
+});
