@@ -2,20 +2,30 @@
 // default writes each line with its own write(2) through the libuv threadpool; on this project's
 // VMs a syscall is dear (≈ 11 µs for a 250-byte line to a pipe), and the gateway wrote two lines
 // per submission, the worker one per delivered job. Here lines collect in a sonic-boom buffer and
-// go out in one synchronous write once it holds BATCH_BYTES, or when the first line still waiting
-// has waited flushMs — so a quiet process's line is late by at most that — and whatever is left
-// is written synchronously when the process exits: normally, through process.exit() (a fatal
-// start, the end of a SIGTERM shutdown) or after an uncaught exception. Only a SIGKILL (or the
-// OOM killer) loses lines: those of the last flushMs at most. flushMs 0 writes every line at once.
+// go out in one synchronous write once it holds BATCH_BYTES (never more than PIPE_BUF), or when
+// the first line still waiting has waited flushMs — so a quiet process's line is late by at most
+// that — and whatever is left is written synchronously when the process exits: normally, through
+// process.exit() (a fatal start, the end of a SIGTERM shutdown) or after an uncaught exception.
+// Only a SIGKILL (or the OOM killer) loses lines: those of the last flushMs at most. flushMs 0
+// writes every line at once.
 import { pino } from 'pino';
 
 /**
- * Bytes buffered before a write: about 16 lines of 250 bytes. Measured (a child logging two lines
- * per event-loop turn into a pipe), the CPU per line the write costs: ≈ 5 µs with pino's default,
- * ≈ 0.5 µs at 4 KiB, more again at 8 and 15 KiB, where sonic-boom's Buffer.byteLength of the
- * growing last chunk on every line outweighs the writes saved.
+ * The largest write a pipe takes whole (POSIX PIPE_BUF, 4096 on Linux): never split, never
+ * interleaved with another writer's. Gateway processes of one node:cluster share one stdout pipe,
+ * so a batch is made of whole lines and no longer than this (sonic-boom's maxWrite); only a
+ * single line longer than it goes out alone and may interleave, as it could before batching.
  */
-const BATCH_BYTES = 4096;
+const PIPE_BUF = 4096;
+
+/**
+ * Bytes buffered before a write: about 14 lines of 250 bytes, leaving room below PIPE_BUF for the
+ * line that crosses it. Measured (a child logging two lines per event-loop turn into a pipe), the
+ * CPU per line the write costs: ≈ 5 µs with pino's default, ≈ 0.5 µs with 4 KiB batches, more
+ * again with 8 and 15 KiB ones, where sonic-boom's Buffer.byteLength of the growing last chunk on
+ * every line outweighs the writes saved.
+ */
+const BATCH_BYTES = PIPE_BUF - 512;
 
 /**
  * The buffered destinations made so far, one per flush period. stdout is one per process, and so
@@ -38,7 +48,12 @@ function batchedStdout(flushMs: number): pino.DestinationStream {
   // threadpool and its completion back to the loop, which measured dearer per line (≈ 2–6 against
   // 0.2–0.8 µs). pino registers an exit flush for asynchronous destinations only: this one is
   // registered below.
-  const stdout = pino.destination({ dest: 1, sync: true, minLength: BATCH_BYTES });
+  const stdout = pino.destination({
+    dest: 1,
+    sync: true,
+    minLength: BATCH_BYTES,
+    maxWrite: PIPE_BUF,
+  });
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     timer = undefined;
