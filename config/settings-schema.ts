@@ -69,7 +69,7 @@ export const SETTINGS_SCHEMA = {
     },
     logFlushMs: {
       description:
-        'Log lines are written to stdout in batches of about 4 KiB, a batch at the latest this long after its first line, and what is left when the process exits (gateway/README.md#logs). A SIGKILL loses the lines of this last period. 0 writes every line at once, one write per line.',
+        'Log lines are written to stdout in batches of up to 4 KiB, a batch at the latest this long after its first line, and what is left when the process exits (gateway/README.md#logs). A SIGKILL loses the lines of this last period. 0 writes every line at once, one write per line.',
       type: 'integer',
       minimum: 0,
       maximum: 10000,
