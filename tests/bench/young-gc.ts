@@ -1,9 +1,9 @@
 // The gateway's young-generation GCs under paced signed load (README.md#issue-17s-figures,
 // gateway/README.md#garbage-collection): `node gateway/main.ts --trace-gc-nvp` on a private
 // redis-server with a worker process's outbox relay beside it (relay-worker.ts), the bench's paced
-// open-loop generator (paced.ts) at --rate req/s, a warm-up, then
-// the measured run; V8's line per scavenge gives its pause, what was allocated since the last one
-// and what survived. Per request: bytes allocated; per scavenge: pause, survived share, promoted.
+// open-loop generator (paced.ts) at --rate req/s, a warm-up, then the measured run; V8's line per
+// scavenge gives its pause, what was allocated since the last one and what survived. Per request:
+// bytes allocated; per scavenge: pause, survived share, promoted.
 //   node tests/bench/young-gc.ts [--rate 450] [--seconds 8] [--node-args=--max-semi-space-size=4]
 // (run through the project's Node 24: `node_modules/.bin/node`). Separate from `npm run bench`:
 // it reads V8's own trace, which the bench's children do not print.
