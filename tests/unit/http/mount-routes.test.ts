@@ -5,6 +5,7 @@ import { routesFor, type ApiRequest } from '../../../gateway/http/api-route.ts';
 import { routeRouter } from '../../../gateway/http/mount-routes.ts';
 import { requestContext } from '../../../gateway/http/request-context.ts';
 import type { Logger } from '../../../gateway/shared/logger.ts';
+import { ownAccessors } from '../../support/own-accessors.ts';
 
 // A root logger that counts the children built from it.
 function countingLogger(): Logger & { children: number } {
@@ -69,13 +70,9 @@ describe('routeRouter', () => {
   it('hands each handler a request that defines no accessor of its own: the getters are its class’s', async () => {
     const first = await ping(countingLogger(), () => ({}));
     const second = await ping(countingLogger(), () => ({}));
-    const accessors = (o: object) =>
-      Object.entries(Object.getOwnPropertyDescriptors(o))
-        .filter(([, d]) => Object.hasOwn(d, 'get') || Object.hasOwn(d, 'set'))
-        .map(([k]) => k);
-    expect(accessors(first.request)).toEqual([]);
+    expect(ownAccessors(first.request)).toEqual([]);
     expect(Object.getPrototypeOf(first.request)).toBe(Object.getPrototypeOf(second.request));
-    expect(accessors(Object.getPrototypeOf(first.request) as object)).toEqual(
+    expect(ownAccessors(Object.getPrototypeOf(first.request) as object)).toEqual(
       expect.arrayContaining(['client', 'log', 'requestId']),
     );
   });

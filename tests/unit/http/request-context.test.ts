@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
 import { locals, requestContext } from '../../../gateway/http/request-context.ts';
 import type { Logger } from '../../../gateway/shared/logger.ts';
+import { ownAccessors } from '../../support/own-accessors.ts';
 
 interface Line {
   logger: string;
@@ -90,11 +91,7 @@ describe('requestContext', () => {
   it('defines no accessor on each request’s locals: the lazy logger is the class’s getter', () => {
     const first = handle(recordingLogger([]));
     const second = handle(recordingLogger([]));
-    const accessors = (o: object) =>
-      Object.entries(Object.getOwnPropertyDescriptors(o))
-        .filter(([, d]) => Object.hasOwn(d, 'get') || Object.hasOwn(d, 'set'))
-        .map(([k]) => k);
-    expect(accessors(first.locals)).toEqual([]);
+    expect(ownAccessors(first.locals)).toEqual([]);
     expect(Object.getPrototypeOf(first.locals)).toBe(Object.getPrototypeOf(second.locals));
   });
 });
