@@ -9,15 +9,12 @@ import {
   gatewayProcessCount,
   superviseGatewayProcesses,
 } from './gateway-processes.ts';
-import { createLogger } from './shared/logger.ts';
+import { createLogger, loggerSettings } from './shared/logger.ts';
 import { loadConfigOrExit, runProcess } from './shared/process-entry.ts';
 
 const config = loadConfigOrExit();
 if (cluster.isPrimary && gatewayProcessCount(config) > 1) {
-  superviseGatewayProcesses(
-    config,
-    createLogger({ level: config.logLevel, env: config.env, flushMs: config.logFlushMs }),
-  );
+  superviseGatewayProcesses(config, createLogger(loggerSettings(config)));
 } else {
   const n = process.env[GATEWAY_PROCESS_ENV];
   await runProcess(

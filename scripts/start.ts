@@ -6,7 +6,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { startFailure } from './command-failure.ts';
 import { startLocalSystem } from './local-system.ts';
-import { createLogger } from '../gateway/shared/logger.ts';
+import { createLogger, loggerSettings } from '../gateway/shared/logger.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';
 import {
   findRedisServer,
@@ -40,11 +40,7 @@ async function main(): Promise<number> {
   }
   try {
     const config = loadConfig(env);
-    const logger = createLogger({
-      level: config.logLevel,
-      env: config.env,
-      flushMs: config.logFlushMs,
-    });
+    const logger = createLogger(loggerSettings(config));
     // The provinces' own memory, beside the Redis data: a restarted system resumes their events.
     const sandboxDataDir = env.GW_SANDBOX_DIR ?? projectPath('.data/sandboxes');
     const system = await startLocalSystem(config, logger, { sandboxDataDir, portalEnv: env });

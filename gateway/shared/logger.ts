@@ -8,6 +8,7 @@
 // which are not redacted. Lines go to stdout in batches (log-destination.ts), flushed within
 // logFlushMs; a person at a terminal in development gets pino-pretty instead.
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import type { Config } from '../../config/settings-schema.ts';
 import { gatewayPersonalLogPaths } from '../personal-data/log-redaction.ts';
 import { stdoutDestination } from './log-destination.ts';
 import { compileRedaction, redactValue, type RedactState } from './log-redactor.ts';
@@ -87,6 +88,13 @@ export interface LoggerSettings {
   env: string;
   /** Longest a line waits before it is written to stdout (logFlushMs); 0 or absent: at once. */
   flushMs?: number;
+}
+
+/** A process's logger settings, read from its configuration (LOG_LEVEL, GW_ENV, LOG_FLUSH_MS). */
+export function loggerSettings(
+  config: Pick<Config, 'logLevel' | 'env' | 'logFlushMs'>,
+): LoggerSettings {
+  return { level: config.logLevel, env: config.env, flushMs: config.logFlushMs };
 }
 
 export function createLogger(

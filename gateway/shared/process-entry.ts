@@ -2,7 +2,7 @@
 // config prints every problem and exits 1), create the root logger, start, and stop gracefully on
 // SIGTERM/SIGINT within the shutdown deadline.
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, loggerSettings, type Logger } from './logger.ts';
 
 export interface Stoppable {
   /** Resolves true when everything closed cleanly. */
@@ -29,11 +29,7 @@ export async function runProcess(
   bindings: Record<string, unknown> = {},
 ): Promise<void> {
   const config = loadConfigOrExit();
-  const root = createLogger({
-    level: config.logLevel,
-    env: config.env,
-    flushMs: config.logFlushMs,
-  });
+  const root = createLogger(loggerSettings(config));
   const logger = Object.keys(bindings).length > 0 ? root.child(bindings) : root;
   let running: Stoppable;
   try {

@@ -7,17 +7,13 @@
 import { loadConfig } from '../../config/load-config.ts';
 import { loadAdapterSettings, withBaseUrls } from '../../adapters/kit/adapter-config.ts';
 import { startWorkers } from '../../adapters/worker-process.ts';
-import { createLogger } from '../../gateway/shared/logger.ts';
+import { createLogger, loggerSettings } from '../../gateway/shared/logger.ts';
 import { BENCH_ADAPTER } from './bench-case.ts';
 import { runChild, serveParent } from './ipc.ts';
 
 await runChild(async () => {
   const config = loadConfig();
-  const logger = createLogger({
-    level: config.logLevel,
-    env: config.env,
-    flushMs: config.logFlushMs,
-  });
+  const logger = createLogger(loggerSettings(config));
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
   const table = withBaseUrls(loadAdapterSettings({ env: config.env }), {
     [BENCH_ADAPTER]: process.env.BENCH_BACKEND_URL ?? '',

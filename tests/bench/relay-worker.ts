@@ -5,7 +5,7 @@
 import { loadConfig } from '../../config/load-config.ts';
 import { createCaseSystem } from '../../gateway/case-system.ts';
 import { relayOptions, startOutboxRelay } from '../../gateway/queues/outbox-relay.ts';
-import { createLogger } from '../../gateway/shared/logger.ts';
+import { createLogger, loggerSettings } from '../../gateway/shared/logger.ts';
 import {
   createRedis,
   duplicateConnection,
@@ -18,11 +18,7 @@ import { runChild, serveParent } from './ipc.ts';
 
 await runChild(async () => {
   const config = loadConfig();
-  const logger = createLogger({
-    level: config.logLevel,
-    env: config.env,
-    flushMs: config.logFlushMs,
-  });
+  const logger = createLogger(loggerSettings(config));
   const connection = createRedis('worker', redisSettings(config));
   await waitForRedis(connection, config.redisStartupTimeoutMs);
   const cases = createCaseSystem({

@@ -9,17 +9,13 @@ import { ADAPTER_IDS, createSandbox, type AdapterId } from '../../adapters/kit/r
 import type { Sandbox } from '../../adapters/kit/sandbox-kit.ts';
 import { createXzSandbox, type XzSandboxSettings } from '../../adapters/xz/xz-sandbox.ts';
 import { startWorkers } from '../../adapters/worker-process.ts';
-import { createLogger } from '../../gateway/shared/logger.ts';
+import { createLogger, loggerSettings } from '../../gateway/shared/logger.ts';
 import { devSecretOf } from './soak-cases.ts';
 import { runChild, serveParent } from './ipc.ts';
 
 await runChild(async () => {
   const config = loadConfig();
-  const logger = createLogger({
-    level: config.logLevel,
-    env: config.env,
-    flushMs: config.logFlushMs,
-  });
+  const logger = createLogger(loggerSettings(config));
   const gatewayUrl = process.env.SOAK_GATEWAY_URL ?? '';
   const settings = loadAdapterSettings({ env: config.env, file: config.adaptersFile });
   const sandboxes: Sandbox[] = [];

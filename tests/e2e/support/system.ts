@@ -4,7 +4,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { redisKeys, routeQueueName } from '../../../gateway/shared/redis-keys.ts';
-import { createLogger } from '../../../gateway/shared/logger.ts';
+import { createLogger, loggerSettings } from '../../../gateway/shared/logger.ts';
 import { loadConfig, type Config } from '../../../config/load-config.ts';
 import { adapterDescriptor, type AdapterId } from '../../../adapters/kit/registry.ts';
 import { GatewayClient } from '../../../gateway/client/gateway-client.ts';
@@ -54,11 +54,7 @@ export async function startE2eSystem(
   options: LocalSystemOptions = {},
 ): Promise<E2eSystem> {
   const config = e2eConfig(label, env);
-  const logger = createLogger({
-    level: config.logLevel,
-    env: config.env,
-    flushMs: config.logFlushMs,
-  });
+  const logger = createLogger(loggerSettings(config));
   const system = await startLocalSystem(config, logger, { progressionDelayMs: 20, ...options });
   // Assigned, not spread: `gateway` is a getter (restartGateway replaces it).
   return Object.assign(system, {

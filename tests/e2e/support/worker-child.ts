@@ -5,7 +5,7 @@ import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter
 import { isAdapterId } from '../../../adapters/kit/registry.ts';
 import { startWorkers } from '../../../adapters/worker-process.ts';
 import { loadConfig } from '../../../config/load-config.ts';
-import { createLogger } from '../../../gateway/shared/logger.ts';
+import { createLogger, loggerSettings } from '../../../gateway/shared/logger.ts';
 
 const adapter = process.env.E2E_ADAPTER;
 const url = process.env.E2E_SANDBOX_URL;
@@ -14,11 +14,7 @@ if (!isAdapterId(adapter) || !url) {
   process.exit(2);
 }
 const config = loadConfig(process.env);
-const logger = createLogger({
-  level: config.logLevel,
-  env: config.env,
-  flushMs: config.logFlushMs,
-});
+const logger = createLogger(loggerSettings(config));
 const settings = loadAdapterSettings({ env: config.env, file: config.adaptersFile });
 await startWorkers(config, logger, {
   adapters: [adapter],
