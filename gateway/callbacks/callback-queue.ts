@@ -109,12 +109,14 @@ export function callbackListener(
   /** The typed results, to mask a result as GET /v1/cases/{id} does; none: withhold it. */
   results?: ResultSchemas,
 ): TransitionListener {
-  return async ({ record, status, sequence, at, fields }) => {
+  return async (notice) => {
+    const { record, status, sequence, at } = notice;
     if (record.kind === 'joint-child' || !record.callbackUrl) return;
     try {
-      // The move that decides writes the result; later moves find it on the record they read.
-      const result: unknown =
-        fields.result === undefined ? record.result : (JSON.parse(fields.result) as unknown);
+      // The move that decides writes the result; later moves open it from the record they read
+      // (sealed at rest). One that does not open (SealedDataError) is logged by its message, never
+      // its content, and the callback is not queued, as any failure here.
+      const result = notice.result();
       await queue.enqueue({
         caseId: record.id,
         clientId: record.clientId,

@@ -59,7 +59,6 @@ export async function applyProvinceEvent(
   }
   const fields: Record<string, string> = pauseFields(record, event, deps.calendar());
   if (event.provinceCaseNo) fields.provinceCaseNo = event.provinceCaseNo;
-  if (event.result) fields.result = JSON.stringify(event.result);
   const note = queried ? `status query${event.note ? `: ${event.note}` : ''}` : event.note;
   // Closing starts the retention clock and a new due time reschedules 督办: both follow the move
   // (the store and its transition listeners).
@@ -68,6 +67,8 @@ export async function applyProvinceEvent(
     at: event.at,
     ...(note ? { note } : {}),
     fields,
+    // Sealed by the store (gateway/README.md#encryption-at-rest).
+    ...(event.result ? { result: event.result } : {}),
     digest: sha256Hex(canonicalJson(event)),
   });
 }

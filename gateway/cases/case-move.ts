@@ -21,6 +21,13 @@ export interface TransitionNotice {
   sequence: number;
   /** When the store recorded the move (its clock). */
   at: string;
+  /**
+   * The case's result after the move, in clear: the one this move wrote, else the one stored
+   * before, opened (it is sealed at rest: gateway/README.md#encryption-at-rest); undefined when it
+   * has none. Opened only when asked, so a listener that does not need it never decrypts. Throws
+   * SealedDataError when the stored one does not open here.
+   */
+  result(): unknown;
 }
 
 /** Runs after a move is stored; one that must never fail the move catches its own errors. */
@@ -43,7 +50,10 @@ export interface MoveStep {
    * from the status it read must not move a case someone else has moved meanwhile.
    */
   from?: CaseStatus;
+  /** Fields to set besides status and updatedAt (never the result: see `result`). */
   fields?: Record<string, string>;
+  /** The province's result (an event's): the store seals it into the case hash. */
+  result?: unknown;
   /** A province event's content digest: the same event is applied once. */
   digest?: string;
 }

@@ -2,7 +2,8 @@
 // list). Everything the read API returns is derived from this record; nothing else holds case
 // state. The submitted envelope is not part of it: it holds personal data, so it is stored sealed
 // (encrypted) in a key of its own beside the hash and only the store's openEnvelope decrypts it,
-// for the few readers that need it (gateway/README.md#encryption-at-rest).
+// for the few readers that need it (gateway/README.md#encryption-at-rest). A province's result is
+// in the hash, sealed too: the record keeps it as stored and only the store's openResult opens it.
 //
 // A case is one of three kinds, told apart by what it holds: a single case has a route; a joint
 // parent (多地联办) has its children's ids and no route of its own; a joint child has a route, its
@@ -55,7 +56,11 @@ interface CaseCommon {
   pausedDays?: number;
   /** dueAt counted a year without a working-day calendar (Monday to Friday assumed). */
   calendarAssumed?: boolean;
-  result?: unknown;
+  /**
+   * The province's result as stored, sealed (gateway/README.md#encryption-at-rest): only
+   * CaseStore.openResult reads it, for the readers that show it (a case read, a callback).
+   */
+  storedResult?: StoredResult;
   /** Why delivery failed for good (DELIVERY_FAILED), for the dead-letter list. */
   failureReason?: string;
   /** The earlier case of the same portal this one resubmits (the envelope's relatedCaseId). */
@@ -90,7 +95,18 @@ export type CaseRecord = SingleCase | JointParentCase | JointChildCase;
 /** A case a province receives: a single case or a joint child. */
 export type RoutedCase = SingleCase | JointChildCase;
 
-const JSON_FIELDS = ['route', 'children', 'adapters', 'flags', 'result', 'followUps'] as const;
+const JSON_FIELDS = ['route', 'children', 'adapters', 'flags', 'followUps'] as const;
+
+/** A case's result as its hash holds it (cases/stored-result.ts opens it). */
+export type StoredResult =
+  | { readonly sealed: string }
+  /** Stored before results were sealed: the JSON the province sent. */
+  | { readonly legacyJson: string };
+
+/** The case hash field of a sealed result: base64 of the sealed bytes (cases/stored-result.ts). */
+export const SEALED_RESULT_FIELD = 'sealedResult';
+/** The case hash field where a result stored before results were sealed keeps its JSON. */
+export const LEGACY_RESULT_FIELD = 'result';
 
 /**
  * The hash field where a case stored before the envelope had a key of its own keeps its sealed
@@ -123,6 +139,12 @@ export function toHash(record: CaseRecord): Record<string, string> {
     if (key === 'updatedAt' && sameUpdate) continue;
     if (key === 'flags' && noFlags) continue;
     if (key === 'adapters' && routed && onlyAdapter(value, ownAdapter)) continue;
+    if (key === 'storedResult') {
+      const stored = value as StoredResult;
+      if ('sealed' in stored) hash[SEALED_RESULT_FIELD] = stored.sealed;
+      else hash[LEGACY_RESULT_FIELD] = stored.legacyJson;
+      continue;
+    }
     hash[key] = (JSON_FIELDS as readonly string[]).includes(key)
       ? JSON.stringify(value)
       : plainText(value as PlainField);
@@ -169,6 +191,7 @@ const COMMON = {
   promisedDays: { type: 'integer', minimum: 0 },
   pausedDays: { type: 'integer', minimum: 0 },
   calendarAssumed: { type: 'boolean' },
+  storedResult: { type: 'object' },
   failureReason: { type: 'string' },
   callbackUrl: { type: 'string' },
   relatedCaseId: text,
@@ -233,7 +256,12 @@ export class CorruptCaseError extends Error {
 /** Case `id` in its Redis hash; undefined when there is none (no status stored). */
 export function fromHash(hash: Record<string, string>, id: string): CaseRecord | undefined {
   if (!hash.status) return undefined;
-  const { [LEGACY_ENVELOPE_FIELD]: _sealed, ...fields } = hash;
+  const {
+    [LEGACY_ENVELOPE_FIELD]: _sealed,
+    [SEALED_RESULT_FIELD]: sealedResult,
+    [LEGACY_RESULT_FIELD]: legacyResult,
+    ...fields
+  } = hash;
   // The 督办 board's own fields of the case (supervision/supervision-board.ts): never the record.
   for (const key of Object.keys(fields)) {
     if (key.startsWith(CASE_BOARD_FIELDS)) delete fields[key];
@@ -247,6 +275,10 @@ export function fromHash(hash: Record<string, string>, id: string): CaseRecord |
   };
   for (const key of NUMBER_FIELDS) if (hash[key] !== undefined) parsed[key] = Number(hash[key]);
   if (hash.calendarAssumed !== undefined) parsed.calendarAssumed = hash.calendarAssumed === 'true';
+  // Kept as stored, opened only by its readers. A sealed result wins over a legacy one beside it
+  // (the move that sealed it set the legacy field to JSON null).
+  if (sealedResult !== undefined) parsed.storedResult = { sealed: sealedResult };
+  else if (legacyResult !== undefined) parsed.storedResult = { legacyJson: legacyResult };
   try {
     for (const key of JSON_FIELDS) {
       if (hash[key] !== undefined) parsed[key] = JSON.parse(hash[key]) as unknown;

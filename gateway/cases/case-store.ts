@@ -10,7 +10,8 @@
 // lets its parent follow in the same Lua step (gateway/README.md#joint-parent-atomicity). The
 // submitted envelope is sealed (encrypted) on the way in and opened only by openEnvelope, for a
 // case read or a delivery (gateway/README.md#encryption-at-rest); records, lists and moves never
-// decrypt it.
+// decrypt it. A province's result is sealed by the move that writes it and opened only by
+// openResult (a case read) or a transition notice's result() (a callback).
 import type { RedisClient } from '../shared/redis.ts';
 import type { Config } from '../../config/load-config.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
@@ -30,6 +31,7 @@ import {
   transitionCall,
   type MoveOutcome,
   type MoveStep,
+  type PlannedMove,
   type TransitionListener,
   type TransitionNotice,
 } from './case-move.ts';
@@ -44,6 +46,8 @@ import {
   CorruptCaseError,
   fromHash,
   LEGACY_ENVELOPE_FIELD,
+  LEGACY_RESULT_FIELD,
+  SEALED_RESULT_FIELD,
   toHash,
   type CaseRecord,
   type HistoryEntry,
@@ -52,6 +56,7 @@ import {
 import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.ts';
 import type { MoveName } from './lifecycle.ts';
 import { caseHistory, ROUTED_SEQUENCE } from './record-dispatch.ts';
+import { openStoredResult, sealResult } from './stored-result.ts';
 
 const {
   createCase: CREATE_CASE,
@@ -185,6 +190,17 @@ export class CaseStore {
   }
 
   /**
+   * The case's result, decrypted (undefined when it has none): for the readers that show it — a
+   * case read (then masked), a callback — nowhere else; a move, a list or the 督办 never open it.
+   * Throws SealedDataError when it cannot be opened (a key no longer listed, tampered bytes),
+   * CorruptCaseError when a result stored before results were sealed is not JSON.
+   */
+  openResult(record: Pick<CaseRecord, 'id' | 'storedResult'>): unknown {
+    const stored = record.storedResult;
+    return stored === undefined ? undefined : openStoredResult(this.#sealer, stored, record.id);
+  }
+
+  /**
    * The case's history, oldest first: its submission's entries (derived from the record: pass it
    * when just read, else it is read here), then the stored ones of its later moves.
    */
@@ -300,7 +316,7 @@ export class CaseStore {
    */
   async move(record: CaseRecord, name: MoveName, step: MoveStep): Promise<MoveOutcome> {
     const now = this.now();
-    const plan = planMove(name, step, now);
+    const plan = this.#sealingResult(record, planMove(name, step, now), step.result);
     const family = record.kind === 'joint-child' ? await this.#family(record.parentId) : undefined;
     const { keys, args } = transitionCall(plan, {
       keys: this.#keys,
@@ -326,16 +342,19 @@ export class CaseStore {
           };
     if (outcome.ok) {
       const { previous, status } = outcome;
-      await this.#tell({
-        record,
-        move: name,
-        previous,
-        status,
-        fields: plan.fields,
-        // The history's length: the stored moves after the submission's derived entries.
-        sequence: ROUTED_SEQUENCE + Number(stored),
-        at,
-      });
+      await this.#tell(
+        {
+          record,
+          move: name,
+          previous,
+          status,
+          fields: step.fields ?? {},
+          // The history's length: the stored moves after the submission's derived entries.
+          sequence: ROUTED_SEQUENCE + Number(stored),
+          at,
+        },
+        step.result,
+      );
     }
     if (family && result[4] !== undefined) {
       // The listeners get the parent as it is now; they read its ids and times, not its status.
@@ -437,6 +456,27 @@ export class CaseStore {
     return { parentId, children };
   }
 
+  /**
+   * The move's fields with its result sealed in (stored-result.ts), sealed to the case: no result
+   * reaches the hash in clear. A result stored in clear before results were sealed is set to JSON
+   * null (still JSON to a gateway of the previous version) so it does not outlive its replacement.
+   */
+  #sealingResult(record: CaseRecord, plan: PlannedMove, result: unknown): PlannedMove {
+    const { fields } = plan;
+    if (LEGACY_RESULT_FIELD in fields || SEALED_RESULT_FIELD in fields) {
+      throw new Error('a move carries its result as step.result, which the store seals');
+    }
+    if (result === undefined) return plan;
+    const sealed: Record<string, string> = {
+      ...fields,
+      [SEALED_RESULT_FIELD]: sealResult(this.#sealer, result, record.id),
+    };
+    if (record.storedResult && 'legacyJson' in record.storedResult) {
+      sealed[LEGACY_RESULT_FIELD] = 'null';
+    }
+    return { ...plan, fields: sealed };
+  }
+
   #retentionSeconds(): number {
     return retentionSeconds(this.#config.caseRetentionDays);
   }
@@ -454,8 +494,10 @@ export class CaseStore {
     });
   }
 
-  async #tell(notice: TransitionNotice): Promise<void> {
-    for (const listener of this.#listeners) await listener(notice);
+  /** Tells the listeners of an applied move; `written` is the result the move wrote, if any. */
+  async #tell(notice: Omit<TransitionNotice, 'result'>, written?: unknown): Promise<void> {
+    const applied = new AppliedMove(notice, written, this.#sealer);
+    for (const listener of this.#listeners) await listener(applied);
   }
 
   /** A delivery the worker could not record as a move keeps its province case number. */
@@ -549,6 +591,42 @@ export class CaseStore {
       }
     }
     return all.sort((a, b) => a.failedAtMs - b.failedAtMs).slice(0, limit);
+  }
+}
+
+/**
+ * An applied move as the listeners hear of it. The result is a method of the class, not a closure
+ * made per move: it is opened only when a listener asks (the callbacks do, the 督办 does not).
+ */
+class AppliedMove implements TransitionNotice {
+  readonly record: CaseRecord;
+  readonly move: MoveName;
+  readonly previous: CaseStatus;
+  readonly status: CaseStatus;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly sequence: number;
+  readonly at: string;
+  readonly #written: unknown;
+  readonly #sealer: Sealer;
+
+  constructor(notice: Omit<TransitionNotice, 'result'>, written: unknown, sealer: Sealer) {
+    this.record = notice.record;
+    this.move = notice.move;
+    this.previous = notice.previous;
+    this.status = notice.status;
+    this.fields = notice.fields;
+    this.sequence = notice.sequence;
+    this.at = notice.at;
+    this.#written = written;
+    this.#sealer = sealer;
+  }
+
+  result(): unknown {
+    if (this.#written !== undefined) return this.#written;
+    const stored = this.record.storedResult;
+    return stored === undefined
+      ? undefined
+      : openStoredResult(this.#sealer, stored, this.record.id);
   }
 }
 

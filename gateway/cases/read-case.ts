@@ -121,12 +121,7 @@ export async function caseView(
     ),
     calendarAssumed: record.calendarAssumed ?? false,
     ...(Object.assign({}, ...parts) as Record<string, unknown>),
-    result:
-      record.result === undefined
-        ? null
-        : unmasked
-          ? record.result
-          : maskedResult(deps.registry, record, record.result),
+    result: shownResult(deps, record, log, unmasked),
     relatedCases: relatedCases(record),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
@@ -155,6 +150,34 @@ async function openSubmission(
       cause: error,
     });
   }
+}
+
+/**
+ * The case's result, opened (it is sealed at rest) and masked unless `unmasked`; null when it has
+ * none. One that cannot be opened answers the same clear 500 as an unreadable submission.
+ */
+function shownResult(
+  deps: ReadCaseDeps,
+  record: CaseRecord,
+  log: Logger,
+  unmasked: boolean,
+): unknown {
+  let result: unknown;
+  try {
+    result = deps.store.openResult(record);
+  } catch (error) {
+    if (!(error instanceof SealedDataError)) throw error;
+    log.error(
+      { caseId: record.id, problem: error.problem, reason: error.message },
+      'stored result unreadable',
+    );
+    throw new GatewayError('GW_CASE_DATA_UNREADABLE', {
+      detail: `The stored result of case ${record.id} cannot be decrypted by this gateway; its operators must restore the data key it was sealed under`,
+      cause: error,
+    });
+  }
+  if (result === undefined) return null;
+  return unmasked ? result : maskedResult(deps.registry, record, result);
 }
 
 /**

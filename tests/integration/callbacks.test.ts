@@ -180,6 +180,36 @@ describe('portal callbacks', () => {
     }
   });
 
+  it('queues no callback carrying a stored result that does not open, says so without the result, and still applies the move', async () => {
+    const body = { ...validExample('SW-005'), callbackUrl: receiverUrl };
+    const res = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(body, `cb-tampered-${Date.now()}`);
+    const id = res.body.caseId;
+    const paid = paidResult();
+    const post = (json: Record<string, unknown>) =>
+      gw.client('province-yn').request<{ status: string }>('POST', `/v1/cases/${id}/events`, {
+        json: { at: new Date().toISOString(), ...json },
+      });
+    expect((await post({ type: 'decided', result: paid })).status).toBe(200);
+    // A changed byte in the sealed result stored by the decision.
+    const key = redisKeys(gw.config.keyPrefix).case(id);
+    const sealed = Buffer.from((await workerRedis.hget(key, 'sealedResult'))!, 'base64');
+    sealed.writeUInt8(sealed.at(-1)! ^ 0x01, sealed.length - 1);
+    await workerRedis.hset(key, 'sealedResult', sealed.toString('base64'));
+    const delivered = await post({ type: 'result-delivered' });
+    expect(delivered.status).toBe(200);
+    expect(delivered.body.status).toBe('CLOSED');
+    // The listener ran inside the move: its line is written by the time the event is answered.
+    const line = gw
+      .logLines()
+      .find((l) => l.caseId === id && l.msg === 'callback not queued; the portal can still poll');
+    expect(line).toMatchObject({ err: expect.objectContaining({ type: 'SealedDataError' }) });
+    expect(JSON.stringify(gw.logLines())).not.toContain(
+      (paid.account as { accountNo: string }).accountNo,
+    );
+  });
+
   it('sends nothing for a case without a callbackUrl', async () => {
     const res = await gw
       .client('portal-sc')

@@ -63,13 +63,12 @@ async function child(store: CaseStore, id: string): Promise<JointChildCase> {
 }
 
 async function moveChild(store: CaseStore, id: string, name: MoveName) {
-  const fields: Record<string, string> =
-    name === 'delivered'
-      ? { provinceCaseNo: `P-${id}` }
-      : name === 'decided'
-        ? { result: '{}' }
-        : {};
-  return store.move(await child(store, id), name, { actor: 'test', fields });
+  const fields: Record<string, string> = name === 'delivered' ? { provinceCaseNo: `P-${id}` } : {};
+  return store.move(await child(store, id), name, {
+    actor: 'test',
+    fields,
+    ...(name === 'decided' ? { result: {} } : {}),
+  });
 }
 
 const statusOf = async (id: string) => (await gw.services.store.get(id))?.status;

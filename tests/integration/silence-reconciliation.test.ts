@@ -136,7 +136,8 @@ describe('a status query answer', () => {
         note: 'status query',
       },
     ]);
-    expect((await gw.services.store.get(record.id))?.result).toEqual(paid);
+    const decided = await gw.services.store.get(record.id);
+    expect(decided && gw.services.store.openResult(decided)).toEqual(paid);
     // The province's post of an event already found by the query is a duplicate.
     const late = await postEvent(record.id, {
       type: 'in-progress',

@@ -94,6 +94,26 @@ describe('case records in Redis hashes', () => {
     expect(fromHash(hash, single.id)).not.toHaveProperty(LEGACY_ENVELOPE_FIELD);
   });
 
+  it('keeps a sealed result as its sealedResult text, unopened, and a result stored before sealing as its JSON text', () => {
+    const sealed = { ...single, status: 'DECIDED' as const, storedResult: { sealed: 'AgJrMQ==' } };
+    expect(toHash(sealed)).toMatchObject({ sealedResult: 'AgJrMQ==' });
+    expect(toHash(sealed)).not.toHaveProperty('result');
+    expect(fromHash(toHash(sealed), single.id)).toEqual(sealed);
+    const legacy = { ...toHash(single), status: 'DECIDED', result: '{"decision":"approved"}' };
+    expect(fromHash(legacy, single.id)?.storedResult).toEqual({
+      legacyJson: '{"decision":"approved"}',
+    });
+    // A result stored in clear that is not JSON no longer makes the whole case unreadable: only
+    // its readers (CaseStore.openResult) refuse it.
+    expect(fromHash({ ...legacy, result: '{decision' }, single.id)?.status).toBe('DECIDED');
+  });
+
+  it('reads the sealed result when a legacy one was left beside it (set to JSON null when replaced)', () => {
+    const hash = { ...toHash(single), sealedResult: 'AgJrMQ==', result: 'null' };
+    expect(fromHash(hash, single.id)?.storedResult).toEqual({ sealed: 'AgJrMQ==' });
+    expect(fromHash(hash, single.id)).not.toHaveProperty('result');
+  });
+
   it("leaves the 督办 board's fields of the case hash out of the record, and stores none", () => {
     const hash = {
       ...toHash(single),
@@ -115,7 +135,7 @@ describe('case records in Redis hashes', () => {
       const hash: Record<string, string> = {};
       for (const [key, value] of Object.entries(record)) {
         if (value === undefined || key === 'kind' || key === 'id') continue;
-        hash[key] = ['route', 'children', 'adapters', 'flags', 'result', 'followUps'].includes(key)
+        hash[key] = ['route', 'children', 'adapters', 'flags', 'followUps'].includes(key)
           ? JSON.stringify(value)
           : String(value);
       }
