@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
+import { paidResult } from '../../support/payment-results.ts';
 
 let gw: ApiGateway;
 let dev: ConsoleClient;
@@ -90,6 +91,30 @@ describe('console pages', () => {
         reason: '核实申请人身份',
       }),
     );
+  });
+
+  it('show a decided case’s result, sealed at rest, with its bank account masked until unmasked', async () => {
+    const submitted = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(validExample('SW-005'), `console-result-${Date.now()}`);
+    const decidedId = submitted.body.caseId;
+    const paid = paidResult();
+    const account = (paid.account as { accountNo: string }).accountNo;
+    const event = await gw.client('province-yn').request('POST', `/v1/cases/${decidedId}/events`, {
+      json: { type: 'decided', at: new Date().toISOString(), result: paid },
+    });
+    expect(event.status).toBe(200);
+    const masked = await dev.get(`/console/cases/${decidedId}`);
+    expect(masked.status).toBe(200);
+    expect(masked.text).toContain(String(paid.taxVoucherNo));
+    expect(masked.text).toContain(`${'*'.repeat(account.length - 4)}${account.slice(-4)}`);
+    expect(masked.text).not.toContain(account);
+    const unmasked = await dev.post(`/console/cases/${decidedId}/unmask`, {
+      _csrf: ConsoleClient.csrfOf(masked.text),
+      reason: '核对扣款账户',
+    });
+    expect(unmasked.status).toBe(200);
+    expect(unmasked.text).toContain(account);
   });
 
   it('show a read-only operator no replay, unmask or audit, and refuse them when sent anyway, audited', async () => {
