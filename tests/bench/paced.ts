@@ -4,21 +4,33 @@
 // at full speed and its latencies are those of a saturated server. Here requests leave on an even
 // schedule (every 1/rate s, whatever came back), over a keep-alive pool, and each latency is
 // measured from the moment the request was due (so queueing in the pool counts: no coordinated
-// omission). Same signing, same body.
+// omission). Same signing, same body; by default a signed POST /v1/cases, or `route`'s request
+// (young-gc.ts compares what routes leave alive: a GET is sent with no body, a public one unsigned).
 import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { signRequest } from '../../gateway/client/gateway-client.ts';
 import { percentile, type LoadResult, type LoadSpec } from './load.ts';
 
+export interface PacedRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  signed: boolean;
+}
+
+const CASES: PacedRoute = { method: 'POST', path: '/v1/cases', signed: true };
+
 export async function pacedLoad(
   spec: Omit<LoadSpec, 'overallRate' | 'connections'> & {
     rate: number;
     maxSockets?: number;
+    /** What is requested; the default is the bench's case, a signed POST /v1/cases with `body`. */
+    route?: PacedRoute;
     /** Told each accepted case id and when its 202 arrived (epoch ms, sub-millisecond). */
     onAccepted?: (caseId: string, atMs: number) => void;
   },
 ): Promise<LoadResult> {
-  const path = '/v1/cases';
+  const { method, path, signed } = spec.route ?? CASES;
+  const body = method === 'POST' ? spec.body : undefined;
   const url = new URL(spec.url);
   const agent = new Agent({ keepAlive: true, maxSockets: spec.maxSockets ?? 64 });
   const total = Math.round(spec.rate * spec.durationSec);
@@ -37,13 +49,17 @@ export async function pacedLoad(
     };
     const fire = (dueAt: number) => {
       const headers = {
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(spec.body)),
-        'idempotency-key': randomUUID(),
-        ...signRequest(spec.credentials, { method: 'POST', url: path, body: spec.body }),
+        ...(body === undefined
+          ? {}
+          : {
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(body)),
+              'idempotency-key': randomUUID(),
+            }),
+        ...(signed ? signRequest(spec.credentials, { method, url: path, body: body ?? '' }) : {}),
       };
       const req = request(
-        { host: url.hostname, port: url.port, path, method: 'POST', headers, agent },
+        { host: url.hostname, port: url.port, path, method, headers, agent },
         (res) => {
           const chunks: Buffer[] = [];
           if (spec.onAccepted) res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -65,7 +81,7 @@ export async function pacedLoad(
         errors++;
         done();
       });
-      req.end(spec.body);
+      req.end(body);
     };
     const tick = () => {
       const now = performance.now();

@@ -3,8 +3,12 @@
 // redis-server with a worker process's outbox relay beside it (relay-worker.ts), the bench's paced
 // open-loop generator (paced.ts) at --rate req/s, a warm-up, then the measured run; V8's line per
 // scavenge gives its pause, what was allocated since the last one and what survived. Per request:
-// bytes allocated; per scavenge: pause, survived share, promoted.
-//   node tests/bench/young-gc.ts [--rate 450] [--seconds 8] [--node-args=--max-semi-space-size=4]
+// bytes allocated; per scavenge: pause, survived share, promoted. --route picks the request: the
+// bench's signed POST /v1/cases (cases, the default), a signed GET /v1/divisions/530323 (divisions:
+// the signed path without a body, a Redis write or a job) or the public GET /healthz (healthz: no
+// signature check at all), so what one path leaves alive can be told from what another does.
+//   node tests/bench/young-gc.ts [--rate 450] [--seconds 8] [--route cases|divisions|healthz]
+//     [--node-args=--max-semi-space-size=4]
 // (run through the project's Node 24: `node_modules/.bin/node`). Separate from `npm run bench`:
 // it reads V8's own trace, which the bench's children do not print.
 import { spawn } from 'node:child_process';
@@ -16,17 +20,26 @@ import { freePort, startPrivateRedis } from '../../scripts/private-redis.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { BENCH_CLIENT, benchEnvelope } from './bench-case.ts';
 import { spawnChild } from './ipc.ts';
-import { pacedLoad } from './paced.ts';
+import { pacedLoad, type PacedRoute } from './paced.ts';
+
+const ROUTES: Record<string, PacedRoute> = {
+  cases: { method: 'POST', path: '/v1/cases', signed: true },
+  divisions: { method: 'GET', path: '/v1/divisions/530323', signed: true },
+  healthz: { method: 'GET', path: '/healthz', signed: false },
+};
 
 const { values: args } = parseArgs({
   options: {
     rate: { type: 'string', default: '450' },
     seconds: { type: 'string', default: '8' },
+    route: { type: 'string', default: 'cases' },
     'node-args': { type: 'string', default: '' },
   },
 });
 const rate = Number(args.rate);
 const seconds = Number(args.seconds);
+const route = ROUTES[args.route];
+if (!route) throw new Error(`--route must be one of ${Object.keys(ROUTES).join(', ')}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'swgw-young-gc-'));
 const redis = await startPrivateRedis({ dir, persistent: false, stdio: 'ignore' });
@@ -70,6 +83,7 @@ const spec = {
   credentials: { clientId: client.id, secret: client.secret, signatureMethod: 'HMAC-SHA256' },
   body: JSON.stringify(benchEnvelope()),
   rate,
+  route,
 } as const;
 await pacedLoad({ ...spec, durationSec: 3 });
 const from = trace.length;
@@ -97,7 +111,9 @@ const promoted = scavenges.reduce((sum, g) => sum + num(g, 'promoted'), 0);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const requests = load.ok + load.non2xx;
 
-console.log(`young-gc: ${requests} signed POST /v1/cases at ${rate} req/s for ${seconds} s`);
+console.log(
+  `young-gc: ${requests} ${route.signed ? 'signed' : 'unsigned'} ${route.method} ${route.path} at ${rate} req/s for ${seconds} s`,
+);
 console.log(
   `  latency p50 ${load.latencyMs.p50.toFixed(2)} / p99 ${load.latencyMs.p99.toFixed(2)} / max ${load.latencyMs.max.toFixed(2)} ms; non-2xx ${load.non2xx}`,
 );
