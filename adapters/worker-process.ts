@@ -2,7 +2,7 @@
 // worker per adapter queue (which also runs that adapter's status queries), the silence watch that
 // queues them (gateway/README.md#silence-reconciliation), portal callbacks, and the 督办 supervisor
 // with the default ratings, on Redis connections that wait out a Redis restart: worker-role ones
-// for BullMQ (it blocks on them) and a store-role one, auto-pipelined, for the case store's own
+// for BullMQ (it blocks on them) and a store-role one, batched, for the case store's own
 // commands (gateway/shared/redis.ts). adapters/worker.ts runs it alone
 // (`npm run start:worker`); `npm start` runs it beside the gateway and the sandboxes.
 import type { Config } from '../config/load-config.ts';
@@ -61,7 +61,7 @@ export async function startWorkers(
   const results = loadTypedResults({ divisions: loadDivisionTables() });
   const now = options.now ?? (() => new Date());
   const supervision = loadSupervisionData(config);
-  // Our own commands on a connection of their own, auto-pipelined (shared/redis.ts, role
+  // Our own commands on a connection of their own, batched (shared/batched-redis.ts, role
   // 'store'): a delivery's read and its recorded move share socket writes with those of the
   // jobs beside it (in the dispatch bench ≈ 5 % less worker CPU and ≈ 18 % less Redis CPU per
   // delivery).

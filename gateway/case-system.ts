@@ -82,7 +82,7 @@ export interface CaseSystemDeps {
 export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
   const { redis, config, log, now } = deps;
   const keys = redisKeys(config.keyPrefix, config.redisShards);
-  // BullMQ's queues stay off an auto-pipelined connection (shared/redis.ts#producerConnection).
+  // BullMQ's queues stay off a batched connection (shared/redis.ts#producerConnection).
   const producer = producerConnection(redis);
   const callbacks = new CallbackQueue(producer, keys, config);
   const board = new SupervisionBoard(redis, keys, config.caseRetentionDays);

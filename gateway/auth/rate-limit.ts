@@ -2,8 +2,9 @@
 // window in Redis (scripts/consume-rate.lua); over the client's rate → 429 with Retry-After.
 // Limits: the client's ratePerSecond, else the default. A deferred check (deferred-checks.ts): its
 // script leaves in the same socket write as the request's nonce and idempotency look-up (the
-// connection is auto-pipelined, shared/redis.ts), where rate-limiter-flexible's own command, which
-// had to be kept out of auto-pipelining (ioredis #1931), cost a socket write of its own.
+// connection batches its writes, shared/batched-redis.ts), where rate-limiter-flexible's own
+// command, which had to be kept out of ioredis's auto-pipelining (ioredis #1931), cost a socket
+// write of its own.
 import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
 import type { RedisClient } from '../shared/redis.ts';

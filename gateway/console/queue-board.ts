@@ -57,7 +57,7 @@ export function queueBoard(deps: ConsoleDeps): Router {
   const { services } = deps;
   // The producers' own queues (with the stream cap they were built with, and on the connection
   // kept for BullMQ): a Queue built here would reset each event stream to BullMQ's default
-  // length and define BullMQ's scripts on the gateway's auto-pipelined connection.
+  // length and define BullMQ's scripts on the gateway's batched connection.
   const queues = [
     ...services.routing.routes.adapters().map((adapter) => services.queues.queue(adapter)),
     services.callbacks.queue,

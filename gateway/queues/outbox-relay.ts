@@ -154,7 +154,7 @@ export function startOutboxRelay(
 
   const drain = async () => {
     while (dirty.size > 0 && !stopped) {
-      // Every shard waiting at once: on an auto-pipelined connection the poll's claims of all
+      // Every shard waiting at once: on a batched connection the poll's claims of all
       // shards leave in one write, where one shard after another cost a round trip each
       // (64 a second, idle or not, at the default poll).
       const shards = [...dirty];

@@ -32,7 +32,7 @@ export async function runScript(
 /**
  * ioredis makes a Buffer-answering twin of every command, evalsha and eval too, but declares only
  * some: these two are called through this shape. (Not callBuffer('EVALSHA', …): auto-pipelined,
- * as the gateway's connection is, ioredis sends it without its command name.)
+ * as the gateway's connection once was, ioredis sends it without its command name.)
  */
 interface BufferScripts {
   evalshaBuffer(...args: (string | number | Buffer)[]): Promise<unknown>;

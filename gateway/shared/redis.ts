@@ -6,13 +6,23 @@
 // module takes either, because every key it writes together shares one hash tag.
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
+import { BatchedRedis } from './batched-redis.ts';
 
 /**
- * http: the gateway's HTTP path (fail fast, auto-pipelined); worker: BullMQ's workers and
- * producers in a worker process (wait for Redis, not auto-pipelined: BullMQ defines commands on
- * its connection); store: a worker process's own commands (wait for Redis, auto-pipelined).
+ * http: the gateway's HTTP path (fail fast, batched); worker: BullMQ's workers and producers in a
+ * worker process (wait for Redis, not batched: BullMQ defines commands on its connection and
+ * pipelines its own); store: a worker process's own commands (wait for Redis, batched).
  */
 export type RedisRole = 'http' | 'worker' | 'store';
+
+/**
+ * Whether a role's commands issued in one turn of the event loop share a socket write
+ * (batched-redis.ts). On one Redis only: a Redis Cluster writes each command to its node's
+ * connection as it comes.
+ */
+export function batchesWrites(role: RedisRole): boolean {
+  return role !== 'worker';
+}
 
 /** One Redis or a Redis Cluster: the commands the gateway uses are the same on both. */
 export type RedisClient = Redis | Cluster;
@@ -101,24 +111,16 @@ export function redisOptions(role: RedisRole, settings: RedisSettings): RedisOpt
   if (role === 'http') {
     return {
       ...common,
-      // Commands issued in the same tick leave in one socket write (the nonce, rate-limit and
-      // idempotency look-ups of a request, and those of the requests beside it): a write per
-      // command was the largest single CPU cost of a submission in the gateway and in Redis. Our
-      // scripts run as plain EVALSHA (shared/lua-script.ts), never as commands defined on the
-      // connection, whose answers ioredis can hand to the wrong callers when auto-pipelined
-      // (ioredis issue #1931).
-      enableAutoPipelining: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       commandTimeout: settings.redisCommandTimeoutMs,
     };
   }
-  const waiting: RedisOptions = { ...common, maxRetriesPerRequest: null, enableOfflineQueue: true };
-  // The case store, 督办 board and evaluations of a worker process: its jobs run side by side (an
-  // adapter's concurrency), so their reads and moves issued in one tick share a socket write, as
-  // the gateway's requests do. Nothing defines commands on it (BullMQ has the worker connection;
-  // the case system gives its queues their own, producerConnection).
-  return role === 'store' ? { ...waiting, enableAutoPipelining: true } : waiting;
+  // worker: BullMQ's; store: the case store, 督办 board and evaluations of a worker process, whose
+  // jobs run side by side (an adapter's concurrency), so their reads and moves are batched as the
+  // gateway's requests are. Nothing defines commands on it (the case system gives its queues their
+  // own connection, producerConnection).
+  return { ...common, maxRetriesPerRequest: null, enableOfflineQueue: true };
 }
 
 /** A cluster's options: the role's per-node options, its offline queue and backoff at the top. */
@@ -142,30 +144,32 @@ export function clusterOptions(
 
 export function createRedis(role: RedisRole, settings: RedisSettings): RedisClient {
   const target = parseRedisTarget(settings.redisUrl);
+  const options = redisOptions(role, settings);
   const redis =
-    target.kind === 'single'
-      ? new Redis(target.url, redisOptions(role, settings))
-      : new Cluster(target.nodes, clusterOptions(role, settings, target));
+    target.kind === 'cluster'
+      ? new Cluster(target.nodes, clusterOptions(role, settings, target))
+      : batchesWrites(role)
+        ? new BatchedRedis(target.url, options)
+        : new Redis(target.url, options);
   // Connection errors are reported through readiness and logs, never as unhandled 'error' events.
   redis.on('error', () => undefined);
   return redis;
 }
 
 /**
- * The connection BullMQ producers (Queue objects) get in a process whose own connection is
- * auto-pipelined: the same settings, not auto-pipelined. BullMQ defines its 64 Lua scripts as
- * commands on the connection it is given, and ioredis copies every defined command onto each
- * auto-pipeline it opens (≈ 75 µs of the gateway's CPU per submission went to that copying); a
- * command defined while an auto-pipeline is open can also hand that pipeline's answers to the
- * wrong callers (ioredis #1931). A connection that is not auto-pipelined (a worker's) is returned
- * as it is; the caller closes what it was given only when it differs from `redis`.
+ * The connection BullMQ producers (Queue objects) get in a process whose own connection batches
+ * its writes: the same settings, a plain connection. BullMQ defines its 64 Lua scripts as
+ * commands on the connection it is given; our own connections keep none, so no command is
+ * defined while others wait in a batch (with ioredis's auto-pipelining, which the gateway used
+ * before, a definition could hand a pipeline's answers to the wrong callers, ioredis #1931, and
+ * every definition was copied onto each auto-pipeline, ≈ 75 µs of a submission). A plain
+ * connection (a worker's) is returned as it is; the caller closes what it was given only when it
+ * differs from `redis`.
  */
 export function producerConnection(redis: RedisClient): RedisClient {
-  if (!redis.options.enableAutoPipelining) return redis;
-  const producer =
-    redis instanceof Cluster
-      ? redis.duplicate([], { enableAutoPipelining: false })
-      : redis.duplicate({ enableAutoPipelining: false });
+  if (!(redis instanceof BatchedRedis)) return redis;
+  // duplicate() makes a plain Redis with the same options.
+  const producer = redis.duplicate();
   producer.on('error', () => undefined);
   return producer;
 }

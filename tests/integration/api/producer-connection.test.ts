@@ -1,12 +1,14 @@
-// BullMQ's queues in the gateway stay off its auto-pipelined connection (shared/redis.ts,
+// BullMQ's queues in the gateway stay off its batched connection (shared/redis.ts,
 // producerConnection): BullMQ defines its scripts as commands on the connection it is given, and
-// ioredis copies every defined command onto each auto-pipeline (and a definition made while one is
-// open can misalign its answers, ioredis #1931). The gateway's submissions, a delivery job queued
+// the gateway's own connection keeps none (with ioredis's auto-pipelining, which it used before,
+// every defined command was copied onto each auto-pipeline, and a definition made while one was
+// open could misalign its answers, ioredis #1931). The gateway's submissions, a delivery job queued
 // from the gateway and a portal callback all run here against a real Redis.
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseSystem } from '../../../gateway/case-system.ts';
+import { BatchedRedis } from '../../../gateway/shared/batched-redis.ts';
 import { createRedis, type RedisClient } from '../../../gateway/shared/redis.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 
@@ -48,7 +50,7 @@ async function caseSystemOn(redis: RedisClient) {
 }
 
 describe("the gateway's BullMQ queues", () => {
-  it('define no command on the auto-pipelined connection after a submission, a queued delivery and a callback', async () => {
+  it('define no command on the batched connection after a submission, a queued delivery and a callback', async () => {
     const res = await gw
       .client('portal-sc')
       .submitCase<{ caseId: string }>(validExample('SW-005'), `producer-${Date.now()}`);
@@ -65,12 +67,11 @@ describe("the gateway's BullMQ queues", () => {
     });
 
     const own = gw.services.redis as Redis;
-    expect(own.options.enableAutoPipelining).toBe(true);
+    expect(own).toBeInstanceOf(BatchedRedis);
     expect(definedCommands(own)).toEqual([]);
     const producer = await clientOf(gw.services.queues.queue('yn'));
     // BullMQ hands back its own proxy of the connection: the options object tells which it is.
     expect(producer.options).not.toBe(own.options);
-    expect(producer.options.enableAutoPipelining).toBe(false);
     // The producers' settings are the HTTP path's: fail fast, no offline queue.
     expect(producer.options.enableOfflineQueue).toBe(false);
     expect(producer.options.commandTimeout).toBe(own.options.commandTimeout);
@@ -91,7 +92,7 @@ describe("the gateway's BullMQ queues", () => {
     redis.disconnect();
   });
 
-  it("share a worker's connection, which is not auto-pipelined, and leave it open on close", async () => {
+  it("share a worker's connection, which does not batch, and leave it open on close", async () => {
     const redis = connection('worker');
     const { system, queue } = await caseSystemOn(redis);
     expect((await clientOf(queue)).options).toBe(redis.options);
