@@ -85,6 +85,21 @@ describe('sealed data', () => {
     expect(sealer.open(sealer.seal(big, CASE), CASE)).toEqual(big);
   });
 
+  it('opens a value that inflates to hundreds of times its deflated size, across many inflate buffers', () => {
+    const repetitive = { note: 'a'.repeat(200_000), applicant: envelope.applicant };
+    const sealer = createSealer(ring(oldKeys));
+    const sealed = sealer.seal(repetitive, CASE);
+    expect(sealed.length * 100).toBeLessThan(200_000);
+    expect(sealer.open(sealed, CASE)).toEqual(repetitive);
+  });
+
+  it('authenticates a context of multi-byte characters: it opens under that context only', () => {
+    const sealer = createSealer(ring(oldKeys));
+    const sealed = sealer.seal(envelope, '案件-01JCASE');
+    expect(sealer.open(sealed, '案件-01JCASE')).toEqual(envelope);
+    expect(failure(() => sealer.open(sealed, '案件-01JCASF')).problem).toBe('tampered');
+  });
+
   it('seals each time with a fresh IV, so equal submissions do not look equal', () => {
     const sealer = createSealer(ring(oldKeys));
     expect(sealer.seal(envelope, CASE).equals(sealer.seal(envelope, CASE))).toBe(false);
