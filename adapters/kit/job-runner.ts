@@ -29,6 +29,7 @@ import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from './contract.ts';
+import { DeliveryLog } from './delivery-log.ts';
 import { toDeliveryRequest } from './delivery-request.ts';
 import { runStatusQuery, type StatusQueryOutcome } from './status-query-job.ts';
 import { deliveryBackoff, rateLimitPauseMs, type RetryPolicy } from './retry-policy.ts';
@@ -104,7 +105,7 @@ export function startAdapterWorker(
     if (target.found === 'skip') return { delivered: false, skipped: target.status };
     const { record } = target;
     const attempt = job.attemptsMade + 1;
-    const caseLog = log.child({ caseId, attempt });
+    const caseLog = new DeliveryLog(log, caseId, attempt);
     if (target.found === 'unreadable') {
       // Not the province's fault and no retry will help: a dead letter, replayable once the
       // operator lists the missing data key again (gateway/README.md#encryption-at-rest).
@@ -144,7 +145,7 @@ export function startAdapterWorker(
       provinceCaseNo: result.provinceCaseNo,
       duplicate: result.duplicate,
     });
-    caseLog.info(
+    caseLog.infoOnce(
       { provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate },
       'delivered',
     );
@@ -160,7 +161,7 @@ export function startAdapterWorker(
   async function failForGood(
     record: RoutedCase,
     reason: string,
-    caseLog: Logger,
+    caseLog: DeliveryLog,
     message = reason,
   ): Promise<DeliveryOutcome> {
     const moved = await recordDeliveryFailed(deps.store, record, { ...actor, reason });
