@@ -51,8 +51,12 @@ export interface DeliveryResult {
 }
 
 export interface AdapterContext {
-  /** Aborts the call when the job's time is up. */
-  signal: AbortSignal;
+  /**
+   * Aborts the call, besides the adapter's own timeout (kit/http-backend.ts). The job runner gives
+   * none: nothing cancels a delivery or a status query but that timeout, and a signal nothing
+   * aborts still cost an AbortController per job and a listener on it per HTTP call.
+   */
+  signal?: AbortSignal;
   log: {
     info: (obj: object, msg?: string) => void;
     warn: (obj: object, msg?: string) => void;

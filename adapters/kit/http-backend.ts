@@ -184,21 +184,22 @@ export class HttpBackend {
 }
 
 /**
- * The job's signal and the adapter's timeout as one signal, undone once the call is over.
+ * The caller's signal, if any, and the adapter's timeout as one signal, undone once the call is over.
  * AbortSignal.any over AbortSignal.timeout left a composite signal and a timer behind every call
  * for the whole timeout, bookkeeping (and garbage) a busy worker paid for on every delivery. The
  * timeout aborts with a TimeoutError, as AbortSignal.timeout does.
  */
 function deadline(
-  jobSignal: AbortSignal,
+  jobSignal: AbortSignal | undefined,
   timeoutMs: number,
 ): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
-  const onJobAbort = () => controller.abort(jobSignal.reason);
   const timer = setTimeout(() => {
     controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
   }, timeoutMs);
   timer.unref();
+  if (!jobSignal) return { signal: controller.signal, done: () => clearTimeout(timer) };
+  const onJobAbort = () => controller.abort(jobSignal.reason);
   if (jobSignal.aborted) onJobAbort();
   else jobSignal.addEventListener('abort', onJobAbort, { once: true });
   return {

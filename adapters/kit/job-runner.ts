@@ -114,10 +114,10 @@ export function startAdapterWorker(
     }
     const itemName = deps.itemName(record.itemCode, record.itemVersion);
     const request = toDeliveryRequest(record, target.envelope, itemName);
-    const controller = new AbortController();
     let result;
     try {
-      result = await adapter.deliver(request, { signal: controller.signal, log: caseLog });
+      // No signal: only the adapter's timeout bounds the call (contract.ts AdapterContext).
+      result = await adapter.deliver(request, { log: caseLog });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof PermanentDeliveryError) {

@@ -37,7 +37,7 @@ export async function runStatusQuery(
   try {
     answer = await adapter.queryStatus(
       { caseId, ...(record.provinceCaseNo ? { provinceCaseNo: record.provinceCaseNo } : {}) },
-      { signal: new AbortController().signal, log },
+      { log },
     );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,8 @@
 // The shared backend client: failure classification every dialect relies on
 // (adapters/README.md#permanent-and-transient-failures) and debug logs that carry method,
 // origin+path, status and duration only.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentDeliveryError, TransientDeliveryError } from '../../../adapters/kit/contract.ts';
@@ -105,6 +107,36 @@ describe('HttpBackend', () => {
       testContext().context,
     );
     expect(response.status).toBe(503);
+  });
+
+  it('answers a call made without a signal, as the job runner makes them', async () => {
+    nock(BASE).post('/x').reply(201, 'made');
+    const { log } = testContext().context;
+    const response = await backend.send({ method: 'POST', path: '/x', json: {} }, { log });
+    expect(response).toMatchObject({ status: 201, text: 'made' });
+  });
+
+  it("ends a call made without a signal at the adapter's timeout, as a transient failure", async () => {
+    // A real server that never answers (nock's delayed replies trip undici once the call aborts).
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const quick = new HttpBackend({
+        adapterId: 'test',
+        baseUrl: `http://127.0.0.1:${port}`,
+        timeoutMs: 50,
+      });
+      const { log } = testContext().context;
+      await expect(
+        quick.send({ method: 'POST', path: '/slow', json: {} }, { log }),
+      ).rejects.toMatchObject({ name: 'TransientDeliveryError', message: 'province timed out' });
+    } finally {
+      nock.disableNetConnect();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('turns the job aborting into TransientDeliveryError', async () => {
