@@ -61,7 +61,7 @@ function git(...args: string[]): string {
 }
 
 /** A detached worktree of `ref` with this checkout's node_modules; removed by the returned function. */
-function checkout(ref: string): { root: string; commit: string; remove: () => void } {
+export function checkout(ref: string): { root: string; commit: string; remove: () => void } {
   const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
   const root = join(mkdtempSync(join(tmpdir(), 'swgw-bench-before-')), 'checkout');
   git('worktree', 'add', '--detach', root, commit);

@@ -8,6 +8,9 @@
 // from the first job's processedOn to the last job's finishedOn (BullMQ's own timestamps). CPU
 // per job is the worker child's and redis-server's CPU time over the measured batch (from resume
 // until every job finished) divided by N: unlike jobs/s it does not move with the machine's load.
+// With `--before <ref>` the adapter worker of that commit (a worktree, before-after.ts checkout)
+// runs as a third worker in every round, the order rotating, so its figures and this checkout's
+// come from the same machine and the same minutes.
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../config/load-config.ts';
@@ -23,8 +26,9 @@ import { redisKeys, routeQueueName, type RedisKeys } from '../../gateway/shared/
 import { BENCH_ADAPTER, BENCH_CLIENT, benchEnvelope, benchRecord } from './bench-case.ts';
 import { spawnChild, type Facts, type RunningChild } from './ipc.ts';
 import { median, redisCpuSeconds } from './stats.ts';
+import { projectPath } from '../../gateway/shared/project-root.ts';
 
-export type WorkerKind = 'adapter' | 'baseline';
+export type WorkerKind = 'adapter' | 'baseline' | 'before';
 
 export interface DispatchOptions {
   redisUrl: string;
@@ -39,6 +43,8 @@ export interface DispatchOptions {
    * bench-dispatch-<round>-<kind>.cpuprofile.
    */
   profileDir?: string;
+  /** An earlier commit's adapter worker, measured in the same rounds: its checkout's root. */
+  before?: { label: string; commit: string; root: string };
   log: (line: string) => void;
 }
 
@@ -68,11 +74,20 @@ export interface DispatchResult {
   baseline: WorkerSummary;
   roundRatios: number[];
   ratio: number;
+  /** The earlier commit's adapter worker, and this checkout's ÷ it per round (CPU and jobs/s). */
+  before?: WorkerSummary & {
+    label: string;
+    commit: string;
+    cpuRatios: number[];
+    cpuRatio: number;
+    jobsRatios: number[];
+    jobsRatio: number;
+  };
   backend: Record<string, unknown>;
   failures: number;
 }
 
-const SCRIPTS: Record<WorkerKind, string> = {
+const SCRIPTS: Record<Exclude<WorkerKind, 'before'>, string> = {
   adapter: './real-worker.ts',
   baseline: './baseline-worker.ts',
 };
@@ -150,8 +165,12 @@ async function measure(
   const envelope = benchEnvelope();
   let child: RunningChild | undefined;
   try {
-    child = await spawnChild(kind, SCRIPTS[kind], {
+    const script =
+      kind === 'before' ? join(o.before?.root ?? '', 'tests/bench/real-worker.ts') : SCRIPTS[kind];
+    child = await spawnChild(kind, script, {
       env: {
+        // The earlier checkout has its own development data key file: open with this one's.
+        ...(kind === 'before' ? { GW_DATA_KEY_FILE: projectPath('.data/data-keys') } : {}),
         REDIS_URL: o.redisUrl,
         GW_KEY_PREFIX: prefix,
         GW_ENV: 'development',
@@ -230,9 +249,13 @@ export async function runDispatch(o: DispatchOptions): Promise<DispatchResult> {
   });
   try {
     const url = String(backend.facts.url);
-    const rounds: Record<WorkerKind, DispatchRound[]> = { adapter: [], baseline: [] };
+    const rounds: Record<WorkerKind, DispatchRound[]> = { adapter: [], baseline: [], before: [] };
+    const kinds: WorkerKind[] = o.before
+      ? ['adapter', 'before', 'baseline']
+      : ['adapter', 'baseline'];
     for (let i = 0; i < o.rounds; i++) {
-      const order: WorkerKind[] = i % 2 === 0 ? ['adapter', 'baseline'] : ['baseline', 'adapter'];
+      // Each worker first, second (and third) in turn.
+      const order = [...kinds.slice(i % kinds.length), ...kinds.slice(0, i % kinds.length)];
       for (const kind of order) {
         const r = await measure(o, kind, `bench-dispatch-${i}-${kind}`, url, apiKey);
         rounds[kind].push(r);
@@ -243,10 +266,10 @@ export async function runDispatch(o: DispatchOptions): Promise<DispatchResult> {
     }
     const roundRatios = rounds.adapter.map((a, i) => a.jobsPerSec / rounds.baseline[i]!.jobsPerSec);
     const failures =
-      [...rounds.adapter, ...rounds.baseline].reduce(
+      [...rounds.adapter, ...rounds.baseline, ...rounds.before].reduce(
         (n, r) => n + r.failed + (o.cases - r.completed),
         0,
-      ) + rounds.adapter.reduce((n, r) => n + (o.cases - r.delivered), 0);
+      ) + [...rounds.adapter, ...rounds.before].reduce((n, r) => n + (o.cases - r.delivered), 0);
     const summary = (of: DispatchRound[]): WorkerSummary => ({
       rounds: of,
       medianJobsPerSec: median(of.map((r) => r.jobsPerSec)),
@@ -255,9 +278,26 @@ export async function runDispatch(o: DispatchOptions): Promise<DispatchResult> {
         redis: median(of.map((r) => r.cpuUsPerJob.redis)),
       },
     });
+    const per = (f: (after: DispatchRound, before: DispatchRound) => number) =>
+      rounds.adapter.map((a, i) => f(a, rounds.before[i]!));
+    const cpuRatios = per((a, b) => a.cpuUsPerJob.worker / b.cpuUsPerJob.worker);
+    const jobsRatios = per((a, b) => a.jobsPerSec / b.jobsPerSec);
     return {
       cases: o.cases,
       concurrency: o.concurrency,
+      ...(o.before
+        ? {
+            before: {
+              ...summary(rounds.before),
+              label: o.before.label,
+              commit: o.before.commit,
+              cpuRatios,
+              cpuRatio: median(cpuRatios),
+              jobsRatios,
+              jobsRatio: median(jobsRatios),
+            },
+          }
+        : {}),
       adapter: summary(rounds.adapter),
       baseline: summary(rounds.baseline),
       roundRatios,

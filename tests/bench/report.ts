@@ -247,6 +247,16 @@ export function printReport(r: Report): string[] {
           f0(d.baseline.medianCpuUsPerJob.worker),
           f0(d.baseline.medianCpuUsPerJob.redis),
         ],
+        ...(d.before
+          ? [
+              [
+                `adapter worker of ${d.before.label} (${d.before.commit.slice(0, 8)})`,
+                f0(d.before.medianJobsPerSec),
+                f0(d.before.medianCpuUsPerJob.worker),
+                f0(d.before.medianCpuUsPerJob.redis),
+              ],
+            ]
+          : []),
         [
           `ratio (median of rounds: ${d.roundRatios.map(f2).join(' ')}) — target ≥ ${TARGETS.dispatchRatio}: ${verdict(d.ratio >= TARGETS.dispatchRatio)}`,
           f2(d.ratio),
@@ -255,6 +265,11 @@ export function printReport(r: Report): string[] {
         ],
       ]),
     );
+    if (d.before) {
+      out.push(
+        `  this checkout ÷ ${d.before.label}: CPU per job ${f2(d.before.cpuRatio)} (rounds ${d.before.cpuRatios.map(f2).join(' ')}), jobs/s ${f2(d.before.jobsRatio)} (rounds ${d.before.jobsRatios.map(f2).join(' ')})`,
+      );
+    }
     if (d.failures > 0) problems.push(`${d.failures} dispatch jobs failed or were not delivered`);
   }
 

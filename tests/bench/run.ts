@@ -11,6 +11,8 @@
 //                                    gateway processes, README.md#scaling-the-gateway)
 //   npm run bench -- --before <git ref>   intake of that commit's gateway against this checkout's,
 //                                    alternating rounds (before-after.ts); nothing else runs
+//   npm run bench -- --before <git ref> --only dispatch   the dispatch bench with that commit's
+//                                    adapter worker as a third worker in every round (dispatch.ts)
 //   npm run bench -- --soak --cases 100000   the soak alone: cases through their whole lifecycle
 //                                    with the sandboxes, then retention (soak.ts; also
 //                                    --in-flight N --sample-every N --retention SECONDS
@@ -25,7 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startPrivateRedis } from '../../scripts/private-redis.ts';
-import { runBeforeAfter, type BeforeAfterResult } from './before-after.ts';
+import { checkout, runBeforeAfter, type BeforeAfterResult } from './before-after.ts';
 import { runDispatch, type DispatchResult } from './dispatch.ts';
 import { runIntake, type IntakeResult } from './intake.ts';
 import { runProcesses, type ProcessesOptions, type ProcessesResult } from './processes.ts';
@@ -69,7 +71,7 @@ const settings = {
   footprintSamples: 200,
   cases: num(args.cases, quick ? 300 : 2000),
   warmupCases: quick ? 100 : 300,
-  dispatchRounds: quick ? 2 : 3,
+  dispatchRounds: num(args.rounds, quick ? 2 : 3),
   concurrency: num(args.concurrency, 16),
   logLevel: args['log-level'] ?? 'info',
 };
@@ -103,7 +105,9 @@ let processes: ProcessesResult | undefined;
 let soak: SoakResult | undefined;
 let beforeAfter: BeforeAfterResult | undefined;
 // The soak and the before/after comparison run alone: nothing else shares the machine with them.
-const separateRun = (args.soak ?? false) || args.before !== undefined;
+// The dispatch bench takes an earlier commit as a third worker of its own rounds instead.
+const dispatchBefore = args.before !== undefined && args.only === 'dispatch';
+const separateRun = (args.soak ?? false) || (args.before !== undefined && !dispatchBefore);
 let failure: string | undefined;
 try {
   const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
@@ -118,7 +122,7 @@ try {
     logLevel: settings.logLevel,
     log,
   };
-  if (args.before !== undefined) {
+  if (args.before !== undefined && !dispatchBefore) {
     beforeAfter = await runBeforeAfter({ ...gatewayLoad, admin, ref: args.before });
   } else if (args.soak) {
     soak = await runSoak({
@@ -152,16 +156,22 @@ try {
     });
   }
   if (!separateRun && (args.only === undefined || args.only === 'dispatch')) {
-    dispatch = await runDispatch({
-      redisUrl: redis.url,
-      cases: settings.cases,
-      warmupCases: settings.warmupCases,
-      rounds: settings.dispatchRounds,
-      concurrency: settings.concurrency,
-      logLevel: settings.logLevel,
-      ...(args.profile ? { profileDir: resultsDir } : {}),
-      log,
-    });
+    const earlier = dispatchBefore ? checkout(args.before ?? '') : undefined;
+    try {
+      dispatch = await runDispatch({
+        redisUrl: redis.url,
+        cases: settings.cases,
+        warmupCases: settings.warmupCases,
+        rounds: settings.dispatchRounds,
+        concurrency: settings.concurrency,
+        logLevel: settings.logLevel,
+        ...(args.profile ? { profileDir: resultsDir } : {}),
+        ...(earlier ? { before: { label: args.before ?? '', ...earlier } } : {}),
+        log,
+      });
+    } finally {
+      earlier?.remove();
+    }
   }
   if (!separateRun && (args.only === undefined || args.only === 'processes')) {
     processes = await runProcesses(gatewayLoad);
