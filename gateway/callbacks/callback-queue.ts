@@ -6,6 +6,7 @@
 // 督办 flag, a rectification's progress — go the same way with a body of their own (EventCallback).
 import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../shared/redis.ts';
+import { addJobs } from '../queues/add-jobs.ts';
 import type { CaseStatus } from '../cases/case-status.ts';
 import type { TransitionListener } from '../cases/case-move.ts';
 import type { ResultSchemas } from '../cases/event-result.ts';
@@ -66,12 +67,14 @@ export class CallbackQueue {
   }
 
   /**
-   * Queues status callbacks in one call; each `jobId` names its status change, so the same one
-   * again (a relay repeating a batch) is dropped while the first job is kept.
+   * Queues status callbacks in one call (addJobs: a few single adds or one `addBulk`); each
+   * `jobId` names its status change, so the same one again (a relay repeating a batch) is dropped
+   * while the first job is kept.
    */
   async enqueueMany(jobs: readonly { job: CallbackJob; jobId: string }[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.#queue.addBulk(
+    await addJobs(
+      this.#queue,
       jobs.map(({ job, jobId }) => ({
         name: 'callback',
         data: job,

@@ -7,6 +7,7 @@
 // batch, or the reconciler can never queue a case twice.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../shared/redis.ts';
+import { addJobs } from './add-jobs.ts';
 import { routeQueueName, type RedisKeys } from '../shared/redis-keys.ts';
 import {
   completedJobRetention,
@@ -93,11 +94,12 @@ export class CaseQueues {
   }
 
   /**
-   * Queues cases of one adapter in one call (the outbox relay's batch): one `addBulk`, one slot;
-   * an id already queued keeps its job.
+   * Queues cases of one adapter in one call (the outbox relay's batch), all in the queue's slot
+   * (addJobs: a few single adds or one `addBulk`); an id already queued keeps its job.
    */
   async enqueueMany(adapter: string, caseIds: readonly string[]): Promise<void> {
-    await this.queue(adapter).addBulk(
+    await addJobs(
+      this.queue(adapter),
       caseIds.map((caseId) => ({
         name: 'deliver',
         data: { caseId },
