@@ -1,11 +1,12 @@
 // The outbox relay (gateway/README.md#outbox-relay): turns the outbox entries a submission's one
-// write left in its shard into jobs on the adapter queues, in batches — `addBulk` per adapter
-// queue (job id = case id; a joint case's children are jobs like any other) — then queues each
-// case's ROUTED callback,
-// links a resubmission from the case it follows up, and only then removes the entries. A relay
-// that dies anywhere in between leaves its entries claimed for `claimMs`; the next relay (or the
-// reconciler) claims them again and the job ids make the repeat a no-op: nothing lost, nothing
-// queued twice. Relays are safely concurrent: a claim hides a batch from the others.
+// write left in its shard into jobs on the adapter queues, in batches — per adapter queue (job id
+// = case id; a joint case's children are jobs like any other) — then queues each case's ROUTED
+// callback, links a resubmission from the case it follows up, and only then removes the entries.
+// The running relay claims a shard's next batch as soon as the last one's jobs exist: what
+// follows them no longer delays the next case's job. A relay that dies anywhere in between leaves
+// its entries claimed for `claimMs`; the next relay (or the reconciler) claims them again and the
+// job ids make the repeat a no-op: nothing lost, nothing queued twice. Relays are safely
+// concurrent: a claim hides a batch from the others.
 //
 // Woken promptly: every submission publishes its shard on the outbox channel, and a short poll
 // covers a lost message. Runs in the worker processes; the gateway's reconciler is the safety net.
@@ -57,15 +58,40 @@ export async function relayBatch(
   cutoffMs: number,
   settings: RelaySettings = RELAY_DEFAULTS,
 ): Promise<number> {
+  const entries = await queueBatch(deps, shard, cutoffMs, settings);
+  if (entries.length > 0) await finishBatch(deps, shard, entries);
+  return entries.length;
+}
+
+/** Claims a batch and queues its jobs: the part of a batch that decides when a job exists. */
+async function queueBatch(
+  deps: RelayDeps,
+  shard: number,
+  cutoffMs: number,
+  settings: RelaySettings,
+): Promise<OutboxEntry[]> {
   const entries = await deps.store.claimOutbox(
     shard,
     cutoffMs,
     Date.now() + settings.claimMs,
     settings.batch,
   );
-  if (entries.length === 0) return 0;
+  if (entries.length === 0) return entries;
   await queueJobs(deps, entries);
   deps.onQueued?.(entries.filter((e) => e.queue).map((e) => e.caseId));
+  return entries;
+}
+
+/**
+ * What a batch owes once its jobs exist: each case's ROUTED callback, a resubmission's link, and
+ * last the removal of its entries (until then they stay claimed, so a relay that dies here has
+ * the batch relayed again, as a no-op).
+ */
+async function finishBatch(
+  deps: RelayDeps,
+  shard: number,
+  entries: readonly OutboxEntry[],
+): Promise<void> {
   await deps.callbacks.enqueueMany(
     entries.flatMap(({ caseId, clientId, callbackUrl, createdAt, queue }) =>
       queue && callbackUrl
@@ -99,7 +125,6 @@ export async function relayBatch(
     shard,
     entries.map((e) => e.caseId),
   );
-  return entries.length;
 }
 
 async function queueJobs(deps: RelayDeps, entries: readonly OutboxEntry[]): Promise<void> {
@@ -148,38 +173,51 @@ export function startOutboxRelay(
 ): RunningRelay {
   const settings = options.settings ?? RELAY_DEFAULTS;
   const failures = rateLimitedLog(deps.log);
-  const dirty = new Set<number>();
-  let running: Promise<void> | undefined;
+  const failed = (error: unknown, shard: number) => {
+    // Redis down or a queue refusing: the entries stay claimed; a later claim takes them again.
+    failures.warn('outbox-relay', { err: error, shard }, 'outbox relay failed; will retry');
+  };
+  // Each shard is relayed on its own, so a nudge never waits for another shard's batch; one shard
+  // has one claim at a time, and a nudge that comes meanwhile has it claim again when it is done.
+  const relaying = new Map<number, Promise<void>>();
+  const nudgedAgain = new Set<number>();
+  // Batches whose jobs exist and whose callbacks, links and removal are still under way: the next
+  // claim does not wait for them (they cannot take its entries: those are claimed until then).
+  const finishing = new Set<Promise<void>>();
   let stopped = false;
 
-  const drain = async () => {
-    while (dirty.size > 0 && !stopped) {
-      // Every shard waiting at once: on a batched connection the poll's claims of all
-      // shards leave in one write, where one shard after another cost a round trip each
-      // (64 a second, idle or not, at the default poll).
-      const shards = [...dirty];
-      dirty.clear();
-      await Promise.all(
-        shards.map(async (shard) => {
-          try {
-            await relayShard(deps, shard, Date.now(), settings);
-          } catch (error) {
-            // Redis down or a queue refusing: the entries stay; the poll tries again.
-            failures.warn('outbox-relay', { err: error, shard }, 'outbox relay failed; will retry');
-          }
-        }),
-      );
+  const relayNow = async (shard: number) => {
+    try {
+      for (;;) {
+        // This claim takes every entry stored by now: only a nudge from now on asks for another.
+        nudgedAgain.delete(shard);
+        const entries = await queueBatch(deps, shard, Date.now(), settings);
+        if (entries.length === 0) return;
+        const finish: Promise<void> = finishBatch(deps, shard, entries)
+          .catch((error: unknown) => failed(error, shard))
+          .finally(() => finishing.delete(finish));
+        finishing.add(finish);
+        if (entries.length < settings.batch || stopped) return;
+      }
+    } catch (error) {
+      failed(error, shard);
     }
   };
   const wake = (shard: number) => {
-    dirty.add(shard);
-    // Drained from the next microtask: the poll's wakes of every shard land in one drain.
-    running ??= Promise.resolve()
-      .then(drain)
-      .finally(() => {
-        running = undefined;
-        if (dirty.size > 0 && !stopped) wake([...dirty][0]!);
-      });
+    if (stopped) return;
+    if (relaying.has(shard)) {
+      nudgedAgain.add(shard);
+      return;
+    }
+    // Started in this tick: the poll's claims of every shard leave together (on an auto-pipelined
+    // connection in one write), not one round trip after another.
+    relaying.set(
+      shard,
+      relayNow(shard).finally(() => {
+        relaying.delete(shard);
+        if (nudgedAgain.delete(shard)) wake(shard);
+      }),
+    );
   };
   const onMessage = (channel: string, message: string) => {
     const shard = Number(message);
@@ -202,7 +240,9 @@ export function startOutboxRelay(
       subscriber.off('message', onMessage);
       // Not quit(): with Redis gone, a worker connection would queue it for ever.
       subscriber.disconnect();
-      await running;
+      while (relaying.size > 0 || finishing.size > 0) {
+        await Promise.allSettled([...relaying.values(), ...finishing]);
+      }
     },
   };
 }
