@@ -1,7 +1,9 @@
 // The outbox relay of a worker process (gateway/README.md#outbox-relay) claims every shard waiting
 // at once, so a poll's claims of all shards leave together instead of one round trip after
 // another. Each shard is still relayed on its own: one that fails does not hold back the others,
-// and is tried again by the next poll. Real gateway and Redis; the relay runs as a worker's does.
+// and is tried again by the next poll. A shard's next batch is claimed once the last one's jobs
+// exist, without waiting for the rest of that batch (callbacks, links, removal), whose entries
+// stay in the outbox until it is done. Real gateway and Redis; the relay runs as a worker's does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayOptions, startOutboxRelay } from '../../gateway/queues/outbox-relay.ts';
 import { createRedis, redisSettings } from '../../gateway/shared/redis.ts';
@@ -58,6 +60,52 @@ describe('the outbox relay', () => {
         what: 'the healed shard relayed by a poll',
       });
     } finally {
+      await relay.stop();
+    }
+  });
+
+  it("queues a shard's next case while the last batch's callbacks wait, and keeps that batch's entries until they are queued", async () => {
+    const keys = redisKeys(gw.config.keyPrefix, gw.config.redisShards);
+    const { callbacks, queues, redis } = gw.services;
+    const jobExists = async (caseId: string) =>
+      (await queues.queue('sc-chengdu').getJob(caseId)) !== undefined;
+    const inOutbox = async (caseId: string) =>
+      (await redis.zscore(keys.shardOf(caseId).outbox, caseId)) !== null;
+    // The first batch's callbacks are held until released: its jobs exist, its finishing waits.
+    const original = callbacks.enqueueMany.bind(callbacks);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    callbacks.enqueueMany = async (jobs) => {
+      if (calls++ === 0) await held;
+      await original(jobs);
+    };
+    const relay = startOutboxRelay(
+      { ...gw.services, keys, log: gw.services.logger },
+      createRedis('worker', redisSettings(gw.config)),
+      relayOptions(gw.config),
+    );
+    try {
+      const first = (await submit(gw, 'SW-001', {}, 'portal-yn')).caseId;
+      await waitFor(() => jobExists(first), { what: `the job of ${first}` });
+      // A later case of the same shard (one in sixteen lands there).
+      let next: string | undefined;
+      for (let i = 0; i < 400 && next === undefined; i++) {
+        const caseId = (await submit(gw, 'SW-001', {}, 'portal-yn')).caseId;
+        if (shardOfCase(caseId) === shardOfCase(first)) next = caseId;
+      }
+      expect(next).toBeDefined();
+      await waitFor(() => jobExists(next!), { what: `the job of ${next!}` });
+      // The first batch is still finishing: its entry stays until its callback is queued.
+      expect(await inOutbox(first)).toBe(true);
+
+      release();
+      await waitFor(async () => !(await inOutbox(first)) && !(await inOutbox(next!)), {
+        what: 'both entries removed once the callbacks are queued',
+      });
+    } finally {
+      release();
+      callbacks.enqueueMany = original;
       await relay.stop();
     }
   });
