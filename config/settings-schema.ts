@@ -252,7 +252,8 @@ export const SETTINGS_SCHEMA = {
       'x-env': 'GW_RELAY_POLL_MS',
     },
     relayBatch: {
-      description: 'Outbox entries a relay claims and queues at once (addBulk per adapter queue).',
+      description:
+        'Outbox entries a relay claims and queues at once (per adapter queue: single adds, one addBulk from 16).',
       type: 'integer',
       minimum: 1,
       maximum: 10000,

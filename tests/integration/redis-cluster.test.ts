@@ -133,7 +133,7 @@ describe('BullMQ queues on the cluster', () => {
       await queues.enqueue('01JCASE00000000000000000A1', 'yn');
       // Queued twice (a repeated dispatch): job id = case id keeps it one job.
       await queues.enqueue('01JCASE00000000000000000A1', 'yn');
-      // A joint case's children, as the outbox relay queues them: addBulk per adapter queue.
+      // A joint case's children, as the outbox relay queues them: enqueueMany per adapter queue.
       await queues.enqueueMany('cq', ['01JCASE00000000000000000B2-1']);
       await queues.enqueueMany('sc-chengdu', ['01JCASE00000000000000000B2-2']);
       await waitFor(() => ran.length === 3, { timeoutMs: 10_000, what: 'three jobs run' });
