@@ -209,7 +209,7 @@ export function startOutboxRelay(
       nudgedAgain.add(shard);
       return;
     }
-    // Started in this tick: the poll's claims of every shard leave together (on an auto-pipelined
+    // Started in this tick: the poll's claims of every shard leave together (on a batched
     // connection in one write), not one round trip after another.
     relaying.set(
       shard,
