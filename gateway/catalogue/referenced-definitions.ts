@@ -20,6 +20,19 @@ function refsIn(schema: Json, local: boolean, out: Set<string>): Set<string> {
   return out;
 }
 
+// What each definition references, kept per defs document: every item version reaches the same
+// few dozen definitions, and walking them again for each of the ~150 versions compiled at start
+// was most of this step (gateway/README.md#catalogue-compile-at-start).
+const siblingsByDocument = new WeakMap<object, Map<string, readonly string[]>>();
+
+function siblingsOf(defsDocument: object, name: string, definition: unknown): readonly string[] {
+  let known = siblingsByDocument.get(defsDocument);
+  if (!known) siblingsByDocument.set(defsDocument, (known = new Map<string, readonly string[]>()));
+  let siblings = known.get(name);
+  if (!siblings) known.set(name, (siblings = [...refsIn(definition, true, new Set())]));
+  return siblings;
+}
+
 /** The definitions of defs.schema.json that `schema` reaches, by name, in the order found. */
 export function referencedDefinitions(
   schema: Json,
@@ -34,7 +47,7 @@ export function referencedDefinitions(
       if (found.has(name) || defs[name] === undefined) continue;
       found.set(name, defs[name]);
       // Inside defs.schema.json a definition refers to its siblings as #/$defs/<name>.
-      next.push(...refsIn(defs[name], true, new Set()));
+      next.push(...siblingsOf(defsDocument, name, defs[name]));
     }
     pending = next;
   }

@@ -73,11 +73,21 @@ function isFreeString(schemas: readonly Schema[]): boolean {
   );
 }
 
+// Kept per shared definitions document: the catalogue checks ~150 item versions against the same
+// one (gateway/README.md#catalogue-compile-at-start).
+const patternsByDefs = new WeakMap<object, ReadonlyMap<string, string>>();
+
 /**
  * Patterns only personal definitions use (phone, bankAccount): a field that copies one is
  * personal too. A generic pattern (no control characters) says nothing and is left out.
  */
-function personalPatterns(docs: SchemaDocuments): Map<string, string> {
+function personalPatterns(docs: SchemaDocuments): ReadonlyMap<string, string> {
+  let known = patternsByDefs.get(docs.defs);
+  if (!known) patternsByDefs.set(docs.defs, (known = collectPersonalPatterns(docs)));
+  return known;
+}
+
+function collectPersonalPatterns(docs: SchemaDocuments): Map<string, string> {
   const out = new Map<string, string>();
   const shared = new Set<string>();
   const defs = (docs.defs.$defs ?? {}) as Record<string, Schema>;
@@ -90,7 +100,10 @@ function personalPatterns(docs: SchemaDocuments): Map<string, string> {
   return out;
 }
 
-function looksPersonal(field: DeclaredField, copies: Map<string, string>): string | undefined {
+function looksPersonal(
+  field: DeclaredField,
+  copies: ReadonlyMap<string, string>,
+): string | undefined {
   const { schemas } = field;
   if (!isFreeString(schemas)) return undefined;
   const patterns = schemas.flatMap((s) => (typeof s.pattern === 'string' ? [s.pattern] : []));
