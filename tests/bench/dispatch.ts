@@ -278,8 +278,9 @@ export async function runDispatch(o: DispatchOptions): Promise<DispatchResult> {
         redis: median(of.map((r) => r.cpuUsPerJob.redis)),
       },
     });
+    // Only with --before: without it there is no earlier worker's round to divide by.
     const per = (f: (after: DispatchRound, before: DispatchRound) => number) =>
-      rounds.adapter.map((a, i) => f(a, rounds.before[i]!));
+      o.before ? rounds.adapter.map((a, i) => f(a, rounds.before[i]!)) : [];
     const cpuRatios = per((a, b) => a.cpuUsPerJob.worker / b.cpuUsPerJob.worker);
     const jobsRatios = per((a, b) => a.jobsPerSec / b.jobsPerSec);
     return {
