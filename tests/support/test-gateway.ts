@@ -22,7 +22,10 @@ export interface TestGateway {
   close: () => Promise<void>;
 }
 
-export function memoryLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+export function memoryLogger(level: 'debug' | 'info' = 'debug'): {
+  logger: Logger;
+  lines: () => Record<string, unknown>[];
+} {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -30,7 +33,7 @@ export function memoryLogger(): { logger: Logger; lines: () => Record<string, un
       cb();
     },
   });
-  const logger = createLogger({ level: 'debug', env: 'test' }, stream);
+  const logger = createLogger({ level, env: 'test' }, stream);
   const lines = () =>
     chunks
       .join('')

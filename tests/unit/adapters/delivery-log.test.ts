@@ -1,36 +1,16 @@
 // The log of one delivery attempt (adapters/kit/delivery-log.ts): every line it writes carries the
 // case id and the attempt, as a pino child's would, but the child is made only for a line that is
 // written — not for debug lines below the level, nor for the one line of a delivery that succeeds.
-import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { DeliveryLog } from '../../../adapters/kit/delivery-log.ts';
-import { createLogger } from '../../../gateway/shared/logger.ts';
+import { memoryLogger } from '../../support/test-gateway.ts';
 
 function capture(level: 'info' | 'debug') {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
-  const root = createLogger({ level, env: 'test' }, stream);
-  const parent = root.child({ adapter: 'sc-chengdu' });
+  const memory = memoryLogger(level);
+  const parent = memory.logger.child({ adapter: 'sc-chengdu' });
   const children = vi.spyOn(parent, 'child');
   const lines = () =>
-    chunks
-      .join('')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => {
-        const {
-          time: _time,
-          pid: _pid,
-          hostname: _host,
-          ...rest
-        } = JSON.parse(l) as Record<string, unknown>;
-        return rest;
-      });
+    memory.lines().map(({ time: _time, pid: _pid, hostname: _host, ...rest }) => rest);
   return { parent, children, lines };
 }
 
