@@ -147,7 +147,14 @@ export const HEADER_MUTATIONS: (readonly [number, HeaderMutation | undefined])[]
   [
     2,
     (r, h) => {
-      h['X-Gw-Client'] = r.pick(['nobody', 'PORTAL-SC', 'operator-dev', 'province-sc']);
+      // Never the client that signed: naming it again would be no mutation (a signed read by
+      // province-sc was once "refused" by province-sc and rightly answered 200).
+      const signer = h['X-Gw-Client'];
+      h['X-Gw-Client'] = r.pick(
+        ['nobody', 'PORTAL-SC', 'operator-dev', 'province-sc', 'portal-sc'].filter(
+          (id) => id !== signer,
+        ),
+      );
       return 'header:client!';
     },
   ],
