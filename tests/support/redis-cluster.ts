@@ -81,8 +81,8 @@ async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T |
   }
 }
 
-/** One command to one node, on a short-lived connection. */
-async function ask(port: number, ...command: string[]): Promise<string> {
+/** One command to one node, on a short-lived connection: its raw answer. */
+async function command(port: number, ...args: (string | number)[]): Promise<unknown> {
   const redis = new Redis(port, '127.0.0.1', {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -91,10 +91,15 @@ async function ask(port: number, ...command: string[]): Promise<string> {
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    return String(await redis.call(command[0]!, ...command.slice(1)));
+    return await redis.call(String(args[0]), ...args.slice(1));
   } finally {
     redis.disconnect();
   }
+}
+
+/** One command to one node, its answer as a string. */
+async function ask(port: number, ...args: string[]): Promise<string> {
+  return String(await command(port, ...args));
 }
 
 export async function startRedisCluster(
@@ -150,4 +155,53 @@ export async function startRedisCluster(
     throw error;
   }
   return { url: `redis-cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, ports, stop };
+}
+
+/**
+ * One slot halfway through a resharding, by hand, the steps `redis-cli --cluster reshard` takes
+ * (gateway/README.md#redis-cluster): the target IMPORTING, the source MIGRATING, and then only the
+ * keys a test names MIGRATEd, so the slot's keys sit on two nodes at once.
+ */
+export interface SlotMigration {
+  slot: number;
+  source: number;
+  target: number;
+  /** MIGRATEs these keys of the slot from the source to the target, now. */
+  move: (...keys: string[]) => Promise<void>;
+  /** Moves the slot's remaining keys and gives the slot to the target on every node. */
+  finish: () => Promise<void>;
+}
+
+/** Starts moving the slot of `key` from the master that owns it to another master. */
+export async function startSlotMigration(
+  cluster: RedisClusterHandle,
+  key: string,
+): Promise<SlotMigration> {
+  const [first] = cluster.ports;
+  const slot = Number(await command(first!, 'CLUSTER', 'KEYSLOT', key));
+  const ranges = (await command(first!, 'CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+  const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+  if (!range) throw new Error(`Redis Cluster: no master owns slot ${slot}`);
+  const source = range[2][1];
+  const target = cluster.ports.find((port) => port !== source)!;
+  const idOf = async (port: number) => String(await command(port, 'CLUSTER', 'MYID'));
+  const [sourceId, targetId] = [await idOf(source), await idOf(target)];
+  await command(target, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', sourceId);
+  await command(source, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', targetId);
+  const move = async (...keys: string[]) => {
+    await command(source, 'MIGRATE', '127.0.0.1', target, '', 0, 5000, 'KEYS', ...keys);
+  };
+  const finish = async () => {
+    for (;;) {
+      const left = (await command(source, 'CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
+      if (left.length === 0) break;
+      await move(...left);
+    }
+    // The target first, then the source, then the rest: the order redis-cli keeps.
+    const rest = cluster.ports.filter((port) => port !== source && port !== target);
+    for (const port of [target, source, ...rest]) {
+      await command(port, 'CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
+    }
+  };
+  return { slot, source, target, move, finish };
 }
