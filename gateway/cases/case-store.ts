@@ -536,7 +536,10 @@ export class CaseStore {
 
   /**
    * Claims up to `limit` of one shard's outbox entries scored at most `cutoffMs` until
-   * `claimUntilMs` (claim-outbox.lua), with what queueing each needs.
+   * `claimUntilMs` (claim-outbox.lua), with what queueing each needs. A case the script did not
+   * find, or a child route it did not, is read again here before anything is dropped: on a Redis
+   * Cluster mid-resharding it may be on the slot's other node (gateway/README.md#redis-cluster).
+   * One round trip when every case was found, as it is but for a case gone or a slot migrating.
    */
   async claimOutbox(
     shard: number,
@@ -551,20 +554,61 @@ export class CaseStore {
       [this.#keys.shard(shard).outbox],
       [cutoffMs, claimUntilMs, limit, prefix],
     )) as string[];
-    const entries: OutboxEntry[] = [];
-    for (let i = 0; i + 8 <= flat.length; i += 8) {
-      const [caseId, route, children, routes, clientId, callbackUrl, related, createdAt] =
-        flat.slice(i, i + 8) as [string, string, string, string, string, string, string, string];
-      entries.push({
+    const rows: ClaimedRow[] = [];
+    for (let i = 0; i + 8 <= flat.length; i += 8) rows.push(flat.slice(i, i + 8) as ClaimedRow);
+    const checked = await Promise.all(
+      rows.map((row) => (unsure(row) ? this.#readClaimed(prefix, row) : row)),
+    );
+    return checked.map(
+      ([caseId, route, children, routes, clientId, callbackUrl, related, createdAt]) => ({
         caseId,
         ...outboxQueue(caseId, route, children, routes),
         clientId,
         ...(callbackUrl ? { callbackUrl } : {}),
         ...(related ? { relatedCaseId: related } : {}),
         createdAt,
-      });
-    }
-    return entries;
+      }),
+    );
+  }
+
+  /**
+   * A claimed case as claim-outbox.lua answers it, read with ordinary commands: each one key, so a
+   * Redis Cluster client follows an ASK to the node a migrating slot's key has moved to, and a
+   * hash not found is gone from both.
+   */
+  async #readClaimed(prefix: string, row: ClaimedRow): Promise<ClaimedRow> {
+    const [caseId] = row;
+    const [status, route, children, clientId, callbackUrl, related, createdAt] =
+      await this.#redis.hmget(
+        prefix + caseId,
+        'status',
+        'route',
+        'children',
+        'clientId',
+        'callbackUrl',
+        'relatedCaseId',
+        'createdAt',
+      );
+    if (status === null) return [caseId, '', '', '', '', '', '', ''];
+    const routes = children
+      ? JSON.stringify(
+          await Promise.all(
+            (JSON.parse(children) as string[]).map(
+              async (child) => (await this.#redis.hget(prefix + child, 'route')) ?? '',
+            ),
+          ),
+        )
+      : '';
+    return [
+      caseId,
+      route ?? '',
+      children ?? '',
+      routes,
+      clientId ?? '',
+      callbackUrl ?? '',
+      related ?? '',
+      createdAt ?? '',
+    ];
   }
 
   /** The relay queued these cases: their entries leave the shard's outbox. */
@@ -628,6 +672,21 @@ class AppliedMove implements TransitionNotice {
       ? undefined
       : openStoredResult(this.#sealer, stored, this.record.id);
   }
+}
+
+/**
+ * One claimed case as claim-outbox.lua answers it: id, route, children, children's routes,
+ * clientId, callbackUrl, relatedCaseId, createdAt ('' for none).
+ */
+type ClaimedRow = [string, string, string, string, string, string, string, string];
+
+/**
+ * Whether claim-outbox.lua may have missed part of a case: its hash (no route, no children: it
+ * would be dropped) or a child's route (the batch would fail). Found by the script, it is so.
+ */
+function unsure([, route, children, routes]: ClaimedRow): boolean {
+  if (!route && !children) return true;
+  return routes !== '' && (JSON.parse(routes) as string[]).includes('');
 }
 
 /** Where a claimed case goes: its adapter's queue, or a joint flow of its children. */

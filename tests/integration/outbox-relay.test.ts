@@ -3,9 +3,10 @@
 // another. Each shard is still relayed on its own: one that fails does not hold back the others,
 // and is tried again by the next poll. A shard's next batch is claimed once the last one's jobs
 // exist, without waiting for the rest of that batch (callbacks, links, removal), whose entries
-// stay in the outbox until it is done. Real gateway and Redis; the relay runs as a worker's does.
+// stay in the outbox until it is done. An entry whose case is gone is dropped, with no job. Real
+// gateway and Redis; the relay runs as a worker's does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relayOptions, startOutboxRelay } from '../../gateway/queues/outbox-relay.ts';
+import { relayBatch, relayOptions, startOutboxRelay } from '../../gateway/queues/outbox-relay.ts';
 import { createRedis, redisSettings } from '../../gateway/shared/redis.ts';
 import { redisKeys, shardOfCase } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
@@ -108,5 +109,15 @@ describe('the outbox relay', () => {
       callbacks.enqueueMany = original;
       await relay.stop();
     }
+  });
+
+  it('drops the outbox entry of a case deleted before its claim, queueing no job', async () => {
+    const keys = redisKeys(gw.config.keyPrefix, gw.config.redisShards);
+    const { caseId } = await submit(gw, 'SW-001', {}, 'portal-yn');
+    // Gone as retention removes a case: its hash is what the relay reads.
+    await gw.services.redis.del(keys.case(caseId));
+    expect(await relayBatch(gw.services, shardOfCase(caseId), Date.now())).toBe(1);
+    expect(await gw.services.queues.queue('sc-chengdu').getJob(caseId)).toBeUndefined();
+    expect(await gw.services.redis.zscore(keys.shardOf(caseId).outbox, caseId)).toBeNull();
   });
 });

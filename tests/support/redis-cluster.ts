@@ -179,7 +179,11 @@ export async function startSlotMigration(
 ): Promise<SlotMigration> {
   const [first] = cluster.ports;
   const slot = Number(await command(first!, 'CLUSTER', 'KEYSLOT', key));
-  const ranges = (await command(first!, 'CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+  const ranges = (await command(first!, 'CLUSTER', 'SLOTS')) as [
+    number,
+    number,
+    [string, number],
+  ][];
   const range = ranges.find(([from, to]) => slot >= from && slot <= to);
   if (!range) throw new Error(`Redis Cluster: no master owns slot ${slot}`);
   const source = range[2][1];
