@@ -556,10 +556,13 @@ export class CaseStore {
     )) as string[];
     const rows: ClaimedRow[] = [];
     for (let i = 0; i + 8 <= flat.length; i += 8) rows.push(flat.slice(i, i + 8) as ClaimedRow);
-    const checked = await Promise.all(
-      rows.map((row) => (unsure(row) ? this.#readClaimed(prefix, row) : row)),
-    );
-    return checked.map(
+    // Read again only what the script did not find: the common batch waits for nothing more.
+    const again = rows.flatMap((row, i) => (unsure(row) ? [i] : []));
+    if (again.length > 0) {
+      const read = await Promise.all(again.map((i) => this.#readClaimed(prefix, rows[i]!)));
+      again.forEach((i, n) => (rows[i] = read[n]!));
+    }
+    return rows.map(
       ([caseId, route, children, routes, clientId, callbackUrl, related, createdAt]) => ({
         caseId,
         ...outboxQueue(caseId, route, children, routes),
