@@ -4,11 +4,14 @@
 // relay's claim runs then. A key the claim script reads without declaring it is, during the
 // migration, either refused (Redis 7: "non local key") or read as missing on the node the script
 // runs on; the relay must still queue the case and keep its entry until its job exists, and drop
-// only an entry whose case is gone from both nodes. Real gateway and BullMQ queues on the cluster.
+// only an entry whose case is gone from both nodes. A submission to that shard cannot run while
+// its keys are split between the nodes: it is refused (503), never half-stored, and its retry with
+// the same key is one case. Real gateway and BullMQ queues on the cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idempotencyKeyHash } from '../../gateway/cases/idempotency-key.ts';
 import { relayBatch } from '../../gateway/queues/outbox-relay.ts';
-import { redisKeys, shardOfCase } from '../../gateway/shared/redis-keys.ts';
-import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { redisKeys, shardOfCase, shardOfKeyHash } from '../../gateway/shared/redis-keys.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { submit } from '../support/case-flow.ts';
 import {
   startRedisCluster,
@@ -102,5 +105,39 @@ describe('the outbox relay while a shard slot is migrating', () => {
       expect(await jobOf('sc-chengdu', caseId)).toBeUndefined();
       expect(await inOutbox(caseId)).toBe(false);
     });
+  });
+});
+
+describe('a submission while its shard slot is migrating', () => {
+  it('is answered 503 while the slot is split between two nodes, and its retry with the same key is one case once the slot has moved', async () => {
+    const { caseId: earlier } = await submit(gw, 'SW-001', {}, 'portal-yn');
+    const shard = shardOfCase(earlier);
+    // An Idempotency-Key of the same shard: create-case.lua's keys are then that slot's.
+    let key = '';
+    for (let i = 0; !key; i++) {
+      const candidate = `split-slot-${i}-${Date.now()}`;
+      if (shardOfKeyHash(idempotencyKeyHash(candidate), gw.config.redisShards) === shard) {
+        key = candidate;
+      }
+    }
+    const client = gw.client('portal-yn');
+    const envelope = validExample('SW-001');
+    await midMigration(earlier, async (migration) => {
+      await migration.move(keys().case(earlier));
+      const refused = await client.submitCase(envelope, key);
+      expect(refused.status).toBe(503);
+      // Not half-stored: no outbox entry (the one write adds it with the case).
+      expect(await gw.services.redis.zrange(keys().shard(shard).outbox, '0', '-1')).toEqual([
+        earlier,
+      ]);
+    });
+    const taken = await client.submitCase<{ caseId: string }>(envelope, key);
+    expect(taken.status).toBe(202);
+    const again = await client.submitCase<{ caseId: string }>(envelope, key);
+    expect(again.body.caseId).toBe(taken.body.caseId);
+    expect(shardOfCase(taken.body.caseId)).toBe(shard);
+    expect((await gw.services.redis.zrange(keys().shard(shard).outbox, '0', '-1')).sort()).toEqual(
+      [earlier, taken.body.caseId].sort(),
+    );
   });
 });
