@@ -80,6 +80,7 @@ export async function startWorkers(
     keys,
     clients: loadClientRegistry({ env: config.env, clientsFile: config.clientsFile }),
     log: logger,
+    production: config.env === 'production',
   });
   const settings =
     options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });

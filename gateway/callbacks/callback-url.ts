@@ -1,7 +1,9 @@
 // Which callback URLs the gateway will call. The gateway sits inside provincial networks, so a
 // callback must not become a way to reach internal hosts (SSRF): in production only https to a
 // host name or a public unicast address; development and test also allow http and loopback
-// (sandboxes). See gateway/README.md#callbacks.
+// (sandboxes). That judges the URL as written, at submission; callback-address.ts judges the
+// addresses its host name resolves to, at delivery, by the same ranges. See
+// gateway/README.md#callbacks.
 import { BlockList, isIP } from 'node:net';
 
 // Every special-purpose range of the IANA IPv4 and IPv6 registries that is not public unicast:
@@ -42,6 +44,34 @@ for (const [network, prefix] of [
   ['ff00::', 8],
 ] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
+}
+
+// ::ffff:a.b.c.d, as a resolver may answer it (dns.lookup's V4MAPPED hint) or as the URL parser
+// writes it (::ffff:7f00:1).
+const IPV4_MAPPED = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i;
+
+/**
+ * Whether a resolved address is public unicast, an IPv4-mapped IPv6 address judged as its IPv4
+ * (a dual-stack socket connecting to it reaches that IPv4 host). Not an IP address: false.
+ */
+export function isPublicAddress(address: string): boolean {
+  const mapped = IPV4_MAPPED.exec(address);
+  if (mapped) {
+    const [, dotted, high, low] = mapped;
+    const v4 =
+      dotted ??
+      [
+        parseInt(high!, 16) >> 8,
+        parseInt(high!, 16) & 255,
+        parseInt(low!, 16) >> 8,
+        parseInt(low!, 16) & 255,
+      ].join('.');
+    return isIP(v4) === 4 && !NOT_PUBLIC.check(v4, 'ipv4');
+  }
+  const family = isIP(address);
+  if (family === 4) return !NOT_PUBLIC.check(address, 'ipv4');
+  if (family === 6) return !NOT_PUBLIC.check(address, 'ipv6');
+  return false;
 }
 
 const INTERNAL_NAMES = /(^|\.)(localhost|internal|local|home\.arpa|localdomain)$/;

@@ -1,8 +1,12 @@
 // Posts portal callbacks, signed with the portal's own secret by the scheme of
 // gateway/README.md#authentication-and-signing (X-Gw-Client: gateway), so a portal verifies them
 // with the code it already has. A 410 Gone stops the retries for that callback; anything else
-// non-2xx is retried with backoff.
+// non-2xx is retried with backoff. In production a callback whose host is, or resolves to, an
+// address that is not public unicast is refused for good (callback-address.ts): logged with its
+// host and why, never the URL's path or query (a portal may put a token there).
+import type { LookupFunction } from 'node:net';
 import { UnrecoverableError, Worker } from 'bullmq';
+import { fetch } from 'undici';
 import type { RedisClient } from '../shared/redis.ts';
 import type { ClientRegistry } from '../auth/client-registry.ts';
 import { phaseOf } from '../cases/case-status.ts';
@@ -10,7 +14,9 @@ import { signRequest } from '../client/gateway-client.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
+import { callbackDispatcher, refusedAddress } from './callback-address.ts';
 import type { CallbackJob, CallbackJobData } from './callback-queue.ts';
+import { callbackUrlProblem } from './callback-url.ts';
 
 export const CALLBACK_CLIENT_ID = 'gateway';
 
@@ -19,8 +25,18 @@ export function startCallbackWorker(deps: {
   keys: RedisKeys;
   clients: ClientRegistry;
   log: Logger;
+  /** Production: call public unicast addresses only (the switch callback-url.ts judges by). */
+  production: boolean;
+  /** The resolver; default dns.lookup. Tests give a fake DNS, as nock fakes a province. */
+  lookup?: LookupFunction;
   timeoutMs?: number;
 }): Worker<CallbackJobData> {
+  const dispatcher = callbackDispatcher({ production: deps.production, lookup: deps.lookup });
+  const refuse = (job: { data: CallbackJobData }, host: string, reason: string): never => {
+    const { caseId, clientId } = job.data;
+    deps.log.warn({ caseId, clientId, host, reason }, 'callback refused');
+    throw new UnrecoverableError(`callback refused: ${reason}`);
+  };
   const worker = new Worker<CallbackJobData>(
     CALLBACK_QUEUE,
     async (job) => {
@@ -29,6 +45,10 @@ export function startCallbackWorker(deps: {
       if (!client) throw new UnrecoverableError(`client ${clientId} no longer registered`);
       const body = JSON.stringify('body' in job.data ? job.data.body : statusBody(job.data));
       const target = new URL(url);
+      // Judged at submission already; again here because an address written in the URL is never
+      // looked up (the connect goes straight to it), and the job may predate production mode.
+      const problem = callbackUrlProblem(url, deps.production);
+      if (problem) refuse(job, target.hostname, `callbackUrl ${problem}`);
       const headers = signRequest(
         { clientId: CALLBACK_CLIENT_ID, secret: client.secret },
         { method: 'POST', url: `${target.pathname}${target.search}`, body },
@@ -39,6 +59,11 @@ export function startCallbackWorker(deps: {
         body,
         redirect: 'manual',
         signal: AbortSignal.timeout(deps.timeoutMs ?? 5000),
+        dispatcher,
+      }).catch((error: unknown) => {
+        const refused = refusedAddress(error);
+        if (refused) refuse(job, refused.host, refused.message);
+        throw error;
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status === 410) throw new UnrecoverableError('portal answered 410 Gone');
@@ -48,16 +73,27 @@ export function startCallbackWorker(deps: {
   );
   worker.on('failed', (job, error) => {
     deps.log.warn(
-      { caseId: job?.data.caseId, attempt: job?.attemptsMade, reason: error.message },
+      { caseId: job?.data.caseId, attempt: job?.attemptsMade, reason: failureReason(error) },
       'callback failed',
     );
   });
+  worker.on('closed', () => void dispatcher.close());
   // BullMQ repeats its connection error on every retry: one line a second, with a count.
   const errors = rateLimitedLog(deps.log);
   worker.on('error', (error) =>
     errors.warn('callback-worker-error', { err: error }, 'callback worker error'),
   );
   return worker;
+}
+
+/**
+ * fetch says only `fetch failed`; its cause says why (`getaddrinfo ENOTFOUND portal.example`,
+ * `connect ECONNREFUSED 203.0.113.9:443`): host and address, never the URL's path or query.
+ */
+function failureReason(error: Error): string {
+  return error.message === 'fetch failed' && error.cause instanceof Error
+    ? `${error.message}: ${error.cause.message}`
+    : error.message;
 }
 
 function statusBody({ caseId, status, sequence, at, result }: CallbackJob) {

@@ -83,6 +83,7 @@ beforeAll(async () => {
     keys: redisKeys(gw.config.keyPrefix),
     clients: gw.services.clients,
     log: gw.services.logger,
+    production: false,
   });
 });
 afterAll(async () => {
