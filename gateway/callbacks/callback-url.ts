@@ -8,7 +8,9 @@ import { BlockList, isIP } from 'node:net';
 
 // Every special-purpose range of the IANA IPv4 and IPv6 registries that is not public unicast:
 // this network, private, shared (CGN), loopback, link-local, documentation, benchmarking,
-// multicast, reserved and broadcast; IPv4-mapped, NAT64, 6to4, Teredo, ULA and link-local IPv6.
+// multicast, reserved and broadcast; NAT64, 6to4, Teredo, ULA and link-local IPv6. IPv4-mapped
+// IPv6 (::ffff:0:0/96) is judged as its IPv4 (isPublicAddress), not listed: BlockList checks an
+// IPv4 address against IPv6 rules in its mapped form, so that range matched every IPv4 address.
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
@@ -31,7 +33,6 @@ for (const [network, prefix] of [
 }
 for (const [network, prefix] of [
   ['::', 127], // :: and ::1
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -78,11 +79,10 @@ const INTERNAL_NAMES = /(^|\.)(localhost|internal|local|home\.arpa|localdomain)$
 
 function isInternalHost(hostname: string): boolean {
   // The URL parser has already lower-cased the name and turned 127.1, 0x7f.1, 2130706433 into
-  // dotted IPv4; a trailing dot names the same host.
+  // dotted IPv4; a trailing dot names the same host. An IPv4-mapped address is refused as
+  // written, whatever it maps: a portal writes the IPv4 itself.
   const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  const family = isIP(host);
-  if (family === 4) return NOT_PUBLIC.check(host, 'ipv4');
-  if (family === 6) return NOT_PUBLIC.check(host, 'ipv6');
+  if (isIP(host)) return IPV4_MAPPED.test(host) || !isPublicAddress(host);
   return INTERNAL_NAMES.test(host) || !host.includes('.');
 }
 
