@@ -13,7 +13,7 @@ export type ClientKind = 'portal' | 'province' | 'operator';
 /**
  * What an operator may do beyond reading (gateway/README.md#operator-rights): edit catalogue
  * drafts, approve another operator's draft, replay dead letters, read personal data unmasked,
- * read the audit chain, decide appeals against 差评.
+ * read the audit chain, decide appeals against 差评, count and re-seal the records of a data key.
  */
 export const OPERATOR_RIGHTS = [
   'catalogue:edit',
@@ -22,6 +22,7 @@ export const OPERATOR_RIGHTS = [
   'unmask',
   'audit:read',
   'appeal',
+  'data-keys',
 ] as const;
 export type OperatorRight = (typeof OPERATOR_RIGHTS)[number];
 

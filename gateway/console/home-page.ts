@@ -13,6 +13,7 @@ const RIGHT_LABELS: Readonly<Record<string, [string, string]>> = {
   unmask: ['查看个人信息', 'unmask personal data'],
   'audit:read': ['查看审计', 'read the audit log'],
   appeal: ['裁定申诉', 'decide appeals'],
+  'data-keys': ['重新加密数据', 're-seal data under a new key'],
 };
 
 export function homePage(_deps: ConsoleDeps): Router {

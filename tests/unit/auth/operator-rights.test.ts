@@ -18,6 +18,7 @@ describe('operator rights', () => {
       'unmask',
       'audit:read',
       'appeal',
+      'data-keys',
     ]);
   });
 
