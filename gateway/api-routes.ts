@@ -3,6 +3,7 @@
 // gateway/http/api-route.ts); this list is what services.ts mounts and what buildOpenApi
 // documents, so the two cannot differ (tests/integration/route-table.test.ts walks the app).
 import { ADMIN_ROUTES } from './admin/admin-routes.ts';
+import { DATA_KEY_ROUTES } from './admin/data-key-routes.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import { AUDIT_ROUTES } from './audit/audit-routes.ts';
 import { CASE_ROUTES, type CaseRouteDeps } from './cases/case-routes.ts';
@@ -54,6 +55,7 @@ export const API_ROUTES: readonly ApiRoute<ApiDeps>[] = [
   ...ROUTING_ROUTES,
   ...DIVISION_ROUTES,
   ...ADMIN_ROUTES,
+  ...DATA_KEY_ROUTES,
   ...AUDIT_ROUTES,
   ...CATALOGUE_ADMIN_ROUTES,
 ];

@@ -71,12 +71,14 @@ export async function requireOperatorRight(
 /**
  * Runs an operator's action and appends how it ended: `ok`; `refused` for a missing right or a
  * 403 from the use case (e.g. the four-eyes rule); `failed` with the error code for anything else.
+ * `outcome` words what an `ok` action did (counts, never content), as the entry's reason.
  */
 export async function auditedAction<T>(
   audit: AuditLog,
   request: OperatorRequest,
   action: OperatorAction,
   run: () => Promise<T>,
+  outcome?: (result: T) => string,
 ): Promise<T> {
   if (action.right) await requireOperatorRight(audit, request, { ...action, right: action.right });
   const append = (outcome: AuditOutcome, reason: string | undefined) =>
@@ -97,7 +99,7 @@ export async function auditedAction<T>(
     await append(refused ? 'refused' : 'failed', failureReason(error));
     throw error;
   }
-  await append('ok', action.reason);
+  await append('ok', outcome ? outcome(result) : action.reason);
   return result;
 }
 

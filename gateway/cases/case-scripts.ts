@@ -30,6 +30,7 @@ export const CASE_SCRIPTS = {
   keepProvinceCaseNo: script('keep-province-case-no.lua'),
   readForDelivery: script('read-for-delivery.lua'),
   linkFollowUp: script('link-follow-up.lua'),
+  resealCase: script('reseal-case.lua'),
 } as const;
 
 /** transition-case.lua's answer: verdict, status, stored history length, then the parent's three. */

@@ -56,6 +56,7 @@ import {
 import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.ts';
 import type { MoveName } from './lifecycle.ts';
 import { caseHistory, ROUTED_SEQUENCE } from './record-dispatch.ts';
+import { SealedRecords } from './sealed-records.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
 
 const {
@@ -123,6 +124,8 @@ export class CaseStore {
   readonly #listeners: readonly TransitionListener[];
   readonly #sealer: Sealer;
   readonly now: () => Date;
+  /** The census of the data keys the cases are sealed under, and their re-seal under the current. */
+  readonly sealedRecords: SealedRecords;
 
   constructor(deps: CaseStoreDeps) {
     this.#redis = deps.redis;
@@ -130,7 +133,14 @@ export class CaseStore {
     this.#config = deps.config;
     this.#listeners = deps.listeners;
     // Sealed under the current data key, opened under any listed one (personal-data/).
-    this.#sealer = createSealer(loadDataKeys(deps.config));
+    const ring = loadDataKeys(deps.config);
+    this.#sealer = createSealer(ring);
+    this.sealedRecords = new SealedRecords({
+      redis: deps.redis,
+      keys: this.#keys,
+      sealer: this.#sealer,
+      ring,
+    });
     this.now = deps.now;
   }
 

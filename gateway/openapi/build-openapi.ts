@@ -80,7 +80,10 @@ const TAGS = [
     name: 'routing',
     description: 'Routing decisions and divisions (gateway/README.md#routing-rules).',
   },
-  { name: 'admin', description: 'Operator actions on failed deliveries.' },
+  {
+    name: 'admin',
+    description: 'Operator actions: failed deliveries, the audit chain, the data keys.',
+  },
   {
     name: 'operations',
     description:

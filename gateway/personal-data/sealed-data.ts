@@ -76,6 +76,16 @@ function inflateChunkSize(deflatedBytes: number): number {
   return Math.min(Math.max(deflatedBytes * 4, 1024), 16 * 1024);
 }
 
+/**
+ * The id of the data key `sealed` names in its header, undefined when it is not sealed data of a
+ * known version: what a census of the keys in use reads, without opening anything.
+ */
+export function sealedKeyId(sealed: Buffer): string | undefined {
+  if (sealed.length < 2 || !DEFLATE_OPTIONS[sealed[0]!]) return undefined;
+  const idEnd = 2 + sealed[1]!;
+  return sealed.length < idEnd ? undefined : sealed.subarray(2, idEnd).toString('ascii');
+}
+
 export function createSealer(keys: DataKeyRing): Sealer {
   // The header of the current key, made once per key rather than per seal (copied, never shared).
   let current: { id: string; head: Buffer } | undefined;

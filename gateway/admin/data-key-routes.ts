@@ -1,0 +1,173 @@
+// The data-key rows of the route table (gateway/README.md#key-rotation): the census of the keys
+// the cases are sealed under, and the re-seal under the current key, a page per request, for
+// operators with the `data-keys` right.
+import type { FromSchema } from 'json-schema-to-ts';
+import { routesFor } from '../http/api-route.ts';
+import type { RequestContract } from '../http/request-contract.ts';
+import { jsonResponse } from '../openapi/shared-components.ts';
+import {
+  DATA_KEY_PAGE_DEFAULT,
+  DATA_KEY_PAGE_MAX,
+  dataKeyCensus,
+  resealAudited,
+  type DataKeyDeps,
+} from './data-keys.ts';
+
+const route = routesFor<DataKeyDeps>();
+
+const DATA_KEY_QUERY_SCHEMA = {
+  type: 'object',
+  properties: {
+    cursor: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]{1,64}$',
+      description: "The previous page's nextCursor (absent: from the start).",
+    },
+    limit: {
+      type: 'string',
+      pattern: '^(1000|[1-9][0-9]{0,2})$',
+      description: `How many keys the page asks each Redis's SCAN for, 1–${DATA_KEY_PAGE_MAX} (default ${DATA_KEY_PAGE_DEFAULT}); a page holds about as many cases or fewer.`,
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+const DATA_KEY_QUERY: RequestContract<FromSchema<typeof DATA_KEY_QUERY_SCHEMA>> = {
+  in: 'query',
+  component: 'DataKeyPageQuery',
+  schema: DATA_KEY_QUERY_SCHEMA,
+};
+
+const COUNTS = {
+  type: 'object',
+  description: 'Key id → records sealed under it; `(unrecognised)` for bytes that name no key.',
+  additionalProperties: { type: 'integer', minimum: 0 },
+} as const;
+const CURSOR = {
+  type: ['string', 'null'],
+  description: 'Pass back as `cursor` for the next page; null: every case has been seen.',
+} as const;
+
+export const DATA_KEY_ROUTES = [
+  route({
+    method: 'get',
+    path: '/v1/admin/data-keys/census',
+    clients: ['operator'],
+    right: 'data-keys',
+    action: 'data-keys.census',
+    query: DATA_KEY_QUERY,
+    operation: {
+      operationId: 'dataKeyCensus',
+      tags: ['admin'],
+      summary:
+        'Count the stored envelopes and results sealed under each data key, a page of cases at a time (operators with data-keys)',
+      description:
+        'Reads the key id in each sealed header, never opens anything. Sum the pages until ' +
+        '`nextCursor` is null: a listed key with no record and not current can be removed from ' +
+        'GW_DATA_KEYS (case envelopes and results; evaluation and rectification comments are ' +
+        'not counted).',
+      responses: {
+        '200': jsonResponse('One page of the census.', {
+          type: 'object',
+          properties: {
+            currentKeyId: { type: 'string' },
+            listedKeyIds: { type: 'array', items: { type: 'string' } },
+            cases: { type: 'integer', minimum: 0 },
+            envelopes: COUNTS,
+            results: COUNTS,
+            clearResults: {
+              type: 'integer',
+              minimum: 0,
+              description: 'Results stored in clear before results were sealed.',
+            },
+            nextCursor: CURSOR,
+          },
+          required: [
+            'currentKeyId',
+            'listedKeyIds',
+            'cases',
+            'envelopes',
+            'results',
+            'clearResults',
+            'nextCursor',
+          ],
+        }),
+      },
+    },
+    handler: async ({ deps, query }) => ({
+      status: 200,
+      body: await dataKeyCensus(deps.store, query),
+    }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/admin/data-keys/reseal',
+    clients: ['operator'],
+    right: 'data-keys',
+    action: 'data-keys.reseal',
+    query: DATA_KEY_QUERY,
+    operation: {
+      operationId: 'resealDataKeys',
+      tags: ['admin'],
+      summary:
+        'Re-seal under the current data key the records of the next page of cases sealed under another, or in clear (operators with data-keys; audited)',
+      description:
+        'Each case is replaced by a compare-and-set: a record written meanwhile is read again, ' +
+        'never overwritten. A record that does not open here is listed in `unreadable` and left ' +
+        'as it is. Idempotent: run again from the start until every page re-seals nothing.',
+      responses: {
+        '200': jsonResponse('One page of the re-seal.', {
+          type: 'object',
+          properties: {
+            currentKeyId: { type: 'string' },
+            cases: { type: 'integer', minimum: 0 },
+            resealed: {
+              type: 'object',
+              properties: {
+                envelopes: { type: 'integer', minimum: 0 },
+                results: { type: 'integer', minimum: 0 },
+              },
+              required: ['envelopes', 'results'],
+            },
+            sealedClearResults: { type: 'integer', minimum: 0 },
+            unreadable: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  caseId: { type: 'string' },
+                  record: { type: 'string', enum: ['envelope', 'result'] },
+                  problem: {
+                    type: 'string',
+                    enum: ['format', 'unknown-key', 'tampered', 'corrupt'],
+                  },
+                  keyId: { type: 'string' },
+                },
+                required: ['caseId', 'record', 'problem'],
+              },
+            },
+            changed: {
+              type: 'array',
+              items: { type: 'string' },
+              description: 'Cases that kept changing under the re-seal: run it again.',
+            },
+            nextCursor: CURSOR,
+          },
+          required: [
+            'currentKeyId',
+            'cases',
+            'resealed',
+            'sealedClearResults',
+            'unreadable',
+            'changed',
+            'nextCursor',
+          ],
+        }),
+      },
+    },
+    handler: async ({ deps, query, client, requestId }) => ({
+      status: 200,
+      body: await resealAudited(deps, { ...query, operator: client, requestId }),
+    }),
+  }),
+];

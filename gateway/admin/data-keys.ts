@@ -1,0 +1,105 @@
+// A data key's retirement as operators drive it (gateway/README.md#key-rotation): a census of the
+// keys the stored envelopes and results are sealed under, and their re-seal under the current key,
+// each one page of cases per request (cases/sealed-records.ts), the CLI following the cursor. Both
+// need the `data-keys` right. A re-seal page is audited as `data-keys.reseal` under the operator,
+// its counts as the entry's reason (never a case's content); a census page is a read of counts and,
+// like a read of the audit chain, appended only when refused.
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
+import type { CaseStore } from '../cases/case-store.ts';
+import type {
+  CensusPage,
+  ResealPage,
+  UnreadableRecord,
+  WalkPosition,
+} from '../cases/sealed-records.ts';
+import { encodeCursor } from '../http/cursor.ts';
+import { GatewayError } from '../shared/errors.ts';
+
+export interface DataKeyDeps {
+  store: CaseStore;
+  audit: AuditLog;
+}
+
+export const DATA_KEY_PAGE_DEFAULT = 200;
+export const DATA_KEY_PAGE_MAX = 1000;
+
+/** What a cursor of these walks decodes to: `<node>:<SCAN cursor>`. */
+const POSITION = /^(0|[1-9][0-9]{0,3}):(0|[1-9][0-9]{0,19})$/;
+
+/** The walk position a cursor names; 400 GW_INVALID_PARAMETER at /query/cursor when it names none. */
+export function decodeWalkCursor(cursor: string | undefined): WalkPosition | undefined {
+  if (cursor === undefined) return undefined;
+  const match = POSITION.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) {
+    throw new GatewayError('GW_INVALID_PARAMETER', {
+      errors: [
+        {
+          path: '/query/cursor',
+          message: 'is not a cursor this walk gave out',
+          messageZh: '不是本次遍历返回的游标',
+        },
+      ],
+    });
+  }
+  return { node: Number(match[1]), scan: match[2]! };
+}
+
+function nextCursor(next: WalkPosition | null): string | null {
+  return next ? encodeCursor(`${next.node}:${next.scan}`) : null;
+}
+
+export interface DataKeyPageQuery {
+  cursor?: string;
+  limit?: string;
+}
+
+function pageArguments(query: DataKeyPageQuery): [WalkPosition | undefined, number] {
+  const limit = query.limit === undefined ? DATA_KEY_PAGE_DEFAULT : Number(query.limit);
+  return [decodeWalkCursor(query.cursor), limit];
+}
+
+export type CensusAnswer = Omit<CensusPage, 'next'> & { nextCursor: string | null };
+
+export async function dataKeyCensus(
+  store: CaseStore,
+  query: DataKeyPageQuery,
+): Promise<CensusAnswer> {
+  const { next, ...page } = await store.sealedRecords.census(...pageArguments(query));
+  return { ...page, nextCursor: nextCursor(next) };
+}
+
+export type ResealAnswer = Omit<ResealPage, 'next'> & { nextCursor: string | null };
+
+/** One page of the re-seal, audited as `data-keys.reseal` with its counts. */
+export function resealAudited(
+  deps: DataKeyDeps,
+  request: OperatorRequest & DataKeyPageQuery,
+): Promise<ResealAnswer> {
+  // Before the audit: a bad cursor is the caller's mistake, answered 400 and not appended.
+  const [from, limit] = pageArguments(request);
+  return auditedAction(
+    deps.audit,
+    request,
+    { action: 'data-keys.reseal', target: 'data-keys', right: 'data-keys' },
+    async () => {
+      const { next, ...page } = await deps.store.sealedRecords.reseal(from, limit);
+      return { ...page, nextCursor: nextCursor(next) };
+    },
+    resealSummary,
+  );
+}
+
+/** The audit entry's reason: what the page did, in counts and case ids, never content. */
+export function resealSummary(page: Omit<ResealPage, 'next'>): string {
+  const unreadable = page.unreadable.map(
+    (u: UnreadableRecord) => `${u.caseId} ${u.record} ${u.problem}${u.keyId ? ` ${u.keyId}` : ''}`,
+  );
+  return [
+    `under ${page.currentKeyId}: ${page.cases} cases`,
+    `${page.resealed.envelopes} envelopes and ${page.resealed.results} results re-sealed`,
+    `${page.sealedClearResults} clear results sealed`,
+    `${page.unreadable.length} unreadable${unreadable.length ? ` (${unreadable.join('; ')})` : ''}`,
+    `${page.changed.length} changed meanwhile`,
+  ].join(', ');
+}

@@ -1,0 +1,332 @@
+// The sealed records of the cases, walked for a data key's retirement (gateway/README.md#key-rotation):
+// a census of the key each envelope and result is sealed under (read from the sealed header, never
+// opened), and the re-seal that opens those under any other key, or still in clear, and seals
+// them again under the current one. Both go over every case hash in pages of a SCAN of each Redis
+// (each master of a Cluster), so one request does bounded work and the caller follows the cursor;
+// like SCAN, a case present from the first page to the last is seen at least once (a count can
+// include one twice while Redis rehashes), and one stored meanwhile is sealed under the current key
+// anyway. Part of the case store, which owns these keys: the re-seal writes through one
+// compare-and-set per case (reseal-case.lua), so a move or a result written between its read and
+// its write is never overwritten; it reads again, at most RESEAL_ATTEMPTS times. A record that does
+// not open (its key not listed, its bytes changed) is reported and left as it is.
+import { Cluster } from 'ioredis';
+import type { DataKeyRing } from '../personal-data/data-keys.ts';
+import {
+  SealedDataError,
+  sealedKeyId,
+  type SealedDataProblem,
+  type Sealer,
+} from '../personal-data/sealed-data.ts';
+import { runScript } from '../shared/lua-script.ts';
+import type { RedisClient } from '../shared/redis.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
+import { CASE_SCRIPTS } from './case-scripts.ts';
+import {
+  CorruptCaseError,
+  LEGACY_ENVELOPE_FIELD,
+  LEGACY_RESULT_FIELD,
+  SEALED_RESULT_FIELD,
+} from './case-record.ts';
+import { openStoredResult, sealResult } from './stored-result.ts';
+
+/** How often a case's re-seal reads again after a concurrent write changed what it read. */
+const RESEAL_ATTEMPTS = 3;
+/** What a census counts a record under when its bytes name no key (not sealed data). */
+export const UNRECOGNISED = '(unrecognised)';
+
+/** Where a walk is: the index of the Redis (a Cluster's masters by address) and its SCAN cursor. */
+export interface WalkPosition {
+  node: number;
+  scan: string;
+}
+
+/** One page of the census: counts of this page's cases, by key id. */
+export interface CensusPage {
+  currentKeyId: string;
+  listedKeyIds: readonly string[];
+  cases: number;
+  envelopes: Record<string, number>;
+  results: Record<string, number>;
+  /** Results stored in clear before results were sealed. */
+  clearResults: number;
+  next: WalkPosition | null;
+}
+
+export interface UnreadableRecord {
+  caseId: string;
+  record: 'envelope' | 'result';
+  problem: SealedDataProblem | 'corrupt';
+  /** The key its header names (never key material). */
+  keyId?: string;
+}
+
+/** One page of the re-seal. */
+export interface ResealPage {
+  currentKeyId: string;
+  cases: number;
+  resealed: { envelopes: number; results: number };
+  /** Clear results sealed. */
+  sealedClearResults: number;
+  /** Left as they are: not opened here. */
+  unreadable: UnreadableRecord[];
+  /** Cases whose records kept changing under the re-seal: run it again. */
+  changed: string[];
+  next: WalkPosition | null;
+}
+
+/** What a case stores sealed (or, for an old result, in clear), as read. */
+export interface StoredSeals {
+  caseId: string;
+  envelope?: Buffer;
+  /** A case stored before the envelope had its own key keeps it in its hash. */
+  legacyEnvelope?: Buffer;
+  sealedResult?: string;
+  clearResult?: string;
+}
+
+/** The replacement of a case's records; only the ones named are compared and written. */
+export interface ResealWrite {
+  envelope?: { read: Buffer; sealed: Buffer };
+  legacyEnvelope?: { read: Buffer; sealed: Buffer };
+  sealedResult?: { read: string; sealed: string };
+  clearResult?: { read: string; sealed: string };
+}
+
+export interface SealedRecordsDeps {
+  redis: RedisClient;
+  keys: RedisKeys;
+  sealer: Sealer;
+  ring: DataKeyRing;
+}
+
+export class SealedRecords {
+  readonly #redis: RedisClient;
+  readonly #keys: RedisKeys;
+  readonly #sealer: Sealer;
+  readonly #ring: DataKeyRing;
+  readonly #caseKey: RegExp;
+
+  constructor(deps: SealedRecordsDeps) {
+    this.#redis = deps.redis;
+    this.#keys = deps.keys;
+    this.#sealer = deps.sealer;
+    this.#ring = deps.ring;
+    this.#caseKey = new RegExp(`^${escapeRegExp(deps.keys.prefix)}:\\{s\\d+\\}:case:([^:]+)$`);
+  }
+
+  get currentKeyId(): string {
+    return this.#ring.current.id;
+  }
+
+  /** Counts the keys the records of the next page of cases are sealed under. */
+  async census(from: WalkPosition | undefined, limit: number): Promise<CensusPage> {
+    const { ids, next } = await this.#page(from, limit);
+    const stored = await Promise.all(ids.map((id) => this.read(id)));
+    const page: CensusPage = {
+      currentKeyId: this.#ring.current.id,
+      listedKeyIds: this.#ring.ids,
+      cases: ids.length,
+      envelopes: {},
+      results: {},
+      clearResults: 0,
+      next,
+    };
+    const count = (into: Record<string, number>, id: string | undefined) => {
+      const key = id ?? UNRECOGNISED;
+      into[key] = (into[key] ?? 0) + 1;
+    };
+    for (const s of stored) {
+      for (const envelope of [s.envelope, s.legacyEnvelope]) {
+        if (envelope) count(page.envelopes, sealedKeyId(envelope));
+      }
+      if (s.sealedResult !== undefined) count(page.results, resultKeyId(s.sealedResult));
+      if (s.clearResult !== undefined) page.clearResults += 1;
+    }
+    return page;
+  }
+
+  /** Re-seals under the current key what the next page of cases holds under another, or in clear. */
+  async reseal(from: WalkPosition | undefined, limit: number): Promise<ResealPage> {
+    const { ids, next } = await this.#page(from, limit);
+    const page: ResealPage = {
+      currentKeyId: this.#ring.current.id,
+      cases: ids.length,
+      resealed: { envelopes: 0, results: 0 },
+      sealedClearResults: 0,
+      unreadable: [],
+      changed: [],
+      next,
+    };
+    for (const id of ids) await this.#resealCase(id, page);
+    return page;
+  }
+
+  /** What case `caseId` stores sealed or in clear, as bytes (undefined fields: none stored). */
+  async read(caseId: string): Promise<StoredSeals> {
+    const [envelope, fields] = await Promise.all([
+      this.#redis.getBuffer(this.#keys.envelope(caseId)),
+      this.#redis.hmgetBuffer(
+        this.#keys.case(caseId),
+        LEGACY_ENVELOPE_FIELD,
+        SEALED_RESULT_FIELD,
+        LEGACY_RESULT_FIELD,
+      ),
+    ]);
+    const [legacyEnvelope, sealedResult, result] = fields;
+    const clear = result?.toString('utf8');
+    return {
+      caseId,
+      ...(envelope ? { envelope } : {}),
+      ...(legacyEnvelope ? { legacyEnvelope } : {}),
+      ...(sealedResult ? { sealedResult: sealedResult.toString('utf8') } : {}),
+      // As the record reads it: a sealed result wins, and JSON null is no result at all.
+      ...(clear !== undefined && clear !== 'null' && !sealedResult ? { clearResult: clear } : {}),
+    };
+  }
+
+  /**
+   * The compare-and-set of a case's re-seal (reseal-case.lua): writes every record named only if
+   * each is still stored as it was read. 'ok', else which record had changed (nothing written).
+   */
+  async replace(caseId: string, write: ResealWrite): Promise<string> {
+    const args: (string | Buffer)[] = [
+      write.envelope?.read ?? '',
+      write.envelope?.sealed ?? '',
+      write.legacyEnvelope?.read ?? '',
+      write.legacyEnvelope?.sealed ?? '',
+      write.sealedResult?.read ?? '',
+      write.sealedResult?.sealed ?? '',
+      write.clearResult?.read ?? '',
+      write.clearResult?.sealed ?? '',
+    ];
+    const keys = [this.#keys.case(caseId), this.#keys.envelope(caseId)];
+    return String(await runScript(this.#redis, CASE_SCRIPTS.resealCase, keys, args));
+  }
+
+  async #resealCase(caseId: string, page: ResealPage): Promise<void> {
+    for (let attempt = 1; attempt <= RESEAL_ATTEMPTS; attempt++) {
+      const { write, unreadable } = this.#plan(await this.read(caseId));
+      if (Object.keys(write).length === 0) {
+        page.unreadable.push(...unreadable);
+        return;
+      }
+      if ((await this.replace(caseId, write)) === 'ok') {
+        page.resealed.envelopes += Number(!!write.envelope) + Number(!!write.legacyEnvelope);
+        page.resealed.results += Number(!!write.sealedResult);
+        page.sealedClearResults += Number(!!write.clearResult);
+        page.unreadable.push(...unreadable);
+        return;
+      }
+    }
+    page.changed.push(caseId);
+  }
+
+  /** What to write for the records of `stored` not sealed under the current key, and what failed. */
+  #plan(stored: StoredSeals): { write: ResealWrite; unreadable: UnreadableRecord[] } {
+    const { caseId } = stored;
+    const current = this.#ring.current.id;
+    const write: ResealWrite = {};
+    const unreadable: UnreadableRecord[] = [];
+    const attempt = <T>(
+      record: UnreadableRecord['record'],
+      keyId: string | undefined,
+      run: () => T,
+    ) => {
+      try {
+        return run();
+      } catch (error) {
+        const problem =
+          error instanceof SealedDataError
+            ? error.problem
+            : error instanceof CorruptCaseError || error instanceof SyntaxError
+              ? 'corrupt'
+              : undefined;
+        if (!problem) throw error;
+        unreadable.push({ caseId, record, problem, ...(keyId ? { keyId } : {}) });
+        return undefined;
+      }
+    };
+    const envelopeOf = (read: Buffer) => {
+      const keyId = sealedKeyId(read);
+      if (keyId === current) return undefined;
+      const sealed = attempt('envelope', keyId, () =>
+        this.#sealer.seal(this.#sealer.open(read, caseId), caseId),
+      );
+      return sealed && { read, sealed };
+    };
+    if (stored.envelope) {
+      const envelope = envelopeOf(stored.envelope);
+      if (envelope) write.envelope = envelope;
+    }
+    if (stored.legacyEnvelope) {
+      const legacyEnvelope = envelopeOf(stored.legacyEnvelope);
+      if (legacyEnvelope) write.legacyEnvelope = legacyEnvelope;
+    }
+    const read = stored.sealedResult;
+    const keyId = read === undefined ? undefined : resultKeyId(read);
+    if (read !== undefined && keyId !== current) {
+      const sealed = attempt('result', keyId, () =>
+        sealResult(this.#sealer, openStoredResult(this.#sealer, { sealed: read }, caseId), caseId),
+      );
+      if (sealed) write.sealedResult = { read, sealed };
+    }
+    const clear = stored.clearResult;
+    if (clear !== undefined) {
+      const sealed = attempt('result', undefined, () =>
+        sealResult(
+          this.#sealer,
+          openStoredResult(this.#sealer, { legacyJson: clear }, caseId),
+          caseId,
+        ),
+      );
+      if (sealed) write.clearResult = { read: clear, sealed };
+    }
+    return { write, unreadable };
+  }
+
+  /** The ids of the next page of case hashes, and where the page after it starts. */
+  async #page(
+    from: WalkPosition | undefined,
+    limit: number,
+  ): Promise<{ ids: string[]; next: WalkPosition | null }> {
+    const nodes = this.#nodes();
+    const { node, scan } = from ?? { node: 0, scan: '0' };
+    const redis = nodes[node];
+    if (!redis) return { ids: [], next: null };
+    const pattern = `${escapeGlob(this.#keys.prefix)}:{s*}:case:*`;
+    const [cursor, keys] = await redis.scan(scan, 'MATCH', pattern, 'COUNT', limit, 'TYPE', 'hash');
+    const ids = new Set<string>();
+    for (const key of keys) {
+      const id = this.#caseKey.exec(key)?.[1];
+      if (id) ids.add(id);
+    }
+    const next =
+      cursor !== '0'
+        ? { node, scan: cursor }
+        : node + 1 < nodes.length
+          ? { node: node + 1, scan: '0' }
+          : null;
+    return { ids: [...ids], next };
+  }
+
+  /** The Redis to scan: the one server, or a Cluster's masters in the order of their addresses. */
+  #nodes(): RedisClient[] {
+    if (!(this.#redis instanceof Cluster)) return [this.#redis];
+    const address = (n: RedisClient) =>
+      n instanceof Cluster ? '' : `${n.options.host ?? ''}:${String(n.options.port ?? '')}`;
+    return this.#redis.nodes('master').sort((a, b) => address(a).localeCompare(address(b)));
+  }
+}
+
+/** The key id in a sealed result's header: 64 base64 characters are 48 bytes, past any key id. */
+function resultKeyId(sealed: string): string | undefined {
+  return sealedKeyId(Buffer.from(sealed.slice(0, 64), 'base64'));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}

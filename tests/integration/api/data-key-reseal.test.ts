@@ -1,0 +1,339 @@
+// Retiring a data key (gateway/README.md#key-rotation): cases sealed under k1, read by a gateway
+// listing `k2,k1` (k2 current). The census counts what each key seals; the re-seal moves every
+// envelope and result under k2 and seals a result stored in clear, and the cases read the same and
+// still open for delivery; a case under a key not listed is reported and left untouched; a gateway
+// listing only k2 then reads everything. The re-seal is a compare-and-set per case: a write between
+// its read and its replace wins. Bad cursors and limits are 400 with a pointer, and an operator
+// without the data-keys right is refused and audited. Real gateways and Redis on one key prefix.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CensusAnswer, ResealAnswer } from '../../../gateway/admin/data-keys.ts';
+import type { AuditEntry } from '../../../gateway/audit/audit-log.ts';
+import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
+import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { paidResult } from '../../support/payment-results.ts';
+import { plainRedis, uniquePrefix } from '../../support/redis.ts';
+
+const K1 = generateDataKeys('k1');
+const K2 = generateDataKeys('k2');
+const LOST = generateDataKeys('k0');
+const idOf = (keys: string) => keys.split(':')[0]!;
+const prefix = uniquePrefix('reseal');
+const keys = redisKeys(prefix);
+const redis = plainRedis();
+const open: ApiGateway[] = [];
+
+async function gateway(dataKeys: string): Promise<ApiGateway> {
+  const gw = await startApiGateway(
+    { GW_KEY_PREFIX: prefix, GW_DATA_KEYS: dataKeys },
+    { relay: false },
+  );
+  open.push(gw);
+  return gw;
+}
+
+let seq = 0;
+async function submit(gw: ApiGateway): Promise<string> {
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string }>(validExample('SW-005'), `reseal-${Date.now()}-${seq++}`);
+  expect(res.status).toBe(202);
+  return res.body.caseId;
+}
+
+async function decide(gw: ApiGateway, caseId: string, result: unknown): Promise<void> {
+  const res = await gw.client('province-yn').request('POST', `/v1/cases/${caseId}/events`, {
+    json: { type: 'decided', at: new Date().toISOString(), result },
+  });
+  expect(res.status).toBe(200);
+}
+
+const envelopeKeyId = async (caseId: string) =>
+  sealedKeyId((await redis.getBuffer(keys.envelope(caseId)))!);
+const resultKeyId = async (caseId: string) =>
+  sealedKeyId(Buffer.from((await redis.hget(keys.case(caseId), 'sealedResult'))!, 'base64'));
+
+/** Every page of the census, summed, as the CLI does. */
+async function census(gw: ApiGateway, limit = 1000) {
+  const sum = {
+    cases: 0,
+    envelopes: {} as Record<string, number>,
+    results: {} as Record<string, number>,
+    clearResults: 0,
+    pages: 0,
+  };
+  let cursor: string | null | undefined;
+  do {
+    const res = await gw
+      .client('operator-dev')
+      .request<CensusAnswer>(
+        'GET',
+        `/v1/admin/data-keys/census?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+    expect(res.status).toBe(200);
+    sum.pages += 1;
+    sum.cases += res.body.cases;
+    sum.clearResults += res.body.clearResults;
+    for (const [into, from] of [
+      [sum.envelopes, res.body.envelopes],
+      [sum.results, res.body.results],
+    ] as const)
+      for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return sum;
+}
+
+async function reseal(gw: ApiGateway, limit = 1000) {
+  const pages: ResealAnswer[] = [];
+  let cursor: string | null | undefined;
+  do {
+    const res = await gw
+      .client('operator-dev')
+      .request<ResealAnswer>(
+        'POST',
+        `/v1/admin/data-keys/reseal?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    pages.push(res.body);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return {
+    pages,
+    envelopes: pages.reduce((n, p) => n + p.resealed.envelopes, 0),
+    results: pages.reduce((n, p) => n + p.resealed.results, 0),
+    sealedClearResults: pages.reduce((n, p) => n + p.sealedClearResults, 0),
+    unreadable: pages.flatMap((p) => p.unreadable),
+    changed: pages.flatMap((p) => p.changed),
+  };
+}
+
+const views = new Map<string, unknown>();
+async function view(gw: ApiGateway, caseId: string, reader = 'portal-sc') {
+  const res = await gw.client(reader).getCase(caseId);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+let plain: string[]; // envelope only, under k1
+let decided: string; // envelope and sealed result under k1
+let legacy: string; // envelope under k1, result in clear
+let lost: string; // envelope under a key no gateway lists any more
+let lostBytes: Buffer;
+const paid = paidResult();
+const accountNo = (paid.account as { accountNo: string }).accountNo;
+let rotated: ApiGateway;
+
+beforeAll(async () => {
+  const gone = await gateway(LOST);
+  lost = await submit(gone);
+  lostBytes = (await redis.getBuffer(keys.envelope(lost)))!;
+  await gone.close();
+
+  const old = await gateway(K1);
+  plain = [await submit(old), await submit(old), await submit(old)];
+  decided = await submit(old);
+  await decide(old, decided, paid);
+  legacy = await submit(old);
+  // What a gateway before sealed results wrote for a decided event: the JSON, in `result`.
+  await redis.hset(keys.case(legacy), 'status', 'DECIDED', 'result', JSON.stringify(paid));
+  for (const id of [...plain, decided, legacy]) {
+    views.set(id, await view(old, id));
+    views.set(`operator:${id}`, await view(old, id, 'operator-dev'));
+  }
+  await old.close();
+  rotated = await gateway(`${K2},${K1}`);
+}, 60_000);
+
+afterAll(async () => {
+  for (const gw of open.reverse()) await gw.close().catch(() => undefined);
+  redis.disconnect();
+});
+
+describe('a data key retired by census and re-seal', () => {
+  it('counts by key id what the cases are sealed under, clear results apart, over pages', async () => {
+    const before = await census(rotated);
+    expect(before.envelopes).toEqual({ [idOf(K1)]: 5, [idOf(LOST)]: 1 });
+    expect(before.results).toEqual({ [idOf(K1)]: 1 });
+    expect(before.clearResults).toBe(1);
+    expect(before.cases).toBe(6);
+    // A small page walks the same cases in more requests.
+    const paged = await census(rotated, 2);
+    expect(paged.pages).toBeGreaterThan(1);
+    expect(paged.envelopes).toEqual(before.envelopes);
+  });
+
+  it('re-seals every envelope and result under the current key and seals the clear result', async () => {
+    const done = await reseal(rotated);
+    expect(done.envelopes).toBe(5);
+    expect(done.results).toBe(1);
+    expect(done.sealedClearResults).toBe(1);
+    expect(done.changed).toEqual([]);
+    for (const id of [...plain, decided, legacy]) expect(await envelopeKeyId(id)).toBe(idOf(K2));
+    expect(await resultKeyId(decided)).toBe(idOf(K2));
+    expect(await resultKeyId(legacy)).toBe(idOf(K2));
+    const raw = await redis.hgetall(keys.case(legacy));
+    expect(raw.result).toBe('null');
+    expect(Object.values(raw).join('\n')).not.toContain(accountNo);
+
+    const after = await census(rotated);
+    expect(after.envelopes).toEqual({ [idOf(K2)]: 5, [idOf(LOST)]: 1 });
+    expect(after.results).toEqual({ [idOf(K2)]: 2 });
+    expect(after.clearResults).toBe(0);
+  });
+
+  it('reports a case under a key not listed and leaves its bytes as they were', async () => {
+    const again = await reseal(rotated);
+    expect(again.unreadable).toEqual([
+      { caseId: lost, record: 'envelope', problem: 'unknown-key', keyId: idOf(LOST) },
+    ]);
+    expect(await redis.getBuffer(keys.envelope(lost))).toEqual(lostBytes);
+    // Idempotent: nothing left to re-seal.
+    expect([again.envelopes, again.results, again.sealedClearResults]).toEqual([0, 0, 0]);
+  });
+
+  it('leaves the cases reading the same, masked and unmasked, and opening for delivery', async () => {
+    for (const id of [...plain, decided, legacy]) {
+      expect(await view(rotated, id)).toEqual(views.get(id));
+      expect(await view(rotated, id, 'operator-dev')).toEqual(views.get(`operator:${id}`));
+      const delivery = await rotated.services.store.getForDelivery(id);
+      expect(await delivery?.openEnvelope()).toEqual(validExample('SW-005'));
+    }
+  });
+
+  it('lets a gateway that lists only the new key read every re-sealed case', async () => {
+    const only = await gateway(K2);
+    for (const id of [...plain, decided, legacy]) {
+      expect(await view(only, id, 'operator-dev')).toEqual(views.get(`operator:${id}`));
+    }
+    const census = await only
+      .client('operator-dev')
+      .request<CensusAnswer>('GET', '/v1/admin/data-keys/census?limit=1000');
+    expect(census.body).toMatchObject({ currentKeyId: idOf(K2), listedKeyIds: [idOf(K2)] });
+  });
+
+  it('audits each page under the operator with its counts and no content', async () => {
+    const entries: AuditEntry[] = (
+      await rotated.services.audit.page({ limit: 200, action: 'data-keys.reseal' })
+    ).items;
+    expect(entries.length).toBeGreaterThan(0);
+    const first = entries[0]!;
+    expect(first).toMatchObject({ actor: 'operator-dev', target: 'data-keys', outcome: 'ok' });
+    const reasons = entries.map((e) => e.reason ?? '').join('\n');
+    expect(reasons).toContain('5 envelopes and 1 results re-sealed, 1 clear results sealed');
+    expect(reasons).toContain(`${lost} envelope unknown-key ${idOf(LOST)}`);
+    expect(reasons).not.toContain(accountNo);
+  });
+});
+
+describe('the compare-and-set of a case', () => {
+  it('does not overwrite a result written between its read and its replace', async () => {
+    const old = await gateway(K1);
+    const caseId = await submit(old);
+    await decide(old, caseId, paid);
+    const records = rotated.services.store.sealedRecords;
+    const read = await records.read(caseId);
+    // The province's next result lands (sealed under k2) before the re-seal writes.
+    const res = await rotated.client('province-yn').request('POST', `/v1/cases/${caseId}/events`, {
+      json: { type: 'result-delivered', at: new Date().toISOString(), result: paidResult() },
+    });
+    expect(res.status).toBe(200);
+    const written = await redis.hget(keys.case(caseId), 'sealedResult');
+    const verdict = await records.replace(caseId, {
+      sealedResult: { read: read.sealedResult!, sealed: 'stale' },
+      envelope: { read: read.envelope!, sealed: Buffer.from('stale') },
+    });
+    expect(verdict).toBe('changed:result');
+    expect(await redis.hget(keys.case(caseId), 'sealedResult')).toBe(written);
+    // Nothing of the step is written: the envelope is the one read, still under k1.
+    expect(await redis.getBuffer(keys.envelope(caseId))).toEqual(read.envelope);
+  });
+
+  it('does not overwrite an envelope changed since it was read', async () => {
+    const caseId = await submit(rotated);
+    const records = rotated.services.store.sealedRecords;
+    const read = await records.read(caseId);
+    const other = Buffer.from(read.envelope!);
+    other[other.length - 1]! ^= 1;
+    await redis.set(keys.envelope(caseId), other);
+    expect(
+      await records.replace(caseId, {
+        envelope: { read: read.envelope!, sealed: Buffer.from('x') },
+      }),
+    ).toBe('changed:envelope');
+    expect(await redis.getBuffer(keys.envelope(caseId))).toEqual(other);
+  });
+
+  it('does not seal a clear result over a sealed one a move wrote meanwhile', async () => {
+    const caseId = await submit(rotated);
+    await redis.hset(keys.case(caseId), 'status', 'DECIDED', 'result', JSON.stringify(paid));
+    const records = rotated.services.store.sealedRecords;
+    const read = await records.read(caseId);
+    expect(read.clearResult).toBe(JSON.stringify(paid));
+    await redis.hset(keys.case(caseId), 'sealedResult', 'from-a-move');
+    expect(
+      await records.replace(caseId, { clearResult: { read: read.clearResult!, sealed: 'x' } }),
+    ).toBe('changed:result');
+    expect(await redis.hget(keys.case(caseId), 'sealedResult')).toBe('from-a-move');
+  });
+
+  it('keeps the envelope key’s time to live', async () => {
+    const caseId = await submit(rotated);
+    await redis.expire(keys.envelope(caseId), 5000);
+    const records = rotated.services.store.sealedRecords;
+    const read = await records.read(caseId);
+    expect(
+      await records.replace(caseId, { envelope: { read: read.envelope!, sealed: read.envelope! } }),
+    ).toBe('ok');
+    expect(await redis.ttl(keys.envelope(caseId))).toBeGreaterThan(4000);
+  });
+});
+
+describe('refusals', () => {
+  it('answers a cursor it did not give out 400 GW_INVALID_PARAMETER at /query/cursor', async () => {
+    for (const [method, path] of [
+      ['GET', '/v1/admin/data-keys/census?cursor=bm90LWEtY3Vyc29y'],
+      ['POST', '/v1/admin/data-keys/reseal?cursor=bm90LWEtY3Vyc29y'],
+      ['GET', '/v1/admin/data-keys/census?cursor=a%2Fb'],
+    ] as const) {
+      const res = await rotated.client('operator-dev').request(method, path);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        code: 'GW_INVALID_PARAMETER',
+        errors: [expect.objectContaining({ path: '/query/cursor' })],
+      });
+    }
+  });
+
+  it('answers a limit out of 1–1000 400 GW_INVALID_PARAMETER at /query/limit', async () => {
+    for (const limit of ['0', '1001', 'ten']) {
+      const res = await rotated
+        .client('operator-dev')
+        .request('POST', `/v1/admin/data-keys/reseal?limit=${limit}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'GW_INVALID_PARAMETER',
+        errors: [expect.objectContaining({ path: '/query/limit' })],
+      });
+    }
+  });
+
+  it('refuses an operator without the data-keys right, and audits the refusal', async () => {
+    for (const [method, path, action] of [
+      ['GET', '/v1/admin/data-keys/census', 'data-keys.census'],
+      ['POST', '/v1/admin/data-keys/reseal', 'data-keys.reseal'],
+    ] as const) {
+      const res = await rotated.client('operator-readonly').request(method, path);
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ code: 'GW_FORBIDDEN' });
+      const entries = (await rotated.services.audit.page({ limit: 200, action })).items;
+      expect(entries).toContainEqual(
+        expect.objectContaining({ actor: 'operator-readonly', outcome: 'refused' }),
+      );
+    }
+    const portal = await rotated.client('portal-sc').request('GET', '/v1/admin/data-keys/census');
+    expect(portal.status).toBe(403);
+  });
+});
