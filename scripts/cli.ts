@@ -8,6 +8,7 @@
 //   npm run cli -- audit verify
 //   npm run cli -- catalogue list | show | diff | drafts | draft | validate | submit | approve | reject
 //   npm run cli -- catalogue export | import [--dry-run]
+//   npm run cli -- data-keys census | reseal
 import { cliProgram } from './cli/program.ts';
 import { runCommand } from './command-failure.ts';
 

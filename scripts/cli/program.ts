@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { addAuditCommands } from './audit-commands.ts';
 import { addCatalogueCommands } from './catalogue-commands.ts';
+import { addDataKeyCommands } from './data-key-commands.ts';
 import { addDeadLetterCommands } from './dead-letter-commands.ts';
 import {
   DEFAULT_GATEWAY,
@@ -35,5 +36,6 @@ export function cliProgram(env: NodeJS.ProcessEnv = process.env): Command {
   addDeadLetterCommands(program, connect);
   addAuditCommands(program, connect);
   addCatalogueCommands(program, connect);
+  addDataKeyCommands(program, connect);
   return program;
 }

@@ -1,0 +1,251 @@
+// `data-keys census | reseal` (README.md#operator-cli, gateway/README.md#key-rotation): a data
+// key's retirement from a terminal. Both follow the gateway's cursor page after page (each request
+// does bounded work) and sum the pages. census says what each key seals and which listed keys are
+// still needed; reseal counts first (the progress bar's total), re-seals page after page under the
+// gateway's current key (each page audited under the operator), then counts again to say which
+// keys can now be removed. Both need the data-keys right.
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { CensusAnswer, ResealAnswer } from '../../gateway/admin/data-keys.ts';
+import type { UnreadableRecord } from '../../gateway/cases/sealed-records.ts';
+import type { ConnectOperator, OperatorApi } from './operator-api.ts';
+
+const CENSUS = '/v1/admin/data-keys/census';
+const RESEAL = '/v1/admin/data-keys/reseal';
+
+/** The census of every page, summed. */
+export interface Census {
+  currentKeyId: string;
+  listedKeyIds: readonly string[];
+  cases: number;
+  envelopes: Record<string, number>;
+  results: Record<string, number>;
+  clearResults: number;
+}
+
+/** Each key id the census met or the gateway lists, and what it means for retiring it. */
+export interface KeyVerdict {
+  keyId: string;
+  records: number;
+  verdict: 'current' | 'needed' | 'removable' | 'not-listed';
+}
+
+/** The re-seal of every page, summed. */
+export interface Reseal {
+  currentKeyId: string;
+  cases: number;
+  resealed: { envelopes: number; results: number };
+  sealedClearResults: number;
+  unreadable: UnreadableRecord[];
+  changed: string[];
+}
+
+interface Progress {
+  update(value: number): void;
+  stop(): void;
+}
+
+/** A progress bar on stderr when it is a terminal; nothing otherwise (pipes, tests). */
+function progress(format: string, total: number): Progress {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { format, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return {
+    update: (value) => {
+      if (value > bar.getTotal()) bar.setTotal(value);
+      bar.update(value);
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+function add(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
+}
+
+const total = (counts: Readonly<Record<string, number>>) =>
+  Object.values(counts).reduce((a, b) => a + b, 0);
+
+async function census(api: OperatorApi, limit: number | undefined): Promise<Census> {
+  const bar = progress('census [{bar}] {value} cases', 0);
+  const sum: Census = {
+    currentKeyId: '',
+    listedKeyIds: [],
+    cases: 0,
+    envelopes: {},
+    results: {},
+    clearResults: 0,
+  };
+  let cursor: string | undefined;
+  try {
+    do {
+      const page = await api.get<CensusAnswer>(CENSUS, { cursor, limit });
+      sum.currentKeyId = page.currentKeyId;
+      sum.listedKeyIds = page.listedKeyIds;
+      sum.cases += page.cases;
+      add(sum.envelopes, page.envelopes);
+      add(sum.results, page.results);
+      sum.clearResults += page.clearResults;
+      bar.update(sum.cases);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  } finally {
+    bar.stop();
+  }
+  return sum;
+}
+
+/** What each key id means: the current one, listed and still sealing records, removable, unknown. */
+export function keyVerdicts(sum: Census): KeyVerdict[] {
+  const records: Record<string, number> = {};
+  add(records, sum.envelopes);
+  add(records, sum.results);
+  const ids = [...new Set([...sum.listedKeyIds, ...Object.keys(records)])];
+  return ids.map((keyId) => {
+    const n = records[keyId] ?? 0;
+    const verdict =
+      keyId === sum.currentKeyId
+        ? 'current'
+        : !sum.listedKeyIds.includes(keyId)
+          ? 'not-listed'
+          : n > 0
+            ? 'needed'
+            : 'removable';
+    return { keyId, records: n, verdict };
+  });
+}
+
+function counts(c: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(c);
+  return entries.length === 0 ? 'none' : entries.map(([id, n]) => `${id} ${n}`).join(', ');
+}
+
+function printCensus(sum: Census): void {
+  console.log(`current key ${sum.currentKeyId}; listed ${sum.listedKeyIds.join(', ')}`);
+  console.log(`cases ${sum.cases}`);
+  console.log(`envelopes by key: ${counts(sum.envelopes)}`);
+  console.log(`results by key: ${counts(sum.results)}`);
+  console.log(`results in clear: ${sum.clearResults}`);
+  for (const { keyId, records, verdict } of keyVerdicts(sum)) {
+    const says = {
+      current: `current: seals new records (${records} now)`,
+      needed: `still needed: ${records} records sealed under it (run \`data-keys reseal\`)`,
+      removable: 'no case record sealed under it: can be removed from GW_DATA_KEYS',
+      'not-listed': `not listed: ${records} records this gateway cannot open`,
+    }[verdict];
+    console.log(`  ${keyId}: ${says}`);
+  }
+  console.log(
+    'counted: case envelopes and results (evaluation and rectification comments are not)',
+  );
+}
+
+async function reseal(api: OperatorApi, limit: number | undefined, todo: number): Promise<Reseal> {
+  const bar = progress('re-seal [{bar}] {value}/{total} records', todo);
+  const sum: Reseal = {
+    currentKeyId: '',
+    cases: 0,
+    resealed: { envelopes: 0, results: 0 },
+    sealedClearResults: 0,
+    unreadable: [],
+    changed: [],
+  };
+  let cursor: string | undefined;
+  try {
+    do {
+      const page = await api.post<ResealAnswer>(
+        `${RESEAL}?${new URLSearchParams({
+          ...(cursor ? { cursor } : {}),
+          ...(limit ? { limit: String(limit) } : {}),
+        }).toString()}`,
+      );
+      sum.currentKeyId = page.currentKeyId;
+      sum.cases += page.cases;
+      sum.resealed.envelopes += page.resealed.envelopes;
+      sum.resealed.results += page.resealed.results;
+      sum.sealedClearResults += page.sealedClearResults;
+      sum.unreadable.push(...page.unreadable);
+      sum.changed.push(...page.changed);
+      bar.update(
+        sum.resealed.envelopes +
+          sum.resealed.results +
+          sum.sealedClearResults +
+          sum.unreadable.length,
+      );
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  } finally {
+    bar.stop();
+  }
+  return sum;
+}
+
+function printReseal(sum: Reseal): void {
+  console.log(
+    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results; ${sum.sealedClearResults} results stored in clear sealed (${sum.cases} cases seen)`,
+  );
+  if (sum.unreadable.length > 0) {
+    console.log(`left as they are, not opened here: ${sum.unreadable.length}`);
+    for (const u of sum.unreadable) {
+      console.log(`  ${u.caseId} ${u.record}: ${u.problem}${u.keyId ? ` (key ${u.keyId})` : ''}`);
+    }
+  }
+  if (sum.changed.length > 0) {
+    console.log(
+      `changed while being re-sealed, run again: ${sum.changed.length} (${sum.changed.join(', ')})`,
+    );
+  }
+}
+
+function limitOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new InvalidArgumentError('must be an integer from 1 to 1000');
+  return n;
+}
+
+export function addDataKeyCommands(program: Command, connect: ConnectOperator): void {
+  const group = program
+    .command('data-keys')
+    .description('the data keys personal data is sealed under: census and re-seal');
+
+  group
+    .command('census')
+    .description('count the case records sealed under each data key (needs the data-keys right)')
+    .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
+    .option('--json', 'print JSON')
+    .action(async (options: { limit?: number; json?: boolean }, command: Command) => {
+      const sum = await census(connect(command), options.limit);
+      if (options.json) console.log(JSON.stringify({ ...sum, keys: keyVerdicts(sum) }, null, 2));
+      else printCensus(sum);
+    });
+
+  group
+    .command('reseal')
+    .description(
+      "re-seal under the gateway's current data key every case record sealed under another, or in clear (needs the data-keys right; audited)",
+    )
+    .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
+    .option('--json', 'print JSON')
+    .action(async (options: { limit?: number; json?: boolean }, command: Command) => {
+      const api = connect(command);
+      const before = await census(api, options.limit);
+      const todo =
+        total(before.envelopes) +
+        total(before.results) -
+        (before.envelopes[before.currentKeyId] ?? 0) -
+        (before.results[before.currentKeyId] ?? 0) +
+        before.clearResults;
+      const sum = await reseal(api, options.limit, todo);
+      const after = await census(api, options.limit);
+      if (options.json) {
+        console.log(JSON.stringify({ ...sum, census: after, keys: keyVerdicts(after) }, null, 2));
+        return;
+      }
+      printReseal(sum);
+      printCensus(after);
+    });
+}
