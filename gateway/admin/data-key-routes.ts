@@ -60,12 +60,11 @@ export const DATA_KEY_ROUTES = [
       operationId: 'dataKeyCensus',
       tags: ['admin'],
       summary:
-        'Count the stored envelopes and results sealed under each data key, a page of cases at a time (operators with data-keys)',
+        'Count the stored envelopes, results and comments sealed under each data key, a page at a time (operators with data-keys)',
       description:
-        'Reads the key id in each sealed header, never opens anything. Sum the pages until ' +
-        '`nextCursor` is null: a listed key with no record and not current can be removed from ' +
-        'GW_DATA_KEYS (case envelopes and results; evaluation and rectification comments are ' +
-        'not counted).',
+        'Reads the key id in each sealed header, never opens anything: case envelopes and ' +
+        'results, evaluation and re-rating comments. Sum the pages until `nextCursor` is null: ' +
+        'a listed key with no record and not current can be removed from GW_DATA_KEYS.',
       responses: {
         '200': jsonResponse('One page of the census.', {
           type: 'object',
@@ -80,6 +79,7 @@ export const DATA_KEY_ROUTES = [
               minimum: 0,
               description: 'Results stored in clear before results were sealed.',
             },
+            comments: COUNTS,
             nextCursor: CURSOR,
           },
           required: [
@@ -89,6 +89,7 @@ export const DATA_KEY_ROUTES = [
             'envelopes',
             'results',
             'clearResults',
+            'comments',
             'nextCursor',
           ],
         }),
@@ -110,7 +111,7 @@ export const DATA_KEY_ROUTES = [
       operationId: 'resealDataKeys',
       tags: ['admin'],
       summary:
-        'Re-seal under the current data key the records of the next page of cases sealed under another, or in clear (operators with data-keys; audited)',
+        'Re-seal under the current data key the records of the next page sealed under another, or a result in clear (operators with data-keys; audited)',
       description:
         'Each case is replaced by a compare-and-set: a record written meanwhile is read again, ' +
         'never overwritten. A record that does not open here is listed in `unreadable` and left ' +
@@ -126,8 +127,9 @@ export const DATA_KEY_ROUTES = [
               properties: {
                 envelopes: { type: 'integer', minimum: 0 },
                 results: { type: 'integer', minimum: 0 },
+                comments: { type: 'integer', minimum: 0 },
               },
-              required: ['envelopes', 'results'],
+              required: ['envelopes', 'results', 'comments'],
             },
             sealedClearResults: { type: 'integer', minimum: 0 },
             unreadable: {
@@ -135,15 +137,21 @@ export const DATA_KEY_ROUTES = [
               items: {
                 type: 'object',
                 properties: {
-                  caseId: { type: 'string' },
-                  record: { type: 'string', enum: ['envelope', 'result'] },
+                  id: {
+                    type: 'string',
+                    description: "The case id; a rectification's for a re-rating comment.",
+                  },
+                  record: {
+                    type: 'string',
+                    enum: ['envelope', 'result', 'evaluation-comment', 're-rating-comment'],
+                  },
                   problem: {
                     type: 'string',
                     enum: ['format', 'unknown-key', 'tampered', 'corrupt'],
                   },
                   keyId: { type: 'string' },
                 },
-                required: ['caseId', 'record', 'problem'],
+                required: ['id', 'record', 'problem'],
               },
             },
             changed: {

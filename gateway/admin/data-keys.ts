@@ -1,6 +1,6 @@
 // A data key's retirement as operators drive it (gateway/README.md#key-rotation): a census of the
-// keys the stored envelopes and results are sealed under, and their re-seal under the current key,
-// each one page of cases per request (cases/sealed-records.ts), the CLI following the cursor. Both
+// keys the stored envelopes, results and comments are sealed under, and their re-seal under the
+// current key, each one page per request (cases/sealed-records.ts), the CLI following the cursor. Both
 // need the `data-keys` right. A re-seal page is audited as `data-keys.reseal` under the operator,
 // its counts as the entry's reason (never a case's content); a census page is a read of counts and,
 // like a read of the audit chain, appended only when refused.
@@ -93,11 +93,11 @@ export function resealAudited(
 /** The audit entry's reason: what the page did, in counts and case ids, never content. */
 export function resealSummary(page: Omit<ResealPage, 'next'>): string {
   const unreadable = page.unreadable.map(
-    (u: UnreadableRecord) => `${u.caseId} ${u.record} ${u.problem}${u.keyId ? ` ${u.keyId}` : ''}`,
+    (u: UnreadableRecord) => `${u.id} ${u.record} ${u.problem}${u.keyId ? ` ${u.keyId}` : ''}`,
   );
   return [
     `under ${page.currentKeyId}: ${page.cases} cases`,
-    `${page.resealed.envelopes} envelopes and ${page.resealed.results} results re-sealed`,
+    `${page.resealed.envelopes} envelopes, ${page.resealed.results} results and ${page.resealed.comments} comments re-sealed`,
     `${page.sealedClearResults} clear results sealed`,
     `${page.unreadable.length} unreadable${unreadable.length ? ` (${unreadable.join('; ')})` : ''}`,
     `${page.changed.length} changed meanwhile`,

@@ -31,6 +31,7 @@ export const CASE_SCRIPTS = {
   readForDelivery: script('read-for-delivery.lua'),
   linkFollowUp: script('link-follow-up.lua'),
   resealCase: script('reseal-case.lua'),
+  resealField: script('reseal-field.lua'),
 } as const;
 
 /** transition-case.lua's answer: verdict, status, stored history length, then the parent's three. */

@@ -1,14 +1,18 @@
-// The sealed records of the cases, walked for a data key's retirement (gateway/README.md#key-rotation):
-// a census of the key each envelope and result is sealed under (read from the sealed header, never
-// opened), and the re-seal that opens those under any other key, or still in clear, and seals
-// them again under the current one. Both go over every case hash in pages of a SCAN of each Redis
+// The sealed records, walked for a data key's retirement (gateway/README.md#key-rotation): each
+// case's envelope and result, and the applicants' evaluation and re-rating comments. A census of
+// the key each is sealed under (read from the sealed header, never opened), and the re-seal that
+// opens those under any other key, or a result still in clear, and seals them again under the
+// current one. Both go over every case, evaluation and rectification hash in pages of a SCAN of each Redis
 // (each master of a Cluster), so one request does bounded work and the caller follows the cursor;
 // like SCAN, a case present from the first page to the last is seen at least once (a count can
 // include one twice while Redis rehashes), and one stored meanwhile is sealed under the current key
-// anyway. Part of the case store, which owns these keys: the re-seal writes through one
-// compare-and-set per case (reseal-case.lua), so a move or a result written between its read and
-// its write is never overwritten; it reads again, at most RESEAL_ATTEMPTS times. A record that does
-// not open (its key not listed, its bytes changed) is reported and left as it is.
+// anyway. Part of the case store, which owns the case keys: the re-seal writes through one
+// compare-and-set per case (reseal-case.lua) or comment (reseal-field.lua), so a move, a result or
+// a re-rating written between its read and its write is never overwritten; it reads again, at most
+// RESEAL_ATTEMPTS times. A record that does not open (its key not listed, its bytes changed) is
+// reported and left as it is. (A comment is the one field the re-seal writes in a rating slot's
+// hash: its value sealed again, in the same context, as the evaluation and rectification stores
+// seal it.)
 import { Cluster } from 'ioredis';
 import type { DataKeyRing } from '../personal-data/data-keys.ts';
 import {
@@ -49,12 +53,17 @@ export interface CensusPage {
   results: Record<string, number>;
   /** Results stored in clear before results were sealed. */
   clearResults: number;
+  /** Evaluation and re-rating comments. */
+  comments: Record<string, number>;
   next: WalkPosition | null;
 }
 
+export type SealedRecordKind = 'envelope' | 'result' | 'evaluation-comment' | 're-rating-comment';
+
 export interface UnreadableRecord {
-  caseId: string;
-  record: 'envelope' | 'result';
+  /** The case id; a rectification's id for its re-rating comment. */
+  id: string;
+  record: SealedRecordKind;
   problem: SealedDataProblem | 'corrupt';
   /** The key its header names (never key material). */
   keyId?: string;
@@ -64,12 +73,12 @@ export interface UnreadableRecord {
 export interface ResealPage {
   currentKeyId: string;
   cases: number;
-  resealed: { envelopes: number; results: number };
+  resealed: { envelopes: number; results: number; comments: number };
   /** Clear results sealed. */
   sealedClearResults: number;
   /** Left as they are: not opened here. */
   unreadable: UnreadableRecord[];
-  /** Cases whose records kept changing under the re-seal: run it again. */
+  /** Cases (or rectifications) whose records kept changing under the re-seal: run it again. */
   changed: string[];
   next: WalkPosition | null;
 }
@@ -92,6 +101,14 @@ export interface ResealWrite {
   clearResult?: { read: string; sealed: string };
 }
 
+/** Where a comment is sealed: the hash, its field, the context it is sealed in, whose it is. */
+interface CommentAt {
+  key: string;
+  field: 'comment' | 'reRating';
+  context: string;
+  id: string;
+}
+
 export interface SealedRecordsDeps {
   redis: RedisClient;
   keys: RedisKeys;
@@ -105,23 +122,31 @@ export class SealedRecords {
   readonly #sealer: Sealer;
   readonly #ring: DataKeyRing;
   readonly #caseKey: RegExp;
+  readonly #evaluationKey: RegExp;
+  readonly #rectificationKey: RegExp;
 
   constructor(deps: SealedRecordsDeps) {
     this.#redis = deps.redis;
     this.#keys = deps.keys;
     this.#sealer = deps.sealer;
     this.#ring = deps.ring;
-    this.#caseKey = new RegExp(`^${escapeRegExp(deps.keys.prefix)}:\\{s\\d+\\}:case:([^:]+)$`);
+    const prefix = escapeRegExp(deps.keys.prefix);
+    this.#caseKey = new RegExp(`^${prefix}:\\{s\\d+\\}:case:([^:]+)$`);
+    this.#evaluationKey = new RegExp(`^${prefix}:\\{rating:[^}]+\\}:(evaluation:[^:]+:[^:]+)$`);
+    this.#rectificationKey = new RegExp(`^${prefix}:\\{rating:[^}]+\\}:rect:([^:]+)$`);
   }
 
   get currentKeyId(): string {
     return this.#ring.current.id;
   }
 
-  /** Counts the keys the records of the next page of cases are sealed under. */
+  /** Counts the keys the records of the next page are sealed under. */
   async census(from: WalkPosition | undefined, limit: number): Promise<CensusPage> {
-    const { ids, next } = await this.#page(from, limit);
-    const stored = await Promise.all(ids.map((id) => this.read(id)));
+    const { ids, comments, next } = await this.#page(from, limit);
+    const [stored, sealedComments] = await Promise.all([
+      Promise.all(ids.map((id) => this.read(id))),
+      Promise.all(comments.map((c) => this.#readComment(c))),
+    ]);
     const page: CensusPage = {
       currentKeyId: this.#ring.current.id,
       listedKeyIds: this.#ring.ids,
@@ -129,6 +154,7 @@ export class SealedRecords {
       envelopes: {},
       results: {},
       clearResults: 0,
+      comments: {},
       next,
     };
     const count = (into: Record<string, number>, id: string | undefined) => {
@@ -139,26 +165,83 @@ export class SealedRecords {
       for (const envelope of [s.envelope, s.legacyEnvelope]) {
         if (envelope) count(page.envelopes, sealedKeyId(envelope));
       }
-      if (s.sealedResult !== undefined) count(page.results, resultKeyId(s.sealedResult));
+      if (s.sealedResult !== undefined) count(page.results, base64KeyId(s.sealedResult));
       if (s.clearResult !== undefined) page.clearResults += 1;
     }
+    for (const c of sealedComments) if (c) count(page.comments, base64KeyId(c.sealed));
     return page;
   }
 
   /** Re-seals under the current key what the next page of cases holds under another, or in clear. */
   async reseal(from: WalkPosition | undefined, limit: number): Promise<ResealPage> {
-    const { ids, next } = await this.#page(from, limit);
+    const { ids, comments, next } = await this.#page(from, limit);
     const page: ResealPage = {
       currentKeyId: this.#ring.current.id,
       cases: ids.length,
-      resealed: { envelopes: 0, results: 0 },
+      resealed: { envelopes: 0, results: 0, comments: 0 },
       sealedClearResults: 0,
       unreadable: [],
       changed: [],
       next,
     };
     for (const id of ids) await this.#resealCase(id, page);
+    for (const comment of comments) await this.#resealComment(comment, page);
     return page;
+  }
+
+  /** A comment's hash field as stored and its sealed text, if it holds one. */
+  async #readComment(
+    at: CommentAt,
+  ): Promise<{ raw: string; sealed: string; reRating?: Record<string, unknown> } | undefined> {
+    const raw = await this.#redis.hget(at.key, at.field);
+    if (raw === null) return undefined;
+    if (at.field === 'comment') return { raw, sealed: raw };
+    let reRating: Record<string, unknown> | undefined;
+    try {
+      reRating = (JSON.parse(raw) as Record<string, unknown> | null) ?? undefined;
+    } catch {
+      return undefined; // not the rectification store's JSON: nothing sealed to count or re-seal
+    }
+    const sealed = reRating?.comment;
+    return reRating && typeof sealed === 'string' ? { raw, sealed, reRating } : undefined;
+  }
+
+  /** Re-seals one comment not sealed under the current key (reseal-field.lua). */
+  async #resealComment(at: CommentAt, page: ResealPage): Promise<void> {
+    const record = at.field === 'comment' ? 'evaluation-comment' : 're-rating-comment';
+    for (let attempt = 1; attempt <= RESEAL_ATTEMPTS; attempt++) {
+      const stored = await this.#readComment(at);
+      const keyId = stored && base64KeyId(stored.sealed);
+      if (!stored || keyId === this.#ring.current.id) return;
+      let sealed: string;
+      try {
+        const text = this.#sealer.open(Buffer.from(stored.sealed, 'base64'), at.context);
+        sealed = this.#sealer.seal(text, at.context).toString('base64');
+      } catch (error) {
+        if (!(error instanceof SealedDataError)) throw error;
+        page.unreadable.push({
+          id: at.id,
+          record,
+          problem: error.problem,
+          ...(keyId ? { keyId } : {}),
+        });
+        return;
+      }
+      const value = stored.reRating
+        ? JSON.stringify({ ...stored.reRating, comment: sealed })
+        : sealed;
+      const verdict = await runScript(
+        this.#redis,
+        CASE_SCRIPTS.resealField,
+        [at.key],
+        [at.field, stored.raw, value],
+      );
+      if (verdict === 'ok') {
+        page.resealed.comments += 1;
+        return;
+      }
+    }
+    page.changed.push(at.id);
   }
 
   /** What case `caseId` stores sealed or in clear, as bytes (undefined fields: none stored). */
@@ -242,7 +325,7 @@ export class SealedRecords {
               ? 'corrupt'
               : undefined;
         if (!problem) throw error;
-        unreadable.push({ caseId, record, problem, ...(keyId ? { keyId } : {}) });
+        unreadable.push({ id: caseId, record, problem, ...(keyId ? { keyId } : {}) });
         return undefined;
       }
     };
@@ -263,7 +346,7 @@ export class SealedRecords {
       if (legacyEnvelope) write.legacyEnvelope = legacyEnvelope;
     }
     const read = stored.sealedResult;
-    const keyId = read === undefined ? undefined : resultKeyId(read);
+    const keyId = read === undefined ? undefined : base64KeyId(read);
     if (read !== undefined && keyId !== current) {
       const sealed = attempt('result', keyId, () =>
         sealResult(this.#sealer, openStoredResult(this.#sealer, { sealed: read }, caseId), caseId),
@@ -288,17 +371,35 @@ export class SealedRecords {
   async #page(
     from: WalkPosition | undefined,
     limit: number,
-  ): Promise<{ ids: string[]; next: WalkPosition | null }> {
+  ): Promise<{ ids: string[]; comments: CommentAt[]; next: WalkPosition | null }> {
     const nodes = this.#nodes();
     const { node, scan } = from ?? { node: 0, scan: '0' };
     const redis = nodes[node];
-    if (!redis) return { ids: [], next: null };
-    const pattern = `${escapeGlob(this.#keys.prefix)}:{s*}:case:*`;
+    if (!redis) return { ids: [], comments: [], next: null };
+    // Every hash under a hash tag of the prefix: cases ({s<n>}), evaluations and rectifications
+    // ({rating:<province>}); the rest ({supervise}, {catalogue}…) is left out by the patterns.
+    const pattern = `${escapeGlob(this.#keys.prefix)}:{*`;
     const [cursor, keys] = await redis.scan(scan, 'MATCH', pattern, 'COUNT', limit, 'TYPE', 'hash');
     const ids = new Set<string>();
+    const comments = new Map<string, CommentAt>();
     for (const key of keys) {
       const id = this.#caseKey.exec(key)?.[1];
       if (id) ids.add(id);
+      const evaluation = this.#evaluationKey.exec(key)?.[1];
+      // The context the evaluation store seals a comment in: `evaluation:<caseId>:<rated>`.
+      if (evaluation) {
+        const caseId = evaluation.split(':')[1]!;
+        comments.set(key, { key, field: 'comment', context: evaluation, id: caseId });
+      }
+      const rectification = this.#rectificationKey.exec(key)?.[1];
+      if (rectification) {
+        comments.set(key, {
+          key,
+          field: 'reRating',
+          context: rectification,
+          id: rectification,
+        });
+      }
     }
     const next =
       cursor !== '0'
@@ -306,7 +407,7 @@ export class SealedRecords {
         : node + 1 < nodes.length
           ? { node: node + 1, scan: '0' }
           : null;
-    return { ids: [...ids], next };
+    return { ids: [...ids], comments: [...comments.values()], next };
   }
 
   /** The Redis to scan: the one server, or a Cluster's masters in the order of their addresses. */
@@ -318,8 +419,8 @@ export class SealedRecords {
   }
 }
 
-/** The key id in a sealed result's header: 64 base64 characters are 48 bytes, past any key id. */
-function resultKeyId(sealed: string): string | undefined {
+/** The key id in base64 sealed data's header: 64 base64 characters are 48 bytes, past any key id. */
+function base64KeyId(sealed: string): string | undefined {
   return sealedKeyId(Buffer.from(sealed.slice(0, 64), 'base64'));
 }
 

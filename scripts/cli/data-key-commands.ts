@@ -1,9 +1,10 @@
 // `data-keys census | reseal` (README.md#operator-cli, gateway/README.md#key-rotation): a data
 // key's retirement from a terminal. Both follow the gateway's cursor page after page (each request
-// does bounded work) and sum the pages. census says what each key seals and which listed keys are
-// still needed; reseal counts first (the progress bar's total), re-seals page after page under the
-// gateway's current key (each page audited under the operator), then counts again to say which
-// keys can now be removed. Both need the data-keys right.
+// does bounded work) and sum the pages. census says what each key seals (case envelopes and
+// results, evaluation and re-rating comments) and which listed keys are still needed; reseal
+// counts first (the progress bar's total), re-seals page after page under the gateway's current
+// key (each page audited under the operator), then counts again to say which keys can now be
+// removed. Both need the data-keys right.
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CensusAnswer, ResealAnswer } from '../../gateway/admin/data-keys.ts';
@@ -21,6 +22,7 @@ export interface Census {
   envelopes: Record<string, number>;
   results: Record<string, number>;
   clearResults: number;
+  comments: Record<string, number>;
 }
 
 /** Each key id the census met or the gateway lists, and what it means for retiring it. */
@@ -34,7 +36,7 @@ export interface KeyVerdict {
 export interface Reseal {
   currentKeyId: string;
   cases: number;
-  resealed: { envelopes: number; results: number };
+  resealed: { envelopes: number; results: number; comments: number };
   sealedClearResults: number;
   unreadable: UnreadableRecord[];
   changed: string[];
@@ -78,6 +80,7 @@ async function census(api: OperatorApi, limit: number | undefined): Promise<Cens
     envelopes: {},
     results: {},
     clearResults: 0,
+    comments: {},
   };
   let cursor: string | undefined;
   try {
@@ -89,6 +92,7 @@ async function census(api: OperatorApi, limit: number | undefined): Promise<Cens
       add(sum.envelopes, page.envelopes);
       add(sum.results, page.results);
       sum.clearResults += page.clearResults;
+      add(sum.comments, page.comments);
       bar.update(sum.cases);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -103,6 +107,7 @@ export function keyVerdicts(sum: Census): KeyVerdict[] {
   const records: Record<string, number> = {};
   add(records, sum.envelopes);
   add(records, sum.results);
+  add(records, sum.comments);
   const ids = [...new Set([...sum.listedKeyIds, ...Object.keys(records)])];
   return ids.map((keyId) => {
     const n = records[keyId] ?? 0;
@@ -129,18 +134,16 @@ function printCensus(sum: Census): void {
   console.log(`envelopes by key: ${counts(sum.envelopes)}`);
   console.log(`results by key: ${counts(sum.results)}`);
   console.log(`results in clear: ${sum.clearResults}`);
+  console.log(`evaluation and re-rating comments by key: ${counts(sum.comments)}`);
   for (const { keyId, records, verdict } of keyVerdicts(sum)) {
     const says = {
       current: `current: seals new records (${records} now)`,
       needed: `still needed: ${records} records sealed under it (run \`data-keys reseal\`)`,
-      removable: 'no case record sealed under it: can be removed from GW_DATA_KEYS',
+      removable: 'no record sealed under it: can be removed from GW_DATA_KEYS',
       'not-listed': `not listed: ${records} records this gateway cannot open`,
     }[verdict];
     console.log(`  ${keyId}: ${says}`);
   }
-  console.log(
-    'counted: case envelopes and results (evaluation and rectification comments are not)',
-  );
 }
 
 async function reseal(api: OperatorApi, limit: number | undefined, todo: number): Promise<Reseal> {
@@ -148,7 +151,7 @@ async function reseal(api: OperatorApi, limit: number | undefined, todo: number)
   const sum: Reseal = {
     currentKeyId: '',
     cases: 0,
-    resealed: { envelopes: 0, results: 0 },
+    resealed: { envelopes: 0, results: 0, comments: 0 },
     sealedClearResults: 0,
     unreadable: [],
     changed: [],
@@ -166,12 +169,14 @@ async function reseal(api: OperatorApi, limit: number | undefined, todo: number)
       sum.cases += page.cases;
       sum.resealed.envelopes += page.resealed.envelopes;
       sum.resealed.results += page.resealed.results;
+      sum.resealed.comments += page.resealed.comments;
       sum.sealedClearResults += page.sealedClearResults;
       sum.unreadable.push(...page.unreadable);
       sum.changed.push(...page.changed);
       bar.update(
         sum.resealed.envelopes +
           sum.resealed.results +
+          sum.resealed.comments +
           sum.sealedClearResults +
           sum.unreadable.length,
       );
@@ -185,12 +190,12 @@ async function reseal(api: OperatorApi, limit: number | undefined, todo: number)
 
 function printReseal(sum: Reseal): void {
   console.log(
-    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results; ${sum.sealedClearResults} results stored in clear sealed (${sum.cases} cases seen)`,
+    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments; ${sum.sealedClearResults} results stored in clear sealed (${sum.cases} cases seen)`,
   );
   if (sum.unreadable.length > 0) {
     console.log(`left as they are, not opened here: ${sum.unreadable.length}`);
     for (const u of sum.unreadable) {
-      console.log(`  ${u.caseId} ${u.record}: ${u.problem}${u.keyId ? ` (key ${u.keyId})` : ''}`);
+      console.log(`  ${u.id} ${u.record}: ${u.problem}${u.keyId ? ` (key ${u.keyId})` : ''}`);
     }
   }
   if (sum.changed.length > 0) {
@@ -214,7 +219,9 @@ export function addDataKeyCommands(program: Command, connect: ConnectOperator): 
 
   group
     .command('census')
-    .description('count the case records sealed under each data key (needs the data-keys right)')
+    .description(
+      'count the records sealed under each data key: case envelopes and results, comments (needs the data-keys right)',
+    )
     .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
     .option('--json', 'print JSON')
     .action(async (options: { limit?: number; json?: boolean }, command: Command) => {
@@ -226,18 +233,18 @@ export function addDataKeyCommands(program: Command, connect: ConnectOperator): 
   group
     .command('reseal')
     .description(
-      "re-seal under the gateway's current data key every case record sealed under another, or in clear (needs the data-keys right; audited)",
+      "re-seal under the gateway's current data key every record sealed under another, or a result in clear (needs the data-keys right; audited)",
     )
     .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
     .option('--json', 'print JSON')
     .action(async (options: { limit?: number; json?: boolean }, command: Command) => {
       const api = connect(command);
       const before = await census(api, options.limit);
+      const notCurrent = (c: Record<string, number>) => total(c) - (c[before.currentKeyId] ?? 0);
       const todo =
-        total(before.envelopes) +
-        total(before.results) -
-        (before.envelopes[before.currentKeyId] ?? 0) -
-        (before.results[before.currentKeyId] ?? 0) +
+        notCurrent(before.envelopes) +
+        notCurrent(before.results) +
+        notCurrent(before.comments) +
         before.clearResults;
       const sum = await reseal(api, options.limit, todo);
       const after = await census(api, options.limit);

@@ -18,7 +18,8 @@ const execFileAsync = promisify(execFile);
 const cli = new URL('../../scripts/cli.ts', import.meta.url).pathname;
 const K1 = generateDataKeys('k1');
 const K2 = generateDataKeys('k2');
-const [k1, k2] = [K1, K2].map((k) => k.split(':')[0]!);
+const idOf = (keys: string) => keys.split(':')[0]!;
+const [k1, k2] = [idOf(K1), idOf(K2)];
 const prefix = uniquePrefix('cli-keys');
 const keys = redisKeys(prefix);
 const redis = plainRedis();
@@ -105,9 +106,9 @@ describe('data-keys over the operator API', () => {
     const { code, stdout, stderr } = await run(['data-keys', 'reseal', '--limit', '50']);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain(
-      `re-sealed under ${k2}: 3 envelopes, 1 results; 1 results stored in clear sealed`,
+      `re-sealed under ${k2}: 3 envelopes, 1 results, 0 comments; 1 results stored in clear sealed`,
     );
-    expect(stdout).toContain(`${k1}: no case record sealed under it: can be removed`);
+    expect(stdout).toContain(`${k1}: no record sealed under it: can be removed`);
     expect(stdout).toContain(`envelopes by key: ${k2} 3`);
 
     const json = await run(['data-keys', 'census', '--json']);

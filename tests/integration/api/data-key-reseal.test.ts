@@ -1,6 +1,7 @@
-// Retiring a data key (gateway/README.md#key-rotation): cases sealed under k1, read by a gateway
-// listing `k2,k1` (k2 current). The census counts what each key seals; the re-seal moves every
-// envelope and result under k2 and seals a result stored in clear, and the cases read the same and
+// Retiring a data key (gateway/README.md#key-rotation): cases, an evaluation comment and a
+// re-rating comment sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
+// counts what each key seals; the re-seal moves every envelope, result and comment under k2 and
+// seals a result stored in clear, and the cases and the rectification read the same and the cases
 // still open for delivery; a case under a key not listed is reported and left untouched; a gateway
 // listing only k2 then reads everything. The re-seal is a compare-and-set per case: a write between
 // its read and its replace wins. Bad cursors and limits are 400 with a pointer, and an operator
@@ -12,6 +13,13 @@ import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { close, submit as submitFlow } from '../../support/case-flow.ts';
+import {
+  evaluate,
+  readRectification,
+  reRate,
+  rectificationEvent,
+} from '../../support/evaluation-flow.ts';
 import { paidResult } from '../../support/payment-results.ts';
 import { plainRedis, uniquePrefix } from '../../support/redis.ts';
 
@@ -60,6 +68,7 @@ async function census(gw: ApiGateway, limit = 1000) {
     cases: 0,
     envelopes: {} as Record<string, number>,
     results: {} as Record<string, number>,
+    comments: {} as Record<string, number>,
     clearResults: 0,
     pages: 0,
   };
@@ -78,6 +87,7 @@ async function census(gw: ApiGateway, limit = 1000) {
     for (const [into, from] of [
       [sum.envelopes, res.body.envelopes],
       [sum.results, res.body.results],
+      [sum.comments, res.body.comments],
     ] as const)
       for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
     cursor = res.body.nextCursor;
@@ -103,6 +113,7 @@ async function reseal(gw: ApiGateway, limit = 1000) {
     pages,
     envelopes: pages.reduce((n, p) => n + p.resealed.envelopes, 0),
     results: pages.reduce((n, p) => n + p.resealed.results, 0),
+    comments: pages.reduce((n, p) => n + p.resealed.comments, 0),
     sealedClearResults: pages.reduce((n, p) => n + p.sealedClearResults, 0),
     unreadable: pages.flatMap((p) => p.unreadable),
     changed: pages.flatMap((p) => p.changed),
@@ -121,6 +132,9 @@ let decided: string; // envelope and sealed result under k1
 let legacy: string; // envelope under k1, result in clear
 let lost: string; // envelope under a key no gateway lists any more
 let lostBytes: Buffer;
+let rated: string; // a closed SF-009 case rated 差评 with a comment: its rectification re-rated
+let rectificationId: string;
+let rectificationView: unknown;
 const paid = paidResult();
 const accountNo = (paid.account as { accountNo: string }).accountNo;
 let rotated: ApiGateway;
@@ -135,13 +149,30 @@ beforeAll(async () => {
   plain = [await submit(old), await submit(old), await submit(old)];
   decided = await submit(old);
   await decide(old, decided, paid);
+  rated = (await submitFlow(old)).caseId;
+  await close(old, 'province-yn', rated, new Date().toISOString());
+  const evaluation = await evaluate(old, rated, {
+    level: 2,
+    rated: 'handling',
+    comment: '材料退了三次，电话 13759812345',
+  });
+  expect(evaluation.status).toBe(201);
+  rectificationId = evaluation.body.rectification!.id;
+  await rectificationEvent(old, rectificationId, 'visited');
+  await rectificationEvent(old, rectificationId, 'rectified');
+  expect((await reRate(old, rectificationId, { level: 4, comment: '满意' })).status).toBe(200);
+  rectificationView = (await readRectification(old, rectificationId)).body;
+  expect(rectificationView).toMatchObject({ reRating: { comment: '满意' } });
   legacy = await submit(old);
   // What a gateway before sealed results wrote for a decided event: the JSON, in `result`.
   await redis.hset(keys.case(legacy), 'status', 'DECIDED', 'result', JSON.stringify(paid));
-  for (const id of [...plain, decided, legacy]) {
+  for (const id of [...plain, decided, legacy, rated]) {
     views.set(id, await view(old, id));
     views.set(`operator:${id}`, await view(old, id, 'operator-dev'));
   }
+  expect(views.get(`operator:${rated}`)).toMatchObject({
+    evaluations: [expect.objectContaining({ comment: '材料退了三次，电话 13759812345' })],
+  });
   await old.close();
   rotated = await gateway(`${K2},${K1}`);
 }, 60_000);
@@ -152,25 +183,28 @@ afterAll(async () => {
 });
 
 describe('a data key retired by census and re-seal', () => {
-  it('counts by key id what the cases are sealed under, clear results apart, over pages', async () => {
+  it('counts by key id what envelopes, results and comments are sealed under, clear results apart, over pages', async () => {
     const before = await census(rotated);
-    expect(before.envelopes).toEqual({ [idOf(K1)]: 5, [idOf(LOST)]: 1 });
-    expect(before.results).toEqual({ [idOf(K1)]: 1 });
+    expect(before.envelopes).toEqual({ [idOf(K1)]: 6, [idOf(LOST)]: 1 });
+    expect(before.results).toEqual({ [idOf(K1)]: 2 });
     expect(before.clearResults).toBe(1);
-    expect(before.cases).toBe(6);
+    expect(before.comments).toEqual({ [idOf(K1)]: 2 });
+    expect(before.cases).toBe(7);
     // A small page walks the same cases in more requests.
     const paged = await census(rotated, 2);
     expect(paged.pages).toBeGreaterThan(1);
     expect(paged.envelopes).toEqual(before.envelopes);
   });
 
-  it('re-seals every envelope and result under the current key and seals the clear result', async () => {
+  it('re-seals every envelope, result and comment under the current key and seals the clear result', async () => {
     const done = await reseal(rotated);
-    expect(done.envelopes).toBe(5);
-    expect(done.results).toBe(1);
+    expect(done.envelopes).toBe(6);
+    expect(done.results).toBe(2);
+    expect(done.comments).toBe(2);
     expect(done.sealedClearResults).toBe(1);
     expect(done.changed).toEqual([]);
-    for (const id of [...plain, decided, legacy]) expect(await envelopeKeyId(id)).toBe(idOf(K2));
+    for (const id of [...plain, decided, legacy, rated])
+      expect(await envelopeKeyId(id)).toBe(idOf(K2));
     expect(await resultKeyId(decided)).toBe(idOf(K2));
     expect(await resultKeyId(legacy)).toBe(idOf(K2));
     const raw = await redis.hgetall(keys.case(legacy));
@@ -178,35 +212,42 @@ describe('a data key retired by census and re-seal', () => {
     expect(Object.values(raw).join('\n')).not.toContain(accountNo);
 
     const after = await census(rotated);
-    expect(after.envelopes).toEqual({ [idOf(K2)]: 5, [idOf(LOST)]: 1 });
-    expect(after.results).toEqual({ [idOf(K2)]: 2 });
+    expect(after.envelopes).toEqual({ [idOf(K2)]: 6, [idOf(LOST)]: 1 });
+    expect(after.results).toEqual({ [idOf(K2)]: 3 });
     expect(after.clearResults).toBe(0);
+    expect(after.comments).toEqual({ [idOf(K2)]: 2 });
   });
 
   it('reports a case under a key not listed and leaves its bytes as they were', async () => {
     const again = await reseal(rotated);
     expect(again.unreadable).toEqual([
-      { caseId: lost, record: 'envelope', problem: 'unknown-key', keyId: idOf(LOST) },
+      { id: lost, record: 'envelope', problem: 'unknown-key', keyId: idOf(LOST) },
     ]);
     expect(await redis.getBuffer(keys.envelope(lost))).toEqual(lostBytes);
     // Idempotent: nothing left to re-seal.
-    expect([again.envelopes, again.results, again.sealedClearResults]).toEqual([0, 0, 0]);
+    expect([again.envelopes, again.results, again.comments, again.sealedClearResults]).toEqual([
+      0, 0, 0, 0,
+    ]);
   });
 
   it('leaves the cases reading the same, masked and unmasked, and opening for delivery', async () => {
-    for (const id of [...plain, decided, legacy]) {
+    for (const id of [...plain, decided, legacy, rated]) {
       expect(await view(rotated, id)).toEqual(views.get(id));
       expect(await view(rotated, id, 'operator-dev')).toEqual(views.get(`operator:${id}`));
       const delivery = await rotated.services.store.getForDelivery(id);
-      expect(await delivery?.openEnvelope()).toEqual(validExample('SW-005'));
+      expect(await delivery?.openEnvelope()).toEqual(
+        validExample(id === rated ? 'SF-009' : 'SW-005'),
+      );
     }
+    expect((await readRectification(rotated, rectificationId)).body).toEqual(rectificationView);
   });
 
   it('lets a gateway that lists only the new key read every re-sealed case', async () => {
     const only = await gateway(K2);
-    for (const id of [...plain, decided, legacy]) {
+    for (const id of [...plain, decided, legacy, rated]) {
       expect(await view(only, id, 'operator-dev')).toEqual(views.get(`operator:${id}`));
     }
+    expect((await readRectification(only, rectificationId)).body).toEqual(rectificationView);
     const census = await only
       .client('operator-dev')
       .request<CensusAnswer>('GET', '/v1/admin/data-keys/census?limit=1000');
@@ -221,7 +262,9 @@ describe('a data key retired by census and re-seal', () => {
     const first = entries[0]!;
     expect(first).toMatchObject({ actor: 'operator-dev', target: 'data-keys', outcome: 'ok' });
     const reasons = entries.map((e) => e.reason ?? '').join('\n');
-    expect(reasons).toContain('5 envelopes and 1 results re-sealed, 1 clear results sealed');
+    expect(reasons).toContain(
+      '6 envelopes, 2 results and 2 comments re-sealed, 1 clear results sealed',
+    );
     expect(reasons).toContain(`${lost} envelope unknown-key ${idOf(LOST)}`);
     expect(reasons).not.toContain(accountNo);
   });
