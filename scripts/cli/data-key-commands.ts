@@ -72,7 +72,7 @@ const total = (counts: Readonly<Record<string, number>>) =>
   Object.values(counts).reduce((a, b) => a + b, 0);
 
 async function census(api: OperatorApi, limit: number | undefined): Promise<Census> {
-  const bar = progress('census [{bar}] {value} cases', 0);
+  const bar = progress('census: {value} cases counted', 0);
   const sum: Census = {
     currentKeyId: '',
     listedKeyIds: [],
