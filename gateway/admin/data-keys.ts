@@ -1,9 +1,9 @@
 // A data key's retirement as operators drive it (gateway/README.md#key-rotation): a census of the
 // keys the stored envelopes, results and comments are sealed under, and their re-seal under the
-// current key, each one page per request (cases/sealed-records.ts), the CLI following the cursor. Both
-// need the `data-keys` right. A re-seal page is audited as `data-keys.reseal` under the operator,
-// its counts as the entry's reason (never a case's content); a census page is a read of counts and,
-// like a read of the audit chain, appended only when refused.
+// current key, each one page per request (cases/sealed-records.ts), the CLI following the cursor.
+// Both need the `data-keys` right. A re-seal page is audited as `data-keys.reseal` under the
+// operator, its counts as the entry's reason (never content); a census page is a read of counts
+// and, like a read of the audit chain, appended only when refused.
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
 import type { CaseStore } from '../cases/case-store.ts';
@@ -27,7 +27,7 @@ export const DATA_KEY_PAGE_MAX = 1000;
 /** What a cursor of these walks decodes to: `<node>:<SCAN cursor>`. */
 const POSITION = /^(0|[1-9][0-9]{0,3}):(0|[1-9][0-9]{0,19})$/;
 
-/** The walk position a cursor names; 400 GW_INVALID_PARAMETER at /query/cursor when it names none. */
+/** The walk position a cursor names; else 400 GW_INVALID_PARAMETER at /query/cursor. */
 export function decodeWalkCursor(cursor: string | undefined): WalkPosition | undefined {
   if (cursor === undefined) return undefined;
   const match = POSITION.exec(Buffer.from(cursor, 'base64url').toString('utf8'));

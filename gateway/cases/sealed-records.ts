@@ -2,17 +2,17 @@
 // case's envelope and result, and the applicants' evaluation and re-rating comments. A census of
 // the key each is sealed under (read from the sealed header, never opened), and the re-seal that
 // opens those under any other key, or a result still in clear, and seals them again under the
-// current one. Both go over every case, evaluation and rectification hash in pages of a SCAN of each Redis
-// (each master of a Cluster), so one request does bounded work and the caller follows the cursor;
-// like SCAN, a case present from the first page to the last is seen at least once (a count can
-// include one twice while Redis rehashes), and one stored meanwhile is sealed under the current key
-// anyway. Part of the case store, which owns the case keys: the re-seal writes through one
-// compare-and-set per case (reseal-case.lua) or comment (reseal-field.lua), so a move, a result or
-// a re-rating written between its read and its write is never overwritten; it reads again, at most
-// RESEAL_ATTEMPTS times. A record that does not open (its key not listed, its bytes changed) is
-// reported and left as it is. (A comment is the one field the re-seal writes in a rating slot's
-// hash: its value sealed again, in the same context, as the evaluation and rectification stores
-// seal it.)
+// current one. Both go over every case, evaluation and rectification hash in pages of a SCAN of
+// each Redis (each master of a Cluster), so one request does bounded work and the caller follows
+// the cursor; like SCAN, a case present from the first page to the last is seen at least once (a
+// count can include one twice while Redis rehashes), and one stored meanwhile is sealed under the
+// current key anyway. Part of the case store, which owns the case keys: the re-seal writes through
+// one compare-and-set per case (reseal-case.lua) or comment (reseal-field.lua), so a move, a
+// result or a re-rating written between its read and its write is never overwritten; it reads
+// again, at most RESEAL_ATTEMPTS times. A record that does not open (its key not listed, its bytes
+// changed) is reported and left as it is. (A comment is the one field the re-seal writes in a
+// rating slot's hash: its value sealed again, in the same context, as the evaluation and
+// rectification stores seal it.)
 import { Cluster } from 'ioredis';
 import type { DataKeyRing } from '../personal-data/data-keys.ts';
 import {
@@ -172,7 +172,7 @@ export class SealedRecords {
     return page;
   }
 
-  /** Re-seals under the current key what the next page of cases holds under another, or in clear. */
+  /** Re-seals under the current key what the next page holds under another key, or in clear. */
   async reseal(from: WalkPosition | undefined, limit: number): Promise<ResealPage> {
     const { ids, comments, next } = await this.#page(from, limit);
     const page: ResealPage = {
@@ -304,7 +304,7 @@ export class SealedRecords {
     page.changed.push(caseId);
   }
 
-  /** What to write for the records of `stored` not sealed under the current key, and what failed. */
+  /** What to write for the records of `stored` not under the current key, and what failed. */
   #plan(stored: StoredSeals): { write: ResealWrite; unreadable: UnreadableRecord[] } {
     const { caseId } = stored;
     const current = this.#ring.current.id;
@@ -419,7 +419,7 @@ export class SealedRecords {
   }
 }
 
-/** The key id in base64 sealed data's header: 64 base64 characters are 48 bytes, past any key id. */
+/** The key id in a base64 sealed header: 64 base64 characters are 48 bytes, past any key id. */
 function base64KeyId(sealed: string): string | undefined {
   return sealedKeyId(Buffer.from(sealed.slice(0, 64), 'base64'));
 }

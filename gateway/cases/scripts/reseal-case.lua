@@ -30,8 +30,9 @@ if ARGV[5] ~= '' and redis.call('HGET', KEYS[1], 'sealedResult') ~= ARGV[5] then
   return 'changed:result'
 end
 if ARGV[7] ~= '' then
-  -- Still in clear, and no sealed result written beside it since (a move writes one and nulls this).
-  if redis.call('HGET', KEYS[1], 'result') ~= ARGV[7] or redis.call('HEXISTS', KEYS[1], 'sealedResult') == 1 then
+  -- Still in clear, and no sealed result written beside it since (a move writes one, nulls this).
+  if redis.call('HGET', KEYS[1], 'result') ~= ARGV[7]
+    or redis.call('HEXISTS', KEYS[1], 'sealedResult') == 1 then
     return 'changed:result'
   end
 end
