@@ -8,6 +8,7 @@ import { createHttpServer, listen } from './http/http-server.ts';
 import { createServices, gatewayApp, loadStaticData } from './services.ts';
 import { createCatalogueCompiler } from './catalogue/catalogue-compiler.ts';
 import { createLiveCatalogue } from './catalogue/live-catalogue.ts';
+import { registryBuilder } from './catalogue/schema-registry.ts';
 import { connectCatalogue } from './catalogue/published/connect-catalogue.ts';
 import { loadDivisionTables } from './divisions/load-division-table.ts';
 import { createLifecycle } from './shared/lifecycle.ts';
@@ -43,7 +44,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   // The catalogue in Redis (the seed files on the first start), compiled before listening.
   const tables = loadDivisionTables();
   const compiler = createCatalogueCompiler({ divisions: tables });
-  const catalogue = createLiveCatalogue({ compiler, logger });
+  const catalogue = createLiveCatalogue({ builder: registryBuilder(compiler), logger });
   try {
     await connectCatalogue(catalogue, redis, config);
   } catch (error) {

@@ -35,7 +35,11 @@ import { createCatalogueCompiler } from './catalogue/catalogue-compiler.ts';
 import { sourcesFromFiles } from './catalogue/item-source.ts';
 import { createLiveCatalogue, type LiveCatalogue } from './catalogue/live-catalogue.ts';
 import { loadCatalogue } from './catalogue/catalogue-loader.ts';
-import { compileRegistry, type SchemaRegistry } from './catalogue/schema-registry.ts';
+import {
+  compileRegistry,
+  registryBuilder,
+  type SchemaRegistry,
+} from './catalogue/schema-registry.ts';
 import type { DivisionTable } from './divisions/division-table.ts';
 import { loadDivisionTables, type DivisionTables } from './divisions/load-division-table.ts';
 import type { CaseQueues } from './queues/case-queues.ts';
@@ -62,7 +66,7 @@ export interface Services {
   clients: ClientRegistry;
   divisions: DivisionTable;
   routing: RoutingContext;
-  /** The catalogue served now (catalogue.registry, read at each use: publishes replace it). */
+  /** The catalogue served now (catalogue.current, read at each use: publishes replace it). */
   readonly registry: SchemaRegistry;
   catalogue: LiveCatalogue;
   calendar: CalendarSource;
@@ -133,7 +137,11 @@ export function fileCatalogue(
     { compileMs: Math.round(registry.compileMs), ...registry.counts },
     'catalogue compiled',
   );
-  return createLiveCatalogue({ compiler, logger, initial: { sources, registry } });
+  return createLiveCatalogue({
+    builder: registryBuilder(compiler),
+    logger,
+    initial: { sources, built: registry },
+  });
 }
 
 /** Everything that does not need Redis: config files, division table, catalogue (compiled). */
@@ -166,7 +174,7 @@ export function loadStaticData(
 function openApiOf(catalogue: LiveCatalogue): () => OpenApiDocument {
   let built: { registry: SchemaRegistry; document: OpenApiDocument } | undefined;
   return () => {
-    const registry = catalogue.registry;
+    const registry = catalogue.current;
     if (built?.registry !== registry)
       built = {
         registry,
@@ -190,7 +198,7 @@ export function createServices(
     log: logger,
     now,
     // Read at each use: a publish replaces the registry.
-    results: { resultFor: (code, version) => data.catalogue.registry.resultFor(code, version) },
+    results: { resultFor: (code, version) => data.catalogue.current.resultFor(code, version) },
   });
   const metrics = createMetrics();
   const warnings = readinessWarnings({ board: cases.board, calendar: data.calendar, now });
@@ -204,7 +212,7 @@ export function createServices(
     redis,
     ...data,
     get registry() {
-      return data.catalogue.registry;
+      return data.catalogue.current;
     },
     get openapi() {
       return openapi();

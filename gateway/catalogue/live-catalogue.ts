@@ -1,11 +1,13 @@
-// The catalogue a gateway serves, kept current while it runs (gateway/README.md#live-reload). It
-// starts from the published catalogue in Redis (importing the seed files when the catalogue is
-// empty) or, for tools and tests that never connect, from the files alone (revision 0). Each publish
-// bumps the revision; this instance learns it from the pub/sub hint and from a short poll of the
-// revision — a lost message only delays a reload, never loses it — then fetches only the item
-// versions whose digest it has not compiled, compiles just those (catalogue-compiler.ts), and swaps
-// in a new registry. A reload that fails keeps the last good registry and says so in status(),
-// which /readyz reports.
+// The catalogue a process follows while it runs (gateway/README.md#live-reload). It starts from the
+// published catalogue in Redis (importing the seed files when the catalogue is empty) or, for tools
+// and tests that never connect, from the files alone (revision 0). Each publish bumps the revision;
+// this instance learns it from the pub/sub hint and from a short poll of the revision — a lost
+// message only delays a reload, never loses it — then fetches only the item versions whose digest
+// it has not seen, has its builder make what the process uses of them (compiling just those
+// versions) and swaps that in with the revision's working-day calendar. What is built depends on
+// the process: a gateway compiles a schema registry (registryBuilder in schema-registry.ts), the
+// worker only the typed results and names it uses (typed-results.ts). A reload that fails keeps
+// the last good state and says so in status(), which the gateway's /readyz reports.
 import type { RedisClient } from '../shared/redis.ts';
 import { once } from 'node:events';
 import {
@@ -17,10 +19,9 @@ import {
 import type { Logger } from '../shared/logger.ts';
 import { CatalogueInvalidError } from './catalogue-error.ts';
 import { parseCatalogue } from './catalogue-loader.ts';
-import type { CatalogueCompiler } from './catalogue-compiler.ts';
 import { itemSource, versionKey, type ItemSource } from './item-source.ts';
 import type { CatalogueSeed, CatalogueState, CatalogueStore } from './published/catalogue-store.ts';
-import { SchemaRegistry } from './schema-registry.ts';
+import type { SchemaRegistry } from './schema-registry.ts';
 
 export interface CatalogueStatus {
   /** The revision served (0: the files, not yet read from the catalogue in Redis). */
@@ -52,22 +53,42 @@ export interface CatalogueLink {
   readonly pollMs: number;
 }
 
-export interface LiveCatalogue {
-  readonly registry: SchemaRegistry;
+/** What a builder made of one revision's item versions. */
+export interface CatalogueBuild<T> {
+  readonly built: T;
+  /** Why the revision cannot be used (the reload then fails and keeps the last good state). */
+  readonly problems: readonly string[];
+  /** Item versions compiled for it (the rest were compiled before). */
+  readonly compiled: number;
+  /** The compile, in milliseconds. */
+  readonly ms: number;
+}
+
+/** What a process makes of the published item versions: each process compiles what it uses. */
+export interface CatalogueBuilder<T> {
+  /** What it holds before it has read a revision (nothing published known yet). */
+  empty(): T;
+  /** Builds from every item version of a revision, in catalogue order. */
+  build(sources: readonly ItemSource[], state: CatalogueState): CatalogueBuild<T>;
+}
+
+export interface LiveCatalogue<T = SchemaRegistry> {
+  /** What the revision served was built into; read it at each use, since a reload replaces it. */
+  readonly current: T;
   calendar(): WorkingCalendar;
   status(): CatalogueStatus;
   /** Imports the seed into an empty catalogue, loads it, then follows it (hint and poll). */
   connect(link: CatalogueLink): Promise<SyncOutcome>;
-  /** Brings the registry to the catalogue's revision now; serialised with every other reload. */
+  /** Brings it to the catalogue's revision now; serialised with every other reload. */
   sync(): Promise<SyncOutcome>;
   close(): Promise<void>;
 }
 
-export interface LiveCatalogueOptions {
-  readonly compiler: CatalogueCompiler;
+export interface LiveCatalogueOptions<T> {
+  readonly builder: CatalogueBuilder<T>;
   readonly logger: Logger;
-  /** The files' sources and registry when it starts from them (tools, tests); else empty. */
-  readonly initial?: { readonly sources: readonly ItemSource[]; readonly registry: SchemaRegistry };
+  /** The files' sources and what was built of them when it starts from them (tools, tests). */
+  readonly initial?: { readonly sources: readonly ItemSource[]; readonly built: T };
   /** The working-day calendar before it connects; default config/calendars/. */
   readonly calendar?: WorkingCalendar;
 }
@@ -77,19 +98,16 @@ function parseCalendars(texts: ReadonlyMap<number, string>): WorkingCalendar {
   return createCalendar(years);
 }
 
-export function createLiveCatalogue(options: LiveCatalogueOptions): LiveCatalogue {
-  const { compiler, logger } = options;
-  let registry =
-    options.initial?.registry ??
-    new SchemaRegistry({
-      byCode: new Map(),
-      envelope: compiler.envelope,
-      compileMs: 0,
-      ruleContext: compiler.ruleContext,
-      now: compiler.now,
-    });
-  let sources = new Map((options.initial?.sources ?? []).map((s) => [key(s), s]));
-  let calendar = options.calendar ?? loadCalendar();
+export function createLiveCatalogue<T>(options: LiveCatalogueOptions<T>): LiveCatalogue<T> {
+  const { builder, logger } = options;
+  // One state, swapped whole: what was built, its sources, its calendar and its revision always
+  // belong to the same revision.
+  let served = {
+    revision: 0,
+    built: options.initial?.built ?? builder.empty(),
+    sources: new Map((options.initial?.sources ?? []).map((s) => [key(s), s])),
+    calendar: options.calendar ?? loadCalendar(),
+  };
   let link: CatalogueLink | undefined;
   let problems: readonly string[] | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -101,6 +119,7 @@ export function createLiveCatalogue(options: LiveCatalogueOptions): LiveCatalogu
 
   /** Sources of the state: the ones held, plus the versions not seen yet (fetched here). */
   async function sourcesOf(store: CatalogueStore, state: CatalogueState) {
+    const { sources } = served;
     const missing = state.order.filter((k) => sources.get(k)?.digest !== state.digests.get(k));
     const fetched = await store.versions(missing);
     const found = missing.map((k) => fetched.get(k));
@@ -125,27 +144,23 @@ export function createLiveCatalogue(options: LiveCatalogueOptions): LiveCatalogu
 
   async function reload(force: boolean): Promise<SyncOutcome> {
     const started = performance.now();
-    if (!link) return { revision: registry.revision, compiled: 0, ms: 0 };
+    const { revision } = served;
+    if (!link) return { revision, compiled: 0, ms: 0 };
     const { store } = link;
-    if (!force && problems === undefined && (await store.revision()) === registry.revision)
-      return { revision: registry.revision, compiled: 0, ms: performance.now() - started };
+    if (!force && problems === undefined && (await store.revision()) === revision)
+      return { revision, compiled: 0, ms: performance.now() - started };
     try {
       const state = await store.state();
       const list = await sourcesOf(store, state);
-      const outcome = compiler.compile(list);
+      const outcome = builder.build(list, state);
       if (outcome.problems.length > 0)
         throw new CatalogueInvalidError(`revision ${state.revision}`, outcome.problems);
-      registry = new SchemaRegistry({
-        byCode: outcome.byCode,
-        envelope: compiler.envelope,
-        compileMs: outcome.ms,
-        ruleContext: compiler.ruleContext,
+      served = {
         revision: state.revision,
-        sunsets: state.sunsets,
-        now: compiler.now,
-      });
-      sources = new Map(list.map((s) => [key(s), s]));
-      if (state.calendars.size > 0) calendar = parseCalendars(state.calendars);
+        built: outcome.built,
+        sources: new Map(list.map((s) => [key(s), s])),
+        calendar: state.calendars.size > 0 ? parseCalendars(state.calendars) : served.calendar,
+      };
       problems = undefined;
       const ms = performance.now() - started;
       logger.info(
@@ -161,7 +176,7 @@ export function createLiveCatalogue(options: LiveCatalogueOptions): LiveCatalogu
     } catch (error) {
       problems =
         error instanceof CatalogueInvalidError ? error.problems : [(error as Error).message];
-      logger.error({ err: error, revision: registry.revision }, 'catalogue reload failed');
+      logger.error({ err: error, revision }, 'catalogue reload failed');
       throw error;
     }
   }
@@ -173,12 +188,12 @@ export function createLiveCatalogue(options: LiveCatalogueOptions): LiveCatalogu
   }
 
   return {
-    get registry() {
-      return registry;
+    get current() {
+      return served.built;
     },
-    calendar: () => calendar,
+    calendar: () => served.calendar,
     status: () => ({
-      revision: registry.revision,
+      revision: served.revision,
       connected: link !== undefined,
       current: problems === undefined,
       ...(problems ? { problems } : {}),

@@ -22,6 +22,8 @@ import {
   type CompilerOptions,
 } from './catalogue-compiler.ts';
 import type { RegisteredItem } from './compile-item.ts';
+import type { CatalogueBuilder } from './live-catalogue.ts';
+import type { CatalogueState } from './published/catalogue-store.ts';
 import type { ItemExamples } from './item-files.ts';
 import { sourcesFromFiles, versionKey, type ItemSource } from './item-source.ts';
 import type { CompiledResult } from './result-schema.ts';
@@ -211,4 +213,37 @@ export function compileRegistry(
     ruleContext: compiler.ruleContext,
     now: compiler.now,
   });
+}
+
+/**
+ * What a gateway builds of each published revision (live-catalogue.ts): the whole registry, every
+ * version compiled once by the process's compiler, the revision's sunsets applied.
+ */
+export function registryBuilder(compiler: CatalogueCompiler): CatalogueBuilder<SchemaRegistry> {
+  const registry = (
+    byCode: CompiledVersions,
+    compileMs: number,
+    state?: Pick<CatalogueState, 'revision' | 'sunsets'>,
+  ) =>
+    new SchemaRegistry({
+      byCode,
+      envelope: compiler.envelope,
+      compileMs,
+      ruleContext: compiler.ruleContext,
+      revision: state?.revision,
+      sunsets: state?.sunsets,
+      now: compiler.now,
+    });
+  return {
+    empty: () => registry(new Map(), 0),
+    build(sources, state) {
+      const outcome = compiler.compile(sources);
+      return {
+        built: registry(outcome.byCode, outcome.ms, state),
+        problems: outcome.problems,
+        compiled: outcome.compiled,
+        ms: outcome.ms,
+      };
+    },
+  };
 }

@@ -16,6 +16,7 @@ import { draftItemOf, versionDocument } from '../../gateway/catalogue/admin/item
 import { createCatalogueCompiler } from '../../gateway/catalogue/catalogue-compiler.ts';
 import { parseExamples } from '../../gateway/catalogue/item-files.ts';
 import { createLiveCatalogue } from '../../gateway/catalogue/live-catalogue.ts';
+import { registryBuilder } from '../../gateway/catalogue/schema-registry.ts';
 import { createCatalogueStore } from '../../gateway/catalogue/published/catalogue-store.ts';
 import { readCatalogueSeed } from '../../gateway/catalogue/published/connect-catalogue.ts';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
@@ -46,7 +47,7 @@ try {
   const store = createCatalogueStore(redis, keys);
   const compiler = createCatalogueCompiler({ divisions: loadDivisionTables() });
   const catalogue = createLiveCatalogue({
-    compiler,
+    builder: registryBuilder(compiler),
     logger: createLogger({ level: 'silent', env: 'test' }),
   });
   const seed = readCatalogueSeed();
@@ -88,7 +89,7 @@ try {
     const outcome = await catalogue.sync();
     reloads.push(performance.now() - started);
     compiles.push(outcome.compileMs ?? 0);
-    if (outcome.compiled !== 1 || catalogue.registry.item('SW-005')?.version !== version)
+    if (outcome.compiled !== 1 || catalogue.current.item('SW-005')?.version !== version)
       throw new Error(`round ${round}: compiled ${outcome.compiled}`);
   }
   await catalogue.close();

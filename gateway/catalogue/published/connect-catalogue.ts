@@ -1,4 +1,4 @@
-// How a gateway process joins the published catalogue: the seed files (read only when Redis holds
+// How a process (gateway, worker) joins the published catalogue: the seed files (read only when Redis holds
 // no catalogue yet), the store on the shared connection, a connection of its own for the publish
 // hint (unless GW_CATALOGUE_SUBSCRIBE=false) and the poll interval.
 import { duplicateConnection, type RedisClient } from '../../shared/redis.ts';
@@ -17,8 +17,8 @@ export function readCatalogueSeed(
   return { sources: readSeedSources(schemasDir), calendars: readCalendarTexts(calendarsDir) };
 }
 
-export function connectCatalogue(
-  catalogue: LiveCatalogue,
+export function connectCatalogue<T>(
+  catalogue: LiveCatalogue<T>,
   redis: RedisClient,
   config: Pick<Config, 'keyPrefix' | 'cataloguePollMs' | 'catalogueSubscribe'>,
 ): Promise<SyncOutcome> {
