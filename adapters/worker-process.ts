@@ -3,23 +3,31 @@
 // queues them (gateway/README.md#silence-reconciliation), portal callbacks, and the 督办 supervisor
 // with the default ratings, on Redis connections that wait out a Redis restart: worker-role ones
 // for BullMQ (it blocks on them) and a store-role one, batched, for the case store's own
-// commands (gateway/shared/redis.ts). adapters/worker.ts runs it alone
-// (`npm run start:worker`); `npm start` runs it beside the gateway and the sandboxes.
+// commands (gateway/shared/redis.ts). It follows the published catalogue as gateways do
+// (gateway/README.md#live-reload) for the typed results, item names and working-day calendar it
+// uses, so a version or calendar published while it runs is used without a restart.
+// adapters/worker.ts runs it alone (`npm run start:worker`); `npm start` runs it beside the
+// gateway and the sandboxes.
 import type { Config } from '../config/load-config.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
 import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
 import { createCaseSystem } from '../gateway/case-system.ts';
 import { createStatusQueryRecorder } from '../gateway/cases/record-status-query.ts';
-import { loadTypedResults } from '../gateway/catalogue/typed-results.ts';
+import { createLiveCatalogue, type LiveCatalogue } from '../gateway/catalogue/live-catalogue.ts';
+import { connectCatalogue } from '../gateway/catalogue/published/connect-catalogue.ts';
+import {
+  workerCatalogueBuilder,
+  type WorkerCatalogue,
+} from '../gateway/catalogue/worker-catalogue.ts';
 import { loadDivisionTables } from '../gateway/divisions/load-division-table.ts';
 import { startSilenceWatch } from '../gateway/cases/silence-watch.ts';
-import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
 import { relayOptions, startOutboxRelay } from '../gateway/queues/outbox-relay.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
 import {
   createRedis,
   duplicateConnection,
   redisSettings,
+  StartupError,
   waitForRedis,
 } from '../gateway/shared/redis.ts';
 import { redisKeys, routeQueueName } from '../gateway/shared/redis-keys.ts';
@@ -37,6 +45,8 @@ import { ADAPTER_IDS, createAdapter, type AdapterId } from './kit/registry.ts';
 
 export interface RunningWorkers {
   workers: Map<string, AdapterWorker>;
+  /** The published catalogue it follows (status(): the revision used, and why it is behind). */
+  catalogue: LiveCatalogue<WorkerCatalogue>;
   stop: () => Promise<void>;
 }
 
@@ -56,16 +66,33 @@ export async function startWorkers(
   const connection = createRedis('worker', redisSettings(config));
   await waitForRedis(connection, config.redisStartupTimeoutMs);
   const keys = redisKeys(config.keyPrefix, config.redisShards);
-  // Results a status query brings are checked as posted ones are, and masked in callbacks as
-  // GET /v1/cases/{id} masks them (schemas/README.md#result-schemas).
-  const results = loadTypedResults({ divisions: loadDivisionTables() });
   const now = options.now ?? (() => new Date());
-  const supervision = loadSupervisionData(config);
   // Our own commands on a connection of their own, batched (shared/batched-redis.ts, role
   // 'store'): a delivery's read and its recorded move share socket writes with those of the
   // jobs beside it (in the dispatch bench ≈ 5 % less worker CPU and ≈ 18 % less Redis CPU per
-  // delivery).
+  // delivery). The catalogue's reads go there too.
   const storeConnection = createRedis('store', redisSettings(config));
+  // The published catalogue, as the gateways serve it (the seed files when Redis holds none yet):
+  // results a status query brings are checked as posted ones are, and masked in callbacks as
+  // GET /v1/cases/{id} masks them (schemas/README.md#result-schemas).
+  const catalogue = createLiveCatalogue({
+    builder: workerCatalogueBuilder({ divisions: loadDivisionTables() }),
+    logger,
+  });
+  try {
+    await connectCatalogue(catalogue, storeConnection, config);
+  } catch (error) {
+    await catalogue.close();
+    storeConnection.disconnect();
+    connection.disconnect();
+    throw new StartupError(`catalogue: ${(error as Error).message}`);
+  }
+  // Each read at its use: a reload replaces what the catalogue built and its calendar.
+  const results: WorkerCatalogue = {
+    resultFor: (code, version) => catalogue.current.resultFor(code, version),
+    itemName: (code, version) => catalogue.current.itemName(code, version),
+  };
+  const supervision = loadSupervisionData(config, () => catalogue.calendar());
   const cases = createCaseSystem({
     redis: storeConnection,
     config,
@@ -84,7 +111,6 @@ export async function startWorkers(
   });
   const settings =
     options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
-  const names = new Map(loadCatalogue().map((i) => [`${i.code}@${i.version}`, i.name]));
   const statusQueries = createStatusQueryRecorder({
     store,
     calendar: supervision.calendar,
@@ -119,7 +145,7 @@ export async function startWorkers(
           bullPrefix: keys.queuePrefix(routeQueueName(id)),
           store,
           statusQueries,
-          itemName: (code, version) => names.get(`${code}@${version}`) ?? code,
+          itemName: (code, version) => results.itemName(code, version) ?? code,
           log: logger,
         },
       ),
@@ -165,6 +191,7 @@ export async function startWorkers(
   logger.info({ adapters: [...workers.keys()] }, 'workers started');
   return {
     workers,
+    catalogue,
     stop: async () => {
       await relay.stop();
       await silenceWatch.stop();
@@ -172,6 +199,7 @@ export async function startWorkers(
       await supervising.stop();
       await callbackWorker.close();
       await cases.close();
+      await catalogue.close();
       await storeConnection.quit().catch(() => storeConnection.disconnect());
       await connection.quit().catch(() => connection.disconnect());
     },

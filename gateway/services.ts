@@ -164,9 +164,8 @@ export function loadStaticData(
     tables,
     routing: { divisions, alliance, routes },
     catalogue,
-    ...loadSupervisionData(config, alliance),
     // The calendars are published with the catalogue (a calendar draft reaches every gateway).
-    calendar: () => catalogue.calendar(),
+    ...loadSupervisionData(config, () => catalogue.calendar(), alliance),
   };
 }
 

@@ -1,12 +1,10 @@
-// What the 督办 engine and 好差评 need from files, loaded and checked once at start the same way by
-// every process (gateway, worker, operator CLI): the working-day calendar (as a source, so a year
-// published later reaches it), the per-province deadlines and the alliance's provinces.
+// What the 督办 engine and 好差评 need, put together the same way by every process that runs them
+// (gateway, worker): the working-day calendar, as a source read at each use — the published
+// catalogue's (gateway/README.md#live-reload), so a year published later reaches them without a
+// restart — and, loaded and checked once at start from files, the per-province deadlines and the
+// alliance's provinces.
 import type { Config } from '../../config/load-config.ts';
-import {
-  fixedCalendarSource,
-  loadCalendar,
-  type CalendarSource,
-} from '../calendar/working-days.ts';
+import type { CalendarSource } from '../calendar/working-days.ts';
 import { loadAlliance, type Alliance } from '../routing/alliance.ts';
 import { loadSupervisionPolicy, type SupervisionPolicy } from './supervision-policy.ts';
 
@@ -19,11 +17,12 @@ export interface SupervisionData {
 
 export function loadSupervisionData(
   config: Pick<Config, 'supervisionFile'>,
+  calendar: CalendarSource,
   alliance: Alliance = loadAlliance(),
 ): SupervisionData {
   const provinces = alliance.members.map((m) => m.province);
   return {
-    calendar: fixedCalendarSource(loadCalendar()),
+    calendar,
     policy: loadSupervisionPolicy(provinces, config.supervisionFile),
     provinces,
   };

@@ -3,6 +3,7 @@
 // outbox entries into jobs. It notes when each case's job came to exist (epoch ms with
 // sub-millisecond precision), so the bench can time 202 → job.
 import { loadConfig } from '../../config/load-config.ts';
+import { fixedCalendarSource, loadCalendar } from '../../gateway/calendar/working-days.ts';
 import { createCaseSystem } from '../../gateway/case-system.ts';
 import { relayOptions, startOutboxRelay } from '../../gateway/queues/outbox-relay.ts';
 import { createLogger, loggerSettings } from '../../gateway/shared/logger.ts';
@@ -24,7 +25,7 @@ await runChild(async () => {
   const cases = createCaseSystem({
     redis: connection,
     config,
-    supervision: loadSupervisionData(config),
+    supervision: loadSupervisionData(config, fixedCalendarSource(loadCalendar())),
     log: logger,
     now: () => new Date(),
   });
