@@ -1,7 +1,8 @@
-// Test helpers for the published catalogue: the seed's item versions, and a version published
-// straight through the store (as an approval would, without the drafts around it), to test what
-// gateways do with a publish apart from how it was approved.
+// Test helpers for the published catalogue: the seed's item versions, and a version or a calendar
+// year published straight through the store (as an approval would, without the drafts around it),
+// to test what gateways and workers do with a publish apart from how it was approved.
 import type { Redis } from 'ioredis';
+import { calendarText, type CalendarDraft } from '../../gateway/calendar/calendar-draft.ts';
 import {
   draftItemOf,
   versionDocument,
@@ -60,4 +61,23 @@ export async function publishDirect(
   });
   if (!outcome.ok) throw new Error(`publish refused: ${JSON.stringify(outcome)}`);
   return outcome;
+}
+
+/** Publishes a working-day calendar year, bypassing the drafts; answers the new revision. */
+export async function publishCalendarDirect(
+  redis: Redis,
+  prefix: string,
+  calendar: CalendarDraft,
+): Promise<number> {
+  const keys = redisKeys(prefix).catalogue;
+  const draftKey = keys.draft(`direct-calendar-${calendar.year}`);
+  await redis.hset(draftKey, 'status', 'in-review');
+  const outcome = await createCatalogueStore(redis, keys).publish({
+    draftKey,
+    approver: 'test',
+    at: new Date().toISOString(),
+    calendar: { year: calendar.year, text: calendarText(calendar) },
+  });
+  if (!outcome.ok) throw new Error(`publish refused: ${JSON.stringify(outcome)}`);
+  return outcome.revision;
 }
