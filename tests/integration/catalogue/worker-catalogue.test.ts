@@ -1,7 +1,7 @@
 // The worker follows the published catalogue as gateways do (gateway/README.md#live-reload): an
 // item version or a working-day calendar year published while a worker runs is used by its
-// deliveries, status queries and due dates without a restart, and a revision it cannot build
-// leaves it on the last good one. Real gateway (following the catalogue), the worker's start
+// deliveries, status queries, due dates and 督办 passes without a restart, and a revision it
+// cannot build leaves it on the last good one. Real gateway (following the catalogue), the worker's start
 // function on the test Redis, 藏易通 (xz) faked at the network with nock; one injected clock for
 // both, moved past the province's silence to have the worker query it.
 import nock from 'nock';
@@ -22,6 +22,7 @@ import {
 import { plainRedis, waitFor } from '../../support/redis.ts';
 import { testClock } from '../../support/test-clock.ts';
 import { memoryLogger } from '../../support/test-gateway.ts';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 
 const XZ = 'http://xz.worker-catalogue.test';
 const SILENCE_MS = 1000;
@@ -59,7 +60,7 @@ beforeAll(async () => {
       return [200, { businessNo: caseId, ticket, status: 'QUEUED', events }];
     });
   gw = await startApiGateway(
-    { GW_PROVINCE_SILENCE_MS: String(SILENCE_MS) },
+    { GW_PROVINCE_SILENCE_MS: String(SILENCE_MS), GW_SUPERVISION_INTERVAL_MS: '1000' },
     { liveCatalogue: true, now: clock.now },
   );
   workers = await startWorkers(gw.config, workerLog.logger, {
@@ -205,6 +206,34 @@ describe('a worker running while the catalogue is published', () => {
       r.status === 'IN_PROGRESS' && r.pausedDays ? r : undefined,
     );
     expect(resumed).toMatchObject({ pausedDays: 2, dueAt: '2027-03-25T15:59:59.000Z' });
+  });
+
+  it('has its 督办 pass count a working day of a calendar year republished after the case was submitted', async () => {
+    // 15 working days from Friday 5 March, the 23rd a holiday: due Monday 29 March. The warning
+    // falls 3 working days before: Wednesday the 24th, or Thursday the 25th once Saturday the
+    // 27th is a working day (调休).
+    const caseId = await deliveredCase(2);
+    expect((await readCase<{ dueAt: string }>(gw, caseId)).dueAt).toBe('2027-03-29T15:59:59.000Z');
+    const revision = await publishCalendarDirect(redis, gw.config.keyPrefix, {
+      year: 2027,
+      holidays: ['2027-03-23'],
+      extraWorkingDays: ['2027-03-27'],
+    });
+    await bothAt(revision);
+
+    clock.set('2027-03-25T02:00:00Z');
+    const board = redisKeys(gw.config.keyPrefix, gw.config.redisShards).shardOf(caseId).supervision;
+    const nextLook = await waitFor(
+      async () => {
+        const score = Number(await redis.zscore(board.due, `case:${caseId}`));
+        return score > clock.ms() ? score : undefined;
+      },
+      { timeoutMs: 8000, what: 'the worker’s 督办 pass over the case' },
+    );
+    // Looked at past the 24th, the warning is not due: the next look is the end of the 25th.
+    expect(new Date(nextLook!).toISOString()).toBe('2027-03-25T15:59:59.000Z');
+    const view = await readCase<{ flags: { warning: boolean } }>(gw, caseId);
+    expect(view.flags.warning).toBe(false);
   });
 
   it('keeps the last good revision when a published version’s result schema does not compile, says why in its status and log, and goes on judging results with the last good schemas', async () => {
