@@ -3,7 +3,8 @@
 // current key, each one page per request (cases/sealed-records.ts), the CLI following the cursor.
 // Both need the `data-keys` right. A re-seal page is audited as `data-keys.reseal` under the
 // operator, its counts as the entry's reason (never content); a census page is a read of counts
-// and, like a read of the audit chain, appended only when refused.
+// and, like a read of the audit chain, appended only when refused. The pages' sums and what they
+// say of each key (keyVerdicts) live here too: the CLI and the console show the same.
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
 import type { CaseStore } from '../cases/case-store.ts';
@@ -102,4 +103,103 @@ export function resealSummary(page: Omit<ResealPage, 'next'>): string {
     `${page.unreadable.length} unreadable${unreadable.length ? ` (${unreadable.join('; ')})` : ''}`,
     `${page.changed.length} changed meanwhile`,
   ].join(', ');
+}
+
+/** The census of every page, summed: what the CLI and the console show. */
+export interface CensusSum {
+  currentKeyId: string;
+  listedKeyIds: readonly string[];
+  cases: number;
+  envelopes: Record<string, number>;
+  results: Record<string, number>;
+  clearResults: number;
+  comments: Record<string, number>;
+}
+
+/** The re-seal of every page, summed. */
+export interface ResealSum {
+  currentKeyId: string;
+  cases: number;
+  resealed: { envelopes: number; results: number; comments: number };
+  sealedClearResults: number;
+  unreadable: UnreadableRecord[];
+  changed: string[];
+}
+
+/** Each key id the census met or the gateway lists, and what it means for retiring it. */
+export interface KeyVerdict {
+  keyId: string;
+  records: number;
+  verdict: 'current' | 'needed' | 'removable' | 'not-listed';
+}
+
+export function emptyCensus(): CensusSum {
+  return {
+    currentKeyId: '',
+    listedKeyIds: [],
+    cases: 0,
+    envelopes: {},
+    results: {},
+    clearResults: 0,
+    comments: {},
+  };
+}
+
+export function emptyReseal(): ResealSum {
+  return {
+    currentKeyId: '',
+    cases: 0,
+    resealed: { envelopes: 0, results: 0, comments: 0 },
+    sealedClearResults: 0,
+    unreadable: [],
+    changed: [],
+  };
+}
+
+function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
+}
+
+/** Adds one census page to the sum (in place). */
+export function addCensusPage(sum: CensusSum, page: CensusSum): void {
+  sum.currentKeyId = page.currentKeyId;
+  sum.listedKeyIds = page.listedKeyIds;
+  sum.cases += page.cases;
+  addCounts(sum.envelopes, page.envelopes);
+  addCounts(sum.results, page.results);
+  sum.clearResults += page.clearResults;
+  addCounts(sum.comments, page.comments);
+}
+
+/** Adds one re-seal page to the sum (in place). */
+export function addResealPage(sum: ResealSum, page: ResealSum): void {
+  sum.currentKeyId = page.currentKeyId;
+  sum.cases += page.cases;
+  sum.resealed.envelopes += page.resealed.envelopes;
+  sum.resealed.results += page.resealed.results;
+  sum.resealed.comments += page.resealed.comments;
+  sum.sealedClearResults += page.sealedClearResults;
+  sum.unreadable.push(...page.unreadable);
+  sum.changed.push(...page.changed);
+}
+
+/** What each key id means: the current one, listed and still sealing records, removable, unknown. */
+export function keyVerdicts(sum: CensusSum): KeyVerdict[] {
+  const records: Record<string, number> = {};
+  addCounts(records, sum.envelopes);
+  addCounts(records, sum.results);
+  addCounts(records, sum.comments);
+  const ids = [...new Set([...sum.listedKeyIds, ...Object.keys(records)])];
+  return ids.map((keyId) => {
+    const n = records[keyId] ?? 0;
+    const verdict =
+      keyId === sum.currentKeyId
+        ? 'current'
+        : !sum.listedKeyIds.includes(keyId)
+          ? 'not-listed'
+          : n > 0
+            ? 'needed'
+            : 'removable';
+    return { keyId, records: n, verdict };
+  });
 }

@@ -140,6 +140,11 @@ export class SealedRecords {
     return this.#ring.current.id;
   }
 
+  /** The key ids this gateway opens records under (GW_DATA_KEYS), current first. */
+  get listedKeyIds(): readonly string[] {
+    return this.#ring.ids;
+  }
+
   /** Counts the keys the records of the next page are sealed under. */
   async census(from: WalkPosition | undefined, limit: number): Promise<CensusPage> {
     const { ids, comments, next } = await this.#page(from, limit);

@@ -7,40 +7,21 @@
 // removed. Both need the data-keys right.
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { CensusAnswer, ResealAnswer } from '../../gateway/admin/data-keys.ts';
-import type { UnreadableRecord } from '../../gateway/cases/sealed-records.ts';
+import {
+  addCensusPage,
+  addResealPage,
+  emptyCensus,
+  emptyReseal,
+  keyVerdicts,
+  type CensusAnswer,
+  type CensusSum,
+  type ResealAnswer,
+  type ResealSum,
+} from '../../gateway/admin/data-keys.ts';
 import type { ConnectOperator, OperatorApi } from './operator-api.ts';
 
 const CENSUS = '/v1/admin/data-keys/census';
 const RESEAL = '/v1/admin/data-keys/reseal';
-
-/** The census of every page, summed. */
-export interface Census {
-  currentKeyId: string;
-  listedKeyIds: readonly string[];
-  cases: number;
-  envelopes: Record<string, number>;
-  results: Record<string, number>;
-  clearResults: number;
-  comments: Record<string, number>;
-}
-
-/** Each key id the census met or the gateway lists, and what it means for retiring it. */
-export interface KeyVerdict {
-  keyId: string;
-  records: number;
-  verdict: 'current' | 'needed' | 'removable' | 'not-listed';
-}
-
-/** The re-seal of every page, summed. */
-export interface Reseal {
-  currentKeyId: string;
-  cases: number;
-  resealed: { envelopes: number; results: number; comments: number };
-  sealedClearResults: number;
-  unreadable: UnreadableRecord[];
-  changed: string[];
-}
 
 interface Progress {
   update(value: number): void;
@@ -64,35 +45,17 @@ function progress(format: string, total: number): Progress {
   };
 }
 
-function add(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
-  for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
-}
-
 const total = (counts: Readonly<Record<string, number>>) =>
   Object.values(counts).reduce((a, b) => a + b, 0);
 
-async function census(api: OperatorApi, limit: number | undefined): Promise<Census> {
+async function census(api: OperatorApi, limit: number | undefined): Promise<CensusSum> {
   const bar = progress('census: {value} cases counted', 0);
-  const sum: Census = {
-    currentKeyId: '',
-    listedKeyIds: [],
-    cases: 0,
-    envelopes: {},
-    results: {},
-    clearResults: 0,
-    comments: {},
-  };
+  const sum = emptyCensus();
   let cursor: string | undefined;
   try {
     do {
       const page = await api.get<CensusAnswer>(CENSUS, { cursor, limit });
-      sum.currentKeyId = page.currentKeyId;
-      sum.listedKeyIds = page.listedKeyIds;
-      sum.cases += page.cases;
-      add(sum.envelopes, page.envelopes);
-      add(sum.results, page.results);
-      sum.clearResults += page.clearResults;
-      add(sum.comments, page.comments);
+      addCensusPage(sum, page);
       bar.update(sum.cases);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -102,33 +65,12 @@ async function census(api: OperatorApi, limit: number | undefined): Promise<Cens
   return sum;
 }
 
-/** What each key id means: the current one, listed and still sealing records, removable, unknown. */
-export function keyVerdicts(sum: Census): KeyVerdict[] {
-  const records: Record<string, number> = {};
-  add(records, sum.envelopes);
-  add(records, sum.results);
-  add(records, sum.comments);
-  const ids = [...new Set([...sum.listedKeyIds, ...Object.keys(records)])];
-  return ids.map((keyId) => {
-    const n = records[keyId] ?? 0;
-    const verdict =
-      keyId === sum.currentKeyId
-        ? 'current'
-        : !sum.listedKeyIds.includes(keyId)
-          ? 'not-listed'
-          : n > 0
-            ? 'needed'
-            : 'removable';
-    return { keyId, records: n, verdict };
-  });
-}
-
 function counts(c: Readonly<Record<string, number>>): string {
   const entries = Object.entries(c);
   return entries.length === 0 ? 'none' : entries.map(([id, n]) => `${id} ${n}`).join(', ');
 }
 
-function printCensus(sum: Census): void {
+function printCensus(sum: CensusSum): void {
   console.log(`current key ${sum.currentKeyId}; listed ${sum.listedKeyIds.join(', ')}`);
   console.log(`cases ${sum.cases}`);
   console.log(`envelopes by key: ${counts(sum.envelopes)}`);
@@ -146,16 +88,13 @@ function printCensus(sum: Census): void {
   }
 }
 
-async function reseal(api: OperatorApi, limit: number | undefined, todo: number): Promise<Reseal> {
+async function reseal(
+  api: OperatorApi,
+  limit: number | undefined,
+  todo: number,
+): Promise<ResealSum> {
   const bar = progress('re-seal [{bar}] {value}/{total} records', todo);
-  const sum: Reseal = {
-    currentKeyId: '',
-    cases: 0,
-    resealed: { envelopes: 0, results: 0, comments: 0 },
-    sealedClearResults: 0,
-    unreadable: [],
-    changed: [],
-  };
+  const sum = emptyReseal();
   let cursor: string | undefined;
   try {
     do {
@@ -165,14 +104,7 @@ async function reseal(api: OperatorApi, limit: number | undefined, todo: number)
           ...(limit ? { limit: String(limit) } : {}),
         }).toString()}`,
       );
-      sum.currentKeyId = page.currentKeyId;
-      sum.cases += page.cases;
-      sum.resealed.envelopes += page.resealed.envelopes;
-      sum.resealed.results += page.resealed.results;
-      sum.resealed.comments += page.resealed.comments;
-      sum.sealedClearResults += page.sealedClearResults;
-      sum.unreadable.push(...page.unreadable);
-      sum.changed.push(...page.changed);
+      addResealPage(sum, page);
       bar.update(
         sum.resealed.envelopes +
           sum.resealed.results +
@@ -188,7 +120,7 @@ async function reseal(api: OperatorApi, limit: number | undefined, todo: number)
   return sum;
 }
 
-function printReseal(sum: Reseal): void {
+function printReseal(sum: ResealSum): void {
   console.log(
     `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments; ${sum.sealedClearResults} results stored in clear sealed (${sum.cases} cases seen)`,
   );
