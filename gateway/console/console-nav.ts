@@ -20,4 +20,11 @@ export const CONSOLE_NAV: readonly NavEntry[] = [
   { key: 'dead-letters', href: '/console/dead-letters', zh: '死信', en: 'Dead letters' },
   { key: 'queues', href: '/console/queues/', zh: '队列', en: 'Queues' },
   { key: 'audit', href: '/console/audit', zh: '审计', en: 'Audit', right: 'audit:read' },
+  {
+    key: 'data-keys',
+    href: '/console/data-keys',
+    zh: '数据密钥',
+    en: 'Data keys',
+    right: 'data-keys',
+  },
 ];

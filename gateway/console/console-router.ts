@@ -17,6 +17,7 @@ import { calendarPages } from './catalogue-calendar-pages.ts';
 import { catalogueDraftPages, draftFormParser } from './catalogue-draft-pages.ts';
 import { cataloguePages } from './catalogue-pages.ts';
 import { casePages } from './case-pages.ts';
+import { dataKeyPages } from './data-key-pages.ts';
 import { deadLetterPages } from './dead-letter-pages.ts';
 import { homePage } from './home-page.ts';
 import { queueBoard } from './queue-board.ts';
@@ -32,6 +33,7 @@ const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   boardPages,
   deadLetterPages,
   auditPages,
+  dataKeyPages,
 ];
 
 /** The console's sessions and lock-out on the gateway's Redis, with the configured limits. */
