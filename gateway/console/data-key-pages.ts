@@ -186,7 +186,7 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
         统计完成：已遍历全部分片 <span class="en">Census complete: every shard walked</span>
       </p>`
     : html`<p class="notice warn" id="census-partial">
-        统计未完成：本次已处理一部分，请点击"继续统计"
+        统计未完成：本次已处理一部分，请点击“继续统计”
         <span class="en">Not finished: this step walked part of the keyspace; continue</span>
       </p>`;
   const more = done
@@ -348,7 +348,7 @@ export function dataKeyPages(deps: ConsoleDeps): Router {
               </dd>
             </dl>
             <p class="muted">
-              轮换密钥：统计 → 重新加密 → 再次统计，旧密钥显示"可移除"后，从 GW_DATA_KEYS 中删除。
+              轮换密钥：统计 → 重新加密 → 再次统计，旧密钥显示“可移除”后，从 GW_DATA_KEYS 中删除。
               <span class="en"
                 >Retiring a key: census → re-seal → census; once the old key shows removable, drop
                 it from GW_DATA_KEYS.</span
