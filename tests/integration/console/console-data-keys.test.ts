@@ -5,7 +5,8 @@
 // census in small steps carries its counts through the continue forms to the same verdicts; bad
 // cursors, counts and page sizes are 400 pages; the re-seal moves k1's records under k2, lists
 // the k0 case as unreadable, is audited page by page under the operator, and the census then
-// calls k1 removable. Real gateways and Redis on one key prefix.
+// calls k1 removable; junk in the forms never gets a 500. Real gateways and Redis on one key prefix.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
@@ -270,5 +271,33 @@ describe('the data keys page in the console', () => {
     expect(verdict(keyRow(census.text, k1))).toBe('removable');
     expect(cell(keyRow(census.text, k1), 'envelopes')).toBe(0);
     expect(cell(keyRow(census.text, k2), 'envelopes')).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('the data keys forms under junk', () => {
+  const junk = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    // Well-formed cursors naming any node and any SCAN cursor, up to past 64 bits.
+    fc
+      .tuple(fc.nat({ max: 10_000 }), fc.bigInt({ min: 0n, max: 10n ** 21n }))
+      .map(([node, scan]) => Buffer.from(`${node}:${scan}`).toString('base64url')),
+    fc.json({ maxDepth: 2 }),
+    fc.constantFrom('', '%', '0', '1000', '1001', '[]', '__proto__', '0'.repeat(600)),
+  );
+
+  it('never answers 5xx to a junk census or re-seal form from an operator holding data-keys', async () => {
+    const token = await dev.csrf();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/console/data-keys/census', '/console/data-keys/reseal'),
+        fc.dictionary(fc.constantFrom('cursor', 'limit', 'counted', 'x'), junk),
+        async (path, form) => {
+          const res = await dev.post(path, { ...form, _csrf: token });
+          expect(res.status, `${path} ${JSON.stringify(form)}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
