@@ -2,13 +2,13 @@
 // gateway/README.md#key-rotation): two cases sealed under k1 by a gateway listing only k1, then
 // Chromium signs operator-dev in to a gateway listing `k2,k1`, opens the page from the nav, runs
 // the census (k1 still needed, two envelopes), runs the re-seal (two envelopes re-sealed under
-// k2) and the census again (k1 removable). Screenshots: tests/browser/screenshots/data-keys-*.png.
+// k2) and the census again (k1 removable); the census fits a phone's width. Screenshots: tests/browser/screenshots/data-keys-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataKeys } from '../../gateway/personal-data/data-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { uniquePrefix } from '../support/redis.ts';
-import { launchBrowser, type TestBrowser } from './support/browser.ts';
+import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
 
 const K1 = generateDataKeys('k1');
 const K2 = generateDataKeys('k2');
@@ -84,5 +84,21 @@ describe('the data keys page in a browser', () => {
     expect(await k1Row.locator('[data-verdict]').getAttribute('data-verdict')).toBe('removable');
     expect(await k1Row.locator('[data-verdict]').innerText()).toContain('可移除');
     await browser.shot('data-keys-3-census-k1-removable');
+  });
+
+  it('shows the census at phone width without scrolling sideways', async () => {
+    const { page } = browser;
+    await page.setViewportSize(PHONE);
+    try {
+      await page.goto(`${base}/console/data-keys`);
+      await page.click('#census-run');
+      await page.waitForSelector('#census-done');
+      expect(
+        await page.evaluate<number>('document.documentElement.scrollWidth'),
+      ).toBeLessThanOrEqual(PHONE.width);
+      await browser.shot('data-keys-4-phone');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
   });
 });
