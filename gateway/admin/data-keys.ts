@@ -27,12 +27,15 @@ export const DATA_KEY_PAGE_MAX = 1000;
 
 /** What a cursor of these walks decodes to: `<node>:<SCAN cursor>`. */
 const POSITION = /^(0|[1-9][0-9]{0,3}):(0|[1-9][0-9]{0,19})$/;
+const MAX_SCAN_CURSOR = 2n ** 64n - 1n;
 
 /** The walk position a cursor names; else 400 GW_INVALID_PARAMETER at /query/cursor. */
 export function decodeWalkCursor(cursor: string | undefined): WalkPosition | undefined {
   if (cursor === undefined) return undefined;
   const match = POSITION.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) {
+  // SCAN's cursor is an unsigned 64-bit number: Redis refuses a larger one (ERR invalid cursor),
+  // which would otherwise surface as a 500 after the walk had started.
+  if (!match || BigInt(match[2]!) > MAX_SCAN_CURSOR) {
     throw new GatewayError('GW_INVALID_PARAMETER', {
       errors: [
         {

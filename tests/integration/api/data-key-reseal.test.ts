@@ -334,11 +334,14 @@ describe('the compare-and-set of a case', () => {
 });
 
 describe('refusals', () => {
-  it('answers a cursor it did not give out 400 GW_INVALID_PARAMETER at /query/cursor', async () => {
+  it("answers a cursor it did not give out, or one past SCAN's 64 bits, 400 GW_INVALID_PARAMETER at /query/cursor", async () => {
     for (const [method, path] of [
       ['GET', '/v1/admin/data-keys/census?cursor=bm90LWEtY3Vyc29y'],
       ['POST', '/v1/admin/data-keys/reseal?cursor=bm90LWEtY3Vyc29y'],
       ['GET', '/v1/admin/data-keys/census?cursor=a%2Fb'],
+      // Well formed, but past SCAN's unsigned 64 bits: Redis itself would refuse it.
+      ['GET', `/v1/admin/data-keys/census?cursor=${b64('0:18446744073709551616')}`],
+      ['POST', `/v1/admin/data-keys/reseal?cursor=${b64('0:99999999999999999999')}`],
     ] as const) {
       const res = await rotated.client('operator-dev').request(method, path);
       expect(res.status).toBe(400);
@@ -380,3 +383,7 @@ describe('refusals', () => {
     expect(portal.status).toBe(403);
   });
 });
+
+function b64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
