@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Two groups, one after the other (README.md, below the quick start). Unit and integration files run two at a time
-// whatever the core count: vitest's default is one fewer than the cores, so one on a 2-core
-// machine, while most of these files wait on Redis, a child process or a timer rather than
-// compute. The end-to-end and browser files then run one at a time: each drives a whole system
-// (gateway, workers, sandboxes, a browser) under load and judges its timing, so nothing else
-// competes for the cores with it.
+// Two groups, one after the other (README.md, below the quick start). Unit and integration
+// files run two at a time whatever the core count: vitest's default is one fewer than the cores,
+// so one on a 2-core machine, while most of these files wait on Redis, a child process or a timer
+// rather than compute. The end-to-end and browser files then run one at a time: each drives a
+// whole system (gateway, workers, sandboxes, a browser) under load and judges its timing, so
+// nothing else competes for the cores with it.
 export default defineConfig({
   test: {
     globalSetup: ['tests/support/global-setup.ts'],
