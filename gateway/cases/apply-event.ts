@@ -65,7 +65,9 @@ export async function applyProvinceEvent(
   return deps.store.move(record, event.type, {
     actor: reporter.actor,
     at: event.at,
-    ...(note ? { note } : {}),
+    // The province's note is free text that may hold personal data: sealed at rest. Without one
+    // the note is the gateway's own ('status query') and stays in clear.
+    ...(note ? { note, sealNote: event.note !== undefined && event.note !== '' } : {}),
     fields,
     // Sealed by the store (gateway/README.md#encryption-at-rest).
     ...(event.result ? { result: event.result } : {}),

@@ -41,6 +41,11 @@ export interface MoveStep {
   at?: string;
   /** The history note of the move's own status. */
   note?: string;
+  /**
+   * `note` came from outside the gateway (a province event's note) and may hold personal data:
+   * the store seals it at rest (gateway/README.md#encryption-at-rest).
+   */
+  sealNote?: boolean;
   /** The history note of the `via` status. */
   viaNote?: string;
   /** For a row with several targets: the one this move takes. */
@@ -73,13 +78,27 @@ export interface PlannedMove {
   deadLetter: 'add' | 'remove' | '';
 }
 
-export function planMove(name: MoveName, step: MoveStep, now: Date): PlannedMove {
+/**
+ * The move `step` describes, as transition-case.lua applies it. `sealNote` seals the entry's note
+ * of a step with `sealNote` (the case store's); without it such a step is refused, never stored in
+ * clear.
+ */
+export function planMove(
+  name: MoveName,
+  step: MoveStep,
+  now: Date,
+  sealNote?: (entry: HistoryEntry) => HistoryEntry,
+): PlannedMove {
   const row = LIFECYCLE[name];
   const to = pick(name, 'to', row.to, step.to);
   const at = step.at ?? now.toISOString();
   const entries: HistoryEntry[] = [];
   if ('via' in row) entries.push(entry(at, row.via, step.actor, step.viaNote));
-  entries.push(entry(at, to, step.actor, step.note));
+  const own = entry(at, to, step.actor, step.note);
+  if (step.sealNote && own.note !== undefined && !sealNote) {
+    throw new Error(`move ${name}: its note is to be sealed, and no sealer was given`);
+  }
+  entries.push(step.sealNote && sealNote ? sealNote(own) : own);
   // What follows at once is the gateway's own bookkeeping.
   if ('then' in row) entries.push(entry(at, row.then, 'gateway', 'loop closed'));
   return {

@@ -25,6 +25,11 @@ export interface HistoryEntry {
   status: CaseStatus;
   actor: string;
   note?: string;
+  /**
+   * As stored only: a note from outside the gateway (a province event's), sealed
+   * (personal-data/sealed-text.ts); CaseStore.history opens it into `note`.
+   */
+  sealedNote?: string;
 }
 
 export interface CaseFlags {

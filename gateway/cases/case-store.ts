@@ -57,6 +57,7 @@ import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.t
 import type { MoveName } from './lifecycle.ts';
 import { caseHistory, ROUTED_SEQUENCE } from './record-dispatch.ts';
 import { SealedRecords } from './sealed-records.ts';
+import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
 
 const {
@@ -219,7 +220,11 @@ export class CaseStore {
       this.#redis.lrange(this.#keys.history(id), 0, -1),
       record ?? this.get(id),
     ]);
-    const stored = raw.map((entry) => JSON.parse(entry) as HistoryEntry);
+    // Its sealed notes opened here, for the readers that show it (then masked); one that does
+    // not open reads as UNREADABLE_NOTE rather than failing the read.
+    const stored = raw.map((entry) =>
+      openEntryNote(this.#sealer, id, JSON.parse(entry) as HistoryEntry),
+    );
     return read ? caseHistory(read, stored) : stored;
   }
 
@@ -326,7 +331,11 @@ export class CaseStore {
    */
   async move(record: CaseRecord, name: MoveName, step: MoveStep): Promise<MoveOutcome> {
     const now = this.now();
-    const plan = this.#sealingResult(record, planMove(name, step, now), step.result);
+    const plan = this.#sealingResult(
+      record,
+      planMove(name, step, now, (entry) => sealEntryNote(this.#sealer, record.id, entry)),
+      step.result,
+    );
     const family = record.kind === 'joint-child' ? await this.#family(record.parentId) : undefined;
     const { keys, args } = transitionCall(plan, {
       keys: this.#keys,

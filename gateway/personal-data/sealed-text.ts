@@ -18,3 +18,50 @@ export function openText(sealer: Sealer, sealed: string, context: string): strin
     throw error;
   }
 }
+
+// A history note from outside the gateway — a province's event note, a clerk's note on a
+// rectification — is free text too. Its entry, a JSON string of a Redis list, keeps it sealed as
+// `sealedNote` in place of `note`; the gateway's own notes ('loop closed') stay in clear, as do
+// the notes of entries stored before notes were sealed, which still read.
+
+/** A history entry as its list stores it: a note in clear, or sealed (base64). */
+export interface StoredNoteEntry {
+  at: string;
+  status: string;
+  note?: string;
+  sealedNote?: string;
+}
+
+/** What a sealed note that does not open here reads as (its key retired, its bytes changed). */
+export const UNREADABLE_NOTE = '(sealed note: cannot be opened here)';
+
+/**
+ * The context a note is sealed in: its case's (or rectification's) id and its entry's time and
+ * status, so a sealed note copied onto another entry, or another case, does not open.
+ */
+export function noteContext(ownerId: string, entry: { at: string; status: string }): string {
+  return `note:${ownerId}:${entry.at}:${entry.status}`;
+}
+
+/** `entry` with its note sealed to `ownerId` and the entry's place (no note: as it is). */
+export function sealEntryNote<E extends StoredNoteEntry>(
+  sealer: Sealer,
+  ownerId: string,
+  entry: E,
+): E {
+  const { note, ...rest } = entry;
+  if (note === undefined) return entry;
+  return { ...rest, sealedNote: sealText(sealer, note, noteContext(ownerId, entry)) } as E;
+}
+
+/** `entry` as shown: its sealed note opened (UNREADABLE_NOTE when it does not open). */
+export function openEntryNote<E extends StoredNoteEntry>(
+  sealer: Sealer,
+  ownerId: string,
+  entry: E,
+): Omit<E, 'sealedNote'> {
+  const { sealedNote, ...rest } = entry;
+  if (sealedNote === undefined) return rest;
+  const note = openText(sealer, sealedNote, noteContext(ownerId, entry));
+  return { ...rest, note: note ?? UNREADABLE_NOTE };
+}

@@ -103,6 +103,7 @@ export function recordRectificationEvent(
         step: {
           actor: client.id,
           note: event.note,
+          sealNote: true,
           fields,
           counters: [[counter(r, row.counter), 1]],
         },
@@ -163,6 +164,7 @@ function decideAppeal(
         step: {
           actor: client.id,
           note,
+          sealNote: true,
           counters,
           evaluationFields: { voidedAt: now.toISOString() },
         },
@@ -173,6 +175,7 @@ function decideAppeal(
       step: {
         actor: client.id,
         note,
+        sealNote: true,
         to: r.appealedFrom ?? 'OPEN',
         fields: resumeFields(deps, r, now),
       },

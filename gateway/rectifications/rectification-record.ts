@@ -1,6 +1,7 @@
 // The stored shape of a rectification (a hash plus a history list in the owner province's slot,
-// gateway/README.md#redis-data-layout). Free text (notes, the re-rating comment) is kept as sent
-// and masked when shown.
+// gateway/README.md#redis-data-layout). Free text from outside (a clerk's notes, the re-rating
+// comment) is sealed at rest (gateway/README.md#encryption-at-rest), opened by the store and
+// masked when shown.
 import type { RatedParty } from '../evaluations/evaluation.ts';
 import type { SupervisionFlag } from '../shared/redis-keys.ts';
 import type { RectificationStatus } from './rectification-lifecycle.ts';
@@ -44,6 +45,8 @@ export interface RectificationHistoryEntry {
   status: RectificationStatus;
   actor: string;
   note?: string;
+  /** As stored only: a clerk's note, sealed; RectificationStore.history opens it into `note`. */
+  sealedNote?: string;
 }
 
 const JSON_FIELDS = ['flags', 'reRating'] as const;

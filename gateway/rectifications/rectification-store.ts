@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
-import { openText, sealText } from '../personal-data/sealed-text.ts';
+import { openEntryNote, openText, sealEntryNote, sealText } from '../personal-data/sealed-text.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys, SupervisionFlag } from '../shared/redis-keys.ts';
 import {
@@ -46,6 +46,8 @@ export type RectificationListener = (notice: RectificationNotice) => Promise<voi
 export interface RectificationStep {
   actor: string;
   note?: string;
+  /** `note` is a clerk's or province's free text, which may hold personal data: sealed at rest. */
+  sealNote?: boolean;
   /** For a row with several targets: the one this move takes. */
   to?: RectificationStatus;
   fields?: Record<string, string>;
@@ -63,7 +65,7 @@ export type RectificationMoveOutcome =
 export interface RectificationStoreDeps {
   redis: RedisClient;
   keys: RedisKeys;
-  /** Seals the re-rating comment at rest (gateway/README.md#encryption-at-rest). */
+  /** Seals the re-rating comment and the clerks' notes at rest (gateway/README.md#encryption-at-rest). */
   sealer: Sealer;
   listeners: readonly RectificationListener[];
   now: () => Date;
@@ -123,7 +125,11 @@ export class RectificationStore {
     const keys = this.#slot(id);
     if (!keys) return [];
     const raw = await this.#redis.lrange(keys.rectificationHistory(id), 0, -1);
-    return raw.map((entry) => JSON.parse(entry) as RectificationHistoryEntry);
+    // Sealed notes opened for the readers that show them (then masked); one that does not open
+    // reads as UNREADABLE_NOTE.
+    return raw.map((entry) =>
+      openEntryNote(this.#sealer, id, JSON.parse(entry) as RectificationHistoryEntry),
+    );
   }
 
   /** Whether an event with this content digest was applied to the rectification. */
@@ -146,12 +152,13 @@ export class RectificationStore {
     const now = this.now();
     const at = now.toISOString();
     const keys = this.#keys.rating(read.province);
-    const entry: RectificationHistoryEntry = {
+    const told: RectificationHistoryEntry = {
       at,
       status: to,
       actor: step.actor,
       ...(step.note ? { note: step.note } : {}),
     };
+    const entry = step.sealNote ? sealEntryNote(this.#sealer, read.id, told) : told;
     const reply = (await runScript(
       this.#redis,
       MOVE,
