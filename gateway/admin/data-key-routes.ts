@@ -60,10 +60,11 @@ export const DATA_KEY_ROUTES = [
       operationId: 'dataKeyCensus',
       tags: ['admin'],
       summary:
-        'Count the stored envelopes, results and comments sealed under each data key, a page at a time (operators with data-keys)',
+        'Count the stored envelopes, results, comments and history notes sealed under each data key, a page at a time (operators with data-keys)',
       description:
         'Reads the key id in each sealed header, never opens anything: case envelopes and ' +
-        'results, evaluation and re-rating comments. Sum the pages until `nextCursor` is null: ' +
+        'results, evaluation and re-rating comments, the sealed notes of case and rectification ' +
+        'histories. Sum the pages until `nextCursor` is null: ' +
         'a listed key with no record and not current can be removed from GW_DATA_KEYS.',
       responses: {
         '200': jsonResponse('One page of the census.', {
@@ -80,6 +81,7 @@ export const DATA_KEY_ROUTES = [
               description: 'Results stored in clear before results were sealed.',
             },
             comments: COUNTS,
+            notes: COUNTS,
             nextCursor: CURSOR,
           },
           required: [
@@ -90,6 +92,7 @@ export const DATA_KEY_ROUTES = [
             'results',
             'clearResults',
             'comments',
+            'notes',
             'nextCursor',
           ],
         }),
@@ -128,8 +131,9 @@ export const DATA_KEY_ROUTES = [
                 envelopes: { type: 'integer', minimum: 0 },
                 results: { type: 'integer', minimum: 0 },
                 comments: { type: 'integer', minimum: 0 },
+                notes: { type: 'integer', minimum: 0 },
               },
-              required: ['envelopes', 'results', 'comments'],
+              required: ['envelopes', 'results', 'comments', 'notes'],
             },
             sealedClearResults: { type: 'integer', minimum: 0 },
             unreadable: {

@@ -1,5 +1,5 @@
 // A data key's retirement as operators drive it (gateway/README.md#key-rotation): a census of the
-// keys the stored envelopes, results and comments are sealed under, and their re-seal under the
+// keys the stored envelopes, results, comments and history notes are sealed under, and their re-seal under the
 // current key, each one page per request (cases/sealed-records.ts), the CLI following the cursor.
 // Both need the `data-keys` right. A re-seal page is audited as `data-keys.reseal` under the
 // operator, its counts as the entry's reason (never content); a census page is a read of counts
@@ -101,7 +101,7 @@ export function resealSummary(page: Omit<ResealPage, 'next'>): string {
   );
   return [
     `under ${page.currentKeyId}: ${page.cases} cases`,
-    `${page.resealed.envelopes} envelopes, ${page.resealed.results} results and ${page.resealed.comments} comments re-sealed`,
+    `${page.resealed.envelopes} envelopes, ${page.resealed.results} results, ${page.resealed.comments} comments and ${page.resealed.notes} notes re-sealed`,
     `${page.sealedClearResults} clear results sealed`,
     `${page.unreadable.length} unreadable${unreadable.length ? ` (${unreadable.join('; ')})` : ''}`,
     `${page.changed.length} changed meanwhile`,
@@ -117,13 +117,15 @@ export interface CensusSum {
   results: Record<string, number>;
   clearResults: number;
   comments: Record<string, number>;
+  /** History notes from outside: a province's, a clerk's. */
+  notes: Record<string, number>;
 }
 
 /** The re-seal of every page, summed. */
 export interface ResealSum {
   currentKeyId: string;
   cases: number;
-  resealed: { envelopes: number; results: number; comments: number };
+  resealed: { envelopes: number; results: number; comments: number; notes: number };
   sealedClearResults: number;
   unreadable: UnreadableRecord[];
   changed: string[];
@@ -145,6 +147,7 @@ export function emptyCensus(): CensusSum {
     results: {},
     clearResults: 0,
     comments: {},
+    notes: {},
   };
 }
 
@@ -152,7 +155,7 @@ export function emptyReseal(): ResealSum {
   return {
     currentKeyId: '',
     cases: 0,
-    resealed: { envelopes: 0, results: 0, comments: 0 },
+    resealed: { envelopes: 0, results: 0, comments: 0, notes: 0 },
     sealedClearResults: 0,
     unreadable: [],
     changed: [],
@@ -172,6 +175,7 @@ export function addCensusPage(sum: CensusSum, page: CensusSum): void {
   addCounts(sum.results, page.results);
   sum.clearResults += page.clearResults;
   addCounts(sum.comments, page.comments);
+  addCounts(sum.notes, page.notes);
 }
 
 /** Adds one re-seal page to the sum (in place). */
@@ -181,6 +185,7 @@ export function addResealPage(sum: ResealSum, page: ResealSum): void {
   sum.resealed.envelopes += page.resealed.envelopes;
   sum.resealed.results += page.resealed.results;
   sum.resealed.comments += page.resealed.comments;
+  sum.resealed.notes += page.resealed.notes;
   sum.sealedClearResults += page.sealedClearResults;
   sum.unreadable.push(...page.unreadable);
   sum.changed.push(...page.changed);
@@ -192,6 +197,7 @@ export function keyVerdicts(sum: CensusSum): KeyVerdict[] {
   addCounts(records, sum.envelopes);
   addCounts(records, sum.results);
   addCounts(records, sum.comments);
+  addCounts(records, sum.notes);
   const ids = [...new Set([...sum.listedKeyIds, ...Object.keys(records)])];
   return ids.map((keyId) => {
     const n = records[keyId] ?? 0;

@@ -32,6 +32,7 @@ export const CASE_SCRIPTS = {
   linkFollowUp: script('link-follow-up.lua'),
   resealCase: script('reseal-case.lua'),
   resealField: script('reseal-field.lua'),
+  resealListEntry: script('reseal-list-entry.lua'),
 } as const;
 
 /** transition-case.lua's answer: verdict, status, stored history length, then the parent's three. */

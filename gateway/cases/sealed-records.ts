@@ -1,5 +1,6 @@
 // The sealed records, walked for a data key's retirement (gateway/README.md#key-rotation): each
-// case's envelope and result, and the applicants' evaluation and re-rating comments. A census of
+// case's envelope and result, the applicants' evaluation and re-rating comments, and the sealed
+// notes of case and rectification histories (a province's, a clerk's). A census of
 // the key each is sealed under (read from the sealed header, never opened), and the re-seal that
 // opens those under any other key, or a result still in clear, and seals them again under the
 // current one. Both go over every case, evaluation and rectification hash in pages of a SCAN of
@@ -12,7 +13,8 @@
 // again, at most RESEAL_ATTEMPTS times. A record that does not open (its key not listed, its bytes
 // changed) is reported and left as it is. (A comment is the one field the re-seal writes in a
 // rating slot's hash: its value sealed again, in the same context, as the evaluation and
-// rectification stores seal it.)
+// rectification stores seal it. A sealed note is re-sealed through reseal-list-entry.lua, a
+// compare-and-set of its one list entry, sealed again in its entry's context.)
 import { Cluster } from 'ioredis';
 import type { DataKeyRing } from '../personal-data/data-keys.ts';
 import {
@@ -21,6 +23,7 @@ import {
   type SealedDataProblem,
   type Sealer,
 } from '../personal-data/sealed-data.ts';
+import { noteContext, type StoredNoteEntry } from '../personal-data/sealed-text.ts';
 import { runScript } from '../shared/lua-script.ts';
 import type { RedisClient } from '../shared/redis.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
@@ -55,13 +58,16 @@ export interface CensusPage {
   clearResults: number;
   /** Evaluation and re-rating comments. */
   comments: Record<string, number>;
+  /** Sealed notes of case and rectification histories. */
+  notes: Record<string, number>;
   next: WalkPosition | null;
 }
 
-export type SealedRecordKind = 'envelope' | 'result' | 'evaluation-comment' | 're-rating-comment';
+export type SealedRecordKind =
+  'envelope' | 'result' | 'evaluation-comment' | 're-rating-comment' | 'history-note';
 
 export interface UnreadableRecord {
-  /** The case id; a rectification's id for its re-rating comment. */
+  /** The case id; a rectification's id for its re-rating comment or its history's note. */
   id: string;
   record: SealedRecordKind;
   problem: SealedDataProblem | 'corrupt';
@@ -73,7 +79,7 @@ export interface UnreadableRecord {
 export interface ResealPage {
   currentKeyId: string;
   cases: number;
-  resealed: { envelopes: number; results: number; comments: number };
+  resealed: { envelopes: number; results: number; comments: number; notes: number };
   /** Clear results sealed. */
   sealedClearResults: number;
   /** Left as they are: not opened here. */
@@ -109,6 +115,12 @@ interface CommentAt {
   id: string;
 }
 
+/** A history list that may hold sealed notes, and whose it is (the notes' context). */
+interface NotesAt {
+  key: string;
+  ownerId: string;
+}
+
 export interface SealedRecordsDeps {
   redis: RedisClient;
   keys: RedisKeys;
@@ -133,7 +145,7 @@ export class SealedRecords {
     const prefix = escapeRegExp(deps.keys.prefix);
     this.#caseKey = new RegExp(`^${prefix}:\\{s\\d+\\}:case:([^:]+)$`);
     this.#evaluationKey = new RegExp(`^${prefix}:\\{rating:[^}]+\\}:(evaluation:[^:]+:[^:]+)$`);
-    this.#rectificationKey = new RegExp(`^${prefix}:\\{rating:[^}]+\\}:rect:([^:]+)$`);
+    this.#rectificationKey = new RegExp(`^${prefix}:\\{rating:([^}]+)\\}:rect:([^:]+)$`);
   }
 
   get currentKeyId(): string {
@@ -147,10 +159,11 @@ export class SealedRecords {
 
   /** Counts the keys the records of the next page are sealed under. */
   async census(from: WalkPosition | undefined, limit: number): Promise<CensusPage> {
-    const { ids, comments, next } = await this.#page(from, limit);
-    const [stored, sealedComments] = await Promise.all([
+    const { ids, comments, notes, next } = await this.#page(from, limit);
+    const [stored, sealedComments, histories] = await Promise.all([
       Promise.all(ids.map((id) => this.read(id))),
       Promise.all(comments.map((c) => this.#readComment(c))),
+      Promise.all(notes.map((n) => this.#readNotes(n))),
     ]);
     const page: CensusPage = {
       currentKeyId: this.#ring.current.id,
@@ -160,6 +173,7 @@ export class SealedRecords {
       results: {},
       clearResults: 0,
       comments: {},
+      notes: {},
       next,
     };
     const count = (into: Record<string, number>, id: string | undefined) => {
@@ -174,16 +188,19 @@ export class SealedRecords {
       if (s.clearResult !== undefined) page.clearResults += 1;
     }
     for (const c of sealedComments) if (c) count(page.comments, base64KeyId(c.sealed));
+    for (const history of histories) {
+      for (const { entry } of history) count(page.notes, base64KeyId(entry.sealedNote));
+    }
     return page;
   }
 
   /** Re-seals under the current key what the next page holds under another key, or in clear. */
   async reseal(from: WalkPosition | undefined, limit: number): Promise<ResealPage> {
-    const { ids, comments, next } = await this.#page(from, limit);
+    const { ids, comments, notes, next } = await this.#page(from, limit);
     const page: ResealPage = {
       currentKeyId: this.#ring.current.id,
       cases: ids.length,
-      resealed: { envelopes: 0, results: 0, comments: 0 },
+      resealed: { envelopes: 0, results: 0, comments: 0, notes: 0 },
       sealedClearResults: 0,
       unreadable: [],
       changed: [],
@@ -191,7 +208,70 @@ export class SealedRecords {
     };
     for (const id of ids) await this.#resealCase(id, page);
     for (const comment of comments) await this.#resealComment(comment, page);
+    for (const history of notes) await this.#resealNotes(history, page);
     return page;
+  }
+
+  /** The entries of a history list that hold a sealed note: index, raw JSON, parsed. */
+  async #readNotes(
+    at: NotesAt,
+  ): Promise<{ index: number; raw: string; entry: StoredNoteEntry & { sealedNote: string } }[]> {
+    const raw = await this.#redis.lrange(at.key, 0, -1);
+    const found = [];
+    for (const [index, text] of raw.entries()) {
+      // Cheap before a parse: most entries are the gateway's own, with no sealed note.
+      if (!text.includes('"sealedNote"')) continue;
+      let entry: StoredNoteEntry;
+      try {
+        entry = JSON.parse(text) as StoredNoteEntry;
+      } catch {
+        continue; // not an entry the stores wrote: nothing sealed to count or re-seal
+      }
+      if (typeof entry.sealedNote !== 'string') continue;
+      found.push({ index, raw: text, entry: { ...entry, sealedNote: entry.sealedNote } });
+    }
+    return found;
+  }
+
+  /** Re-seals the notes of one history list not under the current key (reseal-list-entry.lua). */
+  async #resealNotes(at: NotesAt, page: ResealPage): Promise<void> {
+    const current = this.#ring.current.id;
+    const failed = new Set<number>();
+    for (let attempt = 1; attempt <= RESEAL_ATTEMPTS; attempt++) {
+      const todo = (await this.#readNotes(at)).filter(
+        (n) => !failed.has(n.index) && base64KeyId(n.entry.sealedNote) !== current,
+      );
+      let changed = false;
+      for (const { index, raw, entry } of todo) {
+        const context = noteContext(at.ownerId, entry);
+        let sealed: string;
+        try {
+          const text = this.#sealer.open(Buffer.from(entry.sealedNote, 'base64'), context);
+          sealed = this.#sealer.seal(text, context).toString('base64');
+        } catch (error) {
+          if (!(error instanceof SealedDataError)) throw error;
+          const keyId = base64KeyId(entry.sealedNote);
+          failed.add(index);
+          page.unreadable.push({
+            id: at.ownerId,
+            record: 'history-note',
+            problem: error.problem,
+            ...(keyId ? { keyId } : {}),
+          });
+          continue;
+        }
+        const verdict = await runScript(
+          this.#redis,
+          CASE_SCRIPTS.resealListEntry,
+          [at.key],
+          [index, raw, JSON.stringify({ ...entry, sealedNote: sealed })],
+        );
+        if (verdict === 'ok') page.resealed.notes += 1;
+        else changed = true;
+      }
+      if (!changed) return;
+    }
+    page.changed.push(at.ownerId);
   }
 
   /** A comment's hash field as stored and its sealed text, if it holds one. */
@@ -376,11 +456,16 @@ export class SealedRecords {
   async #page(
     from: WalkPosition | undefined,
     limit: number,
-  ): Promise<{ ids: string[]; comments: CommentAt[]; next: WalkPosition | null }> {
+  ): Promise<{
+    ids: string[];
+    comments: CommentAt[];
+    notes: NotesAt[];
+    next: WalkPosition | null;
+  }> {
     const nodes = this.#nodes();
     const { node, scan } = from ?? { node: 0, scan: '0' };
     const redis = nodes[node];
-    if (!redis) return { ids: [], comments: [], next: null };
+    if (!redis) return { ids: [], comments: [], notes: [], next: null };
     // Every hash under a hash tag of the prefix: cases ({s<n>}), evaluations and rectifications
     // ({rating:<province>}); the rest ({supervise}, {catalogue}…) is left out by the patterns.
     const pattern = `${escapeGlob(this.#keys.prefix)}:{*`;
@@ -396,8 +481,8 @@ export class SealedRecords {
         const caseId = evaluation.split(':')[1]!;
         comments.set(key, { key, field: 'comment', context: evaluation, id: caseId });
       }
-      const rectification = this.#rectificationKey.exec(key)?.[1];
-      if (rectification) {
+      const [, province, rectification] = this.#rectificationKey.exec(key) ?? [];
+      if (province && rectification) {
         comments.set(key, {
           key,
           field: 'reRating',
@@ -412,7 +497,23 @@ export class SealedRecords {
         : node + 1 < nodes.length
           ? { node: node + 1, scan: '0' }
           : null;
-    return { ids: [...ids], comments: [...comments.values()], next };
+    // A history list is in its hash's slot, so it is on the node that holds the hash: each case's
+    // and each rectification's is walked with its hash.
+    const notes: NotesAt[] = [
+      ...[...ids].map((id) => ({ key: this.#keys.history(id), ownerId: id })),
+      ...[...comments.values()]
+        .filter((c) => c.field === 'reRating')
+        .map((c) => ({
+          key: this.#keys.rating(this.#provinceOf(c.key)).rectificationHistory(c.id),
+          ownerId: c.id,
+        })),
+    ];
+    return { ids: [...ids], comments: [...comments.values()], notes, next };
+  }
+
+  /** The province of a rectification hash's key (its slot's tag). */
+  #provinceOf(key: string): string {
+    return this.#rectificationKey.exec(key)![1]!;
   }
 
   /** The Redis to scan: the one server, or a Cluster's masters in the order of their addresses. */

@@ -52,6 +52,7 @@ const RECORD_ZH: Readonly<Record<string, string>> = {
   result: '办理结果',
   'evaluation-comment': '评价意见',
   're-rating-comment': '复评意见',
+  'history-note': '办件记录备注',
 };
 
 interface WalkForm {
@@ -112,7 +113,8 @@ function carriedCensus(body: unknown): CensusSum {
     !isCount(p.clearResults) ||
     !isCounts(p.envelopes) ||
     !isCounts(p.results) ||
-    !isCounts(p.comments)
+    !isCounts(p.comments) ||
+    !isCounts(p.notes)
   )
     throw new ConsoleError(
       400,
@@ -126,6 +128,7 @@ function carriedCensus(body: unknown): CensusSum {
     envelopes: p.envelopes,
     results: p.results,
     comments: p.comments,
+    notes: p.notes,
   };
 }
 
@@ -175,6 +178,7 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
       <td class="num" data-count="envelopes">${countsCell(sum.envelopes, keyId)}</td>
       <td class="num" data-count="results">${countsCell(sum.results, keyId)}</td>
       <td class="num" data-count="comments">${countsCell(sum.comments, keyId)}</td>
+      <td class="num" data-count="notes">${countsCell(sum.notes, keyId)}</td>
       <td>${badge}</td>
     </tr>`;
   });
@@ -205,6 +209,7 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
               envelopes: sum.envelopes,
               results: sum.results,
               comments: sum.comments,
+              notes: sum.notes,
             })}"
           />
           <button type="submit" class="primary" id="census-continue">
@@ -231,6 +236,7 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
             <th class="num">申请材料 <span class="en">Envelopes</span></th>
             <th class="num">办理结果 <span class="en">Results</span></th>
             <th class="num">评价意见 <span class="en">Comments</span></th>
+            <th class="num">记录备注 <span class="en">History notes</span></th>
             <th>结论 <span class="en">Verdict</span></th>
           </tr>
         </thead>
@@ -290,6 +296,8 @@ function resealSection(res: Response, sum: ResealSum, cursor: string | null, lim
       <dd id="reseal-results">${sum.resealed.results}</dd>
       <dt>评价意见 <span class="en">Comments re-sealed</span></dt>
       <dd id="reseal-comments">${sum.resealed.comments}</dd>
+      <dt>记录备注 <span class="en">History notes re-sealed</span></dt>
+      <dd id="reseal-notes">${sum.resealed.notes}</dd>
       <dt>明文结果已加密 <span class="en">Clear results sealed</span></dt>
       <dd id="reseal-clear-results">${sum.sealedClearResults}</dd>
       <dt>期间被修改 <span class="en">Changed meanwhile (run again)</span></dt>

@@ -1,10 +1,10 @@
 // `data-keys census | reseal` (README.md#operator-cli, gateway/README.md#key-rotation): a data
 // key's retirement from a terminal. Both follow the gateway's cursor page after page (each request
 // does bounded work) and sum the pages. census says what each key seals (case envelopes and
-// results, evaluation and re-rating comments) and which listed keys are still needed; reseal
-// counts first (the progress bar's total), re-seals page after page under the gateway's current
-// key (each page audited under the operator), then counts again to say which keys can now be
-// removed. Both need the data-keys right.
+// results, evaluation and re-rating comments, history notes) and which listed keys are still
+// needed; reseal counts first (the progress bar's total), re-seals page after page under the
+// gateway's current key (each page audited under the operator), then counts again to say which
+// keys can now be removed. Both need the data-keys right.
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
@@ -77,6 +77,7 @@ function printCensus(sum: CensusSum): void {
   console.log(`results by key: ${counts(sum.results)}`);
   console.log(`results in clear: ${sum.clearResults}`);
   console.log(`evaluation and re-rating comments by key: ${counts(sum.comments)}`);
+  console.log(`history notes by key: ${counts(sum.notes)}`);
   for (const { keyId, records, verdict } of keyVerdicts(sum)) {
     const says = {
       current: `current: seals new records (${records} now)`,
@@ -109,6 +110,7 @@ async function reseal(
         sum.resealed.envelopes +
           sum.resealed.results +
           sum.resealed.comments +
+          sum.resealed.notes +
           sum.sealedClearResults +
           sum.unreadable.length,
       );
@@ -122,7 +124,7 @@ async function reseal(
 
 function printReseal(sum: ResealSum): void {
   console.log(
-    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments; ${sum.sealedClearResults} results stored in clear sealed (${sum.cases} cases seen)`,
+    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments, ${sum.resealed.notes} history notes; ${sum.sealedClearResults} results stored in clear sealed (${sum.cases} cases seen)`,
   );
   if (sum.unreadable.length > 0) {
     console.log(`left as they are, not opened here: ${sum.unreadable.length}`);
@@ -152,7 +154,7 @@ export function addDataKeyCommands(program: Command, connect: ConnectOperator): 
   group
     .command('census')
     .description(
-      'count the records sealed under each data key: case envelopes and results, comments (needs the data-keys right)',
+      'count the records sealed under each data key: case envelopes and results, comments, history notes (needs the data-keys right)',
     )
     .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
     .option('--json', 'print JSON')
@@ -177,6 +179,7 @@ export function addDataKeyCommands(program: Command, connect: ConnectOperator): 
         notCurrent(before.envelopes) +
         notCurrent(before.results) +
         notCurrent(before.comments) +
+        notCurrent(before.notes) +
         before.clearResults;
       const sum = await reseal(api, options.limit, todo);
       const after = await census(api, options.limit);
