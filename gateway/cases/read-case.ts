@@ -17,6 +17,7 @@ import type { CaseRecord, JointChildCase } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore } from './case-store.ts';
 import { maskedResult } from './masked-result.ts';
+import { maskFreeText } from '../personal-data/mask-free-text.ts';
 
 export interface ReadCaseDeps {
   store: CaseStore;
@@ -126,7 +127,14 @@ export async function caseView(
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     submission,
-    history: history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note })),
+    // A note may be a province's free text (opened by the store, sealed at rest): masked like a
+    // comment (personal-data/mask-free-text.ts) unless the read is unmasked.
+    history: history.map((h) => ({
+      at: h.at,
+      status: h.status,
+      actor: h.actor,
+      note: h.note === undefined || unmasked ? h.note : maskFreeText(h.note),
+    })),
     links: { self: `/v1/cases/${record.id}` },
   };
 }

@@ -13,6 +13,7 @@ import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
 import { postForm, queryText } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { maskFreeText } from '../personal-data/mask-free-text.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
@@ -128,7 +129,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
           <section class="card">
             <h2>${label('办理过程', 'Timeline')}</h2>
             <ol class="timeline">
-              ${history.map((h) => html`<li>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)} ${h.actor ?? ''} ${h.note ?? ''}</span></li>`)}
+              ${history.map((h) => html`<li>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)} ${h.actor ?? ''} ${h.note === undefined ? '' : maskFreeText(h.note)}</span></li>`)}
             </ol>
           </section>`,
       }),
