@@ -1,6 +1,6 @@
-// Retiring a data key (gateway/README.md#key-rotation): cases, an evaluation comment and a
-// re-rating comment sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
-// counts what each key seals; the re-seal moves every envelope, result and comment under k2 and
+// Retiring a data key (gateway/README.md#key-rotation): cases, an evaluation comment, a
+// re-rating comment and history notes (a province's event note, a clerk's) sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
+// counts what each key seals; the re-seal moves every envelope, result, comment and note under k2 and
 // seals a result stored in clear, and the cases and the rectification read the same and the cases
 // still open for delivery; a case under a key not listed is reported and left untouched; a gateway
 // listing only k2 then reads everything. The re-seal is a compare-and-set per case: a write between
@@ -9,8 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CensusAnswer, ResealAnswer } from '../../../gateway/admin/data-keys.ts';
 import type { AuditEntry } from '../../../gateway/audit/audit-log.ts';
+import { CASE_SCRIPTS } from '../../../gateway/cases/case-scripts.ts';
 import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
+import { provinceOfRectification } from '../../../gateway/rectifications/rectification-record.ts';
+import { runScript } from '../../../gateway/shared/lua-script.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, submit as submitFlow } from '../../support/case-flow.ts';
@@ -50,15 +53,26 @@ async function submit(gw: ApiGateway): Promise<string> {
   return res.body.caseId;
 }
 
-async function decide(gw: ApiGateway, caseId: string, result: unknown): Promise<void> {
+async function decide(
+  gw: ApiGateway,
+  caseId: string,
+  result: unknown,
+  note?: string,
+): Promise<void> {
   const res = await gw.client('province-yn').request('POST', `/v1/cases/${caseId}/events`, {
-    json: { type: 'decided', at: new Date().toISOString(), result },
+    json: { type: 'decided', at: new Date().toISOString(), result, ...(note ? { note } : {}) },
   });
   expect(res.status).toBe(200);
 }
 
 const envelopeKeyId = async (caseId: string) =>
   sealedKeyId((await redis.getBuffer(keys.envelope(caseId)))!);
+/** The key ids of the sealed notes of a history list. */
+const noteKeyIds = async (list: string) =>
+  (await redis.lrange(list, 0, -1))
+    .map((e) => (JSON.parse(e) as { sealedNote?: string }).sealedNote)
+    .filter((n) => n !== undefined)
+    .map((n) => sealedKeyId(Buffer.from(n, 'base64')));
 const resultKeyId = async (caseId: string) =>
   sealedKeyId(Buffer.from((await redis.hget(keys.case(caseId), 'sealedResult'))!, 'base64'));
 
@@ -69,6 +83,7 @@ async function census(gw: ApiGateway, limit = 1000) {
     envelopes: {} as Record<string, number>,
     results: {} as Record<string, number>,
     comments: {} as Record<string, number>,
+    notes: {} as Record<string, number>,
     clearResults: 0,
     pages: 0,
   };
@@ -88,6 +103,7 @@ async function census(gw: ApiGateway, limit = 1000) {
       [sum.envelopes, res.body.envelopes],
       [sum.results, res.body.results],
       [sum.comments, res.body.comments],
+      [sum.notes, res.body.notes],
     ] as const)
       for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
     cursor = res.body.nextCursor;
@@ -114,6 +130,7 @@ async function reseal(gw: ApiGateway, limit = 1000) {
     envelopes: pages.reduce((n, p) => n + p.resealed.envelopes, 0),
     results: pages.reduce((n, p) => n + p.resealed.results, 0),
     comments: pages.reduce((n, p) => n + p.resealed.comments, 0),
+    notes: pages.reduce((n, p) => n + p.resealed.notes, 0),
     sealedClearResults: pages.reduce((n, p) => n + p.sealedClearResults, 0),
     unreadable: pages.flatMap((p) => p.unreadable),
     changed: pages.flatMap((p) => p.changed),
@@ -136,19 +153,24 @@ let rated: string; // a closed SF-009 case rated 差评 with a comment: its rect
 let rectificationId: string;
 let rectificationView: unknown;
 const paid = paidResult();
+const NOTE = '申请人张三 身份证 510104199001011234，电话 13800138000';
 const accountNo = (paid.account as { accountNo: string }).accountNo;
 let rotated: ApiGateway;
 
 beforeAll(async () => {
   const gone = await gateway(LOST);
   lost = await submit(gone);
+  const accepted = await gone.client('province-yn').request('POST', `/v1/cases/${lost}/events`, {
+    json: { type: 'accepted', at: new Date().toISOString(), note: 'under a key no longer listed' },
+  });
+  expect(accepted.status).toBe(200);
   lostBytes = (await redis.getBuffer(keys.envelope(lost)))!;
   await gone.close();
 
   const old = await gateway(K1);
   plain = [await submit(old), await submit(old), await submit(old)];
   decided = await submit(old);
-  await decide(old, decided, paid);
+  await decide(old, decided, paid, NOTE);
   rated = (await submitFlow(old)).caseId;
   await close(old, 'province-yn', rated, new Date().toISOString());
   const evaluation = await evaluate(old, rated, {
@@ -183,10 +205,12 @@ afterAll(async () => {
 });
 
 describe('a data key retired by census and re-seal', () => {
-  it('counts by key id what envelopes, results and comments are sealed under, clear results apart, over pages', async () => {
+  it('counts by key id what envelopes, results, comments and history notes are sealed under, clear results apart, over pages', async () => {
     const before = await census(rotated);
     expect(before.envelopes).toEqual({ [idOf(K1)]: 6, [idOf(LOST)]: 1 });
     expect(before.results).toEqual({ [idOf(K1)]: 2 });
+    // The decided case's province note, the rectification's two clerk notes; the lost case's note.
+    expect(before.notes).toEqual({ [idOf(K1)]: 3, [idOf(LOST)]: 1 });
     expect(before.clearResults).toBe(1);
     expect(before.comments).toEqual({ [idOf(K1)]: 2 });
     expect(before.cases).toBe(7);
@@ -194,13 +218,23 @@ describe('a data key retired by census and re-seal', () => {
     const paged = await census(rotated, 2);
     expect(paged.pages).toBeGreaterThan(1);
     expect(paged.envelopes).toEqual(before.envelopes);
+    expect(paged.notes).toEqual(before.notes);
   });
 
-  it('re-seals every envelope, result and comment under the current key and seals the clear result', async () => {
+  it('re-seals every envelope, result, comment and history note under the current key and seals the clear result', async () => {
     const done = await reseal(rotated);
     expect(done.envelopes).toBe(6);
     expect(done.results).toBe(2);
     expect(done.comments).toBe(2);
+    expect(done.notes).toBe(3);
+    expect(await noteKeyIds(keys.history(decided))).toEqual([idOf(K2)]);
+    expect(
+      await noteKeyIds(
+        keys
+          .rating(provinceOfRectification(rectificationId)!)
+          .rectificationHistory(rectificationId),
+      ),
+    ).toEqual([idOf(K2), idOf(K2)]);
     expect(done.sealedClearResults).toBe(1);
     expect(done.changed).toEqual([]);
     for (const id of [...plain, decided, legacy, rated])
@@ -216,18 +250,24 @@ describe('a data key retired by census and re-seal', () => {
     expect(after.results).toEqual({ [idOf(K2)]: 3 });
     expect(after.clearResults).toBe(0);
     expect(after.comments).toEqual({ [idOf(K2)]: 2 });
+    expect(after.notes).toEqual({ [idOf(K2)]: 3, [idOf(LOST)]: 1 });
   });
 
   it('reports a case under a key not listed and leaves its bytes as they were', async () => {
     const again = await reseal(rotated);
     expect(again.unreadable).toEqual([
       { id: lost, record: 'envelope', problem: 'unknown-key', keyId: idOf(LOST) },
+      { id: lost, record: 'history-note', problem: 'unknown-key', keyId: idOf(LOST) },
     ]);
     expect(await redis.getBuffer(keys.envelope(lost))).toEqual(lostBytes);
     // Idempotent: nothing left to re-seal.
-    expect([again.envelopes, again.results, again.comments, again.sealedClearResults]).toEqual([
-      0, 0, 0, 0,
-    ]);
+    expect([
+      again.envelopes,
+      again.results,
+      again.comments,
+      again.notes,
+      again.sealedClearResults,
+    ]).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('leaves the cases reading the same, masked and unmasked, and opening for delivery', async () => {
@@ -263,10 +303,11 @@ describe('a data key retired by census and re-seal', () => {
     expect(first).toMatchObject({ actor: 'operator-dev', target: 'data-keys', outcome: 'ok' });
     const reasons = entries.map((e) => e.reason ?? '').join('\n');
     expect(reasons).toContain(
-      '6 envelopes, 2 results and 2 comments re-sealed, 1 clear results sealed',
+      '6 envelopes, 2 results, 2 comments and 3 notes re-sealed, 1 clear results sealed',
     );
     expect(reasons).toContain(`${lost} envelope unknown-key ${idOf(LOST)}`);
     expect(reasons).not.toContain(accountNo);
+    expect(reasons).not.toContain('13800138000');
   });
 });
 
@@ -319,6 +360,21 @@ describe('the compare-and-set of a case', () => {
       await records.replace(caseId, { clearResult: { read: read.clearResult!, sealed: 'x' } }),
     ).toBe('changed:result');
     expect(await redis.hget(keys.case(caseId), 'sealedResult')).toBe('from-a-move');
+  });
+
+  it('does not overwrite a history note entry changed since it was read (reseal-list-entry.lua)', async () => {
+    const caseId = await submit(rotated);
+    const list = keys.history(caseId);
+    await redis.rpush(list, JSON.stringify({ at: 'a', status: 'IN_PROGRESS', sealedNote: 'one' }));
+    const read = (await redis.lindex(list, 0))!;
+    const changed = JSON.stringify({ at: 'a', status: 'IN_PROGRESS', sealedNote: 'two' });
+    await redis.lset(list, 0, changed);
+    const stale = await runScript(redis, CASE_SCRIPTS.resealListEntry, [list], [0, read, 'x']);
+    expect(stale).toBe('changed');
+    expect(await redis.lindex(list, 0)).toBe(changed);
+    const fresh = await runScript(redis, CASE_SCRIPTS.resealListEntry, [list], [0, changed, 'x']);
+    expect(fresh).toBe('ok');
+    expect(await redis.lindex(list, 0)).toBe('x');
   });
 
   it('keeps the envelope key’s time to live', async () => {
