@@ -11,6 +11,7 @@
 // against that kind's shape, so code downstream never has to guess (no `route!`).
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LEVELS, MODES, type Level, type Mode } from '../catalogue/catalogue-item.ts';
+import type { SealedDataProblem } from '../personal-data/sealed-data.ts';
 import { CASE_BOARD_FIELDS } from '../shared/redis-keys.ts';
 import { STATUS_PHASE, type CaseStatus } from './case-status.ts';
 
@@ -30,6 +31,8 @@ export interface HistoryEntry {
    * (personal-data/sealed-text.ts); CaseStore.history opens it into `note`.
    */
   sealedNote?: string;
+  /** As read only: why the sealed note did not open (the note reads as UNREADABLE_NOTE). */
+  unreadableNote?: SealedDataProblem;
 }
 
 export interface CaseFlags {

@@ -18,6 +18,7 @@ import { phaseOf } from './case-status.ts';
 import type { CaseStore } from './case-store.ts';
 import { maskedResult } from './masked-result.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
+import { unreadableNotes } from '../personal-data/sealed-text.ts';
 
 export interface ReadCaseDeps {
   store: CaseStore;
@@ -81,6 +82,10 @@ export async function caseView(
     openSubmission(store, record.id, log),
     Promise.all(deps.caseViewParts.map((part) => part(record, reader))),
   ]);
+  // A sealed note that does not open reads as a placeholder; the log says where and why.
+  for (const note of unreadableNotes(history)) {
+    log.warn({ caseId: record.id, ...note }, 'history note unreadable');
+  }
   // An item version no longer compiled has no locations: its applicant and payload are withheld.
   const personal =
     deps.registry.compiledItem(record.itemCode, record.itemVersion)?.personal ??

@@ -2,7 +2,7 @@
 // comment — may hold personal data, so it is sealed at rest like the envelope
 // (gateway/README.md#encryption-at-rest), as base64 so it fits a hash field a Lua step writes
 // from JSON. `context` binds it to its record: copied onto another, it does not open.
-import { SealedDataError, type Sealer } from './sealed-data.ts';
+import { SealedDataError, type SealedDataProblem, type Sealer } from './sealed-data.ts';
 
 export function sealText(sealer: Sealer, text: string, context: string): string {
   return sealer.seal(text, context).toString('base64');
@@ -30,6 +30,8 @@ export interface StoredNoteEntry {
   status: string;
   note?: string;
   sealedNote?: string;
+  /** As read only: why its sealed note did not open (for a log line; never content). */
+  unreadableNote?: SealedDataProblem;
 }
 
 /** What a sealed note that does not open here reads as (its key retired, its bytes changed). */
@@ -54,7 +56,10 @@ export function sealEntryNote<E extends StoredNoteEntry>(
   return { ...rest, sealedNote: sealText(sealer, note, noteContext(ownerId, entry)) } as E;
 }
 
-/** `entry` as shown: its sealed note opened (UNREADABLE_NOTE when it does not open). */
+/**
+ * `entry` as shown: its sealed note opened; when it does not open, UNREADABLE_NOTE with the
+ * problem in `unreadableNote`, for the reader's log line.
+ */
 export function openEntryNote<E extends StoredNoteEntry>(
   sealer: Sealer,
   ownerId: string,
@@ -62,6 +67,21 @@ export function openEntryNote<E extends StoredNoteEntry>(
 ): Omit<E, 'sealedNote'> {
   const { sealedNote, ...rest } = entry;
   if (sealedNote === undefined) return rest;
-  const note = openText(sealer, sealedNote, noteContext(ownerId, entry));
-  return { ...rest, note: note ?? UNREADABLE_NOTE };
+  try {
+    const note = sealer.open(Buffer.from(sealedNote, 'base64'), noteContext(ownerId, entry));
+    if (typeof note === 'string') return { ...rest, note };
+    return { ...rest, note: UNREADABLE_NOTE, unreadableNote: 'format' };
+  } catch (error) {
+    if (!(error instanceof SealedDataError)) throw error;
+    return { ...rest, note: UNREADABLE_NOTE, unreadableNote: error.problem };
+  }
+}
+
+/** The log fields of a history's notes that did not open: where and why, never content. */
+export function unreadableNotes(
+  entries: readonly StoredNoteEntry[],
+): { at: string; status: string; problem: SealedDataProblem }[] {
+  return entries.flatMap((e) =>
+    e.unreadableNote ? [{ at: e.at, status: e.status, problem: e.unreadableNote }] : [],
+  );
 }

@@ -3,6 +3,7 @@
 // comment) is sealed at rest (gateway/README.md#encryption-at-rest), opened by the store and
 // masked when shown.
 import type { RatedParty } from '../evaluations/evaluation.ts';
+import type { SealedDataProblem } from '../personal-data/sealed-data.ts';
 import type { SupervisionFlag } from '../shared/redis-keys.ts';
 import type { RectificationStatus } from './rectification-lifecycle.ts';
 
@@ -47,6 +48,8 @@ export interface RectificationHistoryEntry {
   note?: string;
   /** As stored only: a clerk's note, sealed; RectificationStore.history opens it into `note`. */
   sealedNote?: string;
+  /** As read only: why the sealed note did not open (the note reads as UNREADABLE_NOTE). */
+  unreadableNote?: SealedDataProblem;
 }
 
 const JSON_FIELDS = ['flags', 'reRating'] as const;

@@ -21,6 +21,7 @@ import {
 import { RECTIFICATION_STATUSES } from './rectification-lifecycle.ts';
 import { rectificationPage, type RectificationListDeps } from './rectification-list.ts';
 import { loadVisibleRectification, rectificationDetail } from './rectification-view.ts';
+import { unreadableNotes } from '../personal-data/sealed-text.ts';
 
 export type RectificationRouteDeps = RectificationDeps &
   RectificationListDeps & { evaluations: EvaluationStore; audit: AuditLog };
@@ -127,13 +128,17 @@ export const RECTIFICATION_ROUTES = [
       responses: { '200': jsonResponse('The rectification.', RECTIFICATION_VIEW) },
       problems: [404],
     },
-    handler: async ({ deps, client, params, header, requestId }) => {
+    handler: async ({ deps, client, params, header, requestId, log }) => {
       const read = async () => {
         const r = await loadVisibleRectification(deps.rectifications, client, param(params));
         const [history, evaluation] = await Promise.all([
           deps.rectifications.history(r.id),
           deps.evaluations.get(r.province, r.caseId, r.rated),
         ]);
+        // A sealed note that does not open reads as a placeholder; the log says where and why.
+        for (const note of unreadableNotes(history)) {
+          log.warn({ rectificationId: r.id, ...note }, 'history note unreadable');
+        }
         return rectificationDetail(r, history, evaluation, client);
       };
       // An operator holding unmask reads the comment and notes in clear: audited, like a case.

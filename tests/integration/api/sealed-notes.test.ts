@@ -4,7 +4,7 @@
 // rectification reads open them, masked for a portal or province and whole for an operator with
 // unmask. The gateway's own notes stay in clear; a note stored in clear before notes were sealed
 // still reads; a sealed note with a changed byte or copied onto another entry reads as the
-// placeholder, with the read answering 200.
+// placeholder, with the read answering 200 and a log line (where and why, never the note).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskFreeText } from '../../../gateway/personal-data/mask-free-text.ts';
 import { UNREADABLE_NOTE } from '../../../gateway/personal-data/sealed-text.ts';
@@ -122,7 +122,7 @@ describe('a history note this gateway cannot open, or stored before notes were s
     expect(await notesOf(caseId, 'operator-dev')).toContain(LEGACY_NOTE);
   });
 
-  it('reads a sealed note with a changed byte as the placeholder, with a 200 read and no 500', async () => {
+  it('reads a sealed note with a changed byte as the placeholder, with a 200 read and a log line that says why without the note', async () => {
     const caseId = await acceptedWithNote();
     const entries = await stored(caseId);
     const index = entries.findIndex((e) => e.sealedNote !== undefined);
@@ -138,6 +138,15 @@ describe('a history note this gateway cannot open, or stored before notes were s
     expect(res.status).toBe(200);
     expect(res.body.history.map((h) => h.note)).toContain(UNREADABLE_NOTE);
     expect(JSON.stringify(res.body)).not.toContain(PHONE);
+    expect(gw.logLines()).toContainEqual(
+      expect.objectContaining({
+        msg: 'history note unreadable',
+        caseId,
+        status: 'IN_PROGRESS',
+        problem: 'tampered',
+      }),
+    );
+    expect(JSON.stringify(gw.logLines())).not.toContain(PHONE);
   });
 
   it('reads a sealed note copied onto an entry of another case as the placeholder', async () => {
