@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskFreeText } from '../../../gateway/personal-data/mask-free-text.ts';
 import { UNREADABLE_NOTE } from '../../../gateway/personal-data/sealed-text.ts';
+import { provinceOfRectification } from '../../../gateway/rectifications/rectification-record.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, event, readCase, submit } from '../../support/case-flow.ts';
@@ -186,5 +187,35 @@ describe("a rectification clerk's note", () => {
     expect(whole.body.history.map((h) => h.note)).toContain(clerk);
     // The gateway's own note of the opening stays as it was, in clear.
     expect(whole.body.history[0]?.note).toMatch(/^opened by a level 1/);
+  });
+
+  it('reads as the placeholder when its bytes were changed, with a 200 read and a log line', async () => {
+    const { caseId } = await submit(gw, 'SF-009');
+    await close(gw, 'province-yn', caseId, new Date().toISOString());
+    const rated = await evaluate(gw, caseId, { level: 1, rated: 'handling' });
+    const id = rated.body.rectification!.id;
+    expect((await rectificationEvent(gw, id, 'visited', '回访 13700137000')).status).toBe(200);
+    const list = redisKeys(gw.config.keyPrefix)
+      .rating(provinceOfRectification(id)!)
+      .rectificationHistory(id);
+    const entries = (await redis.lrange(list, 0, -1)).map((e) => JSON.parse(e) as Entry);
+    const index = entries.findIndex((e) => e.sealedNote !== undefined);
+    const bytes = Buffer.from(entries[index]!.sealedNote!, 'base64');
+    bytes.writeUInt8(bytes.at(-1)! ^ 0x01, bytes.length - 1);
+    await redis.lset(
+      list,
+      index,
+      JSON.stringify({ ...entries[index], sealedNote: bytes.toString('base64') }),
+    );
+    const res = await readRectification<{ history: { note?: string }[] }>(gw, id, 'province-yn');
+    expect(res.status).toBe(200);
+    expect(res.body.history.map((h) => h.note)).toContain(UNREADABLE_NOTE);
+    expect(gw.logLines()).toContainEqual(
+      expect.objectContaining({
+        msg: 'history note unreadable',
+        rectificationId: id,
+        problem: 'tampered',
+      }),
+    );
   });
 });
