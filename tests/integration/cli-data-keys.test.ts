@@ -12,7 +12,7 @@ import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample } from '../support/api-gateway.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { paidResult } from '../support/payment-results.ts';
-import { plainRedis, uniquePrefix } from '../support/redis.ts';
+import { ownRedis, plainRedis, uniquePrefix } from '../support/redis.ts';
 
 const execFileAsync = promisify(execFile);
 const cli = new URL('../../scripts/cli.ts', import.meta.url).pathname;
@@ -22,13 +22,19 @@ const idOf = (keys: string) => keys.split(':')[0]!;
 const [k1, k2] = [idOf(K1), idOf(K2)];
 const prefix = uniquePrefix('cli-keys');
 const keys = redisKeys(prefix);
-const redis = plainRedis();
+// The census walks every key of its Redis: this file's own, not the run's shared one.
+const own = await ownRedis('cli-keys');
+afterAll(() => own.stop());
+const redis = plainRedis(own.url);
 const ids: string[] = [];
 const open: { close?: () => Promise<void>; stop?: () => Promise<void> }[] = [];
 let gateway: GatewayProcess;
 
 beforeAll(async () => {
-  const old = await startApiGateway({ GW_KEY_PREFIX: prefix, GW_DATA_KEYS: K1 }, { relay: false });
+  const old = await startApiGateway(
+    { REDIS_URL: own.url, GW_KEY_PREFIX: prefix, GW_DATA_KEYS: K1 },
+    { relay: false },
+  );
   open.push(old);
   for (let i = 0; i < 3; i++) {
     const res = await old
@@ -43,7 +49,7 @@ beforeAll(async () => {
   expect(decided.status).toBe(200);
   // A result stored in clear by a gateway before results were sealed.
   await redis.hset(keys.case(ids[1]!), 'status', 'DECIDED', 'result', JSON.stringify(paidResult()));
-  gateway = await startGatewayProcess(prefix, { GW_DATA_KEYS: `${K2},${K1}` });
+  gateway = await startGatewayProcess(prefix, { REDIS_URL: own.url, GW_DATA_KEYS: `${K2},${K1}` });
   open.push(gateway);
 }, 60_000);
 afterAll(async () => {
@@ -125,7 +131,7 @@ describe('data-keys over the operator API', () => {
 
   it('leaves every case readable by a gateway that lists only k2', async () => {
     const only = await startApiGateway(
-      { GW_KEY_PREFIX: prefix, GW_DATA_KEYS: K2 },
+      { REDIS_URL: own.url, GW_KEY_PREFIX: prefix, GW_DATA_KEYS: K2 },
       { relay: false },
     );
     open.push(only);

@@ -2,8 +2,12 @@
 // (gateway/README.md#tests-on-real-redis, after bullmq's unique queue name per test), so files
 // running in parallel never see each other's keys.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { startPrivateRedis } from '../../scripts/private-redis.ts';
 
 export function testRedisUrl(): string {
   return inject('redisUrl');
@@ -16,6 +20,23 @@ export function testDataKeys(): string {
 
 export function uniquePrefix(label: string): string {
   return `t-${label}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * A redis-server of the calling file's own, for tests of a walk over the whole keyspace (the data
+ * keys' census and re-seal SCAN every key): on the run's shared Redis they would also walk every
+ * other file's keys, page after page, as files run side by side.
+ */
+export async function ownRedis(label: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `swgw-${label}-redis-`));
+  const redis = await startPrivateRedis({ dir, persistent: false });
+  return {
+    url: redis.url,
+    stop: async () => {
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function plainRedis(url = testRedisUrl()): Redis {

@@ -24,7 +24,7 @@ import {
   rectificationEvent,
 } from '../../support/evaluation-flow.ts';
 import { paidResult } from '../../support/payment-results.ts';
-import { plainRedis, uniquePrefix } from '../../support/redis.ts';
+import { ownRedis, plainRedis, uniquePrefix } from '../../support/redis.ts';
 
 const K1 = generateDataKeys('k1');
 const K2 = generateDataKeys('k2');
@@ -32,12 +32,15 @@ const LOST = generateDataKeys('k0');
 const idOf = (keys: string) => keys.split(':')[0]!;
 const prefix = uniquePrefix('reseal');
 const keys = redisKeys(prefix);
-const redis = plainRedis();
+// The census walks every key of its Redis: this file's own, not the run's shared one.
+const own = await ownRedis('reseal');
+afterAll(() => own.stop());
+const redis = plainRedis(own.url);
 const open: ApiGateway[] = [];
 
 async function gateway(dataKeys: string): Promise<ApiGateway> {
   const gw = await startApiGateway(
-    { GW_KEY_PREFIX: prefix, GW_DATA_KEYS: dataKeys },
+    { REDIS_URL: own.url, GW_KEY_PREFIX: prefix, GW_DATA_KEYS: dataKeys },
     { relay: false },
   );
   open.push(gw);

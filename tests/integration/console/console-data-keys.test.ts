@@ -13,7 +13,7 @@ import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
-import { plainRedis, uniquePrefix } from '../../support/redis.ts';
+import { ownRedis, plainRedis, uniquePrefix } from '../../support/redis.ts';
 
 const K1 = generateDataKeys('k1');
 const K2 = generateDataKeys('k2');
@@ -23,7 +23,10 @@ const [k1, k2, k0] = [K1, K2, LOST].map((keys) => keys.split(':')[0]!) as [strin
 const prefix = uniquePrefix('console-keys');
 const filler = uniquePrefix('console-keys-filler');
 const keys = redisKeys(prefix);
-const redis = plainRedis();
+// The census walks every key of its Redis: this file's own, not the run's shared one.
+const own = await ownRedis('console-keys');
+afterAll(() => own.stop());
+const redis = plainRedis(own.url);
 const FILLER_KEYS = 3000;
 let gw: ApiGateway;
 let dev: ConsoleClient;
@@ -33,7 +36,7 @@ let lostCase = '';
 
 async function submitUnder(dataKeys: string, count: number): Promise<string[]> {
   const sealer = await startApiGateway(
-    { GW_KEY_PREFIX: prefix, GW_DATA_KEYS: dataKeys },
+    { REDIS_URL: own.url, GW_KEY_PREFIX: prefix, GW_DATA_KEYS: dataKeys },
     { relay: false },
   );
   try {
@@ -56,6 +59,7 @@ beforeAll(async () => {
   lostCase = (await submitUnder(LOST, 1))[0]!;
   gw = await startApiGateway(
     {
+      REDIS_URL: own.url,
       GW_KEY_PREFIX: prefix,
       GW_DATA_KEYS: `${K2},${K1}`,
       GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000',
