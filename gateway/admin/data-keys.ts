@@ -109,27 +109,10 @@ export function resealSummary(page: Omit<ResealPage, 'next'>): string {
 }
 
 /** The census of every page, summed: what the CLI and the console show. */
-export interface CensusSum {
-  currentKeyId: string;
-  listedKeyIds: readonly string[];
-  cases: number;
-  envelopes: Record<string, number>;
-  results: Record<string, number>;
-  clearResults: number;
-  comments: Record<string, number>;
-  /** History notes from outside: a province's, a clerk's. */
-  notes: Record<string, number>;
-}
+export type CensusSum = Omit<CensusPage, 'next'>;
 
 /** The re-seal of every page, summed. */
-export interface ResealSum {
-  currentKeyId: string;
-  cases: number;
-  resealed: { envelopes: number; results: number; comments: number; notes: number };
-  sealedClearResults: number;
-  unreadable: UnreadableRecord[];
-  changed: string[];
-}
+export type ResealSum = Omit<ResealPage, 'next'>;
 
 /** Each key id the census met or the gateway lists, and what it means for retiring it. */
 export interface KeyVerdict {
