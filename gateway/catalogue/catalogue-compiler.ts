@@ -4,7 +4,6 @@
 // A version is immutable, so after start a reload usually compiles just the one just published.
 import type { ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { performance } from 'node:perf_hooks';
 import { chinaDate } from '../calendar/working-days.ts';
 import type { DivisionTables } from '../divisions/load-division-table.ts';
 import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/personal-check.ts';
@@ -14,7 +13,7 @@ import { compileItem, type RegisteredItem } from './compile-item.ts';
 import { sharedDocuments } from './item-schema-checks.ts';
 import { createAjv, DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
 import { itemSchemaId } from './item-files.ts';
-import { versionKey, type ItemSource } from './item-source.ts';
+import { compilePerDigest, type ItemSource } from './item-source.ts';
 import { resultSchemaId } from './result-schema.ts';
 import { CROSS_FIELD_RULES } from './rules/rule-catalogue.ts';
 import type { CrossFieldRule, RuleContext } from './rules/cross-field-rule.ts';
@@ -86,39 +85,21 @@ export function createCatalogueCompiler(options: CompilerOptions): CatalogueComp
   if (envelopeProblems.length > 0)
     throw new CatalogueInvalidError('schema registry refused to build', envelopeProblems);
 
-  const compiledByKey = new Map<string, RegisteredItem>();
   return {
     envelope: envelope as ValidateFunction<SubmissionEnvelope>,
     ruleContext: { divisions: options.divisions, today: () => chinaDate(now()) },
     now,
-    compile(sources) {
-      const started = performance.now();
-      const byCode = new Map<string, Map<number, RegisteredItem>>();
-      const problems: string[] = [];
-      let compiled = 0;
-      for (const source of sources) {
-        const { code, version } = source.item;
-        const key = versionKey(code, version);
-        let entry = compiledByKey.get(key);
-        if (entry?.digest !== source.digest) {
-          // A schema's $id can be registered once: a changed source replaces the old one.
-          ajv.removeSchema(itemSchemaId(code, version));
-          ajv.removeSchema(resultSchemaId(code, version));
-          const result = compileItem(ajv, source, rules, shared);
-          compiled++;
-          if (!result.ok) {
-            ajv.removeSchema(itemSchemaId(code, version));
-            ajv.removeSchema(resultSchemaId(code, version));
-            problems.push(...result.problems.map((p) => `${code} v${version}: ${p}`));
-            continue;
-          }
-          entry = result.entry;
-          compiledByKey.set(key, entry);
-        }
-        const versions = byCode.get(code) ?? new Map<number, RegisteredItem>();
-        byCode.set(code, versions.set(version, entry));
+    compile: compilePerDigest((source) => {
+      const { code, version } = source.item;
+      // A schema's $id can be registered once: a changed source replaces the old one.
+      ajv.removeSchema(itemSchemaId(code, version));
+      ajv.removeSchema(resultSchemaId(code, version));
+      const result = compileItem(ajv, source, rules, shared);
+      if (!result.ok) {
+        ajv.removeSchema(itemSchemaId(code, version));
+        ajv.removeSchema(resultSchemaId(code, version));
       }
-      return { byCode, problems, compiled, ms: performance.now() - started };
-    },
+      return result;
+    }),
   };
 }

@@ -5,6 +5,7 @@
 // version only when its digest changes — never, for a published version, since versions are
 // immutable; a Redis re-seeded from other files is the one way it can.
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogueInvalidError } from './catalogue-error.ts';
@@ -24,6 +25,54 @@ export interface ItemSource {
 /** The key of one item version in maps and in Redis hashes: `SW-005@2`. */
 export function versionKey(code: string, version: number): string {
   return `${code}@${version}`;
+}
+
+/** What compiling one item version gave: its entry, or why it did not compile. */
+export type VersionCompiled<E> = { ok: true; entry: E } | { ok: false; problems: string[] };
+
+/** Item versions compiled and grouped by code: what each process builds of a revision. */
+export interface VersionsCompiled<E> {
+  readonly byCode: Map<string, Map<number, E>>;
+  /** Each prefixed with its code and version. */
+  readonly problems: string[];
+  /** How many versions this call compiled (the rest were kept from an earlier call). */
+  readonly compiled: number;
+  readonly ms: number;
+}
+
+/**
+ * Compiles each item version once per digest: a later call with the same source keeps the entry
+ * compiled before, so a reload compiles only what a publish changed (gateway/README.md#live-reload).
+ * The gateway's registry and the worker's result schemas both build through it.
+ */
+export function compilePerDigest<E extends { readonly digest: string }>(
+  compileOne: (source: ItemSource) => VersionCompiled<E>,
+): (sources: readonly ItemSource[]) => VersionsCompiled<E> {
+  const compiledByKey = new Map<string, E>();
+  return (sources) => {
+    const started = performance.now();
+    const byCode = new Map<string, Map<number, E>>();
+    const problems: string[] = [];
+    let compiled = 0;
+    for (const source of sources) {
+      const { code, version } = source.item;
+      const key = versionKey(code, version);
+      let entry = compiledByKey.get(key);
+      if (entry?.digest !== source.digest) {
+        compiled++;
+        const outcome = compileOne(source);
+        if (!outcome.ok) {
+          problems.push(...outcome.problems.map((p) => `${code} v${version}: ${p}`));
+          continue;
+        }
+        entry = outcome.entry;
+        compiledByKey.set(key, entry);
+      }
+      const versions = byCode.get(code) ?? new Map<number, E>();
+      byCode.set(code, versions.set(version, entry));
+    }
+    return { byCode, problems, compiled, ms: performance.now() - started };
+  };
 }
 
 export function sourceDigest(metadata: unknown, schemaText: string, examplesText: string): string {

@@ -6,13 +6,12 @@
 // each revision: a result schema compiled exactly as the schema registry compiles it
 // (result-schema.ts), each version once for the life of the process, and none of the payload
 // validators the worker never runs — the bulk of a gateway's compile at start.
-import { performance } from 'node:perf_hooks';
 import type { ResultSchemas } from '../cases/event-result.ts';
 import type { DivisionTables } from '../divisions/load-division-table.ts';
 import { projectPath } from '../shared/project-root.ts';
 import { createAjv } from './create-ajv.ts';
 import { itemSchemaFile } from './item-files.ts';
-import { versionKey, type ItemSource } from './item-source.ts';
+import { compilePerDigest, type ItemSource, type VersionCompiled } from './item-source.ts';
 import type { CatalogueBuilder } from './live-catalogue.ts';
 import { compileResultSchema, resultSchemaId, type CompiledResult } from './result-schema.ts';
 
@@ -55,27 +54,26 @@ export function workerCatalogueBuilder(
     divisions: options.divisions,
     schemasDir: options.schemasDir ?? projectPath('schemas'),
   });
-  const compiledByKey = new Map<string, WorkerEntry>();
-
-  function compile(source: ItemSource): { entry: WorkerEntry } | { problems: string[] } {
+  function compile(source: ItemSource): VersionCompiled<WorkerEntry> {
     const { code, version, name } = source.item;
     const file = itemSchemaFile(code, version);
     let schema: unknown;
     try {
       schema = JSON.parse(source.schemaText);
     } catch (error) {
-      return { problems: [`${file}: ${String(error)}`] };
+      return { ok: false, problems: [`${file}: ${String(error)}`] };
     }
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
-      return { problems: [`${file}: not a JSON object`] };
+      return { ok: false, problems: [`${file}: not a JSON object`] };
     // A schema's $id can be registered once: a changed source replaces the old one.
     ajv.removeSchema(resultSchemaId(code, version));
     const compiled = compileResultSchema(ajv, code, version, schema as Record<string, unknown>);
     if (!compiled.ok) {
       ajv.removeSchema(resultSchemaId(code, version));
-      return { problems: compiled.problems.map((p) => `${file}: ${p}`) };
+      return { ok: false, problems: compiled.problems.map((p) => `${file}: ${p}`) };
     }
     return {
+      ok: true,
       entry: {
         digest: source.digest,
         name,
@@ -84,31 +82,12 @@ export function workerCatalogueBuilder(
     };
   }
 
+  const compileAll = compilePerDigest(compile);
   return {
     empty: () => snapshot(new Map()),
     build(sources) {
-      const started = performance.now();
-      const byCode = new Map<string, Map<number, WorkerEntry>>();
-      const problems: string[] = [];
-      let compiled = 0;
-      for (const source of sources) {
-        const { code, version } = source.item;
-        const key = versionKey(code, version);
-        let entry = compiledByKey.get(key);
-        if (entry?.digest !== source.digest) {
-          compiled++;
-          const outcome = compile(source);
-          if ('problems' in outcome) {
-            problems.push(...outcome.problems.map((p) => `${code} v${version}: ${p}`));
-            continue;
-          }
-          entry = outcome.entry;
-          compiledByKey.set(key, entry);
-        }
-        const versions = byCode.get(code) ?? new Map<number, WorkerEntry>();
-        byCode.set(code, versions.set(version, entry));
-      }
-      return { built: snapshot(byCode), problems, compiled, ms: performance.now() - started };
+      const { byCode, ...outcome } = compileAll(sources);
+      return { built: snapshot(byCode), ...outcome };
     },
   };
 }
