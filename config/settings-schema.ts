@@ -154,6 +154,13 @@ export const SETTINGS_SCHEMA = {
       default: 15000,
       'x-env': 'GW_REDIS_STARTUP_TIMEOUT_MS',
     },
+    redisDurability: {
+      description:
+        'What the gateway requires of Redis persistence before it starts, on every master (README.md#redis-durability): always = AOF on with appendfsync always (nothing it answered 202 for is lost on a Redis crash or power loss); aof = AOF on, any appendfsync (everysec can lose up to about 2 s on a crash while the disk lags or a power loss; a warning is logged); none = not checked. Unset: always in production, none otherwise. Where CONFIG GET is refused (managed Redis), always cannot be checked and refuses: set aof if the provider guarantees the fsync.',
+      type: 'string',
+      enum: ['always', 'aof', 'none'],
+      'x-env': 'GW_REDIS_DURABILITY',
+    },
     retryAfterSeconds: {
       description: 'Retry-After sent with 503 when Redis is unreachable.',
       type: 'integer',

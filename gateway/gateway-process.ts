@@ -16,8 +16,9 @@ import type { Logger } from './shared/logger.ts';
 import { rateLimitedLog } from './shared/rate-limited-log.ts';
 import {
   createRedis,
+  judgeRedis,
   readRedisFacts,
-  redisFactsProblems,
+  redisDurability,
   redisSettings,
   StartupError,
   waitForRedis,
@@ -34,8 +35,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const redis = createRedis('http', redisSettings(config));
   try {
     await waitForRedis(redis, config.redisStartupTimeoutMs);
-    const problems = redisFactsProblems(await readRedisFacts(redis));
-    if (problems.length > 0) throw new StartupError(problems.join('; '));
+    const durability = redisDurability(config);
+    const verdict = judgeRedis(await readRedisFacts(redis), durability);
+    if (verdict.problems.length > 0) throw new StartupError(verdict.problems.join('; '));
+    for (const warning of verdict.warnings) logger.warn({ durability }, warning);
   } catch (error) {
     redis.disconnect();
     throw error instanceof StartupError ? error : new StartupError((error as Error).message);

@@ -1,5 +1,6 @@
-// Starts a private redis-server child on a free port, for `npm start` (AOF on, data kept under
-// .data/) and for the test run (no persistence, a temporary folder). Always noeviction: the
+// Starts a private redis-server child on a free port, for `npm start` (AOF on with every write
+// fsynced, data kept under .data/: README.md#redis-durability) and for the test run (no
+// persistence, a temporary folder). Always noeviction: the
 // gateway refuses anything else (gateway/README.md#redis-requirements).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -16,6 +17,11 @@ export interface PrivateRedis {
 export interface PrivateRedisOptions {
   dir: string;
   persistent: boolean;
+  /**
+   * With persistent: when the AOF is fsynced. Default always, what production asks for
+   * (GW_REDIS_DURABILITY); everysec answers writes before they are on disk.
+   */
+  appendfsync?: 'always' | 'everysec';
   port?: number;
   /** Where redis-server writes its log; 'ignore' keeps the terminal quiet. */
   stdio?: 'ignore' | 'inherit';
@@ -83,9 +89,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     '--save',
     '',
     '--appendonly',
-    options.persistent ? 'yes' : 'no',
-    '--appendfsync',
-    'everysec',
+    ...(options.persistent ? ['yes', '--appendfsync', options.appendfsync ?? 'always'] : ['no']),
   ];
   // Own process group: Ctrl-C reaches the gateway first, which drains before Redis is stopped.
   const child = spawn(binary, args, { stdio: options.stdio ?? 'ignore', detached: true });

@@ -222,29 +222,70 @@ function factsOf(info: string, node?: string): RedisServerFacts {
   };
 }
 
+/** CONFIG is often disabled or renamed on managed Redis: then the fsync policy is unknown. */
+async function readAppendfsync(node: Redis): Promise<string | undefined> {
+  try {
+    const reply = (await node.config('GET', 'appendfsync')) as unknown;
+    return Array.isArray(reply) && typeof reply[1] === 'string' ? reply[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function nodeFacts(node: Redis, name?: string): Promise<RedisServerFacts> {
+  const [info, appendfsync] = await Promise.all([node.info(), readAppendfsync(node)]);
+  return { ...factsOf(info, name), ...(appendfsync ? { appendfsync } : {}) };
+}
+
 /**
  * The facts of the server, or of every master of a cluster: a single master that evicts could
  * lose the jobs and cases of its slots, so each one is checked.
  */
 export async function readRedisFacts(redis: RedisClient): Promise<RedisServerFacts[]> {
-  // INFO works where CONFIG is disabled (managed Redis), so the check never needs admin rights.
-  if (!(redis instanceof Cluster)) return [factsOf(await redis.info())];
+  // INFO works where CONFIG is disabled (managed Redis): only the fsync policy needs CONFIG.
+  if (!(redis instanceof Cluster)) return [await nodeFacts(redis)];
   const masters = redis.nodes('master');
   if (masters.length === 0) throw new StartupError('Redis Cluster: no master is known');
   return Promise.all(
-    masters.map(async (node) =>
-      factsOf(await node.info(), `${node.options.host ?? '?'}:${node.options.port ?? '?'}`),
+    masters.map((node) =>
+      nodeFacts(node, `${node.options.host ?? '?'}:${node.options.port ?? '?'}`),
     ),
   );
 }
 
 /**
- * gateway/README.md#redis-requirements: queued jobs and case records must never be evicted, so the
- * gateway refuses to run on Redis older than 7 or with any maxmemory-policy other than noeviction.
- * Returns the problems.
+ * GW_REDIS_DURABILITY (README.md#redis-durability): what Redis must persist before the gateway
+ * answers 202 on it. always: AOF with every write fsynced before Redis replies, so neither a
+ * crash nor a power loss loses a case; aof: AOF with any policy; none: not checked.
  */
-export function redisFactsProblems(all: readonly RedisServerFacts[]): string[] {
+export type RedisDurability = 'always' | 'aof' | 'none';
+
+/** The setting, or what the run mode implies: in production no acknowledged case may be lost. */
+export function redisDurability(config: Pick<Config, 'env' | 'redisDurability'>): RedisDurability {
+  return config.redisDurability ?? (config.env === 'production' ? 'always' : 'none');
+}
+
+export interface RedisVerdict {
+  /** Each refuses the start. */
+  problems: string[];
+  /** Each is logged at start: a loss the operator accepted with GW_REDIS_DURABILITY=aof. */
+  warnings: string[];
+}
+
+const EVERYSEC_LOSS =
+  'a Redis crash while its disk lags, or a power loss, can lose up to about 2 s of cases already answered 202';
+
+/**
+ * gateway/README.md#redis-requirements: queued jobs and case records must never be evicted, so the
+ * gateway refuses to run on Redis older than 7 or with any maxmemory-policy other than noeviction;
+ * and on persistence weaker than GW_REDIS_DURABILITY asks for.
+ */
+export function judgeRedis(
+  all: readonly RedisServerFacts[],
+  durability: RedisDurability,
+): RedisVerdict {
   const problems: string[] = [];
+  const warnings: string[] = [];
   for (const facts of all) {
     const server = facts.node ? `Redis ${facts.node}` : 'Redis';
     const major = Number(facts.version.split('.')[0]);
@@ -255,8 +296,27 @@ export function redisFactsProblems(all: readonly RedisServerFacts[]): string[] {
         `${server} maxmemory-policy is ${facts.maxmemoryPolicy}: it must be noeviction, or queued cases could be evicted (set "maxmemory-policy noeviction" in redis.conf)`,
       );
     }
+    if (durability === 'none') continue;
+    const setting = `GW_REDIS_DURABILITY=${durability}`;
+    if (!facts.aofEnabled) {
+      problems.push(
+        `${server} has AOF off: a restart would lose every case written since its last snapshot (set "appendonly yes", "appendfsync always" in redis.conf; ${setting})`,
+      );
+      continue;
+    }
+    if (facts.appendfsync === 'always') continue;
+    const fsync =
+      facts.appendfsync === undefined
+        ? `${server} refused CONFIG GET appendfsync, so whether it fsyncs every write is unknown`
+        : `${server} has appendfsync ${facts.appendfsync}: ${EVERYSEC_LOSS}`;
+    if (durability === 'aof') warnings.push(fsync);
+    else {
+      problems.push(
+        `${fsync} (set "appendfsync always" in redis.conf, or accept that with GW_REDIS_DURABILITY=aof)`,
+      );
+    }
   }
-  return problems;
+  return { problems, warnings };
 }
 
 const UNAVAILABLE_MESSAGES = [

@@ -19,6 +19,9 @@
 //                                    --without gz,xz to leave routes out of the mix,
 //                                    --rate-share 0.5 to rate half the closed cases (1 by default),
 //                                    --warm-up N cases first, through retention (1000; 0: none))
+//   npm run bench -- --appendfsync always   the bench's Redis with AOF, every write fsynced (or
+//                                    everysec), as production runs it (README.md#redis-durability):
+//                                    the same Redis for the gateway and every baseline
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,8 +57,14 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string' },
     rate: { type: 'string' },
     'log-level': { type: 'string' },
+    appendfsync: { type: 'string' },
   },
 });
+const appendfsync = args.appendfsync;
+if (appendfsync !== undefined && appendfsync !== 'always' && appendfsync !== 'everysec') {
+  process.stderr.write(`--appendfsync takes always or everysec, not ${appendfsync}\n`);
+  process.exit(2);
+}
 const quick = args.quick ?? false;
 const num = (value: string | undefined, fallback: number) =>
   value === undefined ? fallback : Number(value);
@@ -74,6 +83,7 @@ const settings = {
   dispatchRounds: num(args.rounds, quick ? 2 : 3),
   concurrency: num(args.concurrency, 16),
   logLevel: args['log-level'] ?? 'info',
+  redisAof: appendfsync ?? 'off',
 };
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -97,7 +107,10 @@ log(
 );
 
 const dir = mkdtempSync(join(tmpdir(), 'swgw-bench-redis-'));
-const redis = await startPrivateRedis({ dir, persistent: false });
+// Without AOF by default: the ratios compare CPU, and an fsync costs every side the same wait.
+const redis = await startPrivateRedis(
+  appendfsync ? { dir, persistent: true, appendfsync } : { dir, persistent: false },
+);
 const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
 let intake: IntakeResult | undefined;
 let dispatch: DispatchResult | undefined;

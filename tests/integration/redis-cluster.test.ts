@@ -13,7 +13,7 @@ import { CaseQueues } from '../../gateway/queues/case-queues.ts';
 import {
   createRedis,
   readRedisFacts,
-  redisFactsProblems,
+  judgeRedis,
   StartupError,
   waitForRedis,
   type RedisClient,
@@ -66,7 +66,21 @@ describe('a redis-cluster:// REDIS_URL', () => {
     expect(facts.map((f) => f.node).sort()).toEqual(
       cluster.ports.map((p) => `127.0.0.1:${p}`).sort(),
     );
-    expect(redisFactsProblems(facts)).toEqual([]);
+    expect(judgeRedis(facts, 'none')).toEqual({ problems: [], warnings: [] });
+  });
+
+  it("reads every master's persistence, and GW_REDIS_DURABILITY=always names each one without AOF", async () => {
+    const facts = await readRedisFacts(redis);
+    expect(facts.map((f) => [f.aofEnabled, f.appendfsync])).toEqual([
+      [false, 'everysec'],
+      [false, 'everysec'],
+      [false, 'everysec'],
+    ]);
+    const { problems } = judgeRedis(facts, 'always');
+    expect(problems).toHaveLength(3);
+    for (const port of cluster.ports) {
+      expect(problems.some((p) => p.startsWith(`Redis 127.0.0.1:${port} has AOF off`))).toBe(true);
+    }
   });
 
   it('refuses to start the gateway when one master evicts, naming that master', async () => {

@@ -1,25 +1,38 @@
 // Defect 10 of issue 12, the start: GW_ENV=production refuses the development clients file and
 // development secrets, and starts with a clients file whose secrets come from the environment
 // (README.md#production-mode); defect 9: it refuses to start without the keys that encrypt
-// personal data at rest (gateway/README.md#encryption-at-rest). The real entry point, gateway/main.ts, in a child process.
+// personal data at rest (gateway/README.md#encryption-at-rest); and it refuses a Redis that could
+// lose a case it answered 202 for (README.md#redis-durability). The real entry point,
+// gateway/main.ts, in a child process.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { freePort } from '../../../scripts/private-redis.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
 import { productionClients } from './production-clients.ts';
 
 const main = projectPath('gateway/main.ts');
 
+// What production requires of Redis: AOF with every write fsynced before it is acknowledged.
+let durableRedis: PrivateRedis;
+beforeAll(async () => {
+  durableRedis = await startPrivateRedis({
+    dir: mkdtempSync(join(tmpdir(), 'swgw-prod-redis-')),
+    persistent: true,
+    appendfsync: 'always',
+  });
+});
+afterAll(() => durableRedis.stop());
+
 function startGateway(env: Record<string, string>) {
   const child = spawn(process.execPath, [main], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
-      REDIS_URL: testRedisUrl(),
+      REDIS_URL: durableRedis.url,
       GW_KEY_PREFIX: uniquePrefix('prod'),
       GW_ENV: 'production',
       GW_HOST: '127.0.0.1',
@@ -91,10 +104,27 @@ describe('GW_ENV=production at start', () => {
     expect(started.output()).not.toContain('gateway listening');
   });
 
-  it('starts with a production clients file and secrets from the environment, and stops on SIGTERM', async () => {
+  it('refuses a Redis without AOF (the test Redis), naming it and GW_REDIS_DURABILITY', async () => {
+    const { file, env } = productionClients();
+    const started = startGateway({
+      PORT: String(await freePort()),
+      GW_CLIENTS_FILE: file,
+      REDIS_URL: testRedisUrl(),
+      ...env,
+    });
+    expect(await started.exit).toBe(1);
+    expect(started.output()).toMatch(/Redis has AOF off: .*GW_REDIS_DURABILITY=always/);
+    expect(started.output()).not.toContain('gateway listening');
+  });
+
+  it('starts with a production clients file and secrets from the environment on a Redis that fsyncs every write, and stops on SIGTERM', async () => {
     const { file, env } = productionClients();
     const port = await freePort();
-    const started = startGateway({ PORT: String(port), GW_CLIENTS_FILE: file, ...env });
+    const started = startGateway({
+      PORT: String(port),
+      GW_CLIENTS_FILE: file,
+      ...env,
+    });
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
         timeoutMs: 20_000,
