@@ -161,6 +161,24 @@ export const SETTINGS_SCHEMA = {
       enum: ['always', 'aof', 'none'],
       'x-env': 'GW_REDIS_DURABILITY',
     },
+    redisWaitReplicas: {
+      description:
+        'Replicas that must hold a submission before its 202 (Redis WAIT, README.md#replicas): a fail-over to one of them then cannot lose the case. Fewer within GW_REDIS_WAIT_TIMEOUT_MS: 503 GW_UNAVAILABLE, the case stored on the master, and a retry with the same Idempotency-Key gives that case once it reached them. 0 = answer once the master has it.',
+      type: 'integer',
+      minimum: 0,
+      maximum: 16,
+      default: 0,
+      'x-env': 'GW_REDIS_WAIT_REPLICAS',
+    },
+    redisWaitTimeoutMs: {
+      description:
+        'With GW_REDIS_WAIT_REPLICAS: how long a submission waits for its replicas before its 503 (on a connection of its own, so no other request waits behind it).',
+      type: 'integer',
+      minimum: 10,
+      maximum: 10000,
+      default: 250,
+      'x-env': 'GW_REDIS_WAIT_TIMEOUT_MS',
+    },
     retryAfterSeconds: {
       description: 'Retry-After sent with 503 when Redis is unreachable.',
       type: 'integer',

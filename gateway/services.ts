@@ -28,6 +28,7 @@ import type { CalendarSource } from './calendar/working-days.ts';
 import type { CallbackQueue } from './callbacks/callback-queue.ts';
 import { createCaseSystem } from './case-system.ts';
 import { newCaseId } from './cases/case-id.ts';
+import { createReplicaBarrier } from './cases/replica-barrier.ts';
 import type { CaseStore } from './cases/case-store.ts';
 import type { SubmissionSchedule } from './cases/submit-case.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
@@ -89,7 +90,11 @@ export interface Services {
   supervised: readonly SupervisedKind[];
   /** A routed case's 督办 schedule, written by its submission. */
   schedule: SubmissionSchedule;
-  /** Closes the queue handles (not the Redis connection). */
+  /**
+   * With GW_REDIS_WAIT_REPLICAS: a submission's wait for its replicas (cases/replica-barrier.ts).
+   */
+  replicated?: (shard: number) => Promise<void>;
+  /** Closes the queue handles and the connections made for them and the replica wait (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
   /** What /readyz reports as warnings (a missing working-day calendar). */
@@ -204,6 +209,19 @@ export function createServices(
   registerSupervisionMetrics(metrics.registry, { board: cases.board, warnings });
   const openapi = openApiOf(data.catalogue);
   const keys = redisKeys(config.keyPrefix);
+  const barrier =
+    config.redisWaitReplicas > 0
+      ? createReplicaBarrier(
+          redis,
+          redisKeys(config.keyPrefix, config.redisShards),
+          {
+            replicas: config.redisWaitReplicas,
+            timeoutMs: config.redisWaitTimeoutMs,
+            retryAfterSeconds: config.retryAfterSeconds,
+          },
+          logger,
+        )
+      : undefined;
   const audit = createAuditLog({ redis, keys, now });
   return {
     config,
@@ -236,7 +254,11 @@ export function createServices(
     }),
     supervised: cases.supervised,
     schedule: cases.schedule,
-    closeQueues: cases.close,
+    ...(barrier ? { replicated: (shard: number) => barrier.reached(shard) } : {}),
+    closeQueues: async () => {
+      await cases.close();
+      await barrier?.close();
+    },
     metrics,
     readinessWarnings: warnings,
     now,
@@ -285,6 +307,7 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
       return docs;
     },
     newId: newCaseId,
+    ...(services.replicated ? { replicated: services.replicated } : {}),
     production: config.env === 'production',
     now: services.now,
     onSubmitted: (itemCode, adapters) => {

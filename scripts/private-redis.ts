@@ -23,6 +23,8 @@ export interface PrivateRedisOptions {
    */
   appendfsync?: 'always' | 'everysec';
   port?: number;
+  /** A replica of the redis-server on this port of 127.0.0.1 (tests of GW_REDIS_WAIT_REPLICAS). */
+  replicaOf?: number;
   /** Where redis-server writes its log; 'ignore' keeps the terminal quiet. */
   stdio?: 'ignore' | 'inherit';
 }
@@ -90,6 +92,9 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     '',
     '--appendonly',
     ...(options.persistent ? ['yes', '--appendfsync', options.appendfsync ?? 'always'] : ['no']),
+    ...(options.replicaOf === undefined
+      ? []
+      : ['--replicaof', '127.0.0.1', String(options.replicaOf)]),
   ];
   // Own process group: Ctrl-C reaches the gateway first, which drains before Redis is stopped.
   const child = spawn(binary, args, { stdio: options.stdio ?? 'ignore', detached: true });

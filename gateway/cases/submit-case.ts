@@ -1,6 +1,7 @@
 // POST /v1/cases, top to bottom (gateway/README.md#submission, gateway/README.md#thin-handlers):
 //   idempotency look-up (sharing its Redis round trip with the nonce and rate-limit checks) →
-//   validate (envelope → identifiers → payload) → route → related case → one write → 202.
+//   validate (envelope → identifiers → payload) → route → related case → one write → (with
+//   GW_REDIS_WAIT_REPLICAS, on the replicas) → 202.
 // The one write (create-case.lua) stores the case ROUTED (its history's first entries are derived
 // from it), its 督办 schedule, the idempotency record and the outbox entry; the outbox relay turns the entry into the job
 // (gateway/README.md#outbox-relay). Two Redis round trips, none of them BullMQ's.
@@ -49,6 +50,11 @@ export interface SubmitDeps {
   onSubmitted?: (itemCode: string, adapters: string[]) => void;
   /** Production refuses http and private callback hosts (SSRF). */
   production?: boolean;
+  /**
+   * GW_REDIS_WAIT_REPLICAS: resolves once the submission shard's writes so far are on enough
+   * replicas (replica-barrier.ts), else GW_UNAVAILABLE. Without it the 202 follows the master.
+   */
+  replicated?: (shard: number) => Promise<void>;
 }
 
 export interface SubmitInput {
@@ -77,7 +83,7 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     deps.store.findIdempotent(idempotency.clientId, idempotency.keyHash),
     input.checked(),
   ]);
-  if (earlier) return replay(deps, earlier, requestHash);
+  if (earlier) return replay(deps, earlier, requestHash, keyHash);
 
   const { item, envelope } = deps.registry.validateSubmission(input.body);
   const callbackProblem = envelope.callbackUrl
@@ -142,8 +148,9 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     envelope,
     [newCase(parent), ...built.children.map(newCase)],
   );
-  if (!outcome.created) return replay(deps, outcome.existing, requestHash);
+  if (!outcome.created) return replay(deps, outcome.existing, requestHash, keyHash);
 
+  await deps.replicated?.(shard);
   deps.onSubmitted?.(parent.itemCode, parent.adapters);
   input.log.info(
     { caseId: parent.id, itemCode: parent.itemCode, adapters: parent.adapters },
@@ -185,6 +192,7 @@ async function replay(
   deps: SubmitDeps,
   earlier: IdempotencyRecord,
   requestHash: RequestHash,
+  keyHash: string,
 ): Promise<HandlerResult> {
   if (!sameRequest(earlier, requestHash)) {
     throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
@@ -192,6 +200,8 @@ async function replay(
     });
   }
   const built = await storedCases(deps.store, earlier.caseId);
+  // The first answer may have been a 503 because the case had not reached the replicas yet.
+  await deps.replicated?.(deps.store.submissionShard(keyHash));
   const response = accepted(built);
   return { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } };
 }

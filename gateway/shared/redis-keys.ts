@@ -204,6 +204,11 @@ export interface ShardKeys {
   provinceSilence(adapter: string): string;
   /** The 督办 board of the shard's cases. */
   readonly supervision: SupervisionKeys;
+  /**
+   * A string the gateway writes before it waits for replicas (cases/replica-barrier.ts): a write
+   * in the shard's slot, so the wait is for the node that holds the shard's cases.
+   */
+  readonly replicaMark: string;
 }
 
 export interface RedisKeys {
@@ -320,6 +325,7 @@ function shardKeys(prefix: string, shard: number): ShardKeys {
     jointParents: `${base}:joint-parents`,
     provinceSilence: (adapter: string) => `${base}:silence:${adapter}`,
     supervision: supervisionKeys(`${base}:supervise`),
+    replicaMark: `${base}:replica-mark`,
   });
 }
 

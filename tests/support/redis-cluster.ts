@@ -1,8 +1,9 @@
 // A private Redis Cluster for the tests and the bench (gateway/README.md#redis-cluster): N masters
 // started with `redis-server --cluster-enabled yes` on free ports in a temporary folder, joined by
 // `redis-cli --cluster create … --cluster-replicas 0`, ready once every node reports
-// `cluster_state:ok`. No replicas: the tests check the key layout (one slot per script, one slot
-// per BullMQ queue), not fail-over. Always noeviction, as the gateway requires of every master.
+// `cluster_state:ok`. No replicas unless asked for (`replicas`: GW_REDIS_WAIT_REPLICAS's test): the
+// other tests check the key layout (one slot per script, one slot per BullMQ queue), not
+// fail-over. Always noeviction, as the gateway requires of every master.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +14,19 @@ import { findRedisServer, freePort, INSTALL_HINT } from '../../scripts/private-r
 export interface RedisClusterHandle {
   /** The gateway's REDIS_URL for this cluster: `redis-cluster://127.0.0.1:<p1>,…`. */
   url: string;
+  /** The masters' ports. */
   ports: number[];
+  /** The replicas' ports, each with its master's. */
+  replicas: { port: number; master: number }[];
+  /** The redis-server of a node (a test may freeze a replica with SIGSTOP). */
+  processOf: (port: number) => ChildProcess;
   stop: () => Promise<void>;
 }
 
 export interface RedisClusterOptions {
   masters?: number;
+  /** Replicas per master (default 0). */
+  replicas?: number;
   /** How long to wait for `cluster_state:ok`. */
   timeoutMs?: number;
 }
@@ -108,10 +116,11 @@ export async function startRedisCluster(
   const binary = findRedisServer();
   if (!binary) throw new Error(INSTALL_HINT);
   const masters = options.masters ?? 3;
+  const replicasEach = options.replicas ?? 0;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const dir = mkdtempSync(join(tmpdir(), 'swgw-redis-cluster-'));
   const ports: number[] = [];
-  while (ports.length < masters) {
+  while (ports.length < masters * (1 + replicasEach)) {
     const port = await freePort();
     // The cluster bus listens on port + 10000: it must be free too, and distinct across nodes.
     if (port + 10_000 > 65_535 || ports.includes(port)) continue;
@@ -137,7 +146,7 @@ export async function startRedisCluster(
         'create',
         ...ports.map((p) => `127.0.0.1:${p}`),
         '--cluster-replicas',
-        '0',
+        String(replicasEach),
         '--cluster-yes',
       ],
       { encoding: 'utf8', timeout: timeoutMs },
@@ -154,7 +163,30 @@ export async function startRedisCluster(
     await stop();
     throw error;
   }
-  return { url: `redis-cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, ports, stop };
+  // ROLE: ['master', …] or ['slave', host, port, state, offset].
+  const roles = await Promise.all(
+    ports.map(async (port) => ({ port, role: (await command(port, 'ROLE')) as unknown[] })),
+  );
+  const masterPorts = roles.filter((r) => r.role[0] === 'master').map((r) => r.port);
+  const replicas = roles
+    .filter((r) => r.role[0] === 'slave')
+    .map((r) => ({ port: r.port, master: Number(r.role[2]) }));
+  for (const { port } of replicas) {
+    await poll(`replica ${port} in sync`, timeoutMs, async () =>
+      (await ask(port, 'INFO', 'replication')).includes('master_link_status:up') ? true : undefined,
+    );
+  }
+  return {
+    url: `redis-cluster://${masterPorts.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    ports: masterPorts,
+    replicas,
+    processOf: (port) => {
+      const node = nodes.find((n) => n.port === port);
+      if (!node) throw new Error(`Redis Cluster: no node on port ${port}`);
+      return node.child;
+    },
+    stop,
+  };
 }
 
 /**

@@ -1,0 +1,206 @@
+// README.md#replicas: with GW_REDIS_WAIT_REPLICAS a submission's 202 follows its case onto the
+// replicas, so a fail-over to one of them cannot lose it. A real master and replica
+// (redis-server --replicaof), then a Redis Cluster of three masters with a replica each; a replica
+// is frozen with SIGSTOP to hold replication back.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idempotencyKeyHash } from '../../gateway/cases/idempotency-key.ts';
+import { redisKeys } from '../../gateway/shared/redis-keys.ts';
+import { startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { waitFor } from '../support/redis.ts';
+import { startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster.ts';
+
+// Longer than the gateway's Redis command timeout (500 ms): a wait that held the connection the
+// other requests use would make them time out, and the division look-up below would see 503.
+const WAIT_MS = 1500;
+
+let master: PrivateRedis;
+let replica: PrivateRedis;
+let onMaster: Redis;
+let onReplica: Redis;
+let gw: ApiGateway;
+
+beforeAll(async () => {
+  master = await startPrivateRedis({
+    dir: mkdtempSync(join(tmpdir(), 'swgw-master-')),
+    persistent: false,
+  });
+  replica = await startPrivateRedis({
+    dir: mkdtempSync(join(tmpdir(), 'swgw-replica-')),
+    persistent: false,
+    replicaOf: master.port,
+  });
+  onMaster = new Redis(master.url);
+  onReplica = new Redis(replica.url);
+  await waitFor(async () => /master_link_status:up/.test(await onReplica.info('replication')), {
+    timeoutMs: 10_000,
+    what: 'the replica in sync',
+  });
+  gw = await startApiGateway(
+    { GW_REDIS_WAIT_REPLICAS: '1', GW_REDIS_WAIT_TIMEOUT_MS: String(WAIT_MS) },
+    { redisUrl: master.url },
+  );
+});
+
+afterAll(async () => {
+  replica?.process.kill('SIGCONT');
+  await gw?.close();
+  onMaster?.disconnect();
+  onReplica?.disconnect();
+  await replica?.stop();
+  await master?.stop();
+});
+
+const caseKey = (caseId: string) => redisKeys(gw.config.keyPrefix).case(caseId);
+const caseKeysOn = async (redis: Redis) =>
+  (await redis.keys(`${gw.config.keyPrefix}:*:case:*`)).filter((k) => !/:case:.*:/.test(k));
+
+describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
+  it('answers 202 only once the case is on the replica: the replica holds it when the 202 arrives', async () => {
+    const portal = gw.client('portal-sc');
+    for (let n = 0; n < 5; n++) {
+      const res = await portal.submitCase<{ caseId: string }>(
+        validExample('SW-005'),
+        `replica-ok-${n}-${Date.now()}`,
+      );
+      expect(res.status).toBe(202);
+      expect(await onReplica.exists(caseKey(res.body.caseId))).toBe(1);
+    }
+  });
+
+  it('while the replica is frozen: 503 GW_UNAVAILABLE with Retry-After, other requests still answered, and once it resumes the retry with the same key gives the one case stored', async () => {
+    const portal = gw.client('portal-sc');
+    const key = `replica-frozen-${Date.now()}`;
+    const before = (await caseKeysOn(onMaster)).length;
+    replica.process.kill('SIGSTOP');
+    try {
+      const submission = portal.submitCase(validExample('SW-005'), key);
+      await waitFor(async () => /cmd=wait/.test(String(await onMaster.call('CLIENT', 'LIST'))), {
+        what: 'the gateway waiting for the replica',
+      });
+      const lookup = await portal.request('GET', '/v1/divisions/530323');
+      expect(lookup.status).toBe(200);
+      const refused = await submission;
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ code: 'GW_UNAVAILABLE' });
+      expect((refused.body as { detail: string }).detail).toMatch(
+        /stored, but not yet copied to enough replicas.*same Idempotency-Key/,
+      );
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Stored on the master all the same: the retry finds it rather than making a second case.
+      expect((await caseKeysOn(onMaster)).length).toBe(before + 1);
+    } finally {
+      replica.process.kill('SIGCONT');
+    }
+    const retried = await portal.submitCase<{ caseId: string }>(validExample('SW-005'), key);
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await onReplica.exists(caseKey(retried.body.caseId))).toBe(1);
+    expect((await caseKeysOn(onMaster)).length).toBe(before + 1);
+  });
+
+  it('asks for two replicas where one runs: every submission 503, none answered 202', async () => {
+    const strict = await startApiGateway(
+      { GW_REDIS_WAIT_REPLICAS: '2', GW_REDIS_WAIT_TIMEOUT_MS: '50' },
+      { redisUrl: master.url, data: gw.data },
+    );
+    try {
+      const portal = strict.client('portal-sc');
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, (_, n) =>
+          portal.submitCase(validExample('SW-005'), `replica-two-${n}-${Date.now()}`),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503]);
+      const warned = strict
+        .logLines()
+        .filter((l) => l.msg === 'replicas behind: submissions answered 503');
+      expect(warned[0]).toMatchObject({ level: 40, acked: 1, required: 2 });
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('GW_REDIS_WAIT_REPLICAS=1 on a Redis Cluster of three masters with a replica each', () => {
+  let cluster: RedisClusterHandle;
+  let cgw: ApiGateway;
+  const nodeClients: Redis[] = [];
+  const client = (port: number) => {
+    const redis = new Redis(port, '127.0.0.1');
+    nodeClients.push(redis);
+    return redis;
+  };
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3, replicas: 1 });
+    cgw = await startApiGateway(
+      { GW_REDIS_WAIT_REPLICAS: '1', GW_REDIS_WAIT_TIMEOUT_MS: String(WAIT_MS) },
+      { redisUrl: cluster.url, data: gw.data },
+    );
+  });
+  afterAll(async () => {
+    for (const r of cluster?.replicas ?? []) cluster.processOf(r.port).kill('SIGCONT');
+    await cgw?.close();
+    for (const redis of nodeClients) redis.disconnect();
+    await cluster?.stop();
+  });
+
+  /** The master that owns a key's slot, and its replica. */
+  async function nodesOf(key: string): Promise<{ master: number; replica: number }> {
+    const any = client(cluster.ports[0]!);
+    const slot = Number(await any.call('CLUSTER', 'KEYSLOT', key));
+    const ranges = (await any.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+    const master = ranges.find(([from, to]) => slot >= from && slot <= to)![2][1];
+    return { master, replica: cluster.replicas.find((r) => r.master === master)!.port };
+  }
+  const keys = () => redisKeys(cgw.config.keyPrefix, cgw.config.redisShards);
+  /** Where a submission with this Idempotency-Key is stored: its shard's slot. */
+  const shardKeyOf = (idempotencyKey: string) =>
+    keys().shard(keys().submissionShard(idempotencyKeyHash(idempotencyKey))).outbox;
+
+  it("answers 202 once the case is on its own master's replica", async () => {
+    const portal = cgw.client('portal-sc');
+    for (let n = 0; n < 6; n++) {
+      const res = await portal.submitCase<{ caseId: string }>(
+        validExample('SW-005'),
+        `cluster-ok-${n}-${Date.now()}`,
+      );
+      expect(res.status).toBe(202);
+      const key = keys().case(res.body.caseId);
+      const replica = client((await nodesOf(key)).replica);
+      await replica.call('READONLY');
+      expect(await replica.exists(key)).toBe(1);
+    }
+  });
+
+  it("with one master's replica frozen: 503 for exactly the submissions stored on that master, 202 for the others", async () => {
+    const portal = cgw.client('portal-sc');
+    const stamp = Date.now();
+    const idempotencyKeys = Array.from({ length: 12 }, (_, n) => `cluster-frozen-${n}-${stamp}`);
+    const frozen = await nodesOf(shardKeyOf(idempotencyKeys[0]!));
+    const expected = await Promise.all(
+      idempotencyKeys.map(async (k) =>
+        (await nodesOf(shardKeyOf(k))).master === frozen.master ? 503 : 202,
+      ),
+    );
+    expect(expected).toContain(202);
+    cluster.processOf(frozen.replica).kill('SIGSTOP');
+    try {
+      const answers = await Promise.all(
+        idempotencyKeys.map((k) => portal.submitCase(validExample('SW-005'), k)),
+      );
+      expect(answers.map((a) => a.status)).toEqual(expected);
+    } finally {
+      cluster.processOf(frozen.replica).kill('SIGCONT');
+    }
+    // Resumed: the retries of the refused ones find their cases, now copied.
+    const retried = await portal.submitCase(validExample('SW-005'), idempotencyKeys[0]!);
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+  });
+});
