@@ -11,9 +11,14 @@
 //                                     last attempt's failure → recordDeliveryFailed.
 // A failed job is a dead letter, so a job fails only when there is something to replay: a case
 // that moved on meanwhile, or that retention removed, completes its job as a no-op.
+// Redis Cluster refusing the job's own reads and moves because the case's slot is being resharded
+// (slot-moving.ts) is neither the province's failure nor the case's: the job waits for the move
+// and is run again, spending no attempt, opening no breaker, recording nothing. A job whose
+// delivery the province took but whose move could not be recorded keeps the province's answer in
+// its data, so its next run records that answer instead of delivering again.
 // The same worker runs the adapter's status query jobs (status-query-job.ts), so queries of silent
 // cases share the adapter's rate limit and concurrency with its deliveries.
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { RoutedCase } from '../../gateway/cases/case-record.ts';
 import type { CaseStore } from '../../gateway/cases/case-store.ts';
@@ -23,16 +28,26 @@ import {
   recordDeliveryFailed,
 } from '../../gateway/cases/record-delivery.ts';
 import type { StatusQueryRecorder } from '../../gateway/cases/record-status-query.ts';
-import { STATUS_QUERY_JOB, type DeliveryJob } from '../../gateway/queues/case-queues.ts';
+import {
+  STATUS_QUERY_JOB,
+  type DeliveryJob,
+  type ProvinceAnswer,
+} from '../../gateway/queues/case-queues.ts';
 import type { Logger } from '../../gateway/shared/logger.ts';
 import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { routeQueueName } from '../../gateway/shared/redis-keys.ts';
+import { isSlotMoving } from '../../gateway/shared/slot-moving.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from './contract.ts';
 import { DeliveryLog } from './delivery-log.ts';
 import { toDeliveryRequest } from './delivery-request.ts';
 import { runStatusQuery, type StatusQueryOutcome } from './status-query-job.ts';
-import { deliveryBackoff, rateLimitPauseMs, type RetryPolicy } from './retry-policy.ts';
+import {
+  deliveryBackoff,
+  rateLimitPauseMs,
+  retryDelayMs,
+  type RetryPolicy,
+} from './retry-policy.ts';
 
 export interface RunnerSettings {
   concurrency: number;
@@ -58,6 +73,13 @@ export interface AdapterWorker {
   breaker: CircuitBreaker;
   close: () => Promise<void>;
 }
+
+/**
+ * The longest a job waits between runs while its case's slot is being moved: the waits grow as
+ * the adapter's backoff does, and a move of a large slot can take minutes, but a case should not
+ * sit long after the move has ended.
+ */
+export const SLOT_MOVING_MAX_WAIT_MS = 30_000;
 
 export type DeliveryOutcome =
   | { delivered: true; provinceCaseNo: string; duplicate: boolean }
@@ -85,8 +107,30 @@ export function startAdapterWorker(
   const log = deps.log.child({ adapter: adapterId });
   const actor = { adapterId };
 
-  async function deliver(job: Job<DeliveryJob>): Promise<DeliveryOutcome> {
-    const { caseId } = job.data;
+  /** One run of a delivery job; a slot being moved puts the job back without spending an attempt. */
+  async function deliver(job: Job<DeliveryJob>, token?: string): Promise<DeliveryOutcome> {
+    try {
+      return await deliverOnce(job);
+    } catch (error) {
+      if (!isSlotMoving(error) || token === undefined) throw error;
+      // Runs beyond the attempts made are this job's waits (and 429 pauses): the delay grows.
+      const waits = Math.max(1, job.attemptsStarted - job.attemptsMade);
+      const delayMs = Math.min(
+        retryDelayMs(settings.retry, waits, undefined),
+        SLOT_MOVING_MAX_WAIT_MS,
+      );
+      slotMoving.warn(
+        'slot-moving',
+        { caseId: job.data.caseId, delayMs, reason: (error as Error).message },
+        'case slot moving between Redis nodes: delivery job waits, no attempt spent',
+      );
+      await job.moveToDelayed(Date.now() + delayMs, token);
+      throw new DelayedError();
+    }
+  }
+
+  async function deliverOnce(job: Job<DeliveryJob>): Promise<DeliveryOutcome> {
+    const { caseId, delivered: earlier } = job.data;
     const target = await loadForDelivery(deps.store, caseId);
     if (target.found === 'missing') {
       // Never stored, or deleted by hand (too young for retention): a job no submission made,
@@ -102,10 +146,17 @@ export function startAdapterWorker(
     }
     // A replayed job, or a province that reported progress before this worker recorded its
     // delivery: nothing to send.
-    if (target.found === 'skip') return { delivered: false, skipped: target.status };
+    if (target.found === 'skip') {
+      // Delivered by an earlier run, and a province event moved the case before this one could
+      // record it: keep the province's number, as recordDelivered does.
+      if (earlier) await deps.store.keepProvinceCaseNo(caseId, earlier.provinceCaseNo);
+      return { delivered: false, skipped: target.status };
+    }
     const { record } = target;
     const attempt = job.attemptsMade + 1;
     const caseLog = new DeliveryLog(log, caseId, attempt);
+    // The province took it in an earlier run: record that, never deliver again.
+    if (earlier) return recordProvinceAnswer(job, record, earlier, caseLog);
     if (target.found === 'unreadable') {
       // Not the province's fault and no retry will help: a dead letter, replayable once the
       // operator lists the missing data key again (gateway/README.md#encryption-at-rest).
@@ -140,16 +191,29 @@ export function startAdapterWorker(
       return failForGood(record, `gave up after ${attempt} attempts: ${message}`, caseLog, message);
     }
     await breaker.success();
-    await recordDelivered(deps.store, record, {
-      ...actor,
-      provinceCaseNo: result.provinceCaseNo,
-      duplicate: result.duplicate,
-    });
-    caseLog.infoOnce(
-      { provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate },
-      'delivered',
-    );
-    return { delivered: true, provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate };
+    const answer = { provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate };
+    return recordProvinceAnswer(job, record, answer, caseLog);
+  }
+
+  /** Records DELIVERED; if that fails, the job keeps the answer for its next run to record. */
+  async function recordProvinceAnswer(
+    job: Job<DeliveryJob>,
+    record: RoutedCase,
+    answer: ProvinceAnswer,
+    caseLog: DeliveryLog,
+  ): Promise<DeliveryOutcome> {
+    try {
+      await recordDelivered(deps.store, record, { ...actor, ...answer });
+    } catch (error) {
+      // The job's hash is in its queue's slot, not the case's. Should this write fail too, the
+      // next run delivers again and the province, idempotent by case id, answers `duplicate`.
+      if (!job.data.delivered) {
+        await job.updateData({ ...job.data, delivered: answer }).catch(() => undefined);
+      }
+      throw error;
+    }
+    caseLog.infoOnce(answer, 'delivered');
+    return { delivered: true, ...answer };
   }
 
   /**
@@ -176,10 +240,15 @@ export function startAdapterWorker(
 
   // A province that is down fails every claimed query: one line a second, with a count.
   const queryFailures = rateLimitedLog(log);
-  const run = (job: Job<DeliveryJob>): Promise<DeliveryOutcome | StatusQueryOutcome> =>
+  // A resharding puts back every job of the moving slot's cases: one line a second, with a count.
+  const slotMoving = rateLimitedLog(log);
+  const run = (
+    job: Job<DeliveryJob>,
+    token?: string,
+  ): Promise<DeliveryOutcome | StatusQueryOutcome> =>
     job.name === STATUS_QUERY_JOB
       ? runStatusQuery(job.data.caseId, adapter, { ...deps, log, failures: queryFailures })
-      : deliver(job);
+      : deliver(job, token);
 
   // autorun off: the breaker must exist before the first job can run.
   const worker = new Worker<DeliveryJob, DeliveryOutcome | StatusQueryOutcome>(

@@ -17,6 +17,17 @@ import {
 
 export interface DeliveryJob {
   caseId: string;
+  /**
+   * The province's answer to a delivery the worker could not record (adapters/kit/job-runner.ts):
+   * the job's next run records it instead of delivering again.
+   */
+  delivered?: ProvinceAnswer;
+}
+
+/** What a province answered a delivery: its case number, and whether it already held the case. */
+export interface ProvinceAnswer {
+  provinceCaseNo: string;
+  duplicate: boolean;
 }
 
 /**
