@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { TransientDeliveryError } from '../../../adapters/kit/contract.ts';
 import { isSlotMoving } from '../../../gateway/shared/slot-moving.ts';
 
-const reply = (message: string): Error => new ReplyError(message) as Error;
+// ioredis types its ReplyError `any`: the class a node's error reply is made of.
+const NodeReply = ReplyError as new (message: string) => Error;
+const reply = (message: string): Error => new NodeReply(message);
 const gaveUp = (last: string) => new Error(`Too many Cluster redirections. Last error: ${last}`);
 
 describe('isSlotMoving', () => {
