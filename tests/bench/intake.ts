@@ -30,6 +30,8 @@ export interface IntakeOptions {
   logLevel: string;
   /** Write a CPU profile of the gateway child here (node --cpu-prof). */
   profileDir?: string;
+  /** More settings of the gateway child alone (the baselines do not have them). */
+  gatewayEnv?: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -156,6 +158,7 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
         // The per-client limit (default 200/s) would turn the load into 429s: the limiter still
         // runs on every request, with a ceiling the bench cannot reach.
         GW_RATE_LIMIT_PER_SECOND: '1000000',
+        ...o.gatewayEnv,
       },
       ...(o.profileDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', o.profileDir] } : {}),
     });

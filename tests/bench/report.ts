@@ -57,6 +57,13 @@ export function printReport(r: Report): string[] {
   out.push(
     `  ${String(m.cores)} cores: server child, redis-server and the load generator share them (the load generator signs every request), so absolute numbers are low and noisy; read the ratios.`,
   );
+  const aof = typeof r.settings.redisAof === 'string' ? r.settings.redisAof : 'off';
+  const waited = Number(r.settings.redisWaitReplicas ?? 0);
+  if (aof !== 'off' || waited > 0) {
+    out.push(
+      `  Redis: AOF ${aof}${waited > 0 ? `, ${waited} replica(s) the gateway waits for before each 202 (the plain service does not)` : ''}.`,
+    );
+  }
 
   const i = r.intake;
   if (i) {

@@ -22,6 +22,9 @@
 //   npm run bench -- --appendfsync always   the bench's Redis with AOF, every write fsynced (or
 //                                    everysec), as production runs it (README.md#redis-durability):
 //                                    the same Redis for the gateway and every baseline
+//   npm run bench -- --wait-replicas 1   the bench's Redis with that many replicas, and the gateway
+//                                    waiting for them before each 202 (GW_REDIS_WAIT_REPLICAS,
+//                                    README.md#replicas); the plain service does not wait
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,6 +61,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string' },
     'log-level': { type: 'string' },
     appendfsync: { type: 'string' },
+    'wait-replicas': { type: 'string' },
   },
 });
 const appendfsync = args.appendfsync;
@@ -84,6 +88,7 @@ const settings = {
   concurrency: num(args.concurrency, 16),
   logLevel: args['log-level'] ?? 'info',
   redisAof: appendfsync ?? 'off',
+  redisWaitReplicas: num(args['wait-replicas'], 0),
 };
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -111,7 +116,20 @@ const dir = mkdtempSync(join(tmpdir(), 'swgw-bench-redis-'));
 const redis = await startPrivateRedis(
   appendfsync ? { dir, persistent: true, appendfsync } : { dir, persistent: false },
 );
+const waitReplicas = num(args['wait-replicas'], 0);
+const replicas = await Promise.all(
+  Array.from({ length: waitReplicas }, (_, n) =>
+    startPrivateRedis({ dir: join(dir, `replica-${n}`), persistent: false, replicaOf: redis.port }),
+  ),
+);
 const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+for (const replica of replicas) {
+  const probe = new Redis(replica.url);
+  while (!/master_link_status:up/.test(await probe.info('replication'))) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  probe.disconnect();
+}
 let intake: IntakeResult | undefined;
 let dispatch: DispatchResult | undefined;
 let processes: ProcessesResult | undefined;
@@ -165,6 +183,7 @@ try {
       footprintSamples: settings.footprintSamples,
       logLevel: settings.logLevel,
       ...(args.profile ? { profileDir: resultsDir } : {}),
+      ...(waitReplicas > 0 ? { gatewayEnv: { GW_REDIS_WAIT_REPLICAS: String(waitReplicas) } } : {}),
       log,
     });
   }
@@ -193,6 +212,7 @@ try {
   failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
 } finally {
   admin.disconnect();
+  for (const replica of replicas) await replica.stop();
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 }

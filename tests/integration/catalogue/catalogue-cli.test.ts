@@ -54,7 +54,9 @@ function copyOfRepository(): string {
   return dir;
 }
 
-describe('catalogue export and import', () => {
+// Each test runs the CLI as a child process two or three times, and the gateway compiles what it
+// imports: on a loaded 2-core machine that has taken up to 20 s, the default test timeout.
+describe('catalogue export and import', { timeout: 60_000 }, () => {
   it('exports the seeded catalogue byte for byte as the repository holds it', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'swgw-export-'));
     const exported = await run('catalogue', 'export', '--dir', empty);
