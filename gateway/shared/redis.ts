@@ -7,6 +7,7 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
+import { isSlotMoving } from './slot-moving.ts';
 
 /**
  * http: the gateway's HTTP path (fail fast, batched); worker: BullMQ's workers and producers in a
@@ -123,7 +124,50 @@ export function redisOptions(role: RedisRole, settings: RedisSettings): RedisOpt
   return { ...common, maxRetriesPerRequest: null, enableOfflineQueue: true };
 }
 
-/** A cluster's options: the role's per-node options, its offline queue and backoff at the top. */
+/** The longest wait between two tries of a command refused TRYAGAIN (ioredis's default). */
+const TRYAGAIN_DELAY_MAX_MS = 100;
+
+/**
+ * How the `http` role's Cluster client follows a node's refusals (gateway/README.md#redis-cluster):
+ * it must give up before its command timeout. A command whose timeout runs out is answered 503 at
+ * once, but ioredis still re-sends it when a TRYAGAIN or CLUSTERDOWN wait ends (with its defaults,
+ * for up to 16 × 100 ms), so a write answered 503 could be stored after the 503. Each MOVED, ASK,
+ * TRYAGAIN, CLUSTERDOWN or lost connection spends one of `maxRedirections` (the next after the last
+ * one rejects with "Too many Cluster redirections", a 503 too); MOVED and ASK are followed at once
+ * and TRYAGAIN after `retryDelayOnTryAgain`, so every wait together takes at most half the command
+ * timeout, the other half left for the round trips. CLUSTERDOWN (a slot without a master: a
+ * fail-over, seconds) and a node's lost connection are answered at once: ioredis retries those only
+ * after a refresh of its slot map, which may itself take its own timeout (1 s) per node.
+ */
+export function httpClusterRetries(
+  commandTimeoutMs: number,
+): Pick<
+  ClusterOptions,
+  | 'maxRedirections'
+  | 'retryDelayOnMoved'
+  | 'retryDelayOnTryAgain'
+  | 'retryDelayOnClusterDown'
+  | 'retryDelayOnFailover'
+> {
+  const retryDelayOnTryAgain = Math.max(
+    1,
+    Math.min(TRYAGAIN_DELAY_MAX_MS, Math.floor(commandTimeoutMs / 10)),
+  );
+  return {
+    // 5 or more for any timeout allowed (50 ms and up): room for a stale slot map's MOVED and ASK.
+    maxRedirections: Math.max(2, Math.floor(commandTimeoutMs / 2 / retryDelayOnTryAgain)),
+    retryDelayOnMoved: 0,
+    retryDelayOnTryAgain,
+    retryDelayOnClusterDown: 0,
+    retryDelayOnFailover: 0,
+  };
+}
+
+/**
+ * A cluster's options: the role's per-node options, its offline queue and backoff at the top; the
+ * `http` role's redirections bounded by its command timeout (httpClusterRetries), the workers'
+ * ioredis's defaults (they wait for a slot to settle, shared/slot-moving.ts).
+ */
 export function clusterOptions(
   role: RedisRole,
   settings: RedisSettings,
@@ -133,6 +177,7 @@ export function clusterOptions(
   return {
     clusterRetryStrategy: retryStrategy,
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    ...(role === 'http' ? httpClusterRetries(settings.redisCommandTimeoutMs) : {}),
     redisOptions: {
       ...node,
       ...(target.username ? { username: target.username } : {}),
@@ -328,9 +373,14 @@ const UNAVAILABLE_MESSAGES = [
   'Redis not reachable',
 ];
 
-/** True for the errors ioredis raises when Redis is down or too slow: those become 503. */
+/**
+ * True for the errors ioredis raises when Redis is down or too slow, or a Redis Cluster refuses a
+ * command while its slot moves (the http role gives up on that before its command timeout,
+ * httpClusterRetries): those become 503.
+ */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (isSlotMoving(error)) return true;
   if (error.name === 'MaxRetriesPerRequestError') return true;
   return UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m));
 }

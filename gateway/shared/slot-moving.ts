@@ -1,10 +1,12 @@
 // A Redis Cluster refusing a command because the command's slot is being moved between nodes
 // (gateway/README.md#redis-cluster): while a resharding has the slot's keys on two nodes, a script
 // over keys on both is answered TRYAGAIN, a node that holds none of them ASK or MOVED, and ioredis
-// follows these only up to `maxRedirections` (16, about 1.6 s with `retryDelayOnTryAgain`), then
-// rejects with "Too many Cluster redirections. Last error: ReplyError: TRYAGAIN …" (or the ASK or
-// MOVED it met last). CLUSTERDOWN is a slot no master serves for the moment (a fail-over). None of
-// these says anything about the data or a province: the same command succeeds once the slot has
+// follows these only up to `maxRedirections` (a worker's: 16, about 1.6 s with
+// `retryDelayOnTryAgain`; the HTTP path's: within half its command timeout, httpClusterRetries in
+// redis.ts), then rejects with "Too many Cluster redirections. Last error: ReplyError: TRYAGAIN …"
+// (or the ASK or MOVED it met last). CLUSTERDOWN is a slot no master serves for the moment (a
+// fail-over; the HTTP path gets it as the node's reply, the workers after ioredis's retries). None
+// of these says anything about the data or a province: the same command succeeds once the slot has
 // settled. A node that cannot be reached ("Last error: Error: Connection is closed.") is not one.
 import { ReplyError } from 'ioredis';
 
