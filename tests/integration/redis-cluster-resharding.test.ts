@@ -6,13 +6,19 @@
 // runs on; the relay must still queue the case and keep its entry until its job exists, and drop
 // only an entry whose case is gone from both nodes. A submission to that shard cannot run while
 // its keys are split between the nodes: it is refused (503), never half-stored, and its retry with
-// the same key is one case. Real gateway and BullMQ queues on the cluster.
+// the same key is one case. A submission or province event refused so stays refused: nothing of it
+// is stored once the move ends right after its 503 (the http connection gives up on the refusals
+// before its command timeout, so ioredis re-sends nothing after the 503). Real gateway and BullMQ
+// queues on the cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from 'ioredis';
+import { CASE_SCRIPTS } from '../../gateway/cases/case-scripts.ts';
+import type { LuaScript } from '../../gateway/shared/lua-script.ts';
 import { idempotencyKeyHash } from '../../gateway/cases/idempotency-key.ts';
 import { relayBatch } from '../../gateway/queues/outbox-relay.ts';
 import { redisKeys, shardOfCase, shardOfKeyHash } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
-import { submit } from '../support/case-flow.ts';
+import { readCase, submit } from '../support/case-flow.ts';
 import {
   startRedisCluster,
   startSlotMigration,
@@ -108,18 +114,48 @@ describe('the outbox relay while a shard slot is migrating', () => {
   });
 });
 
+/** An Idempotency-Key of `shard`: create-case.lua's keys are then that shard's slot's. */
+function keyOfShard(shard: number): string {
+  for (let i = 0; ; i++) {
+    const candidate = `split-slot-${i}-${Date.now()}`;
+    if (shardOfKeyHash(idempotencyKeyHash(candidate), gw.config.redisShards) === shard) {
+      return candidate;
+    }
+  }
+}
+
+/**
+ * How long ioredis's Cluster, with its defaults, goes on re-sending a command it was refused
+ * with TRYAGAIN (maxRedirections 16 × retryDelayOnTryAgain 100 ms) from its first send, with a
+ * margin: a write still under way in the background lands within it.
+ */
+const DEFAULT_TRYAGAIN_WINDOW_MS = 16 * 100 + 400;
+
+/**
+ * Loads `script` on every master, as a gateway that has run a while has: a command re-sent after
+ * the move would otherwise be refused NOSCRIPT by the target and store nothing for that reason.
+ */
+async function loadEverywhere(script: LuaScript): Promise<void> {
+  const redis = gw.services.redis;
+  if (!(redis instanceof Cluster)) throw new Error('the gateway is not on the cluster');
+  await Promise.all(redis.nodes('master').map(async (node) => node.script('LOAD', script.lua)));
+}
+
+/** Fails as soon as `stored()` is true, checking every 50 ms until `windowMs` has passed. */
+async function staysAbsent(windowMs: number, stored: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + windowMs;
+  for (;;) {
+    expect(await stored()).toBe(false);
+    if (Date.now() > end) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('a submission while its shard slot is migrating', () => {
   it('is answered 503 while the slot is split between two nodes, and its retry with the same key is one case once the slot has moved', async () => {
     const { caseId: earlier } = await submit(gw, 'SW-001', {}, 'portal-yn');
     const shard = shardOfCase(earlier);
-    // An Idempotency-Key of the same shard: create-case.lua's keys are then that slot's.
-    let key = '';
-    for (let i = 0; !key; i++) {
-      const candidate = `split-slot-${i}-${Date.now()}`;
-      if (shardOfKeyHash(idempotencyKeyHash(candidate), gw.config.redisShards) === shard) {
-        key = candidate;
-      }
-    }
+    const key = keyOfShard(shard);
     const client = gw.client('portal-yn');
     const envelope = validExample('SW-001');
     await midMigration(earlier, async (migration) => {
@@ -139,5 +175,78 @@ describe('a submission while its shard slot is migrating', () => {
     expect((await gw.services.redis.zrange(keys().shard(shard).outbox, '0', '-1')).sort()).toEqual(
       [earlier, taken.body.caseId].sort(),
     );
+  });
+
+  // The command refused here is the Idempotency-Key's look-up (MGET of the record's two names,
+  // absent on both nodes: TRYAGAIN), before create-case.lua: nothing could be stored late. Kept
+  // so it stays so; the province event below is a write refused and re-sent.
+  it('stores nothing of a submission answered 503 while the slot was split when the move ends right after the 503, and its retry with the same key is one case', async () => {
+    const { caseId: earlier } = await submit(gw, 'SW-001', {}, 'portal-yn');
+    const shard = shardOfCase(earlier);
+    const key = keyOfShard(shard);
+    const record = keys().idempotency('portal-yn', idempotencyKeyHash(key));
+    const outbox = async () => gw.services.redis.zrange(keys().shard(shard).outbox, '0', '-1');
+    const client = gw.client('portal-yn');
+    const envelope = validExample('SW-001');
+    const before = (await outbox()).sort();
+    await loadEverywhere(CASE_SCRIPTS.createCase);
+    const migration = await startSlotMigration(cluster, keys().shardOf(earlier).outbox);
+    try {
+      await migration.move(keys().case(earlier));
+      const refused = await client.submitCase(envelope, key);
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ code: 'GW_UNAVAILABLE' });
+    } finally {
+      // At once: a command ioredis still re-sent after the 503 would now run, on the target.
+      await migration.finish();
+    }
+    // Neither the idempotency record nor a case in the outbox, for as long as ioredis's own
+    // retries could have gone on.
+    await staysAbsent(DEFAULT_TRYAGAIN_WINDOW_MS, async () => {
+      const [exists, queued] = await Promise.all([gw.services.redis.exists(record), outbox()]);
+      return exists !== 0 || queued.length !== before.length;
+    });
+    expect((await outbox()).sort()).toEqual(before);
+    const taken = await client.submitCase<{ caseId: string }>(envelope, key);
+    expect(taken.status).toBe(202);
+    const again = await client.submitCase<{ caseId: string }>(envelope, key);
+    expect(again.body.caseId).toBe(taken.body.caseId);
+    expect((await outbox()).sort()).toEqual([...before, taken.body.caseId].sort());
+  });
+});
+
+describe('a province event while its case slot is split', () => {
+  it('records nothing of an event answered 503 while the case envelope was on another node than its hash when the move ends right after the 503, and its retry is recorded once', async () => {
+    const { caseId } = await submit(gw, 'SW-001', {}, 'portal-yn');
+    const at = new Date().toISOString();
+    const report = () =>
+      gw
+        .client('province-sc-chengdu')
+        .request('POST', `/v1/cases/${caseId}/events`, { json: { type: 'accepted', at } });
+    const history = async () => gw.services.redis.llen(keys().history(caseId));
+    const before = await history();
+    await loadEverywhere(CASE_SCRIPTS.transitionCase);
+    const migration = await startSlotMigration(cluster, keys().case(caseId));
+    try {
+      // transition-case.lua's keys are then on two nodes: TRYAGAIN until the move ends.
+      expect(await gw.services.redis.exists(keys().envelope(caseId))).toBe(1);
+      await migration.move(keys().envelope(caseId));
+      const refused = await report();
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ code: 'GW_UNAVAILABLE' });
+    } finally {
+      // At once: a command ioredis still re-sent after the 503 would now run, on the target.
+      await migration.finish();
+    }
+    await staysAbsent(DEFAULT_TRYAGAIN_WINDOW_MS, async () => {
+      const [length, record] = await Promise.all([history(), gw.services.store.get(caseId)]);
+      return length !== before || record?.status !== 'ROUTED';
+    });
+    expect((await report()).status).toBe(200);
+    expect((await report()).status).toBe(200);
+    const view = await readCase<{ status: string; history: { status: string }[] }>(gw, caseId);
+    expect(view.status).toBe('IN_PROGRESS');
+    expect(view.history.filter((entry) => entry.status === 'DELIVERED')).toHaveLength(1);
+    expect(view.history.filter((entry) => entry.status === 'IN_PROGRESS')).toHaveLength(1);
   });
 });
