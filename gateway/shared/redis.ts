@@ -371,6 +371,8 @@ const UNAVAILABLE_MESSAGES = [
   'Reached the max retries per request limit',
   'connect ECONNREFUSED',
   'Redis not reachable',
+  // A Cluster client between losing its slot map and refreshing it.
+  "Cluster isn't ready",
 ];
 
 /**

@@ -1,0 +1,35 @@
+// shared/redis.ts#isRedisUnavailable decides 503 GW_UNAVAILABLE rather than 500 for what ioredis
+// raises when Redis is out of reach, too slow, or a Cluster is between slot maps or moving a slot.
+import { describe, expect, it } from 'vitest';
+import { ReplyError } from 'ioredis';
+import { isRedisUnavailable } from '../../../gateway/shared/redis.ts';
+
+// ioredis declares ReplyError as any; this is its constructor's shape.
+const Reply = ReplyError as new (message: string) => Error;
+
+describe('isRedisUnavailable', () => {
+  it.each([
+    "Stream isn't writeable and enableOfflineQueue options is false",
+    "Cluster isn't ready and enableOfflineQueue options is false",
+    'Command timed out',
+    'Connection is closed.',
+    'connect ECONNREFUSED 127.0.0.1:6379',
+    'Too many Cluster redirections. Last error: ReplyError: TRYAGAIN Multiple keys request during rehashing of slot',
+  ])('is true for %s', (message) => {
+    expect(isRedisUnavailable(new Error(message))).toBe(true);
+  });
+
+  it('is true for a node refusing a command whose slot is moving', () => {
+    expect(isRedisUnavailable(new Reply('CLUSTERDOWN The cluster is down'))).toBe(true);
+  });
+
+  it('is false for a Redis error about the data or the command, and for anything else', () => {
+    expect(
+      isRedisUnavailable(
+        new Reply('WRONGTYPE Operation against a key holding the wrong kind of value'),
+      ),
+    ).toBe(false);
+    expect(isRedisUnavailable(new Error('province answered HTTP 503'))).toBe(false);
+    expect(isRedisUnavailable('Command timed out')).toBe(false);
+  });
+});
