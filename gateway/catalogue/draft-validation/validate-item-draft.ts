@@ -37,6 +37,7 @@ import {
   MAX_DRAFT_SCHEMA_BYTES,
   nestingDepth,
 } from './draft-limits.ts';
+import { unsafePatternProblems } from './pattern-safety.ts';
 
 export interface DraftContext {
   /** The item the draft is for (an unknown code of a known department is a new item). */
@@ -218,6 +219,9 @@ function validate(draft: unknown, context: DraftContext, problems: ItemProblem[]
     context.rules ?? CROSS_FIELD_RULES,
   );
   if (!check.ok) problems.push(...check.problems.map(under(`/${SCHEMA}`)));
+  // Judged before any example runs: an example against an unsafe pattern is what would hang.
+  const unsafe = unsafePatternProblems(next);
+  problems.push(...unsafe.map(under(`/${SCHEMA}`)));
 
   const examplesBytes = jsonBytes(examples);
   if (examplesBytes > MAX_DRAFT_EXAMPLES_BYTES) {
@@ -240,7 +244,7 @@ function validate(draft: unknown, context: DraftContext, problems: ItemProblem[]
     );
   }
   // Examples are run once the schema compiles and the metadata (modes, subject) can be trusted.
-  if (check.ok && shape.ok && metadataFaults.length === 0)
+  if (check.ok && unsafe.length === 0 && shape.ok && metadataFaults.length === 0)
     problems.push(
       ...runExamples(ajv, draftItem(context, metadata), check.checked, shape.value, context),
     );

@@ -1,0 +1,73 @@
+// Regular expressions an operator's draft brings (schemas/README.md#draft-validation): every
+// `pattern` and `patternProperties` name in the item document, its typed result included, is run by
+// V8's backtracking engine against what portals and provinces send, on the gateway's one thread. A
+// pattern such as `^(a|a)+$` or `^([a-z]+)*$` takes exponential time on a short non-matching string
+// (`"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"` held a gateway for hours): one draft — even only
+// checked or validated, since validation runs the draft's examples — froze every request of the
+// gateway, and a published one would freeze every gateway on any portal's crafted submission.
+// redos-detector judges each pattern by the backtracking it allows; `maxSteps` bounds that
+// judgement (deterministic, not a clock) at about a fifth of a second for the worst pattern, and
+// every pattern the seed catalogue ships passes with room to spare
+// (tests/unit/catalogue/pattern-safety.test.ts). Only drafts are judged: the seed files are
+// judged by that test, and published versions came through a draft or the seed, so the compile at
+// start does not pay for it again.
+import { isSafePattern } from 'redos-detector';
+import type { ItemProblem } from '../item-schema-checks.ts';
+
+/** Work the judgement of one pattern may take; a pattern needing more is refused as unsafe. */
+const MAX_STEPS = 1000;
+
+// Members whose values are data, not schemas: a "pattern" inside them is not a regular expression.
+const DATA_KEYS = new Set(['enum', 'const', 'examples', 'default', 'crossFieldRules']);
+
+const escape = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/** Every pattern of `schema` with the JSON pointer of where it is written. */
+function patternsOf(schema: unknown): { pointer: string; pattern: string }[] {
+  const out: { pointer: string; pattern: string }[] = [];
+  const stack: [unknown, string][] = [[schema, '']];
+  while (stack.length > 0) {
+    const [node, pointer] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => stack.push([child, `${pointer}/${i}`]));
+      continue;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      const at = `${pointer}/${escape(key)}`;
+      if (DATA_KEYS.has(key)) continue;
+      if (key === 'pattern' && typeof value === 'string') out.push({ pointer: at, pattern: value });
+      if (key === 'patternProperties' && typeof value === 'object' && value !== null)
+        for (const name of Object.keys(value))
+          out.push({ pointer: `${at}/${escape(name)}`, pattern: name });
+      stack.push([value, at]);
+    }
+  }
+  return out.sort((a, b) => (a.pointer < b.pointer ? -1 : 1));
+}
+
+/** Whether V8 can match `pattern` without unbounded backtracking, as ajv runs it (`u` flag). */
+export function patternIsSafe(pattern: string): boolean {
+  try {
+    return isSafePattern(pattern, { unicode: true, maxSteps: MAX_STEPS }).safe;
+  } catch {
+    // Not a pattern redos-detector can read (the strict compile says why when it is not valid
+    // JavaScript either): what cannot be judged is not run against portals' data.
+    return false;
+  }
+}
+
+/** A problem for each pattern of `schema` that can backtrack without bound, at its pointer. */
+export function unsafePatternProblems(schema: unknown): ItemProblem[] {
+  const judged = new Map<string, boolean>();
+  return patternsOf(schema)
+    .filter(({ pattern }) => {
+      if (!judged.has(pattern)) judged.set(pattern, patternIsSafe(pattern));
+      return !judged.get(pattern);
+    })
+    .map(({ pointer, pattern }) => ({
+      path: pointer,
+      message: `pattern ${JSON.stringify(pattern.slice(0, 80))} can backtrack without bound (catastrophic backtracking): rewrite it so each character can match one way only`,
+      messageZh: `正则表达式 ${JSON.stringify(pattern.slice(0, 80))} 可能无限回溯(灾难性回溯):请改写为每个字符只有一种匹配方式`,
+    }));
+}

@@ -1,0 +1,85 @@
+// The regular expressions of an operator's draft (gateway/catalogue/draft-validation/
+// pattern-safety.ts): a pattern V8 could backtrack on without bound is refused at its pointer before
+// any example runs against it, and every pattern the seed catalogue ships is judged safe, so the
+// seed (which reaches Redis without a draft) meets the same rule.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  patternIsSafe,
+  unsafePatternProblems,
+} from '../../../gateway/catalogue/draft-validation/pattern-safety.ts';
+import { validateItemDraft } from '../../../gateway/catalogue/draft-validation/validate-item-draft.ts';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { seedDraftItem } from '../../support/catalogue.ts';
+import { divisions } from './support.ts';
+
+const CATASTROPHIC = ['^(a|a)+$', '^(a+)+$', '^([a-z]+)*$', '^(\\w+\\s?)*$', '^[0-9]+[0-9]+x$'];
+
+function shippedPatterns(): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (typeof node === 'object' && node !== null)
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'pattern' && typeof value === 'string') out.add(value);
+        else if (key === 'patternProperties' && typeof value === 'object' && value !== null)
+          Object.keys(value).forEach((name) => out.add(name));
+        visit(value);
+      }
+  };
+  for (const dir of ['schemas', 'schemas/items'])
+    for (const file of readdirSync(projectPath(dir)).filter((f) => f.endsWith('.json')))
+      visit(JSON.parse(readFileSync(projectPath(dir, file), 'utf8')));
+  return out;
+}
+
+describe('pattern safety', () => {
+  it.each(CATASTROPHIC)('judges %s unsafe', (pattern) => {
+    expect(patternIsSafe(pattern)).toBe(false);
+  });
+
+  it('judges every pattern the seed catalogue ships safe', () => {
+    const patterns = [...shippedPatterns()];
+    expect(patterns.length).toBeGreaterThan(50);
+    expect(patterns.filter((p) => !patternIsSafe(p))).toEqual([]);
+  });
+
+  it('locates an unsafe pattern and an unsafe patternProperties name by JSON pointer, and reads no pattern out of data', () => {
+    const problems = unsafePatternProblems({
+      properties: {
+        remark: { type: 'string', maxLength: 50, pattern: '^(a|a)+$' },
+        safe: { type: 'string', maxLength: 50, pattern: '^[0-9]{6}$' },
+        notes: { type: 'object', patternProperties: { '^(x+)+$': { type: 'string' } } },
+        kind: { enum: [{ pattern: '^(a+)+$' }], examples: [{ pattern: '^(a+)+$' }] },
+      },
+    });
+    expect(problems.map((p) => p.path)).toEqual([
+      '/properties/notes/patternProperties/^(x+)+$',
+      '/properties/remark/pattern',
+    ]);
+    expect(problems[0]!.messageZh).toContain('灾难性回溯');
+  });
+});
+
+describe('an item draft with a catastrophic pattern', () => {
+  it('is refused at the pattern, and its examples are not run against it', () => {
+    const item = seedDraftItem('SW-005');
+    const schema = item.schema as { properties: Record<string, unknown> };
+    schema.properties.remark = {
+      title: '备注',
+      type: 'string',
+      maxLength: 200,
+      pattern: '^(a|a)+$',
+    };
+    // Twenty a's and a mismatch: a million backtracking steps before the fix, each more doubling.
+    for (const example of item.examples.valid as { payload: Record<string, unknown> }[])
+      example.payload.remark = `${'a'.repeat(20)}!`;
+    const result = validateItemDraft(item, {
+      itemCode: 'SW-005',
+      version: 2,
+      divisions,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => p.path)).toEqual(['/schema/properties/remark/pattern']);
+  });
+});
