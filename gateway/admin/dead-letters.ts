@@ -10,6 +10,7 @@ import type { CaseStore } from '../cases/case-store.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { recordReplayed } from '../cases/record-replay.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
+import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { GatewayError } from '../shared/errors.ts';
 
 export interface DeadLetter {
@@ -38,7 +39,8 @@ export async function listDeadLetters(store: CaseStore, limit = 500): Promise<De
       itemCode: record.itemCode,
       adapter: record.kind === 'joint-parent' ? undefined : record.route.adapter,
       failedAt: new Date(failedAtMs).toISOString(),
-      reason: record.failureReason,
+      // The province's error text, stored in clear: masked like the history note it also is.
+      reason: record.failureReason === undefined ? undefined : maskFreeText(record.failureReason),
     });
   }
   return out;
