@@ -103,7 +103,18 @@ export function authenticate(
       });
     } catch (error) {
       if (error instanceof QueryEncodingError) {
-        throw new GatewayError('GW_INVALID_PARAMETER', { detail: error.message });
+        // At /query/<name>, as the query contracts report a bad parameter (README: bad input).
+        const token = error.parameter.replaceAll('~', '~0').replaceAll('/', '~1');
+        throw new GatewayError('GW_INVALID_PARAMETER', {
+          detail: error.message,
+          errors: [
+            {
+              path: `/query/${token}`,
+              message: 'is not valid percent-encoding of UTF-8',
+              messageZh: '不是有效的 UTF-8 百分号编码',
+            },
+          ],
+        });
       }
       throw error;
     }

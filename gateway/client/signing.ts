@@ -17,15 +17,22 @@ export function isSignatureMethod(value: unknown): value is SignatureMethod {
 
 export class QueryEncodingError extends Error {
   override name = 'QueryEncodingError';
+  /** The parameter whose name or value is not percent-encoding (its raw name if that is the one). */
+  readonly parameter: string;
+  constructor(message: string, parameter: string) {
+    super(message);
+    this.parameter = parameter;
+  }
 }
 
-function decodeComponent(text: string): string {
+function decodeComponent(text: string, parameter: string): string {
   try {
     // A form-style '+' is a literal plus here: encodeURIComponent never produces '+' for a space.
     return decodeURIComponent(text);
   } catch {
     throw new QueryEncodingError(
       `query component is not valid percent-encoding: ${text.slice(0, 40)}`,
+      parameter,
     );
   }
 }
@@ -40,9 +47,10 @@ export function canonicalQuery(rawQuery: string): string {
       const eq = part.indexOf('=');
       const name = eq === -1 ? part : part.slice(0, eq);
       const value = eq === -1 ? '' : part.slice(eq + 1);
+      const decodedName = decodeComponent(name, name.slice(0, 64));
       return [
-        encodeURIComponent(decodeComponent(name)),
-        encodeURIComponent(decodeComponent(value)),
+        encodeURIComponent(decodedName),
+        encodeURIComponent(decodeComponent(value, decodedName)),
       ] as const;
     });
   pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));

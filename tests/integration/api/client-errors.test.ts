@@ -118,3 +118,23 @@ describe('bad percent-encoding in a path parameter', () => {
     await expectProblem(await fetch(`${gw.url}/v1/cases/%zz`), 401, 'GW_AUTH_MISSING');
   });
 });
+
+// A query the signature cannot canonicalise is refused like any bad query parameter, at its
+// pointer (README: bad input and limits); the answer had no `errors` before.
+describe('bad percent-encoding in a query parameter', () => {
+  it.each([
+    ['/v1/routes/resolve?itemCode=SW-005&receivingRegion=%E0%A4%A', '/query/receivingRegion'],
+    ['/v1/catalogue/items?q=%zz', '/query/q'],
+    ['/v1/rectifications?status=%C3%28', '/query/status'],
+    ['/v1/catalogue/items?%zz=1', '/query/%zz'],
+  ])('answers a signed GET %s with 400 GW_INVALID_PARAMETER at %s', async (url, pointer) => {
+    // Signed without the query, which cannot be canonicalised; it is refused before the signature.
+    const headers = signRequest(
+      { clientId: 'operator-dev', secret: devSecret('operator-dev') },
+      { method: 'GET', url: url.split('?')[0]! },
+    );
+    const res = await fetch(`${gw.url}${url}`, { headers });
+    const body = await expectProblem(res, 400, 'GW_INVALID_PARAMETER');
+    expect(body.errors?.map((e) => e.path)).toEqual([pointer]);
+  });
+});
