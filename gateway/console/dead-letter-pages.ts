@@ -118,7 +118,9 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 ${record.route.targetRegion}
               </dd>
               <dt>失败原因 <span class="en">Failure</span></dt>
-              <dd id="failure-reason">${record.failureReason === undefined ? '—' : maskFreeText(record.failureReason)}</dd>
+              <dd id="failure-reason">
+                ${record.failureReason === undefined ? '—' : maskFreeText(record.failureReason)}
+              </dd>
               <dt>队列任务 <span class="en">Job</span></dt>
               <dd>
                 ${job ? html`${await job.getState()} · ${job.attemptsMade} 次尝试 <span class="en">attempts</span>${job.failedReason ? html` · ${job.failedReason}` : ''}` : '—'}
@@ -159,7 +161,8 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 >
               </p>
               <p class="muted">
-                上次失败原因 <span class="en">Last failure</span>: ${record.failureReason === undefined ? '—' : maskFreeText(record.failureReason)}
+                上次失败原因 <span class="en">Last failure</span>:
+                ${record.failureReason === undefined ? '—' : maskFreeText(record.failureReason)}
               </p>
               <div class="actions">
                 <button type="submit" class="danger" id="replay-confirm">

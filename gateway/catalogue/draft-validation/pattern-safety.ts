@@ -33,7 +33,7 @@ function patternsOf(schema: unknown): { pointer: string; pattern: string }[] {
       node.forEach((child, i) => stack.push([child, `${pointer}/${i}`]));
       continue;
     }
-    for (const [key, value] of Object.entries(node)) {
+    for (const [key, value] of Object.entries(node) as [string, unknown][]) {
       const at = `${pointer}/${escape(key)}`;
       if (DATA_KEYS.has(key)) continue;
       if (key === 'pattern' && typeof value === 'string') out.push({ pointer: at, pattern: value });

@@ -20,7 +20,7 @@ function shippedPatterns(): Set<string> {
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit);
     else if (typeof node === 'object' && node !== null)
-      for (const [key, value] of Object.entries(node)) {
+      for (const [key, value] of Object.entries(node) as [string, unknown][]) {
         if (key === 'pattern' && typeof value === 'string') out.add(value);
         else if (key === 'patternProperties' && typeof value === 'object' && value !== null)
           Object.keys(value).forEach((name) => out.add(name));

@@ -46,4 +46,3 @@ describe('maskFreeText', () => {
     expect(maskFreeText('13800138000x2')).toBe('138****8000x2');
   });
 });
-
