@@ -129,6 +129,8 @@ const route = routesFor<{ catalogueAdmin: CatalogueAdmin }>();
 const DRAFTS = '/v1/admin/catalogue/drafts';
 const operator = ['operator'] as const;
 
+const EXPORT_JSON = new WeakMap<object, Buffer>();
+
 export const CATALOGUE_ADMIN_ROUTES = [
   route({
     method: 'post',
@@ -412,9 +414,13 @@ export const CATALOGUE_ADMIN_ROUTES = [
         }),
       },
     },
-    handler: async ({ deps, client, requestId }) => ({
-      status: 200,
-      body: await deps.catalogueAdmin.exportCatalogue({ operator: client, requestId }),
-    }),
+    handler: async ({ deps, client, requestId }) => {
+      // One revision's export is one object (catalogueExporter): written as JSON once, not 2 MB
+      // of stringifying per operator asking.
+      const exported = await deps.catalogueAdmin.exportCatalogue({ operator: client, requestId });
+      let raw = EXPORT_JSON.get(exported);
+      if (!raw) EXPORT_JSON.set(exported, (raw = Buffer.from(JSON.stringify(exported))));
+      return { status: 200, raw, headers: { 'Content-Type': 'application/json; charset=utf-8' } };
+    },
   }),
 ];

@@ -30,7 +30,7 @@ import {
   type DraftStatus,
   type StoredDraft,
 } from './draft-store.ts';
-import { exportFiles, type ExportedCatalogue } from './catalogue-export.ts';
+import { catalogueExporter, type ExportedCatalogue } from './catalogue-export.ts';
 import { versionDocument, type DraftItem } from './item-version.ts';
 import type { RedisClient } from '../../shared/redis.ts';
 
@@ -204,6 +204,7 @@ function view(draft: StoredDraft): DraftView {
 export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
   const { store, audit } = deps;
   const drafts = createDraftStore(deps.redis, store.keys);
+  const exportCatalogue = catalogueExporter(store);
 
   async function baseSchema(code: string, version: number): Promise<object | null> {
     if (version === 0) return null;
@@ -537,7 +538,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
     },
 
     async exportCatalogue() {
-      return exportFiles(store);
+      return exportCatalogue();
     },
   };
 }

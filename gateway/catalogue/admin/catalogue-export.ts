@@ -39,3 +39,27 @@ export async function exportFiles(store: CatalogueStore): Promise<ExportedCatalo
     files: [{ path: 'schemas/catalogue.json', text: jsonText({ items: entries }) }, ...files],
   };
 }
+
+/**
+ * Exports, remembered for the revision they read (a revision names one published state, so its
+ * export never changes) and shared while one is being read: the export is about 2 MB of texts read
+ * and parsed from Redis, and sixteen operators asking at once kept the gateway's one thread busy
+ * long enough for most of them, and any request beside them, to pass the Redis command timeout
+ * (503; the route also writes one revision's JSON once). One small GET of the revision per call; a publish moves it and the next call reads again.
+ */
+export function catalogueExporter(store: CatalogueStore): () => Promise<ExportedCatalogue> {
+  let last: ExportedCatalogue | undefined;
+  let reading: Promise<ExportedCatalogue> | undefined;
+  return async () => {
+    const revision = await store.revision();
+    if (last && last.revision >= revision) return last;
+    reading ??= exportFiles(store).finally(() => {
+      reading = undefined;
+    });
+    let exported = await reading;
+    // A read begun before the publish this caller saw: read again, not an older catalogue.
+    if (exported.revision < revision) exported = await exportFiles(store);
+    if (!last || exported.revision > last.revision) last = exported;
+    return exported;
+  };
+}
