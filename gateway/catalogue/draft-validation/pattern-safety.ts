@@ -17,6 +17,12 @@ import type { ItemProblem } from '../item-schema-checks.ts';
 /** Work the judgement of one pattern may take; a pattern needing more is refused as unsafe. */
 const MAX_STEPS = 1000;
 
+/**
+ * Distinct patterns one item document may carry (the seed's most is 6): each judgement can take a
+ * fifth of a second, so a draft of thousands would hold the thread the way the patterns would.
+ */
+export const MAX_DRAFT_PATTERNS = 32;
+
 // Members whose values are data, not schemas: a "pattern" inside them is not a regular expression.
 const DATA_KEYS = new Set(['enum', 'const', 'examples', 'default', 'crossFieldRules']);
 
@@ -59,8 +65,18 @@ export function patternIsSafe(pattern: string): boolean {
 
 /** A problem for each pattern of `schema` that can backtrack without bound, at its pointer. */
 export function unsafePatternProblems(schema: unknown): ItemProblem[] {
+  const found = patternsOf(schema);
+  const distinct = new Set(found.map((p) => p.pattern)).size;
+  if (distinct > MAX_DRAFT_PATTERNS)
+    return [
+      {
+        path: '',
+        message: `the schema has ${distinct} distinct patterns, more than ${MAX_DRAFT_PATTERNS}`,
+        messageZh: `结构定义含 ${distinct} 个不同的正则表达式,超过 ${MAX_DRAFT_PATTERNS} 个`,
+      },
+    ];
   const judged = new Map<string, boolean>();
-  return patternsOf(schema)
+  return found
     .filter(({ pattern }) => {
       if (!judged.has(pattern)) judged.set(pattern, patternIsSafe(pattern));
       return !judged.get(pattern);

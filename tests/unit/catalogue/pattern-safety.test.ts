@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_DRAFT_PATTERNS,
   patternIsSafe,
   unsafePatternProblems,
 } from '../../../gateway/catalogue/draft-validation/pattern-safety.ts';
@@ -58,6 +59,17 @@ describe('pattern safety', () => {
       '/properties/remark/pattern',
     ]);
     expect(problems[0]!.messageZh).toContain('灾难性回溯');
+  });
+  it('refuses a schema with more distinct patterns than it will judge, without judging them', () => {
+    const properties = Object.fromEntries(
+      Array.from({ length: MAX_DRAFT_PATTERNS + 1 }, (_, i) => [
+        `f${i}`,
+        { type: 'string', maxLength: 9, pattern: `^(a|a)+${i}$` },
+      ]),
+    );
+    const problems = unsafePatternProblems({ properties });
+    expect(problems.map((p) => p.path)).toEqual(['']);
+    expect(problems[0]!.message).toContain(`more than ${MAX_DRAFT_PATTERNS}`);
   });
 });
 
