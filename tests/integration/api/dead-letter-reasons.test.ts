@@ -1,8 +1,9 @@
-// A dead letter's failure reason is the province's own error text (gateway/README.md#personal-data:
-// stored in clear), and a province may name the applicant in it. It is shown masked like the
-// history note it also is (personal-data/mask-free-text.ts): in GET /v1/admin/dead-letters and on
-// the console's dead-letter list and page. Before, the page masked it in the timeline and showed
-// it in clear two lines above, to every operator, `unmask` or not.
+// A dead letter's failure reason is an adapter's error text, stored in clear
+// (gateway/README.md#personal-data). The shipped adapters write their own tables' words, never the
+// province's message, but an adapter that quotes its province could name the applicant there. It
+// is shown masked like the history note it also is (personal-data/mask-free-text.ts): in
+// GET /v1/admin/dead-letters and on the console's dead-letter list and page. Before, the page
+// masked it in the timeline and showed it in clear two lines above, to every operator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
