@@ -11,7 +11,7 @@ import { Cluster } from 'ioredis';
 import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
-import type { RedisClient } from '../shared/redis.ts';
+import { commandTimeoutOf, duplicateConnection, type RedisClient } from '../shared/redis.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 
 export interface ReplicaBarrierSettings {
@@ -122,17 +122,8 @@ export function createReplicaBarrier(
  * times out answers with the count it has, before ioredis would give up on it.
  */
 function waitingConnection(redis: RedisClient, waitMs: number): RedisClient {
-  const longer = (timeout: number | undefined) =>
-    timeout === undefined ? undefined : timeout + waitMs;
-  const connection =
-    redis instanceof Cluster
-      ? redis.duplicate(undefined, {
-          redisOptions: {
-            ...redis.options.redisOptions,
-            commandTimeout: longer(redis.options.redisOptions?.commandTimeout),
-          },
-        })
-      : redis.duplicate({ commandTimeout: longer(redis.options.commandTimeout) });
-  connection.on('error', () => undefined);
-  return connection;
+  const timeout = commandTimeoutOf(redis);
+  return duplicateConnection(redis, {
+    commandTimeoutMs: timeout === undefined ? undefined : timeout + waitMs,
+  });
 }

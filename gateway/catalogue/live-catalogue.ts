@@ -51,6 +51,8 @@ export interface CatalogueLink {
   readonly subscriber?: RedisClient;
   /** How often the revision is polled, in milliseconds. */
   readonly pollMs: number;
+  /** Connections made for this link (the store's), closed with the catalogue. */
+  readonly connections?: readonly RedisClient[];
 }
 
 /** What a builder made of one revision's item versions. */
@@ -220,6 +222,7 @@ export function createLiveCatalogue<T>(options: LiveCatalogueOptions<T>): LiveCa
       poll = undefined;
       if (link?.subscriber) link.subscriber.disconnect();
       await queue;
+      for (const connection of link?.connections ?? []) connection.disconnect();
     },
   };
 }

@@ -219,9 +219,36 @@ export function producerConnection(redis: RedisClient): RedisClient {
   return producer;
 }
 
-/** A connection like `redis`, of its own: for subscribing (a subscribed connection runs no other commands). */
-export function duplicateConnection(redis: RedisClient): RedisClient {
-  return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
+/** The command timeout of a connection's commands (on a Cluster, of its nodes'): none if unset. */
+export function commandTimeoutOf(redis: RedisClient): number | undefined {
+  return redis instanceof Cluster
+    ? redis.options.redisOptions?.commandTimeout
+    : redis.options.commandTimeout;
+}
+
+/**
+ * A connection like `redis`, of its own: for subscribing (a subscribed connection runs no other
+ * commands), or for commands that must not hold up the requests on `redis` or be held to its
+ * command timeout (`commandTimeoutMs`: a longer one, or undefined for none).
+ */
+export function duplicateConnection(
+  redis: RedisClient,
+  override?: { commandTimeoutMs: number | undefined },
+): RedisClient {
+  if (!override) return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
+  const commandTimeout = override.commandTimeoutMs;
+  // Commands sent before it has connected wait for it (up to their timeout), rather than fail as
+  // the request path's do when Redis is gone: it is made while the process runs.
+  const enableOfflineQueue = true;
+  const connection =
+    redis instanceof Cluster
+      ? redis.duplicate(undefined, {
+          enableOfflineQueue,
+          redisOptions: { ...redis.options.redisOptions, commandTimeout },
+        })
+      : redis.duplicate({ commandTimeout, enableOfflineQueue });
+  connection.on('error', () => undefined);
+  return connection;
 }
 
 /** Resolves once the connection is ready, or rejects after timeoutMs. */
