@@ -6,7 +6,7 @@
 // holds its case and idempotency record) and WAITs after it; a submission calls it once its own
 // write was answered, or once it found its earlier case. Both go on a connection of their own:
 // WAIT holds its connection until it returns, and no other request may queue behind it.
-// Submissions that call in the same turn of the event loop share one mark and one WAIT.
+// Submissions share marks and WAITs: those that call while one is out share the next.
 import { Cluster } from 'ioredis';
 import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -54,7 +54,13 @@ export function createReplicaBarrier(
   // One Redis holds every shard: one mark serves them all. A Cluster waits per node (per shard).
   const perShard = connection instanceof Cluster;
   const behindLog = rateLimitedLog(logger);
-  let batch: Map<number, Waiter[]> | undefined;
+  /**
+   * Per node (shard on a Cluster, 0 on one Redis): the waiters of the WAIT not yet sent, and
+   * whether one is out. WAIT holds its connection, so a second one sent while the first is out
+   * would only queue behind it, each then its own round trip to the replicas: instead, whoever
+   * calls meanwhile waits for the next one, sent when the first returns (group commit).
+   */
+  const nodes = new Map<number, { pending: Waiter[]; out: boolean }>();
 
   async function acknowledged(shard: number): Promise<number> {
     const replies = await connection
@@ -66,47 +72,52 @@ export function createReplicaBarrier(
     return Number(replies?.[1]?.[1] ?? 0);
   }
 
-  function settle(shard: number, waiters: readonly Waiter[]): void {
-    acknowledged(shard).then(
-      (acked) => {
-        if (acked >= settings.replicas) {
-          for (const w of waiters) w.resolve();
-          return;
-        }
-        behindLog.warn(
-          'replicas-behind',
-          { acked, required: settings.replicas, submissions: waiters.length },
-          'replicas behind: submissions answered 503',
-        );
-        const error = new GatewayError('GW_UNAVAILABLE', {
-          detail: REPLICAS_BEHIND_DETAIL,
-          headers: { 'Retry-After': String(settings.retryAfterSeconds) },
-        });
-        for (const w of waiters) w.reject(error);
-      },
-      (error: unknown) => {
-        for (const w of waiters) w.reject(error);
-      },
+  function settle(waiters: readonly Waiter[], acked: number): void {
+    if (acked >= settings.replicas) {
+      for (const w of waiters) w.resolve();
+      return;
+    }
+    behindLog.warn(
+      'replicas-behind',
+      { acked, required: settings.replicas, submissions: waiters.length },
+      'replicas behind: submissions answered 503',
     );
+    const error = new GatewayError('GW_UNAVAILABLE', {
+      detail: REPLICAS_BEHIND_DETAIL,
+      headers: { 'Retry-After': String(settings.retryAfterSeconds) },
+    });
+    for (const w of waiters) w.reject(error);
   }
 
-  function flush(): void {
-    const due = batch;
-    batch = undefined;
-    for (const [shard, waiters] of due ?? []) settle(shard, waiters);
+  /** Sends the node's next WAIT for everyone waiting, unless one is out. */
+  function send(node: number): void {
+    const state = nodes.get(node);
+    if (!state || state.out || state.pending.length === 0) return;
+    const waiters = state.pending;
+    state.pending = [];
+    state.out = true;
+    acknowledged(node)
+      .then(
+        (acked) => settle(waiters, acked),
+        (error: unknown) => {
+          for (const w of waiters) w.reject(error);
+        },
+      )
+      .finally(() => {
+        state.out = false;
+        send(node);
+      });
   }
 
   return {
     reached(shard) {
       const node = perShard ? shard : 0;
       return new Promise<void>((resolve, reject) => {
-        if (!batch) {
-          batch = new Map();
-          setImmediate(flush);
-        }
-        const waiters = batch.get(node);
-        if (waiters) waiters.push({ resolve, reject });
-        else batch.set(node, [{ resolve, reject }]);
+        let state = nodes.get(node);
+        if (!state) nodes.set(node, (state = { pending: [], out: false }));
+        state.pending.push({ resolve, reject });
+        // The submissions answered in this turn join it: sent once the turn's calls are in.
+        if (state.pending.length === 1 && !state.out) setImmediate(() => send(node));
       });
     },
     close: () =>
