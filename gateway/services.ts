@@ -218,6 +218,7 @@ export function createServices(
             replicas: config.redisWaitReplicas,
             timeoutMs: config.redisWaitTimeoutMs,
             retryAfterSeconds: config.retryAfterSeconds,
+            onBehind: (submissions) => metrics.replicasBehind(submissions),
           },
           logger,
         )

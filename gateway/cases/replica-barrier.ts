@@ -20,6 +20,8 @@ export interface ReplicaBarrierSettings {
   /** GW_REDIS_WAIT_TIMEOUT_MS. */
   timeoutMs: number;
   retryAfterSeconds: number;
+  /** Told how many submissions one WAIT that fell short answers 503 (the metric). */
+  onBehind?: (submissions: number) => void;
 }
 
 export interface ReplicaBarrier {
@@ -77,6 +79,7 @@ export function createReplicaBarrier(
       for (const w of waiters) w.resolve();
       return;
     }
+    settings.onBehind?.(waiters.length);
     behindLog.warn(
       'replicas-behind',
       { acked, required: settings.replicas, submissions: waiters.length },

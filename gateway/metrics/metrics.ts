@@ -22,10 +22,16 @@ export interface GatewayMetrics {
    * stored and queued; a joint case counts once per child, with the child's adapter.
    */
   caseSubmitted(item: string, adapter: string): void;
+  /**
+   * Counts submissions answered 503 because fewer replicas than GW_REDIS_WAIT_REPLICAS had them
+   * in time (`gw_replicas_behind_total`, README.md#replicas): the alert that a replica is gone.
+   */
+  replicasBehind(submissions: number): void;
 }
 
 export const HTTP_DURATION = 'gw_http_request_duration_seconds';
 export const CASES_SUBMITTED = 'gw_cases_submitted_total';
+export const REPLICAS_BEHIND = 'gw_replicas_behind_total';
 /** The route label of requests no route matched (404s to arbitrary paths share one series). */
 export const UNMATCHED_ROUTE = 'unmatched';
 // nginx's "client closed request": the response never finished, so it has no real status.
@@ -63,6 +69,12 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registers: [registry],
   });
 
+  const behind = new Counter({
+    name: REPLICAS_BEHIND,
+    help: 'Submissions answered 503 because fewer replicas than GW_REDIS_WAIT_REPLICAS acknowledged them in time',
+    registers: [registry],
+  });
+
   const observeRequests: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     // 'close' fires for finished and aborted responses alike; 'finish' misses aborted ones.
@@ -78,6 +90,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registry,
     observeRequests,
     caseSubmitted: (item, adapter) => submitted.inc({ item, adapter }),
+    replicasBehind: (submissions) => behind.inc(submissions),
   };
 }
 

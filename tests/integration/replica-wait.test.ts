@@ -103,7 +103,7 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
     expect((await caseKeysOn(onMaster)).length).toBe(before + 1);
   });
 
-  it('asks for two replicas where one runs: every submission 503, none answered 202', async () => {
+  it('asks for two replicas where one runs: every submission 503, none answered 202, each counted in gw_replicas_behind_total', async () => {
     const strict = await startApiGateway(
       { GW_REDIS_WAIT_REPLICAS: '2', GW_REDIS_WAIT_TIMEOUT_MS: '50' },
       { redisUrl: master.url, data: gw.data },
@@ -120,6 +120,8 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
         .logLines()
         .filter((l) => l.msg === 'replicas behind: submissions answered 503');
       expect(warned[0]).toMatchObject({ level: 40, acked: 1, required: 2 });
+      const metrics = await (await fetch(`${strict.url}/metrics`)).text();
+      expect(metrics).toMatch(/^gw_replicas_behind_total 4$/m);
     } finally {
       await strict.close();
     }
