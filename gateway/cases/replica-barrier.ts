@@ -79,17 +79,17 @@ export function createReplicaBarrier(
       for (const w of waiters) w.resolve();
       return;
     }
+    const error = new GatewayError('GW_UNAVAILABLE', {
+      detail: REPLICAS_BEHIND_DETAIL,
+      headers: { 'Retry-After': String(settings.retryAfterSeconds) },
+    });
+    for (const w of waiters) w.reject(error);
     settings.onBehind?.(waiters.length);
     behindLog.warn(
       'replicas-behind',
       { acked, required: settings.replicas, submissions: waiters.length },
       'replicas behind: submissions answered 503',
     );
-    const error = new GatewayError('GW_UNAVAILABLE', {
-      detail: REPLICAS_BEHIND_DETAIL,
-      headers: { 'Retry-After': String(settings.retryAfterSeconds) },
-    });
-    for (const w of waiters) w.reject(error);
   }
 
   /** Sends the node's next WAIT for everyone waiting, unless one is out. */
@@ -106,6 +106,9 @@ export function createReplicaBarrier(
           for (const w of waiters) w.reject(error);
         },
       )
+      // Every waiter has its answer by now; a metric or log line that threw must not become an
+      // unhandled rejection.
+      .catch(() => undefined)
       .finally(() => {
         state.out = false;
         send(node);
