@@ -8,7 +8,8 @@
 // redos-detector judges each pattern by the backtracking it allows; `maxSteps` bounds that
 // judgement (deterministic, not a clock) at about a fifth of a second for the worst pattern, and
 // every pattern the seed catalogue ships passes with room to spare
-// (tests/unit/catalogue/pattern-safety.test.ts). Only drafts are judged: the seed files are
+// (tests/unit/catalogue/pattern-safety.test.ts). The draft's judgements together are bounded too
+// (DRAFT_JUDGEMENT_STEPS): 32 of the worst patterns took 2.5–3.6 s of the thread a request. Only drafts are judged: the seed files are
 // judged by that test, and published versions came through a draft or the seed, so the compile at
 // start does not pay for it again.
 import { isSafePattern } from 'redos-detector';
@@ -16,6 +17,24 @@ import type { ItemProblem } from '../item-schema-checks.ts';
 
 /** Work the judgement of one pattern may take; a pattern needing more is refused as unsafe. */
 const MAX_STEPS = 1000;
+
+/**
+ * Allowances a pattern is judged with in turn, each only if the one before ran out: the seed's
+ * patterns need at most 191 steps (most under 64), so a plain pattern costs 16 or 64 steps of the
+ * draft's budget rather than the whole per-pattern allowance.
+ */
+const ALLOWANCES = [16, 64, 256, MAX_STEPS];
+
+/**
+ * Steps every judgement of one draft may take together, each judgement charged its whole
+ * allowance (redos-detector does not say how many it used): twice the seed's costliest item
+ * (SW-013, 784 steps), room for a pattern refused at MAX_STEPS (1336 steps with the allowances
+ * before it), and 0.2–0.4 s of the thread (measured on a busy 2-core machine) for a draft of 32
+ * of the slowest patterns to judge.
+ * The first pattern past it refuses the draft as too complex at its pointer, and no pattern after
+ * it is judged.
+ */
+export const DRAFT_JUDGEMENT_STEPS = 1600;
 
 /**
  * Distinct patterns one item document may carry (the seed's most is 6): each judgement can take a
@@ -52,15 +71,38 @@ function patternsOf(schema: unknown): { pointer: string; pattern: string }[] {
   return out.sort((a, b) => (a.pointer < b.pointer ? -1 : 1));
 }
 
-/** Whether V8 can match `pattern` without unbounded backtracking, as ajv runs it (`u` flag). */
-export function patternIsSafe(pattern: string): boolean {
+type Verdict = 'safe' | 'unsafe' | 'hitMaxSteps';
+
+function judge(pattern: string, maxSteps: number): Verdict {
   try {
-    return isSafePattern(pattern, { unicode: true, maxSteps: MAX_STEPS }).safe;
+    const result = isSafePattern(pattern, { unicode: true, maxSteps });
+    return result.safe ? 'safe' : result.error === 'hitMaxSteps' ? 'hitMaxSteps' : 'unsafe';
   } catch {
     // Not a pattern redos-detector can read (the strict compile says why when it is not valid
     // JavaScript either): what cannot be judged is not run against portals' data.
-    return false;
+    return 'unsafe';
   }
+}
+
+/** Whether V8 can match `pattern` without unbounded backtracking, as ajv runs it (`u` flag). */
+export function patternIsSafe(pattern: string): boolean {
+  return judge(pattern, MAX_STEPS) === 'safe';
+}
+
+/**
+ * Judges `pattern` with growing allowances out of `budget.left` steps: 'over' when the budget ran
+ * out before a verdict.
+ */
+function judgeWithin(pattern: string, budget: { left: number }): 'safe' | 'unsafe' | 'over' {
+  for (const allowance of ALLOWANCES) {
+    const steps = Math.min(allowance, budget.left);
+    if (steps <= 0) return 'over';
+    budget.left -= steps;
+    const verdict = judge(pattern, steps);
+    if (verdict !== 'hitMaxSteps') return verdict;
+    if (steps < allowance) return 'over';
+  }
+  return 'unsafe';
 }
 
 /** A problem for each pattern of `schema` that can backtrack without bound, at its pointer. */
@@ -75,15 +117,27 @@ export function unsafePatternProblems(schema: unknown): ItemProblem[] {
         messageZh: `结构定义含 ${distinct} 个不同的正则表达式,超过 ${MAX_DRAFT_PATTERNS} 个`,
       },
     ];
-  const judged = new Map<string, boolean>();
-  return found
-    .filter(({ pattern }) => {
-      if (!judged.has(pattern)) judged.set(pattern, patternIsSafe(pattern));
-      return !judged.get(pattern);
-    })
-    .map(({ pointer, pattern }) => ({
-      path: pointer,
-      message: `pattern ${JSON.stringify(pattern.slice(0, 80))} can backtrack without bound (catastrophic backtracking): rewrite it so each character can match one way only`,
-      messageZh: `正则表达式 ${JSON.stringify(pattern.slice(0, 80))} 可能无限回溯(灾难性回溯):请改写为每个字符只有一种匹配方式`,
-    }));
+  const budget = { left: DRAFT_JUDGEMENT_STEPS };
+  const judged = new Map<string, 'safe' | 'unsafe' | 'over'>();
+  const problems: ItemProblem[] = [];
+  for (const { pointer, pattern } of found) {
+    if (!judged.has(pattern)) judged.set(pattern, judgeWithin(pattern, budget));
+    const verdict = judged.get(pattern);
+    const shown = JSON.stringify(pattern.slice(0, 80));
+    if (verdict === 'unsafe')
+      problems.push({
+        path: pointer,
+        message: `pattern ${shown} can backtrack without bound (catastrophic backtracking): rewrite it so each character can match one way only`,
+        messageZh: `正则表达式 ${shown} 可能无限回溯(灾难性回溯):请改写为每个字符只有一种匹配方式`,
+      });
+    if (verdict === 'over') {
+      problems.push({
+        path: pointer,
+        message: `the schema's patterns are too complex to judge: judging them up to ${shown} took more than ${DRAFT_JUDGEMENT_STEPS} steps; simplify the patterns or use fewer`,
+        messageZh: `结构定义的正则表达式过于复杂:判定到 ${shown} 时已超过 ${DRAFT_JUDGEMENT_STEPS} 步,请简化或减少正则表达式`,
+      });
+      break;
+    }
+  }
+  return problems;
 }

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  DRAFT_JUDGEMENT_STEPS,
   MAX_DRAFT_PATTERNS,
   patternIsSafe,
   unsafePatternProblems,
@@ -70,6 +71,35 @@ describe('pattern safety', () => {
     const problems = unsafePatternProblems({ properties });
     expect(problems.map((p) => p.path)).toEqual(['']);
     expect(problems[0]!.message).toContain(`more than ${MAX_DRAFT_PATTERNS}`);
+  });
+});
+
+describe('the step budget of a draft', () => {
+  it('judges every seed item document within the budget', () => {
+    for (const file of readdirSync(projectPath('schemas/items')).filter((f) => f.endsWith('.json')))
+      expect([
+        file,
+        unsafePatternProblems(JSON.parse(readFileSync(projectPath('schemas/items', file), 'utf8'))),
+      ]).toEqual([file, []]);
+  });
+
+  it('stops at the first pattern past the budget and refuses the draft as too complex there, judging no further pattern', () => {
+    // Each `^(a|a)+N$` takes the whole per-pattern allowance (about a fifth of a second) to refuse:
+    // 32 of them held the thread for seconds before the budget.
+    const properties = Object.fromEntries(
+      Array.from({ length: MAX_DRAFT_PATTERNS }, (_, i) => [
+        `f${String(i).padStart(2, '0')}`,
+        { type: 'string', maxLength: 9, pattern: `^(a|a)+${i}$` },
+      ]),
+    );
+    const problems = unsafePatternProblems({ properties });
+    expect(problems.map((p) => p.path)).toEqual([
+      '/properties/f00/pattern',
+      '/properties/f01/pattern',
+    ]);
+    expect(problems[0]!.message).toContain('catastrophic backtracking');
+    expect(problems[1]!.message).toContain(`more than ${DRAFT_JUDGEMENT_STEPS} steps`);
+    expect(problems[1]!.messageZh).toContain('过于复杂');
   });
 });
 
