@@ -7,7 +7,7 @@ import { locals, requestContext } from './http/request-context.ts';
 import { requireHost } from './http/require-host.ts';
 import { GatewayError } from './shared/errors.ts';
 import type { Logger } from './shared/logger.ts';
-import { asGatewayError, toProblem } from './shared/problem.ts';
+import { asGatewayError, requestEffect, toProblem } from './shared/problem.ts';
 import { rateLimitedLog, type RateLimitedLog } from './shared/rate-limited-log.ts';
 
 export interface AppDeps {
@@ -53,9 +53,10 @@ export function buildApp(deps: AppDeps): express.Express {
 
 const problemHandler =
   (retryAfterSeconds: number, outageLog: RateLimitedLog): ErrorRequestHandler =>
-  (error: unknown, _req, res, _next) => {
-    const gatewayError = asGatewayError(error, retryAfterSeconds);
-    const { requestId, log } = locals(res);
+  (error: unknown, req, res, _next) => {
+    const { requestId, log, takesIdempotencyKey } = locals(res);
+    const effect = requestEffect(req.method, takesIdempotencyKey);
+    const gatewayError = asGatewayError(error, retryAfterSeconds, effect);
     if (gatewayError.code === 'GW_INTERNAL') log.error({ err: error }, 'unhandled error');
     // One line a second during an outage, not one per request (gateway/README.md#operations).
     else if (gatewayError.code === 'GW_UNAVAILABLE')

@@ -63,6 +63,18 @@ function accessCheck<D>(route: ApiRoute<D>, audit: AuditLog | undefined): Reques
   ];
 }
 
+// A write whose row takes an Idempotency-Key is retried safely with it, and its 503 says so
+// (shared/problem.ts); the row's OpenAPI parameters are what says it takes one.
+function idempotencyKeyMark<D>(route: ApiRoute<D>): RequestHandler[] {
+  if (!route.operation.parameters?.includes('IdempotencyKey')) return [];
+  return [
+    (_req, res, next) => {
+      locals(res).takesIdempotencyKey = true;
+      next();
+    },
+  ];
+}
+
 /** A router serving `routes`, each handler given `deps`; contracts are compiled here, once. */
 export function routeRouter<D>(
   routes: readonly ApiRoute<D>[],
@@ -80,6 +92,7 @@ export function routeRouter<D>(
     const checkQuery = route.query && compile(route.query);
     router[route.method](
       route.path,
+      ...idempotencyKeyMark(route),
       ...accessCheck(route, options.audit),
       handle(async (req, res) => {
         if (!route.checksInHandler) await settleChecks(res);

@@ -9,6 +9,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export interface RequestLocals {
   requestId: string;
   log: Logger;
+  /** Set by the row of a route that takes an Idempotency-Key (http/mount-routes.ts): its 503 says so. */
+  takesIdempotencyKey: boolean;
 }
 
 export function locals(res: Response): RequestLocals {
@@ -24,6 +26,7 @@ export function locals(res: Response): RequestLocals {
 // full one (gateway/README.md#garbage-collection).
 class RequestScope implements RequestLocals {
   readonly requestId: string;
+  takesIdempotencyKey = false;
   readonly #logger: Logger;
   #log: Logger | undefined;
 

@@ -27,7 +27,8 @@ function codesFor(status: number): string[] {
 const NOTES: Partial<Record<ProblemStatus, string>> = {
   408: ' The connection is closed after this answer.',
   503:
-    ' The request may or may not have been stored: retry with the same Idempotency-Key, which' +
+    ' A read changed nothing: retry after Retry-After seconds. A write may or may not have' +
+    ' taken effect: one that takes an Idempotency-Key is retried with the same key, which' +
     ' returns the stored case if there is one, never a second case.',
 };
 

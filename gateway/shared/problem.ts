@@ -43,18 +43,44 @@ function clientStatus(error: unknown): number | undefined {
   return typeof value === 'number' && value >= 400 && value < 500 ? value : undefined;
 }
 
-export const UNAVAILABLE_DETAIL =
-  'The case store did not answer in time, so this request may or may not have been stored. ' +
-  'Retry with the same Idempotency-Key: if it was stored you get that case, never a second one.';
+/**
+ * What a request could have changed, which is what its 503 says about a retry: a read changed
+ * nothing; a write whose route takes an Idempotency-Key (POST /v1/cases, POST
+ * /v1/cases/{caseId}/evaluations) may have been stored and is retried safely with the same key;
+ * any other write may or may not have taken effect, and has no key to make its retry safe.
+ */
+export type RequestEffect = 'read' | 'keyed-write' | 'write';
 
-export function asGatewayError(error: unknown, retryAfterSeconds = 5): GatewayError {
+export const UNAVAILABLE_DETAILS: Record<RequestEffect, string> = {
+  read:
+    'The case store did not answer in time; nothing was changed by this request. ' +
+    'Retry after Retry-After seconds.',
+  'keyed-write':
+    'The case store did not answer in time, so this request may or may not have been stored. ' +
+    'Retry with the same Idempotency-Key: if it was stored you get that case, never a second one.',
+  write:
+    'The case store did not answer in time, so this request may or may not have taken effect. ' +
+    'Read the state it would have changed before repeating it, after Retry-After seconds.',
+};
+
+/** What `method` on a route that does or does not take an Idempotency-Key could have changed. */
+export function requestEffect(method: string, takesIdempotencyKey: boolean): RequestEffect {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'read';
+  return takesIdempotencyKey ? 'keyed-write' : 'write';
+}
+
+export function asGatewayError(
+  error: unknown,
+  retryAfterSeconds = 5,
+  effect: RequestEffect = 'write',
+): GatewayError {
   if (error instanceof GatewayError) return error;
   // Redis down or slow: say so and when to retry, never 500 and never a hang
   // (gateway/README.md#errors). A write may have reached Redis before the answer was lost, so
-  // the detail must not promise that nothing was stored.
+  // the detail of a write must not promise that nothing was stored.
   if (isRedisUnavailable(error)) {
     return new GatewayError('GW_UNAVAILABLE', {
-      detail: UNAVAILABLE_DETAIL,
+      detail: UNAVAILABLE_DETAILS[effect],
       headers: { 'Retry-After': String(retryAfterSeconds) },
       cause: error,
     });

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('Redis unreachable', () => {
-  it('answers 503 with Retry-After and an honest detail within 1 s to a submission, a case read and a division lookup, warns at most once a second, and a retry with the same key then gives one case', async () => {
+  it('answers 503 with Retry-After within 1 s to a submission, a case read, a division lookup and a province event, each with a detail fitting what the request could have changed, warns at most once a second, and a retry with the same key then gives one case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swgw-down-'));
     redis = await startPrivateRedis({ dir, persistent: true });
     gw = await startApiGateway({}, { redisUrl: redis.url });
@@ -34,21 +34,37 @@ describe('Redis unreachable', () => {
 
     const outageStarted = Date.now();
     const outageKey = `down-${Date.now()}`;
-    const attempts = [
-      () => portal.submitCase(validExample('SW-005'), outageKey),
-      () => portal.getCase(accepted.body.caseId),
-      () => portal.request('GET', '/v1/divisions/530323'),
+    const province = gw.client('province-sc');
+    // What each 503 says fits what the request could have changed: a keyed write may have been
+    // stored and its retry with the key is safe; a read changed nothing; another write may or may
+    // not have taken effect, with no key to make its retry safe.
+    const keyedWrite = [/may or may not have been stored/, /same Idempotency-Key/];
+    const read = [/nothing was changed by this request/, /Retry-After/];
+    const write = [/may or may not have taken effect/];
+    const attempts: [
+      () => Promise<{ status: number; body: unknown; headers: Headers }>,
+      RegExp[],
+    ][] = [
+      [() => portal.submitCase(validExample('SW-005'), outageKey), keyedWrite],
+      [() => portal.getCase(accepted.body.caseId), read],
+      [() => portal.request('GET', '/v1/divisions/530323'), read],
+      [
+        () =>
+          province.request('POST', `/v1/cases/${accepted.body.caseId}/events`, {
+            json: { type: 'ACCEPTED' },
+          }),
+        write,
+      ],
     ];
-    for (const attempt of attempts) {
+    for (const [attempt, says] of attempts) {
       const started = Date.now();
       const res = await attempt();
       expect(Date.now() - started).toBeLessThan(1000);
       expect(res.status).toBe(503);
       expect(res.body).toMatchObject({ code: 'GW_UNAVAILABLE' });
-      // A write can reach Redis and its answer be lost: the 503 must not promise otherwise.
       const { detail } = res.body as { detail: string };
-      expect(detail).toMatch(/may or may not have been stored/);
-      expect(detail).toMatch(/same Idempotency-Key/);
+      for (const wording of says) expect(detail).toMatch(wording);
+      if (says !== keyedWrite) expect(detail).not.toMatch(/Idempotency-Key/);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     }
 
