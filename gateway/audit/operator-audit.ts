@@ -3,7 +3,7 @@
 // same functions, so an action is audited the same way under the operator's id wherever it starts.
 import type { Client, OperatorRight } from '../auth/client-registry.ts';
 import { GatewayError, isGatewayError } from '../shared/errors.ts';
-import type { AuditLog, AuditOutcome } from './audit-log.ts';
+import type { AuditEntryInput, AuditLog, AuditOutcome } from './audit-log.ts';
 
 /** Who acts: an operator client (the console's operators are clients of the registry too). */
 export type Operator = Pick<Client, 'id' | 'kind' | 'rights'>;
@@ -29,6 +29,27 @@ export interface OperatorAction {
 
 const REASON_MAX = 500;
 
+/**
+ * The entry an operator's action appends: the one place a reason (an X-Gw-Reason header, a
+ * refusal's detail, an error's message) is cut to REASON_MAX, wherever the action starts.
+ */
+export function operatorEntry(
+  request: OperatorRequest,
+  action: Pick<OperatorAction, 'action' | 'target' | 'digest'>,
+  outcome: AuditOutcome,
+  reason: string | undefined,
+): AuditEntryInput {
+  return {
+    actor: request.operator.id,
+    action: action.action,
+    target: action.target,
+    outcome,
+    ...(reason === undefined ? {} : { reason: reason.slice(0, REASON_MAX) }),
+    requestId: request.requestId,
+    ...(action.digest === undefined ? {} : { digest: action.digest }),
+  };
+}
+
 export function holdsRight(operator: Operator, right: OperatorRight): boolean {
   return operator.kind === 'operator' && operator.rights.includes(right);
 }
@@ -41,15 +62,7 @@ export async function refuseOperator(
   detail: string,
   error: GatewayError = new GatewayError('GW_FORBIDDEN', { detail }),
 ): Promise<GatewayError> {
-  await audit.append({
-    actor: request.operator.id,
-    action: action.action,
-    target: action.target,
-    outcome: 'refused',
-    reason: detail.slice(0, REASON_MAX),
-    requestId: request.requestId,
-    ...(action.digest === undefined ? {} : { digest: action.digest }),
-  });
+  await audit.append(operatorEntry(request, action, 'refused', detail));
   return error;
 }
 
@@ -82,15 +95,7 @@ export async function auditedAction<T>(
 ): Promise<T> {
   if (action.right) await requireOperatorRight(audit, request, { ...action, right: action.right });
   const append = (outcome: AuditOutcome, reason: string | undefined) =>
-    audit.append({
-      actor: request.operator.id,
-      action: action.action,
-      target: action.target,
-      outcome,
-      ...(reason === undefined ? {} : { reason: reason.slice(0, REASON_MAX) }),
-      requestId: request.requestId,
-      ...(action.digest === undefined ? {} : { digest: action.digest }),
-    });
+    audit.append(operatorEntry(request, action, outcome, reason));
   let result: T;
   try {
     result = await run();

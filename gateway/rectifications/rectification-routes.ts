@@ -5,7 +5,12 @@ import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
 import { routesFor } from '../http/api-route.ts';
 import { jsonResponse } from '../openapi/shared-components.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { apiReadReason, auditedAction, holdsRight } from '../audit/operator-audit.ts';
+import {
+  apiReadReason,
+  auditedAction,
+  holdsRight,
+  operatorEntry,
+} from '../audit/operator-audit.ts';
 import {
   decideAppealAudited,
   recordRectificationEvent,
@@ -98,17 +103,18 @@ export const RECTIFICATION_ROUTES = [
       const page = await rectificationPage(deps, client, query);
       // Re-rating comments are the applicant's free text: a page showing one unmasked is audited.
       if (holdsRight(client, 'unmask') && page.items.some((r) => r.reRating?.comment)) {
-        await deps.audit.append({
-          actor: client.id,
-          action: 'rectification.list-unmasked',
-          target: page.items
-            .map((r) => r.rectificationId)
-            .join(',')
-            .slice(0, 500),
-          outcome: 'ok',
-          reason: apiReadReason(header),
-          requestId,
-        });
+        const target = page.items
+          .map((r) => r.rectificationId)
+          .join(',')
+          .slice(0, 500);
+        await deps.audit.append(
+          operatorEntry(
+            { operator: client, requestId },
+            { action: 'rectification.list-unmasked', target },
+            'ok',
+            apiReadReason(header),
+          ),
+        );
       }
       return { status: 200, body: page };
     },

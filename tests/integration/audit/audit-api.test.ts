@@ -220,6 +220,33 @@ describe('audited operator actions', () => {
     expect(listed[0]!.target.split(',')).toContain(id);
   });
 
+  it('records the first 500 characters of a longer X-Gw-Reason for a case read, a rectification read and a rectification list page alike', async () => {
+    const { caseId } = await submit(gw);
+    await close(gw, 'province-yn', caseId, new Date().toISOString());
+    const rated = await evaluate(gw, caseId, { level: 2, rated: 'handling', comment: '太慢' });
+    const id = rated.body.rectification!.id;
+    await rectificationEvent(gw, id, 'visited');
+    await rectificationEvent(gw, id, 'rectified');
+    expect((await reRate(gw, id, { level: 4, comment: '已改好' })).status).toBe(200);
+    const reason = `OPS-77 ${'r'.repeat(600)}`;
+    const headers = { 'X-Gw-Reason': reason };
+    const operator = gw.client('operator-dev');
+    const reads = [
+      await operator.request('GET', `/v1/cases/${caseId}`, { headers }),
+      await operator.request('GET', `/v1/rectifications/${id}`, { headers }),
+      await operator.request('GET', '/v1/rectifications?limit=200', { headers }),
+    ];
+    expect(reads.map((r) => r.status)).toEqual([200, 200, 200]);
+
+    const ids = new Set(reads.map((r) => r.headers.get('x-request-id')));
+    const entries = (await allEntries()).filter((e) => ids.has(e.requestId));
+    expect(entries.map((e) => [e.action, e.reason])).toEqual([
+      ['case.read-unmasked', reason.slice(0, 500)],
+      ['rectification.read-unmasked', reason.slice(0, 500)],
+      ['rectification.list-unmasked', reason.slice(0, 500)],
+    ]);
+  });
+
   it('audits an operator refused for its client kind, but not a portal refused the same way', async () => {
     const asOperator = await gw
       .client('operator-dev')
