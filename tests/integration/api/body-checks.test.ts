@@ -83,6 +83,35 @@ describe('charsets', () => {
     await expectProblem(await post(body, { contentType }), 415, 'GW_UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it.each([
+    'application/json; charset=utf-8; charset=latin1',
+    'application/json; charset=latin1; charset=utf-8',
+    'application/json; charset=utf-8; CHARSET="utf-8"',
+    'application/json; foo="a;b"; charset=utf-8;charset=utf-8',
+  ])(
+    'refuses %s, a charset named twice, with 415 GW_UNSUPPORTED_MEDIA_TYPE',
+    async (contentType) => {
+      const before = await storedCases();
+      const problem = await expectProblem(
+        await post(SW005, { contentType }),
+        415,
+        'GW_UNSUPPORTED_MEDIA_TYPE',
+      );
+      expect(problem.detail).toMatch(/charset.*twice/i);
+      expect(await storedCases()).toBe(before);
+    },
+  );
+
+  it.each([
+    'application/json; foo="x; charset=latin1"; charset=utf-8',
+    'application/json; foo="x\\"; charset=latin1"; charset=utf-8',
+  ])(
+    "reads a charset written inside another parameter's quoted value as no charset (%s)",
+    async (contentType) => {
+      expect((await post(SW005, { contentType })).status).toBe(202);
+    },
+  );
+
   it.each(['application/json; charset', 'application/json;;', 'application/json; charset="utf-7'])(
     'reads a body whose Content-Type parameters do not parse (%j) as UTF-8, like body-parser',
     async (contentType) => {
