@@ -1,7 +1,8 @@
 // JSON bodies only (gateway/README.md#body-checks), all decided before any handler runs:
-//   - another content type, or a charset other than UTF-8 or named twice, is 415; an unknown Content-Encoding 415,
-//     a body that does not inflate by its Content-Encoding 400; malformed JSON or bytes that are
-//     not UTF-8 400; over the size limit 413; not all there within the body timeout 408;
+//   - another content type, or a charset other than UTF-8 or named twice, is 415; an unknown
+//     Content-Encoding 415, a body that does not inflate by its Content-Encoding 400; malformed
+//     JSON or bytes that are not UTF-8 400; over the size limit 413; not all there within the
+//     body timeout 408;
 //   - then one scan of the text (json-scan.ts): nested too deep 400, a member named twice 422
 //     GW_DUPLICATE_KEY, a refused character in any string 422 GW_FORBIDDEN_CHARACTER.
 import express, { type RequestHandler } from 'express';
