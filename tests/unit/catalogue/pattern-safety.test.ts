@@ -83,6 +83,17 @@ describe('the step budget of a draft', () => {
       ]).toEqual([file, []]);
   });
 
+  it('still names the catastrophic pattern, not the budget, when one is added to the seed item costliest to judge', () => {
+    const schema = JSON.parse(
+      readFileSync(projectPath('schemas/items', 'SW-013.schema.json'), 'utf8'),
+    ) as { properties: Record<string, unknown> };
+    // Pointer order puts it after every seed pattern, so they are all judged first.
+    schema.properties.zzz = { type: 'string', maxLength: 9, pattern: '^(a|a)+$' };
+    const problems = unsafePatternProblems(schema);
+    expect(problems.map((p) => p.path)).toEqual(['/properties/zzz/pattern']);
+    expect(problems[0]!.message).toContain('catastrophic backtracking');
+  });
+
   it('stops at the first pattern past the budget and refuses the draft as too complex there, judging no further pattern', () => {
     // Each `^(a|a)+N$` takes the whole per-pattern allowance (about a fifth of a second) to refuse:
     // 32 of them held the thread for seconds before the budget.
