@@ -9,9 +9,9 @@
 // judgement (deterministic, not a clock) at about a fifth of a second for the worst pattern, and
 // every pattern the seed catalogue ships passes with room to spare
 // (tests/unit/catalogue/pattern-safety.test.ts). The draft's judgements together are bounded too
-// (DRAFT_JUDGEMENT_STEPS): 32 of the slowest patterns took seconds of the thread a request. Only drafts are judged: the seed files are
-// judged by that test, and published versions came through a draft or the seed, so the compile at
-// start does not pay for it again.
+// (DRAFT_JUDGEMENT_STEPS): 32 of the slowest patterns took seconds of the thread a request. Only
+// drafts are judged: the seed files are judged by that test, and published versions came through
+// a draft or the seed, so the compile at start does not pay for it again.
 import { isSafePattern } from 'redos-detector';
 import type { ItemProblem } from '../item-schema-checks.ts';
 
@@ -38,8 +38,8 @@ const ALLOWANCES = [16, 64, 256, MAX_STEPS];
 export const DRAFT_JUDGEMENT_STEPS = 2200;
 
 /**
- * Distinct patterns one item document may carry (the seed's most is 6): each judgement can take a
- * fifth of a second, so a draft of thousands would hold the thread the way the patterns would.
+ * Distinct patterns one item document may carry (the seed's most is 6), refused before any is
+ * judged: a draft of thousands is told so at once rather than at the budget's end.
  */
 export const MAX_DRAFT_PATTERNS = 32;
 
