@@ -5,6 +5,7 @@
 // other tests check the key layout (one slot per script, one slot per BullMQ queue), not
 // fail-over. Always noeviction, as the gateway requires of every master.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,45 @@ async function ask(port: number, ...args: string[]): Promise<string> {
   return String(await command(port, ...args));
 }
 
+/** Whether nothing listens on this port of 127.0.0.1 now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A node on a port whose cluster bus port (+10 000) is free as well and clashes with no other
+ * node's, answering as itself. A port found free can be taken by another process before redis-server
+ * binds it (test files start servers side by side): such a node exits, and another port is tried.
+ */
+async function startNodeOnFreePorts(
+  binary: string,
+  dir: string,
+  taken: readonly number[],
+  timeoutMs: number,
+): Promise<Node> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const bus = port + 10_000;
+    const clashes = taken.some((t) => t === port || t === bus || t + 10_000 === port);
+    if (bus > 65_535 || clashes || !(await isFree(bus))) continue;
+    const node = startNode(binary, dir, port);
+    const deadline = Date.now() + timeoutMs;
+    while (node.child.exitCode === null && Date.now() < deadline) {
+      // This node, not another test file's server that took the port first.
+      const info = await ask(port, 'INFO', 'server').catch(() => '');
+      if (info.includes(`process_id:${node.child.pid}\r`)) return node;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (node.child.exitCode === null) node.child.kill('SIGTERM');
+    await node.exited;
+    if (attempt >= 5) throw new Error(`Redis Cluster: no node would start (last port ${port})`);
+  }
+}
+
 export async function startRedisCluster(
   options: RedisClusterOptions = {},
 ): Promise<RedisClusterHandle> {
@@ -119,25 +159,17 @@ export async function startRedisCluster(
   const replicasEach = options.replicas ?? 0;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const dir = mkdtempSync(join(tmpdir(), 'swgw-redis-cluster-'));
-  const ports: number[] = [];
-  while (ports.length < masters * (1 + replicasEach)) {
-    const port = await freePort();
-    // The cluster bus listens on port + 10000: it must be free too, and distinct across nodes.
-    if (port + 10_000 > 65_535 || ports.includes(port)) continue;
-    ports.push(port);
-  }
-  const nodes = ports.map((port) => startNode(binary, dir, port));
+  const nodes: Node[] = [];
   const stop = async () => {
     for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGTERM');
     await Promise.all(nodes.map((n) => n.exited));
     rmSync(dir, { recursive: true, force: true });
   };
+  let ports: number[] = [];
   try {
-    for (const node of nodes) {
-      await poll(`node ${node.port} to answer`, timeoutMs, async () => {
-        if (node.child.exitCode !== null) throw new Error(`redis-server ${node.port} exited`);
-        return (await ask(node.port, 'PING')) === 'PONG' ? true : undefined;
-      });
+    while (nodes.length < masters * (1 + replicasEach)) {
+      nodes.push(await startNodeOnFreePorts(binary, dir, ports, timeoutMs));
+      ports = nodes.map((n) => n.port);
     }
     const created = spawnSync(
       'redis-cli',
