@@ -40,6 +40,24 @@ export function seedDraftItem(
 }
 
 /** Publishes `item` as the next version of `code` (base: the latest), bypassing the drafts. */
+/**
+ * SW-005 with a `remark` field whose pattern backtracks exponentially on a non-match, and every
+ * valid example's remark twenty a's and a mismatch: a million backtracking steps per example if
+ * it ran (schemas/README.md#draft-validation refuses the pattern before the examples run).
+ */
+export function seedDraftWithCatastrophicPattern(): EditableItem {
+  const item = seedDraftItem('SW-005');
+  (item.schema as { properties: Record<string, unknown> }).properties.remark = {
+    title: '备注',
+    type: 'string',
+    maxLength: 200,
+    pattern: '^(a|a)+$',
+  };
+  for (const example of item.examples.valid as { payload: Record<string, unknown> }[])
+    example.payload.remark = `${'a'.repeat(20)}!`;
+  return item;
+}
+
 export async function publishDirect(
   redis: Redis,
   prefix: string,

@@ -6,7 +6,7 @@
 // (gateway/catalogue/draft-validation/pattern-safety.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { seedDraftItem } from '../../support/catalogue.ts';
+import { seedDraftWithCatastrophicPattern } from '../../support/catalogue.ts';
 
 let gw: ApiGateway;
 beforeAll(async () => {
@@ -19,19 +19,8 @@ afterAll(async () => {
 type Problem = { path: string; message: string };
 type Answer = { ok?: boolean; problems?: Problem[]; code?: string; errors?: Problem[] };
 
-/** SW-005 with a remark field whose pattern backtracks exponentially on a non-match. */
 function draftWithCatastrophicPattern() {
-  const item = seedDraftItem('SW-005');
-  (item.schema as { properties: Record<string, unknown> }).properties.remark = {
-    title: '备注',
-    type: 'string',
-    maxLength: 200,
-    pattern: '^(a|a)+$',
-  };
-  // Twenty a's: a million backtracking steps per example if it ran (harmless, but not refused).
-  for (const example of item.examples.valid as { payload: Record<string, unknown> }[])
-    example.payload.remark = `${'a'.repeat(20)}!`;
-  return { itemCode: 'SW-005', item };
+  return { itemCode: 'SW-005', item: seedDraftWithCatastrophicPattern() };
 }
 
 describe('a draft with a catastrophic pattern', () => {

@@ -12,7 +12,7 @@ import {
 } from '../../../gateway/catalogue/draft-validation/pattern-safety.ts';
 import { validateItemDraft } from '../../../gateway/catalogue/draft-validation/validate-item-draft.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { seedDraftItem } from '../../support/catalogue.ts';
+import { seedDraftWithCatastrophicPattern } from '../../support/catalogue.ts';
 import { divisions } from './support.ts';
 
 const CATASTROPHIC = ['^(a|a)+$', '^(a+)+$', '^([a-z]+)*$', '^(\\w+\\s?)*$', '^[0-9]+[0-9]+x$'];
@@ -116,17 +116,7 @@ describe('the step budget of a draft', () => {
 
 describe('an item draft with a catastrophic pattern', () => {
   it('is refused at the pattern, and its examples are not run against it', () => {
-    const item = seedDraftItem('SW-005');
-    const schema = item.schema as { properties: Record<string, unknown> };
-    schema.properties.remark = {
-      title: '备注',
-      type: 'string',
-      maxLength: 200,
-      pattern: '^(a|a)+$',
-    };
-    // Twenty a's and a mismatch: a million backtracking steps before the fix, each more doubling.
-    for (const example of item.examples.valid as { payload: Record<string, unknown> }[])
-      example.payload.remark = `${'a'.repeat(20)}!`;
+    const item = seedDraftWithCatastrophicPattern();
     const result = validateItemDraft(item, {
       itemCode: 'SW-005',
       version: 2,
