@@ -1,10 +1,11 @@
 // Intake bench: the real gateway (child, with the outbox relay of a worker process beside it in a
-// child of its own) against two baselines (children): the plain service a provincial team would
-// write (express.json() + an ajv validator for the item + BullMQ queue.add() + 202, plain-server.ts)
-// and bare express 5 (a ceiling). The same signed SW-005 requests from the same autocannon
-// settings, in rotating rounds (G P B, P B G, B G P … so no side always runs first on a warming
-// machine); then latency at a fixed offered rate; then 202 → job through the relay; then the
-// gateway's Redis footprint and RSS.
+// child of its own) against three baselines (children): the plain service a provincial team would
+// write (express.json() + an ajv validator for the item + BullMQ queue.add() + 202, plain-server.ts),
+// that service with the duties it leaves out — signature and nonce, payload sealed, idempotency
+// (duties-server.ts) — and bare express 5 (a ceiling). The same signed SW-005 requests from the
+// same autocannon settings, in rotating rounds (G P D B, P D B G, D B G P … so no side always runs
+// first on a warming machine); then latency at a fixed offered rate; then 202 → job through the
+// relay; then the gateway's Redis footprint and RSS.
 import type { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import type { ClientCredentials } from '../../gateway/client/gateway-client.ts';
@@ -53,6 +54,8 @@ export interface IntakeResult {
   baseline: Side;
   /** The plain service: express.json() + ajv + BullMQ queue.add(). */
   plain: Side;
+  /** The plain service that also signs, seals and de-duplicates (duties-server.ts). */
+  duties: Side;
   /** Gateway/bare req/s of each round. */
   roundRatios: number[];
   /** Median of roundRatios. */
@@ -60,6 +63,9 @@ export interface IntakeResult {
   /** Gateway/plain req/s of each round, and their median. */
   plainRoundRatios: number[];
   plainRatio: number;
+  /** Gateway/duties req/s of each round, and their median. */
+  dutiesRoundRatios: number[];
+  dutiesRatio: number;
   /** 202 → job through the outbox relay, paced at `offeredRate`. */
   relay: {
     offeredRate: number;
@@ -87,7 +93,13 @@ export interface IntakeResult {
   gatewayMemory: Facts;
   compileMs: number;
   catalogue: Facts;
-  loadGeneratorChecks: { gatewayNon2xx: number; errors: number; baselineRepeats: Facts };
+  loadGeneratorChecks: {
+    gatewayNon2xx: number;
+    errors: number;
+    baselineRepeats: Facts;
+    /** Idempotency keys the duties service found already recorded (the load sends none twice). */
+    dutiesRepeats: number;
+  };
 }
 
 export interface Footprint {
@@ -136,8 +148,8 @@ function side(rounds: LoadResult[]): Side {
 
 export const INTAKE_PREFIX = 'bench-intake';
 
-type Which = 'gateway' | 'plain' | 'baseline';
-const SIDES: readonly Which[] = ['gateway', 'plain', 'baseline'];
+type Which = 'gateway' | 'plain' | 'duties' | 'baseline';
+const SIDES: readonly Which[] = ['gateway', 'plain', 'duties', 'baseline'];
 
 export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
   const body = JSON.stringify(benchEnvelope());
@@ -170,9 +182,13 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
       env: { REDIS_URL: o.redisUrl },
     });
     children.push(plain);
+    const duties = await spawnChild('duties', './duties-server.ts', {
+      env: { REDIS_URL: o.redisUrl },
+    });
+    children.push(duties);
     const baseline = await spawnChild('baseline', './baseline-server.ts');
     children.push(baseline);
-    const servers = { gateway, plain, baseline };
+    const servers = { gateway, plain, duties, baseline };
     const urls = Object.fromEntries(
       SIDES.map((w) => [w, `http://127.0.0.1:${String(servers[w].facts.port)}`]),
     ) as Record<Which, string>;
@@ -239,7 +255,12 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
     o.log(`intake: warm-up ${o.warmupSec} s each`);
     for (const which of SIDES) track(await load(which, o.warmupSec), which);
 
-    const rounds: Record<Which, LoadResult[]> = { gateway: [], plain: [], baseline: [] };
+    const rounds: Record<Which, LoadResult[]> = {
+      gateway: [],
+      plain: [],
+      duties: [],
+      baseline: [],
+    };
     for (let i = 0; i < o.rounds; i++) {
       const order = SIDES.map((_, k) => SIDES[(i + k) % SIDES.length]!);
       for (const which of order) {
@@ -253,11 +274,16 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
     const gatewaySide = side(rounds.gateway);
     const baselineSide = side(rounds.baseline);
     const plainSide = side(rounds.plain);
+    const dutiesSide = side(rounds.duties);
     const roundRatios = rounds.gateway.map(
       (g, i) => g.requestsPerSec / rounds.baseline[i]!.requestsPerSec,
     );
     const plainRoundRatios = rounds.gateway.map(
       (g, i) => g.requestsPerSec / rounds.plain[i]!.requestsPerSec,
+    );
+
+    const dutiesRoundRatios = rounds.gateway.map(
+      (g, i) => g.requestsPerSec / rounds.duties[i]!.requestsPerSec,
     );
 
     const half = Math.floor(gatewaySide.medianRequestsPerSec / 2);
@@ -297,6 +323,7 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
 
     const gatewayMemory = await gateway.ask('memory');
     const baselineRepeats = await baseline.ask('stats');
+    const dutiesRepeats = Number((await duties.ask('stats')).repeated);
     const footprint = await measureFootprint(o, memoryBefore, accepted);
     return {
       connections: o.connections,
@@ -309,6 +336,9 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
       ratio: median(roundRatios),
       plainRoundRatios,
       plainRatio: median(plainRoundRatios),
+      duties: dutiesSide,
+      dutiesRoundRatios,
+      dutiesRatio: median(dutiesRoundRatios),
       relay: relayResult,
       latency: {
         offeredRate,
@@ -329,6 +359,7 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
         gatewayNon2xx: all.reduce((n, r) => n + r.non2xx, 0),
         errors: [...all, ...others].reduce((n, r) => n + r.errors + r.timeouts, 0),
         baselineRepeats,
+        dutiesRepeats,
       },
     };
   } finally {

@@ -69,7 +69,7 @@ export function printReport(r: Report): string[] {
   if (i) {
     out.push('');
     out.push(
-      `Intake — signed POST /v1/cases (SW-005 example), ${i.connections} connections × ${i.durationSec} s, ${i.rounds} rotating rounds (gateway, plain, bare), medians`,
+      `Intake — signed POST /v1/cases (SW-005 example), ${i.connections} connections × ${i.durationSec} s, ${i.rounds} rotating rounds (gateway, plain, plain with duties, bare), medians`,
     );
     out.push(
       table([
@@ -87,6 +87,12 @@ export function printReport(r: Report): string[] {
           f2(i.plain.medianP99Ms),
         ],
         [
+          'plain service + signature/nonce, sealed payload, idempotency',
+          f0(i.duties.medianRequestsPerSec),
+          f2(i.duties.medianP50Ms),
+          f2(i.duties.medianP99Ms),
+        ],
+        [
           'bare express 5',
           f0(i.baseline.medianRequestsPerSec),
           f2(i.baseline.medianP50Ms),
@@ -99,6 +105,12 @@ export function printReport(r: Report): string[] {
           `target ≥ ${TARGETS.plainRatio}: ${verdict(i.plainRatio >= TARGETS.plainRatio)}`,
         ],
         [
+          `gateway ÷ plain with duties (median of rounds: ${i.dutiesRoundRatios.map(f2).join(' ')})`,
+          f2(i.dutiesRatio),
+          '',
+          'no target: what the duties explain',
+        ],
+        [
           `gateway ÷ bare (median of rounds: ${i.roundRatios.map(f2).join(' ')})`,
           f2(i.ratio),
           '',
@@ -107,7 +119,7 @@ export function printReport(r: Report): string[] {
       ]),
     );
     out.push(
-      `  CPU per request (median): gateway ${f0(i.gateway.medianCpuUs.server)} µs + redis-server ${f0(i.gateway.medianCpuUs.redis)} µs; plain ${f0(i.plain.medianCpuUs.server)} µs + redis-server ${f0(i.plain.medianCpuUs.redis)} µs; bare express ${f0(i.baseline.medianCpuUs.server)} µs; load generator ${f0(i.gateway.medianCpuUs.loadGenerator)} / ${f0(i.plain.medianCpuUs.loadGenerator)} / ${f0(i.baseline.medianCpuUs.loadGenerator)} µs`,
+      `  CPU per request (median): gateway ${f0(i.gateway.medianCpuUs.server)} µs + redis-server ${f0(i.gateway.medianCpuUs.redis)} µs; plain ${f0(i.plain.medianCpuUs.server)} µs + redis-server ${f0(i.plain.medianCpuUs.redis)} µs; plain with duties ${f0(i.duties.medianCpuUs.server)} µs + redis-server ${f0(i.duties.medianCpuUs.redis)} µs; bare express ${f0(i.baseline.medianCpuUs.server)} µs; load generator ${f0(i.gateway.medianCpuUs.loadGenerator)} / ${f0(i.plain.medianCpuUs.loadGenerator)} / ${f0(i.baseline.medianCpuUs.loadGenerator)} µs`,
     );
     const l = i.latency;
     out.push('');
@@ -216,12 +228,18 @@ export function printReport(r: Report): string[] {
     const baseNon2xx = [
       ...i.baseline.rounds,
       ...i.plain.rounds,
+      ...i.duties.rounds,
       i.latency.baseline,
       i.latency.pacedBaseline,
       i.latency.plain,
       i.latency.pacedPlain,
     ].reduce((n, x) => n + x.non2xx, 0);
     if (baseNon2xx > 0) problems.push(`${baseNon2xx} baseline responses were not 2xx`);
+    if (c.dutiesRepeats > 0) {
+      problems.push(
+        `the duties service found ${c.dutiesRepeats} idempotency keys already recorded`,
+      );
+    }
     if (c.errors > 0) problems.push(`${c.errors} connection errors or timeouts`);
     if (repeats > 0) {
       problems.push(
