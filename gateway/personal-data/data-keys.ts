@@ -6,7 +6,7 @@
 // generate one into the private data folder (.data/data-keys, GW_DATA_KEY_FILE), shared by every
 // process of the local system. Problems never echo key material.
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError, type Config } from '../../config/load-config.ts';
 import { projectPath } from '../shared/project-root.ts';
@@ -81,15 +81,26 @@ export function generateDataKeys(prefix: string): string {
 }
 
 /**
- * Creates the development key file once; O_EXCL, so the gateway and the workers starting together
- * cannot each write a different key: whoever loses the race reads the winner's.
+ * Reads the development key file, creating it once when missing. It is written whole under a name
+ * of this process's own, then linked into place: the gateway and the workers starting together
+ * (docker-compose's share it on a volume) cannot each keep a different key, and none can read the
+ * winner's file before its key is in it — whoever loses the link reads the winner's.
  */
 function developmentKeys(file: string): string {
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${generateDataKeys('dev')}\n`, { flag: 'wx', mode: 0o600 });
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const draft = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(draft, `${generateDataKeys('dev')}\n`, { flag: 'wx', mode: 0o600 });
+    linkSync(draft, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(draft, { force: true });
   }
   return readFileSync(file, 'utf8').trim();
 }

@@ -1,9 +1,11 @@
 // Data keys (gateway/personal-data/data-keys.ts): GW_DATA_KEYS parsed with every problem named and
 // no key material echoed; production refuses to run without keys; development generates one into
 // the private data folder, once, and every process reads the same.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../config/load-config.ts';
 import {
@@ -11,6 +13,9 @@ import {
   loadDataKeys,
   parseDataKeys,
 } from '../../../gateway/personal-data/data-keys.ts';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+
+const execFileAsync = promisify(execFile);
 
 const good = generateDataKeys('k1');
 const material = good.split(':')[1]!;
@@ -81,5 +86,21 @@ describe('where the keys come from', () => {
     expect(second.current).toEqual(first.current);
     expect(readFileSync(dataKeyFile, 'utf8')).toMatch(/^dev-[0-9a-f]{6}:[A-Za-z0-9+/]{43}=\n$/);
     expect(statSync(dataKeyFile).mode & 0o777).toBe(0o600);
+  });
+
+  it('gives processes starting together on one data folder the same development key, and leaves no draft file', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'swgw-keys-'));
+    const dataKeyFile = join(dir, 'data-keys');
+    const module = projectPath('gateway/personal-data/data-keys.ts');
+    const code = `const { loadDataKeys } = await import(${JSON.stringify(module)});
+      const ring = loadDataKeys({ env: 'development', dataKeyFile: process.argv[1] });
+      console.log(ring.current.id + ' ' + ring.current.key.export().toString('base64'));`;
+    const starts = Array.from({ length: 6 }, () =>
+      execFileAsync(process.execPath, ['--input-type=module', '-e', code, dataKeyFile]),
+    );
+    const keys = new Set((await Promise.all(starts)).map((r) => r.stdout.trim()));
+    expect(keys.size).toBe(1);
+    expect(readdirSync(dir)).toEqual(['data-keys']);
+    expect([...keys][0]).toBe(readFileSync(dataKeyFile, 'utf8').trim().replace(':', ' '));
   });
 });
