@@ -25,6 +25,11 @@ COPY config ./config
 COPY schemas ./schemas
 COPY portal/pages ./portal/pages
 COPY portal/assets ./portal/assets
+COPY gateway/console/assets ./gateway/console/assets
+# Without GW_DATA_KEYS (development only) the first process writes a data key into .data: the node
+# user must own it, and docker-compose shares it between the gateway and the worker as a volume,
+# or the worker could not open what the gateway sealed (README.md#docker).
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

@@ -2,8 +2,9 @@
 // and no gateway may drop — the baseline the issue 17 closing notes asked to be measured against
 // ("one that signs, seals and de-duplicates"), written as a provincial team would add them to the
 // plain service, with nothing of ours but the contract's signature functions:
-// - signed: the client's HMAC over the request checked (README.md#signing: the same string to sign
-//   and the same headers), the timestamp within the skew, and the nonce used once (SET NX EX);
+// - signed: the client's HMAC over the request checked, with the same string to sign and headers
+//   (README.md#clients-and-signing-every-v1-call), the timestamp within the skew, and the nonce used
+//   once (SET NX EX);
 // - sealed: the payload kept encrypted at rest (AES-256-GCM of its JSON, bound to the case id; no
 //   compression);
 // - de-duplicated: the Idempotency-Key recorded with SET NX, and a repeat answered with the first
