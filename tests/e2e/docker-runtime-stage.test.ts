@@ -111,11 +111,17 @@ function run(cwd: string, args: string[], env: Record<string, string>): Running 
   return { child, output: () => output };
 }
 
-async function stop(running: Running | undefined): Promise<void> {
-  if (!running || running.child.exitCode !== null || running.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => running.child.once('exit', resolve));
-  running.child.kill('SIGTERM');
-  await exited;
+/** SIGTERM, as `docker stop` sends the container's PID 1; the exit code, or the signal's name. */
+async function stop(running: Running | undefined): Promise<number | string | undefined> {
+  if (!running) return undefined;
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null)
+    return child.exitCode ?? child.signalCode!;
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal!)),
+  );
+  child.kill('SIGTERM');
+  return exited;
 }
 
 describe('the Docker image (runtime stage assembled from the Dockerfile)', () => {
@@ -256,5 +262,11 @@ describe('the Docker image (runtime stage assembled from the Dockerfile)', () =>
       ).toBe(true);
     }
     expect(existsSync(join(root, '.data', 'data-keys'))).toBe(true);
+  });
+
+  // As the container's PID 1 a process has no default SIGTERM action: without its own handler,
+  // `docker stop` would wait out its grace period and kill it mid-work.
+  it('stops the gateway, the worker and the portal on SIGTERM with exit code 0', async () => {
+    expect(await Promise.all([stop(gateway), stop(worker), stop(portal)])).toEqual([0, 0, 0]);
   });
 });
