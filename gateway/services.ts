@@ -51,6 +51,7 @@ import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
 import type { EvaluationStore } from './evaluations/evaluation-store.ts';
 import { evaluationsPart } from './evaluations/evaluation-view.ts';
+import { registerDeliveryMetrics } from './metrics/delivery-metrics.ts';
 import { registerSupervisionMetrics } from './metrics/supervision-metrics.ts';
 import type { RectificationStore } from './rectifications/rectification-store.ts';
 import type { RectificationOpener } from './evaluations/rectification-opener.ts';
@@ -207,6 +208,12 @@ export function createServices(
   const metrics = createMetrics();
   const warnings = readinessWarnings({ board: cases.board, calendar: data.calendar, now });
   registerSupervisionMetrics(metrics.registry, { board: cases.board, warnings });
+  registerDeliveryMetrics(metrics.registry, {
+    redis,
+    keys: redisKeys(config.keyPrefix, config.redisShards),
+    queues: cases.queues,
+    adapters: data.routing.routes.adapters(),
+  });
   const openapi = openApiOf(data.catalogue);
   const keys = redisKeys(config.keyPrefix);
   const barrier =
