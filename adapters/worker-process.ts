@@ -32,6 +32,7 @@ import {
 } from '../gateway/shared/redis.ts';
 import { redisKeys, routeQueueName } from '../gateway/shared/redis-keys.ts';
 import { recordDefaultRatings } from '../gateway/evaluations/default-ratings.ts';
+import { createWorkerMetrics, type WorkerMetrics } from '../gateway/metrics/worker-metrics.ts';
 import {
   pruneNotices,
   startPeriodic,
@@ -47,6 +48,8 @@ export interface RunningWorkers {
   workers: Map<string, AdapterWorker>;
   /** The published catalogue it follows (status(): the revision used, and why it is behind). */
   catalogue: LiveCatalogue<WorkerCatalogue>;
+  /** Its delivery workers' metrics (gateway/metrics/worker-metrics.ts). */
+  metrics: WorkerMetrics;
   stop: () => Promise<void>;
 }
 
@@ -116,6 +119,7 @@ export async function startWorkers(
     calendar: supervision.calendar,
     registry: results,
   });
+  const metrics = createWorkerMetrics();
   const workers = new Map<string, AdapterWorker>();
   for (const id of options.adapters ?? ADAPTER_IDS) {
     const s = settings[id];
@@ -147,6 +151,7 @@ export async function startWorkers(
           statusQueries,
           itemName: (code, version) => results.itemName(code, version) ?? code,
           log: logger,
+          metrics,
         },
       ),
     );
@@ -192,6 +197,7 @@ export async function startWorkers(
   return {
     workers,
     catalogue,
+    metrics,
     stop: async () => {
       await relay.stop();
       await silenceWatch.stop();

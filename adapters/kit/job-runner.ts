@@ -11,11 +11,16 @@
 //                                     last attempt's failure → recordDeliveryFailed.
 // A failed job is a dead letter, so a job fails only when there is something to replay: a case
 // that moved on meanwhile, or that retention removed, completes its job as a no-op.
-// Redis Cluster refusing the job's own reads and moves because the case's slot is being resharded
-// (slot-moving.ts) is neither the province's failure nor the case's: the job waits for the move
-// and is run again, spending no attempt, opening no breaker, recording nothing. A job whose
-// delivery the province took but whose move could not be recorded keeps the province's answer in
-// its data, so its next run records that answer instead of delivering again.
+// Redis failing the job's own reads and moves — a Cluster slot being resharded (slot-moving.ts), or
+// Redis unavailable for the moment (shared/redis.ts isRedisUnavailable: a lost connection, a
+// command timeout, LOADING, READONLY after a fail-over) — is neither the province's failure nor the
+// case's: the job is put back delayed and run again, spending no attempt, opening no breaker,
+// recording nothing, counted in gw_delivery_jobs_put_back_total{reason}. Only our own steps are
+// judged so: a province's error that reads like one ("connect ECONNREFUSED") spends its attempt.
+// If Redis refuses the put-back too, the job is left to BullMQ: its lock runs out and the stalled
+// check returns it to wait, which spends no attempt either (it counts towards maxStalledCount).
+// A job whose delivery the province took but whose move could not be recorded keeps the
+// province's answer in its data, so its next run records that answer instead of delivering again.
 // The same worker runs the adapter's status query jobs (status-query-job.ts), so queries of silent
 // cases share the adapter's rate limit and concurrency with its deliveries.
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -36,7 +41,9 @@ import {
 import type { Logger } from '../../gateway/shared/logger.ts';
 import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { routeQueueName } from '../../gateway/shared/redis-keys.ts';
+import { isRedisUnavailable } from '../../gateway/shared/redis.ts';
 import { isSlotMoving } from '../../gateway/shared/slot-moving.ts';
+import type { PutBackReason, WorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from './contract.ts';
 import { DeliveryLog } from './delivery-log.ts';
@@ -66,6 +73,8 @@ export interface RunnerDeps {
   statusQueries: StatusQueryRecorder;
   itemName: (code: string, version: number) => string;
   log: Logger;
+  /** Counts jobs put back without spending an attempt. */
+  metrics: WorkerMetrics;
 }
 
 export interface AdapterWorker {
@@ -75,11 +84,40 @@ export interface AdapterWorker {
 }
 
 /**
- * The longest a job waits between runs while its case's slot is being moved: the waits grow as
- * the adapter's backoff does, and a move of a large slot can take minutes, but a case should not
- * sit long after the move has ended.
+ * The longest a job waits between runs while Redis cannot serve it (its case's slot being moved,
+ * or Redis unavailable): the waits grow as the adapter's backoff does, and a move of a large slot
+ * or a fail-over can take minutes, but a case should not sit long after Redis is back.
  */
-export const SLOT_MOVING_MAX_WAIT_MS = 30_000;
+export const PUT_BACK_MAX_WAIT_MS = 30_000;
+
+/** One of the job's own Redis steps failed because Redis could not serve it for the moment. */
+class RedisOutage extends Error {
+  override name = 'RedisOutage';
+  readonly reason: PutBackReason;
+  readonly error: Error;
+  constructor(reason: PutBackReason, error: Error) {
+    super(error.message);
+    this.reason = reason;
+    this.error = error;
+  }
+}
+
+/** Why Redis refused a command for the moment, or undefined when the error is about anything else. */
+export function putBackReason(error: unknown): PutBackReason | undefined {
+  if (isSlotMoving(error)) return 'slot-moving';
+  return isRedisUnavailable(error) ? 'redis-unavailable' : undefined;
+}
+
+/** Runs one of the job's own reads or writes: Redis refusing it becomes a RedisOutage. */
+async function ownStep<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    const reason = putBackReason(error);
+    if (reason) throw new RedisOutage(reason, error as Error);
+    throw error;
+  }
+}
 
 export type DeliveryOutcome =
   | { delivered: true; provinceCaseNo: string; duplicate: boolean }
@@ -107,31 +145,53 @@ export function startAdapterWorker(
   const log = deps.log.child({ adapter: adapterId });
   const actor = { adapterId };
 
-  /** One run of a delivery job; a slot being moved puts the job back without spending an attempt. */
+  /** One run of a delivery job; Redis refusing its own steps puts it back, no attempt spent. */
   async function deliver(job: Job<DeliveryJob>, token?: string): Promise<DeliveryOutcome> {
     try {
       return await deliverOnce(job);
     } catch (error) {
-      if (!isSlotMoving(error) || token === undefined) throw error;
+      if (!(error instanceof RedisOutage)) throw error;
+      if (token === undefined) throw error.error;
       // Runs beyond the attempts made are this job's waits (and 429 pauses): the delay grows.
       const waits = Math.max(1, job.attemptsStarted - job.attemptsMade);
       const delayMs = Math.min(
         retryDelayMs(settings.retry, waits, undefined),
-        SLOT_MOVING_MAX_WAIT_MS,
+        PUT_BACK_MAX_WAIT_MS,
       );
-      slotMoving.warn(
-        'slot-moving',
-        { caseId: job.data.caseId, delayMs, reason: (error as Error).message },
-        'case slot moving between Redis nodes: delivery job waits, no attempt spent',
-      );
-      await job.moveToDelayed(Date.now() + delayMs, token);
+      const fields = { caseId: job.data.caseId, delayMs, reason: error.message };
+      try {
+        await job.moveToDelayed(Date.now() + delayMs, token);
+      } catch (moveError) {
+        // Redis refuses the put-back too: a DelayedError leaves the job active, its lock runs
+        // out, and BullMQ's stalled check returns it to wait (no attempt spent).
+        putBack.warn(
+          'not-put-back',
+          { ...fields, err: moveError },
+          'delivery job could not be put back; it is recovered once its lock runs out',
+        );
+        throw new DelayedError();
+      }
+      deps.metrics.jobPutBack(adapterId, error.reason);
+      if (error.reason === 'slot-moving') {
+        putBack.warn(
+          'slot-moving',
+          fields,
+          'case slot moving between Redis nodes: delivery job waits, no attempt spent',
+        );
+      } else {
+        putBack.warn(
+          'redis-unavailable',
+          fields,
+          'Redis unavailable for the delivery job: it waits, no attempt spent',
+        );
+      }
       throw new DelayedError();
     }
   }
 
   async function deliverOnce(job: Job<DeliveryJob>): Promise<DeliveryOutcome> {
     const { caseId, delivered: earlier } = job.data;
-    const target = await loadForDelivery(deps.store, caseId);
+    const target = await ownStep(loadForDelivery(deps.store, caseId));
     if (target.found === 'missing') {
       // Never stored, or deleted by hand (too young for retention): a job no submission made,
       // left a dead letter for an operator to see (adapters/README.md#job-runner).
@@ -149,7 +209,7 @@ export function startAdapterWorker(
     if (target.found === 'skip') {
       // Delivered by an earlier run, and a province event moved the case before this one could
       // record it: keep the province's number, as recordDelivered does.
-      if (earlier) await deps.store.keepProvinceCaseNo(caseId, earlier.provinceCaseNo);
+      if (earlier) await ownStep(deps.store.keepProvinceCaseNo(caseId, earlier.provinceCaseNo));
       return { delivered: false, skipped: target.status };
     }
     const { record } = target;
@@ -203,7 +263,7 @@ export function startAdapterWorker(
     caseLog: DeliveryLog,
   ): Promise<DeliveryOutcome> {
     try {
-      await recordDelivered(deps.store, record, { ...actor, ...answer });
+      await ownStep(recordDelivered(deps.store, record, { ...actor, ...answer }));
     } catch (error) {
       // The job's hash is in its queue's slot, not the case's. Should this write fail too, the
       // next run delivers again and the province, idempotent by case id, answers `duplicate`.
@@ -228,7 +288,7 @@ export function startAdapterWorker(
     caseLog: DeliveryLog,
     message = reason,
   ): Promise<DeliveryOutcome> {
-    const moved = await recordDeliveryFailed(deps.store, record, { ...actor, reason });
+    const moved = await ownStep(recordDeliveryFailed(deps.store, record, { ...actor, reason }));
     if (moved.ok) throw new UnrecoverableError(message);
     const now = moved.reason === 'missing' ? 'missing' : moved.current;
     caseLog.warn(
@@ -240,8 +300,8 @@ export function startAdapterWorker(
 
   // A province that is down fails every claimed query: one line a second, with a count.
   const queryFailures = rateLimitedLog(log);
-  // A resharding puts back every job of the moving slot's cases: one line a second, with a count.
-  const slotMoving = rateLimitedLog(log);
+  // A resharding or an outage puts back every job it meets: one line a second, with a count.
+  const putBack = rateLimitedLog(log);
   const run = (
     job: Job<DeliveryJob>,
     token?: string,

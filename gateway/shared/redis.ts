@@ -4,7 +4,7 @@
 // waits for Redis. The same settings reach one Redis (`redis://`, `rediss://`) or a Redis Cluster
 // (`redis-cluster://host:port,host:port`, gateway/README.md#redis-cluster): the code above this
 // module takes either, because every key it writes together shares one hash tag.
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, ReplyError, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
 import { isSlotMoving } from './slot-moving.ts';
@@ -403,13 +403,22 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 /**
+ * A server's refusals that pass once it is ready again: LOADING (restarted, reading its data),
+ * READONLY (a master demoted to replica by a fail-over, until the client finds the new master),
+ * MASTERDOWN (a replica that lost its master).
+ */
+const UNAVAILABLE_REPLY = /^(?:LOADING|READONLY|MASTERDOWN)\b/;
+
+/**
  * True for the errors ioredis raises when Redis is down or too slow, or a Redis Cluster refuses a
  * command while its slot moves (the http role gives up on that before its command timeout,
- * httpClusterRetries): those become 503.
+ * httpClusterRetries): those become 503, and a delivery job waits for Redis without spending an
+ * attempt (adapters/kit/job-runner.ts).
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (isSlotMoving(error)) return true;
+  if (error instanceof ReplyError && UNAVAILABLE_REPLY.test(error.message)) return true;
   if (error.name === 'MaxRetriesPerRequestError') return true;
   return UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m));
 }

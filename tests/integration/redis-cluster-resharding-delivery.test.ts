@@ -12,6 +12,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapterSettings, withBaseUrls } from '../../adapters/kit/adapter-config.ts';
 import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
+import { DELIVERY_JOBS_PUT_BACK } from '../../gateway/metrics/worker-metrics.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { readCase, submit } from '../support/case-flow.ts';
@@ -110,6 +111,15 @@ async function outlastAttempts(caseId: string): Promise<string> {
   return state ?? 'unknown';
 }
 
+/** gw_delivery_jobs_put_back_total{adapter="sc-chengdu",reason="slot-moving"}. */
+async function slotMovingPutBacks(): Promise<number> {
+  const metric = await workers.metrics.registry.getSingleMetric(DELIVERY_JOBS_PUT_BACK)?.get();
+  const value = metric?.values.find(
+    (v) => v.labels.adapter === 'sc-chengdu' && v.labels.reason === 'slot-moving',
+  );
+  return value?.value ?? 0;
+}
+
 async function deliveredOnce(caseId: string): Promise<void> {
   await waitFor(async () => (await gw.services.store.get(caseId))?.status === 'DELIVERED', {
     timeoutMs: 15_000,
@@ -125,7 +135,8 @@ async function deliveredOnce(caseId: string): Promise<void> {
 }
 
 describe('a delivery job while its case slot is split between two nodes', () => {
-  it('delivers once and records DELIVERED after the move when the case hash moved ahead of its envelope (the case cannot be read)', async () => {
+  it('delivers once and records DELIVERED after the move when the case hash moved ahead of its envelope (the case cannot be read), counting each run put back as slot-moving', async () => {
+    const before = await slotMovingPutBacks();
     const { caseId, migration } = await caseInSplitSlot((id) => [keys().case(id)]);
     try {
       expect(await outlastAttempts(caseId)).not.toBe('failed');
@@ -134,6 +145,9 @@ describe('a delivery job while its case slot is split between two nodes', () => 
       await migration.finish();
     }
     await deliveredOnce(caseId);
+    // Every run beyond the one that delivered was put back, and counted so.
+    const job = await queue().getJob(caseId);
+    expect(await slotMovingPutBacks()).toBe(before + job!.attemptsStarted - 1);
   });
 
   it('records DELIVERED after the move without delivering again when the province took the case but its history had moved (the move cannot be recorded)', async () => {

@@ -23,6 +23,18 @@ describe('isRedisUnavailable', () => {
     expect(isRedisUnavailable(new Reply('CLUSTERDOWN The cluster is down'))).toBe(true);
   });
 
+  it.each([
+    'LOADING Redis is loading the dataset in memory',
+    "READONLY You can't write against a read only replica.",
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+  ])('is true for a server refusing a command until it is ready again: %s', (message) => {
+    expect(isRedisUnavailable(new Reply(message))).toBe(true);
+  });
+
+  it('is false for a province error that reads like a refusal but is no Redis reply', () => {
+    expect(isRedisUnavailable(new Error('READONLY province archive'))).toBe(false);
+  });
+
   it('is false for a Redis error about the data or the command, and for anything else', () => {
     expect(
       isRedisUnavailable(
