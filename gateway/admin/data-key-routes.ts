@@ -1,6 +1,6 @@
 // The data-key rows of the route table (gateway/README.md#key-rotation): the census of the keys
 // the cases are sealed under, and the re-seal under the current key, a page per request, for
-// operators with the `data-keys` right.
+// operators with the `data-keys` right; each page audited (data-keys.ts).
 import type { FromSchema } from 'json-schema-to-ts';
 import { routesFor } from '../http/api-route.ts';
 import type { RequestContract } from '../http/request-contract.ts';
@@ -8,7 +8,7 @@ import { jsonResponse } from '../openapi/shared-components.ts';
 import {
   DATA_KEY_PAGE_DEFAULT,
   DATA_KEY_PAGE_MAX,
-  dataKeyCensus,
+  censusAudited,
   resealAudited,
   type DataKeyDeps,
 } from './data-keys.ts';
@@ -60,7 +60,7 @@ export const DATA_KEY_ROUTES = [
       operationId: 'dataKeyCensus',
       tags: ['admin'],
       summary:
-        'Count the stored envelopes, results, comments and history notes sealed under each data key, a page at a time (operators with data-keys)',
+        'Count the stored envelopes, results, comments and history notes sealed under each data key, a page at a time (operators with data-keys; audited)',
       description:
         'Reads the key id in each sealed header, never opens anything: case envelopes and ' +
         'results, evaluation and re-rating comments, the sealed notes of case and rectification ' +
@@ -98,9 +98,9 @@ export const DATA_KEY_ROUTES = [
         }),
       },
     },
-    handler: async ({ deps, query }) => ({
+    handler: async ({ deps, query, client, requestId }) => ({
       status: 200,
-      body: await dataKeyCensus(deps.store, query),
+      body: await censusAudited(deps, { ...query, operator: client, requestId }),
     }),
   }),
   route({

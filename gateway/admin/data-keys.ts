@@ -1,10 +1,11 @@
 // A data key's retirement as operators drive it (gateway/README.md#key-rotation): a census of the
 // keys the stored envelopes, results, comments and history notes are sealed under, and their re-seal under the
 // current key, each one page per request (cases/sealed-records.ts), the CLI following the cursor.
-// Both need the `data-keys` right. A re-seal page is audited as `data-keys.reseal` under the
-// operator, its counts as the entry's reason (never content); a census page is a read of counts
-// and, like a read of the audit chain, appended only when refused. The pages' sums and what they
-// say of each key (keyVerdicts) live here too: the CLI and the console show the same.
+// Both need the `data-keys` right. Each page is audited under the operator, its counts as the
+// entry's reason (never content): a re-seal page as `data-keys.reseal`, a census page as
+// `data-keys.census` — it changes nothing, but it tells which keys still seal personal data, and
+// when a key is about to be dropped the chain should show who looked. The pages' sums and what
+// they say of each key (keyVerdicts) live here too: the CLI and the console show the same.
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
 import type { CaseStore } from '../cases/case-store.ts';
@@ -65,12 +66,40 @@ function pageArguments(query: DataKeyPageQuery): [WalkPosition | undefined, numb
 
 export type CensusAnswer = Omit<CensusPage, 'next'> & { nextCursor: string | null };
 
-export async function dataKeyCensus(
-  store: CaseStore,
-  query: DataKeyPageQuery,
+/** One page of the census, audited as `data-keys.census` with its counts. */
+export function censusAudited(
+  deps: DataKeyDeps,
+  request: OperatorRequest & DataKeyPageQuery,
 ): Promise<CensusAnswer> {
-  const { next, ...page } = await store.sealedRecords.census(...pageArguments(query));
-  return { ...page, nextCursor: nextCursor(next) };
+  // Before the audit: a bad cursor is the caller's mistake, answered 400 and not appended.
+  const [from, limit] = pageArguments(request);
+  return auditedAction(
+    deps.audit,
+    request,
+    { action: 'data-keys.census', target: 'data-keys', right: 'data-keys' },
+    async () => {
+      const { next, ...page } = await deps.store.sealedRecords.census(from, limit);
+      return { ...page, nextCursor: nextCursor(next) };
+    },
+    censusSummary,
+  );
+}
+
+function countsByKey(counts: Readonly<Record<string, number>>): string {
+  const ids = Object.keys(counts).sort();
+  return ids.length === 0 ? 'none' : ids.map((id) => `${id} ${counts[id]}`).join(' ');
+}
+
+/** The audit entry's reason: the page's counts by key id, never content or case ids. */
+export function censusSummary(page: Omit<CensusPage, 'next'>): string {
+  return [
+    `current ${page.currentKeyId}, listed ${page.listedKeyIds.join(' ')}: ${page.cases} cases`,
+    `envelopes ${countsByKey(page.envelopes)}`,
+    `results ${countsByKey(page.results)}`,
+    `${page.clearResults} clear results`,
+    `comments ${countsByKey(page.comments)}`,
+    `notes ${countsByKey(page.notes)}`,
+  ].join(', ');
 }
 
 export type ResealAnswer = Omit<ResealPage, 'next'> & { nextCursor: string | null };

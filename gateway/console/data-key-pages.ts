@@ -1,8 +1,8 @@
 // 数据密钥 (data keys) in the console (gateway/console/README.md#pages, gateway/README.md#key-rotation),
 // for operators holding `data-keys`: the current and listed key ids, the census of the keys the
 // stored records are sealed under, and their re-seal under the current key — through the same
-// functions as the operator API and CLI (admin/data-keys.ts: dataKeyCensus, resealAudited, which
-// audits every re-seal page under the operator; the sums and key verdicts). Both walk every shard
+// functions as the operator API and CLI (admin/data-keys.ts: censusAudited, resealAudited, which
+// audit every page under the operator; the sums and key verdicts). Both walk every shard
 // in pages; one click walks at most STEP_PAGES pages or about STEP_MS, then the page offers
 // "continue" with the walk's cursor, so no click holds a request open for long. The census carries
 // its running counts in the continue form (they are only ever the operator's own numbers); a key
@@ -11,7 +11,7 @@ import type { Response, Router } from 'express';
 import {
   addCensusPage,
   addResealPage,
-  dataKeyCensus,
+  censusAudited,
   DATA_KEY_PAGE_MAX,
   emptyCensus,
   emptyReseal,
@@ -143,7 +143,7 @@ async function walk<P extends { nextCursor: string | null }>(
   for (let pages = 0; pages < STEP_PAGES; pages++) {
     let next: P;
     try {
-      // resealAudited decodes the cursor before its promise: a throw, not a rejection.
+      // The page functions decode the cursor before their promise: a throw, not a rejection.
       next = await onePage(cursor ?? undefined);
     } catch (error) {
       cursorRefusal(error);
@@ -390,13 +390,18 @@ export function dataKeyPages(deps: ConsoleDeps): Router {
     render(res, '');
   });
 
-  // A census page is a read of counts: appended to the audit chain only when refused, as in the API.
+  // Every page goes through censusAudited: audited as data-keys.census under the operator.
   router.post('/data-keys/census', needsRight('data-keys.census'), async (req, res) => {
     const { cursor, limit } = walkForm(req.body);
     const sum = cursor ? carriedCensus(req.body) : emptyCensus();
+    const request = { operator: operatorOf(res), requestId: locals(res).requestId };
     const left = await walk(
       cursor,
-      (c) => dataKeyCensus(store, { ...(c ? { cursor: c } : {}), limit }),
+      (c) =>
+        censusAudited(
+          { store, audit: deps.services.audit },
+          { ...request, ...(c ? { cursor: c } : {}), limit },
+        ),
       (p) => addCensusPage(sum, p),
     );
     render(res, censusSection(res, sum, left, limit));

@@ -1,6 +1,6 @@
 // Retiring a data key (gateway/README.md#key-rotation): cases, an evaluation comment, a
 // re-rating comment and history notes (a province's event note, a clerk's) sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
-// counts what each key seals; the re-seal moves every envelope, result, comment and note under k2 and
+// counts what each key seals, each page audited with its counts; the re-seal moves every envelope, result, comment and note under k2 and
 // seals a result stored in clear, and the cases and the rectification read the same and the cases
 // still open for delivery; a case under a key not listed is reported and left untouched; a gateway
 // listing only k2 then reads everything. The re-seal is a compare-and-set per case: a write between
@@ -114,6 +114,18 @@ async function census(gw: ApiGateway, limit = 1000) {
   return sum;
 }
 
+/** Every entry of the audit chain with this action, oldest first. */
+async function auditEntries(action: string): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await rotated.services.audit.page({ limit: 200, action, after });
+    entries.push(...page.items);
+    if (page.nextCursor === null) return entries;
+    after = Number(page.nextCursor);
+  }
+}
+
 async function reseal(gw: ApiGateway, limit = 1000) {
   const pages: ResealAnswer[] = [];
   let cursor: string | null | undefined;
@@ -222,6 +234,29 @@ describe('a data key retired by census and re-seal', () => {
     expect(paged.pages).toBeGreaterThan(1);
     expect(paged.envelopes).toEqual(before.envelopes);
     expect(paged.notes).toEqual(before.notes);
+  });
+
+  it('audits each census page under the operator with its counts by key id and no content, on a chain that still verifies', async () => {
+    const before = (await auditEntries('data-keys.census')).length;
+    const walked = await census(rotated, 5);
+    const entries = (await auditEntries('data-keys.census')).slice(before);
+    expect(entries).toHaveLength(walked.pages);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ actor: 'operator-dev', target: 'data-keys', outcome: 'ok' });
+      expect(entry.reason).toContain(`current ${idOf(K2)}, listed ${idOf(K2)} ${idOf(K1)}:`);
+    }
+    // The pages' entries hold the counts the pages answered.
+    const envelopes: Record<string, number> = {};
+    for (const { reason } of entries) {
+      const counted = /envelopes ([^,]*)/.exec(reason ?? '')?.[1] ?? '';
+      for (const [, id, n] of counted.matchAll(/(\S+) (\d+)/g))
+        envelopes[id!] = (envelopes[id!] ?? 0) + Number(n);
+    }
+    expect(envelopes).toEqual(walked.envelopes);
+    const reasons = entries.map((e) => e.reason ?? '').join('\n');
+    for (const content of [accountNo, '13800138000', '13759812345', lost, ...plain])
+      expect(reasons).not.toContain(content);
+    expect(await rotated.services.audit.verify()).toMatchObject({ ok: true });
   });
 
   it('re-seals every envelope, result, comment and history note under the current key and seals the clear result', async () => {

@@ -1,8 +1,8 @@
 // The 数据密钥 pages of the console (gateway/console/README.md#pages, gateway/README.md#key-rotation)
 // over HTTP: two cases sealed under k1 and one under k0, read by a gateway listing `k2,k1`. The
 // page and its link are for operators holding data-keys only (refusals audited); a POST without
-// the CSRF token changes nothing; the census counts k1's envelopes and calls k0 not listed; a
-// census in small steps carries its counts through the continue forms to the same verdicts; bad
+// the CSRF token changes nothing; the census counts k1's envelopes and calls k0 not listed, each of
+// its pages audited with its counts; a census in small steps carries its counts through the continue forms to the same verdicts; bad
 // cursors, counts and page sizes are 400 pages; the re-seal moves k1's records under k2, lists
 // the k0 case as unreadable, is audited page by page under the operator, and the census then
 // calls k1 removable; junk in the forms never gets a 500. Real gateways and Redis on one key prefix.
@@ -169,6 +169,20 @@ describe('the data keys page in the console', () => {
     expect(cell(keyRow(res.text, k0), 'envelopes')).toBe(1);
     expect(verdict(keyRow(res.text, k0))).toBe('not-listed');
     expect(verdict(keyRow(res.text, k2))).toBe('current');
+  });
+
+  it('audits each census page a click walks under the operator, with its counts, on a chain that still verifies', async () => {
+    const census = (limit = 200) =>
+      gw.services.audit.page({ actor: 'operator-dev', action: 'data-keys.census', limit });
+    const before = (await census()).items.length;
+    const res = await dev.post('/console/data-keys/census', { _csrf: await dev.csrf() });
+    expect(res.status).toBe(200);
+    const entries = (await census()).items.slice(before);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries)
+      expect(entry).toMatchObject({ target: 'data-keys', outcome: 'ok' });
+    expect(entries.map((e) => e.reason).join('\n')).toMatch(new RegExp(`envelopes [^,]*${k1} 2`));
+    expect(await gw.services.audit.verify()).toMatchObject({ ok: true });
   });
 
   it('walks in more than one click when a step covers only part of the keyspace, carrying the counts through the continue forms to the k1 envelopes still needed', async () => {
