@@ -1,8 +1,10 @@
 // Starts a private redis-server child on a free port, for `npm start` (AOF on with every write
 // fsynced, data kept under .data/: README.md#redis-durability) and for the test run (no
 // persistence, a temporary folder). Always noeviction: the
-// gateway refuses anything else (gateway/README.md#redis-requirements).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// gateway refuses anything else (gateway/README.md#redis-requirements). A server is ready once it
+// answers as itself, by its process id (spawnRedisServer, which the test cluster's nodes use too):
+// test files start servers side by side, and one may take the port another found free.
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
@@ -51,35 +53,95 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-    const probe = new Redis(url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === 'PONG') return;
-    } catch {
-      // not up yet
-    } finally {
-      probe.disconnect();
-    }
-    await new Promise((r) => setTimeout(r, 50));
+/** A redis-server child: the port it was started on, and when it has exited. */
+export interface RedisChild {
+  port: number;
+  process: ChildProcess;
+  exited: Promise<void>;
+}
+
+export interface SpawnRedisOptions {
+  /** This port, no other (a restart on the port a test's clients know); default a free one. */
+  port?: number;
+  /** How long one server may take to answer as itself (a persistent one loads its AOF first). */
+  timeoutMs: number;
+  /** Whether a free port also suits (a cluster node's bus port, +10 000, must be free too). */
+  suits?: (port: number) => Promise<boolean>;
+  /** Names the server in errors: `redis-server`, `Redis Cluster node`. */
+  what?: string;
+}
+
+/** How many ports are tried before giving up, each found free then taken before redis-server bound it. */
+const PORT_TRIES = 5;
+
+/**
+ * Whether the server on this port is the child `pid` and answers PING (PONG only once it has
+ * loaded its data): INFO server names its process id, so a server another test file started on
+ * the same port first is never taken for it.
+ */
+async function answersAsItself(port: number, pid: number | undefined): Promise<boolean> {
+  const probe = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    const info = await probe.info('server');
+    return info.includes(`process_id:${pid}\r`) && (await probe.ping()) === 'PONG';
+  } catch {
+    return false; // not up yet, or still loading
+  } finally {
+    probe.disconnect();
   }
-  throw new Error(`redis-server did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts redis-server (`args`: its arguments for a port) on a port nothing listens on, once it
+ * answers as itself. A port found free can be taken by another process before redis-server binds
+ * it — test files start servers side by side — and that redis-server exits: another free port is
+ * tried, PORT_TRIES in all (a port given in `options.port` is the only one tried). The one place
+ * private servers and cluster nodes are started (tests/support/redis-cluster.ts uses it too).
+ */
+export async function spawnRedisServer(
+  binary: string,
+  args: (port: number) => string[],
+  spawnOptions: SpawnOptions,
+  options: SpawnRedisOptions,
+): Promise<RedisChild> {
+  const what = options.what ?? 'redis-server';
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    if (options.suits && !(await options.suits(port))) continue;
+    const child = spawn(binary, args(port), spawnOptions);
+    const exited = new Promise<void>((resolve) => {
+      if (child.exitCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
+    const deadline = Date.now() + options.timeoutMs;
+    while (child.exitCode === null && Date.now() < deadline) {
+      if (await answersAsItself(port, child.pid)) return { port, process: child, exited };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const exitCode = child.exitCode;
+    if (exitCode === null) child.kill('SIGTERM');
+    await exited;
+    const why =
+      exitCode === null
+        ? `did not answer within ${options.timeoutMs} ms`
+        : `exited with ${exitCode} (port taken?)`;
+    if (options.port !== undefined || attempt >= PORT_TRIES) {
+      throw new Error(`${what} on port ${port} ${why}, after ${attempt} port(s) tried`);
+    }
+  }
 }
 
 export async function startPrivateRedis(options: PrivateRedisOptions): Promise<PrivateRedis> {
   const binary = findRedisServer();
   if (!binary) throw new Error(INSTALL_HINT);
   mkdirSync(options.dir, { recursive: true });
-  const port = options.port ?? (await freePort());
-  const args = [
+  const args = (port: number) => [
     '--port',
     String(port),
     '--bind',
@@ -97,15 +159,18 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
       : ['--replicaof', '127.0.0.1', String(options.replicaOf)]),
   ];
   // Own process group: Ctrl-C reaches the gateway first, which drains before Redis is stopped.
-  const child = spawn(binary, args, { stdio: options.stdio ?? 'ignore', detached: true });
-  const url = `redis://127.0.0.1:${port}`;
-  await waitForPing(url, child, 10_000);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
+  const {
+    port,
+    process: child,
+    exited,
+  } = await spawnRedisServer(
+    binary,
+    args,
+    { stdio: options.stdio ?? 'ignore', detached: true },
+    { ...(options.port === undefined ? {} : { port: options.port }), timeoutMs: 10_000 },
+  );
   return {
-    url,
+    url: `redis://127.0.0.1:${port}`,
     port,
     process: child,
     stop: async () => {

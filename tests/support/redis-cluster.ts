@@ -4,13 +4,18 @@
 // `cluster_state:ok`. No replicas unless asked for (`replicas`: GW_REDIS_WAIT_REPLICAS's test): the
 // other tests check the key layout (one slot per script, one slot per BullMQ queue), not
 // fail-over. Always noeviction, as the gateway requires of every master.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { findRedisServer, freePort, INSTALL_HINT } from '../../scripts/private-redis.ts';
+import {
+  findRedisServer,
+  INSTALL_HINT,
+  spawnRedisServer,
+  type RedisChild,
+} from '../../scripts/private-redis.ts';
 
 export interface RedisClusterHandle {
   /** The gateway's REDIS_URL for this cluster: `redis-cluster://127.0.0.1:<p1>,…`. */
@@ -32,44 +37,30 @@ export interface RedisClusterOptions {
   timeoutMs?: number;
 }
 
-interface Node {
-  port: number;
-  child: ChildProcess;
-  exited: Promise<void>;
-}
-
-function startNode(binary: string, dir: string, port: number): Node {
+/** A node's arguments: cluster mode, its own folder, no persistence. */
+function nodeArgs(dir: string, port: number): string[] {
   const nodeDir = join(dir, String(port));
   mkdirSync(nodeDir, { recursive: true });
-  const child = spawn(
-    binary,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      nodeDir,
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      'nodes.conf',
-      '--cluster-node-timeout',
-      '5000',
-      '--maxmemory-policy',
-      'noeviction',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ],
-    { stdio: 'ignore', detached: true },
-  );
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  return { port, child, exited };
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    nodeDir,
+    '--cluster-enabled',
+    'yes',
+    '--cluster-config-file',
+    'nodes.conf',
+    '--cluster-node-timeout',
+    '5000',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ];
 }
 
 async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>) {
@@ -122,32 +113,28 @@ function isFree(port: number): Promise<boolean> {
 
 /**
  * A node on a port whose cluster bus port (+10 000) is free as well and clashes with no other
- * node's, answering as itself. A port found free can be taken by another process before redis-server
- * binds it (test files start servers side by side): such a node exits, and another port is tried.
+ * node's, answering as itself (spawnRedisServer: another port is tried when one is taken first).
  */
-async function startNodeOnFreePorts(
+function startNodeOnFreePorts(
   binary: string,
   dir: string,
   taken: readonly number[],
   timeoutMs: number,
-): Promise<Node> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const bus = port + 10_000;
-    const clashes = taken.some((t) => t === port || t === bus || t + 10_000 === port);
-    if (bus > 65_535 || clashes || !(await isFree(bus))) continue;
-    const node = startNode(binary, dir, port);
-    const deadline = Date.now() + timeoutMs;
-    while (node.child.exitCode === null && Date.now() < deadline) {
-      // This node, not another test file's server that took the port first.
-      const info = await ask(port, 'INFO', 'server').catch(() => '');
-      if (info.includes(`process_id:${node.child.pid}\r`)) return node;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    if (node.child.exitCode === null) node.child.kill('SIGTERM');
-    await node.exited;
-    if (attempt >= 5) throw new Error(`Redis Cluster: no node would start (last port ${port})`);
-  }
+): Promise<RedisChild> {
+  return spawnRedisServer(
+    binary,
+    (port) => nodeArgs(dir, port),
+    { stdio: 'ignore', detached: true },
+    {
+      timeoutMs,
+      what: 'Redis Cluster node',
+      suits: async (port) => {
+        const bus = port + 10_000;
+        const clashes = taken.some((t) => t === port || t === bus || t + 10_000 === port);
+        return bus <= 65_535 && !clashes && (await isFree(bus));
+      },
+    },
+  );
 }
 
 export async function startRedisCluster(
@@ -159,9 +146,9 @@ export async function startRedisCluster(
   const replicasEach = options.replicas ?? 0;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const dir = mkdtempSync(join(tmpdir(), 'swgw-redis-cluster-'));
-  const nodes: Node[] = [];
+  const nodes: RedisChild[] = [];
   const stop = async () => {
-    for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGTERM');
+    for (const node of nodes) if (node.process.exitCode === null) node.process.kill('SIGTERM');
     await Promise.all(nodes.map((n) => n.exited));
     rmSync(dir, { recursive: true, force: true });
   };
@@ -215,7 +202,7 @@ export async function startRedisCluster(
     processOf: (port) => {
       const node = nodes.find((n) => n.port === port);
       if (!node) throw new Error(`Redis Cluster: no node on port ${port}`);
-      return node.child;
+      return node.process;
     },
     stop,
   };
