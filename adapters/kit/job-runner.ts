@@ -23,6 +23,9 @@
 // province's answer in its data, so its next run records that answer instead of delivering again.
 // The same worker runs the adapter's status query jobs (status-query-job.ts), so queries of silent
 // cases share the adapter's rate limit and concurrency with its deliveries.
+// A province's error text may quote the applicant (an ID number it echoes back): the case store
+// seals it as the failure reason, and this runner's log lines, and the error a dead letter's job
+// fails with (BullMQ keeps its message in Redis), carry it masked (personal-data/mask-free-text.ts).
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { RoutedCase } from '../../gateway/cases/case-record.ts';
@@ -42,6 +45,7 @@ import type { Logger } from '../../gateway/shared/logger.ts';
 import { rateLimitedLog } from '../../gateway/shared/rate-limited-log.ts';
 import { routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { isRedisUnavailable } from '../../gateway/shared/redis.ts';
+import { maskFreeText } from '../../gateway/personal-data/mask-free-text.ts';
 import { isSlotMoving } from '../../gateway/shared/slot-moving.ts';
 import type { PutBackReason, WorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
@@ -232,7 +236,7 @@ export function startAdapterWorker(
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof PermanentDeliveryError) {
-        caseLog.warn({ reason: message }, 'province refused the case permanently');
+        caseLog.warn({ reason: maskFreeText(message) }, 'province refused the case permanently');
         return failForGood(record, `refused: ${message}`, caseLog, message);
       }
       const pauseMs = rateLimitPauseMs(error, settings.retry);
@@ -240,13 +244,19 @@ export function startAdapterWorker(
         // The province is up and asked us to slow down: pause this adapter's queue (for every
         // worker instance) and put the job back without spending an attempt. Not a breaker
         // failure either.
-        caseLog.warn({ reason: message, pauseMs }, 'province rate-limited us; queue paused');
+        caseLog.warn(
+          { reason: maskFreeText(message), pauseMs },
+          'province rate-limited us; queue paused',
+        );
         await worker.rateLimit(pauseMs);
         throw Worker.RateLimitError();
       }
       await breaker.transientFailure();
       const last = attempt >= settings.retry.attempts;
-      caseLog.warn({ reason: message, last }, 'delivery failed; will retry unless last');
+      caseLog.warn(
+        { reason: maskFreeText(message), last },
+        'delivery failed; will retry unless last',
+      );
       if (!last) throw error;
       return failForGood(record, `gave up after ${attempt} attempts: ${message}`, caseLog, message);
     }
@@ -289,10 +299,10 @@ export function startAdapterWorker(
     message = reason,
   ): Promise<DeliveryOutcome> {
     const moved = await ownStep(recordDeliveryFailed(deps.store, record, { ...actor, reason }));
-    if (moved.ok) throw new UnrecoverableError(message);
+    if (moved.ok) throw new UnrecoverableError(maskFreeText(message));
     const now = moved.reason === 'missing' ? 'missing' : moved.current;
     caseLog.warn(
-      { reason, status: now },
+      { reason: maskFreeText(reason), status: now },
       'delivery failed, but the case has moved on: no dead letter',
     );
     return { delivered: false, skipped: now };

@@ -2,6 +2,8 @@
 import { routesFor } from '../http/api-route.ts';
 import { jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { apiReadReason, holdsRight, operatorEntry } from '../audit/operator-audit.ts';
+import { UNREADABLE_FAILURE_REASON } from '../cases/failure-reason.ts';
 import { listDeadLetters, replayDeadLetterAudited, type DeadLetterDeps } from './dead-letters.ts';
 
 const route = routesFor<DeadLetterDeps & { audit: AuditLog }>();
@@ -15,12 +17,34 @@ export const ADMIN_ROUTES = [
       operationId: 'listDeadLetters',
       tags: ['admin'],
       summary: 'Cases whose delivery failed (operators)',
+      description:
+        "Each failure reason (the province client's error text, sealed at rest) is masked, " +
+        'except for operators holding `unmask`: a list showing one unmasked is appended to the ' +
+        'audit chain (`dead-letter.list-unmasked`) with `X-Gw-Reason` as its reason.',
+      parameters: ['AuditReason'],
       responses: { '200': jsonResponse('Dead letters.', schemaRef('DeadLetterList')) },
     },
-    handler: async ({ deps }) => ({
-      status: 200,
-      body: { items: await listDeadLetters(deps.store) },
-    }),
+    handler: async ({ deps, client, log, header, requestId }) => {
+      const unmasked = holdsRight(client, 'unmask');
+      const items = await listDeadLetters(deps.store, { unmasked, log });
+      // A reason may quote the applicant: a list showing one unmasked is audited, as a case read.
+      const shown = items.filter((d) => d.reason && d.reason !== UNREADABLE_FAILURE_REASON);
+      if (unmasked && shown.length > 0) {
+        const target = shown
+          .map((d) => d.caseId)
+          .join(',')
+          .slice(0, 500);
+        await deps.audit.append(
+          operatorEntry(
+            { operator: client, requestId },
+            { action: 'dead-letter.list-unmasked', target },
+            'ok',
+            apiReadReason(header),
+          ),
+        );
+      }
+      return { status: 200, body: { items } };
+    },
   }),
   route({
     method: 'post',

@@ -60,10 +60,10 @@ export const DATA_KEY_ROUTES = [
       operationId: 'dataKeyCensus',
       tags: ['admin'],
       summary:
-        'Count the stored envelopes, results, comments and history notes sealed under each data key, a page at a time (operators with data-keys; audited)',
+        'Count the stored envelopes, results, failure reasons, comments and history notes sealed under each data key, a page at a time (operators with data-keys; audited)',
       description:
-        'Reads the key id in each sealed header, never opens anything: case envelopes and ' +
-        'results, evaluation and re-rating comments, the sealed notes of case and rectification ' +
+        'Reads the key id in each sealed header, never opens anything: case envelopes, ' +
+        'results and delivery failure reasons, evaluation and re-rating comments, the sealed notes of case and rectification ' +
         'histories. Sum the pages until `nextCursor` is null: ' +
         'a listed key with no record and not current can be removed from GW_DATA_KEYS.',
       responses: {
@@ -82,6 +82,12 @@ export const DATA_KEY_ROUTES = [
             },
             comments: COUNTS,
             notes: COUNTS,
+            failureReasons: COUNTS,
+            clearFailureReasons: {
+              type: 'integer',
+              minimum: 0,
+              description: 'Delivery failure reasons stored in clear before they were sealed.',
+            },
             nextCursor: CURSOR,
           },
           required: [
@@ -93,6 +99,8 @@ export const DATA_KEY_ROUTES = [
             'clearResults',
             'comments',
             'notes',
+            'failureReasons',
+            'clearFailureReasons',
             'nextCursor',
           ],
         }),
@@ -114,7 +122,7 @@ export const DATA_KEY_ROUTES = [
       operationId: 'resealDataKeys',
       tags: ['admin'],
       summary:
-        'Re-seal under the current data key the records of the next page sealed under another, or a result in clear (operators with data-keys; audited)',
+        'Re-seal under the current data key the records of the next page sealed under another, or a result or failure reason in clear (operators with data-keys; audited)',
       description:
         'Each case is replaced by a compare-and-set: a record written meanwhile is read again, ' +
         'never overwritten. A record that does not open here is listed in `unreadable` and left ' +
@@ -132,10 +140,12 @@ export const DATA_KEY_ROUTES = [
                 results: { type: 'integer', minimum: 0 },
                 comments: { type: 'integer', minimum: 0 },
                 notes: { type: 'integer', minimum: 0 },
+                failureReasons: { type: 'integer', minimum: 0 },
               },
-              required: ['envelopes', 'results', 'comments', 'notes'],
+              required: ['envelopes', 'results', 'comments', 'notes', 'failureReasons'],
             },
             sealedClearResults: { type: 'integer', minimum: 0 },
+            sealedClearFailureReasons: { type: 'integer', minimum: 0 },
             unreadable: {
               type: 'array',
               items: {
@@ -147,7 +157,14 @@ export const DATA_KEY_ROUTES = [
                   },
                   record: {
                     type: 'string',
-                    enum: ['envelope', 'result', 'evaluation-comment', 're-rating-comment'],
+                    enum: [
+                      'envelope',
+                      'result',
+                      'failure-reason',
+                      'evaluation-comment',
+                      're-rating-comment',
+                      'history-note',
+                    ],
                   },
                   problem: {
                     type: 'string',
@@ -170,6 +187,7 @@ export const DATA_KEY_ROUTES = [
             'cases',
             'resealed',
             'sealedClearResults',
+            'sealedClearFailureReasons',
             'unreadable',
             'changed',
             'nextCursor',

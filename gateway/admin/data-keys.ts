@@ -1,6 +1,7 @@
 // A data key's retirement as operators drive it (gateway/README.md#key-rotation): a census of the
-// keys the stored envelopes, results, comments and history notes are sealed under, and their re-seal under the
-// current key, each one page per request (cases/sealed-records.ts), the CLI following the cursor.
+// keys the stored envelopes, results, failure reasons, comments and history notes are sealed
+// under, and their re-seal under the current key, each one page per request
+// (cases/sealed-records.ts), the CLI following the cursor.
 // Both need the `data-keys` right. Each page is audited under the operator, its counts as the
 // entry's reason (never content): a re-seal page as `data-keys.reseal`, a census page as
 // `data-keys.census` — it changes nothing, but it tells which keys still seal personal data, and
@@ -130,8 +131,8 @@ export function resealSummary(page: Omit<ResealPage, 'next'>): string {
   );
   return [
     `under ${page.currentKeyId}: ${page.cases} cases`,
-    `${page.resealed.envelopes} envelopes, ${page.resealed.results} results, ${page.resealed.comments} comments and ${page.resealed.notes} notes re-sealed`,
-    `${page.sealedClearResults} clear results sealed`,
+    `${page.resealed.envelopes} envelopes, ${page.resealed.results} results, ${page.resealed.failureReasons} failure reasons, ${page.resealed.comments} comments and ${page.resealed.notes} notes re-sealed`,
+    `${page.sealedClearResults} clear results and ${page.sealedClearFailureReasons} clear failure reasons sealed`,
     `${page.unreadable.length} unreadable${unreadable.length ? ` (${unreadable.join('; ')})` : ''}`,
     `${page.changed.length} changed meanwhile`,
   ].join(', ');
@@ -160,6 +161,8 @@ export function emptyCensus(): CensusSum {
     clearResults: 0,
     comments: {},
     notes: {},
+    failureReasons: {},
+    clearFailureReasons: 0,
   };
 }
 
@@ -167,15 +170,20 @@ export function emptyReseal(): ResealSum {
   return {
     currentKeyId: '',
     cases: 0,
-    resealed: { envelopes: 0, results: 0, comments: 0, notes: 0 },
+    resealed: { envelopes: 0, results: 0, comments: 0, notes: 0, failureReasons: 0 },
     sealedClearResults: 0,
+    sealedClearFailureReasons: 0,
     unreadable: [],
     changed: [],
   };
 }
 
-function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
-  for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
+/** `from` undefined: a page of a gateway of the previous version (a rolling upgrade) counts none. */
+function addCounts(
+  into: Record<string, number>,
+  from: Readonly<Record<string, number>> | undefined,
+): void {
+  for (const [id, n] of Object.entries(from ?? {})) into[id] = (into[id] ?? 0) + n;
 }
 
 /** Adds one census page to the sum (in place). */
@@ -188,6 +196,8 @@ export function addCensusPage(sum: CensusSum, page: CensusSum): void {
   sum.clearResults += page.clearResults;
   addCounts(sum.comments, page.comments);
   addCounts(sum.notes, page.notes);
+  addCounts(sum.failureReasons, page.failureReasons);
+  sum.clearFailureReasons += page.clearFailureReasons ?? 0;
 }
 
 /** Adds one re-seal page to the sum (in place). */
@@ -198,7 +208,9 @@ export function addResealPage(sum: ResealSum, page: ResealSum): void {
   sum.resealed.results += page.resealed.results;
   sum.resealed.comments += page.resealed.comments;
   sum.resealed.notes += page.resealed.notes;
+  sum.resealed.failureReasons += page.resealed.failureReasons ?? 0;
   sum.sealedClearResults += page.sealedClearResults;
+  sum.sealedClearFailureReasons += page.sealedClearFailureReasons ?? 0;
   sum.unreadable.push(...page.unreadable);
   sum.changed.push(...page.changed);
 }
@@ -210,6 +222,7 @@ export function keyVerdicts(sum: CensusSum): KeyVerdict[] {
   addCounts(records, sum.results);
   addCounts(records, sum.comments);
   addCounts(records, sum.notes);
+  addCounts(records, sum.failureReasons);
   const ids = [...new Set([...sum.listedKeyIds, ...Object.keys(records)])];
   return ids.map((keyId) => {
     const n = records[keyId] ?? 0;

@@ -3,15 +3,20 @@
 // is recorded in the case history (who, when), appended to the audit chain (ok, refused or failed)
 // and re-runs the same BullMQ job (job id = case id), so the province's idempotency on the case id
 // still guarantees one provincial case.
+// A dead letter's failure reason is the province client's error text, sealed at rest
+// (cases/failure-reason.ts): opened here for the list (API and console) and the console's page, and
+// masked like a history note (personal-data/mask-free-text.ts) unless the reader may unmask.
 import { Job } from 'bullmq';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
+import type { CaseRecord } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { recordReplayed } from '../cases/record-replay.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { GatewayError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
 
 export interface DeadLetter {
   caseId: string;
@@ -29,7 +34,37 @@ export interface DeadLetterDeps {
 /** How long a replay waits for the job of a failing last attempt to reach BullMQ's failed set. */
 const SETTLE_TIMEOUT_MS = 5000;
 
-export async function listDeadLetters(store: CaseStore, limit = 500): Promise<DeadLetter[]> {
+/** Who reads a dead letter's reason: whether they see it unmasked, and where a fault is logged. */
+export interface DeadLetterReader {
+  /** An operator holding `unmask` (the caller audits the read). */
+  unmasked: boolean;
+  log: Logger;
+}
+
+/**
+ * The case's failure reason as `reader` sees it (undefined when none is stored): opened, masked
+ * unless the reader may unmask. One that does not open reads as UNREADABLE_FAILURE_REASON, with a
+ * log line saying where and why, never content.
+ */
+export function shownFailureReason(
+  store: CaseStore,
+  record: CaseRecord,
+  reader: DeadLetterReader,
+): string | undefined {
+  const opened = store.failureReason(record);
+  if (opened?.unreadable) {
+    reader.log.warn({ caseId: record.id, problem: opened.unreadable }, 'failure reason unreadable');
+    return opened.reason;
+  }
+  if (opened === undefined || reader.unmasked) return opened?.reason;
+  return maskFreeText(opened.reason);
+}
+
+export async function listDeadLetters(
+  store: CaseStore,
+  reader: DeadLetterReader,
+  limit = 500,
+): Promise<DeadLetter[]> {
   const out: DeadLetter[] = [];
   for (const { caseId, failedAtMs } of await store.deadLetters(limit)) {
     const record = await store.get(caseId);
@@ -39,8 +74,7 @@ export async function listDeadLetters(store: CaseStore, limit = 500): Promise<De
       itemCode: record.itemCode,
       adapter: record.kind === 'joint-parent' ? undefined : record.route.adapter,
       failedAt: new Date(failedAtMs).toISOString(),
-      // The province's error text, stored in clear: masked like the history note it also is.
-      reason: record.failureReason === undefined ? undefined : maskFreeText(record.failureReason),
+      reason: shownFailureReason(store, record, reader),
     });
   }
   return out;

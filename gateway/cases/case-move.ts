@@ -55,10 +55,18 @@ export interface MoveStep {
    * from the status it read must not move a case someone else has moved meanwhile.
    */
   from?: CaseStatus;
-  /** Fields to set besides status and updatedAt (never the result: see `result`). */
+  /**
+   * Fields to set besides status and updatedAt (never the result or a failure reason: see
+   * `result` and `failureReason`).
+   */
   fields?: Record<string, string>;
   /** The province's result (an event's): the store seals it into the case hash. */
   result?: unknown;
+  /**
+   * Why delivery failed for good (the delivery-failed move's): the store seals it into the case
+   * hash (cases/failure-reason.ts).
+   */
+  failureReason?: string;
   /** A province event's content digest: the same event is applied once. */
   digest?: string;
 }

@@ -14,6 +14,11 @@ import { LEVELS, MODES, type Level, type Mode } from '../catalogue/catalogue-ite
 import type { SealedDataProblem } from '../personal-data/sealed-data.ts';
 import { CASE_BOARD_FIELDS } from '../shared/redis-keys.ts';
 import { STATUS_PHASE, type CaseStatus } from './case-status.ts';
+import {
+  LEGACY_FAILURE_REASON_FIELD,
+  SEALED_FAILURE_REASON_FIELD,
+  type StoredFailureReason,
+} from './failure-reason.ts';
 
 export interface RouteTarget {
   adapter: string;
@@ -69,8 +74,12 @@ interface CaseCommon {
    * CaseStore.openResult reads it, for the readers that show it (a case read, a callback).
    */
   storedResult?: StoredResult;
-  /** Why delivery failed for good (DELIVERY_FAILED), for the dead-letter list. */
-  failureReason?: string;
+  /**
+   * Why delivery failed for good (DELIVERY_FAILED), for the dead-letter list, as stored: sealed
+   * (cases/failure-reason.ts), or in clear from before reasons were sealed. Only
+   * CaseStore.failureReason opens it, for the dead-letter list and page.
+   */
+  storedFailureReason?: StoredFailureReason;
   /** The earlier case of the same portal this one resubmits (the envelope's relatedCaseId). */
   relatedCaseId?: string;
   /** Later cases of the same portal that name this one in relatedCaseId, oldest first. */
@@ -153,6 +162,12 @@ export function toHash(record: CaseRecord): Record<string, string> {
       else hash[LEGACY_RESULT_FIELD] = stored.legacyJson;
       continue;
     }
+    if (key === 'storedFailureReason') {
+      const stored = value as StoredFailureReason;
+      if ('sealed' in stored) hash[SEALED_FAILURE_REASON_FIELD] = stored.sealed;
+      else hash[LEGACY_FAILURE_REASON_FIELD] = stored.clear;
+      continue;
+    }
     hash[key] = (JSON_FIELDS as readonly string[]).includes(key)
       ? JSON.stringify(value)
       : plainText(value as PlainField);
@@ -200,7 +215,7 @@ const COMMON = {
   pausedDays: { type: 'integer', minimum: 0 },
   calendarAssumed: { type: 'boolean' },
   storedResult: { type: 'object' },
-  failureReason: { type: 'string' },
+  storedFailureReason: { type: 'object' },
   callbackUrl: { type: 'string' },
   relatedCaseId: text,
   followUps: { type: 'array', items: text },
@@ -268,6 +283,8 @@ export function fromHash(hash: Record<string, string>, id: string): CaseRecord |
     [LEGACY_ENVELOPE_FIELD]: _sealed,
     [SEALED_RESULT_FIELD]: sealedResult,
     [LEGACY_RESULT_FIELD]: legacyResult,
+    [SEALED_FAILURE_REASON_FIELD]: sealedFailureReason,
+    [LEGACY_FAILURE_REASON_FIELD]: clearFailureReason,
     ...fields
   } = hash;
   // The 督办 board's own fields of the case (supervision/supervision-board.ts): never the record.
@@ -287,6 +304,12 @@ export function fromHash(hash: Record<string, string>, id: string): CaseRecord |
   // (the move that sealed it set the legacy field to JSON null).
   if (sealedResult !== undefined) parsed.storedResult = { sealed: sealedResult };
   else if (legacyResult !== undefined) parsed.storedResult = { legacyJson: legacyResult };
+  // Likewise a failure reason; a clear one blanked by a later failure ('') is none.
+  if (sealedFailureReason !== undefined) {
+    parsed.storedFailureReason = { sealed: sealedFailureReason };
+  } else if (clearFailureReason) {
+    parsed.storedFailureReason = { clear: clearFailureReason };
+  }
   try {
     for (const key of JSON_FIELDS) {
       if (hash[key] !== undefined) parsed[key] = JSON.parse(hash[key]) as unknown;

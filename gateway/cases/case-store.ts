@@ -55,6 +55,13 @@ import {
 } from './case-record.ts';
 import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.ts';
 import type { MoveName } from './lifecycle.ts';
+import {
+  LEGACY_FAILURE_REASON_FIELD,
+  openFailureReason,
+  SEALED_FAILURE_REASON_FIELD,
+  sealFailureReason,
+  type OpenedFailureReason,
+} from './failure-reason.ts';
 import { caseHistory, ROUTED_SEQUENCE } from './record-dispatch.ts';
 import { SealedRecords } from './sealed-records.ts';
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
@@ -331,10 +338,14 @@ export class CaseStore {
    */
   async move(record: CaseRecord, name: MoveName, step: MoveStep): Promise<MoveOutcome> {
     const now = this.now();
-    const plan = this.#sealingResult(
+    const plan = this.#sealingFailureReason(
       record,
-      planMove(name, step, now, (entry) => sealEntryNote(this.#sealer, record.id, entry)),
-      step.result,
+      this.#sealingResult(
+        record,
+        planMove(name, step, now, (entry) => sealEntryNote(this.#sealer, record.id, entry)),
+        step.result,
+      ),
+      step.failureReason,
     );
     const family = record.kind === 'joint-child' ? await this.#family(record.parentId) : undefined;
     const { keys, args } = transitionCall(plan, {
@@ -494,6 +505,41 @@ export class CaseStore {
       sealed[LEGACY_RESULT_FIELD] = 'null';
     }
     return { ...plan, fields: sealed };
+  }
+
+  /**
+   * The move's fields with its failure reason sealed in (failure-reason.ts), sealed to the case: no
+   * reason reaches the hash in clear. One stored in clear before reasons were sealed is blanked
+   * ('' reads as none) so it does not outlive its replacement.
+   */
+  #sealingFailureReason(record: CaseRecord, plan: PlannedMove, reason?: string): PlannedMove {
+    const { fields } = plan;
+    if (LEGACY_FAILURE_REASON_FIELD in fields || SEALED_FAILURE_REASON_FIELD in fields) {
+      throw new Error(
+        'a move carries its failure reason as step.failureReason, which the store seals',
+      );
+    }
+    if (reason === undefined) return plan;
+    const sealed: Record<string, string> = {
+      ...fields,
+      [SEALED_FAILURE_REASON_FIELD]: sealFailureReason(this.#sealer, reason, record.id),
+    };
+    if (record.storedFailureReason && 'clear' in record.storedFailureReason) {
+      sealed[LEGACY_FAILURE_REASON_FIELD] = '';
+    }
+    return { ...plan, fields: sealed };
+  }
+
+  /**
+   * Why the case's delivery failed for good, opened (undefined when none is stored): for the
+   * dead-letter list and page, which show it masked unless the reader may unmask. One that does not
+   * open reads as UNREADABLE_FAILURE_REASON with the problem, for the reader's log line.
+   */
+  failureReason(
+    record: Pick<CaseRecord, 'id' | 'storedFailureReason'>,
+  ): OpenedFailureReason | undefined {
+    const stored = record.storedFailureReason;
+    return stored === undefined ? undefined : openFailureReason(this.#sealer, stored, record.id);
   }
 
   #retentionSeconds(): number {

@@ -90,7 +90,11 @@ export async function recordDelivered(
   return moved;
 }
 
-/** ROUTED → DELIVERY_FAILED, listed as a dead letter for operators to replay. */
+/**
+ * ROUTED → DELIVERY_FAILED, listed as a dead letter for operators to replay. The reason is the
+ * province client's error text, which may quote the applicant: the store seals it at rest, in the
+ * case hash and as the history entry's note (cases/failure-reason.ts).
+ */
 export async function recordDeliveryFailed(
   store: CaseStore,
   record: RoutedCase,
@@ -100,6 +104,7 @@ export async function recordDeliveryFailed(
   return store.move(record, 'delivery-failed', {
     actor: `adapter:${failure.adapterId}`,
     note: reason,
-    fields: { failureReason: reason },
+    sealNote: true,
+    failureReason: reason,
   });
 }

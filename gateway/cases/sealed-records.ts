@@ -1,8 +1,10 @@
 // The sealed records, walked for a data key's retirement (gateway/README.md#key-rotation): each
-// case's envelope and result, the applicants' evaluation and re-rating comments, and the sealed
-// notes of case and rectification histories (a province's, a clerk's). A census of
+// case's envelope, result and delivery failure reason, the applicants' evaluation and re-rating
+// comments, and the sealed notes of case and rectification histories (a province's, a clerk's, a
+// failed delivery's). A census of
 // the key each is sealed under (read from the sealed header, never opened), and the re-seal that
-// opens those under any other key, or a result still in clear, and seals them again under the
+// opens those under any other key, or a result or failure reason still in clear, and seals them
+// again under the
 // current one. Both go over every case, evaluation and rectification hash in pages of a SCAN of
 // each Redis (each master of a Cluster), so one request does bounded work and the caller follows
 // the cursor; like SCAN, a case present from the first page to the last is seen at least once (a
@@ -34,6 +36,11 @@ import {
   LEGACY_RESULT_FIELD,
   SEALED_RESULT_FIELD,
 } from './case-record.ts';
+import {
+  LEGACY_FAILURE_REASON_FIELD,
+  resealFailureReason,
+  SEALED_FAILURE_REASON_FIELD,
+} from './failure-reason.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
 
 /** How often a case's re-seal reads again after a concurrent write changed what it read. */
@@ -60,11 +67,20 @@ export interface CensusPage {
   comments: Record<string, number>;
   /** Sealed notes of case and rectification histories. */
   notes: Record<string, number>;
+  /** Delivery failure reasons of dead letters (and of cases replayed since). */
+  failureReasons: Record<string, number>;
+  /** Failure reasons stored in clear before failure reasons were sealed. */
+  clearFailureReasons: number;
   next: WalkPosition | null;
 }
 
 export type SealedRecordKind =
-  'envelope' | 'result' | 'evaluation-comment' | 're-rating-comment' | 'history-note';
+  | 'envelope'
+  | 'result'
+  | 'failure-reason'
+  | 'evaluation-comment'
+  | 're-rating-comment'
+  | 'history-note';
 
 export interface UnreadableRecord {
   /** The case id; a rectification's id for its re-rating comment or its history's note. */
@@ -79,9 +95,17 @@ export interface UnreadableRecord {
 export interface ResealPage {
   currentKeyId: string;
   cases: number;
-  resealed: { envelopes: number; results: number; comments: number; notes: number };
+  resealed: {
+    envelopes: number;
+    results: number;
+    comments: number;
+    notes: number;
+    failureReasons: number;
+  };
   /** Clear results sealed. */
   sealedClearResults: number;
+  /** Failure reasons stored in clear, sealed. */
+  sealedClearFailureReasons: number;
   /** Left as they are: not opened here. */
   unreadable: UnreadableRecord[];
   /** Cases (or rectifications) whose records kept changing under the re-seal: run it again. */
@@ -97,6 +121,8 @@ export interface StoredSeals {
   legacyEnvelope?: Buffer;
   sealedResult?: string;
   clearResult?: string;
+  sealedFailureReason?: string;
+  clearFailureReason?: string;
 }
 
 /** The replacement of a case's records; only the ones named are compared and written. */
@@ -105,6 +131,8 @@ export interface ResealWrite {
   legacyEnvelope?: { read: Buffer; sealed: Buffer };
   sealedResult?: { read: string; sealed: string };
   clearResult?: { read: string; sealed: string };
+  sealedFailureReason?: { read: string; sealed: string };
+  clearFailureReason?: { read: string; sealed: string };
 }
 
 /** Where a comment is sealed: the hash, its field, the context it is sealed in, whose it is. */
@@ -174,6 +202,8 @@ export class SealedRecords {
       clearResults: 0,
       comments: {},
       notes: {},
+      failureReasons: {},
+      clearFailureReasons: 0,
       next,
     };
     const count = (into: Record<string, number>, id: string | undefined) => {
@@ -186,6 +216,10 @@ export class SealedRecords {
       }
       if (s.sealedResult !== undefined) count(page.results, base64KeyId(s.sealedResult));
       if (s.clearResult !== undefined) page.clearResults += 1;
+      if (s.sealedFailureReason !== undefined) {
+        count(page.failureReasons, base64KeyId(s.sealedFailureReason));
+      }
+      if (s.clearFailureReason !== undefined) page.clearFailureReasons += 1;
     }
     for (const c of sealedComments) if (c) count(page.comments, base64KeyId(c.sealed));
     for (const history of histories) {
@@ -200,8 +234,9 @@ export class SealedRecords {
     const page: ResealPage = {
       currentKeyId: this.#ring.current.id,
       cases: ids.length,
-      resealed: { envelopes: 0, results: 0, comments: 0, notes: 0 },
+      resealed: { envelopes: 0, results: 0, comments: 0, notes: 0, failureReasons: 0 },
       sealedClearResults: 0,
+      sealedClearFailureReasons: 0,
       unreadable: [],
       changed: [],
       next,
@@ -338,9 +373,11 @@ export class SealedRecords {
         LEGACY_ENVELOPE_FIELD,
         SEALED_RESULT_FIELD,
         LEGACY_RESULT_FIELD,
+        SEALED_FAILURE_REASON_FIELD,
+        LEGACY_FAILURE_REASON_FIELD,
       ),
     ]);
-    const [legacyEnvelope, sealedResult, result] = fields;
+    const [legacyEnvelope, sealedResult, result, sealedReason, clearReason] = fields;
     const clear = result?.toString('utf8');
     return {
       caseId,
@@ -349,6 +386,11 @@ export class SealedRecords {
       ...(sealedResult ? { sealedResult: sealedResult.toString('utf8') } : {}),
       // As the record reads it: a sealed result wins, and JSON null is no result at all.
       ...(clear !== undefined && clear !== 'null' && !sealedResult ? { clearResult: clear } : {}),
+      ...(sealedReason ? { sealedFailureReason: sealedReason.toString('utf8') } : {}),
+      // As the record reads it: a sealed reason wins, and '' (blanked by a later failure) is none.
+      ...(clearReason?.length && !sealedReason
+        ? { clearFailureReason: clearReason.toString('utf8') }
+        : {}),
     };
   }
 
@@ -366,6 +408,10 @@ export class SealedRecords {
       write.sealedResult?.sealed ?? '',
       write.clearResult?.read ?? '',
       write.clearResult?.sealed ?? '',
+      write.sealedFailureReason?.read ?? '',
+      write.sealedFailureReason?.sealed ?? '',
+      write.clearFailureReason?.read ?? '',
+      write.clearFailureReason?.sealed ?? '',
     ];
     const keys = [this.#keys.case(caseId), this.#keys.envelope(caseId)];
     return String(await runScript(this.#redis, CASE_SCRIPTS.resealCase, keys, args));
@@ -382,6 +428,8 @@ export class SealedRecords {
         page.resealed.envelopes += Number(!!write.envelope) + Number(!!write.legacyEnvelope);
         page.resealed.results += Number(!!write.sealedResult);
         page.sealedClearResults += Number(!!write.clearResult);
+        page.resealed.failureReasons += Number(!!write.sealedFailureReason);
+        page.sealedClearFailureReasons += Number(!!write.clearFailureReason);
         page.unreadable.push(...unreadable);
         return;
       }
@@ -448,6 +496,19 @@ export class SealedRecords {
         ),
       );
       if (sealed) write.clearResult = { read: clear, sealed };
+    }
+    const reason = stored.sealedFailureReason;
+    const reasonKeyId = reason === undefined ? undefined : base64KeyId(reason);
+    if (reason !== undefined && reasonKeyId !== current) {
+      const sealed = attempt('failure-reason', reasonKeyId, () =>
+        resealFailureReason(this.#sealer, { sealed: reason }, caseId),
+      );
+      if (sealed) write.sealedFailureReason = { read: reason, sealed };
+    }
+    const clearReason = stored.clearFailureReason;
+    if (clearReason !== undefined) {
+      const sealed = resealFailureReason(this.#sealer, { clear: clearReason }, caseId);
+      write.clearFailureReason = { read: clearReason, sealed };
     }
     return { write, unreadable };
   }

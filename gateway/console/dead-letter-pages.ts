@@ -1,8 +1,19 @@
 // 死信 (dead letters) in the console (gateway/console/README.md#pages): the cases whose delivery
 // failed for good, one case's failure in detail, and its replay — behind a confirmation page, for
 // operators holding `replay`, through the same use case as the operator API and CLI, audited.
-import type { Router } from 'express';
-import { listDeadLetters, replayDeadLetterAudited } from '../admin/dead-letters.ts';
+// The failure reason and the timeline's notes (sealed at rest, opened here) are masked, as on the
+// case page; operators holding `unmask` may show one case's in clear for one reading, giving a
+// reason, audited as `dead-letter.read-unmasked` (answered once: the view has no URL of its own).
+import type { Response, Router } from 'express';
+import {
+  listDeadLetters,
+  replayDeadLetterAudited,
+  shownFailureReason,
+  type DeadLetterReader,
+} from '../admin/dead-letters.ts';
+import { auditedAction } from '../audit/operator-audit.ts';
+import type { RoutedCase } from '../cases/case-record.ts';
+import { unreadableNotes } from '../personal-data/sealed-text.ts';
 import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { isGatewayError } from '../shared/errors.ts';
@@ -10,12 +21,18 @@ import { can, operatorOf, sessionOf, type ConsoleDeps } from './console-context.
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
-import { postForm, queryText } from './forms.ts';
+import { formText, postForm, queryText } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
+const MIN_REASON = 4;
+
+/** The console reads masked, but for the one audited unmasked reading of a dead letter's page. */
+function reader(res: Response, unmasked = false): DeadLetterReader {
+  return { unmasked, log: locals(res).log };
+}
 
 export function deadLetterPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
@@ -33,7 +50,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
   }
 
   router.get('/dead-letters', async (req, res) => {
-    const items = await listDeadLetters(store);
+    const items = await listDeadLetters(store, reader(res));
     const replayed = queryText(req.query, 'replayed', 40);
     const rows = items.map(
       (d) =>
@@ -85,9 +102,15 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     );
   });
 
-  router.get('/dead-letters/:caseId', async (req, res) => {
-    const record = await deadLetter(String(req.params.caseId));
+  /** One dead letter's page: masked, or unmasked for the reading whose reason is given. */
+  async function sendDeadLetter(res: Response, record: RoutedCase, unmaskedReason?: string) {
+    const shown = reader(res, unmaskedReason !== undefined);
     const history = await store.history(record.id, record);
+    // A sealed note that does not open reads as a placeholder; the log says where and why.
+    for (const note of unreadableNotes(history)) {
+      shown.log.warn({ caseId: record.id, ...note }, 'history note unreadable');
+    }
+    const note = (text: string) => (shown.unmasked ? text : maskFreeText(text));
     const job = await queues.queue(record.route.adapter).getJob(record.id);
     const failed = record.status === 'DELIVERY_FAILED';
     const replay =
@@ -98,13 +121,47 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
             >
           </div>`
         : '';
+    const unmaskForm =
+      unmaskedReason === undefined && can(res, 'unmask')
+        ? postForm(
+            sessionOf(res),
+            `/console/dead-letters/${record.id}/unmask`,
+            html`<h2>${label('查看失败原因原文', 'Unmask the failure')}</h2>
+              <p class="muted">
+                查看将记入审计日志
+                <span class="en">Each unmasked reading is audited with your reason.</span>
+              </p>
+              <label for="reason">查看理由 <span class="en">Reason</span></label>
+              <textarea
+                id="reason"
+                name="reason"
+                required
+                minlength="${MIN_REASON}"
+                maxlength="500"
+              ></textarea>
+              <div class="actions">
+                <button type="submit" class="danger" id="unmask">
+                  查看原文 <span class="en">Unmask</span>
+                </button>
+              </div>`,
+            { id: 'unmask-form', className: 'card' },
+          )
+        : '';
+    const banner =
+      unmaskedReason === undefined
+        ? ''
+        : html`<p class="notice warn" id="unmasked-banner">
+            失败原因已显示原文，本次查看已记入审计（理由：${unmaskedReason}）
+            <span class="en">Shown unmasked; this reading is audited.</span>
+          </p>`;
     sendPage(
       res,
       page(res, {
         title: `死信 ${record.id}`,
-        en: 'Dead letter',
+        en: unmaskedReason === undefined ? 'Dead letter' : 'Dead letter (unmasked)',
         active: 'dead-letters',
-        body: html`<section class="card" id="dead-letter">
+        body: html`${banner}
+          <section class="card" id="dead-letter">
             <dl class="facts">
               <dt>办件 <span class="en">Case</span></dt>
               <dd><a href="/console/cases/${record.id}">${record.id}</a></dd>
@@ -118,12 +175,10 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 ${record.route.targetRegion}
               </dd>
               <dt>失败原因 <span class="en">Failure</span></dt>
-              <dd id="failure-reason">
-                ${record.failureReason === undefined ? '—' : maskFreeText(record.failureReason)}
-              </dd>
+              <dd id="failure-reason">${shownFailureReason(store, record, shown) ?? '—'}</dd>
               <dt>队列任务 <span class="en">Job</span></dt>
               <dd>
-                ${job ? html`${await job.getState()} · ${job.attemptsMade} 次尝试 <span class="en">attempts</span>${job.failedReason ? html` · ${job.failedReason}` : ''}` : '—'}
+                ${job ? html`${await job.getState()} · ${job.attemptsMade} 次尝试 <span class="en">attempts</span>${job.failedReason ? html` · ${note(job.failedReason)}` : ''}` : '—'}
               </dd>
             </dl>
             ${failed ? replay : html`<p class="notice ok">此办件已不在死信中 <span class="en">No longer a dead letter</span></p>`}
@@ -131,11 +186,37 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
           <section class="card">
             <h2>${label('办理过程', 'Timeline')}</h2>
             <ol class="timeline">
-              ${history.map((h) => html`<li>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)} ${h.actor ?? ''} ${h.note === undefined ? '' : maskFreeText(h.note)}</span></li>`)}
+              ${history.map((h) => html`<li>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)} ${h.actor ?? ''} ${h.note === undefined ? '' : note(h.note)}</span></li>`)}
             </ol>
-          </section>`,
+          </section>
+          ${unmaskForm}`,
       }),
     );
+  }
+
+  router.get('/dead-letters/:caseId', async (req, res) => {
+    await sendDeadLetter(res, await deadLetter(String(req.params.caseId)));
+  });
+
+  // The unmask right is checked and the reading audited (or its refusal) before the page is drawn;
+  // the console only asks for a reason long enough to mean something.
+  router.post('/dead-letters/:caseId/unmask', async (req, res) => {
+    const caseId = String(req.params.caseId);
+    const reason = formText(req.body, 'reason', 500);
+    if (can(res, 'unmask') && reason.length < MIN_REASON) {
+      throw new ConsoleError(
+        400,
+        `请填写查看理由（至少 ${MIN_REASON} 个字）`,
+        `Give a reason of at least ${MIN_REASON} characters`,
+      );
+    }
+    const record = await auditedAction(
+      deps.services.audit,
+      { operator: operatorOf(res), requestId: locals(res).requestId },
+      { action: 'dead-letter.read-unmasked', target: caseId.slice(0, 64), right: 'unmask', reason },
+      () => deadLetter(caseId),
+    );
+    await sendDeadLetter(res, record, reason);
   });
 
   router.get(
@@ -162,7 +243,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
               </p>
               <p class="muted">
                 上次失败原因 <span class="en">Last failure</span>:
-                ${record.failureReason === undefined ? '—' : maskFreeText(record.failureReason)}
+                ${shownFailureReason(store, record, reader(res)) ?? '—'}
               </p>
               <div class="actions">
                 <button type="submit" class="danger" id="replay-confirm">

@@ -78,6 +78,8 @@ function printCensus(sum: CensusSum): void {
   console.log(`results in clear: ${sum.clearResults}`);
   console.log(`evaluation and re-rating comments by key: ${counts(sum.comments)}`);
   console.log(`history notes by key: ${counts(sum.notes)}`);
+  console.log(`delivery failure reasons by key: ${counts(sum.failureReasons)}`);
+  console.log(`failure reasons in clear: ${sum.clearFailureReasons}`);
   for (const { keyId, records, verdict } of keyVerdicts(sum)) {
     const says = {
       current: `current: seals new records (${records} now)`,
@@ -111,7 +113,9 @@ async function reseal(
           sum.resealed.results +
           sum.resealed.comments +
           sum.resealed.notes +
+          sum.resealed.failureReasons +
           sum.sealedClearResults +
+          sum.sealedClearFailureReasons +
           sum.unreadable.length,
       );
       cursor = page.nextCursor ?? undefined;
@@ -124,7 +128,7 @@ async function reseal(
 
 function printReseal(sum: ResealSum): void {
   console.log(
-    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments, ${sum.resealed.notes} history notes; ${sum.sealedClearResults} results stored in clear sealed (${sum.cases} cases seen)`,
+    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments, ${sum.resealed.notes} history notes, ${sum.resealed.failureReasons} failure reasons; ${sum.sealedClearResults} results and ${sum.sealedClearFailureReasons} failure reasons stored in clear sealed (${sum.cases} cases seen)`,
   );
   if (sum.unreadable.length > 0) {
     console.log(`left as they are, not opened here: ${sum.unreadable.length}`);
@@ -180,7 +184,9 @@ export function addDataKeyCommands(program: Command, connect: ConnectOperator): 
         notCurrent(before.results) +
         notCurrent(before.comments) +
         notCurrent(before.notes) +
-        before.clearResults;
+        notCurrent(before.failureReasons) +
+        before.clearResults +
+        before.clearFailureReasons;
       const sum = await reseal(api, options.limit, todo);
       const after = await census(api, options.limit);
       if (options.json) {

@@ -181,7 +181,7 @@ describe('a delivery job while its case slot is split between two nodes', () => 
       what: `${caseId} DELIVERY_FAILED`,
     });
     const record = await gw.services.store.get(caseId);
-    expect(record?.kind === 'single' ? record.failureReason : undefined).toMatch(/^refused: /);
+    expect(record && gw.services.store.failureReason(record)?.reason).toMatch(/^refused: /);
     await waitFor(async () => (await (await queue().getJob(caseId))?.getState()) === 'failed', {
       what: `the job of ${caseId} failed (a dead letter)`,
     });

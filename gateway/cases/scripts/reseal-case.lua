@@ -16,6 +16,9 @@
     ARGV[5] hash field `sealedResult` as read, or ''   ARGV[6] it re-sealed (base64)
     ARGV[7] hash field `result` as read (a result stored in clear), or ''
     ARGV[8] that result sealed (base64): written to `sealedResult`, `result` set to JSON null
+    ARGV[9] hash field `sealedFailureReason` as read, or ''   ARGV[10] it re-sealed (base64)
+    ARGV[11] hash field `failureReason` as read (a reason stored in clear), or ''
+    ARGV[12] that reason sealed (base64): written to `sealedFailureReason`, `failureReason` deleted
 
   Output:
     'ok' when everything asked was written, else 'changed:<record>' and nothing written
@@ -36,6 +39,16 @@ if ARGV[7] ~= '' then
     return 'changed:result'
   end
 end
+if ARGV[9] ~= '' and redis.call('HGET', KEYS[1], 'sealedFailureReason') ~= ARGV[9] then
+  return 'changed:failure-reason'
+end
+if ARGV[11] ~= '' then
+  -- Still in clear, and no sealed reason written beside it since (a failure writes one).
+  if redis.call('HGET', KEYS[1], 'failureReason') ~= ARGV[11]
+    or redis.call('HEXISTS', KEYS[1], 'sealedFailureReason') == 1 then
+    return 'changed:failure-reason'
+  end
+end
 if ARGV[1] ~= '' then
   redis.call('SET', KEYS[2], ARGV[2], 'KEEPTTL')
 end
@@ -47,5 +60,12 @@ if ARGV[5] ~= '' then
 end
 if ARGV[7] ~= '' then
   redis.call('HSET', KEYS[1], 'sealedResult', ARGV[8], 'result', 'null')
+end
+if ARGV[9] ~= '' then
+  redis.call('HSET', KEYS[1], 'sealedFailureReason', ARGV[10])
+end
+if ARGV[11] ~= '' then
+  redis.call('HSET', KEYS[1], 'sealedFailureReason', ARGV[12])
+  redis.call('HDEL', KEYS[1], 'failureReason')
 end
 return 'ok'

@@ -137,7 +137,7 @@ describe('a record this gateway cannot open', () => {
       },
       { timeoutMs: 10_000, what: 'the old case in DELIVERY_FAILED' },
     );
-    expect(failed?.failureReason).toMatch(
+    expect(failed && gw.services.store.failureReason(failed)?.reason).toMatch(
       /^stored submission unreadable: sealed under data key "k0-/,
     );
     expect(delivered).not.toContain(before);
