@@ -24,8 +24,8 @@
 // The same worker runs the adapter's status query jobs (status-query-job.ts), so queries of silent
 // cases share the adapter's rate limit and concurrency with its deliveries.
 // A province's error text may quote the applicant (an ID number it echoes back): the case store
-// seals it as the failure reason, and this runner's log lines, and the error a dead letter's job
-// fails with (BullMQ keeps its message in Redis), carry it masked (personal-data/mask-free-text.ts).
+// seals it as the failure reason, and this runner's log lines, and the errors its jobs fail with
+// (BullMQ keeps their message and stack in Redis), carry it masked (personal-data/mask-free-text.ts).
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { RoutedCase } from '../../gateway/cases/case-record.ts';
@@ -257,7 +257,9 @@ export function startAdapterWorker(
         { reason: maskFreeText(message), last },
         'delivery failed; will retry unless last',
       );
-      if (!last) throw error;
+      // BullMQ keeps a retried attempt's message and stack in the job's hash: masked first. The
+      // same error object, so the backoff still reads its Retry-After.
+      if (!last) throw maskedInPlace(error);
       return failForGood(record, `gave up after ${attempt} attempts: ${message}`, caseLog, message);
     }
     await breaker.success();
@@ -306,6 +308,15 @@ export function startAdapterWorker(
       'delivery failed, but the case has moved on: no dead letter',
     );
     return { delivered: false, skipped: now };
+  }
+
+  /** `error` with the province's text masked where BullMQ stores it: its message and stack. */
+  function maskedInPlace(error: unknown): unknown {
+    if (error instanceof Error) {
+      error.message = maskFreeText(error.message);
+      if (error.stack !== undefined) error.stack = maskFreeText(error.stack);
+    }
+    return error;
   }
 
   // A province that is down fails every claimed query: one line a second, with a count.

@@ -152,7 +152,7 @@ async function attemptsMade(adapter: AdapterId, caseId: string): Promise<number 
 }
 
 describe('attempts per adapter', () => {
-  it('gives up after each adapter its own number of attempts (yn 2, gx 3)', async () => {
+  it('gives up after each adapter its own number of attempts (yn 2, gx 3), the reason stored sealed', async () => {
     const [ynCase, gxCase] = await Promise.all([submitFor('yn'), submitFor('gx')]);
     const [ynFailed, gxFailed] = await Promise.all([
       caseOnceIn(ynCase, 'DELIVERY_FAILED'),
@@ -161,6 +161,19 @@ describe('attempts per adapter', () => {
     const reasonOf = (record: CaseRecord) => gw.services.store.failureReason(record)?.reason;
     expect(reasonOf(ynFailed)).toMatch(/^gave up after 2 attempts/);
     expect(reasonOf(gxFailed)).toMatch(/^gave up after 3 attempts/);
+    // At rest the reason is sealed (gateway/cases/failure-reason.ts): no clear field, and the
+    // failure's history entry holds a sealed note.
+    const keys = redisKeys(gw.config.keyPrefix);
+    const redis = gw.services.redis;
+    expect(await redis.hexists(keys.case(ynCase), 'failureReason')).toBe(0);
+    expect(await redis.hget(keys.case(ynCase), 'sealedFailureReason')).toMatch(
+      /^[A-Za-z0-9+/]+=*$/,
+    );
+    const failure = (await redis.lrange(keys.history(ynCase), 0, -1))
+      .map((e) => JSON.parse(e) as { status: string; note?: string; sealedNote?: string })
+      .find((e) => e.status === 'DELIVERY_FAILED');
+    expect(failure?.sealedNote).toBeDefined();
+    expect(failure?.note).toBeUndefined();
     // yn and gx see no other case in this file.
     expect(yn().calls).toHaveLength(2);
     expect(gx().calls).toHaveLength(3);

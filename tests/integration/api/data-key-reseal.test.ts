@@ -1,7 +1,9 @@
-// Retiring a data key (gateway/README.md#key-rotation): cases, an evaluation comment, a
-// re-rating comment and history notes (a province's event note, a clerk's) sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
-// counts what each key seals, each page audited with its counts; the re-seal moves every envelope, result, comment and note under k2 and
-// seals a result stored in clear, and the cases and the rectification read the same and the cases
+// Retiring a data key (gateway/README.md#key-rotation): cases, a delivery failure reason, an
+// evaluation comment, a re-rating comment and history notes (a province's event note, a clerk's, a
+// failed delivery's) sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
+// counts what each key seals, each page audited with its counts; the re-seal moves every envelope,
+// result, failure reason, comment and note under k2 and seals a result and a failure reason stored
+// in clear, and the cases and the rectification read the same and the cases
 // still open for delivery; a case under a key not listed is reported and left untouched; a gateway
 // listing only k2 then reads everything. The re-seal is a compare-and-set per case: a write between
 // its read and its replace wins. Bad cursors and limits are 400 with a pointer, and an operator
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CensusAnswer, ResealAnswer } from '../../../gateway/admin/data-keys.ts';
 import type { AuditEntry } from '../../../gateway/audit/audit-log.ts';
 import { CASE_SCRIPTS } from '../../../gateway/cases/case-scripts.ts';
+import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
 import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
 import { provinceOfRectification } from '../../../gateway/rectifications/rectification-record.ts';
@@ -78,6 +81,25 @@ const noteKeyIds = async (list: string) =>
     .map((n) => sealedKeyId(Buffer.from(n, 'base64')));
 const resultKeyId = async (caseId: string) =>
   sealedKeyId(Buffer.from((await redis.hget(keys.case(caseId), 'sealedResult'))!, 'base64'));
+const failureReasonKeyId = async (caseId: string) =>
+  sealedKeyId(Buffer.from((await redis.hget(keys.case(caseId), 'sealedFailureReason'))!, 'base64'));
+
+/** Records the delivery of a ROUTED case failed for good, with `reason`. */
+async function failDelivery(gw: ApiGateway, caseId: string, reason: string): Promise<void> {
+  const record = await gw.services.store.get(caseId);
+  if (record?.kind !== 'single') throw new Error(`${caseId} is not a single case`);
+  const moved = await recordDeliveryFailed(gw.services.store, record, { adapterId: 'yn', reason });
+  expect(moved.ok).toBe(true);
+}
+
+/** The dead-letter reasons an operator with unmask reads, by case id. */
+async function deadLetterReasons(gw: ApiGateway): Promise<Record<string, string | undefined>> {
+  const res = await gw
+    .client('operator-dev')
+    .request<{ items: { caseId: string; reason?: string }[] }>('GET', '/v1/admin/dead-letters');
+  expect(res.status).toBe(200);
+  return Object.fromEntries(res.body.items.map((d) => [d.caseId, d.reason]));
+}
 
 /** Every page of the census, summed, as the CLI does. */
 async function census(gw: ApiGateway, limit = 1000) {
@@ -87,7 +109,9 @@ async function census(gw: ApiGateway, limit = 1000) {
     results: {} as Record<string, number>,
     comments: {} as Record<string, number>,
     notes: {} as Record<string, number>,
+    failureReasons: {} as Record<string, number>,
     clearResults: 0,
+    clearFailureReasons: 0,
     pages: 0,
   };
   let cursor: string | null | undefined;
@@ -102,11 +126,13 @@ async function census(gw: ApiGateway, limit = 1000) {
     sum.pages += 1;
     sum.cases += res.body.cases;
     sum.clearResults += res.body.clearResults;
+    sum.clearFailureReasons += res.body.clearFailureReasons;
     for (const [into, from] of [
       [sum.envelopes, res.body.envelopes],
       [sum.results, res.body.results],
       [sum.comments, res.body.comments],
       [sum.notes, res.body.notes],
+      [sum.failureReasons, res.body.failureReasons],
     ] as const)
       for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
     cursor = res.body.nextCursor;
@@ -146,7 +172,9 @@ async function reseal(gw: ApiGateway, limit = 1000) {
     results: pages.reduce((n, p) => n + p.resealed.results, 0),
     comments: pages.reduce((n, p) => n + p.resealed.comments, 0),
     notes: pages.reduce((n, p) => n + p.resealed.notes, 0),
+    failureReasons: pages.reduce((n, p) => n + p.resealed.failureReasons, 0),
     sealedClearResults: pages.reduce((n, p) => n + p.sealedClearResults, 0),
+    sealedClearFailureReasons: pages.reduce((n, p) => n + p.sealedClearFailureReasons, 0),
     unreadable: pages.flatMap((p) => p.unreadable),
     changed: pages.flatMap((p) => p.changed),
   };
@@ -165,11 +193,15 @@ let legacy: string; // envelope under k1, result in clear
 let lost: string; // envelope under a key no gateway lists any more
 let lostBytes: Buffer;
 let rated: string; // a closed SF-009 case rated 差评 with a comment: its rectification re-rated
+let failed: string; // a dead letter: its failure reason and the failure's note sealed under k1
+let clearFailed: string; // a dead letter whose failure reason is stored in clear (a legacy one)
 let rectificationId: string;
 let rectificationView: unknown;
 const paid = paidResult();
 const NOTE = '申请人张三 身份证 510104199001011234，电话 13800138000';
 const accountNo = (paid.account as { accountNo: string }).accountNo;
+const FAILURE = 'refused: 申请人 身份证 510104199001011234 与登记不符';
+const CLEAR_FAILURE = 'refused: 申请人 身份证 110101198503071236 与登记不符';
 let rotated: ApiGateway;
 
 beforeAll(async () => {
@@ -203,7 +235,18 @@ beforeAll(async () => {
   legacy = await submit(old);
   // What a gateway before sealed results wrote for a decided event: the JSON, in `result`.
   await redis.hset(keys.case(legacy), 'status', 'DECIDED', 'result', JSON.stringify(paid));
-  for (const id of [...plain, decided, legacy, rated]) {
+  failed = await submit(old);
+  await failDelivery(old, failed, FAILURE);
+  clearFailed = await submit(old);
+  await failDelivery(old, clearFailed, 'refused');
+  // What a gateway before sealed failure reasons wrote: the text in `failureReason`.
+  await redis.hdel(keys.case(clearFailed), 'sealedFailureReason');
+  await redis.hset(keys.case(clearFailed), 'failureReason', CLEAR_FAILURE);
+  expect(await deadLetterReasons(old)).toMatchObject({
+    [failed]: FAILURE,
+    [clearFailed]: CLEAR_FAILURE,
+  });
+  for (const id of [...plain, decided, legacy, rated, failed, clearFailed]) {
     views.set(id, await view(old, id));
     views.set(`operator:${id}`, await view(old, id, 'operator-dev'));
   }
@@ -220,20 +263,24 @@ afterAll(async () => {
 });
 
 describe('a data key retired by census and re-seal', () => {
-  it('counts by key id what envelopes, results, comments and history notes are sealed under, clear results apart, over pages', async () => {
+  it('counts by key id what envelopes, results, failure reasons, comments and history notes are sealed under, clear results and failure reasons apart, over pages', async () => {
     const before = await census(rotated);
-    expect(before.envelopes).toEqual({ [idOf(K1)]: 6, [idOf(LOST)]: 1 });
+    expect(before.envelopes).toEqual({ [idOf(K1)]: 8, [idOf(LOST)]: 1 });
     expect(before.results).toEqual({ [idOf(K1)]: 2 });
-    // The decided case's province note, the rectification's two clerk notes; the lost case's note.
-    expect(before.notes).toEqual({ [idOf(K1)]: 3, [idOf(LOST)]: 1 });
+    // The decided case's province note, the rectification's two clerk notes, the two failures'
+    // notes; the lost case's note.
+    expect(before.notes).toEqual({ [idOf(K1)]: 5, [idOf(LOST)]: 1 });
     expect(before.clearResults).toBe(1);
+    expect(before.failureReasons).toEqual({ [idOf(K1)]: 1 });
+    expect(before.clearFailureReasons).toBe(1);
     expect(before.comments).toEqual({ [idOf(K1)]: 2 });
-    expect(before.cases).toBe(7);
+    expect(before.cases).toBe(9);
     // A small page walks the same cases in more requests.
     const paged = await census(rotated, 2);
     expect(paged.pages).toBeGreaterThan(1);
     expect(paged.envelopes).toEqual(before.envelopes);
     expect(paged.notes).toEqual(before.notes);
+    expect(paged.failureReasons).toEqual(before.failureReasons);
   });
 
   it('audits each census page under the operator with its counts by key id and no content, on a chain that still verifies', async () => {
@@ -259,13 +306,21 @@ describe('a data key retired by census and re-seal', () => {
     expect(await rotated.services.audit.verify()).toMatchObject({ ok: true });
   });
 
-  it('re-seals every envelope, result, comment and history note under the current key and seals the clear result', async () => {
+  it('re-seals every envelope, result, failure reason, comment and history note under the current key and seals the clear result and failure reason', async () => {
     const done = await reseal(rotated);
-    expect(done.envelopes).toBe(6);
+    expect(done.envelopes).toBe(8);
     expect(done.results).toBe(2);
+    expect(done.failureReasons).toBe(1);
     expect(done.comments).toBe(2);
-    expect(done.notes).toBe(3);
+    expect(done.notes).toBe(5);
     expect(await noteKeyIds(keys.history(decided))).toEqual([idOf(K2)]);
+    expect(await noteKeyIds(keys.history(failed))).toEqual([idOf(K2)]);
+    expect(await failureReasonKeyId(failed)).toBe(idOf(K2));
+    expect(done.sealedClearFailureReasons).toBe(1);
+    expect(await failureReasonKeyId(clearFailed)).toBe(idOf(K2));
+    const rawFailed = await redis.hgetall(keys.case(clearFailed));
+    expect(rawFailed).not.toHaveProperty('failureReason');
+    expect(Object.values(rawFailed).join('\n')).not.toContain('110101198503071236');
     expect(
       await noteKeyIds(
         keys
@@ -275,7 +330,7 @@ describe('a data key retired by census and re-seal', () => {
     ).toEqual([idOf(K2), idOf(K2)]);
     expect(done.sealedClearResults).toBe(1);
     expect(done.changed).toEqual([]);
-    for (const id of [...plain, decided, legacy, rated])
+    for (const id of [...plain, decided, legacy, rated, failed, clearFailed])
       expect(await envelopeKeyId(id)).toBe(idOf(K2));
     expect(await resultKeyId(decided)).toBe(idOf(K2));
     expect(await resultKeyId(legacy)).toBe(idOf(K2));
@@ -284,11 +339,13 @@ describe('a data key retired by census and re-seal', () => {
     expect(Object.values(raw).join('\n')).not.toContain(accountNo);
 
     const after = await census(rotated);
-    expect(after.envelopes).toEqual({ [idOf(K2)]: 6, [idOf(LOST)]: 1 });
+    expect(after.envelopes).toEqual({ [idOf(K2)]: 8, [idOf(LOST)]: 1 });
     expect(after.results).toEqual({ [idOf(K2)]: 3 });
     expect(after.clearResults).toBe(0);
+    expect(after.failureReasons).toEqual({ [idOf(K2)]: 2 });
+    expect(after.clearFailureReasons).toBe(0);
     expect(after.comments).toEqual({ [idOf(K2)]: 2 });
-    expect(after.notes).toEqual({ [idOf(K2)]: 3, [idOf(LOST)]: 1 });
+    expect(after.notes).toEqual({ [idOf(K2)]: 5, [idOf(LOST)]: 1 });
   });
 
   it('reports a case under a key not listed and leaves its bytes as they were', async () => {
@@ -304,12 +361,18 @@ describe('a data key retired by census and re-seal', () => {
       again.results,
       again.comments,
       again.notes,
+      again.failureReasons,
       again.sealedClearResults,
-    ]).toEqual([0, 0, 0, 0, 0]);
+      again.sealedClearFailureReasons,
+    ]).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 
-  it('leaves the cases reading the same, masked and unmasked, and opening for delivery', async () => {
-    for (const id of [...plain, decided, legacy, rated]) {
+  it('leaves the cases and dead-letter reasons reading the same, masked and unmasked, and opening for delivery', async () => {
+    expect(await deadLetterReasons(rotated)).toMatchObject({
+      [failed]: FAILURE,
+      [clearFailed]: CLEAR_FAILURE,
+    });
+    for (const id of [...plain, decided, legacy, rated, failed, clearFailed]) {
       expect(await view(rotated, id)).toEqual(views.get(id));
       expect(await view(rotated, id, 'operator-dev')).toEqual(views.get(`operator:${id}`));
       const delivery = await rotated.services.store.getForDelivery(id);
@@ -322,9 +385,13 @@ describe('a data key retired by census and re-seal', () => {
 
   it('lets a gateway that lists only the new key read every re-sealed case', async () => {
     const only = await gateway(K2);
-    for (const id of [...plain, decided, legacy, rated]) {
+    for (const id of [...plain, decided, legacy, rated, failed, clearFailed]) {
       expect(await view(only, id, 'operator-dev')).toEqual(views.get(`operator:${id}`));
     }
+    expect(await deadLetterReasons(only)).toMatchObject({
+      [failed]: FAILURE,
+      [clearFailed]: CLEAR_FAILURE,
+    });
     expect((await readRectification(only, rectificationId)).body).toEqual(rectificationView);
     const census = await only
       .client('operator-dev')
@@ -341,11 +408,12 @@ describe('a data key retired by census and re-seal', () => {
     expect(first).toMatchObject({ actor: 'operator-dev', target: 'data-keys', outcome: 'ok' });
     const reasons = entries.map((e) => e.reason ?? '').join('\n');
     expect(reasons).toContain(
-      '6 envelopes, 2 results, 2 comments and 3 notes re-sealed, 1 clear results sealed',
+      '8 envelopes, 2 results, 1 failure reasons, 2 comments and 5 notes re-sealed, 1 clear results and 1 clear failure reasons sealed',
     );
     expect(reasons).toContain(`${lost} envelope unknown-key ${idOf(LOST)}`);
     expect(reasons).not.toContain(accountNo);
     expect(reasons).not.toContain('13800138000');
+    expect(reasons).not.toContain('510104199001011234');
   });
 });
 
@@ -398,6 +466,39 @@ describe('the compare-and-set of a case', () => {
       await records.replace(caseId, { clearResult: { read: read.clearResult!, sealed: 'x' } }),
     ).toBe('changed:result');
     expect(await redis.hget(keys.case(caseId), 'sealedResult')).toBe('from-a-move');
+  });
+
+  it('does not overwrite a failure reason changed between its read and its replace', async () => {
+    const old = await gateway(K1);
+    const caseId = await submit(old);
+    await failDelivery(old, caseId, 'refused: first');
+    const records = rotated.services.store.sealedRecords;
+    const read = await records.read(caseId);
+    // What a replay and a second failure write meanwhile: another sealed reason.
+    await redis.hset(keys.case(caseId), 'sealedFailureReason', 'from-a-later-failure');
+    const verdict = await records.replace(caseId, {
+      sealedFailureReason: { read: read.sealedFailureReason!, sealed: 'stale' },
+    });
+    expect(verdict).toBe('changed:failure-reason');
+    expect(await redis.hget(keys.case(caseId), 'sealedFailureReason')).toBe('from-a-later-failure');
+  });
+
+  it('does not seal a clear failure reason over a sealed one a failure wrote meanwhile', async () => {
+    const caseId = await submit(rotated);
+    await redis.hset(keys.case(caseId), 'status', 'DELIVERY_FAILED', 'failureReason', 'refused');
+    const records = rotated.services.store.sealedRecords;
+    const read = await records.read(caseId);
+    expect(read.clearFailureReason).toBe('refused');
+    await redis.hset(keys.case(caseId), 'sealedFailureReason', 'from-a-move');
+    expect(
+      await records.replace(caseId, {
+        clearFailureReason: { read: read.clearFailureReason!, sealed: 'x' },
+      }),
+    ).toBe('changed:failure-reason');
+    expect(await redis.hmget(keys.case(caseId), 'sealedFailureReason', 'failureReason')).toEqual([
+      'from-a-move',
+      'refused',
+    ]);
   });
 
   it('does not overwrite a history note entry changed since it was read (reseal-list-entry.lua)', async () => {
