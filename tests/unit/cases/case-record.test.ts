@@ -114,6 +114,27 @@ describe('case records in Redis hashes', () => {
     expect(fromHash(hash, single.id)).not.toHaveProperty('result');
   });
 
+  it('keeps a sealed failure reason as its sealedFailureReason text, unopened, and one stored before sealing as its clear text', () => {
+    const failed = {
+      ...single,
+      status: 'DELIVERY_FAILED' as const,
+      storedFailureReason: { sealed: 'AgJrMQ==' },
+    };
+    expect(toHash(failed)).toMatchObject({ sealedFailureReason: 'AgJrMQ==' });
+    expect(toHash(failed)).not.toHaveProperty('failureReason');
+    expect(fromHash(toHash(failed), single.id)).toEqual(failed);
+    const legacy = { ...toHash(single), status: 'DELIVERY_FAILED', failureReason: 'refused' };
+    expect(fromHash(legacy, single.id)?.storedFailureReason).toEqual({ clear: 'refused' });
+    expect(fromHash(legacy, single.id)).not.toHaveProperty('failureReason');
+  });
+
+  it('reads the sealed failure reason when a clear one is beside it, and a blanked clear one as none', () => {
+    const hash = { ...toHash(single), sealedFailureReason: 'AgJrMQ==', failureReason: 'refused' };
+    expect(fromHash(hash, single.id)?.storedFailureReason).toEqual({ sealed: 'AgJrMQ==' });
+    const blanked = { ...toHash(single), failureReason: '' };
+    expect(fromHash(blanked, single.id)).not.toHaveProperty('storedFailureReason');
+  });
+
   it("leaves the 督办 board's fields of the case hash out of the record, and stores none", () => {
     const hash = {
       ...toHash(single),
