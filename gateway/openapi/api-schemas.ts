@@ -266,11 +266,16 @@ const readSchemas = {
       caseId: str(),
       itemCode: str(),
       adapter: str(),
-      attempts: { type: 'integer', minimum: 0 },
       failedAt: DATE_TIME,
-      lastError: str(),
+      reason: {
+        type: 'string',
+        description:
+          "Why delivery failed for good (the province client's error text, sealed at rest): " +
+          'masked unless the reader holds `unmask`; `(sealed failure reason: cannot be opened ' +
+          'here)` when this gateway cannot open it.',
+      },
     },
-    required: ['caseId'],
+    required: ['caseId', 'itemCode', 'failedAt'],
   },
   DeadLetterList: {
     type: 'object',
