@@ -98,6 +98,8 @@ export function censusSummary(page: Omit<CensusPage, 'next'>): string {
     `envelopes ${countsByKey(page.envelopes)}`,
     `results ${countsByKey(page.results)}`,
     `${page.clearResults} clear results`,
+    `failure reasons ${countsByKey(page.failureReasons)}`,
+    `${page.clearFailureReasons} clear failure reasons`,
     `comments ${countsByKey(page.comments)}`,
     `notes ${countsByKey(page.notes)}`,
   ].join(', ');

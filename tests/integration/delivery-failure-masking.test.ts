@@ -13,6 +13,7 @@ import {
 } from '../../adapters/kit/contract.ts';
 import { startAdapterWorker, type AdapterWorker } from '../../adapters/kit/job-runner.ts';
 import { createStatusQueryRecorder } from '../../gateway/cases/record-status-query.ts';
+import { createWorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
 import { createRedis, redisSettings, type RedisClient } from '../../gateway/shared/redis.ts';
 import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
@@ -68,6 +69,7 @@ beforeAll(async () => {
       statusQueries: createStatusQueryRecorder({ store, calendar, registry }),
       itemName: (code) => code,
       log: logger,
+      metrics: createWorkerMetrics(),
     },
   );
 });
