@@ -28,7 +28,6 @@ import type { CalendarSource } from './calendar/working-days.ts';
 import type { CallbackQueue } from './callbacks/callback-queue.ts';
 import { createCaseSystem } from './case-system.ts';
 import { newCaseId } from './cases/case-id.ts';
-import { createReplicaBarrier } from './cases/replica-barrier.ts';
 import type { CaseStore } from './cases/case-store.ts';
 import type { SubmissionSchedule } from './cases/submit-case.ts';
 import type { CatalogueItem } from './catalogue/catalogue-item.ts';
@@ -49,6 +48,7 @@ import type { RoutingContext } from './routing/route-decision.ts';
 import { loadRouteTable } from './routing/route-table.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
+import { createReplicaBarrier, type Replicated } from './shared/replica-barrier.ts';
 import type { EvaluationStore } from './evaluations/evaluation-store.ts';
 import { evaluationsPart } from './evaluations/evaluation-view.ts';
 import { registerDeliveryMetrics } from './metrics/delivery-metrics.ts';
@@ -92,9 +92,11 @@ export interface Services {
   /** A routed case's 督办 schedule, written by its submission. */
   schedule: SubmissionSchedule;
   /**
-   * With GW_REDIS_WAIT_REPLICAS: a submission's wait for its replicas (cases/replica-barrier.ts).
+   * With GW_REDIS_WAIT_REPLICAS: the wait of every write the gateway acknowledges for its replicas
+   * (shared/replica-barrier.ts); absent without it. The use cases behind the routes and the
+   * console call it after their writes, operator actions through the audit log (auditedAction).
    */
-  replicated?: (shard: number) => Promise<void>;
+  replicated?: Replicated;
   /** Closes the queue handles and the connections made for them and the replica wait (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
@@ -225,12 +227,13 @@ export function createServices(
             replicas: config.redisWaitReplicas,
             timeoutMs: config.redisWaitTimeoutMs,
             retryAfterSeconds: config.retryAfterSeconds,
-            onBehind: (submissions) => metrics.replicasBehind(submissions),
+            onBehind: () => metrics.replicasBehind(),
           },
           logger,
         )
       : undefined;
-  const audit = createAuditLog({ redis, keys, now });
+  const replicated = barrier?.reached;
+  const audit = createAuditLog({ redis, keys, now, ...(replicated ? { replicated } : {}) });
   return {
     config,
     logger,
@@ -260,9 +263,9 @@ export function createServices(
       sunsetDays: config.catalogueSunsetDays,
       newId: ulid,
     }),
+    ...(replicated ? { replicated } : {}),
     supervised: cases.supervised,
     schedule: cases.schedule,
-    ...(barrier ? { replicated: (shard: number) => barrier.reached(shard) } : {}),
     closeQueues: async () => {
       await cases.close();
       await barrier?.close();

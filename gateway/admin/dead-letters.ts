@@ -17,6 +17,7 @@ import type { CaseQueues } from '../queues/case-queues.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
+import { routeQueueName, SLOT } from '../shared/redis-keys.ts';
 
 export interface DeadLetter {
   caseId: string;
@@ -91,15 +92,30 @@ export function replayDeadLetterAudited(
   request: OperatorRequest & { caseId: string },
 ): Promise<ReplayResult> {
   const { caseId, operator } = request;
+  let queue: string | undefined;
   return auditedAction(
     deps.audit,
     request,
-    { action: 'dead-letter.replay', target: caseId.slice(0, 64), right: 'replay' },
-    () => replayDeadLetter(deps, caseId, operator.id),
+    {
+      action: 'dead-letter.replay',
+      target: caseId.slice(0, 64),
+      right: 'replay',
+      // The case's move and its job, put back in its province's queue (another slot).
+      writes: () => [SLOT.case(caseId), ...(queue ? [SLOT.queue(queue)] : [])],
+    },
+    () =>
+      replayDeadLetter(deps, caseId, operator.id, (adapter) => {
+        queue = routeQueueName(adapter);
+      }),
   );
 }
 
-async function replayDeadLetter(deps: DeadLetterDeps, caseId: string, operatorId: string) {
+async function replayDeadLetter(
+  deps: DeadLetterDeps,
+  caseId: string,
+  operatorId: string,
+  queued: (adapter: string) => void,
+) {
   const record = await deps.store.get(caseId);
   if (!record || record.kind === 'joint-parent')
     throw new GatewayError('GW_CASE_NOT_FOUND', { detail: `No case ${caseId.slice(0, 40)}` });
@@ -111,6 +127,7 @@ async function replayDeadLetter(deps: DeadLetterDeps, caseId: string, operatorId
     });
   }
   await requeue(deps, caseId, record.route.adapter);
+  queued(record.route.adapter);
   return { caseId, status: 'ROUTED' as const, phase: phaseOf('ROUTED') };
 }
 

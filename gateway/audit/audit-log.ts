@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
+import type { Replicated } from '../shared/replica-barrier.ts';
 import {
   chainEntry,
   GENESIS,
@@ -54,12 +55,20 @@ export interface AuditLog {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   page(query: AuditQuery): Promise<AuditPage>;
   verify(): Promise<AuditVerification>;
+  /**
+   * With GW_REDIS_WAIT_REPLICAS (absent without it): resolves once the chain's entries so far,
+   * and the writes to these keys, are on the replicas (shared/replica-barrier.ts). auditedAction
+   * waits for it after an action's `ok` entry, so an operator is told an action is done only once
+   * the action and its entry would both survive a fail-over.
+   */
+  replicated?(...alsoWritten: string[]): Promise<void>;
 }
 
 export interface AuditLogDeps {
   redis: RedisClient;
   keys: RedisKeys;
   now: () => Date;
+  replicated?: Replicated;
 }
 
 export const AUDIT_PAGE_MAX = 200;
@@ -153,7 +162,11 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     }
   }
 
+  const { replicated } = deps;
   return {
+    ...(replicated
+      ? { replicated: (...alsoWritten: string[]) => replicated(keys.audit.head, ...alsoWritten) }
+      : {}),
     append(input) {
       return new Promise<AuditEntry>((resolve, reject) => {
         pending.push({ input, resolve, reject });

@@ -25,6 +25,12 @@ export interface OperatorAction {
   reason?: string;
   /** SHA-256 of the request body's canonical JSON. */
   digest?: string;
+  /**
+   * Keys (or redis-keys.ts SLOT names) the action writes besides the audit chain: with
+   * GW_REDIS_WAIT_REPLICAS its `ok` waits until they are on the replicas too. A function is read
+   * once the action ran, for writes it finds out where to make.
+   */
+  writes?: readonly string[] | (() => readonly string[]);
 }
 
 const REASON_MAX = 500;
@@ -84,7 +90,9 @@ export async function requireOperatorRight(
 /**
  * Runs an operator's action and appends how it ended: `ok`; `refused` for a missing right or a
  * 403 from the use case (e.g. the four-eyes rule); `failed` with the error code for anything else.
- * `outcome` words what an `ok` action did (counts, never content), as the entry's reason.
+ * `outcome` words what an `ok` action did (counts, never content), as the entry's reason. With
+ * GW_REDIS_WAIT_REPLICAS an `ok` is returned once the entry and the action's `writes` are on the
+ * replicas, else it throws 503 GW_UNAVAILABLE (README.md#replicas).
  */
 export async function auditedAction<T>(
   audit: AuditLog,
@@ -105,6 +113,11 @@ export async function auditedAction<T>(
     throw error;
   }
   await append('ok', outcome ? outcome(result) : action.reason);
+  // What the operator is told is done would survive a fail-over: the action and its entry.
+  if (audit.replicated) {
+    const { writes = [] } = action;
+    await audit.replicated(...(typeof writes === 'function' ? writes() : writes));
+  }
   return result;
 }
 

@@ -15,11 +15,11 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { apiReadReason, holdsRight } from '../audit/operator-audit.ts';
 import { caseView, type CaseViewPart } from './read-case.ts';
 import { readCaseAudited } from './read-case-audited.ts';
-import { recordEvent, type EventDeps } from './record-event.ts';
+import { recordEvent, type RecordEventDeps } from './record-event.ts';
 import { submitCase, type SubmitDeps } from './submit-case.ts';
 
 export type CaseRouteDeps = SubmitDeps &
-  EventDeps & { store: CaseStore; caseViewParts: readonly CaseViewPart[]; audit: AuditLog };
+  RecordEventDeps & { store: CaseStore; caseViewParts: readonly CaseViewPart[]; audit: AuditLog };
 
 const route = routesFor<CaseRouteDeps>();
 

@@ -13,12 +13,20 @@ import { phaseOf } from './case-status.ts';
 import type { CaseEvent } from './case-event.ts';
 import { loadVisibleCase } from './read-case.ts';
 import { eventResultProblems } from './event-result.ts';
+import { SLOT } from '../shared/redis-keys.ts';
+import type { Replicated } from '../shared/replica-barrier.ts';
 
-export type { EventDeps } from './apply-event.ts';
+export interface RecordEventDeps extends EventDeps {
+  /**
+   * GW_REDIS_WAIT_REPLICAS: the 200 waits for the move on the replicas, a duplicate's too (its
+   * first answer may have been the 503). Not the worker's status queries: it answers nobody.
+   */
+  replicated?: Replicated;
+}
 
 /** `event` has passed CASE_EVENT_SCHEMA at the edge (case-event.ts). */
 export async function recordEvent(
-  deps: EventDeps,
+  deps: RecordEventDeps,
   client: Client,
   caseId: string,
   event: CaseEvent,
@@ -48,6 +56,8 @@ export async function recordEvent(
     });
   }
   if (!outcome.ok && outcome.reason === 'missing') throw new GatewayError('GW_CASE_NOT_FOUND');
+  // A child's move moves its joint parent in the same step, in the same slot.
+  await deps.replicated?.(SLOT.case(record.id));
   const status = outcome.ok ? outcome.status : outcome.current;
   return {
     status: 200,

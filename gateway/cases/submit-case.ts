@@ -33,6 +33,8 @@ import type {
 } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
 import type { CaseStore, NewCase } from './case-store.ts';
+import { SLOT } from '../shared/redis-keys.ts';
+import type { Replicated } from '../shared/replica-barrier.ts';
 
 /** A routed case's 督办 schedule, written with it (supervision/case-supervision.ts). */
 export type SubmissionSchedule = (record: RoutedCase) => readonly string[];
@@ -52,9 +54,10 @@ export interface SubmitDeps {
   production?: boolean;
   /**
    * GW_REDIS_WAIT_REPLICAS: resolves once the submission shard's writes so far are on enough
-   * replicas (replica-barrier.ts), else GW_UNAVAILABLE. Without it the 202 follows the master.
+   * replicas (shared/replica-barrier.ts), else GW_UNAVAILABLE. Without it the 202 follows the
+   * master.
    */
-  replicated?: (shard: number) => Promise<void>;
+  replicated?: Replicated;
 }
 
 export interface SubmitInput {
@@ -150,7 +153,7 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
   );
   if (!outcome.created) return replay(deps, outcome.existing, requestHash, keyHash);
 
-  await deps.replicated?.(shard);
+  await deps.replicated?.(SLOT.shard(shard));
   deps.onSubmitted?.(parent.itemCode, parent.adapters);
   input.log.info(
     { caseId: parent.id, itemCode: parent.itemCode, adapters: parent.adapters },
@@ -201,7 +204,7 @@ async function replay(
   }
   const built = await storedCases(deps.store, earlier.caseId);
   // The first answer may have been a 503 because the case had not reached the replicas yet.
-  await deps.replicated?.(deps.store.submissionShard(keyHash));
+  await deps.replicated?.(SLOT.shard(deps.store.submissionShard(keyHash)));
   const response = accepted(built);
   return { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } };
 }

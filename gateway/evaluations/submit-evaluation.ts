@@ -19,6 +19,8 @@ import type { EvaluationStore } from './evaluation-store.ts';
 import type { OpenedRectification, RectificationOpener } from './rectification-opener.ts';
 import { counterField, levelCounter, type CounterDelta } from './rating-counters.ts';
 import { isRoutedCase, ratedParties, ratedProvince } from './rated-party.ts';
+import { SLOT } from '../shared/redis-keys.ts';
+import type { Replicated } from '../shared/replica-barrier.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -29,6 +31,8 @@ export interface EvaluationDeps {
   opener: RectificationOpener;
   policy: SupervisionPolicy;
   now: () => Date;
+  /** GW_REDIS_WAIT_REPLICAS: the 201 waits for the rating on the replicas (README.md#replicas). */
+  replicated?: Replicated;
 }
 
 export interface EvaluationInput {
@@ -90,7 +94,17 @@ export async function submitEvaluation(
   const keyHash = idempotencyKeyHash(input.idempotencyKey);
   const requestHash = sha256Hex(canonicalJson({ caseId: input.caseId, body }));
   const earlier = await deps.evaluations.findIdempotent(client.id, keyHash);
-  if (earlier) return replay(earlier.requestHash === requestHash, earlier.response);
+  if (earlier) {
+    const answer = replay(earlier.requestHash === requestHash, earlier.response);
+    // The first answer may have been a 503 because the rating had not reached the replicas yet
+    // (whether it opened a rectification the stored answer does not say in a type: both waited).
+    if (deps.replicated) {
+      const rated = await deps.store.get(input.caseId);
+      if (rated && isRoutedCase(rated))
+        await replicated(deps, ratedProvince(rated, body.rated), true);
+    }
+    return answer;
+  }
 
   const record = await loadVisibleCase(deps.store, client, input.caseId);
   const now = deps.now();
@@ -144,6 +158,7 @@ export async function submitEvaluation(
       );
       // The first try may have died before its rectification was tracked: tracking is idempotent.
       if (existing.rectificationId) await deps.opener.opened(existing.rectificationId);
+      await replicated(deps, existing.province, !!existing.rectificationId);
       return answer;
     }
     throw new GatewayError('GW_ALREADY_EVALUATED', {
@@ -152,7 +167,17 @@ export async function submitEvaluation(
   }
   await deps.evaluations.rememberIdempotent(client.id, keyHash, { requestHash, response });
   if (opening) await deps.opener.opened(opening.id);
+  await replicated(deps, evaluation.province, !!opening);
   return response;
+}
+
+/**
+ * With GW_REDIS_WAIT_REPLICAS, waits for the rating on the replicas: its province's slot, and the
+ * 督办 board of the rectification it opened. Not the idempotency record (no slot of its own to
+ * share): a retry that finds none finds the stored rating and its first answer.
+ */
+async function replicated(deps: EvaluationDeps, province: string, opened: boolean): Promise<void> {
+  await deps.replicated?.(SLOT.rating(province), ...(opened ? [SLOT.supervision] : []));
 }
 
 function replay(sameBody: boolean, response: { status: number; body: unknown }): HandlerResult {

@@ -23,10 +23,11 @@ export interface GatewayMetrics {
    */
   caseSubmitted(item: string, adapter: string): void;
   /**
-   * Counts submissions answered 503 because fewer replicas than GW_REDIS_WAIT_REPLICAS had them
-   * in time (`gw_replicas_behind_total`, README.md#replicas): the alert that a replica is gone.
+   * Counts one acknowledged write (a submission, an event, a rating, an operator action) answered
+   * 503 because fewer replicas than GW_REDIS_WAIT_REPLICAS had it in time
+   * (`gw_replicas_behind_total`, README.md#replicas): the alert that a replica is gone.
    */
-  replicasBehind(submissions: number): void;
+  replicasBehind(): void;
 }
 
 export const HTTP_DURATION = 'gw_http_request_duration_seconds';
@@ -71,7 +72,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
 
   const behind = new Counter({
     name: REPLICAS_BEHIND,
-    help: 'Submissions answered 503 because fewer replicas than GW_REDIS_WAIT_REPLICAS acknowledged them in time',
+    help: 'Writes (submissions, events, ratings, operator actions) answered 503 because fewer replicas than GW_REDIS_WAIT_REPLICAS acknowledged them in time',
     registers: [registry],
   });
 
@@ -90,7 +91,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registry,
     observeRequests,
     caseSubmitted: (item, adapter) => submitted.inc({ item, adapter }),
-    replicasBehind: (submissions) => behind.inc(submissions),
+    replicasBehind: () => behind.inc(),
   };
 }
 

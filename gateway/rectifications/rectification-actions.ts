@@ -26,10 +26,24 @@ import type {
   RectificationStore,
 } from './rectification-store.ts';
 import { loadVisibleRectification } from './rectification-view.ts';
+import { provinceOfRectification } from './rectification-record.ts';
+import { SLOT } from '../shared/redis-keys.ts';
+import type { Replicated } from '../shared/replica-barrier.ts';
 
 export interface RectificationDeps {
   rectifications: RectificationStore;
   calendar: CalendarSource;
+  /** GW_REDIS_WAIT_REPLICAS: the answer waits for the move on the replicas (README.md#replicas). */
+  replicated?: Replicated;
+}
+
+/**
+ * Where a move writes: the rectification under its province's tag, and its 督办 board (the
+ * supervision listener) under `{supervise}`. A portal's callback is the callback path's.
+ */
+function rectificationWrites(id: string): [string, ...string[]] {
+  const province = provinceOfRectification(id);
+  return [SLOT.supervision, ...(province ? [SLOT.rating(province)] : [])];
 }
 
 interface Plan {
@@ -77,14 +91,14 @@ const counter = (r: LoadedRectification, name: Parameters<typeof counterField>[2
   counterField(r.itemCode, r.rated, name);
 
 /** POST /v1/rectifications/{id}/events: the owner province's progress. */
-export function recordRectificationEvent(
+export async function recordRectificationEvent(
   deps: RectificationDeps,
   client: Client,
   id: string,
   event: RectificationEvent,
 ): Promise<HandlerResult> {
   const digest = sha256Hex(canonicalJson(event));
-  return apply(
+  const answer = await apply(
     deps,
     client,
     id,
@@ -110,6 +124,9 @@ export function recordRectificationEvent(
       };
     },
   );
+  // Once the move is on the replicas, a duplicate's too (its first answer may have been the 503).
+  await deps.replicated?.(...rectificationWrites(id));
+  return answer;
 }
 
 /**
@@ -133,6 +150,7 @@ export function decideAppealAudited(
       target: id.slice(0, 64),
       right: 'appeal',
       digest: sha256Hex(canonicalJson(body)),
+      writes: rectificationWrites(id),
     },
     () => decideAppeal(deps, operator, id, body),
   );
@@ -206,14 +224,14 @@ function resumeFields(
 }
 
 /** POST /v1/rectifications/{id}/re-rating: the applicant rates the rectification; closes it. */
-export function reRate(
+export async function reRate(
   deps: RectificationDeps,
   client: Client,
   id: string,
   body: ReRating,
 ): Promise<HandlerResult> {
   const digest = sha256Hex(canonicalJson({ reRating: body }));
-  return apply(
+  const answer = await apply(
     deps,
     client,
     id,
@@ -239,4 +257,6 @@ export function reRate(
       },
     }),
   );
+  await deps.replicated?.(...rectificationWrites(id));
+  return answer;
 }

@@ -204,11 +204,6 @@ export interface ShardKeys {
   provinceSilence(adapter: string): string;
   /** The 督办 board of the shard's cases. */
   readonly supervision: SupervisionKeys;
-  /**
-   * A string the gateway writes before it waits for replicas (cases/replica-barrier.ts): a write
-   * in the shard's slot, so the wait is for the node that holds the shard's cases.
-   */
-  readonly replicaMark: string;
 }
 
 export interface RedisKeys {
@@ -266,7 +261,42 @@ export interface RedisKeys {
   readonly audit: AuditKeys;
   readonly catalogue: CatalogueKeys;
   readonly console: ConsoleKeys;
+  /**
+   * The string the replica wait writes before its WAIT (shared/replica-barrier.ts): in the slot of
+   * `writtenKey` (a key a write touched, or a slot's name from SLOT), so on a Cluster the wait is
+   * for the node that holds that write; without one, a name of its own (one Redis).
+   */
+  replicaMark(writtenKey?: string): string;
 }
+
+/**
+ * The part of a key Redis Cluster hashes to choose its slot: the text between the first `{` and
+ * the first `}` after it when not empty, else the whole key.
+ */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  const close = open === -1 ? -1 : key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/**
+ * A name in the slot of every key under one hash tag, for a writer that holds no key of its own
+ * to tell the replica wait where it wrote (shared/replica-barrier.ts). The keys below are built
+ * with the same tags (a unit test holds each beside a key of its family).
+ */
+export const SLOT = Object.freeze({
+  /** A case family's keys, its shard's outbox, board and idempotency records. */
+  case: (caseId: string) => `{s${shardOfCase(caseId)}}`,
+  shard: (shard: number) => `{s${shard}}`,
+  /** 好差评 of one rated province: evaluations, rectifications, their counters. */
+  rating: (province: string) => `{rating:${province}}`,
+  /** The 督办 board of rectifications, and every notice. */
+  supervision: '{supervise}',
+  audit: '{audit}',
+  catalogue: '{catalogue}',
+  /** A BullMQ queue (RedisKeys.queuePrefix). */
+  queue: (queue: string) => `{${queue}}`,
+});
 
 function catalogueKeys(prefix: string): CatalogueKeys {
   const base = `${prefix}:{catalogue}`;
@@ -325,7 +355,6 @@ function shardKeys(prefix: string, shard: number): ShardKeys {
     jointParents: `${base}:joint-parents`,
     provinceSilence: (adapter: string) => `${base}:silence:${adapter}`,
     supervision: supervisionKeys(`${base}:supervise`),
-    replicaMark: `${base}:replica-mark`,
   });
 }
 
@@ -371,5 +400,13 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
       failures: (by: 'operator' | 'ip', subject: string) =>
         `${prefix}:console:failures:${by}:${subject}`,
     }),
+    replicaMark: (writtenKey?: string) => {
+      if (writtenKey === undefined) return `${prefix}:replica-mark`;
+      const tag = hashTagOf(writtenKey);
+      // An untagged key is its own tag: a `}` in it would end the mark's tag early.
+      if (tag === writtenKey && writtenKey.includes('}'))
+        throw new Error(`no replica mark can share the slot of ${writtenKey}`);
+      return `${prefix}:{${tag}}:replica-mark`;
+    },
   });
 }

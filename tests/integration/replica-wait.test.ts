@@ -1,7 +1,8 @@
-// README.md#replicas: with GW_REDIS_WAIT_REPLICAS a submission's 202 follows its case onto the
-// replicas, so a fail-over to one of them cannot lose it. A real master and replica
-// (redis-server --replicaof), then a Redis Cluster of three masters with a replica each; a replica
-// is frozen with SIGSTOP to hold replication back.
+// README.md#replicas: with GW_REDIS_WAIT_REPLICAS a submission's 202, a province's event, a rating
+// and an operator's action follow their writes onto the replicas, so a fail-over to one of them
+// cannot lose what a client was told is done. A real master and replica (redis-server
+// --replicaof), then a Redis Cluster of three masters with a replica each; a replica is frozen
+// with SIGSTOP to hold replication back.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { idempotencyKeyHash } from '../../gateway/cases/idempotency-key.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { close, event as reportEvent, readCase, submit } from '../support/case-flow.ts';
+import { evaluate } from '../support/evaluation-flow.ts';
 import { waitFor } from '../support/redis.ts';
 import { startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster.ts';
 
@@ -103,6 +106,105 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
     expect((await caseKeysOn(onMaster)).length).toBe(before + 1);
   });
 
+  /** Runs `during` with the replica frozen (SIGSTOP), resuming it whatever happens. */
+  async function replicaFrozen<T>(during: () => Promise<T>): Promise<T> {
+    replica.process.kill('SIGSTOP');
+    try {
+      return await during();
+    } finally {
+      replica.process.kill('SIGCONT');
+    }
+  }
+  const postEvent = (caseId: string, body: Record<string, unknown>) =>
+    gw
+      .client('province-yn')
+      .request<{ status: string; duplicate: boolean; code?: string; detail?: string }>(
+        'POST',
+        `/v1/cases/${caseId}/events`,
+        { json: body },
+      );
+  const expectReplicasBehind = (res: {
+    status: number;
+    body: unknown;
+    headers: { get(name: string): string | null };
+  }) => {
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'GW_UNAVAILABLE' });
+    expect((res.body as { detail: string }).detail).toMatch(
+      /stored, but not yet copied to enough replicas/,
+    );
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  };
+  const historyKey = (caseId: string) => redisKeys(gw.config.keyPrefix).history(caseId);
+
+  it("answers a province event 200 only once its move is on the replica: the replica holds the case's new status and history when the 200 arrives", async () => {
+    const { caseId } = await submit(gw);
+    const res = await postEvent(caseId, { type: 'accepted', at: new Date().toISOString() });
+    expect(res.status).toBe(200);
+    expect(await onReplica.hget(caseKey(caseId), 'status')).toBe(res.body.status);
+    expect(await onReplica.lrange(historyKey(caseId), 0, -1)).toEqual(
+      await onMaster.lrange(historyKey(caseId), 0, -1),
+    );
+  });
+
+  it('while the replica is frozen a province event is answered 503 GW_UNAVAILABLE, not 200; reported again once it resumes it is answered 200 as a duplicate, with one history entry', async () => {
+    const { caseId } = await submit(gw);
+    await reportEvent(gw, 'province-yn', caseId, 'accepted', new Date().toISOString());
+    const decided = {
+      type: 'decided',
+      at: new Date().toISOString(),
+      result: { decision: 'approved' },
+    };
+    const refused = await replicaFrozen(() => postEvent(caseId, decided));
+    expectReplicasBehind(refused);
+    // Applied on the master all the same: the report again is its duplicate, not a second move.
+    expect(await onMaster.hget(caseKey(caseId), 'status')).toBe('DECIDED');
+    const again = await postEvent(caseId, decided);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'DECIDED', duplicate: true });
+    expect(await onReplica.hget(caseKey(caseId), 'status')).toBe('DECIDED');
+    const view = await readCase<{ history: { status: string }[] }>(gw, caseId);
+    expect(view.history.filter((h) => h.status === 'DECIDED')).toHaveLength(1);
+  });
+
+  it('answers a rating 201 only once it is on the replica; while the replica is frozen 503, and the retry with the same Idempotency-Key once it resumes replays the one rating stored', async () => {
+    const { caseId } = await submit(gw);
+    await close(gw, 'province-yn', caseId, new Date().toISOString());
+    const ratingKey = async (rated: string) => {
+      const found = await onMaster.keys(
+        `${gw.config.keyPrefix}:{rating:*}:evaluation:${caseId}:${rated}`,
+      );
+      expect(found).toHaveLength(1);
+      return found[0]!;
+    };
+
+    const running = await evaluate(gw, caseId, { level: 5, rated: 'collecting' });
+    expect(running.status).toBe(201);
+    expect(await onReplica.exists(await ratingKey('collecting'))).toBe(1);
+
+    const key = `replica-rating-${Date.now()}`;
+    const rating = { level: 4, rated: 'handling' };
+    const refused = await replicaFrozen(() => evaluate(gw, caseId, rating, { key }));
+    expectReplicasBehind(refused);
+    const stored = await onMaster.hget(await ratingKey('handling'), 'evaluationId');
+    const retried = await evaluate(gw, caseId, rating, { key });
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.body.evaluationId).toBe(stored);
+    expect(await onReplica.hget(await ratingKey('handling'), 'evaluationId')).toBe(stored);
+  });
+
+  it("answers an operator's unmasked read 503 while its audit entry is not on the replica, and 200 once it is", async () => {
+    const { caseId } = await submit(gw);
+    const operator = gw.client('operator-dev');
+    const refused = await replicaFrozen(() => operator.getCase(caseId));
+    expectReplicasBehind(refused);
+    const read = await operator.getCase(caseId);
+    expect(read.status).toBe(200);
+    const head = redisKeys(gw.config.keyPrefix).audit.head;
+    expect(await onReplica.hget(head, 'seq')).toBe(await onMaster.hget(head, 'seq'));
+  });
+
   it('asks for two replicas where one runs: every submission 503, none answered 202, each counted in gw_replicas_behind_total', async () => {
     const strict = await startApiGateway(
       { GW_REDIS_WAIT_REPLICAS: '2', GW_REDIS_WAIT_TIMEOUT_MS: '50' },
@@ -118,7 +220,7 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
       expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503]);
       const warned = strict
         .logLines()
-        .filter((l) => l.msg === 'replicas behind: submissions answered 503');
+        .filter((l) => l.msg === 'replicas behind: writes answered 503');
       expect(warned[0]).toMatchObject({ level: 40, acked: 1, required: 2 });
       const metrics = await (await fetch(`${strict.url}/metrics`)).text();
       expect(metrics).toMatch(/^gw_replicas_behind_total 4$/m);
@@ -204,5 +306,35 @@ describe('GW_REDIS_WAIT_REPLICAS=1 on a Redis Cluster of three masters with a re
     const retried = await portal.submitCase(validExample('SW-005'), idempotencyKeys[0]!);
     expect(retried.status).toBe(202);
     expect(retried.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it("with one master's replica frozen: a province event is answered 503 for exactly the cases stored on that master, 200 for the others, and reported again once it resumes, 200 as a duplicate", async () => {
+    const cases = await Promise.all(Array.from({ length: 8 }, () => submit(cgw)));
+    const frozen = await nodesOf(keys().case(cases[0]!.caseId));
+    const expected = await Promise.all(
+      cases.map(async (c) =>
+        (await nodesOf(keys().case(c.caseId))).master === frozen.master ? 503 : 200,
+      ),
+    );
+    expect(expected).toContain(200);
+    const province = cgw.client('province-yn');
+    const accepted = { type: 'accepted', at: new Date().toISOString() };
+    const post = (caseId: string) =>
+      province.request<{ duplicate: boolean }>('POST', `/v1/cases/${caseId}/events`, {
+        json: accepted,
+      });
+    cluster.processOf(frozen.replica).kill('SIGSTOP');
+    try {
+      const answers = await Promise.all(cases.map((c) => post(c.caseId)));
+      expect(answers.map((a) => a.status)).toEqual(expected);
+    } finally {
+      cluster.processOf(frozen.replica).kill('SIGCONT');
+    }
+    const again = await post(cases[0]!.caseId);
+    expect(again.status).toBe(200);
+    expect(again.body.duplicate).toBe(true);
+    const replica = client(frozen.replica);
+    await replica.call('READONLY');
+    expect(await replica.hget(keys().case(cases[0]!.caseId), 'status')).toBe('IN_PROGRESS');
   });
 });

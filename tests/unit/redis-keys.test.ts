@@ -9,10 +9,12 @@ import {
   CASE_BOARD_FIELDS,
   caseFamilyId,
   compactKeyHash,
+  hashTagOf,
   MAX_REDIS_SHARDS,
   redisKeys,
   shardOfCase,
   shardOfKeyHash,
+  SLOT,
 } from '../../gateway/shared/redis-keys.ts';
 
 const keys = redisKeys('gw');
@@ -186,5 +188,29 @@ describe('redis keys', () => {
     expect(new Set(of('53').map(hashTag))).toEqual(new Set(['rating:53']));
     expect(new Set(of('51').map(hashTag))).toEqual(new Set(['rating:51']));
     expect(new Set(of('53')).size).toBe(of('53').length);
+  });
+
+  it('names with SLOT the slot of each key family the replica wait is told of, and writes its mark in the slot of the key it is given', () => {
+    const id = newCaseId(5);
+    const pairs: [string, string][] = [
+      [SLOT.case(id), keys.case(`${id}-2`)],
+      [SLOT.case(id), keys.shardOf(id).outbox],
+      [SLOT.shard(5), keys.history(id)],
+      [SLOT.rating('53'), keys.rating('53').rectificationHistory('RC53X')],
+      [SLOT.supervision, keys.supervision.notices],
+      [SLOT.audit, keys.audit.head],
+      [SLOT.catalogue, keys.catalogue.draft('D1')],
+      [SLOT.queue('route-yn'), `${keys.queuePrefix('route-yn')}:route-yn:wait`],
+    ];
+    for (const [slot, key] of pairs) {
+      expect(hashTag(slot)).toBe(hashTag(key));
+      expect(hashTagOf(slot)).toBe(hashTag(slot));
+      expect(hashTag(keys.replicaMark(slot))).toBe(hashTag(key));
+      expect(hashTag(keys.replicaMark(key))).toBe(hashTag(key));
+    }
+    const untagged = keys.evaluationIdempotency('portal-sc', 'ab12');
+    expect(hashTag(keys.replicaMark(untagged))).toBe(untagged);
+    expect(keys.replicaMark()).toBe('gw:replica-mark');
+    expect(() => keys.replicaMark('gw:odd}key')).toThrow(/no replica mark/);
   });
 });

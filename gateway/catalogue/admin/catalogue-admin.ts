@@ -33,6 +33,7 @@ import {
 import { catalogueExporter, type ExportedCatalogue } from './catalogue-export.ts';
 import { versionDocument, type DraftItem } from './item-version.ts';
 import type { RedisClient } from '../../shared/redis.ts';
+import { SLOT } from '../../shared/redis-keys.ts';
 
 /** What an operator sends to create or replace a draft (the route's body contract). */
 export interface DraftInput {
@@ -120,6 +121,8 @@ export interface CatalogueAdmin {
 }
 
 const LIST_LIMIT = 500;
+/** Drafts and the published catalogue: one slot (with GW_REDIS_WAIT_REPLICAS, waited for). */
+const CATALOGUE_WRITES = [SLOT.catalogue];
 const CODE = /^[A-Z]{2}-[0-9]{3}$/;
 
 const invalid = (errors: FieldProblem[], detail = 'The draft cannot be stored as it is') =>
@@ -300,6 +303,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
           action: 'catalogue.draft.create',
           target: typeof input.itemCode === 'string' ? input.itemCode.slice(0, 20) : 'calendar',
           right: 'catalogue:edit',
+          writes: CATALOGUE_WRITES,
           digest: digestOf(input),
         },
         async () => {
@@ -331,6 +335,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
           action: 'catalogue.draft.update',
           target: draftId,
           right: 'catalogue:edit',
+          writes: CATALOGUE_WRITES,
           digest: digestOf(input),
         },
         async () => {
@@ -378,7 +383,12 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
       auditedAction(
         audit,
         request,
-        { action: 'catalogue.draft.validate', target: draftId, right: 'catalogue:edit' },
+        {
+          action: 'catalogue.draft.validate',
+          target: draftId,
+          right: 'catalogue:edit',
+          writes: CATALOGUE_WRITES,
+        },
         async () => {
           const draft = await load(draftId);
           const subject: Subject = {
@@ -420,7 +430,12 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
       auditedAction(
         audit,
         request,
-        { action: 'catalogue.draft.submit', target: draftId, right: 'catalogue:edit' },
+        {
+          action: 'catalogue.draft.submit',
+          target: draftId,
+          right: 'catalogue:edit',
+          writes: CATALOGUE_WRITES,
+        },
         async () => {
           const draft = await load(draftId);
           const moved = await drafts.move(draftId, {
@@ -438,7 +453,12 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
       auditedAction(
         audit,
         request,
-        { action: 'catalogue.draft.approve', target: draftId, right: 'catalogue:approve' },
+        {
+          action: 'catalogue.draft.approve',
+          target: draftId,
+          right: 'catalogue:approve',
+          writes: CATALOGUE_WRITES,
+        },
         async () => {
           const draft = await load(draftId);
           if (draft.author === request.operator.id)
@@ -503,7 +523,13 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
       auditedAction(
         audit,
         request,
-        { action: 'catalogue.draft.reject', target: draftId, right: 'catalogue:approve', reason },
+        {
+          action: 'catalogue.draft.reject',
+          target: draftId,
+          right: 'catalogue:approve',
+          reason,
+          writes: CATALOGUE_WRITES,
+        },
         async () => {
           await load(draftId);
           const moved = await drafts.move(draftId, {
