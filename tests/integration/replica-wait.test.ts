@@ -337,4 +337,29 @@ describe('GW_REDIS_WAIT_REPLICAS=1 on a Redis Cluster of three masters with a re
     await replica.call('READONLY');
     expect(await replica.hget(keys().case(cases[0]!.caseId), 'status')).toBe('IN_PROGRESS');
   });
+
+  it("waits for every slot a write touched: a 差评 opening a rectification is answered 503 while only the replica of the 督办 board's master is frozen, though the rating's own master is another; retried with its key once it resumes, the one rating and rectification", async () => {
+    const { caseId } = await submit(cgw);
+    await close(cgw, 'province-yn', caseId, new Date().toISOString());
+    const ratingKey = keys().rating('53').evaluation(caseId, 'handling');
+    const board = await nodesOf(keys().supervision.due);
+    expect((await nodesOf(ratingKey)).master).not.toBe(board.master);
+    const key = `cluster-rating-${Date.now()}`;
+    const rating = { level: 1, rated: 'handling', comment: '办理拖延' };
+    cluster.processOf(board.replica).kill('SIGSTOP');
+    let refused;
+    try {
+      refused = await evaluate(cgw, caseId, rating, { key });
+    } finally {
+      cluster.processOf(board.replica).kill('SIGCONT');
+    }
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: 'GW_UNAVAILABLE' });
+    const retried = await evaluate(cgw, caseId, rating, { key });
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.body.rectification?.id).toMatch(/^RC53/);
+    const rectifications = await cgw.services.redis.zcard(keys().rating('53').rectifications);
+    expect(rectifications).toBe(1);
+  });
 });
