@@ -115,6 +115,8 @@ export const RECTIFICATION_ROUTES = [
             apiReadReason(header),
           ),
         );
+        // Shown once its entry would survive a fail-over, as an audited action's (README.md#replicas).
+        await deps.audit.replicated?.();
       }
       return { status: 200, body: page };
     },
