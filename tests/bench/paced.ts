@@ -25,11 +25,13 @@ export async function pacedLoad(
     maxSockets?: number;
     /** What is requested; the default is the bench's case, a signed POST /v1/cases with `body`. */
     route?: PacedRoute;
+    /** The path of the n-th request (0-based), instead of the route's: events.ts, one case each. */
+    pathOf?: (n: number) => string;
     /** Told each accepted case id and when its 202 arrived (epoch ms, sub-millisecond). */
     onAccepted?: (caseId: string, atMs: number) => void;
   },
 ): Promise<LoadResult> {
-  const { method, path, signed } = spec.route ?? CASES;
+  const { method, path: routePath, signed } = spec.route ?? CASES;
   const body = method === 'POST' ? spec.body : undefined;
   const url = new URL(spec.url);
   const agent = new Agent({ keepAlive: true, maxSockets: spec.maxSockets ?? 64 });
@@ -47,7 +49,8 @@ export async function pacedLoad(
       finished++;
       if (finished === total) resolve();
     };
-    const fire = (dueAt: number) => {
+    const fire = (dueAt: number, n: number) => {
+      const path = spec.pathOf?.(n) ?? routePath;
       const headers = {
         ...(body === undefined
           ? {}
@@ -86,7 +89,7 @@ export async function pacedLoad(
     const tick = () => {
       const now = performance.now();
       while (sent < total && started + sent * intervalMs <= now) {
-        fire(started + sent * intervalMs);
+        fire(started + sent * intervalMs, sent);
         sent++;
       }
       if (sent < total) setTimeout(tick, 1);

@@ -25,6 +25,9 @@
 //   npm run bench -- --wait-replicas 1   the bench's Redis with that many replicas, and the gateway
 //                                    waiting for them before each 202 (GW_REDIS_WAIT_REPLICAS,
 //                                    README.md#replicas); the plain service does not wait
+//   npm run bench -- --only events --wait-replicas 1   province events paced at --rate (100), a
+//                                    gateway waiting for the replicas against one not waiting,
+//                                    alternating rounds (events.ts; nothing else runs)
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +38,7 @@ import { parseArgs } from 'node:util';
 import { startPrivateRedis } from '../../scripts/private-redis.ts';
 import { checkout, runBeforeAfter, type BeforeAfterResult } from './before-after.ts';
 import { runDispatch, type DispatchResult } from './dispatch.ts';
+import { runEvents, type EventsResult } from './events.ts';
 import { runIntake, type IntakeResult } from './intake.ts';
 import { runProcesses, type ProcessesOptions, type ProcessesResult } from './processes.ts';
 import { runSoak, type SoakResult } from './soak.ts';
@@ -135,10 +139,12 @@ let dispatch: DispatchResult | undefined;
 let processes: ProcessesResult | undefined;
 let soak: SoakResult | undefined;
 let beforeAfter: BeforeAfterResult | undefined;
+let events: EventsResult | undefined;
 // The soak and the before/after comparison run alone: nothing else shares the machine with them.
 // The dispatch bench takes an earlier commit as a third worker of its own rounds instead.
 const dispatchBefore = args.before !== undefined && args.only === 'dispatch';
-const separateRun = (args.soak ?? false) || (args.before !== undefined && !dispatchBefore);
+const separateRun =
+  (args.soak ?? false) || (args.before !== undefined && !dispatchBefore) || args.only === 'events';
 let failure: string | undefined;
 try {
   const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
@@ -155,6 +161,20 @@ try {
   };
   if (args.before !== undefined && !dispatchBefore) {
     beforeAfter = await runBeforeAfter({ ...gatewayLoad, admin, ref: args.before });
+  } else if (args.only === 'events') {
+    events = await runEvents({
+      redisUrl: redis.url,
+      admin,
+      waitReplicas,
+      rate: num(args.rate, 100),
+      durationSec: num(args.duration, quick ? 5 : 10),
+      rounds: settings.rounds,
+      logLevel: settings.logLevel,
+      log,
+    });
+    log(
+      `events at ${events.rate}/s paced: waiting for ${waitReplicas} replica(s) p50 ${events.waiting.medianP50Ms.toFixed(2)} ms p99 ${events.waiting.medianP99Ms.toFixed(2)} ms cpu/event ${Math.round(events.waiting.medianCpuUs)} µs; not waiting p50 ${events.notWaiting.medianP50Ms.toFixed(2)} ms p99 ${events.notWaiting.medianP99Ms.toFixed(2)} ms cpu/event ${Math.round(events.notWaiting.medianCpuUs)} µs (medians of ${settings.rounds} rounds)`,
+    );
   } else if (args.soak) {
     soak = await runSoak({
       redisUrl: redis.url,
@@ -230,7 +250,7 @@ const problems = printReport({
 const file = join(resultsDir, 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ machine, settings, intake, dispatch, processes, beforeAfter, soak, problems, failure }, null, 2)}\n`,
+  `${JSON.stringify({ machine, settings, intake, dispatch, processes, beforeAfter, soak, events, problems, failure }, null, 2)}\n`,
 );
 console.log(`\nwritten: ${file}`);
 process.exit(problems.length > 0 ? 1 : 0);
