@@ -163,7 +163,7 @@ export const SETTINGS_SCHEMA = {
     },
     redisWaitReplicas: {
       description:
-        'Replicas that must hold a submission before its 202 (Redis WAIT, README.md#replicas): a fail-over to one of them then cannot lose the case. Fewer within GW_REDIS_WAIT_TIMEOUT_MS: 503 GW_UNAVAILABLE, the case stored on the master, and a retry with the same Idempotency-Key gives that case once it reached them. 0 = answer once the master has it.',
+        "Replicas that must hold a write before the gateway acknowledges it (Redis WAIT, README.md#replicas): a submission's 202, a province's event, a rating, a rectification step, an operator's action. A fail-over to one of them then cannot lose it. Fewer within GW_REDIS_WAIT_TIMEOUT_MS: 503 GW_UNAVAILABLE, the write stored on the master, and repeating the request gives what was stored once it reached them (a submission or rating with the same Idempotency-Key; an event as its duplicate). 0 = answer once the master has it.",
       type: 'integer',
       minimum: 0,
       maximum: 16,
@@ -172,7 +172,7 @@ export const SETTINGS_SCHEMA = {
     },
     redisWaitTimeoutMs: {
       description:
-        'With GW_REDIS_WAIT_REPLICAS: how long a submission waits for its replicas before its 503 (on a connection of its own, so no other request waits behind it).',
+        'With GW_REDIS_WAIT_REPLICAS: how long a write waits for its replicas before its 503 (on a connection of its own, so no other request waits behind it).',
       type: 'integer',
       minimum: 10,
       maximum: 10000,
