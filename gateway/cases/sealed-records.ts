@@ -17,7 +17,7 @@
 // rating slot's hash: its value sealed again, in the same context, as the evaluation and
 // rectification stores seal it. A sealed note is re-sealed through reseal-list-entry.lua, a
 // compare-and-set of its one list entry, sealed again in its entry's context.)
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { DataKeyRing } from '../personal-data/data-keys.ts';
 import {
   SealedDataError,
@@ -27,7 +27,8 @@ import {
 } from '../personal-data/sealed-data.ts';
 import { noteContext, type StoredNoteEntry } from '../personal-data/sealed-text.ts';
 import { runScript } from '../shared/lua-script.ts';
-import type { RedisClient } from '../shared/redis.ts';
+import { sendToNode } from '../shared/command-timeout.ts';
+import { commandTimeoutOf, type RedisClient } from '../shared/redis.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import { CASE_SCRIPTS } from './case-scripts.ts';
 import {
@@ -530,7 +531,20 @@ export class SealedRecords {
     // Every hash under a hash tag of the prefix: cases ({s<n>}), evaluations and rectifications
     // ({rating:<province>}); the rest ({supervise}, {catalogue}…) is left out by the patterns.
     const pattern = `${escapeGlob(this.#keys.prefix)}:{*`;
-    const [cursor, keys] = await redis.scan(scan, 'MATCH', pattern, 'COUNT', limit, 'TYPE', 'hash');
+    // A cluster's node connections hold no command timeout of their own: sendToNode gives the
+    // cluster's.
+    const [cursor, keys] = (await sendToNode(
+      redis,
+      commandTimeoutOf(this.#redis),
+      'scan',
+      scan,
+      'MATCH',
+      pattern,
+      'COUNT',
+      limit,
+      'TYPE',
+      'hash',
+    )) as [string, string[]];
     const ids = new Set<string>();
     const comments = new Map<string, CommentAt>();
     for (const key of keys) {
@@ -578,10 +592,9 @@ export class SealedRecords {
   }
 
   /** The Redis to scan: the one server, or a Cluster's masters in the order of their addresses. */
-  #nodes(): RedisClient[] {
+  #nodes(): Redis[] {
     if (!(this.#redis instanceof Cluster)) return [this.#redis];
-    const address = (n: RedisClient) =>
-      n instanceof Cluster ? '' : `${n.options.host ?? ''}:${String(n.options.port ?? '')}`;
+    const address = (n: Redis) => `${n.options.host ?? ''}:${String(n.options.port ?? '')}`;
     return this.#redis.nodes('master').sort((a, b) => address(a).localeCompare(address(b)));
   }
 }

@@ -12,13 +12,20 @@
 // young-generation GC and were promoted — about 9 % of all the gateway allocated under load,
 // against 1 % without (gateway/README.md#garbage-collection). A corked socket batches the same
 // writes with no object per batch.
-import { Redis, type RedisOptions } from 'ioredis';
+//
+// A command's timeout (command-timeout.ts) starts when its batch leaves, not when it was issued: a
+// long turn (a loaded machine) would otherwise spend the timeout of the turn's first commands
+// before they were even sent, and their replies could not be back by the poll phase after it.
+import type { Command, Redis, RedisOptions } from 'ioredis';
+import { armCommandTimeout, TimedRedis } from './command-timeout.ts';
 
 type SendCommand = Redis['sendCommand'];
 
-export class BatchedRedis extends Redis {
+export class BatchedRedis extends TimedRedis {
   /** The socket corked for this turn of the event loop, if any. */
   #corked: Redis['stream'] | undefined;
+  /** The commands written into the corked socket this turn, whose timeouts start at the uncork. */
+  readonly #untimed: Command[] = [];
 
   constructor(url: string, options: RedisOptions) {
     // Answers shaped as every other connection of ours gets them (ioredis's default mapping).
@@ -31,6 +38,11 @@ export class BatchedRedis extends Redis {
     return super.sendCommand(command, stream);
   }
 
+  protected override timeCommand(command: Command, timeoutMs: number): void {
+    if (this.#corked) this.#untimed.push(command);
+    else armCommandTimeout(command, timeoutMs);
+  }
+
   #corkUntilNextTurn(): void {
     const socket = this.stream as Redis['stream'] | undefined;
     if (this.#corked || !socket?.writable) return;
@@ -41,6 +53,10 @@ export class BatchedRedis extends Redis {
       // The socket corked, even if a reconnect has replaced it since: uncorking a closed one is
       // harmless, and ending a socket (quit, disconnect) flushes a corked one first.
       socket.uncork();
+      const timeoutMs = this.commandTimeoutMs;
+      if (timeoutMs !== undefined)
+        for (const command of this.#untimed) armCommandTimeout(command, timeoutMs);
+      this.#untimed.length = 0;
     });
   }
 }

@@ -7,6 +7,7 @@
 import { Cluster, Redis, ReplyError, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
+import { sendToNode, TimedCluster, TimedRedis } from './command-timeout.ts';
 import { isSlotMoving } from './slot-moving.ts';
 
 /**
@@ -187,12 +188,19 @@ export function clusterOptions(
   };
 }
 
+/**
+ * The role's connection. The command timeout is ours (shared/command-timeout.ts: a reply already
+ * in the socket after a stall of the process is not timed out); BullMQ's worker connections, which
+ * have none, are ioredis's own, as BullMQ expects of its blocking connections.
+ */
 export function createRedis(role: RedisRole, settings: RedisSettings): RedisClient {
   const target = parseRedisTarget(settings.redisUrl);
   const options = redisOptions(role, settings);
   const redis =
     target.kind === 'cluster'
-      ? new Cluster(target.nodes, clusterOptions(role, settings, target))
+      ? role === 'worker'
+        ? new Cluster(target.nodes, clusterOptions(role, settings, target))
+        : new TimedCluster(target.nodes, clusterOptions(role, settings, target))
       : batchesWrites(role)
         ? new BatchedRedis(target.url, options)
         : new Redis(target.url, options);
@@ -213,14 +221,18 @@ export function createRedis(role: RedisRole, settings: RedisSettings): RedisClie
  */
 export function producerConnection(redis: RedisClient): RedisClient {
   if (!(redis instanceof BatchedRedis)) return redis;
-  // duplicate() makes a plain Redis with the same options.
+  // duplicate() makes an unbatched connection with the same options and command timeout.
   const producer = redis.duplicate();
   producer.on('error', () => undefined);
   return producer;
 }
 
-/** The command timeout of a connection's commands (on a Cluster, of its nodes'): none if unset. */
+/**
+ * The command timeout of a connection's commands: ours (command-timeout.ts), else ioredis's own
+ * (on a Cluster, of its nodes'); none if unset.
+ */
 export function commandTimeoutOf(redis: RedisClient): number | undefined {
+  if (redis instanceof TimedRedis || redis instanceof TimedCluster) return redis.commandTimeoutMs;
   return redis instanceof Cluster
     ? redis.options.redisOptions?.commandTimeout
     : redis.options.commandTimeout;
@@ -238,7 +250,8 @@ export function duplicateConnection(
   if (!override) return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
   const commandTimeout = override.commandTimeoutMs;
   // Commands sent before it has connected wait for it (up to their timeout), rather than fail as
-  // the request path's do when Redis is gone: it is made while the process runs.
+  // the request path's do when Redis is gone: it is made while the process runs. Our connections'
+  // duplicate() makes one of our own (TimedRedis, TimedCluster), with the timeout given.
   const enableOfflineQueue = true;
   const connection =
     redis instanceof Cluster
@@ -295,17 +308,28 @@ function factsOf(info: string, node?: string): RedisServerFacts {
 }
 
 /** CONFIG is often disabled or renamed on managed Redis: then the fsync policy is unknown. */
-async function readAppendfsync(node: Redis): Promise<string | undefined> {
+async function readAppendfsync(
+  node: Redis,
+  timeoutMs: number | undefined,
+): Promise<string | undefined> {
   try {
-    const reply = (await node.config('GET', 'appendfsync')) as unknown;
+    const reply = await sendToNode(node, timeoutMs, 'config', 'GET', 'appendfsync');
     return Array.isArray(reply) && typeof reply[1] === 'string' ? reply[1] : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function nodeFacts(node: Redis, name?: string): Promise<RedisServerFacts> {
-  const [info, appendfsync] = await Promise.all([node.info(), readAppendfsync(node)]);
+/** `timeoutMs`: a cluster's command timeout, which its nodes' connections do not hold. */
+async function nodeFacts(
+  node: Redis,
+  timeoutMs: number | undefined,
+  name?: string,
+): Promise<RedisServerFacts> {
+  const [info, appendfsync] = await Promise.all([
+    sendToNode(node, timeoutMs, 'info') as Promise<string>,
+    readAppendfsync(node, timeoutMs),
+  ]);
   return { ...factsOf(info, name), ...(appendfsync ? { appendfsync } : {}) };
 }
 
@@ -315,12 +339,16 @@ async function nodeFacts(node: Redis, name?: string): Promise<RedisServerFacts> 
  */
 export async function readRedisFacts(redis: RedisClient): Promise<RedisServerFacts[]> {
   // INFO works where CONFIG is disabled (managed Redis): only the fsync policy needs CONFIG.
-  if (!(redis instanceof Cluster)) return [await nodeFacts(redis)];
+  if (!(redis instanceof Cluster)) return [await nodeFacts(redis, commandTimeoutOf(redis))];
   const masters = redis.nodes('master');
   if (masters.length === 0) throw new StartupError('Redis Cluster: no master is known');
   return Promise.all(
     masters.map((node) =>
-      nodeFacts(node, `${node.options.host ?? '?'}:${node.options.port ?? '?'}`),
+      nodeFacts(
+        node,
+        commandTimeoutOf(redis),
+        `${node.options.host ?? '?'}:${node.options.port ?? '?'}`,
+      ),
     ),
   );
 }

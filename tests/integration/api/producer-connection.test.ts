@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseSystem } from '../../../gateway/case-system.ts';
 import { BatchedRedis } from '../../../gateway/shared/batched-redis.ts';
-import { createRedis, type RedisClient } from '../../../gateway/shared/redis.ts';
+import { commandTimeoutOf, createRedis, type RedisClient } from '../../../gateway/shared/redis.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 
 let gw: ApiGateway;
@@ -72,9 +72,11 @@ describe("the gateway's BullMQ queues", () => {
     const producer = await clientOf(gw.services.queues.queue('yn'));
     // BullMQ hands back its own proxy of the connection: the options object tells which it is.
     expect(producer.options).not.toBe(own.options);
-    // The producers' settings are the HTTP path's: fail fast, no offline queue.
+    // The producers' settings are the HTTP path's: fail fast, no offline queue, its command
+    // timeout (shared/command-timeout.ts, kept by the connection rather than in ioredis's options).
     expect(producer.options.enableOfflineQueue).toBe(false);
-    expect(producer.options.commandTimeout).toBe(own.options.commandTimeout);
+    expect(commandTimeoutOf(producer)).toBe(gw.config.redisCommandTimeoutMs);
+    expect(commandTimeoutOf(own)).toBe(gw.config.redisCommandTimeoutMs);
     expect(definedCommands(producer).some((name) => name.startsWith('addStandardJob'))).toBe(true);
     expect((await clientOf(gw.services.callbacks.queue)).options).toBe(producer.options);
     const job = await gw.services.queues.queue('yn').getJob(res.body.caseId);

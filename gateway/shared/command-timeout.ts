@@ -1,0 +1,164 @@
+// The command timeout of our Redis connections (GW_REDIS_COMMAND_TIMEOUT_MS on the request path;
+// README.md#settings): a command fails "Command timed out" only when its reply really is late, not
+// when the process itself was held up. ioredis's own `commandTimeout` arms a timer per command that
+// rejects the moment it fires. After a long synchronous stretch (a loaded machine: the process not
+// scheduled, a GC pause, a long turn of the event loop), Node runs the timers phase before the poll
+// phase that reads the sockets, so that timer rejected commands whose replies were already waiting
+// in the socket: 434 spurious 503s in a soak at load 12. Here the timer, when it fires, only
+// schedules the decision for the check phase (setImmediate), which runs after the poll phase of the
+// same turn: a reply that arrived meanwhile has been read and the command resolved by then.
+//
+// The connections are our own subclasses rather than patched ioredis objects: ioredis never sees a
+// `commandTimeout` (its timer would still reject first), the connection keeps it and arms its own
+// timer per command in sendCommand. A Cluster arms it at its own sendCommand, once per command for
+// all its redirections, since ioredis makes each node's connection itself, as a plain Redis.
+import {
+  Cluster,
+  Command,
+  Redis,
+  type ClusterNode,
+  type ClusterOptions,
+  type RedisOptions,
+} from 'ioredis';
+// ioredis's own duplicate() signatures, which ours keep (their answer types follow `replyMapping`).
+import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
+import type {
+  ReplyMappingFromClusterOptions,
+  ReplyMappingFromOptions,
+  ReplyMappingMode,
+} from 'ioredis/built/types.js';
+
+/** What a command whose reply is late rejects with (isRedisUnavailable: 503), as ioredis words it. */
+export const COMMAND_TIMED_OUT = 'Command timed out';
+
+/**
+ * Commands already timed: ioredis sends a command again through sendCommand when it leaves an
+ * offline queue, and its timeout runs from the first send, as ioredis's own did.
+ */
+const timed = new WeakSet<Command>();
+
+/**
+ * Fails `command` with COMMAND_TIMED_OUT if it is still unanswered `timeoutMs` from now and after
+ * the poll phase that follows. The timer is cleared when the command settles, so a command answered
+ * in time is not held for the rest of its timeout (it would outlive young-generation GCs,
+ * gateway/README.md#garbage-collection).
+ */
+export function armCommandTimeout(command: Command, timeoutMs: number): void {
+  if (timed.has(command)) return;
+  timed.add(command);
+  const timer = setTimeout(decideAfterPoll, timeoutMs, command);
+  const clear = () => clearTimeout(timer);
+  command.promise.then(clear, clear);
+}
+
+function decideAfterPoll(command: Command): void {
+  if (!command.isSettled) setImmediate(rejectIfUnanswered, command);
+}
+
+function rejectIfUnanswered(command: Command): void {
+  if (!command.isSettled) command.reject(new Error(COMMAND_TIMED_OUT));
+}
+
+type SendCommand = Redis['sendCommand'];
+
+/** Our connections answer in ioredis's default shapes (`replyMapping` legacy), as BatchedRedis asks. */
+type LegacyRedisOptions = RedisOptions & { replyMapping?: 'legacy' };
+
+/** One Redis, its commands held to `commandTimeout` as above (none: no timer at all). */
+export class TimedRedis extends Redis {
+  /** The command timeout in ms, kept out of ioredis's options; undefined: none. */
+  readonly commandTimeoutMs: number | undefined;
+
+  /** `url` undefined: the options name the server (a duplicate's). */
+  constructor(url: string | undefined, options: LegacyRedisOptions) {
+    const { commandTimeout, ...rest } = options;
+    // ioredis skips an undefined argument.
+    super(url as string, rest);
+    this.commandTimeoutMs = commandTimeout;
+  }
+
+  override sendCommand(...[command, stream]: Parameters<SendCommand>): ReturnType<SendCommand> {
+    if (this.commandTimeoutMs !== undefined) this.timeCommand(command, this.commandTimeoutMs);
+    return super.sendCommand(command, stream);
+  }
+
+  /** Starts the command's timeout: when it is sent (BatchedRedis: when its batch leaves). */
+  protected timeCommand(command: Command, timeoutMs: number): void {
+    armCommandTimeout(command, timeoutMs);
+  }
+
+  /** A plain (unbatched) connection of this class with the same options and timeout. */
+  override duplicate<Override extends Partial<RedisOptions> | undefined = undefined>(
+    override?: Override,
+  ): Redis<ReplyMappingFromOptions<'legacy', Override>> {
+    const duplicate = new TimedRedis(undefined, {
+      ...this.options,
+      commandTimeout: this.commandTimeoutMs,
+      ...override,
+    } as LegacyRedisOptions);
+    return duplicate as unknown as Redis<ReplyMappingFromOptions<'legacy', Override>>;
+  }
+}
+
+type ClusterSendCommand = Cluster['sendCommand'];
+
+/** A Redis Cluster whose commands are held to `redisOptions.commandTimeout` as above. */
+export class TimedCluster extends Cluster {
+  readonly commandTimeoutMs: number | undefined;
+  readonly #startupNodes: ClusterNode[];
+
+  constructor(startupNodes: ClusterNode[], options: ClusterOptions) {
+    const { commandTimeout, ...redisOptions } = options.redisOptions ?? {};
+    super(startupNodes, { ...options, redisOptions } as ClusterOptionsWithReplyMapping<'legacy'>);
+    this.commandTimeoutMs = commandTimeout;
+    this.#startupNodes = startupNodes;
+  }
+
+  override sendCommand(
+    ...[command, stream, node]: Parameters<ClusterSendCommand>
+  ): ReturnType<ClusterSendCommand> {
+    if (this.commandTimeoutMs !== undefined) armCommandTimeout(command, this.commandTimeoutMs);
+    return super.sendCommand(command, stream, node);
+  }
+
+  /** A cluster client of this class with the same nodes, options and timeout (ioredis's rules). */
+  override duplicate<
+    OverrideOptions extends ClusterOptionsWithReplyMapping<ReplyMappingMode> | undefined =
+      undefined,
+  >(
+    overrideStartupNodes?: ClusterNode[],
+    overrideOptions?: OverrideOptions,
+  ): Cluster<ReplyMappingFromClusterOptions<'legacy', OverrideOptions>> {
+    const nodes = overrideStartupNodes?.length ? overrideStartupNodes : this.#startupNodes.slice();
+    const duplicate = new TimedCluster(nodes, {
+      ...this.options,
+      ...overrideOptions,
+      redisOptions: {
+        ...this.options.redisOptions,
+        commandTimeout: this.commandTimeoutMs,
+        ...overrideOptions?.redisOptions,
+      },
+    });
+    return duplicate as unknown as Cluster<
+      ReplyMappingFromClusterOptions<'legacy', OverrideOptions>
+    >;
+  }
+}
+
+/**
+ * Sends a command to one node of a cluster (from TimedCluster#nodes, whose connections ioredis makes
+ * as plain Redis, with no timeout of their own), held to the cluster's `timeoutMs`; to one
+ * TimedRedis, held to its own. Strings come back as strings, as from `node.info()`.
+ */
+export function sendToNode(
+  node: Redis,
+  timeoutMs: number | undefined,
+  name: string,
+  ...args: (string | number)[]
+): Promise<unknown> {
+  const command = new Command(name, args, { replyEncoding: 'utf8' });
+  if (timeoutMs !== undefined && !(node instanceof TimedRedis)) {
+    armCommandTimeout(command, timeoutMs);
+  }
+  return node.sendCommand(command) as Promise<unknown>;
+}
