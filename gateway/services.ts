@@ -207,6 +207,8 @@ export function createServices(
     // Read at each use: a publish replaces the registry.
     results: { resultFor: (code, version) => data.catalogue.current.resultFor(code, version) },
   });
+  // Every route's queue from the start, not at its first replay (CaseQueues#open).
+  cases.queues.open(data.routing.routes.adapters());
   const metrics = createMetrics();
   const warnings = readinessWarnings({ board: cases.board, calendar: data.calendar, now });
   registerSupervisionMetrics(metrics.registry, { board: cases.board, warnings });

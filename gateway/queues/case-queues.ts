@@ -86,6 +86,21 @@ export class CaseQueues {
     return queue;
   }
 
+  /**
+   * Opens these adapters' queues now (the gateway's, at start): a queue's first command waits for
+   * BullMQ to check the server (an INFO), which a first dead-letter replay or status query would
+   * otherwise pay within its request; and a handle whose check failed fails every later use, which
+   * the gateway's start then sees (ready()) rather than an operator's replay.
+   */
+  open(adapters: readonly string[]): void {
+    for (const adapter of adapters) this.queue(adapter);
+  }
+
+  /** Resolves once every queue opened so far has checked the server. */
+  async ready(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.waitUntilReady()));
+  }
+
   async enqueue(caseId: string, adapter: string): Promise<void> {
     await this.queue(adapter).add('deliver', { caseId }, this.jobOptions(caseId));
   }

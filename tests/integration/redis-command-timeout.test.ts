@@ -3,7 +3,9 @@
 // process longer than the timeout (here a deliberate busy loop, as a loaded machine's descheduled
 // process or long turn) no longer fails the commands whose replies arrived meanwhile, as ioredis's
 // own `commandTimeout` does (the control below); a Redis that does not answer (CLIENT PAUSE) still
-// fails them, and the gateway answers 503.
+// fails them, and the gateway answers 503. And the gateway's delivery queues are created at start,
+// so a first dead-letter replay does not wait for BullMQ's check of the server (an INFO).
+import { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BatchedRedis } from '../../gateway/shared/batched-redis.ts';
@@ -165,6 +167,25 @@ describe('a reply that is really late', () => {
       } finally {
         await admin.call('CLIENT', 'UNPAUSE');
       }
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('the gateway’s delivery queues', () => {
+  it('are made at start and have checked the server by then, so the first replay’s reads of a job send no INFO (BullMQ’s check)', async () => {
+    const gw = await startApiGateway({}, { redisUrl: redis.url, relay: false });
+    try {
+      await gw.services.queues.ready();
+      await admin.config('RESETSTAT');
+      // What a replay reads first (admin/dead-letters.ts), on every route's queue.
+      for (const adapter of gw.services.routing.routes.adapters()) {
+        expect(await Job.fromId(gw.services.queues.queue(adapter), 'no-such-case')).toBeUndefined();
+      }
+      const stats = await admin.info('commandstats');
+      expect(stats).toMatch(/^cmdstat_hgetall:/m);
+      expect(stats).not.toMatch(/^cmdstat_info:/m);
     } finally {
       await gw.close();
     }
