@@ -122,7 +122,7 @@ export const SETTINGS_SCHEMA = {
     },
     redisCommandTimeoutMs: {
       description:
-        'A Redis command on the request path that takes longer fails, so the client gets 503 instead of a hang.',
+        'A Redis command on the request path that takes longer fails, so the client gets 503 instead of a hang. Only a reply that really is late fails: one already waiting when the process resumes from a stall (a loaded machine) is read first (gateway/README.md#command-timeout).',
       type: 'integer',
       minimum: 50,
       maximum: 10000,
