@@ -1,12 +1,13 @@
 // The command timeout of our Redis connections (GW_REDIS_COMMAND_TIMEOUT_MS on the request path;
-// README.md#settings): a command fails "Command timed out" only when its reply really is late, not
-// when the process itself was held up. ioredis's own `commandTimeout` arms a timer per command that
-// rejects the moment it fires. After a long synchronous stretch (a loaded machine: the process not
-// scheduled, a GC pause, a long turn of the event loop), Node runs the timers phase before the poll
-// phase that reads the sockets, so that timer rejected commands whose replies were already waiting
-// in the socket: 434 spurious 503s in a soak at load 12. Here the timer, when it fires, only
-// schedules the decision for the check phase (setImmediate), which runs after the poll phase of the
-// same turn: a reply that arrived meanwhile has been read and the command resolved by then.
+// gateway/README.md#command-timeout): a command fails "Command timed out" only when its reply
+// really is late, not when the process itself was held up. ioredis's own `commandTimeout` arms a
+// timer per command that rejects the moment it fires. After a long synchronous stretch (a loaded
+// machine: the process not scheduled, a GC pause, a long turn of the event loop), Node runs the
+// timers phase before the poll phase that reads the sockets, so that timer rejected commands whose
+// replies were already waiting in the socket: 434 spurious 503s in a soak at load 12. Here the
+// timer, when it fires, only schedules the decision for the check phase (setImmediate), which runs
+// after the poll phase of the same turn: a reply that arrived meanwhile has been read and the
+// command resolved by then.
 //
 // The connections are our own subclasses rather than patched ioredis objects: ioredis never sees a
 // `commandTimeout` (its timer would still reject first), the connection keeps it and arms its own
@@ -28,7 +29,7 @@ import type {
   ReplyMappingMode,
 } from 'ioredis/built/types.js';
 
-/** What a command whose reply is late rejects with (isRedisUnavailable: 503), as ioredis words it. */
+/** What a command whose reply is late fails with (isRedisUnavailable: 503), ioredis's words. */
 export const COMMAND_TIMED_OUT = 'Command timed out';
 
 /**
@@ -61,7 +62,7 @@ function rejectIfUnanswered(command: Command): void {
 
 type SendCommand = Redis['sendCommand'];
 
-/** Our connections answer in ioredis's default shapes (`replyMapping` legacy), as BatchedRedis asks. */
+/** Our connections answer in ioredis's default shapes (`replyMapping` legacy, BatchedRedis). */
 type LegacyRedisOptions = RedisOptions & { replyMapping?: 'legacy' };
 
 /** One Redis, its commands held to `commandTimeout` as above (none: no timer at all). */
@@ -146,9 +147,9 @@ export class TimedCluster extends Cluster {
 }
 
 /**
- * Sends a command to one node of a cluster (from TimedCluster#nodes, whose connections ioredis makes
- * as plain Redis, with no timeout of their own), held to the cluster's `timeoutMs`; to one
- * TimedRedis, held to its own. Strings come back as strings, as from `node.info()`.
+ * Sends a command to one node of a cluster (from TimedCluster#nodes, connections ioredis makes as
+ * plain Redis, with no timeout of their own), held to the cluster's `timeoutMs`; to one TimedRedis,
+ * held to its own. Strings come back as strings, as from `node.info()`.
  */
 export function sendToNode(
   node: Redis,
