@@ -6,6 +6,8 @@
 // commands (gateway/shared/redis.ts). It follows the published catalogue as gateways do
 // (gateway/README.md#live-reload) for the typed results, item names and working-day calendar it
 // uses, so a version or calendar published while it runs is used without a restart.
+// With GW_WORKER_METRICS_PORT it also serves /metrics, /healthz and /readyz
+// (worker-operations.ts), started once everything else runs and closed last.
 // adapters/worker.ts runs it alone (`npm run start:worker`); `npm start` runs it beside the
 // gateway and the sandboxes.
 import type { Config } from '../config/load-config.ts';
@@ -33,6 +35,7 @@ import {
 import { redisKeys, routeQueueName } from '../gateway/shared/redis-keys.ts';
 import { recordDefaultRatings } from '../gateway/evaluations/default-ratings.ts';
 import { createWorkerMetrics, type WorkerMetrics } from '../gateway/metrics/worker-metrics.ts';
+import { createLifecycle } from '../gateway/shared/lifecycle.ts';
 import {
   pruneNotices,
   startPeriodic,
@@ -43,6 +46,7 @@ import { loadSupervisionData } from '../gateway/supervision/supervision-data.ts'
 import { loadAdapterSettings, type AdapterSettingsTable } from './kit/adapter-config.ts';
 import { startAdapterWorker, type AdapterWorker } from './kit/job-runner.ts';
 import { ADAPTER_IDS, createAdapter, type AdapterId } from './kit/registry.ts';
+import { startWorkerOperations, type WorkerOperations } from './worker-operations.ts';
 
 export interface RunningWorkers {
   workers: Map<string, AdapterWorker>;
@@ -50,6 +54,8 @@ export interface RunningWorkers {
   catalogue: LiveCatalogue<WorkerCatalogue>;
   /** Its delivery workers' metrics (gateway/metrics/worker-metrics.ts). */
   metrics: WorkerMetrics;
+  /** Its operations listener; none unless GW_WORKER_METRICS_PORT is set. */
+  operations: WorkerOperations | undefined;
   stop: () => Promise<void>;
 }
 
@@ -119,7 +125,9 @@ export async function startWorkers(
     calendar: supervision.calendar,
     registry: results,
   });
-  const metrics = createWorkerMetrics();
+  const serving = config.workerMetricsPort !== undefined;
+  // Process metrics as a gateway's, when something can scrape them.
+  const metrics = createWorkerMetrics({ defaultMetrics: serving && config.metricsEnabled });
   const workers = new Map<string, AdapterWorker>();
   for (const id of options.adapters ?? ADAPTER_IDS) {
     const s = settings[id];
@@ -193,21 +201,38 @@ export async function startWorkers(
     config.supervisionIntervalMs,
     logger,
   );
-  logger.info({ adapters: [...workers.keys()] }, 'workers started');
-  return {
-    workers,
-    catalogue,
-    metrics,
-    stop: async () => {
-      await relay.stop();
-      await silenceWatch.stop();
-      await Promise.all([...workers.values()].map((w) => w.close()));
-      await supervising.stop();
-      await callbackWorker.close();
-      await cases.close();
-      await catalogue.close();
-      await storeConnection.quit().catch(() => storeConnection.disconnect());
-      await connection.quit().catch(() => connection.disconnect());
-    },
+  const lifecycle = createLifecycle();
+  let operations: WorkerOperations | undefined;
+  const stop = async () => {
+    // /readyz answers 503 while the rest stops; the listener closes last.
+    lifecycle.startDraining();
+    await relay.stop();
+    await silenceWatch.stop();
+    await Promise.all([...workers.values()].map((w) => w.close()));
+    await supervising.stop();
+    await callbackWorker.close();
+    await cases.close();
+    await catalogue.close();
+    await storeConnection.quit().catch(() => storeConnection.disconnect());
+    await connection.quit().catch(() => connection.disconnect());
+    await operations?.close();
   };
+  if (config.workerMetricsPort !== undefined) {
+    try {
+      operations = await startWorkerOperations(config.workerMetricsPort, config.workerMetricsHost, {
+        redis: storeConnection,
+        lifecycle,
+        pingTimeoutMs: config.redisCommandTimeoutMs,
+        registry: config.metricsEnabled ? metrics.registry : undefined,
+        log: logger,
+      });
+    } catch (error) {
+      await stop();
+      throw new StartupError(
+        `operations listener on ${config.workerMetricsHost}:${config.workerMetricsPort}: ${(error as Error).message}`,
+      );
+    }
+  }
+  logger.info({ adapters: [...workers.keys()] }, 'workers started');
+  return { workers, catalogue, metrics, operations, stop };
 }

@@ -370,10 +370,27 @@ export const SETTINGS_SCHEMA = {
       'x-env': 'GW_DOCS_ENABLED',
     },
     metricsEnabled: {
-      description: 'Serve GET /metrics (no auth: expose it only to the monitoring network).',
+      description:
+        "Serve GET /metrics, the gateway's and a worker's (GW_WORKER_METRICS_PORT) (no auth: expose it only to the monitoring network).",
       type: 'boolean',
       default: true,
       'x-env': 'GW_METRICS_ENABLED',
+    },
+    workerMetricsPort: {
+      description:
+        "TCP port of a worker process's operations listener: GET /metrics (its delivery outcomes, province call durations and put-backs), /healthz and /readyz (its Redis answers a PING within GW_REDIS_COMMAND_TIMEOUT_MS and it is not stopping). Unset: the worker listens on no port (adapters/README.md#operations-listener).",
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      'x-env': 'GW_WORKER_METRICS_PORT',
+    },
+    workerMetricsHost: {
+      description:
+        "Address a worker process's operations listener binds to (with GW_WORKER_METRICS_PORT); like GW_HOST, every interface, so a scraper in another container reaches it. No auth: expose it to the monitoring network only.",
+      type: 'string',
+      minLength: 1,
+      default: '0.0.0.0',
+      'x-env': 'GW_WORKER_METRICS_HOST',
     },
     caseRetentionDays: {
       description:

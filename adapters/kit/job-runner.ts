@@ -26,6 +26,11 @@
 // A province's error text may quote the applicant (an ID number it echoes back): the case store
 // seals it as the failure reason, and this runner's log lines, and the errors its jobs fail with
 // (BullMQ keeps their message and stack in Redis), carry it masked (personal-data/mask-free-text.ts).
+// Each run's outcome is counted here, where it is decided, in gw_deliveries_total{adapter,outcome}
+// (worker-metrics.ts): delivered or duplicate once DELIVERED is recorded, retry for a failed
+// province call that will be tried again (a 429 too), failed for a dead letter, skipped when
+// there was nothing to send; a put-back counts only as a put-back. The province call itself is
+// timed in gw_province_request_duration_seconds{adapter}.
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { RoutedCase } from '../../gateway/cases/case-record.ts';
@@ -47,9 +52,18 @@ import { routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { isRedisUnavailable } from '../../gateway/shared/redis.ts';
 import { maskFreeText } from '../../gateway/personal-data/mask-free-text.ts';
 import { isSlotMoving } from '../../gateway/shared/slot-moving.ts';
-import type { PutBackReason, WorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
+import type {
+  DeliveryOutcomeLabel,
+  PutBackReason,
+  WorkerMetrics,
+} from '../../gateway/metrics/worker-metrics.ts';
 import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
-import { PermanentDeliveryError, type ProvinceAdapter } from './contract.ts';
+import {
+  PermanentDeliveryError,
+  type DeliveryRequest,
+  type DeliveryResult,
+  type ProvinceAdapter,
+} from './contract.ts';
 import { DeliveryLog } from './delivery-log.ts';
 import { toDeliveryRequest } from './delivery-request.ts';
 import { runStatusQuery, type StatusQueryOutcome } from './status-query-job.ts';
@@ -77,7 +91,7 @@ export interface RunnerDeps {
   statusQueries: StatusQueryRecorder;
   itemName: (code: string, version: number) => string;
   log: Logger;
-  /** Counts jobs put back without spending an attempt. */
+  /** Counts outcomes, province call durations and jobs put back without spending an attempt. */
   metrics: WorkerMetrics;
 }
 
@@ -148,6 +162,8 @@ export function startAdapterWorker(
 ): AdapterWorker {
   const log = deps.log.child({ adapter: adapterId });
   const actor = { adapterId };
+  const countOutcome = (outcome: DeliveryOutcomeLabel) => deps.metrics.delivery(adapterId, outcome);
+  deps.metrics.adapterStarted(adapterId);
 
   /** One run of a delivery job; Redis refusing its own steps puts it back, no attempt spent. */
   async function deliver(job: Job<DeliveryJob>, token?: string): Promise<DeliveryOutcome> {
@@ -200,12 +216,14 @@ export function startAdapterWorker(
       // Never stored, or deleted by hand (too young for retention): a job no submission made,
       // left a dead letter for an operator to see (adapters/README.md#job-runner).
       log.error({ caseId }, 'delivery job for a case that was never stored');
+      countOutcome('failed');
       throw new UnrecoverableError(`case ${caseId} not found`);
     }
     if (target.found === 'expired') {
       // Closed and removed by retention before this repeat of its job ran: its delivery was done
       // long ago, so there is nothing to send and nothing an operator could replay.
       log.info({ caseId }, 'delivery job for a case retention removed: nothing to send');
+      countOutcome('skipped');
       return { delivered: false, skipped: 'expired' };
     }
     // A replayed job, or a province that reported progress before this worker recorded its
@@ -214,6 +232,7 @@ export function startAdapterWorker(
       // Delivered by an earlier run, and a province event moved the case before this one could
       // record it: keep the province's number, as recordDelivered does.
       if (earlier) await ownStep(deps.store.keepProvinceCaseNo(caseId, earlier.provinceCaseNo));
+      countOutcome('skipped');
       return { delivered: false, skipped: target.status };
     }
     const { record } = target;
@@ -231,8 +250,7 @@ export function startAdapterWorker(
     const request = toDeliveryRequest(record, target.envelope, itemName);
     let result;
     try {
-      // No signal: only the adapter's timeout bounds the call (contract.ts AdapterContext).
-      result = await adapter.deliver(request, { log: caseLog });
+      result = await callProvince(request, caseLog);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof PermanentDeliveryError) {
@@ -248,6 +266,7 @@ export function startAdapterWorker(
           { reason: maskFreeText(message), pauseMs },
           'province rate-limited us; queue paused',
         );
+        countOutcome('retry');
         await worker.rateLimit(pauseMs);
         throw Worker.RateLimitError();
       }
@@ -259,12 +278,29 @@ export function startAdapterWorker(
       );
       // BullMQ keeps a retried attempt's message and stack in the job's hash: masked first. The
       // same error object, so the backoff still reads its Retry-After.
-      if (!last) throw maskedInPlace(error);
+      if (!last) {
+        countOutcome('retry');
+        throw maskedInPlace(error);
+      }
       return failForGood(record, `gave up after ${attempt} attempts: ${message}`, caseLog, message);
     }
     await breaker.success();
     const answer = { provinceCaseNo: result.provinceCaseNo, duplicate: result.duplicate };
     return recordProvinceAnswer(job, record, answer, caseLog);
+  }
+
+  /** The delivery call, timed in gw_province_request_duration_seconds whatever its answer. */
+  async function callProvince(
+    request: DeliveryRequest,
+    caseLog: DeliveryLog,
+  ): Promise<DeliveryResult> {
+    const started = performance.now();
+    try {
+      // No signal: only the adapter's timeout bounds the call (contract.ts AdapterContext).
+      return await adapter.deliver(request, { log: caseLog });
+    } finally {
+      deps.metrics.provinceRequest(adapterId, (performance.now() - started) / 1000);
+    }
   }
 
   /** Records DELIVERED; if that fails, the job keeps the answer for its next run to record. */
@@ -285,6 +321,7 @@ export function startAdapterWorker(
       throw error;
     }
     caseLog.infoOnce(answer, 'delivered');
+    countOutcome(answer.duplicate ? 'duplicate' : 'delivered');
     return { delivered: true, ...answer };
   }
 
@@ -301,12 +338,16 @@ export function startAdapterWorker(
     message = reason,
   ): Promise<DeliveryOutcome> {
     const moved = await ownStep(recordDeliveryFailed(deps.store, record, { ...actor, reason }));
-    if (moved.ok) throw new UnrecoverableError(maskFreeText(message));
+    if (moved.ok) {
+      countOutcome('failed');
+      throw new UnrecoverableError(maskFreeText(message));
+    }
     const now = moved.reason === 'missing' ? 'missing' : moved.current;
     caseLog.warn(
       { reason: maskFreeText(reason), status: now },
       'delivery failed, but the case has moved on: no dead letter',
     );
+    countOutcome('skipped');
     return { delivered: false, skipped: now };
   }
 

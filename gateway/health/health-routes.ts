@@ -2,7 +2,7 @@
 // /healthz, the process is up; GET /readyz, this instance should receive traffic — Redis answers a
 // PING in time and the process is not draining — plus, still 200, the warnings operators should act
 // on (a working-day calendar missing for a year the deadlines need).
-import type { RedisClient } from '../shared/redis.ts';
+import { pingWithin, type RedisClient } from '../shared/redis.ts';
 import { routesFor } from '../http/api-route.ts';
 import { headerRef, jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import type { Lifecycle } from '../shared/lifecycle.ts';
@@ -29,20 +29,6 @@ async function warningsWithin(deps: HealthDeps): Promise<readonly object[]> {
     return await Promise.race([deps.readinessWarnings(), timeout]);
   } catch {
     return [];
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function pingWithin(redis: RedisClient, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([redis.ping().then((r) => r === 'PONG'), timeout]);
-  } catch {
-    return false;
   } finally {
     clearTimeout(timer);
   }

@@ -1,24 +1,72 @@
 // A worker process's Prometheus metrics (adapters/README.md#job-runner), on a prom-client Registry
-// of its own as a gateway's are (metrics.ts): `gw_delivery_jobs_put_back_total{adapter, reason}`,
-// delivery jobs put back to wait without spending an attempt because Redis, not the province,
-// could not serve the job's own reads and writes. The worker process serves no /metrics yet
-// (gateway/README.md#callbacks says so too): the registry is RunningWorkers.metrics, for a future
-// endpoint and for tests.
-import { Counter, Registry } from 'prom-client';
+// of its own as a gateway's are (metrics.ts), served by its operations listener
+// (adapters/worker-operations.ts, GW_WORKER_METRICS_PORT):
+// - `gw_deliveries_total{adapter, outcome}`: each delivery job run's outcome, counted by the job
+//   runner where it decides it — delivered, duplicate (the province already had the case),
+//   retry (a failed province call that will be tried again, a 429 too), failed (given up: a dead
+//   letter), skipped (nothing to send: the case moved on or is gone);
+// - `gw_province_request_duration_seconds{adapter}`: the delivery call to the province itself,
+//   whatever its answer;
+// - `gw_delivery_jobs_put_back_total{adapter, reason}`: delivery jobs put back to wait without
+//   spending an attempt because Redis, not the province, could not serve the job's own reads and
+//   writes.
+// The backlog (outbox, queues, dead letters) is read from Redis by every gateway's /metrics
+// (delivery-metrics.ts), not here. Labels never carry case ids.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Why a delivery job was put back: its case's Cluster slot was moving, or Redis was unavailable. */
 export type PutBackReason = 'slot-moving' | 'redis-unavailable';
 
+/** What one run of a delivery job came to (gw_deliveries_total's outcome label). */
+export type DeliveryOutcomeLabel = 'delivered' | 'duplicate' | 'retry' | 'failed' | 'skipped';
+
+const OUTCOMES: readonly DeliveryOutcomeLabel[] = [
+  'delivered',
+  'duplicate',
+  'retry',
+  'failed',
+  'skipped',
+];
+const PUT_BACK_REASONS: readonly PutBackReason[] = ['slot-moving', 'redis-unavailable'];
+
 export const DELIVERY_JOBS_PUT_BACK = 'gw_delivery_jobs_put_back_total';
+export const DELIVERIES = 'gw_deliveries_total';
+export const PROVINCE_REQUEST_DURATION = 'gw_province_request_duration_seconds';
+
+export interface WorkerMetricsOptions {
+  /** Process metrics (CPU, memory, event loop lag, GC), as a gateway's; default false (unserved). */
+  defaultMetrics?: boolean;
+}
 
 export interface WorkerMetrics {
   readonly registry: Registry;
+  /** Shows the adapter's series at 0 from its start, so rate() sees its first delivery. */
+  adapterStarted(adapter: string): void;
+  /** Counts one delivery job run's outcome. */
+  delivery(adapter: string, outcome: DeliveryOutcomeLabel): void;
+  /** Observes one delivery call to the province, in seconds. */
+  provinceRequest(adapter: string, seconds: number): void;
   /** Counts one delivery job put back (delayed) without spending an attempt. */
   jobPutBack(adapter: string, reason: PutBackReason): void;
 }
 
-export function createWorkerMetrics(): WorkerMetrics {
+export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
   const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const deliveries = new Counter({
+    name: DELIVERIES,
+    help: 'Delivery job runs by adapter and outcome (delivered, duplicate, retry, failed: a dead letter, skipped)',
+    labelNames: ['adapter', 'outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: PROVINCE_REQUEST_DURATION,
+    help: 'Duration of delivery calls to the province in seconds, by adapter, whatever the answer',
+    labelNames: ['adapter'] as const,
+    // From a near province's 10 ms to the 30 s an adapter's timeout may allow.
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30],
+    registers: [registry],
+  });
   const putBack = new Counter({
     name: DELIVERY_JOBS_PUT_BACK,
     help: 'Delivery jobs put back without spending an attempt, by adapter and reason (slot-moving, redis-unavailable)',
@@ -27,6 +75,12 @@ export function createWorkerMetrics(): WorkerMetrics {
   });
   return {
     registry,
+    adapterStarted: (adapter) => {
+      for (const outcome of OUTCOMES) deliveries.inc({ adapter, outcome }, 0);
+      for (const reason of PUT_BACK_REASONS) putBack.inc({ adapter, reason }, 0);
+    },
+    delivery: (adapter, outcome) => deliveries.inc({ adapter, outcome }),
+    provinceRequest: (adapter, seconds) => duration.observe({ adapter }, seconds),
     jobPutBack: (adapter, reason) => putBack.inc({ adapter, reason }),
   };
 }
