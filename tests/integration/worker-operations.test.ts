@@ -1,0 +1,210 @@
+// The worker process's operations listener (adapters/worker-operations.ts), through the real entry
+// point adapters/worker.ts in a child process, as compose runs it: /healthz, /readyz and /metrics
+// on GW_WORKER_METRICS_PORT; /readyz following its Redis, paused (SIGSTOP) and stopped; SIGTERM
+// closing the listener before a clean exit; no listening socket at all without the port. On a
+// private redis-server of this file's own, since it pauses and stops it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectPath } from '../../gateway/shared/project-root.ts';
+import { freePort, startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
+import { testDataKeys, uniquePrefix, waitFor } from '../support/redis.ts';
+
+interface WorkerChild {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | string>;
+}
+
+let redis: PrivateRedis;
+let redisDir: string;
+const children: WorkerChild[] = [];
+
+function startWorker(env: Record<string, string>): WorkerChild {
+  const child = spawn(process.execPath, [projectPath('adapters/worker.ts')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      REDIS_URL: redis.url,
+      GW_KEY_PREFIX: uniquePrefix('worker-ops'),
+      GW_DATA_KEYS: testDataKeys(),
+      GW_ENV: 'test',
+      LOG_LEVEL: 'info',
+      LOG_FLUSH_MS: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal!)),
+  );
+  const running = { child, output: () => output, exited };
+  children.push(running);
+  return running;
+}
+
+/** Messages of the child's log lines, in order. */
+function messages(worker: WorkerChild): string[] {
+  return worker
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => String((JSON.parse(line) as { msg?: unknown }).msg));
+}
+
+async function started(worker: WorkerChild): Promise<void> {
+  await waitFor(
+    () => {
+      if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+      return messages(worker).includes('workers started');
+    },
+    { timeoutMs: 20_000, what: 'workers started' },
+  );
+}
+
+/** TCP ports the process listens on, from its socket descriptors and the kernel's socket table. */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const socket = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (socket) inodes.add(socket[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is fields[1] (addr:port in hex), st fields[3] (0A: LISTEN), inode fields[9].
+      if (fields[3] === '0A' && inodes.has(fields[9] ?? '')) {
+        ports.push(parseInt(fields[1]!.split(':').pop()!, 16));
+      }
+    }
+  }
+  return ports;
+}
+
+async function stopWorker(worker: WorkerChild): Promise<number | string> {
+  if (worker.child.exitCode === null && worker.child.signalCode === null) {
+    worker.child.kill('SIGTERM');
+  }
+  return worker.exited;
+}
+
+beforeAll(async () => {
+  redisDir = mkdtempSync(join(tmpdir(), 'swgw-worker-ops-'));
+  redis = await startPrivateRedis({ dir: redisDir, persistent: false });
+});
+afterAll(async () => {
+  redis.process.kill('SIGCONT');
+  for (const worker of children) worker.child.kill('SIGKILL');
+  await redis.stop();
+  rmSync(redisDir, { recursive: true, force: true });
+});
+
+describe('the worker process with GW_WORKER_METRICS_PORT', () => {
+  let worker: WorkerChild;
+  let port: number;
+  let url: string;
+  const status = async (path: string) => (await fetch(`${url}${path}`)).status;
+
+  beforeAll(async () => {
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    worker = startWorker({
+      GW_WORKER_METRICS_PORT: String(port),
+      GW_WORKER_METRICS_HOST: '127.0.0.1',
+    });
+    await started(worker);
+  });
+
+  it('listens on that port alone and answers /healthz and /readyz 200', async () => {
+    expect(listeningPorts(worker.child.pid!)).toEqual([port]);
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'up' } });
+  });
+
+  it('serves its delivery series and process metrics on /metrics, not the gateway backlog', async () => {
+    const res = await fetch(`${url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toContain('gw_deliveries_total{adapter="yn",outcome="delivered"} 0');
+    expect(text).toContain('# TYPE gw_province_request_duration_seconds histogram');
+    expect(text).toContain('gw_delivery_jobs_put_back_total{adapter="xz",reason="slot-moving"} 0');
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).not.toContain('gw_outbox_cases');
+    expect(await status('/v1/cases')).toBe(404);
+  });
+
+  it('answers /readyz 503 while its Redis is paused (SIGSTOP) and 200 once it runs again', async () => {
+    redis.process.kill('SIGSTOP');
+    try {
+      await waitFor(async () => (await status('/readyz')) === 503, { what: '503 while paused' });
+      const down = await fetch(`${url}/readyz`);
+      expect(down.headers.get('retry-after')).toBe('1');
+      expect(await down.json()).toEqual({ status: 'unavailable', checks: { redis: 'down' } });
+      expect(await status('/healthz')).toBe(200);
+    } finally {
+      redis.process.kill('SIGCONT');
+    }
+    await waitFor(async () => (await status('/readyz')) === 200, { what: '200 again' });
+  });
+
+  it('answers /readyz 503 while its Redis is stopped and 200 once it is back', async () => {
+    await redis.stop();
+    await waitFor(async () => (await status('/readyz')) === 503, { what: '503 while stopped' });
+    expect(await status('/healthz')).toBe(200);
+    redis = await startPrivateRedis({ dir: redisDir, persistent: false, port: redis.port });
+    await waitFor(async () => (await status('/readyz')) === 200, {
+      timeoutMs: 10_000,
+      what: '200 once Redis is back',
+    });
+  });
+
+  it('on SIGTERM closes the listener after the workers stopped, then exits 0', async () => {
+    expect(await stopWorker(worker)).toBe(0);
+    const log = messages(worker);
+    expect(log).toContain('operations listener closed');
+    expect(log.indexOf('operations listener closed')).toBeGreaterThan(
+      log.indexOf('worker stopping'),
+    );
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('the worker process without GW_WORKER_METRICS_PORT', () => {
+  it('listens on no TCP port, and still exits 0 on SIGTERM', async () => {
+    const worker = startWorker({});
+    await started(worker);
+    expect(listeningPorts(worker.child.pid!)).toEqual([]);
+    expect(messages(worker)).not.toContain('operations listener started');
+    expect(await stopWorker(worker)).toBe(0);
+  });
+});
+
+describe('the worker process with GW_METRICS_ENABLED=false', () => {
+  it('answers /healthz and /readyz on its port but /metrics 404', async () => {
+    const port = await freePort();
+    const worker = startWorker({
+      GW_WORKER_METRICS_PORT: String(port),
+      GW_WORKER_METRICS_HOST: '127.0.0.1',
+      GW_METRICS_ENABLED: 'false',
+    });
+    await started(worker);
+    const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    expect(await stopWorker(worker)).toBe(0);
+  });
+});
