@@ -371,7 +371,7 @@ export const SETTINGS_SCHEMA = {
     },
     metricsEnabled: {
       description:
-        "Serve GET /metrics, the gateway's and a worker's (GW_WORKER_METRICS_PORT) (no auth: expose it only to the monitoring network).",
+        "Serve GET /metrics, on the gateway and on a worker's operations listener (GW_WORKER_METRICS_PORT); no auth: expose it only to the monitoring network.",
       type: 'boolean',
       default: true,
       'x-env': 'GW_METRICS_ENABLED',

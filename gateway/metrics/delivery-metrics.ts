@@ -1,6 +1,6 @@
 // Prometheus gauges of the way from an accepted case to its province (README.md#operations), read
-// from Redis at scrape time, so any gateway answers for the whole system and a worker needs no
-// endpoint of its own:
+// from Redis at scrape time, so any gateway answers for the whole system (a worker's own /metrics,
+// worker-metrics.ts, has only what that worker did):
 // - `gw_outbox_cases` — cases stored and answered 202 but not yet on a delivery queue; and
 //   `gw_outbox_oldest_seconds`, how long the oldest of them has waited. Only the workers' relays
 //   move them on: a growing age says no worker is relaying (none runs, or none reaches Redis).

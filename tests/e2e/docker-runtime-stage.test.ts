@@ -135,6 +135,7 @@ describe('the Docker image (runtime stage assembled from the Dockerfile)', () =>
   let portal: Running | undefined;
   let gatewayUrl: string;
   let portalUrl: string;
+  let workerOpsPort: number;
   let province: Server;
   const provinceRequests: string[] = [];
 
@@ -167,6 +168,7 @@ describe('the Docker image (runtime stage assembled from the Dockerfile)', () =>
 
     const port = await freePort();
     const portalPort = await freePort();
+    workerOpsPort = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}`;
     portalUrl = `http://127.0.0.1:${portalPort}`;
     // docker-compose's settings for the gateway and the worker (no GW_DATA_KEYS: development).
@@ -181,6 +183,8 @@ describe('the Docker image (runtime stage assembled from the Dockerfile)', () =>
       ...compose,
       NODE_ENV: 'production',
       GW_ADAPTER_YN_BASE_URL: `http://127.0.0.1:${provincePort}`,
+      GW_WORKER_METRICS_PORT: String(workerOpsPort),
+      GW_WORKER_METRICS_HOST: '127.0.0.1',
     });
     portal = run(root, ['dist/portal/server/main.js'], {
       NODE_ENV: 'production',
@@ -248,6 +252,25 @@ describe('the Docker image (runtime stage assembled from the Dockerfile)', () =>
       what: `a delivery to the fake 云南 platform\n${worker!.output()}`,
     });
     expect(worker!.output()).not.toMatch(/unreadable|cannot be opened/i);
+  });
+
+  it("passes compose's worker healthcheck, and its /metrics counts the 云南 delivery's retry", async () => {
+    // The healthcheck's one-liner as docker-compose.yml writes it, run with the image's files.
+    const compose = readFileSync(projectPath('docker-compose.yml'), 'utf8');
+    const healthcheck = /^\s*- "(fetch\(.*GW_WORKER_METRICS_PORT.*)"$/m.exec(compose)?.[1];
+    expect(healthcheck).toBeDefined();
+    const check = run(root, ['-e', healthcheck!], {
+      GW_WORKER_METRICS_PORT: String(workerOpsPort),
+    });
+    expect(await new Promise((resolve) => check.child.once('exit', resolve))).toBe(0);
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${workerOpsPort}/metrics`)).text();
+        return /gw_deliveries_total\{adapter="yn",outcome="retry"\} [1-9]/.test(text) && text;
+      },
+      { what: "the worker's retry counted" },
+    );
+    expect(metrics).toContain('gw_province_request_duration_seconds_count{adapter="yn"}');
   });
 
   it('writes only into the folders the image gives to the node user', () => {

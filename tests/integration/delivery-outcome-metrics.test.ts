@@ -101,7 +101,7 @@ async function value(
   const metric = await workers.metrics.registry.getSingleMetric(name)?.get();
   const found = metric?.values.find(
     (v) =>
-      (v.metricName ?? name) === series &&
+      ((v as { metricName?: string }).metricName ?? name) === series &&
       Object.entries(labels).every(([key, wanted]) => v.labels[key] === wanted),
   );
   return found?.value ?? 0;
