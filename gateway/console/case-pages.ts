@@ -10,15 +10,15 @@ import { evaluationsPart } from '../evaluations/evaluation-view.ts';
 import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { isGatewayError } from '../shared/errors.ts';
-import { can, operatorOf, sessionOf, type ConsoleDeps } from './console-context.ts';
+import { operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { chinaTime, flagBadges, provinceName, statusBadge } from './console-labels.ts';
-import { formText, postForm, queryText } from './forms.ts';
+import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { unmaskForm, unmaskReason } from './unmask-form.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
-const MIN_REASON = 4;
 
 interface RouteView {
   adapter?: string;
@@ -122,33 +122,12 @@ function routeFacts(route: CaseView['route']): HtmlValue {
 }
 
 function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlValue {
-  const session = sessionOf(res);
-  const unmaskForm =
-    !unmaskedReason && can(res, 'unmask')
-      ? postForm(
-          session,
-          `/console/cases/${view.caseId}/unmask`,
-          html`<h2>${label('查看个人信息', 'Unmask personal data')}</h2>
-            <p class="muted">
-              查看将记入审计日志
-              <span class="en">Each unmasked reading is audited with your reason.</span>
-            </p>
-            <label for="reason">查看理由 <span class="en">Reason</span></label>
-            <textarea
-              id="reason"
-              name="reason"
-              required
-              minlength="${MIN_REASON}"
-              maxlength="500"
-            ></textarea>
-            <div class="actions">
-              <button type="submit" class="danger" id="unmask">
-                查看个人信息 <span class="en">Unmask</span>
-              </button>
-            </div>`,
-          { id: 'unmask-form', className: 'card' },
-        )
-      : '';
+  const form = unmaskedReason
+    ? ''
+    : unmaskForm(res, `/console/cases/${view.caseId}/unmask`, {
+        heading: ['查看个人信息', 'Unmask personal data'],
+        button: '查看个人信息',
+      });
   const banner = unmaskedReason
     ? html`<p class="notice warn" id="unmasked-banner">
         个人信息已显示，本次查看已记入审计（理由：${unmaskedReason}）
@@ -234,7 +213,7 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
       <h2>${label('申报内容', 'Submission')}</h2>
       ${json(view.submission)}
     </section>
-    ${unmaskForm}`;
+    ${form}`;
 }
 
 export function casePages(deps: ConsoleDeps): Router {
@@ -267,14 +246,7 @@ export function casePages(deps: ConsoleDeps): Router {
   // readCaseAudited checks the unmask right and audits the read (or its refusal) before the
   // page is drawn; the console only asks for a reason long enough to mean something.
   router.post('/cases/:caseId/unmask', async (req, res) => {
-    const reason = formText(req.body, 'reason', 500);
-    if (can(res, 'unmask') && reason.length < MIN_REASON) {
-      throw new ConsoleError(
-        400,
-        `请填写查看理由（至少 ${MIN_REASON} 个字）`,
-        `Give a reason of at least ${MIN_REASON} characters`,
-      );
-    }
+    const reason = unmaskReason(req, res);
     const view = await loadView(deps, parts, res, String(req.params.caseId), { reason });
     sendPage(
       res,

@@ -21,13 +21,13 @@ import { can, operatorOf, sessionOf, type ConsoleDeps } from './console-context.
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
-import { formText, postForm, queryText } from './forms.ts';
+import { postForm, queryText } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { unmaskForm, unmaskReason } from './unmask-form.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
-const MIN_REASON = 4;
 
 /** The console reads masked, but for the one audited unmasked reading of a dead letter's page. */
 function reader(res: Response, unmasked = false): DeadLetterReader {
@@ -121,31 +121,12 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
             >
           </div>`
         : '';
-    const unmaskForm =
-      unmaskedReason === undefined && can(res, 'unmask')
-        ? postForm(
-            sessionOf(res),
-            `/console/dead-letters/${record.id}/unmask`,
-            html`<h2>${label('查看失败原因原文', 'Unmask the failure')}</h2>
-              <p class="muted">
-                查看将记入审计日志
-                <span class="en">Each unmasked reading is audited with your reason.</span>
-              </p>
-              <label for="reason">查看理由 <span class="en">Reason</span></label>
-              <textarea
-                id="reason"
-                name="reason"
-                required
-                minlength="${MIN_REASON}"
-                maxlength="500"
-              ></textarea>
-              <div class="actions">
-                <button type="submit" class="danger" id="unmask">
-                  查看原文 <span class="en">Unmask</span>
-                </button>
-              </div>`,
-            { id: 'unmask-form', className: 'card' },
-          )
+    const form =
+      unmaskedReason === undefined
+        ? unmaskForm(res, `/console/dead-letters/${record.id}/unmask`, {
+            heading: ['查看失败原因原文', 'Unmask the failure'],
+            button: '查看原文',
+          })
         : '';
     const banner =
       unmaskedReason === undefined
@@ -189,7 +170,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
               ${history.map((h) => html`<li>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)} ${h.actor ?? ''} ${h.note === undefined ? '' : note(h.note)}</span></li>`)}
             </ol>
           </section>
-          ${unmaskForm}`,
+          ${form}`,
       }),
     );
   }
@@ -202,14 +183,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
   // the console only asks for a reason long enough to mean something.
   router.post('/dead-letters/:caseId/unmask', async (req, res) => {
     const caseId = String(req.params.caseId);
-    const reason = formText(req.body, 'reason', 500);
-    if (can(res, 'unmask') && reason.length < MIN_REASON) {
-      throw new ConsoleError(
-        400,
-        `请填写查看理由（至少 ${MIN_REASON} 个字）`,
-        `Give a reason of at least ${MIN_REASON} characters`,
-      );
-    }
+    const reason = unmaskReason(req, res);
     const record = await auditedAction(
       deps.services.audit,
       { operator: operatorOf(res), requestId: locals(res).requestId },

@@ -1,0 +1,62 @@
+// The console's "unmask" step, one home for every page that shows personal data masked (a case, a
+// dead letter): the form asking an operator holding `unmask` for the reason the audit entry will
+// carry, and the check that the reason is long enough to mean something. The right itself is
+// checked, and the reading audited, by the action the page runs (auditedAction).
+import type { Response } from 'express';
+import { can, sessionOf } from './console-context.ts';
+import { ConsoleError } from './console-error.ts';
+import { formText, postForm } from './forms.ts';
+import { html, type SafeHtml } from './html.ts';
+import { label } from './layout.ts';
+
+const MIN_REASON = 4;
+const MAX_REASON = 500;
+
+/** The form, or '' for an operator without `unmask` or a page already unmasked. */
+export function unmaskForm(
+  res: Response,
+  action: string,
+  text: { heading: [zh: string, en: string]; button: string },
+): SafeHtml | '' {
+  if (!can(res, 'unmask')) return '';
+  return postForm(
+    sessionOf(res),
+    action,
+    html`<h2>${label(...text.heading)}</h2>
+      <p class="muted">
+        查看将记入审计日志
+        <span class="en">Each unmasked reading is audited with your reason.</span>
+      </p>
+      <label for="reason">查看理由 <span class="en">Reason</span></label>
+      <textarea
+        id="reason"
+        name="reason"
+        required
+        minlength="${MIN_REASON}"
+        maxlength="${MAX_REASON}"
+      ></textarea>
+      <div class="actions">
+        <button type="submit" class="danger" id="unmask">
+          ${text.button} <span class="en">Unmask</span>
+        </button>
+      </div>`,
+    { id: 'unmask-form', className: 'card' },
+  );
+}
+
+/**
+ * The reason an unmask form sent. An operator holding `unmask` must give one of MIN_REASON
+ * characters (400 otherwise); one without it passes through, to be refused and audited by the
+ * action.
+ */
+export function unmaskReason(req: { body: unknown }, res: Response): string {
+  const reason = formText(req.body, 'reason', MAX_REASON);
+  if (can(res, 'unmask') && reason.length < MIN_REASON) {
+    throw new ConsoleError(
+      400,
+      `请填写查看理由（至少 ${MIN_REASON} 个字）`,
+      `Give a reason of at least ${MIN_REASON} characters`,
+    );
+  }
+  return reason;
+}
