@@ -28,8 +28,8 @@
 // (BullMQ keeps their message and stack in Redis), carry it masked (personal-data/mask-free-text.ts).
 // Each run's outcome is counted here, where it is decided, in gw_deliveries_total{adapter,outcome}
 // (worker-metrics.ts): delivered or duplicate once DELIVERED is recorded, retry for a failed
-// province call that will be tried again (a 429 too), failed for a dead letter, skipped when
-// there was nothing to send; a put-back counts only as a put-back. The province call itself is
+// province call that will be tried again, rate-limited for a 429 (no attempt spent), failed for a
+// dead letter, skipped when there was nothing to send; a put-back counts only as a put-back. The province call itself is
 // timed in gw_province_request_duration_seconds{adapter}.
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
@@ -266,7 +266,7 @@ export function startAdapterWorker(
           { reason: maskFreeText(message), pauseMs },
           'province rate-limited us; queue paused',
         );
-        countOutcome('retry');
+        countOutcome('rate-limited');
         await worker.rateLimit(pauseMs);
         throw Worker.RateLimitError();
       }

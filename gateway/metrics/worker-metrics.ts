@@ -3,8 +3,9 @@
 // (adapters/worker-operations.ts, GW_WORKER_METRICS_PORT):
 // - `gw_deliveries_total{adapter, outcome}`: each delivery job run's outcome, counted by the job
 //   runner where it decides it — delivered, duplicate (the province already had the case),
-//   retry (a failed province call that will be tried again, a 429 too), failed (given up: a dead
-//   letter), skipped (nothing to send: the case moved on or is gone);
+//   retry (a failed province call that will be tried again), rate-limited (a 429: the adapter's
+//   queue pauses for its Retry-After, no attempt spent), failed (given up: a dead letter), skipped
+//   (nothing to send: the case moved on or is gone);
 // - `gw_province_request_duration_seconds{adapter}`: the delivery call to the province itself,
 //   whatever its answer;
 // - `gw_delivery_jobs_put_back_total{adapter, reason}`: delivery jobs put back to wait without
@@ -18,12 +19,14 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export type PutBackReason = 'slot-moving' | 'redis-unavailable';
 
 /** What one run of a delivery job came to (gw_deliveries_total's outcome label). */
-export type DeliveryOutcomeLabel = 'delivered' | 'duplicate' | 'retry' | 'failed' | 'skipped';
+export type DeliveryOutcomeLabel =
+  'delivered' | 'duplicate' | 'retry' | 'rate-limited' | 'failed' | 'skipped';
 
 const OUTCOMES: readonly DeliveryOutcomeLabel[] = [
   'delivered',
   'duplicate',
   'retry',
+  'rate-limited',
   'failed',
   'skipped',
 ];
@@ -55,7 +58,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   const deliveries = new Counter({
     name: DELIVERIES,
-    help: 'Delivery job runs by adapter and outcome (delivered, duplicate, retry, failed: a dead letter, skipped)',
+    help: 'Delivery job runs by adapter and outcome (delivered, duplicate, retry, rate-limited: a 429, failed: a dead letter, skipped)',
     labelNames: ['adapter', 'outcome'] as const,
     registers: [registry],
   });

@@ -1,7 +1,7 @@
 // A worker's delivery outcomes and province call durations (gateway/metrics/worker-metrics.ts),
 // counted by the job runner where it decides them (adapters/README.md#job-runner): a delivered
-// case, a province that already had the case, and a province answering 503 until the adapter's
-// attempts are spent. Real gateway, real workers (startWorkers, BullMQ on the test Redis); the
+// case, a province that already had the case, a province throttling us (429), and a province
+// answering 503 until the adapter's attempts are spent. Real gateway, real workers (startWorkers, BullMQ on the test Redis); the
 // provinces are faked at the network with nock, as in delivery-retries.test.ts.
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,8 @@ const YN = 'http://yn.outcome-metrics.test';
 const CHENGDU = 'http://chengdu.outcome-metrics.test';
 /** What 成都 answers next: 201 a new case, 200 one it already had (its idempotent repeat). */
 let chengduStatus = 201;
+/** 429s 成都 answers before its next status, each with Retry-After: 1. */
+let chengduThrottles = 0;
 let ynCalls = 0;
 
 function settings(): AdapterSettingsTable {
@@ -55,6 +57,10 @@ beforeAll(async () => {
     .post(/.*/)
     .reply(async (request: Request) => {
       const { externalRef } = JSON.parse(await request.text()) as { externalRef: string };
+      if (chengduThrottles > 0) {
+        chengduThrottles -= 1;
+        return [429, { error: 'too many requests' }, { 'retry-after': '1' }];
+      }
       return [chengduStatus, { applicationNo: `CD-${externalRef}` }];
     });
   // A breaker that never opens here: every attempt reaches the province.
@@ -115,7 +121,7 @@ const provinceCalls = (adapter: AdapterId) =>
 describe('delivery outcome metrics', () => {
   it('shows every outcome of a started adapter at 0 before its first job', async () => {
     const text = await workers.metrics.registry.metrics();
-    for (const o of ['delivered', 'duplicate', 'retry', 'failed', 'skipped']) {
+    for (const o of ['delivered', 'duplicate', 'retry', 'rate-limited', 'failed', 'skipped']) {
       expect(text).toContain(`${DELIVERIES}{adapter="yn",outcome="${o}"}`);
     }
   });
@@ -151,6 +157,23 @@ describe('delivery outcome metrics', () => {
     await waitFor(async () => (await outcome('sc-chengdu', 'duplicate')) === before + 1, {
       what: 'the duplicate counted',
     });
+  });
+
+  it('counts a 429 as outcome="rate-limited", not retry, and the delivery after its pause as delivered', async () => {
+    const before = {
+      limited: await outcome('sc-chengdu', 'rate-limited'),
+      retry: await outcome('sc-chengdu', 'retry'),
+      delivered: await outcome('sc-chengdu', 'delivered'),
+    };
+    chengduStatus = 201;
+    chengduThrottles = 1;
+    const caseId = await submitFor('sc-chengdu');
+    await caseOnceIn(caseId, 'DELIVERED');
+    await waitFor(async () => (await outcome('sc-chengdu', 'delivered')) === before.delivered + 1, {
+      what: 'the delivery after the pause counted',
+    });
+    expect(await outcome('sc-chengdu', 'rate-limited')).toBe(before.limited + 1);
+    expect(await outcome('sc-chengdu', 'retry')).toBe(before.retry);
   });
 
   it('counts a 503 province as retry on each attempt but the last, then failed (yn: 3 attempts)', async () => {
