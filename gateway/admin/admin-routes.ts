@@ -2,7 +2,7 @@
 import { routesFor } from '../http/api-route.ts';
 import { jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { apiReadReason, holdsRight, operatorEntry } from '../audit/operator-audit.ts';
+import { auditUnmaskedList, holdsRight } from '../audit/operator-audit.ts';
 import { UNREADABLE_FAILURE_REASON } from '../cases/failure-reason.ts';
 import { listDeadLetters, replayDeadLetterAudited, type DeadLetterDeps } from './dead-letters.ts';
 
@@ -30,17 +30,11 @@ export const ADMIN_ROUTES = [
       // A reason may quote the applicant: a list showing one unmasked is audited, as a case read.
       const shown = items.filter((d) => d.reason && d.reason !== UNREADABLE_FAILURE_REASON);
       if (unmasked && shown.length > 0) {
-        const target = shown
-          .map((d) => d.caseId)
-          .join(',')
-          .slice(0, 500);
-        await deps.audit.append(
-          operatorEntry(
-            { operator: client, requestId },
-            { action: 'dead-letter.list-unmasked', target },
-            'ok',
-            apiReadReason(header),
-          ),
+        await auditUnmaskedList(
+          deps.audit,
+          { operator: client, requestId, header },
+          'dead-letter.list-unmasked',
+          shown.map((d) => d.caseId),
         );
       }
       return { status: 200, body: { items } };

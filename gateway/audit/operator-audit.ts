@@ -134,3 +134,21 @@ export const NO_REASON_GIVEN = 'none given (API read without X-Gw-Reason)';
 export function apiReadReason(header: (name: string) => string | undefined): string {
   return header(REASON_HEADER)?.trim() || NO_REASON_GIVEN;
 }
+
+/**
+ * Audits an API list an operator holding `unmask` was shown with personal text in it (the ids
+ * shown as the target, cut to 500 characters), and answers once the entry would survive a
+ * fail-over, as an audited action's `ok` does (README.md#replicas).
+ */
+export async function auditUnmaskedList(
+  audit: AuditLog,
+  request: OperatorRequest & { header: (name: string) => string | undefined },
+  action: string,
+  shownIds: readonly string[],
+): Promise<void> {
+  const target = shownIds.join(',').slice(0, REASON_MAX);
+  await audit.append(
+    operatorEntry(request, { action, target }, 'ok', apiReadReason(request.header)),
+  );
+  await audit.replicated?.();
+}

@@ -8,8 +8,8 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import {
   apiReadReason,
   auditedAction,
+  auditUnmaskedList,
   holdsRight,
-  operatorEntry,
 } from '../audit/operator-audit.ts';
 import {
   decideAppealAudited,
@@ -103,20 +103,12 @@ export const RECTIFICATION_ROUTES = [
       const page = await rectificationPage(deps, client, query);
       // Re-rating comments are the applicant's free text: a page showing one unmasked is audited.
       if (holdsRight(client, 'unmask') && page.items.some((r) => r.reRating?.comment)) {
-        const target = page.items
-          .map((r) => r.rectificationId)
-          .join(',')
-          .slice(0, 500);
-        await deps.audit.append(
-          operatorEntry(
-            { operator: client, requestId },
-            { action: 'rectification.list-unmasked', target },
-            'ok',
-            apiReadReason(header),
-          ),
+        await auditUnmaskedList(
+          deps.audit,
+          { operator: client, requestId, header },
+          'rectification.list-unmasked',
+          page.items.map((r) => r.rectificationId),
         );
-        // Shown once its entry would survive a fail-over, as an audited action's (README.md#replicas).
-        await deps.audit.replicated?.();
       }
       return { status: 200, body: page };
     },

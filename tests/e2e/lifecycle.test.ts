@@ -133,12 +133,15 @@ describe('a case from submission to CLOSED through its province sandbox', () => 
       actor: 'province-xz',
     });
     expect(at('DECIDED')).toBeGreaterThan(at('DELIVERED'));
-    expect(
+    // The sandbox records a post when its answer arrives, which can be just after the gateway
+    // closed the case (as in the test above): waited for, then exactly four.
+    const postedFor = () =>
       sys.sandboxes
         .get('xz')!
         .events()
-        .filter((e) => e.caseId === caseId),
-    ).toHaveLength(4);
+        .filter((e) => e.caseId === caseId);
+    await waitFor(() => postedFor().length >= 4, { timeoutMs: 10_000, what: 'four event posts' });
+    expect(postedFor()).toHaveLength(4);
   });
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyKeyHash } from '../../gateway/cases/idempotency-key.ts';
+import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
@@ -201,6 +202,24 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
     expectReplicasBehind(refused);
     const read = await operator.getCase(caseId);
     expect(read.status).toBe(200);
+    const head = redisKeys(gw.config.keyPrefix).audit.head;
+    expect(await onReplica.hget(head, 'seq')).toBe(await onMaster.hget(head, 'seq'));
+  });
+
+  it("answers an operator's unmasked dead-letter list 503 while its audit entry is not on the replica, and 200 once it is", async () => {
+    const { caseId } = await submit(gw);
+    const record = await gw.services.store.get(caseId);
+    if (record?.kind !== 'single') throw new Error(`${caseId} is not a single case`);
+    const failed = await recordDeliveryFailed(gw.services.store, record, {
+      adapterId: 'yn',
+      reason: 'refused: -102 纳税人识别号不存在',
+    });
+    expect(failed.ok).toBe(true);
+    const operator = gw.client('operator-dev');
+    const list = () => operator.request('GET', '/v1/admin/dead-letters');
+    expectReplicasBehind(await replicaFrozen(list));
+    const shown = await list();
+    expect(shown.status).toBe(200);
     const head = redisKeys(gw.config.keyPrefix).audit.head;
     expect(await onReplica.hget(head, 'seq')).toBe(await onMaster.hget(head, 'seq'));
   });
