@@ -26,6 +26,8 @@ export interface FaultFigures {
   stored: number;
   /** Submissions that ended without a 202 (a 4xx, or out of retry time): must be 0. */
   refused: number;
+  /** What each refused submission was answered, try by try (`409 503 503`), to tell why. */
+  refusedAnswers: string[];
 }
 
 /** Status of each case, in one pipeline (undefined: no record). */
@@ -97,6 +99,7 @@ export async function measureFaultFigures(options: {
     retried: submissions.reduce((n, s) => n + s.answers.filter((a) => a !== 202).length, 0),
     stored: (await storedCases(redis, prefix)) - (options.storedBefore ?? 0),
     refused: submissions.filter((s) => !s.caseId).length,
+    refusedAnswers: submissions.filter((s) => !s.caseId).map((s) => s.answers.join(' ')),
   };
 }
 
@@ -104,6 +107,9 @@ export function printFaultFigures(scenario: string, figures: FaultFigures): void
   const { accepted, lost, stuck, deliveredTwice: twice, retried, stored, refused } = figures;
   console.log(
     `[fault figures] ${scenario}: accepted=${accepted} lost=${lost} stuck=${stuck} deliveredTwice=${twice}` +
-      ` (retried answers=${retried}, stored cases=${stored}, refused=${refused})`,
+      ` (retried answers=${retried}, stored cases=${stored}, refused=${refused})` +
+      (figures.refusedAnswers.length
+        ? ` refused answers: ${figures.refusedAnswers.join('; ')}`
+        : ''),
   );
 }
