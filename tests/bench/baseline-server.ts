@@ -3,8 +3,7 @@
 // checks what the load generator sends: every X-Gw-Nonce and Idempotency-Key must be new (a Set
 // insert per request, well under a microsecond), and the bench reports any repeat as a failure.
 import express from 'express';
-import type { Server } from 'node:http';
-import { runChild, serveParent } from './ipc.ts';
+import { runChild, serveApp } from './ipc.ts';
 
 await runChild(async () => {
   const nonces = new Set<string>();
@@ -27,19 +26,7 @@ await runChild(async () => {
     res.status(202).json({ caseId: '01KBENCHBASELINE000000000', status: 'ROUTED' });
   });
 
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  await serveApp(app, {
+    answers: { stats: () => ({ requests, repeatedNonces, repeatedKeys }) },
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  serveParent(
-    { port },
-    {
-      answers: { stats: () => ({ requests, repeatedNonces, repeatedKeys }) },
-      stop: async () => {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      },
-    },
-  );
 });

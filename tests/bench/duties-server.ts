@@ -20,7 +20,7 @@ import addFormatsModule from 'ajv-formats';
 import { Redis } from 'ioredis';
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import {
   bodyDigest,
   isSignatureMethod,
@@ -30,7 +30,7 @@ import {
 } from '../../gateway/client/signing.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { BENCH_ITEM } from './bench-case.ts';
-import { runChild, serveParent } from './ipc.ts';
+import { runChild, serveApp } from './ipc.ts';
 
 const SKEW_SECONDS = 300;
 const NONCE_TTL_SECONDS = 600;
@@ -143,21 +143,11 @@ await runChild(async () => {
     res.status(202).json({ caseId, status: 'QUEUED' });
   });
 
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  serveParent(
-    { port },
-    {
-      answers: { stats: () => ({ accepted, repeated }) },
-      stop: async () => {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await queue.close();
-        connection.disconnect();
-      },
+  await serveApp(app, {
+    answers: { stats: () => ({ accepted, repeated }) },
+    stop: async () => {
+      await queue.close();
+      connection.disconnect();
     },
-  );
+  });
 });

@@ -5,6 +5,8 @@
 // (so a --cpu-prof profile is written).
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -93,6 +95,31 @@ export function serveParent(facts: Facts, handlers: ChildHandlers): void {
   // The parent died without saying stop: do not linger.
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready', facts });
+}
+
+/**
+ * The baseline servers' way to serve (express apps, or any http listener): listens on a free
+ * loopback port, reports it to the parent as `port`, and on stop closes the server — its open
+ * connections first — before the child's own `stop` (its queue and Redis, if any).
+ */
+export async function serveApp(
+  app: RequestListener,
+  handlers: { answers?: ChildHandlers['answers']; stop?: () => Promise<void> } = {},
+): Promise<void> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  serveParent(
+    { port },
+    {
+      ...(handlers.answers ? { answers: handlers.answers } : {}),
+      stop: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await handlers.stop?.();
+      },
+    },
+  );
 }
 
 /** Wraps a child's main: any start-up error goes to the parent, then the child exits 1. */

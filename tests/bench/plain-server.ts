@@ -10,10 +10,9 @@ import addFormatsModule from 'ajv-formats';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { BENCH_ITEM } from './bench-case.ts';
-import { runChild, serveParent } from './ipc.ts';
+import { runChild, serveApp } from './ipc.ts';
 
 const schema = (...path: string[]) =>
   JSON.parse(readFileSync(projectPath('schemas', ...path), 'utf8')) as Record<string, unknown>;
@@ -48,21 +47,11 @@ await runChild(async () => {
     res.status(202).json({ caseId, status: 'QUEUED' });
   });
 
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  serveParent(
-    { port },
-    {
-      answers: { stats: () => ({ accepted }) },
-      stop: async () => {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await queue.close();
-        connection.disconnect();
-      },
+  await serveApp(app, {
+    answers: { stats: () => ({ accepted }) },
+    stop: async () => {
+      await queue.close();
+      connection.disconnect();
     },
-  );
+  });
 });
