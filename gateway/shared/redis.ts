@@ -114,7 +114,15 @@ export function redisOptions(role: RedisRole, settings: RedisSettings): RedisOpt
     return {
       ...common,
       enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
+      // One attempt: a command in flight when the connection is lost fails at once (503), and is
+      // never sent again on the next connection. Redis may have applied it without answering (a
+      // Redis stopped with SIGTERM applies the commands of its last turn, writes them to the AOF
+      // and exits unanswered), and the caller may have been answered already (its command
+      // timeout): a request's nonce, re-sent, came back as used (401 GW_AUTH_REPLAYED_NONCE to a
+      // portal whose retry was safe), and a write answered 503 could take effect after it.
+      // tests/integration/redis-lost-answer.test.ts; README.md#redis-durability.
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
       commandTimeout: settings.redisCommandTimeoutMs,
     };
   }

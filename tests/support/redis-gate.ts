@@ -1,7 +1,10 @@
 // A TCP pass-through in front of the test Redis that can hold a client's next command of a kind
 // (say the next EVALSHA) and everything that client sends after it, until the test releases it.
 // Tests use it to force one interleaving of two processes' reads and writes — the order in which a
-// read-then-write race loses an update — instead of hoping a stress run hits it.
+// read-then-write race loses an update — instead of hoping a stress run hits it. It can also lose
+// the answer to a client's next command of a kind and cut that client's connection, as a Redis
+// stopped with SIGTERM does to the commands of its last turn: they are applied (and written to the
+// AOF), never answered (README.md#redis-durability).
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
@@ -14,6 +17,13 @@ export interface RedisGate {
   holding: () => boolean;
   /** Sends what was held, in order, and stops holding. */
   release: () => void;
+  /**
+   * From now on, let the first command whose text contains `pattern` (case-insensitive) through,
+   * with whatever its client sent in the same write, and once Redis answers (it has applied them)
+   * cut that client's connection instead of passing the answer on. Resolves once it has cut. The
+   * client's next connection passes everything.
+   */
+  loseAnswerToNext: (pattern: string) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -22,6 +32,7 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
   const sockets = new Set<Socket>();
   let armed: string | undefined;
   let held: { upstream: Socket; chunk: Buffer }[] | undefined;
+  let losing: { pattern: string; cut: () => void } | undefined;
   const server = createServer((client) => {
     const upstream = connect(Number(port), hostname);
     for (const s of [client, upstream]) {
@@ -29,15 +40,29 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
       s.on('close', () => sockets.delete(s));
       s.on('error', () => undefined);
     }
+    /** Set once this connection's next answer is to be lost: then called instead of passing it. */
+    let cutOnAnswer: (() => void) | undefined;
     client.on('data', (chunk: Buffer) => {
-      if (!held && armed && chunk.toString('latin1').toLowerCase().includes(armed)) {
+      const text = chunk.toString('latin1').toLowerCase();
+      if (!held && armed && text.includes(armed)) {
         armed = undefined;
         held = [];
+      }
+      if (!cutOnAnswer && losing && text.includes(losing.pattern)) {
+        cutOnAnswer = losing.cut;
+        losing = undefined;
       }
       if (held) held.push({ upstream, chunk });
       else upstream.write(chunk);
     });
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (!cutOnAnswer) {
+        client.write(chunk);
+        return;
+      }
+      client.destroy();
+      cutOnAnswer();
+    });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -56,6 +81,10 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
       armed = undefined;
       for (const { upstream, chunk } of queued) upstream.write(chunk);
     },
+    loseAnswerToNext: (pattern) =>
+      new Promise<void>((cut) => {
+        losing = { pattern: pattern.toLowerCase(), cut };
+      }),
     close: async () => {
       for (const s of sockets) s.destroy();
       server.close();

@@ -22,10 +22,11 @@ const settings = {
 };
 
 describe('Redis connection roles', () => {
-  it('http fails fast (no offline queue, one attempt, a command timeout) and batches its writes', () => {
+  it('http fails fast (no offline queue, one attempt, never sent again on a new connection, a command timeout) and batches its writes', () => {
     expect(redisOptions('http', settings)).toMatchObject({
       enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
       commandTimeout: 500,
     });
     expect(batchesWrites('http')).toBe(true);

@@ -92,9 +92,14 @@ describe('BatchedRedis', () => {
     expect(worker).not.toBeInstanceOf(BatchedRedis);
     expect(producer).not.toBeInstanceOf(BatchedRedis);
     expect(producer).not.toBe(http);
-    // The producers' settings are the HTTP path's: fail fast, no offline queue, a command timeout
-    // (ours, shared/command-timeout.ts: ioredis's own is left unset).
-    expect(producer.options).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // The producers' settings are the HTTP path's: fail fast, no offline queue, nothing sent again
+    // on a new connection, a command timeout (ours, shared/command-timeout.ts: ioredis's own is
+    // left unset).
+    expect(producer.options).toMatchObject({
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+    });
     expect(producer.options).not.toHaveProperty('commandTimeout');
     expect(commandTimeoutOf(producer)).toBe(1000);
     // A worker's connection is BullMQ's already: shared as it is.
