@@ -4,9 +4,10 @@
 // The gateway answers such a request 503 with Retry-After, which a portal retries safely with the
 // same Idempotency-Key and a fresh nonce; the http connection never sends the commands again on
 // its new connection (gateway/shared/redis.ts). It once did (ioredis's autoResendUnfulfilledCommands):
-// the nonce's SET NX, already applied, came back refused and a portal's submission was answered
-// 401 GW_AUTH_REPLAYED_NONCE — the one refused submission of a CI run of the Redis SIGTERM fault
-// figures (tests/e2e/redis-outage.test.ts). Forced here by a gate in front of the test Redis
+// the nonce's SET NX, already applied, came back refused and the submission was answered 401
+// GW_AUTH_REPLAYED_NONCE, which a portal does not retry — most likely the one refused submission
+// of a CI run of the Redis SIGTERM fault figures (tests/e2e/redis-outage.test.ts, whose answers
+// were not recorded then). Forced here by a gate in front of the test Redis
 // (tests/support/redis-gate.ts), not by timing.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
