@@ -52,6 +52,7 @@ import { createReplicaBarrier, type Replicated } from './shared/replica-barrier.
 import type { EvaluationStore } from './evaluations/evaluation-store.ts';
 import { evaluationsPart } from './evaluations/evaluation-view.ts';
 import { registerDeliveryMetrics } from './metrics/delivery-metrics.ts';
+import { deliveryBacklogReader, type DeliveryBacklog } from './queues/delivery-backlog.ts';
 import { registerSupervisionMetrics } from './metrics/supervision-metrics.ts';
 import type { RectificationStore } from './rectifications/rectification-store.ts';
 import type { RectificationOpener } from './evaluations/rectification-opener.ts';
@@ -100,6 +101,11 @@ export interface Services {
   /** Closes the queue handles and the connections made for them and the replica wait (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
+  /**
+   * The delivery backlog now (queues/delivery-backlog.ts): outbox, adapter queues, dead letters,
+   * for every shard and adapter. /metrics and the console's overview read it.
+   */
+  backlog: () => Promise<DeliveryBacklog>;
   /** What /readyz reports as warnings (a missing working-day calendar). */
   readinessWarnings: () => Promise<CalendarWarning[]>;
   /** The clock of every status time (tests may pass their own). */
@@ -212,12 +218,13 @@ export function createServices(
   const metrics = createMetrics();
   const warnings = readinessWarnings({ board: cases.board, calendar: data.calendar, now });
   registerSupervisionMetrics(metrics.registry, { board: cases.board, warnings });
-  registerDeliveryMetrics(metrics.registry, {
+  const backlog = deliveryBacklogReader({
     redis,
     keys: redisKeys(config.keyPrefix, config.redisShards),
     queues: cases.queues,
     adapters: data.routing.routes.adapters(),
   });
+  registerDeliveryMetrics(metrics.registry, backlog);
   const openapi = openApiOf(data.catalogue);
   const keys = redisKeys(config.keyPrefix);
   const barrier =
@@ -273,6 +280,7 @@ export function createServices(
       await barrier?.close();
     },
     metrics,
+    backlog,
     readinessWarnings: warnings,
     now,
   };

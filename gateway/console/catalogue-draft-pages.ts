@@ -16,10 +16,15 @@ import { draftItemOf } from '../catalogue/admin/item-version.ts';
 import type { CompatibilityChange } from '../catalogue/compatibility/compatibility-report.ts';
 import { createCatalogueStore } from '../catalogue/published/catalogue-store.ts';
 import { gatewayRouter } from '../http/router.ts';
-import { locals } from '../http/request-context.ts';
 import { isGatewayError, type FieldProblem } from '../shared/errors.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
-import { can, operatorOf, sessionOf, type ConsoleDeps } from './console-context.ts';
+import {
+  can,
+  operatorOf,
+  operatorRequest,
+  sessionOf,
+  type ConsoleDeps,
+} from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { chinaTime } from './console-labels.ts';
@@ -64,9 +69,7 @@ function statusBadge(status: string): SafeHtml {
 
 const pretty = (value: unknown) => (value === undefined ? '' : JSON.stringify(value, null, 2));
 
-function request(res: Response) {
-  return { operator: operatorOf(res), requestId: locals(res).requestId };
-}
+const request = operatorRequest;
 
 /** The document text as typed, parsed; a clear 400 when it is not JSON. */
 function parseDocument(text: string): unknown {

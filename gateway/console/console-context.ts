@@ -4,7 +4,9 @@
 // them there, so a page mounted behind it never sees a request without both.
 import type { Response } from 'express';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { OperatorRequest } from '../audit/operator-audit.ts';
 import type { Client, ClientRegistry, OperatorRight } from '../auth/client-registry.ts';
+import { locals } from '../http/request-context.ts';
 import type { Services } from '../services.ts';
 import type { ConsoleSession, ConsoleSessions } from './console-sessions.ts';
 import type { SignInLockout } from './sign-in-lockout.ts';
@@ -25,6 +27,8 @@ export type ConsoleServices = Pick<
   | 'routing'
   | 'now'
   | 'catalogueAdmin'
+  | 'backlog'
+  | 'logger'
 > & { clients: ClientRegistry; audit: AuditLog };
 
 export interface ConsoleDeps {
@@ -59,4 +63,9 @@ export function signedIn(res: Response, session: ConsoleSession, operator: Clien
 /** Whether the signed-in operator holds a right: decides which links and buttons a page shows. */
 export function can(res: Response, right: OperatorRight): boolean {
   return operatorOf(res).rights.includes(right);
+}
+
+/** The signed-in operator's request, as the operator use cases take it (audited under its id). */
+export function operatorRequest(res: Response): OperatorRequest {
+  return { operator: operatorOf(res), requestId: locals(res).requestId };
 }

@@ -22,10 +22,9 @@ import {
   type ResealSum,
 } from '../admin/data-keys.ts';
 import { UNRECOGNISED } from '../cases/sealed-records.ts';
-import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { isGatewayError } from '../shared/errors.ts';
-import { operatorOf, sessionOf, type ConsoleDeps } from './console-context.ts';
+import { operatorRequest, sessionOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { formText, postForm } from './forms.ts';
@@ -412,7 +411,7 @@ export function dataKeyPages(deps: ConsoleDeps): Router {
   router.post('/data-keys/census', needsRight('data-keys.census'), async (req, res) => {
     const { cursor, limit } = walkForm(req.body);
     const sum = cursor ? carriedCensus(req.body) : emptyCensus();
-    const request = { operator: operatorOf(res), requestId: locals(res).requestId };
+    const request = operatorRequest(res);
     const left = await walk(
       cursor,
       (c) =>
@@ -429,7 +428,7 @@ export function dataKeyPages(deps: ConsoleDeps): Router {
   router.post('/data-keys/reseal', needsRight('data-keys.reseal'), async (req, res) => {
     const { cursor, limit } = walkForm(req.body);
     const sum = emptyReseal();
-    const request = { operator: operatorOf(res), requestId: locals(res).requestId };
+    const request = operatorRequest(res);
     const left = await walk(
       cursor,
       (c) =>

@@ -17,7 +17,13 @@ import { unreadableNotes } from '../personal-data/sealed-text.ts';
 import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { isGatewayError } from '../shared/errors.ts';
-import { can, operatorOf, sessionOf, type ConsoleDeps } from './console-context.ts';
+import {
+  can,
+  operatorOf,
+  operatorRequest,
+  sessionOf,
+  type ConsoleDeps,
+} from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
@@ -186,7 +192,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     const reason = unmaskReason(req, res);
     const record = await auditedAction(
       deps.services.audit,
-      { operator: operatorOf(res), requestId: locals(res).requestId },
+      operatorRequest(res),
       { action: 'dead-letter.read-unmasked', target: caseId.slice(0, 64), right: 'unmask', reason },
       () => deadLetter(caseId),
     );

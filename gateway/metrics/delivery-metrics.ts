@@ -10,74 +10,19 @@
 // - `gw_dead_letters` — cases whose delivery failed for good, waiting for an operator's replay.
 // A scrape while Redis is down keeps the last values rather than failing /metrics.
 import { Gauge, type Registry } from 'prom-client';
-import type { CaseQueues } from '../queues/case-queues.ts';
-import type { RedisClient } from '../shared/redis.ts';
-import type { RedisKeys } from '../shared/redis-keys.ts';
+import type { DeliveryBacklog } from '../queues/delivery-backlog.ts';
 
 export const OUTBOX_CASES = 'gw_outbox_cases';
 export const OUTBOX_OLDEST = 'gw_outbox_oldest_seconds';
 export const DELIVERY_JOBS = 'gw_delivery_jobs';
 export const DEAD_LETTERS = 'gw_dead_letters';
 
-const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized'] as const;
-
-interface Backlog {
-  outbox: number;
-  oldestSeconds: number;
-  deadLetters: number;
-  jobs: { adapter: string; state: string; count: number }[];
-}
-
-export interface DeliveryMetricsDeps {
-  redis: RedisClient;
-  keys: RedisKeys;
-  queues: CaseQueues;
-  /** Every adapter a case can be routed to (the route table's). */
-  adapters: readonly string[];
-  now?: () => number;
-}
-
-/** One read of the backlog for all four gauges of a scrape (prom-client collects each apart). */
-function backlogReader(deps: DeliveryMetricsDeps): () => Promise<Backlog> {
-  const now = deps.now ?? Date.now;
-  let pending: Promise<Backlog> | undefined;
-  const read = async (): Promise<Backlog> => {
-    const shards = await Promise.all(
-      deps.keys.allShards.map(async (shard) => {
-        const [outbox, oldest, deadLetters] = await Promise.all([
-          deps.redis.zcard(shard.outbox),
-          // Scores: when stored, or when a relay's claim on the entry ends (in the future).
-          deps.redis.zrange(shard.outbox, '0', '0', 'WITHSCORES'),
-          deps.redis.zcard(shard.deadLetters),
-        ]);
-        const since = oldest[1] === undefined ? Number.NaN : Number(oldest[1]);
-        return { outbox, since, deadLetters };
-      }),
-    );
-    const jobs = await Promise.all(
-      deps.adapters.map(async (adapter) => {
-        const counts = await deps.queues.queue(adapter).getJobCounts(...JOB_STATES);
-        return JOB_STATES.map((state) => ({ adapter, state, count: counts[state] ?? 0 }));
-      }),
-    );
-    const earliest = Math.min(...shards.map((s) => s.since).filter((s) => !Number.isNaN(s)));
-    return {
-      outbox: shards.reduce((n, s) => n + s.outbox, 0),
-      oldestSeconds: Number.isFinite(earliest) ? Math.max(0, (now() - earliest) / 1000) : 0,
-      deadLetters: shards.reduce((n, s) => n + s.deadLetters, 0),
-      jobs: jobs.flat(),
-    };
-  };
-  return () => {
-    // The gauges of one scrape share one read; the next scrape reads again.
-    pending ??= read().finally(() => setImmediate(() => (pending = undefined)));
-    return pending;
-  };
-}
-
-export function registerDeliveryMetrics(registry: Registry, deps: DeliveryMetricsDeps): void {
-  const backlog = backlogReader(deps);
-  const latest = async (): Promise<Backlog | undefined> => {
+/** `backlog`: the services' reader (queues/delivery-backlog.ts), one reading for a scrape's gauges. */
+export function registerDeliveryMetrics(
+  registry: Registry,
+  backlog: () => Promise<DeliveryBacklog>,
+): void {
+  const latest = async (): Promise<DeliveryBacklog | undefined> => {
     try {
       return await backlog();
     } catch {

@@ -99,7 +99,7 @@ describe('the operator console at desktop width', () => {
     await browser.shot('console-02-locked-out');
   });
 
-  it('signs operator-dev in with a cookie scripts cannot read', async () => {
+  it('signs operator-dev in with a cookie scripts cannot read, onto an overview counting the dead letter and the overdue case', async () => {
     const { page } = browser;
     await signIn(page, 'operator-dev');
     await page.waitForURL(`${base}/console/`);
@@ -107,6 +107,10 @@ describe('the operator console at desktop width', () => {
     const cookie = (await browser.context.cookies()).find((c) => c.name === 'gw_console');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
     expect(await page.evaluate('document.cookie')).not.toContain('gw_console');
+    const figure = (key: string) => page.locator(`#attention [data-figure="${key}"]`).innerText();
+    expect(await figure('dead-letters')).toBe('1');
+    expect(await figure('cases-flagged')).toBe('1');
+    expect(await figure('rectifications-flagged')).toBe('1');
     await browser.shot('console-03-overview');
   });
 
@@ -264,12 +268,13 @@ describe('the operator console at desktop width', () => {
 });
 
 describe('the operator console at phone width', () => {
-  it('fits the case, dead-letter and board pages in 390 px', async () => {
+  it('fits the overview, case, dead-letter and board pages in 390 px', async () => {
     const { page } = browser;
     await page.setViewportSize(PHONE);
     await signIn(page, 'operator-dev');
     await page.waitForURL(`${base}/console/`);
     for (const [path, name] of [
+      ['/console/', 'console-16-phone-overview'],
       [`/console/cases/${openCaseId}`, 'console-16-phone-case'],
       ['/console/board', 'console-17-phone-board'],
       ['/console/dead-letters', 'console-18-phone-dead-letters'],

@@ -1,0 +1,151 @@
+// The console's overview (gateway/console/home-page.ts): what needs an operator, read from the
+// same Redis as /metrics and the 督办 board. A gateway without a relay beside it (its cases stay
+// in the outbox), one case given up on (a dead letter), both left open past their due time and
+// supervised (overdue), and a catalogue draft submitted for review: the card counts each, as
+// /metrics does, and links where to act. Behind a gate that holds the figures' reads, the page
+// still opens, saying they cannot be read.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
+import { superviseOnce } from '../../../gateway/supervision/supervision.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { submit } from '../../support/case-flow.ts';
+import { seedDraftItem } from '../../support/catalogue.ts';
+import { ConsoleClient } from '../../support/console-client.ts';
+import { startRedisGate } from '../../support/redis-gate.ts';
+import { testRedisUrl } from '../../support/redis.ts';
+import { supervisorOf } from '../../support/supervision.ts';
+import { testClock } from '../../support/test-clock.ts';
+
+const clock = testClock(new Date().toISOString());
+let gw: ApiGateway;
+let dev: ConsoleClient;
+let editor: ConsoleClient;
+
+beforeAll(async () => {
+  gw = await startApiGateway({}, { now: clock.now, relay: false, liveCatalogue: true });
+  // The draft's examples are checked against today: made on today's date, before the clock moves.
+  const author = gw.client('operator-dev');
+  const drafts = '/v1/admin/catalogue/drafts';
+  const item = seedDraftItem('GA-001');
+  item.promisedDays = 45;
+  const created = await author.request<{ draftId: string }>('POST', drafts, {
+    json: { itemCode: 'GA-001', item, note: '承诺时限缩短' },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.draftId;
+  expect((await author.request('POST', `${drafts}/${id}/validate`)).status).toBe(200);
+  expect((await author.request('POST', `${drafts}/${id}/submit`)).status).toBe(200);
+
+  clock.set('2026-09-07T02:00:00Z');
+  await submit(gw, 'SF-009');
+  const failed = await submit(gw, 'SF-009');
+  const record = await gw.services.store.get(failed.caseId);
+  if (record?.kind !== 'single') throw new Error('not a single case');
+  await recordDeliveryFailed(gw.services.store, record, { adapterId: 'yn', reason: 'refused' });
+  clock.set('2026-10-30T02:00:00Z');
+  await superviseOnce(supervisorOf(gw), clock.ms());
+
+  dev = new ConsoleClient(gw.url);
+  expect((await dev.signIn('operator-dev')).status).toBe(303);
+  editor = new ConsoleClient(gw.url);
+  expect((await editor.signIn('operator-readonly')).status).toBe(303);
+}, 60_000);
+afterAll(async () => {
+  await gw?.close();
+});
+
+/** The figure a row of the card shows: `<span … data-figure="outbox">2</span>`. */
+function figure(page: string, key: string): number {
+  const found = new RegExp(`data-figure="${key}"[^>]*>\\s*(\\d+)\\s*<`).exec(page);
+  if (!found) throw new Error(`no figure ${key} on the page`);
+  return Number(found[1]);
+}
+
+/** The value of one series of the gateway's /metrics. */
+async function series(name: string): Promise<number> {
+  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return Number(line?.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('the console overview', () => {
+  it('counts the dead letter and the cases no relay has queued, as /metrics does', async () => {
+    const home = await dev.get('/console/');
+    expect(home.status).toBe(200);
+    expect(figure(home.text, 'dead-letters')).toBe(1);
+    expect(figure(home.text, 'dead-letters')).toBe(await series('gw_dead_letters'));
+    expect(figure(home.text, 'outbox')).toBe(2);
+    expect(figure(home.text, 'outbox')).toBe(await series('gw_outbox_cases'));
+    expect(home.text).toMatch(/data-oldest-seconds="\d+"/);
+    expect(home.text).toContain('href="/console/dead-letters"');
+  });
+
+  it('counts the two cases the supervisor flagged overdue, linking to the list of them', async () => {
+    const home = await dev.get('/console/');
+    // The dead letter too: 督办 ends at the decision, and its applicant still waits.
+    expect(figure(home.text, 'cases-flagged')).toBe(2);
+    expect(home.text).toMatch(
+      /href="\/console\/board\/list\?kind=case&amp;state=overdue"[^>]*data-flag-count="case-overdue"[^>]*>[^<]*<span class="en">overdue<\/span> 2</,
+    );
+    expect(figure(home.text, 'rectifications-flagged')).toBe(0);
+  });
+
+  it('shows the draft in review, linked to the review queue for an approver and to the drafts otherwise', async () => {
+    const approver = await dev.get('/console/');
+    expect(figure(approver.text, 'drafts-in-review')).toBe(1);
+    expect(approver.text).toContain('href="/console/catalogue/review"');
+    const reader = await editor.get('/console/');
+    expect(figure(reader.text, 'drafts-in-review')).toBe(1);
+    expect(reader.text).not.toContain('href="/console/catalogue/review"');
+    expect(reader.text).toContain('href="/console/catalogue/drafts"');
+  });
+
+  it('says the relay is not moving the outbox only once its oldest case waited a minute', async () => {
+    const fresh = await dev.get('/console/');
+    expect(fresh.text).not.toContain('id="relay-stalled"');
+    // The outbox's score is when the case was stored: pushed back two minutes, as if no worker
+    // had relayed since.
+    const keys = gw.services.config.keyPrefix;
+    const outboxes = await gw.services.redis.keys(`${keys}*outbox*`);
+    let moved = 0;
+    for (const outbox of outboxes) {
+      if ((await gw.services.redis.type(outbox)) !== 'zset') continue;
+      const entries = await gw.services.redis.zrange(outbox, '0', '-1');
+      for (const entry of entries) {
+        await gw.services.redis.zadd(outbox, 'XX', String(Date.now() - 120_000), entry);
+        moved++;
+      }
+    }
+    expect(moved).toBe(2);
+    const stale = await dev.get('/console/');
+    expect(stale.text).toContain('id="relay-stalled"');
+    expect(Number(/data-oldest-seconds="(\d+)"/.exec(stale.text)?.[1])).toBeGreaterThanOrEqual(120);
+  });
+});
+
+describe('the console overview while Redis does not answer its figures', () => {
+  it('still opens, saying the figures cannot be read, and counts again once Redis answers', async () => {
+    const gate = await startRedisGate(testRedisUrl());
+    const cut = await startApiGateway(
+      { GW_REDIS_COMMAND_TIMEOUT_MS: '300' },
+      { redisUrl: gate.url, relay: false },
+    );
+    try {
+      const c = new ConsoleClient(cut.url);
+      expect((await c.signIn('operator-dev')).status).toBe(303);
+      // The session is read; the first count of the outbox, and all after it, get no answer.
+      gate.holdNext('ZCARD');
+      const blind = await c.get('/console/');
+      expect(blind.status).toBe(200);
+      expect(blind.text).toContain('id="attention-unavailable"');
+      expect(blind.text).toContain('id="operator-id">operator-dev<');
+      gate.release();
+      const seeing = await c.get('/console/');
+      expect(seeing.text).not.toContain('id="attention-unavailable"');
+      expect(figure(seeing.text, 'dead-letters')).toBe(0);
+    } finally {
+      await cut.close();
+      await gate.close();
+    }
+  });
+});
