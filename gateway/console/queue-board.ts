@@ -8,8 +8,9 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { RequestHandler, Router } from 'express';
+import type { NextFunction, RequestHandler, Response, Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
+import { SLOT } from '../shared/redis-keys.ts';
 import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { audit } from './console-guard.ts';
@@ -62,6 +63,9 @@ export function queueBoard(deps: ConsoleDeps): Router {
     ...services.routing.routes.adapters().map((adapter) => services.queues.queue(adapter)),
     services.callbacks.queue,
   ];
+  // A change may touch any of them (pause all, retry a job of one): it waits for their slots
+  // (and, as audit.replicated does, the audit chain's).
+  const queueSlots = queues.map((q) => SLOT.queue(q.name));
   const full = board(queues, false);
   const readOnly = board(queues, true);
   const router = gatewayRouter();
@@ -83,7 +87,37 @@ export function queueBoard(deps: ConsoleDeps): Router {
       if (!allowed)
         throw new ConsoleError(403, '此操作需要 replay 权限', 'This needs the replay right');
     }
+    const chain = services.audit;
+    if (req.method !== 'GET' && req.method !== 'HEAD' && chain.replicated)
+      answerOnceReplicated(res, next, async () => {
+        await chain.replicated?.(...queueSlots);
+      });
     (can(res, 'replay') ? full : readOnly)(req, res, next);
   });
   return router;
+}
+
+/**
+ * With GW_REDIS_WAIT_REPLICAS (README.md#replicas), Bull Board's answer to a change (retry,
+ * promote, clean, pause…) is held until the change and its audit entry are on the replicas, as
+ * every other operator action's is (auditedAction); else the change's answer is the 503 page.
+ * Bull Board answers by itself (res.json), so what waits is the answer's end: the headers are
+ * not sent before it.
+ */
+function answerOnceReplicated(
+  res: Response,
+  next: NextFunction,
+  reached: () => Promise<void>,
+): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    res.end = end as Response['end'];
+    const answer = () => end(...args);
+    if (res.statusCode >= 400) return answer();
+    reached().then(answer, (error: unknown) => {
+      for (const header of ['Content-Length', 'Content-Type', 'ETag']) res.removeHeader(header);
+      next(error);
+    });
+    return res;
+  }) as Response['end'];
 }
