@@ -3,60 +3,41 @@
 // cannot lose what a client was told is done. A real master and replica (redis-server
 // --replicaof), then a Redis Cluster of three masters with a replica each; a replica is frozen
 // with SIGSTOP to hold replication back.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyKeyHash } from '../../gateway/cases/idempotency-key.ts';
 import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
-import { startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
+import type { PrivateRedis } from '../../scripts/private-redis.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { close, event as reportEvent, readCase, submit } from '../support/case-flow.ts';
 import { evaluate } from '../support/evaluation-flow.ts';
-import { waitFor } from '../support/redis.ts';
+import { replicatedRedis, waitFor, type ReplicatedRedis } from '../support/redis.ts';
 import { startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster.ts';
 
 // Longer than the gateway's Redis command timeout (500 ms): a wait that held the connection the
 // other requests use would make them time out, and the division look-up below would see 503.
 const WAIT_MS = 1500;
 
-let master: PrivateRedis;
+let pair: ReplicatedRedis;
 let replica: PrivateRedis;
 let onMaster: Redis;
 let onReplica: Redis;
 let gw: ApiGateway;
 
 beforeAll(async () => {
-  master = await startPrivateRedis({
-    dir: mkdtempSync(join(tmpdir(), 'swgw-master-')),
-    persistent: false,
-  });
-  replica = await startPrivateRedis({
-    dir: mkdtempSync(join(tmpdir(), 'swgw-replica-')),
-    persistent: false,
-    replicaOf: master.port,
-  });
-  onMaster = new Redis(master.url);
-  onReplica = new Redis(replica.url);
-  await waitFor(async () => /master_link_status:up/.test(await onReplica.info('replication')), {
-    timeoutMs: 10_000,
-    what: 'the replica in sync',
-  });
+  pair = await replicatedRedis();
+  ({ replica, onMaster, onReplica } = pair);
   gw = await startApiGateway(
     { GW_REDIS_WAIT_REPLICAS: '1', GW_REDIS_WAIT_TIMEOUT_MS: String(WAIT_MS) },
-    { redisUrl: master.url },
+    { redisUrl: pair.master.url },
   );
 });
 
 afterAll(async () => {
   replica?.process.kill('SIGCONT');
   await gw?.close();
-  onMaster?.disconnect();
-  onReplica?.disconnect();
-  await replica?.stop();
-  await master?.stop();
+  await pair?.stop();
 });
 
 const caseKey = (caseId: string) => redisKeys(gw.config.keyPrefix).case(caseId);
@@ -107,15 +88,7 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
     expect((await caseKeysOn(onMaster)).length).toBe(before + 1);
   });
 
-  /** Runs `during` with the replica frozen (SIGSTOP), resuming it whatever happens. */
-  async function replicaFrozen<T>(during: () => Promise<T>): Promise<T> {
-    replica.process.kill('SIGSTOP');
-    try {
-      return await during();
-    } finally {
-      replica.process.kill('SIGCONT');
-    }
-  }
+  const replicaFrozen = <T>(during: () => Promise<T>) => pair.frozen(during);
   const postEvent = (caseId: string, body: Record<string, unknown>) =>
     gw
       .client('province-yn')
@@ -227,7 +200,7 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
   it('asks for two replicas where one runs: every submission 503, none answered 202, each counted in gw_replicas_behind_total', async () => {
     const strict = await startApiGateway(
       { GW_REDIS_WAIT_REPLICAS: '2', GW_REDIS_WAIT_TIMEOUT_MS: '50' },
-      { redisUrl: master.url, data: gw.data },
+      { redisUrl: pair.master.url, data: gw.data },
     );
     try {
       const portal = strict.client('portal-sc');

@@ -8,22 +8,17 @@
 // by a gateway that waits long enough: answered as done, so the refused request was a valid one.
 // Bull Board's changes are answered by Bull Board itself, behind one gate (console/queue-board.ts)
 // and not in the router stack: a pause and a retry stand for them.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
 import { gatewayApp } from '../../gateway/services.ts';
 import { createLifecycle } from '../../gateway/shared/lifecycle.ts';
-import { startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { close, submit } from '../support/case-flow.ts';
 import { seedDraftItem } from '../support/catalogue.ts';
 import { ConsoleClient, type ConsoleResponse } from '../support/console-client.ts';
 import { decideAppeal, evaluate, reRate, rectificationEvent } from '../support/evaluation-flow.ts';
-import { mountedRoutes, routeName } from '../support/mounted-routes.ts';
-import { waitFor } from '../support/redis.ts';
+import { documentedRoutes, mountedRoutes, routeName } from '../support/mounted-routes.ts';
+import { replicatedRedis, type ReplicatedRedis } from '../support/redis.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -40,9 +35,7 @@ interface Answer {
 /** Sets up what the request needs (through the patient gateway); answers the request to send. */
 type Prepare = () => Promise<(side: Side) => Promise<Answer>>;
 
-let master: PrivateRedis;
-let replica: PrivateRedis;
-let onReplica: Redis;
+let redis: ReplicatedRedis;
 /** Waits for the replica as long as it takes: the fixtures and the control requests. */
 let patient: Side;
 /** Waits 100 ms: the requests sent while the replica is frozen. */
@@ -69,42 +62,26 @@ function sideOf(gw: ApiGateway): Side {
 }
 
 beforeAll(async () => {
-  master = await startPrivateRedis({
-    dir: mkdtempSync(join(tmpdir(), 'swgw-master-')),
-    persistent: false,
-  });
-  replica = await startPrivateRedis({
-    dir: mkdtempSync(join(tmpdir(), 'swgw-replica-')),
-    persistent: false,
-    replicaOf: master.port,
-  });
-  onReplica = new Redis(replica.url);
-  await waitFor(async () => /master_link_status:up/.test(await onReplica.info('replication')), {
-    timeoutMs: 10_000,
-    what: 'the replica in sync',
-  });
+  redis = await replicatedRedis();
   const env = { GW_REDIS_WAIT_REPLICAS: '1', GW_RATE_LIMIT_PER_SECOND: '100000' };
   const gw = await startApiGateway(
     { ...env, GW_REDIS_WAIT_TIMEOUT_MS: '10000' },
-    { redisUrl: master.url, liveCatalogue: true },
+    { redisUrl: redis.master.url, liveCatalogue: true },
   );
   patient = sideOf(gw);
   // The same key prefix and compiled data: it sees every fixture the patient one made.
   hasty = sideOf(
     await startApiGateway(
       { ...env, GW_REDIS_WAIT_TIMEOUT_MS: '100', GW_KEY_PREFIX: gw.config.keyPrefix },
-      { redisUrl: master.url, data: gw.data, relay: false },
+      { redisUrl: redis.master.url, data: gw.data, relay: false },
     ),
   );
 }, 60_000);
 
 afterAll(async () => {
-  replica?.process.kill('SIGCONT');
   await hasty?.gw.close();
   await patient?.gw.close();
-  onReplica?.disconnect();
-  await replica?.stop();
-  await master?.stop();
+  await redis?.stop();
 });
 
 // --- answers -----------------------------------------------------------------------------------
@@ -380,28 +357,17 @@ const EXEMPT: Record<string, string> = {
 
 // --- the sweep ------------------------------------------------------------------------------------
 
-/** Runs `during` with the replica frozen, resuming it whatever happens. */
-async function replicaFrozen<T>(during: () => Promise<T>): Promise<T> {
-  replica.process.kill('SIGSTOP');
-  try {
-    return await during();
-  } finally {
-    replica.process.kill('SIGCONT');
-  }
-}
-
 describe('the write routes and the replica barrier (GW_REDIS_WAIT_REPLICAS=1)', () => {
   it('finds every mutating route the app serves in WRITE_ROUTES or EXEMPT, and nothing there it does not serve', () => {
-    const served = mountedRoutes(gatewayApp(patient.gw.services, createLifecycle()))
-      .filter((r) => MUTATING.has(r.method))
-      .map(routeName);
-    // The API's from its OpenAPI document too: the route table test keeps the two equal.
-    const documented = Object.entries(patient.gw.services.openapi.paths).flatMap(([path, item]) =>
-      Object.keys(item as object)
-        .map((m) => `${m.toUpperCase()} ${path}`)
-        .filter((r) => MUTATING.has(r.split(' ')[0]!)),
-    );
-    const mutating = [...new Set([...served, ...documented])].sort();
+    const app = gatewayApp(patient.gw.services, createLifecycle());
+    // The API's also from its OpenAPI document: the route table test keeps the two equal.
+    const mutating = [
+      ...new Set(
+        [...mountedRoutes(app), ...documentedRoutes(patient.gw.services.openapi.paths)]
+          .filter((r) => MUTATING.has(r.method))
+          .map(routeName),
+      ),
+    ].sort();
     expect(mutating).toContain('POST /v1/cases');
     expect(mutating).toContain('POST /console/dead-letters/{caseId}/replay');
     const known = [...Object.keys(WRITE_ROUTES), ...Object.keys(EXEMPT)].sort();
@@ -418,7 +384,7 @@ describe('the write routes and the replica barrier (GW_REDIS_WAIT_REPLICAS=1)', 
   for (const [route, prepare] of Object.entries(WRITE_ROUTES)) {
     it(`${route}: 503 GW_UNAVAILABLE while the replica is frozen; the same request done once it holds the write`, async () => {
       const refusedRequest = await prepare();
-      const refused = await replicaFrozen(() => refusedRequest(hasty));
+      const refused = await redis.frozen(() => refusedRequest(hasty));
       expect(refused).toEqual({ status: 503, code: 'GW_UNAVAILABLE' });
       const control = await (await prepare())(patient);
       expect(control.code, JSON.stringify(control)).toBeUndefined();
@@ -436,7 +402,7 @@ describe('the write routes and the replica barrier (GW_REDIS_WAIT_REPLICAS=1)', 
       return consoleAnswer(res);
     };
     for (const path of ['pause', 'retry/failed', 'resume']) {
-      expect(await replicaFrozen(change(hasty, path)), path).toEqual({
+      expect(await redis.frozen(change(hasty, path)), path).toEqual({
         status: 503,
         code: 'GW_UNAVAILABLE',
       });

@@ -1,5 +1,5 @@
 // Every route an express 5 app serves, read from its own router stack (sub-routers included, each
-// under the path it is mounted at), so a test can check what the app really serves rather than
+// under the path it is mounted at), and every operation its OpenAPI document lists, so a test can check what the app really serves rather than
 // a list kept beside it: the route table against the OpenAPI document
 // (tests/integration/route-table.test.ts), the write routes against the replica barrier
 // (tests/integration/replica-write-routes.test.ts).
@@ -45,4 +45,11 @@ export function mountedRoutes(app: Express): MountedRoute[] {
   };
   walk((app as unknown as { router: { stack: StackLayer[] } }).router.stack, '');
   return found;
+}
+
+/** The operations of an OpenAPI document's paths, as MountedRoutes. */
+export function documentedRoutes(paths: Record<string, unknown>): MountedRoute[] {
+  return Object.entries(paths).flatMap(([path, item]) =>
+    Object.keys(item as object).map((method) => ({ method: method.toUpperCase(), path })),
+  );
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { startPrivateRedis } from '../../scripts/private-redis.ts';
+import { startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
 
 export function testRedisUrl(): string {
   return inject('redisUrl');
@@ -35,6 +35,55 @@ export async function ownRedis(label: string): Promise<{ url: string; stop: () =
     stop: async () => {
       await redis.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A redis-server of the calling file's own and its one replica, in sync (README.md#replicas). */
+export interface ReplicatedRedis {
+  master: PrivateRedis;
+  replica: PrivateRedis;
+  onMaster: Redis;
+  onReplica: Redis;
+  /** Runs `during` with the replica frozen (SIGSTOP), resuming it whatever happens. */
+  frozen: <T>(during: () => Promise<T>) => Promise<T>;
+  stop: () => Promise<void>;
+}
+
+export async function replicatedRedis(): Promise<ReplicatedRedis> {
+  const dirs = ['master', 'replica'].map((role) => mkdtempSync(join(tmpdir(), `swgw-${role}-`)));
+  const master = await startPrivateRedis({ dir: dirs[0]!, persistent: false });
+  const replica = await startPrivateRedis({
+    dir: dirs[1]!,
+    persistent: false,
+    replicaOf: master.port,
+  });
+  const onMaster = new Redis(master.url);
+  const onReplica = new Redis(replica.url);
+  await waitFor(async () => /master_link_status:up/.test(await onReplica.info('replication')), {
+    timeoutMs: 10_000,
+    what: 'the replica in sync',
+  });
+  return {
+    master,
+    replica,
+    onMaster,
+    onReplica,
+    frozen: async (during) => {
+      replica.process.kill('SIGSTOP');
+      try {
+        return await during();
+      } finally {
+        replica.process.kill('SIGCONT');
+      }
+    },
+    stop: async () => {
+      replica.process.kill('SIGCONT');
+      onMaster.disconnect();
+      onReplica.disconnect();
+      await replica.stop();
+      await master.stop();
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
