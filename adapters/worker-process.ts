@@ -52,7 +52,7 @@ export interface RunningWorkers {
   workers: Map<string, AdapterWorker>;
   /** The published catalogue it follows (status(): the revision used, and why it is behind). */
   catalogue: LiveCatalogue<WorkerCatalogue>;
-  /** Its delivery workers' metrics (gateway/metrics/worker-metrics.ts). */
+  /** Its delivery and callback workers' metrics (gateway/metrics/worker-metrics.ts). */
   metrics: WorkerMetrics;
   /** Its operations listener; none unless GW_WORKER_METRICS_PORT is set. */
   operations: WorkerOperations | undefined;
@@ -111,12 +111,16 @@ export async function startWorkers(
     results,
   });
   const { store } = cases;
+  const serving = config.workerMetricsPort !== undefined;
+  // Process metrics as a gateway's, when something can scrape them.
+  const metrics = createWorkerMetrics({ defaultMetrics: serving && config.metricsEnabled });
   const callbackWorker = startCallbackWorker({
     connection,
     keys,
     clients: loadClientRegistry({ env: config.env, clientsFile: config.clientsFile }),
     log: logger,
     production: config.env === 'production',
+    metrics,
   });
   const settings =
     options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
@@ -125,9 +129,6 @@ export async function startWorkers(
     calendar: supervision.calendar,
     registry: results,
   });
-  const serving = config.workerMetricsPort !== undefined;
-  // Process metrics as a gateway's, when something can scrape them.
-  const metrics = createWorkerMetrics({ defaultMetrics: serving && config.metricsEnabled });
   const workers = new Map<string, AdapterWorker>();
   for (const id of options.adapters ?? ADAPTER_IDS) {
     const s = settings[id];

@@ -4,14 +4,19 @@
 // non-2xx is retried with backoff. In production a callback whose host is, or resolves to, an
 // address that is not public unicast is refused for good (callback-address.ts): logged with its
 // host and why, never the URL's path or query (a portal may put a token there).
+// Each run's outcome is counted in gw_callbacks_total{outcome} on the worker's registry
+// (gateway/metrics/worker-metrics.ts): delivered, retry (attempts remain), failed (given up: the
+// last attempt, a 410, a portal no longer registered) or refused; the post itself is timed in
+// gw_callback_request_duration_seconds.
 import type { LookupFunction } from 'node:net';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { fetch } from 'undici';
 import type { RedisClient } from '../shared/redis.ts';
 import type { ClientRegistry } from '../auth/client-registry.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { signRequest } from '../client/gateway-client.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { CallbackOutcomeLabel, WorkerMetrics } from '../metrics/worker-metrics.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 import { callbackDispatcher, refusedAddress } from './callback-address.ts';
@@ -20,6 +25,17 @@ import { callbackUrlProblem } from './callback-url.ts';
 
 export const CALLBACK_CLIENT_ID = 'gateway';
 
+/** A callback never posted: its address is not one a production gateway calls. */
+class CallbackRefusedError extends UnrecoverableError {}
+
+/** What a failed run came to: refused, given up for good, or to be tried again. */
+function failedOutcome(error: unknown, job: Job<CallbackJobData>): CallbackOutcomeLabel {
+  if (error instanceof CallbackRefusedError) return 'refused';
+  if (error instanceof UnrecoverableError) return 'failed';
+  // attemptsMade counts the runs before this one.
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ? 'failed' : 'retry';
+}
+
 export function startCallbackWorker(deps: {
   connection: RedisClient;
   keys: RedisKeys;
@@ -27,6 +43,8 @@ export function startCallbackWorker(deps: {
   log: Logger;
   /** Production: call public unicast addresses only (the switch callback-url.ts judges by). */
   production: boolean;
+  /** Where each run's outcome and post duration are counted (the worker's registry). */
+  metrics: Pick<WorkerMetrics, 'callback' | 'callbackRequest'>;
   /** The resolver; default dns.lookup. Tests give a fake DNS, as nock fakes a province. */
   lookup?: LookupFunction;
   timeoutMs?: number;
@@ -35,39 +53,51 @@ export function startCallbackWorker(deps: {
   const refuse = (job: { data: CallbackJobData }, host: string, reason: string): never => {
     const { caseId, clientId } = job.data;
     deps.log.warn({ caseId, clientId, host, reason }, 'callback refused');
-    throw new UnrecoverableError(`callback refused: ${reason}`);
+    throw new CallbackRefusedError(`callback refused: ${reason}`);
+  };
+  const post = async (job: Job<CallbackJobData>): Promise<void> => {
+    const { clientId, url } = job.data;
+    const client = deps.clients.get(clientId);
+    if (!client) throw new UnrecoverableError(`client ${clientId} no longer registered`);
+    const body = JSON.stringify('body' in job.data ? job.data.body : statusBody(job.data));
+    const target = new URL(url);
+    // Judged at submission already; again here because an address written in the URL is never
+    // looked up (the connect goes straight to it), and the job may predate production mode.
+    const problem = callbackUrlProblem(url, deps.production);
+    if (problem) refuse(job, target.hostname, `callbackUrl ${problem}`);
+    const headers = signRequest(
+      { clientId: CALLBACK_CLIENT_ID, secret: client.secret },
+      { method: 'POST', url: `${target.pathname}${target.search}`, body },
+    );
+    const started = performance.now();
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 5000),
+      dispatcher,
+    }).catch((error: unknown) => {
+      const refused = refusedAddress(error);
+      if (refused) refuse(job, refused.host, refused.message);
+      deps.metrics.callbackRequest((performance.now() - started) / 1000);
+      throw error;
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    deps.metrics.callbackRequest((performance.now() - started) / 1000);
+    if (res.status === 410) throw new UnrecoverableError('portal answered 410 Gone');
+    if (res.status < 200 || res.status >= 300) throw new Error(`portal answered ${res.status}`);
   };
   const worker = new Worker<CallbackJobData>(
     CALLBACK_QUEUE,
     async (job) => {
-      const { clientId, url } = job.data;
-      const client = deps.clients.get(clientId);
-      if (!client) throw new UnrecoverableError(`client ${clientId} no longer registered`);
-      const body = JSON.stringify('body' in job.data ? job.data.body : statusBody(job.data));
-      const target = new URL(url);
-      // Judged at submission already; again here because an address written in the URL is never
-      // looked up (the connect goes straight to it), and the job may predate production mode.
-      const problem = callbackUrlProblem(url, deps.production);
-      if (problem) refuse(job, target.hostname, `callbackUrl ${problem}`);
-      const headers = signRequest(
-        { clientId: CALLBACK_CLIENT_ID, secret: client.secret },
-        { method: 'POST', url: `${target.pathname}${target.search}`, body },
-      );
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { ...headers, 'Content-Type': 'application/json' },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(deps.timeoutMs ?? 5000),
-        dispatcher,
-      }).catch((error: unknown) => {
-        const refused = refusedAddress(error);
-        if (refused) refuse(job, refused.host, refused.message);
+      try {
+        await post(job);
+      } catch (error) {
+        deps.metrics.callback(failedOutcome(error, job));
         throw error;
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status === 410) throw new UnrecoverableError('portal answered 410 Gone');
-      if (res.status < 200 || res.status >= 300) throw new Error(`portal answered ${res.status}`);
+      }
+      deps.metrics.callback('delivered');
     },
     { connection: deps.connection, prefix: deps.keys.queuePrefix(CALLBACK_QUEUE), concurrency: 8 },
   );

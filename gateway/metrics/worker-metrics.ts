@@ -10,7 +10,12 @@
 //   whatever its answer;
 // - `gw_delivery_jobs_put_back_total{adapter, reason}`: delivery jobs put back to wait without
 //   spending an attempt because Redis, not the province, could not serve the job's own reads and
-//   writes.
+//   writes;
+// - `gw_callbacks_total{outcome}`: each portal callback job run's outcome, counted by the callback
+//   worker (gateway/callbacks/callback-worker.ts) — delivered (2xx), retry (a failed post that
+//   will be tried again), failed (given up: the last attempt, a 410 Gone, a portal no longer
+//   registered), refused (production: an address that is not public unicast, never called);
+// - `gw_callback_request_duration_seconds`: the post to the portal itself, whatever its answer.
 // The backlog (outbox, queues, dead letters) is read from Redis by every gateway's /metrics
 // (delivery-metrics.ts), not here. Labels never carry case ids.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -30,11 +35,22 @@ const OUTCOMES: readonly DeliveryOutcomeLabel[] = [
   'failed',
   'skipped',
 ];
+/** What one run of a callback job came to (gw_callbacks_total's outcome label). */
+export type CallbackOutcomeLabel = 'delivered' | 'retry' | 'failed' | 'refused';
+
+const CALLBACK_OUTCOMES: readonly CallbackOutcomeLabel[] = [
+  'delivered',
+  'retry',
+  'failed',
+  'refused',
+];
 const PUT_BACK_REASONS: readonly PutBackReason[] = ['slot-moving', 'redis-unavailable'];
 
 export const DELIVERY_JOBS_PUT_BACK = 'gw_delivery_jobs_put_back_total';
 export const DELIVERIES = 'gw_deliveries_total';
 export const PROVINCE_REQUEST_DURATION = 'gw_province_request_duration_seconds';
+export const CALLBACKS = 'gw_callbacks_total';
+export const CALLBACK_REQUEST_DURATION = 'gw_callback_request_duration_seconds';
 
 export interface WorkerMetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC), as a gateway's; default false (unserved). */
@@ -51,6 +67,10 @@ export interface WorkerMetrics {
   provinceRequest(adapter: string, seconds: number): void;
   /** Counts one delivery job put back (delayed) without spending an attempt. */
   jobPutBack(adapter: string, reason: PutBackReason): void;
+  /** Counts one callback job run's outcome. */
+  callback(outcome: CallbackOutcomeLabel): void;
+  /** Observes one post of a callback to its portal, in seconds. */
+  callbackRequest(seconds: number): void;
 }
 
 export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
@@ -76,6 +96,21 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     labelNames: ['adapter', 'reason'] as const,
     registers: [registry],
   });
+  const callbacks = new Counter({
+    name: CALLBACKS,
+    help: 'Portal callback job runs by outcome (delivered, retry, failed: given up, refused: an address not public unicast)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  // Every outcome at 0 from the start, so rate() sees the first callback.
+  for (const outcome of CALLBACK_OUTCOMES) callbacks.inc({ outcome }, 0);
+  const callbackDuration = new Histogram({
+    name: CALLBACK_REQUEST_DURATION,
+    help: 'Duration of callback posts to portals in seconds, whatever the answer',
+    // Up to the callback worker's 5 s timeout.
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
   return {
     registry,
     adapterStarted: (adapter) => {
@@ -85,5 +120,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     delivery: (adapter, outcome) => deliveries.inc({ adapter, outcome }),
     provinceRequest: (adapter, seconds) => duration.observe({ adapter }, seconds),
     jobPutBack: (adapter, reason) => putBack.inc({ adapter, reason }),
+    callback: (outcome) => callbacks.inc({ outcome }),
+    callbackRequest: (seconds) => callbackDuration.observe(seconds),
   };
 }

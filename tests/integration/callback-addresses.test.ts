@@ -11,10 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClientRegistry } from '../../gateway/auth/client-registry.ts';
 import { CallbackQueue, type CallbackJobData } from '../../gateway/callbacks/callback-queue.ts';
 import { startCallbackWorker } from '../../gateway/callbacks/callback-worker.ts';
+import {
+  CALLBACK_REQUEST_DURATION,
+  CALLBACKS,
+  createWorkerMetrics,
+  type WorkerMetrics,
+} from '../../gateway/metrics/worker-metrics.ts';
 import { createRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
 import { memoryLogger } from '../support/test-gateway.ts';
+import { seriesIn } from '../support/metrics-text.ts';
 
 /** IANA's address for example.com: public unicast. */
 const PUBLIC = '93.184.215.14';
@@ -63,6 +70,7 @@ async function internalHost(address: string, port = 0): Promise<InternalHost> {
 
 interface Side {
   queue: CallbackQueue;
+  metrics: WorkerMetrics;
   worker: Worker<CallbackJobData>;
   lines: () => Record<string, unknown>[];
 }
@@ -78,6 +86,7 @@ let seq = 0;
 function startSide(isProduction: boolean): Side {
   const keys = redisKeys(uniquePrefix(isProduction ? 'cb-addr-prod' : 'cb-addr-dev'));
   const { logger, lines } = memoryLogger();
+  const metrics = createWorkerMetrics();
   const queue = new CallbackQueue(redis, keys, {
     jobRetentionSeconds: 3600,
     jobRetentionCount: 100,
@@ -88,11 +97,12 @@ function startSide(isProduction: boolean): Side {
     clients: loadClientRegistry({ env: 'test' }),
     log: logger,
     production: isProduction,
+    metrics,
     lookup: fakeDns,
     // Bounds the rebinding test's first attempt, to a public address this machine need not reach.
     timeoutMs: 2000,
   });
-  return { queue, worker, lines };
+  return { queue, metrics, worker, lines };
 }
 
 /** Queues a callback to `url` and waits until it is delivered or has failed for good. */
@@ -174,6 +184,23 @@ describe('callback addresses in production', () => {
       expect(JSON.stringify(production.lines())).not.toMatch(/secret-path|s3cret/);
     },
   );
+
+  it('counts a refused callback in gw_callbacks_total as outcome="refused", not failed, and times no post', async () => {
+    const host = `counted-${seq + 1}.example`;
+    zone.set(host, () => [a('10.0.0.5')]);
+    const read = async () => {
+      const text = await production.metrics.registry.metrics();
+      return {
+        refused: seriesIn(text, CALLBACKS, '{outcome="refused"}'),
+        failed: seriesIn(text, CALLBACKS, '{outcome="failed"}'),
+        posts: seriesIn(text, `${CALLBACK_REQUEST_DURATION}_count`),
+      };
+    };
+    const before = await read();
+    const result = await deliver(production, `https://${host}:${port}/hooks`);
+    expect(result.state).toBe('failed');
+    expect(await read()).toEqual({ ...before, refused: before.refused! + 1 });
+  });
 
   it('refuses a host one of whose several answers is private, naming that answer', async () => {
     const host = `mixed-${seq + 1}.example`;

@@ -6,6 +6,7 @@ import { createRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackWorker } from '../../gateway/callbacks/callback-worker.ts';
+import { createWorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
 import { callbackUrlProblem } from '../../gateway/callbacks/callback-url.ts';
 import { bodyDigest, sign, stringToSign } from '../../gateway/client/signing.ts';
 import {
@@ -84,6 +85,7 @@ beforeAll(async () => {
     clients: gw.services.clients,
     log: gw.services.logger,
     production: false,
+    metrics: createWorkerMetrics(),
   });
 });
 afterAll(async () => {

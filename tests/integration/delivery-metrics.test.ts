@@ -11,6 +11,7 @@ import {
 } from '../../adapters/kit/adapter-config.ts';
 import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { seriesValue } from '../support/metrics-text.ts';
 import { waitFor } from '../support/redis.ts';
 
 const HOSTS = { yn: 'http://yn.backlog.test', xz: 'http://xz.backlog.test' };
@@ -33,11 +34,7 @@ afterAll(async () => {
 });
 
 /** The value of one series of the gateway's /metrics, undefined when it is not there. */
-async function series(name: string, labels = ''): Promise<number | undefined> {
-  const text = await (await fetch(`${gw.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
+const series = (name: string, labels = '') => seriesValue(`${gw.url}/metrics`, name, labels);
 
 let keySeq = 0;
 async function submit(item: string): Promise<string> {
