@@ -30,7 +30,8 @@
 // (worker-metrics.ts): delivered or duplicate once DELIVERED is recorded, retry for a failed
 // province call that will be tried again, rate-limited for a 429 (no attempt spent), failed for a
 // dead letter, skipped when there was nothing to send; a put-back counts only as a put-back. The province call itself is
-// timed in gw_province_request_duration_seconds{adapter}.
+// timed in gw_province_request_duration_seconds{adapter}; a status query job counts and times its
+// own (status-query-job.ts).
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { RoutedCase } from '../../gateway/cases/case-record.ts';

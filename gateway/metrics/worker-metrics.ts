@@ -8,6 +8,13 @@
 //   (nothing to send: the case moved on or is gone);
 // - `gw_province_request_duration_seconds{adapter}`: the delivery call to the province itself,
 //   whatever its answer;
+// - `gw_status_queries_total{adapter, outcome}`: each status query job run's outcome
+//   (adapters/kit/status-query-job.ts) — answered (the province knows the case; its answer is
+//   recorded), not-found, failed (the query failed: asked again after the next silence), skipped
+//   (the case moved on before the query ran);
+// - `gw_status_query_duration_seconds{adapter}`: the status query call to the province itself,
+//   whatever its answer. A histogram of its own, not a label on the delivery one: a label added
+//   there would change every existing series and fold queries into a delivery's rate;
 // - `gw_delivery_jobs_put_back_total{adapter, reason}`: delivery jobs put back to wait without
 //   spending an attempt because Redis, not the province, could not serve the job's own reads and
 //   writes;
@@ -35,6 +42,16 @@ const OUTCOMES: readonly DeliveryOutcomeLabel[] = [
   'failed',
   'skipped',
 ];
+/** What one run of a status query job came to (gw_status_queries_total's outcome label). */
+export type StatusQueryOutcomeLabel = 'answered' | 'not-found' | 'failed' | 'skipped';
+
+const STATUS_QUERY_OUTCOMES: readonly StatusQueryOutcomeLabel[] = [
+  'answered',
+  'not-found',
+  'failed',
+  'skipped',
+];
+
 /** What one run of a callback job came to (gw_callbacks_total's outcome label). */
 export type CallbackOutcomeLabel = 'delivered' | 'retry' | 'failed' | 'refused';
 
@@ -49,8 +66,13 @@ const PUT_BACK_REASONS: readonly PutBackReason[] = ['slot-moving', 'redis-unavai
 export const DELIVERY_JOBS_PUT_BACK = 'gw_delivery_jobs_put_back_total';
 export const DELIVERIES = 'gw_deliveries_total';
 export const PROVINCE_REQUEST_DURATION = 'gw_province_request_duration_seconds';
+export const STATUS_QUERIES = 'gw_status_queries_total';
+export const STATUS_QUERY_DURATION = 'gw_status_query_duration_seconds';
 export const CALLBACKS = 'gw_callbacks_total';
 export const CALLBACK_REQUEST_DURATION = 'gw_callback_request_duration_seconds';
+
+/** From a near province's 10 ms to the 30 s an adapter's timeout may allow. */
+const PROVINCE_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
 
 export interface WorkerMetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC), as a gateway's; default false (unserved). */
@@ -65,6 +87,10 @@ export interface WorkerMetrics {
   delivery(adapter: string, outcome: DeliveryOutcomeLabel): void;
   /** Observes one delivery call to the province, in seconds. */
   provinceRequest(adapter: string, seconds: number): void;
+  /** Counts one status query job run's outcome. */
+  statusQuery(adapter: string, outcome: StatusQueryOutcomeLabel): void;
+  /** Observes one status query call to the province, in seconds. */
+  statusQueryRequest(adapter: string, seconds: number): void;
   /** Counts one delivery job put back (delayed) without spending an attempt. */
   jobPutBack(adapter: string, reason: PutBackReason): void;
   /** Counts one callback job run's outcome. */
@@ -86,8 +112,21 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     name: PROVINCE_REQUEST_DURATION,
     help: 'Duration of delivery calls to the province in seconds, by adapter, whatever the answer',
     labelNames: ['adapter'] as const,
-    // From a near province's 10 ms to the 30 s an adapter's timeout may allow.
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30],
+    buckets: PROVINCE_BUCKETS,
+    registers: [registry],
+  });
+  const statusQueries = new Counter({
+    name: STATUS_QUERIES,
+    help: 'Status query job runs by adapter and outcome (answered, not-found, failed, skipped)',
+    labelNames: ['adapter', 'outcome'] as const,
+    registers: [registry],
+  });
+  const statusQueryDuration = new Histogram({
+    name: STATUS_QUERY_DURATION,
+    help: 'Duration of status query calls to the province in seconds, by adapter, whatever the answer',
+    labelNames: ['adapter'] as const,
+    // The delivery histogram's buckets, so the two compare.
+    buckets: PROVINCE_BUCKETS,
     registers: [registry],
   });
   const putBack = new Counter({
@@ -115,10 +154,13 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     registry,
     adapterStarted: (adapter) => {
       for (const outcome of OUTCOMES) deliveries.inc({ adapter, outcome }, 0);
+      for (const outcome of STATUS_QUERY_OUTCOMES) statusQueries.inc({ adapter, outcome }, 0);
       for (const reason of PUT_BACK_REASONS) putBack.inc({ adapter, reason }, 0);
     },
     delivery: (adapter, outcome) => deliveries.inc({ adapter, outcome }),
     provinceRequest: (adapter, seconds) => duration.observe({ adapter }, seconds),
+    statusQuery: (adapter, outcome) => statusQueries.inc({ adapter, outcome }),
+    statusQueryRequest: (adapter, seconds) => statusQueryDuration.observe({ adapter }, seconds),
     jobPutBack: (adapter, reason) => putBack.inc({ adapter, reason }),
     callback: (outcome) => callbacks.inc({ outcome }),
     callbackRequest: (seconds) => callbackDuration.observe(seconds),

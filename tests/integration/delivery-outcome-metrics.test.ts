@@ -1,7 +1,8 @@
 // A worker's delivery outcomes and province call durations (gateway/metrics/worker-metrics.ts),
 // counted by the job runner where it decides them (adapters/README.md#job-runner): a delivered
 // case, a province that already had the case, a province throttling us (429), and a province
-// answering 503 until the adapter's attempts are spent. Real gateway, real workers (startWorkers, BullMQ on the test Redis); the
+// answering 503 until the adapter's attempts are spent; and its status queries' outcomes and
+// durations (answered, not-found, failed, skipped), apart from the deliveries'. Real gateway, real workers (startWorkers, BullMQ on the test Redis); the
 // provinces are faked at the network with nock, as in delivery-retries.test.ts.
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,10 @@ import { startWorkers, type RunningWorkers } from '../../adapters/worker-process
 import {
   DELIVERIES,
   PROVINCE_REQUEST_DURATION,
+  STATUS_QUERIES,
+  STATUS_QUERY_DURATION,
   type DeliveryOutcomeLabel,
+  type StatusQueryOutcomeLabel,
 } from '../../gateway/metrics/worker-metrics.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { waitFor } from '../support/redis.ts';
@@ -27,6 +31,8 @@ let chengduStatus = 201;
 /** 429s 成都 answers before its next status, each with Retry-After: 1. */
 let chengduThrottles = 0;
 let ynCalls = 0;
+/** What 成都's status endpoint answers next: 200 with its application number, 404 or 503. */
+let chengduQueryStatus = 200;
 
 function settings(): AdapterSettingsTable {
   const base = withBaseUrls(loadAdapterSettings({ env: 'test' }), {
@@ -62,7 +68,13 @@ beforeAll(async () => {
         return [429, { error: 'too many requests' }, { 'retry-after': '1' }];
       }
       return [chengduStatus, { applicationNo: `CD-${externalRef}` }];
-    });
+    })
+    .get(/.*/)
+    .reply(() =>
+      chengduQueryStatus === 200
+        ? [200, { applicationNo: 'CD-queried', timeline: [] }]
+        : [chengduQueryStatus, { code: 'status' }],
+    );
   // A breaker that never opens here: every attempt reaches the province.
   gw = await startApiGateway({ GW_BREAKER_THRESHOLD: '1000' });
   workers = await startWorkers(gw.config, gw.services.logger, {
@@ -187,5 +199,61 @@ describe('delivery outcome metrics', () => {
     expect(await outcome('yn', 'delivered')).toBe(0);
     expect(await provinceCalls('yn')).toBe(3);
     expect(await workers.metrics.registry.metrics()).not.toContain(caseId);
+  });
+});
+
+describe('status query metrics', () => {
+  const queried = (o: StatusQueryOutcomeLabel) =>
+    value(STATUS_QUERIES, { adapter: 'sc-chengdu', outcome: o });
+  const timedQueries = () =>
+    value(STATUS_QUERY_DURATION, { adapter: 'sc-chengdu' }, `${STATUS_QUERY_DURATION}_count`);
+  let deliveredCase: string;
+  let claims = 0;
+  /** Queues a status query of `caseId` as the silence watch does, and waits until it counted. */
+  async function query(caseId: string, outcome: StatusQueryOutcomeLabel): Promise<void> {
+    const before = await queried(outcome);
+    await gw.services.queues.enqueueStatusQuery(caseId, 'sc-chengdu', Date.now() + claims++);
+    await waitFor(async () => (await queried(outcome)) === before + 1, {
+      what: `a status query counted ${outcome}`,
+    });
+  }
+
+  beforeAll(async () => {
+    chengduStatus = 201;
+    deliveredCase = await submitFor('sc-chengdu');
+    await caseOnceIn(deliveredCase, 'DELIVERED');
+  });
+
+  it('shows every status query outcome of a started adapter at 0 before its first query', async () => {
+    const text = await workers.metrics.registry.metrics();
+    for (const o of ['answered', 'not-found', 'failed', 'skipped']) {
+      expect(text).toContain(`${STATUS_QUERIES}{adapter="yn",outcome="${o}"} 0`);
+    }
+  });
+
+  it('counts an answered query as outcome="answered" and times it in its own histogram, not the delivery one', async () => {
+    chengduQueryStatus = 200;
+    const [timed, deliveries] = [await timedQueries(), await provinceCalls('sc-chengdu')];
+    await query(deliveredCase, 'answered');
+    expect(await timedQueries()).toBe(timed + 1);
+    expect(
+      await value(STATUS_QUERY_DURATION, { adapter: 'sc-chengdu' }, `${STATUS_QUERY_DURATION}_sum`),
+    ).toBeGreaterThan(0);
+    expect(await provinceCalls('sc-chengdu')).toBe(deliveries);
+  });
+
+  it('counts a 404 as outcome="not-found" and a 503 as outcome="failed", each timed', async () => {
+    const timed = await timedQueries();
+    chengduQueryStatus = 404;
+    await query(deliveredCase, 'not-found');
+    chengduQueryStatus = 503;
+    await query(deliveredCase, 'failed');
+    expect(await timedQueries()).toBe(timed + 2);
+  });
+
+  it('counts a query of a case that is gone as outcome="skipped", with no province call timed', async () => {
+    const timed = await timedQueries();
+    await query('no-such-case', 'skipped');
+    expect(await timedQueries()).toBe(timed);
   });
 });
