@@ -4,24 +4,26 @@
 // gateway's (gateway/README.md#operations-endpoints):
 //   /metrics  its own registry (gateway/metrics/worker-metrics.ts), unless GW_METRICS_ENABLED=false;
 //   /healthz  the process is up;
-//   /readyz   its Redis answers a PING within GW_REDIS_COMMAND_TIMEOUT_MS and it is not stopping,
-//             else 503 (the gateway's answer bodies: status, checks.redis).
+//   /readyz   its Redis answers a PING within GW_REDIS_COMMAND_TIMEOUT_MS, its catalogue's last
+//             reload succeeded and it is not stopping, else 503 with the reason: the gateway's
+//             own answer (gateway/health/readiness.ts: status, checks.redis, checks.catalogue).
 // Plain node:http: three fixed answers need no routing, signing or body parsing. startWorkers
 // starts it once its workers run, and its stop closes it last, so /readyz answers 503 while the
 // workers drain and the final counts can still be scraped.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { readiness, type ReadinessDeps } from '../gateway/health/readiness.ts';
 import { listen } from '../gateway/http/http-server.ts';
-import type { Lifecycle } from '../gateway/shared/lifecycle.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
-import { pingWithin, type RedisClient } from '../gateway/shared/redis.ts';
 
-export interface WorkerOperationsDeps {
-  /** The connection the delivery jobs' own reads and writes use. */
-  redis: RedisClient;
-  /** Draining once the process is stopping. */
-  lifecycle: Lifecycle;
-  pingTimeoutMs: number;
+/**
+ * redis: the connection the delivery jobs' own reads and writes use; lifecycle: draining once the
+ * process is stopping; catalogueStatus: the published catalogue it follows.
+ */
+export interface WorkerOperationsDeps extends Pick<
+  ReadinessDeps,
+  'redis' | 'lifecycle' | 'pingTimeoutMs' | 'catalogueStatus'
+> {
   /** The registry /metrics serves; none: /metrics is 404 (GW_METRICS_ENABLED=false). */
   registry: Registry | undefined;
   log: Logger;
@@ -50,13 +52,8 @@ async function answer(path: string, deps: WorkerOperationsDeps): Promise<Answer>
     case '/healthz':
       return json(200, { status: 'ok' });
     case '/readyz': {
-      if (deps.lifecycle.draining) {
-        return json(503, { status: 'draining', checks: { redis: 'skipped' } });
-      }
-      const up = await pingWithin(deps.redis, deps.pingTimeoutMs);
-      return up
-        ? json(200, { status: 'ready', checks: { redis: 'up' } })
-        : json(503, { status: 'unavailable', checks: { redis: 'down' } }, { 'Retry-After': '1' });
+      const ready = await readiness(deps);
+      return json(ready.status, ready.body, ready.headers);
     }
     case '/metrics':
       if (!deps.registry) break;

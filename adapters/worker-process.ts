@@ -224,6 +224,7 @@ export async function startWorkers(
         redis: storeConnection,
         lifecycle,
         pingTimeoutMs: config.redisCommandTimeoutMs,
+        catalogueStatus: () => catalogue.status(),
         registry: config.metricsEnabled ? metrics.registry : undefined,
         log: logger,
       });

@@ -378,7 +378,7 @@ export const SETTINGS_SCHEMA = {
     },
     workerMetricsPort: {
       description:
-        "TCP port of a worker process's operations listener: GET /metrics (its delivery, status query and callback outcomes, province and portal call durations, put-backs), /healthz and /readyz (its Redis answers a PING within GW_REDIS_COMMAND_TIMEOUT_MS and it is not stopping). Unset: the worker listens on no port (adapters/README.md#operations-listener).",
+        "TCP port of a worker process's operations listener: GET /metrics (its delivery, status query and callback outcomes, province and portal call durations, put-backs), /healthz and /readyz (its Redis answers a PING within GW_REDIS_COMMAND_TIMEOUT_MS, its catalogue is current and it is not stopping). Unset: the worker listens on no port (adapters/README.md#operations-listener).",
       type: 'integer',
       minimum: 1,
       maximum: 65535,

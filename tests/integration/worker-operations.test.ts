@@ -130,7 +130,11 @@ describe('the worker process with GW_WORKER_METRICS_PORT', () => {
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'up' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { redis: 'up', catalogue: 'current' },
+      catalogue: { revision: expect.any(Number) as number },
+    });
   });
 
   it('serves its delivery series and process metrics on /metrics, not the gateway backlog', async () => {
