@@ -149,9 +149,20 @@ export function createLiveCatalogue<T>(options: LiveCatalogueOptions<T>): LiveCa
     const { revision } = served;
     if (!link) return { revision, compiled: 0, ms: 0 };
     const { store } = link;
-    if (!force && problems === undefined && (await store.revision()) === revision)
-      return { revision, compiled: 0, ms: performance.now() - started };
     try {
+      // An empty store (a first start, or a Redis that came back without its data) is seeded
+      // from the files, by whichever process finds it so first (the seed script imports once):
+      // it must never be read as a catalogue of no items, which would refuse every submission.
+      const stored = await store.revision();
+      if (stored === 0) {
+        if (await store.seed(link.seed()))
+          logger[revision === 0 ? 'info' : 'warn'](
+            { revision },
+            'catalogue seeded from schemas/ and config/calendars/ (the catalogue in Redis was empty)',
+          );
+      } else if (!force && problems === undefined && stored === revision) {
+        return { revision, compiled: 0, ms: performance.now() - started };
+      }
       const state = await store.state();
       const list = await sourcesOf(store, state);
       const outcome = builder.build(list, state);
@@ -202,8 +213,6 @@ export function createLiveCatalogue<T>(options: LiveCatalogueOptions<T>): LiveCa
     }),
     async connect(next) {
       link = next;
-      if ((await next.store.revision()) === 0 && (await next.store.seed(next.seed())))
-        logger.info('catalogue seeded from schemas/ and config/calendars/');
       const outcome = await sync(true);
       const subscriber = next.subscriber;
       if (subscriber) {

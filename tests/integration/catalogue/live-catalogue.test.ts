@@ -111,4 +111,29 @@ describe('the published catalogue', () => {
     expect(ready.catalogue.problems.join('\n')).toMatch(/GA-002 v2/);
     expect(await itemVersion(shared.b, 'GA-002')).toBe(1);
   });
+
+  it('is seeded again when Redis comes back without it, and never served as a catalogue of no items', async () => {
+    const { prefix, b } = await pair({
+      GW_CATALOGUE_SUBSCRIBE: 'false',
+      GW_CATALOGUE_POLL_MS: '200',
+    });
+    const item = seedDraftItem('GA-001');
+    item.schema.description = 'Version 2 of GA-001.';
+    await publishDirect(redis, prefix, 'GA-001', item);
+    await waitFor(async () => (await itemVersion(b, 'GA-001')) === 2, { what: 'version 2 served' });
+    // What a Redis restarted without its data shows: no catalogue keys at all.
+    const keys = redisKeys(prefix).catalogue;
+    const { revision, versions, digests, latest, order, sunsets, calendars } = keys;
+    expect(
+      await redis.del(revision, versions, digests, latest, order, sunsets, calendars),
+    ).toBeGreaterThan(4);
+    await waitFor(async () => (await redis.get(keys.revision)) === '1', {
+      what: 'the seed imported again by a polling gateway',
+    });
+    expect(await redis.llen(keys.order)).toBe(SEED_VERSIONS);
+    await waitFor(async () => (await itemVersion(b, 'GA-001')) === 1, { what: 'the seed served' });
+    const res = await b.client('portal-sc').request('GET', '/v1/catalogue/items/SW-005');
+    expect(res.status).toBe(200);
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+  });
 });
