@@ -271,6 +271,7 @@ export function createServices(
       now,
       sunsetDays: config.catalogueSunsetDays,
       newId: ulid,
+      idempotencyTtlSeconds: config.idempotencyTtlSeconds,
     }),
     ...(replicated ? { replicated } : {}),
     supervised: cases.supervised,

@@ -320,7 +320,7 @@ export class CaseStore {
     args.push(
       this.#config.idempotencyLegacyWrite
         ? encodeIdempotency({
-            caseId: idempotency.record.caseId,
+            id: idempotency.record.id,
             requestHash: idempotency.legacyRequestHash,
           })
         : '',

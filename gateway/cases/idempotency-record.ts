@@ -1,18 +1,19 @@
-// What a portal's Idempotency-Key keeps (gateway/README.md#idempotency): the case it made and a
-// hash of the body it sent, stored as '<caseId> <requestHash>' — the 202 is rebuilt from the case.
-// The value is kept within 44 bytes so Redis stores it embedded in its object header ('embstr'):
-// a 26-character case id, a space and a 16-character request hash make 43
-// (gateway/README.md#lean-records).
+// What an Idempotency-Key keeps (gateway/README.md#idempotency): what it made — a portal's case, an
+// operator's catalogue draft — and a hash of the body it sent, stored as '<id> <requestHash>'; the
+// answer is rebuilt from what it made. The value is kept within 44 bytes so Redis stores it
+// embedded in its object header ('embstr'): a 26-character case id (or draft ULID), a space and a
+// 16-character request hash make 43 (gateway/README.md#lean-records).
 import { createHash } from 'node:crypto';
 
 export interface IdempotencyRecord {
-  caseId: string;
+  /** The case (a submission's key) or the draft (a draft creation's key) the key made. */
+  id: string;
   /** The compact request hash, or the legacy 64-hex one of a record stored before it. */
   requestHash: string;
 }
 
 /**
- * The SHA-256 of a submission's canonical body in the two forms a record may hold: `compact`, its
+ * The SHA-256 of a request's canonical body in the two forms a record may hold: `compact`, its
  * first 96 bits in base64url (16 characters), what is stored; `hex`, the whole digest, what records
  * stored before the compact form hold. 96 bits only tell a changed body under the same key from
  * the same one: the record is found by the key's hash first, so a changed body passes for the
@@ -44,11 +45,11 @@ export function sameRequest(record: IdempotencyRecord, hash: RequestHash): boole
   return record.requestHash === (legacy ? hash.hex : hash.compact);
 }
 
-export const encodeIdempotency = (r: IdempotencyRecord) => `${r.caseId} ${r.requestHash}`;
+export const encodeIdempotency = (r: IdempotencyRecord) => `${r.id} ${r.requestHash}`;
 
 export function decodeIdempotency(raw: string): IdempotencyRecord {
   const space = raw.indexOf(' ');
   // A fault, never input: answered 500 like any corrupt record.
   if (space < 1 || space === raw.length - 1) throw new Error('corrupt idempotency record');
-  return { caseId: raw.slice(0, space), requestHash: raw.slice(space + 1) };
+  return { id: raw.slice(0, space), requestHash: raw.slice(space + 1) };
 }

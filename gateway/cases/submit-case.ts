@@ -145,7 +145,7 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
   const outcome = await deps.store.create(
     {
       ...idempotency,
-      record: { caseId: parent.id, requestHash: requestHash.compact },
+      record: { id: parent.id, requestHash: requestHash.compact },
       legacyRequestHash: requestHash.hex,
     },
     envelope,
@@ -199,10 +199,10 @@ async function replay(
 ): Promise<HandlerResult> {
   if (!sameRequest(earlier, requestHash)) {
     throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
-      detail: `This Idempotency-Key was used for case ${earlier.caseId} with a different body`,
+      detail: `This Idempotency-Key was used for case ${earlier.id} with a different body`,
     });
   }
-  const built = await storedCases(deps.store, earlier.caseId);
+  const built = await storedCases(deps.store, earlier.id);
   // The first answer may have been a 503 because the case had not reached the replicas yet.
   await deps.replicated?.(SLOT.shard(deps.store.submissionShard(keyHash)));
   const response = accepted(built);

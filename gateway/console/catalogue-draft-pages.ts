@@ -28,7 +28,14 @@ import {
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { chinaTime } from './console-labels.ts';
-import { csrfField, formText, postForm, queryText } from './forms.ts';
+import {
+  CREATION_KEY_FIELD,
+  creationKeyField,
+  csrfField,
+  formText,
+  postForm,
+  queryText,
+} from './forms.ts';
 import { html, type HtmlValue, type SafeHtml } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { lineDiff, type DiffRow } from './line-diff.ts';
@@ -343,7 +350,7 @@ function editorForm(
       class="card"
       data-check-url="/console/catalogue/drafts/check"
     >
-      ${csrfField(sessionOf(res))}
+      ${csrfField(sessionOf(res))} ${isNew ? creationKeyField() : ''}
       <input type="hidden" name="kind" value="${fields.kind}" />
       ${fields.draftId ? html`<input type="hidden" name="draftId" value="${fields.draftId}" />` : ''}
       ${
@@ -744,7 +751,8 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
       input = inputOf(req.body);
     }
     try {
-      const draft = await admin().createDraft(request(res), input);
+      const key = formText(req.body, CREATION_KEY_FIELD, 200);
+      const { draft } = await admin().createDraft(request(res), input, key || undefined);
       res.redirect(303, `/console/catalogue/drafts/${draft.draftId}`);
     } catch (error) {
       const fields = {

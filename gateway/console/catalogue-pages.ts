@@ -27,7 +27,7 @@ import {
   SCOPE_ZH,
   SUBJECT_ZH,
 } from './catalogue-labels.ts';
-import { postForm, queryText } from './forms.ts';
+import { creationKeyField, postForm, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 
@@ -349,6 +349,7 @@ function itemBody(deps: ConsoleDeps, res: Response, item: CatalogueItem): HtmlVa
           sessionOf(res),
           '/console/catalogue/drafts',
           html`<input type="hidden" name="itemCode" value="${item.code}" />
+            ${creationKeyField()}
             <button type="submit" class="primary" id="draft-start">
               基于此版本起草修改 <span class="en">Draft a change from this version</span>
             </button>`,

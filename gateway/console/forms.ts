@@ -1,7 +1,10 @@
 // Console forms (gateway/console/README.md#adding-a-page): every form that changes something is
 // a POST carrying the session's CSRF token in a hidden `_csrf` field; requireSignIn refuses any
 // POST whose token is missing or wrong before a page's handler runs. Build forms with postForm
-// (or put csrfField inside your own <form method="post">) and the check cannot be forgotten.
+// (or put csrfField inside your own <form method="post">) and the check cannot be forgotten. A
+// form that creates something also carries a key of its own (creationKeyField), sent on as the
+// use case's Idempotency-Key, so a double click or a resubmitted form makes one thing, not two.
+import { randomUUID } from 'node:crypto';
 import type { ConsoleSession } from './console-sessions.ts';
 import { html, type HtmlValue, type SafeHtml } from './html.ts';
 
@@ -9,6 +12,13 @@ export const CSRF_FIELD = '_csrf';
 
 export function csrfField(session: Pick<ConsoleSession, 'csrf'>): SafeHtml {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${session.csrf}" />`;
+}
+
+export const CREATION_KEY_FIELD = 'idempotencyKey';
+
+/** A new key each time the form is shown: every post of this one form carries the same. */
+export function creationKeyField(): SafeHtml {
+  return html`<input type="hidden" name="${CREATION_KEY_FIELD}" value="${randomUUID()}" />`;
 }
 
 export function postForm(

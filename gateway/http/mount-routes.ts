@@ -64,12 +64,15 @@ function accessCheck<D>(route: ApiRoute<D>, audit: AuditLog | undefined): Reques
 }
 
 // A write whose row takes an Idempotency-Key is retried safely with it, and its 503 says so
-// (shared/problem.ts); the row's OpenAPI parameters are what says it takes one.
+// (shared/problem.ts); the row's OpenAPI parameters are what says it takes one. Where the key is
+// optional (a catalogue draft's creation), only a request that sent one is retried safely.
 function idempotencyKeyMark<D>(route: ApiRoute<D>): RequestHandler[] {
-  if (!route.operation.parameters?.includes('IdempotencyKey')) return [];
+  const parameters = route.operation.parameters ?? [];
+  const required = parameters.includes('IdempotencyKey');
+  if (!required && !parameters.includes('OptionalIdempotencyKey')) return [];
   return [
-    (_req, res, next) => {
-      locals(res).takesIdempotencyKey = true;
+    (req, res, next) => {
+      locals(res).takesIdempotencyKey = required || req.get('idempotency-key') !== undefined;
       next();
     },
   ];

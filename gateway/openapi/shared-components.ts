@@ -57,7 +57,9 @@ export function headerComponents(): Record<string, unknown> {
       schema: { type: 'string' },
     },
     IdempotentReplayed: {
-      description: '`true` when this 202 replays the answer to an earlier, identical submission.',
+      description:
+        '`true` when this answer (a 202, a 201) replays the one to an earlier, identical request ' +
+        'under the same Idempotency-Key.',
       schema: { type: 'string', enum: ['true'] },
     },
   };
@@ -72,6 +74,18 @@ export function parameterComponents(): Record<string, unknown> {
       description:
         'Same key + same body → the same 202 with `Idempotent-Replayed: true`; same key, ' +
         'different body → 409 `GW_IDEMPOTENCY_CONFLICT`.',
+      schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]{8,128}$' },
+    },
+    OptionalIdempotencyKey: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'Optional; send one to repeat the request safely (after a 503, a lost answer). Same key ' +
+        '+ same body → the same resource again with `Idempotent-Replayed: true`, never a second ' +
+        'one; same key, different body → 409 `GW_IDEMPOTENCY_CONFLICT`; a key that is not 8–128 ' +
+        'visible ASCII characters → 400 `GW_IDEMPOTENCY_KEY_REQUIRED`. Without it every request ' +
+        'makes a new resource.',
       schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]{8,128}$' },
     },
     AuditReason: {

@@ -57,7 +57,7 @@ export const UNAVAILABLE_DETAILS: Record<RequestEffect, string> = {
     'Retry after Retry-After seconds.',
   'keyed-write':
     'The case store did not answer in time, so this request may or may not have been stored. ' +
-    'Retry with the same Idempotency-Key: if it was stored you get that case, never a second one.',
+    'Retry with the same Idempotency-Key: if it was stored you get what it made, never a second one.',
   write:
     'The case store did not answer in time, so this request may or may not have taken effect. ' +
     'Read the state it would have changed before repeating it, after Retry-After seconds.',

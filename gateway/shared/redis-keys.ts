@@ -178,6 +178,11 @@ export interface CatalogueKeys {
   draft(draftId: string): string;
   /** Sorted set of every draft id (score: created ms). */
   readonly drafts: string;
+  /**
+   * An operator's Idempotency-Key record for a draft creation, `<draftId> <requestHash>`, named by
+   * the key's SHA-256 (hex) in its compact form (compactKeyHash), written with the draft.
+   */
+  draftIdempotency(operatorId: string, keyHash: string): string;
 }
 
 /** The operator console's sign-in state (gateway/console/README.md#security). */
@@ -311,6 +316,8 @@ function catalogueKeys(prefix: string): CatalogueKeys {
     channel: `${base}:published`,
     draft: (draftId: string) => `${base}:draft:${draftId}`,
     drafts: `${base}:drafts`,
+    draftIdempotency: (operatorId: string, keyHash: string) =>
+      `${base}:idem-draft:${operatorId}:${compactKeyHash(keyHash)}`,
   });
 }
 

@@ -43,9 +43,10 @@ const MARK_TTL_MS = 60_000;
 
 export const REPLICAS_BEHIND_DETAIL =
   'The change was stored, but not yet copied to enough replicas of the case store to survive ' +
-  'its failure. Repeat the request after Retry-After seconds: a submission or rating with the ' +
-  'same Idempotency-Key gives what was stored, never a second one; an event already applied is ' +
-  'answered as a duplicate; an operator action already done is refused as such (409).';
+  'its failure. Repeat the request after Retry-After seconds: a submission, rating or catalogue ' +
+  'draft with the same Idempotency-Key gives what was stored, never a second one; an event ' +
+  'already applied is answered as a duplicate; an operator action already done is refused as ' +
+  'such (409).';
 
 interface Waiter {
   resolve: () => void;

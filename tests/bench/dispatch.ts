@@ -114,7 +114,7 @@ async function seed(
           {
             clientId: BENCH_CLIENT,
             keyHash,
-            record: { caseId: id, requestHash: 'bench' },
+            record: { id, requestHash: 'bench' },
             legacyRequestHash: 'bench',
           },
           envelope,

@@ -197,6 +197,27 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
     expect(await onReplica.hget(head, 'seq')).toBe(await onMaster.hget(head, 'seq'));
   });
 
+  it('answers a catalogue draft created with an Idempotency-Key 503 while the draft is not on the replica; retried with the key once it resumes, 201 replayed with the one draft stored', async () => {
+    const operator = gw.client('operator-dev');
+    const drafts = redisKeys(gw.config.keyPrefix).catalogue.drafts;
+    const before = await onMaster.zcard(drafts);
+    const key = `replica-draft-${Date.now()}`;
+    const send = () =>
+      operator.request<{ draftId: string; detail?: string }>('POST', '/v1/admin/catalogue/drafts', {
+        json: { kind: 'calendar', calendar: { year: 2040, holidays: [], extraWorkingDays: [] } },
+        headers: { 'Idempotency-Key': key },
+      });
+    const refused = await replicaFrozen(send);
+    expectReplicasBehind(refused);
+    expect(refused.body.detail).toMatch(/catalogue draft/);
+    expect(await onMaster.zcard(drafts)).toBe(before + 1);
+    const retried = await send();
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await onMaster.zcard(drafts)).toBe(before + 1);
+    expect(await onReplica.zscore(drafts, retried.body.draftId)).not.toBeNull();
+  });
+
   it('asks for two replicas where one runs: every submission 503, none answered 202, each counted in gw_replicas_behind_total', async () => {
     const strict = await startApiGateway(
       { GW_REDIS_WAIT_REPLICAS: '2', GW_REDIS_WAIT_TIMEOUT_MS: '50' },

@@ -200,6 +200,7 @@ describe('redis keys', () => {
       [SLOT.supervision, keys.supervision.notices],
       [SLOT.audit, keys.audit.head],
       [SLOT.catalogue, keys.catalogue.draft('D1')],
+      [SLOT.catalogue, keys.catalogue.draftIdempotency('operator-dev', 'ab'.repeat(32))],
       [SLOT.queue('route-yn'), `${keys.queuePrefix('route-yn')}:route-yn:wait`],
     ];
     for (const [slot, key] of pairs) {

@@ -5,7 +5,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { routesFor } from '../../http/api-route.ts';
 import type { RequestContract } from '../../http/request-contract.ts';
-import { jsonResponse } from '../../openapi/shared-components.ts';
+import { headerRef, jsonResponse } from '../../openapi/shared-components.ts';
 import type { CatalogueAdmin, DraftInput } from './catalogue-admin.ts';
 import { DRAFT_STATUSES } from './draft-store.ts';
 
@@ -143,16 +143,31 @@ export const CATALOGUE_ADMIN_ROUTES = [
       operationId: 'createCatalogueDraft',
       tags: ['catalogue admin'],
       summary: 'Start a change to the catalogue: an item, a new item or a calendar year',
-      responses: { '201': jsonResponse('Draft created.', DRAFT) },
+      description:
+        'With an Idempotency-Key the creation can be repeated safely: the same key and body ' +
+        'answer the draft the first one made (201, `Idempotent-Replayed: true`, as it is now).',
+      parameters: ['OptionalIdempotencyKey'],
+      responses: {
+        '201': {
+          description: 'Draft created (or, replayed, the draft the key made).',
+          headers: { 'Idempotent-Replayed': headerRef('IdempotentReplayed') },
+          content: { 'application/json': { schema: DRAFT } },
+        },
+      },
       problems: [409],
     },
-    handler: async ({ deps, body, client, requestId }) => ({
-      status: 201,
-      body: await deps.catalogueAdmin.createDraft(
+    handler: async ({ deps, body, client, requestId, header }) => {
+      const { draft, replayed } = await deps.catalogueAdmin.createDraft(
         { operator: client, requestId },
-        body as DraftInput,
-      ),
-    }),
+        body,
+        header('idempotency-key'),
+      );
+      return {
+        status: 201,
+        body: draft,
+        ...(replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}),
+      };
+    },
   }),
   route({
     method: 'get',

@@ -4,7 +4,8 @@
 // submits, and another operator holding catalogue:approve approves (publishing it as the next
 // immutable version) or rejects with a reason. The HTTP rows (catalogue-admin-routes.ts) and the
 // operator console call these same functions with the operator and the request id, and every
-// action and every refusal is appended to the audit chain under that operator.
+// action and every refusal is appended to the audit chain under that operator. A creation may
+// carry an Idempotency-Key, kept with the draft, so repeating it after a 503 makes no second draft.
 import type { AuditLog } from '../../audit/audit-log.ts';
 import { auditedAction, type OperatorRequest } from '../../audit/operator-audit.ts';
 import {
@@ -13,6 +14,13 @@ import {
   type CalendarDraft,
 } from '../../calendar/calendar-draft.ts';
 import type { DivisionTables } from '../../divisions/load-division-table.ts';
+import { idempotencyKeyHash } from '../../cases/idempotency-key.ts';
+import {
+  hashRequest,
+  sameRequest,
+  type IdempotencyRecord,
+  type RequestHash,
+} from '../../cases/idempotency-record.ts';
 import { canonicalJson, sha256Hex } from '../../shared/canonical-json.ts';
 import { GatewayError, type FieldProblem } from '../../shared/errors.ts';
 import { DEPARTMENTS } from '../catalogue-item.ts';
@@ -73,6 +81,12 @@ export interface DraftView {
   readonly publishedVersion?: number;
 }
 
+/** A creation's answer: the draft, and whether an earlier creation under the same key made it. */
+export interface CreatedDraft {
+  readonly draft: DraftView;
+  readonly replayed: boolean;
+}
+
 export interface PublishedView {
   readonly draftId: string;
   readonly itemCode?: string;
@@ -103,10 +117,20 @@ export interface CatalogueAdminDeps {
   /** Days a version superseded by a breaking publish stays accepted (≥ 30). */
   readonly sunsetDays: number;
   readonly newId: () => string;
+  /** How long a creation's Idempotency-Key is kept (GW_IDEMPOTENCY_TTL_SECONDS). */
+  readonly idempotencyTtlSeconds: number;
 }
 
 export interface CatalogueAdmin {
-  createDraft(request: OperatorRequest, input: DraftInput): Promise<DraftView>;
+  /**
+   * A new draft; with `idempotencyKey` (gateway/README.md#idempotency) the same key and body
+   * again answer the draft it made (`replayed`), another body under it is 409.
+   */
+  createDraft(
+    request: OperatorRequest,
+    input: DraftInput,
+    idempotencyKey?: string,
+  ): Promise<CreatedDraft>;
   updateDraft(request: OperatorRequest, draftId: string, input: DraftInput): Promise<DraftView>;
   getDraft(request: OperatorRequest, draftId: string): Promise<DraftView>;
   listDrafts(request: OperatorRequest, filter: { status?: DraftStatus }): Promise<DraftView[]>;
@@ -294,8 +318,17 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
   const digestOf = (value: unknown) => sha256Hex(canonicalJson(value));
   const at = () => deps.now().toISOString();
 
+  /** The draft an earlier creation under the same key made, if the body is the same; else 409. */
+  async function replayed(earlier: IdempotencyRecord, hash: RequestHash): Promise<CreatedDraft> {
+    if (!sameRequest(earlier, hash))
+      throw new GatewayError('GW_IDEMPOTENCY_CONFLICT', {
+        detail: `This Idempotency-Key was used for draft ${earlier.id} with a different body`,
+      });
+    return { draft: view(await load(earlier.id)), replayed: true };
+  }
+
   return {
-    createDraft: (request, input) =>
+    createDraft: (request, input, idempotencyKey) =>
       auditedAction(
         audit,
         request,
@@ -307,6 +340,16 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
           digest: digestOf(input),
         },
         async () => {
+          const operatorId = request.operator.id;
+          const keyed =
+            idempotencyKey === undefined
+              ? undefined
+              : {
+                  keyHash: idempotencyKeyHash(idempotencyKey),
+                  hash: hashRequest(canonicalJson(input)),
+                };
+          const earlier = keyed && (await drafts.findIdempotent(operatorId, keyed.keyHash));
+          if (earlier) return replayed(earlier, keyed.hash);
           const { subject, base, body } = await checkedInput(input);
           const now = at();
           const draft: StoredDraft = {
@@ -314,7 +357,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
             kind: subject.kind,
             target: subject.target,
             status: 'draft',
-            author: request.operator.id,
+            author: operatorId,
             note: input.note ?? '',
             baseVersion: base,
             body: JSON.stringify(body),
@@ -322,9 +365,23 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
             createdAt: now,
             updatedAt: now,
           };
-          await drafts.create(draft);
-          return view(draft);
+          const outcome = await drafts.create(
+            draft,
+            keyed && {
+              operatorId,
+              keyHash: keyed.keyHash,
+              requestHash: keyed.hash.compact,
+              ttlSeconds: deps.idempotencyTtlSeconds,
+            },
+          );
+          // The same key raced itself: the creation that stored first made the draft.
+          if (!outcome.created) return replayed(outcome.existing, keyed!.hash);
+          return { draft: view(draft), replayed: false };
         },
+        (created) =>
+          created.replayed
+            ? `Idempotency-Key replayed: draft ${created.draft.draftId}, nothing stored`
+            : `draft ${created.draft.draftId}`,
       ),
 
     updateDraft: (request, draftId, input) =>

@@ -1,12 +1,22 @@
 // Catalogue drafts in Redis (gateway/README.md#drafts-and-four-eyes): one hash per draft under the
 // `{catalogue}` tag, so the publish script can check and close the draft in the same step as it
-// writes the version. Every status change goes through move-draft.lua, which checks the status
-// (and the author, for edits) in the same step as it writes.
+// writes the version. A draft is created by create-draft.lua, with its Idempotency-Key's record
+// when one was given, so a retried creation finds the record and stores no second draft. Every
+// status change goes through move-draft.lua, which checks the status (and the author, for edits)
+// in the same step as it writes.
 import { readFileSync } from 'node:fs';
+import {
+  decodeIdempotency,
+  encodeIdempotency,
+  type IdempotencyRecord,
+} from '../../cases/idempotency-record.ts';
 import { luaScript, runScript } from '../../shared/lua-script.ts';
 import type { RedisClient } from '../../shared/redis.ts';
 import type { CatalogueKeys } from '../../shared/redis-keys.ts';
 
+const CREATE = luaScript(
+  readFileSync(new URL('./scripts/create-draft.lua', import.meta.url), 'utf8'),
+);
 const MOVE = luaScript(readFileSync(new URL('./scripts/move-draft.lua', import.meta.url), 'utf8'));
 
 export const DRAFT_STATUSES = ['draft', 'in-review', 'approved', 'rejected'] as const;
@@ -58,8 +68,23 @@ export interface DraftMove {
   readonly set: Partial<Record<keyof StoredDraft, string | number>>;
 }
 
+/** An operator's Idempotency-Key for a creation: its hash and the record to keep under it. */
+export interface DraftIdempotency {
+  readonly operatorId: string;
+  readonly keyHash: string;
+  /** The compact request hash (cases/idempotency-record.ts hashRequest). */
+  readonly requestHash: string;
+  readonly ttlSeconds: number;
+}
+
+export type CreateDraftOutcome =
+  { created: true } | { created: false; existing: IdempotencyRecord };
+
 export interface DraftStore {
-  create(draft: StoredDraft): Promise<void>;
+  /** Stores the draft, unless `idempotency`'s key already made one: then that one's record. */
+  create(draft: StoredDraft, idempotency?: DraftIdempotency): Promise<CreateDraftOutcome>;
+  /** The record an operator's Idempotency-Key made, if it is still kept. */
+  findIdempotent(operatorId: string, keyHash: string): Promise<IdempotencyRecord | undefined>;
   get(draftId: string): Promise<StoredDraft | undefined>;
   /** Newest first, at most `limit`. */
   list(limit: number): Promise<StoredDraft[]>;
@@ -78,13 +103,36 @@ function fromHash(hash: Record<string, string>): StoredDraft | undefined {
 
 export function createDraftStore(redis: RedisClient, keys: CatalogueKeys): DraftStore {
   return {
-    async create(draft) {
-      const fields = Object.entries(draft).filter(([, v]) => v !== undefined);
-      await redis
-        .multi()
-        .hset(keys.draft(draft.draftId), Object.fromEntries(fields) as Record<string, string>)
-        .zadd(keys.drafts, Date.parse(draft.createdAt), draft.draftId)
-        .exec();
+    async create(draft, idempotency) {
+      const pairs = Object.entries(draft)
+        .filter(([, v]) => v !== undefined)
+        .flatMap(([f, v]) => [f, String(v)]);
+      const reply = (await runScript(
+        redis,
+        CREATE,
+        [
+          keys.draft(draft.draftId),
+          keys.drafts,
+          ...(idempotency
+            ? [keys.draftIdempotency(idempotency.operatorId, idempotency.keyHash)]
+            : []),
+        ],
+        [
+          draft.draftId,
+          Date.parse(draft.createdAt),
+          idempotency
+            ? encodeIdempotency({ id: draft.draftId, requestHash: idempotency.requestHash })
+            : '',
+          idempotency?.ttlSeconds ?? 0,
+          ...pairs,
+        ],
+      )) as string[];
+      if (reply[0] === 'created') return { created: true };
+      return { created: false, existing: decodeIdempotency(reply[1] ?? ' ') };
+    },
+    async findIdempotent(operatorId, keyHash) {
+      const raw = await redis.get(keys.draftIdempotency(operatorId, keyHash));
+      return raw ? decodeIdempotency(raw) : undefined;
     },
     async get(draftId) {
       return fromHash(await redis.hgetall(keys.draft(draftId)));

@@ -138,7 +138,7 @@ describe('the idempotency record as stored', () => {
       {
         clientId: 'portal-sc',
         keyHash: sha256Hex(k),
-        record: { caseId: id, requestHash: 'x' },
+        record: { id, requestHash: 'x' },
         legacyRequestHash: 'x'.repeat(64),
       },
       body as unknown as SubmissionEnvelope,
@@ -146,7 +146,7 @@ describe('the idempotency record as stored', () => {
     );
     expect(outcome).toEqual({
       created: false,
-      existing: { caseId: first.body.caseId, requestHash: sha256Hex(canonicalJson(body)) },
+      existing: { id: first.body.caseId, requestHash: sha256Hex(canonicalJson(body)) },
     });
     expect(await store.get(id)).toBeUndefined();
     expect(await idempotencyKeysOf(k)).toEqual([legacyName(k)]);

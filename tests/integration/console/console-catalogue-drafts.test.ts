@@ -3,6 +3,7 @@
 // on every POST (live check included); bad JSON gets a clear 400, never a 500; a broken schema is
 // a located problem; a read-only operator is refused, audited; the author cannot approve.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 
@@ -49,6 +50,11 @@ const documentOf = (page: string) =>
       .replaceAll('&gt;', '>')
       .replaceAll('&amp;', '&'),
   ) as { schema: { properties: Record<string, unknown>; type: unknown } };
+
+/** The creation key a draft-creating form carries (forms.ts creationKeyField). */
+const creationKeyOf = (page: string) =>
+  /name="idempotencyKey" value="([0-9a-f-]{36})"/.exec(page)![1]!;
+const draftCount = () => gw.services.redis.zcard(redisKeys(gw.config.keyPrefix).catalogue.drafts);
 
 async function check(client: ConsoleClient, document: string, csrf?: string) {
   return client.post('/console/catalogue/drafts/check', {
@@ -180,6 +186,45 @@ describe('draft editor endpoints', () => {
       );
     expect(item.body.version).toBe(2);
     expect(item.body.schema.properties).toHaveProperty('remark');
+  });
+
+  it("posting the new-calendar editor's form twice (a double click) makes one draft: both posts lead to it", async () => {
+    const editor = await dev.get('/console/catalogue/drafts/new?kind=calendar');
+    const key = creationKeyOf(editor.text);
+    const form = {
+      _csrf: await dev.csrf(),
+      idempotencyKey: key,
+      kind: 'calendar',
+      document: JSON.stringify({ year: 2041, holidays: [], extraWorkingDays: [] }),
+      note: 'double click',
+    };
+    const before = await draftCount();
+    const [first, second] = [
+      await dev.post('/console/catalogue/drafts', form),
+      await dev.post('/console/catalogue/drafts', form),
+    ];
+    expect([first.status, second.status]).toEqual([303, 303]);
+    expect(second.location).toBe(first.location);
+    expect(await draftCount()).toBe(before + 1);
+    // Shown again, the editor carries another key: a new form is a new draft.
+    expect(
+      creationKeyOf((await dev.get('/console/catalogue/drafts/new?kind=calendar')).text),
+    ).not.toBe(key);
+  });
+
+  it("posting an item page's draft form twice makes one draft of the item", async () => {
+    const page = await dev.get('/console/catalogue/items/SW-005');
+    const form = {
+      _csrf: await dev.csrf(),
+      idempotencyKey: creationKeyOf(page.text),
+      itemCode: 'SW-005',
+    };
+    const before = await draftCount();
+    const first = await dev.post('/console/catalogue/drafts', form);
+    const second = await dev.post('/console/catalogue/drafts', form);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    expect(second.location).toBe(first.location);
+    expect(await draftCount()).toBe(before + 1);
   });
 
   it('answers 404 pages for unknown or malformed draft ids', async () => {

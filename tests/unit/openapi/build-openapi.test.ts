@@ -65,6 +65,26 @@ describe('buildOpenApi', () => {
     }
   });
 
+  it("gives a catalogue draft's creation an optional Idempotency-Key, Idempotent-Replayed on its 201 and the 409 of a reused key", () => {
+    const create = '#/paths/~1v1~1admin~1catalogue~1drafts/post';
+    expect(at(`${create}/parameters`)).toEqual([
+      { $ref: '#/components/parameters/OptionalIdempotencyKey' },
+    ]);
+    expect(doc.components.parameters.OptionalIdempotencyKey).toMatchObject({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { minLength: 8, maxLength: 128 },
+    });
+    expect(Object.keys(at(`${create}/responses/201/headers`) as object)).toEqual([
+      'Idempotent-Replayed',
+    ]);
+    for (const status of ['400', '409'])
+      expect(at(`${create}/responses/${status}/$ref`)).toBe(
+        `#/components/responses/Problem${status}`,
+      );
+  });
+
   it('gives POST /v1/cases its contract: Idempotency-Key, 202 headers and every refusal', () => {
     const submit = '#/paths/~1v1~1cases/post';
     expect(at(`${submit}/parameters`)).toContainEqual({
