@@ -13,6 +13,7 @@ import { newCaseId } from '../../gateway/cases/case-id.ts';
 import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { close, event, submit } from '../support/case-flow.ts';
+import { fakeChengdu, type FakeChengdu } from '../support/fake-chengdu.ts';
 import { waitFor } from '../support/redis.ts';
 
 const HOST = 'http://chengdu.gone-case.test';
@@ -21,9 +22,10 @@ const PROVINCE = 'province-sc-chengdu';
 /** Closed cases are kept this long here, so a test can watch one expire. */
 const RETENTION_SECONDS = 10;
 
-/** Case ids the fake province was sent, in order; a case in `refuse` is answered 503. */
-const calls: string[] = [];
+/** A case in `refuse` is answered 503 by the fake province, once this has run. */
 const refuse = new Map<string, () => Promise<void>>();
+
+let chengdu: FakeChengdu;
 
 let gw: ApiGateway;
 let workers: RunningWorkers;
@@ -31,20 +33,12 @@ let queue: Queue;
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  nock(HOST)
-    .persist()
-    .post(/.*/)
-    // nock 15 hands a full reply function the fetch Request itself.
-    .reply(async (request: Request) => {
-      const { externalRef } = (await request.json()) as { externalRef: string };
-      calls.push(externalRef);
-      const before = refuse.get(externalRef);
-      if (before) {
-        await before();
-        return [503, { code: 'service-unavailable' }];
-      }
-      return [201, { applicationNo: `CD-${calls.length}` }];
-    });
+  chengdu = fakeChengdu(HOST, async (caseId) => {
+    const before = refuse.get(caseId);
+    if (!before) return undefined;
+    await before();
+    return [503, { code: 'service-unavailable' }];
+  });
   gw = await startApiGateway({
     GW_CASE_RETENTION_DAYS: String(RETENTION_SECONDS / 86_400),
     GW_BREAKER_THRESHOLD: '1000',
@@ -129,7 +123,7 @@ describe('a repeated delivery job', () => {
     expect(await job.getState()).toBe('completed');
     expect(job.returnvalue).toEqual({ delivered: false, skipped: 'CLOSED' });
     expect(await queue.getFailedCount()).toBe(0);
-    expect(calls.filter((id) => id === caseId)).toHaveLength(1);
+    expect(chengdu.callsOf(caseId)).toBe(1);
     expect((await gw.services.store.get(caseId))?.status).toBe('CLOSED');
     expect(await gw.services.store.history(caseId)).toEqual(history);
   });
@@ -149,7 +143,7 @@ describe('a repeated delivery job', () => {
     expect(await job.getState()).toBe('completed');
     expect(job.returnvalue).toEqual({ delivered: false, skipped: 'expired' });
     expect(await queue.getFailedCount()).toBe(0);
-    expect(calls.filter((id) => id === caseId)).toHaveLength(1);
+    expect(chengdu.callsOf(caseId)).toBe(1);
     expect(await gw.services.store.get(caseId)).toBeUndefined();
     expect(await keysNaming(caseId)).toEqual(keysBefore);
   }, 90_000);
@@ -189,6 +183,6 @@ describe('a delivery job for a case never stored', () => {
     );
     expect(await job!.getState()).toBe('failed');
     expect(job!.failedReason).toBe(`case ${caseId} not found`);
-    expect(calls).not.toContain(caseId);
+    expect(chengdu.calls).not.toContain(caseId);
   });
 });

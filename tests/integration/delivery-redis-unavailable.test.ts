@@ -24,6 +24,7 @@ import { redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { createRedis, redisSettings, type RedisClient } from '../../gateway/shared/redis.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { readCase, submit } from '../support/case-flow.ts';
+import { fakeChengdu, type FakeChengdu } from '../support/fake-chengdu.ts';
 import { ownRedis, waitFor } from '../support/redis.ts';
 
 const CHENGDU = 'http://chengdu.redis-unavailable.test';
@@ -31,12 +32,10 @@ const CHENGDU = 'http://chengdu.redis-unavailable.test';
 const PAUSE_MS = 1500;
 const LOCK_MS = 3000;
 
-/** Every POST the fake province received, by case id (its externalRef). */
-const calls: string[] = [];
-const callsOf = (caseId: string) => calls.filter((id) => id === caseId).length;
 /** What the province does to Redis when it first answers a case. */
 const onFirstCall = new Map<string, () => Promise<unknown>>();
 
+let chengdu: FakeChengdu;
 let redisServer: { url: string; stop: () => Promise<void> };
 let admin: Redis;
 let gw: ApiGateway;
@@ -47,16 +46,9 @@ let runner: AdapterWorker;
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  // Idempotent by case id, as the real one: a repeat is answered 200 with the same number.
-  nock(CHENGDU)
-    .persist()
-    .post(/.*/)
-    .reply(async (request: Request) => {
-      const { externalRef } = JSON.parse(await request.text()) as { externalRef: string };
-      calls.push(externalRef);
-      if (callsOf(externalRef) === 1) await onFirstCall.get(externalRef)?.();
-      return [callsOf(externalRef) === 1 ? 201 : 200, { applicationNo: `CD-${externalRef}` }];
-    });
+  chengdu = fakeChengdu(CHENGDU, async (caseId, call) => {
+    if (call === 1) await onFirstCall.get(caseId)?.();
+  });
   redisServer = await ownRedis('redis-unavailable');
   admin = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
   gw = await startApiGateway({ GW_BREAKER_THRESHOLD: '2' }, { redisUrl: redisServer.url });
@@ -145,13 +137,13 @@ describe('a delivery job while Redis cannot serve its own steps', () => {
     const job = await completedJob(caseId);
     plain = { attemptsMade: job.attemptsMade, attemptsStarted: job.attemptsStarted };
     expect(plain.attemptsStarted).toBe(1);
-    expect(callsOf(caseId)).toBe(1);
+    expect(chengdu.callsOf(caseId)).toBe(1);
   });
 
   it('puts the job back without spending an attempt when recording the delivery times out on paused writes, and records the kept answer without delivering again', async () => {
     const caseId = await submitDoing(() => admin.call('CLIENT', 'PAUSE', PAUSE_MS, 'WRITE'));
     const job = await completedJob(caseId);
-    expect(callsOf(caseId)).toBe(1);
+    expect(chengdu.callsOf(caseId)).toBe(1);
     // The first run kept the province's answer; the second recorded it.
     expect(job.data.delivered).toEqual({ provinceCaseNo: `CD-${caseId}`, duplicate: false });
     expect(job.attemptsMade).toBe(plain.attemptsMade);
@@ -181,7 +173,7 @@ describe('a delivery job while Redis cannot serve its own steps', () => {
     expect(job.attemptsMade).toBe(plain.attemptsMade);
     expect(job.stalledCounter).toBe(1);
     // Its answer could not be kept either: the province was asked again and answered duplicate.
-    expect(callsOf(caseId)).toBe(2);
+    expect(chengdu.callsOf(caseId)).toBe(2);
     expect(await putBackCount('redis-unavailable')).toBe(before);
     expect(runner.breaker.state).toBe('closed');
   });

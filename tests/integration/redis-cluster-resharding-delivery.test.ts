@@ -16,6 +16,7 @@ import { DELIVERY_JOBS_PUT_BACK } from '../../gateway/metrics/worker-metrics.ts'
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { readCase, submit } from '../support/case-flow.ts';
+import { fakeChengdu, type FakeChengdu } from '../support/fake-chengdu.ts';
 import {
   startRedisCluster,
   startSlotMigration,
@@ -27,12 +28,10 @@ import { waitFor } from '../support/redis.ts';
 const CHENGDU = 'http://chengdu.resharding.test';
 const ATTEMPTS = 2;
 
-/** Every POST the fake 成都 province received, by case id (its externalRef). */
-const calls: string[] = [];
-const callsOf = (caseId: string) => calls.filter((id) => id === caseId).length;
 /** Cases the fake province refuses for good (422). */
 const refused = new Set<string>();
 
+let chengdu: FakeChengdu;
 let cluster: RedisClusterHandle;
 let gw: ApiGateway;
 let workers: RunningWorkers;
@@ -40,16 +39,9 @@ let workers: RunningWorkers;
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  // Idempotent by case id, as the real one: a repeat is answered 200 with the same number.
-  nock(CHENGDU)
-    .persist()
-    .post(/.*/)
-    .reply(async (request: Request) => {
-      const { externalRef } = JSON.parse(await request.text()) as { externalRef: string };
-      calls.push(externalRef);
-      if (refused.has(externalRef)) return [422, { code: 'invalid-application' }];
-      return [callsOf(externalRef) === 1 ? 201 : 200, { applicationNo: `CD-${externalRef}` }];
-    });
+  chengdu = fakeChengdu(CHENGDU, (caseId) =>
+    refused.has(caseId) ? [422, { code: 'invalid-application' }] : undefined,
+  );
   cluster = await startRedisCluster({ masters: 3 });
   // A breaker that opens on the second failure in a row: a split slot must not count as one.
   gw = await startApiGateway(
@@ -127,7 +119,7 @@ async function deliveredOnce(caseId: string): Promise<void> {
   });
   const record = await readCase<{ status: string; provinceCaseNo?: string }>(gw, caseId);
   expect(record.provinceCaseNo).toBe(`CD-${caseId}`);
-  expect(callsOf(caseId)).toBe(1);
+  expect(chengdu.callsOf(caseId)).toBe(1);
   await waitFor(async () => (await (await queue().getJob(caseId))?.getState()) === 'completed', {
     what: `the job of ${caseId} completed`,
   });
@@ -140,7 +132,7 @@ describe('a delivery job while its case slot is split between two nodes', () => 
     const { caseId, migration } = await caseInSplitSlot((id) => [keys().case(id)]);
     try {
       expect(await outlastAttempts(caseId)).not.toBe('failed');
-      expect(callsOf(caseId)).toBe(0);
+      expect(chengdu.callsOf(caseId)).toBe(0);
     } finally {
       await migration.finish();
     }
@@ -154,7 +146,7 @@ describe('a delivery job while its case slot is split between two nodes', () => 
     const { caseId, migration } = await caseInSplitSlot((id) => [keys().history(id)]);
     try {
       expect(await outlastAttempts(caseId)).not.toBe('failed');
-      expect(callsOf(caseId)).toBe(1);
+      expect(chengdu.callsOf(caseId)).toBe(1);
     } finally {
       await migration.finish();
     }
@@ -214,6 +206,6 @@ describe('a delivery job while its case slot is split between two nodes', () => 
     expect(view.provinceCaseNo).toBe(`CD-${caseId}`);
     expect(view.history.filter((entry) => entry.status === 'DELIVERED')).toHaveLength(1);
     expect(view.history.filter((entry) => entry.status === 'IN_PROGRESS')).toHaveLength(1);
-    expect(callsOf(caseId)).toBe(1);
+    expect(chengdu.callsOf(caseId)).toBe(1);
   });
 });

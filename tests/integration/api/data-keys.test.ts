@@ -11,6 +11,7 @@ import { startWorkers, type RunningWorkers } from '../../../adapters/worker-proc
 import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { fakeChengdu, type FakeChengdu } from '../../support/fake-chengdu.ts';
 import { plainRedis, uniquePrefix, waitFor } from '../../support/redis.ts';
 
 const OLD = generateDataKeys('k0');
@@ -20,7 +21,8 @@ const prefix = uniquePrefix('keys');
 const keys = redisKeys(prefix);
 const CHENGDU = 'http://chengdu.data-keys.test';
 const redis = plainRedis();
-const delivered: string[] = [];
+/** The fake 成都 platform: the case ids it was sent (`calls`). */
+let chengdu: FakeChengdu;
 const open: { close: () => Promise<unknown> }[] = [];
 
 interface Problem {
@@ -66,13 +68,7 @@ let after: string;
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  nock(CHENGDU)
-    .persist()
-    .post(/.*/)
-    .reply(async (request: Request) => {
-      delivered.push((JSON.parse(await request.text()) as { externalRef: string }).externalRef);
-      return [201, { applicationNo: `CD-${delivered.length}` }];
-    });
+  chengdu = fakeChengdu(CHENGDU);
   const old = await gateway(OLD);
   before = await submit(old);
   await old.close();
@@ -140,7 +136,7 @@ describe('a record this gateway cannot open', () => {
     expect(failed && gw.services.store.failureReason(failed)?.reason).toMatch(
       /^stored submission unreadable: sealed under data key "k0-/,
     );
-    expect(delivered).not.toContain(before);
+    expect(chengdu.calls).not.toContain(before);
 
     // The operator lists the old key again: workers that hold it take over.
     await blind.stop();
@@ -154,6 +150,6 @@ describe('a record this gateway cannot open', () => {
       timeoutMs: 10_000,
       what: 'the old case delivered',
     });
-    expect(delivered).toContain(before);
+    expect(chengdu.calls).toContain(before);
   });
 });
