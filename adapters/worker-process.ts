@@ -111,6 +111,17 @@ export async function startWorkers(
     results,
   });
   const { store } = cases;
+  // The relay puts any adapter's cases on its queue, and a queue handle whose server check failed
+  // would fail every batch after it: nothing starts but on handles that passed.
+  try {
+    await cases.ready(ADAPTER_IDS);
+  } catch (error) {
+    await cases.close();
+    await catalogue.close();
+    storeConnection.disconnect();
+    connection.disconnect();
+    throw new StartupError(`queues: ${(error as Error).message}`);
+  }
   const serving = config.workerMetricsPort !== undefined;
   // Process metrics as a gateway's, when something can scrape them.
   const metrics = createWorkerMetrics({ defaultMetrics: serving && config.metricsEnabled });

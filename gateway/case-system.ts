@@ -48,6 +48,14 @@ export interface CaseSystem {
   /** A routed case's 督办 schedule, written by its submission. */
   schedule: SubmissionSchedule;
   /**
+   * Opens the delivery queues of these adapters and resolves once they and the callbacks' queue
+   * have checked the server. BullMQ checks it (an INFO) once per queue handle, and a handle whose
+   * check failed fails every later use: a process puts nothing on its queues (the gateway's
+   * replays and status queries, a worker's relay) before this resolved, and does not start when
+   * it rejects.
+   */
+  ready: (adapters: readonly string[]) => Promise<void>;
+  /**
    * Closes the queue handles and the queues' own connection, if they were given one (the Redis
    * connection in the deps is the caller's).
    */
@@ -119,6 +127,10 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     rectifications,
     opener: rectificationOpener({ ...deps.supervision, rectifications }),
     schedule: (record) => submissionSchedule(record, deps.supervision),
+    ready: async (adapters) => {
+      queues.open(adapters);
+      await Promise.all([queues.ready(), callbacks.queue.waitUntilReady()]);
+    },
     supervised: [
       caseSubjects({ store, callbacks, calendar: deps.supervision.calendar }),
       rectificationSubjects({ rectifications, callbacks }),

@@ -61,9 +61,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     redis,
     loadStaticData(config, logger, { tables, catalogue }),
   );
-  // BullMQ checks the server (an INFO) once per queue handle, made at start (CaseQueues#open), and
-  // a handle whose check failed fails every later use: the gateway does not start with one.
-  await Promise.all([services.queues.ready(), services.callbacks.queue.waitUntilReady()]);
+  // A queue handle whose server check failed fails every later use: no start with one.
+  await services.queuesReady();
   const reconciler = startReconciler(
     services,
     { intervalMs: config.reconcileIntervalMs, ageMs: config.reconcileAgeMs },

@@ -98,6 +98,8 @@ export interface Services {
    * console call it after their writes, operator actions through the audit log (auditedAction).
    */
   replicated?: Replicated;
+  /** Every route's queue and the callbacks' have checked the server (CaseSystem#ready). */
+  queuesReady: () => Promise<void>;
   /** Closes the queue handles and the connections made for them and the replica wait (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
@@ -214,7 +216,8 @@ export function createServices(
     results: { resultFor: (code, version) => data.catalogue.current.resultFor(code, version) },
   });
   // Every route's queue from the start, not at its first replay (CaseQueues#open).
-  cases.queues.open(data.routing.routes.adapters());
+  const adapters = data.routing.routes.adapters();
+  cases.queues.open(adapters);
   const metrics = createMetrics();
   const warnings = readinessWarnings({ board: cases.board, calendar: data.calendar, now });
   registerSupervisionMetrics(metrics.registry, { board: cases.board, warnings });
@@ -222,7 +225,7 @@ export function createServices(
     redis,
     keys: redisKeys(config.keyPrefix, config.redisShards),
     queues: cases.queues,
-    adapters: data.routing.routes.adapters(),
+    adapters,
   });
   registerDeliveryMetrics(metrics.registry, backlog);
   const openapi = openApiOf(data.catalogue);
@@ -276,6 +279,7 @@ export function createServices(
     ...(replicated ? { replicated } : {}),
     supervised: cases.supervised,
     schedule: cases.schedule,
+    queuesReady: () => cases.ready(adapters),
     closeQueues: async () => {
       await cases.close();
       await barrier?.close();

@@ -176,7 +176,9 @@ describe('the worker process with GW_WORKER_METRICS_PORT', () => {
   });
 
   it('on SIGTERM closes the listener after the workers stopped, then exits 0', async () => {
-    expect(await stopWorker(worker)).toBe(0);
+    // Failed twice under a heavy load (exit 1) and never alone: the worker's last lines say why.
+    const code = await stopWorker(worker);
+    expect(code, worker.output().split('\n').slice(-15).join('\n')).toBe(0);
     const log = messages(worker);
     expect(log).toContain('operations listener closed');
     expect(log.indexOf('operations listener closed')).toBeGreaterThan(
