@@ -50,7 +50,9 @@ export interface LocalSystemOptions {
   eventRetry?: { baseMs?: number; maxMs?: number; forMs?: number };
   /**
    * Runs the taxpayer portal with these PORTAL_* settings (portal/server/portal-config.ts),
-   * pointed at this gateway unless PORTAL_GATEWAY_URL says otherwise; default no portal.
+   * pointed at this gateway and keeping its sessions and cases in the gateway's Redis under
+   * `<keyPrefix>-portal`, unless PORTAL_GATEWAY_URL, PORTAL_REDIS_URL or PORTAL_REDIS_PREFIX say
+   * otherwise; default no portal.
    */
   portalEnv?: NodeJS.ProcessEnv;
 }
@@ -101,7 +103,14 @@ export async function startLocalSystem(
   logger.info({ sandboxes: urls }, 'province sandboxes listening');
   const portal = options.portalEnv
     ? await startPortal({
-        config: loadPortalConfig({ PORTAL_GATEWAY_URL: gatewayUrl, ...options.portalEnv }),
+        config: loadPortalConfig({
+          PORTAL_GATEWAY_URL: gatewayUrl,
+          PORTAL_REDIS_URL: config.redisUrl,
+          // Its own keys beside the gateway's: a test run's systems, each with its own gateway
+          // prefix, never share a portal's sessions or case lists.
+          PORTAL_REDIS_PREFIX: `${config.keyPrefix}-portal`,
+          ...options.portalEnv,
+        }),
         warn: (message) => logger.warn(message),
       })
     : undefined;

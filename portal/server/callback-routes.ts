@@ -1,7 +1,9 @@
 // Where the gateway posts callbacks (README.md#callbacks): `<PORTAL_PUBLIC_URL>/callbacks/gateway`.
 // A callback is believed only once verified (callback-verifier.ts); then the portal notes the new
 // status and pushes the case, as the gateway has it, to the pages watching it. A case the portal
-// does not know (forgotten after a restart) is acknowledged too, so the gateway stops retrying.
+// does not know (another portal's sharing this client, or its record lost) is acknowledged too, so
+// the gateway stops retrying. When the portal's Redis fails the callback is answered 503, and the
+// gateway tries again later.
 import express, { Router } from 'express';
 import type { CaseFeed } from './case-feed.ts';
 import type { CallbackVerifier } from './callback-verifier.ts';
@@ -39,10 +41,11 @@ export function callbackRoutes(deps: CallbackDeps): Router {
       return;
     }
     const caseId = typeof body.caseId === 'string' ? body.caseId : '';
-    const known = deps.cases.get(caseId);
+    const known = await deps.cases.get(caseId);
     if (known) {
       const view = await deps.feed.moved(caseId);
-      known.status = view?.status ?? (typeof body.status === 'string' ? body.status : known.status);
+      const status = view?.status ?? (typeof body.status === 'string' ? body.status : undefined);
+      if (status && status !== known.status) await deps.cases.noteStatus(caseId, status);
     }
     res.status(204).end();
   });

@@ -34,12 +34,12 @@ export function caseRoutes(deps: CaseDeps): Router {
   const router = Router();
   const page = requireSession(deps.sessions, 'page');
   const api = requireSession(deps.sessions, 'api');
-  const mine = (res: Response, caseId: string) =>
-    deps.cases.of(sessionOf(res).account.login, caseId);
+  const mine = async (res: Response, caseId: string) =>
+    (await deps.cases.of(sessionOf(res).account.login, caseId)) !== undefined;
 
-  router.get('/cases/:caseId', page, (req, res) => {
+  router.get('/cases/:caseId', page, async (req, res) => {
     const caseId = String(req.params.caseId);
-    if (!mine(res, caseId)) return notFound(res, false);
+    if (!(await mine(res, caseId))) return notFound(res, false);
     const { account, csrf } = sessionOf(res);
     res.type('html').send(
       deps.pages.render('case', {
@@ -53,7 +53,7 @@ export function caseRoutes(deps: CaseDeps): Router {
 
   router.get('/api/cases/:caseId', api, async (req, res) => {
     const caseId = String(req.params.caseId);
-    if (!mine(res, caseId)) return notFound(res, true);
+    if (!(await mine(res, caseId))) return notFound(res, true);
     const view = await deps.feed.read(caseId);
     if (!view) res.status(502).json({ code: 'PORTAL_GATEWAY', title: '暂时无法读取办件' });
     else res.json(casePageView(view));
@@ -61,7 +61,7 @@ export function caseRoutes(deps: CaseDeps): Router {
 
   router.get('/api/cases/:caseId/stream', api, async (req, res) => {
     const caseId = String(req.params.caseId);
-    if (!mine(res, caseId)) return notFound(res, true);
+    if (!(await mine(res, caseId))) return notFound(res, true);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -82,7 +82,7 @@ export function caseRoutes(deps: CaseDeps): Router {
 
   router.get('/cases/:caseId/receipt', page, async (req, res) => {
     const caseId = String(req.params.caseId);
-    if (!mine(res, caseId)) return notFound(res, false);
+    if (!(await mine(res, caseId))) return notFound(res, false);
     const view = await deps.feed.read(caseId);
     if (view?.result?.outcome !== 'paid') {
       res.redirect(303, `/cases/${caseId}`);
@@ -104,7 +104,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     express.json({ limit: '8kb' }),
     async (req, res) => {
       const caseId = String(req.params.caseId);
-      if (!mine(res, caseId)) return notFound(res, true);
+      if (!(await mine(res, caseId))) return notFound(res, true);
       const body = (req.body ?? {}) as { level?: unknown; comment?: unknown };
       const level = Number(body.level);
       if (!Number.isInteger(level) || level < 1 || level > 5) {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 
-export type PageName = 'layout' | 'login' | 'home' | 'pay' | 'case' | 'receipt';
+export type PageName = 'layout' | 'login' | 'home' | 'pay' | 'case' | 'receipt' | 'unavailable';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -34,7 +34,15 @@ export class Pages {
   readonly #templates = new Map<PageName, string>();
 
   constructor(dir = projectPath('portal', 'pages')) {
-    for (const name of ['layout', 'login', 'home', 'pay', 'case', 'receipt'] as const)
+    for (const name of [
+      'layout',
+      'login',
+      'home',
+      'pay',
+      'case',
+      'receipt',
+      'unavailable',
+    ] as const)
       this.#templates.set(name, readFileSync(`${dir}/${name}.html`, 'utf8'));
   }
 

@@ -47,7 +47,7 @@ export function loginRoutes(deps: LoginDeps): Router {
     res.type('html').send(loginPage());
   });
 
-  router.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+  router.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const login = typeof body.login === 'string' ? body.login.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
@@ -55,32 +55,31 @@ export function loginRoutes(deps: LoginDeps): Router {
       res.status(403).type('html').send(loginPage('请从本站登录页登录'));
       return;
     }
-    if (deps.sessions.locked(login)) {
+    if (await deps.sessions.locked(login)) {
       res.status(429).type('html').send(loginPage('登录失败次数过多，请 5 分钟后再试'));
       return;
     }
     const account = checkPassword(deps.accounts, login, password);
     if (!account) {
-      deps.sessions.failed(login);
+      await deps.sessions.failed(login);
       res.status(401).type('html').send(loginPage('账号或密码错误'));
       return;
     }
-    const session = deps.sessions.open(account);
+    const session = await deps.sessions.open(account);
     res.setHeader('Set-Cookie', sessionCookie(session.id, deps.secureCookies));
     res.redirect(303, '/');
   });
 
-  router.post('/logout', (req, res) => {
+  router.post('/logout', async (req, res) => {
     const id = sessionIdOf(req.headers.cookie);
-    if (id) deps.sessions.close(id);
+    if (id) await deps.sessions.close(id);
     res.setHeader('Set-Cookie', sessionCookie(undefined, deps.secureCookies));
     res.redirect(303, '/login');
   });
 
-  router.get('/', requireSession(deps.sessions, 'page'), (_req, res) => {
+  router.get('/', requireSession(deps.sessions, 'page'), async (_req, res) => {
     const { account, csrf } = sessionOf(res);
-    const rows = deps.cases
-      .list(account.login)
+    const rows = (await deps.cases.list(account.login))
       .map(
         (c) =>
           `<li><a href="/cases/${escapeHtml(c.caseId)}">${escapeHtml(c.caseId)}</a>` +

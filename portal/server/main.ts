@@ -11,7 +11,13 @@ async function main(): Promise<number> {
     console.error((error as Error).message);
     return 1;
   }
-  const portal = await startPortal({ config, warn: (m) => console.warn(m) });
+  let portal;
+  try {
+    portal = await startPortal({ config, warn: (m) => console.warn(m) });
+  } catch (error) {
+    console.error(`taxpayer portal not started: ${(error as Error).message}`);
+    return 1;
+  }
   console.log(`taxpayer portal on ${portal.url} (gateway ${config.gatewayUrl}) — Ctrl-C stops`);
   await new Promise((resolve) => {
     process.once('SIGINT', resolve);

@@ -52,7 +52,7 @@ export function paymentRoutes(deps: PaymentDeps): Router {
       return;
     }
     const retryOf = typeof req.query.retry === 'string' ? req.query.retry : '';
-    const earlier = retryOf ? deps.cases.of(account.login, retryOf) : undefined;
+    const earlier = retryOf ? await deps.cases.of(account.login, retryOf) : undefined;
     const defaults = account.defaults as Record<string, unknown>;
     const values = earlier?.values ?? {
       ...defaults,
@@ -93,16 +93,16 @@ export function paymentRoutes(deps: PaymentDeps): Router {
     const answer = await deps.gateway.submit(envelope, `portal-${account.login}-${submissionKey}`);
     if (answer.status === 202) {
       const { caseId, status } = answer.body as { caseId: string; status: string };
-      if (!deps.cases.get(caseId))
-        deps.cases.add({
-          caseId,
-          login: account.login,
-          itemCode: PAYMENT_ITEM,
-          values,
-          submittedAt: new Date().toISOString(),
-          status,
-          ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
-        });
+      // The same form submission again is answered with the same case: add keeps the first record.
+      await deps.cases.add({
+        caseId,
+        login: account.login,
+        itemCode: PAYMENT_ITEM,
+        values,
+        submittedAt: new Date().toISOString(),
+        status,
+        ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
+      });
       res.status(202).json({ caseId });
       return;
     }

@@ -1,9 +1,11 @@
 // The reference taxpayer portal as an express app (README.md#the-taxpayer-portal), built from its
 // parts: sessions, the gateway link, the portal's own case records, the live feed and the pages.
 // Everything is served from this origin (no CDN) under a strict Content-Security-Policy: scripts
-// and styles only from /assets, nothing inline, no framing.
+// and styles only from /assets, nothing inline, no framing. When the portal's Redis fails, a page
+// or a call answers 503 saying so (store-unavailable.ts); the portal keeps running.
 import express, { type Express } from 'express';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import type { RedisClient } from '../../gateway/shared/redis.ts';
 import { CallbackVerifier } from './callback-verifier.ts';
 import { CALLBACK_PATH, callbackRoutes } from './callback-routes.ts';
 import { CaseFeed } from './case-feed.ts';
@@ -15,11 +17,15 @@ import { loginRoutes } from './login-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
 import type { PortalConfig } from './portal-config.ts';
 import { PortalCases } from './portal-cases.ts';
+import { portalKeys } from './portal-keys.ts';
 import { SessionStore } from './sessions.ts';
+import { storeUnavailable } from './store-unavailable.ts';
 import { TEST_ACCOUNTS, type PortalAccount } from './test-accounts.ts';
 
 export interface PortalDeps {
   readonly config: PortalConfig;
+  /** The portal's own Redis (portal-process.ts): its sessions and its record of cases. */
+  readonly redis: RedisClient;
   /** The portal's public base URL, known once it listens (config.publicUrl when set). */
   readonly publicUrl: () => string;
   readonly accounts?: readonly PortalAccount[];
@@ -38,12 +44,18 @@ export function createPortalApp(deps: PortalDeps): Express {
   const { config } = deps;
   const warn = deps.warn ?? (() => undefined);
   const gateway = new GatewayLink(config);
-  const sessions = new SessionStore(config.sessionMinutes);
-  const cases = new PortalCases();
+  const accounts = deps.accounts ?? TEST_ACCOUNTS;
+  const keys = portalKeys(config.redisPrefix);
+  const sessions = new SessionStore({
+    redis: deps.redis,
+    keys,
+    accounts,
+    idleMinutes: config.sessionMinutes,
+  });
+  const cases = new PortalCases(deps.redis, keys);
   const feed = new CaseFeed(gateway);
   const pages = new Pages();
   const labels = loadLabels();
-  const accounts = deps.accounts ?? TEST_ACCOUNTS;
 
   const app = express();
   app.disable('x-powered-by');
@@ -72,5 +84,6 @@ export function createPortalApp(deps: PortalDeps): Express {
   app.use((_req, res) => {
     res.status(404).type('text').send('页面不存在');
   });
+  app.use(storeUnavailable(pages, warn));
   return app;
 }

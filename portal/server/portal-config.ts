@@ -3,6 +3,8 @@
 // needs the gateway's URL, its own client id and secret (it signs every call and verifies every
 // callback with that secret), and the URL the gateway can reach it at for callbacks. Production
 // refuses the development secret and any callback URL the gateway would refuse (http, loopback).
+// Its sessions and its record of cases live in a Redis of its own choosing (PORTAL_REDIS_URL),
+// required in every mode: there is no in-memory fallback that a restart would wipe.
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 
@@ -20,6 +22,10 @@ export interface PortalConfig {
   readonly publicUrl: string | undefined;
   /** Idle minutes before a session ends. */
   readonly sessionMinutes: number;
+  /** The portal's Redis (redis:// or rediss://): its sessions and its record of cases. */
+  readonly redisUrl: string;
+  /** Prefix of every key the portal keeps there (portal-keys.ts). */
+  readonly redisPrefix: string;
 }
 
 export class PortalConfigError extends Error {
@@ -50,8 +56,8 @@ function integer(value: string | undefined, fallback: number, name: string, prob
 /**
  * Reads PORTAL_ENV, PORTAL_PORT (8081), PORTAL_HOST (127.0.0.1), PORTAL_GATEWAY_URL
  * (http://127.0.0.1:8080), PORTAL_CLIENT_ID (portal-sc), PORTAL_CLIENT_SECRET (development: the
- * client's entry in config/clients.dev.json), PORTAL_PUBLIC_URL (the listening address) and
- * PORTAL_SESSION_MINUTES (30).
+ * client's entry in config/clients.dev.json), PORTAL_PUBLIC_URL (the listening address),
+ * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required) and PORTAL_REDIS_PREFIX (portal).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const problems: string[] = [];
@@ -85,6 +91,16 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     'PORTAL_SESSION_MINUTES',
     problems,
   );
+  const redisUrl = env.PORTAL_REDIS_URL ?? '';
+  // One server (or a replicated one behind one URL): a case's hash and its account's set are
+  // written together by one script, which a Redis Cluster would refuse across slots.
+  if (!/^rediss?:\/\/[^/]/.test(redisUrl))
+    problems.push(
+      'PORTAL_REDIS_URL is required: a redis:// or rediss:// URL (the portal keeps its sessions and cases there)',
+    );
+  const redisPrefix = env.PORTAL_REDIS_PREFIX ?? 'portal';
+  if (!/^[A-Za-z0-9_:-]{1,64}$/.test(redisPrefix))
+    problems.push('PORTAL_REDIS_PREFIX must be 1–64 letters, digits, _, - or :');
   if (problems.length > 0) throw new PortalConfigError(problems);
   return Object.freeze({
     env: mode as PortalConfig['env'],
@@ -95,5 +111,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     secret: secret!,
     publicUrl,
     sessionMinutes: Math.max(1, sessionMinutes),
+    redisUrl,
+    redisPrefix,
   });
 }

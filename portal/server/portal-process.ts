@@ -1,9 +1,38 @@
 // Starts and stops the reference portal (README.md#the-taxpayer-portal): `npm start` runs it beside
 // the gateway, workers and sandboxes (scripts/local-system.ts), `npm run start:portal` alone
-// (main.ts), and the browser tests in-process. Stopping also ends the live streams open pages hold.
+// (main.ts), and the browser tests in-process. It opens the portal's Redis first (its sessions and
+// its record of cases) and refuses to start without it. Stopping also ends the live streams open
+// pages hold, then closes that connection.
 import type { Server } from 'node:http';
+import { createRedis, waitForRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { createPortalApp } from './portal-app.ts';
 import type { PortalConfig } from './portal-config.ts';
+
+/**
+ * The request path's settings, as the gateway's (gateway/shared/redis.ts, role http): no offline
+ * queue and a command timeout, so a page asked while Redis is gone gets its 503 within a second
+ * rather than hanging; the connection keeps reconnecting on its own.
+ */
+const REDIS_SETTINGS = {
+  redisCommandTimeoutMs: 1000,
+  redisConnectTimeoutMs: 2000,
+  redisReconnectMaxDelayMs: 1000,
+};
+const REDIS_START_TIMEOUT_MS = 10_000;
+
+/** The portal's Redis connection once it answers, or an error naming where it was looked for. */
+export async function connectPortalRedis(config: PortalConfig): Promise<RedisClient> {
+  const redis = createRedis('http', { ...REDIS_SETTINGS, redisUrl: config.redisUrl });
+  try {
+    await waitForRedis(redis, REDIS_START_TIMEOUT_MS);
+    return redis;
+  } catch {
+    redis.disconnect();
+    // The host and port only: the URL may carry a password.
+    const { host } = new URL(config.redisUrl);
+    throw new Error(`the portal's Redis (PORTAL_REDIS_URL, ${host}) did not answer`);
+  }
+}
 
 export interface PortalOptions {
   readonly config: PortalConfig;
@@ -19,11 +48,15 @@ export interface RunningPortal {
 export async function startPortal(options: PortalOptions): Promise<RunningPortal> {
   const { config } = options;
   let url = config.publicUrl ?? '';
-  const app = createPortalApp({ ...options, publicUrl: () => url });
+  const redis = await connectPortalRedis(config);
+  const app = createPortalApp({ ...options, redis, publicUrl: () => url });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) =>
       error ? reject(error) : resolve(s),
     );
+  }).catch((error: unknown) => {
+    redis.disconnect();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -33,11 +66,13 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   return {
     port,
     url: `http://${host}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Server-sent event streams never end by themselves.
         server.closeAllConnections();
-      }),
+      });
+      redis.disconnect();
+    },
   };
 }

@@ -11,8 +11,9 @@ export function sessionOf(res: Response): Session {
 }
 
 export function requireSession(sessions: SessionStore, kind: 'page' | 'api') {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const session = sessions.find(sessionIdOf(req.headers.cookie));
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    // A Redis failure rejects: express 5 passes it to the 503 handler (store-unavailable.ts).
+    const session = await sessions.find(sessionIdOf(req.headers.cookie));
     if (!session) {
       if (kind === 'page') res.redirect(303, '/login');
       else res.status(401).json({ code: 'PORTAL_LOGIN_REQUIRED', title: '请先登录' });

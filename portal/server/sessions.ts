@@ -1,10 +1,14 @@
 // Portal sessions (README.md#the-taxpayer-portal): after login the browser holds only a random
 // session id in a cookie that scripts cannot read (HttpOnly), that other sites' requests do not
 // carry (SameSite=Strict) and, in production, that travels only over https (Secure). Everything
-// else — the account, the CSRF token every state-changing request must echo — stays on the server.
-// Repeated failed logins lock an account for a while. Kept in memory: the reference portal is one
-// process; a real portal would keep them in its own store.
+// else — the account, the CSRF token every state-changing request must echo — stays on the server,
+// in the portal's Redis: a restarted portal (or a second one beside it) knows the same sessions.
+// Redis holds each under the hash of its id (portal-keys.ts) with a TTL of the idle time, renewed
+// by every request, so an idle session ends by itself. Repeated failed logins lock an account for
+// a while, counted in Redis too.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RedisClient } from '../../gateway/shared/redis.ts';
+import type { PortalKeys } from './portal-keys.ts';
 import type { PortalAccount } from './test-accounts.ts';
 
 export const SESSION_COOKIE = 'portal_sid';
@@ -16,58 +20,79 @@ export interface Session {
   readonly account: PortalAccount;
   /** Echoed in X-CSRF-Token (or a form's _csrf field) by every state-changing request. */
   readonly csrf: string;
-  expiresAt: number;
+}
+
+export interface SessionStoreDeps {
+  readonly redis: RedisClient;
+  readonly keys: PortalKeys;
+  readonly accounts: readonly PortalAccount[];
+  readonly idleMinutes: number;
+}
+
+/** A transaction's answers, or its first error thrown (a Redis failure is a 503, portal-app.ts). */
+function answers(results: [Error | null, unknown][] | null): unknown[] {
+  if (!results) throw new Error('portal session transaction aborted');
+  for (const [error] of results) if (error) throw error;
+  return results.map(([, value]) => value);
 }
 
 export class SessionStore {
-  readonly #sessions = new Map<string, Session>();
-  readonly #failures = new Map<string, { count: number; until: number }>();
+  readonly #redis: RedisClient;
+  readonly #keys: PortalKeys;
+  readonly #accounts: readonly PortalAccount[];
   readonly #idleMs: number;
-  readonly #now: () => number;
 
-  constructor(idleMinutes: number, now: () => number = Date.now) {
-    this.#idleMs = idleMinutes * 60_000;
-    this.#now = now;
+  constructor(deps: SessionStoreDeps) {
+    this.#redis = deps.redis;
+    this.#keys = deps.keys;
+    this.#accounts = deps.accounts;
+    this.#idleMs = deps.idleMinutes * 60_000;
   }
 
-  open(account: PortalAccount): Session {
-    this.#failures.delete(account.login);
+  async open(account: PortalAccount): Promise<Session> {
     const session: Session = {
       id: randomBytes(32).toString('base64url'),
       account,
       csrf: randomBytes(24).toString('base64url'),
-      expiresAt: this.#now() + this.#idleMs,
     };
-    this.#sessions.set(session.id, session);
+    const key = this.#keys.session(session.id);
+    answers(
+      await this.#redis
+        .multi()
+        .del(this.#keys.loginFailures(account.login))
+        .hset(key, { login: account.login, csrf: session.csrf })
+        .pexpire(key, this.#idleMs)
+        .exec(),
+    );
     return session;
   }
 
-  /** The live session with this id, its idle timer restarted. */
-  find(id: string | undefined): Session | undefined {
-    const session = id ? this.#sessions.get(id) : undefined;
-    if (!session) return undefined;
-    if (session.expiresAt <= this.#now()) {
-      this.#sessions.delete(session.id);
-      return undefined;
-    }
-    session.expiresAt = this.#now() + this.#idleMs;
-    return session;
+  /** The live session with this id, its idle time restarted. */
+  async find(id: string | undefined): Promise<Session | undefined> {
+    if (!id) return undefined;
+    const key = this.#keys.session(id);
+    // PEXPIRE on a missing key does nothing: an ended session stays ended.
+    const [stored] = answers(
+      await this.#redis.multi().hgetall(key).pexpire(key, this.#idleMs).exec(),
+    ) as [Record<string, string>];
+    const account = this.#accounts.find((a) => a.login === stored.login);
+    if (!account || !stored.csrf) return undefined;
+    return { id, account, csrf: stored.csrf };
   }
 
-  close(id: string): void {
-    this.#sessions.delete(id);
+  async close(id: string): Promise<void> {
+    await this.#redis.del(this.#keys.session(id));
   }
 
   /** True while a login is locked after repeated failures. */
-  locked(login: string): boolean {
-    const entry = this.#failures.get(login);
-    return entry !== undefined && entry.count >= LOCK_AFTER && entry.until > this.#now();
+  async locked(login: string): Promise<boolean> {
+    return Number(await this.#redis.get(this.#keys.loginFailures(login))) >= LOCK_AFTER;
   }
 
-  failed(login: string): void {
-    const entry = this.#failures.get(login);
-    const count = entry && entry.until > this.#now() ? entry.count + 1 : 1;
-    this.#failures.set(login, { count, until: this.#now() + LOCK_MS });
+  /** One more failure; the lock lasts LOCK_MS from the last one. */
+  async failed(login: string): Promise<void> {
+    const key = this.#keys.loginFailures(login);
+    answers(await this.#redis.multi().incr(key).pexpire(key, LOCK_MS).exec());
   }
 }
 

@@ -190,6 +190,7 @@ describe('the Docker image (runtime stage assembled from the Dockerfile)', () =>
       NODE_ENV: 'production',
       PORTAL_PORT: String(portalPort),
       PORTAL_GATEWAY_URL: gatewayUrl,
+      PORTAL_REDIS_URL: redis.url,
     });
     await waitFor(async () => (await fetch(`${gatewayUrl}/readyz`)).status === 200, {
       timeoutMs: 30_000,

@@ -8,13 +8,21 @@ import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { portalClient } from '../../support/portal-client.ts';
+import { testRedisUrl, uniquePrefix } from '../../support/redis.ts';
 
 let gw: ApiGateway;
 let portal: RunningPortal;
 beforeAll(async () => {
   gw = await startApiGateway();
   portal = await startPortal({
-    config: loadPortalConfig({ PORTAL_PORT: '0', PORTAL_ENV: 'test', PORTAL_GATEWAY_URL: gw.url }),
+    config: loadPortalConfig({
+      PORTAL_PORT: '0',
+      PORTAL_ENV: 'test',
+      PORTAL_GATEWAY_URL: gw.url,
+      PORTAL_REDIS_URL: testRedisUrl(),
+      PORTAL_REDIS_PREFIX: uniquePrefix('portal'),
+    }),
   });
 });
 afterAll(async () => {
@@ -22,62 +30,9 @@ afterAll(async () => {
   await gw?.close();
 });
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
 let n = 0;
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-
-async function login(account = 'shudao', password = `${account}-2026`) {
-  return fetch(`${portal.url}/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: portal.url },
-    body: form({ login: account, password }),
-    redirect: 'manual',
-  });
-}
-
-async function session(account = 'shudao'): Promise<Session> {
-  const res = await login(account);
-  expect(res.status).toBe(303);
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  const home = await (await fetch(`${portal.url}/`, { headers: { Cookie: cookie } })).text();
-  const csrf = /name="csrf-token" content="([^"]+)"/.exec(home)![1]!;
-  return { cookie, csrf };
-}
-
-function call(s: Session | undefined, path: string, body?: unknown) {
-  return fetch(`${portal.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      ...(s ? { Cookie: s.cookie, 'X-CSRF-Token': s.csrf } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-/** The flagship payment as the form sends it (the form's defaults plus two lines). */
-async function paymentValues(s: Session): Promise<Record<string, unknown>> {
-  const spec = (await (await call(s, '/api/forms/payment')).json()) as {
-    values: Record<string, unknown>;
-  };
-  return {
-    ...spec.values,
-    lines: [
-      {
-        collectionItemCode: '10101',
-        collectionSubitemCode: '101014001',
-        taxPeriod: { start: '2026-09-01', end: '2026-09-30' },
-        amount: '38400.00',
-        taxAuthorityCode: '15303230000',
-      },
-    ],
-    totalAmount: '38400.00',
-  };
-}
+const { login, session, call, paymentValues } = portalClient(() => portal.url);
 
 describe('logging in', () => {
   it('sets an HttpOnly, SameSite=Strict session cookie and answers a wrong password like an unknown login', async () => {
@@ -224,6 +179,7 @@ describe('portal configuration', () => {
         PORTAL_ENV: 'production',
         PORTAL_CLIENT_SECRET: devSecret('portal-sc'),
         PORTAL_PUBLIC_URL: 'http://127.0.0.1:8081',
+        PORTAL_REDIS_URL: 'redis://127.0.0.1:6379',
       });
     } catch (error) {
       if (error instanceof PortalConfigError) problems = error.problems;
