@@ -1,0 +1,175 @@
+// The portal's sessions and its record of cases in its Redis (README.md#the-taxpayer-portal): a
+// restarted portal still knows who is logged in and which enterprise submitted which case, and
+// shows a case to no one else; Redis holds a session only under the hash of its id, for the idle
+// time, renewed by each request, and not after logout; with its Redis gone the portal answers 503.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
+import { portalKeys } from '../../../portal/server/portal-keys.ts';
+import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { portalClient, type PortalSession } from '../../support/portal-client.ts';
+import { ownRedis, plainRedis, testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+
+const SESSION_MINUTES = 30;
+const prefix = uniquePrefix('portal-store');
+const keys = portalKeys(prefix);
+const redis = plainRedis();
+const env = (gatewayUrl: string, redisUrl = testRedisUrl()) => ({
+  PORTAL_PORT: '0',
+  PORTAL_ENV: 'test' as const,
+  PORTAL_GATEWAY_URL: gatewayUrl,
+  PORTAL_REDIS_URL: redisUrl,
+  PORTAL_REDIS_PREFIX: prefix,
+  PORTAL_SESSION_MINUTES: String(SESSION_MINUTES),
+});
+
+let gw: ApiGateway;
+let portal: RunningPortal;
+const client = portalClient(() => portal.url);
+const idOf = (s: PortalSession) => s.cookie.slice('portal_sid='.length);
+
+beforeAll(async () => {
+  gw = await startApiGateway();
+  portal = await startPortal({ config: loadPortalConfig(env(gw.url)) });
+});
+afterAll(async () => {
+  await portal?.stop();
+  await gw?.close();
+  redis.disconnect();
+});
+
+async function pay(s: PortalSession, label: string): Promise<string> {
+  const res = await client.call(s, '/api/payments', {
+    values: await client.paymentValues(s),
+    submissionKey: `${label}-${Date.now()}`,
+  });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { caseId: string }).caseId;
+}
+
+const home = async (s: PortalSession) =>
+  fetch(`${portal.url}/`, { headers: { Cookie: s.cookie }, redirect: 'manual' });
+
+describe('across a portal restart', () => {
+  let shudao: PortalSession;
+  let caseId: string;
+
+  beforeAll(async () => {
+    shudao = await client.session('shudao');
+    caseId = await pay(shudao, 'before-restart');
+    // A new portal on the same Redis (a new port: the cookie is the browser's, not the port's).
+    await portal.stop();
+    portal = await startPortal({ config: loadPortalConfig(env(gw.url)) });
+  });
+
+  it('keeps the session, and its home page lists the case submitted before the restart', async () => {
+    const page = await home(shudao);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`/cases/${caseId}`);
+    expect((await client.call(shudao, `/api/cases/${caseId}`)).status).toBe(200);
+  });
+
+  it('offers the retry pre-filled from what was sent before the restart, linked to that case', async () => {
+    const res = await client.call(shudao, `/api/forms/payment?retry=${caseId}`);
+    const spec = (await res.json()) as { relatedCaseId?: string; values: { agreementNo?: string } };
+    expect(spec.relatedCaseId).toBe(caseId);
+    expect(spec.values.agreementNo).toBe('5303230001234567');
+  });
+
+  it("shows another enterprise's session neither the case nor its retry", async () => {
+    const xiaohong = await client.session('xiaohong');
+    expect((await client.call(xiaohong, `/api/cases/${caseId}`)).status).toBe(404);
+    expect(
+      (await fetch(`${portal.url}/cases/${caseId}`, { headers: { Cookie: xiaohong.cookie } }))
+        .status,
+    ).toBe(404);
+    expect(await (await home(xiaohong)).text()).not.toContain(caseId);
+    const retry = await client.call(xiaohong, `/api/forms/payment?retry=${caseId}`);
+    expect(((await retry.json()) as { relatedCaseId?: string }).relatedCaseId).toBeUndefined();
+  });
+});
+
+describe('sessions in Redis', () => {
+  it('keeps a session under the hash of its id, the id itself nowhere in its keys or fields', async () => {
+    const s = await client.session('shudao');
+    const id = idOf(s);
+    expect(await redis.hgetall(keys.session(id))).toEqual({ login: 'shudao', csrf: s.csrf });
+    const all = await redis.keys(`${prefix}:*`);
+    expect(all).toContain(keys.session(id));
+    expect(all.filter((k) => k.includes(id))).toEqual([]);
+  });
+
+  it('gives a session the idle time as its TTL, and each request renews it', async () => {
+    const s = await client.session('shudao');
+    const key = keys.session(idOf(s));
+    const idleMs = SESSION_MINUTES * 60_000;
+    const ttl = await redis.pttl(key);
+    expect(ttl).toBeGreaterThan(idleMs - 60_000);
+    expect(ttl).toBeLessThanOrEqual(idleMs);
+    await redis.pexpire(key, 60_000);
+    expect((await home(s)).status).toBe(200);
+    expect(await redis.pttl(key)).toBeGreaterThan(idleMs - 60_000);
+  });
+
+  it('ends a session once its TTL runs out: the cookie leads to the login page', async () => {
+    const s = await client.session('shudao');
+    const key = keys.session(idOf(s));
+    await redis.pexpire(key, 1);
+    await waitFor(async () => (await redis.exists(key)) === 0, { what: 'the session to expire' });
+    const page = await home(s);
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/login');
+  });
+
+  it('removes a session from Redis at logout', async () => {
+    const s = await client.session('shudao');
+    const key = keys.session(idOf(s));
+    expect(await redis.exists(key)).toBe(1);
+    const out = await fetch(`${portal.url}/logout`, {
+      method: 'POST',
+      headers: { Cookie: s.cookie },
+      redirect: 'manual',
+    });
+    expect(out.status).toBe(303);
+    expect(await redis.exists(key)).toBe(0);
+    expect((await home(s)).status).toBe(303);
+  });
+});
+
+describe('when its Redis is gone', () => {
+  it('answers pages and calls 503 saying so, and keeps serving what needs no Redis', async () => {
+    const own = await ownRedis('portal-down');
+    const down = await startPortal({ config: loadPortalConfig(env(gw.url, own.url)) });
+    const onDown = portalClient(() => down.url);
+    try {
+      const s = await onDown.session('shudao');
+      await own.stop();
+      const page = await fetch(`${down.url}/`, { headers: { Cookie: s.cookie } });
+      expect(page.status).toBe(503);
+      expect(await page.text()).toContain('服务暂时不可用');
+      const api = await onDown.call(s, '/api/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV');
+      expect(api.status).toBe(503);
+      expect(await api.json()).toMatchObject({ code: 'PORTAL_UNAVAILABLE' });
+      expect((await onDown.login('shudao')).status).toBe(503);
+      expect((await fetch(`${down.url}/login`)).status).toBe(200);
+    } finally {
+      await down.stop();
+      await own.stop();
+    }
+  });
+});
+
+describe('portal configuration', () => {
+  it.each([
+    ['unset', undefined],
+    ['a Redis Cluster', 'redis-cluster://127.0.0.1:7000,127.0.0.1:7001'],
+  ])('refuses to start with PORTAL_REDIS_URL %s', (_, url) => {
+    let problems: readonly string[] = [];
+    try {
+      loadPortalConfig({ PORTAL_ENV: 'test', ...(url ? { PORTAL_REDIS_URL: url } : {}) });
+    } catch (error) {
+      if (error instanceof PortalConfigError) problems = error.problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(/^PORTAL_REDIS_URL is required/)]);
+  });
+});
