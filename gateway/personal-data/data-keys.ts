@@ -107,13 +107,36 @@ function developmentKeys(file: string): string {
 
 export type DataKeySettings = Pick<Config, 'env' | 'dataKeys' | 'dataKeyId' | 'dataKeyFile'>;
 
-export function loadDataKeys(settings: DataKeySettings): DataKeyRing {
+/** Whose keys a ring holds: the variable that lists them and the development key file. */
+export interface DataKeyOrigin {
+  /** The environment variable, named in every problem. */
+  readonly variable: string;
+  /** Development and test: the generated key's file when the variable is unset. */
+  readonly developmentFile: string;
+  /** Where the rule that makes the keys required in production is documented. */
+  readonly rule: string;
+}
+
+const GATEWAY_KEYS: DataKeyOrigin = {
+  variable: 'GW_DATA_KEYS',
+  developmentFile: '.data/data-keys',
+  rule: 'gateway/README.md#encryption-at-rest',
+};
+
+/**
+ * The gateway's ring by default; another process that keeps personal data (the reference portal,
+ * PORTAL_DATA_KEYS) names its own variable and development file, with the same format and rules.
+ */
+export function loadDataKeys(
+  settings: DataKeySettings,
+  origin: DataKeyOrigin = GATEWAY_KEYS,
+): DataKeyRing {
   if (settings.dataKeys)
-    return parseDataKeys(settings.dataKeys, settings.dataKeyId, 'GW_DATA_KEYS');
+    return parseDataKeys(settings.dataKeys, settings.dataKeyId, origin.variable);
   if (settings.env === 'production')
     throw new ConfigError([
-      'GW_DATA_KEYS is required in production: personal data is encrypted at rest (gateway/README.md#encryption-at-rest)',
+      `${origin.variable} is required in production: personal data is encrypted at rest (${origin.rule})`,
     ]);
-  const file = settings.dataKeyFile ?? projectPath('.data/data-keys');
+  const file = settings.dataKeyFile ?? projectPath(origin.developmentFile);
   return parseDataKeys(developmentKeys(file), settings.dataKeyId, file);
 }

@@ -4,6 +4,7 @@
 // and styles only from /assets, nothing inline, no framing. When the portal's Redis fails, a page
 // or a call answers 503 saying so (store-unavailable.ts); the portal keeps running.
 import express, { type Express } from 'express';
+import { createSealer } from '../../gateway/personal-data/sealed-data.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import { CallbackVerifier } from './callback-verifier.ts';
@@ -52,7 +53,13 @@ export function createPortalApp(deps: PortalDeps): Express {
     accounts,
     idleMinutes: config.sessionMinutes,
   });
-  const cases = new PortalCases(deps.redis, keys);
+  const cases = new PortalCases({
+    redis: deps.redis,
+    keys,
+    sealer: createSealer(config.dataKeys),
+    retentionDays: config.caseRetentionDays,
+    warn,
+  });
   const feed = new CaseFeed(gateway);
   const pages = new Pages();
   const labels = loadLabels();

@@ -4,8 +4,17 @@
 // callback with that secret), and the URL the gateway can reach it at for callbacks. Production
 // refuses the development secret and any callback URL the gateway would refuse (http, loopback).
 // Its sessions and its record of cases live in a Redis of its own choosing (PORTAL_REDIS_URL),
-// required in every mode: there is no in-memory fallback that a restart would wipe.
+// required in every mode: there is no in-memory fallback that a restart would wipe. The form values
+// it keeps for a retry are personal data, sealed under its own data keys (PORTAL_DATA_KEYS, the
+// gateway's format and rules: required in production, generated into .data/portal-data-keys in
+// development and test) and kept PORTAL_CASE_RETENTION_DAYS.
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../config/load-config.ts';
+import {
+  loadDataKeys,
+  type DataKeyOrigin,
+  type DataKeyRing,
+} from '../../gateway/personal-data/data-keys.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 
 export interface PortalConfig {
@@ -26,7 +35,19 @@ export interface PortalConfig {
   readonly redisUrl: string;
   /** Prefix of every key the portal keeps there (portal-keys.ts). */
   readonly redisPrefix: string;
+  /** The keys that seal the form values of its case records (portal-cases.ts). */
+  readonly dataKeys: DataKeyRing;
+  /** Days a case record is kept after its submission. */
+  readonly caseRetentionDays: number;
 }
+
+const PORTAL_KEYS: DataKeyOrigin = {
+  variable: 'PORTAL_DATA_KEYS',
+  developmentFile: '.data/portal-data-keys',
+  rule: 'README.md#the-taxpayer-portal',
+};
+/** The gateway's GW_CASE_RETENTION_DAYS default (config/settings-schema.ts). */
+const CASE_RETENTION_DAYS = 365;
 
 export class PortalConfigError extends Error {
   readonly problems: readonly string[];
@@ -57,7 +78,9 @@ function integer(value: string | undefined, fallback: number, name: string, prob
  * Reads PORTAL_ENV, PORTAL_PORT (8081), PORTAL_HOST (127.0.0.1), PORTAL_GATEWAY_URL
  * (http://127.0.0.1:8080), PORTAL_CLIENT_ID (portal-sc), PORTAL_CLIENT_SECRET (development: the
  * client's entry in config/clients.dev.json), PORTAL_PUBLIC_URL (the listening address),
- * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required) and PORTAL_REDIS_PREFIX (portal).
+ * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
+ * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once) and
+ * PORTAL_CASE_RETENTION_DAYS (365).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const problems: string[] = [];
@@ -101,6 +124,21 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const redisPrefix = env.PORTAL_REDIS_PREFIX ?? 'portal';
   if (!/^[A-Za-z0-9_:-]{1,64}$/.test(redisPrefix))
     problems.push('PORTAL_REDIS_PREFIX must be 1–64 letters, digits, _, - or :');
+  let dataKeys: DataKeyRing | undefined;
+  try {
+    dataKeys = loadDataKeys(
+      { env: mode === 'production' ? mode : 'development', dataKeys: env.PORTAL_DATA_KEYS },
+      PORTAL_KEYS,
+    );
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const retention = env.PORTAL_CASE_RETENTION_DAYS;
+  const caseRetentionDays = retention ? Number(retention) : CASE_RETENTION_DAYS;
+  // A record holds a taxpayer's bank account: it is kept for a while, never for ever.
+  if (!(caseRetentionDays > 0 && caseRetentionDays <= 36500))
+    problems.push('PORTAL_CASE_RETENTION_DAYS must be a number of days above 0, at most 36500');
   if (problems.length > 0) throw new PortalConfigError(problems);
   return Object.freeze({
     env: mode as PortalConfig['env'],
@@ -113,5 +151,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     sessionMinutes: Math.max(1, sessionMinutes),
     redisUrl,
     redisPrefix,
+    dataKeys: dataKeys!,
+    caseRetentionDays,
   });
 }
