@@ -172,7 +172,7 @@ describe('repeated failed logins', () => {
 });
 
 describe('portal configuration', () => {
-  it('refuses, in production, a development secret and a callback URL the gateway would not call', () => {
+  it('refuses, in production, a development secret, a callback URL the gateway would not call and no PORTAL_DATA_KEYS', () => {
     let problems: readonly string[] = [];
     try {
       loadPortalConfig({
@@ -188,6 +188,7 @@ describe('portal configuration', () => {
       'PORTAL_CLIENT_SECRET: production refuses a development secret',
       expect.stringMatching(/^PORTAL_PUBLIC_URL must be set to an https URL/),
       expect.stringMatching(/^PORTAL_PUBLIC_URL must be reachable by the gateway/),
+      expect.stringMatching(/^PORTAL_DATA_KEYS is required in production/),
     ]);
   });
 });

@@ -2,25 +2,46 @@
 // restarted portal still knows who is logged in and which enterprise submitted which case, and
 // shows a case to no one else; Redis holds a session only under the hash of its id, for the idle
 // time, renewed by each request, and not after logout; with its Redis gone the portal answers 503.
+// A case record's form values are sealed under PORTAL_DATA_KEYS (no personal value of the
+// submission in clear under the portal's prefix, still opened after a key rotation) and the
+// record expires after PORTAL_CASE_RETENTION_DAYS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
+import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
+import { PAYMENT_ITEM, paymentEnvelope } from '../../../portal/server/payment-envelope.ts';
 import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
 import { portalKeys } from '../../../portal/server/portal-keys.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
+import { TEST_ACCOUNTS } from '../../../portal/server/test-accounts.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import {
+  inClear,
+  keysUnder,
+  personalShapes,
+  rawBytes,
+  secretsOf,
+} from '../../support/personal-scan.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
 import { ownRedis, plainRedis, testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
 
 const SESSION_MINUTES = 30;
+const RETENTION_DAYS = 30;
 const prefix = uniquePrefix('portal-store');
 const keys = portalKeys(prefix);
 const redis = plainRedis();
-const env = (gatewayUrl: string, redisUrl = testRedisUrl()) => ({
+const K1 = generateDataKeys('k1');
+const K2 = generateDataKeys('k2');
+/** generateDataKeys gives `<id>:<key>`, its id made unique (`k1-7efa60`). */
+const keyIdOf = (k: string) => k.split(':')[0]!;
+const env = (gatewayUrl: string, redisUrl = testRedisUrl(), dataKeys = K1) => ({
   PORTAL_PORT: '0',
   PORTAL_ENV: 'test' as const,
   PORTAL_GATEWAY_URL: gatewayUrl,
   PORTAL_REDIS_URL: redisUrl,
   PORTAL_REDIS_PREFIX: prefix,
   PORTAL_SESSION_MINUTES: String(SESSION_MINUTES),
+  PORTAL_DATA_KEYS: dataKeys,
+  PORTAL_CASE_RETENTION_DAYS: String(RETENTION_DAYS),
 });
 
 let gw: ApiGateway;
@@ -38,9 +59,13 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-async function pay(s: PortalSession, label: string): Promise<string> {
+async function pay(
+  s: PortalSession,
+  label: string,
+  values?: Record<string, unknown>,
+): Promise<string> {
   const res = await client.call(s, '/api/payments', {
-    values: await client.paymentValues(s),
+    values: values ?? (await client.paymentValues(s)),
     submissionKey: `${label}-${Date.now()}`,
   });
   expect(res.status).toBe(202);
@@ -86,6 +111,84 @@ describe('across a portal restart', () => {
     expect(await (await home(xiaohong)).text()).not.toContain(caseId);
     const retry = await client.call(xiaohong, `/api/forms/payment?retry=${caseId}`);
     expect(((await retry.json()) as { relatedCaseId?: string }).relatedCaseId).toBeUndefined();
+  });
+});
+
+describe('case records at rest', () => {
+  const shudao = TEST_ACCOUNTS.find((a) => a.login === 'shudao')!;
+  let s: PortalSession;
+  let values: Record<string, unknown>;
+  let caseId: string;
+
+  beforeAll(async () => {
+    s = await client.session('shudao');
+    values = await client.paymentValues(s);
+    caseId = await pay(s, 'at-rest', values);
+  });
+
+  it("holds none of the submission's personal values in clear under the portal's prefix", async () => {
+    const compiled = gw.services.registry.compiledItem(PAYMENT_ITEM)!;
+    const envelope = paymentEnvelope(shudao, { values }, 'https://portal.example/callbacks');
+    const secrets = secretsOf(envelope, compiled.personal);
+    // What the form and the envelope hold: the bank account, the contact's ID number and phone.
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        '6222020200112233445',
+        shudao.applicant.contactIdNumber,
+        shudao.applicant.phone,
+      ]),
+    );
+    const all = await keysUnder(redis, prefix);
+    expect(all).toContain(keys.case(caseId));
+    const bytes = await rawBytes(redis, all);
+    expect(inClear(bytes, secrets)).toEqual([]);
+    expect(personalShapes(bytes.toString('latin1'))).toEqual([]);
+  });
+
+  it('stores the form values sealed under the current key, bound to the case', async () => {
+    const sealed = (await redis.hgetallBuffer(keys.case(caseId))).values!;
+    expect(sealedKeyId(sealed)).toBe(keyIdOf(K1));
+  });
+
+  it('gives the case hash the retention as its TTL, and its account set at least as long', async () => {
+    const retentionMs = RETENTION_DAYS * 86_400_000;
+    // The set's first: both were given their TTL by one script, so read later the hash's is less.
+    const setTtl = await redis.pttl(keys.accountCases('shudao'));
+    const ttl = await redis.pttl(keys.case(caseId));
+    expect(ttl).toBeGreaterThan(retentionMs - 60_000);
+    expect(ttl).toBeLessThanOrEqual(retentionMs);
+    expect(setTtl).toBeGreaterThanOrEqual(ttl);
+  });
+
+  it('still pre-fills the retry with the values sent, bank account included', async () => {
+    const res = await client.call(s, `/api/forms/payment?retry=${caseId}`);
+    const spec = (await res.json()) as { relatedCaseId?: string; values: unknown };
+    expect(spec.relatedCaseId).toBe(caseId);
+    expect(spec.values).toEqual(values);
+  });
+
+  it('opens a record sealed under k1 once PORTAL_DATA_KEYS lists k2 as current and k1 as old, and seals new ones under k2', async () => {
+    await portal.stop();
+    portal = await startPortal({ config: loadPortalConfig(env(gw.url, undefined, `${K2},${K1}`)) });
+    const res = await client.call(s, `/api/forms/payment?retry=${caseId}`);
+    expect(((await res.json()) as { values: unknown }).values).toEqual(values);
+    const next = await pay(s, 'after-rotation');
+    const sealed = (await redis.hgetallBuffer(keys.case(next))).values!;
+    expect(sealedKeyId(sealed)).toBe(keyIdOf(K2));
+  });
+
+  it('lists no case whose record expired, and drops it from the account set', async () => {
+    const gone = await pay(s, 'to-expire');
+    expect(await (await home(s)).text()).toContain(`/cases/${gone}`);
+    await redis.pexpire(keys.case(gone), 1);
+    await waitFor(async () => (await redis.exists(keys.case(gone))) === 0, {
+      what: 'the case record to expire',
+    });
+    const page = await (await home(s)).text();
+    expect(page).not.toContain(`/cases/${gone}`);
+    expect(page).toContain(`/cases/${caseId}`);
+    expect(await redis.zscore(keys.accountCases('shudao'), gone)).toBeNull();
+    expect((await client.call(s, `/api/cases/${gone}`)).status).toBe(404);
   });
 });
 
@@ -171,5 +274,30 @@ describe('portal configuration', () => {
       if (error instanceof PortalConfigError) problems = error.problems;
     }
     expect(problems).toEqual([expect.stringMatching(/^PORTAL_REDIS_URL is required/)]);
+  });
+
+  it.each(['0', '-1', 'a year'])('refuses PORTAL_CASE_RETENTION_DAYS %s', (days) => {
+    let problems: readonly string[] = [];
+    try {
+      loadPortalConfig({ ...env('http://127.0.0.1:8080'), PORTAL_CASE_RETENTION_DAYS: days });
+    } catch (error) {
+      if (error instanceof PortalConfigError) problems = error.problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(/^PORTAL_CASE_RETENTION_DAYS must be/)]);
+  });
+
+  it('names PORTAL_DATA_KEYS, never the key, when an entry is malformed', () => {
+    let problems: readonly string[] = [];
+    try {
+      loadPortalConfig({ ...env('http://127.0.0.1:8080'), PORTAL_DATA_KEYS: 'k1:c2hvcnQ=' });
+    } catch (error) {
+      if (error instanceof PortalConfigError) problems = error.problems;
+    }
+    expect(problems).toEqual(['PORTAL_DATA_KEYS key k1: must be 32 bytes in base64, got 5']);
+  });
+
+  it('defaults PORTAL_CASE_RETENTION_DAYS to the gateway case retention default, 365', () => {
+    const { PORTAL_CASE_RETENTION_DAYS: _days, ...rest } = env('http://127.0.0.1:8080');
+    expect(loadPortalConfig(rest).caseRetentionDays).toBe(365);
   });
 });
