@@ -24,6 +24,8 @@ export interface DataKeyRing {
   /** The key new records are sealed under. */
   readonly current: DataKey;
   readonly ids: readonly string[];
+  /** Where the keys were listed (GW_DATA_KEYS, PORTAL_DATA_KEYS, a development key file). */
+  readonly source: string;
   find(id: string): DataKey | undefined;
 }
 
@@ -71,6 +73,7 @@ export function parseDataKeys(
   return Object.freeze({
     current,
     ids: Object.freeze([...keys.keys()]),
+    source,
     find: (id: string) => keys.get(id),
   });
 }

@@ -119,7 +119,7 @@ export function createSealer(keys: DataKeyRing): Sealer {
       if (!dataKey)
         throw new SealedDataError(
           'unknown-key',
-          `sealed under data key ${JSON.stringify(keyId)}, which is not in GW_DATA_KEYS (${keys.ids.join(', ')})`,
+          `sealed under data key ${JSON.stringify(keyId)}, which is not in ${keys.source} (${keys.ids.join(', ')})`,
         );
       const iv = sealed.subarray(idEnd, idEnd + IV_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', dataKey.key, iv);

@@ -177,6 +177,29 @@ describe('case records at rest', () => {
     expect(sealedKeyId(sealed)).toBe(keyIdOf(K2));
   });
 
+  it("starts the retry from the account's defaults, warning, when the record's key is no longer listed", async () => {
+    const warnings: string[] = [];
+    const k2Only = await startPortal({
+      config: loadPortalConfig(env(gw.url, undefined, K2)),
+      warn: (m) => warnings.push(m),
+    });
+    try {
+      const onK2 = portalClient(() => k2Only.url);
+      const res = await onK2.call(s, `/api/forms/payment?retry=${caseId}`);
+      expect(res.status).toBe(200);
+      const spec = (await res.json()) as { relatedCaseId?: string; values: { lines: unknown } };
+      expect(spec.relatedCaseId).toBe(caseId);
+      expect(spec.values.lines).toEqual([{ taxAuthorityCode: '15303230000' }]);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          new RegExp(`^case ${caseId}: .*"${keyIdOf(K1)}", which is not in PORTAL_DATA_KEYS`),
+        ),
+      ]);
+    } finally {
+      await k2Only.stop();
+    }
+  });
+
   it('lists no case whose record expired, and drops it from the account set', async () => {
     const gone = await pay(s, 'to-expire');
     expect(await (await home(s)).text()).toContain(`/cases/${gone}`);
