@@ -52,7 +52,8 @@ export interface LocalSystemOptions {
    * Runs the taxpayer portal with these PORTAL_* settings (portal/server/portal-config.ts),
    * pointed at this gateway and keeping its sessions and cases in the gateway's Redis under
    * `<keyPrefix>-portal`, unless PORTAL_GATEWAY_URL, PORTAL_REDIS_URL or PORTAL_REDIS_PREFIX say
-   * otherwise; default no portal.
+   * otherwise; default no portal. Its data keys are its own, never the gateway's: PORTAL_DATA_KEYS
+   * if given, else the development key file .data/portal-data-keys.
    */
   portalEnv?: NodeJS.ProcessEnv;
 }
