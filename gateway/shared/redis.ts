@@ -441,9 +441,12 @@ const UNAVAILABLE_MESSAGES = [
 /**
  * A server's refusals that pass once it is ready again: LOADING (restarted, reading its data),
  * READONLY (a master demoted to replica by a fail-over, until the client finds the new master),
- * MASTERDOWN (a replica that lost its master).
+ * MASTERDOWN (a replica that lost its master); and its refusals of every write until an operator
+ * acts: MISCONF (it cannot persist: its last background save failed, or its AOF cannot be written,
+ * with stop-writes-on-bgsave-error) and OOM (maxmemory reached under noeviction). Those are an
+ * operator's alert (README.md#redis-durability), not a fault of the request: 503 with Retry-After.
  */
-const UNAVAILABLE_REPLY = /^(?:LOADING|READONLY|MASTERDOWN)\b/;
+const UNAVAILABLE_REPLY = /^(?:LOADING|READONLY|MASTERDOWN|MISCONF|OOM)\b/;
 
 /**
  * True for the errors ioredis raises when Redis is down or too slow, or a Redis Cluster refuses a

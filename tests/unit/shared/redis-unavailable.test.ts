@@ -31,6 +31,14 @@ describe('isRedisUnavailable', () => {
     expect(isRedisUnavailable(new Reply(message))).toBe(true);
   });
 
+  it.each([
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+    "OOM command not allowed when used memory > 'maxmemory'.",
+    "OOM command not allowed when used memory > 'maxmemory'. script: 0b3e1c5a, on @user_script:12.",
+  ])('is true for a server refusing every write until an operator acts: %s', (message) => {
+    expect(isRedisUnavailable(new Reply(message))).toBe(true);
+  });
+
   it('is false for a province error that reads like a refusal but is no Redis reply', () => {
     expect(isRedisUnavailable(new Error('READONLY province archive'))).toBe(false);
   });
