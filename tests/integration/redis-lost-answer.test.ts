@@ -14,8 +14,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
 import { plainRedis, testRedisUrl, uniquePrefix } from '../support/redis.ts';
+import { createCaseStore } from '../../gateway/cases/case-store.ts';
 import { UNAVAILABLE_DETAILS } from '../../gateway/shared/problem.ts';
-import { waitForRedis } from '../../gateway/shared/redis.ts';
+import { createRedis, waitForRedis } from '../../gateway/shared/redis.ts';
+import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 
 let gate: RedisGate;
 let gw: ApiGateway;
@@ -92,5 +94,43 @@ describe('a submission whose commands Redis applied, then closed the connection 
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.body.caseId).toBe(storedByFirst[0]);
     expect((await caseIds()).filter((id) => !casesBefore.includes(id))).toEqual(storedByFirst);
+  });
+});
+
+describe('a worker’s write whose answer was lost, re-sent by its connection on the next one', () => {
+  it('counts a status query with no news once when the store connection re-sends it (note-status-query.lua), not twice', async () => {
+    const submitted = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(validExample('SW-005'), uniquePrefix('query-lost'));
+    expect(submitted.status).toBe(202);
+    const { caseId } = submitted.body;
+    // A worker process's store connection (role `store`: waits for Redis, re-sends what was in
+    // flight), through the gate, on a clock of the test's.
+    const connection = createRedis('store', {
+      redisUrl: gate.url,
+      redisCommandTimeoutMs: 5000,
+      redisConnectTimeoutMs: 2000,
+      redisReconnectMaxDelayMs: 100,
+    });
+    try {
+      await waitForRedis(connection, 5000);
+      let now = Date.parse('2026-03-02T01:00:00.000Z');
+      const store = createCaseStore({
+        redis: connection,
+        config: gw.config,
+        listeners: [],
+        now: () => new Date(now),
+      });
+      const windowMs = 24 * 3600_000;
+      expect(await store.noteStatusQuery(caseId, 'adapter:yn', 'no news', windowMs)).toBe(true);
+      now += 60_000;
+      const lost = gate.loseAnswerToNext('second query, answer lost');
+      await store.noteStatusQuery(caseId, 'adapter:yn', 'second query, answer lost', windowMs);
+      await lost;
+      const caseKey = redisKeys(gw.config.keyPrefix, gw.config.redisShards).case(caseId);
+      expect(await admin.hget(caseKey, 'queriesUnnoted')).toBe('1');
+    } finally {
+      connection.disconnect();
+    }
   });
 });

@@ -13,10 +13,17 @@
     ARGV[4] actor (adapter:<id>)
     ARGV[5] note of the entry (the count of unlisted queries is appended)
 
+  The same query run twice (applied, its answer lost, sent again by the worker's connection on
+  the next one: README.md#redis-durability) changes nothing the second time: its time is already
+  `queriedAt`, and it answers what the first did.
+
   Output: 1 when an entry was written, 0 when the query was only counted, -1 when the case is gone.
 ]]
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
+if redis.call('HGET', KEYS[1], 'queriedAt') == ARGV[1] then
+  return redis.call('HGET', KEYS[1], 'queryNotedAtMs') == ARGV[2] and 1 or 0
+end
 redis.call('HSET', KEYS[1], 'queriedAt', ARGV[1])
 local noted = tonumber(redis.call('HGET', KEYS[1], 'queryNotedAtMs') or '')
 if noted and tonumber(ARGV[2]) - noted < tonumber(ARGV[3]) then
