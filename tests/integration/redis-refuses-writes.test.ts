@@ -28,7 +28,9 @@ afterAll(async () => {
 
 /** A submission's answer while Redis refuses writes. */
 async function submit() {
-  return gw.client('portal-sc').submitCase(validExample('SW-005'), uniquePrefix('refused'));
+  return gw
+    .client('portal-sc')
+    .submitCase<{ code?: string }>(validExample('SW-005'), uniquePrefix('refused'));
 }
 
 describe('a Redis that refuses writes', () => {
