@@ -141,6 +141,8 @@ export interface TransitionContext {
   family?: JointFamily;
   now: Date;
   digest?: string;
+  /** This call's own id: the same call run twice changes nothing the second time. */
+  moveId: string;
   /** Seconds a closed case's keys are kept (GW_CASE_RETENTION_DAYS), 0 for ever. */
   retentionSeconds: number;
 }
@@ -179,7 +181,8 @@ export function transitionCall(
       now.getTime(),
       plan.status === 'CLOSED' ? retentionSeconds : 0,
       silence,
-      ...(family ? [PARENT_RULE_JSON, retentionSeconds] : []),
+      ...(family ? [PARENT_RULE_JSON, retentionSeconds] : ['', 0]),
+      context.moveId,
     ],
   };
 }

@@ -277,9 +277,16 @@ export class CorruptCaseError extends Error {
 }
 
 /** Case `id` in its Redis hash; undefined when there is none (no status stored). */
+/**
+ * transition-case.lua's note of the last move it applied (its id and the status it moved from), by
+ * which it knows the same call run again: the store's bookkeeping, never the record.
+ */
+export const LAST_MOVE_FIELD = 'lastMove';
+
 export function fromHash(hash: Record<string, string>, id: string): CaseRecord | undefined {
   if (!hash.status) return undefined;
   const {
+    [LAST_MOVE_FIELD]: _lastMove,
     [LEGACY_ENVELOPE_FIELD]: _sealed,
     [SEALED_RESULT_FIELD]: sealedResult,
     [LEGACY_RESULT_FIELD]: legacyResult,

@@ -12,6 +12,7 @@
 // case read or a delivery (gateway/README.md#encryption-at-rest); records, lists and moves never
 // decrypt it. A province's result is sealed by the move that writes it and opened only by
 // openResult (a case read) or a transition notice's result() (a callback).
+import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../shared/redis.ts';
 import type { Config } from '../../config/load-config.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
@@ -355,6 +356,9 @@ export class CaseStore {
       now,
       ...(step.digest ? { digest: step.digest } : {}),
       retentionSeconds: this.#retentionSeconds(),
+      // A worker's connection sends a command again after a reconnect when Redis applied it
+      // unanswered (README.md#redis-durability): the script knows its own second run by this id.
+      moveId: randomBytes(8).toString('hex'),
     });
     const result = (await runScript(this.#redis, TRANSITION_CASE, keys, args)) as TransitionReply;
     const [verdict, current, stored] = result;

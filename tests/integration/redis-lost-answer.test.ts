@@ -14,7 +14,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
 import { plainRedis, testRedisUrl, uniquePrefix } from '../support/redis.ts';
+import type { RoutedCase } from '../../gateway/cases/case-record.ts';
+import { CASE_SCRIPTS } from '../../gateway/cases/case-scripts.ts';
 import { createCaseStore } from '../../gateway/cases/case-store.ts';
+import { recordDelivered } from '../../gateway/cases/record-delivery.ts';
 import { UNAVAILABLE_DETAILS } from '../../gateway/shared/problem.ts';
 import { createRedis, waitForRedis } from '../../gateway/shared/redis.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
@@ -97,21 +100,72 @@ describe('a submission whose commands Redis applied, then closed the connection 
   });
 });
 
+/**
+ * A worker process's store connection (role `store`: waits for Redis, sends what was in flight
+ * again on its next connection), through the gate.
+ */
+function storeConnection() {
+  return createRedis('store', {
+    redisUrl: gate.url,
+    redisCommandTimeoutMs: 5000,
+    redisConnectTimeoutMs: 2000,
+    redisReconnectMaxDelayMs: 100,
+  });
+}
+
 describe('a worker’s write whose answer was lost, re-sent by its connection on the next one', () => {
+  it('records a delivery once and tells its listeners when the store connection re-sends the move (transition-case.lua), not refused as illegal by its own first run', async () => {
+    const submitted = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(validExample('SW-005'), uniquePrefix('delivery-lost'));
+    expect(submitted.status).toBe(202);
+    const connection = storeConnection();
+    try {
+      await waitForRedis(connection, 5000);
+      const heard: string[] = [];
+      const store = createCaseStore({
+        redis: connection,
+        config: gw.config,
+        now: () => new Date(),
+        listeners: [
+          async (applied) => {
+            heard.push(applied.move);
+          },
+        ],
+      });
+      const record = (await store.get(submitted.body.caseId)) as RoutedCase;
+      // Known to Redis before the move, as in a running worker: the move is one EVALSHA, applied
+      // (a NOSCRIPT answer, lost, would leave nothing applied to re-send).
+      await admin.script('LOAD', CASE_SCRIPTS.transitionCase.lua);
+      const provinceCaseNo = uniquePrefix('YN');
+      const lost = gate.loseAnswerToNext(provinceCaseNo);
+      const moved = await recordDelivered(store, record, {
+        adapterId: 'yn',
+        provinceCaseNo,
+        duplicate: false,
+      });
+      await lost;
+      expect(moved).toEqual({ ok: true, previous: 'ROUTED', status: 'DELIVERED' });
+      expect(heard).toEqual(['delivered']);
+      const history = await admin.lrange(
+        redisKeys(gw.config.keyPrefix, gw.config.redisShards).history(record.id),
+        0,
+        -1,
+      );
+      expect(history.filter((entry) => entry.includes(provinceCaseNo))).toHaveLength(1);
+    } finally {
+      connection.disconnect();
+    }
+  });
+
   it('counts a status query with no news once when the store connection re-sends it (note-status-query.lua), not twice', async () => {
     const submitted = await gw
       .client('portal-sc')
       .submitCase<{ caseId: string }>(validExample('SW-005'), uniquePrefix('query-lost'));
     expect(submitted.status).toBe(202);
     const { caseId } = submitted.body;
-    // A worker process's store connection (role `store`: waits for Redis, re-sends what was in
-    // flight), through the gate, on a clock of the test's.
-    const connection = createRedis('store', {
-      redisUrl: gate.url,
-      redisCommandTimeoutMs: 5000,
-      redisConnectTimeoutMs: 2000,
-      redisReconnectMaxDelayMs: 100,
-    });
+    // On a clock of the test's.
+    const connection = storeConnection();
     try {
       await waitForRedis(connection, 5000);
       let now = Date.parse('2026-03-02T01:00:00.000Z');
