@@ -62,8 +62,17 @@ export class CallbackQueue {
     this.#queue.on('error', () => undefined);
   }
 
+  /**
+   * Queues the callback of one applied move. Its `jobId` names the move (the case and its place in
+   * the history), so the same add run twice — applied by Redis, its answer lost with the
+   * connection and sent again on the next one (README.md#redis-durability) — queues one job, not
+   * two callbacks of one status change.
+   */
   async enqueue(job: CallbackJob): Promise<void> {
-    await this.#queue.add('callback', job, this.#options);
+    await this.#queue.add('callback', job, {
+      ...this.#options,
+      jobId: `status-${job.caseId}-${job.sequence}`,
+    });
   }
 
   /**

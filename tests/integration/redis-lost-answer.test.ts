@@ -19,7 +19,8 @@ import { CASE_SCRIPTS } from '../../gateway/cases/case-scripts.ts';
 import { createCaseStore } from '../../gateway/cases/case-store.ts';
 import { recordDelivered } from '../../gateway/cases/record-delivery.ts';
 import { UNAVAILABLE_DETAILS } from '../../gateway/shared/problem.ts';
-import { createRedis, waitForRedis } from '../../gateway/shared/redis.ts';
+import { createRedis, producerConnection, waitForRedis } from '../../gateway/shared/redis.ts';
+import { CallbackQueue } from '../../gateway/callbacks/callback-queue.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 
 let gate: RedisGate;
@@ -154,6 +155,37 @@ describe('a worker’s write whose answer was lost, re-sent by its connection on
       );
       expect(history.filter((entry) => entry.includes(provinceCaseNo))).toHaveLength(1);
     } finally {
+      connection.disconnect();
+    }
+  });
+
+  it('queues one callback of a move when its add is re-sent by the queues’ connection (CallbackQueue.enqueue, jobId of the move), not two', async () => {
+    const connection = storeConnection();
+    const producer = producerConnection(connection);
+    const keys = redisKeys(uniquePrefix('callback-lost'), gw.config.redisShards);
+    const callbacks = new CallbackQueue(producer, keys, gw.config);
+    const job = (caseId: string) => ({
+      caseId,
+      clientId: 'portal-sc',
+      url: 'http://127.0.0.1:9/hooks',
+      status: 'DELIVERED' as const,
+      at: new Date().toISOString(),
+      sequence: 3,
+    });
+    try {
+      await waitForRedis(producer, 5000);
+      // A first add: BullMQ's script is known to Redis, as in a running worker, so the add under
+      // test is one EVALSHA, applied (a NOSCRIPT answer, lost, would leave nothing to re-send).
+      await callbacks.enqueue(job(uniquePrefix('warm')));
+      const caseId = uniquePrefix('callback-case');
+      const lost = gate.loseAnswerToNext(caseId);
+      await callbacks.enqueue(job(caseId));
+      await lost;
+      const jobs = await callbacks.queue.getJobs(['waiting', 'delayed', 'prioritized']);
+      expect(jobs.filter((j) => j.data.caseId === caseId)).toHaveLength(1);
+    } finally {
+      await callbacks.close();
+      producer.disconnect();
       connection.disconnect();
     }
   });
