@@ -130,6 +130,10 @@ export function redisOptions(role: RedisRole, settings: RedisSettings): RedisOpt
   // jobs run side by side (an adapter's concurrency), so their reads and moves are batched as the
   // gateway's requests are. Nothing defines commands on it (the case system gives its queues their
   // own connection, producerConnection).
+  // Both send a command in flight when the connection is lost again on the next one (ioredis's
+  // default): with maxRetriesPerRequest null, which BullMQ's blocking commands need, turning that
+  // off would leave such a command unsettled for ever. So every write on them is made safe to run
+  // twice in its script or its job id (README.md#redis-durability, the table of worker writes).
   return { ...common, maxRetriesPerRequest: null, enableOfflineQueue: true };
 }
 
