@@ -33,17 +33,22 @@ async function submit() {
     .submitCase<{ code?: string }>(validExample('SW-005'), uniquePrefix('refused'));
 }
 
+/** A submission answered 503 GW_UNAVAILABLE with a Retry-After: refused for now, to repeat. */
+async function expectRefusedForNow() {
+  const res = await submit();
+  expect({ status: res.status, code: res.body.code }).toEqual({
+    status: 503,
+    code: 'GW_UNAVAILABLE',
+  });
+  expect(res.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+}
+
 describe('a Redis that refuses writes', () => {
   it('answers OOM once maxmemory is reached, and the gateway answers a submission 503 GW_UNAVAILABLE with Retry-After', async () => {
     await admin.config('SET', 'maxmemory', '1');
     try {
       await expect(admin.set(uniquePrefix('oom'), 'x')).rejects.toThrow(/^OOM /);
-      const res = await submit();
-      expect({ status: res.status, code: res.body.code }).toEqual({
-        status: 503,
-        code: 'GW_UNAVAILABLE',
-      });
-      expect(res.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+      await expectRefusedForNow();
     } finally {
       await admin.config('SET', 'maxmemory', '0');
     }
@@ -68,12 +73,7 @@ describe('a Redis that refuses writes', () => {
         },
       );
       await expect(admin.set(uniquePrefix('misconf'), 'x')).rejects.toThrow(/^MISCONF /);
-      const res = await submit();
-      expect({ status: res.status, code: res.body.code }).toEqual({
-        status: 503,
-        code: 'GW_UNAVAILABLE',
-      });
-      expect(res.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/);
+      await expectRefusedForNow();
     } finally {
       await admin.config('SET', 'save', '');
     }

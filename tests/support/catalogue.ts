@@ -2,6 +2,7 @@
 // year published straight through the store (as an approval would, without the drafts around it),
 // to test what gateways and workers do with a publish apart from how it was approved.
 import type { Redis } from 'ioredis';
+import type { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import { calendarText, type CalendarDraft } from '../../gateway/calendar/calendar-draft.ts';
 import {
   draftItemOf,
@@ -98,4 +99,26 @@ export async function publishCalendarDirect(
   });
   if (!outcome.ok) throw new Error(`publish refused: ${JSON.stringify(outcome)}`);
   return outcome.revision;
+}
+
+/**
+ * A draft of GA-001 with its 承诺时限 cut to 45 days, created, validated and submitted for review
+ * through the API by `author` (an operator with catalogue:edit): its id, waiting for a second
+ * operator's approval.
+ */
+export async function draftInReview(author: GatewayClient): Promise<string> {
+  const item = seedDraftItem('GA-001');
+  item.promisedDays = 45;
+  const drafts = '/v1/admin/catalogue/drafts';
+  const created = await author.request<{ draftId: string }>('POST', drafts, {
+    json: { itemCode: 'GA-001', item, note: '承诺时限缩短' },
+  });
+  if (created.status !== 201) throw new Error(`draft not created: ${created.status}`);
+  const id = created.body.draftId;
+  for (const step of ['validate', 'submit']) {
+    const res = await author.request('POST', `${drafts}/${id}/${step}`);
+    if (res.status !== 200)
+      throw new Error(`draft ${step}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return id;
 }

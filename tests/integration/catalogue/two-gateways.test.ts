@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../../gateway/client/gateway-client.ts';
 import { devSecret } from '../../support/api-gateway.ts';
-import { seedDraftItem } from '../../support/catalogue.ts';
+import { draftInReview } from '../../support/catalogue.ts';
 import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process.ts';
 import { uniquePrefix, waitFor } from '../../support/redis.ts';
 
@@ -45,20 +45,10 @@ async function servedVersion(gateway: GatewayProcess, code: string): Promise<num
 describe('a publish through one gateway process', () => {
   it('is served by another within 1 s, and by one without the subscription after its poll', async () => {
     expect(await servedVersion(second, 'GA-001')).toBe(1);
-    const item = seedDraftItem('GA-001');
-    item.promisedDays = 45;
-    const author = client(first, 'operator-dev');
-    const drafts = '/v1/admin/catalogue/drafts';
-    const created = await author.request<{ draftId: string }>('POST', drafts, {
-      json: { itemCode: 'GA-001', item, note: '承诺时限缩短' },
-    });
-    expect(created.status).toBe(201);
-    const id = created.body.draftId;
-    expect((await author.request('POST', `${drafts}/${id}/validate`)).status).toBe(200);
-    expect((await author.request('POST', `${drafts}/${id}/submit`)).status).toBe(200);
+    const id = await draftInReview(client(first, 'operator-dev'));
     const approved = await client(first, 'operator-dev-2').request<{ version: number }>(
       'POST',
-      `${drafts}/${id}/approve`,
+      `/v1/admin/catalogue/drafts/${id}/approve`,
     );
     expect(approved.status).toBe(200);
     const at = Date.now();

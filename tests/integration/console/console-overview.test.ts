@@ -9,7 +9,7 @@ import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts'
 import { superviseOnce } from '../../../gateway/supervision/supervision.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { submit } from '../../support/case-flow.ts';
-import { seedDraftItem } from '../../support/catalogue.ts';
+import { draftInReview } from '../../support/catalogue.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 import { startRedisGate } from '../../support/redis-gate.ts';
 import { testRedisUrl } from '../../support/redis.ts';
@@ -24,17 +24,7 @@ let editor: ConsoleClient;
 beforeAll(async () => {
   gw = await startApiGateway({}, { now: clock.now, relay: false, liveCatalogue: true });
   // The draft's examples are checked against today: made on today's date, before the clock moves.
-  const author = gw.client('operator-dev');
-  const drafts = '/v1/admin/catalogue/drafts';
-  const item = seedDraftItem('GA-001');
-  item.promisedDays = 45;
-  const created = await author.request<{ draftId: string }>('POST', drafts, {
-    json: { itemCode: 'GA-001', item, note: '承诺时限缩短' },
-  });
-  expect(created.status).toBe(201);
-  const id = created.body.draftId;
-  expect((await author.request('POST', `${drafts}/${id}/validate`)).status).toBe(200);
-  expect((await author.request('POST', `${drafts}/${id}/submit`)).status).toBe(200);
+  await draftInReview(gw.client('operator-dev'));
 
   clock.set('2026-09-07T02:00:00Z');
   await submit(gw, 'SF-009');
