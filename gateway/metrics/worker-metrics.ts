@@ -27,41 +27,24 @@
 // (delivery-metrics.ts), not here. Labels never carry case ids.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+// Each label's values are listed once: the series are shown at 0 from the start, and the types
+// are read off the lists.
+
 /** Why a delivery job was put back: its case's Cluster slot was moving, or Redis was unavailable. */
-export type PutBackReason = 'slot-moving' | 'redis-unavailable';
+const PUT_BACK_REASONS = ['slot-moving', 'redis-unavailable'] as const;
+export type PutBackReason = (typeof PUT_BACK_REASONS)[number];
 
 /** What one run of a delivery job came to (gw_deliveries_total's outcome label). */
-export type DeliveryOutcomeLabel =
-  'delivered' | 'duplicate' | 'retry' | 'rate-limited' | 'failed' | 'skipped';
+const OUTCOMES = ['delivered', 'duplicate', 'retry', 'rate-limited', 'failed', 'skipped'] as const;
+export type DeliveryOutcomeLabel = (typeof OUTCOMES)[number];
 
-const OUTCOMES: readonly DeliveryOutcomeLabel[] = [
-  'delivered',
-  'duplicate',
-  'retry',
-  'rate-limited',
-  'failed',
-  'skipped',
-];
 /** What one run of a status query job came to (gw_status_queries_total's outcome label). */
-export type StatusQueryOutcomeLabel = 'answered' | 'not-found' | 'failed' | 'skipped';
-
-const STATUS_QUERY_OUTCOMES: readonly StatusQueryOutcomeLabel[] = [
-  'answered',
-  'not-found',
-  'failed',
-  'skipped',
-];
+const STATUS_QUERY_OUTCOMES = ['answered', 'not-found', 'failed', 'skipped'] as const;
+export type StatusQueryOutcomeLabel = (typeof STATUS_QUERY_OUTCOMES)[number];
 
 /** What one run of a callback job came to (gw_callbacks_total's outcome label). */
-export type CallbackOutcomeLabel = 'delivered' | 'retry' | 'failed' | 'refused';
-
-const CALLBACK_OUTCOMES: readonly CallbackOutcomeLabel[] = [
-  'delivered',
-  'retry',
-  'failed',
-  'refused',
-];
-const PUT_BACK_REASONS: readonly PutBackReason[] = ['slot-moving', 'redis-unavailable'];
+const CALLBACK_OUTCOMES = ['delivered', 'retry', 'failed', 'refused'] as const;
+export type CallbackOutcomeLabel = (typeof CALLBACK_OUTCOMES)[number];
 
 export const DELIVERY_JOBS_PUT_BACK = 'gw_delivery_jobs_put_back_total';
 export const DELIVERIES = 'gw_deliveries_total';
