@@ -276,13 +276,15 @@ export class CorruptCaseError extends Error {
   override name = 'CorruptCaseError';
 }
 
-/** Case `id` in its Redis hash; undefined when there is none (no status stored). */
 /**
- * transition-case.lua's note of the last move it applied (its id and the status it moved from), by
- * which it knows the same call run again: the store's bookkeeping, never the record.
+ * The note of the last move applied to a case (its id and the status it moved from), by which
+ * the scripts that move a case (transition-case.lua, and follow-parent.lua for a joint parent)
+ * know the same call run again (cases/scripts/last-move.lua): the store's bookkeeping, never the
+ * record.
  */
 export const LAST_MOVE_FIELD = 'lastMove';
 
+/** Case `id` in its Redis hash; undefined when there is none (no status stored). */
 export function fromHash(hash: Record<string, string>, id: string): CaseRecord | undefined {
   if (!hash.status) return undefined;
   const {

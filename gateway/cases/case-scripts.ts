@@ -1,7 +1,8 @@
 // The case store's Lua scripts (cases/scripts/*.lua, each with a KEYS/ARGV/output header), loaded
-// once and run by SHA (shared/lua-script.ts). A script whose name list starts with a library chunk
-// (parent-follow.lua) is that chunk followed by the script that calls it: Redis scripts cannot
-// include one another, and the joint parent rule must be written once.
+// once and run by SHA (shared/lua-script.ts). A script whose name list starts with library chunks
+// (last-move.lua, parent-follow.lua) is those chunks followed by the script that calls them: Redis
+// scripts cannot include one another, and the joint parent rule and the way a move knows its own
+// second run must each be written once.
 import { readFileSync } from 'node:fs';
 import { luaScript, type LuaScript } from '../shared/lua-script.ts';
 
@@ -20,8 +21,8 @@ export const CASE_SCRIPTS = {
     'create-case.lua',
   ),
   claimOutbox: script('claim-outbox.lua'),
-  transitionCase: script('parent-follow.lua', 'transition-case.lua'),
-  followParent: script('parent-follow.lua', 'follow-parent.lua'),
+  transitionCase: script('last-move.lua', 'parent-follow.lua', 'transition-case.lua'),
+  followParent: script('last-move.lua', 'parent-follow.lua', 'follow-parent.lua'),
   claimSilentCases: script('claim-silent-cases.lua'),
   noteStatusQuery: script('note-status-query.lua'),
   // The same script raises a rectification's flags (one 督办 engine,

@@ -81,6 +81,13 @@ const {
   readForDelivery: READ_FOR_DELIVERY,
 } = CASE_SCRIPTS;
 
+/**
+ * A move's own id, one per call (cases/scripts/last-move.lua): a worker's connection sends a
+ * command again after a reconnect when Redis applied it unanswered (README.md#redis-durability),
+ * and the script knows its own second run by this id.
+ */
+const moveId = (): string => randomBytes(8).toString('hex');
+
 export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
 
 export interface NewCase {
@@ -356,9 +363,7 @@ export class CaseStore {
       now,
       ...(step.digest ? { digest: step.digest } : {}),
       retentionSeconds: this.#retentionSeconds(),
-      // A worker's connection sends a command again after a reconnect when Redis applied it
-      // unanswered (README.md#redis-durability): the script knows its own second run by this id.
-      moveId: randomBytes(8).toString('hex'),
+      moveId: moveId(),
     });
     const result = (await runScript(this.#redis, TRANSITION_CASE, keys, args)) as TransitionReply;
     const [verdict, current, stored] = result;
@@ -413,7 +418,7 @@ export class CaseStore {
     const now = this.now();
     const [keys, args] = [
       familyKeys(this.#keys, { parentId: parent.id, children: parent.children }),
-      [PARENT_RULE_JSON, now.toISOString(), this.#retentionSeconds()],
+      [PARENT_RULE_JSON, now.toISOString(), this.#retentionSeconds(), moveId()],
     ];
     const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
     if (reply.length === 0) return { status: parent.status };

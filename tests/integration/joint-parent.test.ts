@@ -10,7 +10,8 @@ import { createCaseStore, type CaseStore } from '../../gateway/cases/case-store.
 import type { MoveName } from '../../gateway/cases/lifecycle.ts';
 import { reconcileOnce } from '../../gateway/cases/reconciler.ts';
 import { redisKeys, shardOfCase } from '../../gateway/shared/redis-keys.ts';
-import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { submitJoint as submitFamily } from '../support/case-flow.ts';
 import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
 import { testRedisUrl, waitFor } from '../support/redis.ts';
 
@@ -26,25 +27,7 @@ afterAll(async () => {
   await gw.close();
 });
 
-let seq = 0;
-interface Family {
-  parentId: string;
-  cq: string;
-  chengdu: string;
-}
-
-/** RS-006 from a 四川 portal: transfer-out 重庆 (cq), transfer-in 成都 (sc-chengdu). */
-async function submitJoint(): Promise<Family> {
-  const res = await gw
-    .client('portal-sc')
-    .submitCase<{ caseId: string; route: { children: { caseId: string; adapter: string }[] } }>(
-      { ...validExample('RS-006'), receivingRegion: '510104' },
-      `joint-parent-${Date.now()}-${seq++}`,
-    );
-  expect(res.status).toBe(202);
-  const child = (adapter: string) => res.body.route.children.find((c) => c.adapter === adapter)!;
-  return { parentId: res.body.caseId, cq: child('cq').caseId, chengdu: child('sc-chengdu').caseId };
-}
+const submitJoint = () => submitFamily(gw);
 
 /** A store of its own on a connection of its own: another gateway or worker process. */
 function otherProcessStore(

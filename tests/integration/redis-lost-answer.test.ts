@@ -12,9 +12,11 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { submitJoint } from '../support/case-flow.ts';
 import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
 import { plainRedis, testRedisUrl, uniquePrefix } from '../support/redis.ts';
-import type { RoutedCase } from '../../gateway/cases/case-record.ts';
+import type { JointChildCase, RoutedCase } from '../../gateway/cases/case-record.ts';
+import type { TransitionListener } from '../../gateway/cases/case-move.ts';
 import { CASE_SCRIPTS } from '../../gateway/cases/case-scripts.ts';
 import { createCaseStore } from '../../gateway/cases/case-store.ts';
 import { recordDelivered } from '../../gateway/cases/record-delivery.ts';
@@ -215,6 +217,104 @@ describe('a worker’s write whose answer was lost, re-sent by its connection on
       await lost;
       const caseKey = redisKeys(gw.config.keyPrefix, gw.config.redisShards).case(caseId);
       expect(await admin.hget(caseKey, 'queriesUnnoted')).toBe('1');
+    } finally {
+      connection.disconnect();
+    }
+  });
+});
+
+describe('a joint parent’s follow whose answer was lost, re-sent by a worker’s store connection', () => {
+  /** What the parent's listeners (its portal's callback) heard: one line per parent move. */
+  function parentListener(parentId: string): { heard: string[]; listener: TransitionListener } {
+    const heard: string[] = [];
+    return {
+      heard,
+      listener: async ({ record, move, previous, status }) => {
+        if (record.id === parentId) heard.push(`${move} ${previous}→${status}`);
+      },
+    };
+  }
+  const historyNotes = async (caseId: string) =>
+    (
+      await admin.lrange(
+        redisKeys(gw.config.keyPrefix, gw.config.redisShards).history(caseId),
+        0,
+        -1,
+      )
+    ).map((entry) => (JSON.parse(entry) as { note?: string }).note);
+
+  it('tells the parent’s listeners once when the child’s move that moves the parent is re-sent (transition-case.lua), not never', async () => {
+    const family = await submitJoint(gw);
+    const child = async (id: string) => (await gw.services.store.get(id)) as JointChildCase;
+    await recordDelivered(gw.services.store, await child(family.cq), {
+      adapterId: 'cq',
+      provinceCaseNo: uniquePrefix('CQ'),
+      duplicate: false,
+    });
+    const connection = storeConnection();
+    try {
+      await waitForRedis(connection, 5000);
+      const { heard, listener } = parentListener(family.parentId);
+      const store = createCaseStore({
+        redis: connection,
+        config: gw.config,
+        now: () => new Date(),
+        listeners: [listener],
+      });
+      // The gateway's own moves above ran the script: the move under test is one EVALSHA.
+      const provinceCaseNo = uniquePrefix('CD');
+      const lost = gate.loseAnswerToNext(provinceCaseNo);
+      const moved = await recordDelivered(store, await child(family.chengdu), {
+        adapterId: 'sc-chengdu',
+        provinceCaseNo,
+        duplicate: false,
+      });
+      await lost;
+      expect(moved).toEqual({ ok: true, previous: 'ROUTED', status: 'DELIVERED' });
+      expect(heard).toEqual(['parent-followed ROUTED→DELIVERED']);
+      expect((await gw.services.store.get(family.parentId))?.status).toBe('DELIVERED');
+      expect(
+        (await historyNotes(family.parentId)).filter((n) => n?.startsWith('every party')),
+      ).toEqual(['every party reached DELIVERED']);
+    } finally {
+      connection.disconnect();
+    }
+  });
+
+  it('tells the parent’s listeners once, and answers that it moved, when the parent’s follow alone is re-sent (follow-parent.lua), not that nothing moved', async () => {
+    const family = await submitJoint(gw);
+    for (const id of [family.cq, family.chengdu]) {
+      const record = (await gw.services.store.get(id)) as JointChildCase;
+      await recordDelivered(gw.services.store, record, {
+        adapterId: record.route.adapter,
+        provinceCaseNo: uniquePrefix('P'),
+        duplicate: false,
+      });
+    }
+    // Left behind its children (as a gateway before the atomic follow could leave it): the
+    // reconciler's repair, or the joint-case job, lets it catch up alone.
+    const parentKey = redisKeys(gw.config.keyPrefix, gw.config.redisShards).case(family.parentId);
+    await admin.hset(parentKey, 'status', 'ROUTED');
+    await admin.script('LOAD', CASE_SCRIPTS.followParent.lua);
+    const connection = storeConnection();
+    try {
+      await waitForRedis(connection, 5000);
+      const { heard, listener } = parentListener(family.parentId);
+      const store = createCaseStore({
+        redis: connection,
+        config: gw.config,
+        now: () => new Date(),
+        listeners: [listener],
+      });
+      // The parent rule's note travels only with the follow's EVALSHA.
+      const lost = gate.loseAnswerToNext('every party reached');
+      const followed = await store.followParent(family.parentId);
+      await lost;
+      expect(followed).toEqual({ status: 'DELIVERED', movedFrom: 'ROUTED' });
+      expect(heard).toEqual(['parent-followed ROUTED→DELIVERED']);
+      expect(
+        (await historyNotes(family.parentId)).filter((n) => n?.endsWith('(completed late)')),
+      ).toEqual(['every party reached DELIVERED (completed late)']);
     } finally {
       connection.disconnect();
     }

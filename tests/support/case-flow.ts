@@ -1,5 +1,5 @@
 // Moving a case through its loop over the real API, for tests of what follows a case (督办,
-// 好差评): submit as a portal, report province events, close it.
+// 好差评, a joint parent): submit as a portal, report province events, close it.
 import { validExample, type ApiGateway } from './api-gateway.ts';
 
 let n = 0;
@@ -22,6 +22,27 @@ export async function submit(
   if (res.status !== 202)
     throw new Error(`submit ${code}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/** A joint case's parent and its children's ids, by adapter. */
+export interface JointFamily {
+  parentId: string;
+  cq: string;
+  chengdu: string;
+}
+
+/** RS-006 from a 四川 portal: transfer-out 重庆 (cq), transfer-in 成都 (sc-chengdu). */
+export async function submitJoint(gw: ApiGateway): Promise<JointFamily> {
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string; route: { children: { caseId: string; adapter: string }[] } }>(
+      { ...validExample('RS-006'), receivingRegion: '510104' },
+      `joint-${Date.now()}-${n++}`,
+    );
+  if (res.status !== 202)
+    throw new Error(`submit RS-006: ${res.status} ${JSON.stringify(res.body)}`);
+  const child = (adapter: string) => res.body.route.children.find((c) => c.adapter === adapter)!;
+  return { parentId: res.body.caseId, cq: child('cq').caseId, chengdu: child('sc-chengdu').caseId };
 }
 
 export async function event(

@@ -1,6 +1,6 @@
 --[[
-  Library chunk, not a script of its own: the case store prepends it to transition-case.lua and
-  follow-parent.lua (gateway/cases/case-store.ts). It defines follow_parent, the 'parent-followed'
+  Library chunk, not a script of its own: the case store prepends it (after last-move.lua, whose
+  functions it calls) to transition-case.lua and follow-parent.lua (gateway/cases/case-scripts.ts). It defines follow_parent, the 'parent-followed'
   row of the lifecycle table (gateway/README.md#joint-cases): a joint parent shows the status every
   child has reached, or a child's blocking status. Running inside the script that moves a child,
   the parent's advance is part of the same atomic step (gateway/README.md#joint-parent-atomicity),
@@ -15,19 +15,25 @@
     actor     the history's actor; note / lateNote: the history note ('%s' = the new status),
               lateNote when the advance completes what an earlier step left undone
 
-  follow_parent(parent_key, history_key, events_key, envelope_key, child_keys, rule, at, late, ttl)
+  follow_parent(parent_key, history_key, events_key, envelope_key, child_keys, rule, at, late, ttl,
+    move)
     parent_key, history_key, events_key, envelope_key  the parent's hash, history list, event
                 digests and sealed envelope
     child_keys  the children's hashes (a missing child is left out of the rule)
     at          updatedAt and history time, ISO string
     late        true when no child moved in this step (a repeated event, a repair)
     ttl         seconds the parent's keys are kept once it closes; 0 = for ever
+    move        the calling script's move id (last-move.lua): kept in the parent's `lastMove` when
+                it moves, so the same call run again answers that the parent moved, as its first
+                run did, and the parent's listeners hear of it
   Returns nil when the parent stays, else {previous status, new status, stored history length}.
 ]]
 local function follow_parent(parent_key, history_key, events_key, envelope_key, child_keys, rule,
-  at, late, ttl)
+  at, late, ttl, move)
   local current = redis.call('HGET', parent_key, 'status')
   if not current then return nil end
+  local replayed = replayed_move(parent_key, move)
+  if replayed then return { replayed, current, redis.call('LLEN', history_key) } end
   local movable = false
   for _, status in ipairs(rule.from) do
     if status == current then movable = true end
@@ -58,7 +64,12 @@ local function follow_parent(parent_key, history_key, events_key, envelope_key, 
   if target == current then return nil end
   if not blocking and (rule.rank[target] or 0) <= (rule.rank[current] or 0) then return nil end
 
-  redis.call('HSET', parent_key, 'status', target, 'updatedAt', at)
+  local moved = last_move(move, current)
+  if moved then
+    redis.call('HSET', parent_key, 'status', target, 'updatedAt', at, 'lastMove', moved)
+  else
+    redis.call('HSET', parent_key, 'status', target, 'updatedAt', at)
+  end
   local note = string.format(late and rule.lateNote or rule.note, target)
   redis.call('RPUSH', history_key,
     cjson.encode({ at = at, status = target, actor = rule.actor, note = note }))

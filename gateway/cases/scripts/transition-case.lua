@@ -34,12 +34,13 @@
              from now on: score now) or 'forget'; '' for a joint parent
     ARGV[12] joint child only: the parent rule, JSON (see parent-follow.lua); '' otherwise
     ARGV[13] joint child only: seconds a closed parent's keys are kept, or '0'
-    ARGV[14] this move's id (random, one per call): kept with the status it moved from in the
-             case's `lastMove` field, so the same call run again answers as it did the first time
-             and changes nothing — Redis applied it, its answer was lost with the connection and
-             the worker's connection sent it again (README.md#redis-durability). Without it the
-             second run found its own new status, was refused 'illegal' (or 'duplicate'), and
-             the move's listeners (a portal's callback, the 督办) never heard of the move it made
+    ARGV[14] this move's id (random, one per call; last-move.lua): kept with the status it moved
+             from in the case's `lastMove` field (and in the parent's, when the parent follows),
+             so the same call run again answers as it did the first time and changes nothing —
+             Redis applied it, its answer was lost with the connection and the worker's
+             connection sent it again (README.md#redis-durability). Without it the second run
+             found its own new status, was refused 'illegal' (or 'duplicate'), and the move's
+             listeners (a portal's callback, the 督办) never heard of the move it made
 
   Output: {verdict, status, stored history length[, parent's previous status, parent's status,
   parent's stored history length]} (the list's length: the submission's entries are derived, not
@@ -54,12 +55,9 @@ local function move_case()
   if not current then
     return {'missing', '', 0}
   end
-  local move = ARGV[14] or ''
-  if move ~= '' then
-    local last = redis.call('HGET', KEYS[1], 'lastMove')
-    if last and string.sub(last, 1, #move + 1) == move .. '|' then
-      return {'ok', string.sub(last, #move + 2), redis.call('LLEN', KEYS[2])}
-    end
+  local replayed = replayed_move(KEYS[1], ARGV[14])
+  if replayed then
+    return {'ok', replayed, redis.call('LLEN', KEYS[2])}
   end
   if ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[7]) == 1 then
     return {'duplicate', current, 0}
@@ -73,9 +71,10 @@ local function move_case()
   end
   local fields = cjson.decode(ARGV[4])
   local flat = {'status', ARGV[2], 'updatedAt', ARGV[6]}
-  if move ~= '' then
+  local moved = last_move(ARGV[14], current)
+  if moved then
     flat[#flat + 1] = 'lastMove'
-    flat[#flat + 1] = move .. '|' .. current
+    flat[#flat + 1] = moved
   end
   for k, v in pairs(fields) do
     flat[#flat + 1] = k
@@ -115,7 +114,7 @@ if result[1] ~= 'missing' and ARGV[12] and ARGV[12] ~= '' then
   for i = family + 4, #KEYS do children[#children + 1] = KEYS[i] end
   local followed = follow_parent(KEYS[family], KEYS[family + 1], KEYS[family + 2],
     KEYS[family + 3], children, cjson.decode(ARGV[12]), ARGV[6], result[1] ~= 'ok',
-    tonumber(ARGV[13]))
+    tonumber(ARGV[13]), ARGV[14])
   if followed then
     result[4], result[5], result[6] = followed[1], followed[2], followed[3]
   end
