@@ -1,7 +1,7 @@
 // Bull Board under /console/queues (gateway/console/README.md#pages): the BullMQ queues — one
 // per adapter, and the callbacks — for signed-in operators only (it is mounted behind
 // requireSignIn). Operators holding `replay` get the full board (retry, promote, clean), every
-// change it makes audited; the others a read-only board. Its assets come from @bull-board/ui on
+// change it makes audited with how it ended; the others a read-only board. Its assets come from @bull-board/ui on
 // this server; the one foreign reference its page carries (a web font) is removed, and its CSP
 // allows this origin only.
 import { createBullBoard } from '@bull-board/api';
@@ -10,14 +10,16 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { NextFunction, RequestHandler, Response, Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
+import type { AuditOutcome } from '../audit/audit-chain.ts';
+import { operatorEntry, type OperatorAction } from '../audit/operator-audit.ts';
 import { SLOT } from '../shared/redis-keys.ts';
-import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
+import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
-import { audit } from './console-guard.ts';
 
 export const QUEUES_PATH = '/console/queues';
 
-function board(queues: readonly Queue[], readOnlyMode: boolean): Router {
+/** Bull Board's own router over the queues: the one place its routes come from. */
+export function bullBoard(queues: readonly Queue[], readOnlyMode: boolean): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUES_PATH);
   createBullBoard({
@@ -66,8 +68,8 @@ export function queueBoard(deps: ConsoleDeps): Router {
   // A change may touch any of them (pause all, retry a job of one): it waits for their slots
   // (and, as audit.replicated does, the audit chain's).
   const queueSlots = queues.map((q) => SLOT.queue(q.name));
-  const full = board(queues, false);
-  const readOnly = board(queues, true);
+  const full = bullBoard(queues, false);
+  const readOnly = bullBoard(queues, true);
   const router = gatewayRouter();
   router.use(localOnly);
   router.use(async (req, res, next) => {
@@ -76,48 +78,88 @@ export function queueBoard(deps: ConsoleDeps): Router {
       // Origin with every non-GET fetch), on top of the SameSite=Strict session cookie.
       if (req.get('origin') !== `${req.protocol}://${req.get('host')}`)
         throw new ConsoleError(403, '请从控制台内操作', 'Act from the console itself');
-      const allowed = can(res, 'replay');
-      await audit(deps, res, {
-        actor: operatorOf(res).id,
+      const action = {
         action: `queue.${req.method.toLowerCase()}`,
         target: req.path.slice(0, 200),
-        outcome: allowed ? 'ok' : 'refused',
-        ...(allowed ? {} : { reason: 'needs the replay right' }),
-      });
-      if (!allowed)
+      };
+      if (!can(res, 'replay')) {
+        await deps.services.audit.append(
+          operatorEntry(operatorRequest(res), action, 'refused', 'needs the replay right'),
+        );
         throw new ConsoleError(403, '此操作需要 replay 权限', 'This needs the replay right');
+      }
+      auditOnAnswer(deps, res, next, action, queueSlots);
     }
-    const chain = services.audit;
-    if (req.method !== 'GET' && req.method !== 'HEAD' && chain.replicated)
-      answerOnceReplicated(res, next, async () => {
-        await chain.replicated?.(...queueSlots);
-      });
     (can(res, 'replay') ? full : readOnly)(req, res, next);
   });
   return router;
 }
 
+/** How a change ended, by Bull Board's answer: a 2xx did it, a 403 refused it, else it failed. */
+function outcomeOf(status: number): AuditOutcome {
+  if (status >= 200 && status < 300) return 'ok';
+  return status === 403 ? 'refused' : 'failed';
+}
+
 /**
- * With GW_REDIS_WAIT_REPLICAS (README.md#replicas), Bull Board's answer to a change (retry,
- * promote, clean, pause…) is held until the change and its audit entry are on the replicas, as
- * every other operator action's is (auditedAction); else the change's answer is the 503 page.
- * Bull Board answers by itself (res.json), so what waits is the answer's end: the headers are
- * not sent before it.
+ * Why Bull Board did not do a change, from its answer: the status and its error body's
+ * translation key and message (errors.js in @bull-board/api: `{error: {key}, message?}`), never
+ * the request's data.
  */
-function answerOnceReplicated(
+function refusalReason(status: number, body: unknown): string {
+  let detail = '';
+  try {
+    const text = Buffer.isBuffer(body)
+      ? body.toString('utf8')
+      : typeof body === 'string'
+        ? body
+        : '';
+    const parsed = JSON.parse(text) as { error?: { key?: unknown }; message?: unknown };
+    const key = typeof parsed.error?.key === 'string' ? ` ${parsed.error.key}` : '';
+    const message = typeof parsed.message === 'string' ? `: ${parsed.message}` : '';
+    detail = `${key}${message}`;
+  } catch {
+    // Not JSON (an HTML error page): the status says enough.
+  }
+  return `Bull Board answered ${status}${detail}`;
+}
+
+/**
+ * Bull Board answers a change (retry, promote, clean, pause…) by itself — res.json, or its own
+ * error handler's res.send — so the change's audit entry is appended at the answer's end, with
+ * how it ended (outcomeOf) rather than before Bull Board ran it, and whichever way it ended. With
+ * GW_REDIS_WAIT_REPLICAS (README.md#replicas) a done change's answer is held until the change and
+ * its entry are on the replicas, as every other operator action's `ok` is (auditedAction); a
+ * refused or failed one is answered once its entry is appended, as theirs are. What waits is the
+ * answer's end: the headers are not sent before it, so should the entry not be appended, or the
+ * replicas not confirm, the answer is the error page instead (503 for a Redis that is away).
+ */
+function auditOnAnswer(
+  deps: ConsoleDeps,
   res: Response,
   next: NextFunction,
-  reached: () => Promise<void>,
+  action: Pick<OperatorAction, 'action' | 'target'>,
+  slots: readonly string[],
 ): void {
+  const chain = deps.services.audit;
+  const request = operatorRequest(res);
   const end = res.end.bind(res) as (...args: unknown[]) => Response;
   res.end = ((...args: unknown[]) => {
     res.end = end as Response['end'];
-    const answer = () => end(...args);
-    if (res.statusCode >= 400) return answer();
-    reached().then(answer, (error: unknown) => {
-      for (const header of ['Content-Length', 'Content-Type', 'ETag']) res.removeHeader(header);
-      next(error);
-    });
+    const status = res.statusCode;
+    const outcome = outcomeOf(status);
+    const recorded = async () => {
+      const reason = outcome === 'ok' ? undefined : refusalReason(status, args[0]);
+      await chain.append(operatorEntry(request, action, outcome, reason));
+      if (outcome === 'ok') await chain.replicated?.(...slots);
+    };
+    recorded().then(
+      () => end(...args),
+      (error: unknown) => {
+        for (const header of ['Content-Length', 'Content-Type', 'ETag']) res.removeHeader(header);
+        next(error);
+      },
+    );
     return res;
   }) as Response['end'];
 }

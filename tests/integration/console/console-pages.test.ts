@@ -161,6 +161,32 @@ describe('console pages', () => {
     expect((await dev.request('PUT', change, { headers: { origin: gw.url } })).status).toBe(200);
   });
 
+  it('audit each Bull Board change with how Bull Board answered it: a retry of a job that does not exist as failed with its reason, a pause as ok', async () => {
+    const put = (path: string) =>
+      dev.request('PUT', `/console/queues/api/queues/route-yn/${path}`, {
+        headers: { origin: gw.url },
+      });
+    const entriesFor = async (path: string) =>
+      (await gw.services.audit.page({ action: 'queue.put', limit: 1000 })).items
+        .filter((e) => e.target === `/api/queues/route-yn/${path}`)
+        .map(({ actor, outcome, reason }) => ({ actor, outcome, reason }));
+
+    expect((await put('no-such-job/retry')).status).toBe(404);
+    expect(await entriesFor('no-such-job/retry')).toEqual([
+      {
+        actor: 'operator-dev',
+        outcome: 'failed',
+        reason: 'Bull Board answered 404 ERRORS.JOB_NOT_FOUND',
+      },
+    ]);
+    for (const path of ['pause', 'resume']) {
+      expect((await put(path)).status, path).toBe(200);
+      expect(await entriesFor(path), path).toEqual([
+        { actor: 'operator-dev', outcome: 'ok', reason: undefined },
+      ]);
+    }
+  });
+
   it('keep every queue shown by Bull Board at the configured event-stream length', async () => {
     expect((await dev.get('/console/queues/')).status).toBe(200);
     const metas = await gw.services.redis.keys(`${gw.config.keyPrefix}:bull:*:meta`);
