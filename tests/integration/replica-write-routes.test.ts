@@ -6,10 +6,17 @@
 // Each swept route is sent once while the one replica is frozen (SIGSTOP), by a gateway waiting
 // 100 ms: 503 GW_UNAVAILABLE, never a 2xx or a redirect; then the same request, prepared afresh,
 // by a gateway that waits long enough: answered as done, so the refused request was a valid one.
-// Bull Board's changes are answered by Bull Board itself, behind one gate (console/queue-board.ts)
-// and not in the router stack: a pause and a retry stand for them.
+// Two more kinds of route write what they answer: the API's reads that append an audit entry
+// (AUDITED_READS: an unmasked case, list or rectification, a data-key census page), found by
+// their OpenAPI operation saying so, and Bull Board's changes, answered by Bull Board itself
+// behind one gate (console/queue-board.ts), read from Bull Board's own router (BOARD_CHANGES, or
+// BOARD_EXEMPT with a reason): each is swept the same way.
+import { FlowProducer, Worker, type Queue } from 'bullmq';
+import type { Express } from 'express';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
+import { bullBoard, QUEUES_PATH } from '../../gateway/console/queue-board.ts';
 import { gatewayApp } from '../../gateway/services.ts';
 import { createLifecycle } from '../../gateway/shared/lifecycle.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
@@ -69,6 +76,8 @@ beforeAll(async () => {
     { redisUrl: redis.master.url, liveCatalogue: true },
   );
   patient = sideOf(gw);
+  // The test's own BullMQ worker and flow producer (board fixtures), on the master.
+  bullmq = new Redis(redis.master.url, { maxRetriesPerRequest: null });
   // The same key prefix and compiled data: it sees every fixture the patient one made.
   hasty = sideOf(
     await startApiGateway(
@@ -79,6 +88,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  bullmq?.disconnect();
   await hasty?.gw.close();
   await patient?.gw.close();
   await redis?.stop();
@@ -195,6 +205,8 @@ async function draft(...steps: string[]): Promise<{ draftId: string; itemCode: s
 
 const now = () => new Date().toISOString();
 const REASON = '核对失败原因，工单 2026-118';
+/** An audited API read's reason (an HTTP header: Latin-1 only). */
+const READ_REASON = 'ticket 2026-118: checking a failure reason';
 
 // --- the sweep's known inputs ---------------------------------------------------------------------
 
@@ -355,9 +367,259 @@ const EXEMPT: Record<string, string> = {
     'brought back ends at its idle timeout',
 };
 
+/**
+ * Every API read that appends an `ok` audit entry (a record of who saw what), so its answer waits
+ * for that entry on the replicas, as an action's does (auditedAction, auditUnmaskedList): a valid
+ * request that appends one. A read answered before its entry was copied would show personal data
+ * whose reading a fail-over could forget.
+ */
+const AUDITED_READS: Record<string, Prepare> = {
+  'GET /v1/cases/{caseId}': async () => {
+    const { caseId } = await submit(patient.gw);
+    return (side) =>
+      api(side, 'operator-dev', 'GET', `/v1/cases/${caseId}`, undefined, {
+        'X-Gw-Reason': READ_REASON,
+      });
+  },
+  'GET /v1/admin/dead-letters': async () => {
+    await deadLetter();
+    return (side) =>
+      api(side, 'operator-dev', 'GET', '/v1/admin/dead-letters', undefined, {
+        'X-Gw-Reason': READ_REASON,
+      });
+  },
+  'GET /v1/rectifications': async () => {
+    // A closed one was re-rated: its comment is shown, so the page is audited.
+    const id = await movedRectification('visited', 'rectified');
+    const res = await reRate(patient.gw, id, { level: 4, comment: '满意' });
+    if (res.status !== 200) throw new Error(`re-rating ${id}: ${res.status}`);
+    return (side) =>
+      api(side, 'operator-dev', 'GET', '/v1/rectifications?status=CLOSED', undefined, {
+        'X-Gw-Reason': READ_REASON,
+      });
+  },
+  'GET /v1/rectifications/{rectificationId}': async () => {
+    const id = await openRectification();
+    return (side) =>
+      api(side, 'operator-dev', 'GET', `/v1/rectifications/${id}`, undefined, {
+        'X-Gw-Reason': READ_REASON,
+      });
+  },
+  'GET /v1/admin/data-keys/census': async () => (side) =>
+    api(side, 'operator-dev', 'GET', '/v1/admin/data-keys/census?limit=10'),
+};
+
+/**
+ * The API reads whose OpenAPI operation says they are audited: its summary or description says
+ * the read is "audited" or "appended to the audit chain" (the words every such operation uses),
+ * or it takes the reason an audited read records (`AuditReason`, X-Gw-Reason).
+ */
+function documentedAuditedReads(paths: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  for (const [path, item] of Object.entries(paths)) {
+    const get = (
+      item as { get?: { summary?: string; description?: string; parameters?: unknown[] } }
+    ).get;
+    if (!get) continue;
+    const words = `${get.summary ?? ''} ${get.description ?? ''}`;
+    const params = JSON.stringify(get.parameters ?? []);
+    if (/\baudited\b|appended to the audit chain/.test(words) || params.includes('AuditReason'))
+      found.push(`GET ${path}`);
+  }
+  return found.sort();
+}
+
+// --- Bull Board's changes, on one queue of its board ----------------------------------------------
+
+/** The queue the board's changes are made on: an adapter no fixture here delivers to. */
+const BOARD_ADAPTER = 'gx';
+/** A board change: its path under Bull Board (under QUEUES_PATH) and its JSON body. */
+interface BoardChange {
+  path: string;
+  json?: unknown;
+}
+/** Sets up what the change needs (jobs, a scheduler) on the board's queue; answers the change. */
+type PrepareChange = () => Promise<BoardChange>;
+
+let bullmq: Redis;
+const boardQueue = (): Queue => patient.gw.services.queues.queue(BOARD_ADAPTER);
+const onQueue = (rest: string) => `/api/queues/${encodeURIComponent(boardQueue().name)}/${rest}`;
+
+async function waitingJob(options: Record<string, unknown> = {}): Promise<string> {
+  const job = await boardQueue().add('sweep', { n: seq }, { jobId: unique('job'), ...options });
+  return job.id!;
+}
+
+/** A job that ran and failed: taken by a worker of the test's own (none runs here), then failed. */
+async function failedJob(): Promise<string> {
+  const queue = boardQueue();
+  await queue.resume();
+  // lifo: taken before whatever else waits on the queue.
+  const id = await waitingJob({ lifo: true });
+  const worker = new Worker(queue.name, null, {
+    connection: bullmq,
+    prefix: queue.opts.prefix!,
+    autorun: false,
+  });
+  try {
+    const token = unique('token');
+    const job = await worker.getNextJob(token);
+    if (job?.id !== id) throw new Error(`took ${job?.id}, not ${id}`);
+    await job.moveToFailed(new Error('swept'), token);
+  } finally {
+    await worker.close();
+  }
+  return id;
+}
+
+async function scheduler(): Promise<string> {
+  const id = unique('scheduler');
+  await boardQueue().upsertJobScheduler(id, { every: 3_600_000 }, { name: 'sweep', data: {} });
+  return id;
+}
+
+/** A parent job waiting for a child that has not run: its unprocessed children. */
+async function parentWithChild(): Promise<string> {
+  const queue = boardQueue();
+  const flows = new FlowProducer({ connection: bullmq, prefix: queue.opts.prefix! });
+  try {
+    const { job } = await flows.add({
+      name: 'parent',
+      queueName: queue.name,
+      data: {},
+      children: [{ name: 'child', queueName: queue.name, data: {} }],
+    });
+    return job.id!;
+  } finally {
+    await flows.close();
+  }
+}
+
+/** A valid change for every change route of Bull Board's router, on the board's queue. */
+const BOARD_CHANGES: Record<string, PrepareChange> = {
+  'PUT /api/queues/pause': async () => ({ path: '/api/queues/pause' }),
+  'PUT /api/queues/resume': async () => ({ path: '/api/queues/resume' }),
+  'POST /api/queues/{queueName}/add': async () => ({
+    path: onQueue('add'),
+    json: { name: 'sweep', data: { added: true } },
+  }),
+  'PUT /api/queues/{queueName}/retry/{queueStatus}': async () => {
+    await failedJob();
+    return { path: onQueue('retry/failed') };
+  },
+  'PUT /api/queues/{queueName}/promote': async () => {
+    await waitingJob({ delay: 3_600_000 });
+    return { path: onQueue('promote') };
+  },
+  'PUT /api/queues/{queueName}/clean/{queueStatus}': async () => ({
+    path: onQueue('clean/failed'),
+  }),
+  'PUT /api/queues/{queueName}/pause': async () => ({ path: onQueue('pause') }),
+  'PUT /api/queues/{queueName}/resume': async () => ({ path: onQueue('resume') }),
+  'PUT /api/queues/{queueName}/concurrency': async () => ({
+    path: onQueue('concurrency'),
+    json: { concurrency: 4 },
+  }),
+  'PUT /api/queues/{queueName}/rate-limit': async () => ({
+    path: onQueue('rate-limit'),
+    json: { max: 100, duration: 1000 },
+  }),
+  'PUT /api/queues/{queueName}/rate-limit/release': async () => ({
+    path: onQueue('rate-limit/release'),
+  }),
+  'PUT /api/queues/{queueName}/empty': async () => {
+    await waitingJob();
+    return { path: onQueue('empty') };
+  },
+  'PUT /api/queues/{queueName}/obliterate': async () => {
+    // Bull Board obliterates a paused queue only.
+    await waitingJob();
+    await boardQueue().pause();
+    return { path: onQueue('obliterate'), json: { force: true } };
+  },
+  'PUT /api/queues/{queueName}/job-schedulers/{schedulerId}/remove': async () => ({
+    path: onQueue(`job-schedulers/${await scheduler()}/remove`),
+  }),
+  'PATCH /api/queues/{queueName}/job-schedulers/{schedulerId}': async () => ({
+    path: onQueue(`job-schedulers/${await scheduler()}`),
+    json: { every: 7_200_000 },
+  }),
+  'PUT /api/queues/{queueName}/job-schedulers/{schedulerId}/run': async () => ({
+    path: onQueue(`job-schedulers/${await scheduler()}/run`),
+  }),
+  'PUT /api/queues/{queueName}/{jobId}/retry': async () => ({
+    path: onQueue(`${await failedJob()}/retry`),
+  }),
+  'PUT /api/queues/{queueName}/{jobId}/clean': async () => ({
+    path: onQueue(`${await waitingJob()}/clean`),
+  }),
+  'PUT /api/queues/{queueName}/{jobId}/promote': async () => ({
+    path: onQueue(`${await waitingJob({ delay: 3_600_000 })}/promote`),
+  }),
+  'PATCH /api/queues/{queueName}/{jobId}/update-data': async () => ({
+    path: onQueue(`${await waitingJob()}/update-data`),
+    json: { jobData: { updated: true } },
+  }),
+  'PATCH /api/queues/{queueName}/{jobId}/delay': async () => ({
+    path: onQueue(`${await waitingJob({ delay: 3_600_000 })}/delay`),
+    json: { runAt: Date.now() + 7_200_000 },
+  }),
+  'PATCH /api/queues/{queueName}/{jobId}/priority': async () => ({
+    path: onQueue(`${await waitingJob()}/priority`),
+    json: { priority: 5 },
+  }),
+  'PUT /api/queues/{queueName}/{jobId}/remove-unprocessed-children': async () => ({
+    path: onQueue(`${await parentWithChild()}/remove-unprocessed-children`),
+  }),
+};
+
+/** Bull Board change routes that cannot be swept, each with its reason. */
+const BOARD_EXEMPT: Record<string, string> = {};
+
+async function boardChange(side: Side, method: string, change: BoardChange): Promise<Answer> {
+  const client = await side.console('operator-dev');
+  const res = await client.request(method, `${QUEUES_PATH}${change.path}`, {
+    headers: {
+      origin: side.gw.url,
+      ...(change.json === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(change.json === undefined ? {} : { body: JSON.stringify(change.json) }),
+  });
+  return consoleAnswer(res);
+}
+
+/** Bull Board's change routes, read from its own router (what it serves, not a list kept here). */
+function boardChangeRoutes(): string[] {
+  const queues = [
+    ...patient.gw.services.routing.routes
+      .adapters()
+      .map((adapter) => patient.gw.services.queues.queue(adapter)),
+    patient.gw.services.callbacks.queue,
+  ];
+  const router = bullBoard(queues, false) as unknown as Express;
+  return [
+    ...new Set(
+      mountedRoutes(router)
+        .filter((r) => MUTATING.has(r.method))
+        .map(routeName),
+    ),
+  ].sort();
+}
+
 // --- the sweep ------------------------------------------------------------------------------------
 
 describe('the write routes and the replica barrier (GW_REDIS_WAIT_REPLICAS=1)', () => {
+  /** 503 GW_UNAVAILABLE while the replica is frozen; done once it holds the write. */
+  async function sweep(prepare: Prepare): Promise<void> {
+    const refusedRequest = await prepare();
+    const refused = await redis.frozen(() => refusedRequest(hasty));
+    expect(refused).toEqual({ status: 503, code: 'GW_UNAVAILABLE' });
+    const control = await (await prepare())(patient);
+    expect(control.code, JSON.stringify(control)).toBeUndefined();
+    expect(control.status).toBeGreaterThanOrEqual(200);
+    expect(control.status).toBeLessThan(400);
+  }
+
   it('finds every mutating route the app serves in WRITE_ROUTES or EXEMPT, and nothing there it does not serve', () => {
     const app = gatewayApp(patient.gw.services, createLifecycle());
     // The API's also from its OpenAPI document: the route table test keeps the two equal.
@@ -383,30 +645,43 @@ describe('the write routes and the replica barrier (GW_REDIS_WAIT_REPLICAS=1)', 
 
   for (const [route, prepare] of Object.entries(WRITE_ROUTES)) {
     it(`${route}: 503 GW_UNAVAILABLE while the replica is frozen; the same request done once it holds the write`, async () => {
-      const refusedRequest = await prepare();
-      const refused = await redis.frozen(() => refusedRequest(hasty));
-      expect(refused).toEqual({ status: 503, code: 'GW_UNAVAILABLE' });
-      const control = await (await prepare())(patient);
-      expect(control.code, JSON.stringify(control)).toBeUndefined();
-      expect(control.status).toBeGreaterThanOrEqual(200);
-      expect(control.status).toBeLessThan(400);
+      await sweep(prepare);
     });
   }
 
-  it("Bull Board's changes (a queue paused, its failed jobs retried): 503 GW_UNAVAILABLE while the replica is frozen, 200 once it holds them", async () => {
-    const change = (side: Side, path: string) => async () => {
-      const client = await side.console('operator-dev');
-      const res = await client.request('PUT', `/console/queues/api/queues/route-yn/${path}`, {
-        headers: { origin: side.gw.url },
-      });
-      return consoleAnswer(res);
-    };
-    for (const path of ['pause', 'retry/failed', 'resume']) {
-      expect(await redis.frozen(change(hasty, path)), path).toEqual({
-        status: 503,
-        code: 'GW_UNAVAILABLE',
-      });
-      expect(await change(patient, path)(), path).toEqual({ status: 200, code: undefined });
-    }
+  it('finds every API read its OpenAPI document calls audited in AUDITED_READS, and nothing there it does not', () => {
+    expect(documentedAuditedReads(patient.gw.services.openapi.paths)).toEqual(
+      Object.keys(AUDITED_READS).sort(),
+    );
   });
+
+  for (const [route, prepare] of Object.entries(AUDITED_READS)) {
+    it(`${route} (audited read): 503 GW_UNAVAILABLE while the replica is frozen; answered once it holds the audit entry`, async () => {
+      await sweep(prepare);
+    });
+  }
+
+  it("finds every change route of Bull Board's router in BOARD_CHANGES or BOARD_EXEMPT, and nothing there it does not serve", () => {
+    const served = boardChangeRoutes();
+    expect(served).toContain('PUT /api/queues/{queueName}/{jobId}/retry');
+    const known = [...Object.keys(BOARD_CHANGES), ...Object.keys(BOARD_EXEMPT)].sort();
+    expect(
+      served.filter((r) => !known.includes(r)),
+      "Bull Board's change routes in neither BOARD_CHANGES nor BOARD_EXEMPT",
+    ).toEqual([]);
+    expect(
+      known.filter((r) => !served.includes(r)),
+      'listed, not served',
+    ).toEqual([]);
+  });
+
+  for (const [route, prepare] of Object.entries(BOARD_CHANGES)) {
+    it(`Bull Board ${route}: 503 GW_UNAVAILABLE while the replica is frozen; done once it holds the change and its audit entry`, async () => {
+      const method = route.slice(0, route.indexOf(' '));
+      await sweep(async () => {
+        const change = await prepare();
+        return (side) => boardChange(side, method, change);
+      });
+    });
+  }
 });
