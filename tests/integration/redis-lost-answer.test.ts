@@ -18,7 +18,7 @@ import { plainRedis, testRedisUrl, uniquePrefix } from '../support/redis.ts';
 import type { JointChildCase, RoutedCase } from '../../gateway/cases/case-record.ts';
 import type { TransitionListener } from '../../gateway/cases/case-move.ts';
 import { CASE_SCRIPTS } from '../../gateway/cases/case-scripts.ts';
-import { createCaseStore } from '../../gateway/cases/case-store.ts';
+import { createCaseStore, type CaseStore } from '../../gateway/cases/case-store.ts';
 import { recordDelivered } from '../../gateway/cases/record-delivery.ts';
 import { UNAVAILABLE_DETAILS } from '../../gateway/shared/problem.ts';
 import { createRedis, producerConnection, waitForRedis } from '../../gateway/shared/redis.ts';
@@ -116,49 +116,47 @@ function storeConnection() {
   });
 }
 
+/** Runs `use` with a case store on a store connection through the gate, told as a worker's is. */
+async function onWorkerStore<T>(
+  listeners: TransitionListener[],
+  use: (store: CaseStore) => Promise<T>,
+): Promise<T> {
+  const connection = storeConnection();
+  try {
+    await waitForRedis(connection, 5000);
+    return await use(
+      createCaseStore({ redis: connection, config: gw.config, now: () => new Date(), listeners }),
+    );
+  } finally {
+    connection.disconnect();
+  }
+}
+
 describe('a worker’s write whose answer was lost, re-sent by its connection on the next one', () => {
   it('records a delivery once and tells its listeners when the store connection re-sends the move (transition-case.lua), not refused as illegal by its own first run', async () => {
     const submitted = await gw
       .client('portal-sc')
       .submitCase<{ caseId: string }>(validExample('SW-005'), uniquePrefix('delivery-lost'));
     expect(submitted.status).toBe(202);
-    const connection = storeConnection();
-    try {
-      await waitForRedis(connection, 5000);
-      const heard: string[] = [];
-      const store = createCaseStore({
-        redis: connection,
-        config: gw.config,
-        now: () => new Date(),
-        listeners: [
-          async (applied) => {
-            heard.push(applied.move);
-          },
-        ],
-      });
-      const record = (await store.get(submitted.body.caseId)) as RoutedCase;
-      // Known to Redis before the move, as in a running worker: the move is one EVALSHA, applied
-      // (a NOSCRIPT answer, lost, would leave nothing applied to re-send).
-      await admin.script('LOAD', CASE_SCRIPTS.transitionCase.lua);
-      const provinceCaseNo = uniquePrefix('YN');
-      const lost = gate.loseAnswerToNext(provinceCaseNo);
-      const moved = await recordDelivered(store, record, {
-        adapterId: 'yn',
-        provinceCaseNo,
-        duplicate: false,
-      });
-      await lost;
-      expect(moved).toEqual({ ok: true, previous: 'ROUTED', status: 'DELIVERED' });
-      expect(heard).toEqual(['delivered']);
-      const history = await admin.lrange(
-        redisKeys(gw.config.keyPrefix, gw.config.redisShards).history(record.id),
-        0,
-        -1,
-      );
-      expect(history.filter((entry) => entry.includes(provinceCaseNo))).toHaveLength(1);
-    } finally {
-      connection.disconnect();
-    }
+    const heard: string[] = [];
+    const record = (await gw.services.store.get(submitted.body.caseId)) as RoutedCase;
+    // Known to Redis before the move, as in a running worker: the move is one EVALSHA, applied
+    // (a NOSCRIPT answer, lost, would leave nothing applied to re-send).
+    await admin.script('LOAD', CASE_SCRIPTS.transitionCase.lua);
+    const provinceCaseNo = uniquePrefix('YN');
+    const lost = gate.loseAnswerToNext(provinceCaseNo);
+    const moved = await onWorkerStore([async (applied) => void heard.push(applied.move)], (store) =>
+      recordDelivered(store, record, { adapterId: 'yn', provinceCaseNo, duplicate: false }),
+    );
+    await lost;
+    expect(moved).toEqual({ ok: true, previous: 'ROUTED', status: 'DELIVERED' });
+    expect(heard).toEqual(['delivered']);
+    const history = await admin.lrange(
+      redisKeys(gw.config.keyPrefix, gw.config.redisShards).history(record.id),
+      0,
+      -1,
+    );
+    expect(history.filter((entry) => entry.includes(provinceCaseNo))).toHaveLength(1);
   });
 
   it('queues one callback of a move when its add is re-sent by the queues’ connection (CallbackQueue.enqueue, jobId of the move), not two', async () => {
@@ -251,34 +249,24 @@ describe('a joint parent’s follow whose answer was lost, re-sent by a worker�
       provinceCaseNo: uniquePrefix('CQ'),
       duplicate: false,
     });
-    const connection = storeConnection();
-    try {
-      await waitForRedis(connection, 5000);
-      const { heard, listener } = parentListener(family.parentId);
-      const store = createCaseStore({
-        redis: connection,
-        config: gw.config,
-        now: () => new Date(),
-        listeners: [listener],
-      });
-      // The gateway's own moves above ran the script: the move under test is one EVALSHA.
-      const provinceCaseNo = uniquePrefix('CD');
-      const lost = gate.loseAnswerToNext(provinceCaseNo);
-      const moved = await recordDelivered(store, await child(family.chengdu), {
+    const { heard, listener } = parentListener(family.parentId);
+    // The gateway's own moves above ran the script: the move under test is one EVALSHA.
+    const provinceCaseNo = uniquePrefix('CD');
+    const lost = gate.loseAnswerToNext(provinceCaseNo);
+    const moved = await onWorkerStore([listener], async (store) =>
+      recordDelivered(store, await child(family.chengdu), {
         adapterId: 'sc-chengdu',
         provinceCaseNo,
         duplicate: false,
-      });
-      await lost;
-      expect(moved).toEqual({ ok: true, previous: 'ROUTED', status: 'DELIVERED' });
-      expect(heard).toEqual(['parent-followed ROUTED→DELIVERED']);
-      expect((await gw.services.store.get(family.parentId))?.status).toBe('DELIVERED');
-      expect(
-        (await historyNotes(family.parentId)).filter((n) => n?.startsWith('every party')),
-      ).toEqual(['every party reached DELIVERED']);
-    } finally {
-      connection.disconnect();
-    }
+      }),
+    );
+    await lost;
+    expect(moved).toEqual({ ok: true, previous: 'ROUTED', status: 'DELIVERED' });
+    expect(heard).toEqual(['parent-followed ROUTED→DELIVERED']);
+    expect((await gw.services.store.get(family.parentId))?.status).toBe('DELIVERED');
+    expect(
+      (await historyNotes(family.parentId)).filter((n) => n?.startsWith('every party')),
+    ).toEqual(['every party reached DELIVERED']);
   });
 
   it('tells the parent’s listeners once, and answers that it moved, when the parent’s follow alone is re-sent (follow-parent.lua), not that nothing moved', async () => {
@@ -296,27 +284,17 @@ describe('a joint parent’s follow whose answer was lost, re-sent by a worker�
     const parentKey = redisKeys(gw.config.keyPrefix, gw.config.redisShards).case(family.parentId);
     await admin.hset(parentKey, 'status', 'ROUTED');
     await admin.script('LOAD', CASE_SCRIPTS.followParent.lua);
-    const connection = storeConnection();
-    try {
-      await waitForRedis(connection, 5000);
-      const { heard, listener } = parentListener(family.parentId);
-      const store = createCaseStore({
-        redis: connection,
-        config: gw.config,
-        now: () => new Date(),
-        listeners: [listener],
-      });
-      // The parent rule's note travels only with the follow's EVALSHA.
-      const lost = gate.loseAnswerToNext('every party reached');
-      const followed = await store.followParent(family.parentId);
-      await lost;
-      expect(followed).toEqual({ status: 'DELIVERED', movedFrom: 'ROUTED' });
-      expect(heard).toEqual(['parent-followed ROUTED→DELIVERED']);
-      expect(
-        (await historyNotes(family.parentId)).filter((n) => n?.endsWith('(completed late)')),
-      ).toEqual(['every party reached DELIVERED (completed late)']);
-    } finally {
-      connection.disconnect();
-    }
+    const { heard, listener } = parentListener(family.parentId);
+    // The parent rule's note travels only with the follow's EVALSHA.
+    const lost = gate.loseAnswerToNext('every party reached');
+    const followed = await onWorkerStore([listener], (store) =>
+      store.followParent(family.parentId),
+    );
+    await lost;
+    expect(followed).toEqual({ status: 'DELIVERED', movedFrom: 'ROUTED' });
+    expect(heard).toEqual(['parent-followed ROUTED→DELIVERED']);
+    expect(
+      (await historyNotes(family.parentId)).filter((n) => n?.endsWith('(completed late)')),
+    ).toEqual(['every party reached DELIVERED (completed late)']);
   });
 });
