@@ -118,6 +118,8 @@ export interface DataKeyOrigin {
   readonly developmentFile: string;
   /** Where the rule that makes the keys required in production is documented. */
   readonly rule: string;
+  /** What the keys are for, said when production lacks them (default: encryption at rest). */
+  readonly purpose?: string;
 }
 
 const GATEWAY_KEYS: DataKeyOrigin = {
@@ -138,7 +140,7 @@ export function loadDataKeys(
     return parseDataKeys(settings.dataKeys, settings.dataKeyId, origin.variable);
   if (settings.env === 'production')
     throw new ConfigError([
-      `${origin.variable} is required in production: personal data is encrypted at rest (${origin.rule})`,
+      `${origin.variable} is required in production: ${origin.purpose ?? 'personal data is encrypted at rest'} (${origin.rule})`,
     ]);
   const file = settings.dataKeyFile ?? projectPath(origin.developmentFile);
   return parseDataKeys(developmentKeys(file), settings.dataKeyId, file);

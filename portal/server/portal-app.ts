@@ -46,7 +46,7 @@ export function createPortalApp(deps: PortalDeps): Express {
   const warn = deps.warn ?? (() => undefined);
   const gateway = new GatewayLink(config);
   const accounts = deps.accounts ?? TEST_ACCOUNTS;
-  const keys = portalKeys(config.redisPrefix);
+  const keys = portalKeys(config.redisPrefix, config.loginKey);
   const sessions = new SessionStore({
     redis: deps.redis,
     keys,

@@ -4,7 +4,8 @@
 // last status a callback announced (for the home page's list). Kept in the portal's Redis, one hash
 // per case and one sorted set of case ids per account, so a restarted portal still shows each
 // enterprise its own cases and no one else's. The gateway holds the case itself, and
-// GET /v1/cases/{id} is the truth.
+// GET /v1/cases/{id} is the truth. Whose a case is, is said by the login's keyed digest
+// (portal-keys.ts), in the hash's `account` field and the set's key: no login is stored.
 //
 // The form values are personal data (bank account, ID numbers, names, phones: the item's schema
 // marks them x-personal), so they are stored sealed, whole, with the gateway's sealer under the
@@ -18,7 +19,8 @@ import type { PortalKeys } from './portal-keys.ts';
 
 export interface PortalCase {
   readonly caseId: string;
-  readonly login: string;
+  /** The submitting login's keyed digest (PortalKeys.account). */
+  readonly account: string;
   readonly itemCode: string;
   /** What the form sent; undefined when its sealed record cannot be opened (a key dropped). */
   readonly values: Readonly<Record<string, unknown>> | undefined;
@@ -77,10 +79,13 @@ export class PortalCases {
 
   /** Records a case the first time the gateway answers with it; later calls change nothing. */
   async add(
-    entry: Omit<PortalCase, 'values'> & { values: Record<string, unknown> },
+    entry: Omit<PortalCase, 'values' | 'account'> & {
+      login: string;
+      values: Record<string, unknown>;
+    },
   ): Promise<void> {
     const fields: (string | Buffer)[] = [
-      ['login', entry.login],
+      ['account', this.#keys.account(entry.login)],
       ['itemCode', entry.itemCode],
       ['values', this.#sealer.seal(entry.values, entry.caseId)],
       ['submittedAt', entry.submittedAt],
@@ -98,16 +103,16 @@ export class PortalCases {
   /** The case if this enterprise submitted it. */
   async of(login: string, caseId: string): Promise<PortalCase | undefined> {
     const entry = await this.get(caseId);
-    return entry?.login === login ? entry : undefined;
+    return entry?.account === this.#keys.account(login) ? entry : undefined;
   }
 
   async get(caseId: string): Promise<PortalCase | undefined> {
     const stored = await this.#redis.hgetallBuffer(this.#keys.case(caseId));
     const text = (field: string) => stored[field]?.toString('utf8') ?? '';
-    if (!stored.login) return undefined;
+    if (!stored.account) return undefined;
     return {
       caseId,
-      login: text('login'),
+      account: text('account'),
       itemCode: text('itemCode'),
       values: stored.values ? this.#open(caseId, stored.values) : undefined,
       submittedAt: text('submittedAt'),
@@ -128,7 +133,8 @@ export class PortalCases {
     const cases = await Promise.all(ids.map((id) => this.get(id)));
     const expired = ids.filter((_, i) => cases[i] === undefined);
     if (expired.length > 0) await this.#redis.zrem(setKey, ...expired);
-    return cases.filter((c): c is PortalCase => c !== undefined && c.login === login);
+    const account = this.#keys.account(login);
+    return cases.filter((c): c is PortalCase => c !== undefined && c.account === account);
   }
 
   #open(caseId: string, sealed: Buffer): Record<string, unknown> | undefined {

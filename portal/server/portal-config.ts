@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/load-config.ts';
 import {
   loadDataKeys,
+  type DataKey,
   type DataKeyOrigin,
   type DataKeyRing,
 } from '../../gateway/personal-data/data-keys.ts';
@@ -37,6 +38,8 @@ export interface PortalConfig {
   readonly redisPrefix: string;
   /** The keys that seal the form values of its case records (portal-cases.ts). */
   readonly dataKeys: DataKeyRing;
+  /** The key of the HMAC its Redis keys logins by (portal-keys.ts). */
+  readonly loginKey: DataKey;
   /** Days a case record is kept after its submission. */
   readonly caseRetentionDays: number;
 }
@@ -45,6 +48,12 @@ const PORTAL_KEYS: DataKeyOrigin = {
   variable: 'PORTAL_DATA_KEYS',
   developmentFile: '.data/portal-data-keys',
   rule: 'README.md#the-taxpayer-portal',
+};
+const LOGIN_KEY: DataKeyOrigin = {
+  variable: 'PORTAL_LOGIN_KEY',
+  developmentFile: '.data/portal-login-key',
+  rule: 'README.md#the-taxpayer-portal',
+  purpose: 'logins are stored only as their keyed digests',
 };
 /** The gateway's GW_CASE_RETENTION_DAYS default (config/settings-schema.ts). */
 const CASE_RETENTION_DAYS = 365;
@@ -74,13 +83,64 @@ function integer(value: string | undefined, fallback: number, name: string, prob
   return n;
 }
 
+/** The keys `origin.variable` lists, as the gateway's loader reads them; else its problems added. */
+function keyRing(
+  env: NodeJS.ProcessEnv,
+  origin: DataKeyOrigin,
+  problems: string[],
+): DataKeyRing | undefined {
+  try {
+    return loadDataKeys(
+      {
+        env: env.PORTAL_ENV === 'production' ? 'production' : 'development',
+        dataKeys: env[origin.variable],
+      },
+      origin,
+    );
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+/** Where the portal's store is and what seals it: what a data-key census of it needs. */
+export type PortalStoreConfig = Pick<PortalConfig, 'redisUrl' | 'redisPrefix' | 'dataKeys'>;
+
+function storeSettings(env: NodeJS.ProcessEnv, problems: string[]): PortalStoreConfig | undefined {
+  const redisUrl = env.PORTAL_REDIS_URL ?? '';
+  // One server (or a replicated one behind one URL): a case's hash and its account's set are
+  // written together by one script, which a Redis Cluster would refuse across slots.
+  if (!/^rediss?:\/\/[^/]/.test(redisUrl))
+    problems.push(
+      'PORTAL_REDIS_URL is required: a redis:// or rediss:// URL (the portal keeps its sessions and cases there)',
+    );
+  const redisPrefix = env.PORTAL_REDIS_PREFIX ?? 'portal';
+  if (!/^[A-Za-z0-9_:-]{1,64}$/.test(redisPrefix))
+    problems.push('PORTAL_REDIS_PREFIX must be 1–64 letters, digits, _, - or :');
+  const dataKeys = keyRing(env, PORTAL_KEYS, problems);
+  return dataKeys && { redisUrl, redisPrefix, dataKeys };
+}
+
+/**
+ * PORTAL_REDIS_URL, PORTAL_REDIS_PREFIX and PORTAL_DATA_KEYS alone, as loadPortalConfig reads them
+ * (PORTAL_ENV=production: the keys required): the portal's data-key census and re-seal
+ * (`npm run cli -- data-keys census --portal`) need nothing else of its settings.
+ */
+export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig {
+  const problems: string[] = [];
+  const store = storeSettings(env, problems);
+  if (problems.length > 0 || !store) throw new PortalConfigError(problems);
+  return Object.freeze(store);
+}
+
 /**
  * Reads PORTAL_ENV, PORTAL_PORT (8081), PORTAL_HOST (127.0.0.1), PORTAL_GATEWAY_URL
  * (http://127.0.0.1:8080), PORTAL_CLIENT_ID (portal-sc), PORTAL_CLIENT_SECRET (development: the
  * client's entry in config/clients.dev.json), PORTAL_PUBLIC_URL (the listening address),
  * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
- * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once) and
- * PORTAL_CASE_RETENTION_DAYS (365).
+ * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
+ * PORTAL_LOGIN_KEY (the same, .data/portal-login-key) and PORTAL_CASE_RETENTION_DAYS (365).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const problems: string[] = [];
@@ -114,26 +174,14 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     'PORTAL_SESSION_MINUTES',
     problems,
   );
-  const redisUrl = env.PORTAL_REDIS_URL ?? '';
-  // One server (or a replicated one behind one URL): a case's hash and its account's set are
-  // written together by one script, which a Redis Cluster would refuse across slots.
-  if (!/^rediss?:\/\/[^/]/.test(redisUrl))
+  const store = storeSettings(env, problems);
+  const loginKey = keyRing(env, LOGIN_KEY, problems);
+  // A second key would be a rotation, and a new login key would orphan every record keyed under
+  // the old one: a digest is a lookup, not a seal that names its key.
+  if (loginKey && loginKey.ids.length !== 1)
     problems.push(
-      'PORTAL_REDIS_URL is required: a redis:// or rediss:// URL (the portal keeps its sessions and cases there)',
+      `PORTAL_LOGIN_KEY must list exactly one key, not ${loginKey.ids.length}: the portal's Redis keys logins by it for good`,
     );
-  const redisPrefix = env.PORTAL_REDIS_PREFIX ?? 'portal';
-  if (!/^[A-Za-z0-9_:-]{1,64}$/.test(redisPrefix))
-    problems.push('PORTAL_REDIS_PREFIX must be 1–64 letters, digits, _, - or :');
-  let dataKeys: DataKeyRing | undefined;
-  try {
-    dataKeys = loadDataKeys(
-      { env: mode === 'production' ? mode : 'development', dataKeys: env.PORTAL_DATA_KEYS },
-      PORTAL_KEYS,
-    );
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-  }
   const retention = env.PORTAL_CASE_RETENTION_DAYS;
   const caseRetentionDays = retention ? Number(retention) : CASE_RETENTION_DAYS;
   // A record holds a taxpayer's bank account: it is kept for a while, never for ever.
@@ -149,9 +197,8 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     secret: secret!,
     publicUrl,
     sessionMinutes: Math.max(1, sessionMinutes),
-    redisUrl,
-    redisPrefix,
-    dataKeys: dataKeys!,
+    ...store!,
+    loginKey: loginKey!.current,
     caseRetentionDays,
   });
 }

@@ -1,11 +1,17 @@
 // Every Redis key the reference portal owns (README.md#the-taxpayer-portal), under its own prefix
 // (PORTAL_REDIS_PREFIX) so it can share a Redis with the gateway or another portal. A session is
 // keyed by the SHA-256 of its id: whoever reads the keyspace (a dump, MONITOR, a slow log) finds no
-// cookie that would log them in.
-import { createHash } from 'node:crypto';
+// cookie that would log them in. A login is never stored: where the portal must find records by
+// login (an account's cases, its lock-out) or say whose a record is (a session, a case), it stores
+// the login's HMAC-SHA-256 under PORTAL_LOGIN_KEY. A plain hash would not do: a login may be a
+// phone or ID number, few enough to hash them all and read the digests back. The key never
+// rotates (portal-config.ts), so a login's digest is the same for as long as its records live.
+import { createHash, createHmac } from 'node:crypto';
+import type { DataKey } from '../../gateway/personal-data/data-keys.ts';
 
 export interface PortalKeys {
-  /** Hash {login, csrf} of one session, expiring after the session's idle time. */
+  readonly prefix: string;
+  /** Hash {account, csrf} of one session, expiring after the session's idle time. */
   session(sessionId: string): string;
   /** Counter of a login's recent failed attempts, expiring with its lock. */
   loginFailures(login: string): string;
@@ -13,17 +19,47 @@ export interface PortalKeys {
   case(caseId: string): string;
   /** Sorted set of the case ids an account submitted, scored by submission time (ms). */
   accountCases(login: string): string;
+  /** What a session's or a case's `account` field holds: the login's keyed digest. */
+  account(login: string): string;
+}
+
+/**
+ * Where the portal of the previous version kept logins in clear (login-migration.ts moves them):
+ * the login in a key's name, or a hash's `login` field.
+ */
+export const LEGACY = {
+  loginFailures: (prefix: string) => new RegExp(`^${prefix}:login-failures:(.+)$`),
+  accountCases: (prefix: string) => new RegExp(`^${prefix}:account:(.+):cases$`),
+  field: 'login',
+} as const;
+
+/**
+ * The case hashes' keys alone, which need no login key: what the data-key census and re-seal walk
+ * (portal-sealed-records.ts).
+ */
+export function caseKeys(prefix: string) {
+  const head = `${prefix}:case:`;
+  return {
+    key: (caseId: string) => `${head}${caseId}`,
+    /** SCAN's MATCH for every case hash (the prefix holds no glob character: portal-config.ts). */
+    pattern: `${head}*`,
+    idOf: (key: string) => key.slice(head.length),
+  };
 }
 
 export function sessionDigest(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('base64url');
 }
 
-export function portalKeys(prefix: string): PortalKeys {
+export function portalKeys(prefix: string, loginKey: DataKey): PortalKeys {
+  const account = (login: string) =>
+    createHmac('sha256', loginKey.key).update(login, 'utf8').digest('base64url');
   return {
+    prefix,
     session: (sessionId) => `${prefix}:session:${sessionDigest(sessionId)}`,
-    loginFailures: (login) => `${prefix}:login-failures:${login}`,
-    case: (caseId) => `${prefix}:case:${caseId}`,
-    accountCases: (login) => `${prefix}:account:${login}:cases`,
+    loginFailures: (login) => `${prefix}:login-lock:${account(login)}`,
+    case: caseKeys(prefix).key,
+    accountCases: (login) => `${prefix}:account-cases:${account(login)}`,
+    account,
   };
 }

@@ -1,12 +1,15 @@
 // Starts and stops the reference portal (README.md#the-taxpayer-portal): `npm start` runs it beside
 // the gateway, workers and sandboxes (scripts/local-system.ts), `npm run start:portal` alone
 // (main.ts), and the browser tests in-process. It opens the portal's Redis first (its sessions and
-// its record of cases) and refuses to start without it. Stopping also ends the live streams open
+// its record of cases) and refuses to start without it, and moves any login a previous version
+// kept there in clear to its keyed digest (login-migration.ts) before it serves. Stopping also ends the live streams open
 // pages hold, then closes that connection.
 import type { Server } from 'node:http';
 import { createRedis, waitForRedis, type RedisClient } from '../../gateway/shared/redis.ts';
+import { keyLoginsByDigest } from './login-migration.ts';
 import { createPortalApp } from './portal-app.ts';
 import type { PortalConfig } from './portal-config.ts';
+import { portalKeys } from './portal-keys.ts';
 
 /**
  * The request path's settings, as the gateway's (gateway/shared/redis.ts, role http): no offline
@@ -21,7 +24,9 @@ const REDIS_SETTINGS = {
 const REDIS_START_TIMEOUT_MS = 10_000;
 
 /** The portal's Redis connection once it answers, or an error naming where it was looked for. */
-export async function connectPortalRedis(config: PortalConfig): Promise<RedisClient> {
+export async function connectPortalRedis(
+  config: Pick<PortalConfig, 'redisUrl'>,
+): Promise<RedisClient> {
   const redis = createRedis('http', { ...REDIS_SETTINGS, redisUrl: config.redisUrl });
   try {
     await waitForRedis(redis, REDIS_START_TIMEOUT_MS);
@@ -49,12 +54,17 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   const { config } = options;
   let url = config.publicUrl ?? '';
   const redis = await connectPortalRedis(config);
-  const app = createPortalApp({ ...options, redis, publicUrl: () => url });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (error?: Error) =>
-      error ? reject(error) : resolve(s),
-    );
-  }).catch((error: unknown) => {
+  const server = await (async () => {
+    const moved = await keyLoginsByDigest(redis, portalKeys(config.redisPrefix, config.loginKey));
+    if (moved > 0)
+      options.warn?.(`portal store: ${moved} records keyed by login moved to the login's digest`);
+    const app = createPortalApp({ ...options, redis, publicUrl: () => url });
+    return new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.host, (error?: Error) =>
+        error ? reject(error) : resolve(s),
+      );
+    });
+  })().catch((error: unknown) => {
     redis.disconnect();
     throw error;
   });

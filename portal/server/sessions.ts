@@ -4,8 +4,9 @@
 // else — the account, the CSRF token every state-changing request must echo — stays on the server,
 // in the portal's Redis: a restarted portal (or a second one beside it) knows the same sessions.
 // Redis holds each under the hash of its id (portal-keys.ts) with a TTL of the idle time, renewed
-// by every request, so an idle session ends by itself. Repeated failed logins lock an account for
-// a while, counted in Redis too.
+// by every request, so an idle session ends by itself; its account is named by the login's keyed
+// digest, never the login. Repeated failed logins lock an account for a while, counted in Redis too,
+// under that digest.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { PortalKeys } from './portal-keys.ts';
@@ -39,13 +40,14 @@ function answers(results: [Error | null, unknown][] | null): unknown[] {
 export class SessionStore {
   readonly #redis: RedisClient;
   readonly #keys: PortalKeys;
-  readonly #accounts: readonly PortalAccount[];
+  /** The accounts by their logins' digests: what a session's `account` field names. */
+  readonly #accounts: ReadonlyMap<string, PortalAccount>;
   readonly #idleMs: number;
 
   constructor(deps: SessionStoreDeps) {
     this.#redis = deps.redis;
     this.#keys = deps.keys;
-    this.#accounts = deps.accounts;
+    this.#accounts = new Map(deps.accounts.map((a) => [deps.keys.account(a.login), a]));
     this.#idleMs = deps.idleMinutes * 60_000;
   }
 
@@ -60,7 +62,7 @@ export class SessionStore {
       await this.#redis
         .multi()
         .del(this.#keys.loginFailures(account.login))
-        .hset(key, { login: account.login, csrf: session.csrf })
+        .hset(key, { account: this.#keys.account(account.login), csrf: session.csrf })
         .pexpire(key, this.#idleMs)
         .exec(),
     );
@@ -75,7 +77,7 @@ export class SessionStore {
     const [stored] = answers(
       await this.#redis.multi().hgetall(key).pexpire(key, this.#idleMs).exec(),
     ) as [Record<string, string>];
-    const account = this.#accounts.find((a) => a.login === stored.login);
+    const account = stored.account ? this.#accounts.get(stored.account) : undefined;
     if (!account || !stored.csrf) return undefined;
     return { id, account, csrf: stored.csrf };
   }

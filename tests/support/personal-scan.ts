@@ -108,6 +108,14 @@ export async function rawBytes(redis: Redis, keys: readonly string[]): Promise<B
   return Buffer.concat(parts.flatMap((part) => [part, Buffer.from('\n')]));
 }
 
+/** The field names of the hashes among `keys`, one a line: where a value can hide as well. */
+export async function hashFieldNames(redis: Redis, keys: readonly string[]): Promise<string> {
+  const names: string[] = [];
+  for (const key of keys)
+    if ((await redis.type(key)) === 'hash') names.push(...(await redis.hkeys(key)));
+  return names.join('\n');
+}
+
 /** Every key under a prefix. */
 export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
   const keys: string[] = [];

@@ -172,7 +172,7 @@ describe('repeated failed logins', () => {
 });
 
 describe('portal configuration', () => {
-  it('refuses, in production, a development secret, a callback URL the gateway would not call and no PORTAL_DATA_KEYS', () => {
+  it('refuses, in production, a development secret, a callback URL the gateway would not call, no PORTAL_DATA_KEYS and no PORTAL_LOGIN_KEY', () => {
     let problems: readonly string[] = [];
     try {
       loadPortalConfig({
@@ -189,6 +189,7 @@ describe('portal configuration', () => {
       expect.stringMatching(/^PORTAL_PUBLIC_URL must be set to an https URL/),
       expect.stringMatching(/^PORTAL_PUBLIC_URL must be reachable by the gateway/),
       expect.stringMatching(/^PORTAL_DATA_KEYS is required in production/),
+      'PORTAL_LOGIN_KEY is required in production: logins are stored only as their keyed digests (README.md#the-taxpayer-portal)',
     ]);
   });
 });

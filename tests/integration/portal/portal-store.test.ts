@@ -27,10 +27,10 @@ import { ownRedis, plainRedis, testRedisUrl, uniquePrefix, waitFor } from '../..
 const SESSION_MINUTES = 30;
 const RETENTION_DAYS = 30;
 const prefix = uniquePrefix('portal-store');
-const keys = portalKeys(prefix);
 const redis = plainRedis();
 const K1 = generateDataKeys('k1');
 const K2 = generateDataKeys('k2');
+const LOGIN_KEY = generateDataKeys('login');
 /** generateDataKeys gives `<id>:<key>`, its id made unique (`k1-7efa60`). */
 const keyIdOf = (k: string) => k.split(':')[0]!;
 const env = (gatewayUrl: string, redisUrl = testRedisUrl(), dataKeys = K1) => ({
@@ -42,7 +42,9 @@ const env = (gatewayUrl: string, redisUrl = testRedisUrl(), dataKeys = K1) => ({
   PORTAL_SESSION_MINUTES: String(SESSION_MINUTES),
   PORTAL_DATA_KEYS: dataKeys,
   PORTAL_CASE_RETENTION_DAYS: String(RETENTION_DAYS),
+  PORTAL_LOGIN_KEY: LOGIN_KEY,
 });
+const keys = portalKeys(prefix, loadPortalConfig(env('http://127.0.0.1:8080')).loginKey);
 
 let gw: ApiGateway;
 let portal: RunningPortal;
@@ -219,7 +221,10 @@ describe('sessions in Redis', () => {
   it('keeps a session under the hash of its id, the id itself nowhere in its keys or fields', async () => {
     const s = await client.session('shudao');
     const id = idOf(s);
-    expect(await redis.hgetall(keys.session(id))).toEqual({ login: 'shudao', csrf: s.csrf });
+    expect(await redis.hgetall(keys.session(id))).toEqual({
+      account: keys.account('shudao'),
+      csrf: s.csrf,
+    });
     const all = await redis.keys(`${prefix}:*`);
     expect(all).toContain(keys.session(id));
     expect(all.filter((k) => k.includes(id))).toEqual([]);
