@@ -225,13 +225,25 @@ export function keyVerdicts(sum: CensusSum): KeyVerdict[] {
   addCounts(records, sum.comments);
   addCounts(records, sum.notes);
   addCounts(records, sum.failureReasons);
-  const ids = [...new Set([...sum.listedKeyIds, ...Object.keys(records)])];
+  return verdictsOf(sum.currentKeyId, sum.listedKeyIds, records);
+}
+
+/**
+ * The verdicts of a census that counted `records` by key id: the gateway's, or the reference
+ * portal's (portal/server/portal-sealed-records.ts), whose keys retire by the same rule.
+ */
+export function verdictsOf(
+  currentKeyId: string,
+  listedKeyIds: readonly string[],
+  records: Readonly<Record<string, number>>,
+): KeyVerdict[] {
+  const ids = [...new Set([...listedKeyIds, ...Object.keys(records)])];
   return ids.map((keyId) => {
     const n = records[keyId] ?? 0;
     const verdict =
-      keyId === sum.currentKeyId
+      keyId === currentKeyId
         ? 'current'
-        : !sum.listedKeyIds.includes(keyId)
+        : !listedKeyIds.includes(keyId)
           ? 'not-listed'
           : n > 0
             ? 'needed'

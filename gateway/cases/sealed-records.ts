@@ -45,7 +45,7 @@ import {
 import { openStoredResult, sealResult } from './stored-result.ts';
 
 /** How often a case's re-seal reads again after a concurrent write changed what it read. */
-const RESEAL_ATTEMPTS = 3;
+export const RESEAL_ATTEMPTS = 3;
 /** What a census counts a record under when its bytes name no key (not sealed data). */
 export const UNRECOGNISED = '(unrecognised)';
 

@@ -5,7 +5,6 @@
 // needed; reseal counts first (the progress bar's total), re-seals page after page under the
 // gateway's current key (each page audited under the operator), then counts again to say which
 // keys can now be removed. Both need the data-keys right.
-import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
   addCensusPage,
@@ -18,35 +17,12 @@ import {
   type ResealAnswer,
   type ResealSum,
 } from '../../gateway/admin/data-keys.ts';
+import { counts, printVerdicts, progress, total } from './data-key-report.ts';
 import type { ConnectOperator, OperatorApi } from './operator-api.ts';
+import { portalCensus, portalReseal } from './portal-data-keys.ts';
 
 const CENSUS = '/v1/admin/data-keys/census';
 const RESEAL = '/v1/admin/data-keys/reseal';
-
-interface Progress {
-  update(value: number): void;
-  stop(): void;
-}
-
-/** A progress bar on stderr when it is a terminal; nothing otherwise (pipes, tests). */
-function progress(format: string, total: number): Progress {
-  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new cliProgress.SingleBar(
-    { format, stream: process.stderr },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return {
-    update: (value) => {
-      if (value > bar.getTotal()) bar.setTotal(value);
-      bar.update(value);
-    },
-    stop: () => bar.stop(),
-  };
-}
-
-const total = (counts: Readonly<Record<string, number>>) =>
-  Object.values(counts).reduce((a, b) => a + b, 0);
 
 async function census(api: OperatorApi, limit: number | undefined): Promise<CensusSum> {
   const bar = progress('census: {value} cases counted', 0);
@@ -65,11 +41,6 @@ async function census(api: OperatorApi, limit: number | undefined): Promise<Cens
   return sum;
 }
 
-function counts(c: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(c);
-  return entries.length === 0 ? 'none' : entries.map(([id, n]) => `${id} ${n}`).join(', ');
-}
-
 function printCensus(sum: CensusSum): void {
   console.log(`current key ${sum.currentKeyId}; listed ${sum.listedKeyIds.join(', ')}`);
   console.log(`cases ${sum.cases}`);
@@ -80,15 +51,11 @@ function printCensus(sum: CensusSum): void {
   console.log(`history notes by key: ${counts(sum.notes)}`);
   console.log(`delivery failure reasons by key: ${counts(sum.failureReasons)}`);
   console.log(`failure reasons in clear: ${sum.clearFailureReasons}`);
-  for (const { keyId, records, verdict } of keyVerdicts(sum)) {
-    const says = {
-      current: `current: seals new records (${records} now)`,
-      needed: `still needed: ${records} records sealed under it (run \`data-keys reseal\`)`,
-      removable: 'no record sealed under it: can be removed from GW_DATA_KEYS',
-      'not-listed': `not listed: ${records} records this gateway cannot open`,
-    }[verdict];
-    console.log(`  ${keyId}: ${says}`);
-  }
+  printVerdicts(keyVerdicts(sum), {
+    variable: 'GW_DATA_KEYS',
+    reseal: 'data-keys reseal',
+    opener: 'this gateway',
+  });
 }
 
 async function reseal(
@@ -150,7 +117,22 @@ function limitOption(value: string): number {
   return n;
 }
 
-export function addDataKeyCommands(program: Command, connect: ConnectOperator): void {
+const PORTAL_OPTION = [
+  '--portal',
+  "the reference taxpayer portal's data keys instead: its Redis opened with PORTAL_REDIS_URL, PORTAL_REDIS_PREFIX and PORTAL_DATA_KEYS (not through the gateway, not audited)",
+] as const;
+
+interface RunOptions {
+  limit?: number;
+  json?: boolean;
+  portal?: boolean;
+}
+
+export function addDataKeyCommands(
+  program: Command,
+  connect: ConnectOperator,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   const group = program
     .command('data-keys')
     .description('the data keys personal data is sealed under: census and re-seal');
@@ -162,7 +144,9 @@ export function addDataKeyCommands(program: Command, connect: ConnectOperator): 
     )
     .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
     .option('--json', 'print JSON')
-    .action(async (options: { limit?: number; json?: boolean }, command: Command) => {
+    .option(...PORTAL_OPTION)
+    .action(async (options: RunOptions, command: Command) => {
+      if (options.portal) return portalCensus(env, options);
       const sum = await census(connect(command), options.limit);
       if (options.json) console.log(JSON.stringify({ ...sum, keys: keyVerdicts(sum) }, null, 2));
       else printCensus(sum);
@@ -175,7 +159,9 @@ export function addDataKeyCommands(program: Command, connect: ConnectOperator): 
     )
     .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
     .option('--json', 'print JSON')
-    .action(async (options: { limit?: number; json?: boolean }, command: Command) => {
+    .option(...PORTAL_OPTION)
+    .action(async (options: RunOptions, command: Command) => {
+      if (options.portal) return portalReseal(env, options);
       const api = connect(command);
       const before = await census(api, options.limit);
       const notCurrent = (c: Record<string, number>) => total(c) - (c[before.currentKeyId] ?? 0);

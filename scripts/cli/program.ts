@@ -1,7 +1,8 @@
 // The operator CLI's commands (README.md#operator-cli). Every command is a client of the gateway's
 // operator API (operator-api.ts): `connect(command)` gives it the API signed as the operator the
-// global options name. A group of commands is a function adding itself to the program, so a new
-// group (catalogue …) is one more file and one more line below.
+// global options name; `data-keys … --portal` alone reads the portal's settings from `env`. A
+// group of commands is a function adding itself to the program, so a new group (catalogue …) is
+// one more file and one more line below.
 import { Command } from 'commander';
 import { addAuditCommands } from './audit-commands.ts';
 import { addCatalogueCommands } from './catalogue-commands.ts';
@@ -36,6 +37,6 @@ export function cliProgram(env: NodeJS.ProcessEnv = process.env): Command {
   addDeadLetterCommands(program, connect);
   addAuditCommands(program, connect);
   addCatalogueCommands(program, connect);
-  addDataKeyCommands(program, connect);
+  addDataKeyCommands(program, connect, env);
   return program;
 }

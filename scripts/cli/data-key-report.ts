@@ -1,0 +1,54 @@
+// What `data-keys census | reseal` show at the terminal (README.md#operator-cli), for the gateway's
+// keys over its operator API and for the reference portal's in its own Redis (--portal): the
+// progress bar, the counts by key id, and what each key's verdict means for retiring it.
+import cliProgress from 'cli-progress';
+import type { KeyVerdict } from '../../gateway/admin/data-keys.ts';
+
+export interface Progress {
+  update(value: number): void;
+  stop(): void;
+}
+
+/** A progress bar on stderr when it is a terminal; nothing otherwise (pipes, tests). */
+export function progress(format: string, total: number): Progress {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { format, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return {
+    update: (value) => {
+      if (value > bar.getTotal()) bar.setTotal(value);
+      bar.update(value);
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+export const total = (counts: Readonly<Record<string, number>>) =>
+  Object.values(counts).reduce((a, b) => a + b, 0);
+
+export function counts(c: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(c);
+  return entries.length === 0 ? 'none' : entries.map(([id, n]) => `${id} ${n}`).join(', ');
+}
+
+/** Whose keys a census counted: the variable listing them, the re-seal to run, who opens them. */
+export interface KeyOwner {
+  readonly variable: string;
+  readonly reseal: string;
+  readonly opener: string;
+}
+
+export function printVerdicts(verdicts: readonly KeyVerdict[], owner: KeyOwner): void {
+  for (const { keyId, records, verdict } of verdicts) {
+    const says = {
+      current: `current: seals new records (${records} now)`,
+      needed: `still needed: ${records} records sealed under it (run \`${owner.reseal}\`)`,
+      removable: `no record sealed under it: can be removed from ${owner.variable}`,
+      'not-listed': `not listed: ${records} records ${owner.opener} cannot open`,
+    }[verdict];
+    console.log(`  ${keyId}: ${says}`);
+  }
+}
