@@ -53,7 +53,8 @@ export interface LocalSystemOptions {
    * pointed at this gateway and keeping its sessions and cases in the gateway's Redis under
    * `<keyPrefix>-portal`, unless PORTAL_GATEWAY_URL, PORTAL_REDIS_URL or PORTAL_REDIS_PREFIX say
    * otherwise; default no portal. Its data keys are its own, never the gateway's: PORTAL_DATA_KEYS
-   * if given, else the development key file .data/portal-data-keys.
+   * if given, else the development key file .data/portal-data-keys; its login key likewise
+   * (PORTAL_LOGIN_KEY, .data/portal-login-key).
    */
   portalEnv?: NodeJS.ProcessEnv;
 }
