@@ -4,18 +4,15 @@
 // one with a result stored in clear) are counted as needing k1, re-sealed under k2, and then k1 is
 // said to be removable; a gateway listing only k2 reads them. An operator without the data-keys
 // right is refused in one line.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataKeys } from '../../gateway/personal-data/data-keys.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample } from '../support/api-gateway.ts';
+import { runCli, type CliRun } from '../support/cli-run.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { paidResult } from '../support/payment-results.ts';
 import { ownRedis, plainRedis, uniquePrefix } from '../support/redis.ts';
 
-const execFileAsync = promisify(execFile);
-const cli = new URL('../../scripts/cli.ts', import.meta.url).pathname;
 const K1 = generateDataKeys('k1');
 const K2 = generateDataKeys('k2');
 const idOf = (keys: string) => keys.split(':')[0]!;
@@ -57,27 +54,9 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI as an operator types it: only the gateway's URL set, nothing of Redis. */
-async function run(args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        GW_CLI_GATEWAY: gateway.url,
-      },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function run(args: string[]): Promise<CliRun> {
+  return runCli(args, { GW_CLI_GATEWAY: gateway.url });
 }
 
 describe('data-keys over the operator API', () => {

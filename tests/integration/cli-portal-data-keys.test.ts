@@ -4,17 +4,14 @@
 // Case records the portal sealed under k1 are counted as needing k1, re-sealed under k2, and k1 is
 // then said to be removable; a portal listing only k2 opens them. A record under a key the portal
 // no longer lists is counted as such and left as it is.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataKeys, parseDataKeys } from '../../gateway/personal-data/data-keys.ts';
 import { createSealer, sealedKeyId } from '../../gateway/personal-data/sealed-data.ts';
 import { PortalCases } from '../../portal/server/portal-cases.ts';
 import { portalKeys } from '../../portal/server/portal-keys.ts';
+import { runCli, type CliRun } from '../support/cli-run.ts';
 import { plainRedis, testRedisUrl, uniquePrefix } from '../support/redis.ts';
 
-const execFileAsync = promisify(execFile);
-const cli = new URL('../../scripts/cli.ts', import.meta.url).pathname;
 const [K0, K1, K2] = ['k0', 'k1', 'k2'].map((id) => generateDataKeys(id)) as [
   string,
   string,
@@ -62,30 +59,14 @@ beforeAll(async () => {
 });
 afterAll(() => redis.disconnect());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI with the portal's store settings only: no gateway, no GW_* variable. */
-async function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        PORTAL_REDIS_URL: testRedisUrl(),
-        PORTAL_REDIS_PREFIX: prefix,
-        PORTAL_DATA_KEYS: `${K2},${K1}`,
-        ...env,
-      },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function run(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, {
+    PORTAL_REDIS_URL: testRedisUrl(),
+    PORTAL_REDIS_PREFIX: prefix,
+    PORTAL_DATA_KEYS: `${K2},${K1}`,
+    ...env,
+  });
 }
 
 describe("data-keys --portal, in the portal's own Redis", () => {

@@ -3,8 +3,6 @@
 // dead letters (audited under the operator, the replay's portal callback queued as any replay's),
 // verifies the audit chain and names the entry altered in Redis, and fails with one line: a
 // missing right, a wrong secret, a gateway that is not running.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../gateway/audit/audit-log.ts';
@@ -13,10 +11,8 @@ import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
 import { CALLBACK_QUEUE, redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
 import { freePort } from '../../scripts/private-redis.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { runCli, type CliRun } from '../support/cli-run.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
-
-const execFileAsync = promisify(execFile);
-const cli = new URL('../../scripts/cli.ts', import.meta.url).pathname;
 
 // The in-process gateway sets the scene in Redis; the CLI talks to the gateway process only.
 let gw: ApiGateway;
@@ -55,31 +51,12 @@ afterAll(async () => {
   await gw?.close();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** The CLI as an operator types it: only the gateway's URL set, nothing of Redis. */
-async function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        GW_CLI_GATEWAY: gateway.url,
-        ...env,
-      },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function run(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { GW_CLI_GATEWAY: gateway.url, ...env });
 }
 
-function expectOneLine(outcome: Run, code: number, says: RegExp): void {
+function expectOneLine(outcome: CliRun, code: number, says: RegExp): void {
   expect(outcome.code, outcome.stderr).toBe(code);
   const lines = outcome.stderr.split('\n').filter((line) => line.trim() !== '');
   expect(lines, outcome.stderr).toHaveLength(1);
