@@ -1,12 +1,12 @@
-// The portal of the previous version kept logins in clear in its Redis (README.md#the-taxpayer-portal):
-// in the names of an account's set of cases (`<prefix>:account:<login>:cases`) and of its failure
-// counter (`<prefix>:login-failures:<login>`), and in the `login` field of each case and session
-// hash. Before it serves, the portal moves every such record to the login's keyed digest
-// (portal-keys.ts), so nothing reads both shapes and no login stays behind in clear for the year a
-// case record is kept. Each record moves in one script that first checks it is still in the old
-// shape: running again, or in two portals starting at once, moves nothing twice. It walks the
-// portal's prefix at every start (one SCAN, pipelined), so records a portal of the previous
-// version wrote while this one ran are moved at the next start.
+// The portal of the previous version kept logins in clear in its Redis
+// (README.md#the-taxpayer-portal): in the names of an account's set of cases
+// (`<prefix>:account:<login>:cases`) and of its failure counter
+// (`<prefix>:login-failures:<login>`), and in the `login` field of each case and session hash. Before it serves, the portal moves every
+// such record to the login's keyed digest (portal-keys.ts), so nothing reads both shapes and no
+// login stays behind in clear for the year a case record is kept. Each record moves in one script
+// that first checks it is still in the old shape: running again, or in two portals starting at
+// once, moves nothing twice. It walks the portal's prefix at every start (one SCAN, pipelined), so
+// records a portal of the previous version wrote while this one ran are moved at the next start.
 import { luaScript, runScript } from '../../gateway/shared/lua-script.ts';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import { LEGACY, type PortalKeys } from './portal-keys.ts';

@@ -2,8 +2,8 @@
 // the gateway, workers and sandboxes (scripts/local-system.ts), `npm run start:portal` alone
 // (main.ts), and the browser tests in-process. It opens the portal's Redis first (its sessions and
 // its record of cases) and refuses to start without it, and moves any login a previous version
-// kept there in clear to its keyed digest (login-migration.ts) before it serves. Stopping also ends the live streams open
-// pages hold, then closes that connection.
+// kept there in clear to its keyed digest (login-migration.ts) before it serves. Stopping also
+// ends the live streams open pages hold, then closes that connection.
 import type { Server } from 'node:http';
 import { createRedis, waitForRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { keyLoginsByDigest } from './login-migration.ts';

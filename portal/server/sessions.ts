@@ -5,8 +5,8 @@
 // in the portal's Redis: a restarted portal (or a second one beside it) knows the same sessions.
 // Redis holds each under the hash of its id (portal-keys.ts) with a TTL of the idle time, renewed
 // by every request, so an idle session ends by itself; its account is named by the login's keyed
-// digest, never the login. Repeated failed logins lock an account for a while, counted in Redis too,
-// under that digest.
+// digest, never the login. Repeated failed logins lock an account for a while, counted in Redis
+// too, under that digest.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { PortalKeys } from './portal-keys.ts';
