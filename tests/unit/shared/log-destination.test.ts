@@ -85,9 +85,11 @@ describe('log lines written in batches', () => {
 
   it('writes the one line of an otherwise idle process without waiting for an exit', async () => {
     const child = startLogChild('serve', { LOG_CHILD_LINES: '1' });
+    // Ready once started (however long a loaded machine takes to start Node): the line is logged
+    // by then, and must come out within the flush period while the process keeps running.
+    await child.ready;
     await waitFor(() => numbered(child.lines()).length === 1, { what: 'the line' });
     expect(child.running()).toBe(true);
-    await child.ready;
     child.kill('SIGTERM');
     expect(await child.exited).toBe(0);
   });
