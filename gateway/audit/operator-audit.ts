@@ -130,9 +130,37 @@ function failureReason(error: unknown): string {
 export const REASON_HEADER = 'x-gw-reason';
 export const NO_REASON_GIVEN = 'none given (API read without X-Gw-Reason)';
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A header's text as its sender wrote it. A header value is bytes, read by Node as Latin-1, and
+ * fetch clients refuse any character above U+00FF: an operator's reason in Chinese arrives
+ * percent-encoded UTF-8 (encodeURIComponent's form, the documented one) or, from curl -H, as
+ * raw UTF-8 bytes. Both are decoded; a value that is neither (a literal "100%", Latin-1 text)
+ * is kept as sent rather than refused, since the read it explains has already been allowed.
+ */
+export function headerText(value: string): string {
+  if (/[\x80-\xff]/.test(value) && !/[^\x00-\xff]/.test(value)) {
+    try {
+      return UTF8.decode(Buffer.from(value, 'latin1'));
+    } catch {
+      return value;
+    }
+  }
+  if (/%[0-9a-f]{2}/i.test(value)) {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
 /** The reason an unmasked API read records: X-Gw-Reason, else that none was given. */
 export function apiReadReason(header: (name: string) => string | undefined): string {
-  return header(REASON_HEADER)?.trim() || NO_REASON_GIVEN;
+  const sent = header(REASON_HEADER);
+  return (sent === undefined ? '' : headerText(sent)).trim() || NO_REASON_GIVEN;
 }
 
 /**

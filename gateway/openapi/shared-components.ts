@@ -94,7 +94,9 @@ export function parameterComponents(): Record<string, unknown> {
       required: false,
       description:
         'Why an operator reads personal data unmasked (operators holding `unmask`): recorded ' +
-        'in the audit entry of the read.',
+        'in the audit entry of the read. A header carries bytes, not text: send a reason in ' +
+        'Chinese percent-encoded as UTF-8 (`encodeURIComponent`); raw UTF-8 bytes are read as ' +
+        'UTF-8 too.',
       schema: { type: 'string', maxLength: 500 },
     },
     CaseId: {

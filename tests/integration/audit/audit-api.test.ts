@@ -140,6 +140,26 @@ describe('audited operator actions', () => {
     ]);
   });
 
+  it('records a reason in Chinese sent percent-encoded or as raw UTF-8 bytes as the operator wrote it, and a value that is neither as sent', async () => {
+    const { caseId } = await submit(gw);
+    const reasons = {
+      encoded: encodeURIComponent('工单 OPS-7：纳税人来电核对申报'),
+      raw: Buffer.from('核对 100% 的申报', 'utf8').toString('latin1'),
+      neither: '100% checked, see OPS-8',
+    };
+    for (const reason of Object.values(reasons)) {
+      const read = await gw
+        .client('operator-dev')
+        .request('GET', `/v1/cases/${caseId}`, { headers: { 'X-Gw-Reason': reason } });
+      expect(read.status).toBe(200);
+    }
+    expect((await entriesFor(caseId)).map((e) => e.reason)).toEqual([
+      '工单 OPS-7：纳税人来电核对申报',
+      '核对 100% 的申报',
+      '100% checked, see OPS-8',
+    ]);
+  });
+
   it('audits appeal decisions, the refused one included, with the decision digest', async () => {
     const { caseId } = await submit(gw);
     await close(gw, 'province-yn', caseId, new Date().toISOString());
