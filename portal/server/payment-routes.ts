@@ -1,12 +1,14 @@
 // 异地电子缴税 (README.md#the-taxpayer-portal): the form page, the data its script builds the form
 // from — the item's published schema and shared definitions, fetched from the gateway, and the
 // enterprise's starting values (or, for a retry, what it sent last time) — and the submission,
-// which the server signs and sends with one Idempotency-Key per form submission.
+// which the server signs and sends with one Idempotency-Key per form submission, named by a hash
+// of the account's digest and the form's key (portal-keys.ts), never by the login.
 import express, { Router } from 'express';
 import type { GatewayLink, Problem } from './gateway-link.ts';
 import type { Pages } from './html.ts';
 import { formPointer, PAYMENT_ITEM, paymentEnvelope } from './payment-envelope.ts';
 import type { PortalCases } from './portal-cases.ts';
+import type { PortalKeys } from './portal-keys.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -15,6 +17,8 @@ export interface PaymentDeps {
   readonly sessions: SessionStore;
   readonly gateway: GatewayLink;
   readonly cases: PortalCases;
+  /** Names the Idempotency-Key of a form submission (it names no account). */
+  readonly keys: Pick<PortalKeys, 'idempotencyKey'>;
   /** Where the gateway is to post this portal's callbacks. */
   readonly callbackUrl: () => string;
 }
@@ -90,7 +94,10 @@ export function paymentRoutes(deps: PaymentDeps): Router {
       },
       deps.callbackUrl(),
     );
-    const answer = await deps.gateway.submit(envelope, `portal-${account.login}-${submissionKey}`);
+    const answer = await deps.gateway.submit(
+      envelope,
+      deps.keys.idempotencyKey(account.login, submissionKey),
+    );
     if (answer.status === 202) {
       const { caseId, status } = answer.body as { caseId: string; status: string };
       // The same form submission again is answered with the same case: add keeps the first record.

@@ -84,6 +84,7 @@ export function createPortalApp(deps: PortalDeps): Express {
       sessions,
       gateway,
       cases,
+      keys,
       callbackUrl: () => `${deps.publicUrl()}${CALLBACK_PATH}`,
     }),
   );

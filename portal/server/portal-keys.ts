@@ -6,6 +6,9 @@
 // the login's HMAC-SHA-256 under PORTAL_LOGIN_KEY. A plain hash would not do: a login may be a
 // phone or ID number, few enough to hash them all and read the digests back. The key never
 // rotates (portal-config.ts), so a login's digest is the same for as long as its records live.
+// A payment's Idempotency-Key is named here too: it leaves this server in a header (proxies, their
+// logs) and the gateway keeps its hash in a key name, so it carries the account's digest, hashed
+// again with the form's key, never the login.
 import { createHash, createHmac } from 'node:crypto';
 import type { DataKey } from '../../gateway/personal-data/data-keys.ts';
 
@@ -21,6 +24,12 @@ export interface PortalKeys {
   accountCases(login: string): string;
   /** What a session's or a case's `account` field holds: the login's keyed digest. */
   account(login: string): string;
+  /**
+   * The Idempotency-Key of one form submission sent to the gateway: `portal-<base64url SHA-256 of
+   * the account's digest and the form's submission key>`. The same for a resend of the same form
+   * by the same account, another for another account; it names neither the login nor the key.
+   */
+  idempotencyKey(login: string, submissionKey: string): string;
 }
 
 /**
@@ -61,5 +70,10 @@ export function portalKeys(prefix: string, loginKey: DataKey): PortalKeys {
     case: caseKeys(prefix).key,
     accountCases: (login) => `${prefix}:account-cases:${account(login)}`,
     account,
+    // A digest is 43 base64url characters, a submission key has no NUL: the pair is unambiguous.
+    idempotencyKey: (login, submissionKey) =>
+      `portal-${createHash('sha256')
+        .update(`${account(login)}\0${submissionKey}`)
+        .digest('base64url')}`,
   };
 }

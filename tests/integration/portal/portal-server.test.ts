@@ -3,10 +3,12 @@
 // them with this portal's secret, and what the portal puts in the envelope it signs — the session's
 // enterprise as applicant, the project as handling region, its own callback URL, one
 // Idempotency-Key per form submission.
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
+import { TEST_ACCOUNTS } from '../../../portal/server/test-accounts.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { portalClient } from '../../support/portal-client.ts';
 import { testRedisUrl, uniquePrefix } from '../../support/redis.ts';
@@ -97,6 +99,51 @@ describe('acting on the portal', () => {
       payload: { taxpayerId: '91510104MA6CXY120G', agreementNo: '5303230001234567' },
       callbackUrl: `${portal.url}/callbacks/gateway`,
     });
+  });
+
+  it('sends an Idempotency-Key that names no account, the same for a retry of the form and another for another account', async () => {
+    // What the gateway received, read off its HTTP server: the key as it arrived.
+    const received: string[] = [];
+    const capture = (req: IncomingMessage) => {
+      const key = req.headers['idempotency-key'];
+      if (req.method === 'POST' && req.url === '/v1/cases' && typeof key === 'string')
+        received.push(key);
+    };
+    gw.server.on('request', capture);
+    try {
+      const submissionKey = `form-${Date.now()}-${n++}`;
+      const ids: string[] = [];
+      for (const login of ['shudao', 'shudao', 'xiaohong']) {
+        const s = await session(login);
+        const res = await call(s, '/api/payments', {
+          values: await paymentValues(s),
+          submissionKey,
+        });
+        expect(res.status).toBe(202);
+        ids.push(((await res.json()) as { caseId: string }).caseId);
+      }
+      expect(received).toHaveLength(3);
+      const [first, retry, other] = received;
+      // The same form submission again is the same key, so the gateway answers the same case.
+      expect(retry).toBe(first);
+      expect(ids[1]).toBe(ids[0]);
+      // Another account's form, even with the same submission key, is another case.
+      expect(other).not.toBe(first);
+      expect(ids[2]).not.toBe(ids[0]);
+      const identifying = TEST_ACCOUNTS.flatMap((a) => [
+        a.login,
+        a.applicant.name,
+        a.applicant.creditCode,
+        a.applicant.phone,
+        a.applicant.contactIdNumber,
+      ]);
+      for (const key of received) {
+        expect(identifying.filter((value) => key.includes(value))).toEqual([]);
+        expect(key).toMatch(/^portal-[A-Za-z0-9_-]{43}$/);
+      }
+    } finally {
+      gw.server.off('request', capture);
+    }
   });
 
   it('passes the gateway refusal on with each pointer on a form field, the handling region on the project region', async () => {
