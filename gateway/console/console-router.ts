@@ -6,9 +6,11 @@ import express, { type Router } from 'express';
 import { projectPath } from '../shared/project-root.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
+import { loadDataKeys } from '../personal-data/data-keys.ts';
+import { derivedKey } from '../personal-data/derived-key.ts';
 import type { ConsoleDeps, ConsoleServices } from './console-context.ts';
 import { ConsoleSessions } from './console-sessions.ts';
-import { SignInLockout } from './sign-in-lockout.ts';
+import { LOCKOUT_KEY_PURPOSE, SignInLockout } from './sign-in-lockout.ts';
 import { ConsoleError, consoleErrorPage } from './console-error.ts';
 import { pageHeaders, requireSignIn } from './console-guard.ts';
 import { auditPages } from './audit-pages.ts';
@@ -36,7 +38,10 @@ const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   dataKeyPages,
 ];
 
-/** The console's sessions and lock-out on the gateway's Redis, with the configured limits. */
+/**
+ * The console's sessions and lock-out on the gateway's Redis, with the configured limits; the
+ * lock-out's counts named under a key derived from the current data key (GW_DATA_KEYS).
+ */
 export function consoleDeps(services: ConsoleServices): ConsoleDeps {
   const { config, redis, now } = services;
   const keys = redisKeys(config.keyPrefix).console;
@@ -52,6 +57,7 @@ export function consoleDeps(services: ConsoleServices): ConsoleDeps {
     lockout: new SignInLockout({
       redis,
       keys,
+      secret: derivedKey(loadDataKeys(config).current, LOCKOUT_KEY_PURPOSE),
       operatorLimit: config.consoleLockAfterFailures,
       ipLimit: config.consoleIpLockAfterFailures,
       windowMs: config.consoleLockMinutes * 60_000,

@@ -4,6 +4,11 @@
 // gateway instance) with the window as their expiry; the failure that reaches the limit restarts
 // the expiry, so the lock lasts the whole consoleLockMinutes. A correct password while locked is
 // refused like a wrong one — the lock is checked first — and does not reveal the password was right.
+// A count's key is named by the HMAC-SHA-256 of `<operator|ip>\0<subject>` under a key derived from
+// the current data key (personal-data/derived-key.ts), never by the id or the address: key names
+// are not encrypted at rest and show in a SCAN, MONITOR, the slow log and backups. The counts follow
+// the current data key: when another becomes current, the windows start over.
+import { createHmac, type KeyObject } from 'node:crypto';
 import type { RedisClient } from '../shared/redis.ts';
 import type { ConsoleKeys } from '../shared/redis-keys.ts';
 
@@ -12,10 +17,15 @@ export type LockSubject = 'operator' | 'ip';
 export interface SignInLockoutDeps {
   readonly redis: RedisClient;
   readonly keys: ConsoleKeys;
+  /** The HMAC key naming the counts: derived from the current data key (LOCKOUT_KEY_PURPOSE). */
+  readonly secret: KeyObject;
   readonly operatorLimit: number;
   readonly ipLimit: number;
   readonly windowMs: number;
 }
+
+/** What the HMAC key of the counts is derived for (personal-data/derived-key.ts). */
+export const LOCKOUT_KEY_PURPOSE = 'console-lockout';
 
 /** Ids as registered (config/clients.schema.json); anything else is counted as one unknown id. */
 const OPERATOR_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
@@ -31,7 +41,11 @@ export class SignInLockout {
   }
 
   #key(by: LockSubject, subject: string): string {
-    return this.#deps.keys.failures(by, by === 'operator' ? idKey(subject) : ipKey(subject));
+    const counted = by === 'operator' ? idKey(subject) : ipKey(subject);
+    const digest = createHmac('sha256', this.#deps.secret)
+      .update(`${by}\0${counted}`, 'utf8')
+      .digest('base64url');
+    return this.#deps.keys.failures(digest);
   }
 
   /** What is locked now: the operator id, the address, or nothing. */

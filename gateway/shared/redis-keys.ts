@@ -189,8 +189,11 @@ export interface CatalogueKeys {
 export interface ConsoleKeys {
   /** Hash of one session, named by the SHA-256 of its cookie value (never the value itself). */
   session(idHash: string): string;
-  /** Failed sign-ins of one operator id (`operator`) or one client address (`ip`), counted. */
-  failures(by: 'operator' | 'ip', subject: string): string;
+  /**
+   * Failed sign-ins of one operator id or one client address, counted, named by the HMAC of what
+   * it counts (console/sign-in-lockout.ts), never the id or the address.
+   */
+  failures(subjectDigest: string): string;
 }
 
 /** The keys one shard holds besides its cases: all under its hash tag `{s<n>}`. */
@@ -404,8 +407,7 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
     catalogue: catalogueKeys(prefix),
     console: Object.freeze({
       session: (idHash: string) => `${prefix}:console:session:${idHash}`,
-      failures: (by: 'operator' | 'ip', subject: string) =>
-        `${prefix}:console:failures:${by}:${subject}`,
+      failures: (subjectDigest: string) => `${prefix}:console:failures:${subjectDigest}`,
     }),
     replicaMark: (writtenKey?: string) => {
       if (writtenKey === undefined) return `${prefix}:replica-mark`;

@@ -131,7 +131,7 @@ describe('redis keys', () => {
       prefixed.audit.entries,
       prefixed.queuePrefix('route-sc'),
       prefixed.console.session('ab12'),
-      prefixed.console.failures('ip', '127.0.0.1'),
+      prefixed.console.failures('ab12'),
     ]) {
       expect(key.startsWith('t-x:')).toBe(true);
     }

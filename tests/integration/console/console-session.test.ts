@@ -2,11 +2,13 @@
 // in Redis under a hash of the cookie, rotated at sign-in, ended by idle and absolute timeouts on
 // the gateway's clock; cookies HttpOnly and SameSite=Strict; a CSRF token on every POST; lock-out
 // per operator id and per client address, audited; pages and actions refused without the right.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
+import { testDataKeys } from '../../support/redis.ts';
 import { testClock } from '../../support/test-clock.ts';
 
 const clock = testClock(new Date().toISOString());
@@ -158,8 +160,19 @@ describe('lock-out', () => {
       (e) => e.actor === 'operator-readonly' && e.reason?.startsWith('locked out'),
     );
     expect(refused).toHaveLength(1);
-    // The lock lasts consoleLockMinutes (15) from the failure that closed it.
-    const key = redisKeys(gw.config.keyPrefix).console.failures('operator', 'operator-readonly');
+    // The lock lasts consoleLockMinutes (15) from the failure that closed it. Its count is named
+    // by the HMAC of `operator\0<id>` under the key HKDF derives from the current data key.
+    const secret = hkdfSync(
+      'sha256',
+      parseDataKeys(testDataKeys(), gw.config.dataKeyId, 'test').current.key,
+      Buffer.alloc(0),
+      'swgw:console-lockout',
+      32,
+    );
+    const digest = createHmac('sha256', Buffer.from(secret))
+      .update('operator\0operator-readonly')
+      .digest('base64url');
+    const key = `${gw.config.keyPrefix}:console:failures:${digest}`;
     const ttl = await gw.services.redis.pttl(key);
     expect(ttl).toBeGreaterThan(14 * 60_000);
     expect(ttl).toBeLessThanOrEqual(15 * 60_000);
