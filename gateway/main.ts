@@ -1,22 +1,23 @@
 // Entry point of the HTTP gateway process: `npm run start:gateway` (or via `npm start`, which also
 // brings a private Redis). Loads config, starts the gateway (gateway/gateway-process.ts), and shuts
 // down gracefully on SIGTERM/SIGINT. With GW_GATEWAY_PROCESSES above 1 it supervises that many
-// gateway processes sharing the port instead (gateway/gateway-processes.ts).
-import cluster from 'node:cluster';
-import { startGateway } from './gateway-process.ts';
-import {
-  GATEWAY_PROCESS_ENV,
-  gatewayProcessCount,
-  superviseGatewayProcesses,
-} from './gateway-processes.ts';
-import { createLogger, loggerSettings } from './shared/logger.ts';
-import { loadConfigOrExit, runProcess } from './shared/process-entry.ts';
+// gateway processes sharing the port instead (gateway/gateway-processes.ts), and loads nothing of
+// the gateway itself. Node's module compile cache is turned on first (shared/compile-cache.ts):
+// every other module is imported after that line, which a static import would not be.
+import { enableModuleCompileCache } from './shared/compile-cache.ts';
+
+enableModuleCompileCache();
+const { default: cluster } = await import('node:cluster');
+const { loadConfigOrExit, runProcess } = await import('./shared/process-entry.ts');
+const supervisor = await import('./gateway-processes.ts');
 
 const config = loadConfigOrExit();
-if (cluster.isPrimary && gatewayProcessCount(config) > 1) {
-  superviseGatewayProcesses(config, createLogger(loggerSettings(config)));
+if (cluster.isPrimary && supervisor.gatewayProcessCount(config) > 1) {
+  const { createLogger, loggerSettings } = await import('./shared/logger.ts');
+  supervisor.superviseGatewayProcesses(config, createLogger(loggerSettings(config)));
 } else {
-  const n = process.env[GATEWAY_PROCESS_ENV];
+  const { startGateway } = await import('./gateway-process.ts');
+  const n = process.env[supervisor.GATEWAY_PROCESS_ENV];
   await runProcess(
     'gateway',
     async (config, logger) => {
@@ -24,5 +25,6 @@ if (cluster.isPrimary && gatewayProcessCount(config) > 1) {
       return { stop: async () => (await gateway.stop()) === 'clean' };
     },
     n ? { gatewayProcess: Number(n) } : {},
+    config,
   );
 }

@@ -11,8 +11,13 @@
 //   npm run cli -- catalogue list | show | diff | drafts | draft | validate | submit | approve | reject
 //   npm run cli -- catalogue export | import [--dry-run]
 //   npm run cli -- data-keys census | reseal [--portal]
-import { cliProgram } from './cli/program.ts';
-import { runCommand } from './command-failure.ts';
+// Node's module compile cache is turned on first (gateway/shared/compile-cache.ts): every other
+// module is imported after that line.
+import { enableModuleCompileCache } from '../gateway/shared/compile-cache.ts';
+
+enableModuleCompileCache();
+const { cliProgram } = await import('./cli/program.ts');
+const { runCommand } = await import('./command-failure.ts');
 
 await runCommand(async () => {
   await cliProgram().parseAsync();

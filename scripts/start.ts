@@ -2,18 +2,18 @@
 // seven province sandboxes and the reference taxpayer portal (PORTAL_PORT, default 8081). Uses
 // REDIS_URL when set; otherwise starts a private redis-server (AOF on, data under .data/redis, its
 // own port) and stops it after the gateway has drained. The sandboxes keep their journals under
-// .data/sandboxes (GW_SANDBOX_DIR). Ctrl-C stops everything.
-import { loadConfig } from '../config/load-config.ts';
-import { startFailure } from './command-failure.ts';
-import { startLocalSystem } from './local-system.ts';
-import { createLogger, loggerSettings } from '../gateway/shared/logger.ts';
-import { projectPath } from '../gateway/shared/project-root.ts';
-import {
-  findRedisServer,
-  INSTALL_HINT,
-  startPrivateRedis,
-  type PrivateRedis,
-} from './private-redis.ts';
+// .data/sandboxes (GW_SANDBOX_DIR). Ctrl-C stops everything. Node's module compile cache is
+// turned on first (gateway/shared/compile-cache.ts): every other module is imported after that line.
+import { enableModuleCompileCache } from '../gateway/shared/compile-cache.ts';
+import type { PrivateRedis } from './private-redis.ts';
+
+enableModuleCompileCache();
+const { loadConfig } = await import('../config/load-config.ts');
+const { startFailure } = await import('./command-failure.ts');
+const { startLocalSystem } = await import('./local-system.ts');
+const { createLogger, loggerSettings } = await import('../gateway/shared/logger.ts');
+const { projectPath } = await import('../gateway/shared/project-root.ts');
+const { findRedisServer, INSTALL_HINT, startPrivateRedis } = await import('./private-redis.ts');
 
 async function main(): Promise<number> {
   // Listen for Ctrl-C from the first moment: a signal during start-up must still stop the private

@@ -27,8 +27,9 @@ export async function runProcess(
   start: (config: Config, logger: Logger) => Promise<Stoppable>,
   /** Fields every log line of the process carries (a gateway process's number). */
   bindings: Record<string, unknown> = {},
+  /** The configuration, when the entry point has already loaded it (gateway/main.ts). */
+  config: Config = loadConfigOrExit(),
 ): Promise<void> {
-  const config = loadConfigOrExit();
   const root = createLogger(loggerSettings(config));
   const logger = Object.keys(bindings).length > 0 ? root.child(bindings) : root;
   let running: Stoppable;

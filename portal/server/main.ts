@@ -1,7 +1,12 @@
 // `npm run start:portal`: the reference taxpayer portal alone, against a gateway already running
 // at PORTAL_GATEWAY_URL (README.md#the-taxpayer-portal). `npm start` runs it with everything else.
-import { loadPortalConfig } from './portal-config.ts';
-import { startPortal } from './portal-process.ts';
+// Node's module compile cache is turned on first (gateway/shared/compile-cache.ts): every other
+// module is imported after that line.
+import { enableModuleCompileCache } from '../../gateway/shared/compile-cache.ts';
+
+enableModuleCompileCache();
+const { loadPortalConfig } = await import('./portal-config.ts');
+const { startPortal } = await import('./portal-process.ts');
 
 async function main(): Promise<number> {
   let config;
