@@ -2,7 +2,7 @@
 // named by GW_CONFIG_FILE, then environment variables (each setting's x-env). The merged object is
 // validated once, every problem reported together, then frozen and passed down explicitly
 // (gateway/README.md#construct-dont-patch: no module-level singletons).
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../gateway/shared/shared-meta-ajv.ts';
 import { readFileSync } from 'node:fs';
 import { SETTINGS_SCHEMA, type Config } from './settings-schema.ts';
 
@@ -60,7 +60,12 @@ export function settingSpecs(): SettingSpec[] {
 
 function compileValidator() {
   // Environment values arrive as strings; coercion turns "8080" into 8080 for this schema only.
-  const ajv = new Ajv2020({ allErrors: true, coerceTypes: true, useDefaults: true, strict: true });
+  const ajv = new SharedMetaAjv({
+    allErrors: true,
+    coerceTypes: true,
+    useDefaults: true,
+    strict: true,
+  });
   ajv.addKeyword({ keyword: 'x-env', schemaType: 'string' });
   return ajv.compile(SETTINGS_SCHEMA);
 }

@@ -7,7 +7,7 @@
 // file must never reach a province); development and test take the variable when set, else the
 // file's value.
 import type { ErrorObject } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../../gateway/shared/shared-meta-ajv.ts';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/load-config.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
@@ -36,7 +36,7 @@ const FILE_SCHEMA = {
   $defs: { adapter: ENTRY_SCHEMA },
 };
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new SharedMetaAjv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validateFile = ajv.compile(FILE_SCHEMA);
 const validateDialect = new Map(ADAPTERS.map((a) => [a.id, ajv.compile(a.settingsSchema)]));
 

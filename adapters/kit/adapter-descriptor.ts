@@ -5,7 +5,7 @@
 // checks of adapter-config.ts and the contract suite all come from it, so adding an adapter is its
 // folder plus one registry line (README.md#adding-an-adapter).
 import type { ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../../gateway/shared/shared-meta-ajv.ts';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { ProvinceAdapter } from './contract.ts';
 import type { Sandbox, SandboxOptions } from './sandbox-kit.ts';
@@ -81,7 +81,9 @@ export function defineAdapter<T extends CallSettings, const Id extends string = 
 ): AdapterDescriptor<Id> {
   let validate: ValidateFunction<T> | undefined;
   const narrow = (settings: AdapterSettings): T => {
-    validate ??= new Ajv2020({ allErrors: true, strict: true }).compile<T>(spec.settingsSchema);
+    validate ??= new SharedMetaAjv({ allErrors: true, strict: true }).compile<T>(
+      spec.settingsSchema,
+    );
     if (validate(settings)) return settings;
     throw new TypeError(`adapter ${spec.id}: ${settingsProblems(validate.errors)}`);
   };

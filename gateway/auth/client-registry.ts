@@ -2,7 +2,7 @@
 // platforms and operators. Development uses config/clients.dev.json; production must name its own
 // file (GW_CLIENTS_FILE) whose secrets come from the environment (secretEnv), and refuses the
 // development file and its secrets.
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { SIGNATURE_METHODS, type SignatureMethod } from '../client/signing.ts';
@@ -80,7 +80,7 @@ export function loadClientRegistry(
   } catch (error) {
     throw new ClientConfigError(`clients file ${file}: ${(error as Error).message}`);
   }
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  const ajv = new SharedMetaAjv({ allErrors: true, strict: true, strictRequired: false });
   const validate = ajv.compile(
     JSON.parse(readFileSync(projectPath('config/clients.schema.json'), 'utf8')) as object,
   );

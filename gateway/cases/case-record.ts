@@ -9,7 +9,8 @@
 // parent (多地联办) has its children's ids and no route of its own; a joint child has a route, its
 // parent's id and its party role. The kind is not stored: fromHash derives it and checks the hash
 // against that kind's shape, so code downstream never has to guess (no `route!`).
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
 import { LEVELS, MODES, type Level, type Mode } from '../catalogue/catalogue-item.ts';
 import type { SealedDataProblem } from '../personal-data/sealed-data.ts';
 import { CASE_BOARD_FIELDS } from '../shared/redis-keys.ts';
@@ -241,7 +242,7 @@ const ROUTE = {
 } as const;
 
 // Unknown fields are tolerated (a newer gateway may add some during a rolling upgrade).
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+const ajv = new SharedMetaAjv({ allErrors: true, strict: false });
 const VALIDATORS = {
   single: ajv.compile<SingleCase>({
     type: 'object',

@@ -2,7 +2,7 @@
 // with every problem listed when any entry is wrong (gateway/README.md#compile-once: validated,
 // then frozen). An entry in this file IS a published version: drafts live elsewhere until
 // published.
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
 import type { ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
@@ -20,7 +20,7 @@ type RawItem = Omit<CatalogueItem, 'enabledProvinces'> & { enabledProvinces?: st
 // publish, and compiling this schema costs more than the rest of a one-item reload.
 let compiledMetadata: ValidateFunction<{ items: RawItem[] }> | undefined;
 function metadataValidator(): ValidateFunction<{ items: RawItem[] }> {
-  compiledMetadata ??= new Ajv2020({ strict: true, allErrors: true }).compile<{
+  compiledMetadata ??= new SharedMetaAjv({ strict: true, allErrors: true }).compile<{
     items: RawItem[];
   }>(CATALOGUE_METADATA_SCHEMA);
   return compiledMetadata;
@@ -40,7 +40,7 @@ export function codeBelongsTo(code: string, department: string): boolean {
  * the department prefix of its code.
  */
 export function entryProblems(entry: unknown): FieldProblem[] {
-  const validate = new Ajv2020({ strict: true, allErrors: true }).compile(
+  const validate = new SharedMetaAjv({ strict: true, allErrors: true }).compile(
     CATALOGUE_METADATA_SCHEMA.properties.items.items,
   );
   const problems = validate(entry) ? [] : toFieldProblems(validate.errors);

@@ -8,7 +8,8 @@
 // createRequestAjv is its sibling for the API's own request bodies and queries
 // (gateway/http/request-validation.ts), with the same options and generic keywords.
 import type { Options } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
 import fastUriModule from 'ajv/dist/runtime/uri.js';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
@@ -142,7 +143,7 @@ export const CODE_SHAPE: Readonly<Options> = Object.freeze({
 
 /** The options and generic keywords; alone, it validates the API's request bodies and queries. */
 export function createRequestAjv(codeShape: Readonly<Options> = CODE_SHAPE): Ajv2020 {
-  const ajv = new Ajv2020({
+  const ajv = new SharedMetaAjv({
     strict: true,
     // Conditional branches (if/then) require properties declared by the parent schema, which
     // strictRequired reports as undefined; every other strict check stays on.

@@ -1,7 +1,8 @@
 // Routing config (alliance, route table) is validated once at start and refused as a whole with
 // every problem listed (gateway/README.md#compile-once, after fastify's options), so an operator
 // fixes it in one pass instead of restarting once per mistake.
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
 import addFormatsModule from 'ajv-formats';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
@@ -33,7 +34,7 @@ function describe(error: ErrorObject): string {
  * loaded once at start, so there is nothing to cache and no module-level validator to share.
  */
 export function schemaProblems(schema: Record<string, unknown>, data: unknown): string[] {
-  const ajv = new Ajv2020({
+  const ajv = new SharedMetaAjv({
     strict: true,
     allErrors: true,
     coerceTypes: false,

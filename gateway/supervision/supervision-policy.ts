@@ -4,7 +4,7 @@
 // plus per-province overrides, validated once at start (every problem listed), then frozen and
 // passed down. The defaults are the national practice described in
 // gateway/README.md#supervision-flags and schemas/README.md#service-evaluation.
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
 import type { FromSchema } from 'json-schema-to-ts';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
@@ -84,7 +84,7 @@ export class SupervisionPolicyError extends Error {
   override name = 'SupervisionPolicyError';
 }
 
-const validate = new Ajv2020({ allErrors: true, strict: true }).compile<PolicyFile>(
+const validate = new SharedMetaAjv({ allErrors: true, strict: true }).compile<PolicyFile>(
   SUPERVISION_POLICY_SCHEMA,
 );
 
