@@ -1,16 +1,17 @@
-// `node tests/bench/gateway-start.ts [rounds] [project roots…] [--no-compile-cache] [--cold-cache]`:
-// what starting one gateway process costs, from spawning `node gateway/main.ts` (each root's own)
-// to its first 200 on /readyz, on a private Redis whose catalogue was imported by an untimed first
-// start of each root. Each measurement is a fresh process and the rounds alternate between the
-// roots given (default: this one), so a before/after comparison shares the machine's load.
-// Reported, never asserted: wall milliseconds to ready and the CPU milliseconds the process had
-// used by then (user + system of all its threads, from /proc/<pid>/stat, so Linux only), median
-// and range per root. Node's module compile cache (README.md#process-start) is left to each
-// root's entry point (warmed by the untimed start); --no-compile-cache starts every process with
-// NODE_DISABLE_COMPILE_CACHE=1, --cold-cache gives every timed start an empty cache directory
-// (NODE_COMPILE_CACHE, what a container's first start pays), --cpu-prof <dir> writes a V8 profile
-// of each timed start (until its SIGTERM) under <dir>/<root's index>, --env-cache sets NODE_COMPILE_CACHE to
-// one directory of this run for every start (the cache on from Node's start, whatever the code).
+// `npm run bench:gateway-start -- [rounds] [project roots…] [--no-compile-cache | --cold-cache |
+// --env-cache] [--cpu-prof <dir>]`: what starting one gateway process costs (README.md#process-start),
+// from spawning `node gateway/main.ts` (each root's own) to its first 200 on /readyz, on a private
+// Redis whose catalogue an untimed first start of each root imported. Each measurement is a fresh
+// process and the rounds alternate between the roots given (default: this one), so a before/after
+// comparison shares the machine's load. Reported, never asserted, median and range per root: wall
+// milliseconds to ready, the CPU milliseconds the process had used by then (user + system of all
+// its threads, from /proc/<pid>/stat, so Linux only) and the `compileMs` it logged with
+// `catalogue loaded`. Node's module compile cache is left to each root's entry point (warmed by the
+// untimed start). --no-compile-cache starts every process with NODE_DISABLE_COMPILE_CACHE=1;
+// --cold-cache gives every timed start an empty cache directory (NODE_COMPILE_CACHE: what a
+// container's first start pays); --env-cache sets NODE_COMPILE_CACHE to one directory of this run
+// for every start (the cache on from Node's start, whatever the code); --cpu-prof <dir> writes a V8
+// profile of each timed start (until its SIGTERM) under <dir>/<root's index>.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ import { freePort, startPrivateRedis } from '../../scripts/private-redis.ts';
 interface Figures {
   readyMs: number;
   cpuMs: number;
+  /** What the gateway logged with `catalogue loaded` (the issue 17 figure). */
+  compileMs: number;
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -49,12 +52,13 @@ async function startOnce(
       GW_ENV: 'test',
       GW_HOST: '127.0.0.1',
       PORT: String(port),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<void>((done) => child.on('exit', () => done()));
   const deadline = Date.now() + 60_000;
@@ -73,9 +77,15 @@ async function startOnce(
   }
   const readyMs = performance.now() - started;
   const cpuMs = processCpuMs(child.pid!);
+  const loaded = output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg?: string; compileMs?: number })
+    .find((l) => l.msg === 'catalogue loaded');
   return {
     readyMs,
     cpuMs,
+    compileMs: loaded?.compileMs ?? Number.NaN,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -128,7 +138,11 @@ try {
         profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, String(i))}`] : [],
       );
       await start.stop();
-      results.get(root)!.push({ readyMs: start.readyMs, cpuMs: start.cpuMs });
+      results.get(root)!.push({
+        readyMs: start.readyMs,
+        cpuMs: start.cpuMs,
+        compileMs: start.compileMs,
+      });
     }
 } finally {
   await redis.stop();
@@ -145,4 +159,5 @@ for (const [root, figures] of results) {
   console.log(`${root} (${rounds} gateway starts, ${mode}, ms)`);
   console.log(`  to /readyz wall ${summary(figures.map((f) => f.readyMs))}`);
   console.log(`  to /readyz CPU  ${summary(figures.map((f) => f.cpuMs))}`);
+  console.log(`  compileMs       ${summary(figures.map((f) => f.compileMs))} (logged)`);
 }
