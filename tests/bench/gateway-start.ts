@@ -41,7 +41,7 @@ async function startOnce(
   root: string,
   env: Record<string, string>,
   nodeFlags: string[] = [],
-): Promise<Figures & { stop: () => Promise<void> }> {
+): Promise<Omit<Figures, 'compileMs'> & { stop: () => Promise<number> }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, join(root, 'gateway/main.ts')], {
@@ -77,18 +77,21 @@ async function startOnce(
   }
   const readyMs = performance.now() - started;
   const cpuMs = processCpuMs(child.pid!);
-  const loaded = output
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { msg?: string; compileMs?: number })
-    .find((l) => l.msg === 'catalogue loaded');
   return {
     readyMs,
     cpuMs,
-    compileMs: loaded?.compileMs ?? Number.NaN,
+    // Read once the process has exited: its log lines are written in batches, so the one of the
+    // catalogue may still be on its way when /readyz answers.
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
+      const loaded = output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg?: string; compileMs?: number })
+        .find((l) => l.msg === 'catalogue loaded');
+      if (loaded?.compileMs === undefined) throw new Error(`no 'catalogue loaded' line\n${output}`);
+      return loaded.compileMs;
     },
   };
 }
@@ -137,12 +140,8 @@ try {
         envOf(i, join(work, `cold-${round}-${i}`)),
         profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, String(i))}`] : [],
       );
-      await start.stop();
-      results.get(root)!.push({
-        readyMs: start.readyMs,
-        cpuMs: start.cpuMs,
-        compileMs: start.compileMs,
-      });
+      const compileMs = await start.stop();
+      results.get(root)!.push({ readyMs: start.readyMs, cpuMs: start.cpuMs, compileMs });
     }
 } finally {
   await redis.stop();
