@@ -16,11 +16,12 @@
 import {
   Cluster,
   Command,
-  Redis,
   type ClusterNode,
   type ClusterOptions,
+  type Redis,
   type RedisOptions,
 } from 'ioredis';
+import { ClosableRedis, type LegacyRedisOptions } from './closable-redis.ts';
 // ioredis's own duplicate() signatures, which ours keep (their answer types follow `replyMapping`).
 import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
 import type {
@@ -62,19 +63,18 @@ function rejectIfUnanswered(command: Command): void {
 
 type SendCommand = Redis['sendCommand'];
 
-/** Our connections answer in ioredis's default shapes (`replyMapping` legacy, BatchedRedis). */
-type LegacyRedisOptions = RedisOptions & { replyMapping?: 'legacy' };
-
-/** One Redis, its commands held to `commandTimeout` as above (none: no timer at all). */
-export class TimedRedis extends Redis {
+/**
+ * One Redis, its commands held to `commandTimeout` as above (none: no timer at all); closable
+ * whatever its state (closable-redis.ts).
+ */
+export class TimedRedis extends ClosableRedis {
   /** The command timeout in ms, kept out of ioredis's options; undefined: none. */
   readonly commandTimeoutMs: number | undefined;
 
   /** `url` undefined: the options name the server (a duplicate's). */
   constructor(url: string | undefined, options: LegacyRedisOptions) {
     const { commandTimeout, ...rest } = options;
-    // ioredis skips an undefined argument.
-    super(url as string, rest);
+    super(url, rest);
     this.commandTimeoutMs = commandTimeout;
   }
 

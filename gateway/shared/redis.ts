@@ -4,9 +4,10 @@
 // waits for Redis. The same settings reach one Redis (`redis://`, `rediss://`) or a Redis Cluster
 // (`redis-cluster://host:port,host:port`, gateway/README.md#redis-cluster): the code above this
 // module takes either, because every key it writes together shares one hash tag.
-import { Cluster, Redis, ReplyError, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, ReplyError, type ClusterOptions, type Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
+import { ClosableRedis } from './closable-redis.ts';
 import { sendToNode, TimedCluster, TimedRedis } from './command-timeout.ts';
 import { isSlotMoving } from './slot-moving.ts';
 
@@ -202,8 +203,9 @@ export function clusterOptions(
 
 /**
  * The role's connection. The command timeout is ours (shared/command-timeout.ts: a reply already
- * in the socket after a stall of the process is not timed out); BullMQ's worker connections, which
- * have none, are ioredis's own, as BullMQ expects of its blocking connections.
+ * in the socket after a stall of the process is not timed out). BullMQ's worker connections have
+ * none and are ClosableRedis (closable-redis.ts), as are the duplicates BullMQ makes of them for its
+ * blocking connections: closing them ends them even while Redis is down (a worker's shutdown).
  */
 export function createRedis(role: RedisRole, settings: RedisSettings): RedisClient {
   const target = parseRedisTarget(settings.redisUrl);
@@ -215,7 +217,7 @@ export function createRedis(role: RedisRole, settings: RedisSettings): RedisClie
         : new TimedCluster(target.nodes, clusterOptions(role, settings, target))
       : batchesWrites(role)
         ? new BatchedRedis(target.url, options)
-        : new Redis(target.url, options);
+        : new ClosableRedis(target.url, { ...options, replyMapping: 'legacy' });
   // Connection errors are reported through readiness and logs, never as unhandled 'error' events.
   redis.on('error', () => undefined);
   return redis;

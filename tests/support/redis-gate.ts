@@ -4,7 +4,8 @@
 // read-then-write race loses an update — instead of hoping a stress run hits it. It can also lose
 // the answer to a client's next command of a kind and cut that client's connection, as a Redis
 // stopped with SIGTERM does to the commands of its last turn: they are applied (and written to the
-// AOF), never answered (README.md#redis-durability).
+// AOF), never answered (README.md#redis-durability). And it can cut every connection through it, as
+// a Redis that restarts does, so its clients reconnect.
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
@@ -24,6 +25,9 @@ export interface RedisGate {
    * client's next connection passes everything.
    */
   loseAnswerToNext: (pattern: string) => Promise<void>;
+  /** Closes every connection through the gate; it still accepts new ones. */
+  cut: () => void;
+  /** Closes every connection and stops accepting: its clients find nothing on the port. */
   close: () => Promise<void>;
 }
 
@@ -85,6 +89,9 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
       new Promise<void>((cut) => {
         losing = { pattern: pattern.toLowerCase(), cut };
       }),
+    cut: () => {
+      for (const s of sockets) s.destroy();
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       server.close();
