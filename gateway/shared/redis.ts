@@ -261,21 +261,28 @@ export function duplicateConnection(
   redis: RedisClient,
   override?: { commandTimeoutMs: number | undefined },
 ): RedisClient {
-  if (!override) return redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
-  const commandTimeout = override.commandTimeoutMs;
+  const connection = override
+    ? withTimeout(redis, override.commandTimeoutMs)
+    : redis instanceof Cluster
+      ? redis.duplicate()
+      : redis.duplicate();
+  // As createRedis's: a duplicate (a subscriber's too) printed "[ioredis] Unhandled error event"
+  // on every failed reconnect while Redis was down.
+  connection.on('error', () => undefined);
+  return connection;
+}
+
+function withTimeout(redis: RedisClient, commandTimeout: number | undefined): RedisClient {
   // Commands sent before it has connected wait for it (up to their timeout), rather than fail as
   // the request path's do when Redis is gone: it is made while the process runs. Our connections'
   // duplicate() makes one of our own (TimedRedis, TimedCluster), with the timeout given.
   const enableOfflineQueue = true;
-  const connection =
-    redis instanceof Cluster
-      ? redis.duplicate(undefined, {
-          enableOfflineQueue,
-          redisOptions: { ...redis.options.redisOptions, commandTimeout },
-        })
-      : redis.duplicate({ commandTimeout, enableOfflineQueue });
-  connection.on('error', () => undefined);
-  return connection;
+  return redis instanceof Cluster
+    ? redis.duplicate(undefined, {
+        enableOfflineQueue,
+        redisOptions: { ...redis.options.redisOptions, commandTimeout },
+      })
+    : redis.duplicate({ commandTimeout, enableOfflineQueue });
 }
 
 /** Resolves once the connection is ready, or rejects after timeoutMs. */

@@ -181,7 +181,7 @@ describe("ioredis's re-subscription after a reconnect", () => {
 });
 
 describe('the connections a worker process makes', () => {
-  it('are closable, for BullMQ (worker) and for its own commands (store), and so are their duplicates', () => {
+  it('are closable, for BullMQ (worker) and for its own commands (store), and so are their duplicates, whose errors are handled', () => {
     const settings = {
       redisUrl: testRedisUrl(),
       redisCommandTimeoutMs: 1000,
@@ -196,6 +196,8 @@ describe('the connections a worker process makes', () => {
       const duplicate = duplicateConnection(redis);
       connections.push(duplicate);
       expect(duplicate, `${role} duplicate`).toBeInstanceOf(ClosableRedis);
+      // Its reconnect errors handled, not printed as "[ioredis] Unhandled error event".
+      expect(duplicate.listenerCount('error'), `${role} duplicate`).toBe(1);
     }
   });
 });
