@@ -33,6 +33,7 @@ import {
   waitForRedis,
 } from '../gateway/shared/redis.ts';
 import { redisKeys, routeQueueName } from '../gateway/shared/redis-keys.ts';
+import { ClosableRedis } from '../gateway/shared/closable-redis.ts';
 import { recordDefaultRatings } from '../gateway/evaluations/default-ratings.ts';
 import { createWorkerMetrics, type WorkerMetrics } from '../gateway/metrics/worker-metrics.ts';
 import { createLifecycle } from '../gateway/shared/lifecycle.ts';
@@ -218,11 +219,22 @@ export async function startWorkers(
   const stop = async () => {
     // /readyz answers 503 while the rest stops; the listener closes last.
     lifecycle.startDraining();
-    await relay.stop();
-    await silenceWatch.stop();
-    await Promise.all([...workers.values()].map((w) => w.close()));
-    await supervising.stop();
-    await callbackWorker.close();
+    // Everything stops taking work at once (BullMQ's workers fetch no more jobs); what is in
+    // flight finishes...
+    const stopping = Promise.all([
+      relay.stop(),
+      silenceWatch.stop(),
+      ...[...workers.values()].map((w) => w.close()),
+      supervising.stop(),
+      callbackWorker.close(),
+    ]);
+    // ...unless it waits for a Redis that is gone: then it would wait past the shutdown deadline
+    // (exit 1). A connection not ready now, or that loses Redis from now on, ends instead, and
+    // what waits on it fails (closable-redis.ts; README.md#operations, Shutdown).
+    for (const redis of [connection, storeConnection]) {
+      if (redis instanceof ClosableRedis) redis.stopWaitingForRedis();
+    }
+    await stopping;
     await cases.close();
     await catalogue.close();
     await storeConnection.quit().catch(() => storeConnection.disconnect());

@@ -54,10 +54,34 @@ type SendCommand = Redis['sendCommand'];
 export type LegacyRedisOptions = RedisOptions & { replyMapping?: 'legacy' };
 
 export class ClosableRedis extends Redis {
+  /** The connections duplicated from this one (BullMQ's own, a subscriber, a queue's). */
+  readonly #duplicates = new Set<WeakRef<ClosableRedis>>();
+  /** Set by stopWaitingForRedis(). */
+  #waitsForRedis = true;
+
   /** `url` undefined: the options name the server (a duplicate's). */
   constructor(url: string | undefined, options: LegacyRedisOptions) {
     // ioredis skips an undefined argument.
     super(url as string, options);
+  }
+
+  /**
+   * For a process that stops: from now on this connection, and every one duplicated from it,
+   * ends rather than waits for Redis — at once if it is not ready now, else as soon as it loses
+   * Redis — so what waits on them fails "Connection is closed." instead of outlasting the shutdown
+   * deadline. A connection that is ready stays so: what is in flight finishes.
+   */
+  stopWaitingForRedis(): void {
+    if (!this.#waitsForRedis) return;
+    this.#waitsForRedis = false;
+    for (const ref of this.#duplicates) ref.deref()?.stopWaitingForRedis();
+    const endUnlessReady = () => {
+      if (this.status !== 'ready' && this.status !== 'end') this.disconnect();
+    };
+    // Emitted once the connection waits for its next attempt (and again, should someone connect
+    // it anew).
+    this.on('reconnecting', endUnlessReady);
+    endUnlessReady();
   }
 
   override sendCommand(...[command, stream]: Parameters<SendCommand>): ReturnType<SendCommand> {
@@ -100,11 +124,18 @@ export class ClosableRedis extends Redis {
   override duplicate<Override extends Partial<RedisOptions> | undefined = undefined>(
     override?: Override,
   ): Redis<ReplyMappingFromOptions<'legacy', Override>> {
-    const duplicate = new ClosableRedis(undefined, {
-      ...this.options,
-      ...override,
-    } as LegacyRedisOptions);
+    const duplicate = this.adopt(
+      new ClosableRedis(undefined, { ...this.options, ...override } as LegacyRedisOptions),
+    );
     return duplicate as unknown as Redis<ReplyMappingFromOptions<'legacy', Override>>;
+  }
+
+  /** Counts `duplicate` among this connection's own, which stop waiting for Redis with it. */
+  protected adopt<Duplicate extends ClosableRedis>(duplicate: Duplicate): Duplicate {
+    for (const ref of this.#duplicates) if (!ref.deref()) this.#duplicates.delete(ref);
+    this.#duplicates.add(new WeakRef(duplicate));
+    if (!this.#waitsForRedis) duplicate.stopWaitingForRedis();
+    return duplicate;
   }
 
   #failStashed(): void {

@@ -92,11 +92,13 @@ export class TimedRedis extends ClosableRedis {
   override duplicate<Override extends Partial<RedisOptions> | undefined = undefined>(
     override?: Override,
   ): Redis<ReplyMappingFromOptions<'legacy', Override>> {
-    const duplicate = new TimedRedis(undefined, {
-      ...this.options,
-      commandTimeout: this.commandTimeoutMs,
-      ...override,
-    } as LegacyRedisOptions);
+    const duplicate = this.adopt(
+      new TimedRedis(undefined, {
+        ...this.options,
+        commandTimeout: this.commandTimeoutMs,
+        ...override,
+      } as LegacyRedisOptions),
+    );
     return duplicate as unknown as Redis<ReplyMappingFromOptions<'legacy', Override>>;
   }
 }

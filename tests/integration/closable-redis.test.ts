@@ -180,6 +180,43 @@ describe("ioredis's re-subscription after a reconnect", () => {
   });
 });
 
+describe('stopWaitingForRedis(), for a stopping process', () => {
+  it('ends at once the connection and its duplicate while they wait to reconnect, failing their commands', async () => {
+    const g = await gate();
+    const redis = closable(g.url, 3_600_000);
+    const duplicate = redis.duplicate() as ClosableRedis;
+    duplicate.on('error', () => undefined);
+    connections.push(duplicate);
+    await Promise.all([once(redis, 'ready'), once(duplicate, 'ready')]);
+    await g.close();
+    await waitFor(() => redis.status === 'reconnecting' && duplicate.status === 'reconnecting', {
+      what: 'both waiting to reconnect',
+    });
+    const queued = outcome(duplicate.get('k'));
+
+    redis.stopWaitingForRedis();
+
+    expect([redis.status, duplicate.status]).toEqual(['end', 'end']);
+    await waitFor(() => queued() !== undefined, { what: 'the queued GET settled' });
+    expect(queued()).toBe('rejected Connection is closed.');
+  });
+
+  it('leaves a ready connection ready, and ends it instead of reconnecting once it loses Redis', async () => {
+    const g = await gate();
+    const redis = closable(g.url, 10);
+    await once(redis, 'ready');
+    redis.stopWaitingForRedis();
+    expect(await redis.ping()).toBe('PONG');
+    const ended = ending(redis);
+
+    // The gate still accepts: a connection that waited for Redis would be ready again at once.
+    g.cut();
+
+    await waitFor(ended, { what: 'end' });
+    expect(redis.status).toBe('end');
+  });
+});
+
 describe('the connections a worker process makes', () => {
   it('are closable, for BullMQ (worker) and for its own commands (store), and so are their duplicates, whose errors are handled', () => {
     const settings = {

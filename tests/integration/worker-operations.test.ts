@@ -1,8 +1,9 @@
 // The worker process's operations listener (adapters/worker-operations.ts), through the real entry
 // point adapters/worker.ts in a child process, as compose runs it: /healthz, /readyz and /metrics
 // on GW_WORKER_METRICS_PORT; /readyz following its Redis, paused (SIGSTOP) and stopped; SIGTERM
-// closing the listener before a clean exit; no listening socket at all without the port. On a
-// private redis-server of this file's own, since it pauses and stops it.
+// closing the listener before a clean exit, also while Redis is stopped (its connections waiting
+// to reconnect); no listening socket at all without the port.
+// On a private redis-server of this file's own, since it pauses and stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,9 @@ interface WorkerChild {
   output: () => string;
   exited: Promise<number | string>;
 }
+
+/** For a test (or hook) that starts a worker: its start alone may take up to 60 s under load. */
+const START_TIMEOUT_MS = 120_000;
 
 let redis: PrivateRedis;
 let redisDir: string;
@@ -63,7 +67,8 @@ async function started(worker: WorkerChild): Promise<void> {
       if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
       return messages(worker).includes('workers started');
     },
-    { timeoutMs: 20_000, what: 'workers started' },
+    // Generous: a loaded machine starts Node and the workers slowly.
+    { timeoutMs: 60_000, what: 'workers started' },
   );
 }
 
@@ -123,7 +128,7 @@ describe('the worker process with GW_WORKER_METRICS_PORT', () => {
       GW_WORKER_METRICS_HOST: '127.0.0.1',
     });
     await started(worker);
-  });
+  }, START_TIMEOUT_MS);
 
   it('listens on that port alone and answers /healthz and /readyz 200', async () => {
     expect(listeningPorts(worker.child.pid!)).toEqual([port]);
@@ -189,28 +194,63 @@ describe('the worker process with GW_WORKER_METRICS_PORT', () => {
 });
 
 describe('the worker process without GW_WORKER_METRICS_PORT', () => {
-  it('listens on no TCP port, and still exits 0 on SIGTERM', async () => {
-    const worker = startWorker({});
-    await started(worker);
-    expect(listeningPorts(worker.child.pid!)).toEqual([]);
-    expect(messages(worker)).not.toContain('operations listener started');
-    expect(await stopWorker(worker)).toBe(0);
-  });
+  it(
+    'listens on no TCP port, and still exits 0 on SIGTERM',
+    async () => {
+      const worker = startWorker({});
+      await started(worker);
+      expect(listeningPorts(worker.child.pid!)).toEqual([]);
+      expect(messages(worker)).not.toContain('operations listener started');
+      expect(await stopWorker(worker)).toBe(0);
+    },
+    START_TIMEOUT_MS,
+  );
 });
 
 describe('the worker process with GW_METRICS_ENABLED=false', () => {
-  it('answers /healthz and /readyz on its port but /metrics 404', async () => {
-    const port = await freePort();
-    const worker = startWorker({
-      GW_WORKER_METRICS_PORT: String(port),
-      GW_WORKER_METRICS_HOST: '127.0.0.1',
-      GW_METRICS_ENABLED: 'false',
-    });
-    await started(worker);
-    const url = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    expect((await fetch(`${url}/metrics`)).status).toBe(404);
-    expect(await stopWorker(worker)).toBe(0);
-  });
+  it(
+    'answers /healthz and /readyz on its port but /metrics 404',
+    async () => {
+      const port = await freePort();
+      const worker = startWorker({
+        GW_WORKER_METRICS_PORT: String(port),
+        GW_WORKER_METRICS_HOST: '127.0.0.1',
+        GW_METRICS_ENABLED: 'false',
+      });
+      await started(worker);
+      const url = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${url}/metrics`)).status).toBe(404);
+      expect(await stopWorker(worker)).toBe(0);
+    },
+    START_TIMEOUT_MS,
+  );
+});
+
+describe('the worker process stopped while its Redis is down', () => {
+  it(
+    'on SIGTERM while its connections wait to reconnect, stops cleanly and exits 0',
+    async () => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const worker = startWorker({
+        GW_WORKER_METRICS_PORT: String(port),
+        GW_WORKER_METRICS_HOST: '127.0.0.1',
+      });
+      await started(worker);
+      await redis.stop();
+      try {
+        await waitFor(async () => (await fetch(`${url}/readyz`)).status === 503, {
+          what: '503 while Redis is stopped',
+        });
+        const code = await stopWorker(worker);
+        expect(code, worker.output().split('\n').slice(-15).join('\n')).toBe(0);
+        expect(messages(worker)).not.toContain('worker did not stop cleanly');
+      } finally {
+        redis = await startPrivateRedis({ dir: redisDir, persistent: false, port: redis.port });
+      }
+    },
+    START_TIMEOUT_MS,
+  );
 });
