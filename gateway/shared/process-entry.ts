@@ -1,6 +1,7 @@
 // The common shape of a process entry point (gateway, worker): load and validate config (a bad
 // config prints every problem and exits 1), create the root logger, start, and stop gracefully on
-// SIGTERM/SIGINT within the shutdown deadline.
+// SIGTERM/SIGINT within the shutdown deadline: exit 0 once everything closed cleanly, else 1 with
+// "<name> did not stop cleanly" (README.md#operations, Shutdown).
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts';
 import { createLogger, loggerSettings, type Logger } from './logger.ts';
 
@@ -32,20 +33,40 @@ export async function runProcess(
 ): Promise<void> {
   const root = createLogger(loggerSettings(config));
   const logger = Object.keys(bindings).length > 0 ? root.child(bindings) : root;
-  let running: Stoppable;
-  try {
-    running = await start(config, logger);
-  } catch (error) {
-    logger.fatal({ err: error }, `${name} failed to start`);
-    process.exit(1);
-  }
+  // The signals are handled from before start: a SIGTERM while it ran (waiting for Redis, say)
+  // took the default action, ending the process unstopped, killed by the signal. A stop asked for
+  // then waits for start to finish and stops what it started, within the same deadline.
+  const started = Promise.withResolvers<Stoppable>();
   const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal takes the default action: it ends the process at once.
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     logger.info({ signal }, `${name} stopping`);
     const deadline = new Promise<boolean>((resolve) => {
       setTimeout(() => resolve(false), config.shutdownTimeoutMs + 1000).unref();
     });
-    void Promise.race([running.stop(), deadline]).then((clean) => process.exit(clean ? 0 : 1));
+    const stopped = started.promise.then(async (running) => {
+      try {
+        return await running.stop();
+      } catch (error) {
+        logger.error({ err: error }, `${name} stop failed`);
+        return false;
+      }
+    });
+    void Promise.race([stopped, deadline]).then((clean) => {
+      if (!clean) logger.error({ signal }, `${name} did not stop cleanly`);
+      process.exit(clean ? 0 : 1);
+    });
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // From here a signal stops it: a supervisor (or a test) told of the start can stop it safely.
+  logger.info(`${name} starting`);
+  try {
+    started.resolve(await start(config, logger));
+  } catch (error) {
+    // Stopping or not: nothing runs to be stopped.
+    logger.fatal({ err: error }, `${name} failed to start`);
+    process.exit(1);
+  }
 }

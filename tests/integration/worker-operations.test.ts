@@ -2,7 +2,7 @@
 // point adapters/worker.ts in a child process, as compose runs it: /healthz, /readyz and /metrics
 // on GW_WORKER_METRICS_PORT; /readyz following its Redis, paused (SIGSTOP) and stopped; SIGTERM
 // closing the listener before a clean exit, also while Redis is stopped (its connections waiting
-// to reconnect); no listening socket at all without the port.
+// to reconnect) and during its start (Redis paused); no listening socket at all without the port.
 // On a private redis-server of this file's own, since it pauses and stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
@@ -250,6 +250,42 @@ describe('the worker process stopped while its Redis is down', () => {
       } finally {
         redis = await startPrivateRedis({ dir: redisDir, persistent: false, port: redis.port });
       }
+    },
+    START_TIMEOUT_MS,
+  );
+});
+
+describe('the worker process stopped during its start', () => {
+  it(
+    'on SIGTERM while it waits for Redis (paused), lets the start finish once Redis answers, then stops and exits 0',
+    async () => {
+      redis.process.kill('SIGSTOP');
+      let worker: WorkerChild;
+      try {
+        worker = startWorker({ GW_REDIS_STARTUP_TIMEOUT_MS: '60000' });
+        // Node's start under load can be slow: the line comes once runProcess handles signals.
+        await waitFor(() => messages(worker).includes('worker starting'), {
+          timeoutMs: 60_000,
+          what: 'worker starting',
+        });
+        worker.child.kill('SIGTERM');
+        await waitFor(
+          () => {
+            if (worker.child.exitCode !== null || worker.child.signalCode !== null) {
+              throw new Error(`worker exited during its start:\n${worker.output()}`);
+            }
+            return messages(worker).includes('worker stopping');
+          },
+          { what: 'worker stopping' },
+        );
+      } finally {
+        redis.process.kill('SIGCONT');
+      }
+      const code = await worker.exited;
+      expect(code, worker.output().split('\n').slice(-15).join('\n')).toBe(0);
+      const log = messages(worker);
+      expect(log.indexOf('workers started')).toBeGreaterThan(log.indexOf('worker stopping'));
+      expect(log).not.toContain('worker did not stop cleanly');
     },
     START_TIMEOUT_MS,
   );

@@ -4,52 +4,8 @@
 // LOG_FLUSH_MS=0 writes each line as it is logged.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { childEnv, LOG_CHILD, startLogChild } from '../../support/log-child-run.ts';
 import { waitFor } from '../../support/redis.ts';
-
-interface LogChild {
-  /** stdout so far, one parsed JSON object per complete line. */
-  lines: () => Record<string, unknown>[];
-  /** Resolves with the exit code (null when killed by a signal). */
-  exited: Promise<number | null>;
-  ready: Promise<void>;
-  kill: (signal: NodeJS.Signals) => void;
-  running: () => boolean;
-}
-
-const LOG_CHILD = projectPath('tests/support/log-child.ts');
-
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    GW_ENV: 'test',
-    LOG_LEVEL: 'info',
-    ...env,
-  };
-}
-
-function startLogChild(scenario: string, env: Record<string, string>): LogChild {
-  const child = spawn(process.execPath, [LOG_CHILD, scenario], {
-    env: childEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let stdout = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const ready = new Promise<void>((resolve) => child.on('message', () => resolve()));
-  return {
-    lines: () =>
-      stdout
-        .split('\n')
-        .slice(0, -1)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-    exited,
-    ready,
-    kill: (signal) => child.kill(signal),
-    running: () => child.exitCode === null && child.signalCode === null,
-  };
-}
 
 /** The numbers of the 'line' lines, in the order they arrived. */
 function numbered(lines: Record<string, unknown>[]): unknown[] {

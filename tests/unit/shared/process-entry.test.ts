@@ -1,0 +1,49 @@
+// How a process entry (gateway/shared/process-entry.ts: the gateway's and the worker's) stops on
+// SIGTERM, in real child processes (tests/support/log-child.ts): a SIGTERM during start waits for
+// start and then stops what it started, exit 0; a stop that reports something left open, or never
+// ends within GW_SHUTDOWN_TIMEOUT_MS, logs "did not stop cleanly" and exits 1 (README.md#operations,
+// Shutdown).
+import { describe, expect, it } from 'vitest';
+import { startLogChild } from '../../support/log-child-run.ts';
+import { waitFor } from '../../support/redis.ts';
+
+describe('runProcess on SIGTERM', () => {
+  it('during start: lets start finish, then stops what it started and exits 0', async () => {
+    const child = startLogChild('slow-start', { LOG_FLUSH_MS: '0' });
+    await child.ready;
+    child.kill('SIGTERM');
+    // Still running, its start not finished: told so by the log line the signal writes.
+    await waitFor(() => child.messages().includes('log-child stopping') || !child.running(), {
+      what: 'the stopping line or an exit',
+    });
+    expect(child.running()).toBe(true);
+    child.send('finish');
+    expect(await child.exited).toBe(0);
+    expect(await child.signal).toBeNull();
+    expect(child.messages()).toEqual(['log-child starting', 'log-child stopping', 'stopped']);
+  });
+
+  it('after start, with a stop that reports something not closed cleanly: logs it and exits 1', async () => {
+    const child = startLogChild('unclean-stop', {});
+    await child.ready;
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(1);
+    expect(child.lines().at(-1)).toMatchObject({
+      level: 50,
+      msg: 'log-child did not stop cleanly',
+      signal: 'SIGTERM',
+    });
+  });
+
+  it('after start, with a stop that never ends: logs it at the shutdown deadline and exits 1', async () => {
+    const child = startLogChild('hung-stop', { GW_SHUTDOWN_TIMEOUT_MS: '100' });
+    await child.ready;
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(1);
+    expect(child.messages()).toEqual([
+      'log-child starting',
+      'log-child stopping',
+      'log-child did not stop cleanly',
+    ]);
+  });
+});
