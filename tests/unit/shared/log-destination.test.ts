@@ -90,7 +90,9 @@ describe('log lines of processes sharing one stdout pipe (the gateway processes 
     expect(await new Promise((resolve) => shell.on('close', resolve))).toBe(0);
     const byChild = new Map<unknown, unknown[]>();
     for (const text of stdout.split('\n').slice(0, -1)) {
+      // Every line parses whole; the numbered ones are counted (runProcess logs its own too).
       const line = JSON.parse(text) as Record<string, unknown>;
+      if (line.msg !== 'line') continue;
       const numbers = byChild.get(line.pid) ?? [];
       byChild.set(line.pid, numbers);
       numbers.push(line.i);
