@@ -12,10 +12,11 @@
 //   sent again once ready, and nothing else ever settles them (flushQueue does not see them);
 // - quit() on a connection that is not ready waits in the offline queue behind the commands
 //   already there, for a ready that may never come.
-// Here quit() on a connection that is not ready is a disconnect(), and disconnect() ends a
-// waiting connection the way ioredis ends one it closes by hand (its own close handler), then
-// fails what was kept aside with "Connection is closed.", as everything else on it fails
-// (isRedisUnavailable: a delivery job put back, never an attempt spent).
+// Here disconnect() fails what was kept aside with "Connection is closed.", as everything else on
+// the connection fails (isRedisUnavailable), and ends a waiting connection the way ioredis ends
+// one it closes by hand (its own close handler); quit() on a connection that is not ready is a
+// disconnect(). stopWaitingForRedis() lets a stopping process end a connection and its
+// duplicates rather than wait for Redis (gateway/README.md#closing-a-connection).
 //
 // It also keeps ioredis's own re-subscription from ending the process: after a reconnect, ioredis
 // sends SUBSCRIBE (and SELECT) again from its ready handler and drops the promise, so a
