@@ -66,6 +66,11 @@ export interface WorkerOptions {
   adapterSettings?: AdapterSettingsTable;
   /** The clock of every status time; default the system clock. */
   now?: () => Date;
+  /**
+   * Aborted when the process is told to stop during its start (shared/process-entry.ts): the wait
+   * for Redis then gives up at once, its connection closed, and the start rejects with its reason.
+   */
+  signal?: AbortSignal;
 }
 
 export async function startWorkers(
@@ -74,7 +79,13 @@ export async function startWorkers(
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
   const connection = createRedis('worker', redisSettings(config));
-  await waitForRedis(connection, config.redisStartupTimeoutMs);
+  try {
+    // A stop asked for meanwhile (options.signal) ends the wait at once.
+    await waitForRedis(connection, config.redisStartupTimeoutMs, options.signal);
+  } catch (error) {
+    connection.disconnect();
+    throw error;
+  }
   const keys = redisKeys(config.keyPrefix, config.redisShards);
   const now = options.now ?? (() => new Date());
   // Our own commands on a connection of their own, batched (shared/batched-redis.ts, role

@@ -8,8 +8,8 @@ enableModuleCompileCache();
 const { runProcess } = await import('../gateway/shared/process-entry.ts');
 const { startWorkers } = await import('./worker-process.ts');
 
-await runProcess('worker', async (config, logger) => {
-  const running = await startWorkers(config, logger);
+await runProcess('worker', async (config, logger, signal) => {
+  const running = await startWorkers(config, logger, { signal });
   return {
     stop: async () => {
       await running.stop();

@@ -31,16 +31,26 @@ export interface RunningGateway {
   stop: () => Promise<ShutdownOutcome>;
 }
 
-export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+/**
+ * `signal`: aborted when the process is told to stop during its start (shared/process-entry.ts):
+ * the wait for Redis then gives up at once, its connection closed, and the start rejects with the
+ * signal's reason.
+ */
+export async function startGateway(
+  config: Config,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<RunningGateway> {
   const redis = createRedis('http', redisSettings(config));
   try {
-    await waitForRedis(redis, config.redisStartupTimeoutMs);
+    await waitForRedis(redis, config.redisStartupTimeoutMs, signal);
     const durability = redisDurability(config);
     const verdict = judgeRedis(await readRedisFacts(redis), durability);
     if (verdict.problems.length > 0) throw new StartupError(verdict.problems.join('; '));
     for (const warning of verdict.warnings) logger.warn({ durability }, warning);
   } catch (error) {
     redis.disconnect();
+    if (signal?.aborted && error === signal.reason) throw error;
     throw error instanceof StartupError ? error : new StartupError((error as Error).message);
   }
 

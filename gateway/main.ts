@@ -20,8 +20,8 @@ if (cluster.isPrimary && supervisor.gatewayProcessCount(config) > 1) {
   const n = process.env[supervisor.GATEWAY_PROCESS_ENV];
   await runProcess(
     'gateway',
-    async (config, logger) => {
-      const gateway = await startGateway(config, logger);
+    async (config, logger, signal) => {
+      const gateway = await startGateway(config, logger, signal);
       return { stop: async () => (await gateway.stop()) === 'clean' };
     },
     n ? { gatewayProcess: Number(n) } : {},

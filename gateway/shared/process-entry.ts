@@ -1,7 +1,9 @@
 // The common shape of a process entry point (gateway, worker): load and validate config (a bad
 // config prints every problem and exits 1), create the root logger, start, and stop gracefully on
 // SIGTERM/SIGINT within the shutdown deadline: exit 0 once everything closed cleanly, else 1 with
-// "<name> did not stop cleanly" (README.md#operations, Shutdown).
+// "<name> did not stop cleanly" (README.md#operations, Shutdown). A signal during start aborts the
+// start's AbortSignal: a start that gives up on it (waiting for a Redis that is down) ends with
+// exit 0 and "<name> stopped before it started".
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts';
 import { createLogger, loggerSettings, type Logger } from './logger.ts';
 
@@ -25,7 +27,11 @@ export function loadConfigOrExit(): Config {
 
 export async function runProcess(
   name: string,
-  start: (config: Config, logger: Logger) => Promise<Stoppable>,
+  /**
+   * `signal` is aborted by SIGTERM/SIGINT during start: a wait that can last seconds (for Redis)
+   * gives up on it, closes what the start opened so far and rejects.
+   */
+  start: (config: Config, logger: Logger, signal: AbortSignal) => Promise<Stoppable>,
   /** Fields every log line of the process carries (a gateway process's number). */
   bindings: Record<string, unknown> = {},
   /** The configuration, when the entry point has already loaded it (gateway/main.ts). */
@@ -35,13 +41,18 @@ export async function runProcess(
   const logger = Object.keys(bindings).length > 0 ? root.child(bindings) : root;
   // The signals are handled from before start: a SIGTERM while it ran (waiting for Redis, say)
   // took the default action, ending the process unstopped, killed by the signal. A stop asked for
-  // then waits for start to finish and stops what it started, within the same deadline.
+  // then aborts the start's signal; a start that does not give up on it (nothing of it waits long)
+  // finishes, and what it started is stopped, within the same deadline.
   const started = Promise.withResolvers<Stoppable>();
+  const aborting = new AbortController();
+  let starting = true;
   const onSignal = (signal: NodeJS.Signals) => {
     // A second signal takes the default action: it ends the process at once.
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     logger.info({ signal }, `${name} stopping`);
+    // Only a start still running is told: what it started is stopped below.
+    if (starting) aborting.abort(new Error(`${signal} during start`));
     const deadline = new Promise<boolean>((resolve) => {
       setTimeout(() => resolve(false), config.shutdownTimeoutMs + 1000).unref();
     });
@@ -63,9 +74,17 @@ export async function runProcess(
   // From here a signal stops it: a supervisor (or a test) told of the start can stop it safely.
   logger.info(`${name} starting`);
   try {
-    started.resolve(await start(config, logger));
+    const running = await start(config, logger, aborting.signal);
+    starting = false;
+    started.resolve(running);
   } catch (error) {
-    // Stopping or not: nothing runs to be stopped.
+    // Nothing runs to be stopped. A start that failed after a signal was asked to stop: a pod
+    // stopped before it got ready (Redis unreachable) is stopped, not failed.
+    if (aborting.signal.aborted) {
+      const reason = error === aborting.signal.reason ? undefined : (error as Error).message;
+      logger.info(reason ? { reason } : {}, `${name} stopped before it started`);
+      process.exit(0);
+    }
     logger.fatal({ err: error }, `${name} failed to start`);
     process.exit(1);
   }

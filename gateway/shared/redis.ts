@@ -285,8 +285,18 @@ function withTimeout(redis: RedisClient, commandTimeout: number | undefined): Re
     : redis.duplicate({ commandTimeout, enableOfflineQueue });
 }
 
-/** Resolves once the connection is ready, or rejects after timeoutMs. */
-export async function waitForRedis(redis: RedisClient, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once the connection is ready, or rejects after timeoutMs; or at once, with the signal's
+ * reason, when `signal` is aborted (a process stopped during its start, shared/process-entry.ts:
+ * a pod stopped before Redis came up ends now, not at the start-up timeout). The caller closes the
+ * connection either way.
+ */
+export async function waitForRedis(
+  redis: RedisClient,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  signal?.throwIfAborted();
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -297,11 +307,17 @@ export async function waitForRedis(redis: RedisClient, timeoutMs: number): Promi
       cleanup();
       resolve();
     };
+    const onAbort = () => {
+      cleanup();
+      reject(signal!.reason as Error);
+    };
     const cleanup = () => {
       clearTimeout(timer);
       redis.off('ready', onReady);
+      signal?.removeEventListener('abort', onAbort);
     };
     redis.on('ready', onReady);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -2,7 +2,9 @@
 // point adapters/worker.ts in a child process, as compose runs it: /healthz, /readyz and /metrics
 // on GW_WORKER_METRICS_PORT; /readyz following its Redis, paused (SIGSTOP) and stopped; SIGTERM
 // closing the listener before a clean exit, also while Redis is stopped (its connections waiting
-// to reconnect) and during its start (Redis paused); no listening socket at all without the port.
+// to reconnect); SIGTERM during its start, Redis paused or not listening, giving up the wait for
+// Redis at once (exit 0, "worker stopped before it started"); no listening socket at all without
+// the port.
 // On a private redis-server of this file's own, since it pauses and stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
@@ -256,36 +258,63 @@ describe('the worker process stopped while its Redis is down', () => {
 });
 
 describe('the worker process stopped during its start', () => {
+  /** SIGTERM once the worker logged 'worker starting'; its exit code and the ms from signal to exit. */
+  async function stopWhileStarting(
+    worker: WorkerChild,
+  ): Promise<{ code: number | string; ms: number }> {
+    // Node's start under load can be slow: the line comes once runProcess handles signals.
+    await waitFor(
+      () => {
+        if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+        return messages(worker).includes('worker starting');
+      },
+      { timeoutMs: 60_000, what: 'worker starting' },
+    );
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    const code = await worker.exited;
+    return { code, ms: Date.now() - signalled };
+  }
+
   it(
-    'on SIGTERM while it waits for Redis (paused), lets the start finish once Redis answers, then stops and exits 0',
+    'on SIGTERM while no Redis listens on its port, gives up the wait at once and exits 0 without starting',
+    async () => {
+      // GW_REDIS_STARTUP_TIMEOUT_MS far above the bound below: an exit within it is the signal's.
+      const worker = startWorker({
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        GW_REDIS_STARTUP_TIMEOUT_MS: '60000',
+      });
+      const { code, ms } = await stopWhileStarting(worker);
+      expect(code, worker.output().split('\n').slice(-15).join('\n')).toBe(0);
+      expect(ms).toBeLessThan(30_000);
+      const log = messages(worker);
+      expect(log).toContain('worker stopped before it started');
+      expect(log).not.toContain('workers started');
+      expect(log).not.toContain('worker failed to start');
+      expect(log).not.toContain('worker did not stop cleanly');
+    },
+    START_TIMEOUT_MS,
+  );
+
+  it(
+    'on SIGTERM while it waits for Redis (paused), gives up the wait before Redis answers and exits 0 without starting',
     async () => {
       redis.process.kill('SIGSTOP');
-      let worker: WorkerChild;
       try {
-        worker = startWorker({ GW_REDIS_STARTUP_TIMEOUT_MS: '60000' });
-        // Node's start under load can be slow: the line comes once runProcess handles signals.
-        await waitFor(() => messages(worker).includes('worker starting'), {
-          timeoutMs: 60_000,
-          what: 'worker starting',
-        });
-        worker.child.kill('SIGTERM');
-        await waitFor(
-          () => {
-            if (worker.child.exitCode !== null || worker.child.signalCode !== null) {
-              throw new Error(`worker exited during its start:\n${worker.output()}`);
-            }
-            return messages(worker).includes('worker stopping');
-          },
-          { what: 'worker stopping' },
+        const worker = startWorker({ GW_REDIS_STARTUP_TIMEOUT_MS: '60000' });
+        // Redis stays paused until the worker has exited: the exit cannot be the start's finish.
+        const { code, ms } = await stopWhileStarting(worker);
+        expect(code, worker.output().split('\n').slice(-15).join('\n')).toBe(0);
+        expect(ms).toBeLessThan(30_000);
+        const log = messages(worker);
+        expect(log).toEqual(
+          expect.arrayContaining(['worker stopping', 'worker stopped before it started']),
         );
+        expect(log).not.toContain('workers started');
+        expect(log).not.toContain('worker did not stop cleanly');
       } finally {
         redis.process.kill('SIGCONT');
       }
-      const code = await worker.exited;
-      expect(code, worker.output().split('\n').slice(-15).join('\n')).toBe(0);
-      const log = messages(worker);
-      expect(log.indexOf('workers started')).toBeGreaterThan(log.indexOf('worker stopping'));
-      expect(log).not.toContain('worker did not stop cleanly');
     },
     START_TIMEOUT_MS,
   );
