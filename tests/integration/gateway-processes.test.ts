@@ -2,7 +2,8 @@
 // gateway/main.ts, with GW_GATEWAY_PROCESSES=2 in a child process. Both processes answer requests
 // on the shared port, signed submissions work whichever process takes them, a process killed
 // while serving is replaced, SIGTERM stops them all cleanly, and a start that fails stops
-// everything with exit 1 instead of restarting for ever.
+// everything with exit 1 instead of restarting for ever. And one process (the default) told to
+// stop while it waits for a Redis that does not answer: it gives up the wait and exits 0.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -170,6 +171,35 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
       expect(await started.exit).toBe(1);
       expect(started.output()).toContain('gateway process failed to start: stopping all');
       expect(started.lines().filter((l) => l.msg === 'starting gateway processes')).toHaveLength(1);
+    },
+  );
+});
+
+describe('one gateway process (GW_GATEWAY_PROCESSES=1)', () => {
+  it(
+    'on SIGTERM while no Redis listens on its port, gives up the wait at once and exits 0 without starting',
+    { timeout: 120_000 },
+    async () => {
+      // GW_REDIS_STARTUP_TIMEOUT_MS far above the bound below: an exit within it is the signal's.
+      const started = startGateway({
+        PORT: String(await freePort()),
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        GW_REDIS_STARTUP_TIMEOUT_MS: '60000',
+        LOG_FLUSH_MS: '0',
+      });
+      // Node's start under load can be slow: the line comes once runProcess handles signals.
+      await waitFor(() => started.lines().some((l) => l.msg === 'gateway starting'), {
+        timeoutMs: 60_000,
+        what: 'gateway starting',
+      });
+      const signalled = Date.now();
+      process.kill(started.pid, 'SIGTERM');
+      expect(await started.exit, started.output()).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(30_000);
+      const messages = started.lines().map((l) => l.msg);
+      expect(messages).toContain('gateway stopped before it started');
+      expect(messages).not.toContain('gateway failed to start');
+      expect(messages).not.toContain('gateway listening');
     },
   );
 });

@@ -11,6 +11,8 @@
 //               'ready' goes to the parent (IPC) once runProcess listens for SIGTERM, which stops it
 //   slow-start  start sends 'starting' to the parent and returns once the parent sends 'finish';
 //               its stop logs 'stopped'
+//   aborted-start start sends 'starting' to the parent and waits until runProcess aborts its
+//               signal (a SIGTERM), then rejects with the signal's reason, as a wait for Redis does
 //   unclean-stop as serve, but its stop reports that something did not close cleanly
 //   hung-stop   as serve, but its stop never ends (GW_SHUTDOWN_TIMEOUT_MS bounds it)
 import { runProcess } from '../../gateway/shared/process-entry.ts';
@@ -18,7 +20,7 @@ import { runProcess } from '../../gateway/shared/process-entry.ts';
 const scenario = process.argv[2];
 const lines = Number(process.env.LOG_CHILD_LINES ?? 0);
 
-await runProcess('log-child', async (_config, logger) => {
+await runProcess('log-child', async (_config, logger, signal) => {
   for (let i = 0; i < lines; i++)
     logger.info({ i, pid: process.pid, secret: 'not-to-be-logged' }, 'line');
   switch (scenario) {
@@ -49,6 +51,15 @@ await runProcess('log-child', async (_config, logger) => {
           return true;
         },
       };
+    }
+    case 'aborted-start': {
+      // Held open until the abort: nothing else keeps the child alive meanwhile.
+      const waiting = setInterval(() => undefined, 60_000);
+      process.send?.('starting');
+      await new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+      ).finally(() => clearInterval(waiting));
+      break;
     }
     case 'unclean-stop':
     case 'hung-stop': {

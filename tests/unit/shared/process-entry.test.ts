@@ -1,6 +1,7 @@
 // How a process entry (gateway/shared/process-entry.ts: the gateway's and the worker's) stops on
-// SIGTERM, in real child processes (tests/support/log-child.ts): a SIGTERM during start waits for
-// start and then stops what it started, exit 0; a stop that reports something left open, or never
+// SIGTERM, in real child processes (tests/support/log-child.ts): a SIGTERM during start aborts the
+// start's signal; a start that gives up on it exits 0, "stopped before it started"; one that does
+// not is waited for, then what it started is stopped, exit 0; a stop that reports something left open, or never
 // ends within GW_SHUTDOWN_TIMEOUT_MS, logs "did not stop cleanly" and exits 1 (README.md#operations,
 // Shutdown).
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,19 @@ describe('runProcess on SIGTERM', () => {
     expect(await child.exited).toBe(0);
     expect(await child.signal).toBeNull();
     expect(child.messages()).toEqual(['log-child starting', 'log-child stopping', 'stopped']);
+  });
+
+  it('during a start that gives up on its abort signal: logs that it stopped before it started and exits 0', async () => {
+    const child = startLogChild('aborted-start', { LOG_FLUSH_MS: '0' });
+    await child.ready;
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    expect(await child.signal).toBeNull();
+    expect(child.messages()).toEqual([
+      'log-child starting',
+      'log-child stopping',
+      'log-child stopped before it started',
+    ]);
   });
 
   it('after start, with a stop that reports something not closed cleanly: logs it and exits 1', async () => {
