@@ -12,12 +12,12 @@
 // container's first start pays); --env-cache sets NODE_COMPILE_CACHE to one directory of this run
 // for every start (the cache on from Node's start, whatever the code); --cpu-prof <dir> writes a V8
 // profile of each timed start (until its SIGTERM) under <dir>/<root's index>.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startPrivateRedis } from '../../scripts/private-redis.ts';
+import { startNodeChild } from '../support/node-child.ts';
 
 interface Figures {
   readyMs: number;
@@ -44,29 +44,17 @@ async function startOnce(
 ): Promise<Omit<Figures, 'compileMs'> & { stop: () => Promise<number> }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, join(root, 'gateway/main.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      GW_ENV: 'test',
-      GW_HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  const { child, output, lines, exited } = startNodeChild(
+    join(root, 'gateway/main.ts'),
+    { GW_HOST: '127.0.0.1', PORT: String(port), ...env },
+    { nodeFlags, cwd: root },
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}\n${output}`);
+    if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}\n${output()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`gateway not ready within 60 s\n${output}`);
+      throw new Error(`gateway not ready within 60 s\n${output()}`);
     }
     const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
       (r) => r.status,
@@ -85,12 +73,9 @@ async function startOnce(
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
-      const loaded = output
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { msg?: string; compileMs?: number })
-        .find((l) => l.msg === 'catalogue loaded');
-      if (loaded?.compileMs === undefined) throw new Error(`no 'catalogue loaded' line\n${output}`);
+      const loaded = lines().find((l) => l.msg === 'catalogue loaded');
+      if (typeof loaded?.compileMs !== 'number')
+        throw new Error(`no 'catalogue loaded' line\n${output()}`);
       return loaded.compileMs;
     },
   };

@@ -4,13 +4,13 @@
 // while serving is replaced, SIGTERM stops them all cleanly, and a start that fails stops
 // everything with exit 1 instead of restarting for ever. And one process (the default) told to
 // stop while it waits for a Redis that does not answer: it gives up the wait and exits 0.
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { freePort } from '../../scripts/private-redis.ts';
 import { devSecret, validExample } from '../support/api-gateway.ts';
+import { startNodeChild } from '../support/node-child.ts';
 import { testDataKeys, testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
 
 const main = projectPath('gateway/main.ts');
@@ -35,34 +35,14 @@ afterEach(async () => {
 });
 
 function startGateway(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      REDIS_URL: testRedisUrl(),
-      GW_KEY_PREFIX: uniquePrefix('procs'),
-      GW_ENV: 'test',
-      GW_DATA_KEYS: testDataKeys(),
-      GW_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output, lines, exited } = startNodeChild(main, {
+    REDIS_URL: testRedisUrl(),
+    GW_KEY_PREFIX: uniquePrefix('procs'),
+    GW_DATA_KEYS: testDataKeys(),
+    GW_HOST: '127.0.0.1',
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const started = {
-    pid: child.pid!,
-    exit,
-    output: () => output,
-    lines: () =>
-      output
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
+  const started = { pid: child.pid!, exit: exited.then(({ code }) => code), output, lines };
   running.push(started);
   return started;
 }

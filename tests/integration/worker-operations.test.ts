@@ -6,18 +6,20 @@
 // Redis at once (exit 0, "worker stopped before it started"); no listening socket at all without
 // the port.
 // On a private redis-server of this file's own, since it pauses and stops it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
+import { startNodeChild } from '../support/node-child.ts';
 import { testDataKeys, uniquePrefix, waitFor } from '../support/redis.ts';
 
 interface WorkerChild {
   child: ChildProcess;
   output: () => string;
+  lines: () => Record<string, unknown>[];
   exited: Promise<number | string>;
 }
 
@@ -29,38 +31,26 @@ let redisDir: string;
 const children: WorkerChild[] = [];
 
 function startWorker(env: Record<string, string>): WorkerChild {
-  const child = spawn(process.execPath, [projectPath('adapters/worker.ts')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      REDIS_URL: redis.url,
-      GW_KEY_PREFIX: uniquePrefix('worker-ops'),
-      GW_DATA_KEYS: testDataKeys(),
-      GW_ENV: 'test',
-      LOG_LEVEL: 'info',
-      LOG_FLUSH_MS: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output, lines, exited } = startNodeChild(projectPath('adapters/worker.ts'), {
+    REDIS_URL: redis.url,
+    GW_KEY_PREFIX: uniquePrefix('worker-ops'),
+    GW_DATA_KEYS: testDataKeys(),
+    LOG_FLUSH_MS: '0',
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal!)),
-  );
-  const running = { child, output: () => output, exited };
+  const running = {
+    child,
+    output,
+    lines,
+    exited: exited.then(({ code, signal }) => code ?? signal!),
+  };
   children.push(running);
   return running;
 }
 
 /** Messages of the child's log lines, in order. */
 function messages(worker: WorkerChild): string[] {
-  return worker
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => String((JSON.parse(line) as { msg?: unknown }).msg));
+  return worker.lines().map((line) => String(line.msg));
 }
 
 async function started(worker: WorkerChild): Promise<void> {

@@ -4,13 +4,13 @@
 // personal data at rest (gateway/README.md#encryption-at-rest); and it refuses a Redis that could
 // lose a case it answered 202 for (README.md#redis-durability). The real entry point,
 // gateway/main.ts, in a child process.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { startNodeChild } from '../../support/node-child.ts';
 import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
 import { productionClients } from './production-clients.ts';
 
@@ -28,24 +28,14 @@ beforeAll(async () => {
 afterAll(() => durableRedis.stop());
 
 function startGateway(env: Record<string, string>) {
-  const child = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      REDIS_URL: durableRedis.url,
-      GW_KEY_PREFIX: uniquePrefix('prod'),
-      GW_ENV: 'production',
-      GW_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, output, exited } = startNodeChild(main, {
+    REDIS_URL: durableRedis.url,
+    GW_KEY_PREFIX: uniquePrefix('prod'),
+    GW_ENV: 'production',
+    GW_HOST: '127.0.0.1',
+    ...env,
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exit, output: () => output };
+  return { child, exit: exited.then(({ code }) => code), output };
 }
 
 function clientsFile(clients: unknown): string {
