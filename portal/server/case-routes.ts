@@ -1,15 +1,16 @@
 // Following a case (README.md#the-taxpayer-portal): its page, its current view, a live stream of
 // views (server-sent events, pushed when a verified callback says it moved), the printable
-// receipt of a payment, and the 好差评 rating once it is closed. Only the enterprise that
+// receipt of a payment, and the 好差评 rating once it is closed (case-rating.ts). Only the enterprise that
 // submitted a case may see it; to anyone else it does not exist.
 import express, { Router, type Response } from 'express';
-import { randomUUID } from 'node:crypto';
 import type { CaseFeed } from './case-feed.ts';
 import { casePageView } from './case-view.ts';
-import type { GatewayCase, GatewayLink, Problem } from './gateway-link.ts';
+import { rateCase } from './case-rating.ts';
+import type { GatewayCase, GatewayLink } from './gateway-link.ts';
 import type { Pages } from './html.ts';
 import type { Labels } from './labels.ts';
 import type { PortalCases } from './portal-cases.ts';
+import type { PortalKeys } from './portal-keys.ts';
 import { receiptValues } from './receipt-page.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import type { SessionStore } from './sessions.ts';
@@ -21,6 +22,8 @@ export interface CaseDeps {
   readonly cases: PortalCases;
   readonly feed: CaseFeed;
   readonly labels: Labels;
+  /** The rating's Idempotency-Key (case-rating.ts). */
+  readonly keys: Pick<PortalKeys, 'ratingKey'>;
 }
 
 const KEEP_ALIVE_MS = 15_000;
@@ -112,15 +115,9 @@ export function caseRoutes(deps: CaseDeps): Router {
         return;
       }
       const comment = typeof body.comment === 'string' ? body.comment.trim().slice(0, 500) : '';
-      const answer = await deps.gateway.evaluate(
-        caseId,
-        { level, rated: 'handling', ...(comment ? { comment } : {}) },
-        `portal-rate-${caseId}-${randomUUID()}`,
-      );
-      const problem = answer.body as Problem;
-      if (answer.status === 404 && problem.code === 'GW_ROUTE_NOT_FOUND')
-        res.status(501).json({ code: 'PORTAL_RATING_UNAVAILABLE', title: '评价服务暂未开通' });
-      else res.status(answer.status).json(answer.body);
+      const login = sessionOf(res).account.login;
+      const answer = await rateCase(deps, { login, caseId, level, comment });
+      res.status(answer.status).json(answer.body);
     },
   );
   return router;

@@ -1,7 +1,16 @@
 // What a case page receives about a case (README.md#the-taxpayer-portal): the gateway's view
 // (GET /v1/cases/{id}, personal fields already masked) cut to what the taxpayer's page shows —
-// status and phase, the history, the result, the linked cases, the province's case number.
+// status and phase, the history, the result, the linked cases, the province's case number, and
+// the 好差评 rating kept for it (so a rated case shows 已评价, not the form, case-rating.ts).
 import type { GatewayCase } from './gateway-link.ts';
+
+/** The rating of the case's handling party (the one the portal rates), without its comment. */
+export interface KeptRating {
+  readonly level: number;
+  /** `default`: nobody rated within the window, the gateway recorded 基本满意. */
+  readonly source: 'applicant' | 'default';
+  readonly at: string;
+}
 
 export interface CasePageView {
   readonly caseId: string;
@@ -11,7 +20,13 @@ export interface CasePageView {
   readonly result: Record<string, unknown> | null;
   readonly relatedCases: readonly { caseId: string; relation: string }[];
   readonly history: readonly { at: string; status: string; note?: string }[];
+  readonly rating: KeptRating | null;
   readonly createdAt: string;
+}
+
+export function keptRating(view: GatewayCase): KeptRating | null {
+  const kept = view.evaluations?.find((e) => e.rated === 'handling');
+  return kept ? { level: kept.level, source: kept.source, at: kept.at } : null;
 }
 
 export function casePageView(view: GatewayCase): CasePageView {
@@ -27,6 +42,7 @@ export function casePageView(view: GatewayCase): CasePageView {
       status: h.status,
       ...(h.note ? { note: h.note } : {}),
     })),
+    rating: keptRating(view),
     createdAt: view.createdAt,
   };
 }

@@ -12,6 +12,15 @@ export interface Problem {
   readonly errors?: readonly { path: string; message: string; messageZh: string }[];
 }
 
+/** One rating of a case, as GET /v1/cases/{id} lists it (gateway/README.md#evaluations). */
+export interface GatewayEvaluation {
+  readonly evaluationId: string;
+  readonly rated: 'handling' | 'collecting';
+  readonly level: number;
+  readonly source: 'applicant' | 'default';
+  readonly at: string;
+}
+
 /** A gateway case as GET /v1/cases/{id} returns it (personal fields masked). */
 export interface GatewayCase {
   readonly caseId: string;
@@ -23,6 +32,7 @@ export interface GatewayCase {
   readonly relatedCases?: readonly { caseId: string; relation: string }[];
   readonly submission: Record<string, unknown>;
   readonly history: readonly { at: string; status: string; actor: string; note?: string }[];
+  readonly evaluations?: readonly GatewayEvaluation[];
   readonly createdAt: string;
 }
 

@@ -88,7 +88,7 @@ export function createPortalApp(deps: PortalDeps): Express {
       callbackUrl: () => `${deps.publicUrl()}${CALLBACK_PATH}`,
     }),
   );
-  app.use(caseRoutes({ pages, sessions, gateway, cases, feed, labels }));
+  app.use(caseRoutes({ pages, sessions, gateway, cases, feed, labels, keys }));
   app.use((_req, res) => {
     res.status(404).type('text').send('页面不存在');
   });

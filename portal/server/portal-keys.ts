@@ -6,9 +6,10 @@
 // the login's HMAC-SHA-256 under PORTAL_LOGIN_KEY. A plain hash would not do: a login may be a
 // phone or ID number, few enough to hash them all and read the digests back. The key never
 // rotates (portal-config.ts), so a login's digest is the same for as long as its records live.
-// A payment's Idempotency-Key is named here too: it leaves this server in a header (proxies, their
-// logs) and the gateway keeps its hash in a key name, so it carries the account's digest, hashed
-// again with the form's key, never the login.
+// The Idempotency-Keys of a payment and of a rating are named here too: they leave this server in
+// a header (proxies, their logs) and the gateway keeps their hash in a key name, so each carries
+// the account's digest, hashed again with what it keys (the form's key, the case id), never the
+// login.
 import { createHash, createHmac } from 'node:crypto';
 import type { DataKey } from '../../gateway/personal-data/data-keys.ts';
 
@@ -30,6 +31,13 @@ export interface PortalKeys {
    * by the same account, another for another account; it names neither the login nor the key.
    */
   idempotencyKey(login: string, submissionKey: string): string;
+  /**
+   * The Idempotency-Key of the 好差评 rating of one case by one account (the portal rates its
+   * handling party only): `portal-rating-<base64url SHA-256 of the account's digest and the case
+   * id>`. The same for every press of the rating's button, so a resend after a lost answer gets
+   * the gateway's first answer instead of 409 GW_ALREADY_EVALUATED; it names neither login nor case.
+   */
+  ratingKey(login: string, caseId: string): string;
 }
 
 /**
@@ -74,6 +82,11 @@ export function portalKeys(prefix: string, loginKey: DataKey): PortalKeys {
     idempotencyKey: (login, submissionKey) =>
       `portal-${createHash('sha256')
         .update(`${account(login)}\0${submissionKey}`)
+        .digest('base64url')}`,
+    // The same pairing with the case id (a ULID); its own prefix keeps it apart from a payment's.
+    ratingKey: (login, caseId) =>
+      `portal-rating-${createHash('sha256')
+        .update(`${account(login)}\0${caseId}`)
         .digest('base64url')}`,
   };
 }

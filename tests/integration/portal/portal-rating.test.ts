@@ -1,0 +1,146 @@
+// 好差评 from the reference portal (README.md#the-taxpayer-portal), without a browser, against the
+// real gateway behind a gate that can lose one of its answers: a rating the gateway stored whose
+// answer never reached the portal is answered 201 when the taxpayer presses again, under the one
+// Idempotency-Key of that account's rating of that case; a case rated already is answered 409
+// PORTAL_ALREADY_RATED with the rating kept, and its view carries that rating.
+import type { IncomingMessage } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPortalConfig } from '../../../portal/server/portal-config.ts';
+import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { event, readCase } from '../../support/case-flow.ts';
+import { evaluate } from '../../support/evaluation-flow.ts';
+import { startGatewayGate, type GatewayGate } from '../../support/gateway-gate.ts';
+import { paidResult } from '../../support/payment-results.ts';
+import { portalClient, type PortalSession } from '../../support/portal-client.ts';
+import { testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+
+let gw: ApiGateway;
+let gate: GatewayGate;
+let portal: RunningPortal;
+beforeAll(async () => {
+  gw = await startApiGateway();
+  gate = await startGatewayGate(gw.url);
+  portal = await startPortal({
+    config: loadPortalConfig({
+      PORTAL_PORT: '0',
+      PORTAL_ENV: 'test',
+      PORTAL_GATEWAY_URL: gate.url,
+      PORTAL_REDIS_URL: testRedisUrl(),
+      PORTAL_REDIS_PREFIX: uniquePrefix('portal'),
+    }),
+  });
+});
+afterAll(async () => {
+  await portal?.stop();
+  await gate?.close();
+  await gw?.close();
+});
+
+let n = 0;
+const { session, call, paymentValues } = portalClient(() => portal.url);
+
+/** A payment submitted through the portal, then paid and closed by 云南's tax core. */
+async function closedPayment(s: PortalSession): Promise<string> {
+  const res = await call(s, '/api/payments', {
+    values: await paymentValues(s),
+    submissionKey: `rating-${Date.now()}-${n++}`,
+  });
+  expect(res.status).toBe(202);
+  const { caseId } = (await res.json()) as { caseId: string };
+  const at = new Date().toISOString();
+  await event(gw, 'province-yn', caseId, 'accepted', at);
+  await event(gw, 'province-yn', caseId, 'decided', at, { result: paidResult() });
+  await event(gw, 'province-yn', caseId, 'result-delivered', at);
+  return caseId;
+}
+
+const rate = (s: PortalSession, caseId: string, body: Record<string, unknown>) =>
+  call(s, `/api/cases/${caseId}/evaluation`, body);
+
+const ratingsOf = async (caseId: string) =>
+  (
+    await readCase<{ evaluations: { evaluationId: string; level: number; source: string }[] }>(
+      gw,
+      caseId,
+    )
+  ).evaluations;
+
+describe('rating a case when the answer is lost', () => {
+  it('answers the resend with the first 201 under the same Idempotency-Key, naming neither login nor case, and the gateway keeps one rating', async () => {
+    const received: string[] = [];
+    const capture = (req: IncomingMessage) => {
+      const key = req.headers['idempotency-key'];
+      if (req.method === 'POST' && req.url?.endsWith('/evaluations') && typeof key === 'string')
+        received.push(key);
+    };
+    const s = await session();
+    const caseId = await closedPayment(s);
+    gw.server.on('request', capture);
+    try {
+      const body = { level: 4, comment: '缴款顺利' };
+      const lost = gate.loseAnswerToNext('POST', `/v1/cases/${caseId}/evaluations`);
+      const first = await rate(s, caseId, body);
+      expect(first.status).toBe(503);
+      // The gateway did store it: only its answer was lost.
+      expect(await lost).toBe(201);
+
+      const resend = await rate(s, caseId, body);
+      expect(resend.status).toBe(201);
+      const answer = (await resend.json()) as { evaluationId: string };
+      expect(answer).toMatchObject({ caseId, rated: 'handling', level: 4 });
+      expect(await ratingsOf(caseId)).toEqual([
+        expect.objectContaining({
+          evaluationId: answer.evaluationId,
+          level: 4,
+          source: 'applicant',
+        }),
+      ]);
+
+      expect(received).toHaveLength(2);
+      expect(received[1]).toBe(received[0]);
+      expect(received[0]).toMatch(/^portal-rating-[A-Za-z0-9_-]{43}$/);
+      expect(received[0]).not.toContain(caseId);
+      expect(received[0]).not.toContain('shudao');
+    } finally {
+      gw.server.off('request', capture);
+    }
+  });
+});
+
+describe('rating a case rated already', () => {
+  it('answers another level for a case this account rated with 409 PORTAL_ALREADY_RATED and the level kept', async () => {
+    const s = await session();
+    const caseId = await closedPayment(s);
+    expect((await rate(s, caseId, { level: 5 })).status).toBe(201);
+
+    const again = await rate(s, caseId, { level: 2, comment: '改个评价' });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({
+      code: 'PORTAL_ALREADY_RATED',
+      title: '本办件已评价',
+      rating: { level: 5, source: 'applicant', at: expect.any(String) },
+    });
+    expect(await ratingsOf(caseId)).toEqual([expect.objectContaining({ level: 5 })]);
+  });
+
+  it('answers 409 PORTAL_ALREADY_RATED with the rating the case shows when it was rated under another key, and the case view carries that rating', async () => {
+    const s = await session();
+    const caseId = await closedPayment(s);
+    const view = async () =>
+      ((await (await call(s, `/api/cases/${caseId}`)).json()) as { rating: unknown }).rating;
+    expect(await view()).toBeNull();
+    // Rated before this portal's key was used (another key, as the previous version sent one).
+    expect((await evaluate(gw, caseId, { level: 3, rated: 'handling' })).status).toBe(201);
+
+    const res = await rate(s, caseId, { level: 5 });
+    expect(res.status).toBe(409);
+    const kept = { level: 3, source: 'applicant', at: expect.any(String) };
+    expect(await res.json()).toEqual({
+      code: 'PORTAL_ALREADY_RATED',
+      title: '本办件已评价',
+      rating: kept,
+    });
+    expect(await view()).toEqual(kept);
+  });
+});
