@@ -2,7 +2,9 @@
 // gateway has it, over server-sent events, each time a verified callback says it moved. The page
 // shows the status, the history, and what the outcome means for the taxpayer: a payment and its
 // receipt, a failed deduction explained with a way to retry, a correction to make — and, once the
-// case is closed, the 好差评 rating.
+// case is closed, the 好差评 rating: its form until the case is rated, then 已评价 with the rating
+// the gateway kept. A press whose answer never came may be pressed again: the portal sends it under
+// the same key, and the gateway answers with the rating it stored (portal/server/case-rating.ts).
 import { api, label, loadLabels } from './api.js';
 import { formatYuan, toFen } from './money.js';
 
@@ -15,6 +17,9 @@ const outcome = document.getElementById('outcome');
 const related = document.getElementById('related');
 const history = document.getElementById('history');
 const rating = document.getElementById('rating');
+const ratingForm = document.getElementById('rating-form');
+const ratingMessage = document.getElementById('rating-message');
+const ratingKept = document.getElementById('rating-kept');
 const labels = await loadLabels();
 
 const DONE = new Set(['CLOSED', 'RESULT_DELIVERED', 'DECIDED']);
@@ -159,6 +164,19 @@ function render(view) {
     ),
   );
   rating.hidden = view.status !== 'CLOSED';
+  if (view.rating) showRated(view.rating);
+}
+
+/** The case is rated: no form, the rating kept ({ level, source?, at? }; null when not known). */
+function showRated(kept) {
+  ratingForm.hidden = true;
+  if (!kept) ratingKept.textContent = '本办件已评价';
+  else {
+    const when = kept.at ? `（${TIME.format(new Date(kept.at))}）` : '';
+    const how = kept.source === 'default' ? '，评价期限内未评价，系统默认' : '';
+    ratingKept.textContent = `已评价：${label(labels, 'level', kept.level)}${when}${how}`;
+  }
+  ratingKept.hidden = false;
 }
 
 function follow() {
@@ -180,31 +198,30 @@ function setUpRating() {
     const input = el('input', { type: 'radio', name: 'level', value: level, id: `level-${level}` });
     levels.append(el('label', { for: `level-${level}` }, input, label(labels, 'level', level)));
   }
-  const message = document.getElementById('rating-message');
-  document.getElementById('rating-form').addEventListener('submit', async (event) => {
+  const say = (text) => {
+    ratingMessage.textContent = text;
+    ratingMessage.hidden = false;
+  };
+  ratingForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const level = document.querySelector('input[name="level"]:checked')?.value;
-    if (!level) {
-      message.textContent = '请选择评价等级';
-      message.hidden = false;
-      return;
-    }
+    if (!level) return say('请选择评价等级');
     const comment = document.getElementById('rating-comment').value;
     const res = await api(`/api/cases/${caseId}/evaluation`, {
       method: 'POST',
       body: { level: Number(level), comment },
     });
-    message.textContent =
-      res.status === 201
-        ? '感谢您的评价！'
-        : res.status === 409
-          ? '本办件已评价过'
-          : res.status === 422
-            ? '本办件暂不能评价（尚未办结，或已过评价期限）'
-            : (res.body?.title ?? '评价提交失败，请稍后再试');
-    message.hidden = false;
-    if (res.status === 201 || res.status === 409)
-      document.getElementById('rating-form').hidden = true;
+    if (res.status === 201) {
+      say('感谢您的评价！');
+      showRated({ level: res.body?.level ?? Number(level) });
+    } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RATED') {
+      // Rated before (an earlier press with another level, or by default): the kept rating stands.
+      say('本办件已评价过，以下为已记录的评价');
+      showRated(res.body.rating);
+    } else if (res.status === 422) say('本办件暂不能评价（尚未办结，或已过评价期限）');
+    else if (res.status === 0 || res.status >= 500)
+      say(`${res.body?.title ?? '评价提交失败'}；可再次提交，评价只记一次`);
+    else say(res.body?.title ?? '评价提交失败，请稍后再试');
   });
 }
 

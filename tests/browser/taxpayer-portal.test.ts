@@ -2,8 +2,8 @@
 // flagship story against the whole local system — gateway, workers, the seven sandboxes and the
 // portal — as a 四川 company paying tax for its project in 师宗县. Desktop width (1280 px) for the
 // payment that goes through, phone width (390 px) for the one that fails for want of funds and its
-// retry; the closed payment is rated (好差评). Each step leaves a screenshot in
-// tests/browser/screenshots/.
+// retry; the closed payment is rated (好差评), and a rating whose answer was lost is pressed again.
+// Each step leaves a screenshot in tests/browser/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { devSecret } from '../support/api-gateway.ts';
@@ -181,6 +181,73 @@ describe('the taxpayer portal at desktop width', () => {
     expect(await page.locator('.site-header').isVisible()).toBe(false);
     await browser.shot('05-desktop-receipt-print');
     await page.emulateMedia({ media: 'screen' });
+  }, 90_000);
+});
+
+describe('rating (好差评) when an answer is lost or the case is rated already', () => {
+  it('is thanked for a second press after the first answer was lost, keeps one rating, and shows 已评价 with the rating kept to a stale page and after a reload', async () => {
+    const { page } = browser;
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, LINES);
+    const caseId = await submitAndFollow(page);
+    await closedOnPage(page);
+    // A second tab on the case, opened before the rating: its form goes stale.
+    const stale = await browser.context.newPage();
+    try {
+      await stale.goto(`${portal}/cases/${caseId}`);
+      await stale.locator('#rating:not([hidden])').waitFor();
+
+      // The first press reaches the portal and the gateway, which store it; the answer to the
+      // browser is lost on the way back (a connection reset).
+      let lost = false;
+      await page.route(`${portal}/api/cases/${caseId}/evaluation`, async (route) => {
+        if (lost) return route.continue();
+        lost = true;
+        expect((await route.fetch()).status()).toBe(201);
+        await route.abort('connectionreset');
+      });
+      await page.locator('#rating:not([hidden])').waitFor();
+      await page.click('label[for="level-4"]');
+      await page.click('#rating-form button[type=submit]');
+      await page.locator('#rating-message', { hasText: '可再次提交' }).waitFor();
+      expect(await page.locator('#rating-form').isVisible()).toBe(true);
+      await browser.shot('03c-desktop-rating-answer-lost');
+
+      await page.click('#rating-form button[type=submit]');
+      await page.locator('#rating-message', { hasText: '感谢您的评价！' }).waitFor();
+      expect(await page.locator('#rating-form').isHidden()).toBe(true);
+      expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：满意/);
+      const ratings = async () =>
+        (
+          await sys
+            .client('operator-dev')
+            .getCase<{ evaluations: { level: number; source: string }[] }>(caseId)
+        ).body.evaluations;
+      expect(await ratings()).toEqual([expect.objectContaining({ level: 4, source: 'applicant' })]);
+
+      // The stale tab presses 非常不满意: told the case is rated, shown the rating kept.
+      await stale.click('label[for="level-1"]');
+      await stale.click('#rating-form button[type=submit]');
+      await stale.locator('#rating-kept:not([hidden])').waitFor();
+      expect(await stale.locator('#rating-message').innerText()).toBe(
+        '本办件已评价过，以下为已记录的评价',
+      );
+      expect(await stale.locator('#rating-kept').innerText()).toMatch(/^已评价：满意（\d{4}/);
+      expect(await stale.locator('#rating-form').isHidden()).toBe(true);
+      expect(await ratings()).toEqual([expect.objectContaining({ level: 4 })]);
+
+      // Opened again, the rated case shows its rating instead of the form.
+      await page.unrouteAll();
+      await page.reload();
+      await page.locator('#rating-kept:not([hidden])').waitFor();
+      expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：满意（\d{4}/);
+      expect(await page.locator('#rating-form').isHidden()).toBe(true);
+      expect(await page.locator('#rating-message').isHidden()).toBe(true);
+      await browser.shot('03d-desktop-case-rated-reopened');
+    } finally {
+      await stale.close();
+    }
   }, 90_000);
 });
 
