@@ -2,11 +2,12 @@
 // a closed case for its applicant. Every press by one account on one case carries the same
 // Idempotency-Key (PortalKeys.ratingKey), so when the gateway stored a rating but its answer was
 // lost on the way (a timeout, a reset connection), the resend gets the gateway's first 201 again
-// (gateway/README.md#evaluations: same key and body, the same 201). A case rated already answers 409: GW_IDEMPOTENCY_CONFLICT when an earlier press stored another level
-// under this key, GW_ALREADY_EVALUATED when it was rated otherwise (by default once the window
-// passed). Both mean a rating is kept, so the page is told which one — 409 PORTAL_ALREADY_RATED
-// with the rating the case now shows — rather than a refusal to explain.
-import { keptRating, type KeptRating } from './case-view.ts';
+// (gateway/README.md#evaluations: same key and body, the same 201). A case rated already answers
+// 409: GW_IDEMPOTENCY_CONFLICT when an earlier press stored another level under this key,
+// GW_ALREADY_EVALUATED when it was rated otherwise (by default once the window passed, or under
+// another key). Both mean a rating is kept, so the page is told which one — 409
+// PORTAL_ALREADY_RATED with the rating the case now shows — rather than a refusal to explain.
+import { keptRating } from './case-view.ts';
 import type { GatewayCase, GatewayLink, Problem } from './gateway-link.ts';
 import type { PortalKeys } from './portal-keys.ts';
 
@@ -24,13 +25,11 @@ export interface RatingInput {
   readonly comment: string;
 }
 
-/** What the portal answers the page. */
-export type RatingAnswer =
-  | {
-      status: 409;
-      body: { code: 'PORTAL_ALREADY_RATED'; title: string; rating: KeptRating | null };
-    }
-  | { status: number; body: unknown };
+/** What the portal answers the page: the gateway's answer, or 409 PORTAL_ALREADY_RATED. */
+export interface RatingAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
 
 const KEPT = new Set(['GW_ALREADY_EVALUATED', 'GW_IDEMPOTENCY_CONFLICT']);
 
