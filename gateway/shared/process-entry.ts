@@ -2,10 +2,13 @@
 // config prints every problem and exits 1), create the root logger, start, and stop gracefully on
 // SIGTERM/SIGINT within the shutdown deadline: exit 0 once everything closed cleanly, else 1 with
 // "<name> did not stop cleanly" (README.md#operations, Shutdown). A signal during start aborts the
-// start's AbortSignal: a start that gives up on it (waiting for a Redis that is down) ends with
-// exit 0 and "<name> stopped before it started".
+// start's AbortSignal: a start that gives up on it (waiting for a Redis that is down, or one that
+// stopped answering) ends with exit 0 and "<name> stopped before it started"; a start that fails
+// for a reason of its own, even after the signal (a catalogue that does not compile, a Redis that
+// refuses it), is a failed start: "<name> failed to start", exit 1 (shared/start-abort.ts).
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts';
 import { createLogger, loggerSettings, type Logger } from './logger.ts';
+import { causedByAbort } from './start-abort.ts';
 
 export interface Stoppable {
   /** Resolves true when everything closed cleanly. */
@@ -28,8 +31,9 @@ export function loadConfigOrExit(): Config {
 export async function runProcess(
   name: string,
   /**
-   * `signal` is aborted by SIGTERM/SIGINT during start: a wait that can last seconds (for Redis)
-   * gives up on it, closes what the start opened so far and rejects.
+   * `signal` is aborted by SIGTERM/SIGINT during start: every wait that can last (on Redis) gives
+   * up on it, closes what the start opened so far and rejects with the signal's reason, or with an
+   * error caused by it (`cause`); shared/start-abort.ts. Any other rejection is a failed start.
    */
   start: (config: Config, logger: Logger, signal: AbortSignal) => Promise<Stoppable>,
   /** Fields every log line of the process carries (a gateway process's number). */
@@ -78,9 +82,11 @@ export async function runProcess(
     starting = false;
     started.resolve(running);
   } catch (error) {
-    // Nothing runs to be stopped. A start that failed after a signal was asked to stop: a pod
-    // stopped before it got ready (Redis unreachable) is stopped, not failed.
-    if (aborting.signal.aborted) {
+    // Nothing runs to be stopped. A start that gave up because it was asked to stop (a pod stopped
+    // before it got ready: Redis unreachable) is stopped, not failed. One that failed for its own
+    // reason is failed, signal or not: a bad catalogue or a refused Redis that happened to coincide
+    // with a stop was reported as a clean stop (exit 0), its cause only in the log line's reason.
+    if (aborting.signal.aborted && causedByAbort(error, aborting.signal)) {
       const reason = error === aborting.signal.reason ? undefined : (error as Error).message;
       logger.info(reason ? { reason } : {}, `${name} stopped before it started`);
       process.exit(0);

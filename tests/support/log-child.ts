@@ -13,6 +13,8 @@
 //               its stop logs 'stopped'
 //   aborted-start start sends 'starting' to the parent and waits until runProcess aborts its
 //               signal (a SIGTERM), then rejects with the signal's reason, as a wait for Redis does
+//   fails-after-abort as aborted-start, but once its signal is aborted it rejects with a failure of
+//               its own (a step that finished and found the catalogue bad), not with the reason
 //   unclean-stop as serve, but its stop reports that something did not close cleanly
 //   hung-stop   as serve, but its stop never ends (GW_SHUTDOWN_TIMEOUT_MS bounds it)
 import { runProcess } from '../../gateway/shared/process-entry.ts';
@@ -60,6 +62,14 @@ await runProcess('log-child', async (_config, logger, signal) => {
         signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
       ).finally(() => clearInterval(waiting));
       break;
+    }
+    case 'fails-after-abort': {
+      const waiting = setInterval(() => undefined, 60_000);
+      process.send?.('starting');
+      await new Promise<void>((resolve) =>
+        signal.addEventListener('abort', () => resolve(), { once: true }),
+      ).finally(() => clearInterval(waiting));
+      throw new Error('catalogue: revision 3 does not compile');
     }
     case 'unclean-stop':
     case 'hung-stop': {

@@ -1,9 +1,10 @@
 // How a process entry (gateway/shared/process-entry.ts: the gateway's and the worker's) stops on
 // SIGTERM, in real child processes (tests/support/log-child.ts): a SIGTERM during start aborts the
-// start's signal; a start that gives up on it exits 0, "stopped before it started"; one that does
-// not is waited for, then what it started is stopped, exit 0; a stop that reports something left open, or never
-// ends within GW_SHUTDOWN_TIMEOUT_MS, logs "did not stop cleanly" and exits 1 (README.md#operations,
-// Shutdown).
+// start's signal; a start that gives up on it exits 0, "stopped before it started"; one that then
+// fails for a reason of its own exits 1, "failed to start"; one that does not give up is waited
+// for, then what it started is stopped, exit 0; a stop that reports something left open, or never
+// ends within GW_SHUTDOWN_TIMEOUT_MS, logs "did not stop cleanly" and exits 1
+// (README.md#operations, Shutdown).
 import { describe, expect, it } from 'vitest';
 import { startLogChild } from '../../support/log-child-run.ts';
 import { waitFor } from '../../support/redis.ts';
@@ -35,6 +36,22 @@ describe('runProcess on SIGTERM', () => {
       'log-child stopping',
       'log-child stopped before it started',
     ]);
+  });
+
+  it('during a start that then fails for a reason of its own, not its abort: logs a failed start and exits 1', async () => {
+    const child = startLogChild('fails-after-abort', { LOG_FLUSH_MS: '0' });
+    await child.ready;
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(1);
+    expect(child.messages()).toEqual([
+      'log-child starting',
+      'log-child stopping',
+      'log-child failed to start',
+    ]);
+    expect(child.lines().at(-1)).toMatchObject({
+      level: 60,
+      err: { message: 'catalogue: revision 3 does not compile' },
+    });
   });
 
   it('after start, with a stop that reports something not closed cleanly: logs it and exits 1', async () => {
