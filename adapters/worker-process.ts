@@ -67,8 +67,11 @@ export interface WorkerOptions {
   /** The clock of every status time; default the system clock. */
   now?: () => Date;
   /**
-   * Aborted when the process is told to stop during its start (shared/process-entry.ts): the wait
-   * for Redis then gives up at once, its connection closed, and the start rejects with its reason.
+   * Aborted when the process is told to stop during its start (shared/process-entry.ts): whatever
+   * step waits on Redis then (the wait for it, the catalogue's first load, the queues' check) gives
+   * up at once, the connections closed, and the start rejects with the signal's reason or an error
+   * caused by it (shared/start-abort.ts). None of those steps has a command timeout of its own:
+   * a Redis gone just after first answering held a SIGTERM until the shutdown deadline (exit 1).
    */
   signal?: AbortSignal;
 }
@@ -78,10 +81,11 @@ export async function startWorkers(
   logger: Logger,
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
+  const { signal } = options;
   const connection = createRedis('worker', redisSettings(config));
   try {
     // A stop asked for meanwhile (options.signal) ends the wait at once.
-    await waitForRedis(connection, config.redisStartupTimeoutMs, options.signal);
+    await waitForRedis(connection, config.redisStartupTimeoutMs, signal);
   } catch (error) {
     connection.disconnect();
     throw error;
@@ -101,12 +105,12 @@ export async function startWorkers(
     logger,
   });
   try {
-    await connectCatalogue(catalogue, storeConnection, config);
+    await connectCatalogue(catalogue, storeConnection, config, signal);
   } catch (error) {
     await catalogue.close();
     storeConnection.disconnect();
     connection.disconnect();
-    throw new StartupError(`catalogue: ${(error as Error).message}`);
+    throw new StartupError(`catalogue: ${(error as Error).message}`, { cause: error });
   }
   // Each read at its use: a reload replaces what the catalogue built and its calendar.
   const results: WorkerCatalogue = {
@@ -126,13 +130,13 @@ export async function startWorkers(
   // The relay puts any adapter's cases on its queue, and a queue handle whose server check failed
   // would fail every batch after it: nothing starts but on handles that passed.
   try {
-    await cases.ready(ADAPTER_IDS);
+    await cases.ready(ADAPTER_IDS, signal);
   } catch (error) {
     await cases.close();
     await catalogue.close();
     storeConnection.disconnect();
     connection.disconnect();
-    throw new StartupError(`queues: ${(error as Error).message}`);
+    throw new StartupError(`queues: ${(error as Error).message}`, { cause: error });
   }
   const serving = config.workerMetricsPort !== undefined;
   // Process metrics as a gateway's, when something can scrape them.

@@ -24,6 +24,7 @@ import { rectificationOpener } from './rectifications/open-rectification.ts';
 import type { RectificationOpener } from './evaluations/rectification-opener.ts';
 import type { Logger } from './shared/logger.ts';
 import { redisKeys } from './shared/redis-keys.ts';
+import { unlessAborted } from './shared/start-abort.ts';
 import {
   caseSubjects,
   caseSupervisionListener,
@@ -52,9 +53,11 @@ export interface CaseSystem {
    * have checked the server. BullMQ checks it (an INFO) once per queue handle, and a handle whose
    * check failed fails every later use: a process puts nothing on its queues (the gateway's
    * replays and status queries, a worker's relay) before this resolved, and does not start when
-   * it rejects.
+   * it rejects. `signal`: a process stopped during its start (shared/start-abort.ts); aborted
+   * before the checks are done, the queues' own connection is closed and it rejects with the
+   * signal's reason (on the caller's connection, closing it is the caller's).
    */
-  ready: (adapters: readonly string[]) => Promise<void>;
+  ready: (adapters: readonly string[], signal?: AbortSignal) => Promise<void>;
   /**
    * Closes the queue handles and the queues' own connection, if they were given one (the Redis
    * connection in the deps is the caller's).
@@ -127,9 +130,12 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     rectifications,
     opener: rectificationOpener({ ...deps.supervision, rectifications }),
     schedule: (record) => submissionSchedule(record, deps.supervision),
-    ready: async (adapters) => {
+    ready: async (adapters, signal) => {
       queues.open(adapters);
-      await Promise.all([queues.ready(), callbacks.queue.waitUntilReady()]);
+      const checked = Promise.all([queues.ready(), callbacks.queue.waitUntilReady()]);
+      await unlessAborted(checked, signal, () => {
+        if (producer !== redis) producer.disconnect();
+      });
     },
     supervised: [
       caseSubjects({ store, callbacks, calendar: deps.supervision.calendar }),

@@ -17,6 +17,7 @@ import {
   type YearCalendar,
 } from '../calendar/working-days.ts';
 import type { Logger } from '../shared/logger.ts';
+import { unlessAborted } from '../shared/start-abort.ts';
 import { CatalogueInvalidError } from './catalogue-error.ts';
 import { parseCatalogue } from './catalogue-loader.ts';
 import { itemSource, versionKey, type ItemSource } from './item-source.ts';
@@ -79,8 +80,12 @@ export interface LiveCatalogue<T = SchemaRegistry> {
   readonly current: T;
   calendar(): WorkingCalendar;
   status(): CatalogueStatus;
-  /** Imports the seed into an empty catalogue, loads it, then follows it (hint and poll). */
-  connect(link: CatalogueLink): Promise<SyncOutcome>;
+  /**
+   * Imports the seed into an empty catalogue, loads it, then follows it (hint and poll). `signal`:
+   * a process stopped during its start (shared/start-abort.ts); aborted before that is done, the
+   * link's connections are closed at once and it rejects with the signal's reason.
+   */
+  connect(link: CatalogueLink, signal?: AbortSignal): Promise<SyncOutcome>;
   /** Brings it to the catalogue's revision now; serialised with every other reload. */
   sync(): Promise<SyncOutcome>;
   close(): Promise<void>;
@@ -114,6 +119,8 @@ export function createLiveCatalogue<T>(options: LiveCatalogueOptions<T>): LiveCa
   let problems: readonly string[] | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let poll: NodeJS.Timeout | undefined;
+  /** Set when a start gave up on its link (connect's signal): its reloads fail by our doing. */
+  let abandoned = false;
 
   function key(source: ItemSource): string {
     return versionKey(source.item.code, source.item.version);
@@ -189,7 +196,9 @@ export function createLiveCatalogue<T>(options: LiveCatalogueOptions<T>): LiveCa
     } catch (error) {
       problems =
         error instanceof CatalogueInvalidError ? error.problems : [(error as Error).message];
-      logger.error({ err: error, revision }, 'catalogue reload failed');
+      // A reload whose connection was closed under it by a stopped start ("Connection is closed.")
+      // is not a catalogue that failed: the start logs why it stopped.
+      if (!abandoned) logger.error({ err: error, revision }, 'catalogue reload failed');
       throw error;
     }
   }
@@ -198,6 +207,34 @@ export function createLiveCatalogue<T>(options: LiveCatalogueOptions<T>): LiveCa
     const next = queue.then(() => reload(force));
     queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** The first load of `next`, then its hint and poll. */
+  async function follow(next: CatalogueLink, signal?: AbortSignal): Promise<SyncOutcome> {
+    const outcome = await sync(true);
+    const subscriber = next.subscriber;
+    if (subscriber) {
+      subscriber.on('message', () => void sync().catch(() => undefined));
+      // ioredis resubscribes after a reconnect; a hint lost meanwhile is the poll's to find.
+      if (subscriber.status !== 'ready') await once(subscriber, 'ready', signal ? { signal } : {});
+      await subscriber.subscribe(next.store.keys.channel);
+    }
+    // A link given up on meanwhile is not polled.
+    signal?.throwIfAborted();
+    poll = setInterval(() => void sync().catch(() => undefined), next.pollMs);
+    poll.unref();
+    return outcome;
+  }
+
+  /**
+   * A start that stops gives up on `next` now: its connections closed, what waits on them fails
+   * ("Connection is closed.") rather than wait for a Redis that stopped answering (the worker's
+   * reader has no command timeout, the gateway's the start-up timeout).
+   */
+  function abandon(next: CatalogueLink): void {
+    abandoned = true;
+    next.subscriber?.disconnect();
+    for (const connection of next.connections ?? []) connection.disconnect();
   }
 
   return {
@@ -211,19 +248,9 @@ export function createLiveCatalogue<T>(options: LiveCatalogueOptions<T>): LiveCa
       current: problems === undefined,
       ...(problems ? { problems } : {}),
     }),
-    async connect(next) {
+    connect(next, signal) {
       link = next;
-      const outcome = await sync(true);
-      const subscriber = next.subscriber;
-      if (subscriber) {
-        subscriber.on('message', () => void sync().catch(() => undefined));
-        // ioredis resubscribes after a reconnect; a hint lost meanwhile is the poll's to find.
-        if (subscriber.status !== 'ready') await once(subscriber, 'ready');
-        await subscriber.subscribe(next.store.keys.channel);
-      }
-      poll = setInterval(() => void sync().catch(() => undefined), next.pollMs);
-      poll.unref();
-      return outcome;
+      return unlessAborted(follow(next, signal), signal, () => abandon(next));
     },
     sync: () => sync(),
     async close() {

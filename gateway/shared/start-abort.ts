@@ -35,7 +35,7 @@ export function unlessAborted<T>(
         signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
-      (error: unknown) => {
+      (error) => {
         signal.removeEventListener('abort', onAbort);
         reject(error as Error);
       },

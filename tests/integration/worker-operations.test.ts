@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../../scripts/private-redis.ts';
 import { startNodeChild } from '../support/node-child.ts';
+import { startRedisGate } from '../support/redis-gate.ts';
 import { testDataKeys, uniquePrefix, waitFor } from '../support/redis.ts';
 
 interface WorkerChild {
@@ -305,6 +306,76 @@ describe('the worker process stopped during its start', () => {
       } finally {
         redis.process.kill('SIGCONT');
       }
+    },
+    START_TIMEOUT_MS,
+  );
+
+  /**
+   * SIGTERM once the worker's start, past its wait for Redis, waits on a command that Redis (seen
+   * through a gate, tests/support/redis-gate.ts) never answers: the first one containing `pattern`
+   * (after one containing `after`), as a Redis gone just after its first answers. Its exit code.
+   */
+  async function stopWhileHeld(
+    pattern: string,
+    after?: string,
+  ): Promise<{ worker: WorkerChild; code: number | string }> {
+    const gate = await startRedisGate(redis.url);
+    try {
+      gate.holdNext(pattern, after);
+      // No step of the start gives up by itself before the shutdown deadline (GW_SHUTDOWN_TIMEOUT_MS,
+      // 10 s; the worker's own connections have no command timeout): an exit 0 is the signal's
+      // doing, and one past that deadline would be exit 1, "worker did not stop cleanly".
+      const worker = startWorker({ REDIS_URL: gate.url, GW_REDIS_STARTUP_TIMEOUT_MS: '60000' });
+      await waitFor(
+        () => {
+          if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+          return gate.holding();
+        },
+        { timeoutMs: 60_000, what: `the worker's start held at ${pattern}` },
+      );
+      worker.child.kill('SIGTERM');
+      // The gate holds until the worker has exited: the exit cannot be the step's finish.
+      const code = await worker.exited;
+      return { worker, code };
+    } finally {
+      await gate.close();
+    }
+  }
+
+  it(
+    'on SIGTERM while it reads the catalogue from a Redis that stopped answering, gives up the read and exits 0 without starting',
+    async () => {
+      const { worker, code } = await stopWhileHeld('{catalogue}:revision');
+      expect(code, worker.output().split('\n').slice(-15).join('\n')).toBe(0);
+      const log = messages(worker);
+      expect(log).toEqual(
+        expect.arrayContaining(['worker stopping', 'worker stopped before it started']),
+      );
+      expect(log).not.toContain('catalogue loaded');
+      expect(log).not.toContain('catalogue reload failed');
+      expect(log).not.toContain('workers started');
+      expect(log).not.toContain('worker did not stop cleanly');
+    },
+    START_TIMEOUT_MS,
+  );
+
+  it(
+    'on SIGTERM while its queues check a Redis that stopped answering after the catalogue loaded, gives up the check and exits 0 without starting',
+    async () => {
+      // The queues' connection's first command (its ready check's INFO) after the catalogue's
+      // SUBSCRIBE: every INFO before it is an earlier connection's.
+      const { worker, code } = await stopWhileHeld('*1\r\n$4\r\ninfo\r\n', '\r\nsubscribe\r\n');
+      expect(code, worker.output().split('\n').slice(-15).join('\n')).toBe(0);
+      const log = messages(worker);
+      expect(log).toEqual(
+        expect.arrayContaining([
+          'catalogue loaded',
+          'worker stopping',
+          'worker stopped before it started',
+        ]),
+      );
+      expect(log).not.toContain('workers started');
+      expect(log).not.toContain('worker did not stop cleanly');
     },
     START_TIMEOUT_MS,
   );

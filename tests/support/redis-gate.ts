@@ -12,8 +12,14 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 export interface RedisGate {
   /** redis:// URL of the gate. */
   url: string;
-  /** From now on, hold the first command whose text contains `pattern` (case-insensitive). */
-  holdNext: (pattern: string) => void;
+  /**
+   * From now on, hold the first command whose text contains `pattern` (case-insensitive); with
+   * `after`, the first such command sent after one whose text contains `after` (a step's first
+   * command that looks like an earlier step's: the INFO of a later connection's ready check).
+   * Patterns that name a command are best given in its wire form (`*1\r\n$4\r\ninfo\r\n`): a
+   * command's name alone also matches the data of others (the catalogue's seed holds "info").
+   */
+  holdNext: (pattern: string, after?: string) => void;
   /** True while something is held. */
   holding: () => boolean;
   /** Sends what was held, in order, and stops holding. */
@@ -35,6 +41,8 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
   const { hostname, port } = new URL(redisUrl);
   const sockets = new Set<Socket>();
   let armed: string | undefined;
+  /** Set by holdNext's `after`: `armed` counts once a command containing it has passed. */
+  let armedAfter: string | undefined;
   let held: { upstream: Socket; chunk: Buffer }[] | undefined;
   let losing: { pattern: string; cut: () => void } | undefined;
   const server = createServer((client) => {
@@ -48,7 +56,9 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
     let cutOnAnswer: (() => void) | undefined;
     client.on('data', (chunk: Buffer) => {
       const text = chunk.toString('latin1').toLowerCase();
-      if (!held && armed && text.includes(armed)) {
+      if (armedAfter) {
+        if (text.includes(armedAfter)) armedAfter = undefined;
+      } else if (!held && armed && text.includes(armed)) {
         armed = undefined;
         held = [];
       }
@@ -75,14 +85,16 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
   const bound = (server.address() as AddressInfo).port;
   return {
     url: `redis://127.0.0.1:${bound}`,
-    holdNext: (pattern) => {
+    holdNext: (pattern, after) => {
       armed = pattern.toLowerCase();
+      armedAfter = after?.toLowerCase();
     },
     holding: () => (held?.length ?? 0) > 0,
     release: () => {
       const queued = held ?? [];
       held = undefined;
       armed = undefined;
+      armedAfter = undefined;
       for (const { upstream, chunk } of queued) upstream.write(chunk);
     },
     loseAnswerToNext: (pattern) =>

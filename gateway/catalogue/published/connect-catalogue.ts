@@ -31,6 +31,8 @@ export function connectCatalogue<T>(
     Config,
     'keyPrefix' | 'cataloguePollMs' | 'catalogueSubscribe' | 'redisStartupTimeoutMs'
   >,
+  /** A process stopped during its start: the connect gives up (LiveCatalogue#connect). */
+  signal?: AbortSignal,
 ): Promise<SyncOutcome> {
   // A connection without a timeout (a worker's, which waits for Redis) keeps none.
   const timeout = commandTimeoutOf(redis);
@@ -38,11 +40,14 @@ export function connectCatalogue<T>(
     commandTimeoutMs:
       timeout === undefined ? undefined : Math.max(timeout, config.redisStartupTimeoutMs),
   });
-  return catalogue.connect({
-    store: createCatalogueStore(reader, redisKeys(config.keyPrefix).catalogue),
-    seed: () => readCatalogueSeed(),
-    subscriber: config.catalogueSubscribe ? duplicateConnection(redis) : undefined,
-    pollMs: config.cataloguePollMs,
-    connections: [reader],
-  });
+  return catalogue.connect(
+    {
+      store: createCatalogueStore(reader, redisKeys(config.keyPrefix).catalogue),
+      seed: () => readCatalogueSeed(),
+      subscriber: config.catalogueSubscribe ? duplicateConnection(redis) : undefined,
+      pollMs: config.cataloguePollMs,
+      connections: [reader],
+    },
+    signal,
+  );
 }
