@@ -23,6 +23,7 @@ import {
   StartupError,
   waitForRedis,
 } from './shared/redis.ts';
+import { unlessAborted } from './shared/start-abort.ts';
 import { createShutdown, type ShutdownOutcome } from './shared/shutdown.ts';
 
 export interface RunningGateway {
@@ -33,8 +34,11 @@ export interface RunningGateway {
 
 /**
  * `signal`: aborted when the process is told to stop during its start (shared/process-entry.ts):
- * the wait for Redis then gives up at once, its connection closed, and the start rejects with the
- * signal's reason.
+ * whatever step waits on Redis then (the wait for it, its checks, the catalogue's first load, the
+ * queues' check) gives up at once, the connections closed, and the start rejects with the signal's
+ * reason or an error caused by it (shared/start-abort.ts). The catalogue's reads are held to the
+ * start-up timeout and the queues' connection waits for Redis to come back, both past the shutdown
+ * deadline: a SIGTERM while Redis stopped answering there ended in exit 1, "did not stop cleanly".
  */
 export async function startGateway(
   config: Config,
@@ -45,13 +49,16 @@ export async function startGateway(
   try {
     await waitForRedis(redis, config.redisStartupTimeoutMs, signal);
     const durability = redisDurability(config);
-    const verdict = judgeRedis(await readRedisFacts(redis), durability);
+    const facts = await unlessAborted(readRedisFacts(redis), signal, () => redis.disconnect());
+    const verdict = judgeRedis(facts, durability);
     if (verdict.problems.length > 0) throw new StartupError(verdict.problems.join('; '));
     for (const warning of verdict.warnings) logger.warn({ durability }, warning);
   } catch (error) {
     redis.disconnect();
     if (signal?.aborted && error === signal.reason) throw error;
-    throw error instanceof StartupError ? error : new StartupError((error as Error).message);
+    throw error instanceof StartupError
+      ? error
+      : new StartupError((error as Error).message, { cause: error });
   }
 
   // The catalogue in Redis (the seed files on the first start), compiled before listening.
@@ -59,11 +66,11 @@ export async function startGateway(
   const compiler = createCatalogueCompiler({ divisions: tables });
   const catalogue = createLiveCatalogue({ builder: registryBuilder(compiler), logger });
   try {
-    await connectCatalogue(catalogue, redis, config);
+    await connectCatalogue(catalogue, redis, config, signal);
   } catch (error) {
     await catalogue.close();
     redis.disconnect();
-    throw new StartupError(`catalogue: ${(error as Error).message}`);
+    throw new StartupError(`catalogue: ${(error as Error).message}`, { cause: error });
   }
   const services = createServices(
     config,
@@ -72,7 +79,14 @@ export async function startGateway(
     loadStaticData(config, logger, { tables, catalogue }),
   );
   // A queue handle whose server check failed fails every later use: no start with one.
-  await services.queuesReady();
+  try {
+    await services.queuesReady(signal);
+  } catch (error) {
+    await services.closeQueues();
+    await catalogue.close();
+    redis.disconnect();
+    throw new StartupError(`queues: ${(error as Error).message}`, { cause: error });
+  }
   const reconciler = startReconciler(
     services,
     { intervalMs: config.reconcileIntervalMs, ageMs: config.reconcileAgeMs },

@@ -98,8 +98,11 @@ export interface Services {
    * console call it after their writes, operator actions through the audit log (auditedAction).
    */
   replicated?: Replicated;
-  /** Every route's queue and the callbacks' have checked the server (CaseSystem#ready). */
-  queuesReady: () => Promise<void>;
+  /**
+   * Every route's queue and the callbacks' have checked the server (CaseSystem#ready); `signal`:
+   * a start that stops gives up the check.
+   */
+  queuesReady: (signal?: AbortSignal) => Promise<void>;
   /** Closes the queue handles and the connections made for them and the replica wait (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
@@ -279,7 +282,7 @@ export function createServices(
     ...(replicated ? { replicated } : {}),
     supervised: cases.supervised,
     schedule: cases.schedule,
-    queuesReady: () => cases.ready(adapters),
+    queuesReady: (signal) => cases.ready(adapters, signal),
     closeQueues: async () => {
       await cases.close();
       await barrier?.close();

@@ -3,7 +3,8 @@
 // on the shared port, signed submissions work whichever process takes them, a process killed
 // while serving is replaced, SIGTERM stops them all cleanly, and a start that fails stops
 // everything with exit 1 instead of restarting for ever. And one process (the default) told to
-// stop while it waits for a Redis that does not answer: it gives up the wait and exits 0.
+// stop while it waits for a Redis that does not answer — to come up, or, answering no more, in its
+// catalogue read or its queues' check: it gives up the wait and exits 0.
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
@@ -11,6 +12,7 @@ import { projectPath } from '../../gateway/shared/project-root.ts';
 import { freePort } from '../../scripts/private-redis.ts';
 import { devSecret, validExample } from '../support/api-gateway.ts';
 import { startNodeChild } from '../support/node-child.ts';
+import { startRedisGate } from '../support/redis-gate.ts';
 import { testDataKeys, testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
 
 const main = projectPath('gateway/main.ts');
@@ -179,6 +181,72 @@ describe('one gateway process (GW_GATEWAY_PROCESSES=1)', () => {
       const messages = started.lines().map((l) => l.msg);
       expect(messages).toContain('gateway stopped before it started');
       expect(messages).not.toContain('gateway failed to start');
+      expect(messages).not.toContain('gateway listening');
+    },
+  );
+
+  /**
+   * SIGTERM once the gateway's start, past its wait for Redis and its checks of it, waits on a
+   * command that Redis (seen through a gate, tests/support/redis-gate.ts) never answers: the first
+   * one containing `pattern` (after one containing `after`). The gate holds until it has exited.
+   */
+  async function stopWhileHeld(pattern: string, after?: string): Promise<Started> {
+    const gate = await startRedisGate(testRedisUrl());
+    try {
+      gate.holdNext(pattern, after);
+      // The catalogue's reads are held to the start-up timeout: 60 s, far past the shutdown
+      // deadline (GW_SHUTDOWN_TIMEOUT_MS, 10 s), which an unfinished stop ends with exit 1.
+      const started = startGateway({
+        PORT: String(await freePort()),
+        REDIS_URL: gate.url,
+        GW_REDIS_STARTUP_TIMEOUT_MS: '60000',
+        LOG_FLUSH_MS: '0',
+      });
+      await waitFor(() => gate.holding(), {
+        timeoutMs: 60_000,
+        what: `the gateway's start held at ${pattern}`,
+      });
+      process.kill(started.pid, 'SIGTERM');
+      await started.exit;
+      return started;
+    } finally {
+      await gate.close();
+    }
+  }
+
+  it(
+    'on SIGTERM while it reads the catalogue from a Redis that stopped answering, gives up the read and exits 0 without starting',
+    { timeout: 120_000 },
+    async () => {
+      const started = await stopWhileHeld('{catalogue}:revision');
+      expect(await started.exit, started.output()).toBe(0);
+      const messages = started.lines().map((l) => l.msg);
+      expect(messages).toEqual(
+        expect.arrayContaining(['gateway stopping', 'gateway stopped before it started']),
+      );
+      expect(messages).not.toContain('catalogue reload failed');
+      expect(messages).not.toContain('gateway did not stop cleanly');
+      expect(messages).not.toContain('gateway listening');
+    },
+  );
+
+  it(
+    'on SIGTERM while its queues check a Redis that stopped answering after the catalogue loaded, gives up the check and exits 0 without starting',
+    { timeout: 120_000 },
+    async () => {
+      // The first command after the catalogue's SUBSCRIBE that is a connection's ready check (INFO):
+      // one of the connections made for the services, the queues' among them.
+      const started = await stopWhileHeld('*1\r\n$4\r\ninfo\r\n', '\r\nsubscribe\r\n');
+      expect(await started.exit, started.output()).toBe(0);
+      const messages = started.lines().map((l) => l.msg);
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          'catalogue loaded',
+          'gateway stopping',
+          'gateway stopped before it started',
+        ]),
+      );
+      expect(messages).not.toContain('gateway did not stop cleanly');
       expect(messages).not.toContain('gateway listening');
     },
   );
