@@ -3,7 +3,8 @@
 // on GW_WORKER_METRICS_PORT; /readyz following its Redis, paused (SIGSTOP) and stopped; SIGTERM
 // closing the listener before a clean exit, also while Redis is stopped (its connections waiting
 // to reconnect); SIGTERM during its start, Redis paused or not listening, giving up the wait for
-// Redis at once (exit 0, "worker stopped before it started"); no listening socket at all without
+// Redis at once (exit 0, "worker stopped before it started"), and so its catalogue read and queues'
+// check once Redis (behind a gate) stopped answering them; no listening socket at all without
 // the port.
 // On a private redis-server of this file's own, since it pauses and stops it.
 import type { ChildProcess } from 'node:child_process';
