@@ -1,6 +1,9 @@
 // The small signing client portals can import (README: "Signing requests"). It signs with the
 // scheme of gateway/README.md#authentication-and-signing and sends with fetch; tests use it, and so
-// can a portal's Node backend.
+// can a portal's Node backend. Every request has a deadline (timeoutMs, 10 s unless set): without
+// one, a gateway that takes the connection and never answers held the caller — and the taxpayer's
+// page behind it — until undici's own limits, minutes later. A request that runs out of time
+// rejects with GatewayTimeoutError; resending it under the same Idempotency-Key is safe.
 import { randomBytes } from 'node:crypto';
 import { bodyDigest, sign, stringToSign, type SignatureMethod } from './signing.ts';
 
@@ -55,19 +58,59 @@ export interface GatewayResponse<T = unknown> {
   body: T;
 }
 
+/** The default deadline of one request, answer body included. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** The longest deadline a timer can hold (setTimeout's limit). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** A request the gateway did not answer, whole, within its deadline. */
+export class GatewayTimeoutError extends Error {
+  readonly timeoutMs: number;
+  constructor(method: string, url: string, timeoutMs: number, cause: unknown) {
+    super(`the gateway did not answer ${method} ${url} within ${timeoutMs} ms`, { cause });
+    this.name = 'GatewayTimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export interface GatewayClientOptions {
+  /** Deadline of each request, from sending to the end of the answer's body (DEFAULT_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** This request's deadline instead of the client's. */
+  timeoutMs?: number;
+  /** The caller's own abort (a closed page, a shutdown): the request rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+/** A request's deadline and abort, without its content. */
+type Limits = Pick<RequestOptions, 'timeoutMs' | 'signal'>;
+
+function checkedTimeout(timeoutMs: number): number {
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS)
+    throw new RangeError(`timeoutMs must be a whole number of ms, 1–${MAX_TIMEOUT_MS}`);
+  return timeoutMs;
+}
+
 export class GatewayClient {
   readonly baseUrl: string;
   readonly credentials: ClientCredentials;
+  readonly timeoutMs: number;
 
-  constructor(baseUrl: string, credentials: ClientCredentials) {
+  constructor(baseUrl: string, credentials: ClientCredentials, options: GatewayClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/$/, '');
     this.credentials = credentials;
+    this.timeoutMs = checkedTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   async request<T = unknown>(
     method: string,
     url: string,
-    options: { json?: unknown; headers?: Record<string, string> } = {},
+    options: RequestOptions = {},
   ): Promise<GatewayResponse<T>> {
     const body = options.json === undefined ? undefined : JSON.stringify(options.json);
     const headers: Record<string, string> = {
@@ -75,8 +118,21 @@ export class GatewayClient {
       ...options.headers,
     };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${url}`, { method, headers, body });
-    const text = await res.text();
+    const timeoutMs =
+      options.timeoutMs === undefined ? this.timeoutMs : checkedTimeout(options.timeoutMs);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${this.baseUrl}${url}`, { method, headers, body, signal });
+      text = await res.text();
+    } catch (error) {
+      // The caller's abort keeps its own reason; only the deadline is named a timeout.
+      if (deadline.aborted && signal.reason === deadline.reason)
+        throw new GatewayTimeoutError(method, url, timeoutMs, error);
+      throw error;
+    }
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -86,14 +142,15 @@ export class GatewayClient {
     return { status: res.status, headers: res.headers, body: parsed as T };
   }
 
-  submitCase<T = unknown>(envelope: unknown, idempotencyKey: string) {
+  submitCase<T = unknown>(envelope: unknown, idempotencyKey: string, options: Limits = {}) {
     return this.request<T>('POST', '/v1/cases', {
+      ...options,
       json: envelope,
       headers: { 'Idempotency-Key': idempotencyKey },
     });
   }
 
-  getCase<T = unknown>(caseId: string) {
-    return this.request<T>('GET', `/v1/cases/${encodeURIComponent(caseId)}`);
+  getCase<T = unknown>(caseId: string, options: Limits = {}) {
+    return this.request<T>('GET', `/v1/cases/${encodeURIComponent(caseId)}`, options);
   }
 }
