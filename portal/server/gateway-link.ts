@@ -1,9 +1,19 @@
 // The portal's only way to the gateway: the shipped signing client (gateway/client/gateway-client.ts)
 // with the portal's own client id and secret, which never leave this server. Every call is signed
-// (gateway/README.md#authentication-and-signing); a network failure becomes a 503-like answer the pages can show
-// instead of an exception.
-import { GatewayClient, type GatewayResponse } from '../../gateway/client/gateway-client.ts';
+// (gateway/README.md#authentication-and-signing) and given PORTAL_GATEWAY_TIMEOUT_MS to be answered;
+// a network failure or a gateway that does not answer in time becomes the portal's 503
+// PORTAL_GATEWAY_UNREACHABLE, which the pages show, instead of an exception (a 500) or a page left
+// waiting. The call may still have reached the gateway: a payment or a rating resent under its
+// Idempotency-Key gets what the gateway stored, never a second one (README.md#the-taxpayer-portal).
+import {
+  GatewayClient,
+  GatewayTimeoutError,
+  type GatewayResponse,
+} from '../../gateway/client/gateway-client.ts';
 import type { PortalConfig } from './portal-config.ts';
+
+/** What the portal answers when the gateway could not be reached or did not answer in time. */
+export const GATEWAY_UNREACHABLE = 'PORTAL_GATEWAY_UNREACHABLE';
 
 export interface Problem {
   readonly code?: string;
@@ -38,22 +48,27 @@ export interface GatewayCase {
 
 export class GatewayLink {
   readonly #client: GatewayClient;
+  readonly #warn: (message: string) => void;
 
-  constructor(config: Pick<PortalConfig, 'gatewayUrl' | 'clientId' | 'secret'>) {
-    this.#client = new GatewayClient(config.gatewayUrl, {
-      clientId: config.clientId,
-      secret: config.secret,
-    });
+  constructor(
+    config: Pick<PortalConfig, 'gatewayUrl' | 'gatewayTimeoutMs' | 'clientId' | 'secret'>,
+    warn: (message: string) => void = () => undefined,
+  ) {
+    this.#client = new GatewayClient(
+      config.gatewayUrl,
+      { clientId: config.clientId, secret: config.secret },
+      { timeoutMs: config.gatewayTimeoutMs },
+    );
+    this.#warn = warn;
   }
 
   async #call<T>(call: () => Promise<GatewayResponse<T>>): Promise<GatewayResponse<T | Problem>> {
     try {
       return await call();
-    } catch {
-      const body: Problem = {
-        code: 'PORTAL_GATEWAY_UNREACHABLE',
-        title: '暂时无法连接跨省通办平台',
-      };
+    } catch (error) {
+      // A timeout is named (the gateway hangs); a refused connection is the usual "fetch failed".
+      if (error instanceof GatewayTimeoutError) this.#warn(`portal: ${error.message}`);
+      const body: Problem = { code: GATEWAY_UNREACHABLE, title: '暂时无法连接跨省通办平台' };
       return { status: 503, headers: new Headers(), body };
     }
   }

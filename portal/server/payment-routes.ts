@@ -4,7 +4,7 @@
 // which the server signs and sends with one Idempotency-Key per form submission, named by a hash
 // of the account's digest and the form's key (portal-keys.ts), never by the login.
 import express, { Router } from 'express';
-import type { GatewayLink, Problem } from './gateway-link.ts';
+import { GATEWAY_UNREACHABLE, type GatewayLink, type Problem } from './gateway-link.ts';
 import type { Pages } from './html.ts';
 import { formPointer, PAYMENT_ITEM, paymentEnvelope } from './payment-envelope.ts';
 import type { PortalCases } from './portal-cases.ts';
@@ -114,7 +114,11 @@ export function paymentRoutes(deps: PaymentDeps): Router {
       return;
     }
     const problem = answer.body as Problem;
-    res.status(answer.status >= 500 ? 502 : answer.status).json({
+    // The gateway's own failure is a bad gateway (502); not reaching it, or no answer in time, is
+    // the portal's 503 (gateway-link.ts). Either way the page keeps the submission key, so a
+    // resend is answered with the case the gateway may have made, never a second payment.
+    const unreachable = answer.status === 503 && problem.code === GATEWAY_UNREACHABLE;
+    res.status(unreachable ? 503 : answer.status >= 500 ? 502 : answer.status).json({
       code: problem.code,
       title: problem.title,
       detail: problem.detail,

@@ -44,7 +44,7 @@ const SECURITY_HEADERS = {
 export function createPortalApp(deps: PortalDeps): Express {
   const { config } = deps;
   const warn = deps.warn ?? (() => undefined);
-  const gateway = new GatewayLink(config);
+  const gateway = new GatewayLink(config, warn);
   const accounts = deps.accounts ?? TEST_ACCOUNTS;
   const keys = portalKeys(config.redisPrefix, config.loginKey);
   const sessions = new SessionStore({

@@ -17,12 +17,15 @@ import {
   type DataKeyRing,
 } from '../../gateway/personal-data/data-keys.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import { DEFAULT_TIMEOUT_MS } from '../../gateway/client/gateway-client.ts';
 
 export interface PortalConfig {
   readonly env: 'development' | 'test' | 'production';
   readonly port: number;
   readonly host: string;
   readonly gatewayUrl: string;
+  /** Deadline of each call to the gateway, ms: past it the page is answered 503 (gateway-link.ts). */
+  readonly gatewayTimeoutMs: number;
   readonly clientId: string;
   readonly secret: string;
   /**
@@ -55,6 +58,10 @@ const LOGIN_KEY: DataKeyOrigin = {
   rule: 'README.md#the-taxpayer-portal',
   purpose: 'logins are stored only as their keyed digests',
 };
+/** The shipped client's default: a page waits no longer than this for the gateway. */
+const GATEWAY_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
+/** Longer than any page would be left waiting. */
+const MAX_GATEWAY_TIMEOUT_MS = 120_000;
 /** The gateway's GW_CASE_RETENTION_DAYS default (config/settings-schema.ts). */
 const CASE_RETENTION_DAYS = 365;
 
@@ -136,7 +143,7 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
 
 /**
  * Reads PORTAL_ENV, PORTAL_PORT (8081), PORTAL_HOST (127.0.0.1), PORTAL_GATEWAY_URL
- * (http://127.0.0.1:8080), PORTAL_CLIENT_ID (portal-sc), PORTAL_CLIENT_SECRET (development: the
+ * (http://127.0.0.1:8080), PORTAL_GATEWAY_TIMEOUT_MS (10000), PORTAL_CLIENT_ID (portal-sc), PORTAL_CLIENT_SECRET (development: the
  * client's entry in config/clients.dev.json), PORTAL_PUBLIC_URL (the listening address),
  * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
  * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
@@ -157,6 +164,16 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const gatewayUrl = env.PORTAL_GATEWAY_URL ?? 'http://127.0.0.1:8080';
   if (!/^https?:\/\/[^/]+$/.test(gatewayUrl.replace(/\/$/, '')))
     problems.push('PORTAL_GATEWAY_URL must be an http(s) origin, e.g. https://gateway.example');
+  const timeout = env.PORTAL_GATEWAY_TIMEOUT_MS;
+  const gatewayTimeoutMs = timeout ? Number(timeout) : GATEWAY_TIMEOUT_MS;
+  if (
+    !Number.isInteger(gatewayTimeoutMs) ||
+    gatewayTimeoutMs < 1 ||
+    gatewayTimeoutMs > MAX_GATEWAY_TIMEOUT_MS
+  )
+    problems.push(
+      `PORTAL_GATEWAY_TIMEOUT_MS must be a whole number of ms, 1–${MAX_GATEWAY_TIMEOUT_MS}`,
+    );
   const publicUrl = env.PORTAL_PUBLIC_URL?.replace(/\/$/, '') || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl))
     problems.push('PORTAL_PUBLIC_URL must be an http(s) URL');
@@ -193,6 +210,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     port,
     host: env.PORTAL_HOST ?? '127.0.0.1',
     gatewayUrl: gatewayUrl.replace(/\/$/, ''),
+    gatewayTimeoutMs,
     clientId,
     secret: secret!,
     publicUrl,
