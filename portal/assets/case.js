@@ -167,15 +167,25 @@ function render(view) {
   if (view.rating) showRated(view.rating);
 }
 
-/** The case is rated: no form, the rating kept ({ level, source?, at? }; null when not known). */
+/**
+ * The case is rated: no form, the rating kept ({ level, source?, at?, voided? }; null when not
+ * known). A rating an upheld 申诉复核 voided no longer counts, and the platform takes no other for
+ * the case, so the page says both rather than 已评价.
+ */
 function showRated(kept) {
   ratingForm.hidden = true;
+  const voided = kept?.voided === true;
   if (!kept) ratingKept.textContent = '本办件已评价';
   else {
     const when = kept.at ? `（${TIME.format(new Date(kept.at))}）` : '';
     const how = kept.source === 'default' ? '，评价期限内未评价，系统默认' : '';
-    ratingKept.textContent = `已评价：${label(labels, 'level', kept.level)}${when}${how}`;
+    const level = label(labels, 'level', kept.level);
+    ratingKept.textContent = voided
+      ? `评价已撤销：${level}${when}经申诉复核认定不属实，不计入好差评统计；本办件不能再次评价`
+      : `已评价：${level}${when}${how}`;
   }
+  ratingKept.className = voided ? 'notice' : 'success';
+  ratingKept.dataset.voided = String(voided);
   ratingKept.hidden = false;
 }
 

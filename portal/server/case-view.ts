@@ -1,7 +1,10 @@
 // What a case page receives about a case (README.md#the-taxpayer-portal): the gateway's view
 // (GET /v1/cases/{id}, personal fields already masked) cut to what the taxpayer's page shows —
 // status and phase, the history, the result, the linked cases, the province's case number, and
-// the 好差评 rating kept for it (so a rated case shows 已评价, not the form, case-rating.ts).
+// the 好差评 rating kept for it (so a rated case shows 已评价, not the form, case-rating.ts). A
+// rating an upheld appeal voided is still the case's one rating — the gateway refuses another
+// (409 GW_ALREADY_EVALUATED) and no re-rating follows it — so it is kept too, marked voided, and
+// the page says it was withdrawn and cannot be given again.
 import type { GatewayCase } from './gateway-link.ts';
 
 /** The rating of the case's handling party (the one the portal rates), without its comment. */
@@ -10,6 +13,11 @@ export interface KeptRating {
   /** `default`: nobody rated within the window, the gateway recorded 基本满意. */
   readonly source: 'applicant' | 'default';
   readonly at: string;
+  /**
+   * An upheld 申诉复核 found it untrue: it no longer counts (gateway/README.md#rectification-lifecycle,
+   * appeal-upheld), and the case cannot be rated again.
+   */
+  readonly voided: boolean;
 }
 
 export interface CasePageView {
@@ -26,7 +34,9 @@ export interface CasePageView {
 
 export function keptRating(view: GatewayCase): KeptRating | null {
   const kept = view.evaluations?.find((e) => e.rated === 'handling');
-  return kept ? { level: kept.level, source: kept.source, at: kept.at } : null;
+  return kept
+    ? { level: kept.level, source: kept.source, at: kept.at, voided: kept.voided === true }
+    : null;
 }
 
 export function casePageView(view: GatewayCase): CasePageView {

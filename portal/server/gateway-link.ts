@@ -29,6 +29,8 @@ export interface GatewayEvaluation {
   readonly level: number;
   readonly source: 'applicant' | 'default';
   readonly at: string;
+  /** An upheld appeal found this 差评 untrue (gateway/README.md#rectification-lifecycle). */
+  readonly voided: boolean;
 }
 
 /** A gateway case as GET /v1/cases/{id} returns it (personal fields masked). */

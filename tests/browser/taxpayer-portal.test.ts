@@ -2,7 +2,8 @@
 // flagship story against the whole local system — gateway, workers, the seven sandboxes and the
 // portal — as a 四川 company paying tax for its project in 师宗县. Desktop width (1280 px) for the
 // payment that goes through, phone width (390 px) for the one that fails for want of funds and its
-// retry; the closed payment is rated (好差评), and a rating whose answer was lost is pressed again.
+// retry; the closed payment is rated (好差评), and a rating whose answer was lost is pressed again;
+// a payment whose answer was lost is sent again, and its 差评, voided on appeal, shown withdrawn.
 // Each step leaves a screenshot in tests/browser/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -248,6 +249,63 @@ describe('rating (好差评) when an answer is lost or the case is rated already
     } finally {
       await stale.close();
     }
+  }, 90_000);
+
+  it('says a payment whose answer was lost may be sent again and lands on the one case it made, then shows a 差评 voided on appeal as withdrawn, with no form to rate again', async () => {
+    const { page } = browser;
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, LINES);
+    // The first press reaches the gateway, which makes the case; its answer to the browser is lost.
+    let made = '';
+    await page.route(`${portal}/api/payments`, async (route) => {
+      if (made) return route.continue();
+      const answer = await route.fetch();
+      expect(answer.status()).toBe(202);
+      made = ((await answer.json()) as { caseId: string }).caseId;
+      await route.abort('connectionreset');
+    });
+    await page.click('#submit-payment');
+    await page.locator('#form-problems', { hasText: '可再次确认缴款' }).waitFor();
+    expect(await page.locator('#form-problems').innerText()).toContain('同一笔缴款只会受理一次');
+    await browser.shot('03e-desktop-payment-answer-lost');
+    const caseId = await submitAndFollow(page);
+    expect(caseId).toBe(made);
+    await page.unrouteAll();
+
+    await closedOnPage(page);
+    await page.locator('#rating:not([hidden])').waitFor();
+    await page.click('label[for="level-1"]');
+    await page.click('#rating-form button[type=submit]');
+    await page.locator('#rating-kept:not([hidden])').waitFor();
+    expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：非常不满意/);
+    const { body: view } = await sys
+      .client('operator-dev')
+      .getCase<{ evaluations: { rectificationId: string }[] }>(caseId);
+    const rectification = view.evaluations[0]!.rectificationId;
+    // 云南 appeals the 差评 (申诉复核) and an operator upholds it: the page hears it live.
+    const appealed = await sys
+      .client('province-yn')
+      .request('POST', `/v1/rectifications/${rectification}/events`, {
+        json: { type: 'appealed', note: '申请人反映情况与事实不符' },
+      });
+    expect(appealed.status).toBe(200);
+    const upheld = await sys
+      .client('operator-dev')
+      .request('POST', `/v1/rectifications/${rectification}/appeal-decision`, {
+        json: { decision: 'upheld', note: '经复核，差评不属实' },
+      });
+    expect(upheld.status).toBe(200);
+    await page.locator('#rating-kept[data-voided="true"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#rating-kept').innerText()).toMatch(
+      /^评价已撤销：非常不满意（\d{4}.*不计入好差评统计；本办件不能再次评价$/,
+    );
+    expect(await page.locator('#rating-form').isHidden()).toBe(true);
+    await browser.shot('03f-desktop-rating-voided');
+
+    await page.reload();
+    await page.locator('#rating-kept[data-voided="true"]').waitFor();
+    expect(await page.locator('#rating-form').isHidden()).toBe(true);
   }, 90_000);
 });
 

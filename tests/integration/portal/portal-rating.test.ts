@@ -2,14 +2,15 @@
 // real gateway behind a gate that can lose one of its answers: a rating the gateway stored whose
 // answer never reached the portal is answered 201 when the taxpayer presses again, under the one
 // Idempotency-Key of that account's rating of that case; a case rated already is answered 409
-// PORTAL_ALREADY_RATED with the rating kept, and its view carries that rating.
+// PORTAL_ALREADY_RATED with the rating kept, and its view carries that rating; a 差评 an upheld
+// appeal voided is shown voided, and the case still cannot be rated again.
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPortalConfig } from '../../../portal/server/portal-config.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { event, readCase } from '../../support/case-flow.ts';
-import { evaluate } from '../../support/evaluation-flow.ts';
+import { decideAppeal, evaluate, rectificationEvent } from '../../support/evaluation-flow.ts';
 import { startGatewayGate, type GatewayGate } from '../../support/gateway-gate.ts';
 import { paidResult } from '../../support/payment-results.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
@@ -119,7 +120,7 @@ describe('rating a case rated already', () => {
     expect(await again.json()).toEqual({
       code: 'PORTAL_ALREADY_RATED',
       title: '本办件已评价',
-      rating: { level: 5, source: 'applicant', at: expect.any(String) },
+      rating: { level: 5, source: 'applicant', at: expect.any(String), voided: false },
     });
     expect(await ratingsOf(caseId)).toEqual([expect.objectContaining({ level: 5 })]);
   });
@@ -135,12 +136,40 @@ describe('rating a case rated already', () => {
 
     const res = await rate(s, caseId, { level: 5 });
     expect(res.status).toBe(409);
-    const kept = { level: 3, source: 'applicant', at: expect.any(String) };
+    const kept = { level: 3, source: 'applicant', at: expect.any(String), voided: false };
     expect(await res.json()).toEqual({
       code: 'PORTAL_ALREADY_RATED',
       title: '本办件已评价',
       rating: kept,
     });
     expect(await view()).toEqual(kept);
+  });
+});
+
+describe('a rating voided by an upheld appeal', () => {
+  it('shows in the case view as voided, and pressing again is answered 409 PORTAL_ALREADY_RATED with the voided rating, the gateway keeping that one', async () => {
+    const s = await session();
+    const caseId = await closedPayment(s);
+    const rated = await rate(s, caseId, { level: 1, comment: '窗口态度差' });
+    expect(rated.status).toBe(201);
+    const { rectification } = (await rated.json()) as { rectification: { id: string } };
+    // 云南 appeals (申诉复核) and an operator upholds it: the 差评 was untrue.
+    expect((await rectificationEvent(gw, rectification.id, 'appealed')).status).toBe(200);
+    expect((await decideAppeal(gw, rectification.id, 'upheld')).body.status).toBe('VOIDED');
+
+    const voided = { level: 1, source: 'applicant', at: expect.any(String), voided: true };
+    const view = await call(s, `/api/cases/${caseId}`);
+    expect(((await view.json()) as { rating: unknown }).rating).toEqual(voided);
+
+    const again = await rate(s, caseId, { level: 4 });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({
+      code: 'PORTAL_ALREADY_RATED',
+      title: '本办件已评价',
+      rating: voided,
+    });
+    expect(await ratingsOf(caseId)).toEqual([
+      expect.objectContaining({ level: 1, source: 'applicant', voided: true }),
+    ]);
   });
 });
