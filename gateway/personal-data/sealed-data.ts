@@ -10,11 +10,10 @@
 // The header and a context string (the case id) are authenticated data: a sealed envelope copied
 // onto another case, or a header edited to name another key, fails like a flipped bit does.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import { RandomPool } from '../shared/random-pool.ts';
 import type { DataKeyRing } from './data-keys.ts';
 import { DEFLATE_DICTIONARY } from './deflate-dictionary.ts';
-import { createDeflater } from './dictionary-deflater.ts';
+import { createDeflater, createInflater, type Inflater } from './reused-zlib.ts';
 
 const VERSION = 2;
 /** What each version's ciphertext was deflated with. */
@@ -25,7 +24,7 @@ const DEFLATE_OPTIONS: Readonly<Record<number, { dictionary?: Buffer }>> = {
 /**
  * How this version deflates: a 16 KiB window (the 8 KiB dictionary and as much of the value) and
  * zlib's memLevel 6 instead of 32 KiB and 8. zlib's state is about 96 KB instead of 256 KB (it was
- * built anew on every call before the sealer kept one stream, dictionary-deflater.ts, and is still
+ * built anew on every call before the sealer kept one stream, reused-zlib.ts, and is still
  * reset on every call): the same bytes for every example envelope of the catalogue, 7 % more for a
  * 70 KB value. Any inflater opens it (a raw deflate window of 2^14 fits in the default 2^15).
  */
@@ -66,18 +65,6 @@ function additionalData(sealed: Buffer, headerEnd: number, context: string): Buf
 }
 
 /**
- * The size of the buffers inflate writes into: about four times the deflated bytes (a JSON
- * envelope inflates about threefold), at least 1 KiB, at most zlib's default 16 KiB. A value that
- * inflates further takes another buffer, joined at the end. The default allocated a fresh 16 KiB
- * buffer for every opening, while a small envelope's now comes from Node's Buffer pool: opening
- * SW-005's envelope (419 deflated bytes) took about 27 instead of 34 µs of CPU in process on the
- * bench machine (gateway/README.md#encryption-at-rest).
- */
-function inflateChunkSize(deflatedBytes: number): number {
-  return Math.min(Math.max(deflatedBytes * 4, 1024), 16 * 1024);
-}
-
-/**
  * The id of the data key `sealed` names in its header, undefined when it is not sealed data of a
  * known version: what a census of the keys in use reads, without opening anything.
  */
@@ -92,6 +79,13 @@ export function createSealer(keys: DataKeyRing): Sealer {
   let current: { id: string; head: Buffer } | undefined;
   const random = new RandomPool();
   const deflater = createDeflater(SEAL_DEFLATE_OPTIONS);
+  // One inflater per version, made at its first opening (most gateways never open a version 1).
+  const inflaters = new Map<number, Inflater>();
+  const inflaterOf = (version: number): Inflater => {
+    let inflater = inflaters.get(version);
+    if (!inflater) inflaters.set(version, (inflater = createInflater(DEFLATE_OPTIONS[version]!)));
+    return inflater;
+  };
   return {
     seal(value, context) {
       const { id, key } = keys.current;
@@ -107,8 +101,7 @@ export function createSealer(keys: DataKeyRing): Sealer {
     },
 
     open(sealed, context) {
-      const deflated = sealed.length < 2 ? undefined : DEFLATE_OPTIONS[sealed[0]!];
-      if (!deflated)
+      if (sealed.length < 2 || !DEFLATE_OPTIONS[sealed[0]!])
         throw new SealedDataError('format', `not sealed data of version 1 to ${VERSION}`);
       const idEnd = 2 + sealed[1]!;
       const keyId = sealed.subarray(2, idEnd).toString('ascii');
@@ -133,13 +126,7 @@ export function createSealer(keys: DataKeyRing): Sealer {
       } catch {
         throw new SealedDataError('tampered', 'sealed data failed its integrity check');
       }
-      return JSON.parse(
-        inflateRawSync(plain, {
-          ...deflated,
-          maxOutputLength: MAX_PLAIN_BYTES,
-          chunkSize: inflateChunkSize(plain.length),
-        }).toString('utf8'),
-      ) as unknown;
+      return JSON.parse(inflaterOf(sealed[0]!).inflateText(plain, MAX_PLAIN_BYTES)) as unknown;
     },
   };
 }
