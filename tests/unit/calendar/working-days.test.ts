@@ -81,6 +81,21 @@ describe('subtractWorkingDays and workingDaysBetween', () => {
   it('names the China date of an instant (UTC+8)', () => {
     expect(chinaDate(new Date('2026-09-30T16:30:00Z'))).toBe('2026-10-01');
   });
+
+  it('names the China date of instants on either side of China midnight, asked in any order (its last day is remembered)', () => {
+    const cases: [string, string][] = [
+      ['2026-09-30T15:59:59.999Z', '2026-09-30'],
+      ['2026-09-30T16:00:00.000Z', '2026-10-01'],
+      ['2026-09-30T15:00:00.000Z', '2026-09-30'],
+      ['2026-10-01T15:59:59.999Z', '2026-10-01'],
+      ['2026-10-01T16:00:00.000Z', '2026-10-02'],
+      ['1969-12-31T15:59:59.999Z', '1969-12-31'],
+      ['1969-12-31T16:00:00.000Z', '1970-01-01'],
+      ['1969-12-31T15:00:00.000Z', '1969-12-31'],
+    ];
+    for (const [at, date] of cases) expect(chinaDate(new Date(at))).toBe(date);
+    expect(() => chinaDate(new Date(Number.NaN))).toThrow(RangeError);
+  });
 });
 
 describe('remembered answers', () => {
