@@ -3,7 +3,7 @@
 // answer is rebuilt from what it made. The value is kept within 44 bytes so Redis stores it
 // embedded in its object header ('embstr'): a 26-character case id (or draft ULID), a space and a
 // 16-character request hash make 43 (gateway/README.md#lean-records).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export interface IdempotencyRecord {
   /** The case (a submission's key) or the draft (a draft creation's key) the key made. */
@@ -27,7 +27,8 @@ export interface RequestHash {
 }
 
 export function hashRequest(canonicalBody: string): RequestHash {
-  const digest = createHash('sha256').update(canonicalBody, 'utf8').digest();
+  // One-shot, as sha256Hex (canonical-json.ts): no Hash object per submission.
+  const digest = hash('sha256', canonicalBody, 'buffer');
   return { compact: digest.subarray(0, 12).toString('base64url'), hex: digest.toString('hex') };
 }
 

@@ -4,7 +4,7 @@
 //   METHOD \n path \n canonical query \n timestamp \n nonce \n hex digest of the raw body
 // The canonical query re-encodes each name and value like encodeURIComponent and sorts by name
 // then value, so a reordered or differently-escaped query signs the same.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_METHODS = ['HMAC-SHA256', 'HMAC-SM3'] as const;
 export type SignatureMethod = (typeof SIGNATURE_METHODS)[number];
@@ -57,8 +57,9 @@ export function canonicalQuery(rawQuery: string): string {
   return pairs.map(([n, v]) => `${n}=${v}`).join('&');
 }
 
+/** Hex digest of the body's bytes (a string as UTF-8), by Node's one-shot `hash`. */
 export function bodyDigest(method: SignatureMethod, body: Uint8Array | string): string {
-  return createHash(HASH[method]).update(body).digest('hex');
+  return hash(HASH[method], body, 'hex');
 }
 
 export interface SignedParts {
