@@ -19,6 +19,7 @@ import { paymentRoutes } from './payment-routes.ts';
 import type { PortalConfig } from './portal-config.ts';
 import { PortalCases } from './portal-cases.ts';
 import { portalKeys } from './portal-keys.ts';
+import { notFound, refusedRequest } from './refused-request.ts';
 import { SessionStore } from './sessions.ts';
 import { storeUnavailable } from './store-unavailable.ts';
 import { TEST_ACCOUNTS, type PortalAccount } from './test-accounts.ts';
@@ -89,9 +90,8 @@ export function createPortalApp(deps: PortalDeps): Express {
     }),
   );
   app.use(caseRoutes({ pages, sessions, gateway, cases, feed, labels, keys }));
-  app.use((_req, res) => {
-    res.status(404).type('text').send('页面不存在');
-  });
+  app.use(notFound);
+  app.use(refusedRequest);
   app.use(storeUnavailable(pages, warn));
   return app;
 }
