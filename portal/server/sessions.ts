@@ -99,8 +99,11 @@ export class SessionStore {
 }
 
 export function csrfMatches(session: Session, given: unknown): boolean {
-  if (typeof given !== 'string' || given.length !== session.csrf.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(session.csrf));
+  if (typeof given !== 'string') return false;
+  // Compared as bytes, their lengths first: a header of the token's length in characters may be
+  // longer in bytes (not ASCII), and timingSafeEqual throws on unequal lengths.
+  const [a, b] = [Buffer.from(given), Buffer.from(session.csrf)];
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The Set-Cookie value for a session (or its removal). */
