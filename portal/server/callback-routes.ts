@@ -33,11 +33,15 @@ export function callbackRoutes(deps: CallbackDeps): Router {
       res.status(401).json({ code: 'PORTAL_CALLBACK_REFUSED', title: problem });
       return;
     }
-    let body: { caseId?: unknown; status?: unknown };
+    let body: { caseId?: unknown; status?: unknown } | null;
     try {
       body = JSON.parse(rawBody.toString('utf8')) as typeof body;
     } catch {
-      res.status(400).json({ code: 'PORTAL_CALLBACK_MALFORMED' });
+      body = null;
+    }
+    // Signed, but not a JSON object (`null` would throw below): nothing to note.
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      res.status(400).json({ code: 'PORTAL_CALLBACK_MALFORMED', title: 'not a JSON object' });
       return;
     }
     const caseId = typeof body.caseId === 'string' ? body.caseId : '';
