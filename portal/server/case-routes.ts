@@ -70,6 +70,8 @@ export function caseRoutes(deps: CaseDeps): Router {
       'Cache-Control': 'no-cache, no-transform',
       Connection: 'keep-alive',
     });
+    // A HEAD has no body to stream: left open, it held its connection (and a watcher) forever.
+    if (req.method === 'HEAD') return void res.end();
     const send = (view: GatewayCase) =>
       res.write(`event: case\ndata: ${JSON.stringify(casePageView(view))}\n\n`);
     const stop = deps.feed.watch(caseId, send);
