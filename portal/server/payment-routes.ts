@@ -85,6 +85,16 @@ export function paymentRoutes(deps: PaymentDeps): Router {
       res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '表单数据不完整，请刷新页面后重试' });
       return;
     }
+    // The earlier case must be this enterprise's own: the gateway only checks that this portal
+    // submitted it, so another account's case would be linked to this payment, both ways.
+    if (
+      typeof relatedCaseId === 'string' &&
+      relatedCaseId &&
+      !(await deps.cases.of(account.login, relatedCaseId))
+    ) {
+      res.status(404).json({ code: 'PORTAL_CASE_NOT_FOUND', title: '办件不存在' });
+      return;
+    }
     const envelope = paymentEnvelope(
       account,
       {
