@@ -1,0 +1,235 @@
+// Every route the reference taxpayer portal's app mounts (README.md#the-taxpayer-portal), read from
+// its own router so a new route fails this test until it is swept, as route-sweep.test.ts does for
+// the gateway: its pages, its /api calls, its live feed and the callback endpoint the gateway
+// calls, each sent by every kind of visitor (portal-requests.ts, portal-route-requests.ts) with odd case ids, another
+// account's case, odd query parameters, bodies of the wrong shape, media type or size and seeded
+// mutations of valid ones, and callbacks badly signed, stale, replayed or over another body. The
+// contract: never a 5xx or a hang (each request has its own deadline); a refusal is a 4xx in the
+// portal's shape — JSON `{code: PORTAL_…}` (or the gateway's GW_ problem passed on) for /api and
+// /callbacks, a page otherwise — never a stack trace; what must be refused never accepted; no
+// answer carries the other account's data; and afterwards the portal still takes a payment and
+// shows its case. PORTAL_SWEEP_SEED replays a seed (the default is fixed).
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { createPortalApp } from '../../../portal/server/portal-app.ts';
+import { loadPortalConfig, type PortalConfig } from '../../../portal/server/portal-config.ts';
+import {
+  connectPortalRedis,
+  startPortal,
+  type RunningPortal,
+} from '../../../portal/server/portal-process.ts';
+import { TEST_ACCOUNTS } from '../../../portal/server/test-accounts.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { event } from '../../support/case-flow.ts';
+import { mountedRoutes, routeName } from '../../support/mounted-routes.ts';
+import { paidResult } from '../../support/payment-results.ts';
+import { portalClient } from '../../support/portal-client.ts';
+import { testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+import { rng } from './prng.ts';
+import type { PortalRequest, SweepContext } from './portal-requests.ts';
+import { requestsFor } from './portal-route-requests.ts';
+
+const SEED = Number(process.env.PORTAL_SWEEP_SEED ?? 20261203);
+
+/** Every route the portal mounts; a route added to the app fails the first test until listed. */
+const ROUTES = [
+  'POST /callbacks/gateway',
+  'GET /login',
+  'POST /login',
+  'POST /logout',
+  'GET /',
+  'GET /pay',
+  'GET /api/forms/payment',
+  'POST /api/payments',
+  'GET /cases/{caseId}',
+  'GET /api/cases/{caseId}',
+  'GET /api/cases/{caseId}/stream',
+  'GET /cases/{caseId}/receipt',
+  'POST /api/cases/{caseId}/evaluation',
+];
+
+const ASSETS: [string, string | undefined][] = [
+  ['portal.css', undefined],
+  ['..%2f..%2fpackage.json', 'traversal'],
+  ['%2e%2e/%2e%2e/package.json', 'traversal'],
+  ['..%5c..%5cpackage.json', 'traversal'],
+  ['%00', 'NUL'],
+  ['portal.css%00.js', 'NUL'],
+  ['%zz', 'percent garbage'],
+  ['A'.repeat(3000), 'over-long'],
+  ['nowhere.js', 'no such file'],
+];
+
+let gw: ApiGateway;
+let config: PortalConfig;
+let portal: RunningPortal;
+let ctx: SweepContext;
+let mounted: string[] = [];
+const client = portalClient(() => portal.url);
+
+beforeAll(async () => {
+  gw = await startApiGateway({ GW_RATE_LIMIT_PER_SECOND: '1000000' });
+  config = loadPortalConfig({
+    PORTAL_PORT: '0',
+    PORTAL_ENV: 'test',
+    PORTAL_GATEWAY_URL: gw.url,
+    PORTAL_REDIS_URL: testRedisUrl(),
+    PORTAL_REDIS_PREFIX: uniquePrefix('portal-sweep'),
+  });
+  portal = await startPortal({ config });
+  // The app as the portal builds it, only to read its routes.
+  const redis = await connectPortalRedis(config);
+  mounted = mountedRoutes(createPortalApp({ config, redis, publicUrl: () => portal.url })).map(
+    routeName,
+  );
+  redis.disconnect();
+
+  const [a, b] = [await client.session('shudao'), await client.session('xiaohong')];
+  const pay = async (s: typeof a, key: string) => {
+    const res = await client.call(s, '/api/payments', {
+      values: await client.paymentValues(s),
+      submissionKey: key,
+    });
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { caseId: string }).caseId;
+  };
+  const caseA = await pay(a, `sweep-a-${SEED}`);
+  const caseB = await pay(b, `sweep-b-${SEED}`);
+  const at = new Date().toISOString();
+  await event(gw, 'province-yn', caseA, 'accepted', at);
+  await event(gw, 'province-yn', caseA, 'decided', at, { result: paidResult() });
+  await event(gw, 'province-yn', caseA, 'result-delivered', at);
+  ctx = {
+    a,
+    b,
+    caseA,
+    caseB,
+    paymentValues: await client.paymentValues(a),
+    callbackSecret: config.secret,
+    portalUrl: portal.url,
+    seed: SEED,
+  };
+}, 60_000);
+afterAll(async () => {
+  await portal?.stop();
+  await gw?.close();
+});
+
+/**
+ * Strings that are one account's own: they may appear only in that account's answers. What the
+ * two share (phone, ID number, agreement) or the published schema shows as an example is left out.
+ */
+function ownData(account: 'a' | 'b'): string[] {
+  const acc = TEST_ACCOUNTS[account === 'a' ? 0 : 1]!;
+  const d = acc.defaults as {
+    bank: { accountNo: string };
+    crossRegionReportNo: string;
+    project: { name: string };
+  };
+  return [
+    acc.applicant.name,
+    acc.applicant.creditCode,
+    acc.applicant.contactName,
+    d.bank.accountNo,
+    d.crossRegionReportNo,
+    d.project.name,
+    account === 'a' ? ctx.caseA : ctx.caseB,
+  ].filter((s) => !PUBLISHED.includes(s));
+}
+const PUBLISHED = readFileSync(projectPath('schemas', 'items', 'SW-005.schema.json'), 'utf8');
+
+/** What is wrong with the answer to `req`, or undefined. */
+async function problemWith(req: PortalRequest): Promise<string | undefined> {
+  const res = await fetch(`${portal.url}${req.url}`, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+  });
+  const type = res.headers.get('content-type') ?? '';
+  let text: string;
+  if (req.method === 'HEAD') text = '';
+  else if (type.startsWith('text/event-stream')) {
+    // A live stream never ends: its first event (or keep-alive) is the answer.
+    const reader = res.body!.getReader();
+    const { value } = await reader.read();
+    await reader.cancel();
+    text = Buffer.from(value ?? []).toString('utf8');
+  } else text = await res.text();
+
+  const sent = `${req.url} ${req.body?.toString('utf8') ?? ''}`;
+  const others = (['a', 'b'] as const).filter((x) => x !== req.account);
+  const leaked = others.flatMap(ownData).find((s) => text.includes(s) && !sent.includes(s));
+  if (leaked) return `${res.status} shows another account's ${leaked}`;
+  if (/\n\s+at .+:\d+:\d+|node_modules/.test(text)) return `${res.status} with a stack trace`;
+  if (res.status >= 500) return `${res.status} ${text.slice(0, 160)}`;
+  const location = res.headers.get('location');
+  if (res.status < 300)
+    return req.mustRefuse ? `accepted (${res.status}): ${req.mustRefuse}` : undefined;
+  if (res.status < 400)
+    return req.mustRefuse && location !== '/login'
+      ? `${res.status} to ${location}: ${req.mustRefuse}`
+      : undefined;
+  if (req.method === 'HEAD') return undefined;
+  const path = req.url.split('?')[0]!;
+  if (path.startsWith('/api/') || path.startsWith('/callbacks/')) {
+    if (!type.startsWith('application/json'))
+      return `${res.status} as ${type}: ${text.slice(0, 80)}`;
+    const code = (JSON.parse(text) as { code?: unknown }).code;
+    if (typeof code !== 'string' || !/^(PORTAL|GW)_[A-Z_]+$/.test(code))
+      return `${res.status} code ${String(code)}`;
+  } else if (!/^text\/(html|plain)/.test(type)) return `${res.status} page as ${type}`;
+  return undefined;
+}
+
+describe("the portal's routes, swept", () => {
+  it('sweeps every route the portal mounts, and only those', () => {
+    expect([...mounted].sort()).toEqual([...ROUTES].sort());
+  });
+
+  it("never answers 5xx or hangs, refuses in the portal's shape, never accepts what it must refuse, never shows another account's data", async () => {
+    const failures: string[] = [];
+    let sent = 0;
+    const send = async (req: PortalRequest) => {
+      sent += 1;
+      const wrong = await problemWith(req).catch((e: Error) => `no answer: ${e.message}`);
+      if (wrong) failures.push(`${req.method} ${req.url.slice(0, 90)} [${req.label}]: ${wrong}`);
+    };
+    for (const [index, route] of ROUTES.entries()) {
+      const requests = requestsFor(route, rng(SEED, index), ctx);
+      // Callbacks one by one (a replay must follow its original); the rest a few at a time.
+      const step = route.startsWith('POST /callbacks') ? 1 : 8;
+      for (let i = 0; i < requests.length; i += step)
+        await Promise.all(requests.slice(i, i + step).map(send));
+    }
+    // The static files under /assets (express.static, not a route): traversal and odd names.
+    for (const [name, mustRefuse] of ASSETS)
+      await send({
+        label: 'asset',
+        method: 'GET',
+        url: `/assets/${name}`,
+        headers: {},
+        mustRefuse,
+      });
+    expect(sent).toBeGreaterThan(1000);
+    expect(failures.slice(0, 30)).toEqual([]);
+  }, 120_000);
+
+  it('still takes a payment and shows its case after the sweep', async () => {
+    const s = await client.session('shudao');
+    const res = await client.call(s, '/api/payments', {
+      values: await client.paymentValues(s),
+      submissionKey: `after-sweep-${SEED}`,
+    });
+    expect(res.status).toBe(202);
+    const { caseId } = (await res.json()) as { caseId: string };
+    const view = await client.call(s, `/api/cases/${caseId}`);
+    expect(view.status).toBe(200);
+    expect(((await view.json()) as { caseId: string }).caseId).toBe(caseId);
+    const page = await fetch(`${portal.url}/cases/${caseId}`, { headers: { Cookie: s.cookie } });
+    expect(page.status).toBe(200);
+    expect((await fetch(`${gw.url}/readyz`)).status).toBe(200);
+  });
+});
