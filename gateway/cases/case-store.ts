@@ -12,13 +12,13 @@
 // case read or a delivery (gateway/README.md#encryption-at-rest); records, lists and moves never
 // decrypt it. A province's result is sealed by the move that writes it and opened only by
 // openResult (a case read) or a transition notice's result() (a callback).
-import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../shared/redis.ts';
 import type { Config } from '../../config/load-config.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.ts';
 import { createSealer, type Sealer } from '../personal-data/sealed-data.ts';
 import { runScript, runScriptBuffer } from '../shared/lua-script.ts';
+import { RandomPool } from '../shared/random-pool.ts';
 import { retentionSeconds } from '../shared/retention.ts';
 import {
   caseFamilyId,
@@ -81,13 +81,6 @@ const {
   readForDelivery: READ_FOR_DELIVERY,
 } = CASE_SCRIPTS;
 
-/**
- * A move's own id, one per call (cases/scripts/last-move.lua): a worker's connection sends a
- * command again after a reconnect when Redis applied it unanswered (README.md#redis-durability),
- * and the script knows its own second run by this id.
- */
-const moveId = (): string => randomBytes(8).toString('hex');
-
 export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
 
 export interface NewCase {
@@ -139,6 +132,8 @@ export class CaseStore {
   readonly #config: CaseStoreDeps['config'];
   readonly #listeners: readonly TransitionListener[];
   readonly #sealer: Sealer;
+  /** Where each move's own id comes from (#moveId). */
+  readonly #random = new RandomPool();
   readonly now: () => Date;
   /** The census of the data keys the cases are sealed under, and their re-seal under the current. */
   readonly sealedRecords: SealedRecords;
@@ -363,7 +358,7 @@ export class CaseStore {
       now,
       ...(step.digest ? { digest: step.digest } : {}),
       retentionSeconds: this.#retentionSeconds(),
-      moveId: moveId(),
+      moveId: this.#moveId(),
     });
     const result = (await runScript(this.#redis, TRANSITION_CASE, keys, args)) as TransitionReply;
     const [verdict, current, stored] = result;
@@ -418,7 +413,7 @@ export class CaseStore {
     const now = this.now();
     const [keys, args] = [
       familyKeys(this.#keys, { parentId: parent.id, children: parent.children }),
-      [PARENT_RULE_JSON, now.toISOString(), this.#retentionSeconds(), moveId()],
+      [PARENT_RULE_JSON, now.toISOString(), this.#retentionSeconds(), this.#moveId()],
     ];
     const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
     if (reply.length === 0) return { status: parent.status };
@@ -549,6 +544,16 @@ export class CaseStore {
   ): OpenedFailureReason | undefined {
     const stored = record.storedFailureReason;
     return stored === undefined ? undefined : openFailureReason(this.#sealer, stored, record.id);
+  }
+
+  /**
+   * A move's own id, one per call (cases/scripts/last-move.lua): a worker's connection sends a
+   * command again after a reconnect when Redis applied it unanswered (README.md#redis-durability),
+   * and the script knows its own second run by this id. 16 hex characters of crypto-random bytes,
+   * from a pool rather than a randomBytes call per move.
+   */
+  #moveId(): string {
+    return this.#random.hex(8);
   }
 
   #retentionSeconds(): number {

@@ -25,6 +25,18 @@ describe('RandomPool', () => {
     expect(target.subarray(10, 22).equals(Buffer.alloc(12, 0xaa))).toBe(false);
   });
 
+  it('hands out hex strings of the asked length that never repeat, across refills of a small pool', () => {
+    const pool = new RandomPool(20);
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const text = pool.hex(8);
+      expect(text).toMatch(/^[0-9a-f]{16}$/);
+      seen.add(text);
+    }
+    expect(seen.size).toBe(500);
+    expect(pool.hex(50)).toMatch(/^[0-9a-f]{100}$/);
+  });
+
   it('gives fractions in [0, 1) in steps of 1/256, taking every value over many draws', () => {
     const pool = new RandomPool(64);
     const fractions = Array.from({ length: 20_000 }, () => pool.fraction());
