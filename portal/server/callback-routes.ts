@@ -1,9 +1,10 @@
 // Where the gateway posts callbacks (README.md#callbacks): `<PORTAL_PUBLIC_URL>/callbacks/gateway`.
-// A callback is believed only once verified (callback-verifier.ts); then the portal notes the new
-// status and pushes the case, as the gateway has it, to the pages watching it. A case the portal
-// does not know (another portal's sharing this client, or its record lost) is acknowledged too, so
-// the gateway stops retrying. When the portal's Redis fails the callback is answered 503, and the
-// gateway tries again later.
+// A callback is believed only once verified (callback-verifier.ts, its nonce claimed in the
+// portal's Redis so that no portal beside this one, nor this one restarted, takes it again); then
+// the portal notes the new status and pushes the case, as the gateway has it, to the pages watching
+// it. A case the portal does not know (another portal's sharing this client, or its record lost) is
+// acknowledged too, so the gateway stops retrying. When the portal's Redis fails — checking the
+// nonce or reading the case — the callback is answered 503, and the gateway tries again later.
 import express, { Router } from 'express';
 import type { CaseFeed } from './case-feed.ts';
 import type { CallbackVerifier } from './callback-verifier.ts';
@@ -22,7 +23,7 @@ export function callbackRoutes(deps: CallbackDeps): Router {
   const router = Router();
   router.post(CALLBACK_PATH, express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const problem = deps.verifier.problem({
+    const problem = await deps.verifier.problem({
       method: req.method,
       url: req.originalUrl,
       header: (name) => req.get(name),

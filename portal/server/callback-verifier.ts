@@ -1,7 +1,11 @@
 // Verifies a gateway callback (README.md#callbacks): signed by the request-signing scheme with
 // X-Gw-Client `gateway` and this portal's own secret, so the portal checks it with the same code
 // that signs its calls (gateway/client/signing.ts). Like the gateway, it refuses a stale timestamp
-// and a nonce it has seen, so a captured callback cannot be replayed.
+// and a nonce it has seen, so a captured callback cannot be replayed. The nonces seen live in the
+// portal's Redis (portal-keys.ts, one `SET NX PX` each), not in this process: a second portal on
+// the same Redis, or this one restarted, refuses the replay too, and memory holds none of them. A
+// Redis failure rejects, which the app answers 503 (store-unavailable.ts): the gateway retries,
+// signing afresh, rather than the portal believing a callback it could not check.
 import {
   bodyDigest,
   isSignatureMethod,
@@ -9,10 +13,16 @@ import {
   signaturesEqual,
   stringToSign,
 } from '../../gateway/client/signing.ts';
+import type { RedisClient } from '../../gateway/shared/redis.ts';
+import type { PortalKeys } from './portal-keys.ts';
 
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 const SKEW_SECONDS = 300;
-const NONCE_TTL_MS = 600_000;
+/**
+ * A timestamp is believed up to SKEW_SECONDS either side of now, so a nonce first seen at the
+ * earliest moment its timestamp allows must be remembered until the latest: twice the skew.
+ */
+const NONCE_TTL_MS = 2 * SKEW_SECONDS * 1000;
 
 export interface CallbackRequest {
   readonly method: string;
@@ -22,18 +32,33 @@ export interface CallbackRequest {
   readonly rawBody: Buffer;
 }
 
+export interface CallbackVerifierDeps {
+  /** This portal's client secret: the gateway signs its callbacks with it. */
+  readonly secret: string;
+  /** The portal's Redis, where the nonces seen are kept. */
+  readonly redis: RedisClient;
+  readonly keys: PortalKeys;
+  readonly now?: () => number;
+}
+
 export class CallbackVerifier {
   readonly #secret: string;
-  readonly #seen = new Map<string, number>();
+  readonly #redis: RedisClient;
+  readonly #keys: PortalKeys;
   readonly #now: () => number;
 
-  constructor(secret: string, now: () => number = Date.now) {
-    this.#secret = secret;
-    this.#now = now;
+  constructor(deps: CallbackVerifierDeps) {
+    this.#secret = deps.secret;
+    this.#redis = deps.redis;
+    this.#keys = deps.keys;
+    this.#now = deps.now ?? Date.now;
   }
 
-  /** Undefined when the callback is genuine and fresh, else why it is refused. */
-  problem(request: CallbackRequest): string | undefined {
+  /**
+   * Undefined when the callback is genuine and fresh, else why it is refused. Rejects when the
+   * portal's Redis fails: the nonce could not be checked.
+   */
+  async problem(request: CallbackRequest): Promise<string | undefined> {
     const h = (name: string) => request.header(name) ?? '';
     if (h('x-gw-client') !== 'gateway') return 'not signed by the gateway';
     const method = h('x-gw-signature-method') || 'HMAC-SHA256';
@@ -57,14 +82,15 @@ export class CallbackVerifier {
     });
     if (!signaturesEqual(sign(method, this.#secret, text), h('x-gw-signature')))
       return 'bad signature';
-    this.#forgetOld();
-    if (this.#seen.has(nonce)) return 'replayed nonce';
-    this.#seen.set(nonce, this.#now() + NONCE_TTL_MS);
-    return undefined;
-  }
-
-  #forgetOld(): void {
-    const now = this.#now();
-    for (const [nonce, until] of this.#seen) if (until <= now) this.#seen.delete(nonce);
+    // Only after the signature: a forger cannot fill Redis with nonces. NX makes the claim atomic,
+    // so of two portals handed the same callback at once, one accepts it.
+    const claimed = await this.#redis.set(
+      this.#keys.callbackNonce(nonce),
+      '1',
+      'PX',
+      NONCE_TTL_MS,
+      'NX',
+    );
+    return claimed === 'OK' ? undefined : 'replayed nonce';
   }
 }

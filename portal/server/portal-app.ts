@@ -75,7 +75,8 @@ export function createPortalApp(deps: PortalDeps): Express {
     '/assets',
     express.static(projectPath('portal', 'assets'), { fallthrough: false, maxAge: '1h' }),
   );
-  app.use(callbackRoutes({ verifier: new CallbackVerifier(config.secret), cases, feed, warn }));
+  const verifier = new CallbackVerifier({ secret: config.secret, redis: deps.redis, keys });
+  app.use(callbackRoutes({ verifier, cases, feed, warn }));
   app.use(
     loginRoutes({ pages, sessions, accounts, cases, secureCookies: config.env === 'production' }),
   );

@@ -9,7 +9,8 @@
 // The Idempotency-Keys of a payment and of a rating are named here too: they leave this server in
 // a header (proxies, their logs) and the gateway keeps their hash in a key name, so each carries
 // the account's digest, hashed again with what it keys (the form's key, the case id), never the
-// login.
+// login. A gateway callback's nonce is kept for the replay window under its SHA-256: the key is
+// the same length whatever was signed, and names nothing the signer put in the header.
 import { createHash, createHmac } from 'node:crypto';
 import type { DataKey } from '../../gateway/personal-data/data-keys.ts';
 
@@ -19,6 +20,8 @@ export interface PortalKeys {
   session(sessionId: string): string;
   /** Counter of a login's recent failed attempts, expiring with its lock. */
   loginFailures(login: string): string;
+  /** Marks a verified gateway callback's nonce as seen, for the replay window (callback-verifier.ts). */
+  callbackNonce(nonce: string): string;
   /** Hash of what the portal remembers of one case it submitted (portal-cases.ts). */
   case(caseId: string): string;
   /** Sorted set of the case ids an account submitted, scored by submission time (ms). */
@@ -75,6 +78,8 @@ export function portalKeys(prefix: string, loginKey: DataKey): PortalKeys {
     prefix,
     session: (sessionId) => `${prefix}:session:${sessionDigest(sessionId)}`,
     loginFailures: (login) => `${prefix}:login-lock:${account(login)}`,
+    callbackNonce: (nonce) =>
+      `${prefix}:callback-nonce:${createHash('sha256').update(nonce).digest('base64url')}`,
     case: caseKeys(prefix).key,
     accountCases: (login) => `${prefix}:account-cases:${account(login)}`,
     account,

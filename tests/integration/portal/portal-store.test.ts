@@ -1,11 +1,13 @@
 // The portal's sessions and its record of cases in its Redis (README.md#the-taxpayer-portal): a
 // restarted portal still knows who is logged in and which enterprise submitted which case, and
 // shows a case to no one else; Redis holds a session only under the hash of its id, for the idle
-// time, renewed by each request, and not after logout; with its Redis gone the portal answers 503.
+// time, renewed by each request, and not after logout; with its Redis gone the portal answers 503,
+// a gateway callback too (its nonce cannot be checked).
 // A case record's form values are sealed under PORTAL_DATA_KEYS (no personal value of the
 // submission in clear under the portal's prefix, still opened after a key rotation) and the
 // record expires after PORTAL_CASE_RETENTION_DAYS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
 import { PAYMENT_ITEM, paymentEnvelope } from '../../../portal/server/payment-envelope.ts';
@@ -13,7 +15,7 @@ import { loadPortalConfig, PortalConfigError } from '../../../portal/server/port
 import { portalKeys } from '../../../portal/server/portal-keys.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { TEST_ACCOUNTS } from '../../../portal/server/test-accounts.ts';
-import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import {
   inClear,
   keysUnder,
@@ -282,6 +284,19 @@ describe('when its Redis is gone', () => {
       expect(api.status).toBe(503);
       expect(await api.json()).toMatchObject({ code: 'PORTAL_UNAVAILABLE' });
       expect((await onDown.login('shudao')).status).toBe(503);
+      // A genuine callback whose nonce cannot be checked: 503, so the gateway retries it.
+      const path = '/callbacks/gateway';
+      const body = JSON.stringify({ caseId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', status: 'CLOSED' });
+      const callback = await fetch(`${down.url}${path}`, {
+        method: 'POST',
+        headers: signRequest(
+          { clientId: 'gateway', secret: devSecret('portal-sc') },
+          { method: 'POST', url: path, body },
+        ),
+        body,
+      });
+      expect(callback.status).toBe(503);
+      expect(await callback.json()).toMatchObject({ code: 'PORTAL_UNAVAILABLE' });
       expect((await fetch(`${down.url}/login`)).status).toBe(200);
     } finally {
       await down.stop();
