@@ -33,6 +33,7 @@ import {
   waitForRedis,
 } from '../gateway/shared/redis.ts';
 import { redisKeys, routeQueueName } from '../gateway/shared/redis-keys.ts';
+import { ClosableCluster } from '../gateway/shared/closable-cluster.ts';
 import { ClosableRedis } from '../gateway/shared/closable-redis.ts';
 import { recordDefaultRatings } from '../gateway/evaluations/default-ratings.ts';
 import { createWorkerMetrics, type WorkerMetrics } from '../gateway/metrics/worker-metrics.ts';
@@ -245,9 +246,12 @@ export async function startWorkers(
     ]);
     // ...unless it waits for a Redis that is gone: then it would wait past the shutdown deadline
     // (exit 1). A connection not ready now, or that loses Redis from now on, ends instead, and
-    // what waits on it fails (closable-redis.ts; README.md#operations, Shutdown).
+    // what waits on it fails (closable-redis.ts, closable-cluster.ts; README.md#operations,
+    // Shutdown).
     for (const redis of [connection, storeConnection]) {
-      if (redis instanceof ClosableRedis) redis.stopWaitingForRedis();
+      if (redis instanceof ClosableRedis || redis instanceof ClosableCluster) {
+        redis.stopWaitingForRedis();
+      }
     }
     await stopping;
     await cases.close();

@@ -14,13 +14,14 @@
 // timer per command in sendCommand. A Cluster arms it at its own sendCommand, once per command for
 // all its redirections, since ioredis makes each node's connection itself, as a plain Redis.
 import {
-  Cluster,
   Command,
+  type Cluster,
   type ClusterNode,
   type ClusterOptions,
   type Redis,
   type RedisOptions,
 } from 'ioredis';
+import { ClosableCluster } from './closable-cluster.ts';
 import { ClosableRedis, type LegacyRedisOptions } from './closable-redis.ts';
 // ioredis's own duplicate() signatures, which ours keep (their answer types follow `replyMapping`).
 import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
@@ -104,16 +105,17 @@ export class TimedRedis extends ClosableRedis {
 
 type ClusterSendCommand = Cluster['sendCommand'];
 
-/** A Redis Cluster whose commands are held to `redisOptions.commandTimeout` as above. */
-export class TimedCluster extends Cluster {
+/**
+ * A Redis Cluster whose commands are held to `redisOptions.commandTimeout` as above; closable
+ * whatever its state (closable-cluster.ts).
+ */
+export class TimedCluster extends ClosableCluster {
   readonly commandTimeoutMs: number | undefined;
-  readonly #startupNodes: ClusterNode[];
 
   constructor(startupNodes: ClusterNode[], options: ClusterOptions) {
     const { commandTimeout, ...redisOptions } = options.redisOptions ?? {};
-    super(startupNodes, { ...options, redisOptions } as ClusterOptionsWithReplyMapping<'legacy'>);
+    super(startupNodes, { ...options, redisOptions });
     this.commandTimeoutMs = commandTimeout;
-    this.#startupNodes = startupNodes;
   }
 
   override sendCommand(
@@ -131,16 +133,17 @@ export class TimedCluster extends Cluster {
     overrideStartupNodes?: ClusterNode[],
     overrideOptions?: OverrideOptions,
   ): Cluster<ReplyMappingFromClusterOptions<'legacy', OverrideOptions>> {
-    const nodes = overrideStartupNodes?.length ? overrideStartupNodes : this.#startupNodes.slice();
-    const duplicate = new TimedCluster(nodes, {
-      ...this.options,
-      ...overrideOptions,
-      redisOptions: {
-        ...this.options.redisOptions,
-        commandTimeout: this.commandTimeoutMs,
-        ...overrideOptions?.redisOptions,
-      },
-    });
+    const duplicate = this.adopt(
+      new TimedCluster(this.duplicateNodes(overrideStartupNodes), {
+        ...this.options,
+        ...overrideOptions,
+        redisOptions: {
+          ...this.options.redisOptions,
+          commandTimeout: this.commandTimeoutMs,
+          ...overrideOptions?.redisOptions,
+        },
+      }),
+    );
     return duplicate as unknown as Cluster<
       ReplyMappingFromClusterOptions<'legacy', OverrideOptions>
     >;

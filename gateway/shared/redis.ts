@@ -7,6 +7,7 @@
 import { Cluster, ReplyError, type ClusterOptions, type Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
+import { ClosableCluster } from './closable-cluster.ts';
 import { ClosableRedis } from './closable-redis.ts';
 import { sendToNode, TimedCluster, TimedRedis } from './command-timeout.ts';
 import { isSlotMoving } from './slot-moving.ts';
@@ -204,8 +205,9 @@ export function clusterOptions(
 /**
  * The role's connection. The command timeout is ours (shared/command-timeout.ts: a reply already
  * in the socket after a stall of the process is not timed out). BullMQ's worker connections have
- * none and are ClosableRedis (closable-redis.ts), as are the duplicates BullMQ makes of them for its
- * blocking connections: closing them ends them even while Redis is down (a worker's shutdown).
+ * none and are ClosableRedis (closable-redis.ts; on a cluster ClosableCluster, closable-cluster.ts),
+ * as are the duplicates BullMQ makes of them for its blocking connections: closing them ends them
+ * even while Redis is down (a worker's shutdown).
  */
 export function createRedis(role: RedisRole, settings: RedisSettings): RedisClient {
   const target = parseRedisTarget(settings.redisUrl);
@@ -213,7 +215,7 @@ export function createRedis(role: RedisRole, settings: RedisSettings): RedisClie
   const redis =
     target.kind === 'cluster'
       ? role === 'worker'
-        ? new Cluster(target.nodes, clusterOptions(role, settings, target))
+        ? new ClosableCluster(target.nodes, clusterOptions(role, settings, target))
         : new TimedCluster(target.nodes, clusterOptions(role, settings, target))
       : batchesWrites(role)
         ? new BatchedRedis(target.url, options)

@@ -1,0 +1,132 @@
+// A Redis Cluster client that can always be closed: disconnect() and quit() end it ('end'
+// emitted, its queued commands settled, no more reconnecting), whatever state it is in — what
+// closable-redis.ts is to one Redis. A worker process on a cluster stopped while every master was
+// down hung in BullMQ's Worker.close() until its shutdown deadline and exited 1
+// (README.md#operations, Shutdown): BullMQ disconnects its blocking connection and waits for
+// 'end', and ioredis (6.0.0) never ends a cluster client that waits to reconnect:
+// - once every node's connection has ended (the nodes do not reconnect by themselves: our node
+//   options carry no retryStrategy), the pool is empty and the client waits for its next attempt
+//   (`reconnecting`); disconnect() then only cancels that attempt and empties the already empty
+//   pool, so nothing emits 'close' or 'end', the status stays `disconnecting` and the commands in
+//   its offline queue never settle;
+// - quit() there resolves at once (it quits no node) but ends nothing either.
+// Here disconnect() on a client with no node left closes it the way ioredis closes one that never
+// connected (status `wait`): its own setStatus('close') and handleCloseEvent(), which, manually
+// closing, set `end` and fail the offline queue. A client with nodes is closed by ioredis itself:
+// their connections end and the emptied pool closes it. quit() on a client that is not ready is
+// a disconnect(), resolved once it has ended. stopWaitingForRedis() lets a stopping process end a
+// client and its duplicates (BullMQ's blocking connections) rather than wait for the cluster.
+//
+// The two ioredis internals used — Cluster's private setStatus() and handleCloseEvent() — are used
+// here alone. Checked against ioredis 6.0.0; tests/integration/closable-cluster.test.ts fails if
+// an upgrade changes them.
+import { Cluster, type Callback, type ClusterNode, type ClusterOptions } from 'ioredis';
+// ioredis's own duplicate() signature, which ours keeps (its answer types follow `replyMapping`).
+import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
+import type { ReplyMappingFromClusterOptions, ReplyMappingMode } from 'ioredis/built/types.js';
+
+/** Cluster's private methods used (ioredis 6.0.0, `built/cluster/index.js`). */
+interface ClusterInternals {
+  setStatus: (status: string) => void;
+  handleCloseEvent: (reason?: Error) => void;
+}
+
+/** States in which ioredis itself ends the client on disconnect(), or already has. */
+const CLOSED_BY_IOREDIS = new Set(['wait', 'close', 'disconnecting', 'end']);
+
+export class ClosableCluster extends Cluster {
+  /** The clients duplicated from this one (BullMQ's blocking connections, a subscriber's). */
+  readonly #duplicates = new Set<WeakRef<ClosableCluster>>();
+  /** ioredis keeps its own copy private; duplicate() starts from these. */
+  protected readonly seedNodes: ClusterNode[];
+  /** Set by stopWaitingForRedis(). */
+  #waitsForRedis = true;
+
+  constructor(startupNodes: ClusterNode[], options: ClusterOptions) {
+    super(startupNodes, options as ClusterOptionsWithReplyMapping<'legacy'>);
+    this.seedNodes = startupNodes;
+  }
+
+  /**
+   * For a process that stops: from now on this client, and every one duplicated from it, ends
+   * rather than waits for the cluster — at once if it is not ready now, else as soon as it loses
+   * the cluster — so what waits on it fails instead of outlasting the shutdown deadline. A client
+   * that is ready stays so: what is in flight finishes.
+   */
+  stopWaitingForRedis(): void {
+    if (!this.#waitsForRedis) return;
+    this.#waitsForRedis = false;
+    for (const ref of this.#duplicates) ref.deref()?.stopWaitingForRedis();
+    const endUnlessReady = () => {
+      if (this.status !== 'ready' && this.status !== 'end') this.disconnect();
+    };
+    // Emitted once the client waits for its next attempt (every node lost).
+    this.on('reconnecting', endUnlessReady);
+    endUnlessReady();
+  }
+
+  /**
+   * Closes the client at once. With no node left (waiting to reconnect, or before its nodes are
+   * known), it also ends it here: the commands queued fail, 'close' and 'end' are emitted, it
+   * never reconnects.
+   */
+  override disconnect(reconnect = false): void {
+    const status = this.status;
+    super.disconnect(reconnect);
+    if (reconnect || CLOSED_BY_IOREDIS.has(status) || this.nodes().length > 0) return;
+    // Nothing in the pool will end and close it: close it as ioredis closes a client in `wait`
+    // (manually closing: status end, offline queue flushed, no reconnect).
+    const internals = this as unknown as ClusterInternals;
+    internals.setStatus('close');
+    internals.handleCloseEvent();
+  }
+
+  /**
+   * Ready: QUIT on every node, answered once each has answered what was sent before it.
+   * Otherwise: disconnect(), resolved once the client has ended.
+   */
+  override quit(callback?: Callback<'OK'>): Promise<'OK'> {
+    if (this.status === 'ready') return super.quit(callback);
+    const ended =
+      this.status === 'end'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => this.once('end', () => resolve()));
+    if (this.status !== 'end') this.disconnect();
+    const quitted = ended.then(() => 'OK' as const);
+    if (callback) quitted.then((ok) => callback(null, ok), callback);
+    return quitted;
+  }
+
+  /** A client of this class with the same nodes and options (ioredis's rules otherwise). */
+  override duplicate<
+    OverrideOptions extends ClusterOptionsWithReplyMapping<ReplyMappingMode> | undefined =
+      undefined,
+  >(
+    overrideStartupNodes?: ClusterNode[],
+    overrideOptions?: OverrideOptions,
+  ): Cluster<ReplyMappingFromClusterOptions<'legacy', OverrideOptions>> {
+    const duplicate = this.adopt(
+      new ClosableCluster(this.duplicateNodes(overrideStartupNodes), {
+        ...this.options,
+        ...overrideOptions,
+        redisOptions: { ...this.options.redisOptions, ...overrideOptions?.redisOptions },
+      }),
+    );
+    return duplicate as unknown as Cluster<
+      ReplyMappingFromClusterOptions<'legacy', OverrideOptions>
+    >;
+  }
+
+  /** A duplicate's seed nodes: those given, else this client's (ioredis's rule). */
+  protected duplicateNodes(overrideStartupNodes?: ClusterNode[]): ClusterNode[] {
+    return overrideStartupNodes?.length ? overrideStartupNodes : this.seedNodes.slice();
+  }
+
+  /** Counts `duplicate` among this client's own, which stop waiting for Redis with it. */
+  protected adopt<Duplicate extends ClosableCluster>(duplicate: Duplicate): Duplicate {
+    for (const ref of this.#duplicates) if (!ref.deref()) this.#duplicates.delete(ref);
+    this.#duplicates.add(new WeakRef(duplicate));
+    if (!this.#waitsForRedis) duplicate.stopWaitingForRedis();
+    return duplicate;
+  }
+}

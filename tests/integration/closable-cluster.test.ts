@@ -1,0 +1,172 @@
+// Closing a Redis Cluster client that waits for its cluster (gateway/shared/closable-cluster.ts):
+// disconnect() and quit() end it ('end' emitted, its queued commands failed, no more attempts),
+// and stopWaitingForRedis() ends it and its duplicates (BullMQ's blocking connections). ioredis
+// (6.0.0) left such a client `disconnecting` for ever, so a worker on a cluster stopped while the
+// cluster was down exited 1 at its shutdown deadline (README.md#operations, Shutdown). These tests
+// also keep the ioredis internals closable-cluster.ts uses honest across upgrades.
+// A client whose seed node has nothing listening waits to reconnect, its pool empty: the state
+// of one that has lost every node of a cluster that went down. A ready client runs on a private
+// 3-master cluster (tests/support/redis-cluster.ts).
+import { Cluster } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/private-redis.ts';
+import { ClosableCluster } from '../../gateway/shared/closable-cluster.ts';
+import { TimedCluster } from '../../gateway/shared/command-timeout.ts';
+import {
+  createRedis,
+  duplicateConnection,
+  waitForRedis,
+  type RedisClient,
+} from '../../gateway/shared/redis.ts';
+import { startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster.ts';
+import { waitFor } from '../support/redis.ts';
+
+const clients: Cluster[] = [];
+
+afterEach(() => {
+  for (const client of clients.splice(0)) client.disconnect();
+});
+
+/** A worker's cluster client on `port`, its next attempt an hour after each failed one. */
+function closable(port: number): ClosableCluster {
+  const client = new ClosableCluster([{ host: '127.0.0.1', port }], {
+    clusterRetryStrategy: () => 3_600_000,
+    enableOfflineQueue: true,
+    redisOptions: { maxRetriesPerRequest: null },
+  });
+  client.on('error', () => undefined);
+  clients.push(client);
+  return client;
+}
+
+/** A client waiting to reconnect: nothing listens on its seed node. */
+async function waitingToReconnect(): Promise<ClosableCluster> {
+  const client = closable(await freePort());
+  await waitFor(() => client.status === 'reconnecting', { what: 'waiting to reconnect' });
+  return client;
+}
+
+/** How a command ended, once it has. */
+function outcome(promise: Promise<unknown>): () => string | undefined {
+  let settled: string | undefined;
+  promise.then(
+    (value) => (settled = `resolved ${String(value)}`),
+    (error: Error) => (settled = `rejected ${error.message}`),
+  );
+  return () => settled;
+}
+
+/** Whether the client has emitted 'end'. */
+function ending(client: Cluster): () => boolean {
+  let ended = false;
+  client.once('end', () => (ended = true));
+  return () => ended;
+}
+
+describe('ioredis Cluster internals closable-cluster.ts uses', () => {
+  it('are still there: setStatus() and handleCloseEvent() on the Cluster prototype', () => {
+    const internals = Cluster.prototype as unknown as Record<string, unknown>;
+    expect(typeof internals.setStatus).toBe('function');
+    expect(typeof internals.handleCloseEvent).toBe('function');
+  });
+
+  it("ioredis's own Cluster waiting to reconnect does not end on disconnect() (why closable-cluster.ts closes it)", async () => {
+    const plain = new Cluster([{ host: '127.0.0.1', port: await freePort() }], {
+      clusterRetryStrategy: () => 3_600_000,
+    });
+    plain.on('error', () => undefined);
+    clients.push(plain);
+    await waitFor(() => plain.status === 'reconnecting', { what: 'waiting to reconnect' });
+    plain.disconnect();
+    // Had ioredis ended it, 'end' would follow within a tick; a later one shows it will not.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(plain.status).toBe('disconnecting');
+  });
+});
+
+describe('a ClosableCluster waiting to reconnect', () => {
+  it('on disconnect() fails the command queued meanwhile with "None of startup nodes is available", emits end and reconnects no more', async () => {
+    const client = await waitingToReconnect();
+    const queued = outcome(client.get('k'));
+    const ended = ending(client);
+    client.disconnect();
+    await waitFor(() => ended() && queued() !== undefined, { what: 'end and the command failed' });
+    expect(queued()).toBe('rejected None of startup nodes is available');
+    expect(client.status).toBe('end');
+    // No attempt is left to make: a command now fails at once.
+    await expect(client.get('k')).rejects.toThrow('Connection is closed.');
+  });
+
+  it('on quit() resolves OK once it has ended', async () => {
+    const client = await waitingToReconnect();
+    const ended = ending(client);
+    await expect(client.quit()).resolves.toBe('OK');
+    expect(ended()).toBe(true);
+    expect(client.status).toBe('end');
+  });
+
+  it('on stopWaitingForRedis() ends, and so do its duplicates, made before or after', async () => {
+    const client = await waitingToReconnect();
+    const before = client.duplicate();
+    before.on('error', () => undefined);
+    clients.push(before);
+    expect(before).toBeInstanceOf(ClosableCluster);
+    await waitFor(() => before.status === 'reconnecting', { what: 'duplicate waiting' });
+    const endedBefore = ending(before);
+    client.stopWaitingForRedis();
+    await waitFor(() => client.status === 'end' && endedBefore(), { what: 'both ended' });
+    const after = client.duplicate();
+    after.on('error', () => undefined);
+    clients.push(after);
+    await waitFor(() => after.status === 'end', { what: 'a later duplicate ended' });
+  });
+});
+
+describe('the worker and store roles on a Redis Cluster', () => {
+  let cluster: RedisClusterHandle;
+  const settings = () => ({
+    redisUrl: cluster.url,
+    redisCommandTimeoutMs: 2000,
+    redisConnectTimeoutMs: 2000,
+    redisReconnectMaxDelayMs: 200,
+  });
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3 });
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('are closable cluster clients, and so are their duplicates (BullMQ duplicates its connection)', async () => {
+    const worker = createRedis('worker', settings());
+    const store = createRedis('store', settings());
+    const duplicates: RedisClient[] = [
+      (worker as Cluster).duplicate(),
+      duplicateConnection(store),
+      duplicateConnection(store, { commandTimeoutMs: 5000 }),
+    ];
+    clients.push(...([worker, store, ...duplicates] as Cluster[]));
+    expect(worker).toBeInstanceOf(ClosableCluster);
+    expect(store).toBeInstanceOf(TimedCluster);
+    expect(store).toBeInstanceOf(ClosableCluster);
+    for (const duplicate of duplicates) expect(duplicate).toBeInstanceOf(ClosableCluster);
+  });
+
+  it('stay ready after stopWaitingForRedis() while the cluster answers, and quit() ends them with OK', async () => {
+    const worker = createRedis('worker', settings()) as ClosableCluster;
+    const duplicate = worker.duplicate() as ClosableCluster;
+    duplicate.on('error', () => undefined);
+    clients.push(worker, duplicate);
+    await waitForRedis(worker, 10_000);
+    await waitForRedis(duplicate, 10_000);
+    worker.stopWaitingForRedis();
+    expect(await worker.set('{closable}k', 'v')).toBe('OK');
+    expect(await duplicate.get('{closable}k')).toBe('v');
+    const ended = ending(worker);
+    expect(await worker.quit()).toBe('OK');
+    expect(await duplicate.quit()).toBe('OK');
+    await waitFor(() => ended(), { what: 'end' });
+  });
+});
