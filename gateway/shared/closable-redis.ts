@@ -26,7 +26,9 @@
 // The two ioredis internals used — its close handler (`ioredis/built/redis/event_handler.js`) and
 // `prevCommandQueue` — are used here alone. Checked against ioredis 6.0.0;
 // tests/integration/closable-redis.test.ts fails if an upgrade changes either. A Redis Cluster
-// (TimedCluster, or a worker's plain Cluster) is not covered: its nodes are ioredis's own.
+// client (the worker's, TimedCluster) is closable-cluster.ts's: its nodes' connections are
+// ioredis's own, which end by themselves once lost (no retryStrategy), so what cannot be closed
+// there is the cluster client, not a node.
 import type { Callback, Command, RedisOptions } from 'ioredis';
 import { Redis } from 'ioredis';
 import { closeHandler } from 'ioredis/built/redis/event_handler.js';
