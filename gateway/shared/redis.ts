@@ -467,6 +467,16 @@ const UNAVAILABLE_MESSAGES = [
   'Redis not reachable',
   // A Cluster client between losing its slot map and refreshing it.
   "Cluster isn't ready",
+  // A Cluster client that lost every node (ioredis 6.0.0, built/cluster/index.js): what it fails
+  // its queued commands with when it ends (closable-cluster.ts closes one that a stopping worker
+  // disconnects) or its connect fails; every node refusing its slot-map refresh
+  // (ClusterAllFailedError); a command retried after its node's connection dropped, or a refresh,
+  // finding the client closed or closing (as "Connection is closed" on one Redis).
+  'None of startup nodes is available',
+  'Failed to refresh slots cache',
+  'Cluster is ended',
+  'Cluster is disconnected',
+  'Cluster is disconnecting',
 ];
 
 /**

@@ -3,7 +3,8 @@
 // and stopWaitingForRedis() ends it and its duplicates (BullMQ's blocking connections). ioredis
 // (6.0.0) left such a client `disconnecting` for ever, so a worker on a cluster stopped while the
 // cluster was down exited 1 at its shutdown deadline (README.md#operations, Shutdown). These tests
-// also keep the ioredis internals closable-cluster.ts uses honest across upgrades.
+// also keep the ioredis internals closable-cluster.ts uses honest across upgrades, and check that
+// what such a client fails its commands with is "Redis unavailable" (shared/redis.ts), not 500.
 // A client whose seed node has nothing listening waits to reconnect, its pool empty: the state
 // of one that has lost every node of a cluster that went down. A ready client runs on a private
 // 3-master cluster (tests/support/redis-cluster.ts).
@@ -15,6 +16,7 @@ import { TimedCluster } from '../../gateway/shared/command-timeout.ts';
 import {
   createRedis,
   duplicateConnection,
+  isRedisUnavailable,
   waitForRedis,
   type RedisClient,
 } from '../../gateway/shared/redis.ts';
@@ -169,4 +171,33 @@ describe('the worker and store roles on a Redis Cluster', () => {
     expect(await duplicate.quit()).toBe('OK');
     await waitFor(() => ended(), { what: 'end' });
   });
+});
+
+describe('a worker cluster client whose nodes are all stopped', () => {
+  it('fails the command queued on it, once closed, with an error isRedisUnavailable takes for unavailable', async () => {
+    const cluster = await startRedisCluster({ masters: 3 });
+    try {
+      const worker = createRedis('worker', {
+        redisUrl: cluster.url,
+        redisCommandTimeoutMs: 2000,
+        redisConnectTimeoutMs: 2000,
+        redisReconnectMaxDelayMs: 200,
+      }) as ClosableCluster;
+      clients.push(worker);
+      await waitForRedis(worker, 10_000);
+      await cluster.stop();
+      await waitFor(() => worker.status !== 'ready', { what: 'the cluster lost' });
+      let failure: unknown;
+      const queued = worker.get('{closable}k').catch((error: unknown) => (failure = error));
+      // A stopping worker closes its connections (stopWaitingForRedis, then disconnect).
+      worker.stopWaitingForRedis();
+      worker.disconnect();
+      await queued;
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toBe('None of startup nodes is available');
+      expect(isRedisUnavailable(failure)).toBe(true);
+    } finally {
+      await cluster.stop();
+    }
+  }, 60_000);
 });

@@ -24,6 +24,16 @@ describe('isRedisUnavailable', () => {
   });
 
   it.each([
+    'None of startup nodes is available',
+    'Failed to refresh slots cache.',
+    'Cluster is ended.',
+    'Cluster is disconnected.',
+    'Cluster is disconnecting.',
+  ])('is true for a Cluster client that lost every node or is closed: %s', (message) => {
+    expect(isRedisUnavailable(new Error(message))).toBe(true);
+  });
+
+  it.each([
     'LOADING Redis is loading the dataset in memory',
     "READONLY You can't write against a read only replica.",
     "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
