@@ -170,11 +170,17 @@ function render(view) {
 /**
  * The case is rated: no form, the rating kept ({ level, source?, at?, voided? }; null when not
  * known). A rating an upheld 申诉复核 voided no longer counts, and the platform takes no other for
- * the case, so the page says both rather than 已评价.
+ * the case, so the page says both rather than 已评价; a message about the rating shown before it was
+ * voided (感谢您的评价！) no longer holds, and goes.
  */
 function showRated(kept) {
   ratingForm.hidden = true;
   const voided = kept?.voided === true;
+  const wasShownCounting = !ratingKept.hidden && ratingKept.dataset.voided !== 'true';
+  if (voided && wasShownCounting) {
+    ratingMessage.textContent = '';
+    ratingMessage.hidden = true;
+  }
   if (!kept) ratingKept.textContent = '本办件已评价';
   else {
     const when = kept.at ? `（${TIME.format(new Date(kept.at))}）` : '';

@@ -251,7 +251,7 @@ describe('rating (好差评) when an answer is lost or the case is rated already
     }
   }, 90_000);
 
-  it('says a payment whose answer was lost may be sent again and lands on the one case it made, then shows a 差评 voided on appeal as withdrawn, with no form to rate again', async () => {
+  it('says a payment whose answer was lost may be sent again and lands on the one case it made, then shows a 差评 voided on appeal as withdrawn, its thanks gone, with no form to rate again', async () => {
     const { page } = browser;
     await page.setViewportSize(DESKTOP);
     await page.goto(`${portal}/pay`);
@@ -279,6 +279,7 @@ describe('rating (好差评) when an answer is lost or the case is rated already
     await page.click('#rating-form button[type=submit]');
     await page.locator('#rating-kept:not([hidden])').waitFor();
     expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：非常不满意/);
+    expect(await page.locator('#rating-message').innerText()).toBe('感谢您的评价！');
     const { body: view } = await sys
       .client('operator-dev')
       .getCase<{ evaluations: { rectificationId: string }[] }>(caseId);
@@ -301,6 +302,8 @@ describe('rating (好差评) when an answer is lost or the case is rated already
       /^评价已撤销：非常不满意（\d{4}.*不计入好差评统计；本办件不能再次评价$/,
     );
     expect(await page.locator('#rating-form').isHidden()).toBe(true);
+    // The thanks for the rating no longer holds once it is voided.
+    expect(await page.locator('#rating-message').isHidden()).toBe(true);
     await browser.shot('03f-desktop-rating-voided');
 
     await page.reload();
