@@ -121,8 +121,9 @@ if (answer.status !== 200) {
         unplaced.map((p) => p.messageZh),
       );
     } else if (res.status === 0 || res.status >= 500) {
-      // No answer, or the platform's answer lost (a 503 after the gateway did not answer in time):
-      // the payment may have been taken, and the resend below goes under the same key.
+      // No answer, the platform's answer lost (a 503 after the gateway did not answer in time), or
+      // the platform unavailable for a moment (its own 503, passed on): the payment may have been
+      // taken, and the resend below goes under the same key.
       showSummary(`${res.body?.title ?? '提交失败'}；可再次确认缴款，同一笔缴款只会受理一次`);
     } else {
       showSummary(res.body?.title ?? '提交失败，请稍后重试');

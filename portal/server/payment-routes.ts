@@ -23,6 +23,9 @@ export interface PaymentDeps {
   readonly callbackUrl: () => string;
 }
 
+/** The page's title for the gateway's own 503 (its title is English, for operators). */
+const GATEWAY_UNAVAILABLE_TITLE = '跨省通办平台暂不可用';
+
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const SUBMISSION_KEY = /^[A-Za-z0-9-]{8,64}$/;
 
@@ -124,13 +127,19 @@ export function paymentRoutes(deps: PaymentDeps): Router {
       return;
     }
     const problem = answer.body as Problem;
-    // The gateway's own failure is a bad gateway (502); not reaching it, or no answer in time, is
-    // the portal's 503 (gateway-link.ts). Either way the page keeps the submission key, so a
-    // resend is answered with the case the gateway may have made, never a second payment.
-    const unreachable = answer.status === 503 && problem.code === GATEWAY_UNREACHABLE;
-    res.status(unreachable ? 503 : answer.status >= 500 ? 502 : answer.status).json({
+    // Not reaching the gateway, or no answer in time, is the portal's 503 (gateway-link.ts); the
+    // gateway's own 503 (GW_UNAVAILABLE: its Redis down or slow, a write not yet on enough
+    // replicas) is passed on as one, with its Retry-After: the payment may have been stored, and
+    // its resend under the same Idempotency-Key is answered with what was (gateway/README.md#errors).
+    // Any other failure of the gateway is a bad gateway (502). Either way the page keeps the
+    // submission key, so a resend is answered with the case the gateway may have made, never a
+    // second payment.
+    const unavailable = answer.status === 503 && problem.code !== GATEWAY_UNREACHABLE;
+    const retryAfter = unavailable ? answer.headers.get('retry-after') : null;
+    if (retryAfter) res.set('Retry-After', retryAfter);
+    res.status(answer.status === 503 ? 503 : answer.status >= 500 ? 502 : answer.status).json({
       code: problem.code,
-      title: problem.title,
+      title: unavailable ? GATEWAY_UNAVAILABLE_TITLE : problem.title,
       detail: problem.detail,
       errors: (problem.errors ?? []).map((e) => ({ ...e, path: formPointer(e.path) })),
     });

@@ -1,0 +1,71 @@
+// The reference portal in front of a gateway that answers 503 GW_UNAVAILABLE (its Redis stopped:
+// gateway/README.md#errors): a payment is answered to the page 503 with the gateway's Retry-After
+// and a Chinese title, as when the portal cannot reach the gateway (README.md#the-taxpayer-portal),
+// never 502 — the gateway may have stored the payment, and the page's resend under the same
+// Idempotency-Key, once the gateway is back, is answered with one case.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
+import { loadPortalConfig } from '../../../portal/server/portal-config.ts';
+import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { portalClient } from '../../support/portal-client.ts';
+import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+
+let gatewayRedis: PrivateRedis | undefined;
+let gw: ApiGateway | undefined;
+let portal: RunningPortal | undefined;
+afterAll(async () => {
+  await portal?.stop();
+  await gw?.close();
+  await gatewayRedis?.stop();
+});
+
+const viaPortal = portalClient(() => portal!.url);
+
+/** Waits until the gateway's readiness answers `status`. */
+const gatewayReady = (status: number) =>
+  waitFor(async () => (await fetch(`${gw!.url}/readyz`)).status === status, {
+    what: `gateway /readyz ${status}`,
+  });
+
+describe('a gateway whose Redis is down', () => {
+  it('answers a payment 503 with the gateway code, its Retry-After and a Chinese title, and the same submission key then gives one case', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swgw-portal-gw-down-'));
+    gatewayRedis = await startPrivateRedis({ dir, persistent: true });
+    gw = await startApiGateway({}, { redisUrl: gatewayRedis.url });
+    portal = await startPortal({
+      config: loadPortalConfig({
+        PORTAL_PORT: '0',
+        PORTAL_ENV: 'test',
+        PORTAL_GATEWAY_URL: gw.url,
+        PORTAL_REDIS_URL: testRedisUrl(),
+        PORTAL_REDIS_PREFIX: uniquePrefix('portal'),
+      }),
+    });
+    const s = await viaPortal.session();
+    const values = await viaPortal.paymentValues(s);
+    const submissionKey = `gw-down-${Date.now()}`;
+
+    await gatewayRedis.stop();
+    await gatewayReady(503);
+    const res = await viaPortal.call(s, '/api/payments', { values, submissionKey });
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({
+      code: 'GW_UNAVAILABLE',
+      title: '跨省通办平台暂不可用',
+    });
+
+    // The page keeps its submission key after a 5xx: pressed again once the gateway is back.
+    gatewayRedis = await startPrivateRedis({ dir, persistent: true, port: gatewayRedis.port });
+    await gatewayReady(200);
+    const first = await viaPortal.call(s, '/api/payments', { values, submissionKey });
+    const again = await viaPortal.call(s, '/api/payments', { values, submissionKey });
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual(await first.json());
+  });
+});
