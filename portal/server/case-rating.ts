@@ -8,7 +8,13 @@
 // another key). Both mean a rating is kept, so the page is told which one — 409
 // PORTAL_ALREADY_RATED with the rating the case now shows — rather than a refusal to explain.
 import { keptRating } from './case-view.ts';
-import type { GatewayCase, GatewayLink, Problem } from './gateway-link.ts';
+import {
+  GATEWAY_UNAVAILABLE_TITLE,
+  isGatewayUnavailable,
+  type GatewayCase,
+  type GatewayLink,
+  type Problem,
+} from './gateway-link.ts';
 import type { PortalKeys } from './portal-keys.ts';
 
 export interface RatingDeps {
@@ -29,6 +35,8 @@ export interface RatingInput {
 export interface RatingAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** The gateway's Retry-After, passed on with its own 503. */
+  readonly retryAfter?: string;
 }
 
 const KEPT = new Set(['GW_ALREADY_EVALUATED', 'GW_IDEMPOTENCY_CONFLICT']);
@@ -49,5 +57,14 @@ export async function rateCase(deps: RatingDeps, input: RatingInput): Promise<Ra
   }
   if (answer.status === 404 && problem.code === 'GW_ROUTE_NOT_FOUND')
     return { status: 501, body: { code: 'PORTAL_RATING_UNAVAILABLE', title: '评价服务暂未开通' } };
+  if (isGatewayUnavailable(answer)) {
+    // The rating may have been stored: the page says a resend counts once (same key).
+    const retryAfter = answer.headers.get('retry-after') ?? undefined;
+    return {
+      status: 503,
+      body: { code: problem.code, title: GATEWAY_UNAVAILABLE_TITLE, detail: problem.detail },
+      ...(retryAfter ? { retryAfter } : {}),
+    };
+  }
   return { status: answer.status, body: answer.body };
 }

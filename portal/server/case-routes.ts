@@ -119,6 +119,7 @@ export function caseRoutes(deps: CaseDeps): Router {
       const comment = typeof body.comment === 'string' ? body.comment.trim().slice(0, 500) : '';
       const login = sessionOf(res).account.login;
       const answer = await rateCase(deps, { login, caseId, level, comment });
+      if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);
       res.status(answer.status).json(answer.body);
     },
   );

@@ -15,6 +15,19 @@ import type { PortalConfig } from './portal-config.ts';
 /** What the portal answers when the gateway could not be reached or did not answer in time. */
 export const GATEWAY_UNREACHABLE = 'PORTAL_GATEWAY_UNREACHABLE';
 
+/** The pages' title for the gateway's own 503 (its title is English, for operators). */
+export const GATEWAY_UNAVAILABLE_TITLE = '跨省通办平台暂不可用';
+
+/**
+ * Whether an answer is the gateway's own 503 (GW_UNAVAILABLE: its Redis down or slow, a write not
+ * yet on enough replicas), not the portal's PORTAL_GATEWAY_UNREACHABLE: a payment or a rating so
+ * answered may have been stored, and its resend under the same Idempotency-Key is answered with
+ * what was (gateway/README.md#errors), so the pages pass it on as a 503 with its Retry-After.
+ */
+export function isGatewayUnavailable(answer: GatewayResponse<unknown>): boolean {
+  return answer.status === 503 && (answer.body as Problem).code !== GATEWAY_UNREACHABLE;
+}
+
 export interface Problem {
   readonly code?: string;
   readonly title?: string;

@@ -4,7 +4,12 @@
 // which the server signs and sends with one Idempotency-Key per form submission, named by a hash
 // of the account's digest and the form's key (portal-keys.ts), never by the login.
 import express, { Router } from 'express';
-import { GATEWAY_UNREACHABLE, type GatewayLink, type Problem } from './gateway-link.ts';
+import {
+  GATEWAY_UNAVAILABLE_TITLE,
+  isGatewayUnavailable,
+  type GatewayLink,
+  type Problem,
+} from './gateway-link.ts';
 import type { Pages } from './html.ts';
 import { formPointer, PAYMENT_ITEM, paymentEnvelope } from './payment-envelope.ts';
 import type { PortalCases } from './portal-cases.ts';
@@ -22,9 +27,6 @@ export interface PaymentDeps {
   /** Where the gateway is to post this portal's callbacks. */
   readonly callbackUrl: () => string;
 }
-
-/** The page's title for the gateway's own 503 (its title is English, for operators). */
-const GATEWAY_UNAVAILABLE_TITLE = '跨省通办平台暂不可用';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const SUBMISSION_KEY = /^[A-Za-z0-9-]{8,64}$/;
@@ -128,13 +130,11 @@ export function paymentRoutes(deps: PaymentDeps): Router {
     }
     const problem = answer.body as Problem;
     // Not reaching the gateway, or no answer in time, is the portal's 503 (gateway-link.ts); the
-    // gateway's own 503 (GW_UNAVAILABLE: its Redis down or slow, a write not yet on enough
-    // replicas) is passed on as one, with its Retry-After: the payment may have been stored, and
-    // its resend under the same Idempotency-Key is answered with what was (gateway/README.md#errors).
-    // Any other failure of the gateway is a bad gateway (502). Either way the page keeps the
+    // gateway's own 503 is passed on as one, with its Retry-After (isGatewayUnavailable). Any
+    // other failure of the gateway is a bad gateway (502). Either way the page keeps the
     // submission key, so a resend is answered with the case the gateway may have made, never a
     // second payment.
-    const unavailable = answer.status === 503 && problem.code !== GATEWAY_UNREACHABLE;
+    const unavailable = isGatewayUnavailable(answer);
     const retryAfter = unavailable ? answer.headers.get('retry-after') : null;
     if (retryAfter) res.set('Retry-After', retryAfter);
     res.status(answer.status === 503 ? 503 : answer.status >= 500 ? 502 : answer.status).json({

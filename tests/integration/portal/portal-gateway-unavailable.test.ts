@@ -1,8 +1,9 @@
 // The reference portal in front of a gateway that answers 503 GW_UNAVAILABLE (its Redis stopped:
-// gateway/README.md#errors): a payment is answered to the page 503 with the gateway's Retry-After
-// and a Chinese title, as when the portal cannot reach the gateway (README.md#the-taxpayer-portal),
-// never 502 — the gateway may have stored the payment, and the page's resend under the same
-// Idempotency-Key, once the gateway is back, is answered with one case.
+// gateway/README.md#errors): a payment or a rating is answered to the page 503 with the gateway's
+// Retry-After and a Chinese title, as when the portal cannot reach the gateway
+// (README.md#the-taxpayer-portal), never 502 nor the gateway's English title — the gateway may
+// have stored it, and the page's resend under the same Idempotency-Key, once the gateway is back,
+// is answered with what was stored (one case).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ const gatewayReady = (status: number) =>
   });
 
 describe('a gateway whose Redis is down', () => {
-  it('answers a payment 503 with the gateway code, its Retry-After and a Chinese title, and the same submission key then gives one case', async () => {
+  it('answers a payment, then a rating, 503 with the gateway code, its Retry-After and a Chinese title, and the same submission key then gives one case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swgw-portal-gw-down-'));
     gatewayRedis = await startPrivateRedis({ dir, persistent: true });
     gw = await startApiGateway({}, { redisUrl: gatewayRedis.url });
@@ -66,6 +67,18 @@ describe('a gateway whose Redis is down', () => {
     const again = await viaPortal.call(s, '/api/payments', { values, submissionKey });
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
-    expect(await again.json()).toEqual(await first.json());
+    const paid = (await first.json()) as { caseId: string };
+    expect(await again.json()).toEqual(paid);
+
+    // A rating the gateway answers 503 is passed on alike: the page says a resend counts once.
+    await gatewayRedis.stop();
+    await gatewayReady(503);
+    const rating = await viaPortal.call(s, `/api/cases/${paid.caseId}/evaluation`, { level: 5 });
+    expect(rating.status).toBe(503);
+    expect(Number(rating.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await rating.json()).toMatchObject({
+      code: 'GW_UNAVAILABLE',
+      title: '跨省通办平台暂不可用',
+    });
   });
 });
