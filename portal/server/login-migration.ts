@@ -7,6 +7,11 @@
 // that first checks it is still in the old shape: running again, or in two portals starting at
 // once, moves nothing twice. It walks the portal's prefix at every start (one SCAN, pipelined), so
 // records a portal of the previous version wrote while this one ran are moved at the next start.
+// A failure counter has nowhere to move: counts are now per login and client address
+// (login-lockout.ts) and the old one names no address, so it is deleted — its login in clear goes
+// with it, and that login's lock (at most 5 minutes) starts over. The per-login counters of the
+// version before this one (`<prefix>:login-lock:<login digest>`, no login in clear) are no longer
+// read and expire by their own 5-minute TTL.
 import { luaScript, runScript } from '../../gateway/shared/lua-script.ts';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import { LEGACY, type PortalKeys } from './portal-keys.ts';
@@ -17,18 +22,6 @@ const MOVE_SET = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local ttl = math.max(redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]))
 redis.call('ZUNIONSTORE', KEYS[2], 2, KEYS[1], KEYS[2], 'AGGREGATE', 'MAX')
-if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
-redis.call('DEL', KEYS[1])
-return 1
-`);
-
-// KEYS[1] the old failure counter, KEYS[2] the new one. Output: 1 if moved, 0 if already gone.
-// The counts add up; the lock lasts as long as the longer of the two.
-const MOVE_COUNTER = luaScript(`
-local n = redis.call('GET', KEYS[1])
-if not n then return 0 end
-local ttl = math.max(redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]))
-redis.call('INCRBY', KEYS[2], n)
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 redis.call('DEL', KEYS[1])
 return 1
@@ -45,7 +38,10 @@ return 1
 
 const SCAN_COUNT = 1000;
 
-/** Moves every login the previous version stored in clear to its digest; answers how many moved. */
+/**
+ * Moves every login the previous version stored in clear to its digest (a failure counter is
+ * deleted); answers how many records moved or went.
+ */
 export async function keyLoginsByDigest(redis: RedisClient, keys: PortalKeys): Promise<number> {
   const counters = LEGACY.loginFailures(keys.prefix);
   const sets = LEGACY.accountCases(keys.prefix);
@@ -70,8 +66,7 @@ export async function keyLoginsByDigest(redis: RedisClient, keys: PortalKeys): P
     });
     for (const key of found) {
       const [, counterOf] = counters.exec(key) ?? [];
-      if (counterOf)
-        moves.push(runScript(redis, MOVE_COUNTER, [key, keys.loginFailures(counterOf)], []));
+      if (counterOf) moves.push(redis.del(key));
       const [, setOf] = sets.exec(key) ?? [];
       if (setOf) moves.push(runScript(redis, MOVE_SET, [key, keys.accountCases(setOf)], []));
     }

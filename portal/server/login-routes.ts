@@ -1,8 +1,10 @@
 // Logging in and out (README.md#the-taxpayer-portal), and the home page. The login form posts
 // to the portal itself; a post from another origin is refused, a wrong password answers the same
-// as an unknown login, and five failures lock the login for five minutes.
+// as an unknown login, and repeated failures lock the login from that address, or the address,
+// for five minutes (login-lockout.ts).
 import express, { Router } from 'express';
 import { escapeHtml, type Pages } from './html.ts';
+import type { LoginLockout } from './login-lockout.ts';
 import type { PortalCases } from './portal-cases.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import { sessionCookie, sessionIdOf, type SessionStore } from './sessions.ts';
@@ -11,6 +13,7 @@ import { checkPassword, type PortalAccount } from './test-accounts.ts';
 export interface LoginDeps {
   readonly pages: Pages;
   readonly sessions: SessionStore;
+  readonly lockout: LoginLockout;
   readonly accounts: readonly PortalAccount[];
   readonly cases: PortalCases;
   readonly secureCookies: boolean;
@@ -55,16 +58,19 @@ export function loginRoutes(deps: LoginDeps): Router {
       res.status(403).type('html').send(loginPage('请从本站登录页登录'));
       return;
     }
-    if (await deps.sessions.locked(login)) {
+    // The socket's peer, or the client a trusted proxy names (PORTAL_TRUST_PROXY, portal-app.ts).
+    const address = req.ip ?? '';
+    if (await deps.lockout.locked(login, address)) {
       res.status(429).type('html').send(loginPage('登录失败次数过多，请 5 分钟后再试'));
       return;
     }
     const account = checkPassword(deps.accounts, login, password);
     if (!account) {
-      await deps.sessions.failed(login);
+      await deps.lockout.failed(login, address);
       res.status(401).type('html').send(loginPage('账号或密码错误'));
       return;
     }
+    await deps.lockout.succeeded(login, address);
     const session = await deps.sessions.open(account);
     res.setHeader('Set-Cookie', sessionCookie(session.id, deps.secureCookies));
     res.redirect(303, '/');

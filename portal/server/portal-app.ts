@@ -14,6 +14,7 @@ import { caseRoutes } from './case-routes.ts';
 import { GatewayLink } from './gateway-link.ts';
 import { Pages } from './html.ts';
 import { loadLabels } from './labels.ts';
+import { LoginLockout } from './login-lockout.ts';
 import { loginRoutes } from './login-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
 import type { PortalConfig } from './portal-config.ts';
@@ -54,6 +55,7 @@ export function createPortalApp(deps: PortalDeps): Express {
     accounts,
     idleMinutes: config.sessionMinutes,
   });
+  const lockout = new LoginLockout({ redis: deps.redis, keys });
   const cases = new PortalCases({
     redis: deps.redis,
     keys,
@@ -67,6 +69,9 @@ export function createPortalApp(deps: PortalDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // req.ip, what a login's lock-out counts by: behind a reverse proxy the client's address only
+  // when the proxy is trusted, else every taxpayer would share the proxy's (login-lockout.ts).
+  app.set('trust proxy', config.trustProxy);
   app.use((_req, res, next) => {
     res.set(SECURITY_HEADERS);
     next();
@@ -78,7 +83,14 @@ export function createPortalApp(deps: PortalDeps): Express {
   const verifier = new CallbackVerifier({ secret: config.secret, redis: deps.redis, keys });
   app.use(callbackRoutes({ verifier, cases, feed, warn }));
   app.use(
-    loginRoutes({ pages, sessions, accounts, cases, secureCookies: config.env === 'production' }),
+    loginRoutes({
+      pages,
+      sessions,
+      lockout,
+      accounts,
+      cases,
+      secureCookies: config.env === 'production',
+    }),
   );
   app.use(
     paymentRoutes({

@@ -45,6 +45,11 @@ export interface PortalConfig {
   readonly loginKey: DataKey;
   /** Days a case record is kept after its submission. */
   readonly caseRetentionDays: number;
+  /**
+   * Believe X-Forwarded-For from a reverse proxy (express's `trust proxy`): set it behind one, or
+   * every client has the proxy's address and shares its failed-login lock (login-lockout.ts).
+   */
+  readonly trustProxy: boolean;
 }
 
 const PORTAL_KEYS: DataKeyOrigin = {
@@ -147,7 +152,8 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
  * client's entry in config/clients.dev.json), PORTAL_PUBLIC_URL (the listening address),
  * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
  * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
- * PORTAL_LOGIN_KEY (the same, .data/portal-login-key) and PORTAL_CASE_RETENTION_DAYS (365).
+ * PORTAL_LOGIN_KEY (the same, .data/portal-login-key), PORTAL_CASE_RETENTION_DAYS (365) and
+ * PORTAL_TRUST_PROXY (false).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const problems: string[] = [];
@@ -204,6 +210,9 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   // A record holds a taxpayer's bank account: it is kept for a while, never for ever.
   if (!(caseRetentionDays > 0 && caseRetentionDays <= 36500))
     problems.push('PORTAL_CASE_RETENTION_DAYS must be a number of days above 0, at most 36500');
+  const trust = env.PORTAL_TRUST_PROXY ?? 'false';
+  if (trust !== 'true' && trust !== 'false')
+    problems.push('PORTAL_TRUST_PROXY must be true or false');
   if (problems.length > 0) throw new PortalConfigError(problems);
   return Object.freeze({
     env: mode as PortalConfig['env'],
@@ -218,5 +227,6 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     ...store!,
     loginKey: loginKey!.current,
     caseRetentionDays,
+    trustProxy: trust === 'true',
   });
 }

@@ -3,7 +3,8 @@
 // keyed by the SHA-256 of its id: whoever reads the keyspace (a dump, MONITOR, a slow log) finds no
 // cookie that would log them in. A login is never stored: where the portal must find records by
 // login (an account's cases, its lock-out) or say whose a record is (a session, a case), it stores
-// the login's HMAC-SHA-256 under PORTAL_LOGIN_KEY. A plain hash would not do: a login may be a
+// the login's HMAC-SHA-256 under PORTAL_LOGIN_KEY; a lock-out's client address is keyed the same
+// way, with the login or alone. A plain hash would not do: a login may be a
 // phone or ID number, few enough to hash them all and read the digests back. The key never
 // rotates (portal-config.ts), so a login's digest is the same for as long as its records live.
 // The Idempotency-Keys of a payment and of a rating are named here too: they leave this server in
@@ -18,8 +19,10 @@ export interface PortalKeys {
   readonly prefix: string;
   /** Hash {account, csrf} of one session, expiring after the session's idle time. */
   session(sessionId: string): string;
-  /** Counter of a login's recent failed attempts, expiring with its lock. */
-  loginFailures(login: string): string;
+  /** Counter of one login's recent failed attempts from one client address (login-lockout.ts). */
+  loginFailures(login: string, address: string): string;
+  /** Counter of one client address's recent failed attempts, whatever the login. */
+  addressFailures(address: string): string;
   /** Marks a verified gateway callback's nonce as seen, for the replay window (callback-verifier.ts). */
   callbackNonce(nonce: string): string;
   /** Hash of what the portal remembers of one case it submitted (portal-cases.ts). */
@@ -71,13 +74,21 @@ export function sessionDigest(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest('base64url');
 }
 
+/** IPv4 or IPv6 (a zone, a mapped v4): what express reports as req.ip; anything else one name. */
+const addressOf = (ip: string) => (/^[0-9A-Fa-f:.%a-z]{1,64}$/.test(ip) ? ip : '~unknown');
+
 export function portalKeys(prefix: string, loginKey: DataKey): PortalKeys {
   const account = (login: string) =>
     createHmac('sha256', loginKey.key).update(login, 'utf8').digest('base64url');
   return {
     prefix,
     session: (sessionId) => `${prefix}:session:${sessionDigest(sessionId)}`,
-    loginFailures: (login) => `${prefix}:login-lock:${account(login)}`,
+    // `login\0<address>\0<login>` and `address\0<address>`: an address holds no NUL, so each
+    // pair is one input, and the leading word keeps the two counts' digests (and a login's) apart.
+    loginFailures: (login, address) =>
+      `${prefix}:login-lock:pair:${account(`login\0${addressOf(address)}\0${login}`)}`,
+    addressFailures: (address) =>
+      `${prefix}:login-lock:address:${account(`address\0${addressOf(address)}`)}`,
     callbackNonce: (nonce) =>
       `${prefix}:callback-nonce:${createHash('sha256').update(nonce).digest('base64url')}`,
     case: caseKeys(prefix).key,

@@ -5,16 +5,13 @@
 // in the portal's Redis: a restarted portal (or a second one beside it) knows the same sessions.
 // Redis holds each under the hash of its id (portal-keys.ts) with a TTL of the idle time, renewed
 // by every request, so an idle session ends by itself; its account is named by the login's keyed
-// digest, never the login. Repeated failed logins lock an account for a while, counted in Redis
-// too, under that digest.
+// digest, never the login. Repeated failed logins are counted apart (login-lockout.ts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import type { PortalKeys } from './portal-keys.ts';
 import type { PortalAccount } from './test-accounts.ts';
 
 export const SESSION_COOKIE = 'portal_sid';
-const LOCK_AFTER = 5;
-const LOCK_MS = 5 * 60_000;
 
 export interface Session {
   readonly id: string;
@@ -61,7 +58,6 @@ export class SessionStore {
     answers(
       await this.#redis
         .multi()
-        .del(this.#keys.loginFailures(account.login))
         .hset(key, { account: this.#keys.account(account.login), csrf: session.csrf })
         .pexpire(key, this.#idleMs)
         .exec(),
@@ -84,17 +80,6 @@ export class SessionStore {
 
   async close(id: string): Promise<void> {
     await this.#redis.del(this.#keys.session(id));
-  }
-
-  /** True while a login is locked after repeated failures. */
-  async locked(login: string): Promise<boolean> {
-    return Number(await this.#redis.get(this.#keys.loginFailures(login))) >= LOCK_AFTER;
-  }
-
-  /** One more failure; the lock lasts LOCK_MS from the last one. */
-  async failed(login: string): Promise<void> {
-    const key = this.#keys.loginFailures(login);
-    answers(await this.#redis.multi().incr(key).pexpire(key, LOCK_MS).exec());
   }
 }
 
