@@ -105,28 +105,27 @@ export class ClosableCluster extends Cluster {
     overrideStartupNodes?: ClusterNode[],
     overrideOptions?: OverrideOptions,
   ): Cluster<ReplyMappingFromClusterOptions<'legacy', OverrideOptions>> {
-    const duplicate = this.adopt(
-      new ClosableCluster(this.duplicateNodes(overrideStartupNodes), {
+    const duplicate = this.construct(
+      overrideStartupNodes?.length ? overrideStartupNodes : this.seedNodes.slice(),
+      {
         ...this.options,
         ...overrideOptions,
         redisOptions: { ...this.options.redisOptions, ...overrideOptions?.redisOptions },
-      }),
+      },
     );
+    for (const ref of this.#duplicates) if (!ref.deref()) this.#duplicates.delete(ref);
+    this.#duplicates.add(new WeakRef(duplicate));
+    if (!this.#waitsForRedis) duplicate.stopWaitingForRedis();
     return duplicate as unknown as Cluster<
       ReplyMappingFromClusterOptions<'legacy', OverrideOptions>
     >;
   }
 
-  /** A duplicate's seed nodes: those given, else this client's (ioredis's rule). */
-  protected duplicateNodes(overrideStartupNodes?: ClusterNode[]): ClusterNode[] {
-    return overrideStartupNodes?.length ? overrideStartupNodes : this.seedNodes.slice();
-  }
-
-  /** Counts `duplicate` among this client's own, which stop waiting for Redis with it. */
-  protected adopt<Duplicate extends ClosableCluster>(duplicate: Duplicate): Duplicate {
-    for (const ref of this.#duplicates) if (!ref.deref()) this.#duplicates.delete(ref);
-    this.#duplicates.add(new WeakRef(duplicate));
-    if (!this.#waitsForRedis) duplicate.stopWaitingForRedis();
-    return duplicate;
+  /**
+   * A new client of this class for duplicate(), from the nodes and options ioredis's rules give
+   * it; a subclass adds what its constructor takes out of the options.
+   */
+  protected construct(startupNodes: ClusterNode[], options: ClusterOptions): ClosableCluster {
+    return new ClosableCluster(startupNodes, options);
   }
 }

@@ -23,13 +23,8 @@ import {
 } from 'ioredis';
 import { ClosableCluster } from './closable-cluster.ts';
 import { ClosableRedis, type LegacyRedisOptions } from './closable-redis.ts';
-// ioredis's own duplicate() signatures, which ours keep (their answer types follow `replyMapping`).
-import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
-import type {
-  ReplyMappingFromClusterOptions,
-  ReplyMappingFromOptions,
-  ReplyMappingMode,
-} from 'ioredis/built/types.js';
+// ioredis's own duplicate() signature, which ours keeps (its answer types follow `replyMapping`).
+import type { ReplyMappingFromOptions } from 'ioredis/built/types.js';
 
 /** What a command whose reply is late fails with (isRedisUnavailable: 503), ioredis's words. */
 export const COMMAND_TIMED_OUT = 'Command timed out';
@@ -125,28 +120,12 @@ export class TimedCluster extends ClosableCluster {
     return super.sendCommand(command, stream, node);
   }
 
-  /** A cluster client of this class with the same nodes, options and timeout (ioredis's rules). */
-  override duplicate<
-    OverrideOptions extends ClusterOptionsWithReplyMapping<ReplyMappingMode> | undefined =
-      undefined,
-  >(
-    overrideStartupNodes?: ClusterNode[],
-    overrideOptions?: OverrideOptions,
-  ): Cluster<ReplyMappingFromClusterOptions<'legacy', OverrideOptions>> {
-    const duplicate = this.adopt(
-      new TimedCluster(this.duplicateNodes(overrideStartupNodes), {
-        ...this.options,
-        ...overrideOptions,
-        redisOptions: {
-          ...this.options.redisOptions,
-          commandTimeout: this.commandTimeoutMs,
-          ...overrideOptions?.redisOptions,
-        },
-      }),
-    );
-    return duplicate as unknown as Cluster<
-      ReplyMappingFromClusterOptions<'legacy', OverrideOptions>
-    >;
+  /** Duplicates keep the timeout, unless their own `redisOptions` set another (ioredis's rules). */
+  protected override construct(startupNodes: ClusterNode[], options: ClusterOptions): TimedCluster {
+    return new TimedCluster(startupNodes, {
+      ...options,
+      redisOptions: { commandTimeout: this.commandTimeoutMs, ...options.redisOptions },
+    });
   }
 }
 
