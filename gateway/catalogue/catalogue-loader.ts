@@ -34,15 +34,23 @@ export function codeBelongsTo(code: string, department: string): boolean {
   return code.slice(0, 2) === department;
 }
 
+// The entry schema alone, for drafts: compiled once, on first use, like the file's (it is a constant,
+// and compiling it again for every draft validation cost about 4 ms of it).
+let compiledEntry: ValidateFunction | undefined;
+function entryValidator(): ValidateFunction {
+  compiledEntry ??= new SharedMetaAjv({ strict: true, allErrors: true }).compile(
+    CATALOGUE_METADATA_SCHEMA.properties.items.items,
+  );
+  return compiledEntry;
+}
+
 /**
  * The problems of one catalogue entry on its own (an operator's draft metadata), each located in
  * the entry, in English and Chinese: what the catalogue file's schema demands of every entry, and
  * the department prefix of its code.
  */
 export function entryProblems(entry: unknown): FieldProblem[] {
-  const validate = new SharedMetaAjv({ strict: true, allErrors: true }).compile(
-    CATALOGUE_METADATA_SCHEMA.properties.items.items,
-  );
+  const validate = entryValidator();
   const problems = validate(entry) ? [] : toFieldProblems(validate.errors);
   const { code, department } = (entry ?? {}) as Record<string, unknown>;
   // An unknown department is refused by the schema already; the prefix would add nothing.
