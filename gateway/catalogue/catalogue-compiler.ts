@@ -3,7 +3,6 @@
 // life of the process, the shared definitions and envelope compiled once, each item version once.
 // A version is immutable, so after start a reload usually compiles just the one just published.
 import type { ValidateFunction } from 'ajv';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { chinaDate } from '../calendar/working-days.ts';
 import type { DivisionTables } from '../divisions/load-division-table.ts';
 import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/personal-check.ts';
@@ -11,7 +10,7 @@ import { projectPath } from '../shared/project-root.ts';
 import { CatalogueInvalidError } from './catalogue-error.ts';
 import { compileItem, type RegisteredItem } from './compile-item.ts';
 import { sharedDocuments } from './item-schema-checks.ts';
-import { createAjv, DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
+import { compileSharedDefinitions, createAjv, ENVELOPE_ID } from './create-ajv.ts';
 import { itemSchemaId } from './item-files.ts';
 import { compilePerDigest, type ItemSource } from './item-source.ts';
 import { resultSchemaId } from './result-schema.ts';
@@ -47,26 +46,6 @@ export interface CatalogueCompiler {
   readonly ruleContext: RuleContext;
   readonly now: () => Date;
   compile(sources: readonly ItemSource[]): CompileOutcome;
-}
-
-// ajv keeps the function it compiled for a $ref's target per referring schema, so left alone every
-// item version compiled again each shared definition it names (`../defs.schema.json#/$defs/date`:
-// about 2 000 references across the 148 versions, two thirds of the start's compile time). A
-// fragment asked for by its full URI is compiled and kept in the ajv instance itself, which is
-// where resolving a $ref looks first: compiled here, each definition is one function that the
-// envelope and every item version call. The code is the one ajv generates for the definition
-// either way, so what a submission is told does not change. A definition that does not compile
-// is left to the item versions that use it, which report it as before.
-function compileSharedDefinitions(ajv: Ajv2020): void {
-  const defs = (ajv.getSchema(DEFS_ID)?.schema ?? {}) as { $defs?: Record<string, unknown> };
-  for (const name of Object.keys(defs.$defs ?? {})) {
-    const token = encodeURIComponent(name.replaceAll('~', '~0').replaceAll('/', '~1'));
-    try {
-      ajv.getSchema(`${DEFS_ID}#/$defs/${token}`);
-    } catch {
-      continue;
-    }
-  }
 }
 
 export function createCatalogueCompiler(options: CompilerOptions): CatalogueCompiler {
