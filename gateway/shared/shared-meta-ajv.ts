@@ -2,8 +2,8 @@
 // and compiles that meta-schema (eight documents, about 70 KB of generated code) for itself the
 // first time: 15–50 ms of CPU each at a cold start. A gateway process made eleven instances (its
 // config, case records, routes, clients, supervision policy, catalogue metadata, request bodies,
-// the catalogue itself), a worker as many, and each operator's draft validation one more
-// (README.md#process-start). SharedMetaAjv is ajv's Ajv2020 that leaves that check to one
+// the catalogue itself), a worker as many, and operators' draft validations one more
+// (README.md#process-start; one for every draft then, one per 50 drafts since draft-ajv.ts). SharedMetaAjv is ajv's Ajv2020 that leaves that check to one
 // meta-schema validator per process, compiled once, whenever its answer is the one the instance
 // would have given itself: the schema names the 2020-12 meta-schema or none, and the instance's
 // options that shape what the check reports are those of the shared validator (all errors, ajv's

@@ -4,9 +4,10 @@
 // has it (catalogue-loader.ts), the schema by the item schema checks (item-schema-checks.ts) with a
 // strict compile on the gateway's own ajv set-up, every example run through the whole submission
 // validation (example-checks.ts) — and the compatibility of its schema and typed result with the
-// published version it changes (compatibility/). Pure apart from reading the shared schema files:
-// no Redis, and it never throws, whatever the draft holds; every problem is located by a JSON
-// pointer into the draft's item document and worded in English and Chinese.
+// published version it changes (compatibility/). Pure apart from reading the shared schema files
+// and the ajv set-up drafts share (draft-ajv.ts: whatever one draft compiles into it is taken out
+// again before the next): no Redis, and it never throws, whatever the draft holds; every problem
+// is located by a JSON pointer into the draft's item document and worded in English and Chinese.
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { chinaDate } from '../../calendar/working-days.ts';
@@ -17,7 +18,7 @@ import { MEMBER_PROVINCES, type CatalogueItem } from '../catalogue-item.ts';
 import { checkCompatibility } from '../compatibility/check-compatibility.ts';
 import type { CompatibilityReport } from '../compatibility/compatibility-report.ts';
 import { sharedDefinitionsResolver } from '../compatibility/schema-references.ts';
-import { createAjv, DEFS_ID, ENVELOPE_ID, RESULT_KEYWORD } from '../create-ajv.ts';
+import { DEFS_ID, ENVELOPE_ID, RESULT_KEYWORD } from '../create-ajv.ts';
 import { exampleProblems } from '../example-checks.ts';
 import { checkExamples, itemSchemaId, type ItemExamples } from '../item-files.ts';
 import {
@@ -37,6 +38,7 @@ import {
   MAX_DRAFT_SCHEMA_BYTES,
   nestingDepth,
 } from './draft-limits.ts';
+import { withDraftAjv } from './draft-ajv.ts';
 import { unsafePatternProblems } from './pattern-safety.ts';
 
 export interface DraftContext {
@@ -205,50 +207,51 @@ function validate(draft: unknown, context: DraftContext, problems: ItemProblem[]
   }
   // The $id of the version's own file, as publishing gives it, so relative $refs resolve.
   const next = { ...schema, $id: itemSchemaId(context.itemCode, context.version) };
-  const ajv = createAjv({
-    divisions: context.divisions,
-    ...(context.now ? { now: context.now } : {}),
-    ...(context.schemasDir ? { schemasDir: context.schemasDir } : {}),
-  });
-  const compatibility = context.baseSchema ? compatibilityOf(context.baseSchema, next, ajv) : null;
-  const check = checkItemSchema(
-    ajv,
-    context.itemCode,
-    context.version,
-    next,
-    context.rules ?? CROSS_FIELD_RULES,
-  );
-  if (!check.ok) problems.push(...check.problems.map(under(`/${SCHEMA}`)));
-  // Judged before any example runs: an example against an unsafe pattern is what would hang.
-  const unsafe = unsafePatternProblems(next);
-  problems.push(...unsafe.map(under(`/${SCHEMA}`)));
+  const inputs = { divisions: context.divisions, now: context.now, schemasDir: context.schemasDir };
+  return withDraftAjv(inputs, ({ ajv, shared }) => {
+    const compatibility = context.baseSchema
+      ? compatibilityOf(context.baseSchema, next, ajv)
+      : null;
+    const check = checkItemSchema(
+      ajv,
+      context.itemCode,
+      context.version,
+      next,
+      context.rules ?? CROSS_FIELD_RULES,
+      shared,
+    );
+    if (!check.ok) problems.push(...check.problems.map(under(`/${SCHEMA}`)));
+    // Judged before any example runs: an example against an unsafe pattern is what would hang.
+    const unsafe = unsafePatternProblems(next);
+    problems.push(...unsafe.map(under(`/${SCHEMA}`)));
 
-  const examplesBytes = jsonBytes(examples);
-  if (examplesBytes > MAX_DRAFT_EXAMPLES_BYTES) {
-    problems.push(
-      sizeProblem(`/${EXAMPLES}`, examplesBytes, MAX_DRAFT_EXAMPLES_BYTES, 'examples', '示例'),
-    );
+    const examplesBytes = jsonBytes(examples);
+    if (examplesBytes > MAX_DRAFT_EXAMPLES_BYTES) {
+      problems.push(
+        sizeProblem(`/${EXAMPLES}`, examplesBytes, MAX_DRAFT_EXAMPLES_BYTES, 'examples', '示例'),
+      );
+      return compatibility;
+    }
+    const shape = checkExamples(EXAMPLES, examples);
+    if (!shape.ok) {
+      const valid = shape.problem.includes('"valid"');
+      problems.push(
+        problem(
+          `/${EXAMPLES}`,
+          shape.problem,
+          valid
+            ? '示例(examples)须有非空的 valid 列表,每项为完整的申请报文'
+            : '示例(examples)须有非空的 invalid 列表,每项为 { pointer, keyword, envelope }',
+        ),
+      );
+    }
+    // Examples are run once the schema compiles and the metadata (modes, subject) can be trusted.
+    if (check.ok && unsafe.length === 0 && shape.ok && metadataFaults.length === 0)
+      problems.push(
+        ...runExamples(ajv, draftItem(context, metadata), check.checked, shape.value, context),
+      );
     return compatibility;
-  }
-  const shape = checkExamples(EXAMPLES, examples);
-  if (!shape.ok) {
-    const valid = shape.problem.includes('"valid"');
-    problems.push(
-      problem(
-        `/${EXAMPLES}`,
-        shape.problem,
-        valid
-          ? '示例(examples)须有非空的 valid 列表,每项为完整的申请报文'
-          : '示例(examples)须有非空的 invalid 列表,每项为 { pointer, keyword, envelope }',
-      ),
-    );
-  }
-  // Examples are run once the schema compiles and the metadata (modes, subject) can be trusted.
-  if (check.ok && unsafe.length === 0 && shape.ok && metadataFaults.length === 0)
-    problems.push(
-      ...runExamples(ajv, draftItem(context, metadata), check.checked, shape.value, context),
-    );
-  return compatibility;
+  });
 }
 
 /**

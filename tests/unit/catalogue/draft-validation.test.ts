@@ -2,8 +2,12 @@
 // schema compiled strictly with the gateway's checks, every example run, size and nesting limits,
 // and the compatibility report against the published version — each problem located in the draft
 // and worded in English and Chinese. Published items serve as drafts, changed one way per test.
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../../gateway/catalogue/catalogue-loader.ts';
+import { createSchemaRegistry } from '../../../gateway/catalogue/schema-registry.ts';
 import {
   validateItemDraft,
   type DraftContext,
@@ -11,7 +15,7 @@ import {
 import { MAX_DRAFT_DEPTH } from '../../../gateway/catalogue/draft-validation/draft-limits.ts';
 import { itemExamplesFile, itemSchemaFile } from '../../../gateway/catalogue/item-files.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { divisions } from './support.ts';
+import { divisions, rejectionOf } from './support.ts';
 
 type Json = Record<string, unknown>;
 
@@ -316,5 +320,187 @@ describe('validateItemDraft', () => {
     const { problems } = validateItemDraft(draft, firstVersion('SW-005'));
     expect(problems.length).toBeGreaterThan(2);
     for (const p of problems) expect(p.messageZh).toMatch(/[\u4e00-\u9fa5]/u);
+  });
+});
+
+// Draft validations share one ajv set-up (draft-validation/draft-ajv.ts), and ajv keeps what it
+// compiled by $id: what one draft declared must not be found by the next, nor a failed compile be
+// left behind, nor the published catalogue see any of it.
+describe('validateItemDraft, one draft after another', () => {
+  /** SW-005's next version whose schema demands a field its valid examples do not have. */
+  function demandingDraft(): Json {
+    const draft = nextVersionOf('SW-005');
+    at(draft, 'schema', 'properties').remark = { title: '备注', type: 'string', maxLength: 20 };
+    (at(draft, 'schema').required as string[]).push('remark');
+    return draft;
+  }
+
+  /** SW-005's next version with a part declared under `$defs`, with `naming` (an $id or $anchor). */
+  function declaring(naming: Json): Json {
+    const draft = nextVersionOf('SW-005');
+    at(draft, 'schema').$defs = {
+      part: { title: '部件', type: 'string', maxLength: 8, ...naming },
+    };
+    return draft;
+  }
+
+  /** The same version that refers to that name without declaring it (its own part has none). */
+  function referring(ref: string): Json {
+    const draft = declaring({});
+    at(draft, 'schema', 'properties').note = { title: '说明', $ref: ref };
+    return draft;
+  }
+
+  it('gives two drafts of the same item and version, validated in turn, each its own result', () => {
+    const plain = validateItemDraft(nextVersionOf('SW-005'), secondVersion('SW-005'));
+    const demanding = validateItemDraft(demandingDraft(), secondVersion('SW-005'));
+    expect(plain).toEqual({
+      ok: true,
+      problems: [],
+      compatibility: { mode: 'BACKWARD', breaking: false, changes: [] },
+    });
+    expect(demanding.ok).toBe(false);
+    expect(demanding.problems).toContainEqual(
+      expect.objectContaining({ path: '/examples/valid/0/payload/remark' }),
+    );
+    expect(demanding.compatibility?.breaking).toBe(true);
+    for (let round = 0; round < 3; round++) {
+      expect(validateItemDraft(nextVersionOf('SW-005'), secondVersion('SW-005'))).toEqual(plain);
+      expect(validateItemDraft(demandingDraft(), secondVersion('SW-005'))).toEqual(demanding);
+    }
+  });
+
+  it.each([
+    [
+      'an $id',
+      { $id: 'https://swgw.example/schemas/parts/part.schema.json' },
+      'https://swgw.example/schemas/parts/part.schema.json',
+    ],
+    ['an $anchor', { $anchor: 'part' }, '#part'],
+  ])('does not let a later draft find %s only an earlier draft declared', (_, naming, ref) => {
+    const alone = validateItemDraft(referring(ref), secondVersion('SW-005'));
+    expect(alone.problems).toContainEqual(
+      expect.objectContaining({
+        path: '/schema',
+        message: expect.stringMatching(/^does not compile in strict mode: can't resolve reference/),
+      }),
+    );
+    expect(validateItemDraft(declaring(naming), secondVersion('SW-005')).ok).toBe(true);
+    expect(validateItemDraft(referring(ref), secondVersion('SW-005'))).toEqual(alone);
+  });
+
+  /** Drafts of SW-005 version 2 that fail at each step of ajv's compile. */
+  const failing: [string, () => Json][] = [
+    [
+      'an unknown keyword (strict mode, after the $id is registered)',
+      () => {
+        const draft = nextVersionOf('SW-005');
+        at(draft, 'schema', 'properties', 'crossRegionReportNo').maxLenght = 40;
+        return draft;
+      },
+    ],
+    [
+      'a schema the meta-schema refuses (after its names are registered)',
+      () => {
+        const draft = declaring({ $id: 'https://swgw.example/schemas/parts/part.schema.json' });
+        at(draft, 'schema', 'properties', 'crossRegionReportNo').type = 'strin';
+        return draft;
+      },
+    ],
+    [
+      'one $id declared twice (while its names are being registered)',
+      () => {
+        const draft = declaring({ $id: 'https://swgw.example/schemas/parts/part.schema.json' });
+        at(draft, 'schema', '$defs').other = {
+          $id: 'https://swgw.example/schemas/parts/part.schema.json',
+          title: '另一部件',
+          type: 'integer',
+        };
+        return draft;
+      },
+    ],
+    [
+      'a reference that resolves to nothing',
+      () => referring('https://swgw.example/schemas/parts/none.schema.json'),
+    ],
+    [
+      'a typed result that does not compile (after the item schema did)',
+      () => {
+        const draft = nextVersionOf('SW-005');
+        at(draft, 'schema', 'resultSchema', 'properties', 'outcome').maxLenght = 10;
+        return draft;
+      },
+    ],
+  ];
+
+  it.each(failing)('is not poisoned by an earlier draft with %s', (_, failingDraft) => {
+    const first = validateItemDraft(failingDraft(), secondVersion('SW-005'));
+    expect(first.ok).toBe(false);
+    expect(first.problems).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining('strict mode') }),
+    );
+    expect(validateItemDraft(nextVersionOf('SW-005'), secondVersion('SW-005'))).toEqual({
+      ok: true,
+      problems: [],
+      compatibility: { mode: 'BACKWARD', breaking: false, changes: [] },
+    });
+    expect(validateItemDraft(failingDraft(), secondVersion('SW-005'))).toEqual(first);
+  });
+
+  it("leaves the published catalogue's validators as they were, for the same item and version", () => {
+    const registry = createSchemaRegistry({
+      divisions,
+      items: [loadCatalogue().find((item) => item.code === 'SW-005')!],
+    });
+    const validator = registry.validatorFor('SW-005', 1);
+    const valid = () => structuredClone(registry.examplesFor('SW-005')!.valid[0]) as Json;
+    const tooLong = () => {
+      const body = valid();
+      at(body, 'payload').crossRegionReportNo = '1'.repeat(41);
+      return body;
+    };
+    const refusedBefore = rejectionOf(() => registry.validateSubmission(tooLong())).errors;
+    // Drafts of the very version the catalogue publishes: a stricter schema, one declaring a
+    // name, one that fails to compile.
+    const stricter = draftOf('SW-005');
+    at(stricter, 'schema', 'properties', 'crossRegionReportNo').maxLength = 10;
+    expect(validateItemDraft(stricter, firstVersion('SW-005')).ok).toBe(false);
+    const named = draftOf('SW-005');
+    at(named, 'schema').$defs = {
+      part: {
+        $id: 'https://swgw.example/schemas/parts/part.schema.json',
+        title: '部件',
+        type: 'string',
+        maxLength: 8,
+      },
+    };
+    validateItemDraft(named, firstVersion('SW-005'));
+    const broken = draftOf('SW-005');
+    at(broken, 'schema', 'properties', 'crossRegionReportNo').maxLenght = 40;
+    expect(validateItemDraft(broken, firstVersion('SW-005')).ok).toBe(false);
+
+    expect(registry.validatorFor('SW-005', 1)).toBe(validator);
+    expect(registry.validateSubmission(valid()).item.version).toBe(1);
+    expect(rejectionOf(() => registry.validateSubmission(tooLong())).errors).toEqual(refusedBefore);
+  });
+
+  it('reads the shared definitions again, so a changed defs.schema.json is the one drafts meet', () => {
+    const schemasDir = mkdtempSync(join(tmpdir(), 'draft-defs-'));
+    try {
+      for (const file of ['defs.schema.json', 'envelope.schema.json'])
+        cpSync(projectPath('schemas', file), join(schemasDir, file));
+      const context = { ...secondVersion('SW-005'), schemasDir };
+      expect(validateItemDraft(nextVersionOf('SW-005'), context).ok).toBe(true);
+      const defs = JSON.parse(readFileSync(join(schemasDir, 'defs.schema.json'), 'utf8')) as Json;
+      at(defs, '$defs', 'shortText').maxLength = 4;
+      writeFileSync(join(schemasDir, 'defs.schema.json'), JSON.stringify(defs));
+      expect(validateItemDraft(nextVersionOf('SW-005'), context).problems).toContainEqual(
+        expect.objectContaining({
+          message: expect.stringContaining('must NOT have more than 4 characters'),
+        }),
+      );
+    } finally {
+      rmSync(schemasDir, { recursive: true, force: true });
+    }
   });
 });
