@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { createPortalApp } from '../../../portal/server/portal-app.ts';
-import { loadPortalConfig, type PortalConfig } from '../../../portal/server/portal-config.ts';
+import type { PortalConfig } from '../../../portal/server/portal-config.ts';
 import {
   connectPortalRedis,
   startPortal,
@@ -25,7 +25,8 @@ import { event } from '../../support/case-flow.ts';
 import { mountedRoutes, routeName } from '../../support/mounted-routes.ts';
 import { paidResult } from '../../support/payment-results.ts';
 import { portalClient } from '../../support/portal-client.ts';
-import { testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
+import { uniquePrefix } from '../../support/redis.ts';
 import { rng } from './prng.ts';
 import type { PortalRequest, SweepContext } from './portal-requests.ts';
 import { requestsFor } from './portal-route-requests.ts';
@@ -70,11 +71,8 @@ const client = portalClient(() => portal.url);
 
 beforeAll(async () => {
   gw = await startApiGateway({ GW_RATE_LIMIT_PER_SECOND: '1000000' });
-  config = loadPortalConfig({
-    PORTAL_PORT: '0',
-    PORTAL_ENV: 'test',
+  config = testPortalConfig({
     PORTAL_GATEWAY_URL: gw.url,
-    PORTAL_REDIS_URL: testRedisUrl(),
     PORTAL_REDIS_PREFIX: uniquePrefix('portal-sweep'),
   });
   portal = await startPortal({ config });

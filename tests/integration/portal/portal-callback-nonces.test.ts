@@ -6,26 +6,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
-import { loadPortalConfig, type PortalConfig } from '../../../portal/server/portal-config.ts';
+import type { PortalConfig } from '../../../portal/server/portal-config.ts';
 import { portalKeys } from '../../../portal/server/portal-keys.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { keysUnder } from '../../support/personal-scan.ts';
-import { plainRedis, testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
+import { plainRedis, uniquePrefix } from '../../support/redis.ts';
 
 const PATH = '/callbacks/gateway';
 const prefix = uniquePrefix('portal-nonces');
 const redis = plainRedis();
 // No gateway: a callback for a case the portal does not know is acknowledged without asking it.
-const env = (redisUrl = testRedisUrl()) => ({
-  PORTAL_PORT: '0',
-  PORTAL_ENV: 'test' as const,
-  PORTAL_GATEWAY_URL: 'http://127.0.0.1:9',
-  PORTAL_REDIS_URL: redisUrl,
-  PORTAL_REDIS_PREFIX: prefix,
-  PORTAL_LOGIN_KEY: LOGIN_KEY,
-});
+const portalConfig = () =>
+  testPortalConfig({
+    PORTAL_GATEWAY_URL: 'http://127.0.0.1:9',
+    PORTAL_REDIS_PREFIX: prefix,
+    PORTAL_LOGIN_KEY: LOGIN_KEY,
+  });
 const LOGIN_KEY = generateDataKeys('login');
-const config: PortalConfig = loadPortalConfig(env());
+const config: PortalConfig = portalConfig();
 const keys = portalKeys(prefix, config.loginKey);
 
 const body = JSON.stringify({
@@ -46,8 +45,8 @@ const post = (portal: RunningPortal, headers: Record<string, string>) =>
 let a: RunningPortal;
 let b: RunningPortal;
 beforeAll(async () => {
-  a = await startPortal({ config: loadPortalConfig(env()) });
-  b = await startPortal({ config: loadPortalConfig(env()) });
+  a = await startPortal({ config: portalConfig() });
+  b = await startPortal({ config: portalConfig() });
 });
 afterAll(async () => {
   await a?.stop();
@@ -88,7 +87,7 @@ describe('across a portal restart', () => {
     const headers = signed();
     expect((await post(a, headers)).status).toBe(204);
     await a.stop();
-    a = await startPortal({ config: loadPortalConfig(env()) });
+    a = await startPortal({ config: portalConfig() });
     expect((await post(a, headers)).status).toBe(401);
     expect((await post(a, signed())).status).toBe(204);
   });

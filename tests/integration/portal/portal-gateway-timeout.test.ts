@@ -5,13 +5,13 @@
 // press again, through a portal that reaches the gateway, is taken under the same Idempotency-Key:
 // one case, one rating. Two portals share one Redis prefix, so one session serves both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPortalConfig } from '../../../portal/server/portal-config.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { event, readCase } from '../../support/case-flow.ts';
 import { paidResult } from '../../support/payment-results.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
-import { testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
+import { uniquePrefix } from '../../support/redis.ts';
 import { startSilentGateway, type SilentGateway } from '../../support/silent-gateway.ts';
 
 const TIMEOUT_MS = 100;
@@ -25,18 +25,16 @@ const warnings: string[] = [];
 beforeAll(async () => {
   gw = await startApiGateway();
   silent = await startSilentGateway();
-  const env = (gatewayUrl: string, prefix: string) => ({
-    PORTAL_PORT: '0',
-    PORTAL_ENV: 'test',
-    PORTAL_GATEWAY_URL: gatewayUrl,
-    PORTAL_GATEWAY_TIMEOUT_MS: String(TIMEOUT_MS),
-    PORTAL_REDIS_URL: testRedisUrl(),
-    PORTAL_REDIS_PREFIX: prefix,
-  });
+  const config = (gatewayUrl: string, prefix: string) =>
+    testPortalConfig({
+      PORTAL_GATEWAY_URL: gatewayUrl,
+      PORTAL_GATEWAY_TIMEOUT_MS: String(TIMEOUT_MS),
+      PORTAL_REDIS_PREFIX: prefix,
+    });
   const prefix = uniquePrefix('portal');
-  reaching = await startPortal({ config: loadPortalConfig(env(gw.url, prefix)) });
+  reaching = await startPortal({ config: config(gw.url, prefix) });
   hung = await startPortal({
-    config: loadPortalConfig(env(silent.url, prefix)),
+    config: config(silent.url, prefix),
     warn: (m) => warnings.push(m),
   });
 });
@@ -112,13 +110,10 @@ describe('a gateway that never answers', () => {
 
 describe('the portal setting', () => {
   it('defaults PORTAL_GATEWAY_TIMEOUT_MS to 10000 and refuses one that is not a whole number of ms, 1–120000', () => {
-    const base = { PORTAL_ENV: 'test', PORTAL_REDIS_URL: testRedisUrl() };
-    expect(loadPortalConfig(base).gatewayTimeoutMs).toBe(10_000);
-    expect(loadPortalConfig({ ...base, PORTAL_GATEWAY_TIMEOUT_MS: '2500' }).gatewayTimeoutMs).toBe(
-      2500,
-    );
+    expect(testPortalConfig().gatewayTimeoutMs).toBe(10_000);
+    expect(testPortalConfig({ PORTAL_GATEWAY_TIMEOUT_MS: '2500' }).gatewayTimeoutMs).toBe(2500);
     for (const value of ['0', '-5', '1.5', 'soon', '120001'])
-      expect(() => loadPortalConfig({ ...base, PORTAL_GATEWAY_TIMEOUT_MS: value })).toThrow(
+      expect(() => testPortalConfig({ PORTAL_GATEWAY_TIMEOUT_MS: value })).toThrow(
         /PORTAL_GATEWAY_TIMEOUT_MS must be a whole number of ms, 1–120000/,
       );
   });

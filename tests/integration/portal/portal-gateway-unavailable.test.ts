@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
-import { loadPortalConfig } from '../../../portal/server/portal-config.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { portalClient } from '../../support/portal-client.ts';
-import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
+import { waitFor } from '../../support/redis.ts';
 
 let gatewayRedis: PrivateRedis | undefined;
 let gw: ApiGateway | undefined;
@@ -38,13 +38,7 @@ describe('a gateway whose Redis is down', () => {
     gatewayRedis = await startPrivateRedis({ dir, persistent: true });
     gw = await startApiGateway({}, { redisUrl: gatewayRedis.url });
     portal = await startPortal({
-      config: loadPortalConfig({
-        PORTAL_PORT: '0',
-        PORTAL_ENV: 'test',
-        PORTAL_GATEWAY_URL: gw.url,
-        PORTAL_REDIS_URL: testRedisUrl(),
-        PORTAL_REDIS_PREFIX: uniquePrefix('portal'),
-      }),
+      config: testPortalConfig({ PORTAL_GATEWAY_URL: gw.url }),
     });
     const s = await viaPortal.session();
     const values = await viaPortal.paymentValues(s);

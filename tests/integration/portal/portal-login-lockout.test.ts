@@ -7,25 +7,24 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataKeys, parseDataKeys } from '../../../gateway/personal-data/data-keys.ts';
-import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
+import { PortalConfigError } from '../../../portal/server/portal-config.ts';
 import { portalKeys } from '../../../portal/server/portal-keys.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { hashFieldNames, inClear, keysUnder, rawBytes } from '../../support/personal-scan.ts';
-import { plainRedis, testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
+import { plainRedis, uniquePrefix } from '../../support/redis.ts';
 
 const LOGIN_KEY = generateDataKeys('login');
 const redis = plainRedis();
-const env = (prefix: string, extra: Record<string, string> = {}) => ({
-  PORTAL_PORT: '0',
-  PORTAL_ENV: 'test' as const,
-  PORTAL_GATEWAY_URL: gw.url,
-  PORTAL_REDIS_URL: testRedisUrl(),
-  PORTAL_REDIS_PREFIX: prefix,
-  PORTAL_DATA_KEYS: generateDataKeys('k1'),
-  PORTAL_LOGIN_KEY: LOGIN_KEY,
-  ...extra,
-});
+const portalConfig = (prefix: string, extra: NodeJS.ProcessEnv = {}) =>
+  testPortalConfig({
+    PORTAL_GATEWAY_URL: gw.url,
+    PORTAL_REDIS_PREFIX: prefix,
+    PORTAL_DATA_KEYS: generateDataKeys('k1'),
+    PORTAL_LOGIN_KEY: LOGIN_KEY,
+    ...extra,
+  });
 const keysOf = (prefix: string) =>
   portalKeys(prefix, parseDataKeys(LOGIN_KEY, undefined, 'test').current);
 
@@ -101,7 +100,7 @@ describe('a stranger failing one login from another address (no proxy trusted)',
   const answers: Answer[] = [];
 
   beforeAll(async () => {
-    portal = await startPortal({ config: loadPortalConfig(env(prefix)) });
+    portal = await startPortal({ config: portalConfig(prefix) });
     running.push(portal);
     for (let i = 0; i < 5; i++) answers.push(await loginFrom(portal, stranger, 'shudao', 'wrong'));
   });
@@ -141,7 +140,7 @@ describe('one address failing across many logins (PORTAL_TRUST_PROXY=true)', () 
 
   beforeAll(async () => {
     portal = await startPortal({
-      config: loadPortalConfig(env(prefix, { PORTAL_TRUST_PROXY: 'true' })),
+      config: portalConfig(prefix, { PORTAL_TRUST_PROXY: 'true' }),
     });
     running.push(portal);
     // Twenty logins, one wrong password each: no login reaches its own limit of five.
@@ -174,7 +173,7 @@ describe('PORTAL_TRUST_PROXY', () => {
   it('refuses anything but true or false', () => {
     let problems: readonly string[] = [];
     try {
-      loadPortalConfig({ ...env('portal'), PORTAL_TRUST_PROXY: 'yes' });
+      portalConfig('portal', { PORTAL_TRUST_PROXY: 'yes' });
     } catch (error) {
       if (error instanceof PortalConfigError) problems = error.problems;
     }

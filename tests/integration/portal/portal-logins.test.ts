@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataKeys, parseDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { createSealer } from '../../../gateway/personal-data/sealed-data.ts';
-import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
+import { PortalConfigError } from '../../../portal/server/portal-config.ts';
 import { portalKeys, sessionDigest } from '../../../portal/server/portal-keys.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
@@ -21,22 +21,21 @@ import {
   rawBytes,
 } from '../../support/personal-scan.ts';
 import { portalClient } from '../../support/portal-client.ts';
-import { plainRedis, testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
+import { plainRedis, uniquePrefix } from '../../support/redis.ts';
 
 const DATA_KEYS = generateDataKeys('k1');
 const LOGIN_KEY = generateDataKeys('login');
 const DAY_MS = 86_400_000;
 const redis = plainRedis();
-const env = (prefix: string, extra: Record<string, string> = {}) => ({
-  PORTAL_PORT: '0',
-  PORTAL_ENV: 'test' as const,
-  PORTAL_GATEWAY_URL: gw.url,
-  PORTAL_REDIS_URL: testRedisUrl(),
-  PORTAL_REDIS_PREFIX: prefix,
-  PORTAL_DATA_KEYS: DATA_KEYS,
-  PORTAL_LOGIN_KEY: LOGIN_KEY,
-  ...extra,
-});
+const portalConfig = (prefix: string, extra: NodeJS.ProcessEnv = {}) =>
+  testPortalConfig({
+    PORTAL_GATEWAY_URL: gw.url,
+    PORTAL_REDIS_PREFIX: prefix,
+    PORTAL_DATA_KEYS: DATA_KEYS,
+    PORTAL_LOGIN_KEY: LOGIN_KEY,
+    ...extra,
+  });
 const keysOf = (prefix: string) =>
   portalKeys(prefix, parseDataKeys(LOGIN_KEY, undefined, 'test').current);
 
@@ -75,7 +74,7 @@ describe('logins at rest', () => {
   const caseIds: string[] = [];
 
   beforeAll(async () => {
-    const portal = await startPortal({ config: loadPortalConfig(env(prefix)) });
+    const portal = await startPortal({ config: portalConfig(prefix) });
     running.push(portal);
     const client = portalClient(() => portal.url);
     for (const login of ['shudao', 'xiaohong']) {
@@ -159,7 +158,7 @@ describe('a store written by the previous version, logins in clear', () => {
       .zadd(keys.accountCases('shudao'), Date.now(), newCase)
       .pexpire(keys.accountCases('shudao'), retentionMs)
       .exec();
-    const config = loadPortalConfig(env(prefix, { PORTAL_CASE_RETENTION_DAYS: '30' }));
+    const config = portalConfig(prefix, { PORTAL_CASE_RETENTION_DAYS: '30' });
     const two = await Promise.all(
       [0, 1].map((i) => startPortal({ config, warn: (m) => warnings[i]!.push(m) })),
     );
@@ -205,7 +204,7 @@ describe('a store written by the previous version, logins in clear', () => {
 
   it('moves nothing at the next start', async () => {
     const again = await startPortal({
-      config: loadPortalConfig(env(prefix)),
+      config: portalConfig(prefix),
       warn: (m) => warnings[2]!.push(m),
     });
     running.push(again);
@@ -217,10 +216,7 @@ describe('PORTAL_LOGIN_KEY', () => {
   it('refuses a second key: a login must keep its digest', () => {
     let problems: readonly string[] = [];
     try {
-      loadPortalConfig({
-        ...env('portal'),
-        PORTAL_LOGIN_KEY: `${generateDataKeys('l2')},${LOGIN_KEY}`,
-      });
+      portalConfig('portal', { PORTAL_LOGIN_KEY: `${generateDataKeys('l2')},${LOGIN_KEY}` });
     } catch (error) {
       if (error instanceof PortalConfigError) problems = error.problems;
     }

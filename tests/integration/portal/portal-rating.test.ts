@@ -6,7 +6,6 @@
 // appeal voided is shown voided, and the case still cannot be rated again.
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPortalConfig } from '../../../portal/server/portal-config.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { event, readCase } from '../../support/case-flow.ts';
@@ -14,7 +13,7 @@ import { decideAppeal, evaluate, rectificationEvent } from '../../support/evalua
 import { startGatewayGate, type GatewayGate } from '../../support/gateway-gate.ts';
 import { paidResult } from '../../support/payment-results.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
-import { testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
 
 let gw: ApiGateway;
 let gate: GatewayGate;
@@ -23,13 +22,7 @@ beforeAll(async () => {
   gw = await startApiGateway();
   gate = await startGatewayGate(gw.url);
   portal = await startPortal({
-    config: loadPortalConfig({
-      PORTAL_PORT: '0',
-      PORTAL_ENV: 'test',
-      PORTAL_GATEWAY_URL: gate.url,
-      PORTAL_REDIS_URL: testRedisUrl(),
-      PORTAL_REDIS_PREFIX: uniquePrefix('portal'),
-    }),
+    config: testPortalConfig({ PORTAL_GATEWAY_URL: gate.url }),
   });
 });
 afterAll(async () => {

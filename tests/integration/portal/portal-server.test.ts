@@ -11,20 +11,14 @@ import { startPortal, type RunningPortal } from '../../../portal/server/portal-p
 import { TEST_ACCOUNTS } from '../../../portal/server/test-accounts.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { portalClient } from '../../support/portal-client.ts';
-import { testRedisUrl, uniquePrefix } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
 
 let gw: ApiGateway;
 let portal: RunningPortal;
 beforeAll(async () => {
   gw = await startApiGateway();
   portal = await startPortal({
-    config: loadPortalConfig({
-      PORTAL_PORT: '0',
-      PORTAL_ENV: 'test',
-      PORTAL_GATEWAY_URL: gw.url,
-      PORTAL_REDIS_URL: testRedisUrl(),
-      PORTAL_REDIS_PREFIX: uniquePrefix('portal'),
-    }),
+    config: testPortalConfig({ PORTAL_GATEWAY_URL: gw.url }),
   });
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
 import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
 import { PAYMENT_ITEM, paymentEnvelope } from '../../../portal/server/payment-envelope.ts';
-import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
+import { PortalConfigError } from '../../../portal/server/portal-config.ts';
 import { portalKeys } from '../../../portal/server/portal-keys.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { TEST_ACCOUNTS } from '../../../portal/server/test-accounts.ts';
@@ -24,7 +24,8 @@ import {
   secretsOf,
 } from '../../support/personal-scan.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
-import { ownRedis, plainRedis, testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { testPortalConfig } from '../../support/portal-config.ts';
+import { ownRedis, plainRedis, uniquePrefix, waitFor } from '../../support/redis.ts';
 
 const SESSION_MINUTES = 30;
 const RETENTION_DAYS = 30;
@@ -35,18 +36,17 @@ const K2 = generateDataKeys('k2');
 const LOGIN_KEY = generateDataKeys('login');
 /** generateDataKeys gives `<id>:<key>`, its id made unique (`k1-7efa60`). */
 const keyIdOf = (k: string) => k.split(':')[0]!;
-const env = (gatewayUrl: string, redisUrl = testRedisUrl(), dataKeys = K1) => ({
-  PORTAL_PORT: '0',
-  PORTAL_ENV: 'test' as const,
-  PORTAL_GATEWAY_URL: gatewayUrl,
-  PORTAL_REDIS_URL: redisUrl,
-  PORTAL_REDIS_PREFIX: prefix,
-  PORTAL_SESSION_MINUTES: String(SESSION_MINUTES),
-  PORTAL_DATA_KEYS: dataKeys,
-  PORTAL_CASE_RETENTION_DAYS: String(RETENTION_DAYS),
-  PORTAL_LOGIN_KEY: LOGIN_KEY,
-});
-const keys = portalKeys(prefix, loadPortalConfig(env('http://127.0.0.1:8080')).loginKey);
+const portalConfig = (gatewayUrl: string, overrides: NodeJS.ProcessEnv = {}) =>
+  testPortalConfig({
+    PORTAL_GATEWAY_URL: gatewayUrl,
+    PORTAL_REDIS_PREFIX: prefix,
+    PORTAL_SESSION_MINUTES: String(SESSION_MINUTES),
+    PORTAL_DATA_KEYS: K1,
+    PORTAL_CASE_RETENTION_DAYS: String(RETENTION_DAYS),
+    PORTAL_LOGIN_KEY: LOGIN_KEY,
+    ...overrides,
+  });
+const keys = portalKeys(prefix, portalConfig('http://127.0.0.1:8080').loginKey);
 
 let gw: ApiGateway;
 let portal: RunningPortal;
@@ -55,7 +55,7 @@ const idOf = (s: PortalSession) => s.cookie.slice('portal_sid='.length);
 
 beforeAll(async () => {
   gw = await startApiGateway();
-  portal = await startPortal({ config: loadPortalConfig(env(gw.url)) });
+  portal = await startPortal({ config: portalConfig(gw.url) });
 });
 afterAll(async () => {
   await portal?.stop();
@@ -88,7 +88,7 @@ describe('across a portal restart', () => {
     caseId = await pay(shudao, 'before-restart');
     // A new portal on the same Redis (a new port: the cookie is the browser's, not the port's).
     await portal.stop();
-    portal = await startPortal({ config: loadPortalConfig(env(gw.url)) });
+    portal = await startPortal({ config: portalConfig(gw.url) });
   });
 
   it('keeps the session, and its home page lists the case submitted before the restart', async () => {
@@ -173,7 +173,9 @@ describe('case records at rest', () => {
 
   it('opens a record sealed under k1 once PORTAL_DATA_KEYS lists k2 as current and k1 as old, and seals new ones under k2', async () => {
     await portal.stop();
-    portal = await startPortal({ config: loadPortalConfig(env(gw.url, undefined, `${K2},${K1}`)) });
+    portal = await startPortal({
+      config: portalConfig(gw.url, { PORTAL_DATA_KEYS: `${K2},${K1}` }),
+    });
     const res = await client.call(s, `/api/forms/payment?retry=${caseId}`);
     expect(((await res.json()) as { values: unknown }).values).toEqual(values);
     const next = await pay(s, 'after-rotation');
@@ -184,7 +186,7 @@ describe('case records at rest', () => {
   it("starts the retry from the account's defaults, warning, when the record's key is no longer listed", async () => {
     const warnings: string[] = [];
     const k2Only = await startPortal({
-      config: loadPortalConfig(env(gw.url, undefined, K2)),
+      config: portalConfig(gw.url, { PORTAL_DATA_KEYS: K2 }),
       warn: (m) => warnings.push(m),
     });
     try {
@@ -272,7 +274,7 @@ describe('sessions in Redis', () => {
 describe('when its Redis is gone', () => {
   it('answers pages and calls 503 saying so, and keeps serving what needs no Redis', async () => {
     const own = await ownRedis('portal-down');
-    const down = await startPortal({ config: loadPortalConfig(env(gw.url, own.url)) });
+    const down = await startPortal({ config: portalConfig(gw.url, { PORTAL_REDIS_URL: own.url }) });
     const onDown = portalClient(() => down.url);
     try {
       const s = await onDown.session('shudao');
@@ -312,7 +314,7 @@ describe('portal configuration', () => {
   ])('refuses to start with PORTAL_REDIS_URL %s', (_, url) => {
     let problems: readonly string[] = [];
     try {
-      loadPortalConfig({ PORTAL_ENV: 'test', ...(url ? { PORTAL_REDIS_URL: url } : {}) });
+      testPortalConfig({ PORTAL_REDIS_URL: url });
     } catch (error) {
       if (error instanceof PortalConfigError) problems = error.problems;
     }
@@ -322,7 +324,7 @@ describe('portal configuration', () => {
   it.each(['0', '-1', 'a year'])('refuses PORTAL_CASE_RETENTION_DAYS %s', (days) => {
     let problems: readonly string[] = [];
     try {
-      loadPortalConfig({ ...env('http://127.0.0.1:8080'), PORTAL_CASE_RETENTION_DAYS: days });
+      portalConfig('http://127.0.0.1:8080', { PORTAL_CASE_RETENTION_DAYS: days });
     } catch (error) {
       if (error instanceof PortalConfigError) problems = error.problems;
     }
@@ -332,7 +334,7 @@ describe('portal configuration', () => {
   it('names PORTAL_DATA_KEYS, never the key, when an entry is malformed', () => {
     let problems: readonly string[] = [];
     try {
-      loadPortalConfig({ ...env('http://127.0.0.1:8080'), PORTAL_DATA_KEYS: 'k1:c2hvcnQ=' });
+      portalConfig('http://127.0.0.1:8080', { PORTAL_DATA_KEYS: 'k1:c2hvcnQ=' });
     } catch (error) {
       if (error instanceof PortalConfigError) problems = error.problems;
     }
@@ -340,7 +342,7 @@ describe('portal configuration', () => {
   });
 
   it('defaults PORTAL_CASE_RETENTION_DAYS to the gateway case retention default, 365', () => {
-    const { PORTAL_CASE_RETENTION_DAYS: _days, ...rest } = env('http://127.0.0.1:8080');
-    expect(loadPortalConfig(rest).caseRetentionDays).toBe(365);
+    const config = portalConfig('http://127.0.0.1:8080', { PORTAL_CASE_RETENTION_DAYS: undefined });
+    expect(config.caseRetentionDays).toBe(365);
   });
 });
