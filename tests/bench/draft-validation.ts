@@ -1,5 +1,5 @@
-// `node tests/bench/draft-validation.ts [rounds] [validations] [project roots…]`: what one
-// operator's draft validation costs in-process (gateway/README.md#drafts-and-four-eyes), the way
+// `npm run bench:drafts -- [rounds] [validations] [project roots…]`: what one operator's draft
+// validation costs in-process (gateway/README.md#drafts-and-four-eyes), the way
 // POST …/drafts/{id}/validate runs it: validateItemDraft on a published item's next version, with
 // the base schema for the compatibility report. Each round is a fresh process that loads the
 // division tables, validates one draft to warm up the code (not counted: ajv's own code is cold
