@@ -5,7 +5,11 @@
 //   worker processes run;
 // - open joint parents not checked for `ageMs` catch up with their children. A child's move moves
 //   its parent in the same Lua step, so this only finds a parent an older gateway left behind (or
-//   one edited by hand); each check is one atomic script, harmless when several instances race.
+//   one edited by hand); each check is one atomic script, harmless when several instances race;
+// - then, province after province, the rectification moves (and openings) written more than
+//   `ageMs` ago whose listeners never said they had heard of them (their process died between the
+//   Lua step and the listeners, or a listener failed) are told again: the portal's callback, 督办
+//   tracking or settling, each idempotent, so a repeat is harmless.
 import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
@@ -21,10 +25,33 @@ export interface ReconcilePass {
   queued: number;
   /** Joint parents that were behind their children. */
   parentsRepaired: number;
+  /** Rectification moves whose listeners were told again. */
+  retold: number;
+}
+
+/**
+ * A store whose moves wait in an outbox of their own, per province, until their listeners have
+ * heard of them: the rectification store (rectifications/rectification-store.ts), named here by
+ * what the reconciler needs so that cases/ does not import rectifications.
+ */
+export interface UntoldMoves {
+  claimUntold(
+    province: string,
+    cutoffMs: number,
+    claimUntilMs: number,
+    limit: number,
+  ): Promise<string[]>;
+  retell(province: string, entry: string): Promise<boolean>;
+}
+
+export interface ReconcilerDeps extends RelayDeps {
+  rectifications: UntoldMoves;
+  /** The alliance's provinces: whose rectification outboxes are looked at. */
+  provinces: readonly string[];
 }
 
 export async function reconcileOnce(
-  deps: RelayDeps,
+  deps: ReconcilerDeps,
   settings: ReconcilerSettings,
   log: Logger,
   now = deps.store.now().getTime(),
@@ -54,11 +81,35 @@ export async function reconcileOnce(
       }
     }
   }
-  return { queued, parentsRepaired };
+  let retold = 0;
+  for (const province of deps.provinces) {
+    // Scored by the system clock, as the case outbox is.
+    const entries = await deps.rectifications.claimUntold(
+      province,
+      Date.now() - settings.ageMs,
+      Date.now() + Math.max(settings.ageMs, 1000),
+      batch,
+    );
+    for (const entry of entries) {
+      try {
+        if (await deps.rectifications.retell(province, entry)) retold++;
+      } catch (error) {
+        // Left claimed: told again once the claim runs out; one entry never holds up the rest.
+        log.warn({ err: error, province, entry }, 'rectification move not told; will retry');
+      }
+    }
+    if (entries.length > 0) {
+      log.warn(
+        { province, moves: entries.length },
+        'reconciler told the listeners of rectification moves no listener had heard of',
+      );
+    }
+  }
+  return { queued, parentsRepaired, retold };
 }
 
 export function startReconciler(
-  deps: RelayDeps,
+  deps: ReconcilerDeps,
   settings: ReconcilerSettings,
   log: Logger,
 ): { stop: () => Promise<void> } {

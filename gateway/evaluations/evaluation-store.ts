@@ -79,7 +79,11 @@ export class EvaluationStore {
     await this.#redis.set(key, JSON.stringify(record), 'EX', this.#idempotencySeconds, 'NX');
   }
 
-  /** Stores the evaluation (and the rectification a 差评 opens) unless the party was rated. */
+  /**
+   * Stores the evaluation (and the rectification a 差评 opens) unless the party was rated. An
+   * opened rectification waits in its province's rectification outbox until its listeners have
+   * heard of it (RectificationOpener.opened; the reconciler, if this process dies first).
+   */
   async create(
     evaluation: Evaluation,
     counters: readonly CounterDelta[],
@@ -101,6 +105,7 @@ export class EvaluationStore {
         keys.rectifications,
         keys.rectificationsIn('OPEN'),
         keys.rectificationsOf(evaluation.clientId),
+        keys.rectificationOutbox,
       ],
       [
         JSON.stringify(this.#toHash(evaluation)),
@@ -112,6 +117,9 @@ export class EvaluationStore {
         opening ? JSON.stringify(opening.fields) : '{}',
         opening?.entry ?? '',
         this.#retentionSeconds,
+        // The system clock, not the store's (a test's may run years ahead): the reconciler
+        // compares the outbox entry's score with its own.
+        Date.now(),
       ],
     )) as string[];
     if (reply[0] === 'created') return { created: true };

@@ -4,7 +4,10 @@
 // 差评's own Lua step (gateway/evaluations/evaluation-store.ts); after that this store is its only
 // writer: a status changes only by a row of the lifecycle table, applied by move-rectification.lua
 // if the rectification is still exactly as the mover read it, and the listeners given at
-// construction (portal callbacks, 督办 tracking) hear of every applied move.
+// construction (portal callbacks, 督办 tracking) hear of every applied move. Each applied move (and
+// the opening) enters the province's rectification outbox in its own Lua step and leaves it once
+// the listeners have heard of it; the reconciler tells them of one a dead process left there
+// (retell, gateway/README.md#outbox-rule), and every listener's effect is idempotent.
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
@@ -27,6 +30,9 @@ import type { CounterDelta } from '../evaluations/rating-counters.ts';
 const script = (path: string) => luaScript(readFileSync(new URL(path, import.meta.url), 'utf8'));
 const MOVE = script('./scripts/move-rectification.lua');
 const RAISE_FLAG = script('../supervision/scripts/raise-flag.lua');
+// The claim of a sorted set's entries scored up to a cutoff (re-scored, so no one else claims them
+// meanwhile) is the silence watch's: one script for both.
+const CLAIM = script('../cases/scripts/claim-silent-cases.lua');
 
 /** A rectification as read, with its history length: what a move must still find. */
 export type LoadedRectification = Rectification & { sequence: number };
@@ -171,6 +177,7 @@ export class RectificationStore {
         keys.statsTotal,
         keys.statsDay(read.openedDate),
         keys.evaluation(read.caseId, read.rated),
+        keys.rectificationOutbox,
       ],
       [
         read.status,
@@ -183,6 +190,10 @@ export class RectificationStore {
         read.id,
         JSON.stringify(step.evaluationFields ?? {}),
         at,
+        name,
+        // The system clock, not the store's (a test's may run years ahead): the reconciler
+        // compares the outbox entry's score with its own.
+        Date.now(),
       ],
     )) as [string, string | number];
     const [verdict, value] = reply;
@@ -204,6 +215,7 @@ export class RectificationStore {
         at,
       });
     }
+    await this.#told(read.province, outboxEntry(read.id, Number(value), name));
     return { ok: true, status: to, sequence: Number(value) };
   }
 
@@ -216,6 +228,69 @@ export class RectificationStore {
       sequence: 1,
       at: rectification.openedAt,
     });
+    await this.#told(rectification.province, outboxEntry(rectification.id, 1, 'opened'));
+  }
+
+  /**
+   * Claims up to `limit` of one province's outbox entries written at or before `cutoffMs` (or
+   * whose earlier claim ran out) until `claimUntilMs`: moves whose listeners may never have heard
+   * of them, for the reconciler to retell. A claimed entry is not claimed again (by any process)
+   * before `claimUntilMs`.
+   */
+  async claimUntold(
+    province: string,
+    cutoffMs: number,
+    claimUntilMs: number,
+    limit: number,
+  ): Promise<string[]> {
+    const key = this.#keys.rating(province).rectificationOutbox;
+    return (await runScript(
+      this.#redis,
+      CLAIM,
+      [key],
+      [cutoffMs, claimUntilMs, limit],
+    )) as string[];
+  }
+
+  /**
+   * Tells the listeners, again, of the move an outbox entry names, then removes the entry: the
+   * rectification as it is now, with the status and time the move gave it (its history entry),
+   * so the portal's callback is the one the move would have queued (job id per rectification and
+   * sequence: a repeat is dropped), and 督办 tracking or settling, each once, follows. False when
+   * the rectification is gone (the entry is dropped) or the entry is not one.
+   */
+  async retell(province: string, entry: string): Promise<boolean> {
+    const [id = '', seq = '', move = ''] = entry.split('|');
+    const sequence = Number(seq);
+    const current = isMoveName(move) && sequence >= 1 ? await this.get(id) : undefined;
+    // The move's own history entry and the one before it (a flag's entry keeps the status).
+    const [before, moved] = current
+      ? (
+          await this.#redis.lrange(
+            this.#keys.rating(province).rectificationHistory(id),
+            Math.max(0, sequence - 2),
+            sequence - 1,
+          )
+        ).map((raw) => JSON.parse(raw) as RectificationHistoryEntry)
+      : [];
+    const told = sequence === 1 ? before : moved;
+    if (current && told && isMoveName(move)) {
+      const { sequence: _length, ...rectification } = current;
+      await this.#tell({
+        rectification: { ...rectification, status: told.status },
+        move,
+        previous: sequence === 1 ? undefined : before?.status,
+        sequence,
+        at: told.at,
+      });
+    }
+    await this.#told(province, entry);
+    return !!(current && told);
+  }
+
+  /** Every listener heard of the move: its outbox entry goes. */
+  async #told(province: string, entry: string): Promise<void> {
+    await this.#redis.zrem(this.#keys.rating(province).rectificationOutbox, entry);
   }
 
   /** Raises a 督办 flag once, with its history entry; false when already up or gone. */
@@ -260,4 +335,13 @@ export class RectificationStore {
   async #tell(notice: RectificationNotice): Promise<void> {
     for (const listener of this.#listeners) await listener(notice);
   }
+}
+
+/** A move's rectification outbox entry (move-rectification.lua, create-evaluation.lua write it). */
+function outboxEntry(id: string, sequence: number, move: RectificationMoveName): string {
+  return `${id}|${sequence}|${move}`;
+}
+
+function isMoveName(move: string): move is RectificationMoveName {
+  return Object.hasOwn(RECTIFICATION_LIFECYCLE, move);
 }

@@ -133,6 +133,11 @@ export interface RatingKeys {
   rectificationsIn(status: string): string;
   /** Sorted set of the rectification ids of one portal's cases. */
   rectificationsOf(clientId: string): string;
+  /**
+   * Sorted set `<id>|<sequence>|<move>` → when written (ms) or a claim's end: the rectification
+   * moves (and openings) whose listeners have not all finished (gateway/README.md#outbox-rule).
+   */
+  readonly rectificationOutbox: string;
   /** Hash `<item>|<rated>|<counter>` → count, all time. */
   readonly statsTotal: string;
   /** The same counters for evaluations made on one China date. */
@@ -350,6 +355,7 @@ function ratingKeys(prefix: string, province: string): RatingKeys {
     rectifications: `${base}:rects`,
     rectificationsIn: (status: string) => `${base}:rects:status:${status}`,
     rectificationsOf: (clientId: string) => `${base}:rects:client:${clientId}`,
+    rectificationOutbox: `${base}:rects:outbox`,
     statsTotal: `${base}:stats:total`,
     statsDay: (date: string) => `${base}:stats:day:${date}`,
     statsDays: `${base}:stats:days`,

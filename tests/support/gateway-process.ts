@@ -1,6 +1,7 @@
 // The real gateway entry point (gateway/main.ts) in a child process, on the test run's Redis under
 // the key prefix given, for tests of commands that talk to a gateway over the network only (the
-// operator CLI). Ready when /readyz answers 200; stop() sends SIGTERM and waits for the exit.
+// operator CLI, a process killed mid-request). Ready when /readyz answers 200; stop() sends SIGTERM
+// and waits for the exit, kill() SIGKILL.
 import { freePort } from '../../scripts/private-redis.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { startNodeChild } from './node-child.ts';
@@ -10,6 +11,8 @@ export interface GatewayProcess {
   url: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGKILL, as a crash: nothing of its shutdown runs. Resolves once it has exited. */
+  kill: () => Promise<void>;
 }
 
 export async function startGatewayProcess(
@@ -42,6 +45,10 @@ export async function startGatewayProcess(
     output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

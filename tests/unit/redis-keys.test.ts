@@ -180,6 +180,7 @@ describe('redis keys', () => {
         k.rectifications,
         k.rectificationsIn('OPEN'),
         k.rectificationsOf('portal-sc'),
+        k.rectificationOutbox,
         k.statsTotal,
         k.statsDay('2026-10-09'),
         k.statsDays,

@@ -4,6 +4,10 @@
   worker process claims it again until it has been silent for another whole period: several
   workers never query one case twice, and a query that fails is retried one period later.
 
+  The same claim serves the reconciler on a province's rectification outbox
+  (rectifications/rectification-store.ts claimUntold): entries written by the cutoff, or whose
+  earlier claim ran out, re-scored to the claim's end (ARGV[2]) while they are told again.
+
   Input:
     KEYS[1] the adapter's province-silence sorted set (case id -> last heard of or queried, ms)
     ARGV[1] cutoff, ms: cases with a score at or below it are silent

@@ -2,7 +2,10 @@
   Records one evaluation of a case's rated party, once (gateway/README.md#evaluations): the
   evaluation hash, the province's counters (all time and the day's bucket), and for a 差评 the
   rectification it opens (hash, history, indexes) — one atomic step in the rated province's slot.
-  The rating window's entry is dropped whether or not this evaluation was the first.
+  The rating window's entry is dropped whether or not this evaluation was the first. A
+  rectification opened here is also put in the province's rectification outbox (`<id>|1|opened`),
+  in this same step, until its listeners (督办 tracking) have heard of it: a process that dies
+  between this step and them leaves it there for the reconciler (gateway/README.md#outbox-rule).
 
   Input:
     KEYS[1] evaluation hash
@@ -15,6 +18,7 @@
     KEYS[8] index of every rectification of the province
     KEYS[9] index of OPEN rectifications
     KEYS[10] index of the portal's rectifications
+    KEYS[11] the province's rectification outbox (sorted set)
     ARGV[1] evaluation fields, JSON object of strings
     ARGV[2] rating window member '<caseId>|<rated>'
     ARGV[3] counter changes, JSON array of [field, delta]
@@ -24,6 +28,7 @@
     ARGV[7] rectification fields, JSON object of strings
     ARGV[8] rectification history entry, JSON
     ARGV[9] seconds the evaluation is kept, or '0' (for ever)
+    ARGV[10] now, ms (the system clock): the outbox entry's score
 
   Output:
     {'created'} | {'exists', field1, value1, ...} (the evaluation already stored)
@@ -58,5 +63,6 @@ if ARGV[6] ~= '' then
   redis.call('ZADD', KEYS[8], 0, ARGV[6])
   redis.call('ZADD', KEYS[9], 0, ARGV[6])
   redis.call('ZADD', KEYS[10], 0, ARGV[6])
+  redis.call('ZADD', KEYS[11], ARGV[10], ARGV[6] .. '|1|opened')
 end
 return {'created'}

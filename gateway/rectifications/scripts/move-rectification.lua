@@ -3,7 +3,11 @@
   to one rectification, if and only if it is still exactly as the mover read it (its status and
   history length): the new status and fields, the history entry, the status indexes, the
   province's counters and, for an upheld appeal, the voided evaluation — one atomic step in the
-  owner province's slot. The same event twice (by content digest) is applied once.
+  owner province's slot. The same event twice (by content digest) is applied once. The applied
+  move also enters the province's rectification outbox (`<id>|<history length>|<move>`), in this
+  same step, until its listeners (the portal's callback, 督办 tracking or settling) have heard of
+  it: a process that dies between this step and them leaves it there for the reconciler
+  (gateway/README.md#outbox-rule).
 
   Input:
     KEYS[1] rectification hash
@@ -14,6 +18,7 @@
     KEYS[6] counters, all time (hash)
     KEYS[7] counters of the 差评's date (hash)
     KEYS[8] the evaluation hash
+    KEYS[9] the province's rectification outbox (sorted set)
     ARGV[1] the status the mover read
     ARGV[2] the history length the mover read
     ARGV[3] new status
@@ -24,6 +29,8 @@
     ARGV[8] rectification id
     ARGV[9] evaluation fields to set, JSON object of strings
     ARGV[10] updatedAt, ISO string
+    ARGV[11] the move's name (lifecycle row), for its outbox entry
+    ARGV[12] now, ms (the system clock): the outbox entry's score
 
   Output:
     {'ok', <history length>} | {'duplicate', <status>} | {'changed', <status>} | {'missing', ''}
@@ -61,4 +68,6 @@ for _, change in ipairs(cjson.decode(ARGV[7])) do
   redis.call('HINCRBY', KEYS[7], change[1], change[2])
 end
 hset(KEYS[8], ARGV[9])
-return {'ok', redis.call('LLEN', KEYS[2])}
+local length = redis.call('LLEN', KEYS[2])
+redis.call('ZADD', KEYS[9], ARGV[12], ARGV[8] .. '|' .. length .. '|' .. ARGV[11])
+return {'ok', length}

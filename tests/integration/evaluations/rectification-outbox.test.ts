@@ -1,0 +1,182 @@
+// A gateway process killed between a rectification's Lua step and its listeners
+// (gateway/README.md#outbox-rule): the step — a 差评 opening a rectification, or a province's move
+// of one — is stored, its process dies before the 督办 board or the portal's callback heard of it,
+// and the reconciler of another process tells them, once. The gateway child reaches Redis through
+// a gate that holds the listeners' first command, so the kill falls exactly between the two; the
+// test process plays the surviving gateway.
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayClient } from '../../../gateway/client/gateway-client.ts';
+import type { CallbackJobData } from '../../../gateway/callbacks/callback-queue.ts';
+import { reconcileOnce } from '../../../gateway/cases/reconciler.ts';
+import { CALLBACK_QUEUE, redisKeys } from '../../../gateway/shared/redis-keys.ts';
+import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { close, submit } from '../../support/case-flow.ts';
+import { evaluate, rectificationEvent } from '../../support/evaluation-flow.ts';
+import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process.ts';
+import { startRedisGate, type RedisGate } from '../../support/redis-gate.ts';
+import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+
+const HOOK = 'http://127.0.0.1:9/hooks/swgw';
+/** SF-009's handling province: 云南. */
+const PROVINCE = '53';
+const prefix = uniquePrefix('rect-outbox');
+let gw: ApiGateway;
+let gate: RedisGate;
+let queue: Queue<CallbackJobData>;
+const children: GatewayProcess[] = [];
+
+beforeAll(async () => {
+  gw = await startApiGateway({ GW_KEY_PREFIX: prefix });
+  gate = await startRedisGate(testRedisUrl());
+  queue = new Queue(CALLBACK_QUEUE, {
+    connection: gw.services.redis,
+    prefix: redisKeys(prefix).queuePrefix(CALLBACK_QUEUE),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const child of children) await child.kill();
+  await queue?.close();
+  await gate?.close();
+  await gw?.close();
+});
+
+const keys = () => redisKeys(prefix, gw.config.redisShards);
+const reconcile = () =>
+  reconcileOnce(gw.services, { intervalMs: 1000, ageMs: 0 }, gw.services.logger);
+
+/** The rectification on the 督办 board: scheduled for a look, counted open, settled. */
+async function onBoard(id: string) {
+  const board = keys().supervision;
+  const [scheduled, record] = await Promise.all([
+    gw.services.redis.zscore(board.due, `rectification:${id}`),
+    gw.services.redis.hgetall(board.subject('rectification', id)),
+  ]);
+  return { scheduled: scheduled !== null, open: record.open === '1', settled: !!record.settled };
+}
+
+async function outbox(): Promise<string[]> {
+  return gw.services.redis.zrange(keys().rating(PROVINCE).rectificationOutbox, '0', '-1');
+}
+
+async function rectificationJobs(id: string) {
+  const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+  return jobs
+    .filter((j) => j.id?.startsWith(`rectification-${id}-`))
+    .map((j) => ({ id: j.id, status: 'body' in j.data ? j.data.body.status : undefined }));
+}
+
+/**
+ * A gateway process on the same keys whose Redis connection is held at its first command
+ * containing `pattern`; `request` is sent to it, and once the gate holds, the process is killed.
+ */
+async function killedAt(
+  pattern: string,
+  request: (child: ApiGateway) => Promise<unknown>,
+): Promise<void> {
+  const child = await startGatewayProcess(prefix, { REDIS_URL: gate.url, LOG_LEVEL: 'silent' });
+  children.push(child);
+  const viaChild = {
+    ...gw,
+    client: (id: string) => new GatewayClient(child.url, { clientId: id, secret: devSecret(id) }),
+  };
+  gate.holdNext(pattern);
+  const answered = request(viaChild).then(
+    () => 'answered',
+    () => 'no answer',
+  );
+  await waitFor(async () => gate.holding(), { timeoutMs: 15_000, what: 'the listener held' });
+  await child.kill();
+  // What was held dies with the process: cut its connections before the gate forgets the hold.
+  gate.cut();
+  gate.release();
+  expect(await answered).toBe('no answer');
+}
+
+/** A closed SF-009 case of the 四川 portal, with a callback URL. */
+async function closedCase(): Promise<string> {
+  const { caseId } = await submit(gw, 'SF-009', { callbackUrl: HOOK });
+  await close(gw, 'province-yn', caseId, new Date().toISOString());
+  return caseId;
+}
+
+describe('a rectification whose listeners died with their process', () => {
+  it('opened by a 差评 whose gateway was killed before 督办 tracked it: the reconciler of another process tracks it, once', async () => {
+    const caseId = await closedCase();
+    // The opener's first 督办 command names the rectification's board record.
+    await killedAt(':subject:rectification:', (child) =>
+      evaluate(child, caseId, { level: 1, rated: 'handling' }),
+    );
+    const rated = await gw.services.evaluations.get(PROVINCE, caseId, 'handling');
+    const id = rated?.rectificationId;
+    expect(id).toMatch(/^RC53/);
+    // The Lua step stored it; nothing supervises it.
+    expect((await gw.services.rectifications.get(id!))?.status).toBe('OPEN');
+    expect(await onBoard(id!)).toEqual({ scheduled: false, open: false, settled: false });
+
+    const pass = await reconcile();
+    expect(await onBoard(id!)).toEqual({ scheduled: true, open: true, settled: false });
+    expect(pass.retold).toBe(1);
+    expect(await outbox()).toEqual([]);
+    const opened = (await gw.services.board.gauges()).filter(
+      (g) => g.kind === 'rectification' && g.state === 'open',
+    );
+    // Told again, it counts once: nothing left to tell, and the gauge stays at one.
+    expect((await reconcile()).retold).toBe(0);
+    expect(
+      (await gw.services.board.gauges()).filter(
+        (g) => g.kind === 'rectification' && g.state === 'open',
+      ),
+    ).toEqual(opened);
+  });
+
+  it('moved by a province whose gateway was killed before the callback and the settling: the reconciler queues the one callback and settles it', async () => {
+    const caseId = await closedCase();
+    const res = await evaluate(gw, caseId, { level: 2, rated: 'handling' });
+    const id = res.body.rectification!.id;
+    expect((await rectificationEvent(gw, id, 'visited')).status).toBe(200);
+    expect(await rectificationJobs(id)).toEqual([
+      { id: `rectification-${id}-2`, status: 'VISITED' },
+    ]);
+    expect(await outbox()).toEqual([]);
+
+    // The callback listener comes first; its job id names this rectification's third entry.
+    await killedAt(`rectification-${id}-3`, (child) =>
+      rectificationEvent(child, id, 'rectified', '已简化材料清单'),
+    );
+    expect((await gw.services.rectifications.get(id))?.status).toBe('RECTIFIED');
+    expect(await rectificationJobs(id)).toHaveLength(1);
+    expect(await onBoard(id)).toMatchObject({ scheduled: true, settled: false });
+
+    const pass = await reconcile();
+    expect((await rectificationJobs(id)).sort((a, b) => a.id!.localeCompare(b.id!))).toEqual([
+      { id: `rectification-${id}-2`, status: 'VISITED' },
+      { id: `rectification-${id}-3`, status: 'RECTIFIED' },
+    ]);
+    expect(await onBoard(id)).toEqual({ scheduled: false, open: true, settled: true });
+    expect(pass.retold).toBe(1);
+    expect(await outbox()).toEqual([]);
+  });
+
+  it('a move told by its own process and told again counts once', async () => {
+    const caseId = await closedCase();
+    const res = await evaluate(gw, caseId, { level: 1, rated: 'handling' });
+    const id = res.body.rectification!.id;
+    expect((await rectificationEvent(gw, id, 'visited')).status).toBe(200);
+    const gauge = async () =>
+      (await gw.services.board.gauges()).find(
+        (g) => g.kind === 'rectification' && g.state === 'open',
+      )?.count;
+    const before = await gauge();
+    // As a reconciler would that claimed the entries while the listeners were still at work.
+    for (const entry of [`${id}|1|opened`, `${id}|2|visited`, `${id}|2|visited`]) {
+      expect(await gw.services.rectifications.retell(PROVINCE, entry)).toBe(true);
+    }
+    expect(await rectificationJobs(id)).toEqual([
+      { id: `rectification-${id}-2`, status: 'VISITED' },
+    ]);
+    expect(await gauge()).toBe(before);
+    expect(await onBoard(id)).toEqual({ scheduled: true, open: true, settled: false });
+  });
+});
