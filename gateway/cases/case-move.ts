@@ -137,6 +137,8 @@ function pick(
 export interface TransitionContext {
   keys: RedisKeys;
   record: CaseRecord;
+  /** The move's name: its move outbox entry names it. */
+  move: MoveName;
   /** A joint child's family: its parent follows in the same step. */
   family?: JointFamily;
   now: Date;
@@ -166,6 +168,7 @@ export function transitionCall(
       // A joint child has none (it reads its parent's): expiring a missing key does nothing.
       keys.envelope(id),
       keys.shardOf(id).deadLetters,
+      keys.shardOf(id).moveOutbox,
       ...(watched ? [keys.shardOf(id).provinceSilence(watched)] : []),
       ...(family ? familyKeys(keys, family) : []),
     ],
@@ -183,6 +186,11 @@ export function transitionCall(
       silence,
       ...(family ? [PARENT_RULE_JSON, retentionSeconds] : ['', 0]),
       context.moveId,
+      context.move,
+      family?.parentId ?? '',
+      // The system clock, not the store's (a test's may run years ahead): the reconciler compares
+      // the move outbox entry's score with its own.
+      Date.now(),
     ],
   };
 }

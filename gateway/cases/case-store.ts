@@ -55,7 +55,7 @@ import {
   type JointParentCase,
 } from './case-record.ts';
 import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.ts';
-import type { MoveName } from './lifecycle.ts';
+import { LIFECYCLE, type MoveName } from './lifecycle.ts';
 import {
   LEGACY_FAILURE_REASON_FIELD,
   openFailureReason,
@@ -354,6 +354,7 @@ export class CaseStore {
     const { keys, args } = transitionCall(plan, {
       keys: this.#keys,
       record,
+      move: name,
       ...(family ? { family } : {}),
       now,
       ...(step.digest ? { digest: step.digest } : {}),
@@ -390,13 +391,17 @@ export class CaseStore {
         step.result,
       );
     }
+    const told: string[] = [];
+    if (outcome.ok) told.push(moveEntry(record.id, stored, name, current, at));
     if (family && result[4] !== undefined) {
       // The listeners get the parent as it is now; they read its ids and times, not its status.
       const parent = await this.get(family.parentId);
       if (parent?.kind === 'joint-parent') {
         await this.#tellFollowed(parent, result.slice(3) as FollowReply, at);
       }
+      told.push(moveEntry(family.parentId, result[5]!, 'parent-followed', result[3]!, at));
     }
+    await this.#told(record.id, told);
     return outcome;
   }
 
@@ -411,13 +416,19 @@ export class CaseStore {
     const parent = await this.get(parentId);
     if (parent?.kind !== 'joint-parent') return undefined;
     const now = this.now();
+    const at = now.toISOString();
     const [keys, args] = [
-      familyKeys(this.#keys, { parentId: parent.id, children: parent.children }),
-      [PARENT_RULE_JSON, now.toISOString(), this.#retentionSeconds(), this.#moveId()],
+      [
+        this.#keys.shardOf(parent.id).moveOutbox,
+        ...familyKeys(this.#keys, { parentId: parent.id, children: parent.children }),
+      ],
+      // The outbox entry's score is the system clock's, as every move's (transitionCall).
+      [PARENT_RULE_JSON, at, this.#retentionSeconds(), this.#moveId(), parent.id, Date.now()],
     ];
     const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
     if (reply.length === 0) return { status: parent.status };
-    await this.#tellFollowed(parent, reply, now.toISOString());
+    await this.#tellFollowed(parent, reply, at);
+    await this.#told(parent.id, [moveEntry(parent.id, reply[2], 'parent-followed', reply[0], at)]);
     return { status: asStatus(reply[1]), movedFrom: asStatus(reply[0]) };
   }
 
@@ -571,6 +582,68 @@ export class CaseStore {
       sequence: ROUTED_SEQUENCE + Number(stored),
       at,
     });
+  }
+
+  /** Every listener heard of these moves (of one case family): their move outbox entries go. */
+  async #told(id: string, entries: readonly string[]): Promise<void> {
+    if (entries.length > 0) await this.#redis.zrem(this.#keys.shardOf(id).moveOutbox, ...entries);
+  }
+
+  /**
+   * Claims up to `limit` of one shard's move outbox entries written at or before `cutoffMs` (or
+   * whose earlier claim ran out) until `claimUntilMs`: applied moves whose listeners may never
+   * have heard of them (their process died between the Lua step and the listeners), for the
+   * reconciler to retell. A claimed entry is not claimed again (by any process) before then.
+   */
+  async claimUntoldMoves(
+    shard: number,
+    cutoffMs: number,
+    claimUntilMs: number,
+    limit: number,
+  ): Promise<string[]> {
+    const key = this.#keys.shard(shard).moveOutbox;
+    return (await runScript(
+      this.#redis,
+      CLAIM_SILENT_CASES,
+      [key],
+      [cutoffMs, claimUntilMs, limit],
+    )) as string[];
+  }
+
+  /**
+   * Tells the listeners, again, of the move a move outbox entry names, then removes the entry.
+   * They hear the case as it is now, with the status the move gave it (its last history entry),
+   * its sequence, the status it moved from and its time — so the portal's callback is the one the
+   * move would have queued (job id per case and sequence: a repeat is dropped) and a closing
+   * move's rating windows end when they would have — and, as the fields the move wrote, the
+   * case's due time (the 督办 tracks an open case again, once; settles a finished one, once).
+   * The result is there from DECIDED on, as the move's own notice would have it. False when the
+   * case is gone (the entry is dropped) or the entry is not one.
+   */
+  async retellMove(shard: number, entry: string): Promise<boolean> {
+    const [id = '', storedText = '', move = '', previous = '', at = ''] = entry.split('|');
+    const stored = Number(storedText);
+    const valid =
+      Number.isInteger(stored) && stored >= 1 && isMoveName(move) && isCaseStatus(previous);
+    const record = valid ? await this.get(id) : undefined;
+    const raw = record ? await this.#redis.lindex(this.#keys.history(id), stored - 1) : null;
+    if (record && raw !== null && isMoveName(move) && isCaseStatus(previous)) {
+      const { status } = JSON.parse(raw) as HistoryEntry;
+      // A result read now belongs to a decided case: not to a move made before the decision.
+      const decided = status === 'DECIDED' || status === 'RESULT_DELIVERED' || status === 'CLOSED';
+      const { storedResult: _result, ...undecided } = record;
+      await this.#tell({
+        record: decided ? record : undecided,
+        move,
+        previous,
+        status,
+        fields: record.kind === 'joint-parent' ? {} : { dueAt: record.dueAt },
+        sequence: ROUTED_SEQUENCE + stored,
+        at,
+      });
+    }
+    await this.#redis.zrem(this.#keys.shard(shard).moveOutbox, entry);
+    return !!(record && raw !== null);
   }
 
   /** Tells the listeners of an applied move; `written` is the result the move wrote, if any. */
@@ -792,6 +865,21 @@ function outboxQueue(
       children: ids.map((id, i) => ({ caseId: id, adapter: adapterOf(childRoutes[i]!) })),
     },
   };
+}
+
+/** An applied move's move outbox entry, as transition-case.lua and follow-parent.lua write it. */
+function moveEntry(
+  id: string,
+  stored: number,
+  move: MoveName,
+  previous: string,
+  at: string,
+): string {
+  return `${id}|${stored}|${move}|${previous}|${at}`;
+}
+
+function isMoveName(move: string): move is MoveName {
+  return Object.hasOwn(LIFECYCLE, move);
 }
 
 function asStatus(value: string): CaseStatus {

@@ -6,10 +6,11 @@
 // - open joint parents not checked for `ageMs` catch up with their children. A child's move moves
 //   its parent in the same Lua step, so this only finds a parent an older gateway left behind (or
 //   one edited by hand); each check is one atomic script, harmless when several instances race;
-// - then, province after province, the rectification moves (and openings) written more than
-//   `ageMs` ago whose listeners never said they had heard of them (their process died between the
-//   Lua step and the listeners, or a listener failed) are told again: the portal's callback, 督办
-//   tracking or settling, each idempotent, so a repeat is harmless.
+// - applied case moves written to the shard's move outbox more than `ageMs` ago whose listeners
+//   never said they had heard of them (their process died between the Lua step and the
+//   listeners, or a listener failed) are told again: the portal's callback, 督办 tracking or
+//   settling, a closed case's rating windows — each idempotent, so a repeat is harmless;
+// - then, province after province, the same for rectification moves and openings.
 import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
@@ -25,7 +26,7 @@ export interface ReconcilePass {
   queued: number;
   /** Joint parents that were behind their children. */
   parentsRepaired: number;
-  /** Rectification moves whose listeners were told again. */
+  /** Case and rectification moves whose listeners were told again. */
   retold: number;
 }
 
@@ -59,6 +60,7 @@ export async function reconcileOnce(
   const batch = settings.batch ?? 100;
   let queued = 0;
   let parentsRepaired = 0;
+  let retold = 0;
   for (let shard = 0; shard < deps.store.shards; shard++) {
     // The outbox's scores are the system clock's (the store's may be a test's).
     const relayed = await relayShard(deps, shard, Date.now() - settings.ageMs, {
@@ -80,32 +82,56 @@ export async function reconcileOnce(
         );
       }
     }
-  }
-  let retold = 0;
-  for (const province of deps.provinces) {
-    // Scored by the system clock, as the case outbox is.
-    const entries = await deps.rectifications.claimUntold(
-      province,
-      Date.now() - settings.ageMs,
-      Date.now() + Math.max(settings.ageMs, 1000),
-      batch,
+    retold += await retellAll(
+      log,
+      { shard },
+      (cutoffMs, claimUntilMs) => deps.store.claimUntoldMoves(shard, cutoffMs, claimUntilMs, batch),
+      (entry) => deps.store.retellMove(shard, entry),
+      settings.ageMs,
     );
-    for (const entry of entries) {
-      try {
-        if (await deps.rectifications.retell(province, entry)) retold++;
-      } catch (error) {
-        // Left claimed: told again once the claim runs out; one entry never holds up the rest.
-        log.warn({ err: error, province, entry }, 'rectification move not told; will retry');
-      }
-    }
-    if (entries.length > 0) {
-      log.warn(
-        { province, moves: entries.length },
-        'reconciler told the listeners of rectification moves no listener had heard of',
-      );
-    }
+  }
+  for (const province of deps.provinces) {
+    retold += await retellAll(
+      log,
+      { province },
+      (cutoffMs, claimUntilMs) =>
+        deps.rectifications.claimUntold(province, cutoffMs, claimUntilMs, batch),
+      (entry) => deps.rectifications.retell(province, entry),
+      settings.ageMs,
+    );
   }
   return { queued, parentsRepaired, retold };
+}
+
+/**
+ * One outbox's moves written more than `ageMs` ago, claimed (for `ageMs`, at least a second) and
+ * told again; answers how many were. One that fails is logged and left claimed: told again once
+ * its claim runs out, never holding up the rest.
+ */
+async function retellAll(
+  log: Logger,
+  where: Record<string, string | number>,
+  claim: (cutoffMs: number, claimUntilMs: number) => Promise<string[]>,
+  retell: (entry: string) => Promise<boolean>,
+  ageMs: number,
+): Promise<number> {
+  // Scored by the system clock, as the case outbox is.
+  const entries = await claim(Date.now() - ageMs, Date.now() + Math.max(ageMs, 1000));
+  let retold = 0;
+  for (const entry of entries) {
+    try {
+      if (await retell(entry)) retold++;
+    } catch (error) {
+      log.warn({ err: error, ...where, entry }, 'move not told again; will retry');
+    }
+  }
+  if (entries.length > 0) {
+    log.warn(
+      { ...where, moves: entries.length },
+      'reconciler told the listeners of moves no listener had heard of',
+    );
+  }
+  return retold;
 }
 
 export function startReconciler(

@@ -208,6 +208,12 @@ export interface ShardKeys {
   readonly outbox: string;
   /** Sorted set of DELIVERY_FAILED case ids (score: when delivery failed, ms). */
   readonly deadLetters: string;
+  /**
+   * Sorted set `<case id>|<stored history length>|<move>|<previous status>|<at>` → when written
+   * (ms) or a claim's end: the applied moves whose transition listeners have not all finished
+   * (gateway/README.md#outbox-rule).
+   */
+  readonly moveOutbox: string;
   /** Sorted set of open joint parents (score: when the reconciler last checked them, ms). */
   readonly jointParents: string;
   /**
@@ -368,6 +374,7 @@ function shardKeys(prefix: string, shard: number): ShardKeys {
     shard,
     outbox: `${base}:outbox`,
     deadLetters: `${base}:dead-letters`,
+    moveOutbox: `${base}:move-outbox`,
     jointParents: `${base}:joint-parents`,
     provinceSilence: (adapter: string) => `${base}:silence:${adapter}`,
     supervision: supervisionKeys(`${base}:supervise`),

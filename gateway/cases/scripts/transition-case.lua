@@ -17,8 +17,10 @@
     KEYS[3] set of applied event digests (events are idempotent by content)
     KEYS[4] sealed envelope (a string; none on a joint child): expires with the record
     KEYS[5] the shard's dead-letter sorted set
-    KEYS[6] when ARGV[11] is not '': the shard's province-silence sorted set of the adapter
-    KEYS[6 or 7..] joint child only: the parent's hash, history list, event digests and sealed
+    KEYS[6] the shard's move outbox (sorted set): the applied move, and the parent's when it
+              follows, enter it here until the store has told their listeners
+    KEYS[7] when ARGV[11] is not '': the shard's province-silence sorted set of the adapter
+    KEYS[7 or 8..] joint child only: the parent's hash, history list, event digests and sealed
               envelope, then every child's hash (the family shares one hash tag, so one slot)
     ARGV[1] allowed current statuses, comma-separated
     ARGV[2] new status
@@ -41,6 +43,9 @@
              connection sent it again (README.md#redis-durability). Without it the second run
              found its own new status, was refused 'illegal' (or 'duplicate'), and the move's
              listeners (a portal's callback, the 督办) never heard of the move it made
+    ARGV[15] the move's name (lifecycle row), for its move outbox entry
+    ARGV[16] joint child only: the parent's id, for the parent's move outbox entry; '' otherwise
+    ARGV[17] now, ms (the system clock, not the store's): the move outbox entries' score
 
   Output: {verdict, status, stored history length[, parent's previous status, parent's status,
   parent's stored history length]} (the list's length: the submission's entries are derived, not
@@ -49,7 +54,17 @@
     | 'illegal', <current status> | 'missing', ''
     | 'duplicate', <current status> when the digest was applied before
   The parent's three values are there only when the parent moved.
+
+  Each applied move (and the parent's, when it follows) enters the move outbox as
+  `<case id>|<stored history length>|<move>|<previous status>|<updatedAt>` (move_entry): a process
+  that dies between this step and the listeners leaves it there, and the reconciler tells them
+  (gateway/README.md#outbox-rule). A replay writes the same entry again: the same call, the same
+  arguments.
 ]]
+local function move_entry(id, stored, move, previous, at)
+  return id .. '|' .. stored .. '|' .. move .. '|' .. previous .. '|' .. at
+end
+
 local function move_case()
   local current = redis.call('HGET', KEYS[1], 'status')
   if not current then
@@ -93,9 +108,9 @@ local function move_case()
     redis.call('ZREM', KEYS[5], ARGV[5])
   end
   if ARGV[11] == 'watch' then
-    redis.call('ZADD', KEYS[6], ARGV[9], ARGV[5])
+    redis.call('ZADD', KEYS[7], ARGV[9], ARGV[5])
   elseif ARGV[11] == 'forget' then
-    redis.call('ZREM', KEYS[6], ARGV[5])
+    redis.call('ZREM', KEYS[7], ARGV[5])
   end
   local ttl = tonumber(ARGV[10])
   if ttl > 0 then
@@ -108,7 +123,10 @@ local function move_case()
 end
 
 local result = move_case()
-local family = ARGV[11] == '' and 6 or 7
+if result[1] == 'ok' then
+  redis.call('ZADD', KEYS[6], ARGV[17], move_entry(ARGV[5], result[3], ARGV[15], result[2], ARGV[6]))
+end
+local family = ARGV[11] == '' and 7 or 8
 if result[1] ~= 'missing' and ARGV[12] and ARGV[12] ~= '' then
   local children = {}
   for i = family + 4, #KEYS do children[#children + 1] = KEYS[i] end
@@ -117,6 +135,8 @@ if result[1] ~= 'missing' and ARGV[12] and ARGV[12] ~= '' then
     tonumber(ARGV[13]), ARGV[14])
   if followed then
     result[4], result[5], result[6] = followed[1], followed[2], followed[3]
+    redis.call('ZADD', KEYS[6], ARGV[17],
+      move_entry(ARGV[16], followed[3], 'parent-followed', followed[1], ARGV[6]))
   end
 end
 return result

@@ -1,21 +1,21 @@
-// A gateway process killed between a rectification's Lua step and its listeners
-// (gateway/README.md#outbox-rule): the step — a 差评 opening a rectification, or a province's move
-// of one — is stored, its process dies before the 督办 board or the portal's callback heard of it,
-// and the reconciler of another process tells them, once. The gateway child reaches Redis through
+// A gateway process killed between a move's Lua step and its transition listeners
+// (gateway/README.md#outbox-rule): the step — a case's closing, a 差评 opening a rectification, a
+// province's move of one — is stored, its process dies before the portal's callback, the 督办 board
+// or the rating windows heard of it, and the reconciler of another process tells them, once. The gateway child reaches Redis through
 // a gate that holds the listeners' first command, so the kill falls exactly between the two; the
 // test process plays the surviving gateway.
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayClient } from '../../../gateway/client/gateway-client.ts';
-import type { CallbackJobData } from '../../../gateway/callbacks/callback-queue.ts';
-import { reconcileOnce } from '../../../gateway/cases/reconciler.ts';
-import { CALLBACK_QUEUE, redisKeys } from '../../../gateway/shared/redis-keys.ts';
-import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { close, submit } from '../../support/case-flow.ts';
-import { evaluate, rectificationEvent } from '../../support/evaluation-flow.ts';
-import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process.ts';
-import { startRedisGate, type RedisGate } from '../../support/redis-gate.ts';
-import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { GatewayClient } from '../../gateway/client/gateway-client.ts';
+import type { CallbackJobData } from '../../gateway/callbacks/callback-queue.ts';
+import { reconcileOnce } from '../../gateway/cases/reconciler.ts';
+import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
+import { devSecret, startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { close, event, submit } from '../support/case-flow.ts';
+import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
+import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
+import { testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
 
 const HOOK = 'http://127.0.0.1:9/hooks/swgw';
 /** SF-009's handling province: 云南. */
@@ -60,6 +60,30 @@ async function outbox(): Promise<string[]> {
   return gw.services.redis.zrange(keys().rating(PROVINCE).rectificationOutbox, '0', '-1');
 }
 
+/** The status callbacks of a case, in sequence order: job id and status. */
+async function caseJobs(caseId: string) {
+  const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+  return jobs
+    .flatMap((j) =>
+      j.id?.startsWith(`status-${caseId}-`) && 'status' in j.data
+        ? [{ id: j.id, status: j.data.status, sequence: j.data.sequence }]
+        : [],
+    )
+    .sort((a, b) => a.sequence - b.sequence);
+}
+
+/** When the default rating of the case's handling party falls due (ms), if it is to. */
+async function ratingWindow(caseId: string): Promise<string | null> {
+  return gw.services.redis.zscore(keys().rating(PROVINCE).windows, `${caseId}|handling`);
+}
+
+async function moveOutbox(caseId: string): Promise<string[]> {
+  const shard = keys().shardOf(caseId);
+  return (await gw.services.redis.zrange(shard.moveOutbox, '0', '-1')).filter((e) =>
+    e.startsWith(`${caseId}|`),
+  );
+}
+
 async function rectificationJobs(id: string) {
   const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
   return jobs
@@ -75,7 +99,12 @@ async function killedAt(
   pattern: string,
   request: (child: ApiGateway) => Promise<unknown>,
 ): Promise<void> {
-  const child = await startGatewayProcess(prefix, { REDIS_URL: gate.url, LOG_LEVEL: 'silent' });
+  // It compiles the whole catalogue at start: on a loaded machine that takes a while.
+  const child = await startGatewayProcess(
+    prefix,
+    { REDIS_URL: gate.url, LOG_LEVEL: 'silent' },
+    { readyWithinMs: 90_000 },
+  );
   children.push(child);
   const viaChild = {
     ...gw,
@@ -100,6 +129,61 @@ async function closedCase(): Promise<string> {
   await close(gw, 'province-yn', caseId, new Date().toISOString());
   return caseId;
 }
+
+describe('a case whose listeners died with their process', () => {
+  it('closed by a province event whose gateway was killed before the callback and the rating window: the reconciler of another process queues the one callback and opens the window', async () => {
+    const { caseId } = await submit(gw, 'SF-009', { callbackUrl: HOOK });
+    const at = new Date().toISOString();
+    await event(gw, 'province-yn', caseId, 'accepted', at);
+    await event(gw, 'province-yn', caseId, 'decided', at, { result: { decision: 'approved' } });
+    const decided = await caseJobs(caseId);
+    expect(decided.at(-1)?.status).toBe('DECIDED');
+
+    // The callback listener comes first: its job id names the case's closing entry.
+    await killedAt(`status-${caseId}-`, (child) =>
+      event(child, 'province-yn', caseId, 'result-delivered', at),
+    );
+    expect((await gw.services.store.get(caseId))?.status).toBe('CLOSED');
+    // Stored, and nobody heard: no CLOSED callback, no rating window (so no default rating ever).
+    expect(await caseJobs(caseId)).toEqual(decided);
+    expect(await ratingWindow(caseId)).toBeNull();
+
+    const pass = await reconcile();
+    const closed = await caseJobs(caseId);
+    expect(closed.slice(0, -1)).toEqual(decided);
+    expect(closed.at(-1)?.status).toBe('CLOSED');
+    const window = await ratingWindow(caseId);
+    const closedAt = Date.parse((await gw.services.store.get(caseId))!.updatedAt);
+    // 云南's window: 7 natural days from closing.
+    expect(Number(window)).toBe(closedAt + 7 * 86_400_000);
+    expect(pass.retold).toBe(1);
+    expect(await moveOutbox(caseId)).toEqual([]);
+
+    // Told again, it counts once: the same job, the same window.
+    expect((await reconcile()).retold).toBe(0);
+    expect(await caseJobs(caseId)).toEqual(closed);
+    expect(await ratingWindow(caseId)).toBe(window);
+  }, 120_000);
+
+  it('a move told by its own process and told again counts once', async () => {
+    const { caseId } = await submit(gw, 'SF-009', { callbackUrl: HOOK });
+    await close(gw, 'province-yn', caseId, new Date().toISOString());
+    // Told: nothing waits.
+    expect(await moveOutbox(caseId)).toEqual([]);
+    const jobs = await caseJobs(caseId);
+    const window = await ratingWindow(caseId);
+    expect(window).not.toBeNull();
+    const record = (await gw.services.store.get(caseId))!;
+    const stored = (await gw.services.store.history(caseId)).length - 3;
+    const entry = `${caseId}|${stored}|result-delivered|DECIDED|${record.updatedAt}`;
+    const shard = keys().shardOf(caseId).shard;
+    // As a reconciler would that claimed the entry while the listeners were still at work.
+    expect(await gw.services.store.retellMove(shard, entry)).toBe(true);
+    expect(await gw.services.store.retellMove(shard, entry)).toBe(true);
+    expect(await caseJobs(caseId)).toEqual(jobs);
+    expect(await ratingWindow(caseId)).toBe(window);
+  });
+});
 
 describe('a rectification whose listeners died with their process', () => {
   it('opened by a 差评 whose gateway was killed before 督办 tracked it: the reconciler of another process tracks it, once', async () => {
@@ -129,7 +213,7 @@ describe('a rectification whose listeners died with their process', () => {
         (g) => g.kind === 'rectification' && g.state === 'open',
       ),
     ).toEqual(opened);
-  });
+  }, 120_000);
 
   it('moved by a province whose gateway was killed before the callback and the settling: the reconciler queues the one callback and settles it', async () => {
     const caseId = await closedCase();
@@ -157,7 +241,7 @@ describe('a rectification whose listeners died with their process', () => {
     expect(await onBoard(id)).toEqual({ scheduled: false, open: true, settled: true });
     expect(pass.retold).toBe(1);
     expect(await outbox()).toEqual([]);
-  });
+  }, 120_000);
 
   it('a move told by its own process and told again counts once', async () => {
     const caseId = await closedCase();
