@@ -260,7 +260,8 @@ export const SETTINGS_SCHEMA = {
       'x-env': 'GW_IDEMPOTENCY_LEGACY_WRITE',
     },
     reconcileIntervalMs: {
-      description: 'How often the outbox reconciler looks for stored cases that were never queued.',
+      description:
+        'How often the outbox reconciler looks for stored cases that were never queued, and for case and rectification moves whose transition listeners never heard of them.',
       type: 'integer',
       minimum: 100,
       maximum: 600000,
@@ -296,7 +297,7 @@ export const SETTINGS_SCHEMA = {
     },
     reconcileAgeMs: {
       description:
-        'An outbox entry older than this (a case stored, no job yet: no relay running, or one that died) is queued by the reconciler.',
+        'An outbox entry older than this (a case stored, no job yet: no relay running, or one that died) is queued by the reconciler; a move outbox entry older than this (a move whose process died before its listeners ran) is told to them again.',
       type: 'integer',
       minimum: 100,
       maximum: 3600000,
