@@ -8,10 +8,11 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { CallbackJobData } from '../../gateway/callbacks/callback-queue.ts';
+import { createCaseStore } from '../../gateway/cases/case-store.ts';
 import { reconcileOnce } from '../../gateway/cases/reconciler.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
-import { close, event, submit } from '../support/case-flow.ts';
+import { close, event, submit, submitJoint } from '../support/case-flow.ts';
 import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
@@ -77,10 +78,11 @@ async function ratingWindow(caseId: string): Promise<string | null> {
   return gw.services.redis.zscore(keys().rating(PROVINCE).windows, `${caseId}|handling`);
 }
 
+/** The move outbox entries of a case and, for a joint parent, of its children. */
 async function moveOutbox(caseId: string): Promise<string[]> {
   const shard = keys().shardOf(caseId);
-  return (await gw.services.redis.zrange(shard.moveOutbox, '0', '-1')).filter((e) =>
-    e.startsWith(`${caseId}|`),
+  return (await gw.services.redis.zrange(shard.moveOutbox, '0', '-1')).filter(
+    (e) => e.startsWith(`${caseId}|`) || e.startsWith(`${caseId}-`),
   );
 }
 
@@ -182,6 +184,44 @@ describe('a case whose listeners died with their process', () => {
     expect(await gw.services.store.retellMove(shard, entry)).toBe(true);
     expect(await caseJobs(caseId)).toEqual(jobs);
     expect(await ratingWindow(caseId)).toBe(window);
+  });
+});
+
+describe("a joint parent's follow", () => {
+  it('enters the move outbox with its child, leaves it once told, and is told again when its listeners failed', async () => {
+    const family = await submitJoint(gw);
+    const deliver = async (store: typeof gw.services.store, id: string) => {
+      const record = await store.get(id);
+      return store.move(record!, 'delivered', { actor: 'test', fields: { provinceCaseNo: 'P1' } });
+    };
+    await deliver(gw.services.store, family.cq);
+    // Told by its own process: nothing waits, for the child or the parent.
+    expect(await moveOutbox(family.parentId)).toEqual([]);
+
+    // A store whose listeners fail (its process dying there): the child's move and the
+    // parent's follow stay in the outbox.
+    const failing = createCaseStore({
+      redis: gw.services.redis,
+      config: gw.config,
+      now: () => new Date(),
+      listeners: [
+        () => {
+          throw new Error('process killed');
+        },
+      ],
+    });
+    await expect(deliver(failing, family.chengdu)).rejects.toThrow('process killed');
+    expect((await gw.services.store.get(family.parentId))?.status).toBe('DELIVERED');
+    const waiting = await moveOutbox(family.parentId);
+    expect(waiting.map((e) => e.split('|').slice(0, 1).concat(e.split('|').slice(2, 4)))).toEqual(
+      expect.arrayContaining([
+        [family.chengdu, 'delivered', 'ROUTED'],
+        [family.parentId, 'parent-followed', 'ROUTED'],
+      ]),
+    );
+    expect(waiting).toHaveLength(2);
+    expect((await reconcile()).retold).toBeGreaterThanOrEqual(2);
+    expect(await moveOutbox(family.parentId)).toEqual([]);
   });
 });
 
