@@ -3,7 +3,8 @@
 // the gateway (gateway/services.ts) and the adapter workers (adapters/worker-process.ts); the
 // operator CLI goes through the gateway's API. Because the listeners are given to the stores
 // here, at construction, a move made anywhere queues its portal callback, tracks or settles its
-// 督办 and opens the rating window of a closed case.
+// 督办 and opens the rating window of a closed case — and the reconciler, retelling a move whose
+// process died before its listeners ran (gateway/README.md#outbox-rule), tells the same ones.
 import { producerConnection, type RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';

@@ -6,7 +6,10 @@
 // The store is the only writer of those keys and its Redis client is private: a status changes
 // only by a row of the lifecycle table (move), applied atomically by transition-case.lua, and the
 // transition listeners given at construction (portal callbacks, 督办 scheduling) hear of every
-// applied move — whichever process (gateway, worker, operator CLI) made it. A joint child's move
+// applied move — whichever process (gateway, worker, operator CLI) made it. The move's Lua step
+// also writes it to the shard's move outbox, and the store removes it once the listeners have
+// heard; one a dead process left is told again by the reconciler (retellMove,
+// gateway/README.md#outbox-rule). A joint child's move
 // lets its parent follow in the same Lua step (gateway/README.md#joint-parent-atomicity). The
 // submitted envelope is sealed (encrypted) on the way in and opened only by openEnvelope, for a
 // case read or a delivery (gateway/README.md#encryption-at-rest); records, lists and moves never
