@@ -1,9 +1,13 @@
-// The one way adapters talk HTTP to a provincial platform: global fetch (undici) bounded by the
-// job's signal AND the adapter's own timeout, bodies as JSON, text or form, and failure
-// classification shared by every dialect (adapters/README.md#permanent-and-transient-failures): 4xx
-// other than 408/429 is permanent; 5xx, 408, 429, timeouts, resets and refused connections are
-// transient. Debug logs carry method, origin+path, status and duration only: never headers
-// (credentials) or bodies (personal data).
+// The one way adapters talk HTTP to a provincial platform: node:http (or node:https) over one
+// keep-alive agent per adapter, bounded by the adapter's own timeout AND the caller's signal when
+// it gives one, bodies as JSON, text or form, and failure classification shared by every dialect
+// (adapters/README.md#permanent-and-transient-failures): 4xx other than 408/429 is permanent;
+// 5xx, 408, 429, timeouts, resets and refused connections are transient. Debug logs carry method,
+// origin+path, status and duration only: never headers (credentials) or bodies (personal data).
+// Not global fetch: its WHATWG layer (Request, Headers, a web stream per body) cost the worker
+// about twice node:http's CPU per delivery (adapters/README.md#permanent-and-transient-failures).
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { PermanentDeliveryError, TransientDeliveryError, type AdapterContext } from './contract.ts';
 
 export interface BackendRequest {
@@ -19,9 +23,23 @@ export interface BackendRequest {
   contentType?: string;
 }
 
+/** A response's headers, by name in any case (what the dialects read: `retry-after`). */
+export class ResponseHeaders {
+  readonly #raw: IncomingMessage['headers'];
+  constructor(raw: IncomingMessage['headers']) {
+    this.#raw = raw;
+  }
+  /** The header's value (several joined by ", "), or null, as WHATWG Headers' get. */
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
 export interface BackendResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   text: string;
   durationMs: number;
 }
@@ -123,15 +141,57 @@ function encodeBody(request: BackendRequest): { body?: string; contentType?: str
   return {};
 }
 
+/**
+ * Connections kept open between calls, as fetch's global agent kept them, and closed after 4 s
+ * unused (undici's default): under the 5 s a Node server keeps an idle connection, so a call
+ * rarely meets a connection the province is closing. The timeout only idles: a call that waits
+ * longer for its answer is bounded by the adapter's timeout alone.
+ */
+const KEEP_ALIVE = { keepAlive: true, timeout: 4_000 };
+
+interface Target {
+  request: typeof httpRequest;
+  agent: HttpAgent;
+  protocol: string;
+  hostname: string;
+  port: string;
+  basePath: string;
+}
+
+interface RawAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  text: string;
+}
+
 export class HttpBackend {
   readonly adapterId: string;
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  readonly #target: Target | Error;
 
   constructor(options: HttpBackendOptions) {
     this.adapterId = options.adapterId;
     this.baseUrl = options.baseUrl.replace(/\/$/, '');
     this.timeoutMs = options.timeoutMs;
+    // Parsed once: a call builds only its path. A baseUrl that does not parse fails each call
+    // (transient, as fetch failed it), not the worker's start.
+    let url: URL | undefined;
+    try {
+      url = new URL(this.baseUrl);
+    } catch (error) {
+      this.#target = error as Error;
+      return;
+    }
+    const https = url.protocol === 'https:';
+    this.#target = {
+      request: https ? httpsRequest : httpRequest,
+      agent: new (https ? HttpsAgent : HttpAgent)(KEEP_ALIVE),
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port,
+      basePath: url.pathname === '/' ? '' : url.pathname,
+    };
   }
 
   /**
@@ -140,30 +200,29 @@ export class HttpBackend {
    * platforms put business errors in a 200, some answer 401 to an expired token).
    */
   async send(request: BackendRequest, context: AdapterContext): Promise<BackendResponse> {
-    const url = `${this.baseUrl}${request.path}`;
     const { body, contentType } = encodeBody(request);
-    const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+    const headers: Record<string, string | number> = {
+      Accept: 'application/json',
+      ...request.headers,
+    };
     if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['Content-Type'] = contentType;
     }
-    const { signal, done } = deadline(context.signal, this.timeoutMs);
+    if (body !== undefined) headers['Content-Length'] = Buffer.byteLength(body);
     const started = performance.now();
-    const where = redactUrl(url);
+    const where = redactUrl(`${this.baseUrl}${request.path}`);
     try {
-      const res = await fetch(url, { method: request.method, headers, body, signal });
-      const text = await res.text();
+      const {
+        status,
+        headers: raw,
+        text,
+      } = await this.#exchange(request.method, request.path, headers, body, context.signal);
       const durationMs = Math.round(performance.now() - started);
       context.log.debug(
-        {
-          adapter: this.adapterId,
-          method: request.method,
-          url: where,
-          status: res.status,
-          durationMs,
-        },
+        { adapter: this.adapterId, method: request.method, url: where, status, durationMs },
         'province call',
       );
-      return { status: res.status, headers: res.headers, text, durationMs };
+      return { status, headers: new ResponseHeaders(raw), text, durationMs };
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
       context.log.debug(
@@ -177,38 +236,78 @@ export class HttpBackend {
         'province call failed',
       );
       throw classifyNetworkError(err);
-    } finally {
-      done();
     }
   }
-}
 
-/**
- * The caller's signal, if any, and the adapter's timeout as one signal, undone once the call is over.
- * AbortSignal.any over AbortSignal.timeout left a composite signal and a timer behind every call
- * for the whole timeout, bookkeeping (and garbage) a busy worker paid for on every delivery. The
- * timeout aborts with a TimeoutError, as AbortSignal.timeout does.
- */
-function deadline(
-  jobSignal: AbortSignal | undefined,
-  timeoutMs: number,
-): { signal: AbortSignal; done: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-  }, timeoutMs);
-  timer.unref();
-  if (!jobSignal) return { signal: controller.signal, done: () => clearTimeout(timer) };
-  const onJobAbort = () => controller.abort(jobSignal.reason);
-  if (jobSignal.aborted) onJobAbort();
-  else jobSignal.addEventListener('abort', onJobAbort, { once: true });
-  return {
-    signal: controller.signal,
-    done: () => {
-      clearTimeout(timer);
-      jobSignal.removeEventListener('abort', onJobAbort);
-    },
-  };
+  /**
+   * One request and its whole answer, ended by the adapter's timeout (a TimeoutError, as
+   * AbortSignal.timeout's) or the caller's signal (its reason): either destroys the request,
+   * whose socket then leaves the agent.
+   */
+  #exchange(
+    method: BackendRequest['method'],
+    path: string,
+    headers: Record<string, string | number>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawAnswer> {
+    const t = this.#target;
+    if (t instanceof Error) return Promise.reject(t);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (error: unknown, answer?: RawAnswer) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (answer) resolve(answer);
+        else reject(error as Error);
+      };
+      const req = t.request(
+        {
+          protocol: t.protocol,
+          hostname: t.hostname,
+          port: t.port,
+          path: `${t.basePath}${path}`,
+          method,
+          headers,
+          agent: t.agent,
+        },
+        (res) => {
+          res.setEncoding('utf8');
+          let text = '';
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () => {
+            finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text });
+          });
+          res.on('error', (error) => finish(error));
+          // The connection lost before the whole answer came (its error, if any, came first).
+          res.on('close', () => {
+            if (!res.complete) finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+          });
+        },
+      );
+      const end = (reason: unknown) => {
+        finish(reason);
+        req.destroy(reason as Error);
+      };
+      const timer = setTimeout(() => {
+        end(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      }, this.timeoutMs);
+      timer.unref();
+      const onAbort = () =>
+        end(signal?.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      req.on('error', (error) => finish(error));
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.end(body);
+    });
+  }
 }
 
 /** Origin and path only: a query string may carry identifiers. */

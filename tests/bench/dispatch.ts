@@ -25,7 +25,7 @@ import { CaseQueues } from '../../gateway/queues/case-queues.ts';
 import { redisKeys, routeQueueName, type RedisKeys } from '../../gateway/shared/redis-keys.ts';
 import { BENCH_ADAPTER, BENCH_CLIENT, benchEnvelope, benchRecord } from './bench-case.ts';
 import { spawnChild, type Facts, type RunningChild } from './ipc.ts';
-import { median, redisCpuSeconds } from './stats.ts';
+import { median, redisCommandStats, redisCpuSeconds } from './stats.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 
 export type WorkerKind = 'adapter' | 'baseline' | 'before';
@@ -59,6 +59,11 @@ export interface DispatchRound {
   delivered: number;
   /** CPU µs per job over the measured batch: the worker child's, and redis-server's. */
   cpuUsPerJob: { worker: number; redis: number };
+  /**
+   * Redis's commands over the measured batch (INFO commandstats), per job: calls and µs of
+   * Redis's own time in the command, busiest first (commands a script runs are counted too).
+   */
+  commandsPerJob: Record<string, { calls: number; us: number }>;
 }
 
 export interface WorkerSummary {
@@ -192,6 +197,7 @@ async function measure(
       worker: cpuSeconds(await child.ask('cpu')),
       redis: await redisCpuSeconds(redis),
     };
+    const commandsBefore = await redisCommandStats(redis);
     if (o.profileDir) await child.ask('profile-start');
     const started = performance.now();
     await queue.resume();
@@ -202,6 +208,19 @@ async function measure(
       worker: perJob(cpuSeconds(await child.ask('cpu')) - before.worker),
       redis: perJob((await redisCpuSeconds(redis)) - before.redis),
     };
+    const commandsPerJob: DispatchRound['commandsPerJob'] = {};
+    const commandsAfter = [...(await redisCommandStats(redis))].sort(
+      ([, a], [, b]) => b.usec - a.usec,
+    );
+    for (const [name, after] of commandsAfter) {
+      const was = commandsBefore.get(name) ?? { calls: 0, usec: 0 };
+      // The bench's own look-ups (INFO, the job counts) are not the worker's.
+      if (after.calls === was.calls || name === 'info') continue;
+      commandsPerJob[name] = {
+        calls: Math.round(((after.calls - was.calls) / o.cases) * 100) / 100,
+        us: Math.round(((after.usec - was.usec) / o.cases) * 10) / 10,
+      };
+    }
     if (o.profileDir) await child.ask('profile-stop');
 
     const pipeline = redis.pipeline();
@@ -233,6 +252,7 @@ async function measure(
       failed,
       delivered,
       cpuUsPerJob,
+      commandsPerJob,
     };
   } finally {
     await child?.stop();
@@ -261,6 +281,12 @@ export async function runDispatch(o: DispatchOptions): Promise<DispatchResult> {
         rounds[kind].push(r);
         o.log(
           `dispatch round ${i + 1}/${o.rounds} ${kind.padEnd(8)} ${r.jobsPerSec.toFixed(0).padStart(6)} jobs/s  (${o.cases} jobs in ${r.spanMs} ms)  cpu/job ${r.cpuUsPerJob.worker.toFixed(0)} µs worker, ${r.cpuUsPerJob.redis.toFixed(0)} µs redis${r.failed ? `  FAILED ${r.failed}` : ''}`,
+        );
+        o.log(
+          `  redis per job: ${Object.entries(r.commandsPerJob)
+            .slice(0, 8)
+            .map(([name, c]) => `${name} ${c.calls}× ${c.us} µs`)
+            .join(', ')}`,
         );
       }
     }

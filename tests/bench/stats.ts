@@ -26,3 +26,16 @@ export async function redisCpuSeconds(redis: Redis): Promise<number> {
     );
   return field('used_cpu_user') + field('used_cpu_sys');
 }
+
+/** Redis's calls and µs per command so far (INFO commandstats; a script's commands counted too). */
+export async function redisCommandStats(
+  redis: Redis,
+): Promise<Map<string, { calls: number; usec: number }>> {
+  const info = await redis.info('commandstats');
+  const stats = new Map<string, { calls: number; usec: number }>();
+  for (const line of info.split(/\r?\n/)) {
+    const m = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line);
+    if (m) stats.set(m[1]!, { calls: Number(m[2]), usec: Number(m[3]) });
+  }
+  return stats;
+}

@@ -150,4 +150,45 @@ describe('HttpBackend', () => {
       ),
     ).rejects.toBeInstanceOf(TransientDeliveryError);
   });
+  it('answers a redirect to the dialect instead of following it with the case elsewhere', async () => {
+    nock(BASE).post('/x').reply(307, '', { Location: 'http://elsewhere.platform.test/y' });
+    const elsewhere = nock('http://elsewhere.platform.test').post('/y').reply(201, 'taken');
+    const response = await backend.send(
+      { method: 'POST', path: '/x', json: { name: '张三' } },
+      testContext().context,
+    );
+    expect(response.status).toBe(307);
+    expect(response.headers.get('Location')).toBe('http://elsewhere.platform.test/y');
+    expect(elsewhere.isDone()).toBe(false);
+  });
+
+  it('keeps one connection open for calls one after another', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.socket.remotePort}`);
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const local = new HttpBackend({
+        adapterId: 'test',
+        baseUrl: `http://127.0.0.1:${port}/api`,
+        timeoutMs: 5000,
+      });
+      const { log } = testContext().context;
+      for (let i = 0; i < 3; i++) {
+        const answer = await local.send({ method: 'POST', path: '/x', json: { i } }, { log });
+        expect(answer).toMatchObject({ status: 200, text: '{}' });
+      }
+      expect(new Set(seen).size).toBe(1);
+      expect(seen).toHaveLength(3);
+    } finally {
+      nock.disableNetConnect();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
