@@ -36,6 +36,8 @@ export interface DispatchOptions {
   warmupCases: number;
   rounds: number;
   concurrency: number;
+  /** How the minimal worker calls the province: fetch, or node:http as the adapters do. */
+  baselineClient: 'fetch' | 'node-http';
   /** LOG_LEVEL of the gateway / adapter worker (default info, as in production). */
   logLevel: string;
   /**
@@ -74,6 +76,7 @@ export interface WorkerSummary {
 
 export interface DispatchResult {
   cases: number;
+  baselineClient: DispatchOptions['baselineClient'];
   concurrency: number;
   adapter: WorkerSummary;
   baseline: WorkerSummary;
@@ -183,6 +186,7 @@ async function measure(
         BENCH_BACKEND_URL: backendUrl,
         BENCH_BACKEND_API_KEY: apiKey,
         BENCH_CONCURRENCY: String(o.concurrency),
+        BENCH_BASELINE_CLIENT: o.baselineClient,
         ...(o.profileDir ? { BENCH_PROFILE_FILE: join(o.profileDir, `${prefix}.cpuprofile`) } : {}),
       },
     });
@@ -311,6 +315,7 @@ export async function runDispatch(o: DispatchOptions): Promise<DispatchResult> {
     const jobsRatios = per((a, b) => a.jobsPerSec / b.jobsPerSec);
     return {
       cases: o.cases,
+      baselineClient: o.baselineClient,
       concurrency: o.concurrency,
       ...(o.before
         ? {

@@ -267,7 +267,7 @@ export function printReport(r: Report): string[] {
           f0(d.adapter.medianCpuUsPerJob.redis),
         ],
         [
-          'minimal BullMQ worker + fetch',
+          `minimal BullMQ worker + ${d.baselineClient ?? 'fetch'}`,
           f0(d.baseline.medianJobsPerSec),
           f0(d.baseline.medianCpuUsPerJob.worker),
           f0(d.baseline.medianCpuUsPerJob.redis),

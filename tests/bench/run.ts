@@ -28,6 +28,8 @@
 //   npm run bench -- --only events --wait-replicas 1   province events paced at --rate (100), a
 //                                    gateway waiting for the replicas against one not waiting,
 //                                    alternating rounds (events.ts; nothing else runs)
+//   npm run bench -- --only dispatch --baseline-client node-http   the minimal BullMQ worker
+//                                    calling with node:http, as the adapters do, instead of fetch
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
 import { Redis } from 'ioredis';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,6 +68,7 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string' },
     appendfsync: { type: 'string' },
     'wait-replicas': { type: 'string' },
+    'baseline-client': { type: 'string' },
   },
 });
 const appendfsync = args.appendfsync;
@@ -217,6 +220,7 @@ try {
         rounds: settings.dispatchRounds,
         concurrency: settings.concurrency,
         logLevel: settings.logLevel,
+        baselineClient: args['baseline-client'] === 'node-http' ? 'node-http' : 'fetch',
         ...(args.profile ? { profileDir: resultsDir } : {}),
         ...(earlier ? { before: { label: args.before ?? '', ...earlier } } : {}),
         log,
