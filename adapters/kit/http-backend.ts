@@ -257,13 +257,13 @@ export class HttpBackend {
     if (t instanceof Error) return Promise.reject(t);
     return new Promise((resolve, reject) => {
       let settled = false;
-      const finish = (error: unknown, answer?: RawAnswer) => {
+      const finish = (error: Error | undefined, answer?: RawAnswer) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (answer) resolve(answer);
-        else reject(error as Error);
+        else reject(error ?? new Error('no answer'));
       };
       const req = t.request(
         {
@@ -291,16 +291,23 @@ export class HttpBackend {
           });
         },
       );
-      const end = (reason: unknown) => {
+      const end = (reason: Error) => {
         finish(reason);
-        req.destroy(reason as Error);
+        req.destroy(reason);
       };
       const timer = setTimeout(() => {
         end(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
       }, this.timeoutMs);
       timer.unref();
-      const onAbort = () =>
-        end(signal?.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+      // The caller's reason, as fetch rejected with it (an Error whatever the caller gave).
+      const onAbort = () => {
+        const reason: unknown = signal?.reason;
+        end(
+          reason instanceof Error
+            ? reason
+            : new DOMException('This operation was aborted', 'AbortError'),
+        );
+      };
       req.on('error', (error) => finish(error));
       if (signal?.aborted) {
         onAbort();
