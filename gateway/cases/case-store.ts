@@ -315,7 +315,7 @@ export class CaseStore {
     ];
     for (const c of cases) {
       const id = c.record.id;
-      keys.push(this.#keys.case(id), board.subject('case', id));
+      keys.push(this.#keys.case(id));
       args.push(
         JSON.stringify(toHash(c.record)),
         c.supervision ? JSON.stringify(c.supervision) : '',

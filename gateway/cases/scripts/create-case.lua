@@ -8,8 +8,9 @@
   entries (SUBMITTED, ACCEPTED, ROUTED) are derived from the record when read
   (gateway/cases/record-dispatch.ts), so the list holds only later moves. A nudge on the outbox
   channel wakes the relays.
-  track_subject comes from supervision/scripts/track-subject.lua, prepended (with
-  subject-record.lua): a case's 督办 board record is written into its case hash (`sv.` fields).
+  track_new_case comes from supervision/scripts/track-subject.lua, prepended (with
+  subject-record.lua): a case's 督办 board record is written into its case hash (`sv.` fields),
+  with the case's own fields in one HSET.
 
   Input:
     KEYS[1] idempotency key            (string: '<caseId> <requestHash>', compact name)
@@ -17,9 +18,8 @@
     KEYS[3] the shard's open joint parents (sorted set: parent id -> last checked ms)
     KEYS[4] the shard's 督办 due set, KEYS[5] its gauges, KEYS[6] its deadlines
     KEYS[7] the parent's sealed envelope (string; a joint child reads its parent's)
-    KEYS[8..] per case, parent first: case hash, 督办 subject hash (a case stored before the board
-              moved into the case hash had one: track_subject uses it if it is there, and it never
-              is for a new case)
+    KEYS[8..] per case, parent first: case hash (its 督办 board record goes there: only a case
+              stored before the board moved into the case hash has a subject hash of its own)
     KEYS[last] the idempotency key's legacy name (looked up: a record stored before the compact
             name; written too with GW_IDEMPOTENCY_LEGACY_WRITE; gateway/README.md#idempotency)
     ARGV[1] idempotency record
@@ -30,7 +30,7 @@
     ARGV[6] the shard number (the nudge's message)
     ARGV[7] the sealed envelope (bytes: gateway/personal-data/sealed-data.ts)
     ARGV[8..] per case, in the order of the keys, two values: case fields JSON; the 督办 schedule,
-              a JSON array of track_subject's last four arguments, or '' (not supervised: a joint
+              a JSON array of track_new_case's last four arguments, or '' (not supervised: a joint
               parent)
     ARGV[last] the record in its legacy shape, '<caseId> <64-hex requestHash>', to write under the
               legacy name too, or '' (GW_IDEMPOTENCY_LEGACY_WRITE off)
@@ -42,9 +42,9 @@ local existing = redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[#KEYS])
 if existing then
   return {'exists', existing}
 end
-local cases = (#KEYS - 8) / 2
+local cases = #KEYS - 8
 for i = 0, cases - 1 do
-  local case_key, subject_key = KEYS[8 + i * 2], KEYS[9 + i * 2]
+  local case_key = KEYS[8 + i]
   local a = 8 + i * 2
   if redis.call('EXISTS', case_key) == 1 then
     return redis.error_reply('case already exists: ' .. case_key)
@@ -54,11 +54,11 @@ for i = 0, cases - 1 do
     flat[#flat + 1] = k
     flat[#flat + 1] = v
   end
-  redis.call('HSET', case_key, unpack(flat))
   if ARGV[a + 1] ~= '' then
     local t = cjson.decode(ARGV[a + 1])
-    track_subject(subject_key, case_key, KEYS[4], KEYS[5], KEYS[6], t[1], t[2], t[3], t[4])
+    track_new_case(flat, KEYS[4], KEYS[5], KEYS[6], t[1], t[2], t[3], t[4])
   end
+  redis.call('HSET', case_key, unpack(flat))
 end
 -- Binary, so not inside the JSON: Lua strings carry any bytes.
 redis.call('SET', KEYS[7], ARGV[7])
