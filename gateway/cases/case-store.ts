@@ -695,19 +695,22 @@ export class CaseStore {
    * find, or a child route it did not, is read again here before anything is dropped: on a Redis
    * Cluster mid-resharding it may be on the slot's other node (gateway/README.md#redis-cluster).
    * One round trip when every case was found, as it is but for a case gone or a slot migrating.
+   * `done`: entries removed first, in the same step (outboxDone's work, for a running relay whose
+   * earlier batch finished since its last claim of the shard).
    */
   async claimOutbox(
     shard: number,
     cutoffMs: number,
     claimUntilMs: number,
     limit: number,
+    done: readonly string[] = [],
   ): Promise<OutboxEntry[]> {
     const prefix = `${this.#keys.prefix}:{s${shard}}:case:`;
     const flat = (await runScript(
       this.#redis,
       CLAIM_OUTBOX,
       [this.#keys.shard(shard).outbox],
-      [cutoffMs, claimUntilMs, limit, prefix],
+      [cutoffMs, claimUntilMs, limit, prefix, ...done],
     )) as string[];
     const rows: ClaimedRow[] = [];
     for (let i = 0; i + 8 <= flat.length; i += 8) rows.push(flat.slice(i, i + 8) as ClaimedRow);

@@ -3,7 +3,9 @@
 // = case id; a joint case's children are jobs like any other) — then queues each case's ROUTED
 // callback, links a resubmission from the case it follows up, and only then removes the entries.
 // The running relay claims a shard's next batch as soon as the last one's jobs exist: what
-// follows them no longer delays the next case's job. A relay that dies anywhere in between leaves
+// follows them no longer delays the next case's job; and it removes a finished batch's entries
+// with the shard's next claim (a nudge's, or the poll's within pollMs), in the same script, not
+// with a round trip of their own. A relay that dies anywhere in between leaves
 // its entries claimed for `claimMs`; the next relay (or the reconciler) claims them again and the
 // job ids make the repeat a no-op: nothing lost, nothing queued twice. Relays are safely
 // concurrent: a claim hides a batch from the others.
@@ -59,22 +61,33 @@ export async function relayBatch(
   settings: RelaySettings = RELAY_DEFAULTS,
 ): Promise<number> {
   const entries = await queueBatch(deps, shard, cutoffMs, settings);
-  if (entries.length > 0) await finishBatch(deps, shard, entries);
+  if (entries.length > 0) {
+    await settleBatch(deps, entries);
+    await deps.store.outboxDone(
+      shard,
+      entries.map((e) => e.caseId),
+    );
+  }
   return entries.length;
 }
 
-/** Claims a batch and queues its jobs: the part of a batch that decides when a job exists. */
+/**
+ * Claims a batch and queues its jobs: the part of a batch that decides when a job exists. `done`:
+ * entries of finished batches, removed by the same claim.
+ */
 async function queueBatch(
   deps: RelayDeps,
   shard: number,
   cutoffMs: number,
   settings: RelaySettings,
+  done: readonly string[] = [],
 ): Promise<OutboxEntry[]> {
   const entries = await deps.store.claimOutbox(
     shard,
     cutoffMs,
     Date.now() + settings.claimMs,
     settings.batch,
+    done,
   );
   if (entries.length === 0) return entries;
   await queueJobs(deps, entries);
@@ -83,15 +96,11 @@ async function queueBatch(
 }
 
 /**
- * What a batch owes once its jobs exist: each case's ROUTED callback, a resubmission's link, and
- * last the removal of its entries (until then they stay claimed, so a relay that dies here has
- * the batch relayed again, as a no-op).
+ * What a batch owes once its jobs exist, before its entries may be removed: each case's ROUTED
+ * callback and a resubmission's link (until the removal the entries stay claimed, so a relay
+ * that dies here has the batch relayed again, as a no-op).
  */
-async function finishBatch(
-  deps: RelayDeps,
-  shard: number,
-  entries: readonly OutboxEntry[],
-): Promise<void> {
+async function settleBatch(deps: RelayDeps, entries: readonly OutboxEntry[]): Promise<void> {
   await deps.callbacks.enqueueMany(
     entries.flatMap(({ caseId, clientId, callbackUrl, createdAt, queue }) =>
       queue && callbackUrl
@@ -121,10 +130,6 @@ async function finishBatch(
       });
     }
   }
-  await deps.store.outboxDone(
-    shard,
-    entries.map((e) => e.caseId),
-  );
 }
 
 async function queueJobs(deps: RelayDeps, entries: readonly OutboxEntry[]): Promise<void> {
@@ -184,6 +189,15 @@ export function startOutboxRelay(
   // Batches whose jobs exist and whose callbacks, links and removal are still under way: the next
   // claim does not wait for them (they cannot take its entries: those are claimed until then).
   const finishing = new Set<Promise<void>>();
+  // Entries of finished batches, per shard, waiting for the shard's next claim to remove them: a
+  // nudge's, or at the latest the poll's. Until then they stay claimed; lost (a relay that dies),
+  // they are relayed again once their claim runs out, as a no-op.
+  const finished = new Map<number, string[]>();
+  const keepFinished = (shard: number, ids: readonly string[]) => {
+    const waiting = finished.get(shard);
+    if (waiting) waiting.push(...ids);
+    else finished.set(shard, [...ids]);
+  };
   let stopped = false;
 
   const relayNow = async (shard: number) => {
@@ -191,9 +205,24 @@ export function startOutboxRelay(
       for (;;) {
         // This claim takes every entry stored by now: only a nudge from now on asks for another.
         nudgedAgain.delete(shard);
-        const entries = await queueBatch(deps, shard, Date.now(), settings);
+        const done = finished.get(shard) ?? [];
+        finished.delete(shard);
+        let entries: OutboxEntry[];
+        try {
+          entries = await queueBatch(deps, shard, Date.now(), settings, done);
+        } catch (error) {
+          // Maybe not removed: the next claim names them again (a repeated ZREM changes nothing).
+          keepFinished(shard, done);
+          throw error;
+        }
         if (entries.length === 0) return;
-        const finish: Promise<void> = finishBatch(deps, shard, entries)
+        const finish: Promise<void> = settleBatch(deps, entries)
+          .then(() =>
+            keepFinished(
+              shard,
+              entries.map((e) => e.caseId),
+            ),
+          )
           .catch((error: unknown) => failed(error, shard))
           .finally(() => finishing.delete(finish));
         finishing.add(finish);
@@ -243,6 +272,13 @@ export function startOutboxRelay(
       while (relaying.size > 0 || finishing.size > 0) {
         await Promise.allSettled([...relaying.values(), ...finishing]);
       }
+      // Finished batches no claim took with it: removed now (Redis gone, they stay claimed).
+      await Promise.all(
+        [...finished].map(([shard, ids]) =>
+          deps.store.outboxDone(shard, ids).catch((error: unknown) => failed(error, shard)),
+        ),
+      );
+      finished.clear();
     },
   };
 }

@@ -3,15 +3,16 @@
 // another. Each shard is still relayed on its own: one that fails does not hold back the others,
 // and is tried again by the next poll. A shard's next batch is claimed once the last one's jobs
 // exist, without waiting for the rest of that batch (callbacks, links, removal), whose entries
-// stay in the outbox until it is done. An entry whose case is gone is dropped, with no job. Real
-// gateway and Redis; the relay runs as a worker's does.
+// stay in the outbox until it is done; they leave with the shard's next claim (a nudge's or the
+// poll's), in the claim script, not with a ZREM round trip of their own. An entry whose case is
+// gone is dropped, with no job. Real gateway and Redis; the relay runs as a worker's does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayBatch, relayOptions, startOutboxRelay } from '../../gateway/queues/outbox-relay.ts';
 import { createRedis, redisSettings } from '../../gateway/shared/redis.ts';
 import { redisKeys, shardOfCase } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { submit } from '../support/case-flow.ts';
-import { waitFor } from '../support/redis.ts';
+import { plainRedis, waitFor } from '../support/redis.ts';
 
 let gw: ApiGateway;
 beforeAll(async () => {
@@ -109,6 +110,39 @@ describe('the outbox relay', () => {
       callbacks.enqueueMany = original;
       await relay.stop();
     }
+  });
+
+  it("removes a finished batch's entries with the shard's next claim, sending no ZREM of its own", async () => {
+    const keys = redisKeys(gw.config.keyPrefix, gw.config.redisShards);
+    const { redis } = gw.services;
+    // What reaches Redis from its clients (a script's own commands come from 'lua').
+    const monitor = await plainRedis().monitor();
+    const removals: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua' && args[0]?.toLowerCase() === 'zrem') removals.push(args);
+    });
+    const relay = startOutboxRelay(
+      { ...gw.services, keys, log: gw.services.logger },
+      createRedis('worker', redisSettings(gw.config)),
+      relayOptions(gw.config),
+    );
+    try {
+      const submitted: string[] = [];
+      for (let i = 0; i < 4; i++)
+        submitted.push((await submit(gw, 'SW-001', {}, 'portal-yn')).caseId);
+      for (const caseId of submitted) {
+        await waitFor(
+          async () =>
+            (await gw.services.queues.queue('sc-chengdu').getJob(caseId)) !== undefined &&
+            (await redis.zscore(keys.shardOf(caseId).outbox, caseId)) === null,
+          { what: `the job of ${caseId}, its outbox entry gone` },
+        );
+      }
+    } finally {
+      await relay.stop();
+      monitor.disconnect();
+    }
+    expect(removals.filter((args) => args[1]?.startsWith(`${gw.config.keyPrefix}:`))).toEqual([]);
   });
 
   it('drops the outbox entry of a case deleted before its claim, queueing no job', async () => {

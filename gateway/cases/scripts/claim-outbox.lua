@@ -3,7 +3,9 @@
   score is at most the cutoff — new ones (score: createdAt) or ones whose earlier claim ran out (a
   relay that died) — get the claim's end as their score, so another relay passes them by until
   then, and come back with what the relay needs to queue them. An entry leaves the outbox only
-  when the relay says its job exists (ZREM), never here.
+  when the relay says its job exists: by a ZREM of its own or, from a running relay, named here
+  among the entries to remove (ARGV[5..]: a batch that finished since the shard's last claim, so
+  its removal costs no round trip of its own; gateway/README.md#outbox-relay).
 
   The claimed cases' hashes cannot be declared (their ids are known only once claimed), so they
   are read here as a hint, in this shard (same hash tag, same slot), built from the prefix given:
@@ -20,6 +22,8 @@
     ARGV[2] the claim's end, ms
     ARGV[3] at most this many
     ARGV[4] the shard's case key prefix, '<p>:{s<n>}:case:'
+    ARGV[5..] entries to remove first: their jobs exist and their batch is finished (none: a claim
+              only)
 
   Output: per claimed id, eight values: id, route JSON ('' for a joint parent), children JSON
   ('' unless a joint parent), the children's routes (a JSON array of route JSON strings, '' for a
@@ -32,6 +36,11 @@ local function hint(...)
   local reply = redis.pcall(...)
   if type(reply) == 'table' and reply.err then return nil end
   return reply
+end
+
+-- In slices: unpack() of a long list would overflow Lua's stack.
+for i = 5, #ARGV, 500 do
+  redis.call('ZREM', KEYS[1], unpack(ARGV, i, math.min(i + 499, #ARGV)))
 end
 
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
