@@ -6,7 +6,7 @@
 // costs Redis CPU of its own, and its times are wall-clock, so a loaded machine inflates them),
 // and redis-server's whole CPU per submission. Run under the bench lock:
 //   flock /tmp/bench.lock node tests/bench/redis-cost.ts [--duration 8] [--connections 10]
-//     [--sides gateway,plain] [--no-slowlog] [--no-relay: the gateway alone, its reconciler held
+//     [--sides gateway,plain] [--no-slowlog] [--rate R] [--no-relay: the gateway alone, its reconciler held
 //     off] [--perf: redis-server's read/write/epoll_wait calls per submission, perf stat]
 //     [--profile DIR: a CPU profile of the gateway child]
 import { Redis } from 'ioredis';
@@ -35,6 +35,9 @@ const { values: args } = parseArgs({
     'no-relay': { type: 'boolean', default: false },
     // Count redis-server's system calls during the measured run (perf stat: tracepoints, cheap).
     perf: { type: 'boolean', default: false },
+    // A fixed offered rate (autocannon overallRate): Redis's CPU per submission falls as more
+    // commands share a read, so sides compared at their own maximum rates differ by that alone.
+    rate: { type: 'string' },
     // Write a CPU profile of the gateway child here (node --cpu-prof).
     profile: { type: 'string' },
   },
@@ -148,6 +151,7 @@ try {
       body,
       connections,
       durationSec: duration,
+      ...(args.rate ? { overallRate: Number(args.rate) } : {}),
     });
     // Let the relay finish the last batch.
     await new Promise((res) => setTimeout(res, 500));
