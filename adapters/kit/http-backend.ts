@@ -8,6 +8,7 @@
 // about twice node:http's CPU per delivery (adapters/README.md#permanent-and-transient-failures).
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { exchange } from '../../gateway/shared/http-exchange.ts';
 import { PermanentDeliveryError, TransientDeliveryError, type AdapterContext } from './contract.ts';
 
 export interface BackendRequest {
@@ -158,12 +159,6 @@ interface Target {
   basePath: string;
 }
 
-interface RawAnswer {
-  status: number;
-  headers: IncomingMessage['headers'];
-  text: string;
-}
-
 export class HttpBackend {
   readonly adapterId: string;
   readonly baseUrl: string;
@@ -214,11 +209,22 @@ export class HttpBackend {
     const started = performance.now();
     const where = redactUrl(`${this.baseUrl}${request.path}`);
     try {
+      const t = this.#target;
+      if (t instanceof Error) throw t;
+      // Ended by the adapter's timeout (a TimeoutError) or the caller's signal (its reason).
       const {
         status,
         headers: raw,
         text,
-      } = await this.#exchange(request.method, request.path, headers, body, context.signal);
+      } = await exchange({
+        ...t,
+        path: `${t.basePath}${request.path}`,
+        method: request.method,
+        headers,
+        body,
+        timeoutMs: this.timeoutMs,
+        signal: context.signal,
+      });
       const durationMs = Math.round(performance.now() - started);
       context.log.debug(
         { adapter: this.adapterId, method: request.method, url: where, status, durationMs },
@@ -239,83 +245,6 @@ export class HttpBackend {
       );
       throw classifyNetworkError(err);
     }
-  }
-
-  /**
-   * One request and its whole answer, ended by the adapter's timeout (a TimeoutError, as
-   * AbortSignal.timeout's) or the caller's signal (its reason): either destroys the request,
-   * whose socket then leaves the agent.
-   */
-  #exchange(
-    method: BackendRequest['method'],
-    path: string,
-    headers: Record<string, string | number>,
-    body: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<RawAnswer> {
-    const t = this.#target;
-    if (t instanceof Error) return Promise.reject(t);
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (error: Error | undefined, answer?: RawAnswer) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (answer) resolve(answer);
-        else reject(error ?? new Error('no answer'));
-      };
-      const req = t.request(
-        {
-          protocol: t.protocol,
-          hostname: t.hostname,
-          port: t.port,
-          path: `${t.basePath}${path}`,
-          method,
-          headers,
-          agent: t.agent,
-        },
-        (res) => {
-          res.setEncoding('utf8');
-          let text = '';
-          res.on('data', (chunk: string) => {
-            text += chunk;
-          });
-          res.on('end', () => {
-            finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, text });
-          });
-          res.on('error', (error) => finish(error));
-          // The connection lost before the whole answer came (its error, if any, came first).
-          res.on('close', () => {
-            if (!res.complete) finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-          });
-        },
-      );
-      const end = (reason: Error) => {
-        finish(reason);
-        req.destroy(reason);
-      };
-      const timer = setTimeout(() => {
-        end(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-      }, this.timeoutMs);
-      timer.unref();
-      // The caller's reason, as fetch rejected with it (an Error whatever the caller gave).
-      const onAbort = () => {
-        const reason: unknown = signal?.reason;
-        end(
-          reason instanceof Error
-            ? reason
-            : new DOMException('This operation was aborted', 'AbortError'),
-        );
-      };
-      req.on('error', (error) => finish(error));
-      if (signal?.aborted) {
-        onAbort();
-        return;
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.end(body);
-    });
   }
 }
 
