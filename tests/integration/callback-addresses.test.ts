@@ -254,7 +254,7 @@ describe('callback addresses in production', () => {
     const result = await deliver(production, `https://${host}:${port}/hooks`);
     expect(result.failed[0]).toMatchObject({
       attempt: 1,
-      reason: `fetch failed: getaddrinfo EAI_AGAIN ${host}`,
+      reason: `getaddrinfo EAI_AGAIN ${host}`,
     });
     expect(result).toMatchObject({ state: 'failed', attemptsMade: 2 });
     expect(result.failedReason).toMatch(/^callback refused: /);
