@@ -4,7 +4,7 @@
 // BullMQ worker, real HTTP servers on loopback as the internal hosts; the resolver is the network
 // edge, so a fake DNS (the worker's `lookup`) stands in for it, as nock does for a province.
 import type { LookupAddress } from 'node:dns';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import type { Job, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,9 +81,11 @@ let other: InternalHost;
 let port: number;
 let production: Side;
 let development: Side;
+/** Development, with a deadline no test waits for: what it settles, it settles before. */
+let patient: Side;
 let seq = 0;
 
-function startSide(isProduction: boolean): Side {
+function startSide(isProduction: boolean, timeoutMs = 2000): Side {
   const keys = redisKeys(uniquePrefix(isProduction ? 'cb-addr-prod' : 'cb-addr-dev'));
   const { logger, lines } = memoryLogger();
   const metrics = createWorkerMetrics();
@@ -100,7 +102,7 @@ function startSide(isProduction: boolean): Side {
     metrics,
     lookup: fakeDns,
     // Bounds the rebinding test's first attempt, to a public address this machine need not reach.
-    timeoutMs: 2000,
+    timeoutMs,
   });
   return { queue, metrics, worker, lines };
 }
@@ -148,10 +150,11 @@ beforeAll(async () => {
   other = await internalHost('127.0.0.2', port);
   production = startSide(true);
   development = startSide(false);
+  patient = startSide(false, 600_000);
 });
 
 afterAll(async () => {
-  for (const side of [production, development]) {
+  for (const side of [production, development, patient]) {
     await side.worker.close();
     await side.queue.close();
   }
@@ -161,7 +164,14 @@ afterAll(async () => {
 });
 
 describe('callback addresses in production', () => {
-  it.each(['127.0.0.1', '10.0.0.5', '::ffff:127.0.0.1', '169.254.169.254'])(
+  it.each([
+    '127.0.0.1',
+    '10.0.0.5',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:a00:5',
+    '169.254.169.254',
+  ])(
     'refuses for good a host resolving to %s, logs host and reason without path or query, and the internal host sees no connection',
     async (address) => {
       const host = `evil-${seq + 1}.example`;
@@ -271,5 +281,88 @@ describe('callback addresses in development', () => {
     expect(asked.get(host)).toBe(1);
     expect(internal.requests).toContain('/hooks/dev?portal=sc');
     expect(other.connections).toBe(otherBefore);
+  });
+});
+
+/** A portal on loopback answering each request as `answer` says, and what it saw. */
+async function portal(answer: (req: IncomingMessage, res: ServerResponse, n: number) => void) {
+  const seen = { connections: 0, requests: [] as { url: string; socket: number }[] };
+  const server = createServer((req, res) => {
+    seen.requests.push({ url: req.url ?? '', socket: req.socket.remotePort ?? 0 });
+    req.resume();
+    req.on('end', () => answer(req, res, seen.requests.length));
+  });
+  server.on('connection', () => seen.connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  return { seen, port: (server.address() as AddressInfo).port, close };
+}
+
+describe('callback connections', () => {
+  it('reuses a kept-alive connection only for the host it was opened for: another name resolving to the same address is looked up, judged and connected on its own', async () => {
+    const p = await portal((_req, res) => res.writeHead(204).end());
+    try {
+      const [one, two] = [`pool-a-${seq + 1}.example`, `pool-b-${seq + 1}.example`];
+      // `one` would be answered the other host at a second question: a reuse asks none.
+      zone.set(one, (n) => (n === 1 ? [a('127.0.0.1')] : [a('127.0.0.2')]));
+      zone.set(two, () => [a('127.0.0.1')]);
+      const otherBefore = other.connections;
+      for (const host of [one, two, one])
+        expect(await deliver(development, `http://${host}:${p.port}/hooks`)).toMatchObject({
+          state: 'completed',
+        });
+      expect([asked.get(one), asked.get(two)]).toEqual([1, 1]);
+      expect(p.seen.connections).toBe(2);
+      const [first, second, third] = p.seen.requests.map((r) => r.socket);
+      expect(second).not.toBe(first);
+      expect(third).toBe(first);
+      expect(other.connections).toBe(otherBefore);
+    } finally {
+      p.close();
+    }
+  });
+
+  it('does not follow a redirect: a 3xx is a failed attempt, retried, and its Location sees nothing', async () => {
+    const p = await portal((_req, res, n) => {
+      if (n === 1) res.writeHead(302, { Location: `http://127.0.0.2:${port}/redirected` }).end();
+      else res.writeHead(204).end();
+    });
+    try {
+      const host = `redirect-${seq + 1}.example`;
+      zone.set(host, () => [a('127.0.0.1')]);
+      const otherBefore = other.connections;
+      const result = await deliver(development, `http://${host}:${p.port}/hooks`);
+      expect(result).toMatchObject({ state: 'completed', attemptsMade: 2 });
+      expect(result.failed).toEqual([
+        expect.objectContaining({ attempt: 1, reason: 'portal answered 302' }),
+      ]);
+      expect(p.seen.requests.map((r) => r.url)).toEqual(['/hooks', '/hooks']);
+      expect(other.connections).toBe(otherBefore);
+      expect(other.requests).not.toContain('/redirected');
+    } finally {
+      p.close();
+    }
+  });
+
+  it('reads no more than 64 KiB of an answer it does not want: a 2xx whose body never ends is delivered, its connection cut, before any deadline', async () => {
+    let cut = false;
+    const p = await portal((_req, res) => {
+      res.on('close', () => (cut = true));
+      // 128 KiB of a body announced as longer, then nothing more: only a cut ends it.
+      res.writeHead(200, { 'Content-Length': String(1 << 30) });
+      res.write(Buffer.alloc(128 * 1024, 'x'));
+    });
+    try {
+      const host = `endless-${seq + 1}.example`;
+      zone.set(host, () => [a('127.0.0.1')]);
+      const result = await deliver(patient, `http://${host}:${p.port}/hooks`);
+      expect(result).toMatchObject({ state: 'completed', failed: [] });
+      await waitFor(() => cut, { what: 'the portal sees its connection cut' });
+    } finally {
+      p.close();
+    }
   });
 });
