@@ -86,12 +86,13 @@ export function startCallbackWorker(deps: {
       port: target.port,
       path: `${target.pathname}${target.search}`,
       method: 'POST',
-      // The User-Agent fetch sent, so a portal's front door that filters on it sees no change.
+      // The User-Agent undici's fetch sent, so a portal's front door that filters on it sees no
+      // change.
       headers: {
         ...headers,
         'Content-Type': 'application/json',
         'Content-Length': Buffer.byteLength(body),
-        'User-Agent': 'node',
+        'User-Agent': 'undici',
       },
       body,
       timeoutMs,
