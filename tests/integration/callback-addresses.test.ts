@@ -325,6 +325,25 @@ describe('callback connections', () => {
     }
   });
 
+  it("names every address's failure when a connection tried at several addresses fails at each", async () => {
+    const p = await portal((_req, res) => res.writeHead(204).end());
+    try {
+      const host = `several-${seq + 1}.example`;
+      // Nothing listens on 127.0.0.3 or 127.0.0.4 (the portal is on 127.0.0.1): both refuse.
+      zone.set(host, (n) => (n === 1 ? [a('127.0.0.3'), a('127.0.0.4')] : [a('127.0.0.1')]));
+      const result = await deliver(development, `http://${host}:${p.port}/hooks`);
+      expect(result).toMatchObject({ state: 'completed', attemptsMade: 2 });
+      expect(result.failed).toEqual([
+        expect.objectContaining({
+          attempt: 1,
+          reason: `connect ECONNREFUSED 127.0.0.3:${p.port}; connect ECONNREFUSED 127.0.0.4:${p.port}`,
+        }),
+      ]);
+    } finally {
+      p.close();
+    }
+  });
+
   it('does not follow a redirect: a 3xx is a failed attempt, retried, and its Location sees nothing', async () => {
     const p = await portal((_req, res, n) => {
       if (n === 1) res.writeHead(302, { Location: `http://127.0.0.2:${port}/redirected` }).end();
