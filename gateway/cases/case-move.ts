@@ -30,7 +30,11 @@ export interface TransitionNotice {
   result(): unknown;
 }
 
-/** Runs after a move is stored; one that must never fail the move catches its own errors. */
+/**
+ * Runs after a move is stored. One that must never fail the move catches its own errors; one whose
+ * work can wait for the reconciler throws ListenerDeferred (shared/listener-deferred.ts): the move
+ * does not fail, and its outbox entry stays until a later telling succeeds.
+ */
 export type TransitionListener = (notice: TransitionNotice) => Promise<void>;
 
 /** How a mover describes its move; the row of the lifecycle table says what is allowed. */

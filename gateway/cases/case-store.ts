@@ -21,6 +21,7 @@ import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.ts';
 import { createSealer, type Sealer } from '../personal-data/sealed-data.ts';
 import { runScript, runScriptBuffer } from '../shared/lua-script.ts';
+import { tellAll } from '../shared/listener-deferred.ts';
 import { RandomPool } from '../shared/random-pool.ts';
 import { retentionSeconds } from '../shared/retention.ts';
 import {
@@ -378,9 +379,12 @@ export class CaseStore {
             reason: verdict === 'duplicate' ? 'duplicate' : 'illegal',
             current: asStatus(current),
           };
+    // The move's outbox entry goes once every listener has heard; one that deferred (a callback
+    // Redis refused to queue) leaves it for the reconciler, without failing the move.
+    const told: string[] = [];
     if (outcome.ok) {
       const { previous, status } = outcome;
-      await this.#tell(
+      const heard = await this.#tell(
         {
           record,
           move: name,
@@ -393,16 +397,17 @@ export class CaseStore {
         },
         step.result,
       );
+      if (heard) told.push(moveEntry(record.id, stored, name, current, at));
     }
-    const told: string[] = [];
-    if (outcome.ok) told.push(moveEntry(record.id, stored, name, current, at));
     if (family && result[4] !== undefined) {
       // The listeners get the parent as it is now; they read its ids and times, not its status.
       const parent = await this.get(family.parentId);
-      if (parent?.kind === 'joint-parent') {
-        await this.#tellFollowed(parent, result.slice(3) as FollowReply, at);
+      const heard =
+        parent?.kind !== 'joint-parent' ||
+        (await this.#tellFollowed(parent, result.slice(3) as FollowReply, at));
+      if (heard) {
+        told.push(moveEntry(family.parentId, result[5]!, 'parent-followed', result[3]!, at));
       }
-      told.push(moveEntry(family.parentId, result[5]!, 'parent-followed', result[3]!, at));
     }
     await this.#told(record.id, told);
     return outcome;
@@ -430,8 +435,11 @@ export class CaseStore {
     ];
     const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
     if (reply.length === 0) return { status: parent.status };
-    await this.#tellFollowed(parent, reply, at);
-    await this.#told(parent.id, [moveEntry(parent.id, reply[2], 'parent-followed', reply[0], at)]);
+    if (await this.#tellFollowed(parent, reply, at)) {
+      await this.#told(parent.id, [
+        moveEntry(parent.id, reply[2], 'parent-followed', reply[0], at),
+      ]);
+    }
     return { status: asStatus(reply[1]), movedFrom: asStatus(reply[0]) };
   }
 
@@ -574,9 +582,9 @@ export class CaseStore {
     return retentionSeconds(this.#config.caseRetentionDays);
   }
 
-  async #tellFollowed(parent: JointParentCase, reply: FollowReply, at: string): Promise<void> {
+  async #tellFollowed(parent: JointParentCase, reply: FollowReply, at: string): Promise<boolean> {
     const [previous, status, stored] = reply;
-    await this.#tell({
+    return this.#tell({
       record: parent,
       move: 'parent-followed',
       previous: asStatus(previous),
@@ -614,7 +622,8 @@ export class CaseStore {
   }
 
   /**
-   * Tells the listeners, again, of the move a move outbox entry names, then removes the entry.
+   * Tells the listeners, again, of the move a move outbox entry names, then removes the entry
+   * (kept when a listener deferred again: told again once the reconciler's claim runs out).
    * They hear the case as it is now, with the status the move gave it (its last history entry),
    * its sequence, the status it moved from and its time — so the portal's callback is the one the
    * move would have queued (job id per case and sequence: a repeat is dropped) and a closing
@@ -630,12 +639,13 @@ export class CaseStore {
       Number.isInteger(stored) && stored >= 1 && isMoveName(move) && isCaseStatus(previous);
     const record = valid ? await this.get(id) : undefined;
     const raw = record ? await this.#redis.lindex(this.#keys.history(id), stored - 1) : null;
+    let heard = true;
     if (record && raw !== null && isMoveName(move) && isCaseStatus(previous)) {
       const { status } = JSON.parse(raw) as HistoryEntry;
       // A result read now belongs to a decided case: not to a move made before the decision.
       const decided = status === 'DECIDED' || status === 'RESULT_DELIVERED' || status === 'CLOSED';
       const { storedResult: _result, ...undecided } = record;
-      await this.#tell({
+      heard = await this.#tell({
         record: decided ? record : undecided,
         move,
         previous,
@@ -645,14 +655,16 @@ export class CaseStore {
         at,
       });
     }
-    await this.#redis.zrem(this.#keys.shard(shard).moveOutbox, entry);
+    if (heard) await this.#redis.zrem(this.#keys.shard(shard).moveOutbox, entry);
     return !!(record && raw !== null);
   }
 
-  /** Tells the listeners of an applied move; `written` is the result the move wrote, if any. */
-  async #tell(notice: Omit<TransitionNotice, 'result'>, written?: unknown): Promise<void> {
-    const applied = new AppliedMove(notice, written, this.#sealer);
-    for (const listener of this.#listeners) await listener(applied);
+  /**
+   * Tells the listeners of an applied move; `written` is the result the move wrote, if any.
+   * False when one deferred (ListenerDeferred): the move stays in the outbox.
+   */
+  async #tell(notice: Omit<TransitionNotice, 'result'>, written?: unknown): Promise<boolean> {
+    return tellAll(this.#listeners, new AppliedMove(notice, written, this.#sealer));
   }
 
   /** A delivery the worker could not record as a move keeps its province case number. */

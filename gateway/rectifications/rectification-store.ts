@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import { openEntryNote, openText, sealEntryNote, sealText } from '../personal-data/sealed-text.ts';
+import { tellAll } from '../shared/listener-deferred.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys, SupervisionFlag } from '../shared/redis-keys.ts';
 import {
@@ -206,29 +207,31 @@ export class RectificationStore {
       };
     }
     const after = await this.get(read.id);
-    if (after) {
-      await this.#tell({
+    // A listener that deferred (a callback Redis refused to queue) leaves the move in the outbox
+    // for the reconciler, without failing the move.
+    const heard =
+      !after ||
+      (await this.#tell({
         rectification: after,
         move: name,
         previous: read.status,
         sequence: Number(value),
         at,
-      });
-    }
-    await this.#told(read.province, outboxEntry(read.id, Number(value), name));
+      }));
+    if (heard) await this.#told(read.province, outboxEntry(read.id, Number(value), name));
     return { ok: true, status: to, sequence: Number(value) };
   }
 
   /** Tells the listeners that a 差评 opened this rectification (in its own Lua step). */
   async opened(rectification: Rectification): Promise<void> {
-    await this.#tell({
+    const heard = await this.#tell({
       rectification,
       move: 'opened',
       previous: undefined,
       sequence: 1,
       at: rectification.openedAt,
     });
-    await this.#told(rectification.province, outboxEntry(rectification.id, 1, 'opened'));
+    if (heard) await this.#told(rectification.province, outboxEntry(rectification.id, 1, 'opened'));
   }
 
   /**
@@ -253,7 +256,8 @@ export class RectificationStore {
   }
 
   /**
-   * Tells the listeners, again, of the move an outbox entry names, then removes the entry: the
+   * Tells the listeners, again, of the move an outbox entry names, then removes the entry (kept
+   * when a listener deferred again): the
    * rectification as it is now, with the status and time the move gave it (its history entry),
    * so the portal's callback is the one the move would have queued (job id per rectification and
    * sequence: a repeat is dropped), and 督办 tracking or settling, each once, follows. False when
@@ -274,9 +278,10 @@ export class RectificationStore {
         ).map((raw) => JSON.parse(raw) as RectificationHistoryEntry)
       : [];
     const told = sequence === 1 ? before : moved;
+    let heard = true;
     if (current && told && isMoveName(move)) {
       const { sequence: _length, ...rectification } = current;
-      await this.#tell({
+      heard = await this.#tell({
         rectification: { ...rectification, status: told.status },
         move,
         previous: sequence === 1 ? undefined : before?.status,
@@ -284,7 +289,8 @@ export class RectificationStore {
         at: told.at,
       });
     }
-    await this.#told(province, entry);
+    // Kept when a listener deferred again: told again once the reconciler's claim runs out.
+    if (heard) await this.#told(province, entry);
     return !!(current && told);
   }
 
@@ -332,8 +338,9 @@ export class RectificationStore {
     );
   }
 
-  async #tell(notice: RectificationNotice): Promise<void> {
-    for (const listener of this.#listeners) await listener(notice);
+  /** False when a listener deferred (ListenerDeferred): the move stays in the outbox. */
+  async #tell(notice: RectificationNotice): Promise<boolean> {
+    return tellAll(this.#listeners, notice);
   }
 }
 
