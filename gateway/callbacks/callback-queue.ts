@@ -9,6 +9,7 @@ import type { RedisClient } from '../shared/redis.ts';
 import { addJobs } from '../queues/add-jobs.ts';
 import type { CaseStatus } from '../cases/case-status.ts';
 import type { TransitionListener } from '../cases/case-move.ts';
+import { ListenerDeferred } from '../shared/listener-deferred.ts';
 import type { ResultSchemas } from '../cases/event-result.ts';
 import { maskedResult } from '../cases/masked-result.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
@@ -112,24 +113,31 @@ export class CallbackQueue {
 
 /**
  * The case store's transition listener for portal callbacks: every move of a case with a
- * callbackUrl (a single case or a joint parent) queues one. It never fails the move: a portal
- * that misses a callback can still poll GET /v1/cases/{caseId}.
+ * callbackUrl (a single case or a joint parent) queues one. It never fails the move. An add Redis
+ * refused is deferred (ListenerDeferred): the move's outbox entry stays and the reconciler queues
+ * the callback later (job id per case and sequence, so once). A result that does not open
+ * (SealedDataError) or cannot be masked never will: that callback is dropped with an error line,
+ * and the portal can still poll GET /v1/cases/{caseId}.
  */
 export function callbackListener(
   queue: CallbackQueue,
-  log: { warn: (obj: object, msg: string) => void },
+  log: {
+    warn: (obj: object, msg: string) => void;
+    error: (obj: object, msg: string) => void;
+  },
   /** The typed results, to mask a result as GET /v1/cases/{id} does; none: withhold it. */
   results?: ResultSchemas,
 ): TransitionListener {
   return async (notice) => {
     const { record, status, sequence, at } = notice;
     if (record.kind === 'joint-child' || !record.callbackUrl) return;
+    let job: CallbackJob;
     try {
       // The move that decides writes the result; later moves open it from the record they read
       // (sealed at rest). One that does not open (SealedDataError) is logged by its message, never
-      // its content, and the callback is not queued, as any failure here.
+      // its content.
       const result = notice.result();
-      await queue.enqueue({
+      job = {
         caseId: record.id,
         clientId: record.clientId,
         url: record.callbackUrl,
@@ -137,9 +145,22 @@ export function callbackListener(
         sequence,
         at,
         ...(result === undefined ? {} : { result: maskedResult(results, record, result) }),
-      });
+      };
     } catch (error) {
-      log.warn({ err: error, caseId: record.id }, 'callback not queued; the portal can still poll');
+      log.error(
+        { err: error, caseId: record.id, sequence },
+        'callback dropped for good: its result does not open; the portal can still poll',
+      );
+      return;
+    }
+    try {
+      await queue.enqueue(job);
+    } catch (error) {
+      log.warn(
+        { err: error, caseId: record.id, sequence },
+        'callback not queued; the reconciler will queue it',
+      );
+      throw new ListenerDeferred('callback not queued', { cause: error });
     }
   };
 }

@@ -4,6 +4,7 @@
 // review stops its clock; rectified, explained, voided or closed ends it. Its portal hears every
 // move and flag by callback.
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
+import { ListenerDeferred } from '../shared/listener-deferred.ts';
 import { flagTimes, nextFlagTime } from '../supervision/flag-times.ts';
 import type { SupervisionBoard } from '../supervision/supervision-board.ts';
 import type {
@@ -53,7 +54,10 @@ const links = (r: Rectification) => ({
   case: `/v1/cases/${r.caseId}`,
 });
 
-/** The portal hears of every move after the opening (the 201 told it of that one). */
+/**
+ * The portal hears of every move after the opening (the 201 told it of that one). An add Redis
+ * refused is deferred: the reconciler queues it later (job id per rectification and sequence).
+ */
 export function rectificationCallbackListener(
   callbacks: CallbackQueue,
   log: { warn: (obj: object, msg: string) => void },
@@ -80,10 +84,12 @@ export function rectificationCallbackListener(
         `rectification-${r.id}-${sequence}`,
       );
     } catch (error) {
+      // Deferred, not lost: the move's outbox entry stays and the reconciler queues it later.
       log.warn(
-        { err: error, rectificationId: r.id },
-        'callback not queued; the portal can still poll',
+        { err: error, rectificationId: r.id, sequence },
+        'callback not queued; the reconciler will queue it',
       );
+      throw new ListenerDeferred('callback not queued', { cause: error });
     }
   };
 }

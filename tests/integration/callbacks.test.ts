@@ -206,8 +206,17 @@ describe('portal callbacks', () => {
     // The listener ran inside the move: its line is written by the time the event is answered.
     const line = gw
       .logLines()
-      .find((l) => l.caseId === id && l.msg === 'callback not queued; the portal can still poll');
-    expect(line).toMatchObject({ err: expect.objectContaining({ type: 'SealedDataError' }) });
+      .find(
+        (l) =>
+          l.caseId === id &&
+          l.msg ===
+            'callback dropped for good: its result does not open; the portal can still poll',
+      );
+    // An error, not retried: telling the move again would not open it either (its entry goes).
+    expect(line).toMatchObject({
+      level: 50,
+      err: expect.objectContaining({ type: 'SealedDataError' }),
+    });
     expect(JSON.stringify(gw.logLines())).not.toContain(
       (paid.account as { accountNo: string }).accountNo,
     );
