@@ -8,8 +8,10 @@
 //   one edited by hand); each check is one atomic script, harmless when several instances race;
 // - applied case moves written to the shard's move outbox more than `ageMs` ago whose listeners
 //   never said they had heard of them (their process died between the Lua step and the
-//   listeners, or a listener failed) are told again: the portal's callback, 督办 tracking or
-//   settling, a closed case's rating windows — each idempotent, so a repeat is harmless;
+//   listeners, a listener failed, or the callback listener deferred because Redis refused its
+//   add) are told again: the portal's callback, 督办 tracking or settling, a closed case's rating
+//   windows — each idempotent, so a repeat is harmless; one deferred again stays claimed and is
+//   told again once its claim runs out;
 // - then, province after province, the same for rectification moves and openings.
 import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
 import type { Logger } from '../shared/logger.ts';
