@@ -4,7 +4,8 @@
 // scripts cannot include one another, and the joint parent rule and the way a move knows its own
 // second run must each be written once.
 import { readFileSync } from 'node:fs';
-import { luaScript, type LuaScript } from '../shared/lua-script.ts';
+import { luaScript, runScript, type LuaScript } from '../shared/lua-script.ts';
+import type { RedisClient } from '../shared/redis.ts';
 
 const script = (...names: string[]): LuaScript =>
   luaScript(
@@ -23,7 +24,6 @@ export const CASE_SCRIPTS = {
   claimOutbox: script('claim-outbox.lua'),
   transitionCase: script('last-move.lua', 'parent-follow.lua', 'transition-case.lua'),
   followParent: script('last-move.lua', 'parent-follow.lua', 'follow-parent.lua'),
-  claimSilentCases: script('claim-silent-cases.lua'),
   noteStatusQuery: script('note-status-query.lua'),
   // The same script raises a rectification's flags (one 督办 engine,
   // gateway/README.md#supervision-engine): it lives with the engine.
@@ -35,6 +35,25 @@ export const CASE_SCRIPTS = {
   resealField: script('reseal-field.lua'),
   resealListEntry: script('reseal-list-entry.lua'),
 } as const;
+
+const CLAIM_DUE = script('claim-silent-cases.lua');
+
+/**
+ * Claims up to `limit` members of a sorted set scored at or before `cutoffMs` (due: a silent case,
+ * or an outbox entry whose listeners may not have heard of it, or whose earlier claim ran out),
+ * re-scoring them to `claimUntilMs` in the same step, so no process claims them again before
+ * then. The one claim of the silence watch and of the reconciler's move and rectification
+ * outboxes (claim-silent-cases.lua).
+ */
+export async function claimDue(
+  redis: RedisClient,
+  key: string,
+  cutoffMs: number,
+  claimUntilMs: number,
+  limit: number,
+): Promise<string[]> {
+  return (await runScript(redis, CLAIM_DUE, [key], [cutoffMs, claimUntilMs, limit])) as string[];
+}
 
 /** transition-case.lua's answer: verdict, status, stored history length, then the parent's three. */
 export type TransitionReply = [string, string, number, string?, string?, number?];

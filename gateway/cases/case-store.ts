@@ -40,7 +40,7 @@ import {
   type TransitionListener,
   type TransitionNotice,
 } from './case-move.ts';
-import { CASE_SCRIPTS, type FollowReply, type TransitionReply } from './case-scripts.ts';
+import { CASE_SCRIPTS, claimDue, type FollowReply, type TransitionReply } from './case-scripts.ts';
 import {
   decodeIdempotency,
   encodeIdempotency,
@@ -77,7 +77,6 @@ const {
   claimOutbox: CLAIM_OUTBOX,
   transitionCase: TRANSITION_CASE,
   followParent: FOLLOW_PARENT,
-  claimSilentCases: CLAIM_SILENT_CASES,
   noteStatusQuery: NOTE_STATUS_QUERY,
   raiseFlag: RAISE_FLAG,
   keepProvinceCaseNo: KEEP_PROVINCE_CASE_NO,
@@ -470,13 +469,15 @@ export class CaseStore {
     // Shard after shard (each set is one slot) until the batch is full.
     for (const shard of this.#keys.allShards) {
       if (claimed.length >= limit) break;
-      const ids = (await runScript(
-        this.#redis,
-        CLAIM_SILENT_CASES,
-        [shard.provinceSilence(adapter)],
-        [silentSinceMs, now, limit - claimed.length],
-      )) as string[];
-      claimed.push(...ids);
+      claimed.push(
+        ...(await claimDue(
+          this.#redis,
+          shard.provinceSilence(adapter),
+          silentSinceMs,
+          now,
+          limit - claimed.length,
+        )),
+      );
     }
     return claimed;
   }
@@ -612,13 +613,7 @@ export class CaseStore {
     claimUntilMs: number,
     limit: number,
   ): Promise<string[]> {
-    const key = this.#keys.shard(shard).moveOutbox;
-    return (await runScript(
-      this.#redis,
-      CLAIM_SILENT_CASES,
-      [key],
-      [cutoffMs, claimUntilMs, limit],
-    )) as string[];
+    return claimDue(this.#redis, this.#keys.shard(shard).moveOutbox, cutoffMs, claimUntilMs, limit);
   }
 
   /**

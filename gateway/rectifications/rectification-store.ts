@@ -14,6 +14,7 @@ import type { Sealer } from '../personal-data/sealed-data.ts';
 import { openEntryNote, openText, sealEntryNote, sealText } from '../personal-data/sealed-text.ts';
 import { tellAll } from '../shared/listener-deferred.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
+import { claimDue } from '../cases/case-scripts.ts';
 import type { RedisKeys, SupervisionFlag } from '../shared/redis-keys.ts';
 import {
   RECTIFICATION_LIFECYCLE,
@@ -31,9 +32,6 @@ import type { CounterDelta } from '../evaluations/rating-counters.ts';
 const script = (path: string) => luaScript(readFileSync(new URL(path, import.meta.url), 'utf8'));
 const MOVE = script('./scripts/move-rectification.lua');
 const RAISE_FLAG = script('../supervision/scripts/raise-flag.lua');
-// The claim of a sorted set's entries scored up to a cutoff (re-scored, so no one else claims them
-// meanwhile) is the silence watch's: one script for both.
-const CLAIM = script('../cases/scripts/claim-silent-cases.lua');
 
 /** A rectification as read, with its history length: what a move must still find. */
 export type LoadedRectification = Rectification & { sequence: number };
@@ -246,13 +244,14 @@ export class RectificationStore {
     claimUntilMs: number,
     limit: number,
   ): Promise<string[]> {
-    const key = this.#keys.rating(province).rectificationOutbox;
-    return (await runScript(
+    // The silence watch's claim of a sorted set's due members: one claim for both.
+    return claimDue(
       this.#redis,
-      CLAIM,
-      [key],
-      [cutoffMs, claimUntilMs, limit],
-    )) as string[];
+      this.#keys.rating(province).rectificationOutbox,
+      cutoffMs,
+      claimUntilMs,
+      limit,
+    );
   }
 
   /**
