@@ -22,6 +22,7 @@ import {
 } from '../../gateway/shared/redis.ts';
 import { startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster.ts';
 import { waitFor } from '../support/redis.ts';
+import { ending, outcome } from '../support/settled.ts';
 
 const clients: Cluster[] = [];
 
@@ -46,23 +47,6 @@ async function waitingToReconnect(): Promise<ClosableCluster> {
   const client = closable(await freePort());
   await waitFor(() => client.status === 'reconnecting', { what: 'waiting to reconnect' });
   return client;
-}
-
-/** How a command ended, once it has. */
-function outcome(promise: Promise<unknown>): () => string | undefined {
-  let settled: string | undefined;
-  promise.then(
-    (value) => (settled = `resolved ${String(value)}`),
-    (error: Error) => (settled = `rejected ${error.message}`),
-  );
-  return () => settled;
-}
-
-/** Whether the client has emitted 'end'. */
-function ending(client: Cluster): () => boolean {
-  let ended = false;
-  client.once('end', () => (ended = true));
-  return () => ended;
 }
 
 describe('ioredis Cluster internals closable-cluster.ts uses', () => {

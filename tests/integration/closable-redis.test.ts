@@ -13,6 +13,7 @@ import { ClosableRedis } from '../../gateway/shared/closable-redis.ts';
 import { createRedis, duplicateConnection, type RedisClient } from '../../gateway/shared/redis.ts';
 import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
 import { testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
+import { ending, outcome } from '../support/settled.ts';
 
 const gates: RedisGate[] = [];
 const connections: RedisClient[] = [];
@@ -40,23 +41,6 @@ function closable(url: string, retryDelayMs: number): ClosableRedis {
   redis.on('error', () => undefined);
   connections.push(redis);
   return redis;
-}
-
-/** How a command ended, once it has. */
-function outcome(promise: Promise<unknown>): () => string | undefined {
-  let settled: string | undefined;
-  promise.then(
-    (value) => (settled = `resolved ${String(value)}`),
-    (error: Error) => (settled = `rejected ${error.message}`),
-  );
-  return () => settled;
-}
-
-/** Whether the connection has emitted 'end'. */
-function ending(redis: ClosableRedis): () => boolean {
-  let ended = false;
-  redis.once('end', () => (ended = true));
-  return () => ended;
 }
 
 describe('disconnect() on a connection waiting to reconnect', () => {
