@@ -24,6 +24,7 @@ import { Cluster, type Callback, type ClusterNode, type ClusterOptions } from 'i
 // ioredis's own duplicate() signature, which ours keeps (its answer types follow `replyMapping`).
 import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
 import type { ReplyMappingFromClusterOptions, ReplyMappingMode } from 'ioredis/built/types.js';
+import { endUnlessReadyFromNowOn } from './closable-redis.ts';
 
 /** Cluster's private methods used (ioredis 6.0.0, `built/cluster/index.js`). */
 interface ClusterInternals {
@@ -57,12 +58,7 @@ export class ClosableCluster extends Cluster {
     if (!this.#waitsForRedis) return;
     this.#waitsForRedis = false;
     for (const ref of this.#duplicates) ref.deref()?.stopWaitingForRedis();
-    const endUnlessReady = () => {
-      if (this.status !== 'ready' && this.status !== 'end') this.disconnect();
-    };
-    // Emitted once the client waits for its next attempt (every node lost).
-    this.on('reconnecting', endUnlessReady);
-    endUnlessReady();
+    endUnlessReadyFromNowOn(this);
   }
 
   /**

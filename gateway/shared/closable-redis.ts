@@ -78,13 +78,7 @@ export class ClosableRedis extends Redis {
     if (!this.#waitsForRedis) return;
     this.#waitsForRedis = false;
     for (const ref of this.#duplicates) ref.deref()?.stopWaitingForRedis();
-    const endUnlessReady = () => {
-      if (this.status !== 'ready' && this.status !== 'end') this.disconnect();
-    };
-    // Emitted once the connection waits for its next attempt (and again, should someone connect
-    // it anew).
-    this.on('reconnecting', endUnlessReady);
-    endUnlessReady();
+    endUnlessReadyFromNowOn(this);
   }
 
   override sendCommand(...[command, stream]: Parameters<SendCommand>): ReturnType<SendCommand> {
@@ -150,6 +144,24 @@ export class ClosableRedis extends Redis {
       item.command.reject(new Error(CONNECTION_CLOSED));
     }
   }
+}
+
+/**
+ * A stopping process's client (a connection or a Cluster client) ends now unless it is ready, and
+ * from now on whenever it starts waiting for its next attempt ('reconnecting': every node lost,
+ * and again should someone connect it anew). One home for ClosableRedis's and ClosableCluster's
+ * stopWaitingForRedis.
+ */
+export function endUnlessReadyFromNowOn(client: {
+  readonly status: string;
+  disconnect(): void;
+  on(event: 'reconnecting', listener: () => void): unknown;
+}): void {
+  const endUnlessReady = () => {
+    if (client.status !== 'ready' && client.status !== 'end') client.disconnect();
+  };
+  client.on('reconnecting', endUnlessReady);
+  endUnlessReady();
 }
 
 function once(redis: Redis, event: string): Promise<void> {
