@@ -15,6 +15,7 @@ import {
 import type { RawBodyRequest } from '../http/json-body.ts';
 import { deferCheck } from './deferred-checks.ts';
 import { GatewayError } from '../shared/errors.ts';
+import { escapeToken } from '../shared/json-pointer.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { Client, ClientRegistry } from './client-registry.ts';
 
@@ -104,7 +105,7 @@ export function authenticate(
     } catch (error) {
       if (error instanceof QueryEncodingError) {
         // At /query/<name>, as the query contracts report a bad parameter (README: bad input).
-        const token = error.parameter.replaceAll('~', '~0').replaceAll('/', '~1');
+        const token = escapeToken(error.parameter);
         throw new GatewayError('GW_INVALID_PARAMETER', {
           detail: error.message,
           errors: [

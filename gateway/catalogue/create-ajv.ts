@@ -22,6 +22,7 @@ import { orderedPeriodKeyword } from './keywords/ordered-period.ts';
 import { taxAuthorityCodeKeyword } from './keywords/tax-authority-code.ts';
 import { taxpayerIdKeyword } from './keywords/taxpayer-id.ts';
 import { personalKeyword } from '../personal-data/personal-kind.ts';
+import { escapeToken } from '../shared/json-pointer.ts';
 import { projectPath } from '../shared/project-root.ts';
 import { chinaDate } from '../calendar/working-days.ts';
 import type { DivisionTables } from '../divisions/load-division-table.ts';
@@ -200,7 +201,7 @@ export function createAjv(deps: AjvDeps, codeShape: Readonly<Options> = CODE_SHA
 export function compileSharedDefinitions(ajv: Ajv2020): void {
   const defs = (ajv.getSchema(DEFS_ID)?.schema ?? {}) as { $defs?: Record<string, unknown> };
   for (const name of Object.keys(defs.$defs ?? {})) {
-    const token = encodeURIComponent(name.replaceAll('~', '~0').replaceAll('/', '~1'));
+    const token = encodeURIComponent(escapeToken(name));
     try {
       ajv.getSchema(`${DEFS_ID}#/$defs/${token}`);
     } catch {

@@ -7,15 +7,11 @@
 import type { ErrorObject } from 'ajv';
 import localizeModule from 'ajv-i18n';
 import type { FieldProblem } from '../shared/errors.ts';
+import { escapeToken } from '../shared/json-pointer.ts';
 import { IDENTIFIER_KEYWORDS } from './create-ajv.ts';
 
 // ajv-i18n is CommonJS; under NodeNext its declared default export is the module object itself.
 const localize = localizeModule as unknown as typeof localizeModule.default;
-
-/** RFC 6901 escaping of one reference token. */
-export function pointerToken(name: string): string {
-  return name.replaceAll('~', '~0').replaceAll('/', '~1');
-}
 
 function stringParam(error: ErrorObject, name: string): string | undefined {
   const value = (error.params as Record<string, unknown>)[name];
@@ -32,7 +28,7 @@ function fieldPointer(error: ErrorObject): string {
         : error.keyword === 'unevaluatedProperties'
           ? stringParam(error, 'unevaluatedProperty')
           : undefined;
-  return child === undefined ? error.instancePath : `${error.instancePath}/${pointerToken(child)}`;
+  return child === undefined ? error.instancePath : `${error.instancePath}/${escapeToken(child)}`;
 }
 
 // Schema paths restart at '#' inside a $ref'd schema, so branches are matched by location too.

@@ -6,6 +6,7 @@
 // (referenced-definitions.ts), so a field typed by `defs.schema.json#/$defs/taxpayerId` shows that
 // definition's type and limits. Fields that exist only under a condition (if/then, anyOf, oneOf)
 // are marked conditional. Pure, bounded in depth, and never throws on a schema it cannot read.
+import { escapeToken } from '../shared/json-pointer.ts';
 
 export interface FieldRow {
   readonly pointer: string;
@@ -132,8 +133,6 @@ function divisionOf(node: Node): string | undefined {
   );
   return found.length > 0 ? found.join(', ') : undefined;
 }
-
-const escapeToken = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** Every field of an item's payload schema, in schema order (nested fields after their parent). */
 export function schemaFields(schema: unknown, sharedDefinitions: unknown = {}): FieldRow[] {

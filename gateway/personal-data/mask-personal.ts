@@ -2,6 +2,7 @@
 // and listing the personal values, for the tests that search a response or raw Redis for them.
 // Only the locations are walked, so the cost follows the annotations, not the size of the payload.
 // A value is taken by the first location that reaches it and whose conditions hold, and only once.
+import { escapeToken } from '../shared/json-pointer.ts';
 import { MASKS } from './masks.ts';
 import type { PersonalKind } from './personal-kind.ts';
 import type { PersonalLocation, PersonalLocations } from './personal-locations.ts';
@@ -30,10 +31,6 @@ function has(value: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(value, key);
 }
 
-function escape(token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
 /** The slots `tokens` reach below `root['']`; absent fields are simply not there. */
 function slots(root: { '': unknown }, tokens: readonly string[]): Slot[] {
   let found: Slot[] = [{ holder: root, key: '', path: '', trail: [] }];
@@ -47,7 +44,7 @@ function slots(root: { '': unknown }, tokens: readonly string[]): Slot[] {
         next.push({
           holder: value,
           key: k,
-          path: `${path}/${escape(k)}`,
+          path: `${path}/${escapeToken(k)}`,
           trail: [...trail, value],
         });
     }
@@ -77,7 +74,7 @@ function* taken(
 function strings(value: unknown, path: string, out: { path: string; value: string }[]): void {
   if (typeof value === 'string') out.push({ path, value });
   else if (isContainer(value))
-    for (const [k, v] of Object.entries(value)) strings(v, `${path}/${escape(k)}`, out);
+    for (const [k, v] of Object.entries(value)) strings(v, `${path}/${escapeToken(k)}`, out);
 }
 
 function masked(value: unknown, mask: (s: string) => string): unknown {

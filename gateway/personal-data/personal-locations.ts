@@ -6,6 +6,7 @@
 // only where its `if` does (a condition on the data, branch-test.ts). Masking (mask-personal.ts), the raw-data
 // scan of the tests and any later reader (typed result schemas, an unmasking console) take this
 // list, so one annotation drives them all.
+import { escapeToken } from '../shared/json-pointer.ts';
 import { branchTest, type ValueTest } from './branch-test.ts';
 import { isPersonalKind, PERSONAL_KEYWORD, type PersonalKind } from './personal-kind.ts';
 import {
@@ -48,7 +49,7 @@ export function annotatedKind(field: DeclaredField): PersonalKind | undefined {
 
 /** RFC 6901 pointer of reference tokens (`*` stays `*`). */
 export function toPointer(tokens: readonly string[]): string {
-  return tokens.map((t) => `/${t.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+  return tokens.map((t) => `/${escapeToken(t)}`).join('');
 }
 
 /** The branch conditions that can be judged; an `if` that cannot counts as holding. */

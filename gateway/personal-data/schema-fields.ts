@@ -5,7 +5,9 @@
 // A schema reached through `then` or `else` carries the `if` it depends on (and where in the data
 // that `if` applies), so an annotation can hold only when another field says so (personal-locations.ts).
 // Array items and additional or pattern properties are one field each, named `*`.
-type Schema = Readonly<Record<string, unknown>>;
+import { isSchemaObject, refTarget, schemaAt, type SchemaObject } from '../shared/schema-ref.ts';
+
+type Schema = SchemaObject;
 
 /** The documents a $ref can lead to: the shared definitions, and the walked schema itself. */
 export interface SchemaDocuments {
@@ -55,24 +57,12 @@ interface Node extends FieldSource {
   readonly root: Schema;
 }
 
-function isSchema(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fragment(root: Schema, pointer: string): Schema | undefined {
-  let node: unknown = root;
-  for (const token of pointer.split('/').slice(1)) {
-    if (!isSchema(node)) return undefined;
-    node = node[token.replaceAll('~1', '/').replaceAll('~0', '~')];
-  }
-  return isSchema(node) ? node : undefined;
-}
-
 function follow(ref: string, from: Node, docs: SchemaDocuments): Node | undefined {
-  const [file = '', pointer = ''] = ref.split('#');
-  const root = file === '' ? from.root : /defs\.schema\.json$/.test(file) ? docs.defs : undefined;
-  const schema = root && fragment(root, pointer);
-  return root && schema ? { schema, root, when: from.when } : undefined;
+  const target = refTarget(ref);
+  if (!target) return undefined;
+  const root = target.document === 'local' ? from.root : docs.defs;
+  const schema = schemaAt(root, target.fragment);
+  return schema ? { schema, root, when: from.when } : undefined;
 }
 
 const BRANCH_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
@@ -90,13 +80,13 @@ function expand(node: Node, depth: number, docs: SchemaDocuments, out: Node[] = 
     const list = schema[key];
     if (Array.isArray(list))
       for (const sub of list)
-        if (isSchema(sub)) expand({ schema: sub, root, when }, depth, docs, out);
+        if (isSchemaObject(sub)) expand({ schema: sub, root, when }, depth, docs, out);
   }
   for (const key of BRANCHES) {
     const sub = schema[key];
-    if (!isSchema(sub)) continue;
+    if (!isSchemaObject(sub)) continue;
     const test = schema.if;
-    const branch = isSchema(test) ? [{ depth, if: test, negate: key === 'else' }] : [];
+    const branch = isSchemaObject(test) ? [{ depth, if: test, negate: key === 'else' }] : [];
     expand({ schema: sub, root, when: [...when, ...branch] }, depth, docs, out);
   }
   return out;
@@ -107,16 +97,16 @@ function children(nodes: readonly Node[]): Map<string, Node[]> {
   const out = new Map<string, Node[]>();
   for (const node of nodes) {
     const add = (token: string, sub: unknown) => {
-      if (isSchema(sub))
+      if (isSchemaObject(sub))
         out.set(token, [
           ...(out.get(token) ?? []),
           { schema: sub, root: node.root, when: node.when },
         ]);
     };
     const { schema } = node;
-    if (isSchema(schema.properties))
+    if (isSchemaObject(schema.properties))
       for (const [name, sub] of Object.entries(schema.properties)) add(name, sub);
-    if (isSchema(schema.patternProperties))
+    if (isSchemaObject(schema.patternProperties))
       for (const sub of Object.values(schema.patternProperties)) add(EVERY, sub);
     add(EVERY, schema.additionalProperties);
     add(EVERY, schema.items);

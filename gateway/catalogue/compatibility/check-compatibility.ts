@@ -12,6 +12,7 @@ import { compareKeywordFacets } from './compare-keywords.ts';
 import { compareValueFacets, mayBe, type Emit } from './compare-values.ts';
 import { copyFacets, facetsOf, addNode, type Facets } from './schema-facets.ts';
 import type { Located, ResolveRef } from './schema-references.ts';
+import { escapeToken } from '../../shared/json-pointer.ts';
 
 export interface CompatibilityOptions {
   /** Resolves a `$ref` to another document (sharedDefinitionsResolver for defs.schema.json). */
@@ -31,8 +32,7 @@ interface Walk {
   readonly reported: (path: string, rule: string, detail: string) => boolean;
 }
 
-const step = (path: string, token: string) =>
-  `${path}/${token.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+const step = (path: string, token: string) => `${path}/${escapeToken(token)}`;
 const ANY = '*';
 
 function compareAt(base: Located[], next: Located[], path: string, walk: Walk, depth: number) {

@@ -3,6 +3,8 @@
 // the shared definitions, defs.schema.json (whose `period` refers to `#/$defs/date`). Other
 // references go to the caller's resolver, which knows the shared documents (the catalogue's
 // defs.schema.json, as the registry resolves them: referenced-definitions.ts).
+import { evaluatePointer } from '../../shared/json-pointer.ts';
+import { isSharedDefinitions } from '../../shared/schema-ref.ts';
 
 export type ResolveRef = (ref: string) => object | undefined;
 
@@ -13,29 +15,6 @@ export type SchemaDocument = { readonly root: unknown } | { readonly uri: string
 export interface Located {
   readonly node: unknown;
   readonly doc: SchemaDocument;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Evaluates a JSON pointer fragment (`/$defs/date`, URI-encoded) in `root`; undefined if absent. */
-export function evaluatePointer(root: unknown, fragment: string): unknown {
-  if (fragment === '') return root;
-  if (!fragment.startsWith('/')) return undefined;
-  let node = root;
-  for (const raw of fragment.slice(1).split('/')) {
-    let token: string;
-    try {
-      token = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
-    } catch {
-      return undefined;
-    }
-    if (Array.isArray(node) && /^(0|[1-9][0-9]*)$/.test(token)) node = node[Number(token)];
-    else if (isObject(node) && Object.hasOwn(node, token)) node = node[token];
-    else return undefined;
-  }
-  return node;
 }
 
 /** The node `ref` names, seen from `doc`, or undefined when it cannot be resolved. */
@@ -68,8 +47,6 @@ function safely(resolveRef: ResolveRef, ref: string): unknown {
   }
 }
 
-const SHARED_DOCUMENT = /(?:^|\/)defs\.schema\.json$/;
-
 /**
  * A resolver for the catalogue's shared definitions: any reference whose document is
  * defs.schema.json (`../defs.schema.json#/$defs/date`, or by its full $id) is looked up in
@@ -79,7 +56,7 @@ export function sharedDefinitionsResolver(defsDocument: unknown): ResolveRef {
   return (ref) => {
     const hash = ref.indexOf('#');
     const documentPart = hash < 0 ? ref : ref.slice(0, hash);
-    if (!SHARED_DOCUMENT.test(documentPart)) return undefined;
+    if (!isSharedDefinitions(documentPart)) return undefined;
     const node = evaluatePointer(defsDocument, hash < 0 ? '' : ref.slice(hash + 1));
     return typeof node === 'object' && node !== null ? node : undefined;
   };

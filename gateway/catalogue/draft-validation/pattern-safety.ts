@@ -14,6 +14,7 @@
 // a draft or the seed, so the compile at start does not pay for it again.
 import { isSafePattern } from 'redos-detector';
 import type { ItemProblem } from '../item-schema-checks.ts';
+import { escapeToken } from '../../shared/json-pointer.ts';
 
 /** Work the judgement of one pattern may take; a pattern needing more is refused as unsafe. */
 const MAX_STEPS = 1000;
@@ -46,8 +47,6 @@ export const MAX_DRAFT_PATTERNS = 32;
 // Members whose values are data, not schemas: a "pattern" inside them is not a regular expression.
 const DATA_KEYS = new Set(['enum', 'const', 'examples', 'default', 'crossFieldRules']);
 
-const escape = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1');
-
 /** Every pattern of `schema` with the JSON pointer of where it is written. */
 function patternsOf(schema: unknown): { pointer: string; pattern: string }[] {
   const out: { pointer: string; pattern: string }[] = [];
@@ -60,12 +59,12 @@ function patternsOf(schema: unknown): { pointer: string; pattern: string }[] {
       continue;
     }
     for (const [key, value] of Object.entries(node) as [string, unknown][]) {
-      const at = `${pointer}/${escape(key)}`;
+      const at = `${pointer}/${escapeToken(key)}`;
       if (DATA_KEYS.has(key)) continue;
       if (key === 'pattern' && typeof value === 'string') out.push({ pointer: at, pattern: value });
       if (key === 'patternProperties' && typeof value === 'object' && value !== null)
         for (const name of Object.keys(value))
-          out.push({ pointer: `${at}/${escape(name)}`, pattern: name });
+          out.push({ pointer: `${at}/${escapeToken(name)}`, pattern: name });
       stack.push([value, at]);
     }
   }

@@ -12,7 +12,8 @@ import type {
   RuleContext,
   RuleParam,
 } from './cross-field-rule.ts';
-import { EVERY_ELEMENT, parsePointer, selectValues } from './field-pointer.ts';
+import { parsePointer } from '../../shared/json-pointer.ts';
+import { EVERY_ELEMENT, selectValues } from './field-pointer.ts';
 import { schemasAt, type SchemaDocuments } from './schema-at-pointer.ts';
 
 type Schema = Readonly<Record<string, unknown>>;

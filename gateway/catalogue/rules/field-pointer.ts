@@ -1,20 +1,11 @@
 // JSON pointers of the cross-field rules (cross-field-rule.ts): RFC 6901, plus `*` for every
-// element of an array. Parsing is shared by the compile-time check (schema-at-pointer.ts) and the
-// run-time lookup below.
-import { pointerToken } from '../field-problems.ts';
+// element of an array. A rule's pointer is parsed once, when the item compiles
+// (shared/json-pointer.ts's parsePointer: a `*` token is simply a token there); its tokens serve the
+// compile-time check (schema-at-pointer.ts) and the run-time lookup below.
+import { escapeToken } from '../../shared/json-pointer.ts';
 import type { Located } from './cross-field-rule.ts';
 
 export const EVERY_ELEMENT = '*';
-
-/** The reference tokens of a pointer, unescaped; undefined when it is not a JSON pointer. */
-export function parsePointer(pointer: string): string[] | undefined {
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/') || /~[^01]|~$/.test(pointer)) return undefined;
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
-}
 
 function hasOwn(value: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(value, key);
@@ -23,7 +14,7 @@ function hasOwn(value: object, key: string): boolean {
 /** The pointer naming a value found at `tokens` (RFC 6901, each token escaped). */
 function pointerOf(tokens: readonly string[]): string {
   let path = '';
-  for (const token of tokens) path += `/${pointerToken(token)}`;
+  for (const token of tokens) path += `/${escapeToken(token)}`;
   return path;
 }
 

@@ -3,9 +3,10 @@
 // the item is served. /payload/... continues in the item's schema, anything else in the envelope
 // schema. $ref is followed into defs.schema.json and the document's own $defs; a property may be
 // declared directly or in allOf/anyOf/oneOf/then/else branches.
+import { isSchemaObject, refTarget, schemaAt, type SchemaObject } from '../../shared/schema-ref.ts';
 import { EVERY_ELEMENT } from './field-pointer.ts';
 
-type Schema = Readonly<Record<string, unknown>>;
+type Schema = SchemaObject;
 
 /** The three schema documents a pointer can reach. */
 export interface SchemaDocuments {
@@ -21,25 +22,11 @@ interface Node {
   readonly doc: DocName;
 }
 
-function isSchema(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fragment(root: Schema, pointer: string): Schema | undefined {
-  let node: unknown = root;
-  for (const token of pointer.split('/').slice(1)) {
-    if (!isSchema(node)) return undefined;
-    node = node[token.replaceAll('~1', '/').replaceAll('~0', '~')];
-  }
-  return isSchema(node) ? node : undefined;
-}
-
 function follow(ref: string, from: DocName, docs: SchemaDocuments): Node | undefined {
-  const [file, pointer = ''] = ref.split('#');
-  const doc: DocName | undefined =
-    file === '' ? from : /defs\.schema\.json$/.test(file!) ? 'defs' : undefined;
-  if (!doc) return undefined;
-  const schema = fragment(docs[doc], pointer);
+  const target = refTarget(ref);
+  if (!target) return undefined;
+  const doc: DocName = target.document === 'local' ? from : 'defs';
+  const schema = schemaAt(docs[doc], target.fragment);
   return schema ? { schema, doc } : undefined;
 }
 
@@ -57,11 +44,11 @@ function expand(node: Node, docs: SchemaDocuments, out: Node[] = []): Node[] {
   for (const key of BRANCHES) {
     const list = schema[key];
     if (Array.isArray(list))
-      for (const sub of list) if (isSchema(sub)) expand({ schema: sub, doc }, docs, out);
+      for (const sub of list) if (isSchemaObject(sub)) expand({ schema: sub, doc }, docs, out);
   }
   for (const key of ['then', 'else'] as const) {
     const sub = schema[key];
-    if (isSchema(sub)) expand({ schema: sub, doc }, docs, out);
+    if (isSchemaObject(sub)) expand({ schema: sub, doc }, docs, out);
   }
   return out;
 }
@@ -70,15 +57,15 @@ function child(node: Node, token: string): Node | undefined {
   const { schema, doc } = node;
   if (token === EVERY_ELEMENT || /^[0-9]+$/.test(token)) {
     const prefix = schema.prefixItems;
-    if (token !== EVERY_ELEMENT && Array.isArray(prefix) && isSchema(prefix[Number(token)]))
+    if (token !== EVERY_ELEMENT && Array.isArray(prefix) && isSchemaObject(prefix[Number(token)]))
       return { schema: prefix[Number(token)] as Schema, doc };
-    return isSchema(schema.items) ? { schema: schema.items, doc } : undefined;
+    return isSchemaObject(schema.items) ? { schema: schema.items, doc } : undefined;
   }
   const properties = schema.properties;
-  if (!isSchema(properties) || !Object.prototype.hasOwnProperty.call(properties, token))
+  if (!isSchemaObject(properties) || !Object.prototype.hasOwnProperty.call(properties, token))
     return undefined;
   const sub = properties[token];
-  return isSchema(sub) ? { schema: sub, doc } : undefined;
+  return isSchemaObject(sub) ? { schema: sub, doc } : undefined;
 }
 
 /**

@@ -1,7 +1,8 @@
 // selectValues (gateway/catalogue/rules/field-pointer.ts): what the cross-field rules are given for
 // a pointer, including the concrete pointer a problem reports (spelt out only when read).
 import { describe, expect, it } from 'vitest';
-import { parsePointer, selectValues } from '../../../gateway/catalogue/rules/field-pointer.ts';
+import { selectValues } from '../../../gateway/catalogue/rules/field-pointer.ts';
+import { parsePointer } from '../../../gateway/shared/json-pointer.ts';
 
 const select = (data: unknown, pointer: string) => selectValues(data, parsePointer(pointer)!);
 const summary = (data: unknown, pointer: string) =>
