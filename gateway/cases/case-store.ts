@@ -21,7 +21,7 @@ import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
 import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.ts';
 import { createSealer, type Sealer } from '../personal-data/sealed-data.ts';
 import { runScript, runScriptBuffer } from '../shared/lua-script.ts';
-import { tellAll } from '../shared/listener-deferred.ts';
+import { tellAll, type RetellOutcome } from '../shared/listener-deferred.ts';
 import { RandomPool } from '../shared/random-pool.ts';
 import { retentionSeconds } from '../shared/retention.ts';
 import {
@@ -624,10 +624,11 @@ export class CaseStore {
    * move would have queued (job id per case and sequence: a repeat is dropped) and a closing
    * move's rating windows end when they would have — and, as the fields the move wrote, the
    * case's due time (the 督办 tracks an open case again, once; settles a finished one, once).
-   * The result is there from DECIDED on, as the move's own notice would have it. False when the
-   * case is gone (the entry is dropped) or the entry is not one.
+   * The result is there from DECIDED on, as the move's own notice would have it. Answers `told`,
+   * `deferred` (a listener deferred again: the entry stays) or `gone` (the case is gone or the
+   * entry is not one: the entry is dropped).
    */
-  async retellMove(shard: number, entry: string): Promise<boolean> {
+  async retellMove(shard: number, entry: string): Promise<RetellOutcome> {
     const [id = '', storedText = '', move = '', previous = '', at = ''] = entry.split('|');
     const stored = Number(storedText);
     const valid =
@@ -651,7 +652,8 @@ export class CaseStore {
       });
     }
     if (heard) await this.#redis.zrem(this.#keys.shard(shard).moveOutbox, entry);
-    return !!(record && raw !== null);
+    if (!record || raw === null) return 'gone';
+    return heard ? 'told' : 'deferred';
   }
 
   /**

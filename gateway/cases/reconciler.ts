@@ -14,6 +14,7 @@
 //   told again once its claim runs out;
 // - then, province after province, the same for rectification moves and openings.
 import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
+import type { RetellOutcome } from '../shared/listener-deferred.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 
@@ -28,7 +29,7 @@ export interface ReconcilePass {
   queued: number;
   /** Joint parents that were behind their children. */
   parentsRepaired: number;
-  /** Case and rectification moves whose listeners were told again. */
+  /** Case and rectification moves told again whose every listener heard (not one deferred again). */
   retold: number;
 }
 
@@ -44,7 +45,7 @@ export interface UntoldMoves {
     claimUntilMs: number,
     limit: number,
   ): Promise<string[]>;
-  retell(province: string, entry: string): Promise<boolean>;
+  retell(province: string, entry: string): Promise<RetellOutcome>;
 }
 
 export interface ReconcilerDeps extends RelayDeps {
@@ -114,7 +115,7 @@ async function retellAll(
   log: Logger,
   where: Record<string, string | number>,
   claim: (cutoffMs: number, claimUntilMs: number) => Promise<string[]>,
-  retell: (entry: string) => Promise<boolean>,
+  retell: (entry: string) => Promise<RetellOutcome>,
   ageMs: number,
 ): Promise<number> {
   // Scored by the system clock, as the case outbox is.
@@ -122,7 +123,7 @@ async function retellAll(
   let retold = 0;
   for (const entry of entries) {
     try {
-      if (await retell(entry)) retold++;
+      if ((await retell(entry)) === 'told') retold++;
     } catch (error) {
       log.warn({ err: error, ...where, entry }, 'move not told again; will retry');
     }

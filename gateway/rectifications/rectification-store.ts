@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import { openEntryNote, openText, sealEntryNote, sealText } from '../personal-data/sealed-text.ts';
-import { tellAll } from '../shared/listener-deferred.ts';
+import { tellAll, type RetellOutcome } from '../shared/listener-deferred.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import { claimDue } from '../cases/case-scripts.ts';
 import type { RedisKeys, SupervisionFlag } from '../shared/redis-keys.ts';
@@ -259,10 +259,11 @@ export class RectificationStore {
    * when a listener deferred again): the
    * rectification as it is now, with the status and time the move gave it (its history entry),
    * so the portal's callback is the one the move would have queued (job id per rectification and
-   * sequence: a repeat is dropped), and 督办 tracking or settling, each once, follows. False when
-   * the rectification is gone (the entry is dropped) or the entry is not one.
+   * sequence: a repeat is dropped), and 督办 tracking or settling, each once, follows. Answers
+   * `told`, `deferred` (a listener deferred again: the entry stays) or `gone` (the rectification
+   * is gone or the entry is not one: the entry is dropped).
    */
-  async retell(province: string, entry: string): Promise<boolean> {
+  async retell(province: string, entry: string): Promise<RetellOutcome> {
     const [id = '', seq = '', move = ''] = entry.split('|');
     const sequence = Number(seq);
     const current = isMoveName(move) && sequence >= 1 ? await this.get(id) : undefined;
@@ -290,7 +291,8 @@ export class RectificationStore {
     }
     // Kept when a listener deferred again: told again once the reconciler's claim runs out.
     if (heard) await this.#told(province, entry);
-    return !!(current && told);
+    if (!current || !told) return 'gone';
+    return heard ? 'told' : 'deferred';
   }
 
   /** Every listener heard of the move: its outbox entry goes. */

@@ -33,3 +33,13 @@ export async function tellAll<N>(
   }
   return heard;
 }
+
+/**
+ * What telling an outbox entry's move again came to (CaseStore.retellMove,
+ * RectificationStore.retell): `told`, every listener heard and the entry went; `deferred`, one
+ * deferred again and the entry stays, told again once the reconciler's claim runs out; `gone`,
+ * nothing to tell (the case or rectification is gone, or the entry names no move) and the entry
+ * went. Three answers, not a boolean: a retell that deferred again was counted as told, so the
+ * reconciler's count said the callback was queued while it still waited.
+ */
+export type RetellOutcome = 'told' | 'deferred' | 'gone';

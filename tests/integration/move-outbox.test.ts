@@ -180,8 +180,8 @@ describe('a case whose listeners died with their process', () => {
     const entry = `${caseId}|${stored}|result-delivered|DECIDED|${record.updatedAt}`;
     const shard = keys().shardOf(caseId).shard;
     // As a reconciler would that claimed the entry while the listeners were still at work.
-    expect(await gw.services.store.retellMove(shard, entry)).toBe(true);
-    expect(await gw.services.store.retellMove(shard, entry)).toBe(true);
+    expect(await gw.services.store.retellMove(shard, entry)).toBe('told');
+    expect(await gw.services.store.retellMove(shard, entry)).toBe('told');
     expect(await caseJobs(caseId)).toEqual(jobs);
     expect(await ratingWindow(caseId)).toBe(window);
   });
@@ -295,7 +295,7 @@ describe('a rectification whose listeners died with their process', () => {
     const before = await gauge();
     // As a reconciler would that claimed the entries while the listeners were still at work.
     for (const entry of [`${id}|1|opened`, `${id}|2|visited`, `${id}|2|visited`]) {
-      expect(await gw.services.rectifications.retell(PROVINCE, entry)).toBe(true);
+      expect(await gw.services.rectifications.retell(PROVINCE, entry)).toBe('told');
     }
     expect(await rectificationJobs(id)).toEqual([
       { id: `rectification-${id}-2`, status: 'VISITED' },
