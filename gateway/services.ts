@@ -54,6 +54,8 @@ import { evaluationsPart } from './evaluations/evaluation-view.ts';
 import { registerDeliveryMetrics } from './metrics/delivery-metrics.ts';
 import { deliveryBacklogReader, type DeliveryBacklog } from './queues/delivery-backlog.ts';
 import { registerSupervisionMetrics } from './metrics/supervision-metrics.ts';
+import { registerReconcilerMetrics, type ReconcilerMetrics } from './metrics/reconciler-metrics.ts';
+import { untoldMovesReader } from './cases/untold-moves.ts';
 import type { RectificationStore } from './rectifications/rectification-store.ts';
 import type { RectificationOpener } from './evaluations/rectification-opener.ts';
 import type { SupervisedKind } from './supervision/supervised-subject.ts';
@@ -106,6 +108,11 @@ export interface Services {
   /** Closes the queue handles and the connections made for them and the replica wait (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
+  /**
+   * What this gateway's reconciler did, on the registry of `metrics`, with the moves waiting in
+   * the outboxes read at each scrape (metrics/reconciler-metrics.ts).
+   */
+  reconcilerMetrics: ReconcilerMetrics;
   /**
    * The delivery backlog now (queues/delivery-backlog.ts): outbox, adapter queues, dead letters,
    * for every shard and adapter. /metrics and the console's overview read it.
@@ -231,6 +238,14 @@ export function createServices(
     adapters,
   });
   registerDeliveryMetrics(metrics.registry, backlog);
+  const reconcilerMetrics = registerReconcilerMetrics(
+    metrics.registry,
+    untoldMovesReader({
+      store: cases.store,
+      rectifications: cases.rectifications,
+      provinces: data.provinces,
+    }),
+  );
   const openapi = openApiOf(data.catalogue);
   const keys = redisKeys(config.keyPrefix);
   const barrier =
@@ -288,6 +303,7 @@ export function createServices(
       await barrier?.close();
     },
     metrics,
+    reconcilerMetrics,
     backlog,
     readinessWarnings: warnings,
     now,

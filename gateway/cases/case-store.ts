@@ -657,6 +657,14 @@ export class CaseStore {
   }
 
   /**
+   * How many entries one shard's move outbox holds now (ZCARD: no scan), claimed or not: moves
+   * whose listeners have not all heard of them, for /metrics (metrics/reconciler-metrics.ts).
+   */
+  async untoldMoveCount(shard: number): Promise<number> {
+    return this.#redis.zcard(this.#keys.shard(shard).moveOutbox);
+  }
+
+  /**
    * Tells the listeners of an applied move; `written` is the result the move wrote, if any.
    * False when one deferred (ListenerDeferred): the move stays in the outbox.
    */

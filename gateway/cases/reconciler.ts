@@ -13,10 +13,15 @@
 //   windows — each idempotent, so a repeat is harmless; one deferred again stays claimed and is
 //   told again once its claim runs out;
 // - then, province after province, the same for rectification moves and openings.
+// What it did is counted for /metrics (metrics/reconciler-metrics.ts, given in the deps). A stuck
+// entry (a callback Redis keeps refusing) is claimed again every few passes for as long as it
+// stays stuck: its lines are written once a minute per outbox with a count (the metrics count
+// every pass), not once a pass for ever.
+import type { ReconcilerMetrics } from '../metrics/reconciler-metrics.ts';
 import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
-import type { RetellOutcome } from '../shared/listener-deferred.ts';
 import type { Logger } from '../shared/logger.ts';
-import { rateLimitedLog } from '../shared/rate-limited-log.ts';
+import { rateLimitedLog, type RateLimitedLog } from '../shared/rate-limited-log.ts';
+import { retellOutbox, type Retold, type UntoldMoves } from './untold-moves.ts';
 
 export interface ReconcilerSettings {
   intervalMs: number;
@@ -29,41 +34,49 @@ export interface ReconcilePass {
   queued: number;
   /** Joint parents that were behind their children. */
   parentsRepaired: number;
-  /** Case and rectification moves told again whose every listener heard (not one deferred again). */
+  /** Case and rectification moves told again whose every listener heard. */
   retold: number;
-}
-
-/**
- * A store whose moves wait in an outbox of their own, per province, until their listeners have
- * heard of them: the rectification store (rectifications/rectification-store.ts), named here by
- * what the reconciler needs so that cases/ does not import rectifications.
- */
-export interface UntoldMoves {
-  claimUntold(
-    province: string,
-    cutoffMs: number,
-    claimUntilMs: number,
-    limit: number,
-  ): Promise<string[]>;
-  retell(province: string, entry: string): Promise<RetellOutcome>;
+  /** Moves told again whose listener deferred again: still waiting, told again later. */
+  deferred: number;
+  /** Moves whose retell failed: told again once their claim runs out. */
+  failed: number;
 }
 
 export interface ReconcilerDeps extends RelayDeps {
   rectifications: UntoldMoves;
   /** The alliance's provinces: whose rectification outboxes are looked at. */
   provinces: readonly string[];
+  /** Counts what each pass did (built with the gateway's registry, services.ts). */
+  reconcilerMetrics: ReconcilerMetrics;
 }
 
+/**
+ * How often a repeated line of the reconciler is written, per outbox: a stuck entry is claimed
+ * again once its claim (GW_RECONCILE_AGE_MS, at least a second) runs out, so at the defaults a
+ * line per pass would repeat every few seconds for as long as Redis refuses its callback.
+ */
+export const RECONCILER_REPEAT_MS = 60_000;
+
+/** The reconciler's repeated lines: one a minute per kind, with the count left out. */
+export function reconcilerRepeats(log: Logger): RateLimitedLog {
+  return rateLimitedLog(log, { intervalMs: RECONCILER_REPEAT_MS });
+}
+
+/**
+ * One pass. `repeats` outlives the pass (startReconciler keeps one), so a stuck entry's lines are
+ * not written again by every pass; a pass of its own (a test's) gets one of its own.
+ */
 export async function reconcileOnce(
   deps: ReconcilerDeps,
   settings: ReconcilerSettings,
   log: Logger,
-  now = deps.store.now().getTime(),
+  repeats: RateLimitedLog = reconcilerRepeats(log),
 ): Promise<ReconcilePass> {
   const batch = settings.batch ?? 100;
-  let queued = 0;
-  let parentsRepaired = 0;
-  let retold = 0;
+  const metrics = deps.reconcilerMetrics;
+  const now = deps.store.now().getTime();
+  const pass: ReconcilePass = { queued: 0, parentsRepaired: 0, retold: 0, deferred: 0, failed: 0 };
+  const retelling = { ageMs: settings.ageMs, metrics, log, repeats };
   for (let shard = 0; shard < deps.store.shards; shard++) {
     // The outbox's scores are the system clock's (the store's may be a test's).
     const relayed = await relayShard(deps, shard, Date.now() - settings.ageMs, {
@@ -71,70 +84,58 @@ export async function reconcileOnce(
       claimMs: Math.max(settings.ageMs, 1000),
     });
     if (relayed > 0) {
-      queued += relayed;
+      pass.queued += relayed;
+      metrics.casesRelayed(relayed);
       log.warn({ shard, cases: relayed }, 'reconciler queued cases no relay had queued');
     }
     for (const id of await deps.store.jointParentsToCheck(shard, now - settings.ageMs, batch)) {
       const parent = await deps.store.followParent(id);
       await deps.store.jointParentChecked(id, parent?.status);
       if (parent?.movedFrom) {
-        parentsRepaired++;
+        pass.parentsRepaired++;
+        metrics.parentRepaired();
         log.warn(
           { caseId: id, from: parent.movedFrom, to: parent.status },
           'reconciler moved a joint parent that was behind its children',
         );
       }
     }
-    retold += await retellAll(
-      log,
-      { shard },
-      (cutoffMs, claimUntilMs) => deps.store.claimUntoldMoves(shard, cutoffMs, claimUntilMs, batch),
-      (entry) => deps.store.retellMove(shard, entry),
-      settings.ageMs,
+    add(
+      pass,
+      await retellOutbox(
+        {
+          kind: 'case',
+          where: { shard },
+          claim: (cutoffMs, claimUntilMs) =>
+            deps.store.claimUntoldMoves(shard, cutoffMs, claimUntilMs, batch),
+          retell: (entry) => deps.store.retellMove(shard, entry),
+        },
+        retelling,
+      ),
     );
   }
   for (const province of deps.provinces) {
-    retold += await retellAll(
-      log,
-      { province },
-      (cutoffMs, claimUntilMs) =>
-        deps.rectifications.claimUntold(province, cutoffMs, claimUntilMs, batch),
-      (entry) => deps.rectifications.retell(province, entry),
-      settings.ageMs,
+    add(
+      pass,
+      await retellOutbox(
+        {
+          kind: 'rectification',
+          where: { province },
+          claim: (cutoffMs, claimUntilMs) =>
+            deps.rectifications.claimUntold(province, cutoffMs, claimUntilMs, batch),
+          retell: (entry) => deps.rectifications.retell(province, entry),
+        },
+        retelling,
+      ),
     );
   }
-  return { queued, parentsRepaired, retold };
+  return pass;
 }
 
-/**
- * One outbox's moves written more than `ageMs` ago, claimed (for `ageMs`, at least a second) and
- * told again; answers how many were. One that fails is logged and left claimed: told again once
- * its claim runs out, never holding up the rest.
- */
-async function retellAll(
-  log: Logger,
-  where: Record<string, string | number>,
-  claim: (cutoffMs: number, claimUntilMs: number) => Promise<string[]>,
-  retell: (entry: string) => Promise<RetellOutcome>,
-  ageMs: number,
-): Promise<number> {
-  // Scored by the system clock, as the case outbox is.
-  const entries = await claim(Date.now() - ageMs, Date.now() + Math.max(ageMs, 1000));
-  let retold = 0;
-  for (const entry of entries) {
-    try {
-      if ((await retell(entry)) === 'told') retold++;
-    } catch (error) {
-      log.warn({ err: error, ...where, entry }, 'move not told again; will retry');
-    }
-  }
-  if (entries.length > 0) {
-    log.warn(
-      { ...where, moves: entries.length },
-      'reconciler told the listeners of moves no listener had heard of',
-    );
-  }
-  return retold;
+function add(pass: ReconcilePass, retold: Retold): void {
+  pass.retold += retold.told;
+  pass.deferred += retold.deferred;
+  pass.failed += retold.failed;
 }
 
 export function startReconciler(
@@ -145,8 +146,9 @@ export function startReconciler(
   let running: Promise<unknown> = Promise.resolve();
   // Redis down fails every pass: one line a second, with a count (gateway/README.md#operations).
   const failures = rateLimitedLog(log);
+  const repeats = reconcilerRepeats(log);
   const timer = setInterval(() => {
-    running = reconcileOnce(deps, settings, log).catch((error: unknown) => {
+    running = reconcileOnce(deps, settings, log, repeats).catch((error: unknown) => {
       failures.warn('reconciler-pass', { err: error }, 'reconciler pass failed; will retry');
     });
   }, settings.intervalMs);

@@ -295,6 +295,14 @@ export class RectificationStore {
     return heard ? 'told' : 'deferred';
   }
 
+  /**
+   * How many entries one province's rectification outbox holds now (ZCARD: no scan), claimed or
+   * not, for /metrics (metrics/reconciler-metrics.ts).
+   */
+  async untoldCount(province: string): Promise<number> {
+    return this.#redis.zcard(this.#keys.rating(province).rectificationOutbox);
+  }
+
   /** Every listener heard of the move: its outbox entry goes. */
   async #told(province: string, entry: string): Promise<void> {
     await this.#redis.zrem(this.#keys.rating(province).rectificationOutbox, entry);

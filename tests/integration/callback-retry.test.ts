@@ -3,16 +3,19 @@
 // its outbox, and the reconciler queues the callback, once. A callback that can never be made (its
 // sealed result does not open) is dropped after one telling, with an error line. Redis refuses the
 // add for real: the callbacks queue's job counter, which BullMQ's add script INCRs before anything
-// else, is made a list for the move under test (WRONGTYPE), and restored after it.
+// else, is made a list for the move under test (WRONGTYPE), and restored after it. What the
+// reconciler did shows on the gateway's /metrics (metrics/reconciler-metrics.ts), and a move stuck
+// pass after pass is not warned of again every pass.
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallbackJobData } from '../../gateway/callbacks/callback-queue.ts';
-import { reconcileOnce } from '../../gateway/cases/reconciler.ts';
+import { reconcileOnce, reconcilerRepeats } from '../../gateway/cases/reconciler.ts';
 import { relayShard } from '../../gateway/queues/outbox-relay.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
-import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { event, submit } from '../support/case-flow.ts';
 import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
+import { seriesValue } from '../support/metrics-text.ts';
 import { uniquePrefix } from '../support/redis.ts';
 
 const HOOK = 'http://127.0.0.1:9/hooks/swgw';
@@ -37,8 +40,16 @@ afterAll(async () => {
 });
 
 const keys = () => redisKeys(prefix, gw.config.redisShards);
-const reconcile = () =>
-  reconcileOnce(gw.services, { intervalMs: 1000, ageMs: 0 }, gw.services.logger);
+const reconcile = (repeats = reconcilerRepeats(gw.services.logger)) =>
+  reconcileOnce(gw.services, { intervalMs: 1000, ageMs: 0 }, gw.services.logger, repeats);
+
+/** One series of the gateway's /metrics, as Prometheus scrapes it (NaN when it is not there). */
+async function series(name: string, labels = ''): Promise<number> {
+  return (await seriesValue(`${gw.url}/metrics`, name, labels)) ?? Number.NaN;
+}
+const RETOLD = 'gw_reconciler_moves_retold_total';
+const RETELLS_FAILED = 'gw_reconciler_retells_failed_total';
+const UNTOLD = 'gw_untold_moves';
 
 /** Every add to the callbacks queue fails (WRONGTYPE on its job counter) until `mend`. */
 async function refuseCallbackAdds(): Promise<void> {
@@ -77,6 +88,10 @@ const lines = (msg: string, caseId: string) =>
 describe('a case move whose callback Redis refused to queue', () => {
   it('answers as before, keeps the move in its outbox, and the reconciler queues the one callback', async () => {
     const caseId = await routedCase();
+    const [retold, untold] = [
+      await series(RETOLD, '{outbox="case"}'),
+      await series(UNTOLD, '{outbox="case"}'),
+    ];
     await refuseCallbackAdds();
     try {
       // The request answers 200 as it did, the move stored.
@@ -92,33 +107,52 @@ describe('a case move whose callback Redis refused to queue', () => {
       'accepted',
     ]);
     expect(lines('callback not queued; the reconciler will queue it', caseId)).toHaveLength(2);
+    // Waiting, on every gateway's /metrics: what an alert on a stuck callback watches.
+    expect(await series(UNTOLD, '{outbox="case"}')).toBe(untold + 2);
 
-    expect((await reconcile()).retold).toBe(2);
+    expect(await reconcile()).toMatchObject({ retold: 2, deferred: 0, failed: 0 });
     expect(await jobIds(`status-${caseId}-`)).toEqual([
       `status-${caseId}-4`,
       `status-${caseId}-5`,
       `status-${caseId}-ROUTED`,
     ]);
     expect(await moveOutbox(caseId)).toEqual([]);
+    expect(await series(RETOLD, '{outbox="case"}')).toBe(retold + 2);
+    expect(await series(UNTOLD, '{outbox="case"}')).toBe(untold);
     // A second pass adds nothing.
     expect((await reconcile()).retold).toBe(0);
     expect(await jobIds(`status-${caseId}-`)).toHaveLength(3);
+    expect(await series(RETOLD, '{outbox="case"}')).toBe(retold + 2);
   });
 
-  it('refused again when told again: still kept, and queued once Redis takes it', async () => {
+  it('refused again when told again: still kept, counted as deferred (not as told), and queued once Redis takes it', async () => {
     const caseId = await routedCase();
+    const [retold, deferred] = [
+      await series(RETOLD, '{outbox="case"}'),
+      await series(RETELLS_FAILED, '{outbox="case",reason="deferred"}'),
+    ];
     await refuseCallbackAdds();
     try {
       await event(gw, 'province-yn', caseId, 'accepted', new Date().toISOString());
       // Told again, deferred again: nothing was queued, so nothing counts as told.
-      expect((await reconcile()).retold).toBe(0);
+      expect(await reconcile()).toMatchObject({ retold: 0, deferred: 2, failed: 0 });
       expect(await moveOutbox(caseId)).toHaveLength(2);
     } finally {
       await mend();
     }
     expect(await jobIds(`status-${caseId}-`)).toHaveLength(1);
+    expect(await series(RETOLD, '{outbox="case"}')).toBe(retold);
+    expect(await series(RETELLS_FAILED, '{outbox="case",reason="deferred"}')).toBe(deferred + 2);
     // The reconciler's claim hid the entries for a second: the next pass that finds them queues.
     const shard = keys().shardOf(caseId).shard;
+    await refuseCallbackAdds();
+    try {
+      for (const entry of await moveOutbox(caseId)) {
+        expect(await gw.services.store.retellMove(shard, entry)).toBe('deferred');
+      }
+    } finally {
+      await mend();
+    }
     for (const entry of await moveOutbox(caseId)) {
       expect(await gw.services.store.retellMove(shard, entry)).toBe('told');
     }
@@ -160,6 +194,156 @@ describe('a case move whose callback Redis refused to queue', () => {
   });
 });
 
+describe("a joint parent's followed move whose callback Redis refused to queue", () => {
+  it("keeps the parent's follow in its outbox, and one reconciler pass queues the parent's one callback", async () => {
+    // RS-006 from a 四川 portal with a callback URL: transfer-out 重庆 (cq), transfer-in 成都.
+    const res = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string; route: { children: { caseId: string; adapter: string }[] } }>(
+        { ...validExample('RS-006'), receivingRegion: '510104', callbackUrl: HOOK },
+        `joint-callback-${Date.now()}`,
+      );
+    expect(res.status).toBe(202);
+    const parentId = res.body.caseId;
+    const [cq, chengdu] = ['cq', 'sc-chengdu'].map(
+      (adapter) => res.body.route.children.find((c) => c.adapter === adapter)!.caseId,
+    );
+    await reconcile();
+    const deliver = async (id: string) => {
+      const record = await gw.services.store.get(id);
+      return gw.services.store.move(record!, 'delivered', {
+        actor: 'test',
+        fields: { provinceCaseNo: `P-${id}` },
+      });
+    };
+    // The parent follows once both parties have it: the second delivery moves it.
+    await deliver(cq!);
+    expect((await gw.services.store.get(parentId))?.status).toBe('ROUTED');
+    const before = await jobIds(`status-${parentId}-`);
+    const retold = await series(RETOLD, '{outbox="case"}');
+
+    await refuseCallbackAdds();
+    try {
+      expect(await deliver(chengdu!)).toMatchObject({ ok: true, status: 'DELIVERED' });
+    } finally {
+      await mend();
+    }
+    expect((await gw.services.store.get(parentId))?.status).toBe('DELIVERED');
+    expect(await jobIds(`status-${parentId}-`)).toEqual(before);
+    // The child has no callback of its own: its move was heard and left; the parent's waits.
+    expect(await moveOutbox(chengdu!)).toEqual([]);
+    expect((await moveOutbox(parentId)).map((e) => e.split('|').slice(2, 4))).toEqual([
+      ['parent-followed', 'ROUTED'],
+    ]);
+    expect(lines('callback not queued; the reconciler will queue it', parentId)).toHaveLength(1);
+
+    expect(await reconcile()).toMatchObject({ retold: 1, deferred: 0, failed: 0 });
+    const after = await jobIds(`status-${parentId}-`);
+    const added = after.filter((id) => !before.includes(id));
+    expect(added).toHaveLength(1);
+    expect((await queue.getJob(added[0]!))?.data).toMatchObject({
+      caseId: parentId,
+      status: 'DELIVERED',
+    });
+    expect(await moveOutbox(parentId)).toEqual([]);
+    expect(await series(RETOLD, '{outbox="case"}')).toBe(retold + 1);
+    // A second pass adds nothing.
+    expect((await reconcile()).retold).toBe(0);
+    expect(await jobIds(`status-${parentId}-`)).toEqual(after);
+  });
+});
+
+describe('a move whose listeners stay stuck pass after pass', () => {
+  /** As if the reconciler's claim on the case's entries ran out: the next pass takes them. */
+  async function claimRunsOut(caseId: string): Promise<void> {
+    const key = keys().shardOf(caseId).moveOutbox;
+    for (const entry of await moveOutbox(caseId)) await gw.services.redis.zadd(key, 'XX', 0, entry);
+  }
+  const since = (from: number, msg: string, shard: number) =>
+    gw
+      .logLines()
+      .slice(from)
+      .filter((l) => l.msg === msg && l.shard === shard);
+
+  it('a callback Redis keeps refusing: counted as deferred every pass, its line written once with the passes left out counted', async () => {
+    const caseId = await routedCase();
+    const shard = keys().shardOf(caseId).shard;
+    const deferred = await series(RETELLS_FAILED, '{outbox="case",reason="deferred"}');
+    // One gateway's reconciler: its repeated lines outlive its passes (startReconciler).
+    const repeats = reconcilerRepeats(gw.services.logger);
+    const from = gw.logLines().length;
+    await refuseCallbackAdds();
+    try {
+      await event(gw, 'province-yn', caseId, 'accepted', new Date().toISOString());
+      for (let pass = 0; pass < 3; pass++) {
+        await claimRunsOut(caseId);
+        expect(await reconcile(repeats)).toMatchObject({ retold: 0, deferred: 2 });
+      }
+    } finally {
+      await mend();
+    }
+    expect(await series(RETELLS_FAILED, '{outbox="case",reason="deferred"}')).toBe(deferred + 6);
+    const stuck = since(
+      from,
+      'reconciler told moves again but a listener deferred again; will retry',
+      shard,
+    );
+    expect(stuck).toHaveLength(1);
+    expect(stuck[0]).toMatchObject({ moves: 2, level: 40 });
+    // Nothing was told while Redis refused: no line says so.
+    expect(
+      since(from, 'reconciler told the listeners of moves no listener had heard of', shard),
+    ).toEqual([]);
+
+    await claimRunsOut(caseId);
+    expect(await reconcile(repeats)).toMatchObject({ retold: 2, deferred: 0 });
+    expect(
+      since(from, 'reconciler told the listeners of moves no listener had heard of', shard),
+    ).toMatchObject([{ moves: 2 }]);
+    expect(await jobIds(`status-${caseId}-`)).toHaveLength(3);
+  });
+
+  it('a retell that fails: counted as an error every pass, its warn line written once', async () => {
+    const caseId = await routedCase();
+    const shard = keys().shardOf(caseId).shard;
+    const errors = await series(RETELLS_FAILED, '{outbox="case",reason="error"}');
+    await refuseCallbackAdds();
+    try {
+      await event(gw, 'province-yn', caseId, 'accepted', new Date().toISOString());
+    } finally {
+      await mend();
+    }
+    // The 督办 board's deadlines of the case's shard made a list: a retold move's tracking fails
+    // (WRONGTYPE), not deferred. Put back after.
+    const deadlines = keys().shardOf(caseId).supervision.deadlines;
+    const aside = `${deadlines}:aside`;
+    const had = (await gw.services.redis.exists(deadlines)) === 1;
+    if (had) await gw.services.redis.rename(deadlines, aside);
+    await gw.services.redis.rpush(deadlines, 'not a sorted set');
+    const repeats = reconcilerRepeats(gw.services.logger);
+    const from = gw.logLines().length;
+    try {
+      for (let pass = 0; pass < 2; pass++) {
+        await claimRunsOut(caseId);
+        expect(await reconcile(repeats)).toMatchObject({ retold: 0, failed: 2 });
+      }
+    } finally {
+      await gw.services.redis.del(deadlines);
+      if (had) await gw.services.redis.rename(aside, deadlines);
+    }
+    expect(await series(RETELLS_FAILED, '{outbox="case",reason="error"}')).toBe(errors + 4);
+    const failed = since(from, 'move not told again; will retry', shard);
+    expect(failed).toHaveLength(1);
+    expect(String((failed[0]?.err as { message?: unknown } | undefined)?.message)).toMatch(
+      /WRONGTYPE/,
+    );
+
+    await claimRunsOut(caseId);
+    expect(await reconcile(repeats)).toMatchObject({ retold: 2, failed: 0 });
+    expect(await moveOutbox(caseId)).toEqual([]);
+  });
+});
+
 describe('a rectification move whose callback Redis refused to queue', () => {
   it('answers as before, keeps the move in its outbox, and the reconciler queues the one callback', async () => {
     const caseId = await routedCase();
@@ -181,10 +365,14 @@ describe('a rectification move whose callback Redis refused to queue', () => {
     }
     expect(await jobIds(`rectification-${id}-`)).toEqual([]);
     expect(await rectificationOutbox()).toEqual([`${id}|2|visited`]);
+    expect(await series(UNTOLD, '{outbox="rectification"}')).toBe(1);
+    const retold = await series(RETOLD, '{outbox="rectification"}');
 
     expect((await reconcile()).retold).toBe(1);
     expect(await jobIds(`rectification-${id}-`)).toEqual([`rectification-${id}-2`]);
     expect(await rectificationOutbox()).toEqual([]);
+    expect(await series(RETOLD, '{outbox="rectification"}')).toBe(retold + 1);
+    expect(await series(UNTOLD, '{outbox="rectification"}')).toBe(0);
     expect((await reconcile()).retold).toBe(0);
     expect(await jobIds(`rectification-${id}-`)).toHaveLength(1);
   });

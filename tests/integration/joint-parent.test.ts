@@ -12,6 +12,7 @@ import { reconcileOnce } from '../../gateway/cases/reconciler.ts';
 import { redisKeys, shardOfCase } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { submitJoint as submitFamily } from '../support/case-flow.ts';
+import { seriesValue } from '../support/metrics-text.ts';
 import { startRedisGate, type RedisGate } from '../support/redis-gate.ts';
 import { testRedisUrl, waitFor } from '../support/redis.ts';
 
@@ -192,16 +193,23 @@ describe('a joint parent and its children', () => {
     }
     await strandParent(family.parentId, 'ROUTED');
     const settings = { intervalMs: 1000, ageMs: 0 };
+    // What operators alert on (README.md#operations): this gateway's repairs, on its /metrics.
+    const repaired = () => seriesValue(`${gw.url}/metrics`, 'gw_reconciler_parents_repaired_total');
+    const repairedBefore = await repaired();
 
-    await reconcileOnce(gw.services, settings, gw.services.logger);
+    expect((await reconcileOnce(gw.services, settings, gw.services.logger)).parentsRepaired).toBe(
+      1,
+    );
     expect(await statusOf(family.parentId)).toBe('IN_PROGRESS');
     expect((await store.history(family.parentId)).at(-1)).toMatchObject({
       status: 'IN_PROGRESS',
       note: 'every party reached IN_PROGRESS (completed late)',
     });
+    expect(await repaired()).toBe(repairedBefore! + 1);
     const before = (await store.history(family.parentId)).length;
     await reconcileOnce(gw.services, settings, gw.services.logger);
     expect(await store.history(family.parentId)).toHaveLength(before);
+    expect(await repaired()).toBe(repairedBefore! + 1);
 
     for (const move of ['decided', 'result-delivered'] as const) {
       await moveChild(store, family.cq, move);
