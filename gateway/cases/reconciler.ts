@@ -148,9 +148,13 @@ export function startReconciler(
   const failures = rateLimitedLog(log);
   const repeats = reconcilerRepeats(log);
   const timer = setInterval(() => {
-    running = reconcileOnce(deps, settings, log, repeats).catch((error: unknown) => {
-      failures.warn('reconciler-pass', { err: error }, 'reconciler pass failed; will retry');
-    });
+    running = reconcileOnce(deps, settings, log, repeats).then(
+      () => deps.reconcilerMetrics.passEnded('completed'),
+      (error: unknown) => {
+        deps.reconcilerMetrics.passEnded('failed');
+        failures.warn('reconciler-pass', { err: error }, 'reconciler pass failed; will retry');
+      },
+    );
   }, settings.intervalMs);
   timer.unref();
   return {

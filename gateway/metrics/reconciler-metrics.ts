@@ -9,6 +9,8 @@
 //   (outbox `case`: the shards' move outboxes; `rectification`: the provinces').
 // - `gw_reconciler_retells_failed_total{outbox, reason}` — retells to be tried again: `deferred`
 //   (a listener deferred again: Redis refused a callback's add) or `error` (the retell threw).
+// - `gw_reconciler_passes_total{outcome}` — passes `completed` or `failed` (Redis down, a key of
+//   the wrong type): one that stops completing is a safety net no longer there.
 // - `gw_untold_moves{outbox}` — entries in the move outboxes of every shard and the rectification
 //   outboxes of every province now, claimed or not (one ZCARD each: no scan), so any gateway
 //   answers for the whole system. Near 0 but for a moment after each move; one that stays above
@@ -29,7 +31,12 @@ export const RECONCILER_CASES_RELAYED = 'gw_reconciler_cases_relayed_total';
 export const RECONCILER_PARENTS_REPAIRED = 'gw_reconciler_parents_repaired_total';
 export const RECONCILER_MOVES_RETOLD = 'gw_reconciler_moves_retold_total';
 export const RECONCILER_RETELLS_FAILED = 'gw_reconciler_retells_failed_total';
+export const RECONCILER_PASSES = 'gw_reconciler_passes_total';
 export const UNTOLD_MOVES = 'gw_untold_moves';
+
+/** How a pass ended (the `outcome` label). */
+const PASS_OUTCOMES = ['completed', 'failed'] as const;
+export type PassOutcome = (typeof PASS_OUTCOMES)[number];
 
 export interface ReconcilerMetrics {
   /** Counts cases the reconciler queued that no relay had. */
@@ -40,6 +47,8 @@ export interface ReconcilerMetrics {
   moveRetold(outbox: OutboxKind): void;
   /** Counts one retell that will be tried again. */
   retellFailed(outbox: OutboxKind, reason: RetellFailure): void;
+  /** Counts one pass of the running reconciler, completed or failed. */
+  passEnded(outcome: PassOutcome): void;
 }
 
 /**
@@ -72,9 +81,16 @@ export function registerReconcilerMetrics(
     labelNames: ['outbox', 'reason'] as const,
     registers: [registry],
   });
+  const passes = new Counter({
+    name: RECONCILER_PASSES,
+    help: 'Passes of the reconciler, by outcome (completed, failed: Redis down or a key it could not read); one that stops completing is a safety net no longer running',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   // Every series at 0 from the start, so rate() and increase() see the first one.
   relayed.inc(0);
   repaired.inc(0);
+  for (const outcome of PASS_OUTCOMES) passes.inc({ outcome }, 0);
   for (const outbox of OUTBOXES) {
     retold.inc({ outbox }, 0);
     for (const reason of RETELL_FAILURES) failed.inc({ outbox, reason }, 0);
@@ -99,5 +115,6 @@ export function registerReconcilerMetrics(
     parentRepaired: () => repaired.inc(),
     moveRetold: (outbox) => retold.inc({ outbox }),
     retellFailed: (outbox, reason) => failed.inc({ outbox, reason }),
+    passEnded: (outcome) => passes.inc({ outcome }),
   };
 }
