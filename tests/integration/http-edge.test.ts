@@ -34,6 +34,25 @@ describe('HTTP edge', () => {
     await expectProblem(await post('"just a string"'), 400, 'GW_MALFORMED_JSON');
   });
 
+  it('reads an object after leading whitespace as JSON (the route is looked up, no 400)', async () => {
+    await expectProblem(await post(' \r\n\t{"itemCode": "SW-005"}'), 404, 'GW_ROUTE_NOT_FOUND');
+  });
+
+  it('answers a scalar after leading whitespace, or only whitespace, with 400 GW_MALFORMED_JSON', async () => {
+    await expectProblem(await post('\n  42'), 400, 'GW_MALFORMED_JSON');
+    await expectProblem(await post(' \t '), 400, 'GW_MALFORMED_JSON');
+  });
+
+  it('reads an empty chunked body as {} (the route is looked up, no 400)', async () => {
+    const res = await fetch(`${gw.url}/v1/anything`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({ start: (controller) => controller.close() }),
+      duplex: 'half',
+    });
+    await expectProblem(res, 404, 'GW_ROUTE_NOT_FOUND');
+  });
+
   it('answers bytes that are not UTF-8 with 400 GW_MALFORMED_JSON', async () => {
     const res = await post(
       new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
