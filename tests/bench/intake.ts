@@ -8,6 +8,7 @@
 // relay; then the gateway's Redis footprint and RSS.
 import type { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClientCredentials } from '../../gateway/client/gateway-client.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { CASE_BOARD_FIELDS, redisKeys, routeQueueName } from '../../gateway/shared/redis-keys.ts';
@@ -29,7 +30,11 @@ export interface IntakeOptions {
   footprintSamples: number;
   /** LOG_LEVEL of the gateway / adapter worker (default info, as in production). */
   logLevel: string;
-  /** Write a CPU profile of the gateway child here (node --cpu-prof). */
+  /**
+   * Write CPU profiles here: the gateway child's whole life (node --cpu-prof), and the gateway's
+   * and the duties baseline's measured rounds alone (intake-gateway.cpuprofile,
+   * intake-duties.cpuprofile), to compare one with the other.
+   */
   profileDir?: string;
   /** More settings of the gateway child alone (the baselines do not have them). */
   gatewayEnv?: Record<string, string>;
@@ -148,6 +153,13 @@ function side(rounds: LoadResult[]): Side {
 
 export const INTAKE_PREFIX = 'bench-intake';
 
+/** Where a child writes the profile of the measured rounds (ipc.ts windowProfiler), with --profile. */
+function roundsProfile(o: IntakeOptions, side: string): Record<string, string> {
+  return o.profileDir
+    ? { BENCH_PROFILE_FILE: join(o.profileDir, `intake-${side}.cpuprofile`) }
+    : {};
+}
+
 type Which = 'gateway' | 'plain' | 'duties' | 'baseline';
 const SIDES: readonly Which[] = ['gateway', 'plain', 'duties', 'baseline'];
 
@@ -170,6 +182,7 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
         // The per-client limit (default 200/s) would turn the load into 429s: the limiter still
         // runs on every request, with a ceiling the bench cannot reach.
         GW_RATE_LIMIT_PER_SECOND: '1000000',
+        ...roundsProfile(o, 'gateway'),
         ...o.gatewayEnv,
       },
       ...(o.profileDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', o.profileDir] } : {}),
@@ -183,7 +196,7 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
     });
     children.push(plain);
     const duties = await spawnChild('duties', './duties-server.ts', {
-      env: { REDIS_URL: o.redisUrl },
+      env: { REDIS_URL: o.redisUrl, ...roundsProfile(o, 'duties') },
     });
     children.push(duties);
     const baseline = await spawnChild('baseline', './baseline-server.ts');
@@ -261,6 +274,9 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
       duties: [],
       baseline: [],
     };
+    // The profiled sides' measured rounds, and the other sides' rounds between them (idle there).
+    const profiled = o.profileDir ? [gateway, duties] : [];
+    for (const child of profiled) await child.ask('profile-start');
     for (let i = 0; i < o.rounds; i++) {
       const order = SIDES.map((_, k) => SIDES[(i + k) % SIDES.length]!);
       for (const which of order) {
@@ -271,6 +287,8 @@ export async function runIntake(o: IntakeOptions): Promise<IntakeResult> {
         );
       }
     }
+    for (const child of profiled)
+      o.log(`intake: profile ${String((await child.ask('profile-stop')).file)}`);
     const gatewaySide = side(rounds.gateway);
     const baselineSide = side(rounds.baseline);
     const plainSide = side(rounds.plain);

@@ -6,7 +6,8 @@
 //   npm run bench                    full run (~5 min)
 //   npm run bench -- --quick         short run (~1.5 min)
 //   npm run bench -- --profile       also write CPU profiles of the gateway and adapter-worker
-//                                    children to results/ (summarise: tests/bench/profile-summary.ts)
+//                                    children to results/ (summarise: tests/bench/profile-summary.ts),
+//                                    and of the gateway's and the duties baseline's intake rounds
 //   npm run bench -- --only intake   or --only dispatch, or --only processes (intake with 1 vs 2
 //                                    gateway processes, README.md#scaling-the-gateway)
 //   npm run bench -- --before <git ref>   intake of that commit's gateway against this checkout's,
