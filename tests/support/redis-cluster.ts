@@ -56,6 +56,10 @@ function nodeArgs(dir: string, port: number): string[] {
     '5000',
     '--maxmemory-policy',
     'noeviction',
+    // A replica's first full copy is sent at once: by default a master waits 5 s for more
+    // replicas to share it with, which held a cluster with replicas up 5 s for nothing.
+    '--repl-diskless-sync-delay',
+    '0',
     '--save',
     '',
     '--appendonly',

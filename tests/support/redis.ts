@@ -53,12 +53,15 @@ export interface ReplicatedRedis {
 export async function replicatedRedis(): Promise<ReplicatedRedis> {
   const dirs = ['master', 'replica'].map((role) => mkdtempSync(join(tmpdir(), `swgw-${role}-`)));
   const master = await startPrivateRedis({ dir: dirs[0]!, persistent: false });
+  const onMaster = new Redis(master.url);
+  // A master sends its first full copy diskless, after repl-diskless-sync-delay (5 s by default)
+  // in case more replicas come to share it; none will here, so the wait only held each file up 5 s.
+  await onMaster.config('SET', 'repl-diskless-sync-delay', '0');
   const replica = await startPrivateRedis({
     dir: dirs[1]!,
     persistent: false,
     replicaOf: master.port,
   });
-  const onMaster = new Redis(master.url);
   const onReplica = new Redis(replica.url);
   await waitFor(async () => /master_link_status:up/.test(await onReplica.info('replication')), {
     timeoutMs: 10_000,
