@@ -12,6 +12,9 @@ export const FAULT_TIMING = {
     // A case stored whose job was never queued is queued within seconds.
     GW_RECONCILE_INTERVAL_MS: '500',
     GW_RECONCILE_AGE_MS: '1000',
+    // And so is a batch a relay had claimed when it was killed: hidden from the next relay and the
+    // reconciler until its claim runs out (10 s by default, which the system kill's cases waited).
+    GW_RELAY_CLAIM_MS: '1000',
   },
   /** Sandboxes retry their event posts quickly, and long enough to outlast any outage here. */
   eventRetry: { baseMs: 50, maxMs: 500, forMs: 120_000 },
