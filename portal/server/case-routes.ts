@@ -93,11 +93,12 @@ export function caseRoutes(deps: CaseDeps): Router {
       res.redirect(303, `/cases/${caseId}`);
       return;
     }
-    const { account } = sessionOf(res);
+    const { account, csrf } = sessionOf(res);
     res.type('html').send(
       deps.pages.render('receipt', {
         title: '电子缴款凭证',
         enterprise: account.applicant.name,
+        csrf,
         ...receiptValues(view, deps.labels),
       }),
     );

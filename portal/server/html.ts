@@ -53,9 +53,11 @@ export class Pages {
   ): string {
     const content = fill(this.#templates.get(name)!, values);
     const enterprise = typeof values.enterprise === 'string' ? values.enterprise : '';
+    // The sign-out form carries the session's CSRF token (login-routes.ts: POST /logout).
+    const csrf = typeof values.csrf === 'string' ? values.csrf : '';
     const account = enterprise
       ? `<span class="who">${escapeHtml(enterprise)}</span>` +
-        '<form method="post" action="/logout" class="logout"><button type="submit" class="link">退出</button></form>'
+        `<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value="${escapeHtml(csrf)}" /><button type="submit" class="link">退出</button></form>`
       : '';
     return fill(this.#templates.get('layout')!, { ...values, content, account, page: name });
   }

@@ -7,7 +7,7 @@ import { escapeHtml, type Pages } from './html.ts';
 import type { LoginLockout } from './login-lockout.ts';
 import type { PortalCases } from './portal-cases.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
-import { sessionCookie, sessionIdOf, type SessionStore } from './sessions.ts';
+import { csrfMatches, sessionCookie, sessionIdOf, type SessionStore } from './sessions.ts';
 import { checkPassword, type PortalAccount } from './test-accounts.ts';
 
 export interface LoginDeps {
@@ -76,12 +76,27 @@ export function loginRoutes(deps: LoginDeps): Router {
     res.redirect(303, '/');
   });
 
-  router.post('/logout', async (req, res) => {
-    const id = sessionIdOf(req.headers.cookie);
-    if (id) await deps.sessions.close(id);
-    res.setHeader('Set-Cookie', sessionCookie(undefined, deps.secureCookies));
-    res.redirect(303, '/login');
-  });
+  // A session ends only with its CSRF token, from the form every page of it carries: another
+  // site's form could otherwise sign the taxpayer out (SameSite=Strict keeps the cookie from such a
+  // post, but its answer could still clear the cookie). A post without a live session has nothing
+  // to end: the cookie is cleared and the login page follows, as before.
+  router.post(
+    '/logout',
+    express.urlencoded({ extended: false, limit: '1kb' }),
+    async (req, res) => {
+      const session = await deps.sessions.find(sessionIdOf(req.headers.cookie));
+      if (session) {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        if (!csrfMatches(session, body._csrf)) {
+          res.status(403).type('text').send('页面已过期，请刷新页面后重试');
+          return;
+        }
+        await deps.sessions.close(session.id);
+      }
+      res.setHeader('Set-Cookie', sessionCookie(undefined, deps.secureCookies));
+      res.redirect(303, '/login');
+    },
+  );
 
   router.get('/', requireSession(deps.sessions, 'page'), async (_req, res) => {
     const { account, csrf } = sessionOf(res);

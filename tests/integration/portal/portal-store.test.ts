@@ -256,18 +256,42 @@ describe('sessions in Redis', () => {
     expect(page.headers.get('location')).toBe('/login');
   });
 
-  it('removes a session from Redis at logout', async () => {
+  /** The sign-out form of a page (html.ts), posted as the browser posts it. */
+  async function signOutForm(s: PortalSession, fields?: Record<string, string>) {
+    const page = await (await home(s)).text();
+    const token =
+      /<form method="post" action="\/logout"[^>]*><input type="hidden" name="_csrf" value="([^"]*)"/.exec(
+        page,
+      )?.[1];
+    return fetch(`${portal.url}/logout`, {
+      method: 'POST',
+      headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields ?? { _csrf: token ?? '' }).toString(),
+      redirect: 'manual',
+    });
+  }
+
+  it("removes a session from Redis at logout, through the page's own sign-out form", async () => {
     const s = await client.session('shudao');
     const key = keys.session(idOf(s));
     expect(await redis.exists(key)).toBe(1);
-    const out = await fetch(`${portal.url}/logout`, {
-      method: 'POST',
-      headers: { Cookie: s.cookie },
-      redirect: 'manual',
-    });
+    const out = await signOutForm(s);
     expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/login');
     expect(await redis.exists(key)).toBe(0);
     expect((await home(s)).status).toBe(303);
+  });
+
+  it("keeps the session when a logout post lacks the session's CSRF token (another site's form)", async () => {
+    const s = await client.session('shudao');
+    const key = keys.session(idOf(s));
+    for (const fields of [{}, { _csrf: 'not-the-token' }, { _csrf: `${s.csrf}x` }]) {
+      const out = await signOutForm(s, fields);
+      expect(out.status).toBe(403);
+      expect(out.headers.get('set-cookie')).toBeNull();
+      expect(await redis.exists(key)).toBe(1);
+    }
+    expect((await home(s)).status).toBe(200);
   });
 });
 
