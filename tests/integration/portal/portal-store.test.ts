@@ -285,7 +285,12 @@ describe('sessions in Redis', () => {
   it("keeps the session when a logout post lacks the session's CSRF token (another site's form)", async () => {
     const s = await client.session('shudao');
     const key = keys.session(idOf(s));
-    for (const fields of [{}, { _csrf: 'not-the-token' }, { _csrf: `${s.csrf}x` }]) {
+    const posts: Record<string, string>[] = [
+      {},
+      { _csrf: 'not-the-token' },
+      { _csrf: `${s.csrf}x` },
+    ];
+    for (const fields of posts) {
       const out = await signOutForm(s, fields);
       expect(out.status).toBe(403);
       expect(out.headers.get('set-cookie')).toBeNull();
