@@ -165,7 +165,13 @@ const caseSchemas = {
       },
       createdAt: DATE_TIME,
       updatedAt: DATE_TIME,
-      submission: ref('envelope'),
+      // Not ref('envelope'): a masked value (138****5678) keeps its length but fails the envelope's
+      // patterns, so a client validating the read against the envelope would refuse every case.
+      submission: {
+        type: 'object',
+        description:
+          'The envelope as submitted (components.schemas.envelope), personal fields masked unless the reader is an operator with unmask; masked values do not match the envelope patterns.',
+      },
       history: { type: 'array', items: ref('HistoryEntry') },
     },
     required: ['caseId', 'status', 'phase', 'itemCode', 'route', 'history', 'links'],

@@ -1,9 +1,15 @@
 // GET /v1/cases/{id} (gateway/README.md#reads-and-masking): who may see a case, and what they see
 // of personal data.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadForDelivery } from '../../../gateway/cases/record-delivery.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { catalogueDocument } from '../../unit/openapi/support.ts';
+
+// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 let gw: ApiGateway;
 let caseId: string;
@@ -95,6 +101,17 @@ describe('reading a case', () => {
     const readonly = await gw.client('operator-readonly').getCase<CaseView>(caseId);
     expect(readonly.status).toBe(200);
     expect(readonly.body.submission.applicant.phone).toBe('138****5678');
+  });
+
+  it('answers a masked read that matches the published CaseView schema, as a generated client would check it', async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const docId = 'https://swgw.test/openapi.json';
+    ajv.addSchema({ $id: docId, components: catalogueDocument().components });
+    const validate = ajv.compile({ $ref: `${docId}#/components/schemas/CaseView` });
+    const res = await gw.client('portal-sc').getCase<CaseView>(caseId);
+    expect(res.body.submission.applicant.phone).toBe('138****5678');
+    expect(validate(res.body), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('writes no ID number, phone or bank account of a submission into the logs', () => {
