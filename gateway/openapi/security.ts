@@ -8,8 +8,9 @@ import { SIGNATURE_METHODS } from '../client/signing.ts';
 
 export const SIGNING_TEXT = [
   'String-to-sign, lines joined by `\\n`: `METHOD` (upper case); the path as sent, without the query;',
-  "the query as `name=value` pairs, each side encoded like JavaScript's `encodeURIComponent`, sorted by",
-  'name then value, joined by `&` (an empty line when there is no query); the timestamp; the nonce; the',
+  'the query as `name=value` pairs, each side percent-decoded as sent (`+` stays a plus) and encoded',
+  "again like JavaScript's `encodeURIComponent`, sorted by name then value, joined by `&` (an empty line",
+  'when there is no query; `?q=` and `?q` give `q=`, a repeated name one pair per value); the timestamp; the nonce; the',
   "lowercase hex digest of the raw body bytes with the method's hash (SHA-256 or SM3; the digest of the",
   'empty string when there is no body). Example for `GET /v1/cases/01J…?b=2&a=1`:',
   '`GET\\n/v1/cases/01J…\\na=1&b=2\\n1764100000\\nn0nce-123456789ab\\ne3b0c442…b855`.',
@@ -30,8 +31,9 @@ export const AUTH_DESCRIPTION = [
   '',
   SIGNING_TEXT,
   '',
-  'Failures: 401 `GW_AUTH_*` (unknown client, bad signature, stale timestamp, replayed nonce); 403',
-  '`GW_FORBIDDEN` (authenticated, not allowed).',
+  'Failures: 401 `GW_AUTH_*` (missing or malformed header, unknown client, bad signature, stale timestamp,',
+  'replayed nonce), with `detail` and no `errors`; 403 `GW_FORBIDDEN` (authenticated, not allowed); 429',
+  "`GW_RATE_LIMITED` with `Retry-After` (over the client's rate).",
 ].join('\n');
 
 const SCHEMES = {
