@@ -11,6 +11,23 @@ export type DiffRow =
   | { readonly kind: 'added'; readonly right: string }
   | { readonly kind: 'changed'; readonly left: string; readonly right: string };
 
+/**
+ * How many items `a` and `b` share at their start (`head`) and, after that, at their end (`tail`):
+ * lines here, characters where a test edits a text field (tests/browser/support/text-edit.ts).
+ */
+export function commonEnds<T>(a: ArrayLike<T>, b: ArrayLike<T>): { head: number; tail: number } {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
+  return { head, tail };
+}
+
 /** Cells of the LCS table above which the middle is not aligned line by line. */
 const MAX_CELLS = 4_000_000;
 
@@ -79,15 +96,7 @@ function pairChanges(rows: readonly DiffRow[]): DiffRow[] {
 export function lineDiff(before: string, after: string): DiffRow[] {
   const a = before === '' ? [] : before.split('\n');
   const b = after === '' ? [] : after.split('\n');
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (
-    tail < a.length - head &&
-    tail < b.length - head &&
-    a[a.length - 1 - tail] === b[b.length - 1 - tail]
-  )
-    tail++;
+  const { head, tail } = commonEnds(a, b);
   const same = (lines: readonly string[]) =>
     lines.map((line): DiffRow => ({ kind: 'same', left: line, right: line }));
   return [

@@ -3,18 +3,11 @@
 // Chromium's editing pipeline. page.fill would re-insert the whole text instead, and Chromium takes
 // about 2.5 s to insert the 36 KB of an item document (SW-005's) — each time, in every run.
 import type { Page } from 'playwright-core';
+import { commonEnds } from '../../../gateway/console/line-diff.ts';
 
 /** The span of `current` to replace, and its replacement, to turn `current` into `next`. */
 function changedSpan(current: string, next: string): { from: number; to: number; insert: string } {
-  let from = 0;
-  while (from < current.length && from < next.length && current[from] === next[from]) from++;
-  let tail = 0;
-  while (
-    tail < current.length - from &&
-    tail < next.length - from &&
-    current[current.length - 1 - tail] === next[next.length - 1 - tail]
-  )
-    tail++;
+  const { head: from, tail } = commonEnds(current, next);
   return { from, to: current.length - tail, insert: next.slice(from, next.length - tail) };
 }
 
