@@ -12,7 +12,8 @@ import { createRedis, redisSettings } from '../../gateway/shared/redis.ts';
 import { redisKeys, shardOfCase } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { submit } from '../support/case-flow.ts';
-import { plainRedis, waitFor } from '../support/redis.ts';
+import { monitorRedis } from '../support/redis-monitor.ts';
+import { waitFor } from '../support/redis.ts';
 
 let gw: ApiGateway;
 beforeAll(async () => {
@@ -116,11 +117,7 @@ describe('the outbox relay', () => {
     const keys = redisKeys(gw.config.keyPrefix, gw.config.redisShards);
     const { redis } = gw.services;
     // What reaches Redis from its clients (a script's own commands come from 'lua').
-    const monitor = await plainRedis().monitor();
-    const removals: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (source !== 'lua' && args[0]?.toLowerCase() === 'zrem') removals.push(args);
-    });
+    const monitor = await monitorRedis();
     const relay = startOutboxRelay(
       { ...gw.services, keys, log: gw.services.logger },
       createRedis('worker', redisSettings(gw.config)),
@@ -138,11 +135,27 @@ describe('the outbox relay', () => {
           { what: `the job of ${caseId}, its outbox entry gone` },
         );
       }
+      // A ZREM of our own outside the prefix: the monitor sees and reads one.
+      await redis.zrem('outbox-relay-monitor-probe', 'x');
+      await waitFor(
+        () =>
+          monitor.seen.some(({ args }) => args.join(' ') === 'zrem outbox-relay-monitor-probe x'),
+        { what: 'the monitor to see the probe ZREM' },
+      );
     } finally {
       await relay.stop();
-      monitor.disconnect();
+      monitor.stop();
     }
-    expect(removals.filter((args) => args[1]?.startsWith(`${gw.config.keyPrefix}:`))).toEqual([]);
+    const removals = monitor.seen.filter(
+      ({ source, args }) => source !== 'lua' && args[0]?.toLowerCase() === 'zrem',
+    );
+    // The monitor saw this file's commands, so an empty list is not a deaf monitor.
+    expect(monitor.seen.some(({ args }) => args[1]?.startsWith(`${gw.config.keyPrefix}:`))).toBe(
+      true,
+    );
+    expect(removals.filter(({ args }) => args[1]?.startsWith(`${gw.config.keyPrefix}:`))).toEqual(
+      [],
+    );
   });
 
   it('drops the outbox entry of a case deleted before its claim, queueing no job', async () => {
