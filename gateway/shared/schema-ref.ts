@@ -15,8 +15,16 @@ export function isSchemaObject(value: unknown): value is SchemaObject {
 const SHARED_DEFINITIONS = /(?:^|\/)defs\.schema\.json$/;
 
 /** Whether the document part of a reference (before `#`) names the shared definitions. */
-export function isSharedDefinitions(documentPart: string): boolean {
+function isSharedDefinitions(documentPart: string): boolean {
   return SHARED_DEFINITIONS.test(documentPart);
+}
+
+/** A reference's document part (before `#`, empty for a local one) and its fragment (after it). */
+export function splitRef(ref: string): { documentPart: string; fragment: string } {
+  const hash = ref.indexOf('#');
+  return hash < 0
+    ? { documentPart: ref, fragment: '' }
+    : { documentPart: ref.slice(0, hash), fragment: ref.slice(hash + 1) };
 }
 
 export interface RefTarget {
@@ -27,9 +35,7 @@ export interface RefTarget {
 
 /** The document and fragment `ref` names; undefined for a document outside the catalogue's. */
 export function refTarget(ref: string): RefTarget | undefined {
-  const hash = ref.indexOf('#');
-  const documentPart = hash < 0 ? ref : ref.slice(0, hash);
-  const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+  const { documentPart, fragment } = splitRef(ref);
   if (documentPart === '') return { document: 'local', fragment };
   return isSharedDefinitions(documentPart) ? { document: 'shared', fragment } : undefined;
 }

@@ -4,7 +4,7 @@
 // references go to the caller's resolver, which knows the shared documents (the catalogue's
 // defs.schema.json, as the registry resolves them: referenced-definitions.ts).
 import { evaluatePointer } from '../../shared/json-pointer.ts';
-import { isSharedDefinitions } from '../../shared/schema-ref.ts';
+import { refTarget, splitRef } from '../../shared/schema-ref.ts';
 
 export type ResolveRef = (ref: string) => object | undefined;
 
@@ -23,9 +23,7 @@ export function resolveReference(
   doc: SchemaDocument,
   resolveRef: ResolveRef,
 ): Located | undefined {
-  const hash = ref.indexOf('#');
-  const documentPart = hash < 0 ? ref : ref.slice(0, hash);
-  const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+  const { documentPart, fragment } = splitRef(ref);
   let node: unknown;
   if (documentPart !== '') {
     node = safely(resolveRef, ref);
@@ -54,10 +52,9 @@ function safely(resolveRef: ResolveRef, ref: string): unknown {
  */
 export function sharedDefinitionsResolver(defsDocument: unknown): ResolveRef {
   return (ref) => {
-    const hash = ref.indexOf('#');
-    const documentPart = hash < 0 ? ref : ref.slice(0, hash);
-    if (!isSharedDefinitions(documentPart)) return undefined;
-    const node = evaluatePointer(defsDocument, hash < 0 ? '' : ref.slice(hash + 1));
+    const target = refTarget(ref);
+    if (target?.document !== 'shared') return undefined;
+    const node = evaluatePointer(defsDocument, target.fragment);
     return typeof node === 'object' && node !== null ? node : undefined;
   };
 }
