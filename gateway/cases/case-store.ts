@@ -67,7 +67,7 @@ import {
   sealFailureReason,
   type OpenedFailureReason,
 } from './failure-reason.ts';
-import { caseHistory, ROUTED_SEQUENCE } from './record-dispatch.ts';
+import { caseHistory, ROUTED_SEQUENCE } from './submission-history.ts';
 import { SealedRecords } from './sealed-records.ts';
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';

@@ -249,7 +249,7 @@ function buildCases(
       'no working-day calendar for this year: Mon–Fri assumed',
     );
   const base = {
-    // Stored ROUTED: the outbox entry written with it guarantees the job (record-dispatch.ts).
+    // Stored ROUTED: the outbox entry written with it guarantees the job (gateway/README.md#outbox-rule).
     status: 'ROUTED' as const,
     itemCode: item.code,
     itemVersion: item.version,

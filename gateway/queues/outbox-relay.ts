@@ -15,7 +15,7 @@
 import type { Config } from '../../config/load-config.ts';
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
 import type { CaseStore, OutboxEntry } from '../cases/case-store.ts';
-import { ROUTED_SEQUENCE } from '../cases/record-dispatch.ts';
+import { ROUTED_SEQUENCE } from '../cases/submission-history.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { RedisClient } from '../shared/redis.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';

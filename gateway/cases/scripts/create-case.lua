@@ -6,7 +6,7 @@
   Every key is in the submission's shard (hash tag `{s<n>}`): one slot. The case is stored ROUTED:
   from here the outbox guarantees its job. Its history list is not written: the submission's
   entries (SUBMITTED, ACCEPTED, ROUTED) are derived from the record when read
-  (gateway/cases/record-dispatch.ts), so the list holds only later moves. A nudge on the outbox
+  (gateway/cases/submission-history.ts), so the list holds only later moves. A nudge on the outbox
   channel wakes the relays.
   track_new_case comes from supervision/scripts/track-subject.lua, prepended (with
   subject-record.lua): a case's 督办 board record is written into its case hash (`sv.` fields),
