@@ -11,11 +11,8 @@ export type DiffRow =
   | { readonly kind: 'added'; readonly right: string }
   | { readonly kind: 'changed'; readonly left: string; readonly right: string };
 
-/**
- * How many items `a` and `b` share at their start (`head`) and, after that, at their end (`tail`):
- * lines here, characters where a test edits a text field (tests/browser/support/text-edit.ts).
- */
-export function commonEnds<T>(a: ArrayLike<T>, b: ArrayLike<T>): { head: number; tail: number } {
+/** How many lines `a` and `b` share at their start (`head`) and, after that, at their end (`tail`). */
+function commonEnds(a: readonly string[], b: readonly string[]): { head: number; tail: number } {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;

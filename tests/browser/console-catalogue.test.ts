@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { launchBrowser, PHONE, DESKTOP, type TestBrowser } from './support/browser.ts';
-import { editText } from './support/text-edit.ts';
+import { pasteText } from './support/paste-text.ts';
 
 let author: TestBrowser;
 let reviewer: TestBrowser;
@@ -82,7 +82,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     draftUrl = page.url();
     await page.locator('#check-result[data-ok="true"]').waitFor();
     const doc = await editorDocument(page);
-    await editText(
+    await pasteText(
       page,
       '#draft-document',
       JSON.stringify({ ...doc, schema: { ...doc.schema, type: 'no-such-type' } }, null, 2),
@@ -92,7 +92,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await author.shot('catalogue-04-live-validation-problem');
 
     doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
-    await editText(page, '#draft-document', JSON.stringify(doc, null, 2));
+    await pasteText(page, '#draft-document', JSON.stringify(doc, null, 2));
     await page.locator('#check-result[data-ok="true"]').waitFor();
     expect(await page.locator('#compat-changes').innerText()).toContain('/payload/remark');
     // Three validations of the whole item (compile, examples, compatibility) while two browsers run.
