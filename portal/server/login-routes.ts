@@ -32,6 +32,24 @@ const STATUS_ZH: Readonly<Record<string, string>> = {
   SUSPENDED: '中止',
 };
 
+// Beijing time, as the case page shows it (case.js): the stored time is UTC, and its first 16
+// characters showed a case submitted at 21:02 as 13:02.
+const SUBMITTED_AT = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** 2026-12-03 21:02 (Beijing time) from an ISO time; the text as it is when it is not one. */
+export function beijingMinute(iso: string): string {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? iso : SUBMITTED_AT.format(at);
+}
+
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (!origin) return true;
   try {
@@ -44,7 +62,13 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 export function loginRoutes(deps: LoginDeps): Router {
   const router = Router();
   const loginPage = (error = '') =>
-    deps.pages.render('login', { title: '登录', error, errorHidden: error ? '' : 'hidden' });
+    deps.pages.render('login', {
+      title: '登录',
+      error,
+      errorHidden: error ? '' : 'hidden',
+      // A refused login names both fields (which one was wrong is not said), so both carry it.
+      errorFor: error ? 'aria-invalid="true" aria-describedby="login-error"' : '',
+    });
 
   router.get('/login', (_req, res) => {
     res.type('html').send(loginPage());
@@ -103,9 +127,10 @@ export function loginRoutes(deps: LoginDeps): Router {
     const rows = (await deps.cases.list(account.login))
       .map(
         (c) =>
-          `<li><a href="/cases/${escapeHtml(c.caseId)}">${escapeHtml(c.caseId)}</a>` +
+          // The whole row is the link: one tap target of 44 px on a phone (portal.css).
+          `<li><a href="/cases/${escapeHtml(c.caseId)}"><code>${escapeHtml(c.caseId)}</code>` +
           ` <span class="badge status-${escapeHtml(c.status)}">${escapeHtml(STATUS_ZH[c.status] ?? c.status)}</span>` +
-          ` <span class="muted">${escapeHtml(c.submittedAt.slice(0, 16).replace('T', ' '))}</span></li>`,
+          ` <span class="muted">${escapeHtml(beijingMinute(c.submittedAt))}</span></a></li>`,
       )
       .join('');
     res.type('html').send(

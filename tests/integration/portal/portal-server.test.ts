@@ -150,6 +150,32 @@ describe('acting on the portal', () => {
     expect(problem.errors.map((e) => e.path)).toContain('/payload/project/region');
   });
 
+  it('lists a submitted case on the home page under the minute it was sent in Beijing time, as the case page shows its history', async () => {
+    const minute = (at: number) =>
+      new Intl.DateTimeFormat('sv-SE', {
+        timeZone: 'Asia/Shanghai',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(at);
+    const s = await session();
+    const before = Date.now();
+    const res = await call(s, '/api/payments', {
+      values: await paymentValues(s),
+      submissionKey: `listed-${n++}-abcdefgh`,
+    });
+    const after = Date.now();
+    const { caseId } = (await res.json()) as { caseId: string };
+    const home = await (await fetch(`${portal.url}/`, { headers: { Cookie: s.cookie } })).text();
+    const row = new RegExp(`href="/cases/${caseId}"[^]*?<span class="muted">([^<]*)</span>`).exec(
+      home,
+    );
+    // Within the minute of the call (the minute before or after, should the call cross one).
+    expect([minute(before), minute(after)]).toContain(row?.[1]);
+  });
+
   it("hides one enterprise's cases from another", async () => {
     const mine = await session('shudao');
     const res = await call(mine, '/api/payments', {
