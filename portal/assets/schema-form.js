@@ -3,7 +3,9 @@
 // date inputs, objects as sections, arrays as rows that can be added and removed within the
 // schema's bounds. Every control carries the JSON pointer of its value in the envelope
 // (data-pointer="/payload/lines/0/amount"), which is how the gateway's field problems find their
-// field. The browser does not validate: the gateway does, and its Chinese messages are shown.
+// field. The browser does not validate: the gateway does, and its Chinese messages are shown,
+// each tied to its field (aria-invalid, aria-describedby), so a screen reader reads the message
+// with the field the page moves focus to.
 
 /** Keywords of an item schema that are not fields (its result and its cross-field rules). */
 const NOT_FIELDS = new Set(['resultSchema', 'crossFieldRules']);
@@ -40,6 +42,7 @@ function element(tag, attributes = {}, ...children) {
 }
 
 const idOf = (pointer) => `f${pointer.replace(/[^A-Za-z0-9]/g, '-')}`;
+const errorIdOf = (pointer) => `${idOf(pointer)}-error`;
 const at = (value, key) => (value && typeof value === 'object' ? value[key] : undefined);
 
 /** A phone's keypad for amounts and digit strings. */
@@ -61,8 +64,14 @@ export function buildSchemaForm(container, options) {
   const listeners = [];
   const changed = () => listeners.forEach((fn) => fn());
 
-  function control(pointer, name, s, value) {
-    const common = { id: idOf(pointer), name: pointer, 'data-pointer': pointer };
+  function control(pointer, name, s, value, required) {
+    const common = {
+      id: idOf(pointer),
+      name: pointer,
+      'data-pointer': pointer,
+      // novalidate on the form: `required` only tells assistive technology, the browser checks nothing.
+      required: required || undefined,
+    };
     if (Array.isArray(s.enum)) {
       const select = element('select', common, element('option', { value: '', text: '请选择' }));
       for (const v of s.enum)
@@ -84,15 +93,26 @@ export function buildSchemaForm(container, options) {
 
   function leaf(pointer, name, s, value, required) {
     const title = element('label', { for: idOf(pointer), text: s.title ?? name });
-    if (required) title.append(element('span', { class: 'required', text: '*' }));
+    // The star is for the eye; the control's `required` says it to a screen reader.
+    if (required)
+      title.append(element('span', { class: 'required', text: '*', 'aria-hidden': 'true' }));
     const wide = (s.maxLength ?? 0) > 60 && !Array.isArray(s.enum);
     return element(
       'div',
       { class: `field${wide ? ' wide' : ''}`, 'data-field': pointer },
       title,
-      control(pointer, name, s, value),
-      element('p', { class: 'field-error', 'data-error-for': pointer, hidden: true }),
+      control(pointer, name, s, value, required),
+      errorHolder(pointer),
     );
+  }
+
+  function errorHolder(pointer) {
+    return element('p', {
+      class: 'field-error',
+      id: errorIdOf(pointer),
+      'data-error-for': pointer,
+      hidden: true,
+    });
   }
 
   function section(pointer, name, s, value, context) {
@@ -109,7 +129,7 @@ export function buildSchemaForm(container, options) {
       'fieldset',
       { class: 'form-section wide', 'data-pointer': pointer },
       legend,
-      element('p', { class: 'field-error', 'data-error-for': pointer, hidden: true }),
+      errorHolder(pointer),
       fields,
     );
   }
@@ -129,7 +149,13 @@ export function buildSchemaForm(container, options) {
       list.replaceChildren(
         ...items.map((row, i) => {
           const rowPointer = `${pointer}/${i}`;
-          const remove = element('button', { type: 'button', class: 'secondary', text: '删除' });
+          const remove = element('button', {
+            type: 'button',
+            class: 'secondary',
+            text: '删除',
+            // Each row's button says which row it removes: a list of 删除, 删除 says nothing.
+            'aria-label': `删除第 ${i + 1} 行`,
+          });
           remove.disabled = items.length <= min;
           remove.addEventListener('click', () => {
             items = collectArray(pointer, s, context).filter((_, j) => j !== i);
@@ -157,12 +183,7 @@ export function buildSchemaForm(container, options) {
       changed();
     });
     render();
-    holder.append(
-      element('legend', { text: s.title ?? name }),
-      element('p', { class: 'field-error', 'data-error-for': pointer, hidden: true }),
-      list,
-      add,
-    );
+    holder.append(element('legend', { text: s.title ?? name }), errorHolder(pointer), list, add);
     return holder;
   }
 
@@ -237,7 +258,16 @@ export function buildSchemaForm(container, options) {
         }
         holder.hidden = false;
         holder.textContent = [holder.textContent, problem.messageZh].filter(Boolean).join('；');
-        holder.closest('.field, fieldset')?.classList.add('invalid');
+        const box = holder.closest('.field, fieldset');
+        box?.classList.add('invalid');
+        // The field itself (a leaf), or the section the message sits in (a fieldset).
+        const described = box?.matches('.field')
+          ? box.querySelector('input, select, textarea')
+          : box;
+        if (described) {
+          described.setAttribute('aria-invalid', 'true');
+          described.setAttribute('aria-describedby', holder.id);
+        }
       }
       container.querySelector('.invalid input, .invalid select')?.focus();
       return unplaced;
@@ -249,6 +279,10 @@ export function buildSchemaForm(container, options) {
       }
       for (const marked of container.querySelectorAll('.invalid'))
         marked.classList.remove('invalid');
+      for (const described of container.querySelectorAll('[aria-invalid]')) {
+        described.removeAttribute('aria-invalid');
+        described.removeAttribute('aria-describedby');
+      }
     },
   };
 }
