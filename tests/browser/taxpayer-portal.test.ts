@@ -10,10 +10,16 @@ import type { Page } from 'playwright-core';
 import { devSecret } from '../support/api-gateway.ts';
 import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
-
-const PAYS = '5303230001234567';
-const INSUFFICIENT = '5303230002000001';
-const ACCOUNT = '6222020200112233445';
+import {
+  ACCOUNT,
+  closedOnPage,
+  field,
+  fillPayment,
+  INSUFFICIENT,
+  LINES,
+  PAYS,
+  submitAndFollow,
+} from './support/taxpayer-path.ts';
 
 let browser: TestBrowser;
 let sys: E2eSystem;
@@ -46,47 +52,6 @@ afterAll(async () => {
   await browser?.close();
   await sys?.stop();
 });
-
-const field = (pointer: string) => `[data-pointer="${pointer}"]`;
-
-interface Line {
-  item: string;
-  subitem: string;
-  amount: string;
-  authority?: string;
-}
-
-const LINES: Line[] = [
-  { item: '10101', subitem: '101014001', amount: '38400.00' },
-  { item: '10109', subitem: '101090101', amount: '1920.00' },
-];
-
-/** Fills the agreement and the payment lines of the form built from SW-005's schema. */
-async function fillPayment(page: Page, agreementNo: string, lines: Line[]): Promise<void> {
-  await page.locator(field('/payload/lines/0/amount')).waitFor();
-  await page.fill(field('/payload/agreementNo'), agreementNo);
-  for (const [i, line] of lines.entries()) {
-    if ((await page.locator(field(`/payload/lines/${i}/amount`)).count()) === 0)
-      await page.click('.add-row');
-    const at = (name: string) => field(`/payload/lines/${i}/${name}`);
-    await page.selectOption(at('collectionItemCode'), line.item);
-    await page.fill(at('collectionSubitemCode'), line.subitem);
-    await page.fill(at('taxPeriod/start'), '2026-09-01');
-    await page.fill(at('taxPeriod/end'), '2026-09-30');
-    await page.fill(at('amount'), line.amount);
-    if (line.authority) await page.fill(at('taxAuthorityCode'), line.authority);
-  }
-}
-
-async function submitAndFollow(page: Page): Promise<string> {
-  await page.click('#submit-payment');
-  await page.waitForURL(/\/cases\/[0-9A-Z]{26}$/);
-  return page.url().split('/').at(-1)!;
-}
-
-async function closedOnPage(page: Page): Promise<void> {
-  await page.locator('#status-badge[data-status="CLOSED"]').waitFor({ timeout: 30_000 });
-}
 
 async function noSidewaysScroll(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth');

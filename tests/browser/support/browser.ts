@@ -4,7 +4,12 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,13 +27,29 @@ const ARGS = [
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
+/**
+ * A phone as the browser sees one (an iPhone-sized screen, 3 device pixels per CSS pixel, a touch
+ * screen, the mobile viewport rules: the page's `<meta name="viewport">` is obeyed, and a page
+ * without one is laid out 980 px wide and zoomed out). The viewport can be narrowed afterwards
+ * (320 px, the narrowest phones still sold in the region) with setViewportSize.
+ */
+export const PHONE_DEVICE: BrowserContextOptions = {
+  viewport: { width: 375, height: 812 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+};
+
 export const SCREENSHOTS = projectPath('tests', 'browser', 'screenshots');
 
 export interface TestBrowser {
   readonly context: BrowserContext;
   readonly page: Page;
-  /** A full-page screenshot under tests/browser/screenshots/<name>.png (git-ignored). */
-  shot(name: string): Promise<void>;
+  /**
+   * A full-page screenshot under tests/browser/screenshots/<name>.png (git-ignored); `css`: one
+   * image pixel per CSS pixel on a phone of 3 device pixels (a third of the width, far faster).
+   */
+  shot(name: string, scale?: 'css' | 'device'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,13 +61,17 @@ export function missingBrowserMessage(path: string): string {
   );
 }
 
-export async function launchBrowser(executablePath = CHROMIUM): Promise<TestBrowser> {
+/** `device` replaces the desktop viewport (PHONE_DEVICE: a phone with touch). */
+export async function launchBrowser(
+  executablePath = CHROMIUM,
+  device: BrowserContextOptions = { viewport: DESKTOP },
+): Promise<TestBrowser> {
   if (!existsSync(executablePath)) throw new Error(missingBrowserMessage(executablePath));
   const profile = mkdtempSync(join(tmpdir(), 'swgw-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     args: ARGS,
-    viewport: DESKTOP,
+    ...device,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
@@ -56,8 +81,8 @@ export async function launchBrowser(executablePath = CHROMIUM): Promise<TestBrow
   return {
     context,
     page,
-    shot: async (name) => {
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    shot: async (name, scale = 'device') => {
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, scale });
       // A full-page shot resizes the viewport and back; settle the layout now, or the page may
       // still be reflowing under the next click (seen at phone width: a lost click).
       await page.evaluate('document.body.getBoundingClientRect().height');
