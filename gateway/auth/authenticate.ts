@@ -10,6 +10,7 @@ import {
   QueryEncodingError,
   signaturesEqual,
   sign,
+  STRING_TO_SIGN_LINES,
   stringToSign,
 } from '../client/signing.ts';
 import type { RawBodyRequest } from '../http/json-body.ts';
@@ -34,6 +35,15 @@ const REQUIRED = [
   'x-gw-signature-method',
   'x-gw-signature',
 ];
+
+// The detail of a signature that does not match (gateway/README.md#when-the-signature-does-not-match).
+const MISMATCH_DETAIL =
+  'X-Gw-Signature is not the HMAC of the string-to-sign the gateway computed from this request, ' +
+  `given in stringToSign: ${STRING_TO_SIGN_LINES.length} lines joined by \\n ` +
+  `(${STRING_TO_SIGN_LINES.join(', ')}). Compare it with the string you signed, line by line. ` +
+  'If every line is equal, the secret differs (or the HMAC is not the one X-Gw-Signature-Method ' +
+  'names). The body digest is over the raw body bytes as sent: hash exactly the bytes you send, ' +
+  'not the JSON serialised again.';
 
 export function clientOf(res: { locals: Record<string, unknown> }): Client {
   const client = res.locals.client as Client | undefined;
@@ -120,7 +130,13 @@ export function authenticate(
       throw error;
     }
     if (!signaturesEqual(sign(method, client.secret, text), signature)) {
-      throw new GatewayError('GW_AUTH_BAD_SIGNATURE');
+      // What the gateway signed, so the developer can find the line that differs from theirs
+      // (gateway/README.md#when-the-signature-does-not-match): only what the request itself sent,
+      // never the secret or the expected signature, which would sign any request for anyone.
+      throw new GatewayError('GW_AUTH_BAD_SIGNATURE', {
+        detail: MISMATCH_DETAIL,
+        extensions: { stringToSign: text },
+      });
     }
     // Not awaited here: it shares the handler's first round trip (deferred-checks.ts).
     deferCheck(

@@ -71,6 +71,16 @@ export interface SignedParts {
   bodyDigestHex: string;
 }
 
+/** What each line of the string-to-sign is, in order: the names diagnostics use for them. */
+export const STRING_TO_SIGN_LINES = [
+  'method',
+  'path',
+  'canonical query',
+  'timestamp',
+  'nonce',
+  'body digest',
+] as const;
+
 export function stringToSign(parts: SignedParts): string {
   return [
     parts.method.toUpperCase(),

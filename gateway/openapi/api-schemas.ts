@@ -36,6 +36,12 @@ const problemSchemas = {
       detail: str(),
       requestId: str(),
       errors: { type: 'array', items: ref('FieldProblem') },
+      stringToSign: str(
+        'Only in a 401 `GW_AUTH_BAD_SIGNATURE` whose signature was checked: the string-to-sign ' +
+          'the gateway computed from the request (six lines joined by `\\n`: method, path, ' +
+          'canonical query, timestamp, nonce, body digest), to compare with yours line by line. ' +
+          'All lines equal: the secret differs. Never the secret or the expected signature.',
+      ),
     },
     required: ['type', 'title', 'status', 'code', 'requestId'],
   },

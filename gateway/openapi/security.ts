@@ -24,6 +24,18 @@ const HEADERS_TEXT = [
   '- `X-Gw-Signature`: lowercase hex of HMAC(secret, string-to-sign)',
 ].join('\n');
 
+/** What to do with a GW_AUTH_BAD_SIGNATURE (gateway/README.md#when-the-signature-does-not-match). */
+export const MISMATCH_TEXT = [
+  'When the signature does not match (401 `GW_AUTH_BAD_SIGNATURE`), the problem carries `stringToSign`:',
+  'the string-to-sign the gateway computed from the request it received. Compare it with yours line by',
+  'line. A differing path or query line: your HTTP stack sent the path or query otherwise than you signed',
+  'it (sign the path as sent, percent-encoded; check the canonical query). A differing last line: the body',
+  'digest must be of the raw bytes you send, after any compression is undone — the most common mistake is',
+  'to hash the JSON serialised again (other key order, spacing or escaping) instead of the bytes sent.',
+  'Every line equal: the secret differs, or the HMAC is not the one `X-Gw-Signature-Method` names. The',
+  'member never holds the secret or the expected signature; the other 401s do not carry it.',
+].join('\n');
+
 export const AUTH_DESCRIPTION = [
   'Every /v1 call is signed (gateway/README.md#authentication-and-signing). All five headers are required together:',
   '',
@@ -34,6 +46,8 @@ export const AUTH_DESCRIPTION = [
   'Failures: 401 `GW_AUTH_*` (missing or malformed header, unknown client, bad signature, stale timestamp,',
   'replayed nonce), with `detail` and no `errors`; 403 `GW_FORBIDDEN` (authenticated, not allowed); 429',
   "`GW_RATE_LIMITED` with `Retry-After` (over the client's rate).",
+  '',
+  MISMATCH_TEXT,
 ].join('\n');
 
 const SCHEMES = {

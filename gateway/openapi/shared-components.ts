@@ -25,6 +25,10 @@ function codesFor(status: number): string[] {
 
 // What a client must know beyond the code (gateway/README.md#errors).
 const NOTES: Partial<Record<ProblemStatus, string>> = {
+  401:
+    ' A `GW_AUTH_BAD_SIGNATURE` whose signature was checked carries `stringToSign`, the' +
+    " gateway's string-to-sign for the request: compare it with yours line by line (see the" +
+    ' gwSignature security scheme).',
   408: ' The connection is closed after this answer.',
   503:
     ' A read changed nothing: retry after Retry-After seconds. A write may or may not have' +

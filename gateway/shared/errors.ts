@@ -242,9 +242,24 @@ export interface FieldProblem {
   keyword?: string;
 }
 
+/**
+ * RFC 9457 extension members beyond `code`, `requestId` and `errors`: each is optional, carried by
+ * the codes its comment names, and listed in the OpenAPI Problem schema (openapi/api-schemas.ts).
+ * A member added here is compatible: clients tolerate members they do not know.
+ */
+export interface ProblemExtensions {
+  /**
+   * GW_AUTH_BAD_SIGNATURE when the signature was checked: the string-to-sign the gateway computed
+   * from the request (auth/authenticate.ts). It holds nothing the request did not send — never the
+   * secret, never the expected signature (that would sign any request for whoever asks).
+   */
+  stringToSign?: string;
+}
+
 export interface GatewayErrorOptions {
   detail?: string;
   errors?: FieldProblem[];
+  extensions?: ProblemExtensions;
   headers?: Record<string, string>;
   cause?: unknown;
 }
@@ -255,6 +270,7 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly errors: FieldProblem[] | undefined;
+  readonly extensions: ProblemExtensions;
   readonly headers: Record<string, string>;
 
   constructor(code: ErrorCode, options: GatewayErrorOptions = {}) {
@@ -264,6 +280,7 @@ export class GatewayError extends Error {
     this.status = ERROR_CATALOGUE[code].status;
     this.detail = options.detail;
     this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
     this.headers = options.headers ?? {};
   }
 }

@@ -1,12 +1,18 @@
 // The one place that turns errors into RFC 9457 application/problem+json
 // (gateway/README.md#errors). Unknown errors become a bare 500 GW_INTERNAL: no message, no stack —
 // those go to the log only.
-import { ERROR_CATALOGUE, GatewayError, type ErrorCode, type FieldProblem } from './errors.ts';
+import {
+  ERROR_CATALOGUE,
+  GatewayError,
+  type ErrorCode,
+  type FieldProblem,
+  type ProblemExtensions,
+} from './errors.ts';
 import { isRedisUnavailable } from './redis.ts';
 
 export const PROBLEM_TYPE_BASE = 'https://swgw.example/problems/';
 
-export interface ProblemBody {
+export interface ProblemBody extends ProblemExtensions {
   type: string;
   title: string;
   status: number;
@@ -110,5 +116,6 @@ export function toProblem(error: GatewayError, requestId: string): Problem {
   };
   if (error.detail && error.code !== 'GW_INTERNAL') body.detail = error.detail;
   if (error.errors?.length) body.errors = error.errors;
+  if (error.code !== 'GW_INTERNAL') Object.assign(body, error.extensions);
   return { status: spec.status, headers: error.headers, body };
 }

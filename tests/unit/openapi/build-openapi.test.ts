@@ -6,7 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../../../gateway/openapi/build-openapi.ts';
 import { GATEWAY_CHECKS } from '../../../gateway/openapi/convert-schema.ts';
-import { SIGNING_TEXT } from '../../../gateway/openapi/security.ts';
+import { MISMATCH_TEXT, SIGNING_TEXT } from '../../../gateway/openapi/security.ts';
 import { ERROR_CATALOGUE } from '../../../gateway/shared/errors.ts';
 import { catalogueDocument, collect, resolvePointer } from './support.ts';
 
@@ -134,6 +134,18 @@ describe('buildOpenApi', () => {
     expect(SIGNING_TEXT).toContain('`GET\\n/v1/cases/01J…\\na=1&b=2\\n1764100000\\n');
     for (const open of ['/healthz', '/readyz', '/metrics'])
       expect(operation(open, 'get'), open).toMatchObject({ security: [] });
+  });
+
+  it("documents the 401's stringToSign member: in the Problem schema, optional, on the 401 response and in the signing scheme's troubleshooting text", () => {
+    expect(at('#/components/schemas/Problem/properties/stringToSign')).toMatchObject({
+      type: 'string',
+      description: expect.stringContaining('GW_AUTH_BAD_SIGNATURE'),
+    });
+    expect(at('#/components/schemas/Problem/required')).not.toContain('stringToSign');
+    expect(at('#/components/responses/Problem401/description')).toContain('`stringToSign`');
+    const schemes = doc.components.securitySchemes as Record<string, Record<string, string>>;
+    expect(schemes.gwSignature!.description).toContain(MISMATCH_TEXT);
+    expect(MISMATCH_TEXT).toMatch(/raw bytes you send/);
   });
 
   it('resolves every $ref inside the document', () => {
