@@ -3,9 +3,14 @@
 // can a portal's Node backend. Every request has a deadline (timeoutMs, 10 s unless set): without
 // one, a gateway that takes the connection and never answers held the caller — and the taxpayer's
 // page behind it — until undici's own limits, minutes later. A request that runs out of time
-// rejects with GatewayTimeoutError; resending it under the same Idempotency-Key is safe.
+// rejects with GatewayTimeoutError; resending it under the same Idempotency-Key is safe. Every
+// answer is returned, refusals included; a 401 GW_AUTH_BAD_SIGNATURE also brings the lines in
+// which the gateway's string-to-sign differs from the one signed (signature-mismatch.ts).
 import { randomBytes } from 'node:crypto';
+import { signatureMismatch, type SignatureMismatchError } from './signature-mismatch.ts';
 import { bodyDigest, sign, stringToSign, type SignatureMethod } from './signing.ts';
+
+export { SignatureMismatchError, type DifferingLine } from './signature-mismatch.ts';
 
 export interface ClientCredentials {
   clientId: string;
@@ -26,11 +31,11 @@ export function newNonce(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** Returns the X-Gw-* headers for one request. */
-export function signRequest(
+/** The X-Gw-* headers for one request, and the string-to-sign they sign. */
+function signed(
   credentials: ClientCredentials,
   input: SignInput,
-): Record<string, string> {
+): { headers: Record<string, string>; text: string } {
   const method = credentials.signatureMethod ?? 'HMAC-SHA256';
   const [path = '', rawQuery = ''] = input.url.split(/\?(.*)/s);
   const timestamp = String(input.timestamp ?? Math.floor(Date.now() / 1000));
@@ -43,19 +48,33 @@ export function signRequest(
     nonce,
     bodyDigestHex: bodyDigest(method, input.body ?? ''),
   });
-  return {
+  const headers = {
     'X-Gw-Client': credentials.clientId,
     'X-Gw-Timestamp': timestamp,
     'X-Gw-Nonce': nonce,
     'X-Gw-Signature-Method': method,
     'X-Gw-Signature': sign(method, credentials.secret, text),
   };
+  return { headers, text };
+}
+
+/** Returns the X-Gw-* headers for one request. */
+export function signRequest(
+  credentials: ClientCredentials,
+  input: SignInput,
+): Record<string, string> {
+  return signed(credentials, input).headers;
 }
 
 export interface GatewayResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
+  /**
+   * On a 401 GW_AUTH_BAD_SIGNATURE: the lines of the gateway's string-to-sign that differ from
+   * the one this client signed (none: the secret differs), as an error to throw or log.
+   */
+  signatureMismatch?: SignatureMismatchError;
 }
 
 /** The default deadline of one request, answer body included. */
@@ -113,10 +132,8 @@ export class GatewayClient {
     options: RequestOptions = {},
   ): Promise<GatewayResponse<T>> {
     const body = options.json === undefined ? undefined : JSON.stringify(options.json);
-    const headers: Record<string, string> = {
-      ...signRequest(this.credentials, { method, url, body }),
-      ...options.headers,
-    };
+    const signature = signed(this.credentials, { method, url, body });
+    const headers: Record<string, string> = { ...signature.headers, ...options.headers };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const timeoutMs =
       options.timeoutMs === undefined ? this.timeoutMs : checkedTimeout(options.timeoutMs);
@@ -139,7 +156,18 @@ export class GatewayClient {
     } catch {
       // leave as text
     }
-    return { status: res.status, headers: res.headers, body: parsed as T };
+    const mismatch = signatureMismatch(
+      this.credentials.clientId,
+      signature.text,
+      res.status,
+      parsed,
+    );
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: parsed as T,
+      ...(mismatch ? { signatureMismatch: mismatch } : {}),
+    };
   }
 
   submitCase<T = unknown>(envelope: unknown, idempotencyKey: string, options: Limits = {}) {

@@ -78,14 +78,23 @@ export class GatewayLink {
   }
 
   async #call<T>(call: () => Promise<GatewayResponse<T>>): Promise<GatewayResponse<T | Problem>> {
+    let answer: GatewayResponse<T>;
     try {
-      return await call();
+      answer = await call();
     } catch (error) {
       // A timeout is named (the gateway hangs); a refused connection is the usual "fetch failed".
       if (error instanceof GatewayTimeoutError) this.#warn(`portal: ${error.message}`);
       const body: Problem = { code: GATEWAY_UNREACHABLE, title: '暂时无法连接跨省通办平台' };
       return { status: 503, headers: new Headers(), body };
     }
+    const mismatch = answer.signatureMismatch;
+    if (!mismatch) return answer;
+    // A refused signature is the portal's configuration, for its operator's log, which line
+    // differs and all; the gateway's string-to-sign is of no use to a page that passes the
+    // answer on (gateway/README.md#when-the-signature-does-not-match).
+    this.#warn(`portal: ${mismatch.message}`);
+    const { stringToSign: _stringToSign, ...body } = answer.body as Record<string, unknown>;
+    return { status: answer.status, headers: answer.headers, body: body as Problem };
   }
 
   /** GET /v1/catalogue/items/{code}: metadata, schema (with its result schema), definitions. */

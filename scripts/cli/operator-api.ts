@@ -4,7 +4,11 @@
 // refusal is turned into one line for the terminal (CommandFailure): the problem's code and detail,
 // and what to check for the usual causes (an unknown operator, a wrong secret, a missing right).
 import type { Command } from 'commander';
-import { GatewayClient, type GatewayResponse } from '../../gateway/client/gateway-client.ts';
+import {
+  GatewayClient,
+  type GatewayResponse,
+  type SignatureMismatchError,
+} from '../../gateway/client/gateway-client.ts';
 import { loadClientRegistry } from '../../gateway/auth/client-registry.ts';
 import { CommandFailure, gatewayRefused, networkCode } from '../command-failure.ts';
 
@@ -100,6 +104,8 @@ export function operatorApi(options: OperatorApiOptions): OperatorApi {
 
   async function expectOk<T>(res: GatewayResponse<T>): Promise<T> {
     if (res.status >= 200 && res.status < 300) return res.body;
+    if (res.signatureMismatch)
+      throw new CommandFailure(signatureRefusal(options, res.signatureMismatch));
     throw new CommandFailure(refusal(options, res.status, res.body));
   }
 
@@ -119,6 +125,16 @@ function queryString(query: Record<string, string | number | undefined> | undefi
   );
   if (pairs.length === 0) return '';
   return `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&')}`;
+}
+
+/**
+ * A refused signature, by what differs (gateway/README.md#when-the-signature-does-not-match): no
+ * line, so the secret; or a line that something between here and the gateway rewrote.
+ */
+function signatureRefusal(options: OperatorApiOptions, mismatch: SignatureMismatchError): string {
+  if (mismatch.differingLines.length === 0)
+    return `GW_AUTH_BAD_SIGNATURE: the gateway computed the string-to-sign the CLI signed — check the secret of ${options.operator} (--secret, GW_CLI_SECRET)`;
+  return `${mismatch.message} — something between this machine and ${options.gateway} rewrites the request`;
 }
 
 interface Problem {

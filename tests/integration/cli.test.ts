@@ -152,11 +152,15 @@ describe('operator CLI over the operator API', () => {
     expect((await run(['audit', 'verify'])).code).toBe(0);
   });
 
-  it('says which secret to check when the gateway refuses the signature', async () => {
+  it('says which secret to check, in one short line, when the gateway refuses the signature over the string the CLI signed', async () => {
     const outcome = await run(['dead-letters', 'list'], {
       GW_CLI_SECRET: 'not-the-secret-of-operator-dev-at-all',
     });
-    expectOneLine(outcome, 1, /^GW_AUTH_BAD_SIGNATURE: .* check the secret of operator-dev/);
+    expectOneLine(
+      outcome,
+      1,
+      /^GW_AUTH_BAD_SIGNATURE: the gateway computed the string-to-sign the CLI signed — check the secret of operator-dev \(--secret, GW_CLI_SECRET\)$/,
+    );
   });
 
   it('fails in one line naming the URL when no gateway runs there', async () => {

@@ -1,15 +1,19 @@
 // gateway/README.md#when-the-signature-does-not-match: a 401 GW_AUTH_BAD_SIGNATURE carries the
 // string-to-sign the gateway computed (`stringToSign`), so a portal developer can find the line
 // that differs from theirs; the other 401s do not, and nothing in it is secret. Requests are built
-// by hand where an independent portal would make the mistake.
+// by hand where an independent portal would make the mistake, and sent by the shipped
+// GatewayClient where it names the differing line itself, and through the reference portal, which
+// logs it and keeps it from its pages.
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClientRegistry } from '../../../gateway/auth/client-registry.ts';
-import { signRequest } from '../../../gateway/client/gateway-client.ts';
+import { GatewayClient, signRequest } from '../../../gateway/client/gateway-client.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { GatewayLink } from '../../../portal/server/gateway-link.ts';
 import {
   startApiGateway,
   devSecret,
@@ -211,5 +215,91 @@ describe('the string-to-sign in a 401 GW_AUTH_BAD_SIGNATURE', () => {
       // Nothing but what the request sent: its method, path, query, timestamp, nonce and body.
       expect(theirs).toBe(['POST', '/v1/cases', '', lines[3], lines[4], sha256(sent)].join('\n'));
     }
+  });
+});
+
+/** A proxy in front of the gateway that pretty-prints every JSON body it forwards. */
+async function reserialisingProxy(target: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = chunks.length
+        ? JSON.stringify(JSON.parse(Buffer.concat(chunks).toString()), null, 2)
+        : undefined;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(
+          ([name]) => !['host', 'content-length', 'connection'].includes(name),
+        ),
+      ) as Record<string, string>;
+      fetch(`${target}${req.url}`, { method: req.method, headers, body }).then(
+        async (answer) => {
+          res.writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? '',
+          });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        },
+        () => res.writeHead(502).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+describe('GatewayClient on a 401 GW_AUTH_BAD_SIGNATURE', () => {
+  it('names the body digest line when a proxy on the way serialised the JSON again', async () => {
+    const proxy = await reserialisingProxy(gw.url);
+    try {
+      const client = new GatewayClient(proxy.url, {
+        clientId: 'portal-sc',
+        secret: devSecret('portal-sc'),
+      });
+      const res = await client.submitCase(validExample('SW-005'), 'diag-proxy-0001');
+      expect(res.status).toBe(401);
+      const mismatch = res.signatureMismatch!;
+      expect(mismatch).toBeInstanceOf(Error);
+      expect(mismatch.differingLines.map((d) => [d.line, d.name])).toEqual([[6, 'body digest']]);
+      expect(mismatch.message).toMatch(
+        /^GW_AUTH_BAD_SIGNATURE: .*line 6 \(body digest\): signed "[0-9a-f]{64}", the gateway computed "[0-9a-f]{64}"$/,
+      );
+      expect(mismatch.gatewayStringToSign).toBe(
+        (res.body as { stringToSign: string }).stringToSign,
+      );
+    } finally {
+      proxy.server.closeAllConnections();
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
+  });
+
+  it('says the secret differs when the gateway computed the string it signed', async () => {
+    const client = new GatewayClient(gw.url, { clientId: 'portal-sc', secret: 'w'.repeat(40) });
+    const res = await client.getCase('01J0000000000000000000000X');
+    expect(res.status).toBe(401);
+    expect(res.signatureMismatch?.differingLines).toEqual([]);
+    expect(res.signatureMismatch?.message).toBe(
+      "GW_AUTH_BAD_SIGNATURE: the gateway computed the string-to-sign this client signed, so the secret of portal-sc differs from the gateway's",
+    );
+  });
+});
+
+describe('the reference portal on a 401 GW_AUTH_BAD_SIGNATURE', () => {
+  it('logs which line differs for its operator and passes no stringToSign on to the page', async () => {
+    const warnings: string[] = [];
+    const link = new GatewayLink(
+      { gatewayUrl: gw.url, gatewayTimeoutMs: 5000, clientId: 'portal-sc', secret: 'w'.repeat(40) },
+      (message) => warnings.push(message),
+    );
+    const answer = await link.evaluate(
+      '01J0000000000000000000000X',
+      { level: 5 },
+      'diag-rating-0001',
+    );
+    expect(answer).toMatchObject({ status: 401, body: { code: 'GW_AUTH_BAD_SIGNATURE' } });
+    expect(answer.body).not.toHaveProperty('stringToSign');
+    expect(warnings).toEqual([
+      "portal: GW_AUTH_BAD_SIGNATURE: the gateway computed the string-to-sign this client signed, so the secret of portal-sc differs from the gateway's",
+    ]);
   });
 });
