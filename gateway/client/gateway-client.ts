@@ -115,6 +115,16 @@ function checkedTimeout(timeoutMs: number): number {
   return timeoutMs;
 }
 
+/**
+ * The path and query as fetch sends them: it percent-encodes a space or a non-ASCII character and
+ * resolves `.` and `..` segments, and the gateway checks the signature over the path it receives.
+ * Signing the text as the caller wrote it made every such request a 401 instead of its answer.
+ */
+function asSent(url: string): string {
+  const parsed = new URL(url, 'http://gateway.invalid');
+  return `${parsed.pathname}${parsed.search}`;
+}
+
 export class GatewayClient {
   readonly baseUrl: string;
   readonly credentials: ClientCredentials;
@@ -132,7 +142,8 @@ export class GatewayClient {
     options: RequestOptions = {},
   ): Promise<GatewayResponse<T>> {
     const body = options.json === undefined ? undefined : JSON.stringify(options.json);
-    const signature = signed(this.credentials, { method, url, body });
+    const target = asSent(url);
+    const signature = signed(this.credentials, { method, url: target, body });
     const headers: Record<string, string> = { ...signature.headers, ...options.headers };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const timeoutMs =
@@ -142,7 +153,7 @@ export class GatewayClient {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(`${this.baseUrl}${url}`, { method, headers, body, signal });
+      res = await fetch(`${this.baseUrl}${target}`, { method, headers, body, signal });
       text = await res.text();
     } catch (error) {
       // The caller's abort keeps its own reason; only the deadline is named a timeout.

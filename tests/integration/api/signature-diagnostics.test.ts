@@ -303,3 +303,26 @@ describe('the reference portal on a 401 GW_AUTH_BAD_SIGNATURE', () => {
     ]);
   });
 });
+
+describe('the shipped GatewayClient and the path it sends', () => {
+  const client = () =>
+    new GatewayClient(gw.url, { clientId: 'portal-sc', secret: devSecret('portal-sc') });
+
+  it('signs a path with a space or a non-ASCII character as fetch percent-encodes it: the gateway answers, no 401', async () => {
+    for (const code of ['SW 005', '税务-005']) {
+      const res = await client().request<{ code: string }>('GET', `/v1/catalogue/items/${code}`);
+      expect(res.signatureMismatch).toBeUndefined();
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('GW_ITEM_NOT_FOUND');
+    }
+  });
+
+  it('signs a path with a dot segment as fetch resolves it: the item named after it is read', async () => {
+    const res = await client().request<{ code: string }>(
+      'GET',
+      '/v1/catalogue/./items/../items/SW-005?lang=zh',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.code).toBe('SW-005');
+  });
+});
