@@ -52,11 +52,7 @@ export function createCqAdapter(
   settings: CqSettings,
   options: { now?: () => number } = {},
 ): ProvinceAdapter {
-  const backend = new HttpBackend({
-    adapterId: 'cq',
-    baseUrl: settings.baseUrl,
-    timeoutMs: settings.timeoutMs,
-  });
+  const backend = new HttpBackend('cq', settings);
   const tokens = new CqTokenCache(backend, settings.clientId, settings.clientSecret, options.now);
 
   /**

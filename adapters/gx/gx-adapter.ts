@@ -44,11 +44,7 @@ interface GxResponse {
 }
 
 export function createGxAdapter(settings: GxSettings): ProvinceAdapter {
-  const backend = new HttpBackend({
-    adapterId: 'gx',
-    baseUrl: settings.baseUrl,
-    timeoutMs: settings.timeoutMs,
-  });
+  const backend = new HttpBackend('gx', settings);
 
   /** One signed form; the answer, its codes and what they mean. */
   async function call(form: GxForm, caseId: string, context: AdapterContext) {

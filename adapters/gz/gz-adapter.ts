@@ -69,11 +69,7 @@ export const GZ_SETTINGS_SCHEMA = {
 export type GzSettings = DialectSettings<typeof GZ_SETTINGS_SCHEMA>;
 
 export function createGzAdapter(settings: GzSettings): ProvinceAdapter {
-  const backend = new HttpBackend({
-    adapterId: 'gz',
-    baseUrl: settings.baseUrl,
-    timeoutMs: settings.timeoutMs,
-  });
+  const backend = new HttpBackend('gz', settings);
   const keys = { privateKey: settings.privateKey, publicKey: settings.publicKey };
 
   /**

@@ -5,13 +5,14 @@
 // every problem reported together, then frozen (gateway/README.md#compile-once). A key `xEnv` names
 // the environment variable holding `x`: production reads only the environment (a dev value in the
 // file must never reach a province); development and test take the variable when set, else the
-// file's value.
+// file's value. The tls* keys name PEM files, read and checked here, once (adapter-tls.ts).
 import type { ErrorObject } from 'ajv';
 import { SharedMetaAjv } from '../../gateway/shared/shared-meta-ajv.ts';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../config/load-config.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { COMMON_SETTINGS_SCHEMA, type AdapterSettings } from './adapter-descriptor.ts';
+import { loadAdapterTls } from './adapter-tls.ts';
 import { ADAPTER_IDS, ADAPTERS, type AdapterId } from './registry.ts';
 
 export type AdapterSettingsTable = Readonly<Record<AdapterId, AdapterSettings>>;
@@ -119,6 +120,8 @@ function resolveEntry(
   } else if (env === 'production' && typeof baseUrl === 'string' && /:0(\/|$)/.test(baseUrl)) {
     problems.push(`adapters.${id}.baseUrl: port 0 is the sandbox placeholder, not a platform`);
   }
+  const tls = loadAdapterTls(id, resolved, entry, env === 'production', problems);
+  if (tls) resolved.tls = tls;
   return resolved as unknown as AdapterSettings;
 }
 

@@ -7,6 +7,7 @@
 import type { ValidateFunction } from 'ajv';
 import { SharedMetaAjv } from '../../gateway/shared/shared-meta-ajv.ts';
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { AdapterTls } from './adapter-tls.ts';
 import type { ProvinceAdapter } from './contract.ts';
 import type { Sandbox, SandboxOptions } from './sandbox-kit.ts';
 
@@ -23,11 +24,29 @@ export const COMMON_SETTINGS_SCHEMA = {
     attempts: { type: 'integer', minimum: 1, maximum: 50 },
     /** First retry delay; unset: GW_DELIVERY_BACKOFF_MS. */
     backoffMs: { type: 'integer', minimum: 0, maximum: 600000 },
+    // TLS to the platform (adapter-tls.ts, adapters/README.md#tls): PEM files read at start.
+    /** CA bundle trusted instead of the public roots. */
+    tlsCaFile: { type: 'string', minLength: 1 },
+    /** Client certificate (and its chain) for mutual TLS; needs tlsKeyFile. */
+    tlsCertFile: { type: 'string', minLength: 1 },
+    tlsKeyFile: { type: 'string', minLength: 1 },
+    /** A secret: in production from tlsKeyPassphraseEnv. */
+    tlsKeyPassphrase: { type: 'string', minLength: 1 },
+    /** The name the platform's certificate is checked against (and sent as SNI); not an IP. */
+    tlsServername: {
+      type: 'string',
+      pattern:
+        '^(?![0-9.]+$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$',
+    },
   },
 } as const;
 
-/** One adapter's resolved settings: the common knobs plus its dialect's own keys. */
+/**
+ * One adapter's resolved settings: the common knobs plus its dialect's own keys, and the TLS its
+ * tls* settings made (adapter-config.ts reads their files once).
+ */
 export type AdapterSettings = Readonly<FromSchema<typeof COMMON_SETTINGS_SCHEMA>> & {
+  readonly tls?: AdapterTls;
   readonly [dialectKey: string]: unknown;
 };
 
@@ -38,8 +57,8 @@ export type DialectSchema = JSONSchema & {
   readonly required: readonly string[];
 };
 
-/** What a dialect's call needs of the common settings. */
-export type CallSettings = Pick<AdapterSettings, 'baseUrl' | 'timeoutMs'>;
+/** What a dialect's call needs of the common settings (kit/http-backend.ts). */
+export type CallSettings = Pick<AdapterSettings, 'baseUrl' | 'timeoutMs' | 'tls'>;
 
 /** What an adapter's code receives: the call settings plus its own schema's keys, typed. */
 export type DialectSettings<S extends DialectSchema> = CallSettings & FromSchema<S>;

@@ -2,14 +2,18 @@
 // keep-alive agent per adapter, bounded by the adapter's own timeout AND the caller's signal when
 // it gives one, bodies as JSON, text or form, and failure classification shared by every dialect
 // (adapters/README.md#permanent-and-transient-failures): 4xx other than 408/429 is permanent;
-// 5xx, 408, 429, timeouts, resets and refused connections are transient. Debug logs carry method,
+// 5xx, 408, 429, timeouts, resets, refused connections and failed TLS handshakes (tls-failure.ts)
+// are transient. The agent carries the adapter's TLS settings (adapter-tls.ts), so every call the
+// adapter makes — deliveries, status queries, a token's — uses them. Debug logs carry method,
 // origin+path, status and duration only: never headers (credentials) or bodies (personal data).
 // Not global fetch: its WHATWG layer (Request, Headers, a web stream per body) cost the worker
 // about twice node:http's CPU per delivery (adapters/README.md#permanent-and-transient-failures).
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { exchange } from '../../gateway/shared/http-exchange.ts';
+import type { AdapterTls } from './adapter-tls.ts';
 import { PermanentDeliveryError, TransientDeliveryError, type AdapterContext } from './contract.ts';
+import { tlsFailure } from './tls-failure.ts';
 
 export interface BackendRequest {
   method: 'GET' | 'POST' | 'PUT';
@@ -45,10 +49,12 @@ export interface BackendResponse {
   durationMs: number;
 }
 
-export interface HttpBackendOptions {
-  adapterId: string;
+/** What the backend reads of an adapter's settings (CallSettings, kit/adapter-descriptor.ts). */
+export interface HttpBackendSettings {
   baseUrl: string;
   timeoutMs: number;
+  /** For an https baseUrl: trusted CAs, client certificate, servername (adapter-tls.ts). */
+  tls?: AdapterTls;
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
@@ -122,6 +128,8 @@ export function classifyNetworkError(
     return new TransientDeliveryError('delivery aborted', undefined, { cause: err });
   }
   const code = errorCode(err);
+  const tls = tlsFailure(code, err);
+  if (tls) return tls;
   if (code && NETWORK_CODES.has(code)) {
     return new TransientDeliveryError(`province unreachable (${code})`, undefined, { cause: err });
   }
@@ -165,10 +173,11 @@ export class HttpBackend {
   readonly timeoutMs: number;
   readonly #target: Target | Error;
 
-  constructor(options: HttpBackendOptions) {
-    this.adapterId = options.adapterId;
-    this.baseUrl = options.baseUrl.replace(/\/$/, '');
-    this.timeoutMs = options.timeoutMs;
+  /** `settings` whole, so every adapter's calls carry its TLS settings. */
+  constructor(adapterId: string, settings: HttpBackendSettings) {
+    this.adapterId = adapterId;
+    this.baseUrl = settings.baseUrl.replace(/\/$/, '');
+    this.timeoutMs = settings.timeoutMs;
     // Parsed once: a call builds only its path. A baseUrl that does not parse fails each call
     // (transient, as fetch failed it), not the worker's start.
     let url: URL | undefined;
@@ -181,7 +190,7 @@ export class HttpBackend {
     const https = url.protocol === 'https:';
     this.#target = {
       request: https ? httpsRequest : httpRequest,
-      agent: new (https ? HttpsAgent : HttpAgent)(KEEP_ALIVE),
+      agent: https ? new HttpsAgent({ ...KEEP_ALIVE, ...settings.tls }) : new HttpAgent(KEEP_ALIVE),
       protocol: url.protocol,
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port,

@@ -43,11 +43,7 @@ export const SC_CHENGDU_SETTINGS_SCHEMA = {
 export type ScChengduSettings = DialectSettings<typeof SC_CHENGDU_SETTINGS_SCHEMA>;
 
 export function createScChengduAdapter(settings: ScChengduSettings): ProvinceAdapter {
-  const backend = new HttpBackend({
-    adapterId: 'sc-chengdu',
-    baseUrl: settings.baseUrl,
-    timeoutMs: settings.timeoutMs,
-  });
+  const backend = new HttpBackend('sc-chengdu', settings);
 
   async function deliver(
     request: DeliveryRequest,

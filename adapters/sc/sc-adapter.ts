@@ -46,11 +46,7 @@ interface ScEnvelope {
 }
 
 export function createScAdapter(settings: ScSettings): ProvinceAdapter {
-  const backend = new HttpBackend({
-    adapterId: 'sc',
-    baseUrl: settings.baseUrl,
-    timeoutMs: settings.timeoutMs,
-  });
+  const backend = new HttpBackend('sc', settings);
 
   /** One signed call; the envelope, or the failure its HTTP status or code means. */
   async function call(path: string, payload: object, context: AdapterContext, caseId: string) {

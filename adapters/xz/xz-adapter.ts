@@ -35,11 +35,7 @@ export const XZ_SETTINGS_SCHEMA = {
 export type XzSettings = DialectSettings<typeof XZ_SETTINGS_SCHEMA>;
 
 export function createXzAdapter(settings: XzSettings): ProvinceAdapter {
-  const backend = new HttpBackend({
-    adapterId: 'xz',
-    baseUrl: settings.baseUrl,
-    timeoutMs: settings.timeoutMs,
-  });
+  const backend = new HttpBackend('xz', settings);
 
   async function deliver(
     request: DeliveryRequest,

@@ -58,11 +58,7 @@ export const YN_SETTINGS_SCHEMA = {
 export type YnSettings = DialectSettings<typeof YN_SETTINGS_SCHEMA>;
 
 export function createYnAdapter(settings: YnSettings): ProvinceAdapter {
-  const backend = new HttpBackend({
-    adapterId: 'yn',
-    baseUrl: settings.baseUrl,
-    timeoutMs: settings.timeoutMs,
-  });
+  const backend = new HttpBackend('yn', settings);
 
   /** One package to `path` about `caseId`; the answer with its RETCODE's outcome. */
   async function exchange(path: string, caseId: string, record: YnRecord, context: AdapterContext) {

@@ -67,7 +67,7 @@ describe('classifyNetworkError', () => {
 });
 
 describe('HttpBackend', () => {
-  const backend = new HttpBackend({ adapterId: 'test', baseUrl: `${BASE}/`, timeoutMs: 5000 });
+  const backend = new HttpBackend('test', { baseUrl: `${BASE}/`, timeoutMs: 5000 });
 
   it('sends a form body and logs method, path, status and duration only', async () => {
     nock(BASE, {
@@ -123,8 +123,7 @@ describe('HttpBackend', () => {
     nock.enableNetConnect('127.0.0.1');
     try {
       const { port } = silent.address() as AddressInfo;
-      const quick = new HttpBackend({
-        adapterId: 'test',
+      const quick = new HttpBackend('test', {
         baseUrl: `http://127.0.0.1:${port}`,
         timeoutMs: 50,
       });
@@ -173,8 +172,7 @@ describe('HttpBackend', () => {
     nock.enableNetConnect('127.0.0.1');
     try {
       const { port } = server.address() as AddressInfo;
-      const local = new HttpBackend({
-        adapterId: 'test',
+      const local = new HttpBackend('test', {
         baseUrl: `http://127.0.0.1:${port}/api`,
         timeoutMs: 5000,
       });

@@ -1,0 +1,113 @@
+// A throwaway PKI for the TLS tests (adapters/README.md#tls), made at test time with the openssl CLI
+// (Debian has it; .ci/run installs it when missing) rather than an npm library: the same commands
+// a provincial IT team runs, and nothing to add to the lockfile. A CA standing for the province's
+// private one, a server certificate it signed for 127.0.0.1 and localhost, another that expired
+// when it was made, and a client certificate for the gateway whose key is encrypted with a
+// passphrase — PEM files in a fresh temporary folder. EC P-256 keys: made in milliseconds.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestPki {
+  dir: string;
+  /** The province's private CA (PEM certificate). */
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  /** Signed by the CA for 127.0.0.1 and localhost, valid until the second it was made. */
+  expiredServerCertFile: string;
+  /** The gateway's client certificate, subject CN=CLIENT_CN, O=CLIENT_O, signed by the CA. */
+  clientCertFile: string;
+  /** Its key, encrypted with clientKeyPassphrase. */
+  clientKeyFile: string;
+  clientKeyPassphrase: string;
+  remove: () => void;
+}
+
+export const CLIENT_CN = 'swgw-test-client';
+export const CLIENT_O = 'SWGW Test';
+
+function openssl(dir: string, ...args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+
+export function createTestPki(): TestPki {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-pki-'));
+  const clientKeyPassphrase = 'test-client-key-passphrase';
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    ...EC,
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Test Province CA',
+  );
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(
+    dir,
+    'req',
+    ...EC,
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=localhost',
+  );
+  const sign = (csr: string, out: string, days: string, ...extra: string[]) =>
+    openssl(
+      dir,
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      out,
+      '-days',
+      days,
+      ...extra,
+    );
+  sign('server.csr', 'server.pem', '2', '-extfile', 'server.ext');
+  sign('server.csr', 'expired.pem', '0', '-extfile', 'server.ext');
+  openssl(
+    dir,
+    'req',
+    ...EC,
+    '-keyout',
+    'client.key',
+    '-passout',
+    `pass:${clientKeyPassphrase}`,
+    '-out',
+    'client.csr',
+    '-subj',
+    `/O=${CLIENT_O}/CN=${CLIENT_CN}`,
+  );
+  sign('client.csr', 'client.pem', '2');
+  return {
+    dir,
+    caFile: join(dir, 'ca.pem'),
+    serverCertFile: join(dir, 'server.pem'),
+    serverKeyFile: join(dir, 'server.key'),
+    expiredServerCertFile: join(dir, 'expired.pem'),
+    clientCertFile: join(dir, 'client.pem'),
+    clientKeyFile: join(dir, 'client.key'),
+    clientKeyPassphrase,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
