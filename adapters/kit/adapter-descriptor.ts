@@ -33,11 +33,7 @@ export const COMMON_SETTINGS_SCHEMA = {
     /** A secret: in production from tlsKeyPassphraseEnv. */
     tlsKeyPassphrase: { type: 'string', minLength: 1 },
     /** The name the platform's certificate is checked against (and sent as SNI); not an IP. */
-    tlsServername: {
-      type: 'string',
-      pattern:
-        '^(?![0-9.]+$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$',
-    },
+    tlsServername: { type: 'string', minLength: 1 },
   },
 } as const;
 

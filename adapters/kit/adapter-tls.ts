@@ -9,6 +9,7 @@
 // put both in the bundle).
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
 
 /** What an adapter's keep-alive agent gives every connection it opens (kit/http-backend.ts). */
@@ -65,6 +66,11 @@ export function loadAdapterTls(
   }
   if (tlsKeyFile !== undefined && tlsCertFile === undefined) {
     problems.push(`${at('tlsCertFile')}: required with tlsKeyFile`);
+  }
+  if (tlsServername !== undefined && isIP(tlsServername) !== 0) {
+    problems.push(
+      `${at('tlsServername')}: a host name, not an address (TLS sends no address as SNI)`,
+    );
   }
   if (tlsKeyPassphrase !== undefined && tlsKeyFile === undefined) {
     problems.push(`${at('tlsKeyPassphrase')}: set without tlsKeyFile`);

@@ -64,6 +64,32 @@ describe('classifyNetworkError', () => {
     const permanent = new PermanentDeliveryError('no', 'X');
     expect(classifyNetworkError(permanent)).toBe(permanent);
   });
+
+  // Real handshakes: tests/integration/adapters/province-tls.test.ts. Here the table of codes.
+  it('retries a failed TLS handshake, its reason naming TLS, the code and which certificate', () => {
+    const reason = (code: string) => {
+      const error = classifyNetworkError(Object.assign(new Error('handshake'), { code }));
+      expect(error).toBeInstanceOf(TransientDeliveryError);
+      return error.message;
+    };
+    expect(reason('DEPTH_ZERO_SELF_SIGNED_CERT')).toBe(
+      'province TLS failed (DEPTH_ZERO_SELF_SIGNED_CERT): its certificate is not signed by a CA this adapter trusts (tlsCaFile)',
+    );
+    expect(reason('CERT_NOT_YET_VALID')).toBe(
+      'province TLS failed (CERT_NOT_YET_VALID): its certificate is not valid yet (check the clock)',
+    );
+    expect(reason('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA')).toBe(
+      'province TLS failed (ERR_SSL_TLSV1_ALERT_UNKNOWN_CA): the province does not trust the CA of our client certificate',
+    );
+    expect(reason('ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED')).toBe(
+      'province TLS failed (ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED): the province says our client certificate has expired',
+    );
+    // TLS on a port that speaks plain HTTP, or a handshake no named case covers.
+    expect(reason('ERR_SSL_WRONG_VERSION_NUMBER')).toBe(
+      'province TLS failed (ERR_SSL_WRONG_VERSION_NUMBER): the TLS handshake failed',
+    );
+    expect(reason('ECONNRESET')).toBe('province unreachable (ECONNRESET)');
+  });
 });
 
 describe('HttpBackend', () => {
