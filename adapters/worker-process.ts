@@ -83,6 +83,10 @@ export async function startWorkers(
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
   const { signal } = options;
+  // Read first (the tls* files too, adapters/kit/adapter-tls.ts): a bad adapters file fails the
+  // start with every problem before anything connects.
+  const settings =
+    options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
   const connection = createRedis('worker', redisSettings(config));
   try {
     // A stop asked for meanwhile (options.signal) ends the wait at once.
@@ -150,8 +154,6 @@ export async function startWorkers(
     production: config.env === 'production',
     metrics,
   });
-  const settings =
-    options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
   const statusQueries = createStatusQueryRecorder({
     store,
     calendar: supervision.calendar,
