@@ -3,8 +3,8 @@
 // callbacks (callbacks/callback-worker.ts). Not global fetch: its WHATWG layer (Request, Headers,
 // a web stream per body and answer) cost about twice node:http's CPU per call
 // (gateway/README.md#what-a-delivery-costs-the-worker). Redirects are never followed (node:http
-// does not): a 3xx is an answer like any other. The caller owns the agent (keep-alive, and for
-// callbacks the judged lookup) and the meaning of the status.
+// does not): a 3xx is an answer like any other. The caller owns the agent (keep-alive; for
+// callbacks the judged lookup, for adapters their TLS settings) and the meaning of the status.
 import type { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
 
 export interface HttpExchange {
