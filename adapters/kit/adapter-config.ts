@@ -120,8 +120,10 @@ function resolveEntry(
   } else if (env === 'production' && typeof baseUrl === 'string' && /:0(\/|$)/.test(baseUrl)) {
     problems.push(`adapters.${id}.baseUrl: port 0 is the sandbox placeholder, not a platform`);
   }
+  // `tls` is what the tls* files made, never a value of the file's own.
   const tls = loadAdapterTls(id, resolved, entry, env === 'production', problems);
   if (tls) resolved.tls = tls;
+  else delete resolved.tls;
   return resolved as unknown as AdapterSettings;
 }
 

@@ -79,6 +79,10 @@ describe('adapter TLS settings', () => {
     expect(printed).not.toContain('PRIVATE KEY');
     // An adapter without tls* settings has no TLS of its own (the public roots).
     expect(table.cq.tls).toBeUndefined();
+    // `tls` is only what the files made: the file cannot set it.
+    expect(
+      resolveAdapterSettings(fileWith({ gx: { tls: 'x' } }), 'test', {}).gx.tls,
+    ).toBeUndefined();
   });
 
   it('names the adapter and setting of every unusable file and half-set pair, all at once', () => {
