@@ -43,6 +43,12 @@ export const EVALUATION_ROUTES = [
             caseId: { type: 'string' },
             rated: { type: 'string', enum: ['handling', 'collecting'] },
             level: { type: 'integer', minimum: 1, maximum: 5 },
+            at: {
+              type: 'string',
+              format: 'date-time',
+              description:
+                'When the rating was recorded (the case view shows the same). A replay of a 201 recorded before this member existed has none.',
+            },
             rectification: {
               type: 'object',
               properties: {

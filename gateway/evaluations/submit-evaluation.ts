@@ -135,6 +135,7 @@ export async function submitEvaluation(
       caseId: routed.id,
       rated: evaluation.rated,
       level: evaluation.level,
+      at: evaluation.at,
       ...(opening ? { rectification: rectificationSummary(opening) } : {}),
     },
   };

@@ -229,7 +229,7 @@ function setUpRating() {
     });
     if (res.status === 201) {
       say('感谢您的评价！');
-      showRated({ level: res.body?.level ?? Number(level) });
+      showRated({ level: res.body?.level ?? Number(level), at: res.body?.at });
     } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RATED') {
       // Rated before (an earlier press with another level, or by default): the kept rating stands.
       say('本办件已评价过，以下为已记录的评价');

@@ -183,7 +183,8 @@ describe('rating (好差评) when an answer is lost or the case is rated already
       await page.click('#rating-form button[type=submit]');
       await page.locator('#rating-message', { hasText: '感谢您的评价！' }).waitFor();
       expect(await page.locator('#rating-form').isHidden()).toBe(true);
-      expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：满意/);
+      // The time the rating was recorded, from the 201 itself: no reload needed.
+      expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：满意（\d{4}/);
       const ratings = async () =>
         (
           await sys

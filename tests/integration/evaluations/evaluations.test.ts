@@ -57,7 +57,7 @@ describe('rating a closed case', () => {
       comment: '办得很快，有事请打 13759812345',
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ level: 5, rated: 'handling' });
+    expect(res.body).toMatchObject({ level: 5, rated: 'handling', at: '2026-09-10T02:00:00.000Z' });
     expect(res.body.evaluationId).toMatch(/^EV[0-9A-Z]{26}$/);
     expect(res.body.rectification).toBeUndefined();
     expect(await evaluationsOf(caseId)).toEqual([
