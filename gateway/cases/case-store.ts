@@ -16,9 +16,8 @@
 // decrypt it. A province's result is sealed by the move that writes it and opened only by
 // openResult (a case read) or a transition notice's result() (a callback).
 import type { RedisClient } from '../shared/redis.ts';
-import type { Config } from '../../config/load-config.ts';
 import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
-import { loadDataKeys, type DataKeySettings } from '../personal-data/data-keys.ts';
+import { loadDataKeys } from '../personal-data/data-keys.ts';
 import { createSealer, type Sealer } from '../personal-data/sealed-data.ts';
 import { runScript, runScriptBuffer } from '../shared/lua-script.ts';
 import { tellAll, type RetellOutcome } from '../shared/listener-deferred.ts';
@@ -69,12 +68,13 @@ import {
 } from './failure-reason.ts';
 import { caseHistory, ROUTED_SEQUENCE } from './submission-history.ts';
 import { SealedRecords } from './sealed-records.ts';
+import { CaseOutbox } from './case-outbox.ts';
+import type { CaseStoreContext, CaseStoreSettings } from './case-store-context.ts';
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
 
 const {
   createCase: CREATE_CASE,
-  claimOutbox: CLAIM_OUTBOX,
   transitionCase: TRANSITION_CASE,
   followParent: FOLLOW_PARENT,
   noteStatusQuery: NOTE_STATUS_QUERY,
@@ -93,31 +93,9 @@ export interface NewCase {
   supervision?: readonly string[];
 }
 
-/** A claimed outbox entry: what the relay needs to queue the case (outbox-relay.ts). */
-export interface OutboxEntry {
-  caseId: string;
-  /** Undefined when the case is gone (expired, deleted): the relay drops the entry. */
-  queue?:
-    | { kind: 'single'; adapter: string }
-    | { kind: 'joint'; children: { caseId: string; adapter: string }[] };
-  clientId: string;
-  callbackUrl?: string;
-  relatedCaseId?: string;
-  createdAt: string;
-}
-
 export interface CaseStoreDeps {
   redis: RedisClient;
-  /** With the data keys: production without GW_DATA_KEYS stops here, before anything is stored. */
-  config: Pick<
-    Config,
-    | 'keyPrefix'
-    | 'redisShards'
-    | 'idempotencyTtlSeconds'
-    | 'idempotencyLegacyWrite'
-    | 'caseRetentionDays'
-  > &
-    DataKeySettings;
+  config: CaseStoreSettings;
   /** Told of every applied move, in order. */
   listeners: readonly TransitionListener[];
   /** The clock of every status time the store sets. */
@@ -132,7 +110,7 @@ export function createCaseStore(deps: CaseStoreDeps): CaseStore {
 export class CaseStore {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
-  readonly #config: CaseStoreDeps['config'];
+  readonly #config: CaseStoreSettings;
   readonly #listeners: readonly TransitionListener[];
   readonly #sealer: Sealer;
   /** Where each move's own id comes from (#moveId). */
@@ -140,6 +118,9 @@ export class CaseStore {
   readonly now: () => Date;
   /** The census of the data keys the cases are sealed under, and their re-seal under the current. */
   readonly sealedRecords: SealedRecords;
+  // The outbox relay's part (case-outbox.ts).
+  readonly claimOutbox: CaseOutbox['claimOutbox'];
+  readonly outboxDone: CaseOutbox['outboxDone'];
 
   constructor(deps: CaseStoreDeps) {
     this.#redis = deps.redis;
@@ -149,13 +130,26 @@ export class CaseStore {
     // Sealed under the current data key, opened under any listed one (personal-data/).
     const ring = loadDataKeys(deps.config);
     this.#sealer = createSealer(ring);
+    this.now = deps.now;
+    // The one context every part is built from: the keys and the client keep one owner.
+    const context: CaseStoreContext = {
+      redis: deps.redis,
+      keys: this.#keys,
+      sealer: this.#sealer,
+      config: deps.config,
+      now: deps.now,
+      moveId: () => this.#moveId(),
+      retentionSeconds: () => this.#retentionSeconds(),
+    };
     this.sealedRecords = new SealedRecords({
       redis: deps.redis,
       keys: this.#keys,
       sealer: this.#sealer,
       ring,
     });
-    this.now = deps.now;
+    const outbox = new CaseOutbox(context);
+    this.claimOutbox = outbox.claimOutbox.bind(outbox);
+    this.outboxDone = outbox.outboxDone.bind(outbox);
   }
 
   async get(id: string): Promise<CaseRecord | undefined> {
@@ -706,94 +700,6 @@ export class CaseStore {
     return raised === 1;
   }
 
-  /**
-   * Claims up to `limit` of one shard's outbox entries scored at most `cutoffMs` until
-   * `claimUntilMs` (claim-outbox.lua), with what queueing each needs. A case the script did not
-   * find, or a child route it did not, is read again here before anything is dropped: on a Redis
-   * Cluster mid-resharding it may be on the slot's other node (gateway/README.md#redis-cluster).
-   * One round trip when every case was found, as it is but for a case gone or a slot migrating.
-   * `done`: entries removed first, in the same step (outboxDone's work, for a running relay whose
-   * earlier batch finished since its last claim of the shard).
-   */
-  async claimOutbox(
-    shard: number,
-    cutoffMs: number,
-    claimUntilMs: number,
-    limit: number,
-    done: readonly string[] = [],
-  ): Promise<OutboxEntry[]> {
-    const prefix = `${this.#keys.prefix}:{s${shard}}:case:`;
-    const flat = (await runScript(
-      this.#redis,
-      CLAIM_OUTBOX,
-      [this.#keys.shard(shard).outbox],
-      [cutoffMs, claimUntilMs, limit, prefix, ...done],
-    )) as string[];
-    const rows: ClaimedRow[] = [];
-    for (let i = 0; i + 8 <= flat.length; i += 8) rows.push(flat.slice(i, i + 8) as ClaimedRow);
-    // Read again only what the script did not find: the common batch waits for nothing more.
-    const again = rows.flatMap((row, i) => (unsure(row) ? [i] : []));
-    if (again.length > 0) {
-      const read = await Promise.all(again.map((i) => this.#readClaimed(prefix, rows[i]!)));
-      again.forEach((i, n) => (rows[i] = read[n]!));
-    }
-    return rows.map(
-      ([caseId, route, children, routes, clientId, callbackUrl, related, createdAt]) => ({
-        caseId,
-        ...outboxQueue(caseId, route, children, routes),
-        clientId,
-        ...(callbackUrl ? { callbackUrl } : {}),
-        ...(related ? { relatedCaseId: related } : {}),
-        createdAt,
-      }),
-    );
-  }
-
-  /**
-   * A claimed case as claim-outbox.lua answers it, read with ordinary commands: each one key, so a
-   * Redis Cluster client follows an ASK to the node a migrating slot's key has moved to, and a
-   * hash not found is gone from both.
-   */
-  async #readClaimed(prefix: string, row: ClaimedRow): Promise<ClaimedRow> {
-    const [caseId] = row;
-    const [status, route, children, clientId, callbackUrl, related, createdAt] =
-      await this.#redis.hmget(
-        prefix + caseId,
-        'status',
-        'route',
-        'children',
-        'clientId',
-        'callbackUrl',
-        'relatedCaseId',
-        'createdAt',
-      );
-    if (status === null) return [caseId, '', '', '', '', '', '', ''];
-    const routes = children
-      ? JSON.stringify(
-          await Promise.all(
-            (JSON.parse(children) as string[]).map(
-              async (child) => (await this.#redis.hget(prefix + child, 'route')) ?? '',
-            ),
-          ),
-        )
-      : '';
-    return [
-      caseId,
-      route ?? '',
-      children ?? '',
-      routes,
-      clientId ?? '',
-      callbackUrl ?? '',
-      related ?? '',
-      createdAt ?? '',
-    ];
-  }
-
-  /** The relay queued these cases: their entries leave the shard's outbox. */
-  async outboxDone(shard: number, ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await this.#redis.zrem(this.#keys.shard(shard).outbox, ...ids);
-  }
-
   /** Dead letters, oldest failure first, over every shard: case id and when delivery failed (ms). */
   async deadLetters(limit: number): Promise<{ caseId: string; failedAtMs: number }[]> {
     const perShard = await Promise.all(
@@ -850,44 +756,6 @@ class AppliedMove implements TransitionNotice {
       ? undefined
       : openStoredResult(this.#sealer, stored, this.record.id);
   }
-}
-
-/**
- * One claimed case as claim-outbox.lua answers it: id, route, children, children's routes,
- * clientId, callbackUrl, relatedCaseId, createdAt ('' for none).
- */
-type ClaimedRow = [string, string, string, string, string, string, string, string];
-
-/**
- * Whether claim-outbox.lua may have missed part of a case: its hash (no route, no children: it
- * would be dropped) or a child's route (the batch would fail). Found by the script, it is so.
- */
-function unsure([, route, children, routes]: ClaimedRow): boolean {
-  if (!route && !children) return true;
-  return routes !== '' && (JSON.parse(routes) as string[]).includes('');
-}
-
-/** Where a claimed case goes: its adapter's queue, or a joint flow of its children. */
-function outboxQueue(
-  caseId: string,
-  route: string,
-  children: string,
-  routes: string,
-): Pick<OutboxEntry, 'queue'> {
-  const adapterOf = (json: string) => (JSON.parse(json) as { adapter: string }).adapter;
-  if (route) return { queue: { kind: 'single', adapter: adapterOf(route) } };
-  if (!children) return {};
-  const ids = JSON.parse(children) as string[];
-  const childRoutes = JSON.parse(routes) as string[];
-  if (childRoutes.some((r) => r === '')) {
-    throw new CorruptCaseError(`joint case ${caseId}: a child has no route`);
-  }
-  return {
-    queue: {
-      kind: 'joint',
-      children: ids.map((id, i) => ({ caseId: id, adapter: adapterOf(childRoutes[i]!) })),
-    },
-  };
 }
 
 /** An applied move's move outbox entry, as transition-case.lua and follow-parent.lua write it. */

@@ -21,6 +21,7 @@ import type { ReconcilerMetrics } from '../metrics/reconciler-metrics.ts';
 import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog, type RateLimitedLog } from '../shared/rate-limited-log.ts';
+import type { CaseStore } from './case-store.ts';
 import { retellOutbox, type Retold, type UntoldMoves } from './untold-moves.ts';
 
 export interface ReconcilerSettings {
@@ -42,7 +43,19 @@ export interface ReconcilePass {
   failed: number;
 }
 
-export interface ReconcilerDeps extends RelayDeps {
+export interface ReconcilerDeps extends Omit<RelayDeps, 'store'> {
+  /** The relay's part of the case store, and what a pass repairs and retells with. */
+  store: RelayDeps['store'] &
+    Pick<
+      CaseStore,
+      | 'now'
+      | 'shards'
+      | 'jointParentsToCheck'
+      | 'followParent'
+      | 'jointParentChecked'
+      | 'claimUntoldMoves'
+      | 'retellMove'
+    >;
   rectifications: UntoldMoves;
   /** The alliance's provinces: whose rectification outboxes are looked at. */
   provinces: readonly string[];

@@ -14,7 +14,8 @@
 // covers a lost message. Runs in the worker processes; the gateway's reconciler is the safety net.
 import type { Config } from '../../config/load-config.ts';
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
-import type { CaseStore, OutboxEntry } from '../cases/case-store.ts';
+import type { CaseOutbox, OutboxEntry } from '../cases/case-outbox.ts';
+import type { CaseStore } from '../cases/case-store.ts';
 import { ROUTED_SEQUENCE } from '../cases/submission-history.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { RedisClient } from '../shared/redis.ts';
@@ -23,7 +24,8 @@ import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { CaseQueues } from './case-queues.ts';
 
 export interface RelayDeps {
-  store: CaseStore;
+  /** The outbox part of the case store (case-outbox.ts), and the follow-up link it writes. */
+  store: Pick<CaseOutbox, 'claimOutbox' | 'outboxDone'> & Pick<CaseStore, 'linkFollowUp'>;
   queues: CaseQueues;
   callbacks: CallbackQueue;
   /** Told the ids of each batch whose jobs now exist (the bench times submission → job). */

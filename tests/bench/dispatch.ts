@@ -19,7 +19,7 @@ import { newCaseId } from '../../gateway/cases/case-id.ts';
 import { relayShard, type RelayDeps } from '../../gateway/queues/outbox-relay.ts';
 import { CallbackQueue } from '../../gateway/callbacks/callback-queue.ts';
 import { randomBytes } from 'node:crypto';
-import { createCaseStore } from '../../gateway/cases/case-store.ts';
+import { createCaseStore, type CaseStore } from '../../gateway/cases/case-store.ts';
 import type { SubmissionEnvelope } from '../../gateway/catalogue/submission-envelope.ts';
 import { CaseQueues } from '../../gateway/queues/case-queues.ts';
 import { redisKeys, routeQueueName, type RedisKeys } from '../../gateway/shared/redis-keys.ts';
@@ -101,7 +101,7 @@ const SCRIPTS: Record<Exclude<WorkerKind, 'before'>, string> = {
 };
 
 async function seed(
-  relay: RelayDeps,
+  relay: RelayDeps & { store: CaseStore },
   redis: Redis,
   keys: RedisKeys,
   envelope: SubmissionEnvelope,
@@ -169,7 +169,11 @@ async function measure(
   const store = createCaseStore({ redis, config, listeners: [], now: () => new Date() });
   const keys = redisKeys(prefix);
   const queues = new CaseQueues(redis, keys, config);
-  const relay: RelayDeps = { store, queues, callbacks: new CallbackQueue(redis, keys, config) };
+  const relay = {
+    store,
+    queues,
+    callbacks: new CallbackQueue(redis, keys, config),
+  } satisfies RelayDeps;
   const envelope = benchEnvelope();
   let child: RunningChild | undefined;
   try {
