@@ -61,14 +61,13 @@ import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.t
 import { LIFECYCLE, type MoveName } from './lifecycle.ts';
 import {
   LEGACY_FAILURE_REASON_FIELD,
-  openFailureReason,
   SEALED_FAILURE_REASON_FIELD,
   sealFailureReason,
-  type OpenedFailureReason,
 } from './failure-reason.ts';
 import { caseHistory, ROUTED_SEQUENCE } from './submission-history.ts';
 import { SealedRecords } from './sealed-records.ts';
 import { CaseOutbox } from './case-outbox.ts';
+import { DeadLetterList } from './dead-letter-list.ts';
 import type { CaseStoreContext, CaseStoreSettings } from './case-store-context.ts';
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
@@ -121,6 +120,9 @@ export class CaseStore {
   // The outbox relay's part (case-outbox.ts).
   readonly claimOutbox: CaseOutbox['claimOutbox'];
   readonly outboxDone: CaseOutbox['outboxDone'];
+  // The operators' dead-letter list and page (dead-letter-list.ts).
+  readonly deadLetters: DeadLetterList['deadLetters'];
+  readonly failureReason: DeadLetterList['failureReason'];
 
   constructor(deps: CaseStoreDeps) {
     this.#redis = deps.redis;
@@ -150,6 +152,9 @@ export class CaseStore {
     const outbox = new CaseOutbox(context);
     this.claimOutbox = outbox.claimOutbox.bind(outbox);
     this.outboxDone = outbox.outboxDone.bind(outbox);
+    const deadLetters = new DeadLetterList(context);
+    this.deadLetters = deadLetters.deadLetters.bind(deadLetters);
+    this.failureReason = deadLetters.failureReason.bind(deadLetters);
   }
 
   async get(id: string): Promise<CaseRecord | undefined> {
@@ -552,18 +557,6 @@ export class CaseStore {
   }
 
   /**
-   * Why the case's delivery failed for good, opened (undefined when none is stored): for the
-   * dead-letter list and page, which show it masked unless the reader may unmask. One that does not
-   * open reads as UNREADABLE_FAILURE_REASON with the problem, for the reader's log line.
-   */
-  failureReason(
-    record: Pick<CaseRecord, 'id' | 'storedFailureReason'>,
-  ): OpenedFailureReason | undefined {
-    const stored = record.storedFailureReason;
-    return stored === undefined ? undefined : openFailureReason(this.#sealer, stored, record.id);
-  }
-
-  /**
    * A move's own id, one per call (cases/scripts/last-move.lua): a worker's connection sends a
    * command again after a reconnect when Redis applied it unanswered (README.md#redis-durability),
    * and the script knows its own second run by this id. 16 hex characters of crypto-random bytes,
@@ -700,26 +693,6 @@ export class CaseStore {
     return raised === 1;
   }
 
-  /** Dead letters, oldest failure first, over every shard: case id and when delivery failed (ms). */
-  async deadLetters(limit: number): Promise<{ caseId: string; failedAtMs: number }[]> {
-    const perShard = await Promise.all(
-      this.#keys.allShards.map(
-        (shard) =>
-          this.#redis.call('ZRANGE', shard.deadLetters, 0, limit - 1, 'WITHSCORES') as Promise<
-            unknown[]
-          >,
-      ),
-    );
-    const all: { caseId: string; failedAtMs: number }[] = [];
-    for (const raw of perShard) {
-      // RESP3 answers [member, score] pairs, RESP2 a flat list: flattened, both are the RESP2 list.
-      const flat = raw.flat();
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        all.push({ caseId: String(flat[i]), failedAtMs: Number(flat[i + 1]) });
-      }
-    }
-    return all.sort((a, b) => a.failedAtMs - b.failedAtMs).slice(0, limit);
-  }
 }
 
 /**
