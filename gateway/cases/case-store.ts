@@ -68,6 +68,7 @@ import { caseHistory, ROUTED_SEQUENCE } from './submission-history.ts';
 import { SealedRecords } from './sealed-records.ts';
 import { CaseOutbox } from './case-outbox.ts';
 import { DeadLetterList } from './dead-letter-list.ts';
+import { CaseMarks } from './case-marks.ts';
 import type { CaseStoreContext, CaseStoreSettings } from './case-store-context.ts';
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
@@ -77,9 +78,6 @@ const {
   transitionCase: TRANSITION_CASE,
   followParent: FOLLOW_PARENT,
   noteStatusQuery: NOTE_STATUS_QUERY,
-  raiseFlag: RAISE_FLAG,
-  keepProvinceCaseNo: KEEP_PROVINCE_CASE_NO,
-  linkFollowUp: LINK_FOLLOW_UP,
   readForDelivery: READ_FOR_DELIVERY,
 } = CASE_SCRIPTS;
 
@@ -123,6 +121,10 @@ export class CaseStore {
   // The operators' dead-letter list and page (dead-letter-list.ts).
   readonly deadLetters: DeadLetterList['deadLetters'];
   readonly failureReason: DeadLetterList['failureReason'];
+  // Writes outside the lifecycle table: 督办 flags, follow-up links, a kept case number (case-marks.ts).
+  readonly raiseFlag: CaseMarks['raiseFlag'];
+  readonly linkFollowUp: CaseMarks['linkFollowUp'];
+  readonly keepProvinceCaseNo: CaseMarks['keepProvinceCaseNo'];
 
   constructor(deps: CaseStoreDeps) {
     this.#redis = deps.redis;
@@ -155,6 +157,10 @@ export class CaseStore {
     const deadLetters = new DeadLetterList(context);
     this.deadLetters = deadLetters.deadLetters.bind(deadLetters);
     this.failureReason = deadLetters.failureReason.bind(deadLetters);
+    const marks = new CaseMarks(context);
+    this.raiseFlag = marks.raiseFlag.bind(marks);
+    this.linkFollowUp = marks.linkFollowUp.bind(marks);
+    this.keepProvinceCaseNo = marks.keepProvinceCaseNo.bind(marks);
   }
 
   async get(id: string): Promise<CaseRecord | undefined> {
@@ -500,7 +506,6 @@ export class CaseStore {
     );
     return noted === 1;
   }
-
   /** A joint parent's children, read alone: a child's every move needs them, not the envelope. */
   async #family(parentId: string): Promise<JointFamily | undefined> {
     const raw = await this.#redis.hget(this.#keys.case(parentId), 'children');
@@ -658,41 +663,6 @@ export class CaseStore {
   async #tell(notice: Omit<TransitionNotice, 'result'>, written?: unknown): Promise<boolean> {
     return tellAll(this.#listeners, new AppliedMove(notice, written, this.#sealer));
   }
-
-  /** A delivery the worker could not record as a move keeps its province case number. */
-  async keepProvinceCaseNo(id: string, provinceCaseNo: string): Promise<void> {
-    await runScript(this.#redis, KEEP_PROVINCE_CASE_NO, [this.#keys.case(id)], [provinceCaseNo]);
-  }
-
-  /**
-   * Records on an earlier case that `followUpId` follows it up (gateway/README.md#related-cases),
-   * once, with a history entry; false when the earlier case is gone or the link exists.
-   */
-  async linkFollowUp(
-    caseId: string,
-    followUpId: string,
-    entry: { at: string; actor: string; note: string },
-  ): Promise<boolean> {
-    const linked = await runScript(
-      this.#redis,
-      LINK_FOLLOW_UP,
-      [this.#keys.case(caseId), this.#keys.history(caseId)],
-      [followUpId, entry.at, entry.actor, entry.note],
-    );
-    return linked === 1;
-  }
-
-  /** Raises a 督办 flag once, with its history entry; false when already up or the case is gone. */
-  async raiseFlag(id: string, flag: SupervisionFlag, note: string, at: string): Promise<boolean> {
-    const raised = await runScript(
-      this.#redis,
-      RAISE_FLAG,
-      [this.#keys.case(id), this.#keys.history(id)],
-      [flag, at, 'supervisor', note],
-    );
-    return raised === 1;
-  }
-
 }
 
 /**

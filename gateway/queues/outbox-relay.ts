@@ -15,7 +15,7 @@
 import type { Config } from '../../config/load-config.ts';
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
 import type { CaseOutbox, OutboxEntry } from '../cases/case-outbox.ts';
-import type { CaseStore } from '../cases/case-store.ts';
+import type { CaseMarks } from '../cases/case-marks.ts';
 import { ROUTED_SEQUENCE } from '../cases/submission-history.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { RedisClient } from '../shared/redis.ts';
@@ -25,7 +25,7 @@ import type { CaseQueues } from './case-queues.ts';
 
 export interface RelayDeps {
   /** The outbox part of the case store (case-outbox.ts), and the follow-up link it writes. */
-  store: Pick<CaseOutbox, 'claimOutbox' | 'outboxDone'> & Pick<CaseStore, 'linkFollowUp'>;
+  store: Pick<CaseOutbox, 'claimOutbox' | 'outboxDone'> & Pick<CaseMarks, 'linkFollowUp'>;
   queues: CaseQueues;
   callbacks: CallbackQueue;
   /** Told the ids of each batch whose jobs now exist (the bench times submission → job). */
