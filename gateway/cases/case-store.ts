@@ -69,6 +69,7 @@ import { SealedRecords } from './sealed-records.ts';
 import { CaseOutbox } from './case-outbox.ts';
 import { DeadLetterList } from './dead-letter-list.ts';
 import { CaseMarks } from './case-marks.ts';
+import { SilentCases } from './silent-cases.ts';
 import type { CaseStoreContext, CaseStoreSettings } from './case-store-context.ts';
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
@@ -77,7 +78,6 @@ const {
   createCase: CREATE_CASE,
   transitionCase: TRANSITION_CASE,
   followParent: FOLLOW_PARENT,
-  noteStatusQuery: NOTE_STATUS_QUERY,
   readForDelivery: READ_FOR_DELIVERY,
 } = CASE_SCRIPTS;
 
@@ -125,6 +125,9 @@ export class CaseStore {
   readonly raiseFlag: CaseMarks['raiseFlag'];
   readonly linkFollowUp: CaseMarks['linkFollowUp'];
   readonly keepProvinceCaseNo: CaseMarks['keepProvinceCaseNo'];
+  // The silence watch's claims and the status queries' notes (silent-cases.ts).
+  readonly claimSilentCases: SilentCases['claimSilentCases'];
+  readonly noteStatusQuery: SilentCases['noteStatusQuery'];
 
   constructor(deps: CaseStoreDeps) {
     this.#redis = deps.redis;
@@ -161,6 +164,9 @@ export class CaseStore {
     this.raiseFlag = marks.raiseFlag.bind(marks);
     this.linkFollowUp = marks.linkFollowUp.bind(marks);
     this.keepProvinceCaseNo = marks.keepProvinceCaseNo.bind(marks);
+    const silent = new SilentCases(context);
+    this.claimSilentCases = silent.claimSilentCases.bind(silent);
+    this.noteStatusQuery = silent.noteStatusQuery.bind(silent);
   }
 
   async get(id: string): Promise<CaseRecord | undefined> {
@@ -463,49 +469,6 @@ export class CaseStore {
     }
   }
 
-  /**
-   * Claims up to `limit` of an adapter's delivered, open cases the province has not moved since
-   * `silentSinceMs`, for a status query; a claimed case is not claimed again (by any process)
-   * until it has been silent for another period (gateway/README.md#silence-reconciliation).
-   */
-  async claimSilentCases(adapter: string, silentSinceMs: number, limit: number): Promise<string[]> {
-    const now = this.now().getTime();
-    const claimed: string[] = [];
-    // Shard after shard (each set is one slot) until the batch is full.
-    for (const shard of this.#keys.allShards) {
-      if (claimed.length >= limit) break;
-      claimed.push(
-        ...(await claimDue(
-          this.#redis,
-          shard.provinceSilence(adapter),
-          silentSinceMs,
-          now,
-          limit - claimed.length,
-        )),
-      );
-    }
-    return claimed;
-  }
-
-  /**
-   * A status query that brought no news: a history entry at most once per `windowMs`, the
-   * queries in between counted in the next one. True when an entry was written.
-   */
-  async noteStatusQuery(
-    id: string,
-    actor: string,
-    note: string,
-    windowMs: number,
-  ): Promise<boolean> {
-    const now = this.now();
-    const noted = await runScript(
-      this.#redis,
-      NOTE_STATUS_QUERY,
-      [this.#keys.case(id), this.#keys.history(id)],
-      [now.toISOString(), now.getTime(), windowMs, actor, note],
-    );
-    return noted === 1;
-  }
   /** A joint parent's children, read alone: a child's every move needs them, not the envelope. */
   async #family(parentId: string): Promise<JointFamily | undefined> {
     const raw = await this.#redis.hget(this.#keys.case(parentId), 'children');

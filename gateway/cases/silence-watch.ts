@@ -8,9 +8,11 @@ import type { CaseQueues } from '../queues/case-queues.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import type { CaseStore } from './case-store.ts';
+import type { SilentCases } from './silent-cases.ts';
 
 export interface SilenceWatchDeps {
-  store: CaseStore;
+  /** The silent-cases part of the case store (silent-cases.ts), and the store's clock. */
+  store: Pick<SilentCases, 'claimSilentCases'> & Pick<CaseStore, 'now'>;
   queues: Pick<CaseQueues, 'enqueueStatusQuery'>;
   log: Logger;
 }
