@@ -66,6 +66,7 @@ import {
 } from './failure-reason.ts';
 import { caseHistory, ROUTED_SEQUENCE } from './submission-history.ts';
 import { SealedRecords } from './sealed-records.ts';
+import { CaseReader } from './case-reader.ts';
 import { CaseOutbox } from './case-outbox.ts';
 import { DeadLetterList } from './dead-letter-list.ts';
 import { CaseMarks } from './case-marks.ts';
@@ -78,7 +79,6 @@ const {
   createCase: CREATE_CASE,
   transitionCase: TRANSITION_CASE,
   followParent: FOLLOW_PARENT,
-  readForDelivery: READ_FOR_DELIVERY,
 } = CASE_SCRIPTS;
 
 export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
@@ -115,6 +115,12 @@ export class CaseStore {
   readonly now: () => Date;
   /** The census of the data keys the cases are sealed under, and their re-seal under the current. */
   readonly sealedRecords: SealedRecords;
+  // Reading a case, and opening its envelope and result (case-reader.ts).
+  readonly get: CaseReader['get'];
+  readonly getForDelivery: CaseReader['getForDelivery'];
+  readonly openEnvelope: CaseReader['openEnvelope'];
+  readonly openResult: CaseReader['openResult'];
+  readonly history: CaseReader['history'];
   // The outbox relay's part (case-outbox.ts).
   readonly claimOutbox: CaseOutbox['claimOutbox'];
   readonly outboxDone: CaseOutbox['outboxDone'];
@@ -154,6 +160,12 @@ export class CaseStore {
       sealer: this.#sealer,
       ring,
     });
+    const reader = new CaseReader(context);
+    this.get = reader.get.bind(reader);
+    this.getForDelivery = reader.getForDelivery.bind(reader);
+    this.openEnvelope = reader.openEnvelope.bind(reader);
+    this.openResult = reader.openResult.bind(reader);
+    this.history = reader.history.bind(reader);
     const outbox = new CaseOutbox(context);
     this.claimOutbox = outbox.claimOutbox.bind(outbox);
     this.outboxDone = outbox.outboxDone.bind(outbox);
@@ -167,89 +179,6 @@ export class CaseStore {
     const silent = new SilentCases(context);
     this.claimSilentCases = silent.claimSilentCases.bind(silent);
     this.noteStatusQuery = silent.noteStatusQuery.bind(silent);
-  }
-
-  async get(id: string): Promise<CaseRecord | undefined> {
-    return fromHash(await this.#redis.hgetall(this.#keys.case(id)), id);
-  }
-
-  /**
-   * The case and, for a delivery, a way to open its envelope, in one command
-   * (read-for-delivery.lua): the hash and the family's sealed envelope key, as bytes, instead of
-   * the record and then the envelope. The envelope is opened only when asked (a case the worker
-   * skips is never decrypted).
-   */
-  async getForDelivery(
-    id: string,
-  ): Promise<{ record: CaseRecord; openEnvelope: () => Promise<SubmissionEnvelope> } | undefined> {
-    // A joint child's envelope is its parent's: the same hash tag, read in the same command.
-    const owner = caseFamilyId(id);
-    const reply = (await runScriptBuffer(
-      this.#redis,
-      READ_FOR_DELIVERY,
-      [this.#keys.case(id), this.#keys.envelope(owner)],
-      [],
-    )) as (Buffer | null)[];
-    const hash: Record<string, string> = {};
-    let sealed = reply[0] ?? undefined;
-    for (let i = 1; i + 1 < reply.length; i += 2) {
-      const field = reply[i]!.toString('utf8');
-      const value = reply[i + 1]!;
-      // A case stored before the envelope had a key of its own keeps it in its hash.
-      if (field === LEGACY_ENVELOPE_FIELD) sealed ??= owner === id ? value : undefined;
-      else hash[field] = value.toString('utf8');
-    }
-    const record = fromHash(hash, id);
-    if (!record) return undefined;
-    return {
-      record,
-      openEnvelope: async () =>
-        sealed ? (this.#sealer.open(sealed, owner) as SubmissionEnvelope) : this.openEnvelope(id),
-    };
-  }
-
-  /**
-   * The case's submitted envelope, decrypted: for reading the case (then masked) and delivering
-   * it, nowhere else. Throws SealedDataError when it cannot be opened (a key no longer listed,
-   * tampered bytes), CorruptCaseError when the case has none.
-   */
-  async openEnvelope(id: string): Promise<SubmissionEnvelope> {
-    // Stored once per family, for the parent (sealed under its id): a joint child reads it there.
-    const owner = caseFamilyId(id);
-    const sealed =
-      (await this.#redis.getBuffer(this.#keys.envelope(owner))) ??
-      // A case stored before the envelope had a key of its own keeps it in its hash.
-      (await this.#redis.hgetBuffer(this.#keys.case(owner), LEGACY_ENVELOPE_FIELD));
-    if (!sealed) throw new CorruptCaseError(`case ${id} has no stored envelope`);
-    return this.#sealer.open(sealed, owner) as SubmissionEnvelope;
-  }
-
-  /**
-   * The case's result, decrypted (undefined when it has none): for the readers that show it — a
-   * case read (then masked), a callback — nowhere else; a move, a list or the 督办 never open it.
-   * Throws SealedDataError when it cannot be opened (a key no longer listed, tampered bytes),
-   * CorruptCaseError when a result stored before results were sealed is not JSON.
-   */
-  openResult(record: Pick<CaseRecord, 'id' | 'storedResult'>): unknown {
-    const stored = record.storedResult;
-    return stored === undefined ? undefined : openStoredResult(this.#sealer, stored, record.id);
-  }
-
-  /**
-   * The case's history, oldest first: its submission's entries (derived from the record: pass it
-   * when just read, else it is read here), then the stored ones of its later moves.
-   */
-  async history(id: string, record?: CaseRecord): Promise<HistoryEntry[]> {
-    const [raw, read] = await Promise.all([
-      this.#redis.lrange(this.#keys.history(id), 0, -1),
-      record ?? this.get(id),
-    ]);
-    // Its sealed notes opened here, for the readers that show it (then masked); one that does
-    // not open reads as UNREADABLE_NOTE rather than failing the read.
-    const stored = raw.map((entry) =>
-      openEntryNote(this.#sealer, id, JSON.parse(entry) as HistoryEntry),
-    );
-    return read ? caseHistory(read, stored) : stored;
   }
 
   /**
