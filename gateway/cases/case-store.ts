@@ -67,6 +67,7 @@ import {
 import { caseHistory, ROUTED_SEQUENCE } from './submission-history.ts';
 import { SealedRecords } from './sealed-records.ts';
 import { CaseReader } from './case-reader.ts';
+import { CaseSubmissions } from './case-submissions.ts';
 import { CaseOutbox } from './case-outbox.ts';
 import { DeadLetterList } from './dead-letter-list.ts';
 import { CaseMarks } from './case-marks.ts';
@@ -75,20 +76,7 @@ import type { CaseStoreContext, CaseStoreSettings } from './case-store-context.t
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
 
-const {
-  createCase: CREATE_CASE,
-  transitionCase: TRANSITION_CASE,
-  followParent: FOLLOW_PARENT,
-} = CASE_SCRIPTS;
-
-export type CreateOutcome = { created: true } | { created: false; existing: IdempotencyRecord };
-
-export interface NewCase {
-  /** Stored ROUTED; its history starts with the submission's entries, derived from it. */
-  record: CaseRecord;
-  /** Its 督办 schedule (supervision-board.ts trackArgs); none for a joint parent. */
-  supervision?: readonly string[];
-}
+const { transitionCase: TRANSITION_CASE, followParent: FOLLOW_PARENT } = CASE_SCRIPTS;
 
 export interface CaseStoreDeps {
   redis: RedisClient;
@@ -121,6 +109,10 @@ export class CaseStore {
   readonly openEnvelope: CaseReader['openEnvelope'];
   readonly openResult: CaseReader['openResult'];
   readonly history: CaseReader['history'];
+  // Storing a submission (case-submissions.ts).
+  readonly create: CaseSubmissions['create'];
+  readonly findIdempotent: CaseSubmissions['findIdempotent'];
+  readonly submissionShard: CaseSubmissions['submissionShard'];
   // The outbox relay's part (case-outbox.ts).
   readonly claimOutbox: CaseOutbox['claimOutbox'];
   readonly outboxDone: CaseOutbox['outboxDone'];
@@ -166,6 +158,10 @@ export class CaseStore {
     this.openEnvelope = reader.openEnvelope.bind(reader);
     this.openResult = reader.openResult.bind(reader);
     this.history = reader.history.bind(reader);
+    const submissions = new CaseSubmissions(context);
+    this.create = submissions.create.bind(submissions);
+    this.findIdempotent = submissions.findIdempotent.bind(submissions);
+    this.submissionShard = submissions.submissionShard.bind(submissions);
     const outbox = new CaseOutbox(context);
     this.claimOutbox = outbox.claimOutbox.bind(outbox);
     this.outboxDone = outbox.outboxDone.bind(outbox);
@@ -181,20 +177,6 @@ export class CaseStore {
     this.noteStatusQuery = silent.noteStatusQuery.bind(silent);
   }
 
-  /**
-   * The record of a portal's Idempotency-Key (its SHA-256 as hex), under its compact name or, stored
-   * before that name, its legacy one: both in one command (the same slot), so the look-up stays
-   * one round trip.
-   */
-  async findIdempotent(clientId: string, keyHash: string): Promise<IdempotencyRecord | undefined> {
-    const [compact, legacy] = await this.#redis.mget(
-      this.#keys.idempotency(clientId, keyHash),
-      this.#keys.legacyIdempotency(clientId, keyHash),
-    );
-    const raw = compact ?? legacy;
-    return raw ? decodeIdempotency(raw) : undefined;
-  }
-
   /** How long a closed case is kept, in seconds (GW_CASE_RETENTION_DAYS; 0 = for ever). */
   get caseRetentionSeconds(): number {
     return this.#retentionSeconds();
@@ -203,77 +185,6 @@ export class CaseStore {
   /** How many Redis shards there are (GW_REDIS_SHARDS): background loops iterate them. */
   get shards(): number {
     return this.#keys.shards;
-  }
-
-  /** The shard a submission with this Idempotency-Key hash is stored in: its case id names it. */
-  submissionShard(keyHash: string): number {
-    return this.#keys.submissionShard(keyHash);
-  }
-
-  /**
-   * The one write of a submission (create-case.lua): the parent (first) and any children with
-   * their 督办 schedule, the sealed envelope, the outbox entry and the idempotency record,
-   * atomically, in the submission's shard. The envelope is sealed once, under the parent's id, so
-   * a sealed envelope moved to another case fails. With GW_IDEMPOTENCY_LEGACY_WRITE the record is
-   * also written under its legacy name, with `legacyRequestHash` (the whole hex digest), for the
-   * gateways of a rolling upgrade that read only that.
-   */
-  async create(
-    idempotency: {
-      clientId: string;
-      keyHash: string;
-      record: IdempotencyRecord;
-      legacyRequestHash: string;
-    },
-    envelope: SubmissionEnvelope,
-    cases: readonly [NewCase, ...NewCase[]],
-  ): Promise<CreateOutcome> {
-    const parent = cases[0].record;
-    if (shardOfCase(parent.id) !== this.#keys.submissionShard(idempotency.keyHash)) {
-      throw new Error(`case ${parent.id} is not in the shard of its Idempotency-Key`);
-    }
-    const shard = this.#keys.shardOf(parent.id);
-    const board = shard.supervision;
-    const keys = [
-      this.#keys.idempotency(idempotency.clientId, idempotency.keyHash),
-      shard.outbox,
-      shard.jointParents,
-      board.due,
-      board.gauges,
-      board.deadlines,
-      this.#keys.envelope(parent.id),
-    ];
-    const args: (string | Buffer)[] = [
-      encodeIdempotency(idempotency.record),
-      String(this.#config.idempotencyTtlSeconds),
-      // The system clock, not the store's (a test's may run years ahead): relays compare it with theirs.
-      String(Date.now()),
-      parent.id,
-      this.#keys.outboxNudge,
-      String(shard.shard),
-      this.#sealer.seal(envelope, parent.id),
-    ];
-    for (const c of cases) {
-      const id = c.record.id;
-      keys.push(this.#keys.case(id));
-      args.push(
-        JSON.stringify(toHash(c.record)),
-        c.supervision ? JSON.stringify(c.supervision) : '',
-      );
-    }
-    // Last: a record stored under the legacy name takes the key as well.
-    keys.push(this.#keys.legacyIdempotency(idempotency.clientId, idempotency.keyHash));
-    args.push(
-      this.#config.idempotencyLegacyWrite
-        ? encodeIdempotency({
-            id: idempotency.record.id,
-            requestHash: idempotency.legacyRequestHash,
-          })
-        : '',
-    );
-    const result = (await runScript(this.#redis, CREATE_CASE, keys, args)) as string[];
-    if (result[0] === 'created') return { created: true };
-    return { created: false, existing: decodeIdempotency(result[1] ?? ' ') };
   }
 
   /**

@@ -32,7 +32,8 @@ import type {
   SingleCase,
 } from './case-record.ts';
 import { phaseOf } from './case-status.ts';
-import type { CaseStore, NewCase } from './case-store.ts';
+import type { NewCase } from './case-submissions.ts';
+import type { CaseStore } from './case-store.ts';
 import { SLOT } from '../shared/redis-keys.ts';
 import type { Replicated } from '../shared/replica-barrier.ts';
 
