@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { luaScript, runScript, type LuaScript } from '../shared/lua-script.ts';
 import type { RedisClient } from '../shared/redis.ts';
+import { isCaseStatus, type CaseStatus } from './case-status.ts';
 
 const script = (...names: string[]): LuaScript =>
   luaScript(
@@ -60,3 +61,9 @@ export type TransitionReply = [string, string, number, string?, string?, number?
 
 /** follow_parent's answer: the parent's previous status, new status and stored history length. */
 export type FollowReply = [string, string, number];
+
+/** A status as transition-case.lua or follow-parent.lua answers it: one it knows, or a bug. */
+export function asStatus(value: string): CaseStatus {
+  if (isCaseStatus(value)) return value;
+  throw new Error(`transition-case.lua answered an unknown status ${value}`);
+}

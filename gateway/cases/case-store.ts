@@ -39,7 +39,7 @@ import {
   type TransitionListener,
   type TransitionNotice,
 } from './case-move.ts';
-import { CASE_SCRIPTS, claimDue, type FollowReply, type TransitionReply } from './case-scripts.ts';
+import { asStatus, CASE_SCRIPTS, type FollowReply, type TransitionReply } from './case-scripts.ts';
 import {
   decodeIdempotency,
   encodeIdempotency,
@@ -72,6 +72,7 @@ import { CaseOutbox } from './case-outbox.ts';
 import { DeadLetterList } from './dead-letter-list.ts';
 import { CaseMarks } from './case-marks.ts';
 import { SilentCases } from './silent-cases.ts';
+import { moveEntry, MoveOutbox } from './move-outbox.ts';
 import type { CaseStoreContext, CaseStoreSettings } from './case-store-context.ts';
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
@@ -126,6 +127,11 @@ export class CaseStore {
   // The silence watch's claims and the status queries' notes (silent-cases.ts).
   readonly claimSilentCases: SilentCases['claimSilentCases'];
   readonly noteStatusQuery: SilentCases['noteStatusQuery'];
+  // Telling the listeners of applied moves, and retelling the untold ones (move-outbox.ts).
+  readonly #moveOutbox: MoveOutbox;
+  readonly claimUntoldMoves: MoveOutbox['claimUntoldMoves'];
+  readonly retellMove: MoveOutbox['retellMove'];
+  readonly untoldMoveCount: MoveOutbox['untoldMoveCount'];
 
   constructor(deps: CaseStoreDeps) {
     this.#redis = deps.redis;
@@ -175,6 +181,11 @@ export class CaseStore {
     const silent = new SilentCases(context);
     this.claimSilentCases = silent.claimSilentCases.bind(silent);
     this.noteStatusQuery = silent.noteStatusQuery.bind(silent);
+    const moveOutbox = new MoveOutbox(context, deps.listeners, reader);
+    this.#moveOutbox = moveOutbox;
+    this.claimUntoldMoves = moveOutbox.claimUntoldMoves.bind(moveOutbox);
+    this.retellMove = moveOutbox.retellMove.bind(moveOutbox);
+    this.untoldMoveCount = moveOutbox.untoldMoveCount.bind(moveOutbox);
   }
 
   /** How long a closed case is kept, in seconds (GW_CASE_RETENTION_DAYS; 0 = for ever). */
@@ -234,7 +245,7 @@ export class CaseStore {
     const told: string[] = [];
     if (outcome.ok) {
       const { previous, status } = outcome;
-      const heard = await this.#tell(
+      const heard = await this.#moveOutbox.tell(
         {
           record,
           move: name,
@@ -259,7 +270,7 @@ export class CaseStore {
         told.push(moveEntry(family.parentId, result[5]!, 'parent-followed', result[3]!, at));
       }
     }
-    await this.#told(record.id, told);
+    await this.#moveOutbox.told(record.id, told);
     return outcome;
   }
 
@@ -286,7 +297,7 @@ export class CaseStore {
     const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
     if (reply.length === 0) return { status: parent.status };
     if (await this.#tellFollowed(parent, reply, at)) {
-      await this.#told(parent.id, [
+      await this.#moveOutbox.told(parent.id, [
         moveEntry(parent.id, reply[2], 'parent-followed', reply[0], at),
       ]);
     }
@@ -380,7 +391,7 @@ export class CaseStore {
 
   async #tellFollowed(parent: JointParentCase, reply: FollowReply, at: string): Promise<boolean> {
     const [previous, status, stored] = reply;
-    return this.#tell({
+    return this.#moveOutbox.tell({
       record: parent,
       move: 'parent-followed',
       previous: asStatus(previous),
@@ -390,136 +401,4 @@ export class CaseStore {
       at,
     });
   }
-
-  /** Every listener heard of these moves (of one case family): their move outbox entries go. */
-  async #told(id: string, entries: readonly string[]): Promise<void> {
-    if (entries.length > 0) await this.#redis.zrem(this.#keys.shardOf(id).moveOutbox, ...entries);
-  }
-
-  /**
-   * Claims up to `limit` of one shard's move outbox entries written at or before `cutoffMs` (or
-   * whose earlier claim ran out) until `claimUntilMs`: applied moves whose listeners may never
-   * have heard of them (their process died between the Lua step and the listeners), for the
-   * reconciler to retell. A claimed entry is not claimed again (by any process) before then.
-   */
-  async claimUntoldMoves(
-    shard: number,
-    cutoffMs: number,
-    claimUntilMs: number,
-    limit: number,
-  ): Promise<string[]> {
-    return claimDue(this.#redis, this.#keys.shard(shard).moveOutbox, cutoffMs, claimUntilMs, limit);
-  }
-
-  /**
-   * Tells the listeners, again, of the move a move outbox entry names, then removes the entry
-   * (kept when a listener deferred again: told again once the reconciler's claim runs out).
-   * They hear the case as it is now, with the status the move gave it (its last history entry),
-   * its sequence, the status it moved from and its time — so the portal's callback is the one the
-   * move would have queued (job id per case and sequence: a repeat is dropped) and a closing
-   * move's rating windows end when they would have — and, as the fields the move wrote, the
-   * case's due time (the 督办 tracks an open case again, once; settles a finished one, once).
-   * The result is there from DECIDED on, as the move's own notice would have it. Answers `told`,
-   * `deferred` (a listener deferred again: the entry stays) or `gone` (the case is gone or the
-   * entry is not one: the entry is dropped).
-   */
-  async retellMove(shard: number, entry: string): Promise<RetellOutcome> {
-    const [id = '', storedText = '', move = '', previous = '', at = ''] = entry.split('|');
-    const stored = Number(storedText);
-    const valid =
-      Number.isInteger(stored) && stored >= 1 && isMoveName(move) && isCaseStatus(previous);
-    const record = valid ? await this.get(id) : undefined;
-    const raw = record ? await this.#redis.lindex(this.#keys.history(id), stored - 1) : null;
-    let heard = true;
-    if (record && raw !== null && isMoveName(move) && isCaseStatus(previous)) {
-      const { status } = JSON.parse(raw) as HistoryEntry;
-      // A result read now belongs to a decided case: not to a move made before the decision.
-      const decided = status === 'DECIDED' || status === 'RESULT_DELIVERED' || status === 'CLOSED';
-      const { storedResult: _result, ...undecided } = record;
-      heard = await this.#tell({
-        record: decided ? record : undecided,
-        move,
-        previous,
-        status,
-        fields: record.kind === 'joint-parent' ? {} : { dueAt: record.dueAt },
-        sequence: ROUTED_SEQUENCE + stored,
-        at,
-      });
-    }
-    if (heard) await this.#redis.zrem(this.#keys.shard(shard).moveOutbox, entry);
-    if (!record || raw === null) return 'gone';
-    return heard ? 'told' : 'deferred';
-  }
-
-  /**
-   * How many entries one shard's move outbox holds now (ZCARD: no scan), claimed or not: moves
-   * whose listeners have not all heard of them, for /metrics (metrics/reconciler-metrics.ts).
-   */
-  async untoldMoveCount(shard: number): Promise<number> {
-    return this.#redis.zcard(this.#keys.shard(shard).moveOutbox);
-  }
-
-  /**
-   * Tells the listeners of an applied move; `written` is the result the move wrote, if any.
-   * False when one deferred (ListenerDeferred): the move stays in the outbox.
-   */
-  async #tell(notice: Omit<TransitionNotice, 'result'>, written?: unknown): Promise<boolean> {
-    return tellAll(this.#listeners, new AppliedMove(notice, written, this.#sealer));
-  }
-}
-
-/**
- * An applied move as the listeners hear of it. The result is a method of the class, not a closure
- * made per move: it is opened only when a listener asks (the callbacks do, the 督办 does not).
- */
-class AppliedMove implements TransitionNotice {
-  readonly record: CaseRecord;
-  readonly move: MoveName;
-  readonly previous: CaseStatus;
-  readonly status: CaseStatus;
-  readonly fields: Readonly<Record<string, string>>;
-  readonly sequence: number;
-  readonly at: string;
-  readonly #written: unknown;
-  readonly #sealer: Sealer;
-
-  constructor(notice: Omit<TransitionNotice, 'result'>, written: unknown, sealer: Sealer) {
-    this.record = notice.record;
-    this.move = notice.move;
-    this.previous = notice.previous;
-    this.status = notice.status;
-    this.fields = notice.fields;
-    this.sequence = notice.sequence;
-    this.at = notice.at;
-    this.#written = written;
-    this.#sealer = sealer;
-  }
-
-  result(): unknown {
-    if (this.#written !== undefined) return this.#written;
-    const stored = this.record.storedResult;
-    return stored === undefined
-      ? undefined
-      : openStoredResult(this.#sealer, stored, this.record.id);
-  }
-}
-
-/** An applied move's move outbox entry, as transition-case.lua and follow-parent.lua write it. */
-function moveEntry(
-  id: string,
-  stored: number,
-  move: MoveName,
-  previous: string,
-  at: string,
-): string {
-  return `${id}|${stored}|${move}|${previous}|${at}`;
-}
-
-function isMoveName(move: string): move is MoveName {
-  return Object.hasOwn(LIFECYCLE, move);
-}
-
-function asStatus(value: string): CaseStatus {
-  if (isCaseStatus(value)) return value;
-  throw new Error(`transition-case.lua answered an unknown status ${value}`);
 }

@@ -22,6 +22,7 @@ import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog, type RateLimitedLog } from '../shared/rate-limited-log.ts';
 import type { CaseStore } from './case-store.ts';
+import type { MoveOutbox } from './move-outbox.ts';
 import { retellOutbox, type Retold, type UntoldMoves } from './untold-moves.ts';
 
 export interface ReconcilerSettings {
@@ -48,14 +49,9 @@ export interface ReconcilerDeps extends Omit<RelayDeps, 'store'> {
   store: RelayDeps['store'] &
     Pick<
       CaseStore,
-      | 'now'
-      | 'shards'
-      | 'jointParentsToCheck'
-      | 'followParent'
-      | 'jointParentChecked'
-      | 'claimUntoldMoves'
-      | 'retellMove'
-    >;
+      'now' | 'shards' | 'jointParentsToCheck' | 'followParent' | 'jointParentChecked'
+    > &
+    Pick<MoveOutbox, 'claimUntoldMoves' | 'retellMove'>;
   rectifications: UntoldMoves;
   /** The alliance's provinces: whose rectification outboxes are looked at. */
   provinces: readonly string[];

@@ -1,6 +1,6 @@
 // The outboxes of moves whose transition listeners have not all heard of them
-// (gateway/README.md#outbox-rule): each shard's move outbox (the case store's) and each province's
-// rectification outbox. The reconciler (reconciler.ts) tells one outbox's claimed entries again
+// (gateway/README.md#outbox-rule): each shard's move outbox (the case store's, move-outbox.ts) and
+// each province's rectification outbox. The reconciler (reconciler.ts) tells one outbox's claimed entries again
 // here, each outcome counted for /metrics; /metrics reads how many entries wait in them.
 import type {
   OutboxKind,
@@ -11,6 +11,7 @@ import type { RetellOutcome } from '../shared/listener-deferred.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { RateLimitedLog } from '../shared/rate-limited-log.ts';
 import type { CaseStore } from './case-store.ts';
+import type { MoveOutbox } from './move-outbox.ts';
 
 /**
  * A store whose moves wait in an outbox of their own, per province, until their listeners have
@@ -118,7 +119,7 @@ export async function retellOutbox(outbox: Outbox, ctx: RetellContext): Promise<
  * ZCARD per outbox, no scan, for /metrics (metrics/reconciler-metrics.ts) at each scrape.
  */
 export function untoldMovesReader(deps: {
-  store: Pick<CaseStore, 'shards' | 'untoldMoveCount'>;
+  store: Pick<CaseStore, 'shards'> & Pick<MoveOutbox, 'untoldMoveCount'>;
   rectifications: Pick<UntoldMoves, 'untoldCount'>;
   provinces: readonly string[];
 }): () => Promise<Record<OutboxKind, number>> {
