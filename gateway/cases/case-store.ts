@@ -73,6 +73,7 @@ import { DeadLetterList } from './dead-letter-list.ts';
 import { CaseMarks } from './case-marks.ts';
 import { SilentCases } from './silent-cases.ts';
 import { moveEntry, MoveOutbox } from './move-outbox.ts';
+import { JointFamilies } from './joint-family.ts';
 import type { CaseStoreContext, CaseStoreSettings } from './case-store-context.ts';
 import { openEntryNote, sealEntryNote } from '../personal-data/sealed-text.ts';
 import { openStoredResult, sealResult } from './stored-result.ts';
@@ -132,6 +133,11 @@ export class CaseStore {
   readonly claimUntoldMoves: MoveOutbox['claimUntoldMoves'];
   readonly retellMove: MoveOutbox['retellMove'];
   readonly untoldMoveCount: MoveOutbox['untoldMoveCount'];
+  // A joint parent following its children (joint-family.ts).
+  readonly #jointFamilies: JointFamilies;
+  readonly followParent: JointFamilies['followParent'];
+  readonly jointParentsToCheck: JointFamilies['jointParentsToCheck'];
+  readonly jointParentChecked: JointFamilies['jointParentChecked'];
 
   constructor(deps: CaseStoreDeps) {
     this.#redis = deps.redis;
@@ -186,6 +192,11 @@ export class CaseStore {
     this.claimUntoldMoves = moveOutbox.claimUntoldMoves.bind(moveOutbox);
     this.retellMove = moveOutbox.retellMove.bind(moveOutbox);
     this.untoldMoveCount = moveOutbox.untoldMoveCount.bind(moveOutbox);
+    const jointFamilies = new JointFamilies(context, reader, moveOutbox);
+    this.#jointFamilies = jointFamilies;
+    this.followParent = jointFamilies.followParent.bind(jointFamilies);
+    this.jointParentsToCheck = jointFamilies.jointParentsToCheck.bind(jointFamilies);
+    this.jointParentChecked = jointFamilies.jointParentChecked.bind(jointFamilies);
   }
 
   /** How long a closed case is kept, in seconds (GW_CASE_RETENTION_DAYS; 0 = for ever). */
@@ -215,7 +226,8 @@ export class CaseStore {
       ),
       step.failureReason,
     );
-    const family = record.kind === 'joint-child' ? await this.#family(record.parentId) : undefined;
+    const family =
+      record.kind === 'joint-child' ? await this.#jointFamilies.family(record.parentId) : undefined;
     const { keys, args } = transitionCall(plan, {
       keys: this.#keys,
       record,
@@ -265,70 +277,13 @@ export class CaseStore {
       const parent = await this.get(family.parentId);
       const heard =
         parent?.kind !== 'joint-parent' ||
-        (await this.#tellFollowed(parent, result.slice(3) as FollowReply, at));
+        (await this.#jointFamilies.tellFollowed(parent, result.slice(3) as FollowReply, at));
       if (heard) {
         told.push(moveEntry(family.parentId, result[5]!, 'parent-followed', result[3]!, at));
       }
     }
     await this.#moveOutbox.told(record.id, told);
     return outcome;
-  }
-
-  /**
-   * Lets a joint parent catch up with its children, outside any child's move (the joint-case
-   * queue's job, the reconciler's repair). Answers where the parent is, and where it was if it
-   * moved; undefined when it is gone or not a joint parent.
-   */
-  async followParent(
-    parentId: string,
-  ): Promise<{ status: CaseStatus; movedFrom?: CaseStatus } | undefined> {
-    const parent = await this.get(parentId);
-    if (parent?.kind !== 'joint-parent') return undefined;
-    const now = this.now();
-    const at = now.toISOString();
-    const [keys, args] = [
-      [
-        this.#keys.shardOf(parent.id).moveOutbox,
-        ...familyKeys(this.#keys, { parentId: parent.id, children: parent.children }),
-      ],
-      // The outbox entry's score is the system clock's, as every move's (transitionCall).
-      [PARENT_RULE_JSON, at, this.#retentionSeconds(), this.#moveId(), parent.id, Date.now()],
-    ];
-    const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
-    if (reply.length === 0) return { status: parent.status };
-    if (await this.#tellFollowed(parent, reply, at)) {
-      await this.#moveOutbox.told(parent.id, [
-        moveEntry(parent.id, reply[2], 'parent-followed', reply[0], at),
-      ]);
-    }
-    return { status: asStatus(reply[1]), movedFrom: asStatus(reply[0]) };
-  }
-
-  /** One shard's open joint parents last checked before `olderThanMs`, oldest check first. */
-  async jointParentsToCheck(shard: number, olderThanMs: number, limit: number): Promise<string[]> {
-    const key = this.#keys.shard(shard).jointParents;
-    return this.#redis.zrangebyscore(key, '-inf', olderThanMs, 'LIMIT', 0, limit);
-  }
-
-  /** The reconciler checked a joint parent: again later while it is open, never once closed. */
-  async jointParentChecked(parentId: string, status: CaseStatus | undefined): Promise<void> {
-    const key = this.#keys.shardOf(parentId).jointParents;
-    if (status === undefined || status === 'CLOSED') {
-      await this.#redis.zrem(key, parentId);
-    } else {
-      await this.#redis.zadd(key, 'XX', this.now().getTime(), parentId);
-    }
-  }
-
-  /** A joint parent's children, read alone: a child's every move needs them, not the envelope. */
-  async #family(parentId: string): Promise<JointFamily | undefined> {
-    const raw = await this.#redis.hget(this.#keys.case(parentId), 'children');
-    if (!raw) return undefined;
-    const children = JSON.parse(raw) as unknown;
-    if (!Array.isArray(children) || !children.every((c) => typeof c === 'string')) {
-      throw new CorruptCaseError(`case ${parentId}: children is not a list of ids`);
-    }
-    return { parentId, children };
   }
 
   /**
@@ -387,18 +342,5 @@ export class CaseStore {
 
   #retentionSeconds(): number {
     return retentionSeconds(this.#config.caseRetentionDays);
-  }
-
-  async #tellFollowed(parent: JointParentCase, reply: FollowReply, at: string): Promise<boolean> {
-    const [previous, status, stored] = reply;
-    return this.#moveOutbox.tell({
-      record: parent,
-      move: 'parent-followed',
-      previous: asStatus(previous),
-      status: asStatus(status),
-      fields: {},
-      sequence: ROUTED_SEQUENCE + Number(stored),
-      at,
-    });
   }
 }

@@ -22,6 +22,7 @@ import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog, type RateLimitedLog } from '../shared/rate-limited-log.ts';
 import type { CaseStore } from './case-store.ts';
+import type { JointFamilies } from './joint-family.ts';
 import type { MoveOutbox } from './move-outbox.ts';
 import { retellOutbox, type Retold, type UntoldMoves } from './untold-moves.ts';
 
@@ -47,10 +48,8 @@ export interface ReconcilePass {
 export interface ReconcilerDeps extends Omit<RelayDeps, 'store'> {
   /** The relay's part of the case store, and what a pass repairs and retells with. */
   store: RelayDeps['store'] &
-    Pick<
-      CaseStore,
-      'now' | 'shards' | 'jointParentsToCheck' | 'followParent' | 'jointParentChecked'
-    > &
+    Pick<CaseStore, 'now' | 'shards'> &
+    Pick<JointFamilies, 'jointParentsToCheck' | 'followParent' | 'jointParentChecked'> &
     Pick<MoveOutbox, 'claimUntoldMoves' | 'retellMove'>;
   rectifications: UntoldMoves;
   /** The alliance's provinces: whose rectification outboxes are looked at. */
