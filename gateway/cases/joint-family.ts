@@ -19,6 +19,8 @@ import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.t
 import { moveEntry, type MoveOutbox } from './move-outbox.ts';
 import { ROUTED_SEQUENCE } from './submission-history.ts';
 
+const { followParent: FOLLOW_PARENT } = CASE_SCRIPTS;
+
 export class JointFamilies {
   readonly #context: CaseStoreContext;
   readonly #redis: RedisClient;
@@ -63,8 +65,7 @@ export class JointFamilies {
         Date.now(),
       ],
     ];
-    const reply = (await runScript(this.#redis, CASE_SCRIPTS.followParent, keys, args)) as
-      FollowReply | [];
+    const reply = (await runScript(this.#redis, FOLLOW_PARENT, keys, args)) as FollowReply | [];
     if (reply.length === 0) return { status: parent.status };
     if (await this.tellFollowed(parent, reply, at)) {
       await this.#moveOutbox.told(parent.id, [
