@@ -1,9 +1,9 @@
-// The dead letters (gateway/README.md#queues-and-delivery): the cases whose delivery failed for good,
-// each shard's list scored by when, and why each failed, opened for the operators' list and page
-// (admin/dead-letters.ts). A part of the case store, built by the CaseStore (case-store.ts) from
-// its one context, so the keys, the Redis client and the sealer keep one owner; the store
-// delegates deadLetters and failureReason here. The list is written only by a move
-// (delivery-failed joins it, replayed leaves it: case-move.ts), never here.
+// The dead letters (gateway/README.md#queues-and-delivery): the cases whose delivery failed for
+// good, in each shard's list scored by when, and why each failed, opened for the operators' list
+// and page (admin/dead-letters.ts). A part of the case store, built by the CaseStore
+// (case-store.ts) from its one context, so the keys, the Redis client and the sealer keep one
+// owner; the store delegates deadLetters and failureReason here. The list is written only by a
+// move (delivery-failed joins it, replayed leaves it: case-move.ts), never here.
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import type { RedisClient } from '../shared/redis.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';

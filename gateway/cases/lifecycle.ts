@@ -2,7 +2,7 @@
 // can make — the gateway dispatching it, an adapter worker delivering it or giving up, a province
 // reporting progress, an operator replaying a dead letter, a joint parent following its children —
 // is one row: the statuses it may start from, the statuses it records, and its side effects. The
-// case store applies a row atomically (gateway/cases/case-store.ts, move); nothing else writes a
+// case store applies a row atomically (gateway/cases/case-mover.ts, move); nothing else writes a
 // status. A move that ends in CLOSED starts the retention clock (GW_CASE_RETENTION_DAYS).
 import type { CaseStatus } from './case-status.ts';
 

@@ -3,7 +3,7 @@
 // and its three history entries (SUBMITTED by the portal, ACCEPTED and ROUTED by the gateway, all
 // at createdAt) say nothing the record does not, so they are not stored but derived here when the
 // history is read. The stored list holds only later moves; a move's callback sequence still counts
-// the whole history. Its own file because the store (case-store.ts, reading a history) and the
+// the whole history. Its own file because the store (case-reader.ts, reading a history) and the
 // worker's move of a legacy SUBMITTED case (record-dispatch.ts, which needs the store) both use it.
 import { planMove, type MoveStep } from './case-move.ts';
 import { routeQueueName } from '../shared/redis-keys.ts';
