@@ -9,8 +9,9 @@ import { producerConnection, type RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { CallbackQueue, callbackListener } from './callbacks/callback-queue.ts';
 import { createCaseStore, type CaseStore } from './cases/case-store.ts';
+import type { CaseStoreSettings } from './cases/case-store-context.ts';
 import type { ResultSchemas } from './cases/event-result.ts';
-import { loadDataKeys, type DataKeySettings } from './personal-data/data-keys.ts';
+import { loadDataKeys } from './personal-data/data-keys.ts';
 import { createSealer } from './personal-data/sealed-data.ts';
 import { ratingWindowListener } from './evaluations/default-ratings.ts';
 import { EvaluationStore } from './evaluations/evaluation-store.ts';
@@ -68,17 +69,8 @@ export interface CaseSystem {
 
 export interface CaseSystemDeps {
   redis: RedisClient;
-  config: Pick<
-    Config,
-    | 'keyPrefix'
-    | 'redisShards'
-    | 'idempotencyTtlSeconds'
-    | 'idempotencyLegacyWrite'
-    | 'caseRetentionDays'
-    | 'jobRetentionSeconds'
-    | 'jobRetentionCount'
-  > &
-    DataKeySettings;
+  /** The case store's settings, and how long finished jobs are kept. */
+  config: CaseStoreSettings & Pick<Config, 'jobRetentionSeconds' | 'jobRetentionCount'>;
   /** Calendar and per-province deadlines (supervision/supervision-data.ts). */
   supervision: Pick<SupervisionData, 'calendar' | 'policy'>;
   log: Logger;
