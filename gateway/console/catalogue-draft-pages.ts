@@ -4,11 +4,11 @@
 // An operator holding catalogue:edit starts a draft from an item's latest version (or a new item,
 // or a calendar year), edits the document as JSON with live validation — the editor's script
 // posts the form to /check, which runs the gateway's own draft validation and the compatibility
-// report against the base version and answers an HTML fragment — reads a side-by-side diff with
-// the published version, saves, validates and submits it. A second operator holding
-// catalogue:approve finds it in the review queue and approves (publishing the next version) or
-// rejects it with a reason; its author sees no approve button, and the use case refuses the
-// attempt all the same (403 GW_FOUR_EYES, audited).
+// report against the base version and answers an HTML fragment — reads a side-by-side diff of
+// the saved draft with the published version, saves, validates and submits it. A second operator
+// holding catalogue:approve finds it in the review queue and approves (publishing the next
+// version) or rejects it with a reason; its author sees no approve button, and the use case
+// refuses the attempt all the same (403 GW_FOUR_EYES, audited).
 import type { Request, Response, Router } from 'express';
 import express from 'express';
 import type { DraftInput, DraftView, ValidationView } from '../catalogue/admin/catalogue-admin.ts';
@@ -228,7 +228,8 @@ function diffView(before: string, after: string): HtmlValue {
   const changed = rows.map((r) => r.kind !== 'same');
   if (!changed.includes(true))
     return html`<p class="muted" id="diff-none">
-      与已发布版本相同 <span class="en">Same as the published version</span>
+      已保存的草稿与已发布版本相同
+      <span class="en">The saved draft is the same as the published version</span>
     </p>`;
   const near = rows.map((_, i) =>
     changed.slice(Math.max(0, i - CONTEXT), i + CONTEXT + 1).includes(true),
@@ -277,7 +278,7 @@ function diffView(before: string, after: string): HtmlValue {
       <thead>
         <tr>
           <th colspan="2">已发布 <span class="en">Published</span></th>
-          <th colspan="2">草稿 <span class="en">Draft</span></th>
+          <th colspan="2">已保存的草稿 <span class="en">Saved draft</span></th>
         </tr>
       </thead>
       <tbody>
@@ -327,6 +328,13 @@ function draftRows(drafts: readonly DraftView[]): HtmlValue {
   </div>`;
 }
 
+/**
+ * How the editor's text relates to the store, for its script (assets/catalogue-editor.js):
+ * `saved` — the page answers a save, so the caret and scroll the script kept at submit come back;
+ * `refused` — a save was refused and the text shown is stored nowhere (always unsaved).
+ */
+type EditorOrigin = 'loaded' | 'saved' | 'refused';
+
 /** The editor: hidden subject fields, the JSON textarea, the note, live validation, save. */
 function editorForm(
   res: Response,
@@ -341,6 +349,7 @@ function editorForm(
   },
   submitLabel: SafeHtml,
   problems: HtmlValue = '',
+  origin: EditorOrigin = 'loaded',
 ): SafeHtml {
   const isNew = action === '/console/catalogue/drafts';
   return html`<form
@@ -349,6 +358,8 @@ function editorForm(
       id="draft-editor"
       class="card"
       data-check-url="/console/catalogue/drafts/check"
+      ${origin === 'loaded' ? '' : 'data-after-save'}
+      ${origin === 'refused' ? 'data-unsaved' : ''}
     >
       ${csrfField(sessionOf(res))} ${isNew ? creationKeyField() : ''}
       <input type="hidden" name="kind" value="${fields.kind}" />
@@ -388,10 +399,16 @@ ${fields.document}</textarea>
       <input id="draft-note" name="note" value="${fields.note}" maxlength="500" />
       <div class="actions">
         <button type="submit" class="primary" id="draft-save">${submitLabel}</button>
+        <button type="button" id="draft-discard" hidden>
+          放弃修改 <span class="en">Discard changes</span>
+        </button>
         <span class="muted" id="live-state"
           >输入时自动校验 <span class="en">Validated as you type</span></span
         >
       </div>
+      <p class="muted" id="live-check-stale" hidden>
+        以下结果针对修改前的文本 <span class="en">The answer below is for an earlier text</span>
+      </p>
       <section id="live-check" aria-live="polite">${problems}</section>
     </form>
     <script src="/console/assets/catalogue-editor.js" defer></script>`;
@@ -435,6 +452,7 @@ function draftBody(
   draft: DraftView,
   calendars: ReadonlyMap<number, string>,
   notice?: SafeHtml,
+  afterSave = false,
 ): HtmlValue {
   const me = operatorOf(res).id;
   const session = sessionOf(res);
@@ -543,6 +561,8 @@ function draftBody(
                 document,
               },
               html`保存 <span class="en">Save</span>`,
+              '',
+              afterSave ? 'saved' : 'loaded',
             )}
             <div class="card actions" id="draft-steps">
               ${postForm(session, `/console/catalogue/drafts/${id}/validate`, html`<button type="submit" id="draft-validate">校验 <span class="en">Validate</span></button>`, { className: 'inline' })}
@@ -580,8 +600,16 @@ function draftBody(
           : html`<p class="muted">尚未校验 <span class="en">Not validated yet</span></p>`
       }
     </section>
-    <section class="card">
-      <h2>${label('与已发布版本对比', 'Diff with the published version')}</h2>
+    <section class="card" id="saved-diff">
+      <h2>${label('已保存的草稿与已发布版本对比', 'Saved draft against the published version')}</h2>
+      ${
+        editable
+          ? html`<p class="notice warn" id="diff-unsaved" hidden>
+              编辑器中有未保存的修改，保存后才会显示在此
+              <span class="en">Unsaved changes in the editor — save to see them here</span>
+            </p>`
+          : ''
+      }
       ${diffView(published, document)}
     </section>`;
 }
@@ -612,6 +640,7 @@ function refusedEditor(
           problems: error.errors ?? [],
           refused: `未保存 Not saved — ${error.code}: ${error.detail ?? error.message}`,
         }),
+        'refused',
       ),
     }),
     error.status,
@@ -626,16 +655,15 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
   const store = createCatalogueStore(redis, redisKeys(config.keyPrefix).catalogue);
   const calendars = async () => (await store.state()).calendars;
 
-  const show = async (res: Response, draft: DraftView, notice?: SafeHtml, status = 200) => {
+  const show = async (res: Response, draft: DraftView, notice?: SafeHtml, afterSave = false) => {
     sendPage(
       res,
       page(res, {
         title: `草稿 ${subjectOf(draft)}`,
         en: 'Catalogue draft',
         active: 'catalogue',
-        body: draftBody(deps, res, draft, await calendars(), notice),
+        body: draftBody(deps, res, draft, await calendars(), notice, afterSave),
       }),
-      status,
     );
   };
 
@@ -792,6 +820,7 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
       saved
         ? html`<p class="notice ok" id="saved">已保存 <span class="en">Saved</span></p>`
         : undefined,
+      saved,
     );
   });
 
@@ -818,7 +847,14 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
           title: '草稿未保存',
           en: 'Draft not saved',
           active: 'catalogue',
-          body: editorForm(res, action, fields, html`保存 <span class="en">Save</span>`, refusal),
+          body: editorForm(
+            res,
+            action,
+            fields,
+            html`保存 <span class="en">Save</span>`,
+            refusal,
+            'refused',
+          ),
         }),
         400,
       );
