@@ -46,6 +46,7 @@ import {
 } from '../gateway/supervision/supervision.ts';
 import { loadSupervisionData } from '../gateway/supervision/supervision-data.ts';
 import { loadAdapterSettings, type AdapterSettingsTable } from './kit/adapter-config.ts';
+import { reportCertificateExpiry } from './kit/certificate-expiry.ts';
 import { startAdapterWorker, type AdapterWorker } from './kit/job-runner.ts';
 import { ADAPTER_IDS, createAdapter, type AdapterId } from './kit/registry.ts';
 import { startWorkerOperations, type WorkerOperations } from './worker-operations.ts';
@@ -160,8 +161,11 @@ export async function startWorkers(
     registry: results,
   });
   const workers = new Map<string, AdapterWorker>();
+  const startedAt = now();
   for (const id of options.adapters ?? ADAPTER_IDS) {
     const s = settings[id];
+    // Its certificates' expiry, on /metrics and, within 30 days, in a line of this start.
+    reportCertificateExpiry(id, s.tls, { metrics, log: logger, now: startedAt });
     workers.set(
       id,
       startAdapterWorker(

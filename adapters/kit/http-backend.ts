@@ -190,7 +190,14 @@ export class HttpBackend {
     const https = url.protocol === 'https:';
     this.#target = {
       request: https ? httpsRequest : httpRequest,
-      agent: https ? new HttpsAgent({ ...KEEP_ALIVE, ...settings.tls }) : new HttpAgent(KEEP_ALIVE),
+      agent: https
+        ? new HttpsAgent({
+            ...KEEP_ALIVE,
+            // The context and name only: `expiries` is for the worker's metric, not the agent.
+            ...(settings.tls ? { secureContext: settings.tls.secureContext } : {}),
+            ...(settings.tls?.servername ? { servername: settings.tls.servername } : {}),
+          })
+        : new HttpAgent(KEEP_ALIVE),
       protocol: url.protocol,
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port,

@@ -22,10 +22,13 @@
 //   worker (gateway/callbacks/callback-worker.ts) — delivered (2xx), retry (a failed post that
 //   will be tried again), failed (given up: the last attempt, a 410 Gone, a portal no longer
 //   registered), refused (production: an address that is not public unicast, never called);
-// - `gw_callback_request_duration_seconds`: the post to the portal itself, whatever its answer.
+// - `gw_callback_request_duration_seconds`: the post to the portal itself, whatever its answer;
+// - `gw_adapter_tls_certificate_expiry_timestamp_seconds{adapter, certificate}`: when the first
+//   certificate of an adapter's tlsCertFile (`client`) or tlsCaFile (`ca`) lapses, as read at
+//   start (adapters/kit/certificate-expiry.ts); no series for an adapter without that file.
 // The backlog (outbox, queues, dead letters) is read from Redis by every gateway's /metrics
 // (delivery-metrics.ts), not here. Labels never carry case ids.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 // Each label's values are listed once: the series are shown at 0 from the start, and the types
 // are read off the lists.
@@ -53,6 +56,7 @@ export const STATUS_QUERIES = 'gw_status_queries_total';
 export const STATUS_QUERY_DURATION = 'gw_status_query_duration_seconds';
 export const CALLBACKS = 'gw_callbacks_total';
 export const CALLBACK_REQUEST_DURATION = 'gw_callback_request_duration_seconds';
+export const TLS_CERTIFICATE_EXPIRY = 'gw_adapter_tls_certificate_expiry_timestamp_seconds';
 
 /** From a near province's 10 ms to the 30 s an adapter's timeout may allow. */
 const PROVINCE_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30];
@@ -80,6 +84,8 @@ export interface WorkerMetrics {
   callback(outcome: CallbackOutcomeLabel): void;
   /** Observes one post of a callback to its portal, in seconds. */
   callbackRequest(seconds: number): void;
+  /** Sets when an adapter's client certificate or CA file first lapses (its notAfter). */
+  tlsCertificateExpiry(adapter: string, certificate: 'client' | 'ca', notAfter: Date): void;
 }
 
 export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
@@ -133,6 +139,14 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  // A timestamp, not the time left: Prometheus's convention, so an alert computes what is left
+  // against time() and the value stays put between restarts.
+  const tlsExpiry = new Gauge({
+    name: TLS_CERTIFICATE_EXPIRY,
+    help: "When the first certificate of an adapter's tlsCertFile (client) or tlsCaFile (ca) expires, unix seconds (notAfter)",
+    labelNames: ['adapter', 'certificate'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     adapterStarted: (adapter) => {
@@ -147,5 +161,7 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     jobPutBack: (adapter, reason) => putBack.inc({ adapter, reason }),
     callback: (outcome) => callbacks.inc({ outcome }),
     callbackRequest: (seconds) => callbackDuration.observe(seconds),
+    tlsCertificateExpiry: (adapter, certificate, notAfter) =>
+      tlsExpiry.set({ adapter, certificate }, notAfter.getTime() / 1000),
   };
 }

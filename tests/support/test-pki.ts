@@ -4,6 +4,8 @@
 // private one, a server certificate it signed for 127.0.0.1 and localhost, another that expired
 // when it was made, and a client certificate for the gateway whose key is encrypted with a
 // passphrase — PEM files in a fresh temporary folder. EC P-256 keys: made in milliseconds.
+// More certificates of a chosen validity on demand (issueClientCertificate, issueCaCertificate),
+// for the expiry warnings (adapters/README.md#certificate-expiry).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,4 +112,65 @@ export function createTestPki(): TestPki {
     clientKeyPassphrase,
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+let issued = 0;
+
+/**
+ * Another client certificate of the CA for the same key (clientKeyFile), valid from now for `days`
+ * (openssl's -days), subject CN=`cn`; its PEM file's path.
+ */
+export function issueClientCertificate(pki: TestPki, days: number, cn: string): string {
+  const out = `client-${++issued}.pem`;
+  openssl(
+    pki.dir,
+    'req',
+    '-new',
+    '-key',
+    'client.key',
+    '-passin',
+    `pass:${pki.clientKeyPassphrase}`,
+    '-out',
+    `client-${issued}.csr`,
+    '-subj',
+    `/O=${CLIENT_O}/CN=${cn}`,
+  );
+  openssl(
+    pki.dir,
+    'x509',
+    '-req',
+    '-in',
+    `client-${issued}.csr`,
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    out,
+    '-days',
+    String(days),
+  );
+  return join(pki.dir, out);
+}
+
+/** Another self-signed CA certificate, valid from now for `days`, subject CN=`cn`; its path. */
+export function issueCaCertificate(pki: TestPki, days: number, cn: string): string {
+  const out = `ca-${++issued}.pem`;
+  openssl(
+    pki.dir,
+    'req',
+    '-x509',
+    ...EC,
+    '-nodes',
+    '-keyout',
+    `ca-${issued}.key`,
+    '-out',
+    out,
+    '-days',
+    String(days),
+    '-subj',
+    `/CN=${cn}`,
+  );
+  return join(pki.dir, out);
 }
