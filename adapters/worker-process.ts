@@ -165,7 +165,7 @@ export async function startWorkers(
   for (const id of options.adapters ?? ADAPTER_IDS) {
     const s = settings[id];
     // Its certificates' expiry, on /metrics and, within 30 days, in a line of this start.
-    reportCertificateExpiry(id, s.tls, { metrics, log: logger, now: startedAt });
+    reportCertificateExpiry(id, s.tls?.expiries ?? [], { metrics, log: logger, now: startedAt });
     workers.set(
       id,
       startAdapterWorker(

@@ -7,12 +7,13 @@
 // tlsCaFile replaces the public roots for that adapter: a platform on the 政务外网 is trusted to
 // present its own CA's certificate, and no public CA can then vouch for an impostor (to trust both,
 // put both in the bundle).
-// What the files hold is also kept as each file's first expiry (certificate-expiry.ts): the
-// worker's metric and start lines warn before a certificate lapses and every delivery fails.
+// Each file's first expiry is kept too (certificate-expiry.ts): the worker's metric and start
+// lines warn before a certificate lapses and every call to the platform fails.
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
+import { firstExpiry, type CertificateExpiry } from './certificate-expiry.ts';
 
 /** What an adapter's keep-alive agent gives every connection it opens (kit/http-backend.ts). */
 export interface AdapterTls {
@@ -20,19 +21,8 @@ export interface AdapterTls {
   readonly secureContext: SecureContext;
   /** The name sent as SNI and checked against the platform's certificate, instead of the URL's. */
   readonly servername?: string;
-  /** The certificate of each file (tlsCertFile, tlsCaFile) that expires first. */
+  /** When each file (tlsCertFile, tlsCaFile) first lapses (certificate-expiry.ts). */
   readonly expiries: readonly CertificateExpiry[];
-}
-
-/** Which file: our client certificate (tlsCertFile) or the platform's trusted CAs (tlsCaFile). */
-export type CertificateRole = 'client' | 'ca';
-
-/** When a file's first certificate to lapse does, and whose it is: no key material. */
-export interface CertificateExpiry {
-  readonly certificate: CertificateRole;
-  /** Its subject's CN (else the whole subject): which certificate to renew. */
-  readonly subject: string;
-  readonly notAfter: Date;
 }
 
 /** The keys this file reads; the passphrase is a secret (production: only from its Env). */
@@ -109,26 +99,8 @@ export function loadAdapterTls(
   const expiries = [
     ...(cert ? [firstExpiry('client', cert.all)] : []),
     ...(ca ? [firstExpiry('ca', ca.all)] : []),
-  ];
+  ].filter((expiry) => expiry !== undefined);
   return { secureContext, ...(tlsServername ? { servername: tlsServername } : {}), expiries };
-}
-
-/**
- * The file's certificate that lapses first. One per file rather than one per certificate: a CA
- * bundle may hold the public roots too (adapters/README.md#tls), ~150 series per adapter, and for
- * tlsCertFile a lapsed intermediate fails the handshake as a lapsed leaf does.
- */
-function firstExpiry(
-  certificate: CertificateRole,
-  all: readonly X509Certificate[],
-): CertificateExpiry {
-  const first = all.reduce((a, b) => (b.validToDate < a.validToDate ? b : a));
-  const cn = /^CN=(.*)$/m.exec(first.subject)?.[1];
-  return {
-    certificate,
-    subject: cn ?? first.subject.replaceAll('\n', ', '),
-    notAfter: first.validToDate,
-  };
 }
 
 function readPem(path: string, where: string, problems: string[]): string | undefined {

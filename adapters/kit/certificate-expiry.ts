@@ -2,19 +2,61 @@
 // once our client certificate (tlsCertFile) or the trusted CA (tlsCaFile) has expired, every call
 // to that province fails its handshake (tls-failure.ts) until someone notices, and provincial IT
 // teams need weeks to issue a new one. The files are read once at start (adapter-tls.ts keeps each
-// file's first expiry), so this runs once, at the worker's start: the metric is what alerting
-// reads (a timestamp: the alert computes the time left), the line is for whoever starts the
-// worker. A periodic check would add nothing the alert on the metric does not already say.
+// file's first expiry, from here), so this reports once, at the worker's start: the metric is what
+// alerting reads (a timestamp: the alert computes the time left), the line is for whoever starts
+// the worker. A periodic check would add nothing the alert on the metric does not already say.
+import { X509Certificate } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
 import type { WorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
 import type { Logger } from '../../gateway/shared/logger.ts';
-import type { AdapterTls } from './adapter-tls.ts';
 
 /** A certificate lapsing within this many days is warned of at start. */
 export const EXPIRY_WARNING_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 
+/** Which file: our client certificate (tlsCertFile) or the platform's trusted CAs (tlsCaFile). */
+export type CertificateRole = 'client' | 'ca';
+
 const SETTING = { client: 'tlsCertFile', ca: 'tlsCaFile' } as const;
+
+/** When a file's first certificate to lapse does, and whose it is: no key material. */
+export interface CertificateExpiry {
+  readonly certificate: CertificateRole;
+  /** Its subject's CN (else the whole subject): which certificate to renew. */
+  readonly subject: string;
+  readonly notAfter: Date;
+}
+
+let publicRoots: ReadonlySet<string> | undefined;
+
+/** Node's bundled roots (Mozilla's list, what an adapter without tlsCaFile trusts), by fingerprint. */
+function isPublicRoot(cert: X509Certificate): boolean {
+  publicRoots ??= new Set(rootCertificates.map((pem) => new X509Certificate(pem).fingerprint256));
+  return publicRoots.has(cert.fingerprint256);
+}
+
+/**
+ * The file's certificate that lapses first: one series per file, not per certificate, as the
+ * alert needs only the next date. For tlsCertFile any of the chain counts (a lapsed intermediate
+ * fails the handshake as a lapsed leaf does). For tlsCaFile Node's own public roots, appended to
+ * trust both (adapters/README.md#tls), are left out: Node renews them, a private CA is never one
+ * of them, and some lapse years before the province's CA. Undefined when nothing else is left.
+ */
+export function firstExpiry(
+  certificate: CertificateRole,
+  all: readonly X509Certificate[],
+): CertificateExpiry | undefined {
+  const counted = certificate === 'ca' ? all.filter((cert) => !isPublicRoot(cert)) : all;
+  if (counted.length === 0) return undefined;
+  const first = counted.reduce((a, b) => (b.validToDate < a.validToDate ? b : a));
+  const cn = /^CN=(.*)$/m.exec(first.subject)?.[1];
+  return {
+    certificate,
+    subject: cn ?? first.subject.replaceAll('\n', ', '),
+    notAfter: first.validToDate,
+  };
+}
 
 export interface CertificateExpiryDeps {
   metrics: Pick<WorkerMetrics, 'tlsCertificateExpiry'>;
@@ -30,10 +72,10 @@ export interface CertificateExpiryDeps {
  */
 export function reportCertificateExpiry(
   adapter: string,
-  tls: AdapterTls | undefined,
+  expiries: readonly CertificateExpiry[],
   deps: CertificateExpiryDeps,
 ): void {
-  for (const { certificate, subject, notAfter } of tls?.expiries ?? []) {
+  for (const { certificate, subject, notAfter } of expiries) {
     deps.metrics.tlsCertificateExpiry(adapter, certificate, notAfter);
     const left = notAfter.getTime() - deps.now.getTime();
     const fields = {

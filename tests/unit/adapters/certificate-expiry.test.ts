@@ -1,12 +1,13 @@
 // When an adapter's certificates lapse (adapters/kit/adapter-tls.ts keeps each file's first expiry,
 // adapters/kit/certificate-expiry.ts reports it; adapters/README.md#certificate-expiry): a file of
-// several certificates counts by the one that lapses first, and the start's line is a warning
-// from 30 days before notAfter and an error after it, read against the clock given. Files of a
-// throwaway openssl-made PKI, settings resolved as the worker resolves them, a real metrics
-// registry read as Prometheus text.
+// several certificates counts by the one that lapses first (Node's own public roots left out of a
+// CA bundle), and the start's line is a warning from 30 days before notAfter and an error after
+// it, read against the clock given. Files of a throwaway openssl-made PKI, settings resolved as
+// the worker resolves them, a real metrics registry read as Prometheus text.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAdapterSettings } from '../../../adapters/kit/adapter-config.ts';
 import type { AdapterTls } from '../../../adapters/kit/adapter-tls.ts';
@@ -74,6 +75,23 @@ describe('adapter certificate expiry', () => {
     expect(JSON.stringify(tls.expiries)).not.toMatch(/PRIVATE KEY|BEGIN/);
   });
 
+  it("leaves Node's own public roots out of a CA bundle's expiry; a bundle of nothing else has none", () => {
+    const privateCa = issueCaCertificate(pki, 10, 'Private Province CA');
+    // Some of Node's roots lapse long before others: the earliest of them is not the private CA's.
+    const earliestPublic = Math.min(
+      ...rootCertificates.map((pem) => new X509Certificate(pem).validToDate.getTime()),
+    );
+    expect(earliestPublic).not.toBe(notAfterOf(privateCa).getTime());
+    const withRoots = join(pki.dir, 'with-public-roots.pem');
+    writeFileSync(withRoots, [readFileSync(privateCa, 'utf8'), ...rootCertificates].join('\n'));
+    expect(scTls({ tlsCaFile: withRoots }).expiries).toEqual([
+      { certificate: 'ca', subject: 'Private Province CA', notAfter: notAfterOf(privateCa) },
+    ]);
+    const rootsOnly = join(pki.dir, 'public-roots.pem');
+    writeFileSync(rootsOnly, rootCertificates.join('\n'));
+    expect(scTls({ tlsCaFile: rootsOnly }).expiries).toEqual([]);
+  });
+
   it('sets the series and logs nothing until 30 days before notAfter, then a warning through notAfter, then an error', async () => {
     const cert = issueClientCertificate(pki, 40, 'swgw-forty-days');
     const tls = scTls({
@@ -85,7 +103,7 @@ describe('adapter certificate expiry', () => {
     const at = (offsetMs: number) => {
       const metrics = createWorkerMetrics();
       const { logger, lines } = memoryLogger();
-      reportCertificateExpiry('sc', tls, {
+      reportCertificateExpiry('sc', tls.expiries, {
         metrics,
         log: logger,
         now: new Date(notAfter.getTime() + offsetMs),
