@@ -5,20 +5,21 @@
 // the same case goes through once the certificate or our settings are fixed — so it is retried,
 // counts towards the breaker, which then pauses the adapter instead of failing every waiting case
 // for good, and after the last attempt the case is a dead letter that names the cause, to replay.
+import {
+  certificateFault,
+  isTlsHandshakeCode,
+  type CertificateFault,
+} from '../../gateway/shared/tls-certificate-fault.ts';
 import { TransientDeliveryError } from './contract.ts';
 
-/** The platform's certificate does not chain to a CA the adapter trusts. */
-const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_CHAIN_TOO_LONG',
-  'INVALID_CA',
-]);
+/** The platform's certificate, what is wrong with it, and the setting that fixes it. */
+const SERVER_CERTIFICATE: Readonly<Record<CertificateFault, string>> = {
+  untrusted: 'its certificate is not signed by a CA this adapter trusts (tlsCaFile)',
+  name: 'its certificate does not name the host called (baseUrl, tlsServername)',
+  expired: 'its certificate has expired',
+  'not-yet-valid': 'its certificate is not valid yet (check the clock)',
+  revoked: 'its certificate is revoked',
+};
 
 /** The platform's alert about the certificate we sent, or did not send. */
 const CLIENT_CERTIFICATE: Readonly<Record<string, string>> = {
@@ -34,20 +35,11 @@ const CLIENT_CERTIFICATE: Readonly<Record<string, string>> = {
 };
 
 function what(code: string): string | undefined {
-  if (UNTRUSTED.has(code)) {
-    return 'its certificate is not signed by a CA this adapter trusts (tlsCaFile)';
-  }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return 'its certificate does not name the host called (baseUrl, tlsServername)';
-  }
-  if (code === 'CERT_HAS_EXPIRED') return 'its certificate has expired';
-  if (code === 'CERT_NOT_YET_VALID') return 'its certificate is not valid yet (check the clock)';
-  if (code === 'CERT_REVOKED') return 'its certificate is revoked';
+  const fault = certificateFault(code);
+  if (fault) return SERVER_CERTIFICATE[fault];
   const alert = CLIENT_CERTIFICATE[code];
   if (alert) return alert;
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || code === 'EPROTO') {
-    return 'the TLS handshake failed';
-  }
+  if (isTlsHandshakeCode(code)) return 'the TLS handshake failed';
   return undefined;
 }
 

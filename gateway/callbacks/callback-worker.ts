@@ -8,6 +8,10 @@
 // (gateway/metrics/worker-metrics.ts): delivered, retry (attempts remain), failed (given up: the
 // last attempt, a 410, a portal no longer registered) or refused; the post itself is timed in
 // gw_callback_request_duration_seconds.
+// An https callback is posted as a browser would: the portal's certificate verified against the
+// CAs Node trusts (its bundle, and NODE_EXTRA_CA_CERTS, read at start), the host sent as SNI; a
+// failed handshake is a transient failure whose reason says TLS and what is wrong
+// (callback-tls-failure.ts).
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -22,6 +26,7 @@ import { exchange } from '../shared/http-exchange.ts';
 import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 import { callbackAgents, refusedAddress } from './callback-address.ts';
+import { callbackTlsFailure } from './callback-tls-failure.ts';
 import type { CallbackJob, CallbackJobData } from './callback-queue.ts';
 import { callbackUrlProblem } from './callback-url.ts';
 
@@ -101,7 +106,7 @@ export function startCallbackWorker(deps: {
       const refused = refusedAddress(error);
       if (refused) refuse(job, refused.host, refused.message);
       deps.metrics.callbackRequest((performance.now() - started) / 1000);
-      throw error;
+      throw callbackTlsFailure(error) ?? error;
     });
     deps.metrics.callbackRequest((performance.now() - started) / 1000);
     if (res.status === 410) throw new UnrecoverableError('portal answered 410 Gone');
