@@ -10,9 +10,10 @@
 // (worker-operations.ts), started once everything else runs and closed last.
 // adapters/worker.ts runs it alone (`npm run start:worker`); `npm start` runs it beside the
 // gateway and the sandboxes.
-import type { Config } from '../config/load-config.ts';
+import { ConfigError, type Config } from '../config/load-config.ts';
 import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
 import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
+import { extraCaCertsProblems } from '../gateway/callbacks/extra-ca-certs.ts';
 import { createCaseSystem } from '../gateway/case-system.ts';
 import { createStatusQueryRecorder } from '../gateway/cases/record-status-query.ts';
 import { createLiveCatalogue, type LiveCatalogue } from '../gateway/catalogue/live-catalogue.ts';
@@ -66,6 +67,8 @@ export interface WorkerOptions {
   adapters?: readonly AdapterId[];
   /** Adapter settings; default config/adapters.json (GW_ADAPTERS_FILE). */
   adapterSettings?: AdapterSettingsTable;
+  /** The environment NODE_EXTRA_CA_CERTS is read from; default process.env. */
+  processEnv?: NodeJS.ProcessEnv;
   /** The clock of every status time; default the system clock. */
   now?: () => Date;
   /**
@@ -84,10 +87,20 @@ export async function startWorkers(
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
   const { signal } = options;
-  // Read first (the tls* files too, adapters/kit/adapter-tls.ts): a bad adapters file fails the
-  // start with every problem before anything connects.
-  const settings =
-    options.adapterSettings ?? loadAdapterSettings({ env: config.env, file: config.adaptersFile });
+  // Read first (the tls* files too, adapters/kit/adapter-tls.ts, and NODE_EXTRA_CA_CERTS's,
+  // gateway/callbacks/extra-ca-certs.ts): a bad adapters or CA file fails the start with every
+  // problem before anything connects.
+  const caProblems = extraCaCertsProblems(options.processEnv ?? process.env);
+  let settings: AdapterSettingsTable;
+  try {
+    settings =
+      options.adapterSettings ??
+      loadAdapterSettings({ env: config.env, file: config.adaptersFile });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError([...caProblems, ...error.problems]);
+    throw error;
+  }
+  if (caProblems.length > 0) throw new ConfigError(caProblems);
   const connection = createRedis('worker', redisSettings(config));
   try {
     // A stop asked for meanwhile (options.signal) ends the wait at once.

@@ -9,10 +9,10 @@
 // put both in the bundle).
 // Each file's first expiry is kept too (certificate-expiry.ts): the worker's metric and start
 // lines warn before a certificate lapses and every call to the platform fails.
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
+import { certificates, readPem } from '../../gateway/shared/pem-files.ts';
 import { firstExpiry, type CertificateExpiry } from './certificate-expiry.ts';
 
 /** What an adapter's keep-alive agent gives every connection it opens (kit/http-backend.ts). */
@@ -35,8 +35,6 @@ export const TLS_SETTINGS = [
 ] as const;
 
 type TlsKey = (typeof TLS_SETTINGS)[number];
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /**
  * The adapter's TLS from its resolved settings, or undefined when it sets none. `written` is its
@@ -101,41 +99,6 @@ export function loadAdapterTls(
     ...(ca ? [firstExpiry('ca', ca.all)] : []),
   ].filter((expiry) => expiry !== undefined);
   return { secureContext, ...(tlsServername ? { servername: tlsServername } : {}), expiries };
-}
-
-function readPem(path: string, where: string, problems: string[]): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    problems.push(`${where}: cannot read ${path} (${typeof code === 'string' ? code : 'error'})`);
-    return undefined;
-  }
-}
-
-/** The file's PEM certificates, each parsed (node:tls would skip one it cannot read, silently). */
-function certificates(
-  path: string,
-  where: string,
-  problems: string[],
-): { pem: string; leaf: X509Certificate; all: X509Certificate[] } | undefined {
-  const pem = readPem(path, where, problems);
-  if (pem === undefined) return undefined;
-  const blocks = pem.match(PEM_CERTIFICATE) ?? [];
-  if (blocks.length === 0) {
-    problems.push(`${where}: ${path} holds no PEM certificate`);
-    return undefined;
-  }
-  const parsed: X509Certificate[] = [];
-  for (const [n, block] of blocks.entries()) {
-    try {
-      parsed.push(new X509Certificate(block));
-    } catch {
-      problems.push(`${where}: certificate ${n + 1} of ${path} does not parse`);
-      return undefined;
-    }
-  }
-  return { pem, leaf: parsed[0]!, all: parsed };
 }
 
 /** The key, opened with the passphrase; the problem names why, never the key's bytes. */

@@ -1,7 +1,8 @@
 // The worker process (adapters/worker.ts, as compose runs it) refuses to start on an adapters file
-// whose tls* settings it cannot use (adapters/README.md#tls): it prints every problem, each naming
-// the adapter and the setting, and exits 1 — read first, before it waits for Redis (here a port
-// where none listens).
+// whose tls* settings it cannot use (adapters/README.md#tls), or on a NODE_EXTRA_CA_CERTS that names
+// no file of CA certificates (gateway/README.md#callbacks-over-tls; Node itself only warns, or
+// says nothing): it prints every problem, each naming the adapter and the setting, and exits 1 —
+// read first, before it waits for Redis (here a port where none listens).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,39 @@ describe('worker start with unusable TLS files', () => {
     expect(output).toContain(`adapters.sc.tlsCaFile: cannot read ${missing} (ENOENT)`);
     expect(output).toContain('adapters.cq.tlsKeyFile: required with tlsCertFile');
     expect(output).toContain(`adapters.cq.tlsCertFile: ${certOnly} holds no PEM certificate`);
+    expect(output).not.toContain('Redis not reachable');
+  });
+});
+
+describe('worker start with an unusable NODE_EXTRA_CA_CERTS', () => {
+  /** Starts the worker with the default adapters file and this CA file; its exit and output. */
+  async function startWith(extraCaCerts: string) {
+    const worker = startNodeChild(projectPath('adapters/worker.ts'), {
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      GW_DATA_KEYS: testDataKeys(),
+      NODE_EXTRA_CA_CERTS: extraCaCerts,
+      GW_REDIS_STARTUP_TIMEOUT_MS: '1000',
+      LOG_FLUSH_MS: '0',
+    });
+    const { code } = await worker.exited;
+    return { code, output: worker.output() };
+  }
+
+  it('a file it cannot read: prints the problem naming NODE_EXTRA_CA_CERTS and exits 1 without waiting for Redis', async () => {
+    const missing = join(dir, 'portal-ca.pem');
+    const { code, output } = await startWith(missing);
+    expect(code).toBe(1);
+    expect(output).toContain('worker failed to start');
+    expect(output).toContain(`NODE_EXTRA_CA_CERTS: cannot read ${missing} (ENOENT)`);
+    expect(output).not.toContain('Redis not reachable');
+  });
+
+  it('a file that holds no certificate: prints the problem naming NODE_EXTRA_CA_CERTS and exits 1', async () => {
+    const notCa = join(dir, 'not-a-ca.pem');
+    writeFileSync(notCa, 'not a certificate\n');
+    const { code, output } = await startWith(notCa);
+    expect(code).toBe(1);
+    expect(output).toContain(`NODE_EXTRA_CA_CERTS: ${notCa} holds no PEM certificate`);
     expect(output).not.toContain('Redis not reachable');
   });
 });
