@@ -176,15 +176,21 @@ async function callback(url: string) {
     { timeoutMs: 15_000, what: `callback ${caseId} delivered or failed for good` },
   );
   const job = await gw.services.callbacks.queue.getJob(jobId);
-  return {
-    state,
-    attemptsMade: job?.attemptsMade,
-    failedReason: job?.failedReason,
-    failed: worker
-      .lines()
-      .filter((l) => l.msg === 'callback failed' && l.caseId === caseId)
-      .map((l) => ({ attempt: l.attempt, reason: l.reason })),
-  };
+  const attemptsMade = job?.attemptsMade ?? 0;
+  // The worker logs an attempt's failure once BullMQ has recorded it, so the last one's line may
+  // come after the state is read: wait for one per failed attempt (a line still being written
+  // does not parse: read again).
+  const failed = await waitFor(
+    () => {
+      const lines = worker
+        .lines()
+        .filter((l) => l.msg === 'callback failed' && l.caseId === caseId)
+        .map((l) => ({ attempt: l.attempt, reason: l.reason }));
+      return lines.length >= (state === 'failed' ? attemptsMade : attemptsMade - 1) && lines;
+    },
+    { what: `the worker's callback failed lines for ${caseId}` },
+  );
+  return { state, attemptsMade, failedReason: job?.failedReason, failed };
 }
 
 const counted = async () => ({
