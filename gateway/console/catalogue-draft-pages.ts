@@ -25,6 +25,7 @@ import {
   sessionOf,
   type ConsoleDeps,
 } from './console-context.ts';
+import { assetUrl } from './console-assets.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { chinaTime } from './console-labels.ts';
@@ -411,7 +412,7 @@ ${fields.document}</textarea>
       </p>
       <section id="live-check" aria-live="polite">${problems}</section>
     </form>
-    <script src="/console/assets/catalogue-editor.js" defer></script>`;
+    <script src="${assetUrl(res, 'catalogue-editor.js')}" defer></script>`;
 }
 
 function inputOf(body: unknown, fixed?: DraftView): DraftInput {

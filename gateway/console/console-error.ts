@@ -63,6 +63,7 @@ export const consoleErrorPage: ErrorRequestHandler = (error: unknown, _req, res,
   sendPage(
     res,
     publicPage(
+      res,
       zh,
       html`<section class="error-page" data-status="${status}">
         <h1>${status} ${zh} <span class="en">${en}</span></h1>

@@ -3,7 +3,6 @@
 // and an HTML 404 and error page of its own. Mounted before the gateway's JSON body parser: the
 // console reads urlencoded forms (small, UTF-8), and never answers problem+json.
 import express, { type Router } from 'express';
-import { projectPath } from '../shared/project-root.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
 import { loadDataKeys } from '../personal-data/data-keys.ts';
@@ -15,6 +14,7 @@ import { ConsoleError, consoleErrorPage } from './console-error.ts';
 import { pageHeaders, requireSignIn } from './console-guard.ts';
 import { auditPages } from './audit-pages.ts';
 import { boardPages } from './board-pages.ts';
+import { consoleAssets, withAssets } from './console-assets.ts';
 import { calendarPages } from './catalogue-calendar-pages.ts';
 import { catalogueDraftPages, draftFormParser } from './catalogue-draft-pages.ts';
 import { cataloguePages } from './catalogue-pages.ts';
@@ -68,14 +68,9 @@ export function consoleDeps(services: ConsoleServices): ConsoleDeps {
 
 export function consoleRouter(deps: ConsoleDeps): Router {
   const inner = gatewayRouter();
-  inner.use(
-    '/assets',
-    express.static(projectPath('gateway', 'console', 'assets'), {
-      fallthrough: false,
-      index: false,
-      maxAge: '1h',
-    }),
-  );
+  const assets = consoleAssets();
+  inner.use(withAssets(assets));
+  inner.use('/assets', assets.router());
   // Draft forms carry whole item documents; every other form stays within 32 KiB.
   inner.use('/catalogue/drafts', draftFormParser);
   inner.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));

@@ -1,7 +1,9 @@
 // The page every console screen is drawn in (gateway/console/README.md#adding-a-page): header
 // with the signed-in operator and sign-out, the navigation they may use, the page's own content.
-// Chinese first, English beside it in smaller type; one stylesheet served from /console/assets.
+// Chinese first, English beside it in smaller type; one stylesheet served from /console/assets,
+// linked by its versioned URL (console-assets.ts).
 import type { Response } from 'express';
+import { assetUrl } from './console-assets.ts';
 import { operatorOf, sessionOf } from './console-context.ts';
 import { CONSOLE_NAV } from './console-nav.ts';
 import { csrfField } from './forms.ts';
@@ -21,14 +23,14 @@ export function label(zh: string, en: string): SafeHtml {
   return html`${zh} <span class="en">${en}</span>`;
 }
 
-function document(title: string, header: HtmlValue, main: HtmlValue): SafeHtml {
+function document(res: Response, title: string, header: HtmlValue, main: HtmlValue): SafeHtml {
   return html`<!doctype html>
     <html lang="zh-CN">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · 运维控制台</title>
-        <link rel="stylesheet" href="/console/assets/console.css" />
+        <link rel="stylesheet" href="${assetUrl(res, 'console.css')}" />
         <link rel="icon" href="data:," />
       </head>
       <body>
@@ -60,6 +62,7 @@ export function page(res: Response, spec: PageSpec): SafeHtml {
     <nav class="site-nav">${nav}</nav>
   </header>`;
   return document(
+    res,
     spec.title,
     header,
     html`<h1>${label(spec.title, spec.en)}</h1>
@@ -68,11 +71,11 @@ export function page(res: Response, spec: PageSpec): SafeHtml {
 }
 
 /** A page without a session (sign-in, expired): no navigation. */
-export function publicPage(title: string, body: HtmlValue): SafeHtml {
+export function publicPage(res: Response, title: string, body: HtmlValue): SafeHtml {
   const header = html`<header class="site-header">
     <div class="brand">跨省通办网关 · 运维控制台 <span class="en">Operator console</span></div>
   </header>`;
-  return document(title, header, body);
+  return document(res, title, header, body);
 }
 
 /** Sends a page as the response. */

@@ -59,6 +59,7 @@ function signInForm(
   sendPage(
     res,
     publicPage(
+      res,
       '登录',
       html`<section class="sign-in card">
         <h1>登录 <span class="en">Sign in</span></h1>

@@ -1,8 +1,12 @@
 // The portal's pages are plain HTML files under portal/pages with `{{name}}` placeholders, filled
 // here with every value HTML-escaped (`{{{name}}}` inserts markup the server built itself, already
 // escaped), inside one layout. Read once at start: no template engine, no per-request file reads.
+// The pages name their scripts and stylesheets plainly (`/assets/pay.js`); on reading, each such
+// link becomes its versioned URL (gateway/shared/versioned-assets.ts), so a deploy's new page
+// never runs an old cached script.
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import type { VersionedAssets } from '../../gateway/shared/versioned-assets.ts';
 
 export type PageName = 'layout' | 'login' | 'home' | 'pay' | 'case' | 'receipt' | 'unavailable';
 
@@ -33,7 +37,7 @@ export function fill(template: string, values: Readonly<Record<string, unknown>>
 export class Pages {
   readonly #templates = new Map<PageName, string>();
 
-  constructor(dir = projectPath('portal', 'pages')) {
+  constructor(assets: VersionedAssets, dir = projectPath('portal', 'pages')) {
     for (const name of [
       'layout',
       'login',
@@ -43,7 +47,7 @@ export class Pages {
       'receipt',
       'unavailable',
     ] as const)
-      this.#templates.set(name, readFileSync(`${dir}/${name}.html`, 'utf8'));
+      this.#templates.set(name, assets.versioned(readFileSync(`${dir}/${name}.html`, 'utf8')));
   }
 
   /** A whole page: `name` inside the layout, with the page title and the signed-in enterprise. */

@@ -1,12 +1,14 @@
 // The reference taxpayer portal as an express app (README.md#the-taxpayer-portal), built from its
 // parts: sessions, the gateway link, the portal's own case records, the live feed and the pages.
 // Everything is served from this origin (no CDN) under a strict Content-Security-Policy: scripts
-// and styles only from /assets, nothing inline, no framing. When the portal's Redis fails, a page
+// and styles only from /assets (linked by URLs carrying their content's hash, cached for a year),
+// nothing inline, no framing. When the portal's Redis fails, a page
 // or a call answers 503 saying so (store-unavailable.ts); the portal keeps running.
 import express, { type Express } from 'express';
 import { createSealer } from '../../gateway/personal-data/sealed-data.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
+import { VersionedAssets } from '../../gateway/shared/versioned-assets.ts';
 import { CallbackVerifier } from './callback-verifier.ts';
 import { CALLBACK_PATH, callbackRoutes } from './callback-routes.ts';
 import { CaseFeed } from './case-feed.ts';
@@ -33,6 +35,8 @@ export interface PortalDeps {
   readonly publicUrl: () => string;
   readonly accounts?: readonly PortalAccount[];
   readonly warn?: (message: string) => void;
+  /** Where the scripts and stylesheets are read from: portal/assets unless a test copies them. */
+  readonly assetsDir?: string;
 }
 
 const SECURITY_HEADERS = {
@@ -64,7 +68,8 @@ export function createPortalApp(deps: PortalDeps): Express {
     warn,
   });
   const feed = new CaseFeed(gateway);
-  const pages = new Pages();
+  const assets = new VersionedAssets(deps.assetsDir ?? projectPath('portal', 'assets'), '/assets');
+  const pages = new Pages(assets);
   const labels = loadLabels();
 
   const app = express();
@@ -76,10 +81,7 @@ export function createPortalApp(deps: PortalDeps): Express {
     res.set(SECURITY_HEADERS);
     next();
   });
-  app.use(
-    '/assets',
-    express.static(projectPath('portal', 'assets'), { fallthrough: false, maxAge: '1h' }),
-  );
+  app.use('/assets', assets.router());
   const verifier = new CallbackVerifier({ secret: config.secret, redis: deps.redis, keys });
   app.use(callbackRoutes({ verifier, cases, feed, warn }));
   app.use(

@@ -42,6 +42,8 @@ export async function connectPortalRedis(
 export interface PortalOptions {
   readonly config: PortalConfig;
   readonly warn?: (message: string) => void;
+  /** The scripts and stylesheets served: portal/assets unless a test serves a copy. */
+  readonly assetsDir?: string;
 }
 
 export interface RunningPortal {
