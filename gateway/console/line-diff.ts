@@ -1,5 +1,5 @@
 // A line diff for the console's side-by-side view of a draft against the published version
-// (catalogue-draft-pages.ts). Both sides are pretty-printed JSON, and an operator's edit is
+// (catalogue-draft-diff.ts). Both sides are pretty-printed JSON, and an operator's edit is
 // usually small: the common head and tail are matched first, then the changed middle by a longest
 // common subsequence. A middle too large for that table (a whole schema replaced) is shown as
 // removed then added, which is still a correct diff, only a coarser one. No dependency: this is all

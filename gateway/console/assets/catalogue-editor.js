@@ -1,4 +1,4 @@
-// Live validation in the catalogue draft editor (gateway/console/catalogue-draft-pages.ts): while
+// Live validation in the catalogue draft editor (gateway/console/catalogue-draft-editor.ts): while
 // the operator types, the editor form (with its CSRF token) is posted to the console's check
 // endpoint, which runs the gateway's own draft validation and compatibility report and answers an
 // HTML fragment (escaped by the server) shown under the editor. A local script, no framework; the

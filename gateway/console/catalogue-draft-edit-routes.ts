@@ -1,0 +1,124 @@
+// Editing a catalogue draft (gateway/console/README.md#catalogue-drafts): creating one — from an
+// item page, a draft of the item's latest version; from the new-item or new-calendar editor, its
+// document — the editor's live check as it is typed, and saving. A save the use case refuses, or a
+// document that is not JSON, answers the editor again with what was typed (catalogue-draft-editor.ts).
+import type { Router } from 'express';
+import type { DraftInput } from '../catalogue/admin/catalogue-admin.ts';
+import { draftItemOf } from '../catalogue/admin/item-version.ts';
+import { gatewayRouter } from '../http/router.ts';
+import { editorForm, refusedEditor } from './catalogue-draft-editor.ts';
+import { inputOf, loadDraft, MAX_DOCUMENT_CHARS } from './catalogue-draft-input.ts';
+import { checkInput, validationReport } from './catalogue-draft-validation.ts';
+import { operatorRequest, type ConsoleDeps } from './console-context.ts';
+import { ConsoleError } from './console-error.ts';
+import { requireRight } from './console-guard.ts';
+import { CREATION_KEY_FIELD, formText } from './forms.ts';
+import { html, type SafeHtml } from './html.ts';
+import { page, sendPage } from './layout.ts';
+
+export function draftEditRoutes(deps: ConsoleDeps): Router {
+  const router = gatewayRouter();
+  const admin = () => deps.services.catalogueAdmin;
+
+  // From an item page: a draft of its latest version; or from the new-item editor: its document.
+  router.post('/catalogue/drafts', async (req, res) => {
+    const itemCode = formText(req.body, 'itemCode', 10).toUpperCase();
+    let input: DraftInput;
+    if (formText(req.body, 'document', 1) === '') {
+      const registry = deps.services.registry;
+      const item = registry.item(itemCode);
+      if (!item) throw new ConsoleError(404, `没有事项 ${itemCode}`, `No item ${itemCode}`);
+      const examples = registry.examplesFor(itemCode);
+      input = {
+        kind: 'item',
+        itemCode,
+        baseVersion: item.version,
+        item: draftItemOf(item, registry.schemaFor(itemCode) ?? {}, {
+          valid: examples?.valid ?? [],
+          invalid: examples?.invalid ?? [],
+        }),
+      };
+    } else {
+      input = inputOf(req.body);
+    }
+    try {
+      const key = formText(req.body, CREATION_KEY_FIELD, 200);
+      const { draft } = await admin().createDraft(operatorRequest(res), input, key || undefined);
+      res.redirect(303, `/console/catalogue/drafts/${draft.draftId}`);
+    } catch (error) {
+      const fields = {
+        kind: input.kind ?? 'item',
+        ...(input.itemCode ? { itemCode: input.itemCode } : {}),
+        note: input.note ?? '',
+        document: formText(req.body, 'document', MAX_DOCUMENT_CHARS),
+      };
+      if (!refusedEditor(res, error, '/console/catalogue/drafts', fields)) throw error;
+    }
+  });
+
+  // Live validation: the editor's script posts the whole form here as it is typed.
+  // (Before POST /catalogue/drafts/:draftId, which would take `check` for a draft's id.)
+  router.post(
+    '/catalogue/drafts/check',
+    requireRight(deps, 'catalogue:edit', 'catalogue.draft.check'),
+    async (req, res) => {
+      const draftId = formText(req.body, 'draftId', 40);
+      const fixed = draftId ? await loadDraft(deps, res, draftId) : undefined;
+      let fragment: SafeHtml;
+      try {
+        fragment = await checkInput(deps, res, inputOf(req.body, fixed));
+      } catch (error) {
+        if (!(error instanceof ConsoleError)) throw error;
+        fragment = validationReport({ problems: [], refused: `${error.zh} ${error.en}` });
+        res.status(error.status);
+      }
+      res.type('html').send(fragment.toString());
+    },
+  );
+
+  router.post('/catalogue/drafts/:draftId', async (req, res) => {
+    const current = await loadDraft(deps, res, String(req.params.draftId));
+    const action = `/console/catalogue/drafts/${current.draftId}`;
+    const fields = {
+      kind: current.kind,
+      draftId: current.draftId,
+      ...(current.itemCode ? { itemCode: current.itemCode } : {}),
+      note: formText(req.body, 'note', 500),
+      document: formText(req.body, 'document', MAX_DOCUMENT_CHARS),
+    };
+    let input: DraftInput;
+    try {
+      input = inputOf(req.body, current);
+    } catch (error) {
+      if (!(error instanceof ConsoleError)) throw error;
+      // Not JSON: the editor again with the text, so nothing typed is lost.
+      const refusal = validationReport({ problems: [], refused: `${error.zh} ${error.en}` });
+      sendPage(
+        res,
+        page(res, {
+          title: '草稿未保存',
+          en: 'Draft not saved',
+          active: 'catalogue',
+          body: editorForm(
+            res,
+            action,
+            fields,
+            html`保存 <span class="en">Save</span>`,
+            refusal,
+            'refused',
+          ),
+        }),
+        400,
+      );
+      return;
+    }
+    try {
+      await admin().updateDraft(operatorRequest(res), current.draftId, input);
+    } catch (error) {
+      if (!refusedEditor(res, error, action, fields)) throw error;
+      return;
+    }
+    res.redirect(303, `${action}?saved=1`);
+  });
+  return router;
+}
