@@ -34,6 +34,8 @@ export interface AuditQuery {
   limit?: number;
   actor?: string;
   action?: string;
+  /** What the entries are about, e.g. a case id. */
+  target?: string;
   outcome?: AuditOutcome;
 }
 
@@ -177,10 +179,11 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     async page(query) {
       const after = query.after ?? 0;
       const limit = Math.min(Math.max(query.limit ?? AUDIT_PAGE_DEFAULT, 1), AUDIT_PAGE_MAX);
-      const filtered = query.actor ?? query.action ?? query.outcome;
+      const filtered = query.actor ?? query.action ?? query.target ?? query.outcome;
       const matches = (e: AuditEntry) =>
         (query.actor === undefined || e.actor === query.actor) &&
         (query.action === undefined || e.action === query.action) &&
+        (query.target === undefined || e.target === query.target) &&
         (query.outcome === undefined || e.outcome === query.outcome);
       const last = (await readHead()).seq;
       const items: AuditEntry[] = [];

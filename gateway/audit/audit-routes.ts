@@ -33,6 +33,11 @@ export const AUDIT_QUERY_SCHEMA = {
       pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$',
       description: 'Only entries of this action, e.g. `dead-letter.replay`.',
     },
+    target: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$',
+      description: 'Only entries about this target, e.g. a case id.',
+    },
     outcome: {
       type: 'string',
       enum: AUDIT_OUTCOMES,
@@ -104,6 +109,7 @@ export const AUDIT_ROUTES = [
         limit: query.limit === undefined ? undefined : Number(query.limit),
         actor: query.actor,
         action: query.action,
+        target: query.target,
         outcome: query.outcome,
       }),
     }),

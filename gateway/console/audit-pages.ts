@@ -1,12 +1,13 @@
 // 审计 (audit) in the console (gateway/console/README.md#pages), for operators holding
-// `audit:read`: the audit chain (gateway/audit) from its first entry on, paged and filtered by actor, action and
-// outcome, with the chain's verification — recomputed from the first entry on each visit — above.
+// `audit:read`: the audit chain (gateway/audit) from its first entry on, paged and filtered by actor, action,
+// target (a case id: who did what to it) and outcome, each action named in Chinese beside its code,
+// with the chain's verification — recomputed from the first entry on each visit — above.
 import type { Router } from 'express';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '../audit/audit-chain.ts';
 import { gatewayRouter } from '../http/router.ts';
 import type { ConsoleDeps } from './console-context.ts';
 import { requireRight } from './console-guard.ts';
-import { chinaTime } from './console-labels.ts';
+import { AUDIT_ACTION_ZH, auditActionName, chinaTime } from './console-labels.ts';
 import { queryText } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
@@ -21,6 +22,7 @@ export function auditPages(deps: ConsoleDeps): Router {
   router.get('/audit', requireRight(deps, 'audit:read', 'audit.read'), async (req, res) => {
     const actor = queryText(req.query, 'actor', 64);
     const action = queryText(req.query, 'action', 64);
+    const target = queryText(req.query, 'target', 64);
     const outcomeText = queryText(req.query, 'outcome', 16);
     const outcome = (AUDIT_OUTCOMES as readonly string[]).includes(outcomeText)
       ? (outcomeText as AuditOutcome)
@@ -33,6 +35,7 @@ export function auditPages(deps: ConsoleDeps): Router {
         limit: PAGE_SIZE,
         ...(actor ? { actor } : {}),
         ...(action ? { action } : {}),
+        ...(target ? { target } : {}),
         ...(outcome ? { outcome } : {}),
       }),
       audit.verify(),
@@ -58,7 +61,7 @@ export function auditPages(deps: ConsoleDeps): Router {
           <td class="num">${e.seq}</td>
           <td class="time">${chinaTime(e.at)}</td>
           <td>${e.actor}</td>
-          <td><code>${e.action}</code></td>
+          <td>${auditActionName(e.action) ?? ''} <code class="en">${e.action}</code></td>
           <td><code>${e.target}</code></td>
           <td>
             <span class="badge ${e.outcome === 'ok' ? 'ok' : 'bad'}"
@@ -73,6 +76,7 @@ export function auditPages(deps: ConsoleDeps): Router {
       ? new URLSearchParams({
           actor,
           action,
+          target,
           outcome: outcome ?? '',
           after: listed.nextCursor,
         }).toString()
@@ -96,8 +100,15 @@ export function auditPages(deps: ConsoleDeps): Router {
                 name="action"
                 value="${action}"
                 maxlength="64"
-                placeholder="case.read-unmasked"
-              />
+                placeholder="dead-letter.replay"
+                list="audit-actions"
+              /><datalist id="audit-actions">
+                ${Object.entries(AUDIT_ACTION_ZH).map(([code, zh]) => html`<option value="${code}">${zh}</option>`)}
+              </datalist>
+            </div>
+            <div>
+              <label for="target">对象 <span class="en">Target (case id…)</span></label
+              ><input id="target" name="target" value="${target}" maxlength="64" />
             </div>
             <div>
               <label for="outcome">结果 <span class="en">Outcome</span></label>

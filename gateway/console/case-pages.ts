@@ -10,7 +10,7 @@ import { evaluationsPart } from '../evaluations/evaluation-view.ts';
 import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { isGatewayError } from '../shared/errors.ts';
-import { operatorOf, type ConsoleDeps } from './console-context.ts';
+import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { chinaTime, flagBadges, provinceName, statusBadge } from './console-labels.ts';
 import { queryText } from './forms.ts';
@@ -31,6 +31,8 @@ interface CaseView {
   phase: { zh: string };
   itemCode: string;
   itemVersion: number;
+  /** The console's own addition: the item's Chinese name from the published catalogue. */
+  itemName?: string;
   mode: string;
   receivingRegion: string;
   route: RouteView & {
@@ -72,7 +74,8 @@ async function loadView(
         ...(unmask ? { reason: unmask.reason } : {}),
       },
     );
-    return view as unknown as CaseView;
+    const shown = view as unknown as CaseView;
+    return { ...shown, itemName: registry.item(shown.itemCode, shown.itemVersion)?.name };
   } catch (error) {
     if (isGatewayError(error) && error.code === 'GW_CASE_NOT_FOUND') throw notFound(caseId);
     throw error;
@@ -149,7 +152,10 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
           <dt>状态 <span class="en">Status</span></dt>
           <dd id="case-status">${statusBadge(view.status)} ${view.phase.zh}</dd>
           <dt>事项 <span class="en">Item</span></dt>
-          <dd>${view.itemCode} v${view.itemVersion} · ${view.mode}</dd>
+          <dd id="case-item">
+            ${view.itemCode} v${view.itemVersion}${view.itemName ? html` ${view.itemName}` : ''} ·
+            ${view.mode}
+          </dd>
           <dt>收件地 <span class="en">Received in</span></dt>
           <dd>${provinceName(view.receivingRegion.slice(0, 2))} ${view.receivingRegion}</dd>
           <dt>流转 <span class="en">Route</span></dt>
@@ -172,6 +178,16 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
           <dd>${chinaTime(view.createdAt)}</dd>
           <dt>更新 <span class="en">Updated</span></dt>
           <dd>${chinaTime(view.updatedAt)}</dd>
+          ${
+            can(res, 'audit:read')
+              ? html`<dt>审计 <span class="en">Audit</span></dt>
+                  <dd>
+                    <a id="case-audit" href="/console/audit?target=${view.caseId}"
+                      >${label('本办件的操作记录', 'Who did what to this case')}</a
+                    >
+                  </dd>`
+              : ''
+          }
           ${
             related.length
               ? html`<dt>关联 <span class="en">Related</span></dt>

@@ -70,3 +70,35 @@ export function chinaTime(iso: string | null | undefined): string {
   if (Number.isNaN(ms)) return iso;
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
+
+/** Audit actions in Chinese (gateway/README.md#audit-chain); `queue.<method>` is a Bull Board change. */
+export const AUDIT_ACTION_ZH: Readonly<Record<string, string>> = {
+  'console.sign-in': '登录',
+  'console.sign-out': '退出',
+  'console.lock-out': '登录锁定',
+  'console.post': '无效表单提交',
+  'case.read-unmasked': '查看办件个人信息',
+  'dead-letter.read-unmasked': '查看死信原文',
+  'dead-letter.list-unmasked': '查看死信列表原文',
+  'dead-letter.replay': '重放死信',
+  'rectification.read-unmasked': '查看整改个人信息',
+  'rectification.list-unmasked': '查看整改列表个人信息',
+  'rectification.appeal-decision': '裁定申诉',
+  'audit.read': '查看审计',
+  'audit.verify': '校验审计链',
+  'data-keys.census': '密钥统计',
+  'data-keys.reseal': '重新加密',
+  'catalogue.review': '查看审核队列',
+  'catalogue.draft.check': '校验草稿（实时）',
+  'catalogue.draft.create': '创建目录草稿',
+  'catalogue.draft.update': '保存目录草稿',
+  'catalogue.draft.validate': '校验目录草稿',
+  'catalogue.draft.submit': '提交审核',
+  'catalogue.draft.approve': '审核通过并发布',
+  'catalogue.draft.reject': '审核驳回',
+};
+
+/** An audit action's Chinese name: `queue.<method>` is a queue change in Bull Board. */
+export function auditActionName(action: string): string | undefined {
+  return AUDIT_ACTION_ZH[action] ?? (action.startsWith('queue.') ? '队列操作' : undefined);
+}

@@ -140,6 +140,22 @@ describe('audited operator actions', () => {
     ]);
   });
 
+  it('pages the entries about one target alone with ?target=, what an operator asks of a case', async () => {
+    const { caseId } = await submit(gw);
+    const other = await submit(gw);
+    for (const id of [caseId, other.caseId])
+      await gw.client('operator-dev').request('GET', `/v1/cases/${id}`, {
+        headers: { 'X-Gw-Reason': 'ticket OPS-77' },
+      });
+    const res = await audit(`?target=${caseId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((e) => [e.target, e.action])).toEqual([
+      [caseId, 'case.read-unmasked'],
+    ]);
+    const bad = await audit('?target=%20x');
+    expect(bad.status).toBe(400);
+  });
+
   it('records a reason in Chinese sent percent-encoded or as raw UTF-8 bytes as the operator wrote it, and a value that is neither as sent', async () => {
     const { caseId } = await submit(gw);
     const reasons = {

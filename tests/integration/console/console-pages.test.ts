@@ -93,6 +93,26 @@ describe('console pages', () => {
     );
   });
 
+  it('lead from a case’s page to who did what to that case: its unmasked reading, named in Chinese, with the reason', async () => {
+    const page = await dev.get(`/console/cases/${caseId}`);
+    await dev.post(`/console/cases/${caseId}/unmask`, {
+      _csrf: ConsoleClient.csrfOf(page.text),
+      reason: '核对联系电话 工单 2291',
+    });
+    const href = /id="case-audit" href="([^"]+)"/.exec(page.text)?.[1];
+    expect(href).toBe(`/console/audit?target=${caseId}`);
+    const audit = await dev.get(href!);
+    const rows = [
+      ...audit.text.matchAll(/<tr data-seq="\d+" data-action="([^"]+)"[\s\S]*?<\/tr>/g),
+    ];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r[0].includes(caseId))).toBe(true);
+    const unmasked = rows.find((r) => r[0].includes('核对联系电话 工单 2291'))?.[0];
+    expect(unmasked).toContain('查看办件个人信息');
+    expect(unmasked).toContain('operator-dev');
+    expect((await readonly.get(`/console/cases/${caseId}`)).text).not.toContain('id="case-audit"');
+  });
+
   it('show a decided case’s result, sealed at rest, with its bank account masked until unmasked', async () => {
     const submitted = await gw
       .client('portal-sc')
