@@ -32,6 +32,7 @@ import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
+import { failureAdvice, failureKind, failureKindBadge, JOB_STATE_ZH } from './failure-kinds.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
@@ -65,6 +66,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
           <td>${d.itemCode}</td>
           <td>${d.adapter ?? '—'}</td>
           <td>${chinaTime(d.failedAt)}</td>
+          <td>${failureKindBadge(failureKind(d.reason))}</td>
           <td>${d.reason ?? ''}</td>
         </tr>`,
     );
@@ -88,6 +90,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                   <th>事项 <span class="en">Item</span></th>
                   <th>通道 <span class="en">Adapter</span></th>
                   <th>失败时间 <span class="en">Failed at</span></th>
+                  <th>类型 <span class="en">Kind</span></th>
                   <th>原因 <span class="en">Reason</span></th>
                 </tr>
               </thead>
@@ -96,7 +99,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                   rows.length
                     ? rows
                     : html`<tr>
-                        <td colspan="5" class="muted">
+                        <td colspan="6" class="muted">
                           没有死信 <span class="en">No dead letters</span>
                         </td>
                       </tr>`
@@ -119,6 +122,8 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     const note = (text: string) => (shown.unmasked ? text : maskFreeText(text));
     const job = await queues.queue(record.route.adapter).getJob(record.id);
     const failed = record.status === 'DELIVERY_FAILED';
+    const reason = shownFailureReason(store, record, shown);
+    const jobState = job ? await job.getState() : undefined;
     const replay =
       failed && can(res, 'replay')
         ? html`<div class="actions">
@@ -162,13 +167,23 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 ${record.route.targetRegion}
               </dd>
               <dt>失败原因 <span class="en">Failure</span></dt>
-              <dd id="failure-reason">${shownFailureReason(store, record, shown) ?? '—'}</dd>
+              <dd id="failure-reason">${reason ?? '—'}</dd>
               <dt>队列任务 <span class="en">Job</span></dt>
-              <dd>
-                ${job ? html`${await job.getState()} · ${job.attemptsMade} 次尝试 <span class="en">attempts</span>${job.failedReason ? html` · ${note(job.failedReason)}` : ''}` : '—'}
+              <dd id="job-state">
+                ${job && jobState ? html`${JOB_STATE_ZH[jobState] ?? jobState} <span class="en">${jobState}</span> · ${job.attemptsMade} 次尝试 <span class="en">attempts</span>${job.failedReason ? html` · ${note(job.failedReason)}` : ''}` : '—'}
               </dd>
+              ${
+                can(res, 'audit:read')
+                  ? html`<dt>审计 <span class="en">Audit</span></dt>
+                      <dd>
+                        <a id="dead-letter-audit" href="/console/audit?target=${record.id}"
+                          >${label('本办件的操作记录', 'Who did what to this case')}</a
+                        >
+                      </dd>`
+                  : ''
+              }
             </dl>
-            ${failed ? replay : html`<p class="notice ok">此办件已不在死信中 <span class="en">No longer a dead letter</span></p>`}
+            ${failed ? html`${failureAdvice(failureKind(reason))}${replay}` : html`<p class="notice ok">此办件已不在死信中 <span class="en">No longer a dead letter</span></p>`}
           </section>
           <section class="card">
             <h2>${label('办理过程', 'Timeline')}</h2>
@@ -204,6 +219,9 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     requireRight(deps, 'replay', 'dead-letter.replay'),
     async (req, res) => {
       const record = await deadLetter(String(req.params.caseId));
+      const reason = shownFailureReason(store, record, reader(res));
+      // Deliveries of the same adapter still waiting to retry say its province is still failing.
+      const { delayed = 0 } = await queues.queue(record.route.adapter).getJobCounts('delayed');
       sendPage(
         res,
         page(res, {
@@ -222,8 +240,20 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 >
               </p>
               <p class="muted">
-                上次失败原因 <span class="en">Last failure</span>:
-                ${shownFailureReason(store, record, reader(res)) ?? '—'}
+                上次失败原因 <span class="en">Last failure</span>: ${reason ?? '—'}
+              </p>
+              ${failureAdvice(failureKind(reason))}
+              <p
+                id="adapter-retrying"
+                data-count="${delayed}"
+                class="${delayed > 0 ? 'notice warn' : 'muted'}"
+              >
+                通道 ${record.route.adapter}
+                当前等待重试的投递：${delayed}${delayed > 0 ? '（该省平台可能仍未恢复）' : ''}
+                <span class="en"
+                  >Deliveries of ${record.route.adapter} waiting to retry now:
+                  ${delayed}${delayed > 0 ? ' (its province may still be failing)' : ''}</span
+                >
               </p>
               <div class="actions">
                 <button type="submit" class="danger" id="replay-confirm">

@@ -1,0 +1,103 @@
+// What a dead letter's page tells the operator who must decide whether to replay it
+// (gateway/console/failure-kinds.ts): the three kinds of failure the job runner records — a
+// province's permanent refusal, retries given up on a province that was down, a case whose data
+// key is not listed — each named in Chinese and English with what to do before a replay, in the
+// list, on the page and on the replay's confirmation, with the adapter's deliveries still waiting
+// to retry; and the page leads to the audit entries of that case.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { ConsoleClient } from '../../support/console-client.ts';
+
+let gw: ApiGateway;
+let dev: ConsoleClient;
+const ids: Record<'refused' | 'gave-up' | 'unreadable', string> = {
+  refused: '',
+  'gave-up': '',
+  unreadable: '',
+};
+
+async function deadLetter(key: string, reason: string): Promise<string> {
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string }>(validExample('SW-005'), `dl-kinds-${key}-${Date.now()}`);
+  const record = await gw.services.store.get(res.body.caseId);
+  if (record?.kind !== 'single') throw new Error('not a single case');
+  await recordDeliveryFailed(gw.services.store, record, { adapterId: 'yn', reason });
+  return record.id;
+}
+
+beforeAll(async () => {
+  gw = await startApiGateway({ GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' });
+  // The reasons as adapters/kit/job-runner.ts writes them.
+  ids.refused = await deadLetter('refused', 'refused: yn RETCODE -102: 字段校验不通过');
+  ids['gave-up'] = await deadLetter(
+    'gave-up',
+    'gave up after 3 attempts: province unreachable (ECONNREFUSED)',
+  );
+  ids.unreadable = await deadLetter(
+    'unreadable',
+    'stored submission unreadable: data key k0 is not listed',
+  );
+  dev = new ConsoleClient(gw.url);
+  expect((await dev.signIn('operator-dev')).status).toBe(303);
+}, 60_000);
+afterAll(async () => {
+  await gw?.close();
+});
+
+/** The data-failure-kind of the first element after `marker` that carries one. */
+function kindAfter(text: string, marker: string): string | undefined {
+  const at = text.indexOf(marker);
+  return at === -1 ? undefined : /data-failure-kind="([a-z-]+)"/.exec(text.slice(at))?.[1];
+}
+
+describe('a dead letter explained to the operator', () => {
+  it('names each failure’s kind in the list, in Chinese and English', async () => {
+    const list = await dev.get('/console/dead-letters');
+    expect(list.status).toBe(200);
+    for (const [kind, id] of Object.entries(ids))
+      expect(kindAfter(list.text, `data-case="${id}"`), kind).toBe(kind);
+    expect(list.text).toContain('省级平台拒收');
+    expect(list.text).toContain('重试 3 次后放弃');
+    expect(list.text).toContain('办件数据无法解密');
+  });
+
+  it('says on a refused case’s page that a replay as it stands is refused again', async () => {
+    const page = await dev.get(`/console/dead-letters/${ids.refused}`);
+    expect(kindAfter(page.text, 'id="failure-advice"')).toBe('refused');
+    expect(page.text).toContain('原样重放会再次被拒');
+    expect(page.text).toContain('RETCODE -102');
+  });
+
+  it('says on a given-up case’s confirmation to replay once the province is back, and how many of its deliveries still wait to retry', async () => {
+    const confirm = await dev.get(`/console/dead-letters/${ids['gave-up']}/replay`);
+    expect(confirm.status).toBe(200);
+    expect(kindAfter(confirm.text, 'id="failure-advice"')).toBe('gave-up');
+    expect(confirm.text).toContain('确认该省平台已恢复');
+    expect(confirm.text).toMatch(/id="adapter-retrying" data-count="0"/);
+  });
+
+  it('says on an unreadable case’s page to list its data key again', async () => {
+    const page = await dev.get(`/console/dead-letters/${ids.unreadable}`);
+    expect(kindAfter(page.text, 'id="failure-advice"')).toBe('unreadable');
+    expect(page.text).toContain('GW_DATA_KEYS');
+  });
+
+  it('leads from the dead letter to the audit entries of that case alone, the replay named in Chinese', async () => {
+    const page = await dev.get(`/console/dead-letters/${ids['gave-up']}/replay`);
+    const replayed = await dev.post(`/console/dead-letters/${ids['gave-up']}/replay`, {
+      _csrf: ConsoleClient.csrfOf(page.text),
+    });
+    expect(replayed.status).toBe(303);
+    const detail = await dev.get(`/console/dead-letters/${ids['gave-up']}`);
+    const href = /id="dead-letter-audit" href="([^"]+)"/.exec(detail.text)?.[1];
+    expect(href).toBe(`/console/audit?target=${ids['gave-up']}`);
+    const audit = await dev.get(href!);
+    const rows = [...audit.text.matchAll(/<tr data-seq="\d+" data-action="([^"]+)"/g)];
+    expect(rows.map((r) => r[1])).toEqual(['dead-letter.replay']);
+    expect(audit.text).toContain('重放死信');
+    // Other cases' entries and the sign-ins are not there.
+    expect(audit.text).not.toContain('data-action="console.sign-in"');
+  });
+});
