@@ -24,6 +24,16 @@ import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 
 const LIST_LIMIT = 200;
+/** The rated party of a 差评 (gateway/evaluations/evaluation.ts RATED_PARTIES). */
+/** The five levels of GB/T 39734 (gateway/evaluations/evaluation.ts); 1–2 are 差评. */
+const LEVEL_ZH: Readonly<Record<number, string>> = {
+  1: '非常不满意',
+  2: '不满意',
+  3: '基本满意',
+  4: '满意',
+  5: '非常满意',
+};
+const RATED_ZH: Readonly<Record<string, string>> = { handling: '办理方', collecting: '收件方' };
 const KIND_ZH: Record<SubjectKind, [string, string]> = {
   case: ['办件', 'Cases'],
   rectification: ['整改', 'Rectifications'],
@@ -49,7 +59,16 @@ function countCells(kind: SubjectKind, counts: Counts, by: Record<string, string
 
 const stateHeads = html`${GAUGE_STATES.map((s) => html`<th class="num">${label(STATE_ZH[s]![0], STATE_ZH[s]![1])}</th>`)}`;
 
+/** An item's code with its Chinese name, when the published catalogue has the item. */
+type ItemNamer = (code: string) => string | undefined;
+
+function itemCell(code: string, nameOf: ItemNamer): HtmlValue {
+  const name = nameOf(code);
+  return html`<code>${code}</code>${name ? html` <span class="item-name">${name}</span>` : ''}`;
+}
+
 function section(
+  nameOf: ItemNamer,
   kind: SubjectKind,
   stats: {
     totals: Counts;
@@ -68,7 +87,7 @@ function section(
   const items = stats.byItem.map(
     (i) =>
       html`<tr data-item="${i.itemCode ?? ''}">
-        <td>${i.itemCode ?? ''}</td>
+        <td>${itemCell(i.itemCode ?? '', nameOf)}</td>
         ${countCells(kind, i, { itemCode: i.itemCode ?? '' })}
       </tr>`,
   );
@@ -126,7 +145,8 @@ function masked(operator: Client): Client {
 
 export function boardPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
-  const { board } = deps.services;
+  const { board, registry } = deps.services;
+  const nameOf: ItemNamer = (code) => registry.item(code)?.name;
 
   router.get('/board', async (_req, res) => {
     const stats = await supervisionStats(board, {});
@@ -143,7 +163,16 @@ export function boardPages(deps: ConsoleDeps): Router {
               them.</span
             >
           </p>
-          ${section('case', stats.cases)} ${section('rectification', stats.rectifications)}
+          <p class="muted" id="board-overlap">
+            各状态计数互相包含：超期的也计入预警，通报的也计入超期，不可相加；“预警”中未超期的才是临近时限的。
+            <span class="en"
+              >The counts overlap: an overdue subject is also counted as warned, an escalated one
+              also as overdue, so do not add them up; warned minus overdue is what is near its
+              deadline.</span
+            >
+          </p>
+          ${section(nameOf, 'case', stats.cases)}
+          ${section(nameOf, 'rectification', stats.rectifications)}
           <p>
             <a href="/console/board/rectifications" id="rectifications-link"
               >${label('差评整改及期限', 'Rectifications and their deadlines')}</a
@@ -176,7 +205,7 @@ export function boardPages(deps: ConsoleDeps): Router {
         html`<tr data-subject="${s.id}">
           <td><a href="${link(s.id)}">${s.id}</a></td>
           <td>${provinceName(s.province)}</td>
-          <td>${s.itemCode}</td>
+          <td>${itemCell(s.itemCode, nameOf)}</td>
           <td>${chinaTime(s.dueAt)}</td>
         </tr>`,
     );
@@ -264,7 +293,10 @@ export function boardPages(deps: ConsoleDeps): Router {
           </td>
           <td>${provinceName(r.province)}</td>
           <td>${r.itemCode}</td>
-          <td>${r.level} · ${r.rated}</td>
+          <td>
+            ${r.level} ${LEVEL_ZH[r.level] ?? ''} · ${RATED_ZH[r.rated] ?? r.rated}
+            <span class="en">${r.rated}</span>
+          </td>
           <td>
             <span class="badge"
               >${RECTIFICATION_STATUS_ZH[r.status] ?? r.status}

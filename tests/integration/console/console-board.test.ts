@@ -66,6 +66,27 @@ describe('the 督办 board in the console', () => {
     expect(rects.text).toContain(`data-subject="${rectificationId}"`);
   });
 
+  it('names each item in Chinese beside its code, on the board and on the list behind a number', async () => {
+    const board = await c.get('/console/board');
+    const row = board.text.slice(board.text.indexOf('data-item="SF-009"'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain('法律援助申请');
+    const list = await c.get('/console/board/list?kind=case&state=overdue&province=53');
+    const subject = list.text.slice(list.text.indexOf(`data-subject="${late}"`));
+    expect(subject.slice(0, subject.indexOf('</tr>'))).toContain('法律援助申请');
+  });
+
+  it('says that the states’ counts overlap, so warned ones near their deadline are not read as extra', async () => {
+    const board = await c.get('/console/board');
+    expect(board.text).toContain('id="board-overlap"');
+    expect(board.text).toContain('超期的也计入预警');
+  });
+
+  it('shows the 差评 level and the rated party in Chinese', async () => {
+    const list = await c.get('/console/board/rectifications');
+    const row = list.text.slice(list.text.indexOf(`data-rectification="${rectificationId}"`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/1 非常不满意 · 办理方/);
+  });
+
   it('lists the rectification with its deadlines and flags, filtered by status', async () => {
     const list = await c.get('/console/board/rectifications');
     expect(list.status).toBe(200);
