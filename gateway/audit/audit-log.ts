@@ -45,6 +45,19 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
+/** A page read backwards: the newest entries first (the console's audit page opens on these). */
+export interface AuditLatestQuery extends Omit<AuditQuery, 'after'> {
+  /** Entries before this seq (absent: from the newest). */
+  before?: number;
+}
+
+export interface AuditLatestPage {
+  /** Newest first. */
+  items: AuditEntry[];
+  /** The seq to pass as `before` for the older entries; null when none is left. */
+  olderCursor: string | null;
+}
+
 export interface AuditVerification {
   ok: boolean;
   /** Entries found intact before the first broken one (all of them when ok). */
@@ -56,6 +69,8 @@ export interface AuditVerification {
 export interface AuditLog {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   page(query: AuditQuery): Promise<AuditPage>;
+  /** Like page, read from the newest entry backwards. */
+  latest(query: AuditLatestQuery): Promise<AuditLatestPage>;
   verify(): Promise<AuditVerification>;
   /**
    * With GW_REDIS_WAIT_REPLICAS (absent without it): resolves once the chain's entries so far,
@@ -88,6 +103,14 @@ const MAX_BATCH = 100;
 const BATCH = 200;
 /** A filtered page reads at most this many entries, then answers what it found and a cursor. */
 const SCAN_LIMIT = 2000;
+
+function matcher(query: Omit<AuditQuery, 'after' | 'limit'>): (e: AuditEntry) => boolean {
+  return (e) =>
+    (query.actor === undefined || e.actor === query.actor) &&
+    (query.action === undefined || e.action === query.action) &&
+    (query.target === undefined || e.target === query.target) &&
+    (query.outcome === undefined || e.outcome === query.outcome);
+}
 
 export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const { redis, keys, now } = deps;
@@ -180,11 +203,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       const after = query.after ?? 0;
       const limit = Math.min(Math.max(query.limit ?? AUDIT_PAGE_DEFAULT, 1), AUDIT_PAGE_MAX);
       const filtered = query.actor ?? query.action ?? query.target ?? query.outcome;
-      const matches = (e: AuditEntry) =>
-        (query.actor === undefined || e.actor === query.actor) &&
-        (query.action === undefined || e.action === query.action) &&
-        (query.target === undefined || e.target === query.target) &&
-        (query.outcome === undefined || e.outcome === query.outcome);
+      const matches = matcher(query);
       const last = (await readHead()).seq;
       const items: AuditEntry[] = [];
       let position = after;
@@ -198,6 +217,26 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         }
       }
       return { items, nextCursor: position < last ? String(position) : null };
+    },
+
+    async latest(query) {
+      const limit = Math.min(Math.max(query.limit ?? AUDIT_PAGE_DEFAULT, 1), AUDIT_PAGE_MAX);
+      const matches = matcher(query);
+      const head = (await readHead()).seq;
+      const start = Math.min(head + 1, query.before ?? head + 1);
+      const items: AuditEntry[] = [];
+      // The next seq to read is position - 1; stop at the first entry, a full page or the scan limit.
+      let position = start;
+      while (position > 1 && items.length < limit && start - position < SCAN_LIMIT) {
+        const from = Math.max(1, position - BATCH);
+        const batch = await readRange(from, position - 1);
+        for (const entry of batch.reverse()) {
+          position -= 1;
+          if (entry && matches(entry)) items.push(entry);
+          if (items.length === limit) break;
+        }
+      }
+      return { items, olderCursor: position > 1 ? String(position) : null };
     },
 
     async verify() {

@@ -1,5 +1,5 @@
 // 审计 (audit) in the console (gateway/console/README.md#pages), for operators holding
-// `audit:read`: the audit chain (gateway/audit) from its first entry on, paged and filtered by actor, action,
+// `audit:read`: the audit chain (gateway/audit), newest entries first (or from its first entry on), paged and filtered by actor, action,
 // target (a case id: who did what to it) and outcome, each action named in Chinese beside its code,
 // with the chain's verification — recomputed from the first entry on each visit — above.
 import type { Router } from 'express';
@@ -29,15 +29,24 @@ export function auditPages(deps: ConsoleDeps): Router {
       : undefined;
     const afterText = queryText(req.query, 'after', 16);
     const after = /^[0-9]{1,12}$/.test(afterText) ? Number(afterText) : undefined;
+    const beforeText = queryText(req.query, 'before', 16);
+    const before = /^[0-9]{1,12}$/.test(beforeText) ? Number(beforeText) : undefined;
+    const filters = {
+      limit: PAGE_SIZE,
+      ...(actor ? { actor } : {}),
+      ...(action ? { action } : {}),
+      ...(target ? { target } : {}),
+      ...(outcome ? { outcome } : {}),
+    };
+    // The newest entries first, what an operator looks for; `after` pages forward from the first.
     const [listed, verification] = await Promise.all([
-      audit.page({
-        ...(after !== undefined ? { after } : {}),
-        limit: PAGE_SIZE,
-        ...(actor ? { actor } : {}),
-        ...(action ? { action } : {}),
-        ...(target ? { target } : {}),
-        ...(outcome ? { outcome } : {}),
-      }),
+      after !== undefined
+        ? audit
+            .page({ after, ...filters })
+            .then((p) => ({ items: p.items, forward: p.nextCursor, older: null }))
+        : audit
+            .latest({ ...(before !== undefined ? { before } : {}), ...filters })
+            .then((p) => ({ items: p.items, forward: null, older: p.olderCursor })),
       audit.verify(),
     ]);
     const status = verification.ok
@@ -72,15 +81,30 @@ export function auditPages(deps: ConsoleDeps): Router {
           <td><code title="${e.hash}">${e.hash.slice(0, 12)}…</code></td>
         </tr>`,
     );
-    const nextQuery = listed.nextCursor
-      ? new URLSearchParams({
-          actor,
-          action,
-          target,
-          outcome: outcome ?? '',
-          after: listed.nextCursor,
-        }).toString()
-      : '';
+    const withFilters = (cursor: Record<string, string>) =>
+      `/console/audit?${new URLSearchParams({ actor, action, target, outcome: outcome ?? '', ...cursor }).toString()}`;
+    const links = [
+      listed.older
+        ? html`<a id="audit-older" href="${withFilters({ before: listed.older })}"
+            >${label('更早的记录', 'Older entries')}</a
+          >`
+        : '',
+      listed.forward
+        ? html`<a id="audit-next" href="${withFilters({ after: listed.forward })}"
+            >${label('下一页', 'Next page')}</a
+          >`
+        : '',
+      after !== undefined || before !== undefined
+        ? html`<a id="audit-newest" href="${withFilters({})}"
+            >${label('最新记录', 'Newest entries')}</a
+          >`
+        : '',
+      after === undefined
+        ? html`<a id="audit-first" href="${withFilters({ after: '0' })}"
+            >${label('从第一条起', 'From the first entry')}</a
+          >`
+        : '',
+    ].filter((l) => l !== '');
     sendPage(
       res,
       page(res, {
@@ -146,7 +170,10 @@ export function auditPages(deps: ConsoleDeps): Router {
               </tbody>
             </table>
           </div>
-          ${nextQuery ? html`<p><a id="audit-next" href="/console/audit?${nextQuery}">${label('下一页', 'Next page')}</a></p>` : ''}`,
+          <p class="muted">
+            ${after === undefined ? label('最新的在前', 'Newest first') : label('按序号从前往后', 'In order of seq')}
+          </p>
+          ${links.length ? html`<p class="actions" id="audit-pages">${links}</p>` : ''}`,
       }),
     );
   });

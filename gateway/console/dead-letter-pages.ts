@@ -66,8 +66,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
           <td>${d.itemCode}</td>
           <td>${d.adapter ?? '—'}</td>
           <td>${chinaTime(d.failedAt)}</td>
-          <td>${failureKindBadge(failureKind(d.reason))}</td>
-          <td>${d.reason ?? ''}</td>
+          <td>${failureKindBadge(failureKind(d.reason))}<br />${d.reason ?? ''}</td>
         </tr>`,
     );
     sendPage(
@@ -90,7 +89,6 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                   <th>事项 <span class="en">Item</span></th>
                   <th>通道 <span class="en">Adapter</span></th>
                   <th>失败时间 <span class="en">Failed at</span></th>
-                  <th>类型 <span class="en">Kind</span></th>
                   <th>原因 <span class="en">Reason</span></th>
                 </tr>
               </thead>
@@ -99,7 +97,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                   rows.length
                     ? rows
                     : html`<tr>
-                        <td colspan="6" class="muted">
+                        <td colspan="5" class="muted">
                           没有死信 <span class="en">No dead letters</span>
                         </td>
                       </tr>`

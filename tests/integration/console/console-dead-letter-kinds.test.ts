@@ -75,7 +75,7 @@ describe('a dead letter explained to the operator', () => {
     expect(confirm.status).toBe(200);
     expect(kindAfter(confirm.text, 'id="failure-advice"')).toBe('gave-up');
     expect(confirm.text).toContain('确认该省平台已恢复');
-    expect(confirm.text).toMatch(/id="adapter-retrying" data-count="0"/);
+    expect(confirm.text).toMatch(/id="adapter-retrying"\s+data-count="0"/);
   });
 
   it('says on an unreadable case’s page to list its data key again', async () => {
