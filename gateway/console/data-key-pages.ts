@@ -372,11 +372,15 @@ export function dataKeyPages(deps: ConsoleDeps): Router {
                 </ul>
               </dd>
             </dl>
-            <p class="muted">
-              轮换密钥：统计 → 重新加密 → 再次统计，旧密钥显示“可移除”后，从 GW_DATA_KEYS 中删除。
+            <p class="muted" id="rotation-steps">
+              轮换密钥：先在每个网关和工作进程的 GW_DATA_KEYS
+              中把新密钥列在最前、保留旧密钥并重启（当前密钥即显示为新密钥）→ 统计 → 重新加密 →
+              再次统计，旧密钥显示“可移除”后，从 GW_DATA_KEYS 中删除。
               <span class="en"
-                >Retiring a key: census → re-seal → census; once the old key shows removable, drop
-                it from GW_DATA_KEYS.</span
+                >Rotating: first list the new key first in GW_DATA_KEYS on every gateway and worker,
+                keeping the old one, and restart them (the current key above then shows the new one)
+                → census → re-seal → census; once the old key shows removable, drop it from
+                GW_DATA_KEYS.</span
               >
             </p>
             <div class="actions">

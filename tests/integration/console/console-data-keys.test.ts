@@ -157,6 +157,15 @@ describe('the data keys page in the console', () => {
     }
   });
 
+  it('gives the rotation’s first step, the new key listed first on every gateway and worker, before the census and re-seal', async () => {
+    const res = await dev.get('/console/data-keys');
+    const steps = res.text.slice(res.text.indexOf('id="rotation-steps"'));
+    const text = steps.slice(0, steps.indexOf('</p>'));
+    expect(text).toContain('新密钥列在最前');
+    expect(text).toContain('list the new key first in GW_DATA_KEYS on every gateway and');
+    expect(text.indexOf('新密钥列在最前')).toBeLessThan(text.indexOf('统计'));
+  });
+
   it('counts two k1 envelopes as still needed and the k0 envelope as not listed in one census click', async () => {
     const res = await dev.post('/console/data-keys/census', { _csrf: await dev.csrf() });
     expect(res.status).toBe(200);
