@@ -12,6 +12,7 @@ import { gatewayRouter } from '../http/router.ts';
 import { isGatewayError } from '../shared/errors.ts';
 import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
+import { MODE_ZH } from './catalogue-labels.ts';
 import { chinaTime, flagBadges, provinceName, statusBadge } from './console-labels.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
@@ -154,7 +155,7 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
           <dt>事项 <span class="en">Item</span></dt>
           <dd id="case-item">
             ${view.itemCode} v${view.itemVersion}${view.itemName ? html` ${view.itemName}` : ''} ·
-            ${view.mode}
+            ${MODE_ZH[view.mode] ?? view.mode} <span class="en">${view.mode}</span>
           </dd>
           <dt>收件地 <span class="en">Received in</span></dt>
           <dd>${provinceName(view.receivingRegion.slice(0, 2))} ${view.receivingRegion}</dd>

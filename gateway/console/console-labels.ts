@@ -53,7 +53,11 @@ export function statusBadge(status: string): SafeHtml {
 
 /** 督办 flags as badges; nothing when none is raised. */
 export function flagBadges(flags: Readonly<Record<string, boolean>> | undefined): SafeHtml {
-  const raised = Object.entries(flags ?? {}).filter(([, on]) => on);
+  // In the order they are raised (warning, overdue, escalated), whatever order the record keeps.
+  const order = Object.keys(STATE_ZH);
+  const raised = Object.entries(flags ?? {})
+    .filter(([, on]) => on)
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
   if (raised.length === 0) return html`<span class="muted">无 <span class="en">none</span></span>`;
   return html`${raised.map(([flag]) => {
     const [zh, en] = STATE_ZH[flag] ?? [flag, flag];

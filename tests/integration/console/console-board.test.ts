@@ -81,10 +81,21 @@ describe('the 督办 board in the console', () => {
     expect(board.text).toContain('超期的也计入预警');
   });
 
-  it('shows the 差评 level and the rated party in Chinese', async () => {
+  it('shows the late case’s mode in Chinese and its 督办 flags in the order they were raised', async () => {
+    const page = await c.get(`/console/cases/${late}`);
+    const item = page.text.slice(page.text.indexOf('id="case-item"'));
+    expect(item.slice(0, item.indexOf('</dd>'))).toMatch(/SF-009 v1 法律援助申请 ·\s+代收代办/);
+    const flags = page.text.slice(page.text.indexOf('id="case-flags"'));
+    const raised = [...flags.slice(0, flags.indexOf('</dd>')).matchAll(/data-flag="(\w+)"/g)];
+    expect(raised.map((m) => m[1])).toEqual(['warning', 'overdue', 'escalated']);
+  });
+
+  it('shows the 差评 level and the rated party in Chinese, its flags in the order they were raised', async () => {
     const list = await c.get('/console/board/rectifications');
     const row = list.text.slice(list.text.indexOf(`data-rectification="${rectificationId}"`));
     expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/1 非常不满意 · 办理方/);
+    const raised = [...row.slice(0, row.indexOf('</tr>')).matchAll(/data-flag="(\w+)"/g)];
+    expect(raised.map((m) => m[1])).toEqual(['warning', 'overdue', 'escalated']);
   });
 
   it('lists the rectification with its deadlines and flags, filtered by status', async () => {
