@@ -63,7 +63,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
       (d) =>
         html`<tr data-case="${d.caseId}">
           <td><a href="/console/dead-letters/${d.caseId}">${d.caseId}</a></td>
-          <td>${d.itemCode}</td>
+          <td>${d.itemCode} ${deps.services.registry.item(d.itemCode)?.name ?? ''}</td>
           <td>${d.adapter ?? '—'}</td>
           <td>${chinaTime(d.failedAt)}</td>
           <td>${failureKindBadge(failureKind(d.reason))}<br />${d.reason ?? ''}</td>
@@ -158,7 +158,10 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
               <dt>状态 <span class="en">Status</span></dt>
               <dd>${statusBadge(record.status)}</dd>
               <dt>事项 <span class="en">Item</span></dt>
-              <dd>${record.itemCode}</dd>
+              <dd id="dead-letter-item">
+                ${record.itemCode}
+                ${deps.services.registry.item(record.itemCode, record.itemVersion)?.name ?? ''}
+              </dd>
               <dt>通道 <span class="en">Adapter</span></dt>
               <dd>
                 ${record.route.adapter} · ${provinceName(record.route.targetRegion.slice(0, 2))}

@@ -63,11 +63,13 @@ describe('a dead letter explained to the operator', () => {
     expect(list.text).toContain('办件数据无法解密');
   });
 
-  it('says on a refused case’s page that a replay as it stands is refused again', async () => {
+  it('says on a refused case’s page that a replay as it stands is refused again, and names the item', async () => {
     const page = await dev.get(`/console/dead-letters/${ids.refused}`);
     expect(kindAfter(page.text, 'id="failure-advice"')).toBe('refused');
     expect(page.text).toContain('原样重放会再次被拒');
     expect(page.text).toContain('RETCODE -102');
+    const item = page.text.slice(page.text.indexOf('id="dead-letter-item"'));
+    expect(item.slice(0, item.indexOf('</dd>'))).toMatch(/SW-005\s+异地电子缴税/);
   });
 
   it('says on a given-up case’s confirmation to replay once the province is back, and how many of its deliveries still wait to retry', async () => {
