@@ -67,6 +67,22 @@ function itemCell(code: string, nameOf: ItemNamer): HtmlValue {
   return html`<code>${code}</code>${name ? html` <span class="item-name">${name}</span>` : ''}`;
 }
 
+/** How long until a due time, or how late past it, in calendar days (hours under a day). */
+function timeLeft(dueAt: string | undefined, nowMs: number): HtmlValue {
+  const due = dueAt === undefined ? Number.NaN : Date.parse(dueAt);
+  if (Number.isNaN(due)) return '—';
+  const hours = Math.floor(Math.abs(due - nowMs) / 3_600_000);
+  const [zh, en] =
+    hours < 24
+      ? [`${hours} 小时`, `${hours} h`]
+      : [`${Math.floor(hours / 24)} 天`, `${Math.floor(hours / 24)} d`];
+  return due >= nowMs
+    ? html`<span data-left="ahead">剩 ${zh} <span class="en">${en} left</span></span>`
+    : html`<span class="badge bad" data-left="late"
+        >超期 ${zh} <span class="en">${en} late</span></span
+      >`;
+}
+
 function section(
   nameOf: ItemNamer,
   kind: SubjectKind,
@@ -196,6 +212,7 @@ export function boardPages(deps: ConsoleDeps): Router {
       { kind, state, province, itemCode },
       LIST_LIMIT,
     );
+    const nowMs = deps.services.now().getTime();
     const [kindZh, kindEn] = KIND_ZH[kind];
     const [stateZh, stateEn] = STATE_ZH[state]!;
     const link = (id: string) =>
@@ -207,6 +224,7 @@ export function boardPages(deps: ConsoleDeps): Router {
           <td>${provinceName(s.province)}</td>
           <td>${itemCell(s.itemCode, nameOf)}</td>
           <td>${chinaTime(s.dueAt)}</td>
+          <td>${timeLeft(s.dueAt, nowMs)}</td>
         </tr>`,
     );
     sendPage(
@@ -228,6 +246,7 @@ export function boardPages(deps: ConsoleDeps): Router {
                   <th>省份 <span class="en">Province</span></th>
                   <th>事项 <span class="en">Item</span></th>
                   <th>时限 <span class="en">Due</span></th>
+                  <th>剩余 / 超期 <span class="en">Left / late (calendar)</span></th>
                 </tr>
               </thead>
               <tbody>
@@ -235,7 +254,7 @@ export function boardPages(deps: ConsoleDeps): Router {
                   rows.length
                     ? rows
                     : html`<tr>
-                        <td colspan="4" class="muted">暂无 <span class="en">none</span></td>
+                        <td colspan="5" class="muted">暂无 <span class="en">none</span></td>
                       </tr>`
                 }
               </tbody>

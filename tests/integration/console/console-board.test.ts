@@ -56,10 +56,12 @@ describe('the 督办 board in the console', () => {
     expect(count(board.text, 'rectification', 'data-province="53"', 'overdue')).toBe(1);
   });
 
-  it('lists behind a number exactly the subjects it counts', async () => {
+  it('lists behind a number exactly the subjects it counts, each with how late it is', async () => {
     const overdue = await c.get('/console/board/list?kind=case&state=overdue&province=53');
     expect(overdue.text).toContain(`data-subject="${late}"`);
     expect(overdue.text).not.toContain(`data-subject="${closedOnTime}"`);
+    const row = overdue.text.slice(overdue.text.indexOf(`data-subject="${late}"`));
+    expect(row.slice(0, row.indexOf('</tr>'))).toMatch(/data-left="late"\s*>超期 \d+ 天/);
     const elsewhere = await c.get('/console/board/list?kind=case&state=overdue&province=51');
     expect(elsewhere.text).not.toContain('data-subject=');
     const rects = await c.get('/console/board/list?kind=rectification&state=overdue');
