@@ -248,11 +248,14 @@ export const BODY_MUTATIONS: (readonly [number, Mutation])[] = [
  * Why the final body must be refused, judged on what is left after every mutation (a later
  * deletion can undo an earlier one): refused characters, over-long strings (every schema string
  * has a maxLength of at most 2 048), arrays of arrays (no schema has them), prototype member
- * names (additionalProperties: false everywhere), and a duplicate member that was written.
+ * names (additionalProperties: false everywhere), and a duplicate member that was written — twice
+ * only while its key is still in the object: a later deletion of that key leaves one member
+ * (seed 1001 case 8954: dup:type then delete:type wrote one "type" and was judged a duplicate).
  */
 export function refusedContent(value: unknown, dup: Dup | undefined): string[] {
   const reasons = new Set<string>();
-  if (dup && contains(value, dup.target)) reasons.add('duplicate member');
+  if (dup && Object.hasOwn(dup.target, dup.key) && contains(value, dup.target))
+    reasons.add('duplicate member');
   const stack = [value];
   while (stack.length > 0) {
     const node = stack.pop();
