@@ -119,9 +119,13 @@ function checkedTimeout(timeoutMs: number): number {
  * The path and query as fetch sends them: it percent-encodes a space or a non-ASCII character and
  * resolves `.` and `..` segments, and the gateway checks the signature over the path it receives.
  * Signing the text as the caller wrote it made every such request a 401 instead of its answer.
+ * Parsed after an origin, as fetch parses `${baseUrl}${url}`: resolved against a base instead, a
+ * url beginning with `//` named a host, and its first segment was dropped from what was sent.
  */
 function asSent(url: string): string {
-  const parsed = new URL(url, 'http://gateway.invalid');
+  if (!url.startsWith('/'))
+    throw new TypeError(`url must be a path beginning with /: ${JSON.stringify(url.slice(0, 60))}`);
+  const parsed = new URL(`http://gateway.invalid${url}`);
   return `${parsed.pathname}${parsed.search}`;
 }
 

@@ -6,7 +6,8 @@
 // logs it and keeps it from its pages.
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -324,5 +325,42 @@ describe('the shipped GatewayClient and the path it sends', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.code).toBe('SW-005');
+  });
+
+  it('sends a path beginning with // to that path, as fetch does, and signs it as sent: its first segment is not taken for a host', async () => {
+    const seen: IncomingMessage[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req);
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const secret = devSecret('portal-sc');
+      await new GatewayClient(base, { clientId: 'portal-sc', secret }).request(
+        'GET',
+        '//v1/cases?b=2&a=1',
+      );
+      await fetch(`${base}//v1/cases?b=2&a=1`);
+      expect(seen.map((req) => req.url)).toEqual(['//v1/cases?b=2&a=1', '//v1/cases?b=2&a=1']);
+      const headers = seen[0]!.headers as Record<string, string>;
+      const text = [
+        'GET',
+        '//v1/cases',
+        'a=1&b=2',
+        headers['x-gw-timestamp'],
+        headers['x-gw-nonce'],
+        sha256(''),
+      ].join('\n');
+      expect(headers['x-gw-signature']).toBe(hmac(secret, text));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('refuses a url that is not a path beginning with / before sending anything, as fetch after the base url would', async () => {
+    await expect(client().request('GET', 'v1/catalogue/items/SW-005')).rejects.toThrow(
+      'url must be a path beginning with /',
+    );
   });
 });
