@@ -112,12 +112,19 @@ export function caseRoutes(deps: CaseDeps): Router {
       const caseId = String(req.params.caseId);
       if (!(await mine(res, caseId))) return notFound(res, true);
       const body = (req.body ?? {}) as { level?: unknown; comment?: unknown };
-      const level = Number(body.level);
-      if (!Number.isInteger(level) || level < 1 || level > 5) {
+      // A JSON number only, as the page sends it: Number() made true a 1 (a 差评, and the
+      // rectification it opens), and " 2 ", "0x3" or [4] a level nobody chose.
+      const level = body.level;
+      if (typeof level !== 'number' || !Number.isInteger(level) || level < 1 || level > 5) {
         res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '请选择评价等级' });
         return;
       }
-      const comment = typeof body.comment === 'string' ? body.comment.trim().slice(0, 500) : '';
+      // 500 characters, as the gateway counts them: cut by UTF-16 units, a character outside the
+      // BMP at the end was halved, and the gateway refused the lone half (GW_FORBIDDEN_CHARACTER).
+      const comment =
+        typeof body.comment === 'string'
+          ? Array.from(body.comment.trim()).slice(0, 500).join('')
+          : '';
       const login = sessionOf(res).account.login;
       const answer = await rateCase(deps, { login, caseId, level, comment });
       if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);

@@ -166,3 +166,35 @@ describe('a rating voided by an upheld appeal', () => {
     ]);
   });
 });
+
+describe('what the rating form may send', () => {
+  it('refuses a level that is not a JSON whole number 1–5 — true, "5", " 2 ", "0x3", [4], 4.5, 0, 6, null — with 400 PORTAL_BAD_FORM, and the case stays unrated', async () => {
+    const s = await session();
+    const caseId = await closedPayment(s);
+    for (const level of [true, '5', ' 2 ', '0x3', [4], 4.5, 0, 6, null]) {
+      const res = await rate(s, caseId, { level });
+      expect(res.status, JSON.stringify(level)).toBe(400);
+      expect(await res.json()).toEqual({ code: 'PORTAL_BAD_FORM', title: '请选择评价等级' });
+    }
+    expect(await ratingsOf(caseId)).toEqual([]);
+    expect((await rate(s, caseId, { level: 4 })).status).toBe(201);
+  });
+
+  it('keeps a comment of 500 characters whose last lies outside the BMP whole, and cuts a longer one at 500 characters, never inside one', async () => {
+    const s = await session();
+    const whole = `${'评'.repeat(499)}😀`;
+    const first = await closedPayment(s);
+    expect((await rate(s, first, { level: 5, comment: whole })).status).toBe(201);
+    const longer = await closedPayment(s);
+    expect((await rate(s, longer, { level: 5, comment: `${whole}😀😀` })).status).toBe(201);
+    const comments = await Promise.all(
+      [first, longer].map(
+        async (caseId) =>
+          (await readCase<{ evaluations: { comment?: string }[] }>(gw, caseId, 'operator-dev'))
+            .evaluations[0]?.comment,
+      ),
+    );
+    // operator-dev holds unmask: the comments as stored.
+    expect(comments).toEqual([whole, whole]);
+  });
+});
