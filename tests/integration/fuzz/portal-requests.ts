@@ -162,3 +162,47 @@ export function callback(
   spoil(headers);
   return { label: `callback ${label}`, method: 'POST', url, headers, body };
 }
+
+/**
+ * Levels a hostile or broken page may send to POST /api/cases/{id}/evaluation, as JSON text, with
+ * the level the portal must record, or undefined when it must refuse (400 PORTAL_BAD_FORM): only a
+ * JSON number that is a whole 1–5 (`5.0` and `1e0` are such numbers) is a level.
+ */
+export const RATING_LEVELS: readonly (readonly [string, number | undefined])[] = [
+  ['1', 1],
+  ['2', 2],
+  ['3', 3],
+  ['4', 4],
+  ['5', 5],
+  ['5.0', 5],
+  ['1e0', 1],
+  ['4e-0', 4],
+  ['true', undefined],
+  ['false', undefined],
+  ['null', undefined],
+  ['"5"', undefined],
+  ['" 2 "', undefined],
+  ['"0x3"', undefined],
+  ['"\uff15"', undefined], // ５, full width
+  ['[4]', undefined],
+  ['[]', undefined],
+  ['{}', undefined],
+  ['{"valueOf":3}', undefined],
+  ['0', undefined],
+  ['-0', undefined],
+  ['6', undefined],
+  ['-1', undefined],
+  ['4.5', undefined],
+  ['1e400', undefined],
+  ['9007199254740993', undefined],
+];
+
+/** Comments sent with a level, and the comment the gateway must keep (undefined: none). */
+export const RATING_COMMENTS: readonly (readonly [string, string | undefined])[] = [
+  ['', undefined],
+  ['   ', undefined],
+  [' 好 ', '好'],
+  ['x'.repeat(600), 'x'.repeat(500)],
+  [`${'评'.repeat(499)}😀😀`, `${'评'.repeat(499)}😀`],
+  ['😀'.repeat(501), '😀'.repeat(500)],
+];

@@ -8,7 +8,12 @@
 // portal's shape — JSON `{code: PORTAL_…}` (or the gateway's GW_ problem passed on) for /api and
 // /callbacks, a page otherwise — never a stack trace; what must be refused never accepted; no
 // answer carries the other account's data; and afterwards the portal still takes a payment and
-// shows its case. PORTAL_SWEEP_SEED replays a seed (the default is fixed).
+// shows its case. Beside the sweep, the rating endpoint is sent hostile levels and comments on
+// fresh closed cases (RATING_LEVELS, RATING_COMMENTS): only a JSON whole number 1–5 is recorded,
+// its 201 carries the `at` the case view shows, a press again is the same 201 (the gateway's
+// replay), another level is 409 PORTAL_ALREADY_RATED with that rating, and the comment kept is the
+// one sent, trimmed and cut at 500 characters. PORTAL_SWEEP_SEED replays a seed (the default is
+// fixed).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
@@ -21,14 +26,20 @@ import {
 } from '../../../portal/server/portal-process.ts';
 import { TEST_ACCOUNTS } from '../../../portal/server/test-accounts.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { event } from '../../support/case-flow.ts';
+import { event, readCase } from '../../support/case-flow.ts';
 import { mountedRoutes, routeName } from '../../support/mounted-routes.ts';
 import { paidResult } from '../../support/payment-results.ts';
 import { portalClient } from '../../support/portal-client.ts';
 import { testPortalConfig } from '../../support/portal-config.ts';
 import { uniquePrefix } from '../../support/redis.ts';
 import { rng } from './prng.ts';
-import type { PortalRequest, SweepContext } from './portal-requests.ts';
+import {
+  headersOf,
+  RATING_COMMENTS,
+  RATING_LEVELS,
+  type PortalRequest,
+  type SweepContext,
+} from './portal-requests.ts';
 import { requestsFor } from './portal-route-requests.ts';
 
 const SEED = Number(process.env.PORTAL_SWEEP_SEED ?? 20261203);
@@ -214,6 +225,91 @@ describe("the portal's routes, swept", () => {
     expect(sent).toBeGreaterThan(1000);
     expect(failures.slice(0, 30)).toEqual([]);
   }, 120_000);
+
+  it('records a rating only for a JSON whole-number level 1–5, its 201 carrying the at the case view shows, a press again the same 201, another level 409 with that rating, the comment trimmed and cut at 500 characters', async () => {
+    const r = rng(SEED, 10_000);
+    const started = Date.now();
+    const s = await client.session('shudao');
+    let cases = 0;
+    const closedCase = async () => {
+      const res = await client.call(s, '/api/payments', {
+        values: await client.paymentValues(s),
+        submissionKey: `rating-sweep-${SEED}-${cases++}`,
+      });
+      expect(res.status).toBe(202);
+      const { caseId } = (await res.json()) as { caseId: string };
+      const at = new Date().toISOString();
+      await event(gw, 'province-yn', caseId, 'accepted', at);
+      await event(gw, 'province-yn', caseId, 'decided', at, { result: paidResult() });
+      await event(gw, 'province-yn', caseId, 'result-delivered', at);
+      return caseId;
+    };
+    const rate = async (caseId: string, body: string) => {
+      const res = await fetch(`${portal.url}/api/cases/${caseId}/evaluation`, {
+        method: 'POST',
+        headers: headersOf({ label: 'A', cookie: s.cookie, csrf: s.csrf }, 'application/json'),
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const view = async (caseId: string) =>
+      (await (await client.call(s, `/api/cases/${caseId}`)).json()) as {
+        rating: unknown;
+      };
+    const failures: string[] = [];
+
+    // Every level it must refuse, in a seeded order, on one case: none rates it.
+    const refusedCase = await closedCase();
+    const refused = RATING_LEVELS.filter(([, level]) => level === undefined).sort(
+      () => r.next() - 0.5,
+    );
+    for (const [text] of refused) {
+      const res = await rate(refusedCase, `{"level":${text},"comment":"好"}`);
+      if (res.status !== 400 || res.body.code !== 'PORTAL_BAD_FORM')
+        failures.push(`level ${text}: ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+    }
+    if ((await view(refusedCase)).rating !== null) failures.push('a refused level rated the case');
+
+    // Every level it must record, each on a fresh case with a seeded comment.
+    for (const [text, level] of RATING_LEVELS.filter(([, l]) => l !== undefined)) {
+      const [comment, kept] = r.pick(RATING_COMMENTS);
+      const caseId = await closedCase();
+      const body = `{"comment":${JSON.stringify(comment)},"level":${text}}`;
+      const first = await rate(caseId, body);
+      const at = String(first.body.at);
+      const wrong = (what: string) => failures.push(`level ${text}: ${what}`);
+      if (first.status !== 201) {
+        wrong(`${first.status} ${JSON.stringify(first.body).slice(0, 160)}`);
+        continue;
+      }
+      if (first.body.level !== level) wrong(`recorded ${String(first.body.level)}`);
+      if (first.body.caseId !== caseId) wrong(`201 for ${String(first.body.caseId)}`);
+      if (
+        new Date(at).toISOString() !== at ||
+        Date.parse(at) < started - 1000 ||
+        Date.parse(at) > Date.now() + 1000
+      )
+        wrong(`at ${at}`);
+      const shown = (await view(caseId)).rating as Record<string, unknown> | null;
+      if (shown?.at !== at || shown.level !== level)
+        wrong(`the case view shows ${JSON.stringify(shown)}`);
+      const again = await rate(caseId, body);
+      if (again.status !== 201 || JSON.stringify(again.body) !== JSON.stringify(first.body))
+        wrong(`pressed again: ${again.status} ${JSON.stringify(again.body).slice(0, 160)}`);
+      const other = await rate(caseId, `{"level":${(level! % 5) + 1}}`);
+      const kept409 = other.body.rating as Record<string, unknown> | undefined;
+      if (other.status !== 409 || other.body.code !== 'PORTAL_ALREADY_RATED' || kept409?.at !== at)
+        wrong(`another level: ${other.status} ${JSON.stringify(other.body).slice(0, 160)}`);
+      // operator-dev holds unmask: the comment as stored.
+      const stored = await readCase<{ evaluations: { comment: string | null }[] }>(gw, caseId);
+      if (stored.evaluations.length !== 1 || stored.evaluations[0]!.comment !== (kept ?? null))
+        wrong(
+          `comment kept: ${JSON.stringify(stored.evaluations.map((e) => e.comment)).slice(0, 80)}`,
+        );
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
 
   it('still takes a payment and shows its case after the sweep', async () => {
     const s = await client.session('shudao');
