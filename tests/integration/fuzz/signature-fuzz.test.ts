@@ -186,6 +186,7 @@ describe('seeded fuzz of the signature check and its 401', () => {
       signing: 'garbage',
       signatureMethod: 'HMAC-SHA256',
       marker: 'none',
+      extraLines: [],
     });
     const largest = await send(request(15_800));
     const body = JSON.parse(largest.text) as { code: string; stringToSign: string };

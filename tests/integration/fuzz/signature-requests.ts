@@ -2,7 +2,8 @@
 // generator so a failure replays: a real route (or none) whose path and query are spoiled with odd
 // bytes — percent-encoding good and broken, raw non-ASCII bytes, control characters, `..`, `.`,
 // `//`, backslashes, segments up to 12 000 characters, up to 150 query parameters — with a marker
-// header the answer must never echo, signed over exactly the bytes sent or wrongly (another secret,
+// header the answer must never echo (and, a time in three, a header sent twice, with odd bytes,
+// folded or long), signed over exactly the bytes sent or wrongly (another secret,
 // a garbage signature, the path as a careless client decodes it, another body). Each request is
 // the raw bytes of one HTTP/1.1 request: fetch would normalise what this test must send as is.
 import {
@@ -20,7 +21,14 @@ export interface SignatureContext {
   caseId: string;
 }
 
-export type Signing = 'right' | 'other-secret' | 'garbage' | 'decoded-path' | 'other-body';
+export type Signing =
+  | 'right'
+  | 'other-secret'
+  | 'garbage'
+  | 'decoded-path'
+  | 'other-body'
+  // Signed right, then X-Gw-Signature sent twice: Node joins the two with ', ', no signature.
+  | 'duplicated';
 
 export interface SignatureRequest {
   label: string[];
@@ -34,6 +42,8 @@ export interface SignatureRequest {
   signatureMethod: SignatureMethod;
   /** A value in a header of its own that no answer may contain. */
   marker: string;
+  /** Header lines sent as they are after the others: duplicates, odd bytes, folding, length. */
+  extraLines: string[];
 }
 
 const ROUTES: [string, string][] = [
@@ -205,6 +215,22 @@ export function signatureRequest(r: Rng, ctx: SignatureContext, index: number): 
     ),
     'X-Fuzz-Marker': marker,
   };
+  const extraLines: string[] = [];
+  let sent = signing;
+  if (r.chance(0.3)) {
+    const odd = r.pick(['dup-signature', 'odd-bytes', 'long', 'folded', 'dup-client']);
+    label.push(`header:${odd}`);
+    if (odd === 'dup-signature') {
+      extraLines.push(`X-Gw-Signature: ${headers['X-Gw-Signature']}`);
+      sent = 'duplicated';
+    } else if (odd === 'odd-bytes') extraLines.push(`X-Odd: \u00ff\u0080${marker}\u00e9`);
+    else if (odd === 'long') extraLines.push(`X-Long: ${marker}${'h'.repeat(r.int(1000, 9000))}`);
+    else if (odd === 'folded') extraLines.push(`X-Folded: ${marker}\r\n continued`);
+    else {
+      extraLines.push(`X-Gw-Client: ${ctx.clientId}`);
+      sent = 'duplicated';
+    }
+  }
   if (method === 'POST') {
     headers['Content-Type'] = 'application/json';
     headers['Idempotency-Key'] = `sigfuzz-${index}-${nonce}`;
@@ -215,20 +241,26 @@ export function signatureRequest(r: Rng, ctx: SignatureContext, index: number): 
     target: `${path}${query}`,
     body,
     headers,
-    signing,
+    signing: sent,
     signatureMethod,
     marker,
+    extraLines,
   };
 }
 
 /** The request as bytes on the wire: one character of the target a byte, as Node reads it. */
-export function wireBytes(req: SignatureRequest, signature = req.headers['X-Gw-Signature']!) {
-  const headers = { ...req.headers, 'X-Gw-Signature': signature };
+export function wireBytes(req: SignatureRequest, signature?: string) {
+  const headers = { ...req.headers, 'X-Gw-Signature': signature ?? req.headers['X-Gw-Signature']! };
+  // Signed again (with the string the gateway returned): one X-Gw-Signature, the new one.
+  const extraLines = signature
+    ? req.extraLines.filter((line) => !line.startsWith('X-Gw-Signature:'))
+    : req.extraLines;
   const head =
     `${req.method} ${req.target} HTTP/1.1\r\nHost: gateway.test\r\n` +
     Object.entries(headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('') +
+    extraLines.map((line) => `${line}\r\n`).join('') +
     `Content-Length: ${req.body.length}\r\nConnection: close\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), req.body]);
 }
