@@ -79,6 +79,12 @@ function objects(value: unknown): Record<string, unknown>[] {
   return out;
 }
 
+/** A slot of the body, or none when earlier mutations emptied it (a small body: the portal's rating, portal sweep seed 3005). */
+function anySlot(r: Rng, env: Record<string, unknown>): Slot | undefined {
+  const all = slots(env);
+  return all.length === 0 ? undefined : r.pick(all);
+}
+
 function get(slot: Slot): unknown {
   return (slot.parent as Record<string | number, unknown>)[slot.key];
 }
@@ -123,7 +129,8 @@ export const BODY_MUTATIONS: (readonly [number, Mutation])[] = [
   [
     15,
     (r, env) => {
-      const slot = r.pick(slots(env));
+      const slot = anySlot(r, env);
+      if (!slot) return 'none';
       set(slot, randomValue(r));
       return `type:${String(slot.key)}`;
     },
@@ -131,7 +138,8 @@ export const BODY_MUTATIONS: (readonly [number, Mutation])[] = [
   [
     10,
     (r, env) => {
-      const slot = r.pick(slots(env));
+      const slot = anySlot(r, env);
+      if (!slot) return 'none';
       if (Array.isArray(slot.parent)) slot.parent.splice(slot.key as number, 1);
       else delete slot.parent[slot.key as string];
       return `delete:${String(slot.key)}`;
@@ -153,7 +161,8 @@ export const BODY_MUTATIONS: (readonly [number, Mutation])[] = [
   [
     3,
     (r, env) => {
-      const slot = r.pick(slots(env));
+      const slot = anySlot(r, env);
+      if (!slot) return 'none';
       const size = r.pick([1000, 10_000, 100_000, 300_000]);
       set(slot, r.pick(['x', '中', '\u202e']).repeat(size));
       return `huge:${String(slot.key)}:${size}`;
@@ -170,7 +179,8 @@ export const BODY_MUTATIONS: (readonly [number, Mutation])[] = [
   [
     4,
     (r, env) => {
-      const slot = r.pick(slots(env));
+      const slot = anySlot(r, env);
+      if (!slot) return 'none';
       set(slot, new RawNumber(r.pick(ODD_NUMBERS)));
       return `number:${String(slot.key)}`;
     },
@@ -178,7 +188,8 @@ export const BODY_MUTATIONS: (readonly [number, Mutation])[] = [
   [
     3,
     (r, env) => {
-      const slot = r.pick(slots(env));
+      const slot = anySlot(r, env);
+      if (!slot) return 'none';
       const depth = r.pick([31, 33, 200]);
       set(slot, JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown);
       return `deep:${depth}`;
