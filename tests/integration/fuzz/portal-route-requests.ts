@@ -237,6 +237,13 @@ function callbacks(ctx: SweepContext, r: Rng): PortalRequest[] {
     url: '/callbacks/gateway?x=1',
     mustRefuse: 'signed without the query',
   });
+  // A query with no canonical form (broken percent-encoding) cannot be signed at all.
+  for (const query of ['?x=%zz', '?%=1', '?x=%E0%A4%A', '?x=%'])
+    out.push({
+      ...callback(ctx, r, `query ${query}`, genuine),
+      url: `/callbacks/gateway${query}`,
+      mustRefuse: 'a query that is not percent-encoding',
+    });
   const signedOdd: [string, Buffer][] = [
     ['null', Buffer.from('null')],
     ['array', Buffer.from('[]')],

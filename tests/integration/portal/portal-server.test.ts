@@ -228,6 +228,23 @@ describe('callbacks from the gateway', () => {
   ])('refuses one %s with 401', async (_, headers) => {
     expect((await post(headers(), body)).status).toBe(401);
   });
+
+  it('refuses one whose query is not percent-encoding with 401 PORTAL_CALLBACK_REFUSED, not a 503 that asks for a retry', async () => {
+    for (const query of ['?x=%zz', '?%=1', '?x=%E0%A4%A']) {
+      const url = `${path}${query}`;
+      // Signed without the query: no signature can cover a query that has no canonical form.
+      const headers = {
+        ...signRequest(
+          { clientId: 'gateway', secret: devSecret('portal-sc') },
+          { method: 'POST', url: path, body },
+        ),
+        'Content-Type': 'application/json',
+      };
+      const res = await fetch(`${portal.url}${url}`, { method: 'POST', headers, body });
+      expect(res.status, query).toBe(401);
+      expect(((await res.json()) as { code: string }).code).toBe('PORTAL_CALLBACK_REFUSED');
+    }
+  });
 });
 
 describe('repeated failed logins', () => {
