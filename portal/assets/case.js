@@ -234,8 +234,13 @@ function setUpRating() {
       // Rated before (an earlier press with another level, or by default): the kept rating stands.
       say('本办件已评价过，以下为已记录的评价');
       showRated(res.body.rating);
-    } else if (res.status === 422) say('本办件暂不能评价（尚未办结，或已过评价期限）');
-    else if (res.status === 0 || res.status >= 500)
+    } else if (res.status === 422 && res.body?.code === 'GW_NOT_EVALUABLE')
+      say('本办件暂不能评价（尚未办结，或已过评价期限）');
+    else if (res.status === 422) {
+      // The rating itself refused (its comment, at /comment): say what, so it can be mended.
+      const why = res.body?.errors?.[0]?.messageZh;
+      say(`评价内容未被接受${why ? `：评价意见${why}` : ''}，请修改后再提交`);
+    } else if (res.status === 0 || res.status >= 500)
       say(`${res.body?.title ?? '评价提交失败'}；可再次提交，评价只记一次`);
     else say(res.body?.title ?? '评价提交失败，请稍后再试');
   });

@@ -242,6 +242,14 @@ describe('rating (好差评) when an answer is lost or the case is rated already
     await closedOnPage(page);
     await page.locator('#rating:not([hidden])').waitFor();
     await page.click('label[for="level-1"]');
+    // A comment the gateway refuses (a right-to-left override, which would display masked text
+    // reversed): the page says the comment is what to mend, not that the case cannot be rated.
+    await page.fill('#rating-comment', '办理太慢\u202e');
+    await page.click('#rating-form button[type=submit]');
+    await page.locator('#rating-message', { hasText: '评价内容未被接受' }).waitFor();
+    expect(await page.locator('#rating-message').innerText()).not.toContain('尚未办结');
+    expect(await page.locator('#rating-form').isVisible()).toBe(true);
+    await page.fill('#rating-comment', '');
     await page.click('#rating-form button[type=submit]');
     await page.locator('#rating-kept:not([hidden])').waitFor();
     expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：非常不满意/);
