@@ -6,15 +6,14 @@ import type { Router } from 'express';
 import type { DraftInput } from '../catalogue/admin/catalogue-admin.ts';
 import { draftItemOf } from '../catalogue/admin/item-version.ts';
 import { gatewayRouter } from '../http/router.ts';
-import { editorForm, refusedEditor } from './catalogue-draft-editor.ts';
+import { refusedEditor, sendRefusedEditor } from './catalogue-draft-editor.ts';
 import { inputOf, loadDraft, MAX_DOCUMENT_CHARS } from './catalogue-draft-input.ts';
 import { checkInput, validationReport } from './catalogue-draft-validation.ts';
 import { operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { CREATION_KEY_FIELD, formText } from './forms.ts';
-import { html, type SafeHtml } from './html.ts';
-import { page, sendPage } from './layout.ts';
+import type { SafeHtml } from './html.ts';
 
 export function draftEditRoutes(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
@@ -93,23 +92,7 @@ export function draftEditRoutes(deps: ConsoleDeps): Router {
       if (!(error instanceof ConsoleError)) throw error;
       // Not JSON: the editor again with the text, so nothing typed is lost.
       const refusal = validationReport({ problems: [], refused: `${error.zh} ${error.en}` });
-      sendPage(
-        res,
-        page(res, {
-          title: '草稿未保存',
-          en: 'Draft not saved',
-          active: 'catalogue',
-          body: editorForm(
-            res,
-            action,
-            fields,
-            html`保存 <span class="en">Save</span>`,
-            refusal,
-            'refused',
-          ),
-        }),
-        400,
-      );
+      sendRefusedEditor(res, action, fields, refusal, 400);
       return;
     }
     try {

@@ -109,6 +109,27 @@ export function refusedEditor(
   fields: Parameters<typeof editorForm>[2],
 ): boolean {
   if (!isGatewayError(error) || error.status >= 500 || error.status === 403) return false;
+  sendRefusedEditor(
+    res,
+    action,
+    fields,
+    validationReport({
+      problems: error.errors ?? [],
+      refused: `未保存 Not saved — ${error.code}: ${error.detail ?? error.message}`,
+    }),
+    error.status,
+  );
+  return true;
+}
+
+/** The editor again, with the text as typed and the report of why it was not saved. */
+export function sendRefusedEditor(
+  res: Response,
+  action: string,
+  fields: Parameters<typeof editorForm>[2],
+  report: ReturnType<typeof validationReport>,
+  status: number,
+): void {
   sendPage(
     res,
     page(res, {
@@ -120,14 +141,10 @@ export function refusedEditor(
         action,
         fields,
         html`保存 <span class="en">Save</span>`,
-        validationReport({
-          problems: error.errors ?? [],
-          refused: `未保存 Not saved — ${error.code}: ${error.detail ?? error.message}`,
-        }),
+        report,
         'refused',
       ),
     }),
-    error.status,
+    status,
   );
-  return true;
 }
