@@ -203,6 +203,7 @@ export async function startWorkers(
         {
           connection,
           bullPrefix: keys.queuePrefix(routeQueueName(id)),
+          breakerKey: keys.breaker(id),
           store,
           statusQueries,
           itemName: (code, version) => results.itemName(code, version) ?? code,

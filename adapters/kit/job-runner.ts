@@ -58,7 +58,7 @@ import type {
   PutBackReason,
   WorkerMetrics,
 } from '../../gateway/metrics/worker-metrics.ts';
-import { CircuitBreaker, type BreakerSettings } from './circuit-breaker.ts';
+import { CircuitBreaker, redisBreakerRecord, type BreakerSettings } from './circuit-breaker.ts';
 import {
   PermanentDeliveryError,
   type DeliveryRequest,
@@ -87,6 +87,8 @@ export interface RunnerSettings {
 export interface RunnerDeps {
   connection: RedisClient;
   bullPrefix: string;
+  /** The adapter's breaker hash (RedisKeys.breaker), where each change of state is recorded. */
+  breakerKey: string;
   store: CaseStore;
   /** Brings a case up to date from a status query's answer. */
   statusQueries: StatusQueryRecorder;
@@ -395,6 +397,10 @@ export function startAdapterWorker(
     pause: async () => worker.pause(true),
     resume: async () => worker.resume(),
     onChange: (state) => log.warn({ breaker: state }, 'circuit breaker changed'),
+    // For the console's dead-letter pages: is the province back? (circuit-breaker.ts)
+    record: redisBreakerRecord(deps.connection, deps.breakerKey, (error) =>
+      log.warn({ err: error }, 'circuit breaker change not recorded'),
+    ),
   });
   // BullMQ repeats its connection error on every retry: one line a second, with a count.
   const errors = rateLimitedLog(log);

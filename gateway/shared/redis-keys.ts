@@ -267,6 +267,11 @@ export interface RedisKeys {
   legacyIdempotency(clientId: string, keyHash: string): string;
   /** Pub/sub channel: a shard's outbox has new entries (the message is the shard number). */
   readonly outboxNudge: string;
+  /**
+   * Hash of an adapter's circuit breaker (adapters/kit/circuit-breaker.ts): its latest change of
+   * state (`state`, `since` ms, `probeAt` ms while open), written only when the state changes.
+   */
+  breaker(adapter: string): string;
   /** A client's used request nonce. */
   nonce(clientId: string, nonce: string): string;
   /** The rate-limit counters' key prefix for limits of `points` per second (`<prefix>:<clientId>`). */
@@ -407,6 +412,7 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
     legacyIdempotency: (clientId: string, keyHash: string) =>
       `${prefix}:{s${submissionShard(keyHash)}}:idem:${clientId}:${keyHash}`,
     outboxNudge: `${prefix}:outbox-nudge`,
+    breaker: (adapter: string) => `${prefix}:breaker:${adapter}`,
     nonce: (clientId: string, nonce: string) => `${prefix}:nonce:${clientId}:${nonce}`,
     rateLimit: (points: number) => `${prefix}:rate:${points}`,
     supervision: supervisionKeys(`${prefix}:{supervise}`),

@@ -65,6 +65,7 @@ beforeAll(async () => {
     {
       connection,
       bullPrefix: redisKeys(gw.config.keyPrefix).queuePrefix(routeQueueName('yn')),
+      breakerKey: redisKeys(gw.config.keyPrefix).breaker('yn'),
       store,
       statusQueries: createStatusQueryRecorder({ store, calendar, registry }),
       itemName: (code) => code,

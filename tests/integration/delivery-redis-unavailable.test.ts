@@ -74,6 +74,7 @@ beforeAll(async () => {
       bullPrefix: redisKeys(gw.config.keyPrefix, gw.config.redisShards).queuePrefix(
         routeQueueName('sc-chengdu'),
       ),
+      breakerKey: redisKeys(gw.config.keyPrefix).breaker('sc-chengdu'),
       store: services.store,
       statusQueries: createStatusQueryRecorder({
         store: services.store,

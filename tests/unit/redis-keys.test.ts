@@ -119,6 +119,7 @@ describe('redis keys', () => {
       prefixed.shard(3).outbox,
       prefixed.shard(3).deadLetters,
       prefixed.outboxNudge,
+      prefixed.breaker('gx'),
       prefixed.idempotency('portal-sc', 'ab12'),
       prefixed.legacyIdempotency('portal-sc', 'ab12'),
       prefixed.nonce('portal-sc', 'n'.repeat(16)),
