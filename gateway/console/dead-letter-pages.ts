@@ -30,6 +30,7 @@ import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
 import { postForm, queryText } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { provinceStateSection, readProvinceState } from './province-state.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { failureAdvice, failureKind, failureKindBadge, JOB_STATE_ZH } from './failure-kinds.ts';
@@ -122,6 +123,9 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     const failed = record.status === 'DELIVERY_FAILED';
     const reason = shownFailureReason(store, record, shown);
     const jobState = job ? await job.getState() : undefined;
+    const state = failed
+      ? await readProvinceState(deps.services, record.route.adapter, record.route.targetRegion)
+      : undefined;
     const replay =
       failed && can(res, 'replay')
         ? html`<div class="actions">
@@ -184,6 +188,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                   : ''
               }
             </dl>
+            ${state ? provinceStateSection(state, deps.services.now().getTime()) : ''}
             ${failed ? html`${failureAdvice(failureKind(reason))}${replay}` : html`<p class="notice ok">此办件已不在死信中 <span class="en">No longer a dead letter</span></p>`}
           </section>
           <section class="card">
@@ -221,8 +226,12 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     async (req, res) => {
       const record = await deadLetter(String(req.params.caseId));
       const reason = shownFailureReason(store, record, reader(res));
-      // Deliveries of the same adapter still waiting to retry say its province is still failing.
-      const { delayed = 0 } = await queues.queue(record.route.adapter).getJobCounts('delayed');
+      // Is the province back? Its breaker, its deliveries waiting to retry, its last outcomes.
+      const state = await readProvinceState(
+        deps.services,
+        record.route.adapter,
+        record.route.targetRegion,
+      );
       sendPage(
         res,
         page(res, {
@@ -244,18 +253,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 上次失败原因 <span class="en">Last failure</span>: ${reason ?? '—'}
               </p>
               ${failureAdvice(failureKind(reason))}
-              <p
-                id="adapter-retrying"
-                data-count="${delayed}"
-                class="${delayed > 0 ? 'notice warn' : 'muted'}"
-              >
-                通道 ${record.route.adapter}
-                当前等待重试的投递：${delayed}${delayed > 0 ? '（该省平台可能仍未恢复）' : ''}
-                <span class="en"
-                  >Deliveries of ${record.route.adapter} waiting to retry now:
-                  ${delayed}${delayed > 0 ? ' (its province may still be failing)' : ''}</span
-                >
-              </p>
+              ${provinceStateSection(state, deps.services.now().getTime())}
               <div class="actions">
                 <button type="submit" class="danger" id="replay-confirm">
                   确认重放 <span class="en">Replay</span>
