@@ -119,12 +119,17 @@ export function caseRoutes(deps: CaseDeps): Router {
         res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '请选择评价等级' });
         return;
       }
+      // A comment is text or absent: one of another type was dropped silently, and the applicant
+      // rated without the words they thought they sent.
+      if (body.comment !== undefined && typeof body.comment !== 'string') {
+        res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '评价意见应为文字' });
+        return;
+      }
       // 500 characters, as the gateway counts them: cut by UTF-16 units, a character outside the
       // BMP at the end was halved, and the gateway refused the lone half (GW_FORBIDDEN_CHARACTER).
-      const comment =
-        typeof body.comment === 'string'
-          ? Array.from(body.comment.trim()).slice(0, 500).join('')
-          : '';
+      const comment = Array.from((body.comment ?? '').trim())
+        .slice(0, 500)
+        .join('');
       const login = sessionOf(res).account.login;
       const answer = await rateCase(deps, { login, caseId, level, comment });
       if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);

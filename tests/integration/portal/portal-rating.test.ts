@@ -180,6 +180,18 @@ describe('what the rating form may send', () => {
     expect((await rate(s, caseId, { level: 4 })).status).toBe(201);
   });
 
+  it('refuses a comment that is not text — a number, an object, an array, null — with 400 PORTAL_BAD_FORM, and the case stays unrated', async () => {
+    const s = await session();
+    const caseId = await closedPayment(s);
+    for (const comment of [42, { text: '很好' }, ['很好'], null]) {
+      const res = await rate(s, caseId, { level: 5, comment });
+      expect(res.status, JSON.stringify(comment)).toBe(400);
+      expect(await res.json()).toEqual({ code: 'PORTAL_BAD_FORM', title: '评价意见应为文字' });
+    }
+    expect(await ratingsOf(caseId)).toEqual([]);
+    expect((await rate(s, caseId, { level: 5 })).status).toBe(201);
+  });
+
   it('keeps a comment of 500 characters whose last lies outside the BMP whole, and cuts a longer one at 500 characters, never inside one', async () => {
     const s = await session();
     const whole = `${'评'.repeat(499)}😀`;
