@@ -36,6 +36,27 @@ function openssl(dir: string, ...args: string[]): void {
 
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
 
+/** The CA (ca.pem, ca.key in `dir`) signs a request into a certificate valid from now for `days`. */
+function signByCa(dir: string, csr: string, out: string, days: number, ...extra: string[]): void {
+  openssl(
+    dir,
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    out,
+    '-days',
+    String(days),
+    ...extra,
+  );
+}
+
 export function createTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'gw-pki-'));
   const clientKeyPassphrase = 'test-client-key-passphrase';
@@ -67,26 +88,8 @@ export function createTestPki(): TestPki {
     '-subj',
     '/CN=localhost',
   );
-  const sign = (csr: string, out: string, days: string, ...extra: string[]) =>
-    openssl(
-      dir,
-      'x509',
-      '-req',
-      '-in',
-      csr,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      out,
-      '-days',
-      days,
-      ...extra,
-    );
-  sign('server.csr', 'server.pem', '2', '-extfile', 'server.ext');
-  sign('server.csr', 'expired.pem', '0', '-extfile', 'server.ext');
+  signByCa(dir, 'server.csr', 'server.pem', 2, '-extfile', 'server.ext');
+  signByCa(dir, 'server.csr', 'expired.pem', 0, '-extfile', 'server.ext');
   openssl(
     dir,
     'req',
@@ -100,7 +103,7 @@ export function createTestPki(): TestPki {
     '-subj',
     `/O=${CLIENT_O}/CN=${CLIENT_CN}`,
   );
-  sign('client.csr', 'client.pem', '2');
+  signByCa(dir, 'client.csr', 'client.pem', 2);
   return {
     dir,
     caFile: join(dir, 'ca.pem'),
@@ -135,22 +138,7 @@ export function issueClientCertificate(pki: TestPki, days: number, cn: string): 
     '-subj',
     `/O=${CLIENT_O}/CN=${cn}`,
   );
-  openssl(
-    pki.dir,
-    'x509',
-    '-req',
-    '-in',
-    `client-${issued}.csr`,
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    out,
-    '-days',
-    String(days),
-  );
+  signByCa(pki.dir, `client-${issued}.csr`, out, days);
   return join(pki.dir, out);
 }
 
