@@ -125,9 +125,18 @@ export function startCallbackWorker(deps: {
     },
     { connection: deps.connection, prefix: deps.keys.queuePrefix(CALLBACK_QUEUE), concurrency: 8 },
   );
+  // The portal and the host it is reached at, so an operator sees whose front door is failing
+  // without opening the job: the host only, never the URL's path or query (a portal may put a
+  // token there).
   worker.on('failed', (job, error) => {
     deps.log.warn(
-      { caseId: job?.data.caseId, attempt: job?.attemptsMade, reason: failureReason(error) },
+      {
+        caseId: job?.data.caseId,
+        clientId: job?.data.clientId,
+        host: job ? callbackHost(job.data.url) : undefined,
+        attempt: job?.attemptsMade,
+        reason: failureReason(error),
+      },
       'callback failed',
     );
   });
@@ -138,6 +147,15 @@ export function startCallbackWorker(deps: {
     errors.warn('callback-worker-error', { err: error }, 'callback worker error'),
   );
   return worker;
+}
+
+/** The host (and port, when written) of a callback URL; undefined for one that does not parse. */
+function callbackHost(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -344,7 +344,7 @@ describe('callback connections', () => {
     }
   });
 
-  it('does not follow a redirect: a 3xx is a failed attempt, retried, and its Location sees nothing', async () => {
+  it('does not follow a redirect: a 3xx is a failed attempt, logged with the portal and host but not the path, retried, and its Location sees nothing', async () => {
     const p = await portal((_req, res, n) => {
       if (n === 1) res.writeHead(302, { Location: `http://127.0.0.2:${port}/redirected` }).end();
       else res.writeHead(204).end();
@@ -355,9 +355,16 @@ describe('callback connections', () => {
       const otherBefore = other.connections;
       const result = await deliver(development, `http://${host}:${p.port}/hooks`);
       expect(result).toMatchObject({ state: 'completed', attemptsMade: 2 });
+      // The line names the portal and the host it failed at, never the URL's path.
       expect(result.failed).toEqual([
-        expect.objectContaining({ attempt: 1, reason: 'portal answered 302' }),
+        expect.objectContaining({
+          attempt: 1,
+          reason: 'portal answered 302',
+          clientId: 'portal-sc',
+          host: `${host}:${p.port}`,
+        }),
       ]);
+      expect(JSON.stringify(result.failed)).not.toContain('/hooks');
       expect(p.seen.requests.map((r) => r.url)).toEqual(['/hooks', '/hooks']);
       expect(other.connections).toBe(otherBefore);
       expect(other.requests).not.toContain('/redirected');
