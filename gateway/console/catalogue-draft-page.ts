@@ -169,7 +169,8 @@ function draftBody(
           </section>`
     }
     <section class="card" id="draft-validation">
-      <h2>${label('最近一次校验', 'Last validation')}</h2>
+      <h2>${label('已保存草稿的最近一次校验', 'Last validation of the saved draft')}</h2>
+      ${editable ? html`<p class="muted">编辑器中的实时检查见上方；此处为点击“校验”时已保存的文本 <span class="en">The live check of the editor's text is above; this is the saved text as of the last Validate</span></p>` : ''}
       ${
         validation
           ? html`${validation.current ? '' : html`<p class="notice warn" id="validation-stale">草稿已修改，需重新校验 <span class="en">Changed since: validate again</span></p>`}

@@ -142,7 +142,7 @@ describe('draft editor endpoints', () => {
     expect(res.text).toContain('{&quot;broken&quot;: tru');
   });
 
-  it('save, validate, submit; the author has no approve button and is refused (403 four-eyes, audited); another operator approves', async () => {
+  it('save, validate (the card says it shows the saved draft), submit; the author has no approve button and is refused (403 four-eyes, audited); another operator approves', async () => {
     const doc = documentOf(draftPage);
     doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
     const saved = await dev.post(`/console/catalogue/drafts/${draftId}`, {
@@ -161,6 +161,8 @@ describe('draft editor endpoints', () => {
 
     const own = await dev.get(`/console/catalogue/drafts/${draftId}`);
     expect(own.text).toContain('data-draft-status="in-review"');
+    // The validation card says whose validation it shows: the saved draft's, not the editor's.
+    expect(own.text).toMatch(/id="draft-validation">\s*<h2>已保存草稿的最近一次校验/);
     expect(own.text).toContain('id="own-draft"');
     expect(own.text).not.toContain('id="draft-approve"');
     const refused = await dev.post(`/console/catalogue/drafts/${draftId}/approve`, { _csrf: csrf });
