@@ -1,9 +1,11 @@
 // The catalogue drafts as a list (gateway/console/README.md#catalogue-drafts): the table the
 // drafts page and the review queue show, and the status badge and subject (item code or calendar
 // year) that a draft's own page shows the same way.
-import type { DraftView } from '../catalogue/admin/catalogue-admin.ts';
+import type { DraftList, DraftView } from '../catalogue/admin/catalogue-admin.ts';
+import { DRAFT_STATUSES, type DraftStatus } from '../catalogue/admin/draft-store.ts';
 import { chinaTime } from './console-labels.ts';
 import { html, type HtmlValue, type SafeHtml } from './html.ts';
+import { label } from './layout.ts';
 
 const STATUS_ZH: Readonly<Record<string, [string, string]>> = {
   draft: ['草稿', 'draft'],
@@ -68,4 +70,39 @@ export function draftRows(drafts: readonly DraftView[]): HtmlValue {
       </tbody>
     </table>
   </div>`;
+}
+
+/** The status a drafts page is filtered by (`?status=`), if it is one. */
+export function draftStatusQuery(text: string): DraftStatus | undefined {
+  return (DRAFT_STATUSES as readonly string[]).includes(text) ? (text as DraftStatus) : undefined;
+}
+
+/** A page of drafts: the table, then a link to the next (older) page when there is one. */
+export function draftPage(list: DraftList, path: string, status?: DraftStatus): HtmlValue {
+  const older = list.nextCursor
+    ? `${path}?${new URLSearchParams({ ...(status ? { status } : {}), cursor: list.nextCursor }).toString()}`
+    : undefined;
+  return html`${draftRows(list.items)}
+  ${
+    older
+      ? html`<p><a id="drafts-older" href="${older}">${label('更早的草稿', 'Older drafts')}</a></p>`
+      : ''
+  }`;
+}
+
+/** Links filtering the drafts page by status, the current one marked. */
+export function draftStatusFilter(current: DraftStatus | undefined): HtmlValue {
+  const link = (status: DraftStatus | undefined, name: HtmlValue) =>
+    html`<a
+      href="/console/catalogue/drafts${status ? `?status=${status}` : ''}"
+      ${current === status ? html`aria-current="page"` : ''}
+      >${name}</a
+    >`;
+  return html`<p class="muted" id="draft-status-filter">
+    ${link(undefined, label('全部', 'All'))} ·
+    ${DRAFT_STATUSES.map((status, i) => {
+      const [zh, en] = STATUS_ZH[status] ?? [status, status];
+      return html`${i > 0 ? ' · ' : ''}${link(status, label(zh, en))}`;
+    })}
+  </p>`;
 }

@@ -17,7 +17,7 @@ import { gatewayRouter } from '../http/router.ts';
 import { draftEditRoutes } from './catalogue-draft-edit-routes.ts';
 import { editorForm } from './catalogue-draft-editor.ts';
 import { loadDraft, pretty } from './catalogue-draft-input.ts';
-import { draftRows } from './catalogue-draft-list.ts';
+import { draftPage, draftStatusFilter, draftStatusQuery } from './catalogue-draft-list.ts';
 import { draftPageSender } from './catalogue-draft-page.ts';
 import { draftReviewRoutes } from './catalogue-draft-review-routes.ts';
 import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
@@ -31,8 +31,12 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
   const admin = () => deps.services.catalogueAdmin;
   const show = draftPageSender(deps);
 
-  router.get('/catalogue/drafts', async (_req, res) => {
-    const drafts = await admin().listDrafts(operatorRequest(res), {});
+  router.get('/catalogue/drafts', async (req, res) => {
+    const status = draftStatusQuery(queryText(req.query, 'status', 20));
+    const drafts = await admin().listDrafts(operatorRequest(res), {
+      status,
+      cursor: queryText(req.query, 'cursor', 200) || undefined,
+    });
     sendPage(
       res,
       page(res, {
@@ -54,7 +58,10 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
                 : ''
             }
           </p>
-          <section class="card">${draftRows(drafts)}</section>`,
+          ${draftStatusFilter(status)}
+          <section class="card">
+            ${draftPage(drafts, '/console/catalogue/drafts', status)}
+          </section>`,
       }),
     );
   });
@@ -62,8 +69,11 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
   router.get(
     '/catalogue/review',
     requireRight(deps, 'catalogue:approve', 'catalogue.review'),
-    async (_req, res) => {
-      const drafts = await admin().listDrafts(operatorRequest(res), { status: 'in-review' });
+    async (req, res) => {
+      const drafts = await admin().listDrafts(operatorRequest(res), {
+        status: 'in-review',
+        cursor: queryText(req.query, 'cursor', 200) || undefined,
+      });
       sendPage(
         res,
         page(res, {
@@ -77,7 +87,9 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
                 and compatibility report.</span
               >
             </p>
-            <section class="card" id="review-queue">${draftRows(drafts)}</section>`,
+            <section class="card" id="review-queue">
+              ${draftPage(drafts, '/console/catalogue/review')}
+            </section>`,
         }),
       );
     },

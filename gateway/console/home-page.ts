@@ -5,7 +5,8 @@
 // deliveries waiting out a retry, the 督办 flags raised, and catalogue drafts waiting for review.
 // Should Redis not answer, the page still opens, saying so, with the rest of it.
 import type { Router } from 'express';
-import type { DraftView } from '../catalogue/admin/catalogue-admin.ts';
+import type { DraftList } from '../catalogue/admin/catalogue-admin.ts';
+import { MAX_PAGE } from '../http/cursor.ts';
 import { gatewayRouter } from '../http/router.ts';
 import type { DeliveryBacklog } from '../queues/delivery-backlog.ts';
 import { GAUGE_STATES, type GaugeState } from '../supervision/supervision-board.ts';
@@ -37,7 +38,8 @@ interface Attention {
   backlog: DeliveryBacklog;
   cases: Record<GaugeState, number>;
   rectifications: Record<GaugeState, number>;
-  inReview: DraftView[];
+  /** The first page of drafts in review (MAX_PAGE): the count, or MAX_PAGE+ with a next page. */
+  inReview: DraftList;
 }
 
 function waited(seconds: number): string {
@@ -156,8 +158,8 @@ function attentionCard(attention: Attention, mayApprove: boolean): HtmlValue {
     row(
       'drafts-in-review',
       label('待审核草稿', 'Drafts in review'),
-      inReview.length,
-      inReview.length > 0 && mayApprove ? 'warn' : '',
+      inReview.nextCursor ? `${String(inReview.items.length)}+` : inReview.items.length,
+      inReview.items.length > 0 && mayApprove ? 'warn' : '',
       mayApprove
         ? html`<a href="/console/catalogue/review">${label('审核', 'Review queue')}</a>`
         : html`<a href="/console/catalogue/drafts">${label('草稿', 'Drafts')}</a>`,
@@ -185,7 +187,10 @@ export function homePage(deps: ConsoleDeps): Router {
       const [backlog, stats, inReview] = await Promise.all([
         services.backlog(),
         supervisionStats(services.board, {}),
-        services.catalogueAdmin.listDrafts(operatorRequest(res), { status: 'in-review' }),
+        services.catalogueAdmin.listDrafts(operatorRequest(res), {
+          status: 'in-review',
+          limit: MAX_PAGE,
+        }),
       ]);
       attention = {
         backlog,

@@ -131,11 +131,21 @@ export function addCatalogueCommands(program: Command, connect: ConnectOperator)
     .description('list drafts, newest first')
     .option('--status <status>', 'draft, in-review, approved or rejected')
     .action(async (options: { status?: string }, command: Command) => {
-      const { items } = await connect(command).get<{ items: DraftView[] }>(DRAFTS, {
-        status: options.status,
-      });
-      if (items.length === 0) console.log('no drafts');
-      for (const d of items) console.log(draftLine(d));
+      // Page after page (the list is paged, DESIGN §3.10), printed as each page comes.
+      const gateway = connect(command);
+      let cursor: string | undefined;
+      let printed = 0;
+      do {
+        const page: { items: DraftView[]; nextCursor: string | null } = await gateway.get(DRAFTS, {
+          status: options.status,
+          limit: '200',
+          cursor,
+        });
+        for (const d of page.items) console.log(draftLine(d));
+        printed += page.items.length;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      if (printed === 0) console.log('no drafts');
     });
 
   group

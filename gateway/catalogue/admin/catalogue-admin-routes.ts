@@ -4,6 +4,7 @@
 // the use cases audit everything else.
 import type { FromSchema } from 'json-schema-to-ts';
 import { routesFor } from '../../http/api-route.ts';
+import { pageLimit, PAGE_QUERY_PROPERTIES } from '../../http/cursor.ts';
 import type { RequestContract } from '../../http/request-contract.ts';
 import { headerRef, jsonResponse } from '../../openapi/shared-components.ts';
 import type { CatalogueAdmin, DraftInput } from './catalogue-admin.ts';
@@ -64,7 +65,10 @@ const REJECT_BODY: RequestContract<FromSchema<typeof REJECT_SCHEMA>> = {
 
 const DRAFTS_QUERY_SCHEMA = {
   type: 'object',
-  properties: { status: { type: 'string', enum: DRAFT_STATUSES, description: 'Only these.' } },
+  properties: {
+    status: { type: 'string', enum: DRAFT_STATUSES, description: 'Only these.' },
+    ...PAGE_QUERY_PROPERTIES,
+  },
   additionalProperties: false,
 } as const;
 
@@ -177,22 +181,28 @@ export const CATALOGUE_ADMIN_ROUTES = [
     operation: {
       operationId: 'listCatalogueDrafts',
       tags: ['catalogue admin'],
-      summary: 'Drafts, newest first (at most 500), optionally by status',
+      summary: 'Drafts, newest first, optionally by status, paged',
+      description:
+        'The status filter is applied before the page is cut: every draft of that status is ' +
+        'reached, page after page, however many newer drafts of other statuses there are. Pass ' +
+        '`nextCursor` back as `cursor` for the next page; null on the last page.',
       responses: {
         '200': jsonResponse('Drafts.', {
           type: 'object',
-          properties: { items: { type: 'array', items: DRAFT } },
+          properties: {
+            items: { type: 'array', items: DRAFT },
+            nextCursor: { type: ['string', 'null'] },
+          },
+          required: ['items', 'nextCursor'],
         }),
       },
     },
     handler: async ({ deps, query, client, requestId }) => ({
       status: 200,
-      body: {
-        items: await deps.catalogueAdmin.listDrafts(
-          { operator: client, requestId },
-          { status: query.status },
-        ),
-      },
+      body: await deps.catalogueAdmin.listDrafts(
+        { operator: client, requestId },
+        { status: query.status, cursor: query.cursor, limit: pageLimit(query.limit) },
+      ),
     }),
   }),
   route({

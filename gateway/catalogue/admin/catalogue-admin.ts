@@ -23,6 +23,7 @@ import {
 } from '../../cases/idempotency-record.ts';
 import { canonicalJson, sha256Hex } from '../../shared/canonical-json.ts';
 import { GatewayError, type FieldProblem } from '../../shared/errors.ts';
+import { decodeCursor, DEFAULT_PAGE, encodeCursor, MAX_PAGE } from '../../http/cursor.ts';
 import { DEPARTMENTS } from '../catalogue-item.ts';
 import type { CompatibilityReport } from '../compatibility/compatibility-report.ts';
 import {
@@ -35,6 +36,7 @@ import type { CatalogueStore } from '../published/catalogue-store.ts';
 import {
   createDraftStore,
   type DraftKind,
+  type DraftPosition,
   type DraftStatus,
   type StoredDraft,
 } from './draft-store.ts';
@@ -133,7 +135,8 @@ export interface CatalogueAdmin {
   ): Promise<CreatedDraft>;
   updateDraft(request: OperatorRequest, draftId: string, input: DraftInput): Promise<DraftView>;
   getDraft(request: OperatorRequest, draftId: string): Promise<DraftView>;
-  listDrafts(request: OperatorRequest, filter: { status?: DraftStatus }): Promise<DraftView[]>;
+  /** A page of drafts, newest first (DESIGN §3.10 paging); a cursor it did not give out: 400. */
+  listDrafts(request: OperatorRequest, query: DraftListQuery): Promise<DraftList>;
   validateDraft(request: OperatorRequest, draftId: string): Promise<ValidationView>;
   /** Validates a would-be draft without storing anything (`catalogue import --dry-run`). */
   checkDraft(request: OperatorRequest, input: DraftInput): Promise<ValidationView>;
@@ -144,7 +147,32 @@ export interface CatalogueAdmin {
   exportCatalogue(request: OperatorRequest): Promise<ExportedCatalogue>;
 }
 
-const LIST_LIMIT = 500;
+export interface DraftListQuery {
+  readonly status?: DraftStatus | undefined;
+  /** The previous page's nextCursor. */
+  readonly cursor?: string | undefined;
+  /** 1–200; DEFAULT_PAGE when absent. */
+  readonly limit?: number | undefined;
+}
+
+export interface DraftList {
+  readonly items: DraftView[];
+  readonly nextCursor: string | null;
+}
+
+/** A drafts cursor's position: the last draft's creation ms and id (draft-store.ts DraftPosition). */
+const DRAFT_POSITION = /^[0-9]{1,16}:[0-9A-Za-z]{1,40}$/;
+
+function draftCursor(position: DraftPosition): string {
+  return encodeCursor(`${String(position.createdMs)}:${position.draftId}`);
+}
+
+function draftPosition(cursor: string | undefined): DraftPosition | undefined {
+  const decoded = decodeCursor(cursor, DRAFT_POSITION);
+  if (decoded === undefined) return undefined;
+  const [ms = '', draftId = ''] = decoded.split(':');
+  return { createdMs: Number(ms), draftId };
+}
 /** Drafts and the published catalogue: one slot (with GW_REDIS_WAIT_REPLICAS, waited for). */
 const CATALOGUE_WRITES = [SLOT.catalogue];
 const CODE = /^[A-Z]{2}-[0-9]{3}$/;
@@ -433,9 +461,16 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
       return view(await load(draftId));
     },
 
-    async listDrafts(_request, filter) {
-      const all = await drafts.list(LIST_LIMIT);
-      return all.filter((d) => !filter.status || d.status === filter.status).map(view);
+    async listDrafts(_request, query) {
+      const page = await drafts.page({
+        status: query.status,
+        after: draftPosition(query.cursor),
+        limit: Math.min(query.limit ?? DEFAULT_PAGE, MAX_PAGE),
+      });
+      return {
+        items: page.drafts.map(view),
+        nextCursor: page.next ? draftCursor(page.next) : null,
+      };
     },
 
     validateDraft: (request, draftId) =>

@@ -80,14 +80,39 @@ export interface DraftIdempotency {
 export type CreateDraftOutcome =
   { created: true } | { created: false; existing: IdempotencyRecord };
 
+/** Where a page of drafts ended: the last draft's creation (the sorted set's score) and id. */
+export interface DraftPosition {
+  readonly createdMs: number;
+  readonly draftId: string;
+}
+
+export interface DraftPageQuery {
+  readonly status?: DraftStatus | undefined;
+  readonly after?: DraftPosition | undefined;
+  readonly limit: number;
+}
+
+export interface DraftPage {
+  readonly drafts: StoredDraft[];
+  /** Where the next page starts; absent on the last page. */
+  readonly next?: DraftPosition;
+}
+
+/** Draft ids read from the sorted set at a time while a page is filled. */
+const SCAN_CHUNK = 200;
+
 export interface DraftStore {
   /** Stores the draft, unless `idempotency`'s key already made one: then that one's record. */
   create(draft: StoredDraft, idempotency?: DraftIdempotency): Promise<CreateDraftOutcome>;
   /** The record an operator's Idempotency-Key made, if it is still kept. */
   findIdempotent(operatorId: string, keyHash: string): Promise<IdempotencyRecord | undefined>;
   get(draftId: string): Promise<StoredDraft | undefined>;
-  /** Newest first, at most `limit`. */
-  list(limit: number): Promise<StoredDraft[]>;
+  /**
+   * A page of drafts, newest first, of `status` when given, after `after` (the previous page's
+   * last): the filter is applied before the page is cut, so no draft of the status is ever left
+   * out, however many newer drafts of other statuses there are.
+   */
+  page(query: DraftPageQuery): Promise<DraftPage>;
   move(draftId: string, move: DraftMove): Promise<MoveOutcome>;
 }
 
@@ -137,14 +162,56 @@ export function createDraftStore(redis: RedisClient, keys: CatalogueKeys): Draft
     async get(draftId) {
       return fromHash(await redis.hgetall(keys.draft(draftId)));
     },
-    async list(limit) {
-      const ids = await redis.zrevrange(keys.drafts, 0, limit - 1);
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.hgetall(keys.draft(id));
-      const replies = (await pipeline.exec()) ?? [];
-      return replies
+    async page({ status, after, limit }) {
+      // Newest first: by score (creation ms) descending, and within one ms by id descending, as
+      // ZRANGE … REV orders them. `after`'s own ms is read again, its ids not after `after` dropped.
+      const max = after ? String(after.createdMs) : '+inf';
+      const found: DraftPosition[] = [];
+      for (let offset = 0; found.length <= limit; offset += SCAN_CHUNK) {
+        const flat = (
+          (await redis.call(
+            'ZRANGE',
+            keys.drafts,
+            max,
+            '-inf',
+            'BYSCORE',
+            'REV',
+            'LIMIT',
+            offset,
+            SCAN_CHUNK,
+            'WITHSCORES',
+          )) as unknown[]
+        ).flat();
+        const chunk: DraftPosition[] = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) {
+          const position = { draftId: String(flat[i]), createdMs: Number(flat[i + 1]) };
+          if (after && position.createdMs === after.createdMs && position.draftId >= after.draftId)
+            continue;
+          chunk.push(position);
+        }
+        // Only the status of each is read to filter: a draft's body can be tens of KiB.
+        const statuses = status
+          ? (
+              (await redis
+                .pipeline(chunk.map((p) => ['hget', keys.draft(p.draftId), 'status']))
+                .exec()) ?? []
+            ).map(([, v]) => v)
+          : undefined;
+        chunk.forEach((p, i) => {
+          if (!statuses || statuses[i] === status) found.push(p);
+        });
+        if (flat.length < 2 * SCAN_CHUNK) break;
+      }
+      const shown = found.slice(0, limit);
+      const replies = shown.length
+        ? ((await redis.pipeline(shown.map((p) => ['hgetall', keys.draft(p.draftId)])).exec()) ??
+          [])
+        : [];
+      const drafts = replies
         .map(([, hash]) => fromHash((hash ?? {}) as Record<string, string>))
         .filter((d): d is StoredDraft => d !== undefined);
+      const last = shown.at(-1);
+      return found.length > limit && last ? { drafts, next: last } : { drafts };
     },
     async move(draftId, move) {
       const pairs = Object.entries(move.set).flatMap(([f, v]) => [f, String(v)]);

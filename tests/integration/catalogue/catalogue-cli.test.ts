@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
+import {
+  createDraftStore,
+  type DraftStatus,
+} from '../../../gateway/catalogue/admin/draft-store.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { readLocalFiles } from '../../../scripts/cli/catalogue-files.ts';
 import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process.ts';
@@ -127,5 +131,35 @@ describe('catalogue export and import', { timeout: 60_000 }, () => {
     expect((await run('catalogue', 'show', 'GA-002', '--versions')).stdout).toMatch(
       /v1 {2}accepted[\s\S]*v2 {2}latest/,
     );
+  });
+
+  it('lists every draft page after page, and a draft in review older than 250 newer ones with --status in-review', async () => {
+    const store = createDraftStore(redis, keys);
+    const at = (ms: number) => new Date(ms).toISOString();
+    const stored = (draftId: string, ms: number, status: DraftStatus) =>
+      store.create({
+        draftId,
+        kind: 'calendar',
+        target: 'calendar-2031',
+        status,
+        author: 'operator-dev',
+        note: '',
+        baseVersion: 0,
+        body: JSON.stringify({ year: 2031, source: '', holidays: [], extraWorkingDays: [] }),
+        bodyDigest: 'd',
+        createdAt: at(ms),
+        updatedAt: at(ms),
+      });
+    const base = Date.UTC(2020, 0, 1);
+    await stored('0CLIOLDREVIEW', base, 'in-review');
+    for (let i = 0; i < 250; i++)
+      await stored(`CLI${String(i).padStart(4, '0')}`, base + 1 + i, 'draft');
+    const total = await redis.zcard(keys.drafts);
+
+    const all = await run('catalogue', 'drafts');
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trim().split('\n')).toHaveLength(total);
+    const inReview = await run('catalogue', 'drafts', '--status', 'in-review');
+    expect(inReview.stdout).toMatch(/^0CLIOLDREVIEW {2}in-review/m);
   });
 });
