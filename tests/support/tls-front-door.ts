@@ -25,6 +25,8 @@ export interface TlsFrontDoorOptions {
   requireClientCert?: boolean;
   /** Default: the PKI's valid server certificate. */
   certFile?: string;
+  /** Speak at most this version, e.g. a platform still on TLS 1.2 (default: Node's, TLS 1.3). */
+  maxVersion?: 'TLSv1.2';
 }
 
 export async function startTlsFrontDoor(options: TlsFrontDoorOptions): Promise<TlsFrontDoor> {
@@ -35,6 +37,7 @@ export async function startTlsFrontDoor(options: TlsFrontDoorOptions): Promise<T
     {
       key: readFileSync(pki.serverKeyFile),
       cert: readFileSync(options.certFile ?? pki.serverCertFile),
+      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
       ...(requireClientCert
         ? { ca: readFileSync(pki.caFile), requestCert: true, rejectUnauthorized: true }
         : {}),

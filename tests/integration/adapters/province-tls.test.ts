@@ -16,7 +16,14 @@ import { ADAPTERS, ADAPTER_IDS, type AdapterId } from '../../../adapters/kit/reg
 import type { Sandbox } from '../../../adapters/kit/sandbox-kit.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
-import { CLIENT_CN, createTestPki, type TestPki } from '../../support/test-pki.ts';
+import {
+  CLIENT_CN,
+  createTestPki,
+  issueCaCertificate,
+  issueClientCertificate,
+  type TestPki,
+} from '../../support/test-pki.ts';
+import { startOpensslDoor } from '../../support/openssl-door.ts';
 import { startTlsFrontDoor, type TlsFrontDoor } from '../../support/tls-front-door.ts';
 
 const FILE = JSON.parse(readFileSync(projectPath('config/adapters.json'), 'utf8')) as Record<
@@ -172,5 +179,65 @@ describe('a TLS failure, for 成都', () => {
     } finally {
       await expiredDoor.close();
     }
+  });
+
+  // A platform still on TLS 1.2 asks for a client certificate differently: without one it ends the
+  // handshake with a bare handshake_failure alert (TLS 1.3 has certificate_required), and OpenSSL
+  // 3.2+ (Node 24) names the certificate alerts "SSL/TLS_ALERT_…", no longer "SSLV3_ALERT_…".
+  describe('at a door on TLS 1.2', () => {
+    let door12: TlsFrontDoor;
+    beforeAll(async () => {
+      door12 = await startTlsFrontDoor({
+        pki,
+        target: ports.get(id)!,
+        requireClientCert: true,
+        maxVersion: 'TLSv1.2',
+      });
+    });
+    afterAll(async () => {
+      await door12?.close();
+    });
+
+    it('without a client certificate: the reason says the province may require one, or shares no cipher', async () => {
+      expectTlsFailure(
+        await failure({ baseUrl: door12.url, tlsCaFile: pki.caFile }),
+        /^province TLS failed \(EPROTO, alert 40\): the province ended the handshake: a platform on TLS 1\.2 does so when it requires a client certificate \(tlsCertFile, tlsKeyFile\) and none was sent, or when it shares no cipher suite with us$/,
+      );
+    });
+
+    it("with a client certificate the province's CA did not sign: the reason says it does not trust its CA", async () => {
+      // Node's own TLS server cuts such a connection without an alert; OpenSSL's sends it.
+      const door = await startOpensslDoor(pki);
+      try {
+        // A self-signed certificate and its key (no passphrase), beside it in the PKI's folder.
+        const stranger = issueCaCertificate(pki, 2, 'Some Other CA');
+        expectTlsFailure(
+          await failure({
+            baseUrl: door.url,
+            tlsCaFile: pki.caFile,
+            tlsCertFile: stranger,
+            tlsKeyFile: stranger.replace(/\.pem$/, '.key'),
+          }),
+          /^province TLS failed \(EPROTO, alert 48\): the province does not trust the CA of our client certificate$/,
+        );
+      } finally {
+        await door.close();
+      }
+    });
+
+    it('with an expired client certificate: the reason says the province found ours expired', async () => {
+      const door = await startOpensslDoor(pki);
+      try {
+        const expiredClient = issueClientCertificate(pki, 0, 'swgw-expired-client');
+        const notAfter = Date.parse(new X509Certificate(readFileSync(expiredClient)).validTo);
+        await waitFor(() => Date.now() > notAfter + 1000, 5000, 'the certificate to expire');
+        expectTlsFailure(
+          await failure({ baseUrl: door.url, ...mutualTls(), tlsCertFile: expiredClient }),
+          /^province TLS failed \(EPROTO, alert 45\): the province says our client certificate has expired$/,
+        );
+      } finally {
+        await door.close();
+      }
+    });
   });
 });
