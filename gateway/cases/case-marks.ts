@@ -57,6 +57,11 @@ export class CaseMarks {
 
   /** A delivery the worker could not record as a move keeps its province case number. */
   async keepProvinceCaseNo(id: string, provinceCaseNo: string): Promise<void> {
-    await runScript(this.#redis, KEEP_PROVINCE_CASE_NO, [this.#keys.case(id)], [provinceCaseNo]);
+    await runScript(
+      this.#redis,
+      KEEP_PROVINCE_CASE_NO,
+      [this.#keys.case(id), this.#keys.shardOf(id).provinceCase(provinceCaseNo)],
+      [provinceCaseNo, id],
+    );
   }
 }

@@ -164,6 +164,12 @@ export function transitionCall(
   // (gateway/README.md#silence-reconciliation); a joint parent has no province of its own.
   const watched = record.kind === 'joint-parent' ? undefined : record.route.adapter;
   const silence = watched ? (AWAITING_PROVINCE.has(plan.status) ? 'watch' : 'forget') : '';
+  // The province's case number, reported with this move or known before: indexed for operators
+  // who have only that number (a case of an older version gets its entry with its next move).
+  const provinceCaseNo =
+    record.kind === 'joint-parent'
+      ? undefined
+      : (plan.fields.provinceCaseNo ?? record.provinceCaseNo);
   return {
     keys: [
       keys.case(id),
@@ -175,6 +181,7 @@ export function transitionCall(
       keys.shardOf(id).moveOutbox,
       ...(watched ? [keys.shardOf(id).provinceSilence(watched)] : []),
       ...(family ? familyKeys(keys, family) : []),
+      ...(provinceCaseNo ? [keys.shardOf(id).provinceCase(provinceCaseNo)] : []),
     ],
     args: [
       plan.from.join(','),
@@ -195,6 +202,7 @@ export function transitionCall(
       // The system clock, not the store's (a test's may run years ahead): the reconciler compares
       // the move outbox entry's score with its own.
       Date.now(),
+      provinceCaseNo ? '1' : '',
     ],
   };
 }

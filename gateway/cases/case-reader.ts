@@ -40,6 +40,25 @@ export class CaseReader {
   }
 
   /**
+   * The cases that hold a province's case number (受理编号), for an operator who has only that
+   * number: the number's key in every shard (one pipelined read), each case read back and kept only
+   * if it still holds that number (a key left by a number the province changed says nothing).
+   * Numbers are the platforms' own: two platforms issuing the same one would share its key, the
+   * case moved last found.
+   */
+  async findByProvinceCaseNo(provinceCaseNo: string): Promise<CaseRecord[]> {
+    const replies =
+      (await this.#redis
+        .pipeline(this.#keys.allShards.map((shard) => ['get', shard.provinceCase(provinceCaseNo)]))
+        .exec()) ?? [];
+    const ids = [...new Set(replies.map(([, id]) => id).filter((id) => typeof id === 'string'))];
+    const records = await Promise.all(ids.map((id) => this.get(id)));
+    return records.filter(
+      (record): record is CaseRecord => record?.provinceCaseNo === provinceCaseNo,
+    );
+  }
+
+  /**
    * The case and, for a delivery, a way to open its envelope, in one command
    * (read-for-delivery.lua): the hash and the family's sealed envelope key, as bytes, instead of
    * the record and then the envelope. The envelope is opened only when asked (a case the worker

@@ -65,6 +65,7 @@ export class CaseStore {
   readonly sealedRecords: SealedRecords;
   // Reading a case, and opening its envelope and result (case-reader.ts).
   readonly get: CaseReader['get'];
+  readonly findByProvinceCaseNo: CaseReader['findByProvinceCaseNo'];
   readonly getForDelivery: CaseReader['getForDelivery'];
   readonly openEnvelope: CaseReader['openEnvelope'];
   readonly openResult: CaseReader['openResult'];
@@ -118,6 +119,7 @@ export class CaseStore {
 
     const reader = new CaseReader(context);
     this.get = reader.get.bind(reader);
+    this.findByProvinceCaseNo = reader.findByProvinceCaseNo.bind(reader);
     this.getForDelivery = reader.getForDelivery.bind(reader);
     this.openEnvelope = reader.openEnvelope.bind(reader);
     this.openResult = reader.openResult.bind(reader);

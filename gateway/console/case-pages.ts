@@ -20,6 +20,8 @@ import { label, page, sendPage } from './layout.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
+/** A province's case number (受理编号), as province events carry it (cases/case-event.ts). */
+const PROVINCE_CASE_NO = /^[0-9A-Za-z_-]{1,64}$/;
 
 interface RouteView {
   adapter?: string;
@@ -94,13 +96,16 @@ function json(value: unknown): HtmlValue {
 function lookupForm(caseId = ''): HtmlValue {
   return html`<form method="get" action="/console/cases" class="card filters" id="case-lookup">
     <div>
-      <label for="case-id">办件编号 <span class="en">Case id</span></label>
+      <label for="case-id"
+        >办件编号或省级受理编号
+        <span class="en">Case id, or the province's case number</span></label
+      >
       <input
         id="case-id"
         name="caseId"
         value="${caseId}"
-        maxlength="40"
-        placeholder="01J…"
+        maxlength="64"
+        placeholder="01J… / YN-2026-…"
         required
       />
     </div>
@@ -237,14 +242,56 @@ export function casePages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const parts = [evaluationsPart(deps.services.evaluations)];
 
-  router.get('/cases', (req, res) => {
-    const caseId = queryText(req.query, 'caseId', 40).toUpperCase();
-    if (caseId) {
-      if (!CASE_ID.test(caseId)) throw notFound(caseId);
-      res.redirect(303, `/console/cases/${caseId}`);
+  // A case id goes straight to its page; anything else is looked up as a province's case number
+  // (the number a citizen reads from the province's notice): one case → its page, several (two
+  // platforms issued the same number) → a list to choose from, none → 404.
+  router.get('/cases', async (req, res) => {
+    const asked = queryText(req.query, 'caseId', 64).trim();
+    if (!asked) {
+      sendPage(res, page(res, { title: '办件', en: 'Cases', active: 'cases', body: lookupForm() }));
       return;
     }
-    sendPage(res, page(res, { title: '办件', en: 'Cases', active: 'cases', body: lookupForm() }));
+    if (CASE_ID.test(asked.toUpperCase())) {
+      res.redirect(303, `/console/cases/${asked.toUpperCase()}`);
+      return;
+    }
+    if (!PROVINCE_CASE_NO.test(asked)) throw notFound(asked);
+    const found = await deps.services.store.findByProvinceCaseNo(asked);
+    if (found.length === 0) {
+      throw new ConsoleError(
+        404,
+        `没有办件编号或省级受理编号为 ${asked} 的办件`,
+        `No case with the id or province case number ${asked}`,
+      );
+    }
+    if (found.length === 1) {
+      res.redirect(303, `/console/cases/${found[0]!.id}`);
+      return;
+    }
+    sendPage(
+      res,
+      page(res, {
+        title: '办件',
+        en: 'Cases',
+        active: 'cases',
+        body: html`${lookupForm(asked)}
+          <section class="card" id="province-case-matches">
+            <h2>
+              ${label(`省级受理编号 ${asked} 对应的办件`, `Cases holding the province case number ${asked}`)}
+            </h2>
+            <ul>
+              ${found.map(
+                (record) =>
+                  html`<li>
+                    <a href="/console/cases/${record.id}">${record.id}</a>
+                    ${statusBadge(record.status)}
+                    ${record.kind === 'joint-parent' ? '' : record.route.adapter}
+                  </li>`,
+              )}
+            </ul>
+          </section>`,
+      }),
+    );
   });
 
   router.get('/cases/:caseId', async (req, res) => {

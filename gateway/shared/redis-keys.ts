@@ -221,6 +221,11 @@ export interface ShardKeys {
    * case, or when we last queried it, ms): the silence watch queries the oldest.
    */
   provinceSilence(adapter: string): string;
+  /**
+   * The case id that holds a province's case number (受理编号), for an operator who has only that
+   * number: set by each move of a case whose number is known, expiring with the closed case.
+   */
+  provinceCase(provinceCaseNo: string): string;
   /** The 督办 board of the shard's cases. */
   readonly supervision: SupervisionKeys;
 }
@@ -382,6 +387,7 @@ function shardKeys(prefix: string, shard: number): ShardKeys {
     moveOutbox: `${base}:move-outbox`,
     jointParents: `${base}:joint-parents`,
     provinceSilence: (adapter: string) => `${base}:silence:${adapter}`,
+    provinceCase: (provinceCaseNo: string) => `${base}:province-case:${provinceCaseNo}`,
     supervision: supervisionKeys(`${base}:supervise`),
   });
 }

@@ -22,6 +22,8 @@
     KEYS[7] when ARGV[11] is not '': the shard's province-silence sorted set of the adapter
     KEYS[7 or 8..] joint child only: the parent's hash, history list, event digests and sealed
               envelope, then every child's hash (the family shares one hash tag, so one slot)
+    KEYS[last] when ARGV[18] is not '': the shard's key of the case's province case number, which
+              an applied move sets to the case id (and expires with a closed case)
     ARGV[1] allowed current statuses, comma-separated
     ARGV[2] new status
     ARGV[3] history entries, JSON array of JSON strings (pushed as they are)
@@ -46,6 +48,7 @@
     ARGV[15] the move's name (lifecycle row), for its move outbox entry
     ARGV[16] joint child only: the parent's id, for the parent's move outbox entry; '' otherwise
     ARGV[17] now, ms (the system clock, not the store's): the move outbox entries' score
+    ARGV[18] '1' when the last key is the province case number's (the number is known), else ''
 
   Output: {verdict, status, stored history length[, parent's previous status, parent's status,
   parent's stored history length]} (the list's length: the submission's entries are derived, not
@@ -113,11 +116,15 @@ local function move_case()
     redis.call('ZREM', KEYS[7], ARGV[5])
   end
   local ttl = tonumber(ARGV[10])
+  if ARGV[18] == '1' then
+    redis.call('SET', KEYS[#KEYS], ARGV[5])
+  end
   if ttl > 0 then
     redis.call('EXPIRE', KEYS[1], ttl)
     redis.call('EXPIRE', KEYS[2], ttl)
     redis.call('EXPIRE', KEYS[3], ttl)
     redis.call('EXPIRE', KEYS[4], ttl)
+    if ARGV[18] == '1' then redis.call('EXPIRE', KEYS[#KEYS], ttl) end
   end
   return {'ok', current, redis.call('LLEN', KEYS[2])}
 end
@@ -129,7 +136,8 @@ end
 local family = ARGV[11] == '' and 7 or 8
 if result[1] ~= 'missing' and ARGV[12] and ARGV[12] ~= '' then
   local children = {}
-  for i = family + 4, #KEYS do children[#children + 1] = KEYS[i] end
+  local last = ARGV[18] == '1' and #KEYS - 1 or #KEYS
+  for i = family + 4, last do children[#children + 1] = KEYS[i] end
   local followed = follow_parent(KEYS[family], KEYS[family + 1], KEYS[family + 2],
     KEYS[family + 3], children, cjson.decode(ARGV[12]), ARGV[6], result[1] ~= 'ok',
     tonumber(ARGV[13]), ARGV[14])
