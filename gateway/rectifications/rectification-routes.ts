@@ -25,8 +25,7 @@ import {
 } from './rectification-bodies.ts';
 import { RECTIFICATION_STATUSES } from './rectification-lifecycle.ts';
 import { rectificationPage, type RectificationListDeps } from './rectification-list.ts';
-import { loadVisibleRectification, rectificationDetail } from './rectification-view.ts';
-import { unreadableNotes } from '../personal-data/sealed-text.ts';
+import { readRectification } from './read-rectification.ts';
 
 export type RectificationRouteDeps = RectificationDeps &
   RectificationListDeps & { evaluations: EvaluationStore; audit: AuditLog };
@@ -129,18 +128,7 @@ export const RECTIFICATION_ROUTES = [
       problems: [404],
     },
     handler: async ({ deps, client, params, header, requestId, log }) => {
-      const read = async () => {
-        const r = await loadVisibleRectification(deps.rectifications, client, param(params));
-        const [history, evaluation] = await Promise.all([
-          deps.rectifications.history(r.id),
-          deps.evaluations.get(r.province, r.caseId, r.rated),
-        ]);
-        // A sealed note that does not open reads as a placeholder; the log says where and why.
-        for (const note of unreadableNotes(history)) {
-          log.warn({ rectificationId: r.id, ...note }, 'history note unreadable');
-        }
-        return rectificationDetail(r, history, evaluation, client);
-      };
+      const read = () => readRectification(deps, client, param(params), log);
       // An operator holding unmask reads the comment and notes in clear: audited, like a case.
       const body = holdsRight(client, 'unmask')
         ? await auditedAction(
