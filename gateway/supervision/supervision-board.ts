@@ -343,6 +343,31 @@ export class SupervisionBoard {
       0,
       limit,
     );
+    return this.#noticePage(ids, limit);
+  }
+
+  /**
+   * Notices before `before` (a notice id; exclusive), newest first: the console reads what was
+   * raised last first, and pages back in time.
+   */
+  async noticesBefore(
+    province: string | undefined,
+    before: string | undefined,
+    limit: number,
+  ): Promise<{ notices: SupervisionNotice[]; lastId: string | undefined; full: boolean }> {
+    const index = province ? this.#keys.noticesOf(province) : this.#keys.notices;
+    const ids = await this.#redis.zrevrangebylex(
+      index,
+      before ? `(${before}` : '+',
+      '-',
+      'LIMIT',
+      0,
+      limit,
+    );
+    return this.#noticePage(ids, limit);
+  }
+
+  async #noticePage(ids: string[], limit: number) {
     const raw =
       ids.length > 0 ? await this.#redis.mget(ids.map((id) => this.#keys.notice(id))) : [];
     const notices = raw

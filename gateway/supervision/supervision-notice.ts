@@ -6,7 +6,11 @@ import { ulid } from 'ulid';
 import type { SubjectKind, SupervisionFlag } from '../shared/redis-keys.ts';
 import type { SupervisedSubject } from './supervised-subject.ts';
 
-export type NoticeType = 'warning' | 'urge' | 'escalation';
+export const NOTICE_TYPES = ['warning', 'urge', 'escalation'] as const;
+export type NoticeType = (typeof NOTICE_TYPES)[number];
+
+/** A notice's id: `NT` and a ULID, so ids sort by time (the indexes are read by lex range). */
+export const NOTICE_ID = /^NT[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export interface SupervisionNotice {
   noticeId: string;

@@ -7,6 +7,7 @@ import { routesFor } from '../http/api-route.ts';
 import type { RequestContract } from '../http/request-contract.ts';
 import { jsonResponse } from '../openapi/shared-components.ts';
 import type { SupervisionBoard } from './supervision-board.ts';
+import { NOTICE_ID } from './supervision-notice.ts';
 import { SUPERVISION_STATS_QUERY, supervisionStats } from './supervision-stats.ts';
 
 const NOTICE_QUERY_SCHEMA = { type: 'object', properties: PAGE_QUERY_PROPERTIES } as const;
@@ -15,8 +16,6 @@ const NOTICE_QUERY: RequestContract<FromSchema<typeof NOTICE_QUERY_SCHEMA>> = {
   component: 'NoticeQuery',
   schema: NOTICE_QUERY_SCHEMA,
 };
-
-const NOTICE_ID = /^NT[0-9A-HJKMNP-TV-Z]{26}$/;
 
 const NOTICE = {
   type: 'object',
