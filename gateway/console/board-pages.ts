@@ -3,7 +3,6 @@
 // (gateway/supervision); every number links to the list of the subjects it counts. Then the 差评
 // rectifications with their visit and rectification deadlines, as the operator API lists them.
 import type { Router } from 'express';
-import type { Client } from '../auth/client-registry.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { listRectifications } from '../rectifications/rectification-list.ts';
 import { RECTIFICATION_STATUSES } from '../rectifications/rectification-lifecycle.ts';
@@ -11,29 +10,22 @@ import type { RectificationQuery } from '../rectifications/rectification-bodies.
 import type { SubjectKind } from '../shared/redis-keys.ts';
 import { GAUGE_STATES, type GaugeState } from '../supervision/supervision-board.ts';
 import { supervisionStats } from '../supervision/supervision-stats.ts';
-import { operatorOf, type ConsoleDeps } from './console-context.ts';
+import { maskedReader, operatorOf, type ConsoleDeps } from './console-context.ts';
 import {
   chinaTime,
   flagBadges,
+  LEVEL_ZH,
   provinceName,
+  RATED_ZH,
   RECTIFICATION_STATUS_ZH,
   STATE_ZH,
 } from './console-labels.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { rectificationHref } from './rectification-pages.ts';
 
 const LIST_LIMIT = 200;
-/** The rated party of a 差评 (gateway/evaluations/evaluation.ts RATED_PARTIES). */
-/** The five levels of GB/T 39734 (gateway/evaluations/evaluation.ts); 1–2 are 差评. */
-const LEVEL_ZH: Readonly<Record<number, string>> = {
-  1: '非常不满意',
-  2: '不满意',
-  3: '基本满意',
-  4: '满意',
-  5: '非常满意',
-};
-const RATED_ZH: Readonly<Record<string, string>> = { handling: '办理方', collecting: '收件方' };
 const KIND_ZH: Record<SubjectKind, [string, string]> = {
   case: ['办件', 'Cases'],
   rectification: ['整改', 'Rectifications'],
@@ -154,11 +146,6 @@ function oneOf<T extends string>(value: string, allowed: readonly T[]): T | unde
   return (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
 }
 
-/** The operator as the API sees them without unmask: free text in rectifications stays masked. */
-function masked(operator: Client): Client {
-  return { ...operator, rights: operator.rights.filter((r) => r !== 'unmask') };
-}
-
 export function boardPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const { board, registry } = deps.services;
@@ -193,6 +180,10 @@ export function boardPages(deps: ConsoleDeps): Router {
             <a href="/console/board/rectifications" id="rectifications-link"
               >${label('差评整改及期限', 'Rectifications and their deadlines')}</a
             >
+            ·
+            <a href="/console/board/notices" id="notices-link"
+              >${label('督办通知（预警、催办、通报）', 'Notices: warnings, urges, escalations')}</a
+            >
           </p>`,
       }),
     );
@@ -215,8 +206,7 @@ export function boardPages(deps: ConsoleDeps): Router {
     const nowMs = deps.services.now().getTime();
     const [kindZh, kindEn] = KIND_ZH[kind];
     const [stateZh, stateEn] = STATE_ZH[state]!;
-    const link = (id: string) =>
-      kind === 'case' ? `/console/cases/${id}` : `/console/board/rectifications#${id}`;
+    const link = (id: string) => (kind === 'case' ? `/console/cases/${id}` : rectificationHref(id));
     const rows = subjects.map(
       (s) =>
         html`<tr data-subject="${s.id}">
@@ -274,10 +264,10 @@ export function boardPages(deps: ConsoleDeps): Router {
     };
     let listed;
     try {
-      listed = await listRectifications(deps.services, masked(operatorOf(res)), query);
+      listed = await listRectifications(deps.services, maskedReader(operatorOf(res)), query);
     } catch {
       // A cursor that does not decode: start from the beginning rather than fail the page.
-      listed = await listRectifications(deps.services, masked(operatorOf(res)), {
+      listed = await listRectifications(deps.services, maskedReader(operatorOf(res)), {
         ...(status ? { status } : {}),
         limit: '100',
       });
@@ -306,7 +296,9 @@ export function boardPages(deps: ConsoleDeps): Router {
     const rows = body.items.map(
       (r) =>
         html`<tr id="${r.rectificationId}" data-rectification="${r.rectificationId}">
-          <td><code>${r.rectificationId}</code></td>
+          <td>
+            <a href="${rectificationHref(r.rectificationId)}"><code>${r.rectificationId}</code></a>
+          </td>
           <td>
             <a href="/console/cases/${r.caseId}"><code>${r.caseId}</code></a>
           </td>
@@ -342,7 +334,14 @@ export function boardPages(deps: ConsoleDeps): Router {
         title: '差评整改',
         en: 'Rectifications',
         active: 'board',
-        body: html`<form method="get" action="/console/board/rectifications" class="card filters">
+        body: html`<p class="muted">
+            <a href="/console/board">返回督办 <span class="en">Back to the board</span></a>
+            ·
+            <a href="/console/board/notices" id="notices-link"
+              >督办通知 <span class="en">Notices</span></a
+            >
+          </p>
+          <form method="get" action="/console/board/rectifications" class="card filters">
             <div>
               <label for="status">状态 <span class="en">Status</span></label>
               <select id="status" name="status">

@@ -13,10 +13,11 @@ import { isGatewayError } from '../shared/errors.ts';
 import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { MODE_ZH } from './catalogue-labels.ts';
-import { chinaTime, flagBadges, provinceName, statusBadge } from './console-labels.ts';
+import { chinaTime, flagBadges, provinceName, RATED_ZH, statusBadge } from './console-labels.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { rectificationHref } from './rectification-pages.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
@@ -130,6 +131,32 @@ function routeFacts(route: CaseView['route']): HtmlValue {
   ${region ? html`· ${provinceName(region.slice(0, 2))} ${region}` : ''}`;
 }
 
+/** The case's 差评 rectifications (one per rated party), each linking to its page. */
+function rectificationLinks(view: CaseView): HtmlValue {
+  const rated = Array.isArray(view.evaluations)
+    ? (view.evaluations as { rated?: string; rectificationId?: string | null }[])
+    : [];
+  const links = rated.flatMap((e) =>
+    e.rectificationId
+      ? [
+          html`<li>
+            <a href="${rectificationHref(e.rectificationId)}" data-rectification-link
+              ><code>${e.rectificationId}</code></a
+            >
+            ${RATED_ZH[e.rated ?? ''] ?? e.rated ?? ''}
+          </li>`,
+        ]
+      : [],
+  );
+  if (links.length === 0) return '';
+  return html`<dt>差评整改 <span class="en">Rectification</span></dt>
+    <dd id="case-rectifications">
+      <ul>
+        ${links}
+      </ul>
+    </dd>`;
+}
+
 function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlValue {
   const form = unmaskedReason
     ? ''
@@ -180,6 +207,7 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
           </dd>
           <dt>督办 <span class="en">Flags</span></dt>
           <dd id="case-flags">${flagBadges(view.flags)}</dd>
+          ${rectificationLinks(view)}
           <dt>提交 <span class="en">Created</span></dt>
           <dd>${chinaTime(view.createdAt)}</dd>
           <dt>更新 <span class="en">Updated</span></dt>

@@ -29,6 +29,8 @@ export type ConsoleServices = Pick<
   | 'catalogueAdmin'
   | 'backlog'
   | 'logger'
+  | 'calendar'
+  | 'replicated'
 > & { clients: ClientRegistry; audit: AuditLog };
 
 export interface ConsoleDeps {
@@ -63,6 +65,14 @@ export function signedIn(res: Response, session: ConsoleSession, operator: Clien
 /** Whether the signed-in operator holds a right: decides which links and buttons a page shows. */
 export function can(res: Response, right: OperatorRight): boolean {
   return operatorOf(res).rights.includes(right);
+}
+
+/**
+ * The operator as the API sees one without `unmask`: pages that list or show rectifications read
+ * through this, so free text (notes, comments) stays masked there even for holders of `unmask`.
+ */
+export function maskedReader(operator: Client): Client {
+  return { ...operator, rights: operator.rights.filter((r) => r !== 'unmask') };
 }
 
 /** The signed-in operator's request, as the operator use cases take it (audited under its id). */

@@ -36,6 +36,37 @@ export const RECTIFICATION_STATUS_ZH: Readonly<Record<string, string>> = {
   CLOSED: '已关闭',
 };
 
+/** The five levels of GB/T 39734 (gateway/evaluations/evaluation.ts); 1–2 are 差评. */
+export const LEVEL_ZH: Readonly<Record<number, string>> = {
+  1: '非常不满意',
+  2: '不满意',
+  3: '基本满意',
+  4: '满意',
+  5: '非常满意',
+};
+
+/** The rated party of a 差评 (gateway/evaluations/evaluation.ts RATED_PARTIES). */
+export const RATED_ZH: Readonly<Record<string, string>> = {
+  handling: '办理方',
+  collecting: '收件方',
+};
+
+/** 督办 notices (gateway/supervision/supervision-notice.ts): each raised flag sends one. */
+export const NOTICE_TYPE_ZH: Readonly<Record<string, [string, string]>> = {
+  warning: ['预警', 'warning'],
+  urge: ['催办', 'urge'],
+  escalation: ['通报', 'escalation'],
+};
+
+/** A rectification's status as a badge: `申诉中 APPEALED`. */
+export function rectificationBadge(status: string): SafeHtml {
+  const tone =
+    status === 'CLOSED' || status === 'VOIDED' ? 'ok' : status === 'APPEALED' ? 'warn' : '';
+  return html`<span class="badge ${tone}" data-status="${status}"
+    >${RECTIFICATION_STATUS_ZH[status] ?? status} <span class="en">${status}</span></span
+  >`;
+}
+
 export function provinceName(code: string): string {
   return CHINA_PROVINCES.get(code) ?? code;
 }

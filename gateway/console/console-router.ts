@@ -23,7 +23,9 @@ import { casePages } from './case-pages.ts';
 import { dataKeyPages } from './data-key-pages.ts';
 import { deadLetterPages } from './dead-letter-pages.ts';
 import { homePage } from './home-page.ts';
+import { noticePages } from './notice-pages.ts';
 import { queueBoard } from './queue-board.ts';
+import { rectificationPages } from './rectification-pages.ts';
 import { signInRoutes } from './sign-in-routes.ts';
 
 /** Section routers, mounted in this order behind the sign-in check (README: adding a page). */
@@ -34,6 +36,8 @@ const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   calendarPages,
   catalogueDraftPages,
   boardPages,
+  rectificationPages,
+  noticePages,
   deadLetterPages,
   auditPages,
   dataKeyPages,
