@@ -343,6 +343,14 @@ const WRITE_ROUTES: Record<string, Prepare> = {
     return (side) =>
       consolePost(side, 'operator-dev', `/console/cases/${caseId}/unmask`, { reason: REASON });
   },
+  'POST /console/board/rectifications/{rectificationId}/appeal-decision': async () => {
+    const id = await movedRectification('appealed');
+    return (side) =>
+      consolePost(side, 'operator-dev', `/console/board/rectifications/${id}/appeal-decision`, {
+        decision: 'upheld',
+        note: 'appeal upheld after review',
+      });
+  },
   'POST /console/data-keys/census': async () => (side) =>
     consolePost(side, 'operator-dev', '/console/data-keys/census'),
   'POST /console/data-keys/reseal': async () => (side) =>

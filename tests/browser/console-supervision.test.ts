@@ -1,0 +1,124 @@
+// 督办 in the operator console in a real browser (gateway/console/README.md#pages): Chromium signs
+// an operator in to a gateway whose supervisor raised the flags of a 差评 rectification rated 30
+// days ago (an injected clock); the province visited and appealed it. The operator goes from the
+// board to the appealed rectification, decides the appeal, sees its new status and then the
+// notices the flags sent. Screenshots: tests/browser/screenshots/console-supervision-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { superviseOnce } from '../../gateway/supervision/supervision.ts';
+import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { close, submit } from '../support/case-flow.ts';
+import { DEV_PASSWORDS } from '../support/console-client.ts';
+import { evaluate, readRectification, rectificationEvent } from '../support/evaluation-flow.ts';
+import { supervisorOf } from '../support/supervision.ts';
+import { testClock } from '../support/test-clock.ts';
+import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+
+const clock = testClock(new Date().toISOString());
+let browser: TestBrowser;
+let gw: ApiGateway;
+let base = '';
+let rectificationId = '';
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  gw = await startApiGateway({}, { now: clock.now });
+  base = gw.url;
+  const now = clock.ms();
+  clock.set(new Date(now - 30 * 86_400_000).toISOString());
+  const { caseId } = await submit(gw, 'SF-009');
+  await close(gw, 'province-yn', caseId, clock.now().toISOString());
+  const rated = await evaluate(gw, caseId, {
+    level: 1,
+    rated: 'handling',
+    comment: '窗口态度差，回电 13812345678',
+  });
+  expect(rated.status).toBe(201);
+  rectificationId = rated.body.rectification!.id;
+  clock.set(new Date(now).toISOString());
+  await superviseOnce(supervisorOf(gw), clock.ms());
+  await rectificationEvent(gw, rectificationId, 'visited', '已电话回访申请人 13812345678');
+  await rectificationEvent(gw, rectificationId, 'appealed', '申请人确认所评并非本窗口');
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gw?.close();
+});
+
+describe('督办 in the console, in a browser', () => {
+  it('goes from the board to the appealed rectification, decides the appeal and sees the new status', async () => {
+    const { page } = browser;
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${base}/console/sign-in`);
+    await page.fill('#operator', 'operator-dev');
+    await page.fill('#password', DEV_PASSWORDS['operator-dev']!);
+    await page.click('#sign-in');
+    await page.waitForURL(`${base}/console/`);
+    await page.click('[data-nav="board"]');
+    await page.waitForURL(`${base}/console/board`);
+    await page.click('#rectifications-link');
+    await page.selectOption('#status', 'APPEALED');
+    await page.click('form.filters button');
+    await page.waitForURL(/status=APPEALED/);
+    await browser.shot('console-supervision-01-appealed');
+    await page.click(`tr[data-rectification="${rectificationId}"] a[href*="${rectificationId}"]`);
+    await page.waitForURL(`${base}/console/board/rectifications/${rectificationId}`);
+    expect(await page.locator('#rectification-status').innerText()).toContain('申诉中');
+    const shown = await page.locator('main').innerText();
+    expect(shown).toContain('窗口态度差');
+    expect(shown).not.toContain('13812345678');
+    await browser.shot('console-supervision-02-rectification');
+
+    await page.check('#decision-rejected');
+    await page.fill('#note', '核实后评价对象无误，申诉不成立，继续整改');
+    await page.click('#decide');
+    await page.locator('#decided').waitFor();
+    expect(await page.locator('#decided').innerText()).toContain('申诉不成立');
+    expect(await page.locator('#rectification-status').innerText()).toContain('已回访');
+    expect(await page.locator('#appeal-decision').count()).toBe(0);
+    expect(await page.locator('#rectification-history').innerText()).toContain(
+      '核实后评价对象无误',
+    );
+    await browser.shot('console-supervision-03-decided');
+    const read = await readRectification<{ status: string }>(gw, rectificationId);
+    expect(read.body.status).toBe('VISITED');
+  });
+
+  it('lists the notices the flags sent, each linking to the rectification', async () => {
+    const { page } = browser;
+    await page.click('#province-notices');
+    await page.waitForURL(/\/console\/board\/notices\?province=53/);
+    const rows = page.locator(`#notices tr[data-subject="${rectificationId}"]`);
+    expect(await rows.count()).toBe(3);
+    const badges = await page
+      .locator(`#notices tr[data-subject="${rectificationId}"] [data-type]`)
+      .all();
+    const types = await Promise.all(badges.map((b) => b.getAttribute('data-type')));
+    expect(types.sort()).toEqual(['escalation', 'urge', 'warning']);
+    await browser.shot('console-supervision-04-notices');
+    await page.selectOption('#type', 'urge');
+    await page.click('#notice-filter button');
+    await page.waitForURL(/type=urge/);
+    expect(await rows.count()).toBe(1);
+    await rows.locator('a[data-subject-link="rectification"]').click();
+    await page.waitForURL(`${base}/console/board/rectifications/${rectificationId}`);
+  });
+
+  it('fits the rectification and the notices at phone width', async () => {
+    const { page } = browser;
+    await page.setViewportSize(PHONE);
+    for (const [path, name] of [
+      [
+        `/console/board/rectifications/${rectificationId}`,
+        'console-supervision-05-phone-rectification',
+      ],
+      ['/console/board/notices', 'console-supervision-06-phone-notices'],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      expect(
+        await page.evaluate<number>('document.documentElement.scrollWidth'),
+      ).toBeLessThanOrEqual(PHONE.width);
+      await browser.shot(name, 'css');
+    }
+  });
+});
