@@ -114,7 +114,7 @@ describe('督办 in the console, in a browser', () => {
       ],
       ['/console/board/notices', 'console-supervision-06-phone-notices'],
     ] as const) {
-      await page.goto(`${base}${path}`);
+      expect((await page.goto(`${base}${path}`))?.status()).toBe(200);
       expect(
         await page.evaluate<number>('document.documentElement.scrollWidth'),
       ).toBeLessThanOrEqual(PHONE.width);

@@ -180,9 +180,14 @@ describe('a rectification’s page', () => {
 
   it('answers 404 for an unknown or malformed rectification id, never a 500', async () => {
     const unknown = forForms.slice(0, -4) + '0000';
-    expect((await page(unknown)).status).toBe(404);
-    expect((await page('RC53not-an-id')).status).toBe(404);
-    expect((await decide('RC53not-an-id', { decision: 'upheld', note: NOTE })).status).toBe(404);
+    for (const res of [
+      await page(unknown),
+      await page('RC53not-an-id'),
+      await decide('RC53not-an-id', { decision: 'upheld', note: NOTE }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.text).toContain('没有整改');
+    }
   });
 });
 
@@ -254,6 +259,7 @@ describe('deciding an appeal from its page', () => {
       }),
     );
     expect((await rect(forRefusals)).status).toBe('APPEALED');
+    expect((await page(forRefusals)).text).toContain('id="appeal-decision"');
   });
 
   it('answers a second decision after the first with a 409 page saying it is no longer appealed, and the same one again as already recorded', async () => {
