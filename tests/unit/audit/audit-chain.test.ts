@@ -1,5 +1,6 @@
 // The audit chain's hashes (gateway/audit/audit-chain.ts): SM3 over the previous hash and the
 // entry's canonical JSON, and a verifier that names the first entry altered, removed or moved.
+import { sm3 } from 'sm-crypto-v2';
 import { describe, expect, it } from 'vitest';
 import {
   chainEntry,
@@ -38,6 +39,11 @@ function chain(length: number): AuditEntry[] {
 describe('audit chain', () => {
   it('uses SM3: the GB/T 32905 test vector for "abc"', () => {
     expect(sm3Hex('abc')).toBe('66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0');
+  });
+
+  it('hashes text in Chinese as UTF-8, as sm-crypto-v2 did for the entries already stored', () => {
+    const text = `${GENESIS_HASH}{"reason":"核对申报材料 OPS-1234","seq":7}`.repeat(5);
+    expect(sm3Hex(text)).toBe(sm3(text));
   });
 
   it('hashes the previous hash followed by the canonical JSON of every other field', () => {
