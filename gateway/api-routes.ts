@@ -22,6 +22,7 @@ import {
   type RectificationRouteDeps,
 } from './rectifications/rectification-routes.ts';
 import { ROUTING_ROUTES, type RoutingRouteDeps } from './routing/routing-routes.ts';
+import type { AuditVerifier } from './audit/audit-verification.ts';
 import type { SupervisionBoard } from './supervision/supervision-board.ts';
 import { SUPERVISION_ROUTES } from './supervision/supervision-routes.ts';
 import type { CatalogueAdmin } from './catalogue/admin/catalogue-admin.ts';
@@ -36,6 +37,7 @@ export type ApiDeps = HealthDeps &
   RectificationRouteDeps & {
     board: SupervisionBoard;
     audit: AuditLog;
+    auditVerifier: AuditVerifier;
     catalogueAdmin: CatalogueAdmin;
     registry: SchemaRegistry;
     divisions: DivisionTable;

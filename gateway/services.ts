@@ -16,6 +16,9 @@ import { projectPath } from './shared/project-root.ts';
 import type { RedisClient } from './shared/redis.ts';
 import type { Config } from '../config/load-config.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
+import { AuditCheckpoints } from './audit/audit-checkpoint.ts';
+import { createAuditVerifier, type AuditVerifier } from './audit/audit-verification.ts';
+import { loadDataKeys } from './personal-data/data-keys.ts';
 import { createCatalogueAdmin, type CatalogueAdmin } from './catalogue/admin/catalogue-admin.ts';
 import { createCatalogueStore } from './catalogue/published/catalogue-store.ts';
 import { ulid } from 'ulid';
@@ -88,6 +91,8 @@ export interface Services {
   opener: RectificationOpener;
   /** The operators' audit chain: every operator action and refused attempt. */
   audit: AuditLog;
+  /** The chain verified from its checkpoint (the console's page) or whole (audit-verification.ts). */
+  auditVerifier: AuditVerifier;
   /** Drafts, four-eyes publishing and versions of the catalogue (the console calls it too). */
   catalogueAdmin: CatalogueAdmin;
   /** What the 督办 engine supervises (the worker runs it; tests may run a pass). */
@@ -264,6 +269,11 @@ export function createServices(
       : undefined;
   const replicated = barrier?.reached;
   const audit = createAuditLog({ redis, keys, now, ...(replicated ? { replicated } : {}) });
+  const auditVerifier = createAuditVerifier({
+    audit,
+    checkpoints: new AuditCheckpoints({ redis, keys: keys.audit, dataKeys: loadDataKeys(config) }),
+    now,
+  });
   return {
     config,
     logger,
@@ -283,6 +293,7 @@ export function createServices(
     rectifications: cases.rectifications,
     opener: cases.opener,
     audit,
+    auditVerifier,
     catalogueAdmin: createCatalogueAdmin({
       redis,
       store: createCatalogueStore(redis, keys.catalogue),
@@ -342,6 +353,7 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     rectifications: services.rectifications,
     opener: services.opener,
     audit: services.audit,
+    auditVerifier: services.auditVerifier,
     catalogueAdmin: services.catalogueAdmin,
     caseViewParts: [evaluationsPart(services.evaluations)],
     readinessWarnings: services.readinessWarnings,

@@ -23,6 +23,7 @@ import {
   type AuditOutcome,
   type ChainHead,
 } from './audit-chain.ts';
+export type { ChainHead } from './audit-chain.ts';
 
 export type { AuditEntry, AuditEntryInput, AuditOutcome } from './audit-chain.ts';
 export { verifyChain } from './audit-chain.ts';
@@ -64,6 +65,18 @@ export interface AuditVerification {
   checked: number;
   /** The first entry missing, altered or out of order. */
   brokenSeq?: number;
+  /** The first seq checked; `to` the last one read (from > to: nothing new to check). */
+  from: number;
+  to: number;
+  /** The last entry found intact: a later check continues from it (the console's checkpoint). */
+  head: ChainHead;
+  /** The chain's head when the check began. */
+  chainSeq: number;
+  /**
+   * Set when the chain's first entries are not in Redis (trimmed after their 180 days): the check
+   * began at this seq, chained from its own prevHash, which nothing left can confirm.
+   */
+  trimmedBefore?: number;
 }
 
 export interface AuditLog {
@@ -71,7 +84,17 @@ export interface AuditLog {
   page(query: AuditQuery): Promise<AuditPage>;
   /** Like page, read from the newest entry backwards. */
   latest(query: AuditLatestQuery): Promise<AuditLatestPage>;
-  verify(): Promise<AuditVerification>;
+  /**
+   * The whole chain, from its first entry (or the first one kept: trimmedBefore); with `limit`,
+   * only that many entries from there.
+   */
+  verify(limit?: number): Promise<AuditVerification>;
+  /**
+   * The entries after `from` (a head an earlier check found intact, e.g. the console's
+   * checkpoint), at most `limit` of them: first that the entry at from.seq still has from.hash,
+   * then each one after it, and the chain's recorded head once they reach it.
+   */
+  verifyFrom(from: ChainHead, limit: number): Promise<AuditVerification>;
   /**
    * With GW_REDIS_WAIT_REPLICAS (absent without it): resolves once the chain's entries so far,
    * and the writes to these keys, are on the replicas (shared/replica-barrier.ts). auditedAction
@@ -135,6 +158,65 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         return undefined;
       }
     });
+  }
+
+  /**
+   * The first entry still in Redis: 1, unless retention trimmed the oldest ones (a prefix: found
+   * by halving, a few HEXISTS). A chain whose last entry is gone too answers 1, so the check
+   * breaks there.
+   */
+  async function firstKept(last: number): Promise<number> {
+    const has = async (seq: number) => (await redis.hexists(keys.audit.entries, String(seq))) === 1;
+    if (last <= 1 || (await has(1)) || !(await has(last))) return 1;
+    let low = 2;
+    let high = last;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (await has(middle)) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  }
+
+  function broken(
+    seq: number,
+    checked: number,
+    stored: ChainHead,
+    head: ChainHead,
+    from = seq,
+  ): AuditVerification {
+    return { ok: false, checked, brokenSeq: seq, from, to: seq, head, chainSeq: stored.seq };
+  }
+
+  /** The entries after `start` up to the stored head, at most `limit`, read BATCH at a time. */
+  async function check(
+    start: ChainHead,
+    stored: ChainHead,
+    limit: number,
+  ): Promise<AuditVerification> {
+    const from = start.seq + 1;
+    const end = Math.min(stored.seq, start.seq + limit);
+    let head = start;
+    let checked = 0;
+    // The last entry's prevHash: the intact head before it, should the recorded head disagree.
+    let previous = start;
+    while (head.seq < end) {
+      const first = head.seq + 1;
+      const batch = await readRange(first, Math.min(end, head.seq + BATCH));
+      const missing = batch.indexOf(undefined);
+      const present = (missing === -1 ? batch : batch.slice(0, missing)) as AuditEntry[];
+      const verdict = verifyChain(present, head);
+      checked += verdict.checked;
+      if (!verdict.ok) return broken(verdict.brokenSeq!, checked, stored, verdict.head, from);
+      if (missing !== -1) return broken(first + missing, checked, stored, verdict.head, from);
+      const last = present.at(-1);
+      if (last) previous = { seq: last.seq - 1, hash: last.prevHash };
+      head = verdict.head;
+    }
+    // The head records the last hash: a last entry rewritten with a fresh hash still breaks here.
+    if (head.seq === stored.seq && head.hash !== stored.hash)
+      return broken(stored.seq, checked - 1, stored, head.seq > start.seq ? previous : start, from);
+    return { ok: true, checked, from, to: end, head, chainSeq: stored.seq };
   }
 
   interface Pending {
@@ -239,25 +321,25 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       return { items, olderCursor: position > 1 ? String(position) : null };
     },
 
-    async verify() {
+    async verify(limit = Infinity) {
       const stored = await readHead();
-      let head = GENESIS;
-      let checked = 0;
-      while (head.seq < stored.seq) {
-        const from = head.seq + 1;
-        const batch = await readRange(from, Math.min(stored.seq, head.seq + BATCH));
-        const missing = batch.indexOf(undefined);
-        const present = (missing === -1 ? batch : batch.slice(0, missing)) as AuditEntry[];
-        const verdict = verifyChain(present, head);
-        checked += verdict.checked;
-        if (!verdict.ok) return { ok: false, checked, brokenSeq: verdict.brokenSeq };
-        if (missing !== -1) return { ok: false, checked, brokenSeq: from + missing };
-        head = verdict.head;
+      const first = await firstKept(stored.seq);
+      if (first === 1) return check(GENESIS, stored, limit);
+      const [entry] = await readRange(first, first);
+      const start = { seq: first - 1, hash: entry?.prevHash ?? '' };
+      return { ...(await check(start, stored, limit)), trimmedBefore: first };
+    },
+
+    async verifyFrom(from, limit) {
+      const stored = await readHead();
+      if (from.seq > 0) {
+        // The checkpoint's own entry first: rewritten with a fresh hash, the entries after it
+        // would still chain from the checkpoint's hash; the check must name it, not its successor.
+        const [entry] = await readRange(from.seq, from.seq);
+        if (entry?.hash !== from.hash || stored.seq < from.seq)
+          return broken(from.seq, from.seq - 1, stored, { seq: from.seq - 1, hash: '' });
       }
-      // The head records the last hash: a last entry rewritten with a fresh hash still breaks here.
-      if (head.hash !== stored.hash)
-        return { ok: false, checked: checked - 1, brokenSeq: stored.seq };
-      return { ok: true, checked };
+      return check(from, stored, limit);
     },
   };
 }

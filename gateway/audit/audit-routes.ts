@@ -7,8 +7,9 @@ import type { RequestContract } from '../http/request-contract.ts';
 import { jsonResponse } from '../openapi/shared-components.ts';
 import { AUDIT_OUTCOMES } from './audit-chain.ts';
 import { AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, type AuditLog } from './audit-log.ts';
+import type { AuditVerifier } from './audit-verification.ts';
 
-const route = routesFor<{ audit: AuditLog }>();
+const route = routesFor<{ audit: AuditLog; auditVerifier: AuditVerifier }>();
 
 export const AUDIT_QUERY_SCHEMA = {
   type: 'object',
@@ -124,18 +125,36 @@ export const AUDIT_ROUTES = [
       operationId: 'verifyAuditChain',
       tags: ['admin'],
       summary: 'Recompute the whole audit chain (operators with audit:read)',
+      description:
+        'Remembered as the last whole-chain verification, which the console\'s audit page shows.',
       responses: {
-        '200': jsonResponse('The chain checked from seq 1 to its head.', {
+        '200': jsonResponse('The chain checked from seq 1 (or its first kept entry) to its head.', {
           type: 'object',
           properties: {
             ok: { type: 'boolean' },
             checked: { type: 'integer', description: 'Entries intact before the first broken.' },
             brokenSeq: { type: 'integer', description: 'The first entry missing or altered.' },
+            trimmedBefore: {
+              type: 'integer',
+              description:
+                'The entries before this seq are not in Redis (trimmed): the check began at its prevHash.',
+            },
           },
           required: ['ok', 'checked'],
         }),
       },
     },
-    handler: async ({ deps }) => ({ status: 200, body: await deps.audit.verify() }),
+    handler: async ({ deps }) => {
+      const { ok, checked, brokenSeq, trimmedBefore } = await deps.auditVerifier.wholeChain();
+      return {
+        status: 200,
+        body: {
+          ok,
+          checked,
+          ...(brokenSeq === undefined ? {} : { brokenSeq }),
+          ...(trimmedBefore === undefined ? {} : { trimmedBefore }),
+        },
+      };
+    },
   }),
 ];

@@ -31,6 +31,7 @@ export type ConsoleServices = Pick<
   | 'logger'
   | 'calendar'
   | 'replicated'
+  | 'auditVerifier'
 > & { clients: ClientRegistry; audit: AuditLog };
 
 export interface ConsoleDeps {

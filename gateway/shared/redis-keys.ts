@@ -156,6 +156,11 @@ export interface AuditKeys {
   readonly head: string;
   /** Hash seq → the entry as JSON. */
   readonly entries: string;
+  /**
+   * Hash: how far the gateway verified the chain itself, and its last whole-chain verification,
+   * under an HMAC (audit/audit-checkpoint.ts).
+   */
+  readonly checkpoint: string;
 }
 
 /**
@@ -428,6 +433,7 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
     audit: Object.freeze({
       head: `${prefix}:{audit}:head`,
       entries: `${prefix}:{audit}:entries`,
+      checkpoint: `${prefix}:{audit}:checkpoint`,
     }),
     catalogue: catalogueKeys(prefix),
     console: Object.freeze({
