@@ -126,7 +126,7 @@ export const AUDIT_ROUTES = [
       tags: ['admin'],
       summary: 'Recompute the whole audit chain (operators with audit:read)',
       description:
-        'Remembered as the last whole-chain verification, which the console\'s audit page shows.',
+        "Remembered as the last whole-chain verification, which the console's audit page shows.",
       responses: {
         '200': jsonResponse('The chain checked from seq 1 (or its first kept entry) to its head.', {
           type: 'object',

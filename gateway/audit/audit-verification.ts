@@ -86,7 +86,13 @@ export function createAuditVerifier(deps: AuditVerifierDeps): AuditVerifier {
       // Nothing it says can be relied on, nor anything verified from it: only a whole-chain
       // verification (which writes a fresh one) can say what holds.
       const nothing = { ok: false, checked: 0, from: 1, to: 0, head: GENESIS, chainSeq: 0 };
-      return reportOf('since-checkpoint', at, nothing, { state: read.state, keyId: read.keyId }, undefined);
+      return reportOf(
+        'since-checkpoint',
+        at,
+        nothing,
+        { state: read.state, keyId: read.keyId },
+        undefined,
+      );
     }
     const base = read.state === 'trusted' ? read.checkpoint : undefined;
     // Without a checkpoint: from the chain's first kept entry, visitLimit at a time.

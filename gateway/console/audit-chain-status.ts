@@ -43,7 +43,7 @@ function visitLine(r: ChainReport): SafeHtml {
 }
 
 function beforeLine(r: ChainReport): SafeHtml | '' {
-  const { state, seq } = r.checkpoint;
+  const { state } = r.checkpoint;
   if (state === 'none')
     return r.trimmedBefore
       ? label(

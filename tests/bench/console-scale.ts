@@ -44,8 +44,18 @@ const redis = createRedis('http', {
 });
 await waitForRedis(redis, 5000);
 const nowMs = Date.parse('2026-12-01T02:00:00Z');
-const services = createServices(config, logger, redis, loadStaticData(config, logger), () => new Date(nowMs));
-const server = createHttpServer(gatewayApp(services, createLifecycle()), config, rateLimitedLog(logger));
+const services = createServices(
+  config,
+  logger,
+  redis,
+  loadStaticData(config, logger),
+  () => new Date(nowMs),
+);
+const server = createHttpServer(
+  gatewayApp(services, createLifecycle()),
+  config,
+  rateLimitedLog(logger),
+);
 server.requestTimeout = 0;
 server.headersTimeout = 0;
 const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
@@ -77,7 +87,10 @@ try {
       '/console/audit?actor=operator-dev-2&outcome=refused',
     ]) {
       const [page, pageMs] = await timed(() => operator.get(path));
-      const status = /id="chain-status"[^>]*>([^<]*)/.exec(page.text)?.[1]?.replace(/\s+/g, ' ').trim();
+      const status = /id="chain-status"[^>]*>([^<]*)/
+        .exec(page.text)?.[1]
+        ?.replace(/\s+/g, ' ')
+        .trim();
       console.log(`  GET ${path.padEnd(52)} ${page.status} ${ms(pageMs)}  ${status ?? ''}`);
     }
   }

@@ -370,6 +370,10 @@ const EXEMPT: Record<string, string> = {
   'POST /console/sign-in':
     'opens a session, which a fail-over could lose: the operator signs in again; no action is ' +
     'told done (its audit entry is not waited for, as no refusal is)',
+  'POST /console/audit/verify':
+    'verifies the audit chain, a read: it writes only the checkpoint, which a fail-over could ' +
+    'lose, so the page shows the whole-chain verification before it and the next visit verifies ' +
+    'from the older checkpoint again (gateway/console/README.md#security)',
   'POST /console/sign-out':
     'closes a session: the browser drops the cookie with the answer, and a session a fail-over ' +
     'brought back ends at its idle timeout',

@@ -39,7 +39,7 @@ export async function fillAuditChain(
 ): Promise<ChainHead> {
   const [seq, hash] = await redis.hmget(keys.audit.head, 'seq', 'hash');
   let head: ChainHead = seq && hash ? { seq: Number(seq), hash } : GENESIS;
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const chunk = Math.min(2000, count - done);
     const fields: string[] = [];
     for (let i = 0; i < chunk; i += 1) {
