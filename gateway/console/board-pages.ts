@@ -20,11 +20,13 @@ import {
   RECTIFICATION_STATUS_ZH,
   STATE_ZH,
 } from './console-labels.ts';
+import { listCursor, listPlace } from './board-list-cursor.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
 
+/** Subjects a 督办 list page shows. */
 const LIST_LIMIT = 200;
 const KIND_ZH: Record<SubjectKind, [string, string]> = {
   case: ['办件', 'Cases'],
@@ -199,10 +201,37 @@ export function boardPages(deps: ConsoleDeps): Router {
     const itemCode = /^[A-Z]{2}-[0-9]{3}$/.test(queryText(req.query, 'itemCode'))
       ? queryText(req.query, 'itemCode')
       : undefined;
-    const { subjects, complete } = await board.subjectsIn(
-      { kind, state, province, itemCode },
-      LIST_LIMIT,
-    );
+    const filter = { kind, state, province, itemCode };
+    const place = listPlace(req.query);
+    const [{ subjects, last, exhausted }, total] = await Promise.all([
+      board.subjectsPage(filter, { after: place?.after, limit: LIST_LIMIT }),
+      board.countIn(filter),
+    ]);
+    const shown = place?.shown ?? 0;
+    // A full page has a next one while the gauges count more; a page the scan limit cut short
+    // goes on after the last subject it looked at.
+    const more =
+      last !== undefined &&
+      !exhausted &&
+      (subjects.length < LIST_LIMIT || shown + subjects.length < total);
+    const here = (cursor?: string) =>
+      `/console/board/list?${new URLSearchParams({
+        kind,
+        state,
+        ...(province ? { province } : {}),
+        ...(itemCode ? { itemCode } : {}),
+        ...(cursor ? { cursor } : {}),
+      }).toString()}`;
+    const pages = [
+      place ? html`<a id="board-first" href="${here()}">${label('第一页', 'First page')}</a>` : '',
+      more && last
+        ? html`<a
+            id="board-next"
+            href="${here(listCursor({ shown: shown + subjects.length, after: last }))}"
+            >${label('下一页', 'Next page')}</a
+          >`
+        : '',
+    ].filter((l) => l !== '');
     const nowMs = deps.services.now().getTime();
     const [kindZh, kindEn] = KIND_ZH[kind];
     const [stateZh, stateEn] = STATE_ZH[state]!;
@@ -225,7 +254,20 @@ export function boardPages(deps: ConsoleDeps): Router {
         active: 'board',
         body: html`<p class="muted">
             ${province ? html`${provinceName(province)} ` : ''}${itemCode ?? ''} ·
-            ${subjects.length}${complete ? '' : html` <span class="badge warn">仅显示前 ${LIST_LIMIT} 条 <span class="en">first ${LIST_LIMIT} shown</span></span>`}
+            <span
+              id="board-count"
+              data-total="${total}"
+              data-from="${shown + 1}"
+              data-to="${shown + subjects.length}"
+              >${
+                subjects.length
+                  ? label(
+                      `第 ${shown + 1}–${shown + subjects.length} 条，共 ${total} 条`,
+                      `${shown + 1}–${shown + subjects.length} of ${total}`,
+                    )
+                  : label(`共 ${total} 条`, `${total} in all`)
+              }</span
+            >
             · <a href="/console/board">返回督办 <span class="en">Back to the board</span></a>
           </p>
           <div class="table-wrap">
@@ -249,7 +291,8 @@ export function boardPages(deps: ConsoleDeps): Router {
                 }
               </tbody>
             </table>
-          </div>`,
+          </div>
+          ${pages.length ? html`<p class="actions" id="board-pages">${pages}</p>` : ''}`,
       }),
     );
   });

@@ -52,6 +52,66 @@ const splitMember = (entry: string): [string, string] => {
   return [entry.slice(0, colon), entry.slice(colon + 1)];
 };
 
+/** Which subjects a 督办 list shows: one gauge, optionally of one province and item. */
+export interface SubjectFilter {
+  kind: SubjectKind;
+  state: GaugeState;
+  province?: string;
+  itemCode?: string;
+}
+
+/** A place in a 督办 list's order: a deadlines index member and its due time. */
+export interface ListPosition {
+  dueMs: number;
+  /** `<kind>:<id>`. */
+  member: string;
+}
+
+/** Whether `a` comes before `b`: sooner due, then by member, as Redis orders a sorted set. */
+const before = (a: ListPosition, b: ListPosition) =>
+  a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.member < b.member);
+
+/**
+ * One board's deadlines index from just after `after`, a batch at a time: the members due at the
+ * same time as `after` are read whole and those up to it dropped (a sorted set cannot start after
+ * a member by score and name at once), then the later ones from the next score on.
+ */
+function deadlineStream(redis: RedisClient, key: string, after: ListPosition | undefined) {
+  const BATCH = 200;
+  let buffer: ListPosition[] = [];
+  let offset = 0;
+  let done = false;
+  let tiesRead = after === undefined;
+  const parse = (raw: string[]) => {
+    const out: ListPosition[] = [];
+    for (let i = 0; i < raw.length; i += 2)
+      out.push({ member: raw[i]!, dueMs: Number(raw[i + 1]) });
+    return out;
+  };
+  async function fill(): Promise<void> {
+    if (!tiesRead && after) {
+      tiesRead = true;
+      const ties = parse(await redis.zrangebyscore(key, after.dueMs, after.dueMs, 'WITHSCORES'));
+      buffer = ties.filter((t) => t.member > after.member);
+      if (buffer.length > 0) return;
+    }
+    const min = after ? `(${after.dueMs}` : '-inf';
+    const raw = await redis.zrangebyscore(key, min, '+inf', 'WITHSCORES', 'LIMIT', offset, BATCH);
+    offset += raw.length / 2;
+    buffer = parse(raw);
+    if (raw.length < BATCH * 2) done = true;
+  }
+  return {
+    async peek(): Promise<ListPosition | undefined> {
+      while (buffer.length === 0 && !done) await fill();
+      return buffer[0];
+    },
+    take(): ListPosition {
+      return buffer.shift()!;
+    },
+  };
+}
+
 /** One open subject as the console lists it. */
 export interface BoardListing {
   kind: SubjectKind;
@@ -232,65 +292,77 @@ export class SupervisionBoard {
   }
 
   /**
-   * The supervised subjects one gauge counts (the operator console's 督办 lists): open subjects of
-   * a kind, in one state, optionally of one province and item, soonest due first. Reads the
-   * deadlines index in batches and stops after `scanLimit` subjects: `complete` says whether every
-   * open subject was looked at.
+   * One page of the supervised subjects one gauge counts (the operator console's 督办 lists): open
+   * subjects of a kind, in one state, optionally of one province and item, soonest due first, ties
+   * by kind:id — the deadlines indexes of every board merged in that one order, so a page starts
+   * exactly after the position the last one ended at (`after`), whatever was settled meanwhile.
+   * Reads the indexes a batch at a time and each candidate's record; stops after `limit` subjects
+   * or `scanLimit` candidates. `last` is the position of the last candidate looked at: the next
+   * page starts after it (past what a scan limit left unmatched, never skipping a subject).
    */
-  async subjectsIn(
-    filter: { kind: SubjectKind; state: GaugeState; province?: string; itemCode?: string },
-    limit: number,
-    scanLimit = 20_000,
-  ): Promise<{ subjects: BoardListing[]; complete: boolean }> {
+  async subjectsPage(
+    filter: SubjectFilter,
+    page: { after?: ListPosition; limit: number; scanLimit?: number },
+  ): Promise<{ subjects: BoardListing[]; last: ListPosition | undefined; exhausted: boolean }> {
+    const scanLimit = page.scanLimit ?? 20_000;
+    const streams = this.#boards.map((b) => deadlineStream(this.#redis, b.deadlines, page.after));
     const subjects: BoardListing[] = [];
-    const batch = 500;
     let scanned = 0;
-    let complete = true;
-    // Every shard's board: a subject lives on the board of its own shard.
-    for (const board of this.#boards) {
-      for (let start = 0; ; start += batch) {
-        if (scanned >= scanLimit || subjects.length >= limit) {
-          complete = false;
+    let last: ListPosition | undefined;
+    let exhausted = false;
+    while (subjects.length < page.limit && scanned < scanLimit) {
+      // The next candidates in the merged order: as many as the page still needs, read together.
+      const candidates: ListPosition[] = [];
+      while (candidates.length < page.limit - subjects.length && scanned < scanLimit) {
+        const heads = await Promise.all(streams.map((stream) => stream.peek()));
+        let next = -1;
+        for (const [i, head] of heads.entries())
+          if (head && (next === -1 || before(head, heads[next]!))) next = i;
+        if (next === -1) {
+          exhausted = true;
           break;
         }
-        const raw = await this.#redis.zrange(
-          board.deadlines,
-          String(start),
-          String(start + batch - 1),
-          'WITHSCORES',
-        );
-        scanned += raw.length / 2;
-        const entries: { id: string; dueMs: number }[] = [];
-        for (let i = 0; i < raw.length; i += 2) {
-          const [kind, id] = splitMember(raw[i]!);
-          if (kind === filter.kind) entries.push({ id, dueMs: Number(raw[i + 1]) });
-        }
-        // Sent together: one round trip for the batch.
-        const records = await Promise.all(
-          entries.map((e) => this.#read(filter.kind, e.id, ['gauge', filter.state])),
-        );
-        for (const [i, e] of entries.entries()) {
-          // `gauge` is the subject's gauge prefix, `<kind>|<province>|<item>|`.
-          const [gauge, inState] = records[i]!;
-          const [, province, itemCode] = (gauge ?? '').split('|');
-          if (!province || !itemCode || inState !== '1') continue;
-          if (filter.province && province !== filter.province) continue;
-          if (filter.itemCode && itemCode !== filter.itemCode) continue;
-          if (subjects.length < limit)
-            subjects.push({
-              kind: filter.kind,
-              id: e.id,
-              province,
-              itemCode,
-              dueAt: new Date(e.dueMs).toISOString(),
-            });
-          else complete = false;
-        }
-        if (raw.length < batch * 2) break;
+        const position = streams[next]!.take();
+        scanned += 1;
+        last = position;
+        if (position.member.startsWith(`${filter.kind}:`)) candidates.push(position);
       }
+      const records = await Promise.all(
+        candidates.map((c) =>
+          this.#read(filter.kind, splitMember(c.member)[1], ['gauge', filter.state]),
+        ),
+      );
+      for (const [i, c] of candidates.entries()) {
+        // `gauge` is the subject's gauge prefix, `<kind>|<province>|<item>|`.
+        const [gauge, inState] = records[i]!;
+        const [, province, itemCode] = (gauge ?? '').split('|');
+        if (!province || !itemCode || inState !== '1') continue;
+        if (filter.province && province !== filter.province) continue;
+        if (filter.itemCode && itemCode !== filter.itemCode) continue;
+        subjects.push({
+          kind: filter.kind,
+          id: splitMember(c.member)[1],
+          province,
+          itemCode,
+          dueAt: new Date(c.dueMs).toISOString(),
+        });
+      }
+      if (exhausted) break;
     }
-    subjects.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
-    return { subjects, complete };
+    return { subjects, last, exhausted };
+  }
+
+  /** How many subjects one gauge counts now: the board's gauges summed over the filter. */
+  async countIn(filter: SubjectFilter): Promise<number> {
+    return (await this.gauges())
+      .filter(
+        (g) =>
+          g.kind === filter.kind &&
+          g.state === filter.state &&
+          (!filter.province || g.province === filter.province) &&
+          (!filter.itemCode || g.itemCode === filter.itemCode),
+      )
+      .reduce((sum, g) => sum + g.count, 0);
   }
 
   /** The furthest due time of any supervised subject (ms). */

@@ -56,8 +56,9 @@ export async function fillAuditChain(
 }
 
 /**
- * `count` open cases of one province and item on the board, due one minute apart before `nowMs`
- * and flagged overdue; answers their ids, soonest due first.
+ * `count` open cases of one province and item on the board, flagged overdue, due before `nowMs`
+ * seven at a time (as cases due the same working day share one due instant): answers their ids in
+ * the board's order, soonest due first, then by id.
  */
 export async function trackOverdueCases(
   redis: RedisClient,
@@ -71,12 +72,12 @@ export async function trackOverdueCases(
     shards: 16,
   },
 ): Promise<string[]> {
-  const ids: string[] = [];
+  const ids: { id: string; dueAt: string }[] = [];
   for (let start = 0; start < count; start += 100) {
     const made = Array.from({ length: Math.min(100, count - start) }, (_, j) => {
       const i = start + j;
       const id = newCaseId(i % where.shards);
-      const dueAt = new Date(nowMs - (count - i) * 60_000).toISOString();
+      const dueAt = new Date(nowMs - Math.ceil((count - i) / 7) * 60_000).toISOString();
       return { i, id, dueAt };
     });
     await Promise.all(
@@ -104,7 +105,9 @@ export async function trackOverdueCases(
         );
       }),
     );
-    ids.push(...made.map((m) => m.id));
+    made.forEach((m) => ids.push({ id: m.id, dueAt: m.dueAt }));
   }
-  return ids;
+  return ids
+    .sort((a, b) => (a.dueAt === b.dueAt ? (a.id < b.id ? -1 : 1) : a.dueAt < b.dueAt ? -1 : 1))
+    .map((s) => s.id);
 }

@@ -154,7 +154,7 @@ describe("a case's 督办 board record", () => {
     });
     // The pass tracked it again after raising: its next look is the overdue time.
     expect(Number(await redis.zscore(shard.due, `case:${caseId}`))).toBe(end('2026-09-16'));
-    const listed = await board.subjectsIn({ kind: 'case', state: 'warning' }, 10);
+    const listed = await board.subjectsPage({ kind: 'case', state: 'warning' }, { limit: 10 });
     expect(listed.subjects.map((s) => [s.id, s.province, s.itemCode])).toEqual([
       [caseId, '53', 'SF-009'],
     ]);
