@@ -57,7 +57,7 @@ function hashedFields(entry: object): Record<string, unknown> {
 }
 
 // Node's OpenSSL has SM3 (GB/T 32905, the same digest sm-crypto-v2 computes in JavaScript): a
-// whole-chain verification spends most of its time here (gateway/console/README.md#at-scale), so
+// whole-chain verification spends most of its time here (gateway/console/README.md#audit-chain-at-scale), so
 // the native one is used wherever the runtime has it, the JavaScript one elsewhere.
 const NATIVE_SM3 = getHashes().includes('sm3');
 

@@ -1,4 +1,4 @@
-// Verifying the audit chain at production scale (gateway/console/README.md#at-scale): a chain kept
+// Verifying the audit chain at production scale (gateway/console/README.md#audit-chain-at-scale): a chain kept
 // ≥ 180 days holds hundreds of thousands of entries, and SM3 over all of them takes seconds to
 // tens of seconds. The console's audit page therefore verifies only what is new since the
 // checkpoint (audit-checkpoint.ts), at most VISIT_LIMIT entries a visit, and says exactly what it

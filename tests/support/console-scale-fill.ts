@@ -1,4 +1,4 @@
-// Production-sized data for the console's pages (gateway/console/README.md#at-scale), written
+// Production-sized data for the console's pages (gateway/console/README.md#audit-chain-at-scale), written
 // through the gateway's own code, only faster than one request at a time: an audit chain hashed by
 // the append path's chainEntry and stored with HSET in pipelines (the same entries append would
 // store, without its compare-and-set per batch), and open cases tracked on the 督办 board and

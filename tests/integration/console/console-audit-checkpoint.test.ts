@@ -1,4 +1,4 @@
-// The audit page at production scale (gateway/console/README.md#at-scale): a visit verifies only
+// The audit page at production scale (gateway/console/README.md#audit-chain-at-scale): a visit verifies only
 // the entries since the checkpoint (at most VISIT_LIMIT), paging and filtering verify nothing
 // again, and the page says exactly what was checked. An entry altered after the checkpoint is
 // named on the next visit; one altered before it only by a whole-chain verification (the page's
