@@ -21,6 +21,9 @@ import type {
 } from '../shared/redis-keys.ts';
 import type { SupervisionNotice } from './supervision-notice.ts';
 import type { BoardSubject } from './supervised-subject.ts';
+import { before, deadlineStream, type ListPosition } from './deadline-stream.ts';
+
+export type { ListPosition } from './deadline-stream.ts';
 
 const script = (...names: string[]) =>
   luaScript(
@@ -58,58 +61,6 @@ export interface SubjectFilter {
   state: GaugeState;
   province?: string;
   itemCode?: string;
-}
-
-/** A place in a 督办 list's order: a deadlines index member and its due time. */
-export interface ListPosition {
-  dueMs: number;
-  /** `<kind>:<id>`. */
-  member: string;
-}
-
-/** Whether `a` comes before `b`: sooner due, then by member, as Redis orders a sorted set. */
-const before = (a: ListPosition, b: ListPosition) =>
-  a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.member < b.member);
-
-/**
- * One board's deadlines index from just after `after`, a batch at a time: the members due at the
- * same time as `after` are read whole and those up to it dropped (a sorted set cannot start after
- * a member by score and name at once), then the later ones from the next score on.
- */
-function deadlineStream(redis: RedisClient, key: string, after: ListPosition | undefined) {
-  const BATCH = 200;
-  let buffer: ListPosition[] = [];
-  let offset = 0;
-  let done = false;
-  let tiesRead = after === undefined;
-  const parse = (raw: string[]) => {
-    const out: ListPosition[] = [];
-    for (let i = 0; i < raw.length; i += 2)
-      out.push({ member: raw[i]!, dueMs: Number(raw[i + 1]) });
-    return out;
-  };
-  async function fill(): Promise<void> {
-    if (!tiesRead && after) {
-      tiesRead = true;
-      const ties = parse(await redis.zrangebyscore(key, after.dueMs, after.dueMs, 'WITHSCORES'));
-      buffer = ties.filter((t) => t.member > after.member);
-      if (buffer.length > 0) return;
-    }
-    const min = after ? `(${after.dueMs}` : '-inf';
-    const raw = await redis.zrangebyscore(key, min, '+inf', 'WITHSCORES', 'LIMIT', offset, BATCH);
-    offset += raw.length / 2;
-    buffer = parse(raw);
-    if (raw.length < BATCH * 2) done = true;
-  }
-  return {
-    async peek(): Promise<ListPosition | undefined> {
-      while (buffer.length === 0 && !done) await fill();
-      return buffer[0];
-    },
-    take(): ListPosition {
-      return buffer.shift()!;
-    },
-  };
 }
 
 /** One open subject as the console lists it. */
