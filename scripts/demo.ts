@@ -1,10 +1,12 @@
 // `npm run demo` (with `npm start` running): a 四川 company pays tax remotely for its project in
 // 师宗县 530323 (schemas/README.md#remote-tax-payment). Submits the SW-005 example as portal-sc and
-// prints every status change until the case is closed. GW_URL points it at another gateway (default
-// localhost:8080). A gateway that is not running, or cannot reach its Redis, is one line on stderr
-// and exit code 1 (command-failure.ts).
+// prints every status change until the case is closed, each at its Beijing time (UTC+8): the time
+// the portal and the console show and a Chinese operator reads (it printed UTC, eight hours behind).
+// GW_URL points it at another gateway (default localhost:8080). A gateway that is not running, or
+// cannot reach its Redis, is one line on stderr and exit code 1 (command-failure.ts).
 import { readFileSync } from 'node:fs';
 import { GatewayClient } from '../gateway/client/gateway-client.ts';
+import { chinaTime } from '../gateway/shared/china-time.ts';
 import { projectPath } from '../gateway/shared/project-root.ts';
 import { CommandFailure, gatewayRefused, runCommand } from './command-failure.ts';
 
@@ -41,6 +43,7 @@ async function demo(): Promise<number> {
   const { caseId } = submitted.body;
   console.log(`submitted SW-005 异地电子缴税 for 师宗县 530323 from portal-sc → case ${caseId}`);
   console.log(`route: ${JSON.stringify(submitted.body.route)}`);
+  console.log('times in Beijing time (北京时间, UTC+8)');
 
   let seen = 0;
   const deadline = Date.now() + 60_000;
@@ -49,7 +52,7 @@ async function demo(): Promise<number> {
     if (res.status !== 200) throw new CommandFailure(gatewayRefused(baseUrl, res.status, res.body));
     for (const entry of res.body.history.slice(seen)) {
       console.log(
-        `${entry.at}  ${entry.status.padEnd(18)} by ${entry.actor}${entry.note ? ` — ${entry.note}` : ''}`,
+        `${chinaTime(entry.at, { seconds: true })}  ${entry.status.padEnd(18)} by ${entry.actor}${entry.note ? ` — ${entry.note}` : ''}`,
       );
     }
     seen = res.body.history.length;

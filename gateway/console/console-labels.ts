@@ -98,13 +98,8 @@ export function flagBadges(flags: Readonly<Record<string, boolean>> | undefined)
   })}`;
 }
 
-/** An ISO time as China time, `2026-12-01 18:30`. */
-export function chinaTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
+/** An ISO time as China time, `2026-12-01 18:30` (one home: gateway/shared/china-time.ts). */
+export { chinaTime } from '../shared/china-time.ts';
 
 /** Audit actions in Chinese (gateway/README.md#audit-chain); `queue.<method>` is a Bull Board change. */
 export const AUDIT_ACTION_ZH: Readonly<Record<string, string>> = {
