@@ -60,6 +60,21 @@ const yuan = (amount) => {
 // (queue names, "loop closed") are for operators and stay off this page.
 const forTaxpayer = (note) => (note && /[\u4e00-\u9fa5]/u.test(note) ? note : '');
 
+// Codes inside a province's note — an item (SW-009), a masked agreement (************0004), a bureau
+// (151****0000) — move to the next line whole: "SW-" on one line and "009" on the next was read as
+// two things on a 320 px phone. A code is letters, digits, * and -, four or more, with a digit.
+const CODE_IN_NOTE = /([A-Za-z0-9*-]*[0-9][A-Za-z0-9*-]*)/;
+function noteText(note) {
+  return note
+    .split(CODE_IN_NOTE)
+    .filter(Boolean)
+    .map((part) =>
+      part.length >= 4 && CODE_IN_NOTE.test(part)
+        ? el('span', { class: 'code', text: part })
+        : part,
+    );
+}
+
 const retryLink = (text) =>
   el('a', { class: 'button primary', href: `/pay?retry=${caseId}`, id: 'retry-payment', text });
 
@@ -116,7 +131,7 @@ function renderOutcome(view) {
       'div',
       { class: 'notice', id: 'outcome-correction' },
       el('strong', { text: '经营地税务机关要求补正' }),
-      el('p', { text: note ?? '' }),
+      el('p', {}, ...noteText(note ?? '')),
       retriedNote ?? retryLink('更正后重新提交'),
     );
   }
@@ -159,7 +174,7 @@ function render(view) {
         {},
         el('time', { datetime: h.at, text: TIME.format(new Date(h.at)) }),
         el('span', { text: label(labels, 'status', h.status) }),
-        forTaxpayer(h.note) ? el('span', { class: 'note', text: h.note }) : null,
+        forTaxpayer(h.note) ? el('span', { class: 'note' }, ...noteText(h.note)) : null,
       ),
     ),
   );

@@ -49,7 +49,17 @@ if (answer.status !== 200) {
   let submissionKey = newKey();
   if (spec.relatedCaseId) {
     const banner = document.getElementById('retry-banner');
-    banner.textContent = `重新缴款：本次提交将关联原办件 ${spec.relatedCaseId}。请核对三方协议号和缴款账户后再确认缴款。`;
+    // The case id ends the sentence, a link in monospace: it fits a 320 px phone's banner whole
+    // (followed by 。 it ran out of the box, as the full stop may not start a line).
+    const original = document.createElement('a');
+    original.href = `/cases/${encodeURIComponent(spec.relatedCaseId)}`;
+    original.append(
+      Object.assign(document.createElement('code'), { textContent: spec.relatedCaseId }),
+    );
+    banner.replaceChildren(
+      '重新缴款：请核对三方协议号和缴款账户后再确认缴款。本次提交将关联原办件 ',
+      original,
+    );
     banner.hidden = false;
   }
   const schemaForm = buildSchemaForm(fieldsBox, {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
 import { accessibleOf } from './support/accessibility.ts';
 import { DESKTOP, launchBrowser, type TestBrowser } from './support/browser.ts';
-import { boxLook, focusedId, focusStop, type FocusStop } from './support/page-measures.ts';
+import { tabStops } from './support/keyboard.ts';
+import { boxLook, focusedId, type FocusStop } from './support/page-measures.ts';
 import { walkPath, type Step } from './support/taxpayer-path.ts';
 
 /** The text width of A5 paper under print.css's 16 mm margins: 116 mm at 96 px to the inch. */
@@ -35,27 +36,6 @@ afterAll(async () => {
 const walk = (at: (step: Step) => Promise<void>, until?: Step) =>
   walkPath({ page: browser.page, portal, press: (s) => browser.page.click(s), at, until });
 
-/** Every stop of the page's Tab order, once each (a date input's parts are one stop). */
-async function tabStops(): Promise<FocusStop[]> {
-  const stops: FocusStop[] = [];
-  const seen = new Set<string>();
-  let outside = 0;
-  for (let press = 0; press < 100; press++) {
-    await browser.page.keyboard.press('Tab');
-    const stop = await focusStop(browser.page);
-    // Past the last control the focus leaves the page once, then starts again at the top.
-    if (!stop) {
-      if (++outside > 2) break;
-      continue;
-    }
-    if (stops.at(-1)?.element === stop.element) continue;
-    if (seen.has(stop.element)) break;
-    seen.add(stop.element);
-    stops.push(stop);
-  }
-  return stops;
-}
-
 const shows = (s: FocusStop) =>
   (s.outline !== 'none' && s.outlineWidth >= 2) || s.shadow !== 'none';
 
@@ -64,7 +44,7 @@ describe('the taxpayer portal with the keyboard alone', () => {
     const hidden: string[] = [];
     const counted: Partial<Record<Step, number>> = {};
     await walk(async (step) => {
-      const stops = await tabStops();
+      const stops = await tabStops(browser.page);
       counted[step] = stops.length;
       for (const s of stops)
         if (!shows(s))

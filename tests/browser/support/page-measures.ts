@@ -37,13 +37,18 @@ export interface ControlSize {
   readonly font: number;
 }
 
-/** Every rendered control and link, but links inside a sentence (WCAG 2.5.8: inline targets). */
+/**
+ * Every rendered control and link, but links inside a sentence (WCAG 2.5.8: inline targets): a
+ * link alone in its paragraph, such as the only way on from a page, is counted.
+ */
 export function controlSizes(page: Page): Promise<ControlSize[]> {
   return run(
     page,
     `const out = [];
     for (const control of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a')) {
-      if (control.matches('p a') || control.getClientRects().length === 0) continue;
+      const inline = control.matches('a') && getComputedStyle(control).display === 'inline' &&
+        control.parentElement.textContent.trim() !== control.textContent.trim();
+      if (inline || control.getClientRects().length === 0) continue;
       const target = control.matches('[type=radio], [type=checkbox]') ? (control.closest('label') || control) : control;
       out.push({
         element: [control.localName, control.dataset.pointer || control.id, control.textContent.trim().slice(0, 12)].filter(Boolean).join(' '),
@@ -77,6 +82,9 @@ export interface FocusStop {
   readonly outline: string;
   readonly outlineWidth: number;
   readonly shadow: string;
+  /** Where the outline's outer edge is drawn, left and right, in CSS px of the viewport. */
+  readonly left: number;
+  readonly right: number;
 }
 
 /** Where the focus is (null: nowhere on the page) and how it shows; a radio shows it on its label. */
@@ -93,6 +101,8 @@ export function focusStop(page: Page): Promise<FocusStop | null> {
       outline: style.outlineStyle,
       outlineWidth: parseFloat(style.outlineWidth),
       shadow: style.boxShadow,
+      left: shown.getBoundingClientRect().left - (parseFloat(style.outlineOffset) || 0) - (parseFloat(style.outlineWidth) || 0),
+      right: shown.getBoundingClientRect().right + (parseFloat(style.outlineOffset) || 0) + (parseFloat(style.outlineWidth) || 0),
     };`,
   );
 }
@@ -127,5 +137,92 @@ export function pageWidth(page: Page): Promise<{ scroll: number; client: number 
   return run(
     page,
     `return { scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth };`,
+  );
+}
+
+/**
+ * Text a taxpayer cannot read whole or that runs out of its box: an element with text of its own,
+ * or a field's value, wider than the box — hidden (overflow hidden, an ellipsis, a field too
+ * narrow for its value), scrolled sideways inside it, or drawn over its edge.
+ * "tag#id.class: text (scroll px in client px)".
+ */
+export function clippedText(page: Page): Promise<string[]> {
+  return run(
+    page,
+    `const out = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      if (element.getClientRects().length === 0) continue;
+      const field = element.matches('input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=date]), textarea');
+      const own = [...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== '');
+      if (!field && !own) continue;
+      const style = getComputedStyle(element);
+      // An inline element has no box of its own to overflow (clientWidth 0): its block has.
+      if (!field && style.display === 'inline') continue;
+      if (element.scrollWidth <= element.clientWidth + 1) continue;
+      const text = field ? element.value : element.textContent.trim();
+      out.push(element.localName + (element.id ? '#' + element.id : '') + '.' + element.className + ': ' + text.slice(0, 24) + ' (' + element.scrollWidth + ' px in ' + element.clientWidth + ' px)');
+    }
+    return out;`,
+  );
+}
+
+/**
+ * What is untidy in the site header, if anything: the brand, the enterprise's name or 退出 broken
+ * over lines, the name and 退出 on different rows, or anything outside the header's width. The
+ * header is one row, or the brand's row and the account's under it; nothing else passes.
+ */
+export function headerRows(page: Page): Promise<string[]> {
+  return run(
+    page,
+    `const header = document.querySelector('.site-header');
+    if (!header) return [];
+    const out = [];
+    // The lines of an element's own text (the brand's words, not its round mark).
+    const lines = (e) => {
+      const tops = new Set();
+      for (const n of e.childNodes) {
+        if (n.nodeType !== Node.TEXT_NODE || n.data.trim() === '') continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+      }
+      return tops.size;
+    };
+    const parts = [['brand', '.brand'], ['enterprise', '.who'], ['退出', '.logout button']]
+      .map(([name, selector]) => [name, header.querySelector(selector)])
+      .filter(([, e]) => e && e.getClientRects().length > 0);
+    for (const [name, e] of parts) if (lines(e) > 1) out.push(name + ' on ' + lines(e) + ' lines');
+    const box = header.getBoundingClientRect();
+    for (const [name, e] of parts) {
+      const r = e.getBoundingClientRect();
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) out.push(name + ' outside the header');
+    }
+    const who = header.querySelector('.who');
+    const logout = header.querySelector('.logout button');
+    if (who && logout) {
+      const a = who.getBoundingClientRect();
+      const b = logout.getBoundingClientRect();
+      const mid = (r) => (r.top + r.bottom) / 2;
+      if (Math.abs(mid(a) - mid(b)) > 4) out.push('the enterprise and 退出 on different rows');
+      // Under the brand, the account is a row of its own across the header: 退出 at its right
+      // end, where it is beside the brand on a wide screen — not left hanging after the name.
+      const row = header.querySelector('.header-row');
+      const style = getComputedStyle(row);
+      const right = row.getBoundingClientRect().right - parseFloat(style.paddingRight);
+      const brand = header.querySelector('.brand').getBoundingClientRect();
+      if (a.top >= brand.bottom - 1 && Math.abs(b.right - right) > 1)
+        out.push('退出 under the brand ends ' + Math.round(right - b.right) + ' px short of the row');
+    }
+    return out;`,
+  );
+}
+
+/** The live region (aria-live, role status, alert or log) holding `selector`'s element, or null. */
+export function liveRegionOf(page: Page, selector: string): Promise<string | null> {
+  return run(
+    page,
+    `const live = document.querySelector(arg)?.closest('[aria-live]:not([aria-live=off]), [role=status], [role=alert], [role=log]');
+    return live ? live.localName + (live.id ? '#' + live.id : '') : null;`,
+    selector,
   );
 }

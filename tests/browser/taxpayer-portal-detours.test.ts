@@ -1,0 +1,209 @@
+// The taxpayer portal's other pages on a phone and from the keyboard (README.md#browser-tests): a
+// payment the bank refuses (余额不足) and its pre-filled retry, a payment the 经营地 asks to correct
+// (CORRECTION_REQUIRED) and its corrected resubmission, and the page shown when the portal's own
+// store fails (unavailable.html) — walked by taps on a 375 px touch phone, each page checked at
+// 375 and 320 px, and walked again with the keyboard alone. The same standards as the main path's
+// walk (taxpayer-portal-phone.test.ts): nothing wider than the screen or cut, identifiers and
+// amounts on one line, controls named and 44 px tall, no text under 14 px, focus shown at every
+// Tab stop, and a live outcome announced. Screenshots: tests/browser/screenshots/detour-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPortal, type RunningPortal } from '../../portal/server/portal-process.ts';
+import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import { testPortalConfig } from '../support/portal-config.ts';
+import { ownRedis } from '../support/redis.ts';
+import { accessibleOf } from './support/accessibility.ts';
+import { launchBrowser, PHONE_DEVICE, type TestBrowser } from './support/browser.ts';
+import {
+  clippedText,
+  controlSizes,
+  headerRows,
+  linesOf,
+  liveRegionOf,
+  pageWidth,
+  textUnder,
+} from './support/page-measures.ts';
+import { pressByKeyboard, tabStops } from './support/keyboard.ts';
+import { DETOURS, walkDetours, type Detour } from './support/taxpayer-detours.ts';
+
+const WIDTHS = [375, 320] as const;
+type Stop = Detour | 'unavailable';
+
+let phone: TestBrowser;
+let desk: TestBrowser;
+let sys: E2eSystem;
+let portal = '';
+/** A second portal on a Redis of its own, which the test stops: its store fails. */
+let failing: RunningPortal;
+
+/** What the touch walk found on each page, at each width; asserted one requirement per test. */
+const found = {
+  wider: [] as string[],
+  broken: [] as string[],
+  clipped: [] as string[],
+  small: [] as string[],
+  unnamed: [] as string[],
+  tiny: [] as string[],
+  header: [] as string[],
+  silent: [] as string[],
+  identifiers: new Set<string>(),
+  controls: 0,
+  pages: [] as Stop[],
+};
+
+beforeAll(async () => {
+  phone = await launchBrowser(undefined, PHONE_DEVICE);
+  desk = await launchBrowser();
+  sys = await startE2eSystem(
+    'browser-detours',
+    {},
+    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
+  );
+  portal = sys.portal!.url;
+  const store = await ownRedis('portal-detours-down');
+  failing = await startPortal({
+    config: testPortalConfig({ PORTAL_GATEWAY_URL: sys.gatewayUrl, PORTAL_REDIS_URL: store.url }),
+  });
+  // Its store is gone from here on: a login cannot be checked (README.md#the-taxpayer-portal).
+  await store.stop();
+}, 90_000);
+
+afterAll(async () => {
+  await phone?.close();
+  await desk?.close();
+  await failing?.stop();
+  await sys?.stop();
+});
+
+/** What a taxpayer copies or reads out: case ids, agreements, accounts, codes, amounts. */
+async function identifiersOn(browser: TestBrowser): Promise<string[]> {
+  const body = await browser.page.locator('main').innerText();
+  const patterns = [
+    /\b[0-9A-HJKMNP-TV-Z]{26}\b/g, // case ids
+    /\b5303230\d{9}\b/g, // 三方协议号
+    /\*{4,}\d{3,}/g, // a bank account or agreement, masked
+    /\b\d{3}\*{4}\d{4}\b/g, // a tax bureau's code, masked
+    /\bSW-\d{3}\b/g, // an item's code
+    /¥[\d,]+\.\d{2}/g, // amounts in yuan
+  ];
+  return [...new Set(patterns.flatMap((p) => body.match(p) ?? []))];
+}
+
+/** Measures the page the phone shows at 375 and 320 px, into `found`. */
+async function measure(step: Stop): Promise<void> {
+  const { page } = phone;
+  found.pages.push(step);
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 812 });
+    const at = `${step} at ${width} px`;
+    const { scroll, client } = await pageWidth(page);
+    if (scroll > client) found.wider.push(`${at}: ${scroll} px wide`);
+    const ids = await identifiersOn(phone);
+    for (const [i, lines] of (await linesOf(page, ids)).entries()) {
+      found.identifiers.add(ids[i]!);
+      if (lines !== 1) found.broken.push(`${at}: ${ids[i]} on ${lines} lines`);
+    }
+    found.clipped.push(...(await clippedText(page)).map((c) => `${at}: ${c}`));
+    found.tiny.push(...(await textUnder(page, 14)).map((t) => `${at}: ${t}`));
+    found.header.push(...(await headerRows(page)).map((h) => `${at}: ${h}`));
+    const sizes = await controlSizes(page);
+    found.controls += sizes.length;
+    for (const s of sizes)
+      if (s.height < 44 || s.font < 16)
+        found.small.push(`${at}: ${s.element} ${s.height.toFixed(1)} px tall, font ${s.font} px`);
+    await phone.shot(`detour-${step}-${width}`, 'css');
+  }
+  await page.setViewportSize({ width: WIDTHS[0], height: 812 });
+  const named = await accessibleOf(page, 'input:not([type=hidden]), select, textarea, button, a');
+  for (const a of named) if (!a.name) found.unnamed.push(`${step}: ${a.element} (${a.role})`);
+  // What the case's live outcome says is announced when it appears (the page changes in place).
+  if (step === 'failed' || step === 'correction') {
+    const live = await liveRegionOf(
+      page,
+      `#outcome-${step === 'failed' ? 'failed' : 'correction'}`,
+    );
+    if (!live) found.silent.push(`${step}: the outcome is in no live region`);
+  }
+}
+
+/** Signs in on the portal whose store has failed: its 503 page, unavailable.html. */
+async function openUnavailable(browser: TestBrowser, press: (selector: string) => Promise<void>) {
+  const { page } = browser;
+  await page.context().clearCookies();
+  await page.goto(`${failing.url}/login`);
+  await page.fill('#login', 'shudao');
+  await page.fill('#password', 'shudao-2026');
+  const answered = page.waitForResponse((r) => r.url() === `${failing.url}/login`);
+  await press('button[type=submit]');
+  expect((await answered).status()).toBe(503);
+  await page.locator('h1', { hasText: '服务暂时不可用' }).waitFor();
+}
+
+describe('the taxpayer portal’s detours on a touch phone', () => {
+  beforeAll(async () => {
+    await walkDetours({
+      page: phone.page,
+      portal,
+      press: (s) => phone.page.tap(s),
+      at: measure,
+    });
+    await openUnavailable(phone, (s) => phone.page.tap(s));
+    await measure('unavailable');
+    // The walk met every page, and the things to check were on them.
+    expect(found.pages).toEqual([...DETOURS, 'unavailable']);
+    const ids = [...found.identifiers];
+    expect(ids.some((id) => id.length === 26)).toBe(true);
+    expect(ids).toEqual(expect.arrayContaining(['5303230002000001', '¥38,400.00', 'SW-009']));
+  }, 120_000);
+
+  it('keeps each page within a 375 px and a 320 px screen: nothing scrolls sideways, no text runs out of its box or is cut', () => {
+    expect(found.wider).toEqual([]);
+    expect(found.clipped).toEqual([]);
+  });
+
+  it('keeps every case id, agreement number, code and amount on one line, in text no smaller than 14 px', () => {
+    expect(found.broken).toEqual([]);
+    expect(found.tiny).toEqual([]);
+  });
+
+  it('gives every control a name a screen reader reads, a tap target at least 44 px tall and fields a 16 px font', () => {
+    expect(found.controls).toBeGreaterThan(30);
+    expect(found.unnamed).toEqual([]);
+    expect(found.small).toEqual([]);
+  });
+
+  it('lays the header out deliberately at 375 and 320 px: the brand on one line, under it the enterprise at the left and 退出 at the right', () => {
+    expect(found.header).toEqual([]);
+  });
+
+  it('announces a failed deduction and a correction request as they arrive (a live region)', () => {
+    expect(found.silent).toEqual([]);
+  });
+});
+
+describe('the taxpayer portal’s detours with the keyboard alone', () => {
+  it('at 320 px, reaches every button by Tab and shows an outline at least 2 px wide, within the screen, on every stop of each page', async () => {
+    const { page } = desk;
+    await page.setViewportSize({ width: 320, height: 812 });
+    const hidden: string[] = [];
+    const counted: Partial<Record<Stop, number>> = {};
+    const at = async (step: Stop) => {
+      const stops = await tabStops(page);
+      counted[step] = stops.length;
+      for (const s of stops) {
+        if (!((s.outline !== 'none' && s.outlineWidth >= 2) || s.shadow !== 'none'))
+          hidden.push(`${step}: ${s.element} (outline ${s.outline} ${s.outlineWidth} px)`);
+        else if (s.left < 0 || s.right > 320)
+          hidden.push(`${step}: ${s.element} outlined from ${s.left} to ${s.right} px`);
+      }
+      await desk.shot(`detour-keyboard-${step}`);
+    };
+    const press = (s: string) => pressByKeyboard(page, s);
+    await walkDetours({ page, portal, press, at });
+    await openUnavailable(desk, press);
+    await at('unavailable');
+    expect(hidden).toEqual([]);
+    // The walk went through the pages' controls, not around them.
+    expect(counted.failed).toBeGreaterThanOrEqual(3);
+    expect(counted.retry).toBeGreaterThan(20);
+  }, 120_000);
+});
