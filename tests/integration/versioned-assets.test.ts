@@ -2,7 +2,7 @@
 // console's assets in a temp dir: the release that changes a file's bytes links it by a new URL,
 // the other files keep theirs (still cached), and the previous release's URL for the changed file
 // answers the new bytes without claiming they are immutable.
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,5 +62,14 @@ describe('versioned assets across a deploy', () => {
     expect(await stale.text()).toBe(readFileSync(join(dir, 'catalogue-editor.js'), 'utf8'));
     const fresh = await fetch(`${next.url}${next.assets.url('catalogue-editor.js')}`);
     expect(fresh.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('refuse to start on a script importing a file that is not there, or on an import cycle, which no hash can name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assets-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'a.js'), "import { b } from './b.js';\n");
+    expect(() => new VersionedAssets(dir, BASE)).toThrow(/a\.js references b\.js: no such asset/);
+    writeFileSync(join(dir, 'b.js'), "import './a.js';\nexport const b = 1;\n");
+    expect(() => new VersionedAssets(dir, BASE)).toThrow(/an import cycle/);
   });
 });

@@ -1,8 +1,17 @@
 // The portal's scripts and stylesheets after a deploy (README.md#the-taxpayer-portal), served from
-// a copy of portal/assets in a temp dir: every page links them by a URL carrying the hash of the
-// file's current bytes, cacheable for a year as immutable; any other URL for the file is served but
-// revalidated; and the release that changes a file's bytes links it by a new URL.
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+// a copy of portal/assets in a temp dir: every page links them, and their scripts import modules
+// and fetch labels.json, by a URL carrying the hash of what it serves, cacheable for a year as
+// immutable; any other URL for the file is served but revalidated; and the release that changes a
+// file's bytes gives it, and every script reaching it, a new URL.
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +21,7 @@ import { Pages } from '../../../portal/server/html.ts';
 import type { PortalConfig } from '../../../portal/server/portal-config.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { expectCurrentHash, pageAssetUrls } from '../../support/asset-links.ts';
+import { expectCurrentGraph, pageAssetUrls, withoutVersions } from '../../support/asset-links.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
 import { testPortalConfig } from '../../support/portal-config.ts';
 
@@ -58,10 +67,20 @@ async function linkedAssets(): Promise<string[]> {
   return pages.flatMap(pageAssetUrls);
 }
 
+/** Every file the pages load, by name, with the URL it is loaded by: linked, imported, fetched. */
+async function loadedGraph(): Promise<Map<string, string>> {
+  const reached = new Map<string, string>();
+  for (const u of new Set(await linkedAssets()))
+    await expectCurrentGraph(url, u, BASE, dir, reached);
+  return reached;
+}
+
 describe('portal assets', () => {
-  it('are linked from every page by a URL carrying the sha256 of the file’s current bytes', async () => {
-    const names = (await linkedAssets()).map((u) => expectCurrentHash(u, BASE, dir));
-    expect(new Set(names)).toEqual(
+  it('are linked from every page by a URL carrying the sha256 of what it serves, immutable, and so is every module those scripts import and the JSON they fetch', async () => {
+    const linked = (await linkedAssets()).map((u) =>
+      new URL(u, url).pathname.slice(BASE.length + 1),
+    );
+    expect(new Set(linked)).toEqual(
       new Set([
         'portal.css',
         'form.css',
@@ -72,32 +91,30 @@ describe('portal assets', () => {
         'case.js',
       ]),
     );
+    // Reached from pay.js and case.js, by import or by fetch, each by its versioned URL.
+    expect([...(await loadedGraph()).keys()]).toEqual(
+      expect.arrayContaining(['api.js', 'money.js', 'schema-form.js', 'labels.json']),
+    );
   });
 
   it('are linked by versioned URLs from every page template, the receipt’s included', () => {
-    const pages = new Pages(new VersionedAssets(dir, BASE));
+    const assets = new VersionedAssets(dir, BASE);
+    const pages = new Pages(assets);
     const names = readdirSync(projectPath('portal', 'pages'))
       .map((file) => file.replace(/\.html$/, ''))
       .filter((name) => name !== 'layout') as Parameters<Pages['render']>[0][];
     const urls = names.flatMap((name) => pageAssetUrls(pages.render(name, { title: name })));
-    const linked = new Set(urls.map((u) => expectCurrentHash(u, BASE, dir)));
-    expect(linked.has('receipt.js')).toBe(true);
-  });
-
-  it('answer their versioned URL with the file’s bytes, cacheable for a year as immutable', async () => {
-    for (const u of new Set(await linkedAssets())) {
-      const res = await fetch(`${url}${u}`);
-      expect(res.status, u).toBe(200);
-      expect(res.headers.get('cache-control'), u).toBe('public, max-age=31536000, immutable');
-      const name = new URL(u, url).pathname.slice(BASE.length + 1);
-      expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(dir, name))), u).toBe(
-        true,
-      );
-    }
+    for (const u of urls) expect(u).toMatch(/^\/assets\/[\w.-]+\?v=[0-9a-f]{12}$/);
+    expect(urls).toContain(assets.url('receipt.js'));
   });
 
   it('serve an unversioned or outdated URL with the current bytes, revalidated rather than immutable', async () => {
-    for (const u of [`${BASE}/api.js`, `${BASE}/pay.js`, `${BASE}/pay.js?v=000000000000`]) {
+    for (const u of [
+      `${BASE}/api.js`,
+      `${BASE}/labels.json`,
+      `${BASE}/pay.js`,
+      `${BASE}/pay.js?v=000000000000`,
+    ]) {
       const res = await fetch(`${url}${u}`);
       expect(res.status, u).toBe(200);
       expect(res.headers.get('cache-control'), u).toBe('no-cache');
@@ -110,7 +127,7 @@ describe('portal assets', () => {
     portals.push(await startPortal({ config, assetsDir: dir }));
     url = portals[1]!.url;
     const after = await linkedAssets();
-    after.forEach((u) => expectCurrentHash(u, BASE, dir));
+    await loadedGraph();
     // The URLs only one release links: the old and the new pay.js, nothing else.
     const differing = [...before, ...after].filter(
       (u) => !before.includes(u) || !after.includes(u),
@@ -119,6 +136,19 @@ describe('portal assets', () => {
     const oldPay = before.find((u) => u.startsWith(`${BASE}/pay.js?`))!;
     const stale = await fetch(`${url}${oldPay}`);
     expect(stale.headers.get('cache-control')).toBe('no-cache');
-    expect(await stale.text()).toBe(readFileSync(join(dir, 'pay.js'), 'utf8'));
+    expect(withoutVersions(await stale.text())).toBe(readFileSync(join(dir, 'pay.js'), 'utf8'));
+  });
+
+  it('give labels.json a new URL when it changes, and so api.js, which fetches it, and pay.js and case.js, which import api.js; the other modules keep theirs', async () => {
+    const before = await loadedGraph();
+    const labels = join(dir, 'labels.json');
+    writeFileSync(labels, readFileSync(labels, 'utf8').replace('"增值税"', '"增值税（新）"'));
+    portals.push(await startPortal({ config, assetsDir: dir }));
+    url = portals[2]!.url;
+    const after = await loadedGraph();
+    const changed = [...after.keys()].filter((name) => after.get(name) !== before.get(name));
+    expect(new Set(changed)).toEqual(new Set(['labels.json', 'api.js', 'pay.js', 'case.js']));
+    const fetched = await fetch(`${url}${after.get('labels.json')}`);
+    expect(await fetched.text()).toContain('增值税（新）');
   });
 });
