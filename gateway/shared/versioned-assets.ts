@@ -107,26 +107,23 @@ export class VersionedAssets {
   }
 
   /**
-   * The files, to mount at `base`: the current bytes (a script: as rewritten) whatever the query, immutable only when
-   * `?v=` is the current hash of the file asked for. An unknown file is a 404 error for the
+   * The files, to mount at `base`: the current bytes (a script: as rewritten) whatever the query,
+   * immutable only when `?v=` is the current hash of the file asked for. An unknown file is a 404 error for the
    * mounting app's error handler, as express.static's `fallthrough: false` makes it.
    */
   router(): Router {
     const router = express.Router();
     router.use((req, res, next) => {
+      const name = req.path.slice(1);
       const v = req.query.v;
-      const current = typeof v === 'string' && v === this.#versions.get(req.path.slice(1));
+      const current = typeof v === 'string' && v === this.#versions.get(name);
       res.set('Cache-Control', current ? IMMUTABLE_CACHE : REVALIDATE_CACHE);
-      next();
-    });
-    // A script whose references were rewritten is served as rewritten (an ETag and 304s still).
-    router.get(/\.js$/, (req, res, next) => {
-      const rewritten = this.#rewritten.get(req.path.slice(1));
-      if (rewritten === undefined) {
-        next();
-        return;
-      }
-      res.set('Content-Type', 'text/javascript; charset=utf-8').send(rewritten);
+      // A script whose references were rewritten is served as rewritten (ETag and 304 still);
+      // here rather than as a route of its own, so the mounted routes stay the static files'.
+      const rewritten = this.#rewritten.get(name);
+      if (rewritten !== undefined && (req.method === 'GET' || req.method === 'HEAD'))
+        res.set('Content-Type', 'text/javascript; charset=utf-8').send(rewritten);
+      else next();
     });
     router.use(
       express.static(this.root, { fallthrough: false, index: false, cacheControl: false }),
