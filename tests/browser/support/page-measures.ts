@@ -197,6 +197,10 @@ export function headerRows(page: Page): Promise<string[]> {
       const r = e.getBoundingClientRect();
       if (r.left < box.left - 0.5 || r.right > box.right + 0.5) out.push(name + ' outside the header');
     }
+    // Signed out there is no account: no row of it either (a hairline under the brand, alone).
+    const account = header.querySelector('.account');
+    if (account && account.children.length === 0 && account.getBoundingClientRect().height > 0)
+      out.push('an empty account row drawn');
     const who = header.querySelector('.who');
     const logout = header.querySelector('.logout button');
     if (who && logout) {
