@@ -13,6 +13,7 @@ import { isGatewayError } from '../shared/errors.ts';
 import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { MODE_ZH } from './catalogue-labels.ts';
+import { chinaTimesIn } from '../shared/china-time.ts';
 import { chinaTime, flagBadges, provinceName, RATED_ZH, statusBadge } from './console-labels.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
@@ -241,7 +242,9 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
             (h) =>
               html`<li>
                 <div>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)}</span></div>
-                <div class="muted">${h.actor ?? ''}${h.note ? html` · ${h.note}` : ''}</div>
+                <div class="muted">
+                  ${h.actor ?? ''}${h.note ? html` · ${chinaTimesIn(h.note)}` : ''}
+                </div>
               </li>`,
           )}
         </ol>

@@ -35,6 +35,7 @@ import {
   RECTIFICATION_STATUS_ZH,
   rectificationBadge,
 } from './console-labels.ts';
+import { chinaTimesIn } from '../shared/china-time.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
@@ -168,7 +169,7 @@ function timeline(r: RectificationDetail): HtmlValue {
         (h) =>
           html`<li data-step="${h.status}">
             <div>${rectificationBadge(h.status)} <span class="muted">${chinaTime(h.at)}</span></div>
-            <div class="muted">${h.actor}${h.note ? html` · ${h.note}` : ''}</div>
+            <div class="muted">${h.actor}${h.note ? html` · ${chinaTimesIn(h.note)}` : ''}</div>
           </li>`,
       )}
     </ol>

@@ -16,3 +16,18 @@ export function chinaTime(iso: string | null | undefined, { seconds = false } = 
     .slice(0, seconds ? 19 : 16)
     .replace('T', ' ');
 }
+
+/** An RFC 3339 instant in UTC, as the gateway writes times into its own notes. */
+const UTC_INSTANT = /\b[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z\b/g;
+
+/**
+ * A note as a person reads it: each UTC instant in it (the 督办 notes name their deadline so,
+ * `the deadline 2026-11-24T15:59:59.000Z is near`) written as China time with seconds and 北京时间.
+ * Stored notes keep the instant; only what is shown changes.
+ */
+export function chinaTimesIn(text: string): string {
+  return text.replace(
+    UTC_INSTANT,
+    (instant) => `${chinaTime(instant, { seconds: true })} 北京时间`,
+  );
+}

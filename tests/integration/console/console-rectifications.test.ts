@@ -151,13 +151,19 @@ describe('a rectification’s page', () => {
     expect(flags.map((m) => m[1])).toEqual(['warning', 'overdue', 'escalated']);
   });
 
-  it('shows the timeline — visited, appealed, the 督办 flags — with the notes and the comment masked, also for an operator holding unmask', async () => {
+  it('shows the timeline — visited, appealed, the 督办 flags with their deadline in China time — with the notes and the comment masked, also for an operator holding unmask', async () => {
     const res = await page(forForms);
     const steps = [
       ...part(res.text, 'rectification-history', '</ol>').matchAll(/data-step="(\w+)"/g),
     ];
     expect(steps.map((m) => m[1])).toEqual(expect.arrayContaining(['OPEN', 'VISITED', 'APPEALED']));
     expect(part(res.text, 'rectification-history', '</ol>')).toContain('已回访申请人');
+    // The 督办 notes name their deadline in China time, as the rest of the page does, not in UTC.
+    const history = part(res.text, 'rectification-history', '</ol>');
+    expect(history).toMatch(
+      /督办预警: the deadline \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} 北京时间 is near/,
+    );
+    expect(history).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
     expect(part(res.text, 'rectification-comment')).toContain('态度差');
     expect(res.text).not.toContain(PHONE);
     expect(res.text).toContain('138****5678');
