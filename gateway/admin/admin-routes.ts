@@ -1,32 +1,78 @@
-// The operator rows of the route table: dead letters and their (audited) replay.
+// The operator rows of the route table: dead letters in cursor pages and their (audited) replay.
 import { routesFor } from '../http/api-route.ts';
 import { jsonResponse, schemaRef } from '../openapi/shared-components.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditUnmaskedList, holdsRight } from '../audit/operator-audit.ts';
 import { UNREADABLE_FAILURE_REASON } from '../cases/failure-reason.ts';
-import { listDeadLetters, replayDeadLetterAudited, type DeadLetterDeps } from './dead-letters.ts';
+import { pageLimit } from '../http/cursor.ts';
+import type { RoutingContext } from '../routing/route-decision.ts';
+import { GatewayError } from '../shared/errors.ts';
+import { DEAD_LETTER_QUERY } from './dead-letter-bodies.ts';
+import {
+  deadLetterCursor,
+  deadLetterPage,
+  deadLetterPosition,
+  SCAN_BUDGET,
+} from './dead-letter-page.ts';
+import { replayDeadLetterAudited, type DeadLetterDeps } from './dead-letters.ts';
 
-const route = routesFor<DeadLetterDeps & { audit: AuditLog }>();
+const route = routesFor<
+  DeadLetterDeps & { audit: AuditLog; routing: Pick<RoutingContext, 'routes'> }
+>();
+
+/** The adapter filter, if the route table knows it; else 400 at `pointer` (nothing can match). */
+export function knownAdapter(
+  routing: Pick<RoutingContext, 'routes'>,
+  adapter: string | undefined,
+  pointer = '/query/adapter',
+): string | undefined {
+  if (adapter === undefined || routing.routes.adapters().includes(adapter)) return adapter;
+  throw new GatewayError('GW_INVALID_PARAMETER', {
+    errors: [
+      {
+        path: pointer,
+        message: 'is not an adapter of the route table',
+        messageZh: '不是路由表中的接入通道',
+      },
+    ],
+  });
+}
 
 export const ADMIN_ROUTES = [
   route({
     method: 'get',
     path: '/v1/admin/dead-letters',
     clients: ['operator'],
+    query: DEAD_LETTER_QUERY,
     operation: {
       operationId: 'listDeadLetters',
       tags: ['admin'],
-      summary: 'Cases whose delivery failed (operators)',
+      summary: 'Cases whose delivery failed, oldest failure first, in cursor pages (operators)',
       description:
+        'Pass `nextCursor` back as `cursor` for the next page; null means the end. The cursor is ' +
+        'a position (when the delivery failed, and the case id), so letters replayed or added ' +
+        'between pages neither repeat nor skip one. `adapter` and `kind` filter; a filtered page ' +
+        `reads at most ${SCAN_BUDGET} dead letters, so it may hold fewer than \`limit\` items and ` +
+        'still carry a cursor. ' +
         "Each failure reason (the province client's error text, sealed at rest) is masked, " +
-        'except for operators holding `unmask`: a list showing one unmasked is appended to the ' +
+        'except for operators holding `unmask`: a page showing one unmasked is appended to the ' +
         'audit chain (`dead-letter.list-unmasked`) with `X-Gw-Reason` as its reason.',
       parameters: ['AuditReason'],
-      responses: { '200': jsonResponse('Dead letters.', schemaRef('DeadLetterList')) },
+      responses: { '200': jsonResponse('One page.', schemaRef('DeadLetterList')) },
     },
-    handler: async ({ deps, client, log, header, requestId }) => {
+    handler: async ({ deps, client, log, header, requestId, query }) => {
       const unmasked = holdsRight(client, 'unmask');
-      const items = await listDeadLetters(deps.store, { unmasked, log });
+      const page = await deadLetterPage(
+        deps.store,
+        { unmasked, log },
+        {
+          adapter: knownAdapter(deps.routing, query.adapter),
+          kind: query.kind,
+          after: deadLetterPosition(query.cursor),
+          limit: pageLimit(query.limit),
+        },
+      );
+      const { items } = page;
       // A reason may quote the applicant: a list showing one unmasked is audited, as a case read.
       const shown = items.filter((d) => d.reason && d.reason !== UNREADABLE_FAILURE_REASON);
       if (unmasked && shown.length > 0) {
@@ -37,7 +83,7 @@ export const ADMIN_ROUTES = [
           shown.map((d) => d.caseId),
         );
       }
-      return { status: 200, body: { items } };
+      return { status: 200, body: { items, nextCursor: deadLetterCursor(page.next) } };
     },
   }),
   route({

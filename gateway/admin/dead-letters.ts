@@ -11,6 +11,8 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
 import type { CaseRecord } from '../cases/case-record.ts';
 import type { CaseStore } from '../cases/case-store.ts';
+import type { DeadLetterPosition } from '../cases/dead-letter-list.ts';
+import { failureKindOf, type FailureKindKey } from '../cases/failure-kind.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { recordReplayed } from '../cases/record-replay.ts';
 import type { CaseQueues } from '../queues/case-queues.ts';
@@ -24,7 +26,11 @@ export interface DeadLetter {
   itemCode: string;
   adapter: string | undefined;
   failedAt: string;
+  /** The failure's kind (cases/failure-kind.ts), of the reason opened whole. */
+  kind: FailureKindKey;
   reason: string | undefined;
+  /** The division the case was routed to (its first two digits: the province). */
+  targetRegion: string | undefined;
 }
 
 export interface DeadLetterDeps {
@@ -61,24 +67,27 @@ export function shownFailureReason(
   return maskFreeText(opened.reason);
 }
 
-export async function listDeadLetters(
+/**
+ * The dead letter at `position` as `reader` sees it, undefined when the list's entry is stale (the
+ * case moved on between the list's read and the case's). Its kind is of the opened reason, so a
+ * masked reader's list filters and counts as an unmasked one's.
+ */
+export async function deadLetterAt(
   store: CaseStore,
   reader: DeadLetterReader,
-  limit = 500,
-): Promise<DeadLetter[]> {
-  const out: DeadLetter[] = [];
-  for (const { caseId, failedAtMs } of await store.deadLetters(limit)) {
-    const record = await store.get(caseId);
-    if (!record || record.status !== 'DELIVERY_FAILED') continue;
-    out.push({
-      caseId: record.id,
-      itemCode: record.itemCode,
-      adapter: record.kind === 'joint-parent' ? undefined : record.route.adapter,
-      failedAt: new Date(failedAtMs).toISOString(),
-      reason: shownFailureReason(store, record, reader),
-    });
-  }
-  return out;
+  position: DeadLetterPosition,
+): Promise<DeadLetter | undefined> {
+  const record = await store.get(position.caseId);
+  if (!record || record.status !== 'DELIVERY_FAILED') return undefined;
+  return {
+    caseId: record.id,
+    itemCode: record.itemCode,
+    adapter: record.kind === 'joint-parent' ? undefined : record.route.adapter,
+    failedAt: new Date(position.failedAtMs).toISOString(),
+    kind: failureKindOf(store.failureReason(record)?.reason),
+    reason: shownFailureReason(store, record, reader),
+    targetRegion: record.kind === 'joint-parent' ? undefined : record.route.targetRegion,
+  };
 }
 
 export type ReplayResult = Awaited<ReturnType<typeof replayDeadLetter>>;

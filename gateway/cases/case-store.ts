@@ -95,7 +95,7 @@ export class CaseStore {
   readonly linkFollowUp: CaseMarks['linkFollowUp'];
   readonly keepProvinceCaseNo: CaseMarks['keepProvinceCaseNo'];
   // The operators' dead-letter list and page (dead-letter-list.ts).
-  readonly deadLetters: DeadLetterList['deadLetters'];
+  readonly deadLettersAfter: DeadLetterList['deadLettersAfter'];
   readonly failureReason: DeadLetterList['failureReason'];
 
   constructor(deps: CaseStoreDeps) {
@@ -158,7 +158,7 @@ export class CaseStore {
     this.keepProvinceCaseNo = marks.keepProvinceCaseNo.bind(marks);
 
     const deadLetters = new DeadLetterList(context);
-    this.deadLetters = deadLetters.deadLetters.bind(deadLetters);
+    this.deadLettersAfter = deadLetters.deadLettersAfter.bind(deadLetters);
     this.failureReason = deadLetters.failureReason.bind(deadLetters);
   }
 

@@ -2,7 +2,7 @@
 // good, in each shard's list scored by when, and why each failed, opened for the operators' list
 // and page (admin/dead-letters.ts). A part of the case store, built by the CaseStore
 // (case-store.ts) from its one context, so the keys, the Redis client and the sealer keep one
-// owner; the store delegates deadLetters and failureReason here. The list is written only by a
+// owner; the store delegates deadLettersAfter and failureReason here. The list is written only by a
 // move (delivery-failed joins it, replayed leaves it: case-move.ts), never here.
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import type { RedisClient } from '../shared/redis.ts';
@@ -10,6 +10,18 @@ import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { CaseRecord } from './case-record.ts';
 import type { CaseStoreContext } from './case-store-context.ts';
 import { openFailureReason, type OpenedFailureReason } from './failure-reason.ts';
+
+/** A dead letter's place in the list: when its delivery failed (ms) and its case id. */
+export interface DeadLetterPosition {
+  failedAtMs: number;
+  caseId: string;
+}
+
+/** Oldest failure first; within one millisecond, by case id (as Redis orders equal scores). */
+export function compareDeadLetters(a: DeadLetterPosition, b: DeadLetterPosition): number {
+  if (a.failedAtMs !== b.failedAtMs) return a.failedAtMs - b.failedAtMs;
+  return a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0;
+}
 
 export class DeadLetterList {
   readonly #redis: RedisClient;
@@ -22,25 +34,51 @@ export class DeadLetterList {
     this.#sealer = context.sealer;
   }
 
-  /** Dead letters, oldest failure first, over every shard: case id and when delivery failed (ms). */
-  async deadLetters(limit: number): Promise<{ caseId: string; failedAtMs: number }[]> {
+  /**
+   * The `count` dead letters after `after` (from the first without it), oldest failure first over
+   * every shard, ties in case id order: the order a page's cursor names a position in, so a page
+   * starts where the last ended whatever was added or removed meanwhile. Each shard is read by
+   * score from the position's time on, skipping the members of that same millisecond up to its
+   * case id, in chunks until `count` past the position are found or the shard ends.
+   */
+  async deadLettersAfter(
+    after: DeadLetterPosition | undefined,
+    count: number,
+  ): Promise<DeadLetterPosition[]> {
     const perShard = await Promise.all(
-      this.#keys.allShards.map(
-        (shard) =>
-          this.#redis.call('ZRANGE', shard.deadLetters, 0, limit - 1, 'WITHSCORES') as Promise<
-            unknown[]
-          >,
-      ),
+      this.#keys.allShards.map((shard) => this.#shardAfter(shard.deadLetters, after, count)),
     );
-    const all: { caseId: string; failedAtMs: number }[] = [];
-    for (const raw of perShard) {
+    return perShard.flat().sort(compareDeadLetters).slice(0, count);
+  }
+
+  async #shardAfter(
+    key: string,
+    after: DeadLetterPosition | undefined,
+    count: number,
+  ): Promise<DeadLetterPosition[]> {
+    const out: DeadLetterPosition[] = [];
+    const chunk = count + 1;
+    for (let offset = 0; out.length < count; offset += chunk) {
+      const raw = (await this.#redis.call(
+        'ZRANGE',
+        key,
+        after ? String(after.failedAtMs) : '-inf',
+        '+inf',
+        'BYSCORE',
+        'LIMIT',
+        offset,
+        chunk,
+        'WITHSCORES',
+      )) as unknown[];
       // RESP3 answers [member, score] pairs, RESP2 a flat list: flattened, both are the RESP2 list.
       const flat = raw.flat();
       for (let i = 0; i + 1 < flat.length; i += 2) {
-        all.push({ caseId: String(flat[i]), failedAtMs: Number(flat[i + 1]) });
+        const entry = { caseId: String(flat[i]), failedAtMs: Number(flat[i + 1]) };
+        if (!after || compareDeadLetters(entry, after) > 0) out.push(entry);
       }
+      if (flat.length < chunk * 2) break;
     }
-    return all.sort((a, b) => a.failedAtMs - b.failedAtMs).slice(0, limit);
+    return out.slice(0, count);
   }
 
   /**

@@ -5,8 +5,8 @@
 // case page; operators holding `unmask` may show one case's in clear for one reading, giving a
 // reason, audited as `dead-letter.read-unmasked` (answered once: the view has no URL of its own).
 import type { Response, Router } from 'express';
+import { deadLetterPage } from '../admin/dead-letter-page.ts';
 import {
-  listDeadLetters,
   replayDeadLetterAudited,
   shownFailureReason,
   type DeadLetterReader,
@@ -15,6 +15,7 @@ import { auditedAction } from '../audit/operator-audit.ts';
 import type { RoutedCase } from '../cases/case-record.ts';
 import { unreadableNotes } from '../personal-data/sealed-text.ts';
 import { locals } from '../http/request-context.ts';
+import { MAX_PAGE } from '../http/cursor.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { isGatewayError } from '../shared/errors.ts';
 import {
@@ -58,7 +59,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
   }
 
   router.get('/dead-letters', async (req, res) => {
-    const items = await listDeadLetters(store, reader(res));
+    const { items } = await deadLetterPage(store, reader(res), { limit: MAX_PAGE });
     const replayed = queryText(req.query, 'replayed', 40);
     const rows = items.map(
       (d) =>

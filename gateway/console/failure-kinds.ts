@@ -1,13 +1,10 @@
 // What a dead letter's failure reason means for the operator who must decide whether to replay it,
-// in Chinese with English. The job runner writes three kinds of reason (adapters/kit/job-runner.ts):
-// `refused: …` (the province refused for good: the same case sent again is refused again),
-// `gave up after N attempts: …` (the province was down, slow or failing: replay once it is back)
-// and `stored submission unreadable: …` (the data key that sealed the case is not listed). The
-// province's own text follows the prefix and stays as it came (codes operators look up with the
-// province); only this explanation is the console's.
+// in Chinese with English. Which kind a reason is, is decided in one place
+// (cases/failure-kind.ts), shared with the API's filter and the bulk replay; this file only names
+// each kind and says what to do. The province's own text follows the prefix and stays as it came
+// (codes operators look up with the province); only this explanation is the console's.
+import { attemptsGivenUp, failureKindOf, type FailureKindKey } from '../cases/failure-kind.ts';
 import { html, type SafeHtml } from './html.ts';
-
-export type FailureKindKey = 'refused' | 'gave-up' | 'unreadable' | 'other';
 
 export interface FailureKind {
   key: FailureKindKey;
@@ -18,10 +15,13 @@ export interface FailureKind {
   adviceEn: string;
 }
 
-const GAVE_UP = /^gave up after (\d+) attempts?: /;
-
 export function failureKind(reason: string | undefined): FailureKind {
-  if (reason?.startsWith('refused: '))
+  return failureKindNamed(failureKindOf(reason), attemptsGivenUp(reason));
+}
+
+/** A kind by its key; `attempts` for a `gave-up` one, when the reason says how many. */
+export function failureKindNamed(key: FailureKindKey, attempts?: string): FailureKind {
+  if (key === 'refused')
     return {
       key: 'refused',
       zh: '省级平台拒收',
@@ -31,18 +31,19 @@ export function failureKind(reason: string | undefined): FailureKind {
       adviceEn:
         'A permanent refusal: the same case replayed is refused again. Check the code the province returned against the case, or ask the province, and replay once it confirms it will take the case.',
     };
-  const attempts = reason === undefined ? undefined : GAVE_UP.exec(reason)?.[1];
-  if (attempts !== undefined)
+  if (key === 'gave-up')
     return {
       key: 'gave-up',
-      zh: `重试 ${attempts} 次后放弃（暂时性故障）`,
-      en: `Gave up after ${attempts} attempts (a transient fault)`,
+      zh: attempts ? `重试 ${attempts} 次后放弃（暂时性故障）` : '重试后放弃（暂时性故障）',
+      en: attempts
+        ? `Gave up after ${attempts} attempts (a transient fault)`
+        : 'Gave up after its attempts (a transient fault)',
       adviceZh:
         '省平台无法连接、超时或出错，已按退避间隔重试。请确认该省平台已恢复（概览页“延迟重试”中该通道为 0）后重放。',
       adviceEn:
         'The province was unreachable, too slow or failing, and every retry failed. Replay once it has recovered (the overview shows no delivery of this adapter waiting to retry).',
     };
-  if (reason?.startsWith('stored submission unreadable'))
+  if (key === 'unreadable')
     return {
       key: 'unreadable',
       zh: '办件数据无法解密',

@@ -5,6 +5,7 @@
 // additionalProperties open: clients must tolerate fields added within v1.
 import { DEPARTMENTS, LEVELS, MODES, SCOPES, SUBJECTS } from '../catalogue/catalogue-item.ts';
 import { PHASES, STATUS_PHASE } from '../cases/case-status.ts';
+import { FAILURE_KINDS } from '../cases/failure-kind.ts';
 import { ERROR_CATALOGUE } from '../shared/errors.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -277,8 +278,16 @@ const readSchemas = {
     properties: {
       caseId: str(),
       itemCode: str(),
-      adapter: str(),
+      adapter: { type: 'string', description: 'Absent for a joint parent (it has none).' },
+      targetRegion: { type: 'string', description: 'The division the case was routed to.' },
       failedAt: DATE_TIME,
+      kind: {
+        type: 'string',
+        enum: FAILURE_KINDS,
+        description:
+          'The failure: refused by the province (the same case is refused again), gave-up (retries ' +
+          'exhausted: replay once the province is back), unreadable (its data key is not listed), other.',
+      },
       reason: {
         type: 'string',
         description:
@@ -287,12 +296,19 @@ const readSchemas = {
           'here)` when this gateway cannot open it.',
       },
     },
-    required: ['caseId', 'itemCode', 'failedAt'],
+    required: ['caseId', 'itemCode', 'failedAt', 'kind'],
   },
   DeadLetterList: {
     type: 'object',
-    properties: { items: { type: 'array', items: ref('DeadLetter') } },
-    required: ['items'],
+    description: 'One page, oldest failure first.',
+    properties: {
+      items: { type: 'array', items: ref('DeadLetter') },
+      nextCursor: {
+        type: ['string', 'null'],
+        description: 'Send back as `cursor` for the next page; null at the end of the list.',
+      },
+    },
+    required: ['items', 'nextCursor'],
   },
   Health: {
     type: 'object',

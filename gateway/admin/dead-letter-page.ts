@@ -1,0 +1,80 @@
+// One page of the dead letters (gateway/README.md#dead-letters), for the API's list, the console's
+// and the bulk replay: oldest failure first over every shard, from a position (failedAtMs + case
+// id, cases/dead-letter-list.ts) rather than an offset, so letters replayed or added between two
+// pages neither repeat one nor skip one. Filters by adapter and by failure kind are applied to the
+// cases read, so a filtered page reads at most SCAN_BUDGET letters: it may hold fewer than `limit`
+// items and still carry a cursor (as the audit chain's filtered pages do).
+import type { DeadLetterPosition } from '../cases/dead-letter-list.ts';
+import type { CaseStore } from '../cases/case-store.ts';
+import type { FailureKindKey } from '../cases/failure-kind.ts';
+import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { deadLetterAt, type DeadLetter, type DeadLetterReader } from './dead-letters.ts';
+
+/** How many dead letters one filtered page reads at most before it answers with a cursor. */
+export const SCAN_BUDGET = 2000;
+/** Dead letters read per round trip of a filtered page. */
+const CHUNK = 200;
+
+export interface DeadLetterFilter {
+  adapter?: string;
+  kind?: FailureKindKey;
+}
+
+export interface DeadLetterPageRequest extends DeadLetterFilter {
+  /** The last position of the previous page (absent: from the oldest). */
+  after?: DeadLetterPosition;
+  limit: number;
+}
+
+export interface DeadLetterPage {
+  items: DeadLetter[];
+  /** Where the next page starts; undefined at the end of the list. */
+  next: DeadLetterPosition | undefined;
+}
+
+export async function deadLetterPage(
+  store: CaseStore,
+  reader: DeadLetterReader,
+  request: DeadLetterPageRequest,
+): Promise<DeadLetterPage> {
+  const filtered = request.adapter !== undefined || request.kind !== undefined;
+  const items: DeadLetter[] = [];
+  let position = request.after;
+  let scanned = 0;
+  while (scanned < SCAN_BUDGET) {
+    // Unfiltered, one more than the page needs tells whether a next page exists.
+    const want = filtered ? CHUNK : request.limit - items.length + 1;
+    const batch = await store.deadLettersAfter(position, want);
+    const letters = await Promise.all(batch.map((p) => deadLetterAt(store, reader, p)));
+    for (const [i, entry] of batch.entries()) {
+      if (items.length === request.limit) return { items, next: position };
+      position = entry;
+      scanned += 1;
+      const letter = letters[i];
+      if (letter && matches(letter, request)) items.push(letter);
+    }
+    if (batch.length < want) return { items, next: undefined };
+  }
+  return { items, next: position };
+}
+
+function matches(letter: DeadLetter, filter: DeadLetterFilter): boolean {
+  return (
+    (filter.adapter === undefined || letter.adapter === filter.adapter) &&
+    (filter.kind === undefined || letter.kind === filter.kind)
+  );
+}
+
+// A case id (ULID, a joint child's with its -n), after the failure's time in ms.
+const POSITION = /^(0|[1-9][0-9]{0,14})\.([0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?)$/;
+
+export function deadLetterCursor(position: DeadLetterPosition | undefined): string | null {
+  return position ? encodeCursor(`${position.failedAtMs}.${position.caseId}`) : null;
+}
+
+/** The position a cursor names; 400 GW_INVALID_PARAMETER at /query/cursor for any other text. */
+export function deadLetterPosition(cursor: string | undefined): DeadLetterPosition | undefined {
+  const decoded = decodeCursor(cursor, POSITION);
+  const match = decoded === undefined ? null : POSITION.exec(decoded);
+  return match ? { failedAtMs: Number(match[1]), caseId: match[2] ?? '' } : undefined;
+}
