@@ -21,6 +21,7 @@ import { catalogueDraftPages } from './catalogue-draft-pages.ts';
 import { cataloguePages } from './catalogue-pages.ts';
 import { casePages } from './case-pages.ts';
 import { dataKeyPages } from './data-key-pages.ts';
+import { deadLetterListPage } from './dead-letter-list-page.ts';
 import { deadLetterPages } from './dead-letter-pages.ts';
 import { homePage } from './home-page.ts';
 import { noticePages } from './notice-pages.ts';
@@ -38,6 +39,7 @@ const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   boardPages,
   rectificationPages,
   noticePages,
+  deadLetterListPage,
   deadLetterPages,
   auditPages,
   dataKeyPages,

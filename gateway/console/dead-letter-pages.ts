@@ -1,11 +1,10 @@
-// 死信 (dead letters) in the console (gateway/console/README.md#pages): the cases whose delivery
-// failed for good, one case's failure in detail, and its replay — behind a confirmation page, for
+// 死信 (dead letters) in the console (gateway/console/README.md#pages): one case's failure in detail
+// (the list is dead-letter-list-page.ts), and its replay — behind a confirmation page, for
 // operators holding `replay`, through the same use case as the operator API and CLI, audited.
 // The failure reason and the timeline's notes (sealed at rest, opened here) are masked, as on the
 // case page; operators holding `unmask` may show one case's in clear for one reading, giving a
 // reason, audited as `dead-letter.read-unmasked` (answered once: the view has no URL of its own).
 import type { Response, Router } from 'express';
-import { deadLetterPage } from '../admin/dead-letter-page.ts';
 import {
   replayDeadLetterAudited,
   shownFailureReason,
@@ -15,7 +14,6 @@ import { auditedAction } from '../audit/operator-audit.ts';
 import type { RoutedCase } from '../cases/case-record.ts';
 import { unreadableNotes } from '../personal-data/sealed-text.ts';
 import { locals } from '../http/request-context.ts';
-import { MAX_PAGE } from '../http/cursor.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { isGatewayError } from '../shared/errors.ts';
 import {
@@ -28,13 +26,13 @@ import {
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
-import { postForm, queryText } from './forms.ts';
+import { postForm } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { provinceStateSection, readProvinceState } from './province-state.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
-import { failureAdvice, failureKind, failureKindBadge, JOB_STATE_ZH } from './failure-kinds.ts';
+import { failureAdvice, failureKind, JOB_STATE_ZH } from './failure-kinds.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
@@ -57,59 +55,6 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
       );
     return record;
   }
-
-  router.get('/dead-letters', async (req, res) => {
-    const { items } = await deadLetterPage(store, reader(res), { limit: MAX_PAGE });
-    const replayed = queryText(req.query, 'replayed', 40);
-    const rows = items.map(
-      (d) =>
-        html`<tr data-case="${d.caseId}">
-          <td><a href="/console/dead-letters/${d.caseId}">${d.caseId}</a></td>
-          <td>${d.itemCode} ${deps.services.registry.item(d.itemCode)?.name ?? ''}</td>
-          <td>${d.adapter ?? '—'}</td>
-          <td>${chinaTime(d.failedAt)}</td>
-          <td>${failureKindBadge(failureKind(d.reason))}<br />${d.reason ?? ''}</td>
-        </tr>`,
-    );
-    sendPage(
-      res,
-      page(res, {
-        title: '死信',
-        en: 'Dead letters',
-        active: 'dead-letters',
-        body: html`${replayed && CASE_ID.test(replayed) ? html`<p class="notice ok" id="replayed">已重新排队 <a href="/console/cases/${replayed}">${replayed}</a> <span class="en">Queued again</span></p>` : ''}
-          <p class="muted">
-            送达省级平台最终失败的办件
-            <span class="en">Cases whose delivery to the province failed for good</span> ·
-            ${items.length}
-          </p>
-          <div class="table-wrap">
-            <table id="dead-letters">
-              <thead>
-                <tr>
-                  <th>办件 <span class="en">Case</span></th>
-                  <th>事项 <span class="en">Item</span></th>
-                  <th>通道 <span class="en">Adapter</span></th>
-                  <th>失败时间 <span class="en">Failed at</span></th>
-                  <th>原因 <span class="en">Reason</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${
-                  rows.length
-                    ? rows
-                    : html`<tr>
-                        <td colspan="5" class="muted">
-                          没有死信 <span class="en">No dead letters</span>
-                        </td>
-                      </tr>`
-                }
-              </tbody>
-            </table>
-          </div>`,
-      }),
-    );
-  });
 
   /** One dead letter's page: masked, or unmasked for the reading whose reason is given. */
   async function sendDeadLetter(res: Response, record: RoutedCase, unmaskedReason?: string) {

@@ -144,3 +144,29 @@ export function provinceStateSection(s: ProvinceState, nowMs: number): SafeHtml 
     </p>
   </div>`;
 }
+
+const BREAKER_BRIEF: Record<BreakerChange['state'] | 'none', [zh: string, en: string]> = {
+  open: ['熔断中', 'breaker open'],
+  'half-open': ['熔断后探测中', 'breaker probing'],
+  closed: ['未熔断', 'breaker closed'],
+  none: ['未熔断过', 'breaker never opened'],
+};
+
+/**
+ * The adapter's state in one line, for a summary row: its breaker (since when) and its deliveries
+ * waiting to retry, e.g. "breaker closed since 14:05 · 0 waiting to retry".
+ */
+export function provinceStateBrief(s: ProvinceState): SafeHtml {
+  const state = s.breaker?.state ?? 'none';
+  const [zh, en] = BREAKER_BRIEF[state];
+  const since = s.breaker ? at(s.breaker.atMs) : undefined;
+  return html`<span
+    class="province-brief ${state === 'open' || state === 'half-open' || s.retrying > 0 ? 'warn' : ''}"
+    data-breaker="${state}"
+    data-retrying="${s.retrying}"
+    >${zh}${since ? `（自 ${since} 起）` : ''} · 等待重试 ${s.retrying}
+    <span class="en"
+      >${en}${since ? ` since ${since}` : ''} · ${s.retrying} waiting to retry</span
+    ></span
+  >`;
+}

@@ -1,0 +1,242 @@
+// 死信 (dead letters) listed in the console (gateway/console/README.md#pages): atop, the summary
+// an operator needs after a province's outage — per adapter and failure kind the count, the
+// oldest failure and the province's state now (breaker, deliveries waiting to retry), with a
+// bulk replay button for holders of `replay` (dead-letter-bulk-pages.ts); below, the letters
+// themselves, oldest failure first, 100 a page from a cursor (admin/dead-letter-page.ts),
+// filtered by adapter and kind. Reasons are masked, as everywhere in the console's lists.
+import type { Router } from 'express';
+import { deadLetterCursor, deadLetterPage, deadLetterPosition } from '../admin/dead-letter-page.ts';
+import { summariseDeadLetters, type DeadLetterTally } from '../admin/dead-letter-summary.ts';
+import { attemptsGivenUp, FAILURE_KINDS, type FailureKindKey } from '../cases/failure-kind.ts';
+import { locals } from '../http/request-context.ts';
+import { gatewayRouter } from '../http/router.ts';
+import { isGatewayError } from '../shared/errors.ts';
+import { can, type ConsoleDeps } from './console-context.ts';
+import { ConsoleError } from './console-error.ts';
+import { chinaTime, provinceName } from './console-labels.ts';
+import { failureKindBadge, failureKindNamed } from './failure-kinds.ts';
+import { queryText } from './forms.ts';
+import { html, type SafeHtml } from './html.ts';
+import { label, page, sendPage } from './layout.ts';
+import { provinceStateBrief, readProvinceState } from './province-state.ts';
+
+const PAGE_SIZE = 100;
+const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
+
+/** The list's URL with these filters (and cursor): what the links and the filter form lead to. */
+export function deadLetterListUrl(query: { adapter?: string; kind?: string; cursor?: string }) {
+  const params = new URLSearchParams(
+    Object.entries(query).filter((e): e is [string, string] => !!e[1]),
+  ).toString();
+  return `/console/dead-letters${params ? `?${params}` : ''}`;
+}
+
+export function deadLetterListPage(deps: ConsoleDeps): Router {
+  const router = gatewayRouter();
+  const { store } = deps.services;
+
+  router.get('/dead-letters', async (req, res) => {
+    const adapters = deps.services.routing.routes.adapters();
+    const adapterText = queryText(req.query, 'adapter', 32);
+    const adapter = adapters.includes(adapterText) ? adapterText : undefined;
+    const kindText = queryText(req.query, 'kind', 16);
+    const kind = (FAILURE_KINDS as readonly string[]).includes(kindText)
+      ? (kindText as FailureKindKey)
+      : undefined;
+    const cursor = queryText(req.query, 'cursor', 200) || undefined;
+    const [summary, listed] = await Promise.all([
+      summariseDeadLetters(store),
+      deadLetterPage(
+        store,
+        { unmasked: false, log: locals(res).log },
+        { adapter, kind, after: position(cursor), limit: PAGE_SIZE },
+      ),
+    ]);
+    const states = new Map(
+      await Promise.all(
+        [...new Map(summary.tallies.map((t) => [t.adapter, t.targetRegion])).entries()]
+          .filter((e): e is [string, string] => e[0] !== undefined && e[1] !== undefined)
+          .map(
+            async ([a, region]) => [a, await readProvinceState(deps.services, a, region)] as const,
+          ),
+      ),
+    );
+    const replayed = queryText(req.query, 'replayed', 40);
+    const next = deadLetterCursor(listed.next);
+    const rows = listed.items.map(
+      (d) =>
+        html`<tr data-case="${d.caseId}">
+          <td><a href="/console/dead-letters/${d.caseId}">${d.caseId}</a></td>
+          <td>${d.itemCode} ${deps.services.registry.item(d.itemCode)?.name ?? ''}</td>
+          <td>${d.adapter ?? '—'}</td>
+          <td>${chinaTime(d.failedAt)}</td>
+          <td>
+            ${failureKindBadge(failureKindNamed(d.kind, attemptsGivenUp(d.reason)))}<br />${d.reason ?? ''}
+          </td>
+        </tr>`,
+    );
+    const summaryRow = (t: DeadLetterTally) => {
+      const state = t.adapter ? states.get(t.adapter) : undefined;
+      const bulk =
+        t.adapter && t.kind !== 'refused' && can(res, 'replay')
+          ? html`<a
+              class="button"
+              data-bulk-replay="${t.adapter}:${t.kind}"
+              href="/console/dead-letters/replay?${new URLSearchParams({ adapter: t.adapter, kind: t.kind }).toString()}"
+              >${label('批量重放…', 'Replay all…')}</a
+            >`
+          : '';
+      return html`<tr
+        data-adapter="${t.adapter ?? ''}"
+        data-kind="${t.kind}"
+        data-count="${t.count}"
+      >
+        <td>
+          ${t.adapter ?? '—'}
+          ${t.targetRegion ? provinceName(t.targetRegion.slice(0, 2)) : label('联办主件', 'joint parents')}
+        </td>
+        <td>${failureKindBadge(failureKindNamed(t.kind))}</td>
+        <td class="num">
+          <a href="${deadLetterListUrl({ adapter: t.adapter, kind: t.kind })}">${t.count}</a>
+        </td>
+        <td>${chinaTime(new Date(t.oldestFailedAtMs).toISOString())}</td>
+        <td>${state ? provinceStateBrief(state) : '—'}</td>
+        <td>${bulk}</td>
+      </tr>`;
+    };
+    sendPage(
+      res,
+      page(res, {
+        title: '死信',
+        en: 'Dead letters',
+        active: 'dead-letters',
+        body: html`${replayed && CASE_ID.test(replayed) ? html`<p class="notice ok" id="replayed">已重新排队 <a href="/console/cases/${replayed}">${replayed}</a> <span class="en">Queued again</span></p>` : ''}
+          <section class="card" id="dead-letter-summary" data-total="${summary.total}">
+            <h2>${label('按通道和原因汇总', 'By adapter and kind')}</h2>
+            <p class="muted">
+              送达省级平台最终失败的办件共 ${summary.total}${summary.complete ? '' : '+'} 件
+              <span class="en"
+                >${summary.total}${summary.complete ? '' : '+'} cases whose delivery to the province
+                failed for good</span
+              >
+            </p>
+            ${summary.tallies.length ? summaryTable(summary.tallies.map(summaryRow)) : ''}
+          </section>
+          ${filterForm(adapters, adapter, kind)}
+          <div class="table-wrap">
+            <table id="dead-letters">
+              <thead>
+                <tr>
+                  <th>办件 <span class="en">Case</span></th>
+                  <th>事项 <span class="en">Item</span></th>
+                  <th>通道 <span class="en">Adapter</span></th>
+                  <th>失败时间 <span class="en">Failed at</span></th>
+                  <th>原因 <span class="en">Reason</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${
+                  rows.length
+                    ? rows
+                    : html`<tr>
+                        <td colspan="5" class="muted">
+                          没有死信 <span class="en">No dead letters</span>
+                        </td>
+                      </tr>`
+                }
+              </tbody>
+            </table>
+          </div>
+          <p class="muted">${label('最早失败的在前', 'Oldest failure first')}</p>
+          ${pageLinks({ adapter, kind, cursor, next })}`,
+      }),
+    );
+  });
+  return router;
+}
+
+/** The cursor's position; one this list did not give out is a 400 page, not a 500. */
+function position(cursor: string | undefined) {
+  try {
+    return deadLetterPosition(cursor);
+  } catch (error) {
+    if (isGatewayError(error) && error.code === 'GW_INVALID_PARAMETER')
+      throw new ConsoleError(400, '分页游标无效', 'Not a cursor this list gave out');
+    throw error;
+  }
+}
+
+function summaryTable(rows: SafeHtml[]): SafeHtml {
+  return html`<div class="table-wrap">
+    <table id="dead-letter-tallies" class="compact">
+      <thead>
+        <tr>
+          <th>通道 <span class="en">Adapter</span></th>
+          <th>原因 <span class="en">Kind</span></th>
+          <th class="num">件数 <span class="en">Count</span></th>
+          <th>最早失败 <span class="en">Oldest failure</span></th>
+          <th>省平台现状 <span class="en">Province now</span></th>
+          <th></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+function filterForm(
+  adapters: readonly string[],
+  adapter: string | undefined,
+  kind: FailureKindKey | undefined,
+): SafeHtml {
+  return html`<form
+    method="get"
+    action="/console/dead-letters"
+    class="card filters"
+    id="dead-letter-filters"
+  >
+    <div>
+      <label for="adapter">通道 <span class="en">Adapter</span></label>
+      <select id="adapter" name="adapter">
+        <option value="">全部 All</option>
+        ${adapters.map((a) => html`<option value="${a}" ${a === adapter ? 'selected' : ''}>${a}</option>`)}
+      </select>
+    </div>
+    <div>
+      <label for="kind">原因 <span class="en">Kind</span></label>
+      <select id="kind" name="kind">
+        <option value="">全部 All</option>
+        ${FAILURE_KINDS.map((k) => html`<option value="${k}" ${k === kind ? 'selected' : ''}>${failureKindNamed(k).zh} ${k}</option>`)}
+      </select>
+    </div>
+    <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
+  </form>`;
+}
+
+/** Newer failures (the next page) and back to the oldest, keeping the filters. */
+function pageLinks(at: {
+  adapter?: string;
+  kind?: string;
+  cursor?: string;
+  next: string | null;
+}): SafeHtml | '' {
+  const links = [
+    at.next
+      ? html`<a
+          id="dead-letters-newer"
+          href="${deadLetterListUrl({ adapter: at.adapter, kind: at.kind, cursor: at.next })}"
+          >${label('更晚失败的', 'Newer failures')}</a
+        >`
+      : '',
+    at.cursor
+      ? html`<a
+          id="dead-letters-oldest"
+          href="${deadLetterListUrl({ adapter: at.adapter, kind: at.kind })}"
+          >${label('从最早的起', 'From the oldest')}</a
+        >`
+      : '',
+  ].filter((l) => l !== '');
+  return links.length ? html`<p class="actions" id="dead-letter-pages">${links}</p>` : '';
+}

@@ -1,0 +1,137 @@
+// The console's dead letters after a province's outage, in a real Chromium
+// (gateway/console/README.md#pages): atop the list a summary per adapter and failure kind — the
+// count, the oldest failure, the province's state now — then the letters, 100 a page, oldest
+// failure first, with newer/oldest links and filters by adapter and kind. Real gateway and Redis;
+// the dead letters are made by the case store's own move, as a worker does. Screenshots under
+// tests/browser/screenshots/dead-letters-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { RoutedCase } from '../../gateway/cases/case-record.ts';
+import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { DEV_PASSWORDS } from '../support/console-client.ts';
+import { launchBrowser, type TestBrowser } from './support/browser.ts';
+
+const GAVE_UP = 'gave up after 5 attempts: province unreachable (ECONNREFUSED)';
+const REFUSED = 'refused: RETCODE -102 字段校验不通过';
+/** SW-005 goes to yn (云南), SJ-003 to gx (广西): config/routes.json. */
+const PLAN = [
+  { item: 'SW-005', adapter: 'yn', reason: GAVE_UP, count: 150 },
+  { item: 'SW-005', adapter: 'yn', reason: REFUSED, count: 30 },
+  { item: 'SJ-003', adapter: 'gx', reason: GAVE_UP, count: 40 },
+];
+
+let browser: TestBrowser;
+let gw: ApiGateway;
+let seq = 0;
+const made: string[] = [];
+
+async function deadLetter(item: string, reason: string): Promise<void> {
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string }>(validExample(item), `dl-console-${seq++}-${Date.now()}`);
+  expect(res.status).toBe(202);
+  const record = (await gw.services.store.get(res.body.caseId)) as RoutedCase;
+  const moved = await recordDeliveryFailed(gw.services.store, record, {
+    adapterId: record.route.adapter,
+    reason,
+  });
+  expect(moved.ok).toBe(true);
+  made.push(record.id);
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  gw = await startApiGateway({
+    GW_RATE_LIMIT_PER_SECOND: '100000',
+    GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000',
+  });
+  for (const p of PLAN)
+    for (let i = 0; i < p.count; i += 25)
+      await Promise.all(
+        Array.from({ length: Math.min(25, p.count - i) }, () => deadLetter(p.item, p.reason)),
+      );
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await gw?.close();
+});
+
+async function signIn(page: Page, operator: string) {
+  await page.goto(`${gw.url}/console/sign-in`);
+  await page.fill('#operator', operator);
+  await page.fill('#password', DEV_PASSWORDS[operator]!);
+  await page.click('#sign-in');
+  await page.waitForURL(`${gw.url}/console/`);
+}
+
+/** The values of `attribute` on every element `selector` finds, in page order. */
+async function attributes(page: Page, selector: string, attribute: string): Promise<string[]> {
+  const found = await page.locator(selector).all();
+  return Promise.all(found.map(async (l) => (await l.getAttribute(attribute)) ?? ''));
+}
+
+const rowIds = (page: Page) => attributes(page, '#dead-letters tbody tr[data-case]', 'data-case');
+
+describe('the dead-letter list after an outage', () => {
+  it('sums the letters per adapter and kind atop the list, with the province state of each adapter', async () => {
+    const { page } = browser;
+    await signIn(page, 'operator-dev');
+    await page.click('[data-nav="dead-letters"]');
+    await page.waitForURL(`${gw.url}/console/dead-letters`);
+    expect(await page.locator('#dead-letter-summary').getAttribute('data-total')).toBe('220');
+    const tallies = await Promise.all(
+      (await page.locator('#dead-letter-tallies tbody tr').all()).map(async (r) =>
+        ['data-adapter', 'data-kind', 'data-count']
+          .map((a) => r.getAttribute(a))
+          .reduce(async (line, v) => `${await line} ${await v}`.trim(), Promise.resolve('')),
+      ),
+    );
+    expect(tallies).toEqual(['gx gave-up 40', 'yn gave-up 150', 'yn refused 30']);
+    const yn = page.locator('#dead-letter-tallies tr[data-adapter="yn"][data-kind="gave-up"]');
+    expect(await yn.innerText()).toContain('云南');
+    expect(await yn.innerText()).toContain('0 waiting to retry');
+    expect(await yn.locator('.province-brief').getAttribute('data-breaker')).toBe('none');
+    await browser.shot('dead-letters-01-summary');
+  });
+
+  it('pages 100 at a time, oldest failure first, each letter once, from newer links back to the oldest', async () => {
+    const { page } = browser;
+    const seen: string[] = [];
+    seen.push(...(await rowIds(page)));
+    expect(seen).toHaveLength(100);
+    await page.click('#dead-letters-newer');
+    seen.push(...(await rowIds(page)));
+    await browser.shot('dead-letters-02-second-page');
+    await page.click('#dead-letters-newer');
+    seen.push(...(await rowIds(page)));
+    expect(await page.locator('#dead-letters-newer').count()).toBe(0);
+    expect(seen).toHaveLength(220);
+    expect(new Set(seen)).toEqual(new Set(made));
+    await page.click('#dead-letters-oldest');
+    expect((await rowIds(page))[0]).toBe(seen[0]);
+  });
+
+  it('filters the list by adapter and kind from the summary and from the form', async () => {
+    const { page } = browser;
+    await page.click('#dead-letter-tallies tr[data-adapter="gx"] td.num a');
+    const gx = await rowIds(page);
+    expect(gx).toHaveLength(40);
+    expect(await page.locator('#dead-letters tbody tr td:nth-child(3)').allInnerTexts()).toEqual(
+      Array(40).fill('gx'),
+    );
+    await page.selectOption('#adapter', 'yn');
+    await page.selectOption('#kind', 'refused');
+    await page.click('#dead-letter-filters button[type="submit"]');
+    await page.waitForURL(/adapter=yn&kind=refused/);
+    expect(await rowIds(page)).toHaveLength(30);
+    const kinds = await attributes(page, '#dead-letters [data-failure-kind]', 'data-failure-kind');
+    expect(new Set(kinds)).toEqual(new Set(['refused']));
+    await browser.shot('dead-letters-03-filtered');
+  });
+
+  it('answers a cursor it did not give out with a 400 page', async () => {
+    const res = await browser.page.goto(`${gw.url}/console/dead-letters?cursor=bm90LWEtY3Vyc29y`);
+    expect(res?.status()).toBe(400);
+  });
+});
