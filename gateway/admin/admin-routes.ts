@@ -7,7 +7,8 @@ import { UNREADABLE_FAILURE_REASON } from '../cases/failure-reason.ts';
 import { pageLimit } from '../http/cursor.ts';
 import type { RoutingContext } from '../routing/route-decision.ts';
 import { GatewayError } from '../shared/errors.ts';
-import { DEAD_LETTER_QUERY } from './dead-letter-bodies.ts';
+import { BULK_REPLAY_BODY, DEAD_LETTER_QUERY } from './dead-letter-bodies.ts';
+import { replayDeadLettersInBulk } from './dead-letter-bulk-replay.ts';
 import {
   deadLetterCursor,
   deadLetterPage,
@@ -20,7 +21,7 @@ const route = routesFor<
   DeadLetterDeps & { audit: AuditLog; routing: Pick<RoutingContext, 'routes'> }
 >();
 
-/** The adapter filter, if the route table knows it; else 400 at `pointer` (nothing can match). */
+/** The adapter asked for, if the route table knows it; else 400 at `pointer` (nothing can match). */
 export function knownAdapter(
   routing: Pick<RoutingContext, 'routes'>,
   adapter: string | undefined,
@@ -113,5 +114,58 @@ export const ADMIN_ROUTES = [
         requestId,
       }),
     }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/admin/dead-letters/replay',
+    clients: ['operator'],
+    right: 'replay',
+    action: 'dead-letter.replay-bulk',
+    body: BULK_REPLAY_BODY,
+    operation: {
+      operationId: 'replayDeadLettersInBulk',
+      tags: ['admin'],
+      summary: 'Queue the oldest dead letters of one adapter and kind again (replay right)',
+      description:
+        'Replays up to `limit` (≤ 200) dead letters of `adapter` and `kind`, oldest failure ' +
+        'first, each as POST /v1/admin/dead-letters/{caseId}/replay does (its history entry, ' +
+        'its `dead-letter.replay` audit entry); the batch is audited as ' +
+        '`dead-letter.replay-bulk`. A case replayed by someone else meanwhile is listed in ' +
+        '`skipped` with its code (GW_ILLEGAL_TRANSITION), not an error. Call again until ' +
+        '`remaining` is 0. Kind `refused` is 422 GW_BULK_REPLAY_REFUSED at /kind: the province ' +
+        'would refuse the same cases again; replay those one by one after checking.',
+      responses: {
+        '200': jsonResponse('The batch.', {
+          type: 'object',
+          properties: {
+            replayed: { type: 'array', items: { type: 'string' } },
+            skipped: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { caseId: { type: 'string' }, code: { type: 'string' } },
+                required: ['caseId', 'code'],
+              },
+            },
+            remaining: { type: 'integer', minimum: 0 },
+          },
+          required: ['replayed', 'skipped', 'remaining'],
+        }),
+      },
+    },
+    handler: async ({ deps, client, body, requestId, log }) => {
+      knownAdapter(deps.routing, body.adapter, '/adapter');
+      return {
+        status: 200,
+        body: await replayDeadLettersInBulk(deps, {
+          operator: client,
+          requestId,
+          log,
+          adapter: body.adapter,
+          kind: body.kind,
+          limit: body.limit,
+        }),
+      };
+    },
   }),
 ];

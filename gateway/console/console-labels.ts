@@ -111,6 +111,7 @@ export const AUDIT_ACTION_ZH: Readonly<Record<string, string>> = {
   'dead-letter.read-unmasked': '查看死信原文',
   'dead-letter.list-unmasked': '查看死信列表原文',
   'dead-letter.replay': '重放死信',
+  'dead-letter.replay-bulk': '批量重放死信',
   'rectification.read-unmasked': '查看整改个人信息',
   'rectification.list-unmasked': '查看整改列表个人信息',
   'rectification.appeal-decision': '裁定申诉',

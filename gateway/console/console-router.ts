@@ -21,6 +21,7 @@ import { catalogueDraftPages } from './catalogue-draft-pages.ts';
 import { cataloguePages } from './catalogue-pages.ts';
 import { casePages } from './case-pages.ts';
 import { dataKeyPages } from './data-key-pages.ts';
+import { deadLetterBulkPages } from './dead-letter-bulk-pages.ts';
 import { deadLetterListPage } from './dead-letter-list-page.ts';
 import { deadLetterPages } from './dead-letter-pages.ts';
 import { homePage } from './home-page.ts';
@@ -40,6 +41,8 @@ const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   rectificationPages,
   noticePages,
   deadLetterListPage,
+  // Before the case pages: /dead-letters/replay is not a case id.
+  deadLetterBulkPages,
   deadLetterPages,
   auditPages,
   dataKeyPages,

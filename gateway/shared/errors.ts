@@ -213,6 +213,11 @@ export const ERROR_CATALOGUE = {
     titleZh: '办理地区划层级高于事项办理层级',
   },
   GW_NO_ROUTE: { status: 422, title: 'No adapter routes this region', titleZh: '没有可用的路由' },
+  GW_BULK_REPLAY_REFUSED: {
+    status: 422,
+    title: 'Cases the province refused are replayed one by one, after checking',
+    titleZh: '省级平台拒收的死信不能批量重放，请逐件核对后重放',
+  },
   GW_RATE_LIMITED: { status: 429, title: 'Too many requests', titleZh: '请求过于频繁' },
   GW_HEADERS_TOO_LARGE: {
     status: 431,

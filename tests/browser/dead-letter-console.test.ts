@@ -134,4 +134,42 @@ describe('the dead-letter list after an outage', () => {
     const res = await browser.page.goto(`${gw.url}/console/dead-letters?cursor=bm90LWEtY3Vyc29y`);
     expect(res?.status()).toBe(400);
   });
+
+  it('replays a summary line in bulk after a confirmation showing the province state and the count, each case audited', async () => {
+    const { page } = browser;
+    await page.goto(`${gw.url}/console/dead-letters`);
+    expect(await page.locator('[data-bulk-replay="yn:refused"]').count()).toBe(0);
+    await page.click('[data-bulk-replay="yn:gave-up"]');
+    await page.waitForURL(/\/console\/dead-letters\/replay\?adapter=yn&kind=gave-up/);
+    expect(await page.locator('#bulk-count').getAttribute('data-count')).toBe('150');
+    expect(await page.locator('#adapter-retrying').getAttribute('data-count')).toBe('0');
+    expect(await page.locator('#province-state').getAttribute('data-adapter')).toBe('yn');
+    await browser.shot('dead-letters-04-bulk-confirm');
+    await page.click('#bulk-replay-confirm');
+    await page.locator('#bulk-replay-result').waitFor();
+    const result = page.locator('#bulk-replay-result');
+    expect(await result.getAttribute('data-replayed')).toBe('150');
+    expect(await result.getAttribute('data-remaining')).toBe('0');
+    await browser.shot('dead-letters-05-bulk-result');
+    const replays = (await gw.services.audit.page({ action: 'dead-letter.replay', limit: 200 }))
+      .items;
+    expect(replays.filter((e) => e.actor === 'operator-dev' && e.outcome === 'ok')).toHaveLength(
+      150,
+    );
+    await page.goto(`${gw.url}/console/dead-letters`);
+    expect(await page.locator('#dead-letter-summary').getAttribute('data-total')).toBe('70');
+  });
+
+  it('shows no bulk replay to an operator without the replay right, and refuses its URL (403, audited)', async () => {
+    const { page } = browser;
+    await page.click('#sign-out');
+    await signIn(page, 'operator-readonly');
+    await page.goto(`${gw.url}/console/dead-letters`);
+    expect(await page.locator('[data-bulk-replay]').count()).toBe(0);
+    const res = await page.goto(`${gw.url}/console/dead-letters/replay?adapter=gx&kind=gave-up`);
+    expect(res?.status()).toBe(403);
+    expect(
+      (await gw.services.audit.page({ action: 'dead-letter.replay-bulk', limit: 200 })).items,
+    ).toContainEqual(expect.objectContaining({ actor: 'operator-readonly', outcome: 'refused' }));
+  });
 });

@@ -15,6 +15,7 @@ import { FlowProducer, Worker, type Queue } from 'bullmq';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoutedCase } from '../../gateway/cases/case-record.ts';
 import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
 import { bullBoard, QUEUES_PATH } from '../../gateway/console/queue-board.ts';
 import { gatewayApp } from '../../gateway/services.ts';
@@ -159,13 +160,13 @@ async function movedRectification(...events: string[]): Promise<string> {
   return id;
 }
 
-async function deadLetter(): Promise<string> {
+async function deadLetter(reason = 'refused: -102 纳税人识别号不存在'): Promise<string> {
   const { caseId } = await submit(patient.gw);
   const record = await patient.gw.services.store.get(caseId);
   if (record?.kind !== 'single') throw new Error(`${caseId} is not a single case`);
   const failed = await recordDeliveryFailed(patient.gw.services.store, record, {
     adapterId: 'yn',
-    reason: 'refused: -102 纳税人识别号不存在',
+    reason,
   });
   if (!failed.ok) throw new Error(`${caseId} not a dead letter`);
   return caseId;
@@ -259,6 +260,16 @@ const WRITE_ROUTES: Record<string, Prepare> = {
     const caseId = await deadLetter();
     return (side) => api(side, 'operator-dev', 'POST', `/v1/admin/dead-letters/${caseId}/replay`);
   },
+  'POST /v1/admin/dead-letters/replay': async () => {
+    const caseId = await deadLetter('gave up after 5 attempts: province unreachable');
+    const adapter = ((await patient.gw.services.store.get(caseId)) as RoutedCase).route.adapter;
+    return (side) =>
+      api(side, 'operator-dev', 'POST', '/v1/admin/dead-letters/replay', {
+        adapter,
+        kind: 'gave-up',
+        limit: 1,
+      });
+  },
   'POST /v1/admin/data-keys/reseal': async () => (side) =>
     api(side, 'operator-dev', 'POST', '/v1/admin/data-keys/reseal'),
   'POST /v1/admin/catalogue/drafts': async () => {
@@ -332,6 +343,15 @@ const WRITE_ROUTES: Record<string, Prepare> = {
     return (side) =>
       consolePost(side, 'operator-dev', `/console/dead-letters/${caseId}/unmask`, {
         reason: REASON,
+      });
+  },
+  'POST /console/dead-letters/replay': async () => {
+    const caseId = await deadLetter('gave up after 5 attempts: province unreachable');
+    const adapter = ((await patient.gw.services.store.get(caseId)) as RoutedCase).route.adapter;
+    return (side) =>
+      consolePost(side, 'operator-dev', '/console/dead-letters/replay', {
+        adapter,
+        kind: 'gave-up',
       });
   },
   'POST /console/dead-letters/{caseId}/replay': async () => {

@@ -1,0 +1,147 @@
+// 批量重放 (bulk replay) in the console (gateway/console/README.md#pages): from a line of the
+// dead-letter summary, for holders of `replay`, a confirmation page showing the province's state
+// (is it back?) and how many letters of that adapter and kind wait, then the batch — the oldest
+// 200 through the same audited use case as the API and CLI (admin/dead-letter-bulk-replay.ts) —
+// and its result: replayed, skipped (replayed by someone else meanwhile), remaining. Refused
+// cases are not offered: the province would refuse them again (one by one, after checking).
+import type { Request, Response, Router } from 'express';
+import { replayDeadLettersInBulk } from '../admin/dead-letter-bulk-replay.ts';
+import { summariseDeadLetters } from '../admin/dead-letter-summary.ts';
+import { FAILURE_KINDS, type FailureKindKey } from '../cases/failure-kind.ts';
+import { MAX_PAGE } from '../http/cursor.ts';
+import { locals } from '../http/request-context.ts';
+import { gatewayRouter } from '../http/router.ts';
+import { operatorRequest, sessionOf, type ConsoleDeps } from './console-context.ts';
+import { ConsoleError } from './console-error.ts';
+import { requireRight } from './console-guard.ts';
+import { provinceName } from './console-labels.ts';
+import { deadLetterListUrl } from './dead-letter-list-page.ts';
+import { failureAdvice, failureKindNamed } from './failure-kinds.ts';
+import { formText, postForm, queryText } from './forms.ts';
+import { html } from './html.ts';
+import { label, page, sendPage } from './layout.ts';
+import { provinceStateSection, readProvinceState } from './province-state.ts';
+
+const ACTION = 'dead-letter.replay-bulk';
+
+export function deadLetterBulkPages(deps: ConsoleDeps): Router {
+  const router = gatewayRouter();
+  const { store } = deps.services;
+
+  /** The adapter and kind asked for: a known adapter and a kind other than refused. */
+  function batchOf(adapterText: string, kindText: string) {
+    if (!deps.services.routing.routes.adapters().includes(adapterText))
+      throw new ConsoleError(400, `没有通道 ${adapterText.slice(0, 32)}`, 'No such adapter');
+    if (!(FAILURE_KINDS as readonly string[]).includes(kindText))
+      throw new ConsoleError(400, '失败原因类别无效', 'No such failure kind');
+    if (kindText === 'refused')
+      throw new ConsoleError(
+        409,
+        '省级平台拒收的死信不能批量重放，请逐件核对后重放',
+        'Cases the province refused are replayed one by one, after checking',
+      );
+    return { adapter: adapterText, kind: kindText as FailureKindKey };
+  }
+
+  router.get('/dead-letters/replay', requireRight(deps, 'replay', ACTION), async (req, res) => {
+    const { adapter, kind } = batchOf(
+      queryText(req.query, 'adapter', 32),
+      queryText(req.query, 'kind', 16),
+    );
+    const summary = await summariseDeadLetters(store, { adapter, kind });
+    const region = summary.tallies[0]?.targetRegion;
+    const state = region ? await readProvinceState(deps.services, adapter, region) : undefined;
+    const batch = Math.min(summary.total, MAX_PAGE);
+    sendPage(
+      res,
+      page(res, {
+        title: '确认批量重放',
+        en: 'Confirm bulk replay',
+        active: 'dead-letters',
+        body: postForm(
+          sessionOf(res),
+          '/console/dead-letters/replay',
+          html`<input type="hidden" name="adapter" value="${adapter}" />
+            <input type="hidden" name="kind" value="${kind}" />
+            <p id="bulk-count" data-count="${summary.total}" data-batch="${batch}">
+              ${region ? provinceName(region.slice(0, 2)) : ''} 通道 <strong>${adapter}</strong>
+              「${failureKindNamed(kind).zh}」的死信共 ${summary.total} 件；本次重放最早失败的
+              ${batch} 件，重新送往该省平台。请确认该省平台已恢复。
+              <span class="en"
+                >${summary.total} dead letters of ${adapter} (${failureKindNamed(kind).en}); this
+                replays the oldest ${batch}. Make sure the province has recovered.</span
+              >
+            </p>
+            ${failureAdvice(failureKindNamed(kind))}
+            ${state ? provinceStateSection(state, deps.services.now().getTime()) : ''}
+            <div class="actions">
+              ${batch > 0 ? html`<button type="submit" class="danger" id="bulk-replay-confirm">确认重放 ${batch} 件 <span class="en">Replay ${batch}</span></button>` : ''}
+              <a href="${deadLetterListUrl({ adapter, kind })}"
+                >取消 <span class="en">Cancel</span></a
+              >
+            </div>`,
+          { id: 'bulk-replay-form', className: 'card' },
+        ),
+      }),
+    );
+  });
+
+  // replayDeadLettersInBulk checks the replay right and audits the batch and each case.
+  router.post('/dead-letters/replay', async (req: Request, res: Response) => {
+    const { adapter, kind } = batchOf(
+      formText(req.body, 'adapter', 32),
+      formText(req.body, 'kind', 16),
+    );
+    const result = await replayDeadLettersInBulk(deps.services, {
+      ...operatorRequest(res),
+      log: locals(res).log,
+      adapter,
+      kind,
+      limit: MAX_PAGE,
+    });
+    const again = `/console/dead-letters/replay?${new URLSearchParams({ adapter, kind }).toString()}`;
+    sendPage(
+      res,
+      page(res, {
+        title: '批量重放结果',
+        en: 'Bulk replay',
+        active: 'dead-letters',
+        body: html`<section
+          class="card"
+          id="bulk-replay-result"
+          data-replayed="${result.replayed.length}"
+          data-skipped="${result.skipped.length}"
+          data-remaining="${result.remaining}"
+        >
+          <p class="notice ok">
+            已重新排队 ${result.replayed.length} 件
+            <span class="en">Queued again: ${result.replayed.length}</span>
+          </p>
+          ${
+            result.skipped.length
+              ? html`<p class="notice warn">
+                    跳过 ${result.skipped.length} 件（已被他人重放或已不在死信中）
+                    <span class="en"
+                      >Skipped ${result.skipped.length} (replayed by someone else, or no longer dead
+                      letters)</span
+                    >
+                  </p>
+                  <ul id="bulk-skipped">
+                    ${result.skipped.map((s) => html`<li data-case="${s.caseId}"><a href="/console/cases/${s.caseId}">${s.caseId}</a> <code>${s.code}</code></li>`)}
+                  </ul>`
+              : ''
+          }
+          <p id="bulk-remaining">
+            ${adapter}「${failureKindNamed(kind).zh}」剩余 ${result.remaining} 件
+            <span class="en">${result.remaining} remaining</span>
+          </p>
+          <div class="actions">
+            ${result.remaining > 0 ? html`<a class="button" id="bulk-replay-next" href="${again}">${label('继续重放…', 'Replay the next…')}</a>` : ''}
+            <a href="/console/dead-letters">${label('返回死信', 'Back to the dead letters')}</a>
+          </div>
+        </section>`,
+      }),
+    );
+  });
+  return router;
+}
