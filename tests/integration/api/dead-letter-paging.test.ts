@@ -1,4 +1,4 @@
-// The dead-letter list pages as DESIGN.md §3.10 binds every list (gateway/README.md#dead-letters):
+// The dead-letter list pages as every list of the API does (gateway/README.md#lists, #dead-letters):
 // `{ items, nextCursor }`, `limit` ≤ 200, an opaque cursor naming a position (when the delivery
 // failed, then the case id) over all shards, so a walk meets each letter once even when letters
 // are replayed or added between its pages; `adapter` and `kind` filter; every bad query parameter
