@@ -17,7 +17,8 @@ import {
   type ResealAnswer,
   type ResealSum,
 } from '../../gateway/admin/data-keys.ts';
-import { counts, printVerdicts, progress, total } from './data-key-report.ts';
+import { counts, printVerdicts, total } from './data-key-report.ts';
+import { progress } from './progress-bar.ts';
 import type { ConnectOperator, OperatorApi } from './operator-api.ts';
 import { portalCensus, portalReseal } from './portal-data-keys.ts';
 

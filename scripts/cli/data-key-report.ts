@@ -1,30 +1,8 @@
 // What `data-keys census | reseal` show at the terminal (README.md#operator-cli), for the gateway's
 // keys over its operator API and for the reference portal's in its own Redis (--portal): the
-// progress bar, the counts by key id, and what each key's verdict means for retiring it.
-import cliProgress from 'cli-progress';
+// counts by key id, and what each key's verdict means for retiring it (the progress bar:
+// progress-bar.ts).
 import type { KeyVerdict } from '../../gateway/admin/data-keys.ts';
-
-export interface Progress {
-  update(value: number): void;
-  stop(): void;
-}
-
-/** A progress bar on stderr when it is a terminal; nothing otherwise (pipes, tests). */
-export function progress(format: string, total: number): Progress {
-  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new cliProgress.SingleBar(
-    { format, stream: process.stderr },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return {
-    update: (value) => {
-      if (value > bar.getTotal()) bar.setTotal(value);
-      bar.update(value);
-    },
-    stop: () => bar.stop(),
-  };
-}
 
 export const total = (counts: Readonly<Record<string, number>>) =>
   Object.values(counts).reduce((a, b) => a + b, 0);

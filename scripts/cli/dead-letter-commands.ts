@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { DeadLetter } from '../../gateway/admin/dead-letters.ts';
 import { MAX_PAGE } from '../../gateway/http/cursor.ts';
 import { CommandFailure } from '../command-failure.ts';
-import { progress, type Progress } from './data-key-report.ts';
+import { progress, type Progress } from './progress-bar.ts';
 import type { ConnectOperator, OperatorApi } from './operator-api.ts';
 
 interface ListOptions {

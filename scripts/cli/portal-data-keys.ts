@@ -14,7 +14,8 @@ import {
   type PortalResealPage,
 } from '../../portal/server/portal-sealed-records.ts';
 import { CommandFailure } from '../command-failure.ts';
-import { counts, printVerdicts, progress, total } from './data-key-report.ts';
+import { counts, printVerdicts, total } from './data-key-report.ts';
+import { progress } from './progress-bar.ts';
 
 const PORTAL: Parameters<typeof printVerdicts>[1] = {
   variable: 'PORTAL_DATA_KEYS',

@@ -214,10 +214,19 @@ export interface DeadLetterItem {
   reason: string;
 }
 
+/** Every dead letter, page after page (the list is paged like the API's other lists). */
 export async function deadLetters(sys: E2eSystem, operator = 'operator-dev') {
-  const res = await sys
-    .client(operator)
-    .request<{ items: DeadLetterItem[] }>('GET', '/v1/admin/dead-letters');
-  if (res.status !== 200) throw new Error(`dead letters: ${res.status}`);
-  return res.body.items;
+  const all: DeadLetterItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `&cursor=${cursor}` : '';
+    const res = await sys.client(operator).request<{
+      items: DeadLetterItem[];
+      nextCursor: string | null;
+    }>('GET', `/v1/admin/dead-letters?limit=200${query}`);
+    if (res.status !== 200) throw new Error(`dead letters: ${res.status}`);
+    all.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return all;
 }
