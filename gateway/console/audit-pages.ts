@@ -10,7 +10,7 @@ import { chainStatus } from './audit-chain-status.ts';
 import { sessionOf, type ConsoleDeps } from './console-context.ts';
 import { requireRight } from './console-guard.ts';
 import { AUDIT_ACTION_ZH, auditActionName, chinaTime } from './console-labels.ts';
-import { queryText } from './forms.ts';
+import { filterSelect, queryText } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 
@@ -52,12 +52,6 @@ export function auditPages(deps: ConsoleDeps): Router {
       auditVerifier.sinceCheckpoint(),
     ]);
     const status = chainStatus(verification, sessionOf(res));
-    const outcomes = AUDIT_OUTCOMES.map(
-      (o) =>
-        html`<option value="${o}" ${o === outcome ? 'selected' : ''}>
-          ${OUTCOME_ZH[o]} ${o}
-        </option>`,
-    );
     const rows = listed.items.map(
       (e) =>
         html`<tr data-seq="${e.seq}" data-action="${e.action}" data-outcome="${e.outcome}">
@@ -128,13 +122,15 @@ export function auditPages(deps: ConsoleDeps): Router {
               <label for="target">对象 <span class="en">Target (case id…)</span></label
               ><input id="target" name="target" value="${target}" maxlength="64" />
             </div>
-            <div>
-              <label for="outcome">结果 <span class="en">Outcome</span></label>
-              <select id="outcome" name="outcome">
-                <option value="">全部 All</option>
-                ${outcomes}
-              </select>
-            </div>
+            ${filterSelect({
+              id: 'outcome',
+              name: 'outcome',
+              zh: '结果',
+              en: 'Outcome',
+              chosen: outcome,
+              values: AUDIT_OUTCOMES,
+              named: (o) => OUTCOME_ZH[o],
+            })}
             <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
           </form>
           <div class="table-wrap">

@@ -21,7 +21,7 @@ import {
   STATE_ZH,
 } from './console-labels.ts';
 import { listCursor, listPlace } from './board-list-cursor.ts';
-import { queryText } from './forms.ts';
+import { filterSelect, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
@@ -330,12 +330,6 @@ export function boardPages(deps: ConsoleDeps): Router {
       }[];
       nextCursor: string | null;
     };
-    const options = RECTIFICATION_STATUSES.map(
-      (s) =>
-        html`<option value="${s}" ${s === status ? 'selected' : ''}>
-          ${RECTIFICATION_STATUS_ZH[s] ?? s} ${s}
-        </option>`,
-    );
     const rows = body.items.map(
       (r) =>
         html`<tr id="${r.rectificationId}" data-rectification="${r.rectificationId}">
@@ -385,13 +379,15 @@ export function boardPages(deps: ConsoleDeps): Router {
             >
           </p>
           <form method="get" action="/console/board/rectifications" class="card filters">
-            <div>
-              <label for="status">状态 <span class="en">Status</span></label>
-              <select id="status" name="status">
-                <option value="">全部 All</option>
-                ${options}
-              </select>
-            </div>
+            ${filterSelect({
+              id: 'status',
+              name: 'status',
+              zh: '状态',
+              en: 'Status',
+              chosen: status,
+              values: RECTIFICATION_STATUSES,
+              named: (s) => RECTIFICATION_STATUS_ZH[s] ?? s,
+            })}
             <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
           </form>
           <div class="table-wrap">

@@ -27,7 +27,7 @@ import {
   SCOPE_ZH,
   SUBJECT_ZH,
 } from './catalogue-labels.ts';
-import { creationKeyField, postForm, queryText } from './forms.ts';
+import { creationKeyField, filterSelect, postForm, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 
@@ -65,24 +65,15 @@ export function matches(item: CatalogueItem, f: ListFilter): boolean {
   );
 }
 
-function select(
+function select<T extends string>(
   name: string,
   zh: string,
   en: string,
   chosen: string,
-  options: readonly string[],
-  names: (code: string) => string,
+  values: readonly T[],
+  named: (code: T) => string,
 ): HtmlValue {
-  return html`<div>
-    <label for="filter-${name}">${zh} <span class="en">${en}</span></label>
-    <select id="filter-${name}" name="${name}">
-      <option value="">全部 All</option>
-      ${options.map(
-        (o) =>
-          html`<option value="${o}" ${o === chosen ? 'selected' : ''}>${names(o)} ${o}</option>`,
-      )}
-    </select>
-  </div>`;
+  return filterSelect({ id: `filter-${name}`, name, zh, en, chosen, values, named });
 }
 
 function filterForm(f: ListFilter): HtmlValue {

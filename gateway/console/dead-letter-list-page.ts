@@ -15,7 +15,7 @@ import { can, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { chinaTime, provinceName } from './console-labels.ts';
 import { failureKindBadge, failureKindNamed } from './failure-kinds.ts';
-import { queryText } from './forms.ts';
+import { filterSelect, queryText } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { provinceStateBrief, readProvinceState } from './province-state.ts';
@@ -197,20 +197,24 @@ function filterForm(
     class="card filters"
     id="dead-letter-filters"
   >
-    <div>
-      <label for="adapter">通道 <span class="en">Adapter</span></label>
-      <select id="adapter" name="adapter">
-        <option value="">全部 All</option>
-        ${adapters.map((a) => html`<option value="${a}" ${a === adapter ? 'selected' : ''}>${a}</option>`)}
-      </select>
-    </div>
-    <div>
-      <label for="kind">原因 <span class="en">Kind</span></label>
-      <select id="kind" name="kind">
-        <option value="">全部 All</option>
-        ${FAILURE_KINDS.map((k) => html`<option value="${k}" ${k === kind ? 'selected' : ''}>${failureKindNamed(k).zh} ${k}</option>`)}
-      </select>
-    </div>
+    ${filterSelect({
+      id: 'adapter',
+      name: 'adapter',
+      zh: '通道',
+      en: 'Adapter',
+      chosen: adapter,
+      values: adapters,
+      named: () => '',
+    })}
+    ${filterSelect({
+      id: 'kind',
+      name: 'kind',
+      zh: '原因',
+      en: 'Kind',
+      chosen: kind,
+      values: FAILURE_KINDS,
+      named: (k) => failureKindNamed(k).zh,
+    })}
     <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
   </form>`;
 }

@@ -44,3 +44,33 @@ export function formText(body: unknown, name: string, maxLength = 500): string {
 export function queryText(query: unknown, name: string, maxLength = 200): string {
   return formText(query, name, maxLength);
 }
+
+/** One choice of a list page's filter form (GET): a labelled select whose first option is 全部 All. */
+export interface FilterSelect<T extends string> {
+  /** The element's id (the label points at it; pages and tests find it by it). */
+  id: string;
+  /** The query parameter. */
+  name: string;
+  zh: string;
+  en: string;
+  /** The value chosen now ('' or undefined: all). */
+  chosen: string | undefined;
+  values: readonly T[];
+  /** What an option shows before its code, e.g. its Chinese name; '' for the code alone. */
+  named: (value: T) => string;
+}
+
+export function filterSelect<T extends string>(f: FilterSelect<T>): SafeHtml {
+  return html`<div>
+    <label for="${f.id}">${f.zh} <span class="en">${f.en}</span></label>
+    <select id="${f.id}" name="${f.name}">
+      <option value="">全部 All</option>
+      ${f.values.map(
+        (v) =>
+          html`<option value="${v}" ${v === f.chosen ? 'selected' : ''}>
+            ${f.named(v)} ${v}
+          </option>`,
+      )}
+    </select>
+  </div>`;
+}

@@ -16,7 +16,7 @@ import type { SupervisionBoard } from '../supervision/supervision-board.ts';
 import type { ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { chinaTime, NOTICE_TYPE_ZH, provinceName } from './console-labels.ts';
-import { queryText } from './forms.ts';
+import { filterSelect, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
@@ -118,18 +118,6 @@ export function noticePages(deps: ConsoleDeps): Router {
         <td class="time">${chinaTime(n.dueAt)}</td>
       </tr>`;
     });
-    const provinceOptions = provinces.map(
-      (p) =>
-        html`<option value="${p}" ${p === province ? 'selected' : ''}>
-          ${provinceName(p)} ${p}
-        </option>`,
-    );
-    const typeOptions = NOTICE_TYPES.map(
-      (t) =>
-        html`<option value="${t}" ${t === type ? 'selected' : ''}>
-          ${NOTICE_TYPE_ZH[t]![0]} ${t}
-        </option>`,
-    );
     const older = next
       ? html`<p>
           <a
@@ -156,20 +144,24 @@ export function noticePages(deps: ConsoleDeps): Router {
             class="card filters"
             id="notice-filter"
           >
-            <div>
-              <label for="province">省份 <span class="en">Province</span></label>
-              <select id="province" name="province">
-                <option value="">全部 All</option>
-                ${provinceOptions}
-              </select>
-            </div>
-            <div>
-              <label for="type">类型 <span class="en">Type</span></label>
-              <select id="type" name="type">
-                <option value="">全部 All</option>
-                ${typeOptions}
-              </select>
-            </div>
+            ${filterSelect({
+              id: 'province',
+              name: 'province',
+              zh: '省份',
+              en: 'Province',
+              chosen: province,
+              values: provinces,
+              named: provinceName,
+            })}
+            ${filterSelect({
+              id: 'type',
+              name: 'type',
+              zh: '类型',
+              en: 'Type',
+              chosen: type,
+              values: NOTICE_TYPES,
+              named: (t) => NOTICE_TYPE_ZH[t]![0],
+            })}
             <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
           </form>
           <div class="table-wrap">
