@@ -151,7 +151,9 @@ function renderRelated(view) {
       'p',
       { class: 'muted' },
       r.relation === 'resubmission-of' ? '本办件重新提交自 ' : '已重新提交为 ',
-      el('a', { href: `/cases/${r.caseId}`, text: r.caseId }),
+      // A code, as every identifier: moves to the next line whole instead of running out of a
+      // 320 px screen (a wide id such as 01M8YK6DWGW821Z did by 10 px).
+      el('a', { href: `/cases/${r.caseId}` }, el('code', { text: r.caseId })),
     ),
   );
 }

@@ -112,6 +112,18 @@ async function measure(step: Stop): Promise<void> {
         found.small.push(`${at}: ${s.element} ${s.height.toFixed(1)} px tall, font ${s.font} px`);
     await phone.shot(`detour-${step}-${width}`, 'css');
   }
+  // Whether a case id fits depends on its letters: the widest one a case could get, in each
+  // related-case line (a resubmission's 本办件重新提交自 …), must fit the narrowest screen too
+  // (the loop ends at it).
+  if ((await page.locator('#related a').count()) > 0) {
+    await page.evaluate(
+      `for (const a of document.querySelectorAll('#related a'))
+        (a.querySelector('code') ?? a).textContent = '${'MW'.repeat(13)}';`,
+    );
+    found.clipped.push(
+      ...(await clippedText(page)).map((c) => `${step} at ${WIDTHS[1]} px, widest id: ${c}`),
+    );
+  }
   await page.setViewportSize({ width: WIDTHS[0], height: 812 });
   const named = await accessibleOf(page, 'input:not([type=hidden]), select, textarea, button, a');
   for (const a of named) if (!a.name) found.unnamed.push(`${step}: ${a.element} (${a.role})`);
