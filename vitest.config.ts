@@ -1,11 +1,30 @@
 import { defineConfig } from 'vitest/config';
+import { testFilesReaching } from './tests/support/module-reach.ts';
 
-// Two groups, one after the other (README.md, below the quick start). Unit and integration
-// files run two at a time whatever the core count: vitest's default is one fewer than the cores,
-// so one on a 2-core machine, while most of these files wait on Redis, a child process or a timer
-// rather than compute. The end-to-end and browser files then run one at a time: each drives a
-// whole system (gateway, workers, sandboxes, a browser) under load and judges its timing, so
-// nothing else competes for the cores with it.
+// Three groups, one after the other (README.md, below the quick start).
+//
+// Unit and integration files run two at a time whatever the core count: vitest's default is one
+// fewer than the cores, so one on a 2-core machine, while most of these files wait on Redis, a
+// child process or a timer rather than compute. They share their modules within each of the two
+// worker processes (isolate: false): importing the gateway and compiling the catalogue's 148
+// items took about 2.5 s of CPU per file, a third of the group's time, paid once per worker now.
+// Each file still uses its own key prefix, port 0 and temporary folders, and closes what it opens.
+//
+// Files that reach nock (directly or through a support module) run in a process of their own
+// each: nock patches node:http and fetch for the whole process, and a file that refuses the
+// network (nock.disableNetConnect) would refuse it to every later file in that process.
+//
+// The end-to-end and browser files then run two at a time, each in a process of its own: each
+// drives a whole system (gateway, workers, sandboxes, a browser) and spends most of its time
+// waiting on it, one at a time used one core of two. None judges its timing against the clock:
+// they wait on conditions, with timeouts far above what a loaded machine needs.
+const UNIT_INTEGRATION = ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'];
+const NETWORK_FAKED = testFilesReaching(
+  import.meta.dirname,
+  ['tests/unit', 'tests/integration'],
+  'nock',
+);
+
 export default defineConfig({
   test: {
     globalSetup: ['tests/support/global-setup.ts'],
@@ -18,7 +37,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit-integration',
-          include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          include: UNIT_INTEGRATION,
+          exclude: NETWORK_FAKED,
+          isolate: false,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
         },
@@ -26,10 +47,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'network-faked',
+          include: NETWORK_FAKED,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e-browser',
           include: ['tests/e2e/**/*.test.ts', 'tests/browser/**/*.test.ts'],
-          maxWorkers: 1,
-          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

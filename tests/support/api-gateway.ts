@@ -16,15 +16,27 @@ import { projectPath } from '../../gateway/shared/project-root.ts';
 import { connectCatalogue } from '../../gateway/catalogue/published/connect-catalogue.ts';
 import {
   createServices,
+  fileCatalogue,
   gatewayApp,
   loadStaticData,
   type Services,
   type StaticData,
 } from '../../gateway/services.ts';
+import type { LiveCatalogue } from '../../gateway/catalogue/live-catalogue.ts';
+import {
+  loadDivisionTables,
+  type DivisionTables,
+} from '../../gateway/divisions/load-division-table.ts';
+import type { Logger } from '../../gateway/shared/logger.ts';
 import { testDataKeys, testRedisUrl, uniquePrefix } from './redis.ts';
 import { memoryLogger } from './test-gateway.ts';
 
-let staticData: StaticData | undefined;
+let compiled: { tables: DivisionTables; catalogue: LiveCatalogue } | undefined;
+
+function compileShared(logger: Logger): { tables: DivisionTables; catalogue: LiveCatalogue } {
+  const tables = loadDivisionTables();
+  return { tables, catalogue: fileCatalogue(logger, { tables }) };
+}
 
 interface DevClient {
   id: string;
@@ -80,13 +92,18 @@ export async function startApiGateway(
     ...env,
   });
   const { logger, lines } = memoryLogger();
-  // The compiled catalogue is shared by the files of a run; a custom alliance or a catalogue
-  // clock (the day the identifier and date keywords call today) gets its own.
-  const data = options.data
-    ? options.data
-    : options.alliance || options.now || options.liveCatalogue
-      ? loadStaticData(config, logger, { alliance: options.alliance, now: options.now })
-      : (staticData ??= loadStaticData(config, logger));
+  // The compiled catalogue and the division tables are shared by every gateway of the process
+  // (the files of a vitest worker: vitest.config.ts); a custom alliance, a catalogue clock (the day
+  // the identifier and date keywords call today) or a live catalogue gets its own. The rest (the
+  // clients, the calendars' supervision data) is read for this gateway's own config.
+  const own = options.alliance || options.now || options.liveCatalogue;
+  const data =
+    options.data ??
+    loadStaticData(config, logger, {
+      alliance: options.alliance,
+      now: options.now,
+      ...(own ? {} : (compiled ??= compileShared(logger))),
+    });
   const redis = createRedis('http', {
     redisUrl: config.redisUrl!,
     redisCommandTimeoutMs: config.redisCommandTimeoutMs,
