@@ -13,6 +13,7 @@ const caseId = page.dataset.caseId;
 const badge = document.getElementById('status-badge');
 const phase = document.getElementById('phase');
 const live = document.getElementById('live');
+const problem = document.getElementById('case-problem');
 const outcome = document.getElementById('outcome');
 const related = document.getElementById('related');
 const history = document.getElementById('history');
@@ -163,6 +164,7 @@ function render(view) {
   // A slower, older view never replaces a newer one.
   if (view.history.length < shown) return;
   shown = view.history.length;
+  problem.hidden = true;
   badge.textContent = label(labels, 'status', view.status);
   badge.className = `badge${DONE.has(view.status) ? ' done' : ATTENTION.has(view.status) ? ' attention' : ''}`;
   badge.dataset.status = view.status;
@@ -212,16 +214,39 @@ function showRated(kept) {
   ratingKept.hidden = false;
 }
 
+/**
+ * The portal could not read the case (the gateway unreachable, most often): the stream says why
+ * and ends, and the browser opens it again by itself (the server's `retry`), so the case shows
+ * once the gateway answers. Before, the page said 读取中… for ever; a case shown already stays.
+ */
+function unreadable(why) {
+  problem.textContent =
+    shown < 0
+      ? `${why}，办件进度暂时无法显示。页面将自动重试，您的办件不受影响。`
+      : `${why}，以下为最近一次读取的办件进度。页面将自动重试。`;
+  problem.hidden = false;
+  if (shown < 0) {
+    badge.textContent = '暂时无法读取';
+    badge.className = 'badge attention';
+  }
+}
+
 function follow() {
   const stream = new EventSource(`/api/cases/${caseId}/stream`);
+  let why = '';
   stream.addEventListener('case', (event) => {
+    why = '';
     live.classList.remove('offline');
     live.textContent = '● 实时';
     render(JSON.parse(event.data));
   });
+  stream.addEventListener('unreadable', (event) => {
+    why = JSON.parse(event.data).title;
+    unreadable(why);
+  });
   stream.addEventListener('error', () => {
     live.classList.add('offline');
-    live.textContent = '○ 连接中断，正在重连';
+    live.textContent = why ? '○ 正在重试' : '○ 连接中断，正在重连';
   });
 }
 

@@ -21,7 +21,12 @@ function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function showSummary(title, items = []) {
+/**
+ * The summary above the form. `toView`: brought into view and focused, for a refusal that names
+ * no field — on a phone the taxpayer pressed 确认缴款 a screen or more below it, and saw only the
+ * button come back (a refused field is focused instead, schema-form.js).
+ */
+function showSummary(title, items = [], toView = false) {
   problemsBox.replaceChildren(document.createTextNode(title));
   if (items.length > 0) {
     const list = document.createElement('ul');
@@ -33,6 +38,7 @@ function showSummary(title, items = []) {
     problemsBox.append(list);
   }
   problemsBox.hidden = false;
+  if (toView) problemsBox.focus();
 }
 
 const retry = form.dataset.retry;
@@ -42,7 +48,10 @@ const [answer, labels] = await Promise.all([
 ]);
 
 if (answer.status !== 200) {
+  // No form, so no total and nothing to confirm: the message and the way home stay.
   fieldsBox.replaceChildren();
+  document.getElementById('total-bar').hidden = true;
+  submit.hidden = true;
   showSummary(answer.body?.title ?? '暂时无法读取事项规范，请稍后再试');
 } else {
   const spec = answer.body;
@@ -129,14 +138,19 @@ if (answer.status !== 200) {
       showSummary(
         `提交的信息未通过校验，请按提示修改标红的 ${problems.length - unplaced.length} 处后重新提交。`,
         unplaced.map((p) => p.messageZh),
+        unplaced.length === problems.length,
       );
     } else if (res.status === 0 || res.status >= 500) {
       // No answer, the platform's answer lost (a 503 after the gateway did not answer in time), or
       // the platform unavailable for a moment (its own 503, passed on): the payment may have been
       // taken, and the resend below goes under the same key.
-      showSummary(`${res.body?.title ?? '提交失败'}；可再次确认缴款，同一笔缴款只会受理一次`);
+      showSummary(
+        `${res.body?.title ?? '提交失败'}；可再次确认缴款，同一笔缴款只会受理一次`,
+        [],
+        true,
+      );
     } else {
-      showSummary(res.body?.title ?? '提交失败，请稍后重试');
+      showSummary(res.body?.title ?? '提交失败，请稍后重试', [], true);
     }
     // A refused body is never stored by the gateway; a network failure may have been, so it keeps
     // its key and a resend is answered with the original case.

@@ -27,6 +27,12 @@ export interface CaseDeps {
 }
 
 const KEEP_ALIVE_MS = 15_000;
+/**
+ * When the case cannot be read as a page opens, the stream says why and ends; the browser's
+ * EventSource opens it again after this long, so the page shows the case by itself once the
+ * gateway answers again (a page left open received nothing and said 读取中… for ever).
+ */
+const RETRY_UNREADABLE_MS = 5_000;
 
 function notFound(res: Response, api: boolean): void {
   if (api) res.status(404).json({ code: 'PORTAL_CASE_NOT_FOUND', title: '办件不存在' });
@@ -76,24 +82,50 @@ export function caseRoutes(deps: CaseDeps): Router {
       res.write(`event: case\ndata: ${JSON.stringify(casePageView(view))}\n\n`);
     const stop = deps.feed.watch(caseId, send);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-    req.on('close', () => {
+    const end = () => {
       clearInterval(keepAlive);
       stop();
-    });
+    };
+    req.on('close', end);
     // The page first sees the case as it is now; later views come with the callbacks.
-    const now = await deps.feed.read(caseId);
-    if (now && !res.writableEnded) send(now);
+    const now = await deps.feed.readOrWhy(caseId);
+    if (res.writableEnded) return;
+    if ('view' in now) send(now.view);
+    else {
+      end();
+      const data = JSON.stringify({ title: now.why });
+      res.end(`retry: ${RETRY_UNREADABLE_MS}\nevent: unreadable\ndata: ${data}\n\n`);
+    }
   });
 
   router.get('/cases/:caseId/receipt', page, async (req, res) => {
     const caseId = String(req.params.caseId);
     if (!(await mine(res, caseId))) return notFound(res, false);
-    const view = await deps.feed.read(caseId);
-    if (view?.result?.outcome !== 'paid') {
+    const read = await deps.feed.readOrWhy(caseId);
+    const { account, csrf } = sessionOf(res);
+    // Said on a page of its own: sent back to the case page, the taxpayer who asked for the
+    // receipt was not told why it did not come.
+    if (!('view' in read)) {
+      res
+        .status(503)
+        .set('Retry-After', '5')
+        .type('html')
+        .send(
+          deps.pages.render('receipt-unreadable', {
+            title: '电子缴款凭证',
+            enterprise: account.applicant.name,
+            csrf,
+            caseId,
+            why: read.why,
+          }),
+        );
+      return;
+    }
+    const view = read.view;
+    if (view.result?.outcome !== 'paid') {
       res.redirect(303, `/cases/${caseId}`);
       return;
     }
-    const { account, csrf } = sessionOf(res);
     res.type('html').send(
       deps.pages.render('receipt', {
         title: '电子缴款凭证',

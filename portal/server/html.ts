@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import type { VersionedAssets } from '../../gateway/shared/versioned-assets.ts';
 
-export type PageName = 'layout' | 'login' | 'home' | 'pay' | 'case' | 'receipt' | 'unavailable';
+export type PageName =
+  'layout' | 'login' | 'home' | 'pay' | 'case' | 'receipt' | 'receipt-unreadable' | 'unavailable';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -45,6 +46,7 @@ export class Pages {
       'pay',
       'case',
       'receipt',
+      'receipt-unreadable',
       'unavailable',
     ] as const)
       this.#templates.set(name, assets.versioned(readFileSync(`${dir}/${name}.html`, 'utf8')));

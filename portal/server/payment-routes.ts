@@ -6,6 +6,7 @@
 import express, { Router } from 'express';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
+  GATEWAY_UNREACHABLE,
   isGatewayUnavailable,
   type GatewayLink,
   type Problem,
@@ -57,7 +58,15 @@ export function paymentRoutes(deps: PaymentDeps): Router {
     const { account } = sessionOf(res);
     const item = await deps.gateway.item(PAYMENT_ITEM);
     if (item.status !== 200) {
-      res.status(502).json({ code: 'PORTAL_CATALOGUE', title: '暂时无法读取事项规范，请稍后再试' });
+      // Why, when the taxpayer can tell: the platform cannot be reached (a refused connection, a
+      // timeout), which passes; anything else, the item's specification could not be read.
+      const unreachable = (item.body as { code?: unknown }).code === GATEWAY_UNREACHABLE;
+      res.status(502).json({
+        code: 'PORTAL_CATALOGUE',
+        title: unreachable
+          ? '暂时无法连接跨省通办平台，缴款表单暂时无法打开，请稍后再试'
+          : '暂时无法读取事项规范，请稍后再试',
+      });
       return;
     }
     const retryOf = typeof req.query.retry === 'string' ? req.query.retry : '';

@@ -1,8 +1,10 @@
 // The taxpayer portal's other pages on a phone and from the keyboard (README.md#browser-tests): a
 // payment the bank refuses (余额不足) and its pre-filled retry, a payment the 经营地 asks to correct
-// (CORRECTION_REQUIRED) and its corrected resubmission, and the page shown when the portal's own
-// store fails (unavailable.html) — walked by taps on a 375 px touch phone, each page checked at
-// 375 and 320 px, and walked again with the keyboard alone. The same standards as the main path's
+// (CORRECTION_REQUIRED) and its corrected resubmission, the pages shown when the portal cannot
+// reach the gateway (PORTAL_GATEWAY_UNREACHABLE: a rating or a payment sent, the form, a case and
+// its receipt opened) and the page shown when the portal's own store fails (unavailable.html) —
+// walked by taps on a 375 px touch phone, each page checked at 375 and 320 px, and walked again
+// with the keyboard alone. The same standards as the main path's
 // walk (taxpayer-portal-phone.test.ts): nothing wider than the screen or cut, identifiers and
 // amounts on one line, controls named and 44 px tall, no text under 14 px, focus shown at every
 // Tab stop, and a live outcome announced. Screenshots: tests/browser/screenshots/detour-*.png.
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type RunningPortal } from '../../portal/server/portal-process.ts';
 import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
 import { testPortalConfig } from '../support/portal-config.ts';
+import { startGatewayGate, type GatewayGate } from '../support/gateway-gate.ts';
 import { ownRedis } from '../support/redis.ts';
 import { accessibleOf } from './support/accessibility.ts';
 import { launchBrowser, PHONE_DEVICE, type TestBrowser } from './support/browser.ts';
@@ -17,6 +20,7 @@ import {
   clippedText,
   controlSizes,
   headerRows,
+  inViewport,
   linesOf,
   liveRegionOf,
   pageWidth,
@@ -24,9 +28,10 @@ import {
 } from './support/page-measures.ts';
 import { pressByKeyboard, tabStops } from './support/keyboard.ts';
 import { DETOURS, walkDetours, type Detour } from './support/taxpayer-detours.ts';
+import { UNREACHABLE, walkUnreachable, type Unreachable } from './support/taxpayer-unreachable.ts';
 
 const WIDTHS = [375, 320] as const;
-type Stop = Detour | 'unavailable';
+type Stop = Detour | Unreachable | 'unavailable';
 
 let phone: TestBrowser;
 let desk: TestBrowser;
@@ -34,6 +39,9 @@ let sys: E2eSystem;
 let portal = '';
 /** A second portal on a Redis of its own, which the test stops: its store fails. */
 let failing: RunningPortal;
+/** A third portal, on the first one's store, whose calls to the gateway pass a gate it shuts. */
+let gate: GatewayGate;
+let gated: RunningPortal;
 
 /** What the touch walk found on each page, at each width; asserted one requirement per test. */
 const found = {
@@ -45,6 +53,10 @@ const found = {
   tiny: [] as string[],
   header: [] as string[],
   silent: [] as string[],
+  /** A message the taxpayer was not shown where they were: out of the screen as it scrolled. */
+  unseen: [] as string[],
+  /** What each page says when the gateway cannot be reached. */
+  said: {} as Partial<Record<Unreachable, string>>,
   identifiers: new Set<string>(),
   controls: 0,
   pages: [] as Stop[],
@@ -65,12 +77,22 @@ beforeAll(async () => {
   });
   // Its store is gone from here on: a login cannot be checked (README.md#the-taxpayer-portal).
   await store.stop();
+  gate = await startGatewayGate(sys.gatewayUrl);
+  gated = await startPortal({
+    config: testPortalConfig({
+      PORTAL_GATEWAY_URL: gate.url,
+      PORTAL_REDIS_URL: sys.config.redisUrl,
+      PORTAL_REDIS_PREFIX: `${sys.config.keyPrefix}-portal`,
+    }),
+  });
 }, 90_000);
 
 afterAll(async () => {
   await phone?.close();
   await desk?.close();
   await failing?.stop();
+  await gated?.stop();
+  await gate?.close();
   await sys?.stop();
 });
 
@@ -92,6 +114,8 @@ async function identifiersOn(browser: TestBrowser): Promise<string[]> {
 async function measure(step: Stop): Promise<void> {
   const { page } = phone;
   found.pages.push(step);
+  const problem = UNREACHABLE_MESSAGE[step as Unreachable];
+  if (problem && !(await inViewport(page, problem))) found.unseen.push(`${step}: ${problem}`);
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 812 });
     const at = `${step} at ${width} px`;
@@ -135,7 +159,21 @@ async function measure(step: Stop): Promise<void> {
     );
     if (!live) found.silent.push(`${step}: the outcome is in no live region`);
   }
+  if (problem) {
+    found.said[step as Unreachable] = await page.locator(problem).innerText();
+    if (!(await liveRegionOf(page, problem)))
+      found.silent.push(`${step}: ${problem} is in no live region`);
+  }
 }
+
+/** Where each page says that the gateway cannot be reached. */
+const UNREACHABLE_MESSAGE: Readonly<Record<Unreachable, string>> = {
+  'unreachable-rating': '#rating-message',
+  'unreachable-payment': '#form-problems',
+  'unreachable-form': '#form-problems',
+  'unreachable-case': '#case-problem',
+  'unreachable-receipt': '#receipt-problem',
+};
 
 /** Signs in on the portal whose store has failed: its 503 page, unavailable.html. */
 async function openUnavailable(browser: TestBrowser, press: (selector: string) => Promise<void>) {
@@ -158,10 +196,18 @@ describe('the taxpayer portal’s detours on a touch phone', () => {
       press: (s) => phone.page.tap(s),
       at: measure,
     });
+    await walkUnreachable({
+      page: phone.page,
+      portal: gated.url,
+      gate,
+      press: (s) => phone.page.tap(s),
+      choose: (id) => phone.page.tap(`label[for="${id}"]`),
+      at: measure,
+    });
     await openUnavailable(phone, (s) => phone.page.tap(s));
     await measure('unavailable');
     // The walk met every page, and the things to check were on them.
-    expect(found.pages).toEqual([...DETOURS, 'unavailable']);
+    expect(found.pages).toEqual([...DETOURS, ...UNREACHABLE, 'unavailable']);
     const ids = [...found.identifiers];
     expect(ids.some((id) => id.length === 26)).toBe(true);
     expect(ids).toEqual(expect.arrayContaining(['5303230002000001', '¥38,400.00', 'SW-009']));
@@ -187,8 +233,17 @@ describe('the taxpayer portal’s detours on a touch phone', () => {
     expect(found.header).toEqual([]);
   });
 
-  it('announces a failed deduction and a correction request as they arrive (a live region)', () => {
+  it('announces a failed deduction and a correction request as they arrive, and that the platform cannot be reached (a live region)', () => {
     expect(found.silent).toEqual([]);
+  });
+
+  it('says on each page met while the gateway cannot be reached that the platform cannot be reached, and a resend of a payment or a rating counts once', () => {
+    expect(Object.keys(found.said).sort()).toEqual([...UNREACHABLE].sort());
+    for (const said of Object.values(found.said))
+      expect(said).toContain('暂时无法连接跨省通办平台');
+    expect(found.said['unreachable-payment']).toContain('同一笔缴款只会受理一次');
+    expect(found.said['unreachable-rating']).toContain('评价只记一次');
+    expect(found.unseen).toEqual([]);
   });
 });
 
@@ -211,6 +266,14 @@ describe('the taxpayer portal’s detours with the keyboard alone', () => {
     };
     const press = (s: string) => pressByKeyboard(page, s);
     await walkDetours({ page, portal, press, at });
+    await walkUnreachable({
+      page,
+      portal: gated.url,
+      gate,
+      press,
+      choose: (id) => pressByKeyboard(page, `#${id}`, ' '),
+      at,
+    });
     await openUnavailable(desk, press);
     await at('unavailable');
     expect(hidden).toEqual([]);

@@ -1,9 +1,11 @@
 // An HTTP pass-through in front of a test gateway that can lose the gateway's answer to one
 // request: the request reaches the gateway whole, the gateway acts on it and answers, and the
 // gate then resets the caller's connection instead of passing the answer on — what a caller sees
-// when a proxy times out or a connection drops after the gateway stored the write. Every other
-// request passes through unchanged (the signature covers method, path, query and body, not the
-// connection, so signed calls pass).
+// when a proxy times out or a connection drops after the gateway stored the write. It can also be
+// shut, then opened again: while shut, every request's connection is reset before it reaches the
+// gateway — a gateway down or cut off, which the portal answers PORTAL_GATEWAY_UNREACHABLE. Every
+// other request passes through unchanged (the signature covers method, path, query and body, not
+// the connection, so signed calls pass).
 import { once } from 'node:events';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,13 +19,17 @@ export interface GatewayGate {
    * connection was reset.
    */
   loseAnswerToNext: (method: string, path: string) => Promise<number>;
+  /** Shut (true): from now on no request reaches the gateway; open (false): all pass again. */
+  shut: (shut: boolean) => void;
   close: () => Promise<void>;
 }
 
 export async function startGatewayGate(gatewayUrl: string): Promise<GatewayGate> {
   const target = new URL(gatewayUrl);
   let losing: { method: string; path: string; lost: (status: number) => void } | undefined;
+  let shut = false;
   const server = createServer((req, res) => {
+    if (shut) return void req.socket.resetAndDestroy();
     const lose =
       losing && req.method === losing.method && req.url === losing.path ? losing : undefined;
     if (lose) losing = undefined;
@@ -60,6 +66,9 @@ export async function startGatewayGate(gatewayUrl: string): Promise<GatewayGate>
       new Promise<number>((lost) => {
         losing = { method: method.toUpperCase(), path, lost };
       }),
+    shut: (value) => {
+      shut = value;
+    },
     close: async () => {
       server.closeAllConnections();
       server.close();

@@ -25,15 +25,16 @@ export async function tabStops(page: Page): Promise<FocusStop[]> {
 }
 
 /**
- * Tabs from where the focus is to the first element matching `selector` and presses Enter on it;
- * throws when a whole round of the Tab order never reaches it (a control the keyboard cannot use).
+ * Tabs from where the focus is to the first element matching `selector` and presses Enter on it
+ * (or `key`: Space chooses a radio); throws when a whole round of the Tab order never reaches it
+ * (a control the keyboard cannot use).
  */
-export async function pressByKeyboard(page: Page, selector: string): Promise<void> {
+export async function pressByKeyboard(page: Page, selector: string, key = 'Enter'): Promise<void> {
   await page.locator(selector).first().waitFor();
   const focused = `document.activeElement === document.querySelector(${JSON.stringify(selector)})`;
   for (let press = 0; press < 150; press++) {
     if (await page.evaluate<boolean>(focused)) {
-      await page.keyboard.press('Enter');
+      await page.keyboard.press(key);
       return;
     }
     await page.keyboard.press('Tab');

@@ -230,3 +230,13 @@ export function liveRegionOf(page: Page, selector: string): Promise<string | nul
     selector,
   );
 }
+
+/** Whether the first element matching `selector` is wholly inside the viewport as it is scrolled. */
+export function inViewport(page: Page, selector: string): Promise<boolean> {
+  return run(
+    page,
+    `const box = document.querySelector(arg).getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth;`,
+    selector,
+  );
+}
