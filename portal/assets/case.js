@@ -79,6 +79,17 @@ function noteText(note) {
 const retryLink = (text) =>
   el('a', { class: 'button primary', href: `/pay?retry=${caseId}`, id: 'retry-payment', text });
 
+/**
+ * The 补正 request the outcome box shows: the latest 需补正 entry of a case awaiting correction.
+ * Its note is said there, where the taxpayer acts on it; the history keeps the entry without it
+ * (it drew every entry's note, so the province's request was on the page twice).
+ */
+function correctionShown(view) {
+  if (view.status !== 'CORRECTION_REQUIRED') return undefined;
+  if (view.result?.outcome === 'paid' || view.result?.outcome === 'failed') return undefined;
+  return [...view.history].reverse().find((h) => h.status === 'CORRECTION_REQUIRED');
+}
+
 function renderOutcome(view) {
   const result = view.result;
   const retried = view.relatedCases.find((r) => r.relation === 'resubmitted-as');
@@ -127,7 +138,7 @@ function renderOutcome(view) {
     );
   }
   if (view.status === 'CORRECTION_REQUIRED') {
-    const note = [...view.history].reverse().find((h) => h.status === 'CORRECTION_REQUIRED')?.note;
+    const note = correctionShown(view)?.note;
     return el(
       'div',
       { class: 'notice', id: 'outcome-correction' },
@@ -171,6 +182,7 @@ function render(view) {
   phase.textContent = `当前环节：${view.phase.zh}`;
   outcome.replaceChildren(...[renderOutcome(view)].filter(Boolean));
   related.replaceChildren(...renderRelated(view));
+  const above = correctionShown(view);
   history.replaceChildren(
     ...view.history.map((h) =>
       el(
@@ -178,7 +190,9 @@ function render(view) {
         {},
         el('time', { datetime: h.at, text: TIME.format(new Date(h.at)) }),
         el('span', { text: label(labels, 'status', h.status) }),
-        forTaxpayer(h.note) ? el('span', { class: 'note' }, ...noteText(h.note)) : null,
+        h !== above && forTaxpayer(h.note)
+          ? el('span', { class: 'note' }, ...noteText(h.note))
+          : null,
       ),
     ),
   );

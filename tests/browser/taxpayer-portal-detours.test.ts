@@ -55,6 +55,8 @@ const found = {
   silent: [] as string[],
   /** A message the taxpayer was not shown where they were: out of the screen as it scrolled. */
   unseen: [] as string[],
+  /** Where the 经营地's correction request is on its case page, and how often. */
+  correction: { onPage: 0, inOutcome: false, historyEntries: 0 },
   /** What each page says when the gateway cannot be reached. */
   said: {} as Partial<Record<Unreachable, string>>,
   identifiers: new Set<string>(),
@@ -159,6 +161,15 @@ async function measure(step: Stop): Promise<void> {
     );
     if (!live) found.silent.push(`${step}: the outcome is in no live region`);
   }
+  if (step === 'correction') {
+    // The sandbox's request begins so (adapters/kit/tax-core/decide-payment.ts, authority-mismatch).
+    const request = '所选缴款项目税款所属税务机构跟三方协议税款所属税务机构不一致';
+    found.correction = {
+      onPage: (await page.locator('main').innerText()).split(request).length - 1,
+      inOutcome: (await page.locator('#outcome-correction').innerText()).includes(request),
+      historyEntries: await page.locator('#history li', { hasText: '需补正' }).count(),
+    };
+  }
   if (problem) {
     found.said[step as Unreachable] = await page.locator(problem).innerText();
     if (!(await liveRegionOf(page, problem)))
@@ -235,6 +246,10 @@ describe('the taxpayer portal’s detours on a touch phone', () => {
 
   it('announces a failed deduction and a correction request as they arrive, and that the platform cannot be reached (a live region)', () => {
     expect(found.silent).toEqual([]);
+  });
+
+  it('shows the 经营地’s correction request once, in the outcome box, and keeps its 需补正 entry in the history', () => {
+    expect(found.correction).toEqual({ onPage: 1, inOutcome: true, historyEntries: 1 });
   });
 
   it('says on each page met while the gateway cannot be reached that the platform cannot be reached, and a resend of a payment or a rating counts once', () => {
