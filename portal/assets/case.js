@@ -25,16 +25,6 @@ const labels = await loadLabels();
 
 const DONE = new Set(['CLOSED', 'RESULT_DELIVERED', 'DECIDED']);
 const ATTENTION = new Set(['CORRECTION_REQUIRED', 'NOT_ACCEPTED', 'DELIVERY_FAILED']);
-const TIME = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-});
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -188,7 +178,8 @@ function render(view) {
       el(
         'li',
         {},
-        el('time', { datetime: h.at, text: TIME.format(new Date(h.at)) }),
+        // China time as the server wrote it (shownAt, case-view.ts: the gateway's formatter).
+        el('time', { datetime: h.at, text: h.shownAt }),
         el('span', { text: label(labels, 'status', h.status) }),
         h !== above && forTaxpayer(h.note)
           ? el('span', { class: 'note' }, ...noteText(h.note))
@@ -201,7 +192,7 @@ function render(view) {
 }
 
 /**
- * The case is rated: no form, the rating kept ({ level, source?, at?, voided? }; null when not
+ * The case is rated: no form, the rating kept ({ level, source?, shownAt?, voided? }; null when not
  * known). A rating an upheld 申诉复核 voided no longer counts, and the platform takes no other for
  * the case, so the page says both rather than 已评价; a message about the rating shown before it was
  * voided (感谢您的评价！) no longer holds, and goes.
@@ -216,7 +207,7 @@ function showRated(kept) {
   }
   if (!kept) ratingKept.textContent = '本办件已评价';
   else {
-    const when = kept.at ? `（${TIME.format(new Date(kept.at))}）` : '';
+    const when = kept.shownAt ? `（${kept.shownAt}）` : '';
     const how = kept.source === 'default' ? '，评价期限内未评价，系统默认' : '';
     const level = label(labels, 'level', kept.level);
     ratingKept.textContent = voided
@@ -285,7 +276,7 @@ function setUpRating() {
     });
     if (res.status === 201) {
       say('感谢您的评价！');
-      showRated({ level: res.body?.level ?? Number(level), at: res.body?.at });
+      showRated({ level: res.body?.level ?? Number(level), shownAt: res.body?.shownAt });
     } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RATED') {
       // Rated before (an earlier press with another level, or by default): the kept rating stands.
       say('本办件已评价过，以下为已记录的评价');

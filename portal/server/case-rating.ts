@@ -7,7 +7,7 @@
 // GW_ALREADY_EVALUATED when it was rated otherwise (by default once the window passed, or under
 // another key). Both mean a rating is kept, so the page is told which one — 409
 // PORTAL_ALREADY_RATED with the rating the case now shows — rather than a refusal to explain.
-import { keptRating } from './case-view.ts';
+import { keptRating, shownAt } from './case-view.ts';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
   isGatewayUnavailable,
@@ -66,5 +66,9 @@ export async function rateCase(deps: RatingDeps, input: RatingInput): Promise<Ra
       ...(retryAfter ? { retryAfter } : {}),
     };
   }
+  // The rating stored: its time as the page shows it, beside the gateway's.
+  const body = answer.body as { at?: unknown };
+  if (answer.status === 201 && typeof body.at === 'string')
+    return { status: 201, body: { ...body, shownAt: shownAt(body.at) } };
   return { status: answer.status, body: answer.body };
 }

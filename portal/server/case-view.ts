@@ -5,6 +5,7 @@
 // rating an upheld appeal voided is still the case's one rating — the gateway refuses another
 // (409 GW_ALREADY_EVALUATED) and no re-rating follows it — so it is kept too, marked voided, and
 // the page says it was withdrawn and cannot be given again.
+import { chinaTime } from '../../gateway/shared/china-time.ts';
 import type { GatewayCase } from './gateway-link.ts';
 
 /** The rating of the case's handling party (the one the portal rates), without its comment. */
@@ -13,6 +14,8 @@ export interface KeptRating {
   /** `default`: nobody rated within the window, the gateway recorded 基本满意. */
   readonly source: 'applicant' | 'default';
   readonly at: string;
+  /** `at` as the page shows it, China time to the second (shownAt). */
+  readonly shownAt: string;
   /**
    * An upheld 申诉复核 found it untrue: it no longer counts (gateway/README.md#rectification-lifecycle,
    * appeal-upheld), and the case cannot be rated again.
@@ -27,15 +30,28 @@ export interface CasePageView {
   readonly provinceCaseNo: string | null;
   readonly result: Record<string, unknown> | null;
   readonly relatedCases: readonly { caseId: string; relation: string }[];
-  readonly history: readonly { at: string; status: string; note?: string }[];
+  readonly history: readonly { at: string; shownAt: string; status: string; note?: string }[];
   readonly rating: KeptRating | null;
   readonly createdAt: string;
 }
 
+/**
+ * A time as the case page shows it: China time to the second, written by the gateway's one
+ * formatter (gateway/shared/china-time.ts), as the home page and the operator console write theirs.
+ * The page had a formatter of its own (2026/12/04 03:09:11 beside the home page's 2026-12-04 03:09).
+ */
+export const shownAt = (iso: string): string => chinaTime(iso, { seconds: true });
+
 export function keptRating(view: GatewayCase): KeptRating | null {
   const kept = view.evaluations?.find((e) => e.rated === 'handling');
   return kept
-    ? { level: kept.level, source: kept.source, at: kept.at, voided: kept.voided === true }
+    ? {
+        level: kept.level,
+        source: kept.source,
+        at: kept.at,
+        shownAt: shownAt(kept.at),
+        voided: kept.voided === true,
+      }
     : null;
 }
 
@@ -49,6 +65,7 @@ export function casePageView(view: GatewayCase): CasePageView {
     relatedCases: view.relatedCases ?? [],
     history: view.history.map((h) => ({
       at: h.at,
+      shownAt: shownAt(h.at),
       status: h.status,
       ...(h.note ? { note: h.note } : {}),
     })),

@@ -3,6 +3,7 @@
 // as an unknown login, and repeated failures lock the login from that address, or the address,
 // for five minutes (login-lockout.ts).
 import express, { Router } from 'express';
+import { chinaTime } from '../../gateway/shared/china-time.ts';
 import { escapeHtml, type Pages } from './html.ts';
 import type { LoginLockout } from './login-lockout.ts';
 import type { PortalCases } from './portal-cases.ts';
@@ -31,24 +32,6 @@ const STATUS_ZH: Readonly<Record<string, string>> = {
   NOT_ACCEPTED: '不予受理',
   SUSPENDED: '中止',
 };
-
-// Beijing time, as the case page shows it (case.js): the stored time is UTC, and its first 16
-// characters showed a case submitted at 21:02 as 13:02.
-const SUBMITTED_AT = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
-/** 2026-12-03 21:02 (Beijing time) from an ISO time; the text as it is when it is not one. */
-export function beijingMinute(iso: string): string {
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? iso : SUBMITTED_AT.format(at);
-}
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (!origin) return true;
@@ -130,7 +113,9 @@ export function loginRoutes(deps: LoginDeps): Router {
           // The whole row is the link: one tap target of 44 px on a phone (portal.css).
           `<li><a href="/cases/${escapeHtml(c.caseId)}"><code>${escapeHtml(c.caseId)}</code>` +
           ` <span class="badge status-${escapeHtml(c.status)}">${escapeHtml(STATUS_ZH[c.status] ?? c.status)}</span>` +
-          ` <span class="muted">${escapeHtml(beijingMinute(c.submittedAt))}</span></a></li>`,
+          // China time, as the case page and the console show times (the stored time is UTC,
+          // and its first 16 characters showed a case submitted at 21:02 as 13:02).
+          ` <span class="muted">${escapeHtml(chinaTime(c.submittedAt))}</span></a></li>`,
       )
       .join('');
     res.type('html').send(

@@ -102,6 +102,14 @@ describe('rating a case when the answer is lost', () => {
   });
 });
 
+/** `2026-12-03T13:02:07.123Z` → `2026-12-03 21:02:07`, computed apart from the portal's code. */
+const chinaSeconds = (iso: string) =>
+  new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Asia/Shanghai',
+    dateStyle: 'short',
+    timeStyle: 'medium',
+  }).format(new Date(iso));
+
 describe('rating a case rated already', () => {
   it('answers another level for a case this account rated with 409 PORTAL_ALREADY_RATED and the level kept', async () => {
     const s = await session();
@@ -113,7 +121,13 @@ describe('rating a case rated already', () => {
     expect(await again.json()).toEqual({
       code: 'PORTAL_ALREADY_RATED',
       title: '本办件已评价',
-      rating: { level: 5, source: 'applicant', at: expect.any(String), voided: false },
+      rating: {
+        level: 5,
+        source: 'applicant',
+        at: expect.any(String),
+        shownAt: expect.any(String),
+        voided: false,
+      },
     });
     expect(await ratingsOf(caseId)).toEqual([expect.objectContaining({ level: 5 })]);
   });
@@ -129,13 +143,22 @@ describe('rating a case rated already', () => {
 
     const res = await rate(s, caseId, { level: 5 });
     expect(res.status).toBe(409);
-    const kept = { level: 3, source: 'applicant', at: expect.any(String), voided: false };
+    const kept = {
+      level: 3,
+      source: 'applicant',
+      at: expect.any(String),
+      shownAt: expect.any(String),
+      voided: false,
+    };
     expect(await res.json()).toEqual({
       code: 'PORTAL_ALREADY_RATED',
       title: '本办件已评价',
       rating: kept,
     });
     expect(await view()).toEqual(kept);
+    // The time as the page shows it: China time to the second (the gateway's formatter).
+    const { at, shownAt } = (await view()) as { at: string; shownAt: string };
+    expect(shownAt).toBe(chinaSeconds(at));
   });
 });
 
@@ -150,7 +173,13 @@ describe('a rating voided by an upheld appeal', () => {
     expect((await rectificationEvent(gw, rectification.id, 'appealed')).status).toBe(200);
     expect((await decideAppeal(gw, rectification.id, 'upheld')).body.status).toBe('VOIDED');
 
-    const voided = { level: 1, source: 'applicant', at: expect.any(String), voided: true };
+    const voided = {
+      level: 1,
+      source: 'applicant',
+      at: expect.any(String),
+      shownAt: expect.any(String),
+      voided: true,
+    };
     const view = await call(s, `/api/cases/${caseId}`);
     expect(((await view.json()) as { rating: unknown }).rating).toEqual(voided);
 

@@ -176,6 +176,25 @@ describe('acting on the portal', () => {
     expect([minute(before), minute(after)]).toContain(row?.[1]);
   });
 
+  it('gives the case page each history time in China time to the second, as the home page and the console write times (one formatter)', async () => {
+    const s = await session();
+    const res = await call(s, '/api/payments', {
+      values: await paymentValues(s),
+      submissionKey: `shown-at-${n++}-abcdefgh`,
+    });
+    const { caseId } = (await res.json()) as { caseId: string };
+    const view = (await (await call(s, `/api/cases/${caseId}`)).json()) as {
+      history: { at: string; shownAt: string }[];
+    };
+    const apart = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Shanghai',
+      dateStyle: 'short',
+      timeStyle: 'medium',
+    });
+    expect(view.history.length).toBeGreaterThan(0);
+    for (const h of view.history) expect(h.shownAt).toBe(apart.format(new Date(h.at)));
+  });
+
   it("hides one enterprise's cases from another", async () => {
     const mine = await session('shudao');
     const res = await call(mine, '/api/payments', {
