@@ -27,7 +27,8 @@ import {
   textUnder,
 } from './support/page-measures.ts';
 import { pressByKeyboard, tabStops } from './support/keyboard.ts';
-import { DETOURS, walkDetours, type Detour } from './support/taxpayer-detours.ts';
+import { maskAccount } from '../../gateway/personal-data/masks.ts';
+import { DETOURS, OTHER_ACCOUNT, walkDetours, type Detour } from './support/taxpayer-detours.ts';
 import { UNREACHABLE, walkUnreachable, type Unreachable } from './support/taxpayer-unreachable.ts';
 
 const WIDTHS = [375, 320] as const;
@@ -55,6 +56,8 @@ const found = {
   silent: [] as string[],
   /** A message the taxpayer was not shown where they were: out of the screen as it scrolled. */
   unseen: [] as string[],
+  /** How the retried payment's account (16 digits) shows on its case page and its receipt. */
+  account: { onCase: '', onReceipt: false, whole: true },
   /** Where the 经营地's correction request is on its case page, and how often. */
   correction: { onPage: 0, inOutcome: false, historyEntries: 0 },
   /** What each page says when the gateway cannot be reached. */
@@ -161,6 +164,15 @@ async function measure(step: Stop): Promise<void> {
     );
     if (!live) found.silent.push(`${step}: the outcome is in no live region`);
   }
+  if (step === 'retried') {
+    const paid = await page.locator('#outcome-paid').innerText();
+    const receipt = await (await page.request.get(`${page.url()}/receipt`)).text();
+    found.account = {
+      onCase: /扣款账户\s+(\S+)/.exec(paid)?.[1] ?? '',
+      onReceipt: receipt.includes(`${maskAccount(OTHER_ACCOUNT)}（行号`),
+      whole: [paid, receipt].some((text) => text.includes(OTHER_ACCOUNT)),
+    };
+  }
   if (step === 'correction') {
     // The sandbox's request begins so (adapters/kit/tax-core/decide-payment.ts, authority-mismatch).
     const request = '所选缴款项目税款所属税务机构跟三方协议税款所属税务机构不一致';
@@ -246,6 +258,15 @@ describe('the taxpayer portal’s detours on a touch phone', () => {
 
   it('announces a failed deduction and a correction request as they arrive, and that the platform cannot be reached (a live region)', () => {
     expect(found.silent).toEqual([]);
+  });
+
+  it('shows a bank account of another length as the gateway masks a bank account (its maskAccount: the last 4), on the case page and the receipt, never whole', () => {
+    expect(found.account).toEqual({
+      onCase: maskAccount(OTHER_ACCOUNT),
+      onReceipt: true,
+      whole: false,
+    });
+    expect(found.account.onCase).toBe(`${'*'.repeat(12)}2345`);
   });
 
   it('shows the 经营地’s correction request once, in the outcome box, and keeps its 需补正 entry in the history', () => {
