@@ -17,6 +17,8 @@ const problem = document.getElementById('case-problem');
 const outcome = document.getElementById('outcome');
 const related = document.getElementById('related');
 const history = document.getElementById('history');
+// Shown with the first view: a case that cannot be read has no process to head.
+const historyPart = document.getElementById('history-part');
 const rating = document.getElementById('rating');
 const ratingForm = document.getElementById('rating-form');
 const ratingMessage = document.getElementById('rating-message');
@@ -187,6 +189,7 @@ function render(view) {
       ),
     ),
   );
+  historyPart.hidden = false;
   rating.hidden = view.status !== 'CLOSED';
   if (view.rating) showRated(view.rating);
 }

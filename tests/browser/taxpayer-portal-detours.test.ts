@@ -62,6 +62,8 @@ const found = {
   correction: { onPage: 0, inOutcome: false, historyEntries: 0 },
   /** What each page says when the gateway cannot be reached. */
   said: {} as Partial<Record<Unreachable, string>>,
+  /** Whether the unreadable case's page showed the history's heading over nothing. */
+  headingWithoutCase: undefined as boolean | undefined,
   identifiers: new Set<string>(),
   controls: 0,
   pages: [] as Stop[],
@@ -182,6 +184,8 @@ async function measure(step: Stop): Promise<void> {
       historyEntries: await page.locator('#history li', { hasText: '需补正' }).count(),
     };
   }
+  if (step === 'unreachable-case')
+    found.headingWithoutCase = await page.locator('h2', { hasText: '办理过程' }).isVisible();
   if (problem) {
     found.said[step as Unreachable] = await page.locator(problem).innerText();
     if (!(await liveRegionOf(page, problem)))
@@ -280,6 +284,10 @@ describe('the taxpayer portal’s detours on a touch phone', () => {
     expect(found.said['unreachable-payment']).toContain('同一笔缴款只会受理一次');
     expect(found.said['unreachable-rating']).toContain('评价只记一次');
     expect(found.unseen).toEqual([]);
+  });
+
+  it('heads no empty 办理过程 on a case page whose case cannot be read', () => {
+    expect(found.headingWithoutCase).toBe(false);
   });
 });
 
