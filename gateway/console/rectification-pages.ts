@@ -1,9 +1,11 @@
 // One 差评 rectification in the console (gateway/console/README.md#pages): its case, rated party
 // and province, the 差评's level and comment, status, deadlines and 督办 flags, and its timeline
 // with the clerks' notes — read through readRectification as GET /v1/rectifications/{id} reads it,
-// masked as the API masks it for an operator without `unmask`. An appealed one carries the
-// 申诉复核 form for operators holding `appeal`; the decision runs decideAppealAudited, the use case
-// of POST /v1/rectifications/{id}/appeal-decision, audited under the operator.
+// masked as the API masks it for an operator without `unmask`. Operators holding `unmask` may show
+// the comment and notes in clear for one reading, giving a reason, audited as the API's unmasked
+// read is (readRectificationUnmasked; answered once: the view has no URL of its own). An appealed
+// one carries the 申诉复核 form for operators holding `appeal`; the decision runs
+// decideAppealAudited, the use case of POST /v1/rectifications/{id}/appeal-decision, audited.
 import type { Response, Router } from 'express';
 import { requireOperatorRight } from '../audit/operator-audit.ts';
 import type { FieldProblem } from '../shared/errors.ts';
@@ -13,6 +15,7 @@ import { decideAppealAudited } from '../rectifications/rectification-actions.ts'
 import { RECTIFICATION_ID } from '../rectifications/rectification-record.ts';
 import {
   readRectification,
+  readRectificationUnmasked,
   type RectificationDetail,
 } from '../rectifications/read-rectification.ts';
 import { isGatewayError } from '../shared/errors.ts';
@@ -39,6 +42,7 @@ import { chinaTimesIn } from '../shared/china-time.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { unmaskForm, unmaskReason } from './unmask-form.ts';
 
 /** A rectification's console page. */
 export const rectificationHref = (id: string) => `/console/board/rectifications/${id}`;
@@ -51,15 +55,23 @@ function notFound(id: string): ConsoleError {
   );
 }
 
-async function load(deps: ConsoleDeps, res: Response, id: string): Promise<RectificationDetail> {
+/** Masked, or unmasked for the one audited reading whose reason is given. */
+async function load(
+  deps: ConsoleDeps,
+  res: Response,
+  id: string,
+  unmask?: { reason: string },
+): Promise<RectificationDetail> {
   if (!RECTIFICATION_ID.test(id)) throw notFound(id);
+  const { log } = locals(res);
   try {
-    return await readRectification(
-      deps.services,
-      maskedReader(operatorOf(res)),
-      id,
-      locals(res).log,
-    );
+    return unmask
+      ? await readRectificationUnmasked(
+          deps.services,
+          { ...operatorRequest(res), operator: operatorOf(res), reason: unmask.reason, log },
+          id,
+        )
+      : await readRectification(deps.services, maskedReader(operatorOf(res)), id, log);
   } catch (error) {
     if (isGatewayError(error) && error.code === 'GW_RECTIFICATION_NOT_FOUND') throw notFound(id);
     throw error;
@@ -180,12 +192,13 @@ function rectificationPage(
   res: Response,
   deps: ConsoleDeps,
   r: RectificationDetail,
-  options: { decided?: string; refused?: Refused } = {},
+  options: { decided?: string; refused?: Refused; unmaskedReason?: string } = {},
 ) {
   const decided = options.decided ? DECIDED[options.decided] : undefined;
+  const unmasked = options.unmaskedReason !== undefined;
   return page(res, {
     title: `整改 ${r.rectificationId}`,
-    en: 'Rectification',
+    en: unmasked ? 'Rectification (unmasked)' : 'Rectification',
     active: 'board',
     body: html`<p class="muted">
         <a href="/console/board/rectifications" id="back-to-list"
@@ -199,12 +212,29 @@ function rectificationPage(
         >
       </p>
       ${decided ? html`<p class="notice ok" id="decided">${decided[0]} <span class="en">${decided[1]}</span></p>` : ''}
-      <p class="notice ok" id="masked-banner">
-        评价意见与处理说明中的个人信息已脱敏
-        <span class="en">Personal data in the comment and the notes is masked.</span>
-      </p>
+      ${
+        unmasked
+          ? html`<p class="notice warn" id="unmasked-banner">
+              评价意见与处理说明已显示原文，本次查看已记入审计（理由：${options.unmaskedReason}）
+              <span class="en"
+                >The comment and the notes are shown unmasked; this reading is audited.</span
+              >
+            </p>`
+          : html`<p class="notice ok" id="masked-banner">
+              评价意见与处理说明中的个人信息已脱敏
+              <span class="en">Personal data in the comment and the notes is masked.</span>
+            </p>`
+      }
       ${decisionSection(res, r, options.refused)}
-      <div class="grid">${facts(res, deps, r)} ${timeline(r)}</div>`,
+      <div class="grid">${facts(res, deps, r)} ${timeline(r)}</div>
+      ${
+        unmasked
+          ? ''
+          : unmaskForm(res, `${rectificationHref(r.rectificationId)}/unmask`, {
+              heading: ['查看评价意见与处理说明原文', 'Unmask the comment and the notes'],
+              button: '查看原文',
+            })
+      }`,
   });
 }
 
@@ -216,6 +246,14 @@ export function rectificationPages(deps: ConsoleDeps): Router {
     const r = await load(deps, res, String(req.params.rectificationId));
     const decided = queryText(req.query, 'decided', 20);
     sendPage(res, rectificationPage(res, deps, r, { decided }));
+  });
+
+  // readRectificationUnmasked checks the unmask right and audits the reading (or its refusal)
+  // before the page is drawn; the console only asks for a reason long enough to mean something.
+  router.post('/board/rectifications/:rectificationId/unmask', async (req, res) => {
+    const reason = unmaskReason(req, res);
+    const r = await load(deps, res, String(req.params.rectificationId), { reason });
+    sendPage(res, rectificationPage(res, deps, r, { unmaskedReason: reason }));
   });
 
   router.post('/board/rectifications/:rectificationId/appeal-decision', async (req, res) => {

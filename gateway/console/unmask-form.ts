@@ -1,5 +1,5 @@
 // The console's "unmask" step, one home for every page that shows personal data masked (a case, a
-// dead letter): the form asking an operator holding `unmask` for the reason the audit entry will
+// dead letter, a rectification): the form asking an operator holding `unmask` for the reason the audit entry will
 // carry, and the check that the reason is long enough to mean something. The right itself is
 // checked, and the reading audited, by the action the page runs (auditedAction).
 import type { Response } from 'express';

@@ -5,12 +5,7 @@ import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
 import { routesFor } from '../http/api-route.ts';
 import { jsonResponse } from '../openapi/shared-components.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import {
-  apiReadReason,
-  auditedAction,
-  auditUnmaskedList,
-  holdsRight,
-} from '../audit/operator-audit.ts';
+import { apiReadReason, auditUnmaskedList, holdsRight } from '../audit/operator-audit.ts';
 import {
   decideAppealAudited,
   recordRectificationEvent,
@@ -25,7 +20,7 @@ import {
 } from './rectification-bodies.ts';
 import { RECTIFICATION_STATUSES } from './rectification-lifecycle.ts';
 import { rectificationPage, type RectificationListDeps } from './rectification-list.ts';
-import { readRectification } from './read-rectification.ts';
+import { readRectification, readRectificationUnmasked } from './read-rectification.ts';
 
 export type RectificationRouteDeps = RectificationDeps &
   RectificationListDeps & { evaluations: EvaluationStore; audit: AuditLog };
@@ -128,20 +123,14 @@ export const RECTIFICATION_ROUTES = [
       problems: [404],
     },
     handler: async ({ deps, client, params, header, requestId, log }) => {
-      const read = () => readRectification(deps, client, param(params), log);
       // An operator holding unmask reads the comment and notes in clear: audited, like a case.
       const body = holdsRight(client, 'unmask')
-        ? await auditedAction(
-            deps.audit,
-            { operator: client, requestId },
-            {
-              action: 'rectification.read-unmasked',
-              target: param(params).slice(0, 64),
-              reason: apiReadReason(header),
-            },
-            read,
+        ? await readRectificationUnmasked(
+            deps,
+            { operator: client, requestId, reason: apiReadReason(header), log },
+            param(params),
           )
-        : await read();
+        : await readRectification(deps, client, param(params), log);
       return { status: 200, body };
     },
   }),
