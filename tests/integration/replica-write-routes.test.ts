@@ -363,6 +363,13 @@ const WRITE_ROUTES: Record<string, Prepare> = {
     return (side) =>
       consolePost(side, 'operator-dev', `/console/cases/${caseId}/unmask`, { reason: REASON });
   },
+  'POST /console/board/rectifications/{rectificationId}/unmask': async () => {
+    const id = await movedRectification('visited');
+    return (side) =>
+      consolePost(side, 'operator-dev', `/console/board/rectifications/${id}/unmask`, {
+        reason: REASON,
+      });
+  },
   'POST /console/board/rectifications/{rectificationId}/appeal-decision': async () => {
     const id = await movedRectification('appealed');
     return (side) =>
