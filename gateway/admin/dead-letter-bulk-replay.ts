@@ -55,11 +55,11 @@ export function replayDeadLettersInBulk(
   );
 }
 
-async function replayBatch(
-  deps: DeadLetterDeps & { audit: AuditLog },
-  request: BulkReplayRequest,
-): Promise<BulkReplayResult> {
-  const { adapter, kind, operator, requestId } = request;
+/**
+ * 422 GW_BULK_REPLAY_REFUSED at /kind for kind `refused`: the province would refuse the same cases
+ * again. The batch's own check, and the console's before it offers a confirmation page.
+ */
+export function refuseBulkReplayOfRefused(kind: FailureKindKey): void {
   if (kind === 'refused')
     throw new GatewayError('GW_BULK_REPLAY_REFUSED', {
       detail:
@@ -72,6 +72,14 @@ async function replayBatch(
         },
       ],
     });
+}
+
+async function replayBatch(
+  deps: DeadLetterDeps & { audit: AuditLog },
+  request: BulkReplayRequest,
+): Promise<BulkReplayResult> {
+  const { adapter, kind, operator, requestId } = request;
+  refuseBulkReplayOfRefused(kind);
   const caseIds = await oldest(deps, request, Math.min(request.limit ?? MAX_PAGE, MAX_PAGE));
   const replayed: string[] = [];
   const skipped: BulkReplayResult['skipped'] = [];

@@ -4,16 +4,19 @@
 // (GatewayError, with its 4xx status), drawn by consoleErrorPage.
 import type { ErrorRequestHandler } from 'express';
 import { locals } from '../http/request-context.ts';
-import { isGatewayError } from '../shared/errors.ts';
-import { html } from './html.ts';
+import { ERROR_CATALOGUE, isGatewayError, type GatewayError } from '../shared/errors.ts';
+import { html, type HtmlValue } from './html.ts';
 import { publicPage, sendPage } from './layout.ts';
+
+/** What a page may refuse with; a use case's GatewayError keeps its own 4xx. */
+export type ConsoleErrorStatus = 400 | 403 | 404 | 409 | 413 | 422 | 429;
 
 export class ConsoleError extends Error {
   override name = 'ConsoleError';
-  readonly status: 400 | 403 | 404 | 409 | 413 | 429;
+  readonly status: ConsoleErrorStatus;
   readonly zh: string;
   readonly en: string;
-  constructor(status: 400 | 403 | 404 | 409 | 413 | 429, zh: string, en: string) {
+  constructor(status: ConsoleErrorStatus, zh: string, en: string) {
     super(en);
     this.status = status;
     this.zh = zh;
@@ -29,6 +32,7 @@ const TITLES: Readonly<Record<number, [string, string]>> = {
   409: ['状态冲突', 'Conflict'],
   413: ['内容过大', 'Too large'],
   415: ['格式不支持', 'Unsupported form'],
+  422: ['无法执行', 'Unprocessable'],
   429: ['请稍后再试', 'Too many attempts'],
   500: ['内部错误', 'Internal error'],
   503: ['暂不可用', 'Unavailable'],
@@ -53,12 +57,11 @@ export const consoleErrorPage: ErrorRequestHandler = (error: unknown, _req, res,
     return;
   }
   const [zh, en] = TITLES[status] ?? TITLES[400]!;
-  // A use case's refusal (GatewayError) keeps its status and says why, in its own words.
   const detail =
     error instanceof ConsoleError
       ? html`<p id="error-detail">${error.zh} <span class="en">${error.en}</span></p>`
       : isGatewayError(error) && status < 500
-        ? html`<p id="error-detail"><code>${error.code}</code> ${error.detail ?? error.message}</p>`
+        ? gatewayDetail(error)
         : '';
   sendPage(
     res,
@@ -77,3 +80,27 @@ export const consoleErrorPage: ErrorRequestHandler = (error: unknown, _req, res,
     status,
   );
 };
+
+/**
+ * A use case's refusal keeps its status and says why as the API does: its code, the catalogue's
+ * Chinese title, its detail, and the fields it names by JSON pointer (`/kind` …).
+ */
+function gatewayDetail(error: GatewayError): HtmlValue {
+  const { titleZh } = ERROR_CATALOGUE[error.code];
+  return html`<p id="error-detail">
+      <code>${error.code}</code> ${titleZh} <span class="en">${error.detail ?? error.message}</span>
+    </p>
+    ${
+      error.errors?.length
+        ? html`<ul id="error-problems">
+            ${error.errors.map(
+              (p) =>
+                html`<li data-field="${p.path}">
+                  <code>${p.path || '/'}</code> ${p.messageZh}
+                  <span class="en">${p.message}</span>
+                </li>`,
+            )}
+          </ul>`
+        : ''
+    }`;
+}

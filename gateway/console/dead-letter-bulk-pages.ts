@@ -3,9 +3,13 @@
 // (is it back?) and how many letters of that adapter and kind wait, then the batch — the oldest
 // 200 through the same audited use case as the API and CLI (admin/dead-letter-bulk-replay.ts) —
 // and its result: replayed, skipped (replayed by someone else meanwhile), remaining. Refused
-// cases are not offered: the province would refuse them again (one by one, after checking).
+// cases are not offered: the province would refuse them again (one by one, after checking); asked
+// for anyway, they are answered as the API answers them, 422 GW_BULK_REPLAY_REFUSED at /kind.
 import type { Request, Response, Router } from 'express';
-import { replayDeadLettersInBulk } from '../admin/dead-letter-bulk-replay.ts';
+import {
+  refuseBulkReplayOfRefused,
+  replayDeadLettersInBulk,
+} from '../admin/dead-letter-bulk-replay.ts';
 import { summariseDeadLetters } from '../admin/dead-letter-summary.ts';
 import { FAILURE_KINDS, type FailureKindKey } from '../cases/failure-kind.ts';
 import { MAX_PAGE } from '../http/cursor.ts';
@@ -28,18 +32,12 @@ export function deadLetterBulkPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const { store } = deps.services;
 
-  /** The adapter and kind asked for: a known adapter and a kind other than refused. */
+  /** The adapter and kind asked for: a known adapter and a failure kind. */
   function batchOf(adapterText: string, kindText: string) {
     if (!deps.services.routing.routes.adapters().includes(adapterText))
       throw new ConsoleError(400, `没有通道 ${adapterText.slice(0, 32)}`, 'No such adapter');
     if (!(FAILURE_KINDS as readonly string[]).includes(kindText))
       throw new ConsoleError(400, '失败原因类别无效', 'No such failure kind');
-    if (kindText === 'refused')
-      throw new ConsoleError(
-        409,
-        '省级平台拒收的死信不能批量重放，请逐件核对后重放',
-        'Cases the province refused are replayed one by one, after checking',
-      );
     return { adapter: adapterText, kind: kindText as FailureKindKey };
   }
 
@@ -48,6 +46,8 @@ export function deadLetterBulkPages(deps: ConsoleDeps): Router {
       queryText(req.query, 'adapter', 32),
       queryText(req.query, 'kind', 16),
     );
+    // No confirmation for a batch the use case would refuse (its POST is refused by the use case).
+    refuseBulkReplayOfRefused(kind);
     const summary = await summariseDeadLetters(store, { adapter, kind });
     const region = summary.tallies[0]?.targetRegion;
     const state = region ? await readProvinceState(deps.services, adapter, region) : undefined;
@@ -86,7 +86,8 @@ export function deadLetterBulkPages(deps: ConsoleDeps): Router {
     );
   });
 
-  // replayDeadLettersInBulk checks the replay right and audits the batch and each case.
+  // replayDeadLettersInBulk checks the replay right and audits the batch and each case; kind
+  // `refused` it refuses itself (422, audited `failed` as from the API).
   router.post('/dead-letters/replay', async (req: Request, res: Response) => {
     const { adapter, kind } = batchOf(
       formText(req.body, 'adapter', 32),

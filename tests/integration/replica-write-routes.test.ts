@@ -126,7 +126,7 @@ async function consolePost(
  * GW_UNAVAILABLE is (console/console-error.ts).
  */
 function consoleAnswer(res: ConsoleResponse): Answer {
-  const code = /id="error-detail"><code>(GW_[A-Z_]+)<\/code>/.exec(res.text)?.[1];
+  const code = /id="error-detail">\s*<code>(GW_[A-Z_]+)<\/code>/.exec(res.text)?.[1];
   if (res.status === 503 && res.text.includes('data-status="503"'))
     return { status: 503, code: 'GW_UNAVAILABLE' };
   return { status: res.status, code };
