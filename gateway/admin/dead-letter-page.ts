@@ -3,7 +3,8 @@
 // id, cases/dead-letter-list.ts) rather than an offset, so letters replayed or added between two
 // pages neither repeat one nor skip one. Filters by adapter and by failure kind are applied to the
 // cases read, so a filtered page reads at most SCAN_BUDGET letters: it may hold fewer than `limit`
-// items and still carry a cursor (as the audit chain's filtered pages do).
+// items and still carry a cursor (as the audit chain's filtered pages do). The console also reads
+// a page backwards from a position (deadLetterPageBefore), for its previous-page link.
 import type { DeadLetterPosition } from '../cases/dead-letter-list.ts';
 import type { CaseStore } from '../cases/case-store.ts';
 import type { FailureKindKey } from '../cases/failure-kind.ts';
@@ -30,6 +31,8 @@ export interface DeadLetterPage {
   items: DeadLetter[];
   /** Where the next page starts; undefined at the end of the list. */
   next: DeadLetterPosition | undefined;
+  /** The first letter this page read (matching or not): the page before ends before it. */
+  first: DeadLetterPosition | undefined;
 }
 
 export async function deadLetterPage(
@@ -37,25 +40,75 @@ export async function deadLetterPage(
   reader: DeadLetterReader,
   request: DeadLetterPageRequest,
 ): Promise<DeadLetterPage> {
+  const read = await scan(store, reader, request, request.after, 1);
+  return { items: read.items, next: read.ended ? undefined : read.last, first: read.first };
+}
+
+export interface DeadLetterPageBefore {
+  /** Oldest failure first, as on every page. */
+  items: DeadLetter[];
+  /** The newest letter before the position: the page after this one starts after it. */
+  newest: DeadLetterPosition | undefined;
+  /** Where the page before this one ends; undefined when this page reached the oldest. */
+  previous: DeadLetterPosition | undefined;
+}
+
+/**
+ * The page before `before` (the console's previous page): the `limit` letters matching the
+ * filter just before that position, read backwards with the same budget as a page forwards.
+ */
+export async function deadLetterPageBefore(
+  store: CaseStore,
+  reader: DeadLetterReader,
+  request: DeadLetterFilter & { before: DeadLetterPosition; limit: number },
+): Promise<DeadLetterPageBefore> {
+  const read = await scan(store, reader, request, request.before, -1);
+  return {
+    items: read.items.reverse(),
+    newest: read.first,
+    previous: read.ended ? undefined : read.last,
+  };
+}
+
+/**
+ * Up to `limit` letters matching the filter past `from`, in the list's order (1) or backwards
+ * (-1), reading at most SCAN_BUDGET when filtered. `last` is the last letter consumed — where a
+ * further page that way starts — and `ended` says none is left that way.
+ */
+async function scan(
+  store: CaseStore,
+  reader: DeadLetterReader,
+  request: DeadLetterFilter & { limit: number },
+  from: DeadLetterPosition | undefined,
+  direction: 1 | -1,
+) {
   const filtered = request.adapter !== undefined || request.kind !== undefined;
   const items: DeadLetter[] = [];
-  let position = request.after;
+  let position = from;
+  let first: DeadLetterPosition | undefined;
   let scanned = 0;
+  const done = (ended: boolean) => ({ items, first, last: position, ended });
   while (scanned < SCAN_BUDGET) {
-    // Unfiltered, one more than the page needs tells whether a next page exists.
+    // Unfiltered, one more than the page needs tells whether a further page exists.
     const want = filtered ? CHUNK : request.limit - items.length + 1;
-    const batch = await store.deadLettersAfter(position, want);
+    const batch =
+      direction === 1
+        ? await store.deadLettersAfter(position, want)
+        : position
+          ? await store.deadLettersBefore(position, want)
+          : [];
     const letters = await Promise.all(batch.map((p) => deadLetterAt(store, reader, p)));
     for (const [i, entry] of batch.entries()) {
-      if (items.length === request.limit) return { items, next: position };
+      if (items.length === request.limit) return done(false);
       position = entry;
+      first ??= entry;
       scanned += 1;
       const letter = letters[i];
       if (letter && matches(letter, request)) items.push(letter);
     }
-    if (batch.length < want) return { items, next: undefined };
+    if (batch.length < want) return done(true);
   }
-  return { items, next: position };
+  return done(false);
 }
 
 function matches(letter: DeadLetter, filter: DeadLetterFilter): boolean {

@@ -96,6 +96,7 @@ export class CaseStore {
   readonly keepProvinceCaseNo: CaseMarks['keepProvinceCaseNo'];
   // The operators' dead-letter list and page (dead-letter-list.ts).
   readonly deadLettersAfter: DeadLetterList['deadLettersAfter'];
+  readonly deadLettersBefore: DeadLetterList['deadLettersBefore'];
   readonly failureReason: DeadLetterList['failureReason'];
 
   constructor(deps: CaseStoreDeps) {
@@ -159,6 +160,7 @@ export class CaseStore {
 
     const deadLetters = new DeadLetterList(context);
     this.deadLettersAfter = deadLetters.deadLettersAfter.bind(deadLetters);
+    this.deadLettersBefore = deadLetters.deadLettersBefore.bind(deadLetters);
     this.failureReason = deadLetters.failureReason.bind(deadLetters);
   }
 

@@ -2,7 +2,7 @@
 // good, in each shard's list scored by when, and why each failed, opened for the operators' list
 // and page (admin/dead-letters.ts). A part of the case store, built by the CaseStore
 // (case-store.ts) from its one context, so the keys, the Redis client and the sealer keep one
-// owner; the store delegates deadLettersAfter and failureReason here. The list is written only by a
+// owner; the store delegates deadLettersAfter, deadLettersBefore and failureReason here. The list is written only by a
 // move (delivery-failed joins it, replayed leaves it: case-move.ts), never here.
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import type { RedisClient } from '../shared/redis.ts';
@@ -46,25 +46,48 @@ export class DeadLetterList {
     count: number,
   ): Promise<DeadLetterPosition[]> {
     const perShard = await Promise.all(
-      this.#keys.allShards.map((shard) => this.#shardAfter(shard.deadLetters, after, count)),
+      this.#keys.allShards.map((shard) => this.#shardFrom(shard.deadLetters, after, count, 1)),
     );
     return perShard.flat().sort(compareDeadLetters).slice(0, count);
   }
 
-  async #shardAfter(
-    key: string,
-    after: DeadLetterPosition | undefined,
+  /**
+   * The `count` dead letters before `before`, newest failure first — the same order read
+   * backwards, so a page back from a position holds what a page forward to it would: the
+   * console's previous page, read the same way from each shard by score downwards.
+   */
+  async deadLettersBefore(
+    before: DeadLetterPosition,
     count: number,
+  ): Promise<DeadLetterPosition[]> {
+    const perShard = await Promise.all(
+      this.#keys.allShards.map((shard) => this.#shardFrom(shard.deadLetters, before, count, -1)),
+    );
+    return perShard
+      .flat()
+      .sort((a, b) => compareDeadLetters(b, a))
+      .slice(0, count);
+  }
+
+  /** A shard's `count` letters past `from`: upwards (1) or downwards (-1, ZRANGE … REV). */
+  async #shardFrom(
+    key: string,
+    from: DeadLetterPosition | undefined,
+    count: number,
+    direction: 1 | -1,
   ): Promise<DeadLetterPosition[]> {
     const out: DeadLetterPosition[] = [];
     const chunk = count + 1;
+    // From the position's millisecond (its own members skipped below) to the end that way.
+    const [open, end] = direction === 1 ? ['-inf', '+inf'] : ['+inf', '-inf'];
+    const byScore = direction === 1 ? ['BYSCORE'] : ['BYSCORE', 'REV'];
     for (let offset = 0; out.length < count; offset += chunk) {
       const raw = (await this.#redis.call(
         'ZRANGE',
         key,
-        after ? String(after.failedAtMs) : '-inf',
-        '+inf',
-        'BYSCORE',
+        from ? String(from.failedAtMs) : open,
+        end,
+        ...byScore,
         'LIMIT',
         offset,
         chunk,
@@ -74,7 +97,7 @@ export class DeadLetterList {
       const flat = raw.flat();
       for (let i = 0; i + 1 < flat.length; i += 2) {
         const entry = { caseId: String(flat[i]), failedAtMs: Number(flat[i + 1]) };
-        if (!after || compareDeadLetters(entry, after) > 0) out.push(entry);
+        if (!from || compareDeadLetters(entry, from) * direction > 0) out.push(entry);
       }
       if (flat.length < chunk * 2) break;
     }

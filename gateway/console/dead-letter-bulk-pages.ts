@@ -19,7 +19,7 @@ import { operatorRequest, sessionOf, type ConsoleDeps } from './console-context.
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { provinceName } from './console-labels.ts';
-import { deadLetterListUrl } from './dead-letter-list-page.ts';
+import { deadLetterListUrl } from './dead-letter-list-paging.ts';
 import { failureAdvice, failureKindNamed } from './failure-kinds.ts';
 import { formText, postForm, queryText } from './forms.ts';
 import { html } from './html.ts';

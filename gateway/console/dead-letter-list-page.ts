@@ -2,34 +2,23 @@
 // an operator needs after a province's outage — per adapter and failure kind the count, the
 // oldest failure and the province's state now (breaker, deliveries waiting to retry), with a
 // bulk replay button for holders of `replay` (dead-letter-bulk-pages.ts); below, the letters
-// themselves, oldest failure first, 100 a page from a cursor (admin/dead-letter-page.ts),
+// themselves, oldest failure first, 100 a page, forwards and back (dead-letter-list-paging.ts),
 // filtered by adapter and kind. Reasons are masked, as everywhere in the console's lists.
 import type { Router } from 'express';
-import { deadLetterCursor, deadLetterPage, deadLetterPosition } from '../admin/dead-letter-page.ts';
 import { summariseDeadLetters, type DeadLetterTally } from '../admin/dead-letter-summary.ts';
 import { attemptsGivenUp, FAILURE_KINDS, type FailureKindKey } from '../cases/failure-kind.ts';
 import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
-import { isGatewayError } from '../shared/errors.ts';
 import { can, type ConsoleDeps } from './console-context.ts';
-import { ConsoleError } from './console-error.ts';
 import { chinaTime, provinceName } from './console-labels.ts';
+import { deadLetterListUrl, pageLinks, readListPage } from './dead-letter-list-paging.ts';
 import { failureKindBadge, failureKindNamed } from './failure-kinds.ts';
 import { filterSelect, queryText } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { provinceStateBrief, readProvinceState } from './province-state.ts';
 
-const PAGE_SIZE = 100;
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
-
-/** The list's URL with these filters (and cursor): what the links and the filter form lead to. */
-export function deadLetterListUrl(query: { adapter?: string; kind?: string; cursor?: string }) {
-  const params = new URLSearchParams(
-    Object.entries(query).filter((e): e is [string, string] => !!e[1]),
-  ).toString();
-  return `/console/dead-letters${params ? `?${params}` : ''}`;
-}
 
 export function deadLetterListPage(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
@@ -43,14 +32,13 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
     const kind = (FAILURE_KINDS as readonly string[]).includes(kindText)
       ? (kindText as FailureKindKey)
       : undefined;
-    const cursor = queryText(req.query, 'cursor', 200) || undefined;
+    const at = {
+      cursor: queryText(req.query, 'cursor', 200) || undefined,
+      before: queryText(req.query, 'before', 200) || undefined,
+    };
     const [summary, listed] = await Promise.all([
       summariseDeadLetters(store),
-      deadLetterPage(
-        store,
-        { unmasked: false, log: locals(res).log },
-        { adapter, kind, after: position(cursor), limit: PAGE_SIZE },
-      ),
+      readListPage(store, { unmasked: false, log: locals(res).log }, { adapter, kind }, at),
     ]);
     const states = new Map(
       await Promise.all(
@@ -62,7 +50,6 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
       ),
     );
     const replayed = queryText(req.query, 'replayed', 40);
-    const next = deadLetterCursor(listed.next);
     const rows = listed.items.map(
       (d) =>
         html`<tr data-case="${d.caseId}">
@@ -148,22 +135,11 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
             </table>
           </div>
           <p class="muted">${label('最早失败的在前', 'Oldest failure first')}</p>
-          ${pageLinks({ adapter, kind, cursor, next })}`,
+          ${pageLinks({ adapter, kind }, listed)}`,
       }),
     );
   });
   return router;
-}
-
-/** The cursor's position; one this list did not give out is a 400 page, not a 500. */
-function position(cursor: string | undefined) {
-  try {
-    return deadLetterPosition(cursor);
-  } catch (error) {
-    if (isGatewayError(error) && error.code === 'GW_INVALID_PARAMETER')
-      throw new ConsoleError(400, '分页游标无效', 'Not a cursor this list gave out');
-    throw error;
-  }
 }
 
 function summaryTable(rows: SafeHtml[]): SafeHtml {
@@ -217,30 +193,4 @@ function filterForm(
     })}
     <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
   </form>`;
-}
-
-/** Newer failures (the next page) and back to the oldest, keeping the filters. */
-function pageLinks(at: {
-  adapter?: string;
-  kind?: string;
-  cursor?: string;
-  next: string | null;
-}): SafeHtml | '' {
-  const links = [
-    at.next
-      ? html`<a
-          id="dead-letters-newer"
-          href="${deadLetterListUrl({ adapter: at.adapter, kind: at.kind, cursor: at.next })}"
-          >${label('更晚失败的', 'Newer failures')}</a
-        >`
-      : '',
-    at.cursor
-      ? html`<a
-          id="dead-letters-oldest"
-          href="${deadLetterListUrl({ adapter: at.adapter, kind: at.kind })}"
-          >${label('从最早的起', 'From the oldest')}</a
-        >`
-      : '',
-  ].filter((l) => l !== '');
-  return links.length ? html`<p class="actions" id="dead-letter-pages">${links}</p>` : '';
 }
