@@ -2,7 +2,7 @@
 // an operator in to a gateway whose supervisor raised the flags of a 差评 rectification rated 30
 // days ago (an injected clock); the province visited and appealed it. The operator goes from the
 // board to the appealed rectification, decides the appeal, sees its new status and then the
-// notices the flags sent. Screenshots: tests/browser/screenshots/console-supervision-*.png.
+// notices the flags sent, and unmasks the rectification's comment and notes for a reason. Screenshots: tests/browser/screenshots/console-supervision-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { superviseOnce } from '../../gateway/supervision/supervision.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
@@ -104,15 +104,46 @@ describe('督办 in the console, in a browser', () => {
     await page.waitForURL(`${base}/console/board/rectifications/${rectificationId}`);
   });
 
+  it('unmasks the rectification’s comment and notes for a reason, audited, and shows them masked again on the next visit', async () => {
+    const { page } = browser;
+    await page.goto(`${base}/console/board/rectifications/${rectificationId}`);
+    expect(await page.locator('main').innerText()).not.toContain('13812345678');
+    await page.fill('#reason', '核对回访电话 工单 5120');
+    await page.click('#unmask');
+    await page.locator('#unmasked-banner').waitFor();
+    expect(await page.locator('#rectification-comment').innerText()).toContain('13812345678');
+    expect(await page.locator('#rectification-history').innerText()).toContain(
+      '已电话回访申请人 13812345678',
+    );
+    expect(await page.locator('#unmask-form').count()).toBe(0);
+    await browser.shot('console-supervision-05-unmasked');
+    const audited = await gw.services.audit.page({
+      action: 'rectification.read-unmasked',
+      target: rectificationId,
+      limit: 10,
+    });
+    expect(audited.items).toContainEqual(
+      expect.objectContaining({
+        actor: 'operator-dev',
+        outcome: 'ok',
+        reason: '核对回访电话 工单 5120',
+      }),
+    );
+    await page.goto(`${base}/console/board/rectifications/${rectificationId}`);
+    expect(await page.locator('main').innerText()).not.toContain('13812345678');
+    await page.locator('#unmask-form').scrollIntoViewIfNeeded();
+    await browser.shot('console-supervision-06-unmask-form');
+  });
+
   it('fits the rectification and the notices at phone width', async () => {
     const { page } = browser;
     await page.setViewportSize(PHONE);
     for (const [path, name] of [
       [
         `/console/board/rectifications/${rectificationId}`,
-        'console-supervision-05-phone-rectification',
+        'console-supervision-07-phone-rectification',
       ],
-      ['/console/board/notices', 'console-supervision-06-phone-notices'],
+      ['/console/board/notices', 'console-supervision-08-phone-notices'],
     ] as const) {
       expect((await page.goto(`${base}${path}`))?.status()).toBe(200);
       expect(
