@@ -1,7 +1,8 @@
 // The console's dead letters after a province's outage, in a real Chromium
 // (gateway/console/README.md#pages): atop the list a summary per adapter and failure kind — the
 // count, the oldest failure, the province's state now — then the letters, 100 a page, oldest
-// failure first, with newer/oldest links and filters by adapter and kind. Real gateway and Redis;
+// failure first, with newer/older/oldest links and filters by adapter and kind; a bulk replay
+// of refused letters is refused as the API refuses it. Real gateway and Redis;
 // the dead letters are made by the case store's own move, as a worker does. Screenshots under
 // tests/browser/screenshots/dead-letters-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,30 @@ describe('the dead-letter list after an outage', () => {
     expect((await rowIds(page))[0]).toBe(seen[0]);
   });
 
+  it('pages back by Older failures over letters of both adapters, the same pages as forwards, to the first page', async () => {
+    const { page } = browser;
+    const forward: string[][] = [await rowIds(page)];
+    while ((await page.locator('#dead-letters-newer').count()) > 0) {
+      await page.click('#dead-letters-newer');
+      forward.push(await rowIds(page));
+    }
+    expect(forward.map((p) => p.length)).toEqual([100, 100, 20]);
+    const adapterCells = () =>
+      page.locator('#dead-letters tbody tr td:nth-child(3)').allInnerTexts();
+    const adapters = new Set(await adapterCells());
+    const back: string[][] = [forward.at(-1)!];
+    while ((await page.locator('#dead-letters-older').count()) > 0) {
+      await page.click('#dead-letters-older');
+      back.push(await rowIds(page));
+      for (const a of await adapterCells()) adapters.add(a);
+      if (back.length === 2) await browser.shot('dead-letters-03-back-to-second');
+    }
+    expect(back).toEqual([...forward].reverse());
+    expect(adapters).toEqual(new Set(['yn', 'gx']));
+    // Back at the first page: no way further back.
+    expect(await page.locator('#dead-letters-oldest').count()).toBe(0);
+  });
+
   it('filters the list by adapter and kind from the summary and from the form', async () => {
     const { page } = browser;
     await page.click('#dead-letter-tallies tr[data-adapter="gx"] td.num a');
@@ -127,7 +152,33 @@ describe('the dead-letter list after an outage', () => {
     expect(await rowIds(page)).toHaveLength(30);
     const kinds = await attributes(page, '#dead-letters [data-failure-kind]', 'data-failure-kind');
     expect(new Set(kinds)).toEqual(new Set(['refused']));
-    await browser.shot('dead-letters-03-filtered');
+    await browser.shot('dead-letters-04-filtered');
+  });
+
+  it('keeps the filters when paging a filtered list forwards and back', async () => {
+    const { page } = browser;
+    await page.goto(`${gw.url}/console/dead-letters?adapter=yn&kind=gave-up`);
+    const first = await rowIds(page);
+    await page.click('#dead-letters-newer');
+    await page.waitForURL(/adapter=yn&kind=gave-up&cursor=/);
+    expect(await rowIds(page)).toHaveLength(50);
+    await browser.shot('dead-letters-05-filtered-second-page');
+    await page.click('#dead-letters-older');
+    await page.waitForURL(/adapter=yn&kind=gave-up&before=/);
+    expect(await rowIds(page)).toEqual(first);
+    expect(await page.locator('#adapter').inputValue()).toBe('yn');
+    expect(await page.locator('#kind').inputValue()).toBe('gave-up');
+  });
+
+  it('answers a bulk replay of refused letters typed in the address bar as the API does: 422 GW_BULK_REPLAY_REFUSED at /kind', async () => {
+    const { page } = browser;
+    const res = await page.goto(`${gw.url}/console/dead-letters/replay?adapter=yn&kind=refused`);
+    expect(res?.status()).toBe(422);
+    expect(await page.locator('#error-detail code').innerText()).toBe('GW_BULK_REPLAY_REFUSED');
+    expect(await page.locator('#error-problems [data-field="/kind"]').innerText()).toContain(
+      '省级平台拒收的办件须逐件核对后重放',
+    );
+    await browser.shot('dead-letters-06-bulk-refused');
   });
 
   it('answers a cursor it did not give out with a 400 page', async () => {
@@ -144,13 +195,13 @@ describe('the dead-letter list after an outage', () => {
     expect(await page.locator('#bulk-count').getAttribute('data-count')).toBe('150');
     expect(await page.locator('#adapter-retrying').getAttribute('data-count')).toBe('0');
     expect(await page.locator('#province-state').getAttribute('data-adapter')).toBe('yn');
-    await browser.shot('dead-letters-04-bulk-confirm');
+    await browser.shot('dead-letters-07-bulk-confirm');
     await page.click('#bulk-replay-confirm');
     await page.locator('#bulk-replay-result').waitFor();
     const result = page.locator('#bulk-replay-result');
     expect(await result.getAttribute('data-replayed')).toBe('150');
     expect(await result.getAttribute('data-remaining')).toBe('0');
-    await browser.shot('dead-letters-05-bulk-result');
+    await browser.shot('dead-letters-08-bulk-result');
     const replays = (await gw.services.audit.page({ action: 'dead-letter.replay', limit: 200 }))
       .items;
     expect(replays.filter((e) => e.actor === 'operator-dev' && e.outcome === 'ok')).toHaveLength(
