@@ -139,6 +139,29 @@ describe('paging the dead-letter list forwards and back', () => {
     });
   }
 
+  // Last: it replays letters, which the walks above must not see.
+  it('pages back over letters replayed meanwhile with the 100 just before, none shown twice, then to the first page as it now stands', async () => {
+    const forward: Shown[] = [await shown('/console/dead-letters')];
+    while (forward.at(-1)!.newer) forward.push(await shown(forward.at(-1)!.newer!));
+    const [, second, third] = forward;
+    const replayed = second!.rows.slice(0, 10);
+    for (const id of replayed) {
+      const res = await gw
+        .client('operator-dev')
+        .request('POST', `/v1/admin/dead-letters/${id}/replay`);
+      expect(res.status).toBe(200);
+    }
+    const left = await inStoreOrder({});
+    const back = await shown(third!.older!);
+    const before = left.slice(0, left.indexOf(third!.rows[0]!));
+    expect(back.rows).toEqual(before.slice(-100));
+    expect(back.rows.filter((id) => third!.rows.includes(id) || replayed.includes(id))).toEqual([]);
+    const first = await shown(back.older!);
+    expect(first.rows).toEqual(left.slice(0, 100));
+    expect(first.older).toBeUndefined();
+    expect(first.oldest).toBeUndefined();
+  });
+
   it('answers both cursors at once, or a before cursor it did not give out, with a 400 page', async () => {
     const second = await shown('/console/dead-letters');
     const cursor = new URL(second.newer!, gw.url).searchParams.get('cursor')!;

@@ -238,6 +238,8 @@ describe('console forms and queries under junk', () => {
     '/console/audit',
     '/console/board/list',
     '/console/board/rectifications',
+    '/console/board/rectifications/RC5301JZZZZZZZZZZZZZZZZZZZZZ/unmask',
+    '/console/dead-letters/replay',
     '/console/cases',
     '/console/nothing',
   ];
@@ -294,6 +296,8 @@ describe('console forms and queries under junk', () => {
             'action',
             'outcome',
             'after',
+            'before',
+            'adapter',
             'next',
             'expired',
           ),
