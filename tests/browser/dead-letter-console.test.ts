@@ -7,9 +7,8 @@
 // tests/browser/screenshots/dead-letters-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { RoutedCase } from '../../gateway/cases/case-record.ts';
-import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
-import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { submitDeadLetter } from '../support/dead-letters.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { launchBrowser, type TestBrowser } from './support/browser.ts';
 
@@ -28,16 +27,7 @@ let seq = 0;
 const made: string[] = [];
 
 async function deadLetter(item: string, reason: string): Promise<void> {
-  const res = await gw
-    .client('portal-sc')
-    .submitCase<{ caseId: string }>(validExample(item), `dl-console-${seq++}-${Date.now()}`);
-  expect(res.status).toBe(202);
-  const record = (await gw.services.store.get(res.body.caseId)) as RoutedCase;
-  const moved = await recordDeliveryFailed(gw.services.store, record, {
-    adapterId: record.route.adapter,
-    reason,
-  });
-  expect(moved.ok).toBe(true);
+  const record = await submitDeadLetter(gw, item, reason, `dl-console-${seq++}-${Date.now()}`);
   made.push(record.id);
 }
 

@@ -7,10 +7,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutedCase } from '../../../gateway/cases/case-record.ts';
-import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
 import { recordReplayed } from '../../../gateway/cases/record-replay.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
-import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { submitDeadLetter } from '../../support/dead-letters.ts';
 
 interface Item {
   caseId: string;
@@ -40,17 +40,9 @@ let seq = 0;
 const made = new Map<string, { adapter: string; kind: Kind }>();
 
 async function deadLetter(adapter: keyof typeof ITEMS, kind: Kind): Promise<string> {
-  const res = await gw
-    .client('portal-sc')
-    .submitCase<{ caseId: string }>(validExample(ITEMS[adapter]), `dl-page-${seq++}-${Date.now()}`);
-  expect(res.status).toBe(202);
-  const record = (await gw.services.store.get(res.body.caseId)) as RoutedCase;
+  const key = `dl-page-${seq++}-${Date.now()}`;
+  const record = await submitDeadLetter(gw, ITEMS[adapter], REASONS[kind], key);
   expect(record.route.adapter).toBe(adapter);
-  const moved = await recordDeliveryFailed(gw.services.store, record, {
-    adapterId: adapter,
-    reason: REASONS[kind],
-  });
-  expect(moved.ok).toBe(true);
   made.set(record.id, { adapter, kind });
   return record.id;
 }

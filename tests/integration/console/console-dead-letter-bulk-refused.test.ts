@@ -3,9 +3,8 @@
 // as POST /v1/admin/dead-letters/replay answers it — 422 GW_BULK_REPLAY_REFUSED at /kind, nothing
 // replayed, audited alike — after the replay right is checked, as the API checks it first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoutedCase } from '../../../gateway/cases/case-record.ts';
-import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
-import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { submitDeadLetter } from '../../support/dead-letters.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 
 const REFUSED = 'refused: RETCODE -102 字段校验不通过';
@@ -17,15 +16,7 @@ const letters: string[] = [];
 beforeAll(async () => {
   gw = await startApiGateway({ GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' });
   for (let i = 0; i < 3; i++) {
-    const res = await gw
-      .client('portal-sc')
-      .submitCase<{ caseId: string }>(validExample('SW-005'), `bulk-refused-${i}-${Date.now()}`);
-    const record = (await gw.services.store.get(res.body.caseId)) as RoutedCase;
-    const moved = await recordDeliveryFailed(gw.services.store, record, {
-      adapterId: 'yn',
-      reason: REFUSED,
-    });
-    expect(moved.ok).toBe(true);
+    const record = await submitDeadLetter(gw, 'SW-005', REFUSED, `bulk-refused-${i}-${Date.now()}`);
     letters.push(record.id);
   }
   dev = new ConsoleClient(gw.url);

@@ -5,8 +5,8 @@
 // list, on the page and on the replay's confirmation, with the adapter's deliveries still waiting
 // to retry; and the page leads to the audit entries of that case.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
-import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { submitDeadLetter } from '../../support/dead-letters.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 
 let gw: ApiGateway;
@@ -18,13 +18,7 @@ const ids: Record<'refused' | 'gave-up' | 'unreadable', string> = {
 };
 
 async function deadLetter(key: string, reason: string): Promise<string> {
-  const res = await gw
-    .client('portal-sc')
-    .submitCase<{ caseId: string }>(validExample('SW-005'), `dl-kinds-${key}-${Date.now()}`);
-  const record = await gw.services.store.get(res.body.caseId);
-  if (record?.kind !== 'single') throw new Error('not a single case');
-  await recordDeliveryFailed(gw.services.store, record, { adapterId: 'yn', reason });
-  return record.id;
+  return (await submitDeadLetter(gw, 'SW-005', reason, `dl-kinds-${key}-${Date.now()}`)).id;
 }
 
 beforeAll(async () => {

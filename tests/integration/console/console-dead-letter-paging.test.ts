@@ -4,9 +4,8 @@
 // failures* must show the same pages both ways, each letter once, in the store's order, with the
 // filters kept on every link; the page back that reaches the oldest is the first page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoutedCase } from '../../../gateway/cases/case-record.ts';
-import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
-import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { submitDeadLetter } from '../../support/dead-letters.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 
 const GAVE_UP = 'gave up after 5 attempts: province unreachable (ECONNREFUSED)';
@@ -27,16 +26,7 @@ let seq = 0;
 
 async function deadLetter(kind: Kind): Promise<void> {
   const { item, reason } = KINDS[kind];
-  const res = await gw
-    .client('portal-sc')
-    .submitCase<{ caseId: string }>(validExample(item), `dl-paging-${seq++}-${Date.now()}`);
-  expect(res.status).toBe(202);
-  const record = (await gw.services.store.get(res.body.caseId)) as RoutedCase;
-  const moved = await recordDeliveryFailed(gw.services.store, record, {
-    adapterId: record.route.adapter,
-    reason,
-  });
-  expect(moved.ok).toBe(true);
+  const record = await submitDeadLetter(gw, item, reason, `dl-paging-${seq++}-${Date.now()}`);
   made.set(record.id, kind);
 }
 
