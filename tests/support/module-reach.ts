@@ -1,6 +1,6 @@
-// Which test files reach a package through their imports, read from the source (vitest.config.ts):
-// a file that imports nock, or imports a module of ours that does, reaches it. Only relative
-// imports are followed, through the project's own files; packages are leaves.
+// Which test files reach a package or a module of ours through their imports, read from the source
+// (vitest.config.ts): a file that imports nock, or imports a module of ours that does, reaches it.
+// Only relative imports are followed, through the project's own files; packages are leaves.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -17,16 +17,26 @@ function testFiles(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** The `.test.ts` files under `roots` (relative to `root`) whose imports reach `pkg`. */
-export function testFilesReaching(root: string, roots: readonly string[], pkg: string): string[] {
+/**
+ * The `.test.ts` files under `roots` (relative to `root`) whose imports reach one of `targets`: a
+ * package's name, or a module's path relative to `root`.
+ */
+export function testFilesReaching(
+  root: string,
+  roots: readonly string[],
+  targets: readonly string[],
+): string[] {
+  const modules = new Set(targets.map((t) => resolve(root, t)));
   const reaches = new Map<string, boolean>();
   const visit = (file: string): boolean => {
     const known = reaches.get(file);
     if (known !== undefined) return known;
     reaches.set(file, false); // an import cycle does not reach it through itself
-    const found = specifiers(file).some((s) =>
-      s.startsWith('.') ? s.endsWith('.ts') && visit(resolve(dirname(file), s)) : s === pkg,
-    );
+    const found = specifiers(file).some((s) => {
+      if (!s.startsWith('.')) return targets.includes(s);
+      const path = resolve(dirname(file), s);
+      return modules.has(path) || (s.endsWith('.ts') && visit(path));
+    });
     reaches.set(file, found);
     return found;
   };
