@@ -13,9 +13,10 @@ import { testFilesReaching } from './tests/support/module-reach.ts';
 // Files that reach nock (directly or through a support module) run in a process of their own
 // each: nock patches node:http and fetch for the whole process, and a file that refuses the
 // network (nock.disableNetConnect) would refuse it to every later file in that process. So do the
-// files that start a Redis Cluster of their own (tests/support/redis-cluster.ts): in two of three
-// shuffled file orders a BullMQ worker on such a cluster timed out in a process that had run other
-// files first (never alone, nor in the usual order); kept apart until that is understood.
+// files that start a Redis Cluster of their own (tests/support/redis-cluster.ts): in two shuffled
+// file orders on a loaded machine a BullMQ worker on such a cluster timed out in a process that
+// had run other files first; the same order on a quiet machine passed, as every run alone did.
+// Kept apart until that is understood.
 //
 // The end-to-end and browser files then run two at a time, each in a process of its own: each
 // drives a whole system (gateway, workers, sandboxes, a browser) and spends most of its time
