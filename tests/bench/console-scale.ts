@@ -72,9 +72,7 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
 const ms = (n: number) => `${n.toFixed(0).padStart(7)} ms`;
 
 try {
-  const operator = new ConsoleClient(url);
-  const signedIn = await operator.signIn('operator-dev');
-  if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
+  const operator = await ConsoleClient.signedIn(url, 'operator-dev');
   let filled = 0;
   for (const size of SIZES) {
     const [, fillMs] = await timed(() => fillAuditChain(redis, keys, size - filled));

@@ -76,6 +76,21 @@ export class ConsoleClient {
     return m[1]!;
   }
 
+  /**
+   * A client at `base` signed in as `operator` (a development operator's password by default);
+   * throws unless the sign-in answered 303, so a test's setup fails where the sign-in did.
+   */
+  static async signedIn(
+    base: string,
+    operator: string,
+    password = DEV_PASSWORDS[operator] ?? '',
+  ): Promise<ConsoleClient> {
+    const client = new ConsoleClient(base);
+    const res = await client.signIn(operator, password);
+    if (res.status !== 303) throw new Error(`signing in ${operator} answered ${res.status}`);
+    return client;
+  }
+
   /** Opens the sign-in page and posts the form; answers the POST's response. */
   async signIn(
     operator: string,

@@ -156,8 +156,7 @@ describe("a dead letter's failure reason on the console", () => {
   });
 
   it('is shown whole on the page once an operator with unmask gives a reason, audited as dead-letter.read-unmasked', async () => {
-    const dev = new ConsoleClient(gw.url);
-    expect((await dev.signIn('operator-dev')).status).toBe(303);
+    const dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
     const masked = await dev.get(`/console/dead-letters/${caseId}`);
     expect(masked.text).toContain('id="unmask-form"');
     const csrf = ConsoleClient.csrfOf(masked.text);
@@ -185,8 +184,7 @@ describe("a dead letter's failure reason on the console", () => {
   });
 
   it('refuses the unmasked page to an operator without unmask, audited as refused, with no form offered', async () => {
-    const readonly = new ConsoleClient(gw.url);
-    expect((await readonly.signIn('operator-readonly')).status).toBe(303);
+    const readonly = await ConsoleClient.signedIn(gw.url, 'operator-readonly');
     const page = await readonly.get(`/console/dead-letters/${caseId}`);
     expect(page.text).not.toContain('id="unmask-form"');
     const refused = await readonly.post(`/console/dead-letters/${caseId}/unmask`, {
@@ -250,8 +248,7 @@ describe('a failure reason stored in clear before reasons were sealed, or one th
       }),
     );
     expect(JSON.stringify(gw.logLines())).not.toContain(ID_NUMBER);
-    const readonly = new ConsoleClient(gw.url);
-    expect((await readonly.signIn('operator-readonly')).status).toBe(303);
+    const readonly = await ConsoleClient.signedIn(gw.url, 'operator-readonly');
     const page = await readonly.get(`/console/dead-letters/${id}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain(UNREADABLE_FAILURE_REASON);

@@ -61,8 +61,7 @@ beforeAll(async () => {
   newestFirst = stored
     .sort((a, b) => b.ms - a.ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .map((d) => d.id);
-  dev2 = new ConsoleClient(gw.url);
-  expect((await dev2.signIn('operator-dev-2')).status).toBe(303);
+  dev2 = await ConsoleClient.signedIn(gw.url, 'operator-dev-2');
 }, 120_000);
 afterAll(async () => {
   await gw?.close();

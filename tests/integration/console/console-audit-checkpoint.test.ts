@@ -23,8 +23,7 @@ beforeAll(async () => {
   gw = await startApiGateway({ GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' });
   keys = redisKeys(gw.config.keyPrefix).audit;
   await fillAuditChain(gw.services.redis, redisKeys(gw.config.keyPrefix), FILLED);
-  dev = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

@@ -19,8 +19,7 @@ beforeAll(async () => {
       outcome: 'ok',
       requestId: `req-${i}`,
     });
-  dev = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

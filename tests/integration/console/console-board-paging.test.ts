@@ -22,8 +22,7 @@ beforeAll(async () => {
     itemCode: 'SF-009',
     shards: gw.config.redisShards,
   });
-  c = new ConsoleClient(gw.url);
-  expect((await c.signIn('operator-dev')).status).toBe(303);
+  c = await ConsoleClient.signedIn(gw.url, 'operator-dev');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

@@ -32,8 +32,7 @@ beforeAll(async () => {
   rectificationId = rated.body.rectification!.id;
   clock.set('2026-10-30T02:00:00Z');
   await superviseOnce(supervisorOf(gw), clock.ms());
-  c = new ConsoleClient(gw.url);
-  expect((await c.signIn('operator-dev')).status).toBe(303);
+  c = await ConsoleClient.signedIn(gw.url, 'operator-dev');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

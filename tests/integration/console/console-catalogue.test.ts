@@ -14,10 +14,8 @@ beforeAll(async () => {
     { GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' },
     { liveCatalogue: true },
   );
-  dev = new ConsoleClient(gw.url);
-  readonly = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
-  expect((await readonly.signIn('operator-readonly')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
+  readonly = await ConsoleClient.signedIn(gw.url, 'operator-readonly');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

@@ -66,10 +66,8 @@ beforeAll(async () => {
     },
     { relay: false },
   );
-  dev = new ConsoleClient(gw.url);
-  readonly = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
-  expect((await readonly.signIn('operator-readonly')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
+  readonly = await ConsoleClient.signedIn(gw.url, 'operator-readonly');
 }, 90_000);
 
 afterAll(async () => {

@@ -19,10 +19,8 @@ beforeAll(async () => {
     const record = await submitDeadLetter(gw, 'SW-005', REFUSED, `bulk-refused-${i}-${Date.now()}`);
     letters.push(record.id);
   }
-  dev = new ConsoleClient(gw.url);
-  readonly = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
-  expect((await readonly.signIn('operator-readonly')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
+  readonly = await ConsoleClient.signedIn(gw.url, 'operator-readonly');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

@@ -33,8 +33,7 @@ beforeAll(async () => {
     'unreadable',
     'stored submission unreadable: data key k0 is not listed',
   );
-  dev = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

@@ -47,8 +47,7 @@ beforeAll(async () => {
     .map((e) => e.kind);
   for (let i = 0; i < order.length; i += 20)
     await Promise.all(order.slice(i, i + 20).map((kind) => deadLetter(kind)));
-  dev = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
 }, 180_000);
 afterAll(async () => {
   await gw?.close();

@@ -67,8 +67,7 @@ beforeAll(async () => {
       xz: { ...base.xz, attempts: 1, backoffMs: 20 },
     },
   });
-  dev = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
 }, 60_000);
 afterAll(async () => {
   await workers?.stop();

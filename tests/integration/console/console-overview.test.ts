@@ -35,10 +35,8 @@ beforeAll(async () => {
   clock.set('2026-10-30T02:00:00Z');
   await superviseOnce(supervisorOf(gw), clock.ms());
 
-  dev = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
-  editor = new ConsoleClient(gw.url);
-  expect((await editor.signIn('operator-readonly')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
+  editor = await ConsoleClient.signedIn(gw.url, 'operator-readonly');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();
@@ -121,8 +119,7 @@ describe('the console overview while Redis does not answer its figures', () => {
       { redisUrl: gate.url, relay: false },
     );
     try {
-      const c = new ConsoleClient(cut.url);
-      expect((await c.signIn('operator-dev')).status).toBe(303);
+      const c = await ConsoleClient.signedIn(cut.url, 'operator-dev');
       // The session is read; the first count of the outbox, and all after it, get no answer.
       gate.holdNext('ZCARD');
       const blind = await c.get('/console/');

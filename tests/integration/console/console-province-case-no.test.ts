@@ -17,8 +17,7 @@ let seq = 0;
 
 beforeAll(async () => {
   gw = await startApiGateway({ GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' });
-  dev = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

@@ -31,10 +31,8 @@ beforeAll(async () => {
   id = rated.body.rectification!.id;
   const visited = await rectificationEvent(gw, id, 'visited', `已回访，电话 ${VISIT_PHONE}`);
   expect(visited.status).toBe(200);
-  dev = new ConsoleClient(gw.url);
-  readonly = new ConsoleClient(gw.url);
-  expect((await dev.signIn('operator-dev')).status).toBe(303);
-  expect((await readonly.signIn('operator-readonly')).status).toBe(303);
+  dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
+  readonly = await ConsoleClient.signedIn(gw.url, 'operator-readonly');
 }, 60_000);
 afterAll(async () => {
   await gw?.close();

@@ -79,10 +79,8 @@ beforeAll(async () => {
   for (const id of [forForms, forRefusals, forRace]) await appeal(id);
   // Decided two working days later (Tuesday 11/3): a rejected appeal moves the deadlines.
   clock.set('2026-11-03T02:00:00Z');
-  c = new ConsoleClient(gw.url);
-  expect((await c.signIn('operator-dev')).status).toBe(303);
-  readonly = new ConsoleClient(gw.url);
-  expect((await readonly.signIn('operator-readonly')).status).toBe(303);
+  c = await ConsoleClient.signedIn(gw.url, 'operator-dev');
+  readonly = await ConsoleClient.signedIn(gw.url, 'operator-readonly');
 }, 120_000);
 afterAll(async () => {
   await gw?.close();
