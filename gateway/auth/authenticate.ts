@@ -86,7 +86,11 @@ export function authenticate(
       });
     }
     const client = clients.get(clientId);
-    if (!client) throw new GatewayError('GW_AUTH_UNKNOWN_CLIENT');
+    if (!client) {
+      throw new GatewayError('GW_AUTH_UNKNOWN_CLIENT', {
+        detail: 'X-Gw-Client names no client registered with this gateway',
+      });
+    }
     if (!client.signatureMethods.includes(method)) {
       throw new GatewayError('GW_AUTH_BAD_SIGNATURE', {
         detail: `${method} is not allowed for this client`,
@@ -144,7 +148,11 @@ export function authenticate(
       redis
         .set(settings.keys.nonce(client.id, nonce), '1', 'EX', settings.nonceTtlSeconds, 'NX')
         .then((fresh) => {
-          if (fresh !== 'OK') throw new GatewayError('GW_AUTH_REPLAYED_NONCE');
+          if (fresh !== 'OK') {
+            throw new GatewayError('GW_AUTH_REPLAYED_NONCE', {
+              detail: `This X-Gw-Nonce was used by this client within the last ${settings.nonceTtlSeconds} s: sign every request, a retry too, with a fresh nonce`,
+            });
+          }
         }),
     );
     res.locals.client = client;

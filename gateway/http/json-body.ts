@@ -57,15 +57,19 @@ function hasBody(req: IncomingMessage): boolean {
   );
 }
 
+const NOT_JSON = {
+  detail: 'A body is sent as Content-Type: application/json (or application/*+json), in UTF-8',
+};
+
 const requireUtf8Json: RequestHandler = (req, _res, next) => {
   if (!hasBody(req)) return next();
-  if (!req.is(JSON_TYPES)) return next(new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE'));
+  if (!req.is(JSON_TYPES)) return next(new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', NOT_JSON));
   // The same parser body-parser decodes with, so what is checked here is what gets decoded.
   let charset: string | undefined;
   try {
     charset = parseContentType(req.headers['content-type']!).parameters.charset;
   } catch {
-    return next(new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE'));
+    return next(new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', NOT_JSON));
   }
   // Either order of `charset=utf-8; charset=latin1` is refused alike: body-parser decodes by the
   // first, so accepting one order and refusing the other was an accident of which came first.

@@ -114,7 +114,9 @@ export function toProblem(error: GatewayError, requestId: string): Problem {
     code: error.code,
     requestId,
   };
-  if (error.detail && error.code !== 'GW_INTERNAL') body.detail = error.detail;
+  // Every problem but the bare 500 has a detail (DESIGN §3's problem shape): where the raiser
+  // gave none (a 4xx express raised, a record gone between read and write) the title stands in.
+  if (error.code !== 'GW_INTERNAL') body.detail = error.detail || spec.title;
   if (error.errors?.length) body.errors = error.errors;
   if (error.code !== 'GW_INTERNAL') Object.assign(body, error.extensions);
   return { status: spec.status, headers: error.headers, body };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, GatewayError } from '../../gateway/shared/errors.ts';
-import { toProblem } from '../../gateway/shared/problem.ts';
+import { asGatewayError, toProblem } from '../../gateway/shared/problem.ts';
 
 describe('error catalogue', () => {
   it('keeps the README error table equal to the catalogue, code by code', () => {
@@ -30,5 +30,22 @@ describe('error catalogue', () => {
     const problem = toProblem(error, 'req-1');
     expect(problem.status).toBe(500);
     expect(JSON.stringify(problem.body)).not.toContain('secret');
+  });
+
+  it('gives every problem but the bare GW_INTERNAL a detail, its title when the raiser gave none (DESIGN §3)', () => {
+    for (const code of Object.keys(ERROR_CATALOGUE) as (keyof typeof ERROR_CATALOGUE)[]) {
+      const body = toProblem(new GatewayError(code), 'req-1').body;
+      if (code === 'GW_INTERNAL') expect(body.detail).toBeUndefined();
+      else expect(body.detail).toBe(ERROR_CATALOGUE[code].title);
+    }
+    // A 4xx express or its middleware raised, with no detail of ours.
+    const raised = Object.assign(new Error('Precondition Failed'), { status: 412 });
+    expect(toProblem(asGatewayError(raised), 'req-2').body).toMatchObject({
+      code: 'GW_BAD_REQUEST',
+      detail: 'Bad request',
+    });
+    expect(toProblem(new GatewayError('GW_NOT_FOUND', { detail: 'No such thing' }), 'r').body.detail).toBe(
+      'No such thing',
+    );
   });
 });

@@ -100,20 +100,22 @@ describe('request signing', () => {
     }
   });
 
-  it('refuses a replayed nonce with 401 GW_AUTH_REPLAYED_NONCE', async () => {
+  it('refuses a replayed nonce with 401 GW_AUTH_REPLAYED_NONCE, its detail saying to sign with a fresh nonce', async () => {
     const headers = signRequest(creds(), { method: 'GET', url: '/v1/divisions/530323' });
     expect((await send('/v1/divisions/530323', headers)).status).toBe(200);
     const again = await send('/v1/divisions/530323', headers);
     expect(again).toMatchObject({ status: 401, body: { code: 'GW_AUTH_REPLAYED_NONCE' } });
+    expect(again.body.detail).toMatch(/X-Gw-Nonce was used by this client.*fresh nonce/);
   });
 
-  it('refuses an unknown client with 401 GW_AUTH_UNKNOWN_CLIENT', async () => {
+  it('refuses an unknown client with 401 GW_AUTH_UNKNOWN_CLIENT, its detail naming X-Gw-Client', async () => {
     const headers = signRequest(
       { clientId: 'portal-bj', secret: 'y'.repeat(40) },
       { method: 'GET', url: '/v1/divisions/530323' },
     );
     const res = await send('/v1/divisions/530323', headers);
     expect(res).toMatchObject({ status: 401, body: { code: 'GW_AUTH_UNKNOWN_CLIENT' } });
+    expect(res.body.detail).toBe('X-Gw-Client names no client registered with this gateway');
   });
 
   it('refuses missing headers and a malformed nonce with 401 GW_AUTH_MISSING', async () => {

@@ -56,6 +56,20 @@ describe('charsets', () => {
     expect((await post(SW005, { contentType })).status).toBe(202);
   });
 
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
+    'refuses Content-Type %s with 415 GW_UNSUPPORTED_MEDIA_TYPE, its detail naming the type to send',
+    async (contentType) => {
+      const problem = await expectProblem(
+        await post(SW005, { contentType }),
+        415,
+        'GW_UNSUPPORTED_MEDIA_TYPE',
+      );
+      expect(problem.detail).toBe(
+        'A body is sent as Content-Type: application/json (or application/*+json), in UTF-8',
+      );
+    },
+  );
+
   it('refuses charset=utf-7 with 415 instead of storing mojibake', async () => {
     // "+ZwpmDg-" is 李明 in UTF-7: read as UTF-7 the body is a valid envelope with another name.
     const body = SW005.replace('"李明"', '"+Zw5mDg-"');
