@@ -34,7 +34,10 @@ const problemSchemas = {
       title: str(),
       status: { type: 'integer', minimum: 400, maximum: 599 },
       code: { type: 'string', enum: errorCodes },
-      detail: str(),
+      detail: str(
+        'What is wrong and what to do; in every problem but a bare 500 `GW_INTERNAL` (the ' +
+          'title again where there is nothing more to say).',
+      ),
       requestId: str(),
       errors: { type: 'array', items: ref('FieldProblem') },
       stringToSign: str(

@@ -114,7 +114,7 @@ export function toProblem(error: GatewayError, requestId: string): Problem {
     code: error.code,
     requestId,
   };
-  // Every problem but the bare 500 has a detail (DESIGN §3's problem shape): where the raiser
+  // Every problem but the bare 500 has a detail (gateway/README.md#errors): where the raiser
   // gave none (a 4xx express raised, a record gone between read and write) the title stands in.
   if (error.code !== 'GW_INTERNAL') body.detail = error.detail || spec.title;
   if (error.errors?.length) body.errors = error.errors;

@@ -32,7 +32,7 @@ describe('error catalogue', () => {
     expect(JSON.stringify(problem.body)).not.toContain('secret');
   });
 
-  it('gives every problem but the bare GW_INTERNAL a detail, its title when the raiser gave none (DESIGN §3)', () => {
+  it('gives every problem but the bare GW_INTERNAL a detail, its title when the raiser gave none', () => {
     for (const code of Object.keys(ERROR_CATALOGUE) as (keyof typeof ERROR_CATALOGUE)[]) {
       const body = toProblem(new GatewayError(code), 'req-1').body;
       if (code === 'GW_INTERNAL') expect(body.detail).toBeUndefined();
@@ -44,8 +44,8 @@ describe('error catalogue', () => {
       code: 'GW_BAD_REQUEST',
       detail: 'Bad request',
     });
-    expect(toProblem(new GatewayError('GW_NOT_FOUND', { detail: 'No such thing' }), 'r').body.detail).toBe(
-      'No such thing',
-    );
+    expect(
+      toProblem(new GatewayError('GW_NOT_FOUND', { detail: 'No such thing' }), 'r').body.detail,
+    ).toBe('No such thing');
   });
 });
