@@ -42,10 +42,16 @@ export const CASE_ROUTES = [
       tags: ['cases'],
       summary: 'Submit a case (portal clients)',
       description:
-        'Validation order: envelope schema → identifier checks → item payload schema ' +
-        '(`components.schemas["item.<itemCode>.v<itemVersion>"]`) → routing rules. All problems ' +
-        'of one stage are reported together. The 202 is sent only after the case record and ' +
-        'its outbox entry are stored in one atomic step; a relay turns the entry into the job.',
+        'Validation order: envelope schema (422 `GW_VALIDATION_FAILED`) → identifier checks ' +
+        '(422 `GW_IDENTIFIER_INVALID`) → the item and version (404 `GW_ITEM_NOT_FOUND` at ' +
+        '`/itemCode`, 422 `GW_ITEM_VERSION_NOT_FOUND` at `/itemVersion`) → item payload schema ' +
+        '(`components.schemas["item.<itemCode>.v<itemVersion>"]`), then its cross-field rules ' +
+        "(422 `GW_PAYLOAD_INVALID`, a rule's name as `keyword`) → routing rules (422 with the " +
+        'routing code, keyword `routing`). All problems of the first failing stage are reported ' +
+        'together, each with its JSON pointer. The 202 is sent only after the case record and ' +
+        'its outbox entry are stored in one atomic step; a relay turns the entry into the job. ' +
+        'With a `callbackUrl`, every move of the case is also posted there, signed (not described ' +
+        'here: README.md#callbacks).',
       parameters: ['IdempotencyKey'],
       responses: {
         '202': {

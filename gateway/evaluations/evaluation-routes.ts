@@ -1,7 +1,7 @@
 // The 好差评 rows of the route table (gateway/README.md#evaluations): the portal's evaluation of a
 // closed case, and the evaluation statistics (counts and rates, no personal data).
 import { routesFor } from '../http/api-route.ts';
-import { jsonResponse } from '../openapi/shared-components.ts';
+import { headerRef, jsonResponse } from '../openapi/shared-components.ts';
 import { EVALUATION_BODY } from './evaluation.ts';
 import {
   EVALUATION_STATS_QUERY,
@@ -36,33 +36,37 @@ export const EVALUATION_ROUTES = [
         'body replays the 201 with `Idempotent-Replayed: true`.',
       parameters: ['CaseId', 'IdempotencyKey'],
       responses: {
-        '201': jsonResponse('Recorded.', {
-          type: 'object',
-          properties: {
-            evaluationId: { type: 'string' },
-            caseId: { type: 'string' },
-            rated: { type: 'string', enum: ['handling', 'collecting'] },
-            level: { type: 'integer', minimum: 1, maximum: 5 },
-            at: {
-              type: 'string',
-              format: 'date-time',
-              description:
-                'When the rating was recorded (the case view shows the same). A replay of a 201 recorded before this member existed has none.',
-            },
-            rectification: {
-              type: 'object',
-              properties: {
-                id: { type: 'string' },
-                status: { type: 'string' },
-                visitDueAt: { type: 'string', format: 'date-time' },
-                dueAt: { type: 'string', format: 'date-time' },
-                links: { type: 'object', properties: { self: { type: 'string' } } },
+        '201': jsonResponse(
+          'Recorded.',
+          {
+            type: 'object',
+            properties: {
+              evaluationId: { type: 'string' },
+              caseId: { type: 'string' },
+              rated: { type: 'string', enum: ['handling', 'collecting'] },
+              level: { type: 'integer', minimum: 1, maximum: 5 },
+              at: {
+                type: 'string',
+                format: 'date-time',
+                description:
+                  'When the rating was recorded (the case view shows the same). A replay of a 201 recorded before this member existed has none.',
               },
-              required: ['id', 'status', 'visitDueAt', 'dueAt', 'links'],
+              rectification: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  status: { type: 'string' },
+                  visitDueAt: { type: 'string', format: 'date-time' },
+                  dueAt: { type: 'string', format: 'date-time' },
+                  links: { type: 'object', properties: { self: { type: 'string' } } },
+                },
+                required: ['id', 'status', 'visitDueAt', 'dueAt', 'links'],
+              },
             },
+            required: ['evaluationId', 'caseId', 'level', 'rated'],
           },
-          required: ['evaluationId', 'caseId', 'level', 'rated'],
-        }),
+          { 'Idempotent-Replayed': headerRef('IdempotentReplayed') },
+        ),
       },
       problems: [404, 409, 422],
     },

@@ -76,8 +76,9 @@ export function parameterComponents(): Record<string, unknown> {
       in: 'header',
       required: true,
       description:
-        'Same key + same body → the same 202 with `Idempotent-Replayed: true`; same key, ' +
-        'different body → 409 `GW_IDEMPOTENCY_CONFLICT`.',
+        'Same key + same body (as canonical JSON: key order and whitespace do not matter) → ' +
+        "the same answer (a case's 202, a rating's 201) with `Idempotent-Replayed: true`; " +
+        'same key, different body → 409 `GW_IDEMPOTENCY_CONFLICT`.',
       schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]{8,128}$' },
     },
     OptionalIdempotencyKey: {
@@ -153,8 +154,12 @@ export function problems(...statuses: ProblemStatus[]): Record<string, unknown> 
   );
 }
 
-export function jsonResponse(description: string, schema: unknown): Record<string, unknown> {
-  return { description, content: { 'application/json': { schema } } };
+export function jsonResponse(
+  description: string,
+  schema: unknown,
+  headers?: Record<string, unknown>,
+): Record<string, unknown> {
+  return { description, ...(headers && { headers }), content: { 'application/json': { schema } } };
 }
 
 export { schemaRef, headerRef };

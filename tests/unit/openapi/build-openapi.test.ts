@@ -86,6 +86,19 @@ describe('buildOpenApi', () => {
       );
   });
 
+  it("gives a rating's 201 Idempotent-Replayed, as a submission's 202, and names both answers in the Idempotency-Key's description", () => {
+    const rate = '#/paths/~1v1~1cases~1{caseId}~1evaluations/post';
+    expect(at(`${rate}/parameters`)).toContainEqual({
+      $ref: '#/components/parameters/IdempotencyKey',
+    });
+    expect(at(`${rate}/responses/201/headers`)).toEqual({
+      'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' },
+    });
+    expect(at('#/components/parameters/IdempotencyKey/description')).toMatch(
+      /a case's 202, a rating's 201/,
+    );
+  });
+
   it('gives POST /v1/cases its contract: Idempotency-Key, 202 headers and every refusal', () => {
     const submit = '#/paths/~1v1~1cases/post';
     expect(at(`${submit}/parameters`)).toContainEqual({
