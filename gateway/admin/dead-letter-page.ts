@@ -1,25 +1,20 @@
 // One page of the dead letters (gateway/README.md#dead-letters), for the API's list, the console's
 // and the bulk replay: oldest failure first over every shard, from a position (failedAtMs + case
 // id, cases/dead-letter-list.ts) rather than an offset, so letters replayed or added between two
-// pages neither repeat one nor skip one. Filters by adapter and by failure kind are applied to the
-// cases read, so a filtered page reads at most SCAN_BUDGET letters: it may hold fewer than `limit`
-// items and still carry a cursor (as the audit chain's filtered pages do). The console also reads
-// a page backwards from a position (deadLetterPageBefore), for its previous-page link.
+// pages neither repeat one nor skip one. A page filtered by adapter or failure kind reads the
+// dead-letter index of that adapter and kind (cases/dead-letter-index.ts) in the same order, so it
+// passes no other letter. A letter whose case moved on between the list's read and the case's is
+// skipped, and a page reads at most SCAN_BUDGET letters: it may hold fewer than `limit` items and
+// still carry a cursor (as the audit chain's filtered pages do). The console also reads a page
+// backwards from a position (deadLetterPageBefore), for its previous-page link.
+import type { DeadLetterFilter } from '../cases/dead-letter-index.ts';
 import type { DeadLetterPosition } from '../cases/dead-letter-list.ts';
 import type { CaseStore } from '../cases/case-store.ts';
-import type { FailureKindKey } from '../cases/failure-kind.ts';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { deadLetterAt, type DeadLetter, type DeadLetterReader } from './dead-letters.ts';
 
-/** How many dead letters one filtered page reads at most before it answers with a cursor. */
+/** How many dead letters one page reads at most before it answers with a cursor. */
 export const SCAN_BUDGET = 2000;
-/** Dead letters read per round trip of a filtered page. */
-const CHUNK = 200;
-
-export interface DeadLetterFilter {
-  adapter?: string;
-  kind?: FailureKindKey;
-}
 
 export interface DeadLetterPageRequest extends DeadLetterFilter {
   /** The last position of the previous page (absent: from the oldest). */
@@ -72,8 +67,9 @@ export async function deadLetterPageBefore(
 
 /**
  * Up to `limit` letters matching the filter past `from`, in the list's order (1) or backwards
- * (-1), reading at most SCAN_BUDGET when filtered. `last` is the last letter consumed — where a
- * further page that way starts — and `ended` says none is left that way.
+ * (-1), from the index of the filter's adapter and kind (the whole list unfiltered), reading at
+ * most SCAN_BUDGET. `last` is the last letter consumed — where a further page that way starts —
+ * and `ended` says none is left that way.
  */
 async function scan(
   store: CaseStore,
@@ -82,20 +78,23 @@ async function scan(
   from: DeadLetterPosition | undefined,
   direction: 1 | -1,
 ) {
-  const filtered = request.adapter !== undefined || request.kind !== undefined;
+  const filter: DeadLetterFilter = {
+    ...(request.adapter !== undefined ? { adapter: request.adapter } : {}),
+    ...(request.kind !== undefined ? { kind: request.kind } : {}),
+  };
   const items: DeadLetter[] = [];
   let position = from;
   let first: DeadLetterPosition | undefined;
   let scanned = 0;
   const done = (ended: boolean) => ({ items, first, last: position, ended });
   while (scanned < SCAN_BUDGET) {
-    // Unfiltered, one more than the page needs tells whether a further page exists.
-    const want = filtered ? CHUNK : request.limit - items.length + 1;
+    // One more than the page needs tells whether a further page exists.
+    const want = request.limit - items.length + 1;
     const batch =
       direction === 1
-        ? await store.deadLettersAfter(position, want)
+        ? await store.deadLettersAfter(position, want, filter)
         : position
-          ? await store.deadLettersBefore(position, want)
+          ? await store.deadLettersBefore(position, want, filter)
           : [];
     const letters = await Promise.all(batch.map((p) => deadLetterAt(store, reader, p)));
     for (const [i, entry] of batch.entries()) {
@@ -104,18 +103,11 @@ async function scan(
       first ??= entry;
       scanned += 1;
       const letter = letters[i];
-      if (letter && matches(letter, request)) items.push(letter);
+      if (letter) items.push(letter);
     }
     if (batch.length < want) return done(true);
   }
   return done(false);
-}
-
-function matches(letter: DeadLetter, filter: DeadLetterFilter): boolean {
-  return (
-    (filter.adapter === undefined || letter.adapter === filter.adapter) &&
-    (filter.kind === undefined || letter.kind === filter.kind)
-  );
 }
 
 // A case id (ULID, a joint child's with its -n), after the failure's time in ms.

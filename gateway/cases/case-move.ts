@@ -5,6 +5,8 @@
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { CaseRecord, HistoryEntry } from './case-record.ts';
 import type { CaseStatus } from './case-status.ts';
+import { indexCall } from './dead-letter-index.ts';
+import type { FailureKindKey } from './failure-kind.ts';
 import { familyKeys, PARENT_RULE_JSON, type JointFamily } from './joint-parent.ts';
 import { AWAITING_PROVINCE, LIFECYCLE, type MoveName } from './lifecycle.ts';
 
@@ -88,6 +90,11 @@ export interface PlannedMove {
   entries: HistoryEntry[];
   fields: Readonly<Record<string, string>>;
   deadLetter: 'add' | 'remove' | '';
+  /**
+   * The kind of the failure reason this move seals (failureKindOf of the reason in clear, set by
+   * the store as it seals it): the dead-letter index the case joins. Absent: `other`.
+   */
+  failureKind?: FailureKindKey;
 }
 
 /**
@@ -170,6 +177,12 @@ export function transitionCall(
     record.kind === 'joint-parent'
       ? undefined
       : (plan.fields.provinceCaseNo ?? record.provinceCaseNo);
+  // The dead-letter index changes with the list (gateway/README.md#dead-letters). Only a routed
+  // case ever joins the list: a joint parent has no adapter of its own to be counted under.
+  const index =
+    plan.deadLetter && record.kind !== 'joint-parent'
+      ? indexCall(keys.shardOf(id), record.route.adapter, plan.deadLetter, plan.failureKind)
+      : undefined;
   return {
     keys: [
       keys.case(id),
@@ -180,6 +193,7 @@ export function transitionCall(
       keys.shardOf(id).deadLetters,
       keys.shardOf(id).moveOutbox,
       ...(watched ? [keys.shardOf(id).provinceSilence(watched)] : []),
+      ...(index ? index.keys : []),
       ...(family ? familyKeys(keys, family) : []),
       ...(provinceCaseNo ? [keys.shardOf(id).provinceCase(provinceCaseNo)] : []),
     ],
@@ -203,6 +217,7 @@ export function transitionCall(
       // the move outbox entry's score with its own.
       Date.now(),
       provinceCaseNo ? '1' : '',
+      index ? index.kind : '',
     ],
   };
 }

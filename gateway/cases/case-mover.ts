@@ -29,6 +29,7 @@ import {
   SEALED_FAILURE_REASON_FIELD,
   sealFailureReason,
 } from './failure-reason.ts';
+import { failureKindOf } from './failure-kind.ts';
 import type { JointFamilies } from './joint-family.ts';
 import type { MoveName } from './lifecycle.ts';
 import { moveEntry, type MoveOutbox } from './move-outbox.ts';
@@ -162,7 +163,8 @@ export class CaseMover {
   /**
    * The move's fields with its failure reason sealed in (failure-reason.ts), sealed to the case: no
    * reason reaches the hash in clear. One stored in clear before reasons were sealed is blanked
-   * ('' reads as none) so it does not outlive its replacement.
+   * ('' reads as none) so it does not outlive its replacement. The reason's kind goes with the
+   * plan, for the dead-letter index.
    */
   #sealingFailureReason(record: CaseRecord, plan: PlannedMove, reason?: string): PlannedMove {
     const { fields } = plan;
@@ -179,6 +181,8 @@ export class CaseMover {
     if (record.storedFailureReason && 'clear' in record.storedFailureReason) {
       sealed[LEGACY_FAILURE_REASON_FIELD] = '';
     }
-    return { ...plan, fields: sealed };
+    // Classified here, the one place the reason is in clear before it is sealed: the dead-letter
+    // index it joins, so no reader has to open it to count or filter (dead-letter-index.ts).
+    return { ...plan, fields: sealed, failureKind: failureKindOf(reason) };
   }
 }

@@ -1,6 +1,6 @@
 // The case store's Lua scripts (cases/scripts/*.lua, each with a KEYS/ARGV/output header), loaded
 // once and run by SHA (shared/lua-script.ts). A script whose name list starts with library chunks
-// (last-move.lua, parent-follow.lua) is those chunks followed by the script that calls them: Redis
+// (last-move.lua, parent-follow.lua, dead-letter-index.lua) is those chunks followed by the script that calls them: Redis
 // scripts cannot include one another, and the joint parent rule and the way a move knows its own
 // second run must each be written once.
 import { readFileSync } from 'node:fs';
@@ -23,7 +23,12 @@ export const CASE_SCRIPTS = {
     'create-case.lua',
   ),
   claimOutbox: script('claim-outbox.lua'),
-  transitionCase: script('last-move.lua', 'parent-follow.lua', 'transition-case.lua'),
+  transitionCase: script(
+    'last-move.lua',
+    'parent-follow.lua',
+    'dead-letter-index.lua',
+    'transition-case.lua',
+  ),
   followParent: script('last-move.lua', 'parent-follow.lua', 'follow-parent.lua'),
   noteStatusQuery: script('note-status-query.lua'),
   // The same script raises a rectification's flags (one 督办 engine,
@@ -35,6 +40,7 @@ export const CASE_SCRIPTS = {
   resealCase: script('reseal-case.lua'),
   resealField: script('reseal-field.lua'),
   resealListEntry: script('reseal-list-entry.lua'),
+  reindexDeadLetter: script('dead-letter-index.lua', 'reindex-dead-letter.lua'),
 } as const;
 
 const CLAIM_DUE = script('claim-silent-cases.lua');

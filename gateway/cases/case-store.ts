@@ -16,7 +16,7 @@
 // (case-reader.ts), storing a submission (case-submissions.ts), moving (case-mover.ts), telling
 // and retelling moves (move-outbox.ts), joint families (joint-family.ts), the relay's outbox
 // (case-outbox.ts), silent cases (silent-cases.ts), marks outside the lifecycle (case-marks.ts),
-// dead letters (dead-letter-list.ts), and the sealed-record census and re-seal
+// dead letters (dead-letter-list.ts) and their index per adapter and kind (dead-letter-index.ts), and the sealed-record census and re-seal
 // (sealed-records.ts). Why a façade that delegates, not the parts handed to callers: some thirty
 // callers and the tests use `store.x(...)`, and a part handed out beside the store would be a
 // second path to the same method. A caller that needs one part says so in its type instead —
@@ -35,6 +35,7 @@ import { CaseOutbox } from './case-outbox.ts';
 import { CaseReader } from './case-reader.ts';
 import type { CaseStoreContext, CaseStoreSettings } from './case-store-context.ts';
 import { CaseSubmissions } from './case-submissions.ts';
+import { DeadLetterIndex } from './dead-letter-index.ts';
 import { DeadLetterList } from './dead-letter-list.ts';
 import { JointFamilies } from './joint-family.ts';
 import { MoveOutbox } from './move-outbox.ts';
@@ -98,6 +99,9 @@ export class CaseStore {
   readonly deadLettersAfter: DeadLetterList['deadLettersAfter'];
   readonly deadLettersBefore: DeadLetterList['deadLettersBefore'];
   readonly failureReason: DeadLetterList['failureReason'];
+  // The dead letters per adapter and kind, and the index's repair (dead-letter-index.ts).
+  readonly deadLetterTallies: DeadLetterIndex['tallies'];
+  readonly repairDeadLetterIndex: DeadLetterIndex['repairShard'];
 
   constructor(deps: CaseStoreDeps) {
     this.#keys = redisKeys(deps.config.keyPrefix, deps.config.redisShards);
@@ -158,7 +162,10 @@ export class CaseStore {
     this.linkFollowUp = marks.linkFollowUp.bind(marks);
     this.keepProvinceCaseNo = marks.keepProvinceCaseNo.bind(marks);
 
-    const deadLetters = new DeadLetterList(context);
+    const index = new DeadLetterIndex(context, reader);
+    this.deadLetterTallies = index.tallies.bind(index);
+    this.repairDeadLetterIndex = index.repairShard.bind(index);
+    const deadLetters = new DeadLetterList(context, index);
     this.deadLettersAfter = deadLetters.deadLettersAfter.bind(deadLetters);
     this.deadLettersBefore = deadLetters.deadLettersBefore.bind(deadLetters);
     this.failureReason = deadLetters.failureReason.bind(deadLetters);

@@ -3,12 +3,15 @@
 // and page (admin/dead-letters.ts). A part of the case store, built by the CaseStore
 // (case-store.ts) from its one context, so the keys, the Redis client and the sealer keep one
 // owner; the store delegates deadLettersAfter, deadLettersBefore and failureReason here. The list is written only by a
-// move (delivery-failed joins it, replayed leaves it: case-move.ts), never here.
+// move (delivery-failed joins it, replayed leaves it: case-move.ts), never here. A page of one
+// adapter or kind reads the dead-letter index instead (dead-letter-index.ts): the same order and
+// positions, without passing every other letter.
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import type { RedisClient } from '../shared/redis.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { CaseRecord } from './case-record.ts';
 import type { CaseStoreContext } from './case-store-context.ts';
+import { positionsOf, type DeadLetterFilter, type DeadLetterIndex } from './dead-letter-index.ts';
 import { openFailureReason, type OpenedFailureReason } from './failure-reason.ts';
 
 /** A dead letter's place in the list: when its delivery failed (ms) and its case id. */
@@ -27,11 +30,13 @@ export class DeadLetterList {
   readonly #redis: RedisClient;
   readonly #keys: RedisKeys;
   readonly #sealer: Sealer;
+  readonly #index: DeadLetterIndex;
 
-  constructor(context: CaseStoreContext) {
+  constructor(context: CaseStoreContext, index: DeadLetterIndex) {
     this.#redis = context.redis;
     this.#keys = context.keys;
     this.#sealer = context.sealer;
+    this.#index = index;
   }
 
   /**
@@ -39,16 +44,16 @@ export class DeadLetterList {
    * every shard, ties in case id order: the order a page's cursor names a position in, so a page
    * starts where the last ended whatever was added or removed meanwhile. Each shard is read by
    * score from the position's time on, skipping the members of that same millisecond up to its
-   * case id, in chunks until `count` past the position are found or the shard ends.
+   * case id, in chunks until `count` past the position are found or the shard ends. With a
+   * filter, each of the shard's indexes that match it is read so instead of its whole list.
    */
   async deadLettersAfter(
     after: DeadLetterPosition | undefined,
     count: number,
+    filter: DeadLetterFilter = {},
   ): Promise<DeadLetterPosition[]> {
-    const perShard = await Promise.all(
-      this.#keys.allShards.map((shard) => this.#shardFrom(shard.deadLetters, after, count, 1)),
-    );
-    return perShard.flat().sort(compareDeadLetters).slice(0, count);
+    const perKey = await this.#eachKey(filter, (key) => this.#shardFrom(key, after, count, 1));
+    return perKey.sort(compareDeadLetters).slice(0, count);
   }
 
   /**
@@ -59,14 +64,27 @@ export class DeadLetterList {
   async deadLettersBefore(
     before: DeadLetterPosition,
     count: number,
+    filter: DeadLetterFilter = {},
   ): Promise<DeadLetterPosition[]> {
+    const perKey = await this.#eachKey(filter, (key) => this.#shardFrom(key, before, count, -1));
+    return perKey.sort((a, b) => compareDeadLetters(b, a)).slice(0, count);
+  }
+
+  /** `read` of every shard's list, or with a filter of every shard's matching indexes. */
+  async #eachKey(
+    filter: DeadLetterFilter,
+    read: (key: string) => Promise<DeadLetterPosition[]>,
+  ): Promise<DeadLetterPosition[]> {
+    const filtered = filter.adapter !== undefined || filter.kind !== undefined;
     const perShard = await Promise.all(
-      this.#keys.allShards.map((shard) => this.#shardFrom(shard.deadLetters, before, count, -1)),
+      this.#keys.allShards.map(async (shard) => {
+        const keys = filtered
+          ? (await this.#index.indexesOf(shard, filter)).map((n) => n.key)
+          : [shard.deadLetters];
+        return (await Promise.all(keys.map(read))).flat();
+      }),
     );
-    return perShard
-      .flat()
-      .sort((a, b) => compareDeadLetters(b, a))
-      .slice(0, count);
+    return perShard.flat();
   }
 
   /** A shard's `count` letters past `from`: upwards (1) or downwards (-1, ZRANGE … REV). */
@@ -93,13 +111,11 @@ export class DeadLetterList {
         chunk,
         'WITHSCORES',
       )) as unknown[];
-      // RESP3 answers [member, score] pairs, RESP2 a flat list: flattened, both are the RESP2 list.
-      const flat = raw.flat();
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const entry = { caseId: String(flat[i]), failedAtMs: Number(flat[i + 1]) };
+      const read = positionsOf(raw);
+      for (const entry of read) {
         if (!from || compareDeadLetters(entry, from) * direction > 0) out.push(entry);
       }
-      if (flat.length < chunk * 2) break;
+      if (read.length < chunk) break;
     }
     return out.slice(0, count);
   }

@@ -12,6 +12,11 @@
 //   add) are told again: the portal's callback, 督办 tracking or settling, a closed case's rating
 //   windows — each idempotent, so a repeat is harmless; one deferred again stays claimed and is
 //   told again once its claim runs out;
+// - the dead-letter index (dead-letter-index.ts) is put right where a gateway of the previous
+//   version dead-lettered or replayed without it (a rolling upgrade, letters stored before it): in
+//   every pass whose counts of the list and the index differ, and over every letter in the first
+//   pass after a start and every FULL_CHECK_MS (a replay and a failure by an old instance can
+//   leave the counts equal and the kinds wrong);
 // - then, province after province, the same for rectification moves and openings.
 // What it did is counted for /metrics (metrics/reconciler-metrics.ts, given in the deps). A stuck
 // entry (a callback Redis keeps refusing) is claimed again every few passes for as long as it
@@ -22,6 +27,7 @@ import { relayShard, type RelayDeps } from '../queues/outbox-relay.ts';
 import type { Logger } from '../shared/logger.ts';
 import { rateLimitedLog, type RateLimitedLog } from '../shared/rate-limited-log.ts';
 import type { CaseStore } from './case-store.ts';
+import { FULL_CHECK_MS } from './dead-letter-index.ts';
 import type { JointFamilies } from './joint-family.ts';
 import type { MoveOutbox } from './move-outbox.ts';
 import { retellOutbox, type Retold, type UntoldMoves } from './untold-moves.ts';
@@ -43,12 +49,14 @@ export interface ReconcilePass {
   deferred: number;
   /** Moves whose retell failed: told again once their claim runs out. */
   failed: number;
+  /** Dead letters indexed, and index or list entries removed, by the index's repair. */
+  deadLettersReindexed: number;
 }
 
 export interface ReconcilerDeps extends Omit<RelayDeps, 'store'> {
   /** The relay's part of the case store, and what a pass repairs and retells with. */
   store: RelayDeps['store'] &
-    Pick<CaseStore, 'now' | 'shards'> &
+    Pick<CaseStore, 'now' | 'shards' | 'repairDeadLetterIndex'> &
     Pick<JointFamilies, 'jointParentsToCheck' | 'followParent' | 'jointParentChecked'> &
     Pick<MoveOutbox, 'claimUntoldMoves' | 'retellMove'>;
   rectifications: UntoldMoves;
@@ -79,11 +87,20 @@ export async function reconcileOnce(
   settings: ReconcilerSettings,
   log: Logger,
   repeats: RateLimitedLog = reconcilerRepeats(log),
+  /** Compare every dead letter with the index, not only the counts (a pass of its own: yes). */
+  fullIndexCheck = true,
 ): Promise<ReconcilePass> {
   const batch = settings.batch ?? 100;
   const metrics = deps.reconcilerMetrics;
   const now = deps.store.now().getTime();
-  const pass: ReconcilePass = { queued: 0, parentsRepaired: 0, retold: 0, deferred: 0, failed: 0 };
+  const pass: ReconcilePass = {
+    queued: 0,
+    parentsRepaired: 0,
+    retold: 0,
+    deferred: 0,
+    failed: 0,
+    deadLettersReindexed: 0,
+  };
   const retelling = { ageMs: settings.ageMs, metrics, log, repeats };
   for (let shard = 0; shard < deps.store.shards; shard++) {
     // The outbox's scores are the system clock's (the store's may be a test's).
@@ -107,6 +124,11 @@ export async function reconcileOnce(
           'reconciler moved a joint parent that was behind its children',
         );
       }
+    }
+    const reindexed = await deps.store.repairDeadLetterIndex(shard, fullIndexCheck);
+    if (reindexed.indexed + reindexed.removed > 0) {
+      pass.deadLettersReindexed += reindexed.indexed + reindexed.removed;
+      log.warn({ shard, ...reindexed }, 'reconciler put the dead-letter index right');
     }
     add(
       pass,
@@ -155,8 +177,12 @@ export function startReconciler(
   // Redis down fails every pass: one line a second, with a count (gateway/README.md#operations).
   const failures = rateLimitedLog(log);
   const repeats = reconcilerRepeats(log);
+  // The first pass compares the whole dead-letter index, then one every FULL_CHECK_MS.
+  let fullCheckAt = 0;
   const timer = setInterval(() => {
-    running = reconcileOnce(deps, settings, log, repeats).then(
+    const full = Date.now() >= fullCheckAt;
+    if (full) fullCheckAt = Date.now() + FULL_CHECK_MS;
+    running = reconcileOnce(deps, settings, log, repeats, full).then(
       () => deps.reconcilerMetrics.passEnded('completed'),
       (error: unknown) => {
         deps.reconcilerMetrics.passEnded('failed');

@@ -9,10 +9,10 @@ import {
   deadLetterPage,
   deadLetterPageBefore,
   deadLetterPosition,
-  type DeadLetterFilter,
 } from '../admin/dead-letter-page.ts';
 import type { DeadLetter, DeadLetterReader } from '../admin/dead-letters.ts';
 import type { CaseStore } from '../cases/case-store.ts';
+import type { DeadLetterFilter } from '../cases/dead-letter-index.ts';
 import { isGatewayError } from '../shared/errors.ts';
 import { ConsoleError } from './console-error.ts';
 import { html, type SafeHtml } from './html.ts';

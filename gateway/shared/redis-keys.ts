@@ -214,6 +214,14 @@ export interface ShardKeys {
   /** Sorted set of DELIVERY_FAILED case ids (score: when delivery failed, ms). */
   readonly deadLetters: string;
   /**
+   * The dead letters of one adapter and failure kind (cases/dead-letter-index.ts): a sorted set
+   * scored as `deadLetters`, written by the same script step, so counts, the oldest and a filtered
+   * page never open a failure reason. Named `<deadLetters>:by:<adapter>:<kind>`.
+   */
+  deadLetterIndex(adapter: string, kind: string): string;
+  /** Set of the shard's `deadLetterIndex` key names that hold a letter: what a summary reads. */
+  readonly deadLetterIndexes: string;
+  /**
    * Sorted set `<case id>|<stored history length>|<move>|<previous status>|<at>` → when written
    * (ms) or a claim's end: the applied moves whose transition listeners have not all finished
    * (gateway/README.md#outbox-rule).
@@ -389,6 +397,9 @@ function shardKeys(prefix: string, shard: number): ShardKeys {
     shard,
     outbox: `${base}:outbox`,
     deadLetters: `${base}:dead-letters`,
+    deadLetterIndex: (adapter: string, kind: string) =>
+      `${base}:dead-letters:by:${adapter}:${kind}`,
+    deadLetterIndexes: `${base}:dead-letters:indexes`,
     moveOutbox: `${base}:move-outbox`,
     jointParents: `${base}:joint-parents`,
     provinceSilence: (adapter: string) => `${base}:silence:${adapter}`,

@@ -4,7 +4,9 @@
   atomic step appends the history entries, sets extra fields, records the event digest, keeps the
   dead-letter list and the province-silence set in step and starts the retention clock of a closed case. So
   concurrent writers (the submit path, the reconciler, adapter workers, province events,
-  operators) can never regress a status or leave a list behind the status.
+  operators) can never regress a status or leave a list behind the status. The dead-letter index
+  (gateway/cases/dead-letter-index.ts: the letters per adapter and failure kind) changes in the
+  same step as the list.
 
   For a joint child it then lets the parent follow its children (follow_parent, from the
   parent-follow.lua chunk prepended to this script) in the same step — also when the move itself
@@ -20,7 +22,10 @@
     KEYS[6] the shard's move outbox (sorted set): the applied move, and the parent's when it
               follows, enter it here until the store has told their listeners
     KEYS[7] when ARGV[11] is not '': the shard's province-silence sorted set of the adapter
-    KEYS[7 or 8..] joint child only: the parent's hash, history list, event digests and sealed
+    KEYS[i..i+4] when ARGV[19] is not '' (i = the next key, 7 or 8): the shard's set of dead-letter
+              index names, then the adapter's dead-letter index of each failure kind, in
+              FAILURE_KINDS order (cases/failure-kind.ts)
+    KEYS[next..] joint child only: the parent's hash, history list, event digests and sealed
               envelope, then every child's hash (the family shares one hash tag, so one slot)
     KEYS[last] when ARGV[18] is not '': the shard's key of the case's province case number, which
               an applied move sets to the case id (and expires with a closed case)
@@ -49,6 +54,8 @@
     ARGV[16] joint child only: the parent's id, for the parent's move outbox entry; '' otherwise
     ARGV[17] now, ms (the system clock, not the store's): the move outbox entries' score
     ARGV[18] '1' when the last key is the province case number's (the number is known), else ''
+    ARGV[19] with a dead-letter change of a routed case: the failure kind's place among the index
+             keys for 'add' ('1'..'4'), '0' for 'remove'; '' when there are no index keys
 
   Output: {verdict, status, stored history length[, parent's previous status, parent's status,
   parent's stored history length]} (the list's length: the submission's entries are derived, not
@@ -67,6 +74,9 @@
 local function move_entry(id, stored, move, previous, at)
   return id .. '|' .. stored .. '|' .. move .. '|' .. previous .. '|' .. at
 end
+
+-- Where the dead-letter index keys start (after the silence key, when there is one).
+local INDEX_AT = ARGV[11] == '' and 7 or 8
 
 local function move_case()
   local current = redis.call('HGET', KEYS[1], 'status')
@@ -110,6 +120,9 @@ local function move_case()
   elseif ARGV[8] == 'remove' then
     redis.call('ZREM', KEYS[5], ARGV[5])
   end
+  if ARGV[19] ~= '' then
+    index_dead_letter(INDEX_AT, ARGV[5], tonumber(ARGV[19]), ARGV[9])
+  end
   if ARGV[11] == 'watch' then
     redis.call('ZADD', KEYS[7], ARGV[9], ARGV[5])
   elseif ARGV[11] == 'forget' then
@@ -133,7 +146,7 @@ local result = move_case()
 if result[1] == 'ok' then
   redis.call('ZADD', KEYS[6], ARGV[17], move_entry(ARGV[5], result[3], ARGV[15], result[2], ARGV[6]))
 end
-local family = ARGV[11] == '' and 7 or 8
+local family = INDEX_AT + (ARGV[19] ~= '' and 5 or 0)
 if result[1] ~= 'missing' and ARGV[12] and ARGV[12] ~= '' then
   local children = {}
   local last = ARGV[18] == '1' and #KEYS - 1 or #KEYS
