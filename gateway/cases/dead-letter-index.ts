@@ -164,7 +164,13 @@ export class DeadLetterIndex {
           if (!tally) byName.set(id, { adapter: name.adapter, kind: name.kind, count, oldest });
           else {
             tally.count += count;
-            if (oldest.failedAtMs < tally.oldest.failedAtMs) tally.oldest = oldest;
+            // The list's order: oldest failure first, ties by case id (compareDeadLetters).
+            const { failedAtMs, caseId } = tally.oldest;
+            if (
+              oldest.failedAtMs < failedAtMs ||
+              (oldest.failedAtMs === failedAtMs && oldest.caseId < caseId)
+            )
+              tally.oldest = oldest;
           }
         }
       }),
