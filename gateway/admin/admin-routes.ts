@@ -52,9 +52,10 @@ export const ADMIN_ROUTES = [
       description:
         'Pass `nextCursor` back as `cursor` for the next page; null means the end. The cursor is ' +
         'a position (when the delivery failed, and the case id), so letters replayed or added ' +
-        'between pages neither repeat nor skip one. `adapter` and `kind` filter; a filtered page ' +
-        `reads at most ${SCAN_BUDGET} dead letters, so it may hold fewer than \`limit\` items and ` +
-        'still carry a cursor. ' +
+        'between pages neither repeat nor skip one. `adapter` and `kind` filter (from an index ' +
+        'of each adapter and kind, so a filtered page passes no other letter). A page skips a ' +
+        `letter whose case moved on while it was read and reads at most ${SCAN_BUDGET}, so it ` +
+        'may hold fewer than `limit` items and still carry a cursor. ' +
         "Each failure reason (the province client's error text, sealed at rest) is masked, " +
         'except for operators holding `unmask`: a page showing one unmasked is appended to the ' +
         'audit chain (`dead-letter.list-unmasked`) with `X-Gw-Reason` as its reason.',
