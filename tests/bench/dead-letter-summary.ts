@@ -3,7 +3,9 @@
 // (create, then delivery-failed, as a worker leaves them) on a private redis-server, then the
 // summary the console's list page shows timed (median of `--runs`), a filtered page of one
 // adapter and kind, and the Redis bytes the dead-letter keys hold per letter (MEMORY USAGE of the
-// shard's list and of its index keys). Run under the bench lock:
+// shard's list and of its index keys), then the reconciler's repair of the index: a pass that only
+// compares counts, a full check with nothing to do, and the backfill of the letters once the index
+// is dropped (as stored before it). Run under the bench lock:
 //   flock /tmp/bench.lock node tests/bench/dead-letter-summary.ts [--letters 20000] [--runs 5]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -115,6 +117,37 @@ try {
       bytes += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
   }
   console.log(`dead-letter keys: ${bytes} bytes, ${(bytes / letters).toFixed(1)} per letter`);
+  const listBytes = (
+    await Promise.all(
+      keys.allShards.map(async (s) =>
+        Number(await redis.call('MEMORY', 'USAGE', s.deadLetters, 'SAMPLES', '0')),
+      ),
+    )
+  ).reduce((a, b) => a + b, 0);
+  console.log(
+    `of which the lists: ${listBytes} bytes (${(listBytes / letters).toFixed(1)} per letter), the index ${((bytes - listBytes) / letters).toFixed(1)} per letter`,
+  );
+
+  // The reconciler's part: a pass of counts, a full check with nothing to do, the backfill.
+  const repairAll = async (full: boolean) => {
+    const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    let changed = 0;
+    for (const shard of keys.allShards) {
+      const r = await store.repairDeadLetterIndex(shard.shard, full);
+      changed += r.indexed + r.removed;
+    }
+    const used = process.cpuUsage(cpu);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    return `${ms.toFixed(1)} ms (gateway CPU ${((used.user + used.system) / 1000).toFixed(1)} ms), ${changed} changed`;
+  };
+  console.log(`repair, counts only: ${await repairAll(false)}`);
+  console.log(`repair, full check: ${await repairAll(true)}`);
+  for (const shard of keys.allShards) {
+    for (const key of await redis.smembers(shard.deadLetterIndexes)) await redis.del(key);
+    await redis.del(shard.deadLetterIndexes);
+  }
+  console.log(`backfill of ${letters} letters stored without the index: ${await repairAll(false)}`);
 } finally {
   redis.disconnect();
   await server.stop();
