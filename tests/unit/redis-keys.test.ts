@@ -44,7 +44,7 @@ describe('redis keys', () => {
     expect(keys.queuePrefix('route-sc')).toBe('gw:bull:{route-sc}');
   });
 
-  it('puts the idempotency record, case family, outbox, dead letters, silence sets and 督办 board of a submission in one slot', () => {
+  it('puts the idempotency record, case family, outbox, dead letters and their index, silence sets and 督办 board of a submission in one slot', () => {
     const keyHash = 'a3f0'.padEnd(64, '7');
     const shard = keys.submissionShard(keyHash);
     const id = newCaseId(shard);
@@ -57,6 +57,8 @@ describe('redis keys', () => {
       keys.events(id),
       s.outbox,
       s.deadLetters,
+      s.deadLetterIndex('yn', 'gave-up'),
+      s.deadLetterIndexes,
       s.jointParents,
       s.provinceSilence('yn'),
       s.supervision.due,
@@ -118,6 +120,8 @@ describe('redis keys', () => {
       prefixed.events(parent),
       prefixed.shard(3).outbox,
       prefixed.shard(3).deadLetters,
+      prefixed.shard(3).deadLetterIndex('gx', 'refused'),
+      prefixed.shard(3).deadLetterIndexes,
       prefixed.outboxNudge,
       prefixed.breaker('gx'),
       prefixed.idempotency('portal-sc', 'ab12'),
