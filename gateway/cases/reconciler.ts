@@ -87,8 +87,11 @@ export async function reconcileOnce(
   settings: ReconcilerSettings,
   log: Logger,
   repeats: RateLimitedLog = reconcilerRepeats(log),
-  /** Compare every dead letter with the index, not only the counts (a pass of its own: yes). */
-  fullIndexCheck = true,
+  /**
+   * How the dead-letter index is checked: every letter against the index (a pass of its own),
+   * only where the counts differ, or not at all (an earlier pass is still checking it).
+   */
+  indexCheck: 'full' | 'counts' | 'skip' = 'full',
 ): Promise<ReconcilePass> {
   const batch = settings.batch ?? 100;
   const metrics = deps.reconcilerMetrics;
@@ -125,7 +128,10 @@ export async function reconcileOnce(
         );
       }
     }
-    const reindexed = await deps.store.repairDeadLetterIndex(shard, fullIndexCheck);
+    const reindexed =
+      indexCheck === 'skip'
+        ? { indexed: 0, removed: 0 }
+        : await deps.store.repairDeadLetterIndex(shard, indexCheck === 'full');
     if (reindexed.indexed + reindexed.removed > 0) {
       pass.deadLettersReindexed += reindexed.indexed + reindexed.removed;
       log.warn({ shard, ...reindexed }, 'reconciler put the dead-letter index right');
@@ -177,12 +183,22 @@ export function startReconciler(
   // Redis down fails every pass: one line a second, with a count (gateway/README.md#operations).
   const failures = rateLimitedLog(log);
   const repeats = reconcilerRepeats(log);
-  // The first pass compares the whole dead-letter index, then one every FULL_CHECK_MS.
+  // The first pass compares the whole dead-letter index, then one every FULL_CHECK_MS. Passes may
+  // overlap (one starts every interval), and an upgrade's backfill takes seconds: a pass leaves
+  // the index to the one still checking it, so no two open the same reasons.
   let fullCheckAt = 0;
+  let checking = false;
   const timer = setInterval(() => {
-    const full = Date.now() >= fullCheckAt;
-    if (full) fullCheckAt = Date.now() + FULL_CHECK_MS;
-    running = reconcileOnce(deps, settings, log, repeats, full).then(
+    let indexCheck: 'full' | 'counts' | 'skip' = 'skip';
+    if (!checking) {
+      indexCheck = Date.now() >= fullCheckAt ? 'full' : 'counts';
+      if (indexCheck === 'full') fullCheckAt = Date.now() + FULL_CHECK_MS;
+      checking = true;
+    }
+    const pass = reconcileOnce(deps, settings, log, repeats, indexCheck).finally(() => {
+      if (indexCheck !== 'skip') checking = false;
+    });
+    running = pass.then(
       () => deps.reconcilerMetrics.passEnded('completed'),
       (error: unknown) => {
         deps.reconcilerMetrics.passEnded('failed');

@@ -38,7 +38,7 @@ const tally = async (adapter: string, kind: string) =>
   );
 const settings = { intervalMs: 1000, ageMs: 60_000 };
 const reconcile = (full: boolean) =>
-  reconcileOnce(gw.services, settings, gw.services.logger, undefined, full);
+  reconcileOnce(gw.services, settings, gw.services.logger, undefined, full ? 'full' : 'counts');
 
 /** Every index key and name set of every shard, gone: the Redis of a gateway before the index. */
 async function dropIndex(): Promise<void> {
@@ -170,6 +170,32 @@ describe('the dead-letter index repaired by the reconciler', () => {
     expect(done).toBeGreaterThan(0);
     expect((await reconcile(false)).deadLettersReindexed).toBe(letters.length - done);
     expect((await reconcile(true)).deadLettersReindexed).toBe(0);
+    await agree(200);
+  });
+
+  it('indexes each letter stored before the index once when the running reconciler’s passes overlap the backfill', async () => {
+    const letters = await fullScan(gw.services.store, gw.services.redis, keys);
+    await dropIndex();
+    const seen = gw.logLines().length;
+    const reconciler = startReconciler(
+      gw.services,
+      { intervalMs: 20, ageMs: 60_000 },
+      gw.services.logger,
+    );
+    try {
+      await waitFor(
+        async () => (await summariseDeadLetters(gw.services.store)).complete || undefined,
+        { what: 'the backfill' },
+      );
+    } finally {
+      await reconciler.stop();
+    }
+    const indexed = gw
+      .logLines()
+      .slice(seen)
+      .filter((l) => l.msg === 'reconciler put the dead-letter index right')
+      .reduce((n, l) => n + Number(l.indexed), 0);
+    expect(indexed).toBe(letters.length);
     await agree(200);
   });
 
