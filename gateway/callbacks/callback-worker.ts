@@ -1,6 +1,6 @@
 // Posts portal callbacks, signed with the portal's own secret by the scheme of
 // gateway/README.md#authentication-and-signing (X-Gw-Client: gateway), so a portal verifies them
-// with the code it already has. A 410 Gone stops the retries for that callback; anything else
+// with the code it already has (in HMAC-SHA256, or HMAC-SM3 for a portal registered for it alone). A 410 Gone stops the retries for that callback; anything else
 // non-2xx is retried with backoff. In production a callback whose host is, or resolves to, an
 // address that is not public unicast is refused for good (callback-address.ts): logged with its
 // host and why, never the URL's path or query (a portal may put a token there).
@@ -20,6 +20,7 @@ import type { RedisClient } from '../shared/redis.ts';
 import type { ClientRegistry } from '../auth/client-registry.ts';
 import { phaseOf } from '../cases/case-status.ts';
 import { signRequest } from '../client/gateway-client.ts';
+import type { SignatureMethod } from '../client/signing.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { CallbackOutcomeLabel, WorkerMetrics } from '../metrics/worker-metrics.ts';
 import { exchange } from '../shared/http-exchange.ts';
@@ -31,6 +32,15 @@ import type { CallbackJob, CallbackJobData } from './callback-queue.ts';
 import { callbackUrlProblem } from './callback-url.ts';
 
 export const CALLBACK_CLIENT_ID = 'gateway';
+
+/**
+ * HMAC-SHA256, as every callback was signed before, for a portal that may sign with it; a portal
+ * registered for HMAC-SM3 alone (GB/T 39786's national algorithms) is answered in the method it
+ * may use, which its verifier reads from X-Gw-Signature-Method.
+ */
+export function callbackSignatureMethod(allowed: readonly SignatureMethod[]): SignatureMethod {
+  return allowed.includes('HMAC-SHA256') ? 'HMAC-SHA256' : (allowed[0] ?? 'HMAC-SHA256');
+}
 
 /** A callback never posted: its address is not one a production gateway calls. */
 class CallbackRefusedError extends UnrecoverableError {}
@@ -74,7 +84,11 @@ export function startCallbackWorker(deps: {
     const problem = callbackUrlProblem(url, deps.production);
     if (problem) refuse(job, target.hostname, `callbackUrl ${problem}`);
     const headers = signRequest(
-      { clientId: CALLBACK_CLIENT_ID, secret: client.secret },
+      {
+        clientId: CALLBACK_CLIENT_ID,
+        secret: client.secret,
+        signatureMethod: callbackSignatureMethod(client.signatureMethods),
+      },
       { method: 'POST', url: `${target.pathname}${target.search}`, body },
     );
     const https = target.protocol === 'https:';
