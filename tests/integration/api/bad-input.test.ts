@@ -144,6 +144,27 @@ describe('bad input on POST /v1/cases', () => {
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
 
+  it('tells an envelope without mode only that mode is missing, not what a joint case would need', async () => {
+    const { mode: _mode, ...envelope } = validExample('SW-005');
+    const res = await postRaw(JSON.stringify(envelope));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'GW_VALIDATION_FAILED' });
+    expect(
+      (res.body as unknown as { errors: { path: string }[] }).errors.map((e) => e.path),
+    ).toEqual(['/mode']);
+  });
+
+  it('tells an applicant without type only that type is missing, not what a person would need', async () => {
+    const example = validExample('SW-005') as { applicant: Record<string, unknown> };
+    const { type: _type, ...applicant } = example.applicant;
+    const res = await postRaw(JSON.stringify({ ...example, applicant }));
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'GW_VALIDATION_FAILED' });
+    expect(
+      (res.body as unknown as { errors: { path: string }[] }).errors.map((e) => e.path),
+    ).toEqual(['/applicant/type']);
+  });
+
   it('keeps serving after all of it', async () => {
     const res = await gw
       .client('portal-sc')
