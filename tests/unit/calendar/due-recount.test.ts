@@ -1,0 +1,90 @@
+// Due times counted again once an assumed year's calendar is published (gateway/calendar/due-recount.ts):
+// from the anchor and the working days counted, on the real calendar; the inverse count a visit
+// date is recounted by; and the year seen as it was assumed (Monday to Friday, unknown). The 2027
+// calendar here is test data, not the official notice.
+import { describe, expect, it } from 'vitest';
+import {
+  assumingYear,
+  chinaYearStartMs,
+  recountAssumedDue,
+  recountDue,
+  workingDaysCounted,
+} from '../../../gateway/calendar/due-recount.ts';
+import {
+  addWorkingDays,
+  createCalendar,
+  endOfChinaDay,
+  type YearCalendar,
+} from '../../../gateway/calendar/working-days.ts';
+
+const Y2026: YearCalendar = { year: 2026, holidays: [], extraWorkingDays: [] };
+const TEST_2027: YearCalendar = {
+  year: 2027,
+  holidays: ['2027-01-01', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
+  extraWorkingDays: ['2027-02-20'],
+};
+const before = createCalendar([Y2026]);
+const real = createCalendar([Y2026, TEST_2027]);
+// Wednesday 2026-12-23, 10:00 in China.
+const ANCHOR = '2026-12-23T02:00:00Z';
+
+describe('recountDue', () => {
+  it('counts the anchor and its working days on the real calendar: 7 from 12/23 pass 元旦 to 01-04', () => {
+    expect(addWorkingDays(before, '2026-12-23', 7)).toMatchObject({
+      date: '2027-01-01',
+      assumed: true,
+    });
+    expect(recountDue(real, { anchorAt: ANCHOR, days: 7 })).toEqual({
+      date: '2027-01-04',
+      dueAt: endOfChinaDay('2027-01-04'),
+      assumed: false,
+    });
+  });
+
+  it('crosses 春节 and its 补班 Saturday: 40 from 12/23 move from 02-17 to 02-24', () => {
+    // Mon–Fri: 6 in December, 21 in January, then 2/1…2/17 (13). Real: 20 in January (元旦 off),
+    // 2/1–2/5, 春节 2/8–2/12 off, 2/15–2/19, the 补班 Saturday 2/20, then 2/22 2/23 2/24.
+    expect(addWorkingDays(before, '2026-12-23', 40).date).toBe('2027-02-17');
+    expect(recountDue(real, { anchorAt: ANCHOR, days: 40 }).date).toBe('2027-02-24');
+  });
+
+  it('still says assumed when the count reaches a year that has no calendar either', () => {
+    expect(recountDue(real, { anchorAt: ANCHOR, days: 300 })).toMatchObject({ assumed: true });
+  });
+});
+
+describe('workingDaysCounted', () => {
+  it('answers the days addWorkingDays counted to a date, from a working or a non-working anchor', () => {
+    for (const anchor of ['2026-12-23', '2026-12-26', '2027-01-01'])
+      for (const days of [0, 1, 5, 30]) {
+        const { date } = addWorkingDays(real, anchor, days);
+        expect(workingDaysCounted(real, anchor, date)).toBe(days);
+      }
+  });
+});
+
+describe('recountAssumedDue', () => {
+  it('counts again a date made with the year assumed Monday to Friday: 01-01 becomes 01-04', () => {
+    const assumed = addWorkingDays(before, '2026-12-23', 7).dueAt;
+    expect(recountAssumedDue(real, 2027, ANCHOR, assumed).date).toBe('2027-01-04');
+  });
+
+  it('keeps a date before the year', () => {
+    const visit = endOfChinaDay('2026-12-24');
+    expect(recountAssumedDue(real, 2027, ANCHOR, visit).dueAt).toBe(visit);
+  });
+});
+
+describe('assumingYear', () => {
+  it('sees the year Monday to Friday and unknown, every other year as the calendar has it', () => {
+    const assumed = assumingYear(real, 2027);
+    expect(assumed.isWorkingDay('2027-01-01')).toBe(true);
+    expect(assumed.isWorkingDay('2027-02-20')).toBe(false);
+    expect(assumed.knowsYear(2027)).toBe(false);
+    expect(assumed.knowsYear(2026)).toBe(true);
+  });
+
+  it("starts a year's due times at its first China instant", () => {
+    expect(new Date(chinaYearStartMs(2027)).toISOString()).toBe('2026-12-31T16:00:00.000Z');
+  });
+});
