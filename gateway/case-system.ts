@@ -131,8 +131,8 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
       });
     },
     supervised: [
-      caseSubjects({ store, callbacks, calendar: deps.supervision.calendar }),
-      rectificationSubjects({ rectifications, callbacks }),
+      caseSubjects({ store, callbacks, rules: deps.supervision }),
+      rectificationSubjects({ rectifications, callbacks, board, rules: deps.supervision }),
     ],
     close: async () => {
       await queues.close();

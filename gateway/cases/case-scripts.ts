@@ -35,6 +35,12 @@ export const CASE_SCRIPTS = {
   // gateway/README.md#supervision-engine): it lives with the engine.
   raiseFlag: script('../../supervision/scripts/raise-flag.lua'),
   keepProvinceCaseNo: script('keep-province-case-no.lua'),
+  // A recounted due time moves the board's due time in the same step: the track chunks first.
+  recountDue: script(
+    '../../supervision/scripts/subject-record.lua',
+    '../../supervision/scripts/track-subject.lua',
+    'recount-due.lua',
+  ),
   readForDelivery: script('read-for-delivery.lua'),
   linkFollowUp: script('link-follow-up.lua'),
   resealCase: script('reseal-case.lua'),

@@ -91,10 +91,12 @@ export class CaseStore {
   // The silence watch's claims and the status queries' notes (silent-cases.ts).
   readonly claimSilentCases: SilentCases['claimSilentCases'];
   readonly noteStatusQuery: SilentCases['noteStatusQuery'];
-  // Writes outside the lifecycle table: 督办 flags, follow-up links, a kept case number (case-marks.ts).
+  // Writes outside the lifecycle table: 督办 flags, follow-up links, a kept case number, a
+  // recounted due time (case-marks.ts).
   readonly raiseFlag: CaseMarks['raiseFlag'];
   readonly linkFollowUp: CaseMarks['linkFollowUp'];
   readonly keepProvinceCaseNo: CaseMarks['keepProvinceCaseNo'];
+  readonly recountDue: CaseMarks['recountDue'];
   // The operators' dead-letter list and page (dead-letter-list.ts).
   readonly deadLettersAfter: DeadLetterList['deadLettersAfter'];
   readonly deadLettersBefore: DeadLetterList['deadLettersBefore'];
@@ -161,6 +163,7 @@ export class CaseStore {
     this.raiseFlag = marks.raiseFlag.bind(marks);
     this.linkFollowUp = marks.linkFollowUp.bind(marks);
     this.keepProvinceCaseNo = marks.keepProvinceCaseNo.bind(marks);
+    this.recountDue = marks.recountDue.bind(marks);
 
     const index = new DeadLetterIndex(context, reader);
     this.deadLetterTallies = index.tallies.bind(index);

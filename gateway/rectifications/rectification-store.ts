@@ -32,6 +32,19 @@ import type { CounterDelta } from '../evaluations/rating-counters.ts';
 const script = (path: string) => luaScript(readFileSync(new URL(path, import.meta.url), 'utf8'));
 const MOVE = script('./scripts/move-rectification.lua');
 const RAISE_FLAG = script('../supervision/scripts/raise-flag.lua');
+const RECOUNT_DUE = script('./scripts/recount-due.lua');
+
+/** Due times counted again (recount-due.lua): what they were made from and what they are now. */
+export interface RectificationDueRecount {
+  /** dueAt and visitDueAt as read: the recount applies only if it still has them. */
+  from: { dueAt: string; visitDueAt: string };
+  dueAt: string;
+  visitDueAt: string;
+  /** The new count still reaches a year without a calendar. */
+  stillAssumed: boolean;
+  /** The history entry (actor, note, at); none when no due time changed. */
+  entry?: { at: string; actor: string; note: string };
+}
 
 /** A rectification as read, with its history length: what a move must still find. */
 export type LoadedRectification = Rectification & { sequence: number };
@@ -319,6 +332,30 @@ export class RectificationStore {
       [flag, at, 'supervisor', note],
     );
     return raised === 1;
+  }
+
+  /**
+   * Sets due times counted again on a published calendar, with the history entry, in one step;
+   * only while it still has `from` and is marked assumed. False otherwise (moved meanwhile, or
+   * recounted before). The board is the caller's to move after (calendar-recount.ts).
+   */
+  async recountDue(id: string, recount: RectificationDueRecount): Promise<boolean> {
+    const keys = this.#slot(id);
+    if (!keys) return false;
+    const recounted = await runScript(
+      this.#redis,
+      RECOUNT_DUE,
+      [keys.rectification(id), keys.rectificationHistory(id)],
+      [
+        recount.from.dueAt,
+        recount.from.visitDueAt,
+        recount.dueAt,
+        recount.visitDueAt,
+        recount.stillAssumed ? '1' : '',
+        recount.entry ? JSON.stringify(recount.entry) : '',
+      ],
+    );
+    return recounted === 1;
   }
 
   /**

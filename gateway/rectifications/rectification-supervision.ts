@@ -2,12 +2,16 @@
 // the owner province owes a visit or a fix (OPEN, VISITED) the rectification is supervised against
 // its rectify deadline, in working days, with the same rule and flags as a case; an appeal under
 // review stops its clock; rectified, explained, voided or closed ends it. Its portal hears every
-// move and flag by callback.
+// move and flag by callback. A calendar published since its due times were counted with that year
+// assumed counts them again (recountDue, gateway/supervision/calendar-recount.ts).
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
+import { recountAssumedDue, recountDue } from '../calendar/due-recount.ts';
 import { ListenerDeferred } from '../shared/listener-deferred.ts';
 import { flagTimes, nextFlagTime } from '../supervision/flag-times.ts';
 import type { SupervisionBoard } from '../supervision/supervision-board.ts';
+import { recountNote } from '../supervision/supervision-notice.ts';
 import type {
+  RecountOutcome,
   SupervisedKind,
   SupervisedSubject,
   SupervisionRules,
@@ -94,10 +98,69 @@ export function rectificationCallbackListener(
   };
 }
 
-export function rectificationSubjects(deps: {
+export interface RectificationSubjectDeps {
   rectifications: RectificationStore;
   callbacks: CallbackQueue;
-}): SupervisedKind {
+  /** Where a recounted due time is tracked (its record and board are in two slots). */
+  board: SupervisionBoard;
+  rules: SupervisionRules;
+}
+
+/** The board's next look at a rectification due `dueAt`: when its first flag not up falls due. */
+function nextLook(rules: SupervisionRules, r: Rectification, dueAt: string, at: string): number {
+  const rule = rules.policy.forProvince(r.province);
+  const { times } = flagTimes(rules.calendar(), rule, { dueAt, promisedDays: r.promisedDays });
+  return nextFlagTime(times, r.flags) ?? Date.parse(at);
+}
+
+/**
+ * Counts a rectification's due times again on the calendar in force (gateway/calendar/due-recount.ts):
+ * the rectify due time from its anchor (openedAt) and its promised plus paused working days; the
+ * visit due time, while no visit is recorded, from the date it has (its days are not kept). Then
+ * its board, in `{supervise}` (another slot than the record): tracked again also when the record
+ * was recounted before, so a run that died between the two steps is completed by the next.
+ */
+async function recountRectification(
+  deps: RectificationSubjectDeps,
+  id: string,
+  year: number,
+  at: string,
+): Promise<RecountOutcome> {
+  const r = await deps.rectifications.get(id);
+  if (!r) return 'kept';
+  let outcome: RecountOutcome = 'kept';
+  let dueAt = r.dueAt;
+  if (r.calendarAssumed) {
+    const calendar = deps.rules.calendar();
+    const due = recountDue(calendar, { anchorAt: r.openedAt, days: r.promisedDays + r.pausedDays });
+    const visit = r.visitedAt
+      ? { dueAt: r.visitDueAt, assumed: false }
+      : recountAssumedDue(calendar, year, r.openedAt, r.visitDueAt);
+    const assumed = due.assumed || visit.assumed;
+    const moved = due.dueAt !== r.dueAt || visit.dueAt !== r.visitDueAt;
+    if (moved || !assumed) {
+      const done = await deps.rectifications.recountDue(id, {
+        from: { dueAt: r.dueAt, visitDueAt: r.visitDueAt },
+        dueAt: due.dueAt,
+        visitDueAt: visit.dueAt,
+        stillAssumed: assumed,
+        ...(moved
+          ? { entry: { at, actor: 'supervisor', note: recountNote(year, r.dueAt, due.dueAt) } }
+          : {}),
+      });
+      // Refused: a move changed it meanwhile and tracked the board itself; a later run looks again.
+      if (!done) return 'kept';
+      outcome = moved ? 'recounted' : 'unmarked';
+      dueAt = due.dueAt;
+    }
+  }
+  const subject = toSubject({ ...r, dueAt });
+  if (subject.state !== 'done' && (await deps.board.dueTime(subject)) !== Date.parse(dueAt))
+    await deps.board.track(subject, nextLook(deps.rules, r, dueAt, at), dueAt);
+  return outcome;
+}
+
+export function rectificationSubjects(deps: RectificationSubjectDeps): SupervisedKind {
   return {
     kind: 'rectification',
     async load(id) {
@@ -129,5 +192,6 @@ export function rectificationSubjects(deps: {
         `supervision-rectification-${r.id}-${flag}`,
       );
     },
+    recountDue: (id, year, at) => recountRectification(deps, id, year, at),
   };
 }

@@ -3,8 +3,10 @@
 // with its own pauses and due time) — from its dispatch until it is decided or closed. The
 // transition listener tracks it on the board when it is dispatched, asks for a look when a move
 // sets a new due time (a resumed case), and settles it when supervision ends; the supervisor
-// reads it back through caseSubjects.
+// reads it back through caseSubjects, and a calendar recount (calendar-recount.ts) counts its due
+// time again through it.
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
+import { recountDue } from '../calendar/due-recount.ts';
 import { chinaDate, workingDaysBetween, type CalendarSource } from '../calendar/working-days.ts';
 import type { CaseRecord, RoutedCase } from '../cases/case-record.ts';
 import type { TransitionListener } from '../cases/case-move.ts';
@@ -14,8 +16,10 @@ import { PAUSED } from '../cases/lifecycle.ts';
 import type { SupervisionFlag } from '../shared/redis-keys.ts';
 import { flagTimes, nextFlagTime } from './flag-times.ts';
 import { trackArgs, type SupervisionBoard } from './supervision-board.ts';
+import { recountNote } from './supervision-notice.ts';
 import type {
   BoardSubject,
+  RecountOutcome,
   SupervisedKind,
   SupervisedSubject,
   SupervisionRules,
@@ -86,7 +90,45 @@ function promisedDays(record: CaseRecord, calendar: CalendarSource): number {
 export interface CaseSubjectDeps {
   store: CaseStore;
   callbacks: CallbackQueue;
-  calendar: CalendarSource;
+  /** The calendar in force and each province's rule: the recount's next look. */
+  rules: SupervisionRules;
+}
+
+/**
+ * Counts a case's due time again on the calendar in force (gateway/calendar/due-recount.ts: its
+ * anchor and its promised plus paused working days), if it is marked assumed; `track` for a case
+ * on the board (a joint parent is not). One Lua step with its history entry and its board's due
+ * time and next look, only while the case still has the due time read here.
+ */
+async function recountCase(
+  deps: CaseSubjectDeps,
+  record: CaseRecord,
+  year: number,
+  at: string,
+): Promise<RecountOutcome> {
+  if (!record.calendarAssumed) return 'kept';
+  const days = promisedDays(record, deps.rules.calendar) + (record.pausedDays ?? 0);
+  const due = recountDue(deps.rules.calendar(), { anchorAt: record.createdAt, days });
+  if (due.dueAt === record.dueAt && due.assumed) return 'kept';
+  const moved = due.dueAt !== record.dueAt;
+  const done = await deps.store.recountDue(record.id, {
+    fromDueAt: record.dueAt,
+    dueAt: due.dueAt,
+    stillAssumed: due.assumed,
+    ...(moved
+      ? { entry: { at, actor: 'supervisor', note: recountNote(year, record.dueAt, due.dueAt) } }
+      : {}),
+    ...(record.kind === 'joint-parent'
+      ? {}
+      : {
+          track: trackArgs(
+            boardSubject(record),
+            nextLook(record, due.dueAt, deps.rules, at),
+            due.dueAt,
+          ),
+        }),
+  });
+  return !done ? 'kept' : moved ? 'recounted' : 'unmarked';
 }
 
 export function caseSubjects(deps: CaseSubjectDeps): SupervisedKind {
@@ -95,7 +137,10 @@ export function caseSubjects(deps: CaseSubjectDeps): SupervisedKind {
     return {
       ...boardSubject(record),
       caseId: record.id,
-      deadline: { dueAt: record.dueAt, promisedDays: promisedDays(record, deps.calendar) },
+      deadline: {
+        dueAt: record.dueAt,
+        promisedDays: promisedDays(record, deps.rules.calendar),
+      },
       state: SUPERVISION_ENDS.has(record.status)
         ? 'done'
         : PAUSED.has(record.status)
@@ -129,6 +174,18 @@ export function caseSubjects(deps: CaseSubjectDeps): SupervisedKind {
         },
         `supervision-case-${subject.id}-${flag}`,
       );
+    },
+    async recountDue(id, year, at) {
+      const record = await deps.store.get(id);
+      if (!record) return 'kept';
+      // A joint party's parent shows the family's due time too (GET /v1/cases/{parent}): it is
+      // counted again first, so a run that dies in between leaves the party marked, and the next
+      // run, finding the party, does the parent's part again (a no-op once done) and then its own.
+      if (record.kind === 'joint-child') {
+        const parent = await deps.store.get(record.parentId);
+        if (parent?.kind === 'joint-parent') await recountCase(deps, parent, year, at);
+      }
+      return recountCase(deps, record, year, at);
     },
   };
 }

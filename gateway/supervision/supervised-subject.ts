@@ -34,6 +34,13 @@ export interface SupervisedSubject extends BoardSubject {
   state: 'open' | 'paused' | 'done';
 }
 
+/**
+ * What recounting one subject's due time did (calendar-recount.ts): `recounted` moved it,
+ * `unmarked` kept the date and took the assumed mark off, `kept` changed nothing (not counted with
+ * a year assumed, recounted before, or it moved meanwhile: a later run finds it again).
+ */
+export type RecountOutcome = 'recounted' | 'unmarked' | 'kept';
+
 export interface SupervisedKind {
   readonly kind: SubjectKind;
   load(id: string): Promise<SupervisedSubject | undefined>;
@@ -46,4 +53,10 @@ export interface SupervisedKind {
   ): Promise<void>;
   /** Tells the subject's portal by callback; a repeat for the same subject and flag is dropped. */
   tellPortal(subject: SupervisedSubject, flag: SupervisionFlag, at: string): Promise<void>;
+  /**
+   * Counts the subject's due time again on the calendar in force, now that `year` is published,
+   * when it is marked as counted with a year assumed (gateway/calendar/due-recount.ts): its record,
+   * its history entry and its board's due time, each change once however often it runs.
+   */
+  recountDue(id: string, year: number, at: string): Promise<RecountOutcome>;
 }

@@ -122,6 +122,52 @@ export class SupervisionBoard {
     return tracked === 1;
   }
 
+  /** The due time (ms) the board keeps for a subject; undefined when it is not supervised. */
+  async dueTime(subject: Pick<BoardSubject, 'kind' | 'id'>): Promise<number | undefined> {
+    const score = await this.#redis.zscore(
+      this.#board(subject.kind, subject.id).deadlines,
+      member(subject.kind, subject.id),
+    );
+    return score === null ? undefined : Number(score);
+  }
+
+  /**
+   * Every supervised subject due at or after `fromMs`, board after board, soonest first (the
+   * calendar recount's candidates: only a subject due in a year can have counted it). A cursor on
+   * the due time, not an offset, so subjects whose due times move while it runs are neither
+   * skipped nor lost: one moved later is met again, one moved earlier was met before. Ties (every
+   * subject due the same day ends at the same instant) are read whole.
+   */
+  async *subjectsDueFrom(fromMs: number): AsyncGenerator<{ kind: string; id: string }> {
+    const BATCH = 200;
+    for (const board of this.#boards) {
+      let min = String(fromMs);
+      for (;;) {
+        const raw = await this.#redis.zrangebyscore(
+          board.deadlines,
+          min,
+          '+inf',
+          'WITHSCORES',
+          'LIMIT',
+          0,
+          BATCH,
+        );
+        if (raw.length === 0) break;
+        const last = raw[raw.length - 1]!;
+        const members: string[] = [];
+        for (let i = 0; i < raw.length; i += 2) if (raw[i + 1] !== last) members.push(raw[i]!);
+        // The last due time's subjects, whole (a batch may have cut them): read by that score.
+        members.push(...(await this.#redis.zrangebyscore(board.deadlines, last, last)));
+        for (const entry of members) {
+          const [kind, id] = splitMember(entry);
+          yield { kind, id };
+        }
+        if (raw.length < BATCH * 2) break;
+        min = `(${last}`;
+      }
+    }
+  }
+
   /** The board a subject is on: a case's shard's, else the one under `{supervise}`. */
   #board(kind: string, id: string): SupervisionKeys {
     return kind === 'case' ? this.#redisKeys.shardOf(id).supervision : this.#keys;

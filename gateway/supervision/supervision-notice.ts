@@ -3,6 +3,7 @@
 // province. A notice names the case and item, never a person: it is read by province clients at
 // GET /v1/supervision/notices and kept with the case retention.
 import { ulid } from 'ulid';
+import { chinaDate } from '../calendar/working-days.ts';
 import type { SubjectKind, SupervisionFlag } from '../shared/redis-keys.ts';
 import type { SupervisedSubject } from './supervised-subject.ts';
 
@@ -47,6 +48,19 @@ export function flagNote(flag: SupervisionFlag, dueAt: string): string {
     case 'escalated':
       return `督办通报: still open after the deadline ${dueAt}; escalated to operators`;
   }
+}
+
+/**
+ * The history note of a due time counted again on a published calendar (calendar-recount.ts):
+ * the old and new due dates as China dates, and why.
+ */
+export function recountNote(year: number, fromDueAt: string, toDueAt: string): string {
+  const day = (iso: string) => chinaDate(new Date(iso));
+  return (
+    `承诺办结日期按已发布的 ${year} 年工作日历重新计算: ${day(fromDueAt)} → ${day(toDueAt)} ` +
+    `(due date recounted on the published ${year} working-day calendar; it had been counted ` +
+    `Monday to Friday)`
+  );
 }
 
 function text(flag: SupervisionFlag, s: SupervisedSubject): { message: string; messageZh: string } {
