@@ -25,6 +25,7 @@ import {
 } from './shared/redis.ts';
 import { unlessAborted } from './shared/start-abort.ts';
 import { createShutdown, type ShutdownOutcome } from './shared/shutdown.ts';
+import { startPeriodic } from './supervision/supervision.ts';
 
 export interface RunningGateway {
   server: Server;
@@ -92,6 +93,15 @@ export async function startGateway(
     { intervalMs: config.reconcileIntervalMs, ageMs: config.reconcileAgeMs },
     logger,
   );
+  // A calendar year published while no gateway ran, or whose recount a stopped gateway left
+  // unfinished, is recounted now; one published later within a reconcile interval of its reload
+  // (gateway/README.md#calendar-recount). Each gateway looks; one runs each year.
+  const recounts = startPeriodic(
+    'calendar-recount',
+    () => services.calendarRecount.runPending(),
+    config.reconcileIntervalMs,
+    logger,
+  );
   const lifecycle = createLifecycle();
   const app = gatewayApp(services, lifecycle);
   // Timeouts, keep-alive and problem+json for what the HTTP parser refuses (http/http-server.ts).
@@ -106,6 +116,7 @@ export async function startGateway(
     logger,
     closers: [
       { name: 'reconciler', close: () => reconciler.stop() },
+      { name: 'calendar-recount', close: () => recounts.stop() },
       { name: 'catalogue', close: () => catalogue.close() },
       { name: 'queues', close: () => services.closeQueues() },
       { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) },

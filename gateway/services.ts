@@ -56,7 +56,11 @@ import type { EvaluationStore } from './evaluations/evaluation-store.ts';
 import { evaluationsPart } from './evaluations/evaluation-view.ts';
 import { registerDeliveryMetrics } from './metrics/delivery-metrics.ts';
 import { deliveryBacklogReader, type DeliveryBacklog } from './queues/delivery-backlog.ts';
-import { registerSupervisionMetrics } from './metrics/supervision-metrics.ts';
+import {
+  registerCalendarRecountMetrics,
+  registerSupervisionMetrics,
+} from './metrics/supervision-metrics.ts';
+import { createCalendarRecount, type CalendarRecount } from './supervision/calendar-recount.ts';
 import { registerReconcilerMetrics, type ReconcilerMetrics } from './metrics/reconciler-metrics.ts';
 import { untoldMovesReader } from './cases/untold-moves.ts';
 import type { RectificationStore } from './rectifications/rectification-store.ts';
@@ -99,6 +103,8 @@ export interface Services {
   supervised: readonly SupervisedKind[];
   /** A routed case's 督办 schedule, written by its submission. */
   schedule: SubmissionSchedule;
+  /** Due times counted again once a year's calendar is published (the gateway process runs it). */
+  calendarRecount: CalendarRecount;
   /**
    * With GW_REDIS_WAIT_REPLICAS: the wait of every write the gateway acknowledges for its replicas
    * (shared/replica-barrier.ts); absent without it. The use cases behind the routes and the
@@ -308,6 +314,17 @@ export function createServices(
     ...(replicated ? { replicated } : {}),
     supervised: cases.supervised,
     schedule: cases.schedule,
+    calendarRecount: createCalendarRecount({
+      redis,
+      keys: keys.catalogue,
+      board: cases.board,
+      kinds: cases.supervised,
+      calendar: data.calendar,
+      audit,
+      log: logger,
+      now,
+      onRecounted: registerCalendarRecountMetrics(metrics.registry),
+    }),
     queuesReady: (signal) => cases.ready(adapters, signal),
     closeQueues: async () => {
       await cases.close();

@@ -182,6 +182,15 @@ export interface CatalogueKeys {
   readonly sunsets: string;
   /** Hash `<year>` → the working-day calendar's text (config/calendars/<year>.json). */
   readonly calendars: string;
+  /**
+   * Hash `<year>` → the recount of the due times counted with that year assumed, JSON
+   * `{ state: 'pending' | 'done', revision, publishedAt, … }`: set pending by the publish of a
+   * year the catalogue had no calendar for (publish-draft.lua), done by the recount
+   * (gateway/supervision/calendar-recount.ts).
+   */
+  readonly calendarRecounts: string;
+  /** The lease of the one gateway running a year's recount (a token, with an expiry). */
+  calendarRecountLease(year: number): string;
   /** Pub/sub channel: the new revision after each publish (a hint; gateways poll as well). */
   readonly channel: string;
   /** Hash of one draft. */
@@ -350,6 +359,8 @@ function catalogueKeys(prefix: string): CatalogueKeys {
     order: `${base}:order`,
     sunsets: `${base}:sunsets`,
     calendars: `${base}:calendars`,
+    calendarRecounts: `${base}:calendar-recounts`,
+    calendarRecountLease: (year: number) => `${base}:calendar-recount-lease:${year}`,
     channel: `${base}:published`,
     draft: (draftId: string) => `${base}:draft:${draftId}`,
     drafts: `${base}:drafts`,

@@ -207,6 +207,7 @@ export function createCatalogueStore(redis: RedisClient, keys: CatalogueKeys): C
           keys.sunsets,
           keys.calendars,
           request.draftKey,
+          keys.calendarRecounts,
         ],
         [
           item ? 'item' : 'calendar',

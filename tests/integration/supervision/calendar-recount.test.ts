@@ -1,0 +1,244 @@
+// The calendar recount (gateway/README.md#calendar-recount): two gateways on one Redis follow the
+// published catalogue, cases and a rectification are counted into 2027 Monday to Friday (no 2027
+// calendar), then a 2027 calendar draft is approved. One run — whichever gateway claims it —
+// counts every marked due time again on the real calendar: a case crossing a holiday is due later
+// by it (GET /v1/cases/{id}, a history entry, the board), a case whose span has none keeps its
+// date and loses the mark, a paused case and a resumed one and a rectification are recounted
+// from their anchor and their promised plus paused days; a rerun, or a run after one that died
+// midway, changes nothing twice. An injected clock; no sleeps.
+//
+// The 2027 calendar below is TEST DATA (a plausible 元旦 and 春节 with one 补班 Saturday), not
+// the State Council's notice: config/calendars/ holds no 2027 on purpose.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
+import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
+import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { close, event, readCase, submit } from '../../support/case-flow.ts';
+import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
+import { plainRedis, uniquePrefix } from '../../support/redis.ts';
+import { testClock } from '../../support/test-clock.ts';
+
+const TEST_2027 = {
+  year: 2027,
+  source: 'test data: not the official 2027 notice',
+  holidays: ['2027-01-01', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
+  extraWorkingDays: ['2027-02-20'],
+};
+
+const clock = testClock('2026-12-23T02:00:00Z');
+const prefix = uniquePrefix('recount');
+const redis = plainRedis();
+let a: ApiGateway;
+let b: ApiGateway;
+
+beforeAll(async () => {
+  const env = { GW_KEY_PREFIX: prefix };
+  a = await startApiGateway(env, { now: clock.now, liveCatalogue: true });
+  b = await startApiGateway(env, { now: clock.now, liveCatalogue: true, relay: false });
+}, 60_000);
+afterAll(async () => {
+  await b?.close();
+  await a?.close();
+  redis.disconnect();
+});
+
+interface CaseView {
+  status: string;
+  dueAt: string;
+  calendarAssumed: boolean;
+  history: { status: string; actor: string; note?: string }[];
+}
+interface RectView {
+  dueAt: string;
+  visitDueAt: string;
+  calendarAssumed: boolean;
+  history: { status: string; actor: string; note?: string }[];
+}
+
+const view = (id: string) => readCase<CaseView>(a, id);
+const rect = async (id: string) => (await readRectification<RectView>(a, id)).body;
+const recountEntries = (history: { actor: string; note?: string }[]) =>
+  history.filter((h) => h.actor === 'supervisor' && h.note?.includes('工作日历重新计算'));
+const boardDue = (kind: 'case' | 'rectification', id: string) =>
+  a.services.board.dueTime({ kind, id });
+
+/** Approves a 2027 calendar draft through the console's API, as two operators would. */
+async function publish2027() {
+  const op = (id: string) => a.client(id);
+  const DRAFTS = '/v1/admin/catalogue/drafts';
+  const created = await op('operator-dev').request<{ draftId: string }>('POST', DRAFTS, {
+    json: { kind: 'calendar', calendar: TEST_2027 },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const id = created.body.draftId;
+  expect((await op('operator-dev').request('POST', `${DRAFTS}/${id}/validate`)).status).toBe(200);
+  expect((await op('operator-dev').request('POST', `${DRAFTS}/${id}/submit`)).status).toBe(200);
+  const approved = await op('operator-dev-2').request('POST', `${DRAFTS}/${id}/approve`);
+  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  // Gateway a serves it at once (its approve syncs); b at its next reload: now, not after a poll.
+  await b.services.catalogue.sync();
+}
+
+// What the cases and the rectification were, made before the publication.
+let holiday: string; // SF-009 from Wednesday 12/23: Mon–Fri due Friday 2027-01-01, 元旦
+let paused: string; // the same, then 补正 from 12/24: still paused at the publication
+let resumed: string; // the same, paused 12/23 and resumed 12/24 before the publication
+let plain: string; // SF-009 from Tuesday 2027-01-05 (the calendar late): no holiday in its span
+let rectification: string; // a 差评 on 12/23: rectify in 15 working days, visit in 1
+
+describe('due times counted on an assumed 2027, before its calendar', () => {
+  it('are marked calendarAssumed and counted Monday to Friday', async () => {
+    clock.set('2026-12-23T02:00:00Z');
+    holiday = (await submit(a, 'SF-009')).caseId;
+    paused = (await submit(a, 'SF-009')).caseId;
+    resumed = (await submit(a, 'SF-009')).caseId;
+    const closed = (await submit(a, 'SF-009')).caseId;
+    await event(a, 'province-yn', paused, 'accepted', '2026-12-23T03:00:00Z');
+    await event(a, 'province-yn', paused, 'correction-required', '2026-12-24T03:00:00Z');
+    await event(a, 'province-yn', resumed, 'accepted', '2026-12-23T03:00:00Z');
+    await event(a, 'province-yn', resumed, 'correction-required', '2026-12-23T04:00:00Z');
+    // One paused working day (12/23): Mon–Fri 2027-01-01 + 1 = Monday 01-04.
+    await event(a, 'province-yn', resumed, 'resumed', '2026-12-24T03:00:00Z');
+    await close(a, 'province-yn', closed, '2026-12-23T05:00:00Z');
+    const rated = await evaluate(a, closed, { level: 1, rated: 'handling' });
+    expect(rated.status).toBe(201);
+    rectification = rated.body.rectification!.id;
+    clock.set('2027-01-05T02:00:00Z');
+    plain = (await submit(a, 'SF-009')).caseId;
+
+    for (const id of [holiday, paused])
+      expect(await view(id)).toMatchObject({
+        dueAt: endOfChinaDay('2027-01-01'),
+        calendarAssumed: true,
+      });
+    expect(await view(resumed)).toMatchObject({
+      dueAt: endOfChinaDay('2027-01-04'),
+      calendarAssumed: true,
+    });
+    // 1/6 1/7 1/8 1/11 1/12 1/13 1/14.
+    expect(await view(plain)).toMatchObject({
+      dueAt: endOfChinaDay('2027-01-14'),
+      calendarAssumed: true,
+    });
+    // 15 working days from 12/23, 2027 Mon–Fri: 12/24–12/31 (6), 1/1, 1/4–1/8, 1/11–1/13.
+    expect(await rect(rectification)).toMatchObject({
+      dueAt: endOfChinaDay('2027-01-13'),
+      visitDueAt: endOfChinaDay('2026-12-24'),
+      calendarAssumed: true,
+    });
+  });
+});
+
+describe('publishing the 2027 calendar', () => {
+  it('marks the year pending, and one of two gateways recounts every marked due time once', async () => {
+    await publish2027();
+    const keys = redisKeys(prefix).catalogue;
+    expect(JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!)).toMatchObject({
+      state: 'pending',
+    });
+    const runs = (
+      await Promise.all([
+        a.services.calendarRecount.runPending(),
+        b.services.calendarRecount.runPending(),
+      ])
+    ).flat();
+    expect(runs).toHaveLength(1);
+    // holiday, paused, resumed, the rectification moved; plain kept its date.
+    expect(runs[0]).toMatchObject({ year: 2027, recounted: 4, unmarked: 1 });
+    expect(JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!)).toMatchObject({
+      state: 'done',
+      recounted: 4,
+      unmarked: 1,
+    });
+  });
+
+  it('moves a due date over 元旦 by the holiday, in GET /v1/cases/{id}, its history and the board', async () => {
+    const read = await view(holiday);
+    expect(read).toMatchObject({ dueAt: endOfChinaDay('2027-01-04'), calendarAssumed: false });
+    const entries = recountEntries(read.history);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ status: 'ROUTED', actor: 'supervisor' });
+    expect(entries[0]!.note).toContain('2027-01-01 → 2027-01-04');
+    expect(await boardDue('case', holiday)).toBe(Date.parse(endOfChinaDay('2027-01-04')));
+  });
+
+  it('keeps the date of a case whose span has no holiday, and takes its mark off', async () => {
+    const read = await view(plain);
+    expect(read).toMatchObject({ dueAt: endOfChinaDay('2027-01-14'), calendarAssumed: false });
+    expect(recountEntries(read.history)).toEqual([]);
+  });
+
+  it('recounts a paused case (still paused), and its resume then counts from the new date', async () => {
+    const read = await view(paused);
+    expect(read).toMatchObject({
+      status: 'CORRECTION_REQUIRED',
+      dueAt: endOfChinaDay('2027-01-04'),
+      calendarAssumed: false,
+    });
+    expect(recountEntries(read.history)).toHaveLength(1);
+    // Paused 12/24 and 12/25 (two working days): 2027-01-04 + 2 on the real calendar.
+    await event(a, 'province-yn', paused, 'resumed', '2026-12-28T03:00:00Z');
+    expect(await view(paused)).toMatchObject({
+      status: 'IN_PROGRESS',
+      dueAt: endOfChinaDay('2027-01-06'),
+      calendarAssumed: false,
+    });
+  });
+
+  it('recounts a resumed case from its anchor and its promised plus paused working days', async () => {
+    // 7 + 1 from 12/23: 12/24–12/31 (6), 元旦 off, 1/4, 1/5.
+    const read = await view(resumed);
+    expect(read).toMatchObject({ dueAt: endOfChinaDay('2027-01-05'), calendarAssumed: false });
+    expect(recountEntries(read.history)[0]!.note).toContain('2027-01-04 → 2027-01-05');
+    expect(await boardDue('case', resumed)).toBe(Date.parse(endOfChinaDay('2027-01-05')));
+  });
+
+  it('recounts a rectification: its rectify due time, its history and the board under {supervise}', async () => {
+    const read = await rect(rectification);
+    expect(read).toMatchObject({
+      dueAt: endOfChinaDay('2027-01-14'),
+      visitDueAt: endOfChinaDay('2026-12-24'),
+      calendarAssumed: false,
+    });
+    expect(recountEntries(read.history)).toHaveLength(1);
+    expect(await boardDue('rectification', rectification)).toBe(
+      Date.parse(endOfChinaDay('2027-01-14')),
+    );
+  });
+
+  it('logs the run, counts it in /metrics and appends it to the audit chain', async () => {
+    const lines = [...a.logLines(), ...b.logLines()].filter((l) =>
+      String(l.msg).startsWith('calendar recount done'),
+    );
+    expect(lines).toEqual([expect.objectContaining({ year: 2027, recounted: 4, unmarked: 1 })]);
+    const metrics = [
+      await (await fetch(`${a.url}/metrics`)).text(),
+      await (await fetch(`${b.url}/metrics`)).text(),
+    ].join('\n');
+    expect(metrics).toMatch(/gw_calendar_recounted_total\{year="2027",outcome="recounted"\} 4/);
+    const audit = await a
+      .client('operator-dev')
+      .request<{ items: Record<string, unknown>[] }>(
+        'GET',
+        '/v1/admin/audit?action=calendar.recount',
+      );
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ actor: 'gateway', target: 'calendar-2027', outcome: 'ok' }),
+    ]);
+  });
+});
+
+describe('a recount run again', () => {
+  it('changes nothing: a done year is not run again, and a forced rerun finds nothing marked', async () => {
+    expect(await a.services.calendarRecount.runPending()).toEqual([]);
+    const before = await Promise.all([holiday, paused, resumed, plain].map(view));
+    const keys = redisKeys(prefix).catalogue;
+    const state = JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!) as object;
+    // As a run that died midway leaves it: still pending (the lease expired with its holder).
+    await redis.hset(keys.calendarRecounts, '2027', JSON.stringify({ ...state, state: 'pending' }));
+    const [rerun] = await b.services.calendarRecount.runPending();
+    expect(rerun).toMatchObject({ recounted: 0, unmarked: 0 });
+    expect(await Promise.all([holiday, paused, resumed, plain].map(view))).toEqual(before);
+    expect(recountEntries((await rect(rectification)).history)).toHaveLength(1);
+  });
+});
