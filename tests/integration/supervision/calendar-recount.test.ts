@@ -13,7 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { close, event, readCase, submit } from '../../support/case-flow.ts';
+import {
+  close,
+  event,
+  readCase,
+  submit,
+  submitJoint,
+  type JointFamily,
+} from '../../support/case-flow.ts';
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
 import { plainRedis, uniquePrefix } from '../../support/redis.ts';
 import { testClock } from '../../support/test-clock.ts';
@@ -85,52 +92,60 @@ let paused: string; // the same, then 补正 from 12/24: still paused at the pub
 let resumed: string; // the same, paused 12/23 and resumed 12/24 before the publication
 let plain: string; // SF-009 from Tuesday 2027-01-05 (the calendar late): no holiday in its span
 let rectification: string; // a 差评 on 12/23: rectify in 15 working days, visit in 1
+let joint: JointFamily; // RS-006 from 12/23: 45 working days, over 2027's 春节
 
-describe('due times counted on an assumed 2027, before its calendar', () => {
-  it('are marked calendarAssumed and counted Monday to Friday', async () => {
-    clock.set('2026-12-23T02:00:00Z');
-    holiday = (await submit(a, 'SF-009')).caseId;
-    paused = (await submit(a, 'SF-009')).caseId;
-    resumed = (await submit(a, 'SF-009')).caseId;
-    const closed = (await submit(a, 'SF-009')).caseId;
-    await event(a, 'province-yn', paused, 'accepted', '2026-12-23T03:00:00Z');
-    await event(a, 'province-yn', paused, 'correction-required', '2026-12-24T03:00:00Z');
-    await event(a, 'province-yn', resumed, 'accepted', '2026-12-23T03:00:00Z');
-    await event(a, 'province-yn', resumed, 'correction-required', '2026-12-23T04:00:00Z');
-    // One paused working day (12/23): Mon–Fri 2027-01-01 + 1 = Monday 01-04.
-    await event(a, 'province-yn', resumed, 'resumed', '2026-12-24T03:00:00Z');
-    await close(a, 'province-yn', closed, '2026-12-23T05:00:00Z');
-    const rated = await evaluate(a, closed, { level: 1, rated: 'handling' });
-    expect(rated.status).toBe(201);
-    rectification = rated.body.rectification!.id;
-    clock.set('2027-01-05T02:00:00Z');
-    plain = (await submit(a, 'SF-009')).caseId;
+/** The cases and the rectification, counted into 2027 Monday to Friday and marked so. */
+async function countedBeforeTheCalendar() {
+  clock.set('2026-12-23T02:00:00Z');
+  holiday = (await submit(a, 'SF-009')).caseId;
+  joint = await submitJoint(a);
+  paused = (await submit(a, 'SF-009')).caseId;
+  resumed = (await submit(a, 'SF-009')).caseId;
+  const closed = (await submit(a, 'SF-009')).caseId;
+  await event(a, 'province-yn', paused, 'accepted', '2026-12-23T03:00:00Z');
+  await event(a, 'province-yn', paused, 'correction-required', '2026-12-24T03:00:00Z');
+  await event(a, 'province-yn', resumed, 'accepted', '2026-12-23T03:00:00Z');
+  await event(a, 'province-yn', resumed, 'correction-required', '2026-12-23T04:00:00Z');
+  // One paused working day (12/23): Mon–Fri 2027-01-01 + 1 = Monday 01-04.
+  await event(a, 'province-yn', resumed, 'resumed', '2026-12-24T03:00:00Z');
+  await close(a, 'province-yn', closed, '2026-12-23T05:00:00Z');
+  const rated = await evaluate(a, closed, { level: 1, rated: 'handling' });
+  expect(rated.status).toBe(201);
+  rectification = rated.body.rectification!.id;
+  clock.set('2027-01-05T02:00:00Z');
+  plain = (await submit(a, 'SF-009')).caseId;
 
-    for (const id of [holiday, paused])
-      expect(await view(id)).toMatchObject({
-        dueAt: endOfChinaDay('2027-01-01'),
-        calendarAssumed: true,
-      });
-    expect(await view(resumed)).toMatchObject({
-      dueAt: endOfChinaDay('2027-01-04'),
+  for (const id of [holiday, paused])
+    expect(await view(id)).toMatchObject({
+      dueAt: endOfChinaDay('2027-01-01'),
       calendarAssumed: true,
     });
-    // 1/6 1/7 1/8 1/11 1/12 1/13 1/14.
-    expect(await view(plain)).toMatchObject({
-      dueAt: endOfChinaDay('2027-01-14'),
-      calendarAssumed: true,
-    });
-    // 15 working days from 12/23, 2027 Mon–Fri: 12/24–12/31 (6), 1/1, 1/4–1/8, 1/11–1/13.
-    expect(await rect(rectification)).toMatchObject({
-      dueAt: endOfChinaDay('2027-01-13'),
-      visitDueAt: endOfChinaDay('2026-12-24'),
-      calendarAssumed: true,
-    });
+  expect(await view(resumed)).toMatchObject({
+    dueAt: endOfChinaDay('2027-01-04'),
+    calendarAssumed: true,
   });
-});
+  // 1/6 1/7 1/8 1/11 1/12 1/13 1/14.
+  expect(await view(plain)).toMatchObject({
+    dueAt: endOfChinaDay('2027-01-14'),
+    calendarAssumed: true,
+  });
+  // 45 from 12/23, 2027 Mon–Fri: 6 in December, 21 in January, 2/1–2/24 (18).
+  for (const id of [joint.parentId, joint.cq, joint.chengdu])
+    expect(await view(id)).toMatchObject({
+      dueAt: endOfChinaDay('2027-02-24'),
+      calendarAssumed: true,
+    });
+  // 15 working days from 12/23, 2027 Mon–Fri: 12/24–12/31 (6), 1/1, 1/4–1/8, 1/11–1/13.
+  expect(await rect(rectification)).toMatchObject({
+    dueAt: endOfChinaDay('2027-01-13'),
+    visitDueAt: endOfChinaDay('2026-12-24'),
+    calendarAssumed: true,
+  });
+}
 
 describe('publishing the 2027 calendar', () => {
   it('marks the year pending, and one of two gateways recounts every marked due time once', async () => {
+    await countedBeforeTheCalendar();
     await publish2027();
     const keys = redisKeys(prefix).catalogue;
     expect(JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!)).toMatchObject({
@@ -143,11 +158,12 @@ describe('publishing the 2027 calendar', () => {
       ])
     ).flat();
     expect(runs).toHaveLength(1);
-    // holiday, paused, resumed, the rectification moved; plain kept its date.
-    expect(runs[0]).toMatchObject({ year: 2027, recounted: 4, unmarked: 1 });
+    // holiday, the two joint parties, paused, resumed, the rectification moved (the joint parent
+    // with its first party); plain kept its date.
+    expect(runs[0]).toMatchObject({ year: 2027, recounted: 6, unmarked: 1 });
     expect(JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!)).toMatchObject({
       state: 'done',
-      recounted: 4,
+      recounted: 6,
       unmarked: 1,
     });
   });
@@ -160,6 +176,17 @@ describe('publishing the 2027 calendar', () => {
     expect(entries[0]).toMatchObject({ status: 'ROUTED', actor: 'supervisor' });
     expect(entries[0]!.note).toContain('2027-01-01 → 2027-01-04');
     expect(await boardDue('case', holiday)).toBe(Date.parse(endOfChinaDay('2027-01-04')));
+  });
+
+  it('pushes a joint case over 春节 and its 补班 Saturday: its parties and its parent, each once', async () => {
+    // Real: 20 in January (元旦 off), 2/1–2/5, 春节 2/8–2/12 off, 2/15–2/19, the 补班 2/20,
+    // 2/22–2/26, 3/1 3/2 3/3.
+    for (const id of [joint.parentId, joint.cq, joint.chengdu]) {
+      const read = await view(id);
+      expect(read).toMatchObject({ dueAt: endOfChinaDay('2027-03-03'), calendarAssumed: false });
+      expect(recountEntries(read.history)).toHaveLength(1);
+    }
+    expect(await boardDue('case', joint.cq)).toBe(Date.parse(endOfChinaDay('2027-03-03')));
   });
 
   it('keeps the date of a case whose span has no holiday, and takes its mark off', async () => {
@@ -210,12 +237,12 @@ describe('publishing the 2027 calendar', () => {
     const lines = [...a.logLines(), ...b.logLines()].filter((l) =>
       String(l.msg).startsWith('calendar recount done'),
     );
-    expect(lines).toEqual([expect.objectContaining({ year: 2027, recounted: 4, unmarked: 1 })]);
+    expect(lines).toEqual([expect.objectContaining({ year: 2027, recounted: 6, unmarked: 1 })]);
     const metrics = [
       await (await fetch(`${a.url}/metrics`)).text(),
       await (await fetch(`${b.url}/metrics`)).text(),
     ].join('\n');
-    expect(metrics).toMatch(/gw_calendar_recounted_total\{year="2027",outcome="recounted"\} 4/);
+    expect(metrics).toMatch(/gw_calendar_recounted_total\{year="2027",outcome="recounted"\} 6/);
     const audit = await a
       .client('operator-dev')
       .request<{ items: Record<string, unknown>[] }>(
@@ -231,14 +258,43 @@ describe('publishing the 2027 calendar', () => {
 describe('a recount run again', () => {
   it('changes nothing: a done year is not run again, and a forced rerun finds nothing marked', async () => {
     expect(await a.services.calendarRecount.runPending()).toEqual([]);
-    const before = await Promise.all([holiday, paused, resumed, plain].map(view));
+    const ids = [holiday, paused, resumed, plain, joint.parentId, joint.cq, joint.chengdu];
+    const before = await Promise.all(ids.map(view));
     const keys = redisKeys(prefix).catalogue;
     const state = JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!) as object;
     // As a run that died midway leaves it: still pending (the lease expired with its holder).
     await redis.hset(keys.calendarRecounts, '2027', JSON.stringify({ ...state, state: 'pending' }));
     const [rerun] = await b.services.calendarRecount.runPending();
     expect(rerun).toMatchObject({ recounted: 0, unmarked: 0 });
-    expect(await Promise.all([holiday, paused, resumed, plain].map(view))).toEqual(before);
+    expect(await Promise.all(ids.map(view))).toEqual(before);
     expect(recountEntries((await rect(rectification)).history)).toHaveLength(1);
+  });
+});
+
+describe('a recount racing a province event', () => {
+  it('never overwrites the due time a resume set after the recount read the case', async () => {
+    // A case marked assumed (the mark set by hand: the calendar is published by now) is read by a
+    // recount while due 2027-01-14; the province then pauses and resumes it. The recount's write,
+    // made from the due time it read, is refused: the resume's due time and the mark stand.
+    clock.set('2027-01-05T02:00:00Z');
+    const marked = (await submit(a, 'SF-009')).caseId;
+    await redis.hset(redisKeys(prefix).case(marked), 'calendarAssumed', 'true');
+    const stale = (await view(marked)).dueAt;
+    await event(a, 'province-yn', marked, 'accepted', '2027-01-05T03:00:00Z');
+    await event(a, 'province-yn', marked, 'correction-required', '2027-01-05T04:00:00Z');
+    await event(a, 'province-yn', marked, 'resumed', '2027-01-07T04:00:00Z');
+    const resumedDue = (await view(marked)).dueAt;
+    expect(resumedDue).not.toBe(stale);
+    expect(
+      await a.services.store.recountDue(marked, {
+        fromDueAt: stale,
+        dueAt: endOfChinaDay('2027-02-01'),
+        stillAssumed: false,
+        entry: { at: clock.now().toISOString(), actor: 'supervisor', note: 'stale' },
+      }),
+    ).toBe(false);
+    const after = await view(marked);
+    expect(after).toMatchObject({ dueAt: resumedDue, calendarAssumed: true });
+    expect(after.history.some((h) => h.note === 'stale')).toBe(false);
   });
 });
