@@ -3,6 +3,7 @@
 // (record-status-query.ts, gateway/README.md#silence-reconciliation). Both apply the same rows of
 // the lifecycle table with the same content digest, so an event that arrives both ways is applied
 // once; the history's actor and note tell the two sources apart.
+import { recountDue } from '../calendar/due-recount.ts';
 import {
   addWorkingDays,
   chinaDate,
@@ -90,11 +91,28 @@ function pauseFields(
     chinaDate(new Date(record.pausedAt)),
     chinaDate(new Date(event.at)),
   );
-  const due = addWorkingDays(calendar, chinaDate(new Date(record.dueAt)), paused);
+  const pausedDays = (record.pausedDays ?? 0) + paused;
+  // Counted whole from the case's anchor (its submission day) by its promised and paused working
+  // days: where counting on from the old due date lands (gateway/calendar/due-recount.ts), and
+  // still right when a calendar recount moved the due date after this record was read, or the
+  // old one was counted on a year assumed Monday to Friday. A record stored before promisedDays
+  // was kept counts on from its due date.
+  const due =
+    record.promisedDays === undefined
+      ? addWorkingDays(calendar, chinaDate(new Date(record.dueAt)), paused)
+      : recountDue(calendar, {
+          anchorAt: record.createdAt,
+          days: record.promisedDays + pausedDays,
+        });
   return {
     pausedAt: '',
     dueAt: due.dueAt,
-    pausedDays: String((record.pausedDays ?? 0) + paused),
-    ...(due.assumed ? { calendarAssumed: 'true' } : {}),
+    pausedDays: String(pausedDays),
+    // The whole count on known years: no longer assumed (read as false).
+    ...(due.assumed
+      ? { calendarAssumed: 'true' }
+      : record.calendarAssumed && record.promisedDays !== undefined
+        ? { calendarAssumed: '' }
+        : {}),
   };
 }

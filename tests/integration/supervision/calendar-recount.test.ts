@@ -11,6 +11,8 @@
 // the State Council's notice: config/calendars/ holds no 2027 on purpose.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
+import { applyProvinceEvent } from '../../../gateway/cases/apply-event.ts';
+import type { CaseRecord } from '../../../gateway/cases/case-record.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import {
@@ -92,7 +94,8 @@ let paused: string; // the same, then 补正 from 12/24: still paused at the pub
 let resumed: string; // the same, paused 12/23 and resumed 12/24 before the publication
 let plain: string; // SF-009 from Tuesday 2027-01-05 (the calendar late): no holiday in its span
 let rectification: string; // a 差评 on 12/23: rectify in 15 working days, visit in 1
-let joint: JointFamily; // RS-006 from 12/23: 45 working days, over 2027's 春节
+let joint: JointFamily; // RS-006 from 12/23: 45 working days, over 2027's 春节; 重庆 pauses 12/24
+let staleCq: CaseRecord; // 重庆's party as a resume read it just before the recount
 
 /** The cases and the rectification, counted into 2027 Monday to Friday and marked so. */
 async function countedBeforeTheCalendar() {
@@ -102,6 +105,8 @@ async function countedBeforeTheCalendar() {
   paused = (await submit(a, 'SF-009')).caseId;
   resumed = (await submit(a, 'SF-009')).caseId;
   const closed = (await submit(a, 'SF-009')).caseId;
+  await event(a, 'province-cq', joint.cq, 'accepted', '2026-12-23T03:00:00Z');
+  await event(a, 'province-cq', joint.cq, 'correction-required', '2026-12-24T03:00:00Z');
   await event(a, 'province-yn', paused, 'accepted', '2026-12-23T03:00:00Z');
   await event(a, 'province-yn', paused, 'correction-required', '2026-12-24T03:00:00Z');
   await event(a, 'province-yn', resumed, 'accepted', '2026-12-23T03:00:00Z');
@@ -151,6 +156,7 @@ describe('publishing the 2027 calendar', () => {
     expect(JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!)).toMatchObject({
       state: 'pending',
     });
+    staleCq = (await a.services.store.get(joint.cq))!;
     const runs = (
       await Promise.all([
         a.services.calendarRecount.runPending(),
@@ -272,17 +278,37 @@ describe('a recount run again', () => {
 });
 
 describe('a recount racing a province event', () => {
+  it("keeps the recount's count when a resume read the case before the recount wrote it", async () => {
+    // 重庆 resumes its party on 12/28 (paused 12/24 and 12/25: two working days) with the party
+    // as it read it before the recount (due 2027-02-24, Monday to Friday). The resume counts from
+    // the anchor: 45 + 2 on the real calendar, 2027-03-03 + 2.
+    expect(staleCq).toMatchObject({ dueAt: endOfChinaDay('2027-02-24'), calendarAssumed: true });
+    const moved = await applyProvinceEvent(
+      { store: a.services.store, calendar: a.services.calendar, registry: a.services.registry },
+      staleCq as Parameters<typeof applyProvinceEvent>[1],
+      { type: 'resumed', at: '2026-12-28T03:00:00Z' },
+      { actor: 'province-cq', source: 'province-post' },
+    );
+    expect(moved.ok).toBe(true);
+    expect(await view(joint.cq)).toMatchObject({
+      status: 'IN_PROGRESS',
+      dueAt: endOfChinaDay('2027-03-05'),
+      calendarAssumed: false,
+    });
+  });
+
   it('never overwrites the due time a resume set after the recount read the case', async () => {
-    // A case marked assumed (the mark set by hand: the calendar is published by now) is read by a
-    // recount while due 2027-01-14; the province then pauses and resumes it. The recount's write,
-    // made from the due time it read, is refused: the resume's due time and the mark stand.
+    // A recount reads a case due 2027-01-14; the province then pauses and resumes it. The
+    // recount's write, made from the due time it read, is refused: the resume's due time stands.
+    // (The mark is set by hand after the resume, as if its count still reached a year without a
+    // calendar, so that only the due time tells the write it is stale.)
     clock.set('2027-01-05T02:00:00Z');
     const marked = (await submit(a, 'SF-009')).caseId;
-    await redis.hset(redisKeys(prefix).case(marked), 'calendarAssumed', 'true');
     const stale = (await view(marked)).dueAt;
     await event(a, 'province-yn', marked, 'accepted', '2027-01-05T03:00:00Z');
     await event(a, 'province-yn', marked, 'correction-required', '2027-01-05T04:00:00Z');
     await event(a, 'province-yn', marked, 'resumed', '2027-01-07T04:00:00Z');
+    await redis.hset(redisKeys(prefix).case(marked), 'calendarAssumed', 'true');
     const resumedDue = (await view(marked)).dueAt;
     expect(resumedDue).not.toBe(stale);
     expect(
