@@ -2,7 +2,8 @@
 // published catalogue holds, as twelve month grids marking its holidays (休) and its extra working
 // days (调休上班, 班), read from the catalogue in Redis — what every gateway counts 承诺时限 and
 // 督办 deadlines with. A new year is a calendar draft (catalogue-draft-pages.ts), published by a
-// second operator like an item.
+// second operator like an item. A year published while gateways ran says whether the due times
+// counted with it assumed have been counted again yet (gateway/README.md#calendar-recount).
 import type { Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
 import { createCatalogueStore, readCalendarTexts } from '../catalogue/published/catalogue-store.ts';
@@ -14,6 +15,8 @@ import { ConsoleError } from './console-error.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import type { RecountState } from '../supervision/calendar-recount.ts';
+import { chinaTime } from '../shared/china-time.ts';
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 
@@ -80,6 +83,27 @@ function monthGrid(year: PublishedYear, month: number): HtmlValue {
   </table>`;
 }
 
+/** What the calendar recount of a published year did, or that it is still to run. */
+function recountLine(recount: RecountState | undefined): HtmlValue {
+  if (!recount) return '';
+  if (recount.state === 'pending')
+    return html`<p class="notice warn" id="calendar-recount" data-state="pending">
+      按本年度日历重算到期日：待执行(网关数秒内执行)
+      <span class="en"
+        >Due times counted with this year assumed: to be counted again (a gateway runs it within
+        seconds)</span
+      >
+    </p>`;
+  return html`<p class="muted" id="calendar-recount" data-state="done">
+    按本年度日历重算到期日：${chinaTime(recount.doneAt)} 完成，改期 ${recount.recounted ?? 0} 件，
+    日期不变去除推定标记 ${recount.unmarked ?? 0} 件(共查看 ${recount.looked ?? 0} 件)
+    <span class="en"
+      >Due times counted again on this year: ${recount.recounted ?? 0} moved,
+      ${recount.unmarked ?? 0} kept and no longer assumed, of ${recount.looked ?? 0} looked at</span
+    >
+  </p>`;
+}
+
 export function calendarPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const { redis, config } = deps.services;
@@ -99,6 +123,9 @@ export function calendarPages(deps: ConsoleDeps): Router {
     if (asked && text === undefined)
       throw new ConsoleError(404, `没有 ${asked} 年的工作日历`, `No calendar for ${asked}`);
     const shown = text === undefined ? undefined : parseYear(text);
+    const recount = shown
+      ? (await deps.services.calendarRecount.states()).get(shown.year)
+      : undefined;
     const body = html`<p class="muted">
         <a href="/console/catalogue">← 目录 <span class="en">Catalogue</span></a> · 目录修订号
         <span class="en">Revision</span> <code>${state.revision}</code>
@@ -147,6 +174,7 @@ export function calendarPages(deps: ConsoleDeps): Router {
                 <span class="en">holidays</span> · 调休上班 ${shown.extraWorkingDays.length} 天
                 <span class="en">extra working days</span>
               </p>
+              ${recountLine(recount)}
               <p class="legend">
                 <span class="day holiday">休</span> 节假日 <span class="en">holiday</span>
                 <span class="day extra">班</span> 调休上班 <span class="en">extra working day</span>

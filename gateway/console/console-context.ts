@@ -32,6 +32,7 @@ export type ConsoleServices = Pick<
   | 'calendar'
   | 'replicated'
   | 'auditVerifier'
+  | 'calendarRecount'
 > & { clients: ClientRegistry; audit: AuditLog };
 
 export interface ConsoleDeps {

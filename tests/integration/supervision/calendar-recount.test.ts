@@ -24,6 +24,7 @@ import {
   type JointFamily,
 } from '../../support/case-flow.ts';
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
+import { ConsoleClient } from '../../support/console-client.ts';
 import { plainRedis, uniquePrefix } from '../../support/redis.ts';
 import { testClock } from '../../support/test-clock.ts';
 
@@ -237,6 +238,15 @@ describe('publishing the 2027 calendar', () => {
     expect(await boardDue('rectification', rectification)).toBe(
       Date.parse(endOfChinaDay('2027-01-14')),
     );
+  });
+
+  it("shows what the run did on the console's page of the year", async () => {
+    const operator = new ConsoleClient(b.url);
+    expect((await operator.signIn('operator-readonly')).status).toBe(303);
+    const page = await operator.get('/console/catalogue/calendars?year=2027');
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/id="calendar-recount" data-state="done"/);
+    expect(page.text).toMatch(/6 moved,\s+1 kept and no longer assumed/);
   });
 
   it('logs the run, counts it in /metrics and appends it to the audit chain', async () => {
