@@ -6,7 +6,7 @@
 // reads it back through caseSubjects, and a calendar recount (calendar-recount.ts) counts its due
 // time again through it.
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
-import { recountDue } from '../calendar/due-recount.ts';
+import { assumingYear, recountDue, workingDaysCounted } from '../calendar/due-recount.ts';
 import { chinaDate, workingDaysBetween, type CalendarSource } from '../calendar/working-days.ts';
 import type { CaseRecord, RoutedCase } from '../cases/case-record.ts';
 import type { TransitionListener } from '../cases/case-move.ts';
@@ -107,8 +107,19 @@ async function recountCase(
   at: string,
 ): Promise<RecountOutcome> {
   if (!record.calendarAssumed) return 'kept';
-  const days = promisedDays(record, deps.rules.calendar) + (record.pausedDays ?? 0);
-  const due = recountDue(deps.rules.calendar(), { anchorAt: record.createdAt, days });
+  const calendar = deps.rules.calendar();
+  // A record stored before promisedDays was kept: its working days as they were counted, on the
+  // year assumed Monday to Friday (promisedDays() would count them on the new calendar and find
+  // the date it has).
+  const days =
+    record.promisedDays === undefined
+      ? workingDaysCounted(
+          assumingYear(calendar, year),
+          chinaDate(new Date(record.createdAt)),
+          chinaDate(new Date(record.dueAt)),
+        )
+      : record.promisedDays + (record.pausedDays ?? 0);
+  const due = recountDue(calendar, { anchorAt: record.createdAt, days });
   if (due.dueAt === record.dueAt && due.assumed) return 'kept';
   const moved = due.dueAt !== record.dueAt;
   const done = await deps.store.recountDue(record.id, {

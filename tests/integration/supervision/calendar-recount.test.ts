@@ -96,6 +96,7 @@ let resumed: string; // the same, paused 12/23 and resumed 12/24 before the publ
 let plain: string; // SF-009 from Tuesday 2027-01-05 (the calendar late): no holiday in its span
 let rectification: string; // a 差评 on 12/23: rectify in 15 working days, visit in 1
 let joint: JointFamily; // RS-006 from 12/23: 45 working days, over 2027's 春节; 重庆 pauses 12/24
+let legacy: string; // SF-009 from Monday 12/28, stored as before records kept promisedDays
 let staleCq: CaseRecord; // 重庆's party as a resume read it just before the recount
 
 /** The cases and the rectification, counted into 2027 Monday to Friday and marked so. */
@@ -118,9 +119,17 @@ async function countedBeforeTheCalendar() {
   const rated = await evaluate(a, closed, { level: 1, rated: 'handling' });
   expect(rated.status).toBe(201);
   rectification = rated.body.rectification!.id;
+  clock.set('2026-12-28T02:00:00Z');
+  legacy = (await submit(a, 'SF-009')).caseId;
+  await redis.hdel(redisKeys(prefix).case(legacy), 'promisedDays');
   clock.set('2027-01-05T02:00:00Z');
   plain = (await submit(a, 'SF-009')).caseId;
 
+  // 12/29 12/30 12/31, 1/1, 1/4 1/5 1/6.
+  expect(await view(legacy)).toMatchObject({
+    dueAt: endOfChinaDay('2027-01-06'),
+    calendarAssumed: true,
+  });
   for (const id of [holiday, paused])
     expect(await view(id)).toMatchObject({
       dueAt: endOfChinaDay('2027-01-01'),
@@ -165,12 +174,12 @@ describe('publishing the 2027 calendar', () => {
       ])
     ).flat();
     expect(runs).toHaveLength(1);
-    // holiday, the two joint parties, paused, resumed, the rectification moved (the joint parent
-    // with its first party); plain kept its date.
-    expect(runs[0]).toMatchObject({ year: 2027, recounted: 6, unmarked: 1 });
+    // holiday, legacy, the two joint parties, paused, resumed, the rectification moved (the joint
+    // parent with its first party); plain kept its date.
+    expect(runs[0]).toMatchObject({ year: 2027, recounted: 7, unmarked: 1 });
     expect(JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!)).toMatchObject({
       state: 'done',
-      recounted: 6,
+      recounted: 7,
       unmarked: 1,
     });
   });
@@ -194,6 +203,14 @@ describe('publishing the 2027 calendar', () => {
       expect(recountEntries(read.history)).toHaveLength(1);
     }
     expect(await boardDue('case', joint.cq)).toBe(Date.parse(endOfChinaDay('2027-03-03')));
+  });
+
+  it('recounts a case stored before promisedDays was kept, from the days it was counted', async () => {
+    // The 7 days counted Monday to Friday, 元旦 among them, counted again: 1/7.
+    expect(await view(legacy)).toMatchObject({
+      dueAt: endOfChinaDay('2027-01-07'),
+      calendarAssumed: false,
+    });
   });
 
   it('keeps the date of a case whose span has no holiday, and takes its mark off', async () => {
@@ -246,19 +263,19 @@ describe('publishing the 2027 calendar', () => {
     const page = await operator.get('/console/catalogue/calendars?year=2027');
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/id="calendar-recount" data-state="done"/);
-    expect(page.text).toMatch(/6 moved,\s+1 kept and no longer assumed/);
+    expect(page.text).toMatch(/7 moved,\s+1 kept and no longer assumed/);
   });
 
   it('logs the run, counts it in /metrics and appends it to the audit chain', async () => {
     const lines = [...a.logLines(), ...b.logLines()].filter((l) =>
       String(l.msg).startsWith('calendar recount done'),
     );
-    expect(lines).toEqual([expect.objectContaining({ year: 2027, recounted: 6, unmarked: 1 })]);
+    expect(lines).toEqual([expect.objectContaining({ year: 2027, recounted: 7, unmarked: 1 })]);
     const metrics = [
       await (await fetch(`${a.url}/metrics`)).text(),
       await (await fetch(`${b.url}/metrics`)).text(),
     ].join('\n');
-    expect(metrics).toMatch(/gw_calendar_recounted_total\{year="2027",outcome="recounted"\} 6/);
+    expect(metrics).toMatch(/gw_calendar_recounted_total\{year="2027",outcome="recounted"\} 7/);
     const audit = await a
       .client('operator-dev')
       .request<{ items: Record<string, unknown>[] }>(
@@ -274,7 +291,7 @@ describe('publishing the 2027 calendar', () => {
 describe('a recount run again', () => {
   it('changes nothing: a done year is not run again, and a forced rerun finds nothing marked', async () => {
     expect(await a.services.calendarRecount.runPending()).toEqual([]);
-    const ids = [holiday, paused, resumed, plain, joint.parentId, joint.cq, joint.chengdu];
+    const ids = [holiday, legacy, paused, resumed, plain, joint.parentId, joint.cq, joint.chengdu];
     const before = await Promise.all(ids.map(view));
     const keys = redisKeys(prefix).catalogue;
     const state = JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!) as object;
