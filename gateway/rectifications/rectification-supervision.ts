@@ -129,7 +129,6 @@ async function recountRectification(
   const r = await deps.rectifications.get(id);
   if (!r) return 'kept';
   let outcome: RecountOutcome = 'kept';
-  let dueAt = r.dueAt;
   if (r.calendarAssumed) {
     const calendar = deps.rules.calendar();
     const due = recountDue(calendar, { anchorAt: r.openedAt, days: r.promisedDays + r.pausedDays });
@@ -151,12 +150,15 @@ async function recountRectification(
       // Refused: a move changed it meanwhile and tracked the board itself; a later run looks again.
       if (!done) return 'kept';
       outcome = moved ? 'recounted' : 'unmarked';
-      dueAt = due.dueAt;
     }
   }
-  const subject = toSubject({ ...r, dueAt });
+  // The board from the record as it is now: a move made since the step above tracked its own.
+  const current = outcome === 'kept' ? r : await deps.rectifications.get(id);
+  if (!current) return outcome;
+  const subject = toSubject(current);
+  const dueAt = current.dueAt;
   if (subject.state !== 'done' && (await deps.board.dueTime(subject)) !== Date.parse(dueAt))
-    await deps.board.track(subject, nextLook(deps.rules, r, dueAt, at), dueAt);
+    await deps.board.track(subject, nextLook(deps.rules, current, dueAt, at), dueAt);
   return outcome;
 }
 

@@ -302,6 +302,21 @@ describe('a recount run again', () => {
     expect(await Promise.all(ids.map(view))).toEqual(before);
     expect(recountEntries((await rect(rectification)).history)).toHaveLength(1);
   });
+
+  it("completes a rectification's board that a run dying between its two steps left behind", async () => {
+    // The record was recounted (2027-01-14), the board under {supervise} still holds 01-13.
+    const board = redisKeys(prefix).supervision.deadlines;
+    const member = `rectification:${rectification}`;
+    await redis.zadd(board, Date.parse(endOfChinaDay('2027-01-13')), member);
+    const keys = redisKeys(prefix).catalogue;
+    const state = JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!) as object;
+    await redis.hset(keys.calendarRecounts, '2027', JSON.stringify({ ...state, state: 'pending' }));
+    await a.services.calendarRecount.runPending();
+    expect(await boardDue('rectification', rectification)).toBe(
+      Date.parse(endOfChinaDay('2027-01-14')),
+    );
+    expect(recountEntries((await rect(rectification)).history)).toHaveLength(1);
+  });
 });
 
 describe('a recount racing a province event', () => {
