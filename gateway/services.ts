@@ -323,6 +323,7 @@ export function createServices(
       audit,
       log: logger,
       now,
+      settleMs: 2 * config.cataloguePollMs,
       onRecounted: registerCalendarRecountMetrics(metrics.registry),
     }),
     queuesReady: (signal) => cases.ready(adapters, signal),

@@ -7,6 +7,8 @@
 // Once per publication, not once per gateway: the publish marks the year pending in its own Lua
 // step (catalogue publish-draft.lua), and each gateway looks for pending years on start and then
 // periodically; the first that has loaded the year claims its lease and runs it, the others pass.
+// It waits until every gateway has had time to load the year (settleMs), so no subject is counted
+// Monday to Friday after the run passed its due time.
 // Resumable: each subject's recount is a compare-and-set on the due time it read (its store's
 // Lua step), so a run that dies midway leaves the lease to expire, and the next run (another
 // gateway's look, or this one's next start) goes over the candidates again and changes only what
@@ -72,6 +74,12 @@ export interface CalendarRecountDeps {
   audit: AuditLog;
   log: Logger;
   now: () => Date;
+  /**
+   * How long after the publication a run starts (ms): every gateway has loaded the year by then
+   * (the publish hint, or the catalogue poll: twice GW_CATALOGUE_POLL_MS), so none still counts
+   * it Monday to Friday behind the run's back.
+   */
+  settleMs: number;
   /** Told of each run's subjects recounted (and unmarked), for /metrics. */
   onRecounted?: (year: number, outcome: Exclude<RecountOutcome, 'kept'>, count: number) => void;
 }
@@ -155,6 +163,7 @@ export function createCalendarRecount(deps: CalendarRecountDeps): CalendarRecoun
       const runs: RecountRun[] = [];
       for (const [year, state] of await states()) {
         if (state.state !== 'pending' || !deps.calendar().knowsYear(year)) continue;
+        if (deps.now().getTime() < Date.parse(state.publishedAt) + deps.settleMs) continue;
         const token = randomBytes(8).toString('hex');
         if (!(await lease(year, 'claim', token))) continue;
         try {

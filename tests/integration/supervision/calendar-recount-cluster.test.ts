@@ -60,6 +60,7 @@ describe('the calendar recount on a Redis Cluster', () => {
       200,
     );
 
+    clock.advance(2 * gw.config.cataloguePollMs);
     const runs = await gw.services.calendarRecount.runPending();
     // SF-009 from 12/23: Mon–Fri 2027-01-01, 元旦 off: 01-04; the rectification 01-13 → 01-14.
     expect(runs).toEqual([expect.objectContaining({ year: 2027, recounted: 9, unmarked: 0 })]);

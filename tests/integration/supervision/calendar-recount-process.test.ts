@@ -52,7 +52,10 @@ describe('a recount a gateway left unfinished', () => {
     const cases = gw.services.supervised.find((k) => k.kind === 'case')!;
     expect(await cases.recountDue(first, 2027, clock.now().toISOString())).toBe('recounted');
 
-    child = await startGatewayProcess(prefix, { GW_RECONCILE_INTERVAL_MS: '200' });
+    child = await startGatewayProcess(prefix, {
+      GW_RECONCILE_INTERVAL_MS: '200',
+      GW_CATALOGUE_POLL_MS: '200',
+    });
     const keys = redisKeys(prefix).catalogue;
     const done = await waitFor(
       async () => {

@@ -166,6 +166,9 @@ describe('publishing the 2027 calendar', () => {
     expect(JSON.parse((await redis.hget(keys.calendarRecounts, '2027'))!)).toMatchObject({
       state: 'pending',
     });
+    // Not before every gateway has had time to load the year: twice the catalogue poll.
+    expect(await a.services.calendarRecount.runPending()).toEqual([]);
+    clock.advance(2 * a.config.cataloguePollMs);
     staleCq = (await a.services.store.get(joint.cq))!;
     const runs = (
       await Promise.all([
