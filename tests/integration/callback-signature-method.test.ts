@@ -5,10 +5,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClientRegistry } from '../../gateway/auth/client-registry.ts';
-import { startCallbackWorker } from '../../gateway/callbacks/callback-worker.ts';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import {
   bodyDigest,
@@ -16,16 +14,14 @@ import {
   stringToSign,
   type SignatureMethod,
 } from '../../gateway/client/signing.ts';
-import { createWorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
-import { createRedis, type RedisClient } from '../../gateway/shared/redis.ts';
-import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import {
   devSecret,
   startApiGateway,
   validExample,
   type ApiGateway,
 } from '../support/api-gateway.ts';
+import { startGatewayCallbackWorker, type TestCallbackWorker } from '../support/callback-worker.ts';
 import { waitFor } from '../support/redis.ts';
 
 interface Received {
@@ -38,8 +34,7 @@ interface Received {
 const SM3_SECRET = 'sm3-only-portal-secret-'.padEnd(40, 'x');
 let dir: string;
 let gw: ApiGateway;
-let worker: Worker;
-let workerRedis: RedisClient;
+let callbacks: TestCallbackWorker;
 let receiver: Server;
 let receiverUrl: string;
 const received: Received[] = [];
@@ -94,24 +89,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  workerRedis = createRedis('worker', {
-    redisUrl: gw.config.redisUrl!,
-    redisCommandTimeoutMs: 1000,
-    redisConnectTimeoutMs: 1000,
-    redisReconnectMaxDelayMs: 200,
-  });
-  worker = startCallbackWorker({
-    connection: workerRedis,
-    keys: redisKeys(gw.config.keyPrefix),
-    clients: gw.services.clients,
-    log: gw.services.logger,
-    production: false,
-    metrics: createWorkerMetrics(),
-  });
+  callbacks = startGatewayCallbackWorker(gw);
 }, 60_000);
 afterAll(async () => {
-  await worker?.close();
-  workerRedis?.disconnect();
+  await callbacks?.close();
   receiver?.close();
   await gw?.close();
   rmSync(dir, { recursive: true, force: true });

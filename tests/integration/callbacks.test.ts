@@ -1,12 +1,8 @@
 // Portal callbacks (跟踪): every status change of a case with a callbackUrl reaches the portal,
 // signed with the portal's own secret, carrying no personal data.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Worker } from 'bullmq';
-import { createRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCallbackWorker } from '../../gateway/callbacks/callback-worker.ts';
-import { createWorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
 import { callbackUrlProblem } from '../../gateway/callbacks/callback-url.ts';
 import { bodyDigest, sign, stringToSign } from '../../gateway/client/signing.ts';
 import {
@@ -15,6 +11,7 @@ import {
   validExample,
   type ApiGateway,
 } from '../support/api-gateway.ts';
+import { startGatewayCallbackWorker, type TestCallbackWorker } from '../support/callback-worker.ts';
 import { waitFor } from '../support/redis.ts';
 import { paidResult } from '../support/payment-results.ts';
 
@@ -31,8 +28,7 @@ interface Received {
 }
 
 let gw: ApiGateway;
-let worker: Worker;
-let workerRedis: RedisClient;
+let callbacks: TestCallbackWorker;
 let receiver: Server;
 let receiverUrl: string;
 const received: Received[] = [];
@@ -73,24 +69,10 @@ beforeAll(async () => {
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
   const address = receiver.address();
   receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks/swgw?portal=sc`;
-  workerRedis = createRedis('worker', {
-    redisUrl: gw.config.redisUrl!,
-    redisCommandTimeoutMs: 1000,
-    redisConnectTimeoutMs: 1000,
-    redisReconnectMaxDelayMs: 200,
-  });
-  worker = startCallbackWorker({
-    connection: workerRedis,
-    keys: redisKeys(gw.config.keyPrefix),
-    clients: gw.services.clients,
-    log: gw.services.logger,
-    production: false,
-    metrics: createWorkerMetrics(),
-  });
+  callbacks = startGatewayCallbackWorker(gw);
 });
 afterAll(async () => {
-  await worker.close();
-  workerRedis.disconnect();
+  await callbacks.close();
   receiver.close();
   await gw.close();
 });
@@ -197,9 +179,9 @@ describe('portal callbacks', () => {
     expect((await post({ type: 'decided', result: paid })).status).toBe(200);
     // A changed byte in the sealed result stored by the decision.
     const key = redisKeys(gw.config.keyPrefix).case(id);
-    const sealed = Buffer.from((await workerRedis.hget(key, 'sealedResult'))!, 'base64');
+    const sealed = Buffer.from((await gw.services.redis.hget(key, 'sealedResult'))!, 'base64');
     sealed.writeUInt8(sealed.at(-1)! ^ 0x01, sealed.length - 1);
-    await workerRedis.hset(key, 'sealedResult', sealed.toString('base64'));
+    await gw.services.redis.hset(key, 'sealedResult', sealed.toString('base64'));
     const delivered = await post({ type: 'result-delivered' });
     expect(delivered.status).toBe(200);
     expect(delivered.body.status).toBe('CLOSED');
