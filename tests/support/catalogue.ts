@@ -40,7 +40,6 @@ export function seedDraftItem(
   );
 }
 
-/** Publishes `item` as the next version of `code` (base: the latest), bypassing the drafts. */
 /**
  * SW-005 with a `remark` field whose pattern backtracks exponentially on a non-match, and every
  * valid example's remark twenty a's and a mismatch: a million backtracking steps per example if
@@ -59,6 +58,7 @@ export function seedDraftWithCatastrophicPattern(): EditableItem {
   return item;
 }
 
+/** Publishes `item` as the next version of `code` (base: the latest), bypassing the drafts. */
 export async function publishDirect(
   redis: Redis,
   prefix: string,
@@ -99,6 +99,31 @@ export async function publishCalendarDirect(
   });
   if (!outcome.ok) throw new Error(`publish refused: ${JSON.stringify(outcome)}`);
   return outcome.revision;
+}
+
+/**
+ * Publishes a working-day calendar year as operators do: `author` creates, validates and submits
+ * its draft, `approver` (another operator, with catalogue:approve) approves it. Throws at the
+ * first step that does not answer as it should, with its answer.
+ */
+export async function approveCalendarDraft(
+  author: GatewayClient,
+  approver: GatewayClient,
+  calendar: CalendarDraft,
+): Promise<void> {
+  const DRAFTS = '/v1/admin/catalogue/drafts';
+  const expectStatus = (step: string, res: { status: number; body: unknown }, status: number) => {
+    if (res.status !== status)
+      throw new Error(`calendar draft ${step} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  };
+  const created = await author.request<{ draftId: string }>('POST', DRAFTS, {
+    json: { kind: 'calendar', calendar },
+  });
+  expectStatus('create', created, 201);
+  const id = created.body.draftId;
+  for (const step of ['validate', 'submit'])
+    expectStatus(step, await author.request('POST', `${DRAFTS}/${id}/${step}`), 200);
+  expectStatus('approve', await approver.request('POST', `${DRAFTS}/${id}/approve`), 200);
 }
 
 /**

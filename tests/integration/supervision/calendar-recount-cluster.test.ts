@@ -6,6 +6,7 @@
 // A private 3-master cluster. The 2027 calendar is test data, not the official notice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
+import { approveCalendarDraft } from '../../support/catalogue.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, readCase, submit } from '../../support/case-flow.ts';
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
@@ -45,20 +46,7 @@ describe('the calendar recount on a Redis Cluster', () => {
     expect(rated.status).toBe(201);
     const rectification = rated.body.rectification!.id;
 
-    const op = (id: string) => gw.client(id);
-    const DRAFTS = '/v1/admin/catalogue/drafts';
-    const created = await op('operator-dev').request<{ draftId: string }>('POST', DRAFTS, {
-      json: { kind: 'calendar', calendar: TEST_2027 },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.draftId;
-    for (const step of ['validate', 'submit'])
-      expect((await op('operator-dev').request('POST', `${DRAFTS}/${id}/${step}`)).status).toBe(
-        200,
-      );
-    expect((await op('operator-dev-2').request('POST', `${DRAFTS}/${id}/approve`)).status).toBe(
-      200,
-    );
+    await approveCalendarDraft(gw.client('operator-dev'), gw.client('operator-dev-2'), TEST_2027);
 
     clock.advance(2 * gw.config.cataloguePollMs);
     const runs = await gw.services.calendarRecount.runPending();

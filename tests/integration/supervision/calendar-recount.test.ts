@@ -14,6 +14,7 @@ import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
 import { applyProvinceEvent } from '../../../gateway/cases/apply-event.ts';
 import type { CaseRecord } from '../../../gateway/cases/case-record.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
+import { approveCalendarDraft } from '../../support/catalogue.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import {
   close,
@@ -74,17 +75,7 @@ const boardDue = (kind: 'case' | 'rectification', id: string) =>
 
 /** Approves a 2027 calendar draft through the console's API, as two operators would. */
 async function publish2027() {
-  const op = (id: string) => a.client(id);
-  const DRAFTS = '/v1/admin/catalogue/drafts';
-  const created = await op('operator-dev').request<{ draftId: string }>('POST', DRAFTS, {
-    json: { kind: 'calendar', calendar: TEST_2027 },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const id = created.body.draftId;
-  expect((await op('operator-dev').request('POST', `${DRAFTS}/${id}/validate`)).status).toBe(200);
-  expect((await op('operator-dev').request('POST', `${DRAFTS}/${id}/submit`)).status).toBe(200);
-  const approved = await op('operator-dev-2').request('POST', `${DRAFTS}/${id}/approve`);
-  expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+  await approveCalendarDraft(a.client('operator-dev'), a.client('operator-dev-2'), TEST_2027);
   // Gateway a serves it at once (its approve syncs); b at its next reload: now, not after a poll.
   await b.services.catalogue.sync();
 }
