@@ -2,7 +2,8 @@
 // seven province sandboxes and the reference taxpayer portal (PORTAL_PORT, default 8081). Uses
 // REDIS_URL when set; otherwise starts a private redis-server (AOF on, data under .data/redis, its
 // own port) and stops it after the gateway has drained. The sandboxes keep their journals under
-// .data/sandboxes (GW_SANDBOX_DIR). Ctrl-C stops everything. Node's module compile cache is
+// .data/sandboxes (GW_SANDBOX_DIR), and take their fault knobs from faults.json there
+// (sandbox-fault-file.ts). Ctrl-C stops everything. Node's module compile cache is
 // turned on first (gateway/shared/compile-cache.ts): every other module is imported after that line.
 import { enableModuleCompileCache } from '../gateway/shared/compile-cache.ts';
 import type { PrivateRedis } from './private-redis.ts';
@@ -14,6 +15,8 @@ const { startLocalSystem } = await import('./local-system.ts');
 const { createLogger, loggerSettings } = await import('../gateway/shared/logger.ts');
 const { projectPath } = await import('../gateway/shared/project-root.ts');
 const { findRedisServer, INSTALL_HINT, startPrivateRedis } = await import('./private-redis.ts');
+const { watchFaultFile } = await import('./sandbox-fault-file.ts');
+const path = await import('node:path');
 
 async function main(): Promise<number> {
   // Listen for Ctrl-C from the first moment: a signal during start-up must still stop the private
@@ -47,7 +50,19 @@ async function main(): Promise<number> {
     console.log(
       `gateway ready on http://localhost:${system.gateway.port} (docs: /docs, readyz: /readyz); workers and 7 province sandboxes running; taxpayer portal on ${system.portal?.url ?? '(off)'} — Ctrl-C stops`,
     );
+    // The sandboxes' fault knobs, from a file the operator edits (an outage to rehearse).
+    const faultFile = path.join(sandboxDataDir, 'faults.json');
+    console.log(
+      `province sandboxes: ${Object.entries(system.sandboxUrls)
+        .map(([id, url]) => `${id} ${url}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `sandbox faults: write ${faultFile}, e.g. {"yn":{"down":true}}, to fail a province; {} brings it back (adapters/README.md#fault-knobs)`,
+    );
+    const stopWatching = watchFaultFile(faultFile, system.sandboxes, (line) => console.log(line));
     const signal = await stopRequested;
+    stopWatching();
     logger.info({ signal }, 'stopping');
     await system.stop();
     return 0;

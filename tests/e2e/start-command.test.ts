@@ -1,8 +1,9 @@
 // Issue 2's promise to a newcomer: `npm start` brings up a gateway with its own Redis, serves 200
 // on /readyz, runs the taxpayer portal beside it, and Ctrl-C stops them all. Runs the real script
-// in a child process.
+// in a child process. An operator rehearsing an outage fails a province through the sandboxes'
+// faults.json and brings it back.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -40,7 +41,12 @@ function run(env: NodeJS.ProcessEnv) {
  * The waits are bounds on a start, not its measure: compiling the catalogue and starting the
  * workers took 27 s on this 2-core machine under a load of 15 (3–5 s when it is quiet).
  */
-async function startsAndStops(started: ReturnType<typeof run>, port: number, portalPort: number) {
+async function startsAndStops(
+  started: ReturnType<typeof run>,
+  port: number,
+  portalPort: number,
+  sandboxDir: string,
+) {
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
     timeoutMs: 90_000,
     what: 'readyz 200',
@@ -56,6 +62,28 @@ async function startsAndStops(started: ReturnType<typeof run>, port: number, por
     { timeoutMs: 30_000, what: 'the portal login page' },
   );
   expect(loginPage).toContain('企业登录');
+
+  // The yn sandbox goes down when faults.json says so and comes back when it no longer does.
+  const yn = /province sandboxes: .*\byn (http:\/\/127\.0\.0\.1:\d+)/.exec(started.output())?.[1];
+  expect(yn).toBeDefined();
+  const answers = () =>
+    fetch(`${yn}/`).then(
+      () => true,
+      () => false,
+    );
+  expect(await answers()).toBe(true);
+  writeFileSync(join(sandboxDir, 'faults.json'), '{ "yn": { "down": true } }');
+  await waitFor(async () => !(await answers()), { timeoutMs: 10_000, what: 'yn sandbox down' });
+  expect(started.output()).toContain('sandbox faults: yn down=true');
+  writeFileSync(join(sandboxDir, 'faults.json'), '{ "yn": { "errorRate": 2 } }');
+  await waitFor(async () => started.output().includes('ignored: yn: errorRate is a number'), {
+    timeoutMs: 10_000,
+    what: 'a bad knob refused',
+  });
+  expect(await answers()).toBe(false);
+  writeFileSync(join(sandboxDir, 'faults.json'), '{}');
+  await waitFor(answers, { timeoutMs: 10_000, what: 'yn sandbox back' });
+  expect(started.output()).toContain('sandbox faults: yn back to normal');
 
   started.child.kill('SIGINT');
   const code = await Promise.race([
@@ -74,20 +102,21 @@ async function startsAndStops(started: ReturnType<typeof run>, port: number, por
 }
 
 describe('npm start', () => {
-  it('serves /readyz 200 with a private Redis, the portal on PORTAL_PORT, and stops them on SIGINT', async () => {
+  it('serves /readyz 200 with a private Redis, the portal on PORTAL_PORT, fails and restores the yn sandbox by its faults.json, and stops them on SIGINT', async () => {
     const port = await freePort();
     const portalPort = await freePort();
+    const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: String(port),
       PORTAL_PORT: String(portalPort),
       GW_REDIS_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-')),
-      GW_SANDBOX_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')),
+      GW_SANDBOX_DIR: sandboxDir,
     };
     delete env.REDIS_URL;
     const started = run(env);
     try {
-      await startsAndStops(started, port, portalPort);
+      await startsAndStops(started, port, portalPort, sandboxDir);
     } finally {
       started.stopAll();
     }
