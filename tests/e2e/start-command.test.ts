@@ -31,8 +31,17 @@ function run(env: NodeJS.ProcessEnv) {
       resolve(code);
     }),
   );
-  const stopAll = () => {
-    if (!exited && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  // The private redis-server runs in a process group of its own (so Ctrl-C reaches it only
+  // through the script's stop): killed with the script's group, a failed test left it running.
+  const stopAll = async () => {
+    if (exited || child.pid === undefined) return;
+    process.kill(-child.pid, 'SIGKILL');
+    const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
+    if (!redisUrl) return;
+    const redis = new Redis(redisUrl, { retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    redis.on('error', () => undefined);
+    await redis.shutdown('NOSAVE').catch(() => undefined);
+    redis.disconnect();
   };
   return { child, exit, output: () => output, stopAll };
 }
@@ -118,7 +127,7 @@ describe('npm start', () => {
     try {
       await startsAndStops(started, port, portalPort, sandboxDir);
     } finally {
-      started.stopAll();
+      await started.stopAll();
     }
   }, 180_000);
 
