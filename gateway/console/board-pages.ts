@@ -107,7 +107,7 @@ function section(
     </tr>`;
   return html`<section class="card" id="board-${kind}">
     <h2>${label(zh, en)}</h2>
-    <div class="grid">
+    <div class="grid wide">
       <div class="table-wrap">
         <table class="by-province">
           <thead>

@@ -3,7 +3,8 @@
 // passwords and the lock-out; a dead letter replayed after its confirmation page; an unmasked read
 // that shows up in the audit log; a forged POST without the CSRF token refused; a read-only
 // operator who sees no replay or unmask and is refused when sending them anyway; Bull Board served
-// locally; an idle session ending; the pages at phone width. Every main page leaves a screenshot in
+// locally; an idle session ending; the pages at phone width, and at tablet width with nothing
+// out of sight. Every main page leaves a screenshot in
 // tests/browser/screenshots/console-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -15,7 +16,7 @@ import { supervisorOf } from '../support/supervision.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { testClock } from '../support/test-clock.ts';
-import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import { DESKTOP, launchBrowser, PHONE, TABLET, type TestBrowser } from './support/browser.ts';
 
 const clock = testClock(new Date().toISOString());
 let browser: TestBrowser;
@@ -283,5 +284,49 @@ describe('the operator console at phone width', () => {
       expect(await noSidewaysScroll(page), path).toBeLessThanOrEqual(PHONE.width);
       await browser.shot(name);
     }
+  });
+});
+
+describe('the operator console at tablet width', () => {
+  // At 768 px the nav scrolled sideways with its last tabs cut off, the 督办 board's two tables
+  // sat side by side with 超期 and 通报 scrolled out of sight, and the dead-letter summary's
+  // 批量重放 button was past the edge of its table: all there, none in view.
+  it('shows every nav tab, the board’s 通报 column and the dead-letter summary’s replay-all button in 768 px', async () => {
+    const { page } = browser;
+    await page.setViewportSize(TABLET);
+    const gaveUp = await submit('tablet');
+    const record = await gw.services.store.get(gaveUp);
+    if (record?.kind !== 'single') throw new Error('not a single case');
+    await recordDeliveryFailed(gw.services.store, record, {
+      adapterId: 'yn',
+      reason: 'gave up after 6 attempts: province unreachable (ECONNREFUSED)',
+    });
+    await page.goto(`${base}/console/`);
+    if (page.url().endsWith('/console/sign-in')) await signIn(page, 'operator-dev');
+    await page.waitForURL(`${base}/console/`);
+    const pastTheEdge = async (selector: string) => {
+      const past: string[] = [];
+      for (const element of await page.locator(selector).all()) {
+        const box = await element.boundingBox();
+        if (box && box.x + box.width > TABLET.width) past.push(await element.innerText());
+      }
+      return past;
+    };
+    expect(await page.locator('.site-nav a').count()).toBeGreaterThanOrEqual(7);
+    expect(await pastTheEdge('.site-nav a')).toEqual([]);
+    await browser.shot('console-19-tablet-overview');
+
+    await page.goto(`${base}/console/board`);
+    expect(await pastTheEdge('#board-case th')).toEqual([]);
+    expect(await page.locator('#board-case th', { hasText: '通报' }).count()).toBe(2);
+    await browser.shot('console-20-tablet-board');
+
+    await page.goto(`${base}/console/dead-letters`);
+    const replayAll = page.locator(
+      '#dead-letter-tallies a[href="/console/dead-letters/replay?adapter=yn&kind=gave-up"]',
+    );
+    expect(await replayAll.count()).toBe(1);
+    expect(await pastTheEdge('#dead-letter-tallies a, #dead-letter-tallies th')).toEqual([]);
+    await browser.shot('console-21-tablet-dead-letters');
   });
 });

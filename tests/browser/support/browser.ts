@@ -26,6 +26,8 @@ const ARGS = [
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
+/** A tablet held upright (and a narrow desktop window). */
+export const TABLET = { width: 768, height: 1024 };
 
 /**
  * A phone as the browser sees one (an iPhone-sized screen, 3 device pixels per CSS pixel, a touch
