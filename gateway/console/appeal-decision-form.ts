@@ -69,7 +69,7 @@ export function appealDecisionForm(
   rectificationId: string,
   typed: { decision: string; note: string } = { decision: '', note: '' },
 ): SafeHtml {
-  const choice = (value: string, zh: string, en: string, hint: string) =>
+  const choice = (value: string, zh: string, en: string, [hintZh, hintEn]: [string, string]) =>
     html`<label class="choice">
       <input
         type="radio"
@@ -79,7 +79,8 @@ export function appealDecisionForm(
         required
         ${typed.decision === value ? 'checked' : ''}
       />
-      ${zh} <span class="en">${en}</span> <span class="muted">${hint}</span>
+      ${zh} <span class="en">${en}</span>
+      <span class="muted">${hintZh} <span class="en">${hintEn}</span></span>
     </label>`;
   return postForm(
     session,
@@ -91,8 +92,14 @@ export function appealDecisionForm(
       </p>
       <fieldset>
         <legend>裁决 <span class="en">Decision</span></legend>
-        ${choice('upheld', '申诉成立', 'Upheld', '差评不实：作废，不计入统计')}
-        ${choice('rejected', '申诉不成立', 'Rejected', '继续整改，期限顺延复核天数')}
+        ${choice('upheld', '申诉成立', 'Upheld', [
+          '差评不实：作废，不计入统计',
+          'the 差评 is untrue: voided, out of the statistics',
+        ])}
+        ${choice('rejected', '申诉不成立', 'Rejected', [
+          '继续整改，期限顺延复核天数',
+          'the rectification goes on, its deadlines moved by the working days under review',
+        ])}
       </fieldset>
       <label for="note">裁决理由 <span class="en">Note</span></label>
       <textarea id="note" name="note" required minlength="${MIN_NOTE}" maxlength="${MAX_NOTE}">

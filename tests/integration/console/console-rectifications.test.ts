@@ -204,6 +204,16 @@ describe('deciding an appeal from its page', () => {
     expect((await page(notAppealed)).text).not.toContain('id="appeal-decision"');
   });
 
+  it('explains each choice in Chinese and in English', async () => {
+    const text = (await page(forRefusals)).text;
+    expect(text).toContain('差评不实：作废，不计入统计');
+    expect(text).toContain('the 差评 is untrue: voided, out of the statistics');
+    expect(text).toContain('继续整改，期限顺延复核天数');
+    expect(text).toContain(
+      'the rectification goes on, its deadlines moved by the working days under review',
+    );
+  });
+
   for (const decision of ['rejected', 'upheld'] as const) {
     it(`changes the rectification (${decision}) exactly as the API's decision does, audited the same under the operator`, async () => {
       const { console: viaConsole, api } = pair[decision];
