@@ -40,6 +40,8 @@ interface Attention {
   rectifications: Record<GaugeState, number>;
   /** The first page of drafts in review (MAX_PAGE): the count, or MAX_PAGE+ with a next page. */
   inReview: DraftList;
+  /** Rectifications appealed by their province, waiting for an operator's 申诉复核. */
+  appealed: number;
 }
 
 function waited(seconds: number): string {
@@ -81,8 +83,8 @@ function flagTone(counts: Record<GaugeState, number>): '' | 'warn' | 'bad' {
   return counts.overdue > 0 ? 'bad' : counts.warning > 0 ? 'warn' : '';
 }
 
-function attentionCard(attention: Attention, mayApprove: boolean): HtmlValue {
-  const { backlog, cases, rectifications, inReview } = attention;
+function attentionCard(attention: Attention, mayApprove: boolean, mayDecide: boolean): HtmlValue {
+  const { backlog, cases, rectifications, inReview, appealed } = attention;
   const stale = backlog.outbox > 0 && backlog.oldestSeconds >= OUTBOX_STALE_SECONDS;
   const delayed = backlog.jobs.filter((j) => j.state === 'delayed' && j.count > 0);
   const waiting = backlog.jobs
@@ -156,6 +158,15 @@ function attentionCard(attention: Attention, mayApprove: boolean): HtmlValue {
         <a href="/console/board/rectifications">${label('整改', 'Rectifications')}</a>`,
     ),
     row(
+      'appeals-to-decide',
+      label('申诉待裁定', 'Appeals to decide'),
+      appealed,
+      appealed > 0 && mayDecide ? 'warn' : '',
+      html`${label('省级平台申诉的差评整改，待复核', 'rectifications a province appealed, waiting for a decision')}
+        ·
+        <a href="/console/board/rectifications?status=APPEALED">${label('申诉中', 'Appealed')}</a>`,
+    ),
+    row(
       'drafts-in-review',
       label('待审核草稿', 'Drafts in review'),
       inReview.nextCursor ? `${String(inReview.items.length)}+` : inReview.items.length,
@@ -184,19 +195,23 @@ export function homePage(deps: ConsoleDeps): Router {
     const operator = operatorOf(res);
     let attention: Attention | undefined;
     try {
-      const [backlog, stats, inReview] = await Promise.all([
+      const [backlog, stats, inReview, appealed] = await Promise.all([
         services.backlog(),
         supervisionStats(services.board, {}),
         services.catalogueAdmin.listDrafts(operatorRequest(res), {
           status: 'in-review',
           limit: MAX_PAGE,
         }),
+        Promise.all(
+          services.provinces.map((p) => services.rectifications.countIn(p, 'APPEALED')),
+        ).then((counts) => counts.reduce((a, b) => a + b, 0)),
       ]);
       attention = {
         backlog,
         cases: stats.cases.totals,
         rectifications: stats.rectifications.totals,
         inReview,
+        appealed,
       };
     } catch (error) {
       services.logger.warn({ err: error }, 'console overview: the figures could not be read');
@@ -216,7 +231,7 @@ export function homePage(deps: ConsoleDeps): Router {
         active: 'home',
         body: html`${
             attention
-              ? attentionCard(attention, can(res, 'catalogue:approve'))
+              ? attentionCard(attention, can(res, 'catalogue:approve'), can(res, 'appeal'))
               : html`<section class="card" id="attention">
                   <h2>${label('待处理', 'Needs attention')}</h2>
                   <p class="notice error" id="attention-unavailable">

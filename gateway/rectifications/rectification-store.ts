@@ -384,6 +384,11 @@ export class RectificationStore {
     );
   }
 
+  /** How many of one province's rectifications are in `status` now (its status index's size). */
+  async countIn(province: string, status: RectificationStatus): Promise<number> {
+    return this.#redis.zcard(this.#keys.rating(province).rectificationsIn(status));
+  }
+
   /** False when a listener deferred (ListenerDeferred): the move stays in the outbox. */
   async #tell(notice: RectificationNotice): Promise<boolean> {
     return tellAll(this.#listeners, notice);

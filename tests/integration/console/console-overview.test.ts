@@ -2,14 +2,15 @@
 // same Redis as /metrics and the 督办 board. A gateway without a relay beside it (its cases stay
 // in the outbox), one case given up on (a dead letter), both left open past their due time and
 // supervised (overdue), and a catalogue draft submitted for review: the card counts each, as
-// /metrics does, and links where to act. Behind a gate that holds the figures' reads, the page
+// /metrics does, and links where to act; then rectifications a province appealed, until decided. Behind a gate that holds the figures' reads, the page
 // still opens, saying they cannot be read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
 import { superviseOnce } from '../../../gateway/supervision/supervision.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { submit } from '../../support/case-flow.ts';
+import { close, submit } from '../../support/case-flow.ts';
 import { draftInReview } from '../../support/catalogue.ts';
+import { decideAppeal, evaluate, rectificationEvent } from '../../support/evaluation-flow.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 import { startRedisGate } from '../../support/redis-gate.ts';
 import { testRedisUrl } from '../../support/redis.ts';
@@ -134,5 +135,32 @@ describe('the console overview while Redis does not answer its figures', () => {
       await cut.close();
       await gate.close();
     }
+  });
+});
+
+// Last: its cases would be counted by the outbox figures above (this gateway runs no relay).
+describe('appeals on the overview', () => {
+  it('counts the rectifications appealed and not yet decided, linked to their list, as needing a holder of appeal', async () => {
+    expect(figure((await dev.get('/console/')).text, 'appeals-to-decide')).toBe(0);
+    const appealed: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const { caseId } = await submit(gw, 'SF-009');
+      await close(gw, 'province-yn', caseId, clock.now().toISOString());
+      const rated = await evaluate(gw, caseId, { level: 1, rated: 'handling' });
+      const id = rated.body.rectification!.id;
+      expect((await rectificationEvent(gw, id, 'visited', '已回访')).status).toBe(200);
+      expect((await rectificationEvent(gw, id, 'appealed', '评价对象有误')).status).toBe(200);
+      appealed.push(id);
+    }
+    expect((await decideAppeal(gw, appealed[0]!, 'upheld')).status).toBe(200);
+    const home = await dev.get('/console/');
+    expect(figure(home.text, 'appeals-to-decide')).toBe(2);
+    expect(home.text).toMatch(
+      /data-attention="appeals-to-decide" class="warn"[\s\S]*?href="\/console\/board\/rectifications\?status=APPEALED"/,
+    );
+    // A reader without the right sees the figure, not as asking them to act.
+    expect((await editor.get('/console/')).text).toContain(
+      'data-attention="appeals-to-decide" class=""',
+    );
   });
 });
