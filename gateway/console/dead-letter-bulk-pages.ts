@@ -2,7 +2,8 @@
 // dead-letter summary, for holders of `replay`, a confirmation page showing the province's state
 // (is it back?) and how many letters of that adapter and kind wait, then the batch — the oldest
 // 200 through the same audited use case as the API and CLI (admin/dead-letter-bulk-replay.ts) —
-// and its result: replayed, skipped (replayed by someone else meanwhile), remaining. Refused
+// and its result: replayed, skipped (replayed by someone else meanwhile), remaining — shown by a
+// GET after the POST, each confirmation's batch run once (bulk-replay-batches.ts). Refused
 // cases are not offered: the province would refuse them again (one by one, after checking); asked
 // for anyway, they are answered as the API answers them, 422 GW_BULK_REPLAY_REFUSED at /kind.
 import type { Request, Response, Router } from 'express';
@@ -15,6 +16,13 @@ import { FAILURE_KINDS, type FailureKindKey } from '../cases/failure-kind.ts';
 import { MAX_PAGE } from '../http/cursor.ts';
 import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
+import { redisKeys } from '../shared/redis-keys.ts';
+import {
+  BulkReplayBatches,
+  isBatchId,
+  newBatchId,
+  type BatchRecord,
+} from './bulk-replay-batches.ts';
 import { operatorRequest, sessionOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
@@ -31,6 +39,11 @@ const ACTION = 'dead-letter.replay-bulk';
 export function deadLetterBulkPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const { store } = deps.services;
+  const batches = new BulkReplayBatches(
+    deps.services.redis,
+    redisKeys(deps.services.config.keyPrefix).console,
+  );
+  const resultUrl = (batchId: string) => `/console/dead-letters/replay/${batchId}`;
 
   /** The adapter and kind asked for: a known adapter and a failure kind. */
   function batchOf(adapterText: string, kindText: string) {
@@ -63,6 +76,7 @@ export function deadLetterBulkPages(deps: ConsoleDeps): Router {
           '/console/dead-letters/replay',
           html`<input type="hidden" name="adapter" value="${adapter}" />
             <input type="hidden" name="kind" value="${kind}" />
+            <input type="hidden" name="batch" value="${newBatchId()}" />
             <p id="bulk-count" data-count="${summary.total}" data-batch="${batch}">
               ${region ? provinceName(region.slice(0, 2)) : ''} 通道 <strong>${adapter}</strong>
               「${failureKindNamed(kind).zh}」的死信共 ${summary.total} 件；本次重放最早失败的
@@ -86,63 +100,118 @@ export function deadLetterBulkPages(deps: ConsoleDeps): Router {
     );
   });
 
-  // replayDeadLettersInBulk checks the replay right and audits the batch and each case; kind
-  // `refused` it refuses itself (422, audited `failed` as from the API).
-  router.post('/dead-letters/replay', async (req: Request, res: Response) => {
-    const { adapter, kind } = batchOf(
-      formText(req.body, 'adapter', 32),
-      formText(req.body, 'kind', 16),
-    );
-    const result = await replayDeadLettersInBulk(deps.services, {
-      ...operatorRequest(res),
-      log: locals(res).log,
-      adapter,
-      kind,
-      limit: MAX_PAGE,
-    });
-    const again = `/console/dead-letters/replay?${new URLSearchParams({ adapter, kind }).toString()}`;
-    sendPage(
-      res,
-      page(res, {
-        title: '批量重放结果',
-        en: 'Bulk replay',
-        active: 'dead-letters',
-        body: html`<section
-          class="card"
-          id="bulk-replay-result"
-          data-replayed="${result.replayed.length}"
-          data-skipped="${result.skipped.length}"
-          data-remaining="${result.remaining}"
-        >
-          <p class="notice ok">
-            已重新排队 ${result.replayed.length} 件
-            <span class="en">Queued again: ${result.replayed.length}</span>
-          </p>
-          ${
-            result.skipped.length
-              ? html`<p class="notice warn">
-                    跳过 ${result.skipped.length} 件（已被他人重放或已不在死信中）
-                    <span class="en"
-                      >Skipped ${result.skipped.length} (replayed by someone else, or no longer dead
-                      letters)</span
-                    >
-                  </p>
-                  <ul id="bulk-skipped">
-                    ${result.skipped.map((s) => html`<li data-case="${s.caseId}"><a href="/console/cases/${s.caseId}">${s.caseId}</a> <code>${s.code}</code></li>`)}
-                  </ul>`
-              : ''
-          }
-          <p id="bulk-remaining">
-            ${adapter}「${failureKindNamed(kind).zh}」剩余 ${result.remaining} 件
-            <span class="en">${result.remaining} remaining</span>
-          </p>
-          <div class="actions">
-            ${result.remaining > 0 ? html`<a class="button" id="bulk-replay-next" href="${again}">${label('继续重放…', 'Replay the next…')}</a>` : ''}
-            <a href="/console/dead-letters">${label('返回死信', 'Back to the dead letters')}</a>
-          </div>
-        </section>`,
-      }),
-    );
-  });
+  // The replay right first (403, audited refused, as the API checks it first), then the batch id,
+  // claimed before the replay: a form sent again goes to its batch's result, never runs a second
+  // batch. replayDeadLettersInBulk audits the batch and each case; kind `refused` it refuses itself
+  // (422, audited `failed` as from the API), and the claim is given back.
+  router.post(
+    '/dead-letters/replay',
+    requireRight(deps, 'replay', ACTION),
+    async (req: Request, res: Response) => {
+      const { adapter, kind } = batchOf(
+        formText(req.body, 'adapter', 32),
+        formText(req.body, 'kind', 16),
+      );
+      const batchId = formText(req.body, 'batch', 64);
+      if (!isBatchId(batchId))
+        throw new ConsoleError(
+          400,
+          '缺少批次号：请从确认页面重新提交',
+          'No batch id: confirm again from the confirmation page',
+        );
+      const operator = operatorRequest(res);
+      if (!(await batches.claim(batchId, { adapter, kind, operator: operator.operator.id }))) {
+        res.redirect(303, resultUrl(batchId));
+        return;
+      }
+      let result;
+      try {
+        result = await replayDeadLettersInBulk(deps.services, {
+          ...operator,
+          log: locals(res).log,
+          adapter,
+          kind,
+          limit: MAX_PAGE,
+        });
+      } catch (error) {
+        await batches.release(batchId);
+        throw error;
+      }
+      await batches.finish(batchId, { adapter, kind, operator: operator.operator.id, result });
+      res.redirect(303, resultUrl(batchId));
+    },
+  );
+
+  router.get(
+    '/dead-letters/replay/:batchId',
+    requireRight(deps, 'replay', ACTION),
+    async (req, res) => {
+      const batchId = String(req.params.batchId);
+      const batch = isBatchId(batchId) ? await batches.read(batchId) : undefined;
+      if (!batch)
+        throw new ConsoleError(
+          404,
+          '没有这一批重放（记录保留一天）',
+          'No such bulk replay (results are kept for a day)',
+        );
+      sendPage(
+        res,
+        page(res, {
+          title: '批量重放结果',
+          en: 'Bulk replay',
+          active: 'dead-letters',
+          body: batchResult(batch),
+        }),
+      );
+    },
+  );
   return router;
+}
+
+/** A batch's result, or that it is still running (the POST that claimed it has not answered). */
+function batchResult({ adapter, kind, result }: BatchRecord) {
+  const again = `/console/dead-letters/replay?${new URLSearchParams({ adapter, kind }).toString()}`;
+  if (!result)
+    return html`<section class="card" id="bulk-replay-running">
+      <p class="notice warn">
+        这一批正在重放，请稍后刷新本页查看结果。
+        <span class="en"
+          >This batch is being replayed: reload this page in a moment for its result.</span
+        >
+      </p>
+    </section>`;
+  return html`<section
+    class="card"
+    id="bulk-replay-result"
+    data-replayed="${result.replayed.length}"
+    data-skipped="${result.skipped.length}"
+    data-remaining="${result.remaining}"
+  >
+    <p class="notice ok">
+      已重新排队 ${result.replayed.length} 件
+      <span class="en">Queued again: ${result.replayed.length}</span>
+    </p>
+    ${
+      result.skipped.length
+        ? html`<p class="notice warn">
+              跳过 ${result.skipped.length} 件（已被他人重放或已不在死信中）
+              <span class="en"
+                >Skipped ${result.skipped.length} (replayed by someone else, or no longer dead
+                letters)</span
+              >
+            </p>
+            <ul id="bulk-skipped">
+              ${result.skipped.map((s) => html`<li data-case="${s.caseId}"><a href="/console/cases/${s.caseId}">${s.caseId}</a> <code>${s.code}</code></li>`)}
+            </ul>`
+        : ''
+    }
+    <p id="bulk-remaining">
+      ${adapter}「${failureKindNamed(kind).zh}」剩余 ${result.remaining} 件
+      <span class="en">${result.remaining} remaining</span>
+    </p>
+    <div class="actions">
+      ${result.remaining > 0 ? html`<a class="button" id="bulk-replay-next" href="${again}">${label('继续重放…', 'Replay the next…')}</a>` : ''}
+      <a href="/console/dead-letters">${label('返回死信', 'Back to the dead letters')}</a>
+    </div>
+  </section>`;
 }

@@ -213,6 +213,12 @@ export interface ConsoleKeys {
    * it counts (console/sign-in-lockout.ts), never the id or the address.
    */
   failures(subjectDigest: string): string;
+  /**
+   * One bulk replay asked from the console, named by the random id its confirmation page gave
+   * the form: claimed before it runs, then its result (console/bulk-replay-batches.ts), so the
+   * same form sent again shows that result instead of replaying the next letters.
+   */
+  bulkReplay(batchId: string): string;
 }
 
 /** The keys one shard holds besides its cases: all under its hash tag `{s<n>}`. */
@@ -461,6 +467,7 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
     console: Object.freeze({
       session: (idHash: string) => `${prefix}:console:session:${idHash}`,
       failures: (subjectDigest: string) => `${prefix}:console:failures:${subjectDigest}`,
+      bulkReplay: (batchId: string) => `${prefix}:console:bulk-replay:${batchId}`,
     }),
     replicaMark: (writtenKey?: string) => {
       if (writtenKey === undefined) return `${prefix}:replica-mark`;

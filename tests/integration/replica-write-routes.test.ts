@@ -27,6 +27,7 @@ import { ConsoleClient, type ConsoleResponse } from '../support/console-client.t
 import { decideAppeal, evaluate, reRate, rectificationEvent } from '../support/evaluation-flow.ts';
 import { documentedRoutes, mountedRoutes, routeName } from '../support/mounted-routes.ts';
 import { replicatedRedis, type ReplicatedRedis } from '../support/redis.ts';
+import { newBatchId } from '../../gateway/console/bulk-replay-batches.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -352,6 +353,7 @@ const WRITE_ROUTES: Record<string, Prepare> = {
       consolePost(side, 'operator-dev', '/console/dead-letters/replay', {
         adapter,
         kind: 'gave-up',
+        batch: newBatchId(),
       });
   },
   'POST /console/dead-letters/{caseId}/replay': async () => {

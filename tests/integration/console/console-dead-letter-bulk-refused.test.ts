@@ -53,6 +53,7 @@ describe('a bulk replay of refused dead letters from the console', () => {
       _csrf: await dev.csrf(),
       adapter: 'yn',
       kind: 'refused',
+      batch: 'forged-batch-id-000000',
     });
     expect(res.status).toBe(422);
     expect(res.text).toContain('<code>GW_BULK_REPLAY_REFUSED</code>');
