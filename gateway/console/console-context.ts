@@ -28,6 +28,7 @@ export type ConsoleServices = Pick<
   | 'now'
   | 'catalogueAdmin'
   | 'backlog'
+  | 'readinessWarnings'
   | 'logger'
   | 'calendar'
   | 'replicated'

@@ -2,9 +2,12 @@
 // and the sections they may open. "Now" is read at each view from Redis, the same readings as
 // /metrics and the 督办 board (any gateway answers for the whole system): dead letters waiting
 // for a replay, cases no relay has queued (and how long the oldest has waited), each adapter's
-// deliveries waiting out a retry, the 督办 flags raised, and catalogue drafts waiting for review.
+// deliveries waiting out a retry, the 督办 flags raised, catalogue drafts waiting for review, and
+// the working-day calendars the deadlines need that are not published (/readyz's warnings: from
+// December on, next year's — the one thing an operator must do each year, which no page said).
 // Should Redis not answer, the page still opens, saying so, with the rest of it.
 import type { Router } from 'express';
+import type { CalendarWarning } from '../calendar/calendar-warnings.ts';
 import type { DraftList } from '../catalogue/admin/catalogue-admin.ts';
 import { MAX_PAGE } from '../http/cursor.ts';
 import { gatewayRouter } from '../http/router.ts';
@@ -42,7 +45,15 @@ interface Attention {
   inReview: DraftList;
   /** Rectifications appealed by their province, waiting for an operator's 申诉复核. */
   appealed: number;
+  /** Years the 督办 deadlines need without a published working-day calendar. */
+  calendars: CalendarWarning[];
 }
+
+const CALENDAR_REASON_ZH: Record<CalendarWarning['reason'], string> = {
+  current: '本年度日历未发布',
+  'next-year': '下一年度日历未发布（国务院办公厅通知一般于11月发布）',
+  deadline: '有办件的期限落在该年',
+};
 
 function waited(seconds: number): string {
   if (seconds < 60) return `${Math.floor(seconds)} 秒`;
@@ -84,7 +95,7 @@ function flagTone(counts: Record<GaugeState, number>): '' | 'warn' | 'bad' {
 }
 
 function attentionCard(attention: Attention, mayApprove: boolean, mayDecide: boolean): HtmlValue {
-  const { backlog, cases, rectifications, inReview, appealed } = attention;
+  const { backlog, cases, rectifications, inReview, appealed, calendars } = attention;
   const stale = backlog.outbox > 0 && backlog.oldestSeconds >= OUTBOX_STALE_SECONDS;
   const delayed = backlog.jobs.filter((j) => j.state === 'delayed' && j.count > 0);
   const waiting = backlog.jobs
@@ -167,6 +178,25 @@ function attentionCard(attention: Attention, mayApprove: boolean, mayDecide: boo
         <a href="/console/board/rectifications?status=APPEALED">${label('申诉中', 'Appealed')}</a>`,
     ),
     row(
+      'calendars-missing',
+      label('工作日历', 'Working-day calendars'),
+      calendars.length,
+      calendars.length > 0 ? 'warn' : '',
+      calendars.length === 0
+        ? label('期限所需年度的日历均已发布', 'every year the deadlines need is published')
+        : html`${calendars.map(
+              (w) =>
+                html`<span class="badge warn" data-missing-year="${w.year}">${w.year}</span>
+                  ${label(CALENDAR_REASON_ZH[w.reason], w.detail)} `,
+            )}
+            ·
+            ${label('未发布前按周一至周五推算期限', 'until then deadlines count Monday to Friday')}
+            ·
+            <a href="/console/catalogue/drafts/new?kind=calendar" id="calendar-draft-new"
+              >${label('新年度日历', 'New calendar year')}</a
+            >`,
+    ),
+    row(
       'drafts-in-review',
       label('待审核草稿', 'Drafts in review'),
       inReview.nextCursor ? `${String(inReview.items.length)}+` : inReview.items.length,
@@ -195,7 +225,7 @@ export function homePage(deps: ConsoleDeps): Router {
     const operator = operatorOf(res);
     let attention: Attention | undefined;
     try {
-      const [backlog, stats, inReview, appealed] = await Promise.all([
+      const [backlog, stats, inReview, appealed, calendars] = await Promise.all([
         services.backlog(),
         supervisionStats(services.board, {}),
         services.catalogueAdmin.listDrafts(operatorRequest(res), {
@@ -205,6 +235,7 @@ export function homePage(deps: ConsoleDeps): Router {
         Promise.all(
           services.provinces.map((p) => services.rectifications.countIn(p, 'APPEALED')),
         ).then((counts) => counts.reduce((a, b) => a + b, 0)),
+        services.readinessWarnings(),
       ]);
       attention = {
         backlog,
@@ -212,6 +243,7 @@ export function homePage(deps: ConsoleDeps): Router {
         rectifications: stats.rectifications.totals,
         inReview,
         appealed,
+        calendars,
       };
     } catch (error) {
       services.logger.warn({ err: error }, 'console overview: the figures could not be read');

@@ -163,4 +163,33 @@ describe('appeals on the overview', () => {
       'data-attention="appeals-to-decide" class=""',
     );
   });
+
+  it('asks for next year’s working-day calendar from December on, as /readyz warns, linking to a new calendar draft', async () => {
+    const before = clock.now().toISOString();
+    try {
+      // October: 2026's calendar is published and no deadline reaches 2027.
+      clock.set('2026-10-30T02:00:00Z');
+      const october = (await dev.get('/console/')).text;
+      expect(figure(october, 'calendars-missing')).toBe(0);
+      expect(october).toContain('data-attention="calendars-missing" class=""');
+      // December, China time: 2027 is not published (the repository holds no 2027 calendar).
+      // A month on, the session signed in before has expired: sign in again.
+      clock.set('2026-11-30T16:30:00Z');
+      const december = (
+        await (await ConsoleClient.signedIn(gw.url, 'operator-dev')).get('/console/')
+      ).text;
+      expect(figure(december, 'calendars-missing')).toBe(1);
+      expect(december).toContain('data-attention="calendars-missing" class="warn"');
+      expect(december).toContain('data-missing-year="2027"');
+      expect(december).toContain('href="/console/catalogue/drafts/new?kind=calendar"');
+      const ready = (await (await fetch(`${gw.url}/readyz`)).json()) as {
+        warnings?: { year: number; reason: string }[];
+      };
+      expect(ready.warnings).toEqual([
+        expect.objectContaining({ code: 'calendar-year-missing', year: 2027, reason: 'next-year' }),
+      ]);
+    } finally {
+      clock.set(before);
+    }
+  });
 });
