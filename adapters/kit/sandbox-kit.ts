@@ -5,6 +5,7 @@
 // (sandbox-table.ts) and the event progression (sandbox-progression.ts), both kept in its journal
 // (sandbox-journal.ts) so a restart resumes — plus the common Sandbox surface the registry hands
 // out.
+import { chinaDate } from '../../gateway/calendar/working-days.ts';
 import { FaultKnobs, type FaultSettings } from './sandbox-faults.ts';
 import { SandboxJournal, type ProvinceEventBody } from './sandbox-journal.ts';
 import { EventProgression, type ProgressionOptions } from './sandbox-progression.ts';
@@ -86,9 +87,13 @@ export function sandboxState<T>(
   };
 }
 
-/** A province-style number: prefix + yyyymmdd + 6-digit sequence, e.g. SC20261125000001. */
-export function caseNumber(prefix: string, seq: number): string {
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+/**
+ * A province-style number: prefix + yyyymmdd + 6-digit sequence, e.g. SC20261125000001. The day is
+ * China's, as a province's own numbering would have it: a case received at 07:30 in Kunming is
+ * numbered with that day, not with the UTC day before it.
+ */
+export function caseNumber(prefix: string, seq: number, at = new Date()): string {
+  const day = chinaDate(at).replaceAll('-', '');
   return `${prefix}${day}${String(seq).padStart(6, '0')}`;
 }
 

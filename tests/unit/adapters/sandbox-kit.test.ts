@@ -70,6 +70,12 @@ describe('IdempotencyTable', () => {
     expect(table.all()).toHaveLength(2);
   });
 
+  it('numbers a province case with the China day it was received on, not the UTC day before it', () => {
+    // 2026-11-30T23:30Z is 07:30 on 1 December in Kunming.
+    expect(caseNumber('YN', 7, new Date('2026-11-30T23:30:00Z'))).toBe('YN20261201000007');
+    expect(caseNumber('YN', 8, new Date('2026-11-30T15:59:59Z'))).toBe('YN20261130000008');
+  });
+
   it('knows its cases again after a restart on the same data folder, without their data', () => {
     const dir = dataDir();
     const first = new IdempotencyTable((seq) => caseNumber('T', seq), new SandboxJournal('t', dir));
