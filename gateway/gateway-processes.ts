@@ -14,6 +14,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from './shared/logger.ts';
+import { onStopSignal } from './shared/stop-signals.ts';
 
 /** How many gateway processes the configuration asks for (0 = one per core). */
 export function gatewayProcessCount(config: Pick<Config, 'gatewayProcesses'>): number {
@@ -72,7 +73,7 @@ export function superviseGatewayProcesses(config: Config, logger: Logger): void 
     for (const worker of numbers.keys()) worker.process.kill('SIGTERM');
   };
 
-  const onSignal = (signal: NodeJS.Signals) => {
+  onStopSignal((signal) => {
     if (stopping) return;
     logger.info({ signal, processes: numbers.size }, 'gateway processes stopping');
     stopAll();
@@ -80,9 +81,7 @@ export function superviseGatewayProcesses(config: Config, logger: Logger): void 
     setTimeout(() => {
       for (const worker of numbers.keys()) worker.process.kill('SIGKILL');
     }, config.shutdownTimeoutMs + 2000).unref();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  });
 
   logger.info({ processes: count }, 'starting gateway processes');
   for (let n = 1; n <= count; n++) fork(n);

@@ -16,15 +16,13 @@ const { createLogger, loggerSettings } = await import('../gateway/shared/logger.
 const { projectPath } = await import('../gateway/shared/project-root.ts');
 const { findRedisServer, INSTALL_HINT, startPrivateRedis } = await import('./private-redis.ts');
 const { watchFaultFile } = await import('./sandbox-fault-file.ts');
+const { stopSignal } = await import('../gateway/shared/stop-signals.ts');
 const path = await import('node:path');
 
 async function main(): Promise<number> {
   // Listen for Ctrl-C from the first moment: a signal during start-up must still stop the private
   // Redis (it runs in its own process group and would otherwise be left behind).
-  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const stopRequested = stopSignal();
   let redis: PrivateRedis | undefined;
   const env = { ...process.env };
   if (!env.REDIS_URL) {

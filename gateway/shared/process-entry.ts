@@ -9,6 +9,7 @@
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts';
 import { createLogger, loggerSettings, type Logger } from './logger.ts';
 import { causedByAbort } from './start-abort.ts';
+import { onStopSignal } from './stop-signals.ts';
 
 export interface Stoppable {
   /** Resolves true when everything closed cleanly. */
@@ -50,10 +51,9 @@ export async function runProcess(
   const started = Promise.withResolvers<Stoppable>();
   const aborting = new AbortController();
   let starting = true;
-  const onSignal = (signal: NodeJS.Signals) => {
-    // A second signal takes the default action: it ends the process at once.
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+  // A second signal soon after is the same stop passed on (npm, the cluster primary); a later one
+  // takes the default action: it ends the process at once (shared/stop-signals.ts).
+  onStopSignal((signal) => {
     logger.info({ signal }, `${name} stopping`);
     // Only a start still running is told: what it started is stopped below.
     if (starting) aborting.abort(new Error(`${signal} during start`));
@@ -72,9 +72,7 @@ export async function runProcess(
       if (!clean) logger.error({ signal }, `${name} did not stop cleanly`);
       process.exit(clean ? 0 : 1);
     });
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  });
   // From here a signal stops it: a supervisor (or a test) told of the start can stop it safely.
   logger.info(`${name} starting`);
   try {

@@ -7,6 +7,7 @@ import { enableModuleCompileCache } from '../../gateway/shared/compile-cache.ts'
 enableModuleCompileCache();
 const { loadPortalConfig } = await import('./portal-config.ts');
 const { startPortal } = await import('./portal-process.ts');
+const { stopSignal } = await import('../../gateway/shared/stop-signals.ts');
 
 async function main(): Promise<number> {
   let config;
@@ -24,10 +25,7 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(`taxpayer portal on ${portal.url} (gateway ${config.gatewayUrl}) — Ctrl-C stops`);
-  await new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopSignal();
   await portal.stop();
   return 0;
 }

@@ -12,11 +12,24 @@ import { freePort } from '../../scripts/private-redis.ts';
 import { waitFor } from '../support/redis.ts';
 
 const script = new URL('../../scripts/start.ts', import.meta.url).pathname;
+const projectDir = new URL('../..', import.meta.url).pathname;
 
-function run(env: NodeJS.ProcessEnv) {
+/**
+ * `npm start` as a newcomer types it: npm runs package.json's `start` through sh, which `exec`s
+ * node. `npm test` tells its children where its npm is; run alone, the npm on the PATH.
+ */
+const npmStart = (): [string, string[]] =>
+  process.env.npm_execpath
+    ? [process.execPath, [process.env.npm_execpath, 'start']]
+    : ['npm', ['start']];
+
+function run(env: NodeJS.ProcessEnv, how: 'script' | 'npm' = 'script') {
+  const [command, args] = how === 'npm' ? npmStart() : [process.execPath, [script]];
   // Its own process group: should the test fail half-way, `stopAll` ends the script and all it
-  // started (Redis, workers, sandboxes, the portal) rather than leaving them to the machine.
-  const child = spawn(process.execPath, [script], {
+  // started (Redis, workers, sandboxes, the portal) rather than leaving them to the machine. It is
+  // also what a terminal's Ctrl-C reaches: the whole group.
+  const child = spawn(command, args, {
+    cwd: projectDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -24,18 +37,17 @@ function run(env: NodeJS.ProcessEnv) {
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  let exited = false;
-  const exit = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      exited = true;
-      resolve(code);
-    }),
-  );
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // The private redis-server runs in a process group of its own (so Ctrl-C reaches it only
   // through the script's stop): killed with the script's group, a failed test left it running.
+  // Whether or not npm has exited: what it left behind (node orphaned, say) is still in the group.
   const stopAll = async () => {
-    if (exited || child.pid === undefined) return;
-    process.kill(-child.pid, 'SIGKILL');
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the group is empty, everything stopped.
+    }
     const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
     if (!redisUrl) return;
     const redis = new Redis(redisUrl, { retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -94,38 +106,76 @@ async function startsAndStops(
   await waitFor(answers, { timeoutMs: 10_000, what: 'yn sandbox back' });
   expect(started.output()).toContain('sandbox faults: yn back to normal');
 
-  started.child.kill('SIGINT');
+  // Ctrl-C in a terminal: SIGINT to the whole group, npm and node alike, and npm passes its own on
+  // to node as well. The echo must not cut the stop short: everything drains and stops.
+  process.kill(-started.child.pid!, 'SIGINT');
+  await stopsEverything(started, redisUrl!, port, portalPort);
+}
+
+/** npm (or the script) exits 0 after the gateway drained; Redis, gateway and portal are gone. */
+async function stopsEverything(
+  started: ReturnType<typeof run>,
+  redisUrl: string,
+  port: number,
+  portalPort: number,
+) {
   const code = await Promise.race([
     started.exit,
     new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000)),
   ]);
   expect(code).toBe(0);
-  const probe = new Redis(redisUrl!, {
+  expect(started.output()).toContain('"msg":"shutdown: complete"');
+  const probe = new Redis(redisUrl, {
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
   });
   probe.on('error', () => undefined);
   await expect(probe.connect()).rejects.toThrow();
+  await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   await expect(fetch(`http://127.0.0.1:${portalPort}/login`)).rejects.toThrow();
 }
 
+function startEnv(port: number, portalPort: number, sandboxDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    PORTAL_PORT: String(portalPort),
+    GW_REDIS_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-')),
+    GW_SANDBOX_DIR: sandboxDir,
+  };
+  delete env.REDIS_URL;
+  return env;
+}
+
 describe('npm start', () => {
-  it('serves /readyz 200 with a private Redis, the portal on PORTAL_PORT, fails and restores the yn sandbox by its faults.json, and stops them on SIGINT', async () => {
+  it('serves /readyz 200 with a private Redis, the portal on PORTAL_PORT, fails and restores the yn sandbox by its faults.json, and stops them all cleanly on a terminal Ctrl-C (SIGINT to npm and node)', async () => {
     const port = await freePort();
     const portalPort = await freePort();
     const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PORT: String(port),
-      PORTAL_PORT: String(portalPort),
-      GW_REDIS_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-')),
-      GW_SANDBOX_DIR: sandboxDir,
-    };
-    delete env.REDIS_URL;
-    const started = run(env);
+    const started = run(startEnv(port, portalPort, sandboxDir), 'npm');
     try {
       await startsAndStops(started, port, portalPort, sandboxDir);
+    } finally {
+      await started.stopAll();
+    }
+  }, 180_000);
+
+  it('stops everything cleanly when a supervisor sends SIGTERM to the npm process alone (node was left running, orphaned)', async () => {
+    const port = await freePort();
+    const portalPort = await freePort();
+    const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
+    const started = run(startEnv(port, portalPort, sandboxDir), 'npm');
+    try {
+      await waitFor(async () => started.output().includes('taxpayer portal listening'), {
+        timeoutMs: 90_000,
+        what: 'the whole system started',
+      });
+      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
+      expect(redisUrl).toBeDefined();
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      started.child.kill('SIGTERM');
+      await stopsEverything(started, redisUrl!, port, portalPort);
     } finally {
       await started.stopAll();
     }

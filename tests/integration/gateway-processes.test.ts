@@ -1,7 +1,8 @@
 // Many gateway processes on one port (README.md#scaling-the-gateway): the real entry point,
 // gateway/main.ts, with GW_GATEWAY_PROCESSES=2 in a child process. Both processes answer requests
 // on the shared port, signed submissions work whichever process takes them, a process killed
-// while serving is replaced, SIGTERM stops them all cleanly, and a start that fails stops
+// while serving is replaced, SIGTERM (or a terminal's Ctrl-C, reaching the primary and its
+// processes at once) stops them all cleanly, and a start that fails stops
 // everything with exit 1 instead of restarting for ever. And one process (the default) told to
 // stop while it waits for a Redis that does not answer — to come up, or, answering no more, in its
 // catalogue read or its queues' check: it gives up the wait and exits 0.
@@ -36,14 +37,18 @@ afterEach(async () => {
   }
 });
 
-function startGateway(env: Record<string, string>): Started {
-  const { child, output, lines, exited } = startNodeChild(main, {
-    REDIS_URL: testRedisUrl(),
-    GW_KEY_PREFIX: uniquePrefix('procs'),
-    GW_DATA_KEYS: testDataKeys(),
-    GW_HOST: '127.0.0.1',
-    ...env,
-  });
+function startGateway(env: Record<string, string>, { detached = false } = {}): Started {
+  const { child, output, lines, exited } = startNodeChild(
+    main,
+    {
+      REDIS_URL: testRedisUrl(),
+      GW_KEY_PREFIX: uniquePrefix('procs'),
+      GW_DATA_KEYS: testDataKeys(),
+      GW_HOST: '127.0.0.1',
+      ...env,
+    },
+    { detached },
+  );
   const started = { pid: child.pid!, exit: exited.then(({ code }) => code), output, lines };
   running.push(started);
   return started;
@@ -104,6 +109,26 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
       }
 
       process.kill(started.pid, 'SIGTERM');
+      expect(await started.exit).toBe(0);
+      const stopped = started.lines().filter((l) => l.msg === 'shutdown: complete');
+      expect(stopped.map((l) => l.gatewayProcess).sort()).toEqual([1, 2]);
+    },
+  );
+
+  it(
+    'stops both processes cleanly on a terminal Ctrl-C: SIGINT to the whole group, then the primary passing it on as SIGTERM',
+    { timeout: 60_000 },
+    async () => {
+      const port = await freePort();
+      const started = startGateway(
+        { PORT: String(port), GW_GATEWAY_PROCESSES: '2' },
+        { detached: true },
+      );
+      await waitFor(() => listeningLines(started).length === 1, {
+        timeoutMs: 30_000,
+        what: 'both gateway processes listening',
+      });
+      process.kill(-started.pid, 'SIGINT');
       expect(await started.exit).toBe(0);
       const stopped = started.lines().filter((l) => l.msg === 'shutdown: complete');
       expect(stopped.map((l) => l.gatewayProcess).sort()).toEqual([1, 2]);

@@ -17,6 +17,8 @@ export interface NodeChildOptions {
   /** Node's own flags, before the script (--cpu-prof). */
   nodeFlags?: string[];
   cwd?: string;
+  /** In a process group of its own, as a terminal's foreground job is: a Ctrl-C reaches it whole. */
+  detached?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface NodeChildOptions {
 export function startNodeChild(
   script: string,
   env: Record<string, string>,
-  { nodeFlags = [], cwd }: NodeChildOptions = {},
+  { nodeFlags = [], cwd, detached = false }: NodeChildOptions = {},
 ): NodeChild {
   const child = spawn(process.execPath, [...nodeFlags, script], {
     ...(cwd ? { cwd } : {}),
@@ -38,6 +40,7 @@ export function startNodeChild(
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -6,6 +6,7 @@
 // ends within GW_SHUTDOWN_TIMEOUT_MS, logs "did not stop cleanly" and exits 1
 // (README.md#operations, Shutdown).
 import { describe, expect, it } from 'vitest';
+import { ECHO_MS } from '../../../gateway/shared/stop-signals.ts';
 import { startLogChild } from '../../support/log-child-run.ts';
 import { waitFor } from '../../support/redis.ts';
 
@@ -76,5 +77,46 @@ describe('runProcess on SIGTERM', () => {
       'log-child stopping',
       'log-child did not stop cleanly',
     ]);
+  });
+
+  it('takes a SIGTERM soon after a SIGINT (npm or the cluster primary passing on a terminal Ctrl-C) as the same stop: it is not killed by the second signal', async () => {
+    const child = startLogChild('hung-stop', { LOG_FLUSH_MS: '0', GW_SHUTDOWN_TIMEOUT_MS: '100' });
+    await child.ready;
+    child.kill('SIGINT');
+    await waitFor(() => child.messages().includes('log-child stopping'), {
+      what: 'the stopping line',
+    });
+    child.kill('SIGTERM');
+    // The stop goes on to its own deadline (1.1 s, inside the 2 s the echo is ignored for).
+    expect(await child.exited).toBe(1);
+    expect(await child.signal).toBeNull();
+    expect(child.messages()).toEqual([
+      'log-child starting',
+      'log-child stopping',
+      'log-child did not stop cleanly',
+    ]);
+  });
+
+  it('ends at once, killed, on a signal repeated after the echo window (an operator insisting)', async () => {
+    const child = startLogChild('hung-stop', {
+      LOG_FLUSH_MS: '0',
+      GW_SHUTDOWN_TIMEOUT_MS: '60000',
+    });
+    await child.ready;
+    const firstAt = Date.now();
+    child.kill('SIGINT');
+    await waitFor(() => child.messages().includes('log-child stopping'), {
+      what: 'the stopping line',
+    });
+    // Insisting every 100 ms until it ends: the first repeats fall inside the echo window.
+    await waitFor(
+      () => {
+        if (child.running()) child.kill('SIGTERM');
+        return !child.running();
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the process killed' },
+    );
+    expect(await child.signal).toBe('SIGTERM');
+    expect(Date.now() - firstAt).toBeGreaterThanOrEqual(ECHO_MS);
   });
 });
