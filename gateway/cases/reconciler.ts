@@ -134,6 +134,7 @@ export async function reconcileOnce(
         : await deps.store.repairDeadLetterIndex(shard, indexCheck === 'full');
     if (reindexed.indexed + reindexed.removed > 0) {
       pass.deadLettersReindexed += reindexed.indexed + reindexed.removed;
+      metrics.deadLettersReindexed(reindexed);
       log.warn({ shard, ...reindexed }, 'reconciler put the dead-letter index right');
     }
     add(

@@ -5,6 +5,10 @@
 // - `gw_reconciler_cases_relayed_total` — stored cases no relay had queued, queued by the
 //   reconciler: a worker relay is missing or dying.
 // - `gw_reconciler_parents_repaired_total` — joint parents that were behind their children.
+// - `gw_reconciler_dead_letters_reindexed_total{change}` — dead letters the reconciler put into
+//   the dead-letter index (`indexed`: stored by an instance of the version before the index, or
+//   replayed and failed again by one) or took out of it and the list (`removed`): nonzero only
+//   during a rolling upgrade, or after a hand edit; growing later is a write path that skips it.
 // - `gw_reconciler_moves_retold_total{outbox}` — moves whose listeners all heard once told again
 //   (outbox `case`: the shards' move outboxes; `rectification`: the provinces').
 // - `gw_reconciler_retells_failed_total{outbox, reason}` — retells to be tried again: `deferred`
@@ -29,6 +33,7 @@ export type RetellFailure = (typeof RETELL_FAILURES)[number];
 
 export const RECONCILER_CASES_RELAYED = 'gw_reconciler_cases_relayed_total';
 export const RECONCILER_PARENTS_REPAIRED = 'gw_reconciler_parents_repaired_total';
+export const RECONCILER_DEAD_LETTERS_REINDEXED = 'gw_reconciler_dead_letters_reindexed_total';
 export const RECONCILER_MOVES_RETOLD = 'gw_reconciler_moves_retold_total';
 export const RECONCILER_RETELLS_FAILED = 'gw_reconciler_retells_failed_total';
 export const RECONCILER_PASSES = 'gw_reconciler_passes_total';
@@ -43,6 +48,8 @@ export interface ReconcilerMetrics {
   casesRelayed(count: number): void;
   /** Counts one joint parent moved to catch up with its children. */
   parentRepaired(): void;
+  /** Counts what a repair of one shard's dead-letter index changed. */
+  deadLettersReindexed(change: { indexed: number; removed: number }): void;
   /** Counts one move whose listeners all heard when told again. */
   moveRetold(outbox: OutboxKind): void;
   /** Counts one retell that will be tried again. */
@@ -69,6 +76,12 @@ export function registerReconcilerMetrics(
     help: 'Joint parents the reconciler moved because they were behind their children',
     registers: [registry],
   });
+  const reindexed = new Counter({
+    name: RECONCILER_DEAD_LETTERS_REINDEXED,
+    help: 'Dead letters the reconciler put into the dead-letter index (indexed) or took out of it and the list (removed, their case gone): nonzero during a rolling upgrade from before the index or after a hand edit',
+    labelNames: ['change'] as const,
+    registers: [registry],
+  });
   const retold = new Counter({
     name: RECONCILER_MOVES_RETOLD,
     help: 'Moves whose listeners had not all heard of them, told again by the reconciler until every listener heard, by outbox (case, rectification)',
@@ -90,6 +103,7 @@ export function registerReconcilerMetrics(
   // Every series at 0 from the start, so rate() and increase() see the first one.
   relayed.inc(0);
   repaired.inc(0);
+  for (const change of ['indexed', 'removed']) reindexed.inc({ change }, 0);
   for (const outcome of PASS_OUTCOMES) passes.inc({ outcome }, 0);
   for (const outbox of OUTBOXES) {
     retold.inc({ outbox }, 0);
@@ -113,6 +127,10 @@ export function registerReconcilerMetrics(
   return {
     casesRelayed: (count) => relayed.inc(count),
     parentRepaired: () => repaired.inc(),
+    deadLettersReindexed: ({ indexed, removed }) => {
+      reindexed.inc({ change: 'indexed' }, indexed);
+      reindexed.inc({ change: 'removed' }, removed);
+    },
     moveRetold: (outbox) => retold.inc({ outbox }),
     retellFailed: (outbox, reason) => failed.inc({ outbox, reason }),
     passEnded: (outcome) => passes.inc({ outcome }),

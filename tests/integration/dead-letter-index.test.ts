@@ -21,6 +21,7 @@ import {
   walkForward,
 } from '../support/dead-letter-scan.ts';
 import { storeDeadLetters, submitDeadLetter } from '../support/dead-letters.ts';
+import { seriesValue } from '../support/metrics-text.ts';
 import { waitFor } from '../support/redis.ts';
 
 const GAVE_UP = 'gave up after 5 attempts: province unreachable (ECONNREFUSED)';
@@ -39,6 +40,14 @@ const tally = async (adapter: string, kind: string) =>
 const settings = { intervalMs: 1000, ageMs: 60_000 };
 const reconcile = (full: boolean) =>
   reconcileOnce(gw.services, settings, gw.services.logger, undefined, full ? 'full' : 'counts');
+
+/** `gw_reconciler_dead_letters_reindexed_total{change}` on the gateway's /metrics. */
+const reindexedMetric = async (change: 'indexed' | 'removed') =>
+  (await seriesValue(
+    `${gw.url}/metrics`,
+    'gw_reconciler_dead_letters_reindexed_total',
+    `{change="${change}"}`,
+  )) ?? Number.NaN;
 
 /** Every index key and name set of every shard, gone: the Redis of a gateway before the index. */
 async function dropIndex(): Promise<void> {
@@ -168,8 +177,10 @@ describe('the dead-letter index repaired by the reconciler', () => {
     for (const shard of [0, 1])
       done += (await gw.services.store.repairDeadLetterIndex(shard, false)).indexed;
     expect(done).toBeGreaterThan(0);
+    const before = await reindexedMetric('indexed');
     expect((await reconcile(false)).deadLettersReindexed).toBe(letters.length - done);
     expect((await reconcile(true)).deadLettersReindexed).toBe(0);
+    expect((await reindexedMetric('indexed')) - before).toBe(letters.length - done);
     await agree(200);
   });
 
@@ -241,7 +252,9 @@ describe('the dead-letter index repaired by the reconciler', () => {
     const total = (await summariseDeadLetters(gw.services.store)).total;
     await dropIndex();
     await redis.del(keys.case(gone!));
+    const before = await reindexedMetric('removed');
     expect((await reconcile(false)).deadLettersReindexed).toBe(total);
+    expect((await reindexedMetric('removed')) - before).toBe(1);
     expect(await redis.zscore(keys.shardOf(gone!).deadLetters, gone!)).toBeNull();
     expect((await summariseDeadLetters(gw.services.store)).total).toBe(total - 1);
     await agree(200);
