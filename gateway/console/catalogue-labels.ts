@@ -49,3 +49,18 @@ export const SCOPE_ZH: Readonly<Record<string, string>> = {
 export function coded(names: Readonly<Record<string, string>>, code: string): SafeHtml {
   return html`${names[code] ?? code} <span class="en">${code}</span>`;
 }
+
+/**
+ * An item's 承诺时限 as the catalogue pages show it: 0 promised working days is an immediate item
+ * (即办, decided at once: schemas/README.md, metadata), never "0 个工作日", which read as a
+ * missing value.
+ */
+export function promisedTime(days: number): SafeHtml {
+  if (days === 0)
+    return html`<span data-promised-days="0"
+      >即办 <span class="en">same day (immediate)</span></span
+    >`;
+  return html`<span data-promised-days="${days}"
+    >${days} 个工作日 <span class="en">${days} working day${days === 1 ? '' : 's'}</span></span
+  >`;
+}

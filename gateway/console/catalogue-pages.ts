@@ -24,6 +24,7 @@ import {
   DEPARTMENT_ZH,
   LEVEL_ZH,
   MODE_ZH,
+  promisedTime,
   SCOPE_ZH,
   SUBJECT_ZH,
 } from './catalogue-labels.ts';
@@ -111,7 +112,7 @@ function itemRow(item: CatalogueItem): HtmlValue {
     <td>${coded(SUBJECT_ZH, item.subject)}</td>
     <td>${item.modes.map((m) => html`<span class="badge">${coded(MODE_ZH, m)}</span> `)}</td>
     <td>${coded(LEVEL_ZH, item.level)}</td>
-    <td class="num">${item.promisedDays}</td>
+    <td>${promisedTime(item.promisedDays)}</td>
     <td class="num">v${item.version}</td>
     <td>${item.enabledProvinces.map((p) => provinceName(p)).join('、')}</td>
   </tr>`;
@@ -140,7 +141,7 @@ function listBody(registry: SchemaRegistry, f: ListFilter, res: Response): HtmlV
             <th>服务对象 <span class="en">Subject</span></th>
             <th>办理方式 <span class="en">Modes</span></th>
             <th>层级 <span class="en">Level</span></th>
-            <th class="num">承诺时限 <span class="en">Days</span></th>
+            <th>承诺时限 <span class="en">Promised</span></th>
             <th class="num">版本 <span class="en">Version</span></th>
             <th>开通省份 <span class="en">Enabled in</span></th>
           </tr>
@@ -262,7 +263,7 @@ function metadataFacts(item: CatalogueItem): HtmlValue {
     <dt>层级 <span class="en">Level</span></dt>
     <dd>${coded(LEVEL_ZH, item.level)}</dd>
     <dt>承诺时限 <span class="en">Promised days</span></dt>
-    <dd>${item.promisedDays} 个工作日 <span class="en">working days</span></dd>
+    <dd id="item-promised">${promisedTime(item.promisedDays)}</dd>
     <dt>范围 <span class="en">Scope</span></dt>
     <dd>${coded(SCOPE_ZH, item.scope)}</dd>
     <dt>开通省份 <span class="en">Enabled in</span></dt>

@@ -86,6 +86,29 @@ describe('catalogue item page', () => {
     expect(res.text).toContain('id="invalid-examples"');
   });
 
+  // An immediate item (0 promised working days, schemas/README.md) read "0 个工作日": a missing value.
+  it('shows an item promised in 0 working days as 即办 (same day), in its page and in the list, and others in working days', async () => {
+    const promised = (text: string) =>
+      /id="item-promised">([\s\S]*?)<\/dd>/
+        .exec(text)?.[1]
+        ?.replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    expect(gw.services.registry.item('SW-005')?.promisedDays).toBe(0);
+    const immediate = (await readonly.get('/console/catalogue/items/SW-005')).text;
+    expect(promised(immediate)).toBe('即办 same day (immediate)');
+    expect(immediate).not.toContain('0 个工作日');
+    const days = gw.services.registry.item('SF-009')!.promisedDays;
+    expect(days).toBeGreaterThan(1);
+    expect(promised((await readonly.get('/console/catalogue/items/SF-009')).text)).toBe(
+      `${days} 个工作日 ${days} working days`,
+    );
+    const list = (await readonly.get('/console/catalogue?q=SW-00')).text;
+    const row = /<tr data-item="SW-005">([\s\S]*?)<\/tr>/.exec(list)?.[1] ?? '';
+    expect(row).toContain('即办');
+    expect(row).not.toMatch(/>\s*0\s*</);
+  });
+
   it('offers a draft only to an operator holding catalogue:edit', async () => {
     expect((await dev.get('/console/catalogue/items/SW-005')).text).toContain('id="draft-start"');
     expect((await readonly.get('/console/catalogue/items/SW-005')).text).not.toContain(
