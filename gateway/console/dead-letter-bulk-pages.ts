@@ -36,6 +36,16 @@ import { provinceStateSection, readProvinceState } from './province-state.ts';
 
 const ACTION = 'dead-letter.replay-bulk';
 
+/**
+ * The confirmation's count in plain English, one clause at a time: it used to put the kind's name,
+ * which has parentheses of its own, inside parentheses.
+ */
+function bulkCountEn(adapter: string, kind: FailureKindKey, total: number, batch: number): string {
+  const letters = `${total} dead letter${total === 1 ? '' : 's'}`;
+  const replays = batch === total ? 'This replays all of them' : `This replays the oldest ${batch}`;
+  return `Adapter ${adapter} has ${letters} of one kind: ${failureKindNamed(kind).en}. ${replays}. Make sure the province has recovered first.`;
+}
+
 export function deadLetterBulkPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const { store } = deps.services;
@@ -81,10 +91,7 @@ export function deadLetterBulkPages(deps: ConsoleDeps): Router {
               ${region ? provinceName(region.slice(0, 2)) : ''} 通道 <strong>${adapter}</strong>
               「${failureKindNamed(kind).zh}」的死信共 ${summary.total} 件；本次重放最早失败的
               ${batch} 件，重新送往该省平台。请确认该省平台已恢复。
-              <span class="en"
-                >${summary.total} dead letters of ${adapter} (${failureKindNamed(kind).en}); this
-                replays the oldest ${batch}. Make sure the province has recovered.</span
-              >
+              <span class="en">${bulkCountEn(adapter, kind, summary.total, batch)}</span>
             </p>
             ${failureAdvice(failureKindNamed(kind))}
             ${state ? provinceStateSection(state, deps.services.now().getTime()) : ''}

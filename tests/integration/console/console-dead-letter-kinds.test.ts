@@ -79,6 +79,33 @@ describe('a dead letter explained to the operator', () => {
     expect(page.text).toContain('GW_DATA_KEYS');
   });
 
+  it('writes the bulk replay confirmation’s English count plainly, no parentheses inside parentheses', async () => {
+    const nested = (text: string) => {
+      let depth = 0;
+      for (const c of text) {
+        if (c === '(' && ++depth > 1) return true;
+        if (c === ')') depth--;
+      }
+      return false;
+    };
+    const said = {
+      'gave-up': 'Gave up after its attempts (a transient fault)',
+      unreadable: 'Stored case data unreadable',
+    };
+    for (const [kind, name] of Object.entries(said)) {
+      const confirm = await dev.get(`/console/dead-letters/replay?adapter=yn&kind=${kind}`);
+      expect(confirm.status, kind).toBe(200);
+      const count = /id="bulk-count"[\s\S]*?<span class="en"\s*>([\s\S]*?)<\/span>/.exec(
+        confirm.text,
+      )?.[1];
+      const english = count?.replace(/\s+/g, ' ').trim() ?? '';
+      expect(english, kind).toBe(
+        `Adapter yn has 1 dead letter of one kind: ${name}. This replays all of them. Make sure the province has recovered first.`,
+      );
+      expect(nested(english), kind).toBe(false);
+    }
+  });
+
   it('leads from the dead letter to the audit entries of that case alone, the replay named in Chinese', async () => {
     const page = await dev.get(`/console/dead-letters/${ids['gave-up']}/replay`);
     const replayed = await dev.post(`/console/dead-letters/${ids['gave-up']}/replay`, {
