@@ -11,6 +11,7 @@ import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { can, type ConsoleDeps } from './console-context.ts';
 import { chinaTime, provinceName } from './console-labels.ts';
+import { listPlaceOf, placeQuery } from './dead-letter-list-place.ts';
 import { deadLetterListUrl, pageLinks, readListPage } from './dead-letter-list-paging.ts';
 import { failureKindBadge, failureKindNamed } from './failure-kinds.ts';
 import { filterSelect, queryText } from './forms.ts';
@@ -26,12 +27,7 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
 
   router.get('/dead-letters', async (req, res) => {
     const adapters = deps.services.routing.routes.adapters();
-    const adapterText = queryText(req.query, 'adapter', 32);
-    const adapter = adapters.includes(adapterText) ? adapterText : undefined;
-    const kindText = queryText(req.query, 'kind', 16);
-    const kind = (FAILURE_KINDS as readonly string[]).includes(kindText)
-      ? (kindText as FailureKindKey)
-      : undefined;
+    const { adapter, kind } = listPlaceOf(req.query, adapters);
     const at = {
       cursor: queryText(req.query, 'cursor', 200) || undefined,
       before: queryText(req.query, 'before', 200) || undefined,
@@ -50,10 +46,12 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
       ),
     );
     const replayed = queryText(req.query, 'replayed', 40);
+    // Each letter's page links back here, and its replay returns here: this filter, this page.
+    const here = placeQuery({ adapter, kind, ...at });
     const rows = listed.items.map(
       (d) =>
         html`<tr data-case="${d.caseId}">
-          <td><a href="/console/dead-letters/${d.caseId}">${d.caseId}</a></td>
+          <td><a href="/console/dead-letters/${d.caseId}${here}">${d.caseId}</a></td>
           <td>${d.itemCode} ${deps.services.registry.item(d.itemCode)?.name ?? ''}</td>
           <td>${d.adapter ?? '—'}</td>
           <td>${chinaTime(d.failedAt)}</td>

@@ -37,6 +37,8 @@ export function deadLetterListUrl(query: {
   kind?: string;
   cursor?: string;
   before?: string;
+  /** The case a replay has just queued again (the list says so atop). */
+  replayed?: string;
 }) {
   const params = new URLSearchParams(
     Object.entries(query).filter((e): e is [string, string] => !!e[1]),

@@ -4,7 +4,7 @@
 // The failure reason and the timeline's notes (sealed at rest, opened here) are masked, as on the
 // case page; operators holding `unmask` may show one case's in clear for one reading, giving a
 // reason, audited as `dead-letter.read-unmasked` (answered once: the view has no URL of its own).
-import type { Response, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import {
   replayDeadLetterAudited,
   shownFailureReason,
@@ -26,6 +26,8 @@ import {
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
+import { deadLetterListUrl } from './dead-letter-list-paging.ts';
+import { listPlaceOf, placeQuery, type ListPlace } from './dead-letter-list-place.ts';
 import { postForm } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
@@ -56,8 +58,17 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     return record;
   }
 
+  /** Where in the list the operator came from (dead-letter-list-place.ts). */
+  const placeOf = (req: Request) => listPlaceOf(req.query, deps.services.routing.routes.adapters());
+
   /** One dead letter's page: masked, or unmasked for the reading whose reason is given. */
-  async function sendDeadLetter(res: Response, record: RoutedCase, unmaskedReason?: string) {
+  async function sendDeadLetter(
+    res: Response,
+    record: RoutedCase,
+    place: ListPlace,
+    unmaskedReason?: string,
+  ) {
+    const here = placeQuery(place);
     const shown = reader(res, unmaskedReason !== undefined);
     const history = await store.history(record.id, record);
     // A sealed note that does not open reads as a placeholder; the log says where and why.
@@ -75,14 +86,17 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     const replay =
       failed && can(res, 'replay')
         ? html`<div class="actions">
-            <a href="/console/dead-letters/${record.id}/replay" id="replay-start" class="button"
+            <a
+              href="/console/dead-letters/${record.id}/replay${here}"
+              id="replay-start"
+              class="button"
               >重放 <span class="en">Replay…</span></a
             >
           </div>`
         : '';
     const form =
       unmaskedReason === undefined
-        ? unmaskForm(res, `/console/dead-letters/${record.id}/unmask`, {
+        ? unmaskForm(res, `/console/dead-letters/${record.id}/unmask${here}`, {
             heading: ['查看失败原因原文', 'Unmask the failure'],
             button: '查看原文',
           })
@@ -100,7 +114,12 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
         title: `死信 ${record.id}`,
         en: unmaskedReason === undefined ? 'Dead letter' : 'Dead letter (unmasked)',
         active: 'dead-letters',
-        body: html`${banner}
+        body: html`<p class="muted">
+            <a href="${deadLetterListUrl(place)}" id="back-to-list"
+              >‹ ${label('返回死信列表', 'Back to the dead letters')}</a
+            >
+          </p>
+          ${banner}
           <section class="card" id="dead-letter">
             <dl class="facts">
               <dt>办件 <span class="en">Case</span></dt>
@@ -149,7 +168,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
   }
 
   router.get('/dead-letters/:caseId', async (req, res) => {
-    await sendDeadLetter(res, await deadLetter(String(req.params.caseId)));
+    await sendDeadLetter(res, await deadLetter(String(req.params.caseId)), placeOf(req));
   });
 
   // The unmask right is checked and the reading audited (or its refusal) before the page is drawn;
@@ -163,7 +182,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
       { action: 'dead-letter.read-unmasked', target: caseId.slice(0, 64), right: 'unmask', reason },
       () => deadLetter(caseId),
     );
-    await sendDeadLetter(res, record, reason);
+    await sendDeadLetter(res, record, placeOf(req), reason);
   });
 
   router.get(
@@ -171,6 +190,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     requireRight(deps, 'replay', 'dead-letter.replay'),
     async (req, res) => {
       const record = await deadLetter(String(req.params.caseId));
+      const here = placeQuery(placeOf(req));
       const reason = shownFailureReason(store, record, reader(res));
       // Is the province back? Its breaker, its deliveries waiting to retry, its last outcomes.
       const state = await readProvinceState(
@@ -186,7 +206,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
           active: 'dead-letters',
           body: postForm(
             sessionOf(res),
-            `/console/dead-letters/${record.id}/replay`,
+            `/console/dead-letters/${record.id}/replay${here}`,
             html`<p>
                 将办件 <code>${record.id}</code>（${record.itemCode}）重新送往
                 <strong>${record.route.adapter}</strong>。请确认该省平台已恢复。
@@ -204,7 +224,9 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 <button type="submit" class="danger" id="replay-confirm">
                   确认重放 <span class="en">Replay</span>
                 </button>
-                <a href="/console/dead-letters/${record.id}">取消 <span class="en">Cancel</span></a>
+                <a href="/console/dead-letters/${record.id}${here}"
+                  >取消 <span class="en">Cancel</span></a
+                >
               </div>`,
             { id: 'replay-form', className: 'card' },
           ),
@@ -227,7 +249,8 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
         throw new ConsoleError(409, '此办件已不在死信中', 'This case is no longer a dead letter');
       throw error;
     }
-    res.redirect(303, `/console/dead-letters?replayed=${encodeURIComponent(caseId)}`);
+    // Back to the list as the operator left it (built, never taken from the request).
+    res.redirect(303, deadLetterListUrl({ ...placeOf(req), replayed: caseId }));
   });
   return router;
 }
