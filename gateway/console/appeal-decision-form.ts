@@ -47,9 +47,16 @@ export function appealDecisionReader(): (form: unknown) => AppealDecisionInput {
 
 const FIELD_ZH: Readonly<Record<string, string>> = { '/decision': '裁决', '/note': '裁决理由' };
 
-/** The problems of a refused form, each naming its field by pointer and in Chinese. */
-export function problemList(problems: readonly FieldProblem[]): SafeHtml {
-  return html`<div class="notice error" id="decision-problems" role="alert">
+/**
+ * The problems of a refused form, each naming its field by pointer and in Chinese. The form sits
+ * below the facts it decides on, so the refused page focuses this summary, which scrolls it into
+ * view (autofocus, no script; tabindex -1 makes a div focusable): otherwise the problems were out
+ * of view, under the facts and the timeline, and the page looked unanswered. Not a fragment on the
+ * form's action: a document opened at a fragment skips autofocus (HTML, "flush autofocus
+ * candidates"), and the focus is what a screen reader follows.
+ */
+function problemList(problems: readonly FieldProblem[]): SafeHtml {
+  return html`<div class="notice error" id="decision-problems" role="alert" tabindex="-1" autofocus>
     <p>裁决未提交，请修改以下内容 <span class="en">Not decided: correct these fields</span></p>
     <ul>
       ${problems.map(
@@ -63,12 +70,13 @@ export function problemList(problems: readonly FieldProblem[]): SafeHtml {
   </div>`;
 }
 
-/** The form itself; `typed` puts back what a refused form held. */
+/** The form itself; `refused` puts back what a refused form held, under its problems. */
 export function appealDecisionForm(
   session: Pick<ConsoleSession, 'csrf'>,
   rectificationId: string,
-  typed: { decision: string; note: string } = { decision: '', note: '' },
+  refused?: { typed: { decision: string; note: string }; problems: readonly FieldProblem[] },
 ): SafeHtml {
+  const typed = refused?.typed ?? { decision: '', note: '' };
   const choice = (value: string, zh: string, en: string, [hintZh, hintEn]: [string, string]) =>
     html`<label class="choice">
       <input
@@ -86,6 +94,7 @@ export function appealDecisionForm(
     session,
     `/console/board/rectifications/${rectificationId}/appeal-decision`,
     html`<h2>${label('申诉复核', 'Decide the appeal')}</h2>
+      ${refused ? problemList(refused.problems) : ''}
       <p class="muted">
         裁决将记入审计日志
         <span class="en">The decision is audited under your id.</span>

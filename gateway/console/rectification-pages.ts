@@ -19,7 +19,7 @@ import {
   type RectificationDetail,
 } from '../rectifications/read-rectification.ts';
 import { isGatewayError } from '../shared/errors.ts';
-import { appealDecisionForm, appealDecisionReader, problemList } from './appeal-decision-form.ts';
+import { appealDecisionForm, appealDecisionReader } from './appeal-decision-form.ts';
 import {
   can,
   maskedReader,
@@ -104,8 +104,7 @@ function decisionSection(res: Response, r: RectificationDetail, refused?: Refuse
       <span class="en">Appealed: an operator holding the appeal right decides it.</span>
     </p>`;
   }
-  return html`${refused ? problemList(refused.problems) : ''}
-  ${appealDecisionForm(sessionOf(res), r.rectificationId, refused?.typed)}`;
+  return appealDecisionForm(sessionOf(res), r.rectificationId, refused);
 }
 
 function facts(res: Response, deps: ConsoleDeps, r: RectificationDetail): HtmlValue {
@@ -225,8 +224,8 @@ function rectificationPage(
               <span class="en">Personal data in the comment and the notes is masked.</span>
             </p>`
       }
-      ${decisionSection(res, r, options.refused)}
       <div class="grid">${facts(res, deps, r)} ${timeline(r)}</div>
+      ${decisionSection(res, r, options.refused)}
       ${
         unmasked
           ? ''

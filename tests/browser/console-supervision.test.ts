@@ -11,13 +11,15 @@ import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { evaluate, readRectification, rectificationEvent } from '../support/evaluation-flow.ts';
 import { supervisorOf } from '../support/supervision.ts';
 import { testClock } from '../support/test-clock.ts';
-import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import { DESKTOP, launchBrowser, PHONE, TABLET, type TestBrowser } from './support/browser.ts';
 
 const clock = testClock(new Date().toISOString());
 let browser: TestBrowser;
 let gw: ApiGateway;
 let base = '';
 let rectificationId = '';
+/** A second appealed rectification, for the refused decision. */
+let refusedId = '';
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -38,6 +40,13 @@ beforeAll(async () => {
   await superviseOnce(supervisorOf(gw), clock.ms());
   await rectificationEvent(gw, rectificationId, 'visited', '已电话回访申请人 13812345678');
   await rectificationEvent(gw, rectificationId, 'appealed', '申请人确认所评并非本窗口');
+  const second = await submit(gw, 'SF-009');
+  await close(gw, 'province-yn', second.caseId, clock.now().toISOString());
+  const ratedAgain = await evaluate(gw, second.caseId, { level: 2, rated: 'handling' });
+  expect(ratedAgain.status).toBe(201);
+  refusedId = ratedAgain.body.rectification!.id;
+  await rectificationEvent(gw, refusedId, 'visited', '已电话回访申请人');
+  await rectificationEvent(gw, refusedId, 'appealed', '申请人评价的是另一窗口');
 }, 90_000);
 
 afterAll(async () => {
@@ -82,6 +91,39 @@ describe('督办 in the console, in a browser', () => {
     await browser.shot('console-supervision-03-decided');
     const read = await readRectification<{ status: string }>(gw, rectificationId);
     expect(read.body.status).toBe('VISITED');
+  });
+
+  // The form sat above the facts it decides on; moved below them, a refused form's problems were
+  // out of view under the facts and the timeline. Now the answer opens at the form, its problems
+  // on top and focused.
+  it('shows the facts and timeline before the appeal form, and a refused decision opens at its problems, in view and focused', async () => {
+    const { page } = browser;
+    for (const size of [TABLET, DESKTOP]) {
+      await page.setViewportSize(size);
+      await page.goto(`${base}/console/board/rectifications/${refusedId}`);
+      const top = async (selector: string) => (await page.locator(selector).boundingBox())!.y;
+      const form = await top('#appeal-decision');
+      expect(await top('#rectification-facts'), `${size.width}`).toBeLessThan(form);
+      expect(await top('#rectification-history'), `${size.width}`).toBeLessThan(form);
+      await page.check('#decision-upheld');
+      // Four spaces pass the browser's own checks (required, minlength); the gateway trims them
+      // and refuses the empty note at /note.
+      await page.fill('#note', '    ');
+      await page.click('#decide');
+      const problems = page.locator('#decision-problems');
+      await problems.waitFor();
+      expect(await problems.locator('li[data-field="/note"]').count()).toBe(1);
+      const box = (await problems.boundingBox())!;
+      expect(box.y, `${size.width}: problems below the fold`).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height, `${size.width}: problems below the fold`).toBeLessThanOrEqual(
+        size.height,
+      );
+      expect(await page.evaluate('document.activeElement?.id')).toBe('decision-problems');
+      expect(await page.locator('#decision-upheld').isChecked()).toBe(true);
+      await browser.shot(`console-supervision-02b-refused-${size.width}`);
+    }
+    const read = await readRectification<{ status: string }>(gw, refusedId);
+    expect(read.body.status).toBe('APPEALED');
   });
 
   it('lists the notices the flags sent, each linking to the rectification', async () => {
