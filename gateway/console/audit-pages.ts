@@ -65,7 +65,7 @@ export function auditPages(deps: ConsoleDeps): Router {
               >${OUTCOME_ZH[e.outcome]} <span class="en">${e.outcome}</span></span
             >
           </td>
-          <td>${e.reason ?? ''}</td>
+          <td class="reason">${e.reason ?? ''}</td>
           <td><code title="${e.hash}">${e.hash.slice(0, 12)}…</code></td>
         </tr>`,
     );
