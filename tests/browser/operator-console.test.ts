@@ -351,18 +351,16 @@ describe('the operator console at tablet width', () => {
     await page.locator('#draft-validation #check-result[data-ok="true"]').waitFor();
     await page.click('#draft-submit');
     await page.locator('[data-draft-status="in-review"]').first().waitFor();
+    // Evaluated in the page (a string: this project's types have no DOM).
     const sideways = (table: string) =>
-      page.evaluate<{ scrolls: boolean; past: string[] }, [string, number]>(
-        ([selector, width]) => {
-          const element = document.querySelector(selector)!;
-          const wrap = element.closest('.table-wrap') ?? element;
-          const past = [...element.querySelectorAll('th, td')]
-            .filter((cell) => cell.getBoundingClientRect().right > width)
-            .map((cell) => (cell as HTMLElement).innerText);
-          return { scrolls: wrap.scrollWidth > wrap.clientWidth, past };
-        },
-        [table, TABLET.width],
-      );
+      page.evaluate<{ scrolls: boolean; past: string[] }>(`(() => {
+        const element = document.querySelector(${JSON.stringify(table)});
+        const wrap = element.closest('.table-wrap') ?? element;
+        const past = [...element.querySelectorAll('th, td')]
+          .filter((cell) => cell.getBoundingClientRect().right > ${TABLET.width})
+          .map((cell) => cell.innerText);
+        return { scrolls: wrap.scrollWidth > wrap.clientWidth, past };
+      })()`);
     const fits: Record<string, unknown> = {};
     for (const [path, table, name] of [
       ['/console/catalogue/review', '#draft-list', 'console-22-tablet-review'],
