@@ -8,11 +8,10 @@ import type { ConsoleSession } from './console-sessions.ts';
 import { postForm } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
 import { label } from './layout.ts';
+import { shownTime } from './console-time.ts';
 
-/** China time to the second: a verification is named by when it ran. */
-function at(iso: string): string {
-  return `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')} (UTC+8)`;
-}
+/** A verification is named by when it ran, as every time in the console is shown. */
+const at = shownTime;
 
 function visitLine(r: ChainReport): SafeHtml {
   const { state } = r.checkpoint;
@@ -28,17 +27,18 @@ function visitLine(r: ChainReport): SafeHtml {
     );
   if (r.brokenSeq !== undefined)
     return label(
-      `审计链断裂于第 ${r.brokenSeq} 条（本次自第 ${r.from} 条起校验，${at(r.at)}）`,
-      `Chain broken at seq ${r.brokenSeq} (this visit checked from seq ${r.from}, at ${at(r.at)})`,
+      html`审计链断裂于第 ${r.brokenSeq} 条（本次自第 ${r.from} 条起校验，${at(r.at)}）`,
+      html`Chain broken at seq ${r.brokenSeq} (this visit checked from seq ${r.from}, at
+      ${at(r.at)})`,
     );
   if (r.from > r.to)
     return label(
-      `自校验点（第 ${r.to} 条）以来没有新记录（${at(r.at)}）`,
-      `No entries since the checkpoint at seq ${r.to} (${at(r.at)})`,
+      html`自校验点（第 ${r.to} 条）以来没有新记录（${at(r.at)}）`,
+      html`No entries since the checkpoint at seq ${r.to} (${at(r.at)})`,
     );
   return label(
-    `本次校验第 ${r.from}–${r.to} 条，共 ${r.checked} 条，完好（${at(r.at)}）`,
-    `This visit verified seqs ${r.from}–${r.to}, ${r.checked} entries, intact (${at(r.at)})`,
+    html`本次校验第 ${r.from}–${r.to} 条，共 ${r.checked} 条，完好（${at(r.at)}）`,
+    html`This visit verified seqs ${r.from}–${r.to}, ${r.checked} entries, intact (${at(r.at)})`,
   );
 }
 
@@ -76,12 +76,12 @@ function wholeLine(r: ChainReport): SafeHtml {
     : '';
   return w.ok
     ? html`${label(
-        `全链最近一次校验：${at(w.at)}，第 ${w.from}–${w.to} 条，完好`,
-        `Whole chain last verified at ${at(w.at)}: seqs ${w.from}–${w.to}, intact`,
+        html`全链最近一次校验：${at(w.at)}，第 ${w.from}–${w.to} 条，完好`,
+        html`Whole chain last verified at ${at(w.at)}: seqs ${w.from}–${w.to}, intact`,
       )}${trimmed}`
     : html`${label(
-        `全链最近一次校验：${at(w.at)}，断裂于第 ${w.brokenSeq ?? '?'} 条`,
-        `Whole chain last verified at ${at(w.at)}: broken at seq ${w.brokenSeq ?? '?'}`,
+        html`全链最近一次校验：${at(w.at)}，断裂于第 ${w.brokenSeq ?? '?'} 条`,
+        html`Whole chain last verified at ${at(w.at)}: broken at seq ${w.brokenSeq ?? '?'}`,
       )}${trimmed}`;
 }
 

@@ -9,10 +9,11 @@ import { gatewayRouter } from '../http/router.ts';
 import { chainStatus } from './audit-chain-status.ts';
 import { sessionOf, type ConsoleDeps } from './console-context.ts';
 import { requireRight } from './console-guard.ts';
-import { AUDIT_ACTION_ZH, auditActionName, chinaTime } from './console-labels.ts';
+import { AUDIT_ACTION_ZH, auditActionName } from './console-labels.ts';
 import { filterSelect, queryText } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { shownTime } from './console-time.ts';
 
 const OUTCOME_ZH: Record<AuditOutcome, string> = { ok: '成功', refused: '拒绝', failed: '失败' };
 const PAGE_SIZE = 100;
@@ -56,7 +57,7 @@ export function auditPages(deps: ConsoleDeps): Router {
       (e) =>
         html`<tr data-seq="${e.seq}" data-action="${e.action}" data-outcome="${e.outcome}">
           <td class="num">${e.seq}</td>
-          <td class="time">${chinaTime(e.at)}</td>
+          <td class="time">${shownTime(e.at)}</td>
           <td>${e.actor}</td>
           <td>${auditActionName(e.action) ?? ''} <code class="en">${e.action}</code></td>
           <td><code>${e.target}</code></td>

@@ -12,7 +12,6 @@ import { GAUGE_STATES, type GaugeState } from '../supervision/supervision-board.
 import { supervisionStats } from '../supervision/supervision-stats.ts';
 import { maskedReader, operatorOf, type ConsoleDeps } from './console-context.ts';
 import {
-  chinaTime,
   flagBadges,
   LEVEL_ZH,
   provinceName,
@@ -25,6 +24,7 @@ import { filterSelect, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
+import { shownTime } from './console-time.ts';
 
 /** Subjects a 督办 list page shows. */
 const LIST_LIMIT = 200;
@@ -242,7 +242,7 @@ export function boardPages(deps: ConsoleDeps): Router {
           <td><a href="${link(s.id)}">${s.id}</a></td>
           <td>${provinceName(s.province)}</td>
           <td>${itemCell(s.itemCode, nameOf)}</td>
-          <td>${chinaTime(s.dueAt)}</td>
+          <td>${shownTime(s.dueAt)}</td>
           <td>${timeLeft(s.dueAt, nowMs)}</td>
         </tr>`,
     );
@@ -351,8 +351,8 @@ export function boardPages(deps: ConsoleDeps): Router {
               <span class="en">${r.status}</span></span
             >
           </td>
-          <td class="time">${chinaTime(r.visitDueAt)}</td>
-          <td class="time">${chinaTime(r.dueAt)}</td>
+          <td class="time">${shownTime(r.visitDueAt)}</td>
+          <td class="time">${shownTime(r.dueAt)}</td>
           <td>${flagBadges(r.flags)}</td>
         </tr>`,
     );

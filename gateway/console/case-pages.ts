@@ -13,13 +13,13 @@ import { isGatewayError } from '../shared/errors.ts';
 import { can, operatorOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { MODE_ZH } from './catalogue-labels.ts';
-import { chinaTimesIn } from '../shared/china-time.ts';
-import { chinaTime, flagBadges, provinceName, RATED_ZH, statusBadge } from './console-labels.ts';
+import { flagBadges, provinceName, RATED_ZH, statusBadge } from './console-labels.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
+import { shownTime, timesIn } from './console-time.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 /** A province's case number (受理编号), as province events carry it (cases/case-event.ts). */
@@ -204,15 +204,15 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
           <dd>${view.provinceCaseNo ?? '—'}</dd>
           <dt>办结时限 <span class="en">Due</span></dt>
           <dd id="case-due">
-            ${chinaTime(view.dueAt)}${view.calendarAssumed ? html` <span class="badge warn">日历推定 <span class="en">calendar assumed</span></span>` : ''}
+            ${shownTime(view.dueAt)}${view.calendarAssumed ? html` <span class="badge warn">日历推定 <span class="en">calendar assumed</span></span>` : ''}
           </dd>
           <dt>督办 <span class="en">Flags</span></dt>
           <dd id="case-flags">${flagBadges(view.flags)}</dd>
           ${rectificationLinks(view)}
           <dt>提交 <span class="en">Created</span></dt>
-          <dd>${chinaTime(view.createdAt)}</dd>
+          <dd>${shownTime(view.createdAt)}</dd>
           <dt>更新 <span class="en">Updated</span></dt>
-          <dd>${chinaTime(view.updatedAt)}</dd>
+          <dd>${shownTime(view.updatedAt)}</dd>
           ${
             can(res, 'audit:read')
               ? html`<dt>审计 <span class="en">Audit</span></dt>
@@ -241,9 +241,9 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
           ${view.history.map(
             (h) =>
               html`<li>
-                <div>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)}</span></div>
+                <div>${statusBadge(h.status)} <span class="muted">${shownTime(h.at)}</span></div>
                 <div class="muted">
-                  ${h.actor ?? ''}${h.note ? html` · ${chinaTimesIn(h.note)}` : ''}
+                  ${h.actor ?? ''}${h.note ? html` · ${timesIn(h.note)}` : ''}
                 </div>
               </li>`,
           )}

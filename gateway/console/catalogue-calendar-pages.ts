@@ -16,7 +16,7 @@ import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import type { RecountState } from '../supervision/calendar-recount.ts';
-import { chinaTime } from '../shared/china-time.ts';
+import { shownTime } from './console-time.ts';
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 
@@ -95,7 +95,7 @@ function recountLine(recount: RecountState | undefined): HtmlValue {
       >
     </p>`;
   return html`<p class="muted" id="calendar-recount" data-state="done">
-    按本年度日历重算到期日：${chinaTime(recount.doneAt)} 完成，改期 ${recount.recounted ?? 0} 件，
+    按本年度日历重算到期日：${shownTime(recount.doneAt)} 完成，改期 ${recount.recounted ?? 0} 件，
     日期不变去除推定标记 ${recount.unmarked ?? 0} 件(共查看 ${recount.looked ?? 0} 件)
     <span class="en"
       >Due times counted again on this year: ${recount.recounted ?? 0} moved,

@@ -3,9 +3,9 @@
 // year) that a draft's own page shows the same way.
 import type { DraftList, DraftView } from '../catalogue/admin/catalogue-admin.ts';
 import { DRAFT_STATUSES, type DraftStatus } from '../catalogue/admin/draft-store.ts';
-import { chinaTime } from './console-labels.ts';
 import { html, type HtmlValue, type SafeHtml } from './html.ts';
 import { label } from './layout.ts';
+import { shownTime } from './console-time.ts';
 
 const STATUS_ZH: Readonly<Record<string, [string, string]>> = {
   draft: ['草稿', 'draft'],
@@ -64,7 +64,7 @@ export function draftRows(drafts: readonly DraftView[]): HtmlValue {
               <td>${statusBadge(d.status)}</td>
               <td>${d.author}</td>
               <td>${d.note}</td>
-              <td class="time">${chinaTime(d.updatedAt)}</td>
+              <td class="time">${shownTime(d.updatedAt)}</td>
             </tr>`,
         )}
       </tbody>

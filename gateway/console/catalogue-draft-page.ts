@@ -14,10 +14,10 @@ import { pretty } from './catalogue-draft-input.ts';
 import { statusBadge, subjectOf } from './catalogue-draft-list.ts';
 import { validationReport } from './catalogue-draft-validation.ts';
 import { can, operatorOf, sessionOf, type ConsoleDeps } from './console-context.ts';
-import { chinaTime } from './console-labels.ts';
 import { postForm } from './forms.ts';
 import { html, type HtmlValue, type SafeHtml } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { shownTime } from './console-time.ts';
 
 /**
  * One draft: links back, its facts, the review actions for an approver, the editor (its author,
@@ -63,17 +63,17 @@ function draftBody(
         <dt>说明 <span class="en">Note</span></dt>
         <dd>${draft.note || '—'}</dd>
         <dt>更新 <span class="en">Updated</span></dt>
-        <dd>${chinaTime(draft.updatedAt)}</dd>
+        <dd>${shownTime(draft.updatedAt)}</dd>
         ${
           draft.submittedAt
             ? html`<dt>提交审核 <span class="en">Submitted</span></dt>
-                <dd>${chinaTime(draft.submittedAt)}</dd>`
+                <dd>${shownTime(draft.submittedAt)}</dd>`
             : ''
         }
         ${
           draft.decidedBy
             ? html`<dt>审核人 <span class="en">Decided by</span></dt>
-                <dd id="draft-decided-by">${draft.decidedBy} · ${chinaTime(draft.decidedAt)}</dd>`
+                <dd id="draft-decided-by">${draft.decidedBy} · ${shownTime(draft.decidedAt)}</dd>`
             : ''
         }
         ${

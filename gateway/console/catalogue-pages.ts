@@ -17,7 +17,7 @@ import {
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import { can, sessionOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
-import { chinaTime, provinceName } from './console-labels.ts';
+import { provinceName } from './console-labels.ts';
 import { schemaFields, type FieldRow } from './catalogue-fields.ts';
 import {
   coded,
@@ -31,6 +31,7 @@ import {
 import { creationKeyField, filterSelect, postForm, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
+import { shownTime } from './console-time.ts';
 
 const ITEM_CODE = /^[A-Z]{2}-[0-9]{3}$/;
 
@@ -240,7 +241,7 @@ function versionsTable(
               }
             </td>
             <td>${status}</td>
-            <td>${sunset ? chinaTime(sunset) : '—'}</td>
+            <td>${shownTime(sunset)}</td>
           </tr>`;
         })}
       </tbody>

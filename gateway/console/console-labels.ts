@@ -98,9 +98,6 @@ export function flagBadges(flags: Readonly<Record<string, boolean>> | undefined)
   })}`;
 }
 
-/** An ISO time as China time, `2026-12-01 18:30` (one home: gateway/shared/china-time.ts). */
-export { chinaTime } from '../shared/china-time.ts';
-
 /** Audit actions in Chinese (gateway/README.md#audit-chain); `queue.<method>` is a Bull Board change. */
 export const AUDIT_ACTION_ZH: Readonly<Record<string, string>> = {
   'console.sign-in': '登录',

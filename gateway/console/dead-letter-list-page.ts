@@ -10,7 +10,7 @@ import { attemptsGivenUp, FAILURE_KINDS, type FailureKindKey } from '../cases/fa
 import { locals } from '../http/request-context.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { can, type ConsoleDeps } from './console-context.ts';
-import { chinaTime, provinceName } from './console-labels.ts';
+import { provinceName } from './console-labels.ts';
 import { listPlaceOf, placeQuery } from './dead-letter-list-place.ts';
 import { deadLetterListUrl, pageLinks, readListPage } from './dead-letter-list-paging.ts';
 import { failureKindBadge, failureKindNamed } from './failure-kinds.ts';
@@ -18,6 +18,7 @@ import { filterSelect, queryText } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { provinceStateBrief, readProvinceState } from './province-state.ts';
+import { shownTime } from './console-time.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
@@ -54,7 +55,7 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
           <td><a href="/console/dead-letters/${d.caseId}${here}">${d.caseId}</a></td>
           <td>${d.itemCode} ${deps.services.registry.item(d.itemCode)?.name ?? ''}</td>
           <td>${d.adapter ?? '—'}</td>
-          <td>${chinaTime(d.failedAt)}</td>
+          <td>${shownTime(d.failedAt)}</td>
           <td>
             ${failureKindBadge(failureKindNamed(d.kind, attemptsGivenUp(d.reason)))}<br />${d.reason ?? ''}
           </td>
@@ -84,7 +85,7 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
         <td class="num">
           <a href="${deadLetterListUrl({ adapter: t.adapter, kind: t.kind })}">${t.count}</a>
         </td>
-        <td>${chinaTime(new Date(t.oldestFailedAtMs).toISOString())}</td>
+        <td>${shownTime(t.oldestFailedAtMs)}</td>
         <td>${state ? provinceStateBrief(state) : '—'}</td>
         <td>${bulk}</td>
       </tr>`;

@@ -25,7 +25,7 @@ import {
 } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
-import { chinaTime, provinceName, statusBadge } from './console-labels.ts';
+import { provinceName, statusBadge } from './console-labels.ts';
 import { deadLetterListUrl } from './dead-letter-list-paging.ts';
 import { listPlaceOf, placeQuery, type ListPlace } from './dead-letter-list-place.ts';
 import { postForm } from './forms.ts';
@@ -35,6 +35,7 @@ import { provinceStateSection, readProvinceState } from './province-state.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { failureAdvice, failureKind, JOB_STATE_ZH } from './failure-kinds.ts';
+import { shownTime } from './console-time.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
@@ -159,7 +160,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
           <section class="card">
             <h2>${label('办理过程', 'Timeline')}</h2>
             <ol class="timeline">
-              ${history.map((h) => html`<li>${statusBadge(h.status)} <span class="muted">${chinaTime(h.at)} ${h.actor ?? ''} ${h.note === undefined ? '' : note(h.note)}</span></li>`)}
+              ${history.map((h) => html`<li>${statusBadge(h.status)} <span class="muted">${shownTime(h.at)} ${h.actor ?? ''} ${h.note === undefined ? '' : note(h.note)}</span></li>`)}
             </ol>
           </section>
           ${form}`,

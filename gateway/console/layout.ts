@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import { assetUrl } from './console-assets.ts';
 import { operatorOf, sessionOf } from './console-context.ts';
 import { CONSOLE_NAV } from './console-nav.ts';
+import { showsTimes, timeZoneNote } from './console-time.ts';
 import { csrfField } from './forms.ts';
 import { html, type HtmlValue, type SafeHtml } from './html.ts';
 
@@ -18,8 +19,8 @@ export interface PageSpec {
   readonly body: HtmlValue;
 }
 
-/** A Chinese label with its English one: `办件 Cases`. */
-export function label(zh: string, en: string): SafeHtml {
+/** A Chinese label with its English one: `办件 Cases` (either may hold markup, e.g. a time). */
+export function label(zh: HtmlValue, en: HtmlValue): SafeHtml {
   return html`${zh} <span class="en">${en}</span>`;
 }
 
@@ -61,12 +62,14 @@ export function page(res: Response, spec: PageSpec): SafeHtml {
     </div>
     <nav class="site-nav">${nav}</nav>
   </header>`;
+  // Rendered once here, so the zone is said exactly when the page shows a time (console-time.ts).
+  const body = html`${spec.body}`;
   return document(
     res,
     spec.title,
     header,
     html`<h1>${label(spec.title, spec.en)}</h1>
-      ${spec.body}`,
+      ${showsTimes(body.toString()) ? timeZoneNote() : ''} ${body}`,
   );
 }
 

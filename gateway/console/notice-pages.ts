@@ -15,11 +15,12 @@ import {
 import type { SupervisionBoard } from '../supervision/supervision-board.ts';
 import type { ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
-import { chinaTime, NOTICE_TYPE_ZH, provinceName } from './console-labels.ts';
+import { NOTICE_TYPE_ZH, provinceName } from './console-labels.ts';
 import { filterSelect, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
+import { shownTime } from './console-time.ts';
 
 const PAGE_SIZE = 50;
 /** Read from the board per step, and steps at most per page: a rare type never walks it all. */
@@ -107,7 +108,7 @@ export function noticePages(deps: ConsoleDeps): Router {
     const rows = notices.map((n) => {
       const itemName = registry.item(n.itemCode)?.name;
       return html`<tr data-notice="${n.noticeId}" data-subject="${n.subject.id}">
-        <td class="time">${chinaTime(n.at)}</td>
+        <td class="time">${shownTime(n.at)}</td>
         <td>${typeBadge(n.type)}</td>
         <td>${subjectLink(n)}</td>
         <td>
@@ -115,7 +116,7 @@ export function noticePages(deps: ConsoleDeps): Router {
         </td>
         <td>${provinceName(n.province)}</td>
         <td><code>${n.itemCode}</code>${itemName ? html` ${itemName}` : ''}</td>
-        <td class="time">${chinaTime(n.dueAt)}</td>
+        <td class="time">${shownTime(n.dueAt)}</td>
       </tr>`;
     });
     const older = next
@@ -134,8 +135,8 @@ export function noticePages(deps: ConsoleDeps): Router {
         en: 'Supervision notices',
         active: 'board',
         body: html`<p class="muted">
-            预警、催办、通报，最新的在前；时间为北京时间
-            <span class="en">Warnings, urges and escalations, newest first; China time.</span>
+            预警、催办、通报，最新的在前
+            <span class="en">Warnings, urges and escalations, newest first</span>
             · <a href="/console/board">返回督办 <span class="en">Back to the board</span></a>
           </p>
           <form

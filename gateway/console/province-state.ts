@@ -10,7 +10,8 @@ import { readBreakerRecord, type BreakerChange } from '../../adapters/kit/circui
 import type { DeliveryJob } from '../queues/case-queues.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
 import type { ConsoleServices } from './console-context.ts';
-import { chinaTime, provinceName } from './console-labels.ts';
+import { provinceName } from './console-labels.ts';
+import { shownTime } from './console-time.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /** How many of the newest completed or failed jobs are looked through for a delivery's. */
@@ -65,38 +66,37 @@ export async function readProvinceState(
   };
 }
 
-const at = (ms: number) => chinaTime(new Date(ms).toISOString());
+const at = shownTime;
 
 /** The breaker's line, Chinese then English: paused (since when, next probe), probing, or closed. */
-function breakerWords(s: ProvinceState, nowMs: number): [zh: string, en: string] {
+function breakerWords(s: ProvinceState, nowMs: number): [zh: SafeHtml, en: SafeHtml] {
   const b = s.breaker;
   if (!b)
     return [
-      `${s.province} 接口熔断器未记录过状态变化（未熔断过）`,
-      "— the adapter's circuit breaker has recorded no change (it has not opened)",
+      html`${s.province} 接口熔断器未记录过状态变化（未熔断过）`,
+      html`— the adapter's circuit breaker has recorded no change (it has not opened)`,
     ];
   const since = at(b.atMs);
   if (b.state === 'open') {
     const probe = b.probeAtMs === undefined ? undefined : at(b.probeAtMs);
     const overdue = b.probeAtMs !== undefined && nowMs - b.probeAtMs > PROBE_OVERDUE_MS;
     return [
-      `${s.province} 接口熔断中（自 ${since} 起${probe ? `，下次探测 ${probe}` : ''}），重放将排队等待恢复` +
-        (overdue ? '。探测已逾期仍未更新：可能没有运行中的投递进程' : ''),
-      `— the adapter is paused by its circuit breaker since ${since}` +
-        `${probe ? ` (next probe ${probe})` : ''}; a replay waits in its queue until it recovers` +
-        (overdue
-          ? '. The probe is overdue and nothing was recorded: no worker may be running'
-          : ''),
+      html`${s.province} 接口熔断中（自 ${since}
+      起${probe ? html`，下次探测 ${probe}` : ''}），重放将排队等待恢复${overdue ? '。探测已逾期仍未更新：可能没有运行中的投递进程' : ''}`,
+      html`— the adapter is paused by its circuit breaker since
+      ${since}${probe ? html` (next probe ${probe})` : ''}; a replay waits in its queue until it
+      recovers${overdue ? '. The probe is overdue and nothing was recorded: no worker may be running' : ''}`,
     ];
   }
   if (b.state === 'half-open')
     return [
-      `${s.province} 接口熔断后探测中（自 ${since} 起）：下一次投递的结果决定恢复或再次熔断`,
-      `— the adapter's circuit breaker is probing since ${since}: the next delivery's outcome closes it or opens it again`,
+      html`${s.province} 接口熔断后探测中（自 ${since} 起）：下一次投递的结果决定恢复或再次熔断`,
+      html`— the adapter's circuit breaker is probing since ${since}: the next delivery's outcome
+      closes it or opens it again`,
     ];
   return [
-    `${s.province} 接口未熔断（自 ${since} 起恢复）`,
-    `— the adapter's circuit breaker is closed (recovered at ${since})`,
+    html`${s.province} 接口未熔断（自 ${since} 起恢复）`,
+    html`— the adapter's circuit breaker is closed (recovered at ${since})`,
   ];
 }
 
@@ -164,9 +164,9 @@ export function provinceStateBrief(s: ProvinceState): SafeHtml {
     class="province-brief ${state === 'open' || state === 'half-open' || s.retrying > 0 ? 'warn' : ''}"
     data-breaker="${state}"
     data-retrying="${s.retrying}"
-    >${zh}${since ? `（自 ${since} 起）` : ''} · 等待重试 ${s.retrying}
+    >${zh}${since ? html`（自 ${since} 起）` : ''} · 等待重试 ${s.retrying}
     <span class="en"
-      >${en}${since ? ` since ${since}` : ''} · ${s.retrying} waiting to retry</span
+      >${en}${since ? html` since ${since}` : ''} · ${s.retrying} waiting to retry</span
     ></span
   >`;
 }

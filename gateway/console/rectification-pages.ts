@@ -30,7 +30,6 @@ import {
 } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import {
-  chinaTime,
   flagBadges,
   LEVEL_ZH,
   provinceName,
@@ -38,11 +37,11 @@ import {
   RECTIFICATION_STATUS_ZH,
   rectificationBadge,
 } from './console-labels.ts';
-import { chinaTimesIn } from '../shared/china-time.ts';
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
+import { shownTime, timesIn } from './console-time.ts';
 
 /** A rectification's console page. */
 export const rectificationHref = (id: string) => `/console/board/rectifications/${id}`;
@@ -129,7 +128,7 @@ function facts(res: Response, deps: ConsoleDeps, r: RectificationDetail): HtmlVa
       <dt>差评 <span class="en">Rating</span></dt>
       <dd id="rectification-level">
         ${r.level}
-        ${LEVEL_ZH[r.level] ?? ''}${evaluation ? html` · ${chinaTime(evaluation.at)}` : ''}
+        ${LEVEL_ZH[r.level] ?? ''}${evaluation ? html` · ${shownTime(evaluation.at)}` : ''}
       </dd>
       <dt>评价意见 <span class="en">Comment</span></dt>
       <dd id="rectification-comment">
@@ -138,14 +137,14 @@ function facts(res: Response, deps: ConsoleDeps, r: RectificationDetail): HtmlVa
       <dt>状态 <span class="en">Status</span></dt>
       <dd id="rectification-status">${rectificationBadge(r.status)}</dd>
       <dt>开始 <span class="en">Opened</span></dt>
-      <dd>${chinaTime(r.openedAt)}</dd>
+      <dd>${shownTime(r.openedAt)}</dd>
       <dt>回访期限 <span class="en">Visit due</span></dt>
       <dd id="rectification-visit-due">
-        ${chinaTime(r.visitDueAt)}${'visitedAt' in r && r.visitedAt ? html` · 已回访 ${chinaTime(r.visitedAt)} <span class="en">visited</span>` : ''}
+        ${shownTime(r.visitDueAt)}${'visitedAt' in r && r.visitedAt ? html` · 已回访 ${shownTime(r.visitedAt)} <span class="en">visited</span>` : ''}
       </dd>
       <dt>整改期限 <span class="en">Due</span></dt>
       <dd id="rectification-due">
-        ${chinaTime(r.dueAt)}${r.calendarAssumed ? html` <span class="badge warn">日历推定 <span class="en">calendar assumed</span></span>` : ''}
+        ${shownTime(r.dueAt)}${r.calendarAssumed ? html` <span class="badge warn">日历推定 <span class="en">calendar assumed</span></span>` : ''}
       </dd>
       <dt>督办 <span class="en">Flags</span></dt>
       <dd id="rectification-flags">${flagBadges(r.flags)}</dd>
@@ -154,7 +153,7 @@ function facts(res: Response, deps: ConsoleDeps, r: RectificationDetail): HtmlVa
           ? html`<dt>复评 <span class="en">Re-rating</span></dt>
               <dd id="rectification-re-rating">
                 ${r.reRating.level} ${LEVEL_ZH[r.reRating.level] ?? ''} ·
-                ${chinaTime(r.reRating.at)}${r.reRating.comment ? html` · ${r.reRating.comment}` : ''}
+                ${shownTime(r.reRating.at)}${r.reRating.comment ? html` · ${r.reRating.comment}` : ''}
               </dd>`
           : ''
       }
@@ -179,8 +178,8 @@ function timeline(r: RectificationDetail): HtmlValue {
       ${r.history.map(
         (h) =>
           html`<li data-step="${h.status}">
-            <div>${rectificationBadge(h.status)} <span class="muted">${chinaTime(h.at)}</span></div>
-            <div class="muted">${h.actor}${h.note ? html` · ${chinaTimesIn(h.note)}` : ''}</div>
+            <div>${rectificationBadge(h.status)} <span class="muted">${shownTime(h.at)}</span></div>
+            <div class="muted">${h.actor}${h.note ? html` · ${timesIn(h.note)}` : ''}</div>
           </li>`,
       )}
     </ol>
