@@ -7,7 +7,11 @@
 // (README.md#the-taxpayer-portal).
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/load-config.ts';
-import { loadAdapterSettings, withBaseUrls } from '../adapters/kit/adapter-config.ts';
+import {
+  loadAdapterSettings,
+  sandboxUrlsForPlaceholders,
+  withBaseUrls,
+} from '../adapters/kit/adapter-config.ts';
 import { ADAPTER_IDS, createSandbox, type AdapterId } from '../adapters/kit/registry.ts';
 import type { Sandbox } from '../adapters/kit/sandbox-kit.ts';
 import { startWorkers, type RunningWorkers } from '../adapters/worker-process.ts';
@@ -24,6 +28,11 @@ export interface LocalSystem {
   sandboxes: Map<AdapterId, Sandbox>;
   /** Where each sandbox listens (a worker started elsewhere is pointed at it). */
   sandboxUrls: Readonly<Record<AdapterId, string>>;
+  /**
+   * Adapters given a real address instead of the placeholder (`GW_ADAPTER_YN_BASE_URL`: a
+   * province developer's own endpoint), which deliver there and not to their sandbox.
+   */
+  platformUrls: Readonly<Partial<Record<AdapterId, string>>>;
   gatewayUrl: string;
   /** Stops the gateway and starts it again on the same port (the sandboxes post there). */
   restartGateway: () => Promise<RunningGateway>;
@@ -98,9 +107,13 @@ export async function startLocalSystem(
     urls[id] = (await sandbox.start(0, '127.0.0.1')).url;
     sandboxes.set(id, sandbox);
   }
+  const sandboxed = sandboxUrlsForPlaceholders(settings, urls);
+  const platformUrls = Object.fromEntries(
+    ADAPTER_IDS.filter((id) => !sandboxed[id]).map((id) => [id, settings[id].baseUrl]),
+  );
   const workers = await startWorkers(config, logger, {
     adapters: options.workerAdapters,
-    adapterSettings: withBaseUrls(settings, urls),
+    adapterSettings: withBaseUrls(settings, sandboxed),
   });
   logger.info({ sandboxes: urls }, 'province sandboxes listening');
   const portal = options.portalEnv
@@ -124,6 +137,7 @@ export async function startLocalSystem(
     workers,
     sandboxes,
     sandboxUrls: urls as Record<AdapterId, string>,
+    platformUrls,
     gatewayUrl,
     restartGateway: async () => {
       const { port } = gateway;

@@ -58,6 +58,9 @@ async function main(): Promise<number> {
     console.log(
       `sandbox faults: write ${faultFile}, e.g. {"yn":{"down":true}}, to fail a province; {} brings it back (adapters/README.md#fault-knobs)`,
     );
+    for (const [id, url] of Object.entries(system.platformUrls)) {
+      console.log(`${id} delivers to ${url}, not to its sandbox (its baseUrl is set)`);
+    }
     const stopWatching = watchFaultFile(faultFile, system.sandboxes, (line) => console.log(line));
     const signal = await stopRequested;
     stopWatching();

@@ -117,7 +117,7 @@ function resolveEntry(
   const baseUrl = resolved.baseUrl;
   if (typeof baseUrl === 'string' && !/^https?:\/\//.test(baseUrl)) {
     problems.push(`adapters.${id}.baseUrl: must be an http(s) URL`);
-  } else if (env === 'production' && typeof baseUrl === 'string' && /:0(\/|$)/.test(baseUrl)) {
+  } else if (env === 'production' && typeof baseUrl === 'string' && isSandboxPlaceholder(baseUrl)) {
     problems.push(`adapters.${id}.baseUrl: port 0 is the sandbox placeholder, not a platform`);
   }
   // `tls` is what the tls* files made, never a value of the file's own.
@@ -137,6 +137,25 @@ function dialectProblem(id: AdapterId, entry: Record<string, unknown>, error: Er
   }
   const envName = entry[`${name}Env`];
   return `adapters.${id}.${name}: required${typeof envName === 'string' ? ` (or ${envName})` : ''}`;
+}
+
+/** Port 0, as config/adapters.json's `http://127.0.0.1:0`: "a sandbox's address, once it listens". */
+export function isSandboxPlaceholder(baseUrl: string): boolean {
+  return /:0(\/|$)/.test(baseUrl);
+}
+
+/**
+ * Of the sandboxes' addresses, those for adapters still at the placeholder: `npm start` points
+ * those at their sandboxes, and an adapter given a real address (a province developer's own
+ * endpoint in `GW_ADAPTER_YN_BASE_URL`) keeps it, as config/README.md says.
+ */
+export function sandboxUrlsForPlaceholders(
+  table: AdapterSettingsTable,
+  urls: Partial<Record<AdapterId, string>>,
+): Partial<Record<AdapterId, string>> {
+  return Object.fromEntries(
+    Object.entries(urls).filter(([id]) => isSandboxPlaceholder(table[id as AdapterId].baseUrl)),
+  );
 }
 
 /** A copy with some baseUrls replaced (npm start points adapters at its sandboxes). */

@@ -6,6 +6,7 @@ import { ConfigError } from '../../../config/load-config.ts';
 import {
   loadAdapterSettings,
   resolveAdapterSettings,
+  sandboxUrlsForPlaceholders,
   withBaseUrls,
 } from '../../../adapters/kit/adapter-config.ts';
 import { ADAPTER_IDS } from '../../../adapters/kit/registry.ts';
@@ -130,5 +131,16 @@ describe('adapter settings', () => {
     expect(moved.xz.apiKey).toBe(table.xz.apiKey);
     expect(moved.sc).toBe(table.sc);
     expect(Object.isFrozen(moved.xz)).toBe(true);
+  });
+
+  it("fills only placeholders with sandboxes' addresses: an adapter given GW_ADAPTER_YN_BASE_URL keeps it", () => {
+    const table = loadAdapterSettings({
+      env: 'development',
+      processEnv: { GW_ADAPTER_YN_BASE_URL: 'http://127.0.0.1:9053/yn' },
+    });
+    const sandboxes = { yn: 'http://127.0.0.1:41001', xz: 'http://127.0.0.1:41002' };
+    const moved = withBaseUrls(table, sandboxUrlsForPlaceholders(table, sandboxes));
+    expect(moved.yn.baseUrl).toBe('http://127.0.0.1:9053/yn');
+    expect(moved.xz.baseUrl).toBe('http://127.0.0.1:41002');
   });
 });
