@@ -26,9 +26,20 @@ const route = routesFor<CaseRouteDeps>();
 /** schemas/envelope.schema.json, checked in stages by the submit use case (submit-case.ts). */
 const ENVELOPE_BODY: RequestContract<unknown> = { in: 'body', component: ENVELOPE_COMPONENT };
 
+/** What an event's 200 carries (record-event.ts): where the case now stands, and whether it was a repeat. */
 const STATE_CHANGE = {
   type: 'object',
-  properties: { caseId: {}, status: schemaRef('CaseStatus') },
+  properties: {
+    caseId: { type: 'string' },
+    status: schemaRef('CaseStatus'),
+    phase: schemaRef('Phase'),
+    duplicate: {
+      type: 'boolean',
+      description:
+        'true when this very event (same fields) was applied before, by a post or a status query: nothing changed.',
+    },
+  },
+  required: ['caseId', 'status', 'phase', 'duplicate'],
 };
 
 export const CASE_ROUTES = [
@@ -113,7 +124,12 @@ export const CASE_ROUTES = [
       operationId: 'postCaseEvent',
       tags: ['cases'],
       summary: 'Report a province event (province clients on the route)',
-      description: `Event types: ${EVENT_TYPES.join(', ')}. The same event twice is accepted once.`,
+      description:
+        `Event types: ${EVENT_TYPES.join(', ')}. The same event twice is applied once (200, duplicate: true), ` +
+        'so an event whose answer was lost (5xx, 429, timeout) is sent again as it was. ' +
+        '409 GW_ILLEGAL_TRANSITION: the case is not where the event may start (gateway/README.md#event-transitions). ' +
+        "422 GW_RESULT_INVALID: a result that does not match the item's result schema, a pointer per field; the case does not move. " +
+        '404: the case is not on your route.',
       parameters: ['CaseId'],
       responses: { '200': jsonResponse('Recorded (or already recorded).', STATE_CHANGE) },
       problems: [404, 409],

@@ -132,6 +132,19 @@ describe('buildOpenApi', () => {
     });
   });
 
+  it("gives a province event's 200 the members the gateway answers, all required: caseId, status, phase, duplicate", () => {
+    const answer =
+      '#/paths/~1v1~1cases~1{caseId}~1events/post/responses/200/content/application~1json/schema';
+    expect(Object.keys(at(`${answer}/properties`) as object)).toEqual([
+      'caseId',
+      'status',
+      'phase',
+      'duplicate',
+    ]);
+    expect(at(`${answer}/required`)).toEqual(['caseId', 'status', 'phase', 'duplicate']);
+    expect(at(`${answer}/properties/phase`)).toEqual({ $ref: '#/components/schemas/Phase' });
+  });
+
   it('requires all five X-Gw-* headers together and quotes the documented string-to-sign', () => {
     const schemes = doc.components.securitySchemes as Record<string, Record<string, string>>;
     const headers = Object.values(schemes).map((s) => [s.type, s.in, s.name]);
