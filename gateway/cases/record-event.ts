@@ -9,7 +9,8 @@ import type { Client } from '../auth/client-registry.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { HandlerResult } from '../http/respond.ts';
 import { applyProvinceEvent, type EventDeps } from './apply-event.ts';
-import { phaseOf } from './case-status.ts';
+import { phaseOf, type CaseStatus } from './case-status.ts';
+import { LIFECYCLE, type EventType } from './lifecycle.ts';
 import type { CaseEvent } from './case-event.ts';
 import { loadVisibleCase } from './read-case.ts';
 import { eventResultProblems } from './event-result.ts';
@@ -52,7 +53,7 @@ export async function recordEvent(
   });
   if (!outcome.ok && outcome.reason === 'illegal') {
     throw new GatewayError('GW_ILLEGAL_TRANSITION', {
-      detail: `A ${event.type} event is not allowed while the case is ${outcome.current}`,
+      detail: illegalEventDetail(event.type, outcome.current),
     });
   }
   if (!outcome.ok && outcome.reason === 'missing') throw new GatewayError('GW_CASE_NOT_FOUND');
@@ -63,4 +64,16 @@ export async function recordEvent(
     status: 200,
     body: { caseId: record.id, status, phase: phaseOf(status), duplicate: !outcome.ok },
   };
+}
+
+/**
+ * Where the event may start and where the case is, so the province knows whether to drop the
+ * event (the case is past it) or wait: a case the gateway gave up delivering is still the
+ * province's to report on once an operator's replay has delivered it again.
+ */
+function illegalEventDetail(type: EventType, current: CaseStatus): string {
+  const allowed = `The ${type} event is allowed while the case is ${LIFECYCLE[type].from.join(', ')}; it is ${current}`;
+  return current === 'DELIVERY_FAILED'
+    ? `${allowed}: the gateway gave up delivering it. Once an operator replays it and it is delivered again, report it`
+    : allowed;
 }

@@ -1,0 +1,65 @@
+// What a province reads in a refused event (README.md#integrating-a-province-platform): a 409
+// GW_ILLEGAL_TRANSITION names the statuses the event may start from and where the case is, and
+// for a case the gateway gave up delivering says that it is reported once replayed and delivered
+// again — so the province knows whether to drop the event or hold it. Real gateway on the test
+// Redis; no yn worker, so a case stays ROUTED until the store's own moves take it on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoutedCase } from '../../../gateway/cases/case-record.ts';
+import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
+import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+
+let gw: ApiGateway;
+let seq = 0;
+
+beforeAll(async () => {
+  gw = await startApiGateway();
+});
+afterAll(async () => {
+  await gw.close();
+});
+
+interface Problem {
+  code: string;
+  detail: string;
+}
+
+async function submitted(): Promise<string> {
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string }>(validExample('SW-005'), `refusal-${seq++}-${Date.now()}`);
+  expect(res.status).toBe(202);
+  return res.body.caseId;
+}
+
+const post = (caseId: string, type: string) =>
+  gw.client('province-yn').request<Problem>('POST', `/v1/cases/${caseId}/events`, {
+    json: { type, at: '2026-12-04T08:00:00+08:00' },
+  });
+
+describe('a refused province event', () => {
+  it('names the statuses the event may start from and the status the case is in', async () => {
+    const res = await post(await submitted(), 'result-delivered');
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      code: 'GW_ILLEGAL_TRANSITION',
+      detail: 'The result-delivered event is allowed while the case is DECIDED; it is ROUTED',
+    });
+  });
+
+  it('says that a case the gateway gave up delivering is reported once replayed and delivered again', async () => {
+    const caseId = await submitted();
+    const record = (await gw.services.store.get(caseId)) as RoutedCase;
+    const failed = await recordDeliveryFailed(gw.services.store, record, {
+      adapterId: 'yn',
+      reason: 'gave up after 6 attempts: province answered HTTP 504',
+    });
+    expect(failed.ok).toBe(true);
+    const res = await post(caseId, 'accepted');
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('GW_ILLEGAL_TRANSITION');
+    expect(res.body.detail).toBe(
+      'The accepted event is allowed while the case is ROUTED, DELIVERED; it is DELIVERY_FAILED: ' +
+        'the gateway gave up delivering it. Once an operator replays it and it is delivered again, report it',
+    );
+  });
+});
