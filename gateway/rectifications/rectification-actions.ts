@@ -70,7 +70,7 @@ async function apply(
     const row = RECTIFICATION_LIFECYCLE[name];
     if (!(row.from as readonly string[]).includes(read.status)) {
       throw new GatewayError('GW_ILLEGAL_TRANSITION', {
-        detail: `A ${name} move is not allowed while the rectification is ${read.status}`,
+        detail: `The ${name} move is allowed while the rectification is ${row.from.join(', ')}; it is ${read.status}`,
       });
     }
     const outcome = await store.move(read, name, { ...step, digest });

@@ -126,10 +126,13 @@ describe('a 差评 and its rectification', () => {
     expect(view.evaluations[0]?.rectificationId).toBe(id);
   });
 
-  it('applies the same event twice once, and refuses moves the table does not allow (409)', async () => {
+  it('applies the same event twice once, and refuses moves the table does not allow (409, naming where they may start)', async () => {
     const id = await badRating();
     const early = await rectificationEvent(gw, id, 'rectified');
     expect([early.status, early.body.code]).toEqual([409, 'GW_ILLEGAL_TRANSITION']);
+    expect(early.body.detail).toBe(
+      'The rectified move is allowed while the rectification is VISITED; it is OPEN',
+    );
     const notYet = await reRate(gw, id, { level: 5 });
     expect([notYet.status, notYet.body.code]).toEqual([409, 'GW_ILLEGAL_TRANSITION']);
     expect((await rectificationEvent(gw, id, 'visited', 'called')).body.duplicate).toBe(false);
