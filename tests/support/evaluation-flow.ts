@@ -37,7 +37,7 @@ export function rectificationEvent(
 ) {
   return gw
     .client(client)
-    .request<{ status: string; duplicate: boolean; code?: string }>(
+    .request<{ status: string; duplicate: boolean; code?: string; detail?: string }>(
       'POST',
       `/v1/rectifications/${id}/events`,
       { json: { type, note } },
