@@ -15,50 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleDeps, consoleRouter } from '../../../gateway/console/console-router.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { seedDraftItem } from '../../support/catalogue.ts';
-import { close, submit } from '../../support/case-flow.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 import { submitDeadLetter } from '../../support/dead-letters.ts';
-import { evaluate } from '../../support/evaluation-flow.ts';
 import { ownRedis } from '../../support/redis.ts';
+import { ODD_IDS, ODD_VALUES, sweepRecords } from './odd-parameters.ts';
 
 interface Route {
   method: 'GET' | 'POST';
   path: string;
 }
-
-const ODD_IDS = [
-  '%00',
-  '..',
-  '%2e%2e',
-  'A'.repeat(300),
-  '%E0%A4%A',
-  '%zz',
-  '%EF%BC%91%EF%BC%92%EF%BC%93', // １２３
-  '%F0%9F%98%80',
-  'x%2Fy',
-  '-1',
-  '%E2%80%AE530323',
-  '__proto__',
-];
-
-// Long, not past Node's 16 KiB of headers with every parameter at once (the HTTP server answers a
-// longer request line with its own 431, before any route).
-const ODD_VALUES = [
-  'x'.repeat(400),
-  '%00',
-  '-1',
-  '1e400',
-  '9'.repeat(40),
-  '%EF%BC%91%EF%BC%92', // １２
-  '%E2%80%AE', // a bidirectional override
-  '%E0%A4%A',
-  '2026-02-30',
-  '[]',
-  '__proto__',
-  '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
-  '%2F%2Fevil.example%2F',
-];
 
 /** What the console's routes are: every route of its router and the routers inside it. */
 function routesOf(router: Router): Route[] {
@@ -120,22 +85,10 @@ beforeAll(async () => {
   );
   routes = routesOf(consoleRouter(consoleDeps(gw.services)));
   names = namesRead();
-  const { caseId } = await submit(gw);
-  await close(gw, 'province-yn', caseId, new Date().toISOString());
-  const rated = await evaluate(gw, caseId, { level: 1, rated: 'handling' });
   const letter = await submitDeadLetter(gw, 'SW-005', 'socket hang up', `sweep-${Date.now()}`);
-  const draft = await gw
-    .client('operator-dev')
-    .request<{ draftId: string }>('POST', '/v1/admin/catalogue/drafts', {
-      json: { itemCode: 'SF-009', item: seedDraftItem('SF-009') },
-    });
-  expect(draft.status, JSON.stringify(draft.body)).toBe(201);
   ids = {
-    caseId,
+    ...(await sweepRecords(gw)),
     deadLetterId: letter.id,
-    rectificationId: rated.body.rectification!.id,
-    draftId: draft.body.draftId,
-    code: 'SF-009',
     batchId: '0123456789abcdef0123456789abcdef',
   };
   clients['operator-dev'] = await ConsoleClient.signedIn(gw.url, 'operator-dev');

@@ -12,10 +12,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { seedDraftItem } from '../../support/catalogue.ts';
-import { close, submit } from '../../support/case-flow.ts';
-import { evaluate } from '../../support/evaluation-flow.ts';
 import { ownRedis } from '../../support/redis.ts';
+import { ODD_IDS, ODD_VALUES, sweepRecords } from './odd-parameters.ts';
 
 interface Operation {
   method: string;
@@ -26,33 +24,6 @@ interface Operation {
 }
 
 const CLIENTS = ['operator-dev', 'operator-readonly', 'portal-sc', 'province-yn', undefined];
-
-const ODD_IDS = [
-  '%00',
-  '..',
-  '%2e%2e',
-  'A'.repeat(300),
-  '%E0%A4%A',
-  '%zz',
-  '%EF%BC%91%EF%BC%92%EF%BC%93', // １２３
-  '%F0%9F%98%80',
-  'x%2Fy',
-  '-1',
-  '%E2%80%AE530323',
-];
-
-const ODD_VALUES = [
-  'x'.repeat(300),
-  '%00',
-  '-1',
-  '1e400',
-  '9'.repeat(40),
-  '%EF%BC%91%EF%BC%92', // １２
-  '%E2%80%AE', // a bidirectional override
-  '%E0%A4%A',
-  '2026-02-30',
-  '[]',
-];
 
 const BODIES: [string, string | undefined, string][] = [
   ['empty', '', 'application/json'],
@@ -108,20 +79,8 @@ beforeAll(async () => {
         };
       }),
   );
-  const { caseId } = await submit(gw);
-  await close(gw, 'province-yn', caseId, new Date().toISOString());
-  const rated = await evaluate(gw, caseId, { level: 1, rated: 'handling' });
-  const draft = await gw
-    .client('operator-dev')
-    .request<{ draftId: string }>('POST', '/v1/admin/catalogue/drafts', {
-      json: { itemCode: 'SF-009', item: seedDraftItem('SF-009') },
-    });
-  expect(draft.status, JSON.stringify(draft.body)).toBe(201);
   ids = {
-    caseId,
-    rectificationId: rated.body.rectification!.id,
-    draftId: draft.body.draftId,
-    code: 'SF-009',
+    ...(await sweepRecords(gw)),
     file: 'swagger-ui.css',
   };
 }, 60_000);
