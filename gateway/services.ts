@@ -320,6 +320,7 @@ export function createServices(
       board: cases.board,
       kinds: cases.supervised,
       calendar: data.calendar,
+      servedRevision: () => data.catalogue.status().revision,
       audit,
       log: logger,
       now,

@@ -20,16 +20,35 @@
 //
 // A rectification's visit due date (回访) is counted from the same anchor by the province's visit
 // days, which the record does not keep. It is found from the stored date instead: the working
-// days between the anchor and it, counted on the calendar it was made on (the real one with the
-// published year assumed Monday to Friday), then counted again on the real calendar.
+// days between the anchor and it, counted on the calendar it was made on (countedOn: the year
+// assumed Monday to Friday, or the version of it a correction replaced), then counted again on the
+// real calendar.
+//
+// Why a recount is asked (RecountReason): a year published for the first time (`published`:
+// records marked assumed were counted Monday to Friday), published again (`corrected`: records
+// were counted on the version it replaced, which the pending recount keeps), or an operator's
+// rerun (`rerun`: the calendar did not change; records set wrong are counted right again).
 import {
   addWorkingDays,
   chinaDate,
+  createCalendar,
   nextDay,
   workingDaysBetween,
   type DueDate,
   type WorkingCalendar,
+  type YearCalendar,
 } from './working-days.ts';
+
+/** Why a year's due times are counted again (gateway/README.md#calendar-recount). */
+export type RecountReason = 'published' | 'corrected' | 'rerun';
+
+/** What one recount run of a year knows of the calendar its records were counted on. */
+export interface YearRecount {
+  year: number;
+  reason: RecountReason;
+  /** The version of the year a correction replaced (the oldest not recounted yet), if any. */
+  previous?: YearCalendar;
+}
 
 /** The count a due time was made from: its anchor instant and the working days counted from it. */
 export interface DueCount {
@@ -59,6 +78,48 @@ export function assumingYear(calendar: WorkingCalendar, year: number): WorkingCa
   };
 }
 
+/** `calendar` with `year` as `version` has it (a version a correction replaced). */
+export function withYear(calendar: WorkingCalendar, version: YearCalendar): WorkingCalendar {
+  const year = createCalendar([version]);
+  return {
+    isWorkingDay: (date) =>
+      Number(date.slice(0, 4)) === version.year
+        ? year.isWorkingDay(date)
+        : calendar.isWorkingDay(date),
+    knowsYear: (y) => y === version.year || calendar.knowsYear(y),
+  };
+}
+
+/**
+ * The calendar a record's stored due times were counted on, before `run`: the year assumed Monday
+ * to Friday for a record marked assumed when the year was first published, the version a
+ * correction replaced for any other, else the calendar in force (a rerun).
+ */
+export function countedOn(
+  calendar: WorkingCalendar,
+  run: YearRecount,
+  marked: boolean,
+): WorkingCalendar {
+  if (marked && run.reason === 'published') return assumingYear(calendar, run.year);
+  return run.previous ? withYear(calendar, run.previous) : calendar;
+}
+
+/**
+ * The first and last day of `version`'s year that `calendar` counts otherwise (a working day
+ * become a holiday, or the other way), or undefined when none does.
+ */
+export function changedSpan(
+  calendar: WorkingCalendar,
+  version: YearCalendar,
+): { first: string; last: string } | undefined {
+  const before = withYear(calendar, version);
+  let span: { first: string; last: string } | undefined;
+  for (let d = `${version.year}-01-01`; d < `${version.year + 1}-01-01`; d = nextDay(d))
+    if (before.isWorkingDay(d) !== calendar.isWorkingDay(d))
+      span = { first: span?.first ?? d, last: d };
+  return span;
+}
+
 /**
  * How many working days addWorkingDays counted from `anchor` to reach `date` on `calendar`: the
  * first working day on or after the anchor is where it starts (not counted), then each working
@@ -75,17 +136,17 @@ export function workingDaysCounted(
 }
 
 /**
- * A due instant counted from `anchorAt` on `year` assumed Monday to Friday, counted again on the
- * real `calendar` (a rectification's visit date: see the header).
+ * A due instant counted from `anchorAt` on `counted` (countedOn), counted again on the real
+ * `calendar` (a rectification's visit date: see the header).
  */
-export function recountAssumedDue(
+export function recountCountedDue(
+  counted: WorkingCalendar,
   calendar: WorkingCalendar,
-  year: number,
   anchorAt: string,
   dueAt: string,
 ): DueDate {
   const anchor = chinaDate(new Date(anchorAt));
-  const days = workingDaysCounted(assumingYear(calendar, year), anchor, chinaDate(new Date(dueAt)));
+  const days = workingDaysCounted(counted, anchor, chinaDate(new Date(dueAt)));
   return addWorkingDays(calendar, anchor, days);
 }
 

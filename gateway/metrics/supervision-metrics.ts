@@ -3,11 +3,13 @@
 // open, with a warning, overdue, escalated, per province (items are summed: one series per item
 // would multiply the series for little) — and `gw_calendar_year_missing{year, reason}`, 1 for each
 // year a deadline needs without a working-day calendar. A scrape while Redis is down keeps the
-// last values rather than failing /metrics. And `gw_calendar_recounted_total{year, outcome}`: the
-// due times this gateway's calendar recounts moved (`recounted`) or kept and unmarked
-// (`unmarked`) once a year's calendar was published (supervision/calendar-recount.ts).
+// last values rather than failing /metrics. And `gw_calendar_recounted_total{year, outcome,
+// reason}`: the due times this gateway's calendar recounts moved (`recounted`) or kept and
+// unmarked (`unmarked`) once a year's calendar was published, corrected or an operator asked
+// again (`reason`: published, corrected, rerun; supervision/calendar-recount.ts).
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { CalendarWarning } from '../calendar/calendar-warnings.ts';
+import type { RecountReason } from '../calendar/due-recount.ts';
 import type { SupervisionBoard } from '../supervision/supervision-board.ts';
 
 export const SUPERVISION_SUBJECTS = 'gw_supervision_subjects';
@@ -17,14 +19,15 @@ export const CALENDAR_RECOUNTED = 'gw_calendar_recounted_total';
 /** Counts what this gateway's calendar recounts did; the function to tell it. */
 export function registerCalendarRecountMetrics(
   registry: Registry,
-): (year: number, outcome: 'recounted' | 'unmarked', count: number) => void {
+): (year: number, outcome: 'recounted' | 'unmarked', count: number, reason: RecountReason) => void {
   const counter = new Counter({
     name: CALENDAR_RECOUNTED,
-    help: "Due times counted again once their year's working-day calendar was published: moved (recounted) or kept and no longer assumed (unmarked)",
-    labelNames: ['year', 'outcome'] as const,
+    help: "Due times counted again once their year's working-day calendar was published (reason published), corrected (corrected) or an operator asked (rerun): moved (recounted) or kept and no longer assumed (unmarked)",
+    labelNames: ['year', 'outcome', 'reason'] as const,
     registers: [registry],
   });
-  return (year, outcome, count) => counter.inc({ year: String(year), outcome }, count);
+  return (year, outcome, count, reason) =>
+    counter.inc({ year: String(year), outcome, reason }, count);
 }
 
 export function registerSupervisionMetrics(

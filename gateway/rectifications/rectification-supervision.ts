@@ -5,7 +5,12 @@
 // move and flag by callback. A calendar published since its due times were counted with that year
 // assumed counts them again (recountDue, gateway/supervision/calendar-recount.ts).
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
-import { recountAssumedDue, recountDue } from '../calendar/due-recount.ts';
+import {
+  countedOn,
+  recountCountedDue,
+  recountDue,
+  type YearRecount,
+} from '../calendar/due-recount.ts';
 import { ListenerDeferred } from '../shared/listener-deferred.ts';
 import { flagTimes, nextFlagTime } from '../supervision/flag-times.ts';
 import type { SupervisionBoard } from '../supervision/supervision-board.ts';
@@ -116,41 +121,47 @@ function nextLook(rules: SupervisionRules, r: Rectification, dueAt: string, at: 
 /**
  * Counts a rectification's due times again on the calendar in force (gateway/calendar/due-recount.ts):
  * the rectify due time from its anchor (openedAt) and its promised plus paused working days; the
- * visit due time, while no visit is recorded, from the date it has (its days are not kept). Then
- * its board, in `{supervise}` (another slot than the record): tracked again also when the record
- * was recounted before, so a run that died between the two steps is completed by the next.
+ * visit due time, while no visit is recorded, from the date it has (its days are not kept),
+ * counted back on the calendar it was counted on (countedOn). One already right is left alone.
+ * Then its board, in `{supervise}` (another slot than the record): tracked again also when the
+ * record was recounted before, so a run that died between the two steps is completed by the next.
  */
 async function recountRectification(
   deps: RectificationSubjectDeps,
   id: string,
-  year: number,
+  run: YearRecount,
   at: string,
 ): Promise<RecountOutcome> {
   const r = await deps.rectifications.get(id);
   if (!r) return 'kept';
   let outcome: RecountOutcome = 'kept';
-  if (r.calendarAssumed) {
-    const calendar = deps.rules.calendar();
-    const due = recountDue(calendar, { anchorAt: r.openedAt, days: r.promisedDays + r.pausedDays });
-    const visit = r.visitedAt
-      ? { dueAt: r.visitDueAt, assumed: false }
-      : recountAssumedDue(calendar, year, r.openedAt, r.visitDueAt);
-    const assumed = due.assumed || visit.assumed;
-    const moved = due.dueAt !== r.dueAt || visit.dueAt !== r.visitDueAt;
-    if (moved || !assumed) {
-      const done = await deps.rectifications.recountDue(id, {
-        from: { dueAt: r.dueAt, visitDueAt: r.visitDueAt },
-        dueAt: due.dueAt,
-        visitDueAt: visit.dueAt,
-        stillAssumed: assumed,
-        ...(moved
-          ? { entry: { at, actor: 'supervisor', note: recountNote(year, r.dueAt, due.dueAt) } }
-          : {}),
-      });
-      // Refused: a move changed it meanwhile and tracked the board itself; a later run looks again.
-      if (!done) return 'kept';
-      outcome = moved ? 'recounted' : 'unmarked';
-    }
+  const calendar = deps.rules.calendar();
+  const marked = r.calendarAssumed === true;
+  const due = recountDue(calendar, { anchorAt: r.openedAt, days: r.promisedDays + r.pausedDays });
+  const visit = r.visitedAt
+    ? { dueAt: r.visitDueAt, assumed: false }
+    : recountCountedDue(countedOn(calendar, run, marked), calendar, r.openedAt, r.visitDueAt);
+  const assumed = due.assumed || visit.assumed;
+  const moved = due.dueAt !== r.dueAt || visit.dueAt !== r.visitDueAt;
+  if (moved || (marked && !assumed)) {
+    const done = await deps.rectifications.recountDue(id, {
+      from: { dueAt: r.dueAt, visitDueAt: r.visitDueAt },
+      dueAt: due.dueAt,
+      visitDueAt: visit.dueAt,
+      stillAssumed: assumed,
+      ...(moved
+        ? {
+            entry: {
+              at,
+              actor: 'supervisor',
+              note: recountNote(run, r.dueAt, due.dueAt, r.visitDueAt, visit.dueAt),
+            },
+          }
+        : {}),
+    });
+    // Refused: a move changed it meanwhile and tracked the board itself; a later run looks again.
+    if (!done) return 'kept';
+    outcome = moved ? 'recounted' : 'unmarked';
   }
   // The board from the record as it is now: a move made since the step above tracked its own.
   const current = outcome === 'kept' ? r : await deps.rectifications.get(id);
@@ -194,6 +205,6 @@ export function rectificationSubjects(deps: RectificationSubjectDeps): Supervise
         `supervision-rectification-${r.id}-${flag}`,
       );
     },
-    recountDue: (id, year, at) => recountRectification(deps, id, year, at),
+    recountDue: (id, run, at) => recountRectification(deps, id, run, at),
   };
 }

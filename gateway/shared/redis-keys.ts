@@ -183,9 +183,10 @@ export interface CatalogueKeys {
   /** Hash `<year>` → the working-day calendar's text (config/calendars/<year>.json). */
   readonly calendars: string;
   /**
-   * Hash `<year>` → the recount of the due times counted with that year assumed, JSON
-   * `{ state: 'pending' | 'done', revision, publishedAt, … }`: set pending by the publish of a
-   * year the catalogue had no calendar for (publish-draft.lua), done by the recount
+   * Hash `<year>` → the recount of the due times counted on that year, JSON
+   * `{ state: 'pending' | 'done', reason, revision, publishedAt, previous?, … }`: set pending by
+   * every publish of the year (publish-draft.lua: reason published or corrected, with the version
+   * replaced) and by an operator's rerun (request-recount.lua), done by the recount
    * (gateway/supervision/calendar-recount.ts).
    */
   readonly calendarRecounts: string;

@@ -6,7 +6,12 @@
 // reads it back through caseSubjects, and a calendar recount (calendar-recount.ts) counts its due
 // time again through it.
 import type { CallbackQueue } from '../callbacks/callback-queue.ts';
-import { assumingYear, recountDue, workingDaysCounted } from '../calendar/due-recount.ts';
+import {
+  countedOn,
+  recountDue,
+  workingDaysCounted,
+  type YearRecount,
+} from '../calendar/due-recount.ts';
 import { chinaDate, workingDaysBetween, type CalendarSource } from '../calendar/working-days.ts';
 import type { CaseRecord, RoutedCase } from '../cases/case-record.ts';
 import type { TransitionListener } from '../cases/case-move.ts';
@@ -96,38 +101,41 @@ export interface CaseSubjectDeps {
 
 /**
  * Counts a case's due time again on the calendar in force (gateway/calendar/due-recount.ts: its
- * anchor and its promised plus paused working days), if it is marked assumed; `track` for a case
- * on the board (a joint parent is not). One Lua step with its history entry and its board's due
- * time and next look, only while the case still has the due time read here.
+ * anchor and its promised plus paused working days), whatever calendar the stored one was counted
+ * on — the year assumed, a version since corrected, or a date set wrong — so a case already right
+ * is left alone; `track` for a case on the board (a joint parent is not). One Lua step with its
+ * history entry and its board's due time and next look, only while the case still has the due
+ * time read here.
  */
 async function recountCase(
   deps: CaseSubjectDeps,
   record: CaseRecord,
-  year: number,
+  run: YearRecount,
   at: string,
 ): Promise<RecountOutcome> {
-  if (!record.calendarAssumed) return 'kept';
   const calendar = deps.rules.calendar();
+  const marked = record.calendarAssumed === true;
   // A record stored before promisedDays was kept: its working days as they were counted, on the
-  // year assumed Monday to Friday (promisedDays() would count them on the new calendar and find
-  // the date it has).
+  // calendar it was counted on (promisedDays() would count them on the new calendar and find the
+  // date it has).
   const days =
     record.promisedDays === undefined
       ? workingDaysCounted(
-          assumingYear(calendar, year),
+          countedOn(calendar, run, marked),
           chinaDate(new Date(record.createdAt)),
           chinaDate(new Date(record.dueAt)),
         )
       : record.promisedDays + (record.pausedDays ?? 0);
   const due = recountDue(calendar, { anchorAt: record.createdAt, days });
-  if (due.dueAt === record.dueAt && due.assumed) return 'kept';
   const moved = due.dueAt !== record.dueAt;
+  // Right already, or still reaching a year without a calendar: nothing to write.
+  if (!moved && (due.assumed || !marked)) return 'kept';
   const done = await deps.store.recountDue(record.id, {
     fromDueAt: record.dueAt,
     dueAt: due.dueAt,
     stillAssumed: due.assumed,
     ...(moved
-      ? { entry: { at, actor: 'supervisor', note: recountNote(year, record.dueAt, due.dueAt) } }
+      ? { entry: { at, actor: 'supervisor', note: recountNote(run, record.dueAt, due.dueAt) } }
       : {}),
     ...(record.kind === 'joint-parent'
       ? {}
@@ -186,7 +194,7 @@ export function caseSubjects(deps: CaseSubjectDeps): SupervisedKind {
         `supervision-case-${subject.id}-${flag}`,
       );
     },
-    async recountDue(id, year, at) {
+    async recountDue(id, run, at) {
       const record = await deps.store.get(id);
       if (!record) return 'kept';
       // A joint party's parent shows the family's due time too (GET /v1/cases/{parent}): it is
@@ -194,9 +202,9 @@ export function caseSubjects(deps: CaseSubjectDeps): SupervisedKind {
       // run, finding the party, does the parent's part again (a no-op once done) and then its own.
       if (record.kind === 'joint-child') {
         const parent = await deps.store.get(record.parentId);
-        if (parent?.kind === 'joint-parent') await recountCase(deps, parent, year, at);
+        if (parent?.kind === 'joint-parent') await recountCase(deps, parent, run, at);
       }
-      return recountCase(deps, record, year, at);
+      return recountCase(deps, record, run, at);
     },
   };
 }

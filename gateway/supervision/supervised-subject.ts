@@ -4,6 +4,7 @@
 // (case-supervision.ts) and rectifications (gateway/rectifications/rectification-supervision.ts)
 // each implement it once; the supervisor never branches on the kind.
 import type { SubjectKind, SupervisionFlag } from '../shared/redis-keys.ts';
+import type { YearRecount } from '../calendar/due-recount.ts';
 import type { CalendarSource } from '../calendar/working-days.ts';
 import type { Deadline } from './flag-times.ts';
 import type { SupervisionPolicy } from './supervision-policy.ts';
@@ -36,8 +37,8 @@ export interface SupervisedSubject extends BoardSubject {
 
 /**
  * What recounting one subject's due time did (calendar-recount.ts): `recounted` moved it,
- * `unmarked` kept the date and took the assumed mark off, `kept` changed nothing (not counted with
- * a year assumed, recounted before, or it moved meanwhile: a later run finds it again).
+ * `unmarked` kept the date and took the assumed mark off, `kept` changed nothing (already right on
+ * the calendar in force, recounted before, or it moved meanwhile: a later run finds it again).
  */
 export type RecountOutcome = 'recounted' | 'unmarked' | 'kept';
 
@@ -54,9 +55,10 @@ export interface SupervisedKind {
   /** Tells the subject's portal by callback; a repeat for the same subject and flag is dropped. */
   tellPortal(subject: SupervisedSubject, flag: SupervisionFlag, at: string): Promise<void>;
   /**
-   * Counts the subject's due time again on the calendar in force, now that `year` is published,
-   * when it is marked as counted with a year assumed (gateway/calendar/due-recount.ts): its record,
-   * its history entry and its board's due time, each change once however often it runs.
+   * Counts the subject's due time again on the calendar in force, now that `run.year` is
+   * published, corrected or asked again (gateway/calendar/due-recount.ts): its record, its history
+   * entry and its board's due time, each change once however often it runs; a due time already
+   * right on the calendar in force is left as it is.
    */
-  recountDue(id: string, year: number, at: string): Promise<RecountOutcome>;
+  recountDue(id: string, run: YearRecount, at: string): Promise<RecountOutcome>;
 }

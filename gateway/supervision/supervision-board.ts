@@ -138,7 +138,9 @@ export class SupervisionBoard {
    * skipped nor lost: one moved later is met again, one moved earlier was met before. Ties (every
    * subject due the same day ends at the same instant) are read whole.
    */
-  async *subjectsDueFrom(fromMs: number): AsyncGenerator<{ kind: string; id: string }> {
+  async *subjectsDueFrom(
+    fromMs: number,
+  ): AsyncGenerator<{ kind: string; id: string; dueMs: number }> {
     const BATCH = 200;
     for (const board of this.#boards) {
       let min = String(fromMs);
@@ -155,12 +157,14 @@ export class SupervisionBoard {
         if (raw.length === 0) break;
         const last = raw[raw.length - 1]!;
         const members: string[] = [];
-        for (let i = 0; i < raw.length; i += 2) if (raw[i + 1] !== last) members.push(raw[i]!);
+        for (let i = 0; i < raw.length; i += 2)
+          if (raw[i + 1] !== last) members.push(raw[i]!, raw[i + 1]!);
         // The last due time's subjects, whole (a batch may have cut them): read by that score.
-        members.push(...(await this.#redis.zrangebyscore(board.deadlines, last, last)));
-        for (const entry of members) {
-          const [kind, id] = splitMember(entry);
-          yield { kind, id };
+        for (const entry of await this.#redis.zrangebyscore(board.deadlines, last, last))
+          members.push(entry, last);
+        for (let i = 0; i < members.length; i += 2) {
+          const [kind, id] = splitMember(members[i]!);
+          yield { kind, id, dueMs: Number(members[i + 1]) };
         }
         if (raw.length < BATCH * 2) break;
         min = `(${last}`;

@@ -3,6 +3,7 @@
 // province. A notice names the case and item, never a person: it is read by province clients at
 // GET /v1/supervision/notices and kept with the case retention.
 import { ulid } from 'ulid';
+import type { RecountReason, YearRecount } from '../calendar/due-recount.ts';
 import { chinaDate } from '../calendar/working-days.ts';
 import type { SubjectKind, SupervisionFlag } from '../shared/redis-keys.ts';
 import type { SupervisedSubject } from './supervised-subject.ts';
@@ -50,17 +51,41 @@ export function flagNote(flag: SupervisionFlag, dueAt: string): string {
   }
 }
 
+/** Why, in the history note: the calendar the due time had been counted on. */
+const RECOUNT_WHY: Record<RecountReason, (year: number) => { zh: string; en: string }> = {
+  published: (year) => ({
+    zh: `按已发布的 ${year} 年工作日历重新计算`,
+    en: `recounted on the published ${year} working-day calendar; it had been counted Monday to Friday`,
+  }),
+  corrected: (year) => ({
+    zh: `按更正后的 ${year} 年工作日历重新计算`,
+    en: `recounted on the corrected ${year} working-day calendar; it had been counted on the version it replaced`,
+  }),
+  rerun: (year) => ({
+    zh: `按 ${year} 年工作日历重新计算(运维人员要求重算)`,
+    en: `recounted on the ${year} working-day calendar at an operator's request; it did not match it`,
+  }),
+};
+
 /**
- * The history note of a due time counted again on a published calendar (calendar-recount.ts):
- * the old and new due dates as China dates, and why.
+ * The history note of a due time counted again (calendar-recount.ts): the old and new due dates
+ * as China dates, and why — first publication, correction or an operator's rerun; a
+ * rectification's visit due date too when it moved.
  */
-export function recountNote(year: number, fromDueAt: string, toDueAt: string): string {
+export function recountNote(
+  run: YearRecount,
+  fromDueAt: string,
+  toDueAt: string,
+  fromVisitDueAt?: string,
+  toVisitDueAt?: string,
+): string {
   const day = (iso: string) => chinaDate(new Date(iso));
-  return (
-    `承诺办结日期按已发布的 ${year} 年工作日历重新计算: ${day(fromDueAt)} → ${day(toDueAt)} ` +
-    `(due date recounted on the published ${year} working-day calendar; it had been counted ` +
-    `Monday to Friday)`
-  );
+  const why = RECOUNT_WHY[run.reason](run.year);
+  const visit =
+    fromVisitDueAt && toVisitDueAt && fromVisitDueAt !== toVisitDueAt
+      ? `; 回访 ${day(fromVisitDueAt)} → ${day(toVisitDueAt)} (visit)`
+      : '';
+  return `承诺办结日期${why.zh}: ${day(fromDueAt)} → ${day(toDueAt)}${visit} (due date ${why.en})`;
 }
 
 function text(flag: SupervisionFlag, s: SupervisedSubject): { message: string; messageZh: string } {

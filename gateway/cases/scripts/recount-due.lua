@@ -1,6 +1,6 @@
 --[[
-  Sets a case's due time counted again on a working-day calendar published since it was counted
-  with that year assumed Monday to Friday (gateway/supervision/calendar-recount.ts), in one step
+  Sets a case's due time counted again on a working-day calendar published, corrected or asked
+  again since it was counted (gateway/supervision/calendar-recount.ts), in one step
   with its history entry and its 督办 board's due time and next look: a compare-and-set on the due
   time the recount was made from, so a province event or resume that moved it meanwhile keeps its
   own change (the recount is made again from the record as it is then), and a recount run twice
@@ -17,7 +17,8 @@
     KEYS[6] the shard board's deadlines sorted set
     ARGV[1] the due time the recount was made from (ISO, as stored)
     ARGV[2] the recounted due time (ISO)
-    ARGV[3] '1' when the recount still reaches a year without a calendar, else ''
+    ARGV[3] '1' when the recount still reaches a year without a calendar (marked), else '' (the
+            mark goes)
     ARGV[4] the history entry, JSON {at, actor, note} ('' when the due time is unchanged: only
             the assumed mark goes)
     ARGV[5] '1' to keep the board in step (a supervised case), '' (a joint parent: not on a board)
@@ -27,17 +28,22 @@
     ARGV[9] the recounted due time (ms)
 
   Output:
-    1 when recounted now, 0 when the case is gone, its due time moved meanwhile or it is no longer
-    marked assumed (recounted before)
+    1 when recounted now, 0 when the case is gone, its due time moved meanwhile, or there is
+    nothing to change (recounted before: the due time kept and no mark to take off)
 ]]
 local state = redis.call('HMGET', KEYS[2], 'status', 'dueAt', 'calendarAssumed')
-if not state[1] or state[2] ~= ARGV[1] or state[3] ~= 'true' then
+if not state[1] or state[2] ~= ARGV[1] then
+  return 0
+end
+if ARGV[2] == ARGV[1] and (ARGV[3] == '1' or state[3] ~= 'true') then
   return 0
 end
 if ARGV[2] ~= ARGV[1] then
   redis.call('HSET', KEYS[2], 'dueAt', ARGV[2])
 end
-if ARGV[3] ~= '1' then
+if ARGV[3] == '1' then
+  redis.call('HSET', KEYS[2], 'calendarAssumed', 'true')
+else
   redis.call('HDEL', KEYS[2], 'calendarAssumed')
 end
 if ARGV[4] ~= '' then

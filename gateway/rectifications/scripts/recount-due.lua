@@ -1,6 +1,6 @@
 --[[
-  Sets a rectification's due times counted again on a working-day calendar published since they
-  were counted with that year assumed Monday to Friday (gateway/supervision/calendar-recount.ts),
+  Sets a rectification's due times counted again on a working-day calendar published, corrected or
+  asked again since they were counted (gateway/supervision/calendar-recount.ts),
   with its history entry, in one step in the owner province's slot: a compare-and-set on the due
   times the recount was made from, so a move that changed them meanwhile keeps its own change, and
   a recount run twice changes them once. The history entry lengthens the history, so a move read
@@ -20,15 +20,21 @@
             assumed mark goes)
 
   Output:
-    1 when recounted now, 0 when it is gone, a due time moved meanwhile or it is no longer marked
-    assumed (recounted before)
+    1 when recounted now, 0 when it is gone, a due time moved meanwhile, or there is nothing to
+    change (recounted before: the due times kept and no mark to take off)
 ]]
 local state = redis.call('HMGET', KEYS[1], 'status', 'dueAt', 'visitDueAt', 'calendarAssumed')
-if not state[1] or state[2] ~= ARGV[1] or state[3] ~= ARGV[2] or state[4] ~= 'true' then
+if not state[1] or state[2] ~= ARGV[1] or state[3] ~= ARGV[2] then
+  return 0
+end
+local moved = ARGV[3] ~= ARGV[1] or ARGV[4] ~= ARGV[2]
+if not moved and (ARGV[5] == '1' or state[4] ~= 'true') then
   return 0
 end
 redis.call('HSET', KEYS[1], 'dueAt', ARGV[3], 'visitDueAt', ARGV[4])
-if ARGV[5] ~= '1' then
+if ARGV[5] == '1' then
+  redis.call('HSET', KEYS[1], 'calendarAssumed', 'true')
+else
   redis.call('HDEL', KEYS[1], 'calendarAssumed')
 end
 if ARGV[6] ~= '' then

@@ -50,7 +50,9 @@ describe('a recount a gateway left unfinished', () => {
     await gw.services.catalogue.sync();
     // The run that died: it counted the first case again, then stopped (the year stays pending).
     const cases = gw.services.supervised.find((k) => k.kind === 'case')!;
-    expect(await cases.recountDue(first, 2027, clock.now().toISOString())).toBe('recounted');
+    expect(
+      await cases.recountDue(first, { year: 2027, reason: 'published' }, clock.now().toISOString()),
+    ).toBe('recounted');
 
     child = await startGatewayProcess(prefix, {
       GW_RECONCILE_INTERVAL_MS: '200',

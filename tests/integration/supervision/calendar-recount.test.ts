@@ -269,7 +269,9 @@ describe('publishing the 2027 calendar', () => {
       await (await fetch(`${a.url}/metrics`)).text(),
       await (await fetch(`${b.url}/metrics`)).text(),
     ].join('\n');
-    expect(metrics).toMatch(/gw_calendar_recounted_total\{year="2027",outcome="recounted"\} 7/);
+    expect(metrics).toMatch(
+      /gw_calendar_recounted_total\{year="2027",outcome="recounted",reason="published"\} 7/,
+    );
     const audit = await a
       .client('operator-dev')
       .request<{ items: Record<string, unknown>[] }>(

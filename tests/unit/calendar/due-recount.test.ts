@@ -5,9 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   assumingYear,
+  changedSpan,
   chinaYearStartMs,
-  recountAssumedDue,
+  countedOn,
+  recountCountedDue,
   recountDue,
+  withYear,
   workingDaysCounted,
 } from '../../../gateway/calendar/due-recount.ts';
 import {
@@ -63,15 +66,60 @@ describe('workingDaysCounted', () => {
   });
 });
 
-describe('recountAssumedDue', () => {
+describe('recountCountedDue', () => {
   it('counts again a date made with the year assumed Monday to Friday: 01-01 becomes 01-04', () => {
     const assumed = addWorkingDays(before, '2026-12-23', 7).dueAt;
-    expect(recountAssumedDue(real, 2027, ANCHOR, assumed).date).toBe('2027-01-04');
+    expect(recountCountedDue(assumingYear(real, 2027), real, ANCHOR, assumed).date).toBe(
+      '2027-01-04',
+    );
   });
 
   it('keeps a date before the year', () => {
     const visit = endOfChinaDay('2026-12-24');
-    expect(recountAssumedDue(real, 2027, ANCHOR, visit).dueAt).toBe(visit);
+    expect(recountCountedDue(assumingYear(real, 2027), real, ANCHOR, visit).dueAt).toBe(visit);
+  });
+
+  it('counts again a date made on the version a correction replaced: a holiday added moves it', () => {
+    // The correction makes Monday 01-04 a holiday too: 7 from 12/23 on the old version is 01-04.
+    const corrected = { ...TEST_2027, holidays: [...TEST_2027.holidays, '2027-01-04'] };
+    const now = createCalendar([Y2026, corrected]);
+    const old = addWorkingDays(real, '2026-12-23', 7).dueAt;
+    expect(recountCountedDue(withYear(now, TEST_2027), now, ANCHOR, old).date).toBe('2027-01-05');
+  });
+});
+
+describe('countedOn', () => {
+  const corrected = { ...TEST_2027, holidays: [...TEST_2027.holidays, '2027-01-04'] };
+  const now = createCalendar([Y2026, corrected]);
+  it('is the year assumed for a record marked when the year was first published', () => {
+    const run = { year: 2027, reason: 'published' as const };
+    expect(countedOn(now, run, true).isWorkingDay('2027-01-01')).toBe(true);
+    expect(countedOn(now, run, false)).toBe(now);
+  });
+
+  it('is the replaced version for a correction, marked or not, and the calendar for a rerun', () => {
+    const run = { year: 2027, reason: 'corrected' as const, previous: TEST_2027 };
+    for (const marked of [true, false]) {
+      expect(countedOn(now, run, marked).isWorkingDay('2027-01-04')).toBe(true);
+      expect(countedOn(now, run, marked).isWorkingDay('2027-01-01')).toBe(false);
+    }
+    expect(countedOn(now, { year: 2027, reason: 'rerun' }, true)).toBe(now);
+  });
+});
+
+describe('changedSpan', () => {
+  it('is the first and last day two versions of a year count otherwise', () => {
+    const corrected = {
+      ...TEST_2027,
+      holidays: [...TEST_2027.holidays, '2027-02-15'],
+      extraWorkingDays: [],
+    };
+    const now = createCalendar([Y2026, corrected]);
+    expect(changedSpan(now, TEST_2027)).toEqual({ first: '2027-02-15', last: '2027-02-20' });
+  });
+
+  it('is none when only the source changed', () => {
+    expect(changedSpan(real, { ...TEST_2027 })).toBeUndefined();
   });
 });
 
