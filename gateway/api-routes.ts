@@ -27,6 +27,8 @@ import type { SupervisionBoard } from './supervision/supervision-board.ts';
 import { SUPERVISION_ROUTES } from './supervision/supervision-routes.ts';
 import type { CatalogueAdmin } from './catalogue/admin/catalogue-admin.ts';
 import { CATALOGUE_ADMIN_ROUTES } from './catalogue/admin/catalogue-admin-routes.ts';
+import type { CalendarRecount } from './supervision/calendar-recount.ts';
+import { CALENDAR_RECOUNT_ROUTES } from './supervision/calendar-recount-routes.ts';
 
 /** Everything a handler of the table may use; each row's handler declares the part it needs. */
 export type ApiDeps = HealthDeps &
@@ -39,6 +41,7 @@ export type ApiDeps = HealthDeps &
     audit: AuditLog;
     auditVerifier: AuditVerifier;
     catalogueAdmin: CatalogueAdmin;
+    calendarRecount: CalendarRecount;
     registry: SchemaRegistry;
     divisions: DivisionTable;
     metrics: GatewayMetrics;
@@ -60,6 +63,7 @@ export const API_ROUTES: readonly ApiRoute<ApiDeps>[] = [
   ...DATA_KEY_ROUTES,
   ...AUDIT_ROUTES,
   ...CATALOGUE_ADMIN_ROUTES,
+  ...CALENDAR_RECOUNT_ROUTES,
 ];
 
 /** Which rows a gateway serves: /metrics and the docs can be switched off. */

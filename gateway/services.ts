@@ -374,6 +374,7 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     audit: services.audit,
     auditVerifier: services.auditVerifier,
     catalogueAdmin: services.catalogueAdmin,
+    calendarRecount: services.calendarRecount,
     caseViewParts: [evaluationsPart(services.evaluations)],
     readinessWarnings: services.readinessWarnings,
     metrics: services.metrics,

@@ -10,6 +10,7 @@
 //   npm run cli -- audit verify
 //   npm run cli -- catalogue list | show | diff | drafts | draft | validate | submit | approve | reject
 //   npm run cli -- catalogue export | import [--dry-run]
+//   npm run cli -- calendar recount <year> [--wait]
 //   npm run cli -- data-keys census | reseal [--portal]
 // Node's module compile cache is turned on first (gateway/shared/compile-cache.ts): every other
 // module is imported after that line.

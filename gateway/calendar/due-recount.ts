@@ -150,7 +150,7 @@ export function recountCountedDue(
   return addWorkingDays(calendar, anchor, days);
 }
 
-/** The first instant of a year in China Standard Time, as ms: where its due times start. */
-export function chinaYearStartMs(year: number): number {
-  return Date.parse(`${year}-01-01T00:00:00+08:00`);
+/** The first instant of a China date, as ms: where the due times due on or after it start. */
+export function chinaDayStartMs(date: string): number {
+  return Date.parse(`${date}T00:00:00+08:00`);
 }

@@ -125,6 +125,13 @@ export function parameterComponents(): Record<string, unknown> {
       description: 'A catalogue draft (ULID).',
       schema: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' },
     },
+    CalendarYear: {
+      name: 'year',
+      in: 'path',
+      required: true,
+      description: 'A working-day calendar year (2000–2100).',
+      schema: { type: 'string', pattern: '^[0-9]{4}$' },
+    },
     ItemCode: {
       name: 'code',
       in: 'path',

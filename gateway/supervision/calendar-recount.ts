@@ -31,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   changedSpan,
-  chinaYearStartMs,
+  chinaDayStartMs,
   type RecountReason,
   type YearRecount,
 } from '../calendar/due-recount.ts';
@@ -187,7 +187,7 @@ export function createCalendarRecount(deps: CalendarRecountDeps): CalendarRecoun
       unmarked: 0,
     };
     if (!from) return outcome;
-    const fromMs = Date.parse(`${from}T00:00:00+08:00`);
+    const fromMs = chinaDayStartMs(from);
     const at = deps.now().toISOString();
     for await (const { kind, id, dueMs } of deps.board.subjectsDueFrom(fromMs - VISIT_REACH_MS)) {
       const source = kinds.get(kind);

@@ -5,6 +5,7 @@
 // one more file and one more line below.
 import { Command } from 'commander';
 import { addAuditCommands } from './audit-commands.ts';
+import { addCalendarCommands } from './calendar-commands.ts';
 import { addCatalogueCommands } from './catalogue-commands.ts';
 import { addDataKeyCommands } from './data-key-commands.ts';
 import { addDeadLetterCommands } from './dead-letter-commands.ts';
@@ -37,6 +38,7 @@ export function cliProgram(env: NodeJS.ProcessEnv = process.env): Command {
   addDeadLetterCommands(program, connect);
   addAuditCommands(program, connect);
   addCatalogueCommands(program, connect);
+  addCalendarCommands(program, connect);
   addDataKeyCommands(program, connect, env);
   return program;
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assumingYear,
   changedSpan,
-  chinaYearStartMs,
+  chinaDayStartMs,
   countedOn,
   recountCountedDue,
   recountDue,
@@ -132,7 +132,7 @@ describe('assumingYear', () => {
     expect(assumed.knowsYear(2026)).toBe(true);
   });
 
-  it("starts a year's due times at its first China instant", () => {
-    expect(new Date(chinaYearStartMs(2027)).toISOString()).toBe('2026-12-31T16:00:00.000Z');
+  it('starts the due times of a China date at its first instant', () => {
+    expect(new Date(chinaDayStartMs('2027-01-01')).toISOString()).toBe('2026-12-31T16:00:00.000Z');
   });
 });
