@@ -3,20 +3,24 @@
 // days (调休上班, 班), read from the catalogue in Redis — what every gateway counts 承诺时限 and
 // 督办 deadlines with. A new year is a calendar draft (catalogue-draft-pages.ts), published by a
 // second operator like an item. A year published while gateways ran says whether the due times
-// counted with it assumed have been counted again yet (gateway/README.md#calendar-recount).
+// counted on another calendar for it have been counted again yet, and why (first published,
+// corrected, an operator's rerun); an operator holding catalogue:approve can ask a rerun there
+// (gateway/README.md#calendar-recount), audited as the API's.
 import type { Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
 import { createCatalogueStore, readCalendarTexts } from '../catalogue/published/catalogue-store.ts';
 import { projectPath } from '../shared/project-root.ts';
 import type { YearCalendar } from '../calendar/working-days.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
-import { can, type ConsoleDeps } from './console-context.ts';
+import { can, operatorRequest, sessionOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
-import { queryText } from './forms.ts';
+import { postForm, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import type { RecountState } from '../supervision/calendar-recount.ts';
 import { shownTime } from './console-time.ts';
+import { requestRecount } from '../supervision/calendar-recount-routes.ts';
+import type { RecountReason } from '../calendar/due-recount.ts';
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 
@@ -83,22 +87,35 @@ function monthGrid(year: PublishedYear, month: number): HtmlValue {
   </table>`;
 }
 
+const REASON: Record<RecountReason, { zh: string; en: string }> = {
+  published: { zh: '首次发布', en: 'first published' },
+  corrected: { zh: '日历更正', en: 'corrected' },
+  rerun: { zh: '运维人员要求重算', en: 'rerun asked by an operator' },
+};
+
 /** What the calendar recount of a published year did, or that it is still to run. */
 function recountLine(recount: RecountState | undefined): HtmlValue {
   if (!recount) return '';
+  const reason = REASON[recount.reason ?? 'published'];
   if (recount.state === 'pending')
     return html`<p class="notice warn" id="calendar-recount" data-state="pending">
-      按本年度日历重算到期日：待执行(网关数秒内执行)
+      按本年度日历重算到期日(${reason.zh})：待执行(网关数秒内执行)
       <span class="en"
-        >Due times counted with this year assumed: to be counted again (a gateway runs it within
-        seconds)</span
+        >Due times counted on another calendar for this year (${reason.en}): to be counted again (a
+        gateway runs it within seconds)</span
       >
     </p>`;
-  return html`<p class="muted" id="calendar-recount" data-state="done">
-    按本年度日历重算到期日：${shownTime(recount.doneAt)} 完成，改期 ${recount.recounted ?? 0} 件，
-    日期不变去除推定标记 ${recount.unmarked ?? 0} 件(共查看 ${recount.looked ?? 0} 件)
+  return html`<p
+    class="muted"
+    id="calendar-recount"
+    data-state="done"
+    data-reason="${recount.reason ?? 'published'}"
+  >
+    按本年度日历重算到期日(${reason.zh})：${shownTime(recount.doneAt)} 完成，改期
+    ${recount.recounted ?? 0} 件， 日期不变去除推定标记 ${recount.unmarked ?? 0} 件(共查看
+    ${recount.looked ?? 0} 件)
     <span class="en"
-      >Due times counted again on this year: ${recount.recounted ?? 0} moved,
+      >Due times counted again on this year (${reason.en}): ${recount.recounted ?? 0} moved,
       ${recount.unmarked ?? 0} kept and no longer assumed, of ${recount.looked ?? 0} looked at</span
     >
   </p>`;
@@ -175,6 +192,25 @@ export function calendarPages(deps: ConsoleDeps): Router {
                 <span class="en">extra working days</span>
               </p>
               ${recountLine(recount)}
+              ${
+                can(res, 'catalogue:approve') && recount?.state !== 'pending'
+                  ? postForm(
+                      sessionOf(res),
+                      `/console/catalogue/calendars/${shown.year}/recount`,
+                      html`<button type="submit" id="calendar-recount-rerun">
+                          按本年度日历重新计算到期日
+                          <span class="en">Recount this year's due dates</span>
+                        </button>
+                        <small class="muted"
+                          >只改与本日历不符的到期日
+                          <span class="en"
+                            >changes only due dates that do not match this calendar</span
+                          ></small
+                        >`,
+                      { className: 'actions' },
+                    )
+                  : ''
+              }
               <p class="legend">
                 <span class="day holiday">休</span> 节假日 <span class="en">holiday</span>
                 <span class="day extra">班</span> 调休上班 <span class="en">extra working day</span>
@@ -190,6 +226,13 @@ export function calendarPages(deps: ConsoleDeps): Router {
       res,
       page(res, { title: '工作日历', en: 'Working-day calendars', active: 'catalogue', body }),
     );
+  });
+  router.post('/catalogue/calendars/:year/recount', async (req, res) => {
+    const year = Number(req.params.year);
+    if (!/^\d{4}$/.test(String(req.params.year)))
+      throw new ConsoleError(404, `没有 ${String(req.params.year)} 年的工作日历`, 'No such year');
+    await requestRecount(deps.services, operatorRequest(res), year);
+    res.redirect(303, `/console/catalogue/calendars?year=${year}`);
   });
   return router;
 }

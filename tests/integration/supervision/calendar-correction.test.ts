@@ -18,6 +18,7 @@ import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import type { RecountRun } from '../../../gateway/supervision/calendar-recount.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { approveCalendarDraft } from '../../support/catalogue.ts';
+import { ConsoleClient } from '../../support/console-client.ts';
 import { close, readCase, submit, submitJoint, type JointFamily } from '../../support/case-flow.ts';
 import { runCli, type CliRun } from '../../support/cli-run.ts';
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
@@ -292,5 +293,38 @@ describe("an operator's rerun through the CLI", () => {
     expect((await auditOf('calendar.recount')).at(-1)!.reason).toMatch(
       /^rerun asked by an operator, revision \d+: 1 due times moved/,
     );
+  });
+});
+
+describe("the console's calendar-year page", () => {
+  it('shows why the last run ran, and offers a rerun only to an operator holding catalogue:approve', async () => {
+    const readonly = await ConsoleClient.signedIn(b.url, 'operator-readonly');
+    const seen = await readonly.get('/console/catalogue/calendars?year=2027');
+    expect(seen.text).toMatch(/id="calendar-recount"\s+data-state="done"\s+data-reason="rerun"/);
+    expect(seen.text).not.toContain('id="calendar-recount-rerun"');
+    const refused = await readonly.post('/console/catalogue/calendars/2027/recount', {
+      _csrf: await readonly.csrf(),
+    });
+    expect(refused.status).toBe(403);
+
+    const dev = await ConsoleClient.signedIn(b.url, 'operator-dev');
+    const page = await dev.get('/console/catalogue/calendars?year=2027');
+    expect(page.text).toContain('id="calendar-recount-rerun"');
+    const asked = await dev.post('/console/catalogue/calendars/2027/recount', {
+      _csrf: ConsoleClient.csrfOf(page.text),
+    });
+    expect(asked.status).toBe(303);
+    expect(asked.location).toBe('/console/catalogue/calendars?year=2027');
+    const pending = await dev.get('/console/catalogue/calendars?year=2027');
+    expect(pending.text).toMatch(/id="calendar-recount" data-state="pending"/);
+    expect(pending.text).toContain('运维人员要求重算');
+    expect(pending.text).not.toContain('id="calendar-recount-rerun"');
+    expect(await recountState()).toMatchObject({
+      state: 'pending',
+      reason: 'rerun',
+      requestedBy: 'operator-dev',
+    });
+    const [run] = await a.services.calendarRecount.runPending();
+    expect(run).toMatchObject({ reason: 'rerun', recounted: 0, unmarked: 0 });
   });
 });

@@ -256,7 +256,7 @@ describe('publishing the 2027 calendar', () => {
     expect((await operator.signIn('operator-readonly')).status).toBe(303);
     const page = await operator.get('/console/catalogue/calendars?year=2027');
     expect(page.status).toBe(200);
-    expect(page.text).toMatch(/id="calendar-recount" data-state="done"/);
+    expect(page.text).toMatch(/id="calendar-recount"\s+data-state="done"/);
     expect(page.text).toMatch(/7 moved,\s+1 kept and no longer assumed/);
   });
 
