@@ -328,3 +328,26 @@ describe("the console's calendar-year page", () => {
     expect(run).toMatchObject({ reason: 'rerun', recounted: 0, unmarked: 0 });
   });
 });
+
+describe('a year corrected before its first publication was recounted', () => {
+  it('stays a first publication, keeping the first version its records may have been counted on', async () => {
+    const y2028 = {
+      year: 2028,
+      source: 'test data',
+      holidays: ['2028-01-03'],
+      extraWorkingDays: [],
+    };
+    await publish(y2028);
+    await publish({ ...y2028, holidays: ['2028-01-03', '2028-01-04'] });
+    const state = JSON.parse((await redis.hget(keys.catalogue.calendarRecounts, '2028'))!) as {
+      state: string;
+      reason: string;
+      previous: string;
+    };
+    expect(state).toMatchObject({ state: 'pending', reason: 'published' });
+    expect(JSON.parse(state.previous)).toEqual(y2028);
+    expect(await runBoth()).toEqual([
+      expect.objectContaining({ year: 2028, reason: 'published', from: '2028-01-01' }),
+    ]);
+  });
+});
