@@ -37,6 +37,7 @@ import { redisKeys, routeQueueName } from '../gateway/shared/redis-keys.ts';
 import { ClosableCluster } from '../gateway/shared/closable-cluster.ts';
 import { ClosableRedis } from '../gateway/shared/closable-redis.ts';
 import { recordDefaultRatings } from '../gateway/evaluations/default-ratings.ts';
+import { recordDefaultReRatings } from '../gateway/rectifications/default-re-ratings.ts';
 import { createWorkerMetrics, type WorkerMetrics } from '../gateway/metrics/worker-metrics.ts';
 import { createLifecycle } from '../gateway/shared/lifecycle.ts';
 import {
@@ -232,8 +233,8 @@ export async function startWorkers(
     now,
   };
   const { provinces } = supervision;
-  // 督办 and the default ratings (gateway/README.md#supervision-engine): every worker runs them;
-  // the board and the evaluation step keep each effect single.
+  // 督办, the default ratings and re-ratings (gateway/README.md#supervision-engine): every worker
+  // runs them; the board, the evaluation step and the rectification step keep each effect single.
   const supervising = startPeriodic(
     'supervision',
     async () => {
@@ -241,6 +242,12 @@ export async function startWorkers(
       await recordDefaultRatings({
         store,
         evaluations: cases.evaluations,
+        provinces,
+        log: logger,
+        now,
+      });
+      await recordDefaultReRatings({
+        rectifications: cases.rectifications,
         provinces,
         log: logger,
         now,

@@ -34,6 +34,7 @@ export type ConsoleServices = Pick<
   | 'replicated'
   | 'auditVerifier'
   | 'calendarRecount'
+  | 'policy'
 > & { clients: ClientRegistry; audit: AuditLog };
 
 export interface ConsoleDeps {

@@ -148,15 +148,7 @@ function facts(res: Response, deps: ConsoleDeps, r: RectificationDetail): HtmlVa
       </dd>
       <dt>督办 <span class="en">Flags</span></dt>
       <dd id="rectification-flags">${flagBadges(r.flags)}</dd>
-      ${
-        'reRating' in r && r.reRating
-          ? html`<dt>复评 <span class="en">Re-rating</span></dt>
-              <dd id="rectification-re-rating">
-                ${r.reRating.level} ${LEVEL_ZH[r.reRating.level] ?? ''} ·
-                ${shownTime(r.reRating.at)}${r.reRating.comment ? html` · ${r.reRating.comment}` : ''}
-              </dd>`
-          : ''
-      }
+      ${reRatingFacts(r)}
       ${
         can(res, 'audit:read')
           ? html`<dt>审计 <span class="en">Audit</span></dt>
@@ -169,6 +161,31 @@ function facts(res: Response, deps: ConsoleDeps, r: RectificationDetail): HtmlVa
       }
     </dl>
   </section>`;
+}
+
+/**
+ * The re-rating that closed it (marked when the gateway recorded it by default), or, while the
+ * portal's is awaited, when its window ends: not re-rated by then, 基本满意 by default
+ * (gateway/rectifications/default-re-ratings.ts).
+ */
+function reRatingFacts(r: RectificationDetail): HtmlValue | string {
+  if ('reRating' in r && r.reRating) {
+    const byDefault = r.reRating.source === 'default';
+    return html`<dt>复评 <span class="en">Re-rating</span></dt>
+      <dd id="rectification-re-rating" data-source="${r.reRating.source}">
+        ${r.reRating.level} ${LEVEL_ZH[r.reRating.level] ?? ''} ·
+        ${shownTime(r.reRating.at)}${r.reRating.comment ? html` · ${r.reRating.comment}` : ''}
+        ${byDefault ? html` <span class="badge">默认 <span class="en">by default</span></span>` : ''}
+      </dd>`;
+  }
+  if ((r.status === 'RECTIFIED' || r.status === 'EXPLAINED') && 'reRatingDueAt' in r) {
+    return html`<dt>复评期限 <span class="en">Re-rating due</span></dt>
+      <dd id="rectification-re-rating-due">
+        ${shownTime(r.reRatingDueAt)} ·
+        ${label('逾期未复评则默认基本满意并结束', 'not re-rated by then: 基本满意 by default, closed')}
+      </dd>`;
+  }
+  return '';
 }
 
 function timeline(r: RectificationDetail): HtmlValue {

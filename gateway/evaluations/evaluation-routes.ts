@@ -17,7 +17,7 @@ const route = routesFor<EvaluationRouteDeps>();
 const RATES = {
   type: 'object',
   description:
-    '好评率 goodRate, 差评数 badCount, 回访率 rectifications.visitRate, 整改率 rectifications.rectifyRate (null when nothing to divide).',
+    '好评率 goodRate, 差评数 badCount, 回访率 rectifications.visitRate, 整改率 rectifications.rectifyRate (null when nothing to divide). defaultRatings: evaluations recorded 基本满意 by default; rectifications.reRated counts every re-rating, rectifications.defaultReRatings those recorded 基本满意 by default when the re-rating window ended.',
 };
 
 export const EVALUATION_ROUTES = [

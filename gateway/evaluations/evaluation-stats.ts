@@ -3,7 +3,8 @@
 // from the counters the evaluation and rectification steps keep (rating-counters.ts) — never from
 // the evaluations themselves, so no comment, name or number can reach a statistic.
 //   好评率 = levels 4–5 / evaluations; 差评数 = levels 1–2 (an upheld appeal removes one);
-//   回访率 = visited / rectifications opened; 整改率 = (rectified + explained) / opened.
+//   回访率 = visited / rectifications opened; 整改率 = (rectified + explained) / opened;
+//   reRated counts the default re-ratings too, defaultReRatings says how many (like defaultRatings).
 // from/to are China dates of the evaluations (a rectification counts with its 差评).
 import type { FromSchema } from 'json-schema-to-ts';
 import type { RequestContract } from '../http/request-contract.ts';
@@ -52,6 +53,7 @@ function figures(c: Counts) {
       appealsUpheld: c.rectUpheld,
       reRated: c.rectReRated,
       reRatedGood: c.rectReRatedGood,
+      defaultReRatings: c.rectDefaultReRated,
       visitRate: rate(c.rectVisited, c.rectOpened),
       rectifyRate: rate(handled, c.rectOpened),
     },

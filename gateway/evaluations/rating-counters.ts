@@ -23,6 +23,8 @@ export const COUNTERS = [
   'rectUpheld',
   'rectReRated',
   'rectReRatedGood',
+  /** Of the re-rated, recorded as 基本满意 by default when the re-rating window ended. */
+  'rectDefaultReRated',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 

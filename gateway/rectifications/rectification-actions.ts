@@ -3,7 +3,9 @@
 // the rectification, plans its row of the lifecycle table (target, fields, counters), and lets the
 // store apply it only if nothing moved it meanwhile — else reads again. The same event twice is
 // answered `duplicate: true` and applied once; a move the table does not allow is 409
-// GW_ILLEGAL_TRANSITION.
+// GW_ILLEGAL_TRANSITION. Rectified or explained, it waits for the portal's re-rating for the owner
+// province's reRatingWindowDays (natural days), then is re-rated 基本满意 by default
+// (default-re-ratings.ts).
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
 import type { Client } from '../auth/client-registry.ts';
@@ -29,10 +31,15 @@ import { loadVisibleRectification } from './rectification-view.ts';
 import { provinceOfRectification } from './rectification-record.ts';
 import { SLOT } from '../shared/redis-keys.ts';
 import type { Replicated } from '../shared/replica-barrier.ts';
+import type { SupervisionPolicy } from '../supervision/supervision-policy.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface RectificationDeps {
   rectifications: RectificationStore;
   calendar: CalendarSource;
+  /** The owner province's re-rating window (reRatingWindowDays). */
+  policy: SupervisionPolicy;
   /** GW_REDIS_WAIT_REPLICAS: the answer waits for the move on the replicas (README.md#replicas). */
   replicated?: Replicated;
 }
@@ -106,6 +113,12 @@ export async function recordRectificationEvent(
     (r, now) => {
       const row = RECTIFICATION_LIFECYCLE[event.type];
       const at = now.toISOString();
+      const days = deps.policy.forProvince(r.province).reRatingWindowDays;
+      // Rectified or explained: the portal's re-rating is awaited from now on, for so many days.
+      const reRatingDueAt =
+        event.type === 'rectified' || event.type === 'explained'
+          ? new Date(now.getTime() + days * DAY_MS).toISOString()
+          : undefined;
       const fields: Record<string, string> =
         event.type === 'visited'
           ? { visitedAt: at }
@@ -120,6 +133,7 @@ export async function recordRectificationEvent(
           sealNote: true,
           fields,
           counters: [[counter(r, row.counter), 1]],
+          ...(reRatingDueAt ? { reRatingDueAt } : {}),
         },
       };
     },
@@ -245,6 +259,7 @@ export async function reRate(
           reRating: JSON.stringify({
             level: body.level,
             at: now.toISOString(),
+            source: 'applicant',
             ...(body.comment
               ? { comment: deps.rectifications.sealComment(r.id, body.comment) }
               : {}),

@@ -1,7 +1,8 @@
 // The rectification lifecycle in one table (gateway/README.md#rectification-lifecycle), like the
 // case's (gateway/cases/lifecycle.ts): a 差评 opens a rectification owned by the rated party's
 // province (谁办理谁负责); the province visits the applicant (回访), then rectifies or explains, or
-// appeals an untrue 差评 (申诉复核) to an operator; the portal's re-rating closes it. Each row: who
+// appeals an untrue 差评 (申诉复核) to an operator; the portal's re-rating closes it, or, when its
+// window ends without one, the gateway's default re-rating (基本满意). Each row: who
 // moves it, the statuses it may start from, where it goes, and the counter it moves
 // (gateway/evaluations/rating-counters.ts). The rectification store applies a row atomically
 // (rectification-store.ts); nothing else writes a status.
@@ -46,6 +47,14 @@ export const RECTIFICATION_LIFECYCLE = {
   'appeal-rejected': { by: 'operator', from: ['APPEALED'], to: ['OPEN', 'VISITED'] },
   're-rated': {
     by: 'portal',
+    from: ['RECTIFIED', 'EXPLAINED'],
+    to: 'CLOSED',
+    counter: 'rectReRated',
+  },
+  // No re-rating within the owner province's reRatingWindowDays: 基本满意 by default (DOMAIN §6's
+  // rule for the first rating), through the same step, so the portal's and the default never both.
+  're-rated-by-default': {
+    by: 'gateway',
     from: ['RECTIFIED', 'EXPLAINED'],
     to: 'CLOSED',
     counter: 'rectReRated',

@@ -36,9 +36,26 @@ export interface Rectification {
   /** When the last appeal was made: it names the appeal its decision answers. */
   appealedAt?: string;
   visitedAt?: string;
-  reRating?: { level: number; at: string; comment?: string };
+  /**
+   * When the re-rating window of a RECTIFIED or EXPLAINED one ends (`reRatingWindowDays` natural
+   * days after the move), set by the move that opened it: then 基本满意 by default.
+   */
+  reRatingDueAt?: string;
+  reRating?: ReRatingRecord;
   calendarAssumed?: boolean;
   updatedAt: string;
+}
+
+/**
+ * The re-rating that closed it: the portal's for its applicant, or 基本满意 by default when its
+ * window ended without one (gateway/rectifications/default-re-ratings.ts). Stored before the
+ * default existed, it has no `source`: the portal's.
+ */
+export interface ReRatingRecord {
+  level: number;
+  at: string;
+  comment?: string;
+  source?: 'applicant' | 'default';
 }
 
 export interface RectificationHistoryEntry {
@@ -72,7 +89,14 @@ export function rectificationFromHash(hash: Record<string, string>): Rectificati
   for (const key of JSON_FIELDS) if (hash[key]) parsed[key] = JSON.parse(hash[key]) as unknown;
   for (const key of NUMBER_FIELDS) parsed[key] = Number(hash[key] ?? 0);
   parsed.calendarAssumed = hash.calendarAssumed === 'true';
-  for (const key of ['pausedAt', 'appealedFrom', 'appealedAt', 'visitedAt', 'callbackUrl'])
+  for (const key of [
+    'pausedAt',
+    'appealedFrom',
+    'appealedAt',
+    'visitedAt',
+    'callbackUrl',
+    'reRatingDueAt',
+  ])
     if (parsed[key] === '') delete parsed[key];
   return parsed as unknown as Rectification;
 }

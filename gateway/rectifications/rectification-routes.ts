@@ -52,6 +52,28 @@ export const RECTIFICATION_VIEW = {
     dueAt: { type: 'string', format: 'date-time' },
     flags: FLAGS,
     calendarAssumed: { type: 'boolean' },
+    reRatingDueAt: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        "Once RECTIFIED or EXPLAINED: when the portal's re-rating window ends (the owner province's reRatingWindowDays natural days); not re-rated by then, it is re-rated 3 (基本满意) by default and CLOSED.",
+    },
+    reRating: {
+      type: 'object',
+      description: 'The re-rating that closed it.',
+      properties: {
+        level: { type: 'integer', minimum: 1, maximum: 5 },
+        at: { type: 'string', format: 'date-time' },
+        comment: { type: 'string', description: 'Masked unless the reader may unmask.' },
+        source: {
+          type: 'string',
+          enum: ['applicant', 'default'],
+          description:
+            'applicant: the portal re-rated; default: 基本满意 recorded when the window ended without a re-rating.',
+        },
+      },
+      required: ['level', 'at', 'source'],
+    },
     links: { type: 'object' },
   },
   required: ['rectificationId', 'caseId', 'province', 'status', 'dueAt', 'flags'],
@@ -184,6 +206,8 @@ export const RECTIFICATION_ROUTES = [
       tags: ['evaluation'],
       summary:
         "The applicant's re-rating of a rectified or explained 差评 (the case's portal); closes it",
+      description:
+        "Within the owner province's re-rating window (`reRatingDueAt` on the rectification); once it ended, the gateway re-rates 3 (基本满意) by default and closes it, and a later re-rating is 409 GW_ILLEGAL_TRANSITION like any re-rating of a closed one.",
       parameters: ['RectificationId'],
       responses: { '200': MOVED },
       problems: [404, 409],

@@ -7,7 +7,9 @@
 // construction (portal callbacks, 督办 tracking) hear of every applied move. Each applied move (and
 // the opening) enters the province's rectification outbox in its own Lua step and leaves it once
 // the listeners have heard of it; the reconciler tells them of one a dead process left there
-// (retell, gateway/README.md#outbox-rule), and every listener's effect is idempotent.
+// (retell, gateway/README.md#outbox-rule), and every listener's effect is idempotent. The move
+// that rectifies or explains one opens its re-rating window in that same step, and every later
+// move closes it (re-rating-windows.ts): no process can die between a move and its window.
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
@@ -28,6 +30,7 @@ import {
   type RectificationHistoryEntry,
 } from './rectification-record.ts';
 import type { CounterDelta } from '../evaluations/rating-counters.ts';
+import { ReRatingWindows } from './re-rating-windows.ts';
 
 const script = (path: string) => luaScript(readFileSync(new URL(path, import.meta.url), 'utf8'));
 const MOVE = script('./scripts/move-rectification.lua');
@@ -73,6 +76,8 @@ export interface RectificationStep {
   counters?: readonly CounterDelta[];
   /** Fields of the evaluation to set in the same step (an upheld appeal voids it). */
   evaluationFields?: Record<string, string>;
+  /** The end of the re-rating window this move opens (rectified, explained): stored and queued. */
+  reRatingDueAt?: string;
 }
 
 export type RectificationMoveOutcome =
@@ -95,8 +100,11 @@ export class RectificationStore {
   readonly #listeners: readonly RectificationListener[];
   readonly #sealer: Sealer;
   readonly now: () => Date;
+  /** The RECTIFIED and EXPLAINED ones waiting for a re-rating, for the default's pass. */
+  readonly reRatingWindows: ReRatingWindows;
 
   constructor(deps: RectificationStoreDeps) {
+    this.reRatingWindows = new ReRatingWindows(deps.redis, deps.keys);
     this.#redis = deps.redis;
     this.#sealer = deps.sealer;
     this.#keys = deps.keys;
@@ -129,6 +137,8 @@ export class RectificationStore {
     const reRating = record.reRating && {
       level: record.reRating.level,
       at: record.reRating.at,
+      // Stored before the default re-rating existed: the portal's.
+      source: record.reRating.source ?? 'applicant',
       ...(comment === undefined ? {} : { comment }),
     };
     return { ...record, ...(reRating ? { reRating } : {}), sequence: Number(length) };
@@ -177,6 +187,10 @@ export class RectificationStore {
       ...(step.note ? { note: step.note } : {}),
     };
     const entry = step.sealNote ? sealEntryNote(this.#sealer, read.id, told) : told;
+    const fields = {
+      ...step.fields,
+      ...(step.reRatingDueAt ? { reRatingDueAt: step.reRatingDueAt } : {}),
+    };
     const reply = (await runScript(
       this.#redis,
       MOVE,
@@ -190,13 +204,14 @@ export class RectificationStore {
         keys.statsDay(read.openedDate),
         keys.evaluation(read.caseId, read.rated),
         keys.rectificationOutbox,
+        keys.reRatingWindows,
       ],
       [
         read.status,
         read.sequence,
         to,
         JSON.stringify(entry),
-        JSON.stringify(step.fields ?? {}),
+        JSON.stringify(fields),
         step.digest ?? '',
         JSON.stringify(step.counters ?? []),
         read.id,
@@ -206,6 +221,7 @@ export class RectificationStore {
         // The system clock, not the store's (a test's may run years ahead): the reconciler
         // compares the outbox entry's score with its own.
         Date.now(),
+        step.reRatingDueAt ? Date.parse(step.reRatingDueAt) : '',
       ],
     )) as [string, string | number];
     const [verdict, value] = reply;

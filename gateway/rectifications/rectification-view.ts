@@ -51,6 +51,8 @@ export function rectificationSummary(r: Rectification, client: Client) {
     flags: r.flags,
     calendarAssumed: r.calendarAssumed ?? false,
     ...(r.visitedAt ? { visitedAt: r.visitedAt } : {}),
+    // Rectified or explained: when the portal's re-rating window ends (then 基本满意 by default).
+    ...(r.reRatingDueAt ? { reRatingDueAt: r.reRatingDueAt } : {}),
     ...(r.reRating ? { reRating: { ...r.reRating, comment: text(r.reRating.comment) } } : {}),
     updatedAt: r.updatedAt,
     links: { self: `/v1/rectifications/${r.id}`, case: `/v1/cases/${r.caseId}` },

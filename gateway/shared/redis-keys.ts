@@ -121,6 +121,11 @@ export interface RatingKeys {
   evaluation(caseId: string, rated: string): string;
   /** Sorted set `<caseId>|<rated>` → end of the rating window (ms), for the default rating. */
   readonly windows: string;
+  /**
+   * Sorted set of rectification ids → end of the re-rating window (ms): RECTIFIED or EXPLAINED
+   * ones waiting for their portal's re-rating, for the default re-rating.
+   */
+  readonly reRatingWindows: string;
   /** Hash: one rectification. */
   rectification(id: string): string;
   /** List of a rectification's history entries (JSON). */
@@ -396,6 +401,7 @@ function ratingKeys(prefix: string, province: string): RatingKeys {
   return Object.freeze({
     evaluation: (caseId: string, rated: string) => `${base}:evaluation:${caseId}:${rated}`,
     windows: `${base}:windows`,
+    reRatingWindows: `${base}:rects:re-rating-windows`,
     rectification: rect,
     rectificationHistory: (id: string) => `${rect(id)}:history`,
     rectificationEvents: (id: string) => `${rect(id)}:events`,

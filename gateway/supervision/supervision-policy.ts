@@ -1,9 +1,9 @@
 // The 督办 and 好差评 deadlines of each province (config/README.md#supervision): when a warning
 // falls, how long after the due time a case is escalated, how long an applicant may rate a closed
-// case, and the working days a rectification gets for its visit and its fix. One defaults object
-// plus per-province overrides, validated once at start (every problem listed), then frozen and
-// passed down. The defaults are the national practice described in
-// gateway/README.md#supervision-flags and schemas/README.md#service-evaluation.
+// case and a portal re-rate a rectified one, and the working days a rectification gets for its
+// visit and its fix. One defaults object plus per-province overrides, validated once at start
+// (every problem listed), then frozen and passed down. The defaults are the national practice
+// described in gateway/README.md#supervision-flags and schemas/README.md#service-evaluation.
 import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
 import type { FromSchema } from 'json-schema-to-ts';
 import { readFileSync } from 'node:fs';
@@ -31,6 +31,13 @@ const RULE_PROPERTIES = {
     description:
       'Natural days after CLOSED in which the applicant may rate; then 基本满意 by default.',
   },
+  reRatingWindowDays: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 90,
+    description:
+      'Natural days after RECTIFIED or EXPLAINED in which the portal may re-rate a rectification; then 基本满意 by default.',
+  },
   visitDays: DAYS(30, 'Working days a rectification has for its follow-up visit (回访).'),
   rectifyDays: {
     type: 'integer',
@@ -52,6 +59,7 @@ export const SUPERVISION_POLICY_SCHEMA = {
         'warningRatio',
         'escalateAfterDays',
         'evaluationWindowDays',
+        'reRatingWindowDays',
         'visitDays',
         'rectifyDays',
       ],

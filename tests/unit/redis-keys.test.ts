@@ -179,6 +179,7 @@ describe('redis keys', () => {
         k.evaluation(parent, 'handling'),
         k.evaluation(parent, 'collecting'),
         k.windows,
+        k.reRatingWindows,
         k.rectification(rect),
         k.rectificationHistory(rect),
         k.rectificationEvents(rect),

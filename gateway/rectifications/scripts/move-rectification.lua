@@ -19,6 +19,7 @@
     KEYS[7] counters of the 差评's date (hash)
     KEYS[8] the evaluation hash
     KEYS[9] the province's rectification outbox (sorted set)
+    KEYS[10] the province's re-rating windows (sorted set, id → end ms)
     ARGV[1] the status the mover read
     ARGV[2] the history length the mover read
     ARGV[3] new status
@@ -31,6 +32,7 @@
     ARGV[10] updatedAt, ISO string
     ARGV[11] the move's name (lifecycle row), for its outbox entry
     ARGV[12] now, ms (the system clock): the outbox entry's score
+    ARGV[13] the end of the re-rating window this move opens (ms), or ''
 
   Output:
     {'ok', <history length>} | {'duplicate', <status>} | {'changed', <status>} | {'missing', ''}
@@ -68,6 +70,10 @@ for _, change in ipairs(cjson.decode(ARGV[7])) do
   redis.call('HINCRBY', KEYS[7], change[1], change[2])
 end
 hset(KEYS[8], ARGV[9])
+redis.call('ZREM', KEYS[10], ARGV[8])
+if ARGV[13] ~= '' then
+  redis.call('ZADD', KEYS[10], ARGV[13], ARGV[8])
+end
 local length = redis.call('LLEN', KEYS[2])
 redis.call('ZADD', KEYS[9], ARGV[12], ARGV[8] .. '|' .. length .. '|' .. ARGV[11])
 return {'ok', length}

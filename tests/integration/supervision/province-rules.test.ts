@@ -25,6 +25,7 @@ beforeAll(async () => {
         warningRatio: 0.8,
         escalateAfterDays: 5,
         evaluationWindowDays: 7,
+        reRatingWindowDays: 7,
         visitDays: 1,
         rectifyDays: 15,
       },

@@ -14,6 +14,7 @@ const DEFAULTS = {
   warningRatio: 0.8,
   escalateAfterDays: 5,
   evaluationWindowDays: 7,
+  reRatingWindowDays: 7,
   visitDays: 1,
   rectifyDays: 15,
 };

@@ -1,0 +1,40 @@
+// The re-rating windows of the rectifications (gateway/README.md#rectification-lifecycle): per
+// owner province, a sorted set of the RECTIFIED or EXPLAINED ones waiting for their portal's
+// re-rating, scored by when the window ends. The move that rectifies or explains one opens its
+// window and every later move closes it, in the move's own Lua step (move-rectification.lua): here
+// they are only read by the default re-rating pass (default-re-ratings.ts), and put off or dropped
+// by it.
+import type { RedisClient } from '../shared/redis.ts';
+import type { RedisKeys } from '../shared/redis-keys.ts';
+
+export class ReRatingWindows {
+  readonly #redis: RedisClient;
+  readonly #keys: RedisKeys;
+
+  constructor(redis: RedisClient, keys: RedisKeys) {
+    this.#redis = redis;
+    this.#keys = keys;
+  }
+
+  /** Ids of a province's rectifications whose window ended by `nowMs`, earliest first. */
+  async ended(province: string, nowMs: number, limit: number): Promise<string[]> {
+    const key = this.#keys.rating(province).reRatingWindows;
+    return this.#redis.zrangebyscore(key, '-inf', nowMs, 'LIMIT', 0, limit);
+  }
+
+  /** When a rectification's window ends (ms), or undefined when none is open. */
+  async endOf(province: string, id: string): Promise<number | undefined> {
+    const score = await this.#redis.zscore(this.#keys.rating(province).reRatingWindows, id);
+    return score === null ? undefined : Number(score);
+  }
+
+  /** Looks at a window again at `atMs` (a default that failed), if it is still open. */
+  async postpone(province: string, id: string, atMs: number): Promise<void> {
+    await this.#redis.zadd(this.#keys.rating(province).reRatingWindows, 'XX', atMs, id);
+  }
+
+  /** A window whose rectification is gone or no longer waits (the move's step closes the rest). */
+  async drop(province: string, id: string): Promise<void> {
+    await this.#redis.zrem(this.#keys.rating(province).reRatingWindows, id);
+  }
+}
