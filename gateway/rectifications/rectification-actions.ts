@@ -33,8 +33,6 @@ import { SLOT } from '../shared/redis-keys.ts';
 import type { Replicated } from '../shared/replica-barrier.ts';
 import type { SupervisionPolicy } from '../supervision/supervision-policy.ts';
 
-const DAY_MS = 86_400_000;
-
 export interface RectificationDeps {
   rectifications: RectificationStore;
   calendar: CalendarSource;
@@ -113,11 +111,10 @@ export async function recordRectificationEvent(
     (r, now) => {
       const row = RECTIFICATION_LIFECYCLE[event.type];
       const at = now.toISOString();
-      const days = deps.policy.forProvince(r.province).reRatingWindowDays;
-      // Rectified or explained: the portal's re-rating is awaited from now on, for so many days.
-      const reRatingDueAt =
+      // Rectified or explained: the portal's re-rating is awaited from the move on, so many days.
+      const reRatingWindowDays =
         event.type === 'rectified' || event.type === 'explained'
-          ? new Date(now.getTime() + days * DAY_MS).toISOString()
+          ? deps.policy.forProvince(r.province).reRatingWindowDays
           : undefined;
       const fields: Record<string, string> =
         event.type === 'visited'
@@ -133,7 +130,7 @@ export async function recordRectificationEvent(
           sealNote: true,
           fields,
           counters: [[counter(r, row.counter), 1]],
-          ...(reRatingDueAt ? { reRatingDueAt } : {}),
+          ...(reRatingWindowDays === undefined ? {} : { reRatingWindowDays }),
         },
       };
     },

@@ -36,6 +36,7 @@ const script = (path: string) => luaScript(readFileSync(new URL(path, import.met
 const MOVE = script('./scripts/move-rectification.lua');
 const RAISE_FLAG = script('../supervision/scripts/raise-flag.lua');
 const RECOUNT_DUE = script('./scripts/recount-due.lua');
+const DAY_MS = 86_400_000;
 
 /** Due times counted again (recount-due.lua): what they were made from and what they are now. */
 export interface RectificationDueRecount {
@@ -76,8 +77,11 @@ export interface RectificationStep {
   counters?: readonly CounterDelta[];
   /** Fields of the evaluation to set in the same step (an upheld appeal voids it). */
   evaluationFields?: Record<string, string>;
-  /** The end of the re-rating window this move opens (rectified, explained): stored and queued. */
-  reRatingDueAt?: string;
+  /**
+   * The natural days of the re-rating window this move opens (rectified, explained): it ends so
+   * long after the move's own time, stored as `reRatingDueAt` and queued in the same step.
+   */
+  reRatingWindowDays?: number;
 }
 
 export type RectificationMoveOutcome =
@@ -187,9 +191,13 @@ export class RectificationStore {
       ...(step.note ? { note: step.note } : {}),
     };
     const entry = step.sealNote ? sealEntryNote(this.#sealer, read.id, told) : told;
+    const windowEnds =
+      step.reRatingWindowDays === undefined
+        ? undefined
+        : now.getTime() + step.reRatingWindowDays * DAY_MS;
     const fields = {
       ...step.fields,
-      ...(step.reRatingDueAt ? { reRatingDueAt: step.reRatingDueAt } : {}),
+      ...(windowEnds === undefined ? {} : { reRatingDueAt: new Date(windowEnds).toISOString() }),
     };
     const reply = (await runScript(
       this.#redis,
@@ -221,7 +229,7 @@ export class RectificationStore {
         // The system clock, not the store's (a test's may run years ahead): the reconciler
         // compares the outbox entry's score with its own.
         Date.now(),
-        step.reRatingDueAt ? Date.parse(step.reRatingDueAt) : '',
+        windowEnds ?? '',
       ],
     )) as [string, string | number];
     const [verdict, value] = reply;

@@ -10,6 +10,7 @@ import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { CallbackJobData } from '../../gateway/callbacks/callback-queue.ts';
 import { createCaseStore } from '../../gateway/cases/case-store.ts';
 import { reconcileOnce } from '../../gateway/cases/reconciler.ts';
+import { recordDefaultReRatings } from '../../gateway/rectifications/default-re-ratings.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { close, event, submit, submitJoint } from '../support/case-flow.ts';
@@ -293,6 +294,48 @@ describe('a rectification whose listeners died with their process', () => {
     ]);
     expect(await onBoard(id)).toEqual({ scheduled: false, open: true, settled: true });
     expect(pass.retold).toBe(1);
+    expect(await outbox()).toEqual([]);
+  }, 120_000);
+
+  it('explained by a province whose gateway was killed before its listeners: the re-rating window is open all the same (the move’s own step), and the default re-rating closes it when it ends', async () => {
+    const caseId = await closedCase();
+    const res = await evaluate(gw, caseId, { level: 2, rated: 'handling' });
+    const id = res.body.rectification!.id;
+    expect((await rectificationEvent(gw, id, 'visited')).status).toBe(200);
+    await killedAt(`rectification-${id}-3`, (child) =>
+      rectificationEvent(child, id, 'explained', '按规定需原件'),
+    );
+    const explained = (await gw.services.rectifications.get(id))!;
+    expect(explained.status).toBe('EXPLAINED');
+    // Nobody heard of the move, yet its window is there: 7 natural days from the move.
+    expect(await outbox()).toEqual([`${id}|3|explained`]);
+    const movedAt = (await gw.services.rectifications.history(id)).at(-1)!.at;
+    const ends = Date.parse(movedAt) + 7 * 86_400_000;
+    expect(explained.reRatingDueAt).toBe(new Date(ends).toISOString());
+    expect(await gw.services.rectifications.reRatingWindows.endOf(PROVINCE, id)).toBe(ends);
+
+    expect((await reconcile()).retold).toBe(1);
+    const pass = (atMs: number) =>
+      recordDefaultReRatings(
+        {
+          rectifications: gw.services.rectifications,
+          provinces: [PROVINCE],
+          log: gw.services.logger,
+          now: () => new Date(atMs),
+        },
+        atMs,
+      );
+    expect(await pass(ends - 1)).toBe(0);
+    expect(await pass(ends)).toBe(1);
+    expect((await gw.services.rectifications.get(id))?.reRating).toMatchObject({
+      level: 3,
+      source: 'default',
+    });
+    expect((await rectificationJobs(id)).sort((a, b) => a.id!.localeCompare(b.id!))).toEqual([
+      { id: `rectification-${id}-2`, status: 'VISITED' },
+      { id: `rectification-${id}-3`, status: 'EXPLAINED' },
+      { id: `rectification-${id}-4`, status: 'CLOSED' },
+    ]);
     expect(await outbox()).toEqual([]);
   }, 120_000);
 

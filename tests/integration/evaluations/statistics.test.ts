@@ -112,6 +112,7 @@ describe('evaluation statistics', () => {
         appealsUpheld: 1,
         reRated: 1,
         reRatedGood: 1,
+        defaultReRatings: 0,
         visitRate: 0.5,
         rectifyRate: 0.5,
       },

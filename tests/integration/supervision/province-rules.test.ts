@@ -1,15 +1,16 @@
 // Per-province deadlines take effect (config/README.md#supervision): a file named by
-// GW_SUPERVISION_FILE gives 云南 (53) its own warning, escalation, rating window and rectification
-// deadlines, while 重庆 (50) keeps the defaults.
+// GW_SUPERVISION_FILE gives 云南 (53) its own warning, escalation, rating window, rectification
+// deadlines and re-rating window, while 重庆 (50) keeps the defaults.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
+import { recordDefaultReRatings } from '../../../gateway/rectifications/default-re-ratings.ts';
 import { superviseOnce } from '../../../gateway/supervision/supervision.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, readCase, submit } from '../../support/case-flow.ts';
-import { evaluate } from '../../support/evaluation-flow.ts';
+import { evaluate, readRectification, rectificationEvent } from '../../support/evaluation-flow.ts';
 import { supervisorOf } from '../../support/supervision.ts';
 import { DAY_MS, testClock } from '../../support/test-clock.ts';
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
           warningDaysLeft: 3,
           escalateAfterDays: 1,
           evaluationWindowDays: 3,
+          reRatingWindowDays: 2,
           visitDays: 2,
           rectifyDays: 5,
         },
@@ -94,5 +96,55 @@ describe("a province's own deadlines", () => {
     expect((await evaluate(gw, late.caseId, { level: 5, rated: 'handling' })).status).toBe(422);
     // The collecting window is 四川's (51): the defaults, 7 days.
     expect((await evaluate(gw, late.caseId, { level: 5, rated: 'collecting' })).status).toBe(201);
+  });
+
+  it('re-rates 云南’s rectifications by default after its own 2 days, 重庆’s after the default 7', async () => {
+    clock.set('2026-09-21T02:00:00Z');
+    /** A 差评 of a closed case of `item`, visited and explained by its handling province. */
+    const explained = async (item: string, province: string) => {
+      const { caseId } = await submit(gw, item);
+      await close(gw, province, caseId, clock.now().toISOString());
+      const res = await evaluate(gw, caseId, { level: 2, rated: 'handling' });
+      const id = res.body.rectification!.id;
+      await rectificationEvent(gw, id, 'visited', 'called', province);
+      expect((await rectificationEvent(gw, id, 'explained', 'rule', province)).status).toBe(200);
+      return id;
+    };
+    const yunnan = await explained('SF-009', 'province-yn');
+    const chongqing = await explained('RS-012', 'province-cq');
+    const read = async (id: string) =>
+      (
+        await readRectification<{ status: string; reRatingDueAt: string; reRating?: object }>(
+          gw,
+          id,
+        )
+      ).body;
+    expect((await read(yunnan)).reRatingDueAt).toBe(
+      new Date(clock.ms() + 2 * DAY_MS).toISOString(),
+    );
+    expect((await read(chongqing)).reRatingDueAt).toBe(
+      new Date(clock.ms() + 7 * DAY_MS).toISOString(),
+    );
+    const pass = (atMs: number) =>
+      recordDefaultReRatings(
+        {
+          rectifications: gw.services.rectifications,
+          provinces: gw.services.provinces,
+          log: gw.services.logger,
+          now: clock.now,
+        },
+        atMs,
+      );
+    const start = clock.ms();
+    expect(await pass(start + 2 * DAY_MS - 1)).toBe(0);
+    expect(await pass(start + 2 * DAY_MS)).toBe(1);
+    expect(await read(yunnan)).toMatchObject({
+      status: 'CLOSED',
+      reRating: { level: 3, source: 'default' },
+    });
+    expect((await read(chongqing)).status).toBe('EXPLAINED');
+    expect(await pass(start + 7 * DAY_MS - 1)).toBe(0);
+    expect(await pass(start + 7 * DAY_MS)).toBe(1);
+    expect((await read(chongqing)).status).toBe('CLOSED');
   });
 });

@@ -33,6 +33,13 @@ describe('the rectification lifecycle table', () => {
     expect(RECTIFICATION_LIFECYCLE.explained.from).toEqual(['VISITED']);
   });
 
+  it('lets the gateway re-rate by default from exactly the statuses the portal re-rates from, to CLOSED', () => {
+    const portal = RECTIFICATION_LIFECYCLE['re-rated'];
+    const byDefault = RECTIFICATION_LIFECYCLE['re-rated-by-default'];
+    expect(byDefault).toEqual({ ...portal, by: 'gateway' });
+    expect(byDefault.from).toEqual(['RECTIFIED', 'EXPLAINED']);
+  });
+
   it('supervises OPEN and VISITED, pauses APPEALED, and leaves the rest alone', () => {
     expect([...RECTIFICATION_SUPERVISED]).toEqual(['OPEN', 'VISITED']);
     expect([...RECTIFICATION_PAUSED]).toEqual(['APPEALED']);
