@@ -443,7 +443,7 @@ export const SETTINGS_SCHEMA = {
     },
     supervisionIntervalMs: {
       description:
-        'How often the worker looks for 督办 flags that fell due (warning, overdue with its 催办 notice, escalated) and records default ratings whose window ended.',
+        'How often the worker looks for 督办 flags that fell due (warning, overdue with its 催办 notice, escalated) and records default ratings and default re-ratings whose window ended.',
       type: 'integer',
       minimum: 1000,
       maximum: 3600000,
