@@ -248,6 +248,7 @@ export async function startWorkers(
       });
       await recordDefaultReRatings({
         rectifications: cases.rectifications,
+        policy: supervision.policy,
         provinces,
         log: logger,
         now,

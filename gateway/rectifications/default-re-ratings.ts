@@ -8,9 +8,13 @@
 // `re-rated-by-default` row): whichever comes first closes it, once, however many workers race,
 // and the other finds it CLOSED (the portal: 409 GW_ILLEGAL_TRANSITION, as any re-rating of a
 // closed one). The move is told like any other: the portal's callback, 督办 settled, counters.
+// Before its first look at a province, the pass opens the windows of the rectifications rectified
+// or explained before windows existed (re-rating-backfill.ts).
 import { counterField, type CounterDelta } from '../evaluations/rating-counters.ts';
 import { DEFAULT_LEVEL } from '../evaluations/evaluation.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { SupervisionPolicy } from '../supervision/supervision-policy.ts';
+import { openMissingReRatingWindows } from './re-rating-backfill.ts';
 import { RECTIFICATION_LIFECYCLE } from './rectification-lifecycle.ts';
 import type { LoadedRectification, RectificationStore } from './rectification-store.ts';
 
@@ -26,6 +30,8 @@ const WAITING: readonly string[] = RECTIFICATION_LIFECYCLE['re-rated-by-default'
 
 export interface DefaultReRatingDeps {
   rectifications: RectificationStore;
+  /** The owner provinces' reRatingWindowDays, for the windows from before the default. */
+  policy: SupervisionPolicy;
   /** The alliance's provinces, whose windows are looked at. */
   provinces: readonly string[];
   log: Logger;
@@ -37,6 +43,7 @@ export async function recordDefaultReRatings(
   deps: DefaultReRatingDeps,
   nowMs = deps.now().getTime(),
 ): Promise<number> {
+  await openMissingReRatingWindows(deps);
   const windows = deps.rectifications.reRatingWindows;
   let recorded = 0;
   for (const province of deps.provinces) {

@@ -2,10 +2,17 @@
 // owner province, a sorted set of the RECTIFIED or EXPLAINED ones waiting for their portal's
 // re-rating, scored by when the window ends. The move that rectifies or explains one opens its
 // window and every later move closes it, in the move's own Lua step (move-rectification.lua): here
-// they are only read by the default re-rating pass (default-re-ratings.ts), and put off or dropped
-// by it.
+// they are read by the default re-rating pass (default-re-ratings.ts), and put off or dropped by
+// it; the rectifications rectified or explained before there were windows get theirs once
+// (re-rating-backfill.ts).
+import { readFileSync } from 'node:fs';
+import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisClient } from '../shared/redis.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
+
+const OPEN = luaScript(
+  readFileSync(new URL('./scripts/open-re-rating-window.lua', import.meta.url), 'utf8'),
+);
 
 export class ReRatingWindows {
   readonly #redis: RedisClient;
@@ -31,6 +38,30 @@ export class ReRatingWindows {
   /** Looks at a window again at `atMs` (a default that failed), if it is still open. */
   async postpone(province: string, id: string, atMs: number): Promise<void> {
     await this.#redis.zadd(this.#keys.rating(province).reRatingWindows, 'XX', atMs, id);
+  }
+
+  /**
+   * Opens the window of one rectified or explained before windows existed, ending at `endMs`, if
+   * it is still in `status` and has none (open-re-rating-window.lua); true when opened now.
+   */
+  async open(province: string, id: string, status: string, endMs: number): Promise<boolean> {
+    const keys = this.#keys.rating(province);
+    const opened = await runScript(
+      this.#redis,
+      OPEN,
+      [keys.rectification(id), keys.reRatingWindows],
+      [id, status, endMs, new Date(endMs).toISOString()],
+    );
+    return opened === 1;
+  }
+
+  /** Whether a province's rectifications from before the windows have had theirs opened. */
+  async backfilled(province: string): Promise<boolean> {
+    return (await this.#redis.exists(this.#keys.rating(province).reRatingBackfilled)) === 1;
+  }
+
+  async markBackfilled(province: string, at: string): Promise<void> {
+    await this.#redis.set(this.#keys.rating(province).reRatingBackfilled, at);
   }
 
   /** A window whose rectification is gone or no longer waits (the move's step closes the rest). */

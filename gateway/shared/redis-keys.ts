@@ -126,6 +126,11 @@ export interface RatingKeys {
    * ones waiting for their portal's re-rating, for the default re-rating.
    */
   readonly reRatingWindows: string;
+  /**
+   * String: set once the rectifications rectified or explained before the default re-rating
+   * existed have had their windows opened (rectifications/re-rating-backfill.ts).
+   */
+  readonly reRatingBackfilled: string;
   /** Hash: one rectification. */
   rectification(id: string): string;
   /** List of a rectification's history entries (JSON). */
@@ -402,6 +407,7 @@ function ratingKeys(prefix: string, province: string): RatingKeys {
     evaluation: (caseId: string, rated: string) => `${base}:evaluation:${caseId}:${rated}`,
     windows: `${base}:windows`,
     reRatingWindows: `${base}:rects:re-rating-windows`,
+    reRatingBackfilled: `${base}:rects:re-rating-backfilled`,
     rectification: rect,
     rectificationHistory: (id: string) => `${rect(id)}:history`,
     rectificationEvents: (id: string) => `${rect(id)}:events`,

@@ -319,6 +319,7 @@ describe('a rectification whose listeners died with their process', () => {
       recordDefaultReRatings(
         {
           rectifications: gw.services.rectifications,
+          policy: gw.services.policy,
           provinces: [PROVINCE],
           log: gw.services.logger,
           now: () => new Date(atMs),

@@ -180,6 +180,7 @@ describe('redis keys', () => {
         k.evaluation(parent, 'collecting'),
         k.windows,
         k.reRatingWindows,
+        k.reRatingBackfilled,
         k.rectification(rect),
         k.rectificationHistory(rect),
         k.rectificationEvents(rect),

@@ -65,6 +65,7 @@ const defaults = (nowMs = clock.ms()) =>
   recordDefaultReRatings(
     {
       rectifications: gw.services.rectifications,
+      policy: gw.services.policy,
       provinces: gw.services.provinces,
       log: gw.services.logger,
       now: clock.now,
@@ -257,6 +258,57 @@ describe('a rectification its portal does not re-rate', () => {
       reRatedGood: before.reRatedGood + byPortal.length,
       defaultReRatings: before.defaultReRatings + first + second,
     });
+  });
+});
+
+describe('rectifications rectified or explained before the default re-rating existed', () => {
+  it('get, once per province, the window their move would have opened: re-rated by default when it ended, waiting otherwise', async () => {
+    clock.set('2027-01-04T02:00:00Z');
+    const keys = redisKeys(gw.config.keyPrefix, gw.config.redisShards).rating(PROVINCE);
+    const redis = gw.services.redis;
+    /** As the previous version stored it: no reRatingDueAt, no window, the walk not done. */
+    const asBefore = async (id: string) => {
+      await redis.hdel(keys.rectification(id), 'reRatingDueAt');
+      await redis.zrem(keys.reRatingWindows, id);
+      await redis.del(keys.reRatingBackfilled);
+    };
+    const old = await awaitingReRating('explained');
+    const oldMovedAt = clock.ms();
+    clock.advance(10 * DAY_MS);
+    const recent = await awaitingReRating('rectified');
+    const recentMovedAt = clock.ms();
+    const reRated = await awaitingReRating('rectified');
+    expect((await reRate(gw, reRated, { level: 4 })).status).toBe(200);
+    await asBefore(old);
+    await asBefore(recent);
+    expect((await rect(old)).reRatingDueAt).toBeUndefined();
+    clock.advance(DAY_MS);
+
+    // The old one's window ended 4 days ago: opened and re-rated in the same pass.
+    expect(await defaults()).toBe(1);
+    const closed = await rect(old);
+    expect(closed).toMatchObject({
+      status: 'CLOSED',
+      reRatingDueAt: new Date(oldMovedAt + 7 * DAY_MS).toISOString(),
+      reRating: { level: 3, source: 'default' },
+    });
+    // The recent one waits for the rest of its 7 days; the closed one gets none.
+    expect(await rect(recent)).toMatchObject({
+      status: 'RECTIFIED',
+      reRatingDueAt: new Date(recentMovedAt + 7 * DAY_MS).toISOString(),
+    });
+    expect(await windowEnd(recent)).toBe(recentMovedAt + 7 * DAY_MS);
+    expect(await windowEnd(reRated)).toBeUndefined();
+    expect(await redis.exists(keys.reRatingBackfilled)).toBe(1);
+
+    // Walked once: a later pass does not walk again.
+    const later = await awaitingReRating('explained');
+    await redis.hdel(keys.rectification(later), 'reRatingDueAt');
+    await redis.zrem(keys.reRatingWindows, later);
+    clock.advance(8 * DAY_MS);
+    expect(await defaults()).toBe(1);
+    expect((await rect(recent)).status).toBe('CLOSED');
+    expect((await rect(later)).status).toBe('EXPLAINED');
   });
 });
 

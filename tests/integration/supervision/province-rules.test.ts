@@ -129,6 +129,7 @@ describe("a province's own deadlines", () => {
       recordDefaultReRatings(
         {
           rectifications: gw.services.rectifications,
+          policy: gw.services.policy,
           provinces: gw.services.provinces,
           log: gw.services.logger,
           now: clock.now,
