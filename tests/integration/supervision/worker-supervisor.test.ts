@@ -1,14 +1,15 @@
-// The worker process runs the 督办 pass and the default ratings on its own
+// The worker process runs the 督办 pass, the default ratings and the default re-ratings on its own
 // (adapters/worker-process.ts, every GW_SUPERVISION_INTERVAL_MS): with an injected clock moved past
-// a case's due time and past a closed case's rating window, the flags and the default rating
-// appear without anyone calling a pass — and a subject whose record cannot be read does not stop
-// the others.
+// a case's due time, past a closed case's rating window and past an explained rectification's
+// re-rating window, the flags, the default rating and the default re-rating appear without anyone
+// calling a pass — and a subject whose record cannot be read does not stop the others.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../../../adapters/worker-process.ts';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, readCase, submit } from '../../support/case-flow.ts';
+import { evaluate, readRectification, rectificationEvent } from '../../support/evaluation-flow.ts';
 import { plainRedis, waitFor } from '../../support/redis.ts';
 import { DAY_MS, testClock } from '../../support/test-clock.ts';
 
@@ -74,5 +75,30 @@ describe('the worker’s supervisor', () => {
         .logLines()
         .some((l) => l.subject === `case:${broken}` && String(l.msg).includes('look failed')),
     ).toBe(true);
+  });
+
+  it('re-rates by default an explained rectification whose portal did not re-rate it in 7 days', async () => {
+    clock.set('2026-10-12T02:00:00Z');
+    const { caseId } = await submit(gw, 'SF-009');
+    await close(gw, 'province-yn', caseId, clock.now().toISOString());
+    const rated = await evaluate(gw, caseId, { level: 2, rated: 'handling' });
+    const id = rated.body.rectification!.id;
+    await rectificationEvent(gw, id, 'visited');
+    expect((await rectificationEvent(gw, id, 'explained')).body.status).toBe('EXPLAINED');
+    clock.advance(7 * DAY_MS);
+
+    const closed = await waitFor(
+      async () => {
+        const r = (
+          await readRectification<{ status: string; reRating?: { level: number; source: string } }>(
+            gw,
+            id,
+          )
+        ).body;
+        return r.status === 'CLOSED' ? r : undefined;
+      },
+      { timeoutMs: 8000, what: 'the default re-rating' },
+    );
+    expect(closed?.reRating).toMatchObject({ level: 3, source: 'default' });
   });
 });
