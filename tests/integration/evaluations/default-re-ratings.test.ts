@@ -319,6 +319,8 @@ describe('the console’s rectification page', () => {
     expect(at, `no #${id} on the page`).toBeGreaterThan(-1);
     return text.slice(at, text.indexOf(end, at));
   }
+  /** What a person reads: tags out (a time is a <time> element), spaces collapsed. */
+  const shown = (markup: string) => markup.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
   const china = (iso: string) =>
     new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -329,8 +331,10 @@ describe('the console’s rectification page', () => {
     const waiting = await (await ConsoleClient.signedIn(gw.url, 'operator-dev')).get(url);
     expect(waiting.status).toBe(200);
     const dueAt = (await rect(id)).reRatingDueAt!;
-    expect(part(waiting.text, 'rectification-re-rating-due')).toContain(china(dueAt));
-    expect(part(waiting.text, 'rectification-re-rating-due')).toContain('默认基本满意');
+    const due = part(waiting.text, 'rectification-re-rating-due');
+    expect(due).toContain(`<time datetime="${dueAt}">`);
+    expect(shown(due)).toContain(china(dueAt));
+    expect(shown(due)).toContain('默认基本满意');
     expect(waiting.text).not.toContain('id="rectification-re-rating"');
 
     clock.set(dueAt);
@@ -346,6 +350,8 @@ describe('the console’s rectification page', () => {
     const history = part(closed.text, 'rectification-history', '</ol>');
     expect([...history.matchAll(/data-step="(\w+)"/g)].map((m) => m[1]).at(-1)).toBe('CLOSED');
     expect(history).toContain('by default');
-    expect(history).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
+    // The note's deadline shown as every time on the page, not as the stored UTC instant.
+    expect(history).toContain(`<time datetime="${dueAt}">`);
+    expect(shown(history)).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/);
   });
 });
