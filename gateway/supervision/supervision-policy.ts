@@ -59,7 +59,6 @@ export const SUPERVISION_POLICY_SCHEMA = {
         'warningRatio',
         'escalateAfterDays',
         'evaluationWindowDays',
-        'reRatingWindowDays',
         'visitDays',
         'rectifyDays',
       ],
@@ -80,7 +79,14 @@ export const SUPERVISION_POLICY_SCHEMA = {
 } as const;
 
 type PolicyFile = FromSchema<typeof SUPERVISION_POLICY_SCHEMA>;
-export type ProvinceRule = Readonly<PolicyFile['defaults']>;
+export type ProvinceRule = Readonly<Required<PolicyFile['defaults']>>;
+
+/**
+ * Defaults a policy file may leave out: the settings added after the file's first version, so an
+ * operator's own file (GW_SUPERVISION_FILE) written before them still starts the new version, with
+ * the national practice (the shipped file's values).
+ */
+const LATER_DEFAULTS = { reRatingWindowDays: 7 } as const;
 
 export interface SupervisionPolicy {
   readonly defaults: ProvinceRule;
@@ -113,7 +119,7 @@ export function createSupervisionPolicy(
       `${source}: provinces ${strangers.join(', ')} are not alliance members`,
     );
   }
-  const defaults = Object.freeze({ ...raw.defaults });
+  const defaults: ProvinceRule = Object.freeze({ ...LATER_DEFAULTS, ...raw.defaults });
   const rules = new Map(
     Object.entries(overrides).map(([p, o]) => [p, Object.freeze({ ...defaults, ...o })]),
   );

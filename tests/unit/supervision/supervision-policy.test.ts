@@ -36,6 +36,16 @@ describe('the supervision policy', () => {
     expect(policy.forProvince(undefined)).toEqual(DEFAULTS);
   });
 
+  it('takes the national 7 days for reRatingWindowDays when a file written before the setting leaves it out, for every province', () => {
+    const { reRatingWindowDays: _left, ...before } = DEFAULTS;
+    const policy = createSupervisionPolicy(
+      { defaults: before, provinces: { '53': { rectifyDays: 7 } } },
+      MEMBERS,
+    );
+    expect(policy.defaults).toEqual(DEFAULTS);
+    expect(policy.forProvince('53')).toEqual({ ...DEFAULTS, rectifyDays: 7 });
+  });
+
   it('refuses a bad file naming every problem', () => {
     const bad = {
       defaults: { ...DEFAULTS, warningRatio: 1.5, rectifyDays: 0 },
