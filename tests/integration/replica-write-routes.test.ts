@@ -327,6 +327,11 @@ const WRITE_ROUTES: Record<string, Prepare> = {
     return (side) =>
       consolePost(side, 'operator-dev', `/console/catalogue/drafts/${draftId}/submit`);
   },
+  // 2026's calendar came from the seed files: a rerun of its recount asked again each time.
+  'POST /v1/admin/catalogue/calendars/{year}/recount': async () => (side) =>
+    api(side, 'operator-dev', 'POST', '/v1/admin/catalogue/calendars/2026/recount'),
+  'POST /console/catalogue/calendars/{year}/recount': async () => (side) =>
+    consolePost(side, 'operator-dev', '/console/catalogue/calendars/2026/recount'),
   'POST /console/catalogue/drafts/{draftId}/approve': async () => {
     const { draftId } = await draft('validate', 'submit');
     return (side) =>
