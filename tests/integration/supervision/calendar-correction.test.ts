@@ -23,14 +23,11 @@ import { close, readCase, submit, submitJoint, type JointFamily } from '../../su
 import { runCli, type CliRun } from '../../support/cli-run.ts';
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
 import { plainRedis, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { TEST_2027 } from '../../support/test-calendars.ts';
 import { testClock } from '../../support/test-clock.ts';
 
-const V1 = {
-  year: 2027,
-  source: 'test data: not the official 2027 notice',
-  holidays: ['2027-01-01', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
-  extraWorkingDays: ['2027-02-20'],
-};
+/** 2027 as first published (test data). */
+const V1 = TEST_2027;
 /** 元旦 extended to Monday 01-04. */
 const V2 = { ...V1, source: 'test data: corrected', holidays: ['2027-01-04', ...V1.holidays] };
 /** Friday 02-12 a working day again. */

@@ -7,8 +7,7 @@
 // from their anchor and their promised plus paused days; a rerun, or a run after one that died
 // midway, changes nothing twice. An injected clock; no sleeps.
 //
-// The 2027 calendar below is TEST DATA (a plausible 元旦 and 春节 with one 补班 Saturday), not
-// the State Council's notice: config/calendars/ holds no 2027 on purpose.
+// The 2027 calendar (tests/support/test-calendars.ts) is TEST DATA, not the State Council's notice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
 import { applyProvinceEvent } from '../../../gateway/cases/apply-event.ts';
@@ -27,14 +26,8 @@ import {
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 import { plainRedis, uniquePrefix } from '../../support/redis.ts';
+import { TEST_2027 } from '../../support/test-calendars.ts';
 import { testClock } from '../../support/test-clock.ts';
-
-const TEST_2027 = {
-  year: 2027,
-  source: 'test data: not the official 2027 notice',
-  holidays: ['2027-01-01', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12'],
-  extraWorkingDays: ['2027-02-20'],
-};
 
 const clock = testClock('2026-12-23T02:00:00Z');
 const prefix = uniquePrefix('recount');
