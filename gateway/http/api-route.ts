@@ -61,6 +61,11 @@ export interface RouteSpec<D, B, Q> {
    * refused by the row's kind or right check is audited under it (else under the operationId).
    */
   readonly action?: string;
+  /**
+   * The audit target of such a refusal, from the path's parameters, where the action's own entries
+   * name it otherwise than the path's first parameter does (a calendar year: `calendar-2027`).
+   */
+  readonly auditTarget?: (params: Record<string, string>) => string;
   readonly body?: RequestContract<B>;
   readonly query?: RequestContract<Q>;
   readonly operation: ApiOperation;

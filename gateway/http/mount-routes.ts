@@ -53,7 +53,8 @@ function accessCheck<D>(route: ApiRoute<D>, audit: AuditLog | undefined): Reques
       const client = clientOf(res);
       if (audit && client.kind === 'operator') {
         // The target is what the path names (a case, a draft…), else the path itself.
-        const target = Object.values(req.params as Record<string, string>)[0] ?? req.path;
+        const params = req.params as Record<string, string>;
+        const target = route.auditTarget?.(params) ?? Object.values(params)[0] ?? req.path;
         const action = route.action ?? route.operation.operationId;
         const request = { operator: client, requestId: locals(res).requestId };
         throw await refuseOperator(audit, request, { action, target }, detail);

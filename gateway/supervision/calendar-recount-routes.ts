@@ -125,6 +125,7 @@ export const CALENDAR_RECOUNT_ROUTES = [
     clients: ['operator'],
     right: 'catalogue:approve',
     action: 'calendar.recount.request',
+    auditTarget: (params) => `calendar-${params.year}`,
     operation: {
       operationId: 'rerunCalendarRecount',
       tags: ['catalogue admin'],

@@ -280,7 +280,7 @@ describe("an operator's rerun through the CLI", () => {
     expect(await Promise.all(others.map(view))).toEqual(right);
     expect(await rect(rectification)).toEqual(rightRect);
     expect(await auditOf('calendar.recount.request')).toEqual([
-      expect.objectContaining({ outcome: 'refused' }),
+      expect.objectContaining({ target: 'calendar-2027', outcome: 'refused' }),
       expect.objectContaining({
         actor: 'operator-dev',
         target: 'calendar-2027',
