@@ -13,6 +13,7 @@ import { PermanentDeliveryError, type ProvinceAdapter } from '../../../adapters/
 import { createAdapter } from '../../../adapters/kit/registry.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
+import { markedJsBlock } from '../../support/readme-block.ts';
 
 let dir: string;
 let receiver: ChildProcessWithoutNullStreams;
@@ -21,21 +22,16 @@ let stderr = '';
 let adapter: ProvinceAdapter;
 let url: string;
 
-function receiverBlock(readme: string): string {
-  const marked = readme
-    .split('<!-- yn-receiver:start -->')[1]
-    ?.split('<!-- yn-receiver:end -->')[0];
-  const code = /^```js\n([\s\S]*?)^```$/m.exec(marked ?? '')?.[1];
-  if (!code) throw new Error('adapters/yn/README.md has no ```js block between its markers');
-  return code;
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'yn-readme-receiver-'));
   const file = join(dir, 'yn-receiver.mjs');
   await writeFile(
     file,
-    receiverBlock(await readFile(projectPath('adapters/yn/README.md'), 'utf8')),
+    markedJsBlock(
+      await readFile(projectPath('adapters/yn/README.md'), 'utf8'),
+      'yn-receiver',
+      'adapters/yn/README.md',
+    ),
   );
   receiver = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0' }, cwd: dir });
   receiver.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

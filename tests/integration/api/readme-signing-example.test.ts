@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyDigest, sign } from '../../../gateway/client/signing.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { markedJsBlock } from '../../support/readme-block.ts';
 
 let gw: ApiGateway;
 let dir: string;
@@ -24,14 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function exampleBlock(): string {
-  const marked = readme
-    .split('<!-- signing-example:start -->')[1]
-    ?.split('<!-- signing-example:end -->')[0];
-  const code = /^```js\n([\s\S]*?)^```$/m.exec(marked ?? '')?.[1];
-  if (!code) throw new Error('README has no ```js block between the signing-example markers');
-  return code;
-}
+const exampleBlock = () => markedJsBlock(readme, 'signing-example', 'README.md');
 
 function run(file: string, env: Record<string, string>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
