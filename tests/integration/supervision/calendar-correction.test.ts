@@ -16,14 +16,18 @@ import type { AuditEntry } from '../../../gateway/audit/audit-log.ts';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import type { RecountRun } from '../../../gateway/supervision/calendar-recount.ts';
-import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { approveCalendarDraft } from '../../support/catalogue.ts';
+import type { ApiGateway } from '../../support/api-gateway.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 import { close, readCase, submit, submitJoint, type JointFamily } from '../../support/case-flow.ts';
 import { runCli, type CliRun } from '../../support/cli-run.ts';
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
 import { plainRedis, uniquePrefix, waitFor } from '../../support/redis.ts';
-import { TEST_2027 } from '../../support/test-calendars.ts';
+import {
+  publishCalendar,
+  recountEntries,
+  startTwoGateways,
+  TEST_2027,
+} from '../../support/test-calendars.ts';
 import { testClock } from '../../support/test-clock.ts';
 
 /** 2027 as first published (test data). */
@@ -41,9 +45,7 @@ let a: ApiGateway;
 let b: ApiGateway;
 
 beforeAll(async () => {
-  const env = { GW_KEY_PREFIX: prefix };
-  a = await startApiGateway(env, { now: clock.now, liveCatalogue: true });
-  b = await startApiGateway(env, { now: clock.now, liveCatalogue: true, relay: false });
+  [a, b] = await startTwoGateways(prefix, clock.now);
 }, 60_000);
 afterAll(async () => {
   await b?.close();
@@ -59,8 +61,6 @@ interface View {
 }
 const view = (id: string) => readCase<View>(a, id);
 const rect = async (id: string) => (await readRectification<View>(a, id)).body;
-const recountEntries = (history: { actor: string; note?: string }[]) =>
-  history.filter((h) => h.actor === 'supervisor' && h.note?.includes('工作日历重新计算'));
 const boardDue = (kind: 'case' | 'rectification', id: string) =>
   a.services.board.dueTime({ kind, id });
 const recountState = async () =>
@@ -70,10 +70,7 @@ const recountState = async () =>
   >;
 
 /** Publishes a 2027 version as two operators would; both gateways serve it at once. */
-async function publish(calendar: typeof V1) {
-  await approveCalendarDraft(a.client('operator-dev'), a.client('operator-dev-2'), calendar);
-  await b.services.catalogue.sync();
-}
+const publish = (calendar: typeof V1) => publishCalendar(a, b, calendar);
 
 /** Both gateways look for pending years once the publication settled: the runs made. */
 async function runBoth() {

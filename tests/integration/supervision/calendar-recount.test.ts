@@ -13,8 +13,7 @@ import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
 import { applyProvinceEvent } from '../../../gateway/cases/apply-event.ts';
 import type { CaseRecord } from '../../../gateway/cases/case-record.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
-import { approveCalendarDraft } from '../../support/catalogue.ts';
-import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import type { ApiGateway } from '../../support/api-gateway.ts';
 import {
   close,
   event,
@@ -26,7 +25,12 @@ import {
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 import { plainRedis, uniquePrefix } from '../../support/redis.ts';
-import { TEST_2027 } from '../../support/test-calendars.ts';
+import {
+  publishCalendar,
+  recountEntries,
+  startTwoGateways,
+  TEST_2027,
+} from '../../support/test-calendars.ts';
 import { testClock } from '../../support/test-clock.ts';
 
 const clock = testClock('2026-12-23T02:00:00Z');
@@ -36,9 +40,7 @@ let a: ApiGateway;
 let b: ApiGateway;
 
 beforeAll(async () => {
-  const env = { GW_KEY_PREFIX: prefix };
-  a = await startApiGateway(env, { now: clock.now, liveCatalogue: true });
-  b = await startApiGateway(env, { now: clock.now, liveCatalogue: true, relay: false });
+  [a, b] = await startTwoGateways(prefix, clock.now);
 }, 60_000);
 afterAll(async () => {
   await b?.close();
@@ -61,17 +63,11 @@ interface RectView {
 
 const view = (id: string) => readCase<CaseView>(a, id);
 const rect = async (id: string) => (await readRectification<RectView>(a, id)).body;
-const recountEntries = (history: { actor: string; note?: string }[]) =>
-  history.filter((h) => h.actor === 'supervisor' && h.note?.includes('工作日历重新计算'));
 const boardDue = (kind: 'case' | 'rectification', id: string) =>
   a.services.board.dueTime({ kind, id });
 
-/** Approves a 2027 calendar draft through the console's API, as two operators would. */
-async function publish2027() {
-  await approveCalendarDraft(a.client('operator-dev'), a.client('operator-dev-2'), TEST_2027);
-  // Gateway a serves it at once (its approve syncs); b at its next reload: now, not after a poll.
-  await b.services.catalogue.sync();
-}
+/** Approves a 2027 calendar draft as two operators would; both gateways serve it at once. */
+const publish2027 = () => publishCalendar(a, b, TEST_2027);
 
 // What the cases and the rectification were, made before the publication.
 let holiday: string; // SF-009 from Wednesday 12/23: Mon–Fri due Friday 2027-01-01, 元旦
