@@ -12,14 +12,9 @@ import { close, readCase, submit } from '../../support/case-flow.ts';
 import { evaluate, readRectification } from '../../support/evaluation-flow.ts';
 import { startRedisCluster, type RedisClusterHandle } from '../../support/redis-cluster.ts';
 import { uniquePrefix } from '../../support/redis.ts';
+import { TEST_2027 } from '../../support/test-calendars.ts';
 import { testClock } from '../../support/test-clock.ts';
 
-const TEST_2027 = {
-  year: 2027,
-  source: 'test data: not the official 2027 notice',
-  holidays: ['2027-01-01'],
-  extraWorkingDays: [],
-};
 const clock = testClock('2026-12-23T02:00:00Z');
 let cluster: RedisClusterHandle;
 let gw: ApiGateway;

@@ -11,14 +11,9 @@ import { readCase, submit } from '../../support/case-flow.ts';
 import { publishCalendarDirect } from '../../support/catalogue.ts';
 import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process.ts';
 import { plainRedis, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { TEST_2027 } from '../../support/test-calendars.ts';
 import { testClock } from '../../support/test-clock.ts';
 
-const TEST_2027 = {
-  year: 2027,
-  source: 'test data: not the official 2027 notice',
-  holidays: ['2027-01-01'],
-  extraWorkingDays: [],
-};
 const clock = testClock('2026-12-23T02:00:00Z');
 const prefix = uniquePrefix('recount-process');
 const redis = plainRedis();
