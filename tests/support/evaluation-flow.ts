@@ -1,4 +1,5 @@
 // Evaluating cases and moving rectifications over the real API (gateway/README.md#evaluations).
+import { recordDefaultReRatings } from '../../gateway/rectifications/default-re-ratings.ts';
 import type { ApiGateway } from './api-gateway.ts';
 
 let n = 0;
@@ -80,4 +81,21 @@ export async function readRectification<T = Record<string, unknown>>(
   client = 'operator-dev',
 ) {
   return gw.client(client).request<T>('GET', `/v1/rectifications/${id}`);
+}
+
+/**
+ * One pass of the default re-rating (rectifications/default-re-ratings.ts) over a test gateway's
+ * stores and policy, as a worker runs it, at `atMs`; how many it re-rated.
+ */
+export function defaultReRatingPass(gw: ApiGateway, now: () => Date, atMs?: number) {
+  return recordDefaultReRatings(
+    {
+      rectifications: gw.services.rectifications,
+      policy: gw.services.policy,
+      provinces: gw.services.provinces,
+      log: gw.services.logger,
+      now,
+    },
+    atMs,
+  );
 }

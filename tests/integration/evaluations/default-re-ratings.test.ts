@@ -8,12 +8,12 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallbackJobData } from '../../../gateway/callbacks/callback-queue.ts';
-import { recordDefaultReRatings } from '../../../gateway/rectifications/default-re-ratings.ts';
 import { CALLBACK_QUEUE, redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, submit } from '../../support/case-flow.ts';
 import { ConsoleClient } from '../../support/console-client.ts';
 import {
+  defaultReRatingPass,
   evaluate,
   readRectification,
   rectificationEvent,
@@ -61,17 +61,7 @@ async function awaitingReRating(move: 'rectified' | 'explained'): Promise<string
   return id;
 }
 
-const defaults = (nowMs = clock.ms()) =>
-  recordDefaultReRatings(
-    {
-      rectifications: gw.services.rectifications,
-      policy: gw.services.policy,
-      provinces: gw.services.provinces,
-      log: gw.services.logger,
-      now: clock.now,
-    },
-    nowMs,
-  );
+const defaults = (nowMs = clock.ms()) => defaultReRatingPass(gw, clock.now, nowMs);
 
 const windowEnd = (id: string) => gw.services.rectifications.reRatingWindows.endOf(PROVINCE, id);
 

@@ -6,11 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfChinaDay } from '../../../gateway/calendar/working-days.ts';
-import { recordDefaultReRatings } from '../../../gateway/rectifications/default-re-ratings.ts';
 import { superviseOnce } from '../../../gateway/supervision/supervision.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, readCase, submit } from '../../support/case-flow.ts';
-import { evaluate, readRectification, rectificationEvent } from '../../support/evaluation-flow.ts';
+import {
+  defaultReRatingPass,
+  evaluate,
+  readRectification,
+  rectificationEvent,
+} from '../../support/evaluation-flow.ts';
 import { supervisorOf } from '../../support/supervision.ts';
 import { DAY_MS, testClock } from '../../support/test-clock.ts';
 
@@ -125,17 +129,7 @@ describe("a province's own deadlines", () => {
     expect((await read(chongqing)).reRatingDueAt).toBe(
       new Date(clock.ms() + 7 * DAY_MS).toISOString(),
     );
-    const pass = (atMs: number) =>
-      recordDefaultReRatings(
-        {
-          rectifications: gw.services.rectifications,
-          policy: gw.services.policy,
-          provinces: gw.services.provinces,
-          log: gw.services.logger,
-          now: clock.now,
-        },
-        atMs,
-      );
+    const pass = (atMs: number) => defaultReRatingPass(gw, clock.now, atMs);
     const start = clock.ms();
     expect(await pass(start + 2 * DAY_MS - 1)).toBe(0);
     expect(await pass(start + 2 * DAY_MS)).toBe(1);
