@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/private-redis.ts';
 import { waitFor } from '../support/redis.ts';
 
 const script = new URL('../../scripts/start.ts', import.meta.url).pathname;
@@ -55,26 +54,44 @@ function run(env: NodeJS.ProcessEnv, how: 'script' | 'npm' = 'script') {
     await redis.shutdown('NOSAVE').catch(() => undefined);
     redis.disconnect();
   };
-  return { child, exit, output: () => output, stopAll };
+  /**
+   * Resolves with the first match of `pattern` in the output. A start that fails (a port taken
+   * between the test choosing it and the process binding it, say) exits at once: refused then,
+   * with the output, rather than waited on to the bound; the bound's refusal carries it too.
+   */
+  const printed = async (pattern: RegExp, what: string): Promise<RegExpExecArray> => {
+    const tail = () => output.split('\n').slice(-40).join('\n');
+    let exited = false;
+    void exit.then(() => (exited = true));
+    const seen = await waitFor(() => pattern.exec(output) ?? (exited ? 'exited' : null), {
+      timeoutMs: 90_000,
+      what,
+    }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; its output:\n${tail()}`);
+    });
+    if (seen === 'exited' || seen === null) {
+      throw new Error(
+        `npm start exited (${child.exitCode ?? child.signalCode}) before ${what}; its output:\n${tail()}`,
+      );
+    }
+    return seen;
+  };
+  return { child, exit, output: () => output, printed, stopAll };
 }
 
 /**
  * The waits are bounds on a start, not its measure: compiling the catalogue and starting the
  * workers took 27 s on this 2-core machine under a load of 15 (3–5 s when it is quiet).
  */
-async function startsAndStops(
-  started: ReturnType<typeof run>,
-  port: number,
-  portalPort: number,
-  sandboxDir: string,
-) {
+async function startsAndStops(started: ReturnType<typeof run>, sandboxDir: string) {
+  const { port, portalPort } = await startedOn(started);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
-    timeoutMs: 90_000,
+    timeoutMs: 30_000,
     what: 'readyz 200',
   });
   const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
   expect(redisUrl).toBeDefined();
-  // The portal starts last, once the gateway, workers and sandboxes are up.
+  // The portal starts last, once the gateway, workers and sandboxes are up: it is up already.
   const loginPage = await waitFor(
     async () => {
       const res = await fetch(`http://127.0.0.1:${portalPort}/login`);
@@ -112,6 +129,18 @@ async function startsAndStops(
   await stopsEverything(started, redisUrl!, port, portalPort);
 }
 
+/**
+ * Where the gateway and the portal listen, from start's line once everything is up (the portal
+ * starts last, after the gateway, workers and sandboxes).
+ */
+async function startedOn(started: ReturnType<typeof run>) {
+  const ready = await started.printed(
+    /gateway ready on http:\/\/localhost:(\d+) .*taxpayer portal on http:\/\/127\.0\.0\.1:(\d+)/,
+    'the whole system started',
+  );
+  return { port: Number(ready[1]), portalPort: Number(ready[2]) };
+}
+
 /** npm (or the script) exits 0 after the gateway drained; Redis, gateway and portal are gone. */
 async function stopsEverything(
   started: ReturnType<typeof run>,
@@ -136,11 +165,16 @@ async function stopsEverything(
   await expect(fetch(`http://127.0.0.1:${portalPort}/login`)).rejects.toThrow();
 }
 
-function startEnv(port: number, portalPort: number, sandboxDir: string): NodeJS.ProcessEnv {
+/**
+ * Port 0 for the gateway and the portal: the kernel picks free ones as they bind, and start says
+ * which. A port the test chose beforehand could be taken in between (by another test's outgoing
+ * connection, say), and the start then fails.
+ */
+function startEnv(sandboxDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PORT: String(port),
-    PORTAL_PORT: String(portalPort),
+    PORT: '0',
+    PORTAL_PORT: '0',
     GW_REDIS_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-')),
     GW_SANDBOX_DIR: sandboxDir,
   };
@@ -149,28 +183,21 @@ function startEnv(port: number, portalPort: number, sandboxDir: string): NodeJS.
 }
 
 describe('npm start', () => {
-  it('serves /readyz 200 with a private Redis, the portal on PORTAL_PORT, fails and restores the yn sandbox by its faults.json, and stops them all cleanly on a terminal Ctrl-C (SIGINT to npm and node)', async () => {
-    const port = await freePort();
-    const portalPort = await freePort();
+  it('serves /readyz 200 with a private Redis and the portal where start says (ports 0), fails and restores the yn sandbox by its faults.json, and stops them all cleanly on a terminal Ctrl-C (SIGINT to npm and node)', async () => {
     const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
-    const started = run(startEnv(port, portalPort, sandboxDir), 'npm');
+    const started = run(startEnv(sandboxDir), 'npm');
     try {
-      await startsAndStops(started, port, portalPort, sandboxDir);
+      await startsAndStops(started, sandboxDir);
     } finally {
       await started.stopAll();
     }
   }, 180_000);
 
   it('stops everything cleanly when a supervisor sends SIGTERM to the npm process alone (node was left running, orphaned)', async () => {
-    const port = await freePort();
-    const portalPort = await freePort();
     const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
-    const started = run(startEnv(port, portalPort, sandboxDir), 'npm');
+    const started = run(startEnv(sandboxDir), 'npm');
     try {
-      await waitFor(async () => started.output().includes('taxpayer portal listening'), {
-        timeoutMs: 90_000,
-        what: 'the whole system started',
-      });
+      const { port, portalPort } = await startedOn(started);
       const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
       expect(redisUrl).toBeDefined();
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
