@@ -66,6 +66,11 @@ export function startFailure(error: unknown, redisUrl: string | undefined): stri
     return `cannot reach Redis at ${redisUrl} (${why}): start that Redis, or unset REDIS_URL and \`npm start\` runs a private one`;
   }
   if (error instanceof ConfigError) return error.message;
+  // The likeliest start failure of all: a second `npm start`, or another program on 8080 or 8081.
+  const listen = error as { code?: unknown; address?: unknown; port?: unknown };
+  if (listen.code === 'EADDRINUSE') {
+    return `start failed: ${String(listen.address)}:${String(listen.port)} is already in use (another \`npm start\`, or another program, listens there): stop it, or choose free ports with PORT (the gateway) and PORTAL_PORT (the taxpayer portal)`;
+  }
   return `start failed: ${describeFailure(error)}`;
 }
 

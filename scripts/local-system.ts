@@ -83,81 +83,100 @@ export async function startLocalSystem(
   logger: Logger,
   options: LocalSystemOptions = {},
 ): Promise<LocalSystem> {
-  let gateway = await startGateway(config, logger);
-  const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
-  const settings = loadAdapterSettings({ env: config.env, file: config.adaptersFile });
-  const sandboxes = new Map<AdapterId, Sandbox>();
-  const urls: Partial<Record<AdapterId, string>> = {};
-  const newSandbox = (id: AdapterId) =>
-    createSandbox(id, {
-      settings: settings[id],
-      progression: {
-        gatewayUrl,
-        secret: devSecret(`province-${id}`),
-        delaysMs: options.progressionDelayMs ?? 300,
-        enabled: !options.quietSandboxes?.includes(id),
-        retryBaseMs: options.eventRetry?.baseMs,
-        retryMaxMs: options.eventRetry?.maxMs,
-        retryForMs: options.eventRetry?.forMs,
-      },
-      ...(options.sandboxDataDir ? { dataDir: options.sandboxDataDir } : {}),
-    });
-  for (const id of ADAPTER_IDS) {
-    const sandbox = newSandbox(id);
-    urls[id] = (await sandbox.start(0, '127.0.0.1')).url;
-    sandboxes.set(id, sandbox);
-  }
-  const sandboxed = sandboxUrlsForPlaceholders(settings, urls);
-  const platformUrls = Object.fromEntries(
-    ADAPTER_IDS.filter((id) => !sandboxed[id]).map((id) => [id, settings[id].baseUrl]),
-  );
-  const workers = await startWorkers(config, logger, {
-    adapters: options.workerAdapters,
-    adapterSettings: withBaseUrls(settings, sandboxed),
-  });
-  logger.info({ sandboxes: urls }, 'province sandboxes listening');
-  const portal = options.portalEnv
-    ? await startPortal({
-        config: loadPortalConfig({
-          PORTAL_GATEWAY_URL: gatewayUrl,
-          PORTAL_REDIS_URL: config.redisUrl,
-          // Its own keys beside the gateway's: a test run's systems, each with its own gateway
-          // prefix, never share a portal's sessions or case lists.
-          PORTAL_REDIS_PREFIX: `${config.keyPrefix}-portal`,
-          ...options.portalEnv,
-        }),
-        warn: (message) => logger.warn(message),
-      })
-    : undefined;
-  if (portal) logger.info({ url: portal.url }, 'taxpayer portal listening');
-  return {
-    get gateway() {
-      return gateway;
-    },
-    workers,
-    sandboxes,
-    sandboxUrls: urls as Record<AdapterId, string>,
-    platformUrls,
-    gatewayUrl,
-    restartGateway: async () => {
-      const { port } = gateway;
-      await gateway.stop();
-      gateway = await startGateway({ ...config, port }, logger);
-      return gateway;
-    },
-    restartSandbox: async (id) => {
-      await sandboxes.get(id)?.stop();
-      const sandbox = newSandbox(id);
-      await sandbox.start(Number(new URL(urls[id] ?? '').port), '127.0.0.1');
-      sandboxes.set(id, sandbox);
-      return sandbox;
-    },
-    ...(portal ? { portal } : {}),
-    stop: async () => {
-      await portal?.stop();
-      await gateway.stop();
-      await workers.stop();
-      await Promise.all([...sandboxes.values()].map((s) => s.stop()));
-    },
+  // The portal's settings are read before anything starts: a wrong one fails the start at once,
+  // with nothing to stop. Its gateway URL is filled in once the gateway listens.
+  const portalSettings = options.portalEnv && {
+    PORTAL_REDIS_URL: config.redisUrl,
+    // Its own keys beside the gateway's: a test run's systems, each with its own gateway
+    // prefix, never share a portal's sessions or case lists.
+    PORTAL_REDIS_PREFIX: `${config.keyPrefix}-portal`,
+    ...options.portalEnv,
   };
+  if (portalSettings)
+    loadPortalConfig({ PORTAL_GATEWAY_URL: 'http://127.0.0.1:0', ...portalSettings });
+  // What has started, stopped again in reverse should a later part fail to start (a port taken):
+  // the caller then sees that one error, not the started parts' complaints as their Redis goes.
+  const started: (() => Promise<unknown>)[] = [];
+  try {
+    return await startParts();
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+
+  async function startParts(): Promise<LocalSystem> {
+    let gateway = await startGateway(config, logger);
+    started.push(() => gateway.stop());
+    const gatewayUrl = `http://127.0.0.1:${gateway.port}`;
+    const settings = loadAdapterSettings({ env: config.env, file: config.adaptersFile });
+    const sandboxes = new Map<AdapterId, Sandbox>();
+    const urls: Partial<Record<AdapterId, string>> = {};
+    const newSandbox = (id: AdapterId) =>
+      createSandbox(id, {
+        settings: settings[id],
+        progression: {
+          gatewayUrl,
+          secret: devSecret(`province-${id}`),
+          delaysMs: options.progressionDelayMs ?? 300,
+          enabled: !options.quietSandboxes?.includes(id),
+          retryBaseMs: options.eventRetry?.baseMs,
+          retryMaxMs: options.eventRetry?.maxMs,
+          retryForMs: options.eventRetry?.forMs,
+        },
+        ...(options.sandboxDataDir ? { dataDir: options.sandboxDataDir } : {}),
+      });
+    for (const id of ADAPTER_IDS) {
+      const sandbox = newSandbox(id);
+      urls[id] = (await sandbox.start(0, '127.0.0.1')).url;
+      sandboxes.set(id, sandbox);
+      started.push(() => sandbox.stop());
+    }
+    const sandboxed = sandboxUrlsForPlaceholders(settings, urls);
+    const platformUrls = Object.fromEntries(
+      ADAPTER_IDS.filter((id) => !sandboxed[id]).map((id) => [id, settings[id].baseUrl]),
+    );
+    const workers = await startWorkers(config, logger, {
+      adapters: options.workerAdapters,
+      adapterSettings: withBaseUrls(settings, sandboxed),
+    });
+    started.push(() => workers.stop());
+    logger.info({ sandboxes: urls }, 'province sandboxes listening');
+    const portal = portalSettings
+      ? await startPortal({
+          config: loadPortalConfig({ PORTAL_GATEWAY_URL: gatewayUrl, ...portalSettings }),
+          warn: (message) => logger.warn(message),
+        })
+      : undefined;
+    if (portal) logger.info({ url: portal.url }, 'taxpayer portal listening');
+    return {
+      get gateway() {
+        return gateway;
+      },
+      workers,
+      sandboxes,
+      sandboxUrls: urls as Record<AdapterId, string>,
+      platformUrls,
+      gatewayUrl,
+      restartGateway: async () => {
+        const { port } = gateway;
+        await gateway.stop();
+        gateway = await startGateway({ ...config, port }, logger);
+        return gateway;
+      },
+      restartSandbox: async (id) => {
+        await sandboxes.get(id)?.stop();
+        const sandbox = newSandbox(id);
+        await sandbox.start(Number(new URL(urls[id] ?? '').port), '127.0.0.1');
+        sandboxes.set(id, sandbox);
+        return sandbox;
+      },
+      ...(portal ? { portal } : {}),
+      stop: async () => {
+        await portal?.stop();
+        await gateway.stop();
+        await workers.stop();
+        await Promise.all([...sandboxes.values()].map((s) => s.stop()));
+      },
+    };
+  }
 }

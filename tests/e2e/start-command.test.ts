@@ -4,6 +4,7 @@
 // faults.json and brings it back.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -207,6 +208,35 @@ describe('npm start', () => {
       await started.stopAll();
     }
   }, 180_000);
+
+  it('with the portal port taken: says which address is in use and what to set, stops the gateway, workers and private Redis it had started, and none of them complains of the others going', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as AddressInfo).port;
+    const env = { ...startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'))) };
+    env.PORTAL_PORT = String(takenPort);
+    const started = run(env);
+    try {
+      expect(await started.exit).toBe(1);
+      expect(started.output()).toContain(
+        `start failed: 127.0.0.1:${takenPort} is already in use (another \`npm start\`, or another program, listens there): stop it, or choose free ports with PORT (the gateway) and PORTAL_PORT (the taxpayer portal)`,
+      );
+      expect(started.output()).toContain('"msg":"shutdown: complete"');
+      expect(started.output()).not.toMatch(/worker error|ECONNRESET|ECONNREFUSED/);
+      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
+      expect(redisUrl).toBeDefined();
+      const probe = new Redis(redisUrl!, {
+        lazyConnect: true,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+      });
+      probe.on('error', () => undefined);
+      await expect(probe.connect()).rejects.toThrow();
+    } finally {
+      await started.stopAll();
+      taken.close();
+    }
+  }, 120_000);
 
   it('explains what to install when redis-server is missing and REDIS_URL is unset', async () => {
     const env = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? '/tmp' };
