@@ -1,7 +1,8 @@
 // The real gateway entry point (gateway/main.ts) in a child process, on the test run's Redis under
 // the key prefix given, for tests of commands that talk to a gateway over the network only (the
-// operator CLI, a process killed mid-request). Ready when /readyz answers 200; stop() sends SIGTERM
-// and waits for the exit, kill() SIGKILL.
+// operator CLI, a process killed mid-request). Ready when /readyz answers 200 (a port found free but
+// taken before the gateway bound it is tried again on another); stop() sends SIGTERM and waits for
+// the exit, kill() SIGKILL.
 import { freePort } from '../../scripts/private-redis.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { startNodeChild } from './node-child.ts';
@@ -15,41 +16,53 @@ export interface GatewayProcess {
   kill: () => Promise<void>;
 }
 
+/** How many ports are tried, each found free then taken by another process before the gateway bound it. */
+const PORT_TRIES = 5;
+
 export async function startGatewayProcess(
   keyPrefix: string,
   env: Record<string, string> = {},
   { readyWithinMs = 20_000 } = {},
 ): Promise<GatewayProcess> {
-  const port = await freePort();
-  const { child, output, exited } = startNodeChild(projectPath('gateway/main.ts'), {
-    REDIS_URL: testRedisUrl(),
-    GW_KEY_PREFIX: keyPrefix,
-    GW_DATA_KEYS: testDataKeys(),
-    GW_HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(
-      async () => child.exitCode === null && (await fetch(`${url}/readyz`)).status === 200,
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const { child, output, exited } = startNodeChild(projectPath('gateway/main.ts'), {
+      REDIS_URL: testRedisUrl(),
+      GW_KEY_PREFIX: keyPrefix,
+      GW_DATA_KEYS: testDataKeys(),
+      GW_HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...env,
+    });
+    const url = `http://127.0.0.1:${port}`;
+    // A process that exited is not waited on to the bound: its output says why at once.
+    const ready = await waitFor(
+      async () =>
+        child.exitCode !== null ? 'exited' : (await fetch(`${url}/readyz`)).status === 200,
       { timeoutMs: readyWithinMs, what: 'gateway process ready' },
-    );
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output()}`);
+    ).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw new Error(`${(error as Error).message}\n${output()}`);
+    });
+    if (ready === 'exited') {
+      await exited;
+      // The port found free was taken before the gateway bound it (test files run side by side).
+      if (output().includes('EADDRINUSE') && env.PORT === undefined && attempt < PORT_TRIES)
+        continue;
+      throw new Error(`gateway process exited before it was ready:\n${output()}`);
+    }
+    return {
+      url,
+      output,
+      stop: async () => {
+        if (child.exitCode === null) child.kill('SIGTERM');
+        await exited;
+      },
+      kill: async () => {
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await exited;
+      },
+    };
   }
-  return {
-    url,
-    output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-    kill: async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
 }
