@@ -1,11 +1,12 @@
 // The common shape of a process entry point (gateway, worker): load and validate config (a bad
 // config prints every problem and exits 1), create the root logger, start, and stop gracefully on
-// SIGTERM/SIGINT within the shutdown deadline: exit 0 once everything closed cleanly, else 1 with
-// "<name> did not stop cleanly" (README.md#operations, Shutdown). A signal during start aborts the
-// start's AbortSignal: a start that gives up on it (waiting for a Redis that is down, or one that
-// stopped answering) ends with exit 0 and "<name> stopped before it started"; a start that fails
-// for a reason of its own, even after the signal (a catalogue that does not compile, a Redis that
-// refuses it), is a failed start: "<name> failed to start", exit 1 (shared/start-abort.ts).
+// SIGTERM, SIGINT or SIGHUP within the shutdown deadline: exit 0 once everything closed cleanly,
+// else 1 with "<name> did not stop cleanly" (README.md#operations, Shutdown). A signal during start
+// aborts the start's AbortSignal: a start that gives up on it (waiting for a Redis that is down, or
+// one that stopped answering) ends with exit 0 and "<name> stopped before it started"; a start
+// that fails for a reason of its own, even after the signal (a catalogue that does not compile, a
+// Redis that refuses it), is a failed start: "<name> failed to start", exit 1
+// (shared/start-abort.ts).
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts';
 import { createLogger, loggerSettings, type Logger } from './logger.ts';
 import { causedByAbort } from './start-abort.ts';

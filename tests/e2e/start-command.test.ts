@@ -3,7 +3,7 @@
 // in a child process. An operator rehearsing an outage fails a province through the sandboxes'
 // faults.json and brings it back.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,8 +23,46 @@ const npmStart = (): [string, string[]] =>
     ? [process.execPath, [process.env.npm_execpath, 'start']]
     : ['npm', ['start']];
 
-function run(env: NodeJS.ProcessEnv, how: 'script' | 'npm' = 'script') {
-  const [command, args] = how === 'npm' ? npmStart() : [process.execPath, [script]];
+/**
+ * The processes whose environment names this sandbox folder: everything a start began (npm, sh,
+ * node and the redis-server it spawned inherit it), wherever its process group or session.
+ */
+function processesOf(sandboxDir: string): string[] {
+  const marker = `GW_SANDBOX_DIR=${sandboxDir}\0`;
+  return readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(marker);
+    } catch {
+      return false; // gone meanwhile, or not ours to read
+    }
+  });
+}
+
+/**
+ * Whether a process has ended: gone, or a zombie (exited; its new parent, in a container perhaps
+ * not an init that reaps, has not collected it).
+ */
+function ended(pid: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+function run(
+  env: NodeJS.ProcessEnv,
+  how: 'script' | 'npm' | 'terminal' = 'script',
+  terminalArgs: string[] = [],
+) {
+  const [command, args] =
+    how === 'npm'
+      ? npmStart()
+      : how === 'terminal'
+        ? ['script', terminalArgs]
+        : [process.execPath, [script]];
   // Its own process group: should the test fail half-way, `stopAll` ends the script and all it
   // started (Redis, workers, sandboxes, the portal) rather than leaving them to the machine. It is
   // also what a terminal's Ctrl-C reaches: the whole group.
@@ -206,6 +244,44 @@ describe('npm start', () => {
       await stopsEverything(started, redisUrl!, port, portalPort);
     } finally {
       await started.stopAll();
+    }
+  }, 180_000);
+
+  it('stops everything, the private Redis too, when its terminal closes (SIGHUP to the foreground group), leaving no process of it behind', async () => {
+    const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
+    // A terminal of its own: script(1) runs npm start on a pseudo-terminal, as a shell in a
+    // terminal window does; SIGKILL to script closes the terminal's master side, and the kernel
+    // then sends SIGHUP to the foreground process group, as closing the window (or an ssh session
+    // dropping) does. The private redis-server runs in a group of its own, out of the hang-up's
+    // reach: only the start's stop ends it.
+    const [npm, args] = npmStart();
+    const inTerminal = run(startEnv(sandboxDir), 'terminal', [
+      '-qfec',
+      [npm, ...args].map((word) => `'${word}'`).join(' '),
+      '/dev/null',
+    ]);
+    try {
+      const { port, portalPort } = await startedOn(inTerminal);
+      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(inTerminal.output())?.[0];
+      expect(redisUrl).toBeDefined();
+      // npm, its shell and node; redis-server rewrites its environment (its process title), so
+      // it is known by the process id it gives.
+      const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 0 });
+      const redisPid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
+      redis.disconnect();
+      expect(redisPid).toBeDefined();
+      const system = [...processesOf(sandboxDir), redisPid!];
+      expect(system.length).toBeGreaterThanOrEqual(3);
+      inTerminal.child.kill('SIGKILL');
+      await waitFor(() => system.every(ended), {
+        timeoutMs: 30_000,
+        what: 'npm, node and redis-server ended',
+      });
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+      await expect(fetch(`http://127.0.0.1:${portalPort}/login`)).rejects.toThrow();
+    } finally {
+      await inTerminal.stopAll();
+      for (const pid of processesOf(sandboxDir)) process.kill(Number(pid), 'SIGKILL');
     }
   }, 180_000);
 

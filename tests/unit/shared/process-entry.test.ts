@@ -1,5 +1,5 @@
 // How a process entry (gateway/shared/process-entry.ts: the gateway's and the worker's) stops on
-// SIGTERM, in real child processes (tests/support/log-child.ts): a SIGTERM during start aborts the
+// SIGTERM (and SIGHUP), in real child processes (tests/support/log-child.ts): a SIGTERM during start aborts the
 // start's signal; a start that gives up on it exits 0, "stopped before it started"; one that then
 // fails for a reason of its own exits 1, "failed to start"; one that does not give up is waited
 // for, then what it started is stopped, exit 0; a stop that reports something left open, or never
@@ -77,6 +77,15 @@ describe('runProcess on SIGTERM', () => {
       'log-child stopping',
       'log-child did not stop cleanly',
     ]);
+  });
+
+  it('stops cleanly on SIGHUP, its terminal closed: exits 0, not killed by the signal as Node would by default', async () => {
+    const child = startLogChild('serve', { LOG_FLUSH_MS: '0' });
+    await child.ready;
+    child.kill('SIGHUP');
+    expect(await child.exited).toBe(0);
+    expect(await child.signal).toBeNull();
+    expect(child.messages()).toEqual(['log-child starting', 'log-child stopping']);
   });
 
   it('takes a SIGTERM soon after a SIGINT (npm or the cluster primary passing on a terminal Ctrl-C) as the same stop: it is not killed by the second signal', async () => {
