@@ -8,8 +8,9 @@
 // `re-rated-by-default` row): whichever comes first closes it, once, however many workers race,
 // and the other finds it CLOSED (the portal: 409 GW_ILLEGAL_TRANSITION, as any re-rating of a
 // closed one). The move is told like any other: the portal's callback, 督办 settled, counters.
-// Before its first look at a province, the pass opens the windows of the rectifications rectified
-// or explained before windows existed (re-rating-backfill.ts).
+// Once a day per province, before it looks, the pass opens the windows of the rectifications a
+// gateway rectified or explained without opening one: before windows existed, or an older gateway
+// during a rolling upgrade (re-rating-backfill.ts).
 import { counterField, type CounterDelta } from '../evaluations/rating-counters.ts';
 import { DEFAULT_LEVEL } from '../evaluations/evaluation.ts';
 import type { Logger } from '../shared/logger.ts';

@@ -3,7 +3,8 @@
 // re-rating, scored by when the window ends. The move that rectifies or explains one opens its
 // window and every later move closes it, in the move's own Lua step (move-rectification.lua): here
 // they are read by the default re-rating pass (default-re-ratings.ts), and put off or dropped by
-// it; the rectifications rectified or explained before there were windows get theirs once
+// it; the rectifications rectified or explained by a gateway that opened no window (before there
+// were windows, or an older one during a rolling upgrade) get theirs by a daily walk
 // (re-rating-backfill.ts).
 import { readFileSync } from 'node:fs';
 import { luaScript, runScript } from '../shared/lua-script.ts';
@@ -55,12 +56,14 @@ export class ReRatingWindows {
     return opened === 1;
   }
 
-  /** Whether a province's rectifications from before the windows have had theirs opened. */
-  async backfilled(province: string): Promise<boolean> {
-    return (await this.#redis.exists(this.#keys.rating(province).reRatingBackfilled)) === 1;
+  /** When a province's awaiting rectifications were last walked for missing windows (ms), if ever. */
+  async lastWalk(province: string): Promise<number | undefined> {
+    const at = await this.#redis.get(this.#keys.rating(province).reRatingBackfilled);
+    const ms = at === null ? NaN : Date.parse(at);
+    return Number.isNaN(ms) ? undefined : ms;
   }
 
-  async markBackfilled(province: string, at: string): Promise<void> {
+  async markWalked(province: string, at: string): Promise<void> {
     await this.#redis.set(this.#keys.rating(province).reRatingBackfilled, at);
   }
 

@@ -407,6 +407,8 @@ function ratingKeys(prefix: string, province: string): RatingKeys {
     evaluation: (caseId: string, rated: string) => `${base}:evaluation:${caseId}:${rated}`,
     windows: `${base}:windows`,
     reRatingWindows: `${base}:rects:re-rating-windows`,
+    // When the awaiting rectifications were last walked for missing windows (daily; the name is
+    // from when the walk ran once, kept so an upgraded gateway reads the time its walk was done).
     reRatingBackfilled: `${base}:rects:re-rating-backfilled`,
     rectification: rect,
     rectificationHistory: (id: string) => `${rect(id)}:history`,

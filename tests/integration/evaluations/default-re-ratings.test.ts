@@ -251,8 +251,8 @@ describe('a rectification its portal does not re-rate', () => {
   });
 });
 
-describe('rectifications rectified or explained before the default re-rating existed', () => {
-  it('get, once per province, the window their move would have opened: re-rated by default when it ended, waiting otherwise', async () => {
+describe('rectifications rectified or explained by a gateway that opened no window (before the default re-rating existed, or an older one)', () => {
+  it('get the window their move would have opened, by a walk once a day per province (an older gateway’s moves during a rolling upgrade too): re-rated by default when it ended, waiting otherwise', async () => {
     clock.set('2027-01-04T02:00:00Z');
     const keys = redisKeys(gw.config.keyPrefix, gw.config.redisShards).rating(PROVINCE);
     const redis = gw.services.redis;
@@ -291,14 +291,31 @@ describe('rectifications rectified or explained before the default re-rating exi
     expect(await windowEnd(reRated)).toBeUndefined();
     expect(await redis.exists(keys.reRatingBackfilled)).toBe(1);
 
-    // Walked once: a later pass does not walk again.
+    const walkedAt = clock.ms();
+    expect(await redis.get(keys.reRatingBackfilled)).toBe(new Date(walkedAt).toISOString());
+
+    // A rectification an older gateway explains after the walk (a rolling upgrade): no window.
+    // Within the day a pass does not walk again; it waits.
     const later = await awaitingReRating('explained');
+    const laterMovedAt = clock.ms();
     await redis.hdel(keys.rectification(later), 'reRatingDueAt');
     await redis.zrem(keys.reRatingWindows, later);
-    clock.advance(8 * DAY_MS);
-    expect(await defaults()).toBe(1);
+    clock.advance(DAY_MS - 1);
+    expect(await defaults()).toBe(0);
+    expect((await rect(later)).reRatingDueAt).toBeUndefined();
+    // A day after the walk the next one opens its window, from its move; once that window has
+    // ended it is re-rated by default like any other.
+    clock.advance(1);
+    expect(await defaults()).toBe(0);
+    expect(await windowEnd(later)).toBe(laterMovedAt + 7 * DAY_MS);
+    clock.advance(7 * DAY_MS);
+    expect(await defaults()).toBe(2);
     expect((await rect(recent)).status).toBe('CLOSED');
-    expect((await rect(later)).status).toBe('EXPLAINED');
+    expect(await rect(later)).toMatchObject({
+      status: 'CLOSED',
+      reRatingDueAt: new Date(laterMovedAt + 7 * DAY_MS).toISOString(),
+      reRating: { level: 3, source: 'default' },
+    });
   });
 });
 
