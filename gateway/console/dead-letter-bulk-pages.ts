@@ -218,7 +218,9 @@ function batchResult({ adapter, kind, result }: BatchRecord) {
     </p>
     <div class="actions">
       ${result.remaining > 0 ? html`<a class="button" id="bulk-replay-next" href="${again}">${label('继续重放…', 'Replay the next…')}</a>` : ''}
-      <a href="/console/dead-letters">${label('返回死信', 'Back to the dead letters')}</a>
+      <a id="bulk-replay-back" href="${deadLetterListUrl({ adapter, kind })}"
+        >${label('返回死信', 'Back to the dead letters')}</a
+      >
     </div>
   </section>`;
 }

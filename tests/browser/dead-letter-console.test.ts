@@ -197,8 +197,11 @@ describe('the dead-letter list after an outage', () => {
     expect(replays.filter((e) => e.actor === 'operator-dev' && e.outcome === 'ok')).toHaveLength(
       150,
     );
-    await page.goto(`${gw.url}/console/dead-letters`);
+    // Back to the list as the operator filtered it: yn's gave-up letters, none left.
+    await page.click('#bulk-replay-back');
+    await page.waitForURL(/\/console\/dead-letters\?adapter=yn&kind=gave-up$/);
     expect(await page.locator('#dead-letter-summary').getAttribute('data-total')).toBe('70');
+    expect(await page.locator('#dead-letters tbody tr[data-case]').count()).toBe(0);
   });
 
   it('shows no bulk replay to an operator without the replay right, and refuses its URL (403, audited)', async () => {
