@@ -340,7 +340,7 @@ export function boardPages(deps: ConsoleDeps): Router {
             <a href="/console/cases/${r.caseId}"><code>${r.caseId}</code></a>
           </td>
           <td>${provinceName(r.province)}</td>
-          <td>${r.itemCode}</td>
+          <td class="item"><code>${r.itemCode}</code></td>
           <td>
             ${r.level} ${LEVEL_ZH[r.level] ?? ''} · ${RATED_ZH[r.rated] ?? r.rated}
             <span class="en">${r.rated}</span>

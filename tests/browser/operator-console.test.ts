@@ -336,7 +336,7 @@ describe('the operator console at tablet width', () => {
   // At 768 px the catalogue's review queue, the rectification list and the audit log scrolled
   // sideways inside their boxes: draft and case ids, hashes and times that would not wrap pushed
   // 更新, 督办 and 理由 past the edge.
-  it('fits the review queue, the rectification list and the audit log in 768 px: no table scrolls sideways, no column past the edge', async () => {
+  it('fits the review queue, the rectification list and the audit log in 768 px: no table scrolls sideways, no column past the edge, no item code broken at its hyphen', async () => {
     const { page } = browser;
     await page.setViewportSize(TABLET);
     await page.goto(`${base}/console/catalogue/items/SW-005`);
@@ -373,6 +373,13 @@ describe('the operator console at tablet width', () => {
       expect(await noSidewaysScroll(page), path).toBeLessThanOrEqual(TABLET.width);
       await browser.shot(name);
     }
+    // An item code stays whole: SF-009 once broke at its hyphen in the narrow item column.
+    await page.goto(`${base}/console/board/rectifications`);
+    const itemCodeLines = await page.evaluate<number[]>(
+      `[...document.querySelectorAll('#rectifications td.item code')].map((c) => c.getClientRects().length)`,
+    );
+    expect(itemCodeLines.length).toBeGreaterThan(0);
+    expect(itemCodeLines.filter((lines) => lines !== 1)).toEqual([]);
     const none = { scrolls: false, past: [] };
     expect(fits).toEqual({
       '/console/catalogue/review': none,
