@@ -5,6 +5,7 @@
 import { ConfigError } from '../config/load-config.ts';
 import { isGatewayError } from '../gateway/shared/errors.ts';
 import { isRedisUnavailable } from '../gateway/shared/redis.ts';
+import { PortalConfigError } from '../portal/server/portal-config.ts';
 
 /** Where the command looked; each failure names the one it could not reach. */
 export interface CommandTargets {
@@ -65,7 +66,8 @@ export function startFailure(error: unknown, redisUrl: string | undefined): stri
     const why = error instanceof Error ? error.message : String(error);
     return `cannot reach Redis at ${redisUrl} (${why}): start that Redis, or unset REDIS_URL and \`npm start\` runs a private one`;
   }
-  if (error instanceof ConfigError) return error.message;
+  // Every problem, one a line: the first line alone said only that something was wrong.
+  if (error instanceof ConfigError || error instanceof PortalConfigError) return error.message;
   // The likeliest start failure of all: a second `npm start`, or another program on 8080 or 8081.
   const listen = error as { code?: unknown; address?: unknown; port?: unknown };
   if (listen.code === 'EADDRINUSE') {

@@ -314,6 +314,23 @@ describe('npm start', () => {
     }
   }, 120_000);
 
+  it('names every problem of a bad portal setting and exits 1 before starting the gateway', async () => {
+    const env = { ...startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'))) };
+    env.PORTAL_PORT = '99999';
+    env.PORTAL_SESSION_MINUTES = 'soon';
+    const started = run(env);
+    try {
+      expect(await started.exit).toBe(1);
+      expect(started.output()).toContain(
+        'invalid portal configuration:\n  - PORTAL_PORT must be 0–65535',
+      );
+      expect(started.output()).toMatch(/^ {2}- PORTAL_SESSION_MINUTES .+$/m);
+      expect(started.output()).not.toContain('gateway listening');
+    } finally {
+      await started.stopAll();
+    }
+  });
+
   it('explains what to install when redis-server is missing and REDIS_URL is unset', async () => {
     const env = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? '/tmp' };
     const started = run(env);
