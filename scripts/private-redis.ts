@@ -5,7 +5,8 @@
 // answers as itself, by its process id (spawnRedisServer, which the test cluster's nodes use too):
 // test files start servers side by side, and one may take the port another found free.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -137,10 +138,57 @@ export async function spawnRedisServer(
   }
 }
 
+/** Where a persistent server writes its process id, in its data folder. */
+const PID_FILE = 'redis-server.pid';
+
+/**
+ * The process id of a redis-server still running over `dir`, by the pid file a persistent one
+ * writes there (and removes when it shuts down): one an earlier `npm start` left behind — its
+ * terminal closed before SIGHUP stopped it, or its node killed outright. A second server on the
+ * same folder would append to the same AOF as the first, and the two would overwrite each
+ * other's rewrites: the data of both at risk. A file left by a server that died (SIGKILL) names a
+ * process that is gone, or, the number taken again, one that is not a redis-server: neither counts.
+ */
+function serverStillRunning(dir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(resolvePath(dir, PID_FILE), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    // Linux: the process, and what it runs (redis-server sets its title to `redis-server host:port`).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return undefined;
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('redis-server')
+      ? pid
+      : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && process.platform === 'linux')
+      return undefined;
+    // Elsewhere, no /proc: whether the process exists at all.
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 export async function startPrivateRedis(options: PrivateRedisOptions): Promise<PrivateRedis> {
   const binary = findRedisServer();
   if (!binary) throw new Error(INSTALL_HINT);
   mkdirSync(options.dir, { recursive: true });
+  if (options.persistent) {
+    const running = serverStillRunning(options.dir);
+    if (running !== undefined) {
+      throw new Error(
+        `a redis-server (process ${running}) still runs over ${options.dir}, left by an earlier start: stop it (\`kill ${running}\`: it saves and exits), then start again; a second server there would write to the same AOF`,
+      );
+    }
+  }
   const args = (port: number) => [
     '--port',
     String(port),
@@ -153,7 +201,15 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     '--save',
     '',
     '--appendonly',
-    ...(options.persistent ? ['yes', '--appendfsync', options.appendfsync ?? 'always'] : ['no']),
+    ...(options.persistent
+      ? [
+          'yes',
+          '--appendfsync',
+          options.appendfsync ?? 'always',
+          '--pidfile',
+          resolvePath(options.dir, PID_FILE),
+        ]
+      : ['no']),
     ...(options.replicaOf === undefined
       ? []
       : ['--replicaof', '127.0.0.1', String(options.replicaOf)]),

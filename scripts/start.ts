@@ -30,10 +30,15 @@ async function main(): Promise<number> {
       console.error(INSTALL_HINT);
       return 1;
     }
-    redis = await startPrivateRedis({
-      dir: env.GW_REDIS_DIR ?? projectPath('.data/redis'),
-      persistent: true,
-    });
+    try {
+      redis = await startPrivateRedis({
+        dir: env.GW_REDIS_DIR ?? projectPath('.data/redis'),
+        persistent: true,
+      });
+    } catch (error) {
+      console.error(`start failed: ${(error as Error).message}`);
+      return 1;
+    }
     env.REDIS_URL = redis.url;
     console.log(
       `started private redis-server on ${redis.url} (AOF in ${env.GW_REDIS_DIR ?? '.data/redis'})`,

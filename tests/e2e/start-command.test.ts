@@ -314,6 +314,33 @@ describe('npm start', () => {
     }
   }, 120_000);
 
+  it('refuses a second start over the same Redis data folder while the first runs, naming the first one’s redis-server, and leaves the first serving', async () => {
+    const env = startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')));
+    const first = run(env);
+    try {
+      const { port } = await startedOn(first);
+      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(first.output())?.[0];
+      const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 0 });
+      const redisPid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
+      redis.disconnect();
+      const second = run({
+        ...env,
+        GW_SANDBOX_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')),
+      });
+      try {
+        expect(await second.exit).toBe(1);
+        expect(second.output()).toContain(
+          `start failed: a redis-server (process ${redisPid}) still runs over ${env.GW_REDIS_DIR}`,
+        );
+      } finally {
+        await second.stopAll();
+      }
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    } finally {
+      await first.stopAll();
+    }
+  }, 120_000);
+
   it('names every problem of a bad portal setting and exits 1 before starting the gateway', async () => {
     const env = { ...startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'))) };
     env.PORTAL_PORT = '99999';
