@@ -261,7 +261,7 @@ export const SETTINGS_SCHEMA = {
     },
     reconcileIntervalMs: {
       description:
-        'How often the outbox reconciler looks for stored cases that were never queued, and for case and rectification moves whose transition listeners never heard of them.',
+        'How often the outbox reconciler looks for stored cases that were never queued, and for case and rectification moves whose transition listeners never heard of them; also how often a gateway looks for operator actions a stopped process left unfinished, to record them in the audit chain.',
       type: 'integer',
       minimum: 100,
       maximum: 600000,

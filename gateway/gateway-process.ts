@@ -102,6 +102,21 @@ export async function startGateway(
     config.reconcileIntervalMs,
     logger,
   );
+  // An operator action whose process stopped before its outcome was in the audit chain is
+  // recorded there as interrupted (audit/action-intents.ts). Each gateway looks; one records each.
+  const interrupted = startPeriodic(
+    'interrupted-operator-actions',
+    async () => {
+      const recorded = await services.audit.intents.recordInterrupted();
+      if (recorded > 0)
+        logger.warn(
+          { recorded },
+          'operator actions whose gateway stopped before they ended recorded in the audit chain',
+        );
+    },
+    config.reconcileIntervalMs,
+    logger,
+  );
   const lifecycle = createLifecycle();
   const app = gatewayApp(services, lifecycle);
   // Timeouts, keep-alive and problem+json for what the HTTP parser refuses (http/http-server.ts).
@@ -117,6 +132,7 @@ export async function startGateway(
     closers: [
       { name: 'reconciler', close: () => reconciler.stop() },
       { name: 'calendar-recount', close: () => recounts.stop() },
+      { name: 'interrupted-operator-actions', close: () => interrupted.stop() },
       { name: 'catalogue', close: () => catalogue.close() },
       { name: 'queues', close: () => services.closeQueues() },
       { name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) },

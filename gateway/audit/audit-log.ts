@@ -10,6 +10,7 @@
 // process lose compare-and-sets to itself, so under load only processes contend, never requests.
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../shared/redis.ts';
+import { createActionIntents, type ActionIntents } from './action-intents.ts';
 import { luaScript, runScript } from '../shared/lua-script.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { Replicated } from '../shared/replica-barrier.ts';
@@ -102,6 +103,8 @@ export interface AuditLog {
    * the action and its entry would both survive a fail-over.
    */
   replicated?(...alsoWritten: string[]): Promise<void>;
+  /** The operator actions under way, and those a stopped process left (action-intents.ts). */
+  readonly intents: ActionIntents;
 }
 
 export interface AuditLogDeps {
@@ -269,17 +272,18 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     }
   }
 
+  const append = (input: AuditEntryInput) =>
+    new Promise<AuditEntry>((resolve, reject) => {
+      pending.push({ input, resolve, reject });
+      void drain();
+    });
   const { replicated } = deps;
   return {
     ...(replicated
       ? { replicated: (...alsoWritten: string[]) => replicated(keys.audit.head, ...alsoWritten) }
       : {}),
-    append(input) {
-      return new Promise<AuditEntry>((resolve, reject) => {
-        pending.push({ input, resolve, reject });
-        void drain();
-      });
-    },
+    append,
+    intents: createActionIntents({ redis, keys, now, append }),
 
     async page(query) {
       const after = query.after ?? 0;

@@ -102,8 +102,13 @@ export async function auditedAction<T>(
   outcome?: (result: T) => string,
 ): Promise<T> {
   if (action.right) await requireOperatorRight(audit, request, { ...action, right: action.right });
-  const append = (outcome: AuditOutcome, reason: string | undefined) =>
-    audit.append(operatorEntry(request, action, outcome, reason));
+  // Written before the action, removed once its outcome is in the chain: a process that dies in
+  // between leaves the intent, which a gateway records as interrupted (action-intents.ts).
+  const intent = await audit.intents.begin(operatorEntry(request, action, 'ok', action.reason));
+  const append = async (outcome: AuditOutcome, reason: string | undefined) => {
+    await audit.append(operatorEntry(request, action, outcome, reason));
+    await audit.intents.ended(intent);
+  };
   let result: T;
   try {
     result = await run();

@@ -171,6 +171,11 @@ export interface AuditKeys {
    * under an HMAC (audit/audit-checkpoint.ts).
    */
   readonly checkpoint: string;
+  /**
+   * Hash intent id → JSON: the operator actions under way, each written before its action runs
+   * and removed once its outcome is in the chain (audit/action-intents.ts).
+   */
+  readonly intents: string;
 }
 
 /**
@@ -477,6 +482,7 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
       head: `${prefix}:{audit}:head`,
       entries: `${prefix}:{audit}:entries`,
       checkpoint: `${prefix}:{audit}:checkpoint`,
+      intents: `${prefix}:{audit}:intents`,
     }),
     catalogue: catalogueKeys(prefix),
     console: Object.freeze({
