@@ -1,0 +1,139 @@
+// adapters/sc/README.md#a-receiving-endpoint-in-node: the block between the sc-receiver markers is
+// run as it stands, in a Node process of its own, and the gateway's own sc adapter (with the
+// development settings of config/adapters.json) delivers to it and queries it — so the receiver a
+// 四川 developer copies, and the signature and answers it documents, can never drift from what the
+// adapter does. The README's worked signature example is checked against sc-signing.ts too.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
+import type { AdapterSettings } from '../../../adapters/kit/adapter-descriptor.ts';
+import { PermanentDeliveryError, type ProvinceAdapter } from '../../../adapters/kit/contract.ts';
+import { createAdapter } from '../../../adapters/kit/registry.ts';
+import { scSign, scStringToSign } from '../../../adapters/sc/sc-signing.ts';
+import { SC_STATUS_PATH } from '../../../adapters/sc/sc-status.ts';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
+import { markedJsBlock } from '../../support/readme-block.ts';
+
+let readme: string;
+let dir: string;
+let receiver: ChildProcessWithoutNullStreams;
+let stdout = '';
+let stderr = '';
+let settings: AdapterSettings;
+let adapter: ProvinceAdapter;
+
+/** A delivery the receiver may take: handled at 绵阳市涪城区, received in 云南. */
+const sichuanDelivery = () =>
+  sampleDelivery({ itemCode: 'SW-005', receivingRegion: '530323', targetRegion: '510703' });
+
+/** What the adapter with these settings throws for this delivery (or status query). */
+async function refusal(changed: Partial<AdapterSettings>, call: 'deliver' | 'query' = 'deliver') {
+  const spoiled = createAdapter('sc', { ...settings, ...changed });
+  const { context } = testContext();
+  const attempt =
+    call === 'deliver'
+      ? spoiled.deliver(sichuanDelivery(), context)
+      : spoiled.queryStatus({ caseId: sichuanDelivery().caseId }, context);
+  return attempt.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+beforeAll(async () => {
+  readme = await readFile(projectPath('adapters/sc/README.md'), 'utf8');
+  dir = await mkdtemp(join(tmpdir(), 'sc-readme-receiver-'));
+  const file = join(dir, 'sc-receiver.mjs');
+  await writeFile(file, markedJsBlock(readme, 'sc-receiver', 'adapters/sc/README.md'));
+  receiver = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0' }, cwd: dir });
+  receiver.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  receiver.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  await waitFor(() => /sc receiver on (http:\S+)/.test(stdout), 10_000);
+  const url = /sc receiver on (http:\S+)/.exec(stdout)![1]!;
+  settings = withBaseUrls(loadAdapterSettings({ env: 'test', processEnv: {} }), { sc: url }).sc;
+  adapter = createAdapter('sc', settings);
+});
+afterAll(async () => {
+  if (receiver.exitCode === null) {
+    receiver.kill();
+    await once(receiver, 'exit');
+  }
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("adapters/sc/README.md's receiving endpoint", () => {
+  it('takes a signed delivery, answers the same case again 20009 with its first slbh, and answers status queries', async () => {
+    const { context } = testContext();
+    const request = sichuanDelivery();
+    const first = await adapter.deliver(request, context);
+    expect(first).toEqual({
+      provinceCaseNo: expect.stringMatching(/^SC\d{14}$/),
+      state: 'received',
+      duplicate: false,
+    });
+    expect(stdout).toContain(`received SW-005 ${request.caseId} as ${first.provinceCaseNo}`);
+
+    const again = await adapter.deliver(request, context);
+    expect(again).toEqual({ ...first, duplicate: true });
+
+    expect(await adapter.queryStatus({ caseId: request.caseId }, context)).toEqual({
+      found: true,
+      provinceCaseNo: first.provinceCaseNo,
+      events: [],
+    });
+    expect(await adapter.queryStatus({ caseId: '01JNOTDELIVEREDHERE0000000' }, context)).toEqual({
+      found: false,
+    });
+    expect(stderr).toBe('');
+  });
+
+  it('refuses a wrong application secret with 10001 and a wrong application id with 10003, which the adapter takes as permanent', async () => {
+    const badSecret = await refusal({ appSecret: 'not-the-application-secret' });
+    expect(badSecret).toBeInstanceOf(PermanentDeliveryError);
+    expect((badSecret as PermanentDeliveryError).provinceCode).toBe('10001');
+
+    const badAppId = await refusal({ appId: 'not-the-application-id' });
+    expect(badAppId).toBeInstanceOf(PermanentDeliveryError);
+    expect((badAppId as PermanentDeliveryError).provinceCode).toBe('10003');
+
+    const badQuery = await refusal({ appSecret: 'not-the-application-secret' }, 'query');
+    expect(badQuery).toBeInstanceOf(PermanentDeliveryError);
+    expect((badQuery as PermanentDeliveryError).provinceCode).toBe('10001');
+  });
+
+  it('refuses a case handled outside 四川 with 20003, which the adapter takes as permanent', async () => {
+    const request = sampleDelivery({ targetRegion: '530323' });
+    const failure: unknown = await adapter
+      .deliver(request, testContext().context)
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PermanentDeliveryError);
+    expect((failure as PermanentDeliveryError).provinceCode).toBe('20003');
+    expect(stdout).not.toContain(request.caseId);
+  });
+});
+
+describe("adapters/sc/README.md's worked signature example", () => {
+  it('is the string to sign and the X-Tfwb-Sign that sc-signing.ts computes with the development secret', () => {
+    const example =
+      /body `(\{[^`]+\})` signed at `(\d{13})` with the nonce\s+`([0-9a-f]{32})` has the string to sign\s+```text\n([\s\S]*?)\n```\s+and `X-Tfwb-Sign: ([0-9a-f]{64})`/.exec(
+        readme,
+      );
+    expect(example).not.toBeNull();
+    const [, body, timestamp, nonce, stringToSign, sign] = example!;
+    const parts = {
+      appId: settings.appId as string,
+      timestamp: timestamp!,
+      nonce: nonce!,
+      method: 'POST',
+      path: SC_STATUS_PATH,
+      body: body!,
+    };
+    expect(scStringToSign(parts)).toBe(stringToSign);
+    expect(scSign(settings.appSecret as string, parts)).toBe(sign);
+  });
+});
