@@ -13,8 +13,9 @@ import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter
 import type { AdapterSettings } from '../../../adapters/kit/adapter-descriptor.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from '../../../adapters/kit/contract.ts';
 import { createAdapter } from '../../../adapters/kit/registry.ts';
-import { scSign, scStringToSign } from '../../../adapters/sc/sc-signing.ts';
+import { scSign, scSignedHeaders, scStringToSign } from '../../../adapters/sc/sc-signing.ts';
 import { SC_STATUS_PATH } from '../../../adapters/sc/sc-status.ts';
+import { SC_SUBMIT_PATH, toShenqing } from '../../../adapters/sc/sc-wire.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
 import { markedJsBlock } from '../../support/readme-block.ts';
@@ -104,6 +105,28 @@ describe("adapters/sc/README.md's receiving endpoint", () => {
     const badQuery = await refusal({ appSecret: 'not-the-application-secret' }, 'query');
     expect(badQuery).toBeInstanceOf(PermanentDeliveryError);
     expect((badQuery as PermanentDeliveryError).provinceCode).toBe('10001');
+  });
+
+  it('refuses a replayed nonce with 10004 and a timestamp 301 s old with 10002, each as HTTP 401', async () => {
+    const body = JSON.stringify(toShenqing(sichuanDelivery()));
+    const credentials = {
+      appId: settings.appId as string,
+      appSecret: settings.appSecret as string,
+    };
+    const call = { method: 'POST', path: SC_SUBMIT_PATH, body };
+    const post = async (headers: Record<string, string>) => {
+      const res = await fetch(`${settings.baseUrl}${SC_SUBMIT_PATH}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+        body,
+      });
+      return { status: res.status, code: ((await res.json()) as { code: string }).code };
+    };
+    const signed = scSignedHeaders(credentials, call);
+    expect(await post(signed)).toEqual({ status: 200, code: '0' });
+    expect(await post(signed)).toEqual({ status: 401, code: '10004' });
+    const stale = scSignedHeaders(credentials, call, Date.now() - 301_000);
+    expect(await post(stale)).toEqual({ status: 401, code: '10002' });
   });
 
   it('refuses a case handled outside 四川 with 20003, which the adapter takes as permanent', async () => {
