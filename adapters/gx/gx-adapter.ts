@@ -58,7 +58,9 @@ export function createGxAdapter(settings: GxSettings): ProvinceAdapter {
     const outcome: GxOutcome = gxOutcome(code, subCode);
     context.log.debug({ adapter: 'gx', caseId, code, subCode, outcome }, 'gx answered');
     // sub_msg is not copied: a parameter error may quote the applicant's data.
-    const reason = `gx code ${code}${subCode ? `/${subCode}` : ''}`;
+    const reason = code
+      ? `gx code ${code}${subCode ? `/${subCode}` : ''}`
+      : 'gx answered HTTP 200 without a code';
     const failure = () =>
       outcome === 'transient'
         ? new TransientDeliveryError(reason)

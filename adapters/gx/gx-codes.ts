@@ -65,8 +65,13 @@ export const GX_CODES = {
   },
 } as const satisfies Record<string, GxAnswer>;
 
+/** `code` is '' for an answer without a string code (`{}`, `null`, a number). */
 export function gxOutcome(code: string, subCode: string | undefined): GxOutcome {
   if (code === '10000') return 'success';
+  // An answer without a code is not a refusal but one we cannot read (a proxy's `{}`, a
+  // half-deployed platform): retried, as every other adapter retries an unreadable answer, not a
+  // case failed for good.
+  if (code === '') return 'transient';
   if (code === '40004' && subCode === 'BIZ_NO_DUPLICATE') return 'duplicate';
   // 20000 is the platform itself failing; a repeated nonce cannot recur on a fresh attempt.
   if (code === '20000' || subCode === 'isv.nonce-repeated') return 'transient';

@@ -72,6 +72,18 @@ describe('gx adapter', () => {
     }
   });
 
+  it('retries a 200 whose JSON has no string code (an empty object, null, a number) as an answer it cannot read, for a delivery and a status query', async () => {
+    for (const body of [{}, 'null', { code: 10000, data: {} }]) {
+      const error = await outcome(200, body);
+      expect(error).toBeInstanceOf(TransientDeliveryError);
+      expect((error as Error).message).toBe('gx answered HTTP 200 without a code');
+    }
+    nock(BASE).post(GX_GATEWAY_PATH).reply(200, {});
+    await expect(
+      adapter.queryStatus({ caseId: sampleDelivery().caseId }, testContext().context),
+    ).rejects.toBeInstanceOf(TransientDeliveryError);
+  });
+
   it('classifies HTTP failures, timeouts and unreadable answers', async () => {
     expect(await outcome(403, 'forbidden')).toBeInstanceOf(PermanentDeliveryError);
     expect(await outcome(503, 'unavailable')).toBeInstanceOf(TransientDeliveryError);
