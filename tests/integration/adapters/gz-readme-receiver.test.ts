@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
+import type { AdapterSettings } from '../../../adapters/kit/adapter-descriptor.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from '../../../adapters/kit/contract.ts';
 import { createAdapter } from '../../../adapters/kit/registry.ts';
 import { GZ_RECEIVE_PATH, type GzSettings } from '../../../adapters/gz/gz-adapter.ts';
@@ -35,14 +36,15 @@ let dir: string;
 let receiver: ChildProcessWithoutNullStreams;
 let stdout = '';
 let stderr = '';
+let devSettings: AdapterSettings;
 let settings: GzSettings;
 let adapter: ProvinceAdapter;
 
 const gatewayKeys = () => ({ privateKey: settings.privateKey, publicKey: settings.publicKey });
 
 /** The gz adapter with the development settings, some of them replaced. */
-function gzAdapter(changes: Partial<GzSettings> = {}): ProvinceAdapter {
-  return createAdapter('gz', { ...settings, ...changes } as never);
+function gzAdapter(changes: Record<string, string>): ProvinceAdapter {
+  return createAdapter('gz', { ...devSettings, ...changes });
 }
 
 /** POSTs an envelope straight to the receiver: the HTTP status and its answer. */
@@ -78,8 +80,9 @@ beforeAll(async () => {
   await waitFor(() => /gz receiver on (http:\S+)/.test(stdout), 10_000, 'the receiver to listen');
   const url = /gz receiver on (http:\S+)/.exec(stdout)![1]!;
   const table = withBaseUrls(loadAdapterSettings({ env: 'test', processEnv: {} }), { gz: url });
+  devSettings = table.gz;
   settings = table.gz as unknown as GzSettings;
-  adapter = createAdapter('gz', table.gz);
+  adapter = createAdapter('gz', devSettings);
 });
 afterAll(async () => {
   if (receiver && receiver.exitCode === null) {
@@ -118,7 +121,9 @@ describe("adapters/gz/README.md's receiving endpoint", () => {
   it('refuses a request signed with a key pair it does not know (20002), which the adapter takes as permanent', async () => {
     const stranger = generateSm2KeyPair();
     const request = sampleDelivery();
-    const failure = await refusal(gzAdapter(stranger).deliver(request, testContext().context));
+    const failure = await refusal(
+      gzAdapter({ ...stranger }).deliver(request, testContext().context),
+    );
     expect(failure.provinceCode).toBe('20002');
     expect(failure.message).toContain('gz code 20002');
     expect(stdout).not.toContain(request.caseId);
@@ -191,7 +196,9 @@ describe("adapters/gz/README.md's receiving endpoint", () => {
     const text = /^appId=swgw-dev&.*$/m.exec(readme)![0];
     expect(signingText(example)).toBe(text);
     expect(sm2Verify(text, example.sign, settings.publicKey)).toBe(true);
-    const shown = /its `data`, opened with the development SM4 key: `(\{[^`]*\})`/.exec(readme)![1]!;
+    const shown = /its `data`, opened with the development SM4 key: `(\{[^`]*\})`/.exec(
+      readme,
+    )![1]!;
     expect(openData(example, settings.sm4Key)).toEqual(JSON.parse(shown));
   });
 });
