@@ -34,10 +34,39 @@ const BATCH_BYTES = PIPE_BUF - 512;
  */
 const batched = new Map<number, pino.DestinationStream>();
 
+/**
+ * stdout gone for good — a closed terminal (EIO: `npm start`'s window shut, an ssh session
+ * dropped), a reader that went away (EPIPE) — must not end the process: it still has to drain and
+ * stop, and `npm start` to stop its private Redis. pino mutes its destination on EPIPE only and
+ * re-emits anything else, and pino-pretty's worker thread (a terminal's logs) simply exits, after
+ * which the next line's 'the worker has exited': with no listener either threw and killed the
+ * process mid-stop. A write error now mutes the destination whatever its code (nothing can be
+ * written there any more); process.stdout and stderr (console lines) get a listener for the same
+ * errors, once per process.
+ */
+let stdioGuarded = false;
+export function muteOnFailure(stream: pino.DestinationStream & NodeJS.EventEmitter): void {
+  stream.on('error', () => {
+    const muted = stream as unknown as Record<string, unknown>;
+    for (const method of ['write', 'flush', 'flushSync', 'end']) muted[method] = () => undefined;
+  });
+  if (stdioGuarded) return;
+  stdioGuarded = true;
+  const broken = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EIO' && error.code !== 'EPIPE') throw error;
+  };
+  process.stdout.on('error', broken);
+  process.stderr.on('error', broken);
+}
+
 /** stdout for log lines: batched with a flush period of flushMs; 0 writes every line at once. */
 export function stdoutDestination(flushMs: number): pino.DestinationStream {
   // Synchronous, one write per line, nothing held back: what an operator asks for with 0.
-  if (flushMs <= 0) return pino.destination({ dest: 1, sync: true });
+  if (flushMs <= 0) {
+    const unbatched = pino.destination({ dest: 1, sync: true });
+    muteOnFailure(unbatched);
+    return unbatched;
+  }
   let destination = batched.get(flushMs);
   if (!destination) batched.set(flushMs, (destination = batchedStdout(flushMs)));
   return destination;
@@ -54,6 +83,7 @@ function batchedStdout(flushMs: number): pino.DestinationStream {
     minLength: BATCH_BYTES,
     maxWrite: PIPE_BUF,
   });
+  muteOnFailure(stdout);
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
     timer = undefined;

@@ -10,7 +10,7 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import type { Config } from '../../config/settings-schema.ts';
 import { gatewayPersonalLogPaths } from '../personal-data/log-redaction.ts';
-import { stdoutDestination } from './log-destination.ts';
+import { muteOnFailure, stdoutDestination } from './log-destination.ts';
 import { compileRedaction, redactValue, type RedactState } from './log-redactor.ts';
 
 export type { Logger };
@@ -112,12 +112,9 @@ export function createLogger(
   // Pretty output only for a person at a terminal; machines get one JSON object per line.
   if (settings.env === 'development' && process.stdout.isTTY) {
     try {
-      return censorChildren(
-        pino({
-          ...options,
-          transport: { target: 'pino-pretty', options: { colorize: true } },
-        }),
-      );
+      const pretty = pino.transport({ target: 'pino-pretty', options: { colorize: true } });
+      muteOnFailure(pretty);
+      return censorChildren(pino(options, pretty));
     } catch {
       // pino-pretty is a dev dependency; an image without it still logs, as JSON.
     }
