@@ -379,9 +379,9 @@ export const SETTINGS_SCHEMA = {
     },
     workerMetricsPort: {
       description:
-        "TCP port of a worker process's operations listener: GET /metrics (its delivery, status query and callback outcomes, province and portal call durations, put-backs), /healthz and /readyz (its Redis answers a PING within GW_REDIS_COMMAND_TIMEOUT_MS, its catalogue is current and it is not stopping). Unset: the worker listens on no port (adapters/README.md#operations-listener).",
+        "TCP port of a worker process's operations listener: GET /metrics (its delivery, status query and callback outcomes, province and portal call durations, put-backs), /healthz and /readyz (its Redis answers a PING within GW_REDIS_COMMAND_TIMEOUT_MS, its catalogue is current and it is not stopping). Unset: the worker listens on no port (adapters/README.md#operations-listener). 0: a free port, which its `operations listener started` line names.",
       type: 'integer',
-      minimum: 1,
+      minimum: 0,
       maximum: 65535,
       'x-env': 'GW_WORKER_METRICS_PORT',
     },

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
 import { versionKey } from '../../gateway/catalogue/item-source.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
-import { freePort } from '../../scripts/private-redis.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { publishDirect, seedDraftItem } from '../support/catalogue.ts';
 import { plainRedis } from '../support/redis.ts';
@@ -19,7 +18,8 @@ let readyzUrl: string;
 
 beforeAll(async () => {
   gw = await startApiGateway({
-    GW_WORKER_METRICS_PORT: String(await freePort()),
+    // A free port as the listener binds (0), not one found free before: another test may take it.
+    GW_WORKER_METRICS_PORT: '0',
     GW_WORKER_METRICS_HOST: '127.0.0.1',
     GW_CATALOGUE_SUBSCRIBE: 'false',
     GW_CATALOGUE_POLL_MS: '60000',

@@ -12,7 +12,6 @@ import { resolveAdapterSettings } from '../../adapters/kit/adapter-config.ts';
 import { startWorkers, type RunningWorkers } from '../../adapters/worker-process.ts';
 import { TLS_CERTIFICATE_EXPIRY } from '../../gateway/metrics/worker-metrics.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
-import { freePort } from '../../scripts/private-redis.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { seriesIn } from '../support/metrics-text.ts';
 import {
@@ -75,7 +74,8 @@ beforeAll(async () => {
   }
   const adapterSettings = resolveAdapterSettings(raw, 'test', {});
   gw = await startApiGateway({
-    GW_WORKER_METRICS_PORT: String(await freePort()),
+    // A free port as the listener binds (0), not one found free before: another test may take it.
+    GW_WORKER_METRICS_PORT: '0',
     GW_WORKER_METRICS_HOST: '127.0.0.1',
   });
   const memory = memoryLogger();
