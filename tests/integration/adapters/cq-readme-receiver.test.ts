@@ -3,60 +3,30 @@
 // development settings of config/adapters.json) fetches its tokens from it, delivers to it and
 // queries it — so the receiver a 重庆 developer copies, and the wire it documents, can never drift
 // from what the adapter does.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCqAdapter, type CqSettings } from '../../../adapters/cq/cq-adapter.ts';
 import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
 import type { AdapterSettings } from '../../../adapters/kit/adapter-descriptor.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from '../../../adapters/kit/contract.ts';
 import { createAdapter } from '../../../adapters/kit/registry.ts';
-import { projectPath } from '../../../gateway/shared/project-root.ts';
 import {
   sampleDelivery,
   testContext,
   waitFor,
   type LoggedLine,
 } from '../../support/province-test-kit.ts';
-import { markedJsBlock } from '../../support/readme-block.ts';
+import {
+  readmeReceivers,
+  type ReadmeReceiver,
+  type ReadmeReceivers,
+} from '../../support/readme-receiver.ts';
 
 /** The short lifetime the second receiver gives its tokens (CQ_TOKEN_TTL_SECONDS). */
 const SHORT_TTL_SECONDS = 2;
 
-interface Receiver {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-let dir: string;
-let file: string;
-/** Every receiver process started, to stop in afterAll (also one that never printed its line). */
-const children: ChildProcessWithoutNullStreams[] = [];
-let receiver: Receiver;
-let shortLived: Receiver;
-
-async function startReceiver(env: Record<string, string>): Promise<Receiver> {
-  const child = spawn(process.execPath, [file], {
-    env: { ...process.env, PORT: '0', ...env },
-    cwd: dir,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  children.push(child);
-  const url = await waitFor(
-    () => /cq receiver on (http:\S+)/.exec(stdout)?.[1],
-    10_000,
-    "the receiver's start line",
-  );
-  return { child, url, stdout: () => stdout, stderr: () => stderr };
-}
+let receivers: ReadmeReceivers;
+let receiver: ReadmeReceiver;
+let shortLived: ReadmeReceiver;
 
 function devSettings(baseUrl: string): AdapterSettings {
   return withBaseUrls(loadAdapterSettings({ env: 'test', processEnv: {} }), { cq: baseUrl }).cq;
@@ -72,7 +42,8 @@ function cqSettings(baseUrl: string): CqSettings {
   return { baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs, clientId, clientSecret };
 }
 
-const tokensIssued = (r: Receiver) => r.stdout().match(/^token issued to swgw-dev,/gm)?.length ?? 0;
+const tokensIssued = (r: ReadmeReceiver) =>
+  r.stdout().match(/^token issued to swgw-dev,/gm)?.length ?? 0;
 
 /** The HTTP calls the adapter made, from its own debug lines: `<method> <path> <status>`. */
 function callsMade(lines: LoggedLine[], baseUrl: string): string[] {
@@ -85,28 +56,11 @@ function callsMade(lines: LoggedLine[], baseUrl: string): string[] {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cq-readme-receiver-'));
-  file = join(dir, 'cq-receiver.mjs');
-  await writeFile(
-    file,
-    markedJsBlock(
-      await readFile(projectPath('adapters/cq/README.md'), 'utf8'),
-      'cq-receiver',
-      'adapters/cq/README.md',
-    ),
-  );
-  receiver = await startReceiver({});
-  shortLived = await startReceiver({ CQ_TOKEN_TTL_SECONDS: String(SHORT_TTL_SECONDS) });
+  receivers = await readmeReceivers('cq');
+  receiver = await receivers.start();
+  shortLived = await receivers.start({ CQ_TOKEN_TTL_SECONDS: String(SHORT_TTL_SECONDS) });
 });
-afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill();
-      await once(child, 'exit');
-    }
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => receivers?.stop());
 
 describe("adapters/cq/README.md's receiving endpoint", () => {
   it('takes a delivery on one token, answers the same case again with its first bjbh and repeat, and answers status queries', async () => {

@@ -3,25 +3,21 @@
 // development settings of config/adapters.json) delivers to it and queries it — so the receiver a
 // 广西 developer copies, and the signed form it documents, can never drift from what the adapter
 // does. The README's worked example of the sign is checked against gx-form.ts as well.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
 import { PermanentDeliveryError, type ProvinceAdapter } from '../../../adapters/kit/contract.ts';
 import { createAdapter } from '../../../adapters/kit/registry.ts';
 import { gxSign, gxSigningText } from '../../../adapters/gx/gx-form.ts';
-import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { PERSONAL, sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
-import { markedJsBlock } from '../../support/readme-block.ts';
+import { PERSONAL, sampleDelivery, testContext } from '../../support/province-test-kit.ts';
+import {
+  readmeReceivers,
+  type ReadmeReceiver,
+  type ReadmeReceivers,
+} from '../../support/readme-receiver.ts';
 
 let readme: string;
-let dir: string;
-let receiver: ChildProcessWithoutNullStreams;
-let stdout = '';
-let stderr = '';
+let receivers: ReadmeReceivers;
+let receiver: ReadmeReceiver;
 let adapter: ProvinceAdapter;
 let url: string;
 
@@ -45,24 +41,13 @@ const gxDelivery = (overrides = {}) =>
   sampleDelivery({ itemCode: 'SW-005', targetRegion: '450103', ...overrides });
 
 beforeAll(async () => {
-  readme = await readFile(projectPath('adapters/gx/README.md'), 'utf8');
-  dir = await mkdtemp(join(tmpdir(), 'gx-readme-receiver-'));
-  const file = join(dir, 'gx-receiver.mjs');
-  await writeFile(file, markedJsBlock(readme, 'gx-receiver', 'adapters/gx/README.md'));
-  receiver = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0' }, cwd: dir });
-  receiver.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  receiver.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await waitFor(() => /gx receiver on (http:\S+)/.test(stdout), 10_000, 'the gx receiver');
-  url = /gx receiver on (http:\S+)/.exec(stdout)![1]!;
+  receivers = await readmeReceivers('gx');
+  readme = receivers.readme;
+  receiver = await receivers.start();
+  url = receiver.url;
   adapter = createAdapter('gx', gxSettings());
 });
-afterAll(async () => {
-  if (receiver.exitCode === null) {
-    receiver.kill();
-    await once(receiver, 'exit');
-  }
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => receivers?.stop());
 
 describe("adapters/gx/README.md's receiving endpoint", () => {
   it('takes a delivery, answers the same case again with its first accept_no, and answers status queries', async () => {
@@ -74,13 +59,15 @@ describe("adapters/gx/README.md's receiving endpoint", () => {
       state: 'received',
       duplicate: false,
     });
-    expect(stdout).toContain(
+    expect(receiver.stdout()).toContain(
       `received SW-005 ${request.caseId} as ${first.provinceCaseNo} (3 payload fields, 1 materials)`,
     );
 
     const again = await adapter.deliver(request, context);
     expect(again).toEqual({ ...first, duplicate: true });
-    expect(stdout.match(new RegExp(`received SW-005 ${request.caseId}`, 'g'))).toHaveLength(1);
+    expect(
+      receiver.stdout().match(new RegExp(`received SW-005 ${request.caseId}`, 'g')),
+    ).toHaveLength(1);
 
     expect(await adapter.queryStatus({ caseId: request.caseId }, context)).toEqual({
       found: true,
@@ -90,7 +77,7 @@ describe("adapters/gx/README.md's receiving endpoint", () => {
     expect(await adapter.queryStatus({ caseId: '01JNOTDELIVEREDHERE0000000' }, context)).toEqual({
       found: false,
     });
-    expect(stderr).toBe('');
+    expect(receiver.stderr()).toBe('');
   });
 
   it('refuses a wrong app secret (20001/isv.invalid-signature), which the adapter takes as permanent for deliveries and queries', async () => {

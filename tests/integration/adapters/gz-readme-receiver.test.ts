@@ -3,11 +3,7 @@
 // development settings of config/adapters.json) delivers to it and queries it — so the receiver a
 // 贵州 developer copies, and the envelope it documents, can never drift from what the adapter does.
 // The block imports sm-crypto-v2, so its file is written inside the project (under .data/, which
-// git ignores), where Node finds the package in the project's node_modules; removed afterwards.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// git ignores), where Node finds the package in the project's node_modules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
 import type { AdapterSettings } from '../../../adapters/kit/adapter-descriptor.ts';
@@ -26,16 +22,17 @@ import {
   sealEnvelope,
   type GzEnvelope,
 } from '../../../adapters/gz/gz-envelope.ts';
-import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
-import { markedJsBlock } from '../../support/readme-block.ts';
+import { sampleDelivery, testContext } from '../../support/province-test-kit.ts';
+import {
+  readmeReceivers,
+  type ReadmeReceiver,
+  type ReadmeReceivers,
+  expectTheExchange,
+} from '../../support/readme-receiver.ts';
 
-const README = 'adapters/gz/README.md';
 let readme: string;
-let dir: string;
-let receiver: ChildProcessWithoutNullStreams;
-let stdout = '';
-let stderr = '';
+let receivers: ReadmeReceivers;
+let receiver: ReadmeReceiver;
 let devSettings: AdapterSettings;
 let settings: GzSettings;
 let adapter: ProvinceAdapter;
@@ -69,53 +66,25 @@ async function refusal(deliver: Promise<unknown>): Promise<PermanentDeliveryErro
 }
 
 beforeAll(async () => {
-  readme = await readFile(projectPath(README), 'utf8');
-  await mkdir(projectPath('.data'), { recursive: true });
-  dir = await mkdtemp(projectPath('.data/gz-readme-receiver-'));
-  const file = join(dir, 'gz-receiver.mjs');
-  await writeFile(file, markedJsBlock(readme, 'gz-receiver', README));
-  receiver = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0' }, cwd: dir });
-  receiver.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  receiver.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await waitFor(() => /gz receiver on (http:\S+)/.test(stdout), 10_000, 'the receiver to listen');
-  const url = /gz receiver on (http:\S+)/.exec(stdout)![1]!;
+  receivers = await readmeReceivers('gz', { insideProject: true });
+  readme = receivers.readme;
+  receiver = await receivers.start();
+  const { url } = receiver;
   const table = withBaseUrls(loadAdapterSettings({ env: 'test', processEnv: {} }), { gz: url });
   devSettings = table.gz;
   settings = table.gz as unknown as GzSettings;
   adapter = createAdapter('gz', devSettings);
 });
-afterAll(async () => {
-  if (receiver && receiver.exitCode === null) {
-    receiver.kill();
-    await once(receiver, 'exit');
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => receivers?.stop());
 
 describe("adapters/gz/README.md's receiving endpoint", () => {
   it('takes a delivery, answers the same case again as a duplicate with its first slbh, and answers status queries of a known and an unknown case', async () => {
-    const { context } = testContext();
-    const request = sampleDelivery({ itemCode: 'SW-005' });
-    const first = await adapter.deliver(request, context);
-    expect(first).toEqual({
-      provinceCaseNo: expect.stringMatching(/^GZ\d{14}$/),
-      state: 'received',
-      duplicate: false,
-    });
-    expect(stdout).toContain(`received SW-005 ${request.caseId} as ${first.provinceCaseNo}`);
-
-    const again = await adapter.deliver(request, context);
-    expect(again).toEqual({ ...first, duplicate: true });
-
-    expect(await adapter.queryStatus({ caseId: request.caseId }, context)).toEqual({
-      found: true,
-      provinceCaseNo: first.provinceCaseNo,
-      events: [],
-    });
-    expect(await adapter.queryStatus({ caseId: '01JNOTDELIVEREDHERE0000000' }, context)).toEqual({
-      found: false,
-    });
-    expect(stderr).toBe('');
+    await expectTheExchange(
+      adapter,
+      receiver,
+      sampleDelivery({ itemCode: 'SW-005' }),
+      /^GZ\d{14}$/,
+    );
   });
 
   it('refuses a request signed with a key pair it does not know (20002), which the adapter takes as permanent', async () => {
@@ -126,7 +95,7 @@ describe("adapters/gz/README.md's receiving endpoint", () => {
     );
     expect(failure.provinceCode).toBe('20002');
     expect(failure.message).toContain('gz code 20002');
-    expect(stdout).not.toContain(request.caseId);
+    expect(receiver.stdout()).not.toContain(request.caseId);
   });
 
   it('takes the case but the adapter refuses its answer for good (BAD_SIGNATURE) when the platform key it holds is another; the replay with the right key is a duplicate', async () => {
@@ -136,11 +105,11 @@ describe("adapters/gz/README.md's receiving endpoint", () => {
     const failure = await refusal(distrustful.deliver(request, context));
     expect(failure.provinceCode).toBe('BAD_SIGNATURE');
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'gz answer signature invalid' }));
-    expect(stdout).toContain(`received RS-006 ${request.caseId} as `);
+    expect(receiver.stdout()).toContain(`received RS-006 ${request.caseId} as `);
 
     const replayed = await adapter.deliver(request, testContext().context);
     expect(replayed.duplicate).toBe(true);
-    expect(stdout).toContain(`${request.caseId} as ${replayed.provinceCaseNo}`);
+    expect(receiver.stdout()).toContain(`${request.caseId} as ${replayed.provinceCaseNo}`);
   });
 
   it('refuses a wrong application id (20001), which the adapter takes as permanent', async () => {

@@ -3,11 +3,6 @@
 // development settings of config/adapters.json) delivers to it and queries it — so the receiver a
 // 四川 developer copies, and the signature and answers it documents, can never drift from what the
 // adapter does. The README's worked signature example is checked against sc-signing.ts too.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
 import type { AdapterSettings } from '../../../adapters/kit/adapter-descriptor.ts';
@@ -16,15 +11,17 @@ import { createAdapter } from '../../../adapters/kit/registry.ts';
 import { scSign, scSignedHeaders, scStringToSign } from '../../../adapters/sc/sc-signing.ts';
 import { SC_STATUS_PATH } from '../../../adapters/sc/sc-status.ts';
 import { SC_SUBMIT_PATH, toShenqing } from '../../../adapters/sc/sc-wire.ts';
-import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
-import { markedJsBlock } from '../../support/readme-block.ts';
+import { sampleDelivery, testContext } from '../../support/province-test-kit.ts';
+import {
+  readmeReceivers,
+  type ReadmeReceiver,
+  type ReadmeReceivers,
+  expectTheExchange,
+} from '../../support/readme-receiver.ts';
 
 let readme: string;
-let dir: string;
-let receiver: ChildProcessWithoutNullStreams;
-let stdout = '';
-let stderr = '';
+let receivers: ReadmeReceivers;
+let receiver: ReadmeReceiver;
 let settings: AdapterSettings;
 let adapter: ProvinceAdapter;
 
@@ -47,50 +44,18 @@ async function refusal(changed: Partial<AdapterSettings>, call: 'deliver' | 'que
 }
 
 beforeAll(async () => {
-  readme = await readFile(projectPath('adapters/sc/README.md'), 'utf8');
-  dir = await mkdtemp(join(tmpdir(), 'sc-readme-receiver-'));
-  const file = join(dir, 'sc-receiver.mjs');
-  await writeFile(file, markedJsBlock(readme, 'sc-receiver', 'adapters/sc/README.md'));
-  receiver = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0' }, cwd: dir });
-  receiver.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  receiver.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await waitFor(() => /sc receiver on (http:\S+)/.test(stdout), 10_000);
-  const url = /sc receiver on (http:\S+)/.exec(stdout)![1]!;
+  receivers = await readmeReceivers('sc');
+  readme = receivers.readme;
+  receiver = await receivers.start();
+  const { url } = receiver;
   settings = withBaseUrls(loadAdapterSettings({ env: 'test', processEnv: {} }), { sc: url }).sc;
   adapter = createAdapter('sc', settings);
 });
-afterAll(async () => {
-  if (receiver.exitCode === null) {
-    receiver.kill();
-    await once(receiver, 'exit');
-  }
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => receivers?.stop());
 
 describe("adapters/sc/README.md's receiving endpoint", () => {
   it('takes a signed delivery, answers the same case again 20009 with its first slbh, and answers status queries', async () => {
-    const { context } = testContext();
-    const request = sichuanDelivery();
-    const first = await adapter.deliver(request, context);
-    expect(first).toEqual({
-      provinceCaseNo: expect.stringMatching(/^SC\d{14}$/),
-      state: 'received',
-      duplicate: false,
-    });
-    expect(stdout).toContain(`received SW-005 ${request.caseId} as ${first.provinceCaseNo}`);
-
-    const again = await adapter.deliver(request, context);
-    expect(again).toEqual({ ...first, duplicate: true });
-
-    expect(await adapter.queryStatus({ caseId: request.caseId }, context)).toEqual({
-      found: true,
-      provinceCaseNo: first.provinceCaseNo,
-      events: [],
-    });
-    expect(await adapter.queryStatus({ caseId: '01JNOTDELIVEREDHERE0000000' }, context)).toEqual({
-      found: false,
-    });
-    expect(stderr).toBe('');
+    await expectTheExchange(adapter, receiver, sichuanDelivery(), /^SC\d{14}$/);
   });
 
   it('refuses a wrong application secret with 10001 and a wrong application id with 10003, which the adapter takes as permanent', async () => {
@@ -136,7 +101,7 @@ describe("adapters/sc/README.md's receiving endpoint", () => {
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(PermanentDeliveryError);
     expect((failure as PermanentDeliveryError).provinceCode).toBe('20003');
-    expect(stdout).not.toContain(request.caseId);
+    expect(receiver.stdout()).not.toContain(request.caseId);
   });
 });
 

@@ -4,11 +4,6 @@
 // 西藏 developer copies, and the wire it documents, can never drift from what the adapter does.
 // Two receivers: one with room at its front door for the exchanges, one at the documented 5
 // requests a second for the burst, so no exchange is turned away by another test's requests.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAdapterSettings, withBaseUrls } from '../../../adapters/kit/adapter-config.ts';
 import {
@@ -18,39 +13,19 @@ import {
   type ProvinceAdapter,
 } from '../../../adapters/kit/contract.ts';
 import { createAdapter } from '../../../adapters/kit/registry.ts';
-import { projectPath } from '../../../gateway/shared/project-root.ts';
-import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
-import { markedJsBlock } from '../../support/readme-block.ts';
+import { sampleDelivery, testContext } from '../../support/province-test-kit.ts';
+import {
+  readmeReceivers,
+  type ReadmeReceiver,
+  type ReadmeReceivers,
+} from '../../support/readme-receiver.ts';
 
-interface Receiver {
-  process: ChildProcessWithoutNullStreams;
-  url: string;
-  output: { stdout: string; stderr: string };
-}
-
-let dir: string;
-let file: string;
-const receivers: Receiver[] = [];
-let roomy: Receiver;
-let documented: Receiver;
-
-async function startReceiver(env: Record<string, string>): Promise<Receiver> {
-  const child = spawn(process.execPath, [file], {
-    env: { ...process.env, PORT: '0', ...env },
-    cwd: dir,
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString('utf8')));
-  const receiver = { process: child, url: '', output };
-  receivers.push(receiver);
-  await waitFor(() => /xz receiver on (http:\S+)/.test(output.stdout), 10_000);
-  receiver.url = /xz receiver on (http:\S+)/.exec(output.stdout)![1]!;
-  return receiver;
-}
+let receivers: ReadmeReceivers;
+let roomy: ReadmeReceiver;
+let documented: ReadmeReceiver;
 
 /** The real xz adapter with the development settings, pointed at a receiver. */
-function adapterFor(receiver: Receiver, apiKey?: string): ProvinceAdapter {
+function adapterFor(receiver: ReadmeReceiver, apiKey?: string): ProvinceAdapter {
   const settings = withBaseUrls(loadAdapterSettings({ env: 'test', processEnv: {} }), {
     xz: receiver.url,
   });
@@ -68,28 +43,11 @@ const failureOf = (call: Promise<unknown>): Promise<unknown> =>
   );
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'xz-readme-receiver-'));
-  file = join(dir, 'xz-receiver.mjs');
-  await writeFile(
-    file,
-    markedJsBlock(
-      await readFile(projectPath('adapters/xz/README.md'), 'utf8'),
-      'xz-receiver',
-      'adapters/xz/README.md',
-    ),
-  );
-  roomy = await startReceiver({ XZ_CAPACITY_PER_SECOND: '1000' });
-  documented = await startReceiver({});
+  receivers = await readmeReceivers('xz');
+  roomy = await receivers.start({ XZ_CAPACITY_PER_SECOND: '1000' });
+  documented = await receivers.start();
 });
-afterAll(async () => {
-  for (const { process: child } of receivers) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill();
-      await once(child, 'exit');
-    }
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => receivers?.stop());
 
 describe("adapters/xz/README.md's receiving endpoint", () => {
   it('queues a delivery with a ticket, answers the same businessNo again with its first ticket, and answers status queries', async () => {
@@ -102,13 +60,13 @@ describe("adapters/xz/README.md's receiving endpoint", () => {
       state: 'pending',
       duplicate: false,
     });
-    expect(roomy.output.stdout).toContain(
+    expect(roomy.stdout()).toContain(
       `received SW-005 ${request.caseId} as ${first.provinceCaseNo} (1 files)`,
     );
 
     const again = await adapter.deliver(request, context);
     expect(again).toEqual({ ...first, duplicate: true });
-    expect(roomy.output.stdout.split(`received SW-005 ${request.caseId}`)).toHaveLength(2);
+    expect(roomy.stdout().split(`received SW-005 ${request.caseId}`)).toHaveLength(2);
 
     expect(await adapter.queryStatus({ caseId: request.caseId }, context)).toEqual({
       found: true,
@@ -118,7 +76,7 @@ describe("adapters/xz/README.md's receiving endpoint", () => {
     expect(await adapter.queryStatus({ caseId: '01JNOTDELIVEREDHERE0000000' }, context)).toEqual({
       found: false,
     });
-    expect(roomy.output.stderr).toBe('');
+    expect(roomy.stderr()).toBe('');
   });
 
   it('refuses a wrong API key with 401 UNAUTHORIZED, which the adapter takes as permanent for a delivery and a status query', async () => {
@@ -195,8 +153,8 @@ describe("adapters/xz/README.md's receiving endpoint", () => {
     }
     expect(waiting).toEqual([]);
     for (const request of requests) {
-      expect(documented.output.stdout.split(`received SW-005 ${request.caseId} `)).toHaveLength(2);
+      expect(documented.stdout().split(`received SW-005 ${request.caseId} `)).toHaveLength(2);
     }
-    expect(documented.output.stderr).toBe('');
+    expect(documented.stderr()).toBe('');
   });
 });
