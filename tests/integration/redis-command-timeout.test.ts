@@ -20,7 +20,7 @@ import {
   type RedisClient,
 } from '../../gateway/shared/redis.ts';
 import { startApiGateway, validExample } from '../support/api-gateway.ts';
-import { ownRedis, uniquePrefix } from '../support/redis.ts';
+import { ownRedis, uniquePrefix, waitFor } from '../support/redis.ts';
 
 let redis: Awaited<ReturnType<typeof ownRedis>>;
 let admin: Redis;
@@ -108,7 +108,16 @@ describe('a reply that arrived while the process was stalled past the command ti
 
   it('is timed out by ioredis’s own commandTimeout, whose timer runs before the socket is read (the control)', async () => {
     const plain = opening(new Redis(redis.url, { commandTimeout: TIMEOUT_MS }));
-    await plain.ping();
+    // Connected and answering first; on a loaded machine a PING itself may take longer than the
+    // 50 ms this control times out at (CI saw it), so it is asked again until one comes in time.
+    await waitFor(
+      () =>
+        plain.ping().then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: 10_000, what: 'a PING answered within the command timeout' },
+    );
     const answer = settled(plain.echo('answered during the stall'));
     stallEventLoop(STALL_MS);
     expect(await answer).toEqual({ error: COMMAND_TIMED_OUT });
