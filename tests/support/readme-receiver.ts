@@ -104,15 +104,25 @@ export async function expectTheExchange(
   receiver: ReadmeReceiver,
   request: DeliveryRequest,
   numberForm: RegExp,
+  {
+    state = 'received',
+    logged = '',
+  }: {
+    /** What the delivery's answer says of the case: taken (`received`), or queued (`pending`). */
+    state?: 'received' | 'pending';
+    /** What the receiver's line says after the number (what it counted of the case). */
+    logged?: string;
+  } = {},
 ): Promise<void> {
   const { context } = testContext();
   const first = await adapter.deliver(request, context);
   expect(first).toEqual({
     provinceCaseNo: expect.stringMatching(numberForm),
-    state: 'received',
+    state,
     duplicate: false,
   });
   const taken = `received ${request.itemCode} ${request.caseId} as ${first.provinceCaseNo}`;
+  expect(receiver.stdout()).toContain(`${taken}${logged}`);
   expect(receiver.stdout().split(taken)).toHaveLength(2);
 
   expect(await adapter.deliver(request, context)).toEqual({ ...first, duplicate: true });

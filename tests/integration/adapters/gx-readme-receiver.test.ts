@@ -13,6 +13,7 @@ import {
   readmeReceivers,
   type ReadmeReceiver,
   type ReadmeReceivers,
+  expectTheExchange,
 } from '../../support/readme-receiver.ts';
 
 let readme: string;
@@ -51,33 +52,13 @@ afterAll(() => receivers?.stop());
 
 describe("adapters/gx/README.md's receiving endpoint", () => {
   it('takes a delivery, answers the same case again with its first accept_no, and answers status queries', async () => {
-    const { context } = testContext();
-    const request = gxDelivery({ applicant: { type: 'person', ...PERSONAL } });
-    const first = await adapter.deliver(request, context);
-    expect(first).toEqual({
-      provinceCaseNo: expect.stringMatching(/^GX\d{14}$/),
-      state: 'received',
-      duplicate: false,
-    });
-    expect(receiver.stdout()).toContain(
-      `received SW-005 ${request.caseId} as ${first.provinceCaseNo} (3 payload fields, 1 materials)`,
+    await expectTheExchange(
+      adapter,
+      receiver,
+      gxDelivery({ applicant: { type: 'person', ...PERSONAL } }),
+      /^GX\d{14}$/,
+      { logged: ' (3 payload fields, 1 materials)' },
     );
-
-    const again = await adapter.deliver(request, context);
-    expect(again).toEqual({ ...first, duplicate: true });
-    expect(
-      receiver.stdout().match(new RegExp(`received SW-005 ${request.caseId}`, 'g')),
-    ).toHaveLength(1);
-
-    expect(await adapter.queryStatus({ caseId: request.caseId }, context)).toEqual({
-      found: true,
-      provinceCaseNo: first.provinceCaseNo,
-      events: [],
-    });
-    expect(await adapter.queryStatus({ caseId: '01JNOTDELIVEREDHERE0000000' }, context)).toEqual({
-      found: false,
-    });
-    expect(receiver.stderr()).toBe('');
   });
 
   it('refuses a wrong app secret (20001/isv.invalid-signature), which the adapter takes as permanent for deliveries and queries', async () => {

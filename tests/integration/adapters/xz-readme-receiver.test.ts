@@ -18,6 +18,7 @@ import {
   readmeReceivers,
   type ReadmeReceiver,
   type ReadmeReceivers,
+  expectTheExchange,
 } from '../../support/readme-receiver.ts';
 
 let receivers: ReadmeReceivers;
@@ -51,32 +52,10 @@ afterAll(() => receivers?.stop());
 
 describe("adapters/xz/README.md's receiving endpoint", () => {
   it('queues a delivery with a ticket, answers the same businessNo again with its first ticket, and answers status queries', async () => {
-    const adapter = adapterFor(roomy);
-    const { context } = testContext();
-    const request = xzDelivery();
-    const first = await adapter.deliver(request, context);
-    expect(first).toEqual({
-      provinceCaseNo: expect.stringMatching(/^ZYT54\d{14}$/),
+    await expectTheExchange(adapterFor(roomy), roomy, xzDelivery(), /^ZYT54\d{14}$/, {
       state: 'pending',
-      duplicate: false,
+      logged: ' (1 files)',
     });
-    expect(roomy.stdout()).toContain(
-      `received SW-005 ${request.caseId} as ${first.provinceCaseNo} (1 files)`,
-    );
-
-    const again = await adapter.deliver(request, context);
-    expect(again).toEqual({ ...first, duplicate: true });
-    expect(roomy.stdout().split(`received SW-005 ${request.caseId}`)).toHaveLength(2);
-
-    expect(await adapter.queryStatus({ caseId: request.caseId }, context)).toEqual({
-      found: true,
-      provinceCaseNo: first.provinceCaseNo,
-      events: [],
-    });
-    expect(await adapter.queryStatus({ caseId: '01JNOTDELIVEREDHERE0000000' }, context)).toEqual({
-      found: false,
-    });
-    expect(roomy.stderr()).toBe('');
   });
 
   it('refuses a wrong API key with 401 UNAUTHORIZED, which the adapter takes as permanent for a delivery and a status query', async () => {
