@@ -10,7 +10,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { DeliveryRequest, ProvinceAdapter } from '../../adapters/kit/contract.ts';
+import type {
+  AdapterContext,
+  DeliveryRequest,
+  ProvinceAdapter,
+} from '../../adapters/kit/contract.ts';
 import type { AdapterId } from '../../adapters/kit/registry.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { markedJsBlock } from './readme-block.ts';
@@ -107,14 +111,16 @@ export async function expectTheExchange(
   {
     state = 'received',
     logged = '',
+    context = testContext().context,
   }: {
     /** What the delivery's answer says of the case: taken (`received`), or queued (`pending`). */
     state?: 'received' | 'pending';
     /** What the receiver's line says after the number (what it counted of the case). */
     logged?: string;
+    /** The adapter's context, when the test reads its log lines afterwards. */
+    context?: AdapterContext;
   } = {},
 ): Promise<void> {
-  const { context } = testContext();
   const first = await adapter.deliver(request, context);
   expect(first).toEqual({
     provinceCaseNo: expect.stringMatching(numberForm),
@@ -122,7 +128,12 @@ export async function expectTheExchange(
     duplicate: false,
   });
   const taken = `received ${request.itemCode} ${request.caseId} as ${first.provinceCaseNo}`;
-  expect(receiver.stdout()).toContain(`${taken}${logged}`);
+  // The receiver's line and its answer reach this process by two channels (its stdout, the HTTP
+  // socket), in either order: the line is waited for, bounded.
+  await waitFor(() => receiver.stdout().includes(`${taken}${logged}`), {
+    timeoutMs: 5000,
+    what: `the receiver's line "${taken}${logged}"`,
+  });
   expect(receiver.stdout().split(taken)).toHaveLength(2);
 
   expect(await adapter.deliver(request, context)).toEqual({ ...first, duplicate: true });

@@ -19,6 +19,7 @@ import {
   readmeReceivers,
   type ReadmeReceiver,
   type ReadmeReceivers,
+  expectTheExchange,
 } from '../../support/readme-receiver.ts';
 
 /** The short lifetime the second receiver gives its tokens (CQ_TOKEN_TTL_SECONDS). */
@@ -66,31 +67,13 @@ describe("adapters/cq/README.md's receiving endpoint", () => {
   it('takes a delivery on one token, answers the same case again with its first bjbh and repeat, and answers status queries', async () => {
     const adapter: ProvinceAdapter = createAdapter('cq', devSettings(receiver.url));
     const { context, lines } = testContext();
-    const request = sampleDelivery({ itemCode: 'SW-005', targetRegion: '500103' });
-    const first = await adapter.deliver(request, context);
-    expect(first).toEqual({
-      provinceCaseNo: expect.stringMatching(/^YKB50\d{14}$/),
-      state: 'received',
-      duplicate: false,
-    });
-    await waitFor(
-      () =>
-        receiver.stdout().includes(`received SW-005 ${request.caseId} as ${first.provinceCaseNo}`),
-      5000,
-      "the receiver's line for the case",
+    await expectTheExchange(
+      adapter,
+      receiver,
+      sampleDelivery({ itemCode: 'SW-005', targetRegion: '500103' }),
+      /^YKB50\d{14}$/,
+      { context },
     );
-
-    const again = await adapter.deliver(request, context);
-    expect(again).toEqual({ ...first, duplicate: true });
-
-    expect(await adapter.queryStatus({ caseId: request.caseId }, context)).toEqual({
-      found: true,
-      provinceCaseNo: first.provinceCaseNo,
-      events: [],
-    });
-    expect(await adapter.queryStatus({ caseId: '01JNOTDELIVEREDHERE0000000' }, context)).toEqual({
-      found: false,
-    });
     // One token for all four calls.
     expect(callsMade(lines, receiver.url)).toEqual([
       'POST /oauth/token 200',
