@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { holdsListeningPort } from '../../support/listening-socket.ts';
 import { startNodeChild } from '../../support/node-child.ts';
 import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
 import { productionClients } from './production-clients.ts';
@@ -116,10 +117,13 @@ describe('GW_ENV=production at start', () => {
       ...env,
     });
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
-        timeoutMs: 20_000,
-        what: 'production gateway ready',
-      });
+      // Its own /readyz: another test's process that took the port first would answer for itself.
+      await waitFor(
+        async () =>
+          (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 &&
+          (await holdsListeningPort(started.child.pid!, port)),
+        { timeoutMs: 20_000, what: 'production gateway ready' },
+      );
       // No secret of the file or the environment is ever printed.
       for (const secret of Object.values(env)) expect(started.output()).not.toContain(secret);
     } finally {
