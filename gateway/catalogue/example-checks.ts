@@ -12,17 +12,11 @@ import type { ItemProblem } from './item-schema-checks.ts';
 /** The refusals of one envelope: none when it is accepted. */
 export type EnvelopeProblems = (envelope: unknown) => FieldProblem[];
 
-// The gateway points a missing or extra property at the property itself (field-problems.ts); an
-// example may name the property or its object.
-const PROPERTY_KEYWORDS = new Set(['required', 'additionalProperties', 'dependentRequired']);
-
+// The gateway points a missing or extra property at the property itself (field-problems.ts), and
+// a portal developer checks an invalid example against the answer it gets: the example names
+// exactly that pointer (`/payload/lawyer`, not its object `/payload`).
 function locates(example: { pointer: string; keyword: string }, problem: FieldProblem): boolean {
-  if (problem.keyword !== example.keyword) return false;
-  const parent = problem.path.slice(0, problem.path.lastIndexOf('/'));
-  return (
-    problem.path === example.pointer ||
-    (PROPERTY_KEYWORDS.has(example.keyword) && parent === example.pointer)
-  );
+  return problem.keyword === example.keyword && problem.path === example.pointer;
 }
 
 const where = (p: FieldProblem) => `${p.keyword ?? ''}@${p.path}`;

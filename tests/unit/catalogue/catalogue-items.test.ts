@@ -44,14 +44,10 @@ function buildRegistry() {
 }
 const registry = buildRegistry();
 
-// The gateway points a missing or extra property at the property itself (field-problems.ts);
-// ajv, and so scripts/check-items.ts, at its object. An example may name either.
-const PROPERTY_KEYWORDS = new Set(['required', 'additionalProperties', 'dependentRequired']);
+// Exactly the pointer and keyword the gateway answers (a missing or extra property at the property
+// itself, field-problems.ts): a portal developer compares the example with the answer it gets.
 function locates(example: { pointer: string; keyword: string }, problem: FieldProblem): boolean {
-  if (problem.keyword !== example.keyword) return false;
-  if (problem.path === example.pointer) return true;
-  const parent = problem.path.slice(0, problem.path.lastIndexOf('/'));
-  return PROPERTY_KEYWORDS.has(example.keyword) && parent === example.pointer;
+  return problem.keyword === example.keyword && problem.path === example.pointer;
 }
 const problemsOf = (code: string) => buildProblems.filter((p) => p.startsWith(`${code} `));
 

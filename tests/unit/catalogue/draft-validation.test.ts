@@ -259,6 +259,19 @@ describe('validateItemDraft', () => {
     ]);
   });
 
+  it("refuses an invalid example that names a missing member's object instead of the member the gateway points at", () => {
+    const draft = draftOf('MZ-004');
+    expect(validateItemDraft(draft, firstVersion('MZ-004')).problems).toEqual([]);
+    at(draft, 'examples', 'invalid', 0).pointer = '/payload';
+    const { problems } = validateItemDraft(draft, firstVersion('MZ-004'));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: '/examples/invalid/0/pointer',
+        message: expect.stringContaining('required@/payload/lawyer'),
+      }),
+    ]);
+  });
+
   it('refuses examples without a valid list', () => {
     const draft = draftOf('SW-005');
     draft.examples = { valid: [], invalid: at(draft, 'examples').invalid };
