@@ -260,6 +260,12 @@ const readSchemas = {
       decision: { type: 'string', enum: ['routed', 'refused'] },
       route: ref('CaseRoute'),
       code: { type: 'string', enum: errorCodes },
+      detail: str('Refused only: why, in English.'),
+      detailZh: str('Refused only: why, in Chinese.'),
+      path: str(
+        'Refused only: the JSON pointer into the submission the refusal would carry ' +
+          '(`/handlingRegion`, `/mode`).',
+      ),
       reasons: { type: 'array', items: ref('RouteReason') },
     },
     required: ['decision', 'reasons'],

@@ -19,7 +19,9 @@ export type RequestExamples = Readonly<
   Record<string, Record<string, { summary: string; value: unknown }>>
 >;
 
-const SIGNED_FAILURES: readonly ProblemStatus[] = [401, 429, 503];
+// 400: a signed request's query is read to verify its signature, so a query that is not valid
+// percent-encoding is GW_INVALID_PARAMETER on every signed row, whatever query it documents.
+const SIGNED_FAILURES: readonly ProblemStatus[] = [400, 401, 429, 503];
 const BODY_FAILURES: readonly ProblemStatus[] = [400, 408, 413, 415, 422];
 
 function problemStatuses<D>(route: ApiRoute<D>): ProblemStatus[] {
@@ -29,7 +31,8 @@ function problemStatuses<D>(route: ApiRoute<D>): ProblemStatus[] {
     const restricted = ALL_CLIENT_KINDS.some((kind) => !route.clients.includes(kind));
     if (restricted || route.right) statuses.add(403);
   }
-  if (route.query) statuses.add(400);
+  // A path parameter the router cannot decode (`/v1/cases/%zz`) is 400 GW_INVALID_PARAMETER.
+  if (route.query || route.path.includes(':')) statuses.add(400);
   if (route.body) BODY_FAILURES.forEach((s) => statuses.add(s));
   return [...statuses].sort((a, b) => a - b);
 }

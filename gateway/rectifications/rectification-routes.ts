@@ -74,9 +74,48 @@ export const RECTIFICATION_VIEW = {
       },
       required: ['level', 'at', 'source'],
     },
-    links: { type: 'object' },
+    visitedAt: { type: 'string', format: 'date-time', description: 'Once VISITED (回访).' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    links: {
+      type: 'object',
+      properties: { self: { type: 'string' }, case: { type: 'string' } },
+      required: ['self', 'case'],
+    },
   },
   required: ['rectificationId', 'caseId', 'province', 'status', 'dueAt', 'flags'],
+};
+
+/** GET /v1/rectifications/{id}: the list's view, the 差评 that opened it and its history. */
+const RECTIFICATION_DETAIL = {
+  ...RECTIFICATION_VIEW,
+  properties: {
+    ...RECTIFICATION_VIEW.properties,
+    evaluation: {
+      type: 'object',
+      description: 'The 差评 that opened it; its comment masked unless the reader may unmask.',
+      properties: {
+        evaluationId: { type: 'string' },
+        level: { type: 'integer', minimum: 1, maximum: 5 },
+        indicators: { type: ['object', 'null'] },
+        comment: { type: ['string', 'null'] },
+        at: { type: 'string', format: 'date-time' },
+      },
+    },
+    history: {
+      type: 'array',
+      description: 'Every move, oldest first; notes masked unless the reader may unmask.',
+      items: {
+        type: 'object',
+        properties: {
+          at: { type: 'string', format: 'date-time' },
+          status: { type: 'string', enum: RECTIFICATION_STATUSES },
+          actor: { type: 'string' },
+          note: { type: 'string' },
+        },
+        required: ['at', 'status', 'actor'],
+      },
+    },
+  },
 };
 
 const MOVED = jsonResponse('Recorded (or already recorded: duplicate).', {
@@ -141,7 +180,7 @@ export const RECTIFICATION_ROUTES = [
         'Free text is masked, except for operators holding `unmask`: their read is appended ' +
         'to the audit chain (`rectification.read-unmasked`) with `X-Gw-Reason` as its reason.',
       parameters: ['RectificationId', 'AuditReason'],
-      responses: { '200': jsonResponse('The rectification.', RECTIFICATION_VIEW) },
+      responses: { '200': jsonResponse('The rectification.', RECTIFICATION_DETAIL) },
       problems: [404],
     },
     handler: async ({ deps, client, params, header, requestId, log }) => {

@@ -48,12 +48,18 @@ const STATE_COUNTS = {
     ['open', 'warning', 'overdue', 'escalated'].map((s) => [s, { type: 'integer', minimum: 0 }]),
   ),
 };
+/** A row of byProvince or byItem: the counts and the province or item they count. */
+const countsBy = (key: 'province' | 'itemCode') => ({
+  type: 'object',
+  properties: { [key]: { type: 'string' }, ...STATE_COUNTS.properties },
+  required: [key],
+});
 const SECTION = {
   type: 'object',
   properties: {
     totals: STATE_COUNTS,
-    byProvince: { type: 'array', items: STATE_COUNTS },
-    byItem: { type: 'array', items: STATE_COUNTS },
+    byProvince: { type: 'array', items: countsBy('province') },
+    byItem: { type: 'array', items: countsBy('itemCode') },
   },
 };
 
