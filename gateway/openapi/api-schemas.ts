@@ -14,6 +14,16 @@ const DATE_TIME = { type: 'string', format: 'date-time' };
 
 const errorCodes = Object.keys(ERROR_CATALOGUE);
 
+// 督办 flags, on a case and on each party of a joint case.
+const FLAGS = {
+  type: 'object',
+  properties: {
+    warning: { type: 'boolean' },
+    overdue: { type: 'boolean' },
+    escalated: { type: 'boolean' },
+  },
+};
+
 const problemSchemas = {
   FieldProblem: {
     type: 'object',
@@ -96,6 +106,8 @@ const caseSchemas = {
             role: str(),
             status: ref('CaseStatus'),
             phase: ref('Phase'),
+            flags: { ...FLAGS, description: "The party's own 督办 flags (case reads)." },
+            dueAt: { ...DATE_TIME, description: "The party's own promised time (case reads)." },
           },
           required: ['caseId', 'role'],
         },
@@ -126,14 +138,7 @@ const caseSchemas = {
       role: str(),
       provinceCaseNo: { type: ['string', 'null'] },
       dueAt: { type: ['string', 'null'], format: 'date-time' },
-      flags: {
-        type: 'object',
-        properties: {
-          warning: { type: 'boolean' },
-          overdue: { type: 'boolean' },
-          escalated: { type: 'boolean' },
-        },
-      },
+      flags: FLAGS,
       calendarAssumed: {
         type: 'boolean',
         description: 'dueAt counted a year without a working-day calendar (Monday to Friday).',

@@ -3,14 +3,14 @@
 // every body matches the operation's schema, and every member it carries is described there (a
 // member the document does not name is one a generated client drops). Found by an independent
 // client that read the docs alone: a path parameter or query that is not percent-encoding was an
-// undocumented 400 on the reads, and a refused routing decision, a rectification and the
-// supervision counts carried members the document did not describe.
+// undocumented 400 on the reads, and a refused routing decision, a rectification, a joint case's
+// parties and the supervision counts carried members the document did not describe.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../gateway/client/gateway-client.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
-import { submit } from '../support/case-flow.ts';
+import { submit, submitJoint } from '../support/case-flow.ts';
 import { rectificationEvent } from '../support/evaluation-flow.ts';
 import { sweepRecords } from './fuzz/odd-parameters.ts';
 
@@ -49,8 +49,9 @@ beforeAll(async () => {
   ids = await sweepRecords(gw);
   const visited = await rectificationEvent(gw, ids.rectificationId!, 'visited');
   expect(visited.status).toBe(200);
-  // An open case, so the supervision counts have rows.
+  // An open case, so the supervision counts have rows, and a joint case, whose parties are shown.
   await submit(gw);
+  ids.jointId = (await submitJoint(gw)).parentId;
 }, 60_000);
 afterAll(async () => {
   await gw?.close();
@@ -127,10 +128,12 @@ async function send(client: string, method: string, url: string, json?: unknown)
 
 describe('the answers, against the OpenAPI document', () => {
   it('documents every answer a portal and a province read: its status, its schema and every member', async () => {
-    const { caseId, rectificationId } = ids;
+    const { caseId, rectificationId, jointId } = ids;
     const reads: [string, string, string][] = [
       ['portal-sc', `/v1/cases/${caseId}`, '/v1/cases/{caseId}'],
       ['province-yn', `/v1/cases/${caseId}`, '/v1/cases/{caseId}'],
+      ['portal-sc', `/v1/cases/${jointId}`, '/v1/cases/{caseId}'],
+      ['province-cq', `/v1/cases/${jointId}-1`, '/v1/cases/{caseId}'],
       ['portal-sc', '/v1/cases/01M8A6CZPRES77V92H9G3NCHAN', '/v1/cases/{caseId}'],
       ['portal-sc', '/v1/catalogue/items?department=SW', '/v1/catalogue/items'],
       ['portal-sc', '/v1/catalogue/items/SW-005', '/v1/catalogue/items/{code}'],
