@@ -244,7 +244,22 @@ const readSchemas = {
         type: 'object',
         properties: {
           valid: { type: 'array', items: ref('envelope') },
-          invalid: { type: 'array', items: { type: 'object' } },
+          invalid: {
+            type: 'array',
+            items: {
+              type: 'object',
+              description:
+                'An envelope the gateway refuses, and where: its answer has a problem at exactly ' +
+                '`pointer` with `keyword` (a missing or extra member at the member itself).',
+              properties: {
+                description: str('What is wrong with it, in English.'),
+                pointer: str('The JSON pointer of the problem, e.g. /payload/lines/0/amount.'),
+                keyword: str('The schema keyword or cross-field rule that refuses it.'),
+                envelope: { type: 'object', description: 'The envelope to send.' },
+              },
+              required: ['pointer', 'keyword', 'envelope'],
+            },
+          },
         },
       },
     },

@@ -145,6 +145,19 @@ describe('buildOpenApi', () => {
     expect(at(`${answer}/properties/phase`)).toEqual({ $ref: '#/components/schemas/Phase' });
   });
 
+  it("describes an item page's invalid examples as the files hold them: description, pointer, keyword, envelope", () => {
+    const invalid = at(
+      '#/components/schemas/CatalogueItemDetail/properties/examples/properties/invalid/items',
+    ) as { properties?: object; required?: string[] };
+    expect(Object.keys(invalid.properties ?? {})).toEqual([
+      'description',
+      'pointer',
+      'keyword',
+      'envelope',
+    ]);
+    expect(invalid.required).toEqual(['pointer', 'keyword', 'envelope']);
+  });
+
   it('requires all five X-Gw-* headers together and quotes the documented string-to-sign', () => {
     const schemes = doc.components.securitySchemes as Record<string, Record<string, string>>;
     const headers = Object.values(schemes).map((s) => [s.type, s.in, s.name]);
