@@ -14,10 +14,42 @@ export type EvaluationRouteDeps = EvaluationDeps & EvaluationStatsDeps;
 
 const route = routesFor<EvaluationRouteDeps>();
 
+const COUNT = { type: 'integer', minimum: 0 };
+const RATE = { type: ['number', 'null'], minimum: 0, maximum: 1 };
+const counts = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, COUNT]));
+// The figures of evaluation-stats.ts, each named, so a generated client has them.
 const RATES = {
   type: 'object',
   description:
     '好评率 goodRate, 差评数 badCount, 回访率 rectifications.visitRate, 整改率 rectifications.rectifyRate (null when nothing to divide). defaultRatings: evaluations recorded 基本满意 by default; rectifications.reRated counts every re-rating, rectifications.defaultReRatings those recorded 基本满意 by default when the re-rating window ended.',
+  properties: {
+    evaluations: COUNT,
+    levels: { type: 'object', properties: counts(['1', '2', '3', '4', '5']) },
+    defaultRatings: COUNT,
+    goodRate: RATE,
+    badCount: COUNT,
+    voided: COUNT,
+    rectifications: {
+      type: 'object',
+      properties: {
+        ...counts(['opened', 'visited', 'rectified', 'explained', 'appealed', 'appealsUpheld']),
+        ...counts(['reRated', 'reRatedGood', 'defaultReRatings']),
+        visitRate: RATE,
+        rectifyRate: RATE,
+      },
+    },
+  },
+};
+const ratesBy = (key: string) => ({
+  ...RATES,
+  properties: { [key]: { type: 'string' }, ...RATES.properties },
+  required: [key],
+});
+const FILTERS = {
+  type: 'object',
+  properties: Object.fromEntries(
+    ['province', 'itemCode', 'from', 'to'].map((n) => [n, { type: ['string', 'null'] }]),
+  ),
 };
 
 export const EVALUATION_ROUTES = [
@@ -91,11 +123,11 @@ export const EVALUATION_ROUTES = [
         '200': jsonResponse('Counts and rates.', {
           type: 'object',
           properties: {
-            filters: { type: 'object' },
+            filters: FILTERS,
             totals: RATES,
-            byProvince: { type: 'array', items: RATES },
-            byItem: { type: 'array', items: RATES },
-            byRated: { type: 'array', items: RATES },
+            byProvince: { type: 'array', items: ratesBy('province') },
+            byItem: { type: 'array', items: ratesBy('itemCode') },
+            byRated: { type: 'array', items: ratesBy('rated') },
           },
         }),
       },

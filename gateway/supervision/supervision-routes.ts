@@ -112,7 +112,17 @@ export const SUPERVISION_ROUTES = [
       responses: {
         '200': jsonResponse('Counts only, no personal data.', {
           type: 'object',
-          properties: { filters: { type: 'object' }, cases: SECTION, rectifications: SECTION },
+          properties: {
+            filters: {
+              type: 'object',
+              properties: {
+                province: { type: ['string', 'null'] },
+                itemCode: { type: ['string', 'null'] },
+              },
+            },
+            cases: SECTION,
+            rectifications: SECTION,
+          },
         }),
       },
     },

@@ -145,6 +145,30 @@ describe('buildOpenApi', () => {
     expect(at(`${answer}/properties/phase`)).toEqual({ $ref: '#/components/schemas/Phase' });
   });
 
+  it('names every figure of the statistics answers, not a bare object', () => {
+    const answer = (path: string) =>
+      `#/paths/${path.replace(/\//g, '~1')}/get/responses/200/content/application~1json/schema/properties`;
+    const evaluations = answer('/v1/stats/evaluations');
+    expect(Object.keys(at(`${evaluations}/totals/properties`) as object)).toEqual(
+      expect.arrayContaining(['evaluations', 'levels', 'goodRate', 'badCount', 'rectifications']),
+    );
+    expect(
+      Object.keys(at(`${evaluations}/totals/properties/rectifications/properties`) as object),
+    ).toEqual(expect.arrayContaining(['opened', 'visited', 'visitRate', 'rectifyRate']));
+    expect(at(`${evaluations}/byRated/items/required`)).toEqual(['rated']);
+    expect(Object.keys(at(`${evaluations}/filters/properties`) as object)).toEqual([
+      'province',
+      'itemCode',
+      'from',
+      'to',
+    ]);
+    const supervision = answer('/v1/stats/supervision');
+    expect(Object.keys(at(`${supervision}/filters/properties`) as object)).toEqual([
+      'province',
+      'itemCode',
+    ]);
+  });
+
   it("describes an item page's invalid examples as the files hold them: description, pointer, keyword, envelope", () => {
     const invalid = at(
       '#/components/schemas/CatalogueItemDetail/properties/examples/properties/invalid/items',
