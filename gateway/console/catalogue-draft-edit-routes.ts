@@ -15,6 +15,9 @@ import { requireRight } from './console-guard.ts';
 import { CREATION_KEY_FIELD, formText } from './forms.ts';
 import type { SafeHtml } from './html.ts';
 
+/** Marks the live check's answer as the fragment the editor's script may show. */
+const CHECK_FRAGMENT_HEADER = 'X-Console-Fragment';
+
 export function draftEditRoutes(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const admin = () => deps.services.catalogueAdmin;
@@ -71,6 +74,9 @@ export function draftEditRoutes(deps: ConsoleDeps): Router {
         fragment = validationReport({ problems: [], refused: `${error.zh} ${error.en}` });
         res.status(error.status);
       }
+      // The script shows only answers marked so: a whole page (the sign-in page a redirect
+      // reached, an error page) is not a check's answer (assets/catalogue-editor.js).
+      res.set(CHECK_FRAGMENT_HEADER, 'draft-check');
       res.type('html').send(fragment.toString());
     },
   );

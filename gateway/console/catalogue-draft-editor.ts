@@ -45,6 +45,13 @@ export function editorForm(
       ${origin === 'loaded' ? '' : 'data-after-save'}
       ${origin === 'refused' ? 'data-unsaved' : ''}
     >
+      <p class="notice warn" id="editor-restored" role="status" hidden>
+        已放回未保存的修改：上次保存没有完成（会话已过期或网关无响应），请检查后再保存
+        <span class="en"
+          >Your unsaved changes are back: the last save did not go through (the session had ended or
+          the gateway did not answer); check them and save</span
+        >
+      </p>
       ${csrfField(sessionOf(res))} ${isNew ? creationKeyField() : ''}
       <input type="hidden" name="kind" value="${fields.kind}" />
       ${fields.draftId ? html`<input type="hidden" name="draftId" value="${fields.draftId}" />` : ''}

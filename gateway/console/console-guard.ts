@@ -33,6 +33,20 @@ export function sessionIdOf(req: Request): string | undefined {
   return undefined;
 }
 
+/**
+ * The console page a form was sent from, by the Referer this origin's pages send (Referrer-Policy
+ * same-origin): after signing in again an operator whose session ended under a form goes back to
+ * that page (a draft's editor puts the unsaved text back there), not to the overview.
+ */
+function formPageOf(req: Request): string | undefined {
+  try {
+    const from = new URL(req.get('referer') ?? '');
+    return from.host === req.get('host') ? from.pathname + from.search : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where to come back to after signing in: console paths only (no open redirect). */
 export function safeNext(next: string): string {
   return /^\/console\/[A-Za-z0-9/_?=&.%-]*$/.test(next) && !next.includes('//')
@@ -67,7 +81,7 @@ export function requireSignIn(deps: ConsoleDeps, options = { csrf: true }): Requ
     if (!('session' in found) || operator?.kind !== 'operator' || !operator.passwordHash) {
       if ('session' in found) await deps.sessions.close(found.session.id);
       const expired = 'expired' in found ? '&expired=1' : '';
-      const back = req.method === 'GET' ? req.originalUrl : '/console/';
+      const back = req.method === 'GET' ? req.originalUrl : (formPageOf(req) ?? '/console/');
       res.setHeader('Set-Cookie', sessionCookie(undefined, deps.secureCookies));
       res.redirect(303, `/console/sign-in?next=${encodeURIComponent(safeNext(back))}${expired}`);
       return;

@@ -17,6 +17,14 @@
 // form itself is submitted. Save keeps the caret, selection and scroll in sessionStorage under the
 // form's action, and the page that answers the save (data-after-save) puts them back.
 //
+// A session that ends under the editor: the live check's answer is then the sign-in page the
+// fetch was redirected to, which the script says in words (it used to draw that page inside the
+// form — its required fields blocked Save — and call the text checked); only an answer marked as
+// the check's fragment (X-Console-Fragment) is drawn. Save keeps the editor's text in
+// sessionStorage, and when the same editor opens again without a save having answered — Save went
+// to the sign-in page, which returns to this page, or the gateway never answered — it puts the
+// text back, unsaved, and says so (#editor-restored).
+//
 // Per keystroke the script restarts a timer, sets the state line and compares the text with the
 // saved one (≈ 0.01 ms for a 36 KB document in headless Chromium): in such a document a keystroke
 // costs a frame and a paste some 50 ms, all of it Chromium's own editing
@@ -45,6 +53,9 @@
   });
   var storedNowhere = form.hasAttribute('data-unsaved');
   var positionKey = 'catalogue-editor:position:' + form.getAttribute('action');
+  // Which editor a kept text belongs to: the draft (or the new draft's kind) it was typed for.
+  var UNSAVED_KEY = 'catalogue-editor:unsaved';
+  var editorId = form.getAttribute('action') + '#' + form.elements.namedItem('kind').value;
   var submitting = false; // the editor form is on its way: leaving is the point
   var dirty = false;
   var stale = false;
@@ -88,14 +99,21 @@
     })
       .then(function (res) {
         return res.text().then(function (text) {
-          return { ok: res.status < 500, text: text };
+          return {
+            fragment: res.headers.get('x-console-fragment') === 'draft-check' && res.status < 500,
+            signedOut: res.redirected && new URL(res.url).pathname === '/console/sign-in',
+            status: res.status,
+            text: text,
+          };
         });
       })
       .then(function (answer) {
         if (mine !== sent) return; // a later check is on its way
-        target.innerHTML = answer.ok
-          ? answer.text
-          : '<p class="notice error">校验失败 The check failed</p>';
+        if (!answer.fragment) {
+          notChecked(answer);
+          return;
+        }
+        target.innerHTML = answer.text;
         if (editsAtSend === edits) {
           setStale(false);
           show('已校验 Checked');
@@ -108,6 +126,35 @@
       .catch(function () {
         if (mine === sent) show('无法连接网关 Gateway unreachable');
       });
+  }
+
+  // An answer that is not the check's fragment: the session ended (the fetch followed the
+  // redirect to the sign-in page) or an error page (a stale CSRF token, a 500). Said in words,
+  // never drawn: a whole page in the form put its fields in the editor form (the sign-in page's
+  // required inputs blocked Save).
+  function notChecked(answer) {
+    var message = document.createElement('p');
+    message.className = 'notice error';
+    message.id = 'check-not-run';
+    if (answer.signedOut) {
+      message.setAttribute('data-reason', 'signed-out');
+      message.textContent =
+        '会话已过期，未校验。编辑器中的文本还在：点击“保存”会先转到登录页，登录后回到本页时未保存的文本会放回编辑器。' +
+        ' Your session has ended: not checked. Your text is still here: Save takes you to sign in,' +
+        ' and back on this page the unsaved text is put back in the editor.';
+    } else {
+      var page = new DOMParser().parseFromString(answer.text, 'text/html');
+      var detail = page.getElementById('error-detail');
+      message.setAttribute('data-reason', String(answer.status));
+      message.textContent =
+        '校验未完成 The check did not run (HTTP ' +
+        answer.status +
+        ')' +
+        (detail ? ': ' + detail.textContent.replace(/\s+/g, ' ').trim() : '');
+    }
+    target.replaceChildren(message);
+    setStale(false);
+    show('未校验 Not checked');
   }
 
   function edited() {
@@ -147,6 +194,15 @@
     submitting = true;
     try {
       sessionStorage.setItem(
+        UNSAVED_KEY,
+        JSON.stringify({
+          editor: editorId,
+          values: fields.map(function (el) {
+            return el.value;
+          }),
+        }),
+      );
+      sessionStorage.setItem(
         positionKey,
         JSON.stringify({
           start: textarea.selectionStart,
@@ -184,6 +240,30 @@
     event.returnValue = ''; // Chromium before 119 asks only with a returnValue set
   });
 
+  // The text a submit kept comes back when this editor opens again without a save having
+  // answered: the session had ended (Save went to the sign-in page, which returns here) or the
+  // gateway never answered. Any editor that opens forgets it: it is for the next page only.
+  function restoreUnsaved() {
+    var kept = null;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(UNSAVED_KEY) || 'null');
+      sessionStorage.removeItem(UNSAVED_KEY);
+    } catch {
+      return;
+    }
+    if (!kept || kept.editor !== editorId || form.hasAttribute('data-after-save')) return;
+    if (!Array.isArray(kept.values) || kept.values.length !== fields.length) return;
+    var differs = fields.some(function (el, i) {
+      return el.value !== kept.values[i];
+    });
+    if (!differs) return;
+    fields.forEach(function (el, i) {
+      el.value = kept.values[i];
+    });
+    document.getElementById('editor-restored').hidden = false;
+  }
+
+  restoreUnsaved();
   restorePosition();
   setDirty(unsaved());
   check();
