@@ -192,6 +192,22 @@ function draftBody(
     </section>`;
 }
 
+/**
+ * 已发布 above an approved draft, on the page its approval redirects to (`?published=<revision>`,
+ * the catalogue revision the publish made); nothing for a draft not approved or another value.
+ */
+export function publishedNotice(draft: DraftView, revision: string): SafeHtml | undefined {
+  if (draft.status !== 'approved' || !/^[1-9][0-9]{0,11}$/.test(revision)) return undefined;
+  const what =
+    draft.kind === 'item'
+      ? `${draft.itemCode ?? ''} v${draft.publishedVersion ?? ''}`
+      : `${draft.year ?? ''} 年日历`;
+  return html`<p class="notice ok" id="published">
+    已发布 ${what}，目录修订号 ${revision}
+    <span class="en">Published; catalogue revision ${revision}</span>
+  </p>`;
+}
+
 /** Sends one draft's page, with `notice` above it; `afterSave`: it answers the draft's save. */
 export type ShowDraft = (
   res: Response,

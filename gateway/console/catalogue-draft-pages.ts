@@ -18,7 +18,7 @@ import { draftEditRoutes } from './catalogue-draft-edit-routes.ts';
 import { editorForm } from './catalogue-draft-editor.ts';
 import { loadDraft, pretty } from './catalogue-draft-input.ts';
 import { draftPage, draftStatusFilter, draftStatusQuery } from './catalogue-draft-list.ts';
-import { draftPageSender } from './catalogue-draft-page.ts';
+import { draftPageSender, publishedNotice } from './catalogue-draft-page.ts';
 import { draftReviewRoutes } from './catalogue-draft-review-routes.ts';
 import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { requireRight } from './console-guard.ts';
@@ -135,17 +135,18 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
 
   router.get('/catalogue/drafts/:draftId', async (req, res) => {
     const saved = queryText(req.query, 'saved', 1) === '1';
+    const draft = await loadDraft(deps, res, String(req.params.draftId));
     await show(
       res,
-      await loadDraft(deps, res, String(req.params.draftId)),
+      draft,
       saved
         ? html`<p class="notice ok" id="saved">已保存 <span class="en">Saved</span></p>`
-        : undefined,
+        : publishedNotice(draft, queryText(req.query, 'published', 12)),
       saved,
     );
   });
 
   router.use(draftEditRoutes(deps));
-  router.use(draftReviewRoutes(deps, show));
+  router.use(draftReviewRoutes(deps));
   return router;
 }

@@ -1,17 +1,16 @@
 // A catalogue draft's way to publishing (gateway/console/README.md#catalogue-drafts): its author
 // validates the saved draft and submits it for review; an operator holding catalogue:approve, not
 // its author (four-eyes, enforced by the use case), approves — publishing the next version, shown on
-// the draft's page — or rejects it with a reason.
+// the draft's page — or rejects it with a reason. Each step redirects to the draft's page (303), so
+// a reload or the browser's back and forward never sends a step again.
 import type { Request, Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
 import { loadDraft } from './catalogue-draft-input.ts';
-import type { ShowDraft } from './catalogue-draft-page.ts';
 import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { formText } from './forms.ts';
-import { html } from './html.ts';
 
-export function draftReviewRoutes(deps: ConsoleDeps, show: ShowDraft): Router {
+export function draftReviewRoutes(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const admin = () => deps.services.catalogueAdmin;
 
@@ -29,20 +28,14 @@ export function draftReviewRoutes(deps: ConsoleDeps, show: ShowDraft): Router {
     res.redirect(303, `/console/catalogue/drafts/${draftId}`);
   });
 
+  // Answered by a redirect, as every step here: the page that says 已发布 is a GET, so reloading
+  // it, or back and forward, never sends the approval again (before, the POST drew the page, and
+  // a reload answered 409 GW_DRAFT_STATE "the draft is approved", as if the publish had failed).
   router.post('/catalogue/drafts/:draftId/approve', async (req, res) => {
     const draftId = String(req.params.draftId);
     await loadDraft(deps, res, draftId);
     const published = await admin().approveDraft(operatorRequest(res), draftId);
-    const draft = await loadDraft(deps, res, draftId);
-    await show(
-      res,
-      draft,
-      html`<p class="notice ok" id="published">
-        已发布${published.version ? ` ${published.itemCode ?? ''} v${published.version}` : ` ${published.year ?? ''} 年日历`}，目录修订号
-        ${published.revision}
-        <span class="en">Published; catalogue revision ${published.revision}</span>
-      </p>`,
-    );
+    res.redirect(303, `/console/catalogue/drafts/${draftId}?published=${published.revision}`);
   });
 
   router.post('/catalogue/drafts/:draftId/reject', async (req: Request, res) => {

@@ -155,6 +155,25 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     expect(await page.locator('#item-versions tr[data-version]').count()).toBe(2);
   });
 
+  it('the published page reloads, and goes back and forward, without approving again', async () => {
+    const { page } = reviewer;
+    const publishedPage = /\/console\/catalogue\/drafts\/[0-9A-Za-z]+\?published=[1-9][0-9]*$/;
+    await page.goBack(); // from the item page to what the approval answered
+    await page.waitForURL(publishedPage);
+    expect((await page.reload())?.status()).toBe(200);
+    expect(await page.locator('#published').innerText()).toContain('SW-005 v2');
+    await page.goForward();
+    await page.waitForURL(`${base}/console/catalogue/items/SW-005`);
+    await page.goBack();
+    await page.waitForURL(publishedPage);
+    await page.locator('#published').waitFor();
+    await reviewer.shot('catalogue-09b-published-reloaded');
+    const approvals = (await gw.services.audit.page({ action: 'catalogue.draft.approve' })).items;
+    expect(approvals.filter((e) => e.actor === 'operator-dev-2').map((e) => e.outcome)).toEqual([
+      'ok',
+    ]);
+  });
+
   it('a read-only operator sees no edit or approve action, and a forged draft is refused', async () => {
     const { page } = reviewer;
     await page.click('#sign-out');

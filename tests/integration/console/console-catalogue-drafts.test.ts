@@ -178,8 +178,11 @@ describe('draft editor endpoints', () => {
     const approved = await dev2.post(`/console/catalogue/drafts/${draftId}/approve`, {
       _csrf: await dev2.csrf(),
     });
-    expect(approved.status).toBe(200);
-    expect(approved.text).toContain('id="published"');
+    expect(approved.status).toBe(303);
+    expect(approved.location).toMatch(
+      new RegExp(`^/console/catalogue/drafts/${draftId}\\?published=[1-9][0-9]*$`),
+    );
+    expect((await dev2.get(approved.location!)).text).toContain('id="published"');
     const item = await gw
       .client('portal-sc')
       .request<{ version: number; schema: { properties: object } }>(
