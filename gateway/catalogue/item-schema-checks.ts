@@ -8,7 +8,8 @@
 // document and worded in English and Chinese; the English text is the one the registry has always
 // printed, so a start-up refusal reads as before.
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import localizeModule from 'ajv-i18n';
 import { compilePersonalData } from '../personal-data/compile-personal-data.ts';
 import { personalLocations, type PersonalLocations } from '../personal-data/personal-locations.ts';
 import { DEFS_ID, ENVELOPE_ID } from './create-ajv.ts';
@@ -43,6 +44,9 @@ export type ItemSchemaCheck =
 
 type Json = Parameters<typeof checkSchemaRules>[0];
 
+// ajv-i18n is CommonJS; under NodeNext its declared default export is the module object itself.
+const localize = localizeModule as unknown as typeof localizeModule.default;
+
 function rawSchema(ajv: Ajv2020, id: string): Record<string, unknown> {
   return (ajv.getSchema(id)?.schema ?? {}) as Record<string, unknown>;
 }
@@ -73,6 +77,28 @@ function located(text: string, zh: string): ItemProblem {
   const trailing = / at (\/\S*)$/.exec(text);
   const path = leading?.[1] ?? trailing?.[1] ?? '';
   return { path: path === '/' ? '' : path, message: text, messageZh: `${zh}:${text}` };
+}
+
+/**
+ * A schema that is not JSON Schema (ajv's meta-schema refused it, e.g. `"type": "strng"`): one
+ * problem per place, at its pointer in the schema, so the draft editor names the field rather than
+ * the whole schema (it said `/item/schema` with ajv's whole text, every place in one line, the
+ * Chinese line as English as the other).
+ */
+function metaSchemaPlaces(errors: ErrorObject[] | null | undefined): ItemProblem[] {
+  const byPlace = new Map<string, ErrorObject[]>();
+  for (const error of errors ?? [])
+    byPlace.set(error.instancePath, [...(byPlace.get(error.instancePath) ?? []), error]);
+  return [...byPlace].map(([path, found]) => {
+    const english = found.map((e) => e.message ?? e.keyword).join('; ');
+    const chinese = found.map((e) => ({ ...e }));
+    localize.zh(chinese);
+    return {
+      path,
+      message: `does not compile in strict mode: schema is invalid at ${path || '/'}: ${english}`,
+      messageZh: `结构定义在严格模式下无法编译:位置 ${path || '/'} 不是有效的 JSON Schema:${chinese.map((e) => e.message ?? e.keyword).join('；')}`,
+    };
+  });
 }
 
 /**
@@ -112,12 +138,15 @@ export function checkItemSchema(
   try {
     validate = ajv.compile(schema);
   } catch (error) {
-    const message = `does not compile in strict mode: ${(error as Error).message}`;
-    problems.push({
-      path: '',
-      message,
-      messageZh: `结构定义在严格模式下无法编译:${(error as Error).message}`,
-    });
+    const text = (error as Error).message;
+    const places = text.startsWith('schema is invalid:') ? metaSchemaPlaces(ajv.errors) : [];
+    if (places.length > 0) problems.push(...places);
+    else
+      problems.push({
+        path: '',
+        message: `does not compile in strict mode: ${text}`,
+        messageZh: `结构定义在严格模式下无法编译:${text}`,
+      });
   }
   let rules: readonly CompiledRule[] = [];
   if (validate) {

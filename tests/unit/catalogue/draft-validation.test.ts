@@ -181,6 +181,23 @@ describe('validateItemDraft', () => {
     });
   });
 
+  it('points a schema that is not JSON Schema at the keyword it breaks, in English and Chinese', () => {
+    const draft = draftOf('SW-005');
+    at(draft, 'schema', 'properties', 'crossRegionReportNo').type = 'strng';
+    const { ok, problems } = validateItemDraft(draft, firstVersion('SW-005'));
+    expect(ok).toBe(false);
+    const place = '/schema/properties/crossRegionReportNo/type';
+    expect(problems.map((p) => p.path)).toContain(place);
+    expect(problems.map((p) => p.path)).not.toContain('/schema');
+    const problem = problems.find((p) => p.path === place)!;
+    expect(problem.message).toMatch(
+      /^does not compile in strict mode: schema is invalid at \/properties\/crossRegionReportNo\/type: must be equal to one of the allowed values/,
+    );
+    expect(problem.messageZh).toMatch(
+      /^结构定义在严格模式下无法编译:位置 \S+ 不是有效的 JSON Schema:应当是预设定的枚举值之一/,
+    );
+  });
+
   it('refuses an unbounded string at its place in the schema, in English and Chinese', () => {
     const draft = draftOf('SW-005');
     delete at(draft, 'schema', 'properties', 'crossRegionReportNo').maxLength;
