@@ -6,14 +6,14 @@ import type { Router } from 'express';
 import type { DraftInput } from '../catalogue/admin/catalogue-admin.ts';
 import { draftItemOf } from '../catalogue/admin/item-version.ts';
 import { gatewayRouter } from '../http/router.ts';
-import { refusedEditor, sendRefusedEditor } from './catalogue-draft-editor.ts';
+import { conflictReport, refusedEditor, sendRefusedEditor } from './catalogue-draft-editor.ts';
 import { inputOf, loadDraft, MAX_DOCUMENT_CHARS } from './catalogue-draft-input.ts';
 import { checkInput, validationReport } from './catalogue-draft-validation.ts';
 import { operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { CREATION_KEY_FIELD, formText } from './forms.ts';
-import type { SafeHtml } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
 
 /** Marks the live check's answer as the fragment the editor's script may show. */
 const CHECK_FRAGMENT_HEADER = 'X-Console-Fragment';
@@ -84,10 +84,12 @@ export function draftEditRoutes(deps: ConsoleDeps): Router {
   router.post('/catalogue/drafts/:draftId', async (req, res) => {
     const current = await loadDraft(deps, res, String(req.params.draftId));
     const action = `/console/catalogue/drafts/${current.draftId}`;
+    const savedAt = formText(req.body, 'savedAt', 40);
     const fields = {
       kind: current.kind,
       draftId: current.draftId,
       ...(current.itemCode ? { itemCode: current.itemCode } : {}),
+      ...(savedAt ? { savedAt } : {}),
       note: formText(req.body, 'note', 500),
       document: formText(req.body, 'document', MAX_DOCUMENT_CHARS),
     };
@@ -99,6 +101,21 @@ export function draftEditRoutes(deps: ConsoleDeps): Router {
       // Not JSON: the editor again with the text, so nothing typed is lost.
       const refusal = validationReport({ problems: [], refused: `${error.zh} ${error.en}` });
       sendRefusedEditor(res, action, fields, refusal, 400);
+      return;
+    }
+    // The editor was loaded before the draft's last save (another tab of the author's, or the
+    // API): storing this text would undo that save unseen. Refused once, the text kept; the page
+    // answering carries the new savedAt, so Save again overwrites on purpose. (A save landing
+    // between this read and the update is not caught: the use case has no compare-and-set.)
+    if (savedAt && savedAt !== current.updatedAt) {
+      sendRefusedEditor(
+        res,
+        action,
+        { ...fields, savedAt: current.updatedAt },
+        html``,
+        409,
+        conflictReport(current.updatedAt),
+      );
       return;
     }
     try {

@@ -8,6 +8,7 @@ import { isGatewayError } from '../shared/errors.ts';
 import { validationReport } from './catalogue-draft-validation.ts';
 import { assetUrl } from './console-assets.ts';
 import { sessionOf } from './console-context.ts';
+import { shownTime } from './console-time.ts';
 import { creationKeyField, csrfField } from './forms.ts';
 import { html, type HtmlValue, type SafeHtml } from './html.ts';
 import { page, sendPage } from './layout.ts';
@@ -28,12 +29,16 @@ export function editorForm(
     draftId?: string;
     itemCode?: string;
     baseVersion?: number;
+    /** The saved draft's updatedAt the text was loaded from (a draft's page): see the save route. */
+    savedAt?: string;
     note: string;
     document: string;
   },
   submitLabel: SafeHtml,
   problems: HtmlValue = '',
   origin: EditorOrigin = 'loaded',
+  /** Beside Save, where the page opens after a save (the script puts the editor back in view). */
+  saveNotice: HtmlValue = '',
 ): SafeHtml {
   const isNew = action === '/console/catalogue/drafts';
   return html`<form
@@ -71,6 +76,7 @@ export function editorForm(
           : ''
       }
       ${fields.baseVersion !== undefined ? html`<input type="hidden" name="baseVersion" value="${fields.baseVersion}" />` : ''}
+      ${fields.savedAt ? html`<input type="hidden" name="savedAt" value="${fields.savedAt}" />` : ''}
       <label for="draft-document">
         ${fields.kind === 'calendar' ? '日历（JSON）' : '事项文档（JSON：元数据、schema、examples）'}
         <span class="en"
@@ -88,6 +94,7 @@ export function editorForm(
 ${fields.document}</textarea>
       <label for="draft-note">修改说明 <span class="en">Note</span></label>
       <input id="draft-note" name="note" value="${fields.note}" maxlength="500" />
+      ${saveNotice}
       <div class="actions">
         <button type="submit" class="primary" id="draft-save">${submitLabel}</button>
         <button type="button" id="draft-discard" hidden>
@@ -129,6 +136,22 @@ export function refusedEditor(
   return true;
 }
 
+/**
+ * A save from an editor loaded before the draft's last save (another tab, or the API or CLI):
+ * not stored, so that save is not overwritten unseen; a second Save from this page overwrites it.
+ */
+export function conflictReport(savedAt: string): SafeHtml {
+  return html`<div class="notice error" id="save-conflict" role="alert">
+    未保存：此草稿在你打开编辑器之后已于 ${shownTime(savedAt)} 另行保存（另一个标签页或命令行）。
+    你的文本仍在编辑器中；可在新标签页打开草稿对比，再次点击“保存”将覆盖那次保存。
+    <span class="en"
+      >Not saved: this draft was saved elsewhere (another tab or the CLI) at that time, after this
+      editor was opened. Your text is still in the editor; open the draft in a new tab to compare,
+      and Save again to overwrite that save.</span
+    >
+  </div>`;
+}
+
 /** The editor again, with the text as typed and the report of why it was not saved. */
 export function sendRefusedEditor(
   res: Response,
@@ -136,6 +159,8 @@ export function sendRefusedEditor(
   fields: Parameters<typeof editorForm>[2],
   report: ReturnType<typeof validationReport>,
   status: number,
+  /** Beside Save: what the live check, which replaces `report` as the page opens, must not. */
+  notice: SafeHtml | '' = '',
 ): void {
   sendPage(
     res,
@@ -150,6 +175,7 @@ export function sendRefusedEditor(
         html`保存 <span class="en">Save</span>`,
         report,
         'refused',
+        notice,
       ),
     }),
     status,

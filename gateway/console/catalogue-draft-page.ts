@@ -134,6 +134,7 @@ function draftBody(
                 kind: draft.kind,
                 draftId: id,
                 ...(draft.itemCode ? { itemCode: draft.itemCode } : {}),
+                savedAt: draft.updatedAt,
                 note: draft.note,
                 document,
               },

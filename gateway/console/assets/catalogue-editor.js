@@ -55,6 +55,7 @@
   var positionKey = 'catalogue-editor:position:' + form.getAttribute('action');
   // Which editor a kept text belongs to: the draft (or the new draft's kind) it was typed for.
   var UNSAVED_KEY = 'catalogue-editor:unsaved';
+  var savedAtField = form.elements.namedItem('savedAt'); // a draft's page: the save it was loaded at
   var editorId = form.getAttribute('action') + '#' + form.elements.namedItem('kind').value;
   var submitting = false; // the editor form is on its way: leaving is the point
   var dirty = false;
@@ -200,6 +201,7 @@
           values: fields.map(function (el) {
             return el.value;
           }),
+          savedAt: savedAtField ? savedAtField.value : null,
         }),
       );
       sessionStorage.setItem(
@@ -260,6 +262,8 @@
     fields.forEach(function (el, i) {
       el.value = kept.values[i];
     });
+    // The text is of the draft as it was then: a save made since is still not overwritten unseen.
+    if (savedAtField && kept.savedAt) savedAtField.value = kept.savedAt;
     document.getElementById('editor-restored').hidden = false;
   }
 

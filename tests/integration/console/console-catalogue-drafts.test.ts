@@ -142,6 +142,34 @@ describe('draft editor endpoints', () => {
     expect(res.text).toContain('{&quot;broken&quot;: tru');
   });
 
+  it('a save from an editor opened before the last save is refused (409) with the text kept, then overwrites when sent again', async () => {
+    const savedAtOf = (page: string) => /name="savedAt" value="([^"]+)"/.exec(page)![1]!;
+    const tabA = (await dev.get(`/console/catalogue/drafts/${draftId}`)).text;
+    const tabB = (await dev.get(`/console/catalogue/drafts/${draftId}`)).text;
+    const save = async (page: string, field: string) => {
+      const doc = documentOf(page);
+      doc.schema.properties[field] = { title: '备注', type: 'string', maxLength: 50 };
+      return dev.post(`/console/catalogue/drafts/${draftId}`, {
+        _csrf: await dev.csrf(),
+        savedAt: savedAtOf(page),
+        document: JSON.stringify(doc),
+      });
+    };
+    expect((await save(tabA, 'fromTabA')).status).toBe(303);
+    const stale = await save(tabB, 'fromTabB');
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('id="save-conflict"');
+    expect(documentOf(stale.text).schema.properties).toHaveProperty('fromTabB');
+    const stored = (await dev.get(`/console/catalogue/drafts/${draftId}`)).text;
+    expect(documentOf(stored).schema.properties).toHaveProperty('fromTabA');
+    expect(documentOf(stored).schema.properties).not.toHaveProperty('fromTabB');
+    expect(savedAtOf(stale.text)).toBe(savedAtOf(stored));
+    expect((await save(stale.text, 'fromTabB')).status).toBe(303);
+    const overwritten = (await dev.get(`/console/catalogue/drafts/${draftId}`)).text;
+    expect(documentOf(overwritten).schema.properties).toHaveProperty('fromTabB');
+    expect(documentOf(overwritten).schema.properties).not.toHaveProperty('fromTabA');
+  });
+
   it('save, validate (the card says it shows the saved draft), submit; the author has no approve button and is refused (403 four-eyes, audited); another operator approves', async () => {
     const doc = documentOf(draftPage);
     doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
