@@ -86,9 +86,12 @@ function pauseFields(
   if (event.type !== 'resumed' || !record.pausedAt) return {};
   // Paused working days do not count (gateway/README.md#working-days-and-due-times): push the due
   // date back by as many working days, on the calendar; the total is kept for the 督办 ratio.
+  // The days counted are the case's own, from its submission on, whatever time the province gave
+  // its pause: one dated the year 1000 pushed the due date back by 260 000 working days
+  // (README.md#province-events).
   const paused = workingDaysBetween(
     calendar,
-    chinaDate(new Date(record.pausedAt)),
+    chinaDate(new Date(pauseStart(record.pausedAt, record.createdAt))),
     chinaDate(new Date(event.at)),
   );
   const pausedDays = (record.pausedDays ?? 0) + paused;
@@ -115,4 +118,12 @@ function pauseFields(
         ? { calendarAssumed: '' }
         : {}),
   };
+}
+
+// A pause stored before event times were checked may not be a time at all (a leap second,
+// date-time-format.ts): it then counts from the submission, so the case can still be resumed.
+function pauseStart(pausedAt: string, createdAt: string): number {
+  const paused = Date.parse(pausedAt);
+  const created = Date.parse(createdAt);
+  return Number.isNaN(paused) ? created : Math.max(paused, created);
 }

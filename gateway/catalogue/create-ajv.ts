@@ -14,6 +14,7 @@ import fastUriModule from 'ajv/dist/runtime/uri.js';
 import addFormatsModule from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DATE_TIME_FORMAT } from './date-time-format.ts';
 import { creditCodeKeyword } from './keywords/credit-code.ts';
 import { divisionCodeKeyword } from './keywords/division-code.ts';
 import { idNumberKeyword } from './keywords/id-number.ts';
@@ -164,7 +165,8 @@ export function createRequestAjv(codeShape: Readonly<Options> = CODE_SHAPE): Ajv
     ...codeShape,
     uriResolver: rememberingUriResolver(),
   });
-  addFormats(ajv, ['date', 'date-time', 'email', 'uri']);
+  addFormats(ajv, ['date', 'email', 'uri']);
+  ajv.addFormat('date-time', DATE_TIME_FORMAT);
   ajv.addKeyword(maxJsonLengthKeyword);
   return ajv;
 }

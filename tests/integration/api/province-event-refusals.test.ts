@@ -63,3 +63,34 @@ describe('a refused province event', () => {
     );
   });
 });
+
+describe("an event's time", () => {
+  const send = (caseId: string, type: string, at: string) =>
+    gw
+      .client('province-yn')
+      .request<Problem & { errors?: { path: string }[] }>('POST', `/v1/cases/${caseId}/events`, {
+        json: { type, at },
+      });
+
+  it('refuses a leap second (23:59:60), which no Date can hold, with 422 GW_VALIDATION_FAILED at /at', async () => {
+    const caseId = await submitted();
+    const res = await send(caseId, 'accepted', '2026-06-30T23:59:60Z');
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('GW_VALIDATION_FAILED');
+    expect(res.body.errors?.map((e) => e.path)).toEqual(['/at']);
+    expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
+  });
+
+  it('counts a pause the province dated before the case was submitted from the submission only', async () => {
+    const caseId = await submitted();
+    const now = () => new Date().toISOString();
+    expect((await send(caseId, 'accepted', now())).status).toBe(200);
+    const before = (await gw.services.store.get(caseId)) as RoutedCase;
+    expect((await send(caseId, 'suspended', '1000-01-01T00:00:00Z')).status).toBe(200);
+    const resumed = await send(caseId, 'resumed', now());
+    expect(resumed.status).toBe(200);
+    const after = (await gw.services.store.get(caseId)) as RoutedCase;
+    // Submitted and resumed today: no working day of the case's own was paused.
+    expect(after).toMatchObject({ status: 'IN_PROGRESS', dueAt: before.dueAt, pausedDays: 0 });
+  });
+});
