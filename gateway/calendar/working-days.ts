@@ -68,10 +68,16 @@ function remembered<T>(calendar: WorkingCalendar, question: string, answer: () =
   return value;
 }
 
+const DAY = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
 function shiftDay(date: string, by: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + by);
-  return d.toISOString().slice(0, 10);
+  const shifted = d.toISOString().slice(0, 10);
+  // Past the year 9999 the ISO text is `+010000-01-01`, cut to `+010000-01`, which reads back as
+  // the same month's first day: every walk over the days stopped there and looped for ever.
+  if (!DAY.test(shifted)) throw new RangeError(`no calendar day after ${date} (+${by})`);
+  return shifted;
 }
 
 export function nextDay(date: string): string {

@@ -15,8 +15,15 @@ export const CASE_EVENT_SCHEMA = {
     at: {
       type: 'string',
       format: 'date-time',
+      // The years a working-day calendar can be published for (gateway/calendar/calendar-draft.ts):
+      // a pause is counted in working days up to `at`, and one "resumed" in the year 9999 counted
+      // past the year 9999, where the day arithmetic looped for ever (README.md#province-events).
+      // Checked once the text is a date-time, so a malformed one gets one problem, not two.
+      if: { format: 'date-time' },
+      then: { pattern: '^(?:20[0-9]{2}|2100)-' },
       maxLength: 40,
-      description: 'When it happened at the province (RFC 3339, with offset).',
+      description:
+        'When it happened at the province (RFC 3339, with offset), in the years 2000–2100.',
     },
     note: { type: 'string', maxLength: 500 },
     provinceCaseNo: {

@@ -4,6 +4,7 @@
 // again — so the province knows whether to drop the event or hold it. Real gateway on the test
 // Redis; no yn worker, so a case stays ROUTED until the store's own moves take it on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyProvinceEvent } from '../../../gateway/cases/apply-event.ts';
 import type { RoutedCase } from '../../../gateway/cases/case-record.ts';
 import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
@@ -81,12 +82,33 @@ describe("an event's time", () => {
     expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
   });
 
+  it.each(['1999-12-31T23:59:59+08:00', '2101-01-01T00:00:00Z', '9999-12-30T00:00:00Z'])(
+    'refuses an event dated %s, outside the years 2000–2100, with 422 GW_VALIDATION_FAILED at /at',
+    async (at) => {
+      const caseId = await submitted();
+      const res = await send(caseId, 'accepted', at);
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('GW_VALIDATION_FAILED');
+      expect(res.body.errors?.map((e) => e.path)).toEqual(['/at']);
+      expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
+    },
+  );
+
   it('counts a pause the province dated before the case was submitted from the submission only', async () => {
     const caseId = await submitted();
     const now = () => new Date().toISOString();
     expect((await send(caseId, 'accepted', now())).status).toBe(200);
     const before = (await gw.services.store.get(caseId)) as RoutedCase;
-    expect((await send(caseId, 'suspended', '1000-01-01T00:00:00Z')).status).toBe(200);
+    // The API refuses such a time now (above); a pause stored before it did is applied here as
+    // it was then, and counts from the submission too.
+    const { store, calendar, registry } = gw.services;
+    const paused = await applyProvinceEvent(
+      { store, calendar, registry },
+      before,
+      { type: 'suspended', at: '1000-01-01T00:00:00Z' },
+      { actor: 'province-yn', source: 'province-post' },
+    );
+    expect(paused.ok).toBe(true);
     const resumed = await send(caseId, 'resumed', now());
     expect(resumed.status).toBe(200);
     const after = (await gw.services.store.get(caseId)) as RoutedCase;

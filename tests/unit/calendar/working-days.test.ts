@@ -7,6 +7,7 @@ import {
   chinaDate,
   createCalendar,
   loadCalendar,
+  nextDay,
   subtractWorkingDays,
   workingDaysBetween,
 } from '../../../gateway/calendar/working-days.ts';
@@ -117,5 +118,14 @@ describe('remembered answers', () => {
     const first = addWorkingDays(calendar, '2031-06-02', 10);
     expect(addWorkingDays(calendar, '2031-06-02', 10)).toEqual(first);
     expect(Object.isFrozen(first)).toBe(true);
+  });
+});
+
+describe('the last calendar day', () => {
+  it('throws a RangeError for the day after 9999-12-31 instead of answering a day it then repeats', () => {
+    expect(nextDay('9999-12-30')).toBe('9999-12-31');
+    // The ISO text of 10000-01-01 is `+010000-01-01`: cut to ten characters it read back as the
+    // same day, and every walk over the days (a due date, a pause) looped there for ever.
+    expect(() => nextDay('9999-12-31')).toThrow(RangeError);
   });
 });
