@@ -16,8 +16,12 @@ function problem(path: string, message: string, messageZh: string): FieldProblem
   return { path, message, messageZh };
 }
 
+// A month or day out of range (`2031-13-01`, `2031-01-32`) is no Date at all, and toISOString
+// threw: the draft was answered 500 instead of being told which date is wrong.
 function isRealDate(date: string): boolean {
-  return DATE.test(date) && new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) === date;
+  if (!DATE.test(date)) return false;
+  const day = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === date;
 }
 
 function dayProblems(

@@ -268,6 +268,19 @@ describe('catalogue drafts over HTTP', () => {
     expect(read.body).toMatchObject({ code: 'SW-901', name: '测试新增事项(异地办理)', version: 1 });
   });
 
+  it('refuses a calendar date whose month or day no year has (2031-13-01, 2031-01-32) with 422 GW_DRAFT_INVALID at its pointer', async () => {
+    const bad = await call('operator-dev', 'POST', DRAFTS, {
+      kind: 'calendar',
+      calendar: { year: 2031, holidays: ['2031-13-01'], extraWorkingDays: ['2031-01-32'] },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.code).toBe('GW_DRAFT_INVALID');
+    expect((bad.body.errors as Json[]).map((e) => e.path)).toEqual([
+      '/calendar/holidays/0',
+      '/calendar/extraWorkingDays/0',
+    ]);
+  });
+
   it("publishes a year's working-day calendar as a draft of kind calendar", async () => {
     expect(gw.services.calendar().knowsYear(2031)).toBe(false);
     const bad = await call('operator-dev', 'POST', DRAFTS, {
