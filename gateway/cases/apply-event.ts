@@ -88,7 +88,7 @@ function pauseFields(
   // date back by as many working days, on the calendar; the total is kept for the 督办 ratio.
   // The days counted are the case's own, from its submission on, whatever time the province gave
   // its pause: one dated the year 1000 pushed the due date back by 260 000 working days
-  // (README.md#province-events).
+  // (gateway/README.md#province-events).
   const paused = workingDaysBetween(
     calendar,
     chinaDate(new Date(pauseStart(record.pausedAt, record.createdAt))),

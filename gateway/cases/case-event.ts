@@ -15,9 +15,9 @@ export const CASE_EVENT_SCHEMA = {
     at: {
       type: 'string',
       format: 'date-time',
-      // The years a working-day calendar can be published for (gateway/calendar/calendar-draft.ts):
-      // a pause is counted in working days up to `at`, and one "resumed" in the year 9999 counted
-      // past the year 9999, where the day arithmetic looped for ever (README.md#province-events).
+      // The years a working-day calendar can be published for (calendar/calendar-draft.ts): a
+      // pause is counted in working days up to `at`, and one "resumed" in the year 9999 counted
+      // past it, where the day arithmetic looped for ever (gateway/README.md#province-events).
       // Checked once the text is a date-time, so a malformed one gets one problem, not two.
       if: { format: 'date-time' },
       then: { pattern: '^(?:20[0-9]{2}|2100)-' },

@@ -2,7 +2,7 @@
 // ajv-formats checks it, and an instant JavaScript can hold. ajv-formats accepts a leap second
 // (`23:59:60Z`), which Date cannot represent: a province event at one was stored, and the case
 // could then never be resumed — counting its pause read the stored time back as an invalid Date
-// and every `resumed` answered 500 (README.md#province-events).
+// and every `resumed` answered 500 (gateway/README.md#province-events).
 import type { FormatDefinition } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 
