@@ -7,22 +7,13 @@ import { DEPARTMENTS, LEVELS, MODES, SCOPES, SUBJECTS } from '../catalogue/catal
 import { PHASES, STATUS_PHASE } from '../cases/case-status.ts';
 import { FAILURE_KINDS } from '../cases/failure-kind.ts';
 import { ERROR_CATALOGUE } from '../shared/errors.ts';
+import { FLAGS_SCHEMA } from './shared-components.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
 const DATE_TIME = { type: 'string', format: 'date-time' };
 
 const errorCodes = Object.keys(ERROR_CATALOGUE);
-
-// 督办 flags, on a case and on each party of a joint case.
-const FLAGS = {
-  type: 'object',
-  properties: {
-    warning: { type: 'boolean' },
-    overdue: { type: 'boolean' },
-    escalated: { type: 'boolean' },
-  },
-};
 
 const problemSchemas = {
   FieldProblem: {
@@ -106,7 +97,7 @@ const caseSchemas = {
             role: str(),
             status: ref('CaseStatus'),
             phase: ref('Phase'),
-            flags: { ...FLAGS, description: "The party's own 督办 flags (case reads)." },
+            flags: { ...FLAGS_SCHEMA, description: "The party's own 督办 flags (case reads)." },
             dueAt: { ...DATE_TIME, description: "The party's own promised time (case reads)." },
           },
           required: ['caseId', 'role'],
@@ -138,7 +129,7 @@ const caseSchemas = {
       role: str(),
       provinceCaseNo: { type: ['string', 'null'] },
       dueAt: { type: ['string', 'null'], format: 'date-time' },
-      flags: FLAGS,
+      flags: FLAGS_SCHEMA,
       calendarAssumed: {
         type: 'boolean',
         description: 'dueAt counted a year without a working-day calendar (Monday to Friday).',

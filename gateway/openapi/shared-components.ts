@@ -11,6 +11,16 @@ export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 /** The submission envelope's component: schemas/envelope.schema.json as published. */
 export const ENVELOPE_COMPONENT = 'envelope';
 
+/** 督办 flags (cases/case-record.ts's CaseFlags): on a case, each party of a joint case, a rectification. */
+export const FLAGS_SCHEMA = {
+  type: 'object',
+  properties: {
+    warning: { type: 'boolean' },
+    overdue: { type: 'boolean' },
+    escalated: { type: 'boolean' },
+  },
+};
+
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
 

@@ -3,7 +3,7 @@
 // events, the operator's appeal decision (right `appeal`), the portal's re-rating.
 import type { EvaluationStore } from '../evaluations/evaluation-store.ts';
 import { routesFor } from '../http/api-route.ts';
-import { jsonResponse } from '../openapi/shared-components.ts';
+import { FLAGS_SCHEMA, jsonResponse } from '../openapi/shared-components.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { apiReadReason, auditUnmaskedList, holdsRight } from '../audit/operator-audit.ts';
 import {
@@ -27,15 +27,6 @@ export type RectificationRouteDeps = RectificationDeps &
 
 const route = routesFor<RectificationRouteDeps>();
 
-const FLAGS = {
-  type: 'object',
-  properties: {
-    warning: { type: 'boolean' },
-    overdue: { type: 'boolean' },
-    escalated: { type: 'boolean' },
-  },
-};
-
 export const RECTIFICATION_VIEW = {
   type: 'object',
   description: 'A rectification; free text is masked unless the reader may unmask.',
@@ -50,7 +41,7 @@ export const RECTIFICATION_VIEW = {
     openedAt: { type: 'string', format: 'date-time' },
     visitDueAt: { type: 'string', format: 'date-time' },
     dueAt: { type: 'string', format: 'date-time' },
-    flags: FLAGS,
+    flags: FLAGS_SCHEMA,
     calendarAssumed: { type: 'boolean' },
     reRatingDueAt: {
       type: 'string',
