@@ -82,7 +82,13 @@ export function requireSignIn(deps: ConsoleDeps, options = { csrf: true }): Requ
       if ('session' in found) await deps.sessions.close(found.session.id);
       const expired = 'expired' in found ? '&expired=1' : '';
       const back = req.method === 'GET' ? req.originalUrl : (formPageOf(req) ?? '/console/');
-      res.setHeader('Set-Cookie', sessionCookie(undefined, deps.secureCookies));
+      // An expired session's cookie is left in place: its id opens nothing (Redis no longer
+      // knows it, and sign-in replaces it), and it is the only sign that this browser was signed
+      // in. Cleared here, the next request — a second tab, a page left open and reloaded — found
+      // no cookie and sent the operator to a sign-in page that no longer said 会话已超时.
+      if (!('expired' in found)) {
+        res.setHeader('Set-Cookie', sessionCookie(undefined, deps.secureCookies));
+      }
       res.redirect(303, `/console/sign-in?next=${encodeURIComponent(safeNext(back))}${expired}`);
       return;
     }

@@ -74,9 +74,11 @@ describe('a draft editor whose session ends', () => {
     const typed = await page.inputValue('#draft-document');
     await page.fill('#draft-note', '增加备注字段');
     await page.click('#draft-save');
+    // The live check met the expiry first; the sign-in page still says why (console-guard.ts).
     await page.waitForURL(
-      `${gw.url}/console/sign-in?next=${encodeURIComponent(new URL(draftUrl).pathname)}`,
+      `${gw.url}/console/sign-in?next=${encodeURIComponent(new URL(draftUrl).pathname)}&expired=1`,
     );
+    expect(await page.locator('#sign-in-message').innerText()).toContain('会话已超时');
     await signIn(page);
     await page.waitForURL(draftUrl);
     await page.locator('#editor-restored').waitFor();
