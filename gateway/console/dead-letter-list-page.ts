@@ -3,7 +3,8 @@
 // oldest failure and the province's state now (breaker, deliveries waiting to retry), with a
 // bulk replay button for holders of `replay` (dead-letter-bulk-pages.ts); below, the letters
 // themselves, oldest failure first, 100 a page, forwards and back (dead-letter-list-paging.ts),
-// filtered by adapter and kind. Reasons are masked, as everywhere in the console's lists.
+// filtered by adapter and kind. Reasons are masked, as everywhere in the console's lists. The
+// summary's data-label cells name themselves at phone width, where its lines stack (console.css).
 import type { Router } from 'express';
 import { summariseDeadLetters, type DeadLetterTally } from '../admin/dead-letter-summary.ts';
 import { attemptsGivenUp, FAILURE_KINDS, type FailureKindKey } from '../cases/failure-kind.ts';
@@ -82,10 +83,10 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
           ${t.targetRegion ? provinceName(t.targetRegion.slice(0, 2)) : label('联办主件', 'joint parents')}
         </td>
         <td>${failureKindBadge(failureKindNamed(t.kind))}</td>
-        <td class="num">
+        <td class="num" data-label="件数 Count">
           <a href="${deadLetterListUrl({ adapter: t.adapter, kind: t.kind })}">${t.count}</a>
         </td>
-        <td>${shownTime(t.oldestFailedAtMs)}</td>
+        <td data-label="最早失败 Oldest">${shownTime(t.oldestFailedAtMs)}</td>
         <td>${state ? provinceStateBrief(state) : '—'}</td>
         <td>${bulk}</td>
       </tr>`;

@@ -2,15 +2,17 @@
 // (gateway/console/README.md#pages): atop the list a summary per adapter and failure kind — the
 // count, the oldest failure, the province's state now — then the letters, 100 a page, oldest
 // failure first, with newer/older/oldest links and filters by adapter and kind; a bulk replay
-// of refused letters is refused as the API refuses it. Real gateway and Redis;
+// of refused letters is refused as the API refuses it, and each 批量重放 button is in sight at
+// phone width without scrolling sideways. Real gateway and Redis;
 // the dead letters are made by the case store's own move, as a worker does. Screenshots under
 // tests/browser/screenshots/dead-letters-*.png.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { submitDeadLetter } from '../support/dead-letters.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
-import { launchBrowser, type TestBrowser } from './support/browser.ts';
+import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, type TestBrowser } from './support/browser.ts';
 
 const GAVE_UP = 'gave up after 5 attempts: province unreachable (ECONNREFUSED)';
 const REFUSED = 'refused: RETCODE -102 字段校验不通过';
@@ -158,6 +160,36 @@ describe('the dead-letter list after an outage', () => {
     expect(await rowIds(page)).toEqual(first);
     expect(await page.locator('#adapter').inputValue()).toBe('yn');
     expect(await page.locator('#kind').inputValue()).toBe('gave-up');
+  });
+
+  it('shows every 批量重放 button within a 390 px wide screen, with no sideways scrolling', async () => {
+    const { page } = browser;
+    await page.setViewportSize(PHONE);
+    try {
+      await page.goto(`${gw.url}/console/dead-letters`);
+      const buttons = await page.locator('[data-bulk-replay]').all();
+      expect(buttons).toHaveLength(2);
+      for (const button of buttons) {
+        const box = (await button.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+        // Nothing scrolled to bring it there: neither the page nor the summary's box.
+        expect(
+          await button.evaluate(
+            (el: { closest(s: string): { scrollLeft: number } }) =>
+              el.closest('.table-wrap').scrollLeft,
+          ),
+        ).toBe(0);
+      }
+      expect(
+        await page.evaluate<number>('document.documentElement.scrollWidth'),
+      ).toBeLessThanOrEqual(PHONE.width);
+      expect(await page.evaluate<number>('window.scrollX')).toBe(0);
+      // The screen as the operator sees it (the whole page is 220 letters long).
+      await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters-09-phone-summary.png') });
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
   });
 
   it('answers a bulk replay of refused letters typed in the address bar as the API does: 422 GW_BULK_REPLAY_REFUSED at /kind', async () => {
