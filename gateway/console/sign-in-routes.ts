@@ -56,6 +56,14 @@ function signInForm(
   const message = options.message
     ? html`<p class="notice error" id="sign-in-message" role="alert">${options.message}</p>`
     : '';
+  // The cursor starts where the operator types next (no script: autofocus): the id field, or after
+  // a refused attempt that kept the id typed, the password, which is always to be typed again.
+  // That field is described by the message, so a screen reader reads why along with the field.
+  const onPassword = Boolean(options.operatorId);
+  const focus = (onThis: boolean) =>
+    onThis
+      ? html`autofocus ${options.message ? html`aria-describedby="sign-in-message"` : ''}`
+      : '';
   sendPage(
     res,
     publicPage(
@@ -75,6 +83,7 @@ function signInForm(
             required
             maxlength="64"
             value="${options.operatorId ?? ''}"
+            ${focus(!onPassword)}
           />
           <label for="password">密码 <span class="en">Password</span></label>
           <input
@@ -84,6 +93,7 @@ function signInForm(
             autocomplete="current-password"
             required
             maxlength="200"
+            ${focus(onPassword)}
           />
           <button type="submit" class="primary" id="sign-in">
             登录 <span class="en">Sign in</span>
