@@ -1,7 +1,9 @@
 // The page every console screen is drawn in (gateway/console/README.md#adding-a-page): header
 // with the signed-in operator and sign-out, the navigation they may use, the page's own content.
 // Chinese first, English beside it in smaller type; one stylesheet served from /console/assets,
-// linked by its versioned URL (console-assets.ts).
+// linked by its versioned URL (console-assets.ts). Every page opens with a skip link, the first Tab
+// stop, so a keyboard user reaches the content without tabbing through the nine stops of the
+// header (brand, sign-out, the navigation); main is its target, focusable by script only.
 import type { Response } from 'express';
 import { assetUrl } from './console-assets.ts';
 import { operatorOf, sessionOf } from './console-context.ts';
@@ -35,8 +37,9 @@ function document(res: Response, title: string, header: HtmlValue, main: HtmlVal
         <link rel="icon" href="data:," />
       </head>
       <body>
+        <a class="skip-link" href="#main">跳到正文 <span class="en">Skip to content</span></a>
         ${header}
-        <main>${main}</main>
+        <main id="main" tabindex="-1">${main}</main>
       </body>
     </html>`;
 }

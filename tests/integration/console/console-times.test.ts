@@ -58,7 +58,8 @@ const read = (markup: string) =>
 
 /** The page's <main>, without the one note saying the zone. */
 function mainOf(page: string): { main: string; zoneNotes: string[] } {
-  const main = page.slice(page.indexOf('<main>'), page.indexOf('</main>'));
+  // From the element's start tag (it has attributes: the skip link's target, layout.ts).
+  const main = page.slice(page.indexOf('<main'), page.indexOf('</main>'));
   const zone = /<p class="muted" id="time-zone">[\s\S]*?<\/p>/g;
   return { main: main.replace(zone, ''), zoneNotes: (main.match(zone) ?? []).map(read) };
 }
