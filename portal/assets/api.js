@@ -4,8 +4,18 @@
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
-/** { status, body } of a call; a network failure is status 0. */
-export async function api(path, { method = 'GET', body } = {}) {
+/** The login page, coming back to this page once logged in (portal/server/login-return.ts). */
+export function loginAgain() {
+  const here = window.location.pathname + window.location.search;
+  window.location.assign(`/login?next=${encodeURIComponent(here)}`);
+}
+
+/**
+ * { status, body } of a call; a network failure is status 0. A 401 (the session ended) goes to the
+ * login page, unless `keepPage`: the caller has something to keep first (the payment form's typed
+ * values, pay.js).
+ */
+export async function api(path, { method = 'GET', body, keepPage = false } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf();
@@ -23,7 +33,7 @@ export async function api(path, { method = 'GET', body } = {}) {
     } catch {
       parsed = { title: text };
     }
-    if (res.status === 401) window.location.assign('/login');
+    if (res.status === 401 && !keepPage) loginAgain();
     return { status: res.status, body: parsed };
   } catch {
     return { status: 0, body: { title: '网络连接失败，请检查网络后重试' } };

@@ -3,8 +3,9 @@
 // one Idempotency-Key per form submission (a new one after a refusal, the same one when the
 // network failed, so a resend can never pay twice). A refusal's Chinese messages go beside their
 // fields.
-import { api, loadLabels } from './api.js';
+import { api, loadLabels, loginAgain } from './api.js';
 import { fenToAmount, formatYuan, sumFen } from './money.js';
+import { keepDraft, takeDraft } from './pay-draft.js';
 import { buildSchemaForm } from './schema-form.js';
 
 const form = document.getElementById('pay-form');
@@ -55,7 +56,20 @@ if (answer.status !== 200) {
   showSummary(answer.body?.title ?? '暂时无法读取事项规范，请稍后再试');
 } else {
   const spec = answer.body;
-  let submissionKey = newKey();
+  // What this taxpayer typed before their session ended (pay-draft.js), in place of the defaults;
+  // the fields the login fixes (the taxpayer) come from the login as always.
+  const kept = takeDraft(spec.values?.taxpayerId, retry ?? '');
+  const values = kept
+    ? { ...kept.values, taxpayerId: spec.values.taxpayerId, taxpayerName: spec.values.taxpayerName }
+    : spec.values;
+  // Nothing was sent under the kept key (refused before the gateway), so it stays the form's.
+  let submissionKey = kept?.submissionKey ?? newKey();
+  if (kept) {
+    const restored = document.getElementById('restored-notice');
+    restored.textContent =
+      '登录已超时，重新登录后已恢复您填写的内容，缴款尚未提交。请核对后再次确认缴款。';
+    restored.hidden = false;
+  }
   if (spec.relatedCaseId) {
     const banner = document.getElementById('retry-banner');
     // The case id ends the sentence, a link in monospace: it fits a 320 px phone's banner whole
@@ -74,7 +88,7 @@ if (answer.status !== 200) {
   const schemaForm = buildSchemaForm(fieldsBox, {
     schema: spec.schema,
     definitions: spec.definitions,
-    values: spec.values,
+    values,
     fixed: spec.fixed,
     labels,
     // A new line belongs to the agreement's tax authority unless the taxpayer says otherwise.
@@ -127,9 +141,34 @@ if (answer.status !== 200) {
         itemVersion: spec.item.version,
         ...(spec.relatedCaseId ? { relatedCaseId: spec.relatedCaseId } : {}),
       },
+      keepPage: true,
     });
     if (res.status === 202) {
       window.location.assign(`/cases/${res.body.caseId}`);
+      return;
+    }
+    // The session ended (401) or was renewed in another tab (403 PORTAL_CSRF: this page's token is
+    // the old session's): the form goes with the taxpayer through the login and comes back.
+    const loggedOut = res.status === 401;
+    if (loggedOut || (res.status === 403 && res.body?.code === 'PORTAL_CSRF')) {
+      const draft = {
+        taxpayerId: spec.values?.taxpayerId,
+        retry: retry ?? '',
+        values: schemaForm.values(),
+        submissionKey,
+      };
+      if (keepDraft(draft)) {
+        if (loggedOut) loginAgain();
+        else window.location.reload();
+        return;
+      }
+      showSummary(
+        '登录已超时，本页填写的内容无法自动保存：请在新窗口重新登录后，回到本页再次确认缴款',
+        [],
+        true,
+      );
+      submit.disabled = false;
+      submit.textContent = '确认缴款';
       return;
     }
     const problems = res.body?.errors ?? [];

@@ -6,6 +6,7 @@ import express, { Router } from 'express';
 import { chinaTime } from '../../gateway/shared/china-time.ts';
 import { escapeHtml, type Pages } from './html.ts';
 import type { LoginLockout } from './login-lockout.ts';
+import { loginReturn } from './login-return.ts';
 import type { PortalCases } from './portal-cases.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import { csrfMatches, sessionCookie, sessionIdOf, type SessionStore } from './sessions.ts';
@@ -44,43 +45,45 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 
 export function loginRoutes(deps: LoginDeps): Router {
   const router = Router();
-  const loginPage = (error = '') =>
+  const loginPage = (error = '', next = '/') =>
     deps.pages.render('login', {
       title: '登录',
+      next,
       error,
       errorHidden: error ? '' : 'hidden',
       // A refused login names both fields (which one was wrong is not said), so both carry it.
       errorFor: error ? 'aria-invalid="true" aria-describedby="login-error"' : '',
     });
 
-  router.get('/login', (_req, res) => {
-    res.type('html').send(loginPage());
+  router.get('/login', (req, res) => {
+    res.type('html').send(loginPage('', loginReturn(req.query.next)));
   });
 
   router.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const login = typeof body.login === 'string' ? body.login.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
+    const next = loginReturn(body.next);
     if (!sameOrigin(req.get('origin'), req.get('host'))) {
-      res.status(403).type('html').send(loginPage('请从本站登录页登录'));
+      res.status(403).type('html').send(loginPage('请从本站登录页登录', next));
       return;
     }
     // The socket's peer, or the client a trusted proxy names (PORTAL_TRUST_PROXY, portal-app.ts).
     const address = req.ip ?? '';
     if (await deps.lockout.locked(login, address)) {
-      res.status(429).type('html').send(loginPage('登录失败次数过多，请 5 分钟后再试'));
+      res.status(429).type('html').send(loginPage('登录失败次数过多，请 5 分钟后再试', next));
       return;
     }
     const account = checkPassword(deps.accounts, login, password);
     if (!account) {
       await deps.lockout.failed(login, address);
-      res.status(401).type('html').send(loginPage('账号或密码错误'));
+      res.status(401).type('html').send(loginPage('账号或密码错误', next));
       return;
     }
     await deps.lockout.succeeded(login, address);
     const session = await deps.sessions.open(account);
     res.setHeader('Set-Cookie', sessionCookie(session.id, deps.secureCookies));
-    res.redirect(303, '/');
+    res.redirect(303, next);
   });
 
   // A session ends only with its CSRF token, from the form every page of it carries: another

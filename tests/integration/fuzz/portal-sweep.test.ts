@@ -178,7 +178,8 @@ async function problemWith(req: PortalRequest): Promise<string | undefined> {
   if (res.status < 300)
     return req.mustRefuse ? `accepted (${res.status}): ${req.mustRefuse}` : undefined;
   if (res.status < 400)
-    return req.mustRefuse && location !== '/login'
+    // The login page, naming the page to go back to once logged in (login-return.ts) or not.
+    return req.mustRefuse && !/^\/login(?:\?next=%2F[%0-9A-Za-z]*)?$/.test(location ?? '')
       ? `${res.status} to ${location}: ${req.mustRefuse}`
       : undefined;
   if (req.method === 'HEAD') return undefined;

@@ -1,0 +1,32 @@
+// The payment form's typed values across a login (README.md#the-taxpayer-portal): when 确认缴款
+// meets an ended session (401) or a session renewed in another tab (403 PORTAL_CSRF), the form is
+// kept in this tab's sessionStorage, the taxpayer logs in and comes back to /pay, and the form is
+// put back once. Before, the page went to /login and the home page, and everything typed — the
+// lines, the agreement, the account — was gone without a word. The draft names the enterprise and
+// the retried case it was typed for: a form opened by another login in this tab (a shared
+// computer), or for another retry, never receives it, and it is removed whoever opens it first.
+const DRAFT = 'portal-pay-draft';
+
+/** Keeps the form's values; false when the browser refuses storage (the page then stays). */
+export function keepDraft(draft) {
+  try {
+    sessionStorage.setItem(DRAFT, JSON.stringify(draft));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The draft typed by `taxpayerId` for `retry` ('' for a new payment), once; else undefined. */
+export function takeDraft(taxpayerId, retry) {
+  let draft;
+  try {
+    draft = JSON.parse(sessionStorage.getItem(DRAFT) ?? 'null');
+    sessionStorage.removeItem(DRAFT);
+  } catch {
+    return undefined;
+  }
+  if (!draft || typeof draft !== 'object' || typeof draft.values !== 'object') return undefined;
+  if (draft.taxpayerId !== taxpayerId || draft.retry !== retry) return undefined;
+  return draft;
+}

@@ -1,0 +1,109 @@
+// The taxpayer portal when a session ends under the payment form (README.md#the-taxpayer-portal):
+// the taxpayer typed the form, left it open past PORTAL_SESSION_MINUTES (here: the cookie cleared,
+// as an expired session answers the same 401) and pressed 确认缴款. The login returns to /pay with
+// what was typed put back, and one payment follows; another login in the same tab never receives
+// it; the login goes back only to the portal's own pages. Screenshots: session-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import { launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import { field, fillPayment, followToCase, LINES, PAYS } from './support/taxpayer-path.ts';
+
+let browser: TestBrowser;
+let sys: E2eSystem;
+let portal = '';
+
+beforeAll(async () => {
+  browser = await launchBrowser(undefined, { viewport: PHONE });
+  sys = await startE2eSystem(
+    'browser-session',
+    {},
+    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
+  );
+  portal = sys.portal!.url;
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.stop();
+});
+
+async function logInAs(login: string, password: string): Promise<void> {
+  const { page } = browser;
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+}
+
+/** A project name only shudao's typed form holds. */
+const DRAFTED_PROJECT = '师宗县城乡道路改造工程（二期）';
+
+/** shudao logs in from /pay, fills the form and presses 确认缴款 after the session ended. */
+async function typeThenLoseSession(amount: string): Promise<void> {
+  const { page, context } = browser;
+  await context.clearCookies();
+  await page.goto(`${portal}/pay`);
+  await page.waitForURL(`${portal}/login?next=%2Fpay`);
+  await logInAs('shudao', 'shudao-2026');
+  await page.waitForURL(`${portal}/pay`);
+  await fillPayment(page, PAYS, [{ ...LINES[0]!, amount }]);
+  await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
+  await context.clearCookies();
+  await page.click('#submit-payment');
+  await page.waitForURL(`${portal}/login?next=%2Fpay`);
+}
+
+describe('the payment form when the session ends', () => {
+  it('puts back what was typed after logging in again from 确认缴款, says the payment is not sent yet, and then pays once', async () => {
+    const { page } = browser;
+    await typeThenLoseSession('777.01');
+    await logInAs('shudao', 'shudao-2026');
+    await page.waitForURL(`${portal}/pay`);
+    await page.locator('#restored-notice:not([hidden])').waitFor();
+    expect(await page.textContent('#restored-notice')).toContain('缴款尚未提交');
+    expect(await page.inputValue(field('/payload/agreementNo'))).toBe(PAYS);
+    expect(await page.inputValue(field('/payload/project/name'))).toBe(DRAFTED_PROJECT);
+    expect(await page.inputValue(field('/payload/lines/0/collectionSubitemCode'))).toBe(
+      LINES[0]!.subitem,
+    );
+    expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('777.01');
+    expect(await page.textContent('#total-yuan')).toBe('¥777.01');
+    await browser.shot('session-restored');
+
+    await page.click('#submit-payment');
+    const caseId = await followToCase(page);
+    await page.goto(`${portal}/`);
+    expect(await page.locator(`a[href="/cases/${caseId}"]`).count()).toBe(1);
+    // Opened again, the form starts from the account's defaults: the draft was used once.
+    await page.goto(`${portal}/pay`);
+    await page.locator(field('/payload/lines/0/amount')).waitFor();
+    expect(await page.locator('#restored-notice').isHidden()).toBe(true);
+    expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('');
+  }, 90_000);
+
+  it("never puts one taxpayer's typed form into another login's form in the same tab", async () => {
+    const { page } = browser;
+    await typeThenLoseSession('888.02');
+    await logInAs('xiaohong', 'xiaohong-2026');
+    await page.waitForURL(`${portal}/pay`);
+    await page.locator(field('/payload/lines/0/amount')).waitFor();
+    expect(await page.locator('#restored-notice').isHidden()).toBe(true);
+    expect(await page.inputValue(field('/payload/taxpayerId'))).toBe('92510104MA6DJK7L00');
+    expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('');
+    expect(await page.inputValue(field('/payload/project/name'))).toBe('师宗县城区建材销售');
+    // Nor later to shudao: the draft was removed when xiaohong's form opened.
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  }, 90_000);
+
+  it('goes back after logging in only to a page of the portal, never to another site', async () => {
+    const { page, context } = browser;
+    for (const next of ['https://evil.example/', '//evil.example/pay', '/\\evil.example']) {
+      await context.clearCookies();
+      await page.goto(`${portal}/login?next=${encodeURIComponent(next)}`);
+      await logInAs('shudao', 'shudao-2026');
+      await page.waitForURL(`${portal}/`);
+    }
+    await context.clearCookies();
+    await page.goto(`${portal}/cases/01M90BVTKQQDSCZFW33Q533J0E`);
+    await page.waitForURL(`${portal}/login?next=%2Fcases%2F01M90BVTKQQDSCZFW33Q533J0E`);
+  }, 90_000);
+});
