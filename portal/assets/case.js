@@ -23,6 +23,7 @@ const rating = document.getElementById('rating');
 const ratingForm = document.getElementById('rating-form');
 const ratingMessage = document.getElementById('rating-message');
 const ratingKept = document.getElementById('rating-kept');
+const rectification = document.getElementById('rectification');
 const labels = await loadLabels();
 
 const DONE = new Set(['CLOSED', 'RESULT_DELIVERED', 'DECIDED']);
@@ -192,6 +193,40 @@ function render(view) {
   historyPart.hidden = false;
   rating.hidden = view.status !== 'CLOSED';
   if (view.rating) showRated(view.rating);
+  showRectification(view.rectification);
+}
+
+/** What each state of a rectification means for the taxpayer, with its deadline (China dates). */
+const RECTIFICATION_SAYS = {
+  OPEN: (r) => `经营地税务机关将于 ${r.visitDueAt} 前回访您，并于 ${r.dueAt} 前整改或作出说明。`,
+  VISITED: (r) => `已回访；经营地税务机关将于 ${r.dueAt} 前整改或作出说明。`,
+  RECTIFIED: (r) =>
+    r.reRatingDueAt ? `经营地税务机关已整改；${r.reRatingDueAt} 前未复评的，按基本满意记录。` : '',
+  EXPLAINED: (r) =>
+    r.reRatingDueAt
+      ? `经营地税务机关已作出说明；${r.reRatingDueAt} 前未复评的，按基本满意记录。`
+      : '',
+  APPEALED: () => '经营地税务机关对本评价提出申诉，复核期间整改期限暂停。',
+  CLOSED: () => '整改已办结。',
+};
+
+/**
+ * The rectification the 差评 opened (回访, 整改 or 说明, case-view.ts), followed live: each of its
+ * moves reaches the portal as a callback and the page as a new view. A voided one is said by the
+ * rating itself (评价已撤销).
+ */
+function showRectification(r) {
+  if (!r || r.status === 'VOIDED') {
+    rectification.hidden = true;
+    return;
+  }
+  rectification.replaceChildren(
+    el('strong', { text: `差评整改：${label(labels, 'rectification', r.status)}` }),
+    ' ',
+    RECTIFICATION_SAYS[r.status]?.(r) ?? '',
+  );
+  rectification.dataset.status = r.status;
+  rectification.hidden = false;
 }
 
 /**
@@ -280,6 +315,12 @@ function setUpRating() {
     if (res.status === 201) {
       say('感谢您的评价！');
       showRated({ level: res.body?.level ?? Number(level), shownAt: res.body?.shownAt });
+      // A 差评 opened a rectification, which no callback announces (only its later moves): read
+      // the case again to show it.
+      if (Number(level) <= 2) {
+        const again = await api(`/api/cases/${caseId}`);
+        if (again.status === 200) showRectification(again.body.rectification);
+      }
     } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RATED') {
       // Rated before (an earlier press with another level, or by default): the kept rating stands.
       say('本办件已评价过，以下为已记录的评价');

@@ -3,7 +3,7 @@
 // receipt of a payment, and the 好差评 rating once it is closed (case-rating.ts). Only the enterprise that
 // submitted a case may see it; to anyone else it does not exist.
 import express, { Router, type Response } from 'express';
-import type { CaseFeed } from './case-feed.ts';
+import type { CaseFeed, CaseRead } from './case-feed.ts';
 import { casePageView } from './case-view.ts';
 import { rateCase } from './case-rating.ts';
 import type { GatewayCase, GatewayLink } from './gateway-link.ts';
@@ -63,9 +63,10 @@ export function caseRoutes(deps: CaseDeps): Router {
   router.get('/api/cases/:caseId', api, async (req, res) => {
     const caseId = String(req.params.caseId);
     if (!(await mine(res, caseId))) return notFound(res, true);
-    const view = await deps.feed.read(caseId);
-    if (!view) res.status(502).json({ code: 'PORTAL_GATEWAY', title: '暂时无法读取办件' });
-    else res.json(casePageView(view));
+    const read = await deps.feed.readOrWhy(caseId);
+    if (!('view' in read))
+      res.status(502).json({ code: 'PORTAL_GATEWAY', title: '暂时无法读取办件' });
+    else res.json(casePageView(read.view, read.rectification));
   });
 
   router.get('/api/cases/:caseId/stream', api, async (req, res) => {
@@ -78,8 +79,8 @@ export function caseRoutes(deps: CaseDeps): Router {
     });
     // A HEAD has no body to stream: left open, it held its connection (and a watcher) forever.
     if (req.method === 'HEAD') return void res.end();
-    const send = (view: GatewayCase) =>
-      res.write(`event: case\ndata: ${JSON.stringify(casePageView(view))}\n\n`);
+    const send = ({ view, rectification }: CaseRead) =>
+      res.write(`event: case\ndata: ${JSON.stringify(casePageView(view, rectification))}\n\n`);
     const stop = deps.feed.watch(caseId, send);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     const end = () => {
@@ -90,7 +91,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     // The page first sees the case as it is now; later views come with the callbacks.
     const now = await deps.feed.readOrWhy(caseId);
     if (res.writableEnded) return;
-    if ('view' in now) send(now.view);
+    if ('view' in now) send(now);
     else {
       end();
       const data = JSON.stringify({ title: now.why });

@@ -4,9 +4,19 @@
 // the 好差评 rating kept for it (so a rated case shows 已评价, not the form, case-rating.ts). A
 // rating an upheld appeal voided is still the case's one rating — the gateway refuses another
 // (409 GW_ALREADY_EVALUATED) and no re-rating follows it — so it is kept too, marked voided, and
-// the page says it was withdrawn and cannot be given again.
+// the page says it was withdrawn and cannot be given again. A 差评 opens a rectification by the
+// handling province (回访, then 整改 or 说明), which the taxpayer follows on the same page: its
+// status and deadlines, China dates.
 import { chinaTime } from '../../gateway/shared/china-time.ts';
-import type { GatewayCase } from './gateway-link.ts';
+import type { GatewayCase, GatewayRectification } from './gateway-link.ts';
+
+/** The rectification of the case's 差评, as the page shows it (times in China time). */
+export interface FollowedRectification {
+  readonly status: string;
+  readonly visitDueAt: string;
+  readonly dueAt: string;
+  readonly reRatingDueAt: string | null;
+}
 
 /** The rating of the case's handling party (the one the portal rates), without its comment. */
 export interface KeptRating {
@@ -32,6 +42,7 @@ export interface CasePageView {
   readonly relatedCases: readonly { caseId: string; relation: string }[];
   readonly history: readonly { at: string; shownAt: string; status: string; note?: string }[];
   readonly rating: KeptRating | null;
+  readonly rectification: FollowedRectification | null;
   readonly createdAt: string;
 }
 
@@ -55,7 +66,21 @@ export function keptRating(view: GatewayCase): KeptRating | null {
     : null;
 }
 
-export function casePageView(view: GatewayCase): CasePageView {
+function followed(r: GatewayRectification | null): FollowedRectification | null {
+  if (!r) return null;
+  const day = (iso: string) => chinaTime(iso).slice(0, 10);
+  return {
+    status: r.status,
+    visitDueAt: day(r.visitDueAt),
+    dueAt: day(r.dueAt),
+    reRatingDueAt: r.reRatingDueAt ? day(r.reRatingDueAt) : null,
+  };
+}
+
+export function casePageView(
+  view: GatewayCase,
+  rectification: GatewayRectification | null = null,
+): CasePageView {
   return {
     caseId: view.caseId,
     status: view.status,
@@ -70,6 +95,7 @@ export function casePageView(view: GatewayCase): CasePageView {
       ...(h.note ? { note: h.note } : {}),
     })),
     rating: keptRating(view),
+    rectification: followed(rectification),
     createdAt: view.createdAt,
   };
 }

@@ -44,6 +44,20 @@ export interface GatewayEvaluation {
   readonly at: string;
   /** An upheld appeal found this 差评 untrue (gateway/README.md#rectification-lifecycle). */
   readonly voided: boolean;
+  /** The rectification a 差评 opened (null for a good rating). */
+  readonly rectificationId?: string | null;
+}
+
+/**
+ * A rectification as GET /v1/rectifications/{id} shows it to the rated case's portal
+ * (gateway/README.md#rectification-lifecycle): the fields the case page shows.
+ */
+export interface GatewayRectification {
+  readonly rectificationId: string;
+  readonly status: string;
+  readonly visitDueAt: string;
+  readonly dueAt: string;
+  readonly reRatingDueAt?: string;
 }
 
 /** A gateway case as GET /v1/cases/{id} returns it (personal fields masked). */
@@ -112,6 +126,16 @@ export class GatewayLink {
 
   case(caseId: string) {
     return this.#call(() => this.#client.getCase<GatewayCase>(caseId));
+  }
+
+  /** GET /v1/rectifications/{id}: the rectification a 差评 of this portal's case opened. */
+  rectification(id: string) {
+    return this.#call(() =>
+      this.#client.request<GatewayRectification>(
+        'GET',
+        `/v1/rectifications/${encodeURIComponent(id)}`,
+      ),
+    );
   }
 
   /** POST /v1/cases/{id}/evaluations (好差评, gateway/README.md). */

@@ -1,0 +1,84 @@
+// A 差评 from the taxpayer portal and the rectification it opens (README.md#the-taxpayer-portal,
+// gateway/README.md#rectification-lifecycle): the taxpayer who rated a closed case 非常不满意 sees on
+// the case page that 云南 will visit (回访) and rectify, with both deadlines, and follows each move
+// of 云南's live — visited, then rectified with the re-rating deadline — at phone width (390 px).
+// Screenshots: rectification-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import { launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import {
+  closedOnPage,
+  fillPayment,
+  LINES,
+  logIn,
+  PAYS,
+  submitAndFollow,
+} from './support/taxpayer-path.ts';
+
+let browser: TestBrowser;
+let sys: E2eSystem;
+let portal = '';
+
+beforeAll(async () => {
+  browser = await launchBrowser(undefined, { viewport: PHONE });
+  sys = await startE2eSystem(
+    'browser-rectification',
+    {},
+    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
+  );
+  portal = sys.portal!.url;
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.stop();
+});
+
+const DAY = /\d{4}-\d{2}-\d{2}/.source;
+
+describe('a 差评 and its rectification on the case page', () => {
+  it('shows the rectification a 差评 opened with its 回访 and 整改 deadlines, then each move of the province live: 已回访, 已整改 with the re-rating deadline', async () => {
+    const { page } = browser;
+    await logIn(page, portal);
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, LINES);
+    const caseId = await submitAndFollow(page);
+    await closedOnPage(page);
+    await page.locator('#rating:not([hidden])').waitFor();
+    expect(await page.locator('#rectification').isHidden()).toBe(true);
+    await page.click('label[for="level-1"]');
+    await page.fill('#rating-comment', '缴款页面多次超时');
+    await page.click('#rating-form button[type=submit]');
+    await page.locator('#rectification[data-status="OPEN"]').waitFor();
+    expect(await page.locator('#rectification').innerText()).toMatch(
+      new RegExp(
+        `^差评整改：待回访 经营地税务机关将于 ${DAY} 前回访您，并于 ${DAY} 前整改或作出说明。$`,
+      ),
+    );
+    await browser.shot('rectification-open');
+
+    const { body: view } = await sys
+      .client('operator-dev')
+      .getCase<{ evaluations: { rectificationId: string }[] }>(caseId);
+    const id = view.evaluations[0]!.rectificationId;
+    const move = (type: string, note: string) =>
+      sys.client('province-yn').request('POST', `/v1/rectifications/${id}/events`, {
+        json: { type, note },
+      });
+    expect((await move('visited', '已电话回访纳税人')).status).toBe(200);
+    await page.locator('#rectification[data-status="VISITED"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#rectification').innerText()).toMatch(
+      new RegExp(`^差评整改：已回访，整改中 已回访；经营地税务机关将于 ${DAY} 前整改或作出说明。$`),
+    );
+    expect((await move('rectified', '已优化缴款页面超时设置')).status).toBe(200);
+    await page.locator('#rectification[data-status="RECTIFIED"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#rectification').innerText()).toMatch(
+      new RegExp(`^差评整改：已整改 经营地税务机关已整改；${DAY} 前未复评的，按基本满意记录。$`),
+    );
+    await browser.shot('rectification-rectified');
+
+    // Opened again, the page shows where the rectification stands.
+    await page.reload();
+    await page.locator('#rectification[data-status="RECTIFIED"]').waitFor();
+  }, 120_000);
+});
