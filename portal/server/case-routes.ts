@@ -6,7 +6,7 @@ import express, { Router, type Response } from 'express';
 import type { CaseFeed, CaseRead } from './case-feed.ts';
 import { casePageView } from './case-view.ts';
 import { rateCase } from './case-rating.ts';
-import type { GatewayCase, GatewayLink } from './gateway-link.ts';
+import type { GatewayLink } from './gateway-link.ts';
 import type { Pages } from './html.ts';
 import type { Labels } from './labels.ts';
 import type { PortalCases } from './portal-cases.ts';
