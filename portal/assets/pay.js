@@ -171,7 +171,12 @@ if (answer.status !== 200) {
       submit.textContent = '确认缴款';
       return;
     }
-    const problems = res.body?.errors ?? [];
+    // 本次缴款金额 is the page's sum, missing when a line's amount is not one: say what to fill.
+    const problems = (res.body?.errors ?? []).map((p) =>
+      p.path === TOTAL && p.keyword === 'required'
+        ? { ...p, messageZh: '请在每行填写实缴金额（元，保留两位小数），本次缴款金额将自动计算' }
+        : p,
+    );
     if (problems.length > 0) {
       const unplaced = schemaForm.showProblems(problems);
       showSummary(

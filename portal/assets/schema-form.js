@@ -3,9 +3,11 @@
 // date inputs, objects as sections, arrays as rows that can be added and removed within the
 // schema's bounds. Every control carries the JSON pointer of its value in the envelope
 // (data-pointer="/payload/lines/0/amount"), which is how the gateway's field problems find their
-// field. The browser does not validate: the gateway does, and its Chinese messages are shown,
-// each tied to its field (aria-invalid, aria-describedby), so a screen reader reads the message
+// field. The browser does not validate: the gateway does, and its Chinese messages are shown
+// (ajv's for a missing field or a pattern in the taxpayer's words, field-messages.js), each tied
+// to its field (aria-invalid, aria-describedby), so a screen reader reads the message
 // with the field the page moves focus to.
+import { fieldMessage } from './field-messages.js';
 
 /** Keywords of an item schema that are not fields (its result and its cross-field rules). */
 const NOT_FIELDS = new Set(['resultSchema', 'crossFieldRules']);
@@ -102,15 +104,17 @@ export function buildSchemaForm(container, options) {
       { class: `field${wide ? ' wide' : ''}`, 'data-field': pointer },
       title,
       control(pointer, name, s, value, required),
-      errorHolder(pointer),
+      errorHolder(pointer, s.title ?? name),
     );
   }
 
-  function errorHolder(pointer) {
+  function errorHolder(pointer, title) {
     return element('p', {
       class: 'field-error',
       id: errorIdOf(pointer),
       'data-error-for': pointer,
+      // A leaf's title, which its messages name (field-messages.js).
+      ...(title ? { 'data-title': title } : {}),
       hidden: true,
     });
   }
@@ -257,7 +261,10 @@ export function buildSchemaForm(container, options) {
           continue;
         }
         holder.hidden = false;
-        holder.textContent = [holder.textContent, problem.messageZh].filter(Boolean).join('；');
+        // The field's own title only when the message is about that field, not one inside it.
+        const title = pointer === problem.path ? holder.dataset.title : undefined;
+        const text = fieldMessage(problem, title);
+        holder.textContent = [holder.textContent, text].filter(Boolean).join('；');
         const box = holder.closest('.field, fieldset');
         box?.classList.add('invalid');
         // The field itself (a leaf), or the section the message sits in (a fieldset).

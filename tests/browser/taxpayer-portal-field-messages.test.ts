@@ -1,0 +1,61 @@
+// The payment form's refused fields in the taxpayer's words (README.md#the-taxpayer-portal): a
+// missing field and a field of the wrong form are said beside the field, naming it and what it
+// takes — never ajv's developer text with a property name or a regular expression — and a line's
+// amount that is not one says how to fill it instead of asking for the computed 本次缴款金额.
+// Screenshot: field-messages-refused.png (390 px).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import { launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import { field, fillPayment, LINES, logIn, PAYS } from './support/taxpayer-path.ts';
+
+let browser: TestBrowser;
+let sys: E2eSystem;
+let portal = '';
+
+beforeAll(async () => {
+  browser = await launchBrowser(undefined, { viewport: PHONE });
+  sys = await startE2eSystem(
+    'browser-field-msgs',
+    {},
+    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
+  );
+  portal = sys.portal!.url;
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.stop();
+});
+
+const errorAt = (pointer: string) =>
+  browser.page.locator(`[data-error-for="${pointer}"]:not([hidden])`).innerText();
+
+describe('the payment form refused', () => {
+  it('names the field and what it takes beside each field missing or of the wrong form, without a property name or a pattern', async () => {
+    const { page } = browser;
+    await logIn(page, portal);
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, [{ ...LINES[0]!, subitem: '1010', amount: '12.345' }]);
+    await page.fill(field('/payload/crossRegionReportNo'), '');
+    await page.fill(field('/payload/agreementNo'), '12ab');
+    await page.click('#submit-payment');
+    await page.locator('.field-error:not([hidden])').first().waitFor();
+
+    expect(await errorAt('/payload/crossRegionReportNo')).toBe('请填写跨区域涉税事项报告编号');
+    expect(await errorAt('/payload/agreementNo')).toBe(
+      '三方协议号格式不正确，应为 6–32 位字母或数字',
+    );
+    expect(await errorAt('/payload/lines/0/collectionSubitemCode')).toBe(
+      '征收品目代码格式不正确，应为 9 位数字',
+    );
+    expect(await errorAt('/payload/lines/0/amount')).toBe(
+      '实缴金额(元)格式不正确，应为以元为单位、保留两位小数的金额，如 38400.00',
+    );
+    expect(await errorAt('/payload/totalAmount')).toBe(
+      '请在每行填写实缴金额（元，保留两位小数），本次缴款金额将自动计算',
+    );
+    const shown = await page.locator('.field-error:not([hidden])').allInnerTexts();
+    expect(shown.filter((text) => /[A-Za-z]{4,}|\^|\$|应当/.test(text))).toEqual([]);
+    await browser.shot('field-messages-refused');
+  }, 90_000);
+});
