@@ -5,6 +5,10 @@
 // lines, the agreement, the account — was gone without a word. The draft names the enterprise and
 // the retried case it was typed for: a form opened by another login in this tab (a shared
 // computer), or for another retry, never receives it, and it is removed whoever opens it first.
+// A form is also kept, `pending`, while its 确认缴款 awaits an answer and after an answer that may
+// hide a stored payment (none, or a 5xx): a reload or a closed tab in that moment reopens it with
+// the same submission key, so sending it again is answered with the case the first send made
+// instead of making a second payment (the form started empty under a new key).
 const DRAFT = 'portal-pay-draft';
 
 /** Keeps the form's values; false when the browser refuses storage (the page then stays). */
@@ -14,6 +18,15 @@ export function keepDraft(draft) {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The form was answered for good (a case, or a refusal nothing was stored for). */
+export function dropDraft() {
+  try {
+    sessionStorage.removeItem(DRAFT);
+  } catch {
+    // Nothing kept, nothing to drop.
   }
 }
 

@@ -5,7 +5,7 @@
 // fields.
 import { api, loadLabels, loginAgain } from './api.js';
 import { fenToAmount, formatYuan, sumFen } from './money.js';
-import { keepDraft, takeDraft } from './pay-draft.js';
+import { dropDraft, keepDraft, takeDraft } from './pay-draft.js';
 import { buildSchemaForm } from './schema-form.js';
 
 const form = document.getElementById('pay-form');
@@ -66,8 +66,9 @@ if (answer.status !== 200) {
   let submissionKey = kept?.submissionKey ?? newKey();
   if (kept) {
     const restored = document.getElementById('restored-notice');
-    restored.textContent =
-      '登录已超时，重新登录后已恢复您填写的内容，缴款尚未提交。请核对后再次确认缴款。';
+    restored.textContent = kept.pending
+      ? '上次确认缴款后页面被刷新或关闭，未能确认是否已受理。已恢复您填写的内容，可再次确认缴款，同一笔缴款只会受理一次。'
+      : '登录已超时，重新登录后已恢复您填写的内容，缴款尚未提交。请核对后再次确认缴款。';
     restored.hidden = false;
   }
   if (spec.relatedCaseId) {
@@ -133,6 +134,9 @@ if (answer.status !== 200) {
     submit.textContent = '正在提交…';
     schemaForm.clearProblems();
     problemsBox.hidden = true;
+    const draft = { taxpayerId: spec.values?.taxpayerId, retry: retry ?? '', submissionKey };
+    // Kept while the answer is awaited: a reload now reopens the form under this key (pay-draft.js).
+    keepDraft({ ...draft, values: schemaForm.values(), pending: true });
     const res = await api('/api/payments', {
       method: 'POST',
       body: {
@@ -144,6 +148,7 @@ if (answer.status !== 200) {
       keepPage: true,
     });
     if (res.status === 202) {
+      dropDraft();
       window.location.assign(`/cases/${res.body.caseId}`);
       return;
     }
@@ -151,13 +156,7 @@ if (answer.status !== 200) {
     // the old session's): the form goes with the taxpayer through the login and comes back.
     const loggedOut = res.status === 401;
     if (loggedOut || (res.status === 403 && res.body?.code === 'PORTAL_CSRF')) {
-      const draft = {
-        taxpayerId: spec.values?.taxpayerId,
-        retry: retry ?? '',
-        values: schemaForm.values(),
-        submissionKey,
-      };
-      if (keepDraft(draft)) {
+      if (keepDraft({ ...draft, values: schemaForm.values() })) {
         if (loggedOut) loginAgain();
         else window.location.reload();
         return;
@@ -198,7 +197,10 @@ if (answer.status !== 200) {
     }
     // A refused body is never stored by the gateway; a network failure may have been, so it keeps
     // its key and a resend is answered with the original case.
-    if (res.status >= 400 && res.status < 500) submissionKey = newKey();
+    if (res.status >= 400 && res.status < 500) {
+      submissionKey = newKey();
+      dropDraft();
+    }
     submit.disabled = false;
     submit.textContent = '确认缴款';
   });

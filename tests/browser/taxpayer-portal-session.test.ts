@@ -2,7 +2,9 @@
 // the taxpayer typed the form, left it open past PORTAL_SESSION_MINUTES (here: the cookie cleared,
 // as an expired session answers the same 401) and pressed 确认缴款. The login returns to /pay with
 // what was typed put back, and one payment follows; another login in the same tab never receives
-// it; the login goes back only to the portal's own pages. Screenshots: session-*.png.
+// it; the login goes back only to the portal's own pages. A form reloaded while its 确认缴款 awaited
+// the answer comes back the same way, under the same submission key, so sending it again lands on
+// the case the first send made. Screenshots: session-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
 import { launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
@@ -105,5 +107,38 @@ describe('the payment form when the session ends', () => {
     await context.clearCookies();
     await page.goto(`${portal}/cases/01M90BVTKQQDSCZFW33Q533J0E`);
     await page.waitForURL(`${portal}/login?next=%2Fcases%2F01M90BVTKQQDSCZFW33Q533J0E`);
+  }, 90_000);
+});
+
+describe('the payment form reloaded while 确认缴款 awaits its answer', () => {
+  it('puts the form back under the same submission key, so sending it again lands on the one case the first send made', async () => {
+    const { page, context } = browser;
+    await context.clearCookies();
+    await page.goto(`${portal}/login`);
+    await logInAs('shudao', 'shudao-2026');
+    await page.waitForURL(`${portal}/`);
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, [{ ...LINES[0]!, amount: '999.03' }]);
+    // The first send reaches the portal, which makes the case; the taxpayer reloads before the
+    // answer comes back.
+    let made = '';
+    let reloaded: Promise<unknown> | undefined;
+    await page.route(`${portal}/api/payments`, async (route) => {
+      if (made) return route.continue();
+      const answer = await route.fetch();
+      expect(answer.status()).toBe(202);
+      made = ((await answer.json()) as { caseId: string }).caseId;
+      reloaded = page.reload();
+    });
+    await page.click('#submit-payment');
+    await expect.poll(() => reloaded).toBeDefined();
+    await reloaded;
+    await page.locator('#restored-notice:not([hidden])').waitFor();
+    expect(await page.textContent('#restored-notice')).toContain('同一笔缴款只会受理一次');
+    expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('999.03');
+    await browser.shot('session-reloaded');
+    await page.click('#submit-payment');
+    expect(await followToCase(page)).toBe(made);
+    await page.unrouteAll();
   }, 90_000);
 });
