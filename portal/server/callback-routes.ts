@@ -34,7 +34,7 @@ export function callbackRoutes(deps: CallbackDeps): Router {
       res.status(401).json({ code: 'PORTAL_CALLBACK_REFUSED', title: problem });
       return;
     }
-    let body: { caseId?: unknown; status?: unknown } | null;
+    let body: { caseId?: unknown; status?: unknown; type?: unknown } | null;
     try {
       body = JSON.parse(rawBody.toString('utf8')) as typeof body;
     } catch {
@@ -49,7 +49,11 @@ export function callbackRoutes(deps: CallbackDeps): Router {
     const known = await deps.cases.get(caseId);
     if (known) {
       const view = await deps.feed.moved(caseId);
-      const status = view?.status ?? (typeof body.status === 'string' ? body.status : undefined);
+      // Unread, a status callback's own status stands in; a rectification's or a 督办 callback
+      // (`type` set) carries none of the case's (a rectification's VISITED showed as the case's).
+      const announced =
+        body.type === undefined && typeof body.status === 'string' ? body.status : undefined;
+      const status = view?.status ?? announced;
       if (status && status !== known.status) await deps.cases.noteStatus(caseId, status);
     }
     res.status(204).end();
