@@ -113,11 +113,6 @@ export async function startApiGateway(
   await waitForRedis(redis, 5000);
   if (options.liveCatalogue) await connectCatalogue(data.catalogue, redis, config);
   const services = createServices(config, logger, redis, data, options.now);
-  // Every route's queue checked before the first request, as gateway-process.ts's start does: a
-  // queue opened later by a test's first use checked the server then — on a cluster mid-migration,
-  // an unkeyed INFO to a node not yet reconnected failed, and a handle whose check failed fails
-  // every later use.
-  await services.queuesReady();
   const app = gatewayApp(services, createLifecycle());
   const relay =
     options.relay === false
