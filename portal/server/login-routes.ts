@@ -3,8 +3,8 @@
 // as an unknown login, and repeated failures lock the login from that address, or the address,
 // for five minutes (login-lockout.ts).
 import express, { Router } from 'express';
-import { chinaTime } from '../../gateway/shared/china-time.ts';
-import { escapeHtml, type Pages } from './html.ts';
+import { homeCaseRows } from './home-cases.ts';
+import type { Pages } from './html.ts';
 import type { LoginLockout } from './login-lockout.ts';
 import { loginReturn } from './login-return.ts';
 import type { PortalCases } from './portal-cases.ts';
@@ -20,19 +20,6 @@ export interface LoginDeps {
   readonly cases: PortalCases;
   readonly secureCookies: boolean;
 }
-
-const STATUS_ZH: Readonly<Record<string, string>> = {
-  ROUTED: '已提交',
-  DELIVERED: '已送达经营地',
-  IN_PROGRESS: '办理中',
-  CORRECTION_REQUIRED: '需补正',
-  DECIDED: '已出结果',
-  RESULT_DELIVERED: '结果已送达',
-  CLOSED: '已办结',
-  DELIVERY_FAILED: '送达失败',
-  NOT_ACCEPTED: '不予受理',
-  SUSPENDED: '中止',
-};
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (!origin) return true;
@@ -110,17 +97,7 @@ export function loginRoutes(deps: LoginDeps): Router {
 
   router.get('/', requireSession(deps.sessions, 'page'), async (_req, res) => {
     const { account, csrf } = sessionOf(res);
-    const rows = (await deps.cases.list(account.login))
-      .map(
-        (c) =>
-          // The whole row is the link: one tap target of 44 px on a phone (portal.css).
-          `<li><a href="/cases/${escapeHtml(c.caseId)}"><code>${escapeHtml(c.caseId)}</code>` +
-          ` <span class="badge status-${escapeHtml(c.status)}">${escapeHtml(STATUS_ZH[c.status] ?? c.status)}</span>` +
-          // China time, as the case page and the console show times (the stored time is UTC,
-          // and its first 16 characters showed a case submitted at 21:02 as 13:02).
-          ` <span class="muted">${escapeHtml(chinaTime(c.submittedAt))}</span></a></li>`,
-      )
-      .join('');
+    const rows = homeCaseRows(await deps.cases.list(account.login));
     res.type('html').send(
       deps.pages.render('home', {
         title: '首页',

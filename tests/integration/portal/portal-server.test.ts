@@ -176,6 +176,45 @@ describe('acting on the portal', () => {
     expect([minute(before), minute(after)]).toContain(row?.[1]);
   });
 
+  it('names on each home-page row what was paid — the item, the project and the amount sent — so two payments can be told apart, and shows no bank account', async () => {
+    const s = await session();
+    const pay = async (project: string, amount: string) => {
+      const values = await paymentValues(s);
+      const lines = (values.lines as Record<string, unknown>[]).map((l) => ({ ...l, amount }));
+      const res = await call(s, '/api/payments', {
+        values: {
+          ...values,
+          project: { ...(values.project as object), name: project },
+          lines,
+          totalAmount: amount,
+        },
+        submissionKey: `told-apart-${n++}-abcdefgh`,
+      });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { caseId: string }).caseId;
+    };
+    const road = await pay('师宗县城乡道路改造工程', '38400.00');
+    const bridge = await pay('罗平县九龙河大桥工程', '1920.50');
+    const home = await (await fetch(`${portal.url}/`, { headers: { Cookie: s.cookie } })).text();
+    const row = (caseId: string) =>
+      new RegExp(`<li><a href="/cases/${caseId}"[^]*?</li>`).exec(home)?.[0] ?? '';
+    const text = (html: string) =>
+      html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    expect(text(row(road))).toMatch(
+      new RegExp(`^异地电子缴税 师宗县城乡道路改造工程 ¥38,400\\.00 ${road} `),
+    );
+    expect(text(row(bridge))).toMatch(
+      new RegExp(`^异地电子缴税 罗平县九龙河大桥工程 ¥1,920\\.50 ${bridge} `),
+    );
+    for (const html of [row(road), row(bridge)]) {
+      expect(html).not.toContain('6222020200112233445');
+      expect(html).not.toMatch(/\*{4}3445/);
+    }
+  });
+
   it('gives the case page each history time in China time to the second, as the home page and the console write times (one formatter)', async () => {
     const s = await session();
     const res = await call(s, '/api/payments', {
