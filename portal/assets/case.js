@@ -5,6 +5,8 @@
 // case is closed, the 好差评 rating: its form until the case is rated, then 已评价 with the rating
 // the gateway kept. A press whose answer never came may be pressed again: the portal sends it under
 // the same key, and the gateway answers with the rating it stored (portal/server/case-rating.ts).
+// A 差评 opens a rectification, followed here; once the province rectified or explained it, the
+// page offers the re-rating that closes it, until it closes (portal/server/case-re-rating.ts).
 import { api, label, loadLabels } from './api.js';
 import { formatYuan, toFen } from './money.js';
 
@@ -24,6 +26,8 @@ const ratingForm = document.getElementById('rating-form');
 const ratingMessage = document.getElementById('rating-message');
 const ratingKept = document.getElementById('rating-kept');
 const rectification = document.getElementById('rectification');
+const reRatingForm = document.getElementById('re-rating-form');
+const reRatingMessage = document.getElementById('re-rating-message');
 const labels = await loadLabels();
 
 const DONE = new Set(['CLOSED', 'RESULT_DELIVERED', 'DECIDED']);
@@ -207,8 +211,19 @@ const RECTIFICATION_SAYS = {
       ? `经营地税务机关已作出说明；${r.reRatingDueAt} 前未复评的，按基本满意记录。`
       : '',
   APPEALED: () => '经营地税务机关对本评价提出申诉，复核期间整改期限暂停。',
-  CLOSED: () => '整改已办结。',
+  CLOSED: (r) => (r.reRating ? `${reRatingSays(r.reRating)}。` : '整改已办结。'),
 };
+
+/** The re-rating that closed a rectification ({ level, source, shownAt }). */
+function reRatingSays(re) {
+  const level = label(labels, 'level', re.level);
+  return re.source === 'default'
+    ? `复评期限内未复评，系统按${level}记录（${re.shownAt}）`
+    : `已复评：${level}（${re.shownAt}）`;
+}
+
+/** A re-rating is awaited while the province's rectification or explanation is the last move. */
+const AWAITS_RE_RATING = new Set(['RECTIFIED', 'EXPLAINED']);
 
 /**
  * The rectification the 差评 opened (回访, 整改 or 说明, case-view.ts), followed live: each of its
@@ -216,6 +231,8 @@ const RECTIFICATION_SAYS = {
  * rating itself (评价已撤销).
  */
 function showRectification(r) {
+  // Offered while awaited; the window's end closes it by default, and its callback the form.
+  reRatingForm.hidden = !r || !AWAITS_RE_RATING.has(r.status);
   if (!r || r.status === 'VOIDED') {
     rectification.hidden = true;
     return;
@@ -337,5 +354,47 @@ function setUpRating() {
   });
 }
 
+function setUpReRating() {
+  const levels = document.getElementById('re-levels');
+  for (const level of ['5', '4', '3', '2', '1']) {
+    const id = `re-level-${level}`;
+    const input = el('input', { type: 'radio', name: 're-level', value: level, id });
+    levels.append(el('label', { for: id }, input, label(labels, 'level', level)));
+  }
+  const say = (text) => {
+    reRatingMessage.textContent = text;
+    reRatingMessage.hidden = false;
+  };
+  reRatingForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const level = document.querySelector('input[name="re-level"]:checked')?.value;
+    if (!level) return say('请选择复评等级');
+    const comment = document.getElementById('re-rating-comment').value;
+    const res = await api(`/api/cases/${caseId}/re-rating`, {
+      method: 'POST',
+      body: { level: Number(level), comment },
+    });
+    if (res.status === 200) {
+      say('感谢您的复评！整改已办结');
+      if (res.body?.rectification) showRectification(res.body.rectification);
+      else reRatingForm.hidden = true;
+    } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RE_RATED') {
+      // Closed before the press: by an earlier press, or by default once the window ended.
+      say(`${res.body.title}${res.body.rectification?.reRating ? '，以下为已记录的复评' : ''}`);
+      if (res.body.rectification) showRectification(res.body.rectification);
+      reRatingForm.hidden = true;
+    } else if (res.status === 409) {
+      say(res.body?.title ?? '本整改暂不能复评');
+      if (res.body?.rectification) showRectification(res.body.rectification);
+    } else if (res.status === 422) {
+      const why = res.body?.errors?.[0]?.messageZh;
+      say(`复评内容未被接受${why ? `：复评意见${why}` : ''}，请修改后再提交`);
+    } else if (res.status === 0 || res.status >= 500)
+      say(`${res.body?.title ?? '复评提交失败'}；可再次提交，复评只记一次`);
+    else say(res.body?.title ?? '复评提交失败，请稍后再试');
+  });
+}
+
 setUpRating();
+setUpReRating();
 follow();

@@ -1,16 +1,19 @@
 // Following a case (README.md#the-taxpayer-portal): its page, its current view, a live stream of
 // views (server-sent events, pushed when a verified callback says it moved), the printable
-// receipt of a payment, and the 好差评 rating once it is closed (case-rating.ts). Only the enterprise that
+// receipt of a payment, the 好差评 rating once it is closed (case-rating.ts) and the re-rating of
+// its 差评 once the province rectified or explained it (case-re-rating.ts). Only the enterprise that
 // submitted a case may see it; to anyone else it does not exist.
 import express, { Router, type Response } from 'express';
 import type { CaseFeed, CaseRead } from './case-feed.ts';
 import { casePageView } from './case-view.ts';
 import { rateCase } from './case-rating.ts';
+import { reRateCase } from './case-re-rating.ts';
 import type { GatewayLink } from './gateway-link.ts';
 import type { Pages } from './html.ts';
 import type { Labels } from './labels.ts';
 import type { PortalCases } from './portal-cases.ts';
 import type { PortalKeys } from './portal-keys.ts';
+import { ratingForm } from './rating-form.ts';
 import { receiptValues } from './receipt-page.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import type { SessionStore } from './sessions.ts';
@@ -144,27 +147,26 @@ export function caseRoutes(deps: CaseDeps): Router {
     async (req, res) => {
       const caseId = String(req.params.caseId);
       if (!(await mine(res, caseId))) return notFound(res, true);
-      const body = (req.body ?? {}) as { level?: unknown; comment?: unknown };
-      // A JSON number only, as the page sends it: Number() made true a 1 (a 差评, and the
-      // rectification it opens), and " 2 ", "0x3" or [4] a level nobody chose.
-      const level = body.level;
-      if (typeof level !== 'number' || !Number.isInteger(level) || level < 1 || level > 5) {
-        res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '请选择评价等级' });
-        return;
-      }
-      // A comment is text or absent: one of another type was dropped silently, and the applicant
-      // rated without the words they thought they sent.
-      if (body.comment !== undefined && typeof body.comment !== 'string') {
-        res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '评价意见应为文字' });
-        return;
-      }
-      // 500 characters, as the gateway counts them: cut by UTF-16 units, a character outside the
-      // BMP at the end was halved, and the gateway refused the lone half (GW_FORBIDDEN_CHARACTER).
-      const comment = Array.from((body.comment ?? '').trim())
-        .slice(0, 500)
-        .join('');
+      const form = ratingForm(req);
+      if ('refused' in form) return void res.status(400).json(form.refused);
+      const { level, comment } = form;
       const login = sessionOf(res).account.login;
       const answer = await rateCase(deps, { login, caseId, level, comment });
+      if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);
+      res.status(answer.status).json(answer.body);
+    },
+  );
+
+  router.post(
+    '/api/cases/:caseId/re-rating',
+    api,
+    express.json({ limit: '8kb' }),
+    async (req, res) => {
+      const caseId = String(req.params.caseId);
+      if (!(await mine(res, caseId))) return notFound(res, true);
+      const form = ratingForm(req);
+      if ('refused' in form) return void res.status(400).json(form.refused);
+      const answer = await reRateCase(deps, { caseId, ...form });
       if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);
       res.status(answer.status).json(answer.body);
     },

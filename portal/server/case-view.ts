@@ -6,7 +6,7 @@
 // (409 GW_ALREADY_EVALUATED) and no re-rating follows it — so it is kept too, marked voided, and
 // the page says it was withdrawn and cannot be given again. A 差评 opens a rectification by the
 // handling province (回访, then 整改 or 说明), which the taxpayer follows on the same page: its
-// status and deadlines, China dates.
+// status and deadlines, China dates, and once closed the re-rating that closed it (no comment).
 import { chinaTime } from '../../gateway/shared/china-time.ts';
 import type { GatewayCase, GatewayRectification } from './gateway-link.ts';
 
@@ -16,6 +16,8 @@ export interface FollowedRectification {
   readonly visitDueAt: string;
   readonly dueAt: string;
   readonly reRatingDueAt: string | null;
+  /** Once CLOSED: the re-rating that closed it (`default`: 基本满意, the window ended). */
+  readonly reRating: { level: number; source: string; shownAt: string } | null;
 }
 
 /** The rating of the case's handling party (the one the portal rates), without its comment. */
@@ -66,7 +68,7 @@ export function keptRating(view: GatewayCase): KeptRating | null {
     : null;
 }
 
-function followed(r: GatewayRectification | null): FollowedRectification | null {
+export function followed(r: GatewayRectification | null): FollowedRectification | null {
   if (!r) return null;
   const day = (iso: string) => chinaTime(iso).slice(0, 10);
   return {
@@ -74,6 +76,9 @@ function followed(r: GatewayRectification | null): FollowedRectification | null 
     visitDueAt: day(r.visitDueAt),
     dueAt: day(r.dueAt),
     reRatingDueAt: r.reRatingDueAt ? day(r.reRatingDueAt) : null,
+    reRating: r.reRating
+      ? { level: r.reRating.level, source: r.reRating.source, shownAt: shownAt(r.reRating.at) }
+      : null,
   };
 }
 

@@ -58,6 +58,8 @@ export interface GatewayRectification {
   readonly visitDueAt: string;
   readonly dueAt: string;
   readonly reRatingDueAt?: string;
+  /** The re-rating that closed it: the applicant's, or 基本满意 by default once the window ended. */
+  readonly reRating?: { readonly level: number; readonly at: string; readonly source: string };
 }
 
 /** A gateway case as GET /v1/cases/{id} returns it (personal fields masked). */
@@ -134,6 +136,20 @@ export class GatewayLink {
       this.#client.request<GatewayRectification>(
         'GET',
         `/v1/rectifications/${encodeURIComponent(id)}`,
+      ),
+    );
+  }
+
+  /**
+   * POST /v1/rectifications/{id}/re-rating (gateway/README.md#rectification-lifecycle): the same
+   * body twice is applied once, so a resend after a lost answer needs no Idempotency-Key.
+   */
+  reRate(id: string, reRating: { level: number; comment?: string }) {
+    return this.#call(() =>
+      this.#client.request<{ rectificationId: string; status: string; duplicate: boolean }>(
+        'POST',
+        `/v1/rectifications/${encodeURIComponent(id)}/re-rating`,
+        { json: reRating },
       ),
     );
   }

@@ -1,11 +1,13 @@
 // A 差评 from the taxpayer portal and the rectification it opens (README.md#the-taxpayer-portal,
 // gateway/README.md#rectification-lifecycle): the taxpayer who rated a closed case 非常不满意 sees on
 // the case page that 云南 will visit (回访) and rectify, with both deadlines, and follows each move
-// of 云南's live — visited, then rectified with the re-rating deadline — at phone width (390 px).
-// Screenshots: rectification-*.png.
+// of 云南's live — visited, then rectified with the re-rating deadline — at phone width (390 px);
+// once 云南 explained it, the taxpayer re-rates it on the same page, which closes it. The home page
+// then tells the two payments apart by project and amount.
+// Screenshots: rectification-*.png, re-rating-*.png, home-cases-*.png (390 and 1280 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
-import { launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
 import {
   closedOnPage,
   fillPayment,
@@ -81,4 +83,79 @@ describe('a 差评 and its rectification on the case page', () => {
     await page.reload();
     await page.locator('#rectification[data-status="RECTIFIED"]').waitFor();
   }, 120_000);
+
+  it('offers the re-rating once 云南 explained the 差评, in the rating form’s look, and closes the rectification with the level chosen: 已办结 with 已复评, the form gone, after a reload too', async () => {
+    const { page } = browser;
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, LINES.slice(0, 1));
+    const caseId = await submitAndFollow(page);
+    await closedOnPage(page);
+    await page.locator('#rating:not([hidden])').waitFor();
+    await page.click('label[for="level-2"]');
+    await page.click('#rating-form button[type=submit]');
+    await page.locator('#rectification[data-status="OPEN"]').waitFor();
+    expect(await page.locator('#re-rating-form').isHidden()).toBe(true);
+
+    const { body: view } = await sys
+      .client('operator-dev')
+      .getCase<{ evaluations: { rectificationId: string }[] }>(caseId);
+    const id = view.evaluations[0]!.rectificationId;
+    const move = (type: string, note: string) =>
+      sys.client('province-yn').request('POST', `/v1/rectifications/${id}/events`, {
+        json: { type, note },
+      });
+    expect((await move('visited', '已电话回访纳税人')).status).toBe(200);
+    expect((await move('explained', '系银行系统维护所致，已告知')).status).toBe(200);
+    await page.locator('#rectification[data-status="EXPLAINED"]').waitFor({ timeout: 30_000 });
+    await page.locator('#re-rating-form:not([hidden])').waitFor();
+    expect(await page.locator('#re-levels label').allInnerTexts()).toEqual([
+      '非常满意',
+      '满意',
+      '基本满意',
+      '不满意',
+      '非常不满意',
+    ]);
+    await page.click('label[for="re-level-4"]');
+    await page.fill('#re-rating-comment', '说明清楚，已理解');
+    await browser.shot('re-rating-offered');
+    await page.click('#re-rating-form button[type=submit]');
+    await page.locator('#rectification[data-status="CLOSED"]').waitFor();
+    const closed = new RegExp(`^差评整改：已办结 已复评：满意（${DAY} \\d{2}:\\d{2}:\\d{2}）。$`);
+    expect(await page.locator('#rectification').innerText()).toMatch(closed);
+    expect(await page.locator('#re-rating-message').innerText()).toBe('感谢您的复评！整改已办结');
+    expect(await page.locator('#re-rating-form').isHidden()).toBe(true);
+    const { body: kept } = await sys
+      .client('operator-dev')
+      .request<{ status: string; reRating: { level: number; source: string; comment: string } }>(
+        'GET',
+        `/v1/rectifications/${id}`,
+      );
+    expect(kept).toMatchObject({
+      status: 'CLOSED',
+      reRating: { level: 4, source: 'applicant', comment: '说明清楚，已理解' },
+    });
+    await browser.shot('re-rating-closed');
+    await page.setViewportSize(DESKTOP);
+    await browser.shot('re-rating-closed-1280');
+    await page.setViewportSize(PHONE);
+
+    await page.reload();
+    await page.locator('#rectification[data-status="CLOSED"]').waitFor();
+    expect(await page.locator('#rectification').innerText()).toMatch(closed);
+    expect(await page.locator('#re-rating-form').isHidden()).toBe(true);
+  }, 120_000);
+
+  it('names on the home page what each payment was — 异地电子缴税, the project, the amount — so the two cases can be told apart', async () => {
+    const { page } = browser;
+    await page.goto(`${portal}/`);
+    const rows = await page.locator('.case-list li .case-what').allInnerTexts();
+    expect(rows.map((r) => r.replace(/\s+/g, ' '))).toEqual([
+      '异地电子缴税 师宗县城乡道路改造工程 ¥38,400.00',
+      '异地电子缴税 师宗县城乡道路改造工程 ¥40,320.00',
+    ]);
+    await browser.shot('home-cases');
+    await page.setViewportSize(DESKTOP);
+    await browser.shot('home-cases-1280');
+    await page.setViewportSize(PHONE);
+  });
 });

@@ -96,7 +96,8 @@ export function requestsFor(route: string, r: Rng, ctx: SweepContext): PortalReq
         });
       break;
     case 'POST /api/payments':
-    case 'POST /api/cases/{caseId}/evaluation': {
+    case 'POST /api/cases/{caseId}/evaluation':
+    case 'POST /api/cases/{caseId}/re-rating': {
       const base = (i: number): Record<string, unknown> =>
         template === '/api/payments'
           ? { values: ctx.paymentValues, submissionKey: `sweep-${ctx.seed}-${i}` }

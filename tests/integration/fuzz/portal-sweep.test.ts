@@ -59,6 +59,7 @@ const ROUTES = [
   'GET /api/cases/{caseId}/stream',
   'GET /cases/{caseId}/receipt',
   'POST /api/cases/{caseId}/evaluation',
+  'POST /api/cases/{caseId}/re-rating',
 ];
 
 const ASSETS: [string, string | undefined][] = [

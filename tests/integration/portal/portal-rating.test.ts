@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { event, readCase } from '../../support/case-flow.ts';
-import { decideAppeal, evaluate, rectificationEvent } from '../../support/evaluation-flow.ts';
+import {
+  decideAppeal,
+  defaultReRatingPass,
+  evaluate,
+  readRectification,
+  rectificationEvent,
+} from '../../support/evaluation-flow.ts';
 import { startGatewayGate, type GatewayGate } from '../../support/gateway-gate.ts';
 import { paidResult } from '../../support/payment-results.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
@@ -203,7 +209,11 @@ describe('what the rating form may send', () => {
     for (const level of [true, '5', ' 2 ', '0x3', [4], 4.5, 0, 6, null]) {
       const res = await rate(s, caseId, { level });
       expect(res.status, JSON.stringify(level)).toBe(400);
-      expect(await res.json()).toEqual({ code: 'PORTAL_BAD_FORM', title: '请选择评价等级' });
+      expect(await res.json()).toEqual({
+        code: 'PORTAL_BAD_FORM',
+        title: '请选择评价等级',
+        pointer: '/level',
+      });
     }
     expect(await ratingsOf(caseId)).toEqual([]);
     expect((await rate(s, caseId, { level: 4 })).status).toBe(201);
@@ -215,7 +225,11 @@ describe('what the rating form may send', () => {
     for (const comment of [42, { text: '很好' }, ['很好'], null]) {
       const res = await rate(s, caseId, { level: 5, comment });
       expect(res.status, JSON.stringify(comment)).toBe(400);
-      expect(await res.json()).toEqual({ code: 'PORTAL_BAD_FORM', title: '评价意见应为文字' });
+      expect(await res.json()).toEqual({
+        code: 'PORTAL_BAD_FORM',
+        title: '评价意见应为文字',
+        pointer: '/comment',
+      });
     }
     expect(await ratingsOf(caseId)).toEqual([]);
     expect((await rate(s, caseId, { level: 5 })).status).toBe(201);
@@ -237,5 +251,158 @@ describe('what the rating form may send', () => {
     );
     // operator-dev holds unmask: the comments as stored.
     expect(comments).toEqual([whole, whole]);
+  });
+});
+
+const reRate = (s: PortalSession, caseId: string, body: unknown) =>
+  call(s, `/api/cases/${caseId}/re-rating`, body);
+
+/** A closed case the account rated 非常不满意 through the portal; its rectification's id. */
+async function badlyRated(s: PortalSession): Promise<{ caseId: string; id: string }> {
+  const caseId = await closedPayment(s);
+  expect((await rate(s, caseId, { level: 1, comment: '缴款页面多次超时' })).status).toBe(201);
+  const view = await readCase<{ evaluations: { rectificationId: string }[] }>(gw, caseId);
+  return { caseId, id: view.evaluations[0]!.rectificationId };
+}
+
+async function rectified(s: PortalSession): Promise<{ caseId: string; id: string }> {
+  const bad = await badlyRated(s);
+  expect((await rectificationEvent(gw, bad.id, 'visited', '已电话回访')).status).toBe(200);
+  expect((await rectificationEvent(gw, bad.id, 'rectified', '已优化超时设置')).status).toBe(200);
+  return bad;
+}
+
+describe('re-rating a rectified 差评 from the portal', () => {
+  it('closes the rectification with the level sent, answering 200 with it CLOSED and the re-rating, which the gateway keeps as the applicant’s; the same press again is 200 duplicate', async () => {
+    const s = await session();
+    const { caseId, id } = await rectified(s);
+    const res = await reRate(s, caseId, { level: 4, comment: '  已改进，满意  ' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      status: 'CLOSED',
+      duplicate: false,
+      rectification: {
+        status: 'CLOSED',
+        reRating: { level: 4, source: 'applicant', shownAt: expect.any(String) },
+      },
+    });
+    const kept = await readRectification<{
+      status: string;
+      reRating: { level: number; source: string; comment: string };
+    }>(gw, id);
+    expect(kept.body).toMatchObject({
+      status: 'CLOSED',
+      reRating: { level: 4, source: 'applicant', comment: '已改进，满意' },
+    });
+    const again = await reRate(s, caseId, { level: 4, comment: '已改进，满意' });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: 'CLOSED', duplicate: true });
+  });
+
+  it('answers a press whose answer the gateway lost with 503, and the resend with 200 duplicate: the rectification re-rated once', async () => {
+    const s = await session();
+    const { caseId, id } = await rectified(s);
+    const lost = gate.loseAnswerToNext('POST', `/v1/rectifications/${id}/re-rating`);
+    expect((await reRate(s, caseId, { level: 5 })).status).toBe(503);
+    expect(await lost).toBe(200);
+    const resend = await reRate(s, caseId, { level: 5 });
+    expect(resend.status).toBe(200);
+    expect(await resend.json()).toMatchObject({
+      duplicate: true,
+      rectification: { status: 'CLOSED', reRating: { level: 5, source: 'applicant' } },
+    });
+    const history = (await readRectification<{ history: { note?: string }[] }>(gw, id)).body
+      .history;
+    expect(history.filter((h) => h.note?.startsWith('re-rated'))).toHaveLength(1);
+  });
+
+  it('answers 409 PORTAL_ALREADY_RE_RATED with the 基本满意 recorded by default once the re-rating window ended, and another level after the applicant re-rated likewise', async () => {
+    const s = await session();
+    const late = await rectified(s);
+    const eightDays = Date.now() + 8 * 86_400_000;
+    expect(await defaultReRatingPass(gw, () => new Date(eightDays), eightDays)).toBeGreaterThan(0);
+    const res = await reRate(s, late.caseId, { level: 5 });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({
+      code: 'PORTAL_ALREADY_RE_RATED',
+      title: '整改已办结，不能再次复评',
+      rectification: { status: 'CLOSED', reRating: { level: 3, source: 'default' } },
+    });
+    expect((await readRectification<{ reRating: unknown }>(gw, late.id)).body.reRating).toEqual(
+      expect.objectContaining({ level: 3, source: 'default' }),
+    );
+
+    const twice = await rectified(s);
+    expect((await reRate(s, twice.caseId, { level: 2 })).status).toBe(200);
+    const other = await reRate(s, twice.caseId, { level: 5 });
+    expect(other.status).toBe(409);
+    expect(await other.json()).toMatchObject({
+      code: 'PORTAL_ALREADY_RE_RATED',
+      rectification: { reRating: { level: 2, source: 'applicant' } },
+    });
+  });
+
+  it('answers 409 PORTAL_NOT_RE_RATABLE for a 差评 the province has not yet rectified or explained, and for a case with no 差评, leaving the rectification open', async () => {
+    const s = await session();
+    const open = await badlyRated(s);
+    const res = await reRate(s, open.caseId, { level: 5 });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({
+      code: 'PORTAL_NOT_RE_RATABLE',
+      title: '经营地税务机关尚未整改或作出说明，暂不能复评',
+      rectification: { status: 'OPEN' },
+    });
+    expect((await readRectification<{ status: string }>(gw, open.id)).body.status).toBe('OPEN');
+
+    const good = await closedPayment(s);
+    expect((await rate(s, good, { level: 5 })).status).toBe(201);
+    for (const caseId of [good, await closedPayment(s)]) {
+      const none = await reRate(s, caseId, { level: 5 });
+      expect(none.status).toBe(409);
+      expect(await none.json()).toEqual({
+        code: 'PORTAL_NOT_RE_RATABLE',
+        title: '本办件没有待复评的差评整改',
+      });
+    }
+  });
+
+  it('refuses bad input with a 4xx and a stable code, never a 500 — a level not 1–5 or not a number, a comment not text, a body not JSON, another enterprise’s case — and the rectification stays awaiting its re-rating', async () => {
+    const s = await session();
+    const { caseId, id } = await rectified(s);
+    for (const level of [true, '5', 0, 6, 4.5, null, undefined]) {
+      const res = await reRate(s, caseId, { level });
+      expect(res.status, JSON.stringify(level)).toBe(400);
+      expect(await res.json()).toEqual({
+        code: 'PORTAL_BAD_FORM',
+        title: '请选择评价等级',
+        pointer: '/level',
+      });
+    }
+    for (const comment of [42, { text: '好' }, ['好'], null]) {
+      const res = await reRate(s, caseId, { level: 4, comment });
+      expect(res.status, JSON.stringify(comment)).toBe(400);
+      expect(await res.json()).toEqual({
+        code: 'PORTAL_BAD_FORM',
+        title: '评价意见应为文字',
+        pointer: '/comment',
+      });
+    }
+    const notJson = await fetch(`${portal.url}/api/cases/${caseId}/re-rating`, {
+      method: 'POST',
+      headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'Content-Type': 'application/json' },
+      body: '{"level": 4',
+    });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { code: string }).code).toBe('PORTAL_BAD_REQUEST');
+    const other = await reRate(await session('xiaohong'), caseId, { level: 4 });
+    expect(other.status).toBe(404);
+    expect(((await other.json()) as { code: string }).code).toBe('PORTAL_CASE_NOT_FOUND');
+    const noCsrf = await fetch(`${portal.url}/api/cases/${caseId}/re-rating`, {
+      method: 'POST',
+      headers: { Cookie: s.cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ level: 4 }),
+    });
+    expect(noCsrf.status).toBe(403);
+    expect((await readRectification<{ status: string }>(gw, id)).body.status).toBe('RECTIFIED');
   });
 });
