@@ -24,8 +24,11 @@ export interface SweepContext {
   /** A's closed payment, and B's payment (another account's case for A). */
   caseA: string;
   caseB: string;
-  /** A payment the gateway accepts, as the form sends it (values of account A). */
-  paymentValues: Record<string, unknown>;
+  /**
+   * A payment the gateway accepts, as each account's form sends it: B paying with A's values made
+   * A's project B's own, on B's home page (which names each case's project).
+   */
+  paymentValues: Record<'a' | 'b', Record<string, unknown>>;
   callbackSecret: string;
   /** Where the portal listens (a login's own Origin). */
   portalUrl: string;

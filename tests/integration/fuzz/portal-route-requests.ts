@@ -98,9 +98,9 @@ export function requestsFor(route: string, r: Rng, ctx: SweepContext): PortalReq
     case 'POST /api/payments':
     case 'POST /api/cases/{caseId}/evaluation':
     case 'POST /api/cases/{caseId}/re-rating': {
-      const base = (i: number): Record<string, unknown> =>
+      const base = (i: number, account: 'a' | 'b' = 'a'): Record<string, unknown> =>
         template === '/api/payments'
-          ? { values: ctx.paymentValues, submissionKey: `sweep-${ctx.seed}-${i}` }
+          ? { values: ctx.paymentValues[account], submissionKey: `sweep-${ctx.seed}-${i}` }
           : { level: 1 + (i % 5), comment: '好' };
       let i = 0;
       for (const v of all)
@@ -112,7 +112,7 @@ export function requestsFor(route: string, r: Rng, ctx: SweepContext): PortalReq
             method,
             url: fill(id),
             headers: headersOf(v, 'application/json'),
-            body: json(base(i++)),
+            body: json(base(i++, v.account)),
             account: v.account,
             mustRefuse: !v.account ? 'no session' : badCsrf(v) ? 'CSRF' : odd,
           });

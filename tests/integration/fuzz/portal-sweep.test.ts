@@ -115,7 +115,7 @@ beforeAll(async () => {
     b,
     caseA,
     caseB,
-    paymentValues: await client.paymentValues(a),
+    paymentValues: { a: await client.paymentValues(a), b: await client.paymentValues(b) },
     callbackSecret: config.secret,
     portalUrl: portal.url,
     seed: SEED,
