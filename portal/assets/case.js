@@ -144,6 +144,7 @@ function renderOutcome(view) {
       retriedNote ?? retryLink('更正后重新提交'),
     );
   }
+  if (view.delivery) return deliveryNotice(view.delivery);
   if (view.status === 'NOT_ACCEPTED' || view.status === 'DELIVERY_FAILED')
     return el(
       'div',
@@ -151,6 +152,49 @@ function renderOutcome(view) {
       el('strong', { text: label(labels, 'status', view.status) }),
     );
   return null;
+}
+
+/**
+ * A case its province has not taken (delivery-wait.ts). The gateway retries a province that is
+ * down by itself, and the case read carries no attempts: so the page says nothing while a delivery
+ * may still be on its way (seconds), then, once the portal's notice time has passed, that the
+ * province has not taken it yet and nothing need be done — the taxpayer could not tell "slow" from
+ * "stuck" at 已分送经营地. A failed delivery (refused, or retries spent: the read does not say
+ * which, and an operator decides what follows) says the tax is not paid and that the platform's
+ * staff take it from there.
+ */
+const HOTLINE = '如长时间未受理，可拨打纳税缴费服务热线 12366 咨询。';
+function deliveryNotice(delivery) {
+  const platform = `${labels.platform?.[delivery.adapter] ?? '经营地'}平台`;
+  if (delivery.state === 'failed')
+    return el(
+      'div',
+      { class: 'alert', id: 'delivery-failed' },
+      el('strong', { text: `分送失败：${platform}未能接收本办件` }),
+      el('p', {
+        text: `办件已保存在跨省通办平台，税款尚未缴纳，请勿重复缴款。平台工作人员将核实原因并处理（如重新分送），本页随之自动更新；${HOTLINE}`,
+      }),
+    );
+  if (delivery.noticeInMs > 0) return null;
+  return el(
+    'div',
+    { class: 'notice', id: 'delivery-waiting' },
+    el('strong', { text: `${platform}暂未接收本办件` }),
+    el('p', {
+      text: `办件已保存，系统将自动重试分送，无需重复缴款；接收后本页自动更新。${HOTLINE}`,
+    }),
+  );
+}
+
+/** The waiting notice is due later than this view: show it then, unless a newer view came. */
+let noticeTimer;
+function noticeLater(view) {
+  clearTimeout(noticeTimer);
+  if (view.delivery?.state !== 'waiting' || view.delivery.noticeInMs === 0) return;
+  noticeTimer = setTimeout(() => {
+    const due = { ...view, delivery: { ...view.delivery, noticeInMs: 0 } };
+    outcome.replaceChildren(...[renderOutcome(due)].filter(Boolean));
+  }, view.delivery.noticeInMs);
 }
 
 function renderRelated(view) {
@@ -178,6 +222,7 @@ function render(view) {
   badge.dataset.status = view.status;
   phase.textContent = `当前环节：${view.phase.zh}`;
   outcome.replaceChildren(...[renderOutcome(view)].filter(Boolean));
+  noticeLater(view);
   related.replaceChildren(...renderRelated(view));
   const above = correctionShown(view);
   history.replaceChildren(

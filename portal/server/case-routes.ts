@@ -27,6 +27,8 @@ export interface CaseDeps {
   readonly labels: Labels;
   /** The rating's Idempotency-Key (case-rating.ts). */
   readonly keys: Pick<PortalKeys, 'ratingKey'>;
+  /** How long a case may wait for its province before its page says so (delivery-wait.ts). */
+  readonly deliveryNoticeMs: number;
 }
 
 const KEEP_ALIVE_MS = 15_000;
@@ -69,7 +71,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     const read = await deps.feed.readOrWhy(caseId);
     if (!('view' in read))
       res.status(502).json({ code: 'PORTAL_GATEWAY', title: '暂时无法读取办件' });
-    else res.json(casePageView(read.view, read.rectification));
+    else res.json(casePageView(read.view, read.rectification, deps.deliveryNoticeMs));
   });
 
   router.get('/api/cases/:caseId/stream', api, async (req, res) => {
@@ -83,7 +85,9 @@ export function caseRoutes(deps: CaseDeps): Router {
     // A HEAD has no body to stream: left open, it held its connection (and a watcher) forever.
     if (req.method === 'HEAD') return void res.end();
     const send = ({ view, rectification }: CaseRead) =>
-      res.write(`event: case\ndata: ${JSON.stringify(casePageView(view, rectification))}\n\n`);
+      res.write(
+        `event: case\ndata: ${JSON.stringify(casePageView(view, rectification, deps.deliveryNoticeMs))}\n\n`,
+      );
     const stop = deps.feed.watch(caseId, send);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     const end = () => {

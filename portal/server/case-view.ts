@@ -8,6 +8,7 @@
 // handling province (回访, then 整改 or 说明), which the taxpayer follows on the same page: its
 // status and deadlines, China dates, and once closed the re-rating that closed it (no comment).
 import { chinaTime } from '../../gateway/shared/china-time.ts';
+import { deliveryWait, type DeliveryWait } from './delivery-wait.ts';
 import type { GatewayCase, GatewayRectification } from './gateway-link.ts';
 
 /** The rectification of the case's 差评, as the page shows it (times in China time). */
@@ -45,6 +46,8 @@ export interface CasePageView {
   readonly history: readonly { at: string; shownAt: string; status: string; note?: string }[];
   readonly rating: KeptRating | null;
   readonly rectification: FollowedRectification | null;
+  /** A case its province has not taken yet (delivery-wait.ts). */
+  readonly delivery: DeliveryWait | null;
   readonly createdAt: string;
 }
 
@@ -84,7 +87,9 @@ export function followed(r: GatewayRectification | null): FollowedRectification 
 
 export function casePageView(
   view: GatewayCase,
-  rectification: GatewayRectification | null = null,
+  rectification: GatewayRectification | null,
+  /** PORTAL_DELIVERY_NOTICE_SECONDS, in ms (delivery-wait.ts). */
+  deliveryNoticeMs: number,
 ): CasePageView {
   return {
     caseId: view.caseId,
@@ -101,6 +106,7 @@ export function casePageView(
     })),
     rating: keptRating(view),
     rectification: followed(rectification),
+    delivery: deliveryWait(view, deliveryNoticeMs),
     createdAt: view.createdAt,
   };
 }

@@ -69,6 +69,8 @@ export interface GatewayCase {
   readonly phase: { key: string; zh: string };
   readonly itemCode: string;
   readonly provinceCaseNo: string | null;
+  /** One province's route names its adapter (yn); a joint case's names its parties instead. */
+  readonly route?: { readonly adapter?: string };
   readonly result: Record<string, unknown> | null;
   readonly relatedCases?: readonly { caseId: string; relation: string }[];
   readonly submission: Record<string, unknown>;

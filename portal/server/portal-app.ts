@@ -104,7 +104,18 @@ export function createPortalApp(deps: PortalDeps): Express {
       callbackUrl: () => `${deps.publicUrl()}${CALLBACK_PATH}`,
     }),
   );
-  app.use(caseRoutes({ pages, sessions, gateway, cases, feed, labels, keys }));
+  app.use(
+    caseRoutes({
+      pages,
+      sessions,
+      gateway,
+      cases,
+      feed,
+      labels,
+      keys,
+      deliveryNoticeMs: config.deliveryNoticeSeconds * 1000,
+    }),
+  );
   app.use(notFound);
   app.use(refusedRequest);
   app.use(storeUnavailable(pages, warn));

@@ -50,6 +50,11 @@ export interface PortalConfig {
    * every client has the proxy's address and shares its failed-login lock (login-lockout.ts).
    */
   readonly trustProxy: boolean;
+  /**
+   * Seconds a case may stay ROUTED (its province not taking it) before its page says so
+   * (delivery-wait.ts): a delivery to a province that is up takes seconds.
+   */
+  readonly deliveryNoticeSeconds: number;
 }
 
 const PORTAL_KEYS: DataKeyOrigin = {
@@ -153,7 +158,7 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
  * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
  * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
  * PORTAL_LOGIN_KEY (the same, .data/portal-login-key), PORTAL_CASE_RETENTION_DAYS (365) and
- * PORTAL_TRUST_PROXY (false).
+ * PORTAL_TRUST_PROXY (false) and PORTAL_DELIVERY_NOTICE_SECONDS (60).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const problems: string[] = [];
@@ -197,6 +202,12 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     'PORTAL_SESSION_MINUTES',
     problems,
   );
+  const deliveryNoticeSeconds = integer(
+    env.PORTAL_DELIVERY_NOTICE_SECONDS,
+    60,
+    'PORTAL_DELIVERY_NOTICE_SECONDS',
+    problems,
+  );
   const store = storeSettings(env, problems);
   const loginKey = keyRing(env, LOGIN_KEY, problems);
   // A second key would be a rotation, and a new login key would orphan every record keyed under
@@ -228,5 +239,6 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     loginKey: loginKey!.current,
     caseRetentionDays,
     trustProxy: trust === 'true',
+    deliveryNoticeSeconds,
   });
 }
