@@ -1,12 +1,14 @@
 // A refused field's message in the taxpayer's words (README.md#the-taxpayer-portal). The gateway's
-// messageZh for a schema's `required` and `pattern` is ajv's, written for a portal's developer — 应当有
-// 必需属性 crossRegionReportNo, 应当匹配模式 "^[0-9A-Za-z]{6,32}$" — and the form showed it beside the
-// field as it came, property name and regular expression included. Here those two become 请填写<field>
-// and <field>格式不正确 with what the pattern asks in words where it is one of the shapes the
-// catalogue uses; every other message (the identifier checks', the cross-field rules') is already
-// written for the taxpayer and passes unchanged.
+// messageZh for a schema's `required`, `pattern` and `maxLength` is ajv's, written for a portal's
+// developer — 应当有必需属性 crossRegionReportNo, 应当匹配模式 "^[0-9A-Za-z]{6,32}$", 不应多于 100 个
+// 字符 — and the form showed it beside the field as it came, property name and regular expression
+// included. Here those become 请填写<field>, <field>格式不正确 with what the pattern asks in words
+// where it is one of the shapes the catalogue uses, and <field>最多 N 个字符，请删减后再提交; every
+// other message (the identifier checks', the cross-field rules') is already written for the
+// taxpayer and passes unchanged.
 const REQUIRED = /^应当有必需属性/;
 const PATTERN = /^应当匹配模式 "(.*)"$/;
+const MAX_LENGTH = /^不应多于 (\d+) 个字符$/;
 
 /** What a pattern asks, in words, for the shapes the catalogue's schemas use; else ''. */
 function patternInWords(pattern) {
@@ -23,6 +25,8 @@ export function fieldMessage(problem, title) {
   const text = problem.messageZh ?? '';
   if (!title) return text;
   if (REQUIRED.test(text)) return `请填写${title}`;
+  const max = MAX_LENGTH.exec(text);
+  if (max) return `${title}最多 ${max[1]} 个字符，请删减后再提交`;
   const pattern = PATTERN.exec(text);
   if (pattern) {
     const words = patternInWords(pattern[1]);

@@ -7,6 +7,7 @@
 // (ajv's for a missing field or a pattern in the taxpayer's words, field-messages.js), each tied
 // to its field (aria-invalid, aria-describedby), so a screen reader reads the message
 // with the field the page moves focus to.
+import { fieldLimit } from './field-limit.js';
 import { fieldMessage } from './field-messages.js';
 
 /** Keywords of an item schema that are not fields (its result and its cross-field rules). */
@@ -84,7 +85,7 @@ export function buildSchemaForm(container, options) {
     const input = element('input', {
       ...common,
       type: s.format === 'date' ? 'date' : 'text',
-      maxlength: s.maxLength,
+      // No `maxlength`: the browser cut a longer value without a word; field-limit.js says it.
       inputmode: inputMode(s.pattern),
       autocomplete: 'off',
     });
@@ -99,11 +100,14 @@ export function buildSchemaForm(container, options) {
     if (required)
       title.append(element('span', { class: 'required', text: '*', 'aria-hidden': 'true' }));
     const wide = (s.maxLength ?? 0) > 60 && !Array.isArray(s.enum);
+    const input = control(pointer, name, s, value, required);
+    const limited = input.matches('input[type="text"]') && Number.isInteger(s.maxLength);
     return element(
       'div',
       { class: `field${wide ? ' wide' : ''}`, 'data-field': pointer },
       title,
-      control(pointer, name, s, value, required),
+      input,
+      limited ? fieldLimit(input, s, element) : null,
       errorHolder(pointer, s.title ?? name),
     );
   }

@@ -150,6 +150,19 @@ describe('acting on the portal', () => {
     expect(problem.errors.map((e) => e.path)).toContain('/payload/project/region');
   });
 
+  it('refuses a 项目名称 over its 100 characters with 422 and its pointer, sending nothing cut', async () => {
+    const s = await session();
+    const values = await paymentValues(s);
+    const name = '师宗县城乡道路改造工程'.repeat(11);
+    (values.project as Record<string, unknown>).name = name;
+    const res = await call(s, '/api/payments', { values, submissionKey: `long-${n++}-abcdefgh` });
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { errors: { path: string; messageZh: string }[] };
+    expect(problem.errors).toContainEqual(
+      expect.objectContaining({ path: '/payload/project/name', messageZh: '不应多于 100 个字符' }),
+    );
+  });
+
   it('lists a submitted case on the home page under the minute it was sent in Beijing time, as the case page shows its history', async () => {
     const minute = (at: number) =>
       new Intl.DateTimeFormat('sv-SE', {
