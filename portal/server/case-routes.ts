@@ -6,14 +6,14 @@
 import express, { Router, type Response } from 'express';
 import type { CaseFeed, CaseRead } from './case-feed.ts';
 import { casePageView } from './case-view.ts';
-import { rateCase } from './case-rating.ts';
+import { rateCase, type RatingAnswer } from './case-rating.ts';
 import { reRateCase } from './case-re-rating.ts';
 import type { GatewayLink } from './gateway-link.ts';
 import type { Pages } from './html.ts';
 import type { Labels } from './labels.ts';
 import type { PortalCases } from './portal-cases.ts';
 import type { PortalKeys } from './portal-keys.ts';
-import { ratingForm } from './rating-form.ts';
+import { ratingForm, type RatingFields } from './rating-form.ts';
 import { receiptValues } from './receipt-page.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import type { SessionStore } from './sessions.ts';
@@ -144,36 +144,25 @@ export function caseRoutes(deps: CaseDeps): Router {
     );
   });
 
-  router.post(
-    '/api/cases/:caseId/evaluation',
-    api,
-    express.json({ limit: '8kb' }),
-    async (req, res) => {
+  // The rating and the re-rating: the case the session's own, the same form, the gateway's answer.
+  const ratingRoute = (
+    path: string,
+    send: (caseId: string, form: RatingFields, login: string) => Promise<RatingAnswer>,
+  ) =>
+    router.post(path, api, express.json({ limit: '8kb' }), async (req, res) => {
       const caseId = String(req.params.caseId);
       if (!(await mine(res, caseId))) return notFound(res, true);
       const form = ratingForm(req);
       if ('refused' in form) return void res.status(400).json(form.refused);
-      const { level, comment } = form;
-      const login = sessionOf(res).account.login;
-      const answer = await rateCase(deps, { login, caseId, level, comment });
+      const answer = await send(caseId, form, sessionOf(res).account.login);
       if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);
       res.status(answer.status).json(answer.body);
-    },
+    });
+  ratingRoute('/api/cases/:caseId/evaluation', (caseId, form, login) =>
+    rateCase(deps, { login, caseId, ...form }),
   );
-
-  router.post(
-    '/api/cases/:caseId/re-rating',
-    api,
-    express.json({ limit: '8kb' }),
-    async (req, res) => {
-      const caseId = String(req.params.caseId);
-      if (!(await mine(res, caseId))) return notFound(res, true);
-      const form = ratingForm(req);
-      if ('refused' in form) return void res.status(400).json(form.refused);
-      const answer = await reRateCase(deps, { caseId, ...form });
-      if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);
-      res.status(answer.status).json(answer.body);
-    },
+  ratingRoute('/api/cases/:caseId/re-rating', (caseId, form) =>
+    reRateCase(deps, { caseId, ...form }),
   );
   return router;
 }

@@ -4,8 +4,14 @@
 // the field refused, never a 500.
 import type { Request } from 'express';
 
+/** A form's level and note, checked. */
+export interface RatingFields {
+  readonly level: number;
+  readonly comment: string;
+}
+
 export type RatingForm =
-  | { readonly level: number; readonly comment: string }
+  | RatingFields
   | {
       readonly refused: {
         readonly code: 'PORTAL_BAD_FORM';

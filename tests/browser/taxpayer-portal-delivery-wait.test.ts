@@ -6,8 +6,9 @@
 // (DELIVERY_FAILED) says the tax is not paid. A case delivered at once shows neither.
 // Screenshots: delivery-waiting-390.png, delivery-waiting-1280.png, delivery-failed-390.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
-import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import type { E2eSystem } from '../e2e/support/system.ts';
+import { DESKTOP, PHONE, type TestBrowser } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import {
   closedOnPage,
   fillPayment,
@@ -22,23 +23,22 @@ let sys: E2eSystem;
 let portal = '';
 
 beforeAll(async () => {
-  browser = await launchBrowser(undefined, { viewport: PHONE });
-  sys = await startE2eSystem(
-    'browser-delivery-wait',
+  ({ browser, sys, portal } = await startPortalSystem('browser-delivery-wait', {
+    device: { viewport: PHONE },
     // Retries that outlast the test while 云南 is down, and a breaker that probes soon after.
-    { GW_DELIVERY_ATTEMPTS: '12', GW_DELIVERY_BACKOFF_MS: '300', GW_BREAKER_COOL_DOWN_MS: '500' },
-    {
-      portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test', PORTAL_DELIVERY_NOTICE_SECONDS: '1' },
+    env: {
+      GW_DELIVERY_ATTEMPTS: '12',
+      GW_DELIVERY_BACKOFF_MS: '300',
+      GW_BREAKER_COOL_DOWN_MS: '500',
     },
-  );
-  portal = sys.portal!.url;
+    portalEnv: { PORTAL_DELIVERY_NOTICE_SECONDS: '1' },
+  }));
   await logIn(browser.page, portal);
 }, 90_000);
 
 afterAll(async () => {
   await sys?.sandboxes.get('yn')?.setFaults({ down: false, refuseNext: 0 });
-  await browser?.close();
-  await sys?.stop();
+  await stopPortalSystem({ browser, sys });
 });
 
 const yn = () => sys.sandboxes.get('yn')!;

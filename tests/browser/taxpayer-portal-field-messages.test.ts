@@ -4,8 +4,9 @@
 // amount that is not one says how to fill it instead of asking for the computed 本次缴款金额.
 // Screenshot: field-messages-refused.png (390 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
-import { launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import type { E2eSystem } from '../e2e/support/system.ts';
+import { PHONE, type TestBrowser } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import { field, fillPayment, LINES, logIn, PAYS } from './support/taxpayer-path.ts';
 
 let browser: TestBrowser;
@@ -13,19 +14,12 @@ let sys: E2eSystem;
 let portal = '';
 
 beforeAll(async () => {
-  browser = await launchBrowser(undefined, { viewport: PHONE });
-  sys = await startE2eSystem(
-    'browser-field-msgs',
-    {},
-    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
-  );
-  portal = sys.portal!.url;
+  ({ browser, sys, portal } = await startPortalSystem('browser-field-msgs', {
+    device: { viewport: PHONE },
+  }));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await sys?.stop();
-});
+afterAll(() => stopPortalSystem({ browser, sys }));
 
 const errorAt = (pointer: string) =>
   browser.page.locator(`[data-error-for="${pointer}"]:not([hidden])`).innerText();

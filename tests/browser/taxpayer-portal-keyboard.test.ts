@@ -4,9 +4,10 @@
 // with headings on any paper, while a printed case page loses its buttons. Screenshots:
 // tests/browser/screenshots/keyboard-*.png, print-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import type { E2eSystem } from '../e2e/support/system.ts';
 import { accessibleOf } from './support/accessibility.ts';
-import { DESKTOP, launchBrowser, type TestBrowser } from './support/browser.ts';
+import { DESKTOP, type TestBrowser } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import { tabStops } from './support/keyboard.ts';
 import { boxLook, focusedId, type FocusStop } from './support/page-measures.ts';
 import { walkPath, type Step } from './support/taxpayer-path.ts';
@@ -19,19 +20,10 @@ let sys: E2eSystem;
 let portal = '';
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  sys = await startE2eSystem(
-    'browser-keyboard',
-    {},
-    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
-  );
-  portal = sys.portal!.url;
+  ({ browser, sys, portal } = await startPortalSystem('browser-keyboard'));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await sys?.stop();
-});
+afterAll(() => stopPortalSystem({ browser, sys }));
 
 const walk = (at: (step: Step) => Promise<void>, until?: Step) =>
   walkPath({ page: browser.page, portal, press: (s) => browser.page.click(s), at, until });

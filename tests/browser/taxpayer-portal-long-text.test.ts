@@ -6,9 +6,10 @@
 // Screenshots: long-text-home-390.png, long-text-home-1280.png, long-text-project-390.png,
 // long-text-project-1280.png, long-text-project-refused-390.png (the field alone).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import type { E2eSystem } from '../e2e/support/system.ts';
 import { join } from 'node:path';
-import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, type TestBrowser } from './support/browser.ts';
+import { DESKTOP, PHONE, SCREENSHOTS, type TestBrowser } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import { field, fillPayment, LINES, logIn, PAYS } from './support/taxpayer-path.ts';
 import { pasteText } from './support/paste-text.ts';
 
@@ -17,20 +18,13 @@ let sys: E2eSystem;
 let portal = '';
 
 beforeAll(async () => {
-  browser = await launchBrowser(undefined, { viewport: PHONE });
-  sys = await startE2eSystem(
-    'browser-long-text',
-    {},
-    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
-  );
-  portal = sys.portal!.url;
+  ({ browser, sys, portal } = await startPortalSystem('browser-long-text', {
+    device: { viewport: PHONE },
+  }));
   await logIn(browser.page, portal);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await sys?.stop();
-});
+afterAll(() => stopPortalSystem({ browser, sys }));
 
 /**
  * The tops of the lines the home page's heading sets `name` on, and whether `name` alone fits the

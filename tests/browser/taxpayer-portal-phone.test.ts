@@ -5,9 +5,10 @@
 // receipt, the home page — and checks each page at 375 px and at 320 px. Screenshots of each page
 // at both widths: tests/browser/screenshots/phone-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import type { E2eSystem } from '../e2e/support/system.ts';
 import { accessibleOf } from './support/accessibility.ts';
-import { launchBrowser, PHONE_DEVICE, type TestBrowser } from './support/browser.ts';
+import { PHONE_DEVICE, type TestBrowser } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import { controlSizes, focusedId, linesOf, pageWidth, textUnder } from './support/page-measures.ts';
 import { field, walkPath, type Step } from './support/taxpayer-path.ts';
 
@@ -20,19 +21,10 @@ let sys: E2eSystem;
 let portal = '';
 
 beforeAll(async () => {
-  browser = await launchBrowser(undefined, PHONE_DEVICE);
-  sys = await startE2eSystem(
-    'browser-phone',
-    {},
-    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
-  );
-  portal = sys.portal!.url;
+  ({ browser, sys, portal } = await startPortalSystem('browser-phone', { device: PHONE_DEVICE }));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await sys?.stop();
-});
+afterAll(() => stopPortalSystem({ browser, sys }));
 
 /** The path walked by touch; `at` runs on each page. */
 const walk = (at: (step: Step) => Promise<void>, until?: Step) =>

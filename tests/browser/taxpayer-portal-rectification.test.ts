@@ -6,8 +6,9 @@
 // then tells the two payments apart by project and amount.
 // Screenshots: rectification-*.png, re-rating-*.png, home-cases-*.png (390 and 1280 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
-import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import type { E2eSystem } from '../e2e/support/system.ts';
+import { DESKTOP, PHONE, type TestBrowser } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import {
   closedOnPage,
   fillPayment,
@@ -22,19 +23,12 @@ let sys: E2eSystem;
 let portal = '';
 
 beforeAll(async () => {
-  browser = await launchBrowser(undefined, { viewport: PHONE });
-  sys = await startE2eSystem(
-    'browser-rectification',
-    {},
-    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
-  );
-  portal = sys.portal!.url;
+  ({ browser, sys, portal } = await startPortalSystem('browser-rectification', {
+    device: { viewport: PHONE },
+  }));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await sys?.stop();
-});
+afterAll(() => stopPortalSystem({ browser, sys }));
 
 const DAY = /\d{4}-\d{2}-\d{2}/.source;
 

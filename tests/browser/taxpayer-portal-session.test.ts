@@ -6,8 +6,9 @@
 // the answer comes back the same way, under the same submission key, so sending it again lands on
 // the case the first send made. Screenshots: session-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
-import { launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import type { E2eSystem } from '../e2e/support/system.ts';
+import { PHONE, type TestBrowser } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import { field, fillPayment, followToCase, LINES, PAYS } from './support/taxpayer-path.ts';
 
 let browser: TestBrowser;
@@ -15,19 +16,12 @@ let sys: E2eSystem;
 let portal = '';
 
 beforeAll(async () => {
-  browser = await launchBrowser(undefined, { viewport: PHONE });
-  sys = await startE2eSystem(
-    'browser-session',
-    {},
-    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
-  );
-  portal = sys.portal!.url;
+  ({ browser, sys, portal } = await startPortalSystem('browser-session', {
+    device: { viewport: PHONE },
+  }));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await sys?.stop();
-});
+afterAll(() => stopPortalSystem({ browser, sys }));
 
 async function logInAs(login: string, password: string): Promise<void> {
   const { page } = browser;
