@@ -55,8 +55,13 @@ const yuan = (amount) => {
   return fen === null ? '' : formatYuan(fen);
 };
 // The province writes its notes in Chinese for the applicant; the gateway's own bookkeeping notes
-// (queue names, "loop closed") are for operators and stay off this page.
-const forTaxpayer = (note) => (note && /[\u4e00-\u9fa5]/u.test(note) ? note : '');
+// (queue names, "loop closed") are for operators and stay off this page. So is a failed delivery's
+// reason ("refused: yn RETCODE -102: 字段校验不通过", the dead letter's): the page says the failure
+// in the taxpayer's words (#delivery-failed) instead.
+const forTaxpayer = (entry) =>
+  entry.note && entry.status !== 'DELIVERY_FAILED' && /[\u4e00-\u9fa5]/u.test(entry.note)
+    ? entry.note
+    : '';
 
 // Codes inside a province's note — an item (SW-009), a masked agreement (************0004), a bureau
 // (151****0000) — move to the next line whole: "SW-" on one line and "009" on the next was read as
@@ -233,9 +238,7 @@ function render(view) {
         // China time as the server wrote it (shownAt, case-view.ts: the gateway's formatter).
         el('time', { datetime: h.at, text: h.shownAt }),
         el('span', { text: label(labels, 'status', h.status) }),
-        h !== above && forTaxpayer(h.note)
-          ? el('span', { class: 'note' }, ...noteText(h.note))
-          : null,
+        h !== above && forTaxpayer(h) ? el('span', { class: 'note' }, ...noteText(h.note)) : null,
       ),
     ),
   );
