@@ -30,6 +30,19 @@ beforeAll(async () => {
 
 afterAll(() => stopPortalSystem({ browser, sys }));
 
+/** The id of the rectification the case's 差评 opened (read as an operator reads it), and 云南's moves on it. */
+async function rectificationMoves(caseId: string) {
+  const { body: view } = await sys
+    .client('operator-dev')
+    .getCase<{ evaluations: { rectificationId: string }[] }>(caseId);
+  const id = view.evaluations[0]!.rectificationId;
+  const move = (type: string, note: string) =>
+    sys.client('province-yn').request('POST', `/v1/rectifications/${id}/events`, {
+      json: { type, note },
+    });
+  return { id, move };
+}
+
 const DAY = /\d{4}-\d{2}-\d{2}/.source;
 
 describe('a 差评 and its rectification on the case page', () => {
@@ -53,14 +66,7 @@ describe('a 差评 and its rectification on the case page', () => {
     );
     await browser.shot('rectification-open');
 
-    const { body: view } = await sys
-      .client('operator-dev')
-      .getCase<{ evaluations: { rectificationId: string }[] }>(caseId);
-    const id = view.evaluations[0]!.rectificationId;
-    const move = (type: string, note: string) =>
-      sys.client('province-yn').request('POST', `/v1/rectifications/${id}/events`, {
-        json: { type, note },
-      });
+    const { move } = await rectificationMoves(caseId);
     expect((await move('visited', '已电话回访纳税人')).status).toBe(200);
     await page.locator('#rectification[data-status="VISITED"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('#rectification').innerText()).toMatch(
@@ -90,14 +96,7 @@ describe('a 差评 and its rectification on the case page', () => {
     await page.locator('#rectification[data-status="OPEN"]').waitFor();
     expect(await page.locator('#re-rating-form').isHidden()).toBe(true);
 
-    const { body: view } = await sys
-      .client('operator-dev')
-      .getCase<{ evaluations: { rectificationId: string }[] }>(caseId);
-    const id = view.evaluations[0]!.rectificationId;
-    const move = (type: string, note: string) =>
-      sys.client('province-yn').request('POST', `/v1/rectifications/${id}/events`, {
-        json: { type, note },
-      });
+    const { id, move } = await rectificationMoves(caseId);
     expect((await move('visited', '已电话回访纳税人')).status).toBe(200);
     expect((await move('explained', '系银行系统维护所致，已告知')).status).toBe(200);
     await page.locator('#rectification[data-status="EXPLAINED"]').waitFor({ timeout: 30_000 });
