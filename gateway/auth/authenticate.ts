@@ -96,10 +96,15 @@ export function authenticate(
         detail: `${method} is not allowed for this client`,
       });
     }
-    if (
-      !/^[0-9]{1,12}$/.test(timestamp) ||
-      Math.abs(now() - Number(timestamp)) > settings.clockSkewSeconds
-    ) {
+    // Kept under GW_AUTH_STALE_TIMESTAMP (documented for a timestamp in milliseconds) so a portal's
+    // handling of the code does not change; the detail says which of the two it got wrong.
+    if (!/^[0-9]{1,12}$/.test(timestamp)) {
+      throw new GatewayError('GW_AUTH_STALE_TIMESTAMP', {
+        detail:
+          'X-Gw-Timestamp must be whole unix seconds: digits only, no fraction, sign or milliseconds',
+      });
+    }
+    if (Math.abs(now() - Number(timestamp)) > settings.clockSkewSeconds) {
       throw new GatewayError('GW_AUTH_STALE_TIMESTAMP', {
         detail: `X-Gw-Timestamp must be unix seconds within ±${settings.clockSkewSeconds} s of server time`,
       });

@@ -100,6 +100,16 @@ describe('request signing', () => {
     }
   });
 
+  it('refuses a decimal or millisecond timestamp with 401 GW_AUTH_STALE_TIMESTAMP, its detail asking for whole seconds', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const timestamp of [`${now}.5`, `${now}000`, `+${now}`]) {
+      const headers = signRequest(creds(), { method: 'GET', url: '/v1/divisions/530323' });
+      const res = await send('/v1/divisions/530323', { ...headers, 'X-Gw-Timestamp': timestamp });
+      expect(res).toMatchObject({ status: 401, body: { code: 'GW_AUTH_STALE_TIMESTAMP' } });
+      expect(res.body.detail).toMatch(/whole unix seconds: digits only/);
+    }
+  });
+
   it('refuses a replayed nonce with 401 GW_AUTH_REPLAYED_NONCE, its detail saying to sign with a fresh nonce', async () => {
     const headers = signRequest(creds(), { method: 'GET', url: '/v1/divisions/530323' });
     expect((await send('/v1/divisions/530323', headers)).status).toBe(200);
