@@ -17,7 +17,7 @@ import type {
 } from '../../adapters/kit/contract.ts';
 import type { AdapterId } from '../../adapters/kit/registry.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
-import { markedJsBlock } from './readme-block.ts';
+import { markedCodeBlock } from './readme-block.ts';
 import { testContext } from './province-test-kit.ts';
 import { waitFor } from './redis.ts';
 
@@ -54,7 +54,7 @@ export async function readmeReceivers(
 ): Promise<ReadmeReceivers> {
   const document = `adapters/${adapter}/README.md`;
   const readme = await readFile(projectPath(document), 'utf8');
-  const code = markedJsBlock(readme, `${adapter}-receiver`, document);
+  const code = markedCodeBlock(readme, `${adapter}-receiver`, document);
   const parent = insideProject ? projectPath('.data') : tmpdir();
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, `${adapter}-readme-receiver-`));

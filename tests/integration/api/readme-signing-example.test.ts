@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyDigest, sign } from '../../../gateway/client/signing.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { markedJsBlock } from '../../support/readme-block.ts';
+import { markedCodeBlock } from '../../support/readme-block.ts';
 
 let gw: ApiGateway;
 let dir: string;
@@ -25,7 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const exampleBlock = () => markedJsBlock(readme, 'signing-example', 'README.md');
+const exampleBlock = () => markedCodeBlock(readme, 'signing-example', 'README.md');
 
 function run(file: string, env: Record<string, string>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
