@@ -2,7 +2,6 @@
 // is run as it stands, in a Node 24 process of its own, from a folder whose `gateway` is the
 // project's — as a portal that copied gateway/client beside its code would run it — against a test
 // gateway, so the shipped client's example cannot drift from the client's API.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { markedCodeBlock } from '../../support/readme-block.ts';
+import { runNodeScript } from '../../support/node-script.ts';
 
 let gw: ApiGateway;
 let dir: string;
@@ -25,17 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(file: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (file: string, env: Record<string, string>) => runNodeScript(file, env, dir);
 
 describe("README's shipped-client example", () => {
   it('submits SW-005 with HMAC-SM3 through GatewayClient, reads the case back and signs a division read for fetch, printing what its comments say', async () => {

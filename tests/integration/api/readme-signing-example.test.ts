@@ -2,7 +2,6 @@
 // as it stands, in a Node process of its own, against a test gateway — so the one example a portal
 // copies can never drift from what the gateway verifies. Its test vectors are checked against the
 // gateway's own signing.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { bodyDigest, sign } from '../../../gateway/client/signing.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { markedCodeBlock } from '../../support/readme-block.ts';
+import { runNodeScript } from '../../support/node-script.ts';
 
 let gw: ApiGateway;
 let dir: string;
@@ -27,17 +27,7 @@ afterAll(async () => {
 
 const exampleBlock = () => markedCodeBlock(readme, 'signing-example', 'README.md');
 
-function run(file: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { env: { ...process.env, ...env }, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (file: string, env: Record<string, string>) => runNodeScript(file, env, dir);
 
 describe("README's signing example", () => {
   it('reads a division, searches the catalogue with a query and submits SW-005, printing what its comments say', async () => {
