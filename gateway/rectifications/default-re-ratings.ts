@@ -7,7 +7,8 @@
 // window that ended through that same step as the portal's re-rating (move-rectification.lua, the
 // `re-rated-by-default` row): whichever comes first closes it, once, however many workers race,
 // and the other finds it CLOSED (the portal: 409 GW_ILLEGAL_TRANSITION, as any re-rating of a
-// closed one). The move is told like any other: the portal's callback, 督办 settled, counters.
+// closed one). A portal's re-rating after the window ended records the default itself first
+// (rectification-actions.ts), so it is refused whenever the pass last ran. The move is told like any other: the portal's callback, 督办 settled, counters.
 // Once a day per province, before it looks, the pass opens the windows of the rectifications a
 // gateway rectified or explained without opening one: before windows existed, or an older gateway
 // during a rolling upgrade (re-rating-backfill.ts).
@@ -68,9 +69,13 @@ export async function recordDefaultReRatings(
   return recorded;
 }
 
-/** True when this call closed it; false when it was gone, re-rated or closed by another. */
-async function reRateByDefault(
-  deps: DefaultReRatingDeps,
+/**
+ * True when this call closed it; false when it was gone, re-rated or closed by another. Also the
+ * API's, for a re-rating sent after the window ended but before the worker's pass looked
+ * (rectification-actions.ts): the default is recorded then and there, as the pass would have.
+ */
+export async function reRateByDefault(
+  deps: Pick<DefaultReRatingDeps, 'rectifications' | 'now'>,
   province: string,
   id: string,
 ): Promise<boolean> {

@@ -17,7 +17,7 @@ import {
 } from '../calendar/working-days.ts';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json.ts';
 import { counterField, levelCounter, type CounterDelta } from '../evaluations/rating-counters.ts';
-import { isGoodLevel } from '../evaluations/evaluation.ts';
+import { DEFAULT_LEVEL, isGoodLevel } from '../evaluations/evaluation.ts';
 import type { HandlerResult } from '../http/respond.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { AppealDecisionBody, RectificationEvent, ReRating } from './rectification-bodies.ts';
@@ -28,6 +28,7 @@ import type {
   RectificationStore,
 } from './rectification-store.ts';
 import { loadVisibleRectification } from './rectification-view.ts';
+import { reRateByDefault } from './default-re-ratings.ts';
 import { provinceOfRectification } from './rectification-record.ts';
 import { SLOT } from '../shared/redis-keys.ts';
 import type { Replicated } from '../shared/replica-barrier.ts';
@@ -234,6 +235,24 @@ function resumeFields(
   };
 }
 
+/**
+ * A re-rating that comes after the window ended is too late even when the worker's pass has not
+ * yet recorded the default (it looks every GW_SUPERVISION_INTERVAL_MS): the default is recorded
+ * now, through the same step as the pass's, and the re-rating is refused as one of a closed
+ * rectification — so the answer never depends on when the pass last ran.
+ */
+async function refuseLateReRating(deps: RectificationDeps, client: Client, id: string) {
+  const store = deps.rectifications;
+  const read = await loadVisibleRectification(store, client, id);
+  const waiting = RECTIFICATION_LIFECYCLE['re-rated-by-default'].from as readonly string[];
+  if (!waiting.includes(read.status) || !read.reRatingDueAt) return;
+  if (store.now().getTime() < Date.parse(read.reRatingDueAt)) return;
+  await reRateByDefault({ rectifications: store, now: () => store.now() }, read.province, read.id);
+  throw new GatewayError('GW_ILLEGAL_TRANSITION', {
+    detail: `The re-rating window ended at ${read.reRatingDueAt}: the rectification is re-rated ${DEFAULT_LEVEL} (基本满意) by default and CLOSED`,
+  });
+}
+
 /** POST /v1/rectifications/{id}/re-rating: the applicant rates the rectification; closes it. */
 export async function reRate(
   deps: RectificationDeps,
@@ -241,6 +260,7 @@ export async function reRate(
   id: string,
   body: ReRating,
 ): Promise<HandlerResult> {
+  await refuseLateReRating(deps, client, id);
   const digest = sha256Hex(canonicalJson({ reRating: body }));
   const answer = await apply(
     deps,

@@ -237,7 +237,7 @@ export const RECTIFICATION_ROUTES = [
       summary:
         "The applicant's re-rating of a rectified or explained 差评 (the case's portal); closes it",
       description:
-        "Within the owner province's re-rating window (`reRatingDueAt` on the rectification); once it ended, the gateway re-rates 3 (基本满意) by default and closes it, and a later re-rating is 409 GW_ILLEGAL_TRANSITION like any re-rating of a closed one.",
+        "Within the owner province's re-rating window (`reRatingDueAt` on the rectification); once it ended, the gateway re-rates 3 (基本满意) by default and closes it, and a later re-rating is 409 GW_ILLEGAL_TRANSITION like any re-rating of a closed one — also one sent before the worker's pass recorded the default: the request records it then.",
       parameters: ['RectificationId'],
       responses: { '200': MOVED },
       problems: [404, 409],

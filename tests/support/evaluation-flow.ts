@@ -53,7 +53,7 @@ export function reRate(
 ) {
   return gw
     .client(portal)
-    .request<{ status: string; duplicate: boolean; code?: string }>(
+    .request<{ status: string; duplicate: boolean; code?: string; detail?: string }>(
       'POST',
       `/v1/rectifications/${id}/re-rating`,
       { json: body },
