@@ -6,8 +6,10 @@
 // An intent older than INTERRUPTED_AFTER_MS that no process removed is an action whose process
 // stopped: any gateway's periodic look appends it as `failed`, saying it was interrupted and that
 // whether it took effect is for its target to tell (a replayed case's history, a draft's status).
-// One look claims each intent (HDEL answers 1 to one caller only), so several gateways record it
-// once. The order of the normal path — outcome appended, then the intent removed — errs on the
+// The look appends that entry and removes the intent in one step (scripts/append-entry.lua), only
+// while the intent is there: several gateways record it once, and a look that dies or is refused
+// midway leaves the intent for the next one — never an intent gone with no entry. The order of the
+// normal path — outcome appended, then the intent removed — errs on the
 // side of the record: a process dying between the two leaves an extra `failed` entry, never a
 // missing one. An action still running after INTERRUPTED_AFTER_MS (none should: the longest, a
 // whole-chain verification, takes seconds) gets that entry too, then its own outcome.
@@ -48,7 +50,11 @@ export interface ActionIntentsDeps {
   redis: RedisClient;
   keys: RedisKeys;
   now: () => Date;
-  append: (entry: AuditEntryInput) => Promise<unknown>;
+  /**
+   * Appends `entry` and removes intent `id` in one step, only while the intent exists; false when
+   * another process had recorded it.
+   */
+  appendClaimed: (entry: AuditEntryInput, id: string) => Promise<boolean>;
 }
 
 export function createActionIntents(deps: ActionIntentsDeps): ActionIntents {
@@ -76,21 +82,27 @@ export function createActionIntents(deps: ActionIntentsDeps): ActionIntents {
         } catch {
           intent = undefined;
         }
-        if (intent && intent.at > cutoff) continue;
-        // Claimed by whoever removes it: the one look that does records it.
-        if ((await deps.redis.hdel(key, id)) !== 1 || !intent) continue;
+        if (!intent) {
+          // Not ours to read (written by hand?): removed, as before, with nothing to record.
+          await deps.redis.hdel(key, id);
+          continue;
+        }
+        if (intent.at > cutoff) continue;
         const said =
           intent.entry.reason === undefined ? '' : `; reason given: ${intent.entry.reason}`;
-        await deps.append({
-          ...intent.entry,
-          outcome: 'failed',
-          reason:
-            `${INTERRUPTED_REASON} (started ${new Date(intent.at).toISOString()})${said}`.slice(
-              0,
-              REASON_MAX,
-            ),
-        });
-        recorded++;
+        const claimed = await deps.appendClaimed(
+          {
+            ...intent.entry,
+            outcome: 'failed',
+            reason:
+              `${INTERRUPTED_REASON} (started ${new Date(intent.at).toISOString()})${said}`.slice(
+                0,
+                REASON_MAX,
+              ),
+          },
+          id,
+        );
+        if (claimed) recorded++;
       }
       return recorded;
     },

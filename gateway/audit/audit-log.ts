@@ -230,7 +230,14 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const pending: Pending[] = [];
   let draining = false;
 
-  async function appendBatch(inputs: readonly AuditEntryInput[]): Promise<AuditEntry[]> {
+  /**
+   * Appends the entries; with `intent`, only while that action intent exists, removing it in the
+   * same step (undefined: another process recorded it).
+   */
+  async function appendBatch(
+    inputs: readonly AuditEntryInput[],
+    intent = '',
+  ): Promise<AuditEntry[] | undefined> {
     let head = known ?? (await readHead());
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const at = now();
@@ -244,12 +251,13 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       const [stored, seq, hash] = (await runScript(
         redis,
         APPEND,
-        [keys.audit.head, keys.audit.entries],
-        [head.seq, last.hash, ...entries.map((e) => JSON.stringify(e))],
+        [keys.audit.head, keys.audit.entries, keys.audit.intents],
+        [head.seq, last.hash, intent, ...entries.map((e) => JSON.stringify(e))],
       )) as [number, number, string];
       head = { seq: Number(seq), hash: hash || GENESIS_HASH };
       known = head;
       if (stored === 1) return entries;
+      if (stored === 2) return undefined;
     }
     throw new Error(`audit chain: no append after ${MAX_ATTEMPTS} attempts, the head kept moving`);
   }
@@ -261,7 +269,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       while (pending.length > 0) {
         const batch = pending.splice(0, MAX_BATCH);
         try {
-          const entries = await appendBatch(batch.map((p) => p.input));
+          const entries = (await appendBatch(batch.map((p) => p.input)))!;
           batch.forEach((p, i) => p.resolve(entries[i]!));
         } catch (error) {
           for (const p of batch) p.reject(error);
@@ -283,7 +291,12 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       ? { replicated: (...alsoWritten: string[]) => replicated(keys.audit.head, ...alsoWritten) }
       : {}),
     append,
-    intents: createActionIntents({ redis, keys, now, append }),
+    intents: createActionIntents({
+      redis,
+      keys,
+      now,
+      appendClaimed: async (input, intent) => (await appendBatch([input], intent)) !== undefined,
+    }),
 
     async page(query) {
       const after = query.after ?? 0;

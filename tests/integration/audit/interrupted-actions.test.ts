@@ -1,6 +1,7 @@
 // An operator action whose gateway process stops before the action has ended
 // (gateway/audit/action-intents.ts): its intent, written before it ran, stays in Redis, and a
-// gateway records it in the chain as `failed`, interrupted — once, however many look. An action
+// gateway records it in the chain as `failed`, interrupted — once, however many look, and not lost
+// when that record is refused (the intent goes only with its entry, in one step). An action
 // that ends, well or not, leaves no intent. On a real Redis; the process that stops is an action
 // whose run never ends, abandoned as a killed process abandons it, and then a real gateway process
 // that finds it.
@@ -93,6 +94,25 @@ describe('an operator action', () => {
     expect(await connection().hlen(keys.audit.intents)).toBe(0);
     expect(await log.verify()).toMatchObject({ ok: true, checked: 1 });
   });
+
+  it('whose record Redis refused keeps its intent, so the next look records it: the entry and the intent’s removal are one step', async () => {
+    abandoned(log);
+    await waitFor(async () => (await connection().hlen(keys.audit.intents)) === 1, {
+      what: 'the intent written',
+    });
+    clock.advance(INTERRUPTED_AFTER_MS);
+    // The chain's entries key of the wrong type: Redis refuses the append's step.
+    await connection().set(keys.audit.entries, 'not a hash');
+    await expect(log.intents.recordInterrupted()).rejects.toThrow(/WRONGTYPE/);
+    expect(await connection().hlen(keys.audit.intents)).toBe(1);
+    await connection().del(keys.audit.entries);
+    expect(await log.intents.recordInterrupted()).toBe(1);
+    expect((await log.page({})).items.map((e) => [e.action, e.outcome])).toEqual([
+      ['dead-letter.replay', 'failed'],
+    ]);
+    expect(await connection().hlen(keys.audit.intents)).toBe(0);
+    expect(await log.intents.recordInterrupted()).toBe(0);
+  });
 });
 
 describe('a gateway process', () => {
@@ -110,7 +130,7 @@ describe('a gateway process', () => {
     const gateway = await startGatewayProcess(prefix, { GW_RECONCILE_INTERVAL_MS: '200' });
     try {
       await waitFor(async () => (await log.page({})).items.length === 1, {
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
         what: 'the interrupted action in the chain',
       });
       expect((await log.page({})).items[0]).toMatchObject({
@@ -124,5 +144,5 @@ describe('a gateway process', () => {
     expect(gateway.output()).toContain(
       'operator actions whose gateway stopped before they ended recorded in the audit chain',
     );
-  });
+  }, 60_000);
 });
