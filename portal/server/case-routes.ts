@@ -79,7 +79,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     if (!(await mine(res, caseId))) return notFound(res, true);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
+      'Cache-Control': 'no-store, no-transform',
       Connection: 'keep-alive',
     });
     // A HEAD has no body to stream: left open, it held its connection (and a watcher) forever.

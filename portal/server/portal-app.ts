@@ -2,7 +2,10 @@
 // parts: sessions, the gateway link, the portal's own case records, the live feed and the pages.
 // Everything is served from this origin (no CDN) under a strict Content-Security-Policy: scripts
 // and styles only from /assets (linked by URLs carrying their content's hash, cached for a year),
-// nothing inline, no framing. When the portal's Redis fails, a page
+// nothing inline, no framing (frame-ancestors, and X-Frame-Options for browsers without it). No
+// answer but the assets may be stored by the browser (Cache-Control: no-store): the pages and calls
+// carry the enterprise's cases, and on a shared computer the back button after 退出, or the disk
+// cache, showed them to the next person. When the portal's Redis fails, a page
 // or a call answers 503 saying so (store-unavailable.ts); the portal keeps running.
 import express, { type Express } from 'express';
 import { createSealer } from '../../gateway/personal-data/sealed-data.ts';
@@ -43,8 +46,11 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'same-origin',
+  // The assets' router sets its own (versioned-assets.ts): they hold nobody's data.
+  'Cache-Control': 'no-store',
 };
 
 export function createPortalApp(deps: PortalDeps): Express {

@@ -136,3 +136,46 @@ describe('the payment form reloaded while 确认缴款 awaits its answer', () =>
     await page.unrouteAll();
   }, 90_000);
 });
+
+describe('退出 on a shared computer', () => {
+  it('leaves nothing of the taxpayer in the tab: no kept form in storage, no page on the back button, and the next login opens its own empty form', async () => {
+    const { page, context } = browser;
+    await context.clearCookies();
+    await page.goto(`${portal}/login`);
+    await logInAs('shudao', 'shudao-2026');
+    await page.waitForURL(`${portal}/`);
+    // A 确认缴款 whose answer never came keeps the typed form in the tab (pay-draft.js).
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, [{ ...LINES[0]!, amount: '555.05' }]);
+    await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
+    await page.route(`${portal}/api/payments`, (route) => route.abort('connectionrefused'));
+    await page.click('#submit-payment');
+    await page.locator('#form-problems', { hasText: '可再次确认缴款' }).waitFor();
+    await page.unrouteAll();
+    expect(await page.evaluate(() => sessionStorage.getItem('portal-pay-draft'))).toContain(
+      DRAFTED_PROJECT,
+    );
+
+    await page.goto(`${portal}/`);
+    expect(await page.textContent('.who')).toBe('四川蜀道路桥建设有限公司');
+    await page.click('.logout button');
+    await page.waitForURL(`${portal}/login`);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // Back is the home page asked for again, which sends to the login: not the cases, from a cache.
+    const back = await page.goBack();
+    expect(back?.url()).toBe(`${portal}/login`);
+    expect(page.url()).toBe(`${portal}/login`);
+    expect(await page.locator('.who').count()).toBe(0);
+    expect(await page.content()).not.toContain('四川蜀道路桥建设有限公司');
+    await browser.shot('session-signed-out-back');
+
+    await logInAs('xiaohong', 'xiaohong-2026');
+    await page.waitForURL(`${portal}/`);
+    await page.goto(`${portal}/pay`);
+    await page.locator(field('/payload/lines/0/amount')).waitFor();
+    expect(await page.locator('#restored-notice').isHidden()).toBe(true);
+    expect(await page.inputValue(field('/payload/project/name'))).toBe('师宗县城区建材销售');
+    expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  }, 90_000);
+});

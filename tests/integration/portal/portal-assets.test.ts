@@ -89,6 +89,7 @@ describe('portal assets', () => {
         'print.css',
         'pay.js',
         'case.js',
+        'sign-out.js',
       ]),
     );
     // Reached from pay.js and case.js, by import or by fetch, each by its versioned URL.

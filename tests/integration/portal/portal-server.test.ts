@@ -263,6 +263,53 @@ describe('acting on the portal', () => {
   });
 });
 
+describe('what the browser may keep or frame', () => {
+  it('answers every page and call with Cache-Control: no-store and X-Frame-Options: DENY, and only the versioned assets as cacheable', async () => {
+    const s = await session();
+    const res = await call(s, '/api/payments', {
+      values: await paymentValues(s),
+      submissionKey: `no-store-${n++}-abcdefgh`,
+    });
+    expect(res.status).toBe(202);
+    const { caseId } = (await res.json()) as { caseId: string };
+    const withSession = { headers: { Cookie: s.cookie }, redirect: 'manual' } as const;
+    // The live stream stays open: its headers are what is read, then it is closed.
+    const streaming = new AbortController();
+    const stream = await fetch(`${portal.url}/api/cases/${caseId}/stream`, {
+      ...withSession,
+      signal: streaming.signal,
+    });
+    streaming.abort();
+    const answers = {
+      'GET /login': await fetch(`${portal.url}/login`),
+      'POST /login': await login(),
+      'GET /': await fetch(`${portal.url}/`, withSession),
+      'GET /pay': await fetch(`${portal.url}/pay`, withSession),
+      'GET /cases/{id}': await fetch(`${portal.url}/cases/${caseId}`, withSession),
+      'GET /cases/{id}/receipt': await fetch(`${portal.url}/cases/${caseId}/receipt`, withSession),
+      'GET /api/cases/{id}': await call(s, `/api/cases/${caseId}`),
+      'GET /api/cases/{id}/stream': stream,
+      'GET /api/forms/payment': await call(s, '/api/forms/payment'),
+      'POST /api/payments': res,
+      'GET /cases/{id} without a session': await fetch(`${portal.url}/cases/${caseId}`, {
+        redirect: 'manual',
+      }),
+    };
+    for (const [what, answer] of Object.entries(answers)) {
+      expect(answer.status, what).toBeLessThan(400);
+      expect(answer.headers.get('cache-control'), what).toMatch(/^no-store\b/);
+      expect(answer.headers.get('x-frame-options'), what).toBe('DENY');
+      expect(answer.headers.get('content-security-policy'), what).toContain(
+        "frame-ancestors 'none'",
+      );
+    }
+    const home = await (await fetch(`${portal.url}/`, withSession)).text();
+    const script = /src="(\/assets\/sign-out\.js\?v=[0-9a-f]{12})"/.exec(home)![1]!;
+    const asset = await fetch(`${portal.url}${script}`);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+});
+
 describe('callbacks from the gateway', () => {
   const path = '/callbacks/gateway';
   const post = (headers: Record<string, string>, body: string) =>
