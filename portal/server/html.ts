@@ -28,11 +28,18 @@ export function escapeHtml(value: unknown): string {
   return textOf(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-/** Fills `{{{raw}}}` and `{{escaped}}` placeholders; a missing value is an empty string. */
+/**
+ * Fills `{{{raw}}}` and `{{escaped}}` placeholders in one pass over the template; a missing value is
+ * an empty string. What a value inserts is never read as placeholders: filled in two passes, a
+ * project name `{{csrf}}` (raw markup of the home page's rows, then the page inside the layout)
+ * showed the session's CSRF token, and `{{title}}` the page's title.
+ */
 export function fill(template: string, values: Readonly<Record<string, unknown>>): string {
-  return template
-    .replace(/\{\{\{(\w+)\}\}\}/g, (_, name: string) => textOf(values[name]))
-    .replace(/\{\{(\w+)\}\}/g, (_, name: string) => escapeHtml(values[name]));
+  return template.replace(
+    /\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g,
+    (_, raw?: string, escaped?: string) =>
+      raw !== undefined ? textOf(values[raw]) : escapeHtml(values[escaped!]),
+  );
 }
 
 export class Pages {

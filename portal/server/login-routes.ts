@@ -68,6 +68,10 @@ export function loginRoutes(deps: LoginDeps): Router {
       return;
     }
     await deps.lockout.succeeded(login, address);
+    // A new session id at every login, and the one this browser held ended: at a shared computer
+    // where nobody pressed 退出, the earlier taxpayer's session lived on, idle, under its old id.
+    const earlier = sessionIdOf(req.headers.cookie);
+    if (earlier) await deps.sessions.close(earlier);
     const session = await deps.sessions.open(account);
     res.setHeader('Set-Cookie', sessionCookie(session.id, deps.secureCookies));
     res.redirect(303, next);

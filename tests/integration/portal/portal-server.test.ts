@@ -44,6 +44,23 @@ describe('logging in', () => {
     expect(wrong.headers.get('set-cookie')).toBeNull();
   });
 
+  it("ends the session the browser held when another login is made in it, so the earlier account's cookie opens nothing", async () => {
+    const earlier = await session('shudao');
+    const res = await fetch(`${portal.url}/login`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: portal.url,
+        Cookie: earlier.cookie,
+      },
+      body: form({ login: 'xiaohong', password: 'xiaohong-2026' }),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('set-cookie')).not.toContain(earlier.cookie);
+    expect((await call(earlier, '/api/forms/payment')).status).toBe(401);
+  });
+
   it('refuses a login posted from another origin', async () => {
     const res = await fetch(`${portal.url}/login`, {
       method: 'POST',
@@ -226,6 +243,24 @@ describe('acting on the portal', () => {
       expect(html).not.toContain('6222020200112233445');
       expect(html).not.toMatch(/\*{4}3445/);
     }
+  });
+
+  it('shows a project name shaped like a page placeholder — {{csrf}}, {{{account}}}, markup — as typed, never filled in or drawn as markup', async () => {
+    const s = await session();
+    const project = '工程{{csrf}}{{{account}}}{{title}}<b>粗</b>';
+    const values = await paymentValues(s);
+    const res = await call(s, '/api/payments', {
+      values: { ...values, project: { ...(values.project as object), name: project } },
+      submissionKey: `placeholder-${n++}-abcdefgh`,
+    });
+    expect(res.status).toBe(202);
+    const { caseId } = (await res.json()) as { caseId: string };
+    const home = await (await fetch(`${portal.url}/`, { headers: { Cookie: s.cookie } })).text();
+    const row = new RegExp(`<li><a href="/cases/${caseId}"[^]*?</li>`).exec(home)?.[0] ?? '';
+    expect(row).toContain(
+      '<span class="case-project">工程{{csrf}}{{{account}}}{{title}}&lt;b&gt;粗&lt;/b&gt;</span>',
+    );
+    expect(row).not.toContain(s.csrf);
   });
 
   it('gives the case page each history time in China time to the second, as the home page and the console write times (one formatter)', async () => {
