@@ -1,10 +1,14 @@
 // Refusals on console pages (gateway/console/README.md#security): an HTML page in Chinese and
 // English with the right status — never a stack trace, never a 500 for anything a browser or a
 // forged request can send. Thrown by pages and guards (ConsoleError) or by the use cases they call
-// (GatewayError, with its 4xx status), drawn by consoleErrorPage.
+// (GatewayError, with its 4xx status), drawn by consoleErrorPage. Redis down or restarting is no
+// bug either: a 503 page saying so, with Retry-After, as the API answers 503 GW_UNAVAILABLE.
 import type { ErrorRequestHandler } from 'express';
 import { locals } from '../http/request-context.ts';
 import { ERROR_CATALOGUE, isGatewayError, type GatewayError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import { rateLimitedLog } from '../shared/rate-limited-log.ts';
+import { isRedisUnavailable } from '../shared/redis.ts';
 import { html, type HtmlValue } from './html.ts';
 import { publicPage, sendPage } from './layout.ts';
 
@@ -44,42 +48,70 @@ function statusOf(error: unknown): number {
   const status = (error as { status?: unknown; statusCode?: unknown } | undefined)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) return status;
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === 'GW_UNAVAILABLE') return 503;
+  if (code === 'GW_UNAVAILABLE' || isRedisUnavailable(error)) return 503;
   return 500;
 }
 
-export const consoleErrorPage: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-  const status = statusOf(error);
-  const { requestId, log } = locals(res);
-  if (status >= 500) log.error({ err: error }, 'console page failed');
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const [zh, en] = TITLES[status] ?? TITLES[400]!;
-  const detail =
-    error instanceof ConsoleError
-      ? html`<p id="error-detail">${error.zh} <span class="en">${error.en}</span></p>`
-      : isGatewayError(error) && status < 500
-        ? gatewayDetail(error)
-        : '';
-  sendPage(
+const UNAVAILABLE_DETAIL = html`<p id="error-detail">
+  数据存储暂时无法访问，请稍后刷新重试。
+  <span class="en">The gateway's Redis cannot be reached just now: reload in a few seconds.</span>
+</p>`;
+
+/**
+ * The error page; a 503 carries Retry-After (the API's GW_RETRY_AFTER_SECONDS) and is logged as
+ * a warning at most once a second, like the API's, since an outage sends one per page asked.
+ */
+export function consoleErrorPage(retryAfterSeconds: number, logger: Logger): ErrorRequestHandler {
+  const outageLog = rateLimitedLog(logger);
+  return (error: unknown, _req, res, _next) => {
+    const status = statusOf(error);
+    const { requestId, log } = locals(res);
+    if (status === 503)
+      outageLog.warn(
+        'redis-unavailable',
+        { requestId, err: error },
+        'console page: redis unavailable',
+      );
+    else if (status >= 500) log.error({ err: error }, 'console page failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (status === 503) res.set('Retry-After', String(retryAfterSeconds));
+    const [zh, en] = TITLES[status] ?? TITLES[400]!;
+    const detail =
+      error instanceof ConsoleError
+        ? html`<p id="error-detail">${error.zh} <span class="en">${error.en}</span></p>`
+        : isGatewayError(error) && status < 500
+          ? gatewayDetail(error)
+          : status === 503
+            ? UNAVAILABLE_DETAIL
+            : '';
+    sendPage(res, errorPage(res, status, zh, en, detail, requestId), status);
+  };
+}
+
+function errorPage(
+  res: Parameters<typeof publicPage>[0],
+  status: number,
+  zh: string,
+  en: string,
+  detail: HtmlValue | string,
+  requestId: string,
+) {
+  return publicPage(
     res,
-    publicPage(
-      res,
-      zh,
-      html`<section class="error-page" data-status="${status}">
-        <h1>${status} ${zh} <span class="en">${en}</span></h1>
-        ${detail}
-        <p class="muted">请求编号 Request id: <code>${requestId}</code></p>
-        <p>
-          <a href="/console/">返回控制台 <span class="en">Back to the console</span></a>
-        </p>
-      </section>`,
-    ),
-    status,
+    zh,
+    html`<section class="error-page" data-status="${status}">
+      <h1>${status} ${zh} <span class="en">${en}</span></h1>
+      ${detail}
+      <p class="muted">请求编号 Request id: <code>${requestId}</code></p>
+      <p>
+        <a href="/console/">返回控制台 <span class="en">Back to the console</span></a>
+      </p>
+    </section>`,
   );
-};
+}
 
 /**
  * A use case's refusal keeps its status and says why as the API does: its code, the catalogue's

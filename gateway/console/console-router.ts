@@ -92,7 +92,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   inner.use(() => {
     throw new ConsoleError(404, '没有这个页面', 'No such page');
   });
-  inner.use(consoleErrorPage);
+  inner.use(consoleErrorPage(deps.services.config.retryAfterSeconds, deps.services.logger));
 
   const outer = gatewayRouter();
   outer.use('/console', inner);
