@@ -24,6 +24,7 @@ import { loginRoutes } from './login-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
 import type { PortalConfig } from './portal-config.ts';
 import { PortalCases } from './portal-cases.ts';
+import { healthRoutes } from './portal-health.ts';
 import { portalKeys } from './portal-keys.ts';
 import { notFound, refusedRequest } from './refused-request.ts';
 import { SessionStore } from './sessions.ts';
@@ -87,6 +88,7 @@ export function createPortalApp(deps: PortalDeps): Express {
     res.set(SECURITY_HEADERS);
     next();
   });
+  app.use(healthRoutes(deps.redis));
   app.use('/assets', assets.router());
   const verifier = new CallbackVerifier({ secret: config.secret, redis: deps.redis, keys });
   app.use(callbackRoutes({ verifier, cases, feed, warn }));
