@@ -70,6 +70,7 @@ import type { SupervisionBoard } from './supervision/supervision-board.ts';
 import { loadSupervisionData } from './supervision/supervision-data.ts';
 import type { SupervisionPolicy } from './supervision/supervision-policy.ts';
 import { readinessWarnings } from './supervision/readiness-warnings.ts';
+import { redisDataLossWatch, type RedisDataLossWatch } from './shared/redis-data-loss.ts';
 
 export interface Services {
   config: Config;
@@ -131,6 +132,8 @@ export interface Services {
   backlog: () => Promise<DeliveryBacklog>;
   /** What /readyz reports as warnings (a missing working-day calendar). */
   readinessWarnings: () => Promise<CalendarWarning[]>;
+  /** Whether Redis lost its data while gateways ran: /readyz's `redis-data-lost` warning. */
+  dataLoss: RedisDataLossWatch;
   /** The clock of every status time (tests may pass their own). */
   now: () => Date;
 }
@@ -336,6 +339,7 @@ export function createServices(
     reconcilerMetrics,
     backlog,
     readinessWarnings: warnings,
+    dataLoss: redisDataLossWatch({ redis, keys, logger, now }),
     now,
   };
 }
@@ -376,7 +380,10 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     catalogueAdmin: services.catalogueAdmin,
     calendarRecount: services.calendarRecount,
     caseViewParts: [evaluationsPart(services.evaluations)],
-    readinessWarnings: services.readinessWarnings,
+    readinessWarnings: async () => [
+      ...(await services.readinessWarnings()),
+      ...(await services.dataLoss.warnings()),
+    ],
     metrics: services.metrics,
     get docs() {
       if (!docs) throw new Error('the docs routes are switched off (GW_DOCS_ENABLED=false)');

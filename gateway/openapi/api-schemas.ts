@@ -348,10 +348,17 @@ const readSchemas = {
       },
       warnings: {
         type: 'array',
-        description: 'Ready, but an operator should act (e.g. a working-day calendar is missing).',
+        description:
+          'Ready, but an operator should act: a working-day calendar is missing (`calendar-year-missing`), Redis lost its data in the last day (`redis-data-lost`, with `detectedAt`).',
         items: {
           type: 'object',
-          properties: { code: str(), year: { type: 'integer' }, reason: str(), detail: str() },
+          properties: {
+            code: str(),
+            year: { type: 'integer' },
+            reason: str(),
+            detail: str(),
+            detectedAt: str(),
+          },
         },
       },
     },

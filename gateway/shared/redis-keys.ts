@@ -334,6 +334,10 @@ export interface RedisKeys {
   readonly audit: AuditKeys;
   readonly catalogue: CatalogueKeys;
   readonly console: ConsoleKeys;
+  /** A random mark each gateway adopts at start: gone or changed, Redis lost its data. */
+  readonly redisEpoch: string;
+  /** When a gateway found the mark gone (ISO time, a day's TTL): /readyz's `redis-data-lost`. */
+  readonly redisDataLost: string;
   /**
    * The string the replica wait writes before its WAIT (shared/replica-barrier.ts): in the slot of
    * `writtenKey` (a key a write touched, or a slot's name from SLOT), so on a Cluster the wait is
@@ -490,6 +494,9 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
       failures: (subjectDigest: string) => `${prefix}:console:failures:${subjectDigest}`,
       bulkReplay: (batchId: string) => `${prefix}:console:bulk-replay:${batchId}`,
     }),
+    // A mark every gateway knows and the time one found it gone (shared/redis-data-loss.ts).
+    redisEpoch: `${prefix}:redis-epoch`,
+    redisDataLost: `${prefix}:redis-data-lost`,
     replicaMark: (writtenKey?: string) => {
       if (writtenKey === undefined) return `${prefix}:replica-mark`;
       const tag = hashTagOf(writtenKey);
