@@ -37,6 +37,9 @@ export function requestsFor(route: string, r: Rng, ctx: SweepContext): PortalReq
   const fill = (id: string) => template.replace('{caseId}', id);
 
   switch (route) {
+    // The operations endpoints: every visitor, session or none, the same public answer.
+    case 'GET /healthz':
+    case 'GET /readyz':
     case 'GET /login':
       for (const v of all)
         out.push({ label: v.label, method, url: template, headers: headersOf(v) });

@@ -46,6 +46,8 @@ const SEED = Number(process.env.PORTAL_SWEEP_SEED ?? 20261203);
 
 /** Every route the portal mounts; a route added to the app fails the first test until listed. */
 const ROUTES = [
+  'GET /healthz',
+  'GET /readyz',
   'POST /callbacks/gateway',
   'GET /login',
   'POST /login',
