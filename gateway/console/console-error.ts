@@ -52,10 +52,20 @@ function statusOf(error: unknown): number {
   return 500;
 }
 
-const UNAVAILABLE_DETAIL = html`<p id="error-detail">
-  数据存储暂时无法访问，请稍后刷新重试。
-  <span class="en">The gateway's Redis cannot be reached just now: reload in a few seconds.</span>
-</p>`;
+const UNAVAILABLE_READ = [
+  '数据存储暂时无法访问，请稍后刷新重试。',
+  "The gateway's Redis cannot be reached just now: reload in a few seconds.",
+] as const;
+const UNAVAILABLE_WRITE = [
+  '数据存储暂时无法访问，本次操作可能已生效，也可能未生效：请稍后重新打开页面查看，再决定是否重试。',
+  "The gateway's Redis cannot be reached just now: what you sent may or may not have taken effect. Open the page again in a few seconds to see before repeating it.",
+] as const;
+
+/** A read changed nothing; a form sent may have taken effect before Redis went (as the API says). */
+function unavailableDetail(method: string): HtmlValue {
+  const [zh, en] = method === 'GET' || method === 'HEAD' ? UNAVAILABLE_READ : UNAVAILABLE_WRITE;
+  return html`<p id="error-detail">${zh} <span class="en">${en}</span></p>`;
+}
 
 /**
  * The error page; a 503 carries Retry-After (the API's GW_RETRY_AFTER_SECONDS) and is logged as
@@ -63,7 +73,7 @@ const UNAVAILABLE_DETAIL = html`<p id="error-detail">
  */
 export function consoleErrorPage(retryAfterSeconds: number, logger: Logger): ErrorRequestHandler {
   const outageLog = rateLimitedLog(logger);
-  return (error: unknown, _req, res, _next) => {
+  return (error: unknown, req, res, _next) => {
     const status = statusOf(error);
     const { requestId, log } = locals(res);
     if (status === 503)
@@ -85,7 +95,7 @@ export function consoleErrorPage(retryAfterSeconds: number, logger: Logger): Err
         : isGatewayError(error) && status < 500
           ? gatewayDetail(error)
           : status === 503
-            ? UNAVAILABLE_DETAIL
+            ? unavailableDetail(req.method)
             : '';
     sendPage(res, errorPage(res, status, zh, en, detail, requestId), status);
   };
