@@ -116,6 +116,9 @@ const MOVED = jsonResponse('Recorded (or already recorded: duplicate).', {
     status: { type: 'string', enum: RECTIFICATION_STATUSES },
     duplicate: { type: 'boolean' },
   },
+  // Every answer carries all three (rectification-actions.ts): a province reads `duplicate` to
+  // know its retry changed nothing, as it does for a case event.
+  required: ['rectificationId', 'status', 'duplicate'],
 });
 
 const param = (params: Readonly<Record<string, string>>) => String(params.rectificationId);

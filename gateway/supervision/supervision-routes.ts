@@ -30,6 +30,7 @@ const NOTICE = {
         kind: { type: 'string', enum: ['case', 'rectification'] },
         id: { type: 'string' },
       },
+      required: ['kind', 'id'],
     },
     caseId: { type: 'string' },
     itemCode: { type: 'string' },
@@ -39,7 +40,21 @@ const NOTICE = {
     message: { type: 'string' },
     messageZh: { type: 'string' },
   },
-  required: ['noticeId', 'type', 'subject', 'caseId', 'province', 'at'],
+  // Every notice carries every member (SupervisionNotice, supervision-notice.ts); a member left
+  // optional here is one a generated client makes the province test for.
+  required: [
+    'noticeId',
+    'type',
+    'flag',
+    'subject',
+    'caseId',
+    'itemCode',
+    'province',
+    'dueAt',
+    'at',
+    'message',
+    'messageZh',
+  ],
 };
 
 const STATE_COUNTS = {
