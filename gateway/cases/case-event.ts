@@ -19,11 +19,17 @@ export const CASE_EVENT_SCHEMA = {
       // pause is counted in working days up to `at`, and one "resumed" in the year 9999 counted
       // past it, where the day arithmetic looped for ever (gateway/README.md#province-events).
       // Checked once the text is a date-time, so a malformed one gets one problem, not two.
+      // The pattern also holds it to RFC 3339's own grammar: ajv-formats takes `+0800` and a
+      // space for the `T`, which other languages' RFC 3339 parsers refuse, and the time is
+      // shown as sent in the history and the portal's callbacks (gateway/README.md#province-events).
       if: { format: 'date-time' },
-      then: { pattern: '^(?:20[0-9]{2}|2100)-' },
+      then: {
+        pattern:
+          '^(?:20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$',
+      },
       maxLength: 40,
       description:
-        'When it happened at the province (RFC 3339, with offset), in the years 2000–2100.',
+        'When it happened at the province: an RFC 3339 date-time with its offset, `2026-12-04T10:00:00+08:00` or `…Z` (not `+0800`, not a space for the `T`), in the years 2000–2100.',
     },
     note: { type: 'string', maxLength: 500 },
     provinceCaseNo: {
