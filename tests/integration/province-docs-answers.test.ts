@@ -1,0 +1,202 @@
+// What a provincial platform gets when it integrates from the docs alone (README.md
+// "Integrating a province platform", "Province events", "Rectifications and 督办 notices", and
+// GET /openapi.json). Found by an independent 云南 client that read nothing else: an event time
+// the README calls RFC 3339 was taken as `+0800` or with a space for the `T` (and then shown as
+// sent to portals in other languages), the OpenAPI left most members of a 督办 notice and of a
+// rectification step's answer optional though every answer carries them, and the README did not
+// say when the notice feed's cursor is null or what a rectification step answers.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
+import { close, submit } from '../support/case-flow.ts';
+import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
+import { supervisorOf } from '../support/supervision.ts';
+import { superviseOnce } from '../../gateway/supervision/supervision.ts';
+
+// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+const DOC_ID = 'https://swgw.test/openapi.json';
+type Schema = { required?: string[]; properties?: Record<string, Schema> };
+interface Document {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, Schema> };
+}
+interface Problem {
+  code: string;
+  errors?: { path: string }[];
+}
+interface Notice {
+  noticeId: string;
+  type: string;
+  flag: string;
+  caseId: string;
+  province: string;
+}
+interface NoticePage {
+  items: Notice[];
+  nextCursor: string | null;
+}
+
+let gw: ApiGateway;
+let doc: Document;
+let ajv: Ajv2020;
+let seq = 0;
+
+beforeAll(async () => {
+  gw = await startApiGateway({ GW_RATE_LIMIT_PER_SECOND: '100000' });
+  doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as Document;
+  ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...doc, $id: DOC_ID });
+}, 60_000);
+afterAll(async () => {
+  await gw?.close();
+});
+
+const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+/** The schema of an operation's 200 answer, as the OpenAPI document states it. */
+const answerSchema = (path: string, method: string) =>
+  `${DOC_ID}#/paths/${escape(path)}/${method}/responses/200/content/application~1json/schema`;
+const resolve = (pointer: string): Schema =>
+  pointer
+    .split('#')[1]!
+    .split('/')
+    .slice(1)
+    .reduce<unknown>(
+      (node, key) => (node as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')],
+      doc,
+    ) as Schema;
+
+async function routedSw005(): Promise<string> {
+  const res = await gw
+    .client('portal-sc')
+    .submitCase<{ caseId: string }>(validExample('SW-005'), `province-docs-${seq++}-${Date.now()}`);
+  expect(res.status).toBe(202);
+  return res.body.caseId;
+}
+
+const postEvent = (caseId: string, body: Record<string, unknown>, client = 'province-yn') =>
+  gw.client(client).request<Problem & { status: string }>('POST', `/v1/cases/${caseId}/events`, {
+    json: body,
+  });
+
+describe("a province event's time, as gateway/README.md#province-events states it", () => {
+  it.each(['2026-12-04T10:00:00+0800', '2026-12-04 10:00:00+08:00'])(
+    'refuses %s, which is not RFC 3339, with 422 GW_VALIDATION_FAILED at /at, and the case does not move',
+    async (at) => {
+      const caseId = await routedSw005();
+      const res = await postEvent(caseId, { type: 'accepted', at });
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('GW_VALIDATION_FAILED');
+      expect(res.body.errors?.map((e) => e.path)).toEqual(['/at']);
+      expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
+    },
+  );
+
+  it.each([
+    '2026-12-04T10:00:00+08:00',
+    '2026-12-04T02:00:00Z',
+    '2026-12-04T10:00:00.123456+08:00',
+    '2026-12-04t02:00:00z',
+  ])('takes %s, an RFC 3339 time with its offset', async (at) => {
+    const res = await postEvent(await routedSw005(), { type: 'accepted', at });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('IN_PROGRESS');
+  });
+
+  it("publishes the same rule in the OpenAPI CaseEvent: the README's refused times do not validate", () => {
+    const validate = ajv.compile({ $ref: `${DOC_ID}#/components/schemas/CaseEvent` });
+    expect(validate({ type: 'accepted', at: '2026-12-04T10:00:00+08:00' })).toBe(true);
+    expect(validate({ type: 'accepted', at: '2026-12-04T10:00:00+0800' })).toBe(false);
+    expect(validate({ type: 'accepted', at: '2026-12-04 10:00:00+08:00' })).toBe(false);
+  });
+});
+
+describe('the 督办 notice feed, as README.md#rectifications-and-督办-notices-province-clients states it', () => {
+  it('answers a null cursor while the feed never had a notice, then every member of each notice, then the same cursor when nothing is new', async () => {
+    const read = async (query = '') => {
+      const res = await gw
+        .client('province-yn')
+        .request<NoticePage>('GET', `/v1/supervision/notices${query}`);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    expect(await read()).toEqual({ items: [], nextCursor: null });
+
+    // SW-005 is due the day it is submitted: a pass after that raises its warning and overdue.
+    const caseId = await routedSw005();
+    const dueAt = Date.parse((await gw.services.store.get(caseId))!.dueAt);
+    expect(await superviseOnce(supervisorOf(gw), dueAt + 1000)).toBeGreaterThan(0);
+
+    const page = await read();
+    const mine = page.items.filter((n) => n.caseId === caseId);
+    expect(mine.map((n) => [n.flag, n.type])).toEqual([
+      ['warning', 'warning'],
+      ['overdue', 'urge'],
+    ]);
+    expect(mine.every((n) => n.province === '53')).toBe(true);
+
+    const pointer = answerSchema('/v1/supervision/notices', 'get');
+    expect(resolve(`${pointer}/properties/items/items`).required?.sort()).toEqual(
+      [
+        'noticeId',
+        'type',
+        'flag',
+        'subject',
+        'caseId',
+        'itemCode',
+        'province',
+        'dueAt',
+        'at',
+        'message',
+        'messageZh',
+      ].sort(),
+    );
+    const validate = ajv.compile({ $ref: pointer });
+    expect(validate(page), ajv.errorsText(validate.errors)).toBe(true);
+    // Every member the OpenAPI names is there, so a generated client may require them.
+    for (const notice of page.items) {
+      for (const member of resolve(`${pointer}/properties/items/items`).required!)
+        expect(notice, member).toHaveProperty(member);
+    }
+
+    expect(page.nextCursor).not.toBeNull();
+    expect(await read(`?cursor=${page.nextCursor}`)).toEqual({
+      items: [],
+      nextCursor: page.nextCursor,
+    });
+  });
+});
+
+describe('a rectification step, as README.md#rectifications-and-督办-notices-province-clients states it', () => {
+  it("answers 200 { rectificationId, status, duplicate }, all three required in the OpenAPI; another province's is 404 GW_RECTIFICATION_NOT_FOUND", async () => {
+    const { caseId } = await submit(gw);
+    await close(gw, 'province-yn', caseId, new Date().toISOString());
+    const rated = await evaluate(gw, caseId, { level: 1, rated: 'handling' });
+    expect(rated.status).toBe(201);
+    const id = rated.body.rectification!.id;
+
+    const first = await rectificationEvent(gw, id, 'visited', '已回访');
+    const again = await rectificationEvent(gw, id, 'visited', '已回访');
+    expect(first.body).toEqual({ rectificationId: id, status: 'VISITED', duplicate: false });
+    expect(again.body).toEqual({ rectificationId: id, status: 'VISITED', duplicate: true });
+    const pointer = answerSchema('/v1/rectifications/{rectificationId}/events', 'post');
+    expect(resolve(pointer).required?.sort()).toEqual(['duplicate', 'rectificationId', 'status']);
+    expect(ajv.compile({ $ref: pointer })(first.body)).toBe(true);
+
+    const other = await rectificationEvent(gw, id, 'rectified', '已整改', 'province-gz');
+    expect(other.status).toBe(404);
+    expect(other.body).toMatchObject({ code: 'GW_RECTIFICATION_NOT_FOUND' });
+
+    const list = await gw
+      .client('province-yn')
+      .request<{ items: unknown[]; nextCursor: string | null }>(
+        'GET',
+        '/v1/rectifications?limit=200',
+      );
+    expect(list.status).toBe(200);
+    expect(list.body.nextCursor).toBeNull();
+  });
+});
