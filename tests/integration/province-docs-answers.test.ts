@@ -78,9 +78,15 @@ async function routedSw005(): Promise<string> {
 }
 
 const postEvent = (caseId: string, body: Record<string, unknown>, client = 'province-yn') =>
-  gw.client(client).request<Problem & { status: string }>('POST', `/v1/cases/${caseId}/events`, {
-    json: body,
-  });
+  gw
+    .client(client)
+    .request<Problem & { status: string; duplicate: boolean }>(
+      'POST',
+      `/v1/cases/${caseId}/events`,
+      {
+        json: body,
+      },
+    );
 
 describe("a province event's time, as gateway/README.md#province-events states it", () => {
   it.each(['2026-12-04T10:00:00+0800', '2026-12-04 10:00:00+08:00'])(
@@ -111,6 +117,51 @@ describe("a province event's time, as gateway/README.md#province-events states i
     expect(validate({ type: 'accepted', at: '2026-12-04T10:00:00+08:00' })).toBe(true);
     expect(validate({ type: 'accepted', at: '2026-12-04T10:00:00+0800' })).toBe(false);
     expect(validate({ type: 'accepted', at: '2026-12-04 10:00:00+08:00' })).toBe(false);
+  });
+});
+
+describe('a repeated province event, as gateway/README.md#province-events states it', () => {
+  it('takes the same content in another key order as a duplicate, and the event built again with a fresh at as another event', async () => {
+    const caseId = await routedSw005();
+    const first = { type: 'in-progress', at: '2026-12-04T10:00:00+08:00', note: '办理中' };
+    expect((await postEvent(caseId, first)).body.duplicate).toBe(false);
+    const reordered = { note: '办理中', at: '2026-12-04T10:00:00+08:00', type: 'in-progress' };
+    expect((await postEvent(caseId, reordered)).body).toMatchObject({
+      status: 'IN_PROGRESS',
+      duplicate: true,
+    });
+    const rebuilt = { ...first, at: '2026-12-04T10:00:05+08:00' };
+    expect((await postEvent(caseId, rebuilt)).body.duplicate).toBe(false);
+    const view = await gw
+      .client('province-yn')
+      .getCase<{ history: { status: string; actor: string }[] }>(caseId);
+    const progress = view.body.history.filter((h) => h.status === 'IN_PROGRESS');
+    expect(progress.map((h) => h.actor)).toEqual(['province-yn', 'province-yn']);
+
+    const other = await routedSw005();
+    const accepted = { type: 'accepted', at: '2026-12-04T11:00:00+08:00' };
+    expect((await postEvent(other, accepted)).body.duplicate).toBe(false);
+    const retried = await postEvent(other, { ...accepted, at: '2026-12-04T11:00:09+08:00' });
+    expect(retried.status).toBe(409);
+    expect(retried.body.code).toBe('GW_ILLEGAL_TRANSITION');
+  });
+
+  it('answers result-delivered and not-accepted with the status the case ended in, CLOSED', async () => {
+    const paid = await routedSw005();
+    const at = '2026-12-04T10:00:00+08:00';
+    const result = (
+      (await gw.client('province-yn').request('GET', '/v1/catalogue/items/SW-005')).body as {
+        schema: { resultSchema: { examples: unknown[] } };
+      }
+    ).schema.resultSchema.examples[0];
+    expect((await postEvent(paid, { type: 'decided', at, result })).body.status).toBe('DECIDED');
+    expect((await postEvent(paid, { type: 'result-delivered', at })).body).toMatchObject({
+      status: 'CLOSED',
+      duplicate: false,
+    });
+    expect((await postEvent(await routedSw005(), { type: 'not-accepted', at })).body).toMatchObject(
+      { status: 'CLOSED', duplicate: false },
+    );
   });
 });
 
