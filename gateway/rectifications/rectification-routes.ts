@@ -199,6 +199,8 @@ export const RECTIFICATION_ROUTES = [
       tags: ['evaluation'],
       summary:
         'Report a rectification step (the owner province): visited, rectified, explained, appealed',
+      description:
+        'visited (回访) first, then rectified or explained; appealed (申诉复核) from OPEN or VISITED, decided by an operator. The same body twice is applied once (200, duplicate: true), so a step whose answer was lost is sent again as it was. 409 GW_ILLEGAL_TRANSITION: a step out of order. 404 GW_RECTIFICATION_NOT_FOUND: not a rectification of your province.',
       parameters: ['RectificationId'],
       responses: { '200': MOVED },
       problems: [404, 409],

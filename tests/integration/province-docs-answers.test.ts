@@ -20,7 +20,10 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 const DOC_ID = 'https://swgw.test/openapi.json';
 type Schema = { required?: string[]; properties?: Record<string, Schema> };
 interface Document {
-  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { description?: string; responses: Record<string, unknown> }>
+  >;
   components: { schemas: Record<string, Schema> };
 }
 interface Problem {
@@ -236,6 +239,9 @@ describe('a rectification step, as README.md#rectifications-and-督办-notices-p
     const pointer = answerSchema('/v1/rectifications/{rectificationId}/events', 'post');
     expect(resolve(pointer).required?.sort()).toEqual(['duplicate', 'rectificationId', 'status']);
     expect(ajv.compile({ $ref: pointer })(first.body)).toBe(true);
+    const operation = doc.paths['/v1/rectifications/{rectificationId}/events']!.post!;
+    for (const answer of ['duplicate: true', 'GW_ILLEGAL_TRANSITION', 'GW_RECTIFICATION_NOT_FOUND'])
+      expect(operation.description).toContain(answer);
 
     const other = await rectificationEvent(gw, id, 'rectified', '已整改', 'province-gz');
     expect(other.status).toBe(404);
