@@ -6,6 +6,7 @@ import type { Router } from 'express';
 import type { DraftInput } from '../catalogue/admin/catalogue-admin.ts';
 import { draftItemOf } from '../catalogue/admin/item-version.ts';
 import { gatewayRouter } from '../http/router.ts';
+import { isGatewayError } from '../shared/errors.ts';
 import { conflictReport, refusedEditor, sendRefusedEditor } from './catalogue-draft-editor.ts';
 import { inputOf, loadDraft, MAX_DOCUMENT_CHARS } from './catalogue-draft-input.ts';
 import { checkInput, validationReport } from './catalogue-draft-validation.ts';
@@ -103,24 +104,26 @@ export function draftEditRoutes(deps: ConsoleDeps): Router {
       sendRefusedEditor(res, action, fields, refusal, 400);
       return;
     }
-    // The editor was loaded before the draft's last save (another tab of the author's, or the
-    // API): storing this text would undo that save unseen. Refused once, the text kept; the page
-    // answering carries the new savedAt, so Save again overwrites on purpose. (A save landing
-    // between this read and the update is not caught: the use case has no compare-and-set.)
-    if (savedAt && savedAt !== current.updatedAt) {
-      sendRefusedEditor(
-        res,
-        action,
-        { ...fields, savedAt: current.updatedAt },
-        html``,
-        409,
-        conflictReport(current.updatedAt),
-      );
-      return;
-    }
     try {
-      await admin().updateDraft(operatorRequest(res), current.draftId, input);
+      await admin().updateDraft(operatorRequest(res), current.draftId, input, savedAt || undefined);
     } catch (error) {
+      // The editor was loaded before the draft's last save (another tab of the author's, a save
+      // sent at the same moment, or the API): storing this text would undo that save unseen. The
+      // use case checks savedAt in the same step as its write, so of two saves made on the same
+      // text one is stored and the other lands here. Refused once, the text kept; the page
+      // answering carries the new savedAt, so Save again overwrites on purpose.
+      if (isGatewayError(error) && error.code === 'GW_DRAFT_SAVED_ELSEWHERE') {
+        const now = await loadDraft(deps, res, current.draftId);
+        sendRefusedEditor(
+          res,
+          action,
+          { ...fields, savedAt: now.updatedAt },
+          html``,
+          409,
+          conflictReport(now.updatedAt),
+        );
+        return;
+      }
       if (!refusedEditor(res, error, action, fields)) throw error;
       return;
     }

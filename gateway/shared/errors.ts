@@ -101,6 +101,11 @@ export const ERROR_CATALOGUE = {
     title: "Another version was published after the draft's base version",
     titleZh: '草稿所依据的版本之后已有新版本发布',
   },
+  GW_DRAFT_SAVED_ELSEWHERE: {
+    status: 409,
+    title: 'The draft was saved again after the save this change was made on',
+    titleZh: '此修改所依据的保存之后，草稿已另行保存',
+  },
   GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body too large', titleZh: '请求体过大' },
   GW_UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

@@ -133,7 +133,18 @@ export interface CatalogueAdmin {
     input: DraftInput,
     idempotencyKey?: string,
   ): Promise<CreatedDraft>;
-  updateDraft(request: OperatorRequest, draftId: string, input: DraftInput): Promise<DraftView>;
+  /**
+   * Replaces a draft's content; with `savedAt` (the draft's updatedAt the change was made on), only
+   * while the draft still has it — checked in the same step as the write (move-draft.lua), so of
+   * two saves made on the same text exactly one is stored, the other is 409
+   * GW_DRAFT_SAVED_ELSEWHERE.
+   */
+  updateDraft(
+    request: OperatorRequest,
+    draftId: string,
+    input: DraftInput,
+    savedAt?: string,
+  ): Promise<DraftView>;
   getDraft(request: OperatorRequest, draftId: string): Promise<DraftView>;
   /** A page of drafts, newest first (DESIGN §3.10 paging); a cursor it did not give out: 400. */
   listDrafts(request: OperatorRequest, query: DraftListQuery): Promise<DraftList>;
@@ -414,7 +425,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
             : `draft ${created.draft.draftId}`,
       ),
 
-    updateDraft: (request, draftId, input) =>
+    updateDraft: (request, draftId, input, savedAt) =>
       auditedAction(
         audit,
         request,
@@ -443,6 +454,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
           const moved = await drafts.move(draftId, {
             from: 'draft',
             author: request.operator.id,
+            ...(savedAt === undefined ? {} : { check: { field: 'updatedAt', value: savedAt } }),
             set: {
               body: JSON.stringify(body),
               bodyDigest: digestOf(body),
@@ -452,6 +464,10 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
               validOkDigest: '',
             },
           });
+          if (!moved.ok && moved.reason === 'check')
+            throw new GatewayError('GW_DRAFT_SAVED_ELSEWHERE', {
+              detail: `The draft was saved at ${moved.value}, after the save at ${savedAt ?? ''} this change was made on`,
+            });
           if (!moved.ok) throw moveRefusal(moved);
           return view(await load(draftId));
         },

@@ -170,6 +170,32 @@ describe('draft editor endpoints', () => {
     expect(documentOf(overwritten).schema.properties).not.toHaveProperty('fromTabA');
   });
 
+  it('of two saves sent at the same moment from editors of the same saved draft, exactly one is stored and the other is 409 with its text kept', async () => {
+    const savedAtOf = (page: string) => /name="savedAt" value="([^"]+)"/.exec(page)![1]!;
+    const opened = (await dev.get(`/console/catalogue/drafts/${draftId}`)).text;
+    const csrf = await dev.csrf();
+    const save = (field: string) => {
+      const doc = documentOf(opened);
+      doc.schema.properties[field] = { title: '备注', type: 'string', maxLength: 50 };
+      return dev.post(`/console/catalogue/drafts/${draftId}`, {
+        _csrf: csrf,
+        savedAt: savedAtOf(opened),
+        document: JSON.stringify(doc),
+      });
+    };
+    const answers = await Promise.all([save('atOnceA'), save('atOnceB')]);
+    expect(answers.map((a) => a.status).sort()).toEqual([303, 409]);
+    const [won, lost] =
+      answers[0]!.status === 303 ? ['atOnceA', 'atOnceB'] : ['atOnceB', 'atOnceA'];
+    const refused = answers.find((a) => a.status === 409)!;
+    expect(refused.text).toContain('id="save-conflict"');
+    expect(documentOf(refused.text).schema.properties).toHaveProperty(lost);
+    const stored = (await dev.get(`/console/catalogue/drafts/${draftId}`)).text;
+    expect(documentOf(stored).schema.properties).toHaveProperty(won);
+    expect(documentOf(stored).schema.properties).not.toHaveProperty(lost);
+    expect(savedAtOf(refused.text)).toBe(savedAtOf(stored));
+  });
+
   it('save, validate (the card says it shows the saved draft), submit; the author has no approve button and is refused (403 four-eyes, audited); another operator approves', async () => {
     const doc = documentOf(draftPage);
     doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
