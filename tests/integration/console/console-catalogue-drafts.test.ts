@@ -185,8 +185,7 @@ describe('draft editor endpoints', () => {
     };
     const answers = await Promise.all([save('atOnceA'), save('atOnceB')]);
     expect(answers.map((a) => a.status).sort()).toEqual([303, 409]);
-    const [won, lost] =
-      answers[0]!.status === 303 ? ['atOnceA', 'atOnceB'] : ['atOnceB', 'atOnceA'];
+    const [won, lost] = answers[0].status === 303 ? ['atOnceA', 'atOnceB'] : ['atOnceB', 'atOnceA'];
     const refused = answers.find((a) => a.status === 409)!;
     expect(refused.text).toContain('id="save-conflict"');
     expect(documentOf(refused.text).schema.properties).toHaveProperty(lost);
