@@ -2,6 +2,8 @@
 // are open, warned, overdue or escalated, by province and by item, read from the board's gauges
 // (gateway/supervision); every number links to the list of the subjects it counts. Then the 差评
 // rectifications with their visit and rectification deadlines, as the operator API lists them.
+// Every table stacks its rows at phone width (console.css, table.stacked): a cell that needs its
+// column's name there says it in data-label.
 import type { Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
 import { listRectifications } from '../rectifications/rectification-list.ts';
@@ -43,7 +45,8 @@ function listHref(kind: SubjectKind, state: GaugeState, by: Record<string, strin
 function countCells(kind: SubjectKind, counts: Counts, by: Record<string, string>): HtmlValue {
   return GAUGE_STATES.map((state) => {
     const n = counts[state];
-    return html`<td class="num">
+    const [zh, en] = STATE_ZH[state]!;
+    return html`<td class="num" data-label="${zh} ${en}">
       <a href="${listHref(kind, state, by)}" class="${n === 0 ? 'zero' : ''}" data-count="${state}"
         >${n}</a
       >
@@ -90,14 +93,16 @@ function section(
   const provinces = stats.byProvince.map(
     (p) =>
       html`<tr data-province="${p.province ?? ''}">
-        <td>${provinceName(p.province ?? '')} <span class="en">${p.province ?? ''}</span></td>
+        <td class="across">
+          ${provinceName(p.province ?? '')} <span class="en">${p.province ?? ''}</span>
+        </td>
         ${countCells(kind, p, { province: p.province ?? '' })}
       </tr>`,
   );
   const items = stats.byItem.map(
     (i) =>
       html`<tr data-item="${i.itemCode ?? ''}">
-        <td>${itemCell(i.itemCode ?? '', nameOf)}</td>
+        <td class="across">${itemCell(i.itemCode ?? '', nameOf)}</td>
         ${countCells(kind, i, { itemCode: i.itemCode ?? '' })}
       </tr>`,
   );
@@ -109,7 +114,7 @@ function section(
     <h2>${label(zh, en)}</h2>
     <div class="grid wide">
       <div class="table-wrap">
-        <table class="by-province">
+        <table class="by-province stacked">
           <thead>
             <tr>
               <th>省份 <span class="en">Province</span></th>
@@ -121,14 +126,14 @@ function section(
           </tbody>
           <tfoot>
             <tr>
-              <th>合计 <span class="en">Total</span></th>
+              <th class="across">合计 <span class="en">Total</span></th>
               ${countCells(kind, stats.totals, {})}
             </tr>
           </tfoot>
         </table>
       </div>
       <div class="table-wrap">
-        <table class="by-item">
+        <table class="by-item stacked">
           <thead>
             <tr>
               <th>事项 <span class="en">Item</span></th>
@@ -239,10 +244,10 @@ export function boardPages(deps: ConsoleDeps): Router {
     const rows = subjects.map(
       (s) =>
         html`<tr data-subject="${s.id}">
-          <td><a href="${link(s.id)}">${s.id}</a></td>
-          <td>${provinceName(s.province)}</td>
+          <td class="across"><a href="${link(s.id)}">${s.id}</a></td>
+          <td data-label="省份 Province">${provinceName(s.province)}</td>
           <td>${itemCell(s.itemCode, nameOf)}</td>
-          <td>${shownTime(s.dueAt)}</td>
+          <td data-label="时限 Due">${shownTime(s.dueAt)}</td>
           <td>${timeLeft(s.dueAt, nowMs)}</td>
         </tr>`,
     );
@@ -271,7 +276,7 @@ export function boardPages(deps: ConsoleDeps): Router {
             · <a href="/console/board">返回督办 <span class="en">Back to the board</span></a>
           </p>
           <div class="table-wrap">
-            <table id="board-list">
+            <table id="board-list" class="stacked">
               <thead>
                 <tr>
                   <th>编号 <span class="en">Id</span></th>
@@ -333,10 +338,10 @@ export function boardPages(deps: ConsoleDeps): Router {
     const rows = body.items.map(
       (r) =>
         html`<tr id="${r.rectificationId}" data-rectification="${r.rectificationId}">
-          <td>
+          <td class="across">
             <a href="${rectificationHref(r.rectificationId)}"><code>${r.rectificationId}</code></a>
           </td>
-          <td>
+          <td class="across" data-label="办件 Case">
             <a href="/console/cases/${r.caseId}"><code>${r.caseId}</code></a>
           </td>
           <td>${provinceName(r.province)}</td>
@@ -351,9 +356,9 @@ export function boardPages(deps: ConsoleDeps): Router {
               <span class="en">${r.status}</span></span
             >
           </td>
-          <td class="time">${shownTime(r.visitDueAt)}</td>
-          <td class="time">${shownTime(r.dueAt)}</td>
-          <td>${flagBadges(r.flags)}</td>
+          <td class="time" data-label="回访期限 Visit due">${shownTime(r.visitDueAt)}</td>
+          <td class="time" data-label="整改期限 Due">${shownTime(r.dueAt)}</td>
+          <td class="across">${flagBadges(r.flags)}</td>
         </tr>`,
     );
     const next = body.nextCursor
@@ -391,7 +396,7 @@ export function boardPages(deps: ConsoleDeps): Router {
             <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
           </form>
           <div class="table-wrap">
-            <table id="rectifications" class="compact">
+            <table id="rectifications" class="compact stacked">
               <thead>
                 <tr>
                   <th>整改 <span class="en">Rectification</span></th>

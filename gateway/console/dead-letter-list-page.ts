@@ -4,7 +4,8 @@
 // bulk replay button for holders of `replay` (dead-letter-bulk-pages.ts); below, the letters
 // themselves, oldest failure first, 100 a page, forwards and back (dead-letter-list-paging.ts),
 // filtered by adapter and kind. Reasons are masked, as everywhere in the console's lists. The
-// summary's data-label cells name themselves at phone width, where its lines stack (console.css).
+// summary's data-label cells name themselves at phone width, where its lines stack (console.css,
+// table.stacked).
 import type { Router } from 'express';
 import { summariseDeadLetters, type DeadLetterTally } from '../admin/dead-letter-summary.ts';
 import { attemptsGivenUp, FAILURE_KINDS, type FailureKindKey } from '../cases/failure-kind.ts';
@@ -87,8 +88,8 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
           <a href="${deadLetterListUrl({ adapter: t.adapter, kind: t.kind })}">${t.count}</a>
         </td>
         <td data-label="最早失败 Oldest">${shownTime(t.oldestFailedAtMs)}</td>
-        <td>${state ? provinceStateBrief(state) : '—'}</td>
-        <td>${bulk}</td>
+        <td class="across">${state ? provinceStateBrief(state) : '—'}</td>
+        <td class="across">${bulk}</td>
       </tr>`;
     };
     sendPage(
@@ -144,7 +145,7 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
 
 function summaryTable(rows: SafeHtml[]): SafeHtml {
   return html`<div class="table-wrap">
-    <table id="dead-letter-tallies" class="compact">
+    <table id="dead-letter-tallies" class="compact stacked">
       <thead>
         <tr>
           <th>通道 <span class="en">Adapter</span></th>

@@ -177,6 +177,47 @@ describe('督办 in the console, in a browser', () => {
     await browser.shot('console-supervision-06-unmask-form');
   });
 
+  // At 390 px the board's tables (state columns beside a province or an item) and the list of
+  // the cases behind a number (id, province, item, due, left) scrolled sideways inside their
+  // boxes: the page itself fit, the 超期 and 通报 counts and the due time were off to the right.
+  it('shows the board and each supervised case of a list within 390 px, with no sideways scrolling of the page or of a table', async () => {
+    const { page } = browser;
+    await page.setViewportSize(PHONE);
+    try {
+      const sideways = () =>
+        page.evaluate<string[]>(
+          `[document.documentElement, ...document.querySelectorAll('.table-wrap')]
+            .filter((el) => el.scrollWidth > el.clientWidth)
+            .map((el) => (el.querySelector('table')?.id || el.querySelector('table')?.className || el.localName) + ' ' + el.scrollWidth + '>' + el.clientWidth)`,
+        );
+      await page.goto(`${base}/console/board`);
+      expect(await sideways()).toEqual([]);
+      const overdue = page.locator(
+        '#board-rectification table.by-province tfoot [data-count="overdue"]',
+      );
+      expect(await overdue.isVisible()).toBe(true);
+      await browser.shot('console-supervision-09-phone-board', 'css');
+      await page.locator('#board-rectification table.by-item [data-count="open"]').first().click();
+      await page.waitForURL(/\/console\/board\/list/);
+      const subjects = await page.locator('#board-list tr[data-subject]').all();
+      expect(subjects.length).toBeGreaterThan(0);
+      expect(await sideways()).toEqual([]);
+      // Every fact of a case is in sight: its id, province, item, due time and what is left.
+      for (const row of subjects)
+        for (const cell of await row.locator('td').all()) {
+          const box = (await cell.boundingBox())!;
+          expect(box.x).toBeGreaterThanOrEqual(0);
+          expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+        }
+      await browser.shot('console-supervision-10-phone-list', 'css');
+      await page.goto(`${base}/console/board/rectifications`);
+      expect(await sideways()).toEqual([]);
+      await browser.shot('console-supervision-11-phone-rectifications', 'css');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
   it('fits the rectification and the notices at phone width', async () => {
     const { page } = browser;
     await page.setViewportSize(PHONE);
