@@ -44,6 +44,7 @@ function draftBody(
       <a href="/console/catalogue/drafts">← 草稿 <span class="en">Drafts</span></a>
       ${can(res, 'catalogue:approve') ? html` · <a href="/console/catalogue/review">待审核 <span class="en">Review queue</span></a>` : ''}
       ${draft.kind === 'item' ? html` · <a href="/console/catalogue/items/${draft.itemCode ?? ''}">${draft.itemCode} 已发布版本 <span class="en">published</span></a>` : ''}
+      ${can(res, 'audit:read') ? html` · <a id="draft-audit" href="/console/audit?target=${id}">审计记录 <span class="en">Audit entries</span></a>` : ''}
     </p>
     ${notice ?? ''}
     <section class="card" id="draft-facts">

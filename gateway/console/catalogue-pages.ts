@@ -15,7 +15,9 @@ import {
   SUBJECTS,
 } from '../catalogue/catalogue-item.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
-import { can, sessionOf, type ConsoleDeps } from './console-context.ts';
+import type { VersionView } from '../catalogue/admin/catalogue-admin.ts';
+import { isGatewayError } from '../shared/errors.ts';
+import { can, operatorRequest, sessionOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { provinceName } from './console-labels.ts';
 import { schemaFields, type FieldRow } from './catalogue-fields.ts';
@@ -203,11 +205,37 @@ function fieldTable(rows: readonly FieldRow[]): HtmlValue {
   </div>`;
 }
 
+/** Who published a version, when and from which draft (the catalogue store's history). */
+type Publication = Pick<VersionView, 'publishedAt' | 'publishedBy' | 'draftId'>;
+
+/**
+ * Each version's publication, for the versions table: an operator asking who changed an item and
+ * who approved it found it only through the CLI's audit list. Nothing when the store has no
+ * history of the item (a gateway serving config files, not the catalogue in Redis).
+ */
+async function publications(deps: ConsoleDeps, res: Response, code: string) {
+  const byVersion = new Map<number, Publication>();
+  try {
+    for (const v of await deps.services.catalogueAdmin.listVersions(operatorRequest(res), code))
+      byVersion.set(v.version, v);
+  } catch (error) {
+    if (!isGatewayError(error) || error.code !== 'GW_ITEM_NOT_FOUND') throw error;
+  }
+  return byVersion;
+}
+
+function publicationCell(p: Publication | undefined): HtmlValue {
+  if (!p?.publishedAt) return html`<span class="muted">—</span>`;
+  return html`${shownTime(p.publishedAt)} · ${p.publishedBy ?? '—'}
+  ${p.draftId ? html` · <a href="/console/catalogue/drafts/${p.draftId}" data-draft="${p.draftId}">草稿 <span class="en">draft</span></a>` : ''}`;
+}
+
 function versionsTable(
   registry: SchemaRegistry,
   code: string,
   shown: number,
   now: Date,
+  published: ReadonlyMap<number, Publication>,
 ): HtmlValue {
   const versions = registry.versions(code);
   const latest = versions.at(-1)?.version;
@@ -218,6 +246,7 @@ function versionsTable(
           <th>版本 <span class="en">Version</span></th>
           <th>状态 <span class="en">Status</span></th>
           <th>停止受理 <span class="en">Sunset at</span></th>
+          <th>发布 <span class="en">Published (by, draft)</span></th>
         </tr>
       </thead>
       <tbody>
@@ -242,6 +271,7 @@ function versionsTable(
             </td>
             <td>${status}</td>
             <td>${shownTime(sunset)}</td>
+            <td class="published">${publicationCell(published.get(v.version))}</td>
           </tr>`;
         })}
       </tbody>
@@ -330,7 +360,12 @@ function examplesSection(registry: SchemaRegistry, code: string, version: number
   </section>`;
 }
 
-function itemBody(deps: ConsoleDeps, res: Response, item: CatalogueItem): HtmlValue {
+function itemBody(
+  deps: ConsoleDeps,
+  res: Response,
+  item: CatalogueItem,
+  published: ReadonlyMap<number, Publication>,
+): HtmlValue {
   const registry = deps.services.registry;
   const schema = registry.schemaFor(item.code, item.version) ?? {};
   const definitions = registry.definitionsFor(item.code, item.version) ?? {};
@@ -368,7 +403,7 @@ function itemBody(deps: ConsoleDeps, res: Response, item: CatalogueItem): HtmlVa
       </section>
       <section class="card">
         <h2>${label('版本', 'Versions')}</h2>
-        ${versionsTable(registry, item.code, item.version, deps.services.now())}
+        ${versionsTable(registry, item.code, item.version, deps.services.now(), published)}
       </section>
     </div>
     <section class="card">
@@ -416,7 +451,7 @@ export function cataloguePages(deps: ConsoleDeps): Router {
     );
   });
 
-  router.get('/catalogue/items/:code', (req, res) => {
+  router.get('/catalogue/items/:code', async (req, res) => {
     const code = String(req.params.code);
     const versionText = queryText(req.query, 'version', 6);
     const version = /^[1-9][0-9]{0,4}$/.test(versionText) ? Number(versionText) : undefined;
@@ -433,7 +468,7 @@ export function cataloguePages(deps: ConsoleDeps): Router {
         title: `${item.code} ${item.name}`,
         en: 'Catalogue item',
         active: 'catalogue',
-        body: itemBody(deps, res, item),
+        body: itemBody(deps, res, item, await publications(deps, res, item.code)),
       }),
     );
   });

@@ -246,6 +246,33 @@ describe('draft editor endpoints', () => {
     expect(item.body.schema.properties).toHaveProperty('remark');
   });
 
+  it('the item page says who published each version, when, from which draft; the draft page links to its audit entries: who drafted, submitted and approved it', async () => {
+    const itemPage = (await dev.get('/console/catalogue/items/SW-005')).text;
+    const v2 = /<tr data-version="2">([\s\S]*?)<\/tr>/.exec(itemPage)![1]!;
+    expect(v2).toContain('operator-dev-2');
+    expect(v2).toContain(`href="/console/catalogue/drafts/${draftId}"`);
+    const draft = (await dev.get(`/console/catalogue/drafts/${draftId}`)).text;
+    expect(draft).toContain(`id="draft-audit" href="/console/audit?target=${draftId}"`);
+    const trail = (await dev.get(`/console/audit?target=${draftId}`)).text.split('<tr data-seq');
+    for (const [actor, action] of [
+      ['operator-dev', 'catalogue.draft.update'],
+      ['operator-dev', 'catalogue.draft.submit'],
+      ['operator-dev-2', 'catalogue.draft.approve'],
+    ])
+      expect(
+        trail.some(
+          (row) =>
+            row.includes(`data-action="${action}" data-outcome="ok"`) &&
+            row.includes(`<td>${actor}</td>`),
+        ),
+        `${actor} ${action}`,
+      ).toBe(true);
+    // Without audit:read, no link to a page that would refuse them.
+    expect((await readonly.get(`/console/catalogue/drafts/${draftId}`)).text).not.toContain(
+      'id="draft-audit"',
+    );
+  });
+
   it("posting the new-calendar editor's form twice (a double click) makes one draft: both posts lead to it", async () => {
     const editor = await dev.get('/console/catalogue/drafts/new?kind=calendar');
     const key = creationKeyOf(editor.text);
