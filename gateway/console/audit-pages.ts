@@ -56,18 +56,20 @@ export function auditPages(deps: ConsoleDeps): Router {
     const rows = listed.items.map(
       (e) =>
         html`<tr data-seq="${e.seq}" data-action="${e.action}" data-outcome="${e.outcome}">
-          <td class="num">${e.seq}</td>
+          <td class="num" data-label="序号 Seq">${e.seq}</td>
           <td class="time">${shownTime(e.at)}</td>
-          <td>${e.actor}</td>
-          <td>${auditActionName(e.action) ?? ''} <code class="en">${e.action}</code></td>
-          <td><code>${e.target}</code></td>
+          <td data-label="操作人 Actor">${e.actor}</td>
+          <td class="across">
+            ${auditActionName(e.action) ?? ''} <code class="en">${e.action}</code>
+          </td>
+          <td class="across" data-label="对象 Target"><code>${e.target}</code></td>
           <td>
             <span class="badge ${e.outcome === 'ok' ? 'ok' : 'bad'}"
               >${OUTCOME_ZH[e.outcome]} <span class="en">${e.outcome}</span></span
             >
           </td>
-          <td class="reason">${e.reason ?? ''}</td>
-          <td><code title="${e.hash}">${e.hash.slice(0, 12)}…</code></td>
+          <td class="reason across">${e.reason ?? ''}</td>
+          <td data-label="哈希 Hash"><code title="${e.hash}">${e.hash.slice(0, 12)}…</code></td>
         </tr>`,
     );
     const withFilters = (cursor: Record<string, string>) =>
@@ -135,7 +137,7 @@ export function auditPages(deps: ConsoleDeps): Router {
             <button type="submit" class="primary">筛选 <span class="en">Filter</span></button>
           </form>
           <div class="table-wrap">
-            <table id="audit-entries" class="compact">
+            <table id="audit-entries" class="compact stacked">
               <thead>
                 <tr>
                   <th class="num">序号 <span class="en">Seq</span></th>

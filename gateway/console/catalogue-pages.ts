@@ -240,7 +240,7 @@ function versionsTable(
   const versions = registry.versions(code);
   const latest = versions.at(-1)?.version;
   return html`<div class="table-wrap">
-    <table id="item-versions">
+    <table id="item-versions" class="stacked">
       <thead>
         <tr>
           <th>版本 <span class="en">Version</span></th>
@@ -270,8 +270,10 @@ function versionsTable(
               }
             </td>
             <td>${status}</td>
-            <td>${shownTime(sunset)}</td>
-            <td class="published">${publicationCell(published.get(v.version))}</td>
+            <td data-label="停止受理 Sunset">${shownTime(sunset)}</td>
+            <td class="published across" data-label="发布 Published">
+              ${publicationCell(published.get(v.version))}
+            </td>
           </tr>`;
         })}
       </tbody>
