@@ -263,7 +263,7 @@ describe('draft editor endpoints', () => {
         trail.some(
           (row) =>
             row.includes(`data-action="${action}" data-outcome="ok"`) &&
-            row.includes(`<td>${actor}</td>`),
+            row.includes(`>${actor}</td>`),
         ),
         `${actor} ${action}`,
       ).toBe(true);
