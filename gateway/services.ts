@@ -339,7 +339,13 @@ export function createServices(
     reconcilerMetrics,
     backlog,
     readinessWarnings: warnings,
-    dataLoss: redisDataLossWatch({ redis, keys, logger, now }),
+    dataLoss: redisDataLossWatch({
+      redis,
+      keys,
+      logger,
+      lost: 'cases, delivery jobs, sessions and the audit chain stored before are gone (README.md#redis-durability)',
+      now,
+    }),
     now,
   };
 }

@@ -6,11 +6,11 @@
 // a mark gone or replaced means Redis lost its data since. The gateway that finds it so logs an
 // error, sets a new mark and records when (`<prefix>:redis-data-lost`, a day), and every gateway's
 // /readyz then carries the `redis-data-lost` warning for that day (still 200: new cases are taken
-// as before). One key: on a Redis Cluster it watches the master that holds its slot only.
+// as before). One key: on a Redis Cluster it watches the master that holds its slot only. The
+// taxpayer portal watches its own Redis the same way (portal/server/portal-data-loss.ts): the two
+// key names and what the log line says is lost are its owner's.
 import { randomUUID } from 'node:crypto';
-import type { Logger } from './logger.ts';
 import type { RedisClient } from './redis.ts';
-import type { RedisKeys } from './redis-keys.ts';
 
 /** How long /readyz carries the warning after a loss was found (an operator may DEL it sooner). */
 export const DATA_LOST_WARNING_SECONDS = 24 * 3600;
@@ -30,10 +30,23 @@ export interface RedisDataLossWatch {
   warnings(): Promise<RedisDataLossWarning[]>;
 }
 
+/** The mark and the record of a loss, each under its owner's prefix (redis-keys.ts, portal-keys.ts). */
+export interface RedisDataLossKeys {
+  readonly redisEpoch: string;
+  readonly redisDataLost: string;
+}
+
+/** Where the loss is told: the gateway's logger, or the portal's line (a pino Logger fits). */
+export interface RedisDataLossLog {
+  error(fields: { detectedAt: string }, message: string): void;
+}
+
 export function redisDataLossWatch(deps: {
   redis: RedisClient;
-  keys: Pick<RedisKeys, 'redisEpoch' | 'redisDataLost'>;
-  logger: Logger;
+  keys: RedisDataLossKeys;
+  logger: RedisDataLossLog;
+  /** What its owner kept there and has lost, ending with where the README says what to do. */
+  lost: string;
   now: () => Date;
 }): RedisDataLossWatch {
   const { redis, keys } = deps;
@@ -61,10 +74,7 @@ export function redisDataLossWatch(deps: {
       adopted = await adopt();
       if (found) {
         await redis.set(keys.redisDataLost, detectedAt, 'EX', DATA_LOST_WARNING_SECONDS, 'NX');
-        deps.logger.error(
-          { detectedAt },
-          'Redis came back without its data: cases, delivery jobs, sessions and the audit chain stored before are gone (README.md#redis-durability)',
-        );
+        deps.logger.error({ detectedAt }, `Redis came back without its data: ${deps.lost}`);
       }
     },
     async warnings() {
