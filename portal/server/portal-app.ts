@@ -10,6 +10,7 @@
 import express, { type Express } from 'express';
 import { createSealer } from '../../gateway/personal-data/sealed-data.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import type { RedisDataLossWarning } from '../../gateway/shared/redis-data-loss.ts';
 import type { RedisClient } from '../../gateway/shared/redis.ts';
 import { VersionedAssets } from '../../gateway/shared/versioned-assets.ts';
 import { CallbackVerifier } from './callback-verifier.ts';
@@ -35,6 +36,8 @@ export interface PortalDeps {
   readonly config: PortalConfig;
   /** The portal's own Redis (portal-process.ts): its sessions and its record of cases. */
   readonly redis: RedisClient;
+  /** /readyz's warnings: a Redis that came back without its data (portal-data-loss.ts). */
+  readonly readinessWarnings: () => Promise<readonly RedisDataLossWarning[]>;
   /** The portal's public base URL, known once it listens (config.publicUrl when set). */
   readonly publicUrl: () => string;
   readonly accounts?: readonly PortalAccount[];
@@ -88,7 +91,7 @@ export function createPortalApp(deps: PortalDeps): Express {
     res.set(SECURITY_HEADERS);
     next();
   });
-  app.use(healthRoutes(deps.redis));
+  app.use(healthRoutes(deps.redis, deps.readinessWarnings));
   app.use('/assets', assets.router());
   const verifier = new CallbackVerifier({ secret: config.secret, redis: deps.redis, keys });
   app.use(callbackRoutes({ verifier, cases, feed, warn }));

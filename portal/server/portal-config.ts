@@ -55,6 +55,11 @@ export interface PortalConfig {
    * (delivery-wait.ts): a delivery to a province that is up takes seconds.
    */
   readonly deliveryNoticeSeconds: number;
+  /**
+   * How often the portal looks whether its Redis came back without its data (portal-data-loss.ts),
+   * ms: a loss is logged and on /readyz within this of the first look after Redis is back.
+   */
+  readonly dataLossCheckMs: number;
 }
 
 const PORTAL_KEYS: DataKeyOrigin = {
@@ -72,6 +77,9 @@ const LOGIN_KEY: DataKeyOrigin = {
 const GATEWAY_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
 /** Longer than any page would be left waiting. */
 const MAX_GATEWAY_TIMEOUT_MS = 120_000;
+/** The gateway's GW_RECONCILE_INTERVAL_MS default and bounds, its look at its own mark. */
+const DATA_LOSS_CHECK_MS = 2000;
+const DATA_LOSS_CHECK_BOUNDS = [100, 600_000] as const;
 /** The gateway's GW_CASE_RETENTION_DAYS default (config/settings-schema.ts). */
 const CASE_RETENTION_DAYS = 365;
 
@@ -158,7 +166,8 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
  * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
  * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
  * PORTAL_LOGIN_KEY (the same, .data/portal-login-key), PORTAL_CASE_RETENTION_DAYS (365) and
- * PORTAL_TRUST_PROXY (false) and PORTAL_DELIVERY_NOTICE_SECONDS (60).
+ * PORTAL_TRUST_PROXY (false), PORTAL_DELIVERY_NOTICE_SECONDS (60) and PORTAL_DATA_LOSS_CHECK_MS
+ * (2000).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const problems: string[] = [];
@@ -208,6 +217,17 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     'PORTAL_DELIVERY_NOTICE_SECONDS',
     problems,
   );
+  const check = env.PORTAL_DATA_LOSS_CHECK_MS;
+  const dataLossCheckMs = check ? Number(check) : DATA_LOSS_CHECK_MS;
+  const [minCheck, maxCheck] = DATA_LOSS_CHECK_BOUNDS;
+  if (
+    !Number.isInteger(dataLossCheckMs) ||
+    dataLossCheckMs < minCheck ||
+    dataLossCheckMs > maxCheck
+  )
+    problems.push(
+      `PORTAL_DATA_LOSS_CHECK_MS must be a whole number of ms, ${minCheck}–${maxCheck}`,
+    );
   const store = storeSettings(env, problems);
   const loginKey = keyRing(env, LOGIN_KEY, problems);
   // A second key would be a rotation, and a new login key would orphan every record keyed under
@@ -240,5 +260,6 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     caseRetentionDays,
     trustProxy: trust === 'true',
     deliveryNoticeSeconds,
+    dataLossCheckMs,
   });
 }

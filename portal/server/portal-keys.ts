@@ -14,8 +14,9 @@
 // the same length whatever was signed, and names nothing the signer put in the header.
 import { createHash, createHmac } from 'node:crypto';
 import type { DataKey } from '../../gateway/personal-data/data-keys.ts';
+import type { RedisDataLossKeys } from '../../gateway/shared/redis-data-loss.ts';
 
-export interface PortalKeys {
+export interface PortalKeys extends RedisDataLossKeys {
   readonly prefix: string;
   /** Hash {account, csrf} of one session, expiring after the session's idle time. */
   session(sessionId: string): string;
@@ -82,6 +83,10 @@ export function portalKeys(prefix: string, loginKey: DataKey): PortalKeys {
     createHmac('sha256', loginKey.key).update(login, 'utf8').digest('base64url');
   return {
     prefix,
+    // The mark that tells a Redis that came back empty, and the day's record of it
+    // (portal-data-loss.ts): the gateway's names, under the portal's prefix.
+    redisEpoch: `${prefix}:redis-epoch`,
+    redisDataLost: `${prefix}:redis-data-lost`,
     session: (sessionId) => `${prefix}:session:${sessionDigest(sessionId)}`,
     // `login\0<address>\0<login>` and `address\0<address>`: an address holds no NUL, so each
     // pair is one input, and the leading word keeps the two counts' digests (and a login's) apart.

@@ -2,13 +2,15 @@
 // the gateway, workers and sandboxes (scripts/local-system.ts), `npm run start:portal` alone
 // (main.ts), and the browser tests in-process. It opens the portal's Redis first (its sessions and
 // its record of cases) and refuses to start without it, and moves any login a previous version
-// kept there in clear to its keyed digest (login-migration.ts) before it serves. Stopping also
-// ends the live streams open pages hold, then closes that connection.
+// kept there in clear to its keyed digest (login-migration.ts) before it serves; it watches that
+// Redis for coming back without its data (portal-data-loss.ts). Stopping also ends the live
+// streams open pages hold and that watch, then closes the connection.
 import type { Server } from 'node:http';
 import { createRedis, waitForRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { keyLoginsByDigest } from './login-migration.ts';
 import { createPortalApp } from './portal-app.ts';
 import type { PortalConfig } from './portal-config.ts';
+import { startPortalDataLossWatch, type PortalDataLossWatch } from './portal-data-loss.ts';
 import { portalKeys } from './portal-keys.ts';
 
 /**
@@ -56,17 +58,32 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
   const { config } = options;
   let url = config.publicUrl ?? '';
   const redis = await connectPortalRedis(config);
+  const keys = portalKeys(config.redisPrefix, config.loginKey);
+  let dataLoss: PortalDataLossWatch | undefined;
   const server = await (async () => {
-    const moved = await keyLoginsByDigest(redis, portalKeys(config.redisPrefix, config.loginKey));
+    const moved = await keyLoginsByDigest(redis, keys);
     if (moved > 0)
       options.warn?.(`portal store: ${moved} records keyed by login moved to the login's digest`);
-    const app = createPortalApp({ ...options, redis, publicUrl: () => url });
+    dataLoss = await startPortalDataLossWatch({
+      redis,
+      keys,
+      intervalMs: config.dataLossCheckMs,
+      warn: (message) => options.warn?.(message),
+    });
+    const { watch } = dataLoss;
+    const app = createPortalApp({
+      ...options,
+      redis,
+      publicUrl: () => url,
+      readinessWarnings: () => watch.warnings(),
+    });
     return new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, (error?: Error) =>
         error ? reject(error) : resolve(s),
       );
     });
-  })().catch((error: unknown) => {
+  })().catch(async (error: unknown) => {
+    await dataLoss?.stop();
     redis.disconnect();
     throw error;
   });
@@ -84,6 +101,7 @@ export async function startPortal(options: PortalOptions): Promise<RunningPortal
         // Server-sent event streams never end by themselves.
         server.closeAllConnections();
       });
+      await dataLoss?.stop();
       redis.disconnect();
     },
   };

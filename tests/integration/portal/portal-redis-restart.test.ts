@@ -2,7 +2,9 @@
 // so (503, Retry-After, `redis: down`) while /healthz stays 200 — before, the portal had neither and
 // a load balancer could not tell it was serving nothing but 503 pages — and it is ready again by
 // itself once Redis is back. With the AOF the session outlives the restart; a Redis that came back
-// empty has lost it, and the same cookie then leads to the login page (303), never a 500. Its own
+// empty has lost it, and the same cookie then leads to the login page (303), never a 500 — and,
+// where nothing used to tell the operator, /readyz carries the `redis-data-lost` warning (still
+// 200) and a line says what the portal lost; the restart with the AOF gives neither. Its own
 // redis-server, since it really stops it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,19 +15,25 @@ import { startPrivateRedis, type PrivateRedis } from '../../../scripts/private-r
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { portalClient } from '../../support/portal-client.ts';
 import { testPortalConfig } from '../../support/portal-config.ts';
-import { waitFor } from '../../support/redis.ts';
+import { plainRedis, waitFor } from '../../support/redis.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'swgw-portal-restart-'));
 const emptyDir = mkdtempSync(join(tmpdir(), 'swgw-portal-restart-empty-'));
 let redis: PrivateRedis;
 let gw: ApiGateway;
 let portal: RunningPortal;
+const lines: string[] = [];
 
 beforeAll(async () => {
   redis = await startPrivateRedis({ dir, persistent: true });
   gw = await startApiGateway();
   portal = await startPortal({
-    config: testPortalConfig({ PORTAL_GATEWAY_URL: gw.url, PORTAL_REDIS_URL: redis.url }),
+    config: testPortalConfig({
+      PORTAL_GATEWAY_URL: gw.url,
+      PORTAL_REDIS_URL: redis.url,
+      PORTAL_DATA_LOSS_CHECK_MS: '100',
+    }),
+    warn: (line) => lines.push(line),
   });
 }, 60_000);
 afterAll(async () => {
@@ -41,9 +49,23 @@ const get = (path: string, cookie?: string) =>
     headers: cookie ? { Cookie: cookie } : {},
   });
 const ready = async () => (await get('/readyz')).status === 200;
+const LOST_LINE = 'Redis came back without its data';
+/**
+ * GETs the restarted server has answered: with no page asked, the portal's looks at its mark
+ * (and /readyz's read of the loss record). INFO's counts start again at each restart.
+ */
+const getsAnswered = async () => {
+  const client = plainRedis(redis.url);
+  try {
+    const stats = await client.info('commandstats');
+    return Number(/cmdstat_get:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  } finally {
+    client.disconnect();
+  }
+};
 
 describe('the portal while its Redis restarts', () => {
-  it('answers /readyz 503 with Retry-After while Redis is down, /healthz 200, and is ready again with the session kept once Redis is back', async () => {
+  it('answers /readyz 503 with Retry-After while Redis is down, /healthz 200, and is ready again with the session kept and no redis-data-lost warning once Redis is back with its AOF', async () => {
     const client = portalClient(() => portal.url);
     const session = await client.session('shudao');
     const before = await get('/readyz');
@@ -60,14 +82,43 @@ describe('the portal while its Redis restarts', () => {
 
     redis = await startPrivateRedis({ dir, persistent: true, port: redis.port });
     await waitFor(ready, { timeoutMs: 10_000, what: 'the portal ready again' });
+    const since = await getsAnswered();
+    await waitFor(async () => (await getsAnswered()) >= since + 3, { what: 'three looks since' });
+    const after = await get('/readyz');
+    expect(await after.json()).toEqual({ status: 'ready', checks: { redis: 'up' } });
+    expect(lines.filter((l) => l.includes(LOST_LINE))).toEqual([]);
     expect((await get('/', session.cookie)).status).toBe(200);
   });
 
-  it('is ready on a Redis that came back empty, and sends the lost session to the login page', async () => {
+  it('is ready on a Redis that came back empty with the redis-data-lost warning and a line saying what the portal lost, and sends the lost session to the login page', async () => {
     const session = await portalClient(() => portal.url).session('shudao');
     await redis.stop();
     redis = await startPrivateRedis({ dir: emptyDir, persistent: false, port: redis.port });
-    await waitFor(ready, { timeoutMs: 10_000, what: 'the portal ready again' });
+    const warned = await waitFor(
+      async () => {
+        const res = await get('/readyz');
+        if (res.status !== 200) return undefined;
+        const body = (await res.json()) as { warnings?: unknown[] };
+        return body.warnings ? body : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the redis-data-lost warning' },
+    );
+    expect(warned).toEqual({
+      status: 'ready',
+      checks: { redis: 'up' },
+      warnings: [
+        {
+          code: 'redis-data-lost',
+          detectedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          detail: expect.any(String),
+        },
+      ],
+    });
+    expect(lines.filter((l) => l.includes(LOST_LINE))).toEqual([
+      expect.stringContaining(
+        "the portal's record of which cases belong to which account, and every session, are gone; the gateway still holds the cases",
+      ),
+    ]);
     const home = await get('/', session.cookie);
     expect(home.status).toBe(303);
     expect(home.headers.get('location')).toBe('/login');

@@ -429,4 +429,12 @@ describe('portal configuration', () => {
       'PORTAL_LOGIN_KEY is required in production: logins are stored only as their keyed digests (README.md#the-taxpayer-portal)',
     ]);
   });
+
+  it('refuses a PORTAL_DATA_LOSS_CHECK_MS that is not a whole number of ms from 100 to 600000', () => {
+    for (const value of ['99', '600001', '1.5', 'soon'])
+      expect(() => testPortalConfig({ PORTAL_DATA_LOSS_CHECK_MS: value }), value).toThrow(
+        'PORTAL_DATA_LOSS_CHECK_MS must be a whole number of ms, 100–600000',
+      );
+    expect(testPortalConfig().dataLossCheckMs).toBe(2000);
+  });
 });
