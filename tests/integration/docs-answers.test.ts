@@ -5,17 +5,14 @@
 // client that read the docs alone: a path parameter or query that is not percent-encoding was an
 // undocumented 400 on the reads, and a refused routing decision, a rectification, a joint case's
 // parties and the supervision counts carried members the document did not describe.
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../gateway/client/gateway-client.ts';
+import { OPENAPI_DOC_ID, servedOpenApi } from '../support/served-openapi.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { submit, submitJoint } from '../support/case-flow.ts';
 import { rectificationEvent } from '../support/evaluation-flow.ts';
 import { sweepRecords } from './fuzz/odd-parameters.ts';
-
-// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on .default.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 type Schema = Record<string, unknown> & {
   $ref?: string;
@@ -34,7 +31,6 @@ interface Document {
   components: Record<string, Record<string, Schema>>;
 }
 
-const DOC_ID = 'https://swgw.test/openapi.json';
 let gw: ApiGateway;
 let doc: Document;
 let ajv: Ajv2020;
@@ -42,10 +38,7 @@ let ids: Record<string, string>;
 
 beforeAll(async () => {
   gw = await startApiGateway({ GW_RATE_LIMIT_PER_SECOND: '100000' });
-  doc = (await (await fetch(`${gw.url}/openapi.json`)).json()) as Document;
-  ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema({ ...doc, $id: DOC_ID });
+  ({ doc, ajv } = await servedOpenApi<Document>(gw.url));
   ids = await sweepRecords(gw);
   const visited = await rectificationEvent(gw, ids.rectificationId!, 'visited');
   expect(visited.status).toBe(200);
@@ -98,7 +91,7 @@ function disagreements(method: string, template: string, status: number, body: u
   const resolved = deref(response) as { content?: Record<string, { schema: Schema }> };
   const type = Object.keys(resolved.content ?? {})[0];
   if (!type) return [];
-  const validate = ajv.compile({ $ref: `${DOC_ID}${base}/content/${escape(type)}/schema` });
+  const validate = ajv.compile({ $ref: `${OPENAPI_DOC_ID}${base}/content/${escape(type)}/schema` });
   const invalid = validate(body) ? [] : [`${label}: ${ajv.errorsText(validate.errors)}`];
   const members = undescribed(resolved.content![type]!.schema, body, '');
   return [...invalid, ...members.map((m) => `${label}: ${m} not described`)];
