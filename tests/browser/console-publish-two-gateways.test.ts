@@ -138,11 +138,13 @@ describe('a schema change published from the console', () => {
       const v2 = page.locator('#item-versions tr[data-version="2"]');
       expect(await v2.innerText()).toContain('operator-dev-2');
       await author.shot(`publish-two-gateways-03-item-${size.width}`, 'css');
-      // The field and invalid-example tables below are not measured: they still scroll inside
-      // their boxes (reported, not fixed here).
+      // At phone width the field and invalid-example tables still scroll inside their boxes
+      // (README.md#operator-console, known gaps); at a desktop's width every table fits.
       expect(
         (await sideways(page)).filter(
-          (box) => !box.startsWith('schema-fields') && !box.startsWith('invalid-examples'),
+          (box) =>
+            size === DESKTOP ||
+            (!box.startsWith('schema-fields') && !box.startsWith('invalid-examples')),
         ),
         `${size.width}`,
       ).toEqual([]);
