@@ -187,7 +187,7 @@ function fieldTable(rows: readonly FieldRow[]): HtmlValue {
         ${rows.map(
           (r) =>
             html`<tr data-pointer="${r.pointer}">
-              <td><code>${r.pointer}</code></td>
+              <td class="pointer"><code>${r.pointer}</code></td>
               <td>${r.title}${r.ref ? html` <span class="muted">(${r.ref})</span>` : ''}</td>
               <td><code>${r.type}</code></td>
               <td>
