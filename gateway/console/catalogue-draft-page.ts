@@ -20,8 +20,10 @@ import { label, page, sendPage } from './layout.ts';
 import { shownTime } from './console-time.ts';
 
 /**
- * One draft: links back, its facts, the review actions for an approver, the editor (its author,
- * while a draft) or the document read-only, its last validation, and the saved diff.
+ * One draft: links back, its facts, the editor (its author, while a draft) or the document
+ * read-only, its last validation, the saved diff, then the review actions for an approver — after
+ * what the approver judges (the compatibility report says "breaking" in the validation), so the
+ * button is reached only past it.
  */
 function draftBody(
   deps: ConsoleDeps,
@@ -85,47 +87,6 @@ function draftBody(
         }
       </dl>
     </section>
-    ${
-      reviewable
-        ? html`<section class="card" id="review-actions">
-            <h2>${label('审核', 'Review')}</h2>
-            ${
-              mine
-                ? html`<p class="notice warn" id="own-draft">
-                    这是您自己的草稿，须由另一位审核人批准（双人复核）
-                    <span class="en"
-                      >Your own draft: another operator must approve it (four-eyes).</span
-                    >
-                  </p>`
-                : postForm(
-                    session,
-                    `/console/catalogue/drafts/${id}/approve`,
-                    html`<button type="submit" class="primary" id="draft-approve">
-                      批准并发布 <span class="en">Approve and publish</span>
-                    </button>`,
-                    { className: 'actions' },
-                  )
-            }
-            ${postForm(
-              session,
-              `/console/catalogue/drafts/${id}/reject`,
-              html`<label for="reject-reason">退回理由 <span class="en">Reason</span></label>
-                <textarea
-                  id="reject-reason"
-                  name="reason"
-                  required
-                  minlength="4"
-                  maxlength="500"
-                ></textarea>
-                <div class="actions">
-                  <button type="submit" class="danger" id="draft-reject">
-                    退回 <span class="en">Reject</span>
-                  </button>
-                </div>`,
-            )}
-          </section>`
-        : ''
-    }
     ${
       editable
         ? html`${editorForm(
@@ -191,7 +152,48 @@ function draftBody(
           : ''
       }
       ${diffView(published, document)}
-    </section>`;
+    </section>
+    ${
+      reviewable
+        ? html`<section class="card" id="review-actions">
+            <h2>${label('审核', 'Review')}</h2>
+            ${
+              mine
+                ? html`<p class="notice warn" id="own-draft">
+                    这是您自己的草稿，须由另一位审核人批准（双人复核）
+                    <span class="en"
+                      >Your own draft: another operator must approve it (four-eyes).</span
+                    >
+                  </p>`
+                : postForm(
+                    session,
+                    `/console/catalogue/drafts/${id}/approve`,
+                    html`<button type="submit" class="primary" id="draft-approve">
+                      批准并发布 <span class="en">Approve and publish</span>
+                    </button>`,
+                    { className: 'actions' },
+                  )
+            }
+            ${postForm(
+              session,
+              `/console/catalogue/drafts/${id}/reject`,
+              html`<label for="reject-reason">退回理由 <span class="en">Reason</span></label>
+                <textarea
+                  id="reject-reason"
+                  name="reason"
+                  required
+                  minlength="4"
+                  maxlength="500"
+                ></textarea>
+                <div class="actions">
+                  <button type="submit" class="danger" id="draft-reject">
+                    退回 <span class="en">Reject</span>
+                  </button>
+                </div>`,
+            )}
+          </section>`
+        : ''
+    }`;
 }
 
 /**

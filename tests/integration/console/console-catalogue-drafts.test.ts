@@ -195,7 +195,7 @@ describe('draft editor endpoints', () => {
     expect(savedAtOf(refused.text)).toBe(savedAtOf(stored));
   });
 
-  it('save, validate (the card says it shows the saved draft), submit; the author has no approve button and is refused (403 four-eyes, audited); another operator approves', async () => {
+  it('save, validate (the card says it shows the saved draft), submit; the author has no approve button and is refused (403 four-eyes, audited); another operator, who reaches Approve past the validation and the diff, approves', async () => {
     const doc = documentOf(draftPage);
     doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
     const saved = await dev.post(`/console/catalogue/drafts/${draftId}`, {
@@ -228,6 +228,12 @@ describe('draft editor endpoints', () => {
 
     const queue = await dev2.get('/console/catalogue/review');
     expect(queue.text).toContain(`data-draft="${draftId}"`);
+    // The reviewer reaches Approve only past the validation (its compatibility report) and the diff.
+    const review = (await dev2.get(`/console/catalogue/drafts/${draftId}`)).text;
+    const at = (marker: string) => review.indexOf(marker);
+    expect(at('id="draft-approve"')).toBeGreaterThan(at('id="saved-diff"'));
+    expect(at('id="saved-diff"')).toBeGreaterThan(at('id="draft-validation"'));
+    expect(at('id="draft-validation"')).toBeGreaterThan(-1);
     const approved = await dev2.post(`/console/catalogue/drafts/${draftId}/approve`, {
       _csrf: await dev2.csrf(),
     });
