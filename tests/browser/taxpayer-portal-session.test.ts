@@ -30,6 +30,17 @@ async function logInAs(login: string, password: string): Promise<void> {
   await page.click('button[type=submit]');
 }
 
+/** shudao signs in afresh from /login and opens the pay form filled with one line of `amount`. */
+async function shudaoFillsPayForm(amount: string): Promise<void> {
+  const { page, context } = browser;
+  await context.clearCookies();
+  await page.goto(`${portal}/login`);
+  await logInAs('shudao', 'shudao-2026');
+  await page.waitForURL(`${portal}/`);
+  await page.goto(`${portal}/pay`);
+  await fillPayment(page, PAYS, [{ ...LINES[0]!, amount }]);
+}
+
 /** A project name only shudao's typed form holds. */
 const DRAFTED_PROJECT = '师宗县城乡道路改造工程（二期）';
 
@@ -106,13 +117,8 @@ describe('the payment form when the session ends', () => {
 
 describe('the payment form reloaded while 确认缴款 awaits its answer', () => {
   it('puts the form back under the same submission key, so sending it again lands on the one case the first send made', async () => {
-    const { page, context } = browser;
-    await context.clearCookies();
-    await page.goto(`${portal}/login`);
-    await logInAs('shudao', 'shudao-2026');
-    await page.waitForURL(`${portal}/`);
-    await page.goto(`${portal}/pay`);
-    await fillPayment(page, PAYS, [{ ...LINES[0]!, amount: '999.03' }]);
+    const { page } = browser;
+    await shudaoFillsPayForm('999.03');
     // The first send reaches the portal, which makes the case; the taxpayer reloads before the
     // answer comes back.
     let made = '';
@@ -139,14 +145,9 @@ describe('the payment form reloaded while 确认缴款 awaits its answer', () =>
 
 describe('退出 on a shared computer', () => {
   it('leaves nothing of the taxpayer in the tab: no kept form in storage, no page on the back button, and the next login opens its own empty form', async () => {
-    const { page, context } = browser;
-    await context.clearCookies();
-    await page.goto(`${portal}/login`);
-    await logInAs('shudao', 'shudao-2026');
-    await page.waitForURL(`${portal}/`);
+    const { page } = browser;
     // A 确认缴款 whose answer never came keeps the typed form in the tab (pay-draft.js).
-    await page.goto(`${portal}/pay`);
-    await fillPayment(page, PAYS, [{ ...LINES[0]!, amount: '555.05' }]);
+    await shudaoFillsPayForm('555.05');
     await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
     await page.route(`${portal}/api/payments`, (route) => route.abort('connectionrefused'));
     await page.click('#submit-payment');

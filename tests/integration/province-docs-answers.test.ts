@@ -11,7 +11,7 @@ import { OPENAPI_DOC_ID, servedOpenApi } from '../support/served-openapi.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { close, submit } from '../support/case-flow.ts';
 import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
-import { supervisorOf } from '../support/supervision.ts';
+import { supervisorOf, type NoticePage } from '../support/supervision.ts';
 import { superviseOnce } from '../../gateway/supervision/supervision.ts';
 
 type Schema = { required?: string[]; properties?: Record<string, Schema> };
@@ -25,17 +25,6 @@ interface Document {
 interface Problem {
   code: string;
   errors?: { path: string }[];
-}
-interface Notice {
-  noticeId: string;
-  type: string;
-  flag: string;
-  caseId: string;
-  province: string;
-}
-interface NoticePage {
-  items: Notice[];
-  nextCursor: string | null;
 }
 
 let gw: ApiGateway;

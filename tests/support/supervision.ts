@@ -14,3 +14,16 @@ export function supervisorOf(gw: ApiGateway): SupervisorDeps {
     now: s.now,
   };
 }
+
+/** What a test reads of a 督办 notice (GET /v1/supervision/notices), and of its page. */
+export interface Notice {
+  noticeId: string;
+  type: string;
+  flag: string;
+  caseId: string;
+  province: string;
+}
+export interface NoticePage {
+  items: Notice[];
+  nextCursor: string | null;
+}

@@ -14,7 +14,7 @@ import { superviseOnce, type SupervisorDeps } from '../../../gateway/supervision
 import type { StaticData } from '../../../gateway/services.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, event, readCase, submit } from '../../support/case-flow.ts';
-import { supervisorOf } from '../../support/supervision.ts';
+import { supervisorOf, type NoticePage } from '../../support/supervision.ts';
 import { testClock, type TestClock } from '../../support/test-clock.ts';
 
 const HOOK = 'http://127.0.0.1:9/hooks/swgw';
@@ -24,17 +24,6 @@ interface CaseView {
   dueAt: string;
   flags: { warning: boolean; overdue: boolean; escalated: boolean };
   history: { actor: string; note?: string }[];
-}
-interface Notice {
-  noticeId: string;
-  type: string;
-  flag: string;
-  caseId: string;
-  province: string;
-}
-interface NoticePage {
-  items: Notice[];
-  nextCursor: string | null;
 }
 
 let gw: ApiGateway;
