@@ -9,6 +9,7 @@ import { createRequestAjv } from '../catalogue/create-ajv.ts';
 import { applyProvinceEvent, type EventDeps } from './apply-event.ts';
 import { CASE_EVENT_SCHEMA, type CaseEvent } from './case-event.ts';
 import { eventResultProblems } from './event-result.ts';
+import { eventTimeProblems } from './event-time.ts';
 import { AWAITING_PROVINCE } from './lifecycle.ts';
 
 /** The province's answer, as an adapter's queryStatus gives it (adapters/kit/contract.ts). */
@@ -18,7 +19,7 @@ export type QueriedStatus =
 export interface StatusQueryOutcome {
   /** Events applied now, in the province's order. */
   applied: string[];
-  /** Events refused: malformed, a result its item's schema refuses, or not allowed from where the case stands. */
+  /** Events refused: malformed, dated in the future, a result its item's schema refuses, or not allowed from where the case stands. */
   ignored: number;
 }
 
@@ -42,9 +43,13 @@ export function createStatusQueryRecorder(deps: EventDeps): StatusQueryRecorder 
         // Re-read each time: a move changes what the next event's pause and due time start from.
         const record = await deps.store.get(caseId);
         if (!record || record.kind === 'joint-parent') break;
-        // A result its item's result schema refuses is not applied, as a post of it would be
-        // refused (gateway/README.md#province-events).
-        if (!valid(event) || eventResultProblems(deps.registry, record, event).length > 0) {
+        // A result its item's result schema refuses, or a time in the future, is not applied, as
+        // a post of it would be refused (gateway/README.md#province-events).
+        if (
+          !valid(event) ||
+          eventTimeProblems(event, deps.store.now()).length > 0 ||
+          eventResultProblems(deps.registry, record, event).length > 0
+        ) {
           outcome.ignored++;
           continue;
         }

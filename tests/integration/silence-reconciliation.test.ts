@@ -96,7 +96,7 @@ describe('the silence watch', () => {
 });
 
 describe('a status query answer', () => {
-  it('moves the case through the lifecycle as reported by the adapter, skipping what the province had posted and a result its item refuses', async () => {
+  it('moves the case through the lifecycle as reported by the adapter, skipping what the province had posted, a result its item refuses and a time in the future', async () => {
     const record = await deliveredCase();
     const accepted = { type: 'accepted', at: '2026-11-25T01:00:00.000Z', note: '已受理' };
     expect((await postEvent(record.id, accepted)).status).toBe(200);
@@ -117,9 +117,14 @@ describe('a status query answer', () => {
         { type: 'decided', at: '2026-11-25T02:30:00.000Z', result: { decision: 'approved' } },
         { type: 'decided', at: '2026-11-25T03:00:00.000Z', result: paid },
         { type: 'resumed', at: '2026-11-25T03:30:00.000Z' },
+        // Dated a year past the gateway's clock: refused as a post of it would be.
+        {
+          type: 'result-delivered',
+          at: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+        },
       ],
     });
-    expect(outcome).toEqual({ applied: ['in-progress', 'decided'], ignored: 3 });
+    expect(outcome).toEqual({ applied: ['in-progress', 'decided'], ignored: 4 });
     const history = await gw.services.store.history(record.id);
     expect(history.slice(-3)).toEqual([
       { at: accepted.at, status: 'IN_PROGRESS', actor: 'province-yn', note: '已受理' },

@@ -94,6 +94,47 @@ describe("an event's time", () => {
     },
   );
 
+  it("refuses an event dated more than 5 minutes past the gateway's clock with 422 GW_VALIDATION_FAILED at /at, saying by how much, and leaves the case unmoved", async () => {
+    const caseId = await submitted();
+    const at = new Date(Date.now() + 10 * 60_000).toISOString();
+    const res = await send(caseId, 'accepted', at);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('GW_VALIDATION_FAILED');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        path: '/at',
+        message: expect.stringContaining(
+          `must not lie in the future: ${at} is more than 5 minutes`,
+        ),
+        messageZh: expect.stringContaining('不得晚于当前时间'),
+      }),
+    ]);
+    expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
+  });
+
+  it("takes an event dated a minute past the gateway's clock (a province clock slightly ahead)", async () => {
+    const caseId = await submitted();
+    const at = new Date(Date.now() + 60_000).toISOString();
+    const res = await send(caseId, 'accepted', at);
+    expect(res.status).toBe(200);
+    expect((await gw.services.store.get(caseId))?.status).toBe('IN_PROGRESS');
+  });
+
+  it('keeps the due date of a case whose resumption is dated years ahead: the resumption is refused and the case stays suspended', async () => {
+    const caseId = await submitted();
+    const now = () => new Date().toISOString();
+    expect((await send(caseId, 'accepted', now())).status).toBe(200);
+    expect((await send(caseId, 'suspended', now())).status).toBe(200);
+    const suspended = (await gw.services.store.get(caseId)) as RoutedCase;
+    const res = await send(caseId, 'resumed', '2099-01-01T00:00:00Z');
+    expect(res.status).toBe(422);
+    expect(res.body.errors?.map((e) => e.path)).toEqual(['/at']);
+    const after = (await gw.services.store.get(caseId)) as RoutedCase;
+    expect(after).toMatchObject({ status: 'SUSPENDED', dueAt: suspended.dueAt });
+    expect((await send(caseId, 'resumed', now())).status).toBe(200);
+    expect(((await gw.services.store.get(caseId)) as RoutedCase).dueAt).toBe(suspended.dueAt);
+  });
+
   it('counts a pause the province dated before the case was submitted from the submission only', async () => {
     const caseId = await submitted();
     const now = () => new Date().toISOString();

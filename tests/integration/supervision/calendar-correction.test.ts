@@ -102,6 +102,8 @@ describe('a corrected 2027 calendar', () => {
     after = (await submit(a, 'SF-009')).caseId;
     clock.set('2026-12-31T02:00:00Z');
     const closed = (await submit(a, 'SF-009')).caseId;
+    // Closed an hour later, by the gateway's clock too: an event is never dated ahead of it.
+    clock.set('2026-12-31T03:00:00Z');
     await close(a, 'province-yn', closed, '2026-12-31T03:00:00Z');
     const rated = await evaluate(a, closed, { level: 1, rated: 'handling' });
     expect(rated.status).toBe(201);

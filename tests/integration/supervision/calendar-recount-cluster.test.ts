@@ -36,6 +36,8 @@ describe('the calendar recount on a Redis Cluster', () => {
     const cases: string[] = [];
     for (let i = 0; i < 8; i++) cases.push((await submit(gw, 'SF-009')).caseId);
     const closed = (await submit(gw, 'SF-009')).caseId;
+    // Closed three hours later, by the gateway's clock too: an event is never dated ahead of it.
+    clock.set('2026-12-23T05:00:00Z');
     await close(gw, 'province-yn', closed, '2026-12-23T05:00:00Z');
     const rated = await evaluate(gw, closed, { level: 1, rated: 'handling' });
     expect(rated.status).toBe(201);

@@ -87,18 +87,22 @@ async function countedBeforeTheCalendar() {
   paused = (await submit(a, 'SF-009')).caseId;
   resumed = (await submit(a, 'SF-009')).caseId;
   const closed = (await submit(a, 'SF-009')).caseId;
+  // The provinces report each day's events that day: the gateway refuses an event dated ahead of
+  // its clock (gateway/cases/event-time.ts).
+  clock.set('2026-12-23T05:00:00Z');
   await event(a, 'province-cq', joint.cq, 'accepted', '2026-12-23T03:00:00Z');
-  await event(a, 'province-cq', joint.cq, 'correction-required', '2026-12-24T03:00:00Z');
   await event(a, 'province-yn', paused, 'accepted', '2026-12-23T03:00:00Z');
-  await event(a, 'province-yn', paused, 'correction-required', '2026-12-24T03:00:00Z');
   await event(a, 'province-yn', resumed, 'accepted', '2026-12-23T03:00:00Z');
   await event(a, 'province-yn', resumed, 'correction-required', '2026-12-23T04:00:00Z');
-  // One paused working day (12/23): Mon–Fri 2027-01-01 + 1 = Monday 01-04.
-  await event(a, 'province-yn', resumed, 'resumed', '2026-12-24T03:00:00Z');
   await close(a, 'province-yn', closed, '2026-12-23T05:00:00Z');
   const rated = await evaluate(a, closed, { level: 1, rated: 'handling' });
   expect(rated.status).toBe(201);
   rectification = rated.body.rectification!.id;
+  clock.set('2026-12-24T03:00:00Z');
+  await event(a, 'province-cq', joint.cq, 'correction-required', '2026-12-24T03:00:00Z');
+  await event(a, 'province-yn', paused, 'correction-required', '2026-12-24T03:00:00Z');
+  // One paused working day (12/23): Mon–Fri 2027-01-01 + 1 = Monday 01-04.
+  await event(a, 'province-yn', resumed, 'resumed', '2026-12-24T03:00:00Z');
   clock.set('2026-12-28T02:00:00Z');
   legacy = (await submit(a, 'SF-009')).caseId;
   await redis.hdel(redisKeys(prefix).case(legacy), 'promisedDays');
@@ -332,8 +336,10 @@ describe('a recount racing a province event', () => {
     clock.set('2027-01-05T02:00:00Z');
     const marked = (await submit(a, 'SF-009')).caseId;
     const stale = (await view(marked)).dueAt;
+    clock.set('2027-01-05T04:00:00Z');
     await event(a, 'province-yn', marked, 'accepted', '2027-01-05T03:00:00Z');
     await event(a, 'province-yn', marked, 'correction-required', '2027-01-05T04:00:00Z');
+    clock.set('2027-01-07T04:00:00Z');
     await event(a, 'province-yn', marked, 'resumed', '2027-01-07T04:00:00Z');
     await redis.hset(redisKeys(prefix).case(marked), 'calendarAssumed', 'true');
     const resumedDue = (await view(marked)).dueAt;

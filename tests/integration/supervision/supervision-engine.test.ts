@@ -197,6 +197,7 @@ describe('the 督办 engine', () => {
         .request<{ cases: { totals: Record<string, number> } }>('GET', '/v1/stats/supervision')
         .then((r) => r.body.cases.totals);
     expect(await stats()).toEqual({ open: 1, warning: 1, overdue: 0, escalated: 0 });
+    clock.set('2026-09-16T02:00:00Z');
     await close(gw, 'province-yn', caseId, '2026-09-16T10:00:00+08:00');
     expect(await stats()).toEqual({ open: 0, warning: 0, overdue: 0, escalated: 0 });
     expect(await superviseOnce(sup, end('2026-10-30'))).toBe(0);
