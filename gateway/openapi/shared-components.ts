@@ -4,7 +4,7 @@ import { ERROR_CATALOGUE } from '../shared/errors.ts';
 import { INITIALIZER_FILE, SWAGGER_UI_FILES } from './docs-page.ts';
 
 export const PROBLEM_STATUSES = [
-  400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429, 431, 500, 503,
+  400, 401, 403, 404, 405, 408, 409, 412, 413, 415, 422, 429, 431, 500, 503,
 ] as const;
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
@@ -76,6 +76,14 @@ export function headerComponents(): Record<string, unknown> {
         'under the same Idempotency-Key.',
       schema: { type: 'string', enum: ['true'] },
     },
+    DraftETag: {
+      description:
+        "The draft's entity-tag (strong, in quotes; opaque): it changes with every save of the " +
+        "draft's content and every change of its status (submit, approve, reject), not with a " +
+        'validation. Send it back as `If-Match` on `PUT …/drafts/{draftId}` to save only over ' +
+        'this version.',
+      schema: { type: 'string' },
+    },
   };
 }
 
@@ -102,6 +110,19 @@ export function parameterComponents(): Record<string, unknown> {
         'visible ASCII characters → 400 `GW_IDEMPOTENCY_KEY_REQUIRED`. Without it every request ' +
         'makes a new resource.',
       schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]{8,128}$' },
+    },
+    DraftIfMatch: {
+      name: 'If-Match',
+      in: 'header',
+      required: false,
+      description:
+        "Optional (RFC 9110 §13.1.1): the draft's `ETag` from the answer the change was made on; " +
+        'the draft is stored only while it still has that ETag, checked in the same step as the ' +
+        'write, so of two saves made on one version exactly one is stored. Another ETag now → 412 ' +
+        '`GW_DRAFT_PRECONDITION_FAILED` (its detail says when the draft was saved), nothing ' +
+        'stored; `*` → any current draft; not `*` or quoted entity-tags → 400 ' +
+        '`GW_IF_MATCH_INVALID`. Without it the last save wins.',
+      schema: { type: 'string' },
     },
     AuditReason: {
       name: 'X-Gw-Reason',

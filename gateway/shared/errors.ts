@@ -27,6 +27,11 @@ export const ERROR_CATALOGUE = {
     title: 'Idempotency-Key header missing or malformed',
     titleZh: '缺少或无效的 Idempotency-Key 请求头',
   },
+  GW_IF_MATCH_INVALID: {
+    status: 400,
+    title: 'If-Match header malformed: `*` or entity-tags in quotes',
+    titleZh: '无效的 If-Match 请求头：应为 * 或带引号的实体标签',
+  },
   GW_AUTH_MISSING: {
     status: 401,
     title: 'Authentication headers missing or malformed',
@@ -105,6 +110,11 @@ export const ERROR_CATALOGUE = {
     status: 409,
     title: 'The draft was saved again after the save this change was made on',
     titleZh: '此修改所依据的保存之后，草稿已另行保存',
+  },
+  GW_DRAFT_PRECONDITION_FAILED: {
+    status: 412,
+    title: 'The draft changed since the version its If-Match names',
+    titleZh: '草稿在 If-Match 所指版本之后已被修改',
   },
   GW_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body too large', titleZh: '请求体过大' },
   GW_UNSUPPORTED_MEDIA_TYPE: {

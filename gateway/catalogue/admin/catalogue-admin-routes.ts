@@ -4,10 +4,12 @@
 // the use cases audit everything else.
 import type { FromSchema } from 'json-schema-to-ts';
 import { routesFor } from '../../http/api-route.ts';
+import { parseIfMatch } from '../../http/if-match.ts';
 import { pageLimit, PAGE_QUERY_PROPERTIES } from '../../http/cursor.ts';
 import type { RequestContract } from '../../http/request-contract.ts';
 import { headerRef, jsonResponse } from '../../openapi/shared-components.ts';
-import type { CatalogueAdmin, DraftInput } from './catalogue-admin.ts';
+import type { CatalogueAdmin, DraftInput, DraftView } from './catalogue-admin.ts';
+import { draftETag } from './draft-etag.ts';
 import { DRAFT_STATUSES } from './draft-store.ts';
 
 const DRAFT_SCHEMA = {
@@ -129,6 +131,16 @@ const VALIDATION = {
   },
 };
 
+/** An answer of one draft: with its ETag, for If-Match on PUT (draft-etag.ts). */
+const draftAnswer = (description: string, headers: Record<string, unknown> = {}) =>
+  jsonResponse(description, DRAFT, { ETag: headerRef('DraftETag'), ...headers });
+
+const withETag = (draft: DraftView, status = 200) => ({
+  status,
+  body: draft,
+  headers: { ETag: draftETag(draft) },
+});
+
 const route = routesFor<{ catalogueAdmin: CatalogueAdmin }>();
 const DRAFTS = '/v1/admin/catalogue/drafts';
 const operator = ['operator'] as const;
@@ -152,11 +164,9 @@ export const CATALOGUE_ADMIN_ROUTES = [
         'answer the draft the first one made (201, `Idempotent-Replayed: true`, as it is now).',
       parameters: ['OptionalIdempotencyKey'],
       responses: {
-        '201': {
-          description: 'Draft created (or, replayed, the draft the key made).',
-          headers: { 'Idempotent-Replayed': headerRef('IdempotentReplayed') },
-          content: { 'application/json': { schema: DRAFT } },
-        },
+        '201': draftAnswer('Draft created (or, replayed, the draft the key made, as it is now).', {
+          'Idempotent-Replayed': headerRef('IdempotentReplayed'),
+        }),
       },
       problems: [409],
     },
@@ -166,11 +176,10 @@ export const CATALOGUE_ADMIN_ROUTES = [
         body,
         header('idempotency-key'),
       );
-      return {
-        status: 201,
-        body: draft,
-        ...(replayed ? { headers: { 'Idempotent-Replayed': 'true' } } : {}),
-      };
+      const answer = withETag(draft, 201);
+      return replayed
+        ? { ...answer, headers: { ...answer.headers, 'Idempotent-Replayed': 'true' } }
+        : answer;
     },
   }),
   route({
@@ -214,16 +223,13 @@ export const CATALOGUE_ADMIN_ROUTES = [
       tags: ['catalogue admin'],
       summary: 'One draft with its item or calendar and its last validation',
       parameters: ['DraftId'],
-      responses: { '200': jsonResponse('The draft.', DRAFT) },
+      responses: { '200': draftAnswer('The draft.') },
       problems: [404],
     },
-    handler: async ({ deps, params, client, requestId }) => ({
-      status: 200,
-      body: await deps.catalogueAdmin.getDraft(
-        { operator: client, requestId },
-        String(params.draftId),
+    handler: async ({ deps, params, client, requestId }) =>
+      withETag(
+        await deps.catalogueAdmin.getDraft({ operator: client, requestId }, String(params.draftId)),
       ),
-    }),
   }),
   route({
     method: 'put',
@@ -236,18 +242,28 @@ export const CATALOGUE_ADMIN_ROUTES = [
       operationId: 'updateCatalogueDraft',
       tags: ['catalogue admin'],
       summary: 'Replace the content of a draft (its author, while it is a draft)',
-      parameters: ['DraftId'],
-      responses: { '200': jsonResponse('The draft.', DRAFT) },
-      problems: [404, 409],
+      description:
+        "With `If-Match` (the draft's `ETag` as read) the content is stored only while the draft " +
+        'still has that ETag, checked in the same step as the write: of two saves made on one ' +
+        'version exactly one is stored, the other is 412 `GW_DRAFT_PRECONDITION_FAILED`. ' +
+        'Without it the last save wins.',
+      parameters: ['DraftId', 'DraftIfMatch'],
+      responses: { '200': draftAnswer('The draft as saved, with its new ETag.') },
+      problems: [404, 409, 412],
     },
-    handler: async ({ deps, params, body, client, requestId }) => ({
-      status: 200,
-      body: await deps.catalogueAdmin.updateDraft(
-        { operator: client, requestId },
-        String(params.draftId),
-        body as DraftInput,
-      ),
-    }),
+    handler: async ({ deps, params, body, client, requestId, header }) => {
+      // Parsed before anything is read or audited: a malformed header is the request's fault.
+      const ifMatch = parseIfMatch(header('if-match'));
+      return withETag(
+        await deps.catalogueAdmin.updateDraft(
+          { operator: client, requestId },
+          String(params.draftId),
+          body,
+          // `*`: any current draft, which is every draft the save can find (a missing one is 404).
+          ifMatch && !ifMatch.any ? { ifMatch: ifMatch.tags } : undefined,
+        ),
+      );
+    },
   }),
   route({
     method: 'post',
@@ -282,16 +298,16 @@ export const CATALOGUE_ADMIN_ROUTES = [
       tags: ['catalogue admin'],
       summary: 'Send a validated draft for review (its author; only ok drafts)',
       parameters: ['DraftId'],
-      responses: { '200': jsonResponse('In review.', DRAFT) },
+      responses: { '200': draftAnswer('In review, with its new ETag.') },
       problems: [404, 409],
     },
-    handler: async ({ deps, params, client, requestId }) => ({
-      status: 200,
-      body: await deps.catalogueAdmin.submitDraft(
-        { operator: client, requestId },
-        String(params.draftId),
+    handler: async ({ deps, params, client, requestId }) =>
+      withETag(
+        await deps.catalogueAdmin.submitDraft(
+          { operator: client, requestId },
+          String(params.draftId),
+        ),
       ),
-    }),
   }),
   route({
     method: 'post',
@@ -338,17 +354,17 @@ export const CATALOGUE_ADMIN_ROUTES = [
       tags: ['catalogue admin'],
       summary: 'Send a draft in review back with a reason',
       parameters: ['DraftId'],
-      responses: { '200': jsonResponse('Rejected.', DRAFT) },
+      responses: { '200': draftAnswer('Rejected, with its new ETag.') },
       problems: [404, 409],
     },
-    handler: async ({ deps, params, body, client, requestId }) => ({
-      status: 200,
-      body: await deps.catalogueAdmin.rejectDraft(
-        { operator: client, requestId },
-        String(params.draftId),
-        body.reason,
+    handler: async ({ deps, params, body, client, requestId }) =>
+      withETag(
+        await deps.catalogueAdmin.rejectDraft(
+          { operator: client, requestId },
+          String(params.draftId),
+          body.reason,
+        ),
       ),
-    }),
   }),
   route({
     method: 'post',

@@ -41,6 +41,7 @@ import {
   type StoredDraft,
 } from './draft-store.ts';
 import { catalogueExporter, type ExportedCatalogue } from './catalogue-export.ts';
+import { draftETag, savesNamed } from './draft-etag.ts';
 import { versionDocument, type DraftItem } from './item-version.ts';
 import type { RedisClient } from '../../shared/redis.ts';
 import { SLOT } from '../../shared/redis-keys.ts';
@@ -134,16 +135,17 @@ export interface CatalogueAdmin {
     idempotencyKey?: string,
   ): Promise<CreatedDraft>;
   /**
-   * Replaces a draft's content; with `savedAt` (the draft's updatedAt the change was made on), only
-   * while the draft still has it — checked in the same step as the write (move-draft.lua), so of
-   * two saves made on the same text exactly one is stored, the other is 409
-   * GW_DRAFT_SAVED_ELSEWHERE.
+   * Replaces a draft's content; with `savedOn` only while the draft is still as the change found it
+   * — checked in the same step as the write (move-draft.lua), so of two saves made on the same text
+   * exactly one is stored. `savedOn` is the draft's updatedAt the console's editor loaded (the
+   * other save: 409 GW_DRAFT_SAVED_ELSEWHERE) or the strong tags of the API's If-Match (412
+   * GW_DRAFT_PRECONDITION_FAILED; draft-etag.ts).
    */
   updateDraft(
     request: OperatorRequest,
     draftId: string,
     input: DraftInput,
-    savedAt?: string,
+    savedOn?: string | { readonly ifMatch: readonly string[] },
   ): Promise<DraftView>;
   getDraft(request: OperatorRequest, draftId: string): Promise<DraftView>;
   /** A page of drafts, newest first (DESIGN §3.10 paging); a cursor it did not give out: 400. */
@@ -358,6 +360,16 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
 
   const digestOf = (value: unknown) => sha256Hex(canonicalJson(value));
   const at = () => deps.now().toISOString();
+  /**
+   * A save's updatedAt: now, but always after the save it replaces (as read), so the draft's ETag
+   * (draft-etag.ts) changes with every save even when two fall in one millisecond or the clock
+   * stands still (a test's fixed clock) or steps back.
+   */
+  const saveTime = (previous: string) => {
+    const now = deps.now().getTime();
+    const after = Date.parse(previous) + 1;
+    return new Date(Number.isNaN(after) ? now : Math.max(now, after)).toISOString();
+  };
 
   /** The draft an earlier creation under the same key made, if the body is the same; else 409. */
   async function replayed(earlier: IdempotencyRecord, hash: RequestHash): Promise<CreatedDraft> {
@@ -425,7 +437,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
             : `draft ${created.draft.draftId}`,
       ),
 
-    updateDraft: (request, draftId, input, savedAt) =>
+    updateDraft: (request, draftId, input, savedOn) =>
       auditedAction(
         audit,
         request,
@@ -451,23 +463,33 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
                 messageZh: `该草稿针对 ${current.target}`,
               },
             ]);
+          const saves =
+            savedOn === undefined
+              ? undefined
+              : typeof savedOn === 'string'
+                ? [savedOn]
+                : savesNamed(savedOn.ifMatch);
           const moved = await drafts.move(draftId, {
             from: 'draft',
             author: request.operator.id,
-            ...(savedAt === undefined ? {} : { check: { field: 'updatedAt', value: savedAt } }),
+            ...(saves === undefined ? {} : { check: { field: 'updatedAt', values: saves } }),
             set: {
               body: JSON.stringify(body),
               bodyDigest: digestOf(body),
               baseVersion: base,
               note: input.note ?? current.note,
-              updatedAt: at(),
+              updatedAt: saveTime(current.updatedAt),
               validOkDigest: '',
             },
           });
           if (!moved.ok && moved.reason === 'check')
-            throw new GatewayError('GW_DRAFT_SAVED_ELSEWHERE', {
-              detail: `The draft was saved at ${moved.value}, after the save at ${savedAt ?? ''} this change was made on`,
-            });
+            throw typeof savedOn === 'string'
+              ? new GatewayError('GW_DRAFT_SAVED_ELSEWHERE', {
+                  detail: `The draft was saved at ${moved.value}, after the save at ${savedOn} this change was made on`,
+                })
+              : new GatewayError('GW_DRAFT_PRECONDITION_FAILED', {
+                  detail: `The draft was saved at ${moved.value} (ETag ${draftETag({ status: 'draft', updatedAt: moved.value })}), not as If-Match names it: read it again (GET …/drafts/${draftId}) and make the change on that`,
+                });
           if (!moved.ok) throw moveRefusal(moved);
           return view(await load(draftId));
         },
@@ -515,7 +537,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
           // Kept on the draft only while it is a draft and unchanged since it was read.
           await drafts.move(draftId, {
             from: 'draft',
-            check: { field: 'bodyDigest', value: draft.bodyDigest },
+            check: { field: 'bodyDigest', values: [draft.bodyDigest] },
             set: {
               validation: JSON.stringify(answer),
               validatedDigest: draft.bodyDigest,
@@ -551,7 +573,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
           const moved = await drafts.move(draftId, {
             from: 'draft',
             author: request.operator.id,
-            check: { field: 'validOkDigest', value: draft.bodyDigest },
+            check: { field: 'validOkDigest', values: [draft.bodyDigest] },
             set: { status: 'in-review', submittedAt: at() },
           });
           if (!moved.ok) throw moveRefusal(moved);

@@ -63,8 +63,11 @@ export interface DraftMove {
   readonly from: DraftStatus;
   /** Only this author may make the change. */
   readonly author?: string;
-  /** A field that must still hold this value (e.g. the validated body digest). */
-  readonly check?: { readonly field: keyof StoredDraft; readonly value: string };
+  /**
+   * A field that must still hold one of these values (e.g. the validated body digest, or the saves
+   * an If-Match names); none given, nothing passes.
+   */
+  readonly check?: { readonly field: keyof StoredDraft; readonly values: readonly string[] };
   readonly set: Partial<Record<keyof StoredDraft, string | number>>;
 }
 
@@ -219,7 +222,14 @@ export function createDraftStore(redis: RedisClient, keys: CatalogueKeys): Draft
         redis,
         MOVE,
         [keys.draft(draftId)],
-        [move.from, move.author ?? '', move.check?.field ?? '', move.check?.value ?? '', ...pairs],
+        [
+          move.from,
+          move.author ?? '',
+          move.check?.field ?? '',
+          move.check?.values.length ?? 0,
+          ...(move.check?.values ?? []),
+          ...pairs,
+        ],
       )) as string[];
       const [outcome, value = ''] = reply;
       if (outcome === 'ok') return { ok: true };
