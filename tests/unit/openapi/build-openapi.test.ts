@@ -65,7 +65,7 @@ describe('buildOpenApi', () => {
     }
   });
 
-  it("gives a catalogue draft's creation an optional Idempotency-Key, Idempotent-Replayed on its 201 and the 409 of a reused key", () => {
+  it("gives a catalogue draft's creation an optional Idempotency-Key, the draft's ETag and Idempotent-Replayed on its 201 and the 409 of a reused key", () => {
     const create = '#/paths/~1v1~1admin~1catalogue~1drafts/post';
     expect(at(`${create}/parameters`)).toEqual([
       { $ref: '#/components/parameters/OptionalIdempotencyKey' },
@@ -78,6 +78,7 @@ describe('buildOpenApi', () => {
       description: '',
     });
     expect(Object.keys(at(`${create}/responses/201/headers`) as object)).toEqual([
+      'ETag',
       'Idempotent-Replayed',
     ]);
     for (const status of ['400', '409'])
