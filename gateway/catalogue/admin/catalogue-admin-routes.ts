@@ -135,10 +135,13 @@ const VALIDATION = {
 const draftAnswer = (description: string, headers: Record<string, unknown> = {}) =>
   jsonResponse(description, DRAFT, { ETag: headerRef('DraftETag'), ...headers });
 
+// no-store: the ETag is for If-Match on PUT and covers the draft's content and status, not the
+// last validation the answer also carries; a cache keeping the answer would revalidate it with
+// If-None-Match and be told 304 over a validation that changed since.
 const withETag = (draft: DraftView, status = 200) => ({
   status,
   body: draft,
-  headers: { ETag: draftETag(draft) },
+  headers: { ETag: draftETag(draft), 'Cache-Control': 'no-store' },
 });
 
 const route = routesFor<{ catalogueAdmin: CatalogueAdmin }>();

@@ -112,8 +112,12 @@ describe("a catalogue draft's ETag and If-Match", () => {
     const { draftId, etag } = await newDraft();
     const validated = await author().request<Json>('POST', `${DRAFTS}/${draftId}/validate`);
     expect(validated.body.ok, JSON.stringify(validated.body)).toBe(true);
-    // A validation changes neither content nor status: the ETag read before it still holds.
-    expect((await read(draftId)).headers.get('etag')).toBe(etag);
+    // A validation changes neither content nor status: the ETag read before it still holds. The
+    // answer carries the validation all the same, so no cache may keep it (and revalidate it to a
+    // 304 over a validation that changed).
+    const reread = await read(draftId);
+    expect(reread.headers.get('etag')).toBe(etag);
+    expect(reread.headers.get('cache-control')).toBe('no-store');
     const submitted = await author().request<Json>('POST', `${DRAFTS}/${draftId}/submit`);
     expect(submitted.status).toBe(200);
     const inReview = submitted.headers.get('etag')!;
