@@ -1,6 +1,6 @@
 // Logging in and out (README.md#the-taxpayer-portal), and the home page. The login form posts
-// to the portal itself; a post from another origin is refused, a wrong password answers the same
-// as an unknown login, and repeated failures lock the login from that address, or the address,
+// to the portal itself; a post from anywhere else is refused before it reaches here
+// (request-origin.ts), a wrong password answers the same as an unknown login, and repeated failures lock the login from that address, or the address,
 // for five minutes (login-lockout.ts).
 import express, { Router } from 'express';
 import { homeCaseRows } from './home-cases.ts';
@@ -21,29 +21,24 @@ export interface LoginDeps {
   readonly secureCookies: boolean;
 }
 
-function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+/** The login page, with `error` said above the form when there is one. */
+export function loginPage(pages: Pages, error = '', next = '/'): string {
+  return pages.render('login', {
+    title: '登录',
+    next,
+    error,
+    errorHidden: error ? '' : 'hidden',
+    // A refused login names both fields (which one was wrong is not said), so both carry it.
+    errorFor: error ? 'aria-invalid="true" aria-describedby="login-error"' : '',
+  });
 }
 
 export function loginRoutes(deps: LoginDeps): Router {
   const router = Router();
-  const loginPage = (error = '', next = '/') =>
-    deps.pages.render('login', {
-      title: '登录',
-      next,
-      error,
-      errorHidden: error ? '' : 'hidden',
-      // A refused login names both fields (which one was wrong is not said), so both carry it.
-      errorFor: error ? 'aria-invalid="true" aria-describedby="login-error"' : '',
-    });
+  const page = (error = '', next = '/') => loginPage(deps.pages, error, next);
 
   router.get('/login', (req, res) => {
-    res.type('html').send(loginPage('', loginReturn(req.query.next)));
+    res.type('html').send(page('', loginReturn(req.query.next)));
   });
 
   router.post('/login', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
@@ -51,20 +46,16 @@ export function loginRoutes(deps: LoginDeps): Router {
     const login = typeof body.login === 'string' ? body.login.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const next = loginReturn(body.next);
-    if (!sameOrigin(req.get('origin'), req.get('host'))) {
-      res.status(403).type('html').send(loginPage('请从本站登录页登录', next));
-      return;
-    }
     // The socket's peer, or the client a trusted proxy names (PORTAL_TRUST_PROXY, portal-app.ts).
     const address = req.ip ?? '';
     if (await deps.lockout.locked(login, address)) {
-      res.status(429).type('html').send(loginPage('登录失败次数过多，请 5 分钟后再试', next));
+      res.status(429).type('html').send(page('登录失败次数过多，请 5 分钟后再试', next));
       return;
     }
     const account = checkPassword(deps.accounts, login, password);
     if (!account) {
       await deps.lockout.failed(login, address);
-      res.status(401).type('html').send(loginPage('账号或密码错误', next));
+      res.status(401).type('html').send(page('账号或密码错误', next));
       return;
     }
     await deps.lockout.succeeded(login, address);

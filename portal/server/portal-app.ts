@@ -21,13 +21,14 @@ import { GatewayLink } from './gateway-link.ts';
 import { Pages } from './html.ts';
 import { loadLabels } from './labels.ts';
 import { LoginLockout } from './login-lockout.ts';
-import { loginRoutes } from './login-routes.ts';
+import { loginPage, loginRoutes } from './login-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
 import type { PortalConfig } from './portal-config.ts';
 import { PortalCases } from './portal-cases.ts';
 import { healthRoutes } from './portal-health.ts';
 import { portalKeys } from './portal-keys.ts';
 import { notFound, refusedRequest } from './refused-request.ts';
+import { portalPagesOnly } from './request-origin.ts';
 import { SessionStore } from './sessions.ts';
 import { storeUnavailable } from './store-unavailable.ts';
 import { TEST_ACCOUNTS, type PortalAccount } from './test-accounts.ts';
@@ -95,6 +96,14 @@ export function createPortalApp(deps: PortalDeps): Express {
   app.use('/assets', assets.router());
   const verifier = new CallbackVerifier({ secret: config.secret, redis: deps.redis, keys });
   app.use(callbackRoutes({ verifier, cases, feed, warn }));
+  // Every state-changing request from here on comes from the portal's own pages, or is refused
+  // (request-origin.ts): a login refused so shows the login form again to log in from.
+  app.use(
+    portalPagesOnly((req, res) => {
+      if (req.path === '/login') res.type('html').send(loginPage(pages, '请从本站登录页登录'));
+      else res.type('text').send('请求并非来自本站页面，已拒绝');
+    }),
+  );
   app.use(
     loginRoutes({
       pages,

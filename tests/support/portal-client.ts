@@ -36,7 +36,8 @@ export function portalClient(url: () => string): PortalClient {
       method: body === undefined ? 'GET' : 'POST',
       headers: {
         ...(s ? { Cookie: s.cookie, 'X-CSRF-Token': s.csrf } : {}),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        // As the portal's page sends it: a POST from elsewhere is refused (request-origin.ts).
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json', Origin: url() }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

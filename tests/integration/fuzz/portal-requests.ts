@@ -15,6 +15,8 @@ export interface Visitor {
   csrf?: string;
   /** The account whose session this is, when it is one: the other account's data must not show. */
   account?: 'a' | 'b';
+  /** The page's origin, sent as a browser does (request-origin.ts refuses a POST without one). */
+  origin?: string;
 }
 
 export interface SweepContext {
@@ -68,7 +70,8 @@ export const ODD_IDS = [
 export function visitors(ctx: SweepContext): Visitor[] {
   const sid = (cookie: string) => cookie.split('=').slice(1).join('=');
   const csrfLike = (c: string) => `${c.slice(0, -1)}${c.endsWith('A') ? 'B' : 'A'}`;
-  return [
+  const fromPortal = (v: Visitor): Visitor => ({ ...v, origin: ctx.portalUrl });
+  const sessions: Visitor[] = [
     { label: 'no session' },
     { label: 'A', ...ctx.a, account: 'a' },
     { label: 'B', ...ctx.b, account: 'b' },
@@ -91,12 +94,18 @@ export function visitors(ctx: SweepContext): Visitor[] {
     { label: 'forged then A', cookie: `portal_sid=forged; ${ctx.a.cookie}`, csrf: ctx.a.csrf },
     { label: "A's id with '='", cookie: `portal_sid==${sid(ctx.a.cookie)}`, csrf: ctx.a.csrf },
   ];
+  // Each as the portal's own page sends it; and A's whole session from another site's page.
+  return [
+    ...sessions.map(fromPortal),
+    { label: 'A from another site', ...ctx.a, account: 'a', origin: 'https://evil.example' },
+  ];
 }
 
 export function headersOf(v: Visitor, contentType?: string): Record<string, string> {
   return {
     ...(v.cookie !== undefined ? { Cookie: v.cookie } : {}),
     ...(v.csrf !== undefined ? { 'X-CSRF-Token': v.csrf } : {}),
+    ...(v.origin !== undefined ? { Origin: v.origin } : {}),
     ...(contentType ? { 'Content-Type': contentType } : {}),
   };
 }

@@ -27,6 +27,8 @@ export function requestsFor(route: string, r: Rng, ctx: SweepContext): PortalReq
   const out: PortalRequest[] = [];
   // A session whose CSRF token is missing or wrong (the visitor's label says so).
   const badCsrf = (v: (typeof all)[number]) => v.label.includes('CSRF');
+  // A session's whole request sent from another site's page (request-origin.ts).
+  const foreign = (v: (typeof all)[number]) => v.origin !== ctx.portalUrl;
   const idsFor = (account: 'a' | 'b' | undefined) => [
     ...(account ? [[account === 'a' ? ctx.caseA : ctx.caseB, undefined] as const] : []),
     [account === 'b' ? ctx.caseA : ctx.caseB, "another account's case"] as const,
@@ -117,7 +119,13 @@ export function requestsFor(route: string, r: Rng, ctx: SweepContext): PortalReq
             headers: headersOf(v, 'application/json'),
             body: json(base(i++, v.account)),
             account: v.account,
-            mustRefuse: !v.account ? 'no session' : badCsrf(v) ? 'CSRF' : odd,
+            mustRefuse: !v.account
+              ? 'no session'
+              : badCsrf(v)
+                ? 'CSRF'
+                : foreign(v)
+                  ? 'another site'
+                  : odd,
           });
         }
       const a = all[1]!;

@@ -256,7 +256,10 @@ describe("the portal's routes, swept", () => {
     const rate = async (caseId: string, body: string) => {
       const res = await fetch(`${portal.url}/api/cases/${caseId}/evaluation`, {
         method: 'POST',
-        headers: headersOf({ label: 'A', cookie: s.cookie, csrf: s.csrf }, 'application/json'),
+        headers: headersOf(
+          { label: 'A', cookie: s.cookie, csrf: s.csrf, origin: portal.url },
+          'application/json',
+        ),
         body,
         signal: AbortSignal.timeout(10_000),
       });

@@ -389,7 +389,12 @@ describe('re-rating a rectified 差评 from the portal', () => {
     }
     const notJson = await fetch(`${portal.url}/api/cases/${caseId}/re-rating`, {
       method: 'POST',
-      headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'Content-Type': 'application/json' },
+      headers: {
+        Cookie: s.cookie,
+        'X-CSRF-Token': s.csrf,
+        'Content-Type': 'application/json',
+        Origin: portal.url,
+      },
       body: '{"level": 4',
     });
     expect(notJson.status).toBe(400);
@@ -399,7 +404,7 @@ describe('re-rating a rectified 差评 from the portal', () => {
     expect(((await other.json()) as { code: string }).code).toBe('PORTAL_CASE_NOT_FOUND');
     const noCsrf = await fetch(`${portal.url}/api/cases/${caseId}/re-rating`, {
       method: 'POST',
-      headers: { Cookie: s.cookie, 'Content-Type': 'application/json' },
+      headers: { Cookie: s.cookie, 'Content-Type': 'application/json', Origin: portal.url },
       body: JSON.stringify({ level: 4 }),
     });
     expect(noCsrf.status).toBe(403);

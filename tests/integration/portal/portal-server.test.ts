@@ -61,17 +61,61 @@ describe('logging in', () => {
     expect((await call(earlier, '/api/forms/payment')).status).toBe(401);
   });
 
-  it('refuses a login posted from another origin', async () => {
-    const res = await fetch(`${portal.url}/login`, {
+  /** shudao's right password, posted with these headers (a browser's Origin and Fetch Metadata). */
+  const loginWith = (headers: Record<string, string>) =>
+    fetch(`${portal.url}/login`, {
       method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Origin: 'https://evil.example',
-      },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
       body: form({ login: 'shudao', password: 'shudao-2026' }),
       redirect: 'manual',
     });
+
+  it('refuses a login posted from another origin, with no Origin, or with Origin null (login CSRF), unless the browser says it is same-origin, with the login page and 403', async () => {
+    const host = new URL(portal.url).host;
+    const refused: Record<string, string>[] = [
+      { Origin: 'https://evil.example' },
+      {},
+      { Origin: 'null' },
+      { Origin: `http://${host}.evil.example` },
+      // The browser's own word wins over a matching Origin.
+      { Origin: portal.url, 'Sec-Fetch-Site': 'cross-site' },
+      { Origin: portal.url, 'Sec-Fetch-Site': 'same-site' },
+      { 'Sec-Fetch-Site': 'none' },
+    ];
+    for (const headers of refused) {
+      const res = await loginWith(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.headers.get('set-cookie')).toBeNull();
+      expect(await res.text()).toContain('请从本站登录页登录');
+    }
+    // What Chromium sends from the login page (both), and a browser without Fetch Metadata (Origin
+    // alone), or one whose Origin a proxy's Host rewrite no longer matches (Sec-Fetch-Site alone).
+    const accepted: Record<string, string>[] = [
+      { Origin: portal.url, 'Sec-Fetch-Site': 'same-origin' },
+      { Origin: portal.url },
+      { 'Sec-Fetch-Site': 'same-origin' },
+    ];
+    for (const headers of accepted)
+      expect((await loginWith(headers)).status, JSON.stringify(headers)).toBe(303);
+  });
+
+  it("refuses an API call with the session's cookie and CSRF token from another origin: 403 PORTAL_FOREIGN_ORIGIN", async () => {
+    const s = await session();
+    const res = await fetch(`${portal.url}/api/payments`, {
+      method: 'POST',
+      headers: {
+        Cookie: s.cookie,
+        'X-CSRF-Token': s.csrf,
+        'Content-Type': 'application/json',
+        Origin: 'https://evil.example',
+      },
+      body: JSON.stringify({ values: await paymentValues(s), submissionKey: `evil-${Date.now()}` }),
+    });
     expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({
+      code: 'PORTAL_FOREIGN_ORIGIN',
+      title: '请求并非来自本站页面，已拒绝',
+    });
   });
 });
 
@@ -81,10 +125,11 @@ describe('acting on the portal', () => {
     const s = await session();
     const res = await fetch(`${portal.url}/api/payments`, {
       method: 'POST',
-      headers: { Cookie: s.cookie, 'Content-Type': 'application/json' },
+      headers: { Cookie: s.cookie, 'Content-Type': 'application/json', Origin: portal.url },
       body: JSON.stringify({ values: {}, submissionKey: 'k-12345678' }),
     });
     expect(res.status).toBe(403);
+    expect(((await res.json()) as { code: string }).code).toBe('PORTAL_CSRF');
   });
 
   it('submits the signed envelope the gateway expects, once per form submission', async () => {

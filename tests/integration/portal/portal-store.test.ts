@@ -257,7 +257,11 @@ describe('sessions in Redis', () => {
   });
 
   /** The sign-out form of a page (html.ts), posted as the browser posts it. */
-  async function signOutForm(s: PortalSession, fields?: Record<string, string>) {
+  async function signOutForm(
+    s: PortalSession,
+    fields?: Record<string, string>,
+    origin = portal.url,
+  ) {
     const page = await (await home(s)).text();
     const token =
       /<form method="post" action="\/logout"[^>]*><input type="hidden" name="_csrf" value="([^"]*)"/.exec(
@@ -265,7 +269,11 @@ describe('sessions in Redis', () => {
       )?.[1];
     return fetch(`${portal.url}/logout`, {
       method: 'POST',
-      headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Cookie: s.cookie,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: origin,
+      },
       body: new URLSearchParams(fields ?? { _csrf: token ?? '' }).toString(),
       redirect: 'manual',
     });
@@ -297,6 +305,14 @@ describe('sessions in Redis', () => {
       expect(await redis.exists(key)).toBe(1);
     }
     expect((await home(s)).status).toBe(200);
+  });
+
+  it("keeps the session when the page's own sign-out form, token and all, is posted from another site", async () => {
+    const s = await client.session('shudao');
+    const out = await signOutForm(s, undefined, 'https://evil.example');
+    expect(out.status).toBe(403);
+    expect(out.headers.get('set-cookie')).toBeNull();
+    expect(await redis.exists(keys.session(idOf(s)))).toBe(1);
   });
 });
 
