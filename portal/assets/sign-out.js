@@ -2,9 +2,19 @@
 // with the session. The payment form keeps what was typed in sessionStorage (pay-draft.js) across
 // an ended session and while a 确认缴款 awaits its answer; a taxpayer who then pressed 退出 left the
 // enterprise's form — agreement, bank account, amounts — for whoever used the tab next. The
-// server's logout cannot reach a tab's storage, so the sign-out form clears it as it is sent: all
-// of it, this origin's storage being the signed-in taxpayer's only (nothing in it outlives a login).
-for (const form of document.querySelectorAll('form.logout')) {
+// sign-out form clears this tab's storage as it is sent: all of it, this origin's storage being
+// the signed-in taxpayer's only (nothing in it outlives a login). The server's answer clears every
+// tab's storage (Clear-Site-Data, login-routes.ts), for browsers that honour it.
+//
+// The taxpayer's other open tabs still showed the pages they held — the cases, a typed payment
+// form, whose 确认缴款 then kept the form in that tab's storage again. So a sign-out is told to
+// the portal's other tabs, and each signed-in page leaves for the login page at once (replacing
+// itself in the tab's history: back does not bring it again). The login page has nothing to leave.
+const channel =
+  typeof BroadcastChannel === 'function' ? new BroadcastChannel('portal-sign-out') : undefined;
+const forms = document.querySelectorAll('form.logout');
+
+for (const form of forms) {
   form.addEventListener('submit', () => {
     for (const storage of ['sessionStorage', 'localStorage']) {
       try {
@@ -13,5 +23,12 @@ for (const form of document.querySelectorAll('form.logout')) {
         // Storage the browser refuses holds nothing to clear.
       }
     }
+    channel?.postMessage('signed-out');
+  });
+}
+
+if (channel && forms.length > 0) {
+  channel.addEventListener('message', () => {
+    location.replace('/login');
   });
 }

@@ -180,3 +180,49 @@ describe('退出 on a shared computer', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   }, 90_000);
 });
+
+describe('退出 with the taxpayer’s other tabs open', () => {
+  it('signs the other tabs out too: a tab holding a kept payment form loses it from storage, leaves for the login page at once, and neither back nor reload shows the taxpayer again', async () => {
+    const { page, context } = browser;
+    // This tab holds a typed form, kept by a 确认缴款 whose answer never came (pay-draft.js).
+    await shudaoFillsPayForm('666.06');
+    await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
+    await page.route(`${portal}/api/payments`, (route) => route.abort('connectionrefused'));
+    await page.click('#submit-payment');
+    await page.locator('#form-problems', { hasText: '可再次确认缴款' }).waitFor();
+    await page.unrouteAll();
+    expect(await page.evaluate(() => sessionStorage.getItem('portal-pay-draft'))).toContain(
+      DRAFTED_PROJECT,
+    );
+
+    // The taxpayer signs out in another tab of the same browser.
+    const signOutTab = await context.newPage();
+    try {
+      await signOutTab.goto(`${portal}/`);
+      expect(await signOutTab.textContent('.who')).toBe('四川蜀道路桥建设有限公司');
+      const answer = signOutTab.waitForResponse(`${portal}/logout`);
+      await signOutTab.click('.logout button');
+      await signOutTab.waitForURL(`${portal}/login`);
+      expect((await (await answer).allHeaders())['clear-site-data']).toBe('"cache", "storage"');
+
+      // The form's tab left its page without being touched, and its storage was cleared by the
+      // sign-out's answer (Clear-Site-Data), not by a script of that tab.
+      await page.waitForURL(`${portal}/login`);
+      await expect.poll(() => page.evaluate(() => sessionStorage.length)).toBe(0);
+      expect(await page.locator('.who').count()).toBe(0);
+      expect(await page.content()).not.toContain(DRAFTED_PROJECT);
+      await browser.shot('session-other-tab-signed-out');
+
+      // Its history before the form asks the server again, which sends to the login page.
+      await page.goBack();
+      expect(page.url()).toMatch(new RegExp(`^${portal}/login`));
+      expect(await page.locator('.who').count()).toBe(0);
+      expect(await page.content()).not.toContain('四川蜀道路桥建设有限公司');
+      await page.reload();
+      expect(page.url()).toMatch(new RegExp(`^${portal}/login`));
+      expect(await page.content()).not.toContain('四川蜀道路桥建设有限公司');
+    } finally {
+      await signOutTab.close();
+    }
+  }, 90_000);
+});

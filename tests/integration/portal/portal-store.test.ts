@@ -279,13 +279,14 @@ describe('sessions in Redis', () => {
     });
   }
 
-  it("removes a session from Redis at logout, through the page's own sign-out form", async () => {
+  it("removes a session from Redis at logout, through the page's own sign-out form, and asks the browser to clear the origin's cache and storage in every tab", async () => {
     const s = await client.session('shudao');
     const key = keys.session(idOf(s));
     expect(await redis.exists(key)).toBe(1);
     const out = await signOutForm(s);
     expect(out.status).toBe(303);
     expect(out.headers.get('location')).toBe('/login');
+    expect(out.headers.get('clear-site-data')).toBe('"cache", "storage"');
     expect(await redis.exists(key)).toBe(0);
     expect((await home(s)).status).toBe(303);
   });
@@ -302,6 +303,7 @@ describe('sessions in Redis', () => {
       const out = await signOutForm(s, fields);
       expect(out.status).toBe(403);
       expect(out.headers.get('set-cookie')).toBeNull();
+      expect(out.headers.get('clear-site-data')).toBeNull();
       expect(await redis.exists(key)).toBe(1);
     }
     expect((await home(s)).status).toBe(200);
@@ -312,6 +314,7 @@ describe('sessions in Redis', () => {
     const out = await signOutForm(s, undefined, 'https://evil.example');
     expect(out.status).toBe(403);
     expect(out.headers.get('set-cookie')).toBeNull();
+    expect(out.headers.get('clear-site-data')).toBeNull();
     expect(await redis.exists(keys.session(idOf(s)))).toBe(1);
   });
 });
