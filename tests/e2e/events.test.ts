@@ -141,7 +141,7 @@ describe('province events', () => {
     expect(view.history.slice(3).map((h) => h.actor)).toEqual(['province-gx', 'province-gx']);
   });
 
-  it('stops the clock during 补正: pausedAt set, then cleared with dueAt pushed back by the paused working days', async () => {
+  it('stops the clock during 补正: pausedAt set; a resumption dated a week ahead refused at /at, the case still paused; the resumption now clears it and pushes dueAt back by the paused working days', async () => {
     const caseId = await deliveredCqCase();
     expect((await post('province-cq', caseId, { type: 'accepted', at: now() })).status).toBe(200);
     const before = await readCase(sys, caseId);
@@ -156,8 +156,18 @@ describe('province events', () => {
     const pausedAtField = () => redis.hget(caseKey, 'pausedAt');
     expect(await pausedAtField()).toBe(pausedAt.toISOString());
 
-    // The applicant supplies the material a week later (by the province's own clock).
-    const resumedAt = new Date(pausedAt.getTime() + 7 * 24 * 3600_000);
+    // A province clock a week ahead: refused, or every working day until then would count as
+    // paused (the days a real week's pause pushes the due date back are counted in
+    // tests/integration/supervision, on an injected clock).
+    const ahead = await post('province-cq', caseId, {
+      type: 'resumed',
+      at: new Date(pausedAt.getTime() + 7 * 24 * 3600_000).toISOString(),
+    });
+    expect(ahead.status).toBe(422);
+    expect(ahead.body).toMatchObject({ code: 'GW_VALIDATION_FAILED', errors: [{ path: '/at' }] });
+    expect(await pausedAtField()).toBe(pausedAt.toISOString());
+
+    const resumedAt = new Date();
     const resumed = await post('province-cq', caseId, {
       type: 'resumed',
       at: resumedAt.toISOString(),
