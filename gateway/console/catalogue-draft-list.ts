@@ -40,7 +40,7 @@ export function draftRows(drafts: readonly DraftView[]): HtmlValue {
   if (drafts.length === 0)
     return html`<p class="muted" id="no-drafts">没有草稿 <span class="en">No drafts</span></p>`;
   return html`<div class="table-wrap">
-    <table id="draft-list">
+    <table id="draft-list" class="stacked">
       <thead>
         <tr>
           <th>草稿 <span class="en">Draft</span></th>
@@ -56,15 +56,15 @@ export function draftRows(drafts: readonly DraftView[]): HtmlValue {
         ${drafts.map(
           (d) =>
             html`<tr data-draft="${d.draftId}">
-              <td>
+              <td class="across">
                 <a href="/console/catalogue/drafts/${d.draftId}"><code>${d.draftId}</code></a>
               </td>
               <td>${subjectOf(d)}</td>
-              <td>${d.kind === 'item' ? `v${d.baseVersion}` : '—'}</td>
+              <td data-label="基于 Base">${d.kind === 'item' ? `v${d.baseVersion}` : '—'}</td>
               <td>${statusBadge(d.status)}</td>
-              <td>${d.author}</td>
-              <td>${d.note}</td>
-              <td class="time">${shownTime(d.updatedAt)}</td>
+              <td data-label="作者 Author">${d.author}</td>
+              <td class="across" data-label="说明 Note">${d.note}</td>
+              <td class="time" data-label="更新 Updated">${shownTime(d.updatedAt)}</td>
             </tr>`,
         )}
       </tbody>

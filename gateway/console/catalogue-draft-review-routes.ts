@@ -18,7 +18,9 @@ export function draftReviewRoutes(deps: ConsoleDeps): Router {
     const draftId = String(req.params.draftId);
     await loadDraft(deps, res, draftId);
     await admin().validateDraft(operatorRequest(res), draftId);
-    res.redirect(303, `/console/catalogue/drafts/${draftId}`);
+    // To the answer: at the page's top it was a whole editor's height below, out of sight, and the
+    // keyboard's place was lost; the fragment scrolls there and Tab goes on from it.
+    res.redirect(303, `/console/catalogue/drafts/${draftId}#draft-validation`);
   });
 
   router.post('/catalogue/drafts/:draftId/submit', async (req, res) => {

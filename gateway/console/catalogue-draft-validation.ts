@@ -32,7 +32,7 @@ function changesTable(changes: readonly unknown[]): HtmlValue {
       与基础版本相比结构无变化 <span class="en">No schema change against the base version</span>
     </p>`;
   return html`<div class="table-wrap">
-    <table id="compat-changes">
+    <table id="compat-changes" class="stacked">
       <thead>
         <tr>
           <th>位置 <span class="en">Path</span></th>
@@ -45,7 +45,7 @@ function changesTable(changes: readonly unknown[]): HtmlValue {
         ${rows.map(
           (c) =>
             html`<tr data-rule="${c.rule}" data-breaking="${String(c.breaking)}">
-              <td><code>${c.path}</code></td>
+              <td class="across"><code>${c.path}</code></td>
               <td><code>${c.rule}</code></td>
               <td>
                 ${
@@ -54,7 +54,7 @@ function changesTable(changes: readonly unknown[]): HtmlValue {
                     : html`<span class="badge ok">兼容 <span class="en">compatible</span></span>`
                 }
               </td>
-              <td>${c.detail}</td>
+              <td class="across">${c.detail}</td>
             </tr>`,
         )}
       </tbody>

@@ -111,13 +111,17 @@ function itemRow(item: CatalogueItem): HtmlValue {
       ${item.name}
       ${item.disabledNotice !== undefined ? html` <span class="badge bad">已停用 <span class="en">disabled</span></span>` : ''}
     </td>
-    <td>${coded(DEPARTMENT_ZH, item.department)}</td>
-    <td>${coded(SUBJECT_ZH, item.subject)}</td>
-    <td>${item.modes.map((m) => html`<span class="badge">${coded(MODE_ZH, m)}</span> `)}</td>
-    <td>${coded(LEVEL_ZH, item.level)}</td>
-    <td>${promisedTime(item.promisedDays)}</td>
-    <td class="num">v${item.version}</td>
-    <td>${item.enabledProvinces.map((p) => provinceName(p)).join('、')}</td>
+    <td data-label="部门 Department">${coded(DEPARTMENT_ZH, item.department)}</td>
+    <td data-label="服务对象 Subject">${coded(SUBJECT_ZH, item.subject)}</td>
+    <td data-label="办理方式 Modes">
+      ${item.modes.map((m) => html`<span class="badge">${coded(MODE_ZH, m)}</span> `)}
+    </td>
+    <td data-label="层级 Level">${coded(LEVEL_ZH, item.level)}</td>
+    <td data-label="承诺时限 Promised">${promisedTime(item.promisedDays)}</td>
+    <td class="num" data-label="版本 Version">v${item.version}</td>
+    <td class="across" data-label="开通省份 Enabled in">
+      ${item.enabledProvinces.map((p) => provinceName(p)).join('、')}
+    </td>
   </tr>`;
 }
 
@@ -135,7 +139,7 @@ function listBody(registry: SchemaRegistry, f: ListFilter, res: Response): HtmlV
       · <a href="/console/catalogue/calendars">工作日历 <span class="en">Calendars</span></a>
     </p>
     <div class="card table-wrap">
-      <table id="catalogue-items">
+      <table id="catalogue-items" class="stacked">
         <thead>
           <tr>
             <th>编码 <span class="en">Code</span></th>
@@ -171,7 +175,7 @@ ${JSON.stringify(value, null, 2)}</pre>`;
 
 function fieldTable(rows: readonly FieldRow[]): HtmlValue {
   return html`<div class="table-wrap">
-    <table id="schema-fields" class="fields">
+    <table id="schema-fields" class="fields stacked">
       <thead>
         <tr>
           <th>字段 <span class="en">JSON pointer</span></th>
@@ -187,17 +191,21 @@ function fieldTable(rows: readonly FieldRow[]): HtmlValue {
         ${rows.map(
           (r) =>
             html`<tr data-pointer="${r.pointer}">
-              <td class="pointer"><code>${r.pointer}</code></td>
+              <td class="pointer across"><code>${r.pointer}</code></td>
               <td>${r.title}${r.ref ? html` <span class="muted">(${r.ref})</span>` : ''}</td>
-              <td><code>${r.type}</code></td>
+              <td data-label="类型 Type"><code>${r.type}</code></td>
               <td>
                 ${r.required ? html`<span class="badge ok">必填 <span class="en">required</span></span>` : html`<span class="muted">选填 <span class="en">optional</span></span>`}
                 ${r.conditional ? html`<span class="badge">条件 <span class="en">conditional</span></span>` : ''}
               </td>
 
-              <td>${r.personal ? html`<span class="badge warn">${r.personal}</span>` : ''}</td>
-              <td>${r.division ?? ''}</td>
-              <td class="constraints">${r.constraints.map((c) => html`<code>${c}</code> `)}</td>
+              <td data-label="个人信息 x-personal">
+                ${r.personal ? html`<span class="badge warn">${r.personal}</span>` : ''}
+              </td>
+              <td data-label="区划表 Division">${r.division ?? ''}</td>
+              <td class="constraints across" data-label="约束 Constraints">
+                ${r.constraints.map((c) => html`<code>${c}</code> `)}
+              </td>
             </tr>`,
         )}
       </tbody>
@@ -334,7 +342,7 @@ function examplesSection(registry: SchemaRegistry, code: string, version: number
     )}
     <h3>${label(`无效示例（${invalid.length}）`, 'Invalid')}</h3>
     <div class="table-wrap">
-      <table id="invalid-examples">
+      <table id="invalid-examples" class="stacked">
         <thead>
           <tr>
             <th>字段 <span class="en">Pointer</span></th>
@@ -346,9 +354,9 @@ function examplesSection(registry: SchemaRegistry, code: string, version: number
           ${invalid.map(
             (e, i) =>
               html`<tr>
-                <td><code>${e.pointer}</code></td>
-                <td><code>${e.keyword}</code></td>
-                <td>
+                <td class="across"><code>${e.pointer}</code></td>
+                <td data-label="规则 Keyword"><code>${e.keyword}</code></td>
+                <td class="across">
                   <details data-example="invalid-${i}">
                     <summary>查看 <span class="en">show</span></summary>
                     ${json(e.envelope)}

@@ -10,6 +10,7 @@ import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { launchBrowser, PHONE, DESKTOP, type TestBrowser } from './support/browser.ts';
 import { pasteText } from './support/paste-text.ts';
+import { inViewport, scrolledSideways } from './support/page-measures.ts';
 
 let author: TestBrowser;
 let reviewer: TestBrowser;
@@ -107,6 +108,8 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await author.shot('catalogue-05-draft-diff');
     await page.click('#draft-validate');
     await page.locator('#draft-validation #check-result[data-ok="true"]').waitFor();
+    // Validate lands on its answer, a whole editor below the page's top, not back at the top.
+    expect(await inViewport(page, '#draft-validation h2')).toBe(true);
     await page.click('#draft-submit');
     await page.locator('[data-draft-status="in-review"]').first().waitFor();
     expect(await page.locator('#own-draft').count()).toBe(1);
@@ -139,6 +142,8 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await reviewer.shot('catalogue-07-review-queue');
     await row.locator('a').click();
     await page.locator('#compat-changes').waitFor();
+    // A compatible change (an optional field): no breaking warning beside the button.
+    expect(await page.locator('#approve-breaking').count()).toBe(0);
     await reviewer.shot('catalogue-08-review-draft');
     await page.click('#draft-approve');
     await page.locator('#published').waitFor();
@@ -207,7 +212,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await reviewer.shot('catalogue-10-readonly-draft');
   });
 
-  it('shows the working-day calendars and fits a phone', async () => {
+  it('shows the working-day calendars and fits a phone: neither a page nor a table (the catalogue list, the field table, the invalid examples, the compatibility report, the drafts) scrolls sideways at 390 px', async () => {
     const { page } = author;
     await page.goto(`${base}/console/catalogue/calendars`);
     await page.locator('#calendar-year').waitFor();
@@ -217,12 +222,10 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
       ['/console/catalogue', 'catalogue-12-phone-list'],
       ['/console/catalogue/items/SW-005', 'catalogue-13-phone-item'],
       [new URL(draftUrl).pathname, 'catalogue-14-phone-draft'],
+      ['/console/catalogue/drafts', 'catalogue-15-phone-drafts'],
     ] as const) {
       await page.goto(`${base}${path}`);
-      expect(
-        await page.evaluate<number>('document.documentElement.scrollWidth'),
-        path,
-      ).toBeLessThanOrEqual(PHONE.width);
+      expect(await scrolledSideways(page), path).toEqual([]);
       await author.shot(name);
     }
     await page.setViewportSize(DESKTOP);

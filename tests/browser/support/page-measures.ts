@@ -240,3 +240,17 @@ export function inViewport(page: Page, selector: string): Promise<boolean> {
     selector,
   );
 }
+
+/**
+ * What scrolls sideways: the page, or a table's box (.table-wrap), wider than what shows it —
+ * "table-id scroll>client" (the page: "html …"). A table that scrolls inside its box keeps its
+ * last columns out of sight as surely as a page that does.
+ */
+export function scrolledSideways(page: Page): Promise<string[]> {
+  return run(
+    page,
+    `return [document.documentElement, ...document.querySelectorAll('.table-wrap')]
+      .filter((el) => el.scrollWidth > el.clientWidth)
+      .map((el) => (el.querySelector('table')?.id || el.localName) + ' ' + el.scrollWidth + '>' + el.clientWidth);`,
+  );
+}
