@@ -5,7 +5,8 @@
 // in to the second, approves it from the review queue; both processes then serve version 2 within
 // a second. The item page says who published it and from which draft, and the draft's audit
 // entries say who changed and who approved it, at 1280 px and at 390 px without sideways
-// scrolling. Screenshots: tests/browser/screenshots/publish-two-gateways-*.png.
+// scrolling. The change is breaking (a pattern added): Approve and publish says so beside it, with
+// what that means for portals pinned to v1. Screenshots: tests/browser/screenshots/publish-two-gateways-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
@@ -15,6 +16,7 @@ import { startGatewayProcess, type GatewayProcess } from '../support/gateway-pro
 import { uniquePrefix, waitFor } from '../support/redis.ts';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
 import { pasteText } from './support/paste-text.ts';
+import { inViewport, scrolledSideways as sideways } from './support/page-measures.ts';
 
 let first: GatewayProcess;
 let second: GatewayProcess;
@@ -62,14 +64,6 @@ async function served(gateway: GatewayProcess): Promise<Served> {
   return (await client.request<Served>('GET', '/v1/catalogue/items/GA-001')).body;
 }
 
-/** Scrolled sideways: the page or a table's box wider than what shows it. */
-const sideways = (page: Page) =>
-  page.evaluate<string[]>(
-    `[document.documentElement, ...document.querySelectorAll('.table-wrap')]
-      .filter((el) => el.scrollWidth > el.clientWidth)
-      .map((el) => (el.querySelector('table')?.id || el.localName) + ' ' + el.scrollWidth + '>' + el.clientWidth)`,
-  );
-
 /** operator-dev on the first gateway: a new optional field and a longer maxLength, submitted. */
 async function draftAndSubmit() {
   const { page } = author;
@@ -103,6 +97,29 @@ async function draftAndSubmit() {
   await author.shot('publish-two-gateways-01-submitted');
 }
 
+/**
+ * The draft adds a pattern (breaking): beside Approve and publish, at 1280 and at 390 px, the
+ * approver reads that it is breaking and what it means for portals — v1 accepted until its sunset
+ * (GW_CATALOGUE_SUNSET_DAYS, 90 by default), then refused — in sight with the button, which is
+ * described by it; the draft page (its compatibility report) does not scroll sideways.
+ */
+async function breakingSaidBesideApprove(page: Page) {
+  for (const size of [DESKTOP, PHONE]) {
+    await page.setViewportSize(size);
+    const warning = page.locator('#approve-breaking');
+    expect(await warning.innerText()).toMatch(
+      /不兼容变更[\s\S]*v1[\s\S]*90 天[\s\S]*GW_ITEM_VERSION_RETIRED[\s\S]*v2/,
+    );
+    expect(await page.getAttribute('#draft-approve', 'aria-describedby')).toBe('approve-breaking');
+    await page.locator('#draft-approve').scrollIntoViewIfNeeded();
+    expect(await inViewport(page, '#approve-breaking'), `${size.width}`).toBe(true);
+    expect(await inViewport(page, '#draft-approve'), `${size.width}`).toBe(true);
+    expect(await sideways(page), `${size.width}`).toEqual([]);
+    await reviewer.shot(`publish-two-gateways-02-approve-breaking-${size.width}`, 'css');
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
 /** operator-dev-2 on the second gateway approves; both gateways serve version 2 within a second. */
 async function approveOnTheOther() {
   const { page } = reviewer;
@@ -111,6 +128,7 @@ async function approveOnTheOther() {
   await page.locator(`tr[data-draft="${draftId}"] a`).click();
   await page.locator('#compat-changes').waitFor();
   await reviewer.shot('publish-two-gateways-02-review');
+  await breakingSaidBesideApprove(page);
   await page.click('#draft-approve');
   await page.locator('#published').waitFor();
   await waitFor(
@@ -138,16 +156,8 @@ describe('a schema change published from the console', () => {
       const v2 = page.locator('#item-versions tr[data-version="2"]');
       expect(await v2.innerText()).toContain('operator-dev-2');
       await author.shot(`publish-two-gateways-03-item-${size.width}`, 'css');
-      // At phone width the field and invalid-example tables still scroll inside their boxes
-      // (README.md#operator-console, known gaps); at a desktop's width every table fits.
-      expect(
-        (await sideways(page)).filter(
-          (box) =>
-            size === DESKTOP ||
-            (!box.startsWith('schema-fields') && !box.startsWith('invalid-examples')),
-        ),
-        `${size.width}`,
-      ).toEqual([]);
+      // The field and invalid-example tables too: at 390 px they stack (they scrolled sideways).
+      expect(await sideways(page), `${size.width}`).toEqual([]);
       await v2.locator(`a[data-draft="${draftId}"]`).click();
       await page.click('#draft-audit');
       await page.waitForURL(/\/console\/audit\?target=/);
