@@ -356,7 +356,7 @@ function examplesSection(registry: SchemaRegistry, code: string, version: number
               html`<tr>
                 <td class="across"><code>${e.pointer}</code></td>
                 <td data-label="规则 Keyword"><code>${e.keyword}</code></td>
-                <td class="across">
+                <td class="envelope across">
                   <details data-example="invalid-${i}">
                     <summary>查看 <span class="en">show</span></summary>
                     ${json(e.envelope)}

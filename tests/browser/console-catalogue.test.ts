@@ -65,7 +65,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await author.shot('catalogue-02-filtered');
   });
 
-  it('shows SW-005 with versions, its field table and examples', async () => {
+  it('shows SW-005 with versions, its field table and examples, an invalid example’s envelope opened in most of the table’s width', async () => {
     const { page } = author;
     await page.click('tr[data-item="SW-005"] a');
     await page.waitForURL(`${base}/console/catalogue/items/SW-005`);
@@ -73,6 +73,14 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
       '项目所在地',
     );
     expect(await page.locator('#item-versions tr[data-version]').count()).toBe(1);
+    // An invalid example's envelope, opened, reads in most of the card's width, not in a slot.
+    await page.click('[data-example="invalid-0"] summary');
+    const [envelope, table] = await Promise.all(
+      ['[data-example="invalid-0"] pre', '#invalid-examples'].map(
+        async (selector) => (await page.locator(selector).boundingBox())!.width,
+      ),
+    );
+    expect(envelope!).toBeGreaterThan(table! / 2);
     await author.shot('catalogue-03-item');
   });
 
