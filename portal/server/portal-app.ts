@@ -102,7 +102,7 @@ export function createPortalApp(deps: PortalDeps): Express {
     portalPagesOnly((req, res) => {
       if (req.path === '/login') res.type('html').send(loginPage(pages, '请从本站登录页登录'));
       else res.type('text').send('请求并非来自本站页面，已拒绝');
-    }),
+    }, config.publicUrl),
   );
   app.use(
     loginRoutes({

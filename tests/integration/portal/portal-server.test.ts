@@ -3,7 +3,7 @@
 // them with this portal's secret, and what the portal puts in the envelope it signs — the session's
 // enterprise as applicant, the project as handling region, its own callback URL, one
 // Idempotency-Key per form submission.
-import type { IncomingMessage } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { loadPortalConfig, PortalConfigError } from '../../../portal/server/portal-config.ts';
@@ -97,6 +97,54 @@ describe('logging in', () => {
     ];
     for (const headers of accepted)
       expect((await loginWith(headers)).status, JSON.stringify(headers)).toBe(303);
+  });
+
+  it("behind a proxy that rewrites Host, accepts a login whose Origin is exactly PORTAL_PUBLIC_URL's origin and refuses a look-alike (other port, other scheme, suffix domain) with 403", async () => {
+    const proxied = await startPortal({
+      config: testPortalConfig({
+        PORTAL_GATEWAY_URL: gw.url,
+        PORTAL_PUBLIC_URL: 'https://portal.tax.example:8443/',
+      }),
+    });
+    try {
+      // What the proxy forwards: the browser's Origin and no Sec-Fetch-Site (a browser without
+      // Fetch Metadata), under the Host the proxy rewrote to its upstream's.
+      const proxiedLogin = (origin: string) =>
+        new Promise<number>((resolve, reject) => {
+          const body = form({ login: 'shudao', password: 'shudao-2026' });
+          const req = request(
+            `${proxied.url}/login`,
+            {
+              method: 'POST',
+              headers: {
+                Host: 'upstream.internal:9000',
+                Origin: origin,
+                'Content-Type': 'application/x-www-form-urlencoded',
+                'Content-Length': Buffer.byteLength(body),
+              },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            },
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      expect(await proxiedLogin('https://portal.tax.example:8443')).toBe(303);
+      for (const origin of [
+        'https://portal.tax.example',
+        'https://portal.tax.example:8444',
+        'http://portal.tax.example:8443',
+        'https://evil-portal.tax.example:8443',
+        'https://portal.tax.example.evil.example:8443',
+        'https://tax.example:8443',
+        'null',
+      ])
+        expect(await proxiedLogin(origin), origin).toBe(403);
+    } finally {
+      await proxied.stop();
+    }
   });
 
   it("refuses an API call with the session's cookie and CSRF token from another origin: 403 PORTAL_FOREIGN_ORIGIN", async () => {
