@@ -10,9 +10,18 @@
 // form, whose 确认缴款 then kept the form in that tab's storage again. So a sign-out is told to
 // the portal's other tabs, and each signed-in page leaves for the login page at once (replacing
 // itself in the tab's history: back does not bring it again). The login page has nothing to leave.
+//
+// Only a sign-out that happened is told: one refused (a stale page's CSRF token answers 403) left
+// the session alive, yet the other tabs, told as 退出 was pressed, had gone to the login page. So
+// the server's answer to a sign-out that ended the session sends to `/login?signed-out`
+// (login-routes.ts), and the login page so reached tells the other tabs, then drops the marker
+// from its address (a reload tells nobody again). Only when a page of the portal sent it there:
+// another site's link to /login?signed-out (no referrer from this origin) tells nothing.
 const channel =
   typeof BroadcastChannel === 'function' ? new BroadcastChannel('portal-sign-out') : undefined;
 const forms = document.querySelectorAll('form.logout');
+/** The login page's query marker when a sign-out's answer sent it there (login-routes.ts). */
+const SIGNED_OUT_MARKER = 'signed-out';
 
 for (const form of forms) {
   form.addEventListener('submit', () => {
@@ -23,8 +32,23 @@ for (const form of forms) {
         // Storage the browser refuses holds nothing to clear.
       }
     }
-    channel?.postMessage('signed-out');
   });
+}
+
+const reached = new URL(location.href);
+if (reached.pathname === '/login' && reached.searchParams.has(SIGNED_OUT_MARKER)) {
+  reached.searchParams.delete(SIGNED_OUT_MARKER);
+  history.replaceState(history.state, '', reached.pathname + reached.search + reached.hash);
+  if (sentFromPortal()) channel?.postMessage('signed-out');
+}
+
+/** Whether a page of this origin sent this one here (Referrer-Policy: same-origin). */
+function sentFromPortal() {
+  try {
+    return new URL(document.referrer).origin === location.origin;
+  } catch {
+    return false; // no referrer
+  }
 }
 
 if (channel && forms.length > 0) {

@@ -44,6 +44,9 @@ export function loginPage(pages: Pages, error = '', next = '/'): string {
  */
 export const SIGNED_OUT_CLEARS = '"cache", "storage"';
 
+/** Where a sign-out's answer sends: the login page, marked for sign-out.js to tell other tabs. */
+export const SIGNED_OUT_LOGIN = '/login?signed-out';
+
 export function loginRoutes(deps: LoginDeps): Router {
   const router = Router();
   const page = (error = '', next = '/') => loginPage(deps.pages, error, next);
@@ -99,7 +102,9 @@ export function loginRoutes(deps: LoginDeps): Router {
       }
       res.setHeader('Set-Cookie', sessionCookie(undefined, deps.secureCookies));
       res.setHeader('Clear-Site-Data', SIGNED_OUT_CLEARS);
-      res.redirect(303, '/login');
+      // The marker has the login page tell the taxpayer's other tabs (sign-out.js): only now that
+      // the session ended, never for a refused sign-out.
+      res.redirect(303, SIGNED_OUT_LOGIN);
     },
   );
 

@@ -226,3 +226,52 @@ describe('退出 with the taxpayer’s other tabs open', () => {
     }
   }, 90_000);
 });
+
+describe('退出 refused with the taxpayer’s other tabs open', () => {
+  it('leaves the other tabs where they were when the sign-out is refused (a stale page’s CSRF token answered 403), and signs them out once a sign-out succeeds', async () => {
+    const { page, context } = browser;
+    await context.clearCookies();
+    // The sign-out tab holds a page of an earlier session: its form carries that session's token.
+    const signOutTab = await context.newPage();
+    try {
+      await signOutTab.goto(`${portal}/login`);
+      await signOutTab.fill('#login', 'shudao');
+      await signOutTab.fill('#password', 'shudao-2026');
+      await signOutTab.click('button[type=submit]');
+      await signOutTab.waitForURL(`${portal}/`);
+      // Logging in again in the other tab ends that session and opens another.
+      await page.goto(`${portal}/login`);
+      await logInAs('shudao', 'shudao-2026');
+      await page.waitForURL(`${portal}/`);
+
+      // What the other tab hears on the sign-out channel, in order with the test's own steps.
+      const steps: string[] = [];
+      await page.exposeBinding('heardSignOut', (_source, message: string) => {
+        steps.push(`heard ${message}`);
+      });
+      await page.addInitScript({
+        content: `new BroadcastChannel('portal-sign-out').addEventListener('message', (event) =>
+          window.heardSignOut(String(event.data)));`,
+      });
+      await page.reload();
+      expect(await page.textContent('.who')).toBe('四川蜀道路桥建设有限公司');
+
+      const refused = signOutTab.waitForResponse(`${portal}/logout`);
+      await signOutTab.click('.logout button');
+      expect((await refused).status()).toBe(403);
+      await signOutTab.locator('body', { hasText: '页面已过期' }).waitFor();
+      steps.push('refused');
+      expect(page.url()).toBe(`${portal}/`);
+      expect(await page.textContent('.who')).toBe('四川蜀道路桥建设有限公司');
+
+      // A sign-out from a fresh page ends the session, and only then is the other tab told.
+      await signOutTab.goto(`${portal}/`);
+      await signOutTab.click('.logout button');
+      await signOutTab.waitForURL(`${portal}/login`);
+      await page.waitForURL(`${portal}/login`);
+      expect(steps).toEqual(['refused', 'heard signed-out']);
+    } finally {
+      await signOutTab.close();
+    }
+  }, 90_000);
+});

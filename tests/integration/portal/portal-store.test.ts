@@ -279,13 +279,13 @@ describe('sessions in Redis', () => {
     });
   }
 
-  it("removes a session from Redis at logout, through the page's own sign-out form, and asks the browser to clear the origin's cache and storage in every tab", async () => {
+  it("removes a session from Redis at logout, through the page's own sign-out form, asks the browser to clear the origin's cache and storage in every tab, and sends to the login page marked signed-out", async () => {
     const s = await client.session('shudao');
     const key = keys.session(idOf(s));
     expect(await redis.exists(key)).toBe(1);
     const out = await signOutForm(s);
     expect(out.status).toBe(303);
-    expect(out.headers.get('location')).toBe('/login');
+    expect(out.headers.get('location')).toBe('/login?signed-out');
     expect(out.headers.get('clear-site-data')).toBe('"cache", "storage"');
     expect(await redis.exists(key)).toBe(0);
     expect((await home(s)).status).toBe(303);
