@@ -44,6 +44,23 @@ async function shudaoFillsPayForm(amount: string): Promise<void> {
 /** A project name only shudao's typed form holds. */
 const DRAFTED_PROJECT = '师宗县城乡道路改造工程（二期）';
 
+/**
+ * shudao types a form and presses 确认缴款, whose answer never comes: the tab keeps the typed form
+ * in its storage (pay-draft.js), with DRAFTED_PROJECT in it.
+ */
+async function shudaoKeepsUnsentPayForm(amount: string): Promise<void> {
+  const { page } = browser;
+  await shudaoFillsPayForm(amount);
+  await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
+  await page.route(`${portal}/api/payments`, (route) => route.abort('connectionrefused'));
+  await page.click('#submit-payment');
+  await page.locator('#form-problems', { hasText: '可再次确认缴款' }).waitFor();
+  await page.unrouteAll();
+  expect(await page.evaluate(() => sessionStorage.getItem('portal-pay-draft'))).toContain(
+    DRAFTED_PROJECT,
+  );
+}
+
 /** shudao logs in from /pay, fills the form and presses 确认缴款 after the session ended. */
 async function typeThenLoseSession(amount: string): Promise<void> {
   const { page, context } = browser;
@@ -146,16 +163,7 @@ describe('the payment form reloaded while 确认缴款 awaits its answer', () =>
 describe('退出 on a shared computer', () => {
   it('leaves nothing of the taxpayer in the tab: no kept form in storage, no page on the back button, and the next login opens its own empty form', async () => {
     const { page } = browser;
-    // A 确认缴款 whose answer never came keeps the typed form in the tab (pay-draft.js).
-    await shudaoFillsPayForm('555.05');
-    await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
-    await page.route(`${portal}/api/payments`, (route) => route.abort('connectionrefused'));
-    await page.click('#submit-payment');
-    await page.locator('#form-problems', { hasText: '可再次确认缴款' }).waitFor();
-    await page.unrouteAll();
-    expect(await page.evaluate(() => sessionStorage.getItem('portal-pay-draft'))).toContain(
-      DRAFTED_PROJECT,
-    );
+    await shudaoKeepsUnsentPayForm('555.05');
 
     await page.goto(`${portal}/`);
     expect(await page.textContent('.who')).toBe('四川蜀道路桥建设有限公司');
@@ -184,16 +192,7 @@ describe('退出 on a shared computer', () => {
 describe('退出 with the taxpayer’s other tabs open', () => {
   it('signs the other tabs out too: a tab holding a kept payment form loses it from storage, leaves for the login page at once, and neither back nor reload shows the taxpayer again', async () => {
     const { page, context } = browser;
-    // This tab holds a typed form, kept by a 确认缴款 whose answer never came (pay-draft.js).
-    await shudaoFillsPayForm('666.06');
-    await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
-    await page.route(`${portal}/api/payments`, (route) => route.abort('connectionrefused'));
-    await page.click('#submit-payment');
-    await page.locator('#form-problems', { hasText: '可再次确认缴款' }).waitFor();
-    await page.unrouteAll();
-    expect(await page.evaluate(() => sessionStorage.getItem('portal-pay-draft'))).toContain(
-      DRAFTED_PROJECT,
-    );
+    await shudaoKeepsUnsentPayForm('666.06');
 
     // The taxpayer signs out in another tab of the same browser.
     const signOutTab = await context.newPage();
