@@ -10,7 +10,7 @@ import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { launchBrowser, PHONE, DESKTOP, type TestBrowser } from './support/browser.ts';
 import { pasteText } from './support/paste-text.ts';
-import { inViewport, scrolledSideways } from './support/page-measures.ts';
+import { inViewport, scrolledSideways, smallTargets } from './support/page-measures.ts';
 
 let author: TestBrowser;
 let reviewer: TestBrowser;
@@ -220,7 +220,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await reviewer.shot('catalogue-10-readonly-draft');
   });
 
-  it('shows the working-day calendars and fits a phone: neither a page nor a table (the catalogue list, the field table, the invalid examples, the compatibility report, the drafts) scrolls sideways at 390 px', async () => {
+  it('shows the working-day calendars and fits a phone: neither a page nor a table (the catalogue list, the field table, the invalid examples, the compatibility report, the drafts) scrolls sideways at 390 px, and every link and button there is a 24 px target or spaced (WCAG 2.5.8)', async () => {
     const { page } = author;
     await page.goto(`${base}/console/catalogue/calendars`);
     await page.locator('#calendar-year').waitFor();
@@ -234,6 +234,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     ] as const) {
       await page.goto(`${base}${path}`);
       expect(await scrolledSideways(page), path).toEqual([]);
+      expect(await smallTargets(page), path).toEqual([]);
       await author.shot(name);
     }
     await page.setViewportSize(DESKTOP);

@@ -254,3 +254,43 @@ export function scrolledSideways(page: Page): Promise<string[]> {
       .map((el) => (el.querySelector('table')?.id || el.localName) + ' ' + el.scrollWidth + '>' + el.clientWidth);`,
   );
 }
+
+/**
+ * Links and buttons a finger may miss (WCAG 2.2 2.5.8, target size minimum): each rendered `a`,
+ * `button` and `summary` under `minimum` px tall or wide, unless it is spaced — a circle of
+ * `minimum` px across, centred on it, touches no other target's box — or sits in a sentence
+ * (its block has words of its own beside its links, not just "·" between them).
+ * "tag#id text: width×height px".
+ */
+export function smallTargets(page: Page, minimum = 24): Promise<string[]> {
+  return run(
+    page,
+    `const targets = [...document.body.querySelectorAll('a, button, summary')].filter((e) => e.getClientRects().length > 0);
+    const boxes = targets.map((e) => e.getBoundingClientRect());
+    const inSentence = (e) => {
+      if (getComputedStyle(e).display !== 'inline') return false;
+      const block = e.parentElement.closest('p, li, td, th, dd, div, section');
+      let words = block.textContent;
+      for (const link of block.querySelectorAll('a, button')) words = words.replace(link.textContent, '');
+      return words.replace(/[\\s·|,，、()（）]/g, '') !== '';
+    };
+    const small = (box) => box.height < arg - 0.5 || box.width < arg - 0.5;
+    const centre = (box) => [(box.left + box.right) / 2, (box.top + box.bottom) / 2];
+    // Whether the circle on box a reaches box b, or b's own circle when b is small too.
+    const reaches = (a, b) => {
+      const [x, y] = centre(a);
+      if (small(b)) return Math.hypot(x - centre(b)[0], y - centre(b)[1]) < arg;
+      const dx = Math.max(b.left - x, 0, x - b.right), dy = Math.max(b.top - y, 0, y - b.bottom);
+      return Math.hypot(dx, dy) < arg / 2;
+    };
+    const out = [];
+    targets.forEach((e, i) => {
+      const box = boxes[i];
+      if (!small(box) || inSentence(e)) return;
+      if (!boxes.some((other, j) => j !== i && reaches(box, other))) return;
+      out.push(e.localName + (e.id ? '#' + e.id : '') + ' ' + e.textContent.trim().replace(/\\s+/g, ' ').slice(0, 20) + ': ' + Math.round(box.width) + '×' + Math.round(box.height) + ' px');
+    });
+    return out;`,
+    minimum,
+  );
+}
