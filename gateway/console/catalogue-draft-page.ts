@@ -88,6 +88,23 @@ function draftBody(
       </dl>
     </section>
     ${
+      // A rejected draft cannot be edited or submitted again: its next step is a new draft with
+      // its text, to fix what the reason says (catalogue-draft-pages.ts, /drafts/new?from=).
+      draft.status === 'rejected' && can(res, 'catalogue:edit')
+        ? html`<p class="notice warn" id="draft-again-step">
+            已退回的草稿不能再修改或提交；可用它的内容新建一份草稿，按退回理由修改后再提交
+            <span class="en"
+              >A rejected draft cannot be changed or submitted again; start a new one from its text,
+              fix what the reason says and submit that</span
+            >
+            ·
+            <a id="draft-again" href="/console/catalogue/drafts/new?from=${id}"
+              >以此为基础新建草稿 <span class="en">Draft again from it</span></a
+            >
+          </p>`
+        : ''
+    }
+    ${
       editable
         ? html`${editorForm(
               res,

@@ -21,6 +21,7 @@ import { draftPage, draftStatusFilter, draftStatusQuery } from './catalogue-draf
 import { draftPageSender, publishedNotice } from './catalogue-draft-page.ts';
 import { draftReviewRoutes } from './catalogue-draft-review-routes.ts';
 import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
+import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
 import { queryText } from './forms.ts';
 import { html } from './html.ts';
@@ -95,11 +96,45 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
     },
   );
 
-  // A new item or calendar year: an empty editor, posted to create.
+  // A new item or calendar year: an empty editor, posted to create. With ?from=<draft id>, a
+  // rejected draft's text, item code, base version and note, so its author can fix what the
+  // reviewer said and submit again (a rejected draft itself stays as it was decided).
   router.get(
     '/catalogue/drafts/new',
     requireRight(deps, 'catalogue:edit', 'catalogue.draft.create'),
-    (req, res) => {
+    async (req, res) => {
+      const from = queryText(req.query, 'from', 40);
+      if (from) {
+        const rejected = await loadDraft(deps, res, from);
+        if (rejected.status !== 'rejected')
+          throw new ConsoleError(
+            409,
+            `草稿 ${rejected.draftId} 未被退回，无需重新起草`,
+            `Draft ${rejected.draftId} was not rejected: there is nothing to draft again`,
+          );
+        sendPage(
+          res,
+          page(res, {
+            title: '以退回的草稿新建',
+            en: 'Draft again from a rejected draft',
+            active: 'catalogue',
+            body: editorForm(
+              res,
+              '/console/catalogue/drafts',
+              {
+                kind: rejected.kind,
+                ...(rejected.itemCode
+                  ? { itemCode: rejected.itemCode, baseVersion: rejected.baseVersion }
+                  : {}),
+                note: rejected.note,
+                document: pretty(rejected.kind === 'calendar' ? rejected.calendar : rejected.item),
+              },
+              html`创建草稿 <span class="en">Create draft</span>`,
+            ),
+          }),
+        );
+        return;
+      }
       const kind = queryText(req.query, 'kind', 20) === 'calendar' ? 'calendar' : 'item';
       const year = new Date(deps.services.now().getTime() + 8 * 3_600_000).getUTCFullYear() + 1;
       const template =

@@ -239,4 +239,44 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     }
     await page.setViewportSize(DESKTOP);
   });
+
+  it('a rejected draft offers its author a new draft pre-filled with its text, item code and note, which saves as a new draft', async () => {
+    const { page } = author;
+    await page.goto(`${base}/console/catalogue/items/SW-005`);
+    await page.click('#draft-start');
+    await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
+    const rejectedUrl = page.url();
+    await page.locator('#check-result[data-ok="true"]').waitFor();
+    const doc = await editorDocument(page);
+    doc.schema.properties.memo = { title: '附言', type: 'string', maxLength: 50 };
+    await pasteText(page, '#draft-document', JSON.stringify(doc, null, 2));
+    await page.locator('#compat-changes').getByText('/payload/memo').waitFor();
+    await page.fill('#draft-note', '增加附言字段');
+    await page.click('#draft-save');
+    await page.locator('#saved').waitFor();
+    await page.click('#draft-validate');
+    await page.locator('#draft-validation #check-result[data-ok="true"]').waitFor();
+    await page.click('#draft-submit');
+    await page.locator('[data-draft-status="in-review"]').first().waitFor();
+
+    await reviewer.page.click('#sign-out');
+    await signIn(reviewer.page, 'operator-dev-2');
+    await reviewer.page.goto(rejectedUrl);
+    await reviewer.page.fill('#reject-reason', '附言应限 20 字');
+    await reviewer.page.click('#draft-reject');
+    await reviewer.page.locator('[data-draft-status="rejected"]').first().waitFor();
+
+    await page.goto(rejectedUrl);
+    await page.click('#draft-again');
+    await page.waitForURL(/\/console\/catalogue\/drafts\/new\?from=[0-9A-Za-z]+$/);
+    expect(await editorDocument(page)).toEqual(doc);
+    expect(await page.inputValue('#draft-item-code')).toBe('SW-005');
+    expect(await page.inputValue('#draft-note')).toBe('增加附言字段');
+    await author.shot('catalogue-16-draft-again');
+    await page.click('#draft-save');
+    await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
+    expect(page.url()).not.toBe(rejectedUrl);
+    expect(await page.locator('#draft-status [data-draft-status="draft"]').count()).toBe(1);
+    expect(await editorDocument(page)).toEqual(doc);
+  }, 60_000);
 });
