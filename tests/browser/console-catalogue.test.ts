@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { launchBrowser, PHONE, DESKTOP, type TestBrowser } from './support/browser.ts';
+import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
 import { inViewport, scrolledSideways, smallTargets } from './support/page-measures.ts';
 
@@ -251,13 +252,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     doc.schema.properties.memo = { title: '附言', type: 'string', maxLength: 50 };
     await pasteText(page, '#draft-document', JSON.stringify(doc, null, 2));
     await page.locator('#compat-changes').getByText('/payload/memo').waitFor();
-    await page.fill('#draft-note', '增加附言字段');
-    await page.click('#draft-save');
-    await page.locator('#saved').waitFor();
-    await page.click('#draft-validate');
-    await page.locator('#draft-validation #check-result[data-ok="true"]').waitFor();
-    await page.click('#draft-submit');
-    await page.locator('[data-draft-status="in-review"]').first().waitFor();
+    await authorSubmitsDraft(page, '增加附言字段');
 
     await reviewer.page.click('#sign-out');
     await signIn(reviewer.page, 'operator-dev-2');

@@ -15,6 +15,7 @@ import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { uniquePrefix, waitFor } from '../support/redis.ts';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
 import { inViewport, scrolledSideways as sideways } from './support/page-measures.ts';
 
@@ -87,13 +88,7 @@ async function draftAndSubmit() {
   await pasteText(page, '#draft-document', JSON.stringify(doc, null, 2));
   await page.locator('#check-result[data-ok="true"]').waitFor();
   expect(await page.locator('#compat-changes').innerText()).toContain('/payload/remark');
-  await page.fill('#draft-note', '增加备注字段，民族最长 20 字');
-  await page.click('#draft-save');
-  await page.locator('#saved').waitFor();
-  await page.click('#draft-validate');
-  await page.locator('#draft-validation #check-result[data-ok="true"]').waitFor();
-  await page.click('#draft-submit');
-  await page.locator('[data-draft-status="in-review"]').first().waitFor();
+  await authorSubmitsDraft(page, '增加备注字段，民族最长 20 字');
   await author.shot('publish-two-gateways-01-submitted');
 }
 
