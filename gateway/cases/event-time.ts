@@ -13,6 +13,7 @@ import type { CaseEvent } from './case-event.ts';
  * server's unkept clock by seconds to a few minutes.
  */
 export const EVENT_CLOCK_ALLOWANCE_MS = 5 * 60_000;
+const ALLOWANCE_MINUTES = EVENT_CLOCK_ALLOWANCE_MS / 60_000;
 
 export function eventTimeProblems(event: Pick<CaseEvent, 'at'>, now: Date): FieldProblem[] {
   const at = Date.parse(event.at);
@@ -20,8 +21,8 @@ export function eventTimeProblems(event: Pick<CaseEvent, 'at'>, now: Date): Fiel
   return [
     {
       path: '/at',
-      message: `must not lie in the future: ${event.at} is more than 5 minutes after the gateway's clock (${now.toISOString()})`,
-      messageZh: `不得晚于当前时间：${event.at} 比网关时钟（${now.toISOString()}）晚 5 分钟以上`,
+      message: `must not lie in the future: ${event.at} is more than ${ALLOWANCE_MINUTES} minutes after the gateway's clock (${now.toISOString()})`,
+      messageZh: `不得晚于当前时间：${event.at} 比网关时钟（${now.toISOString()}）晚 ${ALLOWANCE_MINUTES} 分钟以上`,
     },
   ];
 }
