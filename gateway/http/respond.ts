@@ -34,15 +34,19 @@ export function handle(handler: Handler): RequestHandler {
 const BODYLESS = new Set([204, 205, 304]);
 
 /**
- * What res.json() sends for a POST or PUT answer with a body whose type no one set, written here:
+ * What res.json() sends for a POST or PUT answer, or a `Cache-Control: no-store` one, with a body
+ * whose type no one set, written here:
  * res.json() looks up three JSON settings, makes `application/json; charset=utf-8` through
  * mime-types and then content-type's parse and format, and asks whether the request is fresh,
  * which only a GET or HEAD can be — for the same status, headers in the same order and bytes
- * (tests/unit/http/respond.test.ts), about 1.5 µs an answer in a loop. Any other answer (a GET, a
- * HEAD, a bodyless status, a type set by the handler) is left to res.json().
+ * (tests/unit/http/respond.test.ts), about 1.5 µs an answer in a loop. A no-store answer is never
+ * fresh: its ETag is for If-Match (a catalogue draft's covers its content and status, not the
+ * validation the answer carries too), and res.json() would answer 304 to a GET whose
+ * If-None-Match meets it. Any other answer (a GET, a HEAD, a bodyless status, a type set by the
+ * handler) is left to res.json().
  */
 function sentJson(req: Request, res: Response, body: unknown): boolean {
-  if (req.method !== 'POST' && req.method !== 'PUT') return false;
+  if (req.method !== 'POST' && req.method !== 'PUT' && !isNoStore(res)) return false;
   if (BODYLESS.has(res.statusCode) || res.hasHeader('content-type')) return false;
   if (res.hasHeader('transfer-encoding')) return false;
   const text = JSON.stringify(body) as string | undefined;
@@ -51,4 +55,9 @@ function sentJson(req: Request, res: Response, body: unknown): boolean {
   res.setHeader('Content-Length', String(Buffer.byteLength(text, 'utf8')));
   res.end(text, 'utf8');
   return true;
+}
+
+function isNoStore(res: Response): boolean {
+  const cacheControl = res.getHeader('cache-control');
+  return typeof cacheControl === 'string' && /(?:^|,)\s*no-store\s*(?:,|$)/i.test(cacheControl);
 }

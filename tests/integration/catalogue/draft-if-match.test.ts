@@ -3,9 +3,11 @@
 // the draft still has that ETag, checked in the same step as the write, so of two saves made on one
 // read exactly one is stored and the other is 412; `*` is any draft; a malformed header is 400;
 // without If-Match the last save wins, as before. Real Redis; the stored draft is read from it.
+import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '../../../gateway/client/gateway-client.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
-import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
+import { devSecret, startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { plainRedis } from '../../support/redis.ts';
 import { servedOpenApi } from '../../support/served-openapi.ts';
 
@@ -161,6 +163,40 @@ describe("a catalogue draft's ETag and If-Match", () => {
     expect(last.status).toBe(200);
     expect(last.headers.get('etag')).toMatch(/^"[^"]+"$/);
     expect(await storedNote(draftId)).toBe('two');
+  });
+
+  it('answers a read with If-None-Match of the current ETag in full (200 with the draft and its latest validation), never 304, since the tag does not cover the validation', async () => {
+    const { draftId, etag } = await newDraft();
+    const validated = await author().request<Json>('POST', `${DRAFTS}/${draftId}/validate`);
+    expect(validated.status, JSON.stringify(validated.body)).toBe(200);
+    // node:http, not fetch: fetch adds Cache-Control: no-cache to a conditional request, which
+    // keeps a server from answering 304; a cache in front of the gateway or curl sends none.
+    const path = `${DRAFTS}/${draftId}`;
+    const headers = {
+      ...signRequest(
+        { clientId: 'operator-dev', secret: devSecret('operator-dev') },
+        { method: 'GET', url: path },
+      ),
+      'If-None-Match': etag,
+    };
+    const res = await new Promise<{ status: number; etag: string; body: string }>(
+      (resolve, reject) => {
+        const req = httpGet(`${gw.url}${path}`, { headers }, (answer) => {
+          let body = '';
+          answer.setEncoding('utf8');
+          answer.on('data', (chunk: string) => (body += chunk));
+          answer.on('end', () =>
+            resolve({ status: answer.statusCode!, etag: String(answer.headers.etag), body }),
+          );
+        });
+        req.on('error', reject);
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(res.etag).toBe(etag);
+    const draft = JSON.parse(res.body) as Json;
+    expect(draft.draftId).toBe(draftId);
+    expect(draft.validation).toBeTruthy();
   });
 
   it('documents the ETag answer header, the If-Match request header and the 412 in the served OpenAPI', async () => {
