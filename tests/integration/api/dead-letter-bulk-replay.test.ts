@@ -12,6 +12,7 @@ import type { RoutedCase } from '../../../gateway/cases/case-record.ts';
 import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { runCli } from '../../support/cli-run.ts';
+import { storeDeadLetters } from '../../support/dead-letters.ts';
 import { waitFor } from '../../support/redis.ts';
 
 const XZ = 'http://xz.bulk-replay.test';
@@ -56,6 +57,9 @@ async function ynDeadLetter(reason: string): Promise<string> {
   ).toBe(true);
   return id;
 }
+
+/** A yn letter for storeDeadLetters (SW-005's example, its move made by the store as ynDeadLetter's). */
+const ynLetter = (reason: string) => ({ adapter: 'yn', reason });
 
 const bulk = (body: unknown, operator = 'operator-dev') =>
   gw
@@ -164,7 +168,10 @@ describe('the bulk replay of dead letters', () => {
   });
 
   it('skips a case another operator replayed while the batch ran, without failing the batch', async () => {
-    for (let i = 0; i < 120; i++) ynGaveUp.push(await ynDeadLetter(GAVE_UP));
+    // One after another, so their order is the order they failed (the batch takes the oldest
+    // first); made by the store, as an outage leaves them, not each through a signed submission.
+    for (let i = 0; i < 120; i++)
+      ynGaveUp.push(...(await storeDeadLetters(gw.services.store, 1, ynLetter(GAVE_UP))));
     const newest = ynGaveUp.at(-1)!;
     const batch = bulk({ adapter: 'yn', kind: 'gave-up', limit: 200 });
     // Once the batch replays its first (oldest) case its list is read: replay its last one now.
@@ -185,8 +192,11 @@ describe('the bulk replay of dead letters', () => {
   });
 
   it('replays every letter of an adapter and kind from the CLI, batch after batch, until none remains', async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < 205; i++) ids.push(await ynDeadLetter('stored submission unreadable: k0'));
+    const ids = await storeDeadLetters(
+      gw.services.store,
+      205,
+      ynLetter('stored submission unreadable: k0'),
+    );
     const out = await runCli(
       ['dead-letters', 'replay', '--adapter', 'yn', '--kind', 'unreadable'],
       {
