@@ -288,12 +288,58 @@ function withTimeout(redis: RedisClient, commandTimeout: number | undefined): Re
 }
 
 /**
- * Resolves once the connection is ready, or rejects after timeoutMs; or at once, with the signal's
- * reason, when `signal` is aborted (a process stopped during its start, shared/process-entry.ts:
- * a pod stopped before Redis came up ends now, not at the start-up timeout). The caller closes the
- * connection either way.
+ * Resolves once the connection is ready (on a cluster, every master's: everyMasterAnswers), or
+ * rejects after timeoutMs; or at once, with the signal's reason, when `signal` is aborted (a
+ * process stopped during its start, shared/process-entry.ts: a pod stopped before Redis came up
+ * ends now, not at the start-up timeout). The caller closes the connection either way.
  */
 export async function waitForRedis(
+  redis: RedisClient,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await waitForReady(redis, timeoutMs, signal);
+  if (redis instanceof Cluster) await everyMasterAnswers(redis, deadline - Date.now(), signal);
+}
+
+/**
+ * A Cluster client is 'ready' once one node gave it the slot map; it connects to each other master
+ * when a command first goes there. The http role's offline queue is off, so while a master's
+ * connection was still being made every command for its slots was refused "Connection is closed"
+ * (a 503 each): a PING to every master makes each connection and waits for it (a node's own
+ * connection queues commands until it is ready), so the first requests find them all ready.
+ * tests/integration/redis-cluster-ready.test.ts.
+ */
+async function everyMasterAnswers(
+  redis: Cluster,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  signal?.throwIfAborted();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new Error(`Redis not reachable within ${timeoutMs} ms: not every master answered`)),
+      Math.max(0, timeoutMs),
+    );
+    onAbort = () => reject(signal!.reason as Error);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([
+      Promise.all(redis.nodes('master').map((node) => sendToNode(node, undefined, 'ping'))),
+      stopped,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function waitForReady(
   redis: RedisClient,
   timeoutMs: number,
   signal?: AbortSignal,
