@@ -17,8 +17,9 @@
 // a disconnect(), resolved once it has ended. stopWaitingForRedis() lets a stopping process end a
 // client and its duplicates (BullMQ's blocking connections) rather than wait for the cluster.
 //
-// The two ioredis internals used — Cluster's private setStatus() and handleCloseEvent() — are used
-// here alone. Checked against ioredis 6.0.0; tests/integration/closable-cluster.test.ts fails if
+// A client asked to close that ioredis leaves in `close` is ended the same way (the constructor's
+// note). The ioredis internals used — Cluster's private setStatus(), handleCloseEvent() and
+// manuallyClosing — are used here alone. Checked against ioredis 6.0.0; tests/integration/closable-cluster.test.ts fails if
 // an upgrade changes them.
 import { Cluster, type Callback, type ClusterNode, type ClusterOptions } from 'ioredis';
 // ioredis's own duplicate() signature, which ours keeps (its answer types follow `replyMapping`).
@@ -26,14 +27,15 @@ import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/Clust
 import type { ReplyMappingFromClusterOptions, ReplyMappingMode } from 'ioredis/built/types.js';
 import { endUnlessReadyFromNowOn } from './closable-redis.ts';
 
-/** Cluster's private methods used (ioredis 6.0.0, `built/cluster/index.js`). */
+/** Cluster's private members used (ioredis 6.0.0, `built/cluster/index.js`). */
 interface ClusterInternals {
   setStatus: (status: string) => void;
   handleCloseEvent: (reason?: Error) => void;
+  manuallyClosing: boolean;
 }
 
 /** States in which ioredis itself ends the client on disconnect(), or already has. */
-const CLOSED_BY_IOREDIS = new Set(['wait', 'close', 'disconnecting', 'end']);
+const CLOSED_BY_IOREDIS = new Set(['wait', 'disconnecting', 'end']);
 
 export class ClosableCluster extends Cluster {
   /** The clients duplicated from this one (BullMQ's blocking connections, a subscriber's). */
@@ -43,9 +45,46 @@ export class ClosableCluster extends Cluster {
   /** Set by stopWaitingForRedis(). */
   #waitsForRedis = true;
 
+  /**
+   * Set by disconnect() without reconnect (quit() too): from then on the client must end. A plain
+   * property, not `#closing`: ioredis's constructor calls connect() (ours) before our fields exist.
+   */
+  private closeAsked?: boolean;
+
   constructor(startupNodes: ClusterNode[], options: ClusterOptions) {
     super(startupNodes, options as ClusterOptionsWithReplyMapping<'legacy'>);
     this.seedNodes = startupNodes;
+    // ioredis emits 'close' a tick after setting it, and its once('close') handleCloseEvent
+    // then ends a manually closed client. A BullMQ worker's blocking connection on a cluster,
+    // disconnected by Worker.close() while ready with three nodes and that listener in place,
+    // was left in `close` with the listener spent and no node, never to emit 'end': BullMQ's
+    // cluster recovery had called connect() meanwhile (connect() below), which started a
+    // connection the close then emptied. Worker.close() waited for ever — 4 runs of 11 of the
+    // BullMQ tests of tests/integration/redis-cluster.test.ts hung, 0 of 18 since. So a client
+    // asked to close that is still `close` once the event has run is ended here.
+    this.on('close', () => {
+      if (this.closeAsked) setImmediate(() => this.#endIfClosed());
+    });
+  }
+
+  /**
+   * A client that has ended and is connected again waits for Redis as before. A connect() while
+   * it is still closing does not undo the close: BullMQ's cluster recovery (6.7.0,
+   * RedisConnection.runWithClusterRecovery) reconnects the blocking connection when its BZPOPMIN
+   * fails, and it fails because Worker.close() is disconnecting it; that Worker.close() waits for
+   * the 'end' the reconnection would never bring.
+   */
+  override connect(): Promise<void> {
+    if (this.status === 'end' || this.status === 'wait') this.closeAsked = false;
+    return super.connect();
+  }
+
+  /** Ends a client asked to close that sits in `close` (ioredis's own ending, run again). */
+  #endIfClosed(): void {
+    if (this.status !== 'close') return;
+    const internals = this as unknown as ClusterInternals;
+    internals.manuallyClosing = true;
+    internals.handleCloseEvent();
   }
 
   /**
@@ -68,8 +107,12 @@ export class ClosableCluster extends Cluster {
    */
   override disconnect(reconnect = false): void {
     const status = this.status;
+    if (!reconnect) this.closeAsked = true;
     super.disconnect(reconnect);
-    if (reconnect || CLOSED_BY_IOREDIS.has(status) || this.nodes().length > 0) return;
+    if (reconnect) return;
+    // Already `close` (its 'close' event run, nothing left to end it): end it now.
+    if (status === 'close') return this.#endIfClosed();
+    if (CLOSED_BY_IOREDIS.has(status) || this.nodes().length > 0) return;
     // Nothing in the pool will end and close it: close it as ioredis closes a client in `wait`
     // (manually closing: status end, offline queue flushed, no reconnect).
     const internals = this as unknown as ClusterInternals;
