@@ -128,6 +128,7 @@ export const CASE_ROUTES = [
         `Event types: ${EVENT_TYPES.join(', ')}. The same event twice is applied once (200, duplicate: true), ` +
         'so an event whose answer was lost (5xx, 429, timeout) is sent again as it was. ' +
         '409 GW_ILLEGAL_TRANSITION: the case is not where the event may start (gateway/README.md#event-transitions). ' +
+        "422 GW_VALIDATION_FAILED at /at: an event dated more than 5 minutes past the gateway's clock or before the case was submitted. " +
         "422 GW_RESULT_INVALID: a result that does not match the item's result schema, a pointer per field; the case does not move. " +
         '404: the case is not on your route.',
       parameters: ['CaseId'],

@@ -1,7 +1,7 @@
 // POST /v1/cases/{caseId}/events (gateway/README.md#province-events): a province client on the
 // case's route reports progress. A result must match the item version's result schema, if it
-// declares one (422 GW_RESULT_INVALID, the case unmoved: event-result.ts), and its `at` must not
-// lie in the future (422 GW_VALIDATION_FAILED: event-time.ts); legal transitions only (409
+// declares one (422 GW_RESULT_INVALID, the case unmoved: event-result.ts), and its `at` must lie
+// neither in the future nor before the case's submission (422 GW_VALIDATION_FAILED: event-time.ts); legal transitions only (409
 // GW_ILLEGAL_TRANSITION); the same event twice is applied once (its content digest is kept with
 // the case); a joint parent advances with its children (gateway/README.md#joint-parent-atomicity). The event itself is applied by apply-event.ts, as a
 // status query's events are.
@@ -42,10 +42,10 @@ export async function recordEvent(
       detail: `Case ${caseId} is a joint case: report events on its children ${record.children.join(', ')}`,
     });
   }
-  // The edge checked the event's grammar; its time against the clock is checked here, with the
-  // gateway's clock the store keeps (event-time.ts).
-  const late = eventTimeProblems(event, deps.store.now());
-  if (late.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { errors: late });
+  // The edge checked the event's grammar; its time against the clock and the submission is
+  // checked here, with the gateway's clock the store keeps (event-time.ts).
+  const mistimed = eventTimeProblems(event, deps.store.now(), record.createdAt);
+  if (mistimed.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { errors: mistimed });
   const problems = eventResultProblems(deps.registry, record, event);
   if (problems.length > 0)
     throw new GatewayError('GW_RESULT_INVALID', {

@@ -19,7 +19,7 @@ export type QueriedStatus =
 export interface StatusQueryOutcome {
   /** Events applied now, in the province's order. */
   applied: string[];
-  /** Events refused: malformed, dated in the future, a result its item's schema refuses, or not allowed from where the case stands. */
+  /** Events refused: malformed, dated in the future or before the submission, a result its item's schema refuses, or not allowed from where the case stands. */
   ignored: number;
 }
 
@@ -43,11 +43,12 @@ export function createStatusQueryRecorder(deps: EventDeps): StatusQueryRecorder 
         // Re-read each time: a move changes what the next event's pause and due time start from.
         const record = await deps.store.get(caseId);
         if (!record || record.kind === 'joint-parent') break;
-        // A result its item's result schema refuses, or a time in the future, is not applied, as
-        // a post of it would be refused (gateway/README.md#province-events).
+        // A result its item's result schema refuses, or a time in the future or before the
+        // submission, is not applied, as a post of it would be refused
+        // (gateway/README.md#province-events).
         if (
           !valid(event) ||
-          eventTimeProblems(event, deps.store.now()).length > 0 ||
+          eventTimeProblems(event, deps.store.now(), record.createdAt).length > 0 ||
           eventResultProblems(deps.registry, record, event).length > 0
         ) {
           outcome.ignored++;

@@ -62,6 +62,10 @@ async function routedSw005(): Promise<string> {
   return res.body.caseId;
 }
 
+/** `2026-12-04T02:00:00.000Z` → `2026-12-04T10:00:00`, the same instant on Beijing's wall clock. */
+const chinaWallClock = (iso: string) =>
+  new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19);
+
 const postEvent = (caseId: string, body: Record<string, unknown>, client = 'province-yn') =>
   gw
     .client(client)
@@ -86,13 +90,16 @@ describe("a province event's time, as gateway/README.md#province-events states i
     },
   );
 
+  // Each written from the gateway's clock when posted: an event may not predate its case.
   it.each([
-    '2026-12-04T10:00:00+08:00',
-    '2026-12-04T02:00:00Z',
-    '2026-12-04T10:00:00.123456+08:00',
-    '2026-12-04t02:00:00z',
-  ])('takes %s, an RFC 3339 time with its offset', async (at) => {
-    const res = await postEvent(await routedSw005(), { type: 'accepted', at });
+    ['2026-12-04T10:00:00+08:00', (t: string) => `${chinaWallClock(t)}+08:00`],
+    ['2026-12-04T02:00:00Z', (t: string) => `${t.slice(0, 19)}Z`],
+    ['2026-12-04T10:00:00.123456+08:00', (t: string) => `${chinaWallClock(t)}.123456+08:00`],
+    ['2026-12-04t02:00:00z', (t: string) => `${t.slice(0, 19)}z`.replace('T', 't')],
+  ])('takes a time like %s, an RFC 3339 time with its offset', async (_, write) => {
+    const caseId = await routedSw005();
+    const at = write(new Date().toISOString());
+    const res = await postEvent(caseId, { type: 'accepted', at });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('IN_PROGRESS');
   });
@@ -108,14 +115,15 @@ describe("a province event's time, as gateway/README.md#province-events states i
 describe('a repeated province event, as gateway/README.md#province-events states it', () => {
   it('takes the same content in another key order as a duplicate, and the event built again with a fresh at as another event', async () => {
     const caseId = await routedSw005();
-    const first = { type: 'in-progress', at: '2026-12-04T10:00:00+08:00', note: '办理中' };
+    const at = `${chinaWallClock(new Date().toISOString())}+08:00`;
+    const first = { type: 'in-progress', at, note: '办理中' };
     expect((await postEvent(caseId, first)).body.duplicate).toBe(false);
-    const reordered = { note: '办理中', at: '2026-12-04T10:00:00+08:00', type: 'in-progress' };
+    const reordered = { note: '办理中', at, type: 'in-progress' };
     expect((await postEvent(caseId, reordered)).body).toMatchObject({
       status: 'IN_PROGRESS',
       duplicate: true,
     });
-    const rebuilt = { ...first, at: '2026-12-04T10:00:05+08:00' };
+    const rebuilt = { ...first, at: new Date().toISOString() };
     expect((await postEvent(caseId, rebuilt)).body.duplicate).toBe(false);
     const view = await gw
       .client('province-yn')
@@ -124,16 +132,20 @@ describe('a repeated province event, as gateway/README.md#province-events states
     expect(progress.map((h) => h.actor)).toEqual(['province-yn', 'province-yn']);
 
     const other = await routedSw005();
-    const accepted = { type: 'accepted', at: '2026-12-04T11:00:00+08:00' };
+    const accepted = { type: 'accepted', at: new Date().toISOString() };
     expect((await postEvent(other, accepted)).body.duplicate).toBe(false);
-    const retried = await postEvent(other, { ...accepted, at: '2026-12-04T11:00:09+08:00' });
+    const retried = await postEvent(other, {
+      ...accepted,
+      at: new Date(Date.parse(accepted.at) + 9_000).toISOString(),
+    });
     expect(retried.status).toBe(409);
     expect(retried.body.code).toBe('GW_ILLEGAL_TRANSITION');
   });
 
   it('answers result-delivered and not-accepted with the status the case ended in, CLOSED', async () => {
     const paid = await routedSw005();
-    const at = '2026-12-04T10:00:00+08:00';
+    const other = await routedSw005();
+    const at = new Date().toISOString();
     const result = (
       (await gw.client('province-yn').request('GET', '/v1/catalogue/items/SW-005')).body as {
         schema: { resultSchema: { examples: unknown[] } };
@@ -144,9 +156,10 @@ describe('a repeated province event, as gateway/README.md#province-events states
       status: 'CLOSED',
       duplicate: false,
     });
-    expect((await postEvent(await routedSw005(), { type: 'not-accepted', at })).body).toMatchObject(
-      { status: 'CLOSED', duplicate: false },
-    );
+    expect((await postEvent(other, { type: 'not-accepted', at })).body).toMatchObject({
+      status: 'CLOSED',
+      duplicate: false,
+    });
   });
 });
 

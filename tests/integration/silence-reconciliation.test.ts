@@ -96,9 +96,12 @@ describe('the silence watch', () => {
 });
 
 describe('a status query answer', () => {
-  it('moves the case through the lifecycle as reported by the adapter, skipping what the province had posted, a result its item refuses and a time in the future', async () => {
+  it('moves the case through the lifecycle as reported by the adapter, skipping what the province had posted, a result its item refuses, a time in the future and a time before the submission', async () => {
     const record = await deliveredCase();
-    const accepted = { type: 'accepted', at: '2026-11-25T01:00:00.000Z', note: '已受理' };
+    // The province's times, seconds after the submission: an event may not predate its case.
+    const t = (seconds: number) =>
+      new Date(Date.parse(record.createdAt) + seconds * 1000).toISOString();
+    const accepted = { type: 'accepted', at: t(1), note: '已受理' };
     expect((await postEvent(record.id, accepted)).status).toBe(200);
     const recorder = createStatusQueryRecorder({
       store: gw.services.store,
@@ -111,12 +114,14 @@ describe('a status query answer', () => {
       provinceCaseNo: 'YN-1',
       events: [
         accepted,
-        { type: 'in-progress', at: '2026-11-25T02:00:00.000Z', note: '办理中' },
+        { type: 'in-progress', at: t(2), note: '办理中' },
         { type: 'bogus', at: 'yesterday' },
         // SW-005 types its result (a payment or a failed deduction): a bare approval is refused.
-        { type: 'decided', at: '2026-11-25T02:30:00.000Z', result: { decision: 'approved' } },
-        { type: 'decided', at: '2026-11-25T03:00:00.000Z', result: paid },
-        { type: 'resumed', at: '2026-11-25T03:30:00.000Z' },
+        { type: 'decided', at: t(3), result: { decision: 'approved' } },
+        { type: 'decided', at: t(4), result: paid },
+        { type: 'resumed', at: t(5) },
+        // Dated an hour before the case was submitted: refused as a post of it would be.
+        { type: 'result-delivered', at: t(-3600) },
         // Dated a year past the gateway's clock: refused as a post of it would be.
         {
           type: 'result-delivered',
@@ -124,18 +129,18 @@ describe('a status query answer', () => {
         },
       ],
     });
-    expect(outcome).toEqual({ applied: ['in-progress', 'decided'], ignored: 4 });
+    expect(outcome).toEqual({ applied: ['in-progress', 'decided'], ignored: 5 });
     const history = await gw.services.store.history(record.id);
     expect(history.slice(-3)).toEqual([
       { at: accepted.at, status: 'IN_PROGRESS', actor: 'province-yn', note: '已受理' },
       {
-        at: '2026-11-25T02:00:00.000Z',
+        at: t(2),
         status: 'IN_PROGRESS',
         actor: 'adapter:yn',
         note: 'status query: 办理中',
       },
       {
-        at: '2026-11-25T03:00:00.000Z',
+        at: t(4),
         status: 'DECIDED',
         actor: 'adapter:yn',
         note: 'status query',
@@ -146,7 +151,7 @@ describe('a status query answer', () => {
     // The province's post of an event already found by the query is a duplicate.
     const late = await postEvent(record.id, {
       type: 'in-progress',
-      at: '2026-11-25T02:00:00.000Z',
+      at: t(2),
       note: '办理中',
     });
     expect(late.body).toMatchObject({ duplicate: true, status: 'DECIDED' });

@@ -34,7 +34,7 @@ async function submitted(): Promise<string> {
 
 const post = (caseId: string, type: string) =>
   gw.client('province-yn').request<Problem>('POST', `/v1/cases/${caseId}/events`, {
-    json: { type, at: '2026-12-04T08:00:00+08:00' },
+    json: { type, at: new Date().toISOString() },
   });
 
 describe('a refused province event', () => {
@@ -112,6 +112,33 @@ describe("an event's time", () => {
     expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
   });
 
+  it('refuses an event dated before the case was submitted with 422 GW_VALIDATION_FAILED at /at, saying so, and leaves the case and its history unmoved', async () => {
+    const caseId = await submitted();
+    const before = (await gw.services.store.get(caseId)) as RoutedCase;
+    const at = new Date(Date.parse(before.createdAt) - 60_000).toISOString();
+    const res = await send(caseId, 'accepted', at);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('GW_VALIDATION_FAILED');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        path: '/at',
+        message: `must not lie before the case was submitted: ${at} is before its submission (${before.createdAt})`,
+        messageZh: expect.stringContaining('不得早于办件提交时间'),
+      }),
+    ]);
+    expect(await gw.services.store.get(caseId)).toMatchObject({ status: 'ROUTED' });
+    expect((await gw.services.store.history(caseId)).map((h) => h.at)).not.toContain(at);
+  });
+
+  it('takes an event stamped in the very second the case was submitted, its fraction cut off as a province system keeps it', async () => {
+    const caseId = await submitted();
+    const { createdAt } = (await gw.services.store.get(caseId)) as RoutedCase;
+    const at = `${createdAt.slice(0, 19)}Z`;
+    const res = await send(caseId, 'accepted', at);
+    expect(res.status).toBe(200);
+    expect((await gw.services.store.get(caseId))?.status).toBe('IN_PROGRESS');
+  });
+
   it("takes an event dated a minute past the gateway's clock (a province clock slightly ahead)", async () => {
     const caseId = await submitted();
     const at = new Date(Date.now() + 60_000).toISOString();
@@ -140,8 +167,8 @@ describe("an event's time", () => {
     const now = () => new Date().toISOString();
     expect((await send(caseId, 'accepted', now())).status).toBe(200);
     const before = (await gw.services.store.get(caseId)) as RoutedCase;
-    // The API refuses such a time now (above); a pause stored before it did is applied here as
-    // it was then, and counts from the submission too.
+    // The API refuses such a time (above); a pause stored before it did is applied here as it
+    // was then, and counts from the submission.
     const { store, calendar, registry } = gw.services;
     const paused = await applyProvinceEvent(
       { store, calendar, registry },
