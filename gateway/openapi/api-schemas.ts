@@ -180,7 +180,31 @@ const caseSchemas = {
       },
       history: { type: 'array', items: ref('HistoryEntry') },
     },
-    required: ['caseId', 'status', 'phase', 'itemCode', 'route', 'history', 'links'],
+    // Every member read-case.ts always writes (null when empty), so a generated client need not
+    // guess which to check: a province bounds its events' `at` by `createdAt`. Only a joint
+    // party's `parentId` and `role` come and go.
+    required: [
+      'caseId',
+      'status',
+      'phase',
+      'itemCode',
+      'itemVersion',
+      'mode',
+      'receivingRegion',
+      'route',
+      'provinceCaseNo',
+      'dueAt',
+      'flags',
+      'calendarAssumed',
+      'evaluations',
+      'result',
+      'relatedCases',
+      'createdAt',
+      'updatedAt',
+      'submission',
+      'history',
+      'links',
+    ],
   },
 };
 

@@ -163,6 +163,19 @@ describe('a repeated province event, as gateway/README.md#province-events states
   });
 });
 
+describe('a case read, as README.md#following-a-case--get-v1casescaseid states it', () => {
+  it("requires in the OpenAPI CaseView every member a province's read of a case carries, createdAt among them (an event may not predate it)", async () => {
+    const caseId = await routedSw005();
+    const res = await gw.client('province-yn').getCase<Record<string, unknown>>(caseId);
+    expect(res.status).toBe(200);
+    expect(res.body.createdAt).toBe((await gw.services.store.get(caseId))!.createdAt);
+    // A joint party's read adds parentId and role; this one is not a party.
+    const answer = resolve(answerSchema('/v1/cases/{caseId}', 'get')) as Schema & { $ref?: string };
+    const view = answer.$ref ? resolve(`${OPENAPI_DOC_ID}${answer.$ref}`) : answer;
+    expect(view.required?.sort()).toEqual(Object.keys(res.body).sort());
+  });
+});
+
 describe('the 督办 notice feed, as README.md#rectifications-and-督办-notices-province-clients states it', () => {
   it('answers a null cursor while the feed never had a notice, then every member of each notice, then the same cursor when nothing is new', async () => {
     const read = async (query = '') => {
