@@ -45,7 +45,14 @@ export async function recordEvent(
   // The edge checked the event's grammar; its time against the clock and the submission is
   // checked here, with the gateway's clock the store keeps (event-time.ts).
   const mistimed = eventTimeProblems(event, deps.store.now(), record.createdAt);
-  if (mistimed.length > 0) throw new GatewayError('GW_VALIDATION_FAILED', { errors: mistimed });
+  // The event matches its schema (the OpenAPI CaseEvent); the detail says what else is wrong, so a
+  // province checking its event against that schema is not sent looking there.
+  if (mistimed.length > 0)
+    throw new GatewayError('GW_VALIDATION_FAILED', {
+      detail:
+        "The event's time (at) matches its schema but lies outside what the gateway accepts for this case: see errors",
+      errors: mistimed,
+    });
   const problems = eventResultProblems(deps.registry, record, event);
   if (problems.length > 0)
     throw new GatewayError('GW_RESULT_INVALID', {

@@ -94,12 +94,13 @@ describe("an event's time", () => {
     },
   );
 
-  it("refuses an event dated more than 5 minutes past the gateway's clock with 422 GW_VALIDATION_FAILED at /at, saying by how much, and leaves the case unmoved", async () => {
+  it("refuses an event dated more than 5 minutes past the gateway's clock with 422 GW_VALIDATION_FAILED at /at, saying by how much and not that the body misses its schema, and leaves the case unmoved", async () => {
     const caseId = await submitted();
     const at = new Date(Date.now() + 10 * 60_000).toISOString();
     const res = await send(caseId, 'accepted', at);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('GW_VALIDATION_FAILED');
+    expect(res.body.detail).not.toMatch(/does not match its schema/);
     expect(res.body.errors).toEqual([
       expect.objectContaining({
         path: '/at',
@@ -112,13 +113,16 @@ describe("an event's time", () => {
     expect((await gw.services.store.get(caseId))?.status).toBe('ROUTED');
   });
 
-  it('refuses an event dated before the case was submitted with 422 GW_VALIDATION_FAILED at /at, saying so, and leaves the case and its history unmoved', async () => {
+  it('refuses an event dated before the case was submitted with 422 GW_VALIDATION_FAILED at /at, saying so in its detail and message, and leaves the case and its history unmoved', async () => {
     const caseId = await submitted();
     const before = (await gw.services.store.get(caseId)) as RoutedCase;
     const at = new Date(Date.parse(before.createdAt) - 60_000).toISOString();
     const res = await send(caseId, 'accepted', at);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('GW_VALIDATION_FAILED');
+    expect(res.body.detail).toBe(
+      "The event's time (at) matches its schema but lies outside what the gateway accepts for this case: see errors",
+    );
     expect(res.body.errors).toEqual([
       expect.objectContaining({
         path: '/at',
