@@ -29,7 +29,7 @@ export const CASE_EVENT_SCHEMA = {
       },
       maxLength: 40,
       description:
-        "When it happened at the province: an RFC 3339 date-time with its offset, `2026-12-04T10:00:00+08:00` or `…Z` (not `+0800`, not a space for the `T`), in the years 2000–2100, not more than 5 minutes past the gateway's clock and not before the case's submission (its `createdAt`, by the whole second): these two checked after the schema, 422 GW_VALIDATION_FAILED at /at.",
+        "When it happened at the province: an RFC 3339 date-time with its offset, `2026-12-04T10:00:00+08:00` or `…Z` (not `+0800`, not a space for the `T`), in the years 2000–2100, not more than 5 minutes past the gateway's clock and not more than 5 minutes before the case's submission (its `createdAt`, the gateway's clock): these two checked after the schema, 422 GW_VALIDATION_FAILED at /at.",
     },
     note: { type: 'string', maxLength: 500 },
     provinceCaseNo: {

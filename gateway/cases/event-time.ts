@@ -7,14 +7,16 @@
 //   paused, pushing the due date as far: the case was never overdue and 督办 never came;
 // - not before the submission: nothing can befall a case before it exists, and such a time in
 //   the history (an `accepted` before the case was submitted) misstates the 跟踪 record. The
-//   submission counts by the whole second, as many province systems keep their times: an event
-//   stamped in the second the case arrived is not before it.
+//   submission time is the gateway's clock and `at` the province's, so the same allowance holds
+//   both ways: a province whose clock runs a minute behind, accepting a case the moment it
+//   arrives, stamps it a minute "before" the submission, and that `accepted` is let by.
 import type { FieldProblem } from '../shared/errors.ts';
 import type { CaseEvent } from './case-event.ts';
 
 /**
- * How far past the gateway's clock an `at` may lie: clocks kept by NTP differ by milliseconds, a
- * server's unkept clock by seconds to a few minutes.
+ * How far past the gateway's clock an `at` may lie, and how far before the case's submission
+ * (stamped by that clock): clocks kept by NTP differ by milliseconds, a server's unkept clock by
+ * seconds to a few minutes.
  */
 export const EVENT_CLOCK_ALLOWANCE_MS = 5 * 60_000;
 const ALLOWANCE_MINUTES = EVENT_CLOCK_ALLOWANCE_MS / 60_000;
@@ -40,12 +42,12 @@ export function eventTimeProblems(
   }
   // A record that somehow lacks its createdAt bounds nothing here rather than refusing all.
   const submitted = Date.parse(submittedAt);
-  if (Number.isFinite(submitted) && at < submitted - (submitted % 1000)) {
+  if (Number.isFinite(submitted) && !(at >= submitted - EVENT_CLOCK_ALLOWANCE_MS)) {
     return [
       {
         path: '/at',
-        message: `must not lie before the case was submitted: ${event.at} is before its submission (${submittedAt})`,
-        messageZh: `不得早于办件提交时间：${event.at} 早于提交时间（${submittedAt}）`,
+        message: `must not lie before the case was submitted: ${event.at} is more than ${ALLOWANCE_MINUTES} minutes before its submission (${submittedAt}, the gateway's clock)`,
+        messageZh: `不得早于办件提交时间：${event.at} 比提交时间（${submittedAt}，网关时钟）早 ${ALLOWANCE_MINUTES} 分钟以上`,
       },
     ];
   }
