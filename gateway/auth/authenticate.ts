@@ -45,6 +45,25 @@ const MISMATCH_DETAIL =
   'names). The body digest is over the raw body bytes as sent: hash exactly the bytes you send, ' +
   'not the JSON serialised again.';
 
+/**
+ * Why a signature cannot be any HMAC's lowercase hex, or undefined. Without it an upper-case hex
+ * signature (.NET's Convert.ToHexString, Java's commons-codec encodeHexString(…, false)) or a
+ * base64 one got the plain mismatch detail over a stringToSign equal to the string signed, which
+ * tells the developer their secret is wrong. Only on the refusal path; never echoes the signature.
+ */
+function signatureFormatProblem(signature: string): string | undefined {
+  if (/^[0-9a-f]{64}$/.test(signature)) return undefined;
+  const what = /^[0-9A-Fa-f]{64}$/.test(signature)
+    ? 'this one has upper-case letters'
+    : /^[0-9a-f]*$/i.test(signature)
+      ? `this one is ${signature.length} hex digits`
+      : `this one is ${signature.length} characters, not all hex digits (base64 of the HMAC is 44)`;
+  return (
+    `X-Gw-Signature must be the HMAC as 64 lowercase hex digits: ${what}. ` +
+    'stringToSign holds the string the gateway computed from this request, to compare with yours.'
+  );
+}
+
 export function clientOf(res: { locals: Record<string, unknown> }): Client {
   const client = res.locals.client as Client | undefined;
   if (!client) throw new Error('clientOf called before authenticate');
@@ -143,7 +162,7 @@ export function authenticate(
       // (gateway/README.md#when-the-signature-does-not-match): only what the request itself sent,
       // never the secret or the expected signature, which would sign any request for anyone.
       throw new GatewayError('GW_AUTH_BAD_SIGNATURE', {
-        detail: MISMATCH_DETAIL,
+        detail: signatureFormatProblem(signature) ?? MISMATCH_DETAIL,
         extensions: { stringToSign: text },
       });
     }

@@ -108,6 +108,32 @@ describe('the string-to-sign in a 401 GW_AUTH_BAD_SIGNATURE', () => {
     expect(answer.body.stringToSign).toBe(lines.join('\n'));
   });
 
+  it('says X-Gw-Signature must be 64 lowercase hex digits when the right HMAC is sent in upper-case hex or base64, rather than that the secret differs', async () => {
+    const url = '/v1/divisions/530323';
+    const lines = ['GET', url, '', now(), freshNonce(), sha256('')];
+    const upper = await send(url, {
+      ...handSigned(lines),
+      'X-Gw-Signature': hmac(devSecret('portal-sc'), lines.join('\n')).toUpperCase(),
+    });
+    expect(stringToSignOf(upper)).toEqual(lines);
+    expect(upper.body.detail).toMatch(/64 lowercase hex digits: this one has upper-case letters/);
+
+    const again = ['GET', url, '', now(), freshNonce(), sha256('')];
+    const base64 = createHmac('sha256', devSecret('portal-sc'))
+      .update(again.join('\n'))
+      .digest('base64');
+    const answer = await send(url, { ...handSigned(again), 'X-Gw-Signature': base64 });
+    expect(stringToSignOf(answer)).toEqual(again);
+    expect(answer.body.detail).toMatch(/64 lowercase hex digits: this one is 44 characters/);
+    expect(answer.text).not.toContain(base64);
+
+    const wrongSecret = await send(
+      url,
+      handSigned([...again.slice(0, 4), freshNonce(), again[5]!], 'w'.repeat(40)),
+    );
+    expect(wrongSecret.body.detail).toMatch(/^X-Gw-Signature is not the HMAC/);
+  });
+
   it('comes only with a checked signature that does not match: unknown client, stale timestamp, replayed nonce and a signature method the client may not use answer without it', async () => {
     const url = '/v1/divisions/530323';
     const mismatch = await send(
