@@ -123,7 +123,9 @@ export function authenticate(
           'X-Gw-Timestamp must be whole unix seconds: digits only, no fraction, sign or milliseconds',
       });
     }
-    if (Math.abs(now() - Number(timestamp)) > settings.clockSkewSeconds) {
+    // The server's whole second against the client's: a fractional now made the window
+    // [-299, +300] for a client exactly in step (its floor lags), not the ±300 s of the contract.
+    if (Math.abs(Math.floor(now()) - Number(timestamp)) > settings.clockSkewSeconds) {
       throw new GatewayError('GW_AUTH_STALE_TIMESTAMP', {
         detail: `X-Gw-Timestamp must be unix seconds within ±${settings.clockSkewSeconds} s of server time`,
       });
