@@ -9,8 +9,10 @@ import { SIGNATURE_METHODS } from '../client/signing.ts';
 export const SIGNING_TEXT = [
   'String-to-sign, lines joined by `\\n`: `METHOD` (upper case); the path as sent, without the query;',
   'the query as `name=value` pairs, each side percent-decoded as sent (`+` stays a plus) and encoded',
-  "again like JavaScript's `encodeURIComponent`, sorted by name then value, joined by `&` (an empty line",
-  'when there is no query; `?q=` and `?q` give `q=`, a repeated name one pair per value); the timestamp; the nonce; the',
+  "again like JavaScript's `encodeURIComponent`, sorted by the encoded name then the encoded value in",
+  'plain character-code order (`B` before `a`, `%C3%A9` before `z`; not a locale collation), joined by `&`',
+  '(an empty line when there is no query; `?q=` and `?q` give `q=`, a repeated name one pair per value);',
+  'the timestamp; the nonce; the',
   "lowercase hex digest of the raw body bytes with the method's hash (SHA-256 or SM3; the digest of the",
   'empty string when there is no body). Example for `GET /v1/cases/01J…?b=2&a=1`:',
   '`GET\\n/v1/cases/01J…\\na=1&b=2\\n1764100000\\nn0nce-123456789ab\\ne3b0c442…b855`.',
