@@ -66,6 +66,27 @@ describe('request signing', () => {
     expect((res.body.items as unknown[]).length).toBeGreaterThan(0);
   });
 
+  it('verifies a canonical query sorted by hand in character-code order of the encoded names and values (B before a, %C3%A9 before z), as the README says, and refuses one sorted like a locale collation', async () => {
+    const empty = createHash('sha256').update('').digest('hex');
+    const signed = (query: string, n: number) => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      const nonce = `n0nce-sort-order-${Date.now()}-${n}`;
+      const text = ['GET', '/v1/divisions/530323', query, ts, nonce, empty].join('\n');
+      return {
+        'X-Gw-Client': 'portal-sc',
+        'X-Gw-Timestamp': ts,
+        'X-Gw-Nonce': nonce,
+        'X-Gw-Signature-Method': 'HMAC-SHA256',
+        'X-Gw-Signature': createHmac('sha256', devSecret('portal-sc')).update(text).digest('hex'),
+      };
+    };
+    const sent = '/v1/divisions/530323?zz=1&a=1&%C3%A9=1&B=1';
+    const byCode = await send(sent, signed('%C3%A9=1&B=1&a=1&zz=1', 1));
+    expect(byCode.status).toBe(200);
+    const byLocale = await send(sent, signed('a=1&B=1&%C3%A9=1&zz=1', 2));
+    expect(byLocale).toMatchObject({ status: 401, body: { code: 'GW_AUTH_BAD_SIGNATURE' } });
+  });
+
   it('refuses a wrong secret with 401 GW_AUTH_BAD_SIGNATURE', async () => {
     const headers = signRequest(
       { clientId: 'portal-sc', secret: 'x'.repeat(40) },
