@@ -159,10 +159,16 @@ function bodyError(error: unknown, req: IncomingMessage): unknown {
 // body is {}, and anything but an object or an array after leading whitespace is malformed.
 const LEADING_WHITESPACE = /^[\x20\x09\x0a\x0d]*/;
 
+// Its own detail: a body of valid JSON that is a bare string, number, true, false or null was told
+// "not valid JSON", which sends a developer looking for a syntax error that is not there.
+const NOT_OBJECT_DETAIL = 'The body is not a JSON object or array: it begins with neither { nor [';
+
+class NotObjectOrArrayError extends SyntaxError {}
+
 function parseJson(text: string): unknown {
   if (text.length === 0) return {};
   const first = text.charAt(LEADING_WHITESPACE.exec(text)![0].length);
-  if (first !== '{' && first !== '[') throw new SyntaxError('not a JSON object or array');
+  if (first !== '{' && first !== '[') throw new NotObjectOrArrayError(NOT_OBJECT_DETAIL);
   return JSON.parse(text) as unknown;
 }
 
@@ -172,9 +178,9 @@ const checkBody: RequestHandler = (req, _res, next) => {
   try {
     req.body = parseJson(text);
   } catch (error) {
-    return next(
-      new GatewayError('GW_MALFORMED_JSON', { detail: 'The body is not valid JSON', cause: error }),
-    );
+    const detail =
+      error instanceof NotObjectOrArrayError ? NOT_OBJECT_DETAIL : 'The body is not valid JSON';
+    return next(new GatewayError('GW_MALFORMED_JSON', { detail, cause: error }));
   }
   const scan = scanJson(text, { maxDepth: MAX_JSON_DEPTH });
   if (scan.tooDeep) {

@@ -135,6 +135,22 @@ describe('bad input on POST /v1/cases', () => {
     },
   );
 
+  it('answers a body of valid JSON that is not an object or array (a string, a number, true, null) with 400 GW_MALFORMED_JSON whose detail says so, not that the JSON is invalid', async () => {
+    for (const body of ['"SW-005"', ' 42', 'true', 'null']) {
+      const res = await postRaw(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'GW_MALFORMED_JSON',
+        detail: 'The body is not a JSON object or array: it begins with neither { nor [',
+      });
+    }
+    const broken = await postRaw('{"itemCode": "SW-005",');
+    expect(broken.body).toMatchObject({
+      code: 'GW_MALFORMED_JSON',
+      detail: 'The body is not valid JSON',
+    });
+  });
+
   it('answers a form body with 415', async () => {
     const res = await postRaw('itemCode=SW-005', 'application/x-www-form-urlencoded');
     expect(res.status).toBe(415);
