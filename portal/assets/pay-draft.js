@@ -8,7 +8,9 @@
 // A form is also kept, `pending`, while its 确认缴款 awaits an answer and after an answer that may
 // hide a stored payment (none, or a 5xx): a reload or a closed tab in that moment reopens it with
 // the same submission key, so sending it again is answered with the case the first send made
-// instead of making a second payment (the form started empty under a new key).
+// instead of making a second payment (the form started empty under a new key). And a form is kept,
+// `typed`, as the taxpayer types it, so a reload or the back button in the middle of the form puts
+// it back (before, everything typed was gone); 清空，重新填写 drops it.
 const DRAFT = 'portal-pay-draft';
 
 /** Keeps the form's values; false when the browser refuses storage (the page then stays). */

@@ -64,11 +64,25 @@ if (answer.status !== 200) {
     : spec.values;
   // Nothing was sent under the kept key (refused before the gateway), so it stays the form's.
   let submissionKey = kept?.submissionKey ?? newKey();
+  // Whether a 确认缴款 under this key may have been taken: while it is, the kept form says so.
+  let pending = kept?.pending === true;
   if (kept) {
     const restored = document.getElementById('restored-notice');
     restored.textContent = kept.pending
       ? '上次确认缴款后页面被刷新或关闭，未能确认是否已受理。已恢复您填写的内容，可再次确认缴款，同一笔缴款只会受理一次。'
-      : '登录已超时，重新登录后已恢复您填写的内容，缴款尚未提交。请核对后再次确认缴款。';
+      : kept.typed
+        ? '已恢复您在本页填写但尚未提交的内容（页面曾刷新或离开），缴款尚未提交。请核对后确认缴款。'
+        : '登录已超时，重新登录后已恢复您填写的内容，缴款尚未提交。请核对后再次确认缴款。';
+    const startOver = Object.assign(document.createElement('button'), {
+      type: 'button',
+      className: 'secondary start-over',
+      textContent: '清空，重新填写',
+    });
+    startOver.addEventListener('click', () => {
+      dropDraft();
+      window.location.reload();
+    });
+    restored.append(document.createElement('br'), startOver);
     restored.hidden = false;
   }
   if (spec.relatedCaseId) {
@@ -126,6 +140,22 @@ if (answer.status !== 200) {
   };
   schemaForm.onChange(updateTotal);
   updateTotal();
+
+  // What is typed is kept in the tab as it is typed, so a reload, the back button or a link away
+  // and back puts it back (the form is built by this script, which the browser's own form
+  // restoring does not reach, and the page is no-store, so it leaves the back-forward cache):
+  // before, all of it was gone. Put back, it is kept again at once, for the next reload.
+  const keepTyped = () =>
+    keepDraft({
+      taxpayerId: spec.values?.taxpayerId,
+      retry: retry ?? '',
+      submissionKey,
+      values: schemaForm.values(),
+      pending,
+      typed: true,
+    });
+  schemaForm.onChange(keepTyped);
+  if (kept) keepTyped();
   submit.disabled = false;
 
   form.addEventListener('submit', async (event) => {
@@ -136,6 +166,7 @@ if (answer.status !== 200) {
     problemsBox.hidden = true;
     const draft = { taxpayerId: spec.values?.taxpayerId, retry: retry ?? '', submissionKey };
     // Kept while the answer is awaited: a reload now reopens the form under this key (pay-draft.js).
+    pending = true;
     keepDraft({ ...draft, values: schemaForm.values(), pending: true });
     const res = await api('/api/payments', {
       method: 'POST',
@@ -156,6 +187,7 @@ if (answer.status !== 200) {
     // the old session's): the form goes with the taxpayer through the login and comes back.
     const loggedOut = res.status === 401;
     if (loggedOut || (res.status === 403 && res.body?.code === 'PORTAL_CSRF')) {
+      pending = false;
       if (keepDraft({ ...draft, values: schemaForm.values() })) {
         if (loggedOut) loginAgain();
         else window.location.reload();
@@ -197,9 +229,11 @@ if (answer.status !== 200) {
     }
     // A refused body is never stored by the gateway; a network failure may have been, so it keeps
     // its key and a resend is answered with the original case.
+    // The refused form stays on the page to be corrected, and in the tab as typed, under its new key.
     if (res.status >= 400 && res.status < 500) {
       submissionKey = newKey();
-      dropDraft();
+      pending = false;
+      keepTyped();
     }
     submit.disabled = false;
     submit.textContent = '确认缴款';

@@ -4,7 +4,8 @@
 // what was typed put back, and one payment follows; another login in the same tab never receives
 // it; the login goes back only to the portal's own pages. A form reloaded while its 确认缴款 awaited
 // the answer comes back the same way, under the same submission key, so sending it again lands on
-// the case the first send made. Screenshots: session-*.png.
+// the case the first send made; a form reloaded or left with the back button before 确认缴款 comes
+// back as typed. Screenshots: session-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eSystem } from '../e2e/support/system.ts';
 import { PHONE, type TestBrowser } from './support/browser.ts';
@@ -129,6 +130,41 @@ describe('the payment form when the session ends', () => {
     await context.clearCookies();
     await page.goto(`${portal}/cases/01M90BVTKQQDSCZFW33Q533J0E`);
     await page.waitForURL(`${portal}/login?next=%2Fcases%2F01M90BVTKQQDSCZFW33Q533J0E`);
+  }, 90_000);
+});
+
+describe('the payment form reloaded or left before 确认缴款', () => {
+  it('puts back what was typed after a reload and after the back button, says nothing was sent, and 清空，重新填写 starts again from the account’s defaults', async () => {
+    const { page } = browser;
+    await shudaoFillsPayForm('321.04');
+    await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
+    const typedIsBack = async () => {
+      await page.locator(field('/payload/lines/0/amount')).waitFor();
+      expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('321.04');
+      expect(await page.inputValue(field('/payload/project/name'))).toBe(DRAFTED_PROJECT);
+      expect(await page.inputValue(field('/payload/agreementNo'))).toBe(PAYS);
+      expect(await page.textContent('#total-yuan')).toBe('¥321.04');
+      expect(await page.textContent('#restored-notice')).toContain('缴款尚未提交');
+    };
+    await page.reload();
+    await typedIsBack();
+    await browser.shot('session-typed-reloaded');
+    // A second reload too: the form put back is kept again.
+    await page.reload();
+    await typedIsBack();
+    await page.goto(`${portal}/`);
+    await page.goBack();
+    expect(page.url()).toBe(`${portal}/pay`);
+    await typedIsBack();
+
+    const reloaded = page.waitForEvent('load');
+    await page.click('#restored-notice button');
+    await reloaded;
+    await page.locator(field('/payload/lines/0/amount')).waitFor();
+    expect(await page.locator('#restored-notice').isHidden()).toBe(true);
+    expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('');
+    expect(await page.inputValue(field('/payload/project/name'))).toBe('师宗县城乡道路改造工程');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   }, 90_000);
 });
 
