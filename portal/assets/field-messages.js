@@ -20,14 +20,24 @@ function patternInWords(pattern) {
   return '';
 }
 
-/** The message shown beside a field titled `title` for the gateway's `problem`. */
-export function fieldMessage(problem, title) {
+/**
+ * A zero amount of the right form (0.00, 0) refused by a pattern that rules zero out
+ * (`(?!0\.00$)`, SW-005's amounts): its form is right, only its size is not, so 格式不正确 with the
+ * form it already has sent the taxpayer looking for a wrong character.
+ */
+const ZERO_AMOUNT = /^0+(\.0*)?$/;
+const rulesOutZero = (pattern) => pattern.includes('(?!0\\.00$)');
+
+/** The message shown beside a field titled `title`, holding `value`, for the gateway's `problem`. */
+export function fieldMessage(problem, title, value = '') {
   const text = problem.messageZh ?? '';
   if (!title) return text;
   if (REQUIRED.test(text)) return `请填写${title}`;
   const max = MAX_LENGTH.exec(text);
   if (max) return `${title}最多 ${max[1]} 个字符，请删减后再提交`;
   const pattern = PATTERN.exec(text);
+  if (pattern && rulesOutZero(pattern[1]) && ZERO_AMOUNT.test(value.trim()))
+    return `${title}应大于 0`;
   if (pattern) {
     const words = patternInWords(pattern[1]);
     const gap = /^\d/.test(words) ? ' ' : '';

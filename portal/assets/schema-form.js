@@ -267,7 +267,8 @@ export function buildSchemaForm(container, options) {
         holder.hidden = false;
         // The field's own title only when the message is about that field, not one inside it.
         const title = pointer === problem.path ? holder.dataset.title : undefined;
-        const text = fieldMessage(problem, title);
+        const control = container.querySelector(`[data-pointer="${CSS.escape(problem.path)}"]`);
+        const text = fieldMessage(problem, title, control?.value ?? '');
         holder.textContent = [holder.textContent, text].filter(Boolean).join('；');
         const box = holder.closest('.field, fieldset');
         box?.classList.add('invalid');

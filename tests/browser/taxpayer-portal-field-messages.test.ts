@@ -1,8 +1,9 @@
 // The payment form's refused fields in the taxpayer's words (README.md#the-taxpayer-portal): a
 // missing field and a field of the wrong form are said beside the field, naming it and what it
 // takes — never ajv's developer text with a property name or a regular expression — and a line's
-// amount that is not one says how to fill it instead of asking for the computed 本次缴款金额.
-// Screenshot: field-messages-refused.png (390 px).
+// amount that is not one says how to fill it instead of asking for the computed 本次缴款金额, and an
+// amount of 0.00 is said to be too small, not of the wrong form.
+// Screenshots: field-messages-refused.png, field-messages-zero.png (390 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eSystem } from '../e2e/support/system.ts';
 import { PHONE, type TestBrowser } from './support/browser.ts';
@@ -51,5 +52,21 @@ describe('the payment form refused', () => {
     const shown = await page.locator('.field-error:not([hidden])').allInnerTexts();
     expect(shown.filter((text) => /[A-Za-z]{4,}|\^|\$|应当/.test(text))).toEqual([]);
     await browser.shot('field-messages-refused');
+  }, 90_000);
+
+  it('says a line of 0.00 must be above zero, at its amount and at 本次缴款金额, instead of calling its form wrong', async () => {
+    const { page } = browser;
+    // The tab keeps the form the first test had refused (pay-draft.js): this one starts afresh.
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, [{ ...LINES[0]!, amount: '0.00' }]);
+    await page.click('#submit-payment');
+    await page.locator('.field-error:not([hidden])').first().waitFor();
+
+    expect(await errorAt('/payload/lines/0/amount')).toBe('实缴金额(元)应大于 0');
+    const total = await errorAt('/payload/totalAmount');
+    expect(total).toMatch(/应大于 0$/);
+    expect(total).not.toContain('格式不正确');
+    await browser.shot('field-messages-zero');
   }, 90_000);
 });
