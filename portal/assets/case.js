@@ -8,6 +8,7 @@
 // A 差评 opens a rectification, followed here; once the province rectified or explained it, the
 // page offers the re-rating that closes it, until it closes (portal/server/case-re-rating.ts).
 import { api, label, loadLabels } from './api.js';
+import { fieldLimit } from './field-limit.js';
 import { formatYuan, toFen } from './money.js';
 
 const page = document.getElementById('case');
@@ -42,6 +43,18 @@ function el(tag, attributes = {}, ...children) {
   node.append(...children.filter(Boolean));
   return node;
 }
+
+// A rating's comment is at most 500 characters, as the gateway counts them (code points). The
+// textarea's maxlength cut a longer paste at 500 UTF-16 units without a word (an emoji counts two
+// there), and the portal's server cut what passed: the taxpayer's words went unsaid, unnoticed.
+// Now nothing is cut: past the limit the field says by how much, and the form is not sent.
+const COMMENT_MAX = 500;
+function commentField(id) {
+  const textarea = document.getElementById(id);
+  textarea.after(fieldLimit(textarea, { maxLength: COMMENT_MAX }, el));
+  return textarea;
+}
+const tooLong = (text) => [...text].length > COMMENT_MAX;
 
 function facts(pairs) {
   const list = el('dl', { class: 'facts' });
@@ -360,6 +373,7 @@ function follow() {
 
 function setUpRating() {
   const levels = document.getElementById('levels');
+  const ratingComment = commentField('rating-comment');
   for (const level of ['5', '4', '3', '2', '1']) {
     const input = el('input', { type: 'radio', name: 'level', value: level, id: `level-${level}` });
     levels.append(el('label', { for: `level-${level}` }, input, label(labels, 'level', level)));
@@ -372,7 +386,8 @@ function setUpRating() {
     event.preventDefault();
     const level = document.querySelector('input[name="level"]:checked')?.value;
     if (!level) return say('请选择评价等级');
-    const comment = document.getElementById('rating-comment').value;
+    const comment = ratingComment.value;
+    if (tooLong(comment)) return say(`评价意见最多 ${COMMENT_MAX} 个字符，请删减后再提交`);
     const res = await api(`/api/cases/${caseId}/evaluation`, {
       method: 'POST',
       body: { level: Number(level), comment },
@@ -404,6 +419,7 @@ function setUpRating() {
 
 function setUpReRating() {
   const levels = document.getElementById('re-levels');
+  const reRatingComment = commentField('re-rating-comment');
   for (const level of ['5', '4', '3', '2', '1']) {
     const id = `re-level-${level}`;
     const input = el('input', { type: 'radio', name: 're-level', value: level, id });
@@ -417,7 +433,8 @@ function setUpReRating() {
     event.preventDefault();
     const level = document.querySelector('input[name="re-level"]:checked')?.value;
     if (!level) return say('请选择复评等级');
-    const comment = document.getElementById('re-rating-comment').value;
+    const comment = reRatingComment.value;
+    if (tooLong(comment)) return say(`复评意见最多 ${COMMENT_MAX} 个字符，请删减后再提交`);
     const res = await api(`/api/cases/${caseId}/re-rating`, {
       method: 'POST',
       body: { level: Number(level), comment },

@@ -288,6 +288,39 @@ describe('rating (好差评) when an answer is lost or the case is rated already
   }, 90_000);
 });
 
+describe('a rating comment longer than the gateway keeps', () => {
+  it('says by how much a pasted comment is over 500 characters and sends nothing, then sends a comment of exactly 500 characters with emoji whole', async () => {
+    const { page } = browser;
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, LINES);
+    const caseId = await submitAndFollow(page);
+    await closedOnPage(page);
+    await page.locator('#rating:not([hidden])').waitFor();
+    await page.click('label[for="level-4"]');
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith(`/api/cases/${caseId}/evaluation`)) sent.push(request.postData()!);
+    });
+    // 20 emoji and 500 more characters: 520 as the gateway counts them, 540 UTF-16 units.
+    const pasted = '👍'.repeat(20) + '办'.repeat(500);
+    await page.fill('#rating-comment', pasted);
+    expect(await page.inputValue('#rating-comment')).toBe(pasted);
+    expect(await page.locator('[data-limit-for="/comment"]').first().innerText()).toBe(
+      '最多 500 个字符，已输入 520 个，请删减 20 个',
+    );
+    await page.click('#rating-form button[type=submit]');
+    await page.locator('#rating-message', { hasText: '评价意见最多 500 个字符' }).waitFor();
+    expect(sent).toEqual([]);
+    await browser.shot('03g-desktop-rating-comment-too-long');
+
+    const whole = '👍'.repeat(20) + '办'.repeat(480);
+    await page.fill('#rating-comment', whole);
+    await page.click('#rating-form button[type=submit]');
+    await page.locator('#rating-kept:not([hidden])').waitFor();
+    expect(sent.map((body) => (JSON.parse(body) as { comment: string }).comment)).toEqual([whole]);
+  }, 90_000);
+});
+
 describe('the taxpayer portal at phone width', () => {
   it('explains a payment refused for want of funds and retries it pre-filled, linked to the failed case', async () => {
     const { page } = browser;
