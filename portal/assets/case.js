@@ -76,6 +76,11 @@ const forTaxpayer = (entry) =>
     ? entry.note
     : '';
 
+// A province's note that only says its status again (办理中 under 办理中, 结果已送达 under 结果已送达)
+// is left out: shown, each such entry read twice, and the notes that say something (已受理) were
+// lost among them.
+const repeatsStatus = (entry) => entry.note.trim() === label(labels, 'status', entry.status);
+
 // Codes inside a province's note — an item (SW-009), a masked agreement (************0004), a bureau
 // (151****0000) — move to the next line whole: "SW-" on one line and "009" on the next was read as
 // two things on a 320 px phone. A code is letters, digits, * and -, four or more, with a digit.
@@ -251,7 +256,9 @@ function render(view) {
         // China time as the server wrote it (shownAt, case-view.ts: the gateway's formatter).
         el('time', { datetime: h.at, text: h.shownAt }),
         el('span', { text: label(labels, 'status', h.status) }),
-        h !== above && forTaxpayer(h) ? el('span', { class: 'note' }, ...noteText(h.note)) : null,
+        h !== above && forTaxpayer(h) && !repeatsStatus(h)
+          ? el('span', { class: 'note' }, ...noteText(h.note))
+          : null,
       ),
     ),
   );

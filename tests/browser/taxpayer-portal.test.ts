@@ -321,6 +321,23 @@ describe('a rating comment longer than the gateway keeps', () => {
   }, 90_000);
 });
 
+describe('the case history', () => {
+  // On the case paid and rated just above, followed to CLOSED.
+  it('shows no history note that only says its status again (办理中 under 办理中), and keeps the one that says more (已受理)', async () => {
+    const { page } = browser;
+    const entries: { status: string; note: string }[] = [];
+    for (const li of await page.locator('#history li').all()) {
+      const note = li.locator('.note');
+      entries.push({
+        status: await li.locator('time + span').innerText(),
+        note: (await note.count()) > 0 ? await note.innerText() : '',
+      });
+    }
+    expect(entries.filter((e) => e.note === e.status)).toEqual([]);
+    expect(entries).toContainEqual({ status: '办理中', note: '已受理' });
+  }, 90_000);
+});
+
 describe('the taxpayer portal at phone width', () => {
   it('explains a payment refused for want of funds and retries it pre-filled, linked to the failed case', async () => {
     const { page } = browser;
