@@ -54,9 +54,19 @@ export function callbackRoutes(deps: CallbackDeps): Router {
       const announced =
         body.type === undefined && typeof body.status === 'string' ? body.status : undefined;
       const status = view?.status ?? announced;
-      if (status && status !== known.status) await deps.cases.noteStatus(caseId, status);
+      // The payment's outcome too, so the home page tells a failed deduction from a payment: both
+      // end 已办结 (CLOSED), and a ¥500 row marked 已办结 read as paid.
+      const outcome = view ? outcomeOf(view.result) : known.outcome;
+      if (status && (status !== known.status || outcome !== known.outcome))
+        await deps.cases.noteStatus(caseId, status, outcome);
     }
     res.status(204).end();
   });
   return router;
+}
+
+/** A decided result's outcome (SW-005's `paid` or `failed`); '' when none or another shape. */
+function outcomeOf(result: Record<string, unknown> | null): string {
+  const outcome = result?.outcome;
+  return typeof outcome === 'string' && /^[a-z-]{1,32}$/.test(outcome) ? outcome : '';
 }

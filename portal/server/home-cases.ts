@@ -49,6 +49,10 @@ export function homeCaseRows(cases: readonly PortalCase[]): string {
         `<span class="case-what">${what(c)}</span>` +
         `<code>${escapeHtml(c.caseId)}</code>` +
         ` <span class="badge status-${escapeHtml(c.status)}">${escapeHtml(STATUS_ZH[c.status] ?? c.status)}</span>` +
+        // A failed deduction closes as a payment does: the row says it was not paid.
+        (c.outcome === 'failed'
+          ? ' <span class="badge attention outcome-failed">扣款失败</span>'
+          : '') +
         // China time, as the case page and the console show times (the stored time is UTC,
         // and its first 16 characters showed a case submitted at 21:02 as 13:02).
         ` <span class="muted">${escapeHtml(chinaTime(c.submittedAt))}</span></a></li>`,

@@ -27,6 +27,8 @@ export interface PortalCase {
   readonly submittedAt: string;
   readonly relatedCaseId?: string;
   readonly status: string;
+  /** A decided payment's outcome (`paid`, `failed`), as the last callback's case view said; '' before. */
+  readonly outcome: string;
 }
 
 export interface PortalCasesDeps {
@@ -52,11 +54,12 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 1
 `);
 
-// KEYS[1] the case's hash. ARGV[1] the status. Output: 1 if noted, 0 if the record has expired (a
-// late callback must not leave a hash of one field, with no expiry, behind).
+// KEYS[1] the case's hash. ARGV[1] the status, ARGV[2] the outcome ('' for none yet). Output: 1 if
+// noted, 0 if the record has expired (a late callback must not leave a hash of one field, with no
+// expiry, behind).
 const NOTE_STATUS = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1])
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'outcome', ARGV[2])
 return 1
 `);
 
@@ -79,7 +82,7 @@ export class PortalCases {
 
   /** Records a case the first time the gateway answers with it; later calls change nothing. */
   async add(
-    entry: Omit<PortalCase, 'values' | 'account'> & {
+    entry: Omit<PortalCase, 'values' | 'account' | 'outcome'> & {
       login: string;
       values: Record<string, unknown>;
     },
@@ -117,13 +120,14 @@ export class PortalCases {
       values: stored.values ? this.#open(caseId, stored.values) : undefined,
       submittedAt: text('submittedAt'),
       status: text('status'),
+      outcome: text('outcome'),
       ...(stored.relatedCaseId ? { relatedCaseId: text('relatedCaseId') } : {}),
     };
   }
 
-  /** A callback announced a known case's new status; an expired record stays gone. */
-  async noteStatus(caseId: string, status: string): Promise<void> {
-    await runScript(this.#redis, NOTE_STATUS, [this.#keys.case(caseId)], [status]);
+  /** A callback announced a known case's new status (and outcome); an expired record stays gone. */
+  async noteStatus(caseId: string, status: string, outcome = ''): Promise<void> {
+    await runScript(this.#redis, NOTE_STATUS, [this.#keys.case(caseId)], [status, outcome]);
   }
 
   /** This enterprise's cases, newest first; ids whose record expired are dropped from its set. */

@@ -25,6 +25,8 @@ import {
 let browser: TestBrowser;
 let sys: E2eSystem;
 let portal = '';
+/** The payment the phone walk makes with the 余额不足 agreement. */
+let insufficientCaseId = '';
 
 beforeAll(async () => {
   // The browser first: without one the file fails at once, saying what to install.
@@ -346,6 +348,7 @@ describe('the taxpayer portal at phone width', () => {
     await fillPayment(page, INSUFFICIENT, LINES);
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(PHONE.width);
     const failedId = await submitAndFollow(page);
+    insufficientCaseId = failedId;
     await closedOnPage(page);
     const failure = await page.locator('#outcome-failed').innerText();
     expect(failure).toContain('扣款失败：缴款账户余额不足');
@@ -385,6 +388,19 @@ describe('the taxpayer portal at phone width', () => {
     await page.locator('.voucher').waitFor();
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(PHONE.width);
     await browser.shot('09-phone-receipt');
+  }, 90_000);
+
+  it('marks on the home page the payment refused for want of funds 扣款失败 beside its 已办结, and no paid one', async () => {
+    const { page } = browser;
+    await page.goto(`${portal}/`);
+    const failedRows = page.locator('.case-list li', { has: page.locator('.outcome-failed') });
+    expect(await failedRows.count()).toBe(1);
+    expect(await failedRows.locator('a').getAttribute('data-case-id')).toBe(insufficientCaseId);
+    const row = await failedRows.innerText();
+    expect(row).toContain('已办结');
+    expect(row).toContain('扣款失败');
+    expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(PHONE.width);
+    await browser.shot('10-phone-home-failed-payment');
   }, 90_000);
 
   it('never sends the gateway secret to the browser', async () => {
