@@ -129,7 +129,9 @@ export function paymentRoutes(deps: PaymentDeps): Router {
         caseId,
         login: account.login,
         itemCode: PAYMENT_ITEM,
-        values,
+        // What was sent: the taxpayer is the login's whatever the browser put in the form's fixed
+        // fields, and a retry is pre-filled from this (it showed another enterprise's id typed there).
+        values: envelope.payload as Record<string, unknown>,
         submittedAt: new Date().toISOString(),
         status,
         ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),

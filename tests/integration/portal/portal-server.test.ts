@@ -205,6 +205,26 @@ describe('acting on the portal', () => {
     });
   });
 
+  it("keeps for a retry the enterprise's own taxpayer, not one typed over the fixed fields of the form", async () => {
+    const s = await session();
+    const values = {
+      ...(await paymentValues(s)),
+      taxpayerId: '92510104MA6DJK7L00',
+      taxpayerName: '成都市锦江区晓红建材经营部',
+    };
+    const sent = await call(s, '/api/payments', { values, submissionKey: `tampered-${n++}-abc` });
+    expect(sent.status).toBe(202);
+    const { caseId } = (await sent.json()) as { caseId: string };
+    const retry = await fetch(`${portal.url}/api/forms/payment?retry=${caseId}`, {
+      headers: { Cookie: s.cookie },
+    });
+    const { values: prefilled } = (await retry.json()) as { values: Record<string, unknown> };
+    expect(prefilled).toMatchObject({
+      taxpayerId: '91510104MA6CXY120G',
+      taxpayerName: '四川蜀道路桥建设有限公司',
+    });
+  });
+
   it('sends an Idempotency-Key that names no account, the same for a retry of the form and another for another account', async () => {
     // What the gateway received, read off its HTTP server: the key as it arrived.
     const received: string[] = [];
