@@ -12,7 +12,7 @@ import type { CaseStore } from '../cases/case-store.ts';
 import { loadVisibleCase } from '../cases/read-case.ts';
 import { idempotencyKeyHash } from '../cases/idempotency-key.ts';
 import type { HandlerResult } from '../http/respond.ts';
-import { GatewayError } from '../shared/errors.ts';
+import { GatewayError, type FieldProblem } from '../shared/errors.ts';
 import type { SupervisionPolicy } from '../supervision/supervision-policy.ts';
 import { isBadLevel, type Evaluation, type EvaluationBody } from './evaluation.ts';
 import type { EvaluationStore } from './evaluation-store.ts';
@@ -23,6 +23,13 @@ import { SLOT } from '../shared/redis-keys.ts';
 import type { Replicated } from '../shared/replica-barrier.ts';
 
 const DAY_MS = 86_400_000;
+
+/** The modes' names (DOMAIN.md, 办理模式), for the refusal's Chinese message. */
+const MODE_ZH: Record<RoutedCase['mode'], string> = {
+  online: '全程网办件',
+  proxy: '异地代收代办件',
+  joint: '多地联办件',
+};
 
 export interface EvaluationDeps {
   store: CaseStore;
@@ -42,8 +49,8 @@ export interface EvaluationInput {
   body: EvaluationBody;
 }
 
-function notEvaluable(detail: string): GatewayError {
-  return new GatewayError('GW_NOT_EVALUABLE', { detail });
+function notEvaluable(detail: string, errors?: FieldProblem[]): GatewayError {
+  return new GatewayError('GW_NOT_EVALUABLE', { detail, ...(errors ? { errors } : {}) });
 }
 
 /** The case, if it can be rated for this party now; else 422 saying why. */
@@ -59,8 +66,16 @@ function evaluableCase(
     );
   }
   if (!ratedParties(record).includes(body.rated)) {
+    // The body's own mistake, unlike the case's state below: the pointer names the field.
     throw notEvaluable(
       `Only proxy cases have a collecting window to rate; ${record.id} is ${record.mode}`,
+      [
+        {
+          path: '/rated',
+          message: `must be one of ${ratedParties(record).join(', ')} for this ${record.mode} case`,
+          messageZh: `只有异地代收代办件有代收窗口可评价，该办件为${MODE_ZH[record.mode]}，可评价 ${ratedParties(record).join('、')}`,
+        },
+      ],
     );
   }
   if (record.status !== 'CLOSED') {

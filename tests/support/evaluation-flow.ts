@@ -19,14 +19,12 @@ export function evaluate(
 ) {
   return gw
     .client(options.portal ?? 'portal-sc')
-    .request<Evaluated & { code?: string; detail?: string }>(
-      'POST',
-      `/v1/cases/${caseId}/evaluations`,
-      {
-        json: body,
-        headers: { 'Idempotency-Key': options.key ?? `eval-${Date.now()}-${n++}` },
-      },
-    );
+    .request<
+      Evaluated & { code?: string; detail?: string; errors?: { path: string; messageZh: string }[] }
+    >('POST', `/v1/cases/${caseId}/evaluations`, {
+      json: body,
+      headers: { 'Idempotency-Key': options.key ?? `eval-${Date.now()}-${n++}` },
+    });
 }
 
 export function rectificationEvent(

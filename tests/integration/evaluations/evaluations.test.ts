@@ -143,7 +143,7 @@ describe('rating a closed case', () => {
     ]);
   });
 
-  it('refuses with 422 GW_NOT_EVALUABLE a case not closed, an online case’s collecting window, and a joint parent', async () => {
+  it('refuses with 422 GW_NOT_EVALUABLE a case not closed, an online case’s collecting window (its pointer at /rated), and a joint parent', async () => {
     const open = await submit(gw, 'SF-009');
     const notClosed = await evaluate(gw, open.caseId, { level: 5, rated: 'handling' });
     expect([notClosed.status, notClosed.body.code]).toEqual([422, 'GW_NOT_EVALUABLE']);
@@ -152,6 +152,13 @@ describe('rating a closed case', () => {
     await close(gw, 'province-cq', online.caseId, clock.now().toISOString());
     const collecting = await evaluate(gw, online.caseId, { level: 5, rated: 'collecting' });
     expect([collecting.status, collecting.body.code]).toEqual([422, 'GW_NOT_EVALUABLE']);
+    // The one refusal that is the body's: its pointer names the field.
+    expect(collecting.body.errors).toEqual([
+      expect.objectContaining({
+        path: '/rated',
+        messageZh: expect.stringContaining('该办件为全程网办件'),
+      }),
+    ]);
     expect((await evaluate(gw, online.caseId, { level: 5, rated: 'handling' })).status).toBe(201);
 
     const joint = await submit(gw, 'GA-011');
