@@ -182,6 +182,11 @@ export const ERROR_CATALOGUE = {
     title: 'The draft has problems or was changed since it was validated',
     titleZh: '草稿未通过校验,或校验后又被修改',
   },
+  GW_DRAFT_UNCHANGED: {
+    status: 422,
+    title: 'The draft is the same as the published version it changes',
+    titleZh: '草稿与所依据的已发布版本完全相同，没有可发布的修改',
+  },
   GW_ITEM_VERSION_RETIRED: {
     status: 422,
     title: 'Item version retired (past its sunset)',

@@ -274,4 +274,27 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     expect(await page.locator('#draft-status [data-draft-status="draft"]').count()).toBe(1);
     expect(await editorDocument(page)).toEqual(doc);
   }, 60_000);
+
+  it('an unchanged copy of GA-005 is not submittable: Validate says 草稿与第 1 版完全相同 at /item with 提交审核 disabled, and a submit sent anyway shows 422 GW_DRAFT_UNCHANGED in words', async () => {
+    const { page } = author;
+    await page.goto(`${base}/console/catalogue/items/GA-005`);
+    await page.click('#draft-start');
+    await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
+    await page.click('#draft-validate');
+    await page.locator('#draft-validation #check-result[data-ok="false"]').waitFor();
+    expect(await page.locator('#draft-validation li[data-path="/item"]').innerText()).toContain(
+      '草稿与第 1 版完全相同，请先修改再提交',
+    );
+    expect(await page.locator('#draft-submit').isDisabled()).toBe(true);
+    await author.shot('catalogue-17-unchanged-validated');
+    // A page loaded before the refusal existed, or a button enabled by hand: the use case says no.
+    await page.locator('#draft-submit').evaluate((button) => button.removeAttribute('disabled'));
+    await page.click('#draft-submit');
+    await page.locator('.error-page[data-status="422"]').waitFor();
+    expect(await page.locator('#error-detail').innerText()).toContain('GW_DRAFT_UNCHANGED');
+    expect(await page.locator('#error-detail').innerText()).toContain(
+      '草稿与所依据的已发布版本完全相同，没有可发布的修改',
+    );
+    await author.shot('catalogue-18-unchanged-refused');
+  });
 });

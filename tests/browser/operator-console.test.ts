@@ -16,6 +16,8 @@ import { supervisorOf } from '../support/supervision.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { testClock } from '../support/test-clock.ts';
+import { authorSubmitsDraft } from './support/console-drafts.ts';
+import { pasteText } from './support/paste-text.ts';
 import { DESKTOP, launchBrowser, PHONE, TABLET, type TestBrowser } from './support/browser.ts';
 
 const clock = testClock(new Date().toISOString());
@@ -344,13 +346,14 @@ describe('the operator console at tablet width', () => {
       await signIn(page, 'operator-dev');
       await page.goto(`${base}/console/catalogue/items/SW-005`);
     }
-    // A draft in review: operator-dev's own, unchanged, validated and submitted.
+    // A draft in review: operator-dev's own, its 承诺时限 a day longer (a copy of the published
+    // version is refused at submit, GW_DRAFT_UNCHANGED), saved, validated and submitted.
     await page.click('#draft-start');
     await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
-    await page.click('#draft-validate');
-    await page.locator('#draft-validation #check-result[data-ok="true"]').waitFor();
-    await page.click('#draft-submit');
-    await page.locator('[data-draft-status="in-review"]').first().waitFor();
+    const doc = JSON.parse(await page.inputValue('#draft-document')) as { promisedDays: number };
+    doc.promisedDays += 1;
+    await pasteText(page, '#draft-document', JSON.stringify(doc, null, 2));
+    await authorSubmitsDraft(page, '承诺时限延长一天');
     // Evaluated in the page (a string: this project's types have no DOM).
     const sideways = (table: string) =>
       page.evaluate<{ scrolls: boolean; past: string[] }>(`(() => {

@@ -302,7 +302,9 @@ export const CATALOGUE_ADMIN_ROUTES = [
       summary: 'Send a validated draft for review (its author; only ok drafts)',
       parameters: ['DraftId'],
       responses: { '200': draftAnswer('In review, with its new ETag.') },
-      problems: [404, 409],
+      // 422: not validated ok since its last change (GW_DRAFT_NOT_VALID), or the same as the
+      // version it changes (GW_DRAFT_UNCHANGED).
+      problems: [404, 409, 422],
     },
     handler: async ({ deps, params, client, requestId }) =>
       withETag(
@@ -335,7 +337,8 @@ export const CATALOGUE_ADMIN_ROUTES = [
           },
         }),
       },
-      problems: [404, 409],
+      // 422 GW_DRAFT_UNCHANGED: it says what is published now (a calendar year published since).
+      problems: [404, 409, 422],
     },
     handler: async ({ deps, params, client, requestId }) => ({
       status: 200,

@@ -42,7 +42,7 @@ import {
 } from './draft-store.ts';
 import { catalogueExporter, type ExportedCatalogue } from './catalogue-export.ts';
 import { draftETag, savesNamed } from './draft-etag.ts';
-import { versionDocument, type DraftItem } from './item-version.ts';
+import { sameAsPublished, versionDocument, type DraftItem } from './item-version.ts';
 import type { RedisClient } from '../../shared/redis.ts';
 import { SLOT } from '../../shared/redis-keys.ts';
 
@@ -340,6 +340,53 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
     return draft;
   }
 
+  /**
+   * The problem of a draft that says exactly what it would replace (an item's base version, or the
+   * calendar year as published), else undefined: publishing it would be a version with no change.
+   * A body that is not a whole item or calendar is no copy of anything (validation says what is
+   * wrong with it).
+   */
+  async function unchangedProblem(draft: StoredDraft): Promise<FieldProblem | undefined> {
+    const body = JSON.parse(draft.body) as unknown;
+    try {
+      if (draft.kind === 'calendar') {
+        const year = (body as CalendarDraft).year;
+        const published = (await store.state()).calendars.get(year);
+        if (published === undefined || calendarText(body as CalendarDraft) !== published)
+          return undefined;
+        return {
+          path: '/calendar',
+          message: `the draft is the same as the published calendar of ${year}: change it, or leave it unsubmitted`,
+          messageZh: `草稿与已发布的 ${year} 年工作日历完全相同，请先修改再提交`,
+        };
+      }
+      if (draft.baseVersion === 0) return undefined;
+      const key = versionKey(draft.target, draft.baseVersion);
+      const published = (await store.versions([key])).get(key);
+      if (
+        !published ||
+        !sameAsPublished(draft.target, draft.baseVersion, published, body as DraftItem)
+      )
+        return undefined;
+      return {
+        path: '/item',
+        message: `the draft is the same as version ${draft.baseVersion}: change it, or leave it unsubmitted`,
+        messageZh: `草稿与第 ${draft.baseVersion} 版完全相同，请先修改再提交`,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function refuseUnchanged(draft: StoredDraft): Promise<void> {
+    const problem = await unchangedProblem(draft);
+    if (problem)
+      throw new GatewayError('GW_DRAFT_UNCHANGED', {
+        detail: `Draft ${draft.draftId} changes nothing in ${draft.target}: ${problem.message}`,
+        errors: [problem],
+      });
+  }
+
   /** The refusal of a move that lost: wrong status, another author, changed since validated. */
   function moveRefusal(outcome: Exclude<Awaited<ReturnType<typeof drafts.move>>, { ok: true }>) {
     switch (outcome.reason) {
@@ -529,9 +576,14 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
             ...(draft.kind === 'item' ? { itemCode: draft.target } : {}),
           };
           const result = await validation(subject, JSON.parse(draft.body), draft.baseVersion);
+          // A copy of what is published validates, but is not ready to submit: say so here,
+          // where the author looks, rather than only when submitting.
+          const unchanged = await unchangedProblem(draft);
+          const problems = unchanged ? [...result.problems, unchanged] : result.problems;
+          const ok = result.ok && !unchanged;
           const answer: ValidationView = {
-            ok: result.ok,
-            problems: result.problems,
+            ok,
+            problems,
             compatibility: compatibilityView(result.compatibility),
           };
           // Kept on the draft only while it is a draft and unchanged since it was read.
@@ -541,7 +593,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
             set: {
               validation: JSON.stringify(answer),
               validatedDigest: draft.bodyDigest,
-              validOkDigest: result.ok ? draft.bodyDigest : '',
+              validOkDigest: ok ? draft.bodyDigest : '',
             },
           });
           return answer;
@@ -570,6 +622,8 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
         },
         async () => {
           const draft = await load(draftId);
+          if (draft.author === request.operator.id && draft.status === 'draft')
+            await refuseUnchanged(draft);
           const moved = await drafts.move(draftId, {
             from: 'draft',
             author: request.operator.id,
@@ -597,6 +651,8 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
             throw new GatewayError('GW_FOUR_EYES', {
               detail: 'Another operator holding catalogue:approve must approve this draft',
             });
+          // One submitted before submitting refused it, or a calendar published since.
+          if (draft.status === 'in-review') await refuseUnchanged(draft);
           const publishedAt = at();
           const body = JSON.parse(draft.body) as unknown;
           const validated = parseJson<ValidationView>(draft.validation);
@@ -649,6 +705,12 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
             publishedAt,
           };
         },
+        // The entry is under the draft's id: say what it published, so the audit log answers
+        // "who published SW-005 v2" without opening the draft.
+        (published) =>
+          'itemCode' in published
+            ? `published ${published.itemCode} v${String(published.version)}`
+            : `published calendar ${String(published.year)}`,
       ),
 
     rejectDraft: (request, draftId, reason) =>

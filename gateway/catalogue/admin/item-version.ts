@@ -2,7 +2,8 @@
 // the file's order), the schema with the $id of its own file (items/<code>.vN.schema.json, so its
 // relative $refs resolve as every item's do) and the examples, both as the text `catalogue export`
 // writes. Validation compiles exactly this, with the version the approval will give it.
-import type { CatalogueItem } from '../catalogue-item.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
+import { MEMBER_PROVINCES, type CatalogueItem } from '../catalogue-item.ts';
 import { itemSchemaId } from '../item-files.ts';
 import { sourceDigest } from '../item-source.ts';
 import type { PublishedVersion } from '../published/catalogue-store.ts';
@@ -129,4 +130,42 @@ export function draftItemOf(
     schema,
     examples: examplesFor(next.code, next.version, examples),
   });
+}
+
+/**
+ * Whether an item draft says exactly what `published` (the version it changes) says: the same
+ * metadata (enabledProvinces absent read as every member, as the catalogue loads it), the same
+ * schema but for its $id and the same examples once retargeted at the next version, as the
+ * console's copy of the version is. Publishing it would make a version with nothing new that
+ * pinned portals are asked to move to, so submitting and approving it are refused
+ * (GW_DRAFT_UNCHANGED). Compared as canonical JSON, so key order and layout do not count.
+ */
+export function sameAsPublished(
+  code: string,
+  base: number,
+  published: PublishedVersion,
+  item: DraftItem,
+): boolean {
+  const next = base + 1;
+  const comparable = (
+    metadata: Readonly<Record<string, unknown>>,
+    schema: Readonly<Record<string, unknown>>,
+    examples: DraftItem['examples'],
+  ) => {
+    const { code: _code, version: _version, ...rest } = metadata;
+    const { $id: _schemaId, ...schemaRest } = schema;
+    return canonicalJson({
+      metadata: { ...rest, enabledProvinces: rest.enabledProvinces ?? MEMBER_PROVINCES },
+      schema: schemaRest,
+      examples: examplesFor(code, next, examples),
+    });
+  };
+  return (
+    comparable(draftMetadata(code, next, item), item.schema, item.examples) ===
+    comparable(
+      published.metadata,
+      JSON.parse(published.schemaText) as Record<string, unknown>,
+      JSON.parse(published.examplesText) as DraftItem['examples'],
+    )
+  );
 }

@@ -156,6 +156,47 @@ describe('catalogue drafts over HTTP', () => {
     expect((await call('operator-dev', 'GET', `${DRAFTS}/${id}`)).body.status).toBe('draft');
   });
 
+  it('refuses to submit a draft identical to its base version (keys reordered) with 422 GW_DRAFT_UNCHANGED at /item, after validate said so, and takes it once changed', async () => {
+    const copy = seedDraftItem('GA-005');
+    // Another key order and layout is still the same version.
+    const reordered = Object.fromEntries(Object.entries(copy).reverse());
+    const created = await call('operator-dev', 'POST', DRAFTS, {
+      itemCode: 'GA-005',
+      item: reordered,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.draftId as string;
+    const validation = await call('operator-dev', 'POST', `${DRAFTS}/${id}/validate`);
+    expect(validation.body.ok).toBe(false);
+    expect(validation.body.problems).toEqual([
+      expect.objectContaining({
+        path: '/item',
+        messageZh: '草稿与第 1 版完全相同，请先修改再提交',
+      }),
+    ]);
+    const submitted = await call('operator-dev', 'POST', `${DRAFTS}/${id}/submit`);
+    expect(submitted.status).toBe(422);
+    expect(submitted.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(submitted.body).toMatchObject({
+      code: 'GW_DRAFT_UNCHANGED',
+      errors: [expect.objectContaining({ path: '/item' })],
+    });
+    expect((await call('operator-dev', 'GET', `${DRAFTS}/${id}`)).body.status).toBe('draft');
+    const refusal = (await auditEntries()).find(
+      (e) => e.action === 'catalogue.draft.submit' && e.target === id,
+    );
+    expect(refusal).toMatchObject({ actor: 'operator-dev', outcome: 'failed' });
+    expect(refusal?.reason).toMatch(/^GW_DRAFT_UNCHANGED/);
+
+    const changed = { ...copy, promisedDays: (copy.promisedDays ?? 0) + 1 };
+    expect(
+      (await call('operator-dev', 'PUT', `${DRAFTS}/${id}`, { itemCode: 'GA-005', item: changed }))
+        .status,
+    ).toBe(200);
+    expect((await call('operator-dev', 'POST', `${DRAFTS}/${id}/validate`)).body.ok).toBe(true);
+    expect((await call('operator-dev', 'POST', `${DRAFTS}/${id}/submit`)).status).toBe(200);
+  });
+
   it('refuses bad drafts with a 4xx problem and stores nothing', async () => {
     const before = await draftCount();
     const cases: [Json, number, string][] = [
@@ -193,10 +234,9 @@ describe('catalogue drafts over HTTP', () => {
   });
 
   it('rejects a draft in review with a reason', async () => {
-    const created = await call('operator-dev', 'POST', DRAFTS, {
-      itemCode: 'GA-003',
-      item: seedDraftItem('GA-003'),
-    });
+    const item = seedDraftItem('GA-003');
+    item.promisedDays = (item.promisedDays ?? 0) + 5;
+    const created = await call('operator-dev', 'POST', DRAFTS, { itemCode: 'GA-003', item });
     const id = created.body.draftId as string;
     await call('operator-dev', 'POST', `${DRAFTS}/${id}/validate`);
     await call('operator-dev', 'POST', `${DRAFTS}/${id}/submit`);
@@ -301,5 +341,27 @@ describe('catalogue drafts over HTTP', () => {
     expect(calendar.knowsYear(2031)).toBe(true);
     expect(calendar.isWorkingDay('2031-01-01')).toBe(false);
     expect(calendar.isWorkingDay('2031-01-04')).toBe(true);
+  });
+
+  it('refuses to approve a calendar year that the same year published after its submission made identical, with 422 GW_DRAFT_UNCHANGED', async () => {
+    const calendar = { year: 2032, holidays: ['2032-01-01'], extraWorkingDays: [] };
+    const ids: string[] = [];
+    for (const _ of [1, 2]) {
+      const created = await call('operator-dev', 'POST', DRAFTS, { kind: 'calendar', calendar });
+      const id = created.body.draftId as string;
+      expect((await call('operator-dev', 'POST', `${DRAFTS}/${id}/validate`)).body.ok).toBe(true);
+      expect((await call('operator-dev', 'POST', `${DRAFTS}/${id}/submit`)).status).toBe(200);
+      ids.push(id);
+    }
+    expect((await call('operator-dev-2', 'POST', `${DRAFTS}/${ids[0]}/approve`)).status).toBe(200);
+    const again = await call('operator-dev-2', 'POST', `${DRAFTS}/${ids[1]}/approve`);
+    expect(again.status).toBe(422);
+    expect(again.body).toMatchObject({
+      code: 'GW_DRAFT_UNCHANGED',
+      errors: [expect.objectContaining({ path: '/calendar' })],
+    });
+    expect((await call('operator-dev', 'GET', `${DRAFTS}/${ids[1]}`)).body.status).toBe(
+      'in-review',
+    );
   });
 });
