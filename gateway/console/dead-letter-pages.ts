@@ -208,12 +208,18 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
           body: postForm(
             sessionOf(res),
             `/console/dead-letters/${record.id}/replay${here}`,
+            // What to make sure of depends on the kind (the advice below): "has the province
+            // recovered" was said of every kind, and of a refusal it is the wrong question.
             html`<p>
                 将办件 <code>${record.id}</code>（${record.itemCode}）重新送往
-                <strong>${record.route.adapter}</strong>。请确认该省平台已恢复。
+                <strong
+                  >${provinceName(record.route.targetRegion.slice(0, 2))}（${
+                    record.route.adapter
+                  }）</strong
+                >。重放前请按下方的失败原因和处理建议核对。
                 <span class="en"
-                  >Queue case ${record.id} for delivery to ${record.route.adapter} again. Make sure
-                  the province has recovered.</span
+                  >Queue case ${record.id} for delivery to ${record.route.adapter} again. First
+                  check what the failure below asks you to check.</span
                 >
               </p>
               <p class="muted">

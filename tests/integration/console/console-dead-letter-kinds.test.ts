@@ -73,6 +73,15 @@ describe('a dead letter explained to the operator', () => {
     expect(confirm.text).toMatch(/id="adapter-retrying"\s+data-count="0"/);
   });
 
+  it('names the province on a refused case’s confirmation and does not ask whether it has recovered, only what the refusal asks', async () => {
+    const confirm = await dev.get(`/console/dead-letters/${ids.refused}/replay`);
+    expect(confirm.status).toBe(200);
+    expect(kindAfter(confirm.text, 'id="failure-advice"')).toBe('refused');
+    expect(confirm.text).not.toContain('已恢复');
+    expect(confirm.text).toContain('对方确认可以受理后再重放');
+    expect(confirm.text).toMatch(/重新送往\s*<strong\s*>云南省（yn）<\/strong\s*>/);
+  });
+
   it('says on an unreadable case’s page to list its data key again', async () => {
     const page = await dev.get(`/console/dead-letters/${ids.unreadable}`);
     expect(kindAfter(page.text, 'id="failure-advice"')).toBe('unreadable');
