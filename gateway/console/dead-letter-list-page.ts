@@ -53,12 +53,17 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
     const here = placeQuery({ adapter, kind, ...at });
     const rows = listed.items.map(
       (d) =>
+        // Stacked at phone width (table.stacked, the id and the reason across): as columns the
+        // reason, what the operator reads first, was off to the right of a table scrolled
+        // sideways, and each case id broken over five lines.
         html`<tr data-case="${d.caseId}">
-          <td><a href="/console/dead-letters/${d.caseId}${here}">${d.caseId}</a></td>
-          <td>${d.itemCode} ${deps.services.registry.item(d.itemCode)?.name ?? ''}</td>
-          <td>${d.adapter ?? '—'}</td>
-          <td>${shownTime(d.failedAt)}</td>
-          <td>
+          <td class="across"><a href="/console/dead-letters/${d.caseId}${here}">${d.caseId}</a></td>
+          <td data-label="事项 Item">
+            ${d.itemCode} ${deps.services.registry.item(d.itemCode)?.name ?? ''}
+          </td>
+          <td data-label="通道 Adapter">${d.adapter ?? '—'}</td>
+          <td data-label="失败时间 Failed at">${shownTime(d.failedAt)}</td>
+          <td class="across">
             ${failureKindBadge(failureKindNamed(d.kind, attemptsGivenUp(d.reason)))}<br />${d.reason ?? ''}
           </td>
         </tr>`,
@@ -112,7 +117,7 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
           </section>
           ${filterForm(adapters, adapter, kind)}
           <div class="table-wrap">
-            <table id="dead-letters">
+            <table id="dead-letters" class="stacked">
               <thead>
                 <tr>
                   <th>办件 <span class="en">Case</span></th>

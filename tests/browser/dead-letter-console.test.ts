@@ -13,6 +13,7 @@ import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { submitDeadLetter } from '../support/dead-letters.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, type TestBrowser } from './support/browser.ts';
+import { scrolledSideways } from './support/page-measures.ts';
 
 const GAVE_UP = 'gave up after 5 attempts: province unreachable (ECONNREFUSED)';
 const REFUSED = 'refused: RETCODE -102 字段校验不通过';
@@ -162,7 +163,7 @@ describe('the dead-letter list after an outage', () => {
     expect(await page.locator('#kind').inputValue()).toBe('gave-up');
   });
 
-  it('shows every 批量重放 button within a 390 px wide screen, with no sideways scrolling', async () => {
+  it('shows every 批量重放 button and each listed letter’s failure reason within a 390 px wide screen, with no page or table scrolled sideways', async () => {
     const { page } = browser;
     await page.setViewportSize(PHONE);
     try {
@@ -185,6 +186,14 @@ describe('the dead-letter list after an outage', () => {
         await page.evaluate<number>('document.documentElement.scrollWidth'),
       ).toBeLessThanOrEqual(PHONE.width);
       expect(await page.evaluate<number>('window.scrollX')).toBe(0);
+      // The list too: its reason column was off to the right of a table scrolled sideways.
+      expect(await scrolledSideways(page)).toEqual([]);
+      const reason = (await page
+        .locator('#dead-letters tbody tr[data-case] td:last-child')
+        .first()
+        .boundingBox())!;
+      expect(reason.x).toBeGreaterThanOrEqual(0);
+      expect(reason.x + reason.width).toBeLessThanOrEqual(PHONE.width);
       // The screen as the operator sees it (the whole page is 220 letters long).
       await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters-09-phone-summary.png') });
     } finally {
