@@ -32,6 +32,7 @@ function draftBody(
   calendars: ReadonlyMap<number, string>,
   notice?: SafeHtml,
   afterSave = false,
+  afterValidate = false,
 ): HtmlValue {
   const me = operatorOf(res).id;
   const session = sessionOf(res);
@@ -148,8 +149,14 @@ function draftBody(
             </details>
           </section>`
     }
-    <section class="card" id="draft-validation">
-      <h2>${label('已保存草稿的最近一次校验', 'Last validation of the saved draft')}</h2>
+    <section
+      class="card"
+      id="draft-validation"
+      ${afterValidate ? html`tabindex="-1" autofocus aria-labelledby="draft-validation-title"` : ''}
+    >
+      <h2 id="draft-validation-title">
+        ${label('已保存草稿的最近一次校验', 'Last validation of the saved draft')}
+      </h2>
       ${editable ? html`<p class="muted">编辑器中的实时检查见上方；此处为点击“校验”时已保存的文本 <span class="en">The live check of the editor's text is above; this is the saved text as of the last Validate</span></p>` : ''}
       ${
         validation
@@ -269,12 +276,16 @@ export function publishedNotice(draft: DraftView, revision: string): SafeHtml | 
   </p>`;
 }
 
-/** Sends one draft's page, with `notice` above it; `afterSave`: it answers the draft's save. */
+/**
+ * Sends one draft's page, with `notice` above it; `afterSave`: it answers the draft's save;
+ * `afterValidate`: it answers Validate, so the validation has the focus.
+ */
 export type ShowDraft = (
   res: Response,
   draft: DraftView,
   notice?: SafeHtml,
   afterSave?: boolean,
+  afterValidate?: boolean,
 ) => Promise<void>;
 
 /**
@@ -285,14 +296,14 @@ export function draftPageSender(deps: ConsoleDeps): ShowDraft {
   const { redis, config } = deps.services;
   const store = createCatalogueStore(redis, redisKeys(config.keyPrefix).catalogue);
   const calendars = async () => (await store.state()).calendars;
-  return async (res, draft, notice, afterSave = false) => {
+  return async (res, draft, notice, afterSave = false, afterValidate = false) => {
     sendPage(
       res,
       page(res, {
         title: `草稿 ${subjectOf(draft)}`,
         en: 'Catalogue draft',
         active: 'catalogue',
-        body: draftBody(deps, res, draft, await calendars(), notice, afterSave),
+        body: draftBody(deps, res, draft, await calendars(), notice, afterSave, afterValidate),
       }),
     );
   };

@@ -178,6 +178,7 @@ export function catalogueDraftPages(deps: ConsoleDeps): Router {
         ? html`<p class="notice ok" id="saved">已保存 <span class="en">Saved</span></p>`
         : publishedNotice(draft, queryText(req.query, 'published', 12)),
       saved,
+      queryText(req.query, 'validated', 1) === '1',
     );
   });
 

@@ -19,8 +19,11 @@ export function draftReviewRoutes(deps: ConsoleDeps): Router {
     await loadDraft(deps, res, draftId);
     await admin().validateDraft(operatorRequest(res), draftId);
     // To the answer: at the page's top it was a whole editor's height below, out of sight, and the
-    // keyboard's place was lost; the fragment scrolls there and Tab goes on from it.
-    res.redirect(303, `/console/catalogue/drafts/${draftId}#draft-validation`);
+    // keyboard's place was lost. The page focuses it (autofocus, which scrolls it into view), so
+    // Tab goes on from it and a screen reader reads it: a #draft-validation fragment scrolled
+    // there, but Chromium's next Tab went back to the page's first stop (the skip link), and a
+    // document opened at a fragment skips autofocus.
+    res.redirect(303, `/console/catalogue/drafts/${draftId}?validated=1`);
   });
 
   router.post('/catalogue/drafts/:draftId/submit', async (req, res) => {

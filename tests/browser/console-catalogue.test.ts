@@ -11,7 +11,7 @@ import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { launchBrowser, PHONE, DESKTOP, type TestBrowser } from './support/browser.ts';
 import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
-import { inViewport, scrolledSideways, smallTargets } from './support/page-measures.ts';
+import { focusedId, inViewport, scrolledSideways, smallTargets } from './support/page-measures.ts';
 
 let author: TestBrowser;
 let reviewer: TestBrowser;
@@ -108,7 +108,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     // Three validations of the whole item (compile, examples, compatibility) while two browsers run.
   }, 60_000);
 
-  it('saves with a diff against the published version, validates and submits', async () => {
+  it('saves with a diff against the published version, validates — the answer focused, Shift+Tab reaching 提交审核 — and submits by keyboard', async () => {
     const { page } = author;
     await page.fill('#draft-note', '增加备注字段');
     await page.click('#draft-save');
@@ -119,7 +119,12 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await page.locator('#draft-validation #check-result[data-ok="true"]').waitFor();
     // Validate lands on its answer, a whole editor below the page's top, not back at the top.
     expect(await inViewport(page, '#draft-validation h2')).toBe(true);
-    await page.click('#draft-submit');
+    // The keyboard's place is the answer too, and 提交审核 just before it: before, the keyboard
+    // started again at the page's top, Submit some thirty Tab stops away past the navigation.
+    expect(await focusedId(page)).toBe('draft-validation');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedId(page)).toBe('draft-submit');
+    await page.keyboard.press('Enter');
     await page.locator('[data-draft-status="in-review"]').first().waitFor();
     expect(await page.locator('#own-draft').count()).toBe(1);
     expect(await page.locator('#draft-approve').count()).toBe(0);

@@ -215,7 +215,9 @@ describe('draft editor endpoints', () => {
     const own = await dev.get(`/console/catalogue/drafts/${draftId}`);
     expect(own.text).toContain('data-draft-status="in-review"');
     // The validation card says whose validation it shows: the saved draft's, not the editor's.
-    expect(own.text).toMatch(/id="draft-validation">\s*<h2>已保存草稿的最近一次校验/);
+    expect(own.text).toMatch(
+      /id="draft-validation"\s*>\s*<h2 id="draft-validation-title">\s*已保存草稿的最近一次校验/,
+    );
     expect(own.text).toContain('id="own-draft"');
     expect(own.text).not.toContain('id="draft-approve"');
     const refused = await dev.post(`/console/catalogue/drafts/${draftId}/approve`, { _csrf: csrf });
