@@ -48,6 +48,8 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
           ),
       ),
     );
+    // After a single replay (its POST redirects here): the notice has the focus, so a screen
+    // reader says it and the next Tab is its link to the case, not the page's first stop again.
     const replayed = queryText(req.query, 'replayed', 40);
     // Each letter's page links back here, and its replay returns here: this filter, this page.
     const here = placeQuery({ adapter, kind, ...at });
@@ -103,7 +105,7 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
         title: '死信',
         en: 'Dead letters',
         active: 'dead-letters',
-        body: html`${replayed && CASE_ID.test(replayed) ? html`<p class="notice ok" id="replayed">已重新排队 <a href="/console/cases/${replayed}">${replayed}</a> <span class="en">Queued again</span></p>` : ''}
+        body: html`${replayed && CASE_ID.test(replayed) ? html`<p class="notice ok" id="replayed" role="status" tabindex="-1" autofocus>已重新排队 <a href="/console/cases/${replayed}">${replayed}</a> <span class="en">Queued again</span></p>` : ''}
           <section class="card" id="dead-letter-summary" data-total="${summary.total}">
             <h2>${label('按通道和原因汇总', 'By adapter and kind')}</h2>
             <p class="muted">

@@ -18,6 +18,7 @@ import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { testClock } from '../support/test-clock.ts';
 import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
+import { focusedId } from './support/page-measures.ts';
 import { DESKTOP, launchBrowser, PHONE, TABLET, type TestBrowser } from './support/browser.ts';
 
 const clock = testClock(new Date().toISOString());
@@ -118,7 +119,7 @@ describe('the operator console at desktop width', () => {
     await browser.shot('console-03-overview');
   });
 
-  it('replays a dead letter after its confirmation page', async () => {
+  it('replays a dead letter after its confirmation page, landing with the focus on 已重新排队 and Tab on its case link', async () => {
     const { page } = browser;
     await page.click('[data-nav="dead-letters"]');
     await page.waitForURL(`${base}/console/dead-letters`);
@@ -132,6 +133,11 @@ describe('the operator console at desktop width', () => {
     await browser.shot('console-06-replay-confirm');
     await page.click('#replay-confirm');
     await page.locator('#replayed').waitFor();
+    expect(await focusedId(page)).toBe('replayed');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.getAttribute("href")')).toBe(
+      `/console/cases/${deadCaseId}`,
+    );
     expect(await page.locator(`tr[data-case="${deadCaseId}"]`).count()).toBe(0);
     expect((await gw.services.store.get(deadCaseId))?.status).toBe('ROUTED');
     const replays = (await gw.services.audit.page({ action: 'dead-letter.replay' })).items;
