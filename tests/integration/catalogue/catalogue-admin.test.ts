@@ -110,6 +110,10 @@ describe('catalogue drafts over HTTP', () => {
       ]),
     );
     expect(of('catalogue.draft.submit')[0]).toMatchObject({ actor: 'operator-dev', outcome: 'ok' });
+    // The approval is filed under the draft's id: it says what it published.
+    expect(of('catalogue.draft.approve')).toContainEqual(
+      expect.objectContaining({ actor: 'operator-dev-2', reason: 'published SW-005 v2' }),
+    );
   });
 
   it("refuses edits and submission of another operator's draft (403 GW_DRAFT_NOT_AUTHOR), audited", async () => {
