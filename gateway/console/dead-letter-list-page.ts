@@ -117,7 +117,11 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
             </p>
             ${summary.tallies.length ? summaryTable(summary.tallies.map(summaryRow)) : ''}
           </section>
-          ${filterForm(adapters, adapter, kind)}
+          ${filterForm(adapters, adapter, kind, (a) => {
+            // The province an adapter serves, from its route's prefix, as the summary names it.
+            const route = deps.services.routing.routes.entries.find((e) => e.adapter === a);
+            return route ? provinceName(route.prefix.slice(0, 2)) : '';
+          })}
           <div class="table-wrap">
             <table id="dead-letters" class="stacked">
               <thead>
@@ -174,6 +178,7 @@ function filterForm(
   adapters: readonly string[],
   adapter: string | undefined,
   kind: FailureKindKey | undefined,
+  provinceOf: (adapter: string) => string,
 ): SafeHtml {
   return html`<form
     method="get"
@@ -188,7 +193,7 @@ function filterForm(
       en: 'Adapter',
       chosen: adapter,
       values: adapters,
-      named: () => '',
+      named: provinceOf,
     })}
     ${filterSelect({
       id: 'kind',

@@ -56,6 +56,12 @@ describe('a dead letter explained to the operator', () => {
     expect(list.text).toContain('办件数据无法解密');
   });
 
+  it('names each adapter in the list’s filter by its province, as the summary does (云南省 yn)', async () => {
+    const list = await dev.get('/console/dead-letters');
+    expect(list.text).toMatch(/<option value="yn"\s*>\s*云南省 yn\s*<\/option>/);
+    expect(list.text).toMatch(/<option value="sc-chengdu"\s*>\s*四川省 sc-chengdu\s*<\/option>/);
+  });
+
   it('says on a refused case’s page that a replay as it stands is refused again, and names the item', async () => {
     const page = await dev.get(`/console/dead-letters/${ids.refused}`);
     expect(kindAfter(page.text, 'id="failure-advice"')).toBe('refused');
