@@ -54,7 +54,7 @@ describe('a single replay from a filtered dead-letter list', () => {
     expect(list.status).toBe(200);
     const letterHref = attr(
       list.text,
-      new RegExp(`<tr data-case="${refused[0]}">\\s*<td><a href="([^"]+)"`),
+      new RegExp(`<tr data-case="${refused[0]}">\\s*<td class="across"><a href="([^"]+)"`),
     );
     expect(letterHref).toBe(
       `/console/dead-letters/${refused[0]}?adapter=yn&kind=refused&cursor=${cursor}`,
