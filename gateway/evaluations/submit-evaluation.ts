@@ -24,7 +24,7 @@ import type { Replicated } from '../shared/replica-barrier.ts';
 
 const DAY_MS = 86_400_000;
 
-/** The modes' names (DOMAIN.md, 办理模式), for the refusal's Chinese message. */
+/** The modes' names (schemas/README.md#modes), for the refusal's Chinese message. */
 const MODE_ZH: Record<RoutedCase['mode'], string> = {
   online: '全程网办件',
   proxy: '异地代收代办件',
