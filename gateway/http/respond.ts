@@ -24,7 +24,7 @@ export function handle(handler: Handler): RequestHandler {
         // res.send answers 304 itself when the request's If-None-Match meets the ETag set.
         if (result.raw !== undefined) res.send(result.raw);
         else if (result.body === undefined) res.end();
-        else if (!sentJson(req, res, result.body)) res.json(result.body);
+        else if (!sentJson(req, res, result.body, isNoStore(result.headers))) res.json(result.body);
       })
       .catch(next);
   };
@@ -45,8 +45,8 @@ const BODYLESS = new Set([204, 205, 304]);
  * If-None-Match meets it. Any other answer (a GET, a HEAD, a bodyless status, a type set by the
  * handler) is left to res.json().
  */
-function sentJson(req: Request, res: Response, body: unknown): boolean {
-  if (req.method !== 'POST' && req.method !== 'PUT' && !isNoStore(res)) return false;
+function sentJson(req: Request, res: Response, body: unknown, noStore: boolean): boolean {
+  if (req.method !== 'POST' && req.method !== 'PUT' && !noStore) return false;
   if (BODYLESS.has(res.statusCode) || res.hasHeader('content-type')) return false;
   if (res.hasHeader('transfer-encoding')) return false;
   const text = JSON.stringify(body) as string | undefined;
@@ -57,7 +57,8 @@ function sentJson(req: Request, res: Response, body: unknown): boolean {
   return true;
 }
 
-function isNoStore(res: Response): boolean {
-  const cacheControl = res.getHeader('cache-control');
-  return typeof cacheControl === 'string' && /(?:^|,)\s*no-store\s*(?:,|$)/i.test(cacheControl);
+/** Whether the handler's own headers say `Cache-Control: no-store`. */
+function isNoStore(headers: HandlerResult['headers']): boolean {
+  const cacheControl = headers?.['Cache-Control'];
+  return cacheControl !== undefined && /(?:^|,)\s*no-store\s*(?:,|$)/i.test(cacheControl);
 }
