@@ -9,8 +9,9 @@ import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
 import { ClosableCluster } from './closable-cluster.ts';
 import { ClosableRedis } from './closable-redis.ts';
-import { sendToNode, TimedCluster, TimedRedis } from './command-timeout.ts';
+import { COMMAND_TIMED_OUT, sendToNode, TimedCluster, TimedRedis } from './command-timeout.ts';
 import { isSlotMoving } from './slot-moving.ts';
+import { unlessAborted } from './start-abort.ts';
 
 /**
  * http: the gateway's HTTP path (fail fast, batched); worker: BullMQ's workers and producers in a
@@ -316,26 +317,16 @@ async function everyMasterAnswers(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<void> {
-  signal?.throwIfAborted();
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new Error(`Redis not reachable within ${timeoutMs} ms: not every master answered`)),
-      Math.max(0, timeoutMs),
-    );
-    onAbort = () => reject(signal!.reason as Error);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  const pings = Promise.all(
+    redis.nodes('master').map((node) => sendToNode(node, Math.max(1, timeoutMs), 'ping')),
+  );
   try {
-    await Promise.race([
-      Promise.all(redis.nodes('master').map((node) => sendToNode(node, undefined, 'ping'))),
-      stopped,
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    // The caller closes the connection: nothing to close on an abort here.
+    await unlessAborted(pings, signal, () => undefined);
+  } catch (error) {
+    if (error instanceof Error && error.message === COMMAND_TIMED_OUT)
+      throw new Error(`Redis not reachable within ${timeoutMs} ms: not every master answered`);
+    throw error;
   }
 }
 
