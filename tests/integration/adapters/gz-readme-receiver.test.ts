@@ -22,7 +22,7 @@ import {
   sealEnvelope,
   type GzEnvelope,
 } from '../../../adapters/gz/gz-envelope.ts';
-import { sampleDelivery, testContext } from '../../support/province-test-kit.ts';
+import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
 import {
   readmeReceivers,
   type ReadmeReceiver,
@@ -105,11 +105,18 @@ describe("adapters/gz/README.md's receiving endpoint", () => {
     const failure = await refusal(distrustful.deliver(request, context));
     expect(failure.provinceCode).toBe('BAD_SIGNATURE');
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'gz answer signature invalid' }));
-    expect(receiver.stdout()).toContain(`received RS-006 ${request.caseId} as `);
+    // The receiver's line and the adapter's refusal come by two channels (its stdout, the HTTP
+    // answer): the line is waited for.
+    const taken = `received RS-006 ${request.caseId} as `;
+    await waitFor(() => receiver.stdout().includes(taken), 10_000, 'the receiver took the case');
 
     const replayed = await adapter.deliver(request, testContext().context);
     expect(replayed.duplicate).toBe(true);
-    expect(receiver.stdout()).toContain(`${request.caseId} as ${replayed.provinceCaseNo}`);
+    await waitFor(
+      () => receiver.stdout().includes(`${request.caseId} as ${replayed.provinceCaseNo}`),
+      10_000,
+      'the receiver named the case number the replay got',
+    );
   });
 
   it('refuses a wrong application id (20001), which the adapter takes as permanent', async () => {
