@@ -1,4 +1,5 @@
-// `catalogue list | show | diff | draft | validate | submit | approve | reject | export | import`
+// `catalogue list | show | diff | draft | update | validate | submit | approve | reject | export |
+// import`
 // (README.md#operator-cli): the catalogue administration API from a terminal. export writes the
 // published catalogue as the repository's files (byte for byte the same when nothing changed, so
 // catalogue changes are reviewed as diffs); import turns local changes to those files into drafts,
@@ -69,6 +70,32 @@ async function check(api: OperatorApi, body: unknown): Promise<ValidationView> {
     { path: '', message: `${res.body.code ?? res.status}: ${res.body.detail ?? ''}` },
   ];
   return { ok: false, problems, compatibility: { breaking: false, changes: [] } } as ValidationView;
+}
+
+const FILE_ARGUMENT = '{ item } or the item (metadata, schema, examples); a calendar year';
+
+function readDraftFile(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new CommandFailure(`${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A draft's body from its file, for a creation or a replacement of its content. */
+function draftBody(
+  content: Record<string, unknown>,
+  subject: { kind: 'calendar' } | { kind: 'item'; itemCode: string | undefined },
+  options: { base?: string; note?: string },
+) {
+  const note = options.note === undefined ? {} : { note: options.note };
+  if (subject.kind === 'calendar') return { kind: 'calendar', calendar: content, ...note };
+  return {
+    itemCode: subject.itemCode,
+    item: 'item' in content ? content.item : content,
+    ...note,
+    ...(options.base ? { baseVersion: Number(options.base) } : {}),
+  };
 }
 
 export function addCatalogueCommands(program: Command, connect: ConnectOperator): void {
@@ -151,7 +178,7 @@ export function addCatalogueCommands(program: Command, connect: ConnectOperator)
   group
     .command('draft')
     .description('create a draft from a JSON file: an item document, or with --calendar a year')
-    .argument('<file>', '{ item } or the item (metadata, schema, examples); a calendar year')
+    .argument('<file>', FILE_ARGUMENT)
     .option('--item <code>', 'the item code (an unknown code of a known department: a new item)')
     .option('--calendar', 'the file is a working-day calendar year')
     .option('--base <version>', 'the published version it changes (default: the latest)')
@@ -162,24 +189,48 @@ export function addCatalogueCommands(program: Command, connect: ConnectOperator)
         options: { item?: string; calendar?: boolean; base?: string; note: string },
         command: Command,
       ) => {
-        let content: Record<string, unknown>;
-        try {
-          content = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-        } catch (error) {
-          throw new CommandFailure(`${file}: ${(error as Error).message}`);
-        }
         if (!options.calendar && !options.item)
           throw new CommandFailure('name the item with --item <code>, or pass --calendar');
-        const body = options.calendar
-          ? { kind: 'calendar', calendar: content, note: options.note }
-          : {
-              itemCode: options.item,
-              item: 'item' in content ? content.item : content,
-              note: options.note,
-              ...(options.base ? { baseVersion: Number(options.base) } : {}),
-            };
+        const subject = options.calendar
+          ? ({ kind: 'calendar' } as const)
+          : ({ kind: 'item', itemCode: options.item } as const);
+        const body = draftBody(readDraftFile(file), subject, options);
         const draft = await connect(command).post<DraftView>(DRAFTS, body);
         console.log(draftLine(draft));
+      },
+    );
+
+  group
+    .command('update')
+    .description("replace a draft's content from a JSON file (its author, while it is a draft)")
+    .argument('<draftId>')
+    .argument('<file>', FILE_ARGUMENT)
+    .option('--base <version>', 'the published version it changes (default: the latest)')
+    .option('--note <text>', "why (default: the draft's note)")
+    .action(
+      async (
+        draftId: string,
+        file: string,
+        options: { base?: string; note?: string },
+        command: Command,
+      ) => {
+        const content = readDraftFile(file);
+        const api = connect(command);
+        const path = `${DRAFTS}/${encodeURIComponent(draftId)}`;
+        // The draft as read names its subject, and its ETag makes the save one on that reading:
+        // a save in the console in between is refused (412), not silently replaced.
+        const { body: current, etag } = await api.getTagged<DraftView>(path);
+        const subject =
+          current.kind === 'calendar'
+            ? ({ kind: 'calendar' } as const)
+            : ({ kind: 'item', itemCode: current.itemCode } as const);
+        const draft = await api.put<DraftView>(
+          path,
+          draftBody(content, subject, options),
+          etag ? { 'If-Match': etag } : undefined,
+        );
+        console.log(draftLine(draft));
+        console.log(`validate it again: catalogue validate ${draft.draftId}`);
       },
     );
 

@@ -34,14 +34,22 @@ export interface OperatorApi {
   readonly operator: string;
   /** A JSON answer of 2xx; anything else throws a CommandFailure. */
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
+  /** A 2xx JSON answer with its ETag, for a change made on what was read (If-Match). */
+  getTagged<T>(path: string): Promise<{ body: T; etag: string | undefined }>;
   post<T>(path: string, body?: unknown): Promise<T>;
-  put<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
   /** Any answer, for commands that handle a refusal themselves. */
   request<T>(
     method: string,
     path: string,
-    options?: { json?: unknown; query?: Record<string, string | number | undefined> },
+    options?: ApiRequestOptions,
   ): Promise<GatewayResponse<T>>;
+}
+
+export interface ApiRequestOptions {
+  json?: unknown;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
 }
 
 /** The operator API for the command being run, from its global options and the environment. */
@@ -87,11 +95,14 @@ export function operatorApi(options: OperatorApiOptions): OperatorApi {
   async function request<T>(
     method: string,
     path: string,
-    { json, query }: { json?: unknown; query?: Record<string, string | number | undefined> } = {},
+    { json, query, headers }: ApiRequestOptions = {},
   ): Promise<GatewayResponse<T>> {
     const url = path + queryString(query);
     try {
-      return await client.request<T>(method, url, json === undefined ? {} : { json });
+      return await client.request<T>(method, url, {
+        ...(json === undefined ? {} : { json }),
+        ...(headers === undefined ? {} : { headers }),
+      });
     } catch (error) {
       if (error instanceof TypeError && error.message === 'fetch failed') {
         throw new CommandFailure(
@@ -114,8 +125,13 @@ export function operatorApi(options: OperatorApiOptions): OperatorApi {
     operator: options.operator,
     request,
     get: async (path, query) => expectOk(await request('GET', path, { query })),
+    getTagged: async <T>(path: string) => {
+      const res = await request<T>('GET', path);
+      return { body: await expectOk(res), etag: res.headers.get('etag') ?? undefined };
+    },
     post: async (path, body) => expectOk(await request('POST', path, { json: body })),
-    put: async (path, body) => expectOk(await request('PUT', path, { json: body })),
+    put: async (path, body, headers) =>
+      expectOk(await request('PUT', path, { json: body, ...(headers ? { headers } : {}) })),
   };
 }
 

@@ -14,7 +14,7 @@ import {
   type DraftStatus,
 } from '../../../gateway/catalogue/admin/draft-store.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
-import { readLocalFiles } from '../../../scripts/cli/catalogue-files.ts';
+import { plannedDrafts, readLocalFiles } from '../../../scripts/cli/catalogue-files.ts';
 import { startGatewayProcess, type GatewayProcess } from '../../support/gateway-process.ts';
 import { plainRedis, uniquePrefix } from '../../support/redis.ts';
 
@@ -131,6 +131,85 @@ describe('catalogue export and import', { timeout: 60_000 }, () => {
     expect((await run('catalogue', 'show', 'GA-002', '--versions')).stdout).toMatch(
       /v1 {2}accepted[\s\S]*v2 {2}latest/,
     );
+  });
+
+  it('replaces a draft from a file with update, keeping its note, so it validates and submits; another operator is refused; a draft in review is refused', async () => {
+    // GA-003 is published as the repository holds it (the first test): its draft as the import
+    // would make it from a copy whose schema's description is changed.
+    const published = [...readLocalFiles(projectPath())].map(([path, text]) => ({ path, text }));
+    const described = (description: string) => {
+      const dir = copyOfRepository();
+      const schemaFile = join(dir, 'schemas/items/GA-003.schema.json');
+      const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as { description: string };
+      schema.description = description;
+      writeFileSync(schemaFile, JSON.stringify(schema, null, 2));
+      const [planned] = plannedDrafts(readLocalFiles(dir), published, '');
+      const file = join(dir, 'GA-003.json');
+      writeFileSync(file, JSON.stringify({ item: (planned!.body as { item: unknown }).item }));
+      return file;
+    };
+    const created = await run(
+      'catalogue',
+      'draft',
+      described('first'),
+      '--item',
+      'GA-003',
+      '--note',
+      'GA-003 note',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const draftId = /^(\S+) {2}draft/.exec(created.stdout)![1]!;
+    const store = createDraftStore(redis, keys);
+    const schemaDescription = async () =>
+      (JSON.parse((await store.get(draftId))!.body) as { schema: { description: string } }).schema
+        .description;
+    expect(await schemaDescription()).toBe('first');
+
+    const second = described('second');
+    const stranger = await run(
+      'catalogue',
+      'update',
+      draftId,
+      second,
+      '--operator',
+      'operator-dev-2',
+    );
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toMatch(/GW_DRAFT_NOT_AUTHOR/);
+    expect(await schemaDescription()).toBe('first');
+
+    const updated = await run('catalogue', 'update', draftId, second);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stdout).toMatch(
+      new RegExp(`^${draftId} {2}draft {6}GA-003 {2}by operator-dev {2}GA-003 note$`, 'm'),
+    );
+    expect(updated.stdout).toContain(`validate it again: catalogue validate ${draftId}`);
+    expect(await schemaDescription()).toBe('second');
+    const validated = await run('catalogue', 'validate', draftId);
+    expect(validated.code, validated.stdout).toBe(0);
+    expect((await run('catalogue', 'submit', draftId)).code).toBe(0);
+
+    const late = await run(
+      'catalogue',
+      'update',
+      draftId,
+      described('third'),
+      '--note',
+      'too late',
+    );
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/GW_DRAFT_STATE: The draft is in-review/);
+    expect(await schemaDescription()).toBe('second');
+    const rejected = await run(
+      'catalogue',
+      'reject',
+      draftId,
+      '--reason',
+      'not to be published',
+      '--operator',
+      'operator-dev-2',
+    );
+    expect(rejected.code, rejected.stderr).toBe(0);
   });
 
   it('lists every draft page after page, and a draft in review older than 250 newer ones with --status in-review', async () => {
