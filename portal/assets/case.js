@@ -56,6 +56,36 @@ function commentField(id) {
 }
 const tooLong = (text) => [...text].length > COMMENT_MAX;
 
+/**
+ * Sends a form's press once: its button is disabled, and says so, until the answer came. A
+ * double-click on 提交评价 sent two POSTs, the second while the first was on its way (the gateway
+ * keeps one rating under the portal's one key, but the page raced its own answers). The disabled
+ * button loses the focus, and a rated form is hidden under it: the focus then goes back to the
+ * button, or to `landing` (what the page says instead of the form), not to the page's start.
+ */
+function onePressAtATime(form, landing, send) {
+  const button = form.querySelector('button[type="submit"]');
+  const idle = button.textContent;
+  let sending = false;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (sending) return;
+    sending = true;
+    const hadFocus = form.contains(document.activeElement);
+    button.disabled = true;
+    button.textContent = '正在提交…';
+    try {
+      await send();
+    } finally {
+      sending = false;
+      button.disabled = false;
+      button.textContent = idle;
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (hadFocus && lost) (form.hidden ? landing() : button).focus();
+    }
+  });
+}
+
 function facts(pairs) {
   const list = el('dl', { class: 'facts' });
   for (const [term, value] of pairs)
@@ -389,39 +419,42 @@ function setUpRating() {
     ratingMessage.textContent = text;
     ratingMessage.hidden = false;
   };
-  ratingForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const level = document.querySelector('input[name="level"]:checked')?.value;
-    if (!level) return say('请选择评价等级');
-    const comment = ratingComment.value;
-    if (tooLong(comment)) return say(`评价意见最多 ${COMMENT_MAX} 个字符，请删减后再提交`);
-    const res = await api(`/api/cases/${caseId}/evaluation`, {
-      method: 'POST',
-      body: { level: Number(level), comment },
-    });
-    if (res.status === 201) {
-      say('感谢您的评价！');
-      showRated({ level: res.body?.level ?? Number(level), shownAt: res.body?.shownAt });
-      // A 差评 opened a rectification, which no callback announces (only its later moves): read
-      // the case again to show it.
-      if (Number(level) <= 2) {
-        const again = await api(`/api/cases/${caseId}`);
-        if (again.status === 200) showRectification(again.body.rectification);
-      }
-    } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RATED') {
-      // Rated before (an earlier press with another level, or by default): the kept rating stands.
-      say('本办件已评价过，以下为已记录的评价');
-      showRated(res.body.rating);
-    } else if (res.status === 422 && res.body?.code === 'GW_NOT_EVALUABLE')
-      say('本办件暂不能评价（尚未办结，或已过评价期限）');
-    else if (res.status === 422) {
-      // The rating itself refused (its comment, at /comment): say what, so it can be mended.
-      const why = res.body?.errors?.[0]?.messageZh;
-      say(`评价内容未被接受${why ? `：评价意见${why}` : ''}，请修改后再提交`);
-    } else if (res.status === 0 || res.status >= 500)
-      say(`${res.body?.title ?? '评价提交失败'}；可再次提交，评价只记一次`);
-    else say(res.body?.title ?? '评价提交失败，请稍后再试');
-  });
+  onePressAtATime(
+    ratingForm,
+    () => (ratingKept.hidden ? ratingMessage : ratingKept),
+    async () => {
+      const level = document.querySelector('input[name="level"]:checked')?.value;
+      if (!level) return say('请选择评价等级');
+      const comment = ratingComment.value;
+      if (tooLong(comment)) return say(`评价意见最多 ${COMMENT_MAX} 个字符，请删减后再提交`);
+      const res = await api(`/api/cases/${caseId}/evaluation`, {
+        method: 'POST',
+        body: { level: Number(level), comment },
+      });
+      if (res.status === 201) {
+        say('感谢您的评价！');
+        showRated({ level: res.body?.level ?? Number(level), shownAt: res.body?.shownAt });
+        // A 差评 opened a rectification, which no callback announces (only its later moves): read
+        // the case again to show it.
+        if (Number(level) <= 2) {
+          const again = await api(`/api/cases/${caseId}`);
+          if (again.status === 200) showRectification(again.body.rectification);
+        }
+      } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RATED') {
+        // Rated before (an earlier press with another level, or by default): the kept rating stands.
+        say('本办件已评价过，以下为已记录的评价');
+        showRated(res.body.rating);
+      } else if (res.status === 422 && res.body?.code === 'GW_NOT_EVALUABLE')
+        say('本办件暂不能评价（尚未办结，或已过评价期限）');
+      else if (res.status === 422) {
+        // The rating itself refused (its comment, at /comment): say what, so it can be mended.
+        const why = res.body?.errors?.[0]?.messageZh;
+        say(`评价内容未被接受${why ? `：评价意见${why}` : ''}，请修改后再提交`);
+      } else if (res.status === 0 || res.status >= 500)
+        say(`${res.body?.title ?? '评价提交失败'}；可再次提交，评价只记一次`);
+      else say(res.body?.title ?? '评价提交失败，请稍后再试');
+    },
+  );
 }
 
 function setUpReRating() {
@@ -436,35 +469,38 @@ function setUpReRating() {
     reRatingMessage.textContent = text;
     reRatingMessage.hidden = false;
   };
-  reRatingForm.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const level = document.querySelector('input[name="re-level"]:checked')?.value;
-    if (!level) return say('请选择复评等级');
-    const comment = reRatingComment.value;
-    if (tooLong(comment)) return say(`复评意见最多 ${COMMENT_MAX} 个字符，请删减后再提交`);
-    const res = await api(`/api/cases/${caseId}/re-rating`, {
-      method: 'POST',
-      body: { level: Number(level), comment },
-    });
-    if (res.status === 200) {
-      say('感谢您的复评！整改已办结');
-      if (res.body?.rectification) showRectification(res.body.rectification);
-      else reRatingForm.hidden = true;
-    } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RE_RATED') {
-      // Closed before the press: by an earlier press, or by default once the window ended.
-      say(`${res.body.title}${res.body.rectification?.reRating ? '，以下为已记录的复评' : ''}`);
-      if (res.body.rectification) showRectification(res.body.rectification);
-      reRatingForm.hidden = true;
-    } else if (res.status === 409) {
-      say(res.body?.title ?? '本整改暂不能复评');
-      if (res.body?.rectification) showRectification(res.body.rectification);
-    } else if (res.status === 422) {
-      const why = res.body?.errors?.[0]?.messageZh;
-      say(`复评内容未被接受${why ? `：复评意见${why}` : ''}，请修改后再提交`);
-    } else if (res.status === 0 || res.status >= 500)
-      say(`${res.body?.title ?? '复评提交失败'}；可再次提交，复评只记一次`);
-    else say(res.body?.title ?? '复评提交失败，请稍后再试');
-  });
+  onePressAtATime(
+    reRatingForm,
+    () => reRatingMessage,
+    async () => {
+      const level = document.querySelector('input[name="re-level"]:checked')?.value;
+      if (!level) return say('请选择复评等级');
+      const comment = reRatingComment.value;
+      if (tooLong(comment)) return say(`复评意见最多 ${COMMENT_MAX} 个字符，请删减后再提交`);
+      const res = await api(`/api/cases/${caseId}/re-rating`, {
+        method: 'POST',
+        body: { level: Number(level), comment },
+      });
+      if (res.status === 200) {
+        say('感谢您的复评！整改已办结');
+        if (res.body?.rectification) showRectification(res.body.rectification);
+        else reRatingForm.hidden = true;
+      } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RE_RATED') {
+        // Closed before the press: by an earlier press, or by default once the window ended.
+        say(`${res.body.title}${res.body.rectification?.reRating ? '，以下为已记录的复评' : ''}`);
+        if (res.body.rectification) showRectification(res.body.rectification);
+        reRatingForm.hidden = true;
+      } else if (res.status === 409) {
+        say(res.body?.title ?? '本整改暂不能复评');
+        if (res.body?.rectification) showRectification(res.body.rectification);
+      } else if (res.status === 422) {
+        const why = res.body?.errors?.[0]?.messageZh;
+        say(`复评内容未被接受${why ? `：复评意见${why}` : ''}，请修改后再提交`);
+      } else if (res.status === 0 || res.status >= 500)
+        say(`${res.body?.title ?? '复评提交失败'}；可再次提交，复评只记一次`);
+      else say(res.body?.title ?? '复评提交失败，请稍后再试');
+    },
+  );
 }
 
 setUpRating();

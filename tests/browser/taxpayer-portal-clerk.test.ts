@@ -1,0 +1,91 @@
+// The path as a 四川 company's finance clerk walks it (README.md#browser-tests): log in, pay for the
+// 师宗县 project, follow the case to CLOSED, rate it, open the receipt — at 1280 and at 390 px —
+// checking what a clerk stumbled on: 提交评价 double-clicked sent two ratings and left the focus
+// nowhere. Screenshots: tests/browser/screenshots/clerk-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DESKTOP, PHONE } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem, type PortalSystem } from './support/portal-system.ts';
+import {
+  closedOnPage,
+  fillPayment,
+  LINES,
+  logIn,
+  PAYS,
+  submitAndFollow,
+} from './support/taxpayer-path.ts';
+
+let system: Partial<PortalSystem> = {};
+
+beforeAll(async () => {
+  system = await startPortalSystem('clerk');
+}, 90_000);
+
+afterAll(async () => stopPortalSystem(system));
+
+/** Pays shudao's two lines from the paying agreement; the closed case's id, its page open. */
+async function payAndClose(page: Page, portal: string): Promise<string> {
+  await page.goto(`${portal}/pay`);
+  await fillPayment(page, PAYS, LINES);
+  const caseId = await submitAndFollow(page);
+  await closedOnPage(page);
+  await page.locator('#rating:not([hidden])').waitFor();
+  return caseId;
+}
+
+describe.each([
+  ['desk', DESKTOP],
+  ['phone', PHONE],
+] as const)('the clerk at %s width', (name, size) => {
+  it('double-clicks 提交评价: one rating is sent, the button waits for the answer, the focus lands on what the page says', async () => {
+    const { browser, portal, sys } = system as PortalSystem;
+    const { page } = browser;
+    await page.setViewportSize(size);
+    await logIn(page, portal);
+    const caseId = await payAndClose(page, portal);
+    const posts: string[] = [];
+    const onRequest = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'POST' && request.url().endsWith(`/api/cases/${caseId}/evaluation`))
+        posts.push(request.url());
+    };
+    page.on('request', onRequest);
+    await page.click('label[for="level-4"]');
+    await page.dblclick('#rating-form button[type=submit]');
+    await page.locator('#rating-kept:not([hidden])').waitFor();
+    expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：满意（/);
+    await browser.shot(`clerk-${name}-rated`);
+    page.off('request', onRequest);
+    expect(posts).toHaveLength(1);
+    const rated = await sys
+      .client('operator-dev')
+      .getCase<{ evaluations: { level: number; rated: string }[] }>(caseId);
+    expect(rated.body.evaluations).toEqual([
+      expect.objectContaining({ level: 4, rated: 'handling' }),
+    ]);
+    // The gateway's side of a second press (another tab's, the same body): the first 201 again.
+    const again = await page.evaluate<number>(`(async () => {
+      const csrf = document.querySelector('meta[name="csrf-token"]').content;
+      const res = await fetch('/api/cases/${caseId}/evaluation', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+        body: JSON.stringify({ level: 4, comment: '' }),
+      });
+      return res.status;
+    })()`);
+    expect(again).toBe(201);
+  }, 120_000);
+
+  it('rates by keyboard: the focus goes from the hidden form to the rating kept', async () => {
+    const { browser, portal } = system as PortalSystem;
+    const { page } = browser;
+    await page.setViewportSize(size);
+    await logIn(page, portal);
+    await payAndClose(page, portal);
+    await page.focus('#level-5');
+    await page.keyboard.press('Space');
+    await page.focus('#rating-form button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.locator('#rating-kept:not([hidden])').waitFor();
+    expect(await page.evaluate<string>('document.activeElement?.id')).toBe('rating-kept');
+  }, 120_000);
+});
