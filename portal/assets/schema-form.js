@@ -123,10 +123,15 @@ export function buildSchemaForm(container, options) {
     });
   }
 
-  function section(pointer, name, s, value, context) {
+  /**
+   * A section's `required` binds only once the section is filled: the fields of an optional one
+   * (合同有效期's 起始日期 and 截止日期) are optional too, and carry no star. They had one, as if the
+   * contract period had to be given.
+   */
+  function section(pointer, name, s, value, context, sectionRequired) {
     const legend = element('legend', { text: s.title ?? name });
     const fields = element('div', { class: 'fields' });
-    const required = new Set(s.required ?? []);
+    const required = new Set(sectionRequired ? (s.required ?? []) : []);
     for (const [key, sub] of Object.entries(s.properties ?? {})) {
       if (NOT_FIELDS.has(key)) continue;
       fields.append(
@@ -142,7 +147,7 @@ export function buildSchemaForm(container, options) {
     );
   }
 
-  function rows(pointer, name, s, value, context) {
+  function rows(pointer, name, s, value, context, arrayRequired) {
     const holder = element('fieldset', { class: 'form-section wide', 'data-pointer': pointer });
     const list = element('div', { class: 'fields' });
     const min = s.minItems ?? 0;
@@ -176,7 +181,8 @@ export function buildSchemaForm(container, options) {
             element('span', { text: `第 ${i + 1} 行` }),
             remove,
           );
-          const body = node(rowPointer, name, item.schema, row, true, item.context);
+          // A row is there to be filled: its fields are as required as the list itself.
+          const body = node(rowPointer, name, item.schema, row, arrayRequired, item.context);
           // The row's own head names it; the item schema's title would say it twice.
           body.querySelector(':scope > legend')?.remove();
           body.classList.remove('wide');
@@ -197,8 +203,9 @@ export function buildSchemaForm(container, options) {
 
   function node(pointer, name, raw, value, required, context) {
     const { schema: s, context: inner } = resolve(raw, context);
-    if (s.type === 'object' && s.properties) return section(pointer, name, s, value, inner);
-    if (s.type === 'array' && s.items) return rows(pointer, name, s, value, inner);
+    if (s.type === 'object' && s.properties)
+      return section(pointer, name, s, value, inner, required);
+    if (s.type === 'array' && s.items) return rows(pointer, name, s, value, inner, required);
     return leaf(pointer, name, s, value, required);
   }
 

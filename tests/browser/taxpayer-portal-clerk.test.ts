@@ -33,10 +33,61 @@ async function payAndClose(page: Page, portal: string): Promise<string> {
   return caseId;
 }
 
+/** SW-005's `required`, followed down only through what is itself required (one payment line). */
+const REQUIRED_FIELDS = [
+  'taxpayerId',
+  'taxpayerName',
+  'crossRegionReportNo',
+  'project/region',
+  'project/name',
+  'project/businessType',
+  'project/contractNo',
+  'taxAuthorityCode',
+  'agreementNo',
+  'agreementTaxAuthorityCode',
+  'bank/bankCode',
+  'bank/accountNo',
+  'bank/accountName',
+  'lines/0/collectionItemCode',
+  'lines/0/collectionSubitemCode',
+  'lines/0/taxPeriod/start',
+  'lines/0/taxPeriod/end',
+  'lines/0/amount',
+  'lines/0/taxAuthorityCode',
+].map((field) => `/payload/${field}`);
+
 describe.each([
   ['desk', DESKTOP],
   ['phone', PHONE],
 ] as const)('the clerk at %s width', (name, size) => {
+  it('marks as required (*) exactly the fields the schema requires: not the optional 合同有效期', async () => {
+    const { browser, portal } = system as PortalSystem;
+    const { page } = browser;
+    await page.setViewportSize(size);
+    await logIn(page, portal);
+    await page.goto(`${portal}/pay`);
+    await page.locator('[data-field="/payload/lines/0/amount"]').waitFor();
+    await browser.shot(`clerk-${name}-pay`);
+    const starred = await page
+      .locator('[data-field]:has(> label .required)')
+      .evaluateAll((fields: { dataset: { field?: string } }[]) =>
+        fields.map((f) => f.dataset.field),
+      );
+    expect(starred).toEqual(REQUIRED_FIELDS);
+    const told = await page
+      .locator('#pay-form [required]:not([type=hidden])')
+      .evaluateAll((controls: { dataset: { pointer?: string } }[]) =>
+        controls.map((c) => c.dataset.pointer),
+      );
+    expect(told).toEqual(REQUIRED_FIELDS);
+    for (const end of ['start', 'end'])
+      expect(
+        await page
+          .locator(`[data-field="/payload/project/contractPeriod/${end}"] label`)
+          .innerText(),
+      ).toBe(end === 'start' ? '起始日期' : '截止日期');
+  }, 120_000);
+
   it('double-clicks 提交评价: one rating is sent, the button waits for the answer, the focus lands on what the page says', async () => {
     const { browser, portal, sys } = system as PortalSystem;
     const { page } = browser;
