@@ -89,7 +89,11 @@ function onePressAtATime(form, landing, send) {
 function facts(pairs) {
   const list = el('dl', { class: 'facts' });
   for (const [term, value] of pairs)
-    if (value) list.append(el('dt', { text: term }), el('dd', { text: value }));
+    if (value)
+      list.append(
+        el('dt', { text: term }),
+        typeof value === 'string' ? el('dd', { text: value }) : el('dd', {}, value),
+      );
   return list;
 }
 
@@ -97,6 +101,17 @@ const yuan = (amount) => {
   const fen = toFen(amount);
   return fen === null ? '' : formatYuan(fen);
 };
+/**
+ * The bank by its name and 行号 (labels.json): the 行号 alone named nothing to the taxpayer. The 行号
+ * in its brackets moves to the next line whole (it broke as 行 / 号 on a 390 px phone).
+ */
+const bankText = (code) => {
+  if (!code) return '';
+  const name = labels.bankCode?.[code];
+  const number = el('span', { class: 'code', text: `（行号 ${code}）` });
+  return name ? el('span', {}, name, number) : number;
+};
+
 // The province writes its notes in Chinese for the applicant; the gateway's own bookkeeping notes
 // (queue names, "loop closed") are for operators and stay off this page. So is a failed delivery's
 // reason ("refused: yn RETCODE -102: 字段校验不通过", the dead letter's): the page says the failure
@@ -162,6 +177,7 @@ function renderOutcome(view) {
         ['扣款日期', result.deductedOn],
         ['入库日期', result.creditedOn],
         ['扣款账户', result.account?.accountNo],
+        ['开户银行', bankText(result.account?.bankCode)],
       ]),
       el('a', {
         class: 'button primary',
@@ -183,6 +199,7 @@ function renderOutcome(view) {
         ['未扣缴金额', yuan(result.totalAmount)],
         ['三方协议号', result.agreementNo],
         ['扣款账户', result.account?.accountNo],
+        ['开户银行', bankText(result.account?.bankCode)],
       ]),
       retriedNote ?? retryLink('重新缴款'),
     );

@@ -54,6 +54,24 @@ function inputMode(pattern = '') {
   return /^\^\[0-9\]\{[0-9,]+\}\$$/.test(pattern) ? 'numeric' : undefined;
 }
 
+/**
+ * The name a code typed into a text field stands for (开户行行号 → the bank), said under the field as
+ * it is typed; nothing for a code the labels do not know. The taxpayer saw only the digits.
+ */
+function codeName(input, names, element) {
+  const note = element('p', { class: 'code-name', id: `${input.id}-name`, 'aria-live': 'polite' });
+  const say = () => {
+    note.textContent = names[input.value.trim()] ?? '';
+    note.hidden = note.textContent === '';
+  };
+  input.addEventListener('input', say);
+  say();
+  // Read with the field; a refusal's message is read before it (showProblems).
+  input.setAttribute('aria-describedby', note.id);
+  input.dataset.describedBy = note.id;
+  return note;
+}
+
 function optionText(labels, name, value) {
   const text = labels?.[name]?.[value];
   if (!text) return value;
@@ -102,12 +120,14 @@ export function buildSchemaForm(container, options) {
     const wide = (s.maxLength ?? 0) > 60 && !Array.isArray(s.enum);
     const input = control(pointer, name, s, value, required);
     const limited = input.matches('input[type="text"]') && Number.isInteger(s.maxLength);
+    const names = !Array.isArray(s.enum) ? labels?.[name] : undefined;
     return element(
       'div',
       { class: `field${wide ? ' wide' : ''}`, 'data-field': pointer },
       title,
       input,
       limited ? fieldLimit(input, s, element) : null,
+      names ? codeName(input, names, element) : null,
       errorHolder(pointer, s.title ?? name),
     );
   }
@@ -285,7 +305,8 @@ export function buildSchemaForm(container, options) {
           : box;
         if (described) {
           described.setAttribute('aria-invalid', 'true');
-          described.setAttribute('aria-describedby', holder.id);
+          const own = described.dataset.describedBy;
+          described.setAttribute('aria-describedby', own ? `${holder.id} ${own}` : holder.id);
         }
       }
       container.querySelector('.invalid input, .invalid select')?.focus();
@@ -300,7 +321,9 @@ export function buildSchemaForm(container, options) {
         marked.classList.remove('invalid');
       for (const described of container.querySelectorAll('[aria-invalid]')) {
         described.removeAttribute('aria-invalid');
-        described.removeAttribute('aria-describedby');
+        const own = described.dataset.describedBy;
+        if (own) described.setAttribute('aria-describedby', own);
+        else described.removeAttribute('aria-describedby');
       }
     },
   };

@@ -1,5 +1,5 @@
-// The Chinese names the pages show for codes (征收项目, 经营类型, statuses, failure reasons, 好差评
-// levels): one file, portal/assets/labels.json, read here for server-rendered pages and fetched by
+// The Chinese names the pages show for codes (征收项目, 开户行行号, 经营类型, statuses, failure
+// reasons, 好差评 levels): one file, portal/assets/labels.json, read here for server-rendered pages and fetched by
 // the browser for the form and the live case page.
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../gateway/shared/project-root.ts';
@@ -14,4 +14,17 @@ export function loadLabels(): Labels {
 export function label(labels: Labels, group: string, code: unknown): string {
   const key = typeof code === 'string' || typeof code === 'number' ? String(code) : '';
   return labels[group]?.[key] ?? key;
+}
+
+/** The name of `code` in `group`; '' when the labels do not name it. */
+export function nameOf(labels: Labels, group: string, code: unknown): string {
+  const key = typeof code === 'string' || typeof code === 'number' ? String(code) : '';
+  return labels[group]?.[key] ?? '';
+}
+
+/** `10101 增值税`: the code with its name beside it, or the code alone when it has none. */
+export function codeWithName(labels: Labels, group: string, code: unknown): string {
+  const key = typeof code === 'string' || typeof code === 'number' ? String(code) : '';
+  const name = nameOf(labels, group, code);
+  return name ? `${key} ${name}` : key;
 }

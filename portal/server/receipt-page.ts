@@ -6,7 +6,7 @@ import { toFen } from '../../gateway/catalogue/rules/sum-equals.ts';
 import { amountInWords } from './amount-in-words.ts';
 import type { GatewayCase } from './gateway-link.ts';
 import { escapeHtml } from './html.ts';
-import { label, type Labels } from './labels.ts';
+import { codeWithName, nameOf, type Labels } from './labels.ts';
 
 type Json = Record<string, unknown>;
 
@@ -32,13 +32,14 @@ export function receiptValues(view: GatewayCase, labels: Labels): Record<string,
     .map((line) => {
       const period = (line.taxPeriod ?? {}) as Json;
       return (
-        `<tr><td data-label="征收项目">${text(line.collectionItemCode)} ${escapeHtml(label(labels, 'collectionItemCode', line.collectionItemCode))}</td>` +
-        `<td data-label="征收品目">${text(line.collectionSubitemCode)}</td>` +
+        `<tr><td data-label="征收项目">${escapeHtml(codeWithName(labels, 'collectionItemCode', line.collectionItemCode))}</td>` +
+        `<td data-label="征收品目">${escapeHtml(codeWithName(labels, 'collectionSubitemCode', line.collectionSubitemCode))}</td>` +
         `<td data-label="税款所属期"><span><span class="date">${text(period.start)}</span> 至 <span class="date">${text(period.end)}</span></span></td>` +
         `<td data-label="实缴金额" class="num">${escapeHtml(yuanText(line.amount))}</td></tr>`
       );
     })
     .join('');
+  const bankName = nameOf(labels, 'bankCode', account.bankCode);
   const fen = typeof result.totalAmount === 'string' ? toFen(result.totalAmount) : undefined;
   return {
     certificateNo: text(result.certificateNo),
@@ -48,6 +49,9 @@ export function receiptValues(view: GatewayCase, labels: Labels): Record<string,
     authority: `${text(result.taxAuthorityName)}（${text(result.taxAuthorityCode)}）`,
     agreementNo: text(result.agreementNo),
     account: `${text(account.accountNo)}（行号 ${text(account.bankCode)}）`,
+    // The bank by its name: the 行号 alone named nothing to the taxpayer. A 行号 the labels do
+    // not name has no row.
+    bankRow: bankName ? `<dt>开户银行</dt><dd>${escapeHtml(bankName)}</dd>` : '',
     deductedOn: text(result.deductedOn),
     creditedOn: text(result.creditedOn),
     project: text(project.name),

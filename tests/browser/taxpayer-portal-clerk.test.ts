@@ -16,6 +16,8 @@ import {
 } from './support/taxpayer-path.ts';
 
 let system: Partial<PortalSystem> = {};
+/** The bank of shudao's 三方协议 (schemas/items/SW-009.examples.json), by its 行号 102731000019. */
+const BANK = '中国工商银行股份有限公司师宗支行';
 
 beforeAll(async () => {
   system = await startPortalSystem('clerk');
@@ -86,6 +88,40 @@ describe.each([
           .locator(`[data-field="/payload/project/contractPeriod/${end}"] label`)
           .innerText(),
       ).toBe(end === 'start' ? '起始日期' : '截止日期');
+  }, 120_000);
+
+  it('names the bank beside its 行号 on the form, the case page and the receipt', async () => {
+    const { browser, portal } = system as PortalSystem;
+    const { page } = browser;
+    await page.setViewportSize(size);
+    await logIn(page, portal);
+    await page.goto(`${portal}/pay`);
+    const bankCode = page.locator('[data-pointer="/payload/bank/bankCode"]');
+    const named = page.locator('[data-field="/payload/bank/bankCode"] .code-name');
+    await named.waitFor();
+    expect(await named.innerText()).toBe(BANK);
+    expect(await bankCode.getAttribute('aria-describedby')).toBe(await named.getAttribute('id'));
+    // Another 行号, one the portal cannot name: nothing is said rather than a wrong bank.
+    await bankCode.fill('104731000012');
+    expect(await named.isHidden()).toBe(true);
+    await bankCode.fill('102731000019');
+    expect(await named.innerText()).toBe(BANK);
+    await fillPayment(page, PAYS, LINES);
+    await submitAndFollow(page);
+    await closedOnPage(page);
+    const paid = page.locator('#outcome-paid');
+    expect(await paid.innerText()).toContain(`${BANK}（行号 102731000019）`);
+    await browser.shot(`clerk-${name}-case`);
+    await page.click('#open-receipt');
+    await page.locator('.voucher').waitFor();
+    const voucher = await page.locator('.voucher-grid').innerText();
+    expect(voucher).toContain('***************3445（行号 102731000019）');
+    expect(voucher).toContain(`开户银行\n${BANK}`);
+    expect(await page.locator('.voucher-lines tbody').innerText()).toContain('10101 增值税');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      size.width,
+    );
+    await browser.shot(`clerk-${name}-receipt`);
   }, 120_000);
 
   it('double-clicks 提交评价: one rating is sent, the button waits for the answer, the focus lands on what the page says', async () => {
