@@ -432,8 +432,11 @@ function setUpRating() {
     const input = el('input', { type: 'radio', name: 'level', value: level, id: `level-${level}` });
     levels.append(el('label', { for: `level-${level}` }, input, label(labels, 'level', level)));
   }
-  const say = (text) => {
+  // A thank-you in green, as the rating it kept; anything else in the notice's amber (it thanked in
+  // amber, the colour of a problem).
+  const say = (text, kind = 'notice') => {
     ratingMessage.textContent = text;
+    ratingMessage.className = kind;
     ratingMessage.hidden = false;
   };
   onePressAtATime(
@@ -449,7 +452,7 @@ function setUpRating() {
         body: { level: Number(level), comment },
       });
       if (res.status === 201) {
-        say('感谢您的评价！');
+        say('感谢您的评价！', 'success');
         showRated({ level: res.body?.level ?? Number(level), shownAt: res.body?.shownAt });
         // A 差评 opened a rectification, which no callback announces (only its later moves): read
         // the case again to show it.
@@ -482,8 +485,11 @@ function setUpReRating() {
     const input = el('input', { type: 'radio', name: 're-level', value: level, id });
     levels.append(el('label', { for: id }, input, label(labels, 'level', level)));
   }
-  const say = (text) => {
+  // A thank-you in green, as the rating it kept; anything else in the notice's amber (it thanked in
+  // amber, the colour of a problem).
+  const say = (text, kind = 'notice') => {
     reRatingMessage.textContent = text;
+    reRatingMessage.className = kind;
     reRatingMessage.hidden = false;
   };
   onePressAtATime(
@@ -499,7 +505,7 @@ function setUpReRating() {
         body: { level: Number(level), comment },
       });
       if (res.status === 200) {
-        say('感谢您的复评！整改已办结');
+        say('感谢您的复评！整改已办结', 'success');
         if (res.body?.rectification) showRectification(res.body.rectification);
         else reRatingForm.hidden = true;
       } else if (res.status === 409 && res.body?.code === 'PORTAL_ALREADY_RE_RATED') {

@@ -140,6 +140,8 @@ describe.each([
     await page.dblclick('#rating-form button[type=submit]');
     await page.locator('#rating-kept:not([hidden])').waitFor();
     expect(await page.locator('#rating-kept').innerText()).toMatch(/^已评价：满意（/);
+    // Thanked in green, as the rating kept, not in a problem's amber.
+    expect(await page.locator('#rating-message').getAttribute('class')).toBe('success');
     await browser.shot(`clerk-${name}-rated`);
     page.off('request', onRequest);
     expect(posts).toHaveLength(1);
