@@ -92,7 +92,9 @@ function run(
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the tests read the output once it has exited, and its last lines (start
+  // failed: …, shutdown: complete) may still be in npm's pipe when the process has gone.
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // The private redis-server runs in a process group of its own (so Ctrl-C reaches it only
   // through the script's stop): killed with the script's group, a failed test left it running.
   // Whether or not npm has exited: what it left behind (node orphaned, say) is still in the group.

@@ -39,8 +39,9 @@ export function startLogChild(scenario: string, env: Record<string, string>): Lo
   });
   let stdout = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  // 'close', not 'exit': the last lines may still be in the pipe when the process has exited.
   const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on('exit', (code, signal) => resolve([code, signal])),
+    child.on('close', (code, signal) => resolve([code, signal])),
   );
   const ready = new Promise<void>((resolve) => child.on('message', () => resolve()));
   const lines = () =>

@@ -9,7 +9,11 @@ export interface NodeChild {
   output: () => string;
   /** The JSON lines of output() so far, parsed (pino's log lines). */
   lines: () => Record<string, unknown>[];
-  /** Resolves when it has exited: its code, or the signal that ended it. */
+  /**
+   * Resolves when it has exited and its output is all read: its code, or the signal that ended
+   * it. Node's 'exit' can come while the last lines are still in the pipe ('close' waits for
+   * them), and a test reads output() as soon as this resolves.
+   */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -46,7 +50,7 @@ export function startNodeChild(
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return {
     child,
