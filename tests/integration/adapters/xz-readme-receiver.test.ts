@@ -13,7 +13,7 @@ import {
   type ProvinceAdapter,
 } from '../../../adapters/kit/contract.ts';
 import { createAdapter } from '../../../adapters/kit/registry.ts';
-import { sampleDelivery, testContext } from '../../support/province-test-kit.ts';
+import { sampleDelivery, testContext, waitFor } from '../../support/province-test-kit.ts';
 import {
   readmeReceivers,
   type ReadmeReceiver,
@@ -131,9 +131,12 @@ describe("adapters/xz/README.md's receiving endpoint", () => {
       waiting = waiting.filter((_, i) => retried[i]?.status === 'rejected');
     }
     expect(waiting).toEqual([]);
-    for (const request of requests) {
-      expect(documented.stdout().split(`received SW-005 ${request.caseId} `)).toHaveLength(2);
-    }
+    // The receiver's lines and its answers come by two channels (its stdout, the HTTP answers):
+    // the lines are waited for, then each case must have been taken once.
+    const taken = (request: DeliveryRequest) =>
+      documented.stdout().split(`received SW-005 ${request.caseId} `).length - 1;
+    await waitFor(() => requests.every((r) => taken(r) > 0), 10_000, 'the receiver took each case');
+    for (const request of requests) expect(taken(request)).toBe(1);
     expect(documented.stderr()).toBe('');
   });
 });
