@@ -44,8 +44,11 @@ export default defineConfig({
     globalSetup: ['tests/support/global-setup.ts'],
     // Integration tests share one private redis-server; each file uses its own key prefix.
     pool: 'forks',
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Bounds for a test or hook that hangs, not measures: on a loaded 2-core machine a gateway's
+    // start (a child process compiling the catalogue) once took 27 s, and a test that starts one
+    // or two in its body or its beforeAll timed out at 20 or 30 s without anything wrong.
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
     projects: [
       {
         extends: true,
