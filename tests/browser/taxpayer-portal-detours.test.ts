@@ -8,12 +8,15 @@
 // walk (taxpayer-portal-phone.test.ts): nothing wider than the screen or cut, identifiers and
 // amounts on one line, controls named and 44 px tall, no text under 14 px, focus shown at every
 // Tab stop, and a live outcome announced. Screenshots: tests/browser/screenshots/detour-*.png.
+// The two walks run side by side, each in a browser of its own with its own gated portal: each
+// spends most of its time waiting on the system (a payment's outcome, the case page's retry).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type RunningPortal } from '../../portal/server/portal-process.ts';
 import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
 import { testPortalConfig } from '../support/portal-config.ts';
 import { startGatewayGate, type GatewayGate } from '../support/gateway-gate.ts';
 import { ownRedis } from '../support/redis.ts';
+import { allStarted } from '../support/settled.ts';
 import { accessibleOf } from './support/accessibility.ts';
 import { launchBrowser, PHONE_DEVICE, type TestBrowser } from './support/browser.ts';
 import {
@@ -40,9 +43,15 @@ let sys: E2eSystem;
 let portal = '';
 /** A second portal on a Redis of its own, which the test stops: its store fails. */
 let failing: RunningPortal;
-/** A third portal, on the first one's store, whose calls to the gateway pass a gate it shuts. */
-let gate: GatewayGate;
-let gated: RunningPortal;
+/** A portal on the first one's store whose calls to the gateway pass a gate the walk shuts. */
+interface Gated {
+  readonly gate: GatewayGate;
+  readonly portal: RunningPortal;
+}
+/** One for each walk: each shuts and opens its own gate. */
+const gated: Gated[] = [];
+/** The keyboard walk, started beside the touch walk; its test awaits what it found. */
+let keyboardWalk: Promise<KeyboardFound> | undefined;
 
 /** What the touch walk found on each page, at each width; asserted one requirement per test. */
 const found = {
@@ -69,14 +78,32 @@ const found = {
   pages: [] as Stop[],
 };
 
+async function gatedPortal(): Promise<Gated> {
+  const gate = await startGatewayGate(sys.gatewayUrl);
+  try {
+    const config = testPortalConfig({
+      PORTAL_GATEWAY_URL: gate.url,
+      PORTAL_REDIS_URL: sys.config.redisUrl,
+      PORTAL_REDIS_PREFIX: `${sys.config.keyPrefix}-portal`,
+    });
+    return { gate, portal: await startPortal({ config }) };
+  } catch (error) {
+    await gate.close();
+    throw error;
+  }
+}
+
 beforeAll(async () => {
-  phone = await launchBrowser(undefined, PHONE_DEVICE);
-  desk = await launchBrowser();
-  sys = await startE2eSystem(
-    'browser-detours',
-    {},
-    { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
-  );
+  // The browsers start while the system does: both mostly wait.
+  await allStarted([
+    launchBrowser(undefined, PHONE_DEVICE).then((b) => (phone = b)),
+    launchBrowser().then((b) => (desk = b)),
+    startE2eSystem(
+      'browser-detours',
+      {},
+      { portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
+    ).then((s) => (sys = s)),
+  ]);
   portal = sys.portal!.url;
   const store = await ownRedis('portal-detours-down');
   failing = await startPortal({
@@ -84,22 +111,21 @@ beforeAll(async () => {
   });
   // Its store is gone from here on: a login cannot be checked (README.md#the-taxpayer-portal).
   await store.stop();
-  gate = await startGatewayGate(sys.gatewayUrl);
-  gated = await startPortal({
-    config: testPortalConfig({
-      PORTAL_GATEWAY_URL: gate.url,
-      PORTAL_REDIS_URL: sys.config.redisUrl,
-      PORTAL_REDIS_PREFIX: `${sys.config.keyPrefix}-portal`,
-    }),
-  });
+  await allStarted([0, 1].map(async () => gated.push(await gatedPortal())));
+  keyboardWalk = walkByKeyboard(gated[1]!);
+  // Its failure is its test's, awaited there.
+  keyboardWalk.catch(() => undefined);
 }, 90_000);
 
 afterAll(async () => {
+  await keyboardWalk?.catch(() => undefined);
   await phone?.close();
   await desk?.close();
   await failing?.stop();
-  await gated?.stop();
-  await gate?.close();
+  for (const g of gated) {
+    await g.portal.stop();
+    await g.gate.close();
+  }
   await sys?.stop();
 });
 
@@ -215,6 +241,45 @@ async function openUnavailable(browser: TestBrowser, press: (selector: string) =
   await page.locator('h1', { hasText: '服务暂时不可用' }).waitFor();
 }
 
+interface KeyboardFound {
+  /** Stops without an outline of at least 2 px (or a shadow), or outlined outside the screen. */
+  readonly hidden: string[];
+  /** How many Tab stops each page has. */
+  readonly counted: Partial<Record<Stop, number>>;
+}
+
+/** The keyboard walk at 320 px: every page's Tab stops, each press made by Tab and Enter. */
+async function walkByKeyboard({ gate, portal: viaGate }: Gated): Promise<KeyboardFound> {
+  const { page } = desk;
+  await page.setViewportSize({ width: 320, height: 812 });
+  const hidden: string[] = [];
+  const counted: Partial<Record<Stop, number>> = {};
+  const at = async (step: Stop) => {
+    const stops = await tabStops(page);
+    counted[step] = stops.length;
+    for (const s of stops) {
+      if (!((s.outline !== 'none' && s.outlineWidth >= 2) || s.shadow !== 'none'))
+        hidden.push(`${step}: ${s.element} (outline ${s.outline} ${s.outlineWidth} px)`);
+      else if (s.left < 0 || s.right > 320)
+        hidden.push(`${step}: ${s.element} outlined from ${s.left} to ${s.right} px`);
+    }
+    await desk.shot(`detour-keyboard-${step}`);
+  };
+  const press = (s: string) => pressByKeyboard(page, s);
+  await walkDetours({ page, portal, press, at });
+  await walkUnreachable({
+    page,
+    portal: viaGate.url,
+    gate,
+    press,
+    choose: (id) => pressByKeyboard(page, `#${id}`, ' '),
+    at,
+  });
+  await openUnavailable(desk, press);
+  await at('unavailable');
+  return { hidden, counted };
+}
+
 describe('the taxpayer portal’s detours on a touch phone', () => {
   beforeAll(async () => {
     await walkDetours({
@@ -225,8 +290,8 @@ describe('the taxpayer portal’s detours on a touch phone', () => {
     });
     await walkUnreachable({
       page: phone.page,
-      portal: gated.url,
-      gate,
+      portal: gated[0]!.portal.url,
+      gate: gated[0]!.gate,
       press: (s) => phone.page.tap(s),
       choose: (id) => phone.page.tap(`label[for="${id}"]`),
       at: measure,
@@ -293,33 +358,7 @@ describe('the taxpayer portal’s detours on a touch phone', () => {
 
 describe('the taxpayer portal’s detours with the keyboard alone', () => {
   it('at 320 px, reaches every button by Tab and shows an outline at least 2 px wide, within the screen, on every stop of each page', async () => {
-    const { page } = desk;
-    await page.setViewportSize({ width: 320, height: 812 });
-    const hidden: string[] = [];
-    const counted: Partial<Record<Stop, number>> = {};
-    const at = async (step: Stop) => {
-      const stops = await tabStops(page);
-      counted[step] = stops.length;
-      for (const s of stops) {
-        if (!((s.outline !== 'none' && s.outlineWidth >= 2) || s.shadow !== 'none'))
-          hidden.push(`${step}: ${s.element} (outline ${s.outline} ${s.outlineWidth} px)`);
-        else if (s.left < 0 || s.right > 320)
-          hidden.push(`${step}: ${s.element} outlined from ${s.left} to ${s.right} px`);
-      }
-      await desk.shot(`detour-keyboard-${step}`);
-    };
-    const press = (s: string) => pressByKeyboard(page, s);
-    await walkDetours({ page, portal, press, at });
-    await walkUnreachable({
-      page,
-      portal: gated.url,
-      gate,
-      press,
-      choose: (id) => pressByKeyboard(page, `#${id}`, ' '),
-      at,
-    });
-    await openUnavailable(desk, press);
-    await at('unavailable');
+    const { hidden, counted } = await keyboardWalk!;
     expect(hidden).toEqual([]);
     // The walk went through the pages' controls, not around them.
     expect(counted.failed).toBeGreaterThanOrEqual(3);
