@@ -12,6 +12,7 @@ import { launchBrowser, PHONE, DESKTOP, type TestBrowser } from './support/brows
 import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
 import { focusedId, inViewport, scrolledSideways, smallTargets } from './support/page-measures.ts';
+import { allStarted } from '../support/settled.ts';
 
 let author: TestBrowser;
 let reviewer: TestBrowser;
@@ -20,12 +21,13 @@ let base = '';
 let draftUrl = '';
 
 beforeAll(async () => {
-  author = await launchBrowser();
-  reviewer = await launchBrowser();
-  gw = await startApiGateway(
-    { GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' },
-    { liveCatalogue: true },
-  );
+  await allStarted([
+    launchBrowser().then((b) => (author = b)),
+    launchBrowser().then((b) => (reviewer = b)),
+    startApiGateway({ GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' }, { liveCatalogue: true }).then(
+      (g) => (gw = g),
+    ),
+  ]);
   base = gw.url;
 }, 90_000);
 
