@@ -95,10 +95,14 @@ export function plainRedis(url = testRedisUrl()): Redis {
   return new Redis(url, { maxRetriesPerRequest: 1 });
 }
 
-/** Polls until check() is truthy or the deadline passes; never a fixed sleep. */
+/**
+ * Polls until check() is truthy or the deadline passes; never a fixed sleep. The default deadline
+ * is a bound on a hang, not a measure: 15 s, where 5 s was within reach of a loaded 2-core
+ * machine (a load of 15 while the suite's files ran beside other work; a gateway's start once 27 s).
+ */
 export async function waitFor<T>(
   check: () => Promise<T> | T,
-  { timeoutMs = 5000, intervalMs = 25, what = 'condition' } = {},
+  { timeoutMs = 15_000, intervalMs = 25, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
