@@ -2,6 +2,9 @@
 // mounted, checked before its handler runs. The problems are the catalogue's (field-problems.ts):
 // one per field, a JSON pointer, English and Chinese. A bad body is 422 GW_VALIDATION_FAILED with
 // pointers into the body; a bad query is 400 GW_INVALID_PARAMETER with pointers /query/<name>.
+// A request that sends no body at all is read as the empty object, as an empty body is
+// (json-body.ts): a POST without one got a lone "must be object" at pointer "", where `{}` got
+// the missing members one by one; now both name what to send (README.md#bad-input-and-limits).
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Request } from 'express';
 import { createRequestAjv } from '../catalogue/create-ajv.ts';
@@ -17,11 +20,11 @@ export function requestChecks(ajv: Ajv2020 = createRequestAjv()) {
   return (contract: RequestContract<unknown>): RequestCheck => {
     const { schema } = contract;
     // The envelope: handed on as sent, for the use case's staged validation.
-    if (!schema) return (req) => (contract.in === 'body' ? req.body : req.query) as unknown;
+    if (!schema) return (req) => (contract.in === 'body' ? bodyOf(req) : req.query);
     const validate = ajv.compile(schema);
     if (contract.in === 'body') {
       return (req) => {
-        const body: unknown = req.body;
+        const body = bodyOf(req);
         if (validate(body)) return body;
         throw new GatewayError('GW_VALIDATION_FAILED', {
           errors: toFieldProblems(validate.errors),
@@ -36,6 +39,13 @@ export function requestChecks(ajv: Ajv2020 = createRequestAjv()) {
       });
     };
   };
+}
+
+// json-body.ts leaves req.body unset when no body was sent (no Content-Length, or 0); a body
+// that was sent is always parsed to an object or an array.
+function bodyOf(req: Request): unknown {
+  const body: unknown = req.body;
+  return body === undefined ? {} : body;
 }
 
 // `?mode=&q=` is what a form with empty fields sends: an empty parameter counts as absent.

@@ -75,6 +75,8 @@ function operationOf<D>(route: ApiRoute<D>, examples: RequestExamples): Record<s
       ? {
           requestBody: {
             required: true,
+            description:
+              'A JSON object (application/json, UTF-8). A request without any body is read as `{}`: 422 GW_VALIDATION_FAILED naming each missing member.',
             content: {
               'application/json': {
                 schema: schemaRef(body.component),

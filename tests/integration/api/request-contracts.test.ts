@@ -122,6 +122,53 @@ describe('the province event body', () => {
   });
 });
 
+describe('a POST that sends no body at all', () => {
+  // No body, no Content-Type: read as the empty object, so the answer names each member to send,
+  // exactly as `{}` does, rather than a lone "must be object" at pointer "".
+  async function noBodyAndEmptyObject(
+    path: string,
+    headers: () => Record<string, string> = () => ({}),
+  ) {
+    const client = gw.client(path === '/v1/cases' ? 'portal-sc' : 'province-yn');
+    const none = await client.request<Problem>('POST', path, { headers: headers() });
+    const empty = await client.request<Problem>('POST', path, { json: {}, headers: headers() });
+    return { none, empty };
+  }
+
+  it('is answered as an empty JSON object is: a province event names type and at', async () => {
+    const before = await historyLength();
+    const { none, empty } = await noBodyAndEmptyObject(`/v1/cases/${caseId}/events`);
+    expect(none.status).toBe(422);
+    expect(none.body.code).toBe('GW_VALIDATION_FAILED');
+    expect(paths(none.body)).toEqual(['/at', '/type']);
+    expect(none.body.errors).toEqual(empty.body.errors);
+    expect(await historyLength()).toBe(before);
+    const documented = gw.services.openapi.paths as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    expect(documented['/v1/cases/{caseId}/events']!.post!.requestBody).toMatchObject({
+      description: expect.stringContaining('A request without any body is read as `{}`'),
+    });
+  });
+
+  it('is answered as an empty JSON object is: a submission names each required member', async () => {
+    let n = 0;
+    const key = () => ({ 'Idempotency-Key': `no-body-${Date.now()}-${n++}` });
+    const { none, empty } = await noBodyAndEmptyObject('/v1/cases', key);
+    expect(none.status).toBe(422);
+    expect(none.body.code).toBe('GW_VALIDATION_FAILED');
+    expect(paths(none.body)).toEqual([
+      '/applicant',
+      '/itemCode',
+      '/mode',
+      '/payload',
+      '/receivingRegion',
+    ]);
+    expect(none.body.errors).toEqual(empty.body.errors);
+  });
+});
+
 describe('query parameters', () => {
   const get = (path: string) => gw.client('portal-sc').request<Problem>('GET', path);
 
