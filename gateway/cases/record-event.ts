@@ -2,7 +2,7 @@
 // case's route reports progress. A result must match the item version's result schema, if it
 // declares one (422 GW_RESULT_INVALID, the case unmoved: event-result.ts), and its `at` must lie
 // neither in the future nor before the case's submission (422 GW_VALIDATION_FAILED: event-time.ts); legal transitions only (409
-// GW_ILLEGAL_TRANSITION); the same event twice is applied once (its content digest is kept with
+// GW_ILLEGAL_TRANSITION, told before either 422); the same event twice is applied once (its content digest is kept with
 // the case); a joint parent advances with its children (gateway/README.md#joint-parent-atomicity). The event itself is applied by apply-event.ts, as a
 // status query's events are.
 import type { Client } from '../auth/client-registry.ts';
@@ -10,8 +10,9 @@ import { GatewayError } from '../shared/errors.ts';
 import type { HandlerResult } from '../http/respond.ts';
 import { applyProvinceEvent, type EventDeps } from './apply-event.ts';
 import { phaseOf, type CaseStatus } from './case-status.ts';
-import { LIFECYCLE, type EventType } from './lifecycle.ts';
+import { LIFECYCLE, type EventType, type LifecycleMove } from './lifecycle.ts';
 import type { CaseEvent } from './case-event.ts';
+import type { RoutedCase } from './case-record.ts';
 import { loadVisibleCase } from './read-case.ts';
 import { eventResultProblems } from './event-result.ts';
 import { eventTimeProblems } from './event-time.ts';
@@ -42,23 +43,23 @@ export async function recordEvent(
       detail: `Case ${caseId} is a joint case: report events on its children ${record.children.join(', ')}`,
     });
   }
-  // The edge checked the event's grammar; its time against the clock and the submission is
-  // checked here, with the gateway's clock the store keeps (event-time.ts).
-  const mistimed = eventTimeProblems(event, deps.store.now(), record.createdAt);
-  // The event matches its schema (the OpenAPI CaseEvent); the detail says what else is wrong, so a
-  // province checking its event against that schema is not sent looking there.
-  if (mistimed.length > 0)
-    throw new GatewayError('GW_VALIDATION_FAILED', {
-      detail:
-        "The event's time (at) matches its schema but lies outside what the gateway accepts for this case: see errors",
-      errors: mistimed,
-    });
-  const problems = eventResultProblems(deps.registry, record, event);
-  if (problems.length > 0)
-    throw new GatewayError('GW_RESULT_INVALID', {
-      detail: `The result does not match the result schema of ${record.itemCode} v${record.itemVersion}`,
-      errors: problems,
-    });
+  // Checked in the order a province fixes them: who it is (the edge: 401, 403), the event's
+  // shape (the edge: 422), the case it names (404, 409 above), where that case is (409), then the
+  // event's content against the case (its time, its result: 422). A content refusal found here is
+  // told only once the state allows the event, so an event the case is past is 409 whatever its
+  // content. Only a refusal looks at the state before the atomic move: a legal-looking event is
+  // left to the move, which alone tells a repeat (answered duplicate: true) from an illegal one,
+  // and a repeat always passes the content checks its first delivery passed.
+  const refusal = contentRefusal(deps, record, event);
+  if (refusal) {
+    const row: LifecycleMove = LIFECYCLE[event.type];
+    if (!row.from.includes(record.status)) {
+      throw new GatewayError('GW_ILLEGAL_TRANSITION', {
+        detail: illegalEventDetail(event.type, record.status),
+      });
+    }
+    throw refusal;
+  }
   const outcome = await applyProvinceEvent(deps, record, event, {
     actor: client.id,
     source: 'province-post',
@@ -76,6 +77,34 @@ export async function recordEvent(
     status: 200,
     body: { caseId: record.id, status, phase: phaseOf(status), duplicate: !outcome.ok },
   };
+}
+
+/**
+ * What is wrong with the event's content for this case: its time against the gateway's clock and
+ * the submission (event-time.ts), then its result against the item's result schema
+ * (event-result.ts). The event matches its schema (the OpenAPI CaseEvent), so each detail says
+ * what else is wrong, and a province checking its event against that schema is not sent looking
+ * there.
+ */
+function contentRefusal(
+  deps: RecordEventDeps,
+  record: RoutedCase,
+  event: CaseEvent,
+): GatewayError | undefined {
+  const mistimed = eventTimeProblems(event, deps.store.now(), record.createdAt);
+  if (mistimed.length > 0)
+    return new GatewayError('GW_VALIDATION_FAILED', {
+      detail:
+        "The event's time (at) matches its schema but lies outside what the gateway accepts for this case: see errors",
+      errors: mistimed,
+    });
+  const problems = eventResultProblems(deps.registry, record, event);
+  if (problems.length > 0)
+    return new GatewayError('GW_RESULT_INVALID', {
+      detail: `The result does not match the result schema of ${record.itemCode} v${record.itemVersion}`,
+      errors: problems,
+    });
+  return undefined;
 }
 
 /**

@@ -120,3 +120,54 @@ describe('a decided result against the item result schema', () => {
     expect((await view(caseId, 'operator-dev')).result).toEqual(paid);
   });
 });
+
+// The order of the event checks (README.md#province-events): who (401/403), the event's shape
+// (422), the case (404), where the case is (409), then the content against the case (422). A
+// state conflict is the same 409 whatever else is wrong with the event.
+describe('an event the case is past, with bad content besides', () => {
+  async function decidedCase(): Promise<{ caseId: string; decided: Record<string, unknown> }> {
+    const caseId = await newCase();
+    const decided = { type: 'decided', at: at(), result: paidResult() };
+    expect((await postEvent(caseId, decided)).body.status).toBe('DECIDED');
+    return { caseId, decided };
+  }
+
+  it('is 409 GW_ILLEGAL_TRANSITION for a decided with a bad result, as with a good one', async () => {
+    const { caseId } = await decidedCase();
+    const good = await postEvent(caseId, { type: 'decided', at: at(), result: failedResult() });
+    const bad = await postEvent(caseId, {
+      type: 'decided',
+      at: at(),
+      result: { ...failedResult(), reason: 'bank-offline' },
+    });
+    for (const res of [good, bad]) {
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('GW_ILLEGAL_TRANSITION');
+    }
+    expect(bad.body).toMatchObject({ detail: (good.body as { detail?: string }).detail });
+  });
+
+  it('is 409 for an event dated ahead of the clock that the case cannot take', async () => {
+    const { caseId } = await decidedCase();
+    const ahead = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await postEvent(caseId, { type: 'resumed', at: ahead });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('GW_ILLEGAL_TRANSITION');
+  });
+
+  it('still tells a content problem once the state allows the event', async () => {
+    const caseId = await newCase();
+    const ahead = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await postEvent(caseId, { type: 'accepted', at: ahead });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('GW_VALIDATION_FAILED');
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: '/at' })]);
+  });
+
+  it('answers the very decided event again as a duplicate, not as a conflict', async () => {
+    const { caseId, decided } = await decidedCase();
+    const again = await postEvent(caseId, decided);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'DECIDED', duplicate: true });
+  });
+});
