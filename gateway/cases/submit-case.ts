@@ -94,7 +94,9 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
     ? callbackUrlProblem(envelope.callbackUrl, deps.production ?? false)
     : undefined;
   if (callbackProblem) {
+    // The envelope matched its schema: the URL is refused by where it points (callback-url.ts).
     throw new GatewayError('GW_VALIDATION_FAILED', {
+      detail: `The envelope matches its schema but its callbackUrl is refused: it ${callbackProblem}`,
       errors: [
         {
           path: '/callbackUrl',

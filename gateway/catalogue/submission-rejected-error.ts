@@ -17,12 +17,34 @@ export interface StageCodes {
 
 export type ValidationStage = keyof StageCodes;
 
+function problemCount(errors: readonly FieldProblem[]): string {
+  return errors.length === 1 ? '1 problem' : `${errors.length} problems`;
+}
+
+// Each says what was checked, so a problem that is not a schema mismatch is not told as one.
+const STAGE_DETAIL: Record<ValidationStage, (errors: readonly FieldProblem[]) => string> = {
+  envelope: (errors) =>
+    `The envelope does not match its schema (OpenAPI components/schemas/envelope, schemas/envelope.schema.json): ${problemCount(errors)}, each in errors`,
+  identifiers: (errors) =>
+    `The envelope matches its schema but identifiers in it fail their checks (structure, region, date or check character): ${problemCount(errors)}, each in errors`,
+  item: (errors) =>
+    `The item cannot take this submission${errors[0] ? `: ${errors[0].message}` : ''}`,
+  payload: (errors) =>
+    `The payload is not valid for the item: ${problemCount(errors)}, each in errors`,
+};
+
 export class SubmissionRejectedError extends GatewayError {
   readonly stage: ValidationStage;
   override readonly errors: FieldProblem[];
 
-  constructor(stage: ValidationStage, code: StageCodes[ValidationStage], errors: FieldProblem[]) {
-    super(code, { errors, detail: `${errors.length} problem(s) in the ${stage} stage` });
+  /** `detail` says what failed; without one, the stage's own wording (STAGE_DETAIL). */
+  constructor(
+    stage: ValidationStage,
+    code: StageCodes[ValidationStage],
+    errors: FieldProblem[],
+    detail?: string,
+  ) {
+    super(code, { errors, detail: detail ?? STAGE_DETAIL[stage](errors) });
     this.name = 'SubmissionRejectedError';
     this.stage = stage;
     this.errors = errors;

@@ -117,16 +117,37 @@ function subjectProblem(item: CatalogueItem, envelope: SubmissionEnvelope): Fiel
 
 /**
  * Payload-stage problems of an envelope for one compiled item: the schema's, or when the schema
- * passed, the cross-field rules'. Pointers are into the envelope (/payload/...).
+ * passed, the cross-field rules'. Pointers are into the envelope (/payload/...). `failed` says
+ * which, for the refusal's detail.
  */
-export function payloadProblems(
+function payloadProblems(
   compiled: CompiledItem,
   envelope: { readonly payload?: unknown },
   context: RuleContext,
-): FieldProblem[] {
+): { failed: 'schema' | 'rules'; problems: FieldProblem[] } {
   if (!compiled.validate(envelope.payload))
-    return toFieldProblems(compiled.validate.errors, '/payload');
-  return runRules(compiled.rules, envelope, context);
+    return { failed: 'schema', problems: toFieldProblems(compiled.validate.errors, '/payload') };
+  return { failed: 'rules', problems: runRules(compiled.rules, envelope, context) };
+}
+
+/** What a payload-stage refusal failed: the item's subject, its schema or its rules. */
+function payloadDetail(
+  item: CatalogueItem,
+  subject: readonly FieldProblem[],
+  payload: ReturnType<typeof payloadProblems>,
+): string {
+  const of = `${item.code} v${item.version}`;
+  const parts: string[] = [];
+  if (subject.length > 0) parts.push(`the applicant's type is not the subject of ${of}`);
+  if (payload.problems.length > 0)
+    parts.push(
+      payload.failed === 'schema'
+        ? `the payload does not match the schema of ${of}`
+        : `the payload matches the schema of ${of} but breaks its cross-field rules (each problem's keyword names its rule)`,
+    );
+  const text = parts.join('; and ');
+  const count = subject.length + payload.problems.length;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}: ${count === 1 ? '1 problem' : `${count} problems`}, each in errors`;
 }
 
 /** Runs every stage; returns the narrowed envelope and its item or throws the first refusal. */
@@ -143,11 +164,15 @@ export function validateSubmission(
     throw new SubmissionRejectedError('identifiers', 'GW_IDENTIFIER_INVALID', problems);
   }
   const compiled = resolveItem(validators, body);
-  const problems = [
-    ...subjectProblem(compiled.item, body),
-    ...payloadProblems(compiled, body, validators.ruleContext),
-  ];
+  const subject = subjectProblem(compiled.item, body);
+  const payload = payloadProblems(compiled, body, validators.ruleContext);
+  const problems = [...subject, ...payload.problems];
   if (problems.length > 0)
-    throw new SubmissionRejectedError('payload', 'GW_PAYLOAD_INVALID', problems);
+    throw new SubmissionRejectedError(
+      'payload',
+      'GW_PAYLOAD_INVALID',
+      problems,
+      payloadDetail(compiled.item, subject, payload),
+    );
   return { item: compiled.item, envelope: body };
 }

@@ -26,8 +26,10 @@ export function requestChecks(ajv: Ajv2020 = createRequestAjv()) {
       return (req) => {
         const body = bodyOf(req);
         if (validate(body)) return body;
+        const errors = toFieldProblems(validate.errors);
         throw new GatewayError('GW_VALIDATION_FAILED', {
-          errors: toFieldProblems(validate.errors),
+          detail: `The body does not match the ${contract.component} schema (OpenAPI components/schemas/${contract.component}): ${problemCount(errors.length)}, each in errors`,
+          errors,
         });
       };
     }
@@ -39,6 +41,10 @@ export function requestChecks(ajv: Ajv2020 = createRequestAjv()) {
       });
     };
   };
+}
+
+function problemCount(n: number): string {
+  return n === 1 ? '1 problem' : `${n} problems`;
 }
 
 // json-body.ts leaves req.body unset when no body was sent (no Content-Length, or 0); a body

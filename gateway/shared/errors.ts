@@ -127,10 +127,13 @@ export const ERROR_CATALOGUE = {
     title: 'Content-Encoding not supported',
     titleZh: '不支持的 Content-Encoding',
   },
+  // Not only schema mismatches: a callbackUrl refused, an event's time outside what the case
+  // accepts, regions that do not fit the mode. The title says only that it failed; each detail
+  // says what (a schema by name, or the check that matched no schema).
   GW_VALIDATION_FAILED: {
     status: 422,
-    title: 'The request does not match its schema',
-    titleZh: '请求内容不符合规范',
+    title: 'The request failed validation',
+    titleZh: '请求未通过校验',
   },
   GW_DUPLICATE_KEY: {
     status: 422,
@@ -147,10 +150,11 @@ export const ERROR_CATALOGUE = {
     title: 'An identifier fails its check',
     titleZh: '证件号码或代码校验失败',
   },
+  // The item's schema, its cross-field rules or its subject (who may apply): the detail says which.
   GW_PAYLOAD_INVALID: {
     status: 422,
-    title: "The payload does not match the item's schema",
-    titleZh: '业务数据不符合事项规范',
+    title: "The payload does not meet the item's requirements",
+    titleZh: '业务数据不符合事项要求',
   },
   GW_RESULT_INVALID: {
     status: 422,
