@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the gateway (gateway/README.md#operations-endpoints): the route
 // table's operations (route-paths.ts) plus the
-// published catalogue, one component per item version. Built once at start from the route table
+// published catalogue, one component per item version, and the callbacks posted to portals as
+// `webhooks` (callback-webhooks.ts). Built once at start from the route table
 // and the compiled registry (so it documents exactly what the gateway serves and validates
 // against) and served as cached bytes by docs-routes.ts. Nothing is hard-coded.
 import { readSchemaFile } from '../catalogue/create-ajv.ts';
@@ -8,6 +9,7 @@ import { RESULT_KEYWORD } from '../catalogue/create-ajv.ts';
 import type { SchemaRegistry } from '../catalogue/schema-registry.ts';
 import { projectPath } from '../shared/project-root.ts';
 import { apiSchemas } from './api-schemas.ts';
+import { callbackSchemas, callbackWebhooks } from './callback-webhooks.ts';
 import type { ApiRoute } from '../http/api-route.ts';
 import { defsComponents, toComponent, type JsonSchema } from './convert-schema.ts';
 import { requestComponents, routePaths, type RequestExamples } from './route-paths.ts';
@@ -38,6 +40,8 @@ export interface OpenApiDocument {
   tags: { name: string; description: string }[];
   security: readonly Record<string, string[]>[];
   paths: Record<string, unknown>;
+  /** What the gateway posts to a portal's callbackUrl (callback-webhooks.ts). */
+  webhooks: Record<string, unknown>;
   components: {
     schemas: Record<string, unknown>;
     responses: Record<string, unknown>;
@@ -174,9 +178,11 @@ export function buildOpenApi<D>(options: OpenApiOptions<D>): OpenApiDocument {
     paths: routePaths(options.routes, {
       [ENVELOPE_COMPONENT]: submitExamples(options.registry),
     }),
+    webhooks: callbackWebhooks(),
     components: {
       schemas: {
         ...apiSchemas(),
+        ...callbackSchemas(),
         ...requestComponents(options.routes),
         [ENVELOPE_COMPONENT]: envelopeComponent(schemasDir),
         ...defsComponents(readSchemaFile('defs.schema.json', schemasDir)),
