@@ -2,7 +2,7 @@
 // posts to a portal's callbackUrl: this holds what the callback worker really posts — bodies and
 // headers, received by a real HTTP server — against that text. A case moves to CLOSED (status
 // callbacks) and the 督办 engine raises a warning on it (a supervision callback), on an injected
-// clock; the body must match the documented (closed) schema, and every documented header must be
+// clock, and its 差评's rectification moves (a rectification callback); the body must match the documented (closed) schema, and every documented header must be
 // sent and match its schema, the signature verifying with the portal's secret as documented.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -19,6 +19,7 @@ import { superviseOnce } from '../../gateway/supervision/supervision.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { startGatewayCallbackWorker, type TestCallbackWorker } from '../support/callback-worker.ts';
 import { close, submit } from '../support/case-flow.ts';
+import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
 import { waitFor } from '../support/redis.ts';
 import { supervisorOf } from '../support/supervision.ts';
 import { testClock } from '../support/test-clock.ts';
@@ -153,6 +154,19 @@ describe('the documented callbacks', () => {
     });
     expect(flagged()[0]!.body.flag).toBe('warning');
     expectDocumented('supervision', flagged()[0]!);
+  });
+
+  it("are what the gateway posts when a 差评's rectification moves", async () => {
+    const { caseId } = await submit(gw, 'SF-009', { callbackUrl: hook });
+    await close(gw, 'province-yn', caseId, clock.now().toISOString());
+    const rated = await evaluate(gw, caseId, { level: 1, rated: 'handling' });
+    expect(rated.status).toBe(201);
+    const id = rated.body.rectification!.id;
+    expect((await rectificationEvent(gw, id, 'visited')).status).toBe(200);
+    const moved = () => posts.filter((p) => p.body.rectificationId === id);
+    await waitFor(() => moved().length === 1, { timeoutMs: 15_000, what: 'the visited callback' });
+    expect(moved()[0]!.body).toMatchObject({ type: 'rectification', status: 'VISITED' });
+    expectDocumented('rectification', moved()[0]!);
   });
 
   it('are described for every kind of callback body the gateway sends', () => {
