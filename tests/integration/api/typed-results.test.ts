@@ -121,7 +121,7 @@ describe('a decided result against the item result schema', () => {
   });
 });
 
-// The order of the event checks (README.md#province-events): who (401/403), the event's shape
+// The order of the event checks (gateway/README.md#province-events): who (401/403), the event's shape
 // (422), the case (404), where the case is (409), then the content against the case (422). A
 // state conflict is the same 409 whatever else is wrong with the event.
 describe('an event the case is past, with bad content besides', () => {
