@@ -21,6 +21,7 @@ import {
   RECTIFICATION_STATUS_ZH,
   STATE_ZH,
 } from './console-labels.ts';
+import { groupCounts, groupFilter } from './board-groups.ts';
 import { listCursor, listPlace } from './board-list-cursor.ts';
 import { filterSelect, queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
@@ -42,7 +43,8 @@ function listHref(kind: SubjectKind, state: GaugeState, by: Record<string, strin
   return `/console/board/list?${query.toString()}`;
 }
 
-function countCells(kind: SubjectKind, counts: Counts, by: Record<string, string>): HtmlValue {
+function countCells(kind: SubjectKind, gauges: Counts, by: Record<string, string>): HtmlValue {
+  const counts = groupCounts(gauges);
   return GAUGE_STATES.map((state) => {
     const n = counts[state];
     const [zh, en] = STATE_ZH[state]!;
@@ -174,11 +176,11 @@ export function boardPages(deps: ConsoleDeps): Router {
             >
           </p>
           <p class="muted" id="board-overlap">
-            各状态计数互相包含：超期的也计入预警，通报的也计入超期，不可相加；“预警”中未超期的才是临近时限的。
+            “预警”只含临近时限、尚未超期的；超期的只在“超期”中，按超期时长排列（超期最久的在前）；通报的也计入超期，不可相加。
             <span class="en"
-              >The counts overlap: an overdue subject is also counted as warned, an escalated one
-              also as overdue, so do not add them up; warned minus overdue is what is near its
-              deadline.</span
+              >Warning holds only what is near its deadline, not yet overdue; an overdue subject is
+              under Overdue alone, the longest overdue first; an escalated one is also counted as
+              overdue, so do not add those two up.</span
             >
           </p>
           ${section(nameOf, 'case', stats.cases)}
@@ -206,7 +208,7 @@ export function boardPages(deps: ConsoleDeps): Router {
     const itemCode = /^[A-Z]{2}-[0-9]{3}$/.test(queryText(req.query, 'itemCode'))
       ? queryText(req.query, 'itemCode')
       : undefined;
-    const filter = { kind, state, province, itemCode };
+    const filter = groupFilter({ kind, state, province, itemCode });
     const place = listPlace(req.query);
     const [{ subjects, last, exhausted }, total] = await Promise.all([
       board.subjectsPage(filter, { after: place?.after, limit: LIST_LIMIT }),
@@ -297,6 +299,19 @@ export function boardPages(deps: ConsoleDeps): Router {
               </tbody>
             </table>
           </div>
+          <p class="muted" id="board-order">
+            ${
+              // Soonest due first is, among the late, the longest overdue first.
+              state === 'overdue' || state === 'escalated'
+                ? label('超期最久的在前', 'Longest overdue first')
+                : state === 'warning'
+                  ? label(
+                      '未超期、时限最近的在前（超期的见“超期”）',
+                      'Not yet overdue, soonest due first (overdue ones are under Overdue)',
+                    )
+                  : label('时限最近的在前', 'Soonest due first')
+            }
+          </p>
           ${pages.length ? html`<p class="actions" id="board-pages">${pages}</p>` : ''}`,
       }),
     );

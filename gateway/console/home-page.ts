@@ -13,6 +13,7 @@ import { MAX_PAGE } from '../http/cursor.ts';
 import { gatewayRouter } from '../http/router.ts';
 import type { DeliveryBacklog } from '../queues/delivery-backlog.ts';
 import { GAUGE_STATES, type GaugeState } from '../supervision/supervision-board.ts';
+import { groupCounts } from './board-groups.ts';
 import { supervisionStats } from '../supervision/supervision-stats.ts';
 import { can, operatorOf, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { STATE_ZH } from './console-labels.ts';
@@ -76,7 +77,8 @@ function row(
   </tr>`;
 }
 
-function flagCounts(kind: 'case' | 'rectification', counts: Record<GaugeState, number>) {
+function flagCounts(kind: 'case' | 'rectification', gauges: Record<GaugeState, number>) {
+  const counts = groupCounts(gauges);
   return GAUGE_STATES.filter((s) => s !== 'open').map((state) => {
     const [zh, en] = STATE_ZH[state]!;
     const n = counts[state];

@@ -55,12 +55,18 @@ const splitMember = (entry: string): [string, string] => {
   return [entry.slice(0, colon), entry.slice(colon + 1)];
 };
 
-/** Which subjects a 督办 list shows: one gauge, optionally of one province and item. */
+/**
+ * Which subjects a 督办 list shows: one gauge, optionally of one province and item; `unless`
+ * leaves out the subjects also in another state (the console's 预警 lists those warned and not yet
+ * overdue: an overdue subject keeps its warning flag, and listed among the warned it hid the
+ * near-deadline ones under the late ones).
+ */
 export interface SubjectFilter {
   kind: SubjectKind;
   state: GaugeState;
-  province?: string;
-  itemCode?: string;
+  unless?: GaugeState | undefined;
+  province?: string | undefined;
+  itemCode?: string | undefined;
 }
 
 /** One open subject as the console lists it. */
@@ -330,14 +336,19 @@ export class SupervisionBoard {
       }
       const records = await Promise.all(
         candidates.map((c) =>
-          this.#read(filter.kind, splitMember(c.member)[1], ['gauge', filter.state]),
+          this.#read(filter.kind, splitMember(c.member)[1], [
+            'gauge',
+            filter.state,
+            filter.unless ?? filter.state,
+          ]),
         ),
       );
       for (const [i, c] of candidates.entries()) {
         // `gauge` is the subject's gauge prefix, `<kind>|<province>|<item>|`.
-        const [gauge, inState] = records[i]!;
+        const [gauge, inState, inUnless] = records[i]!;
         const [, province, itemCode] = (gauge ?? '').split('|');
         if (!province || !itemCode || inState !== '1') continue;
+        if (filter.unless && inUnless === '1') continue;
         if (filter.province && province !== filter.province) continue;
         if (filter.itemCode && itemCode !== filter.itemCode) continue;
         subjects.push({
@@ -353,17 +364,24 @@ export class SupervisionBoard {
     return { subjects, last, exhausted };
   }
 
-  /** How many subjects one gauge counts now: the board's gauges summed over the filter. */
+  /**
+   * How many subjects one gauge counts now: the board's gauges summed over the filter, less those
+   * of `unless` (a state that only ever follows `state`: overdue after warning, escalated after
+   * overdue — the supervisor raises them in that order, also in one pass).
+   */
   async countIn(filter: SubjectFilter): Promise<number> {
-    return (await this.gauges())
-      .filter(
-        (g) =>
-          g.kind === filter.kind &&
-          g.state === filter.state &&
-          (!filter.province || g.province === filter.province) &&
-          (!filter.itemCode || g.itemCode === filter.itemCode),
-      )
-      .reduce((sum, g) => sum + g.count, 0);
+    const gauges = await this.gauges();
+    const sum = (state: GaugeState) =>
+      gauges
+        .filter(
+          (g) =>
+            g.kind === filter.kind &&
+            g.state === state &&
+            (!filter.province || g.province === filter.province) &&
+            (!filter.itemCode || g.itemCode === filter.itemCode),
+        )
+        .reduce((total, g) => total + g.count, 0);
+    return Math.max(0, sum(filter.state) - (filter.unless ? sum(filter.unless) : 0));
   }
 
   /** The furthest due time of any supervised subject (ms). */

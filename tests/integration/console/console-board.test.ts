@@ -15,6 +15,7 @@ const clock = testClock('2026-09-07T02:00:00Z');
 let gw: ApiGateway;
 let c: ConsoleClient;
 let late = '';
+let lessLate = '';
 let closedOnTime = '';
 let rectificationId = '';
 
@@ -30,6 +31,9 @@ beforeAll(async () => {
   });
   expect(rated.status).toBe(201);
   rectificationId = rated.body.rectification!.id;
+  // Submitted three days later: due three days later, so less overdue on 30 October.
+  clock.set('2026-09-10T02:00:00Z');
+  lessLate = (await submit(gw, 'SF-009')).caseId;
   clock.set('2026-10-30T02:00:00Z');
   await superviseOnce(supervisorOf(gw), clock.ms());
   c = await ConsoleClient.signedIn(gw.url, 'operator-dev');
@@ -50,8 +54,8 @@ describe('the 督办 board in the console', () => {
   it('counts the overdue case and the overdue rectification by province and item', async () => {
     const board = await c.get('/console/board');
     expect(board.status).toBe(200);
-    expect(count(board.text, 'case', 'data-province="53"', 'overdue')).toBe(1);
-    expect(count(board.text, 'case', 'data-item="SF-009"', 'open')).toBe(1);
+    expect(count(board.text, 'case', 'data-province="53"', 'overdue')).toBe(2);
+    expect(count(board.text, 'case', 'data-item="SF-009"', 'open')).toBe(2);
     expect(count(board.text, 'rectification', 'data-province="53"', 'overdue')).toBe(1);
   });
 
@@ -76,10 +80,24 @@ describe('the 督办 board in the console', () => {
     expect(subject.slice(0, subject.indexOf('</tr>'))).toContain('法律援助申请');
   });
 
-  it('says that the states’ counts overlap, so warned ones near their deadline are not read as extra', async () => {
+  it('keeps the overdue cases out of 预警 — its count and its list — and lists them under 超期, the longest overdue first', async () => {
     const board = await c.get('/console/board');
+    expect(count(board.text, 'case', 'data-province="53"', 'warning')).toBe(0);
+    expect(count(board.text, 'rectification', 'data-province="53"', 'warning')).toBe(0);
     expect(board.text).toContain('id="board-overlap"');
-    expect(board.text).toContain('超期的也计入预警');
+    expect(board.text).toContain('超期的只在“超期”中');
+    const warned = await c.get('/console/board/list?kind=case&state=warning&province=53');
+    expect(warned.text).not.toContain(`data-subject="${late}"`);
+    expect(warned.text).not.toContain(`data-subject="${lessLate}"`);
+    expect(warned.text).toMatch(/id="board-count"\s+data-total="0"/);
+    const overdue = await c.get('/console/board/list?kind=case&state=overdue&province=53');
+    const order = [...overdue.text.matchAll(/data-subject="([^"]+)"/g)].map((m) => m[1]);
+    expect(order).toEqual([late, lessLate]);
+    expect(overdue.text).toContain('超期最久的在前');
+    const home = await c.get('/console/');
+    expect(home.text).toMatch(
+      /data-flag-count="case-warning"\s*>预警 <span class="en">warning<\/span> 0</,
+    );
   });
 
   it('shows the late case’s mode in Chinese and its 督办 flags in the order they were raised', async () => {
