@@ -4,7 +4,11 @@
 // The check runs the gateway's own draft validation (catalogueAdmin.checkDraft); its refusals
 // become problems in the fragment rather than an error page.
 import type { Response } from 'express';
-import type { DraftInput, ValidationView } from '../catalogue/admin/catalogue-admin.ts';
+import {
+  isUnchangedProblem,
+  type DraftInput,
+  type ValidationView,
+} from '../catalogue/admin/catalogue-admin.ts';
 import type { CompatibilityChange } from '../catalogue/compatibility/compatibility-report.ts';
 import { isGatewayError, type FieldProblem } from '../shared/errors.ts';
 import { operatorRequest, type ConsoleDeps } from './console-context.ts';
@@ -25,7 +29,7 @@ function problemList(problems: readonly FieldProblem[]): HtmlValue {
 }
 
 /** The compatibility report's changes against the base version, breaking ones marked. */
-function changesTable(changes: readonly unknown[]): HtmlValue {
+export function changesTable(changes: readonly unknown[]): HtmlValue {
   const rows = changes as readonly CompatibilityChange[];
   if (rows.length === 0)
     return html`<p class="muted" id="compat-none">
@@ -70,16 +74,25 @@ export function validationReport(
     return html`<div class="notice error" id="check-result" data-ok="false">${result.refused}</div>
       ${problemList(result.problems)}`;
   const breaking = result.compatibility.breaking;
+  // A copy of the published version: nothing to fix, nothing to publish — said as such, not as a
+  // green pass (the live check said 校验通过 above a draft that submit refuses, GW_DRAFT_UNCHANGED)
+  // nor as one problem among others.
+  const unchanged = result.problems.find(isUnchangedProblem);
+  const others = result.problems.length - (unchanged ? 1 : 0);
   return html`<div
-      class="notice ${result.ok ? 'ok' : 'error'}"
+      class="notice ${result.ok ? 'ok' : unchanged && others === 0 ? 'warn' : 'error'}"
       id="check-result"
       data-ok="${String(result.ok)}"
+      ${unchanged ? html`data-unchanged="true"` : ''}
     >
       ${
         result.ok
           ? html`校验通过 <span class="en">The draft passes validation</span>`
-          : html`发现 ${result.problems.length} 个问题
-              <span class="en">${result.problems.length} problem(s)</span>`
+          : unchanged && others === 0
+            ? html`草稿没有修改，没有可提交的内容
+                <span class="en">No change against what is published: nothing to submit</span>`
+            : html`发现 ${result.problems.length} 个问题
+                <span class="en">${result.problems.length} problem(s)</span>`
       }
       ${
         breaking

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await page.click('#draft-start');
   await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
   draftUrl = page.url();
-  await page.locator(`${SETTLED}[data-ok="true"]`).waitFor();
+  await page.locator(`${SETTLED}[data-unchanged="true"]`).waitFor();
   published = await page.inputValue('#draft-document');
 }, 90_000);
 
@@ -264,7 +264,7 @@ describe('the draft editor with a whole item document', () => {
     await page.clock.runFor(600);
     await expect.poll(() => held.length).toBe(2);
     await held[1]!.continue();
-    await page.locator(`${SETTLED}[data-ok="true"]`).waitFor();
+    await page.locator(`${SETTLED}[data-unchanged="true"]`).waitFor();
     expect(await stateLine(page)).toContain('Checked');
     expect(await page.locator('#live-check.stale').count()).toBe(0);
     expect(await page.locator('#live-check-stale').isVisible()).toBe(false);

@@ -47,7 +47,7 @@ beforeAll(async () => {
   await page.click('#draft-start');
   await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
   draftUrl = page.url();
-  await page.locator(`${SETTLED}[data-ok="true"]`).waitFor();
+  await page.locator(`${SETTLED}[data-unchanged="true"]`).waitFor();
 }, 90_000);
 
 afterAll(async () => {

@@ -190,6 +190,17 @@ function draftPosition(cursor: string | undefined): DraftPosition | undefined {
 const CATALOGUE_WRITES = [SLOT.catalogue];
 const CODE = /^[A-Z]{2}-[0-9]{3}$/;
 
+/** How the problem of a draft that changes nothing begins (GW_DRAFT_UNCHANGED's; unchangedProblem). */
+const UNCHANGED = 'the draft is the same as';
+
+/**
+ * Whether a validation's problem is that the draft changes nothing: the console says so in place of
+ * a pass or a count of problems, as there is nothing to fix but to change something.
+ */
+export function isUnchangedProblem(problem: FieldProblem): boolean {
+  return problem.message.startsWith(`${UNCHANGED} `);
+}
+
 const invalid = (errors: FieldProblem[], detail = 'The draft cannot be stored as it is') =>
   new GatewayError('GW_DRAFT_INVALID', { detail, errors });
 
@@ -346,8 +357,10 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
    * A body that is not a whole item or calendar is no copy of anything (isCopy; validation says
    * what is wrong with it). Redis's failures are not caught: they fail the request as any read's.
    */
-  async function unchangedProblem(draft: StoredDraft): Promise<FieldProblem | undefined> {
-    const body = JSON.parse(draft.body) as unknown;
+  async function unchangedProblem(
+    draft: Pick<StoredDraft, 'kind' | 'target' | 'baseVersion'> & { readonly body: unknown },
+  ): Promise<FieldProblem | undefined> {
+    const body = draft.body;
     if (draft.kind === 'calendar') {
       const year = (body as CalendarDraft).year;
       const published = (await store.state()).calendars.get(year);
@@ -358,7 +371,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
         return undefined;
       return {
         path: '/calendar',
-        message: `the draft is the same as the published calendar of ${year}: change it, or leave it unsubmitted`,
+        message: `${UNCHANGED} the published calendar of ${year}: change it, or leave it unsubmitted`,
         messageZh: `草稿与已发布的 ${year} 年工作日历完全相同，请先修改再提交`,
       };
     }
@@ -372,7 +385,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
       return undefined;
     return {
       path: '/item',
-      message: `the draft is the same as version ${draft.baseVersion}: change it, or leave it unsubmitted`,
+      message: `${UNCHANGED} version ${draft.baseVersion}: change it, or leave it unsubmitted`,
       messageZh: `草稿与第 ${draft.baseVersion} 版完全相同，请先修改再提交`,
     };
   }
@@ -387,7 +400,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
   }
 
   async function refuseUnchanged(draft: StoredDraft): Promise<void> {
-    const problem = await unchangedProblem(draft);
+    const problem = await unchangedProblem({ ...draft, body: JSON.parse(draft.body) });
     if (problem)
       throw new GatewayError('GW_DRAFT_UNCHANGED', {
         detail: `Draft ${draft.draftId} changes nothing in ${draft.target}: ${problem.message}`,
@@ -586,7 +599,7 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
           const result = await validation(subject, JSON.parse(draft.body), draft.baseVersion);
           // A copy of what is published validates, but is not ready to submit: say so here,
           // where the author looks, rather than only when submitting.
-          const unchanged = await unchangedProblem(draft);
+          const unchanged = await unchangedProblem({ ...draft, body: JSON.parse(draft.body) });
           const problems = unchanged ? [...result.problems, unchanged] : result.problems;
           const ok = result.ok && !unchanged;
           const answer: ValidationView = {
@@ -611,9 +624,17 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
     async checkDraft(_request, input) {
       const { subject, base, body, result: checked } = await checkedInput(input);
       const result = checked ?? (await validation(subject, body, base));
+      // As validate says it: a copy of what is published passes the schema checks but has nothing
+      // to publish (the console's live check showed it as passing, above a draft submit refuses).
+      const unchanged = await unchangedProblem({
+        kind: subject.kind,
+        target: subject.target,
+        baseVersion: base,
+        body,
+      });
       return {
-        ok: result.ok,
-        problems: result.problems,
+        ok: result.ok && !unchanged,
+        problems: unchanged ? [...result.problems, unchanged] : result.problems,
         compatibility: compatibilityView(result.compatibility),
       };
     },
