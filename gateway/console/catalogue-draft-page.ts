@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import type { DraftView } from '../catalogue/admin/catalogue-admin.ts';
 import { createCatalogueStore } from '../catalogue/published/catalogue-store.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
+import { breakingConsequence } from './catalogue-draft-approve-page.ts';
 import { diffView, publishedDocument } from './catalogue-draft-diff.ts';
 import { editorForm } from './catalogue-draft-editor.ts';
 import { pretty } from './catalogue-draft-input.ts';
@@ -189,7 +190,7 @@ function draftBody(
                       >Your own draft: another operator must approve it (four-eyes).</span
                     >
                   </p>`
-                : approveForm(deps, res, draft)
+                : approveForm(deps, draft)
             }
             ${postForm(
               session,
@@ -214,50 +215,24 @@ function draftBody(
 }
 
 /**
- * What approving a breaking item draft means for portals, said beside Approve and publish (the
- * button describes itself by it): the report's "breaking" sat pages above the button, and the
- * consequence — pinned submissions to the base version refused after its sunset
- * (GW_CATALOGUE_SUNSET_DAYS, catalogue-admin.ts approveDraft) — nowhere on the page. Read from
- * the stored validation, as approveDraft reads it to set the sunset.
+ * Approve and publish…: to the confirmation page (catalogue-draft-approve-page.ts), which names
+ * what it publishes and posts the approval; what a breaking change means for portals right above
+ * the button, which it describes.
  */
-function breakingConsequence(deps: ConsoleDeps, draft: DraftView): SafeHtml | undefined {
-  if (draft.kind !== 'item' || !draft.validation?.compatibility.breaking || !draft.baseVersion)
-    return undefined;
-  const days = deps.services.config.catalogueSunsetDays;
-  const sunset = shownTime(deps.services.now().getTime() + days * 86_400_000);
-  const base = `v${draft.baseVersion}`;
-  const next = `v${draft.baseVersion + 1}`;
-  return html`<p class="notice warn" id="approve-breaking">
-    <strong>不兼容变更</strong>：发布 ${next} 后，门户按 ${base}
-    提交的申请仍受理至停止受理日期（发布后 ${days} 天，约 ${sunset}），此后被拒绝（422
-    GW_ITEM_VERSION_RETIRED）；门户须在此前改用 ${next}。
-    <span class="en"
-      >Breaking change: once ${next} is published, portals submitting ${base} are still accepted
-      until its sunset (${days} days after publishing, about ${sunset}), then refused (422
-      GW_ITEM_VERSION_RETIRED); they must move to ${next} before then.</span
-    >
-  </p>`;
-}
-
-/** Approve and publish, with what a breaking change means for portals right above the button. */
-function approveForm(deps: ConsoleDeps, res: Response, draft: DraftView): SafeHtml {
+function approveForm(deps: ConsoleDeps, draft: DraftView): SafeHtml {
   const warning = breakingConsequence(deps, draft);
-  return postForm(
-    sessionOf(res),
-    `/console/catalogue/drafts/${draft.draftId}/approve`,
-    html`${warning ?? ''}
-      <div class="actions">
-        <button
-          type="submit"
-          class="primary"
-          id="draft-approve"
-          ${warning ? html`aria-describedby="approve-breaking"` : ''}
-        >
-          批准并发布 <span class="en">Approve and publish</span>
-        </button>
-      </div>`,
-    { id: 'approve-form' },
-  );
+  return html`<div id="approve-form">
+    ${warning ?? ''}
+    <div class="actions">
+      <a
+        class="button primary"
+        href="/console/catalogue/drafts/${draft.draftId}/approve"
+        id="draft-approve"
+        ${warning ? html`aria-describedby="approve-breaking"` : ''}
+        >批准并发布… <span class="en">Approve and publish…</span></a
+      >
+    </div>
+  </div>`;
 }
 
 /**

@@ -5,14 +5,17 @@
 // a reload or the browser's back and forward never sends a step again.
 import type { Request, Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
+import { approvalSender } from './catalogue-draft-approve-page.ts';
 import { loadDraft } from './catalogue-draft-input.ts';
 import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
+import { requireRight } from './console-guard.ts';
 import { formText } from './forms.ts';
 
 export function draftReviewRoutes(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const admin = () => deps.services.catalogueAdmin;
+  const confirmApproval = approvalSender(deps);
 
   router.post('/catalogue/drafts/:draftId/validate', async (req, res) => {
     const draftId = String(req.params.draftId);
@@ -32,6 +35,15 @@ export function draftReviewRoutes(deps: ConsoleDeps): Router {
     await admin().submitDraft(operatorRequest(res), draftId);
     res.redirect(303, `/console/catalogue/drafts/${draftId}`);
   });
+
+  // The confirmation: what the approval publishes and what changes, before its button posts it.
+  router.get(
+    '/catalogue/drafts/:draftId/approve',
+    requireRight(deps, 'catalogue:approve', 'catalogue.draft.approve'),
+    async (req, res) => {
+      await confirmApproval(res, await loadDraft(deps, res, String(req.params.draftId)));
+    },
+  );
 
   // Answered by a redirect, as every step here: the page that says 已发布 is a GET, so reloading
   // it, or back and forward, never sends the approval again (before, the POST drew the page, and

@@ -92,14 +92,29 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await page.click('#draft-start');
     await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
     draftUrl = page.url();
-    await page.locator('#check-result[data-ok="true"]').waitFor();
+    // A fresh draft is a copy of v1: the live check says it has no change (submit would answer
+    // GW_DRAFT_UNCHANGED), not 校验通过 in green as it used to.
+    const unchanged = page.locator('#live-check #check-result[data-unchanged="true"]');
+    await unchanged.waitFor();
+    expect(await unchanged.getAttribute('data-ok')).toBe('false');
+    expect(await unchanged.getAttribute('class')).toBe('notice warn');
+    expect(await unchanged.innerText()).toContain('草稿没有修改');
+    expect(await unchanged.innerText()).not.toContain('校验通过');
+    expect(await page.locator('#live-check li[data-path="/item"]').innerText()).toContain(
+      '草稿与第 1 版完全相同',
+    );
+    await author.shot('catalogue-04a-live-check-unchanged');
+    await page.setViewportSize(PHONE);
+    expect(await scrolledSideways(page)).toEqual([]);
+    await author.shot('catalogue-04b-live-check-unchanged-phone');
+    await page.setViewportSize(DESKTOP);
     const doc = await editorDocument(page);
     await pasteText(
       page,
       '#draft-document',
       JSON.stringify({ ...doc, schema: { ...doc.schema, type: 'no-such-type' } }, null, 2),
     );
-    await page.locator('#check-result[data-ok="false"]').waitFor();
+    await page.locator('#check-result[data-ok="false"]:not([data-unchanged])').waitFor();
     expect(await page.locator('#draft-problems').innerText()).toContain('/item/schema');
     await author.shot('catalogue-04-live-validation-problem');
 
@@ -147,6 +162,10 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
       await gw.services.audit.page({ action: 'catalogue.draft.approve', outcome: 'refused' })
     ).items;
     expect(refused.some((e) => e.actor === 'operator-dev')).toBe(true);
+    // Nor is the author shown the confirmation page: it names the rule instead.
+    expect((await page.goto(`${draftUrl}/approve`))?.status()).toBe(403);
+    expect(await page.locator('#error-detail').innerText()).toContain('GW_FOUR_EYES');
+    expect(await page.locator('#approve-confirm').count()).toBe(0);
   });
 
   it('a second operator approves from the review queue and the API serves version 2', async () => {
@@ -161,7 +180,45 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     // A compatible change (an optional field): no breaking warning beside the button.
     expect(await page.locator('#approve-breaking').count()).toBe(0);
     await reviewer.shot('catalogue-08-review-draft');
+    // 批准并发布… asks first, naming the item, the version it publishes and what changes; by
+    // keyboard the summary has the focus, Tab reaches the confirmation, then Cancel.
     await page.click('#draft-approve');
+    await page.waitForURL(`${draftUrl}/approve`);
+    const summary = page.locator('#approve-summary');
+    expect(await summary.getAttribute('data-publishes')).toBe('v2');
+    expect(await summary.innerText()).toMatch(/SW-005 .+ 第 2 版（取代第 1 版）/);
+    expect(await summary.innerText()).toContain('operator-dev');
+    expect(await page.locator('#approve-form #compat-changes').innerText()).toContain(
+      '/payload/remark',
+    );
+    expect(await page.locator('#approve-form #draft-diff').innerText()).toContain('"remark"');
+    expect(await page.getAttribute('#approve-confirm', 'aria-describedby')).toBe('approve-summary');
+    expect(await focusedId(page)).toBe('approve-summary');
+    for (const size of [PHONE, DESKTOP]) {
+      await page.setViewportSize(size);
+      expect(await scrolledSideways(page), `${size.width}`).toEqual([]);
+      await reviewer.shot(`catalogue-08a-approve-confirm-${size.width}`);
+    }
+    const servedVersion = async () =>
+      (
+        await gw
+          .client('portal-sc')
+          .request<{ version: number }>('GET', '/v1/catalogue/items/SW-005')
+      ).body.version;
+    expect(await servedVersion()).toBe(1);
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('approve-confirm');
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('approve-cancel');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(draftUrl);
+    expect(await page.locator('#draft-status [data-draft-status="in-review"]').count()).toBe(1);
+    expect(await servedVersion()).toBe(1);
+    await page.click('#draft-approve');
+    await page.waitForURL(`${draftUrl}/approve`);
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('approve-confirm');
+    await page.keyboard.press('Enter');
     await page.locator('#published').waitFor();
     await reviewer.shot('catalogue-09-published');
     const item = await gw
@@ -254,7 +311,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     await page.click('#draft-start');
     await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
     const rejectedUrl = page.url();
-    await page.locator('#check-result[data-ok="true"]').waitFor();
+    await page.locator('#check-result[data-unchanged="true"]').waitFor();
     const doc = await editorDocument(page);
     doc.schema.properties.memo = { title: '附言', type: 'string', maxLength: 50 };
     await pasteText(page, '#draft-document', JSON.stringify(doc, null, 2));

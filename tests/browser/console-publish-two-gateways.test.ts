@@ -73,7 +73,7 @@ async function draftAndSubmit() {
   await page.click('#draft-start');
   await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
   draftId = page.url().split('/').pop()!;
-  await page.locator('#check-result[data-ok="true"]').waitFor();
+  await page.locator('#check-result[data-unchanged="true"]').waitFor();
   const doc = JSON.parse(await page.inputValue('#draft-document')) as {
     schema: {
       properties: Record<string, unknown> & { holder: { properties: { ethnicity: object } } };
@@ -125,6 +125,13 @@ async function approveOnTheOther() {
   await reviewer.shot('publish-two-gateways-02-review');
   await breakingSaidBesideApprove(page);
   await page.click('#draft-approve');
+  // The confirmation names the version and says the breaking change's consequence again.
+  expect(await page.locator('#approve-summary').getAttribute('data-publishes')).toBe('v2');
+  expect(await page.getAttribute('#approve-confirm', 'aria-describedby')).toBe(
+    'approve-summary approve-breaking',
+  );
+  await reviewer.shot('publish-two-gateways-02b-approve-confirm');
+  await page.click('#approve-confirm');
   await page.locator('#published').waitFor();
   await waitFor(
     async () => {
