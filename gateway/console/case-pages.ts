@@ -2,7 +2,7 @@
 // timeline — history, route, 督办 flags, due time, result — with personal fields masked, as the
 // case API shows it to an operator without the unmask right. Operators holding `unmask` may show
 // the personal fields for one reading, giving a reason; that reading is audited under their id and
-// answered once (the page is not cached and the unmasked view has no URL of its own).
+// shown once, by the GET the form's POST redirects to (unmask-once.ts: a reload shows it masked).
 import type { Response, Router } from 'express';
 import { readCaseAudited } from '../cases/read-case-audited.ts';
 import type { CaseViewPart } from '../cases/read-case.ts';
@@ -19,6 +19,7 @@ import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
+import { spentNotice, unmaskOnce } from './unmask-once.ts';
 import { shownTime, timesIn } from './console-time.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
@@ -158,7 +159,12 @@ function rectificationLinks(view: CaseView): HtmlValue {
     </dd>`;
 }
 
-function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlValue {
+function caseBody(
+  res: Response,
+  view: CaseView,
+  unmaskedReason?: string,
+  spent = false,
+): HtmlValue {
   const form = unmaskedReason
     ? ''
     : unmaskForm(res, `/console/cases/${view.caseId}/unmask`, {
@@ -176,7 +182,7 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
   const related = view.relatedCases.map(
     (r) => html`<li>${r.relation} <a href="/console/cases/${r.caseId}">${r.caseId}</a></li>`,
   );
-  return html`${lookupForm(view.caseId)} ${banner}
+  return html`${lookupForm(view.caseId)} ${spent ? spentNotice() : ''} ${banner}
     <div class="grid">
       <section class="card" id="case-facts">
         <h2>${label('概况', 'Summary')}</h2>
@@ -272,6 +278,7 @@ function caseBody(res: Response, view: CaseView, unmaskedReason?: string): HtmlV
 export function casePages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const parts = [evaluationsPart(deps.services.evaluations)];
+  const once = unmaskOnce(deps);
 
   // A case id goes straight to its page; anything else is looked up as a province's case number
   // (the number a citizen reads from the province's notice): one case → its page, several (two
@@ -325,33 +332,33 @@ export function casePages(deps: ConsoleDeps): Router {
     );
   });
 
+  // Masked, or unmasked once for the reading the unmask form asked for (unmask-once.ts).
   router.get('/cases/:caseId', async (req, res) => {
-    const view = await loadView(deps, parts, res, String(req.params.caseId));
+    const caseId = String(req.params.caseId);
+    const reading = CASE_ID.test(caseId)
+      ? await once.take(req, res, `/console/cases/${caseId}`)
+      : undefined;
+    const unmask = typeof reading === 'object' ? reading : undefined;
+    const view = await loadView(deps, parts, res, caseId, unmask);
     sendPage(
       res,
       page(res, {
         title: `办件 ${view.caseId}`,
-        en: 'Case',
+        en: unmask ? 'Case (unmasked)' : 'Case',
         active: 'cases',
-        body: caseBody(res, view),
+        body: caseBody(res, view, unmask?.reason, reading === 'spent'),
       }),
     );
   });
 
-  // readCaseAudited checks the unmask right and audits the read (or its refusal) before the
-  // page is drawn; the console only asks for a reason long enough to mean something.
+  // The reason checked, then to the page, which shows it once (readCaseAudited checks the unmask
+  // right and audits the reading there). Without the right, refused and audited here.
   router.post('/cases/:caseId/unmask', async (req, res) => {
+    const caseId = String(req.params.caseId);
     const reason = unmaskReason(req, res);
-    const view = await loadView(deps, parts, res, String(req.params.caseId), { reason });
-    sendPage(
-      res,
-      page(res, {
-        title: `办件 ${view.caseId}`,
-        en: 'Case (unmasked)',
-        active: 'cases',
-        body: caseBody(res, view, reason),
-      }),
-    );
+    if (!can(res, 'unmask')) await loadView(deps, parts, res, caseId, { reason });
+    await loadView(deps, parts, res, caseId); // masked: a case that is not there is a 404 here
+    await once.redirect(res, `/console/cases/${caseId}`, reason);
   });
   return router;
 }

@@ -3,14 +3,15 @@
 // operators holding `replay`, through the same use case as the operator API and CLI, audited.
 // The failure reason and the timeline's notes (sealed at rest, opened here) are masked, as on the
 // case page; operators holding `unmask` may show one case's in clear for one reading, giving a
-// reason, audited as `dead-letter.read-unmasked` (answered once: the view has no URL of its own).
+// reason, audited as `dead-letter.read-unmasked` (shown once, by the GET its POST redirects to:
+// unmask-once.ts).
 import type { Request, Response, Router } from 'express';
 import {
   replayDeadLetterAudited,
   shownFailureReason,
   type DeadLetterReader,
 } from '../admin/dead-letters.ts';
-import { auditedAction } from '../audit/operator-audit.ts';
+import { auditedAction, requireOperatorRight } from '../audit/operator-audit.ts';
 import type { RoutedCase } from '../cases/case-record.ts';
 import { unreadableNotes } from '../personal-data/sealed-text.ts';
 import { locals } from '../http/request-context.ts';
@@ -33,6 +34,7 @@ import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { provinceStateSection, readProvinceState } from './province-state.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
+import { spentNotice, unmaskOnce } from './unmask-once.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { failureAdvice, failureKind, JOB_STATE_ZH } from './failure-kinds.ts';
 import { shownTime } from './console-time.ts';
@@ -47,6 +49,7 @@ function reader(res: Response, unmasked = false): DeadLetterReader {
 export function deadLetterPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const { store, queues } = deps.services;
+  const once = unmaskOnce(deps);
 
   async function deadLetter(caseId: string) {
     const record = CASE_ID.test(caseId) ? await store.get(caseId) : undefined;
@@ -68,6 +71,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     record: RoutedCase,
     place: ListPlace,
     unmaskedReason?: string,
+    spent?: 'spent',
   ) {
     const here = placeQuery(place);
     const shown = reader(res, unmaskedReason !== undefined);
@@ -120,7 +124,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
               >‹ ${label('返回死信列表', 'Back to the dead letters')}</a
             >
           </p>
-          ${banner}
+          ${spent ? spentNotice() : ''} ${banner}
           <section class="card" id="dead-letter">
             <dl class="facts">
               <dt>办件 <span class="en">Case</span></dt>
@@ -168,22 +172,45 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     );
   }
 
+  // Masked, or unmasked once for the reading the unmask form asked for (unmask-once.ts), audited
+  // as `dead-letter.read-unmasked` with its reason before the page is drawn.
   router.get('/dead-letters/:caseId', async (req, res) => {
-    await sendDeadLetter(res, await deadLetter(String(req.params.caseId)), placeOf(req));
-  });
-
-  // The unmask right is checked and the reading audited (or its refusal) before the page is drawn;
-  // the console only asks for a reason long enough to mean something.
-  router.post('/dead-letters/:caseId/unmask', async (req, res) => {
     const caseId = String(req.params.caseId);
-    const reason = unmaskReason(req, res);
+    const reading = CASE_ID.test(caseId)
+      ? await once.take(req, res, `/console/dead-letters/${caseId}`)
+      : undefined;
+    if (typeof reading !== 'object') {
+      await sendDeadLetter(res, await deadLetter(caseId), placeOf(req), undefined, reading);
+      return;
+    }
     const record = await auditedAction(
       deps.services.audit,
       operatorRequest(res),
-      { action: 'dead-letter.read-unmasked', target: caseId.slice(0, 64), right: 'unmask', reason },
+      {
+        action: 'dead-letter.read-unmasked',
+        target: caseId.slice(0, 64),
+        right: 'unmask',
+        reason: reading.reason,
+      },
       () => deadLetter(caseId),
     );
-    await sendDeadLetter(res, record, placeOf(req), reason);
+    await sendDeadLetter(res, record, placeOf(req), reading.reason);
+  });
+
+  // The reason checked, then to the page, which shows it once. Without the right, refused and
+  // audited here.
+  router.post('/dead-letters/:caseId/unmask', async (req, res) => {
+    const caseId = String(req.params.caseId);
+    const reason = unmaskReason(req, res);
+    if (can(res, 'unmask'))
+      await deadLetter(caseId); // one that is not there is a 404 here
+    else
+      await requireOperatorRight(deps.services.audit, operatorRequest(res), {
+        action: 'dead-letter.read-unmasked',
+        target: caseId.slice(0, 64),
+        right: 'unmask',
+      });
+    await once.redirect(res, `/console/dead-letters/${caseId}`, reason, placeQuery(placeOf(req)));
   });
 
   router.get(

@@ -41,6 +41,7 @@ import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { unmaskForm, unmaskReason } from './unmask-form.ts';
+import { spentNotice, unmaskOnce } from './unmask-once.ts';
 import { shownTime, timesIn } from './console-time.ts';
 
 /** A rectification's console page. */
@@ -207,7 +208,7 @@ function rectificationPage(
   res: Response,
   deps: ConsoleDeps,
   r: RectificationDetail,
-  options: { decided?: string; refused?: Refused; unmaskedReason?: string } = {},
+  options: { decided?: string; refused?: Refused; unmaskedReason?: string; spent?: boolean } = {},
 ) {
   const decided = options.decided ? DECIDED[options.decided] : undefined;
   const unmasked = options.unmaskedReason !== undefined;
@@ -227,6 +228,7 @@ function rectificationPage(
         >
       </p>
       ${decided ? html`<p class="notice ok" id="decided">${decided[0]} <span class="en">${decided[1]}</span></p>` : ''}
+      ${options.spent ? spentNotice() : ''}
       ${
         unmasked
           ? html`<p class="notice warn" id="unmasked-banner">
@@ -255,20 +257,36 @@ function rectificationPage(
 
 export function rectificationPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
+  const once = unmaskOnce(deps);
   const readDecision = appealDecisionReader();
 
+  // Masked, or unmasked once for the reading the unmask form asked for (unmask-once.ts).
   router.get('/board/rectifications/:rectificationId', async (req, res) => {
-    const r = await load(deps, res, String(req.params.rectificationId));
+    const id = String(req.params.rectificationId);
+    const reading = RECTIFICATION_ID.test(id)
+      ? await once.take(req, res, rectificationHref(id))
+      : undefined;
+    const unmask = typeof reading === 'object' ? reading : undefined;
+    const r = await load(deps, res, id, unmask);
     const decided = queryText(req.query, 'decided', 20);
-    sendPage(res, rectificationPage(res, deps, r, { decided }));
+    sendPage(
+      res,
+      rectificationPage(res, deps, r, {
+        decided,
+        ...(unmask ? { unmaskedReason: unmask.reason } : {}),
+        spent: reading === 'spent',
+      }),
+    );
   });
 
-  // readRectificationUnmasked checks the unmask right and audits the reading (or its refusal)
-  // before the page is drawn; the console only asks for a reason long enough to mean something.
+  // The reason checked, then to the page, which shows it once (readRectificationUnmasked checks
+  // the unmask right and audits the reading there). Without the right, refused and audited here.
   router.post('/board/rectifications/:rectificationId/unmask', async (req, res) => {
+    const id = String(req.params.rectificationId);
     const reason = unmaskReason(req, res);
-    const r = await load(deps, res, String(req.params.rectificationId), { reason });
-    sendPage(res, rectificationPage(res, deps, r, { unmaskedReason: reason }));
+    if (!can(res, 'unmask')) await load(deps, res, id, { reason });
+    await load(deps, res, id); // masked: a rectification that is not there is a 404 here
+    await once.redirect(res, rectificationHref(id), reason);
   });
 
   router.post('/board/rectifications/:rectificationId/appeal-decision', async (req, res) => {

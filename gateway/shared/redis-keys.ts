@@ -235,6 +235,11 @@ export interface ConsoleKeys {
    * same form sent again shows that result instead of replaying the next letters.
    */
   bulkReplay(batchId: string): string;
+  /**
+   * One unmasked reading asked from the console, named by the random token its redirect carries:
+   * the reason, kept until the page it redirects to shows it once (console/unmask-once.ts).
+   */
+  unmaskOnce(token: string): string;
 }
 
 /** The keys one shard holds besides its cases: all under its hash tag `{s<n>}`. */
@@ -493,6 +498,7 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
       session: (idHash: string) => `${prefix}:console:session:${idHash}`,
       failures: (subjectDigest: string) => `${prefix}:console:failures:${subjectDigest}`,
       bulkReplay: (batchId: string) => `${prefix}:console:bulk-replay:${batchId}`,
+      unmaskOnce: (token: string) => `${prefix}:console:unmask-once:${token}`,
     }),
     // A mark every gateway knows and the time one found it gone (shared/redis-data-loss.ts).
     redisEpoch: `${prefix}:redis-epoch`,

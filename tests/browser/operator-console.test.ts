@@ -160,6 +160,37 @@ describe('the operator console at desktop width', () => {
     await page.locator('#unmasked-banner').waitFor();
     expect(await page.locator('#case-submission').innerText()).toContain(PHONE_NUMBER);
     await browser.shot('console-08-case-unmasked');
+    // Shown by the GET the form's POST redirected to: its URL carries a one-time token, never
+    // the number or the reason, and reloading it neither asks to send the form again nor reads
+    // unmasked a second time.
+    const shownAt = page.url();
+    expect(shownAt).toMatch(
+      new RegExp(`^${base}/console/cases/${openCaseId}\\?unmasked=[A-Za-z0-9_-]{22}$`),
+    );
+    expect(decodeURIComponent(shownAt)).not.toMatch(/核实|\d{11}/);
+    const readings = async () =>
+      (await gw.services.audit.page({ action: 'case.read-unmasked', target: openCaseId })).items
+        .length;
+    expect(await readings()).toBe(1);
+    const dialogs: string[] = [];
+    const onDialog = (dialog: { type(): string; dismiss(): Promise<void> }) => {
+      dialogs.push(dialog.type());
+      void dialog.dismiss();
+    };
+    page.on('dialog', onDialog);
+    const reloaded = await page.reload();
+    page.off('dialog', onDialog);
+    expect(dialogs).toEqual([]);
+    expect(reloaded?.request().method()).toBe('GET');
+    expect(reloaded?.headers()['cache-control']).toBe('no-store');
+    await page.locator('#unmask-spent').waitFor();
+    expect(await page.locator('#case-submission').innerText()).not.toContain(PHONE_NUMBER);
+    expect(await page.locator('#unmask-form').count()).toBe(1);
+    expect(await readings()).toBe(1);
+    for (const size of [PHONE, DESKTOP]) {
+      await page.setViewportSize(size);
+      await browser.shot(`console-08b-case-unmask-spent-${size.width}`);
+    }
 
     await page.click('[data-nav="audit"]');
     await page.fill('#action', 'case.read-unmasked');

@@ -69,6 +69,16 @@ export class ConsoleClient {
     });
   }
 
+  /**
+   * A form posted, and the page its 303 leads to, as a browser goes (an unmasked reading is shown
+   * by the GET its POST redirects to); any other answer as it came.
+   */
+  async postThenGet(path: string, form: Record<string, string>): Promise<ConsoleResponse> {
+    const posted = await this.post(path, form);
+    if (posted.status !== 303 || !posted.location) return posted;
+    return this.get(posted.location);
+  }
+
   /** The `_csrf` value of the first form on a page. */
   static csrfOf(page: string): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(page);

@@ -165,7 +165,7 @@ describe("a dead letter's failure reason on the console", () => {
       reason: ' ',
     });
     expect(noReason.status).toBe(400);
-    const unmasked = await dev.post(`/console/dead-letters/${caseId}/unmask`, {
+    const unmasked = await dev.postThenGet(`/console/dead-letters/${caseId}/unmask`, {
       _csrf: csrf,
       reason: '核实省级退件原因',
     });

@@ -73,7 +73,7 @@ describe('console pages', () => {
       reason: ' ',
     });
     expect(noReason.status).toBe(400);
-    const unmasked = await dev.post(`/console/cases/${caseId}/unmask`, {
+    const unmasked = await dev.postThenGet(`/console/cases/${caseId}/unmask`, {
       _csrf: csrf,
       reason: '核实申请人身份',
     });
@@ -93,7 +93,7 @@ describe('console pages', () => {
 
   it('lead from a case’s page to who did what to that case: its unmasked reading, named in Chinese, with the reason', async () => {
     const page = await dev.get(`/console/cases/${caseId}`);
-    await dev.post(`/console/cases/${caseId}/unmask`, {
+    await dev.postThenGet(`/console/cases/${caseId}/unmask`, {
       _csrf: ConsoleClient.csrfOf(page.text),
       reason: '核对联系电话 工单 2291',
     });
@@ -127,7 +127,7 @@ describe('console pages', () => {
     expect(masked.text).toContain(String(paid.taxVoucherNo));
     expect(masked.text).toContain(`${'*'.repeat(account.length - 4)}${account.slice(-4)}`);
     expect(masked.text).not.toContain(account);
-    const unmasked = await dev.post(`/console/cases/${decidedId}/unmask`, {
+    const unmasked = await dev.postThenGet(`/console/cases/${decidedId}/unmask`, {
       _csrf: ConsoleClient.csrfOf(masked.text),
       reason: '核对扣款账户',
     });

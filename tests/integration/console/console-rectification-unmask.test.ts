@@ -55,19 +55,45 @@ describe('unmasking a rectification’s comment and notes in the console', () =>
     expect(res.text).toContain('138****5678');
   });
 
-  it('shows the comment and the notes in clear for a reason, audited as rectification.read-unmasked with that reason before the page is sent', async () => {
-    const res = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: REASON });
+  it('shows the comment and the notes in clear for a reason — by the GET its POST redirects to, audited once as rectification.read-unmasked — and a reload of that page shows them masked, auditing nothing more', async () => {
+    const before = (await entries('rectification.read-unmasked')).length;
+    const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: REASON });
+    // Post/redirect/get: the POST shows nothing, and its URL carries an opaque token only.
+    expect(posted.status).toBe(303);
+    expect(posted.location).toMatch(new RegExp(`^${pagePath()}\\?unmasked=[A-Za-z0-9_-]{22}$`));
+    expect(posted.text).not.toContain(PHONE);
+    expect(await entries('rectification.read-unmasked')).toHaveLength(before);
+    const res = await dev.get(posted.location!);
     expect(res.status).toBe(200);
     expect(res.text).toContain(PHONE);
     expect(res.text).toContain(VISIT_PHONE);
     expect(res.text).toContain('id="unmasked-banner"');
     expect(res.text).toContain(REASON);
-    // Answered once: no second form on the unmasked view, and the page's own URL is masked again.
+    // Shown once: no second form on the unmasked view, and the page's own URL is masked again.
     expect(res.text).not.toContain('id="unmask-form"');
     expect((await dev.get(pagePath())).text).not.toContain(PHONE);
-    expect(await entries('rectification.read-unmasked')).toContainEqual(
+    const read = await entries('rectification.read-unmasked');
+    expect(read).toHaveLength(before + 1);
+    expect(read).toContainEqual(
       expect.objectContaining({ actor: 'operator-dev', outcome: 'ok', reason: REASON }),
     );
+    // The reload: the same URL again, masked, saying why; nothing audited.
+    const reloaded = await dev.get(posted.location!);
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.text).not.toContain(PHONE);
+    expect(reloaded.text).toContain('id="unmask-spent"');
+    expect(reloaded.text).toContain('id="unmask-form"');
+    expect(await entries('rectification.read-unmasked')).toHaveLength(before + 1);
+  });
+
+  it('shows nothing unmasked to another operator who opens the redirect’s URL', async () => {
+    const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: REASON });
+    const other = await readonly.get(posted.location!);
+    expect(other.status).toBe(200);
+    expect(other.text).not.toContain(PHONE);
+    expect(other.text).toContain('id="unmask-spent"');
+    // And the token, taken, is spent for its operator too.
+    expect((await dev.get(posted.location!)).text).not.toContain(PHONE);
   });
 
   it('audits the console’s unmasked read as the API’s own unmasked read is audited', async () => {
