@@ -43,7 +43,7 @@ const ACTION = 'dead-letter.replay-bulk';
 function bulkCountEn(adapter: string, kind: FailureKindKey, total: number, batch: number): string {
   const letters = `${total} dead letter${total === 1 ? '' : 's'}`;
   const replays = batch === total ? 'This replays all of them' : `This replays the oldest ${batch}`;
-  return `Adapter ${adapter} has ${letters} of one kind: ${failureKindNamed(kind).en}. ${replays}. Make sure the province has recovered first.`;
+  return `Adapter ${adapter} has ${letters} of one kind: ${failureKindNamed(kind).en}. ${replays}. ${failureKindNamed(kind).checkEn}`;
 }
 
 export function deadLetterBulkPages(deps: ConsoleDeps): Router {
@@ -90,7 +90,7 @@ export function deadLetterBulkPages(deps: ConsoleDeps): Router {
             <p id="bulk-count" data-count="${summary.total}" data-batch="${batch}">
               ${region ? provinceName(region.slice(0, 2)) : ''} 通道 <strong>${adapter}</strong>
               「${failureKindNamed(kind).zh}」的死信共 ${summary.total} 件；本次重放最早失败的
-              ${batch} 件，重新送往该省平台。请确认该省平台已恢复。
+              ${batch} 件，重新送往该省平台。${failureKindNamed(kind).checkZh}
               <span class="en">${bulkCountEn(adapter, kind, summary.total, batch)}</span>
             </p>
             ${failureAdvice(failureKindNamed(kind))}

@@ -15,7 +15,7 @@ import { can, type ConsoleDeps } from './console-context.ts';
 import { provinceName } from './console-labels.ts';
 import { listPlaceOf, placeQuery } from './dead-letter-list-place.ts';
 import { deadLetterListUrl, pageLinks, readListPage } from './dead-letter-list-paging.ts';
-import { failureKindBadge, failureKindNamed } from './failure-kinds.ts';
+import { failureKindBadge, failureKindNamed, failureKindsHelp } from './failure-kinds.ts';
 import { filterSelect, queryText } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
@@ -72,15 +72,21 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
     );
     const summaryRow = (t: DeadLetterTally) => {
       const state = t.adapter ? states.get(t.adapter) : undefined;
+      // A refusal has no bulk replay (the province would refuse them all again): its line says
+      // what to do instead, where the button would be.
       const bulk =
-        t.adapter && t.kind !== 'refused' && can(res, 'replay')
-          ? html`<a
-              class="button"
-              data-bulk-replay="${t.adapter}:${t.kind}"
-              href="/console/dead-letters/replay?${new URLSearchParams({ adapter: t.adapter, kind: t.kind }).toString()}"
-              >${label('批量重放…', 'Replay all…')}</a
+        t.kind === 'refused'
+          ? html`<span class="muted" data-refused-step="${t.adapter ?? ''}"
+              >${label('逐件更正或与省平台联系，原因消除后逐件重放', 'Correct each case or contact the province; replay one by one once fixed')}</span
             >`
-          : '';
+          : t.adapter && can(res, 'replay')
+            ? html`<a
+                class="button"
+                data-bulk-replay="${t.adapter}:${t.kind}"
+                href="/console/dead-letters/replay?${new URLSearchParams({ adapter: t.adapter, kind: t.kind }).toString()}"
+                >${label('批量重放…', 'Replay all…')}</a
+              >`
+            : '';
       return html`<tr
         data-adapter="${t.adapter ?? ''}"
         data-kind="${t.kind}"
@@ -117,6 +123,7 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
             </p>
             ${summary.tallies.length ? summaryTable(summary.tallies.map(summaryRow)) : ''}
           </section>
+          ${failureKindsHelp(FAILURE_KINDS.filter((k) => summary.tallies.some((t) => t.kind === k)))}
           ${filterForm(adapters, adapter, kind, (a) => {
             // The province an adapter serves, from its route's prefix, as the summary names it.
             const route = deps.services.routing.routes.entries.find((e) => e.adapter === a);

@@ -207,6 +207,21 @@ describe('the dead-letter list after an outage', () => {
       expect(reason.x + reason.width).toBeLessThanOrEqual(PHONE.width);
       // The screen as the operator sees it (the whole page is 220 letters long).
       await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters-09-phone-summary.png') });
+      // The refused line says what to do in place of a bulk replay, in sight too, and the kinds'
+      // help below the summary fits the phone's width.
+      const step = (await page.locator('[data-refused-step="yn"]').boundingBox())!;
+      expect(step.x + step.width).toBeLessThanOrEqual(PHONE.width);
+      const help = page.locator('#failure-kinds-help');
+      expect(await help.locator('dd[data-failure-kind="refused"]').innerText()).toContain(
+        '与该省平台联系',
+      );
+      const helpBox = (await help.boundingBox())!;
+      expect(helpBox.x + helpBox.width).toBeLessThanOrEqual(PHONE.width);
+      await help.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters-09b-phone-kinds-help.png') });
+      await page.setViewportSize(DESKTOP);
+      await help.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters-09c-kinds-help-1280.png') });
     } finally {
       await page.setViewportSize(DESKTOP);
     }

@@ -84,7 +84,7 @@ describe('a dead letter explained to the operator', () => {
     expect(confirm.status).toBe(200);
     expect(kindAfter(confirm.text, 'id="failure-advice"')).toBe('refused');
     expect(confirm.text).not.toContain('已恢复');
-    expect(confirm.text).toContain('对方确认可以受理后再重放');
+    expect(confirm.text).toContain('对方确认可以受理后，再逐件重放');
     expect(confirm.text).toMatch(/重新送往\s*<strong\s*>云南省（yn）<\/strong\s*>/);
   });
 
@@ -104,10 +104,16 @@ describe('a dead letter explained to the operator', () => {
       return false;
     };
     const said = {
-      'gave-up': 'Gave up after its attempts (a transient fault)',
-      unreadable: 'Stored case data unreadable',
+      'gave-up': [
+        'Gave up after its attempts (a transient fault)',
+        'Make sure the province has recovered first.',
+      ],
+      unreadable: [
+        'Stored case data unreadable',
+        'Make sure the data key that sealed them is listed in GW_DATA_KEYS again on every gateway and worker, restarted.',
+      ],
     };
-    for (const [kind, name] of Object.entries(said)) {
+    for (const [kind, [name, check]] of Object.entries(said)) {
       const confirm = await dev.get(`/console/dead-letters/replay?adapter=yn&kind=${kind}`);
       expect(confirm.status, kind).toBe(200);
       const count = /id="bulk-count"[\s\S]*?<span class="en"\s*>([\s\S]*?)<\/span>/.exec(
@@ -115,10 +121,37 @@ describe('a dead letter explained to the operator', () => {
       )?.[1];
       const english = count?.replace(/\s+/g, ' ').trim() ?? '';
       expect(english, kind).toBe(
-        `Adapter yn has 1 dead letter of one kind: ${name}. This replays all of them. Make sure the province has recovered first.`,
+        `Adapter yn has 1 dead letter of one kind: ${name}. This replays all of them. ${check}`,
       );
       expect(nested(english), kind).toBe(false);
     }
+  });
+
+  it('says on the list, per kind among its letters, what it means and what to do — a refusal: correct the case or contact the province, replay one by one once fixed — and says so on the refused line in place of a bulk replay', async () => {
+    const list = await dev.get('/console/dead-letters');
+    const help = list.text.slice(list.text.indexOf('id="failure-kinds-help"'));
+    const said = (kind: string) =>
+      new RegExp(`<dd data-failure-kind="${kind}"\\s*>([\\s\\S]*?)</dd>`).exec(help)?.[1] ?? '';
+    expect(said('refused')).toContain('更正办件');
+    expect(said('refused')).toContain('与该省平台联系');
+    expect(said('refused')).toContain('原因消除');
+    expect(said('refused')).toContain('contact the province');
+    expect(said('gave-up')).toContain('确认该省平台已恢复');
+    expect(said('unreadable')).toContain('GW_DATA_KEYS');
+    const refusedLine = /data-kind="refused"[\s\S]*?<\/tr>/.exec(list.text)?.[0] ?? '';
+    expect(refusedLine).toContain('data-refused-step="yn"');
+    expect(refusedLine).toContain('原因消除后逐件重放');
+    expect(refusedLine).not.toContain('data-bulk-replay');
+  });
+
+  it('asks on a bulk replay’s confirmation what fits its kind: has the province recovered only for letters that gave up', async () => {
+    const unreadable = await dev.get('/console/dead-letters/replay?adapter=yn&kind=unreadable');
+    const count = /id="bulk-count"[\s\S]*?<\/p>/.exec(unreadable.text)?.[0] ?? '';
+    expect(count).not.toContain('已恢复');
+    expect(count).not.toContain('has recovered');
+    expect(count).toContain('GW_DATA_KEYS');
+    const gaveUp = await dev.get('/console/dead-letters/replay?adapter=yn&kind=gave-up');
+    expect(/id="bulk-count"[\s\S]*?<\/p>/.exec(gaveUp.text)?.[0]).toContain('请确认该省平台已恢复');
   });
 
   it('leads from the dead letter to the audit entries of that case alone, the replay named in Chinese', async () => {
