@@ -72,10 +72,14 @@ describe('draft editor endpoints', () => {
     expect(documentOf(draftPage).schema.properties).toHaveProperty('taxpayerId');
   });
 
-  it('live check: the published document passes with no compatibility change', async () => {
+  it('live check: the published document is said to have no change — not a pass, as submit refuses it (GW_DRAFT_UNCHANGED) — with no compatibility change', async () => {
     const res = await check(dev, JSON.stringify(documentOf(draftPage)));
     expect(res.status).toBe(200);
-    expect(res.text).toContain('data-ok="true"');
+    expect(res.text).toContain('data-ok="false"');
+    expect(res.text).toContain('data-unchanged="true"');
+    expect(res.text).toContain('草稿没有修改');
+    expect(res.text).not.toContain('校验通过');
+    expect(res.text).toMatch(/data-path="\/item"/);
     expect(res.text).toContain('id="compat-none"');
   });
 
