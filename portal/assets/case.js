@@ -86,6 +86,18 @@ function onePressAtATime(form, landing, send) {
   });
 }
 
+/**
+ * A rating sent without a level: says so and puts the focus on the levels, where the choice is
+ * made (it stayed on the button, and a keyboard user had to find the levels again), the message
+ * read with them.
+ */
+function chooseLevel(fieldset, say, text) {
+  say(text);
+  const message = fieldset.form.nextElementSibling;
+  fieldset.setAttribute('aria-describedby', message.id);
+  fieldset.querySelector('input[type="radio"]')?.focus();
+}
+
 function facts(pairs) {
   const list = el('dl', { class: 'facts' });
   for (const [term, value] of pairs)
@@ -444,7 +456,7 @@ function setUpRating() {
     () => (ratingKept.hidden ? ratingMessage : ratingKept),
     async () => {
       const level = document.querySelector('input[name="level"]:checked')?.value;
-      if (!level) return say('请选择评价等级');
+      if (!level) return chooseLevel(levels, say, '请选择评价等级');
       const comment = ratingComment.value;
       if (tooLong(comment)) return say(`评价意见最多 ${COMMENT_MAX} 个字符，请删减后再提交`);
       const res = await api(`/api/cases/${caseId}/evaluation`, {
@@ -497,7 +509,7 @@ function setUpReRating() {
     () => reRatingMessage,
     async () => {
       const level = document.querySelector('input[name="re-level"]:checked')?.value;
-      if (!level) return say('请选择复评等级');
+      if (!level) return chooseLevel(levels, say, '请选择复评等级');
       const comment = reRatingComment.value;
       if (tooLong(comment)) return say(`复评意见最多 ${COMMENT_MAX} 个字符，请删减后再提交`);
       const res = await api(`/api/cases/${caseId}/re-rating`, {

@@ -170,7 +170,14 @@ describe.each([
     await page.setViewportSize(size);
     await logIn(page, portal);
     await payAndClose(page, portal);
-    await page.focus('#level-5');
+    // 提交评价 with no level: the message, and the focus on the levels to choose one (it stayed on
+    // the button).
+    await page.focus('#rating-form button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.locator('#rating-message:not([hidden])').waitFor();
+    expect(await page.locator('#rating-message').innerText()).toBe('请选择评价等级');
+    expect(await page.evaluate<string>('document.activeElement?.id')).toBe('level-5');
+    expect(await page.locator('#levels').getAttribute('aria-describedby')).toBe('rating-message');
     await page.keyboard.press('Space');
     await page.focus('#rating-form button[type=submit]');
     await page.keyboard.press('Enter');
