@@ -4,6 +4,19 @@
 
 const AMOUNT = /^(0|[1-9][0-9]*)\.([0-9]{2})$/;
 
+const WHOLE_YUAN = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * A typed amount in the form a payload carries: whole yuan ("38400") gets its two places
+ * ("38400.00"), as a clerk writes a round sum; anything else is left as typed (trimmed), for the
+ * gateway's check to name. The schema's moneyAmount takes exactly two places, and "38400" was
+ * refused only after 确认缴款, as of the wrong form.
+ */
+export function asAmount(text) {
+  const typed = String(text ?? '').trim();
+  return WHOLE_YUAN.test(typed) ? `${typed}.00` : typed;
+}
+
 /** "38400.00" → 3840000n; null for anything that is not a two-place amount. */
 export function toFen(text) {
   const match = AMOUNT.exec(String(text ?? '').trim());

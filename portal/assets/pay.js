@@ -4,7 +4,7 @@
 // network failed, so a resend can never pay twice). A refusal's Chinese messages go beside their
 // fields.
 import { api, loadLabels, loginAgain } from './api.js';
-import { fenToAmount, formatYuan, sumFen } from './money.js';
+import { asAmount, fenToAmount, formatYuan, sumFen } from './money.js';
 import { dropDraft, keepDraft, takeDraft } from './pay-draft.js';
 import { buildSchemaForm } from './schema-form.js';
 
@@ -16,6 +16,7 @@ const totalYuan = document.getElementById('total-yuan');
 const totalWords = document.getElementById('total-words');
 const LINES = '/payload/lines';
 const TOTAL = '/payload/totalAmount';
+const LINE_AMOUNT = /^\/payload\/lines\/[0-9]+\/amount$/;
 
 function newKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -126,7 +127,7 @@ if (answer.status !== 200) {
 
   const updateTotal = () => {
     const lines = schemaForm.values().lines ?? [];
-    const fen = sumFen(lines.map((line) => line.amount ?? ''));
+    const fen = sumFen(lines.map((line) => asAmount(line.amount)));
     const total = schemaForm.control(TOTAL);
     if (fen === null) {
       totalYuan.textContent = '—';
@@ -140,6 +141,22 @@ if (answer.status !== 200) {
   };
   schemaForm.onChange(updateTotal);
   updateTotal();
+
+  // A line's amount in whole yuan (38400) is written with its two places (38400.00) once the field
+  // is left, and before sending: the total counts it at once, and what is sent is what is shown.
+  const wholeYuanToAmount = (input) => {
+    const amount = asAmount(input.value);
+    if (amount === input.value) return;
+    input.value = amount;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  fieldsBox.addEventListener('change', (event) => {
+    if (LINE_AMOUNT.test(event.target.dataset?.pointer ?? '')) wholeYuanToAmount(event.target);
+  });
+  const amountsAsSent = () =>
+    fieldsBox.querySelectorAll('[data-pointer$="/amount"]').forEach((input) => {
+      if (LINE_AMOUNT.test(input.dataset.pointer)) wholeYuanToAmount(input);
+    });
 
   // What is typed is kept in the tab as it is typed, so a reload, the back button or a link away
   // and back puts it back (the form is built by this script, which the browser's own form
@@ -160,6 +177,7 @@ if (answer.status !== 200) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    amountsAsSent();
     submit.disabled = true;
     submit.textContent = '正在提交…';
     schemaForm.clearProblems();

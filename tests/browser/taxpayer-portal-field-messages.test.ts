@@ -2,13 +2,14 @@
 // missing field and a field of the wrong form are said beside the field, naming it and what it
 // takes — never ajv's developer text with a property name or a regular expression — and a line's
 // amount that is not one says how to fill it instead of asking for the computed 本次缴款金额, and an
-// amount of 0.00 is said to be too small, not of the wrong form.
+// amount of 0.00 is said to be too small, not of the wrong form; an amount in whole yuan (38400) is
+// taken, written 38400.00.
 // Screenshots: field-messages-refused.png, field-messages-zero.png (390 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eSystem } from '../e2e/support/system.ts';
 import { PHONE, type TestBrowser } from './support/browser.ts';
 import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
-import { field, fillPayment, LINES, logIn, PAYS } from './support/taxpayer-path.ts';
+import { field, fillPayment, followToCase, LINES, logIn, PAYS } from './support/taxpayer-path.ts';
 
 let browser: TestBrowser;
 let sys: E2eSystem;
@@ -68,5 +69,30 @@ describe('the payment form refused', () => {
     expect(total).toMatch(/应大于 0$/);
     expect(total).not.toContain('格式不正确');
     await browser.shot('field-messages-zero');
+  }, 90_000);
+
+  it('takes an amount in whole yuan (38400): counted at once, written 38400.00 once left, sent and paid so', async () => {
+    const { page } = browser;
+    await logIn(page, portal);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, [{ ...LINES[0]!, amount: '38400' }]);
+    // Counted while the cursor is still in the field (it said 请在每行填写实缴金额).
+    expect(await page.locator('#total-yuan').innerText()).toBe('¥38,400.00');
+    await page.locator(field('/payload/lines/0/amount')).press('Tab');
+    expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('38400.00');
+    // Typed again and sent without leaving the field: what goes out has its two places too.
+    await page.fill(field('/payload/lines/0/amount'), '38400');
+    const sent = page.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith('/api/payments'),
+    );
+    await page.click('#submit-payment');
+    const body = (await sent).postDataJSON() as {
+      values: { lines: { amount: string }[]; totalAmount: string };
+    };
+    expect(body.values.lines[0]!.amount).toBe('38400.00');
+    expect(body.values.totalAmount).toBe('38400.00');
+    await followToCase(page);
+    await browser.shot('field-messages-whole-yuan');
   }, 90_000);
 });
