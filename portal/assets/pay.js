@@ -16,6 +16,7 @@ const totalYuan = document.getElementById('total-yuan');
 const totalWords = document.getElementById('total-words');
 const LINES = '/payload/lines';
 const TOTAL = '/payload/totalAmount';
+const REGION = '/payload/project/region';
 const LINE_AMOUNT = /^\/payload\/lines\/[0-9]+\/amount$/;
 
 function newKey() {
@@ -101,17 +102,32 @@ if (answer.status !== 200) {
     );
     banner.hidden = false;
   }
+  // The names of the places the form has met: the server's for the code the form opens with, and
+  // one asked for each other code typed (the division table stays on the server, place-names.ts).
+  const places = { ...spec.places };
   const schemaForm = buildSchemaForm(fieldsBox, {
     schema: spec.schema,
     definitions: spec.definitions,
     values,
     fixed: spec.fixed,
-    labels,
+    // 项目所在地 said by name under its code (530323 → 云南省曲靖市师宗县), as the bank by its 行号.
+    labels: { ...labels, region: places },
     // A new line belongs to the agreement's tax authority unless the taxpayer says otherwise.
     newRow: (pointer) =>
       pointer === LINES
         ? { taxAuthorityCode: schemaForm.control('/payload/agreementTaxAuthorityCode')?.value }
         : {},
+  });
+
+  const region = schemaForm.control(REGION);
+  region?.addEventListener('input', async () => {
+    const code = region.value.trim();
+    if (!/^[0-9]{6}$/.test(code) || code in places) return;
+    const named = await api(`/api/places/${code}`);
+    if (named.status !== 200) return;
+    places[code] = named.body.name;
+    // Said once the name is here, if the code is still the one typed.
+    if (region.value.trim() === code) region.dispatchEvent(new Event('input', { bubbles: true }));
   });
 
   // 本次缴款金额 takes the place of the total's own field, which keeps its (hidden) value and

@@ -9,8 +9,9 @@ import { casePageView } from './case-view.ts';
 import { rateCase, type RatingAnswer } from './case-rating.ts';
 import { reRateCase } from './case-re-rating.ts';
 import type { GatewayLink } from './gateway-link.ts';
-import type { Pages } from './html.ts';
+import { escapeHtml, type Pages } from './html.ts';
 import type { Labels } from './labels.ts';
+import { placeText, type PlaceNames } from './place-names.ts';
 import type { PortalCases } from './portal-cases.ts';
 import type { PortalKeys } from './portal-keys.ts';
 import { ratingForm, type RatingFields } from './rating-form.ts';
@@ -25,6 +26,8 @@ export interface CaseDeps {
   readonly cases: PortalCases;
   readonly feed: CaseFeed;
   readonly labels: Labels;
+  /** 项目所在地 by name (place-names.ts). */
+  readonly places: PlaceNames;
   /** The rating's Idempotency-Key (case-rating.ts). */
   readonly keys: Pick<PortalKeys, 'ratingKey'>;
   /** How long a case may wait for its province before its page says so (delivery-wait.ts). */
@@ -53,14 +56,21 @@ export function caseRoutes(deps: CaseDeps): Router {
 
   router.get('/cases/:caseId', page, async (req, res) => {
     const caseId = String(req.params.caseId);
-    if (!(await mine(res, caseId))) return notFound(res, false);
     const { account, csrf } = sessionOf(res);
+    const record = await deps.cases.of(account.login, caseId);
+    if (!record) return notFound(res, false);
+    // The project and its place, from what was sent (a record whose values cannot be opened: none).
+    const project = (record.values?.project ?? {}) as Record<string, unknown>;
+    const region = placeText(deps.places, project.region);
     res.type('html').send(
       deps.pages.render('case', {
         title: '办件进度',
         enterprise: account.applicant.name,
         csrf,
         caseId,
+        place: region
+          ? `<p class="case-place" id="case-place">项目所在地 ${escapeHtml(region)}</p>`
+          : '',
       }),
     );
   });
@@ -139,7 +149,7 @@ export function caseRoutes(deps: CaseDeps): Router {
         title: '电子缴款凭证',
         enterprise: account.applicant.name,
         csrf,
-        ...receiptValues(view, deps.labels),
+        ...receiptValues(view, deps.labels, deps.places),
       }),
     );
   });

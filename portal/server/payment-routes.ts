@@ -14,6 +14,7 @@ import {
 import type { Pages } from './html.ts';
 import { formPointer, PAYMENT_ITEM, paymentEnvelope } from './payment-envelope.ts';
 import type { PortalCases } from './portal-cases.ts';
+import type { PlaceNames } from './place-names.ts';
 import type { PortalKeys } from './portal-keys.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import type { SessionStore } from './sessions.ts';
@@ -25,12 +26,15 @@ export interface PaymentDeps {
   readonly cases: PortalCases;
   /** Names the Idempotency-Key of a form submission (it names no account). */
   readonly keys: Pick<PortalKeys, 'idempotencyKey'>;
+  /** 项目所在地 by name (place-names.ts). */
+  readonly places: PlaceNames;
   /** Where the gateway is to post this portal's callbacks. */
   readonly callbackUrl: () => string;
 }
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const SUBMISSION_KEY = /^[A-Za-z0-9-]{8,64}$/;
+const DIVISION_CODE = /^[0-9]{6}$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -77,6 +81,9 @@ export function paymentRoutes(deps: PaymentDeps): Router {
       lines: [{ taxAuthorityCode: defaults.agreementTaxAuthorityCode }],
     };
     const body = item.body as Record<string, unknown>;
+    // The name of the project's place as the form opens; a code typed later is asked for by itself.
+    const region = (values.project as Record<string, unknown> | undefined)?.region;
+    const regionName = deps.places(region);
     res.json({
       item: { code: body.code, name: body.name, version: body.version },
       schema: body.schema,
@@ -84,7 +91,16 @@ export function paymentRoutes(deps: PaymentDeps): Router {
       values,
       fixed: ['/payload/taxpayerId', '/payload/taxpayerName', '/payload/totalAmount'],
       ...(earlier ? { relatedCaseId: earlier.caseId } : {}),
+      places: regionName ? { [String(region)]: regionName } : {},
     });
+  });
+
+  // The name of one division code typed as 项目所在地 (the form's hint); 404 for one not held.
+  router.get('/api/places/:code', api, (req, res) => {
+    const code = String(req.params.code);
+    const name = DIVISION_CODE.test(code) ? deps.places(code) : '';
+    if (name) res.json({ code, name });
+    else res.status(404).json({ code: 'PORTAL_PLACE_NOT_FOUND', title: '未找到该行政区划代码' });
   });
 
   router.post('/api/payments', api, express.json({ limit: '64kb' }), async (req, res) => {

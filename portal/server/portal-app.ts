@@ -20,6 +20,8 @@ import { caseRoutes } from './case-routes.ts';
 import { GatewayLink } from './gateway-link.ts';
 import { Pages } from './html.ts';
 import { loadLabels } from './labels.ts';
+import { placeNames } from './place-names.ts';
+import { loadDivisionTable } from '../../gateway/divisions/load-division-table.ts';
 import { LoginLockout } from './login-lockout.ts';
 import { loginPage, loginRoutes } from './login-routes.ts';
 import { paymentRoutes } from './payment-routes.ts';
@@ -82,6 +84,7 @@ export function createPortalApp(deps: PortalDeps): Express {
   const assets = new VersionedAssets(deps.assetsDir ?? projectPath('portal', 'assets'), '/assets');
   const pages = new Pages(assets);
   const labels = loadLabels();
+  const places = placeNames(loadDivisionTable());
 
   const app = express();
   app.disable('x-powered-by');
@@ -121,6 +124,7 @@ export function createPortalApp(deps: PortalDeps): Express {
       gateway,
       cases,
       keys,
+      places,
       callbackUrl: () => `${deps.publicUrl()}${CALLBACK_PATH}`,
     }),
   );
@@ -132,6 +136,7 @@ export function createPortalApp(deps: PortalDeps): Express {
       cases,
       feed,
       labels,
+      places,
       keys,
       deliveryNoticeMs: config.deliveryNoticeSeconds * 1000,
     }),

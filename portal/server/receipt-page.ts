@@ -7,6 +7,7 @@ import { amountInWords } from './amount-in-words.ts';
 import type { GatewayCase } from './gateway-link.ts';
 import { escapeHtml } from './html.ts';
 import { codeWithName, nameOf, type Labels } from './labels.ts';
+import { placeText, type PlaceNames } from './place-names.ts';
 
 type Json = Record<string, unknown>;
 
@@ -22,7 +23,11 @@ export function yuanText(amount: unknown): string {
   return `¥${yuan}.${String(fen % 100n).padStart(2, '0')}`;
 }
 
-export function receiptValues(view: GatewayCase, labels: Labels): Record<string, string> {
+export function receiptValues(
+  view: GatewayCase,
+  labels: Labels,
+  places: PlaceNames,
+): Record<string, string> {
   const result = (view.result ?? {}) as Json;
   const payload = (view.submission.payload ?? {}) as Json;
   const project = (payload.project ?? {}) as Json;
@@ -55,6 +60,8 @@ export function receiptValues(view: GatewayCase, labels: Labels): Record<string,
     deductedOn: text(result.deductedOn),
     creditedOn: text(result.creditedOn),
     project: text(project.name),
+    // 项目所在地 by name beside its code (530323 云南省曲靖市师宗县): the code alone named nothing.
+    place: escapeHtml(placeText(places, project.region)),
     rows,
     total: escapeHtml(yuanText(result.totalAmount)),
     totalInWords: fen === undefined ? '' : escapeHtml(amountInWords(fen)),

@@ -1,7 +1,7 @@
 // The path as a 四川 company's finance clerk walks it (README.md#browser-tests): log in, pay for the
 // 师宗县 project, follow the case to CLOSED, rate it, open the receipt — at 1280 and at 390 px —
 // checking what a clerk stumbled on: 提交评价 double-clicked sent two ratings and left the focus
-// nowhere. Screenshots: tests/browser/screenshots/clerk-*.png.
+// nowhere; 项目所在地 showed only its code (530323). Screenshots: tests/browser/screenshots/clerk-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DESKTOP, PHONE } from './support/browser.ts';
@@ -18,6 +18,8 @@ import {
 let system: Partial<PortalSystem> = {};
 /** The bank of shudao's 三方协议 (schemas/items/SW-009.examples.json), by its 行号 102731000019. */
 const BANK = '中国工商银行股份有限公司师宗支行';
+/** 项目所在地 530323 by name (config/divisions.json). */
+const PLACE = '云南省曲靖市师宗县';
 
 beforeAll(async () => {
   system = await startPortalSystem('clerk');
@@ -90,7 +92,7 @@ describe.each([
       ).toBe(end === 'start' ? '起始日期' : '截止日期');
   }, 120_000);
 
-  it('names the bank beside its 行号 on the form, the case page and the receipt', async () => {
+  it('names the bank beside its 行号, and 项目所在地 beside its code, on the form, the case page and the receipt', async () => {
     const { browser, portal } = system as PortalSystem;
     const { page } = browser;
     await page.setViewportSize(size);
@@ -106,9 +108,24 @@ describe.each([
     expect(await named.isHidden()).toBe(true);
     await bankCode.fill('102731000019');
     expect(await named.innerText()).toBe(BANK);
+    // 项目所在地 by name as the form opens, and for another code typed (asked of the portal's
+    // server: the division table is not sent to the browser).
+    const region = page.locator('[data-pointer="/payload/project/region"]');
+    const place = page.locator('[data-field="/payload/project/region"] .code-name');
+    expect(await place.innerText()).toBe(PLACE);
+    expect(await region.getAttribute('aria-describedby')).toBe(await place.getAttribute('id'));
+    await region.fill('530302');
+    await page
+      .locator('[data-field="/payload/project/region"] .code-name', {
+        hasText: '云南省曲靖市麒麟区',
+      })
+      .waitFor();
+    await region.fill('530323');
+    expect(await place.innerText()).toBe(PLACE);
     await fillPayment(page, PAYS, LINES);
     await submitAndFollow(page);
     await closedOnPage(page);
+    expect(await page.locator('#case-place').innerText()).toBe(`项目所在地 530323 ${PLACE}`);
     const paid = page.locator('#outcome-paid');
     expect(await paid.innerText()).toContain(`${BANK}（行号 102731000019）`);
     await browser.shot(`clerk-${name}-case`);
@@ -117,6 +134,7 @@ describe.each([
     const voucher = await page.locator('.voucher-grid').innerText();
     expect(voucher).toContain('***************3445（行号 102731000019）');
     expect(voucher).toContain(`开户银行\n${BANK}`);
+    expect(await page.locator('#receipt-place').innerText()).toBe(`530323 ${PLACE}`);
     expect(await page.locator('.voucher-lines tbody').innerText()).toContain('10101 增值税');
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       size.width,
