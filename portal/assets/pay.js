@@ -2,16 +2,21 @@
 // schema, keeps 本次缴款金额 as the lines' sum in fen, and submits through the portal's server with
 // one Idempotency-Key per form submission (a new one after a refusal, the same one when the
 // network failed, so a resend can never pay twice). A refusal's Chinese messages go beside their
-// fields.
+// fields. Its button shows the review (pay-review.js), whose 确认缴款 sends: nothing moves before.
 import { api, loadLabels, loginAgain } from './api.js';
 import { asAmount, fenToAmount, formatYuan, sumFen } from './money.js';
 import { dropDraft, keepDraft, takeDraft } from './pay-draft.js';
+import { writeReview } from './pay-review.js';
 import { buildSchemaForm } from './schema-form.js';
 
 const form = document.getElementById('pay-form');
 const fieldsBox = document.getElementById('form-fields');
 const problemsBox = document.getElementById('form-problems');
+// The form's button opens the review (核对缴款信息); the review's 确认缴款 sends.
+const reviewButton = document.getElementById('review-payment');
+const reviewBox = document.getElementById('pay-review');
 const submit = document.getElementById('submit-payment');
+const back = document.getElementById('review-back');
 const totalYuan = document.getElementById('total-yuan');
 const totalWords = document.getElementById('total-words');
 const LINES = '/payload/lines';
@@ -54,7 +59,7 @@ if (answer.status !== 200) {
   // No form, so no total and nothing to confirm: the message and the way home stay.
   fieldsBox.replaceChildren();
   document.getElementById('total-bar').hidden = true;
-  submit.hidden = true;
+  reviewButton.hidden = true;
   showSummary(answer.body?.title ?? '暂时无法读取事项规范，请稍后再试');
 } else {
   const spec = answer.body;
@@ -189,12 +194,51 @@ if (answer.status !== 200) {
     });
   schemaForm.onChange(keepTyped);
   if (kept) keepTyped();
-  submit.disabled = false;
+  reviewButton.disabled = false;
 
+  /** The form again, as it was left (its values never left the page), or the review. */
+  const showForm = (focus) => {
+    reviewBox.hidden = true;
+    form.hidden = false;
+    if (focus) reviewButton.focus();
+  };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     amountsAsSent();
+    problemsBox.hidden = true;
+    const values = schemaForm.values();
+    const totalFen = sumFen((values.lines ?? []).map((line) => line.amount ?? ''));
+    writeReview(reviewBox, { values, labels, places, totalFen, totalWords: '' });
+    form.hidden = true;
+    reviewBox.hidden = false;
+    // Read from its title, and in view: on a phone the button pressed was a screen below it.
+    document.getElementById('review-title').focus();
+    if (totalFen !== null) {
+      // An ended session is met by 确认缴款, which keeps the form first: not here (keepPage).
+      const words = await api(`/api/amount-in-words?amount=${fenToAmount(totalFen)}`, {
+        keepPage: true,
+      });
+      if (words.status === 200)
+        document.getElementById('review-words').textContent = words.body.words;
+    }
+  });
+  back.addEventListener('click', () => showForm(true));
+
+  // One payment per press: the button waits for the answer, and a press meanwhile sends nothing.
+  let sending = false;
+  submit.addEventListener('click', async () => {
+    if (sending) return;
+    sending = true;
+    try {
+      await send();
+    } finally {
+      sending = false;
+    }
+  });
+
+  async function send() {
     submit.disabled = true;
+    back.disabled = true;
     submit.textContent = '正在提交…';
     schemaForm.clearProblems();
     problemsBox.hidden = true;
@@ -233,9 +277,13 @@ if (answer.status !== 200) {
         true,
       );
       submit.disabled = false;
+      back.disabled = false;
       submit.textContent = '确认缴款';
       return;
     }
+    // A refusal goes back to the form, to be corrected where it is said; an answer that may hide a
+    // stored payment stays on the review, to be confirmed again under the same key.
+    if (res.status >= 400 && res.status < 500) showForm(false);
     // 本次缴款金额 is the page's sum, missing when a line's amount is not one: say what to fill.
     const problems = (res.body?.errors ?? []).map((p) =>
       p.path === TOTAL && p.keyword === 'required'
@@ -270,6 +318,7 @@ if (answer.status !== 200) {
       keepTyped();
     }
     submit.disabled = false;
+    back.disabled = false;
     submit.textContent = '确认缴款';
-  });
+  }
 }

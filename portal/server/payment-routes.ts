@@ -4,6 +4,8 @@
 // which the server signs and sends with one Idempotency-Key per form submission, named by a hash
 // of the account's digest and the form's key (portal-keys.ts), never by the login.
 import express, { Router } from 'express';
+import { toFen } from '../../gateway/catalogue/rules/sum-equals.ts';
+import { amountInWords } from './amount-in-words.ts';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
   GATEWAY_UNREACHABLE,
@@ -93,6 +95,14 @@ export function paymentRoutes(deps: PaymentDeps): Router {
       ...(earlier ? { relatedCaseId: earlier.caseId } : {}),
       places: regionName ? { [String(region)]: regionName } : {},
     });
+  });
+
+  // 人民币大写 of the review's total, written by the receipt's one writer (amount-in-words.ts).
+  router.get('/api/amount-in-words', api, (req, res) => {
+    const fen = typeof req.query.amount === 'string' ? toFen(req.query.amount) : undefined;
+    if (fen === undefined)
+      res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '金额格式不正确' });
+    else res.json({ words: amountInWords(fen) });
   });
 
   // The name of one division code typed as 项目所在地 (the form's hint); 404 for one not held.

@@ -5,10 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DESKTOP, PHONE } from './support/browser.ts';
+import { pressByKeyboard } from './support/keyboard.ts';
 import { startPortalSystem, stopPortalSystem, type PortalSystem } from './support/portal-system.ts';
 import {
   closedOnPage,
   fillPayment,
+  followToCase,
   LINES,
   logIn,
   PAYS,
@@ -180,6 +182,56 @@ describe.each([
       return res.status;
     })()`);
     expect(again).toBe(201);
+  }, 120_000);
+
+  it('reviews what will be debited before paying, by keyboard: 返回修改 keeps the form, 确认缴款 pays once', async () => {
+    const { browser, portal } = system as PortalSystem;
+    const { page } = browser;
+    await page.setViewportSize(size);
+    await logIn(page, portal);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, LINES);
+    const posts: string[] = [];
+    const onRequest = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'POST' && request.url().endsWith('/api/payments'))
+        posts.push(request.url());
+    };
+    page.on('request', onRequest);
+    await pressByKeyboard(page, '#review-payment');
+    const review = page.locator('#pay-review');
+    await review.waitFor();
+    expect(await page.evaluate<string>('document.activeElement?.id')).toBe('review-title');
+    expect(await page.locator('#pay-form').isHidden()).toBe(true);
+    expect(await page.locator('#review-total').innerText()).toBe('¥40,320.00');
+    await page.locator('#review-words', { hasText: '人民币' }).waitFor();
+    expect(await page.locator('#review-words').innerText()).toBe('人民币肆万零叁佰贰拾元整');
+    const facts = await page.locator('#review-facts').innerText();
+    expect(facts).toContain(`项目所在地\n530323 ${PLACE}`);
+    expect(facts).toContain(`三方协议号\n${PAYS}`);
+    expect(facts).toContain(`开户银行\n${BANK}（行号 102731000019）`);
+    const lines = await page.locator('#review-lines li').allInnerTexts();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('10101 增值税');
+    expect(lines[0]).toContain('¥38,400.00');
+    expect(lines[1]).toContain('¥1,920.00');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      size.width,
+    );
+    await browser.shot(`clerk-${name}-review`);
+    // Nothing sent yet; 返回修改 gives the form back as it was left.
+    expect(posts).toEqual([]);
+    await pressByKeyboard(page, '#review-back');
+    expect(await review.isHidden()).toBe(true);
+    expect(await page.evaluate<string>('document.activeElement?.id')).toBe('review-payment');
+    expect(await page.inputValue('[data-pointer="/payload/lines/0/amount"]')).toBe('38400.00');
+    expect(await page.inputValue('[data-pointer="/payload/agreementNo"]')).toBe(PAYS);
+    await pressByKeyboard(page, '#review-payment');
+    await review.waitFor();
+    await pressByKeyboard(page, '#submit-payment');
+    await followToCase(page);
+    page.off('request', onRequest);
+    expect(posts).toHaveLength(1);
   }, 120_000);
 
   it('rates by keyboard: the focus goes from the hidden form to the rating kept', async () => {

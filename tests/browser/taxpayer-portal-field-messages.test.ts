@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eSystem } from '../e2e/support/system.ts';
 import { PHONE, type TestBrowser } from './support/browser.ts';
 import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
-import { field, fillPayment, followToCase, LINES, logIn, PAYS } from './support/taxpayer-path.ts';
+import {
+  confirmPayment,
+  field,
+  fillPayment,
+  followToCase,
+  LINES,
+  logIn,
+  PAYS,
+} from './support/taxpayer-path.ts';
 
 let browser: TestBrowser;
 let sys: E2eSystem;
@@ -34,7 +42,7 @@ describe('the payment form refused', () => {
     await fillPayment(page, PAYS, [{ ...LINES[0]!, subitem: '1010', amount: '12.345' }]);
     await page.fill(field('/payload/crossRegionReportNo'), '');
     await page.fill(field('/payload/agreementNo'), '12ab');
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     await page.locator('.field-error:not([hidden])').first().waitFor();
 
     expect(await errorAt('/payload/crossRegionReportNo')).toBe('请填写跨区域涉税事项报告编号');
@@ -61,7 +69,7 @@ describe('the payment form refused', () => {
     await page.evaluate(() => sessionStorage.clear());
     await page.goto(`${portal}/pay`);
     await fillPayment(page, PAYS, [{ ...LINES[0]!, amount: '0.00' }]);
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     await page.locator('.field-error:not([hidden])').first().waitFor();
 
     expect(await errorAt('/payload/lines/0/amount')).toBe('实缴金额(元)应大于 0');
@@ -86,7 +94,7 @@ describe('the payment form refused', () => {
     const sent = page.waitForRequest(
       (r) => r.method() === 'POST' && r.url().endsWith('/api/payments'),
     );
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     const body = (await sent).postDataJSON() as {
       values: { lines: { amount: string }[]; totalAmount: string };
     };

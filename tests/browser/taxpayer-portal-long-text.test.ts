@@ -10,7 +10,7 @@ import type { E2eSystem } from '../e2e/support/system.ts';
 import { join } from 'node:path';
 import { DESKTOP, PHONE, SCREENSHOTS, type TestBrowser } from './support/browser.ts';
 import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
-import { field, fillPayment, LINES, logIn, PAYS } from './support/taxpayer-path.ts';
+import { confirmPayment, field, fillPayment, LINES, logIn, PAYS } from './support/taxpayer-path.ts';
 import { pasteText } from './support/paste-text.ts';
 
 let browser: TestBrowser;
@@ -91,7 +91,7 @@ describe('a 项目名称 longer than its limit (100 characters)', () => {
     await browser.shot('long-text-project-1280');
     await page.setViewportSize(PHONE);
 
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     const refused = page.locator('[data-error-for="/payload/project/name"]:not([hidden])');
     await refused.waitFor();
     expect(await refused.innerText()).toBe('项目名称最多 100 个字符，请删减后再提交');

@@ -10,7 +10,7 @@ import { accessibleOf } from './support/accessibility.ts';
 import { PHONE_DEVICE, type TestBrowser } from './support/browser.ts';
 import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import { controlSizes, focusedId, linesOf, pageWidth, textUnder } from './support/page-measures.ts';
-import { field, walkPath, type Step } from './support/taxpayer-path.ts';
+import { confirmPayment, field, type Step, walkPath } from './support/taxpayer-path.ts';
 
 const WIDTHS = [375, 320] as const;
 /** 四川蜀道路桥建设有限公司's 统一社会信用代码 (18 characters), shown on the receipt. */
@@ -120,8 +120,8 @@ describe('the taxpayer portal on a touch phone', () => {
         ]);
         // Sent again and refused again, the field is described once, by the new message only.
         await browser.page.fill(field('/payload/agreementNo'), '5303230001234567');
-        await browser.page.tap('#submit-payment');
-        await browser.page.locator('#submit-payment:not([disabled])').waitFor();
+        await confirmPayment(browser.page, (selector) => browser.page.tap(selector));
+        await browser.page.locator('#review-payment:not([disabled])').waitFor();
         expect(await accessibleOf(browser.page, field(pointer))).toEqual([
           expect.objectContaining({ invalid: true, description: message }),
         ]);

@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eSystem } from '../e2e/support/system.ts';
 import { PHONE, type TestBrowser } from './support/browser.ts';
 import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
-import { field, fillPayment, followToCase, LINES, PAYS } from './support/taxpayer-path.ts';
+import {
+  confirmPayment,
+  field,
+  fillPayment,
+  followToCase,
+  LINES,
+  PAYS,
+} from './support/taxpayer-path.ts';
 
 let browser: TestBrowser;
 let sys: E2eSystem;
@@ -54,7 +61,7 @@ async function shudaoKeepsUnsentPayForm(amount: string): Promise<void> {
   await shudaoFillsPayForm(amount);
   await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
   await page.route(`${portal}/api/payments`, (route) => route.abort('connectionrefused'));
-  await page.click('#submit-payment');
+  await confirmPayment(page);
   await page.locator('#form-problems', { hasText: '可再次确认缴款' }).waitFor();
   await page.unrouteAll();
   expect(await page.evaluate(() => sessionStorage.getItem('portal-pay-draft'))).toContain(
@@ -73,7 +80,7 @@ async function typeThenLoseSession(amount: string): Promise<void> {
   await fillPayment(page, PAYS, [{ ...LINES[0]!, amount }]);
   await page.fill(field('/payload/project/name'), DRAFTED_PROJECT);
   await context.clearCookies();
-  await page.click('#submit-payment');
+  await confirmPayment(page);
   await page.waitForURL(`${portal}/login?next=%2Fpay`);
 }
 
@@ -94,7 +101,7 @@ describe('the payment form when the session ends', () => {
     expect(await page.textContent('#total-yuan')).toBe('¥777.01');
     await browser.shot('session-restored');
 
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     const caseId = await followToCase(page);
     await page.goto(`${portal}/`);
     expect(await page.locator(`a[href="/cases/${caseId}"]`).count()).toBe(1);
@@ -183,14 +190,14 @@ describe('the payment form reloaded while 确认缴款 awaits its answer', () =>
       made = ((await answer.json()) as { caseId: string }).caseId;
       reloaded = page.reload();
     });
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     await expect.poll(() => reloaded).toBeDefined();
     await reloaded;
     await page.locator('#restored-notice:not([hidden])').waitFor();
     expect(await page.textContent('#restored-notice')).toContain('同一笔缴款只会受理一次');
     expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('999.03');
     await browser.shot('session-reloaded');
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     expect(await followToCase(page)).toBe(made);
     await page.unrouteAll();
   }, 90_000);

@@ -14,6 +14,7 @@ import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/brows
 import {
   ACCOUNT,
   closedOnPage,
+  confirmPayment,
   field,
   fillPayment,
   INSUFFICIENT,
@@ -94,7 +95,7 @@ describe('the taxpayer portal at desktop width', () => {
     await page.fill(field('/payload/lines/0/amount'), LINES[0]!.amount);
     await page.fill(field('/payload/lines/1/amount'), LINES[1]!.amount);
 
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     const message = page.locator(
       '[data-field="/payload/lines/1/taxAuthorityCode"] .field-error:not([hidden])',
     );
@@ -235,7 +236,7 @@ describe('rating (好差评) when an answer is lost or the case is rated already
       made = ((await answer.json()) as { caseId: string }).caseId;
       await route.abort('connectionreset');
     });
-    await page.click('#submit-payment');
+    await confirmPayment(page);
     await page.locator('#form-problems', { hasText: '可再次确认缴款' }).waitFor();
     expect(await page.locator('#form-problems').innerText()).toContain('同一笔缴款只会受理一次');
     await browser.shot('03e-desktop-payment-answer-lost');

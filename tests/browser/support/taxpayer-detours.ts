@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import {
   closedOnPage,
+  confirmPayment,
   field,
   fillPayment,
   followToCase,
@@ -47,7 +48,7 @@ export interface DetourWalk {
 async function retryReady(page: Page, portal: string, caseId: string): Promise<void> {
   await page.waitForURL(`${portal}/pay?retry=${caseId}`);
   await page.locator('#retry-banner:not([hidden])').waitFor();
-  await page.locator('#submit-payment:not([disabled])').waitFor();
+  await page.locator('#review-payment:not([disabled])').waitFor();
 }
 
 /**
@@ -58,7 +59,7 @@ async function resubmit(walk: DetourWalk, account?: string): Promise<string> {
   const { page, press } = walk;
   await page.fill(field('/payload/agreementNo'), PAYS);
   if (account) await page.fill(field('/payload/bank/accountNo'), account);
-  await press('#submit-payment');
+  await confirmPayment(page, press);
   const id = await followToCase(page);
   await closedOnPage(page);
   await page.locator('#related a').waitFor();
@@ -73,7 +74,7 @@ export async function walkDetours(walk: DetourWalk): Promise<string[]> {
 
   await page.goto(`${portal}/pay`);
   await fillPayment(page, INSUFFICIENT, [LINES[0]!]);
-  await press('#submit-payment');
+  await confirmPayment(page, press);
   const failed = await followToCase(page);
   await page.locator('#outcome-failed').waitFor({ timeout: 30_000 });
   await at('failed');
@@ -85,7 +86,7 @@ export async function walkDetours(walk: DetourWalk): Promise<string[]> {
 
   await page.goto(`${portal}/pay`);
   await fillPayment(page, NEEDS_CORRECTION, [LINES[0]!]);
-  await press('#submit-payment');
+  await confirmPayment(page, press);
   const correction = await followToCase(page);
   await page.locator('#outcome-correction').waitFor({ timeout: 30_000 });
   await at('correction');

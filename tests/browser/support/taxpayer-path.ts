@@ -46,8 +46,24 @@ export async function followToCase(page: Page): Promise<string> {
   return page.url().split('/').at(-1)!;
 }
 
+/**
+ * 核对缴款信息 on the form, then 确认缴款 on the review (README.md#the-taxpayer-portal); on the review
+ * already (a resend after an answer that may hide a stored payment), 确认缴款 again. `press`: how the
+ * taxpayer presses (a click unless told).
+ */
+export async function confirmPayment(
+  page: Page,
+  press: (selector: string) => Promise<void> = (selector) => page.click(selector),
+): Promise<void> {
+  if (!(await page.locator('#submit-payment').isVisible())) {
+    await press('#review-payment');
+    await page.locator('#submit-payment').waitFor();
+  }
+  await press('#submit-payment');
+}
+
 export async function submitAndFollow(page: Page): Promise<string> {
-  await page.click('#submit-payment');
+  await confirmPayment(page);
   return followToCase(page);
 }
 
@@ -118,11 +134,11 @@ export async function walkPath(walk: Walk): Promise<void> {
   await press('#service-remote-tax');
   await fillPayment(page, PAYS, [{ ...LINES[0]!, authority: '15303000000' }]);
   if (await at('pay')) return;
-  await press('#submit-payment');
+  await confirmPayment(page, press);
   await page.locator('.field-error:not([hidden])').waitFor();
   if (await at('pay-refused')) return;
   await page.fill(field('/payload/lines/0/taxAuthorityCode'), '15303230000');
-  await press('#submit-payment');
+  await confirmPayment(page, press);
   await followToCase(page);
   await closedOnPage(page);
   await page.locator('#rating:not([hidden])').waitFor();

@@ -5,7 +5,14 @@
 // while it is shut — and the case page catching up by itself once it opens again.
 import type { Page } from 'playwright-core';
 import type { GatewayGate } from '../../support/gateway-gate.ts';
-import { closedOnPage, fillPayment, followToCase, LINES, PAYS } from './taxpayer-path.ts';
+import {
+  closedOnPage,
+  confirmPayment,
+  fillPayment,
+  followToCase,
+  LINES,
+  PAYS,
+} from './taxpayer-path.ts';
 
 export const UNREACHABLE = [
   'unreachable-rating',
@@ -35,7 +42,7 @@ export async function walkUnreachable(walk: UnreachableWalk): Promise<string> {
   gate.shut(false);
   await page.goto(`${portal}/pay`);
   await fillPayment(page, PAYS, [LINES[0]!]);
-  await press('#submit-payment');
+  await confirmPayment(page, press);
   const caseId = await followToCase(page);
   await closedOnPage(page);
   await page.locator('#rating:not([hidden])').waitFor();
@@ -52,7 +59,7 @@ export async function walkUnreachable(walk: UnreachableWalk): Promise<string> {
   await page.goto(`${portal}/pay`);
   await fillPayment(page, PAYS, [LINES[0]!]);
   gate.shut(true);
-  await press('#submit-payment');
+  await confirmPayment(page, press);
   await page.locator('#form-problems:not([hidden])').waitFor();
   await at('unreachable-payment');
 
