@@ -201,6 +201,38 @@ export function requestsFor(route: string, r: Rng, ctx: SweepContext): PortalReq
           });
       break;
     }
+    // The payment review's reads: a place's name, the total in 大写; odd values answered 4xx.
+    case 'GET /api/places/{code}':
+    case 'GET /api/amount-in-words': {
+      const good = template.includes('{code}') ? '530323' : 'amount=40320.00';
+      const odd = template.includes('{code}')
+        ? ['999999', '5303231', ...ODD_IDS]
+        : ['amount=38400', 'amount=-1.00', 'amount[]=1.00', 'amount=1.00&amount=2.00', ''];
+      const urlOf = (value: string) =>
+        template.includes('{code}')
+          ? template.replace('{code}', value)
+          : `${template}${value ? `?${value}` : ''}`;
+      for (const v of all)
+        out.push({
+          label: v.label,
+          method,
+          url: urlOf(good),
+          headers: headersOf(v),
+          account: v.account,
+          mustRefuse: v.account ? undefined : 'no session',
+        });
+      for (const v of all.filter((x) => x.label === 'A'))
+        for (const value of odd)
+          out.push({
+            label: `${v.label} ${value.slice(0, 30)}`,
+            method,
+            url: urlOf(value),
+            headers: headersOf(v),
+            account: v.account,
+            mustRefuse: `odd ${value.slice(0, 30)}`,
+          });
+      break;
+    }
     case 'POST /logout':
       // Never with A's or B's real cookie: the sweep keeps using those sessions.
       for (const v of all.filter((x) => !x.account && !x.cookie?.includes(ctx.a.cookie)))

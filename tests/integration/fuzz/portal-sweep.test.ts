@@ -55,6 +55,8 @@ const ROUTES = [
   'GET /',
   'GET /pay',
   'GET /api/forms/payment',
+  'GET /api/places/{code}',
+  'GET /api/amount-in-words',
   'POST /api/payments',
   'GET /cases/{caseId}',
   'GET /api/cases/{caseId}',
