@@ -4,6 +4,7 @@
 // command looks for it.
 import { ConfigError } from '../config/load-config.ts';
 import { isGatewayError } from '../gateway/shared/errors.ts';
+import { exitAfterOutput } from '../gateway/shared/exit-after-output.ts';
 import { isRedisUnavailable } from '../gateway/shared/redis.ts';
 import { PortalConfigError } from '../portal/server/portal-config.ts';
 
@@ -88,6 +89,6 @@ export async function runCommand(
     console.error(describeFailure(error, targets));
     code = error instanceof CommandFailure ? error.exitCode : 1;
   }
-  // Exit explicitly: a failed connection may leave sockets or timers behind.
-  process.exit(code);
+  // Exit explicitly: a failed connection may leave sockets or timers behind. Once the lines are out.
+  return exitAfterOutput(code);
 }

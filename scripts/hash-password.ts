@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { hashPassword } from '../gateway/auth/password-hash.ts';
+import { exitAfterOutput } from '../gateway/shared/exit-after-output.ts';
 
 const MIN_LENGTH = 12;
 
@@ -40,14 +41,14 @@ async function main(): Promise<void> {
     password = await ask('Password (密码): ');
     if ((await ask('Again (再次输入): ')) !== password) {
       console.error('The two passwords differ (两次输入不一致)');
-      process.exit(1);
+      return exitAfterOutput(1);
     }
   } else password = await readStdin();
   if (password.length < MIN_LENGTH) {
     console.error(
       `A console password has at least ${MIN_LENGTH} characters (密码至少 ${MIN_LENGTH} 位)`,
     );
-    process.exit(1);
+    return exitAfterOutput(1);
   }
   console.log(await hashPassword(password));
 }

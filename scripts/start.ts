@@ -18,6 +18,7 @@ const { findRedisServer, INSTALL_HINT, startPrivateRedis } = await import('./pri
 const { watchFaultFile } = await import('./sandbox-fault-file.ts');
 const { stopSignal } = await import('../gateway/shared/stop-signals.ts');
 const path = await import('node:path');
+const { exitAfterOutput } = await import('../gateway/shared/exit-after-output.ts');
 
 async function main(): Promise<number> {
   // Listen for Ctrl-C from the first moment: a signal during start-up must still stop the private
@@ -81,4 +82,4 @@ async function main(): Promise<number> {
 }
 
 // Exit explicitly: a failed start may leave sockets or timers that would keep the process alive.
-process.exit(await main());
+await exitAfterOutput(await main());

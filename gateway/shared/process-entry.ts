@@ -7,6 +7,7 @@
 // that fails for a reason of its own, even after the signal (a catalogue that does not compile, a
 // Redis that refuses it), is a failed start: "<name> failed to start", exit 1
 // (shared/start-abort.ts).
+import { writeSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts';
 import { createLogger, loggerSettings, type Logger } from './logger.ts';
 import { causedByAbort } from './start-abort.ts';
@@ -23,7 +24,9 @@ export function loadConfigOrExit(): Config {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      // Written whole before the exit: console.error to a pipe may still hold it when
+      // process.exit() runs, and the problems are all the operator gets (exit-after-output.ts).
+      writeSync(2, `${error.message}\n`);
       process.exit(1);
     }
     throw error;

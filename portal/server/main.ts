@@ -8,6 +8,7 @@ enableModuleCompileCache();
 const { loadPortalConfig } = await import('./portal-config.ts');
 const { startPortal } = await import('./portal-process.ts');
 const { stopSignal } = await import('../../gateway/shared/stop-signals.ts');
+const { exitAfterOutput } = await import('../../gateway/shared/exit-after-output.ts');
 
 async function main(): Promise<number> {
   let config;
@@ -30,4 +31,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exit(await main());
+await exitAfterOutput(await main());
