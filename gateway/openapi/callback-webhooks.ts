@@ -7,12 +7,13 @@
 import { RECTIFICATION_STATUSES } from '../rectifications/rectification-lifecycle.ts';
 import { CALLBACK_CLIENT_ID } from '../callbacks/callback-worker.ts';
 import { SIGNATURE_METHODS } from '../client/signing.ts';
+import { FLAGS } from '../supervision/flag-times.ts';
 import { SIGNING_TEXT } from './security.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const DATE_TIME = { type: 'string', format: 'date-time' };
 const CASE_ID = { type: 'string', description: 'The case id (a joint case: its parent).' };
-const FLAG = { type: 'string', enum: ['warning', 'overdue', 'escalated'] };
+const FLAG = { type: 'string', enum: [...FLAGS] };
 
 /** The `X-Gw-*` headers of every callback, as header parameters of the webhook's POST. */
 const SIGNATURE_HEADERS = [
