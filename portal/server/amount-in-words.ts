@@ -6,6 +6,14 @@ const DIGITS = '零壹贰叁肆伍陆柒捌玖';
 const SMALL_UNITS = ['仟', '佰', '拾', ''];
 const BIG_UNITS = ['', '万', '亿', '万亿'];
 
+/**
+ * The largest amount the units above can say, 9999万亿… yuan and 99 fen: a sixteenth yuan digit
+ * would need a unit past 万亿, and was written `undefined` (壹undefined元整 for 10^16 yuan, asked
+ * by GET /api/amount-in-words). A form's amounts stop at 15 yuan digits (schemas/defs.schema.json,
+ * moneyAmount); a sum of many lines may pass that, and is then refused, not misspelled.
+ */
+export const AMOUNT_IN_WORDS_MAX_FEN = 10n ** 18n - 1n;
+
 /** 1 ≤ n < 10000 without leading zeros; an inner run of zeros reads 零 once (1005 → 壹仟零伍). */
 function group(n: number): string {
   const digits = String(n).padStart(4, '0').split('').map(Number);
@@ -42,6 +50,8 @@ function yuanWords(yuan: bigint): string {
 }
 
 export function amountInWords(fen: bigint): string {
+  if (fen < 0n || fen > AMOUNT_IN_WORDS_MAX_FEN)
+    throw new RangeError(`no words for ${fen} fen (0 to ${AMOUNT_IN_WORDS_MAX_FEN})`);
   const yuan = fen / 100n;
   const jiao = Number((fen / 10n) % 10n);
   const cent = Number(fen % 10n);

@@ -5,7 +5,7 @@
 // of the account's digest and the form's key (portal-keys.ts), never by the login.
 import express, { Router } from 'express';
 import { toFen } from '../../gateway/catalogue/rules/sum-equals.ts';
-import { amountInWords } from './amount-in-words.ts';
+import { AMOUNT_IN_WORDS_MAX_FEN, amountInWords } from './amount-in-words.ts';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
   GATEWAY_UNREACHABLE,
@@ -100,7 +100,8 @@ export function paymentRoutes(deps: PaymentDeps): Router {
   // 人民币大写 of the review's total, written by the receipt's one writer (amount-in-words.ts).
   router.get('/api/amount-in-words', api, (req, res) => {
     const fen = typeof req.query.amount === 'string' ? toFen(req.query.amount) : undefined;
-    if (fen === undefined)
+    // An amount past what the words can say is refused like a malformed one (amount-in-words.ts).
+    if (fen === undefined || fen > AMOUNT_IN_WORDS_MAX_FEN)
       res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '金额格式不正确' });
     else res.json({ words: amountInWords(fen) });
   });

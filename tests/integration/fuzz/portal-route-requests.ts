@@ -207,7 +207,16 @@ export function requestsFor(route: string, r: Rng, ctx: SweepContext): PortalReq
       const good = template.includes('{code}') ? '530323' : 'amount=40320.00';
       const odd = template.includes('{code}')
         ? ['999999', '5303231', ...ODD_IDS]
-        : ['amount=38400', 'amount=-1.00', 'amount[]=1.00', 'amount=1.00&amount=2.00', ''];
+        : [
+            'amount=38400',
+            'amount=-1.00',
+            'amount[]=1.00',
+            'amount=1.00&amount=2.00',
+            '',
+            // Past 万亿, the largest unit: was 200 with 壹undefined元整.
+            'amount=10000000000000000.00',
+            `amount=${'9'.repeat(4000)}.99`,
+          ];
       const urlOf = (value: string) =>
         template.includes('{code}')
           ? template.replace('{code}', value)

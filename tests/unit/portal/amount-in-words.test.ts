@@ -1,7 +1,7 @@
 // 人民币大写 on the receipt (portal/server/amount-in-words.ts): the financial numerals a voucher
 // prints beside the figures, with 零 for each gap and 整 when there are no fen.
 import { describe, expect, it } from 'vitest';
-import { amountInWords } from '../../../portal/server/amount-in-words.ts';
+import { AMOUNT_IN_WORDS_MAX_FEN, amountInWords } from '../../../portal/server/amount-in-words.ts';
 
 describe('amountInWords', () => {
   it.each([
@@ -20,5 +20,17 @@ describe('amountInWords', () => {
     [0n, '人民币零元整'],
   ])('writes %s fen as %s', (fen, words) => {
     expect(amountInWords(fen)).toBe(words);
+  });
+
+  it('writes the largest amount its units can say, 9999万亿… yuan, in words', () => {
+    expect(amountInWords(AMOUNT_IN_WORDS_MAX_FEN)).toBe(
+      '人民币玖仟玖佰玖拾玖万亿玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分',
+    );
+  });
+
+  it('refuses an amount past 万亿 (or below zero) rather than writing undefined in it', () => {
+    expect(() => amountInWords(AMOUNT_IN_WORDS_MAX_FEN + 1n)).toThrow(RangeError);
+    expect(() => amountInWords(10n ** 30n)).toThrow(RangeError);
+    expect(() => amountInWords(-1n)).toThrow(RangeError);
   });
 });
