@@ -3,7 +3,7 @@
 // gateway's masked view: the taxpayer, the authority, the agreement and the masked account, each
 // line with its 征收项目 name, and the total in figures and in 人民币大写.
 import { toFen } from '../../gateway/catalogue/rules/sum-equals.ts';
-import { amountInWords } from './amount-in-words.ts';
+import { AMOUNT_IN_WORDS_MAX_FEN, amountInWords } from './amount-in-words.ts';
 import type { GatewayCase } from './gateway-link.ts';
 import { escapeHtml } from './html.ts';
 import { codeWithName, nameOf, type Labels } from './labels.ts';
@@ -64,7 +64,9 @@ export function receiptValues(
     place: escapeHtml(placeText(places, project.region)),
     rows,
     total: escapeHtml(yuanText(result.totalAmount)),
-    totalInWords: fen === undefined ? '' : escapeHtml(amountInWords(fen)),
+    // A total past what the words can say (a result schema looser than moneyAmount's) has none.
+    totalInWords:
+      fen === undefined || fen > AMOUNT_IN_WORDS_MAX_FEN ? '' : escapeHtml(amountInWords(fen)),
     caseId: text(view.caseId),
     provinceCaseNo: text(view.provinceCaseNo),
   };
