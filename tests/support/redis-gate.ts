@@ -31,6 +31,15 @@ export interface RedisGate {
    * client's next connection passes everything.
    */
   loseAnswerToNext: (pattern: string) => Promise<void>;
+  /**
+   * From now on, on the first connection that sends a command containing `pattern`, count the
+   * commands it sends after that one (RESP arrays, however the writes split them). With `lose`, let
+   * the `lose`-th through and cut that connection once Redis answers, as loseAnswerToNext does;
+   * without, only count. Resolves, once cut (or, counting, never), and `counted` says how many.
+   */
+  countAfter: (pattern: string, lose?: number) => { cut: Promise<void>; counted: () => number };
+  /** Stops what loseAnswerToNext or countAfter armed and nothing met. */
+  disarm: () => void;
   /** Closes every connection through the gate; it still accepts new ones. */
   cut: () => void;
   /** Closes every connection and stops accepting: its clients find nothing on the port. */
@@ -45,6 +54,16 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
   let armedAfter: string | undefined;
   let held: { upstream: Socket; chunk: Buffer }[] | undefined;
   let losing: { pattern: string; cut: () => void } | undefined;
+  let counting:
+    | {
+        pattern: string;
+        lose: number | undefined;
+        count: number;
+        cut: () => void;
+        /** The connection that sent the pattern: the one counted. */
+        on?: Socket;
+      }
+    | undefined;
   const server = createServer((client) => {
     const upstream = connect(Number(port), hostname);
     for (const s of [client, upstream]) {
@@ -54,8 +73,26 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
     }
     /** Set once this connection's next answer is to be lost: then called instead of passing it. */
     let cutOnAnswer: (() => void) | undefined;
+    /** Counts the commands this connection sends, from its first byte, so it never loses step. */
+    const commands = commandCounter();
     client.on('data', (chunk: Buffer) => {
       const text = chunk.toString('latin1').toLowerCase();
+      const at = counting && !counting.on ? text.indexOf(counting.pattern) : -1;
+      if (counting?.on === client) counting.count += commands(chunk);
+      else if (at >= 0) {
+        // The commands after the one that names the pattern: that one began before it.
+        counting!.on = client;
+        commands(chunk.subarray(0, at));
+        counting!.count += commands(chunk.subarray(at));
+      } else commands(chunk);
+      if (
+        counting?.on === client &&
+        counting.lose !== undefined &&
+        counting.count >= counting.lose
+      ) {
+        if (!cutOnAnswer) cutOnAnswer = counting.cut;
+        counting = undefined;
+      }
       if (armedAfter) {
         if (text.includes(armedAfter)) armedAfter = undefined;
       } else if (!held && armed && text.includes(armed)) {
@@ -101,6 +138,17 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
       new Promise<void>((cut) => {
         losing = { pattern: pattern.toLowerCase(), cut };
       }),
+    countAfter: (pattern, lose) => {
+      let resolve = () => undefined as void;
+      const cut = new Promise<void>((r) => (resolve = r));
+      const armed = { pattern: pattern.toLowerCase(), lose, count: 0, cut: () => resolve() };
+      counting = armed;
+      return { cut, counted: () => armed.count };
+    },
+    disarm: () => {
+      losing = undefined;
+      counting = undefined;
+    },
     cut: () => {
       for (const s of sockets) s.destroy();
     },
@@ -109,5 +157,42 @@ export async function startRedisGate(redisUrl: string): Promise<RedisGate> {
       server.close();
       await once(server, 'close');
     },
+  };
+}
+
+/**
+ * Counts the commands (RESP arrays of bulk strings, as clients send them) in a connection's bytes,
+ * fed as they come: a command split across writes is counted once, when its first byte comes.
+ */
+function commandCounter(): (bytes: Buffer) => number {
+  let header = ''; // an unfinished `*n` or `$n` line
+  let inArray = 0; // bulk strings left in the current command
+  let bulk = -1; // bytes (with CRLF) left in the current bulk string; -1 when none
+  return (bytes) => {
+    let started = 0;
+    for (let i = 0; i < bytes.length;) {
+      if (bulk >= 0) {
+        const take = Math.min(bulk, bytes.length - i);
+        bulk -= take;
+        i += take;
+        if (bulk === 0) {
+          bulk = -1;
+          inArray--;
+        }
+        continue;
+      }
+      const c = bytes[i++]!;
+      if (c !== 0x0a) {
+        header += String.fromCharCode(c);
+        continue;
+      }
+      const line = header.replace(/\r$/, '');
+      header = '';
+      if (line.startsWith('*') && inArray === 0) {
+        inArray = Number(line.slice(1));
+        started++;
+      } else if (line.startsWith('$')) bulk = Number(line.slice(1)) + 2;
+    }
+    return started;
   };
 }
