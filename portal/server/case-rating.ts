@@ -10,6 +10,7 @@
 import { keptRating, shownAt } from './case-view.ts';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
+  gatewayBusy,
   isGatewayUnavailable,
   type GatewayCase,
   type GatewayLink,
@@ -57,6 +58,7 @@ export async function rateCase(deps: RatingDeps, input: RatingInput): Promise<Ra
   }
   if (answer.status === 404 && problem.code === 'GW_ROUTE_NOT_FOUND')
     return { status: 501, body: { code: 'PORTAL_RATING_UNAVAILABLE', title: '评价服务暂未开通' } };
+  if (answer.status === 429) return gatewayBusy(answer);
   if (isGatewayUnavailable(answer)) {
     // The rating may have been stored: the page says a resend counts once (same key).
     const retryAfter = answer.headers.get('retry-after') ?? undefined;

@@ -10,6 +10,7 @@
 import { followed } from './case-view.ts';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
+  gatewayBusy,
   isGatewayUnavailable,
   type GatewayCase,
   type GatewayLink,
@@ -66,6 +67,7 @@ export async function reRateCase(deps: ReRatingDeps, input: ReRatingInput): Prom
   const answer = await deps.gateway.reRate(id, { level, ...(comment ? { comment } : {}) });
   const problem = answer.body as Problem;
   if (answer.status === 503) return unavailable(answer);
+  if (answer.status === 429) return gatewayBusy(answer);
   if (answer.status !== 200 && !(answer.status === 409 && problem.code === 'GW_ILLEGAL_TRANSITION'))
     return { status: answer.status, body: answer.body };
 

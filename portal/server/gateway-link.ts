@@ -19,6 +19,31 @@ export const GATEWAY_UNREACHABLE = 'PORTAL_GATEWAY_UNREACHABLE';
 export const GATEWAY_UNAVAILABLE_TITLE = '跨省通办平台暂不可用';
 
 /**
+ * The pages' title for the gateway's 429 GW_RATE_LIMITED: this portal, all its taxpayers together,
+ * over its requests per second. Nothing was stored; the page may send again after Retry-After.
+ */
+export const GATEWAY_BUSY_TITLE = '跨省通办平台繁忙，请稍后再试';
+
+/**
+ * A gateway 429 as a page is answered: 429 with the gateway's Retry-After and a Chinese title. It
+ * was passed on with the gateway's English title ("Too many requests") and no Retry-After, so a
+ * burst of one taxpayer's presses showed every other taxpayer of the portal an English refusal.
+ */
+export function gatewayBusy(answer: GatewayResponse<unknown>): {
+  status: 429;
+  body: { code?: string; title: string; detail?: string };
+  retryAfter?: string;
+} {
+  const problem = answer.body as Problem;
+  const retryAfter = answer.headers.get('retry-after') ?? undefined;
+  return {
+    status: 429,
+    body: { code: problem.code, title: GATEWAY_BUSY_TITLE, detail: problem.detail },
+    ...(retryAfter ? { retryAfter } : {}),
+  };
+}
+
+/**
  * Whether an answer is the gateway's own 503 (GW_UNAVAILABLE: its Redis down or slow, a write not
  * yet on enough replicas), not the portal's PORTAL_GATEWAY_UNREACHABLE: a payment or a rating so
  * answered may have been stored, and its resend under the same Idempotency-Key is answered with

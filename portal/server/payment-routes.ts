@@ -9,6 +9,7 @@ import { AMOUNT_IN_WORDS_MAX_FEN, amountInWords } from './amount-in-words.ts';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
   GATEWAY_UNREACHABLE,
+  gatewayBusy,
   isGatewayUnavailable,
   type GatewayLink,
   type Problem,
@@ -164,6 +165,12 @@ export function paymentRoutes(deps: PaymentDeps): Router {
         ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
       });
       res.status(202).json({ caseId });
+      return;
+    }
+    if (answer.status === 429) {
+      const busy = gatewayBusy(answer);
+      if (busy.retryAfter) res.set('Retry-After', busy.retryAfter);
+      res.status(429).json(busy.body);
       return;
     }
     const problem = answer.body as Problem;
