@@ -4,6 +4,8 @@
 // documents, so the two cannot differ (tests/integration/route-table.test.ts walks the app).
 import { ADMIN_ROUTES } from './admin/admin-routes.ts';
 import { DATA_KEY_ROUTES } from './admin/data-key-routes.ts';
+import { FAILED_CALLBACK_ROUTES } from './admin/failed-callback-routes.ts';
+import type { CallbackQueue } from './callbacks/callback-queue.ts';
 import type { AuditLog } from './audit/audit-log.ts';
 import { AUDIT_ROUTES } from './audit/audit-routes.ts';
 import { CASE_ROUTES, type CaseRouteDeps } from './cases/case-routes.ts';
@@ -38,6 +40,7 @@ export type ApiDeps = HealthDeps &
   EvaluationRouteDeps &
   RectificationRouteDeps & {
     board: SupervisionBoard;
+    callbacks: CallbackQueue;
     audit: AuditLog;
     auditVerifier: AuditVerifier;
     catalogueAdmin: CatalogueAdmin;
@@ -60,6 +63,7 @@ export const API_ROUTES: readonly ApiRoute<ApiDeps>[] = [
   ...ROUTING_ROUTES,
   ...DIVISION_ROUTES,
   ...ADMIN_ROUTES,
+  ...FAILED_CALLBACK_ROUTES,
   ...DATA_KEY_ROUTES,
   ...AUDIT_ROUTES,
   ...CATALOGUE_ADMIN_ROUTES,

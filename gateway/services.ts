@@ -378,6 +378,7 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
     policy: services.policy,
     provinces: services.provinces,
     board: services.board,
+    callbacks: services.callbacks,
     evaluations: services.evaluations,
     rectifications: services.rectifications,
     opener: services.opener,

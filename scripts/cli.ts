@@ -7,6 +7,7 @@
 // on stderr and exit code 1 (command-failure.ts); `audit verify` exits 2 on a broken chain.
 //   npm run cli -- dead-letters list
 //   npm run cli -- dead-letters replay <caseId> [--operator operator-dev-2]
+//   npm run cli -- failed-callbacks list | replay <id> | replay --all
 //   npm run cli -- audit verify
 //   npm run cli -- catalogue list | show | diff | drafts | draft | validate | submit | approve | reject
 //   npm run cli -- catalogue export | import [--dry-run]

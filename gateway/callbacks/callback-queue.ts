@@ -47,8 +47,10 @@ const DELIVERED_CALLBACK_SECONDS = 24 * 3600;
 export class CallbackQueue {
   readonly #queue: Queue<CallbackJobData>;
   readonly #options: JobsOptions;
+  readonly #connection: RedisClient;
 
   constructor(connection: RedisClient, keys: RedisKeys, retention: JobRetentionSettings) {
+    this.#connection = connection;
     this.#options = {
       attempts: 8,
       backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
@@ -99,6 +101,46 @@ export class CallbackQueue {
    */
   async enqueueEvent(job: EventCallback, jobId: string): Promise<void> {
     await this.#queue.add('event', job, { ...this.#options, jobId });
+  }
+
+  /**
+   * The positions of up to `count` failed callbacks after `after`, oldest failure first; with
+   * `before` (ms), only those failed at or before it (callbacks/failed-callbacks.ts). BullMQ scores
+   * its failed set by the job's finishedOn, members of one score in byte order: the order read.
+   */
+  async failedAfter(
+    after: { failedAtMs: number; id: string } | undefined,
+    count: number,
+    before = Number.POSITIVE_INFINITY,
+  ): Promise<{ failedAtMs: number; id: string }[]> {
+    if (after && after.failedAtMs > before) return [];
+    const key = this.#queue.toKey('failed');
+    // Those failed in the same millisecond as `after` and after it in byte order come first.
+    const ties = after
+      ? (await this.#connection.zrangebyscore(key, after.failedAtMs, after.failedAtMs))
+          .filter((id) => id > after.id)
+          .slice(0, count)
+          .map((id) => ({ id, failedAtMs: after.failedAtMs }))
+      : [];
+    const flat = await this.#connection.zrangebyscore(
+      key,
+      after ? `(${after.failedAtMs}` : '-inf',
+      Number.isFinite(before) ? before : '+inf',
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      count - ties.length,
+    );
+    const rest = flat.flatMap((id, i) =>
+      i % 2 === 0 ? [{ id, failedAtMs: Number(flat[i + 1]) }] : [],
+    );
+    return [...ties, ...rest];
+  }
+
+  /** How many callbacks failed at or before `before` (ms; all of them without). */
+  failedCount(before = Number.POSITIVE_INFINITY): Promise<number> {
+    const max = Number.isFinite(before) ? before : '+inf';
+    return this.#connection.zcount(this.#queue.toKey('failed'), '-inf', max);
   }
 
   /** The BullMQ queue itself, for the console's queue board (console/queue-board.ts). */

@@ -103,3 +103,12 @@ export function callbackUrlProblem(url: string, production: boolean): string | u
   if (isInternalHost(parsed.hostname)) return 'must not point at a private or loopback address';
   return undefined;
 }
+
+/** The host (and port, when written) of a callback URL; undefined for one that does not parse. */
+export function callbackHost(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -29,7 +29,7 @@ import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 import { callbackAgents, refusedAddress } from './callback-address.ts';
 import { callbackTlsFailure } from './callback-tls-failure.ts';
 import type { CallbackJob, CallbackJobData } from './callback-queue.ts';
-import { callbackUrlProblem } from './callback-url.ts';
+import { callbackHost, callbackUrlProblem } from './callback-url.ts';
 
 export const CALLBACK_CLIENT_ID = 'gateway';
 
@@ -161,15 +161,6 @@ export function startCallbackWorker(deps: {
     errors.warn('callback-worker-error', { err: error }, 'callback worker error'),
   );
   return worker;
-}
-
-/** The host (and port, when written) of a callback URL; undefined for one that does not parse. */
-function callbackHost(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

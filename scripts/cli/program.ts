@@ -9,6 +9,7 @@ import { addCalendarCommands } from './calendar-commands.ts';
 import { addCatalogueCommands } from './catalogue-commands.ts';
 import { addDataKeyCommands } from './data-key-commands.ts';
 import { addDeadLetterCommands } from './dead-letter-commands.ts';
+import { addFailedCallbackCommands } from './failed-callback-commands.ts';
 import {
   DEFAULT_GATEWAY,
   DEFAULT_OPERATOR,
@@ -36,6 +37,7 @@ export function cliProgram(env: NodeJS.ProcessEnv = process.env): Command {
   const connect: ConnectOperator = (command) =>
     operatorApi(resolveOperatorOptions(command.optsWithGlobals<OperatorApiFlags>(), env));
   addDeadLetterCommands(program, connect);
+  addFailedCallbackCommands(program, connect);
   addAuditCommands(program, connect);
   addCatalogueCommands(program, connect);
   addCalendarCommands(program, connect);

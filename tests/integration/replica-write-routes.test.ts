@@ -271,6 +271,15 @@ const WRITE_ROUTES: Record<string, Prepare> = {
         limit: 1,
       });
   },
+  'POST /v1/admin/failed-callbacks/{callbackId}/replay': async () => {
+    const id = await failedCallback();
+    return (side) => api(side, 'operator-dev', 'POST', `/v1/admin/failed-callbacks/${id}/replay`);
+  },
+  'POST /v1/admin/failed-callbacks/replay': async () => {
+    await failedCallback();
+    return (side) =>
+      api(side, 'operator-dev', 'POST', '/v1/admin/failed-callbacks/replay', { limit: 1 });
+  },
   'POST /v1/admin/data-keys/reseal': async () => (side) =>
     api(side, 'operator-dev', 'POST', '/v1/admin/data-keys/reseal'),
   'POST /v1/admin/catalogue/drafts': async () => {
@@ -512,6 +521,29 @@ async function failedJob(): Promise<string> {
     const job = await worker.getNextJob(token);
     if (job?.id !== id) throw new Error(`took ${job?.id}, not ${id}`);
     await job.moveToFailed(new Error('swept'), token);
+  } finally {
+    await worker.close();
+  }
+  return id;
+}
+
+/** A portal callback that failed for good, taken and failed as failedJob's job is. */
+async function failedCallback(): Promise<string> {
+  const queue = patient.gw.services.callbacks.queue;
+  await queue.resume();
+  const id = unique('callback');
+  const data = { caseId: id, clientId: 'portal-sc', url: 'http://127.0.0.1:9/hooks', at: now() };
+  await queue.add('event', { ...data, body: { type: 'sweep' } }, { jobId: id, lifo: true });
+  const worker = new Worker(queue.name, null, {
+    connection: bullmq,
+    prefix: queue.opts.prefix!,
+    autorun: false,
+  });
+  try {
+    const token = unique('token');
+    const job = await worker.getNextJob(token);
+    if (job?.id !== id) throw new Error(`took ${job?.id}, not ${id}`);
+    await job.moveToFailed(new Error('portal answered 503'), token);
   } finally {
     await worker.close();
   }
