@@ -109,6 +109,8 @@ export const AUDIT_ACTION_ZH: Readonly<Record<string, string>> = {
   'dead-letter.list-unmasked': '查看死信列表原文',
   'dead-letter.replay': '重放死信',
   'dead-letter.replay-bulk': '批量重放死信',
+  'callback.replay': '重放门户回调',
+  'callback.replay-bulk': '批量重放门户回调',
   'rectification.read-unmasked': '查看整改个人信息',
   'rectification.list-unmasked': '查看整改列表个人信息',
   'rectification.appeal-decision': '裁定申诉',

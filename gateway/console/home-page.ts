@@ -2,7 +2,7 @@
 // and the sections they may open. "Now" is read at each view from Redis, the same readings as
 // /metrics and the 督办 board (any gateway answers for the whole system): dead letters waiting
 // for a replay, cases no relay has queued (and how long the oldest has waited), each adapter's
-// deliveries waiting out a retry, the 督办 flags raised, catalogue drafts waiting for review, and
+// deliveries waiting out a retry, portal callbacks that failed for good, the 督办 flags raised, catalogue drafts waiting for review, and
 // the working-day calendars the deadlines need that are not published (/readyz's warnings: from
 // December on, next year's — the one thing an operator must do each year, which no page said).
 // Should Redis not answer, the page still opens, saying so, with the rest of it.
@@ -24,7 +24,7 @@ import { label, page, sendPage } from './layout.ts';
 const RIGHT_LABELS: Readonly<Record<string, [string, string]>> = {
   'catalogue:edit': ['编辑目录', 'edit the catalogue'],
   'catalogue:approve': ['审核目录', 'approve catalogue drafts'],
-  replay: ['重放死信', 'replay dead letters'],
+  replay: ['重放死信与失败回调', 'replay dead letters and failed portal callbacks'],
   unmask: ['查看个人信息', 'unmask personal data'],
   'audit:read': ['查看审计', 'read the audit log'],
   appeal: ['裁定申诉', 'decide appeals'],
@@ -48,6 +48,8 @@ interface Attention {
   appealed: number;
   /** Years the 督办 deadlines need without a published working-day calendar. */
   calendars: CalendarWarning[];
+  /** Portal callbacks that failed for good (the callbacks queue's failed set, kept 7 days). */
+  failedCallbacks: number;
 }
 
 const CALENDAR_REASON_ZH: Record<CalendarWarning['reason'], string> = {
@@ -97,7 +99,8 @@ function flagTone(counts: Record<GaugeState, number>): '' | 'warn' | 'bad' {
 }
 
 function attentionCard(attention: Attention, mayApprove: boolean, mayDecide: boolean): HtmlValue {
-  const { backlog, cases, rectifications, inReview, appealed, calendars } = attention;
+  const { backlog, cases, rectifications, inReview, appealed, calendars, failedCallbacks } =
+    attention;
   const stale = backlog.outbox > 0 && backlog.oldestSeconds >= OUTBOX_STALE_SECONDS;
   const delayed = backlog.jobs.filter((j) => j.state === 'delayed' && j.count > 0);
   const waiting = backlog.jobs
@@ -154,6 +157,19 @@ function attentionCard(attention: Attention, mayApprove: boolean, mayDecide: boo
           )}
           ${label('省级平台拒绝或无应答时按退避重试', 'a province refused or did not answer')}`
         : label('无', 'none'),
+    ),
+    row(
+      'callbacks-failed',
+      label('回调失败', 'Failed callbacks'),
+      failedCallbacks,
+      failedCallbacks > 0 ? 'warn' : '',
+      failedCallbacks === 0
+        ? label('门户回调都已送达或仍在重试', 'every portal callback was delivered or is retrying')
+        : html`${label('门户回调 8 次均未送达（保留 7 天）', 'portal callbacks not taken in 8 attempts (kept 7 days)')}
+            ·
+            ${label('重放后每个回调重新获得 8 次尝试', 'a replay gives each its 8 attempts again')}:
+            <code>npm run cli -- failed-callbacks replay --all</code> ·
+            <a href="/console/queues/queue/callbacks?status=failed">${label('查看', 'Open')}</a>`,
     ),
     row(
       'cases-flagged',
@@ -227,7 +243,7 @@ export function homePage(deps: ConsoleDeps): Router {
     const operator = operatorOf(res);
     let attention: Attention | undefined;
     try {
-      const [backlog, stats, inReview, appealed, calendars] = await Promise.all([
+      const [backlog, stats, inReview, appealed, calendars, failedCallbacks] = await Promise.all([
         services.backlog(),
         supervisionStats(services.board, {}),
         services.catalogueAdmin.listDrafts(operatorRequest(res), {
@@ -238,6 +254,7 @@ export function homePage(deps: ConsoleDeps): Router {
           services.provinces.map((p) => services.rectifications.countIn(p, 'APPEALED')),
         ).then((counts) => counts.reduce((a, b) => a + b, 0)),
         services.readinessWarnings(),
+        services.callbacks.failedCount(),
       ]);
       attention = {
         backlog,
@@ -246,6 +263,7 @@ export function homePage(deps: ConsoleDeps): Router {
         inReview,
         appealed,
         calendars,
+        failedCallbacks,
       };
     } catch (error) {
       services.logger.warn({ err: error }, 'console overview: the figures could not be read');

@@ -14,6 +14,7 @@ import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { startGatewayCallbackWorker, type TestCallbackWorker } from '../support/callback-worker.ts';
 import { runCli, type CliRun } from '../support/cli-run.ts';
+import { ConsoleClient } from '../support/console-client.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { waitFor } from '../support/redis.ts';
 
@@ -209,6 +210,22 @@ describe('failed portal callbacks over the admin API', () => {
     accepting = true;
     await runUntil(id, 'completed');
     expect(posts.get(caseId)).toEqual([...Array(9).fill(503), 204]);
+  });
+
+  it("names the replay in the console's audit page, whose action filter offers it", async () => {
+    accepting = false;
+    const { id } = await failedCallback();
+    const res = await gw
+      .client('operator-dev')
+      .request('POST', `/v1/admin/failed-callbacks/${id}/replay`);
+    expect(res.status).toBe(200);
+    const dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
+    const audit = await dev.get(`/console/audit?target=${id}`);
+    const rows = [...audit.text.matchAll(/<tr data-seq="\d+" data-action="([^"]+)"/g)];
+    expect(rows.map((r) => r[1])).toEqual(['callback.replay']);
+    expect(audit.text).toContain('重放门户回调');
+    expect(audit.text).toContain('<option value="callback.replay">');
+    expect(audit.text).toContain('<option value="callback.replay-bulk">');
   });
 
   it('answers 409 GW_ILLEGAL_TRANSITION for a callback that is not failed, and 404 for none', async () => {

@@ -2,8 +2,10 @@
 // same Redis as /metrics and the 督办 board. A gateway without a relay beside it (its cases stay
 // in the outbox), one case given up on (a dead letter), both left open past their due time and
 // supervised (overdue), and a catalogue draft submitted for review: the card counts each, as
-// /metrics does, and links where to act; then rectifications a province appealed, until decided. Behind a gate that holds the figures' reads, the page
+// /metrics does, and links where to act; then rectifications a province appealed, until decided;
+// portal callbacks that failed for good, with how to replay them. Behind a gate that holds the figures' reads, the page
 // still opens, saying they cannot be read.
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
 import { superviseOnce } from '../../../gateway/supervision/supervision.ts';
@@ -50,6 +52,27 @@ function figure(page: string, key: string): number {
   return Number(found[1]);
 }
 
+let callbacks = 0;
+/** A portal callback that failed for good: taken from its queue and failed, as a worker does. */
+async function failedCallback(): Promise<void> {
+  const queue = gw.services.callbacks.queue;
+  const id = `overview-callback-${callbacks++}`;
+  const data = { caseId: id, clientId: 'portal-sc', url: 'http://127.0.0.1:9/hooks', at: '' };
+  await queue.add('event', { ...data, body: { type: 'test' } }, { jobId: id, lifo: true });
+  const worker = new Worker(queue.name, null, {
+    connection: gw.services.redis,
+    prefix: queue.opts.prefix!,
+    autorun: false,
+  });
+  try {
+    const job = await worker.getNextJob(id);
+    if (job?.id !== id) throw new Error(`took ${job?.id}, not ${id}`);
+    await job.moveToFailed(new Error('portal answered 503'), id);
+  } finally {
+    await worker.close();
+  }
+}
+
 /** The value of one series of the gateway's /metrics. */
 async function series(name: string): Promise<number> {
   const text = await (await fetch(`${gw.url}/metrics`)).text();
@@ -67,6 +90,16 @@ describe('the console overview', () => {
     expect(figure(home.text, 'outbox')).toBe(await series('gw_outbox_cases'));
     expect(home.text).toMatch(/data-oldest-seconds="\d+"/);
     expect(home.text).toContain('href="/console/dead-letters"');
+  });
+
+  it('counts the portal callbacks that failed for good, saying how to replay them with their 8 attempts', async () => {
+    expect(figure((await dev.get('/console/')).text, 'callbacks-failed')).toBe(0);
+    await failedCallback();
+    await failedCallback();
+    const home = await dev.get('/console/');
+    expect(figure(home.text, 'callbacks-failed')).toBe(2);
+    expect(home.text).toContain('npm run cli -- failed-callbacks replay --all');
+    expect(home.text).toContain('href="/console/queues/queue/callbacks?status=failed"');
   });
 
   it('counts the two cases the supervisor flagged overdue, linking to the list of them', async () => {
