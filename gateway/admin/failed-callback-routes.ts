@@ -34,16 +34,22 @@ const BULK_SCHEMA = {
       type: 'integer',
       minimum: 1,
       maximum: MAX_PAGE,
-      description: `How many to replay, 1–${MAX_PAGE} (default ${MAX_PAGE}).`,
+      description: `How many to replay, 1–${MAX_PAGE}.`,
     },
     failedBefore: {
       type: 'string',
       format: 'date-time',
+      // RFC 3339's own grammar (ajv-formats also takes a space for the `T`), so it always parses.
+      pattern:
+        '^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$',
+      maxLength: 40,
       description:
         "Only callbacks failed at or before this time (default: now). Send back the first answer's " +
         '`failedBefore` with each further batch, so callbacks failing again meanwhile are not taken.',
     },
   },
+  // `limit` is asked for, so an empty body (a client that meant something else) replays nothing.
+  required: ['limit'],
   additionalProperties: false,
 } as const;
 const BULK_BODY: RequestContract<FromSchema<typeof BULK_SCHEMA>> = {
@@ -157,7 +163,7 @@ export const FAILED_CALLBACK_ROUTES = [
       tags: ['admin'],
       summary: 'Queue the oldest failed portal callbacks again (replay right)',
       description:
-        'Replays up to `limit` (≤ 200) callbacks failed at or before `failedBefore`, oldest ' +
+        'Replays `limit` (≤ 200) of the callbacks failed at or before `failedBefore`, oldest ' +
         'first, each as POST /v1/admin/failed-callbacks/{callbackId}/replay does (its ' +
         '`callback.replay` audit entry); the batch is audited as `callback.replay-bulk`. One ' +
         'replayed by someone else meanwhile is listed in `skipped` with its code. Call again with ' +
@@ -188,7 +194,7 @@ export const FAILED_CALLBACK_ROUTES = [
         operator: client,
         requestId,
         now: deps.now,
-        ...(body.limit === undefined ? {} : { limit: body.limit }),
+        limit: body.limit,
         ...(body.failedBefore === undefined ? {} : { failedBefore: body.failedBefore }),
       }),
     }),

@@ -248,6 +248,39 @@ describe('failed portal callbacks over the admin API', () => {
   });
 });
 
+describe('bad input to the failed-callback routes', () => {
+  it('answers a bad bulk body or cursor 4xx with a pointer, never 500', async () => {
+    const operator = gw.client('operator-dev');
+    const cases: [unknown, string][] = [
+      [{}, ''],
+      [{ limit: 0 }, '/limit'],
+      [{ limit: 201 }, '/limit'],
+      [{ limit: 1, failedBefore: 'yesterday' }, '/failedBefore'],
+      [{ limit: 1, failedBefore: '2026-12-05 09:00:00Z' }, '/failedBefore'],
+      [{ limit: 1, failedBefore: '2026-13-45T09:00:00Z' }, '/failedBefore'],
+      [{ limit: 1, other: true }, ''],
+    ];
+    for (const [body, pointer] of cases) {
+      const res = await operator.request<{ errors?: { path: string }[] }>(
+        'POST',
+        '/v1/admin/failed-callbacks/replay',
+        { json: body },
+      );
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.body.errors?.map((e) => e.path).join(' '), JSON.stringify(body)).toContain(
+        pointer,
+      );
+    }
+    const cursor = await operator.request<{ code: string; errors?: { path: string }[] }>(
+      'GET',
+      '/v1/admin/failed-callbacks?cursor=bm90LWEtY3Vyc29y',
+    );
+    expect(cursor.status).toBe(400);
+    expect(cursor.body).toMatchObject({ code: 'GW_INVALID_PARAMETER' });
+    expect(cursor.body.errors?.[0]?.path).toBe('/query/cursor');
+  });
+});
+
 describe('failed portal callbacks from the operator CLI', () => {
   it('lists them and replays them all, audited as a batch and one by one, each delivered once the portal accepts', async () => {
     accepting = false;
