@@ -1,7 +1,8 @@
 // Bull Board under /console/queues (gateway/console/README.md#pages): the BullMQ queues — one
 // per adapter, and the callbacks — for signed-in operators only (it is mounted behind
 // requireSignIn). Operators holding `replay` get the full board (retry, promote, clean), every
-// change it makes audited with how it ended; the others a read-only board. Its assets come from @bull-board/ui on
+// change it makes audited with how it ended (a failed callback's Retry is the API's replay:
+// callback-board-retry.ts); the others a read-only board. Its assets come from @bull-board/ui on
 // this server; the one foreign reference its page carries (a web font) is removed, and its CSP
 // allows this origin only.
 import { createBullBoard } from '@bull-board/api';
@@ -15,6 +16,7 @@ import { operatorEntry, type OperatorAction } from '../audit/operator-audit.ts';
 import { SLOT } from '../shared/redis-keys.ts';
 import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
+import { retryFailedCallbacks } from './callback-board-retry.ts';
 
 export const QUEUES_PATH = '/console/queues';
 
@@ -88,6 +90,8 @@ export function queueBoard(deps: ConsoleDeps): Router {
         );
         throw new ConsoleError(403, '此操作需要 replay 权限', 'This needs the replay right');
       }
+      // A failed callback's Retry gets its 8 attempts, as the API's replay (audited there).
+      if (await retryFailedCallbacks(deps, req, res)) return;
       auditOnAnswer(deps, res, next, action, queueSlots);
     }
     (can(res, 'replay') ? full : readOnly)(req, res, next);

@@ -248,6 +248,51 @@ describe('failed portal callbacks over the admin API', () => {
   });
 });
 
+describe("the console queue board's Retry of failed callbacks", () => {
+  const put = async (path: string) => {
+    const dev = await ConsoleClient.signedIn(gw.url, 'operator-dev');
+    return dev.request('PUT', `/console/queues/api/queues/callbacks/${path}`, {
+      headers: { origin: gw.url },
+    });
+  };
+
+  it('replays one with its 8 attempts (not the one Bull Board gives), audited as callback.replay', async () => {
+    accepting = false;
+    const { id } = await failedCallback();
+    expect((await put(`${id}/retry`)).status).toBe(204);
+    // Still refused: a second attempt waits its backoff, where Bull Board's retry failed it again.
+    await waitFor(async () => (await state(id)) === 'delayed', {
+      what: `callback ${id} retried from the board waiting for its second attempt`,
+    });
+    const entries = await auditEntries();
+    expect(entries).toContainEqual(
+      expect.objectContaining({ actor: 'operator-dev', action: 'callback.replay', target: id }),
+    );
+    expect(entries.filter((e) => e.action === 'queue.put' && e.target.includes(id))).toEqual([]);
+    accepting = true;
+    await runUntil(id, 'completed');
+  });
+
+  it('replays every failed one on Retry all, each with its 8 attempts', async () => {
+    accepting = false;
+    const first = await failedCallback();
+    const second = await failedCallback();
+    const res = await put('retry/failed');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toMatchObject({ skipped: 0 });
+    for (const { id } of [first, second]) {
+      await waitFor(async () => (await state(id)) === 'delayed', {
+        what: `callback ${id} waiting for its second attempt`,
+      });
+    }
+    accepting = true;
+    for (const { id } of [first, second]) await runUntil(id, 'completed');
+    expect(await auditEntries()).toContainEqual(
+      expect.objectContaining({ action: 'callback.replay-bulk', outcome: 'ok' }),
+    );
+  });
+});
+
 describe('bad input to the failed-callback routes', () => {
   it('answers a bad bulk body or cursor 4xx with a pointer, never 500', async () => {
     const operator = gw.client('operator-dev');
