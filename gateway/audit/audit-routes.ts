@@ -2,6 +2,7 @@
 // pages and its verification, for operators with the `audit:read` right. Reading the chain is not
 // itself appended (every page of a CLI verify would grow it); a refused read is.
 import type { FromSchema } from 'json-schema-to-ts';
+import { PAGE_LIMIT_PATTERN } from '../catalogue/pattern-words.ts';
 import { routesFor } from '../http/api-route.ts';
 import type { RequestContract } from '../http/request-contract.ts';
 import { jsonResponse } from '../openapi/shared-components.ts';
@@ -21,7 +22,7 @@ export const AUDIT_QUERY_SCHEMA = {
     },
     limit: {
       type: 'string',
-      pattern: '^(200|1[0-9]{2}|[1-9][0-9]?)$',
+      pattern: PAGE_LIMIT_PATTERN,
       description: `Entries per page, 1–${AUDIT_PAGE_MAX} (default ${AUDIT_PAGE_DEFAULT}).`,
     },
     actor: {

@@ -88,19 +88,42 @@ function isInternalHost(hostname: string): boolean {
 
 /** Undefined when the URL may be called; otherwise why not. */
 export function callbackUrlProblem(url: string, production: boolean): string | undefined {
+  return callbackUrlRefusal(url, production)?.message;
+}
+
+// Each refusal in Chinese too: the submission's 422 names it per field in both languages, and its
+// messageZh was "回调地址不允许" whatever the reason, so a portal reading Chinese could not tell
+// credentials from http from a private address (found by a client written from README.md alone).
+const REFUSALS = {
+  notUrl: { message: 'is not a URL', messageZh: '回调地址不是合法的网址' },
+  credentials: {
+    message: 'must not carry credentials',
+    messageZh: '回调地址不得包含用户名或密码',
+  },
+  http: { message: 'must be http(s)', messageZh: '回调地址必须以 http:// 或 https:// 开头' },
+  https: { message: 'must be https', messageZh: '生产环境的回调地址必须使用 https' },
+  internal: {
+    message: 'must not point at a private or loopback address',
+    messageZh: '回调地址不得指向内网、本机或其他非公网地址',
+  },
+} as const;
+
+/** Undefined when the URL may be called; otherwise why not, in English and Chinese. */
+export function callbackUrlRefusal(
+  url: string,
+  production: boolean,
+): { message: string; messageZh: string } | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return 'is not a URL';
+    return REFUSALS.notUrl;
   }
-  if (parsed.username || parsed.password) return 'must not carry credentials';
+  if (parsed.username || parsed.password) return REFUSALS.credentials;
   if (!production)
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:'
-      ? undefined
-      : 'must be http(s)';
-  if (parsed.protocol !== 'https:') return 'must be https';
-  if (isInternalHost(parsed.hostname)) return 'must not point at a private or loopback address';
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? undefined : REFUSALS.http;
+  if (parsed.protocol !== 'https:') return REFUSALS.https;
+  if (isInternalHost(parsed.hostname)) return REFUSALS.internal;
   return undefined;
 }
 

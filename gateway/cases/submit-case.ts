@@ -15,7 +15,7 @@ import { resolveRoute } from '../routing/resolve-route.ts';
 import type { RouteDecision, RoutingContext } from '../routing/route-decision.ts';
 import { GatewayError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { callbackUrlProblem } from '../callbacks/callback-url.ts';
+import { callbackUrlRefusal } from '../callbacks/callback-url.ts';
 import { idempotencyKeyHash } from './idempotency-key.ts';
 import { canonicalJson } from '../shared/canonical-json.ts';
 import {
@@ -91,17 +91,17 @@ export async function submitCase(deps: SubmitDeps, input: SubmitInput): Promise<
 
   const { item, envelope } = deps.registry.validateSubmission(input.body);
   const callbackProblem = envelope.callbackUrl
-    ? callbackUrlProblem(envelope.callbackUrl, deps.production ?? false)
+    ? callbackUrlRefusal(envelope.callbackUrl, deps.production ?? false)
     : undefined;
   if (callbackProblem) {
     // The envelope matched its schema: the URL is refused by where it points (callback-url.ts).
     throw new GatewayError('GW_VALIDATION_FAILED', {
-      detail: `The envelope matches its schema but its callbackUrl is refused: it ${callbackProblem}`,
+      detail: `The envelope matches its schema but its callbackUrl is refused: it ${callbackProblem.message}`,
       errors: [
         {
           path: '/callbackUrl',
-          message: `callbackUrl ${callbackProblem}`,
-          messageZh: '回调地址不允许',
+          message: `callbackUrl ${callbackProblem.message}`,
+          messageZh: callbackProblem.messageZh,
         },
       ],
     });

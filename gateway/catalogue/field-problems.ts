@@ -9,6 +9,7 @@ import localizeModule from 'ajv-i18n';
 import type { FieldProblem } from '../shared/errors.ts';
 import { escapeToken } from '../shared/json-pointer.ts';
 import { IDENTIFIER_KEYWORDS } from './create-ajv.ts';
+import { patternWords } from './pattern-words.ts';
 
 // ajv-i18n is CommonJS; under NodeNext its declared default export is the module object itself.
 const localize = localizeModule as unknown as typeof localizeModule.default;
@@ -116,7 +117,9 @@ function describe(error: ErrorObject, oneOf?: string[]): { message: string; mess
       messageZh: `应为以下值之一:${list.join('、')}`,
     };
   }
-  return { message: error.message ?? 'is invalid', messageZh: chineseMessage(error) };
+  // An amount's or a date-time's rule in words, not only its regular expression (pattern-words.ts).
+  const words = patternWords(error.keyword, error.params as Record<string, unknown>);
+  return { message: words ?? error.message ?? 'is invalid', messageZh: chineseMessage(error) };
 }
 
 /**

@@ -2,6 +2,7 @@
 // client sends `nextCursor` back as `cursor` to continue. The cursor is the position (an id) in
 // base64url, so clients do not build one, and one that does not decode to a position is 400
 // GW_INVALID_PARAMETER at /query/cursor, never a 500.
+import { PAGE_LIMIT_PATTERN } from '../catalogue/pattern-words.ts';
 import { GatewayError } from '../shared/errors.ts';
 
 export const MAX_PAGE = 200;
@@ -16,7 +17,7 @@ export const PAGE_QUERY_PROPERTIES = {
   },
   limit: {
     type: 'string',
-    pattern: '^(200|1[0-9]{2}|[1-9][0-9]?)$',
+    pattern: PAGE_LIMIT_PATTERN,
     description: `Items per page, 1–${MAX_PAGE} (default ${DEFAULT_PAGE}).`,
   },
 } as const;

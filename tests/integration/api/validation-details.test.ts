@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { paidResult } from '../../support/payment-results.ts';
 
 interface Problem {
   code: string;
   title: string;
   detail: string;
-  errors?: { path: string; keyword?: string }[];
+  errors?: { path: string; keyword?: string; message?: string; messageZh?: string }[];
 }
 
 let gw: ApiGateway;
@@ -106,5 +107,93 @@ describe('GW_PAYLOAD_INVALID', () => {
       "The payload matches the schema of SW-005 v1 but breaks its cross-field rules (each problem's keyword names its rule): 1 problem, each in errors",
     );
     expect(res.body.errors).toEqual([expect.objectContaining({ keyword: 'sum-equals' })]);
+  });
+});
+
+// Found by a client written from README.md alone: an amount sent as "38400" or "12", an event's
+// `at` without its offset and `limit=0` were told only as ajv's mechanism (`must match pattern
+// "^(?!0\.00$)(0|[1-9][0-9]{0,14})\.[0-9]{2}$"`, `must match format "date-time"`), and a refused
+// callbackUrl's messageZh was 回调地址不允许 whatever the reason.
+describe('a refusal says in words what a shared pattern or format asks for', () => {
+  const AMOUNT = '^(?!0\\.00$)(0|[1-9][0-9]{0,14})\\.[0-9]{2}$';
+
+  it("words an amount without its two decimal places, in a payload, and keeps the pattern and ajv-i18n's messageZh", async () => {
+    const envelope = validExample('SW-005') as { payload: { lines: { amount: string }[] } };
+    envelope.payload.lines[0]!.amount = '38400';
+    const res = await submit(envelope);
+    expect(res.body.code).toBe('GW_PAYLOAD_INVALID');
+    expect(res.body.errors).toContainEqual({
+      path: '/payload/lines/0/amount',
+      keyword: 'pattern',
+      message: `must be an amount in yuan greater than zero, as a string with exactly two decimal places ("40320.00", not 40320 or "40320") (pattern "${AMOUNT}")`,
+      messageZh: `应当匹配模式 "${AMOUNT}"`,
+    });
+  });
+
+  it("words a decided result's amount without its two decimal places (GW_RESULT_INVALID)", async () => {
+    const caseId = (await submit(validExample('SW-005'))).body.caseId;
+    const res = await gw
+      .client('province-yn')
+      .request<Problem>('POST', `/v1/cases/${caseId}/events`, {
+        json: {
+          type: 'decided',
+          at: new Date().toISOString(),
+          result: { ...paidResult(), totalAmount: '12' },
+        },
+      });
+    expect(res.body.code).toBe('GW_RESULT_INVALID');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        path: '/result/totalAmount',
+        message: expect.stringMatching(
+          /^must be an amount in yuan greater than zero, as a string with exactly two decimal places/,
+        ),
+      }),
+    ]);
+  });
+
+  it("words an event's at without its offset as an RFC 3339 date-time with its offset", async () => {
+    const caseId = (await submit(validExample('SW-005'))).body.caseId;
+    const res = await gw
+      .client('province-yn')
+      .request<Problem>('POST', `/v1/cases/${caseId}/events`, {
+        json: { type: 'accepted', at: '2026-12-05T08:00:00' },
+      });
+    expect(res.body.errors).toEqual([
+      {
+        path: '/at',
+        keyword: 'format',
+        message:
+          'must be an RFC 3339 date-time with its offset ("2026-12-04T10:00:00+08:00" or "2026-12-04T02:00:00Z") (format "date-time")',
+        messageZh: '应当匹配格式 "date-time"',
+      },
+    ]);
+  });
+
+  it('words a list limit outside 1–200 as a whole number from 1 to 200', async () => {
+    const res = await gw
+      .client('province-yn')
+      .request<Problem>('GET', '/v1/supervision/notices?limit=0');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        path: '/query/limit',
+        message: 'must be a whole number from 1 to 200 (pattern "^(200|1[0-9]{2}|[1-9][0-9]?)$")',
+      }),
+    ]);
+  });
+
+  it("gives a refused callbackUrl's reason in messageZh too", async () => {
+    const res = await submit({
+      ...validExample('SW-005'),
+      callbackUrl: 'https://user:pw@portal.example/callbacks',
+    });
+    expect(res.body.errors).toEqual([
+      {
+        path: '/callbackUrl',
+        message: 'callbackUrl must not carry credentials',
+        messageZh: '回调地址不得包含用户名或密码',
+      },
+    ]);
   });
 });
