@@ -12,6 +12,8 @@ import { OPENAPI_DOC_ID, servedOpenApi } from '../support/served-openapi.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { submit, submitJoint } from '../support/case-flow.ts';
 import { rectificationEvent } from '../support/evaluation-flow.ts';
+import { paidResult } from '../support/payment-results.ts';
+import { validExample } from '../support/api-gateway.ts';
 import { sweepRecords } from './fuzz/odd-parameters.ts';
 
 type Schema = Record<string, unknown> & {
@@ -98,7 +100,13 @@ function disagreements(method: string, template: string, status: number, body: u
 }
 
 /** Signed as `client`; a query that is not percent-encoding is sent but cannot be signed. */
-async function send(client: string, method: string, url: string, json?: unknown) {
+async function send(
+  client: string,
+  method: string,
+  url: string,
+  json?: unknown,
+  key = `answers-${Math.random()}`,
+) {
   const body = json === undefined ? undefined : JSON.stringify(json);
   const credentials = { clientId: client, secret: devSecret(client) };
   let headers: Record<string, string>;
@@ -112,7 +120,7 @@ async function send(client: string, method: string, url: string, json?: unknown)
     headers: {
       ...headers,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      'Idempotency-Key': `answers-${Math.random()}`,
+      'Idempotency-Key': key,
     },
     body,
   });
@@ -163,6 +171,84 @@ describe('the answers, against the OpenAPI document', () => {
       const res = await send(client, 'GET', url);
       wrong.push(...disagreements('GET', template, res.status, res.body));
     }
+    expect(wrong).toEqual([]);
+  });
+
+  it('documents every answer to the writes a portal and a province send through the tax case, refusals included: its status, its schema and every member', async () => {
+    // The flagship story as a client written from README.md alone walked it: submit, replay,
+    // province events, rating, rectification, re-rating, and each refusal it met on the way.
+    const answers: [string, string, number, unknown][] = [];
+    const write = async (
+      client: string,
+      url: string,
+      template: string,
+      json: unknown,
+      key?: string,
+    ) => {
+      const res = await send(client, 'POST', url, json, key);
+      answers.push(['POST', template, res.status, res.body]);
+      return res;
+    };
+    const envelope = validExample('SW-005');
+    const key = `order-${Math.random()}`;
+    const submitted = await write('portal-sc', '/v1/cases', '/v1/cases', envelope, key);
+    const caseId = (submitted.body as { caseId: string }).caseId;
+    await write('portal-sc', '/v1/cases', '/v1/cases', envelope, key); // replayed 202
+    await write(
+      'portal-sc',
+      '/v1/cases',
+      '/v1/cases',
+      { ...envelope, callbackUrl: 'http://127.0.0.1:9/other' },
+      key,
+    ); // 409
+    await write('portal-sc', '/v1/cases', '/v1/cases', { ...envelope, mode: 'walk' }); // 422
+    const events = `/v1/cases/${caseId}/events`;
+    const eventsTemplate = '/v1/cases/{caseId}/events';
+    const at = new Date().toISOString();
+    const ratings = `/v1/cases/${caseId}/evaluations`;
+    const ratingsTemplate = '/v1/cases/{caseId}/evaluations';
+    await write('portal-sc', ratings, ratingsTemplate, { level: 5, rated: 'handling' }); // 422 open
+    await write('province-sc', events, eventsTemplate, { type: 'accepted', at }); // 404
+    await write('portal-sc', events, eventsTemplate, { type: 'accepted', at }); // 403
+    await write('province-yn', events, eventsTemplate, {
+      type: 'accepted',
+      at: '2026-12-05T08:00:00',
+    });
+    await write('province-yn', events, eventsTemplate, { type: 'accepted', at });
+    await write('province-yn', events, eventsTemplate, { type: 'accepted', at }); // duplicate
+    await write('province-yn', events, eventsTemplate, { type: 'resumed', at }); // 409
+    const result = { ...paidResult(), totalAmount: '12' };
+    await write('province-yn', events, eventsTemplate, { type: 'decided', at, result }); // 422
+    await write('province-yn', events, eventsTemplate, {
+      type: 'decided',
+      at,
+      result: paidResult(),
+    });
+    await write('province-yn', events, eventsTemplate, { type: 'result-delivered', at });
+    const rating = { level: 2, rated: 'handling', comment: '材料退了三次' };
+    const rated = await write('portal-sc', ratings, ratingsTemplate, rating, `rate-${caseId}`);
+    await write('portal-sc', ratings, ratingsTemplate, rating, `rate-${caseId}`); // replayed 201
+    await write('portal-sc', ratings, ratingsTemplate, rating); // 409 already evaluated
+    const id = (rated.body as { rectification: { id: string } }).rectification.id;
+    const steps = `/v1/rectifications/${id}/events`;
+    const stepsTemplate = '/v1/rectifications/{rectificationId}/events';
+    const reRating = `/v1/rectifications/${id}/re-rating`;
+    const reRatingTemplate = '/v1/rectifications/{rectificationId}/re-rating';
+    await write('portal-sc', reRating, reRatingTemplate, { level: 4 }); // 409 not rectified yet
+    await write('province-yn', steps, stepsTemplate, { type: 'visited', note: '已回访' });
+    await write('province-yn', steps, stepsTemplate, { type: 'visited', note: '已回访' });
+    await write('province-yn', steps, stepsTemplate, { type: 'rectified' }); // 422 no note
+    await write('province-yn', steps, stepsTemplate, { type: 'rectified', note: '已整改' });
+    await write('portal-sc', reRating, reRatingTemplate, { level: 4 });
+    await write('portal-sc', reRating, reRatingTemplate, { level: 4 }); // duplicate
+    await write('portal-sc', reRating, reRatingTemplate, { level: 5 }); // 409 closed
+    expect(answers.map(([, , status]) => status)).toEqual([
+      202, 202, 409, 422, 422, 404, 403, 422, 200, 200, 409, 422, 200, 200, 201, 201, 409, 409, 200,
+      200, 422, 200, 200, 200, 409,
+    ]);
+    const wrong = answers.flatMap(([method, template, status, body]) =>
+      disagreements(method, template, status, body),
+    );
     expect(wrong).toEqual([]);
   });
 
