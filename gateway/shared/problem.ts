@@ -105,6 +105,20 @@ export function asGatewayError(
   return new GatewayError('GW_INTERNAL', { cause: error });
 }
 
+// A parameter's refusal raised without a detail (request-validation.ts, cursor.ts) said only
+// "Invalid parameter", the title again, so a client logging `detail` learnt nothing (found by a
+// client written from README.md alone): the detail names each parameter and what it must be.
+const DETAILED_PARAMETERS = 3;
+
+function parameterDetail(error: GatewayError): string | undefined {
+  if (error.code !== 'GW_INVALID_PARAMETER' || !error.errors?.length) return undefined;
+  const named = error.errors
+    .slice(0, DETAILED_PARAMETERS)
+    .map((problem) => `${problem.path.replace(/^\/(query|path)\//, '')} ${problem.message}`);
+  const more = error.errors.length - named.length;
+  return `Invalid parameter: ${named.join('; ')}${more > 0 ? `; and ${more} more, each in errors` : ''}`;
+}
+
 export function toProblem(error: GatewayError, requestId: string): Problem {
   const spec = ERROR_CATALOGUE[error.code];
   const body: ProblemBody = {
@@ -116,7 +130,8 @@ export function toProblem(error: GatewayError, requestId: string): Problem {
   };
   // Every problem but the bare 500 has a detail (gateway/README.md#errors): where the raiser
   // gave none (a 4xx express raised, a record gone between read and write) the title stands in.
-  if (error.code !== 'GW_INTERNAL') body.detail = error.detail || spec.title;
+  if (error.code !== 'GW_INTERNAL')
+    body.detail = error.detail || parameterDetail(error) || spec.title;
   if (error.errors?.length) body.errors = error.errors;
   if (error.code !== 'GW_INTERNAL') Object.assign(body, error.extensions);
   return { status: spec.status, headers: error.headers, body };

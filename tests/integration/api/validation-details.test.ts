@@ -183,6 +183,16 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
     ]);
   });
 
+  it("names the refused query parameters and what each must be in a 400's detail, not the title again", async () => {
+    const res = await gw
+      .client('province-yn')
+      .request<Problem>('GET', '/v1/rectifications?limit=0&status=DONE');
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe(
+      'Invalid parameter: status must be one of: "OPEN", "VISITED", "RECTIFIED", "EXPLAINED", "APPEALED", "VOIDED", "CLOSED"; limit must be a whole number from 1 to 200 (pattern "^(200|1[0-9]{2}|[1-9][0-9]?)$")',
+    );
+  });
+
   it("gives a refused callbackUrl's reason in messageZh too", async () => {
     const res = await submit({
       ...validExample('SW-005'),
