@@ -4,7 +4,7 @@
 // it was submitted under). The registry checks it like the payload schema — bounded sizes, closed
 // objects, Chinese titles, strict compile — runs its `examples` through it, and compiles it once;
 // the events endpoint validates results with it (gateway/README.md#province-events).
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FieldProblem } from '../shared/errors.ts';
 import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/personal-check.ts';
@@ -12,6 +12,7 @@ import { personalLocations, type PersonalLocations } from '../personal-data/pers
 import { DEFS_ID, RESULT_KEYWORD, SCHEMA_BASE } from './create-ajv.ts';
 import { toFieldProblems } from './field-problems.ts';
 import { itemFileBase } from './item-files.ts';
+import { escapeToken } from '../shared/json-pointer.ts';
 import { checkChineseTitles, checkSchemaRules } from './schema-rules.ts';
 
 export interface CompiledResult {
@@ -84,5 +85,32 @@ export function compileResultSchema(
 
 /** The result's problems, each located by a pointer into the result; none when it matches. */
 export function resultProblems(validate: ValidateFunction, result: unknown): FieldProblem[] {
-  return validate(result) ? [] : toFieldProblems(validate.errors);
+  return validate(result)
+    ? []
+    : toFieldProblems(withoutOtherBranch(validate.errors ?? [], validate.schema));
+}
+
+const BRANCH = /^#\/(then|else)\//;
+
+/**
+ * A result whose discriminator — a property its top-level `if` tests, SW-005's `outcome` — is none
+ * of its own values was told the other branch's fields first (a failed deduction's 4 required
+ * members, for `outcome: "ok"`) and `outcome must be one of: "paid", "failed"` last; a province
+ * developer fixed the wrong thing (found by a client written from README.md alone). Then the
+ * branch's errors say nothing: only the discriminator's refusal and the base schema's are kept.
+ */
+function withoutOtherBranch(errors: readonly ErrorObject[], schema: unknown): ErrorObject[] {
+  const tested = Object.keys(
+    (schema as { if?: { properties?: Record<string, unknown> } }).if?.properties ?? {},
+  );
+  const undecided = errors.some(
+    (e) =>
+      (e.keyword === 'enum' || e.keyword === 'const') &&
+      !BRANCH.test(e.schemaPath) &&
+      tested.some((name) => e.instancePath === `/${escapeToken(name)}`),
+  );
+  if (!undecided) return [...errors];
+  return errors.filter(
+    (e) => !BRANCH.test(e.schemaPath) && !(e.keyword === 'if' && e.instancePath === ''),
+  );
 }

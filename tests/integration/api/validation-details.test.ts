@@ -152,6 +152,28 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
     ]);
   });
 
+  it("tells a result whose outcome is none of its values only that, not the other outcome's fields", async () => {
+    const caseId = (await submit(validExample('SW-005'))).body.caseId;
+    const res = await gw
+      .client('province-yn')
+      .request<Problem>('POST', `/v1/cases/${caseId}/events`, {
+        json: {
+          type: 'decided',
+          at: new Date().toISOString(),
+          result: { ...paidResult(), outcome: 'settled' },
+        },
+      });
+    expect(res.body.code).toBe('GW_RESULT_INVALID');
+    expect(res.body.errors).toEqual([
+      {
+        path: '/result/outcome',
+        keyword: 'enum',
+        message: 'must be one of: "paid", "failed"',
+        messageZh: '应为以下值之一:"paid"、"failed"',
+      },
+    ]);
+  });
+
   it("words an event's at without its offset as an RFC 3339 date-time with its offset", async () => {
     const caseId = (await submit(validExample('SW-005'))).body.caseId;
     const res = await gw
