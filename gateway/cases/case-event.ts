@@ -5,6 +5,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { RequestContract } from '../http/request-contract.ts';
 import { EVENT_TYPES } from './lifecycle.ts';
+import { EVENT_TIME_PATTERN } from '../catalogue/pattern-words.ts';
 
 export const CASE_EVENT_SCHEMA = {
   type: 'object',
@@ -24,8 +25,7 @@ export const CASE_EVENT_SCHEMA = {
       // shown as sent in the history and the portal's callbacks (gateway/README.md#province-events).
       if: { format: 'date-time' },
       then: {
-        pattern:
-          '^(?:20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$',
+        pattern: EVENT_TIME_PATTERN,
       },
       maxLength: 40,
       description:

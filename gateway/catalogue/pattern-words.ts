@@ -9,6 +9,13 @@
 /** The page size of every list (http/cursor.ts, the audit log): 1–200 as a query string. */
 export const PAGE_LIMIT_PATTERN = '^(200|1[0-9]{2}|[1-9][0-9]?)$';
 
+/**
+ * A province event's `at` once it is a date-time (cases/case-event.ts): RFC 3339's own grammar —
+ * a `T`, the offset as ±hh:mm or Z — in the years a working-day calendar can be published for.
+ */
+export const EVENT_TIME_PATTERN =
+  '^(?:20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$';
+
 // Keyed by the pattern's source as the schema writes it; schemas/defs.schema.json's moneyAmount
 // and nonNegativeAmount are checked to be here (tests/unit/catalogue/pattern-words.test.ts).
 const PATTERNS: ReadonlyMap<string, string> = new Map([
@@ -21,6 +28,10 @@ const PATTERNS: ReadonlyMap<string, string> = new Map([
     'an amount in yuan, as a string with exactly two decimal places ("0.00", "40320.00")',
   ],
   [PAGE_LIMIT_PATTERN, 'a whole number from 1 to 200'],
+  [
+    EVENT_TIME_PATTERN,
+    'an RFC 3339 date-time in the years 2000–2100, with a "T" between date and time and its offset as ±hh:mm or Z ("2026-12-04T10:00:00+08:00", not "+0800" nor a space for the "T")',
+  ],
 ]);
 
 const FORMATS: ReadonlyMap<string, string> = new Map([

@@ -192,6 +192,25 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
     ]);
   });
 
+  it.each(['2026-12-05T08:00:00+0800', '2026-12-05 08:00:00+08:00', '1999-12-05T08:00:00Z'])(
+    "words an event's at %s, a date-time RFC 3339's grammar or the calendar years refuse, as what it must be",
+    async (at) => {
+      const caseId = (await submit(validExample('SW-005'))).body.caseId;
+      const res = await gw
+        .client('province-yn')
+        .request<Problem>('POST', `/v1/cases/${caseId}/events`, { json: { type: 'accepted', at } });
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({
+          path: '/at',
+          keyword: 'pattern',
+          message: expect.stringMatching(
+            /^must be an RFC 3339 date-time in the years 2000–2100, with a "T" between date and time and its offset as ±hh:mm or Z \("2026-12-04T10:00:00\+08:00", not "\+0800" nor a space for the "T"\) \(pattern "\^/,
+          ) as unknown,
+        }),
+      ]);
+    },
+  );
+
   it('words a list limit outside 1–200 as a whole number from 1 to 200', async () => {
     const res = await gw
       .client('province-yn')
