@@ -10,7 +10,8 @@
 // the same submission key, so sending it again is answered with the case the first send made
 // instead of making a second payment (the form started empty under a new key). And a form is kept,
 // `typed`, as the taxpayer types it, so a reload or the back button in the middle of the form puts
-// it back (before, everything typed was gone); 清空，重新填写 drops it.
+// it back (before, everything typed was gone); 清空，重新填写 drops it. `reviewing`: the review was
+// open, and the page opens it again.
 const DRAFT = 'portal-pay-draft';
 
 /** Keeps the form's values; false when the browser refuses storage (the page then stays). */

@@ -77,9 +77,11 @@ if (answer.status !== 200) {
     const restored = document.getElementById('restored-notice');
     restored.textContent = kept.pending
       ? '上次确认缴款后页面被刷新或关闭，未能确认是否已受理。已恢复您填写的内容，可再次确认缴款，同一笔缴款只会受理一次。'
-      : kept.typed
-        ? '已恢复您在本页填写但尚未提交的内容（页面曾刷新或离开），缴款尚未提交。请核对后确认缴款。'
-        : '登录已超时，重新登录后已恢复您填写的内容，缴款尚未提交。请核对后再次确认缴款。';
+      : kept.typed && kept.reviewing
+        ? '已恢复您正在核对的缴款信息（页面曾刷新或离开），缴款尚未提交。请核对后确认缴款。'
+        : kept.typed
+          ? '已恢复您在本页填写但尚未提交的内容（页面曾刷新或离开），缴款尚未提交。请核对后确认缴款。'
+          : '登录已超时，重新登录后已恢复您填写的内容，缴款尚未提交。请核对后再次确认缴款。';
     const startOver = Object.assign(document.createElement('button'), {
       type: 'button',
       className: 'secondary start-over',
@@ -182,7 +184,10 @@ if (answer.status !== 200) {
   // What is typed is kept in the tab as it is typed, so a reload, the back button or a link away
   // and back puts it back (the form is built by this script, which the browser's own form
   // restoring does not reach, and the page is no-store, so it leaves the back-forward cache):
-  // before, all of it was gone. Put back, it is kept again at once, for the next reload.
+  // before, all of it was gone. Put back, it is kept again at once, for the next reload. Whether
+  // the review was open is kept with it: reloaded there, the page opens the review again (it gave
+  // the form back, and the clerk who had checked the sum had to press 核对缴款信息 again).
+  let reviewing = false;
   const keepTyped = () =>
     keepDraft({
       taxpayerId: spec.values?.taxpayerId,
@@ -191,6 +196,7 @@ if (answer.status !== 200) {
       values: schemaForm.values(),
       pending,
       typed: true,
+      reviewing,
     });
   schemaForm.onChange(keepTyped);
   if (kept) keepTyped();
@@ -200,6 +206,8 @@ if (answer.status !== 200) {
   const showForm = (focus) => {
     reviewBox.hidden = true;
     form.hidden = false;
+    reviewing = false;
+    keepTyped();
     if (focus) reviewButton.focus();
   };
   form.addEventListener('submit', async (event) => {
@@ -211,6 +219,8 @@ if (answer.status !== 200) {
     writeReview(reviewBox, { values, labels, places, totalFen, totalWords: '' });
     form.hidden = true;
     reviewBox.hidden = false;
+    reviewing = true;
+    keepTyped();
     // Read from its title, and in view: on a phone the button pressed was a screen below it.
     document.getElementById('review-title').focus();
     if (totalFen !== null) {
@@ -223,6 +233,9 @@ if (answer.status !== 200) {
     }
   });
   back.addEventListener('click', () => showForm(true));
+  // Reloaded (or come back to) while reviewing, or while 确认缴款 awaited its answer (pressed on
+  // the review): the review again, its 确认缴款 one press away.
+  if (kept?.reviewing || kept?.pending) form.requestSubmit();
 
   // One payment per press: the button waits for the answer, and a press meanwhile sends nothing.
   let sending = false;
@@ -245,7 +258,7 @@ if (answer.status !== 200) {
     const draft = { taxpayerId: spec.values?.taxpayerId, retry: retry ?? '', submissionKey };
     // Kept while the answer is awaited: a reload now reopens the form under this key (pay-draft.js).
     pending = true;
-    keepDraft({ ...draft, values: schemaForm.values(), pending: true });
+    keepDraft({ ...draft, values: schemaForm.values(), pending: true, reviewing: true });
     const res = await api('/api/payments', {
       method: 'POST',
       body: {

@@ -175,6 +175,40 @@ describe('the payment form reloaded or left before 确认缴款', () => {
   }, 90_000);
 });
 
+describe('the payment review (核对缴款信息) reloaded before 确认缴款', () => {
+  it('opens the review again after a reload, with the same sum and 确认缴款 in reach; after 返回修改 a reload gives the form; and it pays once', async () => {
+    const { page } = browser;
+    await shudaoFillsPayForm('432.10');
+    await page.click('#review-payment');
+    await page.locator('#submit-payment').waitFor();
+    await page.reload();
+    // The review as it was left, the notice naming it, its title read first.
+    await page.locator('#pay-review:not([hidden])').waitFor();
+    expect(await page.locator('#pay-form').isHidden()).toBe(true);
+    expect(await page.textContent('#review-total')).toBe('¥432.10');
+    await page.locator('#review-words', { hasText: '人民币肆佰叁拾贰元壹角整' }).waitFor();
+    expect(await page.textContent('#restored-notice')).toContain('已恢复您正在核对的缴款信息');
+    expect(await page.textContent('#restored-notice')).toContain('缴款尚未提交');
+    expect(await page.evaluate<string>('document.activeElement?.id')).toBe('review-title');
+    await browser.shot('session-review-reloaded');
+    // 返回修改, then a reload: the form, as the taxpayer chose to go back to it.
+    await page.click('#review-back');
+    await page.reload();
+    await page.locator(field('/payload/lines/0/amount')).waitFor();
+    expect(await page.locator('#pay-review').isHidden()).toBe(true);
+    expect(await page.inputValue(field('/payload/lines/0/amount'))).toBe('432.10');
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/api/payments'))
+        posts.push(request.url());
+    });
+    await confirmPayment(page);
+    await followToCase(page);
+    expect(posts).toHaveLength(1);
+    page.removeAllListeners('request');
+  }, 90_000);
+});
+
 describe('the payment form reloaded while 确认缴款 awaits its answer', () => {
   it('puts the form back under the same submission key, so sending it again lands on the one case the first send made', async () => {
     const { page } = browser;
