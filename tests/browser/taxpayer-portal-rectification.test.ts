@@ -152,3 +152,56 @@ describe('a 差评 and its rectification on the case page', () => {
     await page.setViewportSize(PHONE);
   });
 });
+
+// After the home page's two cases: these make more.
+describe('提交复评 pressed twice', () => {
+  it.each([
+    ['390', PHONE],
+    ['1280', DESKTOP],
+  ] as const)(
+    'double-clicks 提交复评 at %s px: one re-rating is sent, the page thanks once, the focus lands on what the page says',
+    async (width, size) => {
+      const { page } = browser;
+      await page.setViewportSize(size);
+      await logIn(page, portal);
+      await page.goto(`${portal}/pay`);
+      await fillPayment(page, PAYS, LINES.slice(0, 1));
+      const caseId = await submitAndFollow(page);
+      await closedOnPage(page);
+      await page.locator('#rating:not([hidden])').waitFor();
+      await page.click('label[for="level-1"]');
+      await page.click('#rating-form button[type=submit]');
+      await page.locator('#rectification[data-status="OPEN"]').waitFor();
+      const { id, move } = await rectificationMoves(caseId);
+      expect((await move('visited', '已电话回访纳税人')).status).toBe(200);
+      expect((await move('rectified', '已优化缴款页面超时设置')).status).toBe(200);
+      await page.locator('#re-rating-form:not([hidden])').waitFor({ timeout: 30_000 });
+      const posts: string[] = [];
+      const onRequest = (request: { method(): string; url(): string }) => {
+        if (request.method() === 'POST' && request.url().endsWith(`/api/cases/${caseId}/re-rating`))
+          posts.push(request.url());
+      };
+      page.on('request', onRequest);
+      await page.click('label[for="re-level-3"]');
+      await page.dblclick('#re-rating-form button[type=submit]');
+      await page.locator('#rectification[data-status="CLOSED"]').waitFor();
+      // Thanked, not told 整改已办结，不能再次复评 by a second press's answer.
+      expect(await page.locator('#re-rating-message').innerText()).toBe('感谢您的复评！整改已办结');
+      expect(await page.locator('#re-rating-message').getAttribute('class')).toBe('success');
+      expect(await page.locator('#re-rating-form').isHidden()).toBe(true);
+      expect(await page.evaluate<string>('document.activeElement?.id')).toBe('re-rating-message');
+      await browser.shot(`re-rating-double-click-${width}`);
+      page.off('request', onRequest);
+      expect(posts).toHaveLength(1);
+      const { body: kept } = await sys
+        .client('operator-dev')
+        .request<{ status: string; reRating: { level: number } }>(
+          'GET',
+          `/v1/rectifications/${id}`,
+        );
+      expect(kept).toMatchObject({ status: 'CLOSED', reRating: { level: 3 } });
+      await page.setViewportSize(PHONE);
+    },
+    120_000,
+  );
+});
