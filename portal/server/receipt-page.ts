@@ -53,7 +53,9 @@ export function receiptValues(
     taxpayerName: text(payload.taxpayerName),
     authority: `${text(result.taxAuthorityName)}（${text(result.taxAuthorityCode)}）`,
     agreementNo: text(result.agreementNo),
-    account: `${text(account.accountNo)}（行号 ${text(account.bankCode)}）`,
+    // The 行号 in its brackets moves to the next line whole, as on the case page: at 390 px it
+    // broke as （行号 / 102731000019）.
+    account: `${text(account.accountNo)}<span class="code">（行号 ${text(account.bankCode)}）</span>`,
     // The bank by its name: the 行号 alone named nothing to the taxpayer. A 行号 the labels do
     // not name has no row.
     bankRow: bankName ? `<dt>开户银行</dt><dd>${escapeHtml(bankName)}</dd>` : '',

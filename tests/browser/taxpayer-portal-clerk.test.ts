@@ -135,6 +135,22 @@ describe.each([
     await page.locator('.voucher').waitFor();
     const voucher = await page.locator('.voucher-grid').innerText();
     expect(voucher).toContain('***************3445（行号 102731000019）');
+    // The bracketed 行号 on one line, as on the case page (at 390 px it broke after 行号).
+    const bankNo = page.locator('.voucher-grid .code', { hasText: '（行号 102731000019）' });
+    expect(
+      await bankNo.evaluate(
+        (span: { getClientRects(): { length: number } }) => span.getClientRects().length,
+      ),
+    ).toBe(1);
+    // So are the names of the two case numbers under the voucher (经营地办件编 / 号 at 390 px).
+    for (const name of ['跨省通办办件编号', '经营地办件编号']) {
+      const label = page.locator('.voucher-foot .code', { hasText: name });
+      expect(
+        await label.evaluate(
+          (span: { getClientRects(): { length: number } }) => span.getClientRects().length,
+        ),
+      ).toBe(1);
+    }
     expect(voucher).toContain(`开户银行\n${BANK}`);
     expect(await page.locator('#receipt-place').innerText()).toBe(`530323 ${PLACE}`);
     expect(await page.locator('.voucher-lines tbody').innerText()).toContain('10101 增值税');
