@@ -15,7 +15,7 @@ import { placeText, type PlaceNames } from './place-names.ts';
 import type { PortalCases } from './portal-cases.ts';
 import type { PortalKeys } from './portal-keys.ts';
 import { ratingForm, type RatingFields } from './rating-form.ts';
-import { receiptValues } from './receipt-page.ts';
+import { receiptTitle, receiptValues } from './receipt-page.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -146,7 +146,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     }
     res.type('html').send(
       deps.pages.render('receipt', {
-        title: '电子缴款凭证',
+        title: receiptTitle(view),
         enterprise: account.applicant.name,
         csrf,
         ...receiptValues(view, deps.labels, deps.places),

@@ -23,6 +23,18 @@ export function yuanText(amount: unknown): string {
   return `¥${yuan}.${String(fen % 100n).padStart(2, '0')}`;
 }
 
+/**
+ * The receipt page's title, which is also the name Chromium offers for 另存为 PDF and prints in the
+ * page header: the 扣款日期 and the 电子税票号码 (电子缴款凭证 2026-12-05 35303232612050000001), so a
+ * clerk filing a month's vouchers gets one file per payment, in date order. Every receipt was
+ * titled 电子缴款凭证 alone, and each PDF saved had to be renamed not to overwrite the last.
+ */
+export function receiptTitle(view: GatewayCase): string {
+  const result = (view.result ?? {}) as Json;
+  const part = (value: unknown) => (typeof value === 'string' && value !== '' ? [value] : []);
+  return ['电子缴款凭证', ...part(result.deductedOn), ...part(result.taxVoucherNo)].join(' ');
+}
+
 export function receiptValues(
   view: GatewayCase,
   labels: Labels,

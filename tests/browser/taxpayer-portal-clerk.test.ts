@@ -94,7 +94,7 @@ describe.each([
       ).toBe(end === 'start' ? '起始日期' : '截止日期');
   }, 120_000);
 
-  it('names the bank beside its 行号, and 项目所在地 beside its code, on the form, the case page and the receipt', async () => {
+  it('names the bank beside its 行号, and 项目所在地 beside its code, on the form, the case page and the receipt; titles the receipt by its date and 电子税票号码, its bracketed 行号 and case-number names each on one line', async () => {
     const { browser, portal } = system as PortalSystem;
     const { page } = browser;
     await page.setViewportSize(size);
@@ -153,6 +153,12 @@ describe.each([
     }
     expect(voucher).toContain(`开户银行\n${BANK}`);
     expect(await page.locator('#receipt-place').innerText()).toBe(`530323 ${PLACE}`);
+    // Titled by its date and 电子税票号码, the name 另存为 PDF offers: one file per payment.
+    const voucherNo = await page.locator('.voucher-grid code').innerText();
+    expect(voucherNo).toMatch(/^\d{20}$/);
+    expect(await page.title()).toMatch(
+      new RegExp(`^电子缴款凭证 \\d{4}-\\d{2}-\\d{2} ${voucherNo} · 跨省通办企业服务$`),
+    );
     expect(await page.locator('.voucher-lines tbody').innerText()).toContain('10101 增值税');
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       size.width,
