@@ -197,7 +197,8 @@ async function measure(step: Stop): Promise<void> {
     const receipt = await (await page.request.get(`${page.url()}/receipt`)).text();
     found.account = {
       onCase: /扣款账户\s+(\S+)/.exec(paid)?.[1] ?? '',
-      onReceipt: receipt.includes(`${maskAccount(OTHER_ACCOUNT)}（行号`),
+      // Its text, the tags out (the bracketed 行号 is a span of its own).
+      onReceipt: receipt.replace(/<[^>]*>/g, '').includes(`${maskAccount(OTHER_ACCOUNT)}（行号`),
       whole: [paid, receipt].some((text) => text.includes(OTHER_ACCOUNT)),
     };
   }
