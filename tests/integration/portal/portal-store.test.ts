@@ -105,13 +105,25 @@ describe('across a portal restart', () => {
     expect(spec.values.agreementNo).toBe('5303230001234567');
   });
 
-  it("shows another enterprise's session neither the case nor its retry", async () => {
+  it("shows another enterprise's session neither the case, its receipt, its live feed, its rating nor its retry", async () => {
     const xiaohong = await client.session('xiaohong');
     expect((await client.call(xiaohong, `/api/cases/${caseId}`)).status).toBe(404);
-    expect(
-      (await fetch(`${portal.url}/cases/${caseId}`, { headers: { Cookie: xiaohong.cookie } }))
-        .status,
-    ).toBe(404);
+    expect((await client.call(xiaohong, `/api/cases/${caseId}/stream`)).status).toBe(404);
+    // The pages with the case's facts (the receipt: the masked account, the 三方协议号, the sums).
+    for (const page of [`/cases/${caseId}`, `/cases/${caseId}/receipt`]) {
+      const res = await fetch(`${portal.url}${page}`, {
+        headers: { Cookie: xiaohong.cookie },
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(404);
+      expect(await res.text()).toBe('办件不存在');
+    }
+    // Nor rated nor re-rated by it: the same 404 as a case that does not exist.
+    for (const action of ['evaluation', 're-rating']) {
+      const res = await client.call(xiaohong, `/api/cases/${caseId}/${action}`, { level: 5 });
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { code: string }).code).toBe('PORTAL_CASE_NOT_FOUND');
+    }
     expect(await (await home(xiaohong)).text()).not.toContain(caseId);
     const retry = await client.call(xiaohong, `/api/forms/payment?retry=${caseId}`);
     expect(((await retry.json()) as { relatedCaseId?: string }).relatedCaseId).toBeUndefined();
