@@ -4,7 +4,7 @@
 // the personal fields for one reading, giving a reason; that reading is audited under their id and
 // shown once, by the GET the form's POST redirects to (unmask-once.ts: a reload shows it masked).
 import type { Response, Router } from 'express';
-import { readCaseAudited } from '../cases/read-case-audited.ts';
+import { readCaseAudited, UNMASKED_READ } from '../cases/read-case-audited.ts';
 import type { CaseViewPart } from '../cases/read-case.ts';
 import { evaluationsPart } from '../evaluations/evaluation-view.ts';
 import { locals } from '../http/request-context.ts';
@@ -18,7 +18,7 @@ import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
-import { unmaskForm, unmaskReason } from './unmask-form.ts';
+import { unmaskForm } from './unmask-form.ts';
 import { spentNotice, unmaskOnce } from './unmask-once.ts';
 import { shownTime, timesIn } from './console-time.ts';
 
@@ -278,7 +278,7 @@ function caseBody(
 export function casePages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const parts = [evaluationsPart(deps.services.evaluations)];
-  const once = unmaskOnce(deps);
+  const once = unmaskOnce(deps, UNMASKED_READ);
 
   // A case id goes straight to its page; anything else is looked up as a province's case number
   // (the number a citizen reads from the province's notice): one case → its page, several (two
@@ -336,7 +336,7 @@ export function casePages(deps: ConsoleDeps): Router {
   router.get('/cases/:caseId', async (req, res) => {
     const caseId = String(req.params.caseId);
     const reading = CASE_ID.test(caseId)
-      ? await once.take(req, res, `/console/cases/${caseId}`)
+      ? await once.take(req, res, { path: `/console/cases/${caseId}`, target: caseId })
       : undefined;
     const unmask = typeof reading === 'object' ? reading : undefined;
     const view = await loadView(deps, parts, res, caseId, unmask);
@@ -351,12 +351,11 @@ export function casePages(deps: ConsoleDeps): Router {
     );
   });
 
-  // The reason checked, then to the page, which shows it once (readCaseAudited checks the unmask
-  // right and audits the reading there). Without the right, refused and audited here.
+  // The right and the reason checked (a missing right refused and audited: unmask-once.ts), then
+  // to the page, which shows it once (readCaseAudited audits the reading there).
   router.post('/cases/:caseId/unmask', async (req, res) => {
     const caseId = String(req.params.caseId);
-    const reason = unmaskReason(req, res);
-    if (!can(res, 'unmask')) await loadView(deps, parts, res, caseId, { reason });
+    const reason = await once.reason(req, res, caseId);
     await loadView(deps, parts, res, caseId); // masked: a case that is not there is a 404 here
     await once.redirect(res, `/console/cases/${caseId}`, reason);
   });

@@ -11,7 +11,7 @@ import {
   shownFailureReason,
   type DeadLetterReader,
 } from '../admin/dead-letters.ts';
-import { auditedAction, requireOperatorRight } from '../audit/operator-audit.ts';
+import { auditedAction } from '../audit/operator-audit.ts';
 import type { RoutedCase } from '../cases/case-record.ts';
 import { unreadableNotes } from '../personal-data/sealed-text.ts';
 import { locals } from '../http/request-context.ts';
@@ -33,12 +33,14 @@ import { postForm } from './forms.ts';
 import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { provinceStateSection, readProvinceState } from './province-state.ts';
-import { unmaskForm, unmaskReason } from './unmask-form.ts';
+import { unmaskForm } from './unmask-form.ts';
 import { spentNotice, unmaskOnce } from './unmask-once.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { failureAdvice, failureKind, JOB_STATE_ZH } from './failure-kinds.ts';
 import { shownTime } from './console-time.ts';
 
+/** The dead letter's page read unmasked, as the audit chain names it. */
+const UNMASKED_READ = 'dead-letter.read-unmasked';
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
 /** The console reads masked, but for the one audited unmasked reading of a dead letter's page. */
@@ -49,7 +51,7 @@ function reader(res: Response, unmasked = false): DeadLetterReader {
 export function deadLetterPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
   const { store, queues } = deps.services;
-  const once = unmaskOnce(deps);
+  const once = unmaskOnce(deps, UNMASKED_READ);
 
   async function deadLetter(caseId: string) {
     const record = CASE_ID.test(caseId) ? await store.get(caseId) : undefined;
@@ -177,7 +179,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
   router.get('/dead-letters/:caseId', async (req, res) => {
     const caseId = String(req.params.caseId);
     const reading = CASE_ID.test(caseId)
-      ? await once.take(req, res, `/console/dead-letters/${caseId}`)
+      ? await once.take(req, res, { path: `/console/dead-letters/${caseId}`, target: caseId })
       : undefined;
     if (typeof reading !== 'object') {
       await sendDeadLetter(res, await deadLetter(caseId), placeOf(req), undefined, reading);
@@ -187,7 +189,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
       deps.services.audit,
       operatorRequest(res),
       {
-        action: 'dead-letter.read-unmasked',
+        action: UNMASKED_READ,
         target: caseId.slice(0, 64),
         right: 'unmask',
         reason: reading.reason,
@@ -197,19 +199,12 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     await sendDeadLetter(res, record, placeOf(req), reading.reason);
   });
 
-  // The reason checked, then to the page, which shows it once. Without the right, refused and
-  // audited here.
+  // The right and the reason checked (a missing right refused and audited: unmask-once.ts), then
+  // to the page, which shows it once.
   router.post('/dead-letters/:caseId/unmask', async (req, res) => {
     const caseId = String(req.params.caseId);
-    const reason = unmaskReason(req, res);
-    if (can(res, 'unmask'))
-      await deadLetter(caseId); // one that is not there is a 404 here
-    else
-      await requireOperatorRight(deps.services.audit, operatorRequest(res), {
-        action: 'dead-letter.read-unmasked',
-        target: caseId.slice(0, 64),
-        right: 'unmask',
-      });
+    const reason = await once.reason(req, res, caseId);
+    await deadLetter(caseId); // one that is not there is a 404 here
     await once.redirect(res, `/console/dead-letters/${caseId}`, reason, placeQuery(placeOf(req)));
   });
 

@@ -17,6 +17,7 @@ import {
   readRectification,
   readRectificationUnmasked,
   type RectificationDetail,
+  UNMASKED_READ,
 } from '../rectifications/read-rectification.ts';
 import { isGatewayError } from '../shared/errors.ts';
 import { appealDecisionForm, appealDecisionReader } from './appeal-decision-form.ts';
@@ -40,7 +41,7 @@ import {
 import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
-import { unmaskForm, unmaskReason } from './unmask-form.ts';
+import { unmaskForm } from './unmask-form.ts';
 import { spentNotice, unmaskOnce } from './unmask-once.ts';
 import { shownTime, timesIn } from './console-time.ts';
 
@@ -257,14 +258,14 @@ function rectificationPage(
 
 export function rectificationPages(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
-  const once = unmaskOnce(deps);
+  const once = unmaskOnce(deps, UNMASKED_READ);
   const readDecision = appealDecisionReader();
 
   // Masked, or unmasked once for the reading the unmask form asked for (unmask-once.ts).
   router.get('/board/rectifications/:rectificationId', async (req, res) => {
     const id = String(req.params.rectificationId);
     const reading = RECTIFICATION_ID.test(id)
-      ? await once.take(req, res, rectificationHref(id))
+      ? await once.take(req, res, { path: rectificationHref(id), target: id })
       : undefined;
     const unmask = typeof reading === 'object' ? reading : undefined;
     const r = await load(deps, res, id, unmask);
@@ -279,12 +280,11 @@ export function rectificationPages(deps: ConsoleDeps): Router {
     );
   });
 
-  // The reason checked, then to the page, which shows it once (readRectificationUnmasked checks
-  // the unmask right and audits the reading there). Without the right, refused and audited here.
+  // The right and the reason checked (a missing right refused and audited: unmask-once.ts), then
+  // to the page, which shows it once (readRectificationUnmasked audits the reading there).
   router.post('/board/rectifications/:rectificationId/unmask', async (req, res) => {
     const id = String(req.params.rectificationId);
-    const reason = unmaskReason(req, res);
-    if (!can(res, 'unmask')) await load(deps, res, id, { reason });
+    const reason = await once.reason(req, res, id);
     await load(deps, res, id); // masked: a rectification that is not there is a 404 here
     await once.redirect(res, rectificationHref(id), reason);
   });

@@ -1,7 +1,8 @@
 // The console's "unmask" step, one home for every page that shows personal data masked (a case, a
 // dead letter, a rectification): the form asking an operator holding `unmask` for the reason the audit entry will
-// carry, and the check that the reason is long enough to mean something. The right itself is
-// checked, and the reading audited, by the action the page runs (auditedAction).
+// carry, and the check that the reason is long enough to mean something. The POST's right is
+// checked (refused and audited) by unmask-once.ts before the reason is read, for every page alike;
+// the reading is audited by the action the page's GET runs (auditedAction).
 import type { Response } from 'express';
 import { can, sessionOf } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
@@ -45,13 +46,12 @@ export function unmaskForm(
 }
 
 /**
- * The reason an unmask form sent. An operator holding `unmask` must give one of MIN_REASON
- * characters (400 otherwise); one without it passes through, to be refused and audited by the
- * action.
+ * The reason an unmask form sent, from an operator already found to hold `unmask`
+ * (unmaskOnce().reason): one of MIN_REASON characters, 400 otherwise.
  */
-export function unmaskReason(req: { body: unknown }, res: Response): string {
+export function unmaskReason(req: { body: unknown }): string {
   const reason = formText(req.body, 'reason', MAX_REASON);
-  if (can(res, 'unmask') && reason.length < MIN_REASON) {
+  if (reason.length < MIN_REASON) {
     throw new ConsoleError(
       400,
       `请填写查看理由（至少 ${MIN_REASON} 个字）`,

@@ -6,12 +6,25 @@
 // drew the unmasked page itself, so a reload asked the browser to send the form again and, sent,
 // made a second audited reading. The URL carries the opaque token only, never what it shows; the
 // page, as every console page, is `Cache-Control: no-store`.
+// The token is taken only by the operator it was kept for, on the page it was kept for
+// (scripts/take-unmask-token.lua): anyone else's GET of the URL is refused (403, audited as
+// refused under the page's unmasked-read action) and leaves the token for its owner — a GETDEL
+// spent it for whoever came first, so a colleague opening a shared link cost the owner the reading.
+// The POST's missing right is refused here too, one way for every page (`reason`).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Request, Response } from 'express';
+import { refuseOperator, requireOperatorRight } from '../audit/operator-audit.ts';
+import { luaScript, runScript } from '../shared/lua-script.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
-import { operatorOf, type ConsoleDeps } from './console-context.ts';
+import { operatorOf, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { queryText } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
+import { unmaskReason } from './unmask-form.ts';
+
+const TAKE = luaScript(
+  readFileSync(new URL('./scripts/take-unmask-token.lua', import.meta.url), 'utf8'),
+);
 
 /** Long enough for a slow redirect, short enough that a token left in history is long spent. */
 const KEPT_SECONDS = 120;
@@ -21,10 +34,35 @@ const PARAM = 'unmasked';
 /** What a page's GET may show: unmasked for `reason`, or masked after a spent token. */
 export type UnmaskedReading = { reason: string } | 'spent' | undefined;
 
-export function unmaskOnce(deps: ConsoleDeps) {
+/** The page unmasked: its path, and its id as the audit entries' target. */
+export interface UnmaskedPage {
+  path: string;
+  target: string;
+}
+
+const FOREIGN: Readonly<Record<string, string>> = {
+  operator: 'This unmask link was made for another operator',
+  page: 'This unmask link was made for another page',
+};
+
+/** `action`: the page's audited unmasked read, e.g. `case.read-unmasked`. */
+export function unmaskOnce(deps: ConsoleDeps, action: string) {
   const { redis, config, audit } = deps.services;
   const keys = redisKeys(config.keyPrefix).console;
   return {
+    /**
+     * The reason the unmask form's POST sent. Without the `unmask` right: 403 GW_FORBIDDEN, audited
+     * as `action` refused, before the target or the reason is looked at (the form was not shown).
+     */
+    async reason(req: Request, res: Response, target: string): Promise<string> {
+      await requireOperatorRight(audit, operatorRequest(res), {
+        action,
+        target: target.slice(0, 64),
+        right: 'unmask',
+      });
+      return unmaskReason(req);
+    },
+
     /**
      * After the POST's checks: keeps `reason` for one reading of `pagePath` by this operator and
      * redirects there (`query`: the page's own, e.g. where in a list the operator came from).
@@ -39,17 +77,29 @@ export function unmaskOnce(deps: ConsoleDeps) {
       res.redirect(303, `${pagePath}${query ? `${query}&` : '?'}${PARAM}=${token}`);
     },
 
-    /** The reading a GET of `pagePath` may show: its token taken, so it shows once. */
-    async take(req: Request, res: Response, pagePath: string): Promise<UnmaskedReading> {
+    /**
+     * The reading a GET of `page` may show: its token taken, so it shows once. Another operator's
+     * token, or another page's: 403, audited as refused, the token left for its owner's page.
+     */
+    async take(req: Request, res: Response, page: UnmaskedPage): Promise<UnmaskedReading> {
       const token = queryText(req.query, PARAM, 40);
       if (!token) return undefined;
       if (!TOKEN.test(token)) return 'spent';
-      const text = await redis.getdel(keys.unmaskOnce(token));
-      if (text === null) return 'spent';
-      const record = JSON.parse(text) as { operator: string; path: string; reason: string };
-      // Another operator's token, or another page's: nothing shown unmasked.
-      if (record.operator !== operatorOf(res).id || record.path !== pagePath) return 'spent';
-      return { reason: record.reason };
+      const [outcome, reason] = (await runScript(
+        redis,
+        TAKE,
+        [keys.unmaskOnce(token)],
+        [operatorOf(res).id, page.path],
+      )) as [string, string?];
+      if (outcome === 'taken') return { reason: reason ?? '' };
+      const refusal = FOREIGN[outcome];
+      if (refusal === undefined) return 'spent';
+      throw await refuseOperator(
+        audit,
+        operatorRequest(res),
+        { action, target: page.target.slice(0, 64) },
+        refusal,
+      );
     },
   };
 }

@@ -13,6 +13,8 @@ import { evaluate, rectificationEvent } from '../../support/evaluation-flow.ts';
 const PHONE = '13812345678';
 const VISIT_PHONE = '13998765432';
 const REASON = '核实回访记录 工单 4471';
+/** The tests of a link opened by the wrong operator or page ask with their own reason. */
+const OTHER_REASON = '转交同事核对 工单 4472';
 let gw: ApiGateway;
 let dev: ConsoleClient;
 let readonly: ConsoleClient;
@@ -86,14 +88,51 @@ describe('unmasking a rectification’s comment and notes in the console', () =>
     expect(await entries('rectification.read-unmasked')).toHaveLength(before + 1);
   });
 
-  it('shows nothing unmasked to another operator who opens the redirect’s URL', async () => {
-    const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: REASON });
+  it('refuses another operator who opens the redirect’s URL with the 403 page, audited as refused, and leaves the reading for the operator who asked', async () => {
+    const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: OTHER_REASON });
+    const before = await entries('rectification.read-unmasked');
     const other = await readonly.get(posted.location!);
-    expect(other.status).toBe(200);
+    expect(other.status).toBe(403);
+    expect(other.text).toContain('GW_FORBIDDEN');
     expect(other.text).not.toContain(PHONE);
-    expect(other.text).toContain('id="unmask-spent"');
-    // And the token, taken, is spent for its operator too.
-    expect((await dev.get(posted.location!)).text).not.toContain(PHONE);
+    const after = await entries('rectification.read-unmasked');
+    expect(after).toHaveLength(before.length + 1);
+    expect(after).toContainEqual(
+      expect.objectContaining({
+        actor: 'operator-readonly',
+        outcome: 'refused',
+        reason: 'This unmask link was made for another operator',
+      }),
+    );
+    // A second try is refused again: the token is still there, for its owner.
+    expect((await readonly.get(posted.location!)).status).toBe(403);
+    const own = await dev.get(posted.location!);
+    expect(own.status).toBe(200);
+    expect(own.text).toContain(PHONE);
+    expect(own.text).toContain('id="unmasked-banner"');
+    // Once: the owner's reload shows it masked.
+    expect((await dev.get(posted.location!)).text).toContain('id="unmask-spent"');
+  });
+
+  it('refuses the token’s own operator on another page’s URL with the 403 page, audited, and leaves the token for its page', async () => {
+    const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: OTHER_REASON });
+    const token = new URL(posted.location!, gw.url).searchParams.get('unmasked')!;
+    const elsewhere = await dev.get(`/console/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV?unmasked=${token}`);
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.text).not.toContain(PHONE);
+    const refused = await gw.services.audit.page({
+      action: 'case.read-unmasked',
+      target: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+      limit: 10,
+    });
+    expect(refused.items).toContainEqual(
+      expect.objectContaining({
+        actor: 'operator-dev',
+        outcome: 'refused',
+        reason: 'This unmask link was made for another page',
+      }),
+    );
+    expect((await dev.get(posted.location!)).text).toContain(PHONE);
   });
 
   it('audits the console’s unmasked read as the API’s own unmasked read is audited', async () => {
@@ -132,6 +171,28 @@ describe('unmasking a rectification’s comment and notes in the console', () =>
     expect(await entries('rectification.read-unmasked')).toContainEqual(
       expect.objectContaining({ actor: 'operator-readonly', outcome: 'refused' }),
     );
+  });
+
+  it('refuses an operator without unmask before the rectification id is looked at — a malformed one too — with the 403 page, audited as refused, as the case and dead-letter pages do', async () => {
+    const malformed = 'RC53not-an-id';
+    const refused = await readonly.post(`/console/board/rectifications/${malformed}/unmask`, {
+      _csrf: await readonly.csrf(),
+      reason: 'just curious',
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('GW_FORBIDDEN');
+    const entries = await gw.services.audit.page({
+      action: 'rectification.read-unmasked',
+      target: malformed,
+      limit: 10,
+    });
+    expect(entries.items).toEqual([
+      expect.objectContaining({
+        actor: 'operator-readonly',
+        outcome: 'refused',
+        reason: 'This operation needs the unmask right',
+      }),
+    ]);
   });
 
   it('answers an unknown or malformed rectification id with the 404 page', async () => {
