@@ -5,6 +5,7 @@
 // 预警 leaves out what 超期 holds. 通报 stays a part of 超期: an escalated subject is still late,
 // and the 超期 list is where the late ones are ordered by how late.
 import type { GaugeState, SubjectFilter } from '../supervision/supervision-board.ts';
+import { warningOnly } from '../supervision/supervision-stats.ts';
 
 /** The state a group leaves out: the overdue ones, for 预警. */
 export function groupExclusion(state: GaugeState): GaugeState | undefined {
@@ -16,7 +17,10 @@ export function groupFilter(filter: Omit<SubjectFilter, 'unless'>): SubjectFilte
   return { ...filter, unless: groupExclusion(filter.state) };
 }
 
-/** The gauges' counts as the groups count them: 预警 without the overdue. */
+/**
+ * The gauges' counts as the groups count them: 预警 without the overdue — the figure
+ * `/v1/stats/supervision` answers as `warningOnly` (its `warning` keeps the overdue).
+ */
 export function groupCounts<T extends Record<GaugeState, number>>(counts: T): T {
-  return { ...counts, warning: Math.max(0, counts.warning - counts.overdue) };
+  return { ...counts, warning: warningOnly(counts) };
 }

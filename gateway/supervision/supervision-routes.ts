@@ -57,11 +57,20 @@ const NOTICE = {
   ],
 };
 
+const count = (description: string) => ({ type: 'integer', minimum: 0, description });
 const STATE_COUNTS = {
   type: 'object',
-  properties: Object.fromEntries(
-    ['open', 'warning', 'overdue', 'escalated'].map((s) => [s, { type: 'integer', minimum: 0 }]),
-  ),
+  properties: {
+    open: count('Supervised now.'),
+    warning: count(
+      'Carrying the warning flag, overdue ones included: a flag is never lowered, so an overdue subject keeps its warning.',
+    ),
+    warningOnly: count(
+      'Warned and not yet overdue (warning less overdue): what the console shows as 预警.',
+    ),
+    overdue: count('Past the due time, escalated ones included.'),
+    escalated: count('Escalated (通报), still open after the escalation days.'),
+  },
 };
 /** A row of byProvince or byItem: the counts and the province or item they count. */
 const countsBy = (key: 'province' | 'itemCode') => ({
@@ -124,6 +133,8 @@ export const SUPERVISION_ROUTES = [
       tags: ['supervision'],
       summary:
         'Open, warning, overdue and escalated cases and rectifications now, by province and item',
+      description:
+        'warning counts every subject carrying the warning flag, the overdue ones too; warningOnly those warned and not yet overdue.',
       responses: {
         '200': jsonResponse('Counts only, no personal data.', {
           type: 'object',

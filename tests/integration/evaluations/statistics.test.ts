@@ -7,6 +7,7 @@ import { recordDefaultRatings } from '../../../gateway/evaluations/default-ratin
 import { superviseOnce } from '../../../gateway/supervision/supervision.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, submit } from '../../support/case-flow.ts';
+import { ConsoleClient } from '../../support/console-client.ts';
 import {
   decideAppeal,
   evaluate,
@@ -179,14 +180,20 @@ describe('supervision statistics', () => {
       cases: { totals: object; byProvince: object[]; byItem: object[] };
       rectifications: { totals: object; byProvince: object[] };
     }>('/v1/stats/supervision');
-    expect(body.cases.totals).toEqual({ open: 3, warning: 3, overdue: 1, escalated: 0 });
+    expect(body.cases.totals).toEqual({
+      open: 3,
+      warning: 3,
+      warningOnly: 2,
+      overdue: 1,
+      escalated: 0,
+    });
     expect(body.cases.byProvince).toEqual([
-      { province: '50', open: 1, warning: 1, overdue: 1, escalated: 0 },
-      { province: '53', open: 2, warning: 2, overdue: 0, escalated: 0 },
+      { province: '50', open: 1, warning: 1, warningOnly: 0, overdue: 1, escalated: 0 },
+      { province: '53', open: 2, warning: 2, warningOnly: 2, overdue: 0, escalated: 0 },
     ]);
     expect(body.cases.byItem).toEqual([
-      { itemCode: 'RS-012', open: 1, warning: 1, overdue: 1, escalated: 0 },
-      { itemCode: 'SF-009', open: 2, warning: 2, overdue: 0, escalated: 0 },
+      { itemCode: 'RS-012', open: 1, warning: 1, warningOnly: 0, overdue: 1, escalated: 0 },
+      { itemCode: 'SF-009', open: 2, warning: 2, warningOnly: 2, overdue: 0, escalated: 0 },
     ]);
     // D's rectification (重庆, rated 9/11, never visited) is open; its rectify deadline is 10/9.
     expect(body.rectifications.totals).toMatchObject({ open: 1 });
@@ -196,7 +203,13 @@ describe('supervision statistics', () => {
     const filtered = await stats<{ cases: { totals: object } }>(
       '/v1/stats/supervision?province=53',
     );
-    expect(filtered.body.cases.totals).toEqual({ open: 2, warning: 2, overdue: 0, escalated: 0 });
+    expect(filtered.body.cases.totals).toEqual({
+      open: 2,
+      warning: 2,
+      warningOnly: 2,
+      overdue: 0,
+      escalated: 0,
+    });
     expect(raw).not.toMatch(/[0-9]{17}[0-9X]/);
 
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
@@ -204,6 +217,31 @@ describe('supervision statistics', () => {
     expect(metrics).toContain(
       'gw_supervision_subjects{kind="case",province="50",state="overdue"} 1',
     );
+  });
+});
+
+describe('supervision statistics and the console’s 督办 board', () => {
+  it('answer warningOnly — warned and not yet overdue — the figure the board shows as 预警 for each province, while warning goes on counting the overdue', async () => {
+    // The cases of the test above: 云南 two warned, 重庆 one warned and overdue.
+    type Row = { province: string; warning: number; warningOnly: number; overdue: number };
+    const { body } = await stats<{ cases: { byProvince: Row[] } }>('/v1/stats/supervision');
+    const board = await (
+      await ConsoleClient.signedIn(gw.url, 'operator-dev')
+    ).get('/console/board');
+    expect(board.status).toBe(200);
+    const cases = board.text.slice(board.text.indexOf('id="board-case"'));
+    const shown = (province: string) => {
+      const row = new RegExp(`<tr data-province="${province}">[\\s\\S]*?</tr>`).exec(cases)![0];
+      return Number(/data-count="warning"[^>]*>\s*(\d+)/.exec(row)![1]);
+    };
+    expect(body.cases.byProvince.map((r) => [r.province, r.warningOnly])).toEqual([
+      ['50', 0],
+      ['53', 2],
+    ]);
+    for (const r of body.cases.byProvince) {
+      expect(shown(r.province), r.province).toBe(r.warningOnly);
+      expect(r.warning).toBe(r.warningOnly + r.overdue);
+    }
   });
 });
 

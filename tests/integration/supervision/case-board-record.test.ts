@@ -101,7 +101,13 @@ describe("a case's 督办 board record", () => {
     const view = await readCase(gw, caseId);
     expect(JSON.stringify(view)).not.toContain(CASE_BOARD_FIELDS);
     // The single case and the joint case's two parties.
-    expect(await caseTotals()).toEqual({ open: 3, warning: 0, overdue: 0, escalated: 0 });
+    expect(await caseTotals()).toEqual({
+      open: 3,
+      warning: 0,
+      warningOnly: 0,
+      overdue: 0,
+      escalated: 0,
+    });
   });
 
   it('raises flags in the case hash and settles there without an expiry: the case gets one when it closes', async () => {
@@ -114,7 +120,13 @@ describe("a case's 督办 board record", () => {
       overdue: false,
       escalated: false,
     });
-    expect(await caseTotals()).toEqual({ open: 1, warning: 1, overdue: 0, escalated: 0 });
+    expect(await caseTotals()).toEqual({
+      open: 1,
+      warning: 1,
+      warningOnly: 1,
+      overdue: 0,
+      escalated: 0,
+    });
 
     const at = clock.now().toISOString();
     await event(gw, 'province-yn', caseId, 'accepted', at);
@@ -122,7 +134,13 @@ describe("a case's 督办 board record", () => {
     // Decided: settled, only `settled` left, and the case hash still has no TTL.
     expect(await boardFields(caseId)).toEqual({ [sv('settled')]: '1' });
     expect(await redis.ttl(keys.case(caseId))).toBe(-1);
-    expect(await caseTotals()).toEqual({ open: 0, warning: 0, overdue: 0, escalated: 0 });
+    expect(await caseTotals()).toEqual({
+      open: 0,
+      warning: 0,
+      warningOnly: 0,
+      overdue: 0,
+      escalated: 0,
+    });
     expect(await superviseOnce(sup, end('2026-10-30'))).toBe(0);
 
     await event(gw, 'province-yn', caseId, 'result-delivered', at);
@@ -158,7 +176,13 @@ describe("a case's 督办 board record", () => {
     expect(listed.subjects.map((s) => [s.id, s.province, s.itemCode])).toEqual([
       [caseId, '53', 'SF-009'],
     ]);
-    expect(await caseTotals()).toEqual({ open: 1, warning: 1, overdue: 0, escalated: 0 });
+    expect(await caseTotals()).toEqual({
+      open: 1,
+      warning: 1,
+      warningOnly: 1,
+      overdue: 0,
+      escalated: 0,
+    });
     // A resumed case's new due time tracks it again, in its own hash.
     expect(
       await board.track(
@@ -171,7 +195,13 @@ describe("a case's 督办 board record", () => {
     expect(await boardFields(caseId)).toEqual({});
 
     await close(gw, 'province-yn', caseId, clock.now().toISOString());
-    expect(await caseTotals()).toEqual({ open: 0, warning: 0, overdue: 0, escalated: 0 });
+    expect(await caseTotals()).toEqual({
+      open: 0,
+      warning: 0,
+      warningOnly: 0,
+      overdue: 0,
+      escalated: 0,
+    });
     expect(await redis.hget(subject, 'settled')).toBe('1');
     // Its own hash keeps its expiry after retention, as the previous code gave it.
     expect(await redis.ttl(subject)).toBeGreaterThan(0);
@@ -188,10 +218,22 @@ describe("a case's 督办 board record", () => {
     await redis.hset(subject, { open: '1', gauge: 'case|53|SF-009|', warning: '1' });
     await redis.hincrby(shard.gauges, 'case|53|SF-009|open', 1);
     await redis.hincrby(shard.gauges, 'case|53|SF-009|warning', 1);
-    expect(await caseTotals()).toEqual({ open: 2, warning: 1, overdue: 0, escalated: 0 });
+    expect(await caseTotals()).toEqual({
+      open: 2,
+      warning: 1,
+      warningOnly: 1,
+      overdue: 0,
+      escalated: 0,
+    });
 
     await close(gw, 'province-yn', caseId, clock.now().toISOString());
-    expect(await caseTotals()).toEqual({ open: 0, warning: 0, overdue: 0, escalated: 0 });
+    expect(await caseTotals()).toEqual({
+      open: 0,
+      warning: 0,
+      warningOnly: 0,
+      overdue: 0,
+      escalated: 0,
+    });
     expect(await redis.hget(subject, 'settled')).toBe('1');
     expect(await boardFields(caseId)).toEqual({});
   });

@@ -161,7 +161,13 @@ describe('the 督办 engine', () => {
     const stats = await gw
       .client('operator-dev')
       .request<{ cases: { totals: object } }>('GET', '/v1/stats/supervision');
-    expect(stats.body.cases.totals).toEqual({ open: 1, warning: 1, overdue: 1, escalated: 1 });
+    expect(stats.body.cases.totals).toEqual({
+      open: 1,
+      warning: 1,
+      warningOnly: 0,
+      overdue: 1,
+      escalated: 1,
+    });
   });
 
   it('raises nothing while the clock is paused and moves every deadline by the paused working days', async () => {
@@ -196,10 +202,22 @@ describe('the 督办 engine', () => {
         .client('operator-dev')
         .request<{ cases: { totals: Record<string, number> } }>('GET', '/v1/stats/supervision')
         .then((r) => r.body.cases.totals);
-    expect(await stats()).toEqual({ open: 1, warning: 1, overdue: 0, escalated: 0 });
+    expect(await stats()).toEqual({
+      open: 1,
+      warning: 1,
+      warningOnly: 1,
+      overdue: 0,
+      escalated: 0,
+    });
     clock.set('2026-09-16T02:00:00Z');
     await close(gw, 'province-yn', caseId, '2026-09-16T10:00:00+08:00');
-    expect(await stats()).toEqual({ open: 0, warning: 0, overdue: 0, escalated: 0 });
+    expect(await stats()).toEqual({
+      open: 0,
+      warning: 0,
+      warningOnly: 0,
+      overdue: 0,
+      escalated: 0,
+    });
     expect(await superviseOnce(sup, end('2026-10-30'))).toBe(0);
     expect((await readCase<CaseView>(gw, caseId)).flags.overdue).toBe(false);
   });
