@@ -418,6 +418,33 @@ function unreadable(why) {
   }
 }
 
+/**
+ * The stream refused outright (its EventSource closed, not to be reopened by the browser): asks
+ * once more with fetch to read why. Refused 429 PORTAL_SESSION_BUSY (this login holds too many
+ * live pages, session-fairness.ts), the page says so — this login, not the platform — and follows
+ * again after the Retry-After; a slot free by now is let go at once and followed.
+ */
+async function refused() {
+  const stop = new AbortController();
+  let res;
+  try {
+    res = await fetch(`/api/cases/${caseId}/stream`, { signal: stop.signal });
+  } catch {
+    return;
+  }
+  if (res.status !== 429) {
+    stop.abort();
+    if (res.ok) follow();
+    return;
+  }
+  const body = await res.json().catch(() => ({}));
+  const seconds = Number(res.headers.get('retry-after')) || 10;
+  live.classList.add('offline');
+  live.textContent = `○ ${body.title ?? '实时更新暂停'}，${seconds} 秒后重试`;
+  live.dataset.refused = body.code ?? '';
+  setTimeout(follow, seconds * 1000);
+}
+
 function follow() {
   const stream = new EventSource(`/api/cases/${caseId}/stream`);
   let why = '';
@@ -425,6 +452,7 @@ function follow() {
     why = '';
     live.classList.remove('offline');
     live.textContent = '● 实时';
+    delete live.dataset.refused;
     render(JSON.parse(event.data));
   });
   stream.addEventListener('unreadable', (event) => {
@@ -432,6 +460,7 @@ function follow() {
     unreadable(why);
   });
   stream.addEventListener('error', () => {
+    if (stream.readyState === EventSource.CLOSED) return void refused();
     live.classList.add('offline');
     live.textContent = why ? '○ 正在重试' : '○ 连接中断，正在重连';
   });

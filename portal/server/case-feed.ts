@@ -10,11 +10,18 @@ import {
   type GatewayLink,
   type GatewayRectification,
 } from './gateway-link.ts';
+import { GatewayBackoff } from './gateway-backoff.ts';
 
 /** A case as read for its page: the case, and its 差评's rectification (null: none, or unread). */
 export interface CaseRead {
   readonly view: GatewayCase;
   readonly rectification: GatewayRectification | null;
+}
+
+/** Why a case cannot be read, and how long its page waits before it asks again (gateway-backoff.ts). */
+export interface Unreadable {
+  readonly why: string;
+  readonly retryMs: number;
 }
 
 export type Send = (read: CaseRead) => void;
@@ -24,6 +31,7 @@ export class CaseFeed {
   /** History length of the last view pushed per case: a slower, older read is not pushed. */
   readonly #pushed = new Map<string, number>();
   readonly #gateway: GatewayLink;
+  readonly #backoff = new GatewayBackoff();
 
   constructor(gateway: GatewayLink) {
     this.#gateway = gateway;
@@ -46,16 +54,21 @@ export class CaseFeed {
 
   /**
    * The case, or why it cannot be read, in the taxpayer's words: the gateway cannot be reached
-   * (PORTAL_GATEWAY_UNREACHABLE), or it answered something else than the case.
+   * (PORTAL_GATEWAY_UNREACHABLE), or it answered something else than the case; with the wait
+   * before the next try, the gateway's Retry-After and longer while reads keep failing.
    */
-  async readOrWhy(caseId: string): Promise<CaseRead | { why: string }> {
+  async readOrWhy(caseId: string): Promise<CaseRead | Unreadable> {
     const res = await this.#gateway.case(caseId);
     if (res.status === 200) {
+      this.#backoff.succeeded();
       const view = res.body as GatewayCase;
       return { view, rectification: await this.#rectificationOf(view) };
     }
     const code = (res.body as { code?: unknown } | undefined)?.code;
-    return { why: code === GATEWAY_UNREACHABLE ? '暂时无法连接跨省通办平台' : '暂时无法读取办件' };
+    return {
+      why: code === GATEWAY_UNREACHABLE ? '暂时无法连接跨省通办平台' : '暂时无法读取办件',
+      retryMs: this.#backoff.failed(res.headers.get('retry-after')),
+    };
   }
 
   /** A callback said the case moved: read it once and push it to its watchers. */

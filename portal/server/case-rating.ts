@@ -8,6 +8,7 @@
 // another key). Both mean a rating is kept, so the page is told which one — 409
 // PORTAL_ALREADY_RATED with the rating the case now shows — rather than a refusal to explain.
 import { keptRating, shownAt } from './case-view.ts';
+import { forTaxpayer } from './gateway-refusal.ts';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
   gatewayBusy,
@@ -72,5 +73,7 @@ export async function rateCase(deps: RatingDeps, input: RatingInput): Promise<Ra
   const body = answer.body as { at?: unknown };
   if (answer.status === 201 && typeof body.at === 'string')
     return { status: 201, body: { ...body, shownAt: shownAt(body.at) } };
+  if (answer.status >= 400)
+    return { status: answer.status, body: forTaxpayer(answer.status, body) };
   return { status: answer.status, body: answer.body };
 }

@@ -8,6 +8,7 @@
 // 409 PORTAL_ALREADY_RE_RATED), or not awaiting a re-rating (not yet rectified or explained, under
 // appeal, voided: 409 PORTAL_NOT_RE_RATABLE).
 import { followed } from './case-view.ts';
+import { forTaxpayer } from './gateway-refusal.ts';
 import {
   GATEWAY_UNAVAILABLE_TITLE,
   gatewayBusy,
@@ -69,7 +70,7 @@ export async function reRateCase(deps: ReRatingDeps, input: ReRatingInput): Prom
   if (answer.status === 503) return unavailable(answer);
   if (answer.status === 429) return gatewayBusy(answer);
   if (answer.status !== 200 && !(answer.status === 409 && problem.code === 'GW_ILLEGAL_TRANSITION'))
-    return { status: answer.status, body: answer.body };
+    return { status: answer.status, body: forTaxpayer(answer.status, answer.body) };
 
   // Re-rated, or refused: either way the page is shown the rectification as it now stands.
   const read = await deps.gateway.rectification(id);

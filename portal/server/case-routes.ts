@@ -16,6 +16,7 @@ import type { PortalCases } from './portal-cases.ts';
 import type { PortalKeys } from './portal-keys.ts';
 import { ratingForm, type RatingFields } from './rating-form.ts';
 import { receiptTitle, receiptValues } from './receipt-page.ts';
+import type { SessionFairness } from './session-fairness.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -25,6 +26,8 @@ export interface CaseDeps {
   readonly gateway: GatewayLink;
   readonly cases: PortalCases;
   readonly feed: CaseFeed;
+  /** Each login's bound on open streams and on ratings sent (session-fairness.ts). */
+  readonly fairness: SessionFairness;
   readonly labels: Labels;
   /** 项目所在地 by name (place-names.ts). */
   readonly places: PlaceNames;
@@ -35,12 +38,6 @@ export interface CaseDeps {
 }
 
 const KEEP_ALIVE_MS = 15_000;
-/**
- * When the case cannot be read as a page opens, the stream says why and ends; the browser's
- * EventSource opens it again after this long, so the page shows the case by itself once the
- * gateway answers again (a page left open received nothing and said 读取中… for ever).
- */
-const RETRY_UNREADABLE_MS = 5_000;
 
 function notFound(res: Response, api: boolean): void {
   if (api) res.status(404).json({ code: 'PORTAL_CASE_NOT_FOUND', title: '办件不存在' });
@@ -84,7 +81,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     else res.json(casePageView(read.view, read.rectification, deps.deliveryNoticeMs));
   });
 
-  router.get('/api/cases/:caseId/stream', api, async (req, res) => {
+  router.get('/api/cases/:caseId/stream', api, deps.fairness.stream, async (req, res) => {
     const caseId = String(req.params.caseId);
     if (!(await mine(res, caseId))) return notFound(res, true);
     res.writeHead(200, {
@@ -110,9 +107,13 @@ export function caseRoutes(deps: CaseDeps): Router {
     if (res.writableEnded) return;
     if ('view' in now) send(now);
     else {
+      // The stream says why and ends; the browser's EventSource opens it again after `retry` ms,
+      // so the page shows the case by itself once the gateway answers again (a page left open
+      // received nothing and said 读取中… for ever). The wait is the gateway's Retry-After, longer
+      // while reads keep failing (gateway-backoff.ts), never a fixed 5 s for every open page.
       end();
-      const data = JSON.stringify({ title: now.why });
-      res.end(`retry: ${RETRY_UNREADABLE_MS}\nevent: unreadable\ndata: ${data}\n\n`);
+      const data = JSON.stringify({ title: now.why, retryMs: now.retryMs });
+      res.end(`retry: ${now.retryMs}\nevent: unreadable\ndata: ${data}\n\n`);
     }
   });
 
@@ -126,7 +127,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     if (!('view' in read)) {
       res
         .status(503)
-        .set('Retry-After', '5')
+        .set('Retry-After', String(Math.ceil(read.retryMs / 1000)))
         .type('html')
         .send(
           deps.pages.render('receipt-unreadable', {
@@ -159,15 +160,21 @@ export function caseRoutes(deps: CaseDeps): Router {
     path: string,
     send: (caseId: string, form: RatingFields, login: string) => Promise<RatingAnswer>,
   ) =>
-    router.post(path, api, express.json({ limit: '8kb' }), async (req, res) => {
-      const caseId = String(req.params.caseId);
-      if (!(await mine(res, caseId))) return notFound(res, true);
-      const form = ratingForm(req);
-      if ('refused' in form) return void res.status(400).json(form.refused);
-      const answer = await send(caseId, form, sessionOf(res).account.login);
-      if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);
-      res.status(answer.status).json(answer.body);
-    });
+    router.post(
+      path,
+      api,
+      deps.fairness.write,
+      express.json({ limit: '8kb' }),
+      async (req, res) => {
+        const caseId = String(req.params.caseId);
+        if (!(await mine(res, caseId))) return notFound(res, true);
+        const form = ratingForm(req);
+        if ('refused' in form) return void res.status(400).json(form.refused);
+        const answer = await send(caseId, form, sessionOf(res).account.login);
+        if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);
+        res.status(answer.status).json(answer.body);
+      },
+    );
   ratingRoute('/api/cases/:caseId/evaluation', (caseId, form, login) =>
     rateCase(deps, { login, caseId, ...form }),
   );

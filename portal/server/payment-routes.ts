@@ -14,11 +14,13 @@ import {
   type GatewayLink,
   type Problem,
 } from './gateway-link.ts';
+import { taxpayerTitle } from './gateway-refusal.ts';
 import type { Pages } from './html.ts';
 import { formPointer, PAYMENT_ITEM, paymentEnvelope } from './payment-envelope.ts';
 import type { PortalCases } from './portal-cases.ts';
 import type { PlaceNames } from './place-names.ts';
 import type { PortalKeys } from './portal-keys.ts';
+import type { SessionFairness } from './session-fairness.ts';
 import { requireSession, sessionOf } from './session-guard.ts';
 import type { SessionStore } from './sessions.ts';
 
@@ -31,6 +33,8 @@ export interface PaymentDeps {
   readonly keys: Pick<PortalKeys, 'idempotencyKey'>;
   /** 项目所在地 by name (place-names.ts). */
   readonly places: PlaceNames;
+  /** Each login's bound on payments sent (session-fairness.ts). */
+  readonly fairness: SessionFairness;
   /** Where the gateway is to post this portal's callbacks. */
   readonly callbackUrl: () => string;
 }
@@ -115,79 +119,87 @@ export function paymentRoutes(deps: PaymentDeps): Router {
     else res.status(404).json({ code: 'PORTAL_PLACE_NOT_FOUND', title: '未找到该行政区划代码' });
   });
 
-  router.post('/api/payments', api, express.json({ limit: '64kb' }), async (req, res) => {
-    const { account } = sessionOf(res);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const { values, submissionKey, itemVersion, relatedCaseId } = body;
-    if (
-      !isObject(values) ||
-      typeof submissionKey !== 'string' ||
-      !SUBMISSION_KEY.test(submissionKey)
-    ) {
-      res.status(400).json({ code: 'PORTAL_BAD_FORM', title: '表单数据不完整，请刷新页面后重试' });
-      return;
-    }
-    // The earlier case must be this enterprise's own: the gateway only checks that this portal
-    // submitted it, so another account's case would be linked to this payment, both ways.
-    if (
-      typeof relatedCaseId === 'string' &&
-      relatedCaseId &&
-      !(await deps.cases.of(account.login, relatedCaseId))
-    ) {
-      res.status(404).json({ code: 'PORTAL_CASE_NOT_FOUND', title: '办件不存在' });
-      return;
-    }
-    const envelope = paymentEnvelope(
-      account,
-      {
-        values,
-        ...(typeof itemVersion === 'number' ? { itemVersion } : {}),
-        ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
-      },
-      deps.callbackUrl(),
-    );
-    const answer = await deps.gateway.submit(
-      envelope,
-      deps.keys.idempotencyKey(account.login, submissionKey),
-    );
-    if (answer.status === 202) {
-      const { caseId, status } = answer.body as { caseId: string; status: string };
-      // The same form submission again is answered with the same case: add keeps the first record.
-      await deps.cases.add({
-        caseId,
-        login: account.login,
-        itemCode: PAYMENT_ITEM,
-        // What was sent: the taxpayer is the login's whatever the browser put in the form's fixed
-        // fields, and a retry is pre-filled from this (it showed another enterprise's id typed there).
-        values: envelope.payload as Record<string, unknown>,
-        submittedAt: new Date().toISOString(),
-        status,
-        ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
+  router.post(
+    '/api/payments',
+    api,
+    deps.fairness.write,
+    express.json({ limit: '64kb' }),
+    async (req, res) => {
+      const { account } = sessionOf(res);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const { values, submissionKey, itemVersion, relatedCaseId } = body;
+      if (
+        !isObject(values) ||
+        typeof submissionKey !== 'string' ||
+        !SUBMISSION_KEY.test(submissionKey)
+      ) {
+        res
+          .status(400)
+          .json({ code: 'PORTAL_BAD_FORM', title: '表单数据不完整，请刷新页面后重试' });
+        return;
+      }
+      // The earlier case must be this enterprise's own: the gateway only checks that this portal
+      // submitted it, so another account's case would be linked to this payment, both ways.
+      if (
+        typeof relatedCaseId === 'string' &&
+        relatedCaseId &&
+        !(await deps.cases.of(account.login, relatedCaseId))
+      ) {
+        res.status(404).json({ code: 'PORTAL_CASE_NOT_FOUND', title: '办件不存在' });
+        return;
+      }
+      const envelope = paymentEnvelope(
+        account,
+        {
+          values,
+          ...(typeof itemVersion === 'number' ? { itemVersion } : {}),
+          ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
+        },
+        deps.callbackUrl(),
+      );
+      const answer = await deps.gateway.submit(
+        envelope,
+        deps.keys.idempotencyKey(account.login, submissionKey),
+      );
+      if (answer.status === 202) {
+        const { caseId, status } = answer.body as { caseId: string; status: string };
+        // The same form submission again is answered with the same case: add keeps the first record.
+        await deps.cases.add({
+          caseId,
+          login: account.login,
+          itemCode: PAYMENT_ITEM,
+          // What was sent: the taxpayer is the login's whatever the browser put in the form's fixed
+          // fields, and a retry is pre-filled from this (it showed another enterprise's id typed there).
+          values: envelope.payload as Record<string, unknown>,
+          submittedAt: new Date().toISOString(),
+          status,
+          ...(typeof relatedCaseId === 'string' && relatedCaseId ? { relatedCaseId } : {}),
+        });
+        res.status(202).json({ caseId });
+        return;
+      }
+      if (answer.status === 429) {
+        const busy = gatewayBusy(answer);
+        if (busy.retryAfter) res.set('Retry-After', busy.retryAfter);
+        res.status(429).json(busy.body);
+        return;
+      }
+      const problem = answer.body as Problem;
+      // Not reaching the gateway, or no answer in time, is the portal's 503 (gateway-link.ts); the
+      // gateway's own 503 is passed on as one, with its Retry-After (isGatewayUnavailable). Any
+      // other failure of the gateway is a bad gateway (502). Either way the page keeps the
+      // submission key, so a resend is answered with the case the gateway may have made, never a
+      // second payment.
+      const unavailable = isGatewayUnavailable(answer);
+      const retryAfter = unavailable ? answer.headers.get('retry-after') : null;
+      if (retryAfter) res.set('Retry-After', retryAfter);
+      res.status(answer.status === 503 ? 503 : answer.status >= 500 ? 502 : answer.status).json({
+        code: problem.code,
+        title: unavailable ? GATEWAY_UNAVAILABLE_TITLE : taxpayerTitle(answer.status, problem),
+        detail: problem.detail,
+        errors: (problem.errors ?? []).map((e) => ({ ...e, path: formPointer(e.path) })),
       });
-      res.status(202).json({ caseId });
-      return;
-    }
-    if (answer.status === 429) {
-      const busy = gatewayBusy(answer);
-      if (busy.retryAfter) res.set('Retry-After', busy.retryAfter);
-      res.status(429).json(busy.body);
-      return;
-    }
-    const problem = answer.body as Problem;
-    // Not reaching the gateway, or no answer in time, is the portal's 503 (gateway-link.ts); the
-    // gateway's own 503 is passed on as one, with its Retry-After (isGatewayUnavailable). Any
-    // other failure of the gateway is a bad gateway (502). Either way the page keeps the
-    // submission key, so a resend is answered with the case the gateway may have made, never a
-    // second payment.
-    const unavailable = isGatewayUnavailable(answer);
-    const retryAfter = unavailable ? answer.headers.get('retry-after') : null;
-    if (retryAfter) res.set('Retry-After', retryAfter);
-    res.status(answer.status === 503 ? 503 : answer.status >= 500 ? 502 : answer.status).json({
-      code: problem.code,
-      title: unavailable ? GATEWAY_UNAVAILABLE_TITLE : problem.title,
-      detail: problem.detail,
-      errors: (problem.errors ?? []).map((e) => ({ ...e, path: formPointer(e.path) })),
-    });
-  });
+    },
+  );
   return router;
 }

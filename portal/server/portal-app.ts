@@ -31,6 +31,7 @@ import { healthRoutes } from './portal-health.ts';
 import { portalKeys } from './portal-keys.ts';
 import { notFound, refusedRequest } from './refused-request.ts';
 import { portalPagesOnly } from './request-origin.ts';
+import { SessionFairness } from './session-fairness.ts';
 import { SessionStore } from './sessions.ts';
 import { storeUnavailable } from './store-unavailable.ts';
 import { TEST_ACCOUNTS, type PortalAccount } from './test-accounts.ts';
@@ -81,6 +82,10 @@ export function createPortalApp(deps: PortalDeps): Express {
     warn,
   });
   const feed = new CaseFeed(gateway);
+  const fairness = new SessionFairness({
+    streams: config.sessionStreams,
+    writesPerMinute: config.sessionWritesPerMinute,
+  });
   const assets = new VersionedAssets(deps.assetsDir ?? projectPath('portal', 'assets'), '/assets');
   const pages = new Pages(assets);
   const labels = loadLabels();
@@ -125,6 +130,7 @@ export function createPortalApp(deps: PortalDeps): Express {
       cases,
       keys,
       places,
+      fairness,
       callbackUrl: () => `${deps.publicUrl()}${CALLBACK_PATH}`,
     }),
   );
@@ -135,6 +141,7 @@ export function createPortalApp(deps: PortalDeps): Express {
       gateway,
       cases,
       feed,
+      fairness,
       labels,
       places,
       keys,

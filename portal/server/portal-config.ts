@@ -51,6 +51,13 @@ export interface PortalConfig {
    */
   readonly trustProxy: boolean;
   /**
+   * Live case streams one logged-in enterprise may hold at once (session-fairness.ts): more are
+   * answered 429 PORTAL_SESSION_BUSY, so no one login uses up the portal's gateway budget.
+   */
+  readonly sessionStreams: number;
+  /** Payments, ratings and re-ratings one logged-in enterprise may send a minute (the same). */
+  readonly sessionWritesPerMinute: number;
+  /**
    * Seconds a case may stay ROUTED (its province not taking it) before its page says so
    * (delivery-wait.ts): a delivery to a province that is up takes seconds.
    */
@@ -82,6 +89,14 @@ const DATA_LOSS_CHECK_MS = 2000;
 const DATA_LOSS_CHECK_BOUNDS = [100, 600_000] as const;
 /** The gateway's GW_CASE_RETENTION_DAYS default (config/settings-schema.ts). */
 const CASE_RETENTION_DAYS = 365;
+/**
+ * PORTAL_SESSION_STREAMS: a browser holds at most 6 connections to one origin over HTTP/1.1, so
+ * one clerk's case tabs cannot hold more than 6 streams; 10 leaves room for a second computer of
+ * the same enterprise. PORTAL_SESSION_WRITES_PER_MINUTE: each payment, rating or re-rating is a
+ * form filled by hand (a minute's work); 20 a minute is three every few seconds without a pause.
+ */
+const SESSION_STREAMS = 10;
+const SESSION_WRITES_PER_MINUTE = 20;
 
 export class PortalConfigError extends Error {
   readonly problems: readonly string[];
@@ -166,7 +181,8 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
  * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
  * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
  * PORTAL_LOGIN_KEY (the same, .data/portal-login-key), PORTAL_CASE_RETENTION_DAYS (365) and
- * PORTAL_TRUST_PROXY (false), PORTAL_DELIVERY_NOTICE_SECONDS (60) and PORTAL_DATA_LOSS_CHECK_MS
+ * PORTAL_TRUST_PROXY (false), PORTAL_SESSION_STREAMS (10), PORTAL_SESSION_WRITES_PER_MINUTE (20),
+ * PORTAL_DELIVERY_NOTICE_SECONDS (60) and PORTAL_DATA_LOSS_CHECK_MS
  * (2000).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
@@ -228,6 +244,22 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     problems.push(
       `PORTAL_DATA_LOSS_CHECK_MS must be a whole number of ms, ${minCheck}–${maxCheck}`,
     );
+  const sessionStreams = integer(
+    env.PORTAL_SESSION_STREAMS,
+    SESSION_STREAMS,
+    'PORTAL_SESSION_STREAMS',
+    problems,
+  );
+  const sessionWritesPerMinute = integer(
+    env.PORTAL_SESSION_WRITES_PER_MINUTE,
+    SESSION_WRITES_PER_MINUTE,
+    'PORTAL_SESSION_WRITES_PER_MINUTE',
+    problems,
+  );
+  // 0 would refuse every stream or every press: a portal that cannot be used, not a bound.
+  if (sessionStreams === 0) problems.push('PORTAL_SESSION_STREAMS must be 1–65535');
+  if (sessionWritesPerMinute === 0)
+    problems.push('PORTAL_SESSION_WRITES_PER_MINUTE must be 1–65535');
   const store = storeSettings(env, problems);
   const loginKey = keyRing(env, LOGIN_KEY, problems);
   // A second key would be a rotation, and a new login key would orphan every record keyed under
@@ -261,5 +293,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     trustProxy: trust === 'true',
     deliveryNoticeSeconds,
     dataLossCheckMs,
+    sessionStreams,
+    sessionWritesPerMinute,
   });
 }

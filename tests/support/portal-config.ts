@@ -14,6 +14,11 @@ export function testPortalConfig(overrides: NodeJS.ProcessEnv = {}): PortalConfi
     PORTAL_ENV: 'test',
     PORTAL_REDIS_URL: testRedisUrl(),
     PORTAL_REDIS_PREFIX: uniquePrefix('portal'),
+    // Tests press and open streams in bursts no clerk makes (a level sent nine ways in a row, a
+    // sweep of 1 400 requests), all as one login: each login's fair share (session-fairness.ts)
+    // would answer them 429. Its own test, portal-session-fairness.test.ts, sets it low.
+    PORTAL_SESSION_STREAMS: '65535',
+    PORTAL_SESSION_WRITES_PER_MINUTE: '65535',
     ...overrides,
   });
 }

@@ -1,0 +1,36 @@
+// How long a page waits before it reads a case again that could not be read
+// (README.md#the-taxpayer-portal). It was a fixed 5 s whatever the gateway said: every open case
+// page asked a gateway that was down again every 5 s, and a gateway's Retry-After was ignored. Now
+// the wait starts at the gateway's Retry-After (5 s when it gave none: unreachable, no answer in
+// time) and doubles with each read that fails in a row, across all the portal's pages, up to a
+// minute; the first read that succeeds starts it over.
+
+/** The wait when the gateway said nothing (it could not be reached, or answered without one). */
+export const FIRST_RETRY_MS = 5_000;
+/** The longest wait: a page left open shows the case within a minute of the gateway's return. */
+export const MAX_RETRY_MS = 60_000;
+
+/** Retry-After in whole seconds (the gateway's form), as ms; undefined when absent or not one. */
+function retryAfterMs(header: string | null | undefined): number | undefined {
+  if (!header || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header.trim()) * 1000;
+}
+
+export class GatewayBackoff {
+  #failures = 0;
+
+  /** A read failed: how long to wait before the next, given the gateway's Retry-After. */
+  failed(retryAfter: string | null | undefined): number {
+    this.#failures += 1;
+    const said = retryAfterMs(retryAfter);
+    // Never sooner than a second: a Retry-After of 0 would have every page ask at once, again.
+    const first = Math.max(1000, said ?? FIRST_RETRY_MS);
+    const doublings = Math.min(this.#failures - 1, 16);
+    // Never sooner than the gateway asked, either, however long that is.
+    return Math.max(said ?? 0, Math.min(MAX_RETRY_MS, first * 2 ** doublings));
+  }
+
+  succeeded(): void {
+    this.#failures = 0;
+  }
+}
