@@ -43,6 +43,8 @@ export const PHONE_DEVICE: BrowserContextOptions = {
 };
 
 export const SCREENSHOTS = projectPath('tests', 'browser', 'screenshots');
+/** Under the test's own 60 s (vitest.config.ts), so a shot that hangs is named as the cause. */
+const SHOT_TIMEOUT_MS = 50_000;
 
 export interface TestBrowser {
   readonly context: BrowserContext;
@@ -84,7 +86,14 @@ export async function launchBrowser(
     context,
     page,
     shot: async (name, scale = 'device') => {
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, scale });
+      // A bound on a hang, not the context's 15 s: a full-page shot of the console's catalogue (148
+      // items) at 390 px took 14 s on a loaded 2-core machine, and once failed the test at 15.
+      await page.screenshot({
+        path: join(SCREENSHOTS, `${name}.png`),
+        fullPage: true,
+        scale,
+        timeout: SHOT_TIMEOUT_MS,
+      });
       // A full-page shot resizes the viewport and back; settle the layout now, or the page may
       // still be reflowing under the next click (seen at phone width: a lost click).
       await page.evaluate('document.body.getBoundingClientRect().height');
