@@ -42,6 +42,9 @@ const E2E_ISOLATED = testFilesReaching(
 export default defineConfig({
   test: {
     globalSetup: ['tests/support/global-setup.ts'],
+    // Each test file's fetch opens a fresh connection a request, so none meets a socket its
+    // server closed while the process was busy (tests/support/fresh-connections.ts).
+    setupFiles: ['tests/support/fresh-connections.ts'],
     // Integration tests share one private redis-server; each file uses its own key prefix.
     pool: 'forks',
     // Bounds for a test or hook that hangs, not measures: on a loaded 2-core machine a gateway's
