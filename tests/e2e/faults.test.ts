@@ -89,7 +89,7 @@ describe('a province that is down', () => {
         const j = await queue('sc').getJob(caseId);
         return (await j?.isFailed()) ? j : undefined;
       },
-      { timeoutMs: 10_000, what: 'the job failed' },
+      { what: 'the job failed' },
     );
     expect(job.attemptsMade).toBe(ATTEMPTS);
     const failed = await readCase(sys, caseId);
@@ -141,7 +141,6 @@ describe('a province that is down', () => {
     try {
       const gzCase = await submitFor(sys, 'gz');
       await waitFor(async () => ((await queue('gz').getJob(gzCase))?.attemptsMade ?? 0) >= 1, {
-        timeoutMs: 10_000,
         what: 'the gz delivery to fail once',
       });
       const ynCase = await submitFor(sys, 'yn');
@@ -195,7 +194,6 @@ describe('a replay racing the failing attempt', () => {
     );
     try {
       await waitFor(async () => (await deadLetters(sys)).some((d) => d.caseId === caseId), {
-        timeoutMs: 10_000,
         what: 'the dead letter',
       });
       expect((await replay(caseId)).status).toBe(200);
@@ -226,7 +224,7 @@ describe('a permanent refusal', () => {
         const j = await queue('gx').getJob(caseId);
         return (await j?.isFailed()) ? j : undefined;
       },
-      { timeoutMs: 10_000, what: 'the job failed' },
+      { what: 'the job failed' },
     );
     expect(job.attemptsMade).toBe(1);
     expect((await deadLetters(sys)).find((d) => d.caseId === caseId)?.reason).toMatch(/^refused/);
@@ -243,7 +241,6 @@ describe('the circuit breaker', () => {
     const caseId = await submitFor(sys, 'cq');
 
     await waitFor(() => runner.breaker.state === 'open', {
-      timeoutMs: 10_000,
       intervalMs: 5,
       what: 'the breaker to open',
     });
@@ -252,7 +249,6 @@ describe('the circuit breaker', () => {
     await waitFor(
       async () => (await queue('cq').getJob(caseId))?.attemptsMade === BREAKER_THRESHOLD,
       {
-        timeoutMs: 5000,
         intervalMs: 5,
         what: `${BREAKER_THRESHOLD} failed attempts`,
       },

@@ -110,7 +110,7 @@ describe('a case from submission to CLOSED through its province sandbox', () => 
         .get(adapter)!
         .events()
         .filter((e) => e.caseId === caseId);
-    await waitFor(() => postedFor().length >= 4, { timeoutMs: 10_000, what: 'four event posts' });
+    await waitFor(() => postedFor().length >= 4, { what: 'four event posts' });
     const posted = postedFor();
     expect(posted.map((e) => [e.type, e.status])).toEqual([
       ['accepted', 200],
@@ -140,7 +140,7 @@ describe('a case from submission to CLOSED through its province sandbox', () => 
         .get('xz')!
         .events()
         .filter((e) => e.caseId === caseId);
-    await waitFor(() => postedFor().length >= 4, { timeoutMs: 10_000, what: 'four event posts' });
+    await waitFor(() => postedFor().length >= 4, { what: 'four event posts' });
     expect(postedFor()).toHaveLength(4);
   });
 });

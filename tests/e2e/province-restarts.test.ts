@@ -46,7 +46,6 @@ describe('a sandbox restarted mid-progression', () => {
   it('resumes from its journal: no second provincial case, the remaining events, the case closes', async () => {
     const caseId = await submitFor(sys, 'gz');
     await waitFor(() => posted('gz', caseId).length >= 1, {
-      timeoutMs: 10_000,
       what: 'gz to post its first event',
     });
     const before = sandbox('gz')
@@ -63,7 +62,7 @@ describe('a sandbox restarted mid-progression', () => {
     // settles a post once the gateway's answer arrives, just after the gateway has applied it.
     await waitFor(
       () => restarted.events().filter((e) => e.caseId === caseId && e.status === 200).length >= 2,
-      { timeoutMs: 5000, what: 'the restarted sandbox to settle its posts' },
+      { what: 'the restarted sandbox to settle its posts' },
     );
     expect(statuses(closed).slice(4)).toEqual([
       'IN_PROGRESS',
@@ -87,7 +86,6 @@ describe('an event post that meets a gateway that is down', () => {
     // post its first event before the stop, once in a few loaded runs.
     await sys.gateway.stop();
     await waitFor(() => sandbox('cq').history(caseId).length >= 2, {
-      timeoutMs: 5000,
       what: 'cq to move the case on while the gateway is down',
     });
     await sys.restartGateway();

@@ -169,18 +169,17 @@ async function startsAndStops(started: ReturnType<typeof run>, sandboxDir: strin
     );
   expect(await answers()).toBe(true);
   writeFileSync(join(sandboxDir, 'faults.json'), '{ "yn": { "down": true } }');
-  await waitFor(async () => !(await answers()), { timeoutMs: 10_000, what: 'yn sandbox down' });
+  await waitFor(async () => !(await answers()), { what: 'yn sandbox down' });
   // The sandbox stops answering before start prints the line, which then passes through npm's
   // pipe: the line is waited for, not read at once.
   await started.printed(/sandbox faults: yn down=true/, 'the fault said');
   writeFileSync(join(sandboxDir, 'faults.json'), '{ "yn": { "errorRate": 2 } }');
   await waitFor(async () => started.output().includes('ignored: yn: errorRate is a number'), {
-    timeoutMs: 10_000,
     what: 'a bad knob refused',
   });
   expect(await answers()).toBe(false);
   writeFileSync(join(sandboxDir, 'faults.json'), '{}');
-  await waitFor(answers, { timeoutMs: 10_000, what: 'yn sandbox back' });
+  await waitFor(answers, { what: 'yn sandbox back' });
   await started.printed(/sandbox faults: yn back to normal/, 'the recovery said');
 
   // Ctrl-C in a terminal: SIGINT to the whole group, npm and node alike, and npm passes its own on

@@ -108,7 +108,6 @@ describe('the 师宗县 tax core through the yn sandbox', () => {
     });
     expect(view.result).toBeNull();
     await waitFor(() => postedSteps(caseId).length === 2, {
-      timeoutMs: 10_000,
       what: 'the two posts of a correction',
     });
     expect(postedSteps(caseId)).toEqual(['accepted 200', 'correction-required 200']);

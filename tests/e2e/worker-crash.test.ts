@@ -111,7 +111,6 @@ describe('a worker process killed mid-delivery', () => {
     const caseId = await submitFor(sys, 'yn');
     // The child has taken the job and its whole request is at the province, awaiting an answer.
     await waitFor(() => tap.sent().includes(caseId) && tap.sent().includes('</PACKAGE>'), {
-      timeoutMs: 10_000,
       what: 'the child to send the case to yn',
     });
     expect(await (await queue.getJob(caseId))!.getState()).toBe('active');
@@ -129,7 +128,6 @@ describe('a worker process killed mid-delivery', () => {
     // Both deliveries reached the province (the killed one is answered into the void), which
     // kept one case under our case id.
     await waitFor(() => yn.received()[0]?.deliveries === 2, {
-      timeoutMs: 10_000,
       what: 'the killed delivery to be processed by the province too',
     });
     const held = yn.received();

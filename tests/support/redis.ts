@@ -99,6 +99,8 @@ export function plainRedis(url = testRedisUrl()): Redis {
  * Polls until check() is truthy or the deadline passes; never a fixed sleep. The default deadline
  * is a bound on a hang, not a measure: 15 s, where 5 s was within reach of a loaded 2-core
  * machine (a load of 15 while the suite's files ran beside other work; a gateway's start once 27 s).
+ * Give a deadline of your own only to raise it (a batch, a sweep): the end-to-end tests' own 5 and
+ * 10 s deadlines for a child's posts, a job's failure or a sandbox's restart were such measures.
  */
 export async function waitFor<T>(
   check: () => Promise<T> | T,
