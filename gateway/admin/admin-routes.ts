@@ -8,6 +8,7 @@ import { pageLimit } from '../http/cursor.ts';
 import type { RoutingContext } from '../routing/route-decision.ts';
 import { GatewayError } from '../shared/errors.ts';
 import { BULK_REPLAY_BODY, DEAD_LETTER_QUERY } from './dead-letter-bodies.ts';
+import { bulkReplayAnswer } from './bulk-replay-answer.ts';
 import { replayDeadLettersInBulk } from './dead-letter-bulk-replay.ts';
 import {
   deadLetterCursor,
@@ -136,22 +137,7 @@ export const ADMIN_ROUTES = [
         '`remaining` is 0. Kind `refused` is 422 GW_BULK_REPLAY_REFUSED at /kind: the province ' +
         'would refuse the same cases again; replay those one by one after checking.',
       responses: {
-        '200': jsonResponse('The batch.', {
-          type: 'object',
-          properties: {
-            replayed: { type: 'array', items: { type: 'string' } },
-            skipped: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: { caseId: { type: 'string' }, code: { type: 'string' } },
-                required: ['caseId', 'code'],
-              },
-            },
-            remaining: { type: 'integer', minimum: 0 },
-          },
-          required: ['replayed', 'skipped', 'remaining'],
-        }),
+        '200': jsonResponse('The batch.', bulkReplayAnswer('caseId')),
       },
     },
     handler: async ({ deps, client, body, requestId, log }) => {

@@ -6,6 +6,7 @@ import { routesFor } from '../http/api-route.ts';
 import { MAX_PAGE, PAGE_QUERY_PROPERTIES, pageLimit } from '../http/cursor.ts';
 import type { RequestContract } from '../http/request-contract.ts';
 import { jsonResponse } from '../openapi/shared-components.ts';
+import { bulkReplayAnswer } from './bulk-replay-answer.ts';
 import {
   replayFailedCallbackAudited,
   replayFailedCallbacksInBulk,
@@ -169,23 +170,10 @@ export const FAILED_CALLBACK_ROUTES = [
         'replayed by someone else meanwhile is listed in `skipped` with its code. Call again with ' +
         'the answer’s `failedBefore` until `remaining` is 0.',
       responses: {
-        '200': jsonResponse('The batch.', {
-          type: 'object',
-          properties: {
-            replayed: { type: 'array', items: { type: 'string' } },
-            skipped: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: { id: { type: 'string' }, code: { type: 'string' } },
-                required: ['id', 'code'],
-              },
-            },
-            remaining: { type: 'integer', minimum: 0 },
-            failedBefore: { type: 'string', format: 'date-time' },
-          },
-          required: ['replayed', 'skipped', 'remaining', 'failedBefore'],
-        }),
+        '200': jsonResponse(
+          'The batch.',
+          bulkReplayAnswer('id', { failedBefore: { type: 'string', format: 'date-time' } }),
+        ),
       },
     },
     handler: async ({ deps, client, body, requestId }) => ({
