@@ -11,7 +11,13 @@ import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { launchBrowser, PHONE, DESKTOP, type TestBrowser } from './support/browser.ts';
 import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
-import { focusedId, inViewport, scrolledSideways, smallTargets } from './support/page-measures.ts';
+import {
+  focusArrives,
+  focusedId,
+  inViewport,
+  scrolledSideways,
+  smallTargets,
+} from './support/page-measures.ts';
 import { allStarted } from '../support/settled.ts';
 
 let author: TestBrowser;
@@ -138,7 +144,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     expect(await inViewport(page, '#draft-validation h2')).toBe(true);
     // The keyboard's place is the answer too, and 提交审核 just before it: before, the keyboard
     // started again at the page's top, Submit some thirty Tab stops away past the navigation.
-    expect(await focusedId(page)).toBe('draft-validation');
+    expect(await focusArrives(page, 'draft-validation')).toBe(true);
     await page.keyboard.press('Shift+Tab');
     expect(await focusedId(page)).toBe('draft-submit');
     await page.keyboard.press('Enter');
@@ -193,7 +199,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     );
     expect(await page.locator('#approve-form #draft-diff').innerText()).toContain('"remark"');
     expect(await page.getAttribute('#approve-confirm', 'aria-describedby')).toBe('approve-summary');
-    expect(await focusedId(page)).toBe('approve-summary');
+    expect(await focusArrives(page, 'approve-summary')).toBe(true);
     for (const size of [PHONE, DESKTOP]) {
       await page.setViewportSize(size);
       expect(await scrolledSideways(page), `${size.width}`).toEqual([]);
@@ -216,6 +222,7 @@ describe('catalogue pages and a four-eyes publish in two browsers', () => {
     expect(await servedVersion()).toBe(1);
     await page.click('#draft-approve');
     await page.waitForURL(`${draftUrl}/approve`);
+    expect(await focusArrives(page, 'approve-summary')).toBe(true);
     await page.keyboard.press('Tab');
     expect(await focusedId(page)).toBe('approve-confirm');
     await page.keyboard.press('Enter');

@@ -18,7 +18,7 @@ import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { testClock } from '../support/test-clock.ts';
 import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
-import { focusedId } from './support/page-measures.ts';
+import { focusArrives } from './support/page-measures.ts';
 import { DESKTOP, launchBrowser, PHONE, TABLET, type TestBrowser } from './support/browser.ts';
 
 const clock = testClock(new Date().toISOString());
@@ -133,7 +133,7 @@ describe('the operator console at desktop width', () => {
     await browser.shot('console-06-replay-confirm');
     await page.click('#replay-confirm');
     await page.locator('#replayed').waitFor();
-    expect(await focusedId(page)).toBe('replayed');
+    expect(await focusArrives(page, 'replayed')).toBe(true);
     await page.keyboard.press('Tab');
     expect(await page.evaluate<string>('document.activeElement.getAttribute("href")')).toBe(
       `/console/cases/${deadCaseId}`,

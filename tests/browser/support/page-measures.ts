@@ -116,6 +116,23 @@ export function focusedId(page: Page): Promise<string | null> {
   );
 }
 
+/**
+ * Waits until the element with `id` has the focus, and says so (false after 15 s). For a page that
+ * focuses with `autofocus`: the browser applies it when it next renders, which under load can come
+ * after the load event a navigation waits for, so a Tab pressed at once started from the page's
+ * top (the skip link) in one CI run.
+ */
+export async function focusArrives(page: Page, id: string): Promise<boolean> {
+  return page
+    .waitForFunction(`document.activeElement?.id === ${JSON.stringify(id)}`, null, {
+      timeout: 15_000,
+    })
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
 export interface BoxLook {
   readonly outline: string;
   readonly outlineWidth: number;
