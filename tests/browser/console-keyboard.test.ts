@@ -11,6 +11,7 @@ import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { testClock } from '../support/test-clock.ts';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import { focusArrives } from './support/page-measures.ts';
 
 const clock = testClock(new Date().toISOString());
 let browser: TestBrowser;
@@ -41,11 +42,6 @@ const focusedId = (page: Page) => page.evaluate<string>("document.activeElement?
 /** Whether the focused element matches a CSS selector. */
 const focusMatches = (page: Page, selector: string) =>
   page.evaluate<boolean>(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`);
-
-/** Autofocus happens at the first rendering after load: wait for it, never a fixed time. */
-async function waitForFocusOn(page: Page, id: string): Promise<void> {
-  await page.waitForFunction(`document.activeElement?.id === ${JSON.stringify(id)}`);
-}
 
 /** Presses Tab until `selector` has focus (keyboard focus, so :focus-visible applies). */
 async function tabTo(page: Page, selector: string): Promise<number> {
@@ -97,7 +93,7 @@ describe('signing in by keyboard', () => {
     const { page } = browser;
     await page.setViewportSize(DESKTOP);
     await page.goto(`${gw.url}/console/sign-in`);
-    await waitForFocusOn(page, 'operator');
+    expect(await focusArrives(page, 'operator')).toBe(true);
     await page.keyboard.type('operator-dev');
     await page.keyboard.press('Tab');
     await page.keyboard.type(DEV_PASSWORDS['operator-dev']!);
@@ -111,7 +107,7 @@ describe('signing in by keyboard', () => {
     const { page } = browser;
     await signIn(page, 'operator-dev', 'wrong-password-1');
     await page.locator('#sign-in-message').waitFor();
-    await waitForFocusOn(page, 'password');
+    expect(await focusArrives(page, 'password')).toBe(true);
     expect(await page.locator('#operator').inputValue()).toBe('operator-dev');
     expect(await page.locator('#password').getAttribute('aria-describedby')).toBe(
       'sign-in-message',
@@ -197,7 +193,7 @@ describe('an expired session', () => {
     await page.reload();
     await page.waitForURL(/\/console\/sign-in\?next=%2Fconsole%2Fboard&expired=1$/);
     expect(await page.locator('#sign-in-message').innerText()).toContain('会话已超时');
-    await waitForFocusOn(page, 'operator');
+    expect(await focusArrives(page, 'operator')).toBe(true);
     await browser.shot('console-keys-04-expired-second-request');
     // Signing in again goes back to the page and starts a fresh session.
     await page.fill('#operator', 'operator-dev');
