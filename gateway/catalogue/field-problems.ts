@@ -7,7 +7,7 @@
 import type { ErrorObject } from 'ajv';
 import localizeModule from 'ajv-i18n';
 import type { FieldProblem } from '../shared/errors.ts';
-import { escapeToken } from '../shared/json-pointer.ts';
+import { escapeToken, parsePointer } from '../shared/json-pointer.ts';
 import { IDENTIFIER_KEYWORDS } from './create-ajv.ts';
 import { patternWords } from './pattern-words.ts';
 
@@ -49,13 +49,41 @@ interface Folded {
 // and would hide that message in the envelope stage (validate-submission.ts).
 const FORM_KEYWORDS = new Set(['maxLength', 'minLength', 'pattern']);
 
+/** The value at an ajv instancePath (an unescaped-on-read JSON pointer) in `data`. */
+function valueAt(data: unknown, instancePath: string): unknown {
+  let node = data;
+  for (const token of parsePointer(instancePath) ?? []) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, token)) return undefined;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return node;
+}
+
+// A string longer than its maxLength also fails a pattern that bounds its length too
+// (`^[0-9]{1,20}$`, SW-005's taxVoucherNo): one fault told twice (found by a client written
+// from README.md alone). The pattern's error goes when the value cut to maxLength matches it, so
+// the length is all there is to fix; a pattern the characters fail as well is still told.
+function onlyTooLong(error: ErrorObject, errors: readonly ErrorObject[], data: unknown): boolean {
+  if (error.keyword !== 'pattern' || data === undefined) return false;
+  const tooLong = errors.find(
+    (e) => e.keyword === 'maxLength' && e.instancePath === error.instancePath,
+  );
+  const limit = (tooLong?.params as { limit?: unknown } | undefined)?.limit;
+  const value = valueAt(data, error.instancePath);
+  const pattern = stringParam(error, 'pattern');
+  if (typeof limit !== 'number' || typeof value !== 'string' || pattern === undefined) return false;
+  // ajv counts code points and compiles patterns with the `u` flag.
+  return new RegExp(pattern, 'u').test([...value].slice(0, limit).join(''));
+}
+
 /**
  * `if` reports "must match then schema" next to the specific errors of the branch: drop it when
  * they are there. An `anyOf` whose branches only miss required properties is said
  * once, as "one of a, b" (e.g. a material needs sha256 or sm3, schemas/defs.schema.json).
- * Form errors on a field whose identifier check failed are dropped.
+ * Form errors on a field whose identifier check failed are dropped, and a pattern error that is
+ * only its field's length again.
  */
-function foldWrappers(errors: readonly ErrorObject[]): Folded[] {
+function foldWrappers(errors: readonly ErrorObject[], data: unknown): Folded[] {
   const alternatives = new Map<ErrorObject, string[]>();
   const folded = new Set<ErrorObject>();
   for (const error of errors) {
@@ -78,6 +106,7 @@ function foldWrappers(errors: readonly ErrorObject[]): Folded[] {
   for (const error of errors) {
     if (folded.has(error)) continue;
     if (FORM_KEYWORDS.has(error.keyword) && identifierPaths.has(error.instancePath)) continue;
+    if (onlyTooLong(error, errors, data)) continue;
     // A failed then/else always reports its own errors at or under the `if`'s location.
     const detailed = errors.some((e) => e !== error && isWithin(e, error.instancePath));
     if (error.keyword === 'if' && detailed) continue;
@@ -124,16 +153,18 @@ function describe(error: ErrorObject, oneOf?: string[]): { message: string; mess
 
 /**
  * FieldProblems for ajv errors, pointers prefixed with `base` (e.g. '/payload' for an item schema
- * that validated the envelope's payload). Identical problems are reported once.
+ * that validated the envelope's payload). Identical problems are reported once. `data`, the value
+ * validated, lets a too-long string be told once (onlyTooLong); it is read, never reported.
  */
 export function toFieldProblems(
   errors: readonly ErrorObject[] | null | undefined,
   base = '',
+  data?: unknown,
 ): FieldProblem[] {
   if (!errors?.length) return [];
   const seen = new Set<string>();
   const problems: FieldProblem[] = [];
-  for (const { error, oneOf } of foldWrappers(errors)) {
+  for (const { error, oneOf } of foldWrappers(errors, data)) {
     const path = `${base}${fieldPointer(error)}`;
     const problem = { path, ...describe(error, oneOf), keyword: error.keyword };
     const key = `${problem.path}\u0000${problem.keyword}\u0000${problem.message}`;

@@ -87,7 +87,7 @@ export function compileResultSchema(
 export function resultProblems(validate: ValidateFunction, result: unknown): FieldProblem[] {
   return validate(result)
     ? []
-    : toFieldProblems(withoutOtherBranch(validate.errors ?? [], validate.schema));
+    : toFieldProblems(withoutOtherBranch(validate.errors ?? [], validate.schema), '', result);
 }
 
 const BRANCH = /^#\/(then|else)\//;

@@ -126,7 +126,10 @@ function payloadProblems(
   context: RuleContext,
 ): { failed: 'schema' | 'rules'; problems: FieldProblem[] } {
   if (!compiled.validate(envelope.payload))
-    return { failed: 'schema', problems: toFieldProblems(compiled.validate.errors, '/payload') };
+    return {
+      failed: 'schema',
+      problems: toFieldProblems(compiled.validate.errors, '/payload', envelope.payload),
+    };
   return { failed: 'rules', problems: runRules(compiled.rules, envelope, context) };
 }
 
@@ -157,7 +160,7 @@ export function validateSubmission(
 ): ValidSubmission {
   const check = validators.envelope;
   if (!check(body)) {
-    const problems = toFieldProblems(check.errors);
+    const problems = toFieldProblems(check.errors, '', body);
     const shape = problems.filter((p) => !IDENTIFIER_KEYWORDS.has(p.keyword ?? ''));
     if (shape.length > 0 || problems.length === 0)
       throw new SubmissionRejectedError('envelope', 'GW_VALIDATION_FAILED', shape);

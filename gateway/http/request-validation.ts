@@ -26,7 +26,7 @@ export function requestChecks(ajv: Ajv2020 = createRequestAjv()) {
       return (req) => {
         const body = bodyOf(req);
         if (validate(body)) return body;
-        const errors = toFieldProblems(validate.errors);
+        const errors = toFieldProblems(validate.errors, '', body);
         throw new GatewayError('GW_VALIDATION_FAILED', {
           detail: `The body does not match the ${contract.component} schema (OpenAPI components/schemas/${contract.component}): ${problemCount(errors.length)}, each in errors`,
           errors,
@@ -37,7 +37,7 @@ export function requestChecks(ajv: Ajv2020 = createRequestAjv()) {
       const query = presentParameters(req.query);
       if (validate(query)) return query;
       throw new GatewayError('GW_INVALID_PARAMETER', {
-        errors: toFieldProblems(validate.errors, '/query'),
+        errors: toFieldProblems(validate.errors, '/query', query),
       });
     };
   };

@@ -224,6 +224,60 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
     ]);
   });
 
+  // A second client written from the README alone met the bare regular expression for every other
+  // shared pattern: a province's provinceCaseNo, a portal's relatedCaseId.
+  it("words an event's provinceCaseNo with a space as the characters it may hold", async () => {
+    const caseId = (await submit(validExample('SW-005'))).body.caseId;
+    const res = await gw
+      .client('province-yn')
+      .request<Problem>('POST', `/v1/cases/${caseId}/events`, {
+        json: { type: 'accepted', at: new Date().toISOString(), provinceCaseNo: 'YN 2026/01' },
+      });
+    expect(res.body.errors).toEqual([
+      {
+        path: '/provinceCaseNo',
+        keyword: 'pattern',
+        message:
+          'must be 1 to 64 characters, each a digit 0–9, an upper-case letter A–Z, a lower-case letter a–z, "_" or "-" (pattern "^[0-9A-Za-z_-]{1,64}$")',
+        messageZh: '应当匹配模式 "^[0-9A-Za-z_-]{1,64}$"',
+      },
+    ]);
+  });
+
+  it("words a submission's relatedCaseId that is no case id as what a case id is", async () => {
+    const res = await submit({ ...validExample('SW-005'), relatedCaseId: 'order-4711' });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        path: '/relatedCaseId',
+        message: expect.stringMatching(
+          /^must be a case id as the gateway gave it: 26 digits and upper-case letters other than I, L, O and U \(pattern/,
+        ) as unknown,
+      }),
+    ]);
+  });
+
+  it("tells a decided result's taxVoucherNo one digit too long once, as too long", async () => {
+    const caseId = (await submit(validExample('SW-005'))).body.caseId;
+    const res = await gw
+      .client('province-yn')
+      .request<Problem>('POST', `/v1/cases/${caseId}/events`, {
+        json: {
+          type: 'decided',
+          at: new Date().toISOString(),
+          result: { ...paidResult(), taxVoucherNo: '1'.repeat(21) },
+        },
+      });
+    expect(res.body.code).toBe('GW_RESULT_INVALID');
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ path: '/result/taxVoucherNo', keyword: 'maxLength' }),
+    ]);
+  });
+
+  it('still tells a too-long value whose characters the pattern refuses as well twice', async () => {
+    const res = await submit({ ...validExample('SW-005'), itemCode: '税务税务税务税' });
+    expect(res.body.errors?.map((e) => e.keyword)).toEqual(['maxLength', 'pattern']);
+  });
+
   it("names the refused query parameters and what each must be in a 400's detail, not the title again", async () => {
     const res = await gw
       .client('province-yn')

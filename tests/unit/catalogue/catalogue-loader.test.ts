@@ -65,7 +65,7 @@ describe('loadCatalogue', () => {
       { ...good, extra: true },
     ]);
     const expected = [
-      /^\/items\/0\/code: must match pattern/,
+      /^\/items\/0\/code: must be an item code: two upper-case letters, "-" and three digits \("SW-005"\) \(pattern/,
       /^\/items\/1\/code: GA-001 does not start with SW-/,
       /^\/items\/2\/department: must be one of/,
       /^\/items\/3\/subject: must be one of/,

@@ -36,10 +36,9 @@ describe('the SW-005 result schema', () => {
     expect(problemsOf(failed)).toEqual([]);
   });
 
-  it('refuses an electronic tax voucher number (dzsphm) of 21 digits, at its field', () => {
+  it('refuses an electronic tax voucher number (dzsphm) of 21 digits, at its field, once: too long', () => {
     expect(problemsOf({ ...paid, taxVoucherNo: '1'.repeat(21) })).toEqual([
       ['/taxVoucherNo', 'maxLength'],
-      ['/taxVoucherNo', 'pattern'],
     ]);
   });
 
@@ -119,7 +118,9 @@ describe('createSchemaRegistry refuses a bad result schema', () => {
 
   it('names an example the result schema itself refuses', () => {
     expect(refusal((r) => (node(r, 'examples', 0).taxVoucherNo = 'not-digits'))).toEqual([
-      expect.stringMatching(/\/resultSchema\/examples\/0\/taxVoucherNo: must match pattern/),
+      expect.stringMatching(
+        /\/resultSchema\/examples\/0\/taxVoucherNo: must be 1 to 20 digits 0–9 \(pattern/,
+      ),
     ]);
   });
 
