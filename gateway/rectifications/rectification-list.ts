@@ -31,28 +31,42 @@ export async function listRectifications(
   return { status: 200, body: await rectificationPage(deps, client, query) };
 }
 
-/** One page of the rectifications `client` may see. */
+/**
+ * One page of the rectifications `client` may see. A portal's index holds every status, so its
+ * `status` filter applies to what is read: the index is read on until the page has `limit`
+ * matches or ends. Before, one read of `limit` ids was filtered, and a portal asking for
+ * `status=CLOSED` got an empty page with a cursor — where a client stops — while closed ones
+ * followed (found by a client written from README.md alone).
+ */
 export async function rectificationPage(
   deps: RectificationListDeps,
   client: Client,
   query: RectificationQuery,
 ) {
-  const after = decodeCursor(query.cursor, ULID);
+  let after = decodeCursor(query.cursor, ULID);
   const limit = pageLimit(query.limit);
   const provinces = client.kind === 'province' ? [client.province ?? ''] : deps.provinces;
-  // A portal's own index holds every status: the status filter then applies to what it reads.
   const index = client.kind === 'portal' ? { clientId: client.id } : { status: query.status };
-  const pages = await Promise.all(
-    provinces.map((p) => deps.rectifications.page(p, index, after, limit)),
-  );
-  const merged = pages.flat().sort((a, b) => (ulidOf(a) < ulidOf(b) ? -1 : 1));
-  const ids = merged.slice(0, limit);
-  const more = merged.length > limit || pages.some((page) => page.length === limit);
-  const records = await Promise.all(ids.map((id) => deps.rectifications.get(id)));
-  const items = records
-    .filter((r): r is NonNullable<typeof r> => r !== undefined)
-    .filter((r: Rectification) => !query.status || r.status === query.status)
-    .map((r) => rectificationSummary(r, client));
-  const last = ids.at(-1);
-  return { items, nextCursor: more && last ? encodeCursor(ulidOf(last)) : null };
+  const items: ReturnType<typeof rectificationSummary>[] = [];
+  let more = true;
+  while (more && items.length < limit) {
+    const wanted = limit - items.length;
+    const pages = await Promise.all(
+      provinces.map((p) => deps.rectifications.page(p, index, after, wanted)),
+    );
+    const merged = pages.flat().sort((a, b) => (ulidOf(a) < ulidOf(b) ? -1 : 1));
+    const ids = merged.slice(0, wanted);
+    more = merged.length > wanted || pages.some((page) => page.length === wanted);
+    const records = await Promise.all(ids.map((id) => deps.rectifications.get(id)));
+    items.push(
+      ...records
+        .filter((r): r is NonNullable<typeof r> => r !== undefined)
+        .filter((r: Rectification) => !query.status || r.status === query.status)
+        .map((r) => rectificationSummary(r, client)),
+    );
+    const last = ids.at(-1);
+    if (last === undefined) more = false;
+    else after = ulidOf(last);
+  }
+  return { items, nextCursor: more && after !== undefined ? encodeCursor(after) : null };
 }

@@ -276,4 +276,31 @@ describe('who sees a rectification', () => {
     const portalOpen = await list('portal-sc', '?status=OPEN&limit=200');
     expect(new Set(portalOpen.items.map((r) => r.status))).toEqual(new Set(['OPEN']));
   });
+
+  // A portal's index holds every status, so its status filter applied to one read of `limit` ids:
+  // `status=CLOSED&limit=1` answered an empty page with a cursor wherever an open one came next,
+  // and a client that stops at an empty page missed the closed ones after it (found by a client
+  // written from README.md alone). A page now holds `limit` matches unless it is the last.
+  it('fills a portal’s page filtered by status from the rectifications after it', async () => {
+    const list = (query: string) =>
+      gw
+        .client('portal-sc')
+        .request<{
+          items: { rectificationId: string; status: string }[];
+          nextCursor: string | null;
+        }>('GET', `/v1/rectifications${query}`)
+        .then((r) => r.body);
+    await badRating(); // an OPEN one after every CLOSED one
+    const closed = (await list('?status=CLOSED&limit=200')).items.map((r) => r.rectificationId);
+    expect(closed.length).toBeGreaterThan(0);
+    const walked: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = await list(`?status=CLOSED&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      if (page.nextCursor !== null) expect(page.items).toHaveLength(1);
+      walked.push(...page.items.map((r) => r.rectificationId));
+      cursor = page.nextCursor;
+    }
+    expect(walked).toEqual(closed);
+  });
 });
