@@ -28,12 +28,14 @@ export interface AuthSettings {
 }
 
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
+// Spelled as the README's header table spells them, for the detail of a request that lacks one
+// (it said `x-gw-nonce`, node's lower case, beside every other detail's X-Gw-Nonce).
 const REQUIRED = [
-  'x-gw-client',
-  'x-gw-timestamp',
-  'x-gw-nonce',
-  'x-gw-signature-method',
-  'x-gw-signature',
+  'X-Gw-Client',
+  'X-Gw-Timestamp',
+  'X-Gw-Nonce',
+  'X-Gw-Signature-Method',
+  'X-Gw-Signature',
 ];
 
 // The detail of a signature that does not match (gateway/README.md#when-the-signature-does-not-match).
@@ -83,7 +85,7 @@ export function authenticate(
   const now = settings.now ?? (() => Date.now() / 1000);
   return (req, res, next) => {
     const raw = req as RawBodyRequest;
-    const missing = REQUIRED.filter((h) => !header(raw, h));
+    const missing = REQUIRED.filter((h) => !header(raw, h.toLowerCase()));
     if (missing.length > 0) {
       throw new GatewayError('GW_AUTH_MISSING', {
         detail: `Missing headers: ${missing.join(', ')}`,

@@ -154,6 +154,14 @@ describe('request signing', () => {
       status: 401,
       body: { code: 'GW_AUTH_MISSING' },
     });
+    // Named as the README's header table names them, not in node's lower case.
+    const { 'X-Gw-Nonce': _, ...noNonce } = signRequest(creds(), {
+      method: 'GET',
+      url: '/v1/divisions/530323',
+    });
+    expect((await send('/v1/divisions/530323', noNonce)).body.detail).toBe(
+      'Missing headers: X-Gw-Nonce',
+    );
     const headers = signRequest(creds(), {
       method: 'GET',
       url: '/v1/divisions/530323',
