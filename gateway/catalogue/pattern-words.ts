@@ -58,6 +58,11 @@ const PATTERNS: ReadonlyMap<string, string> = new Map([
   ],
   ['^[0-9a-f]{64}$', 'a digest as 64 lower-case hex digits'],
   ['^[a-z]+/[a-z0-9.+-]+$', 'a media type in lower case, type/subtype ("application/pdf")'],
+  // an item pattern several items use: a floor area (GJ-002, GJ-011, SJ-012)
+  [
+    '^(0|[1-9][0-9]{0,6})(\\.[0-9]{1,2})?$',
+    'a number as a string, at most 7 digits before the point and at most 2 after ("96.42", "120")',
+  ],
   // schemas/envelope.schema.json
   ['^[A-Z]{2}-[0-9]{3}$', 'an item code: two upper-case letters, "-" and three digits ("SW-005")'],
   [

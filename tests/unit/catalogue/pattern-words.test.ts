@@ -64,12 +64,16 @@ describe('pattern words', () => {
     ],
     ['^[0-9]{6,20}$', 'must be 6 to 20 digits 0–9'],
     ['^[0-9]{12}$', 'must be exactly 12 digits 0–9'],
+    [
+      '^(0|[1-9][0-9]{0,6})(\\.[0-9]{1,2})?$',
+      'must be a number as a string, at most 7 digits before the point and at most 2 after ("96.42", "120")',
+    ],
     ['^[\\u4e00-\\u9fa5]{1,20}$', 'must be 1 to 20 characters, each a Chinese character'],
     [
       '^[A-Za-z0-9]{8,30}$',
       'must be 8 to 30 characters, each an upper-case letter A–Z, a lower-case letter a–z or a digit 0–9',
     ],
-  ])('reads the one-class pattern %s into words', (pattern, words) => {
+  ])('words the item pattern %s', (pattern, words) => {
     expect(patternWords('pattern', { pattern })).toBe(`${words} (pattern "${pattern}")`);
   });
 
