@@ -31,6 +31,7 @@ interface Accepted {
 }
 interface Problem {
   code: string;
+  detail?: string;
   errors?: { path: string; message: string; messageZh: string }[];
 }
 
@@ -157,6 +158,19 @@ describe('submitting a case', () => {
     expect(res).toMatchObject({ status: 400, body: { code: 'GW_IDEMPOTENCY_KEY_REQUIRED' } });
     const short = await gw.client('portal-sc').submitCase<Problem>(validExample('SW-005'), 'short');
     expect(short.status).toBe(400);
+    // The detail says which rule the key broke (a client written from the README alone could not
+    // tell a missing key from a short one or one with a space).
+    const rule = 'Idempotency-Key must be 8–128 visible ASCII characters (no space)';
+    expect(res.body.detail).toBe(
+      `${rule}: the request has none; send your order number, the same on every try`,
+    );
+    expect(short.body.detail).toBe(`${rule}: this one has 5`);
+    const spaced = await gw
+      .client('portal-sc')
+      .submitCase<Problem>(validExample('SW-005'), 'order 2026 0001');
+    expect(spaced.body.detail).toBe(
+      `${rule}: this one holds a space, a control character or a character outside ASCII`,
+    );
   });
 
   it('refuses a credit code with a wrong check character with 422 pointing at it', async () => {
