@@ -84,6 +84,7 @@ export function createPortalApp(deps: PortalDeps): Express {
   const feed = new CaseFeed(gateway);
   const fairness = new SessionFairness({
     streams: config.sessionStreams,
+    streamOpeningsPerMinute: config.sessionStreamOpeningsPerMinute,
     writesPerMinute: config.sessionWritesPerMinute,
   });
   const assets = new VersionedAssets(deps.assetsDir ?? projectPath('portal', 'assets'), '/assets');

@@ -55,6 +55,11 @@ export interface PortalConfig {
    * answered 429 PORTAL_SESSION_BUSY, so no one login uses up the portal's gateway budget.
    */
   readonly sessionStreams: number;
+  /**
+   * Live case streams one logged-in enterprise may open a minute (the same): each opening reads
+   * the case from the gateway, however soon the stream is closed again.
+   */
+  readonly sessionStreamOpeningsPerMinute: number;
   /** Payments, ratings and re-ratings one logged-in enterprise may send a minute (the same). */
   readonly sessionWritesPerMinute: number;
   /**
@@ -92,10 +97,14 @@ const CASE_RETENTION_DAYS = 365;
 /**
  * PORTAL_SESSION_STREAMS: a browser holds at most 6 connections to one origin over HTTP/1.1, so
  * one clerk's case tabs cannot hold more than 6 streams; 10 leaves room for a second computer of
- * the same enterprise. PORTAL_SESSION_WRITES_PER_MINUTE: each payment, rating or re-rating is a
+ * the same enterprise. PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE: a case page opens its stream once,
+ * twice when it was refused (it asks why), and again after a dropped connection or a gateway that
+ * could not be read (at least a second later, gateway-backoff.ts); 60 a minute is a case page
+ * opened every second for a minute. PORTAL_SESSION_WRITES_PER_MINUTE: each payment, rating or re-rating is a
  * form filled by hand (a minute's work); 20 a minute is three every few seconds without a pause.
  */
 const SESSION_STREAMS = 10;
+const SESSION_STREAM_OPENINGS_PER_MINUTE = 60;
 const SESSION_WRITES_PER_MINUTE = 20;
 
 export class PortalConfigError extends Error {
@@ -181,9 +190,9 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
  * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
  * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
  * PORTAL_LOGIN_KEY (the same, .data/portal-login-key), PORTAL_CASE_RETENTION_DAYS (365) and
- * PORTAL_TRUST_PROXY (false), PORTAL_SESSION_STREAMS (10), PORTAL_SESSION_WRITES_PER_MINUTE (20),
- * PORTAL_DELIVERY_NOTICE_SECONDS (60) and PORTAL_DATA_LOSS_CHECK_MS
- * (2000).
+ * PORTAL_TRUST_PROXY (false), PORTAL_SESSION_STREAMS (10),
+ * PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE (60), PORTAL_SESSION_WRITES_PER_MINUTE (20),
+ * PORTAL_DELIVERY_NOTICE_SECONDS (60) and PORTAL_DATA_LOSS_CHECK_MS (2000).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const problems: string[] = [];
@@ -250,6 +259,12 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     'PORTAL_SESSION_STREAMS',
     problems,
   );
+  const sessionStreamOpeningsPerMinute = integer(
+    env.PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE,
+    SESSION_STREAM_OPENINGS_PER_MINUTE,
+    'PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE',
+    problems,
+  );
   const sessionWritesPerMinute = integer(
     env.PORTAL_SESSION_WRITES_PER_MINUTE,
     SESSION_WRITES_PER_MINUTE,
@@ -258,6 +273,8 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   );
   // 0 would refuse every stream or every press: a portal that cannot be used, not a bound.
   if (sessionStreams === 0) problems.push('PORTAL_SESSION_STREAMS must be 1–65535');
+  if (sessionStreamOpeningsPerMinute === 0)
+    problems.push('PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE must be 1–65535');
   if (sessionWritesPerMinute === 0)
     problems.push('PORTAL_SESSION_WRITES_PER_MINUTE must be 1–65535');
   const store = storeSettings(env, problems);
@@ -294,6 +311,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     deliveryNoticeSeconds,
     dataLossCheckMs,
     sessionStreams,
+    sessionStreamOpeningsPerMinute,
     sessionWritesPerMinute,
   });
 }

@@ -18,6 +18,7 @@ export function testPortalConfig(overrides: NodeJS.ProcessEnv = {}): PortalConfi
     // sweep of 1 400 requests), all as one login: each login's fair share (session-fairness.ts)
     // would answer them 429. Its own test, portal-session-fairness.test.ts, sets it low.
     PORTAL_SESSION_STREAMS: '65535',
+    PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE: '65535',
     PORTAL_SESSION_WRITES_PER_MINUTE: '65535',
     ...overrides,
   });

@@ -1,12 +1,14 @@
 // Each logged-in enterprise's fair share of the portal (portal/server/session-fairness.ts,
 // README.md#the-taxpayer-portal): the portal is one client of the gateway with one rate limit, so
-// one login may hold at most PORTAL_SESSION_STREAMS live case streams and send at most
-// PORTAL_SESSION_WRITES_PER_MINUTE payments, ratings and re-ratings a minute. Past either it is
+// one login may hold at most PORTAL_SESSION_STREAMS live case streams, open at most
+// PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE of them a minute, and send at most
+// PORTAL_SESSION_WRITES_PER_MINUTE payments, ratings and re-ratings a minute. Past any it is
 // answered 429 PORTAL_SESSION_BUSY with a Retry-After and a title that names this login, not the
 // platform; another enterprise is not touched by it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import {
+  SESSION_OPENINGS_TITLE,
   SESSION_STREAMS_TITLE,
   SESSION_WRITES_TITLE,
 } from '../../../portal/server/session-fairness.ts';
@@ -26,6 +28,7 @@ beforeEach(async () => {
     config: testPortalConfig({
       PORTAL_GATEWAY_URL: gw.url,
       PORTAL_SESSION_STREAMS: '2',
+      PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE: '4',
       PORTAL_SESSION_WRITES_PER_MINUTE: '3',
     }),
   });
@@ -92,6 +95,49 @@ describe('one login’s fair share of the portal', () => {
     );
     again!.abort();
     second.abort();
+  });
+
+  it('refuses a login that opens and closes its stream in a loop past PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE 429 PORTAL_SESSION_BUSY with a Retry-After within the minute, though it never holds two, and not another login’s', async () => {
+    const shudao = await viaPortal.session('shudao');
+    const xiaohong = await viaPortal.session('xiaohong');
+    const caseId = await aCase(shudao, `fair-openings-${Date.now()}`);
+    const theirs = await aCase(xiaohong, `fair-openings-x-${Date.now()}`);
+
+    /** Opens the stream, and closes it at once; the answer that was not a stream, if any. */
+    const openAndClose = async () => {
+      const s = await openStream(shudao, caseId);
+      if (s.res.status === 200) {
+        s.abort();
+        return undefined;
+      }
+      const body = (await s.res.json()) as { title: string };
+      return { status: s.res.status, retryAfter: s.res.headers.get('retry-after'), body };
+    };
+    // Four openings served, one stream at a time (a close is seen by the server a moment later:
+    // until then the bound of two open ones may answer, which is not an opening).
+    let served = 0;
+    const refusedForOpenings = await waitFor(
+      async () => {
+        const refused = await openAndClose();
+        if (!refused) served += 1;
+        return refused?.body.title === SESSION_OPENINGS_TITLE ? refused : undefined;
+      },
+      { what: 'an opening refused past the minute’s bound' },
+    );
+    expect(served).toBe(4);
+    expect(refusedForOpenings!.status).toBe(429);
+    const wait = Number(refusedForOpenings!.retryAfter);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(refusedForOpenings!.body).toMatchObject({
+      code: 'PORTAL_SESSION_BUSY',
+      retryAfterSeconds: wait,
+    });
+
+    // Another enterprise's openings are its own.
+    const other = await openStream(xiaohong, theirs);
+    expect(other.res.status).toBe(200);
+    other.abort();
   });
 
   it('refuses a login’s payments and ratings past PORTAL_SESSION_WRITES_PER_MINUTE 429 PORTAL_SESSION_BUSY with a Retry-After within the minute, and not another login’s', async () => {
