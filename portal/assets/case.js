@@ -421,10 +421,14 @@ function unreadable(why) {
 /**
  * The stream refused outright (its EventSource closed, not to be reopened by the browser): asks
  * once more with fetch to read why. Refused 429 PORTAL_SESSION_BUSY (this login holds too many
- * live pages, session-fairness.ts), the page says so — this login, not the platform — and follows
- * again after the Retry-After; a slot free by now is let go at once and followed.
+ * live pages, or opened them too often, session-fairness.ts), the page says so — this login, not
+ * the platform — shows the case as it is now, read once, and follows again after the Retry-After
+ * by itself; a slot free by now is let go at once and followed. Before, a page opened past the
+ * bound said 读取中… with nothing of the case until the feed came.
  */
 async function refused() {
+  live.classList.add('offline');
+  live.textContent = '○ 连接中断，正在重连';
   const stop = new AbortController();
   let res;
   try {
@@ -439,10 +443,17 @@ async function refused() {
   }
   const body = await res.json().catch(() => ({}));
   const seconds = Number(res.headers.get('retry-after')) || 10;
-  live.classList.add('offline');
-  live.textContent = `○ ${body.title ?? '实时更新暂停'}，${seconds} 秒后重试`;
+  live.textContent = `○ ${body.title ?? '实时更新暂停'}，${seconds} 秒后自动重试`;
   live.dataset.refused = body.code ?? '';
   setTimeout(follow, seconds * 1000);
+  await readOnce();
+}
+
+/** The case as it is now, without the feed; a case that cannot be read says why, as the feed would. */
+async function readOnce() {
+  const res = await api(`/api/cases/${caseId}`);
+  if (res.status === 200) render(res.body);
+  else if (res.status !== 401) unreadable(res.body?.title ?? '暂时无法读取办件');
 }
 
 function follow() {

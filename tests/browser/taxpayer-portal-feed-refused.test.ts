@@ -1,0 +1,66 @@
+// A case page whose live feed the portal refuses (README.md#the-taxpayer-portal, each login's fair
+// share, portal/server/session-fairness.ts): the login holds its one live stream already
+// (PORTAL_SESSION_STREAMS=1 here) in another tab. The second tab's page says in Chinese that this
+// login has too many live pages open — not that the platform is busy — shows the case all the same,
+// and follows it live by itself once the first tab is closed. Screenshots: feed-refused-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { E2eSystem } from '../e2e/support/system.ts';
+import { PHONE, type TestBrowser } from './support/browser.ts';
+import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
+import {
+  closedOnPage,
+  fillPayment,
+  LINES,
+  logIn,
+  PAYS,
+  submitAndFollow,
+} from './support/taxpayer-path.ts';
+
+let browser: TestBrowser;
+let sys: E2eSystem;
+let portal = '';
+
+beforeAll(async () => {
+  ({ browser, sys, portal } = await startPortalSystem('browser-feed-refused', {
+    device: { viewport: PHONE },
+    portalEnv: { PORTAL_SESSION_STREAMS: '1' },
+  }));
+  await logIn(browser.page, portal);
+}, 90_000);
+
+afterAll(() => stopPortalSystem({ browser, sys }));
+
+describe('a case page whose live feed is refused (the login’s fair share)', () => {
+  it('says so in Chinese, shows the case all the same, and follows it live by itself once the other page is closed', async () => {
+    const { page, context } = browser;
+    // A first tab pays and follows its case: it holds the login's one stream.
+    const first = await context.newPage();
+    await first.goto(`${portal}/pay`);
+    await fillPayment(first, PAYS, LINES);
+    const caseId = await submitAndFollow(first);
+    await closedOnPage(first);
+    await first.locator('#live:not(.offline)').waitFor();
+
+    // The same case in a second tab, whose stream is refused.
+    await page.goto(`${portal}/cases/${caseId}`);
+    await page.locator('#live[data-refused="PORTAL_SESSION_BUSY"]').waitFor();
+    expect(await page.locator('#live').innerText()).toMatch(
+      /^○ 您本账号打开的办件实时页面过多，请关闭部分页面后再试，\d+ 秒后自动重试$/,
+    );
+    // The case, read once without the feed: its status, its history, its rating.
+    await page.locator('#status-badge[data-status="CLOSED"]').waitFor();
+    expect(await page.locator('#history-part').isVisible()).toBe(true);
+    expect(await page.locator('#history li').count()).toBeGreaterThan(0);
+    expect(await page.locator('#rating').isVisible()).toBe(true);
+    // Nothing says the case cannot be read: it can, only not live.
+    expect(await page.locator('#case-problem').isHidden()).toBe(true);
+    await browser.shot('feed-refused-390');
+
+    // The first tab closed: the second follows live by itself, within its Retry-After.
+    await first.close();
+    await page.locator('#live:not(.offline)').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#live').innerText()).toBe('● 实时');
+    expect(await page.locator('#live').getAttribute('data-refused')).toBeNull();
+    await browser.shot('feed-refused-resumed-390');
+  }, 120_000);
+});
