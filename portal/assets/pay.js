@@ -233,8 +233,8 @@ if (answer.status !== 200) {
     }
   });
   back.addEventListener('click', () => showForm(true));
-  // Reloaded (or come back to) while reviewing, or while 确认缴款 awaited its answer (pressed on
-  // the review): the review again, its 确认缴款 one press away.
+  // Reloaded (or come back to, or back from a login that timed out) while reviewing, or while
+  // 确认缴款 awaited its answer (pressed on the review): the review again, 确认缴款 one press away.
   if (kept?.reviewing || kept?.pending) form.requestSubmit();
 
   // One payment per press: the button waits for the answer, and a press meanwhile sends nothing.
@@ -275,11 +275,13 @@ if (answer.status !== 200) {
       return;
     }
     // The session ended (401) or was renewed in another tab (403 PORTAL_CSRF: this page's token is
-    // the old session's): the form goes with the taxpayer through the login and comes back.
+    // the old session's): the form goes with the taxpayer through the login and comes back — on
+    // the review, where 确认缴款 was pressed, as after an ordinary reload (it came back as the form,
+    // and the clerk had to press 核对缴款信息 again to reach the button they had pressed).
     const loggedOut = res.status === 401;
     if (loggedOut || (res.status === 403 && res.body?.code === 'PORTAL_CSRF')) {
       pending = false;
-      if (keepDraft({ ...draft, values: schemaForm.values() })) {
+      if (keepDraft({ ...draft, values: schemaForm.values(), reviewing: true })) {
         if (loggedOut) loginAgain();
         else window.location.reload();
         return;

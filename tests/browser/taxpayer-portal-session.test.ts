@@ -1,7 +1,7 @@
 // The taxpayer portal when a session ends under the payment form (README.md#the-taxpayer-portal):
 // the taxpayer typed the form, left it open past PORTAL_SESSION_MINUTES (here: the cookie cleared,
 // as an expired session answers the same 401) and pressed 确认缴款. The login returns to /pay with
-// what was typed put back, and one payment follows; another login in the same tab never receives
+// what was typed put back, on the review where 确认缴款 was pressed, and one payment follows; another login in the same tab never receives
 // it; the login goes back only to the portal's own pages. A form reloaded while its 确认缴款 awaited
 // the answer comes back the same way, under the same submission key, so sending it again lands on
 // the case the first send made; a form reloaded or left with the back button before 确认缴款 comes
@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eSystem } from '../e2e/support/system.ts';
 import { PHONE, type TestBrowser } from './support/browser.ts';
+import { focusArrives } from './support/page-measures.ts';
 import { startPortalSystem, stopPortalSystem } from './support/portal-system.ts';
 import {
   confirmPayment,
@@ -137,6 +138,39 @@ describe('the payment form when the session ends', () => {
     await context.clearCookies();
     await page.goto(`${portal}/cases/01M90BVTKQQDSCZFW33Q533J0E`);
     await page.waitForURL(`${portal}/login?next=%2Fcases%2F01M90BVTKQQDSCZFW33Q533J0E`);
+  }, 90_000);
+});
+
+describe('the payment review (核对缴款信息) when the session ends', () => {
+  it('comes back as the review after logging in again from 确认缴款, as after an ordinary reload: the sum, the notice that nothing was sent, the title read first; a reload keeps it; and it pays once', async () => {
+    const { page } = browser;
+    await typeThenLoseSession('555.05');
+    await logInAs('shudao', 'shudao-2026');
+    await page.waitForURL(`${portal}/pay`);
+    // The review the taxpayer pressed 确认缴款 on, not the form.
+    await page.locator('#pay-review:not([hidden])').waitFor();
+    expect(await page.locator('#pay-form').isHidden()).toBe(true);
+    expect(await page.textContent('#review-total')).toBe('¥555.05');
+    await page.locator('#review-words', { hasText: '人民币伍佰伍拾伍元零伍分' }).waitFor();
+    expect(await page.textContent('#review-facts')).toContain(DRAFTED_PROJECT);
+    expect(await page.textContent('#restored-notice')).toContain('登录已超时');
+    expect(await page.textContent('#restored-notice')).toContain('缴款尚未提交');
+    expect(await focusArrives(page, 'review-title')).toBe(true);
+    await browser.shot('session-review-restored');
+    // Reloaded now, the review again.
+    await page.reload();
+    await page.locator('#pay-review:not([hidden])').waitFor();
+    expect(await page.locator('#pay-form').isHidden()).toBe(true);
+    expect(await page.textContent('#review-total')).toBe('¥555.05');
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/api/payments'))
+        posts.push(request.url());
+    });
+    await page.click('#submit-payment');
+    await followToCase(page);
+    expect(posts).toHaveLength(1);
+    page.removeAllListeners('request');
   }, 90_000);
 });
 
