@@ -370,6 +370,9 @@ function showRectification(r) {
     RECTIFICATION_SAYS[r.status]?.(r) ?? '',
   );
   rectification.dataset.status = r.status;
+  // Done in the green of the page's other done states (已办结, 已评价); until then the notice's amber
+  // (a closed one stayed amber, as if it still awaited something).
+  rectification.className = r.status === 'CLOSED' ? 'success' : 'notice';
   rectification.hidden = false;
 }
 

@@ -2,7 +2,8 @@
 // gateway/README.md#rectification-lifecycle): the taxpayer who rated a closed case 非常不满意 sees on
 // the case page that 云南 will visit (回访) and rectify, with both deadlines, and follows each move
 // of 云南's live — visited, then rectified with the re-rating deadline — at phone width (390 px);
-// once 云南 explained it, the taxpayer re-rates it on the same page, which closes it. The home page
+// once 云南 explained it, the taxpayer re-rates it on the same page, which closes it — shown then in
+// the green of the page's other done states, no longer the amber of an open one. The home page
 // then tells the two payments apart by project and amount.
 // Screenshots: rectification-*.png, re-rating-*.png, home-cases-*.png (390 and 1280 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,16 @@ async function rectificationMoves(caseId: string) {
 }
 
 const DAY = /\d{4}-\d{2}-\d{2}/.source;
+
+/** How the first element matching `selector` is coloured: its background, text and border. */
+function colours(selector: string): Promise<{ background: string; text: string; border: string }> {
+  return browser.page.evaluate(
+    `(() => {
+      const style = getComputedStyle(document.querySelector(${JSON.stringify(selector)}));
+      return { background: style.backgroundColor, text: style.color, border: style.borderTopColor };
+    })()`,
+  );
+}
 
 describe('a 差评 and its rectification on the case page', () => {
   it('shows the rectification a 差评 opened with its 回访 and 整改 deadlines, then each move of the province live: 已回访, 已整改 with the re-rating deadline', async () => {
@@ -95,6 +106,9 @@ describe('a 差评 and its rectification on the case page', () => {
     await page.click('#rating-form button[type=submit]');
     await page.locator('#rectification[data-status="OPEN"]').waitFor();
     expect(await page.locator('#re-rating-form').isHidden()).toBe(true);
+    // Open, the notice's amber (the re-rating's message is a notice until it thanks).
+    const amber = await colours('#rectification');
+    expect(amber).toEqual(await colours('#re-rating-message'));
 
     const { id, move } = await rectificationMoves(caseId);
     expect((await move('visited', '已电话回访纳税人')).status).toBe(200);
@@ -117,6 +131,13 @@ describe('a 差评 and its rectification on the case page', () => {
     expect(await page.locator('#rectification').innerText()).toMatch(closed);
     expect(await page.locator('#re-rating-message').innerText()).toBe('感谢您的复评！整改已办结');
     expect(await page.locator('#re-rating-form').isHidden()).toBe(true);
+    // Done, at 390 px: in the look of the page's other done states (已评价 above it), no longer the
+    // amber it had while open.
+    const rated = await colours('#rating-kept');
+    expect(await page.locator('#rating-kept').getAttribute('class')).toBe('success');
+    expect(page.viewportSize()).toEqual(PHONE);
+    expect(await colours('#rectification')).toEqual(rated);
+    expect(await colours('#rectification')).not.toEqual(amber);
     const { body: kept } = await sys
       .client('operator-dev')
       .request<{ status: string; reRating: { level: number; source: string; comment: string } }>(
