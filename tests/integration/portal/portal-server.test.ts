@@ -550,4 +550,14 @@ describe('portal configuration', () => {
       );
     expect(testPortalConfig().dataLossCheckMs).toBe(2000);
   });
+
+  it('bounds a login’s stream openings at PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE, 60 unless set, and refuses 0 (no page could follow its case)', () => {
+    expect(
+      testPortalConfig({ PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE: undefined })
+        .sessionStreamOpeningsPerMinute,
+    ).toBe(60);
+    expect(() => testPortalConfig({ PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE: '0' })).toThrow(
+      'PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE must be 1–65535',
+    );
+  });
 });
