@@ -425,9 +425,9 @@ function unreadable(why) {
  * The stream refused outright (its EventSource closed, not to be reopened by the browser): asks
  * once more with fetch to read why. Refused 429 PORTAL_SESSION_BUSY (this login holds too many
  * live pages, or opened them too often, session-fairness.ts), the page says so — this login, not
- * the platform — shows the case as it is now, read once, and follows again after the Retry-After
- * by itself; a slot free by now is let go at once and followed. Before, a page opened past the
- * bound said 读取中… with nothing of the case until the feed came.
+ * the platform — shows the case, read once when it showed none yet, and follows again after the
+ * Retry-After by itself; a slot free by now is let go at once and followed. Before, a page opened
+ * past the bound said 读取中… with nothing of the case until the feed came.
  */
 async function refused() {
   live.classList.add('offline');
@@ -449,7 +449,8 @@ async function refused() {
   live.textContent = `○ ${body.title ?? '实时更新暂停'}，${seconds} 秒后自动重试`;
   live.dataset.refused = body.code ?? '';
   setTimeout(follow, seconds * 1000);
-  await readOnce();
+  // A case shown already stays (a refused page is one the bound keeps off the gateway's budget).
+  if (shown < 0) await readOnce();
 }
 
 /** The case as it is now, without the feed; a case that cannot be read says why, as the feed would. */
