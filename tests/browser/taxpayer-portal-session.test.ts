@@ -174,6 +174,45 @@ describe('the payment review (核对缴款信息) when the session ends', () => 
   }, 90_000);
 });
 
+describe('the payment review (核对缴款信息) when the session was renewed in another tab', () => {
+  it('comes back as the review after the reload a stale 确认缴款 (403 PORTAL_CSRF) makes, and pays once', async () => {
+    const { page, context } = browser;
+    await shudaoFillsPayForm('666.06');
+    await page.click('#review-payment');
+    await page.locator('#submit-payment').waitFor();
+    // The login opened again in another tab: this tab's CSRF token is the old session's.
+    const other = await context.newPage();
+    await other.goto(`${portal}/login`);
+    await other.fill('#login', 'shudao');
+    await other.fill('#password', 'shudao-2026');
+    await other.click('button[type=submit]');
+    await other.waitForURL(`${portal}/`);
+    await other.close();
+    const posts: number[] = [];
+    const onResponse = (response: {
+      request(): { method(): string };
+      url(): string;
+      status(): number;
+    }) => {
+      if (response.request().method() === 'POST' && response.url().endsWith('/api/payments'))
+        posts.push(response.status());
+    };
+    page.on('response', onResponse);
+    const reloaded = page.waitForEvent('load');
+    await page.click('#submit-payment');
+    await reloaded;
+    await page.locator('#restored-notice:not([hidden])').waitFor();
+    await page.locator('#pay-review:not([hidden])').waitFor();
+    expect(await page.locator('#pay-form').isHidden()).toBe(true);
+    expect(await page.textContent('#review-total')).toBe('¥666.06');
+    expect(await focusArrives(page, 'review-title')).toBe(true);
+    await page.click('#submit-payment');
+    await followToCase(page);
+    page.off('response', onResponse);
+    expect(posts).toEqual([403, 202]);
+  }, 90_000);
+});
+
 describe('the payment form reloaded or left before 确认缴款', () => {
   it('puts back what was typed after a reload and after the back button, says nothing was sent, and 清空，重新填写 starts again from the account’s defaults', async () => {
     const { page } = browser;
