@@ -19,7 +19,13 @@ import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { rectificationHref } from './rectification-pages.ts';
 import { unmaskForm } from './unmask-form.ts';
-import { spentNotice, unmaskOnce } from './unmask-once.ts';
+import {
+  unmaskedReading,
+  unmaskNotice,
+  unmaskOnce,
+  unmaskStatus,
+  type UnmaskedReading,
+} from './unmask-once.ts';
 import { shownTime, timesIn } from './console-time.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
@@ -163,7 +169,7 @@ function caseBody(
   res: Response,
   view: CaseView,
   unmaskedReason?: string,
-  spent = false,
+  reading?: UnmaskedReading,
 ): HtmlValue {
   const form = unmaskedReason
     ? ''
@@ -182,7 +188,7 @@ function caseBody(
   const related = view.relatedCases.map(
     (r) => html`<li>${r.relation} <a href="/console/cases/${r.caseId}">${r.caseId}</a></li>`,
   );
-  return html`${lookupForm(view.caseId)} ${spent ? spentNotice() : ''} ${banner}
+  return html`${lookupForm(view.caseId)} ${unmaskNotice(res, reading)} ${banner}
     <div class="grid">
       <section class="card" id="case-facts">
         <h2>${label('概况', 'Summary')}</h2>
@@ -338,7 +344,7 @@ export function casePages(deps: ConsoleDeps): Router {
     const reading = CASE_ID.test(caseId)
       ? await once.take(req, res, { path: `/console/cases/${caseId}`, target: caseId })
       : undefined;
-    const unmask = typeof reading === 'object' ? reading : undefined;
+    const unmask = unmaskedReading(reading);
     const view = await loadView(deps, parts, res, caseId, unmask);
     sendPage(
       res,
@@ -346,8 +352,9 @@ export function casePages(deps: ConsoleDeps): Router {
         title: `办件 ${view.caseId}`,
         en: unmask ? 'Case (unmasked)' : 'Case',
         active: 'cases',
-        body: caseBody(res, view, unmask?.reason, reading === 'spent'),
+        body: caseBody(res, view, unmask?.reason, reading),
       }),
+      unmaskStatus(reading),
     );
   });
 

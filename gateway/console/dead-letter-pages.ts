@@ -34,7 +34,7 @@ import { html } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { provinceStateSection, readProvinceState } from './province-state.ts';
 import { unmaskForm } from './unmask-form.ts';
-import { spentNotice, unmaskOnce } from './unmask-once.ts';
+import { unmaskNotice, unmaskOnce, unmaskStatus, type UnmaskedReading } from './unmask-once.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { failureAdvice, failureKind, JOB_STATE_ZH } from './failure-kinds.ts';
 import { shownTime } from './console-time.ts';
@@ -73,7 +73,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     record: RoutedCase,
     place: ListPlace,
     unmaskedReason?: string,
-    spent?: 'spent',
+    reading?: UnmaskedReading,
   ) {
     const here = placeQuery(place);
     const shown = reader(res, unmaskedReason !== undefined);
@@ -126,7 +126,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
               >‹ ${label('返回死信列表', 'Back to the dead letters')}</a
             >
           </p>
-          ${spent ? spentNotice() : ''} ${banner}
+          ${unmaskNotice(res, reading)} ${banner}
           <section class="card" id="dead-letter">
             <dl class="facts">
               <dt>办件 <span class="en">Case</span></dt>
@@ -171,6 +171,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
           </section>
           ${form}`,
       }),
+      unmaskStatus(reading),
     );
   }
 
@@ -181,7 +182,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     const reading = CASE_ID.test(caseId)
       ? await once.take(req, res, { path: `/console/dead-letters/${caseId}`, target: caseId })
       : undefined;
-    if (typeof reading !== 'object') {
+    if (typeof reading !== 'object' || !('reason' in reading)) {
       await sendDeadLetter(res, await deadLetter(caseId), placeOf(req), undefined, reading);
       return;
     }

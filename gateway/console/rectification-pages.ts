@@ -42,7 +42,13 @@ import { queryText } from './forms.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { unmaskForm } from './unmask-form.ts';
-import { spentNotice, unmaskOnce } from './unmask-once.ts';
+import {
+  unmaskedReading,
+  unmaskNotice,
+  unmaskOnce,
+  unmaskStatus,
+  type UnmaskedReading,
+} from './unmask-once.ts';
 import { shownTime, timesIn } from './console-time.ts';
 
 /** A rectification's console page. */
@@ -209,7 +215,12 @@ function rectificationPage(
   res: Response,
   deps: ConsoleDeps,
   r: RectificationDetail,
-  options: { decided?: string; refused?: Refused; unmaskedReason?: string; spent?: boolean } = {},
+  options: {
+    decided?: string;
+    refused?: Refused;
+    unmaskedReason?: string;
+    reading?: UnmaskedReading;
+  } = {},
 ) {
   const decided = options.decided ? DECIDED[options.decided] : undefined;
   const unmasked = options.unmaskedReason !== undefined;
@@ -229,7 +240,7 @@ function rectificationPage(
         >
       </p>
       ${decided ? html`<p class="notice ok" id="decided">${decided[0]} <span class="en">${decided[1]}</span></p>` : ''}
-      ${options.spent ? spentNotice() : ''}
+      ${unmaskNotice(res, options.reading)}
       ${
         unmasked
           ? html`<p class="notice warn" id="unmasked-banner">
@@ -267,7 +278,7 @@ export function rectificationPages(deps: ConsoleDeps): Router {
     const reading = RECTIFICATION_ID.test(id)
       ? await once.take(req, res, { path: rectificationHref(id), target: id })
       : undefined;
-    const unmask = typeof reading === 'object' ? reading : undefined;
+    const unmask = unmaskedReading(reading);
     const r = await load(deps, res, id, unmask);
     const decided = queryText(req.query, 'decided', 20);
     sendPage(
@@ -275,8 +286,9 @@ export function rectificationPages(deps: ConsoleDeps): Router {
       rectificationPage(res, deps, r, {
         decided,
         ...(unmask ? { unmaskedReason: unmask.reason } : {}),
-        spent: reading === 'spent',
+        reading,
       }),
+      unmaskStatus(reading),
     );
   });
 

@@ -88,12 +88,13 @@ describe('unmasking a rectification’s comment and notes in the console', () =>
     expect(await entries('rectification.read-unmasked')).toHaveLength(before + 1);
   });
 
-  it('refuses another operator who opens the redirect’s URL with the 403 page, audited as refused, and leaves the reading for the operator who asked', async () => {
+  it('refuses another operator who opens the redirect’s URL with the page masked and a notice (403), audited as refused, and leaves the reading for the operator who asked', async () => {
     const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: OTHER_REASON });
     const before = await entries('rectification.read-unmasked');
     const other = await readonly.get(posted.location!);
     expect(other.status).toBe(403);
-    expect(other.text).toContain('GW_FORBIDDEN');
+    expect(other.text).toContain('id="unmask-refused"');
+    expect(other.text).toContain('id="masked-banner"');
     expect(other.text).not.toContain(PHONE);
     const after = await entries('rectification.read-unmasked');
     expect(after).toHaveLength(before.length + 1);
@@ -114,11 +115,12 @@ describe('unmasking a rectification’s comment and notes in the console', () =>
     expect((await dev.get(posted.location!)).text).toContain('id="unmask-spent"');
   });
 
-  it('refuses the token’s own operator on another page’s URL with the 403 page, audited, and leaves the token for its page', async () => {
+  it('refuses the token’s own operator on another page’s URL, audited, and leaves the token for its page', async () => {
     const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: OTHER_REASON });
     const token = new URL(posted.location!, gw.url).searchParams.get('unmasked')!;
     const elsewhere = await dev.get(`/console/cases/01ARZ3NDEKTSV4RRFFQ69G5FAV?unmasked=${token}`);
-    expect(elsewhere.status).toBe(403);
+    // Refused before the case is looked up; there is no such case, so the page is its 404.
+    expect(elsewhere.status).toBe(404);
     expect(elsewhere.text).not.toContain(PHONE);
     const refused = await gw.services.audit.page({
       action: 'case.read-unmasked',
