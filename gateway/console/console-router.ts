@@ -24,6 +24,7 @@ import { dataKeyPages } from './data-key-pages.ts';
 import { deadLetterBulkPages } from './dead-letter-bulk-pages.ts';
 import { deadLetterListPage } from './dead-letter-list-page.ts';
 import { deadLetterPages } from './dead-letter-pages.ts';
+import { failedCallbackPages } from './failed-callback-pages.ts';
 import { homePage } from './home-page.ts';
 import { noticePages } from './notice-pages.ts';
 import { queueBoard } from './queue-board.ts';
@@ -44,6 +45,7 @@ const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   // Before the case pages: /dead-letters/replay is not a case id.
   deadLetterBulkPages,
   deadLetterPages,
+  failedCallbackPages,
   auditPages,
   dataKeyPages,
 ];

@@ -169,7 +169,9 @@ function attentionCard(attention: Attention, mayApprove: boolean, mayDecide: boo
             ·
             ${label('重放后每个回调重新获得 8 次尝试', 'a replay gives each its 8 attempts again')}:
             <code>npm run cli -- failed-callbacks replay --all</code> ·
-            <a href="/console/queues/queue/callbacks?status=failed">${label('查看', 'Open')}</a>`,
+            <a href="/console/callbacks/failed" id="failed-callbacks-link"
+              >${label('查看并重放', 'Open and replay')}</a
+            >`,
     ),
     row(
       'cases-flagged',

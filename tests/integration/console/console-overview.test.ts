@@ -99,7 +99,7 @@ describe('the console overview', () => {
     const home = await dev.get('/console/');
     expect(figure(home.text, 'callbacks-failed')).toBe(2);
     expect(home.text).toContain('npm run cli -- failed-callbacks replay --all');
-    expect(home.text).toContain('href="/console/queues/queue/callbacks?status=failed"');
+    expect(home.text).toContain('href="/console/callbacks/failed"');
   });
 
   it('counts the two cases the supervisor flagged overdue, linking to the list of them', async () => {
