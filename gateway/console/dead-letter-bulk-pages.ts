@@ -6,6 +6,9 @@
 // GET after the POST, each confirmation's batch run once (bulk-replay-batches.ts). Refused
 // cases are not offered: the province would refuse them again (one by one, after checking); asked
 // for anyway, they are answered as the API answers them, 422 GW_BULK_REPLAY_REFUSED at /kind.
+// A confirmation with no letter left (opened again after its batch replayed the last ones, or
+// after another operator's) says so and links back to the list: it read "0 letters; this
+// replays the oldest 0", asked to check the province, and had no button.
 import type { Request, Response, Router } from 'express';
 import {
   refuseBulkReplayOfRefused,
@@ -87,18 +90,35 @@ export function deadLetterBulkPages(deps: ConsoleDeps): Router {
           html`<input type="hidden" name="adapter" value="${adapter}" />
             <input type="hidden" name="kind" value="${kind}" />
             <input type="hidden" name="batch" value="${newBatchId()}" />
-            <p id="bulk-count" data-count="${summary.total}" data-batch="${batch}">
-              ${region ? provinceName(region.slice(0, 2)) : ''} 通道 <strong>${adapter}</strong>
-              「${failureKindNamed(kind).zh}」的死信共 ${summary.total} 件；本次重放最早失败的
-              ${batch} 件，重新送往该省平台。${failureKindNamed(kind).checkZh}
-              <span class="en">${bulkCountEn(adapter, kind, summary.total, batch)}</span>
-            </p>
-            ${failureAdvice(failureKindNamed(kind))}
+            ${
+              batch > 0
+                ? html`<p id="bulk-count" data-count="${summary.total}" data-batch="${batch}">
+                    ${region ? provinceName(region.slice(0, 2)) : ''} 通道
+                    <strong>${adapter}</strong>
+                    「${failureKindNamed(kind).zh}」的死信共 ${summary.total} 件；本次重放最早失败的
+                    ${batch} 件，重新送往该省平台。${failureKindNamed(kind).checkZh}
+                    <span class="en">${bulkCountEn(adapter, kind, summary.total, batch)}</span>
+                  </p>`
+                : html`<p id="bulk-count" class="notice ok" data-count="0" data-batch="0">
+                    通道
+                    <strong>${adapter}</strong
+                    >「${failureKindNamed(kind).zh}」没有待重放的死信：可能已由本次或其他运维人员重放。请回到死信列表查看。
+                    <span class="en"
+                      >Adapter ${adapter} has no dead letters of this kind: they may have been
+                      replayed already. See the dead-letter list.</span
+                    >
+                  </p>`
+            }
+            ${batch > 0 ? failureAdvice(failureKindNamed(kind)) : ''}
             ${state ? provinceStateSection(state, deps.services.now().getTime()) : ''}
             <div class="actions">
               ${batch > 0 ? html`<button type="submit" class="danger" id="bulk-replay-confirm">确认重放 ${batch} 件 <span class="en">Replay ${batch}</span></button>` : ''}
-              <a href="${deadLetterListUrl({ adapter, kind })}"
-                >取消 <span class="en">Cancel</span></a
+              <a href="${deadLetterListUrl({ adapter, kind })}" id="bulk-replay-cancel"
+                >${
+                  batch > 0
+                    ? html`取消 <span class="en">Cancel</span>`
+                    : html`返回死信列表 <span class="en">Back to the dead letters</span>`
+                }</a
               >
             </div>`,
           { id: 'bulk-replay-form', className: 'card' },

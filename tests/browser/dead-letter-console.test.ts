@@ -271,6 +271,22 @@ describe('the dead-letter list after an outage', () => {
     expect(await page.locator('#dead-letters tbody tr[data-case]').count()).toBe(0);
   });
 
+  it('says no letter waits when the confirmation is opened again after its batch replayed them all, linking back to the list', async () => {
+    const { page } = browser;
+    await page.goto(`${gw.url}/console/dead-letters/replay?adapter=yn&kind=gave-up`);
+    const count = page.locator('#bulk-count');
+    await count.waitFor();
+    expect(await count.getAttribute('data-count')).toBe('0');
+    expect(await count.innerText()).toContain('没有待重放的死信');
+    expect(await count.innerText()).not.toContain('最早失败的');
+    expect(await page.locator('#bulk-replay-confirm').count()).toBe(0);
+    expect(await page.locator('#failure-advice').count()).toBe(0);
+    expect(await page.locator('#bulk-replay-cancel').innerText()).toContain('返回死信列表');
+    await browser.shot('dead-letters-09-bulk-none');
+    await page.click('#bulk-replay-cancel');
+    await page.waitForURL(/\/console\/dead-letters\?adapter=yn&kind=gave-up$/);
+  });
+
   it('shows no bulk replay to an operator without the replay right, and refuses its URL (403, audited)', async () => {
     const { page } = browser;
     await page.click('#sign-out');
