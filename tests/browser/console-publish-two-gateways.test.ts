@@ -14,6 +14,7 @@ import { devSecret } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { uniquePrefix, waitFor } from '../support/redis.ts';
+import { allStarted } from '../support/settled.ts';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
 import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
@@ -29,10 +30,17 @@ beforeAll(async () => {
   const prefix = uniquePrefix('publish2');
   // Each compiles the whole catalogue at start: on a loaded machine that takes a while.
   const slow = { readyWithinMs: 90_000 };
-  first = await startGatewayProcess(prefix, { GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' }, slow);
-  second = await startGatewayProcess(prefix, { GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' }, slow);
-  author = await launchBrowser();
-  reviewer = await launchBrowser();
+  const env = { GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000' };
+  // The browsers start while the gateways do; the second gateway after the first, which seeds
+  // the catalogue's first revision in Redis (as tests/integration/catalogue/two-gateways.test.ts).
+  await allStarted([
+    startGatewayProcess(prefix, env, slow)
+      .then((g) => (first = g))
+      .then(() => startGatewayProcess(prefix, env, slow))
+      .then((g) => (second = g)),
+    launchBrowser().then((b) => (author = b)),
+    launchBrowser().then((b) => (reviewer = b)),
+  ]);
 }, 240_000);
 afterAll(async () => {
   await author?.close();
