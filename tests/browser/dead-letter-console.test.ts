@@ -6,13 +6,12 @@
 // phone width without scrolling sideways. Real gateway and Redis;
 // the dead letters are made by the case store's own move, as a worker does. Screenshots under
 // tests/browser/screenshots/dead-letters-*.png.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { submitDeadLetter } from '../support/dead-letters.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
-import { DESKTOP, launchBrowser, PHONE, SCREENSHOTS, type TestBrowser } from './support/browser.ts';
+import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
 import { scrolledSideways } from './support/page-measures.ts';
 import { allStarted } from '../support/settled.ts';
 
@@ -206,7 +205,7 @@ describe('the dead-letter list after an outage', () => {
       expect(reason.x).toBeGreaterThanOrEqual(0);
       expect(reason.x + reason.width).toBeLessThanOrEqual(PHONE.width);
       // The screen as the operator sees it (the whole page is 220 letters long).
-      await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters-09-phone-summary.png') });
+      await browser.shot('dead-letters-09-phone-summary', 'device', 'viewport');
       // The refused line says what to do in place of a bulk replay, in sight too, and the kinds'
       // help below the summary fits the phone's width.
       const step = (await page.locator('[data-refused-step="yn"]').boundingBox())!;
@@ -218,10 +217,10 @@ describe('the dead-letter list after an outage', () => {
       const helpBox = (await help.boundingBox())!;
       expect(helpBox.x + helpBox.width).toBeLessThanOrEqual(PHONE.width);
       await help.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters-09b-phone-kinds-help.png') });
+      await browser.shot('dead-letters-09b-phone-kinds-help', 'device', 'viewport');
       await page.setViewportSize(DESKTOP);
       await help.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(SCREENSHOTS, 'dead-letters-09c-kinds-help-1280.png') });
+      await browser.shot('dead-letters-09c-kinds-help-1280', 'device', 'viewport');
     } finally {
       await page.setViewportSize(DESKTOP);
     }

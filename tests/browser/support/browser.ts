@@ -44,13 +44,13 @@ export const PHONE_DEVICE: BrowserContextOptions = {
 
 export const SCREENSHOTS = projectPath('tests', 'browser', 'screenshots');
 /**
- * Whether shot() takes its screenshot: only when SWGW_SCREENSHOTS=1 (README.md#browser-tests). A
+ * Whether shot() (and any other screenshot of a test) is taken: only when SWGW_SCREENSHOTS=1 (README.md#browser-tests). A
  * shot asserts nothing and a plain run keeps none anyone reads (the folder is git-ignored, CI's
  * clone is thrown away), yet the 32 shots of console-catalogue and console-publish-two-gateways
  * took 48 s of their 199 s of tests on a loaded machine: a full page of the 148-item catalogue at
  * 3 device pixels a CSS pixel took 12 s alone.
  */
-const SHOTS_WANTED = process.env.SWGW_SCREENSHOTS === '1';
+export const SCREENSHOTS_WANTED = process.env.SWGW_SCREENSHOTS === '1';
 /** Under the test's own 60 s (vitest.config.ts), so a shot that hangs is named as the cause. */
 const SHOT_TIMEOUT_MS = 50_000;
 
@@ -96,7 +96,7 @@ export async function launchBrowser(
     context,
     page,
     shot: async (name, scale = 'device', area = 'page') => {
-      if (!SHOTS_WANTED) return;
+      if (!SCREENSHOTS_WANTED) return;
       // A bound on a hang, not the context's 15 s: a full-page shot of the console's catalogue (148
       // items) at 390 px took 14 s on a loaded 2-core machine, and once failed the test at 15.
       await page.screenshot({
