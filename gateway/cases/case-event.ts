@@ -40,7 +40,11 @@ export const CASE_EVENT_SCHEMA = {
     result: {
       type: 'object',
       maxJsonLength: 4096,
-      description: 'The decision or delivered result (at most 4 KiB as JSON).',
+      // Taken on any event, as the contract's body has it; the last one posted is the case's
+      // result. A province that sent one with `accepted` showed the portal a payment before
+      // anything was decided, so the description says where it belongs (gateway/README.md#province-events).
+      description:
+        "The decision (required with `decided`) or, when what was handed over differs, the result as delivered (`result-delivered`), at most 4 KiB as JSON, checked against the item's result schema (422 GW_RESULT_INVALID). Any event may carry one, and the last one posted replaces the case's `result`, which GET /v1/cases/{caseId} shows at once: send none before `decided`.",
     },
   },
   required: ['type', 'at'],

@@ -110,6 +110,27 @@ describe("a province event's time, as gateway/README.md#province-events states i
     expect(validate({ type: 'accepted', at: '2026-12-04T10:00:00+0800' })).toBe(false);
     expect(validate({ type: 'accepted', at: '2026-12-04 10:00:00+08:00' })).toBe(false);
   });
+  // The operation's description said "before the case was submitted", so a province whose clock
+  // runs a minute behind read its immediate `accepted` as one the gateway refuses.
+  it('publishes in the OpenAPI operation the window the README states: an event may lie up to 5 minutes before the submission', async () => {
+    const caseId = await routedSw005();
+    const createdAt = Date.parse((await gw.services.store.get(caseId))!.createdAt);
+    const early = await postEvent(caseId, {
+      type: 'accepted',
+      at: new Date(createdAt - 6 * 60_000).toISOString(),
+    });
+    expect(early.status).toBe(422);
+    expect(early.body.errors?.map((e) => e.path)).toEqual(['/at']);
+    const behind = await postEvent(caseId, {
+      type: 'accepted',
+      at: new Date(createdAt - 4 * 60_000).toISOString(),
+    });
+    expect(behind.status).toBe(200);
+    const description = doc.paths['/v1/cases/{caseId}/events']!.post!.description!;
+    expect(description).toContain(
+      "more than 5 minutes past the gateway's clock or more than 5 minutes before the case was submitted",
+    );
+  });
 });
 
 describe('a repeated province event, as gateway/README.md#province-events states it', () => {
@@ -160,6 +181,36 @@ describe('a repeated province event, as gateway/README.md#province-events states
       status: 'CLOSED',
       duplicate: false,
     });
+  });
+});
+
+describe("a province event's result, as README.md#province-events--post-v1casescaseidevents-province-clients-on-the-route states it", () => {
+  // Any event may carry a result (the contract's body) and the last one replaces the case's: the
+  // docs said only that `decided` carries one, and a province that sent its payment with
+  // `accepted` showed the portal a payment before anything was decided.
+  it("replaces the case's result with the last one posted, which the OpenAPI CaseEvent says, pointing a province at decided", async () => {
+    const caseId = await routedSw005();
+    const item = await gw.client('province-yn').request('GET', '/v1/catalogue/items/SW-005');
+    const [paid, failed] = (item.body as { schema: { resultSchema: { examples: unknown[] } } })
+      .schema.resultSchema.examples;
+    const at = new Date().toISOString();
+    expect((await postEvent(caseId, { type: 'accepted', at, result: paid })).status).toBe(200);
+    const read = async () =>
+      (
+        await gw
+          .client('portal-sc')
+          .getCase<{ status: string; result: { outcome: string } | null }>(caseId)
+      ).body;
+    expect(await read()).toMatchObject({ status: 'IN_PROGRESS', result: { outcome: 'paid' } });
+    expect((await postEvent(caseId, { type: 'decided', at, result: failed })).status).toBe(200);
+    expect((await read()).result?.outcome).toBe('failed');
+    const delivered = await postEvent(caseId, { type: 'result-delivered', at, result: paid });
+    expect(delivered.body.status).toBe('CLOSED');
+    expect((await read()).result?.outcome).toBe('paid');
+
+    const result = doc.components.schemas.CaseEvent!.properties!.result as { description: string };
+    expect(result.description).toContain('the last one posted replaces the case');
+    expect(result.description).toContain('send none before `decided`');
   });
 });
 
