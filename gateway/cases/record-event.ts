@@ -13,7 +13,7 @@ import { phaseOf, type CaseStatus } from './case-status.ts';
 import { LIFECYCLE, type EventType, type LifecycleMove } from './lifecycle.ts';
 import type { CaseEvent } from './case-event.ts';
 import type { RoutedCase } from './case-record.ts';
-import { loadVisibleCase } from './read-case.ts';
+import { loadVisibleCase, mayRead } from './read-case.ts';
 import { eventResultProblems } from './event-result.ts';
 import { eventTimeProblems } from './event-time.ts';
 import { SLOT } from '../shared/redis-keys.ts';
@@ -40,7 +40,7 @@ export async function recordEvent(
   }
   if (record.kind === 'joint-parent') {
     throw new GatewayError('GW_ILLEGAL_TRANSITION', {
-      detail: `Case ${caseId} is a joint case: report events on its children ${record.children.join(', ')}`,
+      detail: await jointParentDetail(deps, client, caseId, record.children),
     });
   }
   // Checked in the order a province fixes them: who it is (the edge: 401, 403), the event's
@@ -117,4 +117,25 @@ function illegalEventDetail(type: EventType, current: CaseStatus): string {
   return current === 'DELIVERY_FAILED'
     ? `${allowed}: the gateway gave up delivering it. Once an operator replays it and it is delivered again, report it`
     : allowed;
+}
+
+/**
+ * Names the parties the province reports on. Naming every child sent a province to the other
+ * province's party, which then answered 404 as not on its route (found by a 云南 client written
+ * from the docs alone); the parent's own reader sees every child, so the rest are named too.
+ */
+async function jointParentDetail(
+  deps: RecordEventDeps,
+  client: Client,
+  caseId: string,
+  children: readonly string[],
+): Promise<string> {
+  const records = await Promise.all(children.map((id) => deps.store.get(id)));
+  const yours = children.filter((_, i) => records[i] && mayRead(client, records[i]));
+  const others = children.filter((id) => !yours.includes(id));
+  const rest =
+    others.length > 0
+      ? ` (its other parties, ${others.join(', ')}, are reported by their own provinces)`
+      : '';
+  return `Case ${caseId} is a joint case: report events on its ${yours.length === 1 ? 'party' : 'parties'} on your route, ${yours.join(', ')}${rest}`;
 }

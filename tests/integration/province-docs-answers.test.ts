@@ -9,7 +9,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENAPI_DOC_ID, servedOpenApi } from '../support/served-openapi.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
-import { close, submit } from '../support/case-flow.ts';
+import { close, submit, submitJoint } from '../support/case-flow.ts';
 import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
 import { supervisorOf, type NoticePage } from '../support/supervision.ts';
 import { superviseOnce } from '../../gateway/supervision/supervision.ts';
@@ -211,6 +211,24 @@ describe("a province event's result, as README.md#province-events--post-v1casesc
     const result = doc.components.schemas.CaseEvent!.properties!.result as { description: string };
     expect(result.description).toContain('the last one posted replaces the case');
     expect(result.description).toContain('send none before `decided`');
+  });
+});
+
+describe("a joint case's events, as README.md#province-events--post-v1casescaseidevents-province-clients-on-the-route states it", () => {
+  // The 409 named every child, so a province went on to the other province's party and got 404.
+  it('refuses an event on the parent with 409, naming the party on your route to report on and the others as not yours', async () => {
+    const family = await submitJoint(gw);
+    const at = new Date().toISOString();
+    const onParent = await postEvent(family.parentId, { type: 'accepted', at }, 'province-cq');
+    expect(onParent.status).toBe(409);
+    expect(onParent.body).toMatchObject({
+      code: 'GW_ILLEGAL_TRANSITION',
+      detail: `Case ${family.parentId} is a joint case: report events on its party on your route, ${family.cq} (its other parties, ${family.chengdu}, are reported by their own provinces)`,
+    });
+    expect((await postEvent(family.cq, { type: 'accepted', at }, 'province-cq')).status).toBe(200);
+    expect((await postEvent(family.chengdu, { type: 'accepted', at }, 'province-cq')).status).toBe(
+      404,
+    );
   });
 });
 
