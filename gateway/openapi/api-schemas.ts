@@ -178,7 +178,14 @@ const caseSchemas = {
         description:
           'The envelope as submitted (components.schemas.envelope), personal fields masked unless the reader is an operator with unmask; masked values do not match the envelope patterns.',
       },
-      history: { type: 'array', items: ref('HistoryEntry') },
+      // A province's late event (its own `at`, earlier than entries before it) read as the
+      // gateway reordering the 跟踪 record to a client written from the docs alone.
+      history: {
+        type: 'array',
+        items: ref('HistoryEntry'),
+        description:
+          "In the order recorded, oldest first. A province event's `at` is the time the province gave it (at most 5 minutes past the gateway's clock, at most 5 minutes before the submission), so an event posted late shows an earlier `at` after entries recorded before it.",
+      },
     },
     // Every member read-case.ts always writes (null when empty), so a generated client need not
     // guess which to check: a province bounds its events' `at` by `createdAt`. Only a joint

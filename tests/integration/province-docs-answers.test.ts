@@ -243,6 +243,29 @@ describe('a case read, as README.md#following-a-case--get-v1casescaseid states i
     const view = answer.$ref ? resolve(`${OPENAPI_DOC_ID}${answer.$ref}`) : answer;
     expect(view.required?.sort()).toEqual(Object.keys(res.body).sort());
   });
+
+  // A late event's earlier `at` after later entries read as the gateway reordering the record.
+  it('keeps the history in the order recorded, a late event with its own earlier at last, as the OpenAPI CaseView says', async () => {
+    const caseId = await routedSw005();
+    const createdAt = (await gw.services.store.get(caseId))!.createdAt;
+    const late = new Date(Date.parse(createdAt) + 1).toISOString();
+    expect(
+      (await postEvent(caseId, { type: 'accepted', at: new Date().toISOString() })).status,
+    ).toBe(200);
+    expect((await postEvent(caseId, { type: 'in-progress', at: late, note: '迟到' })).status).toBe(
+      200,
+    );
+    const view = await gw
+      .client('province-yn')
+      .getCase<{ history: { at: string; note?: string }[] }>(caseId);
+    expect(view.body.history.at(-1)).toMatchObject({ at: late, note: '迟到' });
+    const history = resolve(
+      `${OPENAPI_DOC_ID}#/components/schemas/CaseView/properties/history`,
+    ) as {
+      description?: string;
+    };
+    expect(history.description).toContain('In the order recorded');
+  });
 });
 
 describe('the 督办 notice feed, as README.md#rectifications-and-督办-notices-province-clients states it', () => {
