@@ -26,7 +26,8 @@ import {
   unmaskStatus,
   type UnmaskedReading,
 } from './unmask-once.ts';
-import { shownTime, timesIn } from './console-time.ts';
+import { shownTime } from './console-time.ts';
+import { gatewayNote } from './gateway-notes.ts';
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 /** A province's case number (受理编号), as province events carry it (cases/case-event.ts). */
@@ -255,7 +256,7 @@ function caseBody(
               html`<li>
                 <div>${statusBadge(h.status)} <span class="muted">${shownTime(h.at)}</span></div>
                 <div class="muted">
-                  ${h.actor ?? ''}${h.note ? html` · ${timesIn(h.note)}` : ''}
+                  ${h.actor ?? ''}${h.note ? html` · ${gatewayNote(h.note)}` : ''}
                 </div>
               </li>`,
           )}

@@ -16,6 +16,7 @@ import { provinceName } from './console-labels.ts';
 import { listPlaceOf, placeQuery } from './dead-letter-list-place.ts';
 import { deadLetterListUrl, pageLinks, readListPage } from './dead-letter-list-paging.ts';
 import { failureKindBadge, failureKindNamed, failureKindsHelp } from './failure-kinds.ts';
+import { gatewayNote } from './gateway-notes.ts';
 import { filterSelect, queryText } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
@@ -66,7 +67,7 @@ export function deadLetterListPage(deps: ConsoleDeps): Router {
           <td data-label="通道 Adapter">${d.adapter ?? '—'}</td>
           <td data-label="失败时间 Failed at">${shownTime(d.failedAt)}</td>
           <td class="across">
-            ${failureKindBadge(failureKindNamed(d.kind, attemptsGivenUp(d.reason)))}<br />${d.reason ?? ''}
+            ${failureKindBadge(failureKindNamed(d.kind, attemptsGivenUp(d.reason)))}<br />${d.reason === undefined ? '' : gatewayNote(d.reason)}
           </td>
         </tr>`,
     );

@@ -37,6 +37,7 @@ import { unmaskForm } from './unmask-form.ts';
 import { unmaskNotice, unmaskOnce, unmaskStatus, type UnmaskedReading } from './unmask-once.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { failureAdvice, failureKind, JOB_STATE_ZH } from './failure-kinds.ts';
+import { gatewayNote } from './gateway-notes.ts';
 import { shownTime } from './console-time.ts';
 
 /** The dead letter's page read unmasked, as the audit chain names it. */
@@ -82,7 +83,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
     for (const note of unreadableNotes(history)) {
       shown.log.warn({ caseId: record.id, ...note }, 'history note unreadable');
     }
-    const note = (text: string) => (shown.unmasked ? text : maskFreeText(text));
+    const note = (text: string) => gatewayNote(shown.unmasked ? text : maskFreeText(text));
     const job = await queues.queue(record.route.adapter).getJob(record.id);
     const failed = record.status === 'DELIVERY_FAILED';
     const reason = shownFailureReason(store, record, shown);
@@ -144,7 +145,7 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 ${record.route.targetRegion}
               </dd>
               <dt>失败原因 <span class="en">Failure</span></dt>
-              <dd id="failure-reason">${reason ?? '—'}</dd>
+              <dd id="failure-reason">${reason === undefined ? '—' : gatewayNote(reason)}</dd>
               <dt>队列任务 <span class="en">Job</span></dt>
               <dd id="job-state">
                 ${job && jobState ? html`${JOB_STATE_ZH[jobState] ?? jobState} <span class="en">${jobState}</span> · ${job.attemptsMade} 次尝试 <span class="en">attempts</span>${job.failedReason ? html` · ${note(job.failedReason)}` : ''}` : '—'}
@@ -246,7 +247,8 @@ export function deadLetterPages(deps: ConsoleDeps): Router {
                 >
               </p>
               <p class="muted">
-                上次失败原因 <span class="en">Last failure</span>: ${reason ?? '—'}
+                上次失败原因 <span class="en">Last failure</span>:
+                ${reason === undefined ? '—' : gatewayNote(reason)}
               </p>
               ${failureAdvice(failureKind(reason))}
               ${provinceStateSection(state, deps.services.now().getTime())}

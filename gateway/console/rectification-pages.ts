@@ -49,7 +49,8 @@ import {
   unmaskStatus,
   type UnmaskedReading,
 } from './unmask-once.ts';
-import { shownTime, timesIn } from './console-time.ts';
+import { shownTime } from './console-time.ts';
+import { gatewayNote } from './gateway-notes.ts';
 
 /** A rectification's console page. */
 export const rectificationHref = (id: string) => `/console/board/rectifications/${id}`;
@@ -204,7 +205,7 @@ function timeline(r: RectificationDetail): HtmlValue {
         (h) =>
           html`<li data-step="${h.status}">
             <div>${rectificationBadge(h.status)} <span class="muted">${shownTime(h.at)}</span></div>
-            <div class="muted">${h.actor}${h.note ? html` · ${timesIn(h.note)}` : ''}</div>
+            <div class="muted">${h.actor}${h.note ? html` · ${gatewayNote(h.note)}` : ''}</div>
           </li>`,
       )}
     </ol>
