@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { DeadLetter } from '../../gateway/admin/dead-letters.ts';
 import { MAX_PAGE } from '../../gateway/http/cursor.ts';
+import { chinaTime } from '../../gateway/shared/china-time.ts';
 import { CommandFailure } from '../command-failure.ts';
 import { progress, type Progress } from './progress-bar.ts';
 import type { ConnectOperator, OperatorApi } from './operator-api.ts';
@@ -40,11 +41,14 @@ export function addDeadLetterCommands(program: Command, connect: ConnectOperator
       }
       if (json) console.log(JSON.stringify(items, null, 2));
       else if (items.length === 0) console.log('no dead letters');
-      else
+      else {
+        // A person reads the times as the console and the demo show them; --json keeps UTC.
+        console.log('times in Beijing time (北京时间, UTC+8)');
         for (const d of items)
           console.log(
-            `${d.caseId}  ${d.itemCode}  ${d.adapter ?? '-'}  ${d.failedAt}  ${d.kind}  ${d.reason ?? ''}`,
+            `${d.caseId}  ${d.itemCode}  ${d.adapter ?? '-'}  ${chinaTime(d.failedAt)}  ${d.kind}  ${d.reason ?? ''}`,
           );
+      }
     });
 
   group

@@ -75,6 +75,19 @@ describe('operator CLI over the operator API', () => {
     expect(items).toEqual([expect.objectContaining({ caseId, adapter: 'yn', itemCode: 'SW-005' })]);
   });
 
+  it('lists it for a person in China time, as the console does, and says so; --json keeps UTC', async () => {
+    const json = await run(['dead-letters', 'list', '--json']);
+    const [letter] = JSON.parse(json.stdout) as { failedAt: string }[];
+    expect(letter!.failedAt).toMatch(/Z$/);
+    const { code, stdout } = await run(['dead-letters', 'list']);
+    expect(code).toBe(0);
+    const [zone, row] = stdout.trim().split('\n');
+    expect(zone).toBe('times in Beijing time (北京时间, UTC+8)');
+    const beijing = new Date(Date.parse(letter!.failedAt) + 8 * 3_600_000).toISOString();
+    expect(row).toContain(`  ${beijing.slice(0, 10)} ${beijing.slice(11, 16)}  `);
+    expect(row).not.toContain(letter!.failedAt);
+  });
+
   it('refuses a replay by an operator without the replay right in one line, audited', async () => {
     const outcome = await run([
       'dead-letters',
