@@ -26,7 +26,7 @@ export interface CaseDeps {
   readonly gateway: GatewayLink;
   readonly cases: PortalCases;
   readonly feed: CaseFeed;
-  /** Each login's bound on open streams and on ratings sent (session-fairness.ts). */
+  /** Each login's bound on open streams, ratings sent and reads (session-fairness.ts). */
   readonly fairness: SessionFairness;
   readonly labels: Labels;
   /** 项目所在地 by name (place-names.ts). */
@@ -72,7 +72,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     );
   });
 
-  router.get('/api/cases/:caseId', api, async (req, res) => {
+  router.get('/api/cases/:caseId', api, deps.fairness.read, async (req, res) => {
     const caseId = String(req.params.caseId);
     if (!(await mine(res, caseId))) return notFound(res, true);
     const read = await deps.feed.readOrWhy(caseId);
@@ -117,7 +117,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     }
   });
 
-  router.get('/cases/:caseId/receipt', page, async (req, res) => {
+  router.get('/cases/:caseId/receipt', page, deps.fairness.read, async (req, res) => {
     const caseId = String(req.params.caseId);
     if (!(await mine(res, caseId))) return notFound(res, false);
     const read = await deps.feed.readOrWhy(caseId);

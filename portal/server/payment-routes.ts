@@ -33,7 +33,7 @@ export interface PaymentDeps {
   readonly keys: Pick<PortalKeys, 'idempotencyKey'>;
   /** 项目所在地 by name (place-names.ts). */
   readonly places: PlaceNames;
-  /** Each login's bound on payments sent (session-fairness.ts). */
+  /** Each login's bound on payments sent and on reads of the form's item (session-fairness.ts). */
   readonly fairness: SessionFairness;
   /** Where the gateway is to post this portal's callbacks. */
   readonly callbackUrl: () => string;
@@ -65,7 +65,7 @@ export function paymentRoutes(deps: PaymentDeps): Router {
     );
   });
 
-  router.get('/api/forms/payment', api, async (req, res) => {
+  router.get('/api/forms/payment', api, deps.fairness.read, async (req, res) => {
     const { account } = sessionOf(res);
     const item = await deps.gateway.item(PAYMENT_ITEM);
     if (item.status !== 200) {

@@ -86,6 +86,7 @@ export function createPortalApp(deps: PortalDeps): Express {
     streams: config.sessionStreams,
     streamOpeningsPerMinute: config.sessionStreamOpeningsPerMinute,
     writesPerMinute: config.sessionWritesPerMinute,
+    readsPerMinute: config.sessionReadsPerMinute,
   });
   const assets = new VersionedAssets(deps.assetsDir ?? projectPath('portal', 'assets'), '/assets');
   const pages = new Pages(assets);

@@ -63,6 +63,11 @@ export interface PortalConfig {
   /** Payments, ratings and re-ratings one logged-in enterprise may send a minute (the same). */
   readonly sessionWritesPerMinute: number;
   /**
+   * Reads that reach the gateway (a case, the payment form's item, a receipt) one logged-in
+   * enterprise may make a minute (the same): each costs a gateway read.
+   */
+  readonly sessionReadsPerMinute: number;
+  /**
    * Seconds a case may stay ROUTED (its province not taking it) before its page says so
    * (delivery-wait.ts): a delivery to a province that is up takes seconds.
    */
@@ -102,10 +107,14 @@ const CASE_RETENTION_DAYS = 365;
  * could not be read (at least a second later, gateway-backoff.ts); 60 a minute is a case page
  * opened every second for a minute. PORTAL_SESSION_WRITES_PER_MINUTE: each payment, rating or re-rating is a
  * form filled by hand (a minute's work); 20 a minute is three every few seconds without a pause.
+ * PORTAL_SESSION_READS_PER_MINUTE: a page reads the gateway at most once as it opens (a case page
+ * only when its stream was refused or after a rating, the payment form its item, a receipt its
+ * case); 120 a minute is two pages opened every second for a minute, by one clerk or a few.
  */
 const SESSION_STREAMS = 10;
 const SESSION_STREAM_OPENINGS_PER_MINUTE = 60;
 const SESSION_WRITES_PER_MINUTE = 20;
+const SESSION_READS_PER_MINUTE = 120;
 
 export class PortalConfigError extends Error {
   readonly problems: readonly string[];
@@ -192,6 +201,7 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
  * PORTAL_LOGIN_KEY (the same, .data/portal-login-key), PORTAL_CASE_RETENTION_DAYS (365) and
  * PORTAL_TRUST_PROXY (false), PORTAL_SESSION_STREAMS (10),
  * PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE (60), PORTAL_SESSION_WRITES_PER_MINUTE (20),
+ * PORTAL_SESSION_READS_PER_MINUTE (120),
  * PORTAL_DELIVERY_NOTICE_SECONDS (60) and PORTAL_DATA_LOSS_CHECK_MS (2000).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
@@ -271,12 +281,19 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     'PORTAL_SESSION_WRITES_PER_MINUTE',
     problems,
   );
+  const sessionReadsPerMinute = integer(
+    env.PORTAL_SESSION_READS_PER_MINUTE,
+    SESSION_READS_PER_MINUTE,
+    'PORTAL_SESSION_READS_PER_MINUTE',
+    problems,
+  );
   // 0 would refuse every stream or every press: a portal that cannot be used, not a bound.
   if (sessionStreams === 0) problems.push('PORTAL_SESSION_STREAMS must be 1–65535');
   if (sessionStreamOpeningsPerMinute === 0)
     problems.push('PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE must be 1–65535');
   if (sessionWritesPerMinute === 0)
     problems.push('PORTAL_SESSION_WRITES_PER_MINUTE must be 1–65535');
+  if (sessionReadsPerMinute === 0) problems.push('PORTAL_SESSION_READS_PER_MINUTE must be 1–65535');
   const store = storeSettings(env, problems);
   const loginKey = keyRing(env, LOGIN_KEY, problems);
   // A second key would be a rotation, and a new login key would orphan every record keyed under
@@ -313,5 +330,6 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     sessionStreams,
     sessionStreamOpeningsPerMinute,
     sessionWritesPerMinute,
+    sessionReadsPerMinute,
   });
 }

@@ -5,8 +5,10 @@
 // login may hold at most PORTAL_SESSION_STREAMS live case streams at once, open at most
 // PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE of them a minute (each opening reads the case from the
 // gateway: a loop that opened and closed one stream stayed under the first bound and cost a read
-// each time) and send at most PORTAL_SESSION_WRITES_PER_MINUTE payments, ratings and re-ratings a
-// minute — bounds a clerk never meets — and past them is answered 429 PORTAL_SESSION_BUSY with a
+// each time), send at most PORTAL_SESSION_WRITES_PER_MINUTE payments, ratings and re-ratings a
+// minute and make at most PORTAL_SESSION_READS_PER_MINUTE reads that reach the gateway (the case,
+// the payment form's item, the receipt: a script looping GET /api/cases/{id} cost a gateway read
+// each time) — bounds a clerk never meets — and past them is answered 429 PORTAL_SESSION_BUSY with a
 // Retry-After and a title that says it is this login, not the platform. Counted per portal process
 // (a stream lives in one).
 import type { RequestHandler, Response } from 'express';
@@ -17,6 +19,7 @@ export const SESSION_STREAMS_TITLE = '您本账号打开的办件实时页面过
 export const SESSION_OPENINGS_TITLE =
   '您本账号打开办件实时页面过于频繁，请稍后再试（并非平台繁忙）';
 export const SESSION_WRITES_TITLE = '您本账号提交过于频繁，请稍后再试（并非平台繁忙）';
+export const SESSION_READS_TITLE = '您本账号查询过于频繁，请稍后再试（并非平台繁忙）';
 
 /** A stream refused is tried again by the page after this long, by when a page may have closed. */
 const STREAM_RETRY_SECONDS = 10;
@@ -29,13 +32,15 @@ export interface FairnessLimits {
   readonly streamOpeningsPerMinute: number;
   /** Payments, ratings and re-ratings one login may send in a minute. */
   readonly writesPerMinute: number;
+  /** Reads that reach the gateway (a case, the payment form's item, a receipt) one login may make in a minute. */
+  readonly readsPerMinute: number;
 }
 
-function busy(res: Response, retryAfterSeconds: number, title: string): void {
-  res
-    .status(429)
-    .set('Retry-After', String(retryAfterSeconds))
-    .json({ code: SESSION_BUSY, title, retryAfterSeconds });
+function busy(res: Response, retryAfterSeconds: number, title: string, page = false): void {
+  res.status(429).set('Retry-After', String(retryAfterSeconds));
+  // A page (the receipt) is answered in words, as its other refusals are; a call, in JSON.
+  if (page) res.type('text').send(title);
+  else res.json({ code: SESSION_BUSY, title, retryAfterSeconds });
 }
 
 /** What each login did in its current minute, counted from its first in that minute. */
@@ -76,12 +81,14 @@ export class SessionFairness {
   readonly #streams = new Map<string, number>();
   readonly #openings: PerMinute;
   readonly #writes: PerMinute;
+  readonly #reads: PerMinute;
 
   constructor(limits: FairnessLimits, now: () => number = Date.now) {
     this.#limits = limits;
     this.#now = now;
     this.#openings = new PerMinute(limits.streamOpeningsPerMinute);
     this.#writes = new PerMinute(limits.writesPerMinute);
+    this.#reads = new PerMinute(limits.readsPerMinute);
   }
 
   /**
@@ -108,6 +115,14 @@ export class SessionFairness {
   readonly write: RequestHandler = (_req, res, next) => {
     const over = this.#writes.take(sessionOf(res).account.login, this.#now());
     if (over) return busy(res, over.waitSeconds, SESSION_WRITES_TITLE);
+    next();
+  };
+
+  /** Before a read that reaches the gateway: at most readsPerMinute in each login's minute. */
+  readonly read: RequestHandler = (req, res, next) => {
+    const over = this.#reads.take(sessionOf(res).account.login, this.#now());
+    if (over)
+      return busy(res, over.waitSeconds, SESSION_READS_TITLE, !req.path.startsWith('/api/'));
     next();
   };
 }

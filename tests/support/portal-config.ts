@@ -20,6 +20,7 @@ export function testPortalConfig(overrides: NodeJS.ProcessEnv = {}): PortalConfi
     PORTAL_SESSION_STREAMS: '65535',
     PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE: '65535',
     PORTAL_SESSION_WRITES_PER_MINUTE: '65535',
+    PORTAL_SESSION_READS_PER_MINUTE: '65535',
     ...overrides,
   });
 }

@@ -2,13 +2,15 @@
 // README.md#the-taxpayer-portal): the portal is one client of the gateway with one rate limit, so
 // one login may hold at most PORTAL_SESSION_STREAMS live case streams, open at most
 // PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE of them a minute, and send at most
-// PORTAL_SESSION_WRITES_PER_MINUTE payments, ratings and re-ratings a minute. Past any it is
+// PORTAL_SESSION_WRITES_PER_MINUTE payments, ratings and re-ratings a minute, and make at most
+// PORTAL_SESSION_READS_PER_MINUTE reads that reach the gateway a minute. Past any it is
 // answered 429 PORTAL_SESSION_BUSY with a Retry-After and a title that names this login, not the
 // platform; another enterprise is not touched by it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import {
   SESSION_OPENINGS_TITLE,
+  SESSION_READS_TITLE,
   SESSION_STREAMS_TITLE,
   SESSION_WRITES_TITLE,
 } from '../../../portal/server/session-fairness.ts';
@@ -30,6 +32,7 @@ beforeEach(async () => {
       PORTAL_SESSION_STREAMS: '2',
       PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE: '4',
       PORTAL_SESSION_WRITES_PER_MINUTE: '3',
+      PORTAL_SESSION_READS_PER_MINUTE: '5',
     }),
   });
 });
@@ -168,5 +171,36 @@ describe('one login’s fair share of the portal', () => {
 
     // Another enterprise's press is its own.
     await aCase(xiaohong, `fair-writes-x-${Date.now()}`);
+  });
+
+  it('refuses a login that reads its case in a loop past PORTAL_SESSION_READS_PER_MINUTE 429 PORTAL_SESSION_BUSY with a Retry-After within the minute, its other reads too, and not another login’s', async () => {
+    const shudao = await viaPortal.session('shudao');
+    const xiaohong = await viaPortal.session('xiaohong');
+    // One read of the five: the payment form's item, read to pay.
+    const caseId = await aCase(shudao, `fair-reads-${Date.now()}`);
+    for (let i = 0; i < 4; i += 1)
+      expect((await viaPortal.call(shudao, `/api/cases/${caseId}`)).status).toBe(200);
+    const over = await viaPortal.call(shudao, `/api/cases/${caseId}`);
+    expect(over.status).toBe(429);
+    const wait = Number(over.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(await over.json()).toMatchObject({
+      code: 'PORTAL_SESSION_BUSY',
+      title: SESSION_READS_TITLE,
+      retryAfterSeconds: wait,
+    });
+    // The other reads that reach the gateway are the same count's: the form's item, the receipt.
+    expect((await viaPortal.call(shudao, '/api/forms/payment')).status).toBe(429);
+    const receipt = await fetch(`${portal.url}/cases/${caseId}/receipt`, {
+      headers: { Cookie: shudao.cookie },
+      redirect: 'manual',
+    });
+    expect(receipt.status).toBe(429);
+    expect(await receipt.text()).toBe(SESSION_READS_TITLE);
+
+    // Another enterprise's reads are its own.
+    const theirs = await aCase(xiaohong, `fair-reads-x-${Date.now()}`);
+    expect((await viaPortal.call(xiaohong, `/api/cases/${theirs}`)).status).toBe(200);
   });
 });
