@@ -4,10 +4,15 @@
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
-/** The login page, coming back to this page once logged in (portal/server/login-return.ts). */
-export function loginAgain() {
+/** The login page's address, coming back to this page once logged in (portal/server/login-return.ts). */
+export function loginUrl() {
   const here = window.location.pathname + window.location.search;
-  window.location.assign(`/login?next=${encodeURIComponent(here)}`);
+  return `/login?next=${encodeURIComponent(here)}`;
+}
+
+/** The login page, coming back to this page once logged in. */
+export function loginAgain() {
+  window.location.assign(loginUrl());
 }
 
 /**

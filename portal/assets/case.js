@@ -7,7 +7,7 @@
 // the same key, and the gateway answers with the rating it stored (portal/server/case-rating.ts).
 // A 差评 opens a rectification, followed here; once the province rectified or explained it, the
 // page offers the re-rating that closes it, until it closes (portal/server/case-re-rating.ts).
-import { api, label, loadLabels } from './api.js';
+import { api, label, loadLabels, loginUrl } from './api.js';
 import { fieldLimit } from './field-limit.js';
 import { formatYuan, toFen } from './money.js';
 
@@ -439,6 +439,7 @@ async function refused() {
   } catch {
     return;
   }
+  if (res.status === 401) return void loggedOut();
   if (res.status !== 429) {
     stop.abort();
     if (res.ok) follow();
@@ -451,6 +452,40 @@ async function refused() {
   setTimeout(follow, seconds * 1000);
   // A case shown already stays (a refused page is one the bound keeps off the gateway's budget).
   if (shown < 0) await readOnce();
+}
+
+/**
+ * The session ended (401: idle past PORTAL_SESSION_MINUTES) while the page
+ * was open, and its feed was refused on reconnecting: the page says so in the payment page's words
+ * and offers the login, which comes back here, and stops following — every try would be refused.
+ * Before, it fell silent and never followed the case again.
+ */
+function loggedOut() {
+  live.classList.add('offline');
+  live.textContent = '○ 登录已超时';
+  delete live.dataset.refused;
+  // The login a button of its own, not a link inside the sentence: one tap on a phone.
+  problem.replaceChildren(
+    el('span', {
+      text: '登录已超时，办件进度已停止更新，您的办件不受影响。请重新登录后继续查看。',
+    }),
+    el(
+      'span',
+      { class: 'actions' },
+      el('a', {
+        href: loginUrl(),
+        id: 'log-in-again',
+        class: 'button primary',
+        text: '重新登录',
+      }),
+    ),
+  );
+  // A case never shown says so, not 读取中… for ever.
+  if (shown < 0) {
+    badge.textContent = '暂时无法读取';
+    badge.className = 'badge attention';
+  }
+  problem.hidden = false;
 }
 
 /** The case as it is now, without the feed; a case that cannot be read says why, as the feed would. */

@@ -2,7 +2,10 @@
 // share, portal/server/session-fairness.ts): the login holds its one live stream already
 // (PORTAL_SESSION_STREAMS=1 here) in another tab. The second tab's page says in Chinese that this
 // login has too many live pages open — not that the platform is busy — shows the case all the same,
-// and follows it live by itself once the first tab is closed. Screenshots: feed-refused-*.png.
+// and follows it live by itself once the first tab is closed. A case page whose login ended (the
+// session cookie gone, as an expired session answers the same 401) while its feed was dropped says
+// on reconnecting that the login ended, stops retrying and offers the login, which comes back to
+// the case. Screenshots: feed-refused-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eSystem } from '../e2e/support/system.ts';
 import { PHONE, type TestBrowser } from './support/browser.ts';
@@ -62,5 +65,57 @@ describe('a case page whose live feed is refused (the login’s fair share)', ()
     expect(await page.locator('#live').innerText()).toBe('● 实时');
     expect(await page.locator('#live').getAttribute('data-refused')).toBeNull();
     await browser.shot('feed-refused-resumed-390');
+  }, 120_000);
+});
+
+describe('a case page whose login ended while it was open', () => {
+  it('says the login ended, stops following, and offers the login that comes back to the case', async () => {
+    const { page, context } = browser;
+    const caseId = /\/cases\/([^/?]+)/.exec(page.url())![1]!;
+    const stream = `${portal}/api/cases/${caseId}/stream`;
+    // The session ends (its cookie cleared) and the page's feed drops: the connection, opened,
+    // ends at once, and the browser opens it again by itself — to the portal, now answering 401.
+    let dropped = false;
+    let reconnects = 0;
+    await page.route(stream, async (route) => {
+      if (dropped) {
+        reconnects += 1;
+        return route.continue();
+      }
+      dropped = true;
+      await context.clearCookies();
+      await route.fulfill({
+        status: 200,
+        headers: { 'Content-Type': 'text/event-stream' },
+        body: 'retry: 200\n\n',
+      });
+    });
+    await page.reload();
+    await page.locator('#live', { hasText: '登录已超时' }).waitFor();
+    expect(await page.locator('#live').innerText()).toBe('○ 登录已超时');
+    expect(await page.locator('#live').getAttribute('class')).toContain('offline');
+    const problem = page.locator('#case-problem');
+    expect(await problem.isVisible()).toBe(true);
+    expect(await problem.innerText()).toContain(
+      '登录已超时，办件进度已停止更新，您的办件不受影响。请重新登录后继续查看。',
+    );
+    expect(await page.locator('#log-in-again').innerText()).toBe('重新登录');
+    expect(await page.locator('#status-badge').innerText()).toBe('暂时无法读取');
+    await browser.shot('feed-logged-out-390');
+    // Two requests reached the portal since the drop — the feed's reconnection and the one fetch
+    // that asked why — and the page scheduled no other: every try would be answered 401.
+    expect(reconnects).toBe(2);
+    await page.unrouteAll();
+
+    // 重新登录 leads to the login, which comes back to this case, followed live again.
+    await page.click('#log-in-again');
+    await page.waitForURL(`${portal}/login?next=${encodeURIComponent(`/cases/${caseId}`)}`);
+    await page.fill('#login', 'shudao');
+    await page.fill('#password', 'shudao-2026');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${portal}/cases/${caseId}`);
+    await page.locator('#status-badge[data-status="CLOSED"]').waitFor();
+    await page.locator('#live:not(.offline)').waitFor();
+    expect(await page.locator('#case-problem').isHidden()).toBe(true);
   }, 120_000);
 });
