@@ -374,6 +374,15 @@ const WRITE_ROUTES: Record<string, Prepare> = {
     const caseId = await deadLetter();
     return (side) => consolePost(side, 'operator-dev', `/console/dead-letters/${caseId}/replay`);
   },
+  'POST /console/callbacks/failed/{id}/replay': async () => {
+    const id = await failedCallback();
+    return (side) =>
+      consolePost(
+        side,
+        'operator-dev',
+        `/console/callbacks/failed/${encodeURIComponent(id)}/replay`,
+      );
+  },
   'POST /console/cases/{caseId}/unmask': async () => {
     const { caseId } = await submit(patient.gw);
     return (side) =>
