@@ -8,6 +8,9 @@ import { decodeTime, ulid } from 'ulid';
 import { RandomPool } from '../shared/random-pool.ts';
 import { shardSuffix } from '../shared/redis-keys.ts';
 
+/** A case id's shape: a ULID, or a joint child's (its parent's ULID and `-<n>`). */
+export const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
+
 const random = new RandomPool();
 const pooledRandom = () => random.fraction();
 

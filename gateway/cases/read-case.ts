@@ -19,6 +19,7 @@ import type { CaseStore } from './case-store.ts';
 import { maskedResult } from './masked-result.ts';
 import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { unreadableNotes } from '../personal-data/sealed-text.ts';
+import { CASE_ID } from './case-id.ts';
 
 export interface ReadCaseDeps {
   store: CaseStore;
@@ -38,8 +39,6 @@ export type CaseViewPart = (
 ) => Promise<Record<string, unknown>>;
 
 export type CaseViewDeps = ReadCaseDeps & { caseViewParts: readonly CaseViewPart[] };
-
-const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
 /** Who a case is shown to: enough of a client to decide. */
 export type CaseViewer = Pick<Client, 'id' | 'kind' | 'adapter'>;

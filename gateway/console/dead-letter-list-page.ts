@@ -22,8 +22,7 @@ import { html, type SafeHtml } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
 import { provinceStateBrief, readProvinceState } from './province-state.ts';
 import { shownTime } from './console-time.ts';
-
-const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
+import { CASE_ID } from '../cases/case-id.ts';
 
 export function deadLetterListPage(deps: ConsoleDeps): Router {
   const router = gatewayRouter();

@@ -39,10 +39,10 @@ import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { failureAdvice, failureKind, JOB_STATE_ZH } from './failure-kinds.ts';
 import { gatewayNote } from './gateway-notes.ts';
 import { shownTime } from './console-time.ts';
+import { CASE_ID } from '../cases/case-id.ts';
 
 /** The dead letter's page read unmasked, as the audit chain names it. */
 const UNMASKED_READ = 'dead-letter.read-unmasked';
-const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}(-[0-9]{1,2})?$/;
 
 /** The console reads masked, but for the one audited unmasked reading of a dead letter's page. */
 function reader(res: Response, unmasked = false): DeadLetterReader {

@@ -15,6 +15,7 @@ import {
   failedCallbackPosition,
   type FailedCallback,
 } from '../callbacks/failed-callbacks.ts';
+import { CASE_ID } from '../cases/case-id.ts';
 import { gatewayRouter } from '../http/router.ts';
 import { can, operatorRequest, sessionOf, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
@@ -89,7 +90,7 @@ export function failedCallbackPages(deps: ConsoleDeps): Router {
         </tr>`,
     );
     const notice =
-      replayed && CALLBACK_ID.test(replayed) && /^[0-9A-Z]{26}$/.test(replayedCase)
+      replayed && CALLBACK_ID.test(replayed) && CASE_ID.test(replayedCase)
         ? html`<p class="notice ok" id="replayed" role="status" tabindex="-1" autofocus>
             已重新排队，重新获得 8 次尝试：<code>${replayed}</code> · 办件
             <a href="/console/cases/${replayedCase}">${replayedCase}</a>

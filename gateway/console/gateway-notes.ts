@@ -61,21 +61,26 @@ const REASON_PREFIXES: readonly Wording[] = [
   [/^stored submission unreadable: /, () => '办件数据无法解密：'],
 ];
 
-function worded(text: string, table: readonly Wording[]): SafeHtml | undefined {
+/** The first wording in `table` that matches `text`: what it matched, and its words. */
+function matchIn(text: string, table: readonly Wording[]): SafeHtml | undefined {
   for (const [pattern, zh] of table) {
     const m = pattern.exec(text);
-    if (m) return html`${zh(m)} <span class="en">${timesIn(m[0].trimEnd())}</span>`;
+    if (m) return worded(m, zh);
   }
   return undefined;
 }
 
+function worded(m: RegExpExecArray, zh: Wording[1]): SafeHtml {
+  return html`${zh(m)} <span class="en">${timesIn(m[0].trimEnd())}</span>`;
+}
+
 /** A note or failure reason as the console shows it (masked first, where the page masks). */
 export function gatewayNote(text: string): SafeHtml {
-  for (const [pattern] of REASON_PREFIXES) {
-    const prefix = pattern.exec(text)?.[0];
-    if (prefix === undefined) continue;
-    const rest = text.slice(prefix.length);
-    return html`${worded(prefix, REASON_PREFIXES)} ${worded(rest, NOTES) ?? timesIn(rest)}`;
+  for (const [pattern, zh] of REASON_PREFIXES) {
+    const prefix = pattern.exec(text);
+    if (!prefix) continue;
+    const rest = text.slice(prefix[0].length);
+    return html`${worded(prefix, zh)} ${matchIn(rest, NOTES) ?? timesIn(rest)}`;
   }
-  return worded(text, NOTES) ?? timesIn(text);
+  return matchIn(text, NOTES) ?? timesIn(text);
 }

@@ -117,7 +117,7 @@ export function caseRoutes(deps: CaseDeps): Router {
     }
   });
 
-  router.get('/cases/:caseId/receipt', page, deps.fairness.read, async (req, res) => {
+  router.get('/cases/:caseId/receipt', page, deps.fairness.pageRead, async (req, res) => {
     const caseId = String(req.params.caseId);
     if (!(await mine(res, caseId))) return notFound(res, false);
     const read = await deps.feed.readOrWhy(caseId);

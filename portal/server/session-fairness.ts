@@ -118,11 +118,15 @@ export class SessionFairness {
     next();
   };
 
-  /** Before a read that reaches the gateway: at most readsPerMinute in each login's minute. */
-  readonly read: RequestHandler = (req, res, next) => {
+  /** Before a call's read that reaches the gateway: at most readsPerMinute in each login's minute. */
+  readonly read: RequestHandler = (_req, res, next) => this.#read(res, next, false);
+
+  /** The same count before a page's read (the receipt), refused in words. */
+  readonly pageRead: RequestHandler = (_req, res, next) => this.#read(res, next, true);
+
+  #read(res: Response, next: () => void, page: boolean): void {
     const over = this.#reads.take(sessionOf(res).account.login, this.#now());
-    if (over)
-      return busy(res, over.waitSeconds, SESSION_READS_TITLE, !req.path.startsWith('/api/'));
+    if (over) return busy(res, over.waitSeconds, SESSION_READS_TITLE, page);
     next();
-  };
+  }
 }
