@@ -9,6 +9,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FieldProblem } from '../shared/errors.ts';
 import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/personal-check.ts';
 import { personalLocations, type PersonalLocations } from '../personal-data/personal-locations.ts';
+import { freeTextLocations, type FreeTextLocation } from '../personal-data/free-text-locations.ts';
 import { DEFS_ID, RESULT_KEYWORD, SCHEMA_BASE } from './create-ajv.ts';
 import { toFieldProblems } from './field-problems.ts';
 import { itemFileBase } from './item-files.ts';
@@ -21,6 +22,8 @@ export interface CompiledResult {
   readonly validate: ValidateFunction;
   /** Where a result holds personal data (its x-personal fields), for masking it. */
   readonly personal: PersonalLocations;
+  /** Where it holds free text (`text`, `shortText`), masked as free text is. */
+  readonly freeText: readonly FreeTextLocation[];
 }
 
 export type ResultCompile =
@@ -79,7 +82,12 @@ export function compileResultSchema(
   if (problems.length > 0 || !validate) return { ok: false, problems };
   return {
     ok: true,
-    result: { schema: declared, validate, personal: personalLocations(declared, docs) },
+    result: {
+      schema: declared,
+      validate,
+      personal: personalLocations(declared, docs),
+      freeText: freeTextLocations(declared, docs),
+    },
   };
 }
 

@@ -3,6 +3,8 @@
 // Only the locations are walked, so the cost follows the annotations, not the size of the payload.
 // A value is taken by the first location that reaches it and whose conditions hold, and only once.
 import { escapeToken } from '../shared/json-pointer.ts';
+import type { FreeTextLocation } from './free-text-locations.ts';
+import { maskFreeText } from './mask-free-text.ts';
 import { MASKS } from './masks.ts';
 import type { PersonalKind } from './personal-kind.ts';
 import type { PersonalLocation, PersonalLocations } from './personal-locations.ts';
@@ -93,6 +95,20 @@ export function maskPersonal<T>(data: T, locations: PersonalLocations): T {
     const holder = slot.holder as Record<string, unknown>;
     holder[slot.key] = masked(holder[slot.key], MASKS[location.kind]);
   }
+  return root[''] as T;
+}
+
+/**
+ * A deep copy of `data` with the free text at `locations` masked as free text: the ID, mobile and
+ * long numbers in it (a typed result's 扣款失败原因, free-text-locations.ts).
+ */
+export function maskFreeTextAt<T>(data: T, locations: readonly FreeTextLocation[]): T {
+  const root = { '': structuredClone(data) as unknown };
+  for (const location of locations)
+    for (const slot of slots(root, location.tokens)) {
+      const holder = slot.holder as Record<string, unknown>;
+      holder[slot.key] = masked(holder[slot.key], maskFreeText);
+    }
   return root[''] as T;
 }
 

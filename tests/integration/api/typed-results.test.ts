@@ -119,6 +119,27 @@ describe('a decided result against the item result schema', () => {
     expect(JSON.stringify(portal)).not.toContain(account);
     expect((await view(caseId, 'operator-dev')).result).toEqual(paid);
   });
+
+  it("masks ID and mobile numbers a province wrote into a failed deduction's free text for the portal and an operator without unmask, whole for unmask", async () => {
+    const caseId = await newCase();
+    const failed = {
+      ...failedResult(),
+      reasonZh: '余额不足，纳税人 510104198503152311 未续存',
+      remedyZh: '请联系经办人 13912345678 或 6222 0202 0011 2233',
+    };
+    expect((await postEvent(caseId, { type: 'decided', at: at(), result: failed })).status).toBe(
+      200,
+    );
+    for (const reader of ['portal-sc', 'province-yn', 'operator-readonly']) {
+      const { result } = await view(caseId, reader);
+      expect(result?.reasonZh).toBe('余额不足，纳税人 5101**********2311 未续存');
+      expect(result?.remedyZh).toBe('请联系经办人 139****5678 或 **** **** **** 2233');
+    }
+    expect((await view(caseId, 'operator-dev')).result).toMatchObject({
+      reasonZh: failed.reasonZh,
+      remedyZh: failed.remedyZh,
+    });
+  });
 });
 
 // The order of the event checks (gateway/README.md#province-events): who (401/403), the event's shape
