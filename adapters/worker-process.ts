@@ -165,6 +165,7 @@ export async function startWorkers(
     connection,
     keys,
     clients: loadClientRegistry({ env: config.env, clientsFile: config.clientsFile }),
+    sealer: cases.sealer,
     log: logger,
     production: config.env === 'production',
     metrics,

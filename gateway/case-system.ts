@@ -12,7 +12,7 @@ import { createCaseStore, type CaseStore } from './cases/case-store.ts';
 import type { CaseStoreSettings } from './cases/case-store-context.ts';
 import type { ResultSchemas } from './cases/event-result.ts';
 import { loadDataKeys } from './personal-data/data-keys.ts';
-import { createSealer } from './personal-data/sealed-data.ts';
+import { createSealer, type Sealer } from './personal-data/sealed-data.ts';
 import { ratingWindowListener } from './evaluations/default-ratings.ts';
 import { EvaluationStore } from './evaluations/evaluation-store.ts';
 import { CaseQueues } from './queues/case-queues.ts';
@@ -39,6 +39,8 @@ import type { SupervisionData } from './supervision/supervision-data.ts';
 
 export interface CaseSystem {
   store: CaseStore;
+  /** Seals personal data at rest under the current data key (personal-data/sealed-data.ts). */
+  sealer: Sealer;
   queues: CaseQueues;
   callbacks: CallbackQueue;
   board: SupervisionBoard;
@@ -98,7 +100,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
     config,
     now,
     listeners: [
-      callbackListener(callbacks, log, deps.results),
+      callbackListener(callbacks, log, sealer, deps.results),
       caseSupervisionListener(board, deps.supervision),
       ratingWindowListener(evaluations, deps.supervision.policy),
     ],
@@ -116,6 +118,7 @@ export function createCaseSystem(deps: CaseSystemDeps): CaseSystem {
   const queues = new CaseQueues(producer, keys, config);
   return {
     store,
+    sealer,
     queues,
     callbacks,
     board,

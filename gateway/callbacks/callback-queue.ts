@@ -1,7 +1,8 @@
 // Portal callbacks (跟踪, gateway/README.md#callbacks): when a case with a callbackUrl changes
 // status, a job on the `callbacks` queue posts { caseId, status, phase, sequence, at } to the
 // portal, and the result once the case is decided — masked as GET /v1/cases/{id} masks it, so no
-// personal data travels in clear. Delivery is at-least-once and may arrive out of order:
+// personal data travels in clear, and sealed in the job (callback-result.ts), so none waits in
+// Redis in clear. Delivery is at-least-once and may arrive out of order:
 // `sequence` (the history length) orders them, and GET /v1/cases/{id} stays the truth. Other events of a case — a
 // 督办 flag, a rectification's progress — go the same way with a body of their own (EventCallback).
 import { Queue, type JobsOptions } from 'bullmq';
@@ -12,6 +13,8 @@ import type { TransitionListener } from '../cases/case-move.ts';
 import { ListenerDeferred } from '../shared/listener-deferred.ts';
 import type { ResultSchemas } from '../cases/event-result.ts';
 import { maskedResult } from '../cases/masked-result.ts';
+import type { Sealer } from '../personal-data/sealed-data.ts';
+import { sealCallbackResult } from './callback-result.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 import {
   completedJobRetention,
@@ -26,7 +29,12 @@ export interface CallbackJob {
   status: CaseStatus;
   sequence: number;
   at: string;
-  /** The case's result, masked (a decided case and every later status). */
+  /**
+   * The case's result, masked and sealed (a decided case and every later status;
+   * callback-result.ts).
+   */
+  sealedResult?: string;
+  /** The result in clear, as a gateway of the previous version queued it. */
   result?: unknown;
 }
 
@@ -167,6 +175,8 @@ export function callbackListener(
     warn: (obj: object, msg: string) => void;
     error: (obj: object, msg: string) => void;
   },
+  /** Seals the masked result into the job. */
+  sealer: Sealer,
   /** The typed results, to mask a result as GET /v1/cases/{id} does; none: withhold it. */
   results?: ResultSchemas,
 ): TransitionListener {
@@ -186,7 +196,15 @@ export function callbackListener(
         status,
         sequence,
         at,
-        ...(result === undefined ? {} : { result: maskedResult(results, record, result) }),
+        ...(result === undefined
+          ? {}
+          : {
+              sealedResult: sealCallbackResult(
+                sealer,
+                { caseId: record.id, sequence },
+                maskedResult(results, record, result),
+              ),
+            }),
       };
     } catch (error) {
       log.error(

@@ -28,7 +28,9 @@ import { rateLimitedLog } from '../shared/rate-limited-log.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
 import { callbackAgents, refusedAddress } from './callback-address.ts';
 import { callbackTlsFailure } from './callback-tls-failure.ts';
+import type { Sealer } from '../personal-data/sealed-data.ts';
 import type { CallbackJob, CallbackJobData } from './callback-queue.ts';
+import { openCallbackResult } from './callback-result.ts';
 import { callbackHost, callbackUrlProblem } from './callback-url.ts';
 
 export const CALLBACK_CLIENT_ID = 'gateway';
@@ -57,6 +59,8 @@ export function startCallbackWorker(deps: {
   connection: RedisClient;
   keys: RedisKeys;
   clients: ClientRegistry;
+  /** Opens the result a status job carries sealed (callback-result.ts). */
+  sealer: Sealer;
   log: Logger;
   /** Production: call public unicast addresses only (the switch callback-url.ts judges by). */
   production: boolean;
@@ -77,7 +81,9 @@ export function startCallbackWorker(deps: {
     const { clientId, url } = job.data;
     const client = deps.clients.get(clientId);
     if (!client) throw new UnrecoverableError(`client ${clientId} no longer registered`);
-    const body = JSON.stringify('body' in job.data ? job.data.body : statusBody(job.data));
+    const body = JSON.stringify(
+      'body' in job.data ? job.data.body : statusBody(job.data, deps.sealer),
+    );
     const target = new URL(url);
     // Judged at submission already; again here because an address written in the URL is never
     // looked up (the connect goes straight to it), and the job may predate production mode.
@@ -174,14 +180,23 @@ function failureReason(error: Error): string {
     : error.message;
 }
 
-function statusBody({ caseId, status, sequence, at, result }: CallbackJob) {
+function statusBody(job: CallbackJob, sealer: Sealer) {
+  const { caseId, status, sequence, at, sealedResult } = job;
+  // A job queued by a gateway of the previous version carries the masked result in clear.
+  let carried: { result: unknown } | undefined =
+    job.result === undefined ? undefined : { result: job.result };
+  if (sealedResult !== undefined) {
+    carried = openCallbackResult(sealer, { caseId, sequence, sealedResult });
+    // Trying again would not open it either: failed for good, listed with the failed callbacks.
+    if (!carried) throw new UnrecoverableError('its sealed result does not open here');
+  }
   return {
     caseId,
     status,
     phase: phaseOf(status),
     sequence,
     at,
-    ...(result === undefined ? {} : { result }),
+    ...(carried === undefined ? {} : { result: carried.result }),
     links: { self: `/v1/cases/${caseId}` },
   };
 }

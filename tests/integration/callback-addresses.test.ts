@@ -19,7 +19,9 @@ import {
 } from '../../gateway/metrics/worker-metrics.ts';
 import { createRedis, type RedisClient } from '../../gateway/shared/redis.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
-import { testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
+import { loadDataKeys } from '../../gateway/personal-data/data-keys.ts';
+import { createSealer } from '../../gateway/personal-data/sealed-data.ts';
+import { testDataKeys, testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
 import { memoryLogger } from '../support/test-gateway.ts';
 import { seriesIn } from '../support/metrics-text.ts';
 
@@ -97,6 +99,7 @@ function startSide(isProduction: boolean, timeoutMs = 2000): Side {
     connection: redis,
     keys,
     clients: loadClientRegistry({ env: 'test' }),
+    sealer: createSealer(loadDataKeys({ env: 'test', dataKeys: testDataKeys() })),
     log: logger,
     production: isProduction,
     metrics,

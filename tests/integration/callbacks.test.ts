@@ -12,8 +12,9 @@ import {
   type ApiGateway,
 } from '../support/api-gateway.ts';
 import { startGatewayCallbackWorker, type TestCallbackWorker } from '../support/callback-worker.ts';
-import { waitFor } from '../support/redis.ts';
-import { paidResult } from '../support/payment-results.ts';
+import { plainRedis, waitFor } from '../support/redis.ts';
+import { failedResult, paidResult } from '../support/payment-results.ts';
+import { keysUnder, rawBytes } from '../support/personal-scan.ts';
 
 interface Received {
   body: {
@@ -163,6 +164,39 @@ describe('portal callbacks', () => {
       });
       expect(byStatus(status).raw).not.toContain(account);
     }
+  });
+
+  it("keeps the result sealed in its jobs at rest, and posts its free text masked as a note: a name and an ID number a province wrote into a failed deduction's reasonZh", async () => {
+    const body = { ...validExample('SW-005'), callbackUrl: receiverUrl };
+    const res = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(body, `cb-sealed-${Date.now()}`);
+    const id = res.body.caseId;
+    const idNumber = '510104198503152311';
+    const failed: Record<string, unknown> = {
+      ...failedResult(),
+      reasonZh: `余额不足，经办人王隐私（${idNumber}）`,
+    };
+    const decided = await gw.client('province-yn').request('POST', `/v1/cases/${id}/events`, {
+      json: { type: 'decided', at: new Date().toISOString(), result: failed },
+    });
+    expect(decided.status).toBe(200);
+    await waitFor(() => received.some((r) => r.body.caseId === id && r.body.status === 'DECIDED'), {
+      timeoutMs: 15_000,
+      what: 'the DECIDED callback',
+    });
+    const posted = received.find((r) => r.body.caseId === id && r.body.status === 'DECIDED')!;
+    expect(posted.body.result?.reasonZh).toBe('余额不足，经办人王隐私（5101**********2311）');
+    expect(posted.raw).not.toContain(idNumber);
+    // The delivered job stays a day: its hash holds no part of the result in clear.
+    const bull = redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE);
+    const redis = plainRedis();
+    const jobs = (await keysUnder(redis, bull)).filter((k) => k.includes(id));
+    const raw = (await rawBytes(redis, jobs)).toString();
+    redis.disconnect();
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const clear of ['王隐私', idNumber, '5101**********2311', String(failed.agreementNo)])
+      expect(raw).not.toContain(clear);
   });
 
   it('queues no callback carrying a stored result that does not open, says so without the result, and still applies the move', async () => {

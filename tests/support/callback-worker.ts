@@ -4,6 +4,8 @@
 // connection.
 import { startCallbackWorker } from '../../gateway/callbacks/callback-worker.ts';
 import { createWorkerMetrics } from '../../gateway/metrics/worker-metrics.ts';
+import { loadDataKeys } from '../../gateway/personal-data/data-keys.ts';
+import { createSealer } from '../../gateway/personal-data/sealed-data.ts';
 import { createRedis } from '../../gateway/shared/redis.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import type { ApiGateway } from './api-gateway.ts';
@@ -23,6 +25,8 @@ export function startGatewayCallbackWorker(gw: ApiGateway): TestCallbackWorker {
     connection,
     keys: redisKeys(gw.config.keyPrefix),
     clients: gw.services.clients,
+    // The gateway's data keys, as a worker process beside it has them.
+    sealer: createSealer(loadDataKeys(gw.config)),
     log: gw.services.logger,
     production: false,
     metrics: createWorkerMetrics(),
