@@ -146,9 +146,10 @@ function describe(error: ErrorObject, oneOf?: string[]): { message: string; mess
       messageZh: `应为以下值之一:${list.join('、')}`,
     };
   }
-  // An amount's or a date-time's rule in words, not only its regular expression (pattern-words.ts).
+  // A pattern's or a format's rule in words, in both languages, not only its regular expression
+  // (pattern-words.ts); each message still quotes the pattern, which portals read.
   const words = patternWords(error.keyword, error.params as Record<string, unknown>);
-  return { message: words ?? error.message ?? 'is invalid', messageZh: chineseMessage(error) };
+  return words ?? { message: error.message ?? 'is invalid', messageZh: chineseMessage(error) };
 }
 
 /**

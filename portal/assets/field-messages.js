@@ -1,13 +1,18 @@
 // A refused field's message in the taxpayer's words (README.md#the-taxpayer-portal). The gateway's
-// messageZh for a schema's `required`, `pattern` and `maxLength` is ajv's, written for a portal's
-// developer — 应当有必需属性 crossRegionReportNo, 应当匹配模式 "^[0-9A-Za-z]{6,32}$", 不应多于 100 个
-// 字符 — and the form showed it beside the field as it came, property name and regular expression
-// included. Here those become 请填写<field>, <field>格式不正确 with what the pattern asks in words
-// where it is one of the shapes the catalogue uses, and <field>最多 N 个字符，请删减后再提交; every
-// other message (the identifier checks', the cross-field rules') is already written for the
-// taxpayer and passes unchanged.
+// messageZh for a schema's `required` and `maxLength` is ajv's, written for a portal's developer —
+// 应当有必需属性 crossRegionReportNo, 不应多于 100 个字符 — and the form showed it beside the field as
+// it came, property name included. Here those become 请填写<field> and <field>最多 N 个字符，请删减后再
+// 提交. A `pattern` or `format` refusal says what the rule asks in words and then quotes the rule
+// (应为 6 至 32 位数字；应当匹配模式 "^[0-9]{6,32}$", README.md#bad-input-and-limits); it becomes
+// <field>格式不正确，应为<what>, in this page's own words where the pattern is one of the shapes it
+// knows, else in the gateway's, the quoted rule left out. Every other message (the identifier
+// checks', the cross-field rules') is already written for the taxpayer and passes unchanged.
 const REQUIRED = /^应当有必需属性/;
-const PATTERN = /^应当匹配模式 "(.*)"$/;
+// Not anchored at the start: the gateway's words come first (应为…；应当匹配模式 "…").
+const PATTERN = /应当匹配模式 "(.*)"$/;
+const FORMAT = /应当匹配格式 "(.*)"$/;
+/** The gateway's own words for a pattern or format: 应为<what>；应当匹配… */
+const GATEWAY_WORDS = /^应为 ?(.*?)；应当匹配(?:模式|格式) "/;
 const MAX_LENGTH = /^不应多于 (\d+) 个字符$/;
 
 /** What a pattern asks, in words, for the shapes the catalogue's schemas use; else ''. */
@@ -38,8 +43,8 @@ export function fieldMessage(problem, title, value = '') {
   const pattern = PATTERN.exec(text);
   if (pattern && rulesOutZero(pattern[1]) && ZERO_AMOUNT.test(value.trim()))
     return `${title}应大于 0`;
-  if (pattern) {
-    const words = patternInWords(pattern[1]);
+  if (pattern || FORMAT.test(text)) {
+    const words = (pattern && patternInWords(pattern[1])) || (GATEWAY_WORDS.exec(text)?.[1] ?? '');
     const gap = /^\d/.test(words) ? ' ' : '';
     return words ? `${title}格式不正确，应为${gap}${words}` : `${title}格式不正确，请核对`;
   }

@@ -3,7 +3,8 @@
 // takes — never ajv's developer text with a property name or a regular expression — and a line's
 // amount that is not one says how to fill it instead of asking for the computed 本次缴款金额, and an
 // amount of 0.00 is said to be too small, not of the wrong form; an amount in whole yuan (38400) is
-// taken, written 38400.00.
+// taken, written 38400.00. A pattern the page has no words for is said in the gateway's Chinese
+// words (messageZh's 应为…), never with the pattern it quotes after them.
 // Screenshots: field-messages-refused.png, field-messages-zero.png (390 px).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eSystem } from '../e2e/support/system.ts';
@@ -61,6 +62,22 @@ describe('the payment form refused', () => {
     const shown = await page.locator('.field-error:not([hidden])').allInnerTexts();
     expect(shown.filter((text) => /[A-Za-z]{4,}|\^|\$|应当/.test(text))).toEqual([]);
     await browser.shot('field-messages-refused');
+  }, 90_000);
+
+  // A pattern the page has no words of its own for: 跨区域涉税事项报告编号 allows "-" besides letters
+  // and digits. It said 格式不正确，请核对, for the gateway's messageZh was only the pattern.
+  it("says what a pattern it has no words of its own for asks in the gateway's Chinese words, without the pattern", async () => {
+    const { page } = browser;
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(`${portal}/pay`);
+    await fillPayment(page, PAYS, [LINES[0]!]);
+    await page.fill(field('/payload/crossRegionReportNo'), '51010426/000123');
+    await confirmPayment(page);
+    await page.locator('.field-error:not([hidden])').first().waitFor();
+
+    expect(await errorAt('/payload/crossRegionReportNo')).toBe(
+      '跨区域涉税事项报告编号格式不正确，应为 6 至 40 个字符，每个为数字 0–9、大写字母 A–Z、小写字母 a–z 或 "-"',
+    );
   }, 90_000);
 
   it('says a line of 0.00 must be above zero, at its amount and at 本次缴款金额, instead of calling its form wrong', async () => {

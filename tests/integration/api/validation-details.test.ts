@@ -117,7 +117,7 @@ describe('GW_PAYLOAD_INVALID', () => {
 describe('a refusal says in words what a shared pattern or format asks for', () => {
   const AMOUNT = '^(?!0\\.00$)(0|[1-9][0-9]{0,14})\\.[0-9]{2}$';
 
-  it("words an amount without its two decimal places, in a payload, and keeps the pattern and ajv-i18n's messageZh", async () => {
+  it('words an amount without its two decimal places, in a payload, in English and Chinese, each quoting the pattern', async () => {
     const envelope = validExample('SW-005') as { payload: { lines: { amount: string }[] } };
     envelope.payload.lines[0]!.amount = '38400';
     const res = await submit(envelope);
@@ -126,7 +126,7 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
       path: '/payload/lines/0/amount',
       keyword: 'pattern',
       message: `must be an amount in yuan greater than zero, as a string with exactly two decimal places ("40320.00", not 40320 or "40320") (pattern "${AMOUNT}")`,
-      messageZh: `应当匹配模式 "${AMOUNT}"`,
+      messageZh: `应为大于零的金额（元），写作恰好两位小数的字符串（如 "40320.00"，不能是 40320 或 "40320"）；应当匹配模式 "${AMOUNT}"`,
     });
   });
 
@@ -174,7 +174,7 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
     ]);
   });
 
-  it("words an event's at without its offset as an RFC 3339 date-time with its offset", async () => {
+  it("words an event's at without its offset as an RFC 3339 date-time with its offset, in English and Chinese", async () => {
     const caseId = (await submit(validExample('SW-005'))).body.caseId;
     const res = await gw
       .client('province-yn')
@@ -187,7 +187,8 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
         keyword: 'format',
         message:
           'must be an RFC 3339 date-time with its offset ("2026-12-04T10:00:00+08:00" or "2026-12-04T02:00:00Z") (format "date-time")',
-        messageZh: '应当匹配格式 "date-time"',
+        messageZh:
+          '应为带时区偏移的 RFC 3339 日期时间（如 "2026-12-04T10:00:00+08:00" 或 "2026-12-04T02:00:00Z"）；应当匹配格式 "date-time"',
       },
     ]);
   });
@@ -226,7 +227,7 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
 
   // A second client written from the README alone met the bare regular expression for every other
   // shared pattern: a province's provinceCaseNo, a portal's relatedCaseId.
-  it("words an event's provinceCaseNo with a space as the characters it may hold", async () => {
+  it("words an event's provinceCaseNo with a space as the characters it may hold, in English and Chinese", async () => {
     const caseId = (await submit(validExample('SW-005'))).body.caseId;
     const res = await gw
       .client('province-yn')
@@ -239,7 +240,8 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
         keyword: 'pattern',
         message:
           'must be 1 to 64 characters, each a digit 0–9, an upper-case letter A–Z, a lower-case letter a–z, "_" or "-" (pattern "^[0-9A-Za-z_-]{1,64}$")',
-        messageZh: '应当匹配模式 "^[0-9A-Za-z_-]{1,64}$"',
+        messageZh:
+          '应为 1 至 64 个字符，每个为数字 0–9、大写字母 A–Z、小写字母 a–z、"_" 或 "-"；应当匹配模式 "^[0-9A-Za-z_-]{1,64}$"',
       },
     ]);
   });
@@ -276,6 +278,41 @@ describe('a refusal says in words what a shared pattern or format asks for', () 
   it('still tells a too-long value whose characters the pattern refuses as well twice', async () => {
     const res = await submit({ ...validExample('SW-005'), itemCode: '税务税务税务税' });
     expect(res.body.errors?.map((e) => e.keyword)).toEqual(['maxLength', 'pattern']);
+  });
+
+  // 37 item patterns that are not one character class repeated were told only as the regular
+  // expression, in English and Chinese: a VIN, certificate numbers, decimal quantities.
+  it("words an item's own pattern, a VIN holding an I, in English and Chinese, each quoting the pattern", async () => {
+    const VIN = '^[A-HJ-NPR-Z0-9]{17}$';
+    const envelope = validExample('GA-007') as { payload: { vehicle: { vin: string } } };
+    envelope.payload.vehicle.vin = 'LSVAM4187C218453I';
+    const res = await gw.client('portal-yn').submitCase<Problem>(envelope, `vin-${Date.now()}`);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('GW_PAYLOAD_INVALID');
+    expect(res.body.errors).toEqual([
+      {
+        path: '/payload/vehicle/vin',
+        keyword: 'pattern',
+        message: `must be a vehicle identification number (VIN): 17 characters, each a digit 0–9 or an upper-case letter other than I, O and Q ("LSVAM4187C2184530") (pattern "${VIN}")`,
+        messageZh: `应为车辆识别代号（VIN）：17 个字符，每个为数字 0–9 或除 I、O、Q 外的大写字母（如 "LSVAM4187C2184530"）；应当匹配模式 "${VIN}"`,
+      },
+    ]);
+  });
+
+  it("words an item's one-class pattern, SW-005's agreementNo, in Chinese too", async () => {
+    const envelope = validExample('SW-005') as { payload: { agreementNo: string } };
+    envelope.payload.agreementNo = '12ab';
+    const res = await submit(envelope);
+    expect(res.body.errors).toEqual([
+      {
+        path: '/payload/agreementNo',
+        keyword: 'pattern',
+        message:
+          'must be 6 to 32 characters, each a digit 0–9, an upper-case letter A–Z or a lower-case letter a–z (pattern "^[0-9A-Za-z]{6,32}$")',
+        messageZh:
+          '应为 6 至 32 个字符，每个为数字 0–9、大写字母 A–Z 或小写字母 a–z；应当匹配模式 "^[0-9A-Za-z]{6,32}$"',
+      },
+    ]);
   });
 
   it("names the refused query parameters and what each must be in a 400's detail, not the title again", async () => {
