@@ -21,8 +21,14 @@ const problemSchemas = {
     description: 'One problem, located by a JSON pointer into the body (or /query/<name>).',
     properties: {
       path: str('JSON pointer, e.g. /payload/lines/0/amount'),
-      message: str(),
-      messageZh: str(),
+      message: str(
+        'In English. For a `pattern` or `format`: `must be <words> (pattern "<pattern>")`, what ' +
+          'the field takes in words, then the rule quoted.',
+      ),
+      messageZh: str(
+        'In Chinese. For a `pattern` or `format`: `应为<words>；应当匹配模式 "<pattern>"` ' +
+          '(`应当匹配格式 "<format>"`), the words, then the rule quoted last as ajv-i18n writes it.',
+      ),
       keyword: str('The failing schema keyword, when there is one.'),
     },
     required: ['path', 'message', 'messageZh'],

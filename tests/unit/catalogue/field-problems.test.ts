@@ -140,6 +140,31 @@ describe('toFieldProblems', () => {
     ]);
   });
 
+  it("says a pattern with words in both languages, and one without as ajv's and ajv-i18n's text", () => {
+    const validate = ajv.compile({
+      type: 'object',
+      properties: {
+        worded: { type: 'string', pattern: '^[0-9]{6}$' },
+        bare: { type: 'string', pattern: '^[A-HJ-N]{3}$' },
+      },
+    });
+    expect(validate({ worded: '12345', bare: 'III' })).toBe(false);
+    expect(toFieldProblems(validate.errors)).toEqual([
+      {
+        path: '/worded',
+        keyword: 'pattern',
+        message: 'must be exactly 6 digits 0–9 (pattern "^[0-9]{6}$")',
+        messageZh: '应为 6 位数字；应当匹配模式 "^[0-9]{6}$"',
+      },
+      {
+        path: '/bare',
+        keyword: 'pattern',
+        message: 'must match pattern "^[A-HJ-N]{3}$"',
+        messageZh: '应当匹配模式 "^[A-HJ-N]{3}$"',
+      },
+    ]);
+  });
+
   it('returns no problems for no errors', () => {
     expect(toFieldProblems(null)).toEqual([]);
     expect(toFieldProblems([])).toEqual([]);
