@@ -108,7 +108,9 @@ export async function startWorkers(
     await waitForRedis(connection, config.redisStartupTimeoutMs, signal);
   } catch (error) {
     connection.disconnect();
-    throw error;
+    // Named by its setting, as the gateway's (gateway-process.ts); a stop's abort passes as it is.
+    if (signal?.aborted && error === signal.reason) throw error;
+    throw new StartupError(`REDIS_URL: ${(error as Error).message}`, { cause: error });
   }
   const keys = redisKeys(config.keyPrefix, config.redisShards);
   const now = options.now ?? (() => new Date());

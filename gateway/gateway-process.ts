@@ -57,9 +57,10 @@ export async function startGateway(
   } catch (error) {
     redis.disconnect();
     if (signal?.aborted && error === signal.reason) throw error;
+    // Named by its setting: the operator's line says which Redis did not answer.
     throw error instanceof StartupError
       ? error
-      : new StartupError((error as Error).message, { cause: error });
+      : new StartupError(`REDIS_URL: ${(error as Error).message}`, { cause: error });
   }
 
   // The catalogue in Redis (the seed files on the first start), compiled before listening.

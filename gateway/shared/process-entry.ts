@@ -11,6 +11,7 @@ import { writeSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts';
 import { createLogger, loggerSettings, type Logger } from './logger.ts';
 import { causedByAbort } from './start-abort.ts';
+import { operatorStartFailure } from './start-failure.ts';
 import { onStopSignal } from './stop-signals.ts';
 
 export interface Stoppable {
@@ -93,7 +94,9 @@ export async function runProcess(
       logger.info(reason ? { reason } : {}, `${name} stopped before it started`);
       process.exit(0);
     }
-    logger.fatal({ err: error }, `${name} failed to start`);
+    // The operator's mistake (a setting, a file, a Redis or port) as its message alone; a bug whole.
+    const mistake = operatorStartFailure(error, config);
+    logger.fatal(mistake ?? { err: error }, `${name} failed to start`);
     process.exit(1);
   }
 }

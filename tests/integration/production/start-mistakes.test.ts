@@ -1,0 +1,109 @@
+// An operator's mistake found while a production process starts — a client secret missing, a data
+// key of the wrong length, a port already taken, a Redis that does not answer, an adapter's
+// credential not set — ends the start with exit 1 and one log line naming the setting, never a
+// stack trace (README.md#production-mode). They were logged as the error whole, its stack of the
+// gateway's frames among them, and a taken port or an unreachable Redis named no setting at all.
+// The real entry points, gateway/main.ts and adapters/worker.ts, in child processes.
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
+import { projectPath } from '../../../gateway/shared/project-root.ts';
+import { startNodeChild } from '../../support/node-child.ts';
+import { uniquePrefix } from '../../support/redis.ts';
+import { productionClients } from './production-clients.ts';
+
+let durableRedis: PrivateRedis;
+beforeAll(async () => {
+  durableRedis = await startPrivateRedis({
+    dir: mkdtempSync(join(tmpdir(), 'swgw-prod-redis-')),
+    persistent: true,
+    appendfsync: 'always',
+  });
+});
+afterAll(() => durableRedis.stop());
+
+/** Starts an entry point in production with a valid clients file, `env` on top; its failure. */
+async function failedStart(entry: string, env: Record<string, string>) {
+  const { file, env: secrets } = productionClients();
+  const { output, lines, exited } = startNodeChild(projectPath(entry), {
+    REDIS_URL: durableRedis.url,
+    GW_KEY_PREFIX: uniquePrefix('prod-mistake'),
+    GW_ENV: 'production',
+    GW_HOST: '127.0.0.1',
+    GW_CLIENTS_FILE: file,
+    GW_REDIS_STARTUP_TIMEOUT_MS: '1000',
+    ...secrets,
+    ...env,
+  });
+  const { code } = await exited;
+  const failed = lines().find((line) => String(line.msg).endsWith('failed to start'));
+  return { code, output: output(), failed };
+}
+
+function expectNamedWithoutStack(
+  started: Awaited<ReturnType<typeof failedStart>>,
+  named: string | RegExp,
+) {
+  expect(started.code).toBe(1);
+  expect(started.failed).toBeDefined();
+  expect(String(started.failed?.reason)).toMatch(named);
+  expect(started.output).not.toContain('"stack"');
+  expect(started.output).not.toMatch(/\n\s+at /);
+}
+
+describe('a production start refused for an operator mistake', () => {
+  it('a client secret variable that is empty: names the variable, no stack', async () => {
+    const started = await failedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      PROD_PORTAL_SC_SECRET: '',
+    });
+    expectNamedWithoutStack(started, /portal-sc: .*\(PROD_PORTAL_SC_SECRET\)/);
+  });
+
+  it('a data key that is not 32 bytes: names GW_DATA_KEYS, no stack', async () => {
+    const started = await failedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      GW_DATA_KEYS: 'k1:c2hvcnQ=',
+    });
+    expectNamedWithoutStack(started, /GW_DATA_KEYS key k1: must be 32 bytes/);
+  });
+
+  it('a port already taken: names PORT and the address, no stack', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const started = await failedStart('gateway/main.ts', { PORT: String(port) });
+      expectNamedWithoutStack(
+        started,
+        new RegExp(`^PORT .*127\\.0\\.0\\.1:${port} is already in use`),
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('a Redis that does not answer: names REDIS_URL, no stack', async () => {
+    const started = await failedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    });
+    expectNamedWithoutStack(started, /^REDIS_URL: Redis not reachable within 1000 ms/);
+  });
+
+  it('a worker whose adapter credentials are not set: names each variable, no stack', async () => {
+    const started = await failedStart('adapters/worker.ts', {});
+    expectNamedWithoutStack(started, /GW_ADAPTER_YN_REG_CODE is not set/);
+  });
+
+  it('a worker on a Redis that does not answer: names REDIS_URL, no stack', async () => {
+    const started = await failedStart('adapters/worker.ts', {
+      GW_ENV: 'test',
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    });
+    expectNamedWithoutStack(started, /^REDIS_URL: Redis not reachable within 1000 ms/);
+  });
+});
