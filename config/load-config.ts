@@ -3,6 +3,7 @@
 // validated once, every problem reported together, then frozen and passed down explicitly
 // (gateway/README.md#construct-dont-patch: no module-level singletons).
 import { SharedMetaAjv } from '../gateway/shared/shared-meta-ajv.ts';
+import { closest, distance } from 'fastest-levenshtein';
 import { readFileSync } from 'node:fs';
 import { SETTINGS_SCHEMA, type Config } from './settings-schema.ts';
 
@@ -84,6 +85,38 @@ function readConfigFile(path: string | undefined, problems: string[]): Record<st
   return {};
 }
 
+/**
+ * `GW_` variables read by something other than these settings: the settings file, an adapter's
+ * `…Env` credentials (config/adapters.json), the CLI's, a gateway process's number (set by its
+ * supervisor), `npm start`'s folders, the demo's gateway and the fuzz tests' seeds.
+ */
+const OTHER_VARIABLES = [
+  /^GW_CONFIG_FILE$/,
+  /^GW_ADAPTER_/,
+  /^GW_CLI_/,
+  /^GW_GATEWAY_PROCESS$/,
+  /^GW_(SANDBOX|REDIS)_DIR$/,
+  /^GW_URL$/,
+  /^GW_FUZZ_/,
+];
+
+/**
+ * Production refuses a `GW_` variable that nothing reads: a misspelt setting
+ * (`GW_REDIS_WAIT_REPLICA=1`) would otherwise leave its default in force without a word.
+ */
+function unknownVariables(env: NodeJS.ProcessEnv): string[] {
+  const settings = Object.values(PROPERTIES).map((p) => p['x-env']);
+  return Object.keys(env)
+    .filter((name) => name.startsWith('GW_') && !settings.includes(name))
+    .filter((name) => !OTHER_VARIABLES.some((known) => known.test(name)))
+    .sort()
+    .map((name) => {
+      const near = closest(name, settings);
+      const meant = distance(name, near) <= 3 ? ` (did you mean ${near}?)` : '';
+      return `${name}: not a setting${meant}; production refuses GW_ variables it does not read`;
+    });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const problems: string[] = [];
   const merged: Record<string, unknown> = { ...readConfigFile(env.GW_CONFIG_FILE, problems) };
@@ -106,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       'headersTimeoutMs (GW_HEADERS_TIMEOUT_MS) must not exceed requestTimeoutMs (GW_REQUEST_TIMEOUT_MS)',
     );
   }
+  if (merged.env === 'production') problems.push(...unknownVariables(env));
   if (problems.length > 0) throw new ConfigError(problems);
   // The schema just validated `merged` (defaults filled in): it is a Config by construction.
   return Object.freeze(merged as Config);

@@ -1,8 +1,9 @@
 // An operator's mistake found while a production process starts — a client secret missing, a data
 // key of the wrong length, a port already taken, a Redis that does not answer, an adapter's
-// credential not set — ends the start with exit 1 and one log line naming the setting, never a
+// credential not set, a misspelt GW_ variable — ends the start with exit 1 and one log line naming the setting, never a
 // stack trace (README.md#production-mode). They were logged as the error whole, its stack of the
-// gateway's frames among them, and a taken port or an unreachable Redis named no setting at all.
+// gateway's frames among them, a taken port or an unreachable Redis named no setting at all, and a
+// misspelt variable was ignored, its setting left at the default.
 // The real entry points, gateway/main.ts and adapters/worker.ts, in child processes.
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -92,6 +93,23 @@ describe('a production start refused for an operator mistake', () => {
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
     });
     expectNamedWithoutStack(started, /^REDIS_URL: Redis not reachable within 1000 ms/);
+  });
+
+  it('a misspelt GW_ variable: names it and the setting it likely meant, before anything starts', async () => {
+    const started = await failedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      GW_REDIS_WAIT_REPLICA: '1',
+      GW_CLI_GATEWAY: 'http://127.0.0.1:8080',
+      GW_ADAPTER_YN_BASE_URL: 'https://ydbst.yn.example',
+    });
+    expect(started.code).toBe(1);
+    expect(started.output).toContain(
+      'GW_REDIS_WAIT_REPLICA: not a setting (did you mean GW_REDIS_WAIT_REPLICAS?)',
+    );
+    // Variables read by the CLI and the adapters are not settings, and not refused.
+    expect(started.output).not.toMatch(/GW_CLI_GATEWAY|GW_ADAPTER_YN_BASE_URL/);
+    expect(started.output).not.toContain('gateway starting');
+    expect(started.output).not.toMatch(/\n\s+at /);
   });
 
   it('a worker whose adapter credentials are not set: names each variable, no stack', async () => {
