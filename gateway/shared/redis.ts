@@ -51,7 +51,13 @@ const CLUSTER_SCHEME = /^(rediss?)-cluster:\/\/(.*)$/;
  */
 export function parseRedisTarget(url: string): RedisTarget {
   const match = CLUSTER_SCHEME.exec(url);
-  if (!match) return { kind: 'single', url };
+  if (!match) {
+    // ioredis would throw its own TypeError ("Invalid URL") from deep in a connection's making.
+    if (!URL.canParse(url)) {
+      throw new StartupError('REDIS_URL: not a URL: redis://[user:password@]host:port[/db]');
+    }
+    return { kind: 'single', url };
+  }
   const rest = match[2]!.replace(/\/.*$/, '');
   const at = rest.lastIndexOf('@');
   const auth = at === -1 ? undefined : rest.slice(0, at);
@@ -302,6 +308,25 @@ export async function waitForRedis(
   const deadline = Date.now() + timeoutMs;
   await waitForReady(redis, timeoutMs, signal);
   if (redis instanceof Cluster) await everyMasterAnswers(redis, deadline - Date.now(), signal);
+  else await unlessAborted(inSelectedDatabase(redis), signal, () => undefined);
+}
+
+/**
+ * ioredis selects the URL's database (`/<db>`) once connected and, when Redis refuses it (an index
+ * past its `databases`, 16 by default), reports the error and carries on in database 0: a gateway
+ * told `/99` served from database 0 beside whatever lived there. So the start asks Redis.
+ */
+async function inSelectedDatabase(redis: Redis): Promise<void> {
+  const wanted = redis.options.db ?? 0;
+  if (wanted === 0) return;
+  const info = String(await redis.call('CLIENT', 'INFO'));
+  const db = Number(/(?:^|\s)db=(\d+)/.exec(info)?.[1]);
+  if (db !== wanted) {
+    // Not a StartupError: the process prefixes the setting it came from (REDIS_URL, the portal's).
+    throw new Error(
+      `Redis refused database ${wanted} (its databases setting; ${redis.options.host}:${redis.options.port} is in database ${db})`,
+    );
+  }
 }
 
 /**

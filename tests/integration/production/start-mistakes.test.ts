@@ -1,9 +1,11 @@
 // An operator's mistake found while a production process starts — a client secret missing, a data
-// key of the wrong length, a port already taken, a Redis that does not answer, an adapter's
-// credential not set, a misspelt GW_ variable — ends the start with exit 1 and one log line naming the setting, never a
-// stack trace (README.md#production-mode). They were logged as the error whole, its stack of the
-// gateway's frames among them, a taken port or an unreachable Redis named no setting at all, and a
-// misspelt variable was ignored, its setting left at the default.
+// key of the wrong length, a port already taken, a Redis that does not answer, a REDIS_URL that is
+// not a URL or names a database Redis refuses, an adapter's credential not set, a misspelt GW_
+// variable — ends the start with exit 1 and one log line naming the setting, never a stack trace
+// (README.md#production-mode). They were logged as the error whole, its stack of the gateway's
+// frames among them, a taken port or an unreachable Redis named no setting at all, a database
+// Redis refused left the gateway serving from database 0, and a misspelt variable was ignored,
+// its setting left at the default.
 // The real entry points, gateway/main.ts and adapters/worker.ts, in child processes.
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -13,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { startNodeChild } from '../../support/node-child.ts';
-import { uniquePrefix } from '../../support/redis.ts';
+import { uniquePrefix, waitFor } from '../../support/redis.ts';
 import { productionClients } from './production-clients.ts';
 
 let durableRedis: PrivateRedis;
@@ -29,7 +31,7 @@ afterAll(() => durableRedis.stop());
 /** Starts an entry point in production with a valid clients file, `env` on top; its failure. */
 async function failedStart(entry: string, env: Record<string, string>) {
   const { file, env: secrets } = productionClients();
-  const { output, lines, exited } = startNodeChild(projectPath(entry), {
+  const { child, output, lines, exited } = startNodeChild(projectPath(entry), {
     REDIS_URL: durableRedis.url,
     GW_KEY_PREFIX: uniquePrefix('prod-mistake'),
     GW_ENV: 'production',
@@ -39,6 +41,12 @@ async function failedStart(entry: string, env: Record<string, string>) {
     ...secrets,
     ...env,
   });
+  // A start that is not refused is stopped once it serves, so the test fails rather than hangs.
+  await waitFor(
+    () => child.exitCode !== null || /"msg":"(gateway listening|workers started)"/.test(output()),
+    { timeoutMs: 50_000, what: 'the start to be refused or to serve' },
+  );
+  if (child.exitCode === null) child.kill('SIGTERM');
   const { code } = await exited;
   const failed = lines().find((line) => String(line.msg).endsWith('failed to start'));
   return { code, output: output(), failed };
@@ -110,6 +118,23 @@ describe('a production start refused for an operator mistake', () => {
     expect(started.output).not.toMatch(/GW_CLI_GATEWAY|GW_ADAPTER_YN_BASE_URL/);
     expect(started.output).not.toContain('gateway starting');
     expect(started.output).not.toMatch(/\n\s+at /);
+  });
+
+  it('a REDIS_URL that is not a URL: names REDIS_URL, no stack', async () => {
+    const started = await failedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      REDIS_URL: 'redis://127.0.0.1:notaport',
+    });
+    expectNamedWithoutStack(started, /^REDIS_URL: not a URL/);
+  });
+
+  it('a REDIS_URL database Redis refuses (/99 of 16): names REDIS_URL and the database, never serves from database 0', async () => {
+    const started = await failedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      REDIS_URL: `${durableRedis.url}/99`,
+    });
+    expectNamedWithoutStack(started, /^REDIS_URL: Redis refused database 99/);
+    expect(started.output).not.toContain('gateway listening');
   });
 
   it('a worker whose adapter credentials are not set: names each variable, no stack', async () => {
