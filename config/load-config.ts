@@ -101,19 +101,25 @@ const OTHER_VARIABLES = [
 ];
 
 /**
- * Production refuses a `GW_` variable that nothing reads: a misspelt setting
- * (`GW_REDIS_WAIT_REPLICA=1`) would otherwise leave its default in force without a word.
+ * Production refuses a `GW_` variable that nothing reads and that lies within three edits of a
+ * setting: a misspelt setting (`GW_REDIS_WAIT_REPLICA=1`) would otherwise leave its default in
+ * force without a word. A name further from every setting is left alone: a team's own `GW_…`
+ * variables, or a client secret a clients file's `secretEnv` names (read later, by the client
+ * registry), must not stop a gateway that started before this check existed.
  */
-function unknownVariables(env: NodeJS.ProcessEnv): string[] {
+function misspeltVariables(env: NodeJS.ProcessEnv): string[] {
   const settings = Object.values(PROPERTIES).map((p) => p['x-env']);
   return Object.keys(env)
     .filter((name) => name.startsWith('GW_') && !settings.includes(name))
     .filter((name) => !OTHER_VARIABLES.some((known) => known.test(name)))
     .sort()
-    .map((name) => {
+    .flatMap((name) => {
       const near = closest(name, settings);
-      const meant = distance(name, near) <= 3 ? ` (did you mean ${near}?)` : '';
-      return `${name}: not a setting${meant}; production refuses GW_ variables it does not read`;
+      return distance(name, near) <= 3
+        ? [
+            `${name}: not a setting (did you mean ${near}?); production refuses a misspelt GW_ setting`,
+          ]
+        : [];
     });
 }
 
@@ -139,7 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       'headersTimeoutMs (GW_HEADERS_TIMEOUT_MS) must not exceed requestTimeoutMs (GW_REQUEST_TIMEOUT_MS)',
     );
   }
-  if (merged.env === 'production') problems.push(...unknownVariables(env));
+  if (merged.env === 'production') problems.push(...misspeltVariables(env));
   if (problems.length > 0) throw new ConfigError(problems);
   // The schema just validated `merged` (defaults filled in): it is a Config by construction.
   return Object.freeze(merged as Config);

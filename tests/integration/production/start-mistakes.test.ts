@@ -103,10 +103,11 @@ describe('a production start refused for an operator mistake', () => {
     expectNamedWithoutStack(started, /^REDIS_URL: Redis not reachable within 1000 ms/);
   });
 
-  it('a misspelt GW_ variable: names it and the setting it likely meant, before anything starts', async () => {
+  it('a misspelt GW_ variable: names it and the setting it likely meant, before anything starts; a GW_ name far from every setting is not refused', async () => {
     const started = await failedStart('gateway/main.ts', {
       PORT: String(await freePort()),
       GW_REDIS_WAIT_REPLICA: '1',
+      GW_TEAM_PORTAL_SECRET_FOR_SICHUAN: 'a team variable, or a secretEnv the clients file names',
       GW_CLI_GATEWAY: 'http://127.0.0.1:8080',
       GW_ADAPTER_YN_BASE_URL: 'https://ydbst.yn.example',
     });
@@ -115,7 +116,9 @@ describe('a production start refused for an operator mistake', () => {
       'GW_REDIS_WAIT_REPLICA: not a setting (did you mean GW_REDIS_WAIT_REPLICAS?)',
     );
     // Variables read by the CLI and the adapters are not settings, and not refused.
-    expect(started.output).not.toMatch(/GW_CLI_GATEWAY|GW_ADAPTER_YN_BASE_URL/);
+    expect(started.output).not.toMatch(
+      /GW_CLI_GATEWAY|GW_ADAPTER_YN_BASE_URL|GW_TEAM_PORTAL_SECRET_FOR_SICHUAN/,
+    );
     expect(started.output).not.toContain('gateway starting');
     expect(started.output).not.toMatch(/\n\s+at /);
   });
