@@ -123,7 +123,7 @@ export async function startWorkers(
   // results a status query brings are checked as posted ones are, and masked in callbacks as
   // GET /v1/cases/{id} masks them (schemas/README.md#result-schemas).
   const catalogue = createLiveCatalogue({
-    builder: workerCatalogueBuilder({ divisions: loadDivisionTables() }),
+    builder: workerCatalogueBuilder({ divisions: loadDivisionTables(), now }),
     logger,
   });
   try {
@@ -138,6 +138,9 @@ export async function startWorkers(
   const results: WorkerCatalogue = {
     resultFor: (code, version) => catalogue.current.resultFor(code, version),
     itemName: (code, version) => catalogue.current.itemName(code, version),
+    get ruleContext() {
+      return catalogue.current.ruleContext;
+    },
   };
   const supervision = loadSupervisionData(config, () => catalogue.calendar());
   const cases = createCaseSystem({

@@ -237,7 +237,12 @@ export function createServices(
     log: logger,
     now,
     // Read at each use: a publish replaces the registry.
-    results: { resultFor: (code, version) => data.catalogue.current.resultFor(code, version) },
+    results: {
+      resultFor: (code, version) => data.catalogue.current.resultFor(code, version),
+      get ruleContext() {
+        return data.catalogue.current.ruleContext;
+      },
+    },
   });
   // Every route's queue from the start, not at its first replay (CaseQueues#open).
   const adapters = data.routing.routes.adapters();

@@ -7,9 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { settingSpecs } from '../config/load-config.ts';
 import { loadCatalogue } from '../gateway/catalogue/catalogue-loader.ts';
 import { COMPATIBILITY_RULES } from '../gateway/catalogue/compatibility/compatibility-rules.ts';
-import { readSchemaFile } from '../gateway/catalogue/create-ajv.ts';
+import { readSchemaFile, RESULT_KEYWORD, RULES_KEYWORD } from '../gateway/catalogue/create-ajv.ts';
 import { itemSchemaFile } from '../gateway/catalogue/item-files.ts';
-import { compileRules } from '../gateway/catalogue/rules/compile-rules.ts';
+import {
+  compileRuleList,
+  compileRules,
+  type CompiledRule,
+} from '../gateway/catalogue/rules/compile-rules.ts';
 import type { RuleParam } from '../gateway/catalogue/rules/cross-field-rule.ts';
 import { CROSS_FIELD_RULES } from '../gateway/catalogue/rules/rule-catalogue.ts';
 import { ERROR_CATALOGUE } from '../gateway/shared/errors.ts';
@@ -85,21 +89,50 @@ export function renderMemberFieldsTable(): string {
   return ['| item | member-table fields |', '|---|---|', ...rows].join('\n');
 }
 
-/** Every rule of every published item version, with the fields it relates. */
-export function renderItemRulesTable(): string {
-  const docs = {
+function sharedDocs() {
+  return {
     defs: readSchemaFile('defs.schema.json'),
     envelope: readSchemaFile('envelope.schema.json'),
   };
+}
+
+/** One row per rule: the item, the rule's name, what it checks of the named fields. */
+function ruleRows(item: { code: string; name: string }, rules: readonly CompiledRule[]): string[] {
+  return rules.map(({ rule, params }) => {
+    const labels = Object.fromEntries(Object.entries(params).map(([n, p]) => [n, p.label]));
+    return `| ${item.code} ${item.name} | \`${rule.name}\` | ${rule.explain(labels)} |`;
+  });
+}
+
+/** Every rule of every published item version, with the fields it relates. */
+export function renderItemRulesTable(): string {
+  const docs = sharedDocs();
   const rows: string[] = [];
   for (const item of loadCatalogue()) {
     const schema = readSchemaFile(itemSchemaFile(item.code, item.version));
     const compiled = compileRules(schema, docs, CROSS_FIELD_RULES);
     if (!compiled.ok) throw new Error(`${item.code}: ${compiled.problems.join('; ')}`);
-    for (const { rule, params } of compiled.rules) {
-      const labels = Object.fromEntries(Object.entries(params).map(([n, p]) => [n, p.label]));
-      rows.push(`| ${item.code} ${item.name} | \`${rule.name}\` | ${rule.explain(labels)} |`);
-    }
+    rows.push(...ruleRows(item, compiled.rules));
+  }
+  return ['| item | rule | checks |', '|---|---|---|', ...rows].join('\n');
+}
+
+/** Every rule of every published item version's result schema (schemas/README.md#result-rules). */
+export function renderResultRulesTable(): string {
+  const docs = sharedDocs();
+  const rows: string[] = [];
+  for (const item of loadCatalogue()) {
+    const schema = readSchemaFile(itemSchemaFile(item.code, item.version));
+    const result = schema[RESULT_KEYWORD] as Record<string, unknown> | undefined;
+    if (!result) continue;
+    const compiled = compileRuleList(
+      result[RULES_KEYWORD],
+      `/${RESULT_KEYWORD}/${RULES_KEYWORD}`,
+      { ...docs, item: schema, result },
+      CROSS_FIELD_RULES,
+    );
+    if (!compiled.ok) throw new Error(`${item.code}: ${compiled.problems.join('; ')}`);
+    rows.push(...ruleRows(item, compiled.rules));
   }
   return ['| item | rule | checks |', '|---|---|---|', ...rows].join('\n');
 }
@@ -136,6 +169,7 @@ if (import.meta.main) {
   schemas = replaceBetween(schemas, 'member-fields-table', renderMemberFieldsTable());
   schemas = replaceBetween(schemas, 'rule-table', renderRuleTable());
   schemas = replaceBetween(schemas, 'item-rules-table', renderItemRulesTable());
+  schemas = replaceBetween(schemas, 'result-rules-table', renderResultRulesTable());
   schemas = replaceBetween(schemas, 'compatibility-table', renderCompatibilityTable());
   writeFileSync(schemasPath, schemas);
   console.log('README.md and schemas/README.md tables updated');

@@ -44,7 +44,7 @@ export const CASE_EVENT_SCHEMA = {
       // result. A province that sent one with `accepted` showed the portal a payment before
       // anything was decided, so the description says where it belongs (gateway/README.md#province-events).
       description:
-        "The decision (required with `decided`) or, when what was handed over differs, the result as delivered (`result-delivered`), at most 4 KiB as JSON, checked against the item's result schema (422 GW_RESULT_INVALID). Any event may carry one, and the last one posted replaces the case's `result`, which GET /v1/cases/{caseId} shows at once: send none before `decided`.",
+        "The decision (required with `decided`) or, when what was handed over differs, the result as delivered (`result-delivered`), at most 4 KiB as JSON, checked against the item's result schema and its cross-field rules, which relate it to the case's submission and today (422 GW_RESULT_INVALID, a problem per field or broken rule). Any event may carry one, and the last one posted replaces the case's `result`, which GET /v1/cases/{caseId} shows at once: send none before `decided`.",
     },
   },
   required: ['type', 'at'],

@@ -130,7 +130,7 @@ export const CASE_ROUTES = [
         'Checked in this order: signature and client (401, 403), the body against CaseEvent (422), the case (404), its state (409), the content against the case (422 at, 422 result), so an event the case is past is 409 whatever else is wrong. ' +
         '409 GW_ILLEGAL_TRANSITION: the case is not where the event may start (gateway/README.md#event-transitions). ' +
         "422 GW_VALIDATION_FAILED at /at: an event dated more than 5 minutes past the gateway's clock or more than 5 minutes before the case was submitted (its createdAt). " +
-        "422 GW_RESULT_INVALID: a result that does not match the item's result schema, a pointer per field; the case does not move. " +
+        "422 GW_RESULT_INVALID: a result that does not match the item's result schema, a pointer per field, or that breaks its cross-field rules (schemas/README.md#result-rules: e.g. SW-005's total against its lines and the submitted total, the case's own agreement, tax authority and account, no deduction date after today in China), a pointer and the rule's name (keyword) per broken rule; the case does not move. " +
         '404: the case is not on your route.',
       parameters: ['CaseId'],
       responses: { '200': jsonResponse('Recorded (or already recorded).', STATE_CHANGE) },

@@ -11,7 +11,7 @@ import type { ResultSchemas } from './event-result.ts';
 const WITHHELD = [{ pointer: '/result', tokens: ['result'], kind: 'name' as const }];
 
 export function maskedResult(
-  results: ResultSchemas | undefined,
+  results: Pick<ResultSchemas, 'resultFor'> | undefined,
   record: Pick<CaseRecord, 'itemCode' | 'itemVersion'>,
   result: unknown,
 ): unknown {

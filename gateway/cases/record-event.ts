@@ -1,6 +1,6 @@
 // POST /v1/cases/{caseId}/events (gateway/README.md#province-events): a province client on the
 // case's route reports progress. A result must match the item version's result schema, if it
-// declares one (422 GW_RESULT_INVALID, the case unmoved: event-result.ts), and its `at` must lie
+// declares one, and its rules (422 GW_RESULT_INVALID, the case unmoved: event-result.ts), and its `at` must lie
 // neither in the future nor before the case's submission (422 GW_VALIDATION_FAILED: event-time.ts); legal transitions only (409
 // GW_ILLEGAL_TRANSITION, told before either 422); the same event twice is applied once (its content digest is kept with
 // the case); a joint parent advances with its children (gateway/README.md#joint-parent-atomicity). The event itself is applied by apply-event.ts, as a
@@ -17,6 +17,8 @@ import { loadVisibleCase, mayRead } from './read-case.ts';
 import { eventResultProblems } from './event-result.ts';
 import { eventTimeProblems } from './event-time.ts';
 import { SLOT } from '../shared/redis-keys.ts';
+import type { SubmissionEnvelope } from '../catalogue/submission-envelope.ts';
+import { SealedDataError } from '../personal-data/sealed-data.ts';
 import type { Replicated } from '../shared/replica-barrier.ts';
 
 export interface RecordEventDeps extends EventDeps {
@@ -50,7 +52,7 @@ export async function recordEvent(
   // content. Only a refusal looks at the state before the atomic move: a legal-looking event is
   // left to the move, which alone tells a repeat (answered duplicate: true) from an illegal one,
   // and a repeat always passes the content checks its first delivery passed.
-  const refusal = contentRefusal(deps, record, event);
+  const refusal = await contentRefusal(deps, record, event);
   if (refusal) {
     const row: LifecycleMove = LIFECYCLE[event.type];
     if (!row.from.includes(record.status)) {
@@ -86,11 +88,11 @@ export async function recordEvent(
  * what else is wrong, and a province checking its event against that schema is not sent looking
  * there.
  */
-function contentRefusal(
+async function contentRefusal(
   deps: RecordEventDeps,
   record: RoutedCase,
   event: CaseEvent,
-): GatewayError | undefined {
+): Promise<GatewayError | undefined> {
   const mistimed = eventTimeProblems(event, deps.store.now(), record.createdAt);
   if (mistimed.length > 0)
     return new GatewayError('GW_VALIDATION_FAILED', {
@@ -98,13 +100,32 @@ function contentRefusal(
         "The event's time (at) matches its schema but lies outside what the gateway accepts for this case: see errors",
       errors: mistimed,
     });
-  const problems = eventResultProblems(deps.registry, record, event);
+  const problems = await eventResultProblems(deps.registry, record, event, () =>
+    openSubmission(deps, record.id),
+  );
   if (problems.length > 0)
     return new GatewayError('GW_RESULT_INVALID', {
-      detail: `The result does not match the result schema of ${record.itemCode} v${record.itemVersion}`,
+      detail: `The result does not match the result schema of ${record.itemCode} v${record.itemVersion} or its rules: see errors`,
       errors: problems,
     });
   return undefined;
+}
+
+/**
+ * The case's submission, for a result rule that relates the result to it (the account debited is
+ * the one submitted). One this gateway cannot decrypt is its operators' to fix: a clear 500, as a
+ * read of the case answers (read-case.ts), never the province's fault.
+ */
+async function openSubmission(deps: RecordEventDeps, caseId: string): Promise<SubmissionEnvelope> {
+  try {
+    return await deps.store.openEnvelope(caseId);
+  } catch (error) {
+    if (!(error instanceof SealedDataError)) throw error;
+    throw new GatewayError('GW_CASE_DATA_UNREADABLE', {
+      detail: `The stored submission of case ${caseId}, which the result is checked against, cannot be decrypted by this gateway; its operators must restore the data key it was sealed under`,
+      cause: error,
+    });
+  }
 }
 
 /**

@@ -11,6 +11,8 @@ import { CASE_EVENT_SCHEMA, type CaseEvent } from './case-event.ts';
 import { eventResultProblems } from './event-result.ts';
 import { eventTimeProblems } from './event-time.ts';
 import { AWAITING_PROVINCE } from './lifecycle.ts';
+import type { RoutedCase } from './case-record.ts';
+import { SealedDataError } from '../personal-data/sealed-data.ts';
 
 /** The province's answer, as an adapter's queryStatus gives it (adapters/kit/contract.ts). */
 export type QueriedStatus =
@@ -19,7 +21,7 @@ export type QueriedStatus =
 export interface StatusQueryOutcome {
   /** Events applied now, in the province's order. */
   applied: string[];
-  /** Events refused: malformed, dated in the future or before the submission, a result its item's schema refuses, or not allowed from where the case stands. */
+  /** Events refused: malformed, dated in the future or before the submission, a result its item's result schema or its rules refuse, or not allowed from where the case stands. */
   ignored: number;
 }
 
@@ -28,6 +30,27 @@ export const QUERY_NOTE_WINDOW_MS = 24 * 3600_000;
 
 export interface StatusQueryRecorder {
   record(caseId: string, adapterId: string, answer: QueriedStatus): Promise<StatusQueryOutcome>;
+}
+
+/**
+ * Whether the event's result is refused (event-result.ts). A submission this process cannot
+ * decrypt (a data key no longer listed) cannot be checked against: the result is not applied
+ * either, like a refused one, rather than stored unchecked.
+ */
+async function resultRefused(
+  deps: EventDeps,
+  record: RoutedCase,
+  event: CaseEvent,
+): Promise<boolean> {
+  try {
+    const problems = await eventResultProblems(deps.registry, record, event, () =>
+      deps.store.openEnvelope(record.id),
+    );
+    return problems.length > 0;
+  } catch (error) {
+    if (error instanceof SealedDataError) return true;
+    throw error;
+  }
 }
 
 /** Built once per process: the event schema is compiled here, as the edge compiles it. */
@@ -43,13 +66,14 @@ export function createStatusQueryRecorder(deps: EventDeps): StatusQueryRecorder 
         // Re-read each time: a move changes what the next event's pause and due time start from.
         const record = await deps.store.get(caseId);
         if (!record || record.kind === 'joint-parent') break;
-        // A result its item's result schema refuses, or a time in the future or before the
-        // submission, is not applied, as a post of it would be refused
-        // (gateway/README.md#province-events).
+        // A result its item's result schema or its rules refuse, or a time in the future or
+        // before the submission, is not applied, as a post of it would be refused
+        // (gateway/README.md#province-events): the case stays where it is, and the silence watch
+        // asks again.
         if (
           !valid(event) ||
           eventTimeProblems(event, deps.store.now(), record.createdAt).length > 0 ||
-          eventResultProblems(deps.registry, record, event).length > 0
+          (await resultRefused(deps, record, event))
         ) {
           outcome.ignored++;
           continue;

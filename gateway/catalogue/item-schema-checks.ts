@@ -154,7 +154,7 @@ export function checkItemSchema(
     if (compiled.ok) rules = compiled.rules;
     else problems.push(...compiled.problems.map((p) => located(p, '跨字段规则有误')));
   }
-  const result = compileResultSchema(ajv, code, version, schema);
+  const result = compileResultSchema(ajv, code, version, schema, ruleCatalogue);
   if (!result.ok) problems.push(...result.problems.map((p) => located(p, '办理结果结构有误')));
 
   if (problems.length > 0 || !validate || !personal.ok || !result.ok)

@@ -3,18 +3,23 @@
 // is published and versioned with the item (a new version may change it; a case keeps the version
 // it was submitted under). The registry checks it like the payload schema — bounded sizes, closed
 // objects, Chinese titles, strict compile — runs its `examples` through it, and compiles it once;
-// the events endpoint validates results with it (gateway/README.md#province-events).
+// the events endpoint validates results with it (gateway/README.md#province-events). Its own
+// `crossFieldRules` relate the result's fields to each other and to the case's submission
+// (schemas/README.md#result-rules): compiled here by the payload rules' checks, run by
+// resultProblems after the schema passed.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FieldProblem } from '../shared/errors.ts';
 import { unannotatedPersonalFields, unannotatedProblem } from '../personal-data/personal-check.ts';
 import { personalLocations, type PersonalLocations } from '../personal-data/personal-locations.ts';
 import { freeTextLocations, type FreeTextLocation } from '../personal-data/free-text-locations.ts';
-import { DEFS_ID, RESULT_KEYWORD, SCHEMA_BASE } from './create-ajv.ts';
+import { DEFS_ID, ENVELOPE_ID, RESULT_KEYWORD, RULES_KEYWORD, SCHEMA_BASE } from './create-ajv.ts';
 import { toFieldProblems } from './field-problems.ts';
 import { itemFileBase } from './item-files.ts';
 import { escapeToken } from '../shared/json-pointer.ts';
 import { checkChineseTitles, checkSchemaRules } from './schema-rules.ts';
+import { compileRuleList, ruleRoots, runRules, type CompiledRule } from './rules/compile-rules.ts';
+import type { CrossFieldRule, RuleContext } from './rules/cross-field-rule.ts';
 
 export interface CompiledResult {
   /** The result schema as published (frozen with the item's schema). */
@@ -24,7 +29,17 @@ export interface CompiledResult {
   readonly personal: PersonalLocations;
   /** Where it holds free text (`text`, `shortText`), masked as free text is. */
   readonly freeText: readonly FreeTextLocation[];
+  /** The result schema's cross-field rules, in their order; each names a field of the result. */
+  readonly rules: readonly CompiledRule[];
+  /**
+   * Whether a rule reads the case's submission (a pointer outside /result): only then is the
+   * sealed envelope opened to check a result.
+   */
+  readonly readsSubmission: boolean;
 }
+
+/** Where a result rule's pointers start: the result itself. */
+const RESULT_ROOT = 'result';
 
 export type ResultCompile =
   | { readonly ok: true; readonly result: CompiledResult | undefined }
@@ -51,6 +66,7 @@ export function compileResultSchema(
   code: string,
   version: number,
   itemSchema: Record<string, unknown>,
+  ruleCatalogue: ReadonlyMap<string, CrossFieldRule>,
 ): ResultCompile {
   const declared = itemSchema[RESULT_KEYWORD];
   if (declared === undefined) return { ok: true, result: undefined };
@@ -79,7 +95,9 @@ export function compileResultSchema(
       const failures = resultProblems(validate, example);
       for (const p of failures) problems.push(`${at}/examples/${i}${p.path}: ${p.message}`);
     });
-  if (problems.length > 0 || !validate) return { ok: false, problems };
+  const rules = compileResultRules(declared, itemSchema, docs.defs, ajv, ruleCatalogue);
+  if (!rules.ok) problems.push(...rules.problems);
+  if (problems.length > 0 || !validate || !rules.ok) return { ok: false, problems };
   return {
     ok: true,
     result: {
@@ -87,8 +105,56 @@ export function compileResultSchema(
       validate,
       personal: personalLocations(declared, docs),
       freeText: freeTextLocations(declared, docs),
+      rules: rules.rules,
+      readsSubmission: rules.rules.some((rule) =>
+        [...ruleRoots(rule)].some((root) => root !== RESULT_ROOT),
+      ),
     },
   };
+}
+
+/**
+ * The result schema's `crossFieldRules`, by the payload rules' checks (rules/compile-rules.ts):
+ * pointers start at /result (the result schema), /payload (the item's schema) or the envelope's
+ * fields. A rule that names no field of the result would judge the submission again, which its
+ * payload rules do: it is refused.
+ */
+function compileResultRules(
+  declared: Record<string, unknown>,
+  itemSchema: Record<string, unknown>,
+  defs: Record<string, unknown>,
+  ajv: Ajv2020,
+  ruleCatalogue: ReadonlyMap<string, CrossFieldRule>,
+): { ok: true; rules: readonly CompiledRule[] } | { ok: false; problems: string[] } {
+  const at = `/${RESULT_KEYWORD}/${RULES_KEYWORD}`;
+  const envelope = (ajv.getSchema(ENVELOPE_ID)?.schema ?? {}) as Record<string, unknown>;
+  const compiled = compileRuleList(
+    declared[RULES_KEYWORD],
+    at,
+    { item: itemSchema, result: declared, envelope, defs },
+    ruleCatalogue,
+  );
+  if (!compiled.ok) return compiled;
+  const problems = compiled.rules.flatMap((rule, i) =>
+    ruleRoots(rule).has(RESULT_ROOT)
+      ? []
+      : [`${at}/${i}: ${rule.rule.name} names no field of the result (a pointer /result/…)`],
+  );
+  return problems.length > 0 ? { ok: false, problems } : compiled;
+}
+
+/**
+ * A result's problems under its compiled schema and then, when the schema passed, its rules
+ * (pointers into `{ result }` beside the case's `submission`, which the caller opens only when
+ * `readsSubmission`). Pointers are into the event body: `/result/totalAmount`.
+ */
+export function resultRuleProblems(
+  compiled: CompiledResult,
+  result: unknown,
+  submission: Readonly<Record<string, unknown>> | undefined,
+  context: RuleContext,
+): FieldProblem[] {
+  return runRules(compiled.rules, { ...submission, [RESULT_ROOT]: result }, context);
 }
 
 /** The result's problems, each located by a pointer into the result; none when it matches. */

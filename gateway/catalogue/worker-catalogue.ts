@@ -7,6 +7,7 @@
 // (result-schema.ts), each version once for the life of the process, and none of the payload
 // validators the worker never runs — the bulk of a gateway's compile at start.
 import type { ResultSchemas } from '../cases/event-result.ts';
+import { chinaDate } from '../calendar/working-days.ts';
 import type { DivisionTables } from '../divisions/load-division-table.ts';
 import { projectPath } from '../shared/project-root.ts';
 import { createAjv } from './create-ajv.ts';
@@ -14,6 +15,8 @@ import { itemSchemaFile } from './item-files.ts';
 import { compilePerDigest, type ItemSource, type VersionCompiled } from './item-source.ts';
 import type { CatalogueBuilder } from './live-catalogue.ts';
 import { compileResultSchema, resultSchemaId, type CompiledResult } from './result-schema.ts';
+import { CROSS_FIELD_RULES } from './rules/rule-catalogue.ts';
+import type { RuleContext } from './rules/cross-field-rule.ts';
 
 export interface WorkerCatalogue extends ResultSchemas {
   /** The item version's name (without a version, the latest one's); undefined when unknown. */
@@ -30,11 +33,13 @@ export interface WorkerCatalogueOptions {
   divisions: DivisionTables;
   /** Holds defs.schema.json, which result schemas reference; default <root>/schemas. */
   schemasDir?: string;
+  /** The worker's clock: a result rule's today (rules/not-after-today.ts). */
+  now?: () => Date;
 }
 
 type EntriesByCode = ReadonlyMap<string, ReadonlyMap<number, WorkerEntry>>;
 
-function snapshot(byCode: EntriesByCode): WorkerCatalogue {
+function snapshot(byCode: EntriesByCode, ruleContext: RuleContext): WorkerCatalogue {
   // Without a version, the latest published one, as the schema registry answers.
   const entry = (code: string, version?: number) => {
     const versions = byCode.get(code);
@@ -43,6 +48,7 @@ function snapshot(byCode: EntriesByCode): WorkerCatalogue {
   return {
     resultFor: (code, version) => entry(code, version)?.result,
     itemName: (code, version) => entry(code, version)?.name,
+    ruleContext,
   };
 }
 
@@ -50,10 +56,13 @@ function snapshot(byCode: EntriesByCode): WorkerCatalogue {
 export function workerCatalogueBuilder(
   options: WorkerCatalogueOptions,
 ): CatalogueBuilder<WorkerCatalogue> {
+  const now = options.now ?? (() => new Date());
   const ajv = createAjv({
     divisions: options.divisions,
     schemasDir: options.schemasDir ?? projectPath('schemas'),
+    now,
   });
+  const ruleContext: RuleContext = { divisions: options.divisions, today: () => chinaDate(now()) };
   function compile(source: ItemSource): VersionCompiled<WorkerEntry> {
     const { code, version, name } = source.item;
     const file = itemSchemaFile(code, version);
@@ -67,7 +76,13 @@ export function workerCatalogueBuilder(
       return { ok: false, problems: [`${file}: not a JSON object`] };
     // A schema's $id can be registered once: a changed source replaces the old one.
     ajv.removeSchema(resultSchemaId(code, version));
-    const compiled = compileResultSchema(ajv, code, version, schema as Record<string, unknown>);
+    const compiled = compileResultSchema(
+      ajv,
+      code,
+      version,
+      schema as Record<string, unknown>,
+      CROSS_FIELD_RULES,
+    );
     if (!compiled.ok) {
       ajv.removeSchema(resultSchemaId(code, version));
       return { ok: false, problems: compiled.problems.map((p) => `${file}: ${p}`) };
@@ -84,10 +99,10 @@ export function workerCatalogueBuilder(
 
   const compileAll = compilePerDigest(compile);
   return {
-    empty: () => snapshot(new Map()),
+    empty: () => snapshot(new Map(), ruleContext),
     build(sources) {
       const { byCode, ...outcome } = compileAll(sources);
-      return { built: snapshot(byCode), ...outcome };
+      return { built: snapshot(byCode, ruleContext), ...outcome };
     },
   };
 }

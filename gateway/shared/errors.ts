@@ -158,8 +158,8 @@ export const ERROR_CATALOGUE = {
   },
   GW_RESULT_INVALID: {
     status: 422,
-    title: "The result does not match the item's result schema",
-    titleZh: '办理结果不符合事项结果规范',
+    title: "The result does not match the item's result schema or its rules",
+    titleZh: '办理结果不符合事项结果规范或其校验规则',
   },
   GW_RELATED_CASE_UNKNOWN: {
     status: 422,

@@ -78,6 +78,12 @@ function isKind(kind: FieldKind, schemas: readonly Schema[], docs: SchemaDocumen
   }
 }
 
+/** Annotated x-personal (schemas/README.md#personal-data): a message must not repeat its value. */
+function isPersonal(schema: Schema): boolean {
+  const kind = schema['x-personal'];
+  return kind !== undefined && kind !== false;
+}
+
 function chineseTitle(schemas: readonly Schema[]): string | undefined {
   const titled = schemas.find(
     (s) => typeof s.title === 'string' && /[\u4e00-\u9fa5]/u.test(s.title),
@@ -92,7 +98,7 @@ function compilePointer(
   spec: PointerParam,
   at: string,
   docs: SchemaDocuments,
-): { tokens: string[]; title?: string } | string {
+): { tokens: string[]; title?: string; personal: boolean } | string {
   const tokens = parsePointer(pointer);
   if (!tokens || tokens.length === 0)
     return `${at}/${param}: ${JSON.stringify(pointer)} is not a JSON pointer to a field`;
@@ -102,7 +108,7 @@ function compilePointer(
   if (schemas.length === 0) return `${at}/${param}: ${pointer} names no field of the schemas`;
   if (!isKind(spec.kind, schemas, docs))
     return `${at}/${param}: ${pointer} is not a field of kind ${spec.kind}`;
-  return { tokens, title: chineseTitle(schemas) };
+  return { tokens, title: chineseTitle(schemas), personal: schemas.some(isPersonal) };
 }
 
 function compileParam(
@@ -125,6 +131,7 @@ function compileParam(
   const problems: string[] = [];
   const pointers: CompiledPointer[] = [];
   const titles: string[] = [];
+  let personal = false;
   for (const pointer of list) {
     const compiled =
       typeof pointer === 'string'
@@ -134,11 +141,12 @@ function compileParam(
     else {
       pointers.push({ tokens: compiled.tokens });
       titles.push(compiled.title ?? (pointer as string));
+      personal ||= compiled.personal;
     }
   }
   if (problems.length > 0) return problems;
   const en = list.join(' + ');
-  return { pointers, label: { en, zh: titles.join('、') } };
+  return { pointers, label: { en, zh: titles.join('、'), ...(personal ? { personal } : {}) } };
 }
 
 function compileEntry(
@@ -177,22 +185,47 @@ function compileEntry(
 /** The item's rules, compiled; or every problem of its `crossFieldRules` list. */
 export function compileRules(
   itemSchema: Schema,
-  docs: Omit<SchemaDocuments, 'item'>,
+  docs: Omit<SchemaDocuments, 'item' | 'result'>,
   catalogue: ReadonlyMap<string, CrossFieldRule>,
 ): RulesResult {
-  const list = itemSchema[RULES_KEYWORD];
+  return compileRuleList(
+    itemSchema[RULES_KEYWORD],
+    `/${RULES_KEYWORD}`,
+    { ...docs, item: itemSchema },
+    catalogue,
+  );
+}
+
+/**
+ * A `crossFieldRules` list found at `at` in the item's schema document: the item's own, or its
+ * result schema's (result-schema.ts, whose pointers may also start with /result), compiled by the
+ * same checks.
+ */
+export function compileRuleList(
+  list: unknown,
+  at: string,
+  docs: SchemaDocuments,
+  catalogue: ReadonlyMap<string, CrossFieldRule>,
+): RulesResult {
   if (list === undefined) return { ok: true, rules: [] };
   // ajv has already checked the list's shape against the keyword's meta-schema (create-ajv.ts).
-  if (!Array.isArray(list)) return { ok: false, problems: [`/${RULES_KEYWORD}: not a list`] };
-  const all = { ...docs, item: itemSchema };
+  if (!Array.isArray(list)) return { ok: false, problems: [`${at}: not a list`] };
   const rules: CompiledRule[] = [];
   const problems: string[] = [];
   list.forEach((entry: Record<string, unknown>, i) => {
-    const compiled = compileEntry(entry, `/${RULES_KEYWORD}/${i}`, catalogue, all);
+    const compiled = compileEntry(entry, `${at}/${i}`, catalogue, docs);
     if (Array.isArray(compiled)) problems.push(...compiled);
     else rules.push(compiled);
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, rules: Object.freeze(rules) };
+}
+
+/** The first token of each pointer the rule reads (`payload`, `result`, `applicant`…). */
+export function ruleRoots(rule: CompiledRule): Set<string> {
+  const roots = new Set<string>();
+  for (const param of Object.values(rule.params))
+    for (const pointer of param.pointers) roots.add(pointer.tokens[0]!);
+  return roots;
 }
 
 /** The values a parameter's pointers reach, in pointer order. */

@@ -49,6 +49,8 @@ export type RuleParam = PointerParam | LiteralParam;
 export interface FieldLabel {
   readonly en: string;
   readonly zh: string;
+  /** The field is personal (x-personal): a message names it but never repeats its value. */
+  readonly personal?: boolean;
 }
 
 /** One value found in the submission, with the pointer where it was found (`*` resolved). */

@@ -16,10 +16,13 @@ export const equals = defineRule({
     for (const value of strings(values.value)) {
       const other = partner(values.other, value);
       if (!other || other.value === value.value) continue;
+      // A personal value (a result's account against the case's) is not repeated to whoever sent
+      // the other one: the messages name the field only.
+      const shown = labels.other.personal ? '' : `(${other.value})`;
       problems.push({
         path: value.path,
-        message: `must equal ${labels.other.en} (${other.value})`,
-        messageZh: `${labels.value.zh}应与${labels.other.zh}(${other.value})一致`,
+        message: `must equal ${labels.other.en}${shown && ` ${shown}`}`,
+        messageZh: `${labels.value.zh}应与${labels.other.zh}${shown}一致`,
       });
     }
     return problems;

@@ -4,6 +4,7 @@ import { amountAtMost } from './amount-at-most.ts';
 import type { CrossFieldRule } from './cross-field-rule.ts';
 import { dateOrder } from './date-order.ts';
 import { equals } from './equals.ts';
+import { notAfterToday } from './not-after-today.ts';
 import { sumEquals } from './sum-equals.ts';
 import { taxAuthorityInRegion } from './tax-authority-in-region.ts';
 import { taxpayerIsApplicant } from './taxpayer-is-applicant.ts';
@@ -18,6 +19,7 @@ const RULES: readonly CrossFieldRule[] = [
   taxAuthorityInRegion,
   equals,
   dateOrder,
+  notAfterToday,
   taxpayerIsApplicant,
 ];
 

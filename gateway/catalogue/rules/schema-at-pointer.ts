@@ -1,18 +1,20 @@
 // Compile-time half of the rule pointers: which schemas a pointer into the envelope leads to, so
 // compile-rules.ts can refuse a pointer that names no field, or a field of the wrong kind, before
-// the item is served. /payload/... continues in the item's schema, anything else in the envelope
-// schema. $ref is followed into defs.schema.json and the document's own $defs; a property may be
+// the item is served. /payload/... continues in the item's schema, /result/... in the item's result
+// schema (a result's own rules only: result-schema.ts), anything else in the envelope schema. $ref is followed into defs.schema.json and the document's own $defs; a property may be
 // declared directly or in allOf/anyOf/oneOf/then/else branches.
 import { isSchemaObject, refTarget, schemaAt, type SchemaObject } from '../../shared/schema-ref.ts';
 import { EVERY_ELEMENT } from './field-pointer.ts';
 
 type Schema = SchemaObject;
 
-/** The three schema documents a pointer can reach. */
+/** The schema documents a pointer can reach. */
 export interface SchemaDocuments {
   readonly item: Schema;
   readonly envelope: Schema;
   readonly defs: Schema;
+  /** The item's result schema, given only when its result's rules compile. */
+  readonly result?: Schema;
 }
 
 type DocName = keyof SchemaDocuments;
@@ -26,7 +28,8 @@ function follow(ref: string, from: DocName, docs: SchemaDocuments): Node | undef
   const target = refTarget(ref);
   if (!target) return undefined;
   const doc: DocName = target.document === 'local' ? from : 'defs';
-  const schema = schemaAt(docs[doc], target.fragment);
+  const root = docs[doc];
+  const schema = root ? schemaAt(root, target.fragment) : undefined;
   return schema ? { schema, doc } : undefined;
 }
 
@@ -68,18 +71,24 @@ function child(node: Node, token: string): Node | undefined {
   return isSchemaObject(sub) ? { schema: sub, doc } : undefined;
 }
 
+/** Where a pointer's first token leads: the payload, the result (when given), or the envelope. */
+function startOf(head: string, docs: SchemaDocuments): { node: Node; inEnvelope: boolean } {
+  if (head === 'payload') return { node: { schema: docs.item, doc: 'item' }, inEnvelope: false };
+  if (head === 'result' && docs.result)
+    return { node: { schema: docs.result, doc: 'result' }, inEnvelope: false };
+  return { node: { schema: docs.envelope, doc: 'envelope' }, inEnvelope: true };
+}
+
 /**
  * Every schema the field at `tokens` (a pointer into the envelope) is described by, $ref targets
  * included; empty when the schemas declare no such field.
  */
 export function schemasAt(tokens: readonly string[], docs: SchemaDocuments): Schema[] {
   const [head, ...rest] = tokens;
-  let nodes: Node[] =
-    head === 'payload'
-      ? [{ schema: docs.item, doc: 'item' }]
-      : [{ schema: docs.envelope, doc: 'envelope' }];
-  const path = head === 'payload' ? rest : tokens;
   if (head === undefined) return [];
+  const start = startOf(head, docs);
+  let nodes: Node[] = [start.node];
+  const path = start.inEnvelope ? tokens : rest;
   for (const token of path) {
     const next: Node[] = [];
     for (const node of nodes)
