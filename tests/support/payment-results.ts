@@ -13,12 +13,17 @@ function examples(): Result[] {
   return schema.resultSchema.examples;
 }
 
-/** A payment: 电子税票号码, dates, lines, total, certificate number. */
+/** A payment (电子税票号码, dates, lines, total, certificate number) of validExample('SW-005'). */
 export function paidResult(): Result {
   return structuredClone(examples().find((r) => r.outcome === 'paid')!);
 }
 
-/** A failed deduction (余额不足). */
+/**
+ * A failed deduction (余额不足) of the case validExample('SW-005') submits: the example's, under
+ * that case's 三方协议号 (the result's rules, schemas/README.md#result-rules, require the case's
+ * own; the example names the sandbox agreement that fails, a case the tests do not submit).
+ */
 export function failedResult(): Result {
-  return structuredClone(examples().find((r) => r.outcome === 'failed')!);
+  const failed = structuredClone(examples().find((r) => r.outcome === 'failed')!);
+  return { ...failed, agreementNo: paidResult().agreementNo };
 }
