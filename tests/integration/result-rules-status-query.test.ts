@@ -90,10 +90,10 @@ function answers(caseId: string): Record<string, unknown>[] {
 async function queried(caseId: string): Promise<Record<string, unknown>> {
   const seen = answers(caseId).length;
   clock.advance(2 * SILENCE_MS);
-  return waitFor(() => answers(caseId)[seen], {
+  return waitFor<Record<string, unknown> | undefined>(() => answers(caseId)[seen], {
     timeoutMs: 5000,
     what: `status query ${seen + 1} of ${caseId}`,
-  });
+  }) as Promise<Record<string, unknown>>;
 }
 
 describe('a status-queried result that breaks its result rules', () => {

@@ -2,7 +2,10 @@
 // schema's own examples, so tests that only need "a valid decision" for the flagship item send
 // what the gateway accepts, and stay valid when the schema changes its examples with it.
 import { readFileSync } from 'node:fs';
+import { decidePayment } from '../../adapters/kit/tax-core/decide-payment.ts';
+import { chinaDate } from '../../gateway/calendar/working-days.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import type { ApiGateway } from './api-gateway.ts';
 
 type Result = Record<string, unknown>;
 
@@ -26,4 +29,18 @@ export function paidResult(): Result {
 export function failedResult(): Result {
   const failed = structuredClone(examples().find((r) => r.outcome === 'failed')!);
   return { ...failed, agreementNo: paidResult().agreementNo };
+}
+
+/**
+ * The payment 云南's sandbox tax core reports for the case's own submission (its agreement,
+ * account, lines and total: adapters/kit/tax-core), for a case submitted otherwise than with
+ * validExample('SW-005') — through the portal — whose result must be its own to pass the result
+ * rules. Throws when the tax core would not pay it.
+ */
+export async function paidResultOf(gw: ApiGateway, caseId: string): Promise<Result> {
+  const { payload } = await gw.services.store.openEnvelope(caseId);
+  const decision = decidePayment(payload, { today: chinaDate(new Date()), sequence: 1 });
+  if (decision.type !== 'decided' || decision.result.outcome !== 'paid')
+    throw new Error(`the sandbox tax core would not pay case ${caseId}`);
+  return decision.result;
 }

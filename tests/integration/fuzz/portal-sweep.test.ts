@@ -28,7 +28,7 @@ import { TEST_ACCOUNTS } from '../../../portal/server/test-accounts.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { event, readCase } from '../../support/case-flow.ts';
 import { mountedRoutes, routeName } from '../../support/mounted-routes.ts';
-import { paidResult } from '../../support/payment-results.ts';
+import { paidResultOf } from '../../support/payment-results.ts';
 import { portalClient } from '../../support/portal-client.ts';
 import { testPortalConfig } from '../../support/portal-config.ts';
 import { uniquePrefix } from '../../support/redis.ts';
@@ -117,7 +117,7 @@ beforeAll(async () => {
   const caseB = await pay(b, `sweep-b-${SEED}`);
   const at = new Date().toISOString();
   await event(gw, 'province-yn', caseA, 'accepted', at);
-  await event(gw, 'province-yn', caseA, 'decided', at, { result: paidResult() });
+  await event(gw, 'province-yn', caseA, 'decided', at, { result: await paidResultOf(gw, caseA) });
   await event(gw, 'province-yn', caseA, 'result-delivered', at);
   ctx = {
     a,
@@ -251,7 +251,9 @@ describe("the portal's routes, swept", () => {
       const { caseId } = (await res.json()) as { caseId: string };
       const at = new Date().toISOString();
       await event(gw, 'province-yn', caseId, 'accepted', at);
-      await event(gw, 'province-yn', caseId, 'decided', at, { result: paidResult() });
+      await event(gw, 'province-yn', caseId, 'decided', at, {
+        result: await paidResultOf(gw, caseId),
+      });
       await event(gw, 'province-yn', caseId, 'result-delivered', at);
       return caseId;
     };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_BUSY_TITLE } from '../../../portal/server/gateway-link.ts';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
-import { paidResult } from '../../support/payment-results.ts';
+import { paidResultOf } from '../../support/payment-results.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
 import { testPortalConfig } from '../../support/portal-config.ts';
 import { waitFor } from '../../support/redis.ts';
@@ -84,7 +84,7 @@ describe('a gateway that rate-limits the portal', () => {
     const at = new Date().toISOString();
     for (const [type, extra] of [
       ['accepted', {}],
-      ['decided', { result: paidResult() }],
+      ['decided', { result: await paidResultOf(gw, caseId) }],
       ['result-delivered', {}],
     ] as const) {
       const res = await once(

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type RunningPortal } from '../../../portal/server/portal-process.ts';
 import { startApiGateway, type ApiGateway } from '../../support/api-gateway.ts';
 import { event, readCase } from '../../support/case-flow.ts';
-import { paidResult } from '../../support/payment-results.ts';
+import { paidResultOf } from '../../support/payment-results.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
 import { testPortalConfig } from '../../support/portal-config.ts';
 import { uniquePrefix } from '../../support/redis.ts';
@@ -61,7 +61,7 @@ async function closedPayment(s: PortalSession): Promise<string> {
   const { caseId } = (await res.json()) as { caseId: string };
   const at = new Date().toISOString();
   await event(gw, 'province-yn', caseId, 'accepted', at);
-  await event(gw, 'province-yn', caseId, 'decided', at, { result: paidResult() });
+  await event(gw, 'province-yn', caseId, 'decided', at, { result: await paidResultOf(gw, caseId) });
   await event(gw, 'province-yn', caseId, 'result-delivered', at);
   return caseId;
 }

@@ -17,7 +17,7 @@ import {
   rectificationEvent,
 } from '../../support/evaluation-flow.ts';
 import { startGatewayGate, type GatewayGate } from '../../support/gateway-gate.ts';
-import { paidResult } from '../../support/payment-results.ts';
+import { paidResultOf } from '../../support/payment-results.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
 import { testPortalConfig } from '../../support/portal-config.ts';
 
@@ -50,7 +50,7 @@ async function closedPayment(s: PortalSession): Promise<string> {
   const { caseId } = (await res.json()) as { caseId: string };
   const at = new Date().toISOString();
   await event(gw, 'province-yn', caseId, 'accepted', at);
-  await event(gw, 'province-yn', caseId, 'decided', at, { result: paidResult() });
+  await event(gw, 'province-yn', caseId, 'decided', at, { result: await paidResultOf(gw, caseId) });
   await event(gw, 'province-yn', caseId, 'result-delivered', at);
   return caseId;
 }
