@@ -151,9 +151,9 @@ describe("a decided SW-005 result against its rules and the case's submission", 
 describe('a draft whose result rule names an unknown field', () => {
   it('is refused by the check (422 GW_DRAFT_INVALID) at the rule', async () => {
     const item = seedDraftItem('SW-005');
-    const result = (item.schema as { resultSchema: { crossFieldRules: unknown[] } }).resultSchema;
+    const result = (item.schema as { resultSchema: { crossFieldRules?: unknown[] } }).resultSchema;
     result.crossFieldRules = [
-      ...result.crossFieldRules,
+      ...(result.crossFieldRules ?? []),
       { rule: 'equals', value: '/result/voucherNumber', other: '/payload/agreementNo' },
     ];
     const res = await gw
