@@ -191,8 +191,12 @@ describe("a province event's result, as README.md#province-events--post-v1casesc
   it("replaces the case's result with the last one posted, which the OpenAPI CaseEvent says, pointing a province at decided", async () => {
     const caseId = await routedSw005();
     const item = await gw.client('province-yn').request('GET', '/v1/catalogue/items/SW-005');
-    const [paid, failed] = (item.body as { schema: { resultSchema: { examples: unknown[] } } })
-      .schema.resultSchema.examples;
+    const [paid, example] = (
+      item.body as { schema: { resultSchema: { examples: Record<string, unknown>[] } } }
+    ).schema.resultSchema.examples;
+    // The failed example names the sandbox's failing 三方协议; a result must carry the case's own
+    // (schemas/README.md#result-rules), the paying one this case submitted.
+    const failed = { ...example, agreementNo: paid!.agreementNo };
     const at = new Date().toISOString();
     expect((await postEvent(caseId, { type: 'accepted', at, result: paid })).status).toBe(200);
     const read = async () =>
