@@ -99,8 +99,11 @@ function freezeItem(raw: RawItem): CatalogueItem {
 export function parseCatalogue(data: unknown, source = 'catalogue'): readonly CatalogueItem[] {
   const validate = metadataValidator();
   const valid = validate(data);
+  // Every problem of the file, for the operator who fixes it: no refusal's bound here.
   const problems = [
-    ...toFieldProblems(validate.errors).map((p) => `${p.path}: ${p.message}`),
+    ...toFieldProblems(validate.errors, '', undefined, { limit: Infinity }).map(
+      (p) => `${p.path}: ${p.message}`,
+    ),
     ...crossChecks(data),
   ];
   if (!valid || problems.length > 0)

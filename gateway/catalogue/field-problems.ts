@@ -6,7 +6,7 @@
 // is built.
 import type { ErrorObject } from 'ajv';
 import localizeModule from 'ajv-i18n';
-import type { FieldProblem } from '../shared/errors.ts';
+import { LISTED_PROBLEMS, type FieldProblem } from '../shared/errors.ts';
 import { escapeToken, parsePointer } from '../shared/json-pointer.ts';
 import { IDENTIFIER_KEYWORDS } from './create-ajv.ts';
 import { patternWords } from './pattern-words.ts';
@@ -83,7 +83,8 @@ function onlyTooLong(error: ErrorObject, errors: readonly ErrorObject[], data: u
  * Form errors on a field whose identifier check failed are dropped, and a pattern error that is
  * only its field's length again.
  */
-function foldWrappers(errors: readonly ErrorObject[], data: unknown): Folded[] {
+// A generator, so a caller that has all the problems it lists stops folding (toFieldProblems).
+function* foldWrappers(errors: readonly ErrorObject[], data: unknown): Generator<Folded> {
   const alternatives = new Map<ErrorObject, string[]>();
   const folded = new Set<ErrorObject>();
   for (const error of errors) {
@@ -102,18 +103,20 @@ function foldWrappers(errors: readonly ErrorObject[], data: unknown): Folded[] {
   const identifierPaths = new Set(
     errors.filter((e) => IDENTIFIER_KEYWORDS.has(e.keyword)).map((e) => e.instancePath),
   );
-  const out: Folded[] = [];
   for (const error of errors) {
     if (folded.has(error)) continue;
     if (FORM_KEYWORDS.has(error.keyword) && identifierPaths.has(error.instancePath)) continue;
     if (onlyTooLong(error, errors, data)) continue;
-    // A failed then/else always reports its own errors at or under the `if`'s location.
-    const detailed = errors.some((e) => e !== error && isWithin(e, error.instancePath));
-    if (error.keyword === 'if' && detailed) continue;
+    // A failed then/else always reports its own errors at or under the `if`'s location. Looked
+    // for only on an `if`: for every error it made the fold quadratic in a long list.
+    if (
+      error.keyword === 'if' &&
+      errors.some((e) => e !== error && isWithin(e, error.instancePath))
+    )
+      continue;
     const oneOf = alternatives.get(error);
-    out.push(oneOf ? { error, oneOf } : { error });
+    yield oneOf ? { error, oneOf } : { error };
   }
-  return out;
 }
 
 function chineseMessage(error: ErrorObject): string {
@@ -152,6 +155,16 @@ function describe(error: ErrorObject, oneOf?: string[]): { message: string; mess
   return words ?? { message: error.message ?? 'is invalid', messageZh: chineseMessage(error) };
 }
 
+export interface FieldProblemOptions {
+  /** Which errors become problems (default: all), e.g. the envelope's shape without identifiers. */
+  keep?: (error: ErrorObject) => boolean;
+  /**
+   * How many problems to make at most. Default one more than a refusal lists (LISTED_PROBLEMS),
+   * so the refusal knows it has more without paying for the words of 20 000 of them.
+   */
+  limit?: number;
+}
+
 /**
  * FieldProblems for ajv errors, pointers prefixed with `base` (e.g. '/payload' for an item schema
  * that validated the envelope's payload). Identical problems are reported once. `data`, the value
@@ -161,11 +174,14 @@ export function toFieldProblems(
   errors: readonly ErrorObject[] | null | undefined,
   base = '',
   data?: unknown,
+  { keep = () => true, limit = LISTED_PROBLEMS + 1 }: FieldProblemOptions = {},
 ): FieldProblem[] {
   if (!errors?.length) return [];
   const seen = new Set<string>();
   const problems: FieldProblem[] = [];
   for (const { error, oneOf } of foldWrappers(errors, data)) {
+    if (problems.length >= limit) break;
+    if (!keep(error)) continue;
     const path = `${base}${fieldPointer(error)}`;
     const problem = { path, ...describe(error, oneOf), keyword: error.keyword };
     const key = `${problem.path}\u0000${problem.keyword}\u0000${problem.message}`;

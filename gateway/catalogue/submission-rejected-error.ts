@@ -1,7 +1,7 @@
 // A submission refused by validation (gateway/README.md#validation-order). It is a GatewayError, so
 // the one problem+json mapper answers it like any other; `stage` says which step of the fixed order
 // (envelope → identifiers → item → payload) refused it, for logs and metrics.
-import { GatewayError, type FieldProblem } from '../shared/errors.ts';
+import { GatewayError, problemCount, type FieldProblem } from '../shared/errors.ts';
 
 /** The codes each stage answers with (shared/errors.ts). */
 export interface StageCodes {
@@ -17,10 +17,6 @@ export interface StageCodes {
 
 export type ValidationStage = keyof StageCodes;
 
-function problemCount(errors: readonly FieldProblem[]): string {
-  return errors.length === 1 ? '1 problem' : `${errors.length} problems`;
-}
-
 // Each says what was checked, so a problem that is not a schema mismatch is not told as one.
 const STAGE_DETAIL: Record<ValidationStage, (errors: readonly FieldProblem[]) => string> = {
   envelope: (errors) =>
@@ -35,7 +31,9 @@ const STAGE_DETAIL: Record<ValidationStage, (errors: readonly FieldProblem[]) =>
 
 export class SubmissionRejectedError extends GatewayError {
   readonly stage: ValidationStage;
-  override readonly errors: FieldProblem[];
+  // Always a list here; set by GatewayError, cut at LISTED_PROBLEMS (`declare`: no field of its own
+  // to reset it to the list as given).
+  declare readonly errors: FieldProblem[];
 
   /** `detail` says what failed; without one, the stage's own wording (STAGE_DETAIL). */
   constructor(
@@ -47,6 +45,5 @@ export class SubmissionRejectedError extends GatewayError {
     super(code, { errors, detail: detail ?? STAGE_DETAIL[stage](errors) });
     this.name = 'SubmissionRejectedError';
     this.stage = stage;
-    this.errors = errors;
   }
 }

@@ -5,7 +5,7 @@
 // Each stage reports all its problems together; a later stage runs only when the earlier ones
 // passed, so a portal is never told about a credit code inside an envelope it must reshape anyway.
 import type { ValidateFunction } from 'ajv';
-import type { FieldProblem } from '../shared/errors.ts';
+import { problemCount, type FieldProblem } from '../shared/errors.ts';
 import type { CatalogueItem, Subject } from './catalogue-item.ts';
 import { IDENTIFIER_KEYWORDS } from './create-ajv.ts';
 import { toFieldProblems } from './field-problems.ts';
@@ -149,8 +149,8 @@ function payloadDetail(
         : `the payload matches the schema of ${of} but breaks its cross-field rules (each problem's keyword names its rule)`,
     );
   const text = parts.join('; and ');
-  const count = subject.length + payload.problems.length;
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}: ${count === 1 ? '1 problem' : `${count} problems`}, each in errors`;
+  const count = problemCount([...subject, ...payload.problems]);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}: ${count}, each in errors`;
 }
 
 /** Runs every stage; returns the narrowed envelope and its item or throws the first refusal. */
@@ -160,8 +160,12 @@ export function validateSubmission(
 ): ValidSubmission {
   const check = validators.envelope;
   if (!check(body)) {
-    const problems = toFieldProblems(check.errors, '', body);
-    const shape = problems.filter((p) => !IDENTIFIER_KEYWORDS.has(p.keyword ?? ''));
+    // The shape's problems only, counted without the identifiers' (a later stage's), so a list
+    // cut at its bound is cut among the problems it reports.
+    const shape = toFieldProblems(check.errors, '', body, {
+      keep: (error) => !IDENTIFIER_KEYWORDS.has(error.keyword),
+    });
+    const problems = shape.length > 0 ? [] : toFieldProblems(check.errors, '', body);
     if (shape.length > 0 || problems.length === 0)
       throw new SubmissionRejectedError('envelope', 'GW_VALIDATION_FAILED', shape);
     throw new SubmissionRejectedError('identifiers', 'GW_IDENTIFIER_INVALID', problems);

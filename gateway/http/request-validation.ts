@@ -9,7 +9,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Request } from 'express';
 import { createRequestAjv } from '../catalogue/create-ajv.ts';
 import { toFieldProblems } from '../catalogue/field-problems.ts';
-import { GatewayError } from '../shared/errors.ts';
+import { GatewayError, problemCount } from '../shared/errors.ts';
 import type { RequestContract } from './request-contract.ts';
 
 /** Checks one request; returns the value the handler gets, or throws the problem. */
@@ -28,7 +28,7 @@ export function requestChecks(ajv: Ajv2020 = createRequestAjv()) {
         if (validate(body)) return body;
         const errors = toFieldProblems(validate.errors, '', body);
         throw new GatewayError('GW_VALIDATION_FAILED', {
-          detail: `The body does not match the ${contract.component} schema (OpenAPI components/schemas/${contract.component}): ${problemCount(errors.length)}, each in errors`,
+          detail: `The body does not match the ${contract.component} schema (OpenAPI components/schemas/${contract.component}): ${problemCount(errors)}, each in errors`,
           errors,
         });
       };
@@ -41,10 +41,6 @@ export function requestChecks(ajv: Ajv2020 = createRequestAjv()) {
       });
     };
   };
-}
-
-function problemCount(n: number): string {
-  return n === 1 ? '1 problem' : `${n} problems`;
 }
 
 // json-body.ts leaves req.body unset when no body was sent (no Content-Length, or 0); a body

@@ -6,7 +6,7 @@
 import { DEPARTMENTS, LEVELS, MODES, SCOPES, SUBJECTS } from '../catalogue/catalogue-item.ts';
 import { PHASES, STATUS_PHASE } from '../cases/case-status.ts';
 import { FAILURE_KINDS } from '../cases/failure-kind.ts';
-import { ERROR_CATALOGUE } from '../shared/errors.ts';
+import { ERROR_CATALOGUE, LISTED_PROBLEMS } from '../shared/errors.ts';
 import { FLAGS_SCHEMA } from './shared-components.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -46,7 +46,23 @@ const problemSchemas = {
           'title again where there is nothing more to say).',
       ),
       requestId: str(),
-      errors: { type: 'array', items: ref('FieldProblem') },
+      errors: {
+        type: 'array',
+        maxItems: LISTED_PROBLEMS,
+        items: ref('FieldProblem'),
+        description:
+          `At most ${LISTED_PROBLEMS} problems, in the order found. A refusal that found more ` +
+          `lists the first ${LISTED_PROBLEMS} and carries \`errorsTruncated\`; fix them and send ` +
+          'again to be told the others.',
+      },
+      errorsTruncated: {
+        type: 'boolean',
+        const: true,
+        description:
+          `Only when \`errors\` was cut: more than ${LISTED_PROBLEMS} problems were found and ` +
+          `\`errors\` holds the first ${LISTED_PROBLEMS}. The detail then ends with the same in ` +
+          'English and Chinese. Absent when `errors` is the whole list.',
+      },
       stringToSign: str(
         'Only in a 401 `GW_AUTH_BAD_SIGNATURE` whose signature was checked: the string-to-sign ' +
           'the gateway computed from the request (six lines joined by `\\n`: method, path, ' +

@@ -272,6 +272,22 @@ export interface FieldProblem {
 }
 
 /**
+ * The most problems a refusal lists in `errors` (README.md#bad-input-and-limits). A body of 256 KiB
+ * can hold 20 000 unknown members: listed one by one they made a 2.5 MB answer and a third of a
+ * second of the gateway's CPU, and no portal shows a user more than a page of them. A refusal with
+ * more says so (`errorsTruncated`, and its detail), so a portal knows that fixing the listed ones
+ * is not the end. A builder that can stop early (toFieldProblems) stops after one more than this:
+ * enough to know there are more, never the cost of all of them.
+ */
+export const LISTED_PROBLEMS = 100;
+
+/** "1 problem", "7 problems", "more than 100 problems": the count a refusal's detail names. */
+export function problemCount(problems: readonly unknown[]): string {
+  if (problems.length > LISTED_PROBLEMS) return `more than ${LISTED_PROBLEMS} problems`;
+  return problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+}
+
+/**
  * RFC 9457 extension members beyond `code`, `requestId` and `errors`: each is optional, carried by
  * the codes its comment names, and listed in the OpenAPI Problem schema (openapi/api-schemas.ts).
  * A member added here is compatible: clients tolerate members they do not know.
@@ -283,6 +299,12 @@ export interface ProblemExtensions {
    * secret, never the expected signature (that would sign any request for whoever asks).
    */
   stringToSign?: string;
+  /**
+   * Any refusal with `errors` that found more than LISTED_PROBLEMS problems: `errors` holds the
+   * first LISTED_PROBLEMS of them, and the detail says so in English and Chinese. Absent when
+   * `errors` is the whole list.
+   */
+  errorsTruncated?: true;
 }
 
 export interface GatewayErrorOptions {
@@ -307,9 +329,13 @@ export class GatewayError extends Error {
     this.name = 'GatewayError';
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;
+    // Cut here, where every refusal is constructed, so no builder of a list can send more.
+    const truncated = (options.errors?.length ?? 0) > LISTED_PROBLEMS;
     this.detail = options.detail;
-    this.errors = options.errors;
-    this.extensions = options.extensions ?? {};
+    this.errors = truncated ? options.errors?.slice(0, LISTED_PROBLEMS) : options.errors;
+    this.extensions = truncated
+      ? { ...options.extensions, errorsTruncated: true }
+      : (options.extensions ?? {});
     this.headers = options.headers ?? {};
   }
 }

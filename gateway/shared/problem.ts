@@ -4,6 +4,7 @@
 import {
   ERROR_CATALOGUE,
   GatewayError,
+  LISTED_PROBLEMS,
   type ErrorCode,
   type FieldProblem,
   type ProblemExtensions,
@@ -119,6 +120,12 @@ function parameterDetail(error: GatewayError): string | undefined {
   return `Invalid parameter: ${named.join('; ')}${more > 0 ? `; and ${more} more, each in errors` : ''}`;
 }
 
+/** Said after the detail of a refusal whose `errors` were cut (errorsTruncated). */
+export const TRUNCATED_DETAIL =
+  ` Only the first ${LISTED_PROBLEMS} problems are listed in errors (errorsTruncated): ` +
+  `fix them and send again to be told the others. ` +
+  `errors 仅列出前 ${LISTED_PROBLEMS} 个问题（errorsTruncated），改正后重新提交可获知其余问题。`;
+
 export function toProblem(error: GatewayError, requestId: string): Problem {
   const spec = ERROR_CATALOGUE[error.code];
   const body: ProblemBody = {
@@ -132,6 +139,9 @@ export function toProblem(error: GatewayError, requestId: string): Problem {
   // gave none (a 4xx express raised, a record gone between read and write) the title stands in.
   if (error.code !== 'GW_INTERNAL')
     body.detail = error.detail || parameterDetail(error) || spec.title;
+  if (body.detail !== undefined && error.extensions.errorsTruncated) {
+    body.detail = `${body.detail.replace(/\.$/, '')}.${TRUNCATED_DETAIL}`;
+  }
   if (error.errors?.length) body.errors = error.errors;
   if (error.code !== 'GW_INTERNAL') Object.assign(body, error.extensions);
   return { status: spec.status, headers: error.headers, body };
