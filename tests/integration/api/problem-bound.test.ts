@@ -4,7 +4,6 @@
 // Chinese); a refusal with fewer lists them all and says nothing of a cut. Real gateway on the test
 // Redis, signed requests from the development clients.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LISTED_PROBLEMS } from '../../../gateway/shared/errors.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 
 let gw: ApiGateway;
@@ -13,6 +12,10 @@ beforeAll(async () => {
   gw = await startApiGateway();
 });
 afterAll(async () => gw.close());
+
+// The bound README.md documents (gateway/shared/errors.ts LISTED_PROBLEMS), written out: it is the
+// contract portals read, not whatever the constant says.
+const LISTED_PROBLEMS = 100;
 
 interface Problem {
   code: string;
