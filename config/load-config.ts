@@ -4,6 +4,7 @@
 // (gateway/README.md#construct-dont-patch: no module-level singletons).
 import { SharedMetaAjv } from '../gateway/shared/shared-meta-ajv.ts';
 import { closest, distance } from 'fastest-levenshtein';
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { SETTINGS_SCHEMA, type Config } from './settings-schema.ts';
 
@@ -101,11 +102,13 @@ const OTHER_VARIABLES = [
 ];
 
 /**
- * Production refuses a `GW_` variable that nothing reads and that lies within three edits of a
+ * Every mode refuses a `GW_` variable that nothing reads and that lies within three edits of a
  * setting: a misspelt setting (`GW_REDIS_WAIT_REPLICA=1`) would otherwise leave its default in
- * force without a word. A name further from every setting is left alone: a team's own `GW_…`
- * variables, or a client secret a clients file's `secretEnv` names (read later, by the client
- * registry), must not stop a gateway that started before this check existed.
+ * force without a word, and a misspelt `GW_ENV` (`GW_EVN=production`) would start a production
+ * deployment in development mode, accepting the development clients whose secrets are published.
+ * A name further from every setting is left alone: a team's own `GW_…` variables, or a client
+ * secret a clients file's `secretEnv` names (read later, by the client registry), must not stop a
+ * gateway that started before this check existed.
  */
 function misspeltVariables(env: NodeJS.ProcessEnv): string[] {
   const settings = Object.values(PROPERTIES).map((p) => p['x-env']);
@@ -117,13 +120,34 @@ function misspeltVariables(env: NodeJS.ProcessEnv): string[] {
       const near = closest(name, settings);
       return distance(name, near) <= 3
         ? [
-            `${name}: not a setting (did you mean ${near}?); production refuses a misspelt GW_ setting`,
+            `${name}: not a setting (did you mean ${near}?); a misspelt GW_ setting is refused, as its default would be used`,
           ]
         : [];
     });
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+/**
+ * `GW_GATEWAY_PROCESS` is the number the supervisor gives each process it forks
+ * (gateway/gateway-processes.ts), through node:cluster, which marks such a process as a cluster
+ * worker. Set by hand on a process nothing forked, every log line would carry a process number
+ * that is no supervisor's.
+ */
+function handSetProcessNumber(env: NodeJS.ProcessEnv, forkedBySupervisor: boolean): string[] {
+  return env.GW_GATEWAY_PROCESS !== undefined && !forkedBySupervisor
+    ? [
+        'GW_GATEWAY_PROCESS: set by the supervisor of GW_GATEWAY_PROCESSES for each process it starts, never by hand',
+      ]
+    : [];
+}
+
+/**
+ * `forkedBySupervisor`: whether this process was forked by a gateway supervisor (default: whether
+ * node:cluster forked it), the only one that may carry GW_GATEWAY_PROCESS.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  forkedBySupervisor: boolean = cluster.isWorker,
+): Readonly<Config> {
   const problems: string[] = [];
   const merged: Record<string, unknown> = { ...readConfigFile(env.GW_CONFIG_FILE, problems) };
   for (const [name, spec] of Object.entries(PROPERTIES)) {
@@ -145,7 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       'headersTimeoutMs (GW_HEADERS_TIMEOUT_MS) must not exceed requestTimeoutMs (GW_REQUEST_TIMEOUT_MS)',
     );
   }
-  if (merged.env === 'production') problems.push(...misspeltVariables(env));
+  problems.push(...misspeltVariables(env));
+  problems.push(...handSetProcessNumber(env, forkedBySupervisor));
   if (problems.length > 0) throw new ConfigError(problems);
   // The schema just validated `merged` (defaults filled in): it is a Config by construction.
   return Object.freeze(merged as Config);

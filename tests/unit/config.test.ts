@@ -5,9 +5,9 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigError, loadConfig, SETTINGS_SCHEMA, type Config } from '../../config/load-config.ts';
 import { renderConfigTable } from '../../scripts/generate-readme-tables.ts';
 
-function configError(env: NodeJS.ProcessEnv): ConfigError {
+function configError(env: NodeJS.ProcessEnv, forkedBySupervisor = false): ConfigError {
   try {
-    loadConfig(env);
+    loadConfig(env, forkedBySupervisor);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -100,5 +100,30 @@ describe('configuration', () => {
     expect(table?.trim()).toBe(renderConfigTable().trim());
     for (const name of Object.keys(SETTINGS_SCHEMA.properties))
       expect(table).toContain(`\`${name}\``);
+  });
+
+  it('a misspelt GW_ENV (GW_EVN=production) is refused in development, naming it and GW_ENV, not started in development mode', () => {
+    expect(configError({ GW_EVN: 'production' }).problems).toEqual([
+      expect.stringMatching(/^GW_EVN: not a setting \(did you mean GW_ENV\?\)/),
+    ]);
+  });
+
+  it('a misspelt GW_ setting is refused in test mode too, naming the setting it likely meant', () => {
+    expect(configError({ GW_ENV: 'test', GW_REDIS_WAIT_REPLICA: '1' }).problems).toEqual([
+      expect.stringMatching(
+        /^GW_REDIS_WAIT_REPLICA: not a setting \(did you mean GW_REDIS_WAIT_REPLICAS\?\)/,
+      ),
+    ]);
+  });
+
+  it('a GW_ name further than three edits from every setting is not refused in development', () => {
+    expect(loadConfig({ GW_TEAM_PORTAL_SECRET_FOR_SICHUAN: 'x' }, false).env).toBe('development');
+  });
+
+  it('GW_GATEWAY_PROCESS set by hand is refused; on a process the supervisor forked it is accepted', () => {
+    expect(configError({ GW_GATEWAY_PROCESS: '1' }).problems).toEqual([
+      expect.stringMatching(/^GW_GATEWAY_PROCESS: set by the supervisor/),
+    ]);
+    expect(loadConfig({ GW_GATEWAY_PROCESS: '1' }, true).env).toBe('development');
   });
 });

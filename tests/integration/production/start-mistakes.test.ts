@@ -123,6 +123,34 @@ describe('a production start refused for an operator mistake', () => {
     expect(started.output).not.toMatch(/\n\s+at /);
   });
 
+  it('a misspelt GW_ENV (GW_EVN=production, GW_ENV unset): refused in development mode, naming GW_EVN and GW_ENV, before anything starts', async () => {
+    const { file, env: secrets } = productionClients();
+    const { output, exited } = startNodeChild(projectPath('gateway/main.ts'), {
+      REDIS_URL: durableRedis.url,
+      GW_KEY_PREFIX: uniquePrefix('prod-mistake'),
+      GW_ENV: '',
+      GW_EVN: 'production',
+      GW_HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      GW_CLIENTS_FILE: file,
+      ...secrets,
+    });
+    const { code } = await exited;
+    expect(code).toBe(1);
+    expect(output()).toContain('GW_EVN: not a setting (did you mean GW_ENV?)');
+    expect(output()).not.toContain('gateway starting');
+  });
+
+  it('GW_GATEWAY_PROCESS set by hand on a gateway no supervisor forked: refused, naming it, before anything starts', async () => {
+    const started = await failedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      GW_GATEWAY_PROCESS: '3',
+    });
+    expect(started.code).toBe(1);
+    expect(started.output).toContain('GW_GATEWAY_PROCESS: set by the supervisor');
+    expect(started.output).not.toContain('gateway starting');
+  });
+
   it('a REDIS_URL that is not a URL: names REDIS_URL, no stack', async () => {
     const started = await failedStart('gateway/main.ts', {
       PORT: String(await freePort()),
