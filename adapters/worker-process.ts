@@ -23,6 +23,7 @@ import {
   type WorkerCatalogue,
 } from '../gateway/catalogue/worker-catalogue.ts';
 import { loadDivisionTables } from '../gateway/divisions/load-division-table.ts';
+import { loadDataKeys } from '../gateway/personal-data/data-keys.ts';
 import { startSilenceWatch } from '../gateway/cases/silence-watch.ts';
 import { relayOptions, startOutboxRelay } from '../gateway/queues/outbox-relay.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
@@ -102,6 +103,10 @@ export async function startWorkers(
     throw error;
   }
   if (caProblems.length > 0) throw new ConfigError(caProblems);
+  // The clients (whose secrets sign callbacks) and the data keys too: a start refused for one
+  // writes nothing to Redis, where the catalogue's first load seeds a fresh one.
+  const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
+  loadDataKeys(config);
   const connection = createRedis('worker', redisSettings(config));
   try {
     // A stop asked for meanwhile (options.signal) ends the wait at once.
@@ -169,7 +174,7 @@ export async function startWorkers(
   const callbackWorker = startCallbackWorker({
     connection,
     keys,
-    clients: loadClientRegistry({ env: config.env, clientsFile: config.clientsFile }),
+    clients,
     sealer: cases.sealer,
     log: logger,
     production: config.env === 'production',

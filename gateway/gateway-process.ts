@@ -3,6 +3,8 @@
 // `npm start` and the tests start it in their own process.
 import type { Server } from 'node:http';
 import type { Config } from '../config/load-config.ts';
+import { loadClientRegistry } from './auth/client-registry.ts';
+import { loadDataKeys } from './personal-data/data-keys.ts';
 import { startReconciler } from './cases/reconciler.ts';
 import { createHttpServer, listen } from './http/http-server.ts';
 import { createServices, gatewayApp, loadStaticData } from './services.ts';
@@ -46,6 +48,11 @@ export async function startGateway(
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<RunningGateway> {
+  // What the operator gave that needs no Redis is judged before connecting: the clients file and
+  // its secrets, the data keys. A start refused for one writes nothing to Redis; they were judged
+  // after the catalogue's load, which seeds a fresh Redis first.
+  const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
+  loadDataKeys(config);
   const redis = createRedis('http', redisSettings(config));
   try {
     await waitForRedis(redis, config.redisStartupTimeoutMs, signal);
@@ -78,7 +85,7 @@ export async function startGateway(
     config,
     logger,
     redis,
-    loadStaticData(config, logger, { tables, catalogue }),
+    loadStaticData(config, logger, { tables, catalogue, clients }),
   );
   // A queue handle whose server check failed fails every later use: no start with one.
   try {

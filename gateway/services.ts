@@ -162,6 +162,8 @@ export interface StaticDataOptions {
   tables?: DivisionTables;
   /** A catalogue already connected to Redis (gateway-process.ts); default: the files, compiled. */
   catalogue?: LiveCatalogue;
+  /** Clients already loaded (gateway-process.ts reads them before Redis); default: the file. */
+  clients?: ClientRegistry;
 }
 
 /** The catalogue compiled from the files (revision 0); connect() later follows Redis. */
@@ -190,7 +192,8 @@ export function loadStaticData(
   logger: Logger,
   options: StaticDataOptions = {},
 ): StaticData {
-  const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
+  const clients =
+    options.clients ?? loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
   // Routing uses the members' table; payload fields that name a place, the national one.
   const tables = options.tables ?? loadDivisionTables();
   const divisions = tables.member;

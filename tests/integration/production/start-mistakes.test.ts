@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { startNodeChild } from '../../support/node-child.ts';
-import { uniquePrefix, waitFor } from '../../support/redis.ts';
+import { plainRedis, uniquePrefix, waitFor } from '../../support/redis.ts';
 import { productionClients } from './production-clients.ts';
 
 let durableRedis: PrivateRedis;
@@ -124,21 +124,14 @@ describe('a production start refused for an operator mistake', () => {
   });
 
   it('a misspelt GW_ENV (GW_EVN=production, GW_ENV unset): refused in development mode, naming GW_EVN and GW_ENV, before anything starts', async () => {
-    const { file, env: secrets } = productionClients();
-    const { output, exited } = startNodeChild(projectPath('gateway/main.ts'), {
-      REDIS_URL: durableRedis.url,
-      GW_KEY_PREFIX: uniquePrefix('prod-mistake'),
+    const started = await failedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
       GW_ENV: '',
       GW_EVN: 'production',
-      GW_HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      GW_CLIENTS_FILE: file,
-      ...secrets,
     });
-    const { code } = await exited;
-    expect(code).toBe(1);
-    expect(output()).toContain('GW_EVN: not a setting (did you mean GW_ENV?)');
-    expect(output()).not.toContain('gateway starting');
+    expect(started.code).toBe(1);
+    expect(started.output).toContain('GW_EVN: not a setting (did you mean GW_ENV?)');
+    expect(started.output).not.toContain('gateway starting');
   });
 
   it('GW_GATEWAY_PROCESS set by hand on a gateway no supervisor forked: refused, naming it, before anything starts', async () => {
@@ -179,5 +172,54 @@ describe('a production start refused for an operator mistake', () => {
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
     });
     expectNamedWithoutStack(started, /^REDIS_URL: Redis not reachable within 1000 ms/);
+  });
+});
+
+describe('a start refused for what needs no Redis writes nothing to it', () => {
+  /** A fresh durable Redis, `entry` started on it with `env` and refused; then its keys. */
+  async function keysAfterRefusedStart(entry: string, env: Record<string, string>) {
+    const fresh = await startPrivateRedis({
+      dir: mkdtempSync(join(tmpdir(), 'swgw-fresh-redis-')),
+      persistent: true,
+      appendfsync: 'always',
+    });
+    try {
+      const started = await failedStart(entry, { REDIS_URL: fresh.url, ...env });
+      const redis = plainRedis(fresh.url);
+      try {
+        return { started, keys: await redis.keys('*') };
+      } finally {
+        redis.disconnect();
+      }
+    } finally {
+      await fresh.stop();
+    }
+  }
+
+  it('a gateway with a data key that is not 32 bytes: refused naming GW_DATA_KEYS, the fresh Redis holds no key (no catalogue seeded)', async () => {
+    const { started, keys } = await keysAfterRefusedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      GW_DATA_KEYS: 'k1:c2hvcnQ=',
+    });
+    expectNamedWithoutStack(started, /GW_DATA_KEYS key k1: must be 32 bytes/);
+    expect(keys).toEqual([]);
+  });
+
+  it('a gateway whose client secret variable is empty: refused naming it, the fresh Redis holds no key', async () => {
+    const { started, keys } = await keysAfterRefusedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      PROD_PORTAL_SC_SECRET: '',
+    });
+    expectNamedWithoutStack(started, /portal-sc: .*\(PROD_PORTAL_SC_SECRET\)/);
+    expect(keys).toEqual([]);
+  });
+
+  it('a worker with a data key that is not 32 bytes: refused naming GW_DATA_KEYS without a stack, the fresh Redis holds no key', async () => {
+    const { started, keys } = await keysAfterRefusedStart('adapters/worker.ts', {
+      GW_ENV: 'test',
+      GW_DATA_KEYS: 'k1:c2hvcnQ=',
+    });
+    expectNamedWithoutStack(started, /GW_DATA_KEYS key k1: must be 32 bytes/);
+    expect(keys).toEqual([]);
   });
 });
