@@ -311,9 +311,9 @@ export async function startWorkers(
       });
     } catch (error) {
       await stop();
-      throw new StartupError(
-        `operations listener on ${config.workerMetricsHost}:${config.workerMetricsPort}: ${(error as Error).message}`,
-      );
+      // As it is: a port taken or forbidden is named by its setting, GW_WORKER_METRICS_PORT
+      // (shared/start-failure.ts); anything else is a bug, its stack kept.
+      throw error;
     }
   }
   logger.info({ adapters: [...workers.keys()] }, 'workers started');

@@ -256,6 +256,10 @@ export function startOutboxRelay(
   };
   subscriber.on('message', onMessage);
   void subscriber.subscribe(deps.keys.outboxNudge).catch((error: unknown) => {
+    // Stopped before Redis answered (a worker whose start failed just after, closing what it
+    // opened): the subscriber was disconnected on purpose, and "Connection is closed." with its
+    // stack only buried the start's one line that says what failed.
+    if (stopped) return;
     failures.warn('outbox-relay-subscribe', { err: error }, 'outbox nudges unavailable; polling');
   });
   const timer = setInterval(() => {

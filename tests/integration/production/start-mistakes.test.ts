@@ -166,6 +166,26 @@ describe('a production start refused for an operator mistake', () => {
     expectNamedWithoutStack(started, /GW_ADAPTER_YN_REG_CODE is not set/);
   });
 
+  it('a worker whose GW_WORKER_METRICS_PORT is taken: one line naming the setting and the address, no warning with a stack while it closes its connections', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const started = await failedStart('adapters/worker.ts', {
+        GW_ENV: 'test',
+        GW_WORKER_METRICS_HOST: '127.0.0.1',
+        GW_WORKER_METRICS_PORT: String(port),
+      });
+      expectNamedWithoutStack(
+        started,
+        new RegExp(`^GW_WORKER_METRICS_PORT .*127\\.0\\.0\\.1:${port} is already in use`),
+      );
+      expect(started.output).not.toContain('Connection is closed');
+    } finally {
+      taken.close();
+    }
+  });
+
   it('a worker on a Redis that does not answer: names REDIS_URL, no stack', async () => {
     const started = await failedStart('adapters/worker.ts', {
       GW_ENV: 'test',
