@@ -6,6 +6,10 @@
 // frames among them, a taken port or an unreachable Redis named no setting at all, a database
 // Redis refused left the gateway serving from database 0, and a misspelt variable was ignored,
 // its setting left at the default.
+// A misspelt GW_ENV is refused in every mode (it left a production deployment in development mode),
+// a start refused for what needs no Redis (secrets, data keys) writes nothing to it (a fresh Redis
+// was seeded with the catalogue first), and a worker whose metrics port is taken logs that line
+// alone (a warning with the stack of "Connection is closed." came before it).
 // The real entry points, gateway/main.ts and adapters/worker.ts, in child processes.
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
