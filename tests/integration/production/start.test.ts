@@ -122,7 +122,7 @@ describe('GW_ENV=production at start', () => {
         async () =>
           (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 &&
           (await holdsListeningPort(started.child.pid!, port)),
-        { timeoutMs: 20_000, what: 'production gateway ready' },
+        { timeoutMs: 50_000, what: 'production gateway ready' },
       );
       // No secret of the file or the environment is ever printed.
       for (const secret of Object.values(env)) expect(started.output()).not.toContain(secret);
