@@ -44,7 +44,9 @@ export function operatorStartFailure(
         : 'may not be listened on by this user';
     return {
       failure: 'ListenError',
-      reason: `${setting}: ${where} ${why}: stop what listens there or choose another port`,
+      // The system's code stays in the line: it is what an operator searches for, and what a
+      // supervisor (tests/support/gateway-process.ts) reads to try another port.
+      reason: `${setting}: ${where} ${why} (${listen.code}): stop what listens there or choose another port`,
     };
   }
   return undefined;
