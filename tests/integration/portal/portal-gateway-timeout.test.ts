@@ -11,7 +11,7 @@ import { event, readCase } from '../../support/case-flow.ts';
 import { paidResultOf } from '../../support/payment-results.ts';
 import { portalClient, type PortalSession } from '../../support/portal-client.ts';
 import { testPortalConfig } from '../../support/portal-config.ts';
-import { uniquePrefix } from '../../support/redis.ts';
+import { uniquePrefix, waitFor } from '../../support/redis.ts';
 import { startSilentGateway, type SilentGateway } from '../../support/silent-gateway.ts';
 
 const TIMEOUT_MS = 100;
@@ -69,6 +69,16 @@ async function closedPayment(s: PortalSession): Promise<string> {
 /** The requests the stand-in received since `from` (its count before). */
 const receivedSince = (from: number) => silent.requests().slice(from);
 
+/**
+ * The requests the stand-in received since `from`, once one has: the portal's 503 can reach the
+ * test before the stand-in (in this process too) has read the request it was sent — a loaded
+ * machine's CI saw [] here.
+ */
+const arrivedSince = (from: number) =>
+  waitFor(() => (receivedSince(from).length > 0 ? receivedSince(from) : undefined), {
+    what: 'the request at the silent gateway',
+  });
+
 describe('a gateway that never answers', () => {
   it('answers a payment 503 PORTAL_GATEWAY_UNREACHABLE once PORTAL_GATEWAY_TIMEOUT_MS ran out, warns naming the call, and the same submission key then gives one case', async () => {
     const s = await viaGateway.session();
@@ -79,7 +89,7 @@ describe('a gateway that never answers', () => {
     const res = await viaHung.call(s, '/api/payments', { values, submissionKey });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject(UNREACHABLE);
-    expect(receivedSince(from)).toEqual(['POST /v1/cases HTTP/1.1']);
+    expect(await arrivedSince(from)).toEqual(['POST /v1/cases HTTP/1.1']);
     expect(warnings).toContain(
       `portal: the gateway did not answer POST /v1/cases within ${TIMEOUT_MS} ms`,
     );
@@ -101,7 +111,7 @@ describe('a gateway that never answers', () => {
     const res = await viaHung.call(s, `/api/cases/${caseId}/evaluation`, body);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject(UNREACHABLE);
-    expect(receivedSince(from)).toEqual([`POST /v1/cases/${caseId}/evaluations HTTP/1.1`]);
+    expect(await arrivedSince(from)).toEqual([`POST /v1/cases/${caseId}/evaluations HTTP/1.1`]);
 
     const resend = await viaGateway.call(s, `/api/cases/${caseId}/evaluation`, body);
     expect(resend.status).toBe(201);
