@@ -120,6 +120,15 @@ export const SETTINGS_SCHEMA = {
       default: 5000,
       'x-env': 'GW_KEEP_ALIVE_TIMEOUT_MS',
     },
+    maxInFlight: {
+      description:
+        'Requests one gateway process works on at once (health, readiness and /metrics not counted); past it a request is answered at once, before its body is read, with 503 GW_OVERLOADED and Retry-After (GW_RETRY_AFTER_SECONDS), so a flood is refused quickly instead of queueing until every client times out (README.md#load-shedding).',
+      type: 'integer',
+      minimum: 1,
+      maximum: 100000,
+      default: 256,
+      'x-env': 'GW_MAX_IN_FLIGHT',
+    },
     redisCommandTimeoutMs: {
       description:
         'A Redis command on the request path that takes longer fails, so the client gets 503 instead of a hang. Only a reply that really is late fails: one already waiting when the process resumes from a stall (a loaded machine) is read first (gateway/README.md#command-timeout).',
@@ -180,7 +189,8 @@ export const SETTINGS_SCHEMA = {
       'x-env': 'GW_REDIS_WAIT_TIMEOUT_MS',
     },
     retryAfterSeconds: {
-      description: 'Retry-After sent with 503 when Redis is unreachable.',
+      description:
+        'Retry-After sent with 503 when Redis is unreachable, and with 503 GW_OVERLOADED past GW_MAX_IN_FLIGHT.',
       type: 'integer',
       minimum: 1,
       maximum: 3600,

@@ -1,5 +1,5 @@
 // buildApp(deps) assembles the express 5 app from its parts and never listens (tests and main.ts
-// decide where it runs). Order: request id → timer → unsigned routers → JSON body → routers → 404 →
+// decide where it runs). Order: request id → timer → load shedding → unsigned routers → JSON body → routers → 404 →
 // problem mapper. The routes themselves come from the route table (gateway/api-routes.ts).
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { jsonBody } from './http/json-body.ts';
@@ -19,6 +19,8 @@ export interface AppDeps {
   retryAfterSeconds?: number;
   /** Times every request (metrics), mounted right after the request id. */
   observe?: RequestHandler;
+  /** Refuses requests past the in-flight bound (http/in-flight-bound.ts), right after the timer. */
+  shed?: RequestHandler;
   /** Routers that take no JSON body and no auth (health, docs, metrics), before the body parser. */
   publicRouters?: Router[];
   /** Routers that may read a JSON body (the signed API), mounted before the 404. */
@@ -39,6 +41,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(requestContext(deps.logger));
   app.use(requireHost);
   if (deps.observe) app.use(deps.observe);
+  if (deps.shed) app.use(deps.shed);
   for (const router of deps.publicRouters ?? []) app.use(router);
   app.use(jsonBody({ limitBytes: deps.bodyLimitBytes, timeoutMs: deps.bodyTimeoutMs ?? 10_000 }));
   for (const router of deps.routers ?? []) app.use(router);

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { API_ROUTES, servedRoutes, type ApiDeps } from './api-routes.ts';
 import { buildApp } from './app.ts';
 import { isPublic, routeRouter } from './http/mount-routes.ts';
+import { inFlightBound } from './http/in-flight-bound.ts';
 import { gatewayRouter } from './http/router.ts';
 import { createMetrics, type GatewayMetrics } from './metrics/metrics.ts';
 import { buildOpenApi, type OpenApiDocument } from './openapi/build-openapi.ts';
@@ -427,6 +428,12 @@ export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
     trustProxy: config.trustProxy,
     retryAfterSeconds: config.retryAfterSeconds,
     observe: services.metrics.observeRequests,
+    shed: inFlightBound({
+      limit: config.maxInFlight,
+      retryAfterSeconds: config.retryAfterSeconds,
+      onShed: () => services.metrics.requestShed(),
+      onCount: (count) => services.metrics.requestsInFlight(count),
+    }).handler,
     publicRouters: [
       routeRouter(routes.filter(isPublic), deps),
       consoleRouter(consoleDeps(services)),

@@ -3,7 +3,7 @@
 // `npm start`) would otherwise share counters, and registering a metric name twice on one registry
 // throws.
 import type { Request, RequestHandler } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { routesFor } from '../http/api-route.ts';
 
 export interface MetricsOptions {
@@ -28,11 +28,17 @@ export interface GatewayMetrics {
    * (`gw_replicas_behind_total`, README.md#replicas): the alert that a replica is gone.
    */
   replicasBehind(): void;
+  /** Counts one request refused past GW_MAX_IN_FLIGHT (`gw_http_requests_shed_total`). */
+  requestShed(): void;
+  /** Sets the requests being worked on now (`gw_http_requests_in_flight`). */
+  requestsInFlight(count: number): void;
 }
 
 export const HTTP_DURATION = 'gw_http_request_duration_seconds';
 export const CASES_SUBMITTED = 'gw_cases_submitted_total';
 export const REPLICAS_BEHIND = 'gw_replicas_behind_total';
+export const REQUESTS_SHED = 'gw_http_requests_shed_total';
+export const REQUESTS_IN_FLIGHT = 'gw_http_requests_in_flight';
 /** The route label of requests no route matched (404s to arbitrary paths share one series). */
 export const UNMATCHED_ROUTE = 'unmatched';
 // nginx's "client closed request": the response never finished, so it has no real status.
@@ -76,6 +82,17 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registers: [registry],
   });
 
+  const shed = new Counter({
+    name: REQUESTS_SHED,
+    help: 'Requests answered 503 GW_OVERLOADED at once, unread, because GW_MAX_IN_FLIGHT requests were in progress',
+    registers: [registry],
+  });
+  const inFlight = new Gauge({
+    name: REQUESTS_IN_FLIGHT,
+    help: 'Requests in progress, counted against GW_MAX_IN_FLIGHT (health, readiness and metrics not counted)',
+    registers: [registry],
+  });
+
   const observeRequests: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     // 'close' fires for finished and aborted responses alike; 'finish' misses aborted ones.
@@ -92,6 +109,8 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     observeRequests,
     caseSubmitted: (item, adapter) => submitted.inc({ item, adapter }),
     replicasBehind: () => behind.inc(),
+    requestShed: () => shed.inc(),
+    requestsInFlight: (count) => inFlight.set(count),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type ApiOperation,
   type ApiRoute,
 } from '../http/api-route.ts';
+import { NEVER_SHED_PATHS } from '../http/in-flight-bound.ts';
 import type { RequestContract } from '../http/request-contract.ts';
 import { toComponent, type JsonSchema } from './convert-schema.ts';
 import { UNSIGNED } from './security.ts';
@@ -34,6 +35,8 @@ function problemStatuses<D>(route: ApiRoute<D>): ProblemStatus[] {
   // A path parameter the router cannot decode (`/v1/cases/%zz`) is 400 GW_INVALID_PARAMETER.
   if (route.query || route.path.includes(':')) statuses.add(400);
   if (route.body) BODY_FAILURES.forEach((s) => statuses.add(s));
+  // Any route but health, readiness and metrics is refused 503 GW_OVERLOADED past the bound.
+  if (!NEVER_SHED_PATHS.has(route.path)) statuses.add(503);
   return [...statuses].sort((a, b) => a - b);
 }
 

@@ -41,9 +41,12 @@ const NOTES: Partial<Record<ProblemStatus, string>> = {
     ' gwSignature security scheme).',
   408: ' The connection is closed after this answer.',
   503:
-    ' A read changed nothing: retry after Retry-After seconds. A write may or may not have' +
-    ' taken effect: one that takes an Idempotency-Key is retried with the same key, which' +
-    ' returns the stored case if there is one, never a second case.',
+    ' `GW_OVERLOADED`: the gateway was working on as many requests as it takes at once' +
+    ' (GW_MAX_IN_FLIGHT) and refused this one unread; nothing was done, retry after' +
+    ' Retry-After seconds. `GW_UNAVAILABLE`: a read changed nothing: retry after Retry-After' +
+    ' seconds. A write may or may not have taken effect: one that takes an Idempotency-Key is' +
+    ' retried with the same key, which returns the stored case if there is one, never a second' +
+    ' case.',
 };
 
 function problemResponse(status: ProblemStatus): Record<string, unknown> {

@@ -259,6 +259,11 @@ export const ERROR_CATALOGUE = {
     title: 'Service temporarily unavailable',
     titleZh: '服务暂不可用',
   },
+  GW_OVERLOADED: {
+    status: 503,
+    title: 'Gateway busy: too many requests in progress',
+    titleZh: '网关繁忙：处理中的请求过多',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
