@@ -4,6 +4,12 @@
 // still gets them once it is back — and settled in the journal once answered. A sandbox stopped
 // mid-retry leaves the event unsettled, and its next start posts it again (the gateway applies an
 // event once, by its content digest, so a repeat is harmless).
+//
+// Posts in flight are bounded across all cases (`concurrency`), and a 503 or 429 with Retry-After
+// is retried after the time the gateway asked for, as a real provincial platform must: a province
+// back from an outage with a backlog of thousands of events once posted them all at once, and the
+// gateway, holding over a thousand connections, stopped answering anyone (README.md#load-shedding).
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { ProvinceEventBody, SandboxJournal } from './sandbox-journal.ts';
 
@@ -16,6 +22,9 @@ export interface OutboxRetry {
 }
 
 export const DEFAULT_RETRY: OutboxRetry = { baseMs: 500, maxMs: 60_000, forMs: 15 * 60_000 };
+
+/** Event posts a sandbox has in flight at once, over all its cases. */
+export const DEFAULT_POST_CONCURRENCY = 4;
 
 export interface PostedEvent {
   caseId: string;
@@ -32,11 +41,24 @@ export interface PostedEvent {
 /** 5xx and 429: the gateway is in trouble or busy, the event is still owed. */
 const RETRYABLE = (status: number) => status >= 500 || status === 429;
 
+/**
+ * The pause a 503 or 429 asks for in its Retry-After (delay-seconds or an HTTP date), in ms;
+ * undefined when it asks for none or says something unreadable.
+ */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 export class EventOutbox {
   readonly #client: GatewayClient;
   readonly #journal: SandboxJournal;
   readonly #retry: OutboxRetry;
   readonly #silent: () => boolean;
+  readonly #limit: LimitFunction;
   readonly #pending = new Map<string, ProvinceEventBody[]>();
   readonly #draining = new Map<string, Promise<void>>();
   readonly #posted: PostedEvent[] = [];
@@ -48,11 +70,14 @@ export class EventOutbox {
     retry: OutboxRetry;
     /** The `silent` fault knob: a province that stops talking. */
     silent: () => boolean;
+    /** Posts in flight at once, over all cases (default DEFAULT_POST_CONCURRENCY). */
+    concurrency?: number;
   }) {
     this.#client = deps.client;
     this.#journal = deps.journal;
     this.#retry = deps.retry;
     this.#silent = deps.silent;
+    this.#limit = pLimit(deps.concurrency ?? DEFAULT_POST_CONCURRENCY);
   }
 
   /** Owes the gateway this event, after any still owed for the same case. */
@@ -76,7 +101,7 @@ export class EventOutbox {
   /** Stops retrying; what is still owed stays unsettled in the journal for the next start. */
   async stop(): Promise<void> {
     this.#abort.abort();
-    // GatewayClient has no abort: a post to a hung gateway must not hang the sandbox's stop.
+    // The abort ends the posts in flight; the bound keeps anything else from hanging the stop.
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);
     this.#pending.clear();
     this.#abort = new AbortController();
@@ -116,9 +141,15 @@ export class EventOutbox {
     for (let attempt = 1; ; attempt++) {
       if (this.#silent()) return settle('silenced', attempt - 1);
       let status: number | 'error' = 'error';
+      let askedMs: number | undefined;
       try {
         const path = `/v1/cases/${encodeURIComponent(caseId)}/events`;
-        status = (await this.#client.request('POST', path, { json: event })).status;
+        // Only the post holds a place among the concurrent ones, never the pause after it.
+        const res = await this.#limit(() =>
+          this.#client.request('POST', path, { json: event, signal }),
+        );
+        status = res.status;
+        askedMs = retryAfterMs(res.headers.get('retry-after'));
       } catch {
         status = 'error';
       }
@@ -126,7 +157,12 @@ export class EventOutbox {
       // 409 is final too: the gateway has moved past this event (its own status query, say).
       if (status !== 'error' && !RETRYABLE(status)) return settle(status, attempt);
       if (Date.now() - started >= this.#retry.forMs) return settle(status, attempt);
-      const backoff = Math.min(this.#retry.maxMs, this.#retry.baseMs * 2 ** (attempt - 1));
+      // The gateway's Retry-After, when it gave one, replaces the backoff (up to maxMs: a
+      // mistaken hour must not park the event for the rest of its retry time).
+      const backoff = Math.min(
+        this.#retry.maxMs,
+        askedMs ?? this.#retry.baseMs * 2 ** (attempt - 1),
+      );
       if (!(await pause(backoff, signal))) return undefined;
     }
   }

@@ -60,6 +60,8 @@ export interface ProgressionOptions {
   retryMaxMs?: number;
   /** How long one event post is retried before the province gives up on it (default 15 min). */
   retryForMs?: number;
+  /** Event posts in flight at once over all cases (default 4): a backlog is posted a few at a time. */
+  postConcurrency?: number;
   /** The decision a case receives; default approved with a document number. */
   decide?: (caseId: string, provinceCaseNo: string) => DecisionResult;
   /**
@@ -109,6 +111,7 @@ export class EventProgression {
             forMs: options.retryForMs ?? DEFAULT_RETRY.forMs,
           },
           silent: deps.silent,
+          concurrency: options.postConcurrency,
         })
       : undefined;
     for (const entry of deps.journal.read()) {

@@ -3,12 +3,14 @@
 // event progression: its outbox's retries, the silent knob, stop, and resuming from the journal
 // (adapters/README.md#sandbox-persistence).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SandboxJournal } from '../../../adapters/kit/sandbox-journal.ts';
+import { retryAfterMs } from '../../../adapters/kit/sandbox-outbox.ts';
 import {
   caseNumber,
   EventProgression,
@@ -195,6 +197,71 @@ describe('EventProgression', () => {
     });
     expect(gaveUpAfter).toBeGreaterThanOrEqual(150);
     await progression.stop();
+  });
+
+  it('posts at most postConcurrency events at once over all its cases: six owed, two in flight at a time', async () => {
+    // A gateway that holds every post until the test answers it, noting how many it holds.
+    const held: ServerResponse[] = [];
+    let mostHeld = 0;
+    const holding = createHttpServer((req, res) => {
+      req.resume();
+      held.push(res);
+      mostHeld = Math.max(mostHeld, held.length);
+    });
+    holding.listen(0, '127.0.0.1');
+    await once(holding, 'listening');
+    const { port } = holding.address() as AddressInfo;
+    const progression = progressionOn({
+      gatewayUrl: `http://127.0.0.1:${port}`,
+      secret: 's',
+      delaysMs: { accepted: 0, 'in-progress': 60_000 },
+      postConcurrency: 2,
+    });
+    for (let i = 1; i <= 6; i++) progression.begin(`case-${i}`, `SC${i}`);
+    // Answer the held posts one at a time until all six are settled: each answer lets one more in.
+    while (progression.posted().length < 6) {
+      await waitFor(() => held.length > 0 || progression.posted().length === 6);
+      held.shift()?.writeHead(202).end('{}');
+    }
+    expect(mostHeld).toBe(2);
+    expect(progression.posted().map((e) => e.status)).toEqual(Array(6).fill(202));
+    await progression.stop();
+    holding.close();
+  });
+
+  it("waits the Retry-After a gateway's 503 asks for, not its own shorter backoff, before posting again", async () => {
+    const tries: number[] = [];
+    const busy = createHttpServer((req, res) => {
+      req.resume();
+      tries.push(performance.now());
+      if (tries.length === 1) res.writeHead(503, { 'Retry-After': '1' }).end();
+      else res.writeHead(202).end('{}');
+    });
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const { port } = busy.address() as AddressInfo;
+    const progression = progressionOn({
+      gatewayUrl: `http://127.0.0.1:${port}`,
+      secret: 's',
+      delaysMs: { accepted: 0, 'in-progress': 60_000 },
+      retryBaseMs: 1,
+    });
+    progression.begin('case-1', 'SC1');
+    const posted = await waitFor(() => progression.posted()[0], 5000, 'the post to settle');
+    expect(posted).toMatchObject({ type: 'accepted', status: 202, attempts: 2 });
+    // A timer never fires early: the gap is at least the second asked for, however loaded.
+    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(999);
+    await progression.stop();
+    busy.close();
+  });
+
+  it('reads Retry-After as delay-seconds or an HTTP date, and ignores what it cannot read', () => {
+    const now = Date.parse('2026-12-05T08:00:00Z');
+    expect(retryAfterMs('5', now)).toBe(5000);
+    expect(retryAfterMs('Sat, 05 Dec 2026 08:00:03 GMT', now)).toBe(3000);
+    expect(retryAfterMs('Sat, 05 Dec 2026 07:59:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 
   it('posts an event once the gateway answers again, in order with the ones after it', async () => {
