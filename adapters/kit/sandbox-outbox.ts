@@ -10,6 +10,7 @@
 // back from an outage with a backlog of thousands of events once posted them all at once, and the
 // gateway, holding over a thousand connections, stopped answering anyone (README.md#load-shedding).
 import pLimit, { type LimitFunction } from 'p-limit';
+import { parseRetryAfter } from './http-backend.ts';
 import type { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import type { ProvinceEventBody, SandboxJournal } from './sandbox-journal.ts';
 
@@ -40,18 +41,6 @@ export interface PostedEvent {
 
 /** 5xx and 429: the gateway is in trouble or busy, the event is still owed. */
 const RETRYABLE = (status: number) => status >= 500 || status === 429;
-
-/**
- * The pause a 503 or 429 asks for in its Retry-After (delay-seconds or an HTTP date), in ms;
- * undefined when it asks for none or says something unreadable.
- */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 export class EventOutbox {
   readonly #client: GatewayClient;
@@ -149,7 +138,7 @@ export class EventOutbox {
           this.#client.request('POST', path, { json: event, signal }),
         );
         status = res.status;
-        askedMs = retryAfterMs(res.headers.get('retry-after'));
+        askedMs = parseRetryAfter(res.headers.get('retry-after'));
       } catch {
         status = 'error';
       }

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SandboxJournal } from '../../../adapters/kit/sandbox-journal.ts';
-import { retryAfterMs } from '../../../adapters/kit/sandbox-outbox.ts';
 import {
   caseNumber,
   EventProgression,
@@ -253,15 +252,6 @@ describe('EventProgression', () => {
     expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(999);
     await progression.stop();
     busy.close();
-  });
-
-  it('reads Retry-After as delay-seconds or an HTTP date, and ignores what it cannot read', () => {
-    const now = Date.parse('2026-12-05T08:00:00Z');
-    expect(retryAfterMs('5', now)).toBe(5000);
-    expect(retryAfterMs('Sat, 05 Dec 2026 08:00:03 GMT', now)).toBe(3000);
-    expect(retryAfterMs('Sat, 05 Dec 2026 07:59:00 GMT', now)).toBe(0);
-    expect(retryAfterMs('soon', now)).toBeUndefined();
-    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 
   it('posts an event once the gateway answers again, in order with the ones after it', async () => {
