@@ -216,7 +216,7 @@ describe('the Docker image (runtime stage assembled from the Dockerfile)', () =>
       PORTAL_REDIS_URL: redis.url,
     });
     await waitFor(async () => (await fetch(`${gatewayUrl}/readyz`)).status === 200, {
-      timeoutMs: 30_000,
+      timeoutMs: 90_000,
       what: `the image's gateway ready\n${gateway.output()}`,
     });
   }, 180_000);

@@ -88,7 +88,7 @@ function startChildWorker(adapter: AdapterId, sandboxUrl: string): Promise<Child
       if (worker.exitCode !== null) throw new Error(`worker child exited: ${output}`);
       return output.includes('ready') ? worker : undefined;
     },
-    { timeoutMs: 20_000, what: 'the worker child to be ready' },
+    { timeoutMs: 60_000, what: 'the worker child to be ready' },
   );
 }
 
