@@ -27,7 +27,9 @@ import { testFilesReaching } from './tests/support/module-reach.ts';
 // they wait on conditions, with timeouts far above what a loaded machine needs.
 const UNIT_INTEGRATION = ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'];
 const E2E_BROWSER = ['tests/e2e/**/*.test.ts', 'tests/browser/**/*.test.ts'];
-const REACHING = ['nock', 'tests/support/redis-cluster.ts'];
+// The Sentinel file's too (tests/support/redis-sentinel.ts): it kills its master, and the
+// connections of its system then reconnect through Sentinels that are gone once it ends.
+const REACHING = ['nock', 'tests/support/redis-cluster.ts', 'tests/support/redis-sentinel.ts'];
 const ISOLATED = testFilesReaching(
   import.meta.dirname,
   ['tests/unit', 'tests/integration'],

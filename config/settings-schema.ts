@@ -39,9 +39,9 @@ export const SETTINGS_SCHEMA = {
     },
     redisUrl: {
       description:
-        'Redis 7+ (or Valkey) URL, redis:// or rediss://; a Redis Cluster as redis-cluster://[user:password@]host:port,host:port (TLS: rediss-cluster://), naming some of its nodes. npm start starts a private redis-server when unset.',
+        "Redis 7+ (or Valkey) URL, redis:// or rediss://; a master found through Redis Sentinel as redis-sentinel://[user:password@]host:port,host:port/<masterName>[/<db>] (TLS: rediss-sentinel://; the Sentinels' own credentials in ?sentinelUsername=…&sentinelPassword=…), naming its Sentinels; a Redis Cluster as redis-cluster://[user:password@]host:port,host:port (TLS: rediss-cluster://), naming some of its nodes. npm start starts a private redis-server when unset.",
       type: 'string',
-      pattern: '^rediss?(-cluster)?://',
+      pattern: '^rediss?(-cluster|-sentinel)?://',
       'x-env': 'REDIS_URL',
     },
     keyPrefix: {

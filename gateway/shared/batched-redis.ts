@@ -27,7 +27,8 @@ export class BatchedRedis extends TimedRedis {
   /** The commands written into the corked socket this turn, whose timeouts start at the uncork. */
   readonly #untimed: Command[] = [];
 
-  constructor(url: string, options: RedisOptions) {
+  /** `url` undefined: the options name the server (a master found through its Sentinels). */
+  constructor(url: string | undefined, options: RedisOptions) {
     // Answers shaped as every other connection of ours gets them (ioredis's default mapping).
     super(url, { ...options, replyMapping: 'legacy' });
   }

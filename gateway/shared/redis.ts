@@ -1,14 +1,16 @@
 // Redis connections per role (gateway/README.md#redis-requirements). The HTTP path must fail fast
 // when Redis is gone so a portal gets 503 within a second instead of a hang: no offline queue, one
 // attempt, a command timeout. Workers are the opposite: BullMQ needs maxRetriesPerRequest null and
-// waits for Redis. The same settings reach one Redis (`redis://`, `rediss://`) or a Redis Cluster
-// (`redis-cluster://host:port,host:port`, gateway/README.md#redis-cluster): the code above this
-// module takes either, because every key it writes together shares one hash tag.
+// waits for Redis. The same settings reach one Redis (`redis://`, `rediss://`), a master found
+// through its Sentinels (`redis-sentinel://host:port,host:port/<masterName>`, redis-sentinel.ts)
+// or a Redis Cluster (`redis-cluster://host:port,host:port`, gateway/README.md#redis-cluster): the
+// code above this module takes any, because every key it writes together shares one hash tag.
 import { Cluster, ReplyError, type ClusterOptions, type Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
 import { ClosableCluster } from './closable-cluster.ts';
 import { ClosableRedis } from './closable-redis.ts';
+import { sentinelMasterLabel, sentinelOptions, sentinelsKnowMaster } from './redis-sentinel.ts';
 import { COMMAND_TIMED_OUT, sendToNode, TimedCluster, TimedRedis } from './command-timeout.ts';
 import { isSlotMoving } from './slot-moving.ts';
 import { unlessAborted } from './start-abort.ts';
@@ -32,60 +34,168 @@ export function batchesWrites(role: RedisRole): boolean {
 /** One Redis or a Redis Cluster: the commands the gateway uses are the same on both. */
 export type RedisClient = Redis | Cluster;
 
-/** Where REDIS_URL points: one server, or the seed nodes of a cluster. */
+/** A host and port of REDIS_URL's list (a cluster's seed nodes, the Sentinels). */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** Where REDIS_URL points: one server, the seed nodes of a cluster, or a master's Sentinels. */
 export type RedisTarget =
   | { kind: 'single'; url: string }
   | {
       kind: 'cluster';
-      nodes: { host: string; port: number }[];
+      nodes: RedisNode[];
       username?: string;
       password?: string;
       tls: boolean;
-    };
+    }
+  | SentinelTarget;
 
-const CLUSTER_SCHEME = /^(rediss?)-cluster:\/\/(.*)$/;
+/**
+ * A master found through its Sentinels (redis-sentinel.ts). The credentials are the master's
+ * (and its replicas'); the Sentinels' own, when they ask for any, are `sentinelUsername` and
+ * `sentinelPassword`.
+ */
+export interface SentinelTarget {
+  kind: 'sentinel';
+  sentinels: RedisNode[];
+  /** The name the Sentinels monitor the master under (`sentinel monitor <name> …`). */
+  name: string;
+  db: number;
+  username?: string;
+  password?: string;
+  sentinelUsername?: string;
+  sentinelPassword?: string;
+  /** TLS to the master and to the Sentinels alike. */
+  tls: boolean;
+}
+
+const LIST_SCHEME = /^(rediss?)-(cluster|sentinel):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/;
+
+/** The Sentinels' own credentials, in the query of a sentinel URL: the only parameters read. */
+const SENTINEL_PARAMETERS = new Set(['sentinelUsername', 'sentinelPassword']);
+
+const SENTINEL_FORM =
+  'redis-sentinel://[user:password@]host:port,host:port/<masterName>[/<db>][?sentinelPassword=…]';
 
 /**
  * `redis-cluster://[user:password@]host:port,host:port` (TLS: `rediss-cluster://`) names a Redis
- * Cluster by some of its nodes (ioredis learns the rest); anything else is one server's URL.
+ * Cluster by some of its nodes (ioredis learns the rest); `redis-sentinel://[user:password@]
+ * host:port,…/<masterName>[/<db>]` (TLS: `rediss-sentinel://`) a master by its Sentinels, the
+ * Sentinels' own credentials in `?sentinelUsername=…&sentinelPassword=…`; anything else is one
+ * server's URL. A malformed one is refused here, naming REDIS_URL, before anything connects.
  */
 export function parseRedisTarget(url: string): RedisTarget {
-  const match = CLUSTER_SCHEME.exec(url);
+  const match = LIST_SCHEME.exec(url);
   if (!match) {
+    if (/^rediss?-(cluster|sentinel):/.test(url)) {
+      throw new StartupError(`REDIS_URL: not a ${url.split(':')[0]} URL`);
+    }
     // ioredis would throw its own TypeError ("Invalid URL") from deep in a connection's making.
     if (!URL.canParse(url)) {
       throw new StartupError('REDIS_URL: not a URL: redis://[user:password@]host:port[/db]');
     }
     return { kind: 'single', url };
   }
-  const rest = match[2]!.replace(/\/.*$/, '');
-  const at = rest.lastIndexOf('@');
-  const auth = at === -1 ? undefined : rest.slice(0, at);
-  const nodes = (at === -1 ? rest : rest.slice(at + 1))
+  const [, scheme, kind, authority, path, query] = match as unknown as [
+    string,
+    string,
+    'cluster' | 'sentinel',
+    string,
+    string,
+    string | undefined,
+  ];
+  const at = authority.lastIndexOf('@');
+  const auth = at === -1 ? undefined : authority.slice(0, at);
+  const what = kind === 'cluster' ? 'cluster node' : 'Sentinel';
+  const nodes = parseNodes(at === -1 ? authority : authority.slice(at + 1), what);
+  const credentials = parseCredentials(auth);
+  const tls = scheme === 'rediss';
+  const params = new URLSearchParams(query ?? '');
+  for (const key of params.keys()) {
+    if (kind === 'cluster' || !SENTINEL_PARAMETERS.has(key)) {
+      throw new StartupError(
+        `REDIS_URL: unknown parameter "${key}" (only a sentinel URL takes any: sentinelUsername, sentinelPassword)`,
+      );
+    }
+  }
+  if (kind === 'cluster') {
+    if (nodes.length === 0) throw new StartupError('REDIS_URL: a cluster URL names no node');
+    return { kind: 'cluster', nodes, ...credentials, tls };
+  }
+  if (nodes.length === 0) {
+    throw new StartupError(`REDIS_URL: a sentinel URL names no Sentinel: ${SENTINEL_FORM}`);
+  }
+  const [name, db, ...extra] = path.split('/').slice(1).map(decoded);
+  if (!name || extra.length > 0) {
+    throw new StartupError(
+      `REDIS_URL: a sentinel URL names the master after its Sentinels, then at most its database: ${SENTINEL_FORM}`,
+    );
+  }
+  if (db !== undefined && !/^\d{1,5}$/.test(db)) {
+    throw new StartupError(`REDIS_URL: database "${db}" is not a number: ${SENTINEL_FORM}`);
+  }
+  const sentinelUsername = params.get('sentinelUsername');
+  const sentinelPassword = params.get('sentinelPassword');
+  return {
+    kind: 'sentinel',
+    sentinels: nodes,
+    name,
+    db: Number(db ?? 0),
+    ...credentials,
+    ...(sentinelUsername ? { sentinelUsername } : {}),
+    ...(sentinelPassword ? { sentinelPassword } : {}),
+    tls,
+  };
+}
+
+/** `host:port,host:port` (a port left out is 6379 for a node, 26379 for a Sentinel). */
+function parseNodes(list: string, what: 'cluster node' | 'Sentinel'): RedisNode[] {
+  return list
     .split(',')
     .filter(Boolean)
     .map((node) => {
       const colon = node.lastIndexOf(':');
-      const port = colon === -1 ? 6379 : Number(node.slice(colon + 1));
+      const defaultPort = what === 'Sentinel' ? 26_379 : 6379;
+      const port = colon === -1 ? defaultPort : Number(node.slice(colon + 1));
       const host = colon === -1 ? node : node.slice(0, colon);
       if (!host || !Number.isInteger(port) || port <= 0 || port > 65_535) {
-        throw new StartupError(`REDIS_URL: cluster node "${node}" is not host:port`);
+        throw new StartupError(`REDIS_URL: ${what} "${node}" is not host:port`);
       }
       return { host, port };
     });
-  if (nodes.length === 0) throw new StartupError('REDIS_URL: a cluster URL names no node');
-  const colon = auth?.indexOf(':') ?? -1;
-  const username = auth && colon !== -1 ? decodeURIComponent(auth.slice(0, colon)) : undefined;
-  const password = auth
-    ? decodeURIComponent(colon === -1 ? auth : auth.slice(colon + 1))
-    : undefined;
-  return {
-    kind: 'cluster',
-    nodes,
-    ...(username ? { username } : {}),
-    ...(password ? { password } : {}),
-    tls: match[1] === 'rediss',
-  };
+}
+
+/** `user:password`, `:password` or `password`, percent-decoded. */
+function parseCredentials(auth: string | undefined): { username?: string; password?: string } {
+  if (!auth) return {};
+  const colon = auth.indexOf(':');
+  const username = colon !== -1 ? decoded(auth.slice(0, colon)) : undefined;
+  const password = decoded(colon === -1 ? auth : auth.slice(colon + 1));
+  return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
+}
+
+/** Percent-decoded; a stray `%` refused as the URL's mistake (decodeURIComponent's URIError). */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new StartupError('REDIS_URL: a "%" not followed by two hex digits (write "%25")');
+  }
+}
+
+/**
+ * Where REDIS_URL points, without its credentials: for a log line or a start's failure (the URL
+ * may carry a password).
+ */
+export function redisTargetLabel(url: string): string {
+  const target = parseRedisTarget(url);
+  const list = (nodes: RedisNode[]) => nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  if (target.kind === 'cluster') return `cluster ${list(target.nodes)}`;
+  if (target.kind === 'sentinel')
+    return `master "${target.name}" of Sentinels ${list(target.sentinels)}`;
+  return new URL(url).host;
 }
 
 export interface RedisSettings {
@@ -218,15 +328,30 @@ export function clusterOptions(
  */
 export function createRedis(role: RedisRole, settings: RedisSettings): RedisClient {
   const target = parseRedisTarget(settings.redisUrl);
-  const options = redisOptions(role, settings);
-  const redis =
-    target.kind === 'cluster'
-      ? role === 'worker'
-        ? new ClosableCluster(target.nodes, clusterOptions(role, settings, target))
-        : new TimedCluster(target.nodes, clusterOptions(role, settings, target))
-      : batchesWrites(role)
-        ? new BatchedRedis(target.url, options)
-        : new ClosableRedis(target.url, { ...options, replyMapping: 'legacy' });
+  if (target.kind === 'cluster') {
+    const options = clusterOptions(role, settings, target);
+    const cluster =
+      role === 'worker'
+        ? new ClosableCluster(target.nodes, options)
+        : new TimedCluster(target.nodes, options);
+    // Connection errors are reported through readiness and logs, never as unhandled 'error' events.
+    cluster.on('error', () => undefined);
+    return cluster;
+  }
+  // One server by its URL, or the master its Sentinels name (redis-sentinel.ts): the same classes.
+  const [url, options] =
+    target.kind === 'single'
+      ? [target.url, redisOptions(role, settings)]
+      : [
+          undefined,
+          {
+            ...redisOptions(role, settings),
+            ...sentinelOptions(target, settings.redisConnectTimeoutMs),
+          },
+        ];
+  const redis = batchesWrites(role)
+    ? new BatchedRedis(url, options)
+    : new ClosableRedis(url, { ...options, replyMapping: 'legacy' });
   // Connection errors are reported through readiness and logs, never as unhandled 'error' events.
   redis.on('error', () => undefined);
   return redis;
@@ -306,9 +431,47 @@ export async function waitForRedis(
   signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  await waitForReady(redis, timeoutMs, signal);
+  const sentinels = !(redis instanceof Cluster) && redis.options.sentinels ? redis : undefined;
+  const known = sentinels
+    ? await unlessAborted(
+        sentinelsKnowMaster(sentinels.options, Math.min(timeoutMs, connectTimeoutOf(sentinels))),
+        signal,
+        () => undefined,
+      )
+    : 'known';
+  if (known === 'unknown') {
+    throw new Error(
+      `no Sentinel (${sentinelList(sentinels!)}) monitors a master named "${sentinels!.options.name}"`,
+    );
+  }
+  try {
+    await waitForReady(redis, Math.max(1, deadline - Date.now()), signal);
+  } catch (error) {
+    if (known !== 'unreached' || signal?.aborted) throw error;
+    throw new Error(
+      `${(error as Error).message}: no Sentinel answered (${sentinelList(sentinels!)})`,
+      {
+        cause: error,
+      },
+    );
+  }
   if (redis instanceof Cluster) await everyMasterAnswers(redis, deadline - Date.now(), signal);
   else await unlessAborted(inSelectedDatabase(redis), signal, () => undefined);
+}
+
+function connectTimeoutOf(redis: Redis): number {
+  return redis.options.connectTimeout ?? 10_000;
+}
+
+function sentinelList(redis: Redis): string {
+  return (redis.options.sentinels ?? []).map((s) => `${s.host}:${s.port}`).join(', ');
+}
+
+/** host:port of a connection's server; through Sentinels, the master's name and where it is. */
+function serverLabel(redis: Redis): string {
+  return redis.options.sentinels
+    ? sentinelMasterLabel(redis)
+    : `${redis.options.host}:${redis.options.port}`;
 }
 
 /**
@@ -324,7 +487,7 @@ async function inSelectedDatabase(redis: Redis): Promise<void> {
   if (db !== wanted) {
     // Not a StartupError: the process prefixes the setting it came from (REDIS_URL, the portal's).
     throw new Error(
-      `Redis refused database ${wanted} (its databases setting; ${redis.options.host}:${redis.options.port} is in database ${db})`,
+      `Redis refused database ${wanted} (its databases setting; ${serverLabel(redis)} is in database ${db})`,
     );
   }
 }
@@ -440,7 +603,11 @@ async function nodeFacts(
  */
 export async function readRedisFacts(redis: RedisClient): Promise<RedisServerFacts[]> {
   // INFO works where CONFIG is disabled (managed Redis): only the fsync policy needs CONFIG.
-  if (!(redis instanceof Cluster)) return [await nodeFacts(redis, commandTimeoutOf(redis))];
+  // Through Sentinels, the master they named, by its name and address (a problem names it).
+  if (!(redis instanceof Cluster)) {
+    const name = redis.options.sentinels ? sentinelMasterLabel(redis) : undefined;
+    return [await nodeFacts(redis, commandTimeoutOf(redis), name)];
+  }
   const masters = redis.nodes('master');
   if (masters.length === 0) throw new StartupError('Redis Cluster: no master is known');
   return Promise.all(

@@ -17,6 +17,7 @@ import {
   type DataKeyRing,
 } from '../../gateway/personal-data/data-keys.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import { parseRedisTarget } from '../../gateway/shared/redis.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../gateway/client/gateway-client.ts';
 
 export interface PortalConfig {
@@ -35,7 +36,7 @@ export interface PortalConfig {
   readonly publicUrl: string | undefined;
   /** Idle minutes before a session ends. */
   readonly sessionMinutes: number;
-  /** The portal's Redis (redis:// or rediss://): its sessions and its record of cases. */
+  /** The portal's Redis (redis://, rediss://, redis-sentinel://): its sessions and its record of cases. */
   readonly redisUrl: string;
   /** Prefix of every key the portal keeps there (portal-keys.ts). */
   readonly redisPrefix: string;
@@ -167,12 +168,21 @@ export type PortalStoreConfig = Pick<PortalConfig, 'redisUrl' | 'redisPrefix' | 
 
 function storeSettings(env: NodeJS.ProcessEnv, problems: string[]): PortalStoreConfig | undefined {
   const redisUrl = env.PORTAL_REDIS_URL ?? '';
-  // One server (or a replicated one behind one URL): a case's hash and its account's set are
-  // written together by one script, which a Redis Cluster would refuse across slots.
-  if (!/^rediss?:\/\/[^/]/.test(redisUrl))
+  // One server, or a master found through its Sentinels (gateway/shared/redis-sentinel.ts): a
+  // case's hash and its account's set are written together by one script, which a Redis Cluster
+  // would refuse across slots.
+  if (!/^rediss?(-sentinel)?:\/\/[^/]/.test(redisUrl))
     problems.push(
-      'PORTAL_REDIS_URL is required: a redis:// or rediss:// URL (the portal keeps its sessions and cases there)',
+      'PORTAL_REDIS_URL is required: a redis://, rediss:// or redis-sentinel:// URL (the portal keeps its sessions and cases there)',
     );
+  else {
+    try {
+      parseRedisTarget(redisUrl);
+    } catch (error) {
+      // The gateway's words for the same mistake, named by the portal's setting.
+      problems.push((error as Error).message.replace(/^REDIS_URL\b/, 'PORTAL_REDIS_URL'));
+    }
+  }
   const redisPrefix = env.PORTAL_REDIS_PREFIX ?? 'portal';
   if (!/^[A-Za-z0-9_:-]{1,64}$/.test(redisPrefix))
     problems.push('PORTAL_REDIS_PREFIX must be 1–64 letters, digits, _, - or :');

@@ -6,7 +6,12 @@
 // Redis for coming back without its data (portal-data-loss.ts). Stopping also ends the live
 // streams open pages hold and that watch, then closes the connection.
 import type { Server } from 'node:http';
-import { createRedis, waitForRedis, type RedisClient } from '../../gateway/shared/redis.ts';
+import {
+  createRedis,
+  redisTargetLabel,
+  waitForRedis,
+  type RedisClient,
+} from '../../gateway/shared/redis.ts';
 import { keyLoginsByDigest } from './login-migration.ts';
 import { createPortalApp } from './portal-app.ts';
 import type { PortalConfig } from './portal-config.ts';
@@ -33,11 +38,14 @@ export async function connectPortalRedis(
   try {
     await waitForRedis(redis, REDIS_START_TIMEOUT_MS);
     return redis;
-  } catch {
+  } catch (error) {
     redis.disconnect();
-    // The host and port only: the URL may carry a password.
-    const { host } = new URL(config.redisUrl);
-    throw new Error(`the portal's Redis (PORTAL_REDIS_URL, ${host}) did not answer`);
+    // Where it was looked for without the credentials (the URL may carry a password), and why:
+    // a master name no Sentinel monitors is told apart from a Redis that did not answer.
+    throw new Error(
+      `the portal's Redis (PORTAL_REDIS_URL, ${redisTargetLabel(config.redisUrl)}) did not answer: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

@@ -1,0 +1,91 @@
+// A master found through Redis Sentinel (REDIS_URL `redis-sentinel://…/<masterName>`,
+// README.md#redis-topologies): every connection of every process asks the Sentinels where the
+// master is whenever it connects, ioredis's SentinelConnector, so after a fail-over each one finds
+// the promoted replica by itself. What a fail-over needs beyond that:
+// - a connection to the old master is lost (it died, or Sentinel's reconfiguration of a demoted
+//   master kills its clients: CLIENT KILL TYPE normal) and reconnects through the Sentinels, which
+//   name the old master until they promote: refused until then (503 on the request path), then
+//   the new one; ioredis's ready check refuses a server that answers as a replica;
+// - a connection that still reaches a master demoted without losing its clients (a partition that
+//   heals) is refused every write with READONLY: that answer reconnects it (reconnectOnError, the
+//   command itself failed, 503, never sent again) rather than leave it on a replica for good.
+// ioredis's failoverDetector (a subscription to +switch-master on every Sentinel) is not used: it
+// holds a connection to each Sentinel per connection of ours (BullMQ's blocking ones included),
+// and tells nothing the two above do not, save a partitioned master's clients, which
+// GW_REDIS_WAIT_REPLICAS's WAIT (its replicas gone with the partition) answers 503.
+import { Redis, type RedisOptions } from 'ioredis';
+import type { SentinelTarget } from './redis.ts';
+
+/** A demoted master's refusal of a write. */
+const READONLY = /^READONLY\b/;
+
+/** A sentinel target's connection options, to lay over a role's (shared/redis.ts redisOptions). */
+export function sentinelOptions(target: SentinelTarget, connectTimeoutMs: number): RedisOptions {
+  return {
+    sentinels: target.sentinels,
+    name: target.name,
+    role: 'master',
+    db: target.db,
+    ...(target.username ? { username: target.username } : {}),
+    ...(target.password ? { password: target.password } : {}),
+    ...(target.sentinelUsername ? { sentinelUsername: target.sentinelUsername } : {}),
+    ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+    ...(target.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+    // A Sentinel that accepts the connection and never answers is skipped for the next one,
+    // rather than holding the connection's every reconnect.
+    sentinelCommandTimeout: connectTimeoutMs,
+    reconnectOnError: (error) => (READONLY.test(error.message) ? 1 : false),
+  };
+}
+
+/** What the Sentinels say of the master's name: some know it, all that answered do not, or none answered. */
+export type MasterKnown = 'known' | 'unknown' | 'unreached';
+
+/**
+ * Asks each Sentinel of a connection's options for its master's address (SENTINEL
+ * get-master-addr-by-name), each on a short-lived connection held to `timeoutMs`. A start told
+ * a name no Sentinel monitors would otherwise wait out its whole start-up timeout and say only
+ * that Redis was not reachable.
+ */
+export async function sentinelsKnowMaster(
+  options: RedisOptions,
+  timeoutMs: number,
+): Promise<MasterKnown> {
+  const answers = await Promise.all(
+    (options.sentinels ?? []).map(async (sentinel) => {
+      const probe = new Redis({
+        host: sentinel.host ?? '127.0.0.1',
+        port: sentinel.port ?? 26_379,
+        ...(options.sentinelUsername ? { username: options.sentinelUsername } : {}),
+        ...(options.sentinelPassword ? { password: options.sentinelPassword } : {}),
+        ...(options.sentinelTLS ? { tls: options.sentinelTLS } : {}),
+        lazyConnect: true,
+        enableReadyCheck: false,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: timeoutMs,
+        commandTimeout: timeoutMs,
+      });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        const address = await probe.call('SENTINEL', 'get-master-addr-by-name', options.name ?? '');
+        return Array.isArray(address) ? 'known' : 'unknown';
+      } catch {
+        return 'unreached';
+      } finally {
+        probe.disconnect();
+      }
+    }),
+  );
+  if (answers.includes('known')) return 'known';
+  return answers.includes('unknown') ? 'unknown' : 'unreached';
+}
+
+/** The master a ready connection reached, for a start's lines: its name and address. */
+export function sentinelMasterLabel(redis: Redis): string {
+  const stream = redis.stream as { remoteAddress?: string; remotePort?: number } | undefined;
+  const address = stream?.remoteAddress ? `${stream.remoteAddress}:${stream.remotePort}` : '?';
+  return `master "${redis.options.name}" (${address})`;
+}
