@@ -53,7 +53,8 @@ export function settingSpecs(): SettingSpec[] {
     constraint: p.enum
       ? p.enum.join(' \\| ')
       : p.pattern
-        ? `\`${p.pattern}\``
+        ? // A table cell: a pipe in the pattern (an alternation) would end the cell.
+          `\`${p.pattern.replaceAll('|', '\\|')}\``
         : p.minimum !== undefined
           ? `${p.minimum}–${p.maximum}`
           : '',

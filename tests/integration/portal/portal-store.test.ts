@@ -381,6 +381,22 @@ describe('portal configuration', () => {
     expect(problems).toEqual([expect.stringMatching(/^PORTAL_REDIS_URL is required/)]);
   });
 
+  it('takes a master found through its Sentinels, and refuses a sentinel URL without the master name in the gateway words, named PORTAL_REDIS_URL', () => {
+    const url = 'redis-sentinel://127.0.0.1:26379,127.0.0.1:26380/mymaster';
+    expect(testPortalConfig({ PORTAL_REDIS_URL: url }).redisUrl).toBe(url);
+    let problems: readonly string[] = [];
+    try {
+      testPortalConfig({ PORTAL_REDIS_URL: 'redis-sentinel://127.0.0.1:26379' });
+    } catch (error) {
+      if (error instanceof PortalConfigError) problems = error.problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^PORTAL_REDIS_URL: a sentinel URL names the master after its Sentinels/,
+      ),
+    ]);
+  });
+
   it.each(['0', '-1', 'a year'])('refuses PORTAL_CASE_RETENTION_DAYS %s', (days) => {
     let problems: readonly string[] = [];
     try {
