@@ -38,19 +38,14 @@ export function sentinelOptions(target: SentinelTarget, connectTimeoutMs: number
   };
 }
 
-/** What the Sentinels say of the master's name: some know it, all that answered do not, or none answered. */
-export type MasterKnown = 'known' | 'unknown' | 'unreached';
-
 /**
- * Asks each Sentinel of a connection's options for its master's address (SENTINEL
- * get-master-addr-by-name), each on a short-lived connection held to `timeoutMs`. A start told
- * a name no Sentinel monitors would otherwise wait out its whole start-up timeout and say only
- * that Redis was not reachable.
+ * Asks each Sentinel of a connection for its master's address (SENTINEL get-master-addr-by-name),
+ * each on a short-lived connection held to `timeoutMs`: whether any answered. Rejects when some
+ * answered and none monitors the name, which a start would otherwise wait out its whole start-up
+ * timeout for and then say only that Redis was not reachable.
  */
-export async function sentinelsKnowMaster(
-  options: RedisOptions,
-  timeoutMs: number,
-): Promise<MasterKnown> {
+export async function masterKnownToSentinels(redis: Redis, timeoutMs: number): Promise<boolean> {
+  const { options } = redis;
   const answers = await Promise.all(
     (options.sentinels ?? []).map(async (sentinel) => {
       const probe = new Redis({
@@ -79,8 +74,19 @@ export async function sentinelsKnowMaster(
       }
     }),
   );
-  if (answers.includes('known')) return 'known';
-  return answers.includes('unknown') ? 'unknown' : 'unreached';
+  if (answers.includes('known')) return true;
+  if (answers.includes('unknown')) {
+    // Not a StartupError: the process prefixes the setting it came from (REDIS_URL, the portal's).
+    throw new Error(
+      `no Sentinel (${sentinelList(redis)}) monitors a master named "${options.name}"`,
+    );
+  }
+  return false;
+}
+
+/** A connection's Sentinels, host:port each, as its URL named them. */
+export function sentinelList(redis: Redis): string {
+  return (redis.options.sentinels ?? []).map((s) => `${s.host}:${s.port}`).join(', ');
 }
 
 /** The master a ready connection reached, for a start's lines: its name and address. */

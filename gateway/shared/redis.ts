@@ -10,7 +10,12 @@ import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
 import { ClosableCluster } from './closable-cluster.ts';
 import { ClosableRedis } from './closable-redis.ts';
-import { sentinelMasterLabel, sentinelOptions, sentinelsKnowMaster } from './redis-sentinel.ts';
+import {
+  masterKnownToSentinels,
+  sentinelList,
+  sentinelMasterLabel,
+  sentinelOptions,
+} from './redis-sentinel.ts';
 import { COMMAND_TIMED_OUT, sendToNode, TimedCluster, TimedRedis } from './command-timeout.ts';
 import { isSlotMoving } from './slot-moving.ts';
 import { unlessAborted } from './start-abort.ts';
@@ -432,39 +437,26 @@ export async function waitForRedis(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const sentinels = !(redis instanceof Cluster) && redis.options.sentinels ? redis : undefined;
-  const known = sentinels
+  // A master name no Sentinel monitors is refused now, not at the end of the start-up timeout.
+  const answered = sentinels
     ? await unlessAborted(
-        sentinelsKnowMaster(sentinels.options, Math.min(timeoutMs, connectTimeoutOf(sentinels))),
+        masterKnownToSentinels(
+          sentinels,
+          Math.min(timeoutMs, sentinels.options.connectTimeout ?? timeoutMs),
+        ),
         signal,
         () => undefined,
       )
-    : 'known';
-  if (known === 'unknown') {
-    throw new Error(
-      `no Sentinel (${sentinelList(sentinels!)}) monitors a master named "${sentinels!.options.name}"`,
-    );
-  }
+    : true;
   try {
     await waitForReady(redis, Math.max(1, deadline - Date.now()), signal);
   } catch (error) {
-    if (known !== 'unreached' || signal?.aborted) throw error;
-    throw new Error(
-      `${(error as Error).message}: no Sentinel answered (${sentinelList(sentinels!)})`,
-      {
-        cause: error,
-      },
-    );
+    if (answered || signal?.aborted) throw error;
+    const why = `${(error as Error).message}: no Sentinel answered (${sentinelList(sentinels!)})`;
+    throw new Error(why, { cause: error });
   }
   if (redis instanceof Cluster) await everyMasterAnswers(redis, deadline - Date.now(), signal);
   else await unlessAborted(inSelectedDatabase(redis), signal, () => undefined);
-}
-
-function connectTimeoutOf(redis: Redis): number {
-  return redis.options.connectTimeout ?? 10_000;
-}
-
-function sentinelList(redis: Redis): string {
-  return (redis.options.sentinels ?? []).map((s) => `${s.host}:${s.port}`).join(', ');
 }
 
 /** host:port of a connection's server; through Sentinels, the master's name and where it is. */

@@ -10,13 +10,18 @@
 // in front.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkers } from '../../adapters/worker-process.ts';
+import { startGateway } from '../../gateway/gateway-process.ts';
+import { createLogger } from '../../gateway/shared/logger.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
+import { operatorStartFailure } from '../../gateway/shared/start-failure.ts';
 import { validExample } from '../support/api-gateway.ts';
 import { startNodeChild } from '../support/node-child.ts';
 import { testDataKeys, uniquePrefix, waitFor } from '../support/redis.ts';
 import { startRedisSentinel, type RedisSentinelHandle } from '../support/redis-sentinel.ts';
 import {
   caseFor,
+  e2eConfig,
   startE2eSystem,
   statuses,
   submitFor,
@@ -120,49 +125,55 @@ describe('the whole system on a redis-sentinel:// REDIS_URL', () => {
 });
 
 describe('a start on a redis-sentinel:// REDIS_URL', () => {
-  /** gateway/main.ts or adapters/worker.ts on `redisUrl`: the one line its refusal logged. */
-  async function refusal(entry: string, redisUrl: string) {
-    const { child, lines, output, exited } = startNodeChild(projectPath(entry), {
-      REDIS_URL: redisUrl,
+  /** What a start's refusal logs as its one line (shared/process-entry.ts): its reason. */
+  async function inProcessRefusal(start: 'gateway' | 'workers', redisUrl: string) {
+    const config = e2eConfig('sentinel-refused', { REDIS_URL: redisUrl });
+    const logger = createLogger({ level: 'silent', env: config.env });
+    const started =
+      start === 'gateway' ? startGateway(config, logger) : startWorkers(config, logger);
+    const error: unknown = await started.then(
+      async (running) => {
+        await running.stop();
+        return undefined;
+      },
+      (refused: unknown) => refused,
+    );
+    return operatorStartFailure(error, config)?.reason;
+  }
+
+  it('refuses in one line a master name no Sentinel monitors (the gateway process), a malformed URL and a database the master refuses, naming REDIS_URL, and the master the Sentinels name when it evicts, by its name and address', async () => {
+    const sentinels = sentinel.sentinelPorts.map((p) => `127.0.0.1:${p}`).join(',');
+    // The real entry point in a child process: its one line, no stack, exit 1.
+    const { child, lines, output, exited } = startNodeChild(projectPath('gateway/main.ts'), {
+      REDIS_URL: `redis-sentinel://${sentinels}/no-such-master`,
       GW_KEY_PREFIX: uniquePrefix('sentinel-refused'),
       GW_DATA_KEYS: testDataKeys(),
       GW_HOST: '127.0.0.1',
       PORT: '0',
-      GW_REDIS_STARTUP_TIMEOUT_MS: '20000',
     });
     // A start that is not refused is stopped once it serves, so the test fails rather than hangs.
-    await waitFor(
-      () => child.exitCode !== null || /"msg":"(gateway listening|workers started)"/.test(output()),
-      { timeoutMs: 60_000, what: 'the start to be refused or to serve' },
-    );
+    await waitFor(() => child.exitCode !== null || output().includes('"gateway listening"'), {
+      timeoutMs: 60_000,
+      what: 'the start to be refused or to serve',
+    });
     if (child.exitCode === null) child.kill('SIGTERM');
-    const { code } = await exited;
-    const failed = lines().filter((line) => String(line.msg).endsWith('failed to start'));
-    expect(code).toBe(1);
-    expect(failed).toHaveLength(1);
+    expect((await exited).code).toBe(1);
+    const failed = lines().filter((line) => line.msg === 'gateway failed to start');
+    expect(failed.map((line) => line.reason)).toEqual([
+      `REDIS_URL: no Sentinel (${sentinels.replaceAll(',', ', ')}) monitors a master named "no-such-master"`,
+    ]);
     expect(output()).not.toMatch(/\n\s+at /);
-    return String(failed[0]!.reason);
-  }
 
-  it('refuses in one line a malformed one, a master name no Sentinel monitors and a database the master refuses, naming REDIS_URL, and the master the Sentinels name when it evicts, by its name and address', async () => {
-    const sentinels = sentinel.sentinelPorts.map((p) => `127.0.0.1:${p}`).join(',');
+    expect(await inProcessRefusal('gateway', `redis-sentinel://${sentinels}`)).toMatch(
+      /^REDIS_URL: a sentinel URL names the master after its Sentinels/,
+    );
     const master = await sentinel.masterPort();
+    expect(await inProcessRefusal('workers', `${sentinel.url}/99`)).toBe(
+      `REDIS_URL: Redis refused database 99 (its databases setting; master "swgw-master" (127.0.0.1:${master}) is in database 0)`,
+    );
     await on(master, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
     try {
-      const [noName, refusedDb, unknown, evicting] = await Promise.all([
-        refusal('gateway/main.ts', `redis-sentinel://${sentinels}`),
-        refusal('adapters/worker.ts', `${sentinel.url}/99`),
-        refusal('adapters/worker.ts', `redis-sentinel://${sentinels}/no-such-master`),
-        refusal('gateway/main.ts', sentinel.url),
-      ]);
-      expect(noName).toMatch(/^REDIS_URL: a sentinel URL names the master after its Sentinels/);
-      expect(refusedDb).toBe(
-        `REDIS_URL: Redis refused database 99 (its databases setting; master "swgw-master" (127.0.0.1:${master}) is in database 0)`,
-      );
-      expect(unknown).toMatch(
-        /^REDIS_URL: no Sentinel \(.*\) monitors a master named "no-such-master"/,
-      );
-      expect(evicting).toContain(
+      expect(await inProcessRefusal('gateway', sentinel.url)).toContain(
         `Redis master "swgw-master" (127.0.0.1:${master}) maxmemory-policy is allkeys-lru`,
       );
     } finally {
