@@ -11,26 +11,16 @@
 // was seeded with the catalogue first), and a worker whose metrics port is taken logs that line
 // alone (a warning with the stack of "Connection is closed." came before it).
 // The real entry points, gateway/main.ts and adapters/worker.ts, in child processes.
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../scripts/private-redis.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { startNodeChild } from '../../support/node-child.ts';
 import { plainRedis, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { durableRedisForFile, startDurableRedis } from './durable-redis.ts';
 import { productionClients } from './production-clients.ts';
 
-let durableRedis: PrivateRedis;
-beforeAll(async () => {
-  durableRedis = await startPrivateRedis({
-    dir: mkdtempSync(join(tmpdir(), 'swgw-prod-redis-')),
-    persistent: true,
-    appendfsync: 'always',
-  });
-});
-afterAll(() => durableRedis.stop());
+const durableRedis = durableRedisForFile();
 
 /** Starts an entry point in production with a valid clients file, `env` on top; its failure. */
 async function failedStart(entry: string, env: Record<string, string>) {
@@ -202,11 +192,7 @@ describe('a production start refused for an operator mistake', () => {
 describe('a start refused for what needs no Redis writes nothing to it', () => {
   /** A fresh durable Redis, `entry` started on it with `env` and refused; then its keys. */
   async function keysAfterRefusedStart(entry: string, env: Record<string, string>) {
-    const fresh = await startPrivateRedis({
-      dir: mkdtempSync(join(tmpdir(), 'swgw-fresh-redis-')),
-      persistent: true,
-      appendfsync: 'always',
-    });
+    const fresh = await startDurableRedis();
     try {
       const started = await failedStart(entry, { REDIS_URL: fresh.url, ...env });
       const redis = plainRedis(fresh.url);

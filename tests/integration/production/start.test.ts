@@ -7,26 +7,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPrivateRedis, type PrivateRedis } from '../../../scripts/private-redis.ts';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../scripts/private-redis.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
 import { holdsListeningPort } from '../../support/listening-socket.ts';
 import { startNodeChild } from '../../support/node-child.ts';
 import { testRedisUrl, uniquePrefix, waitFor } from '../../support/redis.ts';
+import { durableRedisForFile } from './durable-redis.ts';
 import { productionClients } from './production-clients.ts';
 
 const main = projectPath('gateway/main.ts');
 
-// What production requires of Redis: AOF with every write fsynced before it is acknowledged.
-let durableRedis: PrivateRedis;
-beforeAll(async () => {
-  durableRedis = await startPrivateRedis({
-    dir: mkdtempSync(join(tmpdir(), 'swgw-prod-redis-')),
-    persistent: true,
-    appendfsync: 'always',
-  });
-});
-afterAll(() => durableRedis.stop());
+const durableRedis = durableRedisForFile();
 
 function startGateway(env: Record<string, string>) {
   const { child, output, exited } = startNodeChild(main, {
