@@ -103,10 +103,21 @@ export async function startWorkers(
     throw error;
   }
   if (caProblems.length > 0) throw new ConfigError(caProblems);
-  // The clients (whose secrets sign callbacks) and the data keys too: a start refused for one
-  // writes nothing to Redis, where the catalogue's first load seeds a fresh one.
+  // The clients (whose secrets sign callbacks), the data keys and the supervision file too: a
+  // start refused for one writes nothing to Redis, where the catalogue's first load seeds a fresh
+  // one.
   const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
   loadDataKeys(config);
+  const now = options.now ?? (() => new Date());
+  // The published catalogue, as the gateways serve it (the seed files when Redis holds none yet):
+  // results a status query brings are checked as posted ones are, and masked in callbacks as
+  // GET /v1/cases/{id} masks them (schemas/README.md#result-schemas). It follows Redis once
+  // connected (below); the calendar is read from it at each use.
+  const catalogue = createLiveCatalogue({
+    builder: workerCatalogueBuilder({ divisions: loadDivisionTables(), now }),
+    logger,
+  });
+  const supervision = loadSupervisionData(config, () => catalogue.calendar());
   const connection = createRedis('worker', redisSettings(config));
   try {
     // A stop asked for meanwhile (options.signal) ends the wait at once.
@@ -118,19 +129,11 @@ export async function startWorkers(
     throw new StartupError(`REDIS_URL: ${(error as Error).message}`, { cause: error });
   }
   const keys = redisKeys(config.keyPrefix, config.redisShards);
-  const now = options.now ?? (() => new Date());
   // Our own commands on a connection of their own, batched (shared/batched-redis.ts, role
   // 'store'): a delivery's read and its recorded move share socket writes with those of the
   // jobs beside it (in the dispatch bench ≈ 5 % less worker CPU and ≈ 18 % less Redis CPU per
   // delivery). The catalogue's reads go there too.
   const storeConnection = createRedis('store', redisSettings(config));
-  // The published catalogue, as the gateways serve it (the seed files when Redis holds none yet):
-  // results a status query brings are checked as posted ones are, and masked in callbacks as
-  // GET /v1/cases/{id} masks them (schemas/README.md#result-schemas).
-  const catalogue = createLiveCatalogue({
-    builder: workerCatalogueBuilder({ divisions: loadDivisionTables(), now }),
-    logger,
-  });
   try {
     await connectCatalogue(catalogue, storeConnection, config, signal);
   } catch (error) {
@@ -147,7 +150,6 @@ export async function startWorkers(
       return catalogue.current.ruleContext;
     },
   };
-  const supervision = loadSupervisionData(config, () => catalogue.calendar());
   const cases = createCaseSystem({
     redis: storeConnection,
     config,

@@ -49,10 +49,16 @@ export async function startGateway(
   signal?: AbortSignal,
 ): Promise<RunningGateway> {
   // What the operator gave that needs no Redis is judged before connecting: the clients file and
-  // its secrets, the data keys. A start refused for one writes nothing to Redis; they were judged
-  // after the catalogue's load, which seeds a fresh Redis first.
+  // its secrets (operators' password hashes among them), the data keys, the routing files and the
+  // supervision file (loadStaticData). A start refused for one writes nothing to Redis; they were
+  // judged after the catalogue's load, which seeds a fresh Redis first.
   const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
   loadDataKeys(config);
+  // The catalogue follows Redis once it is connected (below); what is built on it reads it at use.
+  const tables = loadDivisionTables();
+  const compiler = createCatalogueCompiler({ divisions: tables });
+  const catalogue = createLiveCatalogue({ builder: registryBuilder(compiler), logger });
+  const data = loadStaticData(config, logger, { tables, catalogue, clients });
   const redis = createRedis('http', redisSettings(config));
   try {
     await waitForRedis(redis, config.redisStartupTimeoutMs, signal);
@@ -71,9 +77,6 @@ export async function startGateway(
   }
 
   // The catalogue in Redis (the seed files on the first start), compiled before listening.
-  const tables = loadDivisionTables();
-  const compiler = createCatalogueCompiler({ divisions: tables });
-  const catalogue = createLiveCatalogue({ builder: registryBuilder(compiler), logger });
   try {
     await connectCatalogue(catalogue, redis, config, signal);
   } catch (error) {
@@ -81,12 +84,7 @@ export async function startGateway(
     redis.disconnect();
     throw new StartupError(`catalogue: ${(error as Error).message}`, { cause: error });
   }
-  const services = createServices(
-    config,
-    logger,
-    redis,
-    loadStaticData(config, logger, { tables, catalogue, clients }),
-  );
+  const services = createServices(config, logger, redis, data);
   // A queue handle whose server check failed fails every later use: no start with one.
   try {
     await services.queuesReady(signal);

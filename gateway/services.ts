@@ -161,7 +161,10 @@ export interface StaticDataOptions {
   now?: () => Date;
   /** Division tables already loaded (the gateway process loads them to compile the catalogue). */
   tables?: DivisionTables;
-  /** A catalogue already connected to Redis (gateway-process.ts); default: the files, compiled. */
+  /**
+   * A catalogue that follows Redis (gateway-process.ts connects it once these files are judged);
+   * default: the files, compiled.
+   */
   catalogue?: LiveCatalogue;
   /** Clients already loaded (gateway-process.ts reads them before Redis); default: the file. */
   clients?: ClientRegistry;

@@ -7,11 +7,14 @@
 // Redis refused left the gateway serving from database 0, and a misspelt variable was ignored,
 // its setting left at the default.
 // A misspelt GW_ENV is refused in every mode (it left a production deployment in development mode),
-// a start refused for what needs no Redis (secrets, data keys) writes nothing to it (a fresh Redis
-// was seeded with the catalogue first), and a worker whose metrics port is taken logs that line
+// a start refused for what needs no Redis (secrets, data keys, the supervision file) writes nothing
+// to it (a fresh Redis was seeded with the catalogue first), and a worker whose metrics port is taken logs that line
 // alone (a warning with the stack of "Connection is closed." came before it).
 // The real entry points, gateway/main.ts and adapters/worker.ts, in child processes.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../../scripts/private-redis.ts';
 import { projectPath } from '../../../gateway/shared/project-root.ts';
@@ -221,6 +224,34 @@ describe('a start refused for what needs no Redis writes nothing to it', () => {
       PROD_PORTAL_SC_SECRET: '',
     });
     expectNamedWithoutStack(started, /portal-sc: .*\(PROD_PORTAL_SC_SECRET\)/);
+    expect(keys).toEqual([]);
+  });
+
+  /** A supervision file (GW_SUPERVISION_FILE) with deadlines for a province not in the alliance. */
+  function wrongSupervisionFile(): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'swgw-supervision-')), 'supervision.json');
+    const shipped = JSON.parse(readFileSync(projectPath('config/supervision.json'), 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...shipped, provinces: { 99: { visitDays: 2 } } }));
+    return file;
+  }
+
+  it('a gateway whose supervision file is wrong: refused naming the file without a stack, the fresh Redis holds no key', async () => {
+    const file = wrongSupervisionFile();
+    const { started, keys } = await keysAfterRefusedStart('gateway/main.ts', {
+      PORT: String(await freePort()),
+      GW_SUPERVISION_FILE: file,
+    });
+    expectNamedWithoutStack(started, `${file}: provinces 99 are not alliance members`);
+    expect(keys).toEqual([]);
+  });
+
+  it('a worker whose supervision file is wrong: refused naming the file without a stack, the fresh Redis holds no key', async () => {
+    const file = wrongSupervisionFile();
+    const { started, keys } = await keysAfterRefusedStart('adapters/worker.ts', {
+      GW_ENV: 'test',
+      GW_SUPERVISION_FILE: file,
+    });
+    expectNamedWithoutStack(started, `${file}: provinces 99 are not alliance members`);
     expect(keys).toEqual([]);
   });
 
