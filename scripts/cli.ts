@@ -13,6 +13,7 @@
 //   npm run cli -- catalogue export | import [--dry-run]
 //   npm run cli -- calendar recount <year> [--wait]
 //   npm run cli -- data-keys census | reseal [--portal]
+//   npm run cli -- smoke [--client <id>]   (GW_CLI_CLIENT_SECRET)
 // Node's module compile cache is turned on first (gateway/shared/compile-cache.ts): every other
 // module is imported after that line.
 import { enableModuleCompileCache } from '../gateway/shared/compile-cache.ts';

@@ -1,8 +1,9 @@
 // The operator CLI's commands (README.md#operator-cli). Every command is a client of the gateway's
 // operator API (operator-api.ts): `connect(command)` gives it the API signed as the operator the
-// global options name; `data-keys … --portal` alone reads the portal's settings from `env`. A
-// group of commands is a function adding itself to the program, so a new group (catalogue …) is
-// one more file and one more line below.
+// global options name; `data-keys … --portal` alone reads the portal's settings from `env`, and
+// `smoke` signs as any client the deployment lists, its secret from `env` only. A group of
+// commands is a function adding itself to the program, so a new group (catalogue …) is one more
+// file and one more line below.
 import { Command } from 'commander';
 import { addAuditCommands } from './audit-commands.ts';
 import { addCalendarCommands } from './calendar-commands.ts';
@@ -10,6 +11,7 @@ import { addCatalogueCommands } from './catalogue-commands.ts';
 import { addDataKeyCommands } from './data-key-commands.ts';
 import { addDeadLetterCommands } from './dead-letter-commands.ts';
 import { addFailedCallbackCommands } from './failed-callback-commands.ts';
+import { addSmokeCommand } from './smoke-commands.ts';
 import {
   DEFAULT_GATEWAY,
   DEFAULT_OPERATOR,
@@ -42,5 +44,6 @@ export function cliProgram(env: NodeJS.ProcessEnv = process.env): Command {
   addCatalogueCommands(program, connect);
   addCalendarCommands(program, connect);
   addDataKeyCommands(program, connect, env);
+  addSmokeCommand(program, env);
   return program;
 }

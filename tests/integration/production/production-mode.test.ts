@@ -8,6 +8,7 @@ import { GatewayClient } from '../../../gateway/client/gateway-client.ts';
 import { sha256Hex } from '../../../gateway/shared/canonical-json.ts';
 import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
+import { runCli } from '../../support/cli-run.ts';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.ts';
 import { productionClients } from './production-clients.ts';
 
@@ -197,6 +198,56 @@ describe('production mode: no internal detail in any error', () => {
       expect(res.status).toBeLessThan(500);
       expect(text).not.toMatch(INTERNAL);
     }
+  });
+});
+
+describe('the smoke check after a deploy (npm run cli -- smoke)', () => {
+  /** The CLI as an operator runs it against this production gateway, signing as portal-sc. */
+  function smoke(secret: string, args: string[] = []) {
+    return runCli(['smoke', ...args], {
+      GW_ENV: 'production',
+      GW_CLI_GATEWAY: gw.url,
+      GW_CLI_CLIENT: 'portal-sc',
+      GW_CLI_CLIENT_SECRET: secret,
+    });
+  }
+
+  it('with the client secret from GW_CLI_CLIENT_SECRET: one ok line per check, the catalogue revision, exit 0', async () => {
+    const run = await smoke(clients.secrets['portal-sc']!);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.map((line) => line.slice(0, 24).trimEnd())).toEqual([
+      'ok    reachable',
+      'ok    ready',
+      'ok    signature accepted',
+      'ok    clock skew',
+      'ok    catalogue version',
+    ]);
+    const revision = gw.services.catalogue.status().revision;
+    expect(lines[4]).toMatch(new RegExp(`revision ${revision}, [1-9]\\d* items$`));
+    expect(run.stdout).not.toContain(clients.secrets['portal-sc']!);
+  });
+
+  it('with a wrong secret: the signature line refused with GW_AUTH_BAD_SIGNATURE, exit 1', async () => {
+    const run = await smoke('a-wrong-secret-of-thirty-two-characters');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^ok {4}reachable/m);
+    expect(run.stdout).toMatch(
+      /^FAIL {2}signature accepted {2}GET \/v1\/catalogue\/items signed as portal-sc: 401 GW_AUTH_BAD_SIGNATURE: .*the secret of portal-sc differs from the gateway's — check GW_CLI_CLIENT_SECRET/m,
+    );
+    expect(run.stdout).toMatch(/^skip {2}catalogue version/m);
+    expect(run.stderr.trim()).toBe(`smoke check of ${gw.url} failed: signature accepted`);
+  });
+
+  it('refuses the secret as a flag (it would stay in the shell history), exit 1', async () => {
+    const run = await smoke(clients.secrets['portal-sc']!, [
+      '--secret',
+      clients.secrets['portal-sc']!,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/reads the client's secret from GW_CLI_CLIENT_SECRET only/);
   });
 });
 
