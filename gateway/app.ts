@@ -1,6 +1,6 @@
 // buildApp(deps) assembles the express 5 app from its parts and never listens (tests and main.ts
 // decide where it runs). Order: request id → timer → load shedding → unsigned routers → JSON body → routers → 404 →
-// problem mapper. The routes themselves come from the route table (gateway/api-routes.ts).
+// error pages → problem mapper. The routes themselves come from the route table (gateway/api-routes.ts).
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { jsonBody } from './http/json-body.ts';
 import { locals, requestContext } from './http/request-context.ts';
@@ -25,6 +25,11 @@ export interface AppDeps {
   publicRouters?: Router[];
   /** Routers that may read a JSON body (the signed API), mounted before the 404. */
   routers?: Router[];
+  /**
+   * Error pages for what was refused before its router saw it (load shedding), before the
+   * problem mapper: the console's HTML page for a browser (console/console-error.ts).
+   */
+  errorPages?: ErrorRequestHandler[];
 }
 
 export function buildApp(deps: AppDeps): express.Express {
@@ -50,6 +55,7 @@ export function buildApp(deps: AppDeps): express.Express {
       new GatewayError('GW_ROUTE_NOT_FOUND', { detail: `No endpoint ${req.method} ${req.path}` }),
     );
   });
+  for (const errorPage of deps.errorPages ?? []) app.use(errorPage);
   app.use(problemHandler(deps.retryAfterSeconds ?? 5, rateLimitedLog(deps.logger)));
   return app;
 }

@@ -24,7 +24,7 @@ import { createCatalogueAdmin, type CatalogueAdmin } from './catalogue/admin/cat
 import { createCatalogueStore } from './catalogue/published/catalogue-store.ts';
 import { ulid } from 'ulid';
 import { authenticate } from './auth/authenticate.ts';
-import { consoleDeps, consoleRouter } from './console/console-router.ts';
+import { consoleDeps, consoleRouter, consoleShedPage } from './console/console-router.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
 import type { CalendarWarning } from './calendar/calendar-warnings.ts';
@@ -451,6 +451,7 @@ export function gatewayApp(services: Services, lifecycle: Lifecycle): Express {
         ),
       ),
     ],
+    errorPages: [consoleShedPage(config.retryAfterSeconds, services.logger)],
   });
 }
 

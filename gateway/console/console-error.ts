@@ -2,7 +2,9 @@
 // English with the right status — never a stack trace, never a 500 for anything a browser or a
 // forged request can send. Thrown by pages and guards (ConsoleError) or by the use cases they call
 // (GatewayError, with its 4xx status), drawn by consoleErrorPage. Redis down or restarting is no
-// bug either: a 503 page saying so, with Retry-After, as the API answers 503 GW_UNAVAILABLE.
+// bug either: a 503 page saying so, with Retry-After, as the API answers 503 GW_UNAVAILABLE. A
+// page refused by load shedding (503 GW_OVERLOADED, before the console's router saw it) gets the
+// same page, saying nothing was done (console-router.ts, consoleShedPage).
 import type { ErrorRequestHandler } from 'express';
 import { locals } from '../http/request-context.ts';
 import { ERROR_CATALOGUE, isGatewayError, type GatewayError } from '../shared/errors.ts';
@@ -48,7 +50,8 @@ function statusOf(error: unknown): number {
   const status = (error as { status?: unknown; statusCode?: unknown } | undefined)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) return status;
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === 'GW_UNAVAILABLE' || isRedisUnavailable(error)) return 503;
+  if (code === 'GW_UNAVAILABLE' || code === 'GW_OVERLOADED' || isRedisUnavailable(error))
+    return 503;
   return 500;
 }
 
@@ -59,6 +62,12 @@ const UNAVAILABLE_READ = [
 const UNAVAILABLE_WRITE = [
   '数据存储暂时无法访问，本次操作可能已生效，也可能未生效：请稍后重新打开页面查看，再决定是否重试。',
   "The gateway's Redis cannot be reached just now: what you sent may or may not have taken effect. Open the page again in a few seconds to see before repeating it.",
+] as const;
+
+// Shed unread: nothing was done, whether it was a page asked for or a form sent.
+const OVERLOADED = [
+  '网关当前处理的请求已达上限，本次请求未被读取，也未执行任何操作：请稍后刷新重试。',
+  'The gateway is working on as many requests as it takes at once: this one was not read and nothing was done. Reload in a few seconds.',
 ] as const;
 
 /** A read changed nothing; a form sent may have taken effect before Redis went (as the API says). */
@@ -76,7 +85,10 @@ export function consoleErrorPage(retryAfterSeconds: number, logger: Logger): Err
   return (error: unknown, req, res, _next) => {
     const status = statusOf(error);
     const { requestId, log } = locals(res);
-    if (status === 503)
+    const overloaded = isGatewayError(error) && error.code === 'GW_OVERLOADED';
+    // Shedding is counted (gw_http_requests_shed_total), and a flood must not flood the log.
+    if (overloaded) log.debug({ code: error.code }, 'console page shed');
+    else if (status === 503)
       outageLog.warn(
         'redis-unavailable',
         { requestId, err: error },
@@ -94,9 +106,13 @@ export function consoleErrorPage(retryAfterSeconds: number, logger: Logger): Err
         ? html`<p id="error-detail">${error.zh} <span class="en">${error.en}</span></p>`
         : isGatewayError(error) && status < 500
           ? gatewayDetail(error)
-          : status === 503
-            ? unavailableDetail(req.method)
-            : '';
+          : overloaded
+            ? html`<p id="error-detail">
+                ${OVERLOADED[0]} <span class="en">${OVERLOADED[1]}</span>
+              </p>`
+            : status === 503
+              ? unavailableDetail(req.method)
+              : '';
     sendPage(res, errorPage(res, status, zh, en, detail, requestId), status);
   };
 }

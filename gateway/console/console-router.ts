@@ -2,8 +2,10 @@
 // stylesheet, the sign-in pages, then — behind requireSignIn — every section's pages, Bull Board,
 // and an HTML 404 and error page of its own. Mounted before the gateway's JSON body parser: the
 // console reads urlencoded forms (small, UTF-8), and never answers problem+json.
-import express, { type Router } from 'express';
+import express, { type ErrorRequestHandler, type Router } from 'express';
 import { gatewayRouter } from '../http/router.ts';
+import { isGatewayError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
 import { redisKeys } from '../shared/redis-keys.ts';
 import { loadDataKeys } from '../personal-data/data-keys.ts';
 import { derivedKey } from '../personal-data/derived-key.ts';
@@ -99,4 +101,23 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   const outer = gatewayRouter();
   outer.use('/console', inner);
   return outer;
+}
+
+/**
+ * A console page load shedding refused (http/in-flight-bound.ts) before the console's router, and
+ * so its error page, saw it: the console's 503 page with Retry-After for a browser asking for
+ * HTML, as for Redis unavailable, with the console's page headers. Every other error, and a
+ * script or an asset asking for anything else, goes on to the API's problem+json.
+ */
+export function consoleShedPage(retryAfterSeconds: number, logger: Logger): ErrorRequestHandler {
+  const page = consoleErrorPage(retryAfterSeconds, logger);
+  return (error: unknown, req, res, next) => {
+    const shed = isGatewayError(error) && error.code === 'GW_OVERLOADED';
+    const onConsole = req.path === '/console' || req.path.startsWith('/console/');
+    if (!shed || !onConsole || req.accepts(['json', 'html']) !== 'html') {
+      next(error);
+      return;
+    }
+    pageHeaders(req, res, () => page(error, req, res, next));
+  };
 }

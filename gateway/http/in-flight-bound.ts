@@ -6,6 +6,7 @@
 // and a load balancer must still see a busy gateway.
 import type { RequestHandler } from 'express';
 import { GatewayError } from '../shared/errors.ts';
+import { locals } from './request-context.ts';
 
 /** Paths never shed and never counted: a busy gateway must still say it is alive and ready. */
 export const NEVER_SHED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
@@ -38,6 +39,8 @@ export function inFlightBound(options: InFlightBoundOptions): InFlightBound {
     }
     if (inFlight >= options.limit) {
       options.onShed?.();
+      // Timed under a route of its own (metrics.ts): no route saw it, yet it is no unknown path.
+      locals(res).shed = true;
       // The body is left unread: closing the connection after the answer spares reading it.
       res.setHeader('Connection', 'close');
       next(

@@ -11,6 +11,8 @@ export interface RequestLocals {
   log: Logger;
   /** Set by the row of a route that takes an Idempotency-Key (http/mount-routes.ts): its 503 says so. */
   takesIdempotencyKey: boolean;
+  /** Set when load shedding refused the request unread (http/in-flight-bound.ts). */
+  shed: boolean;
 }
 
 export function locals(res: Response): RequestLocals {
@@ -27,6 +29,7 @@ export function locals(res: Response): RequestLocals {
 class RequestScope implements RequestLocals {
   readonly requestId: string;
   takesIdempotencyKey = false;
+  shed = false;
   readonly #logger: Logger;
   #log: Logger | undefined;
 

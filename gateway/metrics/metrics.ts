@@ -2,9 +2,10 @@
 // instance, never the global default: two apps in one process (tests, or gateway + worker under
 // `npm start`) would otherwise share counters, and registering a metric name twice on one registry
 // throws.
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { routesFor } from '../http/api-route.ts';
+import { locals } from '../http/request-context.ts';
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC); default true. */
@@ -41,6 +42,11 @@ export const REQUESTS_SHED = 'gw_http_requests_shed_total';
 export const REQUESTS_IN_FLIGHT = 'gw_http_requests_in_flight';
 /** The route label of requests no route matched (404s to arbitrary paths share one series). */
 export const UNMATCHED_ROUTE = 'unmatched';
+/**
+ * The route label of requests load shedding refused before any route saw them (503
+ * GW_OVERLOADED): under `unmatched` an overload read as a flood of unknown paths on a dashboard.
+ */
+export const SHED_ROUTE = 'shed';
 // nginx's "client closed request": the response never finished, so it has no real status.
 const CLIENT_CLOSED = '499';
 
@@ -49,7 +55,8 @@ const CLIENT_CLOSED = '499';
  * create one series per case and exhaust Prometheus. express sets req.route when a route matches
  * and leaves it set while the response is written.
  */
-export function routeLabel(req: Request): string {
+export function routeLabel(req: Request, res: Response): string {
+  if (locals(res).shed) return SHED_ROUTE;
   const path = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof path === 'string') return `${req.baseUrl}${path}`;
   // router.get(['/a', '/b'], …) registers one route with both patterns.
@@ -99,7 +106,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = res.writableFinished ? String(res.statusCode) : CLIENT_CLOSED;
-      duration.observe({ method: req.method, route: routeLabel(req), status }, seconds);
+      duration.observe({ method: req.method, route: routeLabel(req, res), status }, seconds);
     });
     next();
   };

@@ -1,7 +1,9 @@
 // Load shedding (README.md#load-shedding): past GW_MAX_IN_FLIGHT requests in progress, the real
 // gateway answers 503 GW_OVERLOADED with Retry-After before reading the body, health, readiness and
 // metrics still answer, and a request that ends any way — completed, aborted by its client, timed
-// out by the body timeout or by Node's request timeout — frees its slot, exactly once.
+// out by the body timeout or by Node's request timeout — frees its slot, exactly once. A shed
+// request is timed under route "shed" (it read as an unknown path, "unmatched"), and a shed console
+// page asked for by a browser is the console's 503 page (it was problem+json).
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
@@ -12,6 +14,7 @@ import { allStarted } from '../support/settled.ts';
 
 const IN_FLIGHT = 'gw_http_requests_in_flight';
 const SHED = 'gw_http_requests_shed_total';
+const DURATION = 'gw_http_request_duration_seconds';
 
 let gw: ApiGateway;
 let bodyTimeoutGw: ApiGateway;
@@ -101,6 +104,60 @@ describe('load shedding past GW_MAX_IN_FLIGHT', () => {
       expect((await fetch(`${gw.url}/readyz`)).status).toBe(200);
       expect(await seriesValue(`${gw.url}/metrics`, SHED)).toBe(shedBefore + 1);
       expect(await inFlight(gw)).toBe(2);
+    } finally {
+      held.forEach((h) => h.socket.destroy());
+    }
+    await inFlightReaches(gw, 0);
+  });
+
+  it('times a shed request in the duration histogram under route "shed", not "unmatched"', async () => {
+    const series = (route: string) =>
+      seriesValue(
+        `${gw.url}/metrics`,
+        `${DURATION}_count`,
+        `{method="POST",route="${route}",status="503"}`,
+      );
+    const held = [hold(gw), hold(gw)];
+    try {
+      await inFlightReaches(gw, 2);
+      const [shedBefore, unmatchedBefore] = [
+        (await series('shed')) ?? 0,
+        await series('unmatched'),
+      ];
+      expect((await unreadSubmission(gw)).status).toBe(503);
+      await waitFor(async () => (await series('shed')) === shedBefore + 1, {
+        what: 'the shed request timed under route "shed"',
+      });
+      expect(await series('unmatched')).toBe(unmatchedBefore);
+    } finally {
+      held.forEach((h) => h.socket.destroy());
+    }
+    await inFlightReaches(gw, 0);
+  });
+
+  it("answers a shed console page a browser asks for with the console's 503 page and Retry-After; a script asking for JSON gets the problem", async () => {
+    const held = [hold(gw), hold(gw)];
+    try {
+      await inFlightReaches(gw, 2);
+      const page = await fetch(`${gw.url}/console/cases`, {
+        headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+      });
+      expect(page.status).toBe(503);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.headers.get('retry-after')).toBe('7');
+      // The console's own page headers, as on every console page.
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(page.headers.get('cache-control')).toBe('no-store');
+      const body = await page.text();
+      expect(body).toContain('data-status="503"');
+      expect(body).toMatch(/id="error-detail">[^<]*<span class="en">[^<]*nothing was done/);
+
+      const script = await fetch(`${gw.url}/console/cases`, {
+        headers: { accept: 'application/json' },
+      });
+      expect(script.status).toBe(503);
+      expect(script.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await script.json()).toMatchObject({ code: 'GW_OVERLOADED' });
     } finally {
       held.forEach((h) => h.socket.destroy());
     }
