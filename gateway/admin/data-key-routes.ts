@@ -60,11 +60,11 @@ export const DATA_KEY_ROUTES = [
       operationId: 'dataKeyCensus',
       tags: ['admin'],
       summary:
-        'Count the stored envelopes, results, failure reasons, comments and history notes sealed under each data key, a page at a time (operators with data-keys; audited)',
+        'Count the stored envelopes, results, failure reasons, comments, history notes and callback results sealed under each data key, a page at a time (operators with data-keys; audited)',
       description:
         'Reads the key id in each sealed header, never opens anything: case envelopes, ' +
         'results and delivery failure reasons, evaluation and re-rating comments, the sealed notes of case and rectification ' +
-        'histories. Sum the pages until `nextCursor` is null: ' +
+        "histories, the case results sealed in status callbacks' jobs (kept 7 days when they failed for good). Sum the pages until `nextCursor` is null: " +
         'a listed key with no record and not current can be removed from GW_DATA_KEYS.',
       responses: {
         '200': jsonResponse('One page of the census.', {
@@ -88,6 +88,11 @@ export const DATA_KEY_ROUTES = [
               minimum: 0,
               description: 'Delivery failure reasons stored in clear before they were sealed.',
             },
+            callbackResults: {
+              ...COUNTS,
+              description:
+                "Case results sealed in status callbacks' jobs (waiting, retrying or failed for good), by key id.",
+            },
             nextCursor: CURSOR,
           },
           required: [
@@ -101,6 +106,7 @@ export const DATA_KEY_ROUTES = [
             'notes',
             'failureReasons',
             'clearFailureReasons',
+            'callbackResults',
             'nextCursor',
           ],
         }),
@@ -141,8 +147,16 @@ export const DATA_KEY_ROUTES = [
                 comments: { type: 'integer', minimum: 0 },
                 notes: { type: 'integer', minimum: 0 },
                 failureReasons: { type: 'integer', minimum: 0 },
+                callbackResults: { type: 'integer', minimum: 0 },
               },
-              required: ['envelopes', 'results', 'comments', 'notes', 'failureReasons'],
+              required: [
+                'envelopes',
+                'results',
+                'comments',
+                'notes',
+                'failureReasons',
+                'callbackResults',
+              ],
             },
             sealedClearResults: { type: 'integer', minimum: 0 },
             sealedClearFailureReasons: { type: 'integer', minimum: 0 },
@@ -153,7 +167,8 @@ export const DATA_KEY_ROUTES = [
                 properties: {
                   id: {
                     type: 'string',
-                    description: "The case id; a rectification's for a re-rating comment.",
+                    description:
+                      "The case id; a rectification's for a re-rating comment; a callback's job id for a callback result.",
                   },
                   record: {
                     type: 'string',
@@ -164,6 +179,7 @@ export const DATA_KEY_ROUTES = [
                       'evaluation-comment',
                       're-rating-comment',
                       'history-note',
+                      'callback-result',
                     ],
                   },
                   problem: {
@@ -178,7 +194,8 @@ export const DATA_KEY_ROUTES = [
             changed: {
               type: 'array',
               items: { type: 'string' },
-              description: 'Cases that kept changing under the re-seal: run it again.',
+              description:
+                'Cases (rectifications, callback jobs) that kept changing under the re-seal: run it again.',
             },
             nextCursor: CURSOR,
           },

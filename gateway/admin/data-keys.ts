@@ -1,6 +1,6 @@
 // A data key's retirement as operators drive it (gateway/README.md#key-rotation): a census of the
-// keys the stored envelopes, results, failure reasons, comments and history notes are sealed
-// under, and their re-seal under the current key, each one page per request
+// keys the stored envelopes, results, failure reasons, comments, history notes and callback jobs'
+// results are sealed under, and their re-seal under the current key, each one page per request
 // (cases/sealed-records.ts), the CLI following the cursor.
 // Both need the `data-keys` right. Each page is audited under the operator, its counts as the
 // entry's reason (never content): a re-seal page as `data-keys.reseal`, a census page as
@@ -102,6 +102,7 @@ export function censusSummary(page: Omit<CensusPage, 'next'>): string {
     `${page.clearFailureReasons} clear failure reasons`,
     `comments ${countsByKey(page.comments)}`,
     `notes ${countsByKey(page.notes)}`,
+    `callback results ${countsByKey(page.callbackResults)}`,
   ].join(', ');
 }
 
@@ -133,7 +134,7 @@ export function resealSummary(page: Omit<ResealPage, 'next'>): string {
   );
   return [
     `under ${page.currentKeyId}: ${page.cases} cases`,
-    `${page.resealed.envelopes} envelopes, ${page.resealed.results} results, ${page.resealed.failureReasons} failure reasons, ${page.resealed.comments} comments and ${page.resealed.notes} notes re-sealed`,
+    `${page.resealed.envelopes} envelopes, ${page.resealed.results} results, ${page.resealed.failureReasons} failure reasons, ${page.resealed.comments} comments, ${page.resealed.notes} notes and ${page.resealed.callbackResults} callback results re-sealed`,
     `${page.sealedClearResults} clear results and ${page.sealedClearFailureReasons} clear failure reasons sealed`,
     `${page.unreadable.length} unreadable${unreadable.length ? ` (${unreadable.join('; ')})` : ''}`,
     `${page.changed.length} changed meanwhile`,
@@ -165,6 +166,7 @@ export function emptyCensus(): CensusSum {
     notes: {},
     failureReasons: {},
     clearFailureReasons: 0,
+    callbackResults: {},
   };
 }
 
@@ -172,7 +174,14 @@ export function emptyReseal(): ResealSum {
   return {
     currentKeyId: '',
     cases: 0,
-    resealed: { envelopes: 0, results: 0, comments: 0, notes: 0, failureReasons: 0 },
+    resealed: {
+      envelopes: 0,
+      results: 0,
+      comments: 0,
+      notes: 0,
+      failureReasons: 0,
+      callbackResults: 0,
+    },
     sealedClearResults: 0,
     sealedClearFailureReasons: 0,
     unreadable: [],
@@ -200,6 +209,7 @@ export function addCensusPage(sum: CensusSum, page: CensusSum): void {
   addCounts(sum.notes, page.notes);
   addCounts(sum.failureReasons, page.failureReasons);
   sum.clearFailureReasons += page.clearFailureReasons ?? 0;
+  addCounts(sum.callbackResults, page.callbackResults);
 }
 
 /** Adds one re-seal page to the sum (in place). */
@@ -211,6 +221,7 @@ export function addResealPage(sum: ResealSum, page: ResealSum): void {
   sum.resealed.comments += page.resealed.comments;
   sum.resealed.notes += page.resealed.notes;
   sum.resealed.failureReasons += page.resealed.failureReasons ?? 0;
+  sum.resealed.callbackResults += page.resealed.callbackResults ?? 0;
   sum.sealedClearResults += page.sealedClearResults;
   sum.sealedClearFailureReasons += page.sealedClearFailureReasons ?? 0;
   sum.unreadable.push(...page.unreadable);
@@ -225,6 +236,7 @@ export function keyVerdicts(sum: CensusSum): KeyVerdict[] {
   addCounts(records, sum.comments);
   addCounts(records, sum.notes);
   addCounts(records, sum.failureReasons);
+  addCounts(records, sum.callbackResults);
   return verdictsOf(sum.currentKeyId, sum.listedKeyIds, records);
 }
 

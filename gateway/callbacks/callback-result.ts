@@ -5,7 +5,7 @@
 // it is sealed like the case's own `sealedResult`, bound to the case and the move
 // (`callback-result:<case id>:<sequence>`), and opened by the callbacks worker as it posts.
 import { openText, sealText } from '../personal-data/sealed-text.ts';
-import type { Sealer } from '../personal-data/sealed-data.ts';
+import { SealedDataError, type Sealer } from '../personal-data/sealed-data.ts';
 
 function context(caseId: string, sequence: number): string {
   return `callback-result:${caseId}:${sequence}`;
@@ -26,4 +26,21 @@ export function openCallbackResult(
 ): { result: unknown } | undefined {
   const text = openText(sealer, job.sealedResult, context(job.caseId, job.sequence));
   return text === undefined ? undefined : { result: JSON.parse(text) as unknown };
+}
+
+/**
+ * The data-key re-seal's step (cases/sealed-records.ts): the result opened and sealed again to
+ * the same job, under the current key. Throws SealedDataError when it does not open (the re-seal
+ * reports and leaves it).
+ */
+export function resealCallbackResult(
+  sealer: Sealer,
+  job: { caseId: string; sequence: number; sealedResult: string },
+): string {
+  const text = sealer.open(
+    Buffer.from(job.sealedResult, 'base64'),
+    context(job.caseId, job.sequence),
+  );
+  if (typeof text !== 'string') throw new SealedDataError('format', 'a callback result is text');
+  return sealText(sealer, text, context(job.caseId, job.sequence));
 }

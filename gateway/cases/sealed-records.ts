@@ -16,7 +16,11 @@
 // changed) is reported and left as it is. (A comment is the one field the re-seal writes in a
 // rating slot's hash: its value sealed again, in the same context, as the evaluation and
 // rectification stores seal it. A sealed note is re-sealed through reseal-list-entry.lua, a
-// compare-and-set of its one list entry, sealed again in its entry's context.)
+// compare-and-set of its one list entry, sealed again in its entry's context. A status callback's
+// job holds its case's result sealed (callbacks/callback-result.ts) for as long as the job is kept,
+// 7 days when it failed for good: the job's hash, in the callbacks queue's keys, is walked with
+// the others, and its `data` re-sealed through reseal-field.lua, so a key still needed to post a
+// failed callback again is counted as needed.)
 import { Cluster, type Redis } from 'ioredis';
 import type { DataKeyRing } from '../personal-data/data-keys.ts';
 import {
@@ -29,7 +33,8 @@ import { noteContext, type StoredNoteEntry } from '../personal-data/sealed-text.
 import { runScript } from '../shared/lua-script.ts';
 import { sendToNode } from '../shared/command-timeout.ts';
 import { commandTimeoutOf, type RedisClient } from '../shared/redis.ts';
-import type { RedisKeys } from '../shared/redis-keys.ts';
+import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
+import { resealCallbackResult } from '../callbacks/callback-result.ts';
 import { CASE_SCRIPTS } from './case-scripts.ts';
 import {
   CorruptCaseError,
@@ -72,6 +77,8 @@ export interface CensusPage {
   failureReasons: Record<string, number>;
   /** Failure reasons stored in clear before failure reasons were sealed. */
   clearFailureReasons: number;
+  /** Case results sealed in status callbacks' jobs (queued, retrying or failed for good). */
+  callbackResults: Record<string, number>;
   next: WalkPosition | null;
 }
 
@@ -81,10 +88,14 @@ export type SealedRecordKind =
   | 'failure-reason'
   | 'evaluation-comment'
   | 're-rating-comment'
-  | 'history-note';
+  | 'history-note'
+  | 'callback-result';
 
 export interface UnreadableRecord {
-  /** The case id; a rectification's id for its re-rating comment or its history's note. */
+  /**
+   * The case id; a rectification's id for its re-rating comment or its history's note; a
+   * callback's job id (as `failed-callbacks list` shows it) for its result.
+   */
   id: string;
   record: SealedRecordKind;
   problem: SealedDataProblem | 'corrupt';
@@ -102,6 +113,7 @@ export interface ResealPage {
     comments: number;
     notes: number;
     failureReasons: number;
+    callbackResults: number;
   };
   /** Clear results sealed. */
   sealedClearResults: number;
@@ -144,6 +156,19 @@ interface CommentAt {
   id: string;
 }
 
+/** A status callback's job hash (BullMQ's), which may hold a sealed result, and its job id. */
+interface CallbackJobAt {
+  key: string;
+  id: string;
+}
+
+/** What a callback job's `data` holds of the sealed result's context. */
+interface SealedCallbackData {
+  caseId: string;
+  sequence: number;
+  sealedResult: string;
+}
+
 /** A history list that may hold sealed notes, and whose it is (the notes' context). */
 interface NotesAt {
   key: string;
@@ -165,6 +190,7 @@ export class SealedRecords {
   readonly #caseKey: RegExp;
   readonly #evaluationKey: RegExp;
   readonly #rectificationKey: RegExp;
+  readonly #callbackJobKey: RegExp;
 
   constructor(deps: SealedRecordsDeps) {
     this.#redis = deps.redis;
@@ -175,6 +201,9 @@ export class SealedRecords {
     this.#caseKey = new RegExp(`^${prefix}:\\{s\\d+\\}:case:([^:]+)$`);
     this.#evaluationKey = new RegExp(`^${prefix}:\\{rating:[^}]+\\}:(evaluation:[^:]+:[^:]+)$`);
     this.#rectificationKey = new RegExp(`^${prefix}:\\{rating:([^}]+)\\}:rect:([^:]+)$`);
+    // BullMQ's job hash: `<queue prefix>:<queue>:<job id>` (its other hashes: `…:meta`).
+    const callbacks = escapeRegExp(`${deps.keys.queuePrefix(CALLBACK_QUEUE)}:${CALLBACK_QUEUE}:`);
+    this.#callbackJobKey = new RegExp(`^${callbacks}((?!meta$)[^:]+)$`);
   }
 
   get currentKeyId(): string {
@@ -188,11 +217,12 @@ export class SealedRecords {
 
   /** Counts the keys the records of the next page are sealed under. */
   async census(from: WalkPosition | undefined, limit: number): Promise<CensusPage> {
-    const { ids, comments, notes, next } = await this.#page(from, limit);
-    const [stored, sealedComments, histories] = await Promise.all([
+    const { ids, comments, notes, callbacks, next } = await this.#page(from, limit);
+    const [stored, sealedComments, histories, callbackData] = await Promise.all([
       Promise.all(ids.map((id) => this.read(id))),
       Promise.all(comments.map((c) => this.#readComment(c))),
       Promise.all(notes.map((n) => this.#readNotes(n))),
+      Promise.all(callbacks.map((c) => this.#readCallback(c))),
     ]);
     const page: CensusPage = {
       currentKeyId: this.#ring.current.id,
@@ -205,6 +235,7 @@ export class SealedRecords {
       notes: {},
       failureReasons: {},
       clearFailureReasons: 0,
+      callbackResults: {},
       next,
     };
     const count = (into: Record<string, number>, id: string | undefined) => {
@@ -226,16 +257,26 @@ export class SealedRecords {
     for (const history of histories) {
       for (const { entry } of history) count(page.notes, base64KeyId(entry.sealedNote));
     }
+    for (const c of callbackData) {
+      if (c) count(page.callbackResults, base64KeyId(c.data.sealedResult));
+    }
     return page;
   }
 
   /** Re-seals under the current key what the next page holds under another key, or in clear. */
   async reseal(from: WalkPosition | undefined, limit: number): Promise<ResealPage> {
-    const { ids, comments, notes, next } = await this.#page(from, limit);
+    const { ids, comments, notes, callbacks, next } = await this.#page(from, limit);
     const page: ResealPage = {
       currentKeyId: this.#ring.current.id,
       cases: ids.length,
-      resealed: { envelopes: 0, results: 0, comments: 0, notes: 0, failureReasons: 0 },
+      resealed: {
+        envelopes: 0,
+        results: 0,
+        comments: 0,
+        notes: 0,
+        failureReasons: 0,
+        callbackResults: 0,
+      },
       sealedClearResults: 0,
       sealedClearFailureReasons: 0,
       unreadable: [],
@@ -245,7 +286,64 @@ export class SealedRecords {
     for (const id of ids) await this.#resealCase(id, page);
     for (const comment of comments) await this.#resealComment(comment, page);
     for (const history of notes) await this.#resealNotes(history, page);
+    for (const callback of callbacks) await this.#resealCallback(callback, page);
     return page;
+  }
+
+  /** A callback job's `data` as stored, when it holds a sealed result (an event's holds none). */
+  async #readCallback(
+    at: CallbackJobAt,
+  ): Promise<{ raw: string; data: SealedCallbackData & Record<string, unknown> } | undefined> {
+    const raw = await this.#redis.hget(at.key, 'data');
+    // Cheap before a parse: event callbacks and results of the previous version hold none.
+    if (raw === null || !raw.includes('"sealedResult"')) return undefined;
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return undefined; // not a job the callback queue wrote: nothing sealed to count or re-seal
+    }
+    const { caseId, sequence, sealedResult } = data;
+    if (
+      typeof caseId !== 'string' ||
+      typeof sequence !== 'number' ||
+      typeof sealedResult !== 'string'
+    )
+      return undefined;
+    return { raw, data: { ...data, caseId, sequence, sealedResult } };
+  }
+
+  /** Re-seals one callback job's result not under the current key (reseal-field.lua on `data`). */
+  async #resealCallback(at: CallbackJobAt, page: ResealPage): Promise<void> {
+    for (let attempt = 1; attempt <= RESEAL_ATTEMPTS; attempt++) {
+      const stored = await this.#readCallback(at);
+      const keyId = stored && base64KeyId(stored.data.sealedResult);
+      if (!stored || keyId === this.#ring.current.id) return;
+      let sealedResult: string;
+      try {
+        sealedResult = resealCallbackResult(this.#sealer, stored.data);
+      } catch (error) {
+        if (!(error instanceof SealedDataError)) throw error;
+        page.unreadable.push({
+          id: at.id,
+          record: 'callback-result',
+          problem: error.problem,
+          ...(keyId ? { keyId } : {}),
+        });
+        return;
+      }
+      const verdict = await runScript(
+        this.#redis,
+        CASE_SCRIPTS.resealField,
+        [at.key],
+        ['data', stored.raw, JSON.stringify({ ...stored.data, sealedResult })],
+      );
+      if (verdict === 'ok') {
+        page.resealed.callbackResults += 1;
+        return;
+      }
+    }
+    page.changed.push(at.id);
   }
 
   /** The entries of a history list that hold a sealed note: index, raw JSON, parsed. */
@@ -522,15 +620,18 @@ export class SealedRecords {
     ids: string[];
     comments: CommentAt[];
     notes: NotesAt[];
+    callbacks: CallbackJobAt[];
     next: WalkPosition | null;
   }> {
     const nodes = this.#nodes();
     const { node, scan } = from ?? { node: 0, scan: '0' };
     const redis = nodes[node];
-    if (!redis) return { ids: [], comments: [], notes: [], next: null };
-    // Every hash under a hash tag of the prefix: cases ({s<n>}), evaluations and rectifications
-    // ({rating:<province>}); the rest ({supervise}, {catalogue}…) is left out by the patterns.
-    const pattern = `${escapeGlob(this.#keys.prefix)}:{*`;
+    if (!redis) return { ids: [], comments: [], notes: [], callbacks: [], next: null };
+    // Every hash under a hash tag of the prefix — cases ({s<n>}), evaluations and rectifications
+    // ({rating:<province>}) — or under BullMQ's (`bull:{<queue>}`), of which the callbacks' job
+    // hashes; the rest ({supervise}, {catalogue}, the delivery queues' jobs…) is left out by the
+    // patterns. SCAN goes over every key whatever it matches: the wider match costs names only.
+    const pattern = `${escapeGlob(this.#keys.prefix)}:[{b]*`;
     // A cluster's node connections hold no command timeout of their own: sendToNode gives the
     // cluster's.
     const [cursor, keys] = (await sendToNode(
@@ -547,7 +648,10 @@ export class SealedRecords {
     )) as [string, string[]];
     const ids = new Set<string>();
     const comments = new Map<string, CommentAt>();
+    const callbacks: CallbackJobAt[] = [];
     for (const key of keys) {
+      const job = this.#callbackJobKey.exec(key)?.[1];
+      if (job) callbacks.push({ key, id: job });
       const id = this.#caseKey.exec(key)?.[1];
       if (id) ids.add(id);
       const evaluation = this.#evaluationKey.exec(key)?.[1];
@@ -583,7 +687,7 @@ export class SealedRecords {
           ownerId: c.id,
         })),
     ];
-    return { ids: [...ids], comments: [...comments.values()], notes, next };
+    return { ids: [...ids], comments: [...comments.values()], notes, callbacks, next };
   }
 
   /** The province of a rectification hash's key (its slot's tag). */

@@ -53,6 +53,7 @@ const RECORD_ZH: Readonly<Record<string, string>> = {
   're-rating-comment': '复评意见',
   'history-note': '办件记录备注',
   'failure-reason': '送达失败原因',
+  'callback-result': '回调中的办理结果',
 };
 
 interface WalkForm {
@@ -110,6 +111,7 @@ function carriedCensus(body: unknown): CensusSum {
   // Absent from a form a console of the previous version drew (a rolling upgrade): none yet.
   const failureReasons = p?.failureReasons ?? {};
   const clearFailureReasons = p?.clearFailureReasons ?? 0;
+  const callbackResults = p?.callbackResults ?? {};
   if (
     !p ||
     !isCount(p.cases) ||
@@ -119,7 +121,8 @@ function carriedCensus(body: unknown): CensusSum {
     !isCounts(p.comments) ||
     !isCounts(p.notes) ||
     !isCounts(failureReasons) ||
-    !isCount(clearFailureReasons)
+    !isCount(clearFailureReasons) ||
+    !isCounts(callbackResults)
   )
     throw new ConsoleError(
       400,
@@ -136,6 +139,7 @@ function carriedCensus(body: unknown): CensusSum {
     notes: p.notes,
     failureReasons,
     clearFailureReasons,
+    callbackResults,
   };
 }
 
@@ -187,6 +191,7 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
       <td class="num" data-count="comments">${countsCell(sum.comments, keyId)}</td>
       <td class="num" data-count="notes">${countsCell(sum.notes, keyId)}</td>
       <td class="num" data-count="failure-reasons">${countsCell(sum.failureReasons, keyId)}</td>
+      <td class="num" data-count="callback-results">${countsCell(sum.callbackResults, keyId)}</td>
       <td>${badge}</td>
     </tr>`;
   });
@@ -220,6 +225,7 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
               notes: sum.notes,
               failureReasons: sum.failureReasons,
               clearFailureReasons: sum.clearFailureReasons,
+              callbackResults: sum.callbackResults,
             })}"
           />
           <button type="submit" class="primary" id="census-continue">
@@ -250,6 +256,7 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
             <th class="num">评价意见 <span class="en">Comments</span></th>
             <th class="num">记录备注 <span class="en">History notes</span></th>
             <th class="num">失败原因 <span class="en">Failure reasons</span></th>
+            <th class="num">回调结果 <span class="en">Callback results</span></th>
             <th>结论 <span class="en">Verdict</span></th>
           </tr>
         </thead>
@@ -313,6 +320,8 @@ function resealSection(res: Response, sum: ResealSum, cursor: string | null, lim
       <dd id="reseal-notes">${sum.resealed.notes}</dd>
       <dt>失败原因 <span class="en">Failure reasons re-sealed</span></dt>
       <dd id="reseal-failure-reasons">${sum.resealed.failureReasons}</dd>
+      <dt>回调结果 <span class="en">Callback results re-sealed</span></dt>
+      <dd id="reseal-callback-results">${sum.resealed.callbackResults}</dd>
       <dt>明文结果已加密 <span class="en">Clear results sealed</span></dt>
       <dd id="reseal-clear-results">${sum.sealedClearResults}</dd>
       <dt>明文失败原因已加密 <span class="en">Clear failure reasons sealed</span></dt>

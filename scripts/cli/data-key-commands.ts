@@ -1,10 +1,10 @@
 // `data-keys census | reseal` (README.md#operator-cli, gateway/README.md#key-rotation): a data
 // key's retirement from a terminal. Both follow the gateway's cursor page after page (each request
 // does bounded work) and sum the pages. census says what each key seals (case envelopes and
-// results, evaluation and re-rating comments, history notes) and which listed keys are still
-// needed; reseal counts first (the progress bar's total), re-seals page after page under the
-// gateway's current key (each page audited under the operator), then counts again to say which
-// keys can now be removed. Both need the data-keys right.
+// results, evaluation and re-rating comments, history notes, callback jobs' results) and which
+// listed keys are still needed; reseal counts first (the progress bar's total), re-seals page
+// after page under the gateway's current key (each page audited under the operator), then counts
+// again to say which keys can now be removed. Both need the data-keys right.
 import { InvalidArgumentError, type Command } from 'commander';
 import {
   addCensusPage,
@@ -52,6 +52,7 @@ function printCensus(sum: CensusSum): void {
   console.log(`history notes by key: ${counts(sum.notes)}`);
   console.log(`delivery failure reasons by key: ${counts(sum.failureReasons)}`);
   console.log(`failure reasons in clear: ${sum.clearFailureReasons}`);
+  console.log(`callback results by key: ${counts(sum.callbackResults)}`);
   printVerdicts(keyVerdicts(sum), {
     variable: 'GW_DATA_KEYS',
     reseal: 'data-keys reseal',
@@ -82,6 +83,7 @@ async function reseal(
           sum.resealed.comments +
           sum.resealed.notes +
           sum.resealed.failureReasons +
+          sum.resealed.callbackResults +
           sum.sealedClearResults +
           sum.sealedClearFailureReasons +
           sum.unreadable.length,
@@ -96,7 +98,7 @@ async function reseal(
 
 function printReseal(sum: ResealSum): void {
   console.log(
-    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments, ${sum.resealed.notes} history notes, ${sum.resealed.failureReasons} failure reasons; ${sum.sealedClearResults} results and ${sum.sealedClearFailureReasons} failure reasons stored in clear sealed (${sum.cases} cases seen)`,
+    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments, ${sum.resealed.notes} history notes, ${sum.resealed.failureReasons} failure reasons, ${sum.resealed.callbackResults} callback results; ${sum.sealedClearResults} results and ${sum.sealedClearFailureReasons} failure reasons stored in clear sealed (${sum.cases} cases seen)`,
   );
   if (sum.unreadable.length > 0) {
     console.log(`left as they are, not opened here: ${sum.unreadable.length}`);
@@ -141,7 +143,7 @@ export function addDataKeyCommands(
   group
     .command('census')
     .description(
-      'count the records sealed under each data key: case envelopes and results, comments, history notes (needs the data-keys right)',
+      'count the records sealed under each data key: case envelopes and results, comments, history notes, failure reasons, callback results (needs the data-keys right)',
     )
     .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
     .option('--json', 'print JSON')
@@ -172,6 +174,7 @@ export function addDataKeyCommands(
         notCurrent(before.comments) +
         notCurrent(before.notes) +
         notCurrent(before.failureReasons) +
+        notCurrent(before.callbackResults) +
         before.clearResults +
         before.clearFailureReasons;
       const sum = await reseal(api, options.limit, todo);

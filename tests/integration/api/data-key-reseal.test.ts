@@ -1,8 +1,9 @@
 // Retiring a data key (gateway/README.md#key-rotation): cases, a delivery failure reason, an
 // evaluation comment, a re-rating comment and history notes (a province's event note, a clerk's, a
-// failed delivery's) sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
+// failed delivery's) and a status callback's job (the decided case's result, sealed in the job to
+// post) sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
 // counts what each key seals, each page audited with its counts; the re-seal moves every envelope,
-// result, failure reason, comment and note under k2 and seals a result and a failure reason stored
+// result, failure reason, comment, note and callback result under k2 and seals a result and a failure reason stored
 // in clear, and the cases and the rectification read the same and the cases
 // still open for delivery; a case under a key not listed is reported and left untouched; a gateway
 // listing only k2 then reads everything. The re-seal is a compare-and-set per case: a write between
@@ -12,12 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CensusAnswer, ResealAnswer } from '../../../gateway/admin/data-keys.ts';
 import type { AuditEntry } from '../../../gateway/audit/audit-log.ts';
 import { CASE_SCRIPTS } from '../../../gateway/cases/case-scripts.ts';
+import {
+  openCallbackResult,
+  sealCallbackResult,
+} from '../../../gateway/callbacks/callback-result.ts';
 import { recordDeliveryFailed } from '../../../gateway/cases/record-delivery.ts';
-import { generateDataKeys } from '../../../gateway/personal-data/data-keys.ts';
-import { sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
+import { generateDataKeys, loadDataKeys } from '../../../gateway/personal-data/data-keys.ts';
+import { createSealer, sealedKeyId } from '../../../gateway/personal-data/sealed-data.ts';
 import { provinceOfRectification } from '../../../gateway/rectifications/rectification-record.ts';
 import { runScript } from '../../../gateway/shared/lua-script.ts';
-import { redisKeys } from '../../../gateway/shared/redis-keys.ts';
+import { CALLBACK_QUEUE, redisKeys } from '../../../gateway/shared/redis-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { close, submit as submitFlow } from '../../support/case-flow.ts';
 import {
@@ -83,6 +88,14 @@ const resultKeyId = async (caseId: string) =>
   sealedKeyId(Buffer.from((await redis.hget(keys.case(caseId), 'sealedResult'))!, 'base64'));
 const failureReasonKeyId = async (caseId: string) =>
   sealedKeyId(Buffer.from((await redis.hget(keys.case(caseId), 'sealedFailureReason'))!, 'base64'));
+/** A status callback's job as BullMQ keeps it: `data`, the JSON the callbacks worker reads. */
+const callbackData = async (jobKey: string) =>
+  JSON.parse((await redis.hget(jobKey, 'data'))!) as {
+    caseId: string;
+    sequence: number;
+    sealedResult: string;
+  };
+const sealerOf = (dataKeys: string) => createSealer(loadDataKeys({ env: 'test', dataKeys }));
 
 /** Records the delivery of a ROUTED case failed for good, with `reason`. */
 async function failDelivery(gw: ApiGateway, caseId: string, reason: string): Promise<void> {
@@ -110,6 +123,7 @@ async function census(gw: ApiGateway, limit = 1000) {
     comments: {} as Record<string, number>,
     notes: {} as Record<string, number>,
     failureReasons: {} as Record<string, number>,
+    callbackResults: {} as Record<string, number>,
     clearResults: 0,
     clearFailureReasons: 0,
     pages: 0,
@@ -133,6 +147,7 @@ async function census(gw: ApiGateway, limit = 1000) {
       [sum.comments, res.body.comments],
       [sum.notes, res.body.notes],
       [sum.failureReasons, res.body.failureReasons],
+      [sum.callbackResults, res.body.callbackResults],
     ] as const)
       for (const [id, n] of Object.entries(from)) into[id] = (into[id] ?? 0) + n;
     cursor = res.body.nextCursor;
@@ -173,6 +188,7 @@ async function reseal(gw: ApiGateway, limit = 1000) {
     comments: pages.reduce((n, p) => n + p.resealed.comments, 0),
     notes: pages.reduce((n, p) => n + p.resealed.notes, 0),
     failureReasons: pages.reduce((n, p) => n + p.resealed.failureReasons, 0),
+    callbackResults: pages.reduce((n, p) => n + p.resealed.callbackResults, 0),
     sealedClearResults: pages.reduce((n, p) => n + p.sealedClearResults, 0),
     sealedClearFailureReasons: pages.reduce((n, p) => n + p.sealedClearFailureReasons, 0),
     unreadable: pages.flatMap((p) => p.unreadable),
@@ -197,6 +213,7 @@ let failed: string; // a dead letter: its failure reason and the failure's note 
 let clearFailed: string; // a dead letter whose failure reason is stored in clear (a legacy one)
 let rectificationId: string;
 let rectificationView: unknown;
+let callbackJob: string; // the decided case's status callback: its job hash, the result sealed in it
 const paid = paidResult();
 const NOTE = '申请人张三 身份证 510104199001011234，电话 13800138000';
 const accountNo = (paid.account as { accountNo: string }).accountNo;
@@ -218,6 +235,18 @@ beforeAll(async () => {
   plain = [await submit(old), await submit(old), await submit(old)];
   decided = await submit(old);
   await decide(old, decided, paid, NOTE);
+  // Its portal's status callback, queued as a gateway under k1 queues it (no worker posts it here).
+  await old.services.callbacks.enqueue({
+    caseId: decided,
+    clientId: 'portal-sc',
+    url: 'https://portal-sc.example/callbacks',
+    status: 'DECIDED',
+    sequence: 2,
+    at: new Date().toISOString(),
+    sealedResult: sealCallbackResult(sealerOf(K1), { caseId: decided, sequence: 2 }, paid),
+  });
+  callbackJob = `${keys.queuePrefix(CALLBACK_QUEUE)}:${CALLBACK_QUEUE}:status-${decided}-2`;
+  expect(await redis.hget(callbackJob, 'data')).toContain('"sealedResult"');
   rated = (await submitFlow(old)).caseId;
   await close(old, 'province-yn', rated, new Date().toISOString());
   const evaluation = await evaluate(old, rated, {
@@ -263,7 +292,7 @@ afterAll(async () => {
 });
 
 describe('a data key retired by census and re-seal', () => {
-  it('counts by key id what envelopes, results, failure reasons, comments and history notes are sealed under, clear results and failure reasons apart, over pages', async () => {
+  it('counts by key id what envelopes, results, failure reasons, comments, history notes and callback jobs’ results are sealed under, clear results and failure reasons apart, over pages', async () => {
     const before = await census(rotated);
     expect(before.envelopes).toEqual({ [idOf(K1)]: 8, [idOf(LOST)]: 1 });
     expect(before.results).toEqual({ [idOf(K1)]: 2 });
@@ -274,6 +303,8 @@ describe('a data key retired by census and re-seal', () => {
     expect(before.failureReasons).toEqual({ [idOf(K1)]: 1 });
     expect(before.clearFailureReasons).toBe(1);
     expect(before.comments).toEqual({ [idOf(K1)]: 2 });
+    // A key still needed to post a queued or failed callback is counted as needed.
+    expect(before.callbackResults).toEqual({ [idOf(K1)]: 1 });
     expect(before.cases).toBe(9);
     // A small page walks the same cases in more requests.
     const paged = await census(rotated, 2);
@@ -281,6 +312,7 @@ describe('a data key retired by census and re-seal', () => {
     expect(paged.envelopes).toEqual(before.envelopes);
     expect(paged.notes).toEqual(before.notes);
     expect(paged.failureReasons).toEqual(before.failureReasons);
+    expect(paged.callbackResults).toEqual(before.callbackResults);
   });
 
   it('audits each census page under the operator with its counts by key id and no content, on a chain that still verifies', async () => {
@@ -306,13 +338,21 @@ describe('a data key retired by census and re-seal', () => {
     expect(await rotated.services.audit.verify()).toMatchObject({ ok: true });
   });
 
-  it('re-seals every envelope, result, failure reason, comment and history note under the current key and seals the clear result and failure reason', async () => {
+  it('re-seals every envelope, result, failure reason, comment, history note and callback result under the current key and seals the clear result and failure reason', async () => {
+    const before = await callbackData(callbackJob);
     const done = await reseal(rotated);
     expect(done.envelopes).toBe(8);
     expect(done.results).toBe(2);
     expect(done.failureReasons).toBe(1);
     expect(done.comments).toBe(2);
     expect(done.notes).toBe(5);
+    expect(done.callbackResults).toBe(1);
+    // The job's result is under k2, opens for the callbacks worker where only k2 is listed, and
+    // the rest of the job is as it was.
+    const job = await callbackData(callbackJob);
+    expect(sealedKeyId(Buffer.from(job.sealedResult, 'base64'))).toBe(idOf(K2));
+    expect(openCallbackResult(sealerOf(K2), job)).toEqual({ result: paid });
+    expect({ ...job, sealedResult: '' }).toEqual({ ...before, sealedResult: '' });
     expect(await noteKeyIds(keys.history(decided))).toEqual([idOf(K2)]);
     expect(await noteKeyIds(keys.history(failed))).toEqual([idOf(K2)]);
     expect(await failureReasonKeyId(failed)).toBe(idOf(K2));
@@ -346,6 +386,7 @@ describe('a data key retired by census and re-seal', () => {
     expect(after.clearFailureReasons).toBe(0);
     expect(after.comments).toEqual({ [idOf(K2)]: 2 });
     expect(after.notes).toEqual({ [idOf(K2)]: 5, [idOf(LOST)]: 1 });
+    expect(after.callbackResults).toEqual({ [idOf(K2)]: 1 });
   });
 
   it('reports a case under a key not listed and leaves its bytes as they were', async () => {
@@ -362,9 +403,10 @@ describe('a data key retired by census and re-seal', () => {
       again.comments,
       again.notes,
       again.failureReasons,
+      again.callbackResults,
       again.sealedClearResults,
       again.sealedClearFailureReasons,
-    ]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    ]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('leaves the cases and dead-letter reasons reading the same, masked and unmasked, and opening for delivery', async () => {
@@ -408,7 +450,7 @@ describe('a data key retired by census and re-seal', () => {
     expect(first).toMatchObject({ actor: 'operator-dev', target: 'data-keys', outcome: 'ok' });
     const reasons = entries.map((e) => e.reason ?? '').join('\n');
     expect(reasons).toContain(
-      '8 envelopes, 2 results, 1 failure reasons, 2 comments and 5 notes re-sealed, 1 clear results and 1 clear failure reasons sealed',
+      '8 envelopes, 2 results, 1 failure reasons, 2 comments, 5 notes and 1 callback results re-sealed, 1 clear results and 1 clear failure reasons sealed',
     );
     expect(reasons).toContain(`${lost} envelope unknown-key ${idOf(LOST)}`);
     expect(reasons).not.toContain(accountNo);
