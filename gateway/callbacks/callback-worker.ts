@@ -30,7 +30,7 @@ import { callbackAgents, refusedAddress } from './callback-address.ts';
 import { callbackTlsFailure } from './callback-tls-failure.ts';
 import type { Sealer } from '../personal-data/sealed-data.ts';
 import type { CallbackJob, CallbackJobData } from './callback-queue.ts';
-import { openCallbackResult } from './callback-result.ts';
+import { openCallbackResult, sealCallbackResult } from './callback-result.ts';
 import { callbackHost, callbackUrlProblem } from './callback-url.ts';
 
 export const CALLBACK_CLIENT_ID = 'gateway';
@@ -136,6 +136,7 @@ export function startCallbackWorker(deps: {
     CALLBACK_QUEUE,
     async (job) => {
       try {
+        await sealCarriedResult(job, deps.sealer);
         await post(job);
       } catch (error) {
         deps.metrics.callback(failedOutcome(error, job));
@@ -180,9 +181,24 @@ function failureReason(error: Error): string {
     : error.message;
 }
 
+/**
+ * A status job queued by a gateway of the previous version carries its masked result in clear
+ * (`result`): sealed in place at its first run here, before the post, so it no longer waits in
+ * Redis in clear through its retries and the day it is kept once delivered (7 once failed). It is
+ * posted with the same result. A job failed for good before the upgrade is run again only when
+ * replayed; until then it keeps its `result` in clear.
+ */
+async function sealCarriedResult(job: Job<CallbackJobData>, sealer: Sealer): Promise<void> {
+  const data = job.data;
+  if ('body' in data || data.result === undefined || data.sealedResult !== undefined) return;
+  const { result, ...rest } = data;
+  await job.updateData({ ...rest, sealedResult: sealCallbackResult(sealer, data, result) });
+}
+
 function statusBody(job: CallbackJob, sealer: Sealer) {
   const { caseId, status, sequence, at, sealedResult } = job;
-  // A job queued by a gateway of the previous version carries the masked result in clear.
+  // A job queued by a gateway of the previous version and not sealed yet (sealCarriedResult)
+  // carries the masked result in clear.
   let carried: { result: unknown } | undefined =
     job.result === undefined ? undefined : { result: job.result };
   if (sealedResult !== undefined) {

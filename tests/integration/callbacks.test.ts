@@ -199,6 +199,48 @@ describe('portal callbacks', () => {
       expect(raw).not.toContain(clear);
   });
 
+  it('seals at its first run the result a job of the previous version carries in clear, and posts that result', async () => {
+    const res = await gw
+      .client('portal-sc')
+      .submitCase<{ caseId: string }>(validExample('SW-005'), `cb-legacy-${Date.now()}`);
+    const id = res.body.caseId;
+    // As a gateway of the previous version queued it: the masked result in clear, in `result`
+    // (a name in free text is not masked).
+    const result: Record<string, unknown> = {
+      ...failedResult(),
+      reasonZh: '余额不足，经办人王旧版（5101**********2311）',
+    };
+    await gw.services.callbacks.queue.add(
+      'callback',
+      {
+        caseId: id,
+        clientId: 'portal-sc',
+        url: receiverUrl,
+        status: 'DECIDED',
+        sequence: 7,
+        at: new Date().toISOString(),
+        result,
+      },
+      { attempts: 8, jobId: `status-${id}-7` },
+    );
+    await waitFor(() => received.some((r) => r.body.caseId === id && r.body.status === 'DECIDED'), {
+      timeoutMs: 15_000,
+      what: "the previous version's DECIDED callback",
+    });
+    const posted = received.find((r) => r.body.caseId === id && r.body.status === 'DECIDED')!;
+    expect(posted.body.result).toEqual(result);
+    expect(posted.verified).toBe(true);
+    // The delivered job is kept a day: sealed before its post, it holds the result in clear no more.
+    const bull = redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE);
+    const redis = plainRedis();
+    const jobs = (await keysUnder(redis, bull)).filter((k) => k.includes(id));
+    const raw = (await rawBytes(redis, jobs)).toString();
+    redis.disconnect();
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const clear of ['王旧版', '5101**********2311', String(result.agreementNo)])
+      expect(raw).not.toContain(clear);
+  });
+
   it('queues no callback carrying a stored result that does not open, says so without the result, and still applies the move', async () => {
     const body = { ...validExample('SW-005'), callbackUrl: receiverUrl };
     const res = await gw
