@@ -35,24 +35,31 @@ export const GZ_SETTINGS_SCHEMA = {
   type: 'object',
   properties: {
     appId: { type: 'string', minLength: 1, description: 'Our application id at the platform.' },
+    // Keys judged at start in the form adapters/gz/README.md gives them: an SM4 key of another
+    // length or not hex was taken, and every delivery to 贵州 failed at its first encryption, each
+    // case a dead letter after its retries.
     sm4Key: {
       type: 'string',
       minLength: 1,
+      pattern: '^[0-9a-fA-F]{32}$',
       description: 'Shared SM4 key, 32 hex chars (production: env GW_ADAPTER_GZ_SM4_KEY).',
     },
     privateKey: {
       type: 'string',
       minLength: 1,
+      pattern: '^[0-9a-fA-F]{64}$',
       description: 'Our SM2 private key, hex (production: env GW_ADAPTER_GZ_SM2_PRIVATE_KEY).',
     },
     publicKey: {
       type: 'string',
       minLength: 1,
+      pattern: '^04[0-9a-fA-F]{128}$',
       description: 'Our SM2 public key, hex (production: env GW_ADAPTER_GZ_SM2_PUBLIC_KEY).',
     },
     platformPublicKey: {
       type: 'string',
       minLength: 1,
+      pattern: '^04[0-9a-fA-F]{128}$',
       description:
         "The platform's SM2 public key that signs its answers (GW_ADAPTER_GZ_PLATFORM_PUBLIC_KEY).",
     },

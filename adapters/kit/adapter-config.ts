@@ -132,10 +132,12 @@ function dialectProblem(id: AdapterId, entry: Record<string, unknown>, error: Er
   const missing: unknown = error.params.missingProperty;
   const name = typeof missing === 'string' ? missing : error.instancePath.slice(1);
   const empty = error.keyword === 'minLength' && error.params.limit === 1;
-  if (typeof missing !== 'string' && !empty) {
-    return `adapters.${id}.${name}: ${error.message ?? 'invalid'}`;
-  }
   const envName = entry[`${name}Env`];
+  if (typeof missing !== 'string' && !empty) {
+    // Where the value came from, never the value: it may be a secret.
+    const from = typeof envName === 'string' ? ` (${envName} or the file)` : '';
+    return `adapters.${id}.${name}: ${error.message ?? 'invalid'}${from}`;
+  }
   return `adapters.${id}.${name}: required${typeof envName === 'string' ? ` (or ${envName})` : ''}`;
 }
 

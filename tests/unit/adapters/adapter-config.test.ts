@@ -17,7 +17,7 @@ const FILE = JSON.parse(readFileSync(projectPath('config/adapters.json'), 'utf8'
   Record<string, unknown>
 >;
 
-/** Every *Env variable named in the file, set to `prod-<name>`. */
+/** Every *Env variable named in the file, set to `prod-<name>` (贵州's keys in their hex forms). */
 function productionEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const id of ADAPTER_IDS) {
@@ -29,6 +29,11 @@ function productionEnv(): Record<string, string> {
     const name = FILE[id]?.baseUrlEnv as string;
     env[name] = `https://${id}.gov.example/api`;
   }
+  // 贵州's keys are judged in their hex forms (gz-adapter.ts).
+  env.GW_ADAPTER_GZ_SM4_KEY = '0123456789abcdef0123456789abcdef';
+  env.GW_ADAPTER_GZ_SM2_PRIVATE_KEY = 'a'.repeat(64);
+  env.GW_ADAPTER_GZ_SM2_PUBLIC_KEY = `04${'b'.repeat(128)}`;
+  env.GW_ADAPTER_GZ_PLATFORM_PUBLIC_KEY = `04${'c'.repeat(128)}`;
   return env;
 }
 
@@ -122,6 +127,23 @@ describe('adapter settings', () => {
       'adapters.yn.sendCode: must be string',
       'adapters.gx.appSecret: required (or GW_ADAPTER_GX_APP_SECRET)',
     ]);
+  });
+
+  it('refuses 贵州 keys not in their hex forms (SM4 32 digits, SM2 private 64, public 04 and 128), naming each variable and no value', () => {
+    const env = {
+      ...productionEnv(),
+      GW_ADAPTER_GZ_SM4_KEY: 'Zm9vYmFyYmF6cXV4cXV1eDEyMzQ1Ng',
+      GW_ADAPTER_GZ_SM2_PRIVATE_KEY: 'a'.repeat(63),
+      GW_ADAPTER_GZ_PLATFORM_PUBLIC_KEY: `02${'c'.repeat(64)}`,
+    };
+    const found = problems(() => resolveAdapterSettings(FILE, 'production', env));
+    expect(found).toEqual([
+      'adapters.gz.sm4Key: must match pattern "^[0-9a-fA-F]{32}$" (GW_ADAPTER_GZ_SM4_KEY or the file)',
+      'adapters.gz.privateKey: must match pattern "^[0-9a-fA-F]{64}$" (GW_ADAPTER_GZ_SM2_PRIVATE_KEY or the file)',
+      'adapters.gz.platformPublicKey: must match pattern "^04[0-9a-fA-F]{128}$" (GW_ADAPTER_GZ_PLATFORM_PUBLIC_KEY or the file)',
+    ]);
+    for (const value of [env.GW_ADAPTER_GZ_SM4_KEY, env.GW_ADAPTER_GZ_SM2_PRIVATE_KEY])
+      expect(found.join('\n')).not.toContain(value);
   });
 
   it('points adapters at sandboxes with withBaseUrls, leaving the rest alone', () => {

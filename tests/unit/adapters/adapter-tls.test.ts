@@ -51,6 +51,11 @@ function productionEnv(): Record<string, string> {
     }
     env[FILE[id]?.baseUrlEnv as string] = `https://${id}.gov.example/api`;
   }
+  // 贵州's keys are judged in their hex forms (gz-adapter.ts).
+  env.GW_ADAPTER_GZ_SM4_KEY = '0123456789abcdef0123456789abcdef';
+  env.GW_ADAPTER_GZ_SM2_PRIVATE_KEY = 'a'.repeat(64);
+  env.GW_ADAPTER_GZ_SM2_PUBLIC_KEY = `04${'b'.repeat(128)}`;
+  env.GW_ADAPTER_GZ_PLATFORM_PUBLIC_KEY = `04${'c'.repeat(128)}`;
   return env;
 }
 
