@@ -74,12 +74,12 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
   // Each process compiles the catalogue at start: two of them on a busy 2-core machine take a while.
   it(
     'serves requests from both processes on one port and stops both cleanly on SIGTERM',
-    { timeout: 60_000 },
+    { timeout: 150_000 },
     async () => {
       const port = await freePort();
       const started = startGateway({ PORT: String(port), GW_GATEWAY_PROCESSES: '2' });
       await waitFor(() => listeningLines(started).length === 1, {
-        timeoutMs: 30_000,
+        timeoutMs: 60_000,
         what: 'both gateway processes listening',
       });
 
@@ -117,7 +117,7 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
 
   it(
     'stops both processes cleanly on a terminal Ctrl-C: SIGINT to the whole group, then the primary passing it on as SIGTERM',
-    { timeout: 60_000 },
+    { timeout: 150_000 },
     async () => {
       const port = await freePort();
       const started = startGateway(
@@ -125,7 +125,7 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
         { detached: true },
       );
       await waitFor(() => listeningLines(started).length === 1, {
-        timeoutMs: 30_000,
+        timeoutMs: 60_000,
         what: 'both gateway processes listening',
       });
       process.kill(-started.pid, 'SIGINT');
@@ -137,12 +137,12 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
 
   it(
     'replaces a process killed while serving, and keeps answering meanwhile',
-    { timeout: 60_000 },
+    { timeout: 150_000 },
     async () => {
       const port = await freePort();
       const started = startGateway({ PORT: String(port), GW_GATEWAY_PROCESSES: '2' });
       await waitFor(() => listeningLines(started).length === 1, {
-        timeoutMs: 30_000,
+        timeoutMs: 60_000,
         what: 'both gateway processes listening',
       });
       const [victim, survivor] = listeningLines(started)[0]!.pids as number[];
@@ -155,7 +155,7 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
       );
       expect(await getOnNewConnection(port, '/healthz')).toBe(200);
       await waitFor(() => listeningLines(started).length === 2, {
-        timeoutMs: 30_000,
+        timeoutMs: 60_000,
         what: 'the replacement listening',
       });
       const pids = listeningLines(started)[1]!.pids as number[];
@@ -167,7 +167,7 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
 
   it(
     'stops with exit 1 when its processes cannot start, instead of restarting them for ever',
-    { timeout: 60_000 },
+    { timeout: 150_000 },
     async () => {
       const started = startGateway({
         PORT: String(await freePort()),

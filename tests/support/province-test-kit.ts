@@ -153,7 +153,7 @@ export async function startEventSink(clientId: string) {
 /** Polls until check() returns a truthy value or the deadline passes. */
 export async function waitFor<T>(
   check: () => T | undefined | null | false,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

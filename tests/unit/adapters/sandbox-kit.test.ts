@@ -346,7 +346,7 @@ describe('EventProgression', () => {
     const restarted = progressionOn({ ...options, delaysMs: 0 }, new SandboxJournal('sc', dir));
     expect(restarted.history('case-1').map((e) => e.type)).toEqual(['accepted', 'in-progress']);
     restarted.resume();
-    await waitFor(() => sink.events.length === 4, 5000, 'the rest of the events');
+    await waitFor(() => sink.events.length === 4, 15_000, 'the rest of the events');
     await restarted.idle();
     expect(sink.events.map((e) => e.body.type)).toEqual([
       'accepted',
@@ -386,7 +386,7 @@ describe('EventProgression', () => {
     });
     const restarted = progressionOn({ ...options, delaysMs: 0 }, journal);
     restarted.resume();
-    await waitFor(() => sink.events.length === 4, 5000, 'the rest of the events');
+    await waitFor(() => sink.events.length === 4, 15_000, 'the rest of the events');
     await restarted.idle();
     expect(sink.events[2]?.body).toMatchObject({
       type: 'decided',
