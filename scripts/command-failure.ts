@@ -5,7 +5,7 @@
 import { ConfigError } from '../config/load-config.ts';
 import { isGatewayError } from '../gateway/shared/errors.ts';
 import { exitAfterOutput } from '../gateway/shared/exit-after-output.ts';
-import { isRedisUnavailable } from '../gateway/shared/redis.ts';
+import { isRedisUnavailable, redisTargetLabel } from '../gateway/shared/redis.ts';
 import { PortalConfigError } from '../portal/server/portal-config.ts';
 
 /** Where the command looked; each failure names the one it could not reach. */
@@ -61,11 +61,20 @@ export function gatewayRefused(gatewayUrl: string, status: number, body: unknown
   return `the gateway at ${gatewayUrl} answered ${status} ${JSON.stringify(body)}`;
 }
 
+/** Where REDIS_URL points, without the password (or the Sentinels') the URL may carry. */
+function redisWhere(redisUrl: string): string {
+  try {
+    return redisTargetLabel(redisUrl);
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
 /** npm start's line for a failed start: a REDIS_URL that does not answer says how to do without. */
 export function startFailure(error: unknown, redisUrl: string | undefined): string {
   if (redisUrl && isRedisUnavailable(error)) {
     const why = error instanceof Error ? error.message : String(error);
-    return `cannot reach Redis at ${redisUrl} (${why}): start that Redis, or unset REDIS_URL and \`npm start\` runs a private one`;
+    return `cannot reach Redis at ${redisWhere(redisUrl)} (${why}): start that Redis, or unset REDIS_URL and \`npm start\` runs a private one`;
   }
   // Every problem, one a line: the first line alone said only that something was wrong.
   if (error instanceof ConfigError || error instanceof PortalConfigError) return error.message;

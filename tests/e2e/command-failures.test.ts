@@ -99,17 +99,19 @@ describe('npm run demo', () => {
 });
 
 describe('npm start', () => {
-  it('with a REDIS_URL nothing answers: names it and says to start it or unset REDIS_URL', async () => {
+  it('with a REDIS_URL nothing answers: names where it points, never its password, and says to start it or unset REDIS_URL', async () => {
     const port = await closedPort();
-    const url = `redis://127.0.0.1:${port}`;
     const outcome = await npmRun(['start'], {
-      REDIS_URL: url,
+      REDIS_URL: `redis://swgw:not-for-the-terminal@127.0.0.1:${port}`,
       GW_REDIS_STARTUP_TIMEOUT_MS: '1000',
     });
     expectOneClearLine(
       outcome,
-      new RegExp(`^cannot reach Redis at ${url} \\(.*\\): start that Redis, or unset REDIS_URL`),
+      new RegExp(
+        `^cannot reach Redis at 127\\.0\\.0\\.1:${port} \\(.*\\): start that Redis, or unset REDIS_URL`,
+      ),
     );
+    expect(outcome.stderr).not.toContain('not-for-the-terminal');
   });
 });
 
