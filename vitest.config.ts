@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { testFilesReaching } from './tests/support/module-reach.ts';
 
-// Three groups, one after the other (README.md, below the quick start).
+// Three groups of files, in one queue that two workers take from (README.md, below the quick start).
+// They ran one group after the other until 2026-12-05: each group's end waited for its slowest
+// file with one worker idle; now a worker that finds its group's files all taken starts the next
+// group's. Vitest orders the queue by group name (e2e-browser, isolated, unit-integration) and,
+// within a group, larger files first, so the long end-to-end files start first and the short unit
+// files fill the end. Groups that run at once must agree on maxWorkers (vitest refuses otherwise).
 //
 // Unit and integration files run two at a time whatever the core count: vitest's default is one
 // fewer than the cores, so one on a 2-core machine, while most of these files wait on Redis, a
@@ -19,7 +24,7 @@ import { testFilesReaching } from './tests/support/module-reach.ts';
 // cluster could wait for ever (shared/closable-cluster.ts), one run in three of those tests even
 // alone — but they have not been tried in the shared processes since, so they stay apart.
 //
-// The end-to-end and browser files then run two at a time: each drives a whole system (gateway,
+// The end-to-end and browser files run two at a time too: each drives a whole system (gateway,
 // workers, sandboxes, a browser) and spends most of its time waiting on it, one at a time used one
 // core of two. They share their modules within each worker process too: most start a gateway in
 // the test process, and importing it anew took 2 to 5 s a file (89 s of the group's 645 s of file
@@ -63,7 +68,6 @@ export default defineConfig({
           exclude: ISOLATED,
           isolate: false,
           maxWorkers: 2,
-          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -72,7 +76,6 @@ export default defineConfig({
           name: 'isolated',
           include: [...ISOLATED, ...E2E_ISOLATED],
           maxWorkers: 2,
-          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -83,7 +86,6 @@ export default defineConfig({
           exclude: E2E_ISOLATED,
           isolate: false,
           maxWorkers: 2,
-          sequence: { groupOrder: 2 },
         },
       },
     ],
