@@ -93,6 +93,12 @@ export const DATA_KEY_ROUTES = [
               description:
                 "Case results sealed in status callbacks' jobs (waiting, retrying or failed for good), by key id.",
             },
+            clearCallbackResults: {
+              type: 'integer',
+              minimum: 0,
+              description:
+                'Status callback jobs queued by a gateway of the previous version, the result in clear (failed for good before the upgrade, until replayed).',
+            },
             nextCursor: CURSOR,
           },
           required: [
@@ -107,6 +113,7 @@ export const DATA_KEY_ROUTES = [
             'failureReasons',
             'clearFailureReasons',
             'callbackResults',
+            'clearCallbackResults',
             'nextCursor',
           ],
         }),
@@ -128,7 +135,7 @@ export const DATA_KEY_ROUTES = [
       operationId: 'resealDataKeys',
       tags: ['admin'],
       summary:
-        'Re-seal under the current data key the records of the next page sealed under another, or a result or failure reason in clear (operators with data-keys; audited)',
+        "Re-seal under the current data key the records of the next page sealed under another, or a result or failure reason in clear (a case's or a status callback job's) (operators with data-keys; audited)",
       description:
         'Each case is replaced by a compare-and-set: a record written meanwhile is read again, ' +
         'never overwritten. A record that does not open here is listed in `unreadable` and left ' +
@@ -160,6 +167,12 @@ export const DATA_KEY_ROUTES = [
             },
             sealedClearResults: { type: 'integer', minimum: 0 },
             sealedClearFailureReasons: { type: 'integer', minimum: 0 },
+            sealedClearCallbackResults: {
+              type: 'integer',
+              minimum: 0,
+              description:
+                "Results in clear in status callbacks' jobs of the previous version, sealed.",
+            },
             unreadable: {
               type: 'array',
               items: {
@@ -205,6 +218,7 @@ export const DATA_KEY_ROUTES = [
             'resealed',
             'sealedClearResults',
             'sealedClearFailureReasons',
+            'sealedClearCallbackResults',
             'unreadable',
             'changed',
             'nextCursor',

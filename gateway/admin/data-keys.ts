@@ -103,6 +103,7 @@ export function censusSummary(page: Omit<CensusPage, 'next'>): string {
     `comments ${countsByKey(page.comments)}`,
     `notes ${countsByKey(page.notes)}`,
     `callback results ${countsByKey(page.callbackResults)}`,
+    `${page.clearCallbackResults} clear callback results`,
   ].join(', ');
 }
 
@@ -135,7 +136,7 @@ export function resealSummary(page: Omit<ResealPage, 'next'>): string {
   return [
     `under ${page.currentKeyId}: ${page.cases} cases`,
     `${page.resealed.envelopes} envelopes, ${page.resealed.results} results, ${page.resealed.failureReasons} failure reasons, ${page.resealed.comments} comments, ${page.resealed.notes} notes and ${page.resealed.callbackResults} callback results re-sealed`,
-    `${page.sealedClearResults} clear results and ${page.sealedClearFailureReasons} clear failure reasons sealed`,
+    `${page.sealedClearResults} clear results, ${page.sealedClearFailureReasons} clear failure reasons and ${page.sealedClearCallbackResults} clear callback results sealed`,
     `${page.unreadable.length} unreadable${unreadable.length ? ` (${unreadable.join('; ')})` : ''}`,
     `${page.changed.length} changed meanwhile`,
   ].join(', ');
@@ -167,6 +168,7 @@ export function emptyCensus(): CensusSum {
     failureReasons: {},
     clearFailureReasons: 0,
     callbackResults: {},
+    clearCallbackResults: 0,
   };
 }
 
@@ -184,6 +186,7 @@ export function emptyReseal(): ResealSum {
     },
     sealedClearResults: 0,
     sealedClearFailureReasons: 0,
+    sealedClearCallbackResults: 0,
     unreadable: [],
     changed: [],
   };
@@ -210,6 +213,7 @@ export function addCensusPage(sum: CensusSum, page: CensusSum): void {
   addCounts(sum.failureReasons, page.failureReasons);
   sum.clearFailureReasons += page.clearFailureReasons ?? 0;
   addCounts(sum.callbackResults, page.callbackResults);
+  sum.clearCallbackResults += page.clearCallbackResults ?? 0;
 }
 
 /** Adds one re-seal page to the sum (in place). */
@@ -224,6 +228,7 @@ export function addResealPage(sum: ResealSum, page: ResealSum): void {
   sum.resealed.callbackResults += page.resealed.callbackResults ?? 0;
   sum.sealedClearResults += page.sealedClearResults;
   sum.sealedClearFailureReasons += page.sealedClearFailureReasons ?? 0;
+  sum.sealedClearCallbackResults += page.sealedClearCallbackResults ?? 0;
   sum.unreadable.push(...page.unreadable);
   sum.changed.push(...page.changed);
 }

@@ -20,7 +20,8 @@
 // job holds its case's result sealed (callbacks/callback-result.ts) for as long as the job is kept,
 // 7 days when it failed for good: the job's hash, in the callbacks queue's keys, is walked with
 // the others, and its `data` re-sealed through reseal-field.lua, so a key still needed to post a
-// failed callback again is counted as needed.)
+// failed callback again is counted as needed. A job the previous version queued holds the result
+// in clear as `result`: counted apart, and sealed in place through the same script.)
 import { Cluster, type Redis } from 'ioredis';
 import type { DataKeyRing } from '../personal-data/data-keys.ts';
 import {
@@ -34,7 +35,7 @@ import { runScript } from '../shared/lua-script.ts';
 import { sendToNode } from '../shared/command-timeout.ts';
 import { commandTimeoutOf, type RedisClient } from '../shared/redis.ts';
 import { CALLBACK_QUEUE, type RedisKeys } from '../shared/redis-keys.ts';
-import { resealCallbackResult } from '../callbacks/callback-result.ts';
+import { resealCallbackResult, sealCallbackResult } from '../callbacks/callback-result.ts';
 import { CASE_SCRIPTS } from './case-scripts.ts';
 import {
   CorruptCaseError,
@@ -79,6 +80,8 @@ export interface CensusPage {
   clearFailureReasons: number;
   /** Case results sealed in status callbacks' jobs (queued, retrying or failed for good). */
   callbackResults: Record<string, number>;
+  /** Callback jobs a gateway of the previous version queued, the result in clear in their data. */
+  clearCallbackResults: number;
   next: WalkPosition | null;
 }
 
@@ -119,6 +122,8 @@ export interface ResealPage {
   sealedClearResults: number;
   /** Failure reasons stored in clear, sealed. */
   sealedClearFailureReasons: number;
+  /** Results in clear in callback jobs of the previous version, sealed. */
+  sealedClearCallbackResults: number;
   /** Left as they are: not opened here. */
   unreadable: UnreadableRecord[];
   /** Cases (or rectifications) whose records kept changing under the re-seal: run it again. */
@@ -162,11 +167,15 @@ interface CallbackJobAt {
   id: string;
 }
 
-/** What a callback job's `data` holds of the sealed result's context. */
-interface SealedCallbackData {
-  caseId: string;
-  sequence: number;
-  sealedResult: string;
+/**
+ * A callback job's `data` as read, with its result's context, and its sealed result — or none: a
+ * job the previous version queued holds it in clear as `result` (its first run seals it, but one
+ * failed for good before the upgrade keeps it in clear until replayed or its 7 days pass).
+ */
+interface StoredCallback {
+  raw: string;
+  data: { caseId: string; sequence: number } & Record<string, unknown>;
+  sealedResult?: string;
 }
 
 /** A history list that may hold sealed notes, and whose it is (the notes' context). */
@@ -236,6 +245,7 @@ export class SealedRecords {
       failureReasons: {},
       clearFailureReasons: 0,
       callbackResults: {},
+      clearCallbackResults: 0,
       next,
     };
     const count = (into: Record<string, number>, id: string | undefined) => {
@@ -258,7 +268,8 @@ export class SealedRecords {
       for (const { entry } of history) count(page.notes, base64KeyId(entry.sealedNote));
     }
     for (const c of callbackData) {
-      if (c) count(page.callbackResults, base64KeyId(c.data.sealedResult));
+      if (c?.sealedResult !== undefined) count(page.callbackResults, base64KeyId(c.sealedResult));
+      else if (c) page.clearCallbackResults += 1;
     }
     return page;
   }
@@ -279,6 +290,7 @@ export class SealedRecords {
       },
       sealedClearResults: 0,
       sealedClearFailureReasons: 0,
+      sealedClearCallbackResults: 0,
       unreadable: [],
       changed: [],
       next,
@@ -290,13 +302,16 @@ export class SealedRecords {
     return page;
   }
 
-  /** A callback job's `data` as stored, when it holds a sealed result (an event's holds none). */
-  async #readCallback(
-    at: CallbackJobAt,
-  ): Promise<{ raw: string; data: SealedCallbackData & Record<string, unknown> } | undefined> {
+  /**
+   * A callback job's `data` as stored, when it holds a result, sealed or in clear (an event's
+   * holds none).
+   */
+  async #readCallback(at: CallbackJobAt): Promise<StoredCallback | undefined> {
     const raw = await this.#redis.hget(at.key, 'data');
-    // Cheap before a parse: event callbacks and results of the previous version hold none.
-    if (raw === null || !raw.includes('"sealedResult"')) return undefined;
+    // Cheap before a parse: event callbacks hold neither.
+    if (raw === null || !(raw.includes('"sealedResult"') || raw.includes('"result"'))) {
+      return undefined;
+    }
     let data: Record<string, unknown>;
     try {
       data = JSON.parse(raw) as Record<string, unknown>;
@@ -304,24 +319,48 @@ export class SealedRecords {
       return undefined; // not a job the callback queue wrote: nothing sealed to count or re-seal
     }
     const { caseId, sequence, sealedResult } = data;
-    if (
-      typeof caseId !== 'string' ||
-      typeof sequence !== 'number' ||
-      typeof sealedResult !== 'string'
-    )
-      return undefined;
-    return { raw, data: { ...data, caseId, sequence, sealedResult } };
+    if (typeof caseId !== 'string' || typeof sequence !== 'number') return undefined;
+    if (typeof sealedResult === 'string') {
+      return { raw, data: { ...data, caseId, sequence }, sealedResult };
+    }
+    // As the worker reads it (callback-worker.ts): a sealed result wins, an event's `body` holds
+    // none of its own, and a status job's clear result is its `result`.
+    if (sealedResult !== undefined || 'body' in data || !('result' in data)) return undefined;
+    return { raw, data: { ...data, caseId, sequence } };
   }
 
-  /** Re-seals one callback job's result not under the current key (reseal-field.lua on `data`). */
+  /**
+   * Re-seals one callback job's result not under the current key, or seals one in clear, its
+   * `result` removed (reseal-field.lua on `data`).
+   */
   async #resealCallback(at: CallbackJobAt, page: ResealPage): Promise<void> {
     for (let attempt = 1; attempt <= RESEAL_ATTEMPTS; attempt++) {
       const stored = await this.#readCallback(at);
-      const keyId = stored && base64KeyId(stored.data.sealedResult);
-      if (!stored || keyId === this.#ring.current.id) return;
+      if (!stored) return;
+      if (stored.sealedResult === undefined) {
+        const { result, ...rest } = stored.data;
+        const sealedResult = sealCallbackResult(this.#sealer, stored.data, result);
+        const verdict = await runScript(
+          this.#redis,
+          CASE_SCRIPTS.resealField,
+          [at.key],
+          ['data', stored.raw, JSON.stringify({ ...rest, sealedResult })],
+        );
+        if (verdict === 'ok') {
+          page.sealedClearCallbackResults += 1;
+          return;
+        }
+        continue;
+      }
+      const { data } = stored;
+      const keyId = base64KeyId(stored.sealedResult);
+      if (keyId === this.#ring.current.id) return;
       let sealedResult: string;
       try {
-        sealedResult = resealCallbackResult(this.#sealer, stored.data);
+        sealedResult = resealCallbackResult(this.#sealer, {
+          ...data,
+          sealedResult: stored.sealedResult,
+        });
       } catch (error) {
         if (!(error instanceof SealedDataError)) throw error;
         page.unreadable.push({
@@ -336,7 +375,7 @@ export class SealedRecords {
         this.#redis,
         CASE_SCRIPTS.resealField,
         [at.key],
-        ['data', stored.raw, JSON.stringify({ ...stored.data, sealedResult })],
+        ['data', stored.raw, JSON.stringify({ ...data, sealedResult })],
       );
       if (verdict === 'ok') {
         page.resealed.callbackResults += 1;

@@ -112,6 +112,7 @@ function carriedCensus(body: unknown): CensusSum {
   const failureReasons = p?.failureReasons ?? {};
   const clearFailureReasons = p?.clearFailureReasons ?? 0;
   const callbackResults = p?.callbackResults ?? {};
+  const clearCallbackResults = p?.clearCallbackResults ?? 0;
   if (
     !p ||
     !isCount(p.cases) ||
@@ -122,7 +123,8 @@ function carriedCensus(body: unknown): CensusSum {
     !isCounts(p.notes) ||
     !isCounts(failureReasons) ||
     !isCount(clearFailureReasons) ||
-    !isCounts(callbackResults)
+    !isCounts(callbackResults) ||
+    !isCount(clearCallbackResults)
   )
     throw new ConsoleError(
       400,
@@ -140,6 +142,7 @@ function carriedCensus(body: unknown): CensusSum {
     failureReasons,
     clearFailureReasons,
     callbackResults,
+    clearCallbackResults,
   };
 }
 
@@ -226,6 +229,7 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
               failureReasons: sum.failureReasons,
               clearFailureReasons: sum.clearFailureReasons,
               callbackResults: sum.callbackResults,
+              clearCallbackResults: sum.clearCallbackResults,
             })}"
           />
           <button type="submit" class="primary" id="census-continue">
@@ -243,6 +247,8 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
       <dd id="census-clear-results">${sum.clearResults}</dd>
       <dt>明文失败原因 <span class="en">Failure reasons in clear</span></dt>
       <dd id="census-clear-failure-reasons">${sum.clearFailureReasons}</dd>
+      <dt>明文回调结果 <span class="en">Callback results in clear</span></dt>
+      <dd id="census-clear-callback-results">${sum.clearCallbackResults}</dd>
       <dt>无法解密的记录 <span class="en">Unreadable records</span></dt>
       <dd id="census-unreadable">${unreadable}</dd>
     </dl>
@@ -326,6 +332,8 @@ function resealSection(res: Response, sum: ResealSum, cursor: string | null, lim
       <dd id="reseal-clear-results">${sum.sealedClearResults}</dd>
       <dt>明文失败原因已加密 <span class="en">Clear failure reasons sealed</span></dt>
       <dd id="reseal-clear-failure-reasons">${sum.sealedClearFailureReasons}</dd>
+      <dt>明文回调结果已加密 <span class="en">Clear callback results sealed</span></dt>
+      <dd id="reseal-clear-callback-results">${sum.sealedClearCallbackResults}</dd>
       <dt>期间被修改 <span class="en">Changed meanwhile (run again)</span></dt>
       <dd id="reseal-changed">${sum.changed.length ? sum.changed.join(', ') : '0'}</dd>
       <dt>无法解密 <span class="en">Unreadable, left as they are</span></dt>

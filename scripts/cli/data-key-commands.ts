@@ -53,6 +53,7 @@ function printCensus(sum: CensusSum): void {
   console.log(`delivery failure reasons by key: ${counts(sum.failureReasons)}`);
   console.log(`failure reasons in clear: ${sum.clearFailureReasons}`);
   console.log(`callback results by key: ${counts(sum.callbackResults)}`);
+  console.log(`callback results in clear: ${sum.clearCallbackResults}`);
   printVerdicts(keyVerdicts(sum), {
     variable: 'GW_DATA_KEYS',
     reseal: 'data-keys reseal',
@@ -86,6 +87,7 @@ async function reseal(
           sum.resealed.callbackResults +
           sum.sealedClearResults +
           sum.sealedClearFailureReasons +
+          sum.sealedClearCallbackResults +
           sum.unreadable.length,
       );
       cursor = page.nextCursor ?? undefined;
@@ -98,7 +100,7 @@ async function reseal(
 
 function printReseal(sum: ResealSum): void {
   console.log(
-    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments, ${sum.resealed.notes} history notes, ${sum.resealed.failureReasons} failure reasons, ${sum.resealed.callbackResults} callback results; ${sum.sealedClearResults} results and ${sum.sealedClearFailureReasons} failure reasons stored in clear sealed (${sum.cases} cases seen)`,
+    `re-sealed under ${sum.currentKeyId}: ${sum.resealed.envelopes} envelopes, ${sum.resealed.results} results, ${sum.resealed.comments} comments, ${sum.resealed.notes} history notes, ${sum.resealed.failureReasons} failure reasons, ${sum.resealed.callbackResults} callback results; ${sum.sealedClearResults} results, ${sum.sealedClearFailureReasons} failure reasons and ${sum.sealedClearCallbackResults} callback results stored in clear sealed (${sum.cases} cases seen)`,
   );
   if (sum.unreadable.length > 0) {
     console.log(`left as they are, not opened here: ${sum.unreadable.length}`);
@@ -158,7 +160,7 @@ export function addDataKeyCommands(
   group
     .command('reseal')
     .description(
-      "re-seal under the gateway's current data key every record sealed under another, or a result in clear (needs the data-keys right; audited)",
+      "re-seal under the gateway's current data key every record sealed under another, or a result (a case's or a callback job's) in clear (needs the data-keys right; audited)",
     )
     .option('--limit <n>', 'keys each request asks SCAN for, 1–1000', limitOption)
     .option('--json', 'print JSON')
@@ -176,7 +178,8 @@ export function addDataKeyCommands(
         notCurrent(before.failureReasons) +
         notCurrent(before.callbackResults) +
         before.clearResults +
-        before.clearFailureReasons;
+        before.clearFailureReasons +
+        before.clearCallbackResults;
       const sum = await reseal(api, options.limit, todo);
       const after = await census(api, options.limit);
       if (options.json) {

@@ -67,6 +67,7 @@ describe('data-keys over the operator API', () => {
     expect(stdout).toContain(`envelopes by key: ${k1} 3`);
     expect(stdout).toContain(`results by key: ${k1} 1`);
     expect(stdout).toContain('results in clear: 1');
+    expect(stdout).toContain('callback results in clear: 0');
     expect(stdout).toContain(`${k1}: still needed: 4 records sealed under it`);
   });
 
@@ -91,7 +92,7 @@ describe('data-keys over the operator API', () => {
     const { code, stdout, stderr } = await run(['data-keys', 'reseal', '--limit', '50']);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain(
-      `re-sealed under ${k2}: 3 envelopes, 1 results, 0 comments, 0 history notes, 0 failure reasons, 0 callback results; 1 results and 0 failure reasons stored in clear sealed`,
+      `re-sealed under ${k2}: 3 envelopes, 1 results, 0 comments, 0 history notes, 0 failure reasons, 0 callback results; 1 results, 0 failure reasons and 0 callback results stored in clear sealed`,
     );
     expect(stdout).toContain(`${k1}: no record sealed under it: can be removed`);
     expect(stdout).toContain(`envelopes by key: ${k2} 3`);

@@ -1,10 +1,11 @@
 // Retiring a data key (gateway/README.md#key-rotation): cases, a delivery failure reason, an
 // evaluation comment, a re-rating comment and history notes (a province's event note, a clerk's, a
 // failed delivery's) and a status callback's job (the decided case's result, sealed in the job to
-// post) sealed under k1, read by a gateway listing `k2,k1` (k2 current). The census
+// post) sealed under k1, and a status callback's job of the previous version (the result in clear
+// in it), read by a gateway listing `k2,k1` (k2 current). The census
 // counts what each key seals, each page audited with its counts; the re-seal moves every envelope,
-// result, failure reason, comment, note and callback result under k2 and seals a result and a failure reason stored
-// in clear, and the cases and the rectification read the same and the cases
+// result, failure reason, comment, note and callback result under k2 and seals a result, a failure
+// reason and a callback job's result stored in clear, and the cases and the rectification read the same and the cases
 // still open for delivery; a case under a key not listed is reported and left untouched; a gateway
 // listing only k2 then reads everything. The re-seal is a compare-and-set per case: a write between
 // its read and its replace wins. Bad cursors and limits are 400 with a pointer, and an operator
@@ -126,6 +127,7 @@ async function census(gw: ApiGateway, limit = 1000) {
     callbackResults: {} as Record<string, number>,
     clearResults: 0,
     clearFailureReasons: 0,
+    clearCallbackResults: 0,
     pages: 0,
   };
   let cursor: string | null | undefined;
@@ -141,6 +143,7 @@ async function census(gw: ApiGateway, limit = 1000) {
     sum.cases += res.body.cases;
     sum.clearResults += res.body.clearResults;
     sum.clearFailureReasons += res.body.clearFailureReasons;
+    sum.clearCallbackResults += res.body.clearCallbackResults;
     for (const [into, from] of [
       [sum.envelopes, res.body.envelopes],
       [sum.results, res.body.results],
@@ -191,6 +194,7 @@ async function reseal(gw: ApiGateway, limit = 1000) {
     callbackResults: pages.reduce((n, p) => n + p.resealed.callbackResults, 0),
     sealedClearResults: pages.reduce((n, p) => n + p.sealedClearResults, 0),
     sealedClearFailureReasons: pages.reduce((n, p) => n + p.sealedClearFailureReasons, 0),
+    sealedClearCallbackResults: pages.reduce((n, p) => n + p.sealedClearCallbackResults, 0),
     unreadable: pages.flatMap((p) => p.unreadable),
     changed: pages.flatMap((p) => p.changed),
   };
@@ -214,6 +218,7 @@ let clearFailed: string; // a dead letter whose failure reason is stored in clea
 let rectificationId: string;
 let rectificationView: unknown;
 let callbackJob: string; // the decided case's status callback: its job hash, the result sealed in it
+let clearCallbackJob: string; // the legacy case's, queued by the previous version: the result in clear
 const paid = paidResult();
 const NOTE = '申请人张三 身份证 510104199001011234，电话 13800138000';
 const accountNo = (paid.account as { accountNo: string }).accountNo;
@@ -264,6 +269,18 @@ beforeAll(async () => {
   legacy = await submit(old);
   // What a gateway before sealed results wrote for a decided event: the JSON, in `result`.
   await redis.hset(keys.case(legacy), 'status', 'DECIDED', 'result', JSON.stringify(paid));
+  // And its status callback as a gateway of the previous version queued it: the result in clear.
+  await old.services.callbacks.enqueue({
+    caseId: legacy,
+    clientId: 'portal-sc',
+    url: 'https://portal-sc.example/callbacks',
+    status: 'DECIDED',
+    sequence: 2,
+    at: new Date().toISOString(),
+    result: paid,
+  });
+  clearCallbackJob = `${keys.queuePrefix(CALLBACK_QUEUE)}:${CALLBACK_QUEUE}:status-${legacy}-2`;
+  expect(await redis.hget(clearCallbackJob, 'data')).toContain(accountNo);
   failed = await submit(old);
   await failDelivery(old, failed, FAILURE);
   clearFailed = await submit(old);
@@ -292,7 +309,7 @@ afterAll(async () => {
 });
 
 describe('a data key retired by census and re-seal', () => {
-  it('counts by key id what envelopes, results, failure reasons, comments, history notes and callback jobs’ results are sealed under, clear results and failure reasons apart, over pages', async () => {
+  it('counts by key id what envelopes, results, failure reasons, comments, history notes and callback jobs’ results are sealed under, the ones in clear apart, over pages', async () => {
     const before = await census(rotated);
     expect(before.envelopes).toEqual({ [idOf(K1)]: 8, [idOf(LOST)]: 1 });
     expect(before.results).toEqual({ [idOf(K1)]: 2 });
@@ -305,6 +322,8 @@ describe('a data key retired by census and re-seal', () => {
     expect(before.comments).toEqual({ [idOf(K1)]: 2 });
     // A key still needed to post a queued or failed callback is counted as needed.
     expect(before.callbackResults).toEqual({ [idOf(K1)]: 1 });
+    // The previous version's job, its result in clear, apart.
+    expect(before.clearCallbackResults).toBe(1);
     expect(before.cases).toBe(9);
     // A small page walks the same cases in more requests.
     const paged = await census(rotated, 2);
@@ -313,6 +332,7 @@ describe('a data key retired by census and re-seal', () => {
     expect(paged.notes).toEqual(before.notes);
     expect(paged.failureReasons).toEqual(before.failureReasons);
     expect(paged.callbackResults).toEqual(before.callbackResults);
+    expect(paged.clearCallbackResults).toBe(1);
   });
 
   it('audits each census page under the operator with its counts by key id and no content, on a chain that still verifies', async () => {
@@ -338,8 +358,12 @@ describe('a data key retired by census and re-seal', () => {
     expect(await rotated.services.audit.verify()).toMatchObject({ ok: true });
   });
 
-  it('re-seals every envelope, result, failure reason, comment, history note and callback result under the current key and seals the clear result and failure reason', async () => {
+  it('re-seals every envelope, result, failure reason, comment, history note and callback result under the current key and seals the clear result, failure reason and callback job’s result', async () => {
     const before = await callbackData(callbackJob);
+    const clearBefore = JSON.parse((await redis.hget(clearCallbackJob, 'data'))!) as Record<
+      string,
+      unknown
+    >;
     const done = await reseal(rotated);
     expect(done.envelopes).toBe(8);
     expect(done.results).toBe(2);
@@ -353,6 +377,19 @@ describe('a data key retired by census and re-seal', () => {
     expect(sealedKeyId(Buffer.from(job.sealedResult, 'base64'))).toBe(idOf(K2));
     expect(openCallbackResult(sealerOf(K2), job)).toEqual({ result: paid });
     expect({ ...job, sealedResult: '' }).toEqual({ ...before, sealedResult: '' });
+    // The previous version's job: its result sealed under k2 in place of the clear one, the rest
+    // of its data as it was.
+    expect(done.sealedClearCallbackResults).toBe(1);
+    const sealedJob = await callbackData(clearCallbackJob);
+    expect(sealedJob).not.toHaveProperty('result');
+    expect(sealedKeyId(Buffer.from(sealedJob.sealedResult, 'base64'))).toBe(idOf(K2));
+    expect(openCallbackResult(sealerOf(K2), sealedJob)).toEqual({ result: paid });
+    const { result: _clear, ...clearRest } = clearBefore;
+    expect({ ...sealedJob, sealedResult: undefined }).toEqual({
+      ...clearRest,
+      sealedResult: undefined,
+    });
+    expect(await redis.hget(clearCallbackJob, 'data')).not.toContain(accountNo);
     expect(await noteKeyIds(keys.history(decided))).toEqual([idOf(K2)]);
     expect(await noteKeyIds(keys.history(failed))).toEqual([idOf(K2)]);
     expect(await failureReasonKeyId(failed)).toBe(idOf(K2));
@@ -386,7 +423,8 @@ describe('a data key retired by census and re-seal', () => {
     expect(after.clearFailureReasons).toBe(0);
     expect(after.comments).toEqual({ [idOf(K2)]: 2 });
     expect(after.notes).toEqual({ [idOf(K2)]: 5, [idOf(LOST)]: 1 });
-    expect(after.callbackResults).toEqual({ [idOf(K2)]: 1 });
+    expect(after.callbackResults).toEqual({ [idOf(K2)]: 2 });
+    expect(after.clearCallbackResults).toBe(0);
   });
 
   it('reports a case under a key not listed and leaves its bytes as they were', async () => {
@@ -406,7 +444,8 @@ describe('a data key retired by census and re-seal', () => {
       again.callbackResults,
       again.sealedClearResults,
       again.sealedClearFailureReasons,
-    ]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+      again.sealedClearCallbackResults,
+    ]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('leaves the cases and dead-letter reasons reading the same, masked and unmasked, and opening for delivery', async () => {
@@ -450,7 +489,7 @@ describe('a data key retired by census and re-seal', () => {
     expect(first).toMatchObject({ actor: 'operator-dev', target: 'data-keys', outcome: 'ok' });
     const reasons = entries.map((e) => e.reason ?? '').join('\n');
     expect(reasons).toContain(
-      '8 envelopes, 2 results, 1 failure reasons, 2 comments, 5 notes and 1 callback results re-sealed, 1 clear results and 1 clear failure reasons sealed',
+      '8 envelopes, 2 results, 1 failure reasons, 2 comments, 5 notes and 1 callback results re-sealed, 1 clear results, 1 clear failure reasons and 1 clear callback results sealed',
     );
     expect(reasons).toContain(`${lost} envelope unknown-key ${idOf(LOST)}`);
     expect(reasons).not.toContain(accountNo);
