@@ -187,15 +187,17 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
         : html`<span class="badge ${tone}" data-verdict="${verdict}"
             >${zh} <span class="en">${en}</span></span
           >`;
+    // The verdict beside its key, before the counts: at 1280 px the seven counts already scroll
+    // inside the table, and a verdict in the last column was out of sight.
     return html`<tr data-key="${keyId}" data-records="${records}">
       <td><code>${keyId === UNRECOGNISED ? '(无法识别 unrecognised)' : keyId}</code></td>
+      <td>${badge}</td>
       <td class="num" data-count="envelopes">${countsCell(sum.envelopes, keyId)}</td>
       <td class="num" data-count="results">${countsCell(sum.results, keyId)}</td>
       <td class="num" data-count="comments">${countsCell(sum.comments, keyId)}</td>
       <td class="num" data-count="notes">${countsCell(sum.notes, keyId)}</td>
       <td class="num" data-count="failure-reasons">${countsCell(sum.failureReasons, keyId)}</td>
       <td class="num" data-count="callback-results">${countsCell(sum.callbackResults, keyId)}</td>
-      <td>${badge}</td>
     </tr>`;
   });
   const unreadable = verdicts
@@ -257,13 +259,13 @@ function censusSection(res: Response, sum: CensusSum, cursor: string | null, lim
         <thead>
           <tr>
             <th>密钥 <span class="en">Key</span></th>
+            <th>结论 <span class="en">Verdict</span></th>
             <th class="num">申请材料 <span class="en">Envelopes</span></th>
             <th class="num">办理结果 <span class="en">Results</span></th>
             <th class="num">评价意见 <span class="en">Comments</span></th>
             <th class="num">记录备注 <span class="en">History notes</span></th>
             <th class="num">失败原因 <span class="en">Failure reasons</span></th>
             <th class="num">回调结果 <span class="en">Callback results</span></th>
-            <th>结论 <span class="en">Verdict</span></th>
           </tr>
         </thead>
         <tbody>

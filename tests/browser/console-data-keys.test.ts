@@ -3,6 +3,7 @@
 // Chromium signs operator-dev in to a gateway listing `k2,k1`, opens the page from the nav, runs
 // the census (k1 still needed, two envelopes), runs the re-seal (two envelopes re-sealed under
 // k2) and the census again (k1 removable); the census fits a phone's width. Screenshots: tests/browser/screenshots/data-keys-*.png.
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataKeys } from '../../gateway/personal-data/data-keys.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
@@ -51,6 +52,15 @@ afterAll(async () => {
   await gw?.close();
 });
 
+/** Whether a key's verdict shows inside the census table's box, without scrolling the table. */
+async function verdictInSight(page: Page, keyId: string): Promise<boolean> {
+  const wrap = await page.locator('#census-keys').locator('xpath=..').boundingBox();
+  const badge = await page
+    .locator(`#census-keys tr[data-key="${keyId}"] [data-verdict]`)
+    .boundingBox();
+  return !!wrap && !!badge && badge.x >= wrap.x && badge.x + badge.width <= wrap.x + wrap.width;
+}
+
 describe('the data keys page in a browser', () => {
   it('signs operator-dev in, runs the census (k1 needed, 2 envelopes), re-seals 2 envelopes under k2, and the census then shows k1 removable', async () => {
     const { page } = browser;
@@ -70,6 +80,8 @@ describe('the data keys page in a browser', () => {
     const k1Row = page.locator(`#census-keys tr[data-key="${k1}"]`);
     expect(await k1Row.locator('[data-count="envelopes"]').innerText()).toBe('2');
     expect(await k1Row.locator('[data-verdict]').getAttribute('data-verdict')).toBe('needed');
+    expect(await page.locator('#census-clear-callback-results').innerText()).toBe('0');
+    expect(await verdictInSight(page, k1)).toBe(true);
     await browser.shot('data-keys-1-census-k1-needed');
 
     await page.click('#reseal-run');
@@ -86,7 +98,7 @@ describe('the data keys page in a browser', () => {
     await browser.shot('data-keys-3-census-k1-removable');
   });
 
-  it('shows the census at phone width without scrolling sideways', async () => {
+  it("shows the census at phone width without scrolling sideways, each key's verdict in sight", async () => {
     const { page } = browser;
     await page.setViewportSize(PHONE);
     try {
@@ -96,6 +108,7 @@ describe('the data keys page in a browser', () => {
       expect(
         await page.evaluate<number>('document.documentElement.scrollWidth'),
       ).toBeLessThanOrEqual(PHONE.width);
+      expect(await verdictInSight(page, k1)).toBe(true);
       await browser.shot('data-keys-4-phone');
     } finally {
       await page.setViewportSize(DESKTOP);
