@@ -9,13 +9,16 @@ import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import {
   findRedisServer,
   INSTALL_HINT,
   spawnRedisServer,
   type RedisChild,
 } from '../../scripts/private-redis.ts';
+import { nodeCommand as command, pollNodes } from './redis-node.ts';
+
+const poll = <T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>) =>
+  pollNodes('Redis Cluster', what, timeoutMs, check);
 
 export interface RedisClusterHandle {
   /** The gateway's REDIS_URL for this cluster: `redis-cluster://127.0.0.1:<p1>,…`. */
@@ -65,40 +68,6 @@ function nodeArgs(dir: string, port: number): string[] {
     '--appendonly',
     'no',
   ];
-}
-
-async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const why = last instanceof Error ? `: ${last.message}` : '';
-      throw new Error(`Redis Cluster: timed out waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** One command to one node, on a short-lived connection: its raw answer. */
-async function command(port: number, ...args: (string | number)[]): Promise<unknown> {
-  const redis = new Redis(port, '127.0.0.1', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return await redis.call(String(args[0]), ...args.slice(1));
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** One command to one node, its answer as a string. */

@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import {
   findRedisServer,
   INSTALL_HINT,
@@ -16,6 +15,10 @@ import {
   type PrivateRedis,
   type RedisChild,
 } from '../../scripts/private-redis.ts';
+import { nodeCommand as command, pollNodes } from './redis-node.ts';
+
+const poll = <T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>) =>
+  pollNodes('Redis Sentinel', what, timeoutMs, check);
 
 /** The name the Sentinels monitor the master under. */
 export const SENTINEL_MASTER_NAME = 'swgw-master';
@@ -38,40 +41,6 @@ export interface RedisSentinelOptions {
   /** Replicas of the master (default 1; 2 keep one for GW_REDIS_WAIT_REPLICAS after a fail-over). */
   replicas?: number;
   timeoutMs?: number;
-}
-
-/** One command on a short-lived connection: its raw answer. */
-async function command(port: number, ...args: string[]): Promise<unknown> {
-  const redis = new Redis(port, '127.0.0.1', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return await redis.call(args[0]!, ...args.slice(1));
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function poll<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      const why = last instanceof Error ? `: ${last.message}` : '';
-      throw new Error(`Redis Sentinel: timed out waiting for ${what}${why}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** SENTINEL MASTER's answer (a flat list of names and values) as an object. */
