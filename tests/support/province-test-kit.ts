@@ -91,6 +91,7 @@ export async function startEventSink(clientId: string) {
   const events: SinkEvent[] = [];
   let rejected = 0;
   let failNext = 0;
+  let failed = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -118,6 +119,7 @@ export async function startEventSink(clientId: string) {
       }
       if (failNext > 0) {
         failNext -= 1;
+        failed += 1;
         res.writeHead(503).end();
         return;
       }
@@ -142,6 +144,8 @@ export async function startEventSink(clientId: string) {
     failNext: (n: number) => {
       failNext = n;
     },
+    /** How many valid posts were answered 503 by failNext. */
+    failed: () => failed,
     close: async () => {
       server.closeAllConnections();
       server.close();
