@@ -14,8 +14,28 @@ import type { CaseRecord } from './case-record.ts';
 /** Where the typed results come from: the schema registry, or the worker's result schemas. */
 export interface ResultSchemas {
   resultFor(code: string, version?: number): CompiledResult | undefined;
-  /** What a result's rules read besides the result and the submission (today, divisions). */
+  /**
+   * What a result's rules read besides the result and the submission (today, divisions); the
+   * case's submission day is added per case.
+   */
   readonly ruleContext: RuleContext;
+}
+
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * The rules' context for one case: the registry's, with the day the case was submitted on the China
+ * calendar (its createdAt, the gateway's clock), which `not-before-submission` holds a result's
+ * dates to. A record without a readable createdAt bounds nothing (as event-time.ts).
+ */
+function caseContext(context: RuleContext, createdAt: string): RuleContext {
+  const submitted = Date.parse(createdAt);
+  if (!Number.isFinite(submitted)) return context;
+  // Not chinaDate(): its one-day cache serves today's many calls, which a past day would evict.
+  return {
+    ...context,
+    submittedOn: new Date(submitted + CHINA_OFFSET_MS).toISOString().slice(0, 10),
+  };
 }
 
 /**
@@ -24,7 +44,7 @@ export interface ResultSchemas {
  */
 export async function eventResultProblems(
   results: ResultSchemas,
-  record: Pick<CaseRecord, 'itemCode' | 'itemVersion'>,
+  record: Pick<CaseRecord, 'itemCode' | 'itemVersion' | 'createdAt'>,
   event: CaseEvent,
   openSubmission: () => Promise<SubmissionEnvelope>,
 ): Promise<FieldProblem[]> {
@@ -41,6 +61,6 @@ export async function eventResultProblems(
     compiled,
     event.result,
     submission as Readonly<Record<string, unknown>> | undefined,
-    results.ruleContext,
+    caseContext(results.ruleContext, record.createdAt),
   );
 }

@@ -16,19 +16,28 @@ function examples(): Result[] {
   return schema.resultSchema.examples;
 }
 
-/** A payment (电子税票号码, dates, lines, total, certificate number) of validExample('SW-005'). */
-export function paidResult(): Result {
-  return structuredClone(examples().find((r) => r.outcome === 'paid')!);
+/** Today on the China calendar: the day a case submitted now was submitted (UTC+8). */
+const today = () => chinaDate(new Date());
+
+/**
+ * A payment (电子税票号码, dates, lines, total, certificate number) of validExample('SW-005'),
+ * deducted and credited `on` (today in China by default): the result's rules refuse a date before
+ * the case's submission day, and the example's own date is older than a case a test submits now.
+ */
+export function paidResult(on = today()): Result {
+  const paid = structuredClone(examples().find((r) => r.outcome === 'paid')!);
+  return { ...paid, deductedOn: on, creditedOn: on };
 }
 
 /**
  * A failed deduction (余额不足) of the case validExample('SW-005') submits: the example's, under
  * that case's 三方协议号 (the result's rules, schemas/README.md#result-rules, require the case's
- * own; the example names the sandbox agreement that fails, a case the tests do not submit).
+ * own; the example names the sandbox agreement that fails, a case the tests do not submit),
+ * attempted `on` (today in China by default).
  */
-export function failedResult(): Result {
+export function failedResult(on = today()): Result {
   const failed = structuredClone(examples().find((r) => r.outcome === 'failed')!);
-  return { ...failed, agreementNo: paidResult().agreementNo };
+  return { ...failed, agreementNo: paidResult().agreementNo, attemptedOn: on };
 }
 
 /**

@@ -37,6 +37,8 @@ export interface CompiledRule {
   /** The rule's parameter names and each one's label, as check() is given them on every run. */
   readonly names: readonly string[];
   readonly labels: Readonly<Record<string, FieldLabel>>;
+  /** Each parameter's pointers as tokens (`*` kept), in the entry's order; none for a literal. */
+  readonly pointers: Readonly<Record<string, readonly (readonly string[])[]>>;
 }
 
 /** The values of a parameter the rule entry left out (an optional one). */
@@ -146,7 +148,13 @@ function compileParam(
   }
   if (problems.length > 0) return problems;
   const en = list.join(' + ');
-  return { pointers, label: { en, zh: titles.join('、'), ...(personal ? { personal } : {}) } };
+  const label = {
+    en,
+    zh: titles.join('、'),
+    ...(titles.length > 1 ? { titles: Object.freeze(titles) } : {}),
+    ...(personal ? { personal } : {}),
+  };
+  return { pointers, label };
 }
 
 function compileEntry(
@@ -178,8 +186,14 @@ function compileEntry(
   if (problems.length > 0) return problems;
   const names = Object.keys(rule.params);
   const labels: Record<string, FieldLabel> = {};
-  for (const name of names) labels[name] = params[name]?.label ?? { en: name, zh: name };
-  return { rule, params, names, labels };
+  const pointers: Record<string, readonly (readonly string[])[]> = {};
+  for (const name of names) {
+    labels[name] = params[name]?.label ?? { en: name, zh: name };
+    pointers[name] = params[name]?.pointers.map((p) => p.tokens) ?? [];
+  }
+  const related = rule.checkPointers?.(pointers) ?? [];
+  if (related.length > 0) return related.map((problem) => `${at}/${problem}`);
+  return { rule, params, names, labels, pointers };
 }
 
 /** The item's rules, compiled; or every problem of its `crossFieldRules` list. */
@@ -241,14 +255,14 @@ export function runRules(
   context: RuleContext,
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  for (const { rule, params, names, labels } of rules) {
+  for (const { rule, params, names, labels, pointers } of rules) {
     const values: Record<string, readonly Located[]> = {};
     for (const name of names) {
       const param = params[name];
       values[name] =
         param === undefined ? NO_VALUES : (param.literalValues ?? locate(envelope, param.pointers));
     }
-    for (const problem of rule.check(values, context, labels))
+    for (const problem of rule.check(values, context, labels, pointers))
       problems.push({ ...problem, keyword: rule.name });
   }
   return problems;

@@ -51,6 +51,8 @@ export interface FieldLabel {
   readonly zh: string;
   /** The field is personal (x-personal): a message names it but never repeats its value. */
   readonly personal?: boolean;
+  /** Each pointer's Chinese title, in the parameter's order, when it names several (titleOf). */
+  readonly titles?: readonly string[];
 }
 
 /** One value found in the submission, with the pointer where it was found (`*` resolved). */
@@ -84,6 +86,12 @@ export interface RuleContext {
   readonly divisions: DivisionTables;
   /** Today on the China calendar (UTC+8), YYYY-MM-DD. */
   readonly today: () => string;
+  /**
+   * The day the case was submitted on the China calendar (UTC+8), YYYY-MM-DD: given when a case's
+   * result is judged (event-result.ts), from the case's createdAt. Absent while a submission itself
+   * is judged: its day is today.
+   */
+  readonly submittedOn?: string;
 }
 
 /** A refusal: where (a pointer into the request body) and why, in English and Chinese. */
@@ -109,7 +117,14 @@ export interface CrossFieldRule<P extends string = string> {
     values: Readonly<Record<P, readonly Located[]>>,
     context: RuleContext,
     labels: Readonly<Record<P, FieldLabel>>,
+    pointers: Readonly<Record<P, readonly (readonly string[])[]>>,
   ): RuleProblem[];
+  /**
+   * What a rule that relates its parameters' pointers to each other (lines-match.ts: the i-th key
+   * of one list beside the i-th of the other) refuses when the item compiles, besides each
+   * pointer's own checks: `param: why`, each. Given every pointer parameter's pointers, as tokens.
+   */
+  checkPointers?(pointers: Readonly<Record<P, readonly (readonly string[])[]>>): string[];
 }
 
 /** Declares a rule with its parameter names typed (each rule file exports one). */
@@ -138,4 +153,21 @@ export function strings(values: readonly Located[]): readonly Located<string>[] 
       return values.filter((s): s is Located<string> => typeof s.value === 'string');
   }
   return values as readonly Located<string>[];
+}
+
+/**
+ * The Chinese title of the one field a value was found at, for a parameter naming several (a
+ * date among 扣款日期 and 入库日期): the message about /result/creditedOn names 入库日期 only.
+ */
+export function titleOf(
+  label: FieldLabel,
+  pointers: readonly (readonly string[])[],
+  value: Located,
+): string {
+  const i = pointers.findIndex(
+    (p) =>
+      p === value.pattern ||
+      (p.length === value.pattern.length && p.every((t, j) => t === value.pattern[j])),
+  );
+  return label.titles?.[i] ?? label.zh;
 }

@@ -2,7 +2,7 @@
 // is not after today on the China calendar (UTC+8), the day the gateway judges it (the context's
 // today(), the clock the registry was built with, as the `orderedPeriod: "past"` keyword reads it
 // for periods). Dates are YYYY-MM-DD strings (format date), so text order is date order.
-import { defineRule, field, strings } from './cross-field-rule.ts';
+import { defineRule, field, strings, titleOf } from './cross-field-rule.ts';
 
 export const notAfterToday = defineRule({
   name: 'not-after-today',
@@ -11,7 +11,7 @@ export const notAfterToday = defineRule({
   params: {
     date: { kind: 'date', many: true },
   },
-  check(values, context, labels) {
+  check(values, context, labels, pointers) {
     const problems = [];
     const today = context.today();
     for (const date of strings(values.date)) {
@@ -19,7 +19,7 @@ export const notAfterToday = defineRule({
       problems.push({
         path: date.path,
         message: `${date.value} is after today (${today}, China time)`,
-        messageZh: `${labels.date.zh} ${date.value} 晚于今天(${today},北京时间)`,
+        messageZh: `${titleOf(labels.date, pointers.date, date)} ${date.value} 晚于今天(${today},北京时间)`,
       });
     }
     return problems;

@@ -4,7 +4,9 @@ import { amountAtMost } from './amount-at-most.ts';
 import type { CrossFieldRule } from './cross-field-rule.ts';
 import { dateOrder } from './date-order.ts';
 import { equals } from './equals.ts';
+import { linesMatch } from './lines-match.ts';
 import { notAfterToday } from './not-after-today.ts';
+import { notBeforeSubmission } from './not-before-submission.ts';
 import { sumEquals } from './sum-equals.ts';
 import { taxAuthorityInRegion } from './tax-authority-in-region.ts';
 import { taxpayerIsApplicant } from './taxpayer-is-applicant.ts';
@@ -20,6 +22,8 @@ const RULES: readonly CrossFieldRule[] = [
   equals,
   dateOrder,
   notAfterToday,
+  notBeforeSubmission,
+  linesMatch,
   taxpayerIsApplicant,
 ];
 
