@@ -73,6 +73,36 @@ describe('validateItemDraft', () => {
     });
   });
 
+  it('reports the result rules added since a catalogue was seeded (lines-match, not-before-submission) as breaking cross-field-rule-added at /result', () => {
+    // A gateway seeded before them holds SW-005 version 1 without the two rules; its operators
+    // bring them in as a draft of the seed file's schema (schemas/README.md#result-rules).
+    const seeded = read(itemSchemaFile('SW-005', 1));
+    const rules = list(seeded, 'resultSchema', 'crossFieldRules');
+    at(seeded, 'resultSchema').crossFieldRules = rules.filter(
+      (r) => r.rule !== 'lines-match' && r.rule !== 'not-before-submission',
+    );
+    const result = validateItemDraft(nextVersionOf('SW-005'), {
+      ...secondVersion('SW-005'),
+      baseSchema: seeded,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.compatibility?.breaking).toBe(true);
+    expect(result.compatibility?.changes).toEqual([
+      expect.objectContaining({
+        path: '/result',
+        rule: 'cross-field-rule-added',
+        breaking: true,
+        detail: expect.stringMatching(/^rule lines-match /),
+      }),
+      expect.objectContaining({
+        path: '/result',
+        rule: 'cross-field-rule-added',
+        breaking: true,
+        detail: expect.stringMatching(/^rule not-before-submission /),
+      }),
+    ]);
+  });
+
   it('accepts an unchanged next version and reports no change', () => {
     expect(validateItemDraft(nextVersionOf('SW-005'), secondVersion('SW-005'))).toEqual({
       ok: true,
