@@ -136,11 +136,11 @@ export const linesMatch = defineRule({
       const other = candidates.find((t) => sameAmount(line, t)) ?? candidates[0]!;
       pairedBy.set(other, line);
       if (!line.amount || !other.amount || sameAmount(line, other)) continue;
-      const shown = labels.amount.personal || labels.otherAmount.personal;
+      const hideAmounts = labels.amount.personal || labels.otherAmount.personal;
       problems.push({
         path: line.amount.path,
-        message: `must equal ${other.amount.path}${shown ? '' : ` (${other.amount.value})`}, the amount of the line it pairs with`,
-        messageZh: `${labels.amount.zh}${shown ? '' : ` ${line.amount.value}`} 与对应提交行的${labels.otherAmount.zh}${shown ? '' : ` ${other.amount.value}`} 不一致`,
+        message: `must equal ${other.amount.path}${hideAmounts ? '' : ` (${other.amount.value})`}, the amount of the line it pairs with`,
+        messageZh: `${labels.amount.zh}${hideAmounts ? '' : ` ${line.amount.value}`} 与对应提交行的${labels.otherAmount.zh}${hideAmounts ? '' : ` ${other.amount.value}`} 不一致`,
       });
     }
     const list = listOf(pointers.key)!;
