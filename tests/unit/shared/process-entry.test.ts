@@ -5,13 +5,17 @@
 // for, then what it started is stopped, exit 0; a stop that reports something left open, or never
 // ends within GW_SHUTDOWN_TIMEOUT_MS, logs "did not stop cleanly" and exits 1
 // (README.md#operations, Shutdown).
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { ECHO_MS } from '../../../gateway/shared/stop-signals.ts';
 import { startLogChild } from '../../support/log-child-run.ts';
 import { waitFor } from '../../support/redis.ts';
 
-describe('runProcess on SIGTERM', () => {
-  it('during start: lets start finish, then stops what it started and exits 0', async () => {
+// Each test waits on a child of its own (its start, the shutdown deadline, the 2 s echo window)
+// and shares nothing with the others: they run at once rather than one after the other.
+describe.concurrent('runProcess on SIGTERM', () => {
+  it('during start: lets start finish, then stops what it started and exits 0', async ({
+    expect,
+  }) => {
     const child = startLogChild('slow-start', { LOG_FLUSH_MS: '0' });
     await child.ready;
     child.kill('SIGTERM');
@@ -26,7 +30,9 @@ describe('runProcess on SIGTERM', () => {
     expect(child.messages()).toEqual(['log-child starting', 'log-child stopping', 'stopped']);
   });
 
-  it('during a start that gives up on its abort signal: logs that it stopped before it started and exits 0', async () => {
+  it('during a start that gives up on its abort signal: logs that it stopped before it started and exits 0', async ({
+    expect,
+  }) => {
     const child = startLogChild('aborted-start', { LOG_FLUSH_MS: '0' });
     await child.ready;
     child.kill('SIGTERM');
@@ -39,7 +45,9 @@ describe('runProcess on SIGTERM', () => {
     ]);
   });
 
-  it('during a start that then fails for a reason of its own, not its abort: logs a failed start and exits 1', async () => {
+  it('during a start that then fails for a reason of its own, not its abort: logs a failed start and exits 1', async ({
+    expect,
+  }) => {
     const child = startLogChild('fails-after-abort', { LOG_FLUSH_MS: '0' });
     await child.ready;
     child.kill('SIGTERM');
@@ -55,7 +63,9 @@ describe('runProcess on SIGTERM', () => {
     });
   });
 
-  it('after start, with a stop that reports something not closed cleanly: logs it and exits 1', async () => {
+  it('after start, with a stop that reports something not closed cleanly: logs it and exits 1', async ({
+    expect,
+  }) => {
     const child = startLogChild('unclean-stop', {});
     await child.ready;
     child.kill('SIGTERM');
@@ -67,7 +77,9 @@ describe('runProcess on SIGTERM', () => {
     });
   });
 
-  it('after start, with a stop that never ends: logs it at the shutdown deadline and exits 1', async () => {
+  it('after start, with a stop that never ends: logs it at the shutdown deadline and exits 1', async ({
+    expect,
+  }) => {
     const child = startLogChild('hung-stop', { GW_SHUTDOWN_TIMEOUT_MS: '100' });
     await child.ready;
     child.kill('SIGTERM');
@@ -79,7 +91,9 @@ describe('runProcess on SIGTERM', () => {
     ]);
   });
 
-  it('stops cleanly on SIGHUP, its terminal closed: exits 0, not killed by the signal as Node would by default', async () => {
+  it('stops cleanly on SIGHUP, its terminal closed: exits 0, not killed by the signal as Node would by default', async ({
+    expect,
+  }) => {
     const child = startLogChild('serve', { LOG_FLUSH_MS: '0' });
     await child.ready;
     child.kill('SIGHUP');
@@ -88,7 +102,9 @@ describe('runProcess on SIGTERM', () => {
     expect(child.messages()).toEqual(['log-child starting', 'log-child stopping']);
   });
 
-  it('takes a SIGTERM soon after a SIGINT (npm or the cluster primary passing on a terminal Ctrl-C) as the same stop: it is not killed by the second signal', async () => {
+  it('takes a SIGTERM soon after a SIGINT (npm or the cluster primary passing on a terminal Ctrl-C) as the same stop: it is not killed by the second signal', async ({
+    expect,
+  }) => {
     const child = startLogChild('hung-stop', { LOG_FLUSH_MS: '0', GW_SHUTDOWN_TIMEOUT_MS: '100' });
     await child.ready;
     child.kill('SIGINT');
@@ -106,7 +122,9 @@ describe('runProcess on SIGTERM', () => {
     ]);
   });
 
-  it('ends at once, killed, on a signal repeated after the echo window (an operator insisting)', async () => {
+  it('ends at once, killed, on a signal repeated after the echo window (an operator insisting)', async ({
+    expect,
+  }) => {
     const child = startLogChild('hung-stop', {
       LOG_FLUSH_MS: '0',
       GW_SHUTDOWN_TIMEOUT_MS: '60000',
