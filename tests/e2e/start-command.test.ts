@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/redis.ts';
 
 const script = new URL('../../scripts/start.ts', import.meta.url).pathname;
@@ -242,151 +242,160 @@ function startEnv(sandboxDir: string): NodeJS.ProcessEnv {
 }
 
 describe('npm start', () => {
-  it('serves /readyz 200 with a private Redis and the portal where start says (ports 0), fails and restores the yn sandbox by its faults.json, and stops them all cleanly on a terminal Ctrl-C (SIGINT to npm and node)', async () => {
-    const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
-    const started = run(startEnv(sandboxDir), 'npm');
-    try {
-      await startsAndStops(started, sandboxDir);
-    } finally {
-      await started.stopAll();
-    }
-  }, 180_000);
+  // A whole system (gateway, workers, seven sandboxes, the portal, a private Redis) costs seconds of
+  // CPU to start. One started with npm serves two tests, in this order: a second start over its
+  // Redis folder is refused while it runs and leaves it serving; then it serves, fails and restores
+  // a sandbox, and stops on a terminal's Ctrl-C.
+  describe('one system, started with npm', () => {
+    let first: { started: ReturnType<typeof run>; sandboxDir: string; env: NodeJS.ProcessEnv };
+    beforeAll(async () => {
+      const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
+      const env = startEnv(sandboxDir);
+      first = { started: run(env, 'npm'), sandboxDir, env };
+      await startedOn(first.started);
+    }, 120_000);
+    afterAll(() => first?.started.stopAll());
 
-  it('stops everything cleanly when a supervisor sends SIGTERM to the npm process alone (node was left running, orphaned)', async () => {
-    const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
-    const started = run(startEnv(sandboxDir), 'npm');
-    try {
-      const { port, portalPort } = await startedOn(started);
-      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
-      expect(redisUrl).toBeDefined();
-      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      started.child.kill('SIGTERM');
-      await stopsEverything(started, redisUrl!, port, portalPort);
-    } finally {
-      await started.stopAll();
-    }
-  }, 180_000);
-
-  it('stops everything, the private Redis too, when its terminal closes (SIGHUP to the foreground group), leaving no process of it behind', async () => {
-    const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
-    // A terminal of its own: script(1) runs npm start on a pseudo-terminal, as a shell in a
-    // terminal window does; SIGKILL to script closes the terminal's master side, and the kernel
-    // then sends SIGHUP to the foreground process group, as closing the window (or an ssh session
-    // dropping) does. The private redis-server runs in a group of its own, out of the hang-up's
-    // reach: only the start's stop ends it.
-    const [npm, args] = npmStart();
-    const inTerminal = run(startEnv(sandboxDir), 'terminal', [
-      '-qfec',
-      [npm, ...args].map((word) => `'${word}'`).join(' '),
-      '/dev/null',
-    ]);
-    try {
-      const { port, portalPort } = await startedOn(inTerminal);
-      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(inTerminal.output())?.[0];
-      expect(redisUrl).toBeDefined();
-      // npm, its shell and node; redis-server rewrites its environment (its process title), so
-      // it is known by the process id it gives.
-      const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 0 });
-      const redisPid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
-      redis.disconnect();
-      expect(redisPid).toBeDefined();
-      const system = [...processesOf(sandboxDir), redisPid!];
-      expect(system.length).toBeGreaterThanOrEqual(3);
-      inTerminal.child.kill('SIGKILL');
-      await waitFor(() => system.every(ended), {
-        timeoutMs: 30_000,
-        what: 'npm, node and redis-server ended',
-      }).catch((error: unknown) => {
-        throw new Error(`${(error as Error).message}; left: ${survivors(system)}`);
-      });
-      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
-      await expect(fetch(`http://127.0.0.1:${portalPort}/login`)).rejects.toThrow();
-    } finally {
-      await inTerminal.stopAll();
-      for (const pid of processesOf(sandboxDir)) process.kill(Number(pid), 'SIGKILL');
-    }
-  }, 180_000);
-
-  it('with the portal port taken: says which address is in use and what to set, stops the gateway, workers and private Redis it had started, and none of them complains of the others going', async () => {
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const takenPort = (taken.address() as AddressInfo).port;
-    const env = { ...startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'))) };
-    env.PORTAL_PORT = String(takenPort);
-    const started = run(env);
-    try {
-      expect(await started.exit).toBe(1);
-      expect(started.output()).toContain(
-        `start failed: 127.0.0.1:${takenPort} is already in use (another \`npm start\`, or another program, listens there): stop it, or choose free ports with PORT (the gateway) and PORTAL_PORT (the taxpayer portal)`,
-      );
-      expect(started.output()).toContain('"msg":"shutdown: complete"');
-      // Redis going from under them would show as resets and refusals (a worker closed within
-      // milliseconds of its start may still say "Connection is closed": its own close).
-      expect(started.output()).not.toMatch(/ECONNRESET|ECONNREFUSED/);
-      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
-      expect(redisUrl).toBeDefined();
-      const probe = new Redis(redisUrl!, {
-        lazyConnect: true,
-        retryStrategy: () => null,
-        maxRetriesPerRequest: 0,
-      });
-      probe.on('error', () => undefined);
-      await expect(probe.connect()).rejects.toThrow();
-    } finally {
-      await started.stopAll();
-      taken.close();
-    }
-  }, 120_000);
-
-  it('refuses a second start over the same Redis data folder while the first runs, naming the first one’s redis-server, and leaves the first serving', async () => {
-    const env = startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')));
-    const first = run(env);
-    try {
-      const { port } = await startedOn(first);
-      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(first.output())?.[0];
+    it('refuses a second start over the same Redis data folder while the first runs, naming the first one’s redis-server, and leaves the first serving', async () => {
+      const { port } = await startedOn(first.started);
+      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(first.started.output())?.[0];
       const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 0 });
       const redisPid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
       redis.disconnect();
       const second = run({
-        ...env,
+        ...first.env,
         GW_SANDBOX_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')),
       });
       try {
         expect(await second.exit).toBe(1);
         expect(second.output()).toContain(
-          `start failed: a redis-server (process ${redisPid}) still runs over ${env.GW_REDIS_DIR}`,
+          `start failed: a redis-server (process ${redisPid}) still runs over ${first.env.GW_REDIS_DIR}`,
         );
       } finally {
         await second.stopAll();
       }
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    } finally {
-      await first.stopAll();
-    }
-  }, 120_000);
+    }, 120_000);
 
-  it('names every problem of a bad portal setting and exits 1 before starting the gateway', async () => {
-    const env = { ...startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'))) };
-    env.PORTAL_PORT = '99999';
-    env.PORTAL_SESSION_MINUTES = 'soon';
-    const started = run(env);
-    try {
-      expect(await started.exit).toBe(1);
-      expect(started.output()).toContain(
-        'invalid portal configuration:\n  - PORTAL_PORT must be 0–65535',
-      );
-      expect(started.output()).toMatch(/^ {2}- PORTAL_SESSION_MINUTES .+$/m);
-      expect(started.output()).not.toContain('gateway listening');
-    } finally {
-      await started.stopAll();
-    }
+    it('serves /readyz 200 with a private Redis and the portal where start says (ports 0), fails and restores the yn sandbox by its faults.json, and stops them all cleanly on a terminal Ctrl-C (SIGINT to npm and node)', async () => {
+      await startsAndStops(first.started, first.sandboxDir);
+    }, 180_000);
   });
 
-  it('explains what to install when redis-server is missing and REDIS_URL is unset', async () => {
-    const env = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? '/tmp' };
-    const started = run(env);
-    expect(await started.exit).toBe(1);
-    expect(started.output()).toMatch(/apt-get install -y redis-server/);
-    expect(started.output()).toMatch(/REDIS_URL/);
+  // Two systems at a time at most: each stops in its own way, and each waits mostly on its own
+  // start and stop.
+  describe.concurrent('stopped from outside', () => {
+    it('stops everything cleanly when a supervisor sends SIGTERM to the npm process alone (node was left running, orphaned)', async () => {
+      const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
+      const started = run(startEnv(sandboxDir), 'npm');
+      try {
+        const { port, portalPort } = await startedOn(started);
+        const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
+        expect(redisUrl).toBeDefined();
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+        started.child.kill('SIGTERM');
+        await stopsEverything(started, redisUrl!, port, portalPort);
+      } finally {
+        await started.stopAll();
+      }
+    }, 180_000);
+
+    it('stops everything, the private Redis too, when its terminal closes (SIGHUP to the foreground group), leaving no process of it behind', async () => {
+      const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
+      // A terminal of its own: script(1) runs npm start on a pseudo-terminal, as a shell in a
+      // terminal window does; SIGKILL to script closes the terminal's master side, and the kernel
+      // then sends SIGHUP to the foreground process group, as closing the window (or an ssh session
+      // dropping) does. The private redis-server runs in a group of its own, out of the hang-up's
+      // reach: only the start's stop ends it.
+      const [npm, args] = npmStart();
+      const inTerminal = run(startEnv(sandboxDir), 'terminal', [
+        '-qfec',
+        [npm, ...args].map((word) => `'${word}'`).join(' '),
+        '/dev/null',
+      ]);
+      try {
+        const { port, portalPort } = await startedOn(inTerminal);
+        const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(inTerminal.output())?.[0];
+        expect(redisUrl).toBeDefined();
+        // npm, its shell and node; redis-server rewrites its environment (its process title), so
+        // it is known by the process id it gives.
+        const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 0 });
+        const redisPid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
+        redis.disconnect();
+        expect(redisPid).toBeDefined();
+        const system = [...processesOf(sandboxDir), redisPid!];
+        expect(system.length).toBeGreaterThanOrEqual(3);
+        inTerminal.child.kill('SIGKILL');
+        await waitFor(() => system.every(ended), {
+          timeoutMs: 30_000,
+          what: 'npm, node and redis-server ended',
+        }).catch((error: unknown) => {
+          throw new Error(`${(error as Error).message}; left: ${survivors(system)}`);
+        });
+        await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+        await expect(fetch(`http://127.0.0.1:${portalPort}/login`)).rejects.toThrow();
+      } finally {
+        await inTerminal.stopAll();
+        for (const pid of processesOf(sandboxDir)) process.kill(Number(pid), 'SIGKILL');
+      }
+    }, 180_000);
+  });
+
+  describe.concurrent('refused starts', () => {
+    it('with the portal port taken: says which address is in use and what to set, stops the gateway, workers and private Redis it had started, and none of them complains of the others going', async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      const takenPort = (taken.address() as AddressInfo).port;
+      const env = { ...startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'))) };
+      env.PORTAL_PORT = String(takenPort);
+      const started = run(env);
+      try {
+        expect(await started.exit).toBe(1);
+        expect(started.output()).toContain(
+          `start failed: 127.0.0.1:${takenPort} is already in use (another \`npm start\`, or another program, listens there): stop it, or choose free ports with PORT (the gateway) and PORTAL_PORT (the taxpayer portal)`,
+        );
+        expect(started.output()).toContain('"msg":"shutdown: complete"');
+        // Redis going from under them would show as resets and refusals (a worker closed within
+        // milliseconds of its start may still say "Connection is closed": its own close).
+        expect(started.output()).not.toMatch(/ECONNRESET|ECONNREFUSED/);
+        const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(started.output())?.[0];
+        expect(redisUrl).toBeDefined();
+        const probe = new Redis(redisUrl!, {
+          lazyConnect: true,
+          retryStrategy: () => null,
+          maxRetriesPerRequest: 0,
+        });
+        probe.on('error', () => undefined);
+        await expect(probe.connect()).rejects.toThrow();
+      } finally {
+        await started.stopAll();
+        taken.close();
+      }
+    }, 120_000);
+
+    it('names every problem of a bad portal setting and exits 1 before starting the gateway', async () => {
+      const env = { ...startEnv(mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'))) };
+      env.PORTAL_PORT = '99999';
+      env.PORTAL_SESSION_MINUTES = 'soon';
+      const started = run(env);
+      try {
+        expect(await started.exit).toBe(1);
+        expect(started.output()).toContain(
+          'invalid portal configuration:\n  - PORTAL_PORT must be 0–65535',
+        );
+        expect(started.output()).toMatch(/^ {2}- PORTAL_SESSION_MINUTES .+$/m);
+        expect(started.output()).not.toContain('gateway listening');
+      } finally {
+        await started.stopAll();
+      }
+    });
+
+    it('explains what to install when redis-server is missing and REDIS_URL is unset', async () => {
+      const env = { PATH: dirname(process.execPath), HOME: process.env.HOME ?? '/tmp' };
+      const started = run(env);
+      expect(await started.exit).toBe(1);
+      expect(started.output()).toMatch(/apt-get install -y redis-server/);
+      expect(started.output()).toMatch(/REDIS_URL/);
+    });
   });
 });
