@@ -7,7 +7,7 @@
 // stop while it waits for a Redis that does not answer — to come up, or, answering no more, in its
 // catalogue read or its queues' check: it gives up the wait and exits 0.
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { freePort } from '../../scripts/private-redis.ts';
@@ -25,8 +25,11 @@ interface Started {
   output: () => string;
 }
 
+// Each test waits for its own children to exit; what a failed test left running is killed once
+// the file's tests are done (the one-process tests run at once, so not after each test: that
+// would kill its neighbours' children).
 const running: Started[] = [];
-afterEach(async () => {
+afterAll(async () => {
   for (const started of running.splice(0)) {
     try {
       process.kill(started.pid, 'SIGKILL');
@@ -72,23 +75,59 @@ function listeningLines(started: Started) {
 
 describe('GW_GATEWAY_PROCESSES=2', () => {
   // Each process compiles the catalogue at start: two of them on a busy 2-core machine take a while.
+  // One pair serves two tests, in this order: the one that kills a process and sees it replaced,
+  // then the one that has both (the replacement among them) serve and stops them with SIGTERM.
+  // A pair of its own for each cost three more node processes, two of them compiling the catalogue.
+  let shared: { port: number; started: Started };
+  beforeAll(async () => {
+    const port = await freePort();
+    const started = startGateway({ PORT: String(port), GW_GATEWAY_PROCESSES: '2' });
+    await waitFor(() => listeningLines(started).length === 1, {
+      timeoutMs: 60_000,
+      what: 'both gateway processes listening',
+    });
+    shared = { port, started };
+  }, 90_000);
+
+  it(
+    'replaces a process killed while serving, and keeps answering meanwhile',
+    { timeout: 150_000 },
+    async () => {
+      const { port, started } = shared;
+      const [victim, survivor] = listeningLines(started)[0]!.pids as number[];
+      process.kill(victim!, 'SIGKILL');
+      await waitFor(
+        () => started.lines().some((l) => l.msg === 'gateway process died: starting another'),
+        {
+          what: 'the supervisor to notice',
+        },
+      );
+      expect(await getOnNewConnection(port, '/healthz')).toBe(200);
+      await waitFor(() => listeningLines(started).length === 2, {
+        timeoutMs: 60_000,
+        what: 'the replacement listening',
+      });
+      const pids = listeningLines(started)[1]!.pids as number[];
+      expect(pids).toContain(survivor);
+      expect(pids).not.toContain(victim);
+      expect(pids).toHaveLength(2);
+    },
+  );
+
   it(
     'serves requests from both processes on one port and stops both cleanly on SIGTERM',
     { timeout: 150_000 },
     async () => {
-      const port = await freePort();
-      const started = startGateway({ PORT: String(port), GW_GATEWAY_PROCESSES: '2' });
-      await waitFor(() => listeningLines(started).length === 1, {
-        timeoutMs: 60_000,
-        what: 'both gateway processes listening',
-      });
-
+      const { port, started } = shared;
+      // The lines from here on: the test before this one made a request of its own.
+      const linesBefore = started.lines().length;
       for (let i = 0; i < 20; i++) expect(await getOnNewConnection(port, '/healthz')).toBe(200);
       // A request's log line is written once its answer is sent: wait for all twenty.
       const servedBy = await waitFor(
         () => {
           const served = started
             .lines()
+            .slice(linesBefore)
             .filter((l) => l.msg === 'request' && l.path === '/healthz')
             .map((l) => l.gatewayProcess);
           return served.length === 20 ? served : undefined;
@@ -136,36 +175,6 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
   );
 
   it(
-    'replaces a process killed while serving, and keeps answering meanwhile',
-    { timeout: 150_000 },
-    async () => {
-      const port = await freePort();
-      const started = startGateway({ PORT: String(port), GW_GATEWAY_PROCESSES: '2' });
-      await waitFor(() => listeningLines(started).length === 1, {
-        timeoutMs: 60_000,
-        what: 'both gateway processes listening',
-      });
-      const [victim, survivor] = listeningLines(started)[0]!.pids as number[];
-      process.kill(victim!, 'SIGKILL');
-      await waitFor(
-        () => started.lines().some((l) => l.msg === 'gateway process died: starting another'),
-        {
-          what: 'the supervisor to notice',
-        },
-      );
-      expect(await getOnNewConnection(port, '/healthz')).toBe(200);
-      await waitFor(() => listeningLines(started).length === 2, {
-        timeoutMs: 60_000,
-        what: 'the replacement listening',
-      });
-      const pids = listeningLines(started)[1]!.pids as number[];
-      expect(pids).toContain(survivor);
-      expect(pids).not.toContain(victim);
-      expect(pids).toHaveLength(2);
-    },
-  );
-
-  it(
     'stops with exit 1 when its processes cannot start, instead of restarting them for ever',
     { timeout: 150_000 },
     async () => {
@@ -182,7 +191,8 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
   );
 });
 
-describe('one gateway process (GW_GATEWAY_PROCESSES=1)', () => {
+// Each test has a child (and a Redis gate) of its own and waits mostly on its start: at once.
+describe.concurrent('one gateway process (GW_GATEWAY_PROCESSES=1)', () => {
   it(
     'on SIGTERM while no Redis listens on its port, gives up the wait at once and exits 0 without starting',
     { timeout: 120_000 },
