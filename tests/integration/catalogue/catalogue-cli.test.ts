@@ -70,12 +70,16 @@ describe('catalogue export and import', { timeout: 60_000 }, () => {
     expect([...written.keys()].sort()).toEqual([...repository.keys()].sort());
     for (const [path, text] of repository) expect(written.get(path), path).toBe(text);
 
-    const again = await run('catalogue', 'export', '--dir', empty);
+    // Three CLI processes at once: none changes the folder or the catalogue when all is well (the
+    // export writes nothing, its 0 says so), and each starts a node of its own, most of its time.
+    const [again, diff, dryRun] = await Promise.all([
+      run('catalogue', 'export', '--dir', empty),
+      run('catalogue', 'diff', '--dir', empty),
+      run('catalogue', 'import', '--dir', empty, '--dry-run'),
+    ]);
     expect(again.stdout).toMatch(/, 0 written/);
-    expect((await run('catalogue', 'diff', '--dir', empty)).stdout).toMatch(/no differences/);
-    expect((await run('catalogue', 'import', '--dir', empty, '--dry-run')).stdout).toMatch(
-      /nothing to import/,
-    );
+    expect(diff.stdout).toMatch(/no differences/);
+    expect(dryRun.stdout).toMatch(/nothing to import/);
   });
 
   it('imports nothing when one schema is broken, naming it and exiting 1', async () => {
@@ -127,10 +131,12 @@ describe('catalogue export and import', { timeout: 60_000 }, () => {
       $id: 'https://swgw.example/schemas/items/GA-002.v2.schema.json',
       description: schema.description,
     });
-    expect((await run('catalogue', 'diff', '--dir', dir)).stdout).toMatch(/no differences/);
-    expect((await run('catalogue', 'show', 'GA-002', '--versions')).stdout).toMatch(
-      /v1 {2}accepted[\s\S]*v2 {2}latest/,
-    );
+    const [diff, shown] = await Promise.all([
+      run('catalogue', 'diff', '--dir', dir),
+      run('catalogue', 'show', 'GA-002', '--versions'),
+    ]);
+    expect(diff.stdout).toMatch(/no differences/);
+    expect(shown.stdout).toMatch(/v1 {2}accepted[\s\S]*v2 {2}latest/);
   });
 
   it('replaces a draft from a file with update, keeping its note, so it validates and submits; another operator is refused; a draft in review is refused', async () => {
@@ -235,10 +241,12 @@ describe('catalogue export and import', { timeout: 60_000 }, () => {
       await stored(`CLI${String(i).padStart(4, '0')}`, base + 1 + i, 'draft');
     const total = await redis.zcard(keys.drafts);
 
-    const all = await run('catalogue', 'drafts');
+    const [all, inReview] = await Promise.all([
+      run('catalogue', 'drafts'),
+      run('catalogue', 'drafts', '--status', 'in-review'),
+    ]);
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout.trim().split('\n')).toHaveLength(total);
-    const inReview = await run('catalogue', 'drafts', '--status', 'in-review');
     expect(inReview.stdout).toMatch(/^0CLIOLDREVIEW {2}in-review/m);
   });
 });
