@@ -466,6 +466,7 @@ function signedRouter(services: Services, routes: Router): Router {
       clockSkewSeconds: config.clockSkewSeconds,
       nonceTtlSeconds: config.nonceTtlSeconds,
       keys,
+      secretMatched: (client, secret) => services.metrics.secretMatched(client, secret),
     }),
     rateLimit(redis, { keys, defaultPerSecond: config.rateLimitPerSecond }),
   );

@@ -12,6 +12,7 @@ import {
   sign,
   STRING_TO_SIGN_LINES,
   stringToSign,
+  type SignatureMethod,
 } from '../client/signing.ts';
 import type { RawBodyRequest } from '../http/json-body.ts';
 import { deferCheck } from './deferred-checks.ts';
@@ -19,13 +20,22 @@ import { GatewayError } from '../shared/errors.ts';
 import { escapeToken } from '../shared/json-pointer.ts';
 import type { RedisKeys } from '../shared/redis-keys.ts';
 import type { Client, ClientRegistry } from './client-registry.ts';
+import { locals } from '../http/request-context.ts';
 
 export interface AuthSettings {
   clockSkewSeconds: number;
   nonceTtlSeconds: number;
   keys: RedisKeys;
   now?: () => number;
+  /**
+   * Told which secret verified a request of a client in rotation (one with a previous secret):
+   * the metric that shows the operator when the old one is no longer used.
+   */
+  secretMatched?: (clientId: string, secret: SecretUsed) => void;
 }
+
+/** Which of a rotating client's secrets signed a request. */
+export type SecretUsed = 'current' | 'previous';
 
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
 // Spelled as the README's header table spells them, for the detail of a request that lacks one
@@ -64,6 +74,22 @@ function signatureFormatProblem(signature: string): string | undefined {
     `X-Gw-Signature must be the HMAC as 64 lowercase hex digits: ${what}. ` +
     'stringToSign holds the string the gateway computed from this request, to compare with yours.'
   );
+}
+
+/** Which of the client's secrets signed the request, or undefined: neither. */
+function signedWith(
+  client: Client,
+  method: SignatureMethod,
+  text: string,
+  signature: string,
+): SecretUsed | undefined {
+  if (signaturesEqual(sign(method, client.secret, text), signature)) return 'current';
+  if (
+    client.previousSecret !== undefined &&
+    signaturesEqual(sign(method, client.previousSecret, text), signature)
+  )
+    return 'previous';
+  return undefined;
 }
 
 export function clientOf(res: { locals: Record<string, unknown> }): Client {
@@ -161,7 +187,10 @@ export function authenticate(
       }
       throw error;
     }
-    if (!signaturesEqual(sign(method, client.secret, text), signature)) {
+    // Each secret is compared in constant time; the previous one is tried only when the current
+    // one fails, so what a timing shows is which of the two matched, never a secret's bytes.
+    const used = signedWith(client, method, text, signature);
+    if (!used) {
       // What the gateway signed, so the developer can find the line that differs from theirs
       // (gateway/README.md#when-the-signature-does-not-match): only what the request itself sent,
       // never the secret or the expected signature, which would sign any request for anyone.
@@ -169,6 +198,15 @@ export function authenticate(
         detail: signatureFormatProblem(signature) ?? MISMATCH_DETAIL,
         extensions: { stringToSign: text },
       });
+    }
+    if (client.previousSecret !== undefined) {
+      settings.secretMatched?.(client.id, used);
+      // Never the secret: which one, so the log shows who still signs with the old one.
+      if (used === 'previous')
+        locals(res).log.info(
+          { clientId: client.id, secretUsed: used },
+          'request signed with the previous secret',
+        );
     }
     // Not awaited here: it shares the handler's first round trip (deferred-checks.ts).
     deferCheck(

@@ -1,7 +1,9 @@
 // Registered API clients (gateway/README.md#authentication-and-signing): portals, province
 // platforms and operators. Development uses config/clients.dev.json; production must name its own
 // file (GW_CLIENTS_FILE) whose secrets come from the environment (secretEnv), and refuses the
-// development file and its secrets.
+// development file and its secrets. A client may name a previous secret (previousSecretEnv) while
+// it rotates: the header contract carries no key id, so the gateway accepts either during the
+// overlap (README.md#rotating-a-clients-secret).
 import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -31,7 +33,13 @@ export interface Client {
   readonly kind: ClientKind;
   readonly province?: string;
   readonly adapter?: string;
+  /** The current secret: requests may be signed with it, and the gateway signs with it. */
   readonly secret: string;
+  /**
+   * The secret being rotated out, accepted on requests beside `secret` until the operator drops
+   * it; never used to sign. Absent: no rotation in progress.
+   */
+  readonly previousSecret?: string;
   readonly signatureMethods: readonly SignatureMethod[];
   readonly ratePerSecond?: number;
   readonly rights: readonly OperatorRight[];
@@ -44,9 +52,14 @@ export interface ClientRegistry {
   all(): readonly Client[];
 }
 
-interface RawClient extends Omit<Client, 'secret' | 'signatureMethods' | 'rights'> {
+interface RawClient extends Omit<
+  Client,
+  'secret' | 'previousSecret' | 'signatureMethods' | 'rights'
+> {
   secret?: string;
   secretEnv?: string;
+  previousSecret?: string;
+  previousSecretEnv?: string;
   passwordHashEnv?: string;
   signatureMethods?: SignatureMethod[];
   rights?: OperatorRight[];
@@ -91,24 +104,27 @@ export function loadClientRegistry(
   const problems: string[] = [];
   const clients = new Map<string, Client>();
   for (const c of raw as RawClient[]) {
-    const secret = c.secret ?? (c.secretEnv ? environment[c.secretEnv] : undefined);
-    if (!secret || secret.length < 32) {
-      problems.push(
-        `${c.id}: secret missing or shorter than 32 characters (${c.secretEnv ?? 'secret'})`,
-      );
+    const secret = clientSecret(c, c.secret, c.secretEnv, 'secret', production, environment);
+    if (typeof secret !== 'string') {
+      problems.push(secret.problem);
       continue;
     }
-    if (production && secret.startsWith('dev-'))
-      problems.push(`${c.id}: development secret in production`);
+    const previous = previousSecret(c, secret, production, environment, problems);
     if (clients.has(c.id)) problems.push(`${c.id}: listed twice`);
     const passwordHash = operatorPasswordHash(c, production, environment, problems);
-    const { secretEnv: _secretEnv, passwordHashEnv: _passwordHashEnv, ...rest } = c;
+    const {
+      secretEnv: _secretEnv,
+      previousSecretEnv: _previousSecretEnv,
+      passwordHashEnv: _passwordHashEnv,
+      ...rest
+    } = c;
     clients.set(
       c.id,
       Object.freeze({
         ...rest,
         ...(passwordHash ? { passwordHash } : {}),
         secret,
+        ...(previous ? { previousSecret: previous } : {}),
         signatureMethods: Object.freeze(c.signatureMethods ?? [...SIGNATURE_METHODS]),
         rights: Object.freeze(c.rights ?? []),
       }),
@@ -119,6 +135,61 @@ export function loadClientRegistry(
   }
   const list = Object.freeze([...clients.values()]);
   return { get: (id) => clients.get(id), all: () => list };
+}
+
+/**
+ * One of a client's secrets, by the same rules for the current and the previous one: at least 32
+ * characters, and no development secret in production; else what is wrong, naming the client and
+ * where the secret was to come from (never the secret).
+ */
+function clientSecret(
+  c: RawClient,
+  literal: string | undefined,
+  variable: string | undefined,
+  what: 'secret' | 'previousSecret',
+  production: boolean,
+  environment: NodeJS.ProcessEnv,
+): string | { problem: string } {
+  const secret = literal ?? (variable ? environment[variable] : undefined);
+  const label = what === 'secret' ? 'secret' : 'previous secret';
+  if (!secret || secret.length < 32)
+    return {
+      problem: `${c.id}: ${label} missing or shorter than 32 characters (${variable ?? what})`,
+    };
+  if (production && secret.startsWith('dev-'))
+    return { problem: `${c.id}: development ${label} in production (${variable ?? what})` };
+  return secret;
+}
+
+/** The previous secret a rotating client names, checked; undefined when it names none. */
+function previousSecret(
+  c: RawClient,
+  current: string,
+  production: boolean,
+  environment: NodeJS.ProcessEnv,
+  problems: string[],
+): string | undefined {
+  if (c.previousSecret === undefined && c.previousSecretEnv === undefined) return undefined;
+  const previous = clientSecret(
+    c,
+    c.previousSecret,
+    c.previousSecretEnv,
+    'previousSecret',
+    production,
+    environment,
+  );
+  if (typeof previous !== 'string') {
+    problems.push(previous.problem);
+    return undefined;
+  }
+  // The same secret twice is no rotation: the operator put the new one in the wrong place.
+  if (previous === current) {
+    problems.push(
+      `${c.id}: previous secret equals the current one (${c.previousSecretEnv ?? 'previousSecret'}): give the new secret as the current one`,
+    );
+    return undefined;
+  }
+  return previous;
 }
 
 /**

@@ -33,6 +33,13 @@ export interface GatewayMetrics {
   requestShed(): void;
   /** Sets the requests being worked on now (`gw_http_requests_in_flight`). */
   requestsInFlight(count: number): void;
+  /**
+   * Counts one request of a client whose secret is rotating, by the secret that verified it
+   * (`gw_client_secret_matches_total{client, secret="current"|"previous"}`): once `previous`
+   * stops growing on every gateway, the old secret can be dropped. Clients without a previous
+   * secret are not counted, so the series are as few as the rotations in progress.
+   */
+  secretMatched(client: string, secret: 'current' | 'previous'): void;
 }
 
 export const HTTP_DURATION = 'gw_http_request_duration_seconds';
@@ -40,6 +47,7 @@ export const CASES_SUBMITTED = 'gw_cases_submitted_total';
 export const REPLICAS_BEHIND = 'gw_replicas_behind_total';
 export const REQUESTS_SHED = 'gw_http_requests_shed_total';
 export const REQUESTS_IN_FLIGHT = 'gw_http_requests_in_flight';
+export const SECRET_MATCHES = 'gw_client_secret_matches_total';
 /** The route label of requests no route matched (404s to arbitrary paths share one series). */
 export const UNMATCHED_ROUTE = 'unmatched';
 /**
@@ -100,6 +108,13 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registers: [registry],
   });
 
+  const secretMatches = new Counter({
+    name: SECRET_MATCHES,
+    help: 'Signed requests of a client in secret rotation (one with a previous secret), by client and by the secret that verified them: current or previous',
+    labelNames: ['client', 'secret'] as const,
+    registers: [registry],
+  });
+
   const observeRequests: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
     // 'close' fires for finished and aborted responses alike; 'finish' misses aborted ones.
@@ -118,6 +133,7 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     replicasBehind: () => behind.inc(),
     requestShed: () => shed.inc(),
     requestsInFlight: (count) => inFlight.set(count),
+    secretMatched: (client, secret) => secretMatches.inc({ client, secret }),
   };
 }
 
