@@ -5,7 +5,9 @@
 // portal's Redis (portal-keys.ts, one `SET NX PX` each), not in this process: a second portal on
 // the same Redis, or this one restarted, refuses the replay too, and memory holds none of them. A
 // Redis failure rejects, which the app answers 503 (store-unavailable.ts): the gateway retries,
-// signing afresh, rather than the portal believing a callback it could not check.
+// signing afresh, rather than the portal believing a callback it could not check. While the
+// portal's secret rotates, a callback signed with its previous secret is accepted too
+// (README.md#rotating-a-clients-secret): a worker not yet restarted still signs with it.
 import {
   bodyDigest,
   isSignatureMethod,
@@ -36,6 +38,8 @@ export interface CallbackRequest {
 export interface CallbackVerifierDeps {
   /** This portal's client secret: the gateway signs its callbacks with it. */
   readonly secret: string;
+  /** The secret being rotated away from, still accepted (PORTAL_CLIENT_PREVIOUS_SECRET). */
+  readonly previousSecret?: string | undefined;
   /** The portal's Redis, where the nonces seen are kept. */
   readonly redis: RedisClient;
   readonly keys: PortalKeys;
@@ -43,13 +47,13 @@ export interface CallbackVerifierDeps {
 }
 
 export class CallbackVerifier {
-  readonly #secret: string;
+  readonly #secrets: readonly string[];
   readonly #redis: RedisClient;
   readonly #keys: PortalKeys;
   readonly #now: () => number;
 
   constructor(deps: CallbackVerifierDeps) {
-    this.#secret = deps.secret;
+    this.#secrets = deps.previousSecret ? [deps.secret, deps.previousSecret] : [deps.secret];
     this.#redis = deps.redis;
     this.#keys = deps.keys;
     this.#now = deps.now ?? Date.now;
@@ -89,7 +93,9 @@ export class CallbackVerifier {
       if (error instanceof QueryEncodingError) return 'query not percent-encoding';
       throw error;
     }
-    if (!signaturesEqual(sign(method, this.#secret, text), h('x-gw-signature')))
+    // Constant time per secret, the current one first.
+    const signature = h('x-gw-signature');
+    if (!this.#secrets.some((secret) => signaturesEqual(sign(method, secret, text), signature)))
       return 'bad signature';
     // Only after the signature: a forger cannot fill Redis with nonces. NX makes the claim atomic,
     // so of two portals handed the same callback at once, one accepts it.

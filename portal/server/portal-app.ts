@@ -104,7 +104,12 @@ export function createPortalApp(deps: PortalDeps): Express {
   });
   app.use(healthRoutes(deps.redis, deps.readinessWarnings));
   app.use('/assets', assets.router());
-  const verifier = new CallbackVerifier({ secret: config.secret, redis: deps.redis, keys });
+  const verifier = new CallbackVerifier({
+    secret: config.secret,
+    previousSecret: config.previousSecret,
+    redis: deps.redis,
+    keys,
+  });
   app.use(callbackRoutes({ verifier, cases, feed, warn }));
   // Every state-changing request from here on comes from the portal's own pages, or is refused
   // (request-origin.ts): a login refused so shows the login form again to log in from.

@@ -30,6 +30,12 @@ export interface PortalConfig {
   readonly clientId: string;
   readonly secret: string;
   /**
+   * The secret this portal is rotating away from (PORTAL_CLIENT_PREVIOUS_SECRET): callbacks signed
+   * with it are still accepted during the overlap, as the gateway accepts a client's previous
+   * secret; never used to sign. Undefined: no rotation in progress.
+   */
+  readonly previousSecret: string | undefined;
+  /**
    * Where the gateway posts callbacks: `<publicUrl>/callbacks/gateway`. Unset: the address the
    * portal listens on (development and tests only).
    */
@@ -205,7 +211,7 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
 /**
  * Reads PORTAL_ENV, PORTAL_PORT (8081), PORTAL_HOST (127.0.0.1), PORTAL_GATEWAY_URL
  * (http://127.0.0.1:8080), PORTAL_GATEWAY_TIMEOUT_MS (10000), PORTAL_CLIENT_ID (portal-sc), PORTAL_CLIENT_SECRET (development: the
- * client's entry in config/clients.dev.json), PORTAL_PUBLIC_URL (the listening address),
+ * client's entry in config/clients.dev.json), PORTAL_CLIENT_PREVIOUS_SECRET (none), PORTAL_PUBLIC_URL (the listening address),
  * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
  * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
  * PORTAL_LOGIN_KEY (the same, .data/portal-login-key), PORTAL_CASE_RETENTION_DAYS (365) and
@@ -226,6 +232,18 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   if (!secret) problems.push(`PORTAL_CLIENT_SECRET is required (no secret for ${clientId})`);
   else if (production && secret.startsWith('dev-'))
     problems.push('PORTAL_CLIENT_SECRET: production refuses a development secret');
+  const previousSecret = env.PORTAL_CLIENT_PREVIOUS_SECRET || undefined;
+  // The gateway's rules for a client's previous secret (gateway/auth/client-registry.ts).
+  if (previousSecret !== undefined) {
+    if (previousSecret.length < 32)
+      problems.push('PORTAL_CLIENT_PREVIOUS_SECRET must be at least 32 characters');
+    else if (production && previousSecret.startsWith('dev-'))
+      problems.push('PORTAL_CLIENT_PREVIOUS_SECRET: production refuses a development secret');
+    else if (previousSecret === secret)
+      problems.push(
+        'PORTAL_CLIENT_PREVIOUS_SECRET equals PORTAL_CLIENT_SECRET: give the new secret as PORTAL_CLIENT_SECRET',
+      );
+  }
   const gatewayUrl = env.PORTAL_GATEWAY_URL ?? 'http://127.0.0.1:8080';
   if (!/^https?:\/\/[^/]+$/.test(gatewayUrl.replace(/\/$/, '')))
     problems.push('PORTAL_GATEWAY_URL must be an http(s) origin, e.g. https://gateway.example');
@@ -329,6 +347,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     gatewayTimeoutMs,
     clientId,
     secret: secret!,
+    previousSecret,
     publicUrl,
     sessionMinutes: Math.max(1, sessionMinutes),
     ...store!,
