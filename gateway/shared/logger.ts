@@ -22,6 +22,9 @@ const SECRET_PATHS = [
   'req.headers.cookie',
   'secret',
   '*.secret',
+  // A rotating client's old secret (auth/client-registry.ts): still a live credential.
+  'previousSecret',
+  '*.previousSecret',
   'payload',
   '*.payload',
 ];

@@ -132,4 +132,16 @@ describe('compiled log redaction', () => {
       b: { 'c.d': '#', c: { d: 4 } },
     });
   });
+
+  it("masks a rotating client's previous secret as it masks its secret, at the top and nested", () => {
+    const { logger, lines } = capture((stream) =>
+      createLogger({ level: 'info', env: 'test' }, stream),
+    );
+    const client = { id: 'portal-sc', secret: 'n'.repeat(32), previousSecret: 'o'.repeat(32) };
+    logger.info({ client, previousSecret: client.previousSecret }, 'client');
+    expect(lines()[0]).toMatchObject({
+      client: { id: 'portal-sc', secret: '[masked]', previousSecret: '[masked]' },
+      previousSecret: '[masked]',
+    });
+  });
 });
