@@ -89,10 +89,13 @@ export function startCallbackWorker(deps: {
     // looked up (the connect goes straight to it), and the job may predate production mode.
     const problem = callbackUrlProblem(url, deps.production);
     if (problem) refuse(job, target.hostname, `callbackUrl ${problem}`);
+    // While the client's secret rotates, the callback is signed with the previous secret: the one
+    // the portal knows in every step of the rotation (README.md#rotating-a-clients-secret). Signed
+    // with the new one from step 1, it would be refused by a portal not yet switched (step 2).
     const headers = signRequest(
       {
         clientId: CALLBACK_CLIENT_ID,
-        secret: client.secret,
+        secret: client.previousSecret ?? client.secret,
         signatureMethod: callbackSignatureMethod(client.signatureMethods),
       },
       { method: 'POST', url: `${target.pathname}${target.search}`, body },

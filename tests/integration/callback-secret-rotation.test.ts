@@ -1,7 +1,8 @@
 // While a portal's secret rotates (README.md#rotating-a-clients-secret) the gateway accepts its
-// requests signed with either secret, but signs its callbacks with the current (new) one only: a
-// case submitted with the old secret is called back signed with the new one, which the old one
-// does not verify.
+// requests signed with either secret, and signs its callbacks with the previous (old) one, which
+// the portal knows in every step of the rotation: a case submitted with the new secret is called
+// back signed with the old one. (Once the rotation ends, no previous secret, the callbacks are signed
+// with the only secret, as every other callback test checks.)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -100,12 +101,12 @@ afterAll(async () => {
 });
 
 describe('callbacks to a portal whose secret is rotating', () => {
-  it('signs the callback of a case submitted with the previous secret with the current secret only', async () => {
-    const oldSigner = new GatewayClient(gw.url, {
+  it('signs the callback of a case submitted with the current secret with the previous secret only', async () => {
+    const newSigner = new GatewayClient(gw.url, {
       clientId: 'portal-rotating',
-      secret: OLD_SECRET,
+      secret: NEW_SECRET,
     });
-    const submitted = await oldSigner.submitCase<{ caseId: string }>(
+    const submitted = await newSigner.submitCase<{ caseId: string }>(
       { ...validExample('SW-005'), callbackUrl: receiverUrl },
       `rotating-${Date.now()}`,
     );
@@ -115,8 +116,8 @@ describe('callbacks to a portal whose secret is rotating', () => {
     expect(of()).toEqual({
       caseId: submitted.body.caseId,
       method: 'HMAC-SHA256',
-      withNew: true,
-      withOld: false,
+      withNew: false,
+      withOld: true,
     });
   });
 });
