@@ -12,32 +12,82 @@ import type { PrivateRedis } from '../../scripts/private-redis.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { close, event as reportEvent, readCase, submit } from '../support/case-flow.ts';
 import { evaluate } from '../support/evaluation-flow.ts';
-import { replicatedRedis, waitFor, type ReplicatedRedis } from '../support/redis.ts';
+import { replicatedRedis, uniquePrefix, waitFor, type ReplicatedRedis } from '../support/redis.ts';
 import { startRedisCluster, type RedisClusterHandle } from '../support/redis-cluster.ts';
 
 // Longer than the gateway's Redis command timeout (500 ms): a wait that held the connection the
 // other requests use would make them time out, and the division look-up below would see 503.
 const WAIT_MS = 1500;
+// A write sent while the replica is frozen is answered 503 whatever the wait: nothing acknowledges
+// it. Those of the tests below that only need that 503 send it through `quick`, a second gateway
+// on the same Redis and key prefix (as a second instance of a deployment) that waits this long,
+// and their retry once the replica resumes through `gw` (WAIT_MS): each such write had paid the
+// whole WAIT_MS for nothing, 1.5 s a test. The healthy writes, and the frozen submission whose
+// wait must outlast the command timeout, stay on `gw`.
+const QUICK_WAIT_MS = 100;
 
 let pair: ReplicatedRedis;
 let replica: PrivateRedis;
 let onMaster: Redis;
 let onReplica: Redis;
 let gw: ApiGateway;
+let quick: ApiGateway;
+// The Cluster's, for the second describe: started beside the replicated pair, not after the first
+// describe's tests (its start, about 4 s, is mostly waiting on its nodes' handshakes).
+let cluster: RedisClusterHandle;
+let cgw: ApiGateway;
+/** cgw's quick twin, as `quick` is gw's. */
+let cquick: ApiGateway;
 
 beforeAll(async () => {
-  pair = await replicatedRedis();
+  [pair, cluster] = await Promise.all([
+    replicatedRedis(),
+    startRedisCluster({ masters: 3, replicas: 1 }),
+  ]);
   ({ replica, onMaster, onReplica } = pair);
   gw = await startApiGateway(
     { GW_REDIS_WAIT_REPLICAS: '1', GW_REDIS_WAIT_TIMEOUT_MS: String(WAIT_MS) },
     { redisUrl: pair.master.url },
   );
+  const clusterPrefix = uniquePrefix('api');
+  [quick, cgw, cquick] = await Promise.all([
+    startApiGateway(
+      {
+        GW_REDIS_WAIT_REPLICAS: '1',
+        GW_REDIS_WAIT_TIMEOUT_MS: String(QUICK_WAIT_MS),
+        GW_KEY_PREFIX: gw.config.keyPrefix,
+      },
+      // gw's relay moves the outbox; quick sends no submission.
+      { redisUrl: pair.master.url, data: gw.data, relay: false },
+    ),
+    startApiGateway(
+      {
+        GW_REDIS_WAIT_REPLICAS: '1',
+        GW_REDIS_WAIT_TIMEOUT_MS: String(WAIT_MS),
+        GW_KEY_PREFIX: clusterPrefix,
+      },
+      { redisUrl: cluster.url, data: gw.data },
+    ),
+    startApiGateway(
+      {
+        GW_REDIS_WAIT_REPLICAS: '1',
+        GW_REDIS_WAIT_TIMEOUT_MS: String(QUICK_WAIT_MS),
+        GW_KEY_PREFIX: clusterPrefix,
+      },
+      { redisUrl: cluster.url, data: gw.data, relay: false },
+    ),
+  ]);
 });
 
 afterAll(async () => {
   replica?.process.kill('SIGCONT');
+  for (const r of cluster?.replicas ?? []) cluster.processOf(r.port).kill('SIGCONT');
+  await quick?.close();
+  await cquick?.close();
+  await cgw?.close();
   await gw?.close();
   await pair?.stop();
+  await cluster?.stop();
 });
 
 const caseKey = (caseId: string) => redisKeys(gw.config.keyPrefix).case(caseId);
@@ -89,8 +139,8 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
   });
 
   const replicaFrozen = <T>(during: () => Promise<T>) => pair.frozen(during);
-  const postEvent = (caseId: string, body: Record<string, unknown>) =>
-    gw
+  const postEvent = (caseId: string, body: Record<string, unknown>, via = gw) =>
+    via
       .client('province-yn')
       .request<{ status: string; duplicate: boolean; code?: string; detail?: string }>(
         'POST',
@@ -129,7 +179,7 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
       at: new Date().toISOString(),
       result: { decision: 'approved' },
     };
-    const refused = await replicaFrozen(() => postEvent(caseId, decided));
+    const refused = await replicaFrozen(() => postEvent(caseId, decided, quick));
     expectReplicasBehind(refused);
     // Applied on the master all the same: the report again is its duplicate, not a second move.
     expect(await onMaster.hget(caseKey(caseId), 'status')).toBe('DECIDED');
@@ -158,7 +208,7 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
 
     const key = `replica-rating-${Date.now()}`;
     const rating = { level: 4, rated: 'handling' };
-    const refused = await replicaFrozen(() => evaluate(gw, caseId, rating, { key }));
+    const refused = await replicaFrozen(() => evaluate(quick, caseId, rating, { key }));
     expectReplicasBehind(refused);
     const stored = await onMaster.hget(await ratingKey('handling'), 'evaluationId');
     const retried = await evaluate(gw, caseId, rating, { key });
@@ -170,10 +220,9 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
 
   it("answers an operator's unmasked read 503 while its audit entry is not on the replica, and 200 once it is", async () => {
     const { caseId } = await submit(gw);
-    const operator = gw.client('operator-dev');
-    const refused = await replicaFrozen(() => operator.getCase(caseId));
+    const refused = await replicaFrozen(() => quick.client('operator-dev').getCase(caseId));
     expectReplicasBehind(refused);
-    const read = await operator.getCase(caseId);
+    const read = await gw.client('operator-dev').getCase(caseId);
     expect(read.status).toBe(200);
     const head = redisKeys(gw.config.keyPrefix).audit.head;
     expect(await onReplica.hget(head, 'seq')).toBe(await onMaster.hget(head, 'seq'));
@@ -188,30 +237,31 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
       reason: 'refused: -102 纳税人识别号不存在',
     });
     expect(failed.ok).toBe(true);
-    const operator = gw.client('operator-dev');
-    const list = () => operator.request('GET', '/v1/admin/dead-letters');
-    expectReplicasBehind(await replicaFrozen(list));
-    const shown = await list();
+    const list = (via: ApiGateway) =>
+      via.client('operator-dev').request('GET', '/v1/admin/dead-letters');
+    expectReplicasBehind(await replicaFrozen(() => list(quick)));
+    const shown = await list(gw);
     expect(shown.status).toBe(200);
     const head = redisKeys(gw.config.keyPrefix).audit.head;
     expect(await onReplica.hget(head, 'seq')).toBe(await onMaster.hget(head, 'seq'));
   });
 
   it('answers a catalogue draft created with an Idempotency-Key 503 while the draft is not on the replica; retried with the key once it resumes, 201 replayed with the one draft stored', async () => {
-    const operator = gw.client('operator-dev');
     const drafts = redisKeys(gw.config.keyPrefix).catalogue.drafts;
     const before = await onMaster.zcard(drafts);
     const key = `replica-draft-${Date.now()}`;
-    const send = () =>
-      operator.request<{ draftId: string; detail?: string }>('POST', '/v1/admin/catalogue/drafts', {
-        json: { kind: 'calendar', calendar: { year: 2040, holidays: [], extraWorkingDays: [] } },
-        headers: { 'Idempotency-Key': key },
-      });
-    const refused = await replicaFrozen(send);
+    const send = (via: ApiGateway) =>
+      via
+        .client('operator-dev')
+        .request<{ draftId: string; detail?: string }>('POST', '/v1/admin/catalogue/drafts', {
+          json: { kind: 'calendar', calendar: { year: 2040, holidays: [], extraWorkingDays: [] } },
+          headers: { 'Idempotency-Key': key },
+        });
+    const refused = await replicaFrozen(() => send(quick));
     expectReplicasBehind(refused);
     expect(refused.body.detail).toMatch(/catalogue draft/);
     expect(await onMaster.zcard(drafts)).toBe(before + 1);
-    const retried = await send();
+    const retried = await send(gw);
     expect(retried.status).toBe(201);
     expect(retried.headers.get('idempotent-replayed')).toBe('true');
     expect(await onMaster.zcard(drafts)).toBe(before + 1);
@@ -244,8 +294,6 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
 });
 
 describe('GW_REDIS_WAIT_REPLICAS=1 on a Redis Cluster of three masters with a replica each', () => {
-  let cluster: RedisClusterHandle;
-  let cgw: ApiGateway;
   const nodeClients: Redis[] = [];
   const client = (port: number) => {
     const redis = new Redis(port, '127.0.0.1');
@@ -253,18 +301,9 @@ describe('GW_REDIS_WAIT_REPLICAS=1 on a Redis Cluster of three masters with a re
     return redis;
   };
 
-  beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3, replicas: 1 });
-    cgw = await startApiGateway(
-      { GW_REDIS_WAIT_REPLICAS: '1', GW_REDIS_WAIT_TIMEOUT_MS: String(WAIT_MS) },
-      { redisUrl: cluster.url, data: gw.data },
-    );
-  });
-  afterAll(async () => {
-    for (const r of cluster?.replicas ?? []) cluster.processOf(r.port).kill('SIGCONT');
-    await cgw?.close();
+  // The Cluster and its gateway close with the file (the top afterAll).
+  afterAll(() => {
     for (const redis of nodeClients) redis.disconnect();
-    await cluster?.stop();
   });
 
   /** The master that owns a key's slot, and its replica. */
@@ -362,7 +401,7 @@ describe('GW_REDIS_WAIT_REPLICAS=1 on a Redis Cluster of three masters with a re
     cluster.processOf(board.replica).kill('SIGSTOP');
     let refused;
     try {
-      refused = await evaluate(cgw, caseId, rating, { key });
+      refused = await evaluate(cquick, caseId, rating, { key });
     } finally {
       cluster.processOf(board.replica).kill('SIGCONT');
     }
