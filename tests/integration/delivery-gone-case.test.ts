@@ -19,16 +19,55 @@ import { waitFor } from '../support/redis.ts';
 const HOST = 'http://chengdu.gone-case.test';
 const ADAPTER = 'sc-chengdu';
 const PROVINCE = 'province-sc-chengdu';
-/** Closed cases are kept this long here, so a test can watch one expire. */
+/** Closed cases are kept this long by the system most tests use. */
 const RETENTION_SECONDS = 10;
+/**
+ * And this long by the one the expiry test watches: a system of its own (gateway, worker, key
+ * prefix), as both the gateway's EXPIRE and the worker's "may have expired" read the setting. The
+ * other tests need their closed case to outlive their checks on a loaded machine; the expiry test
+ * waited out the whole 10 s for nothing.
+ */
+const EXPIRING_RETENTION_SECONDS = 1;
 
 /** A case in `refuse` is answered 503 by the fake province, once this has run. */
 const refuse = new Map<string, () => Promise<void>>();
 
 let chengdu: FakeChengdu;
 
+interface System {
+  gw: ApiGateway;
+  workers: RunningWorkers;
+  queue: Queue;
+}
+
+async function startSystem(retentionSeconds: number): Promise<System> {
+  const gw = await startApiGateway({
+    GW_CASE_RETENTION_DAYS: String(retentionSeconds / 86_400),
+    GW_BREAKER_THRESHOLD: '1000',
+  });
+  const base = withBaseUrls(loadAdapterSettings({ env: 'test' }), { [ADAPTER]: HOST });
+  const workers = await startWorkers(gw.config, gw.services.logger, {
+    adapters: [ADAPTER],
+    // One attempt: the first failure is the last.
+    adapterSettings: { ...base, [ADAPTER]: { ...base[ADAPTER], attempts: 1, backoffMs: 20 } },
+  });
+  const name = routeQueueName(ADAPTER);
+  const queue = new Queue(name, {
+    connection: gw.services.redis,
+    prefix: redisKeys(gw.config.keyPrefix).queuePrefix(name),
+  });
+  return { gw, workers, queue };
+}
+
+async function stopSystem(system: System | undefined): Promise<void> {
+  await system?.workers.stop();
+  await system?.queue.close();
+  await system?.gw.close();
+}
+
+let kept: System;
+let expiring: System;
 let gw: ApiGateway;
-let workers: RunningWorkers;
 let queue: Queue;
 beforeAll(async () => {
   nock.disableNetConnect();
@@ -39,33 +78,22 @@ beforeAll(async () => {
     await before();
     return [503, { code: 'service-unavailable' }];
   });
-  gw = await startApiGateway({
-    GW_CASE_RETENTION_DAYS: String(RETENTION_SECONDS / 86_400),
-    GW_BREAKER_THRESHOLD: '1000',
-  });
-  const base = withBaseUrls(loadAdapterSettings({ env: 'test' }), { [ADAPTER]: HOST });
-  workers = await startWorkers(gw.config, gw.services.logger, {
-    adapters: [ADAPTER],
-    // One attempt: the first failure is the last.
-    adapterSettings: { ...base, [ADAPTER]: { ...base[ADAPTER], attempts: 1, backoffMs: 20 } },
-  });
-  const name = routeQueueName(ADAPTER);
-  queue = new Queue(name, {
-    connection: gw.services.redis,
-    prefix: redisKeys(gw.config.keyPrefix).queuePrefix(name),
-  });
+  [kept, expiring] = await Promise.all([
+    startSystem(RETENTION_SECONDS),
+    startSystem(EXPIRING_RETENTION_SECONDS),
+  ]);
+  ({ gw, queue } = kept);
 });
 afterAll(async () => {
-  await workers?.stop();
-  await queue?.close();
-  await gw?.close();
+  await stopSystem(kept);
+  await stopSystem(expiring);
   nock.cleanAll();
   nock.enableNetConnect();
 });
 
 const at = () => new Date().toISOString();
 
-async function statusOnce(caseId: string, status: string): Promise<void> {
+async function statusOnce(caseId: string, status: string, { gw } = kept): Promise<void> {
   await waitFor(async () => (await gw.services.store.get(caseId))?.status === status, {
     what: `case ${caseId} ${status}`,
     timeoutMs: 15_000,
@@ -73,13 +101,13 @@ async function statusOnce(caseId: string, status: string): Promise<void> {
 }
 
 /** A 成都 case (SW-001, portal-yn), delivered once. */
-async function delivered(): Promise<string> {
-  const { caseId } = await submit(gw, 'SW-001', {}, 'portal-yn');
-  await statusOnce(caseId, 'DELIVERED');
+async function delivered(system = kept): Promise<string> {
+  const { caseId } = await submit(system.gw, 'SW-001', {}, 'portal-yn');
+  await statusOnce(caseId, 'DELIVERED', system);
   return caseId;
 }
 
-async function keysNaming(caseId: string): Promise<string[]> {
+async function keysNaming(caseId: string, { gw } = kept): Promise<string[]> {
   const keys: string[] = [];
   let cursor = '0';
   do {
@@ -97,7 +125,7 @@ async function keysNaming(caseId: string): Promise<string[]> {
 }
 
 /** Its first job done and trimmed (as GW_JOB_RETENTION_COUNT does), the case is queued again. */
-async function queueAgain(caseId: string) {
+async function queueAgain(caseId: string, { gw, queue } = kept) {
   await waitFor(async () => (await queue.getJob(caseId))?.finishedOn !== undefined, {
     what: `the first job of ${caseId} finished`,
   });
@@ -129,23 +157,24 @@ describe('a repeated delivery job', () => {
   });
 
   it('completes as a no-op when retention has removed its closed case, and stores nothing again', async () => {
-    const caseId = await delivered();
+    const { gw, queue } = expiring;
+    const caseId = await delivered(expiring);
     await close(gw, PROVINCE, caseId, at());
     await waitFor(async () => (await gw.services.store.get(caseId)) === undefined, {
       what: `case ${caseId} expired by retention`,
-      timeoutMs: (RETENTION_SECONDS + 30) * 1000,
+      timeoutMs: (EXPIRING_RETENTION_SECONDS + 30) * 1000,
     });
 
     // What outlives a closed case by design (its rating, say) is left alone too.
-    const keysBefore = await keysNaming(caseId);
+    const keysBefore = await keysNaming(caseId, expiring);
 
-    const job = await queueAgain(caseId);
+    const job = await queueAgain(caseId, expiring);
     expect(await job.getState()).toBe('completed');
     expect(job.returnvalue).toEqual({ delivered: false, skipped: 'expired' });
     expect(await queue.getFailedCount()).toBe(0);
     expect(chengdu.callsOf(caseId)).toBe(1);
     expect(await gw.services.store.get(caseId)).toBeUndefined();
-    expect(await keysNaming(caseId)).toEqual(keysBefore);
+    expect(await keysNaming(caseId, expiring)).toEqual(keysBefore);
   }, 90_000);
 });
 
