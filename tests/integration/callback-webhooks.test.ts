@@ -9,14 +9,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfChinaDay } from '../../gateway/calendar/working-days.ts';
-import {
-  bodyDigest,
-  sign,
-  stringToSign,
-  type SignatureMethod,
-} from '../../gateway/client/signing.ts';
 import { superviseOnce } from '../../gateway/supervision/supervision.ts';
 import { devSecret, startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
+import { callbackSignedWith } from '../support/callback-signature.ts';
 import { startGatewayCallbackWorker, type TestCallbackWorker } from '../support/callback-worker.ts';
 import { close, submit } from '../support/case-flow.ts';
 import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
@@ -106,18 +101,9 @@ function expectDocumented(name: string, post: Post): void {
   }
   expect(post.headers['content-type']).toBe('application/json');
   // As documented: the portal's own secret over the callbackUrl's path and query and the body.
-  const h = (n: string) => String(post.headers[n]);
-  const method = h('x-gw-signature-method') as SignatureMethod;
-  const [path = '', query = ''] = post.url.split('?');
-  const text = stringToSign({
-    method: 'POST',
-    path,
-    rawQuery: query,
-    timestamp: h('x-gw-timestamp'),
-    nonce: h('x-gw-nonce'),
-    bodyDigestHex: bodyDigest(method, post.raw),
-  });
-  expect(sign(method, devSecret('portal-sc'), text)).toBe(h('x-gw-signature'));
+  expect(callbackSignedWith(post.headers, post.url, post.raw, devSecret('portal-sc')).ok).toBe(
+    true,
+  );
 }
 
 describe('the documented callbacks', () => {

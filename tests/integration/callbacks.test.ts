@@ -4,13 +4,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { CALLBACK_QUEUE, redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackUrlProblem } from '../../gateway/callbacks/callback-url.ts';
-import { bodyDigest, sign, stringToSign } from '../../gateway/client/signing.ts';
 import {
   devSecret,
   startApiGateway,
   validExample,
   type ApiGateway,
 } from '../support/api-gateway.ts';
+import { callbackSignedWith } from '../support/callback-signature.ts';
 import { startGatewayCallbackWorker, type TestCallbackWorker } from '../support/callback-worker.ts';
 import { plainRedis, waitFor } from '../support/redis.ts';
 import { failedResult, paidResult } from '../support/payment-results.ts';
@@ -35,21 +35,15 @@ let receiverUrl: string;
 const received: Received[] = [];
 let failNext = 0;
 
+/** From the gateway, signed with portal-sc's secret by the method portal-sc is given. */
 function verify(req: IncomingMessage, raw: string): boolean {
-  const h = (name: string) => String(req.headers[name] ?? '');
-  const [path = '', query = ''] = (req.url ?? '').split('?');
-  const text = stringToSign({
-    method: 'POST',
-    path,
-    rawQuery: query,
-    timestamp: h('x-gw-timestamp'),
-    nonce: h('x-gw-nonce'),
-    bodyDigestHex: bodyDigest('HMAC-SHA256', raw),
-  });
-  return (
-    h('x-gw-client') === 'gateway' &&
-    sign('HMAC-SHA256', devSecret('portal-sc'), text) === h('x-gw-signature')
+  const { method, ok } = callbackSignedWith(
+    req.headers,
+    req.url ?? '',
+    raw,
+    devSecret('portal-sc'),
   );
+  return req.headers['x-gw-client'] === 'gateway' && method === 'HMAC-SHA256' && ok;
 }
 
 beforeAll(async () => {

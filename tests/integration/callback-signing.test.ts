@@ -1,19 +1,17 @@
-// Callbacks to a portal registered for HMAC-SM3 alone (GB/T 39786: the national algorithms only)
-// are signed with HMAC-SM3, the one method it accepts; portals allowed HMAC-SHA256 keep getting it.
+// How the gateway signs a portal's callbacks. The method: to a portal registered for HMAC-SM3 alone
+// (GB/T 39786: the national algorithms only) with HMAC-SM3, the one method it accepts; portals
+// allowed HMAC-SHA256 keep getting it. The secret: while a portal's secret rotates
+// (README.md#rotating-a-clients-secret) the gateway accepts its requests signed with either, and
+// signs its callbacks with the previous (old) one, which the portal knows in every step of the
+// rotation; once the rotation ends (no previous secret) with its only secret, as for portal-sc here.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClientRegistry } from '../../gateway/auth/client-registry.ts';
 import { GatewayClient } from '../../gateway/client/gateway-client.ts';
-import {
-  bodyDigest,
-  sign,
-  stringToSign,
-  type SignatureMethod,
-} from '../../gateway/client/signing.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import {
   devSecret,
@@ -21,6 +19,7 @@ import {
   validExample,
   type ApiGateway,
 } from '../support/api-gateway.ts';
+import { callbackSignedWith } from '../support/callback-signature.ts';
 import { startGatewayCallbackWorker, type TestCallbackWorker } from '../support/callback-worker.ts';
 import { waitFor } from '../support/redis.ts';
 
@@ -28,32 +27,26 @@ interface Received {
   caseId: string;
   status: string;
   method: string;
+  /** Signed with the secret of the portal it went to (the rotating portal's new one). */
   verified: boolean;
+  /** Signed with the rotating portal's old secret. */
+  withOld: boolean;
 }
 
 const SM3_SECRET = 'sm3-only-portal-secret-'.padEnd(40, 'x');
+const NEW_SECRET = 'rotating-portal-new-secret-'.padEnd(40, 'n');
+const OLD_SECRET = 'rotating-portal-old-secret-'.padEnd(40, 'o');
+const SECRETS: Record<string, string> = {
+  sm3: SM3_SECRET,
+  rotating: NEW_SECRET,
+  sc: devSecret('portal-sc'),
+};
 let dir: string;
 let gw: ApiGateway;
 let callbacks: TestCallbackWorker;
 let receiver: Server;
 let receiverUrl: string;
 const received: Received[] = [];
-
-/** Verifies a callback with the method it names, under the secret of the portal it went to. */
-function verified(headers: IncomingHttpHeaders, path: string, raw: string, secret: string) {
-  const h = (name: string) => String(headers[name] ?? '');
-  const method = h('x-gw-signature-method') as SignatureMethod;
-  const [pathname = '', query = ''] = path.split('?');
-  const text = stringToSign({
-    method: 'POST',
-    path: pathname,
-    rawQuery: query,
-    timestamp: h('x-gw-timestamp'),
-    nonce: h('x-gw-nonce'),
-    bodyDigestHex: bodyDigest(method, raw),
-  });
-  return { method, ok: sign(method, secret, text) === h('x-gw-signature') };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'swgw-sm3-callbacks-'));
@@ -68,6 +61,13 @@ beforeAll(async () => {
     secret: SM3_SECRET,
     signatureMethods: ['HMAC-SM3'],
   });
+  clients.push({
+    id: 'portal-rotating',
+    kind: 'portal',
+    province: '51',
+    secret: NEW_SECRET,
+    previousSecret: OLD_SECRET,
+  });
   writeFileSync(clientsFile, JSON.stringify(clients));
   const shared = await startApiGateway({}, { relay: false });
   gw = await startApiGateway(
@@ -80,10 +80,11 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
       const portal = new URL(req.url ?? '/', 'http://x').searchParams.get('portal') ?? '';
-      const secret = portal === 'sm3' ? SM3_SECRET : devSecret('portal-sc');
-      const { method, ok } = verified(req.headers, req.url ?? '', raw, secret);
+      const url = req.url ?? '';
+      const { method, ok } = callbackSignedWith(req.headers, url, raw, SECRETS[portal] ?? '');
+      const withOld = callbackSignedWith(req.headers, url, raw, OLD_SECRET).ok;
       const body = JSON.parse(raw) as { caseId: string; status: string };
-      received.push({ caseId: body.caseId, status: body.status, method, verified: ok });
+      received.push({ caseId: body.caseId, status: body.status, method, verified: ok, withOld });
       res.writeHead(204).end();
     });
   });
@@ -124,5 +125,22 @@ describe('the method a callback is signed with', () => {
     });
     expect(of(sm3Case.body.caseId)).toMatchObject({ method: 'HMAC-SM3', verified: true });
     expect(of(shaCase.body.caseId)).toMatchObject({ method: 'HMAC-SHA256', verified: true });
+  });
+});
+
+describe('the secret a callback is signed with', () => {
+  it("signs the callback of a case submitted with a rotating portal's new secret with its previous secret only", async () => {
+    const newSigner = new GatewayClient(gw.url, {
+      clientId: 'portal-rotating',
+      secret: NEW_SECRET,
+    });
+    const submitted = await newSigner.submitCase<{ caseId: string }>(
+      { ...validExample('SW-005'), callbackUrl: `${receiverUrl}?portal=rotating` },
+      `rotating-${Date.now()}`,
+    );
+    expect(submitted.status).toBe(202);
+    const of = () => received.find((r) => r.caseId === submitted.body.caseId);
+    await waitFor(() => !!of(), { timeoutMs: 15_000, what: 'the ROUTED callback' });
+    expect(of()).toMatchObject({ method: 'HMAC-SHA256', verified: false, withOld: true });
   });
 });
