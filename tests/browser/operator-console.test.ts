@@ -16,6 +16,7 @@ import { supervisorOf } from '../support/supervision.ts';
 import { startApiGateway, validExample, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { testClock } from '../support/test-clock.ts';
+import { allStarted } from '../support/settled.ts';
 import { authorSubmitsDraft } from './support/console-drafts.ts';
 import { pasteText } from './support/paste-text.ts';
 import { focusArrives } from './support/page-measures.ts';
@@ -38,16 +39,19 @@ async function submit(key: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  gw = await startApiGateway(
-    {
-      GW_CONSOLE_IDLE_MINUTES: '1',
-      GW_CONSOLE_LOCK_AFTER_FAILURES: '3',
-      GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000',
-    },
-    // A live catalogue, as a deployed gateway has: the tablet test puts a draft in review.
-    { now: clock.now, liveCatalogue: true },
-  );
+  // Side by side: each start mostly waits (allStarted leaves none running unseen).
+  await allStarted([
+    launchBrowser().then((b) => (browser = b)),
+    startApiGateway(
+      {
+        GW_CONSOLE_IDLE_MINUTES: '1',
+        GW_CONSOLE_LOCK_AFTER_FAILURES: '3',
+        GW_CONSOLE_IP_LOCK_AFTER_FAILURES: '1000',
+      },
+      // A live catalogue, as a deployed gateway has: the tablet test puts a draft in review.
+      { now: clock.now, liveCatalogue: true },
+    ).then((g) => (gw = g)),
+  ]);
   base = gw.url;
   // Thirty days ago: a case left open, and one closed and rated 1 (a rectification); the
   // supervisor then finds both overdue now, so the 督办 board has something to show.

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { maskAccount } from '../../gateway/personal-data/masks.ts';
 import { devSecret } from '../support/api-gateway.ts';
+import { allStarted } from '../support/settled.ts';
 import { startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
 import {
@@ -30,13 +31,16 @@ let portal = '';
 let insufficientCaseId = '';
 
 beforeAll(async () => {
-  // The browser first: without one the file fails at once, saying what to install.
-  browser = await launchBrowser();
-  sys = await startE2eSystem(
-    'browser',
-    {},
-    { progressionDelayMs: 300, portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
-  );
+  // Side by side: each start mostly waits. Without a browser the file fails saying what to
+  // install, once the system has started (allStarted leaves none running unseen: afterAll stops it).
+  await allStarted([
+    launchBrowser().then((b) => (browser = b)),
+    startE2eSystem(
+      'browser',
+      {},
+      { progressionDelayMs: 300, portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' } },
+    ).then((s) => (sys = s)),
+  ]);
   portal = sys.portal!.url;
   // Every page records the statuses its badge shows, to prove the case page changes in place.
   await browser.context.addInitScript({
