@@ -31,30 +31,34 @@ export async function accessibleOf(page: Page, selector: string): Promise<Access
   try {
     const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
     const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector });
-    const found: Accessible[] = [];
-    for (const nodeId of nodeIds) {
-      const { node: dom } = await cdp.send('DOM.describeNode', { nodeId });
-      const attrs = new Map<string, string>();
-      for (let i = 0; i + 1 < (dom.attributes ?? []).length; i += 2)
-        attrs.set(dom.attributes![i]!, dom.attributes![i + 1]!);
-      const { nodes } = (await cdp.send('Accessibility.getPartialAXTree', {
-        nodeId,
-        fetchRelatives: false,
-      })) as { nodes: AxNode[] };
-      const ax = nodes[0];
-      // Not rendered, or hidden from assistive technology: nothing to name.
-      if (!ax || ax.ignored) continue;
-      const id = attrs.get('data-pointer') ?? (attrs.get('id') ? `#${attrs.get('id')}` : '');
-      found.push({
-        element: `${dom.localName}${id ? ` ${id}` : ''}`,
-        role: text(ax.role),
-        name: text(ax.name),
-        description: text(ax.description),
-        invalid:
-          ax.properties?.some((p) => p.name === 'invalid' && p.value.value !== 'false') ?? false,
-      });
-    }
-    return found;
+    // Every node's two questions sent at once, not one round trip after another: the payment
+    // form's forty-odd controls took a hundred-odd round trips, in turn, on every page.
+    const found = await Promise.all(
+      nodeIds.map(async (nodeId): Promise<Accessible | undefined> => {
+        const [{ node: dom }, { nodes }] = await Promise.all([
+          cdp.send('DOM.describeNode', { nodeId }),
+          cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false }) as Promise<{
+            nodes: AxNode[];
+          }>,
+        ]);
+        const attrs = new Map<string, string>();
+        for (let i = 0; i + 1 < (dom.attributes ?? []).length; i += 2)
+          attrs.set(dom.attributes![i]!, dom.attributes![i + 1]!);
+        const ax = nodes[0];
+        // Not rendered, or hidden from assistive technology: nothing to name.
+        if (!ax || ax.ignored) return undefined;
+        const id = attrs.get('data-pointer') ?? (attrs.get('id') ? `#${attrs.get('id')}` : '');
+        return {
+          element: `${dom.localName}${id ? ` ${id}` : ''}`,
+          role: text(ax.role),
+          name: text(ax.name),
+          description: text(ax.description),
+          invalid:
+            ax.properties?.some((p) => p.name === 'invalid' && p.value.value !== 'false') ?? false,
+        };
+      }),
+    );
+    return found.filter((a) => a !== undefined);
   } finally {
     await cdp.detach();
   }
