@@ -10,10 +10,8 @@
 // (worker-operations.ts), started once everything else runs and closed last.
 // adapters/worker.ts runs it alone (`npm run start:worker`); `npm start` runs it beside the
 // gateway and the sandboxes.
-import { ConfigError, type Config } from '../config/load-config.ts';
-import { loadClientRegistry } from '../gateway/auth/client-registry.ts';
+import type { Config } from '../config/load-config.ts';
 import { startCallbackWorker } from '../gateway/callbacks/callback-worker.ts';
-import { extraCaCertsProblems } from '../gateway/callbacks/extra-ca-certs.ts';
 import { createCaseSystem } from '../gateway/case-system.ts';
 import { createStatusQueryRecorder } from '../gateway/cases/record-status-query.ts';
 import { createLiveCatalogue, type LiveCatalogue } from '../gateway/catalogue/live-catalogue.ts';
@@ -23,7 +21,6 @@ import {
   type WorkerCatalogue,
 } from '../gateway/catalogue/worker-catalogue.ts';
 import { loadDivisionTables } from '../gateway/divisions/load-division-table.ts';
-import { loadDataKeys } from '../gateway/personal-data/data-keys.ts';
 import { startSilenceWatch } from '../gateway/cases/silence-watch.ts';
 import { relayOptions, startOutboxRelay } from '../gateway/queues/outbox-relay.ts';
 import type { Logger } from '../gateway/shared/logger.ts';
@@ -48,10 +45,11 @@ import {
   type SupervisorDeps,
 } from '../gateway/supervision/supervision.ts';
 import { loadSupervisionData } from '../gateway/supervision/supervision-data.ts';
-import { loadAdapterSettings, type AdapterSettingsTable } from './kit/adapter-config.ts';
+import type { AdapterSettingsTable } from './kit/adapter-config.ts';
 import { reportCertificateExpiry } from './kit/certificate-expiry.ts';
 import { startAdapterWorker, type AdapterWorker } from './kit/job-runner.ts';
 import { ADAPTER_IDS, createAdapter, type AdapterId } from './kit/registry.ts';
+import { judgeWorkerFiles, type WorkerFiles } from './worker-start-judgments.ts';
 import { startWorkerOperations, type WorkerOperations } from './worker-operations.ts';
 
 export interface RunningWorkers {
@@ -81,6 +79,8 @@ export interface WorkerOptions {
    * a Redis gone just after first answering held a SIGTERM until the shutdown deadline (exit 1).
    */
   signal?: AbortSignal;
+  /** The files judged already, by the entry point before it loaded this module. */
+  judged?: WorkerFiles;
 }
 
 export async function startWorkers(
@@ -89,25 +89,10 @@ export async function startWorkers(
   options: WorkerOptions = {},
 ): Promise<RunningWorkers> {
   const { signal } = options;
-  // Read first (the tls* files too, adapters/kit/adapter-tls.ts, and NODE_EXTRA_CA_CERTS's,
-  // gateway/callbacks/extra-ca-certs.ts): a bad adapters or CA file fails the start with every
-  // problem before anything connects.
-  const caProblems = extraCaCertsProblems(options.processEnv ?? process.env);
-  let settings: AdapterSettingsTable;
-  try {
-    settings =
-      options.adapterSettings ??
-      loadAdapterSettings({ env: config.env, file: config.adaptersFile });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError([...caProblems, ...error.problems]);
-    throw error;
-  }
-  if (caProblems.length > 0) throw new ConfigError(caProblems);
-  // The clients (whose secrets sign callbacks), the data keys and the supervision file too: a
-  // start refused for one writes nothing to Redis, where the catalogue's first load seeds a fresh
-  // one.
-  const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
-  loadDataKeys(config);
+  // Read first (worker-start-judgments.ts): a bad adapters, CA, clients file or data key fails the
+  // start with its problems before anything connects; a start refused for one writes nothing to
+  // Redis, where the catalogue's first load seeds a fresh one. The supervision file too, below.
+  const { settings, clients } = options.judged ?? judgeWorkerFiles(config, options);
   const now = options.now ?? (() => new Date());
   // The published catalogue, as the gateways serve it (the seed files when Redis holds none yet):
   // results a status query brings are checked as posted ones are, and masked in callbacks as

@@ -6,10 +6,14 @@ import { enableModuleCompileCache } from '../gateway/shared/compile-cache.ts';
 
 enableModuleCompileCache();
 const { runProcess } = await import('../gateway/shared/process-entry.ts');
-const { startWorkers } = await import('./worker-process.ts');
+const { judgeWorkerFiles } = await import('./worker-start-judgments.ts');
 
 await runProcess('worker', async (config, logger, signal) => {
-  const running = await startWorkers(config, logger, { signal });
+  // The operator's files first, the worker's code only once they pass: a start refused for one
+  // exits without loading it (worker-start-judgments.ts).
+  const judged = judgeWorkerFiles(config);
+  const { startWorkers } = await import('./worker-process.ts');
+  const running = await startWorkers(config, logger, { signal, judged });
   return {
     stop: async () => {
       await running.stop();

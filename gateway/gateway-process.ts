@@ -3,8 +3,6 @@
 // `npm start` and the tests start it in their own process.
 import type { Server } from 'node:http';
 import type { Config } from '../config/load-config.ts';
-import { loadClientRegistry } from './auth/client-registry.ts';
-import { loadDataKeys } from './personal-data/data-keys.ts';
 import { startReconciler } from './cases/reconciler.ts';
 import { createHttpServer, listen } from './http/http-server.ts';
 import { createServices, gatewayApp, loadStaticData } from './services.ts';
@@ -28,6 +26,7 @@ import {
 import { unlessAborted } from './shared/start-abort.ts';
 import { createShutdown, type ShutdownOutcome } from './shared/shutdown.ts';
 import { startPeriodic } from './supervision/supervision.ts';
+import { judgeOperatorFiles, type OperatorFiles } from './start-judgments.ts';
 
 export interface RunningGateway {
   server: Server;
@@ -47,13 +46,15 @@ export async function startGateway(
   config: Config,
   logger: Logger,
   signal?: AbortSignal,
+  /** The clients and data keys, when the entry point judged them already (start-judgments.ts). */
+  judged: OperatorFiles = judgeOperatorFiles(config),
 ): Promise<RunningGateway> {
   // What the operator gave that needs no Redis is judged before connecting: the clients file and
-  // its secrets (operators' password hashes among them), the data keys, the routing files and the
-  // supervision file (loadStaticData). A start refused for one writes nothing to Redis; they were
-  // judged after the catalogue's load, which seeds a fresh Redis first.
-  const clients = loadClientRegistry({ env: config.env, clientsFile: config.clientsFile });
-  loadDataKeys(config);
+  // its secrets, the data keys (start-judgments.ts, judged by the default parameter unless the
+  // entry point judged them before loading this module), the routing files and the supervision
+  // file (loadStaticData). A start refused for one writes nothing to Redis; they were judged after
+  // the catalogue's load, which seeds a fresh Redis first.
+  const { clients } = judged;
   // The catalogue follows Redis once it is connected (below); what is built on it reads it at use.
   const tables = loadDivisionTables();
   const compiler = createCatalogueCompiler({ divisions: tables });
