@@ -10,6 +10,7 @@ import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
 import { ClosableCluster } from './closable-cluster.ts';
 import { ClosableRedis } from './closable-redis.ts';
+import { StartupError } from './startup-error.ts';
 import {
   masterKnownToSentinels,
   sentinelList,
@@ -210,10 +211,8 @@ export interface RedisSettings {
   redisReconnectMaxDelayMs: number;
 }
 
-/** A process cannot start: Redis missing, unreachable, too old or evicting. */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
+// Its home is startup-error.ts, which a start's failure report imports without ioredis.
+export { StartupError } from './startup-error.ts';
 
 /** The connection settings of a process (gateway, worker, CLI) from its configuration. */
 export function redisSettings(config: Config): RedisSettings {

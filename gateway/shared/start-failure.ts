@@ -8,7 +8,7 @@ import { ConfigError } from '../../config/load-config.ts';
 import { ClientConfigError } from '../auth/client-registry.ts';
 import { RoutingConfigError } from '../routing/routing-config-error.ts';
 import { SupervisionPolicyError } from '../supervision/supervision-policy.ts';
-import { StartupError } from './redis.ts';
+import { StartupError } from './startup-error.ts';
 
 /** The failures whose message already names the setting or file at fault. */
 const OPERATOR_FAILURES = [

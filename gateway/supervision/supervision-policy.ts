@@ -5,6 +5,7 @@
 // (every problem listed), then frozen and passed down. The defaults are the national practice
 // described in gateway/README.md#supervision-flags and schemas/README.md#service-evaluation.
 import { SharedMetaAjv } from '../shared/shared-meta-ajv.ts';
+import type { ValidateFunction } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../shared/project-root.ts';
@@ -98,9 +99,16 @@ export class SupervisionPolicyError extends Error {
   override name = 'SupervisionPolicyError';
 }
 
-const validate = new SharedMetaAjv({ allErrors: true, strict: true }).compile<PolicyFile>(
-  SUPERVISION_POLICY_SCHEMA,
-);
+// Compiled at its first use, not at import: a start's failure report imports this module for its
+// error class alone (shared/start-failure.ts), and a start refused before the supervision file is
+// read spent the compile for nothing.
+let compiled: ValidateFunction<PolicyFile> | undefined;
+function policyValidator(): ValidateFunction<PolicyFile> {
+  compiled ??= new SharedMetaAjv({ allErrors: true, strict: true }).compile<PolicyFile>(
+    SUPERVISION_POLICY_SCHEMA,
+  );
+  return compiled;
+}
 
 /** Checks a parsed policy file; `members` are the alliance's provinces an override may name. */
 export function createSupervisionPolicy(
@@ -108,6 +116,7 @@ export function createSupervisionPolicy(
   members: readonly string[],
   source = 'supervision policy',
 ): SupervisionPolicy {
+  const validate = policyValidator();
   if (!validate(raw)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new SupervisionPolicyError(`${source}:\n  - ${problems.join('\n  - ')}`);
