@@ -241,36 +241,45 @@ const ROUTE = {
   properties: { adapter: text, targetRegion: text, level: { enum: LEVELS } },
 } as const;
 
-// Unknown fields are tolerated (a newer gateway may add some during a rolling upgrade).
-const ajv = new SharedMetaAjv({ allErrors: true, strict: false });
-const VALIDATORS = {
-  single: ajv.compile<SingleCase>({
-    type: 'object',
-    required: [...COMMON_REQUIRED, 'kind', 'route'],
-    properties: { ...COMMON, kind: { const: 'single' }, route: ROUTE },
-  }),
-  jointParent: ajv.compile<JointParentCase>({
-    type: 'object',
-    required: [...COMMON_REQUIRED, 'kind', 'children'],
-    properties: {
-      ...COMMON,
-      kind: { const: 'joint-parent' },
-      children: { type: 'array', items: text, minItems: 1 },
-    },
-    not: { required: ['route'] },
-  }),
-  jointChild: ajv.compile<JointChildCase>({
-    type: 'object',
-    required: [...COMMON_REQUIRED, 'kind', 'route', 'parentId', 'role'],
-    properties: {
-      ...COMMON,
-      kind: { const: 'joint-child' },
-      route: ROUTE,
-      parentId: text,
-      role: text,
-    },
-  }),
-};
+// Unknown fields are tolerated (a newer gateway may add some during a rolling upgrade). Compiled at
+// the first case read, not at import: a process that imports this module and reads no case (the
+// CLI, through its imports) spent ~90 ms compiling them at each run.
+let validators: ReturnType<typeof compileValidators> | undefined;
+function compileValidators() {
+  const ajv = new SharedMetaAjv({ allErrors: true, strict: false });
+  return {
+    single: ajv.compile<SingleCase>({
+      type: 'object',
+      required: [...COMMON_REQUIRED, 'kind', 'route'],
+      properties: { ...COMMON, kind: { const: 'single' }, route: ROUTE },
+    }),
+    jointParent: ajv.compile<JointParentCase>({
+      type: 'object',
+      required: [...COMMON_REQUIRED, 'kind', 'children'],
+      properties: {
+        ...COMMON,
+        kind: { const: 'joint-parent' },
+        children: { type: 'array', items: text, minItems: 1 },
+      },
+      not: { required: ['route'] },
+    }),
+    jointChild: ajv.compile<JointChildCase>({
+      type: 'object',
+      required: [...COMMON_REQUIRED, 'kind', 'route', 'parentId', 'role'],
+      properties: {
+        ...COMMON,
+        kind: { const: 'joint-child' },
+        route: ROUTE,
+        parentId: text,
+        role: text,
+      },
+    }),
+  };
+}
+function caseValidators(): ReturnType<typeof compileValidators> {
+  validators ??= compileValidators();
+  return validators;
+}
 
 /** A stored case whose hash does not have the shape of any kind: a fault, never input. */
 export class CorruptCaseError extends Error {
@@ -337,10 +346,10 @@ export function fromHash(hash: Record<string, string>, id: string): CaseRecord |
   if (parsed.pausedAt === '') delete parsed.pausedAt;
   const record =
     'children' in parsed
-      ? checked(VALIDATORS.jointParent, { ...parsed, kind: 'joint-parent' })
+      ? checked(caseValidators().jointParent, { ...parsed, kind: 'joint-parent' })
       : 'parentId' in parsed
-        ? checked(VALIDATORS.jointChild, { ...parsed, kind: 'joint-child' })
-        : checked(VALIDATORS.single, { ...parsed, kind: 'single' });
+        ? checked(caseValidators().jointChild, { ...parsed, kind: 'joint-child' })
+        : checked(caseValidators().single, { ...parsed, kind: 'single' });
   const { warning, overdue, escalated } = record.flags;
   // Rebuilt in a fixed order: the flag script re-encodes the object and may reorder its keys.
   return { ...record, flags: { warning, overdue, escalated } };
