@@ -13,6 +13,7 @@ import { close, submit, submitJoint } from '../support/case-flow.ts';
 import { evaluate, rectificationEvent } from '../support/evaluation-flow.ts';
 import { supervisorOf, type NoticePage } from '../support/supervision.ts';
 import { superviseOnce } from '../../gateway/supervision/supervision.ts';
+import { chinaDate } from '../../gateway/calendar/working-days.ts';
 
 type Schema = { required?: string[]; properties?: Record<string, Schema> };
 interface Document {
@@ -27,6 +28,8 @@ interface Problem {
   errors?: { path: string }[];
 }
 
+/** Today on the China calendar (UTC+8): the day a case submitted now was submitted. */
+const chinaToday = () => chinaDate(new Date());
 let gw: ApiGateway;
 let doc: Document;
 let ajv: Ajv2020;
@@ -167,11 +170,14 @@ describe('a repeated province event, as gateway/README.md#province-events states
     const paid = await routedSw005();
     const other = await routedSw005();
     const at = new Date().toISOString();
-    const result = (
+    const example = (
       (await gw.client('province-yn').request('GET', '/v1/catalogue/items/SW-005')).body as {
-        schema: { resultSchema: { examples: unknown[] } };
+        schema: { resultSchema: { examples: Record<string, unknown>[] } };
       }
     ).schema.resultSchema.examples[0];
+    // The published example, dated the day it is posted: a voucher dated before the case's
+    // submission day is another payment's (schemas/README.md#result-rules).
+    const result = { ...example, deductedOn: chinaToday(), creditedOn: chinaToday() };
     expect((await postEvent(paid, { type: 'decided', at, result })).body.status).toBe('DECIDED');
     expect((await postEvent(paid, { type: 'result-delivered', at })).body).toMatchObject({
       status: 'CLOSED',
@@ -191,12 +197,19 @@ describe("a province event's result, as README.md#province-events--post-v1casesc
   it("replaces the case's result with the last one posted, which the OpenAPI CaseEvent says, pointing a province at decided", async () => {
     const caseId = await routedSw005();
     const item = await gw.client('province-yn').request('GET', '/v1/catalogue/items/SW-005');
-    const [paid, example] = (
+    const [paidExample, example] = (
       item.body as { schema: { resultSchema: { examples: Record<string, unknown>[] } } }
     ).schema.resultSchema.examples;
-    // The failed example names the sandbox's failing 三方协议; a result must carry the case's own
-    // (schemas/README.md#result-rules), the paying one this case submitted.
-    const failed = { ...example, agreementNo: paid!.agreementNo };
+    // The published examples, dated the day they are posted (a voucher dated before the case's
+    // submission day is another payment's). The failed example names the sandbox's failing 三方协议;
+    // a result must carry the case's own (schemas/README.md#result-rules), the paying one this
+    // case submitted.
+    const paid: Record<string, unknown> = {
+      ...paidExample,
+      deductedOn: chinaToday(),
+      creditedOn: chinaToday(),
+    };
+    const failed = { ...example, agreementNo: paid.agreementNo, attemptedOn: chinaToday() };
     const at = new Date().toISOString();
     expect((await postEvent(caseId, { type: 'accepted', at, result: paid })).status).toBe(200);
     const read = async () =>
