@@ -685,6 +685,11 @@ const UNAVAILABLE_MESSAGES = [
   'Reached the max retries per request limit',
   'connect ECONNREFUSED',
   'Redis not reachable',
+  // A command of a pipeline whose earlier commands were answered before the connection closed
+  // (ioredis's AbortError): the replica barrier's WAIT after its mark's SET when the master dies
+  // under the wait, or a connection killed. By its message, not its name: a fetch's AbortError
+  // (a province's post given up) is not Redis's.
+  'Command aborted due to connection close',
   // A Cluster client between losing its slot map and refreshing it.
   "Cluster isn't ready",
   // A Cluster client that lost every node (ioredis 6.0.0, built/cluster/index.js): what it fails

@@ -161,6 +161,34 @@ describe('GW_REDIS_WAIT_REPLICAS=1, a master with one replica', () => {
   };
   const historyKey = (caseId: string) => redisKeys(gw.config.keyPrefix).history(caseId);
 
+  it('answers 503 GW_UNAVAILABLE, not 500, when the connection waiting for the replica is lost under its wait (ioredis aborts the WAIT pipelined after its mark), and once the replica resumes the retry with the same key gives the one case stored', async () => {
+    const portal = gw.client('portal-sc');
+    const key = `replica-wait-lost-${Date.now()}`;
+    const before = (await caseKeysOn(onMaster)).length;
+    replica.process.kill('SIGSTOP');
+    try {
+      const submission = portal.submitCase(validExample('SW-005'), key);
+      // The barrier's connection, its WAIT out: killed as a dying master or a proxy would drop it.
+      const waiting = await waitFor(
+        async () =>
+          String(await onMaster.call('CLIENT', 'LIST'))
+            .split('\n')
+            .find((line) => / cmd=wait /.test(line))
+            ?.match(/^id=(\d+) /)?.[1],
+        { what: 'the gateway waiting for the replica' },
+      );
+      await onMaster.call('CLIENT', 'KILL', 'ID', String(waiting));
+      const refused = await submission;
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ code: 'GW_UNAVAILABLE' });
+    } finally {
+      replica.process.kill('SIGCONT');
+    }
+    const retried = await portal.submitCase<{ caseId: string }>(validExample('SW-005'), key);
+    expect(retried.status).toBe(202);
+    expect((await caseKeysOn(onMaster)).length).toBe(before + 1);
+  });
+
   it("answers a province event 200 only once its move is on the replica: the replica holds the case's new status and history when the 200 arrives", async () => {
     const { caseId } = await submit(gw);
     const res = await postEvent(caseId, { type: 'accepted', at: new Date().toISOString() });

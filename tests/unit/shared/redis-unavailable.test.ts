@@ -14,6 +14,7 @@ describe('isRedisUnavailable', () => {
     'Command timed out',
     'Connection is closed.',
     'connect ECONNREFUSED 127.0.0.1:6379',
+    'Command aborted due to connection close',
     'Too many Cluster redirections. Last error: ReplyError: TRYAGAIN Multiple keys request during rehashing of slot',
   ])('is true for %s', (message) => {
     expect(isRedisUnavailable(new Error(message))).toBe(true);
