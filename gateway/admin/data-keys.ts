@@ -10,11 +10,12 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditedAction, type OperatorRequest } from '../audit/operator-audit.ts';
 import type { CaseStore } from '../cases/case-store.ts';
-import type {
-  CensusPage,
-  ResealPage,
-  UnreadableRecord,
-  WalkPosition,
+import {
+  emptyResealCounts,
+  type CensusPage,
+  type ResealPage,
+  type UnreadableRecord,
+  type WalkPosition,
 } from '../cases/sealed-records.ts';
 import { encodeCursor } from '../http/cursor.ts';
 import { GatewayError } from '../shared/errors.ts';
@@ -173,23 +174,7 @@ export function emptyCensus(): CensusSum {
 }
 
 export function emptyReseal(): ResealSum {
-  return {
-    currentKeyId: '',
-    cases: 0,
-    resealed: {
-      envelopes: 0,
-      results: 0,
-      comments: 0,
-      notes: 0,
-      failureReasons: 0,
-      callbackResults: 0,
-    },
-    sealedClearResults: 0,
-    sealedClearFailureReasons: 0,
-    sealedClearCallbackResults: 0,
-    unreadable: [],
-    changed: [],
-  };
+  return emptyResealCounts('');
 }
 
 /** `from` undefined: a page of a gateway of the previous version (a rolling upgrade) counts none. */

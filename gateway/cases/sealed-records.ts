@@ -131,6 +131,27 @@ export interface ResealPage {
   next: WalkPosition | null;
 }
 
+/** A re-seal's counts before anything is re-sealed: a page's start, and a sum's (admin/data-keys). */
+export function emptyResealCounts(currentKeyId: string): Omit<ResealPage, 'next'> {
+  return {
+    currentKeyId,
+    cases: 0,
+    resealed: {
+      envelopes: 0,
+      results: 0,
+      comments: 0,
+      notes: 0,
+      failureReasons: 0,
+      callbackResults: 0,
+    },
+    sealedClearResults: 0,
+    sealedClearFailureReasons: 0,
+    sealedClearCallbackResults: 0,
+    unreadable: [],
+    changed: [],
+  };
+}
+
 /** What a case stores sealed (or, for an old result, in clear), as read. */
 export interface StoredSeals {
   caseId: string;
@@ -278,21 +299,8 @@ export class SealedRecords {
   async reseal(from: WalkPosition | undefined, limit: number): Promise<ResealPage> {
     const { ids, comments, notes, callbacks, next } = await this.#page(from, limit);
     const page: ResealPage = {
-      currentKeyId: this.#ring.current.id,
+      ...emptyResealCounts(this.#ring.current.id),
       cases: ids.length,
-      resealed: {
-        envelopes: 0,
-        results: 0,
-        comments: 0,
-        notes: 0,
-        failureReasons: 0,
-        callbackResults: 0,
-      },
-      sealedClearResults: 0,
-      sealedClearFailureReasons: 0,
-      sealedClearCallbackResults: 0,
-      unreadable: [],
-      changed: [],
       next,
     };
     for (const id of ids) await this.#resealCase(id, page);

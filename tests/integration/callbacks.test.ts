@@ -46,6 +46,19 @@ function verify(req: IncomingMessage, raw: string): boolean {
   return req.headers['x-gw-client'] === 'gateway' && method === 'HMAC-SHA256' && ok;
 }
 
+/** Every byte Redis holds for the callback jobs of case `id` (at least one job must exist). */
+async function callbackJobBytes(id: string): Promise<string> {
+  const bull = redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE);
+  const redis = plainRedis();
+  try {
+    const jobs = (await keysUnder(redis, bull)).filter((k) => k.includes(id));
+    expect(jobs.length).toBeGreaterThan(0);
+    return (await rawBytes(redis, jobs)).toString();
+  } finally {
+    redis.disconnect();
+  }
+}
+
 beforeAll(async () => {
   gw = await startApiGateway();
   receiver = createServer((req, res) => {
@@ -183,12 +196,7 @@ describe('portal callbacks', () => {
     expect(posted.body.result?.reasonZh).toBe('余额不足，经办人王隐私（5101**********2311）');
     expect(posted.raw).not.toContain(idNumber);
     // The delivered job stays a day: its hash holds no part of the result in clear.
-    const bull = redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE);
-    const redis = plainRedis();
-    const jobs = (await keysUnder(redis, bull)).filter((k) => k.includes(id));
-    const raw = (await rawBytes(redis, jobs)).toString();
-    redis.disconnect();
-    expect(jobs.length).toBeGreaterThan(0);
+    const raw = await callbackJobBytes(id);
     for (const clear of ['王隐私', idNumber, '5101**********2311', String(failed.agreementNo)])
       expect(raw).not.toContain(clear);
   });
@@ -225,12 +233,7 @@ describe('portal callbacks', () => {
     expect(posted.body.result).toEqual(result);
     expect(posted.verified).toBe(true);
     // The delivered job is kept a day: sealed before its post, it holds the result in clear no more.
-    const bull = redisKeys(gw.config.keyPrefix).queuePrefix(CALLBACK_QUEUE);
-    const redis = plainRedis();
-    const jobs = (await keysUnder(redis, bull)).filter((k) => k.includes(id));
-    const raw = (await rawBytes(redis, jobs)).toString();
-    redis.disconnect();
-    expect(jobs.length).toBeGreaterThan(0);
+    const raw = await callbackJobBytes(id);
     for (const clear of ['王旧版', '5101**********2311', String(result.agreementNo)])
       expect(raw).not.toContain(clear);
   });
