@@ -35,8 +35,22 @@ export interface EventReporter {
 }
 
 /**
+ * How many times an event is worked out again from a re-read case: each retry follows a move made
+ * by someone else meanwhile, so more than a few means a case moving faster than anyone reports.
+ */
+const ATTEMPTS = 5;
+
+/**
  * Applies `event` (already checked against CASE_EVENT_SCHEMA) to a single case or joint child:
  * the lifecycle row of its type, its content digest, its fields. Answers the store's outcome.
+ *
+ * The fields (a pause's start, a resume's new due date) are worked out from the record read, so
+ * the move applies only while the case is still in the status read. Two events posted at once
+ * each read the case before either moved it: `resumed` and a second `correction-required` both
+ * read CORRECTION_REQUIRED, the resume moved it to IN_PROGRESS, and the correction, allowed from
+ * there, paused it again without a pausedAt, worked out as it was from a case already paused — so
+ * the next resume pushed the due date back by nothing, and 督办 counted the days the clock was
+ * stopped. A case moved meanwhile is read again and the event worked out anew.
  */
 export async function applyProvinceEvent(
   deps: EventDeps,
@@ -44,8 +58,32 @@ export async function applyProvinceEvent(
   event: CaseEvent,
   reporter: EventReporter,
 ): Promise<MoveOutcome> {
+  const row: LifecycleMove = LIFECYCLE[event.type];
+  let read = record;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await applyToRead(deps, read, event, reporter);
+    const movedMeanwhile =
+      !outcome.ok &&
+      outcome.reason === 'illegal' &&
+      outcome.current !== read.status &&
+      row.from.includes(outcome.current);
+    if (!movedMeanwhile || attempt === ATTEMPTS) return outcome;
+    const again = await deps.store.get(read.id);
+    if (!again || again.kind === 'joint-parent') return outcome;
+    read = again;
+  }
+}
+
+/** One attempt: the event worked out from `record`, applied only if the case is still as read. */
+async function applyToRead(
+  deps: EventDeps,
+  record: RoutedCase,
+  event: CaseEvent,
+  reporter: EventReporter,
+): Promise<MoveOutcome> {
   const queried = reporter.source === 'status-query';
   const row: LifecycleMove = LIFECYCLE[event.type];
+  let from = record.status;
   if (record.status === 'ROUTED' && row.from.includes('ROUTED')) {
     // A province reporting on a case still ROUTED has received it: its event overtook the
     // worker's own bookkeeping (a fast province, or a worker that died after its call). Record
@@ -57,6 +95,8 @@ export async function applyProvinceEvent(
       at: event.at,
       note: queried ? 'status query: the province holds the case' : 'reported by the province',
     });
+    // DELIVERED by this move or by the worker's: neither is paused, so the fields below hold.
+    from = 'DELIVERED';
   }
   const fields: Record<string, string> = pauseFields(record, event, deps.calendar());
   if (event.provinceCaseNo) fields.provinceCaseNo = event.provinceCaseNo;
@@ -66,6 +106,7 @@ export async function applyProvinceEvent(
   return deps.store.move(record, event.type, {
     actor: reporter.actor,
     at: event.at,
+    from,
     // The province's note is free text that may hold personal data: sealed at rest. Without one
     // the note is the gateway's own ('status query') and stays in clear.
     ...(note ? { note, sealNote: event.note !== undefined && event.note !== '' } : {}),

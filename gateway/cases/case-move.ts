@@ -57,8 +57,11 @@ export interface MoveStep {
   /** For a row with several targets: the one this move takes. */
   to?: CaseStatus;
   /**
-   * Only if the case is still in this status (one of the row's): a mover that computed its target
-   * from the status it read must not move a case someone else has moved meanwhile.
+   * Only if the case is still in this status: a mover that computed its target or its fields from
+   * the record it read must not move a case someone else has moved meanwhile. A status outside the
+   * row can never apply: the store answers as it finds the case (a repeated event `duplicate`,
+   * else `illegal` with its status), so a mover that read a status the row does not allow still
+   * learns which.
    */
   from?: CaseStatus;
   /**
@@ -109,7 +112,7 @@ export function planMove(
   sealNote?: (entry: HistoryEntry) => HistoryEntry,
 ): PlannedMove {
   const row = LIFECYCLE[name];
-  const to = pick(name, 'to', row.to, step.to);
+  const to = pick(name, row.to, step.to);
   const at = step.at ?? now.toISOString();
   const entries: HistoryEntry[] = [];
   if ('via' in row) entries.push(entry(at, row.via, step.actor, step.viaNote));
@@ -121,7 +124,7 @@ export function planMove(
   // What follows at once is the gateway's own bookkeeping.
   if ('then' in row) entries.push(entry(at, row.then, 'gateway', 'loop closed'));
   return {
-    from: step.from ? [pick(name, 'from', row.from, step.from)] : row.from,
+    from: step.from ? row.from.filter((status) => status === step.from) : row.from,
     status: 'then' in row ? row.then : to,
     entries,
     fields: step.fields ?? {},
@@ -133,16 +136,15 @@ function entry(at: string, status: CaseStatus, actor: string, note?: string): Hi
   return { at, status, actor, ...(note ? { note } : {}) };
 }
 
-/** The row's status, or the mover's pick among the row's; a pick outside them is a bug. */
+/** The row's target, or the mover's pick among the row's; a pick outside them is a bug. */
 function pick(
   name: MoveName,
-  what: 'from' | 'to',
   allowed: CaseStatus | readonly CaseStatus[],
   picked: CaseStatus | undefined,
 ): CaseStatus {
   if (typeof allowed === 'string' && (picked === undefined || picked === allowed)) return allowed;
   if (typeof allowed !== 'string' && picked && allowed.includes(picked)) return picked;
-  throw new Error(`move ${name}: ${what} ${String(picked)} is not in its row`);
+  throw new Error(`move ${name}: to ${String(picked)} is not in its row`);
 }
 
 export interface TransitionContext {
