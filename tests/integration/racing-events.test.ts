@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProvinceEvent } from '../../gateway/cases/apply-event.ts';
 import type { CaseEvent } from '../../gateway/cases/case-event.ts';
 import type { RoutedCase } from '../../gateway/cases/case-record.ts';
+import { createStatusQueryRecorder } from '../../gateway/cases/record-status-query.ts';
 import type { CaseStatus } from '../../gateway/cases/case-status.ts';
 import { LIFECYCLE, PAUSED, type EventType } from '../../gateway/cases/lifecycle.ts';
 import { recordDelivered } from '../../gateway/cases/record-delivery.ts';
@@ -189,3 +190,45 @@ const EVENT_TYPES_RACED: readonly EventType[] = [
   'decided',
   'result-delivered',
 ];
+
+describe('a status query bringing the events a province is posting at once', () => {
+  it('applies each of the decision, its delivery and the closing once, whichever way they arrive first, and keeps one decision’s result', async () => {
+    clock.set('2026-12-07T02:00:00.000Z');
+    const recorder = createStatusQueryRecorder(gw.services);
+    const answers: number[] = [];
+    const cases = await Promise.all(
+      Array.from({ length: 16 }, async (_, i) => {
+        const { caseId } = await submit(gw);
+        await event(gw, 'province-yn', caseId, 'accepted', at());
+        const posted = { type: 'decided', at: at(), result: { decision: 'approved' } };
+        // Every other query reads a different decision of the same case: one of the two wins.
+        const queried = i % 2 ? posted : { ...posted, result: { decision: 'rejected' } };
+        const delivered = { type: 'result-delivered', at: at() };
+        const [, query] = await Promise.all([
+          (async () => {
+            for (const ev of [posted, delivered]) answers.push((await post(caseId, ev)).status);
+          })(),
+          recorder.record(caseId, 'yn', {
+            found: true,
+            provinceCaseNo: `YN-QUERY-${i}`,
+            events: [queried, delivered],
+          }),
+        ]);
+        return { caseId, query };
+      }),
+    );
+    expect(answers.filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    for (const { caseId } of cases) {
+      const statuses = (await gw.services.store.history(caseId)).map((h) => h.status);
+      expect(statuses.slice(statuses.indexOf('DECIDED'))).toEqual([
+        'DECIDED',
+        'RESULT_DELIVERED',
+        'CLOSED',
+      ]);
+      const record = await routedCase(caseId);
+      expect(record.status).toBe('CLOSED');
+      expect(gw.services.store.openResult(record)).toHaveProperty('decision');
+    }
+    expect((await Promise.all(cases.map((c) => caseProblems(c.caseId)))).flat()).toEqual([]);
+  });
+});
