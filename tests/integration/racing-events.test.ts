@@ -3,7 +3,8 @@
 // start, a resume's new due date) are worked out from the case as read, so a move applies only
 // while the case is still as read, and one read before another event moved it is worked out anew.
 // Whatever wins, every case ends in a status its history reaches by rows of the lifecycle table,
-// paused exactly when it holds a pause's start, with no move left untold and no 5xx answered.
+// paused exactly when it holds a pause's start, its due time on the 督办 board as on the case (none
+// once supervision ended), with no move left untold and no 5xx answered.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProvinceEvent } from '../../gateway/cases/apply-event.ts';
@@ -14,6 +15,7 @@ import type { CaseStatus } from '../../gateway/cases/case-status.ts';
 import { LIFECYCLE, PAUSED, type EventType } from '../../gateway/cases/lifecycle.ts';
 import { recordDelivered } from '../../gateway/cases/record-delivery.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
+import { SUPERVISION_ENDS } from '../../gateway/supervision/case-supervision.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { event, submit } from '../support/case-flow.ts';
 import { plainRedis } from '../support/redis.ts';
@@ -76,6 +78,11 @@ async function caseProblems(caseId: string): Promise<string[]> {
   // A closed case's clock is over: one refused (不予受理) while paused keeps its pause start.
   if (record.status !== 'CLOSED' && PAUSED.has(record.status) !== Boolean(record.pausedAt))
     problems.push(`${record.status} with pausedAt ${JSON.stringify(record.pausedAt)}`);
+  // The 督办 board keeps an open or paused case's due time, and none once its supervision ended.
+  const boardDue = await gw.services.board.dueTime({ kind: 'case', id: caseId });
+  const expectedDue = SUPERVISION_ENDS.has(record.status) ? undefined : Date.parse(record.dueAt);
+  if (boardDue !== expectedDue)
+    problems.push(`${record.status}, due ${record.dueAt}, on the board ${String(boardDue)}`);
   return problems.map((p) => `${caseId}: ${p}`);
 }
 
