@@ -71,6 +71,8 @@ export interface GatewayStart {
   keyPrefix: string;
   /** The checkout whose gateway/main.ts runs; default this one. */
   root?: string;
+  /** More settings of this gateway (the shedding bench's GW_MAX_IN_FLIGHT). */
+  env?: Record<string, string>;
 }
 
 /** Starts `node gateway/main.ts` with N processes; resolves once every one listens. */
@@ -91,6 +93,7 @@ export async function startGatewayProcess(o: GatewayStart): Promise<RunningGatew
       GW_GATEWAY_PROCESSES: String(processes),
       // As in the intake bench: the limiter runs on every request, with a ceiling never reached.
       GW_RATE_LIMIT_PER_SECOND: '1000000',
+      ...o.env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -4,6 +4,8 @@ import type { BeforeAfterResult } from './before-after.ts';
 import type { DispatchResult } from './dispatch.ts';
 import type { IntakeResult } from './intake.ts';
 import type { ProcessesResult } from './processes.ts';
+import type { SheddingResult } from './shedding.ts';
+import { sheddingProblems } from './shedding-figures.ts';
 import type { SoakResult } from './soak.ts';
 
 export interface Report {
@@ -14,6 +16,7 @@ export interface Report {
   processes?: ProcessesResult;
   beforeAfter?: BeforeAfterResult;
   soak?: SoakResult;
+  shedding?: SheddingResult;
   failure?: string;
 }
 
@@ -434,6 +437,56 @@ export function printReport(r: Report): string[] {
     if (s.refused > 0)
       problems.push(`${s.refused} soak submissions were refused (${JSON.stringify(s.refusedBy)})`);
     if (s.notClosed > 0) problems.push(`${s.notClosed} soak cases never reached CLOSED`);
+  }
+
+  const sh = r.shedding;
+  if (sh) {
+    const pct = (share: number) => `${(share * 100).toFixed(share > 0 && share < 0.001 ? 2 : 1)}`;
+    const cpu = (share: number) => `${(share * 100).toFixed(0)}`;
+    out.push('');
+    out.push(
+      `Load shedding — one gateway process per GW_MAX_IN_FLIGHT, signed POST /v1/cases from N closed-loop connections, ${sh.durationSec} s a level after ${sh.settleSec} s settling, bounds in rotating order; /readyz and /healthz each every ${sh.probeEveryMs} ms on fresh connections (README.md#load-shedding)`,
+    );
+    for (const bound of sh.bounds) {
+      out.push('');
+      out.push(
+        `  GW_MAX_IN_FLIGHT ${bound.label}: accepted req/s reaches 90 % of its best at ${f0(bound.kneeConnections)} connections`,
+      );
+      out.push(
+        table([
+          [
+            'connections',
+            'accepted req/s',
+            'p50 ms',
+            'p99 ms',
+            'shed %',
+            'shed p50 ms',
+            'readyz p50/max ms',
+            'healthz p50/max ms',
+            'gateway CPU %',
+            'generator CPU %',
+          ],
+          ...sh.rows
+            .filter((x) => x.bound === bound.label)
+            .map((x) => [
+              String(x.connections),
+              f0(x.acceptedPerSec),
+              f2(x.acceptedP50Ms),
+              f2(x.acceptedP99Ms),
+              pct(x.shedShare),
+              f2(x.shedP50Ms),
+              `${f2(x.readyzP50Ms)}/${f2(x.readyzMaxMs)}${x.readyzNotOk ? ` (${x.readyzNotOk} not 200)` : ''}`,
+              `${f2(x.healthzP50Ms)}/${f2(x.healthzMaxMs)}${x.healthzNotOk ? ` (${x.healthzNotOk} not 200)` : ''}`,
+              cpu(x.gatewayCpuShare),
+              cpu(x.generatorCpuShare),
+            ]),
+        ]),
+      );
+    }
+    out.push(
+      `  1-minute load average after each level: ${sh.loadAverages.join(' ')}. A probe not answered 200 within ${sh.probeTimeoutMs} ms is counted "not 200". The load generator shares the cores: where its CPU % nears 100 the level measures it too.`,
+    );
+    problems.push(...sheddingProblems(sh.rows));
   }
 
   if (r.failure) problems.push(`the bench stopped: ${r.failure}`);

@@ -29,6 +29,11 @@
 //   npm run bench -- --only events --wait-replicas 1   province events paced at --rate (100), a
 //                                    gateway waiting for the replicas against one not waiting,
 //                                    alternating rounds (events.ts; nothing else runs)
+//   npm run bench -- --only shedding   one gateway process per GW_MAX_IN_FLIGHT (the default and
+//                                    --bounds, 16,64,256,100000) under --levels connections
+//                                    (1,2,4,…,1024) of signed intake, --duration s each (3; --quick
+//                                    1.5): accepted req/s, p50/p99, share shed, /readyz and /healthz
+//                                    answer times (shedding.ts; nothing else runs)
 //   npm run bench -- --only dispatch --baseline-client node-http   the minimal BullMQ worker
 //                                    calling with node:http, as the adapters do, instead of fetch
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
@@ -44,6 +49,7 @@ import { runDispatch, type DispatchResult } from './dispatch.ts';
 import { runEvents, type EventsResult } from './events.ts';
 import { runIntake, type IntakeResult } from './intake.ts';
 import { runProcesses, type ProcessesOptions, type ProcessesResult } from './processes.ts';
+import { runShedding, type SheddingResult } from './shedding.ts';
 import { runSoak, type SoakResult } from './soak.ts';
 import { printReport } from './report.ts';
 
@@ -70,6 +76,8 @@ const { values: args } = parseArgs({
     appendfsync: { type: 'string' },
     'wait-replicas': { type: 'string' },
     'baseline-client': { type: 'string' },
+    levels: { type: 'string' },
+    bounds: { type: 'string' },
   },
 });
 const appendfsync = args.appendfsync;
@@ -144,11 +152,15 @@ let processes: ProcessesResult | undefined;
 let soak: SoakResult | undefined;
 let beforeAfter: BeforeAfterResult | undefined;
 let events: EventsResult | undefined;
+let shedding: SheddingResult | undefined;
 // The soak and the before/after comparison run alone: nothing else shares the machine with them.
 // The dispatch bench takes an earlier commit as a third worker of its own rounds instead.
 const dispatchBefore = args.before !== undefined && args.only === 'dispatch';
 const separateRun =
-  (args.soak ?? false) || (args.before !== undefined && !dispatchBefore) || args.only === 'events';
+  (args.soak ?? false) ||
+  (args.before !== undefined && !dispatchBefore) ||
+  args.only === 'events' ||
+  args.only === 'shedding';
 let failure: string | undefined;
 try {
   const redisVersion = (await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
@@ -179,6 +191,19 @@ try {
     log(
       `events at ${events.rate}/s paced: waiting for ${waitReplicas} replica(s) p50 ${events.waiting.medianP50Ms.toFixed(2)} ms p99 ${events.waiting.medianP99Ms.toFixed(2)} ms cpu/event ${Math.round(events.waiting.medianCpuUs)} µs; not waiting p50 ${events.notWaiting.medianP50Ms.toFixed(2)} ms p99 ${events.notWaiting.medianP99Ms.toFixed(2)} ms cpu/event ${Math.round(events.notWaiting.medianCpuUs)} µs (medians of ${settings.rounds} rounds)`,
     );
+  } else if (args.only === 'shedding') {
+    const list = (value: string | undefined, fallback: number[]) =>
+      value === undefined ? fallback : value.split(',').map(Number);
+    shedding = await runShedding({
+      redisUrl: redis.url,
+      levels: list(args.levels, [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]),
+      candidates: list(args.bounds, [16, 64, 256, 100_000]),
+      settleSec: quick ? 0.5 : 1,
+      durationSec: num(args.duration, quick ? 1.5 : 3),
+      warmupSec: settings.warmupSec,
+      logLevel: settings.logLevel,
+      log,
+    });
   } else if (args.soak) {
     soak = await runSoak({
       redisUrl: redis.url,
@@ -250,12 +275,13 @@ const problems = printReport({
   processes,
   beforeAfter,
   soak,
+  shedding,
   failure,
 });
 const file = join(resultsDir, 'latest.json');
 writeFileSync(
   file,
-  `${JSON.stringify({ machine, settings, intake, dispatch, processes, beforeAfter, soak, events, problems, failure }, null, 2)}\n`,
+  `${JSON.stringify({ machine, settings, intake, dispatch, processes, beforeAfter, soak, events, shedding, problems, failure }, null, 2)}\n`,
 );
 console.log(`\nwritten: ${file}`);
 process.exit(problems.length > 0 ? 1 : 0);
