@@ -20,6 +20,12 @@ export interface ClosedLoopSpec {
   settleSec: number;
   /** The measured window: answers that complete within it are counted. */
   durationSec: number;
+  /**
+   * What a client does after a shed answer: `immediate` sends again at once (a flood ignoring
+   * Retry-After, so the gateway is asked N at once all the time); `retry-after` waits the seconds
+   * the answer's Retry-After asks for, as the README tells clients to (README.md#errors).
+   */
+  afterShed: 'immediate' | 'retry-after';
   /** Told when the measured window starts and ends (performance.now() ms), before it starts. */
   onWindow?: (startMs: number, endMs: number) => void;
 }
@@ -32,6 +38,7 @@ interface Exchange {
   status: number;
   /** The body of a non-2xx answer (a 2xx's is not read). */
   body: string;
+  retryAfter: string | undefined;
 }
 
 function send(url: URL, agent: Agent, spec: ClosedLoopSpec): Promise<Exchange> {
@@ -49,7 +56,13 @@ function send(url: URL, agent: Agent, spec: ClosedLoopSpec): Promise<Exchange> {
         const chunks: Buffer[] = [];
         if (status >= 200 && status < 300) res.resume();
         else res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status,
+            body: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: res.headers['retry-after'],
+          }),
+        );
         res.on('error', reject);
       },
     );
@@ -74,6 +87,7 @@ export async function closedLoop(spec: ClosedLoopSpec): Promise<LevelAnswers> {
     failed: {},
     errors: 0,
   };
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const client = async () => {
     while (performance.now() < windowEnd) {
       const started = performance.now();
@@ -84,15 +98,17 @@ export async function closedLoop(spec: ClosedLoopSpec): Promise<LevelAnswers> {
         exchange = undefined;
       }
       const ended = performance.now();
-      if (ended < windowStart || ended > windowEnd) continue;
+      const kind = exchange && answerKind(exchange.status, exchange.body);
+      const counted = ended >= windowStart && ended <= windowEnd;
       if (!exchange) {
-        answers.errors++;
-        continue;
-      }
-      const kind = answerKind(exchange.status, exchange.body);
-      if (kind === 'accepted') answers.acceptedMs.push(ended - started);
-      else if (kind === 'shed') answers.shedMs.push(ended - started);
-      else {
+        if (counted) answers.errors++;
+      } else if (kind === 'accepted') {
+        if (counted) answers.acceptedMs.push(ended - started);
+      } else if (kind === 'shed') {
+        if (counted) answers.shedMs.push(ended - started);
+        if (spec.afterShed === 'retry-after')
+          await wait(Math.min(Number(exchange.retryAfter ?? 0) * 1000, windowEnd - ended));
+      } else if (counted) {
         const code = /"code"\s*:\s*"([A-Z_]+)"/.exec(exchange.body)?.[1];
         const key = code ? `${exchange.status} ${code}` : String(exchange.status);
         answers.failed[key] = (answers.failed[key] ?? 0) + 1;

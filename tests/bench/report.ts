@@ -445,7 +445,7 @@ export function printReport(r: Report): string[] {
     const cpu = (share: number) => `${(share * 100).toFixed(0)}`;
     out.push('');
     out.push(
-      `Load shedding — one gateway process per GW_MAX_IN_FLIGHT, signed POST /v1/cases from N closed-loop connections, ${sh.durationSec} s a level after ${sh.settleSec} s settling, bounds in rotating order; /readyz and /healthz each every ${sh.probeEveryMs} ms on fresh connections (README.md#load-shedding)`,
+      `Load shedding — one gateway process per GW_MAX_IN_FLIGHT, signed POST /v1/cases from N closed-loop connections (a shed client ${sh.afterShed === 'retry-after' ? "waits the answer's Retry-After" : 'sends again at once'}), ${sh.durationSec} s a level after ${sh.settleSec} s settling, bounds in rotating order; /readyz and /healthz each every ${sh.probeEveryMs} ms on fresh connections (README.md#load-shedding)`,
     );
     for (const bound of sh.bounds) {
       out.push('');

@@ -33,7 +33,9 @@
 //                                    --bounds, 16,64,256,100000) under --levels connections
 //                                    (1,2,4,…,1024) of signed intake, --duration s each (3; --quick
 //                                    1.5): accepted req/s, p50/p99, share shed, /readyz and /healthz
-//                                    answer times (shedding.ts; nothing else runs)
+//                                    answer times (shedding.ts; nothing else runs); a shed client
+//                                    sends again at once, or with --after-shed retry-after waits
+//                                    the answer's Retry-After
 //   npm run bench -- --only dispatch --baseline-client node-http   the minimal BullMQ worker
 //                                    calling with node:http, as the adapters do, instead of fetch
 //   (experiments: --rounds N --duration S --rate R --cases N --concurrency C --log-level warn)
@@ -78,11 +80,17 @@ const { values: args } = parseArgs({
     'baseline-client': { type: 'string' },
     levels: { type: 'string' },
     bounds: { type: 'string' },
+    'after-shed': { type: 'string' },
   },
 });
 const appendfsync = args.appendfsync;
 if (appendfsync !== undefined && appendfsync !== 'always' && appendfsync !== 'everysec') {
   process.stderr.write(`--appendfsync takes always or everysec, not ${appendfsync}\n`);
+  process.exit(2);
+}
+const afterShed = args['after-shed'] ?? 'immediate';
+if (afterShed !== 'immediate' && afterShed !== 'retry-after') {
+  process.stderr.write(`--after-shed takes immediate or retry-after, not ${afterShed}\n`);
   process.exit(2);
 }
 const quick = args.quick ?? false;
@@ -201,6 +209,7 @@ try {
       settleSec: quick ? 0.5 : 1,
       durationSec: num(args.duration, quick ? 1.5 : 3),
       warmupSec: settings.warmupSec,
+      afterShed,
       logLevel: settings.logLevel,
       log,
     });

@@ -27,6 +27,8 @@ export interface SheddingOptions {
   settleSec: number;
   durationSec: number;
   warmupSec: number;
+  /** What a client does after a shed answer (closed-loop.ts). */
+  afterShed: 'immediate' | 'retry-after';
   logLevel: string;
   log: (line: string) => void;
 }
@@ -40,6 +42,7 @@ export interface SheddingBound {
 
 export interface SheddingResult {
   levels: number[];
+  afterShed: 'immediate' | 'retry-after';
   settleSec: number;
   durationSec: number;
   probeEveryMs: number;
@@ -123,6 +126,7 @@ export async function runShedding(o: SheddingOptions): Promise<SheddingResult> {
         credentials: creds,
         body,
         connections: WARMUP_CONNECTIONS,
+        afterShed: o.afterShed,
         settleSec: 0,
         durationSec: o.warmupSec,
       });
@@ -143,6 +147,7 @@ export async function runShedding(o: SheddingOptions): Promise<SheddingResult> {
           credentials: creds,
           body,
           connections,
+          afterShed: o.afterShed,
           settleSec: o.settleSec,
           durationSec: o.durationSec,
           onWindow: (start, end) => {
@@ -174,6 +179,7 @@ export async function runShedding(o: SheddingOptions): Promise<SheddingResult> {
     }
     return {
       levels: o.levels,
+      afterShed: o.afterShed,
       settleSec: o.settleSec,
       durationSec: o.durationSec,
       probeEveryMs: PROBE_EVERY_MS,

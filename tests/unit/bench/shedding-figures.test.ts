@@ -135,6 +135,7 @@ describe('the run’s problems', () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const result = (rows: ReturnType<typeof row>[]): SheddingResult => ({
       levels: [64],
+      afterShed: 'immediate',
       settleSec: 1,
       durationSec: 2,
       probeEveryMs: 100,
