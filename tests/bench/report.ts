@@ -450,13 +450,14 @@ export function printReport(r: Report): string[] {
     for (const bound of sh.bounds) {
       out.push('');
       out.push(
-        `  GW_MAX_IN_FLIGHT ${bound.label}: accepted req/s reaches 90 % of its best at ${f0(bound.kneeConnections)} connections`,
+        `  GW_MAX_IN_FLIGHT ${bound.label}: accepted req/s reaches 90 % of its best at ${f0(bound.kneeConnections)} connections, req/s a gateway core at ${f0(bound.kneePerCoreConnections)}`,
       );
       out.push(
         table([
           [
             'connections',
             'accepted req/s',
+            'a gateway core',
             'p50 ms',
             'p99 ms',
             'shed %',
@@ -471,6 +472,7 @@ export function printReport(r: Report): string[] {
             .map((x) => [
               String(x.connections),
               f0(x.acceptedPerSec),
+              f0(x.acceptedPerGatewayCore),
               f2(x.acceptedP50Ms),
               f2(x.acceptedP99Ms),
               pct(x.shedShare),
@@ -484,7 +486,7 @@ export function printReport(r: Report): string[] {
       );
     }
     out.push(
-      `  1-minute load average after each level: ${sh.loadAverages.join(' ')}. A probe not answered 200 within ${sh.probeTimeoutMs} ms is counted "not 200". The load generator shares the cores: where its CPU % nears 100 the level measures it too.`,
+      `  1-minute load average after each level: ${sh.loadAverages.join(' ')}. A probe not answered 200 within ${sh.probeTimeoutMs} ms is counted "not 200". 'a gateway core' is accepted req/s ÷ the gateway's CPU share, what it takes on a core of its own: read it where other work left the gateway less than a core. The load generator shares the cores: where its CPU % nears 100 the level measures it too.`,
     );
     problems.push(...sheddingProblems(sh.rows));
   }

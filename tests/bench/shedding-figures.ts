@@ -47,6 +47,12 @@ export interface LevelRow {
   maxInFlight: number;
   connections: number;
   acceptedPerSec: number;
+  /**
+   * Accepted req/s ÷ the share of a core the gateway process used: what it takes on a core of its
+   * own (1e6 ÷ its CPU µs per accepted request, shed answers' cost included). On a shared machine
+   * this hardly moves with the other tenants, where req/s follows the CPU they leave it.
+   */
+  acceptedPerGatewayCore: number;
   acceptedP50Ms: number;
   acceptedP99Ms: number;
   /** Shed answers ÷ all answers of the window. */
@@ -89,6 +95,10 @@ export function levelRow(
     maxInFlight: bound.maxInFlight,
     connections: answers.connections,
     acceptedPerSec: accepted.length / answers.windowSec,
+    acceptedPerGatewayCore:
+      usage.gatewayCpuShare > 0
+        ? accepted.length / answers.windowSec / usage.gatewayCpuShare
+        : Number.NaN,
     acceptedP50Ms: percentile(accepted, 0.5),
     acceptedP99Ms: percentile(accepted, 0.99),
     shedShare: all > 0 ? shed.length / all : 0,
@@ -108,17 +118,18 @@ export function levelRow(
 }
 
 /**
- * Where accepted req/s stops growing: the fewest connections whose req/s is at least `share` of
- * the best level's. Past it more requests at once only wait longer (requests in progress ≈ req/s ×
- * latency). NaN for no rows.
+ * Where accepted req/s (or `figure`) stops growing: the fewest connections whose figure is at least
+ * `share` of the best level's. Past it more requests at once only wait longer (requests in progress
+ * ≈ req/s × latency). NaN for no rows.
  */
 export function kneeConnections(
-  rows: readonly Pick<LevelRow, 'connections' | 'acceptedPerSec'>[],
+  rows: readonly Pick<LevelRow, 'connections' | 'acceptedPerSec' | 'acceptedPerGatewayCore'>[],
+  figure: 'acceptedPerSec' | 'acceptedPerGatewayCore' = 'acceptedPerSec',
   share = 0.9,
 ): number {
-  const best = Math.max(...rows.map((r) => r.acceptedPerSec));
+  const best = Math.max(...rows.map((r) => r[figure]));
   const reaching = rows
-    .filter((r) => r.acceptedPerSec >= share * best)
+    .filter((r) => r[figure] >= share * best)
     .map((r) => r.connections)
     .sort((a, b) => a - b);
   return reaching[0] ?? Number.NaN;

@@ -38,6 +38,8 @@ export interface SheddingBound {
   maxInFlight: number;
   /** The fewest connections reaching 90 % of this bound's best accepted req/s. */
   kneeConnections: number;
+  /** The same, of accepted req/s per gateway core (LevelRow.acceptedPerGatewayCore). */
+  kneePerCoreConnections: number;
 }
 
 export interface SheddingResult {
@@ -172,7 +174,7 @@ export async function runShedding(o: SheddingOptions): Promise<SheddingResult> {
         );
         rows.push(row);
         o.log(
-          `shedding ${String(connections).padStart(5)} conn  ${bound.label.padEnd(14)} ${row.acceptedPerSec.toFixed(0).padStart(6)} req/s  p50 ${row.acceptedP50Ms.toFixed(1)} ms  p99 ${row.acceptedP99Ms.toFixed(1)} ms  shed ${(row.shedShare * 100).toFixed(1)} %  readyz p50/max ${row.readyzP50Ms.toFixed(1)}/${row.readyzMaxMs.toFixed(1)} ms${row.readyzNotOk ? ` NOT OK ${row.readyzNotOk}` : ''}  gateway CPU ${(row.gatewayCpuShare * 100).toFixed(0)} %  generator ${(row.generatorCpuShare * 100).toFixed(0)} %${row.failed ? `  FAILED ${JSON.stringify(row.failedBy)}` : ''}${row.errors ? `  ERRORS ${row.errors}` : ''}`,
+          `shedding ${String(connections).padStart(5)} conn  ${bound.label.padEnd(14)} ${row.acceptedPerSec.toFixed(0).padStart(6)} req/s (${row.acceptedPerGatewayCore.toFixed(0)} a gateway core)  p50 ${row.acceptedP50Ms.toFixed(1)} ms  p99 ${row.acceptedP99Ms.toFixed(1)} ms  shed ${(row.shedShare * 100).toFixed(1)} %  readyz p50/max ${row.readyzP50Ms.toFixed(1)}/${row.readyzMaxMs.toFixed(1)} ms${row.readyzNotOk ? ` NOT OK ${row.readyzNotOk}` : ''}  gateway CPU ${(row.gatewayCpuShare * 100).toFixed(0)} %  generator ${(row.generatorCpuShare * 100).toFixed(0)} %${row.failed ? `  FAILED ${JSON.stringify(row.failedBy)}` : ''}${row.errors ? `  ERRORS ${row.errors}` : ''}`,
         );
       }
       loadAverages.push(Math.round(loadavg()[0]! * 100) / 100);
@@ -184,11 +186,15 @@ export async function runShedding(o: SheddingOptions): Promise<SheddingResult> {
       durationSec: o.durationSec,
       probeEveryMs: PROBE_EVERY_MS,
       probeTimeoutMs: PROBE_TIMEOUT_MS,
-      bounds: bounds.map(({ label, maxInFlight }) => ({
-        label,
-        maxInFlight,
-        kneeConnections: kneeConnections(rows.filter((r) => r.bound === label)),
-      })),
+      bounds: bounds.map(({ label, maxInFlight }) => {
+        const own = rows.filter((r) => r.bound === label);
+        return {
+          label,
+          maxInFlight,
+          kneeConnections: kneeConnections(own),
+          kneePerCoreConnections: kneeConnections(own, 'acceptedPerGatewayCore'),
+        };
+      }),
       rows,
       loadAverages,
     };

@@ -25,7 +25,7 @@ const answers = (over: Partial<LevelAnswers> = {}): LevelAnswers => ({
   ...over,
 });
 const noProbes = { readyz: { okMs: [], notOk: 0 }, healthz: { okMs: [], notOk: 0 } };
-const usage = { gatewayCpuShare: 1, generatorCpuShare: 0.5, shedCounted: 0 };
+const usage = { gatewayCpuShare: 0.5, generatorCpuShare: 0.5, shedCounted: 0 };
 const bound = { label: '16', maxInFlight: 16 };
 
 afterEach(() => {
@@ -54,7 +54,7 @@ describe('answerKind', () => {
 });
 
 describe('levelRow', () => {
-  it('gives accepted req/s over the window, the accepted percentiles and the share shed of all answers', () => {
+  it('gives accepted req/s over the window and per gateway core, the accepted percentiles and the share shed of all answers', () => {
     const accepted = Array.from({ length: 100 }, (_, i) => i + 1); // 1 … 100 ms
     const row = levelRow(
       bound,
@@ -69,6 +69,7 @@ describe('levelRow', () => {
       bound: '16',
       connections: 64,
       acceptedPerSec: 50,
+      acceptedPerGatewayCore: 100,
       acceptedP50Ms: 50,
       acceptedP99Ms: 99,
       shedShare: 3 / 104,
@@ -80,7 +81,7 @@ describe('levelRow', () => {
       readyzMaxMs: 3,
       readyzNotOk: 1,
       healthzMaxMs: 4,
-      gatewayCpuShare: 1,
+      gatewayCpuShare: 0.5,
     });
   });
 
@@ -96,15 +97,16 @@ describe('levelRow', () => {
 describe('kneeConnections', () => {
   it('is the fewest connections reaching 90 % of the best accepted req/s, even when a later level dips', () => {
     const rows = [
-      { connections: 1, acceptedPerSec: 400 },
-      { connections: 2, acceptedPerSec: 700 },
-      { connections: 4, acceptedPerSec: 950 },
-      { connections: 8, acceptedPerSec: 1000 },
-      { connections: 16, acceptedPerSec: 980 },
-      { connections: 1024, acceptedPerSec: 600 },
+      { connections: 1, acceptedPerSec: 400, acceptedPerGatewayCore: 800 },
+      { connections: 2, acceptedPerSec: 700, acceptedPerGatewayCore: 1200 },
+      { connections: 4, acceptedPerSec: 950, acceptedPerGatewayCore: 1500 },
+      { connections: 8, acceptedPerSec: 1000, acceptedPerGatewayCore: 2000 },
+      { connections: 16, acceptedPerSec: 980, acceptedPerGatewayCore: 2500 },
+      { connections: 1024, acceptedPerSec: 600, acceptedPerGatewayCore: 2400 },
     ];
     expect(kneeConnections(rows)).toBe(4);
-    expect(kneeConnections(rows, 0.99)).toBe(8);
+    expect(kneeConnections(rows, 'acceptedPerSec', 0.99)).toBe(8);
+    expect(kneeConnections(rows, 'acceptedPerGatewayCore')).toBe(16);
   });
 
   it('is NaN without rows', () => {
@@ -140,7 +142,7 @@ describe('the run’s problems', () => {
       durationSec: 2,
       probeEveryMs: 100,
       probeTimeoutMs: 10_000,
-      bounds: [{ ...bound, kneeConnections: 64 }],
+      bounds: [{ ...bound, kneeConnections: 64, kneePerCoreConnections: 64 }],
       rows,
       loadAverages: [1],
     });
