@@ -55,7 +55,8 @@ export interface LevelRow {
   acceptedPerGatewayCore: number;
   acceptedP50Ms: number;
   acceptedP99Ms: number;
-  /** Shed answers ÷ all answers of the window. */
+  /** Shed answers of the window, and their share of all its answers. */
+  shed: number;
   shedShare: number;
   shedPerSec: number;
   shedP50Ms: number;
@@ -101,6 +102,7 @@ export function levelRow(
         : Number.NaN,
     acceptedP50Ms: percentile(accepted, 0.5),
     acceptedP99Ms: percentile(accepted, 0.99),
+    shed: shed.length,
     shedShare: all > 0 ? shed.length / all : 0,
     shedPerSec: shed.length / answers.windowSec,
     shedP50Ms: percentile(shed, 0.5),
@@ -135,7 +137,10 @@ export function kneeConnections(
   return reaching[0] ?? Number.NaN;
 }
 
-/** Failures that make the run worthless: a non-2xx other than the bound's 503, or no answer. */
+/**
+ * Failures that make the run worthless: a non-2xx other than the bound's 503, no answer, or more
+ * answers read as shed than the gateway counted shedding (its count covers the whole round).
+ */
 export function sheddingProblems(rows: readonly LevelRow[]): string[] {
   const problems: string[] = [];
   for (const r of rows) {
@@ -146,6 +151,10 @@ export function sheddingProblems(rows: readonly LevelRow[]): string[] {
     if (r.errors > 0)
       problems.push(
         `${r.errors} requests without an answer (${r.bound}, ${r.connections} connections)`,
+      );
+    if (r.shed > r.shedCounted)
+      problems.push(
+        `${r.shed} answers read as shed, ${r.shedCounted} counted by the gateway (${r.bound}, ${r.connections} connections)`,
       );
   }
   return problems;

@@ -98,11 +98,13 @@ export async function runShedding(o: SheddingOptions): Promise<SheddingResult> {
     throw new Error(
       `--levels up to ${Math.max(...o.levels)} connections needs about ${needed} open files; the limit is ${limit} (raise it: ulimit -n ${needed})`,
     );
+  // The default is given explicitly too: a GW_MAX_IN_FLIGHT in this shell's environment would
+  // otherwise reach the "default" gateway.
   const bounds = [
-    { label: `default (${DEFAULT_MAX_IN_FLIGHT})`, maxInFlight: DEFAULT_MAX_IN_FLIGHT, env: {} },
+    { label: `default (${DEFAULT_MAX_IN_FLIGHT})`, maxInFlight: DEFAULT_MAX_IN_FLIGHT },
     ...[...new Set(o.candidates)]
       .filter((n) => n !== DEFAULT_MAX_IN_FLIGHT)
-      .map((n) => ({ label: String(n), maxInFlight: n, env: { GW_MAX_IN_FLIGHT: String(n) } })),
+      .map((n) => ({ label: String(n), maxInFlight: n })),
   ];
   const body = JSON.stringify(benchEnvelope());
   const creds = credentials();
@@ -118,7 +120,7 @@ export async function runShedding(o: SheddingOptions): Promise<SheddingResult> {
           logLevel: o.logLevel,
           processes: 1,
           keyPrefix: `bench-shed-${i}`,
-          env: bound.env,
+          env: { GW_MAX_IN_FLIGHT: String(bound.maxInFlight) },
         }),
       );
     o.log(`shedding: warm-up ${o.warmupSec} s each at ${WARMUP_CONNECTIONS} connections`);

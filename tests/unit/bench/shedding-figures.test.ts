@@ -72,6 +72,7 @@ describe('levelRow', () => {
       acceptedPerGatewayCore: 100,
       acceptedP50Ms: 50,
       acceptedP99Ms: 99,
+      shed: 3,
       shedShare: 3 / 104,
       shedPerSec: 1.5,
       shedP50Ms: 0.7,
@@ -117,8 +118,20 @@ describe('kneeConnections', () => {
 describe('the run’s problems', () => {
   const row = (over: Partial<LevelAnswers>) => levelRow(bound, answers(over), noProbes, usage);
 
-  it('leaves a run with shed answers valid', () => {
-    expect(sheddingProblems([row({ acceptedMs: [1], shedMs: [0.2, 0.3] })])).toEqual([]);
+  const shedRow = (shedCounted: number) =>
+    levelRow(bound, answers({ acceptedMs: [1], shedMs: [0.2, 0.3] }), noProbes, {
+      ...usage,
+      shedCounted,
+    });
+
+  it('leaves a run with shed answers valid when the gateway counted at least as many', () => {
+    expect(sheddingProblems([shedRow(2), shedRow(5)])).toEqual([]);
+  });
+
+  it('fails a run reading more answers as shed than the gateway counted', () => {
+    expect(sheddingProblems([shedRow(1)])).toEqual([
+      '2 answers read as shed, 1 counted by the gateway (16, 64 connections)',
+    ]);
   });
 
   it('fails a run with any other non-2xx, naming the bound, the level and what came back', () => {
@@ -148,7 +161,7 @@ describe('the run’s problems', () => {
     });
     const report = (rows: ReturnType<typeof row>[]) =>
       printReport({ machine: {}, settings: {}, shedding: result(rows) });
-    expect(report([row({ acceptedMs: [1], shedMs: [0.2] })])).toEqual([]);
+    expect(report([row({ acceptedMs: [1] })])).toEqual([]);
     expect(report([row({ acceptedMs: [1], failed: { '500 GW_INTERNAL': 1 } })])).toHaveLength(1);
   });
 });
