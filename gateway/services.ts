@@ -27,6 +27,8 @@ import { authenticate } from './auth/authenticate.ts';
 import { consoleDeps, consoleRouter, consoleShedPage } from './console/console-router.ts';
 import { loadClientRegistry, type ClientRegistry } from './auth/client-registry.ts';
 import { rateLimit } from './auth/rate-limit.ts';
+import { secretUseLedger, type SecretUseLedger } from './auth/secret-use.ts';
+import { rateLimitedLog } from './shared/rate-limited-log.ts';
 import type { CalendarWarning } from './calendar/calendar-warnings.ts';
 import type { CalendarSource } from './calendar/working-days.ts';
 import type { CallbackQueue } from './callbacks/callback-queue.ts';
@@ -121,6 +123,11 @@ export interface Services {
   /** Closes the queue handles and the connections made for them and the replica wait (not the Redis connection). */
   closeQueues: () => Promise<void>;
   metrics: GatewayMetrics;
+  /**
+   * When each secret of a rotating client was last accepted, by any gateway: written as this one
+   * accepts them, read by the clients' listing (auth/secret-use.ts).
+   */
+  secretUse: SecretUseLedger;
   /**
    * What this gateway's reconciler did, on the registry of `metrics`, with the moves waiting in
    * the outboxes read at each scrape (metrics/reconciler-metrics.ts).
@@ -348,6 +355,12 @@ export function createServices(
       await barrier?.close();
     },
     metrics,
+    secretUse: secretUseLedger({
+      redis,
+      keys,
+      log: rateLimitedLog(logger),
+      now: () => now().getTime(),
+    }),
     reconcilerMetrics,
     backlog,
     readinessWarnings: warnings,
@@ -404,6 +417,9 @@ function apiDeps(services: Services, lifecycle: Lifecycle): ApiDeps {
       ...(await services.dataLoss.warnings()),
     ],
     metrics: services.metrics,
+    clients: services.clients,
+    secretUse: services.secretUse,
+    rateLimitPerSecond: config.rateLimitPerSecond,
     get docs() {
       if (!docs) throw new Error('the docs routes are switched off (GW_DOCS_ENABLED=false)');
       if (docs.document !== services.openapi) docs = docsPages(services.openapi);
@@ -466,7 +482,10 @@ function signedRouter(services: Services, routes: Router): Router {
       clockSkewSeconds: config.clockSkewSeconds,
       nonceTtlSeconds: config.nonceTtlSeconds,
       keys,
-      secretMatched: (client, secret) => services.metrics.secretMatched(client, secret),
+      secretMatched: (client, secret) => {
+        services.metrics.secretMatched(client, secret);
+        services.secretUse.accepted(client, secret);
+      },
     }),
     rateLimit(redis, { keys, defaultPerSecond: config.rateLimitPerSecond }),
   );

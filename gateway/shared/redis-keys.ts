@@ -328,6 +328,12 @@ export interface RedisKeys {
   breaker(adapter: string): string;
   /** A client's used request nonce. */
   nonce(clientId: string, nonce: string): string;
+  /**
+   * Sorted set `<current|previous>|<gateway>` → when that gateway last accepted a rotating client's
+   * secret (ms), under the tag `{clients}` so the listing reads every client's in one slot
+   * (auth/secret-use.ts).
+   */
+  secretUse(clientId: string): string;
   /** The rate-limit counters' key prefix for limits of `points` per second (`<prefix>:<clientId>`). */
   rateLimit(points: number): string;
   /** The 督办 board of rectifications, and every notice. */
@@ -482,6 +488,7 @@ export function redisKeys(prefix: string, shards: number = DEFAULT_REDIS_SHARDS)
     outboxNudge: `${prefix}:outbox-nudge`,
     breaker: (adapter: string) => `${prefix}:breaker:${adapter}`,
     nonce: (clientId: string, nonce: string) => `${prefix}:nonce:${clientId}:${nonce}`,
+    secretUse: (clientId: string) => `${prefix}:{clients}:secret-use:${clientId}`,
     rateLimit: (points: number) => `${prefix}:rate:${points}`,
     supervision: supervisionKeys(`${prefix}:{supervise}`),
     rating: (province: string) => ratingKeys(prefix, province),
