@@ -3,6 +3,8 @@
 // gateway/http/api-route.ts); this list is what services.ts mounts and what buildOpenApi
 // documents, so the two cannot differ (tests/integration/route-table.test.ts walks the app).
 import { ADMIN_ROUTES } from './admin/admin-routes.ts';
+import type { ClientListingDeps } from './admin/client-listing.ts';
+import { CLIENT_ROUTES } from './admin/client-routes.ts';
 import { DATA_KEY_ROUTES } from './admin/data-key-routes.ts';
 import { FAILED_CALLBACK_ROUTES } from './admin/failed-callback-routes.ts';
 import type { CallbackQueue } from './callbacks/callback-queue.ts';
@@ -38,7 +40,8 @@ export type ApiDeps = HealthDeps &
   DeadLetterDeps &
   RoutingRouteDeps &
   EvaluationRouteDeps &
-  RectificationRouteDeps & {
+  RectificationRouteDeps &
+  ClientListingDeps & {
     board: SupervisionBoard;
     callbacks: CallbackQueue;
     audit: AuditLog;
@@ -64,6 +67,7 @@ export const API_ROUTES: readonly ApiRoute<ApiDeps>[] = [
   ...DIVISION_ROUTES,
   ...ADMIN_ROUTES,
   ...FAILED_CALLBACK_ROUTES,
+  ...CLIENT_ROUTES,
   ...DATA_KEY_ROUTES,
   ...AUDIT_ROUTES,
   ...CATALOGUE_ADMIN_ROUTES,

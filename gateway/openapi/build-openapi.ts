@@ -86,7 +86,8 @@ const TAGS = [
   },
   {
     name: 'admin',
-    description: 'Operator actions: failed deliveries, the audit chain, the data keys.',
+    description:
+      'Operator actions: failed deliveries, the audit chain, the data keys, the registered clients.',
   },
   {
     name: 'operations',
