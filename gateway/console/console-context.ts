@@ -35,6 +35,7 @@ export type ConsoleServices = Pick<
   | 'auditVerifier'
   | 'calendarRecount'
   | 'policy'
+  | 'secretUse'
 > & { clients: ClientRegistry; audit: AuditLog };
 
 export interface ConsoleDeps {

@@ -132,3 +132,14 @@ export const AUDIT_ACTION_ZH: Readonly<Record<string, string>> = {
 export function auditActionName(action: string): string | undefined {
   return AUDIT_ACTION_ZH[action] ?? (action.startsWith('queue.') ? '队列操作' : undefined);
 }
+
+/** Each operator right in Chinese and English (gateway/README.md#operator-rights). */
+export const RIGHT_LABELS: Readonly<Record<string, [string, string]>> = {
+  'catalogue:edit': ['编辑目录', 'edit the catalogue'],
+  'catalogue:approve': ['审核目录', 'approve catalogue drafts'],
+  replay: ['重放死信与失败回调', 'replay dead letters and failed portal callbacks'],
+  unmask: ['查看个人信息', 'unmask personal data'],
+  'audit:read': ['查看审计', 'read the audit log'],
+  appeal: ['裁定申诉', 'decide appeals'],
+  'data-keys': ['重新加密数据', 're-seal data under a new key'],
+};

@@ -27,4 +27,5 @@ export const CONSOLE_NAV: readonly NavEntry[] = [
     en: 'Data keys',
     right: 'data-keys',
   },
+  { key: 'clients', href: '/console/clients', zh: '接入客户端', en: 'Clients' },
 ];

@@ -22,6 +22,7 @@ import { draftFormParser } from './catalogue-draft-input.ts';
 import { catalogueDraftPages } from './catalogue-draft-pages.ts';
 import { cataloguePages } from './catalogue-pages.ts';
 import { casePages } from './case-pages.ts';
+import { clientPages } from './client-pages.ts';
 import { dataKeyPages } from './data-key-pages.ts';
 import { deadLetterBulkPages } from './dead-letter-bulk-pages.ts';
 import { deadLetterListPage } from './dead-letter-list-page.ts';
@@ -50,6 +51,7 @@ const SECTIONS: readonly ((deps: ConsoleDeps) => Router)[] = [
   failedCallbackPages,
   auditPages,
   dataKeyPages,
+  clientPages,
 ];
 
 /**

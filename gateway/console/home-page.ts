@@ -16,20 +16,10 @@ import { GAUGE_STATES, type GaugeState } from '../supervision/supervision-board.
 import { groupCounts } from './board-groups.ts';
 import { supervisionStats } from '../supervision/supervision-stats.ts';
 import { can, operatorOf, operatorRequest, type ConsoleDeps } from './console-context.ts';
-import { STATE_ZH } from './console-labels.ts';
+import { RIGHT_LABELS, STATE_ZH } from './console-labels.ts';
 import { CONSOLE_NAV } from './console-nav.ts';
 import { html, type HtmlValue } from './html.ts';
 import { label, page, sendPage } from './layout.ts';
-
-const RIGHT_LABELS: Readonly<Record<string, [string, string]>> = {
-  'catalogue:edit': ['编辑目录', 'edit the catalogue'],
-  'catalogue:approve': ['审核目录', 'approve catalogue drafts'],
-  replay: ['重放死信与失败回调', 'replay dead letters and failed portal callbacks'],
-  unmask: ['查看个人信息', 'unmask personal data'],
-  'audit:read': ['查看审计', 'read the audit log'],
-  appeal: ['裁定申诉', 'decide appeals'],
-  'data-keys': ['重新加密数据', 're-seal data under a new key'],
-};
 
 /**
  * When the oldest case in the outbox has waited this long, no relay is moving it: a running
