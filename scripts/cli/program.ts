@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { addAuditCommands } from './audit-commands.ts';
 import { addCalendarCommands } from './calendar-commands.ts';
 import { addCatalogueCommands } from './catalogue-commands.ts';
+import { addClientCommands } from './client-commands.ts';
 import { addDataKeyCommands } from './data-key-commands.ts';
 import { addDeadLetterCommands } from './dead-letter-commands.ts';
 import { addFailedCallbackCommands } from './failed-callback-commands.ts';
@@ -41,6 +42,7 @@ export function cliProgram(env: NodeJS.ProcessEnv = process.env): Command {
   addDeadLetterCommands(program, connect);
   addFailedCallbackCommands(program, connect);
   addAuditCommands(program, connect);
+  addClientCommands(program, connect);
   addCatalogueCommands(program, connect);
   addCalendarCommands(program, connect);
   addDataKeyCommands(program, connect, env);
