@@ -5,7 +5,7 @@
 // each request used (never a secret); once previous is dropped, the old secret is refused. And a
 // production start refuses a previous secret that breaks the rules, naming the client.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { projectPath } from '../../gateway/shared/project-root.ts';
 import { freePort } from '../../scripts/private-redis.ts';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.ts';
 import { seriesValue } from '../support/metrics-text.ts';
+import { rotationClientsFile, type ClientSecrets } from '../support/rotation-clients.ts';
 import { startNodeChild } from '../support/node-child.ts';
 import { testRedisUrl, uniquePrefix, waitFor } from '../support/redis.ts';
 
@@ -24,24 +25,9 @@ const NEW_SECRET = randomBytes(24).toString('base64url');
 const OTHER_SECRET = randomBytes(24).toString('base64url');
 const PATH = '/v1/catalogue/items';
 
-type Entry = Record<string, unknown> & { id: string };
-const DEV_CLIENTS = JSON.parse(
-  readFileSync(projectPath('config/clients.dev.json'), 'utf8'),
-) as Entry[];
-
 /** The development clients with portal-sc's secrets as given: the file a step leaves. */
-function clientsFile(dir: string, secrets: { secret: string; previousSecret?: string }): string {
-  const file = join(dir, 'clients.json');
-  writeFileSync(
-    file,
-    JSON.stringify(
-      DEV_CLIENTS.map((c) =>
-        c.id === 'portal-sc' ? { id: c.id, kind: c.kind, province: c.province, ...secrets } : c,
-      ),
-    ),
-  );
-  return file;
-}
+const clientsFile = (dir: string, secrets: ClientSecrets) =>
+  rotationClientsFile(dir, { 'portal-sc': secrets });
 
 /** GET /v1/catalogue/items signed as portal-sc with `secret`: its status and problem code. */
 async function read(gateway: GatewayProcess, secret: string) {
@@ -66,7 +52,7 @@ describe("rotating portal-sc's secret across gateway restarts", () => {
     const dir = mkdtempSync(join(tmpdir(), 'swgw-rotation-'));
     const prefix = uniquePrefix('rotation');
     // LOG_LEVEL info: the line naming the previous secret's use is an info line.
-    const start = (secrets: { secret: string; previousSecret?: string }) =>
+    const start = (secrets: ClientSecrets) =>
       startGatewayProcess(prefix, {
         GW_CLIENTS_FILE: clientsFile(dir, secrets),
         LOG_LEVEL: 'info',
