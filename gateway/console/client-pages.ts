@@ -26,6 +26,13 @@ const KIND_ZH: Readonly<Record<string, string>> = {
   operator: '运维人员',
 };
 
+/** How long ago, as a person says it: 不到 1 分钟前 rather than 0 分钟前. */
+function ago(minutes: number): SafeHtml {
+  return minutes === 0
+    ? html`不到 1 分钟前 <span class="en">under a minute ago</span>`
+    : html`${minutes} 分钟前 <span class="en">${minutes} min ago</span>`;
+}
+
 function lastUse(use: SecretUse | null, now: Date, which: 'previous' | 'current'): SafeHtml {
   if (use === null)
     return html`<span class="muted" data-use="${which}" data-at=""
@@ -48,11 +55,11 @@ function progressNotice(p: RotationProgress): SafeHtml {
       </p>`;
     case 'old-in-use':
       return html`<p class="notice warn" data-progress="old-in-use">
-        旧密钥 ${p.minutes} 分钟前仍被使用：请等待客户端完成第 2 步，旧密钥连续 ${QUIET_MINUTES}
-        分钟未被使用后再执行第 4 步
+        旧密钥${p.minutes === 0 ? '不到 1 分钟前' : ` ${p.minutes} 分钟前`}仍被使用：请等待客户端完成第
+        2 步，旧密钥连续 ${QUIET_MINUTES} 分钟未被使用后再执行第 4 步
         <span class="en"
-          >The old secret was used ${p.minutes} min ago: wait until it has gone unused for
-          ${QUIET_MINUTES} min before step 4</span
+          >The old secret was used ${p.minutes === 0 ? 'under a minute' : `${p.minutes} min`} ago:
+          wait until it has gone unused for ${QUIET_MINUTES} min before step 4</span
         >
       </p>`;
     case 'new-unused':
