@@ -84,7 +84,7 @@ describe('接入客户端 in the console', () => {
     await page.fill('#password', DEV_PASSWORDS['operator-readonly']!);
     await page.click('#sign-in');
     await page.waitForURL(`${gw.url}/console/`);
-    await page.click('nav a[href="/console/clients"]');
+    await page.click('[data-nav="clients"]');
     await page.waitForURL(`${gw.url}/console/clients`);
     expect(await page.locator('nav a.active').innerText()).toContain('接入客户端');
     expect(await page.locator('#clients tbody tr').count()).toBe(DEV_CLIENTS.length);

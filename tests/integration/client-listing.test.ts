@@ -1,9 +1,10 @@
-// The registered clients and a secret rotation's progress across gateways (README.md#rotating-a-
-// clients-secret, step 3): two real gateway processes on one Redis, portal-sc mid-rotation. A
-// request signed with the old secret on one gateway shows on the other's GET /v1/admin/clients and
-// in the CLI's `clients list` (a separate process, through the operator API); a client without a
-// previous secret makes no write; a Redis error recording a use is logged and the request served;
-// no answer holds a secret; operators read it, portals and provinces are refused.
+// The registered clients and a secret rotation's progress across gateways
+// (README.md#rotating-a-clients-secret, step 3): two real gateway processes on one Redis,
+// portal-sc mid-rotation. A request signed with the old secret on one gateway shows on the other's
+// GET /v1/admin/clients and in the CLI's `clients list` (a separate process, through the operator
+// API); a client without a previous secret makes no write; a Redis error recording a use is logged
+// and the request served; no answer holds a secret; operators read it, portals and provinces are
+// refused.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
