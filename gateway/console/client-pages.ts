@@ -39,8 +39,7 @@ function lastUse(use: SecretUse | null, now: Date, which: 'previous' | 'current'
       >未记录 <span class="en">none recorded</span></span
     >`;
   return html`<span data-use="${which}" data-at="${use.at}"
-    >${shownTime(use.at)} · ${minutesSince(use.at, now)} 分钟前 <span class="en">min ago</span> ·
-    <code>${use.gateway}</code></span
+    >${shownTime(use.at)} · ${ago(minutesSince(use.at, now))} · <code>${use.gateway}</code></span
   >`;
 }
 

@@ -98,6 +98,10 @@ describe('接入客户端 in the console', () => {
       /^旧密钥(不到 1 分钟前| [0-9] 分钟前)仍被使用/,
     );
     expect(await sc.locator('[data-use="current"]').innerText()).toContain('未记录');
+    expect(await sc.locator('[data-use="previous"]').innerText()).toMatch(
+      /(不到 1 分钟前|[0-9] 分钟前)/,
+    );
+    expect(await sc.locator('[data-use="previous"]').innerText()).not.toContain(' 0 分钟前');
     const scOld = await sc.locator('[data-use="previous"]').getAttribute('data-at');
     expect(await sc.locator('[data-use="previous"]').innerText()).toContain(chinaTime(scOld));
 

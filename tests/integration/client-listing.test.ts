@@ -80,6 +80,17 @@ const entry = (l: ClientListing, id: string): ListedClient => {
   return found;
 };
 
+/** The gateway's listing once `ready` holds for it: the uses are written in the background. */
+async function listedOnce(
+  gateway: GatewayProcess,
+  ready: (l: ClientListing) => boolean,
+  what: string,
+): Promise<ClientListing> {
+  let last: ClientListing | undefined;
+  await waitFor(async () => ready((last = (await listing(gateway)).listing)), { what });
+  return last!;
+}
+
 describe('GET /v1/admin/clients across two gateways', () => {
   it('shows on gateway 2 the old secret gateway 1 accepted, names gateway 1, and writes nothing for a client that is not rotating', async () => {
     // portal-gx has no previous secret: its request first, so a write of its would be in by the
@@ -89,12 +100,10 @@ describe('GET /v1/admin/clients across two gateways', () => {
     expect((await call(gw1, 'portal-sc', OLD_SECRET, READ)).status).toBe(200);
     const after = Date.now();
     const gateway1 = (await listing(gw1)).listing.gateway;
-    const seen = await waitFor(
-      async () => {
-        const l = (await listing(gw2)).listing;
-        return entry(l, 'portal-sc').rotation.previous ? l : undefined;
-      },
-      { what: "gateway 2 listing portal-sc's old secret" },
+    const seen = await listedOnce(
+      gw2,
+      (l) => entry(l, 'portal-sc').rotation.previous !== null,
+      "gateway 2 listing portal-sc's old secret",
     );
     expect(seen.gateway).not.toBe(gateway1);
     const sc = entry(seen, 'portal-sc');
@@ -116,10 +125,11 @@ describe('GET /v1/admin/clients across two gateways', () => {
 
     // The new secret on gateway 2: both times, each naming the gateway that accepted it.
     expect((await call(gw2, 'portal-sc', NEW_SECRET, READ)).status).toBe(200);
-    const both = await waitFor(async () => {
-      const l = (await listing(gw1)).listing;
-      return entry(l, 'portal-sc').rotation.current ? l : undefined;
-    });
+    const both = await listedOnce(
+      gw1,
+      (l) => entry(l, 'portal-sc').rotation.current !== null,
+      "gateway 1 listing portal-sc's new secret",
+    );
     expect(entry(both, 'portal-sc').rotation.current!.gateway).toBe(seen.gateway);
     expect(entry(both, 'portal-sc').rotation.previous!.gateway).toBe(gateway1);
   });
@@ -165,10 +175,11 @@ describe('GET /v1/admin/clients across two gateways', () => {
 
 describe('npm run cli -- clients list', () => {
   it("prints gateway 1's acceptance of the old secret from gateway 2, in China time, and no secret", async () => {
-    const l = await waitFor(async () => {
-      const got = (await listing(gw1)).listing;
-      return entry(got, 'portal-sc').rotation.previous ? got : undefined;
-    });
+    const l = await listedOnce(
+      gw1,
+      (got) => entry(got, 'portal-sc').rotation.previous !== null,
+      "portal-sc's old secret listed",
+    );
     const previous = entry(l, 'portal-sc').rotation.previous!;
     const run = await runCli(['clients', 'list'], { GW_CLI_GATEWAY: gw2.url });
     expect(run.code, run.stderr).toBe(0);

@@ -54,9 +54,9 @@ describe('the secret-use record', () => {
     a.accepted('portal-sc', 'previous');
     const latest = await waitFor(async () => {
       const use = (await b.read(['portal-sc'])).get('portal-sc')!.previous;
-      return use?.gateway === 'host-a/1' && Date.parse(use.at) === clock.ms ? use : undefined;
+      return use?.gateway === 'host-a/1' && Date.parse(use.at) === clock.ms ? use : null;
     });
-    expect(latest.at).toBe(new Date(T0 + THROTTLE_MS + 20).toISOString());
+    expect(latest!.at).toBe(new Date(T0 + THROTTLE_MS + 20).toISOString());
     // An older time arriving late (a slow gateway) does not replace a member's newer one.
     await redis.zadd(keys.secretUse('portal-sc'), 'GT', T0, 'previous|host-a/1');
     expect((await b.read(['portal-sc'])).get('portal-sc')!.previous).toEqual(latest);
@@ -76,7 +76,9 @@ describe('the secret-use record', () => {
     await waitFor(async () => (await redis.zcard(keys.secretUse('portal-gz'))) === 1, {
       what: 'the old member dropped',
     });
-    expect(await redis.zrange(keys.secretUse('portal-gz'), 0, -1)).toEqual(['current|host-a/1']);
+    expect(await redis.zrange(keys.secretUse('portal-gz'), '0', '-1')).toEqual([
+      'current|host-a/1',
+    ]);
     const ttl = await redis.pttl(keys.secretUse('portal-gz'));
     expect(ttl).toBeGreaterThan(HORIZON_MS - 60_000);
     expect(ttl).toBeLessThanOrEqual(HORIZON_MS);
