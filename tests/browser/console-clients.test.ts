@@ -15,7 +15,7 @@ import { chinaTime } from '../../gateway/shared/china-time.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
 import { startApiGateway, type ApiGateway } from '../support/api-gateway.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
-import { DEV_CLIENTS, rotationClientsFile } from '../support/rotation-clients.ts';
+import { DEV_CLIENTS, neverShown, rotationClientsFile } from '../support/rotation-clients.ts';
 import { waitFor } from '../support/redis.ts';
 import { allStarted } from '../support/settled.ts';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
@@ -25,13 +25,7 @@ const SC_OLD = randomBytes(24).toString('base64url');
 const SC_NEW = randomBytes(24).toString('base64url');
 const GZ_OLD = randomBytes(24).toString('base64url');
 const GZ_NEW = randomBytes(24).toString('base64url');
-const SECRETS = [
-  SC_OLD,
-  SC_NEW,
-  GZ_OLD,
-  GZ_NEW,
-  ...DEV_CLIENTS.flatMap((c) => [c.secret, c.passwordHash].filter((v) => typeof v === 'string')),
-] as string[];
+const SECRETS = neverShown(SC_OLD, SC_NEW, GZ_OLD, GZ_NEW);
 const READ = '/v1/catalogue/items/SW-005';
 const GZ_OLD_USE = Date.now() - 90 * 60_000;
 

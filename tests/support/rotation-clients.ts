@@ -10,6 +10,19 @@ export const DEV_CLIENTS = JSON.parse(
   readFileSync(projectPath('config/clients.dev.json'), 'utf8'),
 ) as Entry[];
 
+/**
+ * What a listing of the clients must never show: the development file's secrets and console
+ * password hashes, and the secrets a test gave.
+ */
+export function neverShown(...given: string[]): string[] {
+  return [
+    ...given,
+    ...DEV_CLIENTS.flatMap((c) => [c.secret, c.passwordHash]).filter(
+      (v): v is string => typeof v === 'string',
+    ),
+  ];
+}
+
 export interface ClientSecrets {
   secret: string;
   previousSecret?: string;
