@@ -127,6 +127,7 @@ describe('redis keys', () => {
       prefixed.idempotency('portal-sc', 'ab12'),
       prefixed.legacyIdempotency('portal-sc', 'ab12'),
       prefixed.nonce('portal-sc', 'n'.repeat(16)),
+      prefixed.secretUse('portal-sc'),
       prefixed.rateLimit(200),
       prefixed.supervision.due,
       prefixed.supervision.subject('case', parent),
@@ -140,6 +141,12 @@ describe('redis keys', () => {
     ]) {
       expect(key.startsWith('t-x:')).toBe(true);
     }
+  });
+
+  it("puts every client's secret-use record under the one hash tag {clients}, one key a client", () => {
+    const all = ['portal-sc', 'province-yn', 'operator-dev'].map((id) => keys.secretUse(id));
+    expect(new Set(all.map(hashTag))).toEqual(new Set(['clients']));
+    expect(new Set(all).size).toBe(3);
   });
 
   it('puts both audit chain keys under the one hash tag {audit}', () => {
