@@ -2,6 +2,7 @@
 // named by GW_CONFIG_FILE, then environment variables (each setting's x-env). The merged object is
 // validated once, every problem reported together, then frozen and passed down explicitly
 // (gateway/README.md#construct-dont-patch: no module-level singletons).
+import { natMapProblems } from '../gateway/shared/redis-nat-map.ts';
 import { SharedMetaAjv } from '../gateway/shared/shared-meta-ajv.ts';
 import { closest, distance } from 'fastest-levenshtein';
 import cluster from 'node:cluster';
@@ -169,6 +170,11 @@ export function loadConfig(
     problems.push(
       'headersTimeoutMs (GW_HEADERS_TIMEOUT_MS) must not exceed requestTimeoutMs (GW_REQUEST_TIMEOUT_MS)',
     );
+  }
+  // A map's entries, and a map beside one server's URL, which it could not apply to.
+  if (typeof merged.redisNatMap === 'string') {
+    const url = typeof merged.redisUrl === 'string' ? merged.redisUrl : undefined;
+    problems.push(...natMapProblems(merged.redisNatMap, 'GW_REDIS_NAT_MAP', url, 'REDIS_URL'));
   }
   problems.push(...misspeltVariables(env));
   problems.push(...handSetProcessNumber(env, forkedBySupervisor));

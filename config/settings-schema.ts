@@ -44,6 +44,12 @@ export const SETTINGS_SCHEMA = {
       pattern: '^rediss?(-cluster|-sentinel)?://',
       'x-env': 'REDIS_URL',
     },
+    redisNatMap: {
+      description:
+        "Redis behind address translation (Docker, Kubernetes: README.md#redis-topologies): announced-host:port=reachable-host:port,… — for each address Redis Sentinel names a master (or replica, or Sentinel) by, or a Redis Cluster's nodes name each other by, the address that reaches that server from this process. Applied to every Redis connection of the gateway, the workers and BullMQ; an announced address not listed is used as it is. Only with a redis-sentinel:// or redis-cluster:// REDIS_URL: beside one server's URL it is refused at start.",
+      type: 'string',
+      'x-env': 'GW_REDIS_NAT_MAP',
+    },
     keyPrefix: {
       description: 'Prefix of every Redis key and BullMQ queue the gateway owns.',
       type: 'string',

@@ -60,8 +60,8 @@ export interface LocalSystemOptions {
   /**
    * Runs the taxpayer portal with these PORTAL_* settings (portal/server/portal-config.ts),
    * pointed at this gateway and keeping its sessions and cases in the gateway's Redis under
-   * `<keyPrefix>-portal`, unless PORTAL_GATEWAY_URL, PORTAL_REDIS_URL or PORTAL_REDIS_PREFIX say
-   * otherwise; default no portal. Its data keys are its own, never the gateway's: PORTAL_DATA_KEYS
+   * `<keyPrefix>-portal` (through GW_REDIS_NAT_MAP's map as PORTAL_REDIS_NAT_MAP), unless
+   * PORTAL_GATEWAY_URL, PORTAL_REDIS_URL or PORTAL_REDIS_PREFIX say otherwise; default no portal. Its data keys are its own, never the gateway's: PORTAL_DATA_KEYS
    * if given, else the development key file .data/portal-data-keys; its login key likewise
    * (PORTAL_LOGIN_KEY, .data/portal-login-key).
    */
@@ -87,6 +87,10 @@ export async function startLocalSystem(
   // with nothing to stop. Its gateway URL is filled in once the gateway listens.
   const portalSettings = options.portalEnv && {
     PORTAL_REDIS_URL: config.redisUrl,
+    // The gateway's Redis behind address translation is the portal's too, unless it has its own.
+    ...(config.redisNatMap && options.portalEnv.PORTAL_REDIS_URL === undefined
+      ? { PORTAL_REDIS_NAT_MAP: config.redisNatMap }
+      : {}),
     // Its own keys beside the gateway's: a test run's systems, each with its own gateway
     // prefix, never share a portal's sessions or case lists.
     PORTAL_REDIS_PREFIX: `${config.keyPrefix}-portal`,

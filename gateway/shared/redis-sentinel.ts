@@ -14,13 +14,24 @@
 // and tells nothing the two above do not, save a partitioned master's clients, which
 // GW_REDIS_WAIT_REPLICAS's WAIT (its replicas gone with the partition) answers 503.
 import { Redis, type RedisOptions } from 'ioredis';
-import type { SentinelTarget } from './redis.ts';
+import type { RedisNode, SentinelTarget } from './redis.ts';
+import {
+  addressKey,
+  ioredisNatMap,
+  reachedLabel,
+  reachedThrough,
+  type RedisNatMap,
+} from './redis-nat-map.ts';
 
 /** A demoted master's refusal of a write. */
 const READONLY = /^READONLY\b/;
 
 /** A sentinel target's connection options, to lay over a role's (shared/redis.ts redisOptions). */
-export function sentinelOptions(target: SentinelTarget, connectTimeoutMs: number): RedisOptions {
+export function sentinelOptions(
+  target: SentinelTarget,
+  connectTimeoutMs: number,
+  natMap?: RedisNatMap,
+): RedisOptions {
   return {
     sentinels: target.sentinels,
     name: target.name,
@@ -35,16 +46,22 @@ export function sentinelOptions(target: SentinelTarget, connectTimeoutMs: number
     // rather than holding the connection's every reconnect.
     sentinelCommandTimeout: connectTimeoutMs,
     reconnectOnError: (error) => (READONLY.test(error.message) ? 1 : false),
+    // The master's (and the Sentinels') announced addresses, translated (redis-nat-map.ts).
+    ...(natMap ? { natMap: ioredisNatMap(natMap) } : {}),
   };
 }
 
 /**
  * Asks each Sentinel of a connection for its master's address (SENTINEL get-master-addr-by-name),
- * each on a short-lived connection held to `timeoutMs`: whether any answered. Rejects when some
+ * each on a short-lived connection held to `timeoutMs`: the address one announced (as the
+ * Sentinel gave it, before any NAT map), or undefined when none answered. Rejects when some
  * answered and none monitors the name, which a start would otherwise wait out its whole start-up
  * timeout for and then say only that Redis was not reachable.
  */
-export async function masterKnownToSentinels(redis: Redis, timeoutMs: number): Promise<boolean> {
+export async function masterAnnouncedBySentinels(
+  redis: Redis,
+  timeoutMs: number,
+): Promise<RedisNode | undefined> {
   const { options } = redis;
   const answers = await Promise.all(
     (options.sentinels ?? []).map(async (sentinel) => {
@@ -66,7 +83,9 @@ export async function masterKnownToSentinels(redis: Redis, timeoutMs: number): P
       try {
         await probe.connect();
         const address = await probe.call('SENTINEL', 'get-master-addr-by-name', options.name ?? '');
-        return Array.isArray(address) ? 'known' : 'unknown';
+        return Array.isArray(address)
+          ? { host: String(address[0]), port: Number(address[1]) }
+          : 'unknown';
       } catch {
         return 'unreached';
       } finally {
@@ -74,14 +93,15 @@ export async function masterKnownToSentinels(redis: Redis, timeoutMs: number): P
       }
     }),
   );
-  if (answers.includes('known')) return true;
+  const announced = answers.find((answer) => typeof answer === 'object');
+  if (announced) return announced;
   if (answers.includes('unknown')) {
     // Not a StartupError: the process prefixes the setting it came from (REDIS_URL, the portal's).
     throw new Error(
       `no Sentinel (${sentinelList(redis)}) monitors a master named "${options.name}"`,
     );
   }
-  return false;
+  return undefined;
 }
 
 /** A connection's Sentinels, host:port each, as its URL named them. */
@@ -89,9 +109,36 @@ export function sentinelList(redis: Redis): string {
   return (redis.options.sentinels ?? []).map((s) => `${s.host}:${s.port}`).join(', ');
 }
 
-/** The master a ready connection reached, for a start's lines: its name and address. */
+/**
+ * The master a ready connection reached, for a start's lines: its name and address (and, through
+ * a NAT map, the address the Sentinels announced it by).
+ */
 export function sentinelMasterLabel(redis: Redis): string {
   const stream = redis.stream as { remoteAddress?: string; remotePort?: number } | undefined;
-  const address = stream?.remoteAddress ? `${stream.remoteAddress}:${stream.remotePort}` : '?';
+  const address = stream?.remoteAddress
+    ? reachedLabel(redis.options.natMap, stream.remoteAddress, stream.remotePort ?? 0)
+    : '?';
   return `master "${redis.options.name}" (${address})`;
+}
+
+/**
+ * Why a connection the Sentinels answered never reached its master: the address they announce,
+ * where the NAT map sent it (or that it lists no such address), and the connection's last error.
+ */
+export function unreachedMasterReason(
+  redis: Redis,
+  announced: RedisNode,
+  lastError: Error | undefined,
+): string {
+  const reached = reachedThrough(redis.options.natMap, announced);
+  const where = reached
+    ? `${addressKey(announced)}, reached at ${addressKey(reached)} through the NAT map`
+    : addressKey(announced);
+  const why = lastError ? ` (${lastError.message})` : '';
+  const hint = redis.options.natMap
+    ? reached
+      ? ''
+      : ', which the NAT map does not list'
+    : ": an address only reachable inside Redis's own network (Docker, Kubernetes) needs a NAT map to one reachable from here (README.md#redis-topologies)";
+  return `the Sentinels name master "${redis.options.name}" at ${where}${why}${hint}`;
 }

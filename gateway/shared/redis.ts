@@ -12,10 +12,18 @@ import { ClosableCluster } from './closable-cluster.ts';
 import { ClosableRedis } from './closable-redis.ts';
 import { StartupError } from './startup-error.ts';
 import {
-  masterKnownToSentinels,
+  ioredisNatMap,
+  natMapProblems,
+  reachedLabel,
+  parseRedisNatMap,
+  type RedisNatMap,
+} from './redis-nat-map.ts';
+import {
+  masterAnnouncedBySentinels,
   sentinelList,
   sentinelMasterLabel,
   sentinelOptions,
+  unreachedMasterReason,
 } from './redis-sentinel.ts';
 import { COMMAND_TIMED_OUT, sendToNode, TimedCluster, TimedRedis } from './command-timeout.ts';
 import { isSlotMoving } from './slot-moving.ts';
@@ -209,6 +217,11 @@ export interface RedisSettings {
   redisCommandTimeoutMs: number;
   redisConnectTimeoutMs: number;
   redisReconnectMaxDelayMs: number;
+  /**
+   * The reachable address of each address the Sentinels or a cluster's nodes announce
+   * (redis-nat-map.ts); none when unset.
+   */
+  natMap?: RedisNatMap;
 }
 
 // Its home is startup-error.ts, which a start's failure report imports without ioredis.
@@ -217,11 +230,21 @@ export { StartupError } from './startup-error.ts';
 /** The connection settings of a process (gateway, worker, CLI) from its configuration. */
 export function redisSettings(config: Config): RedisSettings {
   if (!config.redisUrl) throw new StartupError('REDIS_URL is not set');
+  // loadConfig refused a malformed map already; a Config made otherwise (a test's) is held to it.
+  const problems = natMapProblems(
+    config.redisNatMap,
+    'GW_REDIS_NAT_MAP',
+    config.redisUrl,
+    'REDIS_URL',
+  );
+  if (problems.length > 0) throw new StartupError(problems.join('; '));
+  const { map } = parseRedisNatMap(config.redisNatMap ?? '', 'GW_REDIS_NAT_MAP');
   return {
     redisUrl: config.redisUrl,
     redisCommandTimeoutMs: config.redisCommandTimeoutMs,
     redisConnectTimeoutMs: config.redisConnectTimeoutMs,
     redisReconnectMaxDelayMs: config.redisReconnectMaxDelayMs,
+    ...(map.length > 0 ? { natMap: map } : {}),
   };
 }
 
@@ -314,6 +337,8 @@ export function clusterOptions(
     clusterRetryStrategy: retryStrategy,
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
     ...(role === 'http' ? httpClusterRetries(settings.redisCommandTimeoutMs) : {}),
+    // The nodes' own addresses in CLUSTER SLOTS, MOVED and ASK, translated (redis-nat-map.ts).
+    ...(settings.natMap ? { natMap: ioredisNatMap(settings.natMap) } : {}),
     redisOptions: {
       ...node,
       ...(target.username ? { username: target.username } : {}),
@@ -350,7 +375,7 @@ export function createRedis(role: RedisRole, settings: RedisSettings): RedisClie
           undefined,
           {
             ...redisOptions(role, settings),
-            ...sentinelOptions(target, settings.redisConnectTimeoutMs),
+            ...sentinelOptions(target, settings.redisConnectTimeoutMs, settings.natMap),
           },
         ];
   const redis = batchesWrites(role)
@@ -437,22 +462,33 @@ export async function waitForRedis(
   const deadline = Date.now() + timeoutMs;
   const sentinels = !(redis instanceof Cluster) && redis.options.sentinels ? redis : undefined;
   // A master name no Sentinel monitors is refused now, not at the end of the start-up timeout.
-  const answered = sentinels
+  const announced = sentinels
     ? await unlessAborted(
-        masterKnownToSentinels(
+        masterAnnouncedBySentinels(
           sentinels,
           Math.min(timeoutMs, sentinels.options.connectTimeout ?? timeoutMs),
         ),
         signal,
         () => undefined,
       )
-    : true;
+    : undefined;
+  // The connection's last failure, for a refusal: a master announced at an address that does not
+  // answer from here (behind address translation) is named with it.
+  let lastError: Error | undefined;
+  const onError = (error: Error) => {
+    lastError = error;
+  };
+  redis.on('error', onError);
   try {
     await waitForReady(redis, Math.max(1, deadline - Date.now()), signal);
   } catch (error) {
-    if (answered || signal?.aborted) throw error;
-    const why = `${(error as Error).message}: no Sentinel answered (${sentinelList(sentinels!)})`;
-    throw new Error(why, { cause: error });
+    if (!sentinels || signal?.aborted) throw error;
+    const why = announced
+      ? unreachedMasterReason(sentinels, announced, lastError)
+      : `no Sentinel answered (${sentinelList(sentinels)})`;
+    throw new Error(`${(error as Error).message}: ${why}`, { cause: error });
+  } finally {
+    redis.off('error', onError);
   }
   if (redis instanceof Cluster) await everyMasterAnswers(redis, deadline - Date.now(), signal);
   else await unlessAborted(inSelectedDatabase(redis), signal, () => undefined);
@@ -606,7 +642,7 @@ export async function readRedisFacts(redis: RedisClient): Promise<RedisServerFac
       nodeFacts(
         node,
         commandTimeoutOf(redis),
-        `${node.options.host ?? '?'}:${node.options.port ?? '?'}`,
+        reachedLabel(redis.options.natMap, node.options.host ?? '?', node.options.port ?? 0),
       ),
     ),
   );

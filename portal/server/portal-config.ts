@@ -18,6 +18,11 @@ import {
 } from '../../gateway/personal-data/data-keys.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
 import { parseRedisTarget } from '../../gateway/shared/redis.ts';
+import {
+  natMapProblems,
+  parseRedisNatMap,
+  type RedisNatMap,
+} from '../../gateway/shared/redis-nat-map.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../gateway/client/gateway-client.ts';
 
 export interface PortalConfig {
@@ -44,6 +49,11 @@ export interface PortalConfig {
   readonly sessionMinutes: number;
   /** The portal's Redis (redis://, rediss://, redis-sentinel://): its sessions and its record of cases. */
   readonly redisUrl: string;
+  /**
+   * PORTAL_REDIS_NAT_MAP: the reachable address of each address its Sentinels announce
+   * (gateway/shared/redis-nat-map.ts); unset or empty, none.
+   */
+  readonly redisNatMap?: RedisNatMap;
   /** Prefix of every key the portal keeps there (portal-keys.ts). */
   readonly redisPrefix: string;
   /** The keys that seal the form values of its case records (portal-cases.ts). */
@@ -170,7 +180,10 @@ function keyRing(
 }
 
 /** Where the portal's store is and what seals it: what a data-key census of it needs. */
-export type PortalStoreConfig = Pick<PortalConfig, 'redisUrl' | 'redisPrefix' | 'dataKeys'>;
+export type PortalStoreConfig = Pick<
+  PortalConfig,
+  'redisUrl' | 'redisNatMap' | 'redisPrefix' | 'dataKeys'
+>;
 
 function storeSettings(env: NodeJS.ProcessEnv, problems: string[]): PortalStoreConfig | undefined {
   const redisUrl = env.PORTAL_REDIS_URL ?? '';
@@ -189,11 +202,24 @@ function storeSettings(env: NodeJS.ProcessEnv, problems: string[]): PortalStoreC
       problems.push((error as Error).message.replace(/^REDIS_URL\b/, 'PORTAL_REDIS_URL'));
     }
   }
+  // Its own variable, as its URL is: the portal's Redis need not be the gateway's.
+  const natMapText = env.PORTAL_REDIS_NAT_MAP ?? '';
+  problems.push(
+    ...natMapProblems(natMapText, 'PORTAL_REDIS_NAT_MAP', redisUrl, 'PORTAL_REDIS_URL'),
+  );
+  const { map: redisNatMap } = parseRedisNatMap(natMapText, 'PORTAL_REDIS_NAT_MAP');
   const redisPrefix = env.PORTAL_REDIS_PREFIX ?? 'portal';
   if (!/^[A-Za-z0-9_:-]{1,64}$/.test(redisPrefix))
     problems.push('PORTAL_REDIS_PREFIX must be 1–64 letters, digits, _, - or :');
   const dataKeys = keyRing(env, PORTAL_KEYS, problems);
-  return dataKeys && { redisUrl, redisPrefix, dataKeys };
+  return (
+    dataKeys && {
+      redisUrl,
+      ...(redisNatMap.length > 0 ? { redisNatMap } : {}),
+      redisPrefix,
+      dataKeys,
+    }
+  );
 }
 
 /**
@@ -212,7 +238,7 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
  * Reads PORTAL_ENV, PORTAL_PORT (8081), PORTAL_HOST (127.0.0.1), PORTAL_GATEWAY_URL
  * (http://127.0.0.1:8080), PORTAL_GATEWAY_TIMEOUT_MS (10000), PORTAL_CLIENT_ID (portal-sc), PORTAL_CLIENT_SECRET (development: the
  * client's entry in config/clients.dev.json), PORTAL_CLIENT_PREVIOUS_SECRET (none), PORTAL_PUBLIC_URL (the listening address),
- * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_PREFIX (portal),
+ * PORTAL_SESSION_MINUTES (30), PORTAL_REDIS_URL (required), PORTAL_REDIS_NAT_MAP (none), PORTAL_REDIS_PREFIX (portal),
  * PORTAL_DATA_KEYS (production: required; otherwise .data/portal-data-keys, generated once),
  * PORTAL_LOGIN_KEY (the same, .data/portal-login-key), PORTAL_CASE_RETENTION_DAYS (365) and
  * PORTAL_TRUST_PROXY (false), PORTAL_SESSION_STREAMS (10),

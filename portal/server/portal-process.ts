@@ -32,9 +32,13 @@ const REDIS_START_TIMEOUT_MS = 10_000;
 
 /** The portal's Redis connection once it answers, or an error naming where it was looked for. */
 export async function connectPortalRedis(
-  config: Pick<PortalConfig, 'redisUrl'>,
+  config: Pick<PortalConfig, 'redisUrl' | 'redisNatMap'>,
 ): Promise<RedisClient> {
-  const redis = createRedis('http', { ...REDIS_SETTINGS, redisUrl: config.redisUrl });
+  const redis = createRedis('http', {
+    ...REDIS_SETTINGS,
+    redisUrl: config.redisUrl,
+    ...(config.redisNatMap ? { natMap: config.redisNatMap } : {}),
+  });
   try {
     await waitForRedis(redis, REDIS_START_TIMEOUT_MS);
     return redis;
