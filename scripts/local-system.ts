@@ -61,9 +61,10 @@ export interface LocalSystemOptions {
    * Runs the taxpayer portal with these PORTAL_* settings (portal/server/portal-config.ts),
    * pointed at this gateway and keeping its sessions and cases in the gateway's Redis under
    * `<keyPrefix>-portal` (through GW_REDIS_NAT_MAP's map as PORTAL_REDIS_NAT_MAP), unless
-   * PORTAL_GATEWAY_URL, PORTAL_REDIS_URL or PORTAL_REDIS_PREFIX say otherwise; default no portal. Its data keys are its own, never the gateway's: PORTAL_DATA_KEYS
-   * if given, else the development key file .data/portal-data-keys; its login key likewise
-   * (PORTAL_LOGIN_KEY, .data/portal-login-key).
+   * PORTAL_GATEWAY_URL, PORTAL_REDIS_URL or PORTAL_REDIS_PREFIX say otherwise; default no portal.
+   * Its data keys are its own, never the gateway's: PORTAL_DATA_KEYS if given, else the
+   * development key file .data/portal-data-keys; its login key likewise (PORTAL_LOGIN_KEY,
+   * .data/portal-login-key).
    */
   portalEnv?: NodeJS.ProcessEnv;
 }

@@ -40,8 +40,11 @@ const CLOSED_BY_IOREDIS = new Set(['wait', 'disconnecting', 'end']);
 export class ClosableCluster extends Cluster {
   /** The clients duplicated from this one (BullMQ's blocking connections, a subscriber's). */
   readonly #duplicates = new Set<WeakRef<ClosableCluster>>();
-  /** ioredis keeps its own copy private; duplicate() starts from these. */
-  protected readonly seedNodes: ClusterNode[];
+  /**
+   * ioredis keeps its own copy private; duplicate() starts from these, and a start that never got
+   * ready asks them what the cluster announces (cluster-announced.ts).
+   */
+  readonly seedNodes: ClusterNode[];
   /** Set by stopWaitingForRedis(). */
   #waitsForRedis = true;
 

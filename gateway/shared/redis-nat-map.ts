@@ -117,10 +117,13 @@ export function announcedBehind(
   return fits.length === 1 ? fits[0]![0] : undefined;
 }
 
-/** `host:port`, with the announced address it was reached for when a NAT map translated one. */
+/**
+ * A cluster node's `host:port`, or the address it announces with where the NAT map reached it
+ * (`10.0.0.5:6379 (reached at 127.0.0.1:7001 through the NAT map)`).
+ */
 export function reachedLabel(natMap: NatMap | undefined, host: string, port: number): string {
   const announced = announcedBehind(natMap, host, port);
   return announced
-    ? `${announced}, reached at ${host}:${port} through the NAT map`
+    ? `${announced} (reached at ${host}:${port} through the NAT map)`
     : `${host}:${port}`;
 }

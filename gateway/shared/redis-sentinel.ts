@@ -17,8 +17,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisNode, SentinelTarget } from './redis.ts';
 import {
   addressKey,
+  announcedBehind,
   ioredisNatMap,
-  reachedLabel,
   reachedThrough,
   type RedisNatMap,
 } from './redis-nat-map.ts';
@@ -115,9 +115,14 @@ export function sentinelList(redis: Redis): string {
  */
 export function sentinelMasterLabel(redis: Redis): string {
   const stream = redis.stream as { remoteAddress?: string; remotePort?: number } | undefined;
-  const address = stream?.remoteAddress
-    ? reachedLabel(redis.options.natMap, stream.remoteAddress, stream.remotePort ?? 0)
-    : '?';
+  if (!stream?.remoteAddress) return `master "${redis.options.name}" (?)`;
+  const reached = `${stream.remoteAddress}:${stream.remotePort}`;
+  const announced = announcedBehind(
+    redis.options.natMap,
+    stream.remoteAddress,
+    stream.remotePort ?? 0,
+  );
+  const address = announced ? `${announced}, reached at ${reached} through the NAT map` : reached;
   return `master "${redis.options.name}" (${address})`;
 }
 

@@ -9,6 +9,7 @@ import { Cluster, ReplyError, type ClusterOptions, type Redis, type RedisOptions
 import type { Config } from '../../config/load-config.ts';
 import { BatchedRedis } from './batched-redis.ts';
 import { ClosableCluster } from './closable-cluster.ts';
+import { unreachedClusterReason } from './cluster-announced.ts';
 import { ClosableRedis } from './closable-redis.ts';
 import { StartupError } from './startup-error.ts';
 import {
@@ -480,9 +481,19 @@ export async function waitForRedis(
   };
   redis.on('error', onError);
   try {
-    await waitForReady(redis, Math.max(1, deadline - Date.now()), signal);
+    await waitForReady(redis, Math.max(1, deadline - Date.now()), timeoutMs, signal);
   } catch (error) {
-    if (!sentinels || signal?.aborted) throw error;
+    if (signal?.aborted) throw error;
+    if (redis instanceof ClosableCluster) {
+      const why = await unreachedClusterReason(
+        redis,
+        redis.seedNodes,
+        redis.options.redisOptions?.connectTimeout ?? timeoutMs,
+      );
+      if (!why) throw error;
+      throw new Error(`${(error as Error).message}: ${why}`, { cause: error });
+    }
+    if (!sentinels) throw error;
     const why = announced
       ? unreachedMasterReason(sentinels, announced, lastError)
       : `no Sentinel answered (${sentinelList(sentinels)})`;
@@ -545,9 +556,11 @@ async function everyMasterAnswers(
   }
 }
 
+/** `waitedMs`: the whole wait the caller was given, for its message (the Sentinels' part included). */
 async function waitForReady(
   redis: RedisClient,
   timeoutMs: number,
+  waitedMs: number,
   signal?: AbortSignal,
 ): Promise<void> {
   signal?.throwIfAborted();
@@ -555,7 +568,7 @@ async function waitForReady(
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`Redis not reachable within ${timeoutMs} ms`));
+      reject(new Error(`Redis not reachable within ${waitedMs} ms`));
     }, timeoutMs);
     const onReady = () => {
       cleanup();
