@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   findRedisServer,
+  freePort,
   INSTALL_HINT,
   spawnRedisServer,
   type RedisChild,
@@ -232,4 +233,36 @@ export async function startSlotMigration(
     }
   };
   return { slot, source, target, move, finish };
+}
+
+/**
+ * Every master announces a port nothing listens on (`cluster-announce-port`), as nodes in Docker
+ * or Kubernetes announce addresses a process outside cannot reach (README.md#redis-topologies);
+ * the bus keeps its own port, so the nodes still talk to each other. Resolves once every node's
+ * CLUSTER SLOTS names only the announced ports: the GW_REDIS_NAT_MAP that reaches them again.
+ */
+export async function announceUnreachablePorts(
+  cluster: RedisClusterHandle,
+  timeoutMs = 20_000,
+): Promise<string> {
+  const announced = new Map<number, number>();
+  for (const port of cluster.ports) {
+    const unused = await freePort();
+    announced.set(port, unused);
+    await command(port, 'CONFIG', 'SET', 'cluster-announce-bus-port', String(port + 10_000));
+    await command(port, 'CONFIG', 'SET', 'cluster-announce-port', String(unused));
+  }
+  const wanted = [...announced.values()].sort((a, b) => a - b).join(',');
+  for (const port of cluster.ports) {
+    await poll(`the announced ports in CLUSTER SLOTS of ${port}`, timeoutMs, async () => {
+      const ranges = (await command(port, 'CLUSTER', 'SLOTS')) as [
+        number,
+        number,
+        [string, number],
+      ][];
+      const named = [...new Set(ranges.map((r) => Number(r[2][1])))].sort((a, b) => a - b);
+      return named.join(',') === wanted ? true : undefined;
+    });
+  }
+  return [...announced].map(([real, unused]) => `127.0.0.1:${unused}=127.0.0.1:${real}`).join(',');
 }

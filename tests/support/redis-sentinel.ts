@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   findRedisServer,
+  freePort,
   INSTALL_HINT,
   spawnRedisServer,
   startPrivateRedis,
@@ -51,6 +52,38 @@ function fields(reply: unknown): Record<string, string> {
   return out;
 }
 
+/** A Sentinel monitoring the master it is told of at 127.0.0.1:`masterPort`, quick to fail over. */
+function spawnSentinel(
+  binary: string,
+  sentinelDir: string,
+  masterPort: number,
+  timeoutMs: number,
+): Promise<RedisChild> {
+  return spawnRedisServer(
+    binary,
+    (port) => {
+      // Sentinel rewrites its configuration file: one of its own, per attempt's port.
+      const conf = join(sentinelDir, `sentinel-${port}.conf`);
+      writeFileSync(
+        conf,
+        [
+          `port ${port}`,
+          'bind 127.0.0.1',
+          `dir ${sentinelDir}`,
+          `sentinel monitor ${SENTINEL_MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
+          `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 1000`,
+          `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 5000`,
+          `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
+          '',
+        ].join('\n'),
+      );
+      return [conf, '--sentinel'];
+    },
+    { stdio: 'ignore', detached: true },
+    { timeoutMs, what: 'Redis Sentinel' },
+  );
+}
+
 export async function startRedisSentinel(
   options: RedisSentinelOptions = {},
 ): Promise<RedisSentinelHandle> {
@@ -90,32 +123,7 @@ export async function startRedisSentinel(
       );
     }
     for (let i = 0; i < 3; i++) {
-      const sentinelDir = folder('sentinel');
-      sentinels.push(
-        await spawnRedisServer(
-          binary,
-          (port) => {
-            // Sentinel rewrites its configuration file: one of its own, per attempt's port.
-            const conf = join(sentinelDir, `sentinel-${port}.conf`);
-            writeFileSync(
-              conf,
-              [
-                `port ${port}`,
-                'bind 127.0.0.1',
-                `dir ${sentinelDir}`,
-                `sentinel monitor ${SENTINEL_MASTER_NAME} 127.0.0.1 ${master.port} 2`,
-                `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 1000`,
-                `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 5000`,
-                `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
-                '',
-              ].join('\n'),
-            );
-            return [conf, '--sentinel'];
-          },
-          { stdio: 'ignore', detached: true },
-          { timeoutMs, what: 'Redis Sentinel' },
-        ),
-      );
+      sentinels.push(await spawnSentinel(binary, folder('sentinel'), master.port, timeoutMs));
     }
     for (const sentinel of sentinels) {
       await poll(`Sentinel ${sentinel.port} to know the master's set`, timeoutMs, async () => {
@@ -171,4 +179,64 @@ export async function startRedisSentinel(
       }),
     stop,
   };
+}
+
+export interface AnnouncingSentinelHandle {
+  /** The gateway's REDIS_URL: `redis-sentinel://127.0.0.1:<sentinel>/swgw-master`. */
+  url: string;
+  /** The master's real port, where it answers. */
+  masterPort: number;
+  /** The port the Sentinel names the master by, where nothing listens. */
+  announcedPort: number;
+  /** GW_REDIS_NAT_MAP from the announced address to the master's. */
+  natMap: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A master and one Sentinel that names it by an address nothing listens on (README.md#redis-
+ * topologies), as a Sentinel in Docker or Kubernetes names a master by the container's address:
+ * a connection to what it announces is refused at once, one through the NAT map reaches the
+ * master. The Sentinel itself cannot reach the master there either (one host has no address only
+ * it can reach), so it holds the master down and, with no replica, never fails over: what it
+ * answers SENTINEL get-master-addr-by-name, all a client asks, stays the announced address.
+ */
+export async function startAnnouncingSentinel(
+  timeoutMs = 20_000,
+): Promise<AnnouncingSentinelHandle> {
+  const binary = findRedisServer();
+  if (!binary) throw new Error(INSTALL_HINT);
+  const dir = mkdtempSync(join(tmpdir(), 'swgw-redis-sentinel-nat-'));
+  const folder = (name: string) => mkdtempSync(join(dir, `${name}-`));
+  const master = await startPrivateRedis({ dir: folder('master'), persistent: false });
+  let sentinel: RedisChild | undefined;
+  const stop = async () => {
+    if (sentinel?.process.exitCode === null) sentinel.process.kill('SIGTERM');
+    await Promise.all([sentinel?.exited, master.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const announcedPort = await freePort();
+    sentinel = await spawnSentinel(binary, folder('sentinel'), announcedPort, timeoutMs);
+    const port = sentinel.port;
+    await poll(`Sentinel ${port} to name the master`, timeoutMs, async () => {
+      const reply = await command(
+        port,
+        'SENTINEL',
+        'get-master-addr-by-name',
+        SENTINEL_MASTER_NAME,
+      );
+      return Array.isArray(reply) && Number(reply[1]) === announcedPort ? true : undefined;
+    });
+    return {
+      url: `redis-sentinel://127.0.0.1:${port}/${SENTINEL_MASTER_NAME}`,
+      masterPort: master.port,
+      announcedPort,
+      natMap: `127.0.0.1:${announcedPort}=127.0.0.1:${master.port}`,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
