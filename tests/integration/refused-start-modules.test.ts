@@ -3,7 +3,9 @@
 // adapters/worker.ts in child processes, with a module hook that writes a line to stderr when the
 // process's code (gateway/gateway-process.ts, adapters/worker-process.ts) is loaded. Both loaded
 // it (the catalogue, the app and its routes: most of a refused start's CPU) before refusing. A
-// start refused later, for a Redis that does not answer, shows that the hook sees the load.
+// start refused later, for a Redis that does not answer, shows that the hook sees the load. A
+// malformed NAT map (GW_REDIS_NAT_MAP, the portal's PORTAL_REDIS_NAT_MAP) is refused with the
+// settings, before either.
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/private-redis.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
@@ -58,5 +60,33 @@ describe('a start refused for its clients or data keys does not load the process
     expect(started.code).toBe(1);
     expect(started.output).toMatch(/REDIS_URL: Redis not reachable within 100 ms/);
     expect(started.output).toContain('loaded gateway/gateway-process.ts');
+  });
+
+  it('gateway/main.ts and adapters/worker.ts with a malformed GW_REDIS_NAT_MAP entry: refused with the other bad settings, exit 1, naming the variable and the entry, their code never loaded', async () => {
+    for (const [entry, code] of [
+      ['gateway/main.ts', 'gateway/gateway-process.ts'],
+      ['adapters/worker.ts', 'adapters/worker-process.ts'],
+    ] as const) {
+      const started = await refusedStart(entry, {
+        REDIS_URL: `redis-sentinel://127.0.0.1:${await freePort()}/mymaster`,
+        GW_REDIS_NAT_MAP: '172.18.0.5:6379=127.0.0.1:7001,172.18.0.6=127.0.0.1:7002',
+      });
+      expect(started.code).toBe(1);
+      expect(started.output).toContain(
+        'GW_REDIS_NAT_MAP: entry "172.18.0.6=127.0.0.1:7002" is not announced-host:port=reachable-host:port',
+      );
+      expect(started.output).not.toContain(`loaded ${code}`);
+    }
+  });
+
+  it("portal/server/main.ts with a PORTAL_REDIS_NAT_MAP beside one server's URL: refused, exit 1, naming both variables", async () => {
+    const started = await refusedStart('portal/server/main.ts', {
+      PORTAL_REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      PORTAL_REDIS_NAT_MAP: '172.18.0.5:6379=127.0.0.1:7001',
+    });
+    expect(started.code).toBe(1);
+    expect(started.output).toMatch(
+      /PORTAL_REDIS_NAT_MAP: applies to .*; PORTAL_REDIS_URL names one server/,
+    );
   });
 });
