@@ -3,8 +3,9 @@
 // seeds. Inside Docker or Kubernetes those are the containers' own, unreachable from a process
 // outside (README.md#redis-topologies): the start's refusal names them, and whether the NAT map
 // translates them, rather than say only that Redis was not reachable.
-import { Redis, type Cluster, type ClusterNode } from 'ioredis';
-import { addressKey, reachedThrough } from './redis-nat-map.ts';
+import type { Cluster, ClusterNode } from 'ioredis';
+import { probeCommand } from './probe-command.ts';
+import { addressKey, NAT_MAP_HINT, reachedThrough } from './redis-nat-map.ts';
 import type { RedisNode } from './redis.ts';
 
 /** CLUSTER SLOTS: [from, to, [host, port, id], …replicas] per range. */
@@ -15,31 +16,14 @@ async function mastersOf(cluster: Cluster, seed: ClusterNode, timeoutMs: number)
   const { username, password, tls } = cluster.options.redisOptions ?? {};
   const [host, port] =
     typeof seed === 'object' ? [seed.host, seed.port] : [undefined, Number(seed)];
-  const probe = new Redis({
-    host: host ?? '127.0.0.1',
-    port: port ?? 6379,
-    ...(username ? { username } : {}),
-    ...(password ? { password } : {}),
-    ...(tls ? { tls } : {}),
-    lazyConnect: true,
-    enableReadyCheck: false,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-  });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    const ranges = (await probe.call('CLUSTER', 'SLOTS')) as SlotRanges;
-    const masters = ranges.map((r) => ({ host: r[2][0], port: Number(r[2][1]) }));
-    return masters.filter(
-      (m, i) => masters.findIndex((o) => addressKey(o) === addressKey(m)) === i,
-    );
-  } finally {
-    probe.disconnect();
-  }
+  const ranges = (await probeCommand(
+    { host: host ?? '127.0.0.1', port: port ?? 6379, username, password, tls },
+    timeoutMs,
+    'CLUSTER',
+    'SLOTS',
+  )) as SlotRanges;
+  const masters = ranges.map((r) => ({ host: r[2][0], port: Number(r[2][1]) }));
+  return masters.filter((m, i) => masters.findIndex((o) => addressKey(o) === addressKey(m)) === i);
 }
 
 /** The masters' announced addresses, from the first seed that answers (all asked at once). */
@@ -80,6 +64,6 @@ export async function unreachedClusterReason(
       ? ''
       : natMap
         ? `; the NAT map lists ${unlisted === masters.length ? 'none' : 'not all'} of them`
-        : ": an address only reachable inside Redis's own network (Docker, Kubernetes) needs a NAT map to one reachable from here (README.md#redis-topologies)";
+        : `: ${NAT_MAP_HINT}`;
   return `the cluster's seed nodes answer and name its masters ${named.join(', ')}${hint}`;
 }

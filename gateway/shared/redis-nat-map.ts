@@ -22,6 +22,10 @@ export type RedisNatMap = readonly RedisNatEntry[];
 
 const FORM = 'announced-host:port=reachable-host:port,…';
 
+/** What a start refused for addresses it could not reach, with no NAT map, adds. */
+export const NAT_MAP_HINT =
+  "an address only reachable inside Redis's own network (Docker, Kubernetes) needs a NAT map to one reachable from here (README.md#redis-topologies)";
+
 /** `host:port` or `[v6]:port`: the host as ioredis keys it (no brackets), or undefined. */
 function address(text: string): RedisNode | undefined {
   const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s\[\]:=,]+)):(\d{1,5})$/.exec(text.trim());

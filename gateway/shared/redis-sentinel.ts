@@ -13,9 +13,11 @@
 // holds a connection to each Sentinel per connection of ours (BullMQ's blocking ones included),
 // and tells nothing the two above do not, save a partitioned master's clients, which
 // GW_REDIS_WAIT_REPLICAS's WAIT (its replicas gone with the partition) answers 503.
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { probeCommand } from './probe-command.ts';
 import type { RedisNode, SentinelTarget } from './redis.ts';
 import {
+  NAT_MAP_HINT,
   addressKey,
   announcedBehind,
   ioredisNatMap,
@@ -65,31 +67,25 @@ export async function masterAnnouncedBySentinels(
   const { options } = redis;
   const answers = await Promise.all(
     (options.sentinels ?? []).map(async (sentinel) => {
-      const probe = new Redis({
-        host: sentinel.host ?? '127.0.0.1',
-        port: sentinel.port ?? 26_379,
-        ...(options.sentinelUsername ? { username: options.sentinelUsername } : {}),
-        ...(options.sentinelPassword ? { password: options.sentinelPassword } : {}),
-        ...(options.sentinelTLS ? { tls: options.sentinelTLS } : {}),
-        lazyConnect: true,
-        enableReadyCheck: false,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        connectTimeout: timeoutMs,
-        commandTimeout: timeoutMs,
-      });
-      probe.on('error', () => undefined);
       try {
-        await probe.connect();
-        const address = await probe.call('SENTINEL', 'get-master-addr-by-name', options.name ?? '');
+        const address = await probeCommand(
+          {
+            host: sentinel.host ?? '127.0.0.1',
+            port: sentinel.port ?? 26_379,
+            username: options.sentinelUsername,
+            password: options.sentinelPassword,
+            tls: options.sentinelTLS,
+          },
+          timeoutMs,
+          'SENTINEL',
+          'get-master-addr-by-name',
+          options.name ?? '',
+        );
         return Array.isArray(address)
           ? { host: String(address[0]), port: Number(address[1]) }
           : 'unknown';
       } catch {
         return 'unreached';
-      } finally {
-        probe.disconnect();
       }
     }),
   );
@@ -144,6 +140,6 @@ export function unreachedMasterReason(
     ? reached
       ? ''
       : ', which the NAT map does not list'
-    : ": an address only reachable inside Redis's own network (Docker, Kubernetes) needs a NAT map to one reachable from here (README.md#redis-topologies)";
+    : `: ${NAT_MAP_HINT}`;
   return `the Sentinels name master "${redis.options.name}" at ${where}${why}${hint}`;
 }

@@ -8,9 +8,6 @@
 // named by both its addresses. Before the map, no setting could reach such a cluster, and the
 // refusal said only "Redis not reachable within … ms".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../gateway/gateway-process.ts';
-import { createLogger } from '../../gateway/shared/logger.ts';
-import { operatorStartFailure } from '../../gateway/shared/start-failure.ts';
 import {
   announceUnreachablePorts,
   startRedisCluster,
@@ -26,6 +23,7 @@ import {
   waitForStatus,
   type E2eSystem,
 } from './support/system.ts';
+import { startRefusal } from './support/start-refusal.ts';
 
 let cluster: RedisClusterHandle;
 let natMap: string;
@@ -41,18 +39,12 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** What a gateway start's refusal logs as its one line (shared/process-entry.ts): its reason. */
-async function refusal(env: Record<string, string>): Promise<string | undefined> {
-  const config = e2eConfig('cluster-nat-refused', { REDIS_URL: cluster.url, ...env });
-  const started = startGateway(config, createLogger({ level: 'silent', env: config.env }));
-  const error: unknown = await started.then(
-    async (running) => {
-      await running.stop();
-      return undefined;
-    },
-    (refused: unknown) => refused,
+/** A gateway start's one-line refusal on this Redis, `env` added. */
+function refusal(env: Record<string, string>): Promise<string | undefined> {
+  return startRefusal(
+    'gateway',
+    e2eConfig('cluster-nat-refused', { REDIS_URL: cluster.url, ...env }),
   );
-  return operatorStartFailure(error, config)?.reason;
 }
 
 describe('a Redis Cluster whose masters announce addresses that do not answer here', () => {

@@ -8,10 +8,7 @@
 // and that refusal said only "Redis not reachable within … ms".
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway } from '../../gateway/gateway-process.ts';
 import { redisKeys } from '../../gateway/shared/redis-keys.ts';
-import { createLogger } from '../../gateway/shared/logger.ts';
-import { operatorStartFailure } from '../../gateway/shared/start-failure.ts';
 import {
   SENTINEL_MASTER_NAME,
   startAnnouncingSentinel,
@@ -26,6 +23,7 @@ import {
   waitForStatus,
   type E2eSystem,
 } from './support/system.ts';
+import { startRefusal } from './support/start-refusal.ts';
 
 let sentinel: AnnouncingSentinelHandle;
 let sys: E2eSystem | undefined;
@@ -39,18 +37,12 @@ afterAll(async () => {
   await sentinel?.stop();
 });
 
-/** What a gateway start's refusal logs as its one line (shared/process-entry.ts): its reason. */
-async function refusal(env: Record<string, string>): Promise<string | undefined> {
-  const config = e2eConfig('sentinel-nat-refused', { REDIS_URL: sentinel.url, ...env });
-  const started = startGateway(config, createLogger({ level: 'silent', env: config.env }));
-  const error: unknown = await started.then(
-    async (running) => {
-      await running.stop();
-      return undefined;
-    },
-    (refused: unknown) => refused,
+/** A gateway start's one-line refusal on this Redis, `env` added. */
+function refusal(env: Record<string, string>): Promise<string | undefined> {
+  return startRefusal(
+    'gateway',
+    e2eConfig('sentinel-nat-refused', { REDIS_URL: sentinel.url, ...env }),
   );
-  return operatorStartFailure(error, config)?.reason;
 }
 
 describe('a master its Sentinel names by an address that does not answer here', () => {

@@ -10,11 +10,7 @@
 // in front.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkers } from '../../adapters/worker-process.ts';
-import { startGateway } from '../../gateway/gateway-process.ts';
-import { createLogger } from '../../gateway/shared/logger.ts';
 import { projectPath } from '../../gateway/shared/project-root.ts';
-import { operatorStartFailure } from '../../gateway/shared/start-failure.ts';
 import { validExample } from '../support/api-gateway.ts';
 import { startNodeChild } from '../support/node-child.ts';
 import { testDataKeys, uniquePrefix, waitFor } from '../support/redis.ts';
@@ -29,6 +25,7 @@ import {
   type Accepted,
   type E2eSystem,
 } from './support/system.ts';
+import { startRefusal } from './support/start-refusal.ts';
 
 let sentinel: RedisSentinelHandle;
 let sys: E2eSystem;
@@ -130,19 +127,8 @@ describe('the whole system on a redis-sentinel:// REDIS_URL', () => {
 
 describe('a start on a redis-sentinel:// REDIS_URL', () => {
   /** What a start's refusal logs as its one line (shared/process-entry.ts): its reason. */
-  async function inProcessRefusal(start: 'gateway' | 'workers', redisUrl: string) {
-    const config = e2eConfig('sentinel-refused', { REDIS_URL: redisUrl });
-    const logger = createLogger({ level: 'silent', env: config.env });
-    const started =
-      start === 'gateway' ? startGateway(config, logger) : startWorkers(config, logger);
-    const error: unknown = await started.then(
-      async (running) => {
-        await running.stop();
-        return undefined;
-      },
-      (refused: unknown) => refused,
-    );
-    return operatorStartFailure(error, config)?.reason;
+  function inProcessRefusal(start: 'gateway' | 'workers', redisUrl: string) {
+    return startRefusal(start, e2eConfig('sentinel-refused', { REDIS_URL: redisUrl }));
   }
 
   it('refuses in one line a master name no Sentinel monitors (the gateway process), a malformed URL and a database the master refuses, naming REDIS_URL, and the master the Sentinels name when it evicts, by its name and address', async () => {
