@@ -26,12 +26,19 @@ import { Cluster, type Callback, type ClusterNode, type ClusterOptions } from 'i
 import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
 import type { ReplyMappingFromClusterOptions, ReplyMappingMode } from 'ioredis/built/types.js';
 import { endUnlessReadyFromNowOn } from './closable-redis.ts';
+import { translatedKey } from './redis-nat-map.ts';
 
 /** Cluster's private members used (ioredis 6.0.0, `built/cluster/index.js`). */
 interface ClusterInternals {
   setStatus: (status: string) => void;
   handleCloseEvent: (reason?: Error) => void;
   manuallyClosing: boolean;
+}
+
+/** The redirect handlers `sendCommand` gives handleError (ioredis 6.0.0; typed `any` there). */
+interface RedirectHandlers {
+  moved: (slot: number, key: string) => void;
+  ask: (slot: string, key: string) => void;
 }
 
 /** States in which ioredis itself ends the client on disconnect(), or already has. */
@@ -80,6 +87,29 @@ export class ClosableCluster extends Cluster {
   override connect(): Promise<void> {
     if (this.status === 'end' || this.status === 'wait') this.closeAsked = false;
     return super.connect();
+  }
+
+  /**
+   * A MOVED or ASK names its node by the address it announces. ioredis (6.0.0, `sendCommand`'s
+   * moved handler) translates that through `natMap` to connect, but writes it untranslated into
+   * its slot map, where no connection has that key: until the refresh the MOVED asked for, the
+   * slot's commands went to a random master, each MOVED again, and some of 20 sent at once after
+   * a slot moved ran out of redirections (503) on a cluster behind a NAT map (GW_REDIS_NAT_MAP,
+   * redis-nat-map.ts). So the address is translated before ioredis reads it; an unlisted one
+   * passes as it is. tests/integration/redis-cluster-nat-moved.test.ts.
+   */
+  override handleError(error: Error, ttl: { value?: unknown }, handlers: RedirectHandlers): void {
+    const natMap = this.options.natMap;
+    if (!natMap) {
+      super.handleError(error, ttl, handlers);
+      return;
+    }
+    const translated: RedirectHandlers = {
+      ...handlers,
+      moved: (slot, key) => handlers.moved(slot, translatedKey(natMap, key)),
+      ask: (slot, key) => handlers.ask(slot, translatedKey(natMap, key)),
+    };
+    super.handleError(error, ttl, translated);
   }
 
   /** Ends a client asked to close that sits in `close` (ioredis's own ending, run again). */

@@ -103,6 +103,16 @@ export function reachedThrough(
   return reached ?? undefined;
 }
 
+/** A `host:port` key translated by ioredis's `natMap` option, or as it is when unlisted. */
+export function translatedKey(natMap: NatMap | undefined, key: string): string {
+  const colon = key.lastIndexOf(':');
+  const reached = reachedThrough(natMap, {
+    host: key.slice(0, colon),
+    port: Number(key.slice(colon + 1)),
+  });
+  return reached ? addressKey(reached) : key;
+}
+
 /**
  * The announced address whose translation a connection to `host:port` (its socket's remote
  * address, or a cluster node's options) came through: the entry reaching exactly that, else the

@@ -197,11 +197,23 @@ export interface SlotMigration {
   finish: () => Promise<void>;
 }
 
-/** Starts moving the slot of `key` from the master that owns it to another master. */
+/**
+ * Starts moving the slot of `key` from the master that owns it to another master. `natMap`: the
+ * GW_REDIS_NAT_MAP of a cluster whose masters announce other ports (announceUnreachablePorts),
+ * by which the owner CLUSTER SLOTS names is found.
+ */
 export async function startSlotMigration(
   cluster: RedisClusterHandle,
   key: string,
+  natMap = '',
 ): Promise<SlotMigration> {
+  const portOf = (address: string) => Number(address.slice(address.lastIndexOf(':') + 1));
+  const reached = new Map(
+    natMap
+      .split(',')
+      .filter(Boolean)
+      .map((entry) => entry.split('=').map(portOf) as [number, number]),
+  );
   const [first] = cluster.ports;
   const slot = Number(await command(first!, 'CLUSTER', 'KEYSLOT', key));
   const ranges = (await command(first!, 'CLUSTER', 'SLOTS')) as [
@@ -211,7 +223,7 @@ export async function startSlotMigration(
   ][];
   const range = ranges.find(([from, to]) => slot >= from && slot <= to);
   if (!range) throw new Error(`Redis Cluster: no master owns slot ${slot}`);
-  const source = range[2][1];
+  const source = reached.get(Number(range[2][1])) ?? range[2][1];
   const target = cluster.ports.find((port) => port !== source)!;
   const idOf = async (port: number) => String(await command(port, 'CLUSTER', 'MYID'));
   const [sourceId, targetId] = [await idOf(source), await idOf(target)];
