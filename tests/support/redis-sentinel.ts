@@ -194,8 +194,9 @@ export interface AnnouncingSentinelHandle {
 }
 
 /**
- * A master and one Sentinel that names it by an address nothing listens on (README.md#redis-
- * topologies), as a Sentinel in Docker or Kubernetes names a master by the container's address:
+ * A master and one Sentinel that names it by an address nothing listens on
+ * (README.md#behind-address-translation-docker-kubernetes), as a Sentinel in Docker or Kubernetes
+ * names a master by the container's address:
  * a connection to what it announces is refused at once, one through the NAT map reaches the
  * master. The Sentinel itself cannot reach the master there either (one host has no address only
  * it can reach), so it holds the master down and, with no replica, never fails over: what it
