@@ -5,8 +5,12 @@
 // One attempt and no breaker: a query that fails is simply asked again after the next silence.
 // Each run's outcome is counted in gw_status_queries_total{adapter,outcome} and the province call
 // timed in gw_status_query_duration_seconds{adapter} (gateway/metrics/worker-metrics.ts).
+// A province's error text may quote the applicant (an ID number it echoes back), as a delivery's
+// may: the failure is logged, and the job failed (BullMQ keeps its reason and stack in Redis), with
+// that text masked (personal-data/mask-free-text.ts), as the job runner masks a delivery's.
 import { UnrecoverableError } from 'bullmq';
 import type { CaseStore } from '../../gateway/cases/case-store.ts';
+import { maskFreeText } from '../../gateway/personal-data/mask-free-text.ts';
 import { AWAITING_PROVINCE } from '../../gateway/cases/lifecycle.ts';
 import type { StatusQueryRecorder } from '../../gateway/cases/record-status-query.ts';
 import type { Logger } from '../../gateway/shared/logger.ts';
@@ -48,7 +52,7 @@ export async function runStatusQuery(
   } catch (error) {
     deps.metrics.statusQueryRequest(adapter.id, (performance.now() - started) / 1000);
     deps.metrics.statusQuery(adapter.id, 'failed');
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = maskFreeText(error instanceof Error ? error.message : String(error));
     deps.failures.warn(
       'status-query-failed',
       { caseId, reason },

@@ -25,20 +25,26 @@ const ID_NUMBER = '510104199001011234';
 const MASKED_ID = '5101**********1234';
 const BUSY = `省级平台繁忙：申请人 ${ID_NUMBER} 正在办理中`;
 const REFUSED = `申请人 ${ID_NUMBER} 与登记不符`;
+const QUERY_FAILED = `查询失败：申请人 ${ID_NUMBER} 的办件正在迁移`;
 
-/** yn as a province that quotes the applicant: busy once, then a refusal for good. */
+/**
+ * yn as a province that quotes the applicant: a payment (SW-005) busy once, then refused for good;
+ * a legal aid case (SF-009) taken, and the status query of it failing with the applicant's number.
+ */
 function quotingAdapter(): ProvinceAdapter {
   let calls = 0;
   return {
     id: 'yn',
-    deliver() {
+    deliver(request) {
+      if (request.itemCode === 'SF-009')
+        return Promise.resolve({ provinceCaseNo: 'YN-1', state: 'received', duplicate: false });
       calls += 1;
       return Promise.reject(
         calls === 1 ? new TransientDeliveryError(BUSY) : new PermanentDeliveryError(REFUSED, 'E1'),
       );
     },
     queryStatus() {
-      return Promise.reject(new TransientDeliveryError('not asked here'));
+      return Promise.reject(new TransientDeliveryError(QUERY_FAILED));
     },
   };
 }
@@ -130,5 +136,43 @@ describe("a province's error text quoting the applicant", () => {
       .client('operator-dev')
       .request<{ items: { caseId: string; reason?: string }[] }>('GET', '/v1/admin/dead-letters');
     expect(res.body.items.find((d) => d.caseId === caseId)?.reason).toBe(`refused: ${REFUSED}`);
+  });
+});
+
+describe("a province's status query error quoting the applicant", () => {
+  let caseId: string;
+  let jobId: string;
+  beforeAll(async () => {
+    caseId = (await submit(gw, 'SF-009')).caseId;
+    await waitFor(async () => (await gw.services.store.get(caseId))?.status === 'DELIVERED', {
+      timeoutMs: 15_000,
+      what: `${caseId} DELIVERED`,
+    });
+    const claimedAtMs = Date.now();
+    jobId = `status-query-${caseId}-${claimedAtMs}`;
+    await gw.services.queues.enqueueStatusQuery(caseId, 'yn', claimedAtMs);
+    const job = () => gw.services.queues.queue('yn').getJob(jobId);
+    await waitFor(async () => (await (await job())?.getState()) === 'failed', {
+      what: `the status query ${jobId} failed`,
+    });
+  });
+
+  it('is logged masked: the status query failed line', () => {
+    const lines = gw.logLines().filter((l) => l.caseId === caseId);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'status query failed; asked again after the next silence',
+        reason: `查询失败：申请人 ${MASKED_ID} 的办件正在迁移`,
+      }),
+    );
+    expect(JSON.stringify(gw.logLines())).not.toContain(ID_NUMBER);
+  });
+
+  it('is masked in the failed status query job: its failedReason and stack trace', async () => {
+    const job = (await gw.services.queues.queue('yn').getJob(jobId))!;
+    expect(job.failedReason).toBe(`查询失败：申请人 ${MASKED_ID} 的办件正在迁移`);
+    expect((job.stacktrace ?? []).join('\n')).not.toContain(ID_NUMBER);
+    const bytes = await rawBytes(redis, await keysUnder(redis, gw.config.keyPrefix));
+    expect(inClear(bytes, [ID_NUMBER])).toEqual([]);
   });
 });
