@@ -72,6 +72,8 @@ let callbacks: TestCallbackWorker;
 const received: string[] = [];
 const envelopeSecrets: string[] = [];
 const caseIds: string[] = [];
+/** Personal values sent only in refused bodies. */
+const sentRefused: string[] = [];
 const answers: { what: string; body: string }[] = [];
 let rectificationId = '';
 
@@ -161,21 +163,18 @@ beforeAll(async () => {
   });
   expect(refusedComment.status).toBe(422);
   keep('refused comment (to the portal)', refusedComment.body);
+  // The planted number with another check character: refused, and what must not be kept is it.
+  const id = planted.get('refused-submission')!.id;
+  const wrongId = id.slice(0, 17) + (id.endsWith('0') ? '1' : '0');
+  sentRefused.push(wrongId);
   const malformed = structuredClone(validExample('SF-009')) as Record<string, unknown>;
-  JSON.stringify(malformed); // the example's applicant id number is replaced below
-  const wrongId = planted.get('refused-submission')!.id.slice(0, 17) + 'Y';
-  setApplicantId(malformed, wrongId);
+  (malformed.applicant as Record<string, unknown>).idNumber = wrongId;
   const refusedSubmission = await gw.client('portal-sc').submitCase(malformed, 'sweep-refused-1');
   expect(refusedSubmission.status).toBe(422);
   keep('refused submission (to the portal)', refusedSubmission.body);
 
-  await waitFor(() => received.length >= 4, 'callbacks of the proxy case');
+  await waitFor(() => received.length >= 4, { what: 'callbacks of the proxy case' });
 }, 60_000);
-
-function setApplicantId(body: Record<string, unknown>, value: string): void {
-  const applicant = body.applicant as Record<string, unknown>;
-  applicant.idNumber = value;
-}
 
 afterAll(async () => {
   await callbacks?.close();
