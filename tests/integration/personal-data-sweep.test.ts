@@ -167,7 +167,7 @@ beforeAll(async () => {
   const id = planted.get('refused-submission')!.id;
   const wrongId = id.slice(0, 17) + (id.endsWith('0') ? '1' : '0');
   sentRefused.push(wrongId);
-  const malformed = structuredClone(validExample('SF-009')) as Record<string, unknown>;
+  const malformed = structuredClone<Record<string, unknown>>(validExample('SF-009'));
   (malformed.applicant as Record<string, unknown>).idNumber = wrongId;
   const refusedSubmission = await gw.client('portal-sc').submitCase(malformed, 'sweep-refused-1');
   expect(refusedSubmission.status).toBe(422);
