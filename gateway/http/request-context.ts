@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../shared/logger.ts';
+import { maskFreeText } from '../personal-data/mask-free-text.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -61,7 +62,10 @@ export function requestContext(logger: Logger): RequestHandler {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       scope.logSummary({
         method: req.method,
-        path: req.path,
+        // A refused request's path is whatever its client wrote: an ID number asked for as a
+        // case id (GET /v1/cases/510104199001011234) or a garbage path made of one was logged in
+        // clear. Served paths hold ids, codes and item codes only, and keep their digits.
+        path: res.statusCode >= 400 ? maskFreeText(req.path) : req.path,
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
       });

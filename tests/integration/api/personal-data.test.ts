@@ -178,3 +178,20 @@ describe('refused submissions', () => {
     expect(inClear(JSON.stringify(gw.logLines()), [...secrets].filter(distinctive))).toEqual([]);
   });
 });
+
+describe('refused requests', () => {
+  it('log a path that holds an ID number with the number masked, as a case id asked for and as a path of no route', async () => {
+    const idNumber = '11010519491231002X';
+    const asCaseId = await gw.client('portal-sc').request('GET', `/v1/cases/${idNumber}`);
+    const noRoute = await gw.client('portal-sc').request('GET', `/v1/people/${idNumber}/cases`);
+    expect(asCaseId.status).toBeGreaterThanOrEqual(400);
+    expect(noRoute.status).toBe(404);
+    const paths = gw
+      .logLines()
+      .filter((line) => line.msg === 'request')
+      .map((line) => String(line.path))
+      .filter((path) => path.startsWith('/v1/cases/1101') || path.startsWith('/v1/people/'));
+    expect(paths).toEqual(['/v1/cases/1101**********002X', '/v1/people/1101**********002X/cases']);
+    expect(JSON.stringify(gw.logLines())).not.toContain(idNumber);
+  });
+});
