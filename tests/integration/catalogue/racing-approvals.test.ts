@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiGateway, validExample, type ApiGateway } from '../../support/api-gateway.ts';
 import { seedDraftItem } from '../../support/catalogue.ts';
-import { uniquePrefix } from '../../support/redis.ts';
+import { uniquePrefix, waitFor } from '../../support/redis.ts';
 
 let first: ApiGateway;
 let second: ApiGateway;
@@ -83,6 +83,21 @@ describe('two approvals and a rejection of one draft at once, from two gateways'
         expect([latest, latest + 1]).toContain(stored?.itemVersion);
       }
       if (approved) latest++;
+      // The next round's submissions may go to either gateway: both must serve what was published
+      // (live reload reaches the other gateway by a Redis message, within a second; the round's
+      // bound of old-or-new counts from there). Without this wait a loaded run saw a submission of
+      // the next round stored on the version before the old one.
+      await waitFor(
+        async () => {
+          const served = await Promise.all(
+            [first, second].map((gw) =>
+              call(gw, 'portal-sc', 'GET', `/v1/catalogue/items/${CODE}`),
+            ),
+          );
+          return served.every((res) => res.body.version === latest);
+        },
+        { what: `both gateways serving ${CODE} v${latest}` },
+      );
     }
   });
 });
