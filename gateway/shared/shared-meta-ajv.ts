@@ -14,6 +14,18 @@
 // invalid schema ("schema is invalid: …", built from the same errors the same way).
 import type { AnySchema } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import { jsonEqual } from './json-equal.ts';
+
+// ajv's compare for uniqueItems, enum and const is the `default` of its runtime module, read when
+// a schema is compiled: every ajv of the process is made here, so this runs before any compile.
+// fast-deep-equal's throws on a parsed object with its own `valueOf` (json-equal.ts says why).
+// Required, not imported: the module ajv itself requires (an import's default is that module's
+// exports object under Node but its `default` under the test runner's loader).
+const ajvEqual = createRequire(import.meta.url)('ajv/dist/runtime/equal.js') as {
+  default: { code: string };
+};
+ajvEqual.default = Object.assign(jsonEqual, { code: ajvEqual.default.code });
 
 const META_SCHEMA_2020 = 'https://json-schema.org/draft/2020-12/schema';
 

@@ -181,6 +181,20 @@ describe('bad input on POST /v1/cases', () => {
     ).toEqual(['/applicant/type']);
   });
 
+  it('answers objects with a valueOf or toString of their own among unique items (HJ-001 pollutants) with 422 at their pointers, not a 500', async () => {
+    const example = validExample('HJ-001') as {
+      payload: { airOutlets: { pollutants: unknown }[] };
+    };
+    example.payload.airOutlets[0]!.pollutants = [{}, { valueOf: 0 }, { toString: 'so2' }];
+    const res = await postRaw(JSON.stringify(example));
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('GW_PAYLOAD_INVALID');
+    const paths = (res.body as unknown as { errors: { path: string }[] }).errors.map((e) => e.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([1, 2].map((i) => `/payload/airOutlets/0/pollutants/${i}`)),
+    );
+  });
+
   it('keeps serving after all of it', async () => {
     const res = await gw
       .client('portal-sc')

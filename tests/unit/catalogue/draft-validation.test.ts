@@ -65,6 +65,15 @@ const secondVersion = (code: string): DraftContext => ({
 });
 
 describe('validateItemDraft', () => {
+  it('answers modes holding objects with their own valueOf with problems at /modes, the check completing (a property run found "a.valueOf is not a function")', () => {
+    const draft = nextVersionOf('SW-005');
+    draft.modes = JSON.parse('[{},{"valueOf":0}]');
+    const result = validateItemDraft(draft, secondVersion('SW-005'));
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => p.message).join('\n')).not.toMatch(/could not complete/);
+    expect(result.problems.some((p) => p.path.startsWith('/modes'))).toBe(true);
+  });
+
   it('accepts a published item as the first version of a new item, with no compatibility report', () => {
     expect(validateItemDraft(draftOf('SW-005'), firstVersion('SW-005'))).toEqual({
       ok: true,
