@@ -199,7 +199,7 @@ export const BODY_MUTATIONS: (readonly [number, Mutation])[] = [
     3,
     (r, env) => {
       const target = r.pick(objects(env));
-      const key = r.pick(['__proto__', 'constructor', 'prototype']);
+      const key = r.pick(['__proto__', 'constructor', 'prototype', 'valueOf', 'toString']);
       Object.defineProperty(target, key, {
         value: { admin: true, polluted: 1 },
         enumerable: true,
@@ -278,7 +278,7 @@ export function refusedContent(value: unknown, dup: Dup | undefined): string[] {
       stack.push(...(node as unknown[]));
     } else if (typeof node === 'object' && node !== null && !(node instanceof RawNumber)) {
       for (const key of Object.keys(node)) {
-        if (['__proto__', 'constructor', 'prototype'].includes(key))
+        if (['__proto__', 'constructor', 'prototype', 'valueOf', 'toString'].includes(key))
           reasons.add('prototype member');
         if (REFUSED.test(key)) reasons.add('forbidden character');
       }
