@@ -41,6 +41,12 @@ async function draftInReview(version: number): Promise<string> {
   return id;
 }
 
+/** The item's example without its itemVersion: served the latest version published, not v1. */
+function latestOf(code: string): Record<string, unknown> {
+  const { itemVersion: _pinned, ...envelope } = validExample(code);
+  return envelope;
+}
+
 async function versions(): Promise<number[]> {
   const res = await call(
     first,
@@ -64,7 +70,7 @@ describe('two approvals and a rejection of one draft at once, from two gateways'
       const submissions = Array.from({ length: SUBMISSIONS }, (_, i) =>
         (i % 2 ? first : second)
           .client('portal-sc')
-          .submitCase<{ caseId: string }>(validExample(CODE), `approvals-${id}-${i}`),
+          .submitCase<{ caseId: string }>(latestOf(CODE), `approvals-${id}-${i}`),
       );
       const decided = await Promise.all(decisions);
       const submitted = await Promise.all(submissions);
@@ -84,9 +90,8 @@ describe('two approvals and a rejection of one draft at once, from two gateways'
       }
       if (approved) latest++;
       // The next round's submissions may go to either gateway: both must serve what was published
-      // (live reload reaches the other gateway by a Redis message, within a second; the round's
-      // bound of old-or-new counts from there). Without this wait a loaded run saw a submission of
-      // the next round stored on the version before the old one.
+      // (live reload reaches the other gateway by a Redis message, within a second) before the
+      // round's bound of old-or-new counts from it.
       await waitFor(
         async () => {
           const served = await Promise.all(
