@@ -62,10 +62,15 @@ describe('two approvals and a rejection of one draft at once, from two gateways'
     let latest = Math.max(...(await versions()));
     for (let round = 0; round < ROUNDS; round++) {
       const id = await draftInReview(latest);
+      // Every other round races the two approvals alone: with the rejection beside them, its
+      // lighter step wins on an idle machine, and the publish under submissions went untested.
+      const withRejection = round % 2 === 0;
       const decisions = [
         call(first, 'operator-dev-2', 'POST', `${DRAFTS}/${id}/approve`),
         call(second, 'operator-dev-2', 'POST', `${DRAFTS}/${id}/approve`),
-        call(second, 'operator-dev-2', 'POST', `${DRAFTS}/${id}/reject`, { reason: '再议' }),
+        ...(withRejection
+          ? [call(second, 'operator-dev-2', 'POST', `${DRAFTS}/${id}/reject`, { reason: '再议' })]
+          : []),
       ];
       const submissions = Array.from({ length: SUBMISSIONS }, (_, i) =>
         (i % 2 ? first : second)
@@ -74,7 +79,9 @@ describe('two approvals and a rejection of one draft at once, from two gateways'
       );
       const decided = await Promise.all(decisions);
       const submitted = await Promise.all(submissions);
-      expect(decided.map((d) => d.status).sort()).toEqual([200, 409, 409]);
+      expect(decided.map((d) => d.status).sort()).toEqual(
+        withRejection ? [200, 409, 409] : [200, 409],
+      );
       for (const refused of decided.filter((d) => d.status === 409))
         expect(refused.body.code).toBe('GW_DRAFT_STATE');
       const approved = decided.findIndex((d) => d.status === 200) < 2;
