@@ -2,6 +2,7 @@
 // attempt, then what was done and how it ended. The HTTP routes and the operator console call the
 // same functions, so an action is audited the same way under the operator's id wherever it starts.
 import type { Client, OperatorRight } from '../auth/client-registry.ts';
+import { maskFreeText } from '../personal-data/mask-free-text.ts';
 import { GatewayError, isGatewayError } from '../shared/errors.ts';
 import type { AuditEntryInput, AuditLog, AuditOutcome } from './audit-log.ts';
 
@@ -37,7 +38,11 @@ const REASON_MAX = 500;
 
 /**
  * The entry an operator's action appends: the one place a reason (an X-Gw-Reason header, a
- * refusal's detail, an error's message) is cut to REASON_MAX, wherever the action starts.
+ * refusal's detail, an error's message) is cut to REASON_MAX, wherever the action starts. It is
+ * masked as free text first: an operator explaining an unmasked read writes what they were asked
+ * about (回电 138…, 核对 5101…), and the chain keeps its entries in clear for every holder of
+ * audit:read, and for good (hash-chained, never rewritten), so a number there would outlive the
+ * case it came from.
  */
 export function operatorEntry(
   request: OperatorRequest,
@@ -50,7 +55,7 @@ export function operatorEntry(
     action: action.action,
     target: action.target,
     outcome,
-    ...(reason === undefined ? {} : { reason: reason.slice(0, REASON_MAX) }),
+    ...(reason === undefined ? {} : { reason: maskFreeText(reason).slice(0, REASON_MAX) }),
     requestId: request.requestId,
     ...(action.digest === undefined ? {} : { digest: action.digest }),
   };
