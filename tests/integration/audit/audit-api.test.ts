@@ -143,11 +143,9 @@ describe('audited operator actions', () => {
   it('masks an ID number and a mobile number an operator writes in X-Gw-Reason before the entry joins the chain, keeping the rest of the reason as written', async () => {
     const { caseId } = await submit(gw);
     const reason = '工单 OPS-51：申请人 110101199003074477 来电 138 0013 8000 核对';
-    const read = await gw
-      .client('operator-dev')
-      .request('GET', `/v1/cases/${caseId}`, {
-        headers: { 'X-Gw-Reason': encodeURIComponent(reason) },
-      });
+    const read = await gw.client('operator-dev').request('GET', `/v1/cases/${caseId}`, {
+      headers: { 'X-Gw-Reason': encodeURIComponent(reason) },
+    });
     expect(read.status).toBe(200);
     expect((await entriesFor(caseId)).map((e) => e.reason)).toEqual([
       '工单 OPS-51：申请人 1101**********4477 来电 138 **** 8000 核对',
