@@ -1,0 +1,410 @@
+// Hostile text on every page that shows free text (README.md#the-taxpayer-portal,
+// gateway/console/README.md#security): markup, script, template syntax, a right-to-left override,
+// zero-width characters, an escaped entity, a long word and line breaks, planted through the real
+// APIs and pages of one whole system (gateway, workers, sandboxes, the taxpayer portal) by every
+// writer of free text — the portal's taxpayer (a project name, a 好差评 comment), the province (case
+// and rectification notes, a payment's result texts, an appeal), operators (an unmask reason, a
+// draft's note, its item's titles, a rejection, an appeal decision) and a dead letter's reason —
+// then every page showing them opened in Chromium at 1280 and 390 px: nothing runs, nothing is
+// injected, no CSP violation, the text is shown as written, an override reverses nothing beside
+// it, the long word breaks the layout of no page, and every HTML answer carries the CSP.
+// Screenshots (SWGW_SCREENSHOTS=1): hostile-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { ADAPTER_IDS } from '../../adapters/kit/registry.ts';
+import { createCaseStore } from '../../gateway/cases/case-store.ts';
+import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
+import { createRedis } from '../../gateway/shared/redis.ts';
+import { caseFor, startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
+import { validExample } from '../support/api-gateway.ts';
+import { seedDraftItem } from '../support/catalogue.ts';
+import { DEV_PASSWORDS } from '../support/console-client.ts';
+import { allStarted } from '../support/settled.ts';
+import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
+import {
+  ACCOUNT,
+  closedOnPage,
+  field,
+  fillPayment,
+  INSUFFICIENT,
+  LINES,
+  logIn,
+  PAYS,
+  submitAndFollow,
+} from './support/taxpayer-path.ts';
+
+const RLO = '\u202E';
+/** The tail a payload with an override ends with: all the override may reverse is this. */
+const REVERSED_TAIL = `${RLO}尾部反向`;
+const IMG = '<img src=x onerror="window.__pwned=1">';
+const SVG = '"><svg onload=window.__pwned=1>';
+const TEXTAREA = '</textarea><b id=inj>';
+const LINK = '<a id=inj href="javascript:window.__pwned=1">x</a>';
+const ENTITY = '&lt;b&gt;';
+const ZERO_WIDTH = '零\u200B宽\u200C字\u200D符';
+/** A word no line can hold: 200 characters where a field takes 500, 5 000 where it takes more. */
+const word = (length: number) => 'W'.repeat(length);
+
+/**
+ * Every payload, one a line, for a field of 500 characters that allows line breaks. The gateway's
+ * JSON API refuses bidirectional controls in any string (gateway/http/json-scan.ts, 422), so what
+ * reaches it is without the override; the console's forms and an adapter's reason are not JSON.
+ */
+const FULL = [
+  '经营地说明：第一行',
+  IMG,
+  SVG,
+  TEXTAREA,
+  LINK,
+  `{{7*7}} \${7*7} ${ENTITY} ${ZERO_WIDTH}`,
+  word(200),
+  '末行',
+].join('\n');
+/** A field of one line and 100 characters (a project name, a short result text). */
+const SHORT = `${TEXTAREA}${ENTITY}${IMG}{{7*7}}\${7*7}\u200B项目`;
+/** One line of 500 characters with the override at its end: a reason typed in a console form. */
+const TYPED = `${FULL.replaceAll('\n', ' ')} ${REVERSED_TAIL}`;
+
+let browser: TestBrowser;
+let sys: E2eSystem;
+let portal = '';
+let gateway = '';
+const planted = {
+  paidCase: '',
+  failedCase: '',
+  deadLetter: '',
+  rectification: '',
+  draft: '',
+};
+/** Every HTML answer the browser received: its URL and its Content-Security-Policy. */
+const htmlAnswers: { url: string; csp: string | undefined }[] = [];
+
+beforeAll(async () => {
+  await allStarted([
+    launchBrowser().then((b) => (browser = b)),
+    startE2eSystem(
+      'browser-hostile',
+      {},
+      {
+        portalEnv: { PORTAL_PORT: '0', PORTAL_ENV: 'test' },
+        // 云南 is the test's own: its notes, results and appeals are the test's hostile ones.
+        quietSandboxes: ['yn'],
+        // No worker for 西藏: its case waits in the queue, to be failed with a hostile reason.
+        workerAdapters: ADAPTER_IDS.filter((id) => id !== 'xz'),
+      },
+    ).then((s) => (sys = s)),
+  ]);
+  portal = sys.portal!.url;
+  gateway = sys.gatewayUrl;
+  // Before any page's script: a flag an injected handler would set, and every CSP violation.
+  await browser.context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __violations: string[] }).__violations = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  browser.context.on('response', (answer: Response) => {
+    if (answer.request().resourceType() === 'document')
+      htmlAnswers.push({ url: answer.url(), csp: answer.headers()['content-security-policy'] });
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sys?.stop();
+});
+
+const now = () => new Date().toISOString();
+/** Today in China, the day a province's dates are checked against. */
+const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const BANK = { bankCode: '102731000019', accountNo: ACCOUNT };
+
+async function ok<T>(what: string, answer: Promise<{ status: number; body: T }>): Promise<T> {
+  const { status, body } = await answer;
+  if (status >= 300) throw new Error(`${what}: ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+function yn(path: string, json: Record<string, unknown>) {
+  return ok(path, sys.client('province-yn').request('POST', path, { json }));
+}
+
+function asOperator(method: string, path: string, json?: unknown, operator = 'operator-dev') {
+  return ok(path, sys.client(operator).request<Record<string, unknown>>(method, path, { json }));
+}
+
+/** The 四川 company pays from the portal's form, naming its project with hostile text. */
+async function payWithProject(page: Page, agreement: string): Promise<string> {
+  await page.goto(`${portal}/pay`);
+  await fillPayment(page, agreement, LINES);
+  await page.fill(field('/payload/project/name'), SHORT);
+  return submitAndFollow(page).catch(async (error: unknown) => {
+    throw new Error(`${String(error)}\n${page.url()}\n${await page.locator('main').innerText()}`);
+  });
+}
+
+async function signInConsole(page: Page, operator = 'operator-dev'): Promise<void> {
+  await page.goto(`${gateway}/console/sign-in`);
+  await page.fill('#operator', operator);
+  await page.fill('#password', DEV_PASSWORDS[operator]!);
+  await page.click('#sign-in');
+  await page.waitForURL(`${gateway}/console/`);
+}
+
+interface Findings {
+  pwned: boolean;
+  injected: string[];
+  violations: string[];
+  /** Text after an override, in its bidi paragraph, that is not the payload's own tail. */
+  reversed: string[];
+  scrollWidth: number;
+  innerWidth: number;
+  text: string;
+}
+
+/** What a page shows after the hostile text reached it (run in the page). */
+function inspect(tail: string): Findings {
+  const w = window as unknown as { __pwned?: unknown; __violations?: string[] };
+  const injected = [
+    ...document.querySelectorAll(
+      '#inj, b, svg, img[src="x"], [onerror], [onload], a[href^="javascript:" i]',
+    ),
+  ].map((e) => e.outerHTML.slice(0, 80));
+  // The paragraph an override's embedding runs to: the nearest ancestor that isolates its
+  // content (bdi, unicode-bidi isolate or plaintext, dir=auto) or is not inline (a block, a cell,
+  // a form control): everything after the override up to its end is laid out right to left.
+  const isolates = (e: Element) => {
+    const style = getComputedStyle(e);
+    return (
+      !style.display.startsWith('inline') ||
+      style.display === 'inline-block' ||
+      /isolate|plaintext/.test(style.unicodeBidi)
+    );
+  };
+  const reversed: string[] = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.textContent!.indexOf('\u202E');
+    if (at === -1) continue;
+    let scope = node.parentElement!;
+    while (!isolates(scope) && scope.parentElement) scope = scope.parentElement;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(scope, scope.childNodes.length);
+    const after = range.toString().trim();
+    if (after !== tail) reversed.push(`${scope.tagName}#${scope.id}: ${after.slice(0, 120)}`);
+  }
+  return {
+    pwned: w.__pwned !== undefined,
+    injected,
+    violations: w.__violations ?? [],
+    reversed,
+    scrollWidth: document.scrollingElement!.scrollWidth,
+    innerWidth: window.innerWidth,
+    text: document.body.innerText,
+  };
+}
+
+/** Opens `url`, waits for `ready`, and returns what the page shows. */
+async function visit(page: Page, url: string, ready: string, shot: string): Promise<Findings> {
+  await page.goto(url);
+  await page.locator(ready).first().waitFor();
+  await browser.shot(`hostile-${shot}`, 'css');
+  return page.evaluate(inspect, REVERSED_TAIL);
+}
+
+/** What is wrong with a page's showing of the hostile text: nothing, on a careful page. */
+function harmed(where: string, found: Findings): string[] {
+  return [
+    ...(found.pwned ? [`${where}: a planted handler ran`] : []),
+    ...found.injected.map((e) => `${where}: injected ${e}`),
+    ...found.violations.map((v) => `${where}: CSP violation ${v}`),
+    ...found.reversed.map((r) => `${where}: override reaches ${r}`),
+    ...(found.scrollWidth > found.innerWidth
+      ? [`${where}: ${found.scrollWidth} px wide in ${found.innerWidth}`]
+      : []),
+  ];
+}
+
+describe('hostile text from every writer', () => {
+  it('is planted through the portal, the provinces’ and operators’ APIs and the console', async () => {
+    const { page } = browser;
+    await logIn(page, portal);
+    // A payment 云南 decides paid, its tax bureau's name and notes hostile; then a 差评.
+    planted.paidCase = await payWithProject(page, PAYS);
+    const at = now();
+    await yn(`/v1/cases/${planted.paidCase}/events`, { type: 'accepted', at, note: FULL });
+    await yn(`/v1/cases/${planted.paidCase}/events`, {
+      type: 'decided',
+      at,
+      note: FULL,
+      result: {
+        outcome: 'paid',
+        taxVoucherNo: '35303232612050000001',
+        certificateNo: '530326000000001',
+        deductedOn: today(),
+        creditedOn: today(),
+        account: BANK,
+        taxAuthorityCode: '15303230000',
+        taxAuthorityName: SHORT,
+        agreementNo: PAYS,
+        lines: LINES.map((l) => ({
+          collectionItemCode: l.item,
+          collectionSubitemCode: l.subitem,
+          taxPeriod: { start: '2026-09-01', end: '2026-09-30' },
+          amount: l.amount,
+        })),
+        totalAmount: '40320.00',
+      },
+    });
+    await yn(`/v1/cases/${planted.paidCase}/events`, { type: 'result-delivered', at, note: FULL });
+    await closedOnPage(page);
+    await page.locator('#rating:not([hidden])').waitFor();
+    await page.click('label[for="level-1"]');
+    await page.fill('#rating-comment', FULL);
+    await page.click('#rating-form button[type=submit]');
+    await page.locator('#rectification[data-status="OPEN"]').waitFor();
+    const { body: view } = await sys
+      .client('operator-dev')
+      .getCase<{ evaluations: { rectificationId: string }[] }>(planted.paidCase);
+    planted.rectification = view.evaluations[0]!.rectificationId;
+    const rectification = `/v1/rectifications/${planted.rectification}`;
+    await yn(`${rectification}/events`, { type: 'visited', note: FULL });
+    await yn(`${rectification}/events`, { type: 'appealed', note: FULL });
+    await asOperator('POST', `${rectification}/appeal-decision`, {
+      decision: 'rejected',
+      note: FULL,
+    });
+
+    // A payment 云南 refuses, its reason and remedy hostile.
+    planted.failedCase = await payWithProject(page, INSUFFICIENT);
+    await yn(`/v1/cases/${planted.failedCase}/events`, {
+      type: 'decided',
+      at: now(),
+      note: FULL,
+      result: {
+        outcome: 'failed',
+        reason: 'insufficient-funds',
+        reasonZh: SHORT,
+        remedyZh: FULL,
+        attemptedOn: today(),
+        account: BANK,
+        taxAuthorityCode: '15303230000',
+        agreementNo: INSUFFICIENT,
+        totalAmount: '40320.00',
+      },
+    });
+
+    // A dead letter whose province answered with hostile text (as an adapter records it).
+    const spec = caseFor('xz');
+    const submitted = await ok(
+      'submit xz',
+      sys
+        .client(spec.portal)
+        .submitCase<{ caseId: string }>(validExample(spec.item, spec.index), `hostile-${now()}`),
+    );
+    planted.deadLetter = submitted.caseId;
+    const redis = createRedis('worker', {
+      redisUrl: sys.config.redisUrl!,
+      redisCommandTimeoutMs: 2000,
+      redisConnectTimeoutMs: 2000,
+      redisReconnectMaxDelayMs: 200,
+    });
+    try {
+      const store = createCaseStore({
+        redis,
+        config: sys.config,
+        listeners: [],
+        now: () => new Date(),
+      });
+      const record = await store.get(planted.deadLetter);
+      if (!record || record.kind === 'joint-parent') throw new Error('not a routed case');
+      const moved = await recordDeliveryFailed(store, record, {
+        adapterId: 'xz',
+        reason: `refused: ${FULL.replaceAll('\n', ' ')} ${word(5000)} ${REVERSED_TAIL}`,
+      });
+      expect(moved.ok).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+
+    // A catalogue draft whose note, item name and field title are hostile, rejected with a
+    // hostile reason by the second operator.
+    const item = seedDraftItem('SW-005');
+    item.name = SHORT;
+    item.promisedDays += 1;
+    (item.schema as { properties: Record<string, { title: string }> }).properties
+      .crossRegionReportNo!.title = SHORT;
+    const created = await asOperator('POST', '/v1/admin/catalogue/drafts', {
+      itemCode: 'SW-005',
+      item,
+      note: FULL,
+    });
+    planted.draft = String(created.draftId);
+    const draftPath = `/v1/admin/catalogue/drafts/${planted.draft}`;
+    await asOperator('POST', `${draftPath}/validate`);
+    await asOperator('POST', `${draftPath}/submit`);
+    await asOperator('POST', `${draftPath}/reject`, { reason: FULL }, 'operator-dev-2');
+
+    // An operator unmasks the paid case for a hostile reason, in the console.
+    await signInConsole(page);
+    await page.goto(`${gateway}/console/cases/${planted.paidCase}`);
+    await page.fill('#reason', TYPED);
+    await page.click('#unmask');
+    await page.waitForURL(/unmasked=/);
+  }, 120_000);
+});
+
+/** The console's pages that show the planted text, and an element each is ready with. */
+const consolePages = (): [string, string, string][] => [
+  ['overview', '/console/', '#attention'],
+  ['case-paid', `/console/cases/${planted.paidCase}`, '#main h1'],
+  ['case-failed', `/console/cases/${planted.failedCase}`, '#main h1'],
+  ['dead-letters', '/console/dead-letters', `tr[data-case="${planted.deadLetter}"]`],
+  ['dead-letter', `/console/dead-letters/${planted.deadLetter}`, '#failure-reason'],
+  ['rectifications', '/console/board/rectifications', '#main h1'],
+  ['rectification', `/console/board/rectifications/${planted.rectification}`, '#main h1'],
+  ['audit', '/console/audit', '#main h1'],
+  ['drafts', '/console/catalogue/drafts', '#main h1'],
+  ['draft', `/console/catalogue/drafts/${planted.draft}`, '#main h1'],
+  ['board', '/console/board', '#main h1'],
+  ['notices', '/console/board/notices', '#main h1'],
+  ['callbacks', '/console/callbacks/failed', '#main h1'],
+  ['clients', '/console/clients', '#main h1'],
+];
+
+const portalPages = (): [string, string, string][] => [
+  ['home', '/', `a[href="/cases/${planted.paidCase}"]`],
+  ['case-paid', `/cases/${planted.paidCase}`, '#history li'],
+  ['receipt', `/cases/${planted.paidCase}/receipt`, '#receipt-place'],
+  ['case-failed', `/cases/${planted.failedCase}`, '#outcome-failed'],
+  ['retry', `/pay?retry=${planted.failedCase}`, field('/payload/project/name')],
+];
+
+describe.each([
+  ['1280', DESKTOP],
+  ['390', PHONE],
+])('at %s px', (width, viewport) => {
+  it('the console shows every hostile text as text: nothing runs or is injected, no CSP violation, no override reaching past its text, no page wider than the screen', async () => {
+    const { page } = browser;
+    await page.setViewportSize(viewport);
+    const problems: string[] = [];
+    for (const [name, path, ready] of consolePages()) {
+      const found = await visit(page, `${gateway}${path}`, ready, `console-${name}-${width}`);
+      problems.push(...harmed(`console ${name}`, found));
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('the portal shows every hostile text as text: nothing runs or is injected, no CSP violation, no page wider than the screen', async () => {
+    const { page } = browser;
+    await page.setViewportSize(viewport);
+    const problems: string[] = [];
+    for (const [name, path, ready] of portalPages()) {
+      const found = await visit(page, `${portal}${path}`, ready, `portal-${name}-${width}`);
+      problems.push(...harmed(`portal ${name}`, found));
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
