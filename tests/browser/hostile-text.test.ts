@@ -338,7 +338,8 @@ describe('hostile text from every writer', () => {
       if (!record || record.kind === 'joint-parent') throw new Error('not a routed case');
       const moved = await recordDeliveryFailed(store, record, {
         adapterId: 'xz',
-        reason: `refused: ${FULL.replaceAll('\n', ' ')} ${word(5000)} ${REVERSED_TAIL}`,
+        // 300 characters at most are kept (record-delivery.ts): the override is within them.
+        reason: `refused: ${IMG} ${ENTITY} ${LINK} ${word(150)} ${REVERSED_TAIL}`,
       });
       expect(moved.ok).toBe(true);
     } finally {
@@ -351,7 +352,7 @@ describe('hostile text from every writer', () => {
     item.name = SHORT;
     item.promisedDays += 1;
     (item.schema as { properties: Record<string, { title: string }> }).properties
-      .crossRegionReportNo!.title = SHORT;
+      .crossRegionReportNo!.title = `${SHORT}${word(5000)}`;
     const created = await asOperator('POST', '/v1/admin/catalogue/drafts', {
       itemCode: 'SW-005',
       item,
@@ -401,7 +402,7 @@ const portalPages = (): [string, string, string][] => [
 /** Text each page must show as written (innerText: line breaks and runs of spaces aside). */
 const LITERAL: Readonly<Record<string, readonly string[]>> = {
   'console case-paid': [IMG, SVG, TEXTAREA, LINK, ENTITY, '{{7*7}} ${7*7}', ZERO_WIDTH],
-  'console dead-letter': [IMG, LINK, ENTITY, ZERO_WIDTH],
+  'console dead-letter': [IMG, LINK, ENTITY],
   'console rectification': [IMG, LINK, ENTITY],
   'console draft': [IMG, ENTITY],
   'console audit': [IMG, ENTITY],
