@@ -140,14 +140,17 @@ const repeatsStatus = (entry) => entry.note.trim() === label(labels, 'status', e
 
 // Codes inside a province's note — an item (SW-009), a masked agreement (************0004), a bureau
 // (151****0000) — move to the next line whole: "SW-" on one line and "009" on the next was read as
-// two things on a 320 px phone. A code is letters, digits, * and -, four or more, with a digit.
+// two things on a 320 px phone. A code is letters, digits, * and -, four to 32, with a digit: a
+// longer run is no code a taxpayer reads out, and kept whole (nowrap) it widened the page past
+// the screen (a 200-character run in a note made the case page 2 500 px wide at 390).
 const CODE_IN_NOTE = /([A-Za-z0-9*-]*[0-9][A-Za-z0-9*-]*)/;
+const CODE_MAX = 32;
 function noteText(note) {
   return note
     .split(CODE_IN_NOTE)
     .filter(Boolean)
     .map((part) =>
-      part.length >= 4 && CODE_IN_NOTE.test(part)
+      part.length >= 4 && part.length <= CODE_MAX && CODE_IN_NOTE.test(part)
         ? el('span', { class: 'code', text: part })
         : part,
     );
