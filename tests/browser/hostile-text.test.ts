@@ -448,3 +448,30 @@ describe.each([
     expect(problems).toEqual([]);
   }, 120_000);
 });
+
+describe('the Content-Security-Policy', () => {
+  it('is on every HTML answer, the pages above, Bull Board, the API docs, sign-in and 404 pages alike, and lets no inline script run', async () => {
+    const { page } = browser;
+    await page.goto(`${gateway}/console/queues`);
+    await page.goto(`${gateway}/console/no-such-page`);
+    for (const url of [
+      `${gateway}/docs`,
+      `${gateway}/console/sign-in`,
+      `${portal}/login`,
+      `${portal}/no-such-page`,
+    ]) {
+      const answer = await fetch(url, { headers: { accept: 'text/html' } });
+      if (answer.headers.get('content-type')?.startsWith('text/html'))
+        htmlAnswers.push({
+          url,
+          csp: answer.headers.get('content-security-policy') ?? undefined,
+        });
+    }
+    const weak = htmlAnswers.filter(
+      ({ csp }) =>
+        !/(^|;)\s*script-src 'self'(;|$)/.test(csp ?? '') || !/frame-ancestors 'none'/.test(csp!),
+    );
+    expect(htmlAnswers.length).toBeGreaterThan(40);
+    expect(weak).toEqual([]);
+  });
+});
