@@ -351,8 +351,9 @@ describe('hostile text from every writer', () => {
     const item = seedDraftItem('SW-005');
     item.name = SHORT;
     item.promisedDays += 1;
-    (item.schema as { properties: Record<string, { title: string }> }).properties
-      .crossRegionReportNo!.title = `${SHORT}${word(5000)}`;
+    (
+      item.schema as { properties: Record<string, { title: string }> }
+    ).properties.crossRegionReportNo!.title = `${SHORT}${word(5000)}`;
     const created = await asOperator('POST', '/v1/admin/catalogue/drafts', {
       itemCode: 'SW-005',
       item,
