@@ -100,13 +100,12 @@ beforeAll(async () => {
   portal = sys.portal!.url;
   gateway = sys.gatewayUrl;
   // Before any page's script: a flag an injected handler would set, and every CSP violation.
-  await browser.context.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __violations: string[] }).__violations = seen;
+  await browser.context.addInitScript(`
+    window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) =>
-      seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+      window.__violations.push(e.violatedDirective + ' ' + e.blockedURI),
     );
-  });
+  `);
   browser.context.on('response', (answer: Response) => {
     if (answer.request().resourceType() === 'document')
       htmlAnswers.push({ url: answer.url(), csp: answer.headers()['content-security-policy'] });
@@ -170,9 +169,12 @@ interface Findings {
   text: string;
 }
 
-/** What a page shows after the hostile text reached it (run in the page). */
-function inspect(tail: string): Findings {
-  const w = window as unknown as { __pwned?: unknown; __violations?: string[] };
+/**
+ * What a page shows after the hostile text reached it: run in the page, so its source is a string
+ * (the tests are type-checked without the DOM's types), called with the override's tail.
+ */
+const INSPECT = `(tail) => {
+  const w = window;
   const injected = [
     ...document.querySelectorAll(
       '#inj, b, svg, img[src="x"], [onerror], [onload], a[href^="javascript:" i]',
@@ -181,7 +183,7 @@ function inspect(tail: string): Findings {
   // The paragraph an override's embedding runs to: the nearest ancestor that isolates its
   // content (bdi, unicode-bidi isolate or plaintext, dir=auto) or is not inline (a block, a cell,
   // a form control): everything after the override up to its end is laid out right to left.
-  const isolates = (e: Element) => {
+  const isolates = (e) => {
     const style = getComputedStyle(e);
     return (
       !style.display.startsWith('inline') ||
@@ -189,45 +191,45 @@ function inspect(tail: string): Findings {
       /isolate|plaintext/.test(style.unicodeBidi)
     );
   };
-  const reversed: string[] = [];
+  const reversed = [];
   let overrides = 0;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.textContent!.indexOf('\u202E');
+    const at = node.textContent.indexOf('\u202E');
     if (at === -1) continue;
     overrides++;
-    let scope = node.parentElement!;
+    let scope = node.parentElement;
     while (!isolates(scope) && scope.parentElement) scope = scope.parentElement;
     const range = document.createRange();
     range.setStart(node, at);
     range.setEnd(scope, scope.childNodes.length);
     const after = range.toString().trim();
-    if (after !== tail) reversed.push(`${scope.tagName}#${scope.id}: ${after.slice(0, 120)}`);
+    if (after !== tail) reversed.push(\`\${scope.tagName}#\${scope.id}: \${after.slice(0, 120)}\`);
   }
-  const past = (e: Element) => e.getBoundingClientRect().right > window.innerWidth + 1;
+  const past = (e) => e.getBoundingClientRect().right > window.innerWidth + 1;
   const wide = [...document.body.querySelectorAll('*')]
     .filter((e) => past(e) && ![...e.children].some(past))
     .slice(0, 3)
-    .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')}`);
+    .map((e) => \`\${e.tagName.toLowerCase()}#\${e.id}.\${[...e.classList].join('.')}\`);
   return {
     pwned: w.__pwned !== undefined,
     injected,
     violations: w.__violations ?? [],
     reversed,
-    scrollWidth: document.scrollingElement!.scrollWidth,
+    scrollWidth: document.scrollingElement.scrollWidth,
     innerWidth: window.innerWidth,
     wide,
     overrides,
     text: document.body.innerText,
   };
-}
+}`;
 
 /** Opens `url`, waits for `ready`, and returns what the page shows. */
 async function visit(page: Page, url: string, ready: string, shot: string): Promise<Findings> {
   await page.goto(url);
   await page.locator(ready).first().waitFor();
   await browser.shot(`hostile-${shot}`, 'css');
-  return page.evaluate(inspect, REVERSED_TAIL);
+  return page.evaluate<Findings>(`(${INSPECT})(${JSON.stringify(REVERSED_TAIL)})`);
 }
 
 /** What is wrong with a page's showing of the hostile text: nothing, on a careful page. */
@@ -350,7 +352,7 @@ describe('hostile text from every writer', () => {
     // hostile reason by the second operator.
     const item = seedDraftItem('SW-005');
     item.name = SHORT;
-    item.promisedDays += 1;
+    item.promisedDays = (item.promisedDays ?? 0) + 1;
     (
       item.schema as { properties: Record<string, { title: string }> }
     ).properties.crossRegionReportNo!.title = `${SHORT}${word(5000)}`;
