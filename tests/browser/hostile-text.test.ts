@@ -17,7 +17,8 @@ import { recordDeliveryFailed } from '../../gateway/cases/record-delivery.ts';
 import { createRedis } from '../../gateway/shared/redis.ts';
 import { caseFor, startE2eSystem, type E2eSystem } from '../e2e/support/system.ts';
 import { validExample } from '../support/api-gateway.ts';
-import { seedDraftItem } from '../support/catalogue.ts';
+import { seedDraftItem, type EditableItem } from '../support/catalogue.ts';
+import { pasteText } from './support/paste-text.ts';
 import { DEV_PASSWORDS } from '../support/console-client.ts';
 import { allStarted } from '../support/settled.ts';
 import { DESKTOP, launchBrowser, PHONE, type TestBrowser } from './support/browser.ts';
@@ -78,6 +79,7 @@ const planted = {
   deadLetter: '',
   rectification: '',
   draft: '',
+  typedDraft: '',
 };
 /** Every HTML answer the browser received: its URL and its Content-Security-Policy. */
 const htmlAnswers: { url: string; csp: string | undefined }[] = [];
@@ -373,6 +375,19 @@ describe('hostile text from every writer', () => {
     await page.fill('#reason', TYPED);
     await page.click('#unmask');
     await page.waitForURL(/unmasked=/);
+
+    // An operator types a draft in the console's editor: GA-001 renamed with an override.
+    await page.goto(`${gateway}/console/catalogue/items/GA-001`);
+    await page.click('#draft-start');
+    await page.waitForURL(/\/console\/catalogue\/drafts\/[0-9A-Za-z]+$/);
+    planted.typedDraft = page.url().split('/').at(-1)!;
+    const typed = JSON.parse(await page.inputValue('#draft-document')) as EditableItem;
+    typed.name = `事项名称${REVERSED_TAIL}`;
+    typed.promisedDays = (typed.promisedDays ?? 0) + 1;
+    await pasteText(page, '#draft-document', JSON.stringify(typed, null, 2));
+    await page.fill('#draft-note', TYPED);
+    await page.click('#draft-save');
+    await page.waitForLoadState();
   }, 120_000);
 });
 
@@ -388,6 +403,8 @@ const consolePages = (): [string, string, string][] => [
   ['audit', '/console/audit', '#main h1'],
   ['drafts', '/console/catalogue/drafts', '#main h1'],
   ['draft', `/console/catalogue/drafts/${planted.draft}`, '#main h1'],
+  ['typed-draft', `/console/catalogue/drafts/${planted.typedDraft}`, '#main h1'],
+  ['typed-item', '/console/catalogue/items/GA-001', '#main h1'],
   ['board', '/console/board', '#main h1'],
   ['notices', '/console/board/notices', '#main h1'],
   ['callbacks', '/console/callbacks/failed', '#main h1'],
