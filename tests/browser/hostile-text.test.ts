@@ -387,8 +387,28 @@ describe('hostile text from every writer', () => {
     await pasteText(page, '#draft-document', JSON.stringify(typed, null, 2));
     await page.fill('#draft-note', TYPED);
     await page.click('#draft-save');
-    await page.waitForLoadState();
+    await page.locator('#draft-problems').waitFor();
   }, 120_000);
+
+  it('refuses a draft typed in the console whose item or note holds a right-to-left override, as the API refuses it, naming where, the text kept in the editor', async () => {
+    const { page } = browser;
+    expect(await page.locator('#check-result').getAttribute('data-ok')).toBe('false');
+    expect(
+      await page
+        .locator('#draft-problems li')
+        .evaluateAll((li) => li.map((l) => l.getAttribute('data-path'))),
+    ).toEqual(['/item/name', '/note']);
+    expect(await page.locator('#draft-problems').innerText()).toContain('U+202E');
+    expect(await page.inputValue('#draft-document')).toContain(`事项名称${REVERSED_TAIL}`);
+    const { body: stored } = await sys
+      .client('operator-dev')
+      .request<{ item: { name: string }; note: string }>(
+        'GET',
+        `/v1/admin/catalogue/drafts/${planted.typedDraft}`,
+      );
+    expect(stored.item.name).not.toContain(RLO);
+    expect(stored.note).not.toContain(RLO);
+  });
 });
 
 /** The console's pages that show the planted text, and an element each is ready with. */
