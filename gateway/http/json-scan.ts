@@ -240,13 +240,54 @@ function characterProblem(
   stack: Frame[],
   depth: number,
 ): FieldProblem {
+  // A bad member name is reported on its object, so the pointer never carries the character.
+  return problemAt(unit, isName, pointer(stack, isName ? depth - 1 : depth));
+}
+
+function problemAt(unit: number, isName: boolean, path: string): FieldProblem {
   const [why, whyZh] =
     isHigh(unit) || isLow(unit) ? ['unpaired surrogate', '不成对的代理项'] : forbidden(unit)!;
-  // A bad member name is reported on its object, so the pointer never carries the character.
   return {
-    path: pointer(stack, isName ? depth - 1 : depth),
+    path,
     message: `${isName ? 'a member name' : 'the text'} holds ${hex(unit)} (${why}), which is not allowed`,
     messageZh: `${isName ? '成员名' : '文本'}含有不允许的字符 ${hex(unit)}（${whyZh}）`,
     keyword: 'forbiddenCharacter',
   };
+}
+
+/** The first code unit of `text` that may not appear (an unpaired surrogate included), or -1. */
+function badUnit(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isHigh(c) && isLow(text.charCodeAt(i + 1))) i++;
+    else if (isHigh(c) || isLow(c) || forbidden(c) !== undefined) return c;
+  }
+  return -1;
+}
+
+/**
+ * The same refusal for a value already parsed, at pointers under `path`: what reaches a use case
+ * without passing json-body.ts — a console form's JSON document or note — holds no text the API
+ * would refuse. A catalogue draft typed in the console with a right-to-left override in an item's
+ * name was stored, where the API answers 422: published, it would reverse what follows the name
+ * on every page showing it. Iterative, as the scan; in document order.
+ */
+export function refusedText(value: unknown, path: string, maxProblems = 20): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length > 0 && problems.length < maxProblems) {
+    const [at, where] = pending.pop()!;
+    if (typeof at === 'string') {
+      const unit = badUnit(at);
+      if (unit !== -1) problems.push(problemAt(unit, false, where));
+    } else if (typeof at === 'object' && at !== null) {
+      const members = Array.isArray(at)
+        ? at.map((v, i): [string, unknown] => [String(i), v])
+        : Object.entries(at);
+      const badName = members.map(([name]) => badUnit(name)).find((unit) => unit !== -1);
+      if (badName !== undefined) problems.push(problemAt(badName, true, where));
+      for (const [name, v] of members.reverse()) pending.push([v, `${where}/${escapeToken(name)}`]);
+    }
+  }
+  return problems;
 }

@@ -24,6 +24,7 @@ import {
 import { canonicalJson, sha256Hex } from '../../shared/canonical-json.ts';
 import { GatewayError, type FieldProblem } from '../../shared/errors.ts';
 import { decodeCursor, DEFAULT_PAGE, encodeCursor, MAX_PAGE } from '../../http/cursor.ts';
+import { refusedText } from '../../http/json-scan.ts';
 import { DEPARTMENTS } from '../catalogue-item.ts';
 import type { CompatibilityReport } from '../compatibility/compatibility-report.ts';
 import {
@@ -330,6 +331,14 @@ export function createCatalogueAdmin(deps: CatalogueAdminDeps): CatalogueAdmin {
    * 30 ms of CPU on the gateway that takes intake).
    */
   async function checkedInput(input: DraftInput) {
+    // The API's JSON body was scanned on arrival (http/json-body.ts); a console form's was not.
+    const refused = [
+      ...refusedText(input.item, '/item'),
+      ...refusedText(input.calendar, '/calendar'),
+      ...refusedText(input.note, '/note'),
+    ];
+    if (refused.length > 0)
+      throw invalid(refused, 'The draft holds characters that are not allowed');
     const subject = subjectOf(input);
     if (subject.kind === 'calendar') return { subject, base: 0, body: input.calendar };
     const latest = (await store.latestVersion(subject.itemCode!)) ?? 0;
