@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanJson } from '../../../gateway/http/json-scan.ts';
+import { refusedText, scanJson } from '../../../gateway/http/json-scan.ts';
 
 const scan = (text: string, maxDepth = 32) => scanJson(text, { maxDepth });
 const paths = (problems: { path: string }[]) => problems.map((p) => p.path);
@@ -169,6 +169,51 @@ describe('scanJson: characters', () => {
       fc.property(value, (v) => {
         const found = scanJson(JSON.stringify(v), { maxDepth: 10_000, maxProblems: 10_000 });
         expect([...new Set(paths(found.characters))].sort()).toEqual(referenceCharacterPaths(v));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('refusedText: the same refusal for a parsed value (a console form’s document)', () => {
+  it('names each refused string and member name at its pointer under the path given', () => {
+    const found = refusedText(
+      { name: `事项\u202e`, ok: '😀 a\tb\n', list: ['x', '\u2028'], ['a\u202eb']: 1 },
+      '/item',
+    );
+    expect(found.map((p) => [p.path, p.keyword])).toEqual([
+      ['/item', 'forbiddenCharacter'],
+      ['/item/name', 'forbiddenCharacter'],
+      ['/item/list/1', 'forbiddenCharacter'],
+    ]);
+    expect(found[1]!.messageZh).toBe('文本含有不允许的字符 U+202E（双向文本控制字符）');
+    expect(refusedText('\ud800', '/note')[0]!.message).toContain('unpaired surrogate');
+    expect(refusedText(undefined, '/calendar')).toEqual([]);
+  });
+
+  it('finds what the scan of the value’s JSON text finds, for any value', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const oddities = fc.constantFrom('\u202e', '\ufeff', '\u2029', '\u0085', '\udc00', '😀', '\r');
+    const str = fc.oneof(
+      text,
+      fc.tuple(text, oddities, text).map((p) => p.join('')),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        str,
+        fc.integer(),
+        fc.constant(null),
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(str, tie('node'), { maxKeys: 4 }),
+      ),
+    })).node;
+    // Paths: the scan names an object once per bad member name, refusedText once per object.
+    const set = (problems: { path: string }[]) => [...new Set(paths(problems))].sort();
+    fc.assert(
+      fc.property(value, (v) => {
+        const scanned = scanJson(JSON.stringify(v), { maxDepth: 10_000, maxProblems: 10_000 });
+        expect(set(refusedText(v, '', 10_000))).toEqual(set(scanned.characters));
       }),
       { numRuns: 500 },
     );
