@@ -37,6 +37,13 @@ import {
 const RLO = '\u202E';
 /** The tail a payload with an override ends with: all the override may reverse is this. */
 const REVERSED_TAIL = `${RLO}尾部反向`;
+/**
+ * Right-to-left letters, which no API refuses, end every other payload: a number or a neutral
+ * after them in the same paragraph joins their run and is drawn to their left (a code after a
+ * name, "（15303230000）", shown before it; a case id's leading digits moved), so a careful page
+ * isolates free text that something follows.
+ */
+const RTL_TAIL = 'שלום';
 const IMG = '<img src=x onerror="window.__pwned=1">';
 const SVG = '"><svg onload=window.__pwned=1>';
 const TEXTAREA = '</textarea><b id=inj>';
@@ -62,10 +69,10 @@ const FULL = [
   LINK,
   `{{7*7}} \${7*7} ${ENTITY} ${ZERO_WIDTH}`,
   word(200),
-  '末行',
+  `末行 ${RTL_TAIL}`,
 ].join('\n');
 /** A field of one line and 100 characters (a project name, a short result text). */
-const SHORT = `${TEXTAREA}${ENTITY}${IMG}{{7*7}}\${7*7}\u200B项目`;
+const SHORT = `${TEXTAREA}${ENTITY}${IMG}{{7*7}}\${7*7}\u200B项目${RTL_TAIL}`;
 /** One line of 500 characters with the override at its end: a reason typed in a console form. */
 const TYPED = `${FULL.replaceAll('\n', ' ')} ${REVERSED_TAIL}`;
 
@@ -160,7 +167,7 @@ interface Findings {
   pwned: boolean;
   injected: string[];
   violations: string[];
-  /** Text after an override, in its bidi paragraph, that is not the payload's own tail. */
+  /** Text after an override or the RTL letters, in its bidi paragraph, beyond the payload's tail. */
   reversed: string[];
   scrollWidth: number;
   innerWidth: number;
@@ -173,18 +180,19 @@ interface Findings {
 
 /**
  * What a page shows after the hostile text reached it: run in the page, so its source is a string
- * (the tests are type-checked without the DOM's types), called with the override's tail.
+ * (the tests are type-checked without the DOM's types), called with the payloads' tails: an
+ * override's and the right-to-left letters'.
  */
-const INSPECT = `(tail) => {
+const INSPECT = `(tails) => {
   const w = window;
   const injected = [
     ...document.querySelectorAll(
       '#inj, b, svg, img[src="x"], [onerror], [onload], a[href^="javascript:" i]',
     ),
   ].map((e) => e.outerHTML.slice(0, 80));
-  // The paragraph an override's embedding runs to: the nearest ancestor that isolates its
-  // content (bdi, unicode-bidi isolate or plaintext, dir=auto) or is not inline (a block, a cell,
-  // a form control): everything after the override up to its end is laid out right to left.
+  // The bidi paragraph a text is laid out in: its nearest ancestor that isolates its content
+  // (bdi, unicode-bidi isolate or plaintext) or is not inline (a block, a cell, a form control).
+  // A line feed ends one too where line feeds are kept (a pre, a textarea).
   const isolates = (e) => {
     const style = getComputedStyle(e);
     return (
@@ -193,20 +201,39 @@ const INSPECT = `(tail) => {
       /isolate|plaintext/.test(style.unicodeBidi)
     );
   };
+  const paragraphOf = (n) => {
+    let scope = n.parentElement;
+    while (!isolates(scope) && scope.parentElement) scope = scope.parentElement;
+    return scope;
+  };
+  const keepsBreaks = (e) => /^(pre|pre-wrap|pre-line|break-spaces)$/.test(getComputedStyle(e).whiteSpace);
+  // What follows a payload's tail in its paragraph and is drawn wrongly: after an override,
+  // anything; after right-to-left letters, a digit before the next left-to-right letter (it
+  // joins their run and is drawn to their left, with the neutrals between).
+  const misdrawn = (tail, beyond) => {
+    if (tail === tails[0]) return beyond.trim() !== '';
+    for (const c of beyond) {
+      if (/\\d/.test(c)) return true;
+      if (/\\p{L}/u.test(c) && !/[\\u0590-\\u08ff]/.test(c)) return false;
+    }
+    return false;
+  };
   const reversed = [];
   let overrides = 0;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.textContent.indexOf('\u202E');
-    if (at === -1) continue;
-    overrides++;
-    let scope = node.parentElement;
-    while (!isolates(scope) && scope.parentElement) scope = scope.parentElement;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(scope, scope.childNodes.length);
-    const after = range.toString().trim();
-    if (after !== tail) reversed.push(\`\${scope.tagName}#\${scope.id}: \${after.slice(0, 120)}\`);
+    const tail = tails.find((t) => node.textContent.includes(t));
+    if (tail === undefined) continue;
+    if (tail === tails[0]) overrides++;
+    const scope = paragraphOf(node);
+    let after = node.textContent.slice(node.textContent.indexOf(tail) + tail.length);
+    const rest = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    rest.currentNode = node;
+    for (let next = rest.nextNode(); next; next = rest.nextNode())
+      if (paragraphOf(next) === scope) after += next.textContent;
+    if (keepsBreaks(node.parentElement)) after = after.split('\\n')[0];
+    if (misdrawn(tail, after))
+      reversed.push(\`\${scope.tagName}#\${scope.id}: \${tail}\${after.slice(0, 100)}\`);
   }
   const past = (e) => e.getBoundingClientRect().right > window.innerWidth + 1;
   const wide = [...document.body.querySelectorAll('*')]
@@ -231,7 +258,7 @@ async function visit(page: Page, url: string, ready: string, shot: string): Prom
   await page.goto(url);
   await page.locator(ready).first().waitFor();
   await browser.shot(`hostile-${shot}`, 'css');
-  return page.evaluate<Findings>(`(${INSPECT})(${JSON.stringify(REVERSED_TAIL)})`);
+  return page.evaluate<Findings>(`(${INSPECT})(${JSON.stringify([REVERSED_TAIL, RTL_TAIL])})`);
 }
 
 /** What is wrong with a page's showing of the hostile text: nothing, on a careful page. */
@@ -240,7 +267,7 @@ function harmed(where: string, found: Findings): string[] {
     ...(found.pwned ? [`${where}: a planted handler ran`] : []),
     ...found.injected.map((e) => `${where}: injected ${e}`),
     ...found.violations.map((v) => `${where}: CSP violation ${v}`),
-    ...found.reversed.map((r) => `${where}: override reaches ${r}`),
+    ...found.reversed.map((r) => `${where}: drawn in the run of a payload's tail: ${r}`),
     ...(found.scrollWidth > found.innerWidth
       ? [`${where}: ${found.scrollWidth} px wide in ${found.innerWidth} (${found.wide.join(' ')})`]
       : []),
