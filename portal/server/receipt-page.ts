@@ -63,7 +63,9 @@ export function receiptValues(
     taxVoucherNo: text(result.taxVoucherNo),
     taxpayerId: text(payload.taxpayerId),
     taxpayerName: text(payload.taxpayerName),
-    authority: `${text(result.taxAuthorityName)}（${text(result.taxAuthorityCode)}）`,
+    // The bureau's name is the province's text: isolated, so right-to-left letters in it cannot
+    // draw the code after it to their left (（15303230000）שלום read as the code of another row).
+    authority: `<bdi>${text(result.taxAuthorityName)}</bdi>（${text(result.taxAuthorityCode)}）`,
     agreementNo: text(result.agreementNo),
     // The 行号 in its brackets moves to the next line whole, as on the case page: at 390 px it
     // broke as （行号 / 102731000019）.
