@@ -466,16 +466,20 @@ const portalPages = (): [string, string, string][] => [
   ['retry', `/pay?retry=${planted.failedCase}`, field('/payload/project/name')],
 ];
 
-/** Text each page must show as written (innerText: line breaks and runs of spaces aside). */
+/**
+ * Text each page must show as written (innerText, as drawn): a province's line breaks included, in
+ * its notes and its texts; runs of spaces may be one.
+ */
+const BROKEN_LINES = `经营地说明：第一行\n${IMG}\n${SVG}`;
 const LITERAL: Readonly<Record<string, readonly string[]>> = {
-  'console case-paid': [IMG, SVG, TEXTAREA, LINK, ENTITY, '{{7*7}} ${7*7}', ZERO_WIDTH],
+  'console case-paid': [BROKEN_LINES, TEXTAREA, LINK, ENTITY, '{{7*7}} ${7*7}', ZERO_WIDTH],
   'console dead-letter': [IMG, LINK, ENTITY],
-  'console rectification': [IMG, LINK, ENTITY],
+  'console rectification': [BROKEN_LINES, LINK, ENTITY],
   'console draft': [IMG, ENTITY],
   'console audit': [IMG, ENTITY],
-  'portal case-paid': [IMG, SVG, TEXTAREA, LINK, ENTITY, '{{7*7}} ${7*7}', ZERO_WIDTH],
+  'portal case-paid': [BROKEN_LINES, TEXTAREA, LINK, ENTITY, '{{7*7}} ${7*7}', ZERO_WIDTH],
   'portal receipt': [SHORT],
-  'portal case-failed': [SHORT, IMG, ENTITY],
+  'portal case-failed': [SHORT, BROKEN_LINES, ENTITY],
   'portal home': [SHORT],
 };
 
