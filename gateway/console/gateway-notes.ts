@@ -74,13 +74,21 @@ function worded(m: RegExpExecArray, zh: Wording[1]): SafeHtml {
   return html`${zh(m)} <span class="en">${timesIn(m[0].trimEnd())}</span>`;
 }
 
+/**
+ * A province's or a person's own text, as written: its line breaks kept, and isolated (bdi), so
+ * right-to-left letters or an override in it draw nothing after it out of place.
+ */
+function ownText(text: string): SafeHtml {
+  return html`<bdi class="own-text">${timesIn(text)}</bdi>`;
+}
+
 /** A note or failure reason as the console shows it (masked first, where the page masks). */
 export function gatewayNote(text: string): SafeHtml {
   for (const [pattern, zh] of REASON_PREFIXES) {
     const prefix = pattern.exec(text);
     if (!prefix) continue;
     const rest = text.slice(prefix[0].length);
-    return html`${worded(prefix, zh)} ${matchIn(rest, NOTES) ?? timesIn(rest)}`;
+    return html`${worded(prefix, zh)} ${matchIn(rest, NOTES) ?? ownText(rest)}`;
   }
-  return matchIn(text, NOTES) ?? timesIn(text);
+  return matchIn(text, NOTES) ?? ownText(text);
 }
