@@ -426,11 +426,11 @@ describe('hostile text from every writer', () => {
   it('refuses a draft typed in the console whose item or note holds a right-to-left override, as the API refuses it, naming where, the text kept in the editor', async () => {
     const { page } = browser;
     expect(await page.locator('#check-result').getAttribute('data-ok')).toBe('false');
-    expect(
-      await page
-        .locator('#draft-problems li')
-        .evaluateAll((li) => li.map((l) => l.getAttribute('data-path'))),
-    ).toEqual(['/item/name', '/note']);
+    const problems = page.locator('#draft-problems li');
+    const paths = [];
+    for (let i = 0; i < (await problems.count()); i++)
+      paths.push(await problems.nth(i).getAttribute('data-path'));
+    expect(paths).toEqual(['/item/name', '/note']);
     expect(await page.locator('#draft-problems').innerText()).toContain('U+202E');
     expect(await page.inputValue('#draft-document')).toContain(`事项名称${REVERSED_TAIL}`);
     const { body: stored } = await sys
