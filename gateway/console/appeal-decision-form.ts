@@ -6,6 +6,7 @@
 // MIN_NOTE characters, since the note is what the province and the audit later read as the why.
 import { createRequestAjv } from '../catalogue/create-ajv.ts';
 import { toFieldProblems } from '../catalogue/field-problems.ts';
+import { refusedText } from '../http/json-scan.ts';
 import type { FieldProblem } from '../shared/errors.ts';
 import {
   APPEAL_DECISION_SCHEMA,
@@ -31,6 +32,8 @@ export function appealDecisionReader(): (form: unknown) => AppealDecisionInput {
     const typed = { decision: formText(form, 'decision', 50), note: formText(form, 'note', 4000) };
     const body = { decision: typed.decision, ...(typed.note ? { note: typed.note } : {}) };
     const problems = validate(body) ? [] : toFieldProblems(validate.errors);
+    // What the API's body scan refuses in any string (http/json-scan.ts), which a form skips.
+    problems.push(...refusedText(typed.note, '/note', 1));
     if (typed.note && [...typed.note].length < MIN_NOTE) {
       problems.push({
         path: '/note',

@@ -10,7 +10,7 @@ import { loadDraft } from './catalogue-draft-input.ts';
 import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
-import { formText } from './forms.ts';
+import { formReason } from './forms.ts';
 
 export function draftReviewRoutes(deps: ConsoleDeps): Router {
   const router = gatewayRouter();
@@ -57,7 +57,7 @@ export function draftReviewRoutes(deps: ConsoleDeps): Router {
 
   router.post('/catalogue/drafts/:draftId/reject', async (req: Request, res) => {
     const draftId = String(req.params.draftId);
-    const reason = formText(req.body, 'reason', 500);
+    const reason = formReason(req.body, 'reason', 500);
     if (can(res, 'catalogue:approve') && reason.length < 4)
       throw new ConsoleError(
         400,

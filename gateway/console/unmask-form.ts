@@ -6,7 +6,7 @@
 import type { Response } from 'express';
 import { can, sessionOf } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
-import { formText, postForm } from './forms.ts';
+import { formReason, postForm } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
 import { label } from './layout.ts';
 
@@ -50,7 +50,7 @@ export function unmaskForm(
  * (unmaskOnce().reason): one of MIN_REASON characters, 400 otherwise.
  */
 export function unmaskReason(req: { body: unknown }): string {
-  const reason = formText(req.body, 'reason', MAX_REASON);
+  const reason = formReason(req.body, 'reason', MAX_REASON);
   if (reason.length < MIN_REASON) {
     throw new ConsoleError(
       400,

@@ -199,7 +199,7 @@ describe('draft editor endpoints', () => {
     expect(savedAtOf(refused.text)).toBe(savedAtOf(stored));
   });
 
-  it('save, validate (the card says it shows the saved draft), submit; the author has no approve button and is refused (403 four-eyes, audited); another operator, who reaches Approve past the validation and the diff, approves', async () => {
+  it('save, validate (the card says it shows the saved draft), submit; the author has no approve button and is refused (403 four-eyes, audited); another operator, who reaches Approve past the validation and the diff, is refused a rejection whose reason holds a right-to-left override (400, the draft still in review) and approves', async () => {
     const doc = documentOf(draftPage);
     doc.schema.properties.remark = { title: '备注', type: 'string', maxLength: 50 };
     const saved = await dev.post(`/console/catalogue/drafts/${draftId}`, {
@@ -240,6 +240,15 @@ describe('draft editor endpoints', () => {
     expect(at('id="draft-approve"')).toBeGreaterThan(at('id="saved-diff"'));
     expect(at('id="saved-diff"')).toBeGreaterThan(at('id="draft-validation"'));
     expect(at('id="draft-validation"')).toBeGreaterThan(-1);
+    const overridden = await dev2.post(`/console/catalogue/drafts/${draftId}/reject`, {
+      _csrf: await dev2.csrf(),
+      reason: '字段名称不对\u202e 请改',
+    });
+    expect(overridden.status).toBe(400);
+    expect(overridden.text).toContain('理由文本含有不允许的字符 U+202E');
+    expect((await dev2.get(`/console/catalogue/drafts/${draftId}`)).text).toContain(
+      'data-draft-status="in-review"',
+    );
     const approved = await dev2.post(`/console/catalogue/drafts/${draftId}/approve`, {
       _csrf: await dev2.csrf(),
     });

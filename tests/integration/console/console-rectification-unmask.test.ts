@@ -88,6 +88,17 @@ describe('unmasking a rectification’s comment and notes in the console', () =>
     expect(await entries('rectification.read-unmasked')).toHaveLength(before + 1);
   });
 
+  it('refuses a reason holding a right-to-left override or a control character with the 400 page, showing nothing and auditing no read', async () => {
+    const before = (await entries('rectification.read-unmasked')).length;
+    for (const reason of [`核实回访记录\u202e 工单 4473`, `核实回访记录\u0007 工单 4474`]) {
+      const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason });
+      expect(posted.status).toBe(400);
+      expect(posted.text).toContain('理由文本含有不允许的字符');
+      expect(posted.text).not.toContain(PHONE);
+    }
+    expect(await entries('rectification.read-unmasked')).toHaveLength(before);
+  });
+
   it('refuses another operator who opens the redirect’s URL with the page masked and a notice (403), audited as refused, and leaves the reading for the operator who asked', async () => {
     const posted = await dev.post(unmaskPath(), { _csrf: await dev.csrf(), reason: OTHER_REASON });
     const before = await entries('rectification.read-unmasked');

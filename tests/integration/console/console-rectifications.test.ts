@@ -304,6 +304,8 @@ describe('deciding an appeal from its page', () => {
       [{ decision: 'upheld', note: 'x'.repeat(501) }, '/note'],
       [{ note: NOTE }, '/decision'],
       [{ decision: 'maybe', note: NOTE }, '/decision'],
+      // What the API refuses in any string (a right-to-left override), which a form's body skips.
+      [{ decision: 'upheld', note: `复核后维持原评价\u202e 8 个工作日` }, '/note'],
     ];
     for (const [form, field] of cases) {
       const res = await decide(forForms, form);
