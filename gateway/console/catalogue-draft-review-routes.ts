@@ -10,7 +10,7 @@ import { loadDraft } from './catalogue-draft-input.ts';
 import { can, operatorRequest, type ConsoleDeps } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
 import { requireRight } from './console-guard.ts';
-import { formReason } from './forms.ts';
+import { formReason } from './form-reason.ts';
 
 export function draftReviewRoutes(deps: ConsoleDeps): Router {
   const router = gatewayRouter();

@@ -6,7 +6,8 @@
 import type { Response } from 'express';
 import { can, sessionOf } from './console-context.ts';
 import { ConsoleError } from './console-error.ts';
-import { formReason, postForm } from './forms.ts';
+import { formReason } from './form-reason.ts';
+import { postForm } from './forms.ts';
 import { html, type SafeHtml } from './html.ts';
 import { label } from './layout.ts';
 
