@@ -31,10 +31,12 @@ export class CaseFeed {
   /** History length of the last view pushed per case: a slower, older read is not pushed. */
   readonly #pushed = new Map<string, number>();
   readonly #gateway: GatewayLink;
-  readonly #backoff = new GatewayBackoff();
+  readonly #backoff: GatewayBackoff;
 
-  constructor(gateway: GatewayLink) {
+  /** `firstRetryMs`: a page's first wait when the gateway said nothing (PORTAL_GATEWAY_RETRY_MS). */
+  constructor(gateway: GatewayLink, firstRetryMs?: number) {
     this.#gateway = gateway;
+    this.#backoff = new GatewayBackoff(firstRetryMs);
   }
 
   watch(caseId: string, send: Send): () => void {

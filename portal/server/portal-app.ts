@@ -81,7 +81,7 @@ export function createPortalApp(deps: PortalDeps): Express {
     retentionDays: config.caseRetentionDays,
     warn,
   });
-  const feed = new CaseFeed(gateway);
+  const feed = new CaseFeed(gateway, config.gatewayRetryMs);
   const fairness = new SessionFairness({
     streams: config.sessionStreams,
     streamOpeningsPerMinute: config.sessionStreamOpeningsPerMinute,

@@ -24,6 +24,7 @@ import {
   type RedisNatMap,
 } from '../../gateway/shared/redis-nat-map.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../gateway/client/gateway-client.ts';
+import { FIRST_RETRY_MS, MAX_RETRY_MS, MIN_RETRY_MS } from './gateway-backoff.ts';
 
 export interface PortalConfig {
   readonly env: 'development' | 'test' | 'production';
@@ -94,6 +95,12 @@ export interface PortalConfig {
    * ms: a loss is logged and on /readyz within this of the first look after Redis is back.
    */
   readonly dataLossCheckMs: number;
+  /**
+   * How long a case page first waits before it reads a case again that the gateway gave without a
+   * Retry-After (unreachable, no answer in time), ms; it doubles while reads keep failing
+   * (gateway-backoff.ts).
+   */
+  readonly gatewayRetryMs: number;
 }
 
 const PORTAL_KEYS: DataKeyOrigin = {
@@ -244,7 +251,8 @@ export function loadPortalStoreConfig(env: NodeJS.ProcessEnv): PortalStoreConfig
  * PORTAL_TRUST_PROXY (false), PORTAL_SESSION_STREAMS (10),
  * PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE (60), PORTAL_SESSION_WRITES_PER_MINUTE (20),
  * PORTAL_SESSION_READS_PER_MINUTE (120),
- * PORTAL_DELIVERY_NOTICE_SECONDS (60) and PORTAL_DATA_LOSS_CHECK_MS (2000).
+ * PORTAL_DELIVERY_NOTICE_SECONDS (60), PORTAL_DATA_LOSS_CHECK_MS (2000) and
+ * PORTAL_GATEWAY_RETRY_MS (5000).
  */
 export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
   const problems: string[] = [];
@@ -317,6 +325,16 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     problems.push(
       `PORTAL_DATA_LOSS_CHECK_MS must be a whole number of ms, ${minCheck}–${maxCheck}`,
     );
+  const retry = env.PORTAL_GATEWAY_RETRY_MS;
+  const gatewayRetryMs = retry ? Number(retry) : FIRST_RETRY_MS;
+  if (
+    !Number.isInteger(gatewayRetryMs) ||
+    gatewayRetryMs < MIN_RETRY_MS ||
+    gatewayRetryMs > MAX_RETRY_MS
+  )
+    problems.push(
+      `PORTAL_GATEWAY_RETRY_MS must be a whole number of ms, ${MIN_RETRY_MS}–${MAX_RETRY_MS}`,
+    );
   const sessionStreams = integer(
     env.PORTAL_SESSION_STREAMS,
     SESSION_STREAMS,
@@ -382,6 +400,7 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     trustProxy: trust === 'true',
     deliveryNoticeSeconds,
     dataLossCheckMs,
+    gatewayRetryMs,
     sessionStreams,
     sessionStreamOpeningsPerMinute,
     sessionWritesPerMinute,

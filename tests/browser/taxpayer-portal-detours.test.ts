@@ -85,6 +85,10 @@ async function gatedPortal(): Promise<Gated> {
       PORTAL_GATEWAY_URL: gate.url,
       PORTAL_REDIS_URL: sys.config.redisUrl,
       PORTAL_REDIS_PREFIX: `${sys.config.keyPrefix}-portal`,
+      // The case page's wait before it reads again after the gate shut: three reads fail in a
+      // row (the case, its receipt, the case again), so at the default 5 s the page caught up 20 s
+      // after the gate opened; from a second, 4 s. It doubles all the same.
+      PORTAL_GATEWAY_RETRY_MS: '1000',
     });
     return { gate, portal: await startPortal({ config }) };
   } catch (error) {

@@ -89,4 +89,35 @@ describe('a page waiting for a case the gateway cannot give', () => {
     expect(await streamRetry(s, caseId)).toBe(60_000);
     standIn.refuse('GET', CASE_READ, null);
   });
+
+  it('waits the gateway’s Retry-After when it names one, and else PORTAL_GATEWAY_RETRY_MS where it was 5 s, doubled at each failure in a row the same', async () => {
+    const quick = await startPortal({
+      config: testPortalConfig({
+        PORTAL_GATEWAY_URL: standIn.url,
+        PORTAL_GATEWAY_RETRY_MS: '1000',
+      }),
+    });
+    try {
+      const viaQuick = portalClient(() => quick.url);
+      const s = await viaQuick.session();
+      const paid = await viaQuick.call(s, '/api/payments', {
+        values: await viaQuick.paymentValues(s),
+        submissionKey: `retry-${Date.now()}`,
+      });
+      const { caseId } = (await paid.json()) as { caseId: string };
+      const retryOf = async () => {
+        const text = await (await viaQuick.call(s, `/api/cases/${caseId}/stream`)).text();
+        expect(text).toContain('event: unreadable');
+        return Number(/^retry: (\d+)$/m.exec(text)?.[1]);
+      };
+      standIn.refuse('GET', CASE_READ, down('3'));
+      expect(await retryOf()).toBe(3000);
+      standIn.refuse('GET', CASE_READ, down());
+      expect(await retryOf()).toBe(2000);
+      expect(await retryOf()).toBe(4000);
+    } finally {
+      standIn.refuse('GET', CASE_READ, null);
+      await quick.stop();
+    }
+  });
 });

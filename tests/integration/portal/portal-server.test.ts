@@ -551,6 +551,15 @@ describe('portal configuration', () => {
     expect(testPortalConfig().dataLossCheckMs).toBe(2000);
   });
 
+  it('refuses a PORTAL_GATEWAY_RETRY_MS that is not a whole number of ms from 1000 to 60000, and waits 5000 unless set', () => {
+    for (const value of ['999', '60001', '1.5', 'soon'])
+      expect(() => testPortalConfig({ PORTAL_GATEWAY_RETRY_MS: value }), value).toThrow(
+        'PORTAL_GATEWAY_RETRY_MS must be a whole number of ms, 1000–60000',
+      );
+    expect(testPortalConfig().gatewayRetryMs).toBe(5000);
+    expect(testPortalConfig({ PORTAL_GATEWAY_RETRY_MS: '1000' }).gatewayRetryMs).toBe(1000);
+  });
+
   it('bounds a login’s stream openings at PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE, 60 unless set, and refuses 0 (no page could follow its case)', () => {
     expect(
       testPortalConfig({ PORTAL_SESSION_STREAM_OPENINGS_PER_MINUTE: undefined })
