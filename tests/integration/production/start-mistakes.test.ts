@@ -60,7 +60,11 @@ function expectNamedWithoutStack(
   expect(started.output).not.toMatch(/\n\s+at /);
 }
 
-describe('a production start refused for an operator mistake', () => {
+// Each test's child process is its own, on its own key prefix, port and (below) fresh Redis, and
+// much of its time is spent waiting (a Redis that never answers, a fresh Redis's fsync, a node
+// starting): one after the other the file took 30 s in CI. At once: five at a time in each of the
+// two groups, which run side by side (adjacent concurrent suites).
+describe.concurrent('a production start refused for an operator mistake', () => {
   it('a client secret variable that is empty: names the variable, no stack', async () => {
     const started = await failedStart('gateway/main.ts', {
       PORT: String(await freePort()),
@@ -192,7 +196,7 @@ describe('a production start refused for an operator mistake', () => {
   });
 });
 
-describe('a start refused for what needs no Redis writes nothing to it', () => {
+describe.concurrent('a start refused for what needs no Redis writes nothing to it', () => {
   /** A fresh durable Redis, `entry` started on it with `env` and refused; then its keys. */
   async function keysAfterRefusedStart(entry: string, env: Record<string, string>) {
     const fresh = await startDurableRedis();
