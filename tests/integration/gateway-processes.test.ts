@@ -73,10 +73,14 @@ function listeningLines(started: Started) {
   return started.lines().filter((l) => l.msg === 'gateway processes listening');
 }
 
-describe('GW_GATEWAY_PROCESSES=2', () => {
+// The file's three groups run side by side (vitest runs adjacent concurrent suites at once): each
+// test has its own children, port and key prefix, and mostly waits on their start — a catalogue
+// compiled, a Redis that does not answer: one group after the other, the file took 24 s in CI.
+describe.concurrent('GW_GATEWAY_PROCESSES=2, one pair for two tests', () => {
   // Each process compiles the catalogue at start: two of them on a busy 2-core machine take a while.
-  // One pair serves two tests, in this order: the one that kills a process and sees it replaced,
-  // then the one that has both (the replacement among them) serve and stops them with SIGTERM.
+  // One pair serves two tests, in this order (it.sequential: beside the other groups, not beside
+  // each other): the one that kills a process and sees it replaced, then the one that has both
+  // (the replacement among them) serve and stops them with SIGTERM.
   // A pair of its own for each cost three more node processes, two of them compiling the catalogue.
   let shared: { port: number; started: Started };
   beforeAll(async () => {
@@ -89,7 +93,7 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
     shared = { port, started };
   }, 90_000);
 
-  it(
+  it.sequential(
     'replaces a process killed while serving, and keeps answering meanwhile',
     { timeout: 150_000 },
     async () => {
@@ -114,7 +118,7 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
     },
   );
 
-  it(
+  it.sequential(
     'serves requests from both processes on one port and stops both cleanly on SIGTERM',
     { timeout: 150_000 },
     async () => {
@@ -153,7 +157,9 @@ describe('GW_GATEWAY_PROCESSES=2', () => {
       expect(stopped.map((l) => l.gatewayProcess).sort()).toEqual([1, 2]);
     },
   );
+});
 
+describe.concurrent('GW_GATEWAY_PROCESSES=2', () => {
   it(
     'stops both processes cleanly on a terminal Ctrl-C: SIGINT to the whole group, then the primary passing it on as SIGTERM',
     { timeout: 150_000 },
