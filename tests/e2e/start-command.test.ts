@@ -243,10 +243,13 @@ function startEnv(sandboxDir: string): NodeJS.ProcessEnv {
 
 describe('npm start', () => {
   // A whole system (gateway, workers, seven sandboxes, the portal, a private Redis) costs seconds of
-  // CPU to start. One started with npm serves two tests, in this order: a second start over its
-  // Redis folder is refused while it runs and leaves it serving; then it serves, fails and restores
-  // a sandbox, and stops on a terminal's Ctrl-C.
-  describe('one system, started with npm', () => {
+  // CPU to start. One started with npm serves two tests, in this order (it.sequential): a second
+  // start over its Redis folder is refused while it runs and leaves it serving; then it serves,
+  // fails and restores a sandbox, and stops on a terminal's Ctrl-C. The three groups run side by
+  // side (adjacent concurrent suites): each test's system is its own, in folders of its own on
+  // ports the kernel picks, and each waits mostly on its start and stop; this group first, then
+  // the other two, took 33 s in CI.
+  describe.concurrent('one system, started with npm', () => {
     let first: { started: ReturnType<typeof run>; sandboxDir: string; env: NodeJS.ProcessEnv };
     beforeAll(async () => {
       const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
@@ -256,34 +259,41 @@ describe('npm start', () => {
     }, 120_000);
     afterAll(() => first?.started.stopAll());
 
-    it('refuses a second start over the same Redis data folder while the first runs, naming the first one’s redis-server, and leaves the first serving', async () => {
-      const { port } = await startedOn(first.started);
-      const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(first.started.output())?.[0];
-      const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 0 });
-      const redisPid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
-      redis.disconnect();
-      const second = run({
-        ...first.env,
-        GW_SANDBOX_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')),
-      });
-      try {
-        expect(await second.exit).toBe(1);
-        expect(second.output()).toContain(
-          `start failed: a redis-server (process ${redisPid}) still runs over ${first.env.GW_REDIS_DIR}`,
-        );
-      } finally {
-        await second.stopAll();
-      }
-      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-    }, 120_000);
+    it.sequential(
+      'refuses a second start over the same Redis data folder while the first runs, naming the first one’s redis-server, and leaves the first serving',
+      async () => {
+        const { port } = await startedOn(first.started);
+        const redisUrl = /redis:\/\/127\.0\.0\.1:\d+/.exec(first.started.output())?.[0];
+        const redis = new Redis(redisUrl!, { maxRetriesPerRequest: 0 });
+        const redisPid = /process_id:(\d+)/.exec(await redis.info('server'))?.[1];
+        redis.disconnect();
+        const second = run({
+          ...first.env,
+          GW_SANDBOX_DIR: mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-')),
+        });
+        try {
+          expect(await second.exit).toBe(1);
+          expect(second.output()).toContain(
+            `start failed: a redis-server (process ${redisPid}) still runs over ${first.env.GW_REDIS_DIR}`,
+          );
+        } finally {
+          await second.stopAll();
+        }
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      },
+      120_000,
+    );
 
-    it('serves /readyz 200 with a private Redis and the portal where start says (ports 0), fails and restores the yn sandbox by its faults.json, and stops them all cleanly on a terminal Ctrl-C (SIGINT to npm and node)', async () => {
-      await startsAndStops(first.started, first.sandboxDir);
-    }, 180_000);
+    it.sequential(
+      'serves /readyz 200 with a private Redis and the portal where start says (ports 0), fails and restores the yn sandbox by its faults.json, and stops them all cleanly on a terminal Ctrl-C (SIGINT to npm and node)',
+      async () => {
+        await startsAndStops(first.started, first.sandboxDir);
+      },
+      180_000,
+    );
   });
 
-  // Two systems at a time at most: each stops in its own way, and each waits mostly on its own
-  // start and stop.
+  // Each stops in its own way, and each waits mostly on its own start and stop: at once.
   describe.concurrent('stopped from outside', () => {
     it('stops everything cleanly when a supervisor sends SIGTERM to the npm process alone (node was left running, orphaned)', async () => {
       const sandboxDir = mkdtempSync(join(tmpdir(), 'swgw-start-sandboxes-'));
