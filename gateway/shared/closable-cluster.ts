@@ -79,7 +79,7 @@ export class ClosableCluster extends Cluster {
 
   /**
    * A client that has ended and is connected again waits for Redis as before. A connect() while
-   * it is still closing does not undo the close: BullMQ's cluster recovery (6.7.0,
+   * it is still closing does not undo the close: BullMQ's cluster recovery (6.7.0 to 6.7.6,
    * RedisConnection.runWithClusterRecovery) reconnects the blocking connection when its BZPOPMIN
    * fails, and it fails because Worker.close() is disconnecting it; that Worker.close() waits for
    * the 'end' the reconnection would never bring.
