@@ -3,24 +3,25 @@
 // closable-redis.ts is to one Redis. A worker process on a cluster stopped while every master was
 // down hung in BullMQ's Worker.close() until its shutdown deadline and exited 1
 // (README.md#operations, Shutdown): BullMQ disconnects its blocking connection and waits for
-// 'end', and ioredis (6.0.0) never ends a cluster client that waits to reconnect:
-// - once every node's connection has ended (the nodes do not reconnect by themselves: our node
-//   options carry no retryStrategy), the pool is empty and the client waits for its next attempt
-//   (`reconnecting`); disconnect() then only cancels that attempt and empties the already empty
-//   pool, so nothing emits 'close' or 'end', the status stays `disconnecting` and the commands in
-//   its offline queue never settle;
-// - quit() there resolves at once (it quits no node) but ends nothing either.
-// Here disconnect() on a client with no node left closes it the way ioredis closes one that never
-// connected (status `wait`): its own setStatus('close') and handleCloseEvent(), which, manually
-// closing, set `end` and fail the offline queue. A client with nodes is closed by ioredis itself:
-// their connections end and the emptied pool closes it. quit() on a client that is not ready is
-// a disconnect(), resolved once it has ended. stopWaitingForRedis() lets a stopping process end a
-// client and its duplicates (BullMQ's blocking connections) rather than wait for the cluster.
+// 'end', and ioredis 6.0.0 never ended a cluster client that waited to reconnect. Once every
+// node's connection has ended (the nodes do not reconnect by themselves: our node options carry
+// no retryStrategy), the pool is empty and the client waits for its next attempt
+// (`reconnecting`); there ioredis 6.1.0 closes it itself on disconnect() or quit() (status `end`,
+// its offline queue failed), and this class leaves that case to it. A client with nodes is closed
+// by ioredis too: their connections end and the emptied pool closes it. What is left here:
+// - a client asked to close that ioredis leaves in `close` (the constructor's note) is ended;
+// - disconnect() on a client with no node in any other state (before its nodes are known) closes
+//   it the way ioredis closes one that never connected (status `wait`): its own
+//   setStatus('close') and handleCloseEvent(), which, manually closing, set `end` and fail the
+//   offline queue;
+// - quit() on a client that is not ready is a disconnect(), resolved once it has ended;
+// - stopWaitingForRedis() lets a stopping process end a client and its duplicates (BullMQ's
+//   blocking connections) rather than wait for the cluster.
 //
-// A client asked to close that ioredis leaves in `close` is ended the same way (the constructor's
-// note). The ioredis internals used — Cluster's private setStatus(), handleCloseEvent() and
-// manuallyClosing — are used here alone. Checked against ioredis 6.0.0; tests/integration/closable-cluster.test.ts fails if
-// an upgrade changes them.
+// The ioredis internals used — Cluster's private setStatus(), handleCloseEvent() and
+// manuallyClosing — are used here alone. Checked against ioredis 6.1.0;
+// tests/integration/closable-cluster.test.ts fails if an upgrade changes them, or stops ending a
+// client that waits to reconnect.
 import { Cluster, type Callback, type ClusterNode, type ClusterOptions } from 'ioredis';
 // ioredis's own duplicate() signature, which ours keeps (its answer types follow `replyMapping`).
 import type { ClusterOptionsWithReplyMapping } from 'ioredis/built/cluster/ClusterOptions.js';
@@ -28,21 +29,24 @@ import type { ReplyMappingFromClusterOptions, ReplyMappingMode } from 'ioredis/b
 import { endUnlessReadyFromNowOn } from './closable-redis.ts';
 import { translatedKey } from './redis-nat-map.ts';
 
-/** Cluster's private members used (ioredis 6.0.0, `built/cluster/index.js`). */
+/** Cluster's private members used (ioredis 6.1.0, `built/cluster/index.js`). */
 interface ClusterInternals {
   setStatus: (status: string) => void;
   handleCloseEvent: (reason?: Error) => void;
   manuallyClosing: boolean;
 }
 
-/** The redirect handlers `sendCommand` gives handleError (ioredis 6.0.0; typed `any` there). */
+/** The redirect handlers `sendCommand` gives handleError (ioredis 6.1.0; typed `any` there). */
 interface RedirectHandlers {
   moved: (slot: number, key: string) => void;
   ask: (slot: string, key: string) => void;
 }
 
-/** States in which ioredis itself ends the client on disconnect(), or already has. */
-const CLOSED_BY_IOREDIS = new Set(['wait', 'disconnecting', 'end']);
+/**
+ * States in which ioredis itself ends the client on disconnect(), or already has (`reconnecting`
+ * since 6.1.0: closing it here as well emitted 'close' and 'end' twice).
+ */
+const CLOSED_BY_IOREDIS = new Set(['wait', 'reconnecting', 'disconnecting', 'end']);
 
 export class ClosableCluster extends Cluster {
   /** The clients duplicated from this one (BullMQ's blocking connections, a subscriber's). */
@@ -71,7 +75,10 @@ export class ClosableCluster extends Cluster {
     // cluster recovery had called connect() meanwhile (connect() below), which started a
     // connection the close then emptied. Worker.close() waited for ever — 4 runs of 11 of the
     // BullMQ tests of tests/integration/redis-cluster.test.ts hung, 0 of 18 since. So a client
-    // asked to close that is still `close` once the event has run is ended here.
+    // asked to close that is still `close` once the event has run is ended here. ioredis 6.1.0
+    // ends a client whose connect() finds it `close` once its seed nodes are resolved
+    // (handleAbortedConnect), which may cover this case; not shown, so this stays (it does nothing
+    // to a client that has ended).
     this.on('close', () => {
       if (this.closeAsked) setImmediate(() => this.#endIfClosed());
     });
@@ -90,12 +97,12 @@ export class ClosableCluster extends Cluster {
   }
 
   /**
-   * A MOVED or ASK names its node by the address it announces. ioredis (6.0.0, `sendCommand`'s
-   * moved handler) translates that through `natMap` to connect, but writes it untranslated into
-   * its slot map, where no connection has that key: until the refresh the MOVED asked for, the
-   * slot's commands went to a random master, each MOVED again, and some of 20 sent at once after
-   * a slot moved ran out of redirections (503) on a cluster behind a NAT map (GW_REDIS_NAT_MAP,
-   * redis-nat-map.ts). So the address is translated before ioredis reads it; an unlisted one
+   * A MOVED or ASK names its node by the address it announces. ioredis (6.0.0 and 6.1.0,
+   * `sendCommand`'s moved handler) translates that through `natMap` to connect, but writes it
+   * untranslated into its slot map, where no connection has that key: until the refresh the
+   * MOVED asked for, the slot's commands went to a random master, each MOVED again, and some of
+   * 20 sent at once after a slot moved ran out of redirections (503) on a cluster behind a NAT
+   * map (GW_REDIS_NAT_MAP, redis-nat-map.ts). So the address is translated before ioredis reads it; an unlisted one
    * passes as it is. tests/integration/redis-cluster-nat-moved.test.ts.
    */
   override handleError(error: Error, ttl: { value?: unknown }, handlers: RedirectHandlers): void {
@@ -134,9 +141,9 @@ export class ClosableCluster extends Cluster {
   }
 
   /**
-   * Closes the client at once. With no node left (waiting to reconnect, or before its nodes are
-   * known), it also ends it here: the commands queued fail, 'close' and 'end' are emitted, it
-   * never reconnects.
+   * Closes the client at once. With no node left it is also ended at once, by ioredis when it
+   * waits to reconnect, else here (before its nodes are known): the commands queued fail, 'close'
+   * and 'end' are emitted, it never reconnects.
    */
   override disconnect(reconnect = false): void {
     const status = this.status;
@@ -146,8 +153,8 @@ export class ClosableCluster extends Cluster {
     // Already `close` (its 'close' event run, nothing left to end it): end it now.
     if (status === 'close') return this.#endIfClosed();
     if (CLOSED_BY_IOREDIS.has(status) || this.nodes().length > 0) return;
-    // Nothing in the pool will end and close it: close it as ioredis closes a client in `wait`
-    // (manually closing: status end, offline queue flushed, no reconnect).
+    // Nothing in the pool will end and close it, and ioredis does not: close it as ioredis closes
+    // a client in `wait` (manually closing: status end, offline queue flushed, no reconnect).
     const internals = this as unknown as ClusterInternals;
     internals.setStatus('close');
     internals.handleCloseEvent();

@@ -3,55 +3,52 @@
 // the connection is in. A worker process stopped while Redis was down (or not yet back) hung in
 // BullMQ's Worker.close() until its shutdown deadline and exited 1 (README.md#operations,
 // Shutdown): BullMQ disconnects its blocking connection and waits for 'end', then quits its
-// connections and waits for the answers, and ioredis (6.0.0) gives neither on a connection that
-// is waiting to reconnect:
-// - disconnect() while `reconnecting` only cancels the next attempt: no stream is left to close,
-//   so nothing emits 'close' or 'end' and the commands queued meanwhile (the offline queue) never
-//   settle (ioredis issue #1247; the fix proposed upstream is PR #2169, not released);
+// connections and waits for the answers, and ioredis does not give both on a connection that is
+// not ready:
 // - the commands in flight when the connection dropped are kept aside (`prevCommandQueue`) to be
-//   sent again once ready, and nothing else ever settles them (flushQueue does not see them);
+//   sent again once ready. ioredis 6.1.0 fails them on disconnect() only while they are still its
+//   command queue, before a reconnect reaches Redis; once one has (mid-handshake, or waiting again
+//   after a handshake that failed) nothing settles them;
 // - quit() on a connection that is not ready waits in the offline queue behind the commands
 //   already there, for a ready that may never come.
 // Here disconnect() fails what was kept aside with "Connection is closed.", as everything else on
-// the connection fails (isRedisUnavailable), and ends a waiting connection the way ioredis ends
-// one it closes by hand (its own close handler); quit() on a connection that is not ready is a
+// the connection fails (isRedisUnavailable), and quit() on a connection that is not ready is a
 // disconnect(). stopWaitingForRedis() lets a stopping process end a connection and its
 // duplicates rather than wait for Redis (gateway/README.md#closing-a-connection).
 //
-// It also keeps ioredis's own re-subscription from ending the process: after a reconnect, ioredis
-// sends SUBSCRIBE (and SELECT) again from its ready handler and drops the promise, so a
-// connection closed before Redis answered them rejected it unhandled ("Connection is closed."),
-// and Node ends a process on an unhandled rejection (exit 1 on SIGTERM).
+// Two more holes of ioredis 6.0.0 that this class filled are closed by ioredis 6.1.0 itself, and
+// left to it: disconnect() while `reconnecting` only cancelled the next attempt, with no 'end' and
+// nothing settled (ioredis issue #1247; 6.1.0 ends such a connection: status `end`, 'end'
+// emitted, its queues failed "Connection is closed.", but no 'close'); and the SUBSCRIBE and
+// SELECT ioredis sends again from its ready handler after a reconnect were left unhandled, so a
+// connection closed before Redis answered them ended the process on an unhandled rejection (6.1.0
+// catches them and reports them as 'error' events). Running ioredis's close handler after 6.1.0's
+// own ending, as this class did for 6.0.0, set the connection `close` again with its manual close
+// forgotten: it reconnected, and a stopping one looped between ending and reconnecting for ever.
 //
-// The two ioredis internals used — its close handler (`ioredis/built/redis/event_handler.js`) and
-// `prevCommandQueue` — are used here alone. Checked against ioredis 6.0.0;
-// tests/integration/closable-redis.test.ts fails if an upgrade changes either. A Redis Cluster
+// The one ioredis internal used — `prevCommandQueue` — is used here alone. Checked against
+// ioredis 6.1.0; tests/integration/closable-redis.test.ts fails if an upgrade changes it, or
+// stops ending a connection waiting to reconnect. A Redis Cluster
 // client (the worker's, TimedCluster) is closable-cluster.ts's: its nodes' connections are
 // ioredis's own, which end by themselves once lost (no retryStrategy), so what cannot be closed
 // there is the cluster client, not a node.
 import type { Callback, Command, RedisOptions } from 'ioredis';
 import { Redis } from 'ioredis';
-import { closeHandler } from 'ioredis/built/redis/event_handler.js';
 // ioredis's own duplicate() signature, which ours keeps.
 import type { ReplyMappingFromOptions } from 'ioredis/built/types.js';
 
 /** What ioredis fails a command with on a closed connection (isRedisUnavailable). */
 export const CONNECTION_CLOSED = 'Connection is closed.';
 
-/** Commands ioredis's ready handler sends again after a reconnect without handling the answer. */
-const RESENT_UNHANDLED = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'select']);
-
 /** ioredis's items of its command queues. */
 interface QueuedCommand {
   command: Command;
 }
 
-/** The internal field used (ioredis 6.0.0): commands in flight when a ready connection dropped. */
+/** The internal field used (ioredis 6.1.0): commands in flight when a ready connection dropped. */
 interface StashedCommands {
   prevCommandQueue?: { shift: () => QueuedCommand | undefined } | null;
 }
-
-type SendCommand = Redis['sendCommand'];
 
 /** Our connections answer in ioredis's default shapes (`replyMapping` legacy). */
 export type LegacyRedisOptions = RedisOptions & { replyMapping?: 'legacy' };
@@ -81,27 +78,18 @@ export class ClosableRedis extends Redis {
     endUnlessReadyFromNowOn(this);
   }
 
-  override sendCommand(...[command, stream]: Parameters<SendCommand>): ReturnType<SendCommand> {
-    const sent = super.sendCommand(command, stream);
-    // A caller that waits for it still sees its failure; ioredis's resubscription does not wait.
-    if (RESENT_UNHANDLED.has(command.name)) command.promise.catch(() => undefined);
-    return sent;
-  }
-
   /**
-   * Closes the connection at once. Not ready, it also ends it here and now: the commands waiting
-   * fail "Connection is closed.", 'close' and 'end' are emitted, it never reconnects.
+   * Closes the connection at once, failing "Connection is closed." every command still waiting on
+   * it, those kept aside to be sent again included; it never reconnects. ioredis ends it (waiting
+   * to reconnect: at once, 'end' emitted; else once its stream has closed).
    */
   override disconnect(reconnect = false): void {
-    const status = this.status;
-    // Cancels a pending reconnect and marks the close as ours (ioredis's manuallyClosing).
+    // Cancels a pending reconnect and marks the close as ours (ioredis's manuallyClosing); a
+    // connection waiting to reconnect is ended here by ioredis (6.1.0).
     super.disconnect(reconnect);
     if (reconnect) return;
     // Nothing will be sent again on this connection.
     this.#failStashed();
-    // With no stream to close, nothing else would run ioredis's close handler: run it as the
-    // stream's 'close' would (manually closing: status end, queues flushed, no reconnect).
-    if (status === 'reconnecting') closeHandler(this)();
   }
 
   /**

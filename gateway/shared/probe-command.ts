@@ -2,14 +2,15 @@
 // `timeoutMs` for its connection and its answer: a start's questions beside its real connections
 // (which Sentinel knows the master, what a cluster's seeds announce), asked without waiting out
 // their reconnecting.
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 export interface ProbeTarget {
   host: string;
   port: number;
   username?: string | undefined;
   password?: string | undefined;
-  tls?: object | undefined;
+  /** The probed client's own (ioredis 6.1.0 also takes a TLS profile's name there). */
+  tls?: RedisOptions['tls'];
 }
 
 /** The server's answer; rejects when it cannot be reached, refuses, or is slower than timeoutMs. */

@@ -741,7 +741,7 @@ const UNAVAILABLE_MESSAGES = [
   'Command aborted due to connection close',
   // A Cluster client between losing its slot map and refreshing it.
   "Cluster isn't ready",
-  // A Cluster client that lost every node (ioredis 6.0.0, built/cluster/index.js): what it fails
+  // A Cluster client that lost every node (ioredis 6.1.0, built/cluster/index.js): what it fails
   // its queued commands with when it ends (closable-cluster.ts closes one that a stopping worker
   // disconnects) or its connect fails; every node refusing its slot-map refresh
   // (ClusterAllFailedError); a command retried after its node's connection dropped, or a refresh,

@@ -1,12 +1,16 @@
 // Closing a connection that is not ready (gateway/shared/closable-redis.ts): disconnect() and quit()
 // settle every command waiting on it and end it, whether it waits to reconnect, has never reached
 // Redis or is mid-handshake; and ioredis's own re-subscription after a reconnect leaves no
-// unhandled rejection when the connection is closed before Redis answers it. Each ioredis (6.0.0)
-// left hanging or rejected unhandled, so a worker stopped while Redis was down or coming back
-// exited 1 at its shutdown deadline (README.md#operations, Shutdown). These tests also keep the
-// ioredis internals closable-redis.ts uses honest across upgrades. Redis is made unreachable, held
-// or restarted by a gate in front of the test Redis (tests/support/redis-gate.ts).
+// unhandled rejection when the connection is closed before Redis answers it. ioredis 6.0.0 left
+// each hanging or rejected unhandled, so a worker stopped while Redis was down or coming back
+// exited 1 at its shutdown deadline (README.md#operations, Shutdown); 6.1.0 ends a connection
+// waiting to reconnect and handles its re-subscription itself, and still leaves the command in
+// flight when the connection dropped unsettled once a reconnect has reached Redis. These tests
+// also keep the ioredis behaviour and internals closable-redis.ts relies on honest across
+// upgrades. Redis is made unreachable, held or restarted by a gate in front of the test Redis
+// (tests/support/redis-gate.ts).
 import { once } from 'node:events';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/private-redis.ts';
 import { ClosableRedis } from '../../gateway/shared/closable-redis.ts';
@@ -42,6 +46,56 @@ function closable(url: string, retryDelayMs: number): ClosableRedis {
   connections.push(redis);
   return redis;
 }
+
+describe("ioredis's own Redis, on disconnect() (what closable-redis.ts leaves to it, and what not)", () => {
+  it('waiting to reconnect, ends at once and fails the command queued meanwhile and the one in flight when the connection dropped', async () => {
+    const g = await gate();
+    const plain = new Redis(g.url, { retryStrategy: () => 3_600_000, maxRetriesPerRequest: null });
+    plain.on('error', () => undefined);
+    connections.push(plain);
+    await once(plain, 'ready');
+    const inFlight = outcome(plain.blpop(uniquePrefix('never-pushed'), 0));
+    await waitFor(() => plain.commandQueue.length === 1, { what: 'BLPOP sent' });
+    await g.close();
+    await waitFor(() => plain.status === 'reconnecting', { what: 'waiting to reconnect' });
+    const queued = outcome(plain.get('k'));
+    const ended = ending(plain);
+
+    plain.disconnect();
+
+    // ioredis 6.0.0 left it `reconnecting`, emitting nothing and settling nothing.
+    expect(plain.status).toBe('end');
+    await waitFor(() => ended() && queued() !== undefined && inFlight() !== undefined, {
+      what: 'end, and both commands settled',
+    });
+    expect(queued()).toBe('rejected Connection is closed.');
+    expect(inFlight()).toBe('rejected Connection is closed.');
+  });
+
+  it('mid-handshake of the reconnect, ends but leaves the command in flight when the connection dropped unsettled (what closable-redis.ts fails)', async () => {
+    const g = await gate();
+    const plain = new Redis(g.url, { retryStrategy: () => 10, maxRetriesPerRequest: null });
+    plain.on('error', () => undefined);
+    connections.push(plain);
+    await once(plain, 'ready');
+    const inFlight = outcome(plain.blpop(uniquePrefix('never-pushed'), 0));
+    await waitFor(() => plain.commandQueue.length === 1, { what: 'BLPOP sent' });
+    g.holdNext('info');
+    g.cut();
+    await waitFor(() => g.holding() && plain.status === 'connect', { what: 'handshake held' });
+    const ended = ending(plain);
+
+    plain.disconnect();
+
+    await waitFor(ended, { what: 'end' });
+    // Its next turn would have settled it, had ioredis failed it on closing.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(inFlight()).toBeUndefined();
+    expect(
+      (plain as unknown as { prevCommandQueue?: { length: number } }).prevCommandQueue?.length,
+    ).toBe(1);
+  });
+});
 
 describe('disconnect() on a connection waiting to reconnect', () => {
   it('fails the command queued meanwhile and the one in flight when the connection dropped with "Connection is closed.", emits end and reconnects no more', async () => {

@@ -3,8 +3,8 @@
 // (announceUnreachablePorts), the request path's client reaches them through the map, and a slot
 // is moved to another master by hand (startSlotMigration). Its next commands are answered MOVED
 // with the new owner's announced address. ioredis 6.0.0 wrote that address untranslated into its
-// slot map, where no connection had that key, so until its refresh the slot's commands went to a
-// random master and were redirected again: some of 20 sent at once ran out of redirections (503)
+// slot map (6.1.0 still does), where no connection had that key, so until its refresh the slot's
+// commands went to a random master and were redirected again: some of 20 sent at once ran out of redirections (503)
 // in every round. ClosableCluster translates the redirect's address first
 // (gateway/shared/closable-cluster.ts handleError): every one is answered.
 import { afterAll, beforeAll, expect, it } from 'vitest';
