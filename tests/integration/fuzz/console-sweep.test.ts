@@ -61,7 +61,7 @@ function namesRead(): { query: string[]; form: string[] } {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const text = readFileSync(`${dir}/${file}`, 'utf8');
     for (const m of text.matchAll(/queryText\([^,()]+, '(\w+)'/g)) query.add(m[1]!);
-    for (const m of text.matchAll(/formText\([^,()]+, '(\w+)'/g)) form.add(m[1]!);
+    for (const m of text.matchAll(/(?:formText|formReason)\([^,()]+, '(\w+)'/g)) form.add(m[1]!);
   }
   return { query: [...query], form: [...form].filter((name) => name !== '_csrf') };
 }
