@@ -165,6 +165,20 @@ function integer(value: string | undefined, fallback: number, name: string, prob
   return n;
 }
 
+/** A duration in whole ms within its bounds; the fallback when unset, else a problem added. */
+function milliseconds(
+  value: string | undefined,
+  fallback: number,
+  [min, max]: readonly [number, number],
+  name: string,
+  problems: string[],
+): number {
+  const ms = value ? Number(value) : fallback;
+  if (!Number.isInteger(ms) || ms < min || ms > max)
+    problems.push(`${name} must be a whole number of ms, ${min}–${max}`);
+  return ms;
+}
+
 /** The keys `origin.variable` lists, as the gateway's loader reads them; else its problems added. */
 function keyRing(
   env: NodeJS.ProcessEnv,
@@ -314,27 +328,20 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv): PortalConfig {
     'PORTAL_DELIVERY_NOTICE_SECONDS',
     problems,
   );
-  const check = env.PORTAL_DATA_LOSS_CHECK_MS;
-  const dataLossCheckMs = check ? Number(check) : DATA_LOSS_CHECK_MS;
-  const [minCheck, maxCheck] = DATA_LOSS_CHECK_BOUNDS;
-  if (
-    !Number.isInteger(dataLossCheckMs) ||
-    dataLossCheckMs < minCheck ||
-    dataLossCheckMs > maxCheck
-  )
-    problems.push(
-      `PORTAL_DATA_LOSS_CHECK_MS must be a whole number of ms, ${minCheck}–${maxCheck}`,
-    );
-  const retry = env.PORTAL_GATEWAY_RETRY_MS;
-  const gatewayRetryMs = retry ? Number(retry) : FIRST_RETRY_MS;
-  if (
-    !Number.isInteger(gatewayRetryMs) ||
-    gatewayRetryMs < MIN_RETRY_MS ||
-    gatewayRetryMs > MAX_RETRY_MS
-  )
-    problems.push(
-      `PORTAL_GATEWAY_RETRY_MS must be a whole number of ms, ${MIN_RETRY_MS}–${MAX_RETRY_MS}`,
-    );
+  const dataLossCheckMs = milliseconds(
+    env.PORTAL_DATA_LOSS_CHECK_MS,
+    DATA_LOSS_CHECK_MS,
+    DATA_LOSS_CHECK_BOUNDS,
+    'PORTAL_DATA_LOSS_CHECK_MS',
+    problems,
+  );
+  const gatewayRetryMs = milliseconds(
+    env.PORTAL_GATEWAY_RETRY_MS,
+    FIRST_RETRY_MS,
+    [MIN_RETRY_MS, MAX_RETRY_MS],
+    'PORTAL_GATEWAY_RETRY_MS',
+    problems,
+  );
   const sessionStreams = integer(
     env.PORTAL_SESSION_STREAMS,
     SESSION_STREAMS,
