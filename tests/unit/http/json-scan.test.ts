@@ -30,6 +30,25 @@ function referenceCharacterPaths(value: unknown): string[] {
   return [...new Set(out)].sort();
 }
 
+/** Any JSON value whose strings and member names may hold one of `oddities` between plain text. */
+function jsonValue(oddities: fc.Arbitrary<string>): fc.Arbitrary<unknown> {
+  const text = fc.string({ unit: 'binary', maxLength: 12 });
+  const str = fc.oneof(
+    text,
+    fc.tuple(text, oddities, text).map((p) => p.join('')),
+  );
+  return fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      str,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('node'), { maxLength: 4 }),
+      fc.dictionary(str, tie('node'), { maxKeys: 4 }),
+    ),
+  })).node;
+}
 describe('scanJson: duplicate member names', () => {
   it('finds none in ordinary JSON', () => {
     expect(scan('{"a":1,"b":{"a":2,"c":[{"a":3},{"a":4}]}}').duplicates).toEqual([]);
@@ -138,33 +157,19 @@ describe('scanJson: characters', () => {
   });
 
   it('agrees with a regex over the parsed value for any JSON value', () => {
-    const text = fc.string({ unit: 'binary', maxLength: 12 });
-    const oddities = fc.constantFrom(
-      '\u202e',
-      '\ufeff',
-      '\u2028',
-      '\u0085',
-      '\ud800',
-      '\udc00',
-      '\u0007',
-      '😀',
-      '\n',
-    );
-    const str = fc.oneof(
-      text,
-      fc.tuple(text, oddities, text).map((p) => p.join('')),
-    );
-    const value = fc.letrec((tie) => ({
-      node: fc.oneof(
-        { depthSize: 'small' },
-        str,
-        fc.integer(),
-        fc.boolean(),
-        fc.constant(null),
-        fc.array(tie('node'), { maxLength: 4 }),
-        fc.dictionary(str, tie('node'), { maxKeys: 4 }),
+    const value = jsonValue(
+      fc.constantFrom(
+        '\u202e',
+        '\ufeff',
+        '\u2028',
+        '\u0085',
+        '\ud800',
+        '\udc00',
+        '\u0007',
+        '😀',
+        '\n',
       ),
-    })).node;
+    );
     fc.assert(
       fc.property(value, (v) => {
         const found = scanJson(JSON.stringify(v), { maxDepth: 10_000, maxProblems: 10_000 });
@@ -192,22 +197,9 @@ describe('refusedText: the same refusal for a parsed value (a console form’s d
   });
 
   it('finds what the scan of the value’s JSON text finds, for any value', () => {
-    const text = fc.string({ unit: 'binary', maxLength: 12 });
-    const oddities = fc.constantFrom('\u202e', '\ufeff', '\u2029', '\u0085', '\udc00', '😀', '\r');
-    const str = fc.oneof(
-      text,
-      fc.tuple(text, oddities, text).map((p) => p.join('')),
+    const value = jsonValue(
+      fc.constantFrom('\u202e', '\ufeff', '\u2029', '\u0085', '\udc00', '😀', '\r'),
     );
-    const value = fc.letrec((tie) => ({
-      node: fc.oneof(
-        { depthSize: 'small' },
-        str,
-        fc.integer(),
-        fc.constant(null),
-        fc.array(tie('node'), { maxLength: 4 }),
-        fc.dictionary(str, tie('node'), { maxKeys: 4 }),
-      ),
-    })).node;
     // Paths: the scan names an object once per bad member name, refusedText once per object.
     const set = (problems: { path: string }[]) => [...new Set(paths(problems))].sort();
     fc.assert(
